@@ -1,0 +1,33 @@
+# Two commands on a fresh machine with Python 3.11+ and git:
+#   make run    set up .venv and open the app in sandbox mode
+#   make test   set up .venv and run the layer contracts, linters and the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/pos-app
+
+lint: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check pos_app tests bench
+	$(BIN)/mypy pos_app/domain pos_app/services pos_app/gateway
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pos-app screenshot --screen main docs/screenshots/main.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/pos-app screenshot --screen charge docs/screenshots/charge.png
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,130 @@
+"""Composition root: reads config, builds the database, gateway and services.
+
+The only module that wires every layer together. It imports no Qt: the GUI entry point in
+``ui`` calls ``open_app`` from a background thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from pos_app.config import Config
+from pos_app.gateway.stripe_gateway import StripeGateway
+from pos_app.services.bookings import BookingService
+from pos_app.services.catalog import CatalogService
+from pos_app.services.checkout import CheckoutService
+from pos_app.services.context import Deps, Policy
+from pos_app.services.ids import new_id
+from pos_app.services.payment_sync import SyncService
+from pos_app.services.refunds import RefundService
+from pos_app.store.database import make_engine, migrate
+from pos_app.store.repositories import SqlUnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+SandboxPolicy = Literal["detached", "child", "none"]
+
+
+class SystemClock:
+    """The machine's clock, in UTC."""
+
+    def now(self) -> datetime:
+        """Current UTC time."""
+        return datetime.now(UTC)
+
+
+@dataclass
+class AppContext:
+    """The running app's services and the resources to release at exit."""
+
+    config: Config
+    deps: Deps
+    catalog: CatalogService
+    bookings: BookingService
+    checkout: CheckoutService
+    refunds: RefundService
+    sync: SyncService
+    api_base: str | None
+    sandbox_process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def mode(self) -> str:
+        """'sandbox', 'test' or 'live'."""
+        return self.config.mode
+
+    def close(self) -> None:
+        """Stop a sandbox this process started for itself and release the database."""
+        if self.sandbox_process is not None and self.sandbox_process.poll() is None:
+            self.sandbox_process.terminate()
+            try:
+                self.sandbox_process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.sandbox_process.kill()
+        engine = getattr(self.deps.uow, "engine", None)
+        if engine is not None:
+            engine.dispose()
+
+
+def open_app(config: Config, *, sandbox: SandboxPolicy = "detached") -> AppContext:
+    """Build everything: migrate the database, find or start the sandbox, seed demo services.
+
+    ``sandbox="detached"`` leaves a started sandbox running after this process exits (so a URL
+    the CLI printed keeps working); ``"child"`` ends it with the app; ``"none"`` starts none.
+    """
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(config.database_url)
+    migrate(engine)
+    uow = SqlUnitOfWorkFactory(engine)
+    station_id = _station_id(config.data_dir)
+
+    api_base = config.api_base
+    process: subprocess.Popen[bytes] | None = None
+    if config.uses_local_sandbox and sandbox != "none":
+        from pos_app.sandbox.discovery import ensure_running
+
+        api_base, process = ensure_running(config.data_dir, detached=sandbox == "detached")
+    gateway = StripeGateway(config.secret_key, mode=config.mode, api_base=api_base)
+    deps = Deps(
+        uow=uow,
+        gateway=gateway,
+        clock=SystemClock(),
+        policy=Policy(
+            station_id=station_id,
+            timezone=config.timezone,
+            hold_minutes=config.hold_minutes,
+            business_name=config.business_name,
+        ),
+    )
+    ctx = AppContext(
+        config=config,
+        deps=deps,
+        catalog=CatalogService(deps),
+        bookings=BookingService(deps),
+        checkout=CheckoutService(deps),
+        refunds=RefundService(deps),
+        sync=SyncService(deps),
+        api_base=api_base,
+        sandbox_process=process,
+    )
+    if ctx.catalog.seed_demo():
+        log.info("catalog.seeded demo services")
+    log.info("app.opened mode=%s station=%s api_base=%s", config.mode, station_id, api_base)
+    return ctx
+
+
+def _station_id(data_dir: Path) -> str:
+    """This machine's station id, kept beside (not in) the possibly shared database."""
+    path = data_dir / "station-id"
+    try:
+        station = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        station = ""
+    if not station:
+        station = new_id("st")
+        path.write_text(station + "\n", encoding="utf-8")
+    return station

@@ -1,0 +1,367 @@
+"""`pos-app`: the same services from a terminal, for scripting and support.
+
+With no command it opens the desktop app. Errors are one sentence on stderr with exit code 1
+(2 for usage errors); with ``--json`` a command prints exactly one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pos_app.app import AppContext, SandboxPolicy, open_app
+from pos_app.config import Config, ConfigError, load_config
+from pos_app.domain.booking import Booking
+from pos_app.domain.errors import FormErrors, GatewayError, PosError
+from pos_app.domain.payment import REFUND_REASONS
+from pos_app.logs import setup_logging
+from pos_app.services.bookings import BookingDetail, BookingRequest
+from pos_app.services.checkout import CheckoutView
+
+log = logging.getLogger("pos_app.cli")
+
+FLAG_FOR_FIELD = {
+    "customer_name": "--customer",
+    "customer_email": "--email",
+    "customer_phone": "--phone",
+    "service_id": "--service",
+    "starts_at": "--at",
+    "price": "--price",
+    "amount": "--amount",
+}
+DEFAULT_SANDBOX_PORT = 12111
+
+
+class UsageError(Exception):
+    """A command line that cannot be understood; exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    p = argparse.ArgumentParser(prog="pos-app", description=__doc__.splitlines()[0])
+    p.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("gui", help="open the desktop app (the default)")
+
+    s = sub.add_parser("book", help="create a booking")
+    s.add_argument("--customer", required=True, help="customer name")
+    s.add_argument("--service", required=True, help="service id or name")
+    s.add_argument(
+        "--at", required=True, help="start, ISO 8601 (local time unless it has an offset)"
+    )
+    s.add_argument("--price", help="price, e.g. 35.00 (default: the service's price)")
+    s.add_argument("--email", default="", help="customer email")
+    s.add_argument("--phone", default="", help="customer phone")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+
+    s = sub.add_parser("charge", help="create or return the open checkout of a booking")
+    s.add_argument("booking_id")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("status", help="show a booking's payment state (re-read from Stripe)")
+    s.add_argument("booking_id")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("sync", help="one pass of reading Stripe state into the database")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("refund", help="refund a booking in full or in part")
+    s.add_argument("booking_id")
+    s.add_argument("--amount", help="amount, e.g. 10.00 (default: everything refundable)")
+    s.add_argument("--reason", default="requested_by_customer", choices=sorted(REFUND_REASONS))
+    s.add_argument("--note", default="")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("sandbox", help="run the local Stripe-compatible sandbox server")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=DEFAULT_SANDBOX_PORT)
+
+    s = sub.add_parser("screenshot", help="render a screen offscreen to a PNG (demo data)")
+    s.add_argument("--screen", choices=["main", "charge"], required=True)
+    s.add_argument("path", type=Path)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `pos-app` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "gui"
+    try:
+        config = load_config()
+    except ConfigError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    setup_logging(config.data_dir, verbose=args.verbose)
+    try:
+        return _dispatch(command, args, config)
+    except UsageError as err:
+        print(f"pos-app: {err}", file=sys.stderr)
+        return 2
+    except FormErrors as err:
+        print(_form_errors(err), file=sys.stderr)
+        return 1
+    except PosError as err:
+        print(err.message, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        log.exception("cli.crashed command=%s", command)
+        print(
+            f"Something went wrong. Nothing more was changed; details are in "
+            f"{config.data_dir / 'pos-app.log'}.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
+    if command == "gui":
+        from pos_app.ui.gui import run_gui
+
+        return run_gui(config)
+    if command == "sandbox":
+        return _sandbox(args, config)
+    if command == "screenshot":
+        from pos_app.ui.screenshots import render
+
+        render(args.screen, args.path)
+        print(str(args.path))
+        return 0
+    # Commands that may print a payment URL keep the sandbox running after they exit.
+    policy: SandboxPolicy = (
+        "detached" if command in ("charge", "status", "sync", "refund") else "none"
+    )
+    ctx = open_app(config, sandbox=policy)
+    try:
+        handler = {
+            "book": _book,
+            "charge": _charge,
+            "status": _status,
+            "sync": _sync,
+            "refund": _refund,
+        }[command]
+        return handler(ctx, args)
+    finally:
+        ctx.close()
+
+
+def _book(ctx: AppContext, args: argparse.Namespace) -> int:
+    service = ctx.catalog.find(args.service)
+    starts_at = _parse_when(args.at, ctx)
+    booking = ctx.bookings.create(
+        BookingRequest(
+            customer_name=args.customer,
+            service_id=service.id,
+            starts_at=starts_at,
+            price_text=args.price,
+            customer_email=args.email,
+            customer_phone=args.phone,
+        )
+    )
+    if args.json:
+        _print_json(_booking_json(ctx, booking))
+    else:
+        local = booking.starts_at.astimezone(ctx.config.timezone)
+        print(
+            f"Booked {booking.id}: {booking.customer_name}, {booking.service_name}, "
+            f"{local:%Y-%m-%d %H:%M}, {booking.price}."
+        )
+    return 0
+
+
+def _charge(ctx: AppContext, args: argparse.Namespace) -> int:
+    view = ctx.checkout.start(args.booking_id)
+    if args.json:
+        _print_json(_checkout_json(view))
+    else:
+        ends = view.countdown_ends_at
+        print(f"Pay {view.amount} for {view.service_name} at:\n{view.url}")
+        if ends is not None:
+            print(f"The link is held until {ends.astimezone(ctx.config.timezone):%H:%M:%S}.")
+    return 0
+
+
+def _status(ctx: AppContext, args: argparse.Namespace) -> int:
+    try:
+        ctx.sync.refresh_booking(args.booking_id)
+    except GatewayError as err:
+        print(f"Showing the last known state: {err.message}", file=sys.stderr)
+    detail = ctx.bookings.detail(args.booking_id)
+    if args.json:
+        _print_json(_detail_json(ctx, detail))
+    else:
+        b = detail.booking
+        print(f"{b.id}  {b.customer_name}  {b.service_name}  {b.price}  {b.status.label}")
+        print(f"paid {b.paid}  refunded {b.refunded}")
+        for p in detail.payments:
+            print(
+                f"  payment {p.id}  {p.method.value}  {p.money}  {p.status.value}  "
+                f"{p.stripe_session_id or ''}"
+            )
+        for r in detail.refunds:
+            print(
+                f"  refund  {r.id}  {r.money}  {r.status.value}  {r.stripe_refund_id or ''}"
+                + (f"  ({r.failure_reason})" if r.failure_reason else "")
+            )
+    return 0
+
+
+def _sync(ctx: AppContext, args: argparse.Namespace) -> int:
+    report = ctx.sync.sync_once(full=True)
+    data = {
+        "events_seen": report.events_seen,
+        "events_applied": report.events_applied,
+        "payments_checked": report.payments_checked,
+        "refunds_checked": report.refunds_checked,
+        "holds_expired": report.holds_expired,
+        "errors": report.errors,
+    }
+    if args.json:
+        _print_json(data)
+    else:
+        print(
+            f"Read {report.events_seen} events ({report.events_applied} applied); "
+            f"checked {report.payments_checked} payments and {report.refunds_checked} refunds; "
+            f"closed {report.holds_expired} expired links."
+        )
+        for message in report.errors:
+            print(f"  {message}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def _refund(ctx: AppContext, args: argparse.Namespace) -> int:
+    outcome = ctx.refunds.refund(args.booking_id, args.amount, reason=args.reason, note=args.note)
+    detail = ctx.bookings.detail(args.booking_id)
+    if args.json:
+        data = _detail_json(ctx, detail)
+        data["refund"] = {
+            "amount": outcome.amount.amount,
+            "currency": outcome.amount.currency,
+            "refunds": [_refund_json(r) for r in outcome.refunds],
+        }
+        _print_json(data)
+    else:
+        states = ", ".join(f"{r.stripe_refund_id} {r.status.value}" for r in outcome.refunds)
+        print(
+            f"Refund of {outcome.amount} sent ({states}). Booking: {detail.booking.status.label}."
+        )
+    return 0
+
+
+def _sandbox(args: argparse.Namespace, config: Config) -> int:
+    from pos_app.sandbox.runner import serve
+
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    print(f"Sandbox listening on http://{args.host}:{args.port} (Ctrl+C to stop)", file=sys.stderr)
+    serve(
+        config.data_dir / "sandbox.sqlite3",
+        host=args.host,
+        port=args.port,
+        record_path=config.data_dir / "sandbox.json",
+    )
+    return 0
+
+
+# -- formatting ------------------------------------------------------------------------------
+
+
+def _parse_when(text: str, ctx: AppContext) -> datetime:
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise FormErrors(
+            {"starts_at": f"{text!r} is not a date and time; use e.g. 2026-11-22T14:30."}
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ctx.config.timezone)
+    return when.astimezone(UTC)
+
+
+def _form_errors(err: FormErrors) -> str:
+    return " ".join(
+        f"{FLAG_FOR_FIELD.get(field, field)}: {message}" for field, message in err.errors.items()
+    )
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    print(json.dumps(data, sort_keys=True))
+
+
+def _ts(value: datetime | None) -> int | None:
+    return None if value is None else int(value.timestamp())
+
+
+def _booking_json(ctx: AppContext, b: Booking) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "status": b.status.value,
+        "customer": b.customer_name,
+        "email": b.customer_email,
+        "phone": b.customer_phone,
+        "service_id": b.service_id,
+        "service": b.service_name,
+        "starts_at": b.starts_at.astimezone(ctx.config.timezone).isoformat(),
+        "amount": b.price_amount,
+        "paid_amount": b.paid_amount,
+        "refunded_amount": b.refunded_amount,
+        "currency": b.currency,
+    }
+
+
+def _checkout_json(view: CheckoutView) -> dict[str, Any]:
+    return {
+        "booking_id": view.booking_id,
+        "payment_id": view.payment_id,
+        "session_id": view.session_id,
+        "status": view.status.value,
+        "url": view.url,
+        "expires_at": _ts(view.expires_at),
+        "hold_until": _ts(view.hold_until),
+        "amount": view.amount.amount,
+        "currency": view.amount.currency,
+    }
+
+
+def _refund_json(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "stripe_refund_id": r.stripe_refund_id,
+        "payment_id": r.payment_id,
+        "amount": r.amount,
+        "currency": r.currency,
+        "reason": r.reason,
+        "status": r.status.value,
+        "failure_reason": r.failure_reason,
+    }
+
+
+def _detail_json(ctx: AppContext, d: BookingDetail) -> dict[str, Any]:
+    data = _booking_json(ctx, d.booking)
+    data["payments"] = [
+        {
+            "id": p.id,
+            "method": p.method.value,
+            "status": p.status.value,
+            "amount": p.amount,
+            "currency": p.currency,
+            "session_id": p.stripe_session_id,
+            "payment_intent_id": p.stripe_payment_intent_id,
+            "paid_at": _ts(p.paid_at),
+        }
+        for p in d.payments
+    ]
+    data["refunds"] = [_refund_json(r) for r in d.refunds]
+    return data
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Bookings and the one rule that says what state a booking is in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from pos_app.domain.errors import InvalidStateError
+from pos_app.domain.money import Money
+
+
+class BookingStatus(StrEnum):
+    """What the front desk sees for a booking."""
+
+    NEW = "new"
+    AWAITING_PAYMENT = "awaiting_payment"
+    DEPOSIT_PAID = "deposit_paid"
+    PAID = "paid"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        """Words for the screen."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    BookingStatus.NEW: "Not paid",
+    BookingStatus.AWAITING_PAYMENT: "Awaiting payment",
+    BookingStatus.DEPOSIT_PAID: "Deposit paid",
+    BookingStatus.PAID: "Paid",
+    BookingStatus.PARTIALLY_REFUNDED: "Partially refunded",
+    BookingStatus.REFUNDED: "Refunded",
+    BookingStatus.CANCELLED: "Cancelled",
+}
+
+
+@dataclass
+class Service:
+    """Something the business sells by the slot, e.g. a 30-minute haircut."""
+
+    id: str
+    name: str
+    duration_minutes: int
+    price_amount: int
+    currency: str
+    active: bool = True
+
+    @property
+    def price(self) -> Money:
+        """The list price."""
+        return Money(self.price_amount, self.currency)
+
+
+@dataclass
+class Booking:
+    """A customer's slot for a service, with its price and the money received against it.
+
+    ``paid_amount``, ``refunded_amount`` and ``status`` are a summary of the booking's payments
+    and refunds, kept current by :func:`summarize` so lists never aggregate on the fly.
+    """
+
+    id: str
+    customer_name: str
+    service_id: str
+    service_name: str
+    starts_at: datetime
+    ends_at: datetime
+    price_amount: int
+    currency: str
+    created_at: datetime
+    customer_email: str | None = None
+    customer_phone: str | None = None
+    status: BookingStatus = BookingStatus.NEW
+    paid_amount: int = 0
+    refunded_amount: int = 0
+    cancelled: bool = False
+    notes: str = field(default="")
+
+    @property
+    def price(self) -> Money:
+        """What the booking costs."""
+        return Money(self.price_amount, self.currency)
+
+    @property
+    def paid(self) -> Money:
+        """Money received (card and cash), before refunds."""
+        return Money(self.paid_amount, self.currency)
+
+    @property
+    def refunded(self) -> Money:
+        """Money given back, settled refunds only."""
+        return Money(self.refunded_amount, self.currency)
+
+    @property
+    def balance_due(self) -> Money:
+        """What is still to be paid for the booking."""
+        return Money(max(self.price_amount - self.paid_amount, 0), self.currency)
+
+    def ensure_chargeable(self) -> None:
+        """Raise InvalidStateError unless a payment can be taken for this booking now."""
+        if self.cancelled:
+            raise InvalidStateError("This booking is cancelled, so it cannot be charged.")
+        if self.balance_due.amount <= 0:
+            raise InvalidStateError("This booking is already paid in full.")
+
+
+def derive_status(
+    *,
+    price: int,
+    paid: int,
+    refunded: int,
+    cancelled: bool,
+    has_open_checkout: bool,
+) -> BookingStatus:
+    """The booking's status from its money, in one place so every path agrees."""
+    if paid <= 0:
+        if cancelled:
+            return BookingStatus.CANCELLED
+        return BookingStatus.AWAITING_PAYMENT if has_open_checkout else BookingStatus.NEW
+    if refunded >= paid:
+        return BookingStatus.REFUNDED
+    if refunded > 0:
+        return BookingStatus.PARTIALLY_REFUNDED
+    if paid >= price:
+        return BookingStatus.PAID
+    return BookingStatus.DEPOSIT_PAID

@@ -1,0 +1,97 @@
+"""Plain snapshots of Stripe objects, as the gateway hands them to services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    """What to ask Stripe for when opening a checkout."""
+
+    amount: int
+    currency: str
+    product_name: str
+    expires_at: datetime
+    metadata: dict[str, str]
+    customer_email: str | None = None
+    client_reference_id: str | None = None
+    success_url: str | None = None
+    cancel_url: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckoutSessionInfo:
+    """The parts of a Checkout Session the app acts on."""
+
+    id: str
+    status: str  # open | complete | expired
+    payment_status: str  # paid | unpaid | no_payment_required
+    amount_total: int
+    currency: str
+    url: str | None
+    expires_at: datetime
+    payment_intent_id: str | None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_paid(self) -> bool:
+        """The customer has paid."""
+        return self.status == "complete" and self.payment_status == "paid"
+
+
+@dataclass(frozen=True)
+class RefundRequest:
+    """A refund to ask Stripe for."""
+
+    payment_intent_id: str
+    amount: int
+    reason: str | None
+    metadata: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RefundInfo:
+    """The parts of a Stripe Refund the app acts on."""
+
+    id: str
+    status: str  # pending | requires_action | succeeded | failed | canceled
+    amount: int
+    currency: str
+    payment_intent_id: str | None
+    failure_reason: str | None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PaymentIntentInfo:
+    """The parts of a PaymentIntent the app records."""
+
+    id: str
+    status: str
+    amount: int
+    amount_received: int
+    currency: str
+    latest_charge_id: str | None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """An event from Stripe: only a trigger naming the object to re-read."""
+
+    id: str
+    type: str
+    created: int
+    object_type: str  # e.g. "checkout.session", "refund"
+    object_id: str
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of events, newest first, as Stripe lists them."""
+
+    events: list[EventInfo]
+    has_more: bool

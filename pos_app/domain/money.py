@@ -1,0 +1,135 @@
+"""Money as an integer of minor units plus a currency; parsing and formatting without floats."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from pos_app.domain import currency as cur
+from pos_app.domain.errors import ValidationError
+
+_AMOUNT_TEXT = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$|^\d+(\.\d*)?$|^\.\d+$")
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Money:
+    """An amount in the currency's minor units (cents for USD, yen for JPY)."""
+
+    amount: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int):
+            raise TypeError("Money.amount must be an int of minor units")
+        object.__setattr__(self, "currency", cur.normalize(self.currency))
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        """Zero in the given currency."""
+        return cls(0, currency)
+
+    def _same(self, other: Money) -> None:
+        if self.currency != other.currency:
+            raise ValueError(f"cannot combine {self.currency} with {other.currency}")
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount >= other.amount
+
+    def is_positive(self) -> bool:
+        """True when the amount is above zero."""
+        return self.amount > 0
+
+    def as_decimal(self) -> Decimal:
+        """The amount in major units, exactly."""
+        return Decimal(self.amount).scaleb(-cur.exponent(self.currency))
+
+    def plain(self) -> str:
+        """Major units without symbol or grouping, e.g. '35.00' or '3500'; the inverse of parse."""
+        exp = cur.exponent(self.currency)
+        return f"{self.as_decimal():.{exp}f}"
+
+    def format(self) -> str:
+        """Human display, e.g. '$35.00', '¥3,500', '12.500 KWD'."""
+        exp = cur.exponent(self.currency)
+        sign = "-" if self.amount < 0 else ""
+        number = f"{abs(self.as_decimal()):,.{exp}f}"
+        symbol = cur.SYMBOLS.get(self.currency)
+        if symbol:
+            return f"{sign}{symbol}{number}"
+        return f"{sign}{number} {self.currency.upper()}"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def parse_money(text: str, currency: str, *, field: str = "price") -> Money:
+    """Parse what a person typed ("19.99", "1,000") into Money, or raise ValidationError.
+
+    Rejects negatives, more decimals than the currency has, and anything that is not a number.
+    """
+    code = cur.normalize(currency)
+    exp = cur.exponent(code)
+    raw = (text or "").strip()
+    for symbol in {cur.SYMBOLS.get(code, "").strip(), code.upper(), code}:
+        if symbol and raw.startswith(symbol):
+            raw = raw[len(symbol) :].strip()
+        if symbol and raw.endswith(symbol):
+            raw = raw[: -len(symbol)].strip()
+    if not raw:
+        raise ValidationError(field, "Enter an amount.")
+    if raw.startswith("-"):
+        raise ValidationError(field, "The amount must be more than zero.")
+    if not _AMOUNT_TEXT.match(raw):
+        example = "3500" if exp == 0 else "35." + "0" * exp
+        raise ValidationError(field, f"Enter an amount as a number, like {example}.")
+    try:
+        value = Decimal(raw.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the regex already guards this
+        raise ValidationError(field, "Enter an amount as a number.") from None
+    minor = value.scaleb(exp)
+    if minor != minor.to_integral_value():
+        if exp == 0:
+            msg = f"{code.upper()} amounts are whole numbers, with no decimals."
+        else:
+            msg = f"{code.upper()} amounts have at most {exp} decimal places."
+        raise ValidationError(field, msg)
+    amount = int(minor)
+    if exp == 3 and amount % 10 != 0:
+        raise ValidationError(field, f"{code.upper()} amounts must end in 0 (Stripe's rule).")
+    return Money(amount, code)
+
+
+def validate_chargeable(money: Money, *, field: str = "price") -> None:
+    """Raise ValidationError unless Stripe would accept this as a charge amount."""
+    if money.amount <= 0:
+        raise ValidationError(field, "The amount must be more than zero.")
+    minimum = cur.minimum_charge(money.currency)
+    if money.amount < minimum:
+        raise ValidationError(
+            field, f"The smallest amount you can charge is {Money(minimum, money.currency)}."
+        )
+    if money.amount > cur.MAXIMUM_CHARGE:
+        largest = Money(cur.MAXIMUM_CHARGE, money.currency)
+        raise ValidationError(field, f"The largest amount you can charge is {largest}.")

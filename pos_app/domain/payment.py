@@ -1,0 +1,199 @@
+"""Payments (a checkout attempt or cash) and refunds, with idempotent state transitions.
+
+Stripe is the source of truth: transitions take what Stripe reports and are no-ops when the
+record already says the same, so events may arrive twice or in any order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from pos_app.domain.errors import InvalidStateError, ValidationError
+from pos_app.domain.gateway_types import CheckoutSessionInfo, RefundInfo
+from pos_app.domain.money import Money
+
+
+class PaymentMethod(StrEnum):
+    """How the money was taken."""
+
+    CARD = "card"
+    CASH = "cash"
+
+
+class PaymentStatus(StrEnum):
+    """Lifecycle of one attempt to take money."""
+
+    CREATING = "creating"  # idempotency key stored, Stripe's answer not yet stored
+    OPEN = "open"  # checkout session open, customer may pay
+    SUCCEEDED = "succeeded"
+    EXPIRED = "expired"  # session expired or was cancelled before payment
+    FAILED = "failed"  # Stripe refused to create the session
+
+    @property
+    def is_final(self) -> bool:
+        """No further change can come from Stripe."""
+        return self in (PaymentStatus.SUCCEEDED, PaymentStatus.EXPIRED, PaymentStatus.FAILED)
+
+
+class RefundStatus(StrEnum):
+    """Lifecycle of a refund, mirroring Stripe's refund statuses."""
+
+    CREATING = "creating"
+    PENDING = "pending"
+    REQUIRES_ACTION = "requires_action"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+    @property
+    def is_final(self) -> bool:
+        """No further change is expected."""
+        return self in (RefundStatus.SUCCEEDED, RefundStatus.FAILED, RefundStatus.CANCELED)
+
+    @property
+    def holds_money(self) -> bool:
+        """Counts against what may still be refunded (everything but failed and canceled)."""
+        return self not in (RefundStatus.FAILED, RefundStatus.CANCELED)
+
+
+REFUND_REASONS: dict[str, str] = {
+    "requested_by_customer": "Requested by customer",
+    "duplicate": "Duplicate payment",
+    "fraudulent": "Fraudulent",
+}
+
+
+@dataclass
+class Payment:
+    """One attempt to take money for a booking."""
+
+    id: str
+    booking_id: str
+    method: PaymentMethod
+    status: PaymentStatus
+    amount: int
+    currency: str
+    idempotency_key: str
+    created_at: datetime
+    hold_until: datetime | None = None
+    stripe_session_id: str | None = None
+    checkout_url: str | None = None
+    expires_at: datetime | None = None
+    stripe_payment_intent_id: str | None = None
+    stripe_charge_id: str | None = None
+    paid_at: datetime | None = None
+    failure_message: str | None = None
+
+    @property
+    def money(self) -> Money:
+        """The amount asked for."""
+        return Money(self.amount, self.currency)
+
+    def apply_session(self, session: CheckoutSessionInfo, now: datetime) -> bool:
+        """Bring this payment in line with Stripe's view of its session; True if anything changed.
+
+        Paid wins over expired: a customer who paid as the hold ended has paid.
+        """
+        if session.id != self.stripe_session_id and self.stripe_session_id is not None:
+            raise ValueError("session does not belong to this payment")
+        before = (
+            self.status,
+            self.stripe_session_id,
+            self.checkout_url,
+            self.expires_at,
+            self.stripe_payment_intent_id,
+        )
+        self.stripe_session_id = session.id
+        if session.payment_intent_id:
+            self.stripe_payment_intent_id = session.payment_intent_id
+        if session.is_paid:
+            if self.status is not PaymentStatus.SUCCEEDED:
+                self.status = PaymentStatus.SUCCEEDED
+                self.paid_at = self.paid_at or now
+            self.checkout_url = None
+        elif session.status == "expired":
+            if self.status is not PaymentStatus.SUCCEEDED:
+                self.status = PaymentStatus.EXPIRED
+            self.checkout_url = None
+        elif session.status == "open" and self.status is PaymentStatus.CREATING:
+            self.status = PaymentStatus.OPEN
+        if session.status == "open":
+            self.checkout_url = session.url
+            self.expires_at = session.expires_at
+        after = (
+            self.status,
+            self.stripe_session_id,
+            self.checkout_url,
+            self.expires_at,
+            self.stripe_payment_intent_id,
+        )
+        return before != after
+
+    def mark_failed(self, message: str) -> None:
+        """Stripe refused to create the session; nothing was charged."""
+        if self.status is PaymentStatus.CREATING:
+            self.status = PaymentStatus.FAILED
+            self.failure_message = message
+
+
+@dataclass
+class Refund:
+    """Money returned against one succeeded payment."""
+
+    id: str
+    payment_id: str
+    booking_id: str
+    amount: int
+    currency: str
+    reason: str | None
+    status: RefundStatus
+    idempotency_key: str
+    created_at: datetime
+    stripe_refund_id: str | None = None
+    failure_reason: str | None = None
+    note: str = ""
+
+    @property
+    def money(self) -> Money:
+        """The amount returned."""
+        return Money(self.amount, self.currency)
+
+    def mark_failed(self, message: str) -> None:
+        """Stripe refused to create the refund: it holds no money any more."""
+        if self.status is RefundStatus.CREATING:
+            self.status = RefundStatus.FAILED
+            self.failure_reason = message
+
+    def apply_stripe(self, info: RefundInfo) -> bool:
+        """Take Stripe's status for this refund; True if anything changed."""
+        before = (self.status, self.stripe_refund_id, self.failure_reason)
+        self.stripe_refund_id = info.id
+        self.status = RefundStatus(info.status)
+        self.failure_reason = info.failure_reason
+        return before != (self.status, self.stripe_refund_id, self.failure_reason)
+
+
+def refundable_amount(payment: Payment, refunds: list[Refund]) -> Money:
+    """What can still be refunded on a payment: paid minus every refund that holds money."""
+    if payment.status is not PaymentStatus.SUCCEEDED:
+        return Money.zero(payment.currency)
+    held = sum(r.amount for r in refunds if r.payment_id == payment.id and r.status.holds_money)
+    return Money(max(payment.amount - held, 0), payment.currency)
+
+
+def check_refund(amount: Money, refundable: Money, reason: str | None) -> None:
+    """Raise unless ``amount`` may be refunded now: 0 < amount ≤ refundable, known reason."""
+    if reason is not None and reason not in REFUND_REASONS:
+        raise ValidationError("reason", f"Unknown refund reason {reason!r}.")
+    if refundable.amount <= 0:
+        raise InvalidStateError("There is nothing left to refund on this booking.")
+    if amount.currency != refundable.currency:
+        raise ValidationError("amount", f"Refunds must be in {refundable.currency.upper()}.")
+    if amount.amount <= 0:
+        raise ValidationError("amount", "The refund must be more than zero.")
+    if amount > refundable:
+        raise ValidationError(
+            "amount", f"You can refund at most {refundable} (what is left of the payment)."
+        )

@@ -1,0 +1,136 @@
+"""Interfaces the services need from the outside world; adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from pos_app.domain.booking import Booking, Service
+from pos_app.domain.gateway_types import (
+    CheckoutRequest,
+    CheckoutSessionInfo,
+    EventPage,
+    PaymentIntentInfo,
+    RefundInfo,
+    RefundRequest,
+)
+from pos_app.domain.payment import Payment, Refund
+
+
+class Clock(Protocol):
+    """Source of the current time, always timezone-aware UTC."""
+
+    def now(self) -> datetime: ...
+
+
+class PaymentGateway(Protocol):
+    """Stripe, seen from the services. Every mutation takes a key the caller stored first."""
+
+    @property
+    def mode(self) -> str:
+        """'sandbox', 'test' or 'live'."""
+        ...
+
+    def server_clock_offset(self) -> float:
+        """Seconds to add to the local clock to get Stripe's (from the last ``Date`` header)."""
+        ...
+
+    def create_checkout_session(
+        self, request: CheckoutRequest, *, idempotency_key: str
+    ) -> CheckoutSessionInfo: ...
+
+    def retrieve_checkout_session(self, session_id: str) -> CheckoutSessionInfo: ...
+
+    def expire_checkout_session(
+        self, session_id: str, *, idempotency_key: str
+    ) -> CheckoutSessionInfo: ...
+
+    def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntentInfo: ...
+
+    def create_refund(self, request: RefundRequest, *, idempotency_key: str) -> RefundInfo: ...
+
+    def retrieve_refund(self, refund_id: str) -> RefundInfo: ...
+
+    def list_events(
+        self, *, types: Sequence[str], ending_before: str | None, limit: int
+    ) -> EventPage:
+        """Events newer than ``ending_before`` (all recent ones when None), newest first."""
+        ...
+
+
+class ServiceRepository(Protocol):
+    """The catalogue."""
+
+    def list(self, *, active_only: bool = True) -> list[Service]: ...
+    def get(self, service_id: str) -> Service | None: ...
+    def add(self, service: Service) -> None: ...
+
+
+class BookingRepository(Protocol):
+    """Bookings by id and by day."""
+
+    def get(self, booking_id: str, *, for_update: bool = False) -> Booking | None: ...
+    def add(self, booking: Booking) -> None: ...
+    def between(self, start: datetime, end: datetime) -> list[Booking]: ...
+
+
+class PaymentRepository(Protocol):
+    """Payments by id, booking, Stripe id and state."""
+
+    def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None: ...
+    def add(self, payment: Payment) -> None: ...
+    def for_booking(self, booking_id: str) -> list[Payment]: ...
+    def by_session_id(self, session_id: str) -> Payment | None: ...
+    def by_payment_intent_id(self, payment_intent_id: str) -> Payment | None: ...
+    def unsettled(self) -> list[Payment]: ...
+
+
+class RefundRepository(Protocol):
+    """Refunds by id, booking, payment and state."""
+
+    def get(self, refund_id: str, *, for_update: bool = False) -> Refund | None: ...
+    def add(self, refund: Refund) -> None: ...
+    def for_booking(self, booking_id: str) -> list[Refund]: ...
+    def for_payment(self, payment_id: str) -> list[Refund]: ...
+    def by_stripe_id(self, stripe_refund_id: str) -> Refund | None: ...
+    def unsettled(self) -> list[Refund]: ...
+
+
+class EventLog(Protocol):
+    """Which Stripe events were already processed, and the polling cursor."""
+
+    def mark_processed(self, event_id: str, event_type: str, processed_at: datetime) -> bool:
+        """Record the event; False if it was already recorded (then do nothing)."""
+        ...
+
+    def get_setting(self, key: str) -> str | None: ...
+    def set_setting(self, key: str, value: str) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One database transaction; leaving the block without ``commit()`` rolls back."""
+
+    services: ServiceRepository
+    bookings: BookingRepository
+    payments: PaymentRepository
+    refunds: RefundRepository
+    events: EventLog
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Opens a unit of work; ``write=True`` takes the write lock up front (no lost updates)."""
+
+    def __call__(self, *, write: bool = False) -> UnitOfWork: ...

@@ -1,0 +1,296 @@
+"""The Stripe adapter: the only module that talks to the `stripe` SDK.
+
+Returns domain snapshots, never Stripe objects, and turns every Stripe error into a domain
+error whose message a front-desk person can act on.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import stripe
+
+from pos_app.domain.errors import (
+    CardDeclined,
+    GatewayAuthError,
+    GatewayRejected,
+    GatewayUnavailable,
+)
+from pos_app.domain.gateway_types import (
+    CheckoutRequest,
+    CheckoutSessionInfo,
+    EventInfo,
+    EventPage,
+    PaymentIntentInfo,
+    RefundInfo,
+    RefundRequest,
+)
+from pos_app.gateway import messages
+
+log = logging.getLogger(__name__)
+
+# Pinned so the sandbox and real Stripe answer in the same shape whatever the account default.
+API_VERSION = stripe.api_version
+
+
+class StripeGateway:
+    """Implements the domain's PaymentGateway port over ``stripe.StripeClient``."""
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        mode: str,
+        api_base: str | None = None,
+        max_network_retries: int = 2,
+        timeout_seconds: float = 20.0,
+    ) -> None:
+        base_addresses: Any = {"api": api_base} if api_base else None
+        self._client = stripe.StripeClient(
+            api_key,
+            stripe_version=API_VERSION,
+            base_addresses=base_addresses,
+            # The SDK's default (None) means no retries at all; retries reuse the same key.
+            max_network_retries=max_network_retries,
+            http_client=stripe.HTTPXClient(timeout=timeout_seconds, allow_sync_methods=True),
+        )
+        self._mode = mode
+        self._clock_offset = 0.0
+
+    @property
+    def mode(self) -> str:
+        """'sandbox', 'test' or 'live'."""
+        return self._mode
+
+    def server_clock_offset(self) -> float:
+        """Seconds to add to the local clock to match Stripe's, from the last Date header."""
+        return self._clock_offset
+
+    # -- Checkout Sessions -------------------------------------------------------------
+
+    def create_checkout_session(
+        self, request: CheckoutRequest, *, idempotency_key: str
+    ) -> CheckoutSessionInfo:
+        """Open a hosted Checkout Session for one line item."""
+        params: dict[str, Any] = {
+            "mode": "payment",
+            "line_items": [
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": request.currency,
+                        "unit_amount": request.amount,
+                        "product_data": {"name": request.product_name},
+                    },
+                }
+            ],
+            "expires_at": int(request.expires_at.timestamp()),
+            "metadata": dict(request.metadata),
+            "payment_intent_data": {"metadata": dict(request.metadata)},
+        }
+        for name in ("customer_email", "client_reference_id", "success_url", "cancel_url"):
+            value = getattr(request, name)
+            if value:
+                params[name] = value
+        with self._errors():
+            obj = self._client.v1.checkout.sessions.create(
+                params,  # type: ignore[arg-type]
+                options={"idempotency_key": idempotency_key},
+            )
+        self._note_date(obj)
+        log.info(
+            "stripe.checkout_session.created session=%s booking=%s",
+            obj.id,
+            request.metadata.get("booking_id"),
+        )
+        return _session(obj)
+
+    def retrieve_checkout_session(self, session_id: str) -> CheckoutSessionInfo:
+        """Read a session as Stripe has it now."""
+        with self._errors():
+            obj = self._client.v1.checkout.sessions.retrieve(session_id)
+        self._note_date(obj)
+        return _session(obj)
+
+    def expire_checkout_session(
+        self, session_id: str, *, idempotency_key: str
+    ) -> CheckoutSessionInfo:
+        """Close an open session so its link can no longer be paid."""
+        with self._errors():
+            obj = self._client.v1.checkout.sessions.expire(
+                session_id, options={"idempotency_key": idempotency_key}
+            )
+        self._note_date(obj)
+        log.info("stripe.checkout_session.expired session=%s", session_id)
+        return _session(obj)
+
+    # -- Payments and refunds ----------------------------------------------------------
+
+    def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntentInfo:
+        """Read a PaymentIntent, for its charge id and amounts."""
+        with self._errors():
+            pi = self._client.v1.payment_intents.retrieve(payment_intent_id)
+        charge = pi.latest_charge
+        return PaymentIntentInfo(
+            id=pi.id,
+            status=pi.status,
+            amount=pi.amount,
+            amount_received=pi.amount_received,
+            currency=pi.currency,
+            latest_charge_id=charge if isinstance(charge, str) or charge is None else charge.id,
+            metadata=_meta(pi.metadata),
+        )
+
+    def create_refund(self, request: RefundRequest, *, idempotency_key: str) -> RefundInfo:
+        """Ask Stripe to return money on a PaymentIntent."""
+        params: dict[str, Any] = {
+            "payment_intent": request.payment_intent_id,
+            "amount": request.amount,
+            "metadata": dict(request.metadata),
+        }
+        if request.reason:
+            params["reason"] = request.reason
+        with self._errors():
+            obj = self._client.v1.refunds.create(
+                params,  # type: ignore[arg-type]
+                options={"idempotency_key": idempotency_key},
+            )
+        log.info(
+            "stripe.refund.created refund=%s payment_intent=%s booking=%s status=%s",
+            obj.id,
+            request.payment_intent_id,
+            request.metadata.get("booking_id"),
+            obj.status,
+        )
+        return _refund(obj)
+
+    def retrieve_refund(self, refund_id: str) -> RefundInfo:
+        """Read a refund as Stripe has it now."""
+        with self._errors():
+            obj = self._client.v1.refunds.retrieve(refund_id)
+        return _refund(obj)
+
+    # -- Events ------------------------------------------------------------------------
+
+    def list_events(
+        self, *, types: Sequence[str], ending_before: str | None, limit: int
+    ) -> EventPage:
+        """One page of events of the given types, newest first, newer than ``ending_before``."""
+        params: dict[str, Any] = {"limit": limit, "types": list(types)}
+        if ending_before:
+            params["ending_before"] = ending_before
+        with self._errors():
+            page = self._client.v1.events.list(params)  # type: ignore[arg-type]
+        self._note_date(page)
+        events = []
+        for ev in page.data:
+            obj = ev.data.object.to_dict()
+            events.append(
+                EventInfo(
+                    id=ev.id,
+                    type=ev.type,
+                    created=ev.created,
+                    object_type=str(obj.get("object", "")),
+                    object_id=str(obj.get("id", "")),
+                    metadata=_meta(obj.get("metadata")),
+                )
+            )
+        return EventPage(events=events, has_more=bool(page.has_more))
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _note_date(self, obj: Any) -> None:
+        response = getattr(obj, "last_response", None)
+        if response is None:
+            return
+        date = next((v for k, v in response.headers.items() if k.lower() == "date"), None)
+        if not date:
+            return
+        try:
+            server = parsedate_to_datetime(date).timestamp()
+        except (TypeError, ValueError):
+            return
+        # The header has whole seconds; +0.5 centres the estimate.
+        self._clock_offset = server + 0.5 - time.time()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except stripe.CardError as err:
+            raise CardDeclined(
+                messages.card_message(err.code, _decline_code(err)),
+                code=err.code,
+                decline_code=_decline_code(err),
+            ) from err
+        except stripe.IdempotencyError as err:
+            log.error("stripe.idempotency_error request=%s", err.request_id)
+            raise GatewayRejected(messages.IDEMPOTENCY, code="idempotency_error") from err
+        except stripe.InvalidRequestError as err:
+            raise GatewayRejected(_request_message(err), code=err.code) from err
+        except (stripe.AuthenticationError, stripe.PermissionError) as err:
+            raise GatewayAuthError(messages.AUTH) from err
+        except stripe.RateLimitError as err:
+            raise GatewayUnavailable(messages.RATE_LIMITED) from err
+        except stripe.APIConnectionError as err:
+            raise GatewayUnavailable(messages.NETWORK) from err
+        except stripe.StripeError as err:
+            raise GatewayUnavailable(messages.SERVER) from err
+
+
+def _decline_code(err: stripe.CardError) -> str | None:
+    error = getattr(err, "error", None)
+    code = getattr(error, "decline_code", None) if error is not None else None
+    return code if isinstance(code, str) else None
+
+
+def _request_message(err: stripe.InvalidRequestError) -> str:
+    if err.code and err.code in messages.REQUEST_MESSAGES:
+        return messages.REQUEST_MESSAGES[err.code]
+    text = err.user_message or "Stripe refused the request."
+    return text if text.endswith(".") else text + "."
+
+
+def _meta(value: Any) -> dict[str, str]:
+    if not value:
+        return {}
+    plain = value.to_dict() if hasattr(value, "to_dict") else dict(value)
+    return {str(k): str(v) for k, v in plain.items()}
+
+
+def _ts(value: int) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
+
+
+def _session(obj: Any) -> CheckoutSessionInfo:
+    pi = obj.payment_intent
+    return CheckoutSessionInfo(
+        id=obj.id,
+        status=obj.status,
+        payment_status=obj.payment_status,
+        amount_total=obj.amount_total,
+        currency=obj.currency,
+        url=obj.url,
+        expires_at=_ts(obj.expires_at),
+        payment_intent_id=pi if isinstance(pi, str) or pi is None else pi.id,
+        metadata=_meta(obj.metadata),
+    )
+
+
+def _refund(obj: Any) -> RefundInfo:
+    pi = obj.payment_intent
+    return RefundInfo(
+        id=obj.id,
+        status=obj.status,
+        amount=obj.amount,
+        currency=obj.currency,
+        payment_intent_id=pi if isinstance(pi, str) or pi is None else pi.id,
+        failure_reason=getattr(obj, "failure_reason", None),
+        metadata=_meta(obj.metadata),
+    )

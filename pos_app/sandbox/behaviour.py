@@ -1,0 +1,184 @@
+"""Every tunable and every guess about Stripe's behaviour, in one place.
+
+Items marked UNCONFIRMED are choices made where Stripe's documentation, changelog and SDK
+source did not settle the question. Change them here, nowhere else, when better evidence
+turns up; the tests read these constants instead of repeating literals.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# -- Versions ---------------------------------------------------------------------------
+
+#: The version stripe-python 16.1.0 pins; echoed when a request names none.
+DEFAULT_API_VERSION: Final = "2026-10-28.endive"
+
+# -- API keys ---------------------------------------------------------------------------
+
+#: Secret and restricted test-mode keys are accepted; the rest of the key is not checked
+#: because the sandbox has one account and no secrets of its own.
+ACCEPTED_KEY_PREFIXES: Final = ("sk_test_", "rk_test_")
+
+#: Prefix kept visible when a rejected key is quoted back; everything else except the last
+#: four characters becomes ``*`` (Stripe quotes ``sk_live_********1234`` this way).
+KEY_PREFIX_RE: Final = re.compile(r"^(?:sk|rk|pk)_(?:test|live)_")
+KEY_VISIBLE_SUFFIX: Final = 4
+
+# -- Timing -----------------------------------------------------------------------------
+
+#: Seconds a refund stays ``pending`` before it becomes ``succeeded``. Real card refunds
+#: succeed almost at once in test mode; a short pending phase lets the app exercise its
+#: "refund in flight" state.
+REFUND_SETTLE_SECONDS: Final = 1.0
+
+#: How often the server's background task looks for sessions to expire and refunds to
+#: settle. Reads also settle lazily, so this only matters for event consumers.
+SWEEP_INTERVAL_SECONDS: Final = 0.25
+
+#: Checkout Session lifetime bounds (facts sheet).
+SESSION_MIN_LIFETIME_SECONDS: Final = 30 * 60
+SESSION_MAX_LIFETIME_SECONDS: Final = 24 * 60 * 60
+SESSION_DEFAULT_LIFETIME_SECONDS: Final = 24 * 60 * 60
+
+#: Idempotency keys are kept this long (Stripe: "at least 24 hours"). UNCONFIRMED exact
+#: retention; 24 h matches the documented minimum so the app cannot rely on more.
+IDEMPOTENCY_TTL_SECONDS: Final = 24 * 60 * 60
+IDEMPOTENCY_KEY_MAX_LENGTH: Final = 255
+
+# -- Idempotency ------------------------------------------------------------------------
+
+#: Stripe saves the result once "an API endpoint began execution": business-rule errors
+#: (``charge_already_refunded``, expiring a closed session, ...) are replayed like
+#: successes, while parameter validation errors are not saved. UNCONFIRMED where the line
+#: falls for lookups of missing objects; we treat ``resource_missing`` as executed.
+STORE_BUSINESS_ERRORS: Final = True
+
+# -- Fees and balance -------------------------------------------------------------------
+
+#: Fee model: 2.9 % + 30 minor units, computed in integers, rounded half up.
+FEE_PERCENT_TENTHS: Final = 29  # 2.9 % expressed in tenths of a percent
+FEE_FIXED_MINOR: Final = 30
+
+#: Funds are reported ``available`` immediately (real accounts wait days). Keeps balance
+#: transactions static so their JSON never changes after creation.
+BALANCE_STATUS: Final = "available"
+
+#: Refunds do not give the processing fee back (Stripe's standard pricing): a refund's
+#: balance transaction has ``fee: 0`` and ``net: -amount``.
+
+# -- Checkout ---------------------------------------------------------------------------
+
+#: Modes the sandbox implements; others are valid Stripe values but return a 400.
+SUPPORTED_MODES: Final = ("payment",)
+MAX_LINE_ITEMS: Final = 100
+
+#: ``success_url`` may be omitted: Checkout then shows its own confirmation page.
+#: UNCONFIRMED for every API version; accepting both ways is the lenient choice.
+SUCCESS_URL_REQUIRED: Final = False
+
+#: Stripe sends no event when a Checkout Session is created.
+EVENT_ON_SESSION_CREATE: Final = False
+
+#: Currencies are accepted in any case and stored lowercase, as Stripe does.
+NORMALISE_CURRENCY_CASE: Final = True
+
+#: ``expire`` on a session that is not open: 400 invalid_request_error. UNCONFIRMED code;
+#: the message is the one Stripe sends.
+EXPIRE_NOT_OPEN_CODE: Final[str | None] = None
+
+#: When a session expires with a PaymentIntent left over from a failed attempt, that
+#: PaymentIntent is canceled. UNCONFIRMED reason value.
+EXPIRED_SESSION_PI_CANCELLATION_REASON: Final = "expired"
+
+#: PaymentIntents created by Checkout. Newer API versions default to automatic_async.
+PAYMENT_INTENT_CAPTURE_METHOD: Final = "automatic_async"
+
+# -- Card attempts ----------------------------------------------------------------------
+
+# Card attempts (implemented in payments.py; recorded here as the choice it is):
+# as in Stripe, the PaymentIntent is created when the customer first submits a card that
+# passes the form's own checks; a decline leaves it ``requires_payment_method`` with
+# ``last_payment_error`` and a failed Charge (events charge.failed and
+# payment_intent.payment_failed), the session stays ``open`` with its ``payment_intent``
+# set, and the next attempt reuses the same PaymentIntent. Numbers that fail the Luhn
+# check (4242 4242 4242 4241) never reach the server with Stripe.js, so here too they are
+# a field error ("Your card number is incorrect.") and create nothing. A failed 3-D Secure
+# challenge creates no Charge. The cardholder name and e-mail are optional.
+
+#: Luhn-valid numbers that are not test cards: Stripe's test mode declines real cards
+#: with ``card_declined`` / ``test_mode_live_card``. We do the same instead of letting any
+#: number succeed, so a typo never looks like a successful payment.
+UNKNOWN_CARD_DECLINE_CODE: Final = "test_mode_live_card"
+
+#: Success emits events in the order Stripe usually sends them.
+SUCCESS_EVENT_ORDER: Final = (
+    "charge.succeeded",
+    "payment_intent.succeeded",
+    "checkout.session.completed",
+)
+#: ``payment_intent.created`` is sent when the first attempt creates the PaymentIntent.
+EMIT_PAYMENT_INTENT_CREATED: Final = True
+
+# -- Refunds ----------------------------------------------------------------------------
+
+#: Over-refund. UNCONFIRMED code (Stripe's message is known, the code less so).
+REFUND_TOO_LARGE_CODE: Final = "amount_too_large"
+REFUND_ALREADY_REFUNDED_CODE: Final = "charge_already_refunded"
+#: Refund on a PaymentIntent without a successful charge. UNCONFIRMED code.
+REFUND_UNPAID_CODE: Final = "charge_not_refundable"
+#: Pending refunds count against the refundable amount at once (so two quick refunds can
+#: never exceed the charge), but ``charge.amount_refunded`` only grows when a refund
+#: succeeds. UNCONFIRMED: real Stripe may count pending refunds in amount_refunded too.
+PENDING_REFUNDS_RESERVE_AMOUNT: Final = True
+REFUND_REASONS: Final = ("duplicate", "fraudulent", "requested_by_customer")
+
+# -- Metadata ---------------------------------------------------------------------------
+
+METADATA_MAX_KEYS: Final = 50
+METADATA_KEY_MAX_LENGTH: Final = 40
+METADATA_VALUE_MAX_LENGTH: Final = 500
+
+# -- Lists ------------------------------------------------------------------------------
+
+LIST_DEFAULT_LIMIT: Final = 10
+LIST_MAX_LIMIT: Final = 100
+EVENT_TYPES_MAX: Final = 20
+
+# -- Amounts ----------------------------------------------------------------------------
+
+MAX_AMOUNT_MINOR: Final = 99_999_999
+
+#: Minimum charge per currency in minor units (facts sheet).
+MINIMUM_AMOUNTS: Final[dict[str, int]] = {
+    "usd": 50,
+    "eur": 50,
+    "aud": 50,
+    "cad": 50,
+    "chf": 50,
+    "nzd": 50,
+    "sgd": 50,
+    "gbp": 30,
+    "jpy": 50,
+    "dkk": 250,
+    "nok": 300,
+    "sek": 300,
+    "mxn": 1000,
+    "hkd": 400,
+}
+#: Fallback minimum for currencies missing above, by number of decimals. UNCONFIRMED:
+#: Stripe's real rule is "the equivalent of 0.50 USD" in the settlement currency.
+DEFAULT_MINIMUM_BY_EXPONENT: Final[dict[int, int]] = {0: 50, 2: 50, 3: 500}
+
+# -- Rate limiting ----------------------------------------------------------------------
+
+#: Test-mode limit per second for reads and for writes, when rate limiting is switched on
+#: (``create_app(rate_limit_per_second=...)``). Off by default so local runs never fail on
+#: bursts; the number is what Stripe documents for test mode.
+TEST_MODE_RATE_LIMIT: Final = 25
+
+# -- Presentation -----------------------------------------------------------------------
+
+DEFAULT_BUSINESS_NAME: Final = "Sandbox Business"
+STATEMENT_DESCRIPTOR_MAX: Final = 22

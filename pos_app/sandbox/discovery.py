@@ -1,0 +1,164 @@
+"""Finding a running sandbox, or starting one, through a record file in the data dir.
+
+``data_dir/sandbox.json`` holds ``{"url": ..., "pid": ...}`` while a sandbox serves;
+``data_dir/sandbox.lock`` keeps two callers from starting two sandboxes at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+RECORD_NAME = "sandbox.json"
+LOCK_NAME = "sandbox.lock"
+LOG_NAME = "sandbox.log"
+DB_NAME = "sandbox.sqlite3"
+
+_SPAWN_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class SandboxRecord:
+    """Where a sandbox process said it serves."""
+
+    url: str
+    pid: int
+
+
+def record_path(data_dir: Path) -> Path:
+    """The record file of ``data_dir``."""
+    return data_dir / RECORD_NAME
+
+
+def db_path(data_dir: Path) -> Path:
+    """The sandbox's own SQLite file in ``data_dir``."""
+    return data_dir / DB_NAME
+
+
+def read_record(path: Path) -> SandboxRecord | None:
+    """The record at ``path``, or ``None`` if missing or unreadable."""
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    url, pid = data.get("url"), data.get("pid")
+    if not isinstance(url, str) or not isinstance(pid, int):
+        return None
+    return SandboxRecord(url=url, pid=pid)
+
+
+def is_alive(url: str, timeout: float = 0.5) -> bool:
+    """Whether a sandbox answers ``GET {url}/healthz``."""
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/healthz", timeout=timeout) as resp:
+            body: Any = json.loads(resp.read().decode("utf-8"))
+    except (OSError, ValueError, urllib.error.URLError):
+        return False
+    return isinstance(body, dict) and body.get("ok") is True
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock on ``path`` (blocks until free)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+
+            handle.seek(0)
+            while True:
+                try:
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _popen_kwargs(detached: bool, log: IO[bytes]) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"stdin": subprocess.DEVNULL, "stdout": log,
+                              "stderr": subprocess.STDOUT, "close_fds": True}
+    if detached:
+        if os.name == "nt":  # pragma: no cover - Windows only
+            flags = getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(
+                subprocess, "CREATE_NEW_PROCESS_GROUP", 0
+            )
+            kwargs["creationflags"] = flags
+        else:
+            # Its own session: no SIGINT from our terminal, survives our exit.
+            kwargs["start_new_session"] = True
+    return kwargs
+
+
+def _log_tail(path: Path, limit: int = 2000) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[-limit:]
+    except OSError:
+        return ""
+
+
+def spawn(data_dir: Path, *, detached: bool) -> tuple[str, subprocess.Popen[bytes] | None]:
+    """Start ``python -m pos_app.sandbox`` for ``data_dir`` and wait until it serves.
+
+    Returns the URL and, unless ``detached``, the child process for the caller to
+    terminate. A detached child survives this process (its output goes to
+    ``sandbox.log``), so no handle is returned for it.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    record = record_path(data_dir)
+    # A stale record would be mistaken for the new child's.
+    record.unlink(missing_ok=True)
+    log_path = data_dir / LOG_NAME
+    cmd = [sys.executable, "-m", "pos_app.sandbox", "--data-dir", str(data_dir),
+           "--host", "127.0.0.1", "--port", "0"]
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(cmd, **_popen_kwargs(detached, log))
+    deadline = time.monotonic() + _SPAWN_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        found = read_record(record)
+        if found is not None and found.pid == proc.pid and is_alive(found.url):
+            return found.url, None if detached else proc
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"sandbox exited with code {proc.returncode} before serving:\n"
+                + _log_tail(log_path)
+            )
+        time.sleep(0.05)
+    proc.terminate()
+    raise RuntimeError(f"sandbox did not start within {_SPAWN_TIMEOUT_SECONDS:.0f} s:\n"
+                       + _log_tail(log_path))
+
+
+def ensure_running(
+    data_dir: Path, *, detached: bool
+) -> tuple[str, subprocess.Popen[bytes] | None]:
+    """Reuse the sandbox recorded in ``data_dir`` if it answers; otherwise start one."""
+    with _locked(data_dir / LOCK_NAME):
+        found = read_record(record_path(data_dir))
+        if found is not None and is_alive(found.url):
+            return found.url, None
+        return spawn(data_dir, detached=detached)

@@ -1,0 +1,354 @@
+"""Checkout Sessions: create, read, list, expire (on request or when their time is up)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pos_app.sandbox import behaviour, events, money, objects
+from pos_app.sandbox.context import Ctx
+from pos_app.sandbox.errors import StripeError, invalid_request, param_error, resource_missing
+from pos_app.sandbox.expand import expand
+from pos_app.sandbox.ids import new_id
+from pos_app.sandbox.listing import created_filter, cursor_from, list_object
+from pos_app.sandbox.params import ParamReader
+from pos_app.sandbox.store import Record, SqlArg, Tx
+
+JsonDict = dict[str, Any]
+
+KIND = "checkout.session"
+
+_CREATE_PARAMS = (
+    "cancel_url", "client_reference_id", "currency", "customer_email", "expand", "expires_at",
+    "line_items", "locale", "metadata", "mode", "payment_intent_data",
+    "payment_method_types", "submit_type", "success_url", "ui_mode",
+)
+#: Everything else SessionCreateParams (stripe-python 16.1.0) accepts.
+_CREATE_STRIPE_ONLY = (
+    "adaptive_pricing", "after_expiration", "allow_promotion_codes",
+    "allowed_payment_method_types", "automatic_tax", "billing_address_collection",
+    "branding_settings", "consent_collection", "custom_fields", "custom_text", "customer",
+    "customer_account", "customer_creation", "customer_update", "discounts",
+    "excluded_payment_method_types", "integration_identifier", "invoice_creation",
+    "managed_payments", "name_collection", "optional_items", "origin_context",
+    "payment_method_collection", "payment_method_configuration", "payment_method_data",
+    "payment_method_options", "permissions", "phone_number_collection",
+    "redirect_on_completion", "return_url", "saved_payment_method_options",
+    "setup_intent_data", "shipping_address_collection", "shipping_options",
+    "subscription_data", "tax_id_collection", "wallet_options",
+)
+_LIST_PARAMS = ("created", "ending_before", "expand", "limit", "payment_intent",
+                "starting_after", "status")
+_LIST_STRIPE_ONLY = ("customer", "customer_account", "customer_details", "payment_link",
+                     "subscription")
+_LOCALES = (
+    "auto", "bg", "cs", "da", "de", "el", "en", "en-GB", "es", "es-419", "et", "fi", "fil",
+    "fr", "fr-CA", "hr", "hu", "id", "it", "ja", "ko", "lt", "lv", "ms", "mt", "nb", "nl",
+    "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sv", "th", "tr", "vi", "zh", "zh-HK",
+    "zh-TW",
+)
+_URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+# -- create -----------------------------------------------------------------------------
+
+
+def _url(params: ParamReader, key: str) -> str | None:
+    value = params.string(key, max_length=5000)
+    if value is not None and not _URL_RE.match(value):
+        raise param_error("Not a valid URL", code="url_invalid", param=key)
+    return value
+
+
+def _line_items(params: ParamReader) -> list[objects.LineItemSpec]:
+    readers = params.reader_array("line_items")
+    if not readers:
+        raise params.missing("line_items")
+    if len(readers) > behaviour.MAX_LINE_ITEMS:
+        raise param_error(
+            f"You may only specify up to {behaviour.MAX_LINE_ITEMS} line items in payment "
+            "mode.",
+            code=None,
+            param="line_items",
+        )
+    specs: list[objects.LineItemSpec] = []
+    for li in readers:
+        li.reject_unknown(("price_data", "quantity"),
+                          ("adjustable_quantity", "dynamic_tax_rates", "metadata", "price",
+                           "tax_rates"))
+        price = li.string("price")
+        if price is not None:
+            # The sandbox has no Prices API, so every price id is unknown.
+            raise resource_missing("price", price, param=li.name("price"), status=400)
+        pd = li.obj("price_data")
+        if pd is None:
+            raise li.missing("price_data")
+        pd.reject_unknown(("currency", "product_data", "unit_amount"),
+                          ("product", "recurring", "tax_behavior", "unit_amount_decimal"))
+        currency = pd.require("currency")
+        if behaviour.NORMALISE_CURRENCY_CASE:
+            currency = currency.lower()
+        if currency not in money.SUPPORTED_CURRENCIES:
+            raise param_error(
+                f"Invalid currency: {currency}. Stripe currently supports these currencies: "
+                + ", ".join(sorted(money.SUPPORTED_CURRENCIES)),
+                code=None,
+                param=pd.name("currency"),
+            )
+        product = pd.obj("product_data")
+        if product is None:
+            raise pd.missing("product_data")
+        product.reject_unknown(("description", "name"),
+                               ("images", "metadata", "tax_code", "tax_details", "unit_label"))
+        name = product.require("name")
+        description = product.string("description", max_length=40000)
+        unit_amount = pd.require_integer("unit_amount", minimum=0,
+                                         maximum=behaviour.MAX_AMOUNT_MINOR)
+        quantity = li.require_integer("quantity", minimum=1, maximum=999_999)
+        specs.append(objects.LineItemSpec(name, description, currency, unit_amount, quantity))
+    return specs
+
+
+def _check_amount(total: int, currency: str) -> None:
+    minimum = money.minimum_amount(currency)
+    if total < minimum:
+        raise invalid_request(
+            "The Checkout Session's total amount due must add up to at least "
+            f"{money.format_amount(minimum, currency)} {currency}",
+            code="amount_too_small",
+            param="line_items",
+            executed=False,
+        )
+    if total > behaviour.MAX_AMOUNT_MINOR:
+        raise invalid_request(
+            "The Checkout Session's total amount due must be no more than "
+            f"{money.format_amount(behaviour.MAX_AMOUNT_MINOR, currency)} {currency}",
+            code="amount_too_large",
+            param="line_items",
+            executed=False,
+        )
+    if currency in money.THREE_DECIMAL and total % 10:
+        raise invalid_request(
+            f"Amounts in {currency.upper()} must be a multiple of 10 (the last decimal "
+            "digit must be 0).",
+            code="invalid_amount",
+            param="line_items",
+            executed=False,
+        )
+
+
+def _expires_at(params: ParamReader, now: int) -> int:
+    value = params.integer("expires_at")
+    if value is None:
+        return now + behaviour.SESSION_DEFAULT_LIFETIME_SECONDS
+    # Compared in whole seconds against the server clock, as Stripe does: a client that
+    # asks for exactly 30 minutes may land a second short.
+    if value - now < behaviour.SESSION_MIN_LIFETIME_SECONDS:
+        raise param_error(
+            "The `expires_at` timestamp must be at least 30 minutes from Checkout Session "
+            "creation.",
+            code=None,
+            param="expires_at",
+        )
+    if value - now > behaviour.SESSION_MAX_LIFETIME_SECONDS:
+        raise param_error(
+            "The `expires_at` timestamp must be less than 24 hours from Checkout Session "
+            "creation.",
+            code=None,
+            param="expires_at",
+        )
+    return value
+
+
+def create(tx: Tx, ctx: Ctx, params: ParamReader) -> JsonDict:
+    """``POST /v1/checkout/sessions`` (payment mode, ad-hoc ``price_data`` only)."""
+    params.reject_unknown(_CREATE_PARAMS, _CREATE_STRIPE_ONLY)
+    mode = params.enum("mode", ("payment", "setup", "subscription"))
+    if mode is None:
+        raise params.missing("mode")
+    if mode not in behaviour.SUPPORTED_MODES:
+        raise param_error(
+            f"The sandbox supports only mode=payment (got mode={mode}).",
+            code=None,
+            param="mode",
+        )
+    ui_mode = params.enum("ui_mode", ("custom", "embedded", "hosted"))
+    if ui_mode not in (None, "hosted"):
+        raise param_error("The sandbox supports only ui_mode=hosted.", code=None,
+                          param="ui_mode")
+    for name, pm_type in [(f"payment_method_types[{i}]", t) for i, t in
+                          enumerate(params.string_array("payment_method_types") or [])]:
+        if pm_type != "card":
+            raise param_error(
+                f"The sandbox supports only card payments (got {pm_type}).",
+                code=None,
+                param=name,
+            )
+    specs = _line_items(params)
+    currency = specs[0].currency
+    for i, spec in enumerate(specs):
+        if spec.currency != currency:
+            raise param_error(
+                "All line items must use the same currency.",
+                code=None,
+                param=f"line_items[{i}][price_data][currency]",
+            )
+    session_currency = params.string("currency")
+    if session_currency is not None and session_currency.lower() != currency:
+        raise param_error(
+            f"The currency ({session_currency}) does not match the line items' currency "
+            f"({currency}).",
+            code=None,
+            param="currency",
+        )
+    total = sum(s.amount for s in specs)
+    _check_amount(total, currency)
+    expires_at = _expires_at(params, ctx.ts)
+    metadata = params.metadata() or {}
+    pi_data: JsonDict = {"metadata": {}, "description": None}
+    pid = params.obj("payment_intent_data")
+    if pid is not None:
+        pid.reject_unknown(
+            ("description", "metadata"),
+            ("application_fee_amount", "capture_method", "on_behalf_of", "receipt_email",
+             "setup_future_usage", "shipping", "statement_descriptor",
+             "statement_descriptor_suffix", "transfer_data", "transfer_group"),
+        )
+        pi_data = {"metadata": pid.metadata() or {},
+                   "description": pid.string("description", max_length=1000)}
+    success_url = _url(params, "success_url")
+    if success_url is None and behaviour.SUCCESS_URL_REQUIRED:
+        raise params.missing("success_url")
+    cancel_url = _url(params, "cancel_url")
+    customer_email = params.email("customer_email")
+    client_reference_id = params.string("client_reference_id", max_length=200)
+    submit_type = params.enum("submit_type", ("auto", "book", "donate", "pay", "subscribe"))
+    locale = params.enum("locale", _LOCALES)
+    to_expand = params.expand()
+
+    session_id = new_id("cs_test")
+    body = objects.checkout_session(
+        session_id=session_id,
+        created=ctx.ts,
+        expires_at=expires_at,
+        url=ctx.page_url(session_id),
+        currency=currency,
+        amount=total,
+        metadata=metadata,
+        success_url=success_url,
+        cancel_url=cancel_url,
+        customer_email=customer_email,
+        client_reference_id=client_reference_id,
+        submit_type=submit_type,
+        locale=locale,
+    )
+    internal = {
+        "line_items": [objects.line_item(s, ctx.ts) for s in specs],
+        "payment_intent_data": pi_data,
+    }
+    rec = Record(session_id, KIND, ctx.ts, body, internal, due=float(expires_at))
+    tx.insert(rec)
+    if behaviour.EVENT_ON_SESSION_CREATE:
+        events.emit(tx, ctx, "checkout.session.created", body)
+    return expand(tx, body, to_expand)
+
+
+# -- read -------------------------------------------------------------------------------
+
+
+def get(tx: Tx, session_id: str) -> Record:
+    """The session record, or Stripe's 404."""
+    rec = tx.get(session_id, KIND)
+    if rec is None:
+        raise resource_missing(KIND, session_id, param="session")
+    return rec
+
+
+def retrieve(tx: Tx, session_id: str, params: ParamReader) -> JsonDict:
+    """``GET /v1/checkout/sessions/{id}``."""
+    params.reject_unknown(("expand",))
+    return expand(tx, get(tx, session_id).body, params.expand())
+
+
+def list_sessions(tx: Tx, params: ParamReader) -> JsonDict:
+    """``GET /v1/checkout/sessions``, newest first."""
+    params.reject_unknown(_LIST_PARAMS, _LIST_STRIPE_ONLY)
+    where: list[tuple[str, list[SqlArg]]] = [("kind = ?", [KIND])]
+    status = params.enum("status", ("complete", "expired", "open"))
+    if status is not None:
+        where.append(("status = ?", [status]))
+    pi = params.string("payment_intent")
+    if pi is not None:
+        where.append(("parent = ?", [pi]))
+    where.extend(created_filter(params))
+    cursor = cursor_from(tx, params, table="objects", object_name=KIND, kind=KIND)
+    page = tx.page("objects", where, cursor)
+    result = list_object(page, "/v1/checkout/sessions")
+    to_expand = params.expand()
+    return expand(tx, result, to_expand) if to_expand else result
+
+
+def line_items(tx: Tx, session_id: str, params: ParamReader) -> JsonDict:
+    """``GET /v1/checkout/sessions/{id}/line_items``."""
+    params.reject_unknown(("ending_before", "expand", "limit", "starting_after"))
+    rec = get(tx, session_id)
+    items: list[JsonDict] = list(rec.internal.get("line_items", []))
+    limit = params.integer("limit", minimum=1, maximum=behaviour.LIST_MAX_LIMIT)
+    limit = behaviour.LIST_DEFAULT_LIMIT if limit is None else limit
+    after = params.string("starting_after")
+    if after is not None:
+        ids = [i["id"] for i in items]
+        if after not in ids:
+            raise resource_missing("item", after, param="starting_after", status=400)
+        items = items[ids.index(after) + 1:]
+    return {
+        "object": "list",
+        "data": items[:limit],
+        "has_more": len(items) > limit,
+        "url": f"/v1/checkout/sessions/{session_id}/line_items",
+    }
+
+
+# -- expire -----------------------------------------------------------------------------
+
+
+def expire(tx: Tx, ctx: Ctx, session_id: str, params: ParamReader) -> JsonDict:
+    """``POST /v1/checkout/sessions/{id}/expire``: only an open session can expire."""
+    params.reject_unknown(("expand",))
+    to_expand = params.expand()
+    rec = get(tx, session_id)
+    if rec.status != "open":
+        raise not_open_error(rec.status)
+    expire_record(tx, ctx, rec)
+    return expand(tx, rec.body, to_expand)
+
+
+def not_open_error(status: str | None) -> StripeError:
+    """Stripe's answer to expiring a session that is complete or already expired."""
+    return invalid_request(
+        'Only Checkout Sessions with a status in ["open"] can be expired. This Checkout '
+        f"Session has a status of `{status}`.",
+        code=behaviour.EXPIRE_NOT_OPEN_CODE,
+    )
+
+
+def expire_record(tx: Tx, ctx: Ctx, rec: Record) -> None:
+    """Close an open session, cancel a PaymentIntent left by failed attempts, emit events."""
+    rec.body["status"] = "expired"
+    rec.body["url"] = None
+    rec.due = None
+    tx.update(rec)
+    events.emit(tx, ctx, "checkout.session.expired", rec.body)
+    pi_id = rec.body.get("payment_intent")
+    if isinstance(pi_id, str):
+        pi = tx.get(pi_id, "payment_intent")
+        if pi is not None and pi.status not in ("succeeded", "canceled"):
+            pi.body.update(
+                status="canceled",
+                canceled_at=ctx.ts,
+                cancellation_reason=behaviour.EXPIRED_SESSION_PI_CANCELLATION_REASON,
+                next_action=None,
+            )
+            pi.internal.pop("pending_card", None)
+            tx.update(pi)
+            events.emit(tx, ctx, "payment_intent.canceled", pi.body)

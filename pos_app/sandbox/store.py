@@ -1,0 +1,375 @@
+"""The sandbox's own SQLite file: Stripe objects, events and idempotency records.
+
+Objects are kept as the JSON Stripe would return, next to a few indexed columns used for
+lists and background work, and a private ``internal`` JSON the API never shows (line items
+for the page, a card waiting for 3-D Secure, ...). Every write goes through
+:meth:`Store.transaction`, a ``BEGIN IMMEDIATE`` transaction, so a check-then-write such as
+"pay only if the session is still open" cannot interleave with another thread or process.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+JsonDict = dict[str, Any]
+SqlArg = str | int | float | None
+
+_SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    id       TEXT NOT NULL UNIQUE,
+    kind     TEXT NOT NULL,
+    created  INTEGER NOT NULL,
+    status   TEXT,
+    parent   TEXT,
+    due      REAL,
+    body     TEXT NOT NULL,
+    internal TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS objects_kind_seq ON objects (kind, seq);
+CREATE INDEX IF NOT EXISTS objects_kind_parent ON objects (kind, parent, seq);
+CREATE INDEX IF NOT EXISTS objects_due ON objects (due) WHERE due IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS events (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    id      TEXT NOT NULL UNIQUE,
+    type    TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    body    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_type_seq ON events (type, seq);
+CREATE INDEX IF NOT EXISTS events_created_seq ON events (created, seq);
+
+CREATE TABLE IF NOT EXISTS idempotency (
+    key_hash    TEXT NOT NULL,
+    idem_key    TEXT NOT NULL,
+    method      TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    status      INTEGER,
+    body        TEXT,
+    request_id  TEXT,
+    created     REAL NOT NULL,
+    PRIMARY KEY (key_hash, idem_key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created);
+"""
+
+
+@dataclass
+class Record:
+    """One stored Stripe object.
+
+    ``parent`` links a child to what it belongs to (session → payment intent, charge →
+    payment intent, refund → charge) and ``due`` is when background work is owed on it
+    (an open session's expiry, a pending refund's settlement).
+    """
+
+    id: str
+    kind: str
+    created: int
+    body: JsonDict
+    internal: JsonDict = field(default_factory=dict)
+    parent: str | None = None
+    due: float | None = None
+    seq: int | None = None
+
+    @property
+    def status(self) -> str | None:
+        """The object's public ``status`` field, if it has one."""
+        value = self.body.get("status")
+        return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A slice of a newest-first list and whether more lies beyond it."""
+
+    items: list[JsonDict]
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: strictly older than, or strictly newer than, a ``seq``."""
+
+    limit: int
+    older_than: int | None = None
+    newer_than: int | None = None
+
+
+@dataclass(frozen=True)
+class IdempotencyRow:
+    """A saved (or in-progress) idempotent request."""
+
+    method: str
+    path: str
+    fingerprint: str
+    state: str
+    status: int | None
+    body: str | None
+    request_id: str | None
+    created: float
+
+
+def _dumps(value: JsonDict) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _record(row: sqlite3.Row) -> Record:
+    return Record(
+        id=row["id"],
+        kind=row["kind"],
+        created=row["created"],
+        body=json.loads(row["body"]),
+        internal=json.loads(row["internal"]),
+        parent=row["parent"],
+        due=row["due"],
+        seq=row["seq"],
+    )
+
+
+class Tx:
+    """Queries and writes inside one open transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    # -- objects -----------------------------------------------------------------------
+
+    def get(self, obj_id: str, kind: str | None = None) -> Record | None:
+        """The object with ``obj_id`` (of ``kind``, when given)."""
+        row = self._conn.execute("SELECT * FROM objects WHERE id = ?", (obj_id,)).fetchone()
+        if row is None or (kind is not None and row["kind"] != kind):
+            return None
+        return _record(row)
+
+    def insert(self, rec: Record) -> None:
+        """Store a new object."""
+        cur = self._conn.execute(
+            "INSERT INTO objects (id, kind, created, status, parent, due, body, internal)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (rec.id, rec.kind, rec.created, rec.status, rec.parent, rec.due,
+             _dumps(rec.body), _dumps(rec.internal)),
+        )
+        rec.seq = cur.lastrowid
+
+    def update(self, rec: Record) -> None:
+        """Write back a changed object (its id, kind and creation order never change)."""
+        self._conn.execute(
+            "UPDATE objects SET status = ?, parent = ?, due = ?, body = ?, internal = ?"
+            " WHERE id = ?",
+            (rec.status, rec.parent, rec.due, _dumps(rec.body), _dumps(rec.internal), rec.id),
+        )
+
+    def children(self, kind: str, parent: str) -> list[Record]:
+        """Objects of ``kind`` whose parent is ``parent``, oldest first."""
+        rows = self._conn.execute(
+            "SELECT * FROM objects WHERE kind = ? AND parent = ? ORDER BY seq",
+            (kind, parent),
+        ).fetchall()
+        return [_record(r) for r in rows]
+
+    def due(self, now: float, limit: int = 100) -> list[Record]:
+        """Objects whose background work is owed at ``now``, oldest deadline first."""
+        rows = self._conn.execute(
+            "SELECT * FROM objects WHERE due IS NOT NULL AND due <= ? ORDER BY due LIMIT ?",
+            (now, limit),
+        ).fetchall()
+        return [_record(r) for r in rows]
+
+    def seq_of(self, table: str, obj_id: str, kind: str | None = None) -> int | None:
+        """The insertion sequence of ``obj_id`` in ``table`` (``objects`` or ``events``)."""
+        if table == "objects":
+            row = self._conn.execute(
+                "SELECT seq, kind FROM objects WHERE id = ?", (obj_id,)
+            ).fetchone()
+            if row is None or (kind is not None and row["kind"] != kind):
+                return None
+            return int(row["seq"])
+        row = self._conn.execute("SELECT seq FROM events WHERE id = ?", (obj_id,)).fetchone()
+        return None if row is None else int(row["seq"])
+
+    def page(
+        self,
+        table: str,
+        where: Sequence[tuple[str, Sequence[SqlArg]]],
+        cursor: Cursor,
+    ) -> Page:
+        """One newest-first page of ``table`` rows matching every ``where`` clause."""
+        if table not in ("objects", "events"):
+            raise ValueError(table)
+        clauses = [sql for sql, _ in where]
+        args: list[SqlArg] = [a for _, group in where for a in group]
+        if cursor.older_than is not None:
+            clauses.append("seq < ?")
+            args.append(cursor.older_than)
+        if cursor.newer_than is not None:
+            clauses.append("seq > ?")
+            args.append(cursor.newer_than)
+        # With ending_before the page is the one just newer than the cursor: walk upwards
+        # from the cursor, then present it newest first like every other page.
+        ascending = cursor.newer_than is not None and cursor.older_than is None
+        sql = (
+            f"SELECT body FROM {table}"
+            + (" WHERE " + " AND ".join(clauses) if clauses else "")
+            + f" ORDER BY seq {'ASC' if ascending else 'DESC'} LIMIT ?"
+        )
+        args.append(cursor.limit + 1)
+        rows = self._conn.execute(sql, args).fetchall()
+        has_more = len(rows) > cursor.limit
+        items = [json.loads(r["body"]) for r in rows[: cursor.limit]]
+        if ascending:
+            items.reverse()
+        return Page(items, has_more)
+
+    # -- events ------------------------------------------------------------------------
+
+    def add_event(self, event_id: str, type_: str, created: int, body: JsonDict) -> None:
+        """Append an event; its ``seq`` orders it even within one second."""
+        self._conn.execute(
+            "INSERT INTO events (id, type, created, body) VALUES (?, ?, ?, ?)",
+            (event_id, type_, created, _dumps(body)),
+        )
+
+    def get_event(self, event_id: str) -> JsonDict | None:
+        """The event with ``event_id``."""
+        row = self._conn.execute("SELECT body FROM events WHERE id = ?", (event_id,)).fetchone()
+        return None if row is None else dict(json.loads(row["body"]))
+
+    # -- idempotency -------------------------------------------------------------------
+
+    def idem_get(self, key_hash: str, idem_key: str) -> IdempotencyRow | None:
+        """The saved request for ``(api key, idempotency key)``."""
+        row = self._conn.execute(
+            "SELECT method, path, fingerprint, state, status, body, request_id, created"
+            " FROM idempotency WHERE key_hash = ? AND idem_key = ?",
+            (key_hash, idem_key),
+        ).fetchone()
+        return None if row is None else IdempotencyRow(**dict(row))
+
+    def idem_claim(
+        self, key_hash: str, idem_key: str, method: str, path: str, fingerprint: str,
+        now: float,
+    ) -> None:
+        """Mark the key as in progress (replacing an expired row)."""
+        self._conn.execute(
+            "INSERT OR REPLACE INTO idempotency"
+            " (key_hash, idem_key, method, path, fingerprint, state, created)"
+            " VALUES (?, ?, ?, ?, ?, 'in_progress', ?)",
+            (key_hash, idem_key, method, path, fingerprint, now),
+        )
+
+    def idem_finish(
+        self, key_hash: str, idem_key: str, status: int, body: str, request_id: str
+    ) -> None:
+        """Save the response for replays."""
+        self._conn.execute(
+            "UPDATE idempotency SET state = 'done', status = ?, body = ?, request_id = ?"
+            " WHERE key_hash = ? AND idem_key = ?",
+            (status, body, request_id, key_hash, idem_key),
+        )
+
+    def idem_release(self, key_hash: str, idem_key: str) -> None:
+        """Forget a key whose request was not executed (validation failure)."""
+        self._conn.execute(
+            "DELETE FROM idempotency WHERE key_hash = ? AND idem_key = ?",
+            (key_hash, idem_key),
+        )
+
+    def idem_prune(self, older_than: float) -> int:
+        """Drop finished records created before ``older_than``."""
+        cur = self._conn.execute(
+            "DELETE FROM idempotency WHERE state = 'done' AND created < ?", (older_than,)
+        )
+        return cur.rowcount
+
+    def idem_clear_in_progress(self) -> int:
+        """Drop in-progress markers left by a crash (their work was rolled back)."""
+        cur = self._conn.execute("DELETE FROM idempotency WHERE state = 'in_progress'")
+        return cur.rowcount
+
+
+class Store:
+    """Owns the SQLite file; hands out one connection per thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+        self._closed = False
+        conn = self._conn()
+        # WAL lets readers run while a payment commits; the mode is stored in the file.
+        conn.execute("PRAGMA journal_mode = WAL")
+        with self.transaction():
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > _SCHEMA_VERSION:
+                raise RuntimeError(f"{path} was written by a newer sandbox (schema {version})")
+            # One statement at a time: executescript() would commit the open transaction.
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._closed:
+                raise RuntimeError("store is closed")
+            # Autocommit mode: transactions are opened explicitly below. The connection is
+            # only ever used by the thread that made it, but close() runs elsewhere.
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout = 30000")
+            # NORMAL in WAL mode survives a process crash; only power loss can drop the
+            # last commits, which is acceptable for a test double.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._local.conn = conn
+            with self._all_lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """A write transaction: serialised with every other writer, rolled back on error."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield Tx(conn)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Tx]:
+        """A read transaction: one consistent view for several queries."""
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            yield Tx(conn)
+        finally:
+            conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        """Close every connection this store opened."""
+        with self._all_lock:
+            self._closed = True
+            conns, self._all = self._all, []
+        for conn in conns:
+            with suppress(sqlite3.Error):
+                conn.close()

@@ -1,0 +1,40 @@
+"""Work the sandbox owes without being asked: expiring sessions, settling refunds."""
+
+from __future__ import annotations
+
+from pos_app.sandbox import behaviour, refunds, sessions
+from pos_app.sandbox.context import Ctx
+from pos_app.sandbox.store import Store
+
+_BATCH = 200
+
+
+def sweep(store: Store, ctx: Ctx) -> int:
+    """Do everything due at ``ctx.now``; returns how many objects were handled.
+
+    Called by the server's background task and, lazily, before every API request so a
+    read never shows a session open after its ``expires_at`` or a refund pending after
+    its settle time.
+    """
+    with store.snapshot() as tx:
+        # The common case is "nothing due": answer it without taking the write lock.
+        if not tx.due(ctx.now, limit=1):
+            return 0
+    handled = 0
+    with store.transaction() as tx:
+        for rec in tx.due(ctx.now, limit=_BATCH):
+            handled += 1
+            if rec.kind == sessions.KIND and rec.status == "open":
+                sessions.expire_record(tx, ctx, rec)
+            elif rec.kind == refunds.KIND:
+                refunds.settle(tx, ctx, rec)
+            else:
+                rec.due = None
+                tx.update(rec)
+    return handled
+
+
+def prune_idempotency(store: Store, now: float) -> int:
+    """Forget idempotency keys older than Stripe's retention."""
+    with store.transaction() as tx:
+        return tx.idem_prune(now - behaviour.IDEMPOTENCY_TTL_SECONDS)

@@ -1,0 +1,216 @@
+"""Taking card payment: open a Checkout Session for a booking, watch it, cancel it.
+
+The idempotency key is stored with the payment row before Stripe is called, and every request
+parameter is derived from stored data, so a retry after a crash sends the very same request and
+Stripe answers with the very same session.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pos_app.domain.errors import (
+    GatewayRejected,
+    GatewayUnavailable,
+    InvalidStateError,
+    NotFoundError,
+)
+from pos_app.domain.gateway_types import CheckoutRequest
+from pos_app.domain.money import Money
+from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus
+from pos_app.services import ledger, settle
+from pos_app.services.context import Deps
+from pos_app.services.ids import idempotency_key, new_id
+
+log = logging.getLogger(__name__)
+
+# Stripe's shortest allowed session lifetime is 30 minutes; a minute of margin absorbs skew.
+STRIPE_MIN_LIFETIME = timedelta(minutes=31)
+
+
+@dataclass(frozen=True)
+class CheckoutView:
+    """Everything the charge screen shows."""
+
+    payment_id: str
+    booking_id: str
+    status: PaymentStatus
+    amount: Money
+    service_name: str
+    customer_name: str
+    url: str | None
+    session_id: str | None
+    hold_until: datetime | None
+    expires_at: datetime | None
+    clock_offset: float  # seconds to add to the local clock to get the server's
+
+    @property
+    def countdown_ends_at(self) -> datetime | None:
+        """When the link stops being payable: the app's hold, or Stripe's expiry if sooner."""
+        ends = [t for t in (self.hold_until, self.expires_at) if t is not None]
+        return min(ends) if ends else None
+
+
+class CheckoutService:
+    """Open, refresh and cancel Checkout Sessions for bookings."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._d = deps
+
+    def start(self, booking_id: str) -> CheckoutView:
+        """Return the booking's open checkout, or open a new one for the balance due."""
+        payment, action = self._reserve(booking_id)
+        if action == "stale":
+            # The hold ran out while the screen was closed: close that link, then open anew.
+            if self.cancel(payment.id).status is PaymentStatus.OPEN:
+                raise InvalidStateError("The old payment link could not be closed. Try again.")
+            payment, action = self._reserve(booking_id)
+        if action == "reuse":
+            return self._view(payment)
+        return self._send_create(payment)
+
+    def refresh(self, payment_id: str) -> CheckoutView:
+        """Re-read the payment's session from Stripe and apply it (the charge screen's tick)."""
+        payment = self._payment(payment_id)
+        if payment.status is PaymentStatus.CREATING:
+            return self._send_create(payment)
+        if payment.stripe_session_id and not payment.status.is_final:
+            session = self._d.gateway.retrieve_checkout_session(payment.stripe_session_id)
+            payment = settle.apply_session(self._d, payment.id, session) or payment
+        return self._view(payment)
+
+    def view(self, payment_id: str) -> CheckoutView:
+        """The checkout as stored locally, without asking Stripe."""
+        return self._view(self._payment(payment_id))
+
+    def cancel(self, payment_id: str) -> CheckoutView:
+        """Expire the session so the link can no longer be paid; a payment already made stands."""
+        payment = self._payment(payment_id)
+        if payment.status is PaymentStatus.CREATING:
+            payment = self._payment(self._send_create(payment).payment_id)
+        if payment.status is not PaymentStatus.OPEN or not payment.stripe_session_id:
+            return self._view(payment)
+        try:
+            session = self._d.gateway.expire_checkout_session(
+                payment.stripe_session_id, idempotency_key=idempotency_key("expire", payment.id)
+            )
+        except GatewayRejected:
+            # Not open any more (paid or expired meanwhile): Stripe's current state decides.
+            session = self._d.gateway.retrieve_checkout_session(payment.stripe_session_id)
+        payment = settle.apply_session(self._d, payment.id, session) or payment
+        return self._view(payment)
+
+    def regenerate(self, payment_id: str) -> CheckoutView:
+        """Cancel the old link and open a new one for the same booking."""
+        cancelled = self.cancel(payment_id)
+        if cancelled.status is PaymentStatus.SUCCEEDED:
+            return cancelled
+        return self.start(cancelled.booking_id)
+
+    # -- steps --------------------------------------------------------------------------
+
+    def _reserve(self, booking_id: str) -> tuple[Payment, str]:
+        """Under the booking's lock: the payment to reuse, resend or replace, or a new one.
+
+        The second item says what to do: "reuse" (open, in hold), "create" (send the create
+        call with the stored key), or "stale" (open but the hold has run out).
+        """
+        now = self._d.server_now()
+        with self._d.uow(write=True) as uow:
+            booking = uow.bookings.get(booking_id, for_update=True)
+            if booking is None:
+                raise NotFoundError(f"There is no booking {booking_id}.")
+            booking.ensure_chargeable()
+            for existing in reversed(uow.payments.for_booking(booking_id)):
+                if existing.status is PaymentStatus.CREATING:
+                    return existing, "create"
+                if existing.status is PaymentStatus.OPEN:
+                    if existing.hold_until is None or existing.hold_until > now:
+                        return existing, "reuse"
+                    return existing, "stale"
+            payment_id = new_id("pay")
+            hold = timedelta(minutes=self._d.policy.hold_minutes)
+            payment = Payment(
+                id=payment_id,
+                booking_id=booking.id,
+                method=PaymentMethod.CARD,
+                status=PaymentStatus.CREATING,
+                amount=booking.balance_due.amount,
+                currency=booking.currency,
+                idempotency_key=idempotency_key("checkout", payment_id),
+                created_at=self._d.clock.now(),
+                hold_until=now + hold,
+                expires_at=now + max(hold, STRIPE_MIN_LIFETIME),
+            )
+            uow.payments.add(payment)
+            ledger.recompute(uow, booking)
+            uow.commit()
+        log.info(
+            "payment.reserved booking=%s payment=%s amount=%s %s",
+            booking_id,
+            payment.id,
+            payment.amount,
+            payment.currency,
+        )
+        return payment, "create"
+
+    def _send_create(self, payment: Payment) -> CheckoutView:
+        """Send (or resend: same key, same parameters) the create call; store the answer."""
+        with self._d.uow() as uow:
+            booking = uow.bookings.get(payment.booking_id)
+        if booking is None:  # pragma: no cover - foreign key guarantees it
+            raise NotFoundError(f"There is no booking {payment.booking_id}.")
+        assert payment.expires_at is not None
+        metadata = {
+            "booking_id": booking.id,
+            "payment_id": payment.id,
+            "station_id": self._d.policy.station_id,
+            "app": "pos-app",
+        }
+        request = CheckoutRequest(
+            amount=payment.amount,
+            currency=payment.currency,
+            product_name=booking.service_name,
+            expires_at=payment.expires_at,
+            metadata=metadata,
+            customer_email=booking.customer_email,
+            client_reference_id=booking.id,
+        )
+        try:
+            session = self._d.gateway.create_checkout_session(
+                request, idempotency_key=payment.idempotency_key
+            )
+        except GatewayUnavailable:
+            raise  # stays CREATING: the next try reuses the key and gets the same session
+        except GatewayRejected as err:
+            settle.mark_payment_failed(self._d, payment.id, err.message)
+            raise
+        stored = settle.apply_session(self._d, payment.id, session) or payment
+        return self._view(stored)
+
+    def _payment(self, payment_id: str) -> Payment:
+        with self._d.uow() as uow:
+            payment = uow.payments.get(payment_id)
+        if payment is None:
+            raise NotFoundError(f"There is no payment {payment_id}.")
+        return payment
+
+    def _view(self, payment: Payment) -> CheckoutView:
+        with self._d.uow() as uow:
+            booking = uow.bookings.get(payment.booking_id)
+        assert booking is not None
+        return CheckoutView(
+            payment_id=payment.id,
+            booking_id=payment.booking_id,
+            status=payment.status,
+            amount=payment.money,
+            service_name=booking.service_name,
+            customer_name=booking.customer_name,
+            url=payment.checkout_url,
+            session_id=payment.stripe_session_id,
+            hold_until=payment.hold_until,
+            expires_at=payment.expires_at,
+            clock_offset=self._d.gateway.server_clock_offset(),
+        )

@@ -1,0 +1,195 @@
+"""Bringing local payments and refunds in line with Stripe: events, holds, reconciliation.
+
+Events are only triggers: each names an object, which is re-read from Stripe and applied
+through ``settle``. An event id is recorded once processed so a duplicate costs nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from pos_app.domain.errors import GatewayError, NotFoundError
+from pos_app.domain.gateway_types import EventInfo
+from pos_app.domain.payment import PaymentStatus, Refund, RefundStatus
+from pos_app.services import settle
+from pos_app.services.checkout import CheckoutService
+from pos_app.services.context import Deps
+from pos_app.services.refunds import RefundService
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPES: tuple[str, ...] = (
+    "checkout.session.completed",
+    "checkout.session.expired",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "refund.created",
+    "refund.updated",
+    "refund.failed",
+    "charge.refunded",
+)
+CURSOR_KEY = "stripe.events.cursor"
+PAGE_SIZE = 100
+
+
+@dataclass
+class SyncReport:
+    """What one pass did, for the CLI and the status bar."""
+
+    events_seen: int = 0
+    events_applied: int = 0
+    payments_checked: int = 0
+    refunds_checked: int = 0
+    holds_expired: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class SyncService:
+    """One idempotent processor for everything Stripe tells us."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._d = deps
+        self._checkout = CheckoutService(deps)
+        self._refunds = RefundService(deps)
+
+    def sync_once(self, *, full: bool = False) -> SyncReport:
+        """One pass: new events, ended holds, unsent requests; ``full`` re-reads all unsettled."""
+        report = SyncReport()
+        self.poll_events(report)
+        self.expire_ended_holds(report)
+        self.settle_unsettled(report, reread_open=full)
+        return report
+
+    def refresh_booking(self, booking_id: str) -> None:
+        """Re-read from Stripe whatever of this booking is not settled yet."""
+        with self._d.uow() as uow:
+            if uow.bookings.get(booking_id) is None:
+                raise NotFoundError(f"There is no booking {booking_id}.")
+            payments = [p for p in uow.payments.for_booking(booking_id) if not p.status.is_final]
+            refunds = [r for r in uow.refunds.for_booking(booking_id) if not r.status.is_final]
+        for payment in payments:
+            self._checkout.refresh(payment.id)
+        for refund in refunds:
+            self._refresh_refund(refund)
+
+    def poll_events(self, report: SyncReport) -> None:
+        """Page through events newer than the stored cursor, oldest first, and apply each."""
+        with self._d.uow() as uow:
+            cursor = uow.events.get_setting(CURSOR_KEY)
+        while True:
+            page = self._d.gateway.list_events(
+                types=EVENT_TYPES, ending_before=cursor, limit=PAGE_SIZE
+            )
+            if not page.events:
+                return
+            for event in reversed(page.events):
+                report.events_seen += 1
+                if self.process_event(event):
+                    report.events_applied += 1
+            cursor = page.events[0].id
+            with self._d.uow(write=True) as uow:
+                uow.events.set_setting(CURSOR_KEY, cursor)
+                uow.commit()
+            if not page.has_more:
+                return
+
+    def process_event(self, event: EventInfo) -> bool:
+        """Re-read the object the event names and apply it; False if not ours or already done."""
+        if event.object_type == "checkout.session":
+            with self._d.uow() as uow:
+                payment = uow.payments.by_session_id(event.object_id)
+            if payment is None:
+                return False  # another app's session, or one we never stored
+            session = self._d.gateway.retrieve_checkout_session(event.object_id)
+            settle.apply_session(self._d, payment.id, session)
+        elif event.object_type == "refund":
+            with self._d.uow() as uow:
+                refund = uow.refunds.by_stripe_id(event.object_id) or (
+                    uow.refunds.get(event.metadata["refund_id"])
+                    if "refund_id" in event.metadata
+                    else None
+                )
+            if refund is None:
+                return False
+            settle.apply_refund(
+                self._d, refund.id, self._d.gateway.retrieve_refund(event.object_id)
+            )
+        elif event.object_type == "charge":
+            if not self._refresh_refunds_of_charge(event):
+                return False
+        else:
+            return False
+        return self._mark(event)
+
+    def _refresh_refunds_of_charge(self, event: EventInfo) -> bool:
+        payment_id = event.metadata.get("payment_id")
+        if not payment_id:
+            return False
+        with self._d.uow() as uow:
+            pending = [
+                r
+                for r in uow.refunds.for_payment(payment_id)
+                if r.stripe_refund_id and not r.status.is_final
+            ]
+        for refund in pending:
+            assert refund.stripe_refund_id is not None
+            settle.apply_refund(
+                self._d, refund.id, self._d.gateway.retrieve_refund(refund.stripe_refund_id)
+            )
+        return self._mark(event)
+
+    def _refresh_refund(self, refund: Refund) -> None:
+        if refund.status is RefundStatus.CREATING:
+            self._refunds.resend(refund.id)
+        elif refund.stripe_refund_id:
+            info = self._d.gateway.retrieve_refund(refund.stripe_refund_id)
+            settle.apply_refund(self._d, refund.id, info)
+
+    def _mark(self, event: EventInfo) -> bool:
+        with self._d.uow(write=True) as uow:
+            fresh = uow.events.mark_processed(event.id, event.type, self._d.clock.now())
+            uow.commit()
+        return fresh
+
+    def expire_ended_holds(self, report: SyncReport) -> None:
+        """Close sessions whose hold has ended; a payment made meanwhile stands."""
+        now = self._d.server_now()
+        with self._d.uow() as uow:
+            due = [
+                p
+                for p in uow.payments.unsettled()
+                if p.status is PaymentStatus.OPEN
+                and p.hold_until is not None
+                and p.hold_until <= now
+            ]
+        for payment in due:
+            try:
+                view = self._checkout.cancel(payment.id)
+            except GatewayError as err:
+                report.errors.append(err.message)
+                continue
+            if view.status is PaymentStatus.EXPIRED:
+                report.holds_expired += 1
+
+    def settle_unsettled(self, report: SyncReport, *, reread_open: bool) -> None:
+        """Resend requests whose answer was never stored; with ``reread_open`` re-read the rest."""
+        with self._d.uow() as uow:
+            payments = uow.payments.unsettled()
+            refunds = uow.refunds.unsettled()
+        for payment in payments:
+            if payment.status is PaymentStatus.OPEN and not reread_open:
+                continue
+            report.payments_checked += 1
+            try:
+                self._checkout.refresh(payment.id)
+            except GatewayError as err:
+                report.errors.append(err.message)
+        for refund in refunds:
+            if refund.status is not RefundStatus.CREATING and not reread_open:
+                continue
+            report.refunds_checked += 1
+            try:
+                self._refresh_refund(refund)
+            except GatewayError as err:
+                report.errors.append(err.message)

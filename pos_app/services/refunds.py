@@ -1,0 +1,181 @@
+"""Refunds: checked against what is left under the booking's lock, keyed before Stripe is called."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from pos_app.domain.errors import (
+    GatewayRejected,
+    GatewayUnavailable,
+    InvalidStateError,
+    NotFoundError,
+)
+from pos_app.domain.gateway_types import RefundRequest
+from pos_app.domain.money import Money, parse_money
+from pos_app.domain.payment import (
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    check_refund,
+    refundable_amount,
+)
+from pos_app.services import ledger, settle
+from pos_app.services.context import Deps
+from pos_app.services.ids import idempotency_key, new_id
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RefundOutcome:
+    """The refunds one request produced (several when it spans a deposit and a balance)."""
+
+    booking_id: str
+    refunds: list[Refund]
+
+    @property
+    def amount(self) -> Money:
+        """Total asked for."""
+        currency = self.refunds[0].currency
+        return Money(sum(r.amount for r in self.refunds), currency)
+
+
+class RefundService:
+    """Refund card payments in full or in part."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._d = deps
+
+    def refundable(self, booking_id: str) -> Money:
+        """What may still be refunded on the booking's card payments."""
+        with self._d.uow() as uow:
+            booking = uow.bookings.get(booking_id)
+            if booking is None:
+                raise NotFoundError(f"There is no booking {booking_id}.")
+            refunds = uow.refunds.for_booking(booking_id)
+            total = Money.zero(booking.currency)
+            for p in uow.payments.for_booking(booking_id):
+                if p.method is PaymentMethod.CARD:
+                    total = total + refundable_amount(p, refunds)
+            return total
+
+    def refund(
+        self,
+        booking_id: str,
+        amount_text: str | None = None,
+        *,
+        reason: str | None = "requested_by_customer",
+        note: str = "",
+    ) -> RefundOutcome:
+        """Refund ``amount_text`` (everything left when None) and send it to Stripe."""
+        created = self._reserve(booking_id, amount_text, reason, note)
+        done: list[Refund] = []
+        first_error: Exception | None = None
+        for refund in created:
+            try:
+                done.append(self._send(refund))
+            except (GatewayUnavailable, GatewayRejected) as err:
+                first_error = first_error or err
+        if first_error is not None and not done:
+            raise first_error
+        return RefundOutcome(booking_id, done)
+
+    def resend(self, refund_id: str) -> Refund:
+        """Send a refund that was stored but whose answer was never stored (same key)."""
+        with self._d.uow() as uow:
+            refund = uow.refunds.get(refund_id)
+        if refund is None:
+            raise NotFoundError(f"There is no refund {refund_id}.")
+        if refund.status is not RefundStatus.CREATING:
+            return refund
+        return self._send(refund)
+
+    def _reserve(
+        self, booking_id: str, amount_text: str | None, reason: str | None, note: str
+    ) -> list[Refund]:
+        with self._d.uow(write=True) as uow:
+            booking = uow.bookings.get(booking_id, for_update=True)
+            if booking is None:
+                raise NotFoundError(f"There is no booking {booking_id}.")
+            refunds = uow.refunds.for_booking(booking_id)
+            card = [
+                p
+                for p in uow.payments.for_booking(booking_id)
+                if p.method is PaymentMethod.CARD and p.status is PaymentStatus.SUCCEEDED
+            ]
+            if not card:
+                raise InvalidStateError("This booking has no card payment to refund.")
+            total = Money.zero(booking.currency)
+            for p in card:
+                total = total + refundable_amount(p, refunds)
+            amount = (
+                total
+                if amount_text is None or not amount_text.strip()
+                else parse_money(amount_text, booking.currency, field="amount")
+            )
+            check_refund(amount, total, reason)
+            created: list[Refund] = []
+            left = amount.amount
+            # Newest payment first: a refund after a balance payment takes from the balance.
+            for p in reversed(card):
+                if left <= 0:
+                    break
+                part = min(left, refundable_amount(p, refunds).amount)
+                if part <= 0:
+                    continue
+                refund_id = new_id("re")
+                refund = Refund(
+                    id=refund_id,
+                    payment_id=p.id,
+                    booking_id=booking_id,
+                    amount=part,
+                    currency=p.currency,
+                    reason=reason,
+                    status=RefundStatus.CREATING,
+                    idempotency_key=idempotency_key("refund", refund_id),
+                    created_at=self._d.clock.now(),
+                    note=note,
+                )
+                uow.refunds.add(refund)
+                created.append(refund)
+                left -= part
+            ledger.recompute(uow, booking)
+            uow.commit()
+        for r in created:
+            log.info(
+                "refund.reserved booking=%s refund=%s payment=%s amount=%s %s",
+                booking_id,
+                r.id,
+                r.payment_id,
+                r.amount,
+                r.currency,
+            )
+        return created
+
+    def _send(self, refund: Refund) -> Refund:
+        with self._d.uow() as uow:
+            payment = uow.payments.get(refund.payment_id)
+        if payment is None or not payment.stripe_payment_intent_id:
+            raise InvalidStateError("The payment for this refund has no Stripe record.")
+        request = RefundRequest(
+            payment_intent_id=payment.stripe_payment_intent_id,
+            amount=refund.amount,
+            reason=refund.reason,
+            metadata={
+                "booking_id": refund.booking_id,
+                "payment_id": refund.payment_id,
+                "refund_id": refund.id,
+                "station_id": self._d.policy.station_id,
+                "app": "pos-app",
+            },
+        )
+        try:
+            info = self._d.gateway.create_refund(request, idempotency_key=refund.idempotency_key)
+        except GatewayUnavailable:
+            raise  # stays CREATING; a retry or the next sync resends with the same key
+        except GatewayRejected as err:
+            settle.mark_refund_failed(self._d, refund.id, err.message)
+            raise
+        return settle.apply_refund(self._d, refund.id, info) or refund

@@ -1,0 +1,241 @@
+"""SQLAlchemy implementations of the domain's repository and unit-of-work ports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from pos_app.domain.booking import Booking, Service
+from pos_app.domain.payment import Payment, PaymentStatus, Refund, RefundStatus
+from pos_app.store.schema import (
+    bookings,
+    map_domain,
+    payments,
+    processed_events,
+    refunds,
+    services,
+    settings,
+)
+
+
+class SqlServiceRepository:
+    """The catalogue in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def list(self, *, active_only: bool = True) -> list[Service]:
+        """Services by name."""
+        q = select(Service).order_by(services.c.name)
+        if active_only:
+            q = q.where(services.c.active.is_(True))
+        return list(self._s.scalars(q))
+
+    def get(self, service_id: str) -> Service | None:
+        """One service, or None."""
+        return self._s.get(Service, service_id)
+
+    def add(self, service: Service) -> None:
+        """Add a new service."""
+        self._s.add(service)
+
+
+class SqlBookingRepository:
+    """Bookings in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, booking_id: str, *, for_update: bool = False) -> Booking | None:
+        """One booking; ``for_update`` locks its row until commit (PostgreSQL)."""
+        return self._s.get(Booking, booking_id, with_for_update=for_update or None)
+
+    def add(self, booking: Booking) -> None:
+        """Add a new booking."""
+        self._s.add(booking)
+
+    def between(self, start: datetime, end: datetime) -> list[Booking]:
+        """Bookings starting in [start, end), earliest first."""
+        q = (
+            select(Booking)
+            .where(bookings.c.starts_at >= start, bookings.c.starts_at < end)
+            .order_by(bookings.c.starts_at, bookings.c.id)
+        )
+        return list(self._s.scalars(q))
+
+
+class SqlPaymentRepository:
+    """Payments in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
+        """One payment; ``for_update`` locks its row until commit (PostgreSQL)."""
+        return self._s.get(Payment, payment_id, with_for_update=for_update or None)
+
+    def add(self, payment: Payment) -> None:
+        """Add a new payment."""
+        self._s.add(payment)
+
+    def for_booking(self, booking_id: str) -> list[Payment]:
+        """A booking's payments, oldest first."""
+        q = (
+            select(Payment)
+            .where(payments.c.booking_id == booking_id)
+            .order_by(payments.c.created_at, payments.c.id)
+        )
+        return list(self._s.scalars(q))
+
+    def by_session_id(self, session_id: str) -> Payment | None:
+        """The payment that opened this Checkout Session."""
+        q = select(Payment).where(payments.c.stripe_session_id == session_id)
+        return self._s.scalars(q).first()
+
+    def by_payment_intent_id(self, payment_intent_id: str) -> Payment | None:
+        """The payment that this PaymentIntent paid."""
+        q = select(Payment).where(payments.c.stripe_payment_intent_id == payment_intent_id)
+        return self._s.scalars(q).first()
+
+    def unsettled(self) -> list[Payment]:
+        """Payments Stripe may still change: being created or open."""
+        q = select(Payment).where(
+            payments.c.status.in_([PaymentStatus.CREATING, PaymentStatus.OPEN])
+        )
+        return list(self._s.scalars(q))
+
+
+class SqlRefundRepository:
+    """Refunds in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, refund_id: str, *, for_update: bool = False) -> Refund | None:
+        """One refund; ``for_update`` locks its row until commit (PostgreSQL)."""
+        return self._s.get(Refund, refund_id, with_for_update=for_update or None)
+
+    def add(self, refund: Refund) -> None:
+        """Add a new refund."""
+        self._s.add(refund)
+
+    def for_booking(self, booking_id: str) -> list[Refund]:
+        """A booking's refunds, oldest first."""
+        q = (
+            select(Refund)
+            .where(refunds.c.booking_id == booking_id)
+            .order_by(refunds.c.created_at, refunds.c.id)
+        )
+        return list(self._s.scalars(q))
+
+    def for_payment(self, payment_id: str) -> list[Refund]:
+        """A payment's refunds, oldest first."""
+        q = (
+            select(Refund)
+            .where(refunds.c.payment_id == payment_id)
+            .order_by(refunds.c.created_at, refunds.c.id)
+        )
+        return list(self._s.scalars(q))
+
+    def by_stripe_id(self, stripe_refund_id: str) -> Refund | None:
+        """The local refund for a Stripe refund id."""
+        q = select(Refund).where(refunds.c.stripe_refund_id == stripe_refund_id)
+        return self._s.scalars(q).first()
+
+    def unsettled(self) -> list[Refund]:
+        """Refunds not yet in a final state."""
+        q = select(Refund).where(
+            refunds.c.status.in_(
+                [RefundStatus.CREATING, RefundStatus.PENDING, RefundStatus.REQUIRES_ACTION]
+            )
+        )
+        return list(self._s.scalars(q))
+
+
+class SqlEventLog:
+    """Processed Stripe events and small key/value settings."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def mark_processed(self, event_id: str, event_type: str, processed_at: datetime) -> bool:
+        """Insert the event id; a duplicate (even from another station) means already done."""
+        try:
+            with self._s.begin_nested():
+                self._s.execute(
+                    processed_events.insert().values(
+                        event_id=event_id, type=event_type, processed_at=processed_at
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def get_setting(self, key: str) -> str | None:
+        """A stored setting, or None."""
+        return self._s.execute(
+            select(settings.c.value).where(settings.c.key == key)
+        ).scalar_one_or_none()
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a setting, replacing any earlier value."""
+        updated = self._s.execute(
+            settings.update().where(settings.c.key == key).values(value=value)
+        )
+        if updated.rowcount == 0:  # type: ignore[attr-defined]
+            self._s.execute(settings.insert().values(key=key, value=value))
+
+
+class SqlUnitOfWork:
+    """One transaction over every repository."""
+
+    def __init__(self, factory: sessionmaker[Session], *, write: bool) -> None:
+        self._factory = factory
+        self._write = write
+
+    def __enter__(self) -> Self:
+        self.session = self._factory()
+        if self._write:
+            self.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        self.services = SqlServiceRepository(self.session)
+        self.bookings = SqlBookingRepository(self.session)
+        self.payments = SqlPaymentRepository(self.session)
+        self.refunds = SqlRefundRepository(self.session)
+        self.events = SqlEventLog(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            # Detach first: a rollback would expire every loaded object, and services hand
+            # these objects to callers (and other threads) after the block ends.
+            self.session.expunge_all()
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        """Make the work permanent."""
+        self.session.commit()
+
+
+class SqlUnitOfWorkFactory:
+    """Opens units of work on one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        map_domain()
+        self.engine = engine
+        self._factory = sessionmaker(engine, expire_on_commit=False)
+
+    def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
+        """A new unit of work."""
+        return SqlUnitOfWork(self._factory, write=write)

@@ -1,0 +1,174 @@
+"""Tables, and the imperative mapping of the domain's dataclasses onto them.
+
+Mapping imperatively keeps ``domain/`` free of SQLAlchemy while the ORM still tracks changes.
+Only portable types are used so the same schema runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import registry
+from sqlalchemy.types import TypeDecorator
+
+from pos_app.domain.booking import Booking, BookingStatus, Service
+from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC, returns aware UTC: SQLite has no time zones, PostgreSQL gets the same."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use UTC-aware times")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _enum(cls: type[StrEnum]) -> Enum:
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+ID = String(40)
+
+services = Table(
+    "services",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("price_amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("customer_name", String(200), nullable=False),
+    Column("customer_email", String(254)),
+    Column("customer_phone", String(40)),
+    Column("service_id", ID, ForeignKey("services.id"), nullable=False),
+    Column("service_name", String(120), nullable=False),
+    Column("starts_at", UTCDateTime(), nullable=False, index=True),
+    Column("ends_at", UTCDateTime(), nullable=False),
+    Column("price_amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", _enum(BookingStatus), nullable=False),
+    Column("paid_amount", BigInteger, nullable=False, default=0),
+    Column("refunded_amount", BigInteger, nullable=False, default=0),
+    Column("cancelled", Boolean, nullable=False, default=False),
+    Column("notes", Text, nullable=False, default=""),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("booking_id", ID, ForeignKey("bookings.id"), nullable=False, index=True),
+    Column("method", _enum(PaymentMethod), nullable=False),
+    Column("status", _enum(PaymentStatus), nullable=False, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("idempotency_key", String(255), nullable=False, unique=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("hold_until", UTCDateTime()),
+    Column("stripe_session_id", String(255), unique=True),
+    Column("checkout_url", Text),
+    Column("expires_at", UTCDateTime()),
+    Column("stripe_payment_intent_id", String(255), index=True),
+    Column("stripe_charge_id", String(255)),
+    Column("paid_at", UTCDateTime()),
+    Column("failure_message", Text),
+)
+
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("payment_id", ID, ForeignKey("payments.id"), nullable=False, index=True),
+    Column("booking_id", ID, ForeignKey("bookings.id"), nullable=False, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("reason", String(40)),
+    Column("status", _enum(RefundStatus), nullable=False, index=True),
+    Column("idempotency_key", String(255), nullable=False, unique=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("stripe_refund_id", String(255), unique=True),
+    Column("failure_reason", String(120)),
+    Column("note", Text, nullable=False, default=""),
+)
+
+processed_events = Table(
+    "processed_events",
+    metadata,
+    Column("event_id", String(255), primary_key=True),
+    Column("type", String(120), nullable=False),
+    Column("processed_at", UTCDateTime(), nullable=False),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(120), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+Index("ix_payments_booking_status", payments.c.booking_id, payments.c.status)
+
+mapper_registry = registry(metadata=metadata)
+_mapped = False
+
+
+def map_domain() -> None:
+    """Map the domain classes onto the tables, once per process."""
+    global _mapped
+    if _mapped:
+        return
+    kw: dict[str, Any] = {}
+    mapper_registry.map_imperatively(Service, services, **kw)
+    mapper_registry.map_imperatively(Booking, bookings, **kw)
+    mapper_registry.map_imperatively(Payment, payments, **kw)
+    mapper_registry.map_imperatively(Refund, refunds, **kw)
+    _mapped = True

@@ -1,0 +1,212 @@
+"""The day's bookings as a Qt table model, fed with plain rows (testable without a window)."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from pos_app.domain.booking import Booking, BookingStatus
+from pos_app.domain.money import Money
+from pos_app.ui import theme
+from pos_app.ui.qt_compat import emit
+
+BOOKING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    """The table's columns, in order."""
+
+    TIME = 0
+    CUSTOMER = 1
+    SERVICE = 2
+    AMOUNT = 3
+    STATUS = 4
+    PAID = 5
+
+
+HEADERS = {
+    Column.TIME: "Time",
+    Column.CUSTOMER: "Customer",
+    Column.SERVICE: "Service",
+    Column.AMOUNT: "Amount",
+    Column.STATUS: "Status",
+    Column.PAID: "Paid",
+}
+
+
+class BookingTableModel(QAbstractTableModel):
+    """Bookings with Time (business time zone), Customer, Service, Amount, Status, Paid."""
+
+    def __init__(self, timezone: tzinfo, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._tz = timezone
+        self._rows: list[Booking] = []
+
+    def set_timezone(self, timezone: tzinfo) -> None:
+        """Show times in ``timezone`` (the business's)."""
+        self._tz = timezone
+        if self._rows:
+            emit(
+                self.dataChanged,
+                self.index(0, Column.TIME),
+                self.index(len(self._rows) - 1, Column.TIME),
+            )
+
+    def set_rows(self, rows: list[Booking]) -> None:
+        """Replace the rows. Same bookings in the same order only repaint, so the view keeps
+        its selection and scroll position across the periodic reload."""
+        if [b.id for b in rows] == [b.id for b in self._rows]:
+            self._rows = list(rows)
+            if rows:
+                emit(self.dataChanged, self.index(0, 0), self.index(len(rows) - 1, len(Column) - 1))
+            return
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Booking]:
+        """The bookings shown, in order."""
+        return list(self._rows)
+
+    def booking_at(self, row: int) -> Booking | None:
+        """The booking on ``row``, or None."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, booking_id: str) -> int:
+        """The row showing ``booking_id``, or -1."""
+        for i, booking in enumerate(self._rows):
+            if booking.id == booking_id:
+                return i
+        return -1
+
+    # -- QAbstractTableModel ------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(Column):
+            return HEADERS[Column(section)]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in (Column.AMOUNT, Column.PAID):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        booking = self._rows[index.row()]
+        column = Column(index.column())
+        if role == BOOKING_ID_ROLE:
+            return booking.id
+        if role == STATUS_ROLE:
+            return booking.status.value  # Qt hands enums back as plain str anyway
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(booking, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.PAID and booking.refunded_amount:
+                return f"Paid {booking.paid.format()}, refunded {booking.refunded.format()}"
+            if column == Column.CUSTOMER:
+                contact = [c for c in (booking.customer_email, booking.customer_phone) if c]
+                return " · ".join([booking.customer_name, *contact])
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in (Column.AMOUNT, Column.PAID):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column == Column.STATUS:
+            return QColor(theme.status_chip(booking.status, theme.is_dark()).fg)
+        return None
+
+    def _text(self, booking: Booking, column: Column) -> str:
+        if column == Column.TIME:
+            return booking.starts_at.astimezone(self._tz).strftime("%H:%M")
+        if column == Column.CUSTOMER:
+            return booking.customer_name
+        if column == Column.SERVICE:
+            return booking.service_name
+        if column == Column.AMOUNT:
+            return booking.price.format()
+        if column == Column.STATUS:
+            return booking.status.label
+        # Paid: what was received net of refunds, so a refunded booking reads "—".
+        net = booking.paid_amount - booking.refunded_amount
+        return Money(net, booking.currency).format() if net > 0 else "—"
+
+
+class RowDelegate(QStyledItemDelegate):
+    """Rows are selected whole: no focus frame around the one current cell."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.state &= ~QStyle.StateFlag.State_HasFocus
+
+
+class StatusChipDelegate(RowDelegate):
+    """Paints the Status column as a rounded, coloured chip."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        value = index.data(STATUS_ROLE)
+        if value not in BookingStatus._value2member_map_:
+            super().paint(painter, option, index)
+            return
+        status = BookingStatus(value)
+        # Draw the row background/selection as usual, then the chip without the plain text.
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if isinstance(widget, QWidget) else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        chip = theme.status_chip(status, theme.is_dark())
+        text = status.label
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        f = QFont(opt.font)
+        f.setBold(True)
+        f.setPointSizeF(f.pointSizeF() * 0.92)
+        painter.setFont(f)
+        metrics = painter.fontMetrics()
+        pad_x, pad_y = 10, 3
+        width = metrics.horizontalAdvance(text) + 2 * pad_x
+        height = metrics.height() + 2 * pad_y
+        rect: QRect = option.rect  # type: ignore[assignment]
+        chip_rect = QRect(
+            rect.left() + 6,
+            rect.top() + (rect.height() - height) // 2,
+            min(width, rect.width() - 12),
+            height,
+        )
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(chip.bg))
+        painter.drawRoundedRect(chip_rect, height / 2, height / 2)
+        painter.setPen(QColor(chip.fg))
+        painter.drawText(chip_rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
+        base = super().sizeHint(option, index)
+        metrics = option.fontMetrics
+        return QSize(metrics.horizontalAdvance(str(index.data())) + 36, max(base.height(), 30))

@@ -1,0 +1,545 @@
+"""The charge screen: a big QR of the Checkout link, the amount, a countdown, and the outcome.
+
+While open it re-reads the payment from Stripe every second (never more than one read at a
+time), so the screen turns "Paid ✓" a moment after the customer pays on their phone, with no
+click. Network trouble shows as a quiet "Reconnecting…" line: the screen keeps trying.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QGuiApplication,
+    QHideEvent,
+    QPainter,
+    QPaintEvent,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.domain.booking import Booking
+from pos_app.domain.errors import GatewayUnavailable
+from pos_app.domain.payment import PaymentStatus
+from pos_app.services.checkout import CheckoutView
+from pos_app.ui import theme
+from pos_app.ui.countdown import CountdownRing
+from pos_app.ui.qr_widget import QrCodeWidget
+from pos_app.ui.qt_compat import emit
+from pos_app.ui.spinner import Spinner
+from pos_app.ui.tasks import TaskRunner, user_message
+
+if TYPE_CHECKING:
+    from pos_app.app import AppContext
+
+POLL_MS = 1000
+WAITING = "Waiting for the customer to pay…"
+CREATING = "Creating payment link…"
+PAID = "Paid ✓"
+EXPIRED = "Link expired"
+CANCELLED = "Link cancelled"
+RECONNECTING = "Reconnecting to Stripe…"
+
+
+class Page(IntEnum):
+    """What the big square on the left shows (an expired link is the QR's empty square)."""
+
+    CREATING = 0
+    QR = 1
+    PAID = 2
+    ERROR = 3
+
+
+class _PaidMark(QWidget):
+    """A large green disc with a check mark: readable from across the desk."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, 360)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        side = int(min(self.width(), self.height()) * 0.62)
+        x = (self.width() - side) // 2
+        y = (self.height() - side) // 2
+        painter = QPainter(self)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#16a34a"))
+            painter.drawEllipse(x, y, side, side)
+            pen = painter.pen()
+            pen.setStyle(Qt.PenStyle.SolidLine)
+            pen.setColor(QColor("#ffffff"))
+            pen.setWidthF(side / 11)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(pen)
+            s = side / 100
+            painter.drawPolyline(
+                [
+                    QPointF(x + 28 * s, y + 52 * s),
+                    QPointF(x + 44 * s, y + 68 * s),
+                    QPointF(x + 73 * s, y + 36 * s),
+                ]
+            )
+        finally:
+            painter.end()
+
+
+class ChargeDialog(QDialog):
+    """Show a booking's payment link as a QR and watch it until it is paid or expires."""
+
+    paid = Signal(str)  # booking id, once, when the payment succeeds
+    payment_changed = Signal(str)  # booking id, whenever the payment's status changes
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        runner: TaskRunner,
+        booking_id: str,
+        parent: QWidget | None = None,
+        *,
+        booking: Booking | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._runner = runner
+        self._booking_id = booking_id
+        self._view: CheckoutView | None = None
+        self._cancelled_by_user = False
+        self._announced_paid = False
+        self._notice_is_error = False
+        self._ring_payment: str | None = None  # whose deadline the ring counts down to
+        self.setWindowTitle("Charge")
+        self.setModal(True)
+        self.resize(900, 640)
+        self.setMinimumSize(760, 560)
+
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._tick)
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(lambda: self._set_notice(None))
+
+        self._build()
+        if booking is not None:
+            # What the table already knows, so the screen is filled in before Stripe answers.
+            self.amount_label.setText(booking.balance_due.format())
+            self.what_label.setText(booking.service_name)
+            self.who_label.setText(booking.customer_name)
+            self.amount_label.show()
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls,
+        ctx: AppContext,
+        runner: TaskRunner,
+        booking_id: str,
+        parent: QWidget | None = None,
+        *,
+        booking: Booking | None = None,
+        show: bool = True,
+    ) -> ChargeDialog:
+        """Open the charge screen for ``booking_id`` and ask for its payment link.
+
+        ``booking`` (as last loaded) fills in amount, service and customer at once.
+        """
+        dialog = cls(ctx, runner, booking_id, parent, booking=booking)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, parent is not None)
+        if show:
+            dialog.show()
+        dialog.begin()
+        return dialog
+
+    def _build(self) -> None:
+        title = QLabel("Charge")
+        title.setFont(theme.font(self, scale=1.5, bold=True))
+        self.badge = theme.ModeBadge(self._ctx.mode)
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addStretch(1)
+        header.addWidget(self.badge)
+
+        # Left: the big square (spinner, QR, paid mark, expired note or error).
+        self.qr = QrCodeWidget()
+        self.qr.setMinimumSize(380, 380)
+        self.stack = QStackedWidget()
+        self.stack.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.stack.addWidget(self._centered(Spinner(diameter=56), CREATING))
+        self.stack.addWidget(self.qr)
+        self.stack.addWidget(_PaidMark())
+        self.error_label = QLabel()
+        self.retry_button = QPushButton("Try again")
+        self.retry_button.clicked.connect(self.begin)
+        self.stack.addWidget(self._message_page(self.error_label, self.retry_button))
+        self.scan_hint = QLabel("Customer: scan with your phone camera to pay")
+        self.scan_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scan_hint.setFont(theme.font(self, scale=1.05))
+        left = QVBoxLayout()
+        left.setSpacing(8)
+        left.addWidget(self.stack, 1)
+        left.addWidget(self.scan_hint)
+
+        # Right: amount, what for, countdown, status.
+        self.amount_label = QLabel("")
+        self.amount_label.setFont(theme.font(self, scale=3.6, bold=True))
+        self.amount_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.what_label = QLabel("")
+        self.what_label.setFont(theme.font(self, scale=1.3, bold=True))
+        self.what_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.what_label.setWordWrap(True)
+        self.who_label = QLabel("")
+        self.who_label.setFont(theme.font(self, scale=1.15))
+        self.who_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.who_label.setWordWrap(True)
+        self.ring = CountdownRing()
+        self.ring.setFixedSize(168, 168)
+        self.ring.expired.connect(self._tick)
+        self.status_label = QLabel(CREATING)
+        self.status_label.setObjectName("chargeStatus")
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status_label.setWordWrap(True)
+        self.status_label.setMinimumHeight(64)
+        right = QVBoxLayout()
+        right.setSpacing(6)
+        right.addStretch(1)
+        right.addWidget(self.amount_label)
+        right.addWidget(self.what_label)
+        right.addWidget(self.who_label)
+        right.addSpacing(18)
+        right.addWidget(self.ring, 0, Qt.AlignmentFlag.AlignHCenter)
+        right.addSpacing(10)
+        right.addWidget(self.status_label)
+        right.addStretch(1)
+        right_box = QWidget()
+        right_box.setLayout(right)
+        right_box.setMinimumWidth(320)
+
+        body = QHBoxLayout()
+        body.setSpacing(28)
+        body.addLayout(left, 5)
+        body.addWidget(right_box, 4)
+
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+
+        self.notice_label = QLabel("")
+        self.notice_label.setObjectName("chargeNotice")
+        self.copy_button = QPushButton("Copy link")
+        self.copy_button.setToolTip("Copy the payment link, e.g. to send it by message")
+        self.copy_button.clicked.connect(self.copy_link)
+        self.cancel_button = QPushButton("Cancel link")
+        self.cancel_button.setToolTip("Close the link so it can no longer be paid")
+        self.cancel_button.clicked.connect(self.cancel_link)
+        self.regenerate_button = QPushButton("Regenerate link")
+        self.regenerate_button.setToolTip("Open a fresh payment link for this booking")
+        self.regenerate_button.clicked.connect(self.regenerate)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.reject)
+        for button in (
+            self.copy_button,
+            self.cancel_button,
+            self.regenerate_button,
+            self.close_button,
+        ):
+            button.setAutoDefault(False)
+            button.setMinimumSize(120, 38)
+            button.setFont(theme.font(self, scale=1.05))
+        theme.make_primary(self.regenerate_button)
+        footer = QHBoxLayout()
+        footer.addWidget(self.notice_label, 1)
+        footer.addWidget(self.copy_button)
+        footer.addWidget(self.cancel_button)
+        footer.addWidget(self.regenerate_button)
+        footer.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(14)
+        layout.addLayout(header)
+        layout.addLayout(body, 1)
+        layout.addWidget(line)
+        layout.addLayout(footer)
+        self._render()
+
+    def _centered(self, widget: QWidget, text: str) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addStretch(1)
+        box.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        label = QLabel(text)
+        label.setFont(theme.font(self, scale=1.2))
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(label)
+        box.addStretch(1)
+        return page
+
+    def _message_page(self, label: QLabel, button: QPushButton) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(24, 0, 24, 0)
+        label.setFont(theme.font(self, scale=1.3, bold=True))
+        label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
+        label.setWordWrap(True)
+        # The label takes the free height itself (instead of stretches around it), so a
+        # wrapped sentence always gets the lines it needs.
+        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        button.setMinimumSize(140, 38)
+        box.addWidget(label, 1)
+        box.addSpacing(12)
+        box.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        box.addStretch(1)
+        return page
+
+    # -- public -------------------------------------------------------------------------
+
+    def booking_id(self) -> str:
+        """The booking being charged."""
+        return self._booking_id
+
+    def current_view(self) -> CheckoutView | None:
+        """The latest checkout state from the service, or None before it arrives."""
+        return self._view
+
+    def status_text(self) -> str:
+        """The status line as shown."""
+        return self.status_label.text()
+
+    def notice_text(self) -> str:
+        """The small line at the bottom ('Reconnecting to Stripe…', 'Link copied', …)."""
+        return self.notice_label.text()
+
+    def begin(self) -> None:
+        """Ask the service for the booking's payment link (reusing an open one)."""
+        self._view = None
+        self._cancelled_by_user = False
+        self._render()
+        checkout = self._ctx.checkout
+        booking_id = self._booking_id
+        self._runner.run(
+            lambda: checkout.start(booking_id),
+            on_success=self._apply_view,
+            on_failure=self._start_failed,
+            owner=self,
+        )
+
+    def copy_link(self) -> None:
+        """Put the payment link on the clipboard."""
+        if self._view is not None and self._view.url:
+            QGuiApplication.clipboard().setText(self._view.url)
+            self._set_notice("Link copied.", seconds=3)
+
+    def cancel_link(self) -> None:
+        """Close the link on Stripe; a payment made meanwhile stands."""
+        view = self._view
+        if view is None:
+            return
+        self._cancelled_by_user = True
+        self.cancel_button.setEnabled(False)
+        checkout = self._ctx.checkout
+        self._runner.run(
+            lambda: checkout.cancel(view.payment_id),
+            on_success=self._apply_view,
+            on_failure=self._action_failed,
+            owner=self,
+        )
+
+    def regenerate(self) -> None:
+        """Replace the link with a fresh one (after it expired or was cancelled)."""
+        view = self._view
+        checkout = self._ctx.checkout
+        booking_id = self._booking_id
+        self._view = None
+        self._cancelled_by_user = False
+        self._render()
+        if view is None:
+            work = lambda: checkout.start(booking_id)  # noqa: E731
+        else:
+            payment_id = view.payment_id
+            work = lambda: checkout.regenerate(payment_id)  # noqa: E731
+        self._runner.run(
+            work, on_success=self._apply_view, on_failure=self._start_failed, owner=self
+        )
+
+    # -- polling ------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        """Re-read the payment (or close it once its time is up); one request at a time."""
+        view = self._view
+        if view is None or view.status.is_final:
+            self._poll.stop()
+            return
+        checkout = self._ctx.checkout
+        payment_id = view.payment_id
+        time_up = view.status is PaymentStatus.OPEN and self.ring.remaining_seconds() == 0
+        # When the countdown has run out the link must stop being payable: cancel re-reads
+        # the session too, so a payment that arrived at the last second still shows as paid.
+        work = (
+            (lambda: checkout.cancel(payment_id))
+            if time_up
+            else (lambda: checkout.refresh(payment_id))
+        )
+        self._runner.run(
+            work,
+            on_success=self._on_refreshed,
+            on_failure=self._refresh_failed,
+            key=f"charge-refresh:{payment_id}",
+            owner=self,
+            quiet=True,
+        )
+
+    def _on_refreshed(self, view: CheckoutView) -> None:
+        if self.notice_label.text() == RECONNECTING or self._notice_is_error:
+            self._set_notice(None)
+        self._apply_view(view)
+
+    def _refresh_failed(self, error: BaseException) -> None:
+        # Never a dialog here: the screen stays usable and keeps retrying every second.
+        if isinstance(error, GatewayUnavailable):
+            self._set_notice(RECONNECTING, error=True)
+        else:
+            self._set_notice(user_message(error), error=True)
+
+    # -- results ------------------------------------------------------------------------
+
+    def _apply_view(self, view: CheckoutView) -> None:
+        old = self._view
+        if (
+            old is not None
+            and old.payment_id == view.payment_id
+            and old.status.is_final
+            and not view.status.is_final
+        ):
+            return  # a stale read that left before a cancel/pay landed; keep the final state
+        self._view = view
+        if view.status is not PaymentStatus.EXPIRED and view.payment_id != getattr(
+            old, "payment_id", None
+        ):
+            self._cancelled_by_user = False
+        if old is None or old.status is not view.status or old.payment_id != view.payment_id:
+            emit(self.payment_changed, view.booking_id)
+        if view.status is PaymentStatus.SUCCEEDED and not self._announced_paid:
+            self._announced_paid = True
+            emit(self.paid, view.booking_id)
+        self._render()
+        if not view.status.is_final and self.isVisible():
+            self._poll.start()
+
+    def _start_failed(self, error: BaseException) -> None:
+        self._view = None
+        self._render(error=user_message(error))
+
+    def _action_failed(self, error: BaseException) -> None:
+        self._cancelled_by_user = False
+        self._set_notice(user_message(error), error=True)
+        self._render()
+
+    # -- drawing state ------------------------------------------------------------------
+
+    def _set_notice(self, text: str | None, *, error: bool = False, seconds: int = 0) -> None:
+        self._notice_is_error = bool(text) and error
+        self.notice_label.setText(text or "")
+        color = theme.semantic("warning" if error else "accent", self).name()
+        self.notice_label.setStyleSheet(f"QLabel#chargeNotice {{ color: {color}; }}")
+        if seconds:
+            self._notice_timer.start(seconds * 1000)
+
+    def _set_status(self, text: str, tone: str | None, scale: float) -> None:
+        self.status_label.setText(text)
+        self.status_label.setFont(theme.font(self, scale=scale, bold=tone is not None))
+        color = theme.semantic(tone, self).name() if tone else "palette(window-text)"
+        self.status_label.setStyleSheet(f"QLabel#chargeStatus {{ color: {color}; }}")
+
+    def _render(self, *, error: str | None = None) -> None:
+        view = self._view
+        if view is not None:
+            self.amount_label.setText(view.amount.format())
+            self.what_label.setText(view.service_name)
+            self.who_label.setText(view.customer_name)
+        status = view.status if view is not None else None
+        open_link = status is PaymentStatus.OPEN and view is not None and bool(view.url)
+        self.qr.set_url(view.url if open_link and view is not None else None)
+        # Only the buttons that make sense now are shown.
+        self.copy_button.setVisible(open_link)
+        self.cancel_button.setVisible(open_link)
+        self.cancel_button.setEnabled(open_link)
+        self.regenerate_button.setVisible(
+            error is None and status in (PaymentStatus.EXPIRED, PaymentStatus.FAILED)
+        )
+        self.scan_hint.setVisible(open_link)
+        if not open_link:
+            self.ring.set_deadline(None)
+            self.ring.hide()
+        if error is not None or status is not PaymentStatus.OPEN:
+            self._poll.stop()
+        if error is not None:
+            self.stack.setCurrentIndex(Page.ERROR)
+            self.error_label.setText(error)
+            self._set_status("The payment link could not be opened.", "danger", 1.2)
+        elif view is None or status is PaymentStatus.CREATING:
+            self.stack.setCurrentIndex(Page.CREATING)
+            self._set_status("", None, 1.2)  # the spinner says it
+        elif status is PaymentStatus.SUCCEEDED:
+            self.stack.setCurrentIndex(Page.PAID)
+            self._set_status(PAID, "success", 2.6)
+        elif status in (PaymentStatus.EXPIRED, PaymentStatus.FAILED):
+            if status is PaymentStatus.FAILED:
+                text = "The payment link could not be created."
+            else:
+                text = CANCELLED if self._cancelled_by_user else EXPIRED
+            self.qr.set_placeholder(
+                "This link can no longer be paid.\n\nPress “Regenerate link” for a new one."
+            )
+            self.stack.setCurrentIndex(Page.QR)
+            self._set_status(text, "danger", 1.6)
+        else:
+            # Open: the QR, the countdown, and the wait.
+            self.stack.setCurrentIndex(Page.QR)
+            self._set_status(WAITING, None, 1.25)
+            if self.ring.isHidden() or self._ring_payment != view.payment_id:
+                self._ring_payment = view.payment_id
+                total = self._ctx.config.hold_minutes * 60
+                self.ring.set_deadline(view.countdown_ends_at, view.clock_offset, total)
+            self.ring.show()
+        self.amount_label.setVisible(bool(self.amount_label.text()))
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Nobody is looking: stop asking Stripe every second.
+        self._poll.stop()
+        self.ring.stop()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._poll.stop()
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        """Stop polling as the dialog closes, whatever closed it."""
+        self._poll.stop()
+        self.ring.stop()
+        super().done(result)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._view is not None and not self._view.status.is_final:
+            self._poll.start()
+            self.ring.resume()

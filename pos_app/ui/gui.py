@@ -1,0 +1,117 @@
+"""The GUI entry point: show the window at once, open the app in the background.
+
+Opening the app migrates the database and may start the sandbox, which can take a few
+seconds; the window says "Starting…" meanwhile instead of appearing late or frozen.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from pos_app.app import AppContext, SandboxPolicy, open_app
+from pos_app.config import APP_NAME, Config
+from pos_app.ui import theme
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.tasks import TaskRunner, user_message
+
+log = logging.getLogger(__name__)
+
+
+def ensure_application(argv: list[str] | None = None) -> QApplication:
+    """The running QApplication, or a new one set up for pos-app (name, HiDPI, theme)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    # Pass fractional scale factors through (125 %, 150 %) instead of rounding them, so text
+    # is the size the user chose; must be set before the application object exists.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName(APP_NAME)
+    theme.apply_theme(app)
+    return app
+
+
+class AppStarter:
+    """Opens the app in the background; closes a context that arrives after quit began."""
+
+    def __init__(
+        self,
+        config: Config,
+        runner: TaskRunner,
+        window: MainWindow,
+        *,
+        sandbox: SandboxPolicy = "child",
+    ) -> None:
+        self._sandbox: SandboxPolicy = sandbox
+        self._config = config
+        self._runner = runner
+        self._window = window
+        self._lock = threading.Lock()
+        self._quitting = False
+        self.ctx: AppContext | None = None
+
+    def start(self) -> None:
+        """Open the app in the runner; the window fills in (or shows why not) when done."""
+        self._window.show_starting("Starting… opening the database and connecting to Stripe")
+        self._runner.run(self._open, on_success=self._opened, on_failure=self._failed)
+
+    def _open(self) -> AppContext:
+        ctx = open_app(self._config, sandbox=self._sandbox)
+        with self._lock:
+            self.ctx = ctx
+            late = self._quitting
+        if late:
+            # The window is gone: nobody will use or close this context but us.
+            ctx.close()
+        return ctx
+
+    def _opened(self, ctx: AppContext) -> None:
+        self._window.attach(ctx)
+
+    def _failed(self, error: BaseException) -> None:
+        log.warning("app.start_failed error=%s", error)
+        self._window.show_startup_error(
+            f"The app could not start. {user_message(error)}", retry=self.start
+        )
+
+    def quit(self) -> None:
+        """Stop the window's timers and background work, then release the app."""
+        self._window.detach()
+        self._runner.shutdown()
+        with self._lock:
+            self._quitting = True
+            ctx, self.ctx = self.ctx, None
+        if ctx is not None:
+            ctx.close()
+
+
+def run_gui(config: Config) -> int:
+    """Run the desktop app until the window is closed; returns the exit code."""
+    if not logging.getLogger().handlers:
+        from pos_app.logs import setup_logging
+
+        setup_logging(config.data_dir)
+    app = ensure_application()
+    runner = TaskRunner()
+    window = MainWindow(runner)
+    available = window.screen().availableGeometry()
+    if available.width() < 1400 or available.height() < 860:
+        window.showMaximized()  # a 1366×768 front-desk screen: use all of it
+    else:
+        window.resize(1366, 800)
+        window.show()
+    startup = AppStarter(config, runner, window)
+    app.aboutToQuit.connect(startup.quit)
+    startup.start()
+    return app.exec()

@@ -1,0 +1,132 @@
+"""A QR code drawn module by module, so a phone camera reads it at a glance.
+
+The matrix comes from ``qrcode`` (error correction M, the standard 4-module quiet zone).
+Each module is an integer number of device pixels, so every module is a sharp square at any
+widget size and screen scale; the code is always black on white, even in a dark palette,
+because many phone scanners fail on inverted codes.
+"""
+
+from __future__ import annotations
+
+import qrcode
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
+
+
+def qr_matrix(text: str) -> list[list[bool]]:
+    """The QR modules for ``text`` (True = dark), quiet zone included."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE)
+    code.add_data(text)
+    code.make(fit=True)
+    return [list(row) for row in code.get_matrix()]
+
+
+class QrCodeWidget(QWidget):
+    """Shows one URL as a QR code, as large as the widget allows, centred."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._url: str | None = None
+        self._matrix: list[list[bool]] = []
+        self._placeholder = ""
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(160, 160)
+        self.setAccessibleName("Payment QR code")
+
+    def url(self) -> str | None:
+        """The URL the code encodes, or None."""
+        return self._url
+
+    def set_url(self, url: str | None) -> None:
+        """Encode ``url`` (None clears the code and shows the placeholder)."""
+        if url == self._url:
+            return
+        self._url = url
+        # Encoding is pure CPU and takes well under a millisecond: fine on the GUI thread.
+        self._matrix = qr_matrix(url) if url else []
+        self.setToolTip(url or "")
+        self.update()
+
+    def set_placeholder(self, text: str) -> None:
+        """Text shown in the empty square while there is no URL."""
+        self._placeholder = text
+        self.update()
+
+    def module_count(self) -> int:
+        """Modules per side including the quiet zone (0 when empty)."""
+        return len(self._matrix)
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, 360)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(160, 160)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return width
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            if self._matrix:
+                self._paint_code(painter)
+            else:
+                self._paint_placeholder(painter)
+        finally:
+            painter.end()
+
+    def _paint_code(self, painter: QPainter) -> None:
+        n = len(self._matrix)
+        # Work in device pixels so modules land on whole pixels even at 125 % or 150 % scale.
+        dpr = self.devicePixelRatioF()
+        width = int(self.width() * dpr)
+        height = int(self.height() * dpr)
+        module = max(1, min(width, height) // n)
+        side = module * n
+        left = (width - side) // 2
+        top = (height - side) // 2
+        painter.save()
+        painter.scale(1 / dpr, 1 / dpr)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.fillRect(QRect(left, top, side, side), QColor("#ffffff"))
+        black = QColor("#000000")
+        for y, row in enumerate(self._matrix):
+            x = 0
+            while x < n:
+                if not row[x]:
+                    x += 1
+                    continue
+                # One rectangle per horizontal run of dark modules: fewer calls, no seams.
+                start = x
+                while x < n and row[x]:
+                    x += 1
+                painter.fillRect(
+                    QRect(left + start * module, top + y * module, (x - start) * module, module),
+                    black,
+                )
+        painter.restore()
+
+    def _paint_placeholder(self, painter: QPainter) -> None:
+        side = min(self.width(), self.height())
+        rect = QRect((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        mid = self.palette().color(QPalette.ColorRole.Mid)
+        painter.setPen(mid)
+        painter.setBrush(self.palette().color(QPalette.ColorRole.Base))
+        painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 12, 12)
+        if self._placeholder:
+            big = QFont(self.font())
+            big.setPointSizeF(big.pointSizeF() * 1.25)
+            painter.setFont(big)
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(
+                rect.adjusted(16, 16, -16, -16),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self._placeholder,
+            )

@@ -1,0 +1,68 @@
+"""What the status bar says about the connection to Stripe, from the sync results.
+
+Pure logic (no widgets) so the wording and timing rules are easy to test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from enum import StrEnum
+
+from pos_app.domain.errors import GatewayAuthError, PosError
+
+OFFLINE_AFTER_SECONDS = 10.0  # a blip is "retrying"; this long without success is "offline"
+
+
+class Link(StrEnum):
+    """The connection's state, which also picks the status bar colour."""
+
+    UNKNOWN = "unknown"
+    CONNECTED = "connected"
+    RETRYING = "retrying"
+    OFFLINE = "offline"
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    """Text and state for the status bar."""
+
+    state: Link
+    text: str
+    detail: str = ""
+
+
+class ConnectionTracker:
+    """Turns a stream of sync successes and failures into one status line."""
+
+    def __init__(self, timezone: tzinfo) -> None:
+        self._tz = timezone
+        self._failing_since: datetime | None = None
+        self._line = StatusLine(Link.UNKNOWN, "Stripe: checking…")
+
+    @property
+    def line(self) -> StatusLine:
+        """The current status line."""
+        return self._line
+
+    def succeeded(self, errors: list[str] | None = None) -> StatusLine:
+        """A sync pass reached Stripe (``errors``: per-item problems it reported)."""
+        self._failing_since = None
+        self._line = StatusLine(Link.CONNECTED, "Stripe: connected", " ".join(errors or []))
+        return self._line
+
+    def failed(self, error: BaseException, now: datetime) -> StatusLine:
+        """A sync pass failed at ``now`` (aware)."""
+        detail = error.message if isinstance(error, PosError) else ""
+        if isinstance(error, GatewayAuthError):
+            self._line = StatusLine(Link.OFFLINE, "Stripe: API key refused", detail)
+            return self._line
+        if self._failing_since is None:
+            self._failing_since = now
+        elapsed = (now - self._failing_since).total_seconds()
+        if elapsed < OFFLINE_AFTER_SECONDS:
+            self._line = StatusLine(Link.RETRYING, "Stripe: retrying…", detail)
+        else:
+            since = self._failing_since.astimezone(self._tz).strftime("%H:%M")
+            self._line = StatusLine(Link.OFFLINE, f"Stripe: offline since {since}", detail)
+        return self._line

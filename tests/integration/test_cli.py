@@ -1,0 +1,126 @@
+"""The CLI as a user runs it: a separate process, one JSON object on stdout, sentences on stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.integration.helpers import eventually
+from tests.payments import pay
+
+
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "POS_"))}
+    full.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "pos_app", *args],
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def run_json(env: dict[str, str], *args: str) -> dict[str, Any]:
+    result = run(env, *args, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)  # exactly one object: json.loads fails on extra output
+    assert isinstance(data, dict)
+    return data
+
+
+def _at(hours: int = 2) -> str:
+    return (datetime.now().astimezone() + timedelta(hours=hours)).replace(microsecond=0).isoformat()
+
+
+def test_book_charge_pay_status_refund(app_env: dict[str, str]) -> None:
+    booked = run_json(app_env, "book", "--customer", "Ada", "--service", "HAIRCUT", "--at", _at())
+    assert booked["status"] == "new" and booked["amount"] == 3500 and booked["currency"] == "usd"
+
+    charge = run_json(app_env, "charge", booked["id"])
+    assert charge["booking_id"] == booked["id"]
+    assert charge["session_id"].startswith("cs_test_")
+    assert charge["amount"] == 3500 and charge["currency"] == "usd"
+    assert isinstance(charge["expires_at"], int)
+    again = run_json(app_env, "charge", booked["id"])
+    assert again["session_id"] == charge["session_id"]
+
+    pay(charge["url"])
+    status = run_json(app_env, "status", booked["id"])
+    assert status["status"] == "paid"
+    assert status["paid_amount"] == 3500 and status["refunded_amount"] == 0
+
+    refund = run_json(app_env, "refund", booked["id"], "--amount", "10.00")
+    assert refund["refund"]["amount"] == 1000
+
+    def partially() -> bool:
+        return run_json(app_env, "status", booked["id"])["status"] == "partially_refunded"
+
+    eventually(partially, timeout=15, interval=0.3)
+    run_json(app_env, "refund", booked["id"])
+    final = eventually(
+        lambda: (s := run_json(app_env, "status", booked["id"]))["status"] == "refunded" and s,
+        timeout=15,
+        interval=0.3,
+    )
+    assert final["refunded_amount"] == 3500
+
+
+def test_errors_are_one_sentence_and_change_nothing(app_env: dict[str, str]) -> None:
+    bad_price = run(
+        app_env,
+        "book",
+        "--customer",
+        "Ada",
+        "--service",
+        "haircut",
+        "--at",
+        _at(),
+        "--price",
+        "10.001",
+    )
+    assert bad_price.returncode == 1
+    assert "at most 2 decimal places" in bad_price.stderr
+    assert "Traceback" not in bad_price.stderr and bad_price.stdout == ""
+
+    unknown = run(app_env, "book", "--customer", "Ada", "--service", "nope", "--at", _at())
+    assert unknown.returncode == 1 and "no service called" in unknown.stderr
+
+    past = run(app_env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at(-3))
+    assert past.returncode == 1 and "in the past" in past.stderr
+
+    missing = run(app_env, "status", "bk_missing")
+    assert missing.returncode == 1 and "no booking" in missing.stderr
+
+    usage = run(app_env, "book", "--customer", "Ada")
+    assert usage.returncode == 2
+
+    sync = run_json(app_env, "sync")
+    assert sync["errors"] == []
+
+
+def test_charge_without_a_running_sandbox_starts_one_that_outlives_the_cli(
+    tmp_path: Path,
+) -> None:
+    env = {"POS_DATA_DIR": str(tmp_path / "data"), "POS_TIMEZONE": "UTC"}
+    booked = run_json(env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at())
+    charge = run_json(env, "charge", booked["id"])
+    record = json.loads((tmp_path / "data" / "sandbox.json").read_text())
+    try:
+        # The CLI has exited; the link it printed still works.
+        page = httpx.get(charge["url"], timeout=5)
+        assert page.status_code == 200 and "Haircut" in page.text
+        # A second command reuses the recorded sandbox instead of starting another.
+        again = run_json(env, "charge", booked["id"])
+        assert again["session_id"] == charge["session_id"]
+        assert json.loads((tmp_path / "data" / "sandbox.json").read_text())["pid"] == record["pid"]
+    finally:
+        os.kill(record["pid"], signal.SIGTERM)

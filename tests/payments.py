@@ -1,0 +1,18 @@
+"""Paying through the sandbox's hosted page over HTTP, as a customer's phone would."""
+
+from __future__ import annotations
+
+import httpx
+
+SUCCESS = "4242 4242 4242 4242"
+DECLINED = "4000 0000 0000 0002"
+
+
+def pay(url: str, card: str = SUCCESS, *, exp: str = "12 / 34", cvc: str = "123") -> httpx.Response:
+    """Open the hosted page and submit the card form; returns the final response."""
+    with httpx.Client(follow_redirects=True, timeout=10) as client:
+        page = client.get(url)
+        page.raise_for_status()
+        return client.post(
+            url, data={"card_number": card, "exp": exp, "cvc": cvc, "name": "Test Customer"}
+        )

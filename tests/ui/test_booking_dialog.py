@@ -1,0 +1,103 @@
+"""The New booking form: saves through the service, or shows its sentences under the fields."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from pos_app.app import AppContext
+from pos_app.ui.booking_dialog import (
+    BookingDialog,
+    aware_to_wall_clock,
+    next_quarter_hour,
+    wall_clock_to_aware,
+)
+from pos_app.ui.booking_table import Column
+from pos_app.ui.main_window import MainWindow
+
+
+def _open_form(qtbot: QtBot, window: MainWindow) -> BookingDialog:
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.booking_dialog is not None)
+    dialog = window.booking_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.service_combo.isEnabled())  # services came from the runner
+    return dialog
+
+
+def test_new_booking_happy_path(qtbot: QtBot, window: MainWindow, ui_app: AppContext) -> None:
+    dialog = _open_form(qtbot, window)
+    assert dialog.isVisible()
+    assert dialog.service_combo.count() == len(ui_app.catalog.list_services())
+    # Changing the service prefills its price.
+    dialog.select_service("svc_colour")
+    assert dialog.price_edit.text() == "120.00"
+    dialog.select_service("svc_haircut")
+    assert dialog.price_edit.text() == "35.00"
+    # The default time is the next quarter hour, today, in the business's time zone.
+    starts = wall_clock_to_aware(dialog.starts_edit.dateTime(), ui_app.config.timezone)
+    now = datetime.now(ui_app.config.timezone)
+    assert starts.minute % 15 == 0 and now < starts <= now + timedelta(minutes=15)
+
+    qtbot.keyClicks(dialog.name_edit, "Katherine Johnson")
+    qtbot.keyClicks(dialog.email_edit, "kj@example.com")
+    dialog.price_edit.clear()
+    qtbot.keyClicks(dialog.price_edit, "30")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    created = dialog.created
+    assert created is not None
+
+    qtbot.waitUntil(lambda: window.model.row_of(created.id) >= 0)
+    row = window.model.row_of(created.id)
+    assert window.model.index(row, Column.CUSTOMER).data() == "Katherine Johnson"
+    assert window.model.index(row, Column.AMOUNT).data() == "$30.00"
+    assert window.model.index(row, Column.STATUS).data() == "Not paid"
+    qtbot.waitUntil(lambda: window.selected_booking_id() == created.id)  # new row selected
+    stored = ui_app.bookings.detail(created.id).booking
+    assert stored.starts_at == starts and stored.customer_email == "kj@example.com"
+
+
+@pytest.mark.parametrize(
+    ("price", "expected"),
+    [
+        ("abc", "Enter an amount as a number, like 35.00."),
+        ("-5", "The amount must be more than zero."),
+        ("10.001", "USD amounts have at most 2 decimal places."),
+    ],
+)
+def test_errors_show_under_fields_and_nothing_is_saved(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext, price: str, expected: str
+) -> None:
+    dialog = _open_form(qtbot, window)
+    dialog.price_edit.clear()
+    qtbot.keyClicks(dialog.price_edit, price)
+    dialog.save()  # empty name on purpose
+    qtbot.waitUntil(lambda: dialog.error_text("price") != "")
+    assert dialog.error_text("price") == expected
+    assert dialog.error_text("customer_name") == "Enter the customer's name."
+    assert dialog._rows["price"].error.isVisible()
+    assert dialog._rows["customer_name"].error.isVisible()
+    assert dialog.error_text("customer_email") == ""
+    assert dialog.isVisible() and dialog.result() == 0
+    assert dialog.save_button.isEnabled()  # usable again after the answer
+    assert dialog.name_edit.hasFocus()  # the first field with an error
+    assert ui_app.bookings.list_day(ui_app.bookings.today()) == []
+
+    # Fixing the name clears its sentence as soon as the user types.
+    qtbot.keyClicks(dialog.name_edit, "A")
+    assert dialog.error_text("customer_name") == ""
+
+
+def test_quarter_hour_and_wall_clock_helpers() -> None:
+    tz = ZoneInfo("Europe/Berlin")
+    assert next_quarter_hour(datetime(2030, 3, 1, 10, 7, 30, tzinfo=tz)).minute == 15
+    assert next_quarter_hour(datetime(2030, 3, 1, 10, 15, tzinfo=tz)).minute == 30
+    assert next_quarter_hour(datetime(2030, 3, 1, 23, 50, tzinfo=tz)).day == 2
+    local = datetime(2030, 7, 1, 9, 45, tzinfo=tz)
+    back = wall_clock_to_aware(aware_to_wall_clock(local), tz)
+    assert back == local and back.utcoffset() == timedelta(hours=2)

@@ -1,0 +1,162 @@
+"""Charge, pay on the 'phone', see Paid without a click; then refund; plus failure paths."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from pos_app.app import AppContext, open_app
+from pos_app.config import load_config
+from pos_app.domain.booking import BookingStatus
+from pos_app.domain.errors import GatewayUnavailable
+from pos_app.domain.payment import PaymentStatus
+from pos_app.ui import charge_view
+from pos_app.ui.booking_table import Column
+from pos_app.ui.charge_view import ChargeDialog
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.tasks import TaskRunner
+from tests.payments import pay
+from tests.ui.conftest import in_thread, make_booking
+
+
+def _charge(qtbot: QtBot, window: MainWindow, booking_id: str) -> ChargeDialog:
+    window.refresh()
+    qtbot.waitUntil(lambda: window.select_booking(booking_id))
+    qtbot.waitUntil(lambda: window.charge_action.isEnabled())
+    qtbot.keyClick(window.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.charge_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.qr.url() is not None, timeout=10000)
+    return dialog
+
+
+def test_charge_pay_paid_then_refund(qtbot: QtBot, window: MainWindow, ui_app: AppContext) -> None:
+    booking = make_booking(ui_app, "Grace Hopper")
+    dialog = _charge(qtbot, window, booking.id)
+
+    view = dialog.current_view()
+    assert view is not None and view.status is PaymentStatus.OPEN
+    # The QR shows exactly the session URL the service stored.
+    stored = ui_app.checkout.view(view.payment_id)
+    assert stored.url and dialog.qr.url() == stored.url
+    assert dialog.status_text() == charge_view.WAITING
+    assert dialog.amount_label.text() == "$35.00"
+    assert "SANDBOX" in dialog.badge.text()
+    assert dialog.ring.isVisible() and dialog.ring.text() != "--:--"
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == stored.url
+
+    # The customer pays on their phone; the screen turns Paid by itself.
+    paid = in_thread(lambda: pay(stored.url or ""))
+    qtbot.waitUntil(lambda: dialog.status_text() == charge_view.PAID, timeout=8000)
+    paid.join(5)
+    assert dialog.stack.currentIndex() == charge_view.Page.PAID
+    assert dialog.qr.url() is None and not dialog.cancel_button.isVisible()
+    # …and so does the table, without any click.
+    row = window.model.row_of(booking.id)
+    qtbot.waitUntil(lambda: window.model.index(row, Column.STATUS).data() == "Paid", timeout=8000)
+    assert window.model.index(row, Column.PAID).data() == "$35.00"
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+
+    # Refund it all.
+    qtbot.waitUntil(lambda: window.refund_action.isEnabled())
+    window.activateWindow()  # shortcuts need the window active again after the dialog
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    refund = window.refund_dialog
+    assert refund is not None
+    qtbot.waitUntil(lambda: refund.amount_edit.text() == "35.00")
+    assert refund.preview_text() == "Refund $35.00 of $35.00 — the booking will show Refunded"
+    assert refund.reason_combo.currentData() == "requested_by_customer"
+    with qtbot.waitSignal(refund.accepted, timeout=8000):
+        qtbot.mouseClick(refund.refund_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: window.model.index(row, Column.STATUS).data() == "Refunded", timeout=10000
+    )
+    qtbot.waitUntil(lambda: "Refunded" in window.detail.text())
+
+
+def test_refund_errors_show_under_amount(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    booking = make_booking(ui_app, "Alan Turing")
+    view = ui_app.checkout.start(booking.id)
+    assert view.url
+    pay(view.url)
+    ui_app.checkout.refresh(view.payment_id)
+    window.refresh()
+    qtbot.waitUntil(lambda: window.select_booking(booking.id))
+    qtbot.waitUntil(lambda: window.refund_action.isEnabled())
+    refund = window.refund_selected()
+    assert refund is not None
+    qtbot.waitUntil(lambda: refund.refund_button.isEnabled())
+    refund.amount_edit.setText("50")
+    assert refund.preview_text() == "You can refund at most $35.00."
+    refund.submit()
+    qtbot.waitUntil(lambda: refund.amount_error() != "")
+    assert refund.amount_error() == "You can refund at most $35.00 (what is left of the payment)."
+    assert refund.isVisible()
+    assert ui_app.refunds.refundable(booking.id).amount == 3500  # nothing was refunded
+    refund.amount_edit.setText("10")
+    assert refund.amount_error() == ""
+    assert refund.preview_text().endswith("Partially refunded")
+
+
+def test_refresh_errors_show_reconnecting_line(
+    qtbot: QtBot, runner: TaskRunner, ui_app: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    booking = make_booking(ui_app)
+    dialog = ChargeDialog.start(ui_app, runner, booking.id)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.qr.url() is not None, timeout=10000)
+
+    def offline(payment_id: str) -> None:
+        raise GatewayUnavailable("Cannot reach Stripe right now.")
+
+    monkeypatch.setattr(ui_app.checkout, "refresh", offline)
+    qtbot.waitUntil(lambda: dialog.notice_text() == charge_view.RECONNECTING, timeout=5000)
+    assert dialog.qr.url() is not None  # the link is still shown and payable
+    assert dialog.status_text() == charge_view.WAITING
+    monkeypatch.undo()
+    qtbot.waitUntil(lambda: dialog.notice_text() == "", timeout=5000)
+
+    # Cancel link: the link stops being payable and Regenerate appears.
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.status_text() == charge_view.CANCELLED, timeout=5000)
+    assert dialog.qr.url() is None and dialog.regenerate_button.isVisible()
+    old_url = ui_app.checkout.view(dialog.current_view().payment_id).url  # type: ignore[union-attr]
+    assert old_url is None
+    qtbot.mouseClick(dialog.regenerate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.status_text() == charge_view.WAITING, timeout=8000)
+    assert dialog.qr.url() is not None
+    dialog.done(0)
+
+
+def test_start_failure_is_a_sentence_in_the_dialog(
+    qtbot: QtBot, runner: TaskRunner, ui_env: dict[str, str]
+) -> None:
+    # Stripe unreachable: nothing listens on port 9 (discard) on the test machine.
+    env = {**ui_env, "POS_STRIPE_API_BASE": "http://127.0.0.1:9"}
+    ctx = open_app(load_config(env), sandbox="none")
+    try:
+        booking = make_booking(ctx)
+        dialog = ChargeDialog.start(ctx, runner, booking.id)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(
+            lambda: dialog.stack.currentIndex() == charge_view.Page.ERROR, timeout=30000
+        )
+        assert dialog.error_label.text() == (
+            "Cannot reach Stripe right now. Check the connection; the app keeps trying."
+        )
+        assert "Traceback" not in dialog.status_text()
+        assert dialog.retry_button.isVisible()
+        assert ctx.bookings.detail(booking.id).booking.status in (
+            BookingStatus.NEW,
+            BookingStatus.AWAITING_PAYMENT,
+        )
+        dialog.done(0)
+    finally:
+        runner.shutdown(timeout=5)
+        ctx.close()
