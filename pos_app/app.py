@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from pos_app.config import Config
+from pos_app.domain.errors import PosError
 from pos_app.gateway.stripe_gateway import StripeGateway
 from pos_app.services.bookings import BookingService
 from pos_app.services.catalog import CatalogService
@@ -28,6 +29,10 @@ from pos_app.store.repositories import SqlUnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 SandboxPolicy = Literal["detached", "child", "none"]
+
+
+class StartupError(PosError):
+    """The app cannot start; the message says what to check."""
 
 
 class SystemClock:
@@ -87,7 +92,14 @@ def open_app(config: Config, *, sandbox: SandboxPolicy = "detached") -> AppConte
     if config.uses_local_sandbox and sandbox != "none":
         from pos_app.sandbox.discovery import ensure_running
 
-        api_base, process = ensure_running(config.data_dir, detached=sandbox == "detached")
+        try:
+            api_base, process = ensure_running(config.data_dir, detached=sandbox == "detached")
+        except (OSError, RuntimeError) as err:
+            log.error("sandbox.start_failed error=%s", err)
+            raise StartupError(
+                "The local sandbox could not be started. Details are in "
+                f"{config.data_dir / 'sandbox.log'}."
+            ) from err
     gateway = StripeGateway(config.secret_key, mode=config.mode, api_base=api_base)
     deps = Deps(
         uow=uow,

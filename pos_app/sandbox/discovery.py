@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -25,6 +26,8 @@ LOG_NAME = "sandbox.log"
 DB_NAME = "sandbox.sqlite3"
 
 _SPAWN_TIMEOUT_SECONDS = 10.0
+# A spawned sandbox prefers this port so payment links stay valid across its restarts.
+PREFERRED_PORT = 12111
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,15 @@ def _popen_kwargs(detached: bool, log: IO[bytes]) -> dict[str, Any]:
     return kwargs
 
 
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def _log_tail(path: Path, limit: int = 2000) -> str:
     try:
         return path.read_text(encoding="utf-8", errors="replace")[-limit:]
@@ -133,8 +145,9 @@ def spawn(data_dir: Path, *, detached: bool) -> tuple[str, subprocess.Popen[byte
     # A stale record would be mistaken for the new child's.
     record.unlink(missing_ok=True)
     log_path = data_dir / LOG_NAME
+    port = PREFERRED_PORT if _port_free("127.0.0.1", PREFERRED_PORT) else 0
     cmd = [sys.executable, "-m", "pos_app.sandbox", "--data-dir", str(data_dir),
-           "--host", "127.0.0.1", "--port", "0"]
+           "--host", "127.0.0.1", "--port", str(port)]
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(cmd, **_popen_kwargs(detached, log))
     deadline = time.monotonic() + _SPAWN_TIMEOUT_SECONDS

@@ -12,6 +12,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pos_app.domain.booking import Booking, Service
 from pos_app.domain.payment import Payment, PaymentStatus, Refund, RefundStatus
+from pos_app.domain.ports import (
+    BookingRepository,
+    EventLog,
+    PaymentRepository,
+    RefundRepository,
+    ServiceRepository,
+)
 from pos_app.store.schema import (
     bookings,
     map_domain,
@@ -193,6 +200,13 @@ class SqlEventLog:
 
 class SqlUnitOfWork:
     """One transaction over every repository."""
+
+    session: Session
+    services: ServiceRepository
+    bookings: BookingRepository
+    payments: PaymentRepository
+    refunds: RefundRepository
+    events: EventLog
 
     def __init__(self, factory: sessionmaker[Session], *, write: bool) -> None:
         self._factory = factory

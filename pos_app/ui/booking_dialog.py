@@ -27,7 +27,6 @@ from pos_app.domain.errors import FormErrors
 from pos_app.services.bookings import BookingRequest
 from pos_app.ui import theme
 from pos_app.ui.forms import ErrorLabel, FieldWithError, form_label
-from pos_app.ui.qt_compat import emit
 from pos_app.ui.tasks import TaskRunner, user_message
 
 if TYPE_CHECKING:
@@ -44,9 +43,8 @@ def next_quarter_hour(now: datetime) -> datetime:
 
 def wall_clock_to_aware(value: QDateTime, tz: tzinfo) -> datetime:
     """Read the wall-clock date and time shown in the editor as a time in ``tz``."""
-    return datetime.combine(value.date().toPython(), value.time().toPython(), tzinfo=tz).replace(
-        second=0, microsecond=0
-    )
+    d, t = value.date(), value.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=tz)
 
 
 def aware_to_wall_clock(value: datetime) -> QDateTime:
@@ -229,7 +227,7 @@ class BookingDialog(QDialog):
     def _on_saved(self, booking: Booking) -> None:
         self._set_saving(False)
         self.created = booking
-        emit(self.booking_created, booking)
+        self.booking_created.emit(booking)
         self.accept()
 
     def _on_save_failed(self, error: BaseException) -> None:

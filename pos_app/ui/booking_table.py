@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.money import Money
 from pos_app.ui import theme
-from pos_app.ui.qt_compat import emit
 
 BOOKING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -45,7 +44,7 @@ HEADERS = {
     Column.SERVICE: "Service",
     Column.AMOUNT: "Amount",
     Column.STATUS: "Status",
-    Column.PAID: "Paid",
+    Column.PAID: "Net paid",
 }
 
 
@@ -61,8 +60,7 @@ class BookingTableModel(QAbstractTableModel):
         """Show times in ``timezone`` (the business's)."""
         self._tz = timezone
         if self._rows:
-            emit(
-                self.dataChanged,
+            self.dataChanged.emit(
                 self.index(0, Column.TIME),
                 self.index(len(self._rows) - 1, Column.TIME),
             )
@@ -73,7 +71,7 @@ class BookingTableModel(QAbstractTableModel):
         if [b.id for b in rows] == [b.id for b in self._rows]:
             self._rows = list(rows)
             if rows:
-                emit(self.dataChanged, self.index(0, 0), self.index(len(rows) - 1, len(Column) - 1))
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(Column) - 1))
             return
         self.beginResetModel()
         self._rows = list(rows)
@@ -192,11 +190,11 @@ class StatusChipDelegate(RowDelegate):
         pad_x, pad_y = 10, 3
         width = metrics.horizontalAdvance(text) + 2 * pad_x
         height = metrics.height() + 2 * pad_y
-        rect: QRect = option.rect  # type: ignore[assignment]
+        rect: QRect = option.rect
         chip_rect = QRect(
-            rect.left() + 6,
+            rect.left() + 11,
             rect.top() + (rect.height() - height) // 2,
-            min(width, rect.width() - 12),
+            min(width, rect.width() - 16),
             height,
         )
         painter.setPen(Qt.PenStyle.NoPen)

@@ -39,7 +39,6 @@ from pos_app.services.checkout import CheckoutView
 from pos_app.ui import theme
 from pos_app.ui.countdown import CountdownRing
 from pos_app.ui.qr_widget import QrCodeWidget
-from pos_app.ui.qt_compat import emit
 from pos_app.ui.spinner import Spinner
 from pos_app.ui.tasks import TaskRunner, user_message
 
@@ -434,10 +433,10 @@ class ChargeDialog(QDialog):
         ):
             self._cancelled_by_user = False
         if old is None or old.status is not view.status or old.payment_id != view.payment_id:
-            emit(self.payment_changed, view.booking_id)
+            self.payment_changed.emit(view.booking_id)
         if view.status is PaymentStatus.SUCCEEDED and not self._announced_paid:
             self._announced_paid = True
-            emit(self.paid, view.booking_id)
+            self.paid.emit(view.booking_id)
         self._render()
         if not view.status.is_final and self.isVisible():
             self._poll.start()

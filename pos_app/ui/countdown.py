@@ -15,7 +15,6 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from pos_app.ui import theme
-from pos_app.ui.qt_compat import emit
 
 AMBER_BELOW = 120.0  # seconds: the desk should start asking the customer to hurry
 RED_BELOW = 30.0  # seconds: the link is about to stop working
@@ -127,7 +126,7 @@ class CountdownRing(QWidget):
             self._timer.stop()
             if not self._fired:
                 self._fired = True
-                emit(self.expired)
+                self.expired.emit()
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -191,6 +191,8 @@ class DetailPanel(QScrollArea):
     def _clear(self) -> None:
         while self._layout.count():
             item = self._layout.takeAt(0)
+            if item is None:
+                break
             widget = item.widget()
             sub = item.layout()
             if widget is not None:
@@ -203,6 +205,8 @@ def _delete_layout(layout: QLayout) -> None:
     """Delete a nested layout's widgets (grid of labels) before dropping it."""
     while layout.count():
         item = layout.takeAt(0)
+        if item is None:
+            break
         widget = item.widget()
         if widget is not None:
             _drop(widget)
@@ -212,5 +216,5 @@ def _delete_layout(layout: QLayout) -> None:
 def _drop(widget: QWidget) -> None:
     # Unparent at once so findChildren() no longer sees it, then let Qt delete it.
     widget.hide()
-    widget.setParent(None)  # type: ignore[call-overload]
+    widget.setParent(None)
     widget.deleteLater()

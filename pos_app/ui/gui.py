@@ -10,6 +10,7 @@ import logging
 import sys
 import threading
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
@@ -86,8 +87,9 @@ class AppStarter:
         )
 
     def quit(self) -> None:
-        """Stop the window's timers and background work, then release the app."""
-        self._window.detach()
+        """Stop the window's timers and background work, then release the app (idempotent)."""
+        if shiboken6.isValid(self._window):
+            self._window.detach()
         self._runner.shutdown()
         with self._lock:
             self._quitting = True
@@ -112,6 +114,10 @@ def run_gui(config: Config) -> int:
         window.resize(1366, 800)
         window.show()
     startup = AppStarter(config, runner, window)
-    app.aboutToQuit.connect(startup.quit)
     startup.start()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        # The event loop is over (window closed or app.quit()): release everything.
+        startup.quit()
+        window.deleteLater()

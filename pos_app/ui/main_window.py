@@ -244,8 +244,11 @@ class MainWindow(QMainWindow):
         self.table.setStyleSheet(
             "QTableView#bookingTable { border: 1px solid palette(mid); border-radius: 4px;"
             " background: palette(base); alternate-background-color: palette(alternate-base); }"
+            # Same side padding for cells and headers, so text and titles line up.
+            "QTableView#bookingTable::item { padding: 0px 10px 0px 8px; border: none; }"
             "QHeaderView::section { background: palette(base); border: none;"
-            " border-bottom: 1px solid palette(mid); padding: 8px 4px; font-weight: bold; }"
+            " border-bottom: 1px solid palette(mid); padding: 8px 13px 8px 11px;"
+            " font-weight: bold; }"
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -26,7 +26,6 @@ from pos_app.domain.payment import REFUND_REASONS
 from pos_app.services.refunds import RefundOutcome
 from pos_app.ui import theme
 from pos_app.ui.forms import ErrorLabel, FieldWithError, form_label
-from pos_app.ui.qt_compat import emit
 from pos_app.ui.tasks import TaskRunner, user_message
 
 if TYPE_CHECKING:
@@ -198,7 +197,7 @@ class RefundDialog(QDialog):
     def _on_refunded(self, outcome: RefundOutcome) -> None:
         self._set_busy(False)
         self.outcome = outcome
-        emit(self.refunded, outcome)
+        self.refunded.emit(outcome)
         self.accept()
 
     def _on_failed(self, error: BaseException) -> None:

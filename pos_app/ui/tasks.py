@@ -21,7 +21,6 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from pos_app.domain.errors import PosError
-from pos_app.ui.qt_compat import emit
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +170,7 @@ class TaskRunner(QObject):
                 return
             # RuntimeError: the runner's C++ object is gone, so there is nobody to tell.
             with contextlib.suppress(RuntimeError):
-                emit(self._finished, outcome)
+                self._finished.emit(outcome)
 
     # -- GUI side -----------------------------------------------------------------------
 
@@ -198,11 +197,11 @@ class TaskRunner(QObject):
             elif task.on_failure is not None:
                 task.on_failure(outcome.error)
             else:
-                emit(self.error, user_message(outcome.error))
+                self.error.emit(user_message(outcome.error))
         except Exception:
             # A bug in a callback must not take the event loop down with it.
             log.exception("task callback failed")
-            emit(self.error, GENERIC_ERROR)
+            self.error.emit(GENERIC_ERROR)
 
     def _on_busy_timeout(self) -> None:
         if any(not t.quiet for t in self._tasks.values()):
@@ -211,4 +210,4 @@ class TaskRunner(QObject):
     def _set_busy(self, busy: bool) -> None:
         if busy != self._busy:
             self._busy = busy
-            emit(self.busy_changed, busy)
+            self.busy_changed.emit(busy)

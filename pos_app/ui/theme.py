@@ -207,7 +207,8 @@ PRIMARY_BUTTON_STYLE = (
     " color: palette(highlighted-text); border: none; border-radius: 5px;"
     " padding: 7px 16px; font-weight: bold; }"
     "QPushButton#primaryButton:disabled { background: palette(mid); }"
-    "QPushButton#primaryButton:focus { border: 2px solid palette(text); }"
+    # A light inner ring on the filled button: visible for keyboard users, not shouty.
+    "QPushButton#primaryButton:focus { border: 2px solid rgba(255, 255, 255, 170); }"
 )
 
 
@@ -249,3 +250,5 @@ class ModeBadge(QLabel):
             f"QLabel#modeBadge {{ background: {badge.bg}; color: {badge.fg};"
             f" border-radius: 6px; border: {border}; padding: 5px 12px; }}"
         )
+        self.adjustSize()
+        self.updateGeometry()

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
@@ -56,15 +63,15 @@ def test_table_lists_today_and_detail_follows_selection(
     assert window.charge_action.isEnabled()
     assert not window.refund_action.isEnabled()
     # The periodic reload keeps the selection.
-    window.reload()
-    qtbot.wait(300)
+    with qtbot.waitSignal(window.model.dataChanged, timeout=5000):
+        window.reload()
     assert window.selected_booking_id() == second.id
     assert first.id != second.id
 
 
 def test_sync_failure_shows_retrying_not_a_dialog(
-    qtbot: QtBot, window: MainWindow, ui_app: AppContext, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
     qtbot.waitUntil(lambda: window.stripe_status_text() == "Stripe: connected")
 
     def offline(*, full: bool = False) -> None:
@@ -79,8 +86,8 @@ def test_sync_failure_shows_retrying_not_a_dialog(
 
 
 def test_startup_failure_is_a_sentence_with_retry(
-    qtbot: QtBot, runner: TaskRunner, ui_env: dict[str, str], tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, runner: TaskRunner, ui_env: dict[str, str], tmp_path: Path
+) -> None:
     # A database path that cannot exist: the app fails to open.
     (tmp_path / "file").write_text("not a directory")
     bad = load_config({**ui_env, "POS_DATABASE_URL": f"sqlite:///{tmp_path}/file/x/pos.db"})
@@ -106,3 +113,36 @@ def test_starter_attaches_window(qtbot: QtBot, runner: TaskRunner, ui_env: dict[
     assert w.badge.text() == "SANDBOX — no real money"
     starter.quit()
     assert starter.ctx is None
+
+
+def test_run_gui_shows_window_attaches_and_quits(ui_env: dict[str, str]) -> None:
+    # In a child process: run_gui owns the event loop, and quitting it would leave this
+    # process's shared QApplication unable to run later tests.
+    script = textwrap.dedent(
+        """
+        import sys
+        from PySide6.QtCore import QTimer
+        from pos_app.config import load_config
+        from pos_app.ui.gui import ensure_application, run_gui
+        from pos_app.ui.main_window import MainWindow
+
+        app = ensure_application()
+        def check():
+            ready = [w for w in app.topLevelWidgets()
+                     if isinstance(w, MainWindow) and w.isVisible() and w.context()]
+            if ready:
+                print("BADGE", ready[0].badge.text(), flush=True)
+                app.quit()
+            else:
+                QTimer.singleShot(20, check)
+        QTimer.singleShot(0, check)
+        QTimer.singleShot(20000, app.quit)  # never hang the suite
+        sys.exit(run_gui(load_config()))
+        """
+    )
+    env = {**os.environ, **ui_env, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "BADGE SANDBOX — no real money" in done.stdout
