@@ -261,7 +261,8 @@ def _sandbox(args: argparse.Namespace, config: Config) -> int:
     from pos_app.sandbox.runner import serve
 
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    print(f"Sandbox listening on http://{args.host}:{args.port} (Ctrl+C to stop)", file=sys.stderr)
+    where = f"http://{args.host}:{args.port}" if args.port else f"{args.host}, on a free port"
+    print(f"Sandbox starting at {where}; press Ctrl+C to stop.", file=sys.stderr)
     serve(
         config.data_dir / "sandbox.sqlite3",
         host=args.host,

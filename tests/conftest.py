@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,13 +25,41 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]
 
 
 @pytest.fixture
-def app_env(tmp_path: Path, sandbox: SandboxHandle) -> dict[str, str]:
+def database_url() -> Iterator[str | None]:
+    """A fresh PostgreSQL database per test when POS_TEST_POSTGRES_URL names a server.
+
+    e.g. POS_TEST_POSTGRES_URL=postgresql+psycopg://postgres:pg@127.0.0.1/postgres; unset,
+    the app uses its default SQLite file in the test's data directory.
+    """
+    admin_url = os.environ.get("POS_TEST_POSTGRES_URL")
+    if not admin_url:
+        yield None
+        return
+    from sqlalchemy import create_engine, make_url
+
+    name = f"pos_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture
+def app_env(
+    tmp_path: Path, sandbox: SandboxHandle, database_url: str | None
+) -> dict[str, str]:
     """Environment for an app (or a CLI subprocess) on a fresh data dir, using the sandbox."""
-    return {
+    env = {
         "POS_DATA_DIR": str(tmp_path / "data"),
         "POS_STRIPE_API_BASE": sandbox.url,
         "POS_TIMEZONE": "UTC",
     }
+    if database_url:
+        env["POS_DATABASE_URL"] = database_url
+    return env
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import httpx
 import stripe
 
 from pos_app.domain.errors import (
@@ -49,7 +50,7 @@ class StripeGateway:
         mode: str,
         api_base: str | None = None,
         max_network_retries: int = 2,
-        timeout_seconds: float = 20.0,
+        timeout_seconds: float = 15.0,
     ) -> None:
         base_addresses: Any = {"api": api_base} if api_base else None
         self._client = stripe.StripeClient(
@@ -58,7 +59,10 @@ class StripeGateway:
             base_addresses=base_addresses,
             # The SDK's default (None) means no retries at all; retries reuse the same key.
             max_network_retries=max_network_retries,
-            http_client=stripe.HTTPXClient(timeout=timeout_seconds, allow_sync_methods=True),
+            # A short connect timeout: a front desk would rather see "offline" than wait.
+            http_client=stripe.HTTPXClient(
+                timeout=httpx.Timeout(timeout_seconds, connect=4.0), allow_sync_methods=True
+            ),
         )
         self._mode = mode
         self._clock_offset = 0.0

@@ -45,6 +45,7 @@ class CheckoutView:
     hold_until: datetime | None
     expires_at: datetime | None
     clock_offset: float  # seconds to add to the local clock to get the server's
+    failure_message: str | None = None  # why Stripe refused to open the session
 
     @property
     def countdown_ends_at(self) -> datetime | None:
@@ -213,4 +214,5 @@ class CheckoutService:
             hold_until=payment.hold_until,
             expires_at=payment.expires_at,
             clock_offset=self._d.gateway.server_clock_offset(),
+            failure_message=payment.failure_message,
         )

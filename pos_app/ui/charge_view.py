@@ -500,7 +500,10 @@ class ChargeDialog(QDialog):
             self._set_status(PAID, "success", 2.6)
         elif status in (PaymentStatus.EXPIRED, PaymentStatus.FAILED):
             if status is PaymentStatus.FAILED:
-                text = "The payment link could not be created."
+                reason = view.failure_message if view is not None else None
+                text = "The payment link could not be created" + (
+                    f": {reason}" if reason else "."
+                )
             else:
                 text = CANCELLED if self._cancelled_by_user else EXPIRED
             self.qr.set_placeholder(

@@ -124,3 +124,39 @@ def test_charge_without_a_running_sandbox_starts_one_that_outlives_the_cli(
         assert json.loads((tmp_path / "data" / "sandbox.json").read_text())["pid"] == record["pid"]
     finally:
         os.kill(record["pid"], signal.SIGTERM)
+
+
+def test_sandbox_command_records_its_address_and_removes_it_on_stop(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "POS_"))}
+    env["POS_DATA_DIR"] = str(data)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pos_app", "sandbox", "--port", "0"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    record = data / "sandbox.json"
+    try:
+        eventually(record.exists, timeout=15)
+        url = json.loads(record.read_text())["url"]
+        assert httpx.get(f"{url}/healthz", timeout=5).json()["ok"] is True
+        # The app in sandbox mode finds and uses it instead of starting its own.
+        booked = run_json(
+            {"POS_DATA_DIR": str(data), "POS_TIMEZONE": "UTC"},
+            "book",
+            "--customer",
+            "Ada",
+            "--service",
+            "svc_haircut",
+            "--at",
+            _at(),
+        )
+        charge = run_json(
+            {"POS_DATA_DIR": str(data), "POS_TIMEZONE": "UTC"}, "charge", booked["id"]
+        )
+        assert charge["url"].startswith(url)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+    assert not record.exists()

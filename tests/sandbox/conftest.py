@@ -88,8 +88,9 @@ def card_form(number: str = "4242 4242 4242 4242", **overrides: str) -> dict[str
     return form
 
 
-def pay(http: httpx.Client, session_url: str, number: str = "4242 4242 4242 4242",
-        **overrides: str) -> httpx.Response:
+def pay(
+    http: httpx.Client, session_url: str, number: str = "4242 4242 4242 4242", **overrides: str
+) -> httpx.Response:
     """Submit the hosted page's card form (no redirects followed)."""
     return http.post(session_url, data=card_form(number, **overrides), follow_redirects=False)
 

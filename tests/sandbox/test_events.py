@@ -54,8 +54,7 @@ def test_type_filters(client: stripe.StripeClient, http: httpx.Client) -> None:
     exact = client.v1.events.list({"type": "charge.succeeded"}).data
     assert [e.type for e in exact] == ["charge.succeeded"]
     wildcard = client.v1.events.list({"type": "checkout.session.*"}).data
-    assert [e.type for e in wildcard] == ["checkout.session.completed",
-                                          "checkout.session.expired"]
+    assert [e.type for e in wildcard] == ["checkout.session.completed", "checkout.session.expired"]
     several = client.v1.events.list(
         {"types": ["payment_intent.succeeded", "checkout.session.expired"]}
     ).data
@@ -92,8 +91,17 @@ def test_event_shape_and_retrieve(client: stripe.StripeClient, http: httpx.Clien
     event = client.v1.events.retrieve(listed.id)
     assert event.to_dict() == listed.to_dict()
     raw = http.get(f"/v1/events/{listed.id}", headers=auth_headers()).json()
-    assert set(raw) == {"id", "object", "api_version", "created", "data", "livemode",
-                        "pending_webhooks", "request", "type"}
+    assert set(raw) == {
+        "id",
+        "object",
+        "api_version",
+        "created",
+        "data",
+        "livemode",
+        "pending_webhooks",
+        "request",
+        "type",
+    }
     assert raw["object"] == "event" and raw["id"].startswith("evt_")
     assert raw["livemode"] is False and raw["pending_webhooks"] == 0
     assert set(raw["request"]) == {"id", "idempotency_key"}

@@ -37,17 +37,39 @@ def test_page_shows_items_total_and_sandbox_ribbon(
     assert 'name="viewport"' in html
     assert "https://shop.example/back" in html
     assert "4242 4242 4242 4242" in html  # the test-card list
-    assert "<link" not in html and "src=\"http" not in html  # no external assets
+    assert "<link" not in html and 'src="http' not in html  # no external assets
 
 
 def test_jpy_and_kwd_amounts_are_formatted_for_their_currency(
     client: stripe.StripeClient, http: httpx.Client
 ) -> None:
-    jpy = _session(client, line_items=[{"quantity": 1, "price_data": {
-        "currency": "jpy", "unit_amount": 3500, "product_data": {"name": "Cut"}}}])
+    jpy = _session(
+        client,
+        line_items=[
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": "jpy",
+                    "unit_amount": 3500,
+                    "product_data": {"name": "Cut"},
+                },
+            }
+        ],
+    )
     assert "¥3,500" in http.get(_url(jpy)).text
-    kwd = _session(client, line_items=[{"quantity": 1, "price_data": {
-        "currency": "kwd", "unit_amount": 1500, "product_data": {"name": "Cut"}}}])
+    kwd = _session(
+        client,
+        line_items=[
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": "kwd",
+                    "unit_amount": 1500,
+                    "product_data": {"name": "Cut"},
+                },
+            }
+        ],
+    )
     assert "KWD\u00a01.500" in http.get(_url(kwd)).text
 
 
@@ -65,15 +87,23 @@ def test_successful_payment(client: stripe.StripeClient, http: httpx.Client) -> 
     assert done.customer_details.name == "Ada Lovelace"
 
     pi = client.v1.payment_intents.retrieve(done.payment_intent)
-    assert (pi.status, pi.amount, pi.amount_received, pi.currency) == ("succeeded", 2500, 2500,
-                                                                         "usd")
+    assert (pi.status, pi.amount, pi.amount_received, pi.currency) == (
+        "succeeded",
+        2500,
+        2500,
+        "usd",
+    )
     assert pi.to_dict()["metadata"] == {"booking_id": "bk_1"}
     assert pi.payment_method_types == ["card"]
     assert isinstance(pi.latest_charge, str)
 
     charge = client.v1.charges.retrieve(pi.latest_charge)
     assert (charge.status, charge.paid, charge.captured, charge.refunded) == (
-        "succeeded", True, True, False)
+        "succeeded",
+        True,
+        True,
+        False,
+    )
     assert (charge.amount, charge.amount_captured, charge.amount_refunded) == (2500, 2500, 0)
     assert charge.payment_intent == pi.id
     assert charge.outcome is not None and charge.outcome.type == "authorized"
@@ -85,12 +115,21 @@ def test_successful_payment(client: stripe.StripeClient, http: httpx.Client) -> 
     assert isinstance(charge.balance_transaction, str)
     txn = client.v1.balance_transactions.retrieve(charge.balance_transaction)
     assert (txn.type, txn.amount, txn.fee, txn.net, txn.source) == (
-        "charge", 2500, 103, 2397, charge.id)
+        "charge",
+        2500,
+        103,
+        2397,
+        charge.id,
+    )
     assert txn.fee_details[0].amount == 103 and txn.fee_details[0].type == "stripe_fee"
 
     types = [e.type for e in client.v1.events.list().data]
-    assert types == ["checkout.session.completed", "payment_intent.succeeded",
-                     "charge.succeeded", "payment_intent.created"]
+    assert types == [
+        "checkout.session.completed",
+        "payment_intent.succeeded",
+        "charge.succeeded",
+        "payment_intent.created",
+    ]
     completed = client.v1.events.list({"type": "checkout.session.completed"}).data[0]
     assert completed.data.object["payment_status"] == "paid"
     assert completed.request is not None and completed.request.id is None
@@ -111,19 +150,34 @@ def test_success_url_redirect_and_completed_page(
     ("number", "message", "code", "decline_code"),
     [
         ("4000 0000 0000 0002", "Your card was declined.", "card_declined", "generic_decline"),
-        ("4000000000009995", "Your card has insufficient funds.", "card_declined",
-         "insufficient_funds"),
+        (
+            "4000000000009995",
+            "Your card has insufficient funds.",
+            "card_declined",
+            "insufficient_funds",
+        ),
         ("4000000000009987", "Your card was declined.", "card_declined", "lost_card"),
         ("4000000000000069", "Your card has expired.", "expired_card", "expired_card"),
-        ("4000000000000127", "Your card&#39;s security code is incorrect.", "incorrect_cvc",
-         "incorrect_cvc"),
-        ("4000000000000119",
-         "An error occurred while processing your card. Try again in a little bit.",
-         "processing_error", "processing_error"),
+        (
+            "4000000000000127",
+            "Your card&#39;s security code is incorrect.",
+            "incorrect_cvc",
+            "incorrect_cvc",
+        ),
+        (
+            "4000000000000119",
+            "An error occurred while processing your card. Try again in a little bit.",
+            "processing_error",
+            "processing_error",
+        ),
     ],
 )
 def test_declined_cards_leave_the_session_open(
-    client: stripe.StripeClient, http: httpx.Client, number: str, message: str, code: str,
+    client: stripe.StripeClient,
+    http: httpx.Client,
+    number: str,
+    message: str,
+    code: str,
     decline_code: str,
 ) -> None:
     session = _session(client)
@@ -138,8 +192,7 @@ def test_declined_cards_leave_the_session_open(
     pi = client.v1.payment_intents.retrieve(after.payment_intent)
     assert pi.status == "requires_payment_method"
     assert pi.last_payment_error is not None
-    assert (pi.last_payment_error.code, pi.last_payment_error.decline_code) == (code,
-                                                                              decline_code)
+    assert (pi.last_payment_error.code, pi.last_payment_error.decline_code) == (code, decline_code)
     assert isinstance(pi.latest_charge, str)
     failed = client.v1.charges.retrieve(pi.latest_charge)
     assert (failed.status, failed.paid, failed.failure_code) == ("failed", False, code)
@@ -221,8 +274,11 @@ def test_3ds_fail(client: stripe.StripeClient, http: httpx.Client) -> None:
     assert pi.last_payment_error.code == "payment_intent_authentication_failure"
     assert pi.latest_charge is None
     types = [e.type for e in client.v1.events.list().data]
-    assert types == ["payment_intent.payment_failed", "payment_intent.requires_action",
-                     "payment_intent.created"]
+    assert types == [
+        "payment_intent.payment_failed",
+        "payment_intent.requires_action",
+        "payment_intent.created",
+    ]
 
 
 def test_paying_twice_is_impossible(client: stripe.StripeClient, http: httpx.Client) -> None:

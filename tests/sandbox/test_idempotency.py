@@ -28,13 +28,17 @@ FORM = urlencode(
 )
 
 
-def _post(http: httpx.Client, path: str, body: str, key: str, api_key: str = "sk_test_a"
-          ) -> httpx.Response:
+def _post(
+    http: httpx.Client, path: str, body: str, key: str, api_key: str = "sk_test_a"
+) -> httpx.Response:
     return http.post(
         path,
         content=body,
-        headers={**auth_headers(api_key), "Idempotency-Key": key,
-                 "Content-Type": "application/x-www-form-urlencoded"},
+        headers={
+            **auth_headers(api_key),
+            "Idempotency-Key": key,
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
     )
 
 
@@ -132,17 +136,29 @@ def test_in_progress_key_is_409(tmp_path: Path) -> None:
     store = Store(tmp_path / "idem.sqlite3")
     owner = idempotency.key_hash("sk_test_x")
     # A first request has claimed the key and is still running.
-    assert idempotency.claim(store, owner, "busy", "POST", "/v1/x",
-                             idempotency.fingerprint({"a": "1"}), 1.0) is None
+    assert (
+        idempotency.claim(
+            store, owner, "busy", "POST", "/v1/x", idempotency.fingerprint({"a": "1"}), 1.0
+        )
+        is None
+    )
     called: list[int] = []
 
     def work(tx: object) -> dict[str, object]:
         called.append(1)
         return {}
 
-    response = idempotency.run(store, api_key="sk_test_x", idem_key="busy", method="POST",
-                               path="/v1/x", params={"a": "1"}, request_id="req_2", now=1.0,
-                               work=work)
+    response = idempotency.run(
+        store,
+        api_key="sk_test_x",
+        idem_key="busy",
+        method="POST",
+        path="/v1/x",
+        params={"a": "1"},
+        request_id="req_2",
+        now=1.0,
+        work=work,
+    )
     assert response.status == 409
     assert json.loads(response.text)["error"]["code"] == "idempotency_key_in_use"
     assert response.headers["Stripe-Should-Retry"] == "true"
@@ -168,8 +184,17 @@ def test_unexpected_errors_are_saved_as_500(tmp_path: Path) -> None:
         raise RuntimeError("bug")
 
     def run() -> ApiResponse:
-        return idempotency.run(store, api_key="sk_test_x", idem_key="k", method="POST",
-                               path="/v1/x", params={}, request_id="req_1", now=1.0, work=boom)
+        return idempotency.run(
+            store,
+            api_key="sk_test_x",
+            idem_key="k",
+            method="POST",
+            path="/v1/x",
+            params={},
+            request_id="req_1",
+            now=1.0,
+            work=boom,
+        )
 
     assert run().status == 500
     replay = run()
@@ -185,8 +210,17 @@ def test_unsaved_errors_release_the_key(tmp_path: Path) -> None:
         raise invalid_request("bad", executed=False)
 
     def run(work: idempotency.Work) -> ApiResponse:
-        return idempotency.run(store, api_key="sk_test_x", idem_key="k", method="POST",
-                               path="/v1/x", params={}, request_id="req_1", now=1.0, work=work)
+        return idempotency.run(
+            store,
+            api_key="sk_test_x",
+            idem_key="k",
+            method="POST",
+            path="/v1/x",
+            params={},
+            request_id="req_1",
+            now=1.0,
+            work=work,
+        )
 
     assert run(invalid).status == 400
     ok = run(lambda tx: {"ok": True})

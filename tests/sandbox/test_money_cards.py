@@ -63,10 +63,20 @@ def test_good_card_keeps_only_safe_details() -> None:
     [
         ("4242 4242 4242 4241", "12/30", "123", "card_number", "Your card number is incorrect."),
         ("4242", "12/30", "123", "card_number", "Your card number is incomplete."),
-        ("4242424242424242", "04 / 26", "123", "exp",
-         "Your card's expiration date is in the past."),
-        ("4242424242424242", "12 / 25", "123", "exp",
-         "Your card's expiration year is in the past."),
+        (
+            "4242424242424242",
+            "04 / 26",
+            "123",
+            "exp",
+            "Your card's expiration date is in the past.",
+        ),
+        (
+            "4242424242424242",
+            "12 / 25",
+            "123",
+            "exp",
+            "Your card's expiration year is in the past.",
+        ),
         ("4242424242424242", "13 / 30", "123", "exp", "Your card's expiration date is invalid."),
         ("4242424242424242", "12", "123", "exp", "Your card's expiration date is incomplete."),
         ("4242424242424242", "12/30", "12", "cvc", "Your card's security code is incomplete."),
@@ -83,21 +93,31 @@ def test_current_month_is_still_valid() -> None:
 def test_declines_match_the_facts_sheet() -> None:
     expected = {
         "4000000000000002": ("card_declined", "generic_decline", "Your card was declined."),
-        "4000000000009995": ("card_declined", "insufficient_funds",
-                             "Your card has insufficient funds."),
+        "4000000000009995": (
+            "card_declined",
+            "insufficient_funds",
+            "Your card has insufficient funds.",
+        ),
         "4000000000009987": ("card_declined", "lost_card", "Your card was declined."),
         "4000000000000069": ("expired_card", "expired_card", "Your card has expired."),
-        "4000000000000127": ("incorrect_cvc", "incorrect_cvc",
-                             "Your card's security code is incorrect."),
-        "4000000000000119": ("processing_error", "processing_error",
-                             "An error occurred while processing your card. Try again in a "
-                             "little bit."),
+        "4000000000000127": (
+            "incorrect_cvc",
+            "incorrect_cvc",
+            "Your card's security code is incorrect.",
+        ),
+        "4000000000000119": (
+            "processing_error",
+            "processing_error",
+            "An error occurred while processing your card. Try again in a little bit.",
+        ),
     }
     for number, (code, decline_code, message) in expected.items():
         decline = cards.decline_for(cards.TEST_CARDS[number])
         assert decline is not None
         assert (decline.code, decline.decline_code, decline.message) == (
-            code, decline_code, message
+            code,
+            decline_code,
+            message,
         )
     assert cards.decline_for(cards.TEST_CARDS["4242424242424242"]) is None
     assert cards.TEST_CARDS["4000002760003184"].requires_3ds

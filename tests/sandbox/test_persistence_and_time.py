@@ -64,8 +64,9 @@ def app_client(tmp_path: Path, clock: FakeClock) -> Iterator[httpx.Client]:
     """A sandbox on a fake clock, without its background task: time moves only when the
     test moves it, and reads apply what is due."""
     handle = start_app_in_thread(
-        lambda url: create_app(tmp_path / "clock.sqlite3", clock=clock, background=False,
-                               public_base_url=url)
+        lambda url: create_app(
+            tmp_path / "clock.sqlite3", clock=clock, background=False, public_base_url=url
+        )
     )
     with httpx.Client(base_url=handle.url, headers=auth_headers()) as tc:
         yield tc
@@ -106,18 +107,20 @@ def test_session_expires_by_itself(app_client: httpx.Client, clock: FakeClock) -
 def test_payment_after_expiry_is_refused(app_client: httpx.Client, clock: FakeClock) -> None:
     session = _create(app_client)
     clock.now += 24 * 3600
-    page = app_client.post(f"/c/pay/{session['id']}",
-                           data={"card_number": "4242424242424242", "exp": "12/59",
-                                 "cvc": "123", "name": "A"})
+    page = app_client.post(
+        f"/c/pay/{session['id']}",
+        data={"card_number": "4242424242424242", "exp": "12/59", "cvc": "123", "name": "A"},
+    )
     assert "This link has expired" in page.text
     assert app_client.get(f"/v1/checkout/sessions/{session['id']}").json()["status"] == "expired"
 
 
 def test_refund_settles_after_the_delay(app_client: httpx.Client, clock: FakeClock) -> None:
     session = _create(app_client)
-    app_client.post(f"/c/pay/{session['id']}",
-                    data={"card_number": "4242424242424242", "exp": "12/59", "cvc": "123",
-                          "name": "A"})
+    app_client.post(
+        f"/c/pay/{session['id']}",
+        data={"card_number": "4242424242424242", "exp": "12/59", "cvc": "123", "name": "A"},
+    )
     pi = app_client.get(f"/v1/checkout/sessions/{session['id']}").json()["payment_intent"]
     refund = app_client.post("/v1/refunds", data={"payment_intent": pi}).json()
     assert refund["status"] == "pending"
@@ -129,17 +132,29 @@ def test_refund_settles_after_the_delay(app_client: httpx.Client, clock: FakeClo
 
 def test_expires_at_bounds_use_the_server_clock(app_client: httpx.Client, clock: FakeClock) -> None:
     now = int(clock.now)
-    ok = app_client.post("/v1/checkout/sessions", data={
-        "mode": "payment", "expires_at": str(now + 1800),
-        "line_items[0][quantity]": "1", "line_items[0][price_data][currency]": "usd",
-        "line_items[0][price_data][unit_amount]": "500",
-        "line_items[0][price_data][product_data][name]": "x"})
+    ok = app_client.post(
+        "/v1/checkout/sessions",
+        data={
+            "mode": "payment",
+            "expires_at": str(now + 1800),
+            "line_items[0][quantity]": "1",
+            "line_items[0][price_data][currency]": "usd",
+            "line_items[0][price_data][unit_amount]": "500",
+            "line_items[0][price_data][product_data][name]": "x",
+        },
+    )
     assert ok.status_code == 200
-    short = app_client.post("/v1/checkout/sessions", data={
-        "mode": "payment", "expires_at": str(now + 1799),
-        "line_items[0][quantity]": "1", "line_items[0][price_data][currency]": "usd",
-        "line_items[0][price_data][unit_amount]": "500",
-        "line_items[0][price_data][product_data][name]": "x"})
+    short = app_client.post(
+        "/v1/checkout/sessions",
+        data={
+            "mode": "payment",
+            "expires_at": str(now + 1799),
+            "line_items[0][quantity]": "1",
+            "line_items[0][price_data][currency]": "usd",
+            "line_items[0][price_data][unit_amount]": "500",
+            "line_items[0][price_data][product_data][name]": "x",
+        },
+    )
     assert short.status_code == 400 and short.json()["error"]["param"] == "expires_at"
 
 
@@ -151,15 +166,15 @@ def test_sandbox_imports_nothing_of_the_app() -> None:
         " or (m.startswith('pos_app.') and not m.startswith('pos_app.sandbox'))];"
         "print(','.join(bad))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
 
 def test_rate_limit_when_switched_on(tmp_path: Path, clock: FakeClock) -> None:
     handle = start_app_in_thread(
-        lambda url: create_app(tmp_path / "rl.sqlite3", clock=clock, background=False,
-                               rate_limit_per_second=2)
+        lambda url: create_app(
+            tmp_path / "rl.sqlite3", clock=clock, background=False, rate_limit_per_second=2
+        )
     )
     try:
         client = make_client(handle.url)

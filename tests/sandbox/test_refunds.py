@@ -11,11 +11,20 @@ from tests.sandbox.conftest import pay, session_params, wait_until
 
 
 def _paid_pi(client: stripe.StripeClient, http: httpx.Client, amount: int = 2145) -> str:
-    session = client.v1.checkout.sessions.create(session_params(line_items=[{
-        "quantity": 1,
-        "price_data": {"currency": "usd", "unit_amount": amount,
-                       "product_data": {"name": "Colour"}},
-    }]))
+    session = client.v1.checkout.sessions.create(
+        session_params(
+            line_items=[
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": "usd",
+                        "unit_amount": amount,
+                        "product_data": {"name": "Colour"},
+                    },
+                }
+            ]
+        )
+    )
     assert session.url is not None
     assert pay(http, session.url).status_code == 200
     pi = client.v1.checkout.sessions.retrieve(session.id).payment_intent
@@ -32,12 +41,20 @@ def test_partial_then_rest_then_already_refunded(
 ) -> None:
     pi_id = _paid_pi(client, http)
     first = client.v1.refunds.create(
-        {"payment_intent": pi_id, "amount": 500, "reason": "requested_by_customer",
-         "metadata": {"booking_id": "bk_1"}},
+        {
+            "payment_intent": pi_id,
+            "amount": 500,
+            "reason": "requested_by_customer",
+            "metadata": {"booking_id": "bk_1"},
+        },
         options={"idempotency_key": "refund-1"},
     )
     assert (first.object, first.status, first.amount, first.currency) == (
-        "refund", "pending", 500, "usd")
+        "refund",
+        "pending",
+        500,
+        "usd",
+    )
     assert first.payment_intent == pi_id and first.reason == "requested_by_customer"
     assert first.balance_transaction is None
     assert first.to_dict()["metadata"] == {"booking_id": "bk_1"}
@@ -72,7 +89,12 @@ def test_refund_settles_and_books_a_balance_transaction(
     txn = done.balance_transaction
     assert isinstance(txn, stripe.BalanceTransaction)
     assert (txn.type, txn.amount, txn.fee, txn.net, txn.source) == (
-        "refund", -1000, 0, -1000, refund.id)
+        "refund",
+        -1000,
+        0,
+        -1000,
+        refund.id,
+    )
     charge = client.v1.charges.retrieve(charge_id)
     assert (charge.amount_refunded, charge.refunded) == (1000, False)
 

@@ -43,9 +43,7 @@ def test_retrieve_and_expand(client: stripe.StripeClient) -> None:
     created = client.v1.checkout.sessions.create(session_params())
     again = client.v1.checkout.sessions.retrieve(created.id)
     assert again.to_dict() == created.to_dict()
-    expanded = client.v1.checkout.sessions.retrieve(
-        created.id, params={"expand": ["line_items"]}
-    )
+    expanded = client.v1.checkout.sessions.retrieve(created.id, params={"expand": ["line_items"]})
     assert expanded.line_items is not None
     item = expanded.line_items.data[0]
     assert (item.description, item.quantity, item.amount_total) == ("Haircut", 2, 2500)
@@ -115,26 +113,66 @@ def test_no_event_on_creation(client: stripe.StripeClient) -> None:
         ({"line_items": []}, "parameter_missing", "line_items"),
         ({"line_items": [{"quantity": 1}]}, "parameter_missing", "line_items[0][price_data]"),
         (
-            {"line_items": [{"quantity": 0, "price_data": {
-                "currency": "usd", "unit_amount": 500, "product_data": {"name": "x"}}}]},
+            {
+                "line_items": [
+                    {
+                        "quantity": 0,
+                        "price_data": {
+                            "currency": "usd",
+                            "unit_amount": 500,
+                            "product_data": {"name": "x"},
+                        },
+                    }
+                ]
+            },
             "parameter_invalid_integer",
             "line_items[0][quantity]",
         ),
         (
-            {"line_items": [{"quantity": 1, "price_data": {
-                "currency": "usd", "unit_amount": "12.5", "product_data": {"name": "x"}}}]},
+            {
+                "line_items": [
+                    {
+                        "quantity": 1,
+                        "price_data": {
+                            "currency": "usd",
+                            "unit_amount": "12.5",
+                            "product_data": {"name": "x"},
+                        },
+                    }
+                ]
+            },
             "parameter_invalid_integer",
             "line_items[0][price_data][unit_amount]",
         ),
         (
-            {"line_items": [{"quantity": 1, "price_data": {
-                "currency": "usd", "unit_amount": 500, "product_data": {"name": ""}}}]},
+            {
+                "line_items": [
+                    {
+                        "quantity": 1,
+                        "price_data": {
+                            "currency": "usd",
+                            "unit_amount": 500,
+                            "product_data": {"name": ""},
+                        },
+                    }
+                ]
+            },
             "parameter_invalid_empty",
             "line_items[0][price_data][product_data][name]",
         ),
         (
-            {"line_items": [{"quantity": 1, "price_data": {
-                "currency": "zzz", "unit_amount": 500, "product_data": {"name": "x"}}}]},
+            {
+                "line_items": [
+                    {
+                        "quantity": 1,
+                        "price_data": {
+                            "currency": "zzz",
+                            "unit_amount": 500,
+                            "product_data": {"name": "x"},
+                        },
+                    }
+                ]
+            },
             None,
             "line_items[0][price_data][currency]",
         ),
@@ -142,8 +180,11 @@ def test_no_event_on_creation(client: stripe.StripeClient) -> None:
         ({"expires_at": int(time.time()) + 60}, None, "expires_at"),
         ({"expires_at": int(time.time()) + 25 * 3600}, None, "expires_at"),
         ({"customer_email": "not-an-email"}, "email_invalid", "customer_email"),
-        ({"payment_intent_data": {"capture_method": "manual"}}, None,
-         "payment_intent_data[capture_method]"),
+        (
+            {"payment_intent_data": {"capture_method": "manual"}},
+            None,
+            "payment_intent_data[capture_method]",
+        ),
     ],
 )
 def test_validation_errors(
@@ -164,14 +205,31 @@ def test_unknown_parameter_message(client: stripe.StripeClient) -> None:
 
 @pytest.mark.parametrize(
     ("currency", "unit_amount", "ok"),
-    [("usd", 49, False), ("usd", 50, True), ("gbp", 29, False), ("gbp", 30, True),
-     ("jpy", 49, False), ("jpy", 50, True), ("usd", 100_000_000, False)],
+    [
+        ("usd", 49, False),
+        ("usd", 50, True),
+        ("gbp", 29, False),
+        ("gbp", 30, True),
+        ("jpy", 49, False),
+        ("jpy", 50, True),
+        ("usd", 100_000_000, False),
+    ],
 )
 def test_amount_bounds(
     client: stripe.StripeClient, currency: str, unit_amount: int, ok: bool
 ) -> None:
-    params = session_params(line_items=[{"quantity": 1, "price_data": {
-        "currency": currency, "unit_amount": unit_amount, "product_data": {"name": "x"}}}])
+    params = session_params(
+        line_items=[
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": currency,
+                    "unit_amount": unit_amount,
+                    "product_data": {"name": "x"},
+                },
+            }
+        ]
+    )
     if ok:
         assert client.v1.checkout.sessions.create(params).amount_total == unit_amount
         return
@@ -187,8 +245,18 @@ def test_expires_at_within_bounds_is_kept(client: stripe.StripeClient) -> None:
 
 
 def test_uppercase_currency_is_normalised(client: stripe.StripeClient) -> None:
-    params = session_params(line_items=[{"quantity": 1, "price_data": {
-        "currency": "EUR", "unit_amount": 900, "product_data": {"name": "x"}}}])
+    params = session_params(
+        line_items=[
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": "EUR",
+                    "unit_amount": 900,
+                    "product_data": {"name": "x"},
+                },
+            }
+        ]
+    )
     assert client.v1.checkout.sessions.create(params).currency == "eur"
 
 
@@ -204,8 +272,12 @@ def test_other_keys_are_rejected(sandbox: SandboxHandle, key: str) -> None:
 def test_live_key_is_masked_like_stripe(http: httpx.Client) -> None:
     r = http.get("/v1/events", headers=auth_headers("sk_live_abcd1234"))
     assert r.status_code == 401
-    assert r.json() == {"error": {"type": "invalid_request_error",
-                                  "message": "Invalid API Key provided: sk_live_****1234"}}
+    assert r.json() == {
+        "error": {
+            "type": "invalid_request_error",
+            "message": "Invalid API Key provided: sk_live_****1234",
+        }
+    }
 
 
 def test_missing_key(http: httpx.Client) -> None:
@@ -243,24 +315,49 @@ def test_healthz_needs_no_key(http: httpx.Client) -> None:
 def test_line_items_endpoint_and_list_expansion(
     client: stripe.StripeClient, http: httpx.Client
 ) -> None:
-    session = client.v1.checkout.sessions.create(session_params(line_items=[
-        {"quantity": 1, "price_data": {"currency": "usd", "unit_amount": 3000,
-                                       "product_data": {"name": "Cut"}}},
-        {"quantity": 3, "price_data": {"currency": "usd", "unit_amount": 200,
-                                       "product_data": {"name": "Wax"}}},
-    ]))
+    session = client.v1.checkout.sessions.create(
+        session_params(
+            line_items=[
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": "usd",
+                        "unit_amount": 3000,
+                        "product_data": {"name": "Cut"},
+                    },
+                },
+                {
+                    "quantity": 3,
+                    "price_data": {
+                        "currency": "usd",
+                        "unit_amount": 200,
+                        "product_data": {"name": "Wax"},
+                    },
+                },
+            ]
+        )
+    )
     assert session.amount_total == 3600
     items = client.v1.checkout.sessions.line_items.list(session.id)
     assert [(i.description, i.quantity, i.amount_total) for i in items.data] == [
-        ("Cut", 1, 3000), ("Wax", 3, 600)]
-    raw = http.get(f"/v1/checkout/sessions/{session.id}/line_items", params={"limit": 1},
-                   headers=auth_headers()).json()
+        ("Cut", 1, 3000),
+        ("Wax", 3, 600),
+    ]
+    raw = http.get(
+        f"/v1/checkout/sessions/{session.id}/line_items",
+        params={"limit": 1},
+        headers=auth_headers(),
+    ).json()
     assert raw["has_more"] is True and len(raw["data"]) == 1
-    listed = http.get("/v1/checkout/sessions",
-                      params=[("expand[]", "data.line_items")], headers=auth_headers()).json()
+    listed = http.get(
+        "/v1/checkout/sessions", params=[("expand[]", "data.line_items")], headers=auth_headers()
+    ).json()
     assert listed["data"][0]["line_items"]["data"][1]["description"] == "Wax"
-    bad = http.get(f"/v1/checkout/sessions/{session.id}",
-                   params=[("expand[]", "customer_email")], headers=auth_headers())
+    bad = http.get(
+        f"/v1/checkout/sessions/{session.id}",
+        params=[("expand[]", "customer_email")],
+        headers=auth_headers(),
+    )
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "expand[0]"
 
 
@@ -275,8 +372,9 @@ def test_list_by_payment_intent_after_payment(
     assert isinstance(pi, str)
     found = client.v1.checkout.sessions.list({"payment_intent": pi})
     assert [s.id for s in found.data] == [session.id]
-    expanded = client.v1.checkout.sessions.retrieve(session.id,
-                                                    params={"expand": ["payment_intent"]})
+    expanded = client.v1.checkout.sessions.retrieve(
+        session.id, params={"expand": ["payment_intent"]}
+    )
     assert isinstance(expanded.payment_intent, stripe.PaymentIntent)
     assert expanded.payment_intent.status == "succeeded"
     complete = client.v1.checkout.sessions.list({"status": "complete"})
