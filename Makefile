@@ -20,8 +20,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check pos_app tests bench
-	$(BIN)/mypy pos_app/domain pos_app/services pos_app/gateway pos_app/store pos_app/sandbox \
-		pos_app/app.py pos_app/config.py pos_app/logs.py pos_app/cli.py
+	$(BIN)/mypy pos_app
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q

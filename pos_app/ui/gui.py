@@ -6,9 +6,11 @@ seconds; the window says "Starting…" meanwhile instead of appearing late or fr
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import threading
+from types import TracebackType
 
 import shiboken6
 from PySide6.QtCore import Qt
@@ -98,6 +100,23 @@ class AppStarter:
             ctx.close()
 
 
+def _report_unhandled_errors(window: MainWindow) -> None:
+    """A bug in a slot is logged with its traceback and shown as a sentence, never a trace."""
+    previous = sys.excepthook
+
+    def hook(
+        exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            previous(exc_type, exc, tb)
+            return
+        logging.getLogger(__name__).error("gui.unhandled", exc_info=(exc_type, exc, tb))
+        with contextlib.suppress(RuntimeError):  # the window may already be gone
+            window.show_notice(user_message(exc))
+
+    sys.excepthook = hook
+
+
 def run_gui(config: Config) -> int:
     """Run the desktop app until the window is closed; returns the exit code."""
     if not logging.getLogger().handlers:
@@ -113,6 +132,7 @@ def run_gui(config: Config) -> int:
     else:
         window.resize(1366, 800)
         window.show()
+    _report_unhandled_errors(window)
     startup = AppStarter(config, runner, window)
     startup.start()
     try:
