@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import sys
 import threading
 from types import TracebackType
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -100,6 +101,23 @@ class AppStarter:
             ctx.close()
 
 
+def _quit_on_signals(app: QApplication) -> None:
+    """Ctrl+C in the terminal or SIGTERM closes the app cleanly (stopping its sandbox).
+
+    Python runs signal handlers only between bytecodes, so a timer wakes the interpreter
+    while Qt's event loop waits in C++.
+    """
+
+    def handler(_signum: int, _frame: object) -> None:
+        app.quit()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+
+
 def _report_unhandled_errors(window: MainWindow) -> None:
     """A bug in a slot is logged with its traceback and shown as a sentence, never a trace."""
     previous = sys.excepthook
@@ -133,6 +151,7 @@ def run_gui(config: Config) -> int:
         window.resize(1366, 800)
         window.show()
     _report_unhandled_errors(window)
+    _quit_on_signals(app)
     startup = AppStarter(config, runner, window)
     startup.start()
     try:
