@@ -17,6 +17,7 @@ from pos_app.config import Config
 from pos_app.domain.errors import PosError
 from pos_app.gateway.stripe_gateway import StripeGateway
 from pos_app.services.bookings import BookingService
+from pos_app.services.cash import CashService
 from pos_app.services.catalog import CatalogService
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps, Policy
@@ -53,6 +54,7 @@ class AppContext:
     bookings: BookingService
     checkout: CheckoutService
     refunds: RefundService
+    cash: CashService
     sync: SyncService
     api_base: str | None
     sandbox_process: subprocess.Popen[bytes] | None = None
@@ -119,6 +121,7 @@ def open_app(config: Config, *, sandbox: SandboxPolicy = "detached") -> AppConte
         bookings=BookingService(deps),
         checkout=CheckoutService(deps),
         refunds=RefundService(deps),
+        cash=CashService(deps),
         sync=SyncService(deps),
         api_base=api_base,
         sandbox_process=process,

@@ -19,7 +19,7 @@ from pos_app.app import AppContext, SandboxPolicy, open_app
 from pos_app.config import Config, ConfigError, load_config
 from pos_app.domain.booking import Booking
 from pos_app.domain.errors import FormErrors, GatewayError, PosError
-from pos_app.domain.payment import REFUND_REASONS
+from pos_app.domain.payment import REFUND_REASONS, Payment, Refund
 from pos_app.logs import setup_logging
 from pos_app.services.bookings import BookingDetail, BookingRequest
 from pos_app.services.checkout import CheckoutView
@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("charge", help="create or return the open checkout of a booking")
     s.add_argument("booking_id")
+    s.add_argument("--deposit", help="ask for part of the balance now, e.g. 10.00")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("pay-cash", help="record cash taken at the desk")
+    s.add_argument("booking_id")
+    s.add_argument("--amount", help="amount, e.g. 25.00 (default: the balance due)")
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("status", help="show a booking's payment state (re-read from Stripe)")
@@ -148,6 +154,7 @@ def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
             "status": _status,
             "sync": _sync,
             "refund": _refund,
+            "pay-cash": _pay_cash,
         }[command]
         return handler(ctx, args)
     finally:
@@ -179,7 +186,7 @@ def _book(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def _charge(ctx: AppContext, args: argparse.Namespace) -> int:
-    view = ctx.checkout.start(args.booking_id)
+    view = ctx.checkout.start(args.booking_id, args.deposit)
     if args.json:
         _print_json(_checkout_json(view))
     else:
@@ -187,6 +194,21 @@ def _charge(ctx: AppContext, args: argparse.Namespace) -> int:
         print(f"Pay {view.amount} for {view.service_name} at:\n{view.url}")
         if ends is not None:
             print(f"The link is held until {ends.astimezone(ctx.config.timezone):%H:%M:%S}.")
+    return 0
+
+
+def _pay_cash(ctx: AppContext, args: argparse.Namespace) -> int:
+    payment = ctx.cash.record(args.booking_id, args.amount)
+    detail = ctx.bookings.detail(args.booking_id)
+    if args.json:
+        data = _detail_json(ctx, detail)
+        data["payment"] = _payment_json(payment)
+        _print_json(data)
+    else:
+        print(
+            f"Recorded {payment.money} in cash. Booking: {detail.booking.status.label}, "
+            f"balance due {detail.booking.balance_due}."
+        )
     return 0
 
 
@@ -315,6 +337,7 @@ def _booking_json(ctx: AppContext, b: Booking) -> dict[str, Any]:
         "paid_amount": b.paid_amount,
         "refunded_amount": b.refunded_amount,
         "currency": b.currency,
+        "balance_due": b.balance_due.amount,
     }
 
 
@@ -332,7 +355,7 @@ def _checkout_json(view: CheckoutView) -> dict[str, Any]:
     }
 
 
-def _refund_json(r: Any) -> dict[str, Any]:
+def _refund_json(r: Refund) -> dict[str, Any]:
     return {
         "id": r.id,
         "stripe_refund_id": r.stripe_refund_id,
@@ -345,21 +368,26 @@ def _refund_json(r: Any) -> dict[str, Any]:
     }
 
 
+def _payment_json(p: Payment) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "method": p.method.value,
+        "status": p.status.value,
+        "amount": p.amount,
+        "currency": p.currency,
+        "session_id": p.stripe_session_id,
+        "payment_intent_id": p.stripe_payment_intent_id,
+        "charge_id": p.stripe_charge_id,
+        "balance_transaction_id": p.stripe_balance_transaction_id,
+        "fee": p.fee_amount,
+        "net": p.net_amount,
+        "paid_at": _ts(p.paid_at),
+    }
+
+
 def _detail_json(ctx: AppContext, d: BookingDetail) -> dict[str, Any]:
     data = _booking_json(ctx, d.booking)
-    data["payments"] = [
-        {
-            "id": p.id,
-            "method": p.method.value,
-            "status": p.status.value,
-            "amount": p.amount,
-            "currency": p.currency,
-            "session_id": p.stripe_session_id,
-            "payment_intent_id": p.stripe_payment_intent_id,
-            "paid_at": _ts(p.paid_at),
-        }
-        for p in d.payments
-    ]
+    data["payments"] = [_payment_json(p) for p in d.payments]
     data["refunds"] = [_refund_json(r) for r in d.refunds]
     return data
 

@@ -78,6 +78,17 @@ class PaymentIntentInfo:
 
 
 @dataclass(frozen=True)
+class ChargeDetails:
+    """Where a payment's money went: the charge, its balance transaction, Stripe's fee."""
+
+    payment_intent_id: str
+    charge_id: str | None
+    balance_transaction_id: str | None
+    fee: int | None  # minor units, known once the balance transaction exists
+    net: int | None
+
+
+@dataclass(frozen=True)
 class EventInfo:
     """An event from Stripe: only a trigger naming the object to re-read."""
 

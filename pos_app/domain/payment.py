@@ -11,8 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from pos_app.domain.errors import InvalidStateError, ValidationError
-from pos_app.domain.gateway_types import CheckoutSessionInfo, RefundInfo
-from pos_app.domain.money import Money
+from pos_app.domain.gateway_types import ChargeDetails, CheckoutSessionInfo, RefundInfo
+from pos_app.domain.money import Money, validate_chargeable
 
 
 class PaymentMethod(StrEnum):
@@ -85,6 +85,9 @@ class Payment:
     stripe_charge_id: str | None = None
     paid_at: datetime | None = None
     failure_message: str | None = None
+    stripe_balance_transaction_id: str | None = None
+    fee_amount: int | None = None
+    net_amount: int | None = None
 
     @property
     def money(self) -> Money:
@@ -130,6 +133,38 @@ class Payment:
             self.stripe_payment_intent_id,
         )
         return before != after
+
+    @property
+    def needs_charge_details(self) -> bool:
+        """A card payment whose charge, fee and net are not known yet."""
+        return (
+            self.method is PaymentMethod.CARD
+            and self.status is PaymentStatus.SUCCEEDED
+            and self.stripe_payment_intent_id is not None
+            and self.fee_amount is None
+        )
+
+    def apply_charge_details(self, details: ChargeDetails) -> bool:
+        """Record the charge, balance transaction, fee and net; True if anything changed."""
+        before = (
+            self.stripe_charge_id,
+            self.stripe_balance_transaction_id,
+            self.fee_amount,
+            self.net_amount,
+        )
+        self.stripe_charge_id = details.charge_id or self.stripe_charge_id
+        self.stripe_balance_transaction_id = (
+            details.balance_transaction_id or self.stripe_balance_transaction_id
+        )
+        if details.fee is not None:
+            self.fee_amount = details.fee
+            self.net_amount = details.net
+        return before != (
+            self.stripe_charge_id,
+            self.stripe_balance_transaction_id,
+            self.fee_amount,
+            self.net_amount,
+        )
 
     def mark_failed(self, message: str) -> None:
         """Stripe refused to create the session; nothing was charged."""
@@ -181,6 +216,28 @@ def refundable_amount(payment: Payment, refunds: list[Refund]) -> Money:
         return Money.zero(payment.currency)
     held = sum(r.amount for r in refunds if r.payment_id == payment.id and r.status.holds_money)
     return Money(max(payment.amount - held, 0), payment.currency)
+
+
+def check_deposit(amount: Money, balance_due: Money) -> None:
+    """Raise unless ``amount`` can be asked for now: chargeable and at most the balance due."""
+    validate_chargeable(amount, field="deposit")
+    if amount > balance_due:
+        raise ValidationError(
+            "deposit", f"The deposit can be at most the balance due, {balance_due}."
+        )
+
+
+def check_cash(amount: Money, balance_due: Money) -> None:
+    """Raise unless ``amount`` of cash can be recorded: more than zero, at most the balance."""
+    if balance_due.amount <= 0:
+        raise InvalidStateError("This booking is already paid in full.")
+    if amount.amount <= 0:
+        raise ValidationError("amount", "The amount must be more than zero.")
+    if amount > balance_due:
+        raise ValidationError(
+            "amount",
+            f"The balance due is {balance_due}. Record at most that and give change for the rest.",
+        )
 
 
 def check_refund(amount: Money, refundable: Money, reason: str | None) -> None:

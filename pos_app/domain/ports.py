@@ -9,6 +9,7 @@ from typing import Protocol, Self
 
 from pos_app.domain.booking import Booking, Service
 from pos_app.domain.gateway_types import (
+    ChargeDetails,
     CheckoutRequest,
     CheckoutSessionInfo,
     EventPage,
@@ -49,6 +50,10 @@ class PaymentGateway(Protocol):
 
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntentInfo: ...
 
+    def retrieve_charge_details(self, payment_intent_id: str) -> ChargeDetails:
+        """The PaymentIntent's latest charge with its balance transaction (fee, net)."""
+        ...
+
     def create_refund(self, request: RefundRequest, *, idempotency_key: str) -> RefundInfo: ...
 
     def retrieve_refund(self, refund_id: str) -> RefundInfo: ...
@@ -85,6 +90,7 @@ class PaymentRepository(Protocol):
     def by_session_id(self, session_id: str) -> Payment | None: ...
     def by_payment_intent_id(self, payment_intent_id: str) -> Payment | None: ...
     def unsettled(self) -> list[Payment]: ...
+    def missing_charge_details(self) -> list[Payment]: ...
 
 
 class RefundRepository(Protocol):

@@ -24,6 +24,7 @@ from pos_app.domain.errors import (
     GatewayUnavailable,
 )
 from pos_app.domain.gateway_types import (
+    ChargeDetails,
     CheckoutRequest,
     CheckoutSessionInfo,
     EventInfo,
@@ -150,6 +151,20 @@ class StripeGateway:
             latest_charge_id=charge if isinstance(charge, str) or charge is None else charge.id,
             metadata=_meta(pi.metadata),
         )
+
+    def retrieve_charge_details(self, payment_intent_id: str) -> ChargeDetails:
+        """One call: the PaymentIntent with its latest charge and balance transaction expanded."""
+        with self._errors():
+            pi = self._client.v1.payment_intents.retrieve(
+                payment_intent_id, {"expand": ["latest_charge.balance_transaction"]}
+            )
+        charge: Any = pi.latest_charge
+        if charge is None or isinstance(charge, str):
+            return ChargeDetails(pi.id, charge, None, None, None)
+        bt: Any = charge.balance_transaction
+        if bt is None or isinstance(bt, str):
+            return ChargeDetails(pi.id, charge.id, bt, None, None)
+        return ChargeDetails(pi.id, charge.id, bt.id, bt.fee, bt.net)
 
     def create_refund(self, request: RefundRequest, *, idempotency_key: str) -> RefundInfo:
         """Ask Stripe to return money on a PaymentIntent."""

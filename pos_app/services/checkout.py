@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pos_app.domain.errors import (
+    GatewayError,
     GatewayRejected,
     GatewayUnavailable,
     InvalidStateError,
     NotFoundError,
 )
 from pos_app.domain.gateway_types import CheckoutRequest
-from pos_app.domain.money import Money
-from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus
+from pos_app.domain.money import Money, parse_money
+from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, check_deposit
 from pos_app.services import ledger, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
@@ -60,14 +61,18 @@ class CheckoutService:
     def __init__(self, deps: Deps) -> None:
         self._d = deps
 
-    def start(self, booking_id: str) -> CheckoutView:
-        """Return the booking's open checkout, or open a new one for the balance due."""
-        payment, action = self._reserve(booking_id)
+    def start(self, booking_id: str, deposit_text: str | None = None) -> CheckoutView:
+        """Return the booking's open checkout, or open one for the balance due.
+
+        ``deposit_text`` asks for part of the balance now ("10.00"); the rest can be paid
+        later by another link or in cash.
+        """
+        payment, action = self._reserve(booking_id, deposit_text)
         if action == "stale":
             # The hold ran out while the screen was closed: close that link, then open anew.
             if self.cancel(payment.id).status is PaymentStatus.OPEN:
                 raise InvalidStateError("The old payment link could not be closed. Try again.")
-            payment, action = self._reserve(booking_id)
+            payment, action = self._reserve(booking_id, deposit_text)
         if action == "reuse":
             return self._view(payment)
         return self._send_create(payment)
@@ -80,6 +85,13 @@ class CheckoutService:
         if payment.stripe_session_id and not payment.status.is_final:
             session = self._d.gateway.retrieve_checkout_session(payment.stripe_session_id)
             payment = settle.apply_session(self._d, payment.id, session) or payment
+        if payment.needs_charge_details:
+            try:
+                payment = settle.fill_charge_details(self._d, payment)
+            except GatewayError as err:  # the fee can wait for the next reconciliation
+                log.warning(
+                    "payment.charge_details_deferred payment=%s reason=%s", payment.id, err.message
+                )
         return self._view(payment)
 
     def view(self, payment_id: str) -> CheckoutView:
@@ -112,7 +124,7 @@ class CheckoutService:
 
     # -- steps --------------------------------------------------------------------------
 
-    def _reserve(self, booking_id: str) -> tuple[Payment, str]:
+    def _reserve(self, booking_id: str, deposit_text: str | None = None) -> tuple[Payment, str]:
         """Under the booking's lock: the payment to reuse, resend or replace, or a new one.
 
         The second item says what to do: "reuse" (open, in hold), "create" (send the create
@@ -124,13 +136,22 @@ class CheckoutService:
             if booking is None:
                 raise NotFoundError(f"There is no booking {booking_id}.")
             booking.ensure_chargeable()
+            amount = booking.balance_due
+            if deposit_text is not None and deposit_text.strip():
+                amount = parse_money(deposit_text, booking.currency, field="deposit")
+                check_deposit(amount, booking.balance_due)
             for existing in reversed(uow.payments.for_booking(booking_id)):
-                if existing.status is PaymentStatus.CREATING:
-                    return existing, "create"
-                if existing.status is PaymentStatus.OPEN:
-                    if existing.hold_until is None or existing.hold_until > now:
-                        return existing, "reuse"
+                if existing.status not in (PaymentStatus.CREATING, PaymentStatus.OPEN):
+                    continue
+                held = existing.hold_until is None or existing.hold_until > now
+                if existing.status is PaymentStatus.OPEN and not held:
                     return existing, "stale"
+                if existing.amount != amount.amount:
+                    raise InvalidStateError(
+                        f"A payment link for {existing.money} is already open for this "
+                        "booking. Cancel it first to ask for a different amount."
+                    )
+                return existing, "create" if existing.status is PaymentStatus.CREATING else "reuse"
             payment_id = new_id("pay")
             hold = timedelta(minutes=self._d.policy.hold_minutes)
             payment = Payment(
@@ -138,7 +159,7 @@ class CheckoutService:
                 booking_id=booking.id,
                 method=PaymentMethod.CARD,
                 status=PaymentStatus.CREATING,
-                amount=booking.balance_due.amount,
+                amount=amount.amount,
                 currency=booking.currency,
                 idempotency_key=idempotency_key("checkout", payment_id),
                 created_at=self._d.clock.now(),

@@ -102,7 +102,9 @@ class SyncService:
             if payment is None:
                 return False  # another app's session, or one we never stored
             session = self._d.gateway.retrieve_checkout_session(event.object_id)
-            settle.apply_session(self._d, payment.id, session)
+            applied = settle.apply_session(self._d, payment.id, session)
+            if applied is not None and applied.needs_charge_details:
+                settle.fill_charge_details(self._d, applied)
         elif event.object_type == "refund":
             with self._d.uow() as uow:
                 refund = uow.refunds.by_stripe_id(event.object_id) or (
@@ -173,10 +175,19 @@ class SyncService:
                 report.holds_expired += 1
 
     def settle_unsettled(self, report: SyncReport, *, reread_open: bool) -> None:
-        """Resend requests whose answer was never stored; with ``reread_open`` re-read the rest."""
+        """Resend requests whose answer was never stored; with ``reread_open`` re-read the rest.
+
+        Also fetches the fee and net of paid card payments that do not have them yet.
+        """
         with self._d.uow() as uow:
             payments = uow.payments.unsettled()
             refunds = uow.refunds.unsettled()
+            incomplete = uow.payments.missing_charge_details()
+        for paid in incomplete:
+            try:
+                settle.fill_charge_details(self._d, paid)
+            except GatewayError as err:
+                report.errors.append(err.message)
         for payment in payments:
             if payment.status is PaymentStatus.OPEN and not reread_open:
                 continue

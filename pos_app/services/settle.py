@@ -41,6 +41,34 @@ def apply_session(deps: Deps, payment_id: str, session: CheckoutSessionInfo) -> 
     return payment
 
 
+def fill_charge_details(deps: Deps, payment: Payment) -> Payment:
+    """Fetch and store the charge, balance transaction, fee and net of a paid card payment.
+
+    Safe to repeat; a payment whose balance transaction does not exist yet stays incomplete
+    and is tried again by the next reconciliation pass.
+    """
+    if not payment.needs_charge_details or payment.stripe_payment_intent_id is None:
+        return payment
+    details = deps.gateway.retrieve_charge_details(payment.stripe_payment_intent_id)
+    with deps.uow(write=True) as uow:
+        fresh = uow.payments.get(payment.id, for_update=True)
+        if fresh is None:
+            return payment
+        if fresh.apply_charge_details(details):
+            uow.commit()
+            log.info(
+                "payment.charge_details booking=%s payment=%s charge=%s balance_transaction=%s "
+                "fee=%s net=%s",
+                fresh.booking_id,
+                fresh.id,
+                details.charge_id,
+                details.balance_transaction_id,
+                details.fee,
+                details.net,
+            )
+    return fresh
+
+
 def apply_refund(deps: Deps, refund_id: str, info: RefundInfo) -> Refund | None:
     """Write a fresh refund snapshot onto the local refund; returns it (None if unknown)."""
     with deps.uow(write=True) as uow:

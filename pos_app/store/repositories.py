@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_app.domain.booking import Booking, Service
-from pos_app.domain.payment import Payment, PaymentStatus, Refund, RefundStatus
+from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
 from pos_app.domain.ports import (
     BookingRepository,
     EventLog,
@@ -113,6 +113,16 @@ class SqlPaymentRepository:
         """Payments Stripe may still change: being created or open."""
         q = select(Payment).where(
             payments.c.status.in_([PaymentStatus.CREATING, PaymentStatus.OPEN])
+        )
+        return list(self._s.scalars(q))
+
+    def missing_charge_details(self) -> list[Payment]:
+        """Succeeded card payments whose fee is not recorded yet."""
+        q = select(Payment).where(
+            payments.c.status == PaymentStatus.SUCCEEDED,
+            payments.c.method == PaymentMethod.CARD,
+            payments.c.fee_amount.is_(None),
+            payments.c.stripe_payment_intent_id.is_not(None),
         )
         return list(self._s.scalars(q))
 

@@ -121,6 +121,9 @@ payments = Table(
     Column("stripe_charge_id", String(255)),
     Column("paid_at", UTCDateTime()),
     Column("failure_message", Text),
+    Column("stripe_balance_transaction_id", String(255)),
+    Column("fee_amount", BigInteger),
+    Column("net_amount", BigInteger),
 )
 
 refunds = Table(

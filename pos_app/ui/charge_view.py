@@ -501,9 +501,7 @@ class ChargeDialog(QDialog):
         elif status in (PaymentStatus.EXPIRED, PaymentStatus.FAILED):
             if status is PaymentStatus.FAILED:
                 reason = view.failure_message if view is not None else None
-                text = "The payment link could not be created" + (
-                    f": {reason}" if reason else "."
-                )
+                text = "The payment link could not be created" + (f": {reason}" if reason else ".")
             else:
                 text = CANCELLED if self._cancelled_by_user else EXPIRED
             self.qr.set_placeholder(

@@ -122,9 +122,7 @@ def _report_unhandled_errors(window: MainWindow) -> None:
     """A bug in a slot is logged with its traceback and shown as a sentence, never a trace."""
     previous = sys.excepthook
 
-    def hook(
-        exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
-    ) -> None:
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             previous(exc_type, exc, tb)
             return

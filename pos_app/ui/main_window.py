@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.booking import Booking, BookingStatus
+from pos_app.services.backoff import Backoff
 from pos_app.services.bookings import BookingDetail
 from pos_app.services.payment_sync import SyncReport
 from pos_app.ui import theme
@@ -115,8 +116,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
+        # One pass at a time; the next is scheduled when this one ends, at the backoff's pace.
+        self._backoff = Backoff(interval=SYNC_MS / 1000)
         self._sync_timer = QTimer(self)
-        self._sync_timer.setInterval(SYNC_MS)
+        self._sync_timer.setSingleShot(True)
         self._sync_timer.timeout.connect(self.sync_now)
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
@@ -378,7 +381,6 @@ class MainWindow(QMainWindow):
         self.table.setFocus()
         self.reload()
         self.sync_now()
-        self._sync_timer.start()
 
     def detach(self) -> None:
         """Stop the timers (at quit, before the app context is closed)."""
@@ -430,15 +432,22 @@ class MainWindow(QMainWindow):
 
     def _on_synced(self, report: SyncReport) -> None:
         self._first_sync = False
+        self._schedule_sync(self._backoff.succeeded())
         if self._tracker is not None:
             self._show_line(self._tracker.succeeded(report.errors))
         self.reload()
 
     def _on_sync_failed(self, error: BaseException) -> None:
+        delay = self._backoff.failed()
+        self._schedule_sync(delay)
         if self._tracker is not None:
-            self._show_line(self._tracker.failed(error, datetime.now(UTC)))
+            self._show_line(self._tracker.failed(error, datetime.now(UTC), retry_in=delay))
         # The local database still answers: keep the table current with what we know.
         self.reload()
+
+    def _schedule_sync(self, seconds: float) -> None:
+        if self._ctx is not None:
+            self._sync_timer.start(round(seconds * 1000))
 
     def _on_loaded(self, result: tuple[date, list[Booking]]) -> None:
         day, rows = result

@@ -51,8 +51,10 @@ class ConnectionTracker:
         self._line = StatusLine(Link.CONNECTED, "Stripe: connected", " ".join(errors or []))
         return self._line
 
-    def failed(self, error: BaseException, now: datetime) -> StatusLine:
-        """A sync pass failed at ``now`` (aware)."""
+    def failed(
+        self, error: BaseException, now: datetime, retry_in: float | None = None
+    ) -> StatusLine:
+        """A sync pass failed at ``now`` (aware); the next try is ``retry_in`` seconds away."""
         detail = error.message if isinstance(error, PosError) else ""
         if isinstance(error, GatewayAuthError):
             self._line = StatusLine(Link.OFFLINE, "Stripe: API key refused", detail)
@@ -61,7 +63,10 @@ class ConnectionTracker:
             self._failing_since = now
         elapsed = (now - self._failing_since).total_seconds()
         if elapsed < OFFLINE_AFTER_SECONDS:
-            self._line = StatusLine(Link.RETRYING, "Stripe: retrying…", detail)
+            text = (
+                "Stripe: retrying…" if retry_in is None else f"Stripe: retrying in {retry_in:.0f} s"
+            )
+            self._line = StatusLine(Link.RETRYING, text, detail)
         else:
             since = self._failing_since.astimezone(self._tz).strftime("%H:%M")
             self._line = StatusLine(Link.OFFLINE, f"Stripe: offline since {since}", detail)

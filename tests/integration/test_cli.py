@@ -160,3 +160,21 @@ def test_sandbox_command_records_its_address_and_removes_it_on_stop(tmp_path: Pa
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=10)
     assert not record.exists()
+
+
+def test_deposit_then_cash_from_the_cli(app_env: dict[str, str]) -> None:
+    booked = run_json(app_env, "book", "--customer", "Bo", "--service", "haircut", "--at", _at())
+    deposit = run_json(app_env, "charge", booked["id"], "--deposit", "10.00")
+    assert deposit["amount"] == 1000
+    pay(deposit["url"])
+    status = run_json(app_env, "status", booked["id"])
+    assert status["status"] == "deposit_paid"
+    assert (status["paid_amount"], status["balance_due"]) == (1000, 2500)
+    card = status["payments"][0]
+    assert card["method"] == "card" and card["fee"] is not None and card["charge_id"]
+
+    too_much = run(app_env, "pay-cash", booked["id"], "--amount", "30.00")
+    assert too_much.returncode == 1 and "balance due is $25.00" in too_much.stderr
+    cash = run_json(app_env, "pay-cash", booked["id"])
+    assert cash["status"] == "paid" and cash["payment"]["amount"] == 2500
+    assert [p["method"] for p in cash["payments"]] == ["card", "cash"]

@@ -79,7 +79,11 @@ def test_sync_failure_shows_retrying_not_a_dialog(
 
     monkeypatch.setattr(ui_app.sync, "sync_once", offline)
     window.sync_now()
-    qtbot.waitUntil(lambda: window.stripe_status_text() == "Stripe: retrying…", timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.stripe_status_text().startswith("Stripe: retrying in "), timeout=5000
+    )
+    seconds = int(window.stripe_status_text().split()[-2])
+    assert 1 <= seconds <= 3  # the first retry comes soon, jittered around 2 s
     assert window.pages.currentIndex() == Page.READY
     monkeypatch.undo()
     qtbot.waitUntil(lambda: window.stripe_status_text() == "Stripe: connected", timeout=5000)
