@@ -15,7 +15,9 @@ from typing import Literal
 
 from pos_app.config import Config
 from pos_app.domain.errors import PosError
+from pos_app.domain.gateway_types import EventInfo
 from pos_app.gateway.stripe_gateway import StripeGateway
+from pos_app.gateway.webhooks import verify_webhook
 from pos_app.services.bookings import BookingService
 from pos_app.services.cash import CashService
 from pos_app.services.catalog import CatalogService
@@ -24,6 +26,7 @@ from pos_app.services.context import Deps, Policy
 from pos_app.services.ids import new_id
 from pos_app.services.payment_sync import SyncService
 from pos_app.services.refunds import RefundService
+from pos_app.services.webhook_intake import WebhookIntake
 from pos_app.store.database import make_engine, migrate
 from pos_app.store.repositories import SqlUnitOfWorkFactory
 
@@ -63,6 +66,14 @@ class AppContext:
     def mode(self) -> str:
         """'sandbox', 'test' or 'live'."""
         return self.config.mode
+
+    def webhook_intake(self, secret: str) -> WebhookIntake:
+        """The receiver's logic, verifying deliveries with the endpoint's ``whsec_`` secret."""
+
+        def verify(payload: bytes, header: str | None) -> EventInfo:
+            return verify_webhook(payload, header, secret)
+
+        return WebhookIntake(self.deps, self.sync, verify)
 
     def close(self) -> None:
         """Stop a sandbox this process started for itself and release the database."""

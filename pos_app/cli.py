@@ -36,6 +36,7 @@ FLAG_FOR_FIELD = {
     "amount": "--amount",
 }
 DEFAULT_SANDBOX_PORT = 12111
+DEFAULT_WEBHOOK_PORT = 12112
 
 
 class UsageError(Exception):
@@ -89,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=DEFAULT_SANDBOX_PORT)
 
+    s = sub.add_parser("webhooks", help="receive Stripe webhooks at POST /stripe/webhook")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=DEFAULT_WEBHOOK_PORT)
+
     s = sub.add_parser("screenshot", help="render a screen offscreen to a PNG (demo data)")
     s.add_argument("--screen", choices=["main", "charge"], required=True)
     s.add_argument("path", type=Path)
@@ -136,6 +141,8 @@ def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
         return run_gui(config)
     if command == "sandbox":
         return _sandbox(args, config)
+    if command == "webhooks":
+        return _webhooks(args, config)
     if command == "screenshot":
         from pos_app.ui.screenshots import render
 
@@ -291,6 +298,29 @@ def _sandbox(args: argparse.Namespace, config: Config) -> int:
         port=args.port,
         record_path=config.data_dir / "sandbox.json",
     )
+    return 0
+
+
+def _webhooks(args: argparse.Namespace, config: Config) -> int:
+    import uvicorn
+
+    from pos_app.sync.webhook_server import PATH, create_webhook_app
+
+    if not config.webhook_secret:
+        raise UsageError(
+            "set STRIPE_WEBHOOK_SECRET to the endpoint's signing secret (whsec_...); "
+            "`stripe listen` prints it"
+        )
+    ctx = open_app(config, sandbox="detached")
+    try:
+        app = create_webhook_app(ctx.webhook_intake(config.webhook_secret))
+        print(
+            f"Receiving Stripe webhooks at http://{args.host}:{args.port}{PATH} (Ctrl+C to stop).",
+            file=sys.stderr,
+        )
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    finally:
+        ctx.close()
     return 0
 
 

@@ -36,6 +36,7 @@ class Config:
     hold_minutes: int
     timezone: tzinfo
     business_name: str = "pos-app"
+    webhook_secret: str | None = field(default=None, repr=False)
 
     @property
     def uses_local_sandbox(self) -> bool:
@@ -85,4 +86,5 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         hold_minutes=hold,
         timezone=tz,
         business_name=env.get("POS_BUSINESS_NAME", "pos-app"),
+        webhook_secret=(env.get("STRIPE_WEBHOOK_SECRET") or "").strip() or None,
     )

@@ -111,6 +111,20 @@ class EventLog(Protocol):
         """Record the event; False if it was already recorded (then do nothing)."""
         ...
 
+    def is_processed(self, event_id: str) -> bool: ...
+
+    def record_delivery(
+        self,
+        *,
+        received_at: datetime,
+        event_id: str | None,
+        event_type: str | None,
+        outcome: str,
+        detail: str,
+    ) -> None:
+        """Keep one webhook delivery and what became of it, for support."""
+        ...
+
     def get_setting(self, key: str) -> str | None: ...
     def set_setting(self, key: str, value: str) -> None: ...
 

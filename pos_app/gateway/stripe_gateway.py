@@ -207,20 +207,7 @@ class StripeGateway:
         with self._errors():
             page = self._client.v1.events.list(params)  # type: ignore[arg-type]
         self._note_date(page)
-        events = []
-        for ev in page.data:
-            obj = ev.data.object.to_dict()
-            events.append(
-                EventInfo(
-                    id=ev.id,
-                    type=ev.type,
-                    created=ev.created,
-                    object_type=str(obj.get("object", "")),
-                    object_id=str(obj.get("id", "")),
-                    metadata=_meta(obj.get("metadata")),
-                )
-            )
-        return EventPage(events=events, has_more=bool(page.has_more))
+        return EventPage(events=[event_info(ev) for ev in page.data], has_more=bool(page.has_more))
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -261,6 +248,19 @@ class StripeGateway:
             raise GatewayUnavailable(messages.NETWORK) from err
         except stripe.StripeError as err:
             raise GatewayUnavailable(messages.SERVER) from err
+
+
+def event_info(ev: Any) -> EventInfo:
+    """The trigger part of a Stripe Event: its id, type and the object it names."""
+    obj = ev.data.object.to_dict()
+    return EventInfo(
+        id=ev.id,
+        type=ev.type,
+        created=ev.created,
+        object_type=str(obj.get("object", "")),
+        object_id=str(obj.get("id", "")),
+        metadata=_meta(obj.get("metadata")),
+    )
 
 
 def _decline_code(err: stripe.CardError) -> str | None:

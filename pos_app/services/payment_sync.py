@@ -96,6 +96,11 @@ class SyncService:
 
     def process_event(self, event: EventInfo) -> bool:
         """Re-read the object the event names and apply it; False if not ours or already done."""
+        if event.type not in EVENT_TYPES or event.metadata.get("app") not in (None, "pos-app"):
+            return False
+        with self._d.uow() as uow:
+            if uow.events.is_processed(event.id):
+                return False  # a duplicate delivery: nothing to re-read
         if event.object_type == "checkout.session":
             with self._d.uow() as uow:
                 payment = uow.payments.by_session_id(event.object_id)

@@ -27,6 +27,7 @@ from pos_app.store.schema import (
     refunds,
     services,
     settings,
+    webhook_deliveries,
 )
 
 
@@ -192,6 +193,31 @@ class SqlEventLog:
         except IntegrityError:
             return False
         return True
+
+    def is_processed(self, event_id: str) -> bool:
+        """Whether the event was already applied (here or by another station)."""
+        q = select(processed_events.c.event_id).where(processed_events.c.event_id == event_id)
+        return self._s.execute(q).first() is not None
+
+    def record_delivery(
+        self,
+        *,
+        received_at: datetime,
+        event_id: str | None,
+        event_type: str | None,
+        outcome: str,
+        detail: str,
+    ) -> None:
+        """Append one webhook delivery and its outcome."""
+        self._s.execute(
+            webhook_deliveries.insert().values(
+                received_at=received_at,
+                event_id=event_id,
+                event_type=event_type,
+                outcome=outcome,
+                detail=detail[:2000],
+            )
+        )
 
     def get_setting(self, key: str) -> str | None:
         """A stored setting, or None."""

@@ -151,6 +151,17 @@ processed_events = Table(
     Column("processed_at", UTCDateTime(), nullable=False),
 )
 
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("received_at", UTCDateTime(), nullable=False, index=True),
+    Column("event_id", String(255)),
+    Column("event_type", String(120)),
+    Column("outcome", String(20), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+)
+
 settings = Table(
     "settings",
     metadata,

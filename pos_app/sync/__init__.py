@@ -1,0 +1,1 @@
+"""Inbound channels from Stripe: the webhook receiver (the event poller runs in services)."""
