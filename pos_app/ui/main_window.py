@@ -432,12 +432,17 @@ class MainWindow(QMainWindow):
 
     def _on_synced(self, report: SyncReport) -> None:
         self._first_sync = False
+        self._update_actions()
         self._schedule_sync(self._backoff.succeeded())
         if self._tracker is not None:
             self._show_line(self._tracker.succeeded(report.errors))
         self.reload()
 
     def _on_sync_failed(self, error: BaseException) -> None:
+        if self._first_sync:
+            # Offline at start: offer the actions anyway; each one re-reads Stripe itself.
+            self._first_sync = False
+            self._update_actions()
         delay = self._backoff.failed()
         self._schedule_sync(delay)
         if self._tracker is not None:
@@ -498,7 +503,9 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         booking = self.selected_booking()
-        ready = self._ctx is not None
+        # Money actions wait for the startup reconciliation, so nothing is offered on a
+        # payment that was settled at Stripe while the app was closed.
+        ready = self._ctx is not None and not self._first_sync
         self.charge_action.setEnabled(
             ready and booking is not None and booking.status in CHARGEABLE
         )

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,28 @@ def test_run_gui_shows_window_attaches_and_quits(ui_env: dict[str, str]) -> None
     )
     assert done.returncode == 0, done.stderr
     assert "BADGE SANDBOX — no real money" in done.stdout
+
+
+def test_money_actions_wait_for_the_startup_reconciliation(
+    qtbot: QtBot, runner: TaskRunner, ui_app: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    booking = make_booking(ui_app, "Grace Hopper", minutes=30)
+    release = threading.Event()
+    real_sync = ui_app.sync.sync_once
+
+    def slow_first_pass(*, full: bool = False) -> object:
+        release.wait(10)
+        return real_sync(full=full)
+
+    monkeypatch.setattr(ui_app.sync, "sync_once", slow_first_pass)
+    w = MainWindow(runner)
+    qtbot.addWidget(w)
+    w.show()
+    w.attach(ui_app)
+    qtbot.waitUntil(lambda: w.model.rowCount() == 1)
+    w.select_booking(booking.id)
+    assert w.selected_booking_id() == booking.id
+    assert not w.charge_action.isEnabled()  # reconciliation still running
+    release.set()
+    qtbot.waitUntil(w.charge_action.isEnabled, timeout=5000)
+    w.detach()
