@@ -21,7 +21,7 @@ from pos_app.domain.errors import (
 from pos_app.domain.gateway_types import CheckoutRequest
 from pos_app.domain.money import Money, parse_money
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, check_deposit
-from pos_app.services import ledger, settle
+from pos_app.services import failpoints, ledger, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
 
@@ -200,6 +200,7 @@ class CheckoutService:
             customer_email=booking.customer_email,
             client_reference_id=booking.id,
         )
+        failpoints.hit("checkout.before_create")
         try:
             session = self._d.gateway.create_checkout_session(
                 request, idempotency_key=payment.idempotency_key
@@ -209,6 +210,7 @@ class CheckoutService:
         except GatewayRejected as err:
             settle.mark_payment_failed(self._d, payment.id, err.message)
             raise
+        failpoints.hit("checkout.after_create")
         stored = settle.apply_session(self._d, payment.id, session) or payment
         return self._view(stored)
 

@@ -21,7 +21,7 @@ from pos_app.domain.payment import (
     check_refund,
     refundable_amount,
 )
-from pos_app.services import ledger, settle
+from pos_app.services import failpoints, ledger, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
 
@@ -171,6 +171,7 @@ class RefundService:
                 "app": "pos-app",
             },
         )
+        failpoints.hit("refund.before_create")
         try:
             info = self._d.gateway.create_refund(request, idempotency_key=refund.idempotency_key)
         except GatewayUnavailable:
@@ -178,4 +179,5 @@ class RefundService:
         except GatewayRejected as err:
             settle.mark_refund_failed(self._d, refund.id, err.message)
             raise
+        failpoints.hit("refund.after_create")
         return settle.apply_refund(self._d, refund.id, info) or refund
