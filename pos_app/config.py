@@ -37,6 +37,9 @@ class Config:
     timezone: tzinfo
     business_name: str = "pos-app"
     webhook_secret: str | None = field(default=None, repr=False)
+    # Seconds between passes over Stripe's events feed. One call per pass whatever the number
+    # of open sessions; the session on the charge screen is also read every second.
+    poll_seconds: float = 4.0
 
     @property
     def uses_local_sandbox(self) -> bool:
@@ -72,6 +75,12 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         raise ConfigError("POS_HOLD_MINUTES must be a whole number of minutes.") from None
     if not 2 <= hold <= 30:
         raise ConfigError("POS_HOLD_MINUTES must be between 2 and 30.")
+    try:
+        poll = float(env.get("POS_POLL_SECONDS", "4"))
+    except ValueError:
+        raise ConfigError("POS_POLL_SECONDS must be a number of seconds.") from None
+    if not 1 <= poll <= 60:
+        raise ConfigError("POS_POLL_SECONDS must be between 1 and 60.")
     tz_name = env.get("POS_TIMEZONE")
     try:
         tz: tzinfo = ZoneInfo(tz_name) if tz_name else tzlocal.get_localzone()
@@ -87,4 +96,5 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         timezone=tz,
         business_name=env.get("POS_BUSINESS_NAME", "pos-app"),
         webhook_secret=(env.get("STRIPE_WEBHOOK_SECRET") or "").strip() or None,
+        poll_seconds=poll,
     )

@@ -49,7 +49,6 @@ if TYPE_CHECKING:
     from pos_app.app import AppContext
 
 APP_TITLE = "pos-app"
-SYNC_MS = 2000
 NOTICE_MS = 10_000
 CHARGEABLE = frozenset(
     {BookingStatus.NEW, BookingStatus.AWAITING_PAYMENT, BookingStatus.DEPOSIT_PAID}
@@ -117,7 +116,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         # One pass at a time; the next is scheduled when this one ends, at the backoff's pace.
-        self._backoff = Backoff(interval=SYNC_MS / 1000)
+        self._backoff = Backoff()
         self._sync_timer = QTimer(self)
         self._sync_timer.setSingleShot(True)
         self._sync_timer.timeout.connect(self.sync_now)
@@ -360,6 +359,7 @@ class MainWindow(QMainWindow):
         """Fill the window in for a running app and start keeping it current."""
         self._ctx = ctx
         tz = ctx.config.timezone
+        self._backoff = Backoff(interval=ctx.config.poll_seconds)
         self._tracker = ConnectionTracker(tz)
         self.model.set_timezone(tz)
         self.detail.set_timezone(tz)

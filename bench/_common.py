@@ -1,0 +1,85 @@
+"""Shared set-up for the benchmarks: a sandbox, a fresh app, a gateway that counts calls."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pos_app.app import AppContext, open_app
+from pos_app.config import load_config
+from pos_app.sandbox.runner import SandboxHandle, start_in_thread
+from pos_app.services.bookings import BookingRequest
+
+
+@contextmanager
+def sandbox() -> Iterator[SandboxHandle]:
+    """A sandbox on 127.0.0.1 with its own temporary database."""
+    with tempfile.TemporaryDirectory() as tmp:
+        handle = start_in_thread(Path(tmp) / "sandbox.sqlite3")
+        try:
+            yield handle
+        finally:
+            handle.stop()
+
+
+@contextmanager
+def app(handle: SandboxHandle, **env: str) -> Iterator[AppContext]:
+    """A fresh app (own SQLite database) talking to ``handle``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        config = load_config(
+            {"POS_DATA_DIR": tmp, "POS_STRIPE_API_BASE": handle.url, "POS_TIMEZONE": "UTC", **env}
+        )
+        ctx = open_app(config, sandbox="none")
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+
+def book(ctx: AppContext, name: str) -> str:
+    """A Haircut booking an hour from now; returns its id."""
+    service = ctx.catalog.find("Haircut")
+    when = datetime.now(UTC) + timedelta(hours=1)
+    return ctx.bookings.create(BookingRequest(name, service.id, when)).id
+
+
+class CountingGateway:
+    """Wraps a PaymentGateway and counts every call that reaches Stripe, by method."""
+
+    LOCAL = frozenset({"mode", "server_clock_offset"})
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.calls: Counter[str] = Counter()
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(self._inner, name)
+        if name in self.LOCAL or not callable(target):
+            return target
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls[name] += 1
+            return target(*args, **kwargs)
+
+        return counted
+
+    @property
+    def total(self) -> int:
+        """Calls made since the last reset."""
+        return sum(self.calls.values())
+
+    def reset(self) -> None:
+        """Start counting from zero."""
+        self.calls.clear()
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0–100) by nearest rank."""
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
