@@ -395,6 +395,9 @@ def _refund_json(r: Refund) -> dict[str, Any]:
         "reason": r.reason,
         "status": r.status.value,
         "failure_reason": r.failure_reason,
+        "balance_transaction_id": r.stripe_balance_transaction_id,
+        "fee": r.fee_amount,
+        "net": r.net_amount,
     }
 
 

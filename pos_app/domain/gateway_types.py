@@ -62,6 +62,9 @@ class RefundInfo:
     payment_intent_id: str | None
     failure_reason: str | None
     metadata: dict[str, str] = field(default_factory=dict)
+    balance_transaction_id: str | None = None
+    fee: int | None = None  # of the refund's balance transaction, once it exists
+    net: int | None = None
 
 
 @dataclass(frozen=True)

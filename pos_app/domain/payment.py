@@ -189,6 +189,9 @@ class Refund:
     stripe_refund_id: str | None = None
     failure_reason: str | None = None
     note: str = ""
+    stripe_balance_transaction_id: str | None = None
+    fee_amount: int | None = None
+    net_amount: int | None = None
 
     @property
     def money(self) -> Money:
@@ -203,11 +206,26 @@ class Refund:
 
     def apply_stripe(self, info: RefundInfo) -> bool:
         """Take Stripe's status for this refund; True if anything changed."""
-        before = (self.status, self.stripe_refund_id, self.failure_reason)
+
+        def snapshot() -> tuple[object, ...]:
+            return (
+                self.status,
+                self.stripe_refund_id,
+                self.failure_reason,
+                self.stripe_balance_transaction_id,
+                self.fee_amount,
+                self.net_amount,
+            )
+
+        before = snapshot()
         self.stripe_refund_id = info.id
         self.status = RefundStatus(info.status)
         self.failure_reason = info.failure_reason
-        return before != (self.status, self.stripe_refund_id, self.failure_reason)
+        if info.balance_transaction_id:
+            self.stripe_balance_transaction_id = info.balance_transaction_id
+        if info.fee is not None:
+            self.fee_amount, self.net_amount = info.fee, info.net
+        return before != snapshot()
 
 
 def refundable_amount(payment: Payment, refunds: list[Refund]) -> Money:

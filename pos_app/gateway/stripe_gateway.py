@@ -192,7 +192,7 @@ class StripeGateway:
     def retrieve_refund(self, refund_id: str) -> RefundInfo:
         """Read a refund as Stripe has it now."""
         with self._errors():
-            obj = self._client.v1.refunds.retrieve(refund_id)
+            obj = self._client.v1.refunds.retrieve(refund_id, {"expand": ["balance_transaction"]})
         return _refund(obj)
 
     # -- Events ------------------------------------------------------------------------
@@ -304,7 +304,12 @@ def _session(obj: Any) -> CheckoutSessionInfo:
 
 def _refund(obj: Any) -> RefundInfo:
     pi = obj.payment_intent
+    bt: Any = getattr(obj, "balance_transaction", None)
+    expanded = bt is not None and not isinstance(bt, str)
     return RefundInfo(
+        balance_transaction_id=bt.id if expanded else bt,
+        fee=bt.fee if expanded else None,
+        net=bt.net if expanded else None,
         id=obj.id,
         status=obj.status,
         amount=obj.amount,

@@ -141,6 +141,9 @@ refunds = Table(
     Column("stripe_refund_id", String(255), unique=True),
     Column("failure_reason", String(120)),
     Column("note", Text, nullable=False, default=""),
+    Column("stripe_balance_transaction_id", String(255)),
+    Column("fee_amount", BigInteger),
+    Column("net_amount", BigInteger),
 )
 
 processed_events = Table(

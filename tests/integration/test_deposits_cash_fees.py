@@ -9,7 +9,7 @@ from pos_app.app import AppContext
 from pos_app.domain.booking import BookingStatus
 from pos_app.domain.errors import InvalidStateError, ValidationError
 from pos_app.domain.payment import PaymentMethod, PaymentStatus
-from tests.integration.helpers import book
+from tests.integration.helpers import book, eventually
 from tests.payments import pay
 
 
@@ -123,3 +123,32 @@ def test_fee_and_net_come_from_stripes_balance_transaction(
     assert payment.stripe_balance_transaction_id == bt.id
     assert (payment.fee_amount, payment.net_amount) == (bt.fee, bt.net)
     assert payment.fee_amount is not None and 0 < payment.fee_amount < payment.amount
+
+
+def test_refund_balance_transaction_is_recorded_once_settled(
+    app: AppContext, app_env: dict[str, str]
+) -> None:
+    booking = book(app)
+    view = app.checkout.start(booking.id)
+    assert view.url
+    pay(view.url)
+    app.checkout.refresh(view.payment_id)
+    app.refunds.refund(booking.id, "10.00")
+
+    def settled() -> bool:
+        app.sync.sync_once()
+        return _detail(app, booking.id).booking.status is BookingStatus.PARTIALLY_REFUNDED
+
+    eventually(settled)
+    (refund,) = _detail(app, booking.id).refunds
+    client = stripe.StripeClient(
+        "sk_test_x",
+        base_addresses={"api": app_env["POS_STRIPE_API_BASE"]},
+        http_client=stripe.HTTPXClient(allow_sync_methods=True),
+    )
+    assert refund.stripe_refund_id
+    remote = client.v1.refunds.retrieve(refund.stripe_refund_id)
+    bt = client.v1.balance_transactions.retrieve(str(remote.balance_transaction))
+    assert refund.stripe_balance_transaction_id == bt.id
+    assert (refund.fee_amount, refund.net_amount) == (bt.fee, bt.net)
+    assert refund.net_amount is not None and refund.net_amount < 0

@@ -1,4 +1,4 @@
-"""payment charge details: balance transaction, fee and net
+"""charge details of payments and refunds: balance transaction, fee and net
 
 Revision ID: 0002
 Revises: 0001
@@ -23,9 +23,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("stripe_balance_transaction_id", sa.String(255)))
         batch_op.add_column(sa.Column("fee_amount", sa.BigInteger()))
         batch_op.add_column(sa.Column("net_amount", sa.BigInteger()))
+    with op.batch_alter_table("refunds", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("stripe_balance_transaction_id", sa.String(255)))
+        batch_op.add_column(sa.Column("fee_amount", sa.BigInteger()))
+        batch_op.add_column(sa.Column("net_amount", sa.BigInteger()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("refunds", schema=None) as batch_op:
+        batch_op.drop_column("net_amount")
+        batch_op.drop_column("fee_amount")
+        batch_op.drop_column("stripe_balance_transaction_id")
     with op.batch_alter_table("payments", schema=None) as batch_op:
         batch_op.drop_column("net_amount")
         batch_op.drop_column("fee_amount")
