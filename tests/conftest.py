@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import stripe
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -22,6 +23,17 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]
     handle = start_in_thread(tmp_path_factory.mktemp("sandbox") / "sandbox.sqlite3")
     yield handle
     handle.stop()
+
+
+@pytest.fixture
+def stripe_client(sandbox: SandboxHandle) -> stripe.StripeClient:
+    """The real SDK pointed at the test sandbox, for reading what "Stripe" holds."""
+    return stripe.StripeClient(
+        "sk_test_reader",
+        base_addresses={"api": sandbox.url},
+        http_client=stripe.HTTPXClient(allow_sync_methods=True),
+        max_network_retries=0,
+    )
 
 
 @pytest.fixture
@@ -48,9 +60,7 @@ def database_url() -> Iterator[str | None]:
 
 
 @pytest.fixture
-def app_env(
-    tmp_path: Path, sandbox: SandboxHandle, database_url: str | None
-) -> dict[str, str]:
+def app_env(tmp_path: Path, sandbox: SandboxHandle, database_url: str | None) -> dict[str, str]:
     """Environment for an app (or a CLI subprocess) on a fresh data dir, using the sandbox."""
     env = {
         "POS_DATA_DIR": str(tmp_path / "data"),

@@ -102,7 +102,7 @@ def test_a_different_amount_while_a_link_is_open_is_refused(app: AppContext) -> 
 
 
 def test_fee_and_net_come_from_stripes_balance_transaction(
-    app: AppContext, app_env: dict[str, str]
+    app: AppContext, stripe_client: stripe.StripeClient
 ) -> None:
     booking = book(app)
     view = app.checkout.start(booking.id)
@@ -110,15 +110,10 @@ def test_fee_and_net_come_from_stripes_balance_transaction(
     pay(view.url)
     app.checkout.refresh(view.payment_id)
     payment = _detail(app, booking.id).payments[0]
-    client = stripe.StripeClient(
-        "sk_test_x",
-        base_addresses={"api": app_env["POS_STRIPE_API_BASE"]},
-        http_client=stripe.HTTPXClient(allow_sync_methods=True),
-    )
     assert payment.stripe_payment_intent_id
-    pi = client.v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
-    charge = client.v1.charges.retrieve(str(pi.latest_charge))
-    bt = client.v1.balance_transactions.retrieve(str(charge.balance_transaction))
+    pi = stripe_client.v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
+    charge = stripe_client.v1.charges.retrieve(str(pi.latest_charge))
+    bt = stripe_client.v1.balance_transactions.retrieve(str(charge.balance_transaction))
     assert payment.stripe_charge_id == charge.id
     assert payment.stripe_balance_transaction_id == bt.id
     assert (payment.fee_amount, payment.net_amount) == (bt.fee, bt.net)
@@ -126,7 +121,7 @@ def test_fee_and_net_come_from_stripes_balance_transaction(
 
 
 def test_refund_balance_transaction_is_recorded_once_settled(
-    app: AppContext, app_env: dict[str, str]
+    app: AppContext, stripe_client: stripe.StripeClient
 ) -> None:
     booking = book(app)
     view = app.checkout.start(booking.id)
@@ -141,14 +136,9 @@ def test_refund_balance_transaction_is_recorded_once_settled(
 
     eventually(settled)
     (refund,) = _detail(app, booking.id).refunds
-    client = stripe.StripeClient(
-        "sk_test_x",
-        base_addresses={"api": app_env["POS_STRIPE_API_BASE"]},
-        http_client=stripe.HTTPXClient(allow_sync_methods=True),
-    )
     assert refund.stripe_refund_id
-    remote = client.v1.refunds.retrieve(refund.stripe_refund_id)
-    bt = client.v1.balance_transactions.retrieve(str(remote.balance_transaction))
+    remote = stripe_client.v1.refunds.retrieve(refund.stripe_refund_id)
+    bt = stripe_client.v1.balance_transactions.retrieve(str(remote.balance_transaction))
     assert refund.stripe_balance_transaction_id == bt.id
     assert (refund.fee_amount, refund.net_amount) == (bt.fee, bt.net)
     assert refund.net_amount is not None and refund.net_amount < 0
