@@ -61,7 +61,7 @@ def test_table_lists_today_and_detail_follows_selection(
     qtbot.waitUntil(lambda: window.detail.booking_id() == second.id)
     text = window.detail.text()
     assert "Ada Lovelace" in text and "ada@example.com" in text and "$35.00" in text
-    assert window.charge_action.isEnabled()
+    qtbot.waitUntil(window.charge_action.isEnabled)  # once the startup reconciliation is done
     assert not window.refund_action.isEnabled()
     # The periodic reload keeps the selection.
     with qtbot.waitSignal(window.model.dataChanged, timeout=5000):
