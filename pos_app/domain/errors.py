@@ -47,6 +47,14 @@ class GatewayUnavailable(GatewayError):
     retryable = True
 
 
+class GatewayStoredFailure(GatewayError):
+    """Stripe replayed a failure it stored for this idempotency key.
+
+    Resending with the same key will only ever give the same answer, yet the first request
+    may have been applied: look the object up before giving the attempt up.
+    """
+
+
 class GatewayRejected(GatewayError):
     """Stripe answered that the request itself is wrong; retrying will not help."""
 

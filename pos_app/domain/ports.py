@@ -48,6 +48,18 @@ class PaymentGateway(Protocol):
         self, session_id: str, *, idempotency_key: str
     ) -> CheckoutSessionInfo: ...
 
+    def find_checkout_session(
+        self, *, metadata_key: str, metadata_value: str, created_after: datetime
+    ) -> CheckoutSessionInfo | None:
+        """The session created after ``created_after`` whose metadata has this key and value."""
+        ...
+
+    def find_refund(
+        self, *, payment_intent_id: str, metadata_key: str, metadata_value: str
+    ) -> RefundInfo | None:
+        """The refund on this PaymentIntent whose metadata has this key and value."""
+        ...
+
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntentInfo: ...
 
     def retrieve_charge_details(self, payment_intent_id: str) -> ChargeDetails:

@@ -21,6 +21,7 @@ from pos_app.domain.errors import (
     CardDeclined,
     GatewayAuthError,
     GatewayRejected,
+    GatewayStoredFailure,
     GatewayUnavailable,
 )
 from pos_app.domain.gateway_types import (
@@ -135,6 +136,28 @@ class StripeGateway:
         log.info("stripe.checkout_session.expired session=%s", session_id)
         return _session(obj)
 
+    def find_checkout_session(
+        self, *, metadata_key: str, metadata_value: str, created_after: datetime
+    ) -> CheckoutSessionInfo | None:
+        """Search recent sessions for ours, when Stripe's answer to creating it was lost."""
+        params: dict[str, Any] = {"limit": 100, "created": {"gte": int(created_after.timestamp())}}
+        with self._errors():
+            for obj in self._client.v1.checkout.sessions.list(params).auto_paging_iter():  # type: ignore[arg-type]
+                if _meta(obj.metadata).get(metadata_key) == metadata_value:
+                    return _session(obj)
+        return None
+
+    def find_refund(
+        self, *, payment_intent_id: str, metadata_key: str, metadata_value: str
+    ) -> RefundInfo | None:
+        """Search a PaymentIntent's refunds for ours, when the answer to creating it was lost."""
+        params: dict[str, Any] = {"limit": 100, "payment_intent": payment_intent_id}
+        with self._errors():
+            for obj in self._client.v1.refunds.list(params).auto_paging_iter():  # type: ignore[arg-type]
+                if _meta(obj.metadata).get(metadata_key) == metadata_value:
+                    return _refund(obj)
+        return None
+
     # -- Payments and refunds ----------------------------------------------------------
 
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntentInfo:
@@ -247,6 +270,9 @@ class StripeGateway:
         except stripe.APIConnectionError as err:
             raise GatewayUnavailable(messages.NETWORK) from err
         except stripe.StripeError as err:
+            headers = {k.lower(): v for k, v in (err.headers or {}).items()}
+            if headers.get("idempotent-replayed") == "true":
+                raise GatewayStoredFailure(messages.SERVER) from err
             raise GatewayUnavailable(messages.SERVER) from err
 
 

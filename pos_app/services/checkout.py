@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pos_app.domain.errors import (
     GatewayError,
     GatewayRejected,
+    GatewayStoredFailure,
     GatewayUnavailable,
     InvalidStateError,
     NotFoundError,
@@ -205,6 +206,8 @@ class CheckoutService:
             session = self._d.gateway.create_checkout_session(
                 request, idempotency_key=payment.idempotency_key
             )
+        except GatewayStoredFailure:
+            return self._recover_lost_create(payment)
         except GatewayUnavailable:
             raise  # stays CREATING: the next try reuses the key and gets the same session
         except GatewayRejected as err:
@@ -213,6 +216,22 @@ class CheckoutService:
         failpoints.hit("checkout.after_create")
         stored = settle.apply_session(self._d, payment.id, session) or payment
         return self._view(stored)
+
+    def _recover_lost_create(self, payment: Payment) -> CheckoutView:
+        """Stripe keeps answering this key with the failure it stored, though the session may
+        exist: find it by the payment id in its metadata, or give the attempt up."""
+        found = self._d.gateway.find_checkout_session(
+            metadata_key="payment_id",
+            metadata_value=payment.id,
+            created_after=payment.created_at - timedelta(minutes=5),
+        )
+        if found is None:
+            settle.mark_payment_failed(
+                self._d, payment.id, "Stripe could not open the payment link. Try again."
+            )
+            return self._view(self._payment(payment.id))
+        log.warning("payment.recovered payment=%s session=%s", payment.id, found.id)
+        return self._view(settle.apply_session(self._d, payment.id, found) or payment)
 
     def _payment(self, payment_id: str) -> Payment:
         with self._d.uow() as uow:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pos_app.domain.errors import (
     GatewayRejected,
+    GatewayStoredFailure,
     GatewayUnavailable,
     InvalidStateError,
     NotFoundError,
@@ -174,6 +175,18 @@ class RefundService:
         failpoints.hit("refund.before_create")
         try:
             info = self._d.gateway.create_refund(request, idempotency_key=refund.idempotency_key)
+        except GatewayStoredFailure:
+            # Stripe replays a stored failure for this key; the refund may exist all the same.
+            found = self._d.gateway.find_refund(
+                payment_intent_id=request.payment_intent_id,
+                metadata_key="refund_id",
+                metadata_value=refund.id,
+            )
+            if found is None:
+                settle.mark_refund_failed(self._d, refund.id, "Stripe could not make the refund.")
+                raise
+            log.warning("refund.recovered refund=%s stripe_refund=%s", refund.id, found.id)
+            return settle.apply_refund(self._d, refund.id, found) or refund
         except GatewayUnavailable:
             raise  # stays CREATING; a retry or the next sync resends with the same key
         except GatewayRejected as err:
