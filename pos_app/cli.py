@@ -87,8 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("sandbox", help="run the local Stripe-compatible sandbox server")
-    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--host", default="127.0.0.1", help="0.0.0.0: phones on the LAN can pay")
     s.add_argument("--port", type=int, default=DEFAULT_SANDBOX_PORT)
+    s.add_argument("--public-url", help="base URL for payment pages (default: derived)")
+    s.add_argument("--webhook-url", help="register a webhook endpoint at start")
+    s.add_argument("--webhook-secret", help="its signing secret (whsec_...)")
+    s.add_argument(
+        "--enable-test-controls",
+        action="store_true",
+        help="serve /_sandbox/ (clock, fault injection); never on by default",
+    )
 
     s = sub.add_parser("webhooks", help="receive Stripe webhooks at POST /stripe/webhook")
     s.add_argument("--host", default="127.0.0.1")
@@ -297,6 +305,10 @@ def _sandbox(args: argparse.Namespace, config: Config) -> int:
         host=args.host,
         port=args.port,
         record_path=config.data_dir / "sandbox.json",
+        enable_controls=args.enable_test_controls,
+        public_url=args.public_url,
+        webhook_url=args.webhook_url,
+        webhook_secret=args.webhook_secret,
     )
     return 0
 

@@ -19,7 +19,9 @@ from pos_app.sandbox import (
     idempotency,
     refunds,
     resources,
+    schema,
     sessions,
+    webhooks,
     wire,
 )
 from pos_app.sandbox.context import Ctx
@@ -64,33 +66,90 @@ def _endpoints() -> list[Endpoint]:
         return lambda tx, ctx, p, pp: resources.retrieve(tx, kind, pp["id"], p)
 
     return [
-        Endpoint("POST", "/v1/checkout/sessions",
-                 lambda tx, ctx, p, pp: sessions.create(tx, ctx, p), True),
-        Endpoint("GET", "/v1/checkout/sessions",
-                 lambda tx, ctx, p, pp: sessions.list_sessions(tx, p), False),
-        Endpoint("GET", "/v1/checkout/sessions/{id}",
-                 lambda tx, ctx, p, pp: sessions.retrieve(tx, pp["id"], p), False),
-        Endpoint("POST", "/v1/checkout/sessions/{id}/expire",
-                 lambda tx, ctx, p, pp: sessions.expire(tx, ctx, pp["id"], p), True),
-        Endpoint("GET", "/v1/checkout/sessions/{id}/line_items",
-                 lambda tx, ctx, p, pp: sessions.line_items(tx, pp["id"], p), False),
+        Endpoint(
+            "POST",
+            "/v1/checkout/sessions",
+            lambda tx, ctx, p, pp: sessions.create(tx, ctx, p),
+            True,
+        ),
+        Endpoint(
+            "GET",
+            "/v1/checkout/sessions",
+            lambda tx, ctx, p, pp: sessions.list_sessions(tx, p),
+            False,
+        ),
+        Endpoint(
+            "GET",
+            "/v1/checkout/sessions/{id}",
+            lambda tx, ctx, p, pp: sessions.retrieve(tx, pp["id"], p),
+            False,
+        ),
+        Endpoint(
+            "POST",
+            "/v1/checkout/sessions/{id}/expire",
+            lambda tx, ctx, p, pp: sessions.expire(tx, ctx, pp["id"], p),
+            True,
+        ),
+        Endpoint(
+            "GET",
+            "/v1/checkout/sessions/{id}/line_items",
+            lambda tx, ctx, p, pp: sessions.line_items(tx, pp["id"], p),
+            False,
+        ),
         Endpoint("GET", "/v1/payment_intents/{id}", retrieve("payment_intent"), False),
         Endpoint("GET", "/v1/charges/{id}", retrieve("charge"), False),
-        Endpoint("GET", "/v1/balance_transactions/{id}", retrieve("balance_transaction"),
-                 False),
-        Endpoint("POST", "/v1/refunds",
-                 lambda tx, ctx, p, pp: refunds.create(tx, ctx, p), True),
-        Endpoint("GET", "/v1/refunds", lambda tx, ctx, p, pp: refunds.list_refunds(tx, p),
-                 False),
-        Endpoint("GET", "/v1/refunds/{id}",
-                 lambda tx, ctx, p, pp: refunds.retrieve(tx, pp["id"], p), False),
+        Endpoint("GET", "/v1/balance_transactions/{id}", retrieve("balance_transaction"), False),
+        Endpoint("POST", "/v1/refunds", lambda tx, ctx, p, pp: refunds.create(tx, ctx, p), True),
+        Endpoint("GET", "/v1/refunds", lambda tx, ctx, p, pp: refunds.list_refunds(tx, p), False),
+        Endpoint(
+            "GET",
+            "/v1/refunds/{id}",
+            lambda tx, ctx, p, pp: refunds.retrieve(tx, pp["id"], p),
+            False,
+        ),
         Endpoint("GET", "/v1/events", lambda tx, ctx, p, pp: events.list_events(tx, p), False),
         Endpoint("GET", "/v1/events/{id}", _event_retrieve, False),
     ]
 
 
+def _webhook_endpoints() -> list[Endpoint]:
+    """``/v1/webhook_endpoints``: parameter names are checked by ``schema.check`` like every
+    ``/v1`` endpoint (and again by ``webhooks.py`` against its own copy of the lists)."""
+    return [
+        Endpoint(
+            "POST",
+            "/v1/webhook_endpoints",
+            lambda tx, ctx, p, pp: webhooks.create(tx, ctx, p),
+            True,
+        ),
+        Endpoint(
+            "GET",
+            "/v1/webhook_endpoints",
+            lambda tx, ctx, p, pp: webhooks.list_endpoints(tx, p),
+            False,
+        ),
+        Endpoint(
+            "GET",
+            "/v1/webhook_endpoints/{id}",
+            lambda tx, ctx, p, pp: webhooks.retrieve(tx, pp["id"], p),
+            False,
+        ),
+        Endpoint(
+            "POST",
+            "/v1/webhook_endpoints/{id}",
+            lambda tx, ctx, p, pp: webhooks.update(tx, pp["id"], p),
+            True,
+        ),
+        Endpoint(
+            "DELETE",
+            "/v1/webhook_endpoints/{id}",
+            lambda tx, ctx, p, pp: webhooks.delete(tx, pp["id"], p),
+            True,
+        ),
+    ]
+
+
 def _event_retrieve(tx: Tx, ctx: Ctx, params: ParamReader, pp: Mapping[str, str]) -> JsonDict:
-    params.reject_unknown(("expand",))
     return events.retrieve(tx, pp["id"])
 
 
@@ -101,17 +160,17 @@ def handle(sandbox: Sandbox, endpoint: Endpoint, req: ApiRequest) -> ApiResponse
     return replace(result, headers={"Request-Id": request_id, **result.headers})
 
 
-def _handle(
-    sandbox: Sandbox, endpoint: Endpoint, req: ApiRequest, request_id: str
-) -> ApiResponse:
+def _handle(sandbox: Sandbox, endpoint: Endpoint, req: ApiRequest, request_id: str) -> ApiResponse:
     try:
         api_key = auth.authenticate(req.authorization)
         sandbox.limiter.check(api_key, endpoint.write, sandbox.now())
         form = parse_form(req.raw_params)
+        # Parameter names and enum values, against Stripe's and the sandbox's lists.
+        schema.check(f"{endpoint.method} {endpoint.path}", form)
     except StripeError as err:
         return wire.error(err)
-    # Stripe ignores Idempotency-Key on GET.
-    idem_key = req.idempotency_key if endpoint.write else None
+    # Stripe ignores Idempotency-Key on GET and DELETE.
+    idem_key = req.idempotency_key if endpoint.method == "POST" else None
     try:
         # Lazy half of the sweeper: nothing read below may be past its expiry/settle time.
         sandbox.sweep()
@@ -124,8 +183,15 @@ def _handle(
 
     if idem_key is not None:
         return idempotency.run(
-            sandbox.store, api_key=api_key, idem_key=idem_key, method=req.method,
-            path=req.path, params=form, request_id=request_id, now=ctx.now, work=work,
+            sandbox.store,
+            api_key=api_key,
+            idem_key=idem_key,
+            method=req.method,
+            path=req.path,
+            params=form,
+            request_id=request_id,
+            now=ctx.now,
+            work=work,
         )
     try:
         if endpoint.write:
@@ -149,8 +215,9 @@ def _http(req_headers: Mapping[str, str], result: ApiResponse, write: bool) -> R
     if write and idem_key:
         headers["Idempotency-Key"] = idem_key
     headers.update(result.headers)
-    return Response(result.text, status_code=result.status, media_type="application/json",
-                    headers=headers)
+    return Response(
+        result.text, status_code=result.status, media_type="application/json", headers=headers
+    )
 
 
 def _route(sandbox: Sandbox, endpoint: Endpoint) -> Route:
@@ -170,7 +237,7 @@ def _route(sandbox: Sandbox, endpoint: Endpoint) -> Route:
             path_params=dict(request.path_params),
         )
         result = await run_in_threadpool(handle, sandbox, endpoint, api_request)
-        return _http(request.headers, result, endpoint.write)
+        return _http(request.headers, result, endpoint.method == "POST")
 
     return Route(endpoint.path, serve, methods=[endpoint.method])
 
@@ -184,9 +251,6 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         result = replace(result, headers={"Request-Id": request_id, **result.headers})
         return _http(request.headers, result, False)
 
-    out: list[BaseRoute] = [_route(sandbox, ep) for ep in _endpoints()]
-    out.append(
-        Route("/v1/{rest:path}", unknown,
-              methods=["GET", "POST", "DELETE", "PUT", "PATCH"])
-    )
+    out: list[BaseRoute] = [_route(sandbox, ep) for ep in [*_endpoints(), *_webhook_endpoints()]]
+    out.append(Route("/v1/{rest:path}", unknown, methods=["GET", "POST", "DELETE", "PUT", "PATCH"]))
     return out

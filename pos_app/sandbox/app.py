@@ -1,4 +1,5 @@
-"""The ASGI application: API routes, the hosted page, health check, background sweeper."""
+"""The ASGI application: API routes, the hosted page, health check, background work
+(sweeper, webhook deliveries) and, on request, the test controls."""
 
 from __future__ import annotations
 
@@ -13,11 +14,15 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pos_app.sandbox import __version__, api, behaviour, page, sweeper
+from pos_app.sandbox import __version__, api, behaviour, controls, page, sweeper, webhooks
+from pos_app.sandbox.clock import http_date
 from pos_app.sandbox.context import Clock, Settings
 from pos_app.sandbox.core import Sandbox
+from pos_app.sandbox.delivery import DeliveryPolicy, Dispatcher
+from pos_app.sandbox.faults import FaultInjector, FaultMiddleware
 from pos_app.sandbox.store import Store
 
 log = logging.getLogger(__name__)
@@ -40,6 +45,47 @@ async def _background(sandbox: Sandbox) -> None:
         await asyncio.sleep(behaviour.SWEEP_INTERVAL_SECONDS)
 
 
+class _DateHeader:
+    """Every response's ``Date`` comes from the sandbox clock (the app estimates its clock
+    skew from it). The runner switches uvicorn's own ``Date`` header off."""
+
+    def __init__(self, app: ASGIApp, sandbox: Sandbox) -> None:
+        self.app = app
+        self.sandbox = sandbox
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_date(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                headers.append((b"date", http_date(self.sandbox.now()).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_date)
+
+
+class SandboxApp(Starlette):
+    """Starlette with the sandbox's own layers outside its middleware stack.
+
+    The fault layer must be outermost: a connection reset needs the server's ``send``.
+    """
+
+    def __init__(self, sandbox: Sandbox, injector: FaultInjector | None, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._sandbox = sandbox
+        self._injector = injector
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app: ASGIApp = _DateHeader(super().build_middleware_stack(), self._sandbox)
+        if self._injector is not None:
+            app = FaultMiddleware(app, self._injector, self._sandbox)
+        return app
+
+
 def create_app(
     db_path: Path,
     *,
@@ -49,12 +95,26 @@ def create_app(
     rate_limit_per_second: int | None = None,
     clock: Clock | None = None,
     background: bool = True,
+    enable_controls: bool = False,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
+    webhook_policy: DeliveryPolicy | None = None,
+    deliver_webhooks: bool = True,
 ) -> Starlette:
     """Build the sandbox application over the SQLite file at ``db_path``.
 
     ``public_base_url`` is the address put into session URLs; ``None`` derives it from each
-    request. ``clock`` replaces ``time.time`` (tests); ``background=False`` disables the
-    sweeper task (reads still expire and settle lazily).
+    request. ``clock`` replaces ``time.time`` as the base of the sandbox clock (tests);
+    ``background=False`` disables the sweeper task (reads still expire and settle lazily).
+
+    ``enable_controls`` mounts the test controls under ``/_sandbox`` and the fault layer;
+    without it they do not exist (404). ``webhook_url`` registers (or reuses) an endpoint
+    receiving every event, signed with ``webhook_secret`` (generated and logged if
+    ``None``). ``webhook_policy`` sets retry delays and limits; ``deliver_webhooks=False``
+    leaves deliveries queued (visible in the controls) without sending them.
+
+    Serve it with uvicorn's ``date_header=False`` (the runner does): the sandbox sets
+    ``Date`` itself from its clock.
     """
     settings = Settings(
         business_name=business_name,
@@ -65,16 +125,34 @@ def create_app(
     )
     store = Store(Path(db_path))
     sandbox = Sandbox(store, settings)
+    if webhook_url is not None:
+        endpoint_id, secret = webhooks.register_startup_endpoint(
+            store, webhook_url, webhook_secret, sandbox.now()
+        )
+        if webhook_secret is None:
+            log.warning(
+                "sandbox: webhook endpoint %s sends every event to %s, signed with %s",
+                endpoint_id,
+                webhook_url,
+                secret,
+            )
+    dispatcher = (
+        Dispatcher(store, sandbox.now, webhook_policy or DeliveryPolicy())
+        if deliver_webhooks
+        else None
+    )
+    injector = FaultInjector() if enable_controls else None
 
     async def healthz(request: Request) -> Response:
         return JSONResponse(
-            {"ok": True, "version": __version__, "service": "pos_app.sandbox",
-             "pid": os.getpid()}
+            {"ok": True, "version": __version__, "service": "pos_app.sandbox", "pid": os.getpid()}
         )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         task = asyncio.create_task(_background(sandbox)) if background else None
+        if dispatcher is not None:
+            dispatcher.start()
         try:
             yield
         finally:
@@ -82,12 +160,16 @@ def create_app(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if dispatcher is not None:
+                await run_in_threadpool(dispatcher.stop)
             store.close()
 
-    app = Starlette(
-        routes=[Route("/healthz", healthz, methods=["GET"]), *api.routes(sandbox),
-                *page.routes(sandbox)],
-        lifespan=lifespan,
-    )
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    if injector is not None:
+        routes += controls.routes(sandbox, injector, dispatcher)
+    routes += [*api.routes(sandbox), *page.routes(sandbox)]
+    app = SandboxApp(sandbox, injector, routes=routes, lifespan=lifespan)
     app.state.sandbox = sandbox
+    app.state.dispatcher = dispatcher
+    app.state.faults = injector
     return app

@@ -20,7 +20,7 @@ def mask_key(key: str) -> str:
     """``sk_live_abcd1234`` → ``sk_live_****1234``: never echo a whole key."""
     match = behaviour.KEY_PREFIX_RE.match(key)
     prefix = match.group(0) if match else ""
-    rest = key[len(prefix):]
+    rest = key[len(prefix) :]
     visible = behaviour.KEY_VISIBLE_SUFFIX
     if len(rest) <= visible:
         return prefix + "*" * len(rest)
@@ -59,4 +59,3 @@ def authenticate(header: str | None) -> str:
     ):
         raise authentication_error(f"Invalid API Key provided: {mask_key(key)}")
     return key
-

@@ -72,6 +72,13 @@ BALANCE_STATUS: Final = "available"
 
 #: Modes the sandbox implements; others are valid Stripe values but return a 400.
 SUPPORTED_MODES: Final = ("payment",)
+#: ``ui_mode`` values the sandbox implements (the API version it speaks renamed ``hosted``
+#: to ``hosted_page``, which is also the default).
+SUPPORTED_UI_MODES: Final = ("hosted_page",)
+#: ``code`` of the 400 for a parameter (or enum value) Stripe accepts but the sandbox does
+#: not implement. Stripe has no such error, so no Stripe code is borrowed: ``None``, like
+#: Stripe's own messages about malformed parameters.
+UNSUPPORTED_PARAMETER_CODE: Final[str | None] = None
 MAX_LINE_ITEMS: Final = 100
 
 #: ``success_url`` may be omitted: Checkout then shows its own confirmation page.
@@ -182,3 +189,125 @@ TEST_MODE_RATE_LIMIT: Final = 25
 
 DEFAULT_BUSINESS_NAME: Final = "Sandbox Business"
 STATEMENT_DESCRIPTOR_MAX: Final = 22
+
+# -- Refund failures (sandbox trigger) ----------------------------------------------------
+
+#: A refund created with ``metadata[sandbox_refund_outcome]`` set to one of
+#: :data:`REFUND_OUTCOMES` settles that way instead of succeeding: ``fail`` fails with
+#: :data:`REFUND_DEFAULT_FAILURE_REASON`, a Stripe ``failure_reason`` value fails with that
+#: reason, ``succeed`` (or no key) succeeds. Metadata, not a magic amount, because amounts
+#: matter to the app. Any other value is a 400 so a typo never passes silently.
+REFUND_OUTCOME_METADATA_KEY: Final = "sandbox_refund_outcome"
+#: Stripe's ``refund.failure_reason`` enum (stripe-python 16.1.0 ``Refund.failure_reason``).
+REFUND_FAILURE_REASONS: Final = (
+    "charge_for_pending_refund_disputed",
+    "declined",
+    "expired_or_canceled_card",
+    "insufficient_funds",
+    "lost_or_stolen_card",
+    "merchant_request",
+    "unknown",
+)
+REFUND_DEFAULT_FAILURE_REASON: Final = "lost_or_stolen_card"
+REFUND_OUTCOMES: Final = ("succeed", "fail", *REFUND_FAILURE_REASONS)
+#: A failing refund goes ``pending`` → ``failed`` after the usual settle delay and emits
+#: these events in this order. UNCONFIRMED order; ``charge.refund.updated`` is deprecated
+#: and never sent. No balance transaction was booked for the pending refund (the sandbox
+#: books refunds when they succeed), so ``failure_balance_transaction`` stays null and the
+#: charge's ``amount_refunded`` never moves; the reserved amount is released at once.
+REFUND_FAILED_EVENT_ORDER: Final = ("refund.updated", "refund.failed")
+#: ``destination_details.card.reference_status`` of a failed card refund. UNCONFIRMED.
+REFUND_FAILED_REFERENCE_STATUS: Final = "unavailable"
+
+# -- Webhooks ---------------------------------------------------------------------------
+
+#: Stripe allows this many webhook endpoints per account (16). UNCONFIRMED for sandboxes.
+WEBHOOK_ENDPOINTS_MAX: Final = 16
+#: Prefixes of the ids and secrets Stripe issues.
+WEBHOOK_ENDPOINT_ID_PREFIX: Final = "we"
+WEBHOOK_SECRET_PREFIX: Final = "whsec_"
+WEBHOOK_SECRET_RANDOM_LENGTH: Final = 32
+#: Endpoint URLs: Stripe requires public https URLs in live mode; the sandbox accepts http
+#: too, since receivers under test listen on 127.0.0.1.
+WEBHOOK_URL_SCHEMES: Final = ("http", "https")
+#: ``enabled_events`` entries: ``*`` or an event type name. Stripe checks names against
+#: its list of ~250 types; the sandbox only checks the shape. UNCONFIRMED leniency.
+WEBHOOK_EVENT_NAME_RE: Final = re.compile(r"^(\*|[a-z][a-z0-9_]*(\.[a-z0-9_]+)+)$")
+#: Events are always rendered at the account's version; an endpoint's ``api_version`` is
+#: stored and shown but does not change the payload.
+#: The signature header carries one ``v1`` HMAC-SHA256 signature and no ``v0``.
+WEBHOOK_USER_AGENT: Final = "Stripe/1.0 (+https://stripe.com/docs/webhooks)"
+WEBHOOK_CONTENT_TYPE: Final = "application/json; charset=utf-8"
+#: Delivery attempts: the first right away, then after RETRY_BASE × 2^(n-1) seconds, capped
+#: at RETRY_MAX, MAX_ATTEMPTS attempts in all (Stripe test mode retries "three times over a
+#: few hours", live mode for three days; the sandbox is quicker so failures show up in a
+#: test run). Delays are on the sandbox clock, so advancing it makes retries due at once.
+WEBHOOK_RETRY_BASE_SECONDS: Final = 1.0
+WEBHOOK_RETRY_MAX_SECONDS: Final = 60.0
+WEBHOOK_MAX_ATTEMPTS: Final = 8
+#: A receiver must answer within this many seconds; 2xx is success, anything else
+#: (redirects included: Stripe does not follow them) is a failed attempt.
+WEBHOOK_TIMEOUT_SECONDS: Final = 10.0
+#: Parallel deliveries (each a worker thread) and how often the dispatcher looks for due
+#: deliveries when nothing woke it.
+WEBHOOK_CONCURRENCY: Final = 4
+WEBHOOK_POLL_SECONDS: Final = 0.2
+#: ``pending_webhooks`` counts endpoints the event has not yet reached with a 2xx; it
+#: drops on success, and also when a delivery is abandoned because its endpoint was
+#: disabled or deleted, but not when retries run out (Stripe keeps counting those).
+#: How many characters of a failing receiver's response body are kept in the attempt log.
+WEBHOOK_ERROR_EXCERPT: Final = 200
+
+# -- Test controls and fault injection ----------------------------------------------------
+
+#: Mount point of the test controls (only with ``enable_controls=True``).
+CONTROLS_PREFIX: Final = "/_sandbox"
+#: Faults apply to paths under this prefix unless a rule names another; ``/_sandbox`` and
+#: ``/healthz`` are never faulted.
+FAULT_DEFAULT_PATH_PREFIX: Final = "/v1/"
+FAULT_KINDS: Final = ("latency", "api_error", "rate_limit", "lock_timeout", "connection_reset")
+FAULT_PHASES: Final = ("before", "after")
+#: A fault *before* the request is applied leaves no trace: nothing changes and no result
+#: is saved against the Idempotency-Key, so a retry with the same key executes afresh.
+#: A fault *after* it was applied loses the response but keeps the change. Of those, an
+#: injected 500 replaces the saved result (Stripe saves 500s too: a replay answers the same
+#: 500); a 429 or a reset leaves the real result saved, so a replay returns it.
+FAULT_AFTER_500_REPLACES_SAVED_RESULT: Final = True
+#: ``Stripe-Should-Retry`` on injected errors (``None``: header absent). stripe-python
+#: notes Stripe usually sends ``false`` with a 500 whose result was saved; lock timeouts
+#: ask for a retry. UNCONFIRMED.
+FAULT_SHOULD_RETRY: Final[dict[tuple[str, str], str | None]] = {
+    ("api_error", "before"): None,
+    ("api_error", "after"): "false",
+    ("rate_limit", "before"): None,
+    ("rate_limit", "after"): None,
+    ("lock_timeout", "before"): "true",
+    ("lock_timeout", "after"): "true",
+}
+#: Bodies of injected errors, as Stripe words them.
+FAULT_API_ERROR_MESSAGE: Final = "An unknown error occurred"
+FAULT_RATE_LIMIT_MESSAGE: Final = (
+    "Request rate limit exceeded. Learn more about rate limits here "
+    "https://stripe.com/docs/rate-limits."
+)
+FAULT_LOCK_TIMEOUT_MESSAGE: Final = (
+    "This object cannot be accessed right now because another API request or Stripe "
+    "process is currently accessing it. If you see this error intermittently, retry the "
+    "request. If you see this error frequently and are making multiple concurrent requests "
+    "to a single object, make your requests serially or at a lower rate. See "
+    "https://stripe.com/docs/rate-limits for more information."
+)
+#: Injected responses carry this header (value ``kind; when=phase``) so a test can tell
+#: an injected error from a real one. Stripe sends no such header.
+FAULT_MARKER_HEADER: Final = "Sandbox-Fault"
+#: A reset closes the TCP connection with SO_LINGER 0 (an RST) and no response bytes.
+FAULT_RESET_WITH_RST: Final = True
+
+# -- Clock --------------------------------------------------------------------------------
+
+#: The sandbox clock is the wall clock (or an injected one) plus an offset that
+#: ``POST /_sandbox/clock/advance`` grows. The offset is kept in the database, so time
+#: never runs backwards across restarts, and it only moves forwards.
+#: Every response's ``Date`` header is the sandbox clock (the app estimates its skew from
+#: it), so the server is started with uvicorn's own Date header switched off.
+CLOCK_OFFSET_META_KEY: Final = "clock_offset"

@@ -78,7 +78,9 @@ TEST_CARDS: Final[dict[str, SandboxCard]] = {
             "4000000000000069",
             "Declined: expired card",
             decline=Decline(
-                "expired_card", "expired_card", "Your card has expired.",
+                "expired_card",
+                "expired_card",
+                "Your card has expired.",
                 "The bank returned the decline code `expired_card`.",
             ),
         ),
@@ -86,7 +88,9 @@ TEST_CARDS: Final[dict[str, SandboxCard]] = {
             "4000000000000127",
             "Declined: incorrect CVC",
             decline=Decline(
-                "incorrect_cvc", "incorrect_cvc", "Your card's security code is incorrect.",
+                "incorrect_cvc",
+                "incorrect_cvc",
+                "Your card's security code is incorrect.",
                 "The bank returned the decline code `incorrect_cvc`.",
             ),
         ),
@@ -94,19 +98,23 @@ TEST_CARDS: Final[dict[str, SandboxCard]] = {
             "4000000000000119",
             "Processing error",
             decline=Decline(
-                "processing_error", "processing_error",
+                "processing_error",
+                "processing_error",
                 "An error occurred while processing your card. Try again in a little bit.",
                 "The bank returned the decline code `processing_error`.",
             ),
         ),
         SandboxCard("4242424242424241", "Incorrect number (fails Luhn)"),
         # Other standard Stripe success cards, so brand display can be tried.
-        SandboxCard("5555555555554444", "Mastercard, succeeds", brand="mastercard",
-                 show_on_page=False),
-        SandboxCard("4000056655665556", "Visa debit, succeeds", funding="debit",
-                 show_on_page=False),
-        SandboxCard("378282246310005", "American Express, succeeds", brand="amex",
-                 show_on_page=False),
+        SandboxCard(
+            "5555555555554444", "Mastercard, succeeds", brand="mastercard", show_on_page=False
+        ),
+        SandboxCard(
+            "4000056655665556", "Visa debit, succeeds", funding="debit", show_on_page=False
+        ),
+        SandboxCard(
+            "378282246310005", "American Express, succeeds", brand="amex", show_on_page=False
+        ),
     )
 }
 
@@ -201,7 +209,8 @@ def check_form(
         result.errors["card_number"] = "Your card number is incomplete."
     elif not digits.isdigit() or len(digits) < 13 or len(digits) > 19:
         result.errors["card_number"] = (
-            "Your card number is incomplete." if digits.isdigit() and len(digits) < 13
+            "Your card number is incomplete."
+            if digits.isdigit() and len(digits) < 13
             else "Your card number is invalid."
         )
     elif not luhn_ok(digits):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pos_app.sandbox import idempotency, sweeper
+from pos_app.sandbox.clock import SandboxClock
 from pos_app.sandbox.context import Ctx, Settings
 from pos_app.sandbox.ratelimit import RateLimiter
 from pos_app.sandbox.store import Store
@@ -15,12 +16,14 @@ class Sandbox:
         self.store = store
         self.settings = settings
         self.limiter = RateLimiter(settings.rate_limit_per_second)
+        #: The one clock: the configured base plus the offset saved by clock advances.
+        self.clock = SandboxClock.load(store, settings.clock)
         # A crash mid-request leaves its key marked in progress; its work was rolled back.
         idempotency.recover(store)
 
     def now(self) -> float:
-        """The sandbox clock (injectable for tests)."""
-        return self.settings.clock()
+        """The sandbox clock (base injectable for tests, advanced by the test controls)."""
+        return self.clock()
 
     def base_url(self, request_base_url: str) -> str:
         """Public address for links: the configured one, else what the client used."""

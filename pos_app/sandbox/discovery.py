@@ -1,6 +1,8 @@
 """Finding a running sandbox, or starting one, through a record file in the data dir.
 
-``data_dir/sandbox.json`` holds ``{"url": ..., "pid": ...}`` while a sandbox serves;
+``data_dir/sandbox.json`` holds ``{"url": ..., "pid": ..., "public_url": ...}`` while a
+sandbox serves (``url`` is the API, on loopback in LAN mode; ``public_url`` the base of
+hosted-page URLs);
 ``data_dir/sandbox.lock`` keeps two callers from starting two sandboxes at once.
 """
 
@@ -16,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,6 +38,8 @@ class SandboxRecord:
 
     url: str
     pid: int
+    #: Base of hosted-page URLs (the LAN address in LAN mode); not part of equality.
+    public_url: str | None = field(default=None, compare=False)
 
 
 def record_path(data_dir: Path) -> Path:
@@ -59,7 +63,10 @@ def read_record(path: Path) -> SandboxRecord | None:
     url, pid = data.get("url"), data.get("pid")
     if not isinstance(url, str) or not isinstance(pid, int):
         return None
-    return SandboxRecord(url=url, pid=pid)
+    public_url = data.get("public_url")
+    return SandboxRecord(
+        url=url, pid=pid, public_url=public_url if isinstance(public_url, str) else None
+    )
 
 
 def is_alive(url: str, timeout: float = 0.5) -> bool:
@@ -103,8 +110,12 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def _popen_kwargs(detached: bool, log: IO[bytes]) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"stdin": subprocess.DEVNULL, "stdout": log,
-                              "stderr": subprocess.STDOUT, "close_fds": True}
+    kwargs: dict[str, Any] = {
+        "stdin": subprocess.DEVNULL,
+        "stdout": log,
+        "stderr": subprocess.STDOUT,
+        "close_fds": True,
+    }
     if detached:
         if os.name == "nt":  # pragma: no cover - Windows only
             flags = getattr(subprocess, "DETACHED_PROCESS", 0) | getattr(
@@ -146,8 +157,17 @@ def spawn(data_dir: Path, *, detached: bool) -> tuple[str, subprocess.Popen[byte
     record.unlink(missing_ok=True)
     log_path = data_dir / LOG_NAME
     port = PREFERRED_PORT if _port_free("127.0.0.1", PREFERRED_PORT) else 0
-    cmd = [sys.executable, "-m", "pos_app.sandbox", "--data-dir", str(data_dir),
-           "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pos_app.sandbox",
+        "--data-dir",
+        str(data_dir),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(cmd, **_popen_kwargs(detached, log))
     deadline = time.monotonic() + _SPAWN_TIMEOUT_SECONDS
@@ -162,13 +182,12 @@ def spawn(data_dir: Path, *, detached: bool) -> tuple[str, subprocess.Popen[byte
             )
         time.sleep(0.05)
     proc.terminate()
-    raise RuntimeError(f"sandbox did not start within {_SPAWN_TIMEOUT_SECONDS:.0f} s:\n"
-                       + _log_tail(log_path))
+    raise RuntimeError(
+        f"sandbox did not start within {_SPAWN_TIMEOUT_SECONDS:.0f} s:\n" + _log_tail(log_path)
+    )
 
 
-def ensure_running(
-    data_dir: Path, *, detached: bool
-) -> tuple[str, subprocess.Popen[bytes] | None]:
+def ensure_running(data_dir: Path, *, detached: bool) -> tuple[str, subprocess.Popen[bytes] | None]:
     """Reuse the sandbox recorded in ``data_dir`` if it answers; otherwise start one."""
     with _locked(data_dir / LOCK_NAME):
         found = read_record(record_path(data_dir))

@@ -64,8 +64,9 @@ def invalid_request(
     executed: bool = True,
 ) -> StripeError:
     """A 400 (or other) ``invalid_request_error``."""
-    return StripeError(status, "invalid_request_error", message, code=code, param=param,
-                       executed=executed)
+    return StripeError(
+        status, "invalid_request_error", message, code=code, param=param, executed=executed
+    )
 
 
 def param_error(message: str, *, code: str | None, param: str | None) -> StripeError:
@@ -73,8 +74,9 @@ def param_error(message: str, *, code: str | None, param: str | None) -> StripeE
     return invalid_request(message, code=code, param=param, executed=False)
 
 
-def resource_missing(object_name: str, object_id: str, *, param: str = "id",
-                     status: int = 404) -> StripeError:
+def resource_missing(
+    object_name: str, object_id: str, *, param: str = "id", status: int = 404
+) -> StripeError:
     """``No such checkout.session: 'cs_test_...'`` (404 on a path, 400 on a parameter)."""
     return invalid_request(
         f"No such {object_name}: '{object_id}'",

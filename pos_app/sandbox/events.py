@@ -6,7 +6,7 @@ import copy
 import re
 from typing import Any
 
-from pos_app.sandbox import behaviour
+from pos_app.sandbox import behaviour, webhooks
 from pos_app.sandbox.context import Ctx
 from pos_app.sandbox.errors import param_error, resource_missing
 from pos_app.sandbox.ids import new_id
@@ -18,9 +18,6 @@ JsonDict = dict[str, Any]
 
 _TYPE_RE = re.compile(r"^[a-z0-9_.*]+$")
 
-_LIST_PARAMS = ("created", "ending_before", "expand", "limit", "starting_after", "type",
-                "types")
-_LIST_PARAMS_STRIPE_ONLY = ("delivery_success",)
 
 
 def emit(
@@ -46,6 +43,8 @@ def emit(
         "request": {"id": ctx.request_id, "idempotency_key": ctx.idempotency_key},
         "type": type_,
     }
+    # Queues it for matching webhook endpoints and sets pending_webhooks.
+    webhooks.on_event(tx, ctx.now, event)
     tx.add_event(event["id"], type_, ctx.ts, event)
     return event
 
@@ -69,7 +68,6 @@ def _type_pattern(name: str, value: str) -> tuple[str, list[SqlArg]]:
 
 def list_events(tx: Tx, params: ParamReader) -> JsonDict:
     """``GET /v1/events``: newest first, filtered by type(s) and creation time."""
-    params.reject_unknown(_LIST_PARAMS, _LIST_PARAMS_STRIPE_ONLY)
     where: list[tuple[str, list[SqlArg]]] = []
     type_ = params.string("type")
     types = params.string_array("types")
@@ -91,8 +89,12 @@ def list_events(tx: Tx, params: ParamReader) -> JsonDict:
         if not types:
             raise param_error("Invalid types: must not be empty", code=None, param="types")
         parts = [_type_pattern(f"types[{i}]", t) for i, t in enumerate(types)]
-        where.append(("(" + " OR ".join(sql for sql, _ in parts) + ")",
-                      [a for _, args in parts for a in args]))
+        where.append(
+            (
+                "(" + " OR ".join(sql for sql, _ in parts) + ")",
+                [a for _, args in parts for a in args],
+            )
+        )
     where.extend(created_filter(params))
     cursor = cursor_from(tx, params, table="events", object_name="event")
     page = tx.page("events", where, cursor)

@@ -15,10 +15,16 @@ JsonDict = dict[str, Any]
 _EXPANDABLE: dict[str, dict[str, str | None]] = {
     "checkout.session": {"payment_intent": "payment_intent", "line_items": None},
     "payment_intent": {"latest_charge": "charge"},
-    "charge": {"balance_transaction": "balance_transaction",
-               "payment_intent": "payment_intent", "refunds": None},
-    "refund": {"balance_transaction": "balance_transaction", "charge": "charge",
-               "payment_intent": "payment_intent"},
+    "charge": {
+        "balance_transaction": "balance_transaction",
+        "payment_intent": "payment_intent",
+        "refunds": None,
+    },
+    "refund": {
+        "balance_transaction": "balance_transaction",
+        "charge": "charge",
+        "payment_intent": "payment_intent",
+    },
     "balance_transaction": {"source": "*"},
 }
 

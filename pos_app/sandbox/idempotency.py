@@ -138,4 +138,3 @@ def recover(store: Store) -> int:
     """Clear in-progress markers left by a previous process (its work rolled back)."""
     with store.transaction() as tx:
         return tx.idem_clear_in_progress()
-

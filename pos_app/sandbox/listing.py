@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pos_app.sandbox import behaviour
-from pos_app.sandbox.errors import param_error, resource_missing
+from pos_app.sandbox.errors import StripeError, param_error, resource_missing
 from pos_app.sandbox.params import ParamReader
 from pos_app.sandbox.store import Cursor, Page, SqlArg, Tx
 
@@ -22,7 +22,6 @@ def created_filter(params: ParamReader) -> list[tuple[str, list[SqlArg]]]:
     if nested is None:
         value = params.integer("created")
         return [] if value is None else [("created = ?", [value])]
-    nested.reject_unknown(_CREATED_OPS)
     clauses: list[tuple[str, list[SqlArg]]] = []
     for op, sql_op in _CREATED_OPS.items():
         bound = nested.integer(op)
@@ -41,11 +40,7 @@ def cursor_from(
     after = params.string("starting_after")
     before = params.string("ending_before")
     if after is not None and before is not None:
-        raise param_error(
-            "You may only specify one of these parameters: ending_before, starting_after.",
-            code="parameters_exclusive",
-            param="starting_after",
-        )
+        raise exclusive_cursors()
     older = newer = None
     if after is not None:
         older = tx.seq_of(table, after, kind)
@@ -56,6 +51,15 @@ def cursor_from(
         if newer is None:
             raise resource_missing(object_name, before, param="ending_before", status=400)
     return Cursor(limit=limit, older_than=older, newer_than=newer)
+
+
+def exclusive_cursors() -> StripeError:
+    """Stripe's answer to ``starting_after`` and ``ending_before`` together."""
+    return param_error(
+        "You may only specify one of these parameters: ending_before, starting_after.",
+        code="parameters_exclusive",
+        param="starting_after",
+    )
 
 
 def list_object(page: Page, url: str) -> JsonDict:

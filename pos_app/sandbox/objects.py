@@ -67,8 +67,7 @@ def checkout_session(
         "allow_promotion_codes": None,
         "amount_subtotal": amount,
         "amount_total": amount,
-        "automatic_tax": {"enabled": False, "liability": None, "provider": None,
-                          "status": None},
+        "automatic_tax": {"enabled": False, "liability": None, "provider": None, "status": None},
         "billing_address_collection": None,
         "branding_settings": None,
         "cancel_url": cancel_url,
@@ -81,8 +80,12 @@ def checkout_session(
         "currency": currency,
         "currency_conversion": None,
         "custom_fields": [],
-        "custom_text": {"after_submit": None, "shipping_address": None, "submit": None,
-                        "terms_of_service_acceptance": None},
+        "custom_text": {
+            "after_submit": None,
+            "shipping_address": None,
+            "submit": None,
+            "terms_of_service_acceptance": None,
+        },
         "customer": None,
         "customer_account": None,
         "customer_creation": "if_required",
@@ -119,7 +122,7 @@ def checkout_session(
         "subscription": None,
         "success_url": success_url,
         "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
-        "ui_mode": "hosted",
+        "ui_mode": "hosted_page",
         "url": url,
         "wallet_options": None,
     }
@@ -181,8 +184,14 @@ def customer_details(email: str | None, name: str | None) -> JsonDict:
 
 def _billing_details(name: str | None, email: str | None) -> JsonDict:
     return {
-        "address": {"city": None, "country": None, "line1": None, "line2": None,
-                    "postal_code": None, "state": None},
+        "address": {
+            "city": None,
+            "country": None,
+            "line1": None,
+            "line2": None,
+            "postal_code": None,
+            "state": None,
+        },
         "email": email,
         "name": name,
         "phone": None,
@@ -199,8 +208,11 @@ def payment_method(pm_id: str, card: CardDetails, created: int) -> JsonDict:
         "billing_details": _billing_details(card.name, card.email),
         "card": {
             "brand": card.brand,
-            "checks": {"address_line1_check": None, "address_postal_code_check": None,
-                       "cvc_check": "pass"},
+            "checks": {
+                "address_line1_check": None,
+                "address_postal_code_check": None,
+                "cvc_check": "pass",
+            },
             "country": card.country,
             "display_brand": card.brand,
             "exp_month": card.exp_month,
@@ -265,8 +277,12 @@ def payment_intent(
         "payment_method": None,
         "payment_method_configuration_details": None,
         "payment_method_options": {
-            "card": {"installments": None, "mandate_options": None, "network": None,
-                     "request_three_d_secure": "automatic"}
+            "card": {
+                "installments": None,
+                "mandate_options": None,
+                "network": None,
+                "request_three_d_secure": "automatic",
+            }
         },
         "payment_method_types": ["card"],
         "presentment_details": None,
@@ -347,8 +363,11 @@ def charge(
                 "amount_authorized": amount if succeeded else None,
                 "authorization_code": None,
                 "brand": card.brand,
-                "checks": {"address_line1_check": None, "address_postal_code_check": None,
-                           "cvc_check": "pass" if succeeded else None},
+                "checks": {
+                    "address_line1_check": None,
+                    "address_postal_code_check": None,
+                    "cvc_check": "pass" if succeeded else None,
+                },
                 "country": card.country,
                 "exp_month": card.exp_month,
                 "exp_year": card.exp_year,
@@ -401,8 +420,15 @@ def balance_transaction(
     """A ``balance_transaction`` for a charge (positive) or refund (negative)."""
     fee_details = []
     if fee:
-        fee_details.append({"amount": fee, "application": None, "currency": currency,
-                            "description": "Stripe processing fees", "type": "stripe_fee"})
+        fee_details.append(
+            {
+                "amount": fee,
+                "application": None,
+                "currency": currency,
+                "description": "Stripe processing fees",
+                "type": "stripe_fee",
+            }
+        )
     return {
         "id": txn_id,
         "object": "balance_transaction",
@@ -446,8 +472,11 @@ def refund(
         "currency": currency,
         "description": None,
         "destination_details": {
-            "card": {"reference_status": "pending", "reference_type": "acquirer_reference_number",
-                     "type": "refund"},
+            "card": {
+                "reference_status": "pending",
+                "reference_type": "acquirer_reference_number",
+                "type": "refund",
+            },
             "type": "card",
         },
         "failure_reason": None,

@@ -22,9 +22,15 @@ JsonDict = dict[str, Any]
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
-_BRANDS = {"visa": "Visa", "mastercard": "Mastercard", "amex": "American Express",
-           "discover": "Discover", "jcb": "JCB", "diners": "Diners Club",
-           "unionpay": "UnionPay"}
+_BRANDS = {
+    "visa": "Visa",
+    "mastercard": "Mastercard",
+    "amex": "American Express",
+    "discover": "Discover",
+    "jcb": "JCB",
+    "diners": "Diners Club",
+    "unionpay": "UnionPay",
+}
 _VERBS = {"book": ("Book", "Book with"), "donate": ("Donate", "Donate to")}
 _FORM_FIELDS = ("card_number", "exp", "cvc", "name", "email")
 
@@ -95,8 +101,10 @@ def _pay_page(
         alert=alert,
         show_cards=False,
         test_cards=[
-            {"spaced": " ".join(c.number[i:i + 4] for i in range(0, len(c.number), 4)),
-             "label": c.label}
+            {
+                "spaced": " ".join(c.number[i : i + 4] for i in range(0, len(c.number), 4)),
+                "label": c.label,
+            }
             for c in cards.TEST_CARDS.values()
             if c.show_on_page
         ],
@@ -121,43 +129,51 @@ def _closed_page(sandbox: Sandbox, tx: Tx, session: Record, *, just_paid: bool) 
     if session.status == "complete":
         card = _paid_card(tx, session)
         success_url = session.body.get("success_url")
-        return PageResult(context={
+        return PageResult(
+            context={
+                **summary,
+                "state": "paid" if just_paid else "complete",
+                "badge": "✓",
+                "badge_class": "",
+                "heading": "Payment successful" if just_paid else "This payment is complete",
+                "amount": summary["total"],
+                "lines": [f"Paid to {name}."],
+                "details": [("Card", card)] if card else [],
+                "link_url": success_url.replace("{CHECKOUT_SESSION_ID}", session.id)
+                if isinstance(success_url, str)
+                else None,
+                "link_text": f"Return to {name}",
+            }
+        )
+    return PageResult(
+        context={
             **summary,
-            "state": "paid" if just_paid else "complete",
-            "badge": "✓",
-            "badge_class": "",
-            "heading": "Payment successful" if just_paid else "This payment is complete",
-            "amount": summary["total"],
-            "lines": [f"Paid to {name}."],
-            "details": [("Card", card)] if card else [],
-            "link_url": success_url.replace("{CHECKOUT_SESSION_ID}", session.id)
-            if isinstance(success_url, str) else None,
+            "state": "expired",
+            "badge": "!",
+            "badge_class": "grey",
+            "heading": "This link has expired",
+            "amount": None,
+            "lines": [f"Nothing was charged. Ask {name} for a new payment link."],
+            "details": [],
+            "link_url": session.body.get("cancel_url"),
             "link_text": f"Return to {name}",
-        })
-    return PageResult(context={
-        **summary,
-        "state": "expired",
-        "badge": "!",
-        "badge_class": "grey",
-        "heading": "This link has expired",
-        "amount": None,
-        "lines": [f"Nothing was charged. Ask {name} for a new payment link."],
-        "details": [],
-        "link_url": session.body.get("cancel_url"),
-        "link_text": f"Return to {name}",
-    })
+        }
+    )
 
 
 def _not_found(sandbox: Sandbox) -> PageResult:
-    return PageResult(status=404, context={
-        "business_name": sandbox.settings.business_name,
-        "state": "not_found",
-        "badge": "?",
-        "badge_class": "grey",
-        "heading": "Page not found",
-        "lines": ["This payment link does not exist. Check the link or ask for a new one."],
-        "details": [],
-    })
+    return PageResult(
+        status=404,
+        context={
+            "business_name": sandbox.settings.business_name,
+            "state": "not_found",
+            "badge": "?",
+            "badge_class": "grey",
+            "heading": "Page not found",
+            "lines": ["This payment link does not exist. Check the link or ask for a new one."],
+            "details": [],
+        },
+    )
 
 
 def _challenge(sandbox: Sandbox, session: Record, pending: JsonDict) -> PageResult:
@@ -193,8 +209,9 @@ def show(sandbox: Sandbox, session_id: str) -> PageResult:
         return _pay_page(sandbox, session)
 
 
-def _after(sandbox: Sandbox, session_id: str, outcome: payments.Outcome,
-           values: dict[str, str]) -> PageResult:
+def _after(
+    sandbox: Sandbox, session_id: str, outcome: payments.Outcome, values: dict[str, str]
+) -> PageResult:
     """The page that follows an attempt, read after its transaction committed."""
     with sandbox.store.snapshot() as tx:
         session = tx.get(session_id, SESSION_KIND)
@@ -203,9 +220,7 @@ def _after(sandbox: Sandbox, session_id: str, outcome: payments.Outcome,
         if outcome.kind == "paid":
             success_url = session.body.get("success_url")
             if isinstance(success_url, str):
-                return PageResult(
-                    redirect=success_url.replace("{CHECKOUT_SESSION_ID}", session_id)
-                )
+                return PageResult(redirect=success_url.replace("{CHECKOUT_SESSION_ID}", session_id))
             return _closed_page(sandbox, tx, session, just_paid=True)
         if session.status != "open":
             return _closed_page(sandbox, tx, session, just_paid=False)
@@ -230,8 +245,12 @@ def submit(sandbox: Sandbox, session_id: str, form: dict[str, str], base_url: st
         email = values["email"] or session.body.get("customer_email") or None
     today = dt.datetime.fromtimestamp(ctx.now, dt.UTC).date()
     checked = cards.check_form(
-        number=values["card_number"], exp=values["exp"], cvc=values["cvc"],
-        name=values["name"], email=email, today=today,
+        number=values["card_number"],
+        exp=values["exp"],
+        cvc=values["cvc"],
+        name=values["name"],
+        email=email,
+        today=today,
     )
     if checked.errors:
         with sandbox.store.snapshot() as tx:
@@ -261,8 +280,7 @@ def _respond(templates: Environment, result: PageResult) -> Response:
     if result.redirect is not None:
         return RedirectResponse(result.redirect, status_code=303)
     html = templates.get_template(result.template).render(**result.context)
-    return HTMLResponse(html, status_code=result.status,
-                        headers={"Cache-Control": "no-store"})
+    return HTMLResponse(html, status_code=result.status, headers={"Cache-Control": "no-store"})
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -288,8 +306,11 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
     async def post_auth(request: Request) -> Response:
         form = await _form(request)
         result = await run_in_threadpool(
-            authenticate, sandbox, request.path_params["session_id"],
-            form.get("action", ""), str(request.base_url),
+            authenticate,
+            sandbox,
+            request.path_params["session_id"],
+            form.get("action", ""),
+            str(request.base_url),
         )
         return _respond(templates, result)
 

@@ -27,8 +27,7 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def parse_form(raw: str) -> FormDict:
     """Decode an ``application/x-www-form-urlencoded`` body or query string."""
     try:
-        pairs = parse_qsl(raw, keep_blank_values=True, strict_parsing=False,
-                          max_num_fields=10_000)
+        pairs = parse_qsl(raw, keep_blank_values=True, strict_parsing=False, max_num_fields=10_000)
     except ValueError as err:
         raise param_error(f"Invalid request body: {err}", code=None, param=None) from err
     return decode_pairs(pairs)
@@ -71,9 +70,7 @@ def _insert(root: FormDict, path: list[str], value: str, key: str) -> None:
             raise _shape_error(key)
         if last:
             if seg in node:
-                raise param_error(
-                    f"Received duplicate parameter: {key}", code=None, param=key
-                )
+                raise param_error(f"Received duplicate parameter: {key}", code=None, param=key)
             node[seg] = value
             return
         existing = node.get(seg)
@@ -91,6 +88,11 @@ def _shape_error(key: str) -> StripeError:
     )
 
 
+def is_index(key: str) -> bool:
+    """Whether a hash key is a list index (``line_items[0]``)."""
+    return _INT_RE.match(key) is not None
+
+
 def one_of(options: list[str]) -> str:
     """``a, b, or c`` as Stripe lists enum values."""
     if len(options) <= 2:
@@ -105,8 +107,8 @@ def _describe(value: FormValue) -> str:
 class ParamReader:
     """Typed, validating access to one level of decoded parameters.
 
-    Every read marks the key as known; :meth:`reject_unknown` then names the first
-    parameter that no reader asked for, the way Stripe reports ``parameter_unknown``.
+    Which names may appear at all is settled before a handler runs, by
+    :func:`pos_app.sandbox.schema.check`; readers check types, bounds and shapes.
     """
 
     def __init__(self, data: Mapping[str, FormValue], prefix: str = "") -> None:
@@ -130,31 +132,6 @@ class ParamReader:
     def has(self, key: str) -> bool:
         """Whether ``key`` was sent."""
         return key in self._data
-
-    def reject_unknown(
-        self, supported: Iterable[str], stripe_known: Iterable[str] = ()
-    ) -> None:
-        """400 for keys outside ``supported``.
-
-        Keys Stripe accepts but the sandbox does not implement get a message saying so,
-        because "unknown parameter" would be untrue for them.
-        """
-        allowed = set(supported)
-        known = set(stripe_known)
-        for key in self._data:
-            if key in allowed:
-                continue
-            name = self.name(key)
-            if key in known:
-                raise param_error(
-                    f"The sandbox does not implement the parameter '{name}'. Remove it, or "
-                    "use Stripe test mode to exercise it.",
-                    code=None,
-                    param=name,
-                )
-            raise param_error(
-                f"Received unknown parameter: {name}", code="parameter_unknown", param=name
-            )
 
     # -- scalars -----------------------------------------------------------------------
 
@@ -292,9 +269,7 @@ class ParamReader:
         if isinstance(value, dict) and all(_INT_RE.match(k) for k in value):
             ordered = sorted(value.items(), key=lambda kv: int(kv[0]))
             return [(f"{name}[{k}]", v) for k, v in ordered]
-        raise param_error(
-            f"Invalid array: {name} must be an array", code=None, param=name
-        )
+        raise param_error(f"Invalid array: {name} must be an array", code=None, param=name)
 
     def string_array(self, key: str) -> list[str] | None:
         """A list of non-empty strings."""

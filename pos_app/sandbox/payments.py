@@ -159,16 +159,27 @@ def _charge(
 ) -> JsonDict:
     if decline is None:
         outcome = {
-            "advice_code": None, "network_advice_code": None, "network_decline_code": None,
-            "network_status": "approved_by_network", "reason": None, "risk_level": "normal",
-            "risk_score": 20, "seller_message": "Payment complete.", "type": "authorized",
+            "advice_code": None,
+            "network_advice_code": None,
+            "network_decline_code": None,
+            "network_status": "approved_by_network",
+            "reason": None,
+            "risk_level": "normal",
+            "risk_score": 20,
+            "seller_message": "Payment complete.",
+            "type": "authorized",
         }
     else:
         outcome = {
-            "advice_code": None, "network_advice_code": None, "network_decline_code": None,
-            "network_status": decline.network_status, "reason": decline.reason,
-            "risk_level": "normal", "risk_score": 20,
-            "seller_message": decline.seller_message, "type": decline.outcome_type,
+            "advice_code": None,
+            "network_advice_code": None,
+            "network_decline_code": None,
+            "network_status": decline.network_status,
+            "reason": decline.reason,
+            "risk_level": "normal",
+            "risk_score": 20,
+            "seller_message": decline.seller_message,
+            "type": decline.outcome_type,
         }
     return objects.charge(
         charge_id=new_id("ch"),
@@ -193,8 +204,16 @@ def _charge(
 def _decline(
     tx: Tx, ctx: Ctx, pi: Record, pm_id: str, details: CardDetails, decline: Decline
 ) -> None:
-    charge = _charge(ctx, pi, pm_id, details, succeeded=False, balance_transaction=None,
-                     decline=decline, three_d_secure=None)
+    charge = _charge(
+        ctx,
+        pi,
+        pm_id,
+        details,
+        succeeded=False,
+        balance_transaction=None,
+        decline=decline,
+        three_d_secure=None,
+    )
     tx.insert(Record(charge["id"], "charge", ctx.ts, charge, parent=pi.id))
     error: JsonDict = {
         "charge": charge["id"],
@@ -231,12 +250,26 @@ def _succeed(
     amount = int(pi.body["amount"])
     currency = str(pi.body["currency"])
     txn_id = new_id("txn")
-    charge = _charge(ctx, pi, pm_id, details, succeeded=True, balance_transaction=txn_id,
-                     decline=None, three_d_secure=three_d_secure)
+    charge = _charge(
+        ctx,
+        pi,
+        pm_id,
+        details,
+        succeeded=True,
+        balance_transaction=txn_id,
+        decline=None,
+        three_d_secure=three_d_secure,
+    )
     fee = money.stripe_fee(amount)
     txn = objects.balance_transaction(
-        txn_id=txn_id, created=ctx.ts, amount=amount, fee=fee, currency=currency,
-        source=charge["id"], type_="charge", description=pi.body.get("description"),
+        txn_id=txn_id,
+        created=ctx.ts,
+        amount=amount,
+        fee=fee,
+        currency=currency,
+        source=charge["id"],
+        type_="charge",
+        description=pi.body.get("description"),
     )
     tx.insert(Record(txn_id, "balance_transaction", ctx.ts, txn, parent=charge["id"]))
     tx.insert(Record(charge["id"], "charge", ctx.ts, charge, parent=pi.id))
@@ -258,8 +291,11 @@ def _succeed(
         customer_details=objects.customer_details(
             details.email or session.body.get("customer_email"), details.name
         ),
-        collected_information={"business_name": None, "individual_name": None,
-                               "shipping_details": None},
+        collected_information={
+            "business_name": None,
+            "individual_name": None,
+            "shipping_details": None,
+        },
     )
     session.due = None
     tx.update(session)

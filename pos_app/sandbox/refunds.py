@@ -17,11 +17,8 @@ JsonDict = dict[str, Any]
 
 KIND = "refund"
 
-_CREATE_PARAMS = ("amount", "charge", "expand", "metadata", "payment_intent", "reason")
-_CREATE_STRIPE_ONLY = ("currency", "customer", "instructions_email", "origin",
-                       "refund_application_fee", "reverse_transfer")
-_LIST_PARAMS = ("charge", "created", "ending_before", "expand", "limit", "payment_intent",
-                "starting_after")
+# Accepted parameter names (and the values of ``reason``) are checked by schema.check
+# before these handlers run.
 
 #: Refund states that hold part of the charge (failed and canceled ones give it back).
 _RESERVING = ("pending", "requires_action", "succeeded")
@@ -62,7 +59,6 @@ def _charge_for(tx: Tx, pi_id: str | None, charge_id: str | None) -> Record:
 
 def create(tx: Tx, ctx: Ctx, params: ParamReader) -> JsonDict:
     """``POST /v1/refunds`` on a PaymentIntent or Charge."""
-    params.reject_unknown(_CREATE_PARAMS, _CREATE_STRIPE_ONLY)
     pi_id = params.string("payment_intent")
     charge_id = params.string("charge")
     if pi_id is None and charge_id is None:
@@ -75,6 +71,7 @@ def create(tx: Tx, ctx: Ctx, params: ParamReader) -> JsonDict:
     amount = params.integer("amount", minimum=1)
     reason = params.enum("reason", behaviour.REFUND_REASONS)
     metadata = params.metadata() or {}
+    failure_reason = _planned_failure(metadata)
     to_expand = params.expand()
 
     charge = _charge_for(tx, pi_id, charge_id)
@@ -82,8 +79,7 @@ def create(tx: Tx, ctx: Ctx, params: ParamReader) -> JsonDict:
     reserved = sum(
         int(r.body["amount"])
         for r in tx.children(KIND, charge.id)
-        if r.status in (_RESERVING if behaviour.PENDING_REFUNDS_RESERVE_AMOUNT
-                        else ("succeeded",))
+        if r.status in (_RESERVING if behaviour.PENDING_REFUNDS_RESERVE_AMOUNT else ("succeeded",))
     )
     remaining = int(charge.body["amount"]) - reserved
     if remaining <= 0:
@@ -114,25 +110,75 @@ def create(tx: Tx, ctx: Ctx, params: ParamReader) -> JsonDict:
         reason=reason,
         metadata=metadata,
     )
-    tx.insert(Record(body["id"], KIND, ctx.ts, body, parent=charge.id,
-                     due=ctx.now + ctx.refund_settle_seconds))
+    tx.insert(
+        Record(
+            body["id"],
+            KIND,
+            ctx.ts,
+            body,
+            {"failure_reason": failure_reason} if failure_reason else {},
+            parent=charge.id,
+            due=ctx.now + ctx.refund_settle_seconds,
+        )
+    )
     events.emit(tx, ctx, "refund.created", body)
     return expand(tx, body, to_expand)
 
 
+def _planned_failure(metadata: dict[str, str]) -> str | None:
+    """The ``failure_reason`` a refund will fail with (sandbox trigger), or ``None``."""
+    key = behaviour.REFUND_OUTCOME_METADATA_KEY
+    outcome = metadata.get(key)
+    if outcome is None or outcome == "succeed":
+        return None
+    if outcome not in behaviour.REFUND_OUTCOMES:
+        raise param_error(
+            f"Invalid metadata[{key}]: must be one of {', '.join(behaviour.REFUND_OUTCOMES)} "
+            "(a sandbox trigger: see docs/sandbox-controls.md).",
+            code=None,
+            param=f"metadata[{key}]",
+        )
+    return behaviour.REFUND_DEFAULT_FAILURE_REASON if outcome == "fail" else outcome
+
+
+def _fail(tx: Tx, ctx: Ctx, rec: Record, reason: str) -> None:
+    """A pending refund fails: its amount is free to refund again, the charge is untouched."""
+    rec.body["status"] = "failed"
+    rec.body["failure_reason"] = reason
+    if "failure_balance_transaction" not in rec.body:
+        rec.body["failure_balance_transaction"] = None
+    card = rec.body.get("destination_details", {}).get("card")
+    if isinstance(card, dict):
+        card["reference_status"] = behaviour.REFUND_FAILED_REFERENCE_STATUS
+    tx.update(rec)
+    previous: JsonDict = {"status": "pending", "failure_reason": None}
+    for type_ in behaviour.REFUND_FAILED_EVENT_ORDER:
+        events.emit(tx, ctx, type_, rec.body, previous if type_ == "refund.updated" else None)
+
+
 def settle(tx: Tx, ctx: Ctx, rec: Record) -> None:
-    """Move a pending refund to ``succeeded`` and book it on the charge and balance."""
+    """Move a pending refund to ``succeeded`` and book it on the charge and balance (or to
+    ``failed``, when it was created to fail)."""
     rec.due = None
     if rec.status != "pending":
         tx.update(rec)
+        return
+    failure_reason = rec.internal.get("failure_reason")
+    if isinstance(failure_reason, str):
+        _fail(tx, ctx, rec, failure_reason)
         return
     amount = int(rec.body["amount"])
     currency = str(rec.body["currency"])
     charge = tx.get(str(rec.body["charge"]), "charge")
     txn_id = new_id("txn")
     txn = objects.balance_transaction(
-        txn_id=txn_id, created=ctx.ts, amount=-amount, fee=0, currency=currency,
-        source=rec.id, type_="refund",
+        txn_id=txn_id,
+        created=ctx.ts,
+        amount=-amount,
+        fee=0,
+        currency=currency,
+        source=rec.id,
+        type_="refund",
         description=None if charge is None else f"REFUND FOR CHARGE ({charge.id})",
     )
     tx.insert(Record(txn_id, "balance_transaction", ctx.ts, txn, parent=rec.id))
@@ -142,12 +188,15 @@ def settle(tx: Tx, ctx: Ctx, rec: Record) -> None:
         reference=random_token(23).upper(), reference_status="available"
     )
     tx.update(rec)
-    events.emit(tx, ctx, "refund.updated", rec.body,
-                {"status": "pending", "balance_transaction": None})
+    events.emit(
+        tx, ctx, "refund.updated", rec.body, {"status": "pending", "balance_transaction": None}
+    )
     if charge is None:
         return
-    before = {"amount_refunded": charge.body["amount_refunded"],
-              "refunded": charge.body["refunded"]}
+    before = {
+        "amount_refunded": charge.body["amount_refunded"],
+        "refunded": charge.body["refunded"],
+    }
     refunded = int(charge.body["amount_refunded"]) + amount
     charge.body["amount_refunded"] = refunded
     charge.body["refunded"] = refunded >= int(charge.body["amount"])
@@ -157,7 +206,6 @@ def settle(tx: Tx, ctx: Ctx, rec: Record) -> None:
 
 def retrieve(tx: Tx, refund_id: str, params: ParamReader) -> JsonDict:
     """``GET /v1/refunds/{id}``."""
-    params.reject_unknown(("expand",))
     rec = tx.get(refund_id, KIND)
     if rec is None:
         raise resource_missing(KIND, refund_id)
@@ -166,7 +214,6 @@ def retrieve(tx: Tx, refund_id: str, params: ParamReader) -> JsonDict:
 
 def list_refunds(tx: Tx, params: ParamReader) -> JsonDict:
     """``GET /v1/refunds``, newest first, optionally for one charge or PaymentIntent."""
-    params.reject_unknown(_LIST_PARAMS)
     where: list[tuple[str, list[SqlArg]]] = [("kind = ?", [KIND])]
     charge = params.string("charge")
     if charge is not None:

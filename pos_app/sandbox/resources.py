@@ -12,13 +12,11 @@ from pos_app.sandbox.store import Tx
 JsonDict = dict[str, Any]
 
 #: The ``param`` Stripe names in a 404 for each object type.
-_PATH_PARAM = {"payment_intent": "intent", "charge": "charge",
-               "balance_transaction": "id"}
+_PATH_PARAM = {"payment_intent": "intent", "charge": "charge", "balance_transaction": "id"}
 
 
 def retrieve(tx: Tx, kind: str, obj_id: str, params: ParamReader) -> JsonDict:
     """``GET /v1/{payment_intents|charges|balance_transactions}/{id}``."""
-    params.reject_unknown(("expand",))
     rec = tx.get(obj_id, kind)
     if rec is None:
         raise resource_missing(kind, obj_id, param=_PATH_PARAM.get(kind, "id"))

@@ -11,11 +11,12 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
 
-from pos_app.sandbox import behaviour, discovery
+from pos_app.sandbox import behaviour, discovery, lan
 from pos_app.sandbox.app import create_app
 
 log = logging.getLogger(__name__)
@@ -38,18 +39,36 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _url_of(sock: socket.socket) -> str:
-    host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}"
+def _urls(sock: socket.socket, host: str, public_url: str | None) -> tuple[str, str]:
+    """``(api url, public url)`` of a bound socket (see :mod:`lan`)."""
+    port = int(sock.getsockname()[1])
+    return lan.api_url(host, port), lan.public_url(host, port, public_url)
+
+
+def _config(app: Starlette) -> uvicorn.Config:
+    # date_header=False: the sandbox sets Date from its own clock.
+    return uvicorn.Config(
+        app, log_level="warning", lifespan="on", access_log=False, date_header=False
+    )
 
 
 class SandboxHandle:
-    """A sandbox serving from a daemon thread of this process."""
+    """A sandbox serving from a daemon thread of this process.
 
-    def __init__(self, url: str, server: uvicorn.Server, thread: threading.Thread,
-                 sock: socket.socket) -> None:
+    ``url`` is where to reach the API (loopback in LAN mode); ``public_url`` is the base of
+    hosted-page URLs.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        server: uvicorn.Server,
+        thread: threading.Thread,
+        sock: socket.socket,
+        public_url: str | None = None,
+    ) -> None:
         self.url = url
+        self.public_url = public_url or url
         self._server = server
         self._thread = thread
         self._sock = sock
@@ -67,21 +86,51 @@ class SandboxHandle:
         self.stop()
 
 
-def start_in_thread(db_path: Path, host: str = "127.0.0.1", port: int = 0) -> SandboxHandle:
-    """Serve the sandbox from a daemon thread; returns once ``/healthz`` answers."""
-    return start_app_in_thread(lambda url: create_app(db_path, public_base_url=url), host, port)
+def start_in_thread(
+    db_path: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    enable_controls: bool = False,
+    public_url: str | None = None,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
+    **app_options: Any,
+) -> SandboxHandle:
+    """Serve the sandbox from a daemon thread; returns once ``/healthz`` answers.
+
+    ``enable_controls`` mounts ``/_sandbox`` (test controls, fault injection);
+    ``public_url`` overrides the base of hosted-page URLs; ``webhook_url`` and
+    ``webhook_secret`` register an endpoint receiving every event; further keyword
+    arguments go to :func:`create_app`.
+    """
+    return start_app_in_thread(
+        lambda url: create_app(
+            db_path,
+            public_base_url=url,
+            enable_controls=enable_controls,
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            **app_options,
+        ),
+        host,
+        port,
+        public_url=public_url,
+    )
 
 
 def start_app_in_thread(
-    make_app: Callable[[str], Starlette], host: str = "127.0.0.1", port: int = 0
+    make_app: Callable[[str], Starlette],
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    public_url: str | None = None,
 ) -> SandboxHandle:
-    """Like :func:`start_in_thread` for an app built by ``make_app(url)`` (tests that need
-    a fake clock or other settings)."""
+    """Like :func:`start_in_thread` for an app built by ``make_app(public url)`` (tests that
+    need a fake clock or other settings)."""
     sock = _bind(host, port)
-    url = _url_of(sock)
-    config = uvicorn.Config(make_app(url), log_level="warning", lifespan="on",
-                            access_log=False)
-    server = uvicorn.Server(config)
+    url, public = _urls(sock, host, public_url)
+    server = uvicorn.Server(_config(make_app(public)))
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name=f"sandbox {url}", daemon=True
     )
@@ -93,14 +142,16 @@ def start_app_in_thread(
             sock.close()
             raise RuntimeError(f"sandbox did not start at {url}")
         time.sleep(0.02)
-    return SandboxHandle(url, server, thread, sock)
+    return SandboxHandle(url, server, thread, sock, public)
 
 
-def _write_record(path: Path, url: str) -> None:
-    """Atomically publish where this process serves."""
+def _write_record(path: Path, url: str, public_url: str | None = None) -> None:
+    """Atomically publish where this process serves (``url``: the API over loopback;
+    ``public_url``: the base of hosted-page URLs)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"url": url, "pid": os.getpid()}), encoding="utf-8")
+    record = {"url": url, "pid": os.getpid(), "public_url": public_url or url}
+    tmp.write_text(json.dumps(record), encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -123,23 +174,41 @@ def serve(
     *,
     business_name: str = behaviour.DEFAULT_BUSINESS_NAME,
     rate_limit_per_second: int | None = None,
+    enable_controls: bool = False,
+    public_url: str | None = None,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
 ) -> None:
-    """Serve until SIGINT/SIGTERM; publish ``record_path`` while listening."""
+    """Serve until SIGINT/SIGTERM; publish ``record_path`` while listening.
+
+    With ``host="0.0.0.0"`` hosted-page URLs use this machine's LAN address (unless
+    ``public_url`` names one) while the record's ``url`` stays on loopback for the app.
+    """
     sock = _bind(host, port)
-    url = _url_of(sock)
-    app = create_app(db_path, public_base_url=url, business_name=business_name,
-                     rate_limit_per_second=rate_limit_per_second)
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
+    url, public = _urls(sock, host, public_url)
+    app = create_app(
+        db_path,
+        public_base_url=public,
+        business_name=business_name,
+        rate_limit_per_second=rate_limit_per_second,
+        enable_controls=enable_controls,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
     )
+    server = uvicorn.Server(_config(app))
 
     def publish() -> None:
         # uvicorn sets ``started`` after startup (lifespan done, socket being served).
         while not server.started and not server.should_exit:
             time.sleep(0.02)
         if server.started and record_path is not None:
-            _write_record(record_path, url)
-            log.warning("sandbox serving at %s", url)
+            _write_record(record_path, url, public)
+            if public != url:
+                log.warning("sandbox serving at %s (payment pages at %s)", url, public)
+            else:
+                log.warning("sandbox serving at %s", url)
+            if enable_controls:
+                log.warning("sandbox test controls enabled at %s%s", url, behaviour.CONTROLS_PREFIX)
 
     watcher = threading.Thread(target=publish, name="sandbox-record", daemon=True)
     watcher.start()

@@ -21,7 +21,7 @@ from typing import Any
 JsonDict = dict[str, Any]
 SqlArg = str | int | float | None
 
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
@@ -63,6 +63,37 @@ CREATE TABLE IF NOT EXISTS idempotency (
     PRIMARY KEY (key_hash, idem_key)
 );
 CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created);
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id     TEXT NOT NULL,
+    endpoint_id  TEXT NOT NULL,
+    state        TEXT NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_attempt REAL,
+    created      REAL NOT NULL,
+    updated      REAL NOT NULL,
+    UNIQUE (event_id, endpoint_id)
+);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_due
+    ON webhook_deliveries (next_attempt) WHERE next_attempt IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS webhook_attempts (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id INTEGER NOT NULL,
+    attempt     INTEGER NOT NULL,
+    url         TEXT NOT NULL,
+    at          REAL NOT NULL,
+    status_code INTEGER,
+    error       TEXT,
+    duration_ms REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS webhook_attempts_delivery ON webhook_attempts (delivery_id, id);
 """
 
 
@@ -109,6 +140,37 @@ class Cursor:
 
 
 @dataclass(frozen=True)
+class Delivery:
+    """One event on its way to one webhook endpoint.
+
+    ``state`` is ``pending`` (``next_attempt`` says when, on the sandbox clock),
+    ``succeeded``, ``failed`` (retries ran out) or ``canceled`` (endpoint disabled or gone).
+    """
+
+    id: int
+    event_id: str
+    endpoint_id: str
+    state: str
+    attempts: int
+    next_attempt: float | None
+    created: float
+    updated: float
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One HTTP attempt of a delivery."""
+
+    delivery_id: int
+    attempt: int
+    url: str
+    at: float
+    status_code: int | None
+    error: str | None
+    duration_ms: float
+
+
+@dataclass(frozen=True)
 class IdempotencyRow:
     """A saved (or in-progress) idempotent request."""
 
@@ -144,6 +206,22 @@ class Tx:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
+        self.deliveries_added = False
+
+    # -- key/value settings ------------------------------------------------------------
+
+    def meta_get(self, key: str) -> str | None:
+        """A sandbox-wide setting (the clock offset, ...)."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row["value"])
+
+    def meta_set(self, key: str, value: str) -> None:
+        """Store a sandbox-wide setting."""
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
 
     # -- objects -----------------------------------------------------------------------
 
@@ -159,8 +237,16 @@ class Tx:
         cur = self._conn.execute(
             "INSERT INTO objects (id, kind, created, status, parent, due, body, internal)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (rec.id, rec.kind, rec.created, rec.status, rec.parent, rec.due,
-             _dumps(rec.body), _dumps(rec.internal)),
+            (
+                rec.id,
+                rec.kind,
+                rec.created,
+                rec.status,
+                rec.parent,
+                rec.due,
+                _dumps(rec.body),
+                _dumps(rec.internal),
+            ),
         )
         rec.seq = cur.lastrowid
 
@@ -171,6 +257,17 @@ class Tx:
             " WHERE id = ?",
             (rec.status, rec.parent, rec.due, _dumps(rec.body), _dumps(rec.internal), rec.id),
         )
+
+    def delete(self, obj_id: str) -> bool:
+        """Remove an object for good (webhook endpoints are the only deletable kind)."""
+        return self._conn.execute("DELETE FROM objects WHERE id = ?", (obj_id,)).rowcount > 0
+
+    def of_kind(self, kind: str) -> list[Record]:
+        """Every object of ``kind``, oldest first (for small kinds only)."""
+        rows = self._conn.execute(
+            "SELECT * FROM objects WHERE kind = ? ORDER BY seq", (kind,)
+        ).fetchall()
+        return [_record(r) for r in rows]
 
     def children(self, kind: str, parent: str) -> list[Record]:
         """Objects of ``kind`` whose parent is ``parent``, oldest first."""
@@ -242,6 +339,122 @@ class Tx:
             (event_id, type_, created, _dumps(body)),
         )
 
+    def event_text(self, event_id: str) -> str | None:
+        """The stored JSON of an event, as text."""
+        row = self._conn.execute("SELECT body FROM events WHERE id = ?", (event_id,)).fetchone()
+        return None if row is None else str(row["body"])
+
+    def event_pending_webhooks_done(self, event_id: str) -> None:
+        """One endpoint fewer is waiting for ``event_id``."""
+        body = self.get_event(event_id)
+        if body is None:
+            return
+        body["pending_webhooks"] = max(0, int(body.get("pending_webhooks") or 0) - 1)
+        self._conn.execute("UPDATE events SET body = ? WHERE id = ?", (_dumps(body), event_id))
+
+    # -- webhook deliveries ------------------------------------------------------------
+
+    def delivery_add(self, event_id: str, endpoint_id: str, now: float) -> None:
+        """Queue ``event_id`` for ``endpoint_id``, due at once; the dispatcher is woken
+        when the transaction commits."""
+        self._conn.execute(
+            "INSERT OR IGNORE INTO webhook_deliveries"
+            " (event_id, endpoint_id, state, attempts, next_attempt, created, updated)"
+            " VALUES (?, ?, 'pending', 0, ?, ?, ?)",
+            (event_id, endpoint_id, now, now, now),
+        )
+        self.deliveries_added = True
+
+    def delivery(self, delivery_id: int) -> Delivery | None:
+        """One delivery by id."""
+        row = self._conn.execute(
+            "SELECT * FROM webhook_deliveries WHERE id = ?", (delivery_id,)
+        ).fetchone()
+        return None if row is None else Delivery(**dict(row))
+
+    def deliveries_due(self, now: float, limit: int) -> list[Delivery]:
+        """Pending deliveries whose next attempt is due at ``now``, most overdue first."""
+        rows = self._conn.execute(
+            "SELECT * FROM webhook_deliveries WHERE next_attempt IS NOT NULL"
+            " AND next_attempt <= ? ORDER BY next_attempt, id LIMIT ?",
+            (now, limit),
+        ).fetchall()
+        return [Delivery(**dict(r)) for r in rows]
+
+    def next_delivery_time(self) -> float | None:
+        """When the earliest pending delivery is due."""
+        row = self._conn.execute(
+            "SELECT MIN(next_attempt) AS t FROM webhook_deliveries WHERE next_attempt IS NOT NULL"
+        ).fetchone()
+        return None if row is None or row["t"] is None else float(row["t"])
+
+    def delivery_update(
+        self,
+        delivery_id: int,
+        *,
+        state: str,
+        attempts: int,
+        next_attempt: float | None,
+        now: float,
+    ) -> None:
+        """Record where a delivery stands after an attempt."""
+        self._conn.execute(
+            "UPDATE webhook_deliveries SET state = ?, attempts = ?, next_attempt = ?,"
+            " updated = ? WHERE id = ?",
+            (state, attempts, next_attempt, now, delivery_id),
+        )
+
+    def attempt_add(self, attempt: Attempt) -> None:
+        """Log one HTTP attempt."""
+        self._conn.execute(
+            "INSERT INTO webhook_attempts"
+            " (delivery_id, attempt, url, at, status_code, error, duration_ms)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                attempt.delivery_id,
+                attempt.attempt,
+                attempt.url,
+                attempt.at,
+                attempt.status_code,
+                attempt.error,
+                attempt.duration_ms,
+            ),
+        )
+
+    def deliveries(
+        self,
+        *,
+        event_id: str | None = None,
+        endpoint_id: str | None = None,
+        state: str | None = None,
+        limit: int = 100,
+    ) -> list[tuple[Delivery, list[Attempt]]]:
+        """Deliveries newest first, each with its attempts in order."""
+        clauses: list[str] = []
+        args: list[SqlArg] = []
+        for column, value in (
+            ("event_id", event_id),
+            ("endpoint_id", endpoint_id),
+            ("state", state),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                args.append(value)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self._conn.execute(
+            f"SELECT * FROM webhook_deliveries{where} ORDER BY id DESC LIMIT ?",
+            (*args, limit),
+        ).fetchall()
+        out: list[tuple[Delivery, list[Attempt]]] = []
+        for row in rows:
+            attempts = self._conn.execute(
+                "SELECT delivery_id, attempt, url, at, status_code, error, duration_ms"
+                " FROM webhook_attempts WHERE delivery_id = ? ORDER BY id",
+                (row["id"],),
+            ).fetchall()
+            out.append((Delivery(**dict(row)), [Attempt(**dict(a)) for a in attempts]))
+        return out
+
     def get_event(self, event_id: str) -> JsonDict | None:
         """The event with ``event_id``."""
         row = self._conn.execute("SELECT body FROM events WHERE id = ?", (event_id,)).fetchone()
@@ -259,7 +472,12 @@ class Tx:
         return None if row is None else IdempotencyRow(**dict(row))
 
     def idem_claim(
-        self, key_hash: str, idem_key: str, method: str, path: str, fingerprint: str,
+        self,
+        key_hash: str,
+        idem_key: str,
+        method: str,
+        path: str,
+        fingerprint: str,
         now: float,
     ) -> None:
         """Mark the key as in progress (replacing an expired row)."""
@@ -294,6 +512,18 @@ class Tx:
         )
         return cur.rowcount
 
+    def idem_replace_result(
+        self, key_hash: str, idem_key: str, request_id: str, status: int, body: str
+    ) -> bool:
+        """Replace the saved result of the request ``request_id`` (an injected 500 after
+        the work was done). Returns whether a saved result was replaced."""
+        cur = self._conn.execute(
+            "UPDATE idempotency SET status = ?, body = ? WHERE key_hash = ? AND idem_key = ?"
+            " AND request_id = ? AND state = 'done'",
+            (status, body, key_hash, idem_key, request_id),
+        )
+        return cur.rowcount > 0
+
     def idem_clear_in_progress(self) -> int:
         """Drop in-progress markers left by a crash (their work was rolled back)."""
         cur = self._conn.execute("DELETE FROM idempotency WHERE state = 'in_progress'")
@@ -310,6 +540,8 @@ class Store:
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
         self._closed = False
+        #: Set after a commit that queued webhook deliveries (the dispatcher waits on it).
+        self.deliveries_signal = threading.Event()
         conn = self._conn()
         # WAL lets readers run while a payment commits; the mode is stored in the file.
         conn.execute("PRAGMA journal_mode = WAL")
@@ -348,12 +580,15 @@ class Store:
         """A write transaction: serialised with every other writer, rolled back on error."""
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
+        tx = Tx(conn)
         try:
-            yield Tx(conn)
+            yield tx
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        if tx.deliveries_added:
+            self.deliveries_signal.set()
 
     @contextmanager
     def snapshot(self) -> Iterator[Tx]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pos_app.sandbox import behaviour, refunds, sessions
 from pos_app.sandbox.context import Ctx
 from pos_app.sandbox.store import Store
@@ -32,6 +34,16 @@ def sweep(store: Store, ctx: Ctx) -> int:
                 rec.due = None
                 tx.update(rec)
     return handled
+
+
+def sweep_all(store: Store, make_ctx: Callable[[], Ctx]) -> int:
+    """:func:`sweep` until nothing is due (after the clock jumped, say)."""
+    total = 0
+    while True:
+        handled = sweep(store, make_ctx())
+        total += handled
+        if handled < _BATCH:
+            return total
 
 
 def prune_idempotency(store: Store, now: float) -> int:

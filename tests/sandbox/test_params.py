@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from pos_app.sandbox import schema
 from pos_app.sandbox.errors import StripeError
 from pos_app.sandbox.params import ParamReader, decode_pairs, parse_form
 
@@ -61,16 +62,16 @@ def test_malformed_shapes_are_rejected(pairs: list[tuple[str, str]], message: st
 
 
 def test_unknown_and_stripe_only_parameters() -> None:
-    reader = ParamReader({"mode": "payment", "foo": "x"})
     with pytest.raises(StripeError) as info:
-        reader.reject_unknown(["mode"])
+        schema.check("POST /v1/checkout/sessions", {"mode": "payment", "foo": "x"})
     assert (info.value.code, info.value.param) == ("parameter_unknown", "foo")
     assert info.value.message == "Received unknown parameter: foo"
-    nested = ParamReader({"locale_x": "y"}, "payment_intent_data")
     with pytest.raises(StripeError) as info:
-        nested.reject_unknown([], ["locale_x"])
-    assert info.value.param == "payment_intent_data[locale_x]"
-    assert "does not implement" in info.value.message
+        schema.check(
+            "POST /v1/checkout/sessions", {"payment_intent_data": {"capture_method": "manual"}}
+        )
+    assert info.value.param == "payment_intent_data[capture_method]"
+    assert "not supported by the sandbox" in info.value.message
 
 
 def test_integer_and_empty_errors_name_the_parameter() -> None:

@@ -1,0 +1,367 @@
+"""Which request parameters Stripe accepts and which of them the sandbox implements.
+
+Every ``/v1`` request is checked here, level by level, before its handler runs:
+
+* a name Stripe does not know is ``400 parameter_unknown`` (as Stripe answers it);
+* a name Stripe knows but the sandbox does not implement is a ``400`` saying exactly that,
+  so a request that would behave differently against Stripe never passes silently;
+* a string enum value Stripe does not know, or one the sandbox does not implement, is a
+  ``400`` naming the parameter.
+
+``STRIPE_*`` below are facts, copied from the ``*Params`` TypedDicts of stripe-python
+16.1.0 (generated from Stripe's OpenAPI spec) by ``python -m tests.contract.sdk_schema``.
+The sandbox may not import ``stripe``; ``tests/sandbox/test_fidelity_params.py`` compares
+these copies with the installed SDK, so they cannot drift from it unnoticed.
+``SANDBOX_*`` are the sandbox's choices of what to implement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+from pos_app.sandbox import behaviour
+from pos_app.sandbox.errors import StripeError, param_error
+from pos_app.sandbox.params import FormValue, is_index, one_of
+
+# -- facts: Stripe's parameter names per endpoint and nesting level ------------------------
+#
+# A level is written as a dotted path from the top (``""``); ``[]`` marks the elements of a
+# list of hashes. Only levels the sandbox descends into are listed: below an unsupported
+# parameter nothing is read.
+
+_RETRIEVE: Final = {"": frozenset({"expand"})}
+_CREATED: Final = frozenset({"gt", "gte", "lt", "lte"})
+
+STRIPE_PARAMS: Final[dict[str, dict[str, frozenset[str]]]] = {
+    "POST /v1/checkout/sessions": {
+        "": frozenset(
+            {
+                "adaptive_pricing", "after_expiration", "allow_promotion_codes",
+                "allowed_payment_method_types", "automatic_tax", "billing_address_collection",
+                "branding_settings", "cancel_url", "client_reference_id", "consent_collection",
+                "currency", "custom_fields", "custom_text", "customer", "customer_account",
+                "customer_creation", "customer_email", "customer_update", "discounts",
+                "excluded_payment_method_types", "expand", "expires_at",
+                "integration_identifier", "invoice_creation", "line_items", "locale",
+                "managed_payments", "metadata", "mode", "name_collection", "optional_items",
+                "origin_context", "payment_intent_data", "payment_method_collection",
+                "payment_method_configuration", "payment_method_data",
+                "payment_method_options", "permissions", "phone_number_collection",
+                "redirect_on_completion", "return_url", "saved_payment_method_options",
+                "setup_intent_data", "shipping_address_collection", "shipping_options",
+                "submit_type", "subscription_data", "success_url", "tax_id_collection",
+                "ui_mode", "wallet_options",
+            }
+        ),
+        "line_items[]": frozenset(
+            {"adjustable_quantity", "metadata", "price", "price_data", "quantity", "tax_rates"}
+        ),
+        "line_items[].price_data": frozenset(
+            {
+                "currency", "product", "product_data", "recurring", "tax_behavior",
+                "unit_amount", "unit_amount_decimal",
+            }
+        ),
+        "line_items[].price_data.product_data": frozenset(
+            {"description", "images", "metadata", "name", "tax_code", "tax_details",
+             "unit_label"}
+        ),
+        "payment_intent_data": frozenset(
+            {
+                "application_fee_amount", "capture_method", "description", "metadata",
+                "on_behalf_of", "receipt_email", "setup_future_usage", "shipping",
+                "statement_descriptor", "statement_descriptor_suffix", "transfer_data",
+                "transfer_group",
+            }
+        ),
+    },
+    "GET /v1/checkout/sessions": {
+        "": frozenset(
+            {
+                "created", "customer", "customer_account", "customer_details",
+                "ending_before", "expand", "limit", "payment_intent", "payment_link",
+                "starting_after", "status", "subscription",
+            }
+        ),
+        "created": _CREATED,
+        "customer_details": frozenset({"email"}),
+    },
+    "GET /v1/checkout/sessions/{id}": _RETRIEVE,
+    "POST /v1/checkout/sessions/{id}/expire": _RETRIEVE,
+    "GET /v1/checkout/sessions/{id}/line_items": {
+        "": frozenset({"ending_before", "expand", "limit", "starting_after"}),
+    },
+    "GET /v1/payment_intents/{id}": {"": frozenset({"client_secret", "expand"})},
+    "GET /v1/charges/{id}": _RETRIEVE,
+    "GET /v1/balance_transactions/{id}": _RETRIEVE,
+    "POST /v1/refunds": {
+        "": frozenset(
+            {
+                "amount", "charge", "currency", "customer", "expand", "instructions_email",
+                "metadata", "origin", "payment_intent", "reason", "refund_application_fee",
+                "reverse_transfer",
+            }
+        ),
+    },
+    "GET /v1/refunds": {
+        "": frozenset(
+            {"charge", "created", "ending_before", "expand", "limit", "payment_intent",
+             "starting_after"}
+        ),
+        "created": _CREATED,
+    },
+    "GET /v1/refunds/{id}": _RETRIEVE,
+    "GET /v1/events": {
+        "": frozenset(
+            {"created", "delivery_success", "ending_before", "expand", "limit",
+             "starting_after", "type", "types"}
+        ),
+        "created": _CREATED,
+    },
+    "GET /v1/events/{id}": _RETRIEVE,
+    "POST /v1/webhook_endpoints": {
+        "": frozenset(
+            {"api_version", "connect", "description", "enabled_events", "expand", "metadata",
+             "url"}
+        ),
+    },
+    "GET /v1/webhook_endpoints": {
+        "": frozenset({"ending_before", "expand", "limit", "starting_after"}),
+    },
+    "GET /v1/webhook_endpoints/{id}": _RETRIEVE,
+    "POST /v1/webhook_endpoints/{id}": {
+        "": frozenset(
+            {"description", "disabled", "enabled_events", "expand", "metadata", "url"}
+        ),
+    },
+    "DELETE /v1/webhook_endpoints/{id}": {"": frozenset()},
+}
+
+#: ``Literal`` values of the string enums the sandbox reads, per endpoint and dotted path.
+STRIPE_ENUMS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
+    "POST /v1/checkout/sessions": {
+        "locale": (
+            "auto", "bg", "cs", "da", "de", "el", "en", "en-GB", "es", "es-419", "et", "fi",
+            "fil", "fr", "fr-CA", "hi-IN", "hr", "hu", "id", "it", "ja", "ko", "lt", "lv",
+            "ms", "mt", "nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sv", "th",
+            "tr", "vi", "zh", "zh-HK", "zh-TW",
+        ),
+        "mode": ("payment", "setup", "subscription"),
+        "submit_type": ("auto", "book", "donate", "pay", "subscribe"),
+        "ui_mode": ("elements", "embedded_page", "form", "hosted_page"),
+    },
+    "GET /v1/checkout/sessions": {
+        "status": ("complete", "expired", "open"),
+    },
+    "POST /v1/refunds": {
+        "reason": ("duplicate", "fraudulent", "requested_by_customer"),
+    },
+    "POST /v1/webhook_endpoints": {
+        "api_version": (
+            "2011-01-01", "2011-06-21", "2011-06-28", "2011-08-01", "2011-09-15",
+            "2011-11-17", "2012-02-23", "2012-03-25", "2012-06-18", "2012-06-28",
+            "2012-07-09", "2012-09-24", "2012-10-26", "2012-11-07", "2013-02-11",
+            "2013-02-13", "2013-07-05", "2013-08-12", "2013-08-13", "2013-10-29",
+            "2013-12-03", "2014-01-31", "2014-03-13", "2014-03-28", "2014-05-19",
+            "2014-06-13", "2014-06-17", "2014-07-22", "2014-07-26", "2014-08-04",
+            "2014-08-20", "2014-09-08", "2014-10-07", "2014-11-05", "2014-11-20",
+            "2014-12-08", "2014-12-17", "2014-12-22", "2015-01-11", "2015-01-26",
+            "2015-02-10", "2015-02-16", "2015-02-18", "2015-03-24", "2015-04-07",
+            "2015-06-15", "2015-07-07", "2015-07-13", "2015-07-28", "2015-08-07",
+            "2015-08-19", "2015-09-03", "2015-09-08", "2015-09-23", "2015-10-01",
+            "2015-10-12", "2015-10-16", "2016-02-03", "2016-02-19", "2016-02-22",
+            "2016-02-23", "2016-02-29", "2016-03-07", "2016-06-15", "2016-07-06",
+            "2016-10-19", "2017-01-27", "2017-02-14", "2017-04-06", "2017-05-25",
+            "2017-06-05", "2017-08-15", "2017-12-14", "2018-01-23", "2018-02-05",
+            "2018-02-06", "2018-02-28", "2018-05-21", "2018-07-27", "2018-08-23",
+            "2018-09-06", "2018-09-24", "2018-10-31", "2018-11-08", "2019-02-11",
+            "2019-02-19", "2019-03-14", "2019-05-16", "2019-08-14", "2019-09-09",
+            "2019-10-08", "2019-10-17", "2019-11-05", "2019-12-03", "2020-03-02",
+            "2020-08-27", "2022-08-01", "2022-11-15", "2023-08-16", "2023-10-16",
+            "2024-04-10", "2024-06-20", "2024-09-30.acacia", "2024-10-28.acacia",
+            "2024-11-20.acacia", "2024-12-18.acacia", "2025-01-27.acacia",
+            "2025-02-24.acacia", "2025-03-01.dashboard", "2025-03-31.basil",
+            "2025-04-30.basil", "2025-05-28.basil", "2025-06-30.basil",
+            "2025-07-30.basil", "2025-08-27.basil", "2025-09-30.clover",
+            "2025-10-29.clover", "2025-11-17.clover", "2025-12-15.clover",
+            "2026-01-28.clover", "2026-02-25.clover", "2026-03-25.dahlia",
+            "2026-04-22.dahlia", "2026-05-27.dahlia", "2026-06-24.dahlia",
+            "2026-07-29.dahlia", "2026-08-26.dahlia", "2026-09-30.endive",
+            "2026-10-28.endive",
+        ),
+    },
+}
+
+# -- choices: what the sandbox implements ---------------------------------------------------
+
+_SANDBOX_RETRIEVE: Final = {"": frozenset({"expand"})}
+_LIST: Final = frozenset({"created", "ending_before", "expand", "limit", "starting_after"})
+
+SANDBOX_PARAMS: Final[dict[str, dict[str, frozenset[str]]]] = {
+    "POST /v1/checkout/sessions": {
+        "": frozenset(
+            {
+                "cancel_url", "client_reference_id", "currency", "customer_email", "expand",
+                "expires_at", "line_items", "locale", "metadata", "mode",
+                "payment_intent_data", "submit_type", "success_url", "ui_mode",
+            }
+        ),
+        "line_items[]": frozenset({"price_data", "quantity"}),
+        "line_items[].price_data": frozenset({"currency", "product_data", "unit_amount"}),
+        "line_items[].price_data.product_data": frozenset({"description", "name"}),
+        "payment_intent_data": frozenset({"description", "metadata"}),
+    },
+    "GET /v1/checkout/sessions": {
+        "": _LIST | {"customer_details", "payment_intent", "status"},
+        "created": _CREATED,
+        "customer_details": frozenset({"email"}),
+    },
+    "GET /v1/checkout/sessions/{id}": _SANDBOX_RETRIEVE,
+    "POST /v1/checkout/sessions/{id}/expire": _SANDBOX_RETRIEVE,
+    "GET /v1/checkout/sessions/{id}/line_items": {
+        "": frozenset({"ending_before", "expand", "limit", "starting_after"}),
+    },
+    "GET /v1/payment_intents/{id}": _SANDBOX_RETRIEVE,
+    "GET /v1/charges/{id}": _SANDBOX_RETRIEVE,
+    "GET /v1/balance_transactions/{id}": _SANDBOX_RETRIEVE,
+    "POST /v1/refunds": {
+        "": frozenset({"amount", "charge", "expand", "metadata", "payment_intent", "reason"}),
+    },
+    "GET /v1/refunds": {
+        "": _LIST | {"charge", "payment_intent"},
+        "created": _CREATED,
+    },
+    "GET /v1/refunds/{id}": _SANDBOX_RETRIEVE,
+    "GET /v1/events": {
+        "": _LIST | {"type", "types"},
+        "created": _CREATED,
+    },
+    "GET /v1/events/{id}": _SANDBOX_RETRIEVE,
+    # Webhook endpoints of one account: Connect endpoints do not exist here.
+    "POST /v1/webhook_endpoints": {
+        "": STRIPE_PARAMS["POST /v1/webhook_endpoints"][""] - {"connect"},
+    },
+    "GET /v1/webhook_endpoints": STRIPE_PARAMS["GET /v1/webhook_endpoints"],
+    "GET /v1/webhook_endpoints/{id}": _SANDBOX_RETRIEVE,
+    "POST /v1/webhook_endpoints/{id}": STRIPE_PARAMS["POST /v1/webhook_endpoints/{id}"],
+    "DELETE /v1/webhook_endpoints/{id}": {"": frozenset()},
+}
+
+SANDBOX_ENUMS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
+    "POST /v1/checkout/sessions": {
+        "locale": STRIPE_ENUMS["POST /v1/checkout/sessions"]["locale"],
+        "mode": behaviour.SUPPORTED_MODES,
+        "submit_type": STRIPE_ENUMS["POST /v1/checkout/sessions"]["submit_type"],
+        "ui_mode": behaviour.SUPPORTED_UI_MODES,
+    },
+    "GET /v1/checkout/sessions": {
+        "status": STRIPE_ENUMS["GET /v1/checkout/sessions"]["status"],
+    },
+    "POST /v1/refunds": {
+        "reason": behaviour.REFUND_REASONS,
+    },
+    "POST /v1/webhook_endpoints": {
+        # Events are rendered at one version only (see behaviour.DEFAULT_API_VERSION).
+        "api_version": (behaviour.DEFAULT_API_VERSION,),
+    },
+}
+
+
+# -- checking a request ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Level:
+    """One nesting level of an endpoint's parameters."""
+
+    stripe: frozenset[str]
+    supported: frozenset[str]
+    enums: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+
+
+def levels(endpoint: str) -> dict[str, Level] | None:
+    """The checked levels of ``endpoint`` (``"POST /v1/refunds"``), or ``None``."""
+    stripe = STRIPE_PARAMS.get(endpoint)
+    if stripe is None:
+        return None
+    supported = SANDBOX_PARAMS.get(endpoint, {})
+    stripe_enums = STRIPE_ENUMS.get(endpoint, {})
+    sandbox_enums = SANDBOX_ENUMS.get(endpoint, {})
+    out: dict[str, Level] = {}
+    for path, names in stripe.items():
+        prefix = f"{path}." if path else ""
+        enums = {
+            key[len(prefix):]: (values, sandbox_enums.get(key, ()))
+            for key, values in stripe_enums.items()
+            if key.startswith(prefix) and "." not in key[len(prefix):]
+        }
+        out[path] = Level(names, supported.get(path, frozenset()), enums)
+    return out
+
+
+def check(endpoint: str, form: Mapping[str, FormValue]) -> None:
+    """Reject parameters and enum values ``endpoint`` does not accept (see the module doc)."""
+    found = levels(endpoint)
+    if found is not None:
+        _check_level(found, "", "", form)
+
+
+def unknown_parameter(name: str) -> StripeError:
+    """Stripe's answer to a parameter name it does not know."""
+    return param_error(
+        f"Received unknown parameter: {name}", code="parameter_unknown", param=name
+    )
+
+
+def unsupported_parameter(name: str) -> StripeError:
+    """A parameter Stripe accepts but the sandbox does not implement."""
+    return param_error(
+        f"The parameter '{name}' is valid for Stripe but not supported by the sandbox. "
+        "Remove it, or use Stripe test mode to exercise it.",
+        code=behaviour.UNSUPPORTED_PARAMETER_CODE,
+        param=name,
+    )
+
+
+def _elements(value: FormValue) -> Iterator[tuple[str, FormValue]]:
+    if isinstance(value, list):
+        yield from ((str(i), v) for i, v in enumerate(value))
+    elif isinstance(value, dict) and all(is_index(k) for k in value):
+        yield from value.items()
+
+
+def _check_level(
+    found: dict[str, Level], path: str, prefix: str, data: Mapping[str, FormValue]
+) -> None:
+    level = found[path]
+    for key, value in data.items():
+        name = f"{prefix}[{key}]" if prefix else key
+        if key not in level.stripe:
+            raise unknown_parameter(name)
+        if key not in level.supported:
+            raise unsupported_parameter(name)
+        enum = level.enums.get(key)
+        if enum is not None and isinstance(value, str) and value != "":
+            stripe_values, sandbox_values = enum
+            if value not in stripe_values:
+                raise param_error(
+                    f"Invalid {name}: must be one of {one_of(list(stripe_values))}",
+                    code=None,
+                    param=name,
+                )
+            if value not in sandbox_values:
+                raise param_error(
+                    f"The value '{value}' of '{name}' is valid for Stripe but not supported "
+                    f"by the sandbox, which supports {one_of(list(sandbox_values))}.",
+                    code=behaviour.UNSUPPORTED_PARAMETER_CODE,
+                    param=name,
+                )
+        child = f"{path}.{key}" if path else key
+        if child in found and isinstance(value, dict):
+            _check_level(found, child, name, value)
+        elif f"{child}[]" in found:
+            for index, item in _elements(value):
+                if isinstance(item, dict):
+                    _check_level(found, f"{child}[]", f"{name}[{index}]", item)
