@@ -106,11 +106,13 @@ def open_app(config: Config, *, sandbox: SandboxPolicy = "detached") -> AppConte
         from pos_app.sandbox.discovery import ensure_running
 
         try:
-            api_base, process = ensure_running(config.data_dir, detached=sandbox == "detached")
+            api_base, process = ensure_running(
+                config.data_dir, detached=sandbox == "detached", lan=config.sandbox_lan
+            )
         except (OSError, RuntimeError) as err:
             log.error("sandbox.start_failed error=%s", err)
             raise StartupError(
-                "The local sandbox could not be started. Details are in "
+                f"The local sandbox could not be started: {err}. Details are in "
                 f"{config.data_dir / 'sandbox.log'}."
             ) from err
     gateway = StripeGateway(config.secret_key, mode=config.mode, api_base=api_base)

@@ -40,6 +40,8 @@ class Config:
     # Seconds between passes over Stripe's events feed. One call per pass whatever the number
     # of open sessions; the session on the charge screen is also read every second.
     poll_seconds: float = 4.0
+    # Sandbox in LAN mode: payment links use this machine's network address, for real phones.
+    sandbox_lan: bool = False
 
     @property
     def uses_local_sandbox(self) -> bool:
@@ -97,4 +99,5 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         business_name=env.get("POS_BUSINESS_NAME", "pos-app"),
         webhook_secret=(env.get("STRIPE_WEBHOOK_SECRET") or "").strip() or None,
         poll_seconds=poll,
+        sandbox_lan=env.get("POS_SANDBOX_LAN", "").strip().lower() in ("1", "true", "yes", "on"),
     )

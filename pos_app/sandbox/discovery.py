@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -144,8 +145,13 @@ def _log_tail(path: Path, limit: int = 2000) -> str:
         return ""
 
 
-def spawn(data_dir: Path, *, detached: bool) -> tuple[str, subprocess.Popen[bytes] | None]:
+def spawn(
+    data_dir: Path, *, detached: bool, lan: bool = False
+) -> tuple[str, subprocess.Popen[bytes] | None]:
     """Start ``python -m pos_app.sandbox`` for ``data_dir`` and wait until it serves.
+
+    ``lan`` listens on every interface so payment links carry this machine's LAN address
+    (a phone on the same network can open them); the returned API URL stays on loopback.
 
     Returns the URL and, unless ``detached``, the child process for the caller to
     terminate. A detached child survives this process (its output goes to
@@ -156,7 +162,8 @@ def spawn(data_dir: Path, *, detached: bool) -> tuple[str, subprocess.Popen[byte
     # A stale record would be mistaken for the new child's.
     record.unlink(missing_ok=True)
     log_path = data_dir / LOG_NAME
-    port = PREFERRED_PORT if _port_free("127.0.0.1", PREFERRED_PORT) else 0
+    host = "0.0.0.0" if lan else "127.0.0.1"
+    port = PREFERRED_PORT if _port_free(host, PREFERRED_PORT) else 0
     cmd = [
         sys.executable,
         "-m",
@@ -164,7 +171,7 @@ def spawn(data_dir: Path, *, detached: bool) -> tuple[str, subprocess.Popen[byte
         "--data-dir",
         str(data_dir),
         "--host",
-        "127.0.0.1",
+        host,
         "--port",
         str(port),
     ]
@@ -187,10 +194,25 @@ def spawn(data_dir: Path, *, detached: bool) -> tuple[str, subprocess.Popen[byte
     )
 
 
-def ensure_running(data_dir: Path, *, detached: bool) -> tuple[str, subprocess.Popen[bytes] | None]:
-    """Reuse the sandbox recorded in ``data_dir`` if it answers; otherwise start one."""
+def ensure_running(
+    data_dir: Path, *, detached: bool, lan: bool = False
+) -> tuple[str, subprocess.Popen[bytes] | None]:
+    """Reuse the sandbox recorded in ``data_dir`` if it answers; otherwise start one.
+
+    Raises RuntimeError if ``lan`` is asked for but a loopback-only sandbox is running.
+    """
     with _locked(data_dir / LOCK_NAME):
         found = read_record(record_path(data_dir))
         if found is not None and is_alive(found.url):
+            if lan and _is_loopback(found.public_url or found.url):
+                raise RuntimeError(
+                    f"a sandbox without LAN mode is already running (pid {found.pid}); "
+                    "stop it to start one that phones on the network can reach"
+                )
             return found.url, None
-        return spawn(data_dir, detached=detached)
+        return spawn(data_dir, detached=detached, lan=lan)
+
+
+def _is_loopback(url: str) -> bool:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")

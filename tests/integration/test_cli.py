@@ -178,3 +178,23 @@ def test_deposit_then_cash_from_the_cli(app_env: dict[str, str]) -> None:
     cash = run_json(app_env, "pay-cash", booked["id"])
     assert cash["status"] == "paid" and cash["payment"]["amount"] == 2500
     assert [p["method"] for p in cash["payments"]] == ["card", "cash"]
+
+
+def test_lan_setting_puts_the_machines_address_in_payment_links(tmp_path: Path) -> None:
+    from urllib.parse import urlsplit
+
+    from pos_app.sandbox.lan import lan_ip
+
+    env = {"POS_DATA_DIR": str(tmp_path / "data"), "POS_TIMEZONE": "UTC", "POS_SANDBOX_LAN": "1"}
+    booked = run_json(env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at())
+    charge = run_json(env, "charge", booked["id"])
+    record = json.loads((tmp_path / "data" / "sandbox.json").read_text())
+    try:
+        assert urlsplit(record["url"]).hostname == "127.0.0.1"  # the app's own API address
+        assert urlsplit(charge["url"]).hostname == (lan_ip() or "127.0.0.1")
+        assert urlsplit(record["public_url"]).hostname == urlsplit(charge["url"]).hostname
+        # Only ever fetched over loopback here: the page itself is served on every interface.
+        path = urlsplit(charge["url"]).path
+        assert httpx.get(f"{record['url']}{path}", timeout=5).status_code == 200
+    finally:
+        os.kill(record["pid"], signal.SIGTERM)
