@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,6 +62,7 @@ class AppContext:
     sync: SyncService
     api_base: str | None
     sandbox_process: subprocess.Popen[bytes] | None = None
+    webhook_server: WebhookReceiver | None = None
 
     @property
     def mode(self) -> str:
@@ -76,7 +78,9 @@ class AppContext:
         return WebhookIntake(self.deps, self.sync, verify)
 
     def close(self) -> None:
-        """Stop a sandbox this process started for itself and release the database."""
+        """Stop the webhook receiver and a sandbox this process started; release the database."""
+        if self.webhook_server is not None:
+            self.webhook_server.stop()
         if self.sandbox_process is not None and self.sandbox_process.poll() is None:
             self.sandbox_process.terminate()
             try:
@@ -88,11 +92,37 @@ class AppContext:
             engine.dispose()
 
 
-def open_app(config: Config, *, sandbox: SandboxPolicy = "detached") -> AppContext:
+class WebhookReceiver:
+    """The webhook receiver served from a background thread of the desktop app."""
+
+    def __init__(self, ctx: AppContext, secret: str, host: str, port: int) -> None:
+        import uvicorn
+
+        from pos_app.sync.webhook_server import create_webhook_app
+
+        app = create_webhook_app(ctx.webhook_intake(secret))
+        self._server = uvicorn.Server(
+            uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+        )
+        self._thread = threading.Thread(target=self._server.run, name="webhooks", daemon=True)
+        self._thread.start()
+        log.info("webhooks.listening host=%s port=%s", host, port)
+
+    def stop(self) -> None:
+        """Finish the request in flight, then stop."""
+        self._server.should_exit = True
+        self._thread.join(timeout=5)
+
+
+def open_app(
+    config: Config, *, sandbox: SandboxPolicy = "detached", receive_webhooks: bool = False
+) -> AppContext:
     """Build everything: migrate the database, find or start the sandbox, seed demo services.
 
     ``sandbox="detached"`` leaves a started sandbox running after this process exits (so a URL
     the CLI printed keeps working); ``"child"`` ends it with the app; ``"none"`` starts none.
+    ``receive_webhooks`` serves the webhook receiver when ``POS_WEBHOOK_PORT`` is set (the
+    desktop app does; CLI commands do not).
     """
     config.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(config.database_url)
@@ -139,6 +169,10 @@ def open_app(config: Config, *, sandbox: SandboxPolicy = "detached") -> AppConte
         api_base=api_base,
         sandbox_process=process,
     )
+    if receive_webhooks and config.webhook_port and config.webhook_secret:
+        ctx.webhook_server = WebhookReceiver(
+            ctx, config.webhook_secret, "127.0.0.1", config.webhook_port
+        )
     if ctx.catalog.seed_demo():
         log.info("catalog.seeded demo services")
     log.info("app.opened mode=%s station=%s api_base=%s", config.mode, station_id, api_base)

@@ -40,6 +40,8 @@ class Config:
     # Seconds between passes over Stripe's events feed. One call per pass whatever the number
     # of open sessions; the session on the charge screen is also read every second.
     poll_seconds: float = 4.0
+    # The in-app webhook receiver's local port; None keeps it off (the default).
+    webhook_port: int | None = None
     # Sandbox in LAN mode: payment links use this machine's network address, for real phones.
     sandbox_lan: bool = False
 
@@ -83,6 +85,18 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         raise ConfigError("POS_POLL_SECONDS must be a number of seconds.") from None
     if not 1 <= poll <= 60:
         raise ConfigError("POS_POLL_SECONDS must be between 1 and 60.")
+    webhook_port: int | None = None
+    if env.get("POS_WEBHOOK_PORT"):
+        try:
+            webhook_port = int(env["POS_WEBHOOK_PORT"])
+        except ValueError:
+            raise ConfigError("POS_WEBHOOK_PORT must be a port number.") from None
+        if not 1 <= webhook_port <= 65535:
+            raise ConfigError("POS_WEBHOOK_PORT must be between 1 and 65535.")
+        if not env.get("STRIPE_WEBHOOK_SECRET"):
+            raise ConfigError(
+                "POS_WEBHOOK_PORT needs STRIPE_WEBHOOK_SECRET, the endpoint's signing secret."
+            )
     tz_name = env.get("POS_TIMEZONE")
     try:
         tz: tzinfo = ZoneInfo(tz_name) if tz_name else tzlocal.get_localzone()
@@ -99,5 +113,6 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         business_name=env.get("POS_BUSINESS_NAME", "pos-app"),
         webhook_secret=(env.get("STRIPE_WEBHOOK_SECRET") or "").strip() or None,
         poll_seconds=poll,
+        webhook_port=webhook_port,
         sandbox_lan=env.get("POS_SANDBOX_LAN", "").strip().lower() in ("1", "true", "yes", "on"),
     )

@@ -71,7 +71,7 @@ class AppStarter:
         self._runner.run(self._open, on_success=self._opened, on_failure=self._failed)
 
     def _open(self) -> AppContext:
-        ctx = open_app(self._config, sandbox=self._sandbox)
+        ctx = open_app(self._config, sandbox=self._sandbox, receive_webhooks=True)
         with self._lock:
             self.ctx = ctx
             late = self._quitting

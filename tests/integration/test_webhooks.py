@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import time
 
 import httpx
@@ -11,10 +12,11 @@ import pytest
 import stripe
 from starlette.applications import Starlette
 
-from pos_app.app import AppContext
+from pos_app.app import AppContext, open_app
+from pos_app.config import load_config
 from pos_app.domain.booking import BookingStatus
 from pos_app.sync.webhook_server import PATH, create_webhook_app
-from tests.integration.helpers import book
+from tests.integration.helpers import book, eventually
 from tests.payments import pay
 
 SECRET = "whsec_test_receiver_secret"
@@ -128,3 +130,33 @@ def test_unknown_event_types_are_acknowledged_and_ignored(
     response = receiver.post(PATH, content=payload, headers=_signed(payload))
     assert response.status_code == 200 and response.json()["outcome"] == "ignored"
     assert _status(app, booking_id) is BookingStatus.AWAITING_PAYMENT
+
+
+def test_the_desktop_apps_receiver_listens_on_the_configured_port(
+    app_env: dict[str, str],
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**app_env, "POS_WEBHOOK_PORT": str(port), "STRIPE_WEBHOOK_SECRET": SECRET}
+    ctx = open_app(load_config(env), sandbox="none", receive_webhooks=True)
+    try:
+        booking_id, session_id = _paid_on_phone(ctx)
+        payload = _completed_event(ctx, app_env["POS_STRIPE_API_BASE"], session_id)
+        url = f"http://127.0.0.1:{port}{PATH}"
+        response = eventually(
+            lambda: _try_post(url, payload, _signed(payload)), timeout=10, interval=0.1
+        )
+        assert response.status_code == 200 and response.json()["outcome"] == "applied"
+        assert _status(ctx, booking_id) is BookingStatus.PAID
+    finally:
+        ctx.close()
+    with pytest.raises(httpx.ConnectError):
+        httpx.post(url, content=payload, headers=_signed(payload), timeout=2)
+
+
+def _try_post(url: str, payload: bytes, headers: dict[str, str]) -> httpx.Response | None:
+    try:
+        return httpx.post(url, content=payload, headers=headers, timeout=5)
+    except httpx.ConnectError:
+        return None  # not listening yet

@@ -38,6 +38,9 @@ def test_key_prefix_picks_the_mode(tmp_path: Path, key: str, mode: str) -> None:
         {"POS_HOLD_MINUTES": "1"},
         {"POS_HOLD_MINUTES": "ten"},
         {"POS_TIMEZONE": "Mars/Olympus"},
+        {"POS_POLL_SECONDS": "0"},
+        {"POS_WEBHOOK_PORT": "12112"},  # a receiver without its signing secret
+        {"POS_WEBHOOK_PORT": "http", "STRIPE_WEBHOOK_SECRET": "whsec_x"},
     ],
 )
 def test_bad_settings_are_sentences(tmp_path: Path, env: dict[str, str]) -> None:
