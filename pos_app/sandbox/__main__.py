@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--webhook-secret",
         default=None,
-        help="signing secret (whsec_...) for --webhook-url; generated and logged if omitted",
+        help="signing secret (whsec_...) for --webhook-url; if omitted, one is generated "
+        "into DATA_DIR/webhook-secret",
     )
     args = parser.parse_args(argv)
     if args.webhook_secret is not None and args.webhook_url is None:

@@ -109,9 +109,10 @@ def create_app(
 
     ``enable_controls`` mounts the test controls under ``/_sandbox`` and the fault layer;
     without it they do not exist (404). ``webhook_url`` registers (or reuses) an endpoint
-    receiving every event, signed with ``webhook_secret`` (generated and logged if
-    ``None``). ``webhook_policy`` sets retry delays and limits; ``deliver_webhooks=False``
-    leaves deliveries queued (visible in the controls) without sending them.
+    receiving every event, signed with ``webhook_secret`` (when ``None``, generated and
+    written to a private ``webhook-secret`` file beside the database, never logged).
+    ``webhook_policy`` sets retry delays and limits; ``deliver_webhooks=False`` leaves
+    deliveries queued (visible in the controls) without sending them.
 
     Serve it with uvicorn's ``date_header=False`` (the runner does): the sandbox sets
     ``Date`` itself from its clock.
@@ -130,11 +131,16 @@ def create_app(
             store, webhook_url, webhook_secret, sandbox.now()
         )
         if webhook_secret is None:
+            # Secrets never go to a log: the generated one is left in a private file instead.
+            secret_file = Path(db_path).with_name("webhook-secret")
+            secret_file.write_text(secret + "\n", encoding="utf-8")
+            secret_file.chmod(0o600)
             log.warning(
-                "sandbox: webhook endpoint %s sends every event to %s, signed with %s",
+                "sandbox: webhook endpoint %s sends every event to %s; its signing secret is "
+                "in %s",
                 endpoint_id,
                 webhook_url,
-                secret,
+                secret_file,
             )
     dispatcher = (
         Dispatcher(store, sandbox.now, webhook_policy or DeliveryPolicy())
