@@ -36,6 +36,7 @@ import stripe
 from pos_app.sandbox import discovery
 from pos_app.sandbox.ids import new_id
 from pos_app.sandbox.store import Store
+from pos_app.services.payment_sync import EVENT_TYPES
 
 API_KEY = "sk_test_bench"
 HEADERS = {"Authorization": f"Bearer {API_KEY}"}
@@ -49,17 +50,8 @@ SESSION_FORM = {
     "payment_intent_data[metadata][booking_id]": "bk_1",
     "success_url": "https://example.com/ok",
 }
-#: The event types the app polls for (pos_app/services/payment_sync.py).
-APP_TYPES = (
-    "checkout.session.completed",
-    "checkout.session.expired",
-    "checkout.session.async_payment_succeeded",
-    "checkout.session.async_payment_failed",
-    "refund.created",
-    "refund.updated",
-    "refund.failed",
-    "charge.refunded",
-)
+#: The event types the app polls for.
+APP_TYPES = EVENT_TYPES
 
 
 def _pct(values: list[float], q: float) -> float:
