@@ -215,6 +215,7 @@ class CheckoutService:
             raise
         failpoints.hit("checkout.after_create")
         stored = settle.apply_session(self._d, payment.id, session) or payment
+        failpoints.hit("checkout.after_store")
         return self._view(stored)
 
     def _recover_lost_create(self, payment: Payment) -> CheckoutView:

@@ -193,4 +193,6 @@ class RefundService:
             settle.mark_refund_failed(self._d, refund.id, err.message)
             raise
         failpoints.hit("refund.after_create")
-        return settle.apply_refund(self._d, refund.id, info) or refund
+        stored = settle.apply_refund(self._d, refund.id, info) or refund
+        failpoints.hit("refund.after_store")
+        return stored

@@ -29,7 +29,9 @@ def _crash(env: dict[str, str], point: str, *args: str) -> None:
     assert result.returncode == -signal.SIGKILL, (result.returncode, result.stderr)
 
 
-@pytest.mark.parametrize("point", ["checkout.before_create", "checkout.after_create", None])
+@pytest.mark.parametrize(
+    "point", ["checkout.before_create", "checkout.after_create", "checkout.after_store", None]
+)
 def test_charge_survives_a_crash(app_env: dict[str, str], point: str | None) -> None:
     booked = run_json(app_env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at())
     if point:
@@ -51,7 +53,9 @@ def test_charge_survives_a_crash(app_env: dict[str, str], point: str | None) -> 
     assert run_json(app_env, "charge", booked["id"])["session_id"] == sessions[0]["id"]
 
 
-@pytest.mark.parametrize("point", ["refund.before_create", "refund.after_create", None])
+@pytest.mark.parametrize(
+    "point", ["refund.before_create", "refund.after_create", "refund.after_store", None]
+)
 def test_refund_survives_a_crash(app_env: dict[str, str], point: str | None) -> None:
     booked = run_json(app_env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at())
     pay(run_json(app_env, "charge", booked["id"])["url"])
