@@ -7,6 +7,7 @@ click. Network trouble shows as a quiet "Reconnecting…" line: the screen keeps
 
 from __future__ import annotations
 
+import contextlib
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.booking import Booking
-from pos_app.domain.errors import GatewayUnavailable
+from pos_app.domain.errors import GatewayUnavailable, PosError
+from pos_app.domain.money import parse_money
 from pos_app.domain.payment import PaymentStatus
 from pos_app.services.checkout import CheckoutView
 from pos_app.ui import theme
@@ -112,11 +114,13 @@ class ChargeDialog(QDialog):
         parent: QWidget | None = None,
         *,
         booking: Booking | None = None,
+        deposit_text: str | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._runner = runner
         self._booking_id = booking_id
+        self._deposit_text = deposit_text if deposit_text and deposit_text.strip() else None
         self._view: CheckoutView | None = None
         self._cancelled_by_user = False
         self._announced_paid = False
@@ -137,7 +141,12 @@ class ChargeDialog(QDialog):
         self._build()
         if booking is not None:
             # What the table already knows, so the screen is filled in before Stripe answers.
-            self.amount_label.setText(booking.balance_due.format())
+            amount = booking.balance_due
+            if self._deposit_text is not None:
+                # A bad deposit keeps the balance here; the service says what is wrong with it.
+                with contextlib.suppress(PosError):
+                    amount = parse_money(self._deposit_text, amount.currency, field="deposit")
+            self.amount_label.setText(amount.format())
             self.what_label.setText(booking.service_name)
             self.who_label.setText(booking.customer_name)
             self.amount_label.show()
@@ -154,12 +163,14 @@ class ChargeDialog(QDialog):
         *,
         booking: Booking | None = None,
         show: bool = True,
+        deposit_text: str | None = None,
     ) -> ChargeDialog:
         """Open the charge screen for ``booking_id`` and ask for its payment link.
 
-        ``booking`` (as last loaded) fills in amount, service and customer at once.
+        ``booking`` (as last loaded) fills in amount, service and customer at once;
+        ``deposit_text`` ("10.00") asks for part of the balance instead of all of it.
         """
-        dialog = cls(ctx, runner, booking_id, parent, booking=booking)
+        dialog = cls(ctx, runner, booking_id, parent, booking=booking, deposit_text=deposit_text)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, parent is not None)
         if show:
             dialog.show()
@@ -167,7 +178,7 @@ class ChargeDialog(QDialog):
         return dialog
 
     def _build(self) -> None:
-        title = QLabel("Charge")
+        title = QLabel("Charge deposit" if self._deposit_text is not None else "Charge")
         title.setFont(theme.font(self, scale=1.5, bold=True))
         self.badge = theme.ModeBadge(self._ctx.mode)
         header = QHBoxLayout()
@@ -325,6 +336,10 @@ class ChargeDialog(QDialog):
         """The small line at the bottom ('Reconnecting to Stripe…', 'Link copied', …)."""
         return self.notice_label.text()
 
+    def deposit_text(self) -> str | None:
+        """The deposit asked for, or None when charging the whole balance."""
+        return self._deposit_text
+
     def begin(self) -> None:
         """Ask the service for the booking's payment link (reusing an open one)."""
         self._view = None
@@ -332,8 +347,9 @@ class ChargeDialog(QDialog):
         self._render()
         checkout = self._ctx.checkout
         booking_id = self._booking_id
+        deposit_text = self._deposit_text
         self._runner.run(
-            lambda: checkout.start(booking_id),
+            lambda: checkout.start(booking_id, deposit_text),
             on_success=self._apply_view,
             on_failure=self._start_failed,
             owner=self,
@@ -365,14 +381,25 @@ class ChargeDialog(QDialog):
         view = self._view
         checkout = self._ctx.checkout
         booking_id = self._booking_id
+        deposit_text = self._deposit_text
         self._view = None
         self._cancelled_by_user = False
         self._render()
         if view is None:
-            work = lambda: checkout.start(booking_id)  # noqa: E731
-        else:
+            work = lambda: checkout.start(booking_id, deposit_text)  # noqa: E731
+        elif deposit_text is None:
             payment_id = view.payment_id
             work = lambda: checkout.regenerate(payment_id)  # noqa: E731
+        else:
+            payment_id = view.payment_id
+
+            def work() -> CheckoutView:
+                # Like ``regenerate``, but the fresh link asks for the same deposit again.
+                cancelled = checkout.cancel(payment_id)
+                if cancelled.status is PaymentStatus.SUCCEEDED:
+                    return cancelled
+                return checkout.start(booking_id, deposit_text)
+
         self._runner.run(
             work, on_success=self._apply_view, on_failure=self._start_failed, owner=self
         )

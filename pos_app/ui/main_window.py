@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QItemSelection, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -38,7 +38,9 @@ from pos_app.services.payment_sync import SyncReport
 from pos_app.ui import theme
 from pos_app.ui.booking_dialog import BookingDialog
 from pos_app.ui.booking_table import BookingTableModel, Column, RowDelegate, StatusChipDelegate
+from pos_app.ui.cash_dialog import CashDialog
 from pos_app.ui.charge_view import ChargeDialog
+from pos_app.ui.deposit_dialog import DepositDialog
 from pos_app.ui.detail_panel import DetailPanel
 from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.spinner import Spinner
@@ -94,8 +96,11 @@ class MainWindow(QMainWindow):
         self._tracker: ConnectionTracker | None = None
         self._select_after_reload: str | None = None
         self._first_sync = True
+        self._day: date | None = None
         self.charge_dialog: ChargeDialog | None = None
         self.refund_dialog: RefundDialog | None = None
+        self.cash_dialog: CashDialog | None = None
+        self.deposit_dialog: DepositDialog | None = None
         self.booking_dialog: BookingDialog | None = None
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 760)
@@ -127,7 +132,8 @@ class MainWindow(QMainWindow):
         runner.error.connect(self.show_notice)
 
         self.setTabOrder(self.new_button, self.charge_button)
-        self.setTabOrder(self.charge_button, self.refund_button)
+        self.setTabOrder(self.charge_button, self.cash_button)
+        self.setTabOrder(self.cash_button, self.refund_button)
         self.setTabOrder(self.refund_button, self.refresh_button)
         self.setTabOrder(self.refresh_button, self.table)
         self.setTabOrder(self.table, self.detail)
@@ -155,6 +161,18 @@ class MainWindow(QMainWindow):
             [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")],
             self.charge_selected,
         )
+        self.deposit_action = action(
+            "Deposit…",
+            "Ask for part of the balance by card (a deposit)",
+            [QKeySequence("Ctrl+Shift+D")],
+            self.deposit_selected,
+        )
+        self.cash_action = action(
+            "Cash",
+            "Record cash taken for the selected booking",
+            [QKeySequence("Ctrl+Shift+C")],
+            self.cash_selected,
+        )
         self.refund_action = action(
             "Refund", "Refund the selected booking", [QKeySequence("Ctrl+R")], self.refund_selected
         )
@@ -175,15 +193,21 @@ class MainWindow(QMainWindow):
         self.date_label.setFont(theme.font(self, scale=1.1))
         self.new_button = ActionButton(self.new_action)
         self.charge_button = ActionButton(self.charge_action)
+        self.cash_button = ActionButton(self.cash_action)
         self.refund_button = ActionButton(self.refund_action)
         self.refresh_button = ActionButton(self.refresh_action)
         theme.make_primary(self.new_button)
-        for button in (self.charge_button, self.refund_button, self.refresh_button):
+        for button in (
+            self.charge_button,
+            self.cash_button,
+            self.refund_button,
+            self.refresh_button,
+        ):
             button.setMinimumHeight(self.new_button.sizeHint().height())
-            button.setMinimumWidth(90)
+            button.setMinimumWidth(80)
         row = QHBoxLayout(self.top_bar)
         row.setContentsMargins(18, 10, 18, 10)
-        row.setSpacing(12)
+        row.setSpacing(10)
         row.addWidget(self.title_label)
         row.addWidget(self.badge)
         row.addSpacing(8)
@@ -191,6 +215,7 @@ class MainWindow(QMainWindow):
         row.addStretch(1)
         row.addWidget(self.new_button)
         row.addWidget(self.charge_button)
+        row.addWidget(self.cash_button)
         row.addWidget(self.refund_button)
         row.addWidget(self.refresh_button)
 
@@ -274,6 +299,12 @@ class MainWindow(QMainWindow):
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(lambda _i: self.charge_action.trigger())
+        # Right-click a row for every money action, including the deposit (no room for a
+        # sixth button in the top bar at the window's minimum width).
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.addActions(
+            [self.charge_action, self.deposit_action, self.cash_action, self.refund_action]
+        )
         self.model.modelReset.connect(self._restore_selection)
 
         self.empty_label = QLabel(EMPTY_TEXT)
@@ -385,7 +416,13 @@ class MainWindow(QMainWindow):
     def detach(self) -> None:
         """Stop the timers (at quit, before the app context is closed)."""
         self._sync_timer.stop()
-        for dialog in (self.charge_dialog, self.refund_dialog, self.booking_dialog):
+        for dialog in (
+            self.charge_dialog,
+            self.refund_dialog,
+            self.cash_dialog,
+            self.deposit_dialog,
+            self.booking_dialog,
+        ):
             # A closed dialog may already be deleted (WA_DeleteOnClose).
             if dialog is not None and shiboken6.isValid(dialog):
                 dialog.close()
@@ -469,7 +506,22 @@ class MainWindow(QMainWindow):
         self._request_detail()
 
     def _set_day(self, day: date) -> None:
+        self._day = day
+        self._fit_date()
+
+    def _fit_date(self) -> None:
+        """The day in full, or 'Sun 22 Nov' when the top bar has no room for it (never
+        clipped at the window's minimum width)."""
+        day = self._day
+        if day is None:
+            return
         self.date_label.setText(f"{day:%A} {day.day} {day:%B %Y}")
+        if self.top_bar.minimumSizeHint().width() > self.width():
+            self.date_label.setText(f"{day:%a} {day.day} {day:%b}")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_date()
 
     # -- selection and detail -----------------------------------------------------------
 
@@ -506,9 +558,10 @@ class MainWindow(QMainWindow):
         # Money actions wait for the startup reconciliation, so nothing is offered on a
         # payment that was settled at Stripe while the app was closed.
         ready = self._ctx is not None and not self._first_sync
-        self.charge_action.setEnabled(
-            ready and booking is not None and booking.status in CHARGEABLE
-        )
+        chargeable = ready and booking is not None and booking.status in CHARGEABLE
+        self.charge_action.setEnabled(chargeable)
+        self.deposit_action.setEnabled(chargeable)
+        self.cash_action.setEnabled(chargeable)
         self.refund_action.setEnabled(
             ready and booking is not None and booking.status in REFUNDABLE
         )
@@ -552,12 +605,47 @@ class MainWindow(QMainWindow):
     def charge_selected(self) -> ChargeDialog | None:
         """Open the charge screen for the selected booking."""
         booking = self.selected_booking()
-        if self._ctx is None or booking is None or booking.status not in CHARGEABLE:
+        if booking is None or booking.status not in CHARGEABLE:
             return None
-        dialog = ChargeDialog.start(self._ctx, self._runner, booking.id, self, booking=booking)
+        return self._open_charge(booking)
+
+    def _open_charge(
+        self, booking: Booking, deposit_text: str | None = None
+    ) -> ChargeDialog | None:
+        """The charge screen for ``booking``: for ``deposit_text`` of its balance when given,
+        else all of it."""
+        if self._ctx is None:
+            return None
+        dialog = ChargeDialog.start(
+            self._ctx, self._runner, booking.id, self, booking=booking, deposit_text=deposit_text
+        )
         dialog.payment_changed.connect(lambda _id: self.reload())
         dialog.finished.connect(lambda _r: self.reload())
         self.charge_dialog = dialog
+        return dialog
+
+    def deposit_selected(self) -> DepositDialog | None:
+        """Ask how much of the selected booking's balance to take now, then charge that."""
+        booking = self.selected_booking()
+        if self._ctx is None or booking is None or booking.status not in CHARGEABLE:
+            return None
+        dialog = DepositDialog(self._ctx, self._runner, booking, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.confirmed.connect(lambda text: self._open_charge(booking, text))
+        self.deposit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def cash_selected(self) -> CashDialog | None:
+        """Open the cash dialog for the selected booking."""
+        booking = self.selected_booking()
+        if self._ctx is None or booking is None or booking.status not in CHARGEABLE:
+            return None
+        dialog = CashDialog(self._ctx, self._runner, booking, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.recorded.connect(lambda _p: self.reload())
+        self.cash_dialog = dialog
+        dialog.open()
         return dialog
 
     def refund_selected(self) -> RefundDialog | None:

@@ -37,7 +37,7 @@ class ServiceGuard:
     ``pos_app/ui`` on the stack; tests may still call services directly to set things up.
     """
 
-    SERVICES = ("catalog", "bookings", "checkout", "refunds", "sync")
+    SERVICES = ("catalog", "bookings", "checkout", "cash", "refunds", "sync")
 
     def __init__(self, ctx: AppContext) -> None:
         self.violations: list[str] = []
