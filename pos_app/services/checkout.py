@@ -117,11 +117,18 @@ class CheckoutService:
         return self._view(payment)
 
     def regenerate(self, payment_id: str) -> CheckoutView:
-        """Cancel the old link and open a new one for the same booking."""
+        """Cancel the old link and open a new one asking for the same amount (a deposit stays
+        a deposit), capped at what is still due."""
         cancelled = self.cancel(payment_id)
         if cancelled.status is PaymentStatus.SUCCEEDED:
             return cancelled
-        return self.start(cancelled.booking_id)
+        with self._d.uow() as uow:
+            booking = uow.bookings.get(cancelled.booking_id)
+        if booking is None:  # pragma: no cover - foreign key guarantees it
+            raise NotFoundError(f"There is no booking {cancelled.booking_id}.")
+        due = booking.balance_due
+        same = cancelled.amount if cancelled.amount < due else due
+        return self.start(cancelled.booking_id, None if same == due else same.plain())
 
     # -- steps --------------------------------------------------------------------------
 

@@ -144,7 +144,7 @@ class SyncService:
             settle.apply_refund(
                 self._d, refund.id, self._d.gateway.retrieve_refund(refund.stripe_refund_id)
             )
-        return self._mark(event)
+        return True
 
     def _refresh_refund(self, refund: Refund) -> None:
         if refund.status is RefundStatus.CREATING:
@@ -182,12 +182,14 @@ class SyncService:
     def settle_unsettled(self, report: SyncReport, *, reread_open: bool) -> None:
         """Resend requests whose answer was never stored; with ``reread_open`` re-read the rest.
 
-        Also fetches the fee and net of paid card payments that do not have them yet.
+        A full pass also fetches the fee and net of paid card payments that lack them (normally
+        stored the moment the payment is seen; only the full pass retries, so a charge whose
+        balance transaction never appears cannot make every pass cost a call).
         """
         with self._d.uow() as uow:
             payments = uow.payments.unsettled()
             refunds = uow.refunds.unsettled()
-            incomplete = uow.payments.missing_charge_details()
+            incomplete = uow.payments.missing_charge_details() if reread_open else []
         for paid in incomplete:
             try:
                 settle.fill_charge_details(self._d, paid)

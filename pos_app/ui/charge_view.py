@@ -387,19 +387,9 @@ class ChargeDialog(QDialog):
         self._render()
         if view is None:
             work = lambda: checkout.start(booking_id, deposit_text)  # noqa: E731
-        elif deposit_text is None:
-            payment_id = view.payment_id
-            work = lambda: checkout.regenerate(payment_id)  # noqa: E731
         else:
-            payment_id = view.payment_id
-
-            def work() -> CheckoutView:
-                # Like ``regenerate``, but the fresh link asks for the same deposit again.
-                cancelled = checkout.cancel(payment_id)
-                if cancelled.status is PaymentStatus.SUCCEEDED:
-                    return cancelled
-                return checkout.start(booking_id, deposit_text)
-
+            payment_id = view.payment_id  # the service keeps the amount (a deposit stays one)
+            work = lambda: checkout.regenerate(payment_id)  # noqa: E731
         self._runner.run(
             work, on_success=self._apply_view, on_failure=self._start_failed, owner=self
         )

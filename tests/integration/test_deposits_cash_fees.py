@@ -142,3 +142,15 @@ def test_refund_balance_transaction_is_recorded_once_settled(
     assert refund.stripe_balance_transaction_id == bt.id
     assert (refund.fee_amount, refund.net_amount) == (bt.fee, bt.net)
     assert refund.net_amount is not None and refund.net_amount < 0
+
+
+def test_regenerating_a_deposit_link_asks_for_the_same_deposit(app: AppContext) -> None:
+    booking = book(app)
+    first = app.checkout.start(booking.id, "10.00")
+    again = app.checkout.regenerate(first.payment_id)
+    assert again.session_id != first.session_id and again.amount.amount == 1000
+    full = app.checkout.regenerate(again.payment_id)
+    assert full.amount.amount == 1000  # still the deposit, not the whole balance
+    app.checkout.cancel(full.payment_id)
+    whole = app.checkout.start(booking.id)
+    assert app.checkout.regenerate(whole.payment_id).amount.amount == 3500
