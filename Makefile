@@ -26,8 +26,9 @@ test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/pos-app screenshot --screen main docs/screenshots/main.png
-	QT_QPA_PLATFORM=offscreen $(BIN)/pos-app screenshot --screen charge docs/screenshots/charge.png
+	for s in $$(QT_QPA_PLATFORM=offscreen $(BIN)/pos-app screenshot --list | cut -d' ' -f1); do \
+		QT_QPA_PLATFORM=offscreen $(BIN)/pos-app screenshot --screen $$s docs/screenshots/$$s.png || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -103,8 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=DEFAULT_WEBHOOK_PORT)
 
     s = sub.add_parser("screenshot", help="render a screen offscreen to a PNG (demo data)")
-    s.add_argument("--screen", choices=["main", "charge"], required=True)
-    s.add_argument("path", type=Path)
+    s.add_argument("--list", action="store_true", help="print the screens' names and exit")
+    s.add_argument("--screen", help="which screen (see --list)")
+    s.add_argument("path", type=Path, nargs="?", help="the PNG to write")
     return p
 
 
@@ -142,6 +143,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _screenshot(args: argparse.Namespace) -> int:
+    from pos_app.ui.screenshots import SCREENS, render, screen_list
+
+    if args.list:
+        for name, title in screen_list():
+            print(f"{name:<16} {title}")
+        return 0
+    if not args.screen or args.path is None:
+        raise UsageError("screenshot needs --screen NAME and a PATH (or --list)")
+    if args.screen not in SCREENS:
+        raise UsageError(f"unknown screen {args.screen!r}; choose from {', '.join(SCREENS)}")
+    render(args.screen, args.path)
+    print(str(args.path))
+    return 0
+
+
 def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
     if command == "gui":
         from pos_app.ui.gui import run_gui
@@ -152,11 +169,7 @@ def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
     if command == "webhooks":
         return _webhooks(args, config)
     if command == "screenshot":
-        from pos_app.ui.screenshots import render
-
-        render(args.screen, args.path)
-        print(str(args.path))
-        return 0
+        return _screenshot(args)
     # Commands that may print a payment URL keep the sandbox running after they exit.
     policy: SandboxPolicy = (
         "detached" if command in ("charge", "status", "sync", "refund") else "none"

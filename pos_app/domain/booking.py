@@ -20,6 +20,7 @@ class BookingStatus(StrEnum):
     PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
     CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
 
     @property
     def label(self) -> str:
@@ -35,6 +36,7 @@ _LABELS = {
     BookingStatus.PARTIALLY_REFUNDED: "Partially refunded",
     BookingStatus.REFUNDED: "Refunded",
     BookingStatus.CANCELLED: "Cancelled",
+    BookingStatus.NO_SHOW: "No-show",
 }
 
 
@@ -79,6 +81,13 @@ class Booking:
     refunded_amount: int = 0
     cancelled: bool = False
     notes: str = field(default="")
+    resource_id: str | None = None  # the staff member or room the booking occupies
+    customer_id: str | None = None
+    no_show: bool = False
+    # True while the booking occupies its resource's time; the database refuses two such
+    # bookings of one resource that overlap. Cancelling or a no-show frees the slot.
+    holds_slot: bool = True
+    created_by: str | None = None  # user id
 
     @property
     def price(self) -> Money:
@@ -104,6 +113,8 @@ class Booking:
         """Raise InvalidStateError unless a payment can be taken for this booking now."""
         if self.cancelled:
             raise InvalidStateError("This booking is cancelled, so it cannot be charged.")
+        if self.no_show:
+            raise InvalidStateError("This booking is marked as a no-show, so it cannot be charged.")
         if self.balance_due.amount <= 0:
             raise InvalidStateError("This booking is already paid in full.")
 
@@ -115,11 +126,14 @@ def derive_status(
     refunded: int,
     cancelled: bool,
     has_open_checkout: bool,
+    no_show: bool = False,
 ) -> BookingStatus:
     """The booking's status from its money, in one place so every path agrees."""
     if paid <= 0:
         if cancelled:
             return BookingStatus.CANCELLED
+        if no_show:
+            return BookingStatus.NO_SHOW
         return BookingStatus.AWAITING_PAYMENT if has_open_checkout else BookingStatus.NEW
     if refunded >= paid:
         return BookingStatus.REFUNDED

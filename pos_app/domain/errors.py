@@ -74,3 +74,15 @@ class CardDeclined(GatewayError):
         super().__init__(message)
         self.code = code
         self.decline_code = decline_code
+
+
+class SlotTakenError(PosError):
+    """Another booking already holds the staff member or room at that time."""
+
+    def __init__(self, message: str, holder_id: str | None = None) -> None:
+        super().__init__(message)
+        self.holder_id = holder_id
+
+
+class PermissionDeniedError(PosError):
+    """The signed-in person may not do this (e.g. a refund without a manager)."""

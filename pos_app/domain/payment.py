@@ -88,6 +88,7 @@ class Payment:
     stripe_balance_transaction_id: str | None = None
     fee_amount: int | None = None
     net_amount: int | None = None
+    created_by: str | None = None  # the user who took it or asked for it
 
     @property
     def money(self) -> Money:
@@ -192,6 +193,7 @@ class Refund:
     stripe_balance_transaction_id: str | None = None
     fee_amount: int | None = None
     net_amount: int | None = None
+    created_by: str | None = None  # the user who took it or asked for it
 
     @property
     def money(self) -> Money:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from pos_app.domain.audit import AuditAction, AuditEntry
 from pos_app.domain.booking import Booking, Service
 from pos_app.domain.gateway_types import (
     ChargeDetails,
@@ -18,6 +20,7 @@ from pos_app.domain.gateway_types import (
     RefundRequest,
 )
 from pos_app.domain.payment import Payment, Refund
+from pos_app.domain.people import Customer, Resource, User
 
 
 class Clock(Protocol):
@@ -86,11 +89,73 @@ class ServiceRepository(Protocol):
 
 
 class BookingRepository(Protocol):
-    """Bookings by id and by day."""
+    """Bookings by id, day, resource and customer."""
 
     def get(self, booking_id: str, *, for_update: bool = False) -> Booking | None: ...
     def add(self, booking: Booking) -> None: ...
     def between(self, start: datetime, end: datetime) -> list[Booking]: ...
+
+    def overlapping(
+        self, resource_id: str, start: datetime, end: datetime, *, exclude_id: str | None = None
+    ) -> list[Booking]:
+        """Bookings holding ``resource_id`` at some moment in [start, end)."""
+        ...
+
+    def for_customer(self, customer_id: str, *, limit: int = 100) -> list[Booking]:
+        """A customer's bookings, newest first."""
+        ...
+
+    def flush(self) -> None:
+        """Send pending changes now, so the database's own rules run (may raise SlotTakenError)."""
+        ...
+
+
+class ResourceRepository(Protocol):
+    """Staff members and rooms that bookings occupy."""
+
+    def list(self, *, active_only: bool = True) -> list[Resource]: ...
+    def get(self, resource_id: str) -> Resource | None: ...
+    def add(self, resource: Resource) -> None: ...
+
+
+class UserRepository(Protocol):
+    """Accounts that sign in with a PIN."""
+
+    def list(self, *, active_only: bool = True) -> list[User]: ...
+    def get(self, user_id: str, *, for_update: bool = False) -> User | None: ...
+    def add(self, user: User) -> None: ...
+    def count(self) -> int: ...
+
+
+class CustomerRepository(Protocol):
+    """Customers, found by what the desk types."""
+
+    def get(self, customer_id: str) -> Customer | None: ...
+    def add(self, customer: Customer) -> None: ...
+    def search(self, text: str, *, limit: int = 20) -> list[Customer]: ...
+    def by_email(self, email: str) -> Customer | None: ...
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """A filter over the audit log; None means any."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    actor_id: str | None = None
+    actions: frozenset[AuditAction] | None = None
+    booking_id: str | None = None
+    text: str | None = None
+    limit: int = 500
+
+
+class AuditLog(Protocol):
+    """The append-only record of money actions and who took them."""
+
+    def append(self, entry: AuditEntry) -> None: ...
+    def query(self, query: AuditQuery) -> list[AuditEntry]:
+        """Matching entries, newest first."""
+        ...
 
 
 class PaymentRepository(Protocol):
@@ -149,6 +214,10 @@ class UnitOfWork(Protocol):
     payments: PaymentRepository
     refunds: RefundRepository
     events: EventLog
+    resources: ResourceRepository
+    users: UserRepository
+    customers: CustomerRepository
+    audit: AuditLog
 
     def __enter__(self) -> Self: ...
 

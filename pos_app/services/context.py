@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
+from pos_app.domain.people import SYSTEM_ACTOR, Actor
 from pos_app.domain.ports import Clock, PaymentGateway, UnitOfWorkFactory
 
 
@@ -18,6 +20,30 @@ class Policy:
     business_name: str = "pos-app"
 
 
+class Desk:
+    """Who is signed in at this station; services attribute their audit entries to them."""
+
+    def __init__(self, actor: Actor = SYSTEM_ACTOR) -> None:
+        self._lock = threading.Lock()
+        self._actor = actor
+
+    @property
+    def actor(self) -> Actor:
+        """The signed-in person (or the program itself when nobody is)."""
+        with self._lock:
+            return self._actor
+
+    def sign_in(self, actor: Actor) -> None:
+        """Attribute what happens from now on to ``actor``."""
+        with self._lock:
+            self._actor = actor
+
+    def sign_out(self) -> None:
+        """Nobody is signed in."""
+        with self._lock:
+            self._actor = SYSTEM_ACTOR
+
+
 @dataclass(frozen=True)
 class Deps:
     """Adapters behind the domain's ports."""
@@ -26,6 +52,7 @@ class Deps:
     gateway: PaymentGateway
     clock: Clock
     policy: Policy
+    desk: Desk = field(default_factory=Desk)
 
     def server_now(self) -> datetime:
         """Now by Stripe's clock: the local clock corrected by the last Date header seen."""

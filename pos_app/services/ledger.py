@@ -18,6 +18,7 @@ def recompute(uow: UnitOfWork, booking: Booking) -> None:
         paid=booking.paid_amount,
         refunded=booking.refunded_amount,
         cancelled=booking.cancelled,
+        no_show=booking.no_show,
         has_open_checkout=any(
             p.status in (PaymentStatus.CREATING, PaymentStatus.OPEN) for p in payments
         ),

@@ -6,27 +6,39 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from pos_app.domain.audit import AuditEntry
 from pos_app.domain.booking import Booking, Service
+from pos_app.domain.errors import SlotTakenError
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
+from pos_app.domain.people import Customer, Resource, User
 from pos_app.domain.ports import (
+    AuditLog,
+    AuditQuery,
     BookingRepository,
+    CustomerRepository,
     EventLog,
     PaymentRepository,
     RefundRepository,
+    ResourceRepository,
     ServiceRepository,
+    UserRepository,
 )
 from pos_app.store.schema import (
+    audit_log,
     bookings,
+    customers,
     map_domain,
     payments,
     processed_events,
     refunds,
+    resources,
     services,
     settings,
+    users,
     webhook_deliveries,
 )
 
@@ -74,6 +86,161 @@ class SqlBookingRepository:
             .where(bookings.c.starts_at >= start, bookings.c.starts_at < end)
             .order_by(bookings.c.starts_at, bookings.c.id)
         )
+        return list(self._s.scalars(q))
+
+    def overlapping(
+        self, resource_id: str, start: datetime, end: datetime, *, exclude_id: str | None = None
+    ) -> list[Booking]:
+        """Bookings holding ``resource_id`` at some moment in [start, end), earliest first."""
+        q = select(Booking).where(
+            bookings.c.resource_id == resource_id,
+            bookings.c.holds_slot.is_(True),
+            bookings.c.starts_at < end,
+            bookings.c.ends_at > start,
+        )
+        if exclude_id is not None:
+            q = q.where(bookings.c.id != exclude_id)
+        return list(self._s.scalars(q.order_by(bookings.c.starts_at)))
+
+    def for_customer(self, customer_id: str, *, limit: int = 100) -> list[Booking]:
+        """A customer's bookings, newest first."""
+        q = (
+            select(Booking)
+            .where(bookings.c.customer_id == customer_id)
+            .order_by(bookings.c.starts_at.desc())
+            .limit(limit)
+        )
+        return list(self._s.scalars(q))
+
+    def flush(self) -> None:
+        """Flush now; the database's double-booking guard becomes SlotTakenError."""
+        try:
+            self._s.flush()
+        except IntegrityError as err:
+            if is_slot_taken(err):
+                raise SlotTakenError("That time is already taken.") from err
+            raise
+
+
+def is_slot_taken(err: IntegrityError) -> bool:
+    """Whether the database refused a booking because its resource is busy then."""
+    text = str(err.orig)
+    return "slot_taken" in text
+
+
+class SqlResourceRepository:
+    """Staff members and rooms in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def list(self, *, active_only: bool = True) -> list[Resource]:
+        """Resources in display order."""
+        q = select(Resource).order_by(resources.c.position, resources.c.name)
+        if active_only:
+            q = q.where(resources.c.active.is_(True))
+        return list(self._s.scalars(q))
+
+    def get(self, resource_id: str) -> Resource | None:
+        """One resource, or None."""
+        return self._s.get(Resource, resource_id)
+
+    def add(self, resource: Resource) -> None:
+        """Add a new resource."""
+        self._s.add(resource)
+
+
+class SqlUserRepository:
+    """Accounts in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def list(self, *, active_only: bool = True) -> list[User]:
+        """Accounts by name."""
+        q = select(User).order_by(users.c.name)
+        if active_only:
+            q = q.where(users.c.active.is_(True))
+        return list(self._s.scalars(q))
+
+    def get(self, user_id: str, *, for_update: bool = False) -> User | None:
+        """One account; ``for_update`` locks its row until commit (PostgreSQL)."""
+        return self._s.get(User, user_id, with_for_update=for_update or None)
+
+    def add(self, user: User) -> None:
+        """Add a new account."""
+        self._s.add(user)
+
+    def count(self) -> int:
+        """How many accounts exist, active or not."""
+        return int(self._s.execute(select(func.count()).select_from(users)).scalar_one())
+
+
+class SqlCustomerRepository:
+    """Customers in SQL."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, customer_id: str) -> Customer | None:
+        """One customer, or None."""
+        return self._s.get(Customer, customer_id)
+
+    def add(self, customer: Customer) -> None:
+        """Add a new customer."""
+        self._s.add(customer)
+
+    def search(self, text: str, *, limit: int = 20) -> list[Customer]:
+        """Customers whose name, email or phone contains every word typed, by name."""
+        q = select(Customer)
+        for word in text.casefold().split():
+            digits = "".join(ch for ch in word if ch.isdigit())
+            # "555-0100" or "(555)" is a piece of a phone number: match its digits.
+            needle = digits if digits and not word.strip("+-().0123456789") else word
+            escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            q = q.where(customers.c.search_key.like(f"%{escaped}%", escape="\\"))
+        return list(self._s.scalars(q.order_by(customers.c.name).limit(limit)))
+
+    def by_email(self, email: str) -> Customer | None:
+        """The customer with this email (case-insensitive), if any."""
+        q = select(Customer).where(func.lower(customers.c.email) == email.casefold())
+        return self._s.scalars(q).first()
+
+
+class SqlAuditLog:
+    """The append-only audit log in SQL (the database refuses updates and deletes)."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def append(self, entry: AuditEntry) -> None:
+        """Add one entry; it is written with the rest of the unit of work."""
+        self._s.add(entry)
+
+    def query(self, query: AuditQuery) -> list[AuditEntry]:
+        """Matching entries, newest first."""
+        q = select(AuditEntry)
+        if query.start is not None:
+            q = q.where(audit_log.c.at >= query.start)
+        if query.end is not None:
+            q = q.where(audit_log.c.at < query.end)
+        if query.actor_id is not None:
+            q = q.where(audit_log.c.actor_id == query.actor_id)
+        if query.actions is not None:
+            q = q.where(audit_log.c.action.in_(sorted(query.actions)))
+        if query.booking_id is not None:
+            q = q.where(audit_log.c.booking_id == query.booking_id)
+        if query.text:
+            like = f"%{query.text.strip()}%"
+            q = q.where(
+                or_(
+                    audit_log.c.detail.ilike(like),
+                    audit_log.c.stripe_ids.ilike(like),
+                    audit_log.c.actor_name.ilike(like),
+                    audit_log.c.booking_id.ilike(like),
+                )
+            )
+        q = q.order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(query.limit)
         return list(self._s.scalars(q))
 
 
@@ -243,6 +410,10 @@ class SqlUnitOfWork:
     payments: PaymentRepository
     refunds: RefundRepository
     events: EventLog
+    resources: ResourceRepository
+    users: UserRepository
+    customers: CustomerRepository
+    audit: AuditLog
 
     def __init__(self, factory: sessionmaker[Session], *, write: bool) -> None:
         self._factory = factory
@@ -257,6 +428,10 @@ class SqlUnitOfWork:
         self.payments = SqlPaymentRepository(self.session)
         self.refunds = SqlRefundRepository(self.session)
         self.events = SqlEventLog(self.session)
+        self.resources = SqlResourceRepository(self.session)
+        self.users = SqlUserRepository(self.session)
+        self.customers = SqlCustomerRepository(self.session)
+        self.audit = SqlAuditLog(self.session)
         return self
 
     def __exit__(
@@ -274,8 +449,13 @@ class SqlUnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
-        """Make the work permanent."""
-        self.session.commit()
+        """Make the work permanent; a double booking caught by the database is SlotTakenError."""
+        try:
+            self.session.commit()
+        except IntegrityError as err:
+            if is_slot_taken(err):
+                raise SlotTakenError("That time is already taken.") from err
+            raise
 
 
 class SqlUnitOfWorkFactory:

@@ -28,8 +28,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import registry
 from sqlalchemy.types import TypeDecorator
 
+from pos_app.domain.audit import AuditAction, AuditEntry
 from pos_app.domain.booking import Booking, BookingStatus, Service
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
+from pos_app.domain.people import Customer, Resource, ResourceKind, Role, User
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -81,6 +83,41 @@ services = Table(
     Column("active", Boolean, nullable=False, default=True),
 )
 
+resources = Table(
+    "resources",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("kind", _enum(ResourceKind), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("role", _enum(Role), nullable=False),
+    Column("pin_hash", String(255), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("resource_id", ID, ForeignKey("resources.id")),
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("locked_until", UTCDateTime()),
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(254), index=True),
+    Column("phone", String(40)),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("search_key", String(400), nullable=False, default="", index=True),
+)
+
 bookings = Table(
     "bookings",
     metadata,
@@ -100,6 +137,11 @@ bookings = Table(
     Column("cancelled", Boolean, nullable=False, default=False),
     Column("notes", Text, nullable=False, default=""),
     Column("created_at", UTCDateTime(), nullable=False),
+    Column("resource_id", ID, ForeignKey("resources.id")),
+    Column("customer_id", ID, ForeignKey("customers.id"), index=True),
+    Column("no_show", Boolean, nullable=False, default=False),
+    Column("holds_slot", Boolean, nullable=False, default=True),
+    Column("created_by", ID),
 )
 
 payments = Table(
@@ -124,6 +166,7 @@ payments = Table(
     Column("stripe_balance_transaction_id", String(255)),
     Column("fee_amount", BigInteger),
     Column("net_amount", BigInteger),
+    Column("created_by", ID),
 )
 
 refunds = Table(
@@ -144,6 +187,7 @@ refunds = Table(
     Column("stripe_balance_transaction_id", String(255)),
     Column("fee_amount", BigInteger),
     Column("net_amount", BigInteger),
+    Column("created_by", ID),
 )
 
 processed_events = Table(
@@ -165,6 +209,24 @@ webhook_deliveries = Table(
     Column("detail", Text, nullable=False, default=""),
 )
 
+# Append-only: the database refuses UPDATE and DELETE on it (triggers, migration 0004).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime(), nullable=False, index=True),
+    Column("actor_id", ID),
+    Column("actor_name", String(120), nullable=False),
+    Column("action", _enum(AuditAction), nullable=False, index=True),
+    Column("booking_id", ID, index=True),
+    Column("payment_id", ID),
+    Column("refund_id", ID),
+    Column("amount", BigInteger),
+    Column("currency", String(3)),
+    Column("stripe_ids", Text, nullable=False, default=""),
+    Column("detail", Text, nullable=False, default=""),
+)
+
 settings = Table(
     "settings",
     metadata,
@@ -173,6 +235,7 @@ settings = Table(
 )
 
 Index("ix_payments_booking_status", payments.c.booking_id, payments.c.status)
+Index("ix_bookings_resource_starts", bookings.c.resource_id, bookings.c.starts_at)
 
 mapper_registry = registry(metadata=metadata)
 _mapped = False
@@ -188,4 +251,8 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Booking, bookings, **kw)
     mapper_registry.map_imperatively(Payment, payments, **kw)
     mapper_registry.map_imperatively(Refund, refunds, **kw)
+    mapper_registry.map_imperatively(Resource, resources, **kw)
+    mapper_registry.map_imperatively(User, users, **kw)
+    mapper_registry.map_imperatively(Customer, customers, **kw)
+    mapper_registry.map_imperatively(AuditEntry, audit_log, **kw)
     _mapped = True

@@ -25,7 +25,6 @@ from pos_app.services.bookings import BookingRequest
 
 log = logging.getLogger(__name__)
 
-SCREENS = ("main", "charge")
 SIZE = (1366, 768)
 WAIT_SECONDS = 20.0
 SUCCESS_CARD = "4242 4242 4242 4242"
@@ -179,8 +178,37 @@ def _render_charge(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         dialog.deleteLater()
 
 
+Renderer = Callable[[AppContext, DemoDay, Path], None]
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One screen `pos-app screenshot` can render: its name, what it shows, how to render it."""
+
+    name: str
+    title: str
+    render: Renderer
+
+
+# Every screen of the app, in the order `--list` prints them and the README links them.
+# A feature adds its screen here; its renderer opens the screen on the demo day and calls _save.
+SCREENS: dict[str, Screen] = {
+    s.name: s
+    for s in (
+        Screen("main", "Main window: today's bookings and the selected one", _render_main),
+        Screen("charge", "Charge screen: QR code, amount and countdown", _render_charge),
+        # --- more screens above this line ---
+    )
+}
+
+
+def screen_list() -> list[tuple[str, str]]:
+    """(name, title) of every screen, for `pos-app screenshot --list`."""
+    return [(s.name, s.title) for s in SCREENS.values()]
+
+
 def render(screen: str, path: Path) -> None:
-    """Render ``screen`` ('main' or 'charge') on a fresh demo day and save it as PNG."""
+    """Render ``screen`` on a fresh demo day and save it as PNG."""
     if screen not in SCREENS:
         raise ValueError(f"screen must be one of {', '.join(SCREENS)}")
     from pos_app.sandbox.runner import start_in_thread
@@ -204,10 +232,7 @@ def render(screen: str, path: Path) -> None:
             ctx = open_app(config, sandbox="none")
             try:
                 demo = seed_demo_day(ctx)
-                if screen == "main":
-                    _render_main(ctx, demo, Path(path))
-                else:
-                    _render_charge(ctx, demo, Path(path))
+                SCREENS[screen].render(ctx, demo, Path(path))
             finally:
                 ctx.close()
         finally:

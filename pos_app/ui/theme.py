@@ -49,6 +49,7 @@ _STATUS_CHIPS: dict[BookingStatus, tuple[Chip, Chip]] = {
     BookingStatus.PARTIALLY_REFUNDED: (Chip("#5b21b6", "#ede9fe"), Chip("#ddd6fe", "#3b2470")),
     BookingStatus.REFUNDED: (Chip("#3730a3", "#e0e7ff"), Chip("#c7d2fe", "#2e2f6e")),
     BookingStatus.CANCELLED: (Chip("#991b1b", "#fee2e2"), Chip("#fecaca", "#5f1d1d")),
+    BookingStatus.NO_SHOW: (Chip("#9d174d", "#fce7f3"), Chip("#fbcfe8", "#5c1a3a")),
 }
 
 

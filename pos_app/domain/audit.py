@@ -1,0 +1,54 @@
+"""The audit log's entries: who did what to which money, and when. Entries are never changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    """Everything the audit log records."""
+
+    BOOKING_CREATED = "booking.created"
+    BOOKING_MOVED = "booking.moved"
+    BOOKING_CANCELLED = "booking.cancelled"
+    BOOKING_NO_SHOW = "booking.no_show"
+    CHECKOUT_CREATED = "checkout.created"
+    CHECKOUT_CANCELLED = "checkout.cancelled"
+    CHECKOUT_EXPIRED = "checkout.expired"
+    PAYMENT_SUCCEEDED = "payment.succeeded"
+    PAYMENT_FAILED = "payment.failed"
+    CASH_RECEIVED = "cash.received"
+    REFUND_REQUESTED = "refund.requested"
+    REFUND_SUCCEEDED = "refund.succeeded"
+    REFUND_FAILED = "refund.failed"
+    RECEIPT_SENT = "receipt.sent"
+    USER_SIGNED_IN = "user.signed_in"
+    USER_SIGN_IN_FAILED = "user.sign_in_failed"
+    USER_CHANGED = "user.changed"
+    CATALOG_CHANGED = "catalog.changed"
+    SETTINGS_CHANGED = "settings.changed"
+
+    @property
+    def is_money(self) -> bool:
+        """Whether the action moved or asked for money."""
+        return self.value.split(".")[0] in ("checkout", "payment", "cash", "refund")
+
+
+@dataclass
+class AuditEntry:
+    """One line of the audit log. ``amount`` is in minor units of ``currency`` when present."""
+
+    at: datetime
+    actor_id: str | None
+    actor_name: str
+    action: AuditAction
+    booking_id: str | None = None
+    payment_id: str | None = None
+    refund_id: str | None = None
+    amount: int | None = None
+    currency: str | None = None
+    stripe_ids: str = ""  # space-separated Stripe object ids (cs_…, pi_…, ch_…, re_…)
+    detail: str = ""
+    id: int | None = None
