@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(1000, 600)
 
         self._build_actions()
+        self._build_menus()
         self._build_top_bar()
         self._build_pages()
         self._build_status_bar()
@@ -179,6 +180,25 @@ class MainWindow(QMainWindow):
         self.refresh_action = action(
             "Refresh", "Ask Stripe for news and reload the day", [QKeySequence("F5")], self.refresh
         )
+
+    def _build_menus(self) -> None:
+        # Every action lives in a menu too: discoverable, and each shows its shortcut there.
+        bar = self.menuBar()
+        self.booking_menu = bar.addMenu("&Booking")
+        for act in (
+            self.new_action,
+            self.charge_action,
+            self.deposit_action,
+            self.cash_action,
+            self.refund_action,
+        ):
+            self.booking_menu.addAction(act)
+        self.booking_menu.addSeparator()
+        self.view_menu = bar.addMenu("&View")
+        self.view_menu.addAction(self.refresh_action)
+        self.view_menu.addSeparator()
+        self.manage_menu = bar.addMenu("&Manage")
+        self.account_menu = bar.addMenu("&Account")
 
     def _build_top_bar(self) -> None:
         self.top_bar = QFrame()
