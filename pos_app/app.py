@@ -9,24 +9,37 @@ from __future__ import annotations
 import logging
 import subprocess
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from pos_app.config import Config
+from pos_app.config import SANDBOX_API_KEY, Config, Mode
 from pos_app.domain.errors import PosError
 from pos_app.domain.gateway_types import EventInfo
 from pos_app.gateway.stripe_gateway import StripeGateway
 from pos_app.gateway.webhooks import verify_webhook
+from pos_app.services.audit import AuditService
 from pos_app.services.bookings import BookingService
 from pos_app.services.cash import CashService
 from pos_app.services.catalog import CatalogService
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps, Policy
+from pos_app.services.customers import CustomerService
 from pos_app.services.ids import new_id
 from pos_app.services.payment_sync import SyncService
+from pos_app.services.people import PeopleService
+from pos_app.services.receipts import ReceiptService
 from pos_app.services.refunds import RefundService
+from pos_app.services.settings import (
+    RESTRICTED_KEY_NOTE,
+    KeyVerifier,
+    SecretStore,
+    SettingsService,
+    ensure_database_mode,
+    layer_business,
+    read_business,
+)
 from pos_app.services.webhook_intake import WebhookIntake
 from pos_app.store.database import make_engine, migrate
 from pos_app.store.repositories import SqlUnitOfWorkFactory
@@ -60,14 +73,32 @@ class AppContext:
     refunds: RefundService
     cash: CashService
     sync: SyncService
+    receipts: ReceiptService
+    customers: CustomerService
     api_base: str | None
+    people: PeopleService
+    audit: AuditService
     sandbox_process: subprocess.Popen[bytes] | None = None
     webhook_server: WebhookReceiver | None = None
+    settings: SettingsService = field(init=False, repr=False)
 
     @property
     def mode(self) -> str:
         """'sandbox', 'test' or 'live'."""
         return self.config.mode
+
+    def install_config(self, config: Config) -> None:
+        """Apply changed business settings (name, time zone, hold) to the running app."""
+        self.config = config
+        policy = replace(
+            self.deps.policy,
+            timezone=config.timezone,
+            hold_minutes=config.hold_minutes,
+            business_name=config.business_name,
+        )
+        # Deps is frozen so nothing rebinds it by accident; Settings is the one owner that
+        # swaps the policy, in a single attribute store: a use case sees old or new, whole.
+        object.__setattr__(self.deps, "policy", policy)
 
     def webhook_intake(self, secret: str) -> WebhookIntake:
         """The receiver's logic, verifying deliveries with the endpoint's ``whsec_`` secret."""
@@ -115,19 +146,30 @@ class WebhookReceiver:
 
 
 def open_app(
-    config: Config, *, sandbox: SandboxPolicy = "detached", receive_webhooks: bool = False
+    config: Config,
+    *,
+    sandbox: SandboxPolicy = "detached",
+    receive_webhooks: bool = False,
+    secrets: SecretStore | None = None,
 ) -> AppContext:
     """Build everything: migrate the database, find or start the sandbox, seed demo services.
 
     ``sandbox="detached"`` leaves a started sandbox running after this process exits (so a URL
     the CLI printed keeps working); ``"child"`` ends it with the app; ``"none"`` starts none.
     ``receive_webhooks`` serves the webhook receiver when ``POS_WEBHOOK_PORT`` is set (the
-    desktop app does; CLI commands do not).
+    desktop app does; CLI commands do not). ``secrets`` is where Settings keeps keys (the
+    OS keyring by default). A database created in another mode is refused (StartupError).
     """
     config.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(config.database_url)
     migrate(engine)
     uow = SqlUnitOfWorkFactory(engine)
+    try:
+        ensure_database_mode(uow, config.mode, _database_name(engine.url))
+    except PosError as err:
+        engine.dispose()
+        raise StartupError(err.message) from err
+    config = layer_business(config, read_business(uow))
     station_id = _station_id(config.data_dir)
 
     api_base = config.api_base
@@ -166,8 +208,23 @@ def open_app(
         refunds=RefundService(deps),
         cash=CashService(deps),
         sync=SyncService(deps),
+        receipts=ReceiptService(deps),
+        customers=CustomerService(deps),
         api_base=api_base,
+        people=PeopleService(deps),
+        audit=AuditService(deps),
         sandbox_process=process,
+    )
+    if secrets is None:
+        from pos_app.keystore import KeyStore
+
+        secrets = KeyStore(config.data_dir)
+    ctx.settings = SettingsService(
+        deps,
+        config=lambda: ctx.config,
+        install=ctx.install_config,
+        secrets=secrets,
+        verify_key=_key_verifier(config, api_base),
     )
     if receive_webhooks and config.webhook_port and config.webhook_secret:
         ctx.webhook_server = WebhookReceiver(
@@ -177,6 +234,32 @@ def open_app(
         log.info("catalog.seeded demo services")
     log.info("app.opened mode=%s station=%s api_base=%s", config.mode, station_id, api_base)
     return ctx
+
+
+def _database_name(url: object) -> str:
+    """The database as a person would name it: a file path, or the URL without password."""
+    if getattr(url, "drivername", "").startswith("sqlite"):
+        return str(getattr(url, "database", "") or url)
+    render = getattr(url, "render_as_string", None)
+    return str(render(hide_password=True)) if callable(render) else "in use"
+
+
+def _key_verifier(config: Config, api_base: str | None) -> KeyVerifier:
+    """Settings' "Check key": one read with a throwaway gateway for the key being checked."""
+
+    def verify(mode: Mode, key: str) -> str:
+        if mode == "sandbox":
+            if api_base is None or config.mode != "sandbox":
+                return "The sandbox needs no key: the app starts it on this computer."
+            key = SANDBOX_API_KEY
+        # POS_STRIPE_API_BASE (a local stand-in, the tests) serves every mode; otherwise a
+        # test or live key is checked with Stripe itself.
+        base = config.api_base or (api_base if mode == "sandbox" else None)
+        gateway = StripeGateway(key, mode=mode, api_base=base, max_network_retries=0)
+        sentence = gateway.verify_access()
+        return f"{sentence} {RESTRICTED_KEY_NOTE}" if key.startswith("rk_") else sentence
+
+    return verify
 
 
 def _station_id(data_dir: Path) -> str:

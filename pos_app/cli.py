@@ -7,6 +7,7 @@ With no command it opens the desktop app. Errors are one sentence on stderr with
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import sys
@@ -16,15 +17,22 @@ from pathlib import Path
 from typing import Any
 
 from pos_app.app import AppContext, SandboxPolicy, open_app
-from pos_app.config import Config, ConfigError, load_config
+from pos_app.config import Config, ConfigError, load_config, resolve_config
 from pos_app.domain.booking import Booking
 from pos_app.domain.errors import FormErrors, GatewayError, PosError
 from pos_app.domain.payment import REFUND_REASONS, Payment, Refund
+from pos_app.domain.people import Actor, Role
 from pos_app.logs import setup_logging
 from pos_app.services.bookings import BookingDetail, BookingRequest
 from pos_app.services.checkout import CheckoutView
+from pos_app.services.receipts import Receipt, render_text
 
 log = logging.getLogger("pos_app.cli")
+
+CLI_TRUST = """\
+The command line acts as a manager, "command line (<your login>)" in the audit log: it
+needs no PIN, since whoever can run it on this machine can open the database anyway.
+Protect the machine account, not the PINs, to keep it safe."""
 
 FLAG_FOR_FIELD = {
     "customer_name": "--customer",
@@ -45,7 +53,12 @@ class UsageError(Exception):
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
-    p = argparse.ArgumentParser(prog="pos-app", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog="pos-app",
+        description=__doc__.splitlines()[0],
+        epilog=CLI_TRUST,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -60,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--price", help="price, e.g. 35.00 (default: the service's price)")
     s.add_argument("--email", default="", help="customer email")
     s.add_argument("--phone", default="", help="customer phone")
+    s.add_argument("--staff", help="staff member or room, by name (default: anyone)")
     s.add_argument("--json", action="store_true", help="print one JSON object")
 
     s = sub.add_parser("charge", help="create or return the open checkout of a booking")
@@ -86,6 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--note", default="")
     s.add_argument("--json", action="store_true")
 
+    s = sub.add_parser("users", help="list the accounts that sign in at the desk")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser(
+        "set-pin",
+        help="give an account a new PIN and unlock it (a forgotten manager PIN)",
+        description="Asks for the new PIN twice (not echoed); on a pipe, reads two lines.",
+    )
+    s.add_argument("name", help="the account's name, as shown on the sign-in page")
+
     s = sub.add_parser("sandbox", help="run the local Stripe-compatible sandbox server")
     s.add_argument("--host", default="127.0.0.1", help="0.0.0.0: phones on the LAN can pay")
     s.add_argument("--port", type=int, default=DEFAULT_SANDBOX_PORT)
@@ -102,6 +126,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=DEFAULT_WEBHOOK_PORT)
 
+    s = sub.add_parser("receipt", help="print a booking's receipt, save it as PDF, or email it")
+    s.add_argument("booking_id")
+    s.add_argument("--pdf", type=Path, metavar="PATH", help="write the receipt as a PDF")
+    s.add_argument(
+        "--email",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="ask Stripe to email its receipt (default: the customer's address)",
+    )
+    s.add_argument("--json", action="store_true")
+
     s = sub.add_parser("screenshot", help="render a screen offscreen to a PNG (demo data)")
     s.add_argument("--list", action="store_true", help="print the screens' names and exit")
     s.add_argument("--screen", help="which screen (see --list)")
@@ -115,7 +151,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = args.command or "gui"
     try:
-        config = load_config()
+        # The environment, then what Settings saved on this computer (mode, keys, receiver).
+        # The desktop app opens the sandbox if a saved key is gone, saying so; commands fail.
+        config = (
+            load_config()
+            if command in ("sandbox", "screenshot")
+            else resolve_config(fallback_to_sandbox=command == "gui")
+        )
     except ConfigError as err:
         print(str(err), file=sys.stderr)
         return 1
@@ -172,9 +214,10 @@ def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
         return _screenshot(args)
     # Commands that may print a payment URL keep the sandbox running after they exit.
     policy: SandboxPolicy = (
-        "detached" if command in ("charge", "status", "sync", "refund") else "none"
+        "detached" if command in ("charge", "status", "sync", "refund", "receipt") else "none"
     )
     ctx = open_app(config, sandbox=policy)
+    ctx.deps.desk.sign_in(cli_actor())
     try:
         handler = {
             "book": _book,
@@ -183,14 +226,80 @@ def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
             "sync": _sync,
             "refund": _refund,
             "pay-cash": _pay_cash,
+            "receipt": _receipt,
+            "users": _users,
+            "set-pin": _set_pin,
         }[command]
         return handler(ctx, args)
     finally:
         ctx.close()
 
 
+def cli_actor() -> Actor:
+    """Who the command line acts as: a manager named after the login (see CLI_TRUST)."""
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):  # no user name known for this uid (containers)
+        login = "unknown"
+    return Actor(None, f"command line ({login})", Role.MANAGER)
+
+
+def _users(ctx: AppContext, args: argparse.Namespace) -> int:
+    members = ctx.people.list_users(include_inactive=True)
+    if args.json:
+        _print_json(
+            {
+                "users": [
+                    {
+                        "id": m.id,
+                        "name": m.name,
+                        "role": m.role.value,
+                        "active": m.active,
+                        "takes_bookings": m.takes_bookings,
+                    }
+                    for m in members
+                ]
+            }
+        )
+    elif not members:
+        print("No accounts yet: the desktop app asks for the manager account on first run.")
+    for m in members if not args.json else []:
+        state = "" if m.active else "  (inactive)"
+        print(f"{m.name:<30} {m.role.label}{state}")
+    return 0
+
+
+def _set_pin(ctx: AppContext, args: argparse.Namespace) -> int:
+    from pos_app.services.people import UserForm
+
+    wanted = " ".join(args.name.split()).casefold()
+    member = next(
+        (m for m in ctx.people.list_users(include_inactive=True) if m.name.casefold() == wanted),
+        None,
+    )
+    if member is None:
+        raise UsageError(f"there is no account named {args.name!r} (see `pos-app users`)")
+    if sys.stdin.isatty():
+        pin = getpass.getpass(f"New PIN for {member.name}: ")
+        again = getpass.getpass("The same PIN again: ")
+    else:
+        pin, again = (sys.stdin.readline().strip() for _ in range(2))
+    form = UserForm(
+        name=member.name,
+        role=member.role,
+        pin=pin,
+        pin_again=again,
+        active=member.active,
+        takes_bookings=member.takes_bookings,
+    )
+    ctx.people.update_user(member.id, form)
+    print(f"{member.name} has a new PIN and can sign in now.")
+    return 0
+
+
 def _book(ctx: AppContext, args: argparse.Namespace) -> int:
     service = ctx.catalog.find(args.service)
+    resource = ctx.catalog.find_resource(args.staff) if args.staff else None
     starts_at = _parse_when(args.at, ctx)
     booking = ctx.bookings.create(
         BookingRequest(
@@ -200,6 +309,7 @@ def _book(ctx: AppContext, args: argparse.Namespace) -> int:
             price_text=args.price,
             customer_email=args.email,
             customer_phone=args.phone,
+            resource_id=resource.id if resource is not None else None,
         )
     )
     if args.json:
@@ -208,7 +318,8 @@ def _book(ctx: AppContext, args: argparse.Namespace) -> int:
         local = booking.starts_at.astimezone(ctx.config.timezone)
         print(
             f"Booked {booking.id}: {booking.customer_name}, {booking.service_name}, "
-            f"{local:%Y-%m-%d %H:%M}, {booking.price}."
+            f"{local:%Y-%m-%d %H:%M}, {booking.price}"
+            + (f", with {resource.name}." if resource is not None else ".")
         )
     return 0
 
@@ -307,6 +418,76 @@ def _refund(ctx: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
+def _receipt(ctx: AppContext, args: argparse.Namespace) -> int:
+    receipt = ctx.receipts.receipt(args.booking_id)
+    data: dict[str, Any] = {"receipt": _receipt_json(receipt), "pdf": None, "email": None}
+    if args.pdf is not None:
+        data["pdf"] = str(_receipt_pdf(receipt, args.pdf))
+    if args.email is not None:
+        result = ctx.receipts.email_receipt(args.booking_id, args.email or None)
+        data["email"] = {
+            "email": result.email,
+            "mode": result.mode,
+            "sent": list(result.sent),
+            "already_sent": list(result.already),
+            "message": result.message,
+        }
+    if args.json:
+        _print_json(data)
+        return 0
+    if args.pdf is None and args.email is None:
+        print(render_text(receipt), end="")
+    if data["pdf"]:
+        print(f"Saved the receipt to {data['pdf']}.")
+    if data["email"]:
+        print(data["email"]["message"])
+    return 0
+
+
+def _receipt_pdf(receipt: Receipt, path: Path) -> Path:
+    """Write the PDF with Qt, offscreen (lazy import: the other commands never load Qt)."""
+    from pos_app.ui.receipt_view import write_pdf_offscreen
+
+    try:
+        return write_pdf_offscreen(receipt, path)
+    except OSError as err:
+        raise PosError(f"The PDF could not be written to {path}: {err.strerror or err}.") from err
+
+
+def _receipt_json(receipt: Receipt) -> dict[str, Any]:
+    return {
+        "number": receipt.number,
+        "booking_id": receipt.booking_id,
+        "currency": receipt.price.currency,
+        "price": receipt.price.amount,
+        "paid": receipt.paid.amount,
+        "refunded": receipt.refunded.amount,
+        "refund_pending": receipt.refund_pending.amount,
+        "balance_due": receipt.balance_due.amount,
+        "payments": [
+            {
+                "id": p.payment_id,
+                "method": p.method.value,
+                "label": p.label,
+                "part": p.part,
+                "amount": p.amount.amount,
+                "payment_intent_id": p.payment_intent_id,
+                "charge_id": p.charge_id,
+            }
+            for p in receipt.payments
+        ],
+        "refunds": [
+            {
+                "id": r.refund_id,
+                "amount": r.amount.amount,
+                "status": r.status.value,
+                "stripe_refund_id": r.stripe_refund_id,
+            }
+            for r in receipt.refunds
+        ],
+    }
+
+
 def _sandbox(args: argparse.Namespace, config: Config) -> int:
     from pos_app.sandbox.runner import serve
 
@@ -393,6 +574,8 @@ def _booking_json(ctx: AppContext, b: Booking) -> dict[str, Any]:
         "refunded_amount": b.refunded_amount,
         "currency": b.currency,
         "balance_due": b.balance_due.amount,
+        "resource_id": b.resource_id,
+        "customer_id": b.customer_id,
     }
 
 

@@ -1,27 +1,90 @@
-"""Typed settings from the environment: mode, keys, where data lives, business policy."""
+"""Typed settings: mode, keys, where data lives, business policy, this station's preferences.
+
+Three layers, the first that has a value wins:
+
+1. the environment (``STRIPE_SECRET_KEY``, ``POS_HOLD_MINUTES``, …): ``load_config(env)``;
+2. what was saved in Settings: this station's ``station.json`` and the secrets in the OS
+   keyring (``resolve_config``), and the business settings in the database (layered in by
+   ``open_app`` through ``Config.with_business``);
+3. the defaults below.
+
+``Config.env_fields`` names the settings the environment fixed, so the settings dialog can
+show them read-only ("set by POS_HOLD_MINUTES in the environment").
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 import tzlocal
 
+log = logging.getLogger(__name__)
+
 Mode = Literal["sandbox", "test", "live"]
+MODES: tuple[Mode, ...] = ("sandbox", "test", "live")
+Theme = Literal["system", "light", "dark"]
+THEMES: tuple[Theme, ...] = ("system", "light", "dark")
 
 # The sandbox accepts any sk_test_ key; this one is not a secret.
 SANDBOX_API_KEY = "sk_test_pos_app_sandbox"
 APP_NAME = "pos-app"
+STATION_FILE = "station.json"
+DEFAULT_BUSINESS_NAME = "pos-app"
+DEFAULT_CURRENCY = "usd"
+DEFAULT_HOLD_MINUTES = 10
+DEFAULT_WEBHOOK_PORT = 12112
+DEFAULT_LOCK_MINUTES = 5
+MAX_LOCK_MINUTES = 240
+
+# Each mode keeps its own SQLite file, so test bookings never mix with real ones.
+DATABASE_FILES: dict[Mode, str] = {
+    "sandbox": "pos.sqlite3",
+    "test": "pos-test.sqlite3",
+    "live": "pos-live.sqlite3",
+}
+KEY_PREFIXES: dict[Mode, tuple[str, str]] = {
+    "test": ("sk_test_", "rk_test_"),
+    "live": ("sk_live_", "rk_live_"),
+}
+
+# A setting → the environment variable that fixes it (and wins over what Settings saved).
+ENV_VARS: dict[str, str] = {
+    "mode": "STRIPE_SECRET_KEY",
+    "secret_key": "STRIPE_SECRET_KEY",
+    "database_url": "POS_DATABASE_URL",
+    "business_name": "POS_BUSINESS_NAME",
+    "timezone": "POS_TIMEZONE",
+    "hold_minutes": "POS_HOLD_MINUTES",
+    "webhook_enabled": "POS_WEBHOOK_PORT",
+    "webhook_port": "POS_WEBHOOK_PORT",
+    "webhook_secret": "STRIPE_WEBHOOK_SECRET",
+}
 
 
 class ConfigError(Exception):
     """A setting that cannot be used; the message says which and why."""
+
+
+class SecretReader(Protocol):
+    """Where saved secrets are read from (``pos_app.keystore.KeyStore``)."""
+
+    def get(self, name: str) -> str | None:
+        """The secret stored under ``name``, or None."""
+        ...
+
+    def describe(self) -> str:
+        """A sentence saying where secrets are kept on this computer."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -35,7 +98,7 @@ class Config:
     database_url: str
     hold_minutes: int
     timezone: tzinfo
-    business_name: str = "pos-app"
+    business_name: str = DEFAULT_BUSINESS_NAME
     webhook_secret: str | None = field(default=None, repr=False)
     # Seconds between passes over Stripe's events feed. One call per pass whatever the number
     # of open sessions; the session on the charge screen is also read every second.
@@ -44,11 +107,53 @@ class Config:
     webhook_port: int | None = None
     # Sandbox in LAN mode: payment links use this machine's network address, for real phones.
     sandbox_lan: bool = False
+    # The currency new services start with (lowercase ISO code).
+    currency: str = DEFAULT_CURRENCY
+    # This station: lock the desk after this many idle minutes (0: never), and the palette.
+    lock_minutes: int = DEFAULT_LOCK_MINUTES
+    theme: Theme = "system"
+    # Settings the environment fixed (keys of ENV_VARS); Settings shows them read-only.
+    env_fields: frozenset[str] = frozenset()
+    # A sentence the window shows at start, e.g. why the app fell back to the sandbox.
+    notice: str = ""
 
     @property
     def uses_local_sandbox(self) -> bool:
         """True when the app should find or start its own sandbox server."""
         return self.mode == "sandbox" and self.api_base is None
+
+    def env_var(self, name: str) -> str | None:
+        """The environment variable that fixed setting ``name``, or None if it is free."""
+        return ENV_VARS.get(name) if name in self.env_fields else None
+
+    def with_business(
+        self,
+        *,
+        business_name: str | None = None,
+        currency: str | None = None,
+        timezone: str | None = None,
+        hold_minutes: int | None = None,
+    ) -> Config:
+        """This config with stored business settings layered in where the environment is silent.
+
+        A stored value that no longer makes sense (an unknown zone) is skipped and logged.
+        """
+        changes: dict[str, object] = {}
+        if business_name and "business_name" not in self.env_fields:
+            changes["business_name"] = business_name
+        if currency:
+            changes["currency"] = currency.lower()
+        if timezone and "timezone" not in self.env_fields:
+            try:
+                changes["timezone"] = ZoneInfo(timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                log.warning("settings.ignored key=business.timezone value=%r", timezone)
+        if hold_minutes is not None and "hold_minutes" not in self.env_fields:
+            if 2 <= hold_minutes <= 30:
+                changes["hold_minutes"] = hold_minutes
+            else:
+                log.warning("settings.ignored key=business.hold_minutes value=%r", hold_minutes)
+        return replace(self, **changes) if changes else self  # type: ignore[arg-type]
 
 
 def default_data_dir() -> Path:
@@ -56,13 +161,69 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def database_url_for(data_dir: Path, mode: Mode) -> str:
+    """The default SQLite database of ``mode`` in ``data_dir``."""
+    return f"sqlite:///{data_dir / DATABASE_FILES[mode]}"
+
+
+def secret_key_name(mode: str) -> str:
+    """The keystore entry of the Stripe secret key for ``mode``."""
+    return f"stripe-secret-key-{mode}"
+
+
+def webhook_secret_name(mode: str) -> str:
+    """The keystore entry of the webhook signing secret for ``mode``."""
+    return f"stripe-webhook-secret-{mode}"
+
+
+def key_hint(secret: str | None) -> str | None:
+    """'…1234': the only part of a secret the app ever shows."""
+    return f"…{secret[-4:]}" if secret else None
+
+
 def mode_for_key(key: str) -> Mode:
     """'test' or 'live' from a secret or restricted key's prefix."""
-    if key.startswith(("sk_test_", "rk_test_")):
+    if key.startswith(KEY_PREFIXES["test"]):
         return "test"
-    if key.startswith(("sk_live_", "rk_live_")):
+    if key.startswith(KEY_PREFIXES["live"]):
         return "live"
     raise ConfigError("STRIPE_SECRET_KEY must start with sk_test_, sk_live_, rk_test_ or rk_live_.")
+
+
+def key_problem(mode: Mode, key: str) -> str | None:
+    """Why ``key`` cannot be used in ``mode`` (a sentence), or None when it fits."""
+    if mode == "sandbox":
+        return None
+    wanted = " or ".join(KEY_PREFIXES[mode])
+    if not key:
+        return f"{mode.capitalize()} mode needs a secret key: paste a key starting with {wanted}."
+    if any(ch.isspace() for ch in key):
+        return "The key contains a space. Copy it again from the Stripe Dashboard."
+    if key.startswith(("pk_test_", "pk_live_")):
+        return (
+            "This is a publishable key (pk_…). The app needs the secret key (sk_…) "
+            "or a restricted key (rk_…)."
+        )
+    other: Mode = "live" if mode == "test" else "test"
+    if key.startswith(KEY_PREFIXES[other]):
+        return (
+            f"This is a {other} key, but {mode} mode is chosen. "
+            f"{mode.capitalize()} mode needs a key starting with {wanted}."
+        )
+    if not key.startswith(KEY_PREFIXES[mode]):
+        return f"A {mode} mode key starts with {wanted}."
+    if len(key) < 16:
+        return "This key is too short. Copy the whole key from the Stripe Dashboard."
+    return None
+
+
+def webhook_secret_problem(secret: str) -> str | None:
+    """Why ``secret`` is not a webhook signing secret (a sentence), or None."""
+    if not secret.startswith("whsec_") or len(secret) <= len("whsec_"):
+        return "A webhook signing secret starts with whsec_. Stripe shows it with the endpoint."
+    if any(ch.isspace() for ch in secret):
+        return "The signing secret contains a space. Copy it again."
+    return None
 
 
 def load_config(env: Mapping[str, str] | None = None) -> Config:
@@ -72,9 +233,9 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     key = env.get("STRIPE_SECRET_KEY", "").strip()
     mode: Mode = mode_for_key(key) if key else "sandbox"
     api_base = (env.get("POS_STRIPE_API_BASE") or "").strip().rstrip("/") or None
-    db_url = env.get("POS_DATABASE_URL") or f"sqlite:///{data_dir / 'pos.sqlite3'}"
+    db_url = env.get("POS_DATABASE_URL") or database_url_for(data_dir, mode)
     try:
-        hold = int(env.get("POS_HOLD_MINUTES", "10"))
+        hold = int(env.get("POS_HOLD_MINUTES", str(DEFAULT_HOLD_MINUTES)))
     except ValueError:
         raise ConfigError("POS_HOLD_MINUTES must be a whole number of minutes.") from None
     if not 2 <= hold <= 30:
@@ -102,6 +263,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         tz: tzinfo = ZoneInfo(tz_name) if tz_name else tzlocal.get_localzone()
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"POS_TIMEZONE {tz_name!r} is not a known time zone.") from None
+    env_fields = frozenset(name for name, var in ENV_VARS.items() if env.get(var, "").strip())
     return Config(
         data_dir=data_dir,
         mode=mode,
@@ -110,9 +272,145 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         database_url=db_url,
         hold_minutes=hold,
         timezone=tz,
-        business_name=env.get("POS_BUSINESS_NAME", "pos-app"),
+        business_name=env.get("POS_BUSINESS_NAME", DEFAULT_BUSINESS_NAME),
         webhook_secret=(env.get("STRIPE_WEBHOOK_SECRET") or "").strip() or None,
         poll_seconds=poll,
         webhook_port=webhook_port,
         sandbox_lan=env.get("POS_SANDBOX_LAN", "").strip().lower() in ("1", "true", "yes", "on"),
+        env_fields=env_fields,
     )
+
+
+# -- this station's settings (a JSON file beside the database, never in it) ----------------
+
+
+@dataclass(frozen=True)
+class StationSettings:
+    """What is set per computer: the mode, the webhook receiver, the idle lock, the palette.
+
+    Secrets are not here: they live in the keystore (``pos_app.keystore``).
+    """
+
+    mode: Mode = "sandbox"
+    webhook_enabled: bool = False
+    webhook_port: int = DEFAULT_WEBHOOK_PORT
+    lock_minutes: int = DEFAULT_LOCK_MINUTES
+    theme: Theme = "system"
+
+
+def station_path(data_dir: Path) -> Path:
+    """Where this station's settings are kept."""
+    return data_dir / STATION_FILE
+
+
+def load_station(data_dir: Path) -> StationSettings:
+    """This station's saved settings; defaults for a missing file or a value that makes no sense
+    (each such value is logged and skipped, so a hand-edited file never stops the app)."""
+    path = station_path(data_dir)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return StationSettings()
+    except (OSError, ValueError) as err:
+        log.warning("station.unreadable path=%s error=%s", path, err)
+        return StationSettings()
+    if not isinstance(raw, dict):
+        log.warning("station.unreadable path=%s error=not an object", path)
+        return StationSettings()
+    defaults = StationSettings()
+    values: dict[str, object] = {}
+    checks: dict[str, tuple[type, object]] = {
+        "mode": (str, MODES),
+        "theme": (str, THEMES),
+        "webhook_enabled": (bool, None),
+        "webhook_port": (int, range(1, 65536)),
+        "lock_minutes": (int, range(0, MAX_LOCK_MINUTES + 1)),
+    }
+    for name, (kind, allowed) in checks.items():
+        if name not in raw:
+            continue
+        value = raw[name]
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if ok and allowed is not None:
+            ok = value in cast("tuple[object, ...] | range", allowed)
+        if ok:
+            values[name] = value
+        else:
+            log.warning("station.ignored key=%s value=%r", name, value)
+    return replace(defaults, **values)  # type: ignore[arg-type]
+
+
+def save_station(data_dir: Path, settings: StationSettings) -> None:
+    """Write this station's settings atomically (a crash leaves the old file or the new one)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = station_path(data_dir)
+    text = json.dumps(asdict(settings), indent=2, sort_keys=True) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=".station-", suffix=".tmp", dir=data_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def resolve_config(
+    env: Mapping[str, str] | None = None,
+    *,
+    secrets: SecretReader | None = None,
+    fallback_to_sandbox: bool = False,
+) -> Config:
+    """The environment, then this station's saved settings and secrets (see the module doc).
+
+    ``secrets`` defaults to the OS keyring (or its fallback file), read only when a saved mode
+    or webhook receiver needs a secret. When test or live mode is saved but its key is gone,
+    ``fallback_to_sandbox`` opens the sandbox instead (with ``Config.notice`` saying why, so a
+    manager can enter the key in Settings); otherwise that is a ConfigError.
+    """
+    config = load_config(env)
+    station = load_station(config.data_dir)
+    changes: dict[str, object] = {"theme": station.theme, "lock_minutes": station.lock_minutes}
+    store: SecretReader | None = secrets
+
+    def reader() -> SecretReader:
+        nonlocal store
+        if store is None:
+            from pos_app.keystore import KeyStore
+
+            store = KeyStore(config.data_dir)
+        return store
+
+    mode = config.mode
+    if "mode" not in config.env_fields and station.mode != "sandbox":
+        key = (reader().get(secret_key_name(station.mode)) or "").strip()
+        problem = key_problem(station.mode, key)
+        if problem is None:
+            mode = station.mode
+            changes.update(mode=mode, secret_key=key)
+        else:
+            if not fallback_to_sandbox:
+                where = reader().describe().rstrip(".")
+                raise ConfigError(
+                    f"{station.mode.capitalize()} mode is chosen on this computer, but no usable "
+                    "Stripe secret key for it was found. Set STRIPE_SECRET_KEY, or enter the key "
+                    f"in Settings ▸ Payments. ({where}.)"
+                )
+            log.warning("config.fallback mode=%s to=sandbox reason=no key", station.mode)
+            changes["notice"] = (
+                f"No Stripe secret key for {station.mode} mode was found, so the app opened "
+                "the sandbox: no card can be charged. A manager can enter the key in "
+                "Manage ▸ Settings ▸ Payments."
+            )
+    if "database_url" not in config.env_fields:
+        changes["database_url"] = database_url_for(config.data_dir, mode)
+    if "webhook_port" not in config.env_fields and station.webhook_enabled:
+        secret = config.webhook_secret or reader().get(webhook_secret_name(mode))
+        if secret:
+            changes.update(webhook_port=station.webhook_port, webhook_secret=secret)
+        else:
+            # Optional: the events feed still brings every payment in, only a little later.
+            log.warning("webhooks.off reason=no signing secret stored mode=%s", mode)
+    return replace(config, **changes)  # type: ignore[arg-type]

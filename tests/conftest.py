@@ -11,10 +11,18 @@ import pytest
 import stripe
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never touch the developer's real keyring: the app then keeps secrets in its private file
+# in each test's own data directory (tests of the keyring path pass an in-memory backend).
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
+from pos_app.domain.people import Actor, Role
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
+
+# Who the `app` fixture has signed in: a manager, as at the command line, so tests of money
+# work are not refused; tests of permissions sign someone else in (or out) themselves.
+TEST_MANAGER = Actor(None, "Test manager", Role.MANAGER)
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +82,9 @@ def app_env(tmp_path: Path, sandbox: SandboxHandle, database_url: str | None) ->
 
 @pytest.fixture
 def app(app_env: dict[str, str]) -> Iterator[AppContext]:
-    """A fully wired app on a fresh SQLite database, talking to the test sandbox."""
+    """A fully wired app on a fresh SQLite database, talking to the test sandbox, with a
+    manager signed in at the desk."""
     ctx = open_app(load_config(app_env), sandbox="none")
+    ctx.deps.desk.sign_in(TEST_MANAGER)
     yield ctx
     ctx.close()

@@ -19,6 +19,20 @@ class CheckoutRequest:
     client_reference_id: str | None = None
     success_url: str | None = None
     cancel_url: str | None = None
+    # Where Stripe emails its receipt once the payment succeeds (live mode; in test mode
+    # Stripe shows the receipt in the Dashboard instead of sending it).
+    receipt_email: str | None = None
+
+
+@dataclass(frozen=True)
+class PaymentAttemptError:
+    """Why the customer's last card attempt on an open session failed (the session stays
+    open for another card): Stripe's ``payment_intent.last_payment_error``."""
+
+    code: str | None  # e.g. card_declined, expired_card
+    decline_code: str | None  # the bank's reason, e.g. insufficient_funds
+    message: str  # the sentence to show ("Your card was declined: insufficient funds.")
+    charge_id: str | None = None  # the failed attempt's charge: tells two attempts apart
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,8 @@ class CheckoutSessionInfo:
     expires_at: datetime
     payment_intent_id: str | None
     metadata: dict[str, str] = field(default_factory=dict)
+    # Only when read with the PaymentIntent expanded (the charge screen's refresh).
+    last_payment_error: PaymentAttemptError | None = None
 
     @property
     def is_paid(self) -> bool:
@@ -78,6 +94,7 @@ class PaymentIntentInfo:
     currency: str
     latest_charge_id: str | None
     metadata: dict[str, str] = field(default_factory=dict)
+    receipt_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +106,8 @@ class ChargeDetails:
     balance_transaction_id: str | None
     fee: int | None  # minor units, known once the balance transaction exists
     net: int | None
+    card_brand: str | None = None  # e.g. "visa", for receipts
+    card_last4: str | None = None
 
 
 @dataclass(frozen=True)

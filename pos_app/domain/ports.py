@@ -45,7 +45,11 @@ class PaymentGateway(Protocol):
         self, request: CheckoutRequest, *, idempotency_key: str
     ) -> CheckoutSessionInfo: ...
 
-    def retrieve_checkout_session(self, session_id: str) -> CheckoutSessionInfo: ...
+    def retrieve_checkout_session(
+        self, session_id: str, *, with_last_attempt: bool = False
+    ) -> CheckoutSessionInfo:
+        """The session now; ``with_last_attempt`` also reads its last declined card attempt."""
+        ...
 
     def expire_checkout_session(
         self, session_id: str, *, idempotency_key: str
@@ -64,6 +68,12 @@ class PaymentGateway(Protocol):
         ...
 
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntentInfo: ...
+
+    def set_receipt_email(
+        self, payment_intent_id: str, email: str, *, idempotency_key: str
+    ) -> PaymentIntentInfo:
+        """Set the PaymentIntent's ``receipt_email``: Stripe then emails its receipt (live mode)."""
+        ...
 
     def retrieve_charge_details(self, payment_intent_id: str) -> ChargeDetails:
         """The PaymentIntent's latest charge with its balance transaction (fee, net)."""

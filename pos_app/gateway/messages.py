@@ -1,24 +1,66 @@
-"""Stripe's error codes turned into sentences a front-desk person understands."""
+"""Stripe's error codes turned into sentences a front-desk person understands.
+
+Card problems read the way Stripe words them for customers ("Your card was declined"), with
+the bank's decline reason added where Stripe gives one ("Your card was declined: insufficient
+funds."). Every card sentence ends with exactly one full stop.
+"""
 
 from __future__ import annotations
 
+#: The sentence (without its full stop) for each card error ``code``.
 CARD_MESSAGES: dict[str, str] = {
     "card_declined": "Your card was declined",
     "expired_card": "Your card has expired",
     "incorrect_cvc": "Your card's security code is incorrect",
     "processing_error": "An error occurred while processing your card",
     "incorrect_number": "Your card number is incorrect",
-    "insufficient_funds": "Your card has insufficient funds",
+    "invalid_cvc": "Your card's security code is invalid",
+    "invalid_number": "Your card number is invalid",
+    "invalid_expiry_month": "Your card's expiration month is invalid",
+    "invalid_expiry_year": "Your card's expiration year is invalid",
+    "incorrect_zip": "Your card's postal code is incorrect",
+    "card_decline_rate_limit_exceeded": "Your card was declined too many times",
+    "authentication_required": "Your card needs to be authenticated by your bank",
+    "payment_intent_authentication_failure": "Your card could not be authenticated",
 }
 
-DECLINE_REASONS: dict[str, str] = {
-    "generic_decline": "the bank gave no reason",
+#: The reason added after "Your card was declined: " for each ``decline_code``. ``None``:
+#: Stripe names the decline but gives no reason (``generic_decline``), so nothing is added.
+DECLINE_REASONS: dict[str, str | None] = {
+    "generic_decline": None,
     "insufficient_funds": "insufficient funds",
     "lost_card": "the card was reported lost",
     "stolen_card": "the card was reported stolen",
     "do_not_honor": "the bank refused the payment",
-    "fraudulent": "the payment looked fraudulent to the bank",
+    "do_not_try_again": "the bank refused the payment",
+    "fraudulent": "the bank suspects fraud",
+    "merchant_blacklist": "the payment was blocked",
+    "pickup_card": "the card cannot be used for this payment",
+    "restricted_card": "the card cannot be used for this payment",
+    "security_violation": "the card cannot be used for this payment",
+    "card_not_supported": "the card does not support this kind of purchase",
+    "currency_not_supported": "the card does not support this currency",
+    "card_velocity_exceeded": "the card's limit has been reached",
+    "withdrawal_count_limit_exceeded": "the card's limit has been reached",
+    "transaction_not_allowed": "the bank does not allow this payment",
+    "not_permitted": "the bank does not allow this payment",
+    "invalid_account": "the card or its account is not valid",
+    "new_account_information_available": "the card or its account is not valid",
+    "call_issuer": "please call your bank",
+    "try_again_later": "please try again later",
+    "issuer_not_available": "the bank could not be reached; please try again",
+    "reenter_transaction": "please try again",
+    "approve_with_id": "the bank could not approve the payment",
+    "authentication_required": "the bank asks for authentication",
+    "invalid_amount": "the bank does not accept this amount",
+    "expired_card": "the card has expired",
+    "incorrect_cvc": "the security code is incorrect",
+    "processing_error": "a processing error occurred",
+    "test_mode_live_card": "a real card cannot be used in test mode",
 }
+
+#: Last resort when Stripe sends a code this table does not know and no message of its own.
+CARD_FALLBACK = "The card could not be charged"
 
 REQUEST_MESSAGES: dict[str, str] = {
     "amount_too_large": "That refund is larger than what is left of the payment.",
@@ -37,10 +79,38 @@ IDEMPOTENCY = (
 )
 
 
-def card_message(code: str | None, decline_code: str | None) -> str:
-    """'The card was declined: insufficient funds.' style sentence for a card error."""
-    base = CARD_MESSAGES.get(code or "", "The card could not be charged")
-    reason = DECLINE_REASONS.get(decline_code or "")
-    if reason and code == "card_declined":
-        return f"{base}: {reason}."
-    return f"{base}."
+def decline_reason(decline_code: str | None) -> str | None:
+    """The bank's reason for a decline in plain words, or None when Stripe gives none.
+
+    A code this table does not know yet is still shown, spelled out ("card_expired_x" →
+    "card expired x"), so staff see what Stripe said rather than nothing.
+    """
+    if not decline_code:
+        return None
+    if decline_code in DECLINE_REASONS:
+        return DECLINE_REASONS[decline_code]
+    return decline_code.replace("_", " ").strip() or None
+
+
+def card_message(
+    code: str | None, decline_code: str | None = None, stripe_message: str | None = None
+) -> str:
+    """One sentence for a card error: "Your card was declined: insufficient funds."
+
+    ``code`` is Stripe's error code, ``decline_code`` the bank's reason (only added to
+    ``card_declined``; other codes already say what is wrong); ``stripe_message`` is used
+    when the code is unknown.
+    """
+    if code and code not in CARD_MESSAGES and code in DECLINE_REASONS:
+        # Some errors carry the bank's reason as the code itself (e.g. insufficient_funds).
+        code, decline_code = "card_declined", decline_code or code
+    base = CARD_MESSAGES.get(code or "")
+    if base is None:
+        text = (stripe_message or "").strip()
+        return _sentence(text) if text else f"{CARD_FALLBACK}."
+    reason = decline_reason(decline_code) if code == "card_declined" else None
+    return f"{base}: {reason}." if reason else f"{base}."
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."

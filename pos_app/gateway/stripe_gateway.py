@@ -30,6 +30,7 @@ from pos_app.domain.gateway_types import (
     CheckoutSessionInfo,
     EventInfo,
     EventPage,
+    PaymentAttemptError,
     PaymentIntentInfo,
     RefundInfo,
     RefundRequest,
@@ -104,6 +105,10 @@ class StripeGateway:
             value = getattr(request, name)
             if value:
                 params[name] = value
+        if request.receipt_email:
+            # Stripe emails its receipt to this address when the payment succeeds, whatever
+            # the account's email settings (live mode only; test mode never sends).
+            params["payment_intent_data"]["receipt_email"] = request.receipt_email
         with self._errors():
             obj = self._client.v1.checkout.sessions.create(
                 params,  # type: ignore[arg-type]
@@ -117,10 +122,17 @@ class StripeGateway:
         )
         return _session(obj)
 
-    def retrieve_checkout_session(self, session_id: str) -> CheckoutSessionInfo:
-        """Read a session as Stripe has it now."""
+    def retrieve_checkout_session(
+        self, session_id: str, *, with_last_attempt: bool = False
+    ) -> CheckoutSessionInfo:
+        """Read a session as Stripe has it now.
+
+        ``with_last_attempt`` expands its PaymentIntent in the same call, so a declined card
+        attempt (``last_payment_error``) comes back with it at no extra request.
+        """
+        params: dict[str, Any] = {"expand": ["payment_intent"]} if with_last_attempt else {}
         with self._errors():
-            obj = self._client.v1.checkout.sessions.retrieve(session_id)
+            obj = self._client.v1.checkout.sessions.retrieve(session_id, params)  # type: ignore[arg-type]
         self._note_date(obj)
         return _session(obj)
 
@@ -184,10 +196,29 @@ class StripeGateway:
         charge: Any = pi.latest_charge
         if charge is None or isinstance(charge, str):
             return ChargeDetails(pi.id, charge, None, None, None)
+        details: Any = charge.payment_method_details
+        card: Any = getattr(details, "card", None) if details is not None else None
+        brand = getattr(card, "brand", None) if card is not None else None
+        last4 = getattr(card, "last4", None) if card is not None else None
         bt: Any = charge.balance_transaction
         if bt is None or isinstance(bt, str):
-            return ChargeDetails(pi.id, charge.id, bt, None, None)
-        return ChargeDetails(pi.id, charge.id, bt.id, bt.fee, bt.net)
+            return ChargeDetails(pi.id, charge.id, bt, None, None, brand, last4)
+        return ChargeDetails(pi.id, charge.id, bt.id, bt.fee, bt.net, brand, last4)
+
+    def set_receipt_email(
+        self, payment_intent_id: str, email: str, *, idempotency_key: str
+    ) -> PaymentIntentInfo:
+        """Update the PaymentIntent's ``receipt_email``; for a paid one Stripe then sends its
+        receipt to that address (live mode; test mode shows it in the Dashboard only)."""
+        with self._errors():
+            pi = self._client.v1.payment_intents.update(
+                payment_intent_id,
+                {"receipt_email": email},
+                options={"idempotency_key": idempotency_key},
+            )
+        self._note_date(pi)
+        log.info("stripe.payment_intent.receipt_email_set payment_intent=%s", payment_intent_id)
+        return _payment_intent_info(pi)
 
     def create_refund(self, request: RefundRequest, *, idempotency_key: str) -> RefundInfo:
         """Ask Stripe to return money on a PaymentIntent."""
@@ -231,6 +262,29 @@ class StripeGateway:
             page = self._client.v1.events.list(params)  # type: ignore[arg-type]
         self._note_date(page)
         return EventPage(events=[event_info(ev) for ev in page.data], has_more=bool(page.has_more))
+
+    # -- Settings: is this key any good? ---------------------------------------------
+
+    def verify_access(self) -> str:
+        """Check the key with one harmless read (one Checkout Session); a sentence on success.
+
+        Raises GatewayAuthError with a sentence when Stripe refuses the key (401) or a
+        restricted key lacks the Checkout Sessions permission (403); GatewayUnavailable when
+        Stripe cannot be reached.
+        """
+        try:
+            with self._errors():
+                self._client.v1.checkout.sessions.list({"limit": 1})
+        except GatewayAuthError as err:
+            if isinstance(err.__cause__, stripe.PermissionError):
+                raise GatewayAuthError(
+                    "This restricted key lacks permission for Checkout Sessions (write)."
+                ) from err.__cause__
+            raise GatewayAuthError("Stripe did not accept this key.") from err.__cause__
+        log.info("stripe.key_checked mode=%s ok", self._mode)
+        if self._mode == "sandbox":
+            return "The sandbox answered: payments go to the built-in sandbox; no card is charged."
+        return f"Stripe accepted this key: the app can work in {self._mode} mode."
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -315,6 +369,7 @@ def _ts(value: int) -> datetime:
 
 def _session(obj: Any) -> CheckoutSessionInfo:
     pi = obj.payment_intent
+    expanded = pi is not None and not isinstance(pi, str)
     return CheckoutSessionInfo(
         id=obj.id,
         status=obj.status,
@@ -323,8 +378,39 @@ def _session(obj: Any) -> CheckoutSessionInfo:
         currency=obj.currency,
         url=obj.url,
         expires_at=_ts(obj.expires_at),
-        payment_intent_id=pi if isinstance(pi, str) or pi is None else pi.id,
+        payment_intent_id=pi.id if expanded else pi,
         metadata=_meta(obj.metadata),
+        last_payment_error=_attempt_error(pi) if expanded and obj.status == "open" else None,
+    )
+
+
+def _attempt_error(pi: Any) -> PaymentAttemptError | None:
+    """The PaymentIntent's ``last_payment_error`` (a declined attempt), as a sentence."""
+    error: Any = getattr(pi, "last_payment_error", None)
+    if error is None or getattr(pi, "status", None) != "requires_payment_method":
+        return None
+    code = getattr(error, "code", None)
+    decline_code = getattr(error, "decline_code", None)
+    charge: Any = getattr(error, "charge", None)
+    return PaymentAttemptError(
+        code=code,
+        decline_code=decline_code,
+        message=messages.card_message(code, decline_code, getattr(error, "message", None)),
+        charge_id=charge if isinstance(charge, str) or charge is None else charge.id,
+    )
+
+
+def _payment_intent_info(pi: Any) -> PaymentIntentInfo:
+    charge = pi.latest_charge
+    return PaymentIntentInfo(
+        id=pi.id,
+        status=pi.status,
+        amount=pi.amount,
+        amount_received=pi.amount_received,
+        currency=pi.currency,
+        latest_charge_id=charge if isinstance(charge, str) or charge is None else charge.id,
+        metadata=_meta(pi.metadata),
+        receipt_email=pi.receipt_email,
     )
 
 

@@ -136,8 +136,7 @@ def create_app(
             secret_file.write_text(secret + "\n", encoding="utf-8")
             secret_file.chmod(0o600)
             log.warning(
-                "sandbox: webhook endpoint %s sends every event to %s; its signing secret is "
-                "in %s",
+                "sandbox: webhook endpoint %s sends every event to %s; its signing secret is in %s",
                 endpoint_id,
                 webhook_url,
                 secret_file,

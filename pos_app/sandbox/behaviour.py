@@ -128,6 +128,30 @@ SUCCESS_EVENT_ORDER: Final = (
 #: ``payment_intent.created`` is sent when the first attempt creates the PaymentIntent.
 EMIT_PAYMENT_INTENT_CREATED: Final = True
 
+# -- Receipts ---------------------------------------------------------------------------
+
+#: ``payment_intent_data[receipt_email]`` of a Checkout Session becomes the PaymentIntent's
+#: ``receipt_email`` (documented), and ``POST /v1/payment_intents/{id}`` with
+#: ``receipt_email`` on a succeeded PaymentIntent is how Stripe is asked to send the
+#: receipt after the payment (documented: "update the PaymentIntent's receipt_email").
+#: Stripe's test mode sends no receipt e-mails (except to the account's own verified
+#: addresses); the sandbox never sends mail: it logs one "would send" line per receipt
+#: (address masked) and keeps the sends in the PaymentIntent's internal record.
+#: The charge's ``receipt_email`` takes the PaymentIntent's when the payment succeeds or
+#: when it is set afterwards (UNCONFIRMED; Stripe documents the field as "the address the
+#: receipt for this charge was sent to"). Without one, the charge keeps the e-mail typed on
+#: the payment page, as before.
+RECEIPT_EMAIL_COPIED_TO_CHARGE: Final = True
+#: Setting ``receipt_email`` to the address it already has sends the receipt again.
+#: UNCONFIRMED: Stripe documents sending on update, not whether an unchanged value counts.
+RECEIPT_RESENT_ON_SAME_EMAIL: Final = True
+#: ``charge.receipt_number`` is assigned when a receipt is sent; test mode sends none, so it
+#: stays ``null`` (documented: "null until a receipt has been sent").
+#: ``description``, ``metadata`` and ``receipt_email`` may be updated in every status.
+#: UNCONFIRMED: Stripe refuses some updates of canceled PaymentIntents.
+#: Updating a PaymentIntent emits no event (Stripe has no ``payment_intent.updated``);
+#: UNCONFIRMED whether the charge's changed ``receipt_email`` sends ``charge.updated``.
+
 # -- Refunds ----------------------------------------------------------------------------
 
 #: Over-refund. UNCONFIRMED code (Stripe's message is known, the code less so).

@@ -19,7 +19,6 @@ JsonDict = dict[str, Any]
 _TYPE_RE = re.compile(r"^[a-z0-9_.*]+$")
 
 
-
 def emit(
     tx: Tx,
     ctx: Ctx,

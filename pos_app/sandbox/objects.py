@@ -243,6 +243,7 @@ def payment_intent(
     currency: str,
     metadata: dict[str, str],
     description: str | None,
+    receipt_email: str | None = None,
 ) -> JsonDict:
     """A fresh ``payment_intent`` as Checkout creates it at the first confirmation."""
     return {
@@ -287,7 +288,7 @@ def payment_intent(
         "payment_method_types": ["card"],
         "presentment_details": None,
         "processing": None,
-        "receipt_email": None,
+        "receipt_email": receipt_email,
         "review": None,
         "setup_future_usage": None,
         "shipping": None,

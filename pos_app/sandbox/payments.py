@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pos_app.sandbox import behaviour, cards, events, money, objects
+from pos_app.sandbox import behaviour, cards, events, money, objects, payment_intents
 from pos_app.sandbox.cards import CardDetails, Decline
 from pos_app.sandbox.context import Ctx
 from pos_app.sandbox.ids import new_id
@@ -60,6 +60,7 @@ def _payment_intent(tx: Tx, ctx: Ctx, session: Record) -> Record:
         currency=str(session.body["currency"]),
         metadata=dict(pi_data.get("metadata", {})),
         description=pi_data.get("description"),
+        receipt_email=pi_data.get("receipt_email"),
     )
     pi = Record(pi_id, "payment_intent", ctx.ts, body)
     tx.insert(pi)
@@ -299,6 +300,14 @@ def _succeed(
     )
     session.due = None
     tx.update(session)
+
+    receipt_email = pi.body.get("receipt_email")
+    if isinstance(receipt_email, str):
+        # Stripe emails the receipt when a payment with a receipt_email succeeds (live mode).
+        payment_intents.would_send_receipt(tx, ctx, pi, receipt_email)
+        tx.update(pi)
+        if behaviour.RECEIPT_EMAIL_COPIED_TO_CHARGE:
+            charge["receipt_email"] = receipt_email
 
     snapshots = {
         "charge.succeeded": charge,

@@ -147,12 +147,14 @@ def create(tx: Tx, ctx: Ctx, params: ParamReader) -> JsonDict:
     _check_amount(total, currency)
     expires_at = _expires_at(params, ctx.ts)
     metadata = params.metadata() or {}
-    pi_data: JsonDict = {"metadata": {}, "description": None}
+    pi_data: JsonDict = {"metadata": {}, "description": None, "receipt_email": None}
     pid = params.obj("payment_intent_data")
     if pid is not None:
         pi_data = {
             "metadata": pid.metadata() or {},
             "description": pid.string("description", max_length=1000),
+            # Copied onto the PaymentIntent; its receipt "would be sent" when it succeeds.
+            "receipt_email": pid.email("receipt_email"),
         }
     success_url = _url(params, "success_url")
     if success_url is None and behaviour.SUCCESS_URL_REQUIRED:
@@ -220,9 +222,7 @@ def list_sessions(tx: Tx, params: ParamReader) -> JsonDict:
     if details is not None:
         email = details.require("email")
         # Stripe compares addresses case-insensitively (they are stored as typed).
-        where.append(
-            ("lower(json_extract(body, '$.customer_details.email')) = ?", [email.lower()])
-        )
+        where.append(("lower(json_extract(body, '$.customer_details.email')) = ?", [email.lower()]))
     where.extend(created_filter(params))
     cursor = cursor_from(tx, params, table="objects", object_name=KIND, kind=KIND)
     page = tx.page("objects", where, cursor)

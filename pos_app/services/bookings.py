@@ -1,23 +1,40 @@
-"""Creating bookings and reading them back for the day view."""
+"""Bookings: create, move, cancel, mark as no-show, and read them back for the day view.
+
+Two bookings may not hold one staff member or room at the same time. The service checks
+inside its write transaction and names the booking in the way; the database refuses the
+overlap too (triggers on SQLite, an exclusion constraint on PostgreSQL), which catches what
+a check cannot: another station committing between our check and our commit.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from pos_app.domain.audit import AuditAction
 from pos_app.domain.booking import Booking, BookingStatus
-from pos_app.domain.errors import FormErrors, NotFoundError, ValidationError
-from pos_app.domain.money import parse_money, validate_chargeable
-from pos_app.domain.payment import Payment, Refund
+from pos_app.domain.errors import (
+    FormErrors,
+    InvalidStateError,
+    NotFoundError,
+    SlotTakenError,
+    ValidationError,
+)
+from pos_app.domain.money import Money, parse_money, validate_chargeable
+from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund
+from pos_app.domain.people import Resource, ResourceKind
+from pos_app.domain.ports import UnitOfWork
+from pos_app.services import audit, ledger
+from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
+from pos_app.services.customers import check_contact, find_or_add
 from pos_app.services.ids import new_id
 
 log = logging.getLogger(__name__)
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9 ()./-]{6,20}$")
+NOT_REFUNDED = "Paid money is not refunded automatically; use Refund."
+PAST_TIME = "That time is in the past. Choose a time from now on."
 
 
 @dataclass(frozen=True)
@@ -30,6 +47,8 @@ class BookingRequest:
     price_text: str | None = None  # None → the service's list price
     customer_email: str = ""
     customer_phone: str = ""
+    resource_id: str | None = None  # the staff member or room; None → anyone (unassigned)
+    customer_id: str | None = None  # a customer chosen from the suggestions; None → by email
 
 
 @dataclass(frozen=True)
@@ -39,37 +58,49 @@ class BookingDetail:
     booking: Booking
     payments: list[Payment]
     refunds: list[Refund]
+    resource: Resource | None = None
+
+
+@dataclass(frozen=True)
+class DaySheet:
+    """One day for the schedule: the columns (active resources) and the day's bookings."""
+
+    day: date
+    resources: list[Resource]
+    bookings: list[Booking]
+
+
+@dataclass(frozen=True)
+class CancelOutcome:
+    """A cancelled booking and what the desk should be told about its money."""
+
+    booking: Booking
+    kept: Money  # money received and not refunded
+    message: str
 
 
 class BookingService:
-    """Book a slot; list and show bookings."""
+    """Book, move, cancel and no-show slots; list and show bookings."""
 
     def __init__(self, deps: Deps) -> None:
         self._d = deps
+        self._checkout = CheckoutService(deps)
+
+    # -- create -------------------------------------------------------------------------
 
     def create(self, request: BookingRequest) -> Booking:
-        """Validate the form and save the booking, or raise FormErrors and save nothing."""
-        errors: dict[str, str] = {}
-        name = " ".join(request.customer_name.split())
-        if not name:
-            errors["customer_name"] = "Enter the customer's name."
-        elif len(name) > 200:
-            errors["customer_name"] = "The name is too long (200 characters at most)."
-        email = request.customer_email.strip()
-        if email and not _EMAIL.match(email):
-            errors["customer_email"] = (
-                "Enter an email address like name@example.com, or leave it empty."
-            )
-        phone = request.customer_phone.strip()
-        if phone and not _PHONE.match(phone):
-            errors["customer_phone"] = "Enter a phone number with digits only, or leave it empty."
+        """Validate the form and save the booking, or raise FormErrors / SlotTakenError and
+        save nothing. The customer is linked (chosen, same email, same phone) or created."""
+        contact, errors = check_contact(
+            request.customer_name, request.customer_email, request.customer_phone
+        )
         now = self._d.clock.now()
         if request.starts_at is None:
             errors["starts_at"] = "Choose a date and time."
         elif request.starts_at.tzinfo is None:
             raise ValueError("starts_at must be timezone-aware")
         elif request.starts_at < now.replace(second=0, microsecond=0):
-            errors["starts_at"] = "That time is in the past. Choose a time from now on."
+            errors["starts_at"] = PAST_TIME
 
         with self._d.uow(write=True) as uow:
             service = uow.services.get(request.service_id)
@@ -85,52 +116,332 @@ class BookingService:
                     validate_chargeable(price)
                 except ValidationError as err:
                     errors["price"] = err.message
+            resource = self._resource(uow, request.resource_id, errors)
+            customer = None
+            if request.customer_id:
+                customer = uow.customers.get(request.customer_id)
+                if customer is None:
+                    errors["customer_name"] = "That customer no longer exists; search again."
             if errors:
                 raise FormErrors(errors)
             assert service is not None and price is not None and request.starts_at is not None
+            starts = request.starts_at
+            ends = starts + timedelta(minutes=service.duration_minutes)
+            if resource is not None:
+                self._ensure_free(uow, resource, starts, ends, exclude_id=None)
+            if customer is None:
+                customer = find_or_add(uow, contact, now=now)
+                # No ORM relationship orders the inserts: write the customer row first.
+                uow.bookings.flush()
+            actor = self._d.desk.actor
             booking = Booking(
                 id=new_id("bk"),
-                customer_name=name,
-                customer_email=email or None,
-                customer_phone=phone or None,
+                customer_name=contact.name,
+                customer_email=contact.email or None,
+                customer_phone=contact.phone or None,
                 service_id=service.id,
                 service_name=service.name,
-                starts_at=request.starts_at,
-                ends_at=request.starts_at + timedelta(minutes=service.duration_minutes),
+                starts_at=starts,
+                ends_at=ends,
                 price_amount=price.amount,
                 currency=price.currency,
                 created_at=now,
                 status=BookingStatus.NEW,
+                resource_id=resource.id if resource is not None else None,
+                customer_id=customer.id,
+                created_by=actor.id,
             )
             uow.bookings.add(booking)
-            uow.commit()
+            audit.record(
+                uow,
+                at=now,
+                actor=actor,
+                action=AuditAction.BOOKING_CREATED,
+                booking_id=booking.id,
+                amount=price.amount,
+                currency=price.currency,
+                detail=f"{service.name} for {contact.name}, {self._when(booking, resource)}",
+            )
+            self._commit(uow, resource, starts, ends, booking.id)
         log.info(
-            "booking.created booking=%s service=%s amount=%s %s",
+            "booking.created booking=%s service=%s resource=%s customer=%s amount=%s %s",
             booking.id,
             service.id,
+            booking.resource_id,
+            booking.customer_id,
             price.amount,
             price.currency,
         )
         return booking
 
-    def list_day(self, day: date) -> list[Booking]:
-        """Bookings that start on ``day`` in the business's time zone."""
-        tz = self._d.policy.timezone
-        start = datetime.combine(day, time(0), tzinfo=tz)
-        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    # -- move, cancel, no-show ----------------------------------------------------------
+
+    def move(self, booking_id: str, starts_at: datetime, resource_id: str | None) -> Booking:
+        """Move a booking to another time and/or person; price and service stay as they are.
+
+        Raises FormErrors (starts_at, resource_id), SlotTakenError naming the booking in the
+        way, or InvalidStateError for cancelled and no-show bookings.
+        """
+        if starts_at.tzinfo is None:
+            raise ValueError("starts_at must be timezone-aware")
+        now = self._d.clock.now()
+        with self._d.uow(write=True) as uow:
+            booking = self._get(uow, booking_id, for_update=True)
+            if booking.cancelled:
+                raise InvalidStateError("This booking is cancelled, so it cannot be moved.")
+            if booking.no_show:
+                raise InvalidStateError(
+                    "This booking is marked as a no-show, so it cannot be moved."
+                )
+            errors: dict[str, str] = {}
+            if starts_at < now.replace(second=0, microsecond=0):
+                errors["starts_at"] = PAST_TIME
+            resource = self._resource(uow, resource_id, errors)
+            if errors:
+                raise FormErrors(errors)
+            ends = starts_at + (booking.ends_at - booking.starts_at)
+            new_resource_id = resource.id if resource is not None else None
+            if booking.starts_at == starts_at and booking.resource_id == new_resource_id:
+                return booking  # nothing to do
+            old = uow.resources.get(booking.resource_id) if booking.resource_id else None
+            before = self._when(booking, old)
+            if resource is not None:
+                self._ensure_free(uow, resource, starts_at, ends, exclude_id=booking.id)
+            booking.starts_at = starts_at
+            booking.ends_at = ends
+            booking.resource_id = new_resource_id
+            audit.record(
+                uow,
+                at=now,
+                actor=self._d.desk.actor,
+                action=AuditAction.BOOKING_MOVED,
+                booking_id=booking.id,
+                detail=f"{before} → {self._when(booking, resource)}",
+            )
+            self._commit(uow, resource, starts_at, ends, booking.id)
+        log.info(
+            "booking.moved booking=%s starts_at=%s resource=%s",
+            booking.id,
+            starts_at.isoformat(),
+            new_resource_id,
+        )
+        return booking
+
+    def cancel(self, booking_id: str) -> CancelOutcome:
+        """Cancel a booking and free its slot; an open payment link is closed first.
+
+        Money already received stays received (the outcome says so; refunds are separate).
+        """
         with self._d.uow() as uow:
-            return uow.bookings.between(start, end)
+            booking = self._get(uow, booking_id)
+        if booking.cancelled:
+            raise InvalidStateError("This booking is already cancelled.")
+        self._close_open_links(booking_id, doing="cancelling")
+        now = self._d.clock.now()
+        with self._d.uow(write=True) as uow:
+            booking = self._get(uow, booking_id, for_update=True)
+            if booking.cancelled:
+                raise InvalidStateError("This booking is already cancelled.")
+            booking.cancelled = True
+            booking.holds_slot = False
+            ledger.recompute(uow, booking)
+            kept = Money(max(booking.paid_amount - booking.refunded_amount, 0), booking.currency)
+            audit.record(
+                uow,
+                at=now,
+                actor=self._d.desk.actor,
+                action=AuditAction.BOOKING_CANCELLED,
+                booking_id=booking.id,
+                amount=kept.amount or None,
+                currency=booking.currency if kept.amount else None,
+                detail=f"{booking.service_name} for {booking.customer_name}"
+                + (f"; {kept} paid and not refunded" if kept.amount else ""),
+            )
+            uow.commit()
+        message = "Booking cancelled; the time is free again."
+        if kept.amount:
+            message = f"Booking cancelled. {kept} was paid. {NOT_REFUNDED}"
+        log.info("booking.cancelled booking=%s kept=%s %s", booking_id, kept.amount, kept.currency)
+        return CancelOutcome(booking, kept, message)
+
+    def no_show(self, booking_id: str) -> Booking:
+        """Mark that the customer did not come (only once the start time has passed); the
+        slot is freed and an open payment link is closed."""
+        now = self._d.clock.now()
+        with self._d.uow() as uow:
+            booking = self._check_no_show(self._get(uow, booking_id), now)
+        self._close_open_links(booking_id, doing="marking a no-show")
+        with self._d.uow(write=True) as uow:
+            booking = self._check_no_show(self._get(uow, booking_id, for_update=True), now)
+            booking.no_show = True
+            booking.holds_slot = False
+            ledger.recompute(uow, booking)
+            audit.record(
+                uow,
+                at=now,
+                actor=self._d.desk.actor,
+                action=AuditAction.BOOKING_NO_SHOW,
+                booking_id=booking.id,
+                detail=f"{booking.service_name} for {booking.customer_name}",
+            )
+            uow.commit()
+        log.info("booking.no_show booking=%s", booking_id)
+        return booking
+
+    # -- reading ------------------------------------------------------------------------
+
+    def list_day(self, day: date, resource_id: str | None = None) -> list[Booking]:
+        """Bookings that start on ``day`` in the business's time zone, earliest first;
+        only those of ``resource_id`` when given."""
+        start, end = self._day_bounds(day)
+        with self._d.uow() as uow:
+            rows = uow.bookings.between(start, end)
+        if resource_id is not None:
+            rows = [b for b in rows if b.resource_id == resource_id]
+        return rows
+
+    def day_sheet(self, day: date) -> DaySheet:
+        """The day's bookings with the active resources (the schedule's columns), in one read.
+
+        A resource made inactive still gets its column when it has bookings that day.
+        """
+        start, end = self._day_bounds(day)
+        with self._d.uow() as uow:
+            rows = uow.bookings.between(start, end)
+            resources = uow.resources.list(active_only=False)
+        used = {b.resource_id for b in rows}
+        shown = [r for r in resources if r.active or r.id in used]
+        return DaySheet(day, shown, rows)
 
     def today(self) -> date:
         """Today's date in the business's time zone."""
         return self._d.clock.now().astimezone(self._d.policy.timezone).date()
 
     def detail(self, booking_id: str) -> BookingDetail:
-        """A booking with its payments and refunds, or NotFoundError."""
+        """A booking with its payments, refunds and resource, or NotFoundError."""
         with self._d.uow() as uow:
-            booking = uow.bookings.get(booking_id)
-            if booking is None:
-                raise NotFoundError(f"There is no booking {booking_id}.")
+            booking = self._get(uow, booking_id)
+            resource = uow.resources.get(booking.resource_id) if booking.resource_id else None
             return BookingDetail(
-                booking, uow.payments.for_booking(booking_id), uow.refunds.for_booking(booking_id)
+                booking,
+                uow.payments.for_booking(booking_id),
+                uow.refunds.for_booking(booking_id),
+                resource,
             )
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        tz = self._d.policy.timezone
+        start = datetime.combine(day, time(0), tzinfo=tz)
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+        return start, end
+
+    @staticmethod
+    def _get(uow: UnitOfWork, booking_id: str, *, for_update: bool = False) -> Booking:
+        booking = uow.bookings.get(booking_id, for_update=for_update)
+        if booking is None:
+            raise NotFoundError(f"There is no booking {booking_id}.")
+        return booking
+
+    @staticmethod
+    def _resource(
+        uow: UnitOfWork, resource_id: str | None, errors: dict[str, str]
+    ) -> Resource | None:
+        if not resource_id:
+            return None
+        resource = uow.resources.get(resource_id)
+        if resource is None or not resource.active:
+            errors["resource_id"] = "Choose someone who works here now, or Anyone."
+            return None
+        return resource
+
+    def _ensure_free(
+        self,
+        uow: UnitOfWork,
+        resource: Resource,
+        starts: datetime,
+        ends: datetime,
+        *,
+        exclude_id: str | None,
+    ) -> None:
+        holders = uow.bookings.overlapping(resource.id, starts, ends, exclude_id=exclude_id)
+        if holders:
+            raise SlotTakenError(self._taken_sentence(resource, holders[0]), holders[0].id)
+
+    def _commit(
+        self,
+        uow: UnitOfWork,
+        resource: Resource | None,
+        starts: datetime,
+        ends: datetime,
+        booking_id: str,
+    ) -> None:
+        """Commit; when the database refuses a double booking (another station won the race
+        after our check), name the booking that holds the slot."""
+        # Plain copies: a failed commit expires every object the session loaded.
+        held = None if resource is None else Resource(resource.id, resource.name, resource.kind)
+        try:
+            uow.commit()
+        except SlotTakenError as err:
+            if held is None:  # pragma: no cover - only resources are guarded
+                raise
+            with self._d.uow() as fresh:
+                holders = fresh.bookings.overlapping(held.id, starts, ends, exclude_id=booking_id)
+            if not holders:
+                raise SlotTakenError(
+                    f"{held.name} was booked at that time a moment ago. "
+                    f"Choose another time or {_alternative(held)}."
+                ) from err
+            log.info("booking.slot_taken_at_commit resource=%s holder=%s", held.id, holders[0].id)
+            raise SlotTakenError(self._taken_sentence(held, holders[0]), holders[0].id) from err
+
+    def _taken_sentence(self, resource: Resource, holder: Booking) -> str:
+        tz = self._d.policy.timezone
+        start = holder.starts_at.astimezone(tz)
+        end = holder.ends_at.astimezone(tz)
+        return (
+            f"{resource.name} is already booked {start:%H:%M}–{end:%H:%M} for "
+            f"{holder.customer_name} ({holder.service_name}). "
+            f"Choose another time or {_alternative(resource)}."
+        )
+
+    def _when(self, booking: Booking, resource: Resource | None) -> str:
+        local = booking.starts_at.astimezone(self._d.policy.timezone)
+        end = booking.ends_at.astimezone(self._d.policy.timezone)
+        who = resource.name if resource is not None else "anyone"
+        return f"{local:%a %d %b %H:%M}–{end:%H:%M} with {who}"
+
+    @staticmethod
+    def _check_no_show(booking: Booking, now: datetime) -> Booking:
+        if booking.cancelled:
+            raise InvalidStateError("This booking is cancelled, so it cannot be a no-show.")
+        if booking.no_show:
+            raise InvalidStateError("This booking is already marked as a no-show.")
+        if booking.starts_at > now:
+            raise InvalidStateError(
+                "You can mark a no-show once the start time has passed. Move or cancel the "
+                "booking instead."
+            )
+        return booking
+
+    def _close_open_links(self, booking_id: str, *, doing: str) -> None:
+        """Expire open payment links through the checkout path, so nobody pays a cancelled
+        booking; if one was paid meanwhile, stop and say so."""
+        with self._d.uow() as uow:
+            open_links = [
+                p
+                for p in uow.payments.for_booking(booking_id)
+                if p.method is PaymentMethod.CARD and not p.status.is_final
+            ]
+        for link in open_links:
+            view = self._checkout.cancel(link.id, detail=f"Closed before {doing} the booking")
+            if view.status is PaymentStatus.SUCCEEDED:
+                raise InvalidStateError(
+                    f"The customer has just paid {view.amount} by card, so nothing was changed. "
+                    f"Check with them before {doing} the booking."
+                )
+
+
+def _alternative(resource: Resource) -> str:
+    return "room" if resource.kind is ResourceKind.ROOM else "person"

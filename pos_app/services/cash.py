@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from pos_app.domain.audit import AuditAction
 from pos_app.domain.errors import InvalidStateError, NotFoundError
 from pos_app.domain.money import parse_money
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, check_cash
-from pos_app.services import ledger
+from pos_app.services import audit, ledger
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
@@ -43,6 +44,7 @@ class CashService:
             )
             check_cash(amount, due)
             now = self._d.clock.now()
+            actor = self._d.desk.actor
             payment_id = new_id("pay")
             payment = Payment(
                 id=payment_id,
@@ -54,9 +56,21 @@ class CashService:
                 idempotency_key=idempotency_key("cash", payment_id),
                 created_at=now,
                 paid_at=now,
+                created_by=actor.id,
             )
             uow.payments.add(payment)
             ledger.recompute(uow, booking)
+            audit.record(
+                uow,
+                at=now,
+                actor=actor,
+                action=AuditAction.CASH_RECEIVED,
+                booking_id=booking_id,
+                payment_id=payment.id,
+                amount=payment.amount,
+                currency=payment.currency,
+                detail=f"Cash for {booking.service_name}, {booking.customer_name}",
+            )
             uow.commit()
         log.info(
             "payment.cash booking=%s payment=%s amount=%s %s",
@@ -75,7 +89,7 @@ class CashService:
                 if p.method is PaymentMethod.CARD and not p.status.is_final
             ]
         for link in open_links:
-            view = self._checkout.cancel(link.id)
+            view = self._checkout.cancel(link.id, detail="Closed to take cash instead")
             if view.status is PaymentStatus.SUCCEEDED:
                 raise InvalidStateError(
                     f"The customer has just paid {view.amount} by card; check the balance "

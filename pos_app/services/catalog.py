@@ -1,10 +1,26 @@
-"""The service catalogue: listing, lookup by id or name, and the demo services."""
+"""The service catalogue: listing, lookup, editing by managers, and the demo data."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+
+from pos_app.domain import currency as cur
+from pos_app.domain.audit import AuditAction
 from pos_app.domain.booking import Service
-from pos_app.domain.errors import NotFoundError
+from pos_app.domain.errors import (
+    FormErrors,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from pos_app.domain.money import Money, parse_money, validate_chargeable
+from pos_app.domain.people import Resource, ResourceKind
+from pos_app.services import audit
 from pos_app.services.context import Deps
+from pos_app.services.ids import new_id
+
+log = logging.getLogger(__name__)
 
 DEMO_SERVICES: list[tuple[str, str, int, int, str]] = [
     ("svc_haircut", "Haircut", 30, 3500, "usd"),
@@ -13,18 +29,46 @@ DEMO_SERVICES: list[tuple[str, str, int, int, str]] = [
     ("svc_massage", "Massage (60 min)", 60, 8000, "usd"),
     ("svc_consult", "Consultation", 20, 2500, "usd"),
 ]
+# Three people and a room: the day view's columns on a fresh install.
+DEMO_RESOURCES: list[tuple[str, str, ResourceKind]] = [
+    ("res_jordan", "Jordan", ResourceKind.STAFF),
+    ("res_priya", "Priya", ResourceKind.STAFF),
+    ("res_sam", "Sam", ResourceKind.STAFF),
+    ("res_room", "Treatment room", ResourceKind.ROOM),
+]
+# Currencies a service may be priced in: those whose Stripe minimum or symbol the app knows.
+SUPPORTED_CURRENCIES: tuple[str, ...] = tuple(sorted(set(cur.SYMBOLS) | set(cur.MINIMUM_CHARGE)))
+MIN_MINUTES, MAX_MINUTES, STEP_MINUTES = 5, 480, 5
+MANAGERS_ONLY = "Only a manager can change the catalogue."
+
+
+@dataclass(frozen=True)
+class ServiceForm:
+    """The service editor's fields, as typed; ``id`` None adds a new service."""
+
+    id: str | None
+    name: str
+    duration_minutes: int
+    price_text: str
+    currency: str
+    active: bool = True
 
 
 class CatalogService:
-    """Read and seed the services a booking can be for."""
+    """Read, edit and seed the services a booking can be for; read the bookable resources."""
 
     def __init__(self, deps: Deps) -> None:
         self._d = deps
 
-    def list_services(self) -> list[Service]:
-        """Active services, by name."""
+    def list_services(self, include_inactive: bool = False) -> list[Service]:
+        """Services by name (active ones only unless ``include_inactive``)."""
         with self._d.uow() as uow:
-            return uow.services.list()
+            return uow.services.list(active_only=not include_inactive)
+
+    def list_resources(self, include_inactive: bool = False) -> list[Resource]:
+        """Staff members and rooms in display order (active ones only by default)."""
+        with self._d.uow() as uow:
+            return uow.resources.list(active_only=not include_inactive)
 
     def find(self, id_or_name: str) -> Service:
         """A service by id or by name (case-insensitive), or NotFoundError."""
@@ -38,12 +82,105 @@ class CatalogService:
                     return service
         raise NotFoundError(f"There is no service called {id_or_name!r}.")
 
+    def find_resource(self, id_or_name: str) -> Resource:
+        """An active staff member or room by id or name (case-insensitive), or NotFoundError."""
+        key = id_or_name.strip()
+        with self._d.uow() as uow:
+            for resource in uow.resources.list():
+                if key == resource.id or resource.name.casefold() == key.casefold():
+                    return resource
+        raise NotFoundError(f"There is nobody called {id_or_name!r} to book.")
+
+    def save_service(self, form: ServiceForm) -> Service:
+        """Add or change a service (managers only), or raise FormErrors and change nothing.
+
+        Bookings already made keep the price and duration they were made with.
+        """
+        actor = self._d.desk.actor
+        if not actor.is_manager:
+            raise PermissionDeniedError(MANAGERS_ONLY)
+        errors: dict[str, str] = {}
+        name = " ".join(form.name.split())
+        if not name:
+            errors["name"] = "Enter the service's name."
+        elif len(name) > 120:
+            errors["name"] = "The name is too long (120 characters at most)."
+        minutes = form.duration_minutes
+        if not MIN_MINUTES <= minutes <= MAX_MINUTES or minutes % STEP_MINUTES:
+            errors["duration_minutes"] = (
+                f"Choose a duration from {MIN_MINUTES} to {MAX_MINUTES} minutes, "
+                f"in steps of {STEP_MINUTES}."
+            )
+        currency = form.currency.strip().lower()
+        price: Money | None = None
+        if currency not in SUPPORTED_CURRENCIES:
+            errors["currency"] = "Choose a currency from the list."
+        else:
+            try:
+                price = parse_money(form.price_text, currency)
+                validate_chargeable(price)
+            except ValidationError as err:
+                errors["price"] = err.message
+        with self._d.uow(write=True) as uow:
+            existing = uow.services.list(active_only=False)
+            service = None
+            if form.id is not None:
+                service = next((s for s in existing if s.id == form.id), None)
+                if service is None:
+                    raise NotFoundError("That service no longer exists.")
+            if name and any(
+                s.name.casefold() == name.casefold() and s.id != form.id for s in existing
+            ):
+                errors["name"] = f"There is already a service called {name}."
+            if errors:
+                raise FormErrors(errors)
+            assert price is not None
+            if service is None:
+                service = Service(new_id("svc"), name, minutes, price.amount, currency, form.active)
+                uow.services.add(service)
+                detail = f"Added {_describe(service)}"
+            else:
+                before = _describe(service)
+                service.name = name
+                service.duration_minutes = minutes
+                service.price_amount = price.amount
+                service.currency = currency
+                service.active = form.active
+                after = _describe(service)
+                if after == before:
+                    return service
+                detail = f"Changed {before} → {after}"
+            audit.record(
+                uow,
+                at=self._d.clock.now(),
+                actor=actor,
+                action=AuditAction.CATALOG_CHANGED,
+                amount=price.amount,
+                currency=currency,
+                detail=detail,
+            )
+            uow.commit()
+        log.info("catalog.changed service=%s by=%s", service.id, actor.id)
+        return service
+
     def seed_demo(self) -> bool:
-        """Add the demo services to an empty catalogue; True if it did."""
+        """On a fresh install, add the demo services, and demo staff when nobody is set up
+        yet; True if it did. A business upgrading keeps its own data untouched."""
         with self._d.uow(write=True) as uow:
             if uow.services.list(active_only=False):
                 return False
             for sid, name, minutes, price, currency in DEMO_SERVICES:
                 uow.services.add(Service(sid, name, minutes, price, currency))
+            if not uow.resources.list(active_only=False):
+                for position, (rid, name, kind) in enumerate(DEMO_RESOURCES):
+                    uow.resources.add(Resource(rid, name, kind, True, position))
             uow.commit()
         return True
+
+
+def _describe(service: Service) -> str:
+    state = "" if service.active else ", inactive"
+    return (
+        f"{service.name} ({service.duration_minutes} min, "
+        f"{Money(service.price_amount, service.currency)}{state})"
+    )

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pos_app.domain.audit import AuditAction
 from pos_app.domain.errors import (
     GatewayError,
     GatewayRejected,
@@ -19,9 +20,10 @@ from pos_app.domain.errors import (
     InvalidStateError,
     NotFoundError,
 )
-from pos_app.domain.gateway_types import CheckoutRequest
+from pos_app.domain.gateway_types import CheckoutRequest, PaymentAttemptError
 from pos_app.domain.money import Money, parse_money
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, check_deposit
+from pos_app.domain.people import SYSTEM_ACTOR
 from pos_app.services import failpoints, ledger, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
@@ -48,6 +50,10 @@ class CheckoutView:
     expires_at: datetime | None
     clock_offset: float  # seconds to add to the local clock to get the server's
     failure_message: str | None = None  # why Stripe refused to open the session
+    # The customer's last card attempt failed (declined, expired card…); the link stays open.
+    # Known from the charge screen's refresh (``refresh``), None from other reads.
+    last_attempt_error: PaymentAttemptError | None = None
+    customer_email: str | None = None  # where "Send link by email" can send it
 
     @property
     def countdown_ends_at(self) -> datetime | None:
@@ -83,9 +89,14 @@ class CheckoutService:
         payment = self._payment(payment_id)
         if payment.status is PaymentStatus.CREATING:
             return self._send_create(payment)
+        attempt_error = None
         if payment.stripe_session_id and not payment.status.is_final:
-            session = self._d.gateway.retrieve_checkout_session(payment.stripe_session_id)
+            # The PaymentIntent comes expanded in the same call: a declined card shows at once.
+            session = self._d.gateway.retrieve_checkout_session(
+                payment.stripe_session_id, with_last_attempt=True
+            )
             payment = settle.apply_session(self._d, payment.id, session) or payment
+            attempt_error = session.last_payment_error
         if payment.needs_charge_details:
             try:
                 payment = settle.fill_charge_details(self._d, payment)
@@ -93,19 +104,24 @@ class CheckoutService:
                 log.warning(
                     "payment.charge_details_deferred payment=%s reason=%s", payment.id, err.message
                 )
-        return self._view(payment)
+        return self._view(payment, attempt_error)
 
     def view(self, payment_id: str) -> CheckoutView:
         """The checkout as stored locally, without asking Stripe."""
         return self._view(self._payment(payment_id))
 
-    def cancel(self, payment_id: str) -> CheckoutView:
-        """Expire the session so the link can no longer be paid; a payment already made stands."""
+    def cancel(self, payment_id: str, *, detail: str | None = None) -> CheckoutView:
+        """Expire the session so the link can no longer be paid; a payment already made stands.
+
+        ``detail`` says why, for the audit log ("Cancelled at the desk" by default); a link
+        whose hold has already ended is logged as expired by the app, not cancelled by anyone.
+        """
         payment = self._payment(payment_id)
         if payment.status is PaymentStatus.CREATING:
             payment = self._payment(self._send_create(payment).payment_id)
         if payment.status is not PaymentStatus.OPEN or not payment.stripe_session_id:
             return self._view(payment)
+        closing: settle.Closing | None = self._closing(payment, detail)
         try:
             session = self._d.gateway.expire_checkout_session(
                 payment.stripe_session_id, idempotency_key=idempotency_key("expire", payment.id)
@@ -113,13 +129,20 @@ class CheckoutService:
         except GatewayRejected:
             # Not open any more (paid or expired meanwhile): Stripe's current state decides.
             session = self._d.gateway.retrieve_checkout_session(payment.stripe_session_id)
-        payment = settle.apply_session(self._d, payment.id, session) or payment
+            closing = None  # not closed by us
+        payment = settle.apply_session(self._d, payment.id, session, closing=closing) or payment
         return self._view(payment)
+
+    def _closing(self, payment: Payment, detail: str | None) -> settle.Closing:
+        """Who closes this link now, as the audit log will say it."""
+        if payment.hold_until is not None and payment.hold_until <= self._d.server_now():
+            return settle.Closing(SYSTEM_ACTOR, AuditAction.CHECKOUT_EXPIRED, "The hold ended")
+        return settle.Closing(self._d.desk.actor, detail=detail or "Cancelled at the desk")
 
     def regenerate(self, payment_id: str) -> CheckoutView:
         """Cancel the old link and open a new one asking for the same amount (a deposit stays
         a deposit), capped at what is still due."""
-        cancelled = self.cancel(payment_id)
+        cancelled = self.cancel(payment_id, detail="Replaced by a new link")
         if cancelled.status is PaymentStatus.SUCCEEDED:
             return cancelled
         with self._d.uow() as uow:
@@ -173,6 +196,7 @@ class CheckoutService:
                 created_at=self._d.clock.now(),
                 hold_until=now + hold,
                 expires_at=now + max(hold, STRIPE_MIN_LIFETIME),
+                created_by=self._d.desk.actor.id,
             )
             uow.payments.add(payment)
             ledger.recompute(uow, booking)
@@ -207,6 +231,8 @@ class CheckoutService:
             metadata=metadata,
             customer_email=booking.customer_email,
             client_reference_id=booking.id,
+            # Stripe emails its receipt here when the customer pays (live mode only).
+            receipt_email=booking.customer_email,
         )
         failpoints.hit("checkout.before_create")
         try:
@@ -218,6 +244,11 @@ class CheckoutService:
         except GatewayUnavailable:
             raise  # stays CREATING: the next try reuses the key and gets the same session
         except GatewayRejected as err:
+            if err.code == "idempotency_error":
+                # The key was first used with other parameters (the customer's email was
+                # edited meanwhile, or an older version sent the request): the session that
+                # key made may exist, so look for it rather than give the attempt up.
+                return self._recover_lost_create(payment)
             settle.mark_payment_failed(self._d, payment.id, err.message)
             raise
         failpoints.hit("checkout.after_create")
@@ -248,7 +279,9 @@ class CheckoutService:
             raise NotFoundError(f"There is no payment {payment_id}.")
         return payment
 
-    def _view(self, payment: Payment) -> CheckoutView:
+    def _view(
+        self, payment: Payment, attempt_error: PaymentAttemptError | None = None
+    ) -> CheckoutView:
         with self._d.uow() as uow:
             booking = uow.bookings.get(payment.booking_id)
         assert booking is not None
@@ -265,4 +298,6 @@ class CheckoutService:
             expires_at=payment.expires_at,
             clock_offset=self._d.gateway.server_clock_offset(),
             failure_message=payment.failure_message,
+            last_attempt_error=attempt_error if payment.status is PaymentStatus.OPEN else None,
+            customer_email=booking.customer_email,
         )

@@ -7,11 +7,13 @@ through ``settle``. An event id is recorded once processed so a duplicate costs 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 
 from pos_app.domain.errors import GatewayError, NotFoundError
 from pos_app.domain.gateway_types import EventInfo
-from pos_app.domain.payment import PaymentStatus, Refund, RefundStatus
+from pos_app.domain.money import Money
+from pos_app.domain.payment import Payment, PaymentStatus, Refund, RefundStatus
 from pos_app.services import settle
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
@@ -30,7 +32,30 @@ EVENT_TYPES: tuple[str, ...] = (
     "charge.refunded",
 )
 CURSOR_KEY = "stripe.events.cursor"
+MAX_PENDING_CHANGES = 500  # newly paid / newly failed kept between two passes
 PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class PaymentCompleted:
+    """A card payment this station saw succeed (for a notification)."""
+
+    booking_id: str
+    payment_id: str
+    amount: Money
+    customer_name: str
+    service_name: str
+
+
+@dataclass(frozen=True)
+class RefundFailed:
+    """A refund Stripe reported failed after accepting it (for a notification)."""
+
+    booking_id: str
+    refund_id: str
+    amount: Money
+    customer_name: str
+    failure_reason: str | None
 
 
 @dataclass
@@ -43,6 +68,10 @@ class SyncReport:
     refunds_checked: int = 0
     holds_expired: int = 0
     errors: list[str] = field(default_factory=list)
+    # What changed since the previous pass, by this pass or by a webhook delivery meanwhile;
+    # each change is listed once (the charge screen's own refresh is not included).
+    newly_paid: list[PaymentCompleted] = field(default_factory=list)
+    refunds_newly_failed: list[RefundFailed] = field(default_factory=list)
 
 
 class SyncService:
@@ -52,14 +81,64 @@ class SyncService:
         self._d = deps
         self._checkout = CheckoutService(deps)
         self._refunds = RefundService(deps)
+        # Changes seen by any path (sync passes, the webhook receiver's thread) until the next
+        # sync_once hands them out in its report.
+        self._changes_lock = threading.Lock()
+        self._paid: list[PaymentCompleted] = []
+        self._refunds_failed: list[RefundFailed] = []
 
     def sync_once(self, *, full: bool = False) -> SyncReport:
         """One pass: new events, ended holds, unsent requests; ``full`` re-reads all unsettled."""
         report = SyncReport()
-        self.poll_events(report)
-        self.expire_ended_holds(report)
-        self.settle_unsettled(report, reread_open=full)
+        try:
+            self.poll_events(report)
+            self.expire_ended_holds(report)
+            self.settle_unsettled(report, reread_open=full)
+        finally:
+            self.take_changes(report)
         return report
+
+    def take_changes(self, report: SyncReport) -> None:
+        """Move the payments newly paid and refunds newly failed since the last call into
+        ``report`` (each is handed out once)."""
+        with self._changes_lock:
+            paid, self._paid = self._paid, []
+            failed, self._refunds_failed = self._refunds_failed, []
+        report.newly_paid.extend(paid)
+        report.refunds_newly_failed.extend(failed)
+
+    def _note_payment(self, was: PaymentStatus, payment: Payment | None) -> None:
+        if payment is None or was is PaymentStatus.SUCCEEDED:
+            return
+        if payment.status is not PaymentStatus.SUCCEEDED:
+            return
+        with self._d.uow() as uow:
+            booking = uow.bookings.get(payment.booking_id)
+        change = PaymentCompleted(
+            booking_id=payment.booking_id,
+            payment_id=payment.id,
+            amount=payment.money,
+            customer_name=booking.customer_name if booking else "",
+            service_name=booking.service_name if booking else "",
+        )
+        with self._changes_lock:
+            # Bounded: a process that receives webhooks but never runs a pass keeps the latest.
+            self._paid = [*self._paid[-(MAX_PENDING_CHANGES - 1) :], change]
+
+    def _note_refund(self, was: RefundStatus, refund: Refund | None) -> None:
+        if refund is None or was is RefundStatus.FAILED or refund.status is not RefundStatus.FAILED:
+            return
+        with self._d.uow() as uow:
+            booking = uow.bookings.get(refund.booking_id)
+        change = RefundFailed(
+            booking_id=refund.booking_id,
+            refund_id=refund.id,
+            amount=refund.money,
+            customer_name=booking.customer_name if booking else "",
+            failure_reason=refund.failure_reason,
+        )
+        with self._changes_lock:
+            self._refunds_failed = [*self._refunds_failed[-(MAX_PENDING_CHANGES - 1) :], change]
 
     def refresh_booking(self, booking_id: str) -> None:
         """Re-read from Stripe whatever of this booking is not settled yet."""
@@ -108,6 +187,7 @@ class SyncService:
                 return False  # another app's session, or one we never stored
             session = self._d.gateway.retrieve_checkout_session(event.object_id)
             applied = settle.apply_session(self._d, payment.id, session)
+            self._note_payment(payment.status, applied)
             if applied is not None and applied.needs_charge_details:
                 settle.fill_charge_details(self._d, applied)
         elif event.object_type == "refund":
@@ -119,8 +199,11 @@ class SyncService:
                 )
             if refund is None:
                 return False
-            settle.apply_refund(
-                self._d, refund.id, self._d.gateway.retrieve_refund(event.object_id)
+            self._note_refund(
+                refund.status,
+                settle.apply_refund(
+                    self._d, refund.id, self._d.gateway.retrieve_refund(event.object_id)
+                ),
             )
         elif event.object_type == "charge":
             if not self._refresh_refunds_of_charge(event):
@@ -141,8 +224,11 @@ class SyncService:
             ]
         for refund in pending:
             assert refund.stripe_refund_id is not None
-            settle.apply_refund(
-                self._d, refund.id, self._d.gateway.retrieve_refund(refund.stripe_refund_id)
+            self._note_refund(
+                refund.status,
+                settle.apply_refund(
+                    self._d, refund.id, self._d.gateway.retrieve_refund(refund.stripe_refund_id)
+                ),
             )
         return True
 
@@ -151,7 +237,7 @@ class SyncService:
             self._refunds.resend(refund.id)
         elif refund.stripe_refund_id:
             info = self._d.gateway.retrieve_refund(refund.stripe_refund_id)
-            settle.apply_refund(self._d, refund.id, info)
+            self._note_refund(refund.status, settle.apply_refund(self._d, refund.id, info))
 
     def _mark(self, event: EventInfo) -> bool:
         with self._d.uow(write=True) as uow:
@@ -178,6 +264,8 @@ class SyncService:
                 continue
             if view.status is PaymentStatus.EXPIRED:
                 report.holds_expired += 1
+            elif view.status is PaymentStatus.SUCCEEDED:
+                self._note_payment(payment.status, self._payment_now(payment.id))
 
     def settle_unsettled(self, report: SyncReport, *, reread_open: bool) -> None:
         """Resend requests whose answer was never stored; with ``reread_open`` re-read the rest.
@@ -200,9 +288,12 @@ class SyncService:
                 continue
             report.payments_checked += 1
             try:
-                self._checkout.refresh(payment.id)
+                view = self._checkout.refresh(payment.id)
             except GatewayError as err:
                 report.errors.append(err.message)
+                continue
+            if view.status is PaymentStatus.SUCCEEDED:
+                self._note_payment(payment.status, self._payment_now(payment.id))
         for refund in refunds:
             if refund.status is not RefundStatus.CREATING and not reread_open:
                 continue
@@ -211,3 +302,7 @@ class SyncService:
                 self._refresh_refund(refund)
             except GatewayError as err:
                 report.errors.append(err.message)
+
+    def _payment_now(self, payment_id: str) -> Payment | None:
+        with self._d.uow() as uow:
+            return uow.payments.get(payment_id)

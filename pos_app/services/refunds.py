@@ -5,16 +5,19 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from pos_app.domain.audit import AuditAction
 from pos_app.domain.errors import (
     GatewayRejected,
     GatewayStoredFailure,
     GatewayUnavailable,
     InvalidStateError,
     NotFoundError,
+    PermissionDeniedError,
 )
 from pos_app.domain.gateway_types import RefundRequest
 from pos_app.domain.money import Money, parse_money
 from pos_app.domain.payment import (
+    REFUND_REASONS,
     PaymentMethod,
     PaymentStatus,
     Refund,
@@ -22,11 +25,15 @@ from pos_app.domain.payment import (
     check_refund,
     refundable_amount,
 )
-from pos_app.services import failpoints, ledger, settle
+from pos_app.domain.people import Actor
+from pos_app.services import audit, failpoints, ledger, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
+from pos_app.services.people import PeopleService, WrongPinError
 
 log = logging.getLogger(__name__)
+
+NEEDS_MANAGER = "A manager must approve refunds. Enter a manager PIN."
 
 
 @dataclass(frozen=True)
@@ -69,9 +76,16 @@ class RefundService:
         *,
         reason: str | None = "requested_by_customer",
         note: str = "",
+        manager_pin: str | None = None,
     ) -> RefundOutcome:
-        """Refund ``amount_text`` (everything left when None) and send it to Stripe."""
-        created = self._reserve(booking_id, amount_text, reason, note)
+        """Refund ``amount_text`` (everything left when None) and send it to Stripe.
+
+        A manager approves every refund: the signed-in person is one, or ``manager_pin`` is
+        a manager's PIN. Otherwise PermissionDeniedError (WrongPinError for a wrong PIN) and
+        nothing changes.
+        """
+        approver = self._approver(manager_pin)
+        created = self._reserve(booking_id, amount_text, reason, note, approver)
         done: list[Refund] = []
         first_error: Exception | None = None
         for refund in created:
@@ -93,9 +107,27 @@ class RefundService:
             return refund
         return self._send(refund)
 
+    def _approver(self, manager_pin: str | None) -> Actor:
+        """The manager approving this refund: the one signed in, or the one whose PIN it is."""
+        actor = self._d.desk.actor
+        if actor.is_manager:
+            return actor
+        if not manager_pin:
+            raise PermissionDeniedError(NEEDS_MANAGER)
+        approver = PeopleService(self._d).verify_manager_pin(manager_pin)
+        if approver is None:
+            raise WrongPinError()
+        return approver
+
     def _reserve(
-        self, booking_id: str, amount_text: str | None, reason: str | None, note: str
+        self,
+        booking_id: str,
+        amount_text: str | None,
+        reason: str | None,
+        note: str,
+        approver: Actor,
     ) -> list[Refund]:
+        actor = self._d.desk.actor
         with self._d.uow(write=True) as uow:
             booking = uow.bookings.get(booking_id, for_update=True)
             if booking is None:
@@ -138,9 +170,23 @@ class RefundService:
                     idempotency_key=idempotency_key("refund", refund_id),
                     created_at=self._d.clock.now(),
                     note=note,
+                    created_by=actor.id,
                 )
                 uow.refunds.add(refund)
                 created.append(refund)
+                audit.record(
+                    uow,
+                    at=refund.created_at,
+                    actor=actor,
+                    action=AuditAction.REFUND_REQUESTED,
+                    booking_id=booking_id,
+                    payment_id=p.id,
+                    refund_id=refund.id,
+                    amount=part,
+                    currency=p.currency,
+                    stripe_ids=[p.stripe_payment_intent_id],
+                    detail=_request_detail(reason, note, actor, approver),
+                )
                 left -= part
             ledger.recompute(uow, booking)
             uow.commit()
@@ -196,3 +242,15 @@ class RefundService:
         stored = settle.apply_refund(self._d, refund.id, info) or refund
         failpoints.hit("refund.after_store")
         return stored
+
+
+def _request_detail(reason: str | None, note: str, actor: Actor, approver: Actor) -> str:
+    """'Requested by customer; note: …; approved by Alex Morgan (manager PIN)'."""
+    parts = [REFUND_REASONS.get(reason or "", "No reason given")]
+    if note:
+        parts.append(f"note: {note}")
+    if approver == actor:
+        parts.append(f"approved by {approver.name}")
+    else:
+        parts.append(f"approved by {approver.name} (manager PIN)")
+    return "; ".join(parts)

@@ -8,17 +8,47 @@ rows, and applies it idempotently, so duplicates and any order give the same res
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
-from pos_app.domain.gateway_types import CheckoutSessionInfo, RefundInfo
-from pos_app.domain.payment import Payment, PaymentStatus, Refund, RefundStatus
-from pos_app.services import ledger
+from pos_app.domain.audit import AuditAction
+from pos_app.domain.errors import GatewayError
+from pos_app.domain.gateway_types import ChargeDetails, CheckoutSessionInfo, RefundInfo
+from pos_app.domain.money import Money
+from pos_app.domain.payment import (
+    REFUND_REASONS,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+)
+from pos_app.domain.people import STRIPE_ACTOR, Actor
+from pos_app.domain.ports import UnitOfWork
+from pos_app.services import audit, ledger
 from pos_app.services.context import Deps
 
 log = logging.getLogger(__name__)
 
 
-def apply_session(deps: Deps, payment_id: str, session: CheckoutSessionInfo) -> Payment | None:
-    """Write a fresh session snapshot onto its payment; returns the payment (None if unknown)."""
+@dataclass(frozen=True)
+class Closing:
+    """Who closed a payment link from the app, and in which words the audit log says so."""
+
+    actor: Actor
+    action: AuditAction = AuditAction.CHECKOUT_CANCELLED
+    detail: str = "Cancelled at the desk"
+
+
+def apply_session(
+    deps: Deps, payment_id: str, session: CheckoutSessionInfo, *, closing: Closing | None = None
+) -> Payment | None:
+    """Write a fresh session snapshot onto its payment; returns the payment (None if unknown).
+
+    Each change of state is written to the audit log in the same transaction, once: a
+    snapshot applied again finds nothing to change. ``closing`` says who closed the link when
+    the app expired it itself (else an expiry is Stripe's doing).
+    """
+    details = _details_if_just_paid(deps, payment_id, session)
     with deps.uow(write=True) as uow:
         payment = uow.payments.get(payment_id, for_update=True)
         if payment is None:
@@ -26,8 +56,12 @@ def apply_session(deps: Deps, payment_id: str, session: CheckoutSessionInfo) -> 
         booking = uow.bookings.get(payment.booking_id, for_update=True)
         was = payment.status
         changed = payment.apply_session(session, deps.clock.now())
+        if details is not None and was is not PaymentStatus.SUCCEEDED:
+            payment.apply_charge_details(details)
         if changed and booking is not None:
             ledger.recompute(uow, booking)
+        if payment.status is not was:
+            _audit_session(deps, uow, payment, was, closing)
         uow.commit()
     if payment.status is not was:
         log.info(
@@ -39,6 +73,77 @@ def apply_session(deps: Deps, payment_id: str, session: CheckoutSessionInfo) -> 
             session.payment_intent_id,
         )
     return payment
+
+
+def _details_if_just_paid(
+    deps: Deps, payment_id: str, session: CheckoutSessionInfo
+) -> ChargeDetails | None:
+    """The charge, fee and net of a card payment this snapshot shows paid for the first time,
+    so its audit entry names them (None otherwise, or when Stripe cannot say yet)."""
+    if not session.is_paid or not session.payment_intent_id:
+        return None
+    with deps.uow() as uow:
+        payment = uow.payments.get(payment_id)
+    if (
+        payment is None
+        or payment.status is PaymentStatus.SUCCEEDED
+        or payment.method is not PaymentMethod.CARD
+    ):
+        return None
+    try:
+        return deps.gateway.retrieve_charge_details(session.payment_intent_id)
+    except GatewayError as err:  # the fee is fetched again by fill_charge_details
+        log.warning("payment.charge_details_deferred payment=%s reason=%s", payment_id, err)
+        return None
+
+
+def _requester(deps: Deps, uow: UnitOfWork, created_by: str | None) -> Actor:
+    """Who asked for a payment or refund: its creator's account, else whoever is at the desk."""
+    user = uow.users.get(created_by) if created_by else None
+    return Actor.of(user) if user is not None else deps.desk.actor
+
+
+def _audit_session(
+    deps: Deps, uow: UnitOfWork, payment: Payment, was: PaymentStatus, closing: Closing | None
+) -> None:
+    """The audit entries for one change of a card payment's state."""
+
+    def record(actor: Actor, action: AuditAction, ids: list[str | None], detail: str) -> None:
+        audit.record(
+            uow,
+            at=deps.clock.now(),
+            actor=actor,
+            action=action,
+            booking_id=payment.booking_id,
+            payment_id=payment.id,
+            amount=payment.amount,
+            currency=payment.currency,
+            stripe_ids=ids,
+            detail=detail,
+        )
+
+    session_id = payment.stripe_session_id
+    if was is PaymentStatus.CREATING and session_id:
+        requester = _requester(deps, uow, payment.created_by)
+        record(
+            requester,
+            AuditAction.CHECKOUT_CREATED,
+            [session_id],
+            f"Payment link for {payment.money}",
+        )
+    if payment.status is PaymentStatus.SUCCEEDED:
+        detail = "Paid by card"
+        if payment.fee_amount is not None:
+            fee = Money(payment.fee_amount, payment.currency)
+            net = Money(payment.net_amount or 0, payment.currency)
+            detail += f"; Stripe fee {fee}, net {net}"
+        ids = [session_id, payment.stripe_payment_intent_id, payment.stripe_charge_id]
+        record(STRIPE_ACTOR, AuditAction.PAYMENT_SUCCEEDED, ids, detail)
+    elif payment.status is PaymentStatus.EXPIRED:
+        how = closing or Closing(
+            STRIPE_ACTOR, AuditAction.CHECKOUT_EXPIRED, "The link expired or was closed at Stripe"
+        )
+        record(how.actor, how.action, [session_id], how.detail)
 
 
 def fill_charge_details(deps: Deps, payment: Payment) -> Payment:
@@ -79,6 +184,8 @@ def apply_refund(deps: Deps, refund_id: str, info: RefundInfo) -> Refund | None:
         was = refund.status
         if refund.apply_stripe(info) and booking is not None:
             ledger.recompute(uow, booking)
+        if refund.status is not was:
+            _audit_refund(deps, uow, refund, was)
         uow.commit()
     if refund.status is not was:
         log.info(
@@ -93,6 +200,34 @@ def apply_refund(deps: Deps, refund_id: str, info: RefundInfo) -> Refund | None:
     return refund
 
 
+def _audit_refund(deps: Deps, uow: UnitOfWork, refund: Refund, was: RefundStatus) -> None:
+    """The audit entry for a refund reaching a final state (pending and the like are not)."""
+    reason = REFUND_REASONS.get(refund.reason or "")
+    if refund.status is RefundStatus.SUCCEEDED:
+        action = AuditAction.REFUND_SUCCEEDED
+        detail = f"Refunded ({reason})" if reason else "Refunded"
+    elif refund.status in (RefundStatus.FAILED, RefundStatus.CANCELED):
+        action = AuditAction.REFUND_FAILED
+        detail = f"Refund {refund.status.value}: {refund.failure_reason or 'no reason given'}"
+    else:
+        return
+    payment = uow.payments.get(refund.payment_id)
+    intent = payment.stripe_payment_intent_id if payment is not None else None
+    audit.record(
+        uow,
+        at=deps.clock.now(),
+        actor=STRIPE_ACTOR,
+        action=action,
+        booking_id=refund.booking_id,
+        payment_id=refund.payment_id,
+        refund_id=refund.id,
+        amount=refund.amount,
+        currency=refund.currency,
+        stripe_ids=[refund.stripe_refund_id, intent],
+        detail=detail,
+    )
+
+
 def mark_payment_failed(deps: Deps, payment_id: str, message: str) -> None:
     """Stripe refused to open the session: the attempt is over and the booking is chargeable."""
     with deps.uow(write=True) as uow:
@@ -103,6 +238,17 @@ def mark_payment_failed(deps: Deps, payment_id: str, message: str) -> None:
         booking = uow.bookings.get(payment.booking_id, for_update=True)
         if booking is not None:
             ledger.recompute(uow, booking)
+        audit.record(
+            uow,
+            at=deps.clock.now(),
+            actor=STRIPE_ACTOR,
+            action=AuditAction.PAYMENT_FAILED,
+            booking_id=payment.booking_id,
+            payment_id=payment.id,
+            amount=payment.amount,
+            currency=payment.currency,
+            detail=f"Stripe did not open the payment link: {message}",
+        )
         uow.commit()
     log.warning("payment.failed payment=%s reason=%s", payment_id, message)
 
@@ -113,9 +259,11 @@ def mark_refund_failed(deps: Deps, refund_id: str, message: str) -> None:
         refund = uow.refunds.get(refund_id, for_update=True)
         if refund is None or refund.status is not RefundStatus.CREATING:
             return
+        was = refund.status
         refund.mark_failed(message)
         booking = uow.bookings.get(refund.booking_id, for_update=True)
         if booking is not None:
             ledger.recompute(uow, booking)
+        _audit_refund(deps, uow, refund, was)
         uow.commit()
     log.warning("refund.failed refund=%s reason=%s", refund_id, message)

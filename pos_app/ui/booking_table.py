@@ -27,21 +27,55 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
+def table_style(object_name: str) -> str:
+    """The look of the app's tables (as the main list): framed, bold headers, roomy cells."""
+    return (
+        f"QTableView#{object_name} {{ border: 1px solid palette(mid); border-radius: 4px;"
+        " background: palette(base); alternate-background-color: palette(alternate-base);"
+        " selection-background-color: palette(highlight); }"
+        f"QTableView#{object_name}::item {{ padding: 0px 10px 0px 8px; border: none; }}"
+        f"QTableView#{object_name} QHeaderView::section {{ background: palette(base);"
+        " border: none; border-bottom: 1px solid palette(mid); padding: 8px 13px 8px 11px;"
+        " font-weight: bold; }"
+    )
+
+
+def status_words(booking: Booking) -> str:
+    """The words for a booking's state; a cancelled booking with money kept says so."""
+    if booking.cancelled and booking.status is not BookingStatus.CANCELLED:
+        net = booking.paid_amount - booking.refunded_amount
+        if net > 0:
+            return f"Cancelled · {Money(net, booking.currency)} kept"
+        return f"Cancelled · {booking.status.label}"
+    return booking.status.label
+
+
+def display_status(booking: Booking) -> BookingStatus:
+    """The status whose colours a booking is shown in: cancelled wins, then no-show."""
+    if booking.cancelled:
+        return BookingStatus.CANCELLED
+    if booking.no_show and booking.status in (BookingStatus.NEW, BookingStatus.AWAITING_PAYMENT):
+        return BookingStatus.NO_SHOW
+    return booking.status
+
+
 class Column(IntEnum):
     """The table's columns, in order."""
 
     TIME = 0
     CUSTOMER = 1
     SERVICE = 2
-    AMOUNT = 3
-    STATUS = 4
-    PAID = 5
+    STAFF = 3
+    AMOUNT = 4
+    STATUS = 5
+    PAID = 6
 
 
 HEADERS = {
     Column.TIME: "Time",
     Column.CUSTOMER: "Customer",
     Column.SERVICE: "Service",
+    Column.STAFF: "Staff",
     Column.AMOUNT: "Amount",
     Column.STATUS: "Status",
     Column.PAID: "Net paid",
@@ -49,12 +83,18 @@ HEADERS = {
 
 
 class BookingTableModel(QAbstractTableModel):
-    """Bookings with Time (business time zone), Customer, Service, Amount, Status, Paid."""
+    """Bookings with Time (business time zone), Customer, Service, Staff, Amount, Status,
+    Paid."""
 
     def __init__(self, timezone: tzinfo, parent: Any = None) -> None:
         super().__init__(parent)
         self._tz = timezone
         self._rows: list[Booking] = []
+        self._staff: dict[str, str] = {}  # resource id → name
+
+    def set_resource_names(self, names: dict[str, str]) -> None:
+        """Names for the Staff column (resource id → name); takes effect with the next rows."""
+        self._staff = dict(names)
 
     def set_timezone(self, timezone: tzinfo) -> None:
         """Show times in ``timezone`` (the business's)."""
@@ -119,7 +159,7 @@ class BookingTableModel(QAbstractTableModel):
         if role == BOOKING_ID_ROLE:
             return booking.id
         if role == STATUS_ROLE:
-            return booking.status.value  # Qt hands enums back as plain str anyway
+            return display_status(booking).value  # Qt hands enums back as plain str anyway
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(booking, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -134,7 +174,7 @@ class BookingTableModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.STATUS:
-            return QColor(theme.status_chip(booking.status, theme.is_dark()).fg)
+            return QColor(theme.status_chip(display_status(booking), theme.is_dark()).fg)
         return None
 
     def _text(self, booking: Booking, column: Column) -> str:
@@ -144,10 +184,14 @@ class BookingTableModel(QAbstractTableModel):
             return booking.customer_name
         if column == Column.SERVICE:
             return booking.service_name
+        if column == Column.STAFF:
+            if booking.resource_id is None:
+                return "Anyone"
+            return self._staff.get(booking.resource_id, "—")
         if column == Column.AMOUNT:
             return booking.price.format()
         if column == Column.STATUS:
-            return booking.status.label
+            return status_words(booking)
         # Paid: what was received net of refunds, so a refunded booking reads "—".
         net = booking.paid_amount - booking.refunded_amount
         return Money(net, booking.currency).format() if net > 0 else "—"
@@ -179,7 +223,8 @@ class StatusChipDelegate(RowDelegate):
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         chip = theme.status_chip(status, theme.is_dark())
-        text = status.label
+        shown = index.data(Qt.ItemDataRole.DisplayRole)
+        text = shown if isinstance(shown, str) and shown else status.label
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         f = QFont(opt.font)

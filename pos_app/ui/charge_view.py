@@ -2,21 +2,32 @@
 
 While open it re-reads the payment from Stripe every second (never more than one read at a
 time), so the screen turns "Paid ✓" a moment after the customer pays on their phone, with no
-click. Network trouble shows as a quiet "Reconnecting…" line: the screen keeps trying.
+click. A declined card shows its reason while the link stays open for another card. Network
+trouble shows as a quiet "Reconnecting…" line: the screen keeps trying.
+
+The dialog publishes what it shows as a :class:`ChargeState` (``state_changed``), so a
+customer-facing screen can mirror it without asking Stripe anything itself.
 """
 
 from __future__ import annotations
 
 import contextlib
-from enum import IntEnum
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum, StrEnum
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
-from PySide6.QtCore import QPointF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QPointF, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
+    QDesktopServices,
     QGuiApplication,
     QHideEvent,
+    QKeySequence,
     QPainter,
     QPaintEvent,
     QShowEvent,
@@ -33,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.config import DEFAULT_BUSINESS_NAME
 from pos_app.domain.booking import Booking
 from pos_app.domain.errors import GatewayUnavailable, PosError
 from pos_app.domain.money import parse_money
@@ -47,6 +59,8 @@ from pos_app.ui.tasks import TaskRunner, user_message
 if TYPE_CHECKING:
     from pos_app.app import AppContext
 
+log = logging.getLogger(__name__)
+
 POLL_MS = 1000
 WAITING = "Waiting for the customer to pay…"
 CREATING = "Creating payment link…"
@@ -54,6 +68,50 @@ PAID = "Paid ✓"
 EXPIRED = "Link expired"
 CANCELLED = "Link cancelled"
 RECONNECTING = "Reconnecting to Stripe…"
+DECLINED_CAPTION = "Last attempt failed"
+DECLINED_HINT = "The link is still open: the customer can try again or use another card."
+NO_EMAIL_TIP = "This booking has no email address. Add one to the booking to send the link."
+EMAIL_TIP = "Open a new email to {email} with the payment link (Ctrl+E)"
+
+UrlOpener = Callable[[QUrl], bool]
+
+
+class ChargePhase(StrEnum):
+    """What the charge screen is showing, as a customer-facing screen needs to know it."""
+
+    PREPARING = "preparing"  # the link is being created
+    WAITING = "waiting"  # the QR is up, nobody has paid yet
+    DECLINED = "declined"  # the last card attempt failed; the QR is still up
+    PAID = "paid"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    ERROR = "error"  # the link could not be opened
+    CLOSED = "closed"  # the charge screen was closed
+
+
+@dataclass(frozen=True)
+class ChargeState:
+    """One snapshot of the charge screen, safe to show a customer: no names, no secrets."""
+
+    phase: ChargePhase
+    booking_id: str
+    payment_id: str | None = None
+    url: str | None = None  # the hosted payment page, only while it can be paid
+    amount: str = ""  # formatted, e.g. "$35.00"
+    service: str = ""
+    deadline: datetime | None = None  # UTC, Stripe's clock
+    clock_offset: float = 0.0
+    total_seconds: float = 0.0
+    attempt_error: str | None = None  # "Your card was declined: insufficient funds."
+
+
+def mailto_url(to: str, subject: str, body: str) -> str:
+    """A ``mailto:`` URL (RFC 6068): every part percent-encoded, line breaks sent as CRLF."""
+    crlf_body = "\r\n".join(body.splitlines())
+    return (
+        f"mailto:{quote(to.strip(), safe='@')}"
+        f"?subject={quote(subject, safe='')}&body={quote(crlf_body, safe='')}"
+    )
 
 
 class Page(IntEnum):
@@ -65,7 +123,7 @@ class Page(IntEnum):
     ERROR = 3
 
 
-class _PaidMark(QWidget):
+class PaidMark(QWidget):
     """A large green disc with a check mark: readable from across the desk."""
 
     def sizeHint(self) -> QSize:
@@ -104,7 +162,9 @@ class ChargeDialog(QDialog):
     """Show a booking's payment link as a QR and watch it until it is paid or expires."""
 
     paid = Signal(str)  # booking id, once, when the payment succeeds
+    payment_succeeded = Signal(object)  # the CheckoutView, once, when the payment succeeds
     payment_changed = Signal(str)  # booking id, whenever the payment's status changes
+    state_changed = Signal(object)  # a ChargeState, whenever what the screen shows changes
 
     def __init__(
         self,
@@ -115,9 +175,15 @@ class ChargeDialog(QDialog):
         *,
         booking: Booking | None = None,
         deposit_text: str | None = None,
+        open_url: UrlOpener | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        # How "Send link by email" hands the mailto: link to the desktop (injectable in tests).
+        self.open_url: UrlOpener = open_url or QDesktopServices.openUrl
+        self._state: ChargeState | None = None
+        self._booking_email = booking.customer_email if booking is not None else None
+        self._seen_attempt: str | None = None
         self._runner = runner
         self._booking_id = booking_id
         self._deposit_text = deposit_text if deposit_text and deposit_text.strip() else None
@@ -164,13 +230,23 @@ class ChargeDialog(QDialog):
         booking: Booking | None = None,
         show: bool = True,
         deposit_text: str | None = None,
+        open_url: UrlOpener | None = None,
     ) -> ChargeDialog:
         """Open the charge screen for ``booking_id`` and ask for its payment link.
 
         ``booking`` (as last loaded) fills in amount, service and customer at once;
-        ``deposit_text`` ("10.00") asks for part of the balance instead of all of it.
+        ``deposit_text`` ("10.00") asks for part of the balance instead of all of it;
+        ``open_url`` replaces QDesktopServices.openUrl for the email link.
         """
-        dialog = cls(ctx, runner, booking_id, parent, booking=booking, deposit_text=deposit_text)
+        dialog = cls(
+            ctx,
+            runner,
+            booking_id,
+            parent,
+            booking=booking,
+            deposit_text=deposit_text,
+            open_url=open_url,
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, parent is not None)
         if show:
             dialog.show()
@@ -193,7 +269,7 @@ class ChargeDialog(QDialog):
         self.stack.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.stack.addWidget(self._centered(Spinner(diameter=56), CREATING))
         self.stack.addWidget(self.qr)
-        self.stack.addWidget(_PaidMark())
+        self.stack.addWidget(PaidMark())
         self.error_label = QLabel()
         self.retry_button = QPushButton("Try again")
         self.retry_button.clicked.connect(self.begin)
@@ -221,11 +297,21 @@ class ChargeDialog(QDialog):
         self.ring = CountdownRing()
         self.ring.setFixedSize(168, 168)
         self.ring.expired.connect(self._tick)
+        self.attempt_caption = QLabel(DECLINED_CAPTION)
+        self.attempt_caption.setObjectName("attemptCaption")
+        self.attempt_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.attempt_caption.setFont(theme.font(self, scale=0.95, bold=True))
+        self.attempt_caption.hide()
         self.status_label = QLabel(CREATING)
         self.status_label.setObjectName("chargeStatus")
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status_label.setWordWrap(True)
         self.status_label.setMinimumHeight(64)
+        self.hint_label = QLabel(DECLINED_HINT)
+        self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setStyleSheet("color: palette(placeholder-text);")
+        self.hint_label.hide()
         right = QVBoxLayout()
         right.setSpacing(6)
         right.addStretch(1)
@@ -235,7 +321,9 @@ class ChargeDialog(QDialog):
         right.addSpacing(18)
         right.addWidget(self.ring, 0, Qt.AlignmentFlag.AlignHCenter)
         right.addSpacing(10)
+        right.addWidget(self.attempt_caption)
         right.addWidget(self.status_label)
+        right.addWidget(self.hint_label)
         right.addStretch(1)
         right_box = QWidget()
         right_box.setLayout(right)
@@ -253,8 +341,12 @@ class ChargeDialog(QDialog):
         self.notice_label = QLabel("")
         self.notice_label.setObjectName("chargeNotice")
         self.copy_button = QPushButton("Copy link")
-        self.copy_button.setToolTip("Copy the payment link, e.g. to send it by message")
+        self.copy_button.setToolTip("Copy the payment link, e.g. to send it by message (Ctrl+C)")
+        self.copy_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
         self.copy_button.clicked.connect(self.copy_link)
+        self.email_button = QPushButton("Send link by email")
+        self.email_button.setShortcut(QKeySequence("Ctrl+E"))
+        self.email_button.clicked.connect(self.email_link)
         self.cancel_button = QPushButton("Cancel link")
         self.cancel_button.setToolTip("Close the link so it can no longer be paid")
         self.cancel_button.clicked.connect(self.cancel_link)
@@ -265,6 +357,7 @@ class ChargeDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         for button in (
             self.copy_button,
+            self.email_button,
             self.cancel_button,
             self.regenerate_button,
             self.close_button,
@@ -273,9 +366,11 @@ class ChargeDialog(QDialog):
             button.setMinimumSize(120, 38)
             button.setFont(theme.font(self, scale=1.05))
         theme.make_primary(self.regenerate_button)
+        self.email_button.setMinimumWidth(self.email_button.sizeHint().width() + 24)
         footer = QHBoxLayout()
         footer.addWidget(self.notice_label, 1)
         footer.addWidget(self.copy_button)
+        footer.addWidget(self.email_button)
         footer.addWidget(self.cancel_button)
         footer.addWidget(self.regenerate_button)
         footer.addWidget(self.close_button)
@@ -339,6 +434,56 @@ class ChargeDialog(QDialog):
     def deposit_text(self) -> str | None:
         """The deposit asked for, or None when charging the whole balance."""
         return self._deposit_text
+
+    def charge_state(self) -> ChargeState:
+        """What the screen shows now, for a customer-facing screen (see ``state_changed``)."""
+        return self._state if self._state is not None else self._derive_state(None)
+
+    def customer_email(self) -> str | None:
+        """The address "Send link by email" writes to, or None."""
+        view = self._view
+        email = view.customer_email if view is not None else self._booking_email
+        return email.strip() if email and email.strip() else None
+
+    def email_text(self) -> tuple[str, str] | None:
+        """Subject and body of the payment-link email, or None while there is no open link."""
+        view = self._view
+        if view is None or view.status is not PaymentStatus.OPEN or not view.url:
+            return None
+        business = self._ctx.config.business_name.strip()
+        if business == DEFAULT_BUSINESS_NAME:
+            business = ""  # the app's own name is no signature for a business
+        amount = view.amount.format()
+        subject = f"Payment link for {view.service_name} ({amount})"
+        if business:
+            subject = f"{business}: {subject[0].lower()}{subject[1:]}"
+        first = view.customer_name.split()[0] if view.customer_name.strip() else ""
+        lines = [f"Hello {first}," if first else "Hello,", ""]
+        lines.append(f"Please use this secure link to pay {amount} for {view.service_name}:")
+        lines.append(view.url)
+        ends = view.countdown_ends_at
+        if ends is not None:
+            local = ends.astimezone(self._ctx.config.timezone)
+            lines += ["", f"The link can be used until {local:%H:%M} ({local:%d %b %Y})."]
+        lines += ["", "Thank you,"]
+        if business:
+            lines.append(business)
+        return subject, "\n".join(lines)
+
+    def email_link(self) -> bool:
+        """Open the desktop's mail program with the link addressed to the customer."""
+        email = self.customer_email()
+        text = self.email_text()
+        if email is None or text is None:
+            return False
+        url = mailto_url(email, *text)
+        opened = bool(self.open_url(QUrl.fromEncoded(QByteArray(url.encode("ascii")))))
+        if opened:
+            self._set_notice("Email opened in your mail program.", seconds=4)
+        else:
+            self._set_notice("No mail program opened. Use Copy link instead.", error=True)
+        log.info("charge.email_link booking=%s opened=%s", self._booking_id, opened)
+        return opened
 
     def begin(self) -> None:
         """Ask the service for the booking's payment link (reusing an open one)."""
@@ -454,6 +599,17 @@ class ChargeDialog(QDialog):
         if view.status is PaymentStatus.SUCCEEDED and not self._announced_paid:
             self._announced_paid = True
             self.paid.emit(view.booking_id)
+            self.payment_succeeded.emit(view)
+        attempt = view.last_attempt_error
+        if attempt is not None and (attempt.charge_id or attempt.message) != self._seen_attempt:
+            self._seen_attempt = attempt.charge_id or attempt.message
+            log.info(
+                "charge.attempt_failed booking=%s payment=%s code=%s decline_code=%s",
+                view.booking_id,
+                view.payment_id,
+                attempt.code,
+                attempt.decline_code,
+            )
         self._render()
         if not view.status.is_final and self.isVisible():
             self._poll.start()
@@ -494,6 +650,10 @@ class ChargeDialog(QDialog):
         self.qr.set_url(view.url if open_link and view is not None else None)
         # Only the buttons that make sense now are shown.
         self.copy_button.setVisible(open_link)
+        self.email_button.setVisible(open_link)
+        email = self.customer_email()
+        self.email_button.setEnabled(open_link and email is not None)
+        self.email_button.setToolTip(EMAIL_TIP.format(email=email) if email else NO_EMAIL_TIP)
         self.cancel_button.setVisible(open_link)
         self.cancel_button.setEnabled(open_link)
         self.regenerate_button.setVisible(
@@ -505,6 +665,9 @@ class ChargeDialog(QDialog):
             self.ring.hide()
         if error is not None or status is not PaymentStatus.OPEN:
             self._poll.stop()
+        attempt = view.last_attempt_error if open_link and view is not None else None
+        self.attempt_caption.setVisible(attempt is not None)
+        self.hint_label.setVisible(attempt is not None)
         if error is not None:
             self.stack.setCurrentIndex(Page.ERROR)
             self.error_label.setText(error)
@@ -527,15 +690,65 @@ class ChargeDialog(QDialog):
             self.stack.setCurrentIndex(Page.QR)
             self._set_status(text, "danger", 1.6)
         else:
-            # Open: the QR, the countdown, and the wait.
+            # Open: the QR, the countdown, and the wait (or why the last card failed).
             self.stack.setCurrentIndex(Page.QR)
-            self._set_status(WAITING, None, 1.25)
+            if attempt is not None:
+                self.attempt_caption.setStyleSheet(
+                    f"QLabel#attemptCaption {{ color: {theme.semantic('danger', self).name()}; }}"
+                )
+                self._set_status(attempt.message, "danger", 1.3)
+            else:
+                self._set_status(WAITING, None, 1.25)
             if self.ring.isHidden() or self._ring_payment != view.payment_id:
                 self._ring_payment = view.payment_id
                 total = self._ctx.config.hold_minutes * 60
                 self.ring.set_deadline(view.countdown_ends_at, view.clock_offset, total)
             self.ring.show()
         self.amount_label.setVisible(bool(self.amount_label.text()))
+        self._publish(self._derive_state(error))
+
+    def _derive_state(self, error: str | None) -> ChargeState:
+        view = self._view
+        if view is None:
+            phase = ChargePhase.ERROR if error is not None else ChargePhase.PREPARING
+            return ChargeState(
+                phase=phase,
+                booking_id=self._booking_id,
+                amount=self.amount_label.text(),
+                service=self.what_label.text(),
+            )
+        status = view.status
+        attempt = view.last_attempt_error
+        if error is not None or status is PaymentStatus.FAILED:
+            phase = ChargePhase.ERROR
+        elif status is PaymentStatus.CREATING:
+            phase = ChargePhase.PREPARING
+        elif status is PaymentStatus.SUCCEEDED:
+            phase = ChargePhase.PAID
+        elif status is PaymentStatus.EXPIRED:
+            phase = ChargePhase.CANCELLED if self._cancelled_by_user else ChargePhase.EXPIRED
+        elif not view.url:
+            phase = ChargePhase.PREPARING
+        else:
+            phase = ChargePhase.DECLINED if attempt is not None else ChargePhase.WAITING
+        showing_link = phase in (ChargePhase.WAITING, ChargePhase.DECLINED)
+        return ChargeState(
+            phase=phase,
+            booking_id=view.booking_id,
+            payment_id=view.payment_id,
+            url=view.url if showing_link else None,
+            amount=view.amount.format(),
+            service=view.service_name,
+            deadline=view.countdown_ends_at if showing_link else None,
+            clock_offset=view.clock_offset,
+            total_seconds=float(self._ctx.config.hold_minutes * 60),
+            attempt_error=attempt.message if attempt is not None and showing_link else None,
+        )
+
+    def _publish(self, state: ChargeState) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(state)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -553,6 +766,17 @@ class ChargeDialog(QDialog):
         """Stop polling as the dialog closes, whatever closed it."""
         self._poll.stop()
         self.ring.stop()
+        current = self.charge_state()
+        if current.phase is not ChargePhase.CLOSED:
+            self._publish(
+                ChargeState(
+                    ChargePhase.CLOSED,
+                    booking_id=self._booking_id,
+                    payment_id=current.payment_id,
+                    amount=current.amount,
+                    service=current.service,
+                )
+            )
         super().done(result)
 
     def showEvent(self, event: QShowEvent) -> None:

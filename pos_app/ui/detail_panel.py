@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QLabel,
     QLayout,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.booking import BookingStatus
 from pos_app.domain.payment import REFUND_REASONS, PaymentMethod, PaymentStatus, RefundStatus
-from pos_app.services.bookings import BookingDetail
+from pos_app.services.bookings import NOT_REFUNDED, BookingDetail
 from pos_app.ui import theme
 
 PAYMENT_WORDS = {
@@ -62,11 +64,15 @@ class StatusChip(QLabel):
 class DetailPanel(QScrollArea):
     """Shows one :class:`BookingDetail` (or a hint when nothing is selected)."""
 
+    receipt_requested = Signal(str)  # booking id: the "Receipt…" button
+    customer_requested = Signal(str)  # customer id: the "All bookings of …" link
+
     def __init__(self, timezone: tzinfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._tz = timezone
         self._booking_id: str | None = None
         self._shown: BookingDetail | None = None
+        self.receipt_button: QPushButton | None = None  # shown once money was received
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setMinimumWidth(330)
@@ -116,6 +122,10 @@ class DetailPanel(QScrollArea):
         chip = StatusChip()
         chip.set_status(booking.status)
         self._layout.addWidget(chip)
+        if booking.cancelled and booking.status is not BookingStatus.CANCELLED:
+            self._line(f"Cancelled. {NOT_REFUNDED}", muted=True)
+        elif booking.no_show and booking.status is not BookingStatus.NO_SHOW:
+            self._line("Marked as a no-show.", muted=True)
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
@@ -126,6 +136,7 @@ class DetailPanel(QScrollArea):
         rows = [
             ("Contact", contact or "—"),
             ("Service", booking.service_name),
+            ("With", detail.resource.name if detail.resource is not None else "Anyone"),
             ("Time", f"{start:%a %d %b}, {start:%H:%M}–{end:%H:%M}"),
             ("Amount", booking.price.format()),
             ("Paid", booking.paid.format()),
@@ -144,6 +155,13 @@ class DetailPanel(QScrollArea):
         grid.setColumnStretch(1, 1)
         self._layout.addSpacing(4)
         self._layout.addLayout(grid)
+        if booking.customer_id:
+            customer_id = booking.customer_id
+            link = QLabel(f'<a href="#">All bookings of {escape(booking.customer_name)}…</a>')
+            link.setObjectName("customerLink")
+            link.setToolTip("Open the customer's details and booking history (Ctrl+Shift+F)")
+            link.linkActivated.connect(lambda _href: self.customer_requested.emit(customer_id))
+            self._layout.addWidget(link)
 
         self._section("Payments")
         if not detail.payments:
@@ -164,6 +182,12 @@ class DetailPanel(QScrollArea):
             extra = " — ".join(x for x in (reason, r.note, r.failure_reason or "") if x)
             if extra:
                 self._line(extra, muted=True)
+        if booking.paid_amount > 0:
+            self._layout.addSpacing(8)
+            self.receipt_button = QPushButton("Receipt…")
+            self.receipt_button.setToolTip("Print, save as PDF or email the receipt (Ctrl+P)")
+            self.receipt_button.clicked.connect(lambda: self.receipt_requested.emit(booking.id))
+            self._layout.addWidget(self.receipt_button, 0, Qt.AlignmentFlag.AlignLeft)
         self._layout.addStretch(1)
 
     def text(self) -> str:
@@ -189,6 +213,7 @@ class DetailPanel(QScrollArea):
         self._layout.addWidget(label)
 
     def _clear(self) -> None:
+        self.receipt_button = None
         while self._layout.count():
             item = self._layout.takeAt(0)
             if item is None:

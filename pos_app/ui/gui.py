@@ -20,8 +20,9 @@ from PySide6.QtWidgets import QApplication
 
 from pos_app.app import AppContext, SandboxPolicy, open_app
 from pos_app.config import APP_NAME, Config
-from pos_app.ui import theme
+from pos_app.ui import gc_guard, theme
 from pos_app.ui.main_window import MainWindow
+from pos_app.ui.settings_dialog import relaunch_if_requested
 from pos_app.ui.tasks import TaskRunner, user_message
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     """The running QApplication, or a new one set up for pos-app (name, HiDPI, theme)."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
+        gc_guard.install(existing)
         return existing
     # Pass fractional scale factors through (125 %, 150 %) instead of rounding them, so text
     # is the size the user chose; must be set before the application object exists.
@@ -42,6 +44,7 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(APP_NAME)
+    gc_guard.install(app)
     theme.apply_theme(app)
     return app
 
@@ -140,6 +143,7 @@ def run_gui(config: Config) -> int:
 
         setup_logging(config.data_dir)
     app = ensure_application()
+    theme.apply_theme_setting(app, config.theme)  # Settings ▸ This station ▸ Theme
     runner = TaskRunner()
     window = MainWindow(runner)
     available = window.screen().availableGeometry()
@@ -158,3 +162,6 @@ def run_gui(config: Config) -> int:
         # The event loop is over (window closed or app.quit()): release everything.
         startup.quit()
         window.deleteLater()
+        # Settings' "Save and restart": start again only now, once the database and a
+        # sandbox this process ran are closed, so the new process finds neither in use.
+        relaunch_if_requested(app)

@@ -33,16 +33,25 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.services.backoff import Backoff
-from pos_app.services.bookings import BookingDetail
+from pos_app.services.bookings import BookingDetail, DaySheet
 from pos_app.services.payment_sync import SyncReport
+from pos_app.services.settings import NOT_MANAGER, SaveResult
 from pos_app.ui import theme
 from pos_app.ui.booking_dialog import BookingDialog
 from pos_app.ui.booking_table import BookingTableModel, Column, RowDelegate, StatusChipDelegate
 from pos_app.ui.cash_dialog import CashDialog
 from pos_app.ui.charge_view import ChargeDialog
+from pos_app.ui.customer_display import CustomerDisplay
+from pos_app.ui.day_controller import DayController
 from pos_app.ui.deposit_dialog import DepositDialog
 from pos_app.ui.detail_panel import DetailPanel
+from pos_app.ui.idle_lock import DeskAccess
+from pos_app.ui.mode_banner import ModeBanner
+from pos_app.ui.notifier import Notifier
+from pos_app.ui.receipt_view import ReceiptDialog
 from pos_app.ui.refund_dialog import RefundDialog
+from pos_app.ui.settings_dialog import SettingsDialog
+from pos_app.ui.sign_in import SignInPage
 from pos_app.ui.spinner import Spinner
 from pos_app.ui.sync_status import ConnectionTracker, Link, StatusLine
 from pos_app.ui.tasks import TaskRunner
@@ -67,6 +76,7 @@ class Page(IntEnum):
     STARTING = 0
     FAILED = 1
     READY = 2
+    LOCKED = 3  # nobody signed in: the sign-in page (see DeskAccess)
 
 
 class ActionButton(QPushButton):
@@ -99,9 +109,11 @@ class MainWindow(QMainWindow):
         self._day: date | None = None
         self.charge_dialog: ChargeDialog | None = None
         self.refund_dialog: RefundDialog | None = None
+        self.receipt_dialog: ReceiptDialog | None = None
         self.cash_dialog: CashDialog | None = None
         self.deposit_dialog: DepositDialog | None = None
         self.booking_dialog: BookingDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 760)
         self.setMinimumSize(1000, 600)
@@ -111,15 +123,31 @@ class MainWindow(QMainWindow):
         self._build_top_bar()
         self._build_pages()
         self._build_status_bar()
+        # Sign-in, lock (Ctrl+L), switch user (Ctrl+U), idle lock, Staff and Audit log.
+        self.access = DeskAccess(self, runner)
 
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.top_bar)
+        # SANDBOX, TEST MODE or LIVE across the full width: nobody mistakes real money.
+        self.mode_banner = ModeBanner()
+        layout.addWidget(self.mode_banner)
         layout.addWidget(self.notice)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
+
+        # The customer's screen (View ▸ Customer display, F8) mirrors the charge screen;
+        # completed payments and failed refunds are announced once each (View ▸ Sound).
+        self.customer_display = CustomerDisplay()  # its own top-level window, deleted with us
+        self.destroyed.connect(self.customer_display.deleteLater)
+        self.customer_display_action = self.customer_display.toggle_action(self, self)
+        self.addAction(self.customer_display_action)
+        self.view_menu.addAction(self.customer_display_action)
+        self.notifier = Notifier(self)
+        self.sound_action = self.notifier.sound_action(self)
+        self.view_menu.addAction(self.sound_action)
 
         # One pass at a time; the next is scheduled when this one ends, at the backoff's pace.
         self._backoff = Backoff()
@@ -137,6 +165,9 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.cash_button, self.refund_button)
         self.setTabOrder(self.refund_button, self.refresh_button)
         self.setTabOrder(self.refresh_button, self.table)
+        # Settings last in Manage, after whatever else other features put there.
+        self.manage_menu.addSeparator()
+        self.manage_menu.addAction(self.settings_action)
         self.setTabOrder(self.table, self.detail)
         self.show_starting()
 
@@ -180,6 +211,18 @@ class MainWindow(QMainWindow):
         self.refresh_action = action(
             "Refresh", "Ask Stripe for news and reload the day", [QKeySequence("F5")], self.refresh
         )
+        self.settings_action = action(
+            "Settings…",
+            "Business, payments and this station (managers)",
+            [QKeySequence("Ctrl+,")],
+            self.open_settings,
+        )
+        self.receipt_action = action(
+            "Receipt…",
+            "Print, save as PDF or email the selected booking's receipt",
+            [QKeySequence("Ctrl+P")],
+            self.receipt_selected,
+        )
 
     def _build_menus(self) -> None:
         # Every action lives in a menu too: discoverable, and each shows its shortcut there.
@@ -193,6 +236,7 @@ class MainWindow(QMainWindow):
             self.refund_action,
         ):
             self.booking_menu.addAction(act)
+        self.booking_menu.addAction(self.receipt_action)
         self.booking_menu.addSeparator()
         self.view_menu = bar.addMenu("&View")
         self.view_menu.addAction(self.refresh_action)
@@ -323,7 +367,13 @@ class MainWindow(QMainWindow):
         # sixth button in the top bar at the window's minimum width).
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.addActions(
-            [self.charge_action, self.deposit_action, self.cash_action, self.refund_action]
+            [
+                self.charge_action,
+                self.deposit_action,
+                self.cash_action,
+                self.refund_action,
+                self.receipt_action,
+            ]
         )
         self.model.modelReset.connect(self._restore_selection)
 
@@ -351,14 +401,17 @@ class MainWindow(QMainWindow):
         self.table_stack.addWidget(empty)
 
         self.detail = DetailPanel(UTC)
+        self.detail.receipt_requested.connect(self.open_receipt)
         self.detail.setObjectName("detailPanel")
         self.detail.setStyleSheet(
             "QScrollArea#detailPanel { background: palette(base); border: 1px solid palette(mid);"
             " border-radius: 4px; }"
             "QScrollArea#detailPanel > QWidget > QWidget { background: palette(base); }"
         )
+        # The day bar, and the list or the schedule of the shown day (ui/day_controller.py).
+        self.days = DayController(self)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.table_stack)
+        splitter.addWidget(self.days.area)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
@@ -369,6 +422,8 @@ class MainWindow(QMainWindow):
         box.setContentsMargins(12, 12, 12, 6)
         box.addWidget(splitter)
         self.pages.addWidget(ready)
+        self.sign_in_page = SignInPage(self._runner)
+        self.pages.addWidget(self.sign_in_page)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -414,20 +469,17 @@ class MainWindow(QMainWindow):
         self._tracker = ConnectionTracker(tz)
         self.model.set_timezone(tz)
         self.detail.set_timezone(tz)
+        self.days.attach(ctx)
         self.badge.set_mode(ctx.mode)
-        if ctx.mode in ("live", "test"):
-            # Real Stripe: a coloured rule under the top bar, visible from anywhere in the room.
-            color = theme.MODE_BADGES[ctx.mode].bg
-            self.top_bar.setStyleSheet(
-                f"QFrame#topBar {{ background: palette(base); border-bottom: 4px solid {color}; }}"
-            )
-        self.setWindowTitle(f"{APP_TITLE} — {theme.MODE_BADGES[ctx.mode].text}")
-        if ctx.config.business_name and ctx.config.business_name != APP_TITLE:
-            self.title_label.setText(ctx.config.business_name)
+        self.mode_banner.set_mode(ctx.mode, ctx.config.notice)
+        self._show_business_name()
+        name = ctx.config.business_name
+        self.customer_display.set_business_name(name if name != APP_TITLE else "")
         self._set_day(datetime.now(tz).date())
-        self.pages.setCurrentIndex(Page.READY)
+        self.access.attach(ctx)  # the day if someone is signed in, else the sign-in page
         self.new_action.setEnabled(True)
         self.refresh_action.setEnabled(True)
+        self.settings_action.setEnabled(True)
         self._show_line(self._tracker.line)
         self.table.setFocus()
         self.reload()
@@ -436,12 +488,18 @@ class MainWindow(QMainWindow):
     def detach(self) -> None:
         """Stop the timers (at quit, before the app context is closed)."""
         self._sync_timer.stop()
+        self.days.close_windows()
+        self.access.detach()
+        self.customer_display.close()
+        self.notifier.shutdown()
         for dialog in (
             self.charge_dialog,
             self.refund_dialog,
+            self.receipt_dialog,
             self.cash_dialog,
             self.deposit_dialog,
             self.booking_dialog,
+            self.settings_dialog,
         ):
             # A closed dialog may already be deleted (WA_DeleteOnClose).
             if dialog is not None and shiboken6.isValid(dialog):
@@ -458,13 +516,11 @@ class MainWindow(QMainWindow):
         ctx = self._ctx
         if ctx is None:
             return
-        bookings = ctx.bookings
-
-        def work() -> tuple[date, list[Booking]]:
-            day = bookings.today()
-            return day, bookings.list_day(day)
-
-        self._runner.run(work, on_success=self._on_loaded, key="reload", owner=self, quiet=True)
+        work = self.days.load_work(ctx.bookings)
+        if not self._runner.run(
+            work, on_success=self._on_loaded, key="reload", owner=self, quiet=True
+        ):
+            self.days.reload_pending = True  # one is out: load again when it lands
 
     def sync_now(self) -> None:
         """One sync pass with Stripe, then a reload (skipped if a pass is still running)."""
@@ -488,6 +544,7 @@ class MainWindow(QMainWindow):
         self.reload()
 
     def _on_synced(self, report: SyncReport) -> None:
+        self.notifier.sync_report(report)  # payments completed, refunds failed: once each
         self._first_sync = False
         self._update_actions()
         self._schedule_sync(self._backoff.succeeded())
@@ -511,17 +568,18 @@ class MainWindow(QMainWindow):
         if self._ctx is not None:
             self._sync_timer.start(round(seconds * 1000))
 
-    def _on_loaded(self, result: tuple[date, list[Booking]]) -> None:
-        day, rows = result
-        self._set_day(day)
+    def _on_loaded(self, sheet: DaySheet) -> None:
+        rows = self.days.loaded(sheet)
+        if rows is None:
+            return  # another day was asked for meanwhile
+        self._set_day(sheet.day)
         keep = self._select_after_reload or self.selected_booking_id()
         self.model.set_rows(rows)
         self._select_after_reload = None
         if keep is not None:
             self.select_booking(keep)
         self.table_stack.setCurrentIndex(0 if rows else 1)
-        count = len(rows)
-        self.count_label.setText(f"{count} booking{'s' if count != 1 else ''} today")
+        self.count_label.setText(self.days.count_text(len(rows)))
         self._update_actions()
         self._request_detail()
 
@@ -570,6 +628,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.days.selection_changed()
         self._update_actions()
         self._request_detail()
 
@@ -578,12 +637,23 @@ class MainWindow(QMainWindow):
         # Money actions wait for the startup reconciliation, so nothing is offered on a
         # payment that was settled at Stripe while the app was closed.
         ready = self._ctx is not None and not self._first_sync
-        chargeable = ready and booking is not None and booking.status in CHARGEABLE
+        chargeable = (
+            ready
+            and booking is not None
+            and booking.status in CHARGEABLE
+            and not booking.cancelled
+            and not booking.no_show
+        )
+        self.days.update_actions(booking, ready)
         self.charge_action.setEnabled(chargeable)
         self.deposit_action.setEnabled(chargeable)
         self.cash_action.setEnabled(chargeable)
         self.refund_action.setEnabled(
             ready and booking is not None and booking.status in REFUNDABLE
+        )
+        # A receipt once money was received (it shows refunds and what is still due).
+        self.receipt_action.setEnabled(
+            self._ctx is not None and booking is not None and booking.paid_amount > 0
         )
 
     def _request_detail(self) -> None:
@@ -611,11 +681,17 @@ class MainWindow(QMainWindow):
 
     # -- actions ------------------------------------------------------------------------
 
-    def new_booking(self) -> BookingDialog | None:
-        """Open the New booking form."""
+    def new_booking(
+        self, *, starts_at: datetime | None = None, resource_id: str | None = None
+    ) -> BookingDialog | None:
+        """Open the New booking form (at ``starts_at`` with ``resource_id`` when given, e.g.
+        from a double-click on the schedule; else on the shown day)."""
         if self._ctx is None:
             return None
-        dialog = BookingDialog(self._ctx, self._runner, self)
+        starts_at = starts_at or self.days.default_start()
+        dialog = BookingDialog(
+            self._ctx, self._runner, self, starts_at=starts_at, resource_id=resource_id
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.booking_created.connect(self._on_booking_created)
         self.booking_dialog = dialog
@@ -641,6 +717,9 @@ class MainWindow(QMainWindow):
         )
         dialog.payment_changed.connect(lambda _id: self.reload())
         dialog.finished.connect(lambda _r: self.reload())
+        dialog.payment_succeeded.connect(self.notifier.charge_paid)
+        self.customer_display.follow(dialog)
+        dialog.addAction(self.customer_display_action)  # F8 works over the charge screen too
         self.charge_dialog = dialog
         return dialog
 
@@ -680,6 +759,63 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def receipt_selected(self) -> ReceiptDialog | None:
+        """Open the receipt of the selected booking (Ctrl+P)."""
+        booking = self.selected_booking()
+        if booking is None or booking.paid_amount <= 0:
+            return None
+        return self.open_receipt(booking.id)
+
+    def open_receipt(self, booking_id: str) -> ReceiptDialog | None:
+        """Open the receipt dialog of ``booking_id`` (also the detail panel's Receipt… button)."""
+        if self._ctx is None:
+            return None
+        dialog = ReceiptDialog(self._ctx, self._runner, booking_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.receipt_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_settings(self, tab: str = "business") -> SettingsDialog | None:
+        """Manage ▸ Settings… (Ctrl+,): managers only; anyone else is told so."""
+        ctx = self._ctx
+        if ctx is None:
+            return None
+        if not ctx.deps.desk.actor.is_manager:
+            self.show_notice(NOT_MANAGER)
+            return None
+        dialog = SettingsDialog(ctx, self._runner, self, tab=tab)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.saved.connect(self._on_settings_saved)
+        self.settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_settings_saved(self, result: SaveResult) -> None:
+        """Business name, time zone and hold apply at once; show them."""
+        ctx = self._ctx
+        if ctx is None:
+            return
+        tz = ctx.config.timezone
+        self.model.set_timezone(tz)
+        self.detail.set_timezone(tz)
+        self._show_business_name()
+        name = ctx.config.business_name
+        self.customer_display.set_business_name(name if name != APP_TITLE else "")
+        if result.note:
+            self.show_notice(result.note)
+        self.reload()
+
+    def _show_business_name(self) -> None:
+        """The business's name in the top bar, and after the mode in the window title."""
+        ctx = self._ctx
+        if ctx is None:
+            return
+        name = ctx.config.business_name.strip() or APP_TITLE
+        self.title_label.setText(name)
+        full = name if name == APP_TITLE else f"{name} — {APP_TITLE}"
+        self.setWindowTitle(theme.window_title(ctx.mode, full))
+
     def _on_booking_created(self, booking: Booking) -> None:
         self._select_after_reload = booking.id
         self.reload()
@@ -691,9 +827,10 @@ class MainWindow(QMainWindow):
 
     # -- status -------------------------------------------------------------------------
 
-    def show_notice(self, message: str) -> None:
-        """A non-blocking message under the top bar that goes away by itself."""
-        color = theme.semantic("danger", self).name()
+    def show_notice(self, message: str, tone: str = "danger") -> None:
+        """A non-blocking message under the top bar that goes away by itself; ``tone`` is
+        'danger' (a problem), 'warning' or 'success'."""
+        color = theme.semantic(tone, self).name()
         self.notice.setStyleSheet(
             f"QLabel#notice {{ color: {color}; background: palette(base);"
             f" border-bottom: 1px solid palette(mid); padding: 8px 18px; }}"

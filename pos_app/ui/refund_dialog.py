@@ -2,6 +2,8 @@
 
 The limits (more than zero, no more than what is left) are checked by ``RefundService`` under
 the booking's lock; the dialog only previews and shows the sentences the service returns.
+A manager approves every refund: when the person signed in is not one, the dialog asks for a
+manager's PIN and the service checks it.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain.errors import PosError, ValidationError
+from pos_app.domain.errors import PermissionDeniedError, PosError, ValidationError
 from pos_app.domain.money import Money, parse_money
 from pos_app.domain.payment import REFUND_REASONS
 from pos_app.services.refunds import RefundOutcome
 from pos_app.ui import theme
 from pos_app.ui.forms import ErrorLabel, FieldWithError, form_label
+from pos_app.ui.sign_in import pin_edit
 from pos_app.ui.tasks import TaskRunner, user_message
 
 if TYPE_CHECKING:
@@ -85,6 +88,13 @@ class RefundDialog(QDialog):
         self.note_edit.setPlaceholderText(
             "Optional — kept with the refund, not sent to the customer"
         )
+        # Asked for only when the person signed in is not a manager.
+        self.needs_pin = not ctx.deps.desk.actor.is_manager
+        self.pin_edit = pin_edit("A manager types their PIN here")
+        self.pin_row = FieldWithError(self.pin_edit)
+        self.pin_hint = QLabel("A manager must approve refunds.")
+        self.pin_hint.setStyleSheet("color: palette(placeholder-text);")
+        self.pin_edit.returnPressed.connect(self.submit)
         self.preview_label = QLabel("")
         self.preview_label.setWordWrap(True)
         self.preview_label.setFont(theme.font(self, scale=1.05, bold=True))
@@ -96,6 +106,12 @@ class RefundDialog(QDialog):
         form.addRow(form_label("&Amount", self.amount_edit), self.amount_row)
         form.addRow(form_label("&Reason", self.reason_combo), self.reason_combo)
         form.addRow(form_label("&Note", self.note_edit), self.note_edit)
+        if self.needs_pin:
+            form.addRow(form_label("Manager &PIN", self.pin_edit), self.pin_row)
+            form.addRow("", self.pin_hint)
+        else:
+            self.pin_row.hide()
+            self.pin_hint.hide()
 
         self.general_error = ErrorLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -126,6 +142,10 @@ class RefundDialog(QDialog):
         """The sentence under the amount field ('' when none)."""
         return self.amount_row.error.text()
 
+    def pin_error(self) -> str:
+        """The sentence under the manager PIN field ('' when none)."""
+        return "" if self.pin_row.error.isHidden() else self.pin_row.error.text()
+
     def preview_text(self) -> str:
         """The preview line as shown."""
         return self.preview_label.text()
@@ -135,7 +155,13 @@ class RefundDialog(QDialog):
         if self._refundable is None:
             return
         self.amount_row.error.show_error(None)
+        self.pin_row.error.show_error(None)
         self.general_error.show_error(None)
+        manager_pin = self.pin_edit.text() if self.needs_pin else None
+        if self.needs_pin and not manager_pin:
+            self.pin_row.error.show_error("A manager must approve refunds. Enter a manager PIN.")
+            self.pin_edit.setFocus()
+            return
         amount_text = self.amount_edit.text()
         reason = self.reason_combo.currentData()
         note = self.note_edit.text().strip()
@@ -143,7 +169,9 @@ class RefundDialog(QDialog):
         refunds = self._ctx.refunds
         self._set_busy(True)
         self._runner.run(
-            lambda: refunds.refund(booking_id, amount_text, reason=reason, note=note),
+            lambda: refunds.refund(
+                booking_id, amount_text, reason=reason, note=note, manager_pin=manager_pin
+            ),
             on_success=self._on_refunded,
             on_failure=self._on_failed,
             owner=self,
@@ -191,6 +219,7 @@ class RefundDialog(QDialog):
         self.refund_button.setEnabled(not busy)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not busy)
         self.amount_edit.setEnabled(not busy)
+        self.pin_edit.setEnabled(not busy)
         if busy:
             self.preview_label.setText("Sending the refund to Stripe…")
 
@@ -203,6 +232,13 @@ class RefundDialog(QDialog):
     def _on_failed(self, error: BaseException) -> None:
         self._set_busy(False)
         self._update_preview()
+        if isinstance(error, PermissionDeniedError) and self.needs_pin:
+            # Wrong PIN, locked, or no manager: said under the PIN; nothing was refunded,
+            # and the preview of what will happen still stands.
+            self.pin_edit.clear()
+            self.pin_row.error.show_error(user_message(error))
+            self.pin_edit.setFocus()
+            return
         self.preview_label.setText("")  # the sentence under the amount says it all
         if isinstance(error, ValidationError) and error.field != "amount":
             self.general_error.show_error(error.message)

@@ -6,6 +6,7 @@ through the services and the sandbox's hosted page. Only the window is offscreen
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import tempfile
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
+from pos_app.domain.people import Actor
+from pos_app.keystore import KeyStore
 from pos_app.services.bookings import BookingRequest
 
 log = logging.getLogger(__name__)
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 SIZE = (1366, 768)
 WAIT_SECONDS = 20.0
 SUCCESS_CARD = "4242 4242 4242 4242"
+DECLINED_CARD = "4000 0000 0000 0002"
 
 
 @dataclass(frozen=True)
@@ -79,20 +83,45 @@ def _pay(url: str) -> None:
         ).raise_for_status()
 
 
+DEMO_MANAGER = ("Alex Morgan", "2580")  # name and PIN of the demo's accounts
+DEMO_STAFF = ("Sam Lee", "1357")
+
+
+def _seed_people(ctx: AppContext) -> Actor:
+    """The demo's accounts: Alex Morgan (manager) and Sam Lee (staff, takes over the "Sam"
+    column). Sam is left signed in for the day's work; returns Alex."""
+    from pos_app.domain.people import Role
+    from pos_app.services.people import UserForm
+
+    manager = ctx.people.create_first_manager(DEMO_MANAGER[0], DEMO_MANAGER[1], DEMO_MANAGER[1])
+    name, pin = DEMO_STAFF
+    staff = ctx.people.create_user(UserForm(name, Role.STAFF, pin, pin, takes_bookings=True))
+    ctx.people.authenticate(staff.id, pin)
+    return manager
+
+
+def _sign_in_as(ctx: AppContext, name: str) -> None:
+    """Sign the demo account ``name`` in at the desk (no PIN: the demo knows them)."""
+    member = next(m for m in ctx.people.list_users() if m.name == name)
+    ctx.deps.desk.sign_in(Actor(member.id, member.name, member.role))
+
+
 def seed_demo_day(ctx: AppContext) -> DemoDay:
-    """Make today's demo bookings through the services, in different states."""
+    """Make today's demo bookings through the services, in different states; the demo's
+    staff member does the work, a manager approves refunds and is left signed in."""
+    manager = _seed_people(ctx)
     tz = ctx.config.timezone
     now = datetime.now(tz)
     first = now.replace(second=0, microsecond=0) + timedelta(minutes=30 - now.minute % 15)
-    people = [
-        ("Maya Thompson", "svc_haircut", "maya@example.com"),
-        ("Daniel Okafor", "svc_colour", "+1 555 0134"),
-        ("Sofia Rossi", "svc_massage", "sofia.rossi@example.com"),
-        ("Liam Chen", "svc_beard", ""),
-        ("Ava Martínez", "svc_consult", "ava@example.com"),
+    people = [  # who, what, contact, and with whom (the demo staff and room)
+        ("Maya Thompson", "svc_haircut", "maya@example.com", "res_priya"),
+        ("Daniel Okafor", "svc_colour", "+1 555 0134", "res_jordan"),
+        ("Sofia Rossi", "svc_massage", "sofia.rossi@example.com", "res_room"),
+        ("Liam Chen", "svc_beard", "", "res_sam"),
+        ("Ava Martínez", "svc_consult", "ava@example.com", "res_priya"),
     ]
     ids: list[str] = []
-    for i, (name, service, contact) in enumerate(people):
+    for i, (name, service, contact, resource) in enumerate(people):
         booking = ctx.bookings.create(
             BookingRequest(
                 customer_name=name,
@@ -100,6 +129,7 @@ def seed_demo_day(ctx: AppContext) -> DemoDay:
                 starts_at=first + timedelta(minutes=15 * i),
                 customer_email=contact if "@" in contact else "",
                 customer_phone=contact if contact and "@" not in contact else "",
+                resource_id=resource,
             )
         )
         ids.append(booking.id)
@@ -119,7 +149,13 @@ def seed_demo_day(ctx: AppContext) -> DemoDay:
     ]
     for booking_id, amount, note in refunds:
         try:
-            ctx.refunds.refund(booking_id, amount, reason="requested_by_customer", note=note)
+            ctx.refunds.refund(
+                booking_id,
+                amount,
+                reason="requested_by_customer",
+                note=note,
+                manager_pin=DEMO_MANAGER[1],
+            )
         except Exception:
             log.warning("screenshot: could not refund demo booking %s", booking_id, exc_info=True)
     # Refunds start "pending" and settle a moment later; show them settled.
@@ -129,6 +165,7 @@ def seed_demo_day(ctx: AppContext) -> DemoDay:
         if ctx.bookings.detail(refunded).booking.refunded_amount > 0:
             break
         time.sleep(0.3)
+    ctx.deps.desk.sign_in(manager)
     return DemoDay(unpaid, awaiting, paid, partly, refunded)
 
 
@@ -178,6 +215,423 @@ def _render_charge(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         dialog.deleteLater()
 
 
+def _pay_with(url: str, card: str) -> None:
+    """Submit ``card`` on the sandbox's hosted page (a decline answers 200 with the reason)."""
+    import httpx
+
+    with httpx.Client(follow_redirects=True, timeout=10) as client:
+        client.get(url).raise_for_status()
+        client.post(
+            url, data={"card_number": card, "exp": "12 / 34", "cvc": "123", "name": "Demo"}
+        ).raise_for_status()
+
+
+def _render_charge_declined(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.ui.charge_view import ChargeDialog, ChargePhase
+    from pos_app.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    dialog = ChargeDialog.start(ctx, runner, demo.unpaid)
+    try:
+        wait_until(lambda: dialog.qr.url() is not None)
+        _pay_with(dialog.qr.url() or "", DECLINED_CARD)
+        wait_until(lambda: dialog.charge_state().phase is ChargePhase.DECLINED)
+        _save(dialog, path)
+    finally:
+        runner.shutdown()
+        dialog.done(0)
+        dialog.deleteLater()
+
+
+def _render_customer(ctx: AppContext, demo: DemoDay, path: Path, *, paid: bool) -> None:
+    from pos_app.ui.charge_view import ChargeDialog
+    from pos_app.ui.customer_display import CustomerDisplay, View
+    from pos_app.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    display = CustomerDisplay(ctx.config.business_name)
+    display.resize(*SIZE)
+    display.show()
+    dialog = ChargeDialog.start(ctx, runner, demo.unpaid)
+    display.follow(dialog)
+    try:
+        wait_until(lambda: display.view() is View.CHARGE and display.qr.url() is not None)
+        if paid:
+            _pay_with(display.qr.url() or "", SUCCESS_CARD)
+            wait_until(lambda: display.view() is View.THANKS)
+        _save(display, path)
+    finally:
+        runner.shutdown()
+        dialog.done(0)
+        dialog.deleteLater()
+        display.close()
+        display.deleteLater()
+
+
+def _render_customer_display(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    _render_customer(ctx, demo, path, paid=False)
+
+
+def _render_customer_thanks(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    _render_customer(ctx, demo, path, paid=True)
+
+
+def _render_receipt(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.ui.receipt_view import ReceiptDialog
+    from pos_app.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    dialog = ReceiptDialog(ctx, runner, demo.partly_refunded)
+    try:
+        dialog.show()
+        # Shown once the card's brand and last four digits came back from Stripe.
+        wait_until(lambda: "••••" in dialog.preview_text())
+        _save(dialog, path)
+    finally:
+        runner.shutdown()
+        dialog.done(0)
+        dialog.deleteLater()
+
+
+def _render_settings(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.domain.people import Actor, Role
+    from pos_app.ui.settings_dialog import SettingsDialog
+    from pos_app.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    previous = ctx.deps.desk.actor
+    ctx.deps.desk.sign_in(Actor("usr_demo", "Demo manager", Role.MANAGER))
+    dialog = SettingsDialog(ctx, runner, tab="payments", restart=lambda: None)
+    try:
+        dialog.show()
+        wait_until(dialog.is_loaded)
+        # A manager about to leave the sandbox: the key field, Check key, "Save and restart".
+        dialog.select_mode("test")
+        _save(dialog, path)
+    finally:
+        ctx.deps.desk.sign_in(previous)
+        runner.shutdown()
+        dialog.done(0)
+        dialog.deleteLater()
+
+
+def _render_live(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    # The live look, with nothing real contacted: the same services on the local sandbox
+    # behind a config that says "live" (the window reads the mode from the config).
+    live = dataclasses.replace(ctx, config=dataclasses.replace(ctx.config, mode="live"))
+    live.settings = ctx.settings
+    _render_main(live, demo, path)
+
+
+class _ShiftedClock:
+    """The real clock moved by ``shift``: books the demo's earlier hours through the service."""
+
+    def __init__(self, shift: timedelta) -> None:
+        self._shift = shift
+
+    def now(self) -> datetime:
+        return datetime.now(ZoneInfo("UTC")) + self._shift
+
+
+def _sign_in_demo_manager(ctx: AppContext) -> None:
+    """The screens open on the day (not the lock page) for a signed-in manager."""
+    from pos_app.domain.people import Actor, Role
+
+    if ctx.deps.desk.actor.role is None:
+        ctx.deps.desk.sign_in(Actor(None, "Alex Morgan", Role.MANAGER))
+
+
+def _fill_schedule(ctx: AppContext) -> None:
+    """More of the day around the demo bookings: earlier ones paid, a no-show, a deposit, a
+    cancellation, and the afternoon across every column."""
+    import dataclasses
+
+    from pos_app.services.bookings import BookingService
+
+    tz = ctx.config.timezone
+    now = datetime.now(tz)
+    base = now.replace(second=0, microsecond=0) + timedelta(minutes=30 - now.minute % 15)
+    shifted = dataclasses.replace(ctx.deps, clock=_ShiftedClock(timedelta(hours=-6)))
+    earlier = BookingService(shifted)
+    plan = [  # minutes from the first demo booking, who, service, resource, what happens
+        (-180, "Isla Taylor", "svc_massage", "res_room", "cash"),
+        (-150, "Noah Williams", "svc_haircut", "res_jordan", "cash"),
+        (-105, "Oliver Jones", "svc_beard", "res_sam", "no_show"),
+        (-120, "Emma Brown", "svc_colour", "res_priya", "deposit"),
+        (-90, "Leo Garcia", "svc_consult", None, ""),
+        (-60, "Grace Kim", "svc_haircut", "res_sam", "cash"),
+        (90, "Mia Anderson", "svc_haircut", "res_sam", ""),
+        (120, "Lucas Martin", "svc_haircut", "res_jordan", "cancel"),
+        (120, "Chloe Lee", "svc_massage", "res_room", ""),
+        (105, "Ethan Clark", "svc_haircut", "res_priya", ""),
+        (150, "Zoe Walker", "svc_consult", None, ""),
+        (195, "Hannah White", "svc_colour", "res_jordan", ""),
+    ]
+    for minutes, name, service, resource, then in plan:
+        starts = base + timedelta(minutes=minutes)
+        if starts.date() != now.date() or starts.hour >= 22:
+            continue  # the demo stays on one day
+        booker = earlier if starts < now else ctx.bookings
+        try:
+            booking = booker.create(
+                BookingRequest(
+                    customer_name=name, service_id=service, starts_at=starts, resource_id=resource
+                )
+            )
+            if then == "cash":
+                ctx.cash.record(booking.id)
+            elif then == "deposit":
+                ctx.cash.record(booking.id, "40.00")
+            elif then == "no_show":
+                ctx.bookings.no_show(booking.id)
+            elif then == "cancel":
+                ctx.bookings.cancel(booking.id)
+        except Exception:  # the screenshot still renders with fewer bookings
+            log.warning("screenshot: could not add demo booking for %s", name, exc_info=True)
+
+
+def _render_schedule(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.tasks import TaskRunner
+
+    _sign_in_demo_manager(ctx)
+    _fill_schedule(ctx)
+    expected = len(ctx.bookings.list_day(ctx.bookings.today()))
+    runner = TaskRunner()
+    window = MainWindow(runner)
+    try:
+        window.resize(*SIZE)
+        window.show()
+        window.attach(ctx)
+        window.days.show_schedule()
+        wait_until(lambda: len(window.days.view.day_layout().blocks) == expected)
+        window.select_booking(demo.unpaid)
+        wait_until(lambda: window.detail.booking_id() == demo.unpaid)
+        wait_until(lambda: window.stripe_status_text() == "Stripe: connected")
+        view = window.days.view
+        view.scroll_to_minute(view.day_layout().blocks[0].start_min - 15)  # the whole morning
+        _save(window, path)
+    finally:
+        window.detach()
+        runner.shutdown()
+        window.close()
+        window.deleteLater()
+
+
+def _render_booking(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from PySide6.QtGui import QPainter
+
+    from pos_app.ui.booking_dialog import BookingDialog
+    from pos_app.ui.tasks import TaskRunner
+
+    _sign_in_demo_manager(ctx)
+    runner = TaskRunner()
+    dialog = BookingDialog(ctx, runner)
+    try:
+        dialog.show()
+        dialog.activateWindow()
+        wait_until(lambda: dialog.service_combo.isEnabled())
+        dialog.select_resource("res_sam")
+        dialog.name_edit.setFocus()
+        dialog.name_edit.setText("a")
+        dialog.name_edit.textEdited.emit("a")  # as typed: the suggestions follow
+        wait_until(lambda: len(dialog.suggestion_names()) >= 3)
+        popup = dialog.completer.popup()
+        wait_until(lambda: popup is not None and popup.isVisible())
+        assert popup is not None
+        # The suggestion list is a window of its own: paint it where it shows, over the form.
+        image = dialog.grab()
+        offset = popup.mapToGlobal(popup.rect().topLeft()) - dialog.mapToGlobal(
+            dialog.rect().topLeft()
+        )
+        painter = QPainter(image)
+        painter.drawPixmap(offset, popup.grab())
+        painter.end()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not image.save(str(path), "PNG"):
+            raise OSError(f"could not write {path}")
+    finally:
+        runner.shutdown()
+        dialog.done(0)
+        dialog.deleteLater()
+
+
+def _render_move(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.ui.move_dialog import MoveDialog
+    from pos_app.ui.tasks import TaskRunner
+
+    _sign_in_demo_manager(ctx)
+    booking = ctx.bookings.detail(demo.unpaid).booking
+    holder = ctx.bookings.detail(demo.awaiting).booking  # Daniel, with Jordan
+    runner = TaskRunner()
+    dialog = MoveDialog(ctx, runner, booking)
+    try:
+        dialog.show()
+        wait_until(lambda: dialog.staff_combo.isEnabled())
+        dialog.set_target(holder.starts_at + timedelta(minutes=15), holder.resource_id)
+        dialog.save()
+        wait_until(lambda: dialog.error_text("starts_at") != "")
+        _save(dialog, path)
+    finally:
+        runner.shutdown()
+        dialog.done(0)
+        dialog.deleteLater()
+
+
+def _render_customers(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    import dataclasses
+
+    from pos_app.services.bookings import BookingService
+    from pos_app.ui.customers_view import CustomersView
+    from pos_app.ui.tasks import TaskRunner
+
+    _sign_in_demo_manager(ctx)
+    maya = ctx.bookings.detail(demo.unpaid).booking
+    tz = ctx.config.timezone
+    past = BookingService(dataclasses.replace(ctx.deps, clock=_ShiftedClock(timedelta(days=-90))))
+    today = datetime.now(tz).replace(hour=11, minute=0, second=0, microsecond=0)
+    history = [(-63, "svc_colour", "res_priya"), (-35, "svc_haircut", "res_priya"),
+               (-14, "svc_consult", None), (7, "svc_haircut", "res_priya")]  # fmt: skip
+    for days, service, resource in history:
+        booker = past if days < 0 else ctx.bookings
+        booking = booker.create(
+            BookingRequest(
+                customer_name=maya.customer_name,
+                service_id=service,
+                starts_at=today + timedelta(days=days),
+                customer_email=maya.customer_email or "",
+                resource_id=resource,
+            )
+        )
+        if days < -20:
+            ctx.cash.record(booking.id)
+        elif days < 0:
+            ctx.bookings.no_show(booking.id)
+    for name in ("Mateo Rossi", "Maria Silva", "Amara Okoye"):
+        ctx.bookings.create(
+            BookingRequest(
+                name,
+                "svc_haircut",
+                today + timedelta(days=3),
+                customer_email=(name.split()[0].lower() + "@example.com"),
+            )
+        )
+    runner = TaskRunner()
+    window = CustomersView(ctx, runner, customer_id=maya.customer_id)
+    try:
+        window.show()
+        window.search_edit.setText("ma")
+        window.search_now()
+        wait_until(lambda: window.result_names()[:1] == ["Amara Okoye"])
+        wait_until(lambda: "Liam Chen" not in window.result_names())
+        wait_until(lambda: len(window.history_rows()) == 5)
+        _save(window, path)
+    finally:
+        runner.shutdown()
+        window.close()
+        window.deleteLater()
+
+
+def _render_catalog(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.ui.catalog_editor import CatalogEditor
+    from pos_app.ui.tasks import TaskRunner
+
+    _sign_in_demo_manager(ctx)
+    runner = TaskRunner()
+    dialog = CatalogEditor(ctx, runner)
+    try:
+        dialog.show()
+        wait_until(lambda: len(dialog.service_names()) == 5)
+        dialog.edit_service("svc_colour")
+        wait_until(lambda: dialog.name_edit.text() == "Colour & style")
+        _save(dialog, path)
+    finally:
+        runner.shutdown()
+        dialog.done(0)
+        dialog.deleteLater()
+
+
+def _render_sign_in(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.tasks import TaskRunner
+
+    ctx.deps.desk.sign_out()
+    runner = TaskRunner()
+    window = MainWindow(runner)
+    try:
+        window.resize(*SIZE)
+        window.show()
+        window.attach(ctx)
+        page = window.sign_in_page
+        wait_until(lambda: len(page.tiles) == 2)
+        sam = next(uid for uid, tile in page.tiles.items() if tile.member.name == DEMO_STAFF[0])
+        page.select_user(sam)
+        page.press("13")  # half-typed, as a person would be
+        wait_until(lambda: window.stripe_status_text() == "Stripe: connected")
+        _save(window, path)
+    finally:
+        window.detach()
+        runner.shutdown()
+        window.close()
+        window.deleteLater()
+
+
+def _render_staff(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.ui.staff_editor import StaffEditor
+    from pos_app.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    dialog = StaffEditor(ctx, runner)
+    try:
+        dialog.show()
+        wait_until(lambda: len(dialog.members) == 2)
+        sam = next(m for m in dialog.members if m.name == DEMO_STAFF[0])
+        dialog.select_person(sam.id)
+        _save(dialog, path)
+    finally:
+        runner.shutdown()
+        dialog.done(0)
+        dialog.deleteLater()
+
+
+def _render_audit(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.ui.audit_view import AuditDialog
+    from pos_app.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    dialog = AuditDialog(ctx, runner)
+    try:
+        dialog.resize(*SIZE)
+        dialog.show()
+        wait_until(lambda: dialog.loads >= 1 and dialog.model.rowCount() > 0)
+        wait_until(lambda: dialog.person_combo.count() > 1)
+        _save(dialog, path)
+    finally:
+        runner.shutdown()
+        dialog.done(0)
+        dialog.deleteLater()
+
+
+def _render_refund(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.ui.refund_dialog import RefundDialog
+    from pos_app.ui.tasks import TaskRunner
+
+    _sign_in_as(ctx, DEMO_STAFF[0])  # staff: the dialog asks for a manager's PIN
+    runner = TaskRunner()
+    dialog = RefundDialog(ctx, runner, demo.paid)
+    try:
+        dialog.show()
+        wait_until(lambda: dialog.amount_edit.isEnabled())
+        dialog.amount_edit.setText("20.00")
+        dialog.pin_edit.setText("25")
+        _save(dialog, path)
+    finally:
+        runner.shutdown()
+        dialog.done(0)
+        dialog.deleteLater()
+        _sign_in_as(ctx, DEMO_MANAGER[0])
+
+
 Renderer = Callable[[AppContext, DemoDay, Path], None]
 
 
@@ -197,6 +651,33 @@ SCREENS: dict[str, Screen] = {
     for s in (
         Screen("main", "Main window: today's bookings and the selected one", _render_main),
         Screen("charge", "Charge screen: QR code, amount and countdown", _render_charge),
+        Screen(
+            "charge-declined",
+            "Charge screen after a declined card, with the reason",
+            _render_charge_declined,
+        ),
+        Screen(
+            "customer-display",
+            "Customer display: the QR, amount and countdown on a second screen",
+            _render_customer_display,
+        ),
+        Screen(
+            "customer-thanks",
+            "Customer display: thank you after the payment",
+            _render_customer_thanks,
+        ),
+        Screen("receipt", "Receipt: preview, print, PDF and Stripe's email", _render_receipt),
+        Screen("settings", "Settings: mode, key and webhooks (Payments tab)", _render_settings),
+        Screen("live", "Main window in live mode: the red LIVE banner", _render_live),
+        Screen("schedule", "Schedule: the day by staff member and room", _render_schedule),
+        Screen("booking", "New booking: customer suggestions as you type", _render_booking),
+        Screen("move", "Move booking: the time is taken, and by whom", _render_move),
+        Screen("customers", "Customers: search, details and booking history", _render_customers),
+        Screen("catalog", "Services: the catalogue, edited by managers", _render_catalog),
+        Screen("sign-in", "Sign-in (lock) page: who is at the desk, then the PIN", _render_sign_in),
+        Screen("staff", "Staff and rooms: accounts, PINs, roles and columns", _render_staff),
+        Screen("audit", "Audit log: money actions with who, when and Stripe ids", _render_audit),
+        Screen("refund", "Refund dialog asking a manager's PIN (staff signed in)", _render_refund),
         # --- more screens above this line ---
     )
 }
@@ -229,7 +710,9 @@ def render(screen: str, path: Path) -> None:
             if zone is not config.timezone:
                 env["POS_TIMEZONE"] = str(zone)
                 config = load_config(env)
-            ctx = open_app(config, sandbox="none")
+            # Secrets in the throwaway data dir: never this machine's real keyring.
+            secrets = KeyStore(config.data_dir, use_system=False)
+            ctx = open_app(config, sandbox="none", secrets=secrets)
             try:
                 demo = seed_demo_day(ctx)
                 SCREENS[screen].render(ctx, demo, Path(path))

@@ -1,7 +1,9 @@
 """Look and feel: light and dark palettes, status colours, fonts and the mode badge.
 
 The palette follows the system's colour scheme (``QStyleHints.colorScheme()``) and switches
-live when it changes. The mode badge tells the front desk, at a glance, whether money is real.
+live when it changes, unless Settings fixes it to light or dark (``apply_theme_setting``).
+Every colour the app paints with comes from the palette or from here, so both schemes are
+right. The mode badge and banner tell the front desk, at a glance, whether money is real.
 """
 
 from __future__ import annotations
@@ -9,13 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
+    QProxyStyle,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QStyleFactory,
+    QStyleOption,
     QWidget,
 )
 
@@ -55,35 +60,71 @@ _STATUS_CHIPS: dict[BookingStatus, tuple[Chip, Chip]] = {
 
 @dataclass(frozen=True)
 class Badge:
-    """How one mode is announced."""
+    """How one mode is announced: the badge (``text`` on ``bg``/``fg``, the same in light and
+    dark, so live is red everywhere), the window title's ``short`` prefix, and the full-width
+    ``banner`` under the top bar. Another window may show a small badge with ``short``."""
 
     text: str
     bg: str
     fg: str
     tooltip: str
+    short: str = ""
+    banner: str = ""
 
 
 MODE_BADGES: dict[str, Badge] = {
+    # Calm blue: the everyday practice mode should not shout.
     "sandbox": Badge(
         "SANDBOX — no real money",
-        "#0f766e",
+        "#1d4ed8",
         "#ffffff",
         "Payments go to the built-in sandbox. No card is charged.",
+        short="SANDBOX",
+        banner="SANDBOX — payments go to the built-in sandbox; no card is charged",
     ),
+    # Amber with dark text (white on amber is hard to read).
     "test": Badge(
-        "TEST MODE — test cards only",
-        "#c2410c",
-        "#ffffff",
+        "TEST MODE — no real money",
+        "#f59e0b",
+        "#1c1917",
         "Connected to Stripe with a test key. Only test cards work; no real money moves.",
+        short="TEST MODE",
+        banner="TEST MODE — no real money: only Stripe's test cards work",
     ),
     "live": Badge(
         "LIVE — REAL MONEY",
         "#b91c1c",
         "#ffffff",
         "Connected to Stripe with a live key. Cards are really charged.",
+        short="LIVE",
+        banner="LIVE — real cards are charged",
     ),
 }
 _STARTING_BADGE = Badge("Starting…", "#6b7280", "#ffffff", "Connecting to the database and Stripe.")
+# The sandbox's banner is a quiet tint of the window, in each scheme: (light, dark).
+_SANDBOX_BANNER = (Chip("#1e3a8a", "#dbeafe"), Chip("#bfdbfe", "#1e3a5f"))
+# A darker edge under the live banner, so the red reads as a band, not a flat fill.
+LIVE_EDGE = "#7f1d1d"
+
+
+def mode_badge(mode: str) -> Badge:
+    """How ``mode`` ('sandbox', 'test', 'live') is announced (a neutral badge otherwise)."""
+    return MODE_BADGES.get(mode, _STARTING_BADGE)
+
+
+def banner_colors(mode: str, dark: bool) -> Chip:
+    """Text and background of the mode banner: live red and test amber in both schemes; the
+    sandbox a calm blue tint that suits the palette."""
+    if mode == "sandbox":
+        return _SANDBOX_BANNER[1 if dark else 0]
+    badge = mode_badge(mode)
+    return Chip(badge.fg, badge.bg)
+
+
+def window_title(mode: str | None, name: str) -> str:
+    """'LIVE — Salon Nova': the mode first, so it shows in the task bar however short."""
+    badge = MODE_BADGES.get(mode or "")
+    return f"{badge.short} — {name}" if badge is not None else name
 
 
 def is_dark(widget: QWidget | None = None) -> bool:
@@ -187,20 +228,76 @@ def system_prefers_dark() -> bool:
     return scheme is not None and scheme() == Qt.ColorScheme.Dark
 
 
+THEME_LABELS: dict[str, str] = {
+    "system": "Follow the system",
+    "light": "Light",
+    "dark": "Dark",
+}
+
+
+# Outline of radio buttons and check boxes in the dark scheme (Fusion darkens the window colour
+# for it, which on a dark window is all but invisible).
+_DARK_INDICATOR_EDGE = "#8b9098"
+
+
+class PosStyle(QProxyStyle):
+    """Fusion, with radio buttons and check boxes that stay visible on a dark palette."""
+
+    _INDICATORS = frozenset(
+        {
+            QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+            QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+            QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+        }
+    )
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        if (
+            element in self._INDICATORS
+            and option.palette.color(QPalette.ColorRole.Window).lightness() < 128
+        ):
+            lifted = type(option)(option)
+            palette = QPalette(option.palette)
+            # Fusion draws the outline as window.darker(); give it a light "window" to darken.
+            palette.setColor(QPalette.ColorRole.Window, QColor(_DARK_INDICATOR_EDGE).lighter(150))
+            lifted.palette = palette
+            option = lifted
+        super().drawPrimitive(element, option, painter, widget)
+
+
 def apply_theme(app: QApplication, *, dark: bool | None = None) -> None:
     """Fusion style with our palette; follows the system scheme unless ``dark`` is given."""
-    fusion = QStyleFactory.create("Fusion")
-    if fusion is not None:
-        app.setStyle(fusion)
+    if not isinstance(app.style(), PosStyle):
+        fusion = QStyleFactory.create("Fusion")
+        if fusion is not None:
+            app.setStyle(PosStyle(fusion))
+    app.setProperty("pos_theme_system", dark is None)
     use_dark = system_prefers_dark() if dark is None else dark
     app.setPalette(_make_palette(use_dark))
-    if dark is None and not app.property("pos_theme_follows"):
-        # Switch live when the user flips the system between light and dark.
+    if not app.property("pos_theme_follows"):
+        # Switch live when the user flips the system between light and dark, unless
+        # Settings fixed the palette (the property is read when the signal comes).
         hints = QGuiApplication.styleHints()
         signal = getattr(hints, "colorSchemeChanged", None)
         if signal is not None:
-            signal.connect(lambda _scheme: app.setPalette(_make_palette(system_prefers_dark())))
+            signal.connect(lambda _scheme: _follow_system(app))
             app.setProperty("pos_theme_follows", True)
+
+
+def _follow_system(app: QApplication) -> None:
+    if app.property("pos_theme_system"):
+        app.setPalette(_make_palette(system_prefers_dark()))
+
+
+def apply_theme_setting(app: QApplication, setting: str) -> None:
+    """Apply Settings' theme: 'system' (follow it), 'light' or 'dark'."""
+    apply_theme(app, dark={"light": False, "dark": True}.get(setting))
 
 
 PRIMARY_BUTTON_STYLE = (
@@ -237,7 +334,7 @@ class ModeBadge(QLabel):
     def set_mode(self, mode: str | None, *, pending: str = "Starting…") -> None:
         """Show ``mode`` ('sandbox', 'test', 'live'); None shows the neutral ``pending``."""
         self._mode = mode
-        badge = MODE_BADGES.get(mode or "", _STARTING_BADGE)
+        badge = mode_badge(mode or "")
         if mode not in MODE_BADGES:
             badge = Badge(pending, badge.bg, badge.fg, badge.tooltip)
         self.setText(badge.text)
@@ -245,7 +342,7 @@ class ModeBadge(QLabel):
         self.setAccessibleName(f"Mode: {badge.text}")
         live = mode == "live"
         # Live gets a heavier, larger badge with a white inner border: unmistakable.
-        border = "2px solid #7f1d1d" if live else "none"
+        border = f"2px solid {LIVE_EDGE}" if live else "none"
         self.setFont(font(self, scale=1.15 if live else 1.0, bold=True))
         self.setStyleSheet(
             f"QLabel#modeBadge {{ background: {badge.bg}; color: {badge.fg};"

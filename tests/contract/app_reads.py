@@ -20,6 +20,7 @@ READERS: dict[str, dict[str, str]] = {
     "_session": {"obj": "checkout.session"},
     "_refund": {"obj": "refund"},
     "retrieve_payment_intent": {"pi": "payment_intent"},
+    "_payment_intent_info": {"pi": "payment_intent"},
     "retrieve_charge_details": {
         "pi": "payment_intent",
         "charge": "charge",

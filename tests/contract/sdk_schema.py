@@ -211,6 +211,7 @@ ENDPOINT_PARAMS: dict[str, str] = {
     "POST /v1/checkout/sessions/{id}/expire": "stripe.params.checkout.SessionExpireParams",
     "GET /v1/checkout/sessions/{id}/line_items": "stripe.params.checkout.SessionLineItemListParams",
     "GET /v1/payment_intents/{id}": "stripe.params.PaymentIntentRetrieveParams",
+    "POST /v1/payment_intents/{id}": "stripe.params.PaymentIntentUpdateParams",
     "GET /v1/charges/{id}": "stripe.params.ChargeRetrieveParams",
     "GET /v1/balance_transactions/{id}": "stripe.params.BalanceTransactionRetrieveParams",
     "POST /v1/refunds": "stripe.params.RefundCreateParams",

@@ -19,6 +19,7 @@ from pos_app.domain.gateway_types import EventInfo
 from pos_app.domain.payment import PaymentStatus
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
 from pos_app.services.payment_sync import EVENT_TYPES
+from tests.conftest import TEST_MANAGER
 from tests.integration.helpers import book, eventually
 from tests.payments import DECLINED, pay
 
@@ -91,6 +92,7 @@ def test_any_event_order_converges_to_stripes_state(
     with tempfile.TemporaryDirectory() as tmp:
         env = {"POS_DATA_DIR": tmp, "POS_STRIPE_API_BASE": base, "POS_TIMEZONE": "UTC"}
         ctx = open_app(load_config(env), sandbox="none")
+        ctx.deps.desk.sign_in(TEST_MANAGER)  # refunds need a manager
         try:
             _play(ctx, base, histories, cursor, rng)
         finally:

@@ -29,6 +29,7 @@ from pos_app.sandbox.runner import SandboxHandle, start_in_thread
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.payment_sync import SyncService
 from pos_app.services.refunds import RefundService
+from tests.conftest import TEST_MANAGER
 from tests.integration.helpers import book
 from tests.payments import pay
 
@@ -39,9 +40,13 @@ AUTH = {"Authorization": "Bearer sk_test_faults"}
 @pytest.fixture
 def faulty(tmp_path: Path) -> Iterator[tuple[SandboxHandle, AppContext]]:
     handle = start_in_thread(tmp_path / "sandbox.sqlite3", enable_controls=True)
-    env = {"POS_DATA_DIR": str(tmp_path / "app"), "POS_STRIPE_API_BASE": handle.url,
-           "POS_TIMEZONE": "UTC"}
+    env = {
+        "POS_DATA_DIR": str(tmp_path / "app"),
+        "POS_STRIPE_API_BASE": handle.url,
+        "POS_TIMEZONE": "UTC",
+    }
     ctx = open_app(load_config(env), sandbox="none")
+    ctx.deps.desk.sign_in(TEST_MANAGER)  # refunds need a manager
     yield handle, ctx
     ctx.close()
     handle.stop()
@@ -75,8 +80,11 @@ def test_lost_answers_never_duplicate_or_lose_a_payment(
     rng = random.Random(20261122)
     # A short client timeout so an answer delayed by the sandbox counts as lost.
     gateway = StripeGateway(
-        ctx.config.secret_key, mode="sandbox", api_base=handle.url,
-        max_network_retries=2, timeout_seconds=0.3,
+        ctx.config.secret_key,
+        mode="sandbox",
+        api_base=handle.url,
+        max_network_retries=2,
+        timeout_seconds=0.3,
     )
     deps = dataclasses.replace(ctx.deps, gateway=gateway)
     checkout, refunds, sync = CheckoutService(deps), RefundService(deps), SyncService(deps)

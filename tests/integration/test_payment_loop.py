@@ -142,6 +142,7 @@ def test_retry_after_crash_reuses_the_stored_key_and_gets_the_same_session(
             },
             customer_email=booking.customer_email,
             client_reference_id=booking.id,
+            receipt_email=booking.customer_email,
         ),
         idempotency_key=payment.idempotency_key,
     )
@@ -190,3 +191,29 @@ def test_bad_booking_input_changes_nothing(app: AppContext) -> None:
         )
     assert set(err.value.errors) == {"customer_name", "starts_at"}
     assert app.bookings.list_day(app.bookings.today()) == []
+
+
+def test_retry_with_changed_parameters_finds_the_session_the_key_made(app: AppContext) -> None:
+    # The first attempt went out with other parameters (an older version, or the customer's
+    # email edited before the retry): Stripe refuses the reused key with an idempotency
+    # error; the app must find the session that key made, not mark the payment failed.
+    booking = book(app)
+    payment, action = app.checkout._reserve(booking.id)
+    assert action == "create"
+    from pos_app.domain.gateway_types import CheckoutRequest
+
+    lost = app.deps.gateway.create_checkout_session(
+        CheckoutRequest(
+            amount=payment.amount,
+            currency=payment.currency,
+            product_name=booking.service_name,
+            expires_at=payment.expires_at,  # type: ignore[arg-type]
+            metadata={"booking_id": booking.id, "payment_id": payment.id, "app": "pos-app"},
+            client_reference_id=booking.id,
+        ),
+        idempotency_key=payment.idempotency_key,
+    )
+    app.sync.sync_once()
+    detail = app.bookings.detail(booking.id)
+    assert [p.stripe_session_id for p in detail.payments] == [lost.id]
+    assert detail.payments[0].status is PaymentStatus.OPEN

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import inspect
 import threading
 from collections.abc import Callable, Iterator
@@ -16,11 +17,21 @@ from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
 from pos_app.domain.booking import Booking
 from pos_app.services.bookings import BookingRequest
+from pos_app.ui import gc_guard
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.screenshots import morning_timezone
 from pos_app.ui.tasks import TaskRunner
+from tests.conftest import TEST_MANAGER
 
 UI_DIR = Path(pos_app.ui.__file__).resolve().parent
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_gui_thread(qapp: object) -> Iterator[None]:
+    """As the app does: no collection may start on a worker thread and free Qt objects there."""
+    gc_guard.install(qapp)  # type: ignore[arg-type]
+    yield
+    gc.collect()
 
 
 @pytest.fixture
@@ -37,7 +48,19 @@ class ServiceGuard:
     ``pos_app/ui`` on the stack; tests may still call services directly to set things up.
     """
 
-    SERVICES = ("catalog", "bookings", "checkout", "cash", "refunds", "sync")
+    SERVICES = (
+        "receipts",
+        "catalog",
+        "bookings",
+        "checkout",
+        "cash",
+        "refunds",
+        "sync",
+        "customers",
+        "people",
+        "audit",
+        "settings",
+    )
 
     def __init__(self, ctx: AppContext) -> None:
         self.violations: list[str] = []
@@ -64,6 +87,7 @@ def ui_app(ui_env: dict[str, str]) -> Iterator[AppContext]:
     """A wired app on a fresh database, talking to the test sandbox; fails the test if UI
     code calls a service on the GUI thread."""
     ctx = open_app(load_config(ui_env), sandbox="none")
+    ctx.deps.desk.sign_in(TEST_MANAGER)  # the main window opens on the day, not the lock
     guard = ServiceGuard(ctx)
     yield ctx
     ctx.close()

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
+from pos_app.services.bookings import BookingRequest
 from pos_app.ui.booking_dialog import (
     BookingDialog,
     aware_to_wall_clock,
@@ -101,3 +102,99 @@ def test_quarter_hour_and_wall_clock_helpers() -> None:
     local = datetime(2030, 7, 1, 9, 45, tzinfo=tz)
     back = wall_clock_to_aware(aware_to_wall_clock(local), tz)
     assert back == local and back.utcoffset() == timedelta(hours=2)
+
+
+def test_suggestions_as_you_type_fill_the_form_and_link_the_customer(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    first = ui_app.bookings.create(
+        BookingRequest(
+            "Maya Thompson",
+            "svc_haircut",
+            next_quarter_hour(datetime.now(ui_app.config.timezone)) + timedelta(hours=2),
+            customer_email="maya@example.com",
+            customer_phone="+1 555 0100",
+        )
+    )
+    ui_app.bookings.create(
+        BookingRequest(
+            "Daniel Okafor",
+            "svc_haircut",
+            next_quarter_hour(datetime.now(ui_app.config.timezone)) + timedelta(hours=3),
+        )
+    )
+    dialog = _open_form(qtbot, window)
+    qtbot.keyClicks(dialog.name_edit, "555 01")  # phone digits find her too
+    qtbot.waitUntil(lambda: dialog.suggestion_names() == ["Maya Thompson"])
+    popup = dialog.completer.popup()
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible)
+    assert dialog.customer_id is None
+    dialog.choose_suggestion(0)
+    assert dialog.name_edit.text() == "Maya Thompson"
+    assert dialog.email_edit.text() == "maya@example.com"
+    assert dialog.phone_edit.text() == "+1 555 0100"
+    assert dialog.customer_id == first.customer_id and dialog.customer_hint.isVisible()
+    dialog.select_resource("res_sam")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.save()
+    assert dialog.created is not None
+    assert dialog.created.customer_id == first.customer_id
+    assert dialog.created.resource_id == "res_sam"
+    history = ui_app.customers.detail(first.customer_id or "").bookings
+    assert {b.id for b in history} == {first.id, dialog.created.id}
+
+
+def test_editing_the_name_unlinks_the_chosen_customer(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    ui_app.bookings.create(
+        BookingRequest(
+            "Maya Thompson",
+            "svc_haircut",
+            next_quarter_hour(datetime.now(ui_app.config.timezone)) + timedelta(hours=2),
+            customer_email="maya@example.com",
+        )
+    )
+    dialog = _open_form(qtbot, window)
+    qtbot.keyClicks(dialog.name_edit, "maya")
+    qtbot.waitUntil(lambda: dialog.suggestion_names() == ["Maya Thompson"])
+    dialog.choose_suggestion(0)
+    assert dialog.customer_id is not None
+    qtbot.keyClicks(dialog.name_edit, "x")
+    assert dialog.customer_id is None and not dialog.customer_hint.isVisible()
+    qtbot.keyClicks(dialog.name_edit, "zzz")
+    qtbot.wait(400)  # a search ran and found nobody: no suggestions stay up
+    assert dialog.suggestion_names() == []
+
+
+def test_a_taken_slot_is_named_under_the_time_and_nothing_is_saved(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    tz = ui_app.config.timezone
+    slot = next_quarter_hour(datetime.now(tz)) + timedelta(hours=2)
+    ui_app.bookings.create(
+        BookingRequest("Maya Thompson", "svc_haircut", slot, resource_id="res_priya")
+    )
+    dialog = _open_form(qtbot, window)
+    qtbot.waitUntil(dialog.staff_combo.isEnabled)
+    assert dialog.staff_combo.itemText(0) == "Anyone"
+    assert dialog.staff_combo.count() == 1 + len(ui_app.catalog.list_resources())
+    qtbot.keyClicks(dialog.name_edit, "Bo Diddley")
+    dialog.select_resource("res_priya")
+    dialog.starts_edit.setDateTime(aware_to_wall_clock(slot + timedelta(minutes=15)))
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.error_text("starts_at") != "")
+    priya = next(r.name for r in ui_app.catalog.list_resources() if r.id == "res_priya")
+    end = slot + timedelta(minutes=30)
+    assert dialog.error_text("starts_at") == (
+        f"{priya} is already booked {slot:%H:%M}–{end:%H:%M} for Maya Thompson (Haircut). "
+        "Choose another time or person."
+    )
+    assert dialog.isVisible() and dialog.save_button.isEnabled()
+    assert len(ui_app.bookings.list_day(slot.date())) == 1
+    dialog.select_resource(None)  # Anyone: the sentence goes, and the booking saves
+    assert dialog.error_text("starts_at") == ""
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.save()
+    assert dialog.created is not None and dialog.created.resource_id is None

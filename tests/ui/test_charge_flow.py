@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, unquote, urlsplit
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -12,13 +15,16 @@ from pos_app.config import load_config
 from pos_app.domain.booking import BookingStatus
 from pos_app.domain.errors import GatewayUnavailable
 from pos_app.domain.payment import PaymentStatus
+from pos_app.services.bookings import BookingRequest
 from pos_app.ui import charge_view
 from pos_app.ui.booking_table import Column
-from pos_app.ui.charge_view import ChargeDialog
+from pos_app.ui.charge_view import ChargeDialog, ChargePhase, ChargeState, mailto_url
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.tasks import TaskRunner
-from tests.payments import pay
-from tests.ui.conftest import in_thread, make_booking
+from tests.payments import DECLINED, pay
+from tests.ui.conftest import ServiceGuard, in_thread, make_booking
+
+INSUFFICIENT_FUNDS = "4000 0000 0000 9995"
 
 
 def _charge(qtbot: QtBot, window: MainWindow, booking_id: str) -> ChargeDialog:
@@ -160,3 +166,118 @@ def test_start_failure_is_a_sentence_in_the_dialog(
     finally:
         runner.shutdown(timeout=5)
         ctx.close()
+
+
+def _open(
+    qtbot: QtBot, runner: TaskRunner, ctx: AppContext, booking_id: str, **kw: object
+) -> ChargeDialog:
+    dialog = ChargeDialog.start(ctx, runner, booking_id, **kw)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.qr.url() is not None, timeout=10000)
+    return dialog
+
+
+def test_declined_card_shows_the_reason_and_keeps_the_link_open(
+    qtbot: QtBot, runner: TaskRunner, ui_app: AppContext
+) -> None:
+    booking = make_booking(ui_app, "Grace Hopper")
+    dialog = _open(qtbot, runner, ui_app, booking.id)
+    states: list[ChargeState] = []
+    dialog.state_changed.connect(states.append)
+    url = dialog.qr.url() or ""
+
+    # Stripe's generic decline: the customer's card was refused, the session stays open.
+    in_thread(lambda: pay(url, DECLINED)).join(10)
+    qtbot.waitUntil(lambda: dialog.charge_state().phase is ChargePhase.DECLINED, timeout=8000)
+    assert dialog.status_text() == "Your card was declined."
+    assert dialog.attempt_caption.isVisible() and dialog.hint_label.isVisible()
+    assert dialog.qr.url() == url and dialog.ring.isVisible()  # still payable
+    assert dialog.copy_button.isVisible() and dialog.cancel_button.isEnabled()
+    view = dialog.current_view()
+    assert view is not None and view.status is PaymentStatus.OPEN
+    assert view.last_attempt_error is not None
+    assert (view.last_attempt_error.code, view.last_attempt_error.decline_code) == (
+        "card_declined",
+        "generic_decline",
+    )
+    assert states[-1].attempt_error == "Your card was declined." and states[-1].url == url
+
+    # Another card, declined for a reason the bank gives.
+    in_thread(lambda: pay(url, INSUFFICIENT_FUNDS)).join(10)
+    qtbot.waitUntil(
+        lambda: dialog.status_text() == "Your card was declined: insufficient funds.",
+        timeout=8000,
+    )
+    # Then a good card: paid, and the decline is gone.
+    with qtbot.waitSignal(dialog.payment_succeeded, timeout=8000) as paid:
+        in_thread(lambda: pay(url))
+    assert paid.args is not None and paid.args[0].payment_id == view.payment_id
+    qtbot.waitUntil(lambda: dialog.status_text() == charge_view.PAID, timeout=8000)
+    assert not dialog.attempt_caption.isVisible() and not dialog.hint_label.isVisible()
+    assert dialog.charge_state().phase is ChargePhase.PAID
+    dialog.done(0)
+    assert dialog.charge_state().phase is ChargePhase.CLOSED
+
+
+def test_mailto_url_is_percent_encoded() -> None:
+    url = mailto_url(
+        "zoë+desk@example.com", "Pay & go?", "Hello Zoë,\nLink: https://x.test/p?a=1&b=2#f\n"
+    )
+    assert url.isascii() and " " not in url and "\n" not in url
+    parts = urlsplit(url)
+    assert parts.scheme == "mailto"
+    assert unquote(parts.path) == "zoë+desk@example.com"
+    query = parse_qs(parts.query)
+    assert query["subject"] == ["Pay & go?"]
+    assert query["body"] == ["Hello Zoë,\r\nLink: https://x.test/p?a=1&b=2#f"]
+    assert "%0D%0A" in url and "%26" in url and "%23" in url  # CRLF, &, # encoded
+
+
+def test_send_link_by_email_opens_a_mailto(
+    qtbot: QtBot, runner: TaskRunner, ui_env: dict[str, str]
+) -> None:
+    ctx = open_app(load_config({**ui_env, "POS_BUSINESS_NAME": "Studio Nord"}), sandbox="none")
+    guard = ServiceGuard(ctx)
+    opened: list[QUrl] = []
+    try:
+        booking = make_booking(ctx, "Ada Lovelace")
+        dialog = _open(qtbot, runner, ctx, booking.id, open_url=lambda u: opened.append(u) or True)
+        assert dialog.email_button.isVisible() and dialog.email_button.isEnabled()
+        assert "ada@example.com" in dialog.email_button.toolTip()
+        qtbot.mouseClick(dialog.email_button, Qt.MouseButton.LeftButton)
+        assert len(opened) == 1
+        encoded = opened[0].toEncoded().data().decode("ascii")
+        link = dialog.qr.url() or ""
+        assert encoded.startswith("mailto:ada@example.com?subject=")
+        query = parse_qs(urlsplit(encoded).query)
+        assert query["subject"] == ["Studio Nord: payment link for Haircut ($35.00)"]
+        body = query["body"][0]
+        assert body.startswith("Hello Ada,\r\n")
+        assert f"pay $35.00 for Haircut:\r\n{link}\r\n" in body
+        assert body.endswith("Thank you,\r\nStudio Nord")
+        assert dialog.notice_text() == "Email opened in your mail program."
+
+        # No mail program: say so, suggest the alternative.
+        dialog.open_url = lambda _u: False
+        assert dialog.email_link() is False
+        assert dialog.notice_text() == "No mail program opened. Use Copy link instead."
+        dialog.done(0)
+    finally:
+        runner.shutdown(timeout=5)
+        ctx.close()
+    assert guard.violations == []
+
+
+def test_send_link_by_email_is_disabled_without_an_address(
+    qtbot: QtBot, runner: TaskRunner, ui_app: AppContext
+) -> None:
+    starts = datetime.now(ui_app.config.timezone).replace(second=0, microsecond=0)
+    booking = ui_app.bookings.create(
+        BookingRequest("Walk In", "svc_haircut", starts + timedelta(minutes=60))
+    )
+    opened: list[QUrl] = []
+    dialog = _open(qtbot, runner, ui_app, booking.id, open_url=lambda u: opened.append(u) or True)
+    assert dialog.email_button.isVisible() and not dialog.email_button.isEnabled()
+    assert dialog.email_button.toolTip() == charge_view.NO_EMAIL_TIP
+    assert dialog.email_link() is False and opened == []
+    dialog.done(0)

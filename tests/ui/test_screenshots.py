@@ -27,4 +27,4 @@ def test_render_charge_has_a_scannable_link(tmp_path: Path) -> None:
 
 def test_unknown_screen_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="main, charge"):
-        render("settings", tmp_path / "x.png")
+        render("no-such-screen", tmp_path / "x.png")

@@ -132,14 +132,15 @@ def _booking(bid: str, hour: int, status: BookingStatus, paid: int = 0) -> Booki
 
 def test_booking_table_model(qtmodeltester, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
     model = BookingTableModel(ZoneInfo("America/New_York"))
-    model.set_rows(
-        [
-            _booking("bk_1", 14, BookingStatus.NEW),
-            _booking("bk_2", 15, BookingStatus.PAID, paid=3500),
-        ]
-    )
+    model.set_resource_names({"rs_priya": "Priya"})
+    assigned = _booking("bk_2", 15, BookingStatus.PAID, paid=3500)
+    assigned.resource_id = "rs_priya"
+    model.set_rows([_booking("bk_1", 14, BookingStatus.NEW), assigned])
     qtmodeltester.check(model)
-    assert model.rowCount() == 2 and model.columnCount() == 6
+    assert model.rowCount() == 2 and model.columnCount() == 7
+    assert model.headerData(Column.STAFF, Qt.Orientation.Horizontal) == "Staff"
+    assert model.index(0, Column.STAFF).data() == "Anyone"
+    assert model.index(1, Column.STAFF).data() == "Priya"
     assert model.headerData(Column.TIME, Qt.Orientation.Horizontal) == "Time"
     # 14:00 UTC is 10:00 in New York (summer time).
     assert model.index(0, Column.TIME).data() == "10:00"
@@ -201,3 +202,21 @@ def test_theme_palettes(qtbot: QtBot, dark: bool) -> None:
         assert QColor(chip.fg).lightness() != QColor(chip.bg).lightness()
     finally:
         app.setPalette(before)
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qapp) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from pos_app.ui import gc_guard
+
+    collector = gc_guard.install(qapp)
+    assert not gc.isenabled()  # a worker thread can never start a collection
+    assert gc_guard.install(qapp) is collector
+
+    class Node:
+        other: object = None
+
+    for _ in range(gc.get_threshold()[0] + 10):
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle only the collector can free
+    assert collector.check() > 0

@@ -1,0 +1,298 @@
+"""How long the GUI thread can stall, and how fast the window first paints.
+
+    .venv/bin/python bench/gui_responsiveness.py [--bookings 5000] [--open 100] [--seconds 15]
+
+1. Stalls. A fresh database gets ``--bookings`` bookings spread over 60 days around today
+   (today busiest, over every staff column), ``--open`` of today's bookings get an open
+   Checkout Session on the local sandbox. The real main window is attached (offscreen) and,
+   for ``--seconds``, the script drives what a busy desk does: sync passes against the
+   sandbox (every 0.5 s, far more often than the app's own 4 s), switching between the list
+   and the schedule, moving to the next and previous day, selecting bookings (each loads its
+   detail). A 1 ms precise timer on the GUI thread records the gap between its ticks; the
+   longest gap above the timer's own interval is the longest stall. Target: ≤ 50 ms.
+2. Cold start. A new Python process starts the app as `pos-app` does (against the same
+   database and sandbox) and reports when the main window first paints, and when it is
+   ready for input (the day loaded, or the sign-in page shown). Target: first paint ≤ 1.5 s.
+   Measured from just before the process is spawned, so interpreter start-up and imports count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _common import percentile, sandbox
+
+from pos_app.app import AppContext, open_app
+from pos_app.config import load_config
+from pos_app.domain.booking import Booking, BookingStatus
+from pos_app.domain.people import Actor, Role
+from pos_app.services.ids import new_id
+
+STALL_TARGET_MS = 50.0
+START_TARGET_S = 1.5
+
+
+def seed(ctx: AppContext, total: int, open_sessions: int) -> list[str]:
+    """Store ``total`` bookings over 60 days (no overlaps per column); open sessions today."""
+    tz = ctx.config.timezone
+    today = datetime.now(tz).date()
+    services = ctx.catalog.list_services()
+    with ctx.deps.uow() as uow:
+        columns: list[str | None] = [r.id for r in uow.resources.list()] or [None]
+    per_day = max(1, total // 60)
+    todays: list[str] = []
+    made = 0
+    with ctx.deps.uow(write=True) as uow:
+        for offset in range(-30, 30):
+            day = today + timedelta(days=offset)
+            count = min(per_day if offset else per_day * 2, total - made)
+            if offset == 29:
+                count = total - made
+            for i in range(count):
+                column = columns[i % len(columns)]
+                slot = i // len(columns)
+                start = datetime.combine(day, dtime(7, 0), tzinfo=tz) + timedelta(
+                    minutes=15 * (slot % 60)
+                )
+                service = services[i % len(services)]
+                booking = Booking(
+                    id=new_id("bk"),
+                    customer_name=f"Customer {made}",
+                    service_id=service.id,
+                    service_name=service.name,
+                    starts_at=start.astimezone(UTC),
+                    ends_at=(start + timedelta(minutes=15)).astimezone(UTC),
+                    price_amount=service.price_amount,
+                    currency=service.currency,
+                    created_at=datetime.now(UTC),
+                    status=BookingStatus.NEW,
+                    resource_id=column if slot < 60 else None,
+                    holds_slot=slot < 60,
+                )
+                uow.bookings.add(booking)
+                if offset == 0:
+                    todays.append(booking.id)
+                made += 1
+            if made >= total:
+                break
+        uow.commit()
+    for booking_id in todays[:open_sessions]:
+        ctx.checkout.start(booking_id)
+    return todays
+
+
+def measure_stalls(ctx: AppContext, seconds: float, todays: list[str]) -> dict[str, float]:
+    """Drive the window for ``seconds`` and return the GUI thread's stall figures in ms."""
+    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from pos_app.ui.gui import ensure_application
+    from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.tasks import TaskRunner
+
+    app = ensure_application()
+    ctx.deps.desk.sign_in(Actor("bench", "Bench manager", Role.MANAGER))
+    runner = TaskRunner()
+    window = MainWindow(runner)
+    window.resize(1366, 768)
+    window.show()
+    window.attach(ctx)
+    deadline = time.monotonic() + 30
+    while window.model.rowCount() == 0 and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+
+    gaps: list[float] = []
+    labels: list[str] = []
+    current = ["idle"]
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.nsecsElapsed()]
+
+    def tick() -> None:
+        now = clock.nsecsElapsed()
+        gaps.append((now - last[0]) / 1e6)
+        labels.append(current[0])
+        last[0] = now
+
+    meter = QTimer()
+    meter.setTimerType(Qt.TimerType.PreciseTimer)
+    meter.setInterval(1)
+    meter.timeout.connect(tick)
+
+    rng = random.Random(7)
+    steps = [0]
+    passes = [0]
+
+    def step() -> None:
+        steps[0] += 1
+        n = steps[0]
+        current[0] = f"step {n}"
+        if n % 2 == 0:
+            window.sync_now()
+            passes[0] += 1
+        if n % 5 == 0:
+            if n % 10 == 0:
+                window.days.show_schedule()
+            else:
+                window.days.show_list()
+        if n % 7 == 0:
+            window.days.next_day()
+        if n % 7 == 3:
+            window.days.previous_day()
+        if n % 3 == 1 and window.model.rowCount():
+            row = rng.randrange(window.model.rowCount())
+            booking = window.model.booking_at(row) if hasattr(window.model, "booking_at") else None
+            if booking is not None:
+                window.select_booking(booking.id)
+
+    driver = QTimer()
+    driver.setInterval(250)
+    driver.timeout.connect(step)
+
+    meter.start()
+    driver.start()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        QApplication.sendPostedEvents()
+        time.sleep(0.0005)
+    driver.stop()
+    meter.stop()
+    window.detach()
+    runner.shutdown()
+    window.close()
+    stalls = [max(0.0, g - 1.0) for g in gaps]
+    if os.environ.get("BENCH_VERBOSE"):
+        worst = sorted(zip(stalls, labels, strict=True), reverse=True)[:8]
+        print("  worst gaps:", ", ".join(f"{ms:.0f} ms after {label}" for ms, label in worst))
+    return {
+        "ticks": float(len(gaps)),
+        "max_ms": max(stalls),
+        "p99_ms": percentile(stalls, 99),
+        "p50_ms": percentile(stalls, 50),
+        "steps": float(steps[0]),
+        "sync_passes": float(passes[0]),
+    }
+
+
+CHILD = r"""
+import json, os, sys, time
+t_import = time.time()
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+from pos_app.config import load_config
+from pos_app.ui.gui import ensure_application, run_gui
+from pos_app.ui.main_window import MainWindow, Page
+
+marks = {}
+app = ensure_application()
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and "paint" not in marks:
+            if isinstance(obj, MainWindow) or isinstance(obj.window(), MainWindow):
+                marks["paint"] = time.time()
+        return False
+
+watch = FirstPaint()
+app.installEventFilter(watch)
+
+def check():
+    for w in app.topLevelWidgets():
+        if isinstance(w, MainWindow) and w.pages.currentIndex() != Page.STARTING:
+            ready = w.pages.currentIndex() != Page.READY or w.model.rowCount() > 0
+            if ready and "ready" not in marks:
+                marks["ready"] = time.time()
+                marks["page"] = int(w.pages.currentIndex())
+                print(json.dumps(marks), flush=True)
+                app.quit()
+
+poll = QTimer()
+poll.timeout.connect(check)
+poll.start(5)
+QTimer.singleShot(30000, app.quit)
+sys.exit(run_gui(load_config()))
+"""
+
+
+def cold_start(env: dict[str, str], runs: int) -> list[dict[str, float]]:
+    """Start the app ``runs`` times in new processes; seconds to first paint and to ready."""
+    results = []
+    for _ in range(runs):
+        t0 = time.time()
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD],
+            env={**os.environ, **env, "QT_QPA_PLATFORM": "offscreen"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        line = next((ln for ln in out.stdout.splitlines() if ln.startswith("{")), None)
+        if line is None:
+            raise RuntimeError(f"the app did not start: {out.stderr[-2000:]}")
+        marks = json.loads(line)
+        results.append({"paint": marks["paint"] - t0, "ready": marks["ready"] - t0})
+    return results
+
+
+def main() -> None:
+    """Seed, measure, print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bookings", type=int, default=5000)
+    parser.add_argument("--open", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--starts", type=int, default=5)
+    args = parser.parse_args()
+    with sandbox() as handle, tempfile.TemporaryDirectory() as tmp:
+        env = {"POS_DATA_DIR": tmp, "POS_STRIPE_API_BASE": handle.url, "POS_TIMEZONE": "UTC"}
+        ctx = open_app(load_config(env), sandbox="none")
+        try:
+            t = time.perf_counter()
+            todays = seed(ctx, args.bookings, args.open)
+            print(
+                f"seeded {args.bookings} bookings ({len(todays)} today), "
+                f"{args.open} open sessions in {time.perf_counter() - t:.1f} s"
+            )
+            ctx.sync.sync_once(full=True)
+            stalls = measure_stalls(ctx, args.seconds, todays)
+        finally:
+            ctx.close()
+        print(
+            f"GUI thread over {args.seconds:.0f} s ({stalls['steps']:.0f} UI steps, "
+            f"{stalls['sync_passes']:.0f} sync passes, {stalls['ticks']:.0f} timer ticks):"
+        )
+        verdict = "meets" if stalls["max_ms"] <= STALL_TARGET_MS else "MISSES"
+        print(
+            f"  longest stall {stalls['max_ms']:.1f} ms (p99 {stalls['p99_ms']:.1f} ms, "
+            f"p50 {stalls['p50_ms']:.2f} ms) — {verdict} the {STALL_TARGET_MS:.0f} ms target"
+        )
+        starts = cold_start(env, args.starts)
+        paints = [s["paint"] for s in starts]
+        readies = [s["ready"] for s in starts]
+        verdict = "meets" if max(paints) <= START_TARGET_S else "MISSES"
+        median_paint = sorted(paints)[len(paints) // 2]
+        median_ready = sorted(readies)[len(readies) // 2]
+        print(
+            f"cold start over {len(starts)} runs: first paint median {median_paint:.2f} s, "
+            f"worst {max(paints):.2f} s — {verdict} the {START_TARGET_S} s target; "
+            f"ready for input median {median_ready:.2f} s"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""Customers the desk remembers: found as you type, linked to bookings, with their history."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from pos_app.domain.booking import Booking
+from pos_app.domain.errors import FormErrors, NotFoundError
+from pos_app.domain.people import Customer, customer_search_key
+from pos_app.domain.ports import UnitOfWork
+from pos_app.services.context import Deps
+from pos_app.services.ids import new_id
+
+log = logging.getLogger(__name__)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 ()./-]{6,20}$")
+HISTORY_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A customer's name, email and phone, tidied up (empty strings for missing parts)."""
+
+    name: str
+    email: str
+    phone: str
+
+
+def check_contact(
+    name: str, email: str, phone: str, *, prefix: str = "customer_"
+) -> tuple[Contact, dict[str, str]]:
+    """Tidy what was typed and say what is wrong with it, keyed ``{prefix}name`` etc."""
+    errors: dict[str, str] = {}
+    clean_name = " ".join(name.split())
+    if not clean_name:
+        errors[f"{prefix}name"] = "Enter the customer's name."
+    elif len(clean_name) > 200:
+        errors[f"{prefix}name"] = "The name is too long (200 characters at most)."
+    clean_email = email.strip()
+    if clean_email and (not _EMAIL.match(clean_email) or len(clean_email) > 254):
+        errors[f"{prefix}email"] = (
+            "Enter an email address like name@example.com, or leave it empty."
+        )
+    clean_phone = phone.strip()
+    if clean_phone and not _PHONE.match(clean_phone):
+        errors[f"{prefix}phone"] = "Enter a phone number with digits only, or leave it empty."
+    return Contact(clean_name, clean_email, clean_phone), errors
+
+
+def phone_digits(phone: str | None) -> str:
+    """Only the digits of a phone number ("+1 (555) 0134" → "15550134")."""
+    return "".join(ch for ch in (phone or "") if ch.isdigit())
+
+
+def find_or_add(uow: UnitOfWork, contact: Contact, *, now: datetime) -> Customer:
+    """The customer with this email (any case) or, without one, this phone number; a new
+    customer otherwise. Runs inside the caller's unit of work, so it commits with the booking.
+    """
+    found: Customer | None = None
+    if contact.email:
+        found = uow.customers.by_email(contact.email)
+    elif contact.phone:
+        digits = phone_digits(contact.phone)
+        found = next(
+            (c for c in uow.customers.search(digits, limit=50) if phone_digits(c.phone) == digits),
+            None,
+        )
+    if found is not None:
+        # Fill in what the desk learnt this time; never overwrite what is already known.
+        changed = False
+        if contact.phone and not found.phone:
+            found.phone, changed = contact.phone, True
+        if contact.email and not found.email:
+            found.email, changed = contact.email, True
+        if changed:
+            found.search_key = customer_search_key(found.name, found.email, found.phone)
+        return found
+    customer = Customer(
+        id=new_id("cus"),
+        name=contact.name,
+        created_at=now,
+        email=contact.email or None,
+        phone=contact.phone or None,
+        search_key=customer_search_key(contact.name, contact.email, contact.phone),
+    )
+    uow.customers.add(customer)
+    log.info("customer.created customer=%s", customer.id)
+    return customer
+
+
+@dataclass(frozen=True)
+class CustomerDetail:
+    """A customer and their bookings, newest first."""
+
+    customer: Customer
+    bookings: list[Booking]
+
+    @property
+    def visits(self) -> int:
+        """Bookings that were not cancelled."""
+        return sum(1 for b in self.bookings if not b.cancelled)
+
+
+class CustomerService:
+    """Search, show and correct the customers the desk has met."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._d = deps
+
+    def search(self, text: str, limit: int = 20) -> list[Customer]:
+        """Customers whose name, email or phone digits contain every word typed, by name.
+
+        Empty text lists the first ``limit`` customers by name.
+        """
+        with self._d.uow() as uow:
+            return uow.customers.search(text.strip()[:100], limit=max(1, min(limit, 200)))
+
+    def detail(self, customer_id: str) -> CustomerDetail:
+        """The customer with their booking history (newest first), or NotFoundError."""
+        with self._d.uow() as uow:
+            customer = uow.customers.get(customer_id)
+            if customer is None:
+                raise NotFoundError("That customer no longer exists.")
+            return CustomerDetail(
+                customer, uow.bookings.for_customer(customer_id, limit=HISTORY_LIMIT)
+            )
+
+    def update(self, customer_id: str, name: str, email: str, phone: str) -> Customer:
+        """Correct a customer's details, or raise FormErrors (keys name, email, phone).
+
+        Upcoming bookings of the customer take the new details too (receipts go to the new
+        email); past bookings keep what was true then.
+        """
+        contact, errors = check_contact(name, email, phone, prefix="")
+        with self._d.uow(write=True) as uow:
+            customer = uow.customers.get(customer_id)
+            if customer is None:
+                raise NotFoundError("That customer no longer exists.")
+            if contact.email and "email" not in errors:
+                other = uow.customers.by_email(contact.email)
+                if other is not None and other.id != customer_id:
+                    errors["email"] = f"{other.name} already has this email address."
+            if errors:
+                raise FormErrors(errors)
+            customer.name = contact.name
+            customer.email = contact.email or None
+            customer.phone = contact.phone or None
+            customer.search_key = customer_search_key(customer.name, customer.email, customer.phone)
+            now = self._d.clock.now()
+            for booking in uow.bookings.for_customer(customer_id, limit=HISTORY_LIMIT):
+                if booking.starts_at >= now and not booking.cancelled:
+                    booking.customer_name = customer.name
+                    booking.customer_email = customer.email
+                    booking.customer_phone = customer.phone
+            uow.commit()
+        log.info("customer.updated customer=%s", customer_id)
+        return customer

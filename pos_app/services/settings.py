@@ -1,0 +1,608 @@
+"""Settings: the business's (shared by every station) and this station's own.
+
+Business settings live in the database's ``settings`` table, so every station sharing the
+database agrees on them: name, default currency (for new services), time zone and how long
+a payment link is held. Station settings live on this computer (``station.json`` beside the
+database, see ``pos_app.config.StationSettings``): the mode, the webhook receiver, the idle
+lock and the palette; their secrets (Stripe keys, webhook signing secrets) live in the
+keystore, never in the file, the database, the audit log or the log.
+
+The environment wins over both: a setting fixed by a variable cannot be changed here.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pos_app.config import (
+    MAX_LOCK_MINUTES,
+    MODES,
+    THEMES,
+    Config,
+    Mode,
+    StationSettings,
+    Theme,
+    key_hint,
+    key_problem,
+    load_station,
+    save_station,
+    secret_key_name,
+    webhook_secret_name,
+    webhook_secret_problem,
+)
+from pos_app.domain.audit import AuditAction
+from pos_app.domain.errors import (
+    FormErrors,
+    GatewayAuthError,
+    GatewayError,
+    PermissionDeniedError,
+    PosError,
+)
+from pos_app.domain.people import Actor
+from pos_app.domain.ports import UnitOfWorkFactory
+from pos_app.services import audit
+from pos_app.services.context import Deps
+
+log = logging.getLogger(__name__)
+
+NOT_MANAGER = "Only a manager can change settings."
+RESTRICTED_KEY_NOTE = (
+    "A restricted key also needs Write on Checkout Sessions and Refunds, and Read on "
+    "PaymentIntents, Charges and Events."
+)
+BUSINESS_KEYS: dict[str, str] = {
+    "business_name": "business.name",
+    "currency": "business.currency",
+    "timezone": "business.timezone",
+    "hold_minutes": "business.hold_minutes",
+}
+# Read by the idle lock (uow.events.get_setting); this station's file holds the same value.
+LOCK_MINUTES_KEY = "station.lock_minutes"
+# The mode a database was created in: live records never share a database with test ones.
+DATABASE_MODE_KEY = "database.mode"
+MAX_NAME = 80
+LOWEST_PORT = 1024
+
+# Stripe's presentment currencies (lowercase ISO 4217); names for the common ones.
+CURRENCY_NAMES: dict[str, str] = {
+    "usd": "US dollar",
+    "eur": "Euro",
+    "gbp": "British pound",
+    "aud": "Australian dollar",
+    "cad": "Canadian dollar",
+    "nzd": "New Zealand dollar",
+    "chf": "Swiss franc",
+    "jpy": "Japanese yen",
+    "sek": "Swedish krona",
+    "nok": "Norwegian krone",
+    "dkk": "Danish krone",
+    "pln": "Polish złoty",
+    "czk": "Czech koruna",
+    "huf": "Hungarian forint",
+    "ron": "Romanian leu",
+    "bgn": "Bulgarian lev",
+    "isk": "Icelandic króna",
+    "try": "Turkish lira",
+    "ils": "Israeli shekel",
+    "aed": "UAE dirham",
+    "sar": "Saudi riyal",
+    "inr": "Indian rupee",
+    "sgd": "Singapore dollar",
+    "hkd": "Hong Kong dollar",
+    "myr": "Malaysian ringgit",
+    "thb": "Thai baht",
+    "php": "Philippine peso",
+    "idr": "Indonesian rupiah",
+    "krw": "South Korean won",
+    "twd": "New Taiwan dollar",
+    "cny": "Chinese yuan",
+    "mxn": "Mexican peso",
+    "brl": "Brazilian real",
+    "ars": "Argentine peso",
+    "clp": "Chilean peso",
+    "cop": "Colombian peso",
+    "pen": "Peruvian sol",
+    "zar": "South African rand",
+    "ngn": "Nigerian naira",
+    "kes": "Kenyan shilling",
+    "egp": "Egyptian pound",
+    "mad": "Moroccan dirham",
+}
+_OTHER_CURRENCIES = (
+    "afn all amd ang aoa awg azn bam bbd bdt bhd bif bmd bnd bob bsd bwp byn bzd cdf "
+    "crc cve djf dop dzd etb fjd fkp gel gip gmd gnf gtq gyd hnl htg jmd jod kgs khr "
+    "kmf kwd kyd kzt lak lbp lkr lrd lsl mdl mga mkd mmk mnt mop mur mvr mwk mzn nad "
+    "nio npr omr pab pgk pkr pyg qar rsd rwf sbd scr shp sle sos srd std szl tjs tnd "
+    "top ttd tzs uah ugx uyu uzs vnd vuv wst xaf xcd xof xpf yer zmw"
+)
+CURRENCIES: tuple[str, ...] = tuple(sorted({*CURRENCY_NAMES, *_OTHER_CURRENCIES.split(" ")}))
+
+
+def currency_label(code: str) -> str:
+    """'USD — US dollar' (or just 'KES' where no name is known)."""
+    name = CURRENCY_NAMES.get(code.lower())
+    return f"{code.upper()} — {name}" if name else code.upper()
+
+
+class SecretStore(Protocol):
+    """Where secrets are kept (``pos_app.keystore.KeyStore``)."""
+
+    def get(self, name: str) -> str | None:
+        """The secret stored under ``name``, or None."""
+        ...
+
+    def set(self, name: str, secret: str) -> None:
+        """Store ``secret`` under ``name``."""
+        ...
+
+    def delete(self, name: str) -> None:
+        """Forget the secret under ``name``."""
+        ...
+
+    def describe(self) -> str:
+        """Where secrets are kept, as a sentence."""
+        ...
+
+
+# (mode, key) → a sentence saying what works; raises GatewayError saying what does not.
+KeyVerifier = Callable[[Mode, str], str]
+
+
+class DatabaseModeError(PosError):
+    """The database was created in another mode than the one the app runs in."""
+
+
+@dataclass(frozen=True)
+class BusinessSettings:
+    """Settings every station shares."""
+
+    business_name: str
+    currency: str
+    timezone: str
+    hold_minutes: int
+
+
+@dataclass(frozen=True)
+class SettingsView:
+    """What the settings dialog shows. Secrets appear only as their last four characters."""
+
+    business: BusinessSettings
+    station: StationSettings
+    running_mode: Mode
+    key_hints: Mapping[str, str | None]
+    webhook_secret_hints: Mapping[str, str | None]
+    locked: Mapping[str, str]  # setting → the environment variable that fixes it
+    storage: str
+    data_dir: str
+    notice: str = ""
+
+    @property
+    def mode(self) -> Mode:
+        """The mode the next start will use (the running one when the environment fixes it)."""
+        return self.running_mode if "mode" in self.locked else self.station.mode
+
+
+@dataclass(frozen=True)
+class SettingsChange:
+    """Everything the dialog submits. Empty secrets keep the stored ones."""
+
+    business_name: str
+    currency: str
+    timezone: str
+    hold_minutes: int
+    mode: Mode
+    webhook_enabled: bool
+    webhook_port: int
+    lock_minutes: int
+    theme: Theme
+    secret_key: str = field(default="", repr=False)
+    webhook_secret: str = field(default="", repr=False)
+
+    @classmethod
+    def from_view(cls, view: SettingsView) -> SettingsChange:
+        """The settings as they are (a starting point to change a few)."""
+        return cls(
+            business_name=view.business.business_name,
+            currency=view.business.currency,
+            timezone=view.business.timezone,
+            hold_minutes=view.business.hold_minutes,
+            mode=view.mode,
+            webhook_enabled=view.station.webhook_enabled,
+            webhook_port=view.station.webhook_port,
+            lock_minutes=view.station.lock_minutes,
+            theme=view.station.theme,
+        )
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What saving did."""
+
+    view: SettingsView
+    changes: tuple[str, ...]  # in words, as the audit log has them ('' when nothing changed)
+    restart_needed: bool
+    note: str = ""  # e.g. that Stripe could not be reached to check a new key
+
+
+def port_in_use(port: int) -> bool:
+    """True when something on this computer already listens on 127.0.0.1:``port``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def ensure_database_mode(uow: UnitOfWorkFactory, mode: Mode, where: str) -> None:
+    """Remember the mode a new database is created in; refuse a database of another mode."""
+    try:
+        with uow(write=True) as work:
+            stored = work.events.get_setting(DATABASE_MODE_KEY)
+            if stored is None:
+                work.events.set_setting(DATABASE_MODE_KEY, mode)
+                work.commit()
+                log.info("database.mode set=%s", mode)
+                return
+    except Exception:
+        # Two stations opening a fresh shared database at once: the other one's row won
+        # (a duplicate key here). Read what it stored; anything else is a real failure.
+        with uow() as work:
+            stored = work.events.get_setting(DATABASE_MODE_KEY)
+        if stored is None:
+            raise
+    if stored != mode:
+        raise DatabaseModeError(
+            f"The database {where} holds {stored} mode records, but the app is in {mode} mode. "
+            f"Each mode keeps its own database so real payments never mix with test ones: "
+            f"point POS_DATABASE_URL at the {mode} mode database (or unset it), or switch "
+            f"back to {stored} mode."
+        )
+
+
+def read_business(uow: UnitOfWorkFactory) -> dict[str, str]:
+    """The business settings stored in the database, by setting name (absent when unset)."""
+    with uow() as work:
+        values = {name: work.events.get_setting(key) for name, key in BUSINESS_KEYS.items()}
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def layer_business(config: Config, stored: Mapping[str, str]) -> Config:
+    """``config`` with the database's business settings where the environment is silent."""
+    hold = stored.get("hold_minutes")
+    return config.with_business(
+        business_name=stored.get("business_name"),
+        currency=stored.get("currency"),
+        timezone=stored.get("timezone"),
+        hold_minutes=int(hold) if hold and hold.isdigit() else None,
+    )
+
+
+class SettingsService:
+    """Read and change settings (managers only), check a Stripe key, and the idle-lock time."""
+
+    def __init__(
+        self,
+        deps: Deps,
+        *,
+        config: Callable[[], Config],
+        install: Callable[[Config], None],
+        secrets: SecretStore,
+        verify_key: KeyVerifier,
+        port_in_use: Callable[[int], bool] = port_in_use,
+    ) -> None:
+        self._d = deps
+        self._config = config
+        self._install = install
+        self._secrets = secrets
+        self._verify = verify_key
+        self._port_in_use = port_in_use
+
+    # -- reading -----------------------------------------------------------------------
+
+    def business(self) -> BusinessSettings:
+        """The business settings in effect."""
+        c = self._config()
+        return BusinessSettings(c.business_name, c.currency, str(c.timezone), c.hold_minutes)
+
+    def lock_minutes(self) -> int:
+        """Lock this station after this many idle minutes (0: never)."""
+        return load_station(self._config().data_dir).lock_minutes
+
+    def load(self) -> SettingsView:
+        """Everything the settings dialog shows (no secret, only its last four characters)."""
+        config = self._config()
+        station = load_station(config.data_dir)
+        paid: tuple[Mode, ...] = ("test", "live")
+        return SettingsView(
+            business=self.business(),
+            station=station,
+            running_mode=config.mode,
+            key_hints={m: key_hint(self._secrets.get(secret_key_name(m))) for m in paid},
+            webhook_secret_hints={
+                m: key_hint(self._secrets.get(webhook_secret_name(m))) for m in MODES
+            },
+            locked={name: var for name in config.env_fields if (var := config.env_var(name))},
+            storage=self._secrets.describe(),
+            data_dir=str(config.data_dir),
+            notice=config.notice,
+        )
+
+    def check_key(self, mode: Mode, key: str = "") -> str:
+        """Ask Stripe whether ``key`` (or the stored key of ``mode``) works, in a sentence.
+
+        Raises FormErrors for a key that cannot be right, GatewayError with Stripe's answer.
+        """
+        if mode == "sandbox":
+            return self._verify("sandbox", "")
+        key = key.strip() or (self._secrets.get(secret_key_name(mode)) or "")
+        problem = key_problem(mode, key)
+        if problem is not None:
+            raise FormErrors({"secret_key": problem})
+        return self._verify(mode, key)
+
+    # -- changing ----------------------------------------------------------------------
+
+    def save(self, change: SettingsChange, *, actor: Actor | None = None) -> SaveResult:
+        """Check everything, then save it all or nothing; audited as settings.changed.
+
+        Business changes apply at once; a new mode, key or webhook receiver needs a restart
+        (``SaveResult.restart_needed``).
+        """
+        who = actor or self._d.desk.actor
+        if not who.is_manager:
+            raise PermissionDeniedError(NOT_MANAGER)
+        config = self._config()
+        station = load_station(config.data_dir)
+        errors, note = self._check(change, config, station)
+        if errors:
+            raise FormErrors(errors)
+
+        business, wanted = self._business_changes(change, config)
+        new_station = StationSettings(
+            mode=station.mode if "mode" in config.env_fields else change.mode,
+            webhook_enabled=(
+                station.webhook_enabled
+                if "webhook_enabled" in config.env_fields
+                else change.webhook_enabled
+            ),
+            webhook_port=(
+                station.webhook_port if "webhook_port" in config.env_fields else change.webhook_port
+            ),
+            lock_minutes=change.lock_minutes,
+            theme=change.theme,
+        )
+        secrets: dict[str, str] = {}
+        words = [f"{label}: {old} → {new}" for _key, _value, label, old, new in business]
+        words += _station_words(station, new_station)
+        if change.secret_key.strip():
+            key = change.secret_key.strip()
+            secrets[secret_key_name(change.mode)] = key
+            words.append(f"secret key for {change.mode} mode changed ({key_hint(key)})")
+        if change.webhook_secret.strip():
+            secret = change.webhook_secret.strip()
+            secrets[webhook_secret_name(change.mode)] = secret
+            words.append(f"webhook signing secret for {change.mode} mode changed")
+        if not words:
+            return SaveResult(self.load(), (), False, note)
+
+        with self._d.uow(write=True) as uow:
+            for setting, value, *_ in business:
+                uow.events.set_setting(setting, value)
+            if new_station.lock_minutes != station.lock_minutes:
+                uow.events.set_setting(LOCK_MINUTES_KEY, str(new_station.lock_minutes))
+            audit.record(
+                uow,
+                at=self._d.clock.now(),
+                actor=who,
+                action=AuditAction.SETTINGS_CHANGED,
+                detail="; ".join(words),
+            )
+            # Secrets and the station file last, just before the commit: if either fails,
+            # the database rolls back and the audit log records nothing that did not happen.
+            for name, secret in secrets.items():
+                self._secrets.set(name, secret)
+            if new_station != station:
+                save_station(config.data_dir, new_station)
+            uow.commit()
+        if business:
+            self._install(
+                config.with_business(
+                    business_name=wanted.business_name,
+                    currency=wanted.currency,
+                    timezone=wanted.timezone,
+                    hold_minutes=wanted.hold_minutes,
+                )
+            )
+        log.info(
+            "settings.changed actor=%s business=%s station=%s secrets=%s",
+            who.id,
+            ",".join(setting for setting, *_ in business) or "-",
+            "yes" if new_station != station else "no",
+            ",".join(secrets) or "-",
+        )
+        restart = self._restart_needed(change, config, new_station, secrets)
+        return SaveResult(self.load(), tuple(words), restart, note)
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _check(
+        self, change: SettingsChange, config: Config, station: StationSettings
+    ) -> tuple[dict[str, str], str]:
+        """Field → sentence for everything wrong with ``change`` (and a note for the user)."""
+        errors: dict[str, str] = {}
+        current = self.business()
+        name = change.business_name.strip()
+        if not name:
+            errors["business_name"] = "Enter the business name customers see."
+        elif len(name) > MAX_NAME:
+            errors["business_name"] = f"Keep the business name to {MAX_NAME} characters or fewer."
+        if change.currency.strip().lower() not in CURRENCIES:
+            errors["currency"] = (
+                f"{change.currency.strip().upper() or 'That'} is not a currency Stripe accepts; "
+                "pick one from the list."
+            )
+        zone = change.timezone.strip()
+        try:
+            ZoneInfo(zone)
+            if not zone:
+                raise ValueError(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            errors["timezone"] = (
+                f"{zone!r} is not a time zone. Type a city to search, e.g. Europe/London."
+                if zone
+                else "Choose the business's time zone, e.g. Europe/London."
+            )
+        if not 2 <= change.hold_minutes <= 30:
+            errors["hold_minutes"] = "Hold a payment link for 2 to 30 minutes."
+        if not 0 <= change.lock_minutes <= MAX_LOCK_MINUTES:
+            errors["lock_minutes"] = (
+                f"Lock after 1 to {MAX_LOCK_MINUTES} minutes without use, or never."
+            )
+        if change.theme not in THEMES:
+            errors["theme"] = "Choose Follow the system, Light or Dark."
+        if change.mode not in MODES:
+            errors["mode"] = "Choose sandbox, test or live mode."
+        # Settings the environment fixed cannot be changed here.
+        submitted: dict[str, tuple[object, object]] = {
+            "business_name": (name, current.business_name),
+            "timezone": (zone, current.timezone),
+            "hold_minutes": (change.hold_minutes, current.hold_minutes),
+            "mode": (change.mode, config.mode),
+            "secret_key": (change.secret_key.strip(), ""),
+            "webhook_enabled": (change.webhook_enabled, station.webhook_enabled),
+            "webhook_port": (change.webhook_port, station.webhook_port),
+            "webhook_secret": (change.webhook_secret.strip(), ""),
+        }
+        for setting, (new, old) in submitted.items():
+            var = config.env_var(setting)
+            if var and new != old and setting not in errors:
+                errors[setting] = f"This is set by {var} in the environment; change it there."
+        note = ""
+        if "mode" not in errors and "secret_key" not in errors and "mode" not in config.env_fields:
+            problem, note = self._check_key(change, config)
+            if problem:
+                errors["secret_key"] = problem
+        if "webhook_enabled" not in config.env_fields:
+            errors.update(self._check_webhook(change, config, station))
+        return errors, note
+
+    def _check_key(self, change: SettingsChange, config: Config) -> tuple[str | None, str]:
+        """(why the key cannot be used or None, a note) for the mode being saved."""
+        mode = change.mode
+        key = change.secret_key.strip()
+        if mode == "sandbox":
+            return ("The sandbox needs no key." if key else None), ""
+        problem = key_problem(mode, key or (self._secrets.get(secret_key_name(mode)) or ""))
+        if problem is not None or (not key and mode == config.mode):
+            return problem, ""
+        # A new key, or a switch to a paid mode: ask Stripe now rather than fail after restart.
+        try:
+            self._verify(mode, key or (self._secrets.get(secret_key_name(mode)) or ""))
+        except GatewayAuthError as err:
+            return err.message, ""
+        except GatewayError as err:
+            log.warning("settings.key_unchecked mode=%s error=%s", mode, type(err).__name__)
+            return None, f"Stripe could not be reached to check the key ({err.message})"
+        return None, ""
+
+    def _check_webhook(
+        self, change: SettingsChange, config: Config, station: StationSettings
+    ) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        secret = change.webhook_secret.strip()
+        if secret and (problem := webhook_secret_problem(secret)):
+            errors["webhook_secret"] = problem
+        if not change.webhook_enabled:
+            return errors
+        if not LOWEST_PORT <= change.webhook_port <= 65535:
+            errors["webhook_port"] = f"Choose a port from {LOWEST_PORT} to 65535."
+        elif change.webhook_port != config.webhook_port and self._port_in_use(change.webhook_port):
+            errors["webhook_port"] = (
+                f"Port {change.webhook_port} is already in use on this computer; choose another."
+            )
+        if (
+            not secret
+            and not self._has_webhook_secret(change.mode, config)
+            and ("webhook_secret" not in errors)
+        ):
+            errors["webhook_secret"] = (
+                "Enter the endpoint's signing secret (whsec_…) to receive webhooks."
+            )
+        return errors
+
+    def _business_changes(
+        self, change: SettingsChange, config: Config
+    ) -> tuple[list[tuple[str, str, str, str, str]], BusinessSettings]:
+        """(setting key, stored text, label, old, new) for each business setting that changes,
+        and the business settings wanted."""
+        current = self.business()
+        new = BusinessSettings(
+            change.business_name.strip(),
+            change.currency.strip().lower(),
+            change.timezone.strip(),
+            change.hold_minutes,
+        )
+        rows: list[tuple[str, str, str, str, str]] = []
+        labels = {
+            "business_name": "business name",
+            "currency": "default currency",
+            "timezone": "time zone",
+            "hold_minutes": "hold (minutes)",
+        }
+        for name, key in BUSINESS_KEYS.items():
+            old_value, new_value = getattr(current, name), getattr(new, name)
+            if old_value != new_value and name not in config.env_fields:
+                shown_old = str(old_value).upper() if name == "currency" else str(old_value)
+                shown_new = str(new_value).upper() if name == "currency" else str(new_value)
+                rows.append((key, str(new_value), labels[name], shown_old, shown_new))
+        return rows, new
+
+    def _restart_needed(
+        self,
+        change: SettingsChange,
+        config: Config,
+        station: StationSettings,
+        secrets: Mapping[str, str],
+    ) -> bool:
+        """Whether the running app differs from what the next start will do."""
+        mode = config.mode if "mode" in config.env_fields else station.mode
+        if mode != config.mode or secret_key_name(config.mode) in secrets:
+            return True
+        if "webhook_port" in config.env_fields:
+            return False
+        on = station.webhook_enabled and self._has_webhook_secret(mode, config)
+        port = station.webhook_port if on else None
+        return port != config.webhook_port or webhook_secret_name(mode) in secrets
+
+    def _has_webhook_secret(self, mode: Mode, config: Config) -> bool:
+        """Whether the receiver of ``mode`` has a signing secret (environment or keystore)."""
+        if "webhook_secret" in config.env_fields:
+            return True
+        return bool(self._secrets.get(webhook_secret_name(mode)))
+
+
+def _station_words(old: StationSettings, new: StationSettings) -> list[str]:
+    words: list[str] = []
+    if old.mode != new.mode:
+        words.append(f"mode: {old.mode} → {new.mode}")
+    if (old.webhook_enabled, old.webhook_port) != (new.webhook_enabled, new.webhook_port):
+
+        def receiver(s: StationSettings) -> str:
+            return f"on, port {s.webhook_port}" if s.webhook_enabled else "off"
+
+        words.append(f"webhook receiver: {receiver(old)} → {receiver(new)}")
+    if old.lock_minutes != new.lock_minutes:
+
+        def lock(minutes: int) -> str:
+            return f"{minutes} min" if minutes else "never"
+
+        words.append(f"lock after: {lock(old.lock_minutes)} → {lock(new.lock_minutes)}")
+    if old.theme != new.theme:
+        words.append(f"theme: {old.theme} → {new.theme}")
+    return words
