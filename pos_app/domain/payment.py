@@ -89,6 +89,8 @@ class Payment:
     fee_amount: int | None = None
     net_amount: int | None = None
     created_by: str | None = None  # the user who took it or asked for it
+    # When this station recorded the final state (succeeded), for day-close adjustments.
+    recorded_at: datetime | None = None
 
     @property
     def money(self) -> Money:
@@ -194,6 +196,8 @@ class Refund:
     fee_amount: int | None = None
     net_amount: int | None = None
     created_by: str | None = None  # the user who took it or asked for it
+    # When this station recorded the final state (succeeded), for day-close adjustments.
+    recorded_at: datetime | None = None
 
     @property
     def money(self) -> Money:

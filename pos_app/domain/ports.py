@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -21,6 +21,7 @@ from pos_app.domain.gateway_types import (
 )
 from pos_app.domain.payment import Payment, Refund
 from pos_app.domain.people import Customer, Resource, User
+from pos_app.domain.reports import DayClose
 
 
 class Clock(Protocol):
@@ -159,6 +160,17 @@ class AuditQuery:
     limit: int = 500
 
 
+class DayCloseRepository(Protocol):
+    """Closed business days (Z reports); written once, never changed."""
+
+    def get(self, business_date: date, currency: str) -> DayClose | None: ...
+    def add(self, close: DayClose) -> None: ...
+
+    def between(self, start: date, end: date) -> list[DayClose]:
+        """Closes of days in [start, end] (inclusive), oldest first."""
+        ...
+
+
 class AuditLog(Protocol):
     """The append-only record of money actions and who took them."""
 
@@ -228,6 +240,7 @@ class UnitOfWork(Protocol):
     users: UserRepository
     customers: CustomerRepository
     audit: AuditLog
+    day_closes: DayCloseRepository
 
     def __enter__(self) -> Self: ...
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Self
 
@@ -20,6 +20,7 @@ from pos_app.domain.ports import (
     AuditQuery,
     BookingRepository,
     CustomerRepository,
+    DayCloseRepository,
     EventLog,
     PaymentRepository,
     RefundRepository,
@@ -27,10 +28,12 @@ from pos_app.domain.ports import (
     ServiceRepository,
     UserRepository,
 )
+from pos_app.domain.reports import DayClose
 from pos_app.store.schema import (
     audit_log,
     bookings,
     customers,
+    day_closes,
     map_domain,
     payments,
     processed_events,
@@ -205,6 +208,30 @@ class SqlCustomerRepository:
         """The customer with this email (case-insensitive), if any."""
         q = select(Customer).where(func.lower(customers.c.email) == email.casefold())
         return self._s.scalars(q).first()
+
+
+class SqlDayCloseRepository:
+    """Closed days in SQL (the database refuses updates and deletes)."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, business_date: date, currency: str) -> DayClose | None:
+        """The close of one day in one currency, or None."""
+        return self._s.get(DayClose, (business_date, currency))
+
+    def add(self, close: DayClose) -> None:
+        """Record a close; it is written with the rest of the unit of work."""
+        self._s.add(close)
+
+    def between(self, start: date, end: date) -> list[DayClose]:
+        """Closes of days in [start, end], oldest first."""
+        q = (
+            select(DayClose)
+            .where(day_closes.c.business_date >= start, day_closes.c.business_date <= end)
+            .order_by(day_closes.c.business_date, day_closes.c.currency)
+        )
+        return list(self._s.scalars(q))
 
 
 class SqlAuditLog:
@@ -414,6 +441,7 @@ class SqlUnitOfWork:
     users: UserRepository
     customers: CustomerRepository
     audit: AuditLog
+    day_closes: DayCloseRepository
 
     def __init__(self, factory: sessionmaker[Session], *, write: bool) -> None:
         self._factory = factory
@@ -432,6 +460,7 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(self.session)
         self.customers = SqlCustomerRepository(self.session)
         self.audit = SqlAuditLog(self.session)
+        self.day_closes = SqlDayCloseRepository(self.session)
         return self
 
     def __exit__(

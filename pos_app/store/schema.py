@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     Enum,
@@ -32,6 +33,7 @@ from pos_app.domain.audit import AuditAction, AuditEntry
 from pos_app.domain.booking import Booking, BookingStatus, Service
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
 from pos_app.domain.people import Customer, Resource, ResourceKind, Role, User
+from pos_app.domain.reports import DayClose
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -167,6 +169,7 @@ payments = Table(
     Column("fee_amount", BigInteger),
     Column("net_amount", BigInteger),
     Column("created_by", ID),
+    Column("recorded_at", UTCDateTime()),
 )
 
 refunds = Table(
@@ -188,6 +191,7 @@ refunds = Table(
     Column("fee_amount", BigInteger),
     Column("net_amount", BigInteger),
     Column("created_by", ID),
+    Column("recorded_at", UTCDateTime()),
 )
 
 processed_events = Table(
@@ -227,6 +231,22 @@ audit_log = Table(
     Column("detail", Text, nullable=False, default=""),
 )
 
+# Append-only like the audit log: a closed day is never changed (triggers, migration 0005).
+day_closes = Table(
+    "day_closes",
+    metadata,
+    Column("business_date", Date, primary_key=True),
+    Column("currency", String(3), primary_key=True),
+    Column("closed_at", UTCDateTime(), nullable=False),
+    Column("closed_by_id", ID),
+    Column("closed_by_name", String(120), nullable=False),
+    Column("card_net", BigInteger, nullable=False),
+    Column("cash_expected", BigInteger, nullable=False),
+    Column("cash_counted", BigInteger, nullable=False),
+    Column("report_json", Text, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+
 settings = Table(
     "settings",
     metadata,
@@ -236,6 +256,8 @@ settings = Table(
 
 Index("ix_payments_booking_status", payments.c.booking_id, payments.c.status)
 Index("ix_bookings_resource_starts", bookings.c.resource_id, bookings.c.starts_at)
+Index("ix_payments_status_paid_at", payments.c.status, payments.c.paid_at)
+Index("ix_refunds_status_created_at", refunds.c.status, refunds.c.created_at)
 
 mapper_registry = registry(metadata=metadata)
 _mapped = False
@@ -255,4 +277,5 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(User, users, **kw)
     mapper_registry.map_imperatively(Customer, customers, **kw)
     mapper_registry.map_imperatively(AuditEntry, audit_log, **kw)
+    mapper_registry.map_imperatively(DayClose, day_closes, **kw)
     _mapped = True
