@@ -28,3 +28,13 @@ def test_render_charge_has_a_scannable_link(tmp_path: Path) -> None:
 def test_unknown_screen_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="main, charge"):
         render("no-such-screen", tmp_path / "x.png")
+
+
+def test_every_screen_is_linked_from_the_readme_and_rendered_in_docs() -> None:
+    from pos_app.ui.screenshots import SCREENS
+
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    missing_link = [n for n in SCREENS if f"docs/screenshots/{n}.png" not in readme]
+    missing_png = [n for n in SCREENS if not (root / "docs" / "screenshots" / f"{n}.png").exists()]
+    assert missing_link == [] and missing_png == [], (missing_link, missing_png)
