@@ -9,6 +9,7 @@ right. The mode badge and banner tell the front desk, at a glance, whether money
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette
@@ -269,6 +270,19 @@ class PosStyle(QProxyStyle):
             lifted.palette = palette
             option = lifted
         super().drawPrimitive(element, option, painter, widget)
+
+    def styleHint(
+        self,
+        hint: QStyle.StyleHint,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        returnData: Any = None,
+    ) -> int:
+        # Some desktops put icons on standard dialog buttons (a red X on Cancel) but not on
+        # the app's own buttons; without icons every button row looks the same everywhere.
+        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 0
+        return super().styleHint(hint, option, widget, returnData)
 
 
 def apply_theme(app: QApplication, *, dark: bool | None = None) -> None:

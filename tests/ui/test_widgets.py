@@ -220,3 +220,19 @@ def test_garbage_is_collected_on_the_gui_thread_only(qapp) -> None:  # type: ign
         a, b = Node(), Node()
         a.other, b.other = b, a  # a cycle only the collector can free
     assert collector.check() > 0
+
+
+def test_dialog_buttons_have_no_icons_so_every_button_row_looks_alike(qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QProxyStyle, QStyle
+
+    from pos_app.ui import theme
+
+    hint = QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons
+
+    class IconicDesktop(QProxyStyle):  # a platform style that puts icons on dialog buttons
+        def styleHint(self, h, option=None, widget=None, data=None):  # type: ignore[no-untyped-def]
+            return 1 if h == hint else super().styleHint(h, option, widget, data)
+
+    iconic = IconicDesktop("Fusion")
+    assert iconic.styleHint(hint) == 1
+    assert theme.PosStyle(iconic).styleHint(hint) == 0
