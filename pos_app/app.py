@@ -26,11 +26,15 @@ from pos_app.services.catalog import CatalogService
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps, Policy
 from pos_app.services.customers import CustomerService
+from pos_app.services.day_close import DayCloseService
+from pos_app.services.export_csv import CsvExportService
 from pos_app.services.ids import new_id
 from pos_app.services.payment_sync import SyncService
 from pos_app.services.people import PeopleService
 from pos_app.services.receipts import ReceiptService
+from pos_app.services.reconciliation import ReconciliationService
 from pos_app.services.refunds import RefundService
+from pos_app.services.reports import ReportService
 from pos_app.services.settings import (
     RESTRICTED_KEY_NOTE,
     KeyVerifier,
@@ -81,6 +85,10 @@ class AppContext:
     sandbox_process: subprocess.Popen[bytes] | None = None
     webhook_server: WebhookReceiver | None = None
     settings: SettingsService = field(init=False, repr=False)
+    reports: ReportService = field(init=False, repr=False)
+    csv_export: CsvExportService = field(init=False, repr=False)
+    reconciliation: ReconciliationService = field(init=False, repr=False)
+    day_close: DayCloseService = field(init=False, repr=False)
 
     @property
     def mode(self) -> str:
@@ -225,6 +233,12 @@ def open_app(
         install=ctx.install_config,
         secrets=secrets,
         verify_key=_key_verifier(config, api_base),
+    )
+    ctx.reports = ReportService(deps)
+    ctx.csv_export = CsvExportService(deps)
+    ctx.reconciliation = ReconciliationService(deps)
+    ctx.day_close = DayCloseService(
+        deps, ctx.reports, business_currency=lambda: ctx.config.currency
     )
     if receive_webhooks and config.webhook_port and config.webhook_secret:
         ctx.webhook_server = WebhookReceiver(

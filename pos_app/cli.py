@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,9 @@ FLAG_FOR_FIELD = {
     "starts_at": "--at",
     "price": "--price",
     "amount": "--amount",
+    "date": "--date",
+    "start": "--from",
+    "end": "--to",
 }
 DEFAULT_SANDBOX_PORT = 12111
 DEFAULT_WEBHOOK_PORT = 12112
@@ -138,6 +141,50 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--json", action="store_true")
 
+    s = sub.add_parser("report", help="sales figures of a business day or a range (managers)")
+    kinds = s.add_subparsers(dest="report_kind", metavar="KIND", required=True)
+    k = kinds.add_parser("daily", help="one business day (the configured time zone's)")
+    k.add_argument("--date", metavar="YYYY-MM-DD", help="the business day (default: today)")
+    k.add_argument("--json", action="store_true", help="print one JSON object")
+    k = kinds.add_parser("range", help="the business days FROM to TO inclusive (≤ 366)")
+    k.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    k.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    k.add_argument("--json", action="store_true", help="print one JSON object")
+
+    s = sub.add_parser("export", help="export payments and refunds of a range of days")
+    kinds = s.add_subparsers(dest="export_kind", metavar="FORMAT", required=True)
+    k = kinds.add_parser("csv", help="one row per payment or refund; see docs/csv-export.md")
+    k.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    k.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    k.add_argument("path", type=Path, metavar="PATH", help="the CSV file to write")
+    k.add_argument("--json", action="store_true", help="print one JSON object")
+    k = kinds.add_parser("pdf", help="the sales report with its by-hour chart, as a PDF")
+    k.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    k.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    k.add_argument("path", type=Path, metavar="PATH", help="the PDF file to write")
+    k.add_argument("--json", action="store_true", help="print one JSON object")
+
+    s = sub.add_parser("close-day", help="close a business day: the Z report (managers)")
+    s.add_argument("--date", metavar="YYYY-MM-DD", help="the business day (default: today)")
+    s.add_argument(
+        "--cash-counted",
+        action="append",
+        default=[],
+        metavar="AMOUNT",
+        help="cash counted in the drawer, e.g. 123.45 (or usd=123.45, once per currency)",
+    )
+    s.add_argument("--note", default="", help="why the drawer is short or over, who counted")
+    s.add_argument("--preview", action="store_true", help="print the Z report, close nothing")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+
+    s = sub.add_parser("reconcile", help="compare payments and refunds with Stripe (managers)")
+    s.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    s.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    s.add_argument(
+        "--settle", action="store_true", help="take Stripe's record for every difference"
+    )
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+
     s = sub.add_parser("screenshot", help="render a screen offscreen to a PNG (demo data)")
     s.add_argument("--list", action="store_true", help="print the screens' names and exit")
     s.add_argument("--screen", help="which screen (see --list)")
@@ -214,7 +261,9 @@ def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
         return _screenshot(args)
     # Commands that may print a payment URL keep the sandbox running after they exit.
     policy: SandboxPolicy = (
-        "detached" if command in ("charge", "status", "sync", "refund", "receipt") else "none"
+        "detached"
+        if command in ("charge", "status", "sync", "refund", "receipt", "reconcile")
+        else "none"
     )
     ctx = open_app(config, sandbox=policy)
     ctx.deps.desk.sign_in(cli_actor())
@@ -229,6 +278,10 @@ def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
             "receipt": _receipt,
             "users": _users,
             "set-pin": _set_pin,
+            "report": _report,
+            "export": _export,
+            "close-day": _close_day,
+            "reconcile": _reconcile,
         }[command]
         return handler(ctx, args)
     finally:
@@ -530,7 +583,170 @@ def _webhooks(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _report(ctx: AppContext, args: argparse.Namespace) -> int:
+    from pos_app.services.reports import render_text
+
+    if args.report_kind == "daily":
+        day = (
+            _parse_date(args.date, "date")
+            if args.date
+            else datetime.now(UTC).astimezone(ctx.config.timezone).date()
+        )
+        report = ctx.reports.daily(day)
+    else:
+        report = ctx.reports.range(_parse_date(args.start, "start"), _parse_date(args.end, "end"))
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(render_text(report), end="")
+    return 0
+
+
+def _export(ctx: AppContext, args: argparse.Namespace) -> int:
+    start, end = _parse_date(args.start, "start"), _parse_date(args.end, "end")
+    if args.export_kind == "pdf":
+        return _export_pdf(ctx, start, end, args)
+    result = ctx.csv_export.export(start, end, args.path)
+    if args.json:
+        _print_json(
+            {
+                "path": str(result.path),
+                "rows": result.rows,
+                "payments": result.payments,
+                "refunds": result.refunds,
+            }
+        )
+    else:
+        print(
+            f"Wrote {_count(result.rows, 'row')} ({_count(result.payments, 'payment')}, "
+            f"{_count(result.refunds, 'refund')}) to {result.path}."
+        )
+    return 0
+
+
+def _export_pdf(ctx: AppContext, start: date, end: date, args: argparse.Namespace) -> int:
+    """The sales report as a PDF, drawn by Qt offscreen (lazy import: other commands never
+    load Qt)."""
+    from pos_app.ui.report_pdf import write_report_pdf_offscreen
+
+    report = ctx.reports.daily(start) if start == end else ctx.reports.range(start, end)
+    generated = datetime.now(UTC).astimezone(ctx.config.timezone)
+    try:
+        path = write_report_pdf_offscreen(
+            report, args.path, business_name=ctx.config.business_name, generated_at=generated
+        )
+    except OSError as err:
+        raise PosError(
+            f"The PDF could not be written to {args.path}: {err.strerror or err}."
+        ) from err
+    if args.json:
+        _print_json(
+            {
+                "path": str(path),
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "currencies": sorted(report.currencies),
+            }
+        )
+    else:
+        print(f"Saved the sales report to {path}.")
+    return 0
+
+
+def _close_day(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Print a day's Z report, or close the day with the cash counted."""
+    from pos_app.services.day_close import ZReport
+
+    day = _parse_date(args.date, "date") if args.date else ctx.day_close.today()
+    z: ZReport = ctx.day_close.preview(day)
+    if not args.preview and not z.is_closed:
+        counted = _counted(args.cash_counted, [t.currency for t in z.currencies])
+        try:
+            z = ctx.day_close.close(day, counted, args.note)
+        except FormErrors as err:
+            raise FormErrors(
+                {
+                    f"--cash-counted ({k.removeprefix('counted_').upper()})": v
+                    for k, v in err.errors.items()
+                }
+            ) from None
+    elif not args.preview:
+        raise PosError(z.closed_sentence)
+    if args.json:
+        _print_json(z.to_json())
+        return 0
+    print(f"Z report — {day.isoformat()} ({z.timezone})")
+    for t in z.currencies:
+        m = t.money
+        close = z.close_for(t.currency)
+        print(f"  {t.currency.upper()}")
+        print(f"    card payments ({t.card_count}) {m(t.card_gross)}, refunds {m(t.card_refunds)}")
+        print(
+            f"    card net {m(t.card_net)}, Stripe fees {m(t.fees)}, after fees "
+            f"{m(t.card_net_after_fees)}"
+        )
+        print(f"    cash payments ({t.cash_count}), expected in the drawer {m(t.cash_expected)}")
+        if close is not None:
+            print(f"    counted {m(close.cash_counted)}, difference {m(close.cash_difference)}")
+        if t.adjustments:
+            print(f"    adjustments to closed days: {t.adjustments} (net {m(t.adjustments_net)})")
+    print(z.closed_sentence if z.is_closed else "Not closed (preview).")
+    return 0
+
+
+def _counted(values: list[str], currencies: list[str]) -> dict[str, str]:
+    """``--cash-counted`` values by currency: ``usd=12.50``, or a bare amount for a day in
+    one currency."""
+    counted: dict[str, str] = {}
+    for value in values:
+        code, sep, amount = value.partition("=")
+        if sep:
+            counted[code.strip().lower()] = amount
+        elif len(currencies) == 1:
+            counted[currencies[0]] = value
+        else:
+            names = " and ".join(c.upper() for c in currencies)
+            raise UsageError(f"this day has {names}: give --cash-counted CURRENCY=AMOUNT for each")
+    return counted
+
+
+def _reconcile(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Compare a range of days with Stripe; ``--settle`` takes Stripe's record."""
+    start, end = _parse_date(args.start, "start"), _parse_date(args.end, "end")
+    result = ctx.reconciliation.compare(start, end)
+    settled: list[str] = []
+    failed: list[str] = []
+    if args.settle and result.mismatches:
+        outcome = ctx.reconciliation.settle_all(result.mismatches)
+        settled, failed = outcome.settled, outcome.failed
+        result = ctx.reconciliation.compare(start, end)
+    if args.json:
+        _print_json({**result.to_json(), "settled": settled, "not_settled": failed})
+        return 0
+    for sentence in settled:
+        print(f"settled: {sentence}")
+    for m in result.mismatches:
+        print(f"{m.kind.label}: {m.sentence}")
+        if not m.settleable and m.why_not:
+            print(f"  {m.why_not}")
+    print(result.summary())
+    return 0
+
+
 # -- formatting ------------------------------------------------------------------------------
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _parse_date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise FormErrors(
+            {field: f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-22."}
+        ) from None
 
 
 def _parse_when(text: str, ctx: AppContext) -> datetime:

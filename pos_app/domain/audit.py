@@ -29,11 +29,15 @@ class AuditAction(StrEnum):
     USER_CHANGED = "user.changed"
     CATALOG_CHANGED = "catalog.changed"
     SETTINGS_CHANGED = "settings.changed"
+    # A manager closed a business day (Z report: cash counted, the difference).
+    DAY_CLOSED = "day.closed"
+    # Reconciliation wrote Stripe's amount or fee over a local figure that differed.
+    PAYMENT_CORRECTED = "payment.corrected"
 
     @property
     def is_money(self) -> bool:
-        """Whether the action moved or asked for money."""
-        return self.value.split(".")[0] in ("checkout", "payment", "cash", "refund")
+        """Whether the action moved, asked for or counted money (a day close counts cash)."""
+        return self.value.split(".")[0] in ("checkout", "payment", "cash", "refund", "day")
 
 
 @dataclass

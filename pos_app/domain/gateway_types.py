@@ -81,6 +81,8 @@ class RefundInfo:
     balance_transaction_id: str | None = None
     fee: int | None = None  # of the refund's balance transaction, once it exists
     net: int | None = None
+    charge_id: str | None = None
+    created: datetime | None = None  # when Stripe created it (from lists, for reconciliation)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,43 @@ class ChargeDetails:
     net: int | None
     card_brand: str | None = None  # e.g. "visa", for receipts
     card_last4: str | None = None
+    # Stripe's time of the charge (``charge.created``): when the customer paid, which the app
+    # may only learn later (a payment at 23:58 seen at 00:01 belongs to the earlier day).
+    charged_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ChargeInfo:
+    """A Stripe Charge as a list returns it (for reconciliation)."""
+
+    id: str
+    status: str  # succeeded | pending | failed
+    amount: int
+    amount_refunded: int
+    currency: str
+    payment_intent_id: str | None
+    balance_transaction_id: str | None
+    created: datetime
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def succeeded(self) -> bool:
+        """The charge took the customer's money."""
+        return self.status == "succeeded"
+
+
+@dataclass(frozen=True)
+class BalanceTransactionInfo:
+    """A movement of the Stripe balance: a charge (+amount) or a refund (−amount) and its fee."""
+
+    id: str
+    type: str  # charge | payment | refund | payment_refund | …
+    amount: int
+    fee: int
+    net: int
+    currency: str
+    source_id: str | None  # the charge (ch_…) or refund (re_…) it belongs to
+    created: datetime
 
 
 @dataclass(frozen=True)

@@ -148,13 +148,20 @@ class Payment:
         )
 
     def apply_charge_details(self, details: ChargeDetails) -> bool:
-        """Record the charge, balance transaction, fee and net; True if anything changed."""
+        """Record the charge, balance transaction, fee and net; True if anything changed.
+
+        A succeeded payment's ``paid_at`` becomes Stripe's time of the charge: when the
+        customer paid, not when the app happened to notice.
+        """
         before = (
             self.stripe_charge_id,
             self.stripe_balance_transaction_id,
             self.fee_amount,
             self.net_amount,
+            self.paid_at,
         )
+        if details.charged_at is not None and self.status is PaymentStatus.SUCCEEDED:
+            self.paid_at = details.charged_at
         self.stripe_charge_id = details.charge_id or self.stripe_charge_id
         self.stripe_balance_transaction_id = (
             details.balance_transaction_id or self.stripe_balance_transaction_id
@@ -167,6 +174,7 @@ class Payment:
             self.stripe_balance_transaction_id,
             self.fee_amount,
             self.net_amount,
+            self.paid_at,
         )
 
     def mark_failed(self, message: str) -> None:

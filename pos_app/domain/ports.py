@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -11,7 +11,9 @@ from typing import Protocol, Self
 from pos_app.domain.audit import AuditAction, AuditEntry
 from pos_app.domain.booking import Booking, Service
 from pos_app.domain.gateway_types import (
+    BalanceTransactionInfo,
     ChargeDetails,
+    ChargeInfo,
     CheckoutRequest,
     CheckoutSessionInfo,
     EventPage,
@@ -21,6 +23,7 @@ from pos_app.domain.gateway_types import (
 )
 from pos_app.domain.payment import Payment, Refund
 from pos_app.domain.people import Customer, Resource, User
+from pos_app.domain.report_data import ExportRow, ReportWindow, SalesCell
 from pos_app.domain.reports import DayClose
 
 
@@ -88,6 +91,20 @@ class PaymentGateway(Protocol):
         self, *, types: Sequence[str], ending_before: str | None, limit: int
     ) -> EventPage:
         """Events newer than ``ending_before`` (all recent ones when None), newest first."""
+        ...
+
+    def list_charges(self, *, created_from: datetime, created_before: datetime) -> list[ChargeInfo]:
+        """Every charge created in [created_from, created_before), all pages, newest first."""
+        ...
+
+    def list_refunds(self, *, created_from: datetime, created_before: datetime) -> list[RefundInfo]:
+        """Every refund created in [created_from, created_before), all pages, newest first."""
+        ...
+
+    def list_balance_transactions(
+        self, *, created_from: datetime, created_before: datetime
+    ) -> list[BalanceTransactionInfo]:
+        """Every balance transaction created in [created_from, created_before), all pages."""
         ...
 
 
@@ -160,6 +177,28 @@ class AuditQuery:
     limit: int = 500
 
 
+class ReportQueries(Protocol):
+    """Sales figures summed by the database, for the local business days of a window.
+
+    A payment counts on the local day of its ``paid_at``, a refund on that of its
+    ``created_at``; one recorded after its own day was closed (``recorded_at`` later than
+    that day's close in its currency) is an adjustment and counts on the day of its
+    ``recorded_at`` instead, or on the next day when it was recorded on the closed day itself.
+    """
+
+    def sales(self, window: ReportWindow) -> list[SalesCell]:
+        """Succeeded payments and refunds grouped by currency, service, staff, method, hour."""
+        ...
+
+    def conversion(self, window: ReportWindow) -> dict[str, int]:
+        """Card payment links created in the window, counted by PaymentStatus value."""
+        ...
+
+    def export_rows(self, window: ReportWindow) -> Iterator[ExportRow]:
+        """Every succeeded payment and refund of the window, by time; streamed, not loaded."""
+        ...
+
+
 class DayCloseRepository(Protocol):
     """Closed business days (Z reports); written once, never changed."""
 
@@ -191,6 +230,10 @@ class PaymentRepository(Protocol):
     def unsettled(self) -> list[Payment]: ...
     def missing_charge_details(self) -> list[Payment]: ...
 
+    def card_paid_between(self, start: datetime, end: datetime) -> list[Payment]:
+        """Succeeded card payments whose ``paid_at`` is in [start, end), oldest first."""
+        ...
+
 
 class RefundRepository(Protocol):
     """Refunds by id, booking, payment and state."""
@@ -201,6 +244,10 @@ class RefundRepository(Protocol):
     def for_payment(self, payment_id: str) -> list[Refund]: ...
     def by_stripe_id(self, stripe_refund_id: str) -> Refund | None: ...
     def unsettled(self) -> list[Refund]: ...
+
+    def created_between(self, start: datetime, end: datetime) -> list[Refund]:
+        """Refunds asked for in [start, end), in any state, oldest first."""
+        ...
 
 
 class EventLog(Protocol):
@@ -241,6 +288,7 @@ class UnitOfWork(Protocol):
     customers: CustomerRepository
     audit: AuditLog
     day_closes: DayCloseRepository
+    reports: ReportQueries
 
     def __enter__(self) -> Self: ...
 

@@ -50,6 +50,11 @@ class CurrencyTotals:
     by_staff: tuple[Breakdown, ...] = ()
     by_method: tuple[Breakdown, ...] = ()
     by_hour: tuple[Breakdown, ...] = ()  # 24 rows, "00".."23", local time
+    # Payments and refunds counted here, on the day they were recorded, because the day they
+    # are dated was already closed by then ("later corrections are adjustments on the day
+    # they are made"): how many, and their net (payments less refunds), already included above.
+    adjustments: int = 0
+    adjustments_net: int = 0
 
     @property
     def net(self) -> int:
@@ -89,6 +94,8 @@ class CurrencyTotals:
             "by_staff": [b.to_json() for b in self.by_staff],
             "by_method": [b.to_json() for b in self.by_method],
             "by_hour": [b.to_json() for b in self.by_hour],
+            "adjustments": self.adjustments,
+            "adjustments_net": self.adjustments_net,
         }
 
 

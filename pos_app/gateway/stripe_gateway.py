@@ -25,7 +25,9 @@ from pos_app.domain.errors import (
     GatewayUnavailable,
 )
 from pos_app.domain.gateway_types import (
+    BalanceTransactionInfo,
     ChargeDetails,
+    ChargeInfo,
     CheckoutRequest,
     CheckoutSessionInfo,
     EventInfo,
@@ -152,7 +154,9 @@ class StripeGateway:
         self, *, metadata_key: str, metadata_value: str, created_after: datetime
     ) -> CheckoutSessionInfo | None:
         """Search recent sessions for ours, when Stripe's answer to creating it was lost."""
-        params: dict[str, Any] = {"limit": 100, "created": {"gte": int(created_after.timestamp())}}
+        # Newest first, so ours is almost always on the first page; small pages keep the
+        # SDK from building a hundred full sessions to look at one.
+        params: dict[str, Any] = {"limit": 20, "created": {"gte": int(created_after.timestamp())}}
         with self._errors():
             for obj in self._client.v1.checkout.sessions.list(params).auto_paging_iter():  # type: ignore[arg-type]
                 if _meta(obj.metadata).get(metadata_key) == metadata_value:
@@ -200,10 +204,11 @@ class StripeGateway:
         card: Any = getattr(details, "card", None) if details is not None else None
         brand = getattr(card, "brand", None) if card is not None else None
         last4 = getattr(card, "last4", None) if card is not None else None
+        charged_at = _ts(charge.created) if charge.created else None
         bt: Any = charge.balance_transaction
         if bt is None or isinstance(bt, str):
-            return ChargeDetails(pi.id, charge.id, bt, None, None, brand, last4)
-        return ChargeDetails(pi.id, charge.id, bt.id, bt.fee, bt.net, brand, last4)
+            return ChargeDetails(pi.id, charge.id, bt, None, None, brand, last4, charged_at)
+        return ChargeDetails(pi.id, charge.id, bt.id, bt.fee, bt.net, brand, last4, charged_at)
 
     def set_receipt_email(
         self, payment_intent_id: str, email: str, *, idempotency_key: str
@@ -262,6 +267,37 @@ class StripeGateway:
             page = self._client.v1.events.list(params)  # type: ignore[arg-type]
         self._note_date(page)
         return EventPage(events=[event_info(ev) for ev in page.data], has_more=bool(page.has_more))
+
+    # -- Lists for reconciliation --------------------------------------------------------
+
+    def list_charges(self, *, created_from: datetime, created_before: datetime) -> list[ChargeInfo]:
+        """Every charge created in [created_from, created_before), all pages, newest first."""
+        params = _created_range(created_from, created_before)
+        with self._errors():
+            page = self._client.v1.charges.list(params)  # type: ignore[arg-type]
+            found = [_charge_info(obj) for obj in page.auto_paging_iter()]
+        log.info("stripe.charges.listed count=%s", len(found))
+        return found
+
+    def list_refunds(self, *, created_from: datetime, created_before: datetime) -> list[RefundInfo]:
+        """Every refund created in [created_from, created_before), all pages, newest first."""
+        params = _created_range(created_from, created_before)
+        with self._errors():
+            page = self._client.v1.refunds.list(params)  # type: ignore[arg-type]
+            found = [_refund(obj) for obj in page.auto_paging_iter()]
+        log.info("stripe.refunds.listed count=%s", len(found))
+        return found
+
+    def list_balance_transactions(
+        self, *, created_from: datetime, created_before: datetime
+    ) -> list[BalanceTransactionInfo]:
+        """Every balance transaction created in [created_from, created_before), all pages."""
+        params = _created_range(created_from, created_before)
+        with self._errors():
+            page = self._client.v1.balance_transactions.list(params)  # type: ignore[arg-type]
+            found = [_balance_transaction_info(obj) for obj in page.auto_paging_iter()]
+        log.info("stripe.balance_transactions.listed count=%s", len(found))
+        return found
 
     # -- Settings: is this key any good? ---------------------------------------------
 
@@ -414,11 +450,54 @@ def _payment_intent_info(pi: Any) -> PaymentIntentInfo:
     )
 
 
+def _created_range(created_from: datetime, created_before: datetime) -> dict[str, Any]:
+    """List parameters for objects created in [from, before), 100 a page (Stripe's most)."""
+    return {
+        "limit": 100,
+        "created": {"gte": int(created_from.timestamp()), "lt": int(created_before.timestamp())},
+    }
+
+
+def _id_of(value: Any) -> str | None:
+    """An id field that may come expanded (an object) or not (its id)."""
+    return value if isinstance(value, str) or value is None else str(value.id)
+
+
+def _charge_info(obj: Any) -> ChargeInfo:
+    return ChargeInfo(
+        id=obj.id,
+        status=obj.status,
+        amount=obj.amount,
+        amount_refunded=obj.amount_refunded,
+        currency=obj.currency,
+        payment_intent_id=_id_of(obj.payment_intent),
+        balance_transaction_id=_id_of(obj.balance_transaction),
+        created=_ts(obj.created),
+        metadata=_meta(obj.metadata),
+    )
+
+
+def _balance_transaction_info(bt: Any) -> BalanceTransactionInfo:
+    return BalanceTransactionInfo(
+        id=bt.id,
+        type=bt.type,
+        amount=bt.amount,
+        fee=bt.fee,
+        net=bt.net,
+        currency=bt.currency,
+        source_id=_id_of(bt.source),
+        created=_ts(bt.created),
+    )
+
+
 def _refund(obj: Any) -> RefundInfo:
     pi = obj.payment_intent
     bt: Any = getattr(obj, "balance_transaction", None)
     expanded = bt is not None and not isinstance(bt, str)
+    created = getattr(obj, "created", None)
     return RefundInfo(
+        charge_id=_id_of(getattr(obj, "charge", None)),
+        created=_ts(created) if isinstance(created, int) else None,
         balance_transaction_id=bt.id if expanded else bt,
         fee=bt.fee if expanded else None,
         net=bt.net if expanded else None,

@@ -182,7 +182,38 @@ STRIPE_PARAMS: Final[dict[str, dict[str, frozenset[str]]]] = {
             }
         ),
     },
+    "GET /v1/charges": {
+        "": frozenset(
+            {
+                "created",
+                "customer",
+                "ending_before",
+                "expand",
+                "limit",
+                "payment_intent",
+                "starting_after",
+                "transfer_group",
+            }
+        ),
+        "created": _CREATED,
+    },
     "GET /v1/charges/{id}": _RETRIEVE,
+    "GET /v1/balance_transactions": {
+        "": frozenset(
+            {
+                "created",
+                "currency",
+                "ending_before",
+                "expand",
+                "limit",
+                "payout",
+                "source",
+                "starting_after",
+                "type",
+            }
+        ),
+        "created": _CREATED,
+    },
     "GET /v1/balance_transactions/{id}": _RETRIEVE,
     "POST /v1/refunds": {
         "": frozenset(
@@ -485,7 +516,16 @@ SANDBOX_PARAMS: Final[dict[str, dict[str, frozenset[str]]]] = {
     "POST /v1/payment_intents/{id}": {
         "": frozenset({"description", "expand", "metadata", "receipt_email"}),
     },
+    # Lists for reconciliation; customers, transfer groups and payouts do not exist here.
+    "GET /v1/charges": {
+        "": _LIST | {"payment_intent"},
+        "created": _CREATED,
+    },
     "GET /v1/charges/{id}": _SANDBOX_RETRIEVE,
+    "GET /v1/balance_transactions": {
+        "": _LIST | {"currency", "source", "type"},
+        "created": _CREATED,
+    },
     "GET /v1/balance_transactions/{id}": _SANDBOX_RETRIEVE,
     "POST /v1/refunds": {
         "": frozenset({"amount", "charge", "expand", "metadata", "payment_intent", "reason"}),

@@ -22,7 +22,7 @@ from pos_app.domain.errors import (
     ValidationError,
 )
 from pos_app.domain.money import Money, parse_money, validate_chargeable
-from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund
+from pos_app.domain.payment import Payment, Refund
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.domain.ports import UnitOfWork
 from pos_app.services import audit, ledger
@@ -428,19 +428,14 @@ class BookingService:
     def _close_open_links(self, booking_id: str, *, doing: str) -> None:
         """Expire open payment links through the checkout path, so nobody pays a cancelled
         booking; if one was paid meanwhile, stop and say so."""
-        with self._d.uow() as uow:
-            open_links = [
-                p
-                for p in uow.payments.for_booking(booking_id)
-                if p.method is PaymentMethod.CARD and not p.status.is_final
-            ]
-        for link in open_links:
-            view = self._checkout.cancel(link.id, detail=f"Closed before {doing} the booking")
-            if view.status is PaymentStatus.SUCCEEDED:
-                raise InvalidStateError(
-                    f"The customer has just paid {view.amount} by card, so nothing was changed. "
-                    f"Check with them before {doing} the booking."
-                )
+        paid = self._checkout.close_open_links(
+            booking_id, detail=f"Closed before {doing} the booking"
+        )
+        if paid is not None:
+            raise InvalidStateError(
+                f"The customer has just paid {paid.amount} by card, so nothing was changed. "
+                f"Check with them before {doing} the booking."
+            )
 
 
 def _alternative(resource: Resource) -> str:

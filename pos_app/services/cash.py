@@ -29,7 +29,12 @@ class CashService:
         An open payment link is closed first, so the customer cannot pay twice; if it turns
         out they just paid by card, nothing is recorded and the sentence says so.
         """
-        self._close_open_links(booking_id)
+        paid = self._checkout.close_open_links(booking_id, detail="Closed to take cash instead")
+        if paid is not None:
+            raise InvalidStateError(
+                f"The customer has just paid {paid.amount} by card; check the balance "
+                "before taking cash."
+            )
         with self._d.uow(write=True) as uow:
             booking = uow.bookings.get(booking_id, for_update=True)
             if booking is None:
@@ -57,6 +62,7 @@ class CashService:
                 created_at=now,
                 paid_at=now,
                 created_by=actor.id,
+                recorded_at=now,
             )
             uow.payments.add(payment)
             ledger.recompute(uow, booking)
@@ -80,18 +86,3 @@ class CashService:
             payment.currency,
         )
         return payment
-
-    def _close_open_links(self, booking_id: str) -> None:
-        with self._d.uow() as uow:
-            open_links = [
-                p
-                for p in uow.payments.for_booking(booking_id)
-                if p.method is PaymentMethod.CARD and not p.status.is_final
-            ]
-        for link in open_links:
-            view = self._checkout.cancel(link.id, detail="Closed to take cash instead")
-            if view.status is PaymentStatus.SUCCEEDED:
-                raise InvalidStateError(
-                    f"The customer has just paid {view.amount} by card; check the balance "
-                    "before taking cash."
-                )

@@ -133,6 +133,24 @@ class CheckoutService:
         payment = settle.apply_session(self._d, payment.id, session, closing=closing) or payment
         return self._view(payment)
 
+    def close_open_links(self, booking_id: str, *, detail: str) -> CheckoutView | None:
+        """Expire the booking's open card links (before cash, a cancel or a no-show).
+
+        Returns the first link found paid meanwhile, and stops there; None when none was.
+        ``detail`` says why, for the audit log.
+        """
+        with self._d.uow() as uow:
+            open_links = [
+                p
+                for p in uow.payments.for_booking(booking_id)
+                if p.method is PaymentMethod.CARD and not p.status.is_final
+            ]
+        for link in open_links:
+            view = self.cancel(link.id, detail=detail)
+            if view.status is PaymentStatus.SUCCEEDED:
+                return view
+        return None
+
     def _closing(self, payment: Payment, detail: str | None) -> settle.Closing:
         """Who closes this link now, as the audit log will say it."""
         if payment.hold_until is not None and payment.hold_until <= self._d.server_now():

@@ -58,6 +58,9 @@ def apply_session(
         changed = payment.apply_session(session, deps.clock.now())
         if details is not None and was is not PaymentStatus.SUCCEEDED:
             payment.apply_charge_details(details)
+        if payment.status is PaymentStatus.SUCCEEDED and was is not PaymentStatus.SUCCEEDED:
+            # When this station learned it: a day closed before then gets it as an adjustment.
+            payment.recorded_at = deps.clock.now()
         if changed and booking is not None:
             ledger.recompute(uow, booking)
         if payment.status is not was:
@@ -159,7 +162,12 @@ def fill_charge_details(deps: Deps, payment: Payment) -> Payment:
         fresh = uow.payments.get(payment.id, for_update=True)
         if fresh is None:
             return payment
+        paid_at = fresh.paid_at
         if fresh.apply_charge_details(details):
+            if fresh.paid_at != paid_at:
+                # Moved to Stripe's time of the charge: recorded anew, so a day closed in the
+                # meantime is not changed behind its back (it becomes an adjustment).
+                fresh.recorded_at = deps.clock.now()
             uow.commit()
             log.info(
                 "payment.charge_details booking=%s payment=%s charge=%s balance_transaction=%s "
@@ -184,6 +192,8 @@ def apply_refund(deps: Deps, refund_id: str, info: RefundInfo) -> Refund | None:
         was = refund.status
         if refund.apply_stripe(info) and booking is not None:
             ledger.recompute(uow, booking)
+        if refund.status is RefundStatus.SUCCEEDED and was is not RefundStatus.SUCCEEDED:
+            refund.recorded_at = deps.clock.now()
         if refund.status is not was:
             _audit_refund(deps, uow, refund, was)
         uow.commit()

@@ -24,11 +24,13 @@ from pos_app.domain.ports import (
     EventLog,
     PaymentRepository,
     RefundRepository,
+    ReportQueries,
     ResourceRepository,
     ServiceRepository,
     UserRepository,
 )
 from pos_app.domain.reports import DayClose
+from pos_app.store.report_queries import SqlReportQueries
 from pos_app.store.schema import (
     audit_log,
     bookings,
@@ -321,6 +323,20 @@ class SqlPaymentRepository:
         )
         return list(self._s.scalars(q))
 
+    def card_paid_between(self, start: datetime, end: datetime) -> list[Payment]:
+        """Succeeded card payments whose ``paid_at`` is in [start, end), oldest first."""
+        q = (
+            select(Payment)
+            .where(
+                payments.c.status == PaymentStatus.SUCCEEDED,
+                payments.c.method == PaymentMethod.CARD,
+                payments.c.paid_at >= start,
+                payments.c.paid_at < end,
+            )
+            .order_by(payments.c.paid_at, payments.c.id)
+        )
+        return list(self._s.scalars(q))
+
 
 class SqlRefundRepository:
     """Refunds in SQL."""
@@ -365,6 +381,15 @@ class SqlRefundRepository:
             refunds.c.status.in_(
                 [RefundStatus.CREATING, RefundStatus.PENDING, RefundStatus.REQUIRES_ACTION]
             )
+        )
+        return list(self._s.scalars(q))
+
+    def created_between(self, start: datetime, end: datetime) -> list[Refund]:
+        """Refunds asked for in [start, end), in any state, oldest first."""
+        q = (
+            select(Refund)
+            .where(refunds.c.created_at >= start, refunds.c.created_at < end)
+            .order_by(refunds.c.created_at, refunds.c.id)
         )
         return list(self._s.scalars(q))
 
@@ -442,6 +467,7 @@ class SqlUnitOfWork:
     customers: CustomerRepository
     audit: AuditLog
     day_closes: DayCloseRepository
+    reports: ReportQueries
 
     def __init__(self, factory: sessionmaker[Session], *, write: bool) -> None:
         self._factory = factory
@@ -461,6 +487,7 @@ class SqlUnitOfWork:
         self.customers = SqlCustomerRepository(self.session)
         self.audit = SqlAuditLog(self.session)
         self.day_closes = SqlDayCloseRepository(self.session)
+        self.reports = SqlReportQueries(self.session)
         return self
 
     def __exit__(

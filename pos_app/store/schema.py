@@ -258,6 +258,20 @@ Index("ix_payments_booking_status", payments.c.booking_id, payments.c.status)
 Index("ix_bookings_resource_starts", bookings.c.resource_id, bookings.c.starts_at)
 Index("ix_payments_status_paid_at", payments.c.status, payments.c.paid_at)
 Index("ix_refunds_status_created_at", refunds.c.status, refunds.c.created_at)
+# Report queries (migration 0006): recorded after their day closed; links created per day.
+Index(
+    "ix_payments_status_recorded_at",
+    payments.c.status,
+    payments.c.recorded_at,
+    payments.c.paid_at,
+)
+Index("ix_payments_method_created_at", payments.c.method, payments.c.created_at)
+Index(
+    "ix_refunds_status_recorded_at",
+    refunds.c.status,
+    refunds.c.recorded_at,
+    refunds.c.created_at,
+)
 
 mapper_registry = registry(metadata=metadata)
 _mapped = False

@@ -71,6 +71,8 @@ ACTION_WORDS: dict[AuditAction, str] = {
     AuditAction.USER_CHANGED: "Account changed",
     AuditAction.CATALOG_CHANGED: "Catalogue changed",
     AuditAction.SETTINGS_CHANGED: "Settings changed",
+    AuditAction.DAY_CLOSED: "Day closed",
+    AuditAction.PAYMENT_CORRECTED: "Corrected from Stripe",
 }
 MONEY = frozenset(a for a in AuditAction if a.is_money)
 OUTGOING = frozenset({AuditAction.REFUND_REQUESTED, AuditAction.REFUND_SUCCEEDED})

@@ -16,35 +16,31 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from pos_app.domain.booking import Booking, Service
-from pos_app.domain.errors import FormErrors, SlotTakenError
+from pos_app.domain.errors import SlotTakenError
 from pos_app.domain.people import Customer, Resource
 from pos_app.services.bookings import BookingRequest
-from pos_app.ui import theme
+from pos_app.ui.form_kit import (
+    BusyState,
+    FormFeedback,
+    cancel_button,
+    dialog_buttons,
+    dialog_layout,
+    dialog_title,
+    form_layout,
+    muted_label,
+)
 from pos_app.ui.forms import ErrorLabel, FieldWithError, form_label
-from pos_app.ui.move_dialog import fill_resource_combo, grow_to_fit
+from pos_app.ui.move_dialog import fill_resource_combo
 from pos_app.ui.tasks import TaskRunner, user_message
 
 if TYPE_CHECKING:
     from pos_app.app import AppContext
 
-FIELDS = (
-    "customer_name",
-    "customer_email",
-    "customer_phone",
-    "service_id",
-    "resource_id",
-    "starts_at",
-    "price",
-)
 SEARCH_DELAY_MS = 150  # wait for a pause in typing before searching
 CUSTOMER_ROLE = Qt.ItemDataRole.UserRole + 1
 NAME_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -123,8 +119,7 @@ class BookingDialog(QDialog):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._search_customers)
-        self.customer_hint = QLabel("")
-        self.customer_hint.setStyleSheet("color: palette(placeholder-text);")
+        self.customer_hint = muted_label()
         self.customer_hint.hide()
         self.email_edit = QLineEdit()
         self.email_edit.setPlaceholderText("Optional — for the receipt")
@@ -159,10 +154,7 @@ class BookingDialog(QDialog):
             "starts_at": FieldWithError(self.starts_edit),
             "price": FieldWithError(self.price_edit),
         }
-        form = QFormLayout()
-        form.setVerticalSpacing(10)
-        form.setHorizontalSpacing(14)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form = form_layout()
         labels = {
             "customer_name": "Customer &name",
             "customer_email": "&Email",
@@ -178,27 +170,19 @@ class BookingDialog(QDialog):
                 form.addRow("", self.customer_hint)
 
         self.general_error = ErrorLabel()
-        self.status_label = QLabel()
-        self.status_label.setStyleSheet("color: palette(placeholder-text);")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setEnabled(False)  # until the services have loaded
-        self.save_button.setDefault(True)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.status_label = muted_label()
+        self._feedback = FormFeedback(self._rows, self.general_error, grow=self)
 
-        title = QLabel("New booking")
-        title.setFont(theme.font(self, scale=1.35, bold=True))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(12)
-        layout.addWidget(title)
+        layout = dialog_layout(self)
+        layout.addWidget(dialog_title(self, "New booking"))
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.status_label)
-        layout.addWidget(self.buttons)
+        self.buttons, self.save_button = dialog_buttons(self, layout, "Save", self.save)
+        self.save_button.setEnabled(False)  # until the services have loaded
+        self._busy = BusyState(
+            self, self.save_button, cancel_button(self.buttons), label=self.status_label
+        )
 
         self.service_combo.currentIndexChanged.connect(self._on_service_changed)
         for edit in (self.name_edit, self.email_edit, self.phone_edit, self.price_edit):
@@ -219,7 +203,7 @@ class BookingDialog(QDialog):
 
     def error_text(self, field: str) -> str:
         """The sentence shown under ``field`` ('' when none), for tests and accessibility."""
-        return self._rows[field].error.text()
+        return self._feedback.text(field)
 
     def select_service(self, service_id: str) -> None:
         """Choose the service with ``service_id`` in the combo."""
@@ -229,7 +213,7 @@ class BookingDialog(QDialog):
 
     def save(self) -> None:
         """Send the form to ``BookingService.create`` in the background."""
-        self._show_errors({})
+        self._feedback.clear()
         service_id = self.service_combo.currentData()
         resource_id = self.staff_combo.currentData()
         request = BookingRequest(
@@ -242,7 +226,7 @@ class BookingDialog(QDialog):
             resource_id=resource_id if isinstance(resource_id, str) else None,
             customer_id=self.customer_id,
         )
-        self._set_saving(True)
+        self._busy.begin()
         bookings = self._ctx.bookings
         self._runner.run(
             lambda: bookings.create(request),
@@ -296,44 +280,22 @@ class BookingDialog(QDialog):
 
     # -- saving -------------------------------------------------------------------------
 
-    def _set_saving(self, saving: bool) -> None:
-        self.save_button.setEnabled(not saving)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not saving)
-        self.status_label.setText("Saving…" if saving else "")
-
     def _on_saved(self, booking: Booking) -> None:
-        self._set_saving(False)
+        self._busy.end()
         self.created = booking
         self.booking_created.emit(booking)
         self.accept()
 
     def _on_save_failed(self, error: BaseException) -> None:
-        self._set_saving(False)
+        self._busy.end()
         if isinstance(error, SlotTakenError):
             # The time (or the person) is what has to change: say so under the time.
-            self._show_errors({"starts_at": error.message})
-        elif isinstance(error, FormErrors):
-            self._show_errors(error.errors)
+            self._feedback.show({"starts_at": error.message})
         else:
-            self.general_error.show_error(user_message(error))
-
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        if errors:
-            QTimer.singleShot(0, self, lambda: grow_to_fit(self))
-        for field, row in self._rows.items():
-            row.error.show_error(errors.get(field))
-        unknown = [msg for field, msg in errors.items() if field not in self._rows]
-        self.general_error.show_error(" ".join(unknown) or None)
-        for field in FIELDS:
-            if field in errors:
-                self._rows[field].field.setFocus()
-                break
+            self._feedback.show_error(error)
 
     def _clear_error_of_sender(self) -> None:
-        sender = self.sender()
-        for row in self._rows.values():
-            if row.field is sender:
-                row.error.show_error(None)
+        self._feedback.clear_field_of(self.sender())
 
     # -- customer suggestions -----------------------------------------------------------
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.booking import Service
-from pos_app.domain.errors import FormErrors, PermissionDeniedError
+from pos_app.domain.errors import PermissionDeniedError
 from pos_app.services.catalog import (
     MANAGERS_ONLY,
     MAX_MINUTES,
@@ -41,6 +40,7 @@ from pos_app.services.catalog import (
 )
 from pos_app.ui import theme
 from pos_app.ui.booking_table import RowDelegate, table_style
+from pos_app.ui.form_kit import BusyState, FormFeedback, dialog_title, form_layout, muted_label
 from pos_app.ui.forms import ErrorLabel, FieldWithError, form_label
 from pos_app.ui.tasks import TaskRunner, user_message
 
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from pos_app.app import AppContext
 
 HEADERS = ("Service", "Duration", "Price", "Bookable")
-FIELDS = ("name", "duration_minutes", "price", "currency")
 
 
 class CatalogEditor(QDialog):
@@ -62,14 +61,12 @@ class CatalogEditor(QDialog):
         self._editing: str | None = None  # service id, None for a new one
         self._select_after_load: str | None = None
         self.saved: Service | None = None
-        self._saving = False
         self.setWindowTitle("Services")
         self.resize(980, 560)
         self.setMinimumSize(860, 480)
         manager = ctx.deps.desk.actor.is_manager
 
-        title = QLabel("Services")
-        title.setFont(theme.font(self, scale=1.35, bold=True))
+        title = dialog_title(self, "Services")
         self.banner = QLabel(MANAGERS_ONLY + " You can look, but not save.")
         self.banner.setObjectName("catalogBanner")
         self.banner.setWordWrap(True)
@@ -100,8 +97,7 @@ class CatalogEditor(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.add_button = QPushButton("New service")
         self.add_button.setToolTip("Add a service (Ctrl+N)")
-        self.list_status = QLabel("Loading…")
-        self.list_status.setStyleSheet("color: palette(placeholder-text);")
+        self.list_status = muted_label("Loading…")
         left = QWidget()
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
@@ -135,23 +131,20 @@ class CatalogEditor(QDialog):
             "price": FieldWithError(self.price_edit),
             "currency": FieldWithError(self.currency_combo),
         }
-        form = QFormLayout()
-        form.setHorizontalSpacing(14)
-        form.setVerticalSpacing(8)
+        form = form_layout(vertical_spacing=8)
         form.addRow(form_label("&Name", self.name_edit), self._rows["name"])
         form.addRow(form_label("&Duration", self.duration_spin), self._rows["duration_minutes"])
         form.addRow(form_label("&Price", self.price_edit), self._rows["price"])
         form.addRow(form_label("C&urrency", self.currency_combo), self._rows["currency"])
         form.addRow("", self.active_check)
-        note = QLabel("Bookings already made keep their price and length.")
-        note.setWordWrap(True)
-        note.setStyleSheet("color: palette(placeholder-text);")
+        note = muted_label("Bookings already made keep their price and length.", wrap=True)
         self.general_error = ErrorLabel()
-        self.status_label = QLabel("")
-        self.status_label.setStyleSheet("color: palette(placeholder-text);")
+        self._feedback = FormFeedback(self._rows, self.general_error)
+        self.status_label = muted_label()
         self.save_button = QPushButton("Add service")
         theme.make_primary(self.save_button)
         self.save_button.setDefault(True)
+        self._busy = BusyState(self, self.save_button, label=self.status_label)
         self.close_button = QPushButton("Close")
         buttons = QHBoxLayout()
         buttons.addWidget(self.status_label, 1)
@@ -230,7 +223,7 @@ class CatalogEditor(QDialog):
         """The sentence under a field ('' when none); 'general' for the one above the buttons."""
         if field == "general":
             return self.general_error.text()
-        return self._rows[field].error.text()
+        return self._feedback.text(field)
 
     def edit_service(self, service_id: str) -> None:
         """Select a service in the list and load it into the form."""
@@ -249,15 +242,15 @@ class CatalogEditor(QDialog):
         self.duration_spin.setValue(30)
         self.price_edit.clear()
         self.active_check.setChecked(True)
-        self._show_errors({})
+        self._feedback.clear()
         self.status_label.setText("")
         self.name_edit.setFocus()
 
     def save(self) -> None:
         """Send the form to ``CatalogService.save_service`` in the background."""
-        if self._saving:
+        if self._busy.busy:
             return
-        self._show_errors({})
+        self._feedback.clear()
         currency = self.currency_combo.currentData()
         form = ServiceForm(
             id=self._editing,
@@ -268,7 +261,7 @@ class CatalogEditor(QDialog):
             active=self.active_check.isChecked(),
         )
         catalog = self._ctx.catalog
-        self._set_saving(True)
+        self._busy.begin()
         self._runner.run(
             lambda: catalog.save_service(form),
             on_success=self._on_saved,
@@ -325,16 +318,11 @@ class CatalogEditor(QDialog):
         self.price_edit.setText(service.price.plain())
         self.currency_combo.setCurrentIndex(max(0, self.currency_combo.findData(service.currency)))
         self.active_check.setChecked(service.active)
-        self._show_errors({})
+        self._feedback.clear()
         self.status_label.setText("")
 
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
-        self.save_button.setEnabled(not saving and self._ctx.deps.desk.actor.is_manager)
-        self.status_label.setText("Saving…" if saving else "")
-
     def _on_saved(self, service: Service) -> None:
-        self._set_saving(False)
+        self._busy.end()
         self.saved = service
         self.status_label.setText("Saved.")
         self._select_after_load = service.id
@@ -342,27 +330,10 @@ class CatalogEditor(QDialog):
         self.load()
 
     def _on_save_failed(self, error: BaseException) -> None:
-        self._set_saving(False)
-        if isinstance(error, FormErrors):
-            self._show_errors(error.errors)
-        elif isinstance(error, PermissionDeniedError):
-            self.general_error.show_error(error.message)
+        self._busy.end()
+        self._feedback.show_error(error)
+        if isinstance(error, PermissionDeniedError):
             self.save_button.setEnabled(False)
-        else:
-            self.general_error.show_error(user_message(error))
-
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        for field, row in self._rows.items():
-            row.error.show_error(errors.get(field))
-        unknown = [m for f, m in errors.items() if f not in self._rows]
-        self.general_error.show_error(" ".join(unknown) or None)
-        for field in FIELDS:
-            if field in errors:
-                self._rows[field].field.setFocus()
-                break
 
     def _clear_error_of_sender(self) -> None:
-        sender = self.sender()
-        for row in self._rows.values():
-            if row.field is sender:
-                row.error.show_error(None)
+        self._feedback.clear_field_of(self.sender())

@@ -23,13 +23,13 @@ from urllib.parse import quote
 from PySide6.QtCore import QByteArray, QPointF, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QCloseEvent,
-    QColor,
     QDesktopServices,
     QGuiApplication,
     QHideEvent,
     QKeySequence,
     QPainter,
     QPaintEvent,
+    QPalette,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -137,11 +137,13 @@ class PaidMark(QWidget):
         try:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#16a34a"))
+            # The theme's green (lighter in dark mode) with the check in the page's own
+            # colour, so the mark stays clear on either palette.
+            painter.setBrush(theme.semantic("success", self))
             painter.drawEllipse(x, y, side, side)
             pen = painter.pen()
             pen.setStyle(Qt.PenStyle.SolidLine)
-            pen.setColor(QColor("#ffffff"))
+            pen.setColor(self.palette().color(QPalette.ColorRole.Base))
             pen.setWidthF(side / 11)
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)

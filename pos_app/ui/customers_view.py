@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.booking import Booking
-from pos_app.domain.errors import FormErrors
 from pos_app.domain.money import Money
 from pos_app.domain.people import Customer
 from pos_app.services.customers import CustomerDetail
@@ -41,6 +39,7 @@ from pos_app.ui.booking_table import (
     status_words,
     table_style,
 )
+from pos_app.ui.form_kit import BusyState, FormFeedback, dialog_title, form_layout, muted_label
 from pos_app.ui.forms import ErrorLabel, FieldWithError, form_label
 from pos_app.ui.tasks import TaskRunner, user_message
 
@@ -81,6 +80,7 @@ class CustomersView(QDialog):
         self._detail: CustomerDetail | None = None
         self._history_bookings: list[Booking] = []
         self._want = customer_id
+        self._saved_id: str | None = None  # the customer just saved, until shown again
         self.setWindowTitle("Customers")
         self.resize(1080, 640)
         self.setMinimumSize(900, 520)
@@ -100,9 +100,7 @@ class CustomersView(QDialog):
             " background: palette(base); alternate-background-color: palette(alternate-base); }"
             "QListWidget#customerResults::item { padding: 6px 8px; }"
         )
-        self.results_label = QLabel("Searching…")
-        self.results_label.setWordWrap(True)
-        self.results_label.setStyleSheet("color: palette(placeholder-text);")
+        self.results_label = muted_label("Searching…", wrap=True)
         left = QWidget()
         box = QVBoxLayout(left)
         box.setContentsMargins(0, 0, 0, 0)
@@ -115,8 +113,7 @@ class CustomersView(QDialog):
         self.name_label = QLabel("")
         self.name_label.setFont(theme.font(self, scale=1.45, bold=True))
         self.name_label.setWordWrap(True)
-        self.summary_label = QLabel("")
-        self.summary_label.setStyleSheet("color: palette(placeholder-text);")
+        self.summary_label = muted_label()
         self.name_edit = QLineEdit()
         self.email_edit = QLineEdit()
         self.email_edit.setPlaceholderText("Optional — for receipts")
@@ -127,18 +124,17 @@ class CustomersView(QDialog):
             "email": FieldWithError(self.email_edit),
             "phone": FieldWithError(self.phone_edit),
         }
-        form = QFormLayout()
-        form.setHorizontalSpacing(14)
-        form.setVerticalSpacing(8)
+        form = form_layout(vertical_spacing=8)
         form.addRow(form_label("&Name", self.name_edit), self._rows["name"])
         form.addRow(form_label("&Email", self.email_edit), self._rows["email"])
         form.addRow(form_label("P&hone", self.phone_edit), self._rows["phone"])
         self.save_button = QPushButton("Save changes")
         theme.make_primary(self.save_button)
         self.save_button.setEnabled(False)
-        self.save_status = QLabel("")
-        self.save_status.setStyleSheet("color: palette(placeholder-text);")
+        self.save_status = muted_label()
         self.general_error = ErrorLabel()
+        self._feedback = FormFeedback(self._rows, self.general_error)
+        self._busy = BusyState(self, self.save_button, label=self.save_status)
         save_row = QHBoxLayout()
         save_row.addWidget(self.save_status, 1)
         save_row.addWidget(self.save_button)
@@ -174,8 +170,7 @@ class CustomersView(QDialog):
         ):
             header.setSectionResizeMode(column, mode)
         header.resizeSection(4, 190)
-        self.history_empty = QLabel("No bookings yet.")
-        self.history_empty.setStyleSheet("color: palette(placeholder-text);")
+        self.history_empty = muted_label("No bookings yet.")
 
         details = QWidget()
         right = QVBoxLayout(details)
@@ -191,10 +186,10 @@ class CustomersView(QDialog):
         right.addWidget(self.history, 1)
         right.addWidget(self.history_empty)
 
-        self.placeholder = QLabel("Choose a customer to see their details and bookings.")
+        self.placeholder = muted_label(
+            "Choose a customer to see their details and bookings.", wrap=True
+        )
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setStyleSheet("color: palette(placeholder-text);")
         self.placeholder.setFont(theme.font(self, scale=1.15))
         self.right_stack = QStackedWidget()
         self.right_stack.addWidget(self.placeholder)
@@ -207,8 +202,7 @@ class CustomersView(QDialog):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 750])
         splitter.setChildrenCollapsible(False)
-        title = QLabel("Customers")
-        title.setFont(theme.font(self, scale=1.35, bold=True))
+        title = dialog_title(self, "Customers")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(10)
@@ -267,7 +261,7 @@ class CustomersView(QDialog):
 
     def error_text(self, field: str) -> str:
         """The sentence under 'name', 'email' or 'phone' ('' when none)."""
-        return self._rows[field].error.text()
+        return self._feedback.text(field)
 
     def search_now(self) -> None:
         """Search for what is typed (debounced callers go through the timer)."""
@@ -289,12 +283,11 @@ class CustomersView(QDialog):
         detail = self._detail
         if detail is None or not self.save_button.isEnabled():
             return
-        self._show_errors({})
+        self._feedback.clear()
         customer_id = detail.customer.id
         name, email, phone = self.name_edit.text(), self.email_edit.text(), self.phone_edit.text()
         customers = self._ctx.customers
-        self.save_button.setEnabled(False)
-        self.save_status.setText("Saving…")
+        self._busy.begin()
         self._runner.run(
             lambda: customers.update(customer_id, name, email, phone),
             on_success=self._on_saved,
@@ -362,8 +355,10 @@ class CustomersView(QDialog):
         self.name_edit.setText(c.name)
         self.email_edit.setText(c.email or "")
         self.phone_edit.setText(c.phone or "")
-        self._show_errors({})
-        self.save_status.setText("")
+        self._feedback.clear()
+        # Reloaded after a save: "Saved." stays until the next edit.
+        self.save_status.setText("Saved." if c.id == self._saved_id else "")
+        self._saved_id = None
         self.save_button.setEnabled(False)
         self.summary_label.setText(_summary(detail, self._tz))
         self._fill_history(detail.bookings)
@@ -419,33 +414,20 @@ class CustomersView(QDialog):
         )
         self.save_button.setEnabled(changed)
         self.save_status.setText("")
-        sender = self.sender()
-        for row in self._rows.values():
-            if row.field is sender:
-                row.error.show_error(None)
+        self._feedback.clear_field_of(self.sender())
 
     def _on_saved(self, customer: Customer) -> None:
+        self._busy.end()
+        self.save_button.setEnabled(False)  # nothing left to save
         self.save_status.setText("Saved.")
+        self._saved_id = customer.id
         self._want = customer.id
         self._detail = None
         self.search_now()
 
     def _on_save_failed(self, error: BaseException) -> None:
-        self.save_status.setText("")
-        self.save_button.setEnabled(True)
-        if isinstance(error, FormErrors):
-            self._show_errors(error.errors)
-        else:
-            self.general_error.show_error(user_message(error))
-
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        for field, row in self._rows.items():
-            row.error.show_error(errors.get(field))
-        self.general_error.show_error(None)
-        for field in ("name", "email", "phone"):
-            if field in errors:
-                self._rows[field].field.setFocus()
-                break
+        self._busy.end()
+        self._feedback.show_error(error)
 
     def _focus_results(self) -> None:
         if self.results.count():

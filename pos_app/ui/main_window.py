@@ -17,6 +17,7 @@ from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -42,6 +43,7 @@ from pos_app.ui.booking_table import BookingTableModel, Column, RowDelegate, Sta
 from pos_app.ui.cash_dialog import CashDialog
 from pos_app.ui.charge_view import ChargeDialog
 from pos_app.ui.customer_display import CustomerDisplay
+from pos_app.ui.day_close_view import ClosingActions
 from pos_app.ui.day_controller import DayController
 from pos_app.ui.deposit_dialog import DepositDialog
 from pos_app.ui.detail_panel import DetailPanel
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
         self.deposit_dialog: DepositDialog | None = None
         self.booking_dialog: BookingDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.dashboard_dialog: QDialog | None = None
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 760)
         self.setMinimumSize(1000, 600)
@@ -125,6 +128,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         # Sign-in, lock (Ctrl+L), switch user (Ctrl+U), idle lock, Staff and Audit log.
         self.access = DeskAccess(self, runner)
+        # Manage ▸ Close the day… and Reconcile with Stripe… (managers).
+        self.closing = ClosingActions(self, runner)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -223,6 +228,12 @@ class MainWindow(QMainWindow):
             [QKeySequence("Ctrl+P")],
             self.receipt_selected,
         )
+        self.dashboard_action = action(
+            "Sales dashboard…",
+            "Sales, refunds, fees and the by-hour chart for a day or a range (managers)",
+            [QKeySequence("Ctrl+Shift+R")],
+            self.open_dashboard,
+        )
 
     def _build_menus(self) -> None:
         # Every action lives in a menu too: discoverable, and each shows its shortcut there.
@@ -242,6 +253,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.refresh_action)
         self.view_menu.addSeparator()
         self.manage_menu = bar.addMenu("&Manage")
+        self.manage_menu.addAction(self.dashboard_action)
         self.account_menu = bar.addMenu("&Account")
 
     def _build_top_bar(self) -> None:
@@ -477,9 +489,11 @@ class MainWindow(QMainWindow):
         self.customer_display.set_business_name(name if name != APP_TITLE else "")
         self._set_day(datetime.now(tz).date())
         self.access.attach(ctx)  # the day if someone is signed in, else the sign-in page
+        self.closing.attach(ctx)
         self.new_action.setEnabled(True)
         self.refresh_action.setEnabled(True)
         self.settings_action.setEnabled(True)
+        self.dashboard_action.setEnabled(True)
         self._show_line(self._tracker.line)
         self.table.setFocus()
         self.reload()
@@ -490,6 +504,7 @@ class MainWindow(QMainWindow):
         self._sync_timer.stop()
         self.days.close_windows()
         self.access.detach()
+        self.closing.close_dialogs()
         self.customer_display.close()
         self.notifier.shutdown()
         for dialog in (
@@ -500,6 +515,7 @@ class MainWindow(QMainWindow):
             self.deposit_dialog,
             self.booking_dialog,
             self.settings_dialog,
+            self.dashboard_dialog,
         ):
             # A closed dialog may already be deleted (WA_DeleteOnClose).
             if dialog is not None and shiboken6.isValid(dialog):
@@ -789,6 +805,27 @@ class MainWindow(QMainWindow):
         dialog.saved.connect(self._on_settings_saved)
         self.settings_dialog = dialog
         dialog.open()
+        return dialog
+
+    def open_dashboard(self) -> QDialog | None:
+        """Manage ▸ Sales dashboard… (Ctrl+Shift+R): managers only; anyone else is told so."""
+        from pos_app.ui.dashboard_view import DashboardDialog
+
+        ctx = self._ctx
+        if ctx is None:
+            return None
+        if not ctx.deps.desk.actor.is_manager:
+            self.show_notice("Only a manager can see the sales figures.")
+            return None
+        current = self.dashboard_dialog
+        if current is not None and shiboken6.isValid(current) and current.isVisible():
+            current.raise_()
+            current.activateWindow()
+            return current
+        dialog = DashboardDialog(ctx, self._runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.dashboard_dialog = dialog
+        dialog.show()  # not modal: the day stays usable beside it
         return dialog
 
     def _on_settings_saved(self, result: SaveResult) -> None:

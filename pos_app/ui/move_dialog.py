@@ -10,26 +10,31 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
     QMessageBox,
     QTimeEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from pos_app.domain.booking import Booking
-from pos_app.domain.errors import FormErrors, SlotTakenError
+from pos_app.domain.errors import SlotTakenError
 from pos_app.domain.money import Money
 from pos_app.domain.people import Resource
 from pos_app.services.bookings import NOT_REFUNDED
-from pos_app.ui import theme
+from pos_app.ui.form_kit import (
+    BusyState,
+    FormFeedback,
+    cancel_button,
+    dialog_buttons,
+    dialog_layout,
+    dialog_title,
+    form_layout,
+    muted_label,
+)
 from pos_app.ui.forms import ErrorLabel, FieldWithError, form_label
 from pos_app.ui.tasks import TaskRunner, user_message
 
@@ -50,23 +55,6 @@ def fill_resource_combo(
         combo.addItem(label, resource.id)
     index = combo.findData(current) if current else 0
     combo.setCurrentIndex(max(0, index))
-
-
-def grow_to_fit(dialog: QWidget) -> None:
-    """Grow a dialog to show sentences that wrapped onto more lines (never shrinks it).
-
-    Qt does not grow a top-level window for a word-wrapped label that became visible, so a
-    two-line error under a field would be clipped without this.
-    """
-    layout = dialog.layout()
-    if layout is None:
-        return
-    layout.activate()
-    needed = layout.sizeHint().height()
-    if layout.hasHeightForWidth():
-        needed = max(needed, layout.heightForWidth(dialog.width()))
-    if needed > dialog.height():
-        dialog.resize(dialog.width(), needed)
 
 
 class MoveDialog(QDialog):
@@ -93,15 +81,13 @@ class MoveDialog(QDialog):
 
         start = booking.starts_at.astimezone(self._tz)
         end = booking.ends_at.astimezone(self._tz)
-        title = QLabel(f"Move {booking.customer_name}")
-        title.setFont(theme.font(self, scale=1.35, bold=True))
+        title = dialog_title(self, f"Move {booking.customer_name}")
         title.setWordWrap(True)
-        summary = QLabel(
+        summary = muted_label(
             f"{booking.service_name} · now {start:%a %d %b}, {start:%H:%M}–{end:%H:%M}. "
-            "The price and service stay the same."
+            "The price and service stay the same.",
+            wrap=True,
         )
-        summary.setWordWrap(True)
-        summary.setStyleSheet("color: palette(placeholder-text);")
 
         self.date_edit = QDateEdit(QDate(start.year, start.month, start.day))
         self.date_edit.setCalendarPopup(True)
@@ -118,32 +104,26 @@ class MoveDialog(QDialog):
             "starts_at": FieldWithError(self.time_edit),
             "resource_id": FieldWithError(self.staff_combo),
         }
-        form = QFormLayout()
-        form.setVerticalSpacing(10)
-        form.setHorizontalSpacing(14)
+        form = form_layout()
         form.addRow(form_label("&Date", self.date_edit), self._rows["date"])
         form.addRow(form_label("&Time", self.time_edit), self._rows["starts_at"])
         form.addRow(form_label("&Staff", self.staff_combo), self._rows["resource_id"])
 
         self.general_error = ErrorLabel()
-        self.status_label = QLabel()
-        self.status_label.setStyleSheet("color: palette(placeholder-text);")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.move_button = self.buttons.addButton("Move", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.move_button.setDefault(True)
-        self.move_button.setEnabled(False)  # until the staff list is in
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.status_label = muted_label()
+        self._feedback = FormFeedback(self._rows, self.general_error, grow=self)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(12)
+        layout = dialog_layout(self)
         layout.addWidget(title)
         layout.addWidget(summary)
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.status_label)
-        layout.addWidget(self.buttons)
+        self.buttons, self.move_button = dialog_buttons(self, layout, "Move", self.save)
+        self.move_button.setEnabled(False)  # until the staff list is in
+        self._busy = BusyState(
+            self, self.move_button, cancel_button(self.buttons), label=self.status_label
+        )
         for signal in (
             self.date_edit.dateChanged,
             self.time_edit.timeChanged,
@@ -164,7 +144,7 @@ class MoveDialog(QDialog):
 
     def error_text(self, field: str) -> str:
         """The sentence under ``field`` ('starts_at', 'resource_id', 'date'), '' if none."""
-        return self._rows[field].error.text()
+        return self._feedback.text(field)
 
     def set_target(self, when: datetime, resource_id: str | None) -> None:
         """Fill the form with a new time and staff member (as a person would)."""
@@ -187,7 +167,7 @@ class MoveDialog(QDialog):
         when, resource_id = self.target()
         bookings = self._ctx.bookings
         booking_id = self.booking.id
-        self._set_saving(True)
+        self._busy.begin("Moving…")
         self._runner.run(
             lambda: bookings.move(booking_id, when, resource_id),
             on_success=self._on_moved,
@@ -204,40 +184,22 @@ class MoveDialog(QDialog):
         self.staff_combo.setEnabled(True)
         self.move_button.setEnabled(True)
 
-    def _set_saving(self, saving: bool) -> None:
-        self.move_button.setEnabled(not saving)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not saving)
-        self.status_label.setText("Moving…" if saving else "")
-
     def _on_moved(self, booking: Booking) -> None:
-        self._set_saving(False)
+        self._busy.end()
         self.result_booking = booking
         self.moved.emit(booking)
         self.accept()
 
     def _on_failed(self, error: BaseException) -> None:
-        self._set_saving(False)
+        self._busy.end()
         if isinstance(error, SlotTakenError):
-            self._rows["starts_at"].error.show_error(error.message)
-            self.time_edit.setFocus()
-        elif isinstance(error, FormErrors):
-            for field, message in error.errors.items():
-                row = self._rows.get(field)
-                if row is not None:
-                    row.error.show_error(message)
-                else:
-                    self.general_error.show_error(message)
-            first = next((f for f in ("starts_at", "resource_id") if f in error.errors), None)
-            if first is not None:
-                self._rows[first].field.setFocus()
+            # The time (or the person) is what has to change: say so under the time.
+            self._feedback.show({"starts_at": error.message})
         else:
-            self.general_error.show_error(user_message(error))
-        QTimer.singleShot(0, self, lambda: grow_to_fit(self))
+            self._feedback.show_error(error)
 
     def _clear_errors(self) -> None:
-        for row in self._rows.values():
-            row.error.show_error(None)
-        self.general_error.show_error(None)
+        self._feedback.clear()
 
 
 def ask_cancel(

@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject, QProcess, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QGuiApplication,
     QIcon,
     QMouseEvent,
@@ -260,7 +259,7 @@ def _app_icon() -> QIcon:
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor("#0f766e"))
+    painter.setBrush(theme.semantic("accent"))  # the app's teal, lighter on a dark desktop
     painter.drawEllipse(4, 4, 56, 56)
     painter.end()
     return QIcon(pixmap)

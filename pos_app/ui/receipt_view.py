@@ -55,8 +55,8 @@ from pos_app.services.receipts import (
     render_html,
 )
 from pos_app.ui import theme
+from pos_app.ui.form_kit import dialog_layout, dialog_title, loading_page, muted_label
 from pos_app.ui.forms import ErrorLabel, FieldWithError
-from pos_app.ui.spinner import Spinner
 from pos_app.ui.tasks import TaskRunner, user_message
 
 if TYPE_CHECKING:
@@ -268,10 +268,8 @@ class ReceiptDialog(QDialog):
         self.setWindowTitle("Receipt")
         self.setModal(True)
 
-        self.title_label = QLabel("Receipt")
-        self.title_label.setFont(theme.font(self, scale=1.35, bold=True))
-        self.subtitle_label = QLabel("")
-        self.subtitle_label.setStyleSheet("color: palette(placeholder-text);")
+        self.title_label = dialog_title(self, "Receipt")
+        self.subtitle_label = muted_label()
 
         # The preview: white "paper" whatever the theme, as it will come out of the printer.
         self.preview = QTextBrowser()
@@ -288,14 +286,7 @@ class ReceiptDialog(QDialog):
         self.preview.document().setDefaultFont(typesetting().font)
         self.preview.document().setDocumentMargin(22)
 
-        loading = QWidget()
-        box = QVBoxLayout(loading)
-        box.addStretch(1)
-        box.addWidget(Spinner(diameter=40), 0, Qt.AlignmentFlag.AlignHCenter)
-        self.loading_label = QLabel("Loading the receipt…")
-        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        box.addWidget(self.loading_label)
-        box.addStretch(2)
+        loading, self.loading_label = loading_page("Loading the receipt…")
         self.stack = QStackedWidget()
         self.stack.addWidget(loading)
         self.stack.addWidget(self.preview)
@@ -322,9 +313,7 @@ class ReceiptDialog(QDialog):
         self.email_status.setObjectName("emailStatus")
         self.email_status.setWordWrap(True)
         self.email_status.hide()
-        self.test_note = QLabel(TEST_MODE_NOTE)
-        self.test_note.setWordWrap(True)
-        self.test_note.setStyleSheet("color: palette(placeholder-text);")
+        self.test_note = muted_label(TEST_MODE_NOTE, wrap=True)
         self.test_note.setVisible(ctx.mode != "live")
         email_title = QLabel("Email Stripe's receipt")
         email_title.setFont(theme.font(self, scale=1.05, bold=True))
@@ -359,9 +348,7 @@ class ReceiptDialog(QDialog):
         buttons.addWidget(self.pdf_button)
         buttons.addWidget(self.close_button)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(12)
+        layout = dialog_layout(self)
         layout.addWidget(self.title_label)
         layout.addWidget(self.subtitle_label)
         layout.addWidget(desk, 1)
@@ -522,7 +509,6 @@ class ReceiptDialog(QDialog):
 
     def _on_load_failed(self, error: BaseException) -> None:
         self.loading_label.setText(user_message(error))
-        self.loading_label.setWordWrap(True)
         self.general_error.show_error(user_message(error))
 
     # -- outputs ------------------------------------------------------------------------

@@ -11,20 +11,26 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QEventLoop
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
 from pos_app.domain.people import Actor
 from pos_app.keystore import KeyStore
 from pos_app.services.bookings import BookingRequest
+
+if TYPE_CHECKING:
+    from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -175,44 +181,66 @@ def _save(widget: QWidget, path: Path) -> None:
         raise OSError(f"could not write {path}")
 
 
-def _render_main(ctx: AppContext, demo: DemoDay, path: Path) -> None:
-    from pos_app.ui.main_window import MainWindow
+W = TypeVar("W", bound=QWidget)
+
+
+@contextmanager
+def _opened(make: Callable[[TaskRunner], W], size: tuple[int, int] | None = None) -> Iterator[W]:
+    """The screen ``make(runner)`` builds on a fresh task runner, shown (at ``size``); after
+    the block the runner stops and the screen closes, whatever happened in it."""
     from pos_app.ui.tasks import TaskRunner
 
     runner = TaskRunner()
-    window = MainWindow(runner)
     try:
-        window.resize(*SIZE)
-        window.show()
+        widget = make(runner)
+    except BaseException:
+        runner.shutdown()
+        raise
+    try:
+        if size is not None:
+            widget.resize(*size)
+        widget.show()
+        yield widget
+    finally:
+        runner.shutdown()
+        if isinstance(widget, QDialog):
+            widget.done(0)
+        else:
+            widget.close()
+        widget.deleteLater()
+
+
+@contextmanager
+def _main_window(ctx: AppContext) -> Iterator[MainWindow]:
+    """The main window at 1366×768, attached to ``ctx``; detached and closed afterwards."""
+    from pos_app.ui.main_window import MainWindow
+
+    with _opened(MainWindow, SIZE) as window:
         window.attach(ctx)
+        try:
+            yield window
+        finally:
+            window.detach()
+
+
+def _render_main(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    with _main_window(ctx) as window:
         wait_until(lambda: window.model.rowCount() == 5)
         window.select_booking(demo.paid)
         wait_until(lambda: window.detail.booking_id() == demo.paid)
         wait_until(lambda: window.stripe_status_text() == "Stripe: connected")
         _save(window, path)
-    finally:
-        window.detach()
-        runner.shutdown()
-        window.close()
-        window.deleteLater()
 
 
 def _render_charge(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.charge_view import ChargeDialog
-    from pos_app.ui.tasks import TaskRunner
 
-    runner = TaskRunner()
-    dialog = ChargeDialog.start(ctx, runner, demo.unpaid)
-    try:
+    with _opened(lambda runner: ChargeDialog.start(ctx, runner, demo.unpaid)) as dialog:
         wait_until(lambda: (view := dialog.current_view()) is not None and view.url is not None)
         view = dialog.current_view()
         assert view is not None
         wait_until(lambda: dialog.qr.url() == view.url)
         _save(dialog, path)
-    finally:
-        runner.shutdown()
-        dialog.done(0)
-        dialog.deleteLater()
 
 
 def _pay_with(url: str, card: str) -> None:
@@ -228,42 +256,30 @@ def _pay_with(url: str, card: str) -> None:
 
 def _render_charge_declined(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.charge_view import ChargeDialog, ChargePhase
-    from pos_app.ui.tasks import TaskRunner
 
-    runner = TaskRunner()
-    dialog = ChargeDialog.start(ctx, runner, demo.unpaid)
-    try:
+    with _opened(lambda runner: ChargeDialog.start(ctx, runner, demo.unpaid)) as dialog:
         wait_until(lambda: dialog.qr.url() is not None)
         _pay_with(dialog.qr.url() or "", DECLINED_CARD)
         wait_until(lambda: dialog.charge_state().phase is ChargePhase.DECLINED)
         _save(dialog, path)
-    finally:
-        runner.shutdown()
-        dialog.done(0)
-        dialog.deleteLater()
 
 
 def _render_customer(ctx: AppContext, demo: DemoDay, path: Path, *, paid: bool) -> None:
     from pos_app.ui.charge_view import ChargeDialog
     from pos_app.ui.customer_display import CustomerDisplay, View
-    from pos_app.ui.tasks import TaskRunner
 
-    runner = TaskRunner()
     display = CustomerDisplay(ctx.config.business_name)
     display.resize(*SIZE)
     display.show()
-    dialog = ChargeDialog.start(ctx, runner, demo.unpaid)
-    display.follow(dialog)
     try:
-        wait_until(lambda: display.view() is View.CHARGE and display.qr.url() is not None)
-        if paid:
-            _pay_with(display.qr.url() or "", SUCCESS_CARD)
-            wait_until(lambda: display.view() is View.THANKS)
-        _save(display, path)
+        with _opened(lambda runner: ChargeDialog.start(ctx, runner, demo.unpaid)) as dialog:
+            display.follow(dialog)
+            wait_until(lambda: display.view() is View.CHARGE and display.qr.url() is not None)
+            if paid:
+                _pay_with(display.qr.url() or "", SUCCESS_CARD)
+                wait_until(lambda: display.view() is View.THANKS)
+            _save(display, path)
     finally:
-        runner.shutdown()
-        dialog.done(0)
-        dialog.deleteLater()
         display.close()
         display.deleteLater()
 
@@ -278,41 +294,29 @@ def _render_customer_thanks(ctx: AppContext, demo: DemoDay, path: Path) -> None:
 
 def _render_receipt(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.receipt_view import ReceiptDialog
-    from pos_app.ui.tasks import TaskRunner
 
-    runner = TaskRunner()
-    dialog = ReceiptDialog(ctx, runner, demo.partly_refunded)
-    try:
-        dialog.show()
+    with _opened(lambda runner: ReceiptDialog(ctx, runner, demo.partly_refunded)) as dialog:
         # Shown once the card's brand and last four digits came back from Stripe.
         wait_until(lambda: "••••" in dialog.preview_text())
         _save(dialog, path)
-    finally:
-        runner.shutdown()
-        dialog.done(0)
-        dialog.deleteLater()
 
 
 def _render_settings(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.domain.people import Actor, Role
     from pos_app.ui.settings_dialog import SettingsDialog
-    from pos_app.ui.tasks import TaskRunner
 
-    runner = TaskRunner()
     previous = ctx.deps.desk.actor
     ctx.deps.desk.sign_in(Actor("usr_demo", "Demo manager", Role.MANAGER))
-    dialog = SettingsDialog(ctx, runner, tab="payments", restart=lambda: None)
     try:
-        dialog.show()
-        wait_until(dialog.is_loaded)
-        # A manager about to leave the sandbox: the key field, Check key, "Save and restart".
-        dialog.select_mode("test")
-        _save(dialog, path)
+        with _opened(
+            lambda runner: SettingsDialog(ctx, runner, tab="payments", restart=lambda: None)
+        ) as dialog:
+            wait_until(dialog.is_loaded)
+            # A manager about to leave the sandbox: the key field, Check key, "Save and restart".
+            dialog.select_mode("test")
+            _save(dialog, path)
     finally:
         ctx.deps.desk.sign_in(previous)
-        runner.shutdown()
-        dialog.done(0)
-        dialog.deleteLater()
 
 
 def _render_live(ctx: AppContext, demo: DemoDay, path: Path) -> None:
@@ -391,18 +395,10 @@ def _fill_schedule(ctx: AppContext) -> None:
 
 
 def _render_schedule(ctx: AppContext, demo: DemoDay, path: Path) -> None:
-    from pos_app.ui.main_window import MainWindow
-    from pos_app.ui.tasks import TaskRunner
-
     _sign_in_demo_manager(ctx)
     _fill_schedule(ctx)
     expected = len(ctx.bookings.list_day(ctx.bookings.today()))
-    runner = TaskRunner()
-    window = MainWindow(runner)
-    try:
-        window.resize(*SIZE)
-        window.show()
-        window.attach(ctx)
+    with _main_window(ctx) as window:
         window.days.show_schedule()
         wait_until(lambda: len(window.days.view.day_layout().blocks) == expected)
         window.select_booking(demo.unpaid)
@@ -411,24 +407,15 @@ def _render_schedule(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         view = window.days.view
         view.scroll_to_minute(view.day_layout().blocks[0].start_min - 15)  # the whole morning
         _save(window, path)
-    finally:
-        window.detach()
-        runner.shutdown()
-        window.close()
-        window.deleteLater()
 
 
 def _render_booking(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from PySide6.QtGui import QPainter
 
     from pos_app.ui.booking_dialog import BookingDialog
-    from pos_app.ui.tasks import TaskRunner
 
     _sign_in_demo_manager(ctx)
-    runner = TaskRunner()
-    dialog = BookingDialog(ctx, runner)
-    try:
-        dialog.show()
+    with _opened(lambda runner: BookingDialog(ctx, runner)) as dialog:
         dialog.activateWindow()
         wait_until(lambda: dialog.service_combo.isEnabled())
         dialog.select_resource("res_sam")
@@ -450,32 +437,20 @@ def _render_booking(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not image.save(str(path), "PNG"):
             raise OSError(f"could not write {path}")
-    finally:
-        runner.shutdown()
-        dialog.done(0)
-        dialog.deleteLater()
 
 
 def _render_move(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.move_dialog import MoveDialog
-    from pos_app.ui.tasks import TaskRunner
 
     _sign_in_demo_manager(ctx)
     booking = ctx.bookings.detail(demo.unpaid).booking
     holder = ctx.bookings.detail(demo.awaiting).booking  # Daniel, with Jordan
-    runner = TaskRunner()
-    dialog = MoveDialog(ctx, runner, booking)
-    try:
-        dialog.show()
+    with _opened(lambda runner: MoveDialog(ctx, runner, booking)) as dialog:
         wait_until(lambda: dialog.staff_combo.isEnabled())
         dialog.set_target(holder.starts_at + timedelta(minutes=15), holder.resource_id)
         dialog.save()
         wait_until(lambda: dialog.error_text("starts_at") != "")
         _save(dialog, path)
-    finally:
-        runner.shutdown()
-        dialog.done(0)
-        dialog.deleteLater()
 
 
 def _render_customers(ctx: AppContext, demo: DemoDay, path: Path) -> None:
@@ -534,34 +509,18 @@ def _render_customers(ctx: AppContext, demo: DemoDay, path: Path) -> None:
 
 def _render_catalog(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.catalog_editor import CatalogEditor
-    from pos_app.ui.tasks import TaskRunner
 
     _sign_in_demo_manager(ctx)
-    runner = TaskRunner()
-    dialog = CatalogEditor(ctx, runner)
-    try:
-        dialog.show()
+    with _opened(lambda runner: CatalogEditor(ctx, runner)) as dialog:
         wait_until(lambda: len(dialog.service_names()) == 5)
         dialog.edit_service("svc_colour")
         wait_until(lambda: dialog.name_edit.text() == "Colour & style")
         _save(dialog, path)
-    finally:
-        runner.shutdown()
-        dialog.done(0)
-        dialog.deleteLater()
 
 
 def _render_sign_in(ctx: AppContext, demo: DemoDay, path: Path) -> None:
-    from pos_app.ui.main_window import MainWindow
-    from pos_app.ui.tasks import TaskRunner
-
     ctx.deps.desk.sign_out()
-    runner = TaskRunner()
-    window = MainWindow(runner)
-    try:
-        window.resize(*SIZE)
-        window.show()
-        window.attach(ctx)
+    with _main_window(ctx) as window:
         page = window.sign_in_page
         wait_until(lambda: len(page.tiles) == 2)
         sam = next(uid for uid, tile in page.tiles.items() if tile.member.name == DEMO_STAFF[0])
@@ -569,67 +528,183 @@ def _render_sign_in(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         page.press("13")  # half-typed, as a person would be
         wait_until(lambda: window.stripe_status_text() == "Stripe: connected")
         _save(window, path)
-    finally:
-        window.detach()
-        runner.shutdown()
-        window.close()
-        window.deleteLater()
 
 
 def _render_staff(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.staff_editor import StaffEditor
-    from pos_app.ui.tasks import TaskRunner
 
-    runner = TaskRunner()
-    dialog = StaffEditor(ctx, runner)
-    try:
-        dialog.show()
+    with _opened(lambda runner: StaffEditor(ctx, runner)) as dialog:
         wait_until(lambda: len(dialog.members) == 2)
         sam = next(m for m in dialog.members if m.name == DEMO_STAFF[0])
         dialog.select_person(sam.id)
         _save(dialog, path)
-    finally:
-        runner.shutdown()
-        dialog.done(0)
-        dialog.deleteLater()
 
 
 def _render_audit(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.audit_view import AuditDialog
-    from pos_app.ui.tasks import TaskRunner
 
-    runner = TaskRunner()
-    dialog = AuditDialog(ctx, runner)
-    try:
-        dialog.resize(*SIZE)
-        dialog.show()
+    with _opened(lambda runner: AuditDialog(ctx, runner), SIZE) as dialog:
         wait_until(lambda: dialog.loads >= 1 and dialog.model.rowCount() > 0)
         wait_until(lambda: dialog.person_combo.count() > 1)
         _save(dialog, path)
-    finally:
-        runner.shutdown()
-        dialog.done(0)
-        dialog.deleteLater()
 
 
 def _render_refund(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.refund_dialog import RefundDialog
-    from pos_app.ui.tasks import TaskRunner
 
     _sign_in_as(ctx, DEMO_STAFF[0])  # staff: the dialog asks for a manager's PIN
-    runner = TaskRunner()
-    dialog = RefundDialog(ctx, runner, demo.paid)
     try:
+        with _opened(lambda runner: RefundDialog(ctx, runner, demo.paid)) as dialog:
+            wait_until(lambda: dialog.amount_edit.isEnabled())
+            dialog.amount_edit.setText("20.00")
+            dialog.pin_edit.setText("25")
+            _save(dialog, path)
+    finally:
+        _sign_in_as(ctx, DEMO_MANAGER[0])
+
+
+def _seed_sales_history(ctx: AppContext, days: int) -> None:
+    """Cash sales earlier today and on the ``days`` days before, booked and paid through the
+    services on a clock moved back, so the dashboard's chart and range have something to show
+    beside the demo's card payments and refunds."""
+    import dataclasses
+
+    from pos_app.services.bookings import BookingService
+    from pos_app.services.cash import CashService
+
+    tz = ctx.config.timezone
+    now = datetime.now(tz)
+    # (when, who, what, with whom): today an hour or three ago, earlier days in opening hours.
+    plan: list[tuple[datetime, str, str, str | None]] = [
+        (now - timedelta(minutes=minutes), name, service, resource)
+        for minutes, name, service, resource in (
+            (60, "Isla Taylor", "svc_massage", "res_room"),
+            (120, "Noah Williams", "svc_haircut", "res_jordan"),
+            (150, "Grace Kim", "svc_beard", "res_sam"),
+            (180, "Leo Garcia", "svc_colour", "res_priya"),
+        )
+        if (now - timedelta(minutes=minutes + 30)).date() == now.date()
+    ]
+    names = ["Emma Brown", "Oliver Jones", "Mia Anderson", "Lucas Martin", "Chloe Lee"]
+    services = ["svc_haircut", "svc_colour", "svc_massage", "svc_beard", "svc_consult"]
+    staff: list[str | None] = ["res_priya", "res_jordan", "res_room", "res_sam", None]
+    for day in range(1, days + 1):
+        for i in range(2 + day % 3):
+            k = (day + i) % 5
+            hour = 9 + (day * 3 + i * 4) % 9  # 09:00 to 17:00
+            when = (now - timedelta(days=day)).replace(hour=hour, minute=15 * (i % 4))
+            plan.append((when, names[k], services[k], staff[k]))
+    for when, name, service, resource in plan:
+        starts = when.replace(second=0, microsecond=0)
+        starts -= timedelta(minutes=starts.minute % 15)
+        # Booked an hour before it starts, paid 25 minutes in: both on a moved clock.
+        booker = BookingService(
+            dataclasses.replace(ctx.deps, clock=_ShiftedClock(starts - now - timedelta(hours=1)))
+        )
+        till = CashService(
+            dataclasses.replace(ctx.deps, clock=_ShiftedClock(starts - now + timedelta(minutes=25)))
+        )
+        try:
+            booking = booker.create(
+                BookingRequest(
+                    customer_name=name, service_id=service, starts_at=starts, resource_id=resource
+                )
+            )
+            till.record(booking.id)
+        except Exception:  # the dashboard still renders with fewer sales
+            log.warning("screenshot: could not add a cash sale for %s", name, exc_info=True)
+
+
+def _render_dashboard_period(ctx: AppContext, path: Path, *, days: int) -> None:
+    from pos_app.ui.dashboard_view import DashboardDialog, Page, Preset
+    from pos_app.ui.tasks import TaskRunner
+
+    _sign_in_as(ctx, DEMO_MANAGER[0])
+    _seed_sales_history(ctx, days)
+    runner = TaskRunner()
+    preset = Preset.TODAY if days == 0 else Preset.LAST_7_DAYS
+    dialog = DashboardDialog(ctx, runner, preset=preset)
+    try:
+        dialog.resize(*SIZE)
         dialog.show()
-        wait_until(lambda: dialog.amount_edit.isEnabled())
-        dialog.amount_edit.setText("20.00")
-        dialog.pin_edit.setText("25")
+        wait_until(lambda: dialog.loads >= 1)
+        if dialog.page() is not Page.FIGURES:
+            raise RuntimeError(f"the dashboard shows no figures: {dialog.error_text()}")
+        settled = time.monotonic() + 0.2  # let the figures page finish its layout
+        wait_until(lambda: time.monotonic() > settled)
         _save(dialog, path)
     finally:
         runner.shutdown()
         dialog.done(0)
         dialog.deleteLater()
-        _sign_in_as(ctx, DEMO_MANAGER[0])
+
+
+def _render_dashboard(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    _render_dashboard_period(ctx, path, days=0)
+
+
+def _render_dashboard_range(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    _render_dashboard_period(ctx, path, days=6)
+
+
+def _render_day_close(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.ui.day_close_view import DayCloseDialog
+    from pos_app.ui.tasks import TaskRunner
+
+    _sign_in_as(ctx, DEMO_MANAGER[0])
+    for booking_id in (demo.unpaid, demo.awaiting):  # cash at the desk as well as cards
+        try:
+            ctx.cash.record(booking_id)
+        except Exception:
+            log.warning("screenshot: could not take cash for %s", booking_id, exc_info=True)
+    z = ctx.day_close.preview(ctx.day_close.today())
+    expected = z.totals(z.currencies[0].currency)
+    counted = expected.money(max(expected.cash_expected - 500, 0)).plain()  # $5.00 short
+    runner = TaskRunner()
+    dialog = DayCloseDialog(ctx, runner)
+    try:
+        dialog.show()
+        wait_until(lambda: dialog.loads >= 1 and bool(dialog.panels))
+        dialog.set_counted(expected.currency, counted)
+        dialog.note_edit.setText("Counted twice by Alex; a $5 note missing from the float")
+        _save(dialog, path)
+    finally:
+        runner.shutdown()
+        dialog.done(0)
+        dialog.deleteLater()
+
+
+def _render_reconcile(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.ui.reconciliation_view import ReconcileDialog
+    from pos_app.ui.tasks import TaskRunner
+
+    _sign_in_as(ctx, DEMO_MANAGER[0])
+    # Two honest differences: a customer paid on their phone but no sync has run here yet,
+    # and a refund Stripe has finished while this station still shows it pending.
+    view = ctx.checkout.start(demo.unpaid)
+    assert view.url is not None
+    _pay(view.url)
+    outcome = ctx.refunds.refund(demo.paid, "10.00", note="Short of time")
+    refund = outcome.refunds[0]
+    assert refund.stripe_refund_id is not None
+    deadline = time.monotonic() + 5
+    while ctx.deps.gateway.retrieve_refund(refund.stripe_refund_id).status == "pending":
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    runner = TaskRunner()
+    dialog = ReconcileDialog(ctx, runner)
+    try:
+        dialog.resize(*SIZE)
+        dialog.show()
+        dialog.compare()
+        wait_until(lambda: dialog.compares >= 1)
+        dialog.table.selectRow(0)
+        _save(dialog, path)
+    finally:
+        runner.shutdown()
+        dialog.done(0)
+        dialog.deleteLater()
 
 
 Renderer = Callable[[AppContext, DemoDay, Path], None]
@@ -678,6 +753,14 @@ SCREENS: dict[str, Screen] = {
         Screen("staff", "Staff and rooms: accounts, PINs, roles and columns", _render_staff),
         Screen("audit", "Audit log: money actions with who, when and Stripe ids", _render_audit),
         Screen("refund", "Refund dialog asking a manager's PIN (staff signed in)", _render_refund),
+        Screen("dashboard", "Sales dashboard: today's figures, sales by hour", _render_dashboard),
+        Screen(
+            "dashboard-range",
+            "Sales dashboard: the last 7 days, card and cash",
+            _render_dashboard_range,
+        ),
+        Screen("day-close", "Close the day: Z report, cash counted, difference", _render_day_close),
+        Screen("reconcile", "Reconcile with Stripe: each difference settled", _render_reconcile),
         # --- more screens above this line ---
     )
 }

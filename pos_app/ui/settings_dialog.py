@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -51,7 +50,16 @@ from pos_app.services.settings import (
     currency_label,
 )
 from pos_app.ui import theme
-from pos_app.ui.forms import ErrorLabel
+from pos_app.ui.form_kit import (
+    BusyState,
+    FormFeedback,
+    cancel_button,
+    dialog_buttons,
+    dialog_layout,
+    dialog_title,
+    loading_page,
+)
+from pos_app.ui.forms import ErrorLabel, form_label
 from pos_app.ui.spinner import Spinner
 from pos_app.ui.tasks import TaskRunner, user_message
 
@@ -206,13 +214,11 @@ class SettingsDialog(QDialog):
         self._runner = runner
         self._restart = restart
         self._view: SettingsView | None = None
-        self._busy = False
         self.setWindowTitle("Settings")
         self.setModal(True)
         self.setMinimumWidth(700)
 
-        title = QLabel("Settings")
-        title.setFont(theme.font(self, scale=1.35, bold=True))
+        title = dialog_title(self, "Settings")
         self.badge = theme.ModeBadge(ctx.mode)
         head = QHBoxLayout()
         head.addWidget(title)
@@ -225,44 +231,36 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._scrolled(self._build_payments()), "&Payments")
         self.tabs.addTab(self._scrolled(self._build_station()), "This statio&n")
 
-        loading = QWidget()
-        box = QVBoxLayout(loading)
-        box.addStretch(1)
-        box.addWidget(Spinner(diameter=40), 0, Qt.AlignmentFlag.AlignHCenter)
-        self.loading_label = QLabel("Loading settings…")
-        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        box.addWidget(self.loading_label)
-        box.addStretch(2)
+        loading, self.loading_label = loading_page("Loading settings…")
         self.pages = QStackedWidget()
         self.pages.addWidget(loading)
         self.pages.addWidget(self.tabs)
 
         self.general_error = ErrorLabel()
+        self._feedback = FormFeedback(self.rows, self.general_error)
         self.status_spinner = Spinner(diameter=20)
-        self.status_spinner.hide()
         self.status_label = QLabel("")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.addButton("Save", QDialogButtonBox.ButtonRole.AcceptRole)
+        layout = dialog_layout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.general_error)
+        bottom = QHBoxLayout()
+        layout.addLayout(bottom)
+        bottom.addWidget(self.status_spinner)
+        bottom.addWidget(self.status_label, 1)
+        self.buttons, self.save_button = dialog_buttons(self, bottom, "Save", self.save)
         self.save_button.setEnabled(False)
         # Wide enough for "Save and restart" from the start, so the button never jumps.
         wide = self.save_button.fontMetrics().horizontalAdvance("Save and restart") + 36
         self.save_button.setMinimumWidth(wide)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.status_spinner)
-        bottom.addWidget(self.status_label, 1)
-        bottom.addWidget(self.buttons)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 16)
-        layout.setSpacing(12)
-        layout.addLayout(head)
-        layout.addWidget(self.pages, 1)
-        layout.addWidget(self.general_error)
-        layout.addLayout(bottom)
-        # Only once the button is inside the dialog does "default" make Enter press it.
-        self.save_button.setDefault(True)
+        self._saving = BusyState(
+            self,
+            self.tabs,
+            self.save_button,
+            cancel_button(self.buttons),
+            label=self.status_label,
+            spinner=self.status_spinner,
+        )
 
         self.set_tab(tab)
         self.resize(760, 640)
@@ -289,12 +287,7 @@ class SettingsDialog(QDialog):
         return page, form
 
     def _label(self, text: str, row: FieldRow) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(row.field)
-        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        top = max(0, (row.field.sizeHint().height() - label.sizeHint().height()) // 2)
-        label.setContentsMargins(0, top, 0, 0)
-        return label
+        return form_label(text, row.field)
 
     def _build_business(self) -> QWidget:
         page, form = self._form()
@@ -469,7 +462,7 @@ class SettingsDialog(QDialog):
 
     def is_busy(self) -> bool:
         """True while saving."""
-        return self._busy
+        return self._saving.busy
 
     def current_tab(self) -> str:
         """'business', 'payments' or 'station'."""
@@ -501,17 +494,17 @@ class SettingsDialog(QDialog):
 
     def reject(self) -> None:
         """Escape or Cancel closes, except while saving (the outcome must reach the window)."""
-        if not self._busy:
+        if not self._saving.busy:
             super().reject()
 
     def save(self) -> None:
         """Send everything to ``SettingsService.save`` in the background."""
-        if self._view is None or self._busy:
+        if self._view is None or self._saving.busy:
             return
-        self._clear_errors()
+        self._feedback.clear()
         change = self._change()
         settings = self._ctx.settings
-        self._set_busy(True, "Saving…")
+        self._saving.begin()
         self._runner.run(
             lambda: settings.save(change),
             on_success=self._on_saved,
@@ -720,16 +713,8 @@ class SettingsDialog(QDialog):
         data = self.theme_combo.currentData()
         return data if data in THEMES else "system"
 
-    def _set_busy(self, busy: bool, text: str = "") -> None:
-        self._busy = busy
-        self.tabs.setEnabled(not busy)
-        self.save_button.setEnabled(not busy)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not busy)
-        self.status_spinner.setVisible(busy)
-        self.status_label.setText(text if busy else "")
-
     def _on_saved(self, result: SaveResult) -> None:
-        self._set_busy(False)
+        self._saving.end()
         self.key_edit.clear()
         self.webhook_secret_edit.clear()
         app = QApplication.instance()
@@ -743,30 +728,12 @@ class SettingsDialog(QDialog):
             self._restart()
 
     def _on_save_failed(self, error: BaseException) -> None:
-        self._set_busy(False)
-        if isinstance(error, FormErrors):
-            self._show_errors(error.errors)
-        else:
-            self.general_error.show_error(user_message(error))
-
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        first: str | None = None
-        for name, message in errors.items():
-            row = self.rows.get(name)
-            if row is None:
-                self.general_error.show_error(message)
-                continue
-            row.error.show_error(message)
-            if first is None:
-                first = name
+        self._saving.end()
+        first = self._feedback.show_error(error)
         if first is not None:
+            # The first sentence's tab comes to the front, its field focused.
             self.set_tab(FIELD_TAB.get(first, "business"))
             self.rows[first].setFocus()
-
-    def _clear_errors(self) -> None:
-        self.general_error.show_error(None)
-        for row in self.rows.values():
-            row.error.show_error(None)
 
     # -- checking a key ----------------------------------------------------------------
 

@@ -26,8 +26,6 @@ from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -40,11 +38,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain.errors import FormErrors, ValidationError
 from pos_app.domain.people import Actor
 from pos_app.services.people import AccountLockedError, StaffMember, say_duration
 from pos_app.services.pins import PIN_MAX_DIGITS
 from pos_app.ui import theme
+from pos_app.ui.form_kit import (
+    BusyState,
+    FormFeedback,
+    dialog_buttons,
+    dialog_layout,
+    dialog_title,
+    form_layout,
+)
 from pos_app.ui.forms import ErrorLabel, FieldWithError, form_label
 from pos_app.ui.spinner import Spinner
 from pos_app.ui.tasks import TaskRunner, user_message
@@ -589,8 +594,7 @@ class FirstRunDialog(QDialog):
         self.setModal(True)
         self.setMinimumWidth(520)
 
-        title = QLabel("Create the manager account")
-        title.setFont(theme.font(self, scale=1.35, bold=True))
+        title = dialog_title(self, "Create the manager account")
         intro = QLabel(
             "This is the first account. Managers add staff, approve refunds and read the "
             "audit log. Choose a PIN of 4 to 8 digits that others cannot guess."
@@ -606,42 +610,40 @@ class FirstRunDialog(QDialog):
             "pin": FieldWithError(self.pin_edit),
             "pin_again": FieldWithError(self.pin_again_edit),
         }
-        form = QFormLayout()
-        form.setVerticalSpacing(10)
-        form.setHorizontalSpacing(14)
+        form = form_layout()
         form.addRow(form_label("&Name", self.name_edit), self.rows["name"])
         form.addRow(form_label("&PIN", self.pin_edit), self.rows["pin"])
         form.addRow(form_label("PIN &again", self.pin_again_edit), self.rows["pin_again"])
         self.general_error = ErrorLabel()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.create_button = self.buttons.addButton(
-            "Create and sign in", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.create_button.setDefault(True)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(12)
+        self._feedback = FormFeedback(self.rows, self.general_error)
+        layout = dialog_layout(self)
         layout.addWidget(title)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.general_error)
-        layout.addWidget(self.buttons)
+        self.buttons, self.create_button = dialog_buttons(
+            self, layout, "Create and sign in", self.submit
+        )
+        self._busy = BusyState(
+            self,
+            self.create_button,
+            self.name_edit,
+            self.pin_edit,
+            self.pin_again_edit,
+            label=self.create_button,
+        )
         self.name_edit.setFocus()
 
     def field_error(self, field: str) -> str:
         """The sentence under ``field`` ('' when none)."""
-        return self.rows[field].error.text()
+        return self._feedback.text(field)
 
     def submit(self) -> None:
         """Create the account in the background."""
-        for row in self.rows.values():
-            row.error.show_error(None)
-        self.general_error.show_error(None)
+        self._feedback.clear()
         name, pin, again = self.name_edit.text(), self.pin_edit.text(), self.pin_again_edit.text()
         people = self._ctx.people
-        self._set_busy(True)
+        self._busy.begin("Creating…")
         self._runner.run(
             lambda: people.create_first_manager(name, pin, again),
             on_success=self._on_created,
@@ -649,34 +651,15 @@ class FirstRunDialog(QDialog):
             owner=self,
         )
 
-    def _set_busy(self, busy: bool) -> None:
-        self.create_button.setEnabled(not busy)
-        self.create_button.setText("Creating…" if busy else "Create and sign in")
-        for edit in (self.name_edit, self.pin_edit, self.pin_again_edit):
-            edit.setEnabled(not busy)
-
     def _on_created(self, actor: Actor) -> None:
-        self._set_busy(False)
+        self._busy.end()
         self.actor = actor
         self.created.emit(actor)
         self.accept()
 
     def _on_failed(self, error: BaseException) -> None:
-        self._set_busy(False)
-        if isinstance(error, FormErrors):
-            first: QLineEdit | None = None
-            for field, message in error.errors.items():
-                if field in self.rows:
-                    self.rows[field].error.show_error(message)
-                    field_widget = self.rows[field].field
-                    if first is None and isinstance(field_widget, QLineEdit):
-                        first = field_widget
-                else:
-                    self.general_error.show_error(message)
-            if first is not None:
-                first.setFocus()
-                first.selectAll()
-        elif isinstance(error, ValidationError) and error.field in self.rows:
-            self.rows[error.field].error.show_error(error.message)
-        else:
-            self.general_error.show_error(user_message(error))
+        self._busy.end()
+        first = self._feedback.show_error(error)
+        edit = self.rows[first].field if first is not None else None
+        if isinstance(edit, QLineEdit):
+            edit.selectAll()  # typed again from scratch

@@ -5,6 +5,7 @@ people service in the background and is audited there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
@@ -31,10 +32,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain.errors import FormErrors, ValidationError
 from pos_app.domain.people import Resource, ResourceKind, Role
 from pos_app.services.people import ResourceForm, StaffMember, UserForm
 from pos_app.ui import theme
+from pos_app.ui.form_kit import (
+    BusyState,
+    FormFeedback,
+    dialog_layout,
+    dialog_title,
+    form_layout,
+    muted_label,
+)
 from pos_app.ui.forms import ErrorLabel, FieldWithError, form_label
 from pos_app.ui.sign_in import pin_edit
 from pos_app.ui.tasks import TaskRunner, user_message
@@ -114,12 +122,40 @@ def _item(title: str, subtitle: str, *, muted: QBrush | None) -> QListWidgetItem
     return item
 
 
-def _form() -> QFormLayout:
-    form = QFormLayout()
-    form.setVerticalSpacing(10)
-    form.setHorizontalSpacing(14)
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-    return form
+def _primary(text: str, on_click: Callable[[], None]) -> QPushButton:
+    button = QPushButton(text)
+    theme.make_primary(button)
+    button.setMinimumWidth(150)  # fits "Save changes" in bold
+    button.clicked.connect(on_click)
+    return button
+
+
+def _tab(
+    left: QVBoxLayout,
+    title: QLabel,
+    form: QFormLayout,
+    error: ErrorLabel,
+    saved: QLabel,
+    save: QPushButton,
+) -> QWidget:
+    """A tab: the list on the left; on the right the form, its sentence, and below them
+    "Saved …" beside the save button."""
+    actions = QHBoxLayout()
+    actions.addWidget(saved, 1)
+    actions.addWidget(save)
+    right = QVBoxLayout()
+    right.addWidget(title)
+    right.addLayout(form)
+    right.addWidget(error)
+    right.addStretch(1)
+    right.addLayout(actions)
+    tab = QWidget()
+    row = QHBoxLayout(tab)
+    row.setContentsMargins(12, 12, 12, 12)
+    row.setSpacing(18)
+    row.addLayout(left, 2)
+    row.addLayout(right, 3)
+    return tab
 
 
 class StaffEditor(QDialog):
@@ -141,10 +177,8 @@ class StaffEditor(QDialog):
         self.setModal(True)
         self.resize(880, 560)
 
-        title = QLabel("Staff and rooms")
-        title.setFont(theme.font(self, scale=1.35, bold=True))
-        self.status_label = QLabel("Loading…")
-        self.status_label.setStyleSheet("color: palette(placeholder-text);")
+        title = dialog_title(self, "Staff and rooms")
+        self.status_label = muted_label("Loading…")
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_people_tab(), "&People")
         self.tabs.addTab(self._build_rooms_tab(), "&Rooms and columns")
@@ -154,9 +188,7 @@ class StaffEditor(QDialog):
         head.addWidget(title)
         head.addStretch(1)
         head.addWidget(self.status_label)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(12)
+        layout = dialog_layout(self)
         layout.addLayout(head)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
@@ -183,9 +215,9 @@ class StaffEditor(QDialog):
         self.role_combo = QComboBox()
         for role in (Role.STAFF, Role.MANAGER):
             self.role_combo.addItem(role.label, role)
-        self.role_hint = QLabel("Managers add staff, approve refunds and read the audit log.")
-        self.role_hint.setWordWrap(True)
-        self.role_hint.setStyleSheet("color: palette(placeholder-text);")
+        self.role_hint = muted_label(
+            "Managers add staff, approve refunds and read the audit log.", wrap=True
+        )
         self.pin_edit = pin_edit("4 to 8 digits")
         self.pin_again_edit = pin_edit("The same PIN again")
         self.bookings_check = QCheckBox("Takes bookings (has a column in the day view)")
@@ -198,7 +230,7 @@ class StaffEditor(QDialog):
             "pin_again": FieldWithError(self.pin_again_edit),
             "active": FieldWithError(self.active_check),
         }
-        form = _form()
+        form = form_layout()
         form.addRow(form_label("&Name", self.name_edit), self.person_rows["name"])
         form.addRow(form_label("R&ole", self.role_combo), self.person_rows["role"])
         form.addRow("", self.role_hint)
@@ -208,32 +240,21 @@ class StaffEditor(QDialog):
         form.addRow("", self.bookings_check)
         form.addRow("", self.person_rows["active"])
         self.person_error = ErrorLabel()
-        self.person_saved = QLabel("")
-        self.person_saved.setStyleSheet(f"color: {theme.semantic('success', self).name()};")
-        self.save_person_button = QPushButton("Add person")
-        theme.make_primary(self.save_person_button)
+        self._person_feedback = FormFeedback(self.person_rows, self.person_error)
+        self.person_saved = self._saved_label()
+        self.save_person_button = _primary("Add person", self.save_person)
         self.save_person_button.setDefault(True)
-        self.save_person_button.setMinimumWidth(150)  # fits "Save changes" in bold
-        self.save_person_button.clicked.connect(self.save_person)
-        actions = QHBoxLayout()
-        actions.addWidget(self.person_saved, 1)
-        actions.addWidget(self.save_person_button)
-        right = QVBoxLayout()
-        right.addWidget(self.person_title)
-        right.addLayout(form)
-        right.addWidget(self.person_error)
-        right.addStretch(1)
-        right.addLayout(actions)
-
-        tab = QWidget()
-        row = QHBoxLayout(tab)
-        row.setContentsMargins(12, 12, 12, 12)
-        row.setSpacing(18)
-        row.addLayout(left, 2)
-        row.addLayout(right, 3)
+        self._person_busy = BusyState(self, self.save_person_button, label=self.save_person_button)
         for edit in (self.name_edit, self.pin_edit, self.pin_again_edit):
             edit.returnPressed.connect(self.save_person)
-        return tab
+        return _tab(
+            left,
+            self.person_title,
+            form,
+            self.person_error,
+            self.person_saved,
+            self.save_person_button,
+        )
 
     def _build_rooms_tab(self) -> QWidget:
         self.rooms_list = _list()
@@ -258,44 +279,31 @@ class StaffEditor(QDialog):
         self.room_place_spin.setToolTip("1 is the first column of the day view")
         self.room_active_check = QCheckBox("Active (shown in the day view, can be booked)")
         self.room_active_check.setChecked(True)
-        self.room_owner_label = QLabel("")
-        self.room_owner_label.setWordWrap(True)
-        self.room_owner_label.setStyleSheet("color: palette(placeholder-text);")
+        self.room_owner_label = muted_label(wrap=True)
         self.room_rows = {
             "name": FieldWithError(self.room_name_edit),
             "position": FieldWithError(self.room_place_spin),
         }
-        form = _form()
+        form = form_layout()
         form.addRow(form_label("&Name", self.room_name_edit), self.room_rows["name"])
         form.addRow(form_label("&Kind", self.room_kind_combo), self.room_kind_combo)
         form.addRow(form_label("&Place", self.room_place_spin), self.room_rows["position"])
         form.addRow("", self.room_active_check)
         form.addRow("", self.room_owner_label)
         self.room_error = ErrorLabel()
-        self.room_saved = QLabel("")
-        self.room_saved.setStyleSheet(f"color: {theme.semantic('success', self).name()};")
-        self.save_room_button = QPushButton("Add")
-        theme.make_primary(self.save_room_button)
-        self.save_room_button.setMinimumWidth(150)
-        self.save_room_button.clicked.connect(self.save_room)
-        actions = QHBoxLayout()
-        actions.addWidget(self.room_saved, 1)
-        actions.addWidget(self.save_room_button)
-        right = QVBoxLayout()
-        right.addWidget(self.room_title)
-        right.addLayout(form)
-        right.addWidget(self.room_error)
-        right.addStretch(1)
-        right.addLayout(actions)
+        self._room_feedback = FormFeedback(self.room_rows, self.room_error)
+        self.room_saved = self._saved_label()
+        self.save_room_button = _primary("Add", self.save_room)
+        self._room_busy = BusyState(self, self.save_room_button, label=self.save_room_button)
         self.room_name_edit.returnPressed.connect(self.save_room)
+        return _tab(
+            left, self.room_title, form, self.room_error, self.room_saved, self.save_room_button
+        )
 
-        tab = QWidget()
-        row = QHBoxLayout(tab)
-        row.setContentsMargins(12, 12, 12, 12)
-        row.setSpacing(18)
-        row.addLayout(left, 2)
-        row.addLayout(right, 3)
-        return tab
+    def _saved_label(self) -> QLabel:
+        label = QLabel("")
+        label.setStyleSheet(f"color: {theme.semantic('success', self).name()};")
+        return label
 
     # -- public -------------------------------------------------------------------------
 
@@ -333,13 +341,15 @@ class StaffEditor(QDialog):
 
     def person_error_text(self, field: str | None = None) -> str:
         """The sentence under ``field`` (or the form's general one)."""
-        label = self.person_rows[field].error if field else self.person_error
-        return "" if label.isHidden() else label.text()
+        if field:
+            return self._person_feedback.text(field)
+        return "" if self.person_error.isHidden() else self.person_error.text()
 
     def room_error_text(self, field: str | None = None) -> str:
         """The sentence under a rooms ``field`` (or the general one)."""
-        label = self.room_rows[field].error if field else self.room_error
-        return "" if label.isHidden() else label.text()
+        if field:
+            return self._room_feedback.text(field)
+        return "" if self.room_error.isHidden() else self.room_error.text()
 
     def new_person(self) -> None:
         """Empty the form to add someone."""
@@ -371,8 +381,8 @@ class StaffEditor(QDialog):
         )
         people = self._ctx.people
         person = self._person
-        self._clear_person_errors()
-        self._busy(self.save_person_button, True)
+        self._person_feedback.clear()
+        self._person_busy.begin()
 
         def work() -> StaffMember:
             if person is None:
@@ -396,11 +406,9 @@ class StaffEditor(QDialog):
             position=self.room_place_spin.value() - 1,
         )
         people = self._ctx.people
-        for row in self.room_rows.values():
-            row.error.show_error(None)
-        self.room_error.show_error(None)
+        self._room_feedback.clear()
         self.room_saved.setText("")
-        self._busy(self.save_room_button, True)
+        self._room_busy.begin()
         self._runner.run(
             lambda: people.save_resource(form),
             on_success=self._on_room_saved,
@@ -481,7 +489,7 @@ class StaffEditor(QDialog):
 
     def _show_person(self, member: StaffMember | None) -> None:
         self._person = member
-        self._clear_person_errors()
+        self._person_feedback.clear()
         self.person_saved.setText("")
         self.pin_edit.clear()
         self.pin_again_edit.clear()
@@ -504,13 +512,8 @@ class StaffEditor(QDialog):
         self.pin_edit.setPlaceholderText("Leave empty to keep the PIN")
         self.save_person_button.setText("Save changes")
 
-    def _clear_person_errors(self) -> None:
-        for row in self.person_rows.values():
-            row.error.show_error(None)
-        self.person_error.show_error(None)
-
     def _on_person_saved(self, member: StaffMember) -> None:
-        self._busy(self.save_person_button, False)
+        self._person_busy.end()
         self._person = member
         self._select_after = member.id
         self._notes = (f"Saved {member.name}.", "")
@@ -518,22 +521,8 @@ class StaffEditor(QDialog):
         self.load()
 
     def _on_person_failed(self, error: BaseException) -> None:
-        self._busy(self.save_person_button, False)
-        errors = error.errors if isinstance(error, FormErrors) else {}
-        if isinstance(error, ValidationError):
-            errors = {error.field: error.message}
-        first: QWidget | None = None
-        for field, message in errors.items():
-            row = self.person_rows.get(field)
-            if row is None:
-                self.person_error.show_error(message)
-                continue
-            row.error.show_error(message)
-            first = first or row.field
-        if not errors:
-            self.person_error.show_error(user_message(error))
-        if first is not None:
-            first.setFocus()
+        self._person_busy.end()
+        self._person_feedback.show_error(error)
 
     # -- rooms form ---------------------------------------------------------------------
 
@@ -542,9 +531,7 @@ class StaffEditor(QDialog):
 
     def _show_room(self, resource: Resource | None) -> None:
         self._room = resource
-        for row in self.room_rows.values():
-            row.error.show_error(None)
-        self.room_error.show_error(None)
+        self._room_feedback.clear()
         self.room_saved.setText("")
         owner = next((m for m in self.members if resource and m.resource_id == resource.id), None)
         if resource is None:
@@ -572,20 +559,15 @@ class StaffEditor(QDialog):
         self.room_kind_combo.setEnabled(owner is None)
 
     def _on_room_saved(self, resource: Resource) -> None:
-        self._busy(self.save_room_button, False)
+        self._room_busy.end()
         self._room = resource
         self._notes = ("", f"Saved {resource.name}.")
         self.changed.emit()
         self.load()
 
     def _on_room_failed(self, error: BaseException) -> None:
-        self._busy(self.save_room_button, False)
-        if isinstance(error, FormErrors):
-            for field, message in error.errors.items():
-                row = self.room_rows.get(field)
-                (row.error if row else self.room_error).show_error(message)
-        else:
-            self.room_error.show_error(user_message(error))
+        self._room_busy.end()
+        self._room_feedback.show_error(error)
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -594,11 +576,3 @@ class StaffEditor(QDialog):
             self.new_person()
         else:
             self.new_room()
-
-    def _busy(self, button: QPushButton, busy: bool) -> None:
-        if busy:
-            button.setProperty("idleText", button.text())
-            button.setText("Saving…")
-        else:
-            button.setText(str(button.property("idleText") or button.text()))
-        button.setEnabled(not busy)

@@ -19,6 +19,8 @@ import pos_app.gateway.stripe_gateway as gateway_module
 READERS: dict[str, dict[str, str]] = {
     "_session": {"obj": "checkout.session"},
     "_refund": {"obj": "refund"},
+    "_charge_info": {"obj": "charge"},
+    "_balance_transaction_info": {"bt": "balance_transaction"},
     "retrieve_payment_intent": {"pi": "payment_intent"},
     "_payment_intent_info": {"pi": "payment_intent"},
     "retrieve_charge_details": {

@@ -246,6 +246,20 @@ def _run_flows(rec: Recorder) -> None:
     )
     rec.call("list.sessions.complete", "GET", "/v1/checkout/sessions", {"status": "complete"})
     rec.call("list.refunds", "GET", "/v1/refunds", {"limit": 100})
+    since = {"gte": int(time.time()) - 3600}
+    rec.call("list.charges", "GET", "/v1/charges", {"limit": 100, "created": since})
+    rec.call(
+        "list.charges.expanded",
+        "GET",
+        "/v1/charges",
+        {"payment_intent": pi_id, "expand": ["data.balance_transaction"]},
+    )
+    rec.call(
+        "list.balance_transactions",
+        "GET",
+        "/v1/balance_transactions",
+        {"limit": 100, "created": since},
+    )
     events = rec.call("list.events", "GET", "/v1/events", {"limit": 100})
     rec.call("event", "GET", f"/v1/events/{events['data'][0]['id']}")
 

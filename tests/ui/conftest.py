@@ -60,6 +60,10 @@ class ServiceGuard:
         "people",
         "audit",
         "settings",
+        "reports",
+        "csv_export",
+        "day_close",
+        "reconciliation",
     )
 
     def __init__(self, ctx: AppContext) -> None:

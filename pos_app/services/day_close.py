@@ -1,0 +1,456 @@
+"""Closing the business day: the Z report (card totals, Stripe fees, cash expected against
+cash counted) and the closed day's frozen record.
+
+A closed day is never changed: its rows in ``day_closes`` are written once (the database
+refuses UPDATE and DELETE) with the day's sales report frozen inside, and reading the day
+again gives that snapshot, not a recomputation. A payment or refund recorded after the day
+was closed counts on the day it was recorded (the report engine's rule), where the Z report
+lists it among that day's adjustments.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from pos_app.domain import currency as cur
+from pos_app.domain.audit import AuditAction
+from pos_app.domain.errors import (
+    FormErrors,
+    InvalidStateError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from pos_app.domain.money import Money, parse_money
+from pos_app.domain.people import Actor
+from pos_app.domain.ports import UnitOfWork
+from pos_app.domain.reports import (
+    Breakdown,
+    Conversion,
+    CurrencyTotals,
+    DayClose,
+    SalesReport,
+)
+from pos_app.services import audit
+from pos_app.services.context import Deps
+
+log = logging.getLogger(__name__)
+
+NOT_MANAGER = "Only a manager can close the day."
+NOTE_MAX = 1000
+
+
+class DailyReports(Protocol):
+    """The sales report engine, as the day close needs it."""
+
+    def daily(self, day: date, *, actor: Actor | None = None) -> SalesReport: ...
+
+
+def day_words(day: date, today: date | None = None) -> str:
+    """'Tuesday 3 March' (with the year when it is not ``today``'s year)."""
+    text = f"{day:%A} {day.day} {day:%B}"
+    return text if day.year == (today or day).year else f"{text} {day.year}"
+
+
+@dataclass(frozen=True)
+class ZTotals:
+    """One currency of a Z report. Amounts in minor units; adjustments are included in the
+    figures above them (they are how much of them belongs to an earlier, closed day)."""
+
+    currency: str
+    card_count: int = 0
+    card_gross: int = 0
+    card_refunds: int = 0
+    fees: int = 0
+    cash_count: int = 0
+    cash_received: int = 0
+    cash_refunds: int = 0  # cash given back (the app records none today; kept for the sum)
+    adjustments: int = 0
+    adjustments_net: int = 0
+
+    @property
+    def card_net(self) -> int:
+        """Card payments less card refunds, as Stripe settled them."""
+        return self.card_gross - self.card_refunds
+
+    @property
+    def card_net_after_fees(self) -> int:
+        """What Stripe pays out for the day's cards."""
+        return self.card_net - self.fees
+
+    @property
+    def cash_expected(self) -> int:
+        """What should be in the drawer from the day's takings."""
+        return self.cash_received - self.cash_refunds
+
+    @property
+    def net(self) -> int:
+        """Card and cash net together (one currency)."""
+        return self.card_net + self.cash_expected
+
+    @property
+    def has_activity(self) -> bool:
+        """Anything was paid or refunded in this currency."""
+        return bool(
+            self.card_count or self.cash_count or self.card_refunds or self.cash_refunds
+        ) or bool(self.adjustments)
+
+    def money(self, amount: int) -> Money:
+        """``amount`` of this currency."""
+        return Money(amount, self.currency)
+
+
+@dataclass(frozen=True)
+class ZReport:
+    """A business day's Z report, open (fresh figures) or closed (the frozen snapshot)."""
+
+    business_date: date
+    timezone: str
+    currencies: tuple[ZTotals, ...]
+    sales: SalesReport
+    closes: tuple[DayClose, ...] = ()
+    closed_sentence: str = ""  # "Tuesday 3 March was closed at 18:04 by Alex Morgan."
+
+    @property
+    def is_closed(self) -> bool:
+        """The day was closed: these are the frozen figures."""
+        return bool(self.closes)
+
+    def totals(self, currency: str) -> ZTotals:
+        """The figures of ``currency`` (zeros when it had no activity)."""
+        return next((t for t in self.currencies if t.currency == currency), ZTotals(currency))
+
+    def close_for(self, currency: str) -> DayClose | None:
+        """The close record of ``currency``, once closed."""
+        return next((c for c in self.closes if c.currency == currency), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready values (amounts in minor units)."""
+        out: dict[str, Any] = {}
+        for t in self.currencies:
+            row: dict[str, Any] = {
+                "card_count": t.card_count,
+                "card_gross": t.card_gross,
+                "card_refunds": t.card_refunds,
+                "card_net": t.card_net,
+                "fees": t.fees,
+                "card_net_after_fees": t.card_net_after_fees,
+                "cash_count": t.cash_count,
+                "cash_expected": t.cash_expected,
+                "adjustments": t.adjustments,
+                "adjustments_net": t.adjustments_net,
+            }
+            close = self.close_for(t.currency)
+            if close is not None:
+                row.update(
+                    cash_counted=close.cash_counted,
+                    cash_difference=close.cash_difference,
+                    note=close.note,
+                )
+            out[t.currency] = row
+        closed: dict[str, Any] | None = None
+        if self.closes:
+            first = self.closes[0]
+            closed = {"at": first.closed_at.isoformat(), "by": first.closed_by_name}
+        return {
+            "date": self.business_date.isoformat(),
+            "timezone": self.timezone,
+            "closed": closed,
+            "currencies": out,
+        }
+
+
+class DayCloseService:
+    """Preview and close business days (managers only)."""
+
+    def __init__(
+        self,
+        deps: Deps,
+        reports: DailyReports,
+        *,
+        business_currency: Callable[[], str] = lambda: "usd",
+    ) -> None:
+        self._d = deps
+        self._reports = reports
+        self._currency = business_currency
+
+    def today(self) -> date:
+        """Today's business date, in the business time zone."""
+        return self._d.clock.now().astimezone(self._d.policy.timezone).date()
+
+    def preview(self, day: date, *, actor: Actor | None = None) -> ZReport:
+        """The Z report of ``day``: the frozen snapshot when the day is closed, else the
+        figures as they stand now."""
+        who = self._require_manager(actor)
+        with self._d.uow() as uow:
+            closes = self._closes_of(uow, day)
+        if closes:
+            return self._frozen(day, closes)
+        return self._fresh(day, who)
+
+    def close(
+        self,
+        day: date,
+        counted: Mapping[str, str],
+        note: str = "",
+        *,
+        actor: Actor | None = None,
+    ) -> ZReport:
+        """Close ``day`` with the cash counted per currency (text as typed, e.g. "412.50").
+
+        Refused for a non-manager (PermissionDeniedError), a day in the future
+        (ValidationError), a day already closed (InvalidStateError naming who closed it) and
+        a count that is not an amount (FormErrors, one sentence per currency). Nothing is
+        written unless every field is good.
+        """
+        who = self._require_manager(actor)
+        today = self.today()
+        if day > today:
+            raise ValidationError(
+                "day", f"{day_words(day, today)} has not come yet: a day is closed at its end."
+            )
+        note = note.strip()
+        if len(note) > NOTE_MAX:
+            raise FormErrors({"note": f"Keep the note under {NOTE_MAX} characters."})
+        report = self.preview(day, actor=who)
+        if report.is_closed:
+            raise InvalidStateError(report.closed_sentence)
+        amounts = self._parse_counts(report, counted)
+        now = self._d.clock.now()
+        frozen = json.dumps(report.sales.to_json(), separators=(",", ":"), sort_keys=True)
+        rows = [
+            DayClose(
+                business_date=day,
+                currency=t.currency,
+                closed_at=now,
+                closed_by_id=who.id,
+                closed_by_name=who.name,
+                card_net=t.card_net,
+                cash_expected=t.cash_expected,
+                cash_counted=amounts[t.currency],
+                report_json=frozen,
+                note=note,
+            )
+            for t in report.currencies
+        ]
+        with self._d.uow(write=True) as uow:
+            # Under the write lock: a second manager closing at the same moment waits here
+            # and is then told who was first.
+            existing = self._closes_of(uow, day)
+            if existing:
+                raise InvalidStateError(self._closed_sentence(day, existing))
+            for row in rows:
+                uow.day_closes.add(row)
+                audit.record(
+                    uow,
+                    at=now,
+                    actor=who,
+                    action=AuditAction.DAY_CLOSED,
+                    amount=row.cash_counted,
+                    currency=row.currency,
+                    detail=_audit_detail(day, row),
+                )
+            try:
+                uow.commit()
+            except Exception as err:
+                # PostgreSQL: two closes raced past the check; the primary key kept one.
+                with self._d.uow() as fresh:
+                    won = self._closes_of(fresh, day)
+                if won:
+                    raise InvalidStateError(self._closed_sentence(day, won)) from err
+                raise
+        for row in rows:
+            log.info(
+                "day.closed date=%s currency=%s by=%s card_net=%s cash_expected=%s cash_counted=%s",
+                day,
+                row.currency,
+                who.id,
+                row.card_net,
+                row.cash_expected,
+                row.cash_counted,
+            )
+        return self._frozen(day, rows)
+
+    def closed_between(
+        self, start: date, end: date, *, actor: Actor | None = None
+    ) -> list[DayClose]:
+        """Closes of the days ``start``..``end``, oldest first."""
+        self._require_manager(actor)
+        with self._d.uow() as uow:
+            return uow.day_closes.between(start, end)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _require_manager(self, actor: Actor | None) -> Actor:
+        who = actor or self._d.desk.actor
+        if not who.is_manager:
+            raise PermissionDeniedError(NOT_MANAGER)
+        return who
+
+    @staticmethod
+    def _closes_of(uow: UnitOfWork, day: date) -> list[DayClose]:
+        return list(uow.day_closes.between(day, day))
+
+    def _fresh(self, day: date, actor: Actor) -> ZReport:
+        sales = self._reports.daily(day, actor=actor)
+        totals = [z_totals(t) for t in sales.currencies.values()]
+        totals = [t for t in totals if t.has_activity]
+        if not totals:
+            totals = [ZTotals(cur.normalize(self._currency()))]
+        return ZReport(
+            business_date=day,
+            timezone=sales.timezone,
+            currencies=tuple(sorted(totals, key=lambda t: t.currency)),
+            sales=sales,
+        )
+
+    def _frozen(self, day: date, closes: list[DayClose]) -> ZReport:
+        ordered = sorted(closes, key=lambda c: c.currency)
+        sales = sales_report_from_json(json.loads(ordered[0].report_json))
+        totals = []
+        for close in ordered:
+            found = sales.currencies.get(close.currency)
+            totals.append(z_totals(found) if found is not None else ZTotals(close.currency))
+        return ZReport(
+            business_date=day,
+            timezone=sales.timezone,
+            currencies=tuple(totals),
+            sales=sales,
+            closes=tuple(ordered),
+            closed_sentence=self._closed_sentence(day, ordered),
+        )
+
+    def _closed_sentence(self, day: date, closes: list[DayClose]) -> str:
+        first = min(closes, key=lambda c: c.closed_at)
+        at = first.closed_at.astimezone(self._d.policy.timezone)
+        today = self.today()
+        when = f"at {at:%H:%M}"
+        if at.date() != day:
+            when = f"on {day_words(at.date(), today)} at {at:%H:%M}"
+        return f"{day_words(day, today)} was closed {when} by {first.closed_by_name}."
+
+    @staticmethod
+    def _parse_counts(report: ZReport, counted: Mapping[str, str]) -> dict[str, int]:
+        errors: dict[str, str] = {}
+        amounts: dict[str, int] = {}
+        for totals in report.currencies:
+            code = totals.currency
+            field_name = counted_field(code)
+            text = (counted.get(code) or counted.get(code.upper()) or "").strip()
+            if not text and totals.cash_expected == 0:
+                amounts[code] = 0  # no cash in this currency today: an empty box means none
+                continue
+            if not text:
+                errors[field_name] = (
+                    f"Count the {code.upper()} cash in the drawer and enter it "
+                    f"(expected {totals.money(totals.cash_expected)})."
+                )
+                continue
+            try:
+                amounts[code] = parse_money(text, code, field=field_name).amount
+            except ValidationError as err:
+                errors[field_name] = err.message
+        if errors:
+            raise FormErrors(errors)
+        return amounts
+
+
+def counted_field(currency: str) -> str:
+    """The form field name of the cash counted in ``currency`` ("counted_usd")."""
+    return f"counted_{currency.lower()}"
+
+
+def z_totals(totals: CurrencyTotals) -> ZTotals:
+    """The Z report's figures of one currency, from the sales report's."""
+    methods = {b.key: b for b in totals.by_method}
+    card = methods.get("card")
+    cash = methods.get("cash")
+    return ZTotals(
+        currency=totals.currency,
+        card_count=card.count if card else 0,
+        card_gross=card.gross if card else 0,
+        card_refunds=card.refunds if card else 0,
+        fees=totals.fees,
+        cash_count=cash.count if cash else 0,
+        cash_received=cash.gross if cash else 0,
+        cash_refunds=cash.refunds if cash else 0,
+        adjustments=totals.adjustments,
+        adjustments_net=totals.adjustments_net,
+    )
+
+
+def _audit_detail(day: date, row: DayClose) -> str:
+
+    def money(amount: int) -> str:
+        return Money(amount, row.currency).format()
+
+    diff = row.cash_difference
+    if diff == 0:
+        drawer = "the drawer is exact"
+    elif diff < 0:
+        drawer = f"the drawer is {money(-diff)} short"
+    else:
+        drawer = f"the drawer is {money(diff)} over"
+    text = (
+        f"Z report of {day.isoformat()}: card net {money(row.card_net)}, cash expected "
+        f"{money(row.cash_expected)}, counted {money(row.cash_counted)}; {drawer}"
+    )
+    return f"{text}. Note: {row.note}" if row.note else text
+
+
+# -- the frozen snapshot back into objects --------------------------------------------------
+
+
+def _breakdowns(rows: Any) -> tuple[Breakdown, ...]:
+    out = []
+    for row in rows or ():
+        out.append(
+            Breakdown(
+                key=str(row.get("key", "")),
+                label=str(row.get("label", "")),
+                count=int(row.get("count", 0)),
+                gross=int(row.get("gross", 0)),
+                refunds=int(row.get("refunds", 0)),
+                net=int(row.get("net", 0)),
+            )
+        )
+    return tuple(out)
+
+
+def sales_report_from_json(data: Mapping[str, Any]) -> SalesReport:
+    """A SalesReport from its ``to_json()`` (a closed day's frozen copy)."""
+    if "date" in data:
+        start = end = date.fromisoformat(str(data["date"]))
+    else:
+        start, end = date.fromisoformat(str(data["from"])), date.fromisoformat(str(data["to"]))
+    currencies = {}
+    for code, t in dict(data.get("currencies", {})).items():
+        currencies[code] = CurrencyTotals(
+            currency=code,
+            gross=int(t.get("gross", 0)),
+            refunds=int(t.get("refunds", 0)),
+            fees=int(t.get("fees", 0)),
+            count=int(t.get("count", 0)),
+            refund_count=int(t.get("refund_count", 0)),
+            by_service=_breakdowns(t.get("by_service")),
+            by_staff=_breakdowns(t.get("by_staff")),
+            by_method=_breakdowns(t.get("by_method")),
+            by_hour=_breakdowns(t.get("by_hour")),
+            adjustments=int(t.get("adjustments", 0)),
+            adjustments_net=int(t.get("adjustments_net", 0)),
+        )
+    conv = dict(data.get("conversion", {}))
+    return SalesReport(
+        start=start,
+        end=end,
+        timezone=str(data.get("timezone", "")),
+        currencies=currencies,
+        conversion=Conversion(**{k: int(v) for k, v in conv.items() if k in _CONVERSION}),
+    )
+
+
+_CONVERSION = frozenset({"started", "paid", "expired", "failed", "open"})

@@ -1,0 +1,211 @@
+"""CSV export: one row per payment received or refund that succeeded, for a spreadsheet.
+
+UTF-8 with a byte-order mark (Excel then reads it as UTF-8, not the legacy code page) and
+CRLF line ends, written by the csv module. Rows are streamed from the database in business
+order, never loaded all at once. Text that a spreadsheet would run as a formula ("=…",
+"+…", "-…", "@…", tab, CR) is prefixed with a single quote, as OWASP recommends. The columns
+are documented in docs/csv-export.md; nothing secret (keys, idempotency keys, payment links)
+is in them.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, tzinfo
+from pathlib import Path
+from typing import TextIO
+
+from pos_app.domain import currency as cur
+from pos_app.domain.errors import PermissionDeniedError, PosError
+from pos_app.domain.payment import PaymentMethod
+from pos_app.domain.people import Actor
+from pos_app.domain.report_data import ExportRow, Movement
+from pos_app.services.context import Deps
+from pos_app.services.reports import ReportService, zone_name
+
+log = logging.getLogger(__name__)
+
+COLUMNS: tuple[str, ...] = (
+    "type",
+    "business_date",
+    "local_time",
+    "utc_time",
+    "timezone",
+    "booking_id",
+    "customer",
+    "service",
+    "staff",
+    "method",
+    "currency",
+    "amount",
+    "amount_display",
+    "fee",
+    "net",
+    "status",
+    "adjustment",
+    "record_id",
+    "stripe_session_id",
+    "stripe_payment_intent_id",
+    "stripe_charge_id",
+    "stripe_refund_id",
+    "stripe_balance_transaction_id",
+    "refund_reason",
+    "recorded_by",
+)
+# OWASP "CSV injection": cells starting with these are run as formulas by spreadsheets
+# (the full-width forms too, which some normalise).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+PROGRESS_EVERY = 5000
+MANAGERS_ONLY = "Only a manager can export sales."
+
+
+def guard_cell(text: str) -> str:
+    """``text`` as a spreadsheet shows it, never as a formula it would run."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def amount_text(minor: int, currency: str) -> str:
+    """Major units without symbol or grouping, exactly: 3500 usd → '35.00', -1000 → '-10.00'."""
+    exp = cur.exponent(currency)
+    sign = "-" if minor < 0 else ""
+    whole, frac = divmod(abs(minor), 10**exp)
+    return f"{sign}{whole}.{frac:0{exp}d}" if exp else f"{sign}{whole}"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    path: Path
+    rows: int
+    payments: int
+    refunds: int
+    seconds: float
+
+
+class CsvExportService:
+    """Export a range of business days' payments and refunds as CSV (managers only)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._d = deps
+        self._reports = ReportService(deps)
+
+    def export(
+        self,
+        start: date,
+        end: date,
+        path: Path,
+        *,
+        actor: Actor | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> ExportResult:
+        """Write the CSV to ``path`` (replaced whole: a failed export leaves no half file)."""
+        self._allow(actor)
+        self._reports.window(start, end)  # a bad range is refused before any file is made
+        part = path.with_name(path.name + ".part")
+        began = time.perf_counter()
+        try:
+            with part.open("w", encoding="utf-8-sig", newline="") as out:
+                counts = self._write(start, end, out, on_progress)
+            os.replace(part, path)
+        except OSError as err:
+            part.unlink(missing_ok=True)
+            raise PosError(
+                f"The CSV could not be written to {path}: {err.strerror or err}."
+            ) from err
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+        seconds = time.perf_counter() - began
+        result = ExportResult(path, counts[0] + counts[1], counts[0], counts[1], seconds)
+        log.info("export.csv from=%s to=%s rows=%s seconds=%.2f", start, end, result.rows, seconds)
+        return result
+
+    def write(
+        self,
+        start: date,
+        end: date,
+        out: TextIO,
+        *,
+        actor: Actor | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Write the header and rows to an open text stream (opened with ``newline=""``);
+        the caller chooses the encoding (``utf-8-sig`` for a file). Returns the row count."""
+        self._allow(actor)
+        payments, refunds = self._write(start, end, out, on_progress)
+        return payments + refunds
+
+    def _write(
+        self,
+        start: date,
+        end: date,
+        out: TextIO,
+        on_progress: Callable[[int], None] | None,
+    ) -> tuple[int, int]:
+        tz = self._d.policy.timezone
+        window = self._reports.window(start, end)
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        counts = {Movement.PAYMENT: 0, Movement.REFUND: 0}
+        zone = zone_name(tz)
+        n = 0
+        with self._d.uow() as uow:
+            for row in uow.reports.export_rows(window):
+                writer.writerow(_cells(row, tz, zone))
+                counts[row.kind] += 1
+                n += 1
+                if on_progress is not None and n % PROGRESS_EVERY == 0:
+                    on_progress(n)
+        if on_progress is not None:
+            on_progress(n)
+        return counts[Movement.PAYMENT], counts[Movement.REFUND]
+
+    def _allow(self, actor: Actor | None) -> None:
+        who = actor or self._d.desk.actor
+        if not who.is_manager:
+            raise PermissionDeniedError(MANAGERS_ONLY)
+
+
+def _cells(row: ExportRow, tz: tzinfo, zone: str) -> list[str | int]:
+    """One CSV row, in COLUMNS order."""
+    local = row.at.astimezone(tz)
+    sign = 1 if row.kind is Movement.PAYMENT else -1
+    amount = sign * row.amount
+    cash = row.method == PaymentMethod.CASH.value
+    # Stripe's fee as its balance transaction reports it (a refund's is negative when fees
+    # were returned); cash has none; a card row's is blank until Stripe reports it.
+    fee: int | None = 0 if cash else row.fee
+    text = guard_cell  # every text cell; the numbers are the app's own (a "-" there is a sign)
+    return [
+        row.kind.value,
+        row.business_date.isoformat(),
+        local.strftime("%H:%M:%S"),
+        row.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        zone,
+        text(row.booking_id),
+        text(row.customer),
+        text(row.service),
+        text(row.staff),
+        row.method,
+        row.currency.upper(),
+        amount,
+        amount_text(amount, row.currency),
+        "" if fee is None else fee,
+        "" if fee is None else amount - fee,
+        row.status,
+        "yes" if row.adjustment else "no",
+        text(row.id),
+        text(row.stripe_session_id or ""),
+        text(row.stripe_payment_intent_id or ""),
+        text(row.stripe_charge_id or ""),
+        text(row.stripe_refund_id or ""),
+        text(row.stripe_balance_transaction_id or ""),
+        text(row.reason or ""),
+        text(row.recorded_by),
+    ]

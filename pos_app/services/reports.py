@@ -1,0 +1,289 @@
+"""The sales report: a business day's or a range's figures per currency, for managers.
+
+The database sums (``uow.reports``, GROUP BY); this module checks the request, names the
+rows and rolls the grouped cells up into totals and breakdowns, never adding currencies.
+
+Rules every report, export and Z report share:
+
+* The business day is the configured time zone's (``deps.policy.timezone``); each local
+  day's UTC bounds come from zoneinfo, so a DST day has 23 or 25 hours.
+* A payment counts at ``paid_at`` (Stripe's time of the charge for a card, the moment it was
+  recorded for cash), a refund at ``created_at`` (when it was issued) once it succeeded.
+* One recorded after its own day was closed (``recorded_at`` later than that day's
+  DayClose.closed_at in its currency) is an adjustment: it counts on the day of its
+  ``recorded_at`` instead, or on the next day (at hour 00) when it was recorded on the closed
+  day itself, so a closed day's figures never change; ``adjustments`` counts it there.
+* By hour is by local wall-clock hour: on the 25-hour day both 01:00–02:00 hours land in
+  "01"; on the 23-hour day the hour that does not exist ("02" in New York) stays empty.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, tzinfo
+
+from pos_app.domain.errors import FormErrors, PermissionDeniedError
+from pos_app.domain.money import Money
+from pos_app.domain.payment import PaymentMethod, PaymentStatus
+from pos_app.domain.people import Actor
+from pos_app.domain.report_data import Movement, ReportWindow, SalesCell
+from pos_app.domain.reports import Breakdown, Conversion, CurrencyTotals, SalesReport
+from pos_app.services.context import Deps
+
+log = logging.getLogger(__name__)
+
+MAX_RANGE_DAYS = 366
+METHOD_LABELS = {PaymentMethod.CARD.value: "Card (Stripe)", PaymentMethod.CASH.value: "Cash"}
+UNASSIGNED = "Unassigned"
+MANAGERS_ONLY = "Only a manager can see sales reports."
+
+
+def zone_name(tz: tzinfo) -> str:
+    """The IANA name of a zone ("America/New_York"), or its best description."""
+    return str(getattr(tz, "key", None) or tz)
+
+
+def check_range(start: date, end: date) -> None:
+    """Raise FormErrors unless [start, end] is a range a report can cover."""
+    if end < start:
+        raise FormErrors({"end": "The end date must be on or after the start date."})
+    if (end - start).days + 1 > MAX_RANGE_DAYS:
+        raise FormErrors(
+            {"end": f"A report covers at most {MAX_RANGE_DAYS} days; choose a shorter range."}
+        )
+
+
+class ReportService:
+    """Sales figures for a business day or a range of days (managers only)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._d = deps
+
+    def daily(self, day: date, *, actor: Actor | None = None) -> SalesReport:
+        """The figures of one local business day."""
+        return self.range(day, day, actor=actor)
+
+    def range(self, start: date, end: date, *, actor: Actor | None = None) -> SalesReport:
+        """The figures of the local business days ``start`` to ``end`` inclusive (≤ 366)."""
+        self._allow(actor)
+        check_range(start, end)
+        tz = self._d.policy.timezone
+        window = ReportWindow(start, end, tz)
+        began = time.perf_counter()
+        with self._d.uow() as uow:
+            cells = uow.reports.sales(window)
+            links = uow.reports.conversion(window)
+            services = {s.id: s.name for s in uow.services.list(active_only=False)}
+            staff = {r.id: r.name for r in uow.resources.list(active_only=False)}
+        report = SalesReport(
+            start=start,
+            end=end,
+            timezone=zone_name(tz),
+            currencies=roll_up(cells, services=services, staff=staff),
+            conversion=conversion_of(links),
+        )
+        log.debug(
+            "report.built from=%s to=%s currencies=%s ms=%.1f",
+            start,
+            end,
+            ",".join(report.currencies),
+            (time.perf_counter() - began) * 1000,
+        )
+        return report
+
+    def window(self, start: date, end: date) -> ReportWindow:
+        """The checked window of local days [start, end] in the business's time zone."""
+        check_range(start, end)
+        return ReportWindow(start, end, self._d.policy.timezone)
+
+    def _allow(self, actor: Actor | None) -> None:
+        who = actor or self._d.desk.actor
+        if not who.is_manager:
+            raise PermissionDeniedError(MANAGERS_ONLY)
+
+
+def conversion_of(by_status: dict[str, int]) -> Conversion:
+    """Payment links by what became of them (cancelled at the desk counts as expired)."""
+    n = by_status.get
+    return Conversion(
+        started=sum(by_status.values()),
+        paid=n(PaymentStatus.SUCCEEDED.value, 0),
+        expired=n(PaymentStatus.EXPIRED.value, 0),
+        failed=n(PaymentStatus.FAILED.value, 0),
+        open=n(PaymentStatus.OPEN.value, 0) + n(PaymentStatus.CREATING.value, 0),
+    )
+
+
+@dataclass
+class _Sums:
+    """Running figures of one breakdown row."""
+
+    label: str = ""
+    count: int = 0
+    gross: int = 0
+    refunds: int = 0
+
+    def add(self, cell: SalesCell) -> None:
+        if cell.kind is Movement.PAYMENT:
+            self.count += cell.count
+            self.gross += cell.amount
+        else:
+            self.refunds += cell.amount
+
+    def row(self, key: str) -> Breakdown:
+        return Breakdown(
+            key=key,
+            label=self.label,
+            count=self.count,
+            gross=self.gross,
+            refunds=self.refunds,
+            net=self.gross - self.refunds,
+        )
+
+
+@dataclass
+class _Currency:
+    """Running figures of one currency."""
+
+    gross: int = 0
+    refunds: int = 0
+    fees: int = 0
+    count: int = 0
+    refund_count: int = 0
+    adjustments: int = 0
+    adjustments_net: int = 0
+    by_service: dict[str, _Sums] = field(default_factory=lambda: defaultdict(_Sums))
+    by_staff: dict[str, _Sums] = field(default_factory=lambda: defaultdict(_Sums))
+    by_method: dict[str, _Sums] = field(default_factory=lambda: defaultdict(_Sums))
+    by_hour: dict[int, _Sums] = field(default_factory=lambda: defaultdict(_Sums))
+
+
+def roll_up(
+    cells: Iterable[SalesCell], *, services: dict[str, str], staff: dict[str, str]
+) -> dict[str, CurrencyTotals]:
+    """Totals and breakdowns per currency from the database's grouped cells.
+
+    ``services`` and ``staff`` name the ids (the catalogue's current names; a service no
+    longer in it keeps the name its bookings had). Currencies are never added together.
+    """
+    acc: dict[str, _Currency] = defaultdict(_Currency)
+    for cell in cells:
+        cur = acc[cell.currency]
+        # Stripe's fee as reported: positive on a charge; on a refund negative when Stripe
+        # returned fees, so the sum is what the period really cost.
+        cur.fees += cell.fee
+        cur.adjustments += cell.adjustments
+        if cell.kind is Movement.PAYMENT:
+            cur.gross += cell.amount
+            cur.count += cell.count
+            cur.adjustments_net += cell.adjustment_amount
+        else:
+            cur.refunds += cell.amount
+            cur.refund_count += cell.count
+            cur.adjustments_net -= cell.adjustment_amount
+        service = cur.by_service[cell.service_id]
+        service.label = services.get(cell.service_id) or cell.service_name or cell.service_id
+        service.add(cell)
+        person = cur.by_staff[cell.resource_id]
+        person.label = (
+            staff.get(cell.resource_id, cell.resource_id) if cell.resource_id else UNASSIGNED
+        )
+        person.add(cell)
+        cur.by_method[cell.method].add(cell)
+        cur.by_hour[cell.hour].add(cell)
+    return {code: _totals(code, c) for code, c in sorted(acc.items())}
+
+
+def _totals(currency: str, c: _Currency) -> CurrencyTotals:
+    def ranked(rows: dict[str, _Sums], last: str | None = None) -> tuple[Breakdown, ...]:
+        order = sorted(rows.items(), key=lambda kv: (kv[0] == last, -kv[1].gross, kv[1].label))
+        return tuple(s.row(k) for k, s in order)
+
+    methods = tuple(c.by_method.get(key, _Sums()).row(key) for key in METHOD_LABELS) + tuple(
+        s.row(k) for k, s in sorted(c.by_method.items()) if k not in METHOD_LABELS
+    )
+    methods = tuple(
+        Breakdown(b.key, METHOD_LABELS.get(b.key, b.key), b.count, b.gross, b.refunds, b.net)
+        for b in methods
+    )
+    hours = tuple(
+        Breakdown(f"{h:02d}", f"{h:02d}:00", s.count, s.gross, s.refunds, s.gross - s.refunds)
+        for h in range(24)
+        for s in [c.by_hour.get(h, _Sums())]
+    )
+    return CurrencyTotals(
+        currency=currency,
+        gross=c.gross,
+        refunds=c.refunds,
+        fees=c.fees,
+        count=c.count,
+        refund_count=c.refund_count,
+        by_service=ranked(c.by_service),
+        by_staff=ranked(c.by_staff, last=""),
+        by_method=methods,
+        by_hour=hours,
+        adjustments=c.adjustments,
+        adjustments_net=c.adjustments_net,
+    )
+
+
+def render_text(report: SalesReport) -> str:
+    """The report as a plain-text table for a terminal (amounts formatted per currency)."""
+    period = (
+        report.start.isoformat()
+        if report.is_day
+        else f"{report.start.isoformat()} to {report.end.isoformat()}"
+    )
+    lines = [f"Sales {period} ({report.timezone})", ""]
+    if not report.currencies:
+        lines.append("No payments or refunds.")
+    for code, t in report.currencies.items():
+        m = _money(code)
+        lines += [
+            code.upper(),
+            f"  {'Gross sales':<18}{m(t.gross):>14}   {_count(t.count, 'payment')}",
+            f"  {'Refunds':<18}{m(-t.refunds):>14}   {_count(t.refund_count, 'refund')}",
+            f"  {'Net':<18}{m(t.net):>14}",
+            f"  {'Stripe fees':<18}{m(t.fees):>14}",
+            f"  {'Net after fees':<18}{m(t.net_after_fees):>14}",
+            f"  {'Average order':<18}{m(t.average_order):>14}",
+            f"  {'Refund rate':<18}{t.refund_rate * 100:>13.1f}%",
+        ]
+        if t.adjustments:
+            lines.append(
+                f"  {'Adjustments':<18}{m(t.adjustments_net):>14}   "
+                f"{t.adjustments:,} recorded after "
+                f"{'its' if t.adjustments == 1 else 'their'} day was closed"
+            )
+        for title, rows in (
+            ("By service", t.by_service),
+            ("By staff", t.by_staff),
+            ("By method", t.by_method),
+            ("By hour", tuple(b for b in t.by_hour if b.count or b.refunds)),
+        ):
+            if not rows:
+                continue
+            lines += ["", f"  {title:<22}{'count':>6}{'gross':>14}{'refunds':>14}{'net':>14}"]
+            lines += [
+                f"  {b.label[:22]:<22}{b.count:>6}{m(b.gross):>14}{m(b.refunds):>14}{m(b.net):>14}"
+                for b in rows
+            ]
+        lines.append("")
+    c = report.conversion
+    lines.append(
+        f"Payment links: {c.started} started, {c.paid} paid, {c.expired} expired or cancelled, "
+        f"{c.failed} failed, {c.open} still open."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _money(code: str) -> Callable[[int], str]:
+    return lambda amount: Money(amount, code).format()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

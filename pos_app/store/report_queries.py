@@ -1,0 +1,408 @@
+"""The sales report's SQL: GROUP BY in the database, by local business day and hour.
+
+SQL has no time zones here (SQLite has none at all), so the report window's zone becomes a
+short list of UTC-offset spans (one per DST period) and each column is shifted by its span's
+offset in SQL: ``date(col, '-300 minutes')`` on SQLite, ``col + interval`` on PostgreSQL.
+
+The day-close rule ("a closed day is immutable, later corrections are adjustments on the
+day they are made") is one join on ``day_closes``: a row whose own local day has a close in
+its currency with ``closed_at < recorded_at`` is an adjustment. It counts on the local day of
+its ``recorded_at``, or on the day after its own when it was recorded on the closed day
+itself (after an evening close), so no closed day ever changes. Two branches find the
+candidates through indexes: rows dated in the window (``(status, paid_at)`` /
+``(status, created_at)``) and, only when a close is near, rows recorded in the window or
+dated on the day before it (``(status, recorded_at, …)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    extract,
+    func,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from pos_app.domain.payment import PaymentMethod, PaymentStatus, RefundStatus
+from pos_app.domain.report_data import (
+    ExportRow,
+    Movement,
+    OffsetSpan,
+    ReportWindow,
+    SalesCell,
+    day_start,
+    offset_spans,
+)
+from pos_app.store.schema import bookings, day_closes, payments, refunds, resources, users
+
+# The payment a refund returns (its method and Stripe ids).
+_refund_payment = payments.alias("refund_payment")
+_DAY = 24 * 60
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Payments or refunds: which column dates a row, which says when it was recorded."""
+
+    kind: Movement
+    table: Any
+    dated: Any  # paid_at / created_at: the business moment
+    recorded: Any  # recorded_at: when this station recorded the final state
+    status: str
+
+
+_PAYMENTS = _Source(
+    Movement.PAYMENT,
+    payments,
+    payments.c.paid_at,
+    payments.c.recorded_at,
+    PaymentStatus.SUCCEEDED.value,
+)
+_REFUNDS = _Source(
+    Movement.REFUND,
+    refunds,
+    refunds.c.created_at,
+    refunds.c.recorded_at,
+    RefundStatus.SUCCEEDED.value,
+)
+
+
+class _Clock:
+    """Local-time SQL for one window: shifts a UTC column by the zone's offset at that time."""
+
+    def __init__(self, dialect: str, spans: tuple[OffsetSpan, ...]) -> None:
+        self._sqlite = dialect == "sqlite"
+        self._spans = spans
+
+    def _shift(self, col: Any, extra_minutes: int = 0) -> Any:
+        """The SQL offset (a modifier or an interval) of the span ``col`` falls in."""
+
+        def value(minutes: int) -> Any:
+            m = minutes + extra_minutes
+            if self._sqlite:
+                return literal(f"{m:+d} minutes", String)
+            return literal(timedelta(minutes=m))
+
+        first, *rest = self._spans
+        if not rest:
+            return value(first.minutes)
+        whens = [
+            (col < span.starts_at, value(before.minutes))
+            for before, span in zip(self._spans, rest, strict=False)
+        ]
+        return case(*whens, else_=value(self._spans[-1].minutes))
+
+    def local_date(self, col: Any, *, days: int = 0) -> ColumnElement[Any]:
+        """The local calendar date of a UTC column (plus ``days``)."""
+        if self._sqlite:
+            return func.date(col, self._shift(col, days * _DAY))
+        return cast(col + self._shift(col, days * _DAY), Date)
+
+    def local_hour(self, col: Any) -> ColumnElement[Any]:
+        """The local wall-clock hour 0..23 of a UTC column."""
+        if self._sqlite:
+            return cast(func.strftime("%H", col, self._shift(col)), Integer)
+        return cast(extract("hour", col + self._shift(col)), Integer)
+
+    def day(self, value: date) -> ColumnElement[Any]:
+        """A date to compare with ``local_date`` (SQLite: its 'YYYY-MM-DD' text)."""
+        return literal(value.isoformat(), String) if self._sqlite else literal(value, Date)
+
+    def later(self, a: Any, b: Any) -> ColumnElement[Any]:
+        """The later of two dates."""
+        return func.max(a, b) if self._sqlite else func.greatest(a, b)
+
+
+class SqlReportQueries:
+    """Report figures summed by the database."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    # -- public ------------------------------------------------------------------------------
+
+    def sales(self, window: ReportWindow) -> list[SalesCell]:
+        """Payments and refunds of the window grouped by currency, service, staff, method, hour."""
+        cells: list[SalesCell] = []
+        # Each branch grouped on its own (a plain subquery SQLite flattens, no UNION to
+        # materialise); cells of the same key from two branches are added up by the caller.
+        branches = [(s, b) for s in (_PAYMENTS, _REFUNDS) for b in self._plan(window, s)]
+        for source, branch in branches:
+            sub = branch.subquery()
+            q = select(
+                sub.c.currency,
+                sub.c.service_id,
+                func.max(sub.c.service_name),
+                sub.c.resource_id,
+                sub.c.method,
+                sub.c.hour,
+                func.count(),
+                func.sum(sub.c.amount),
+                func.sum(func.coalesce(sub.c.fee, 0)),
+                func.sum(sub.c.adjustment),
+                func.sum(case((sub.c.adjustment == 1, sub.c.amount), else_=0)),
+            ).group_by(
+                sub.c.currency, sub.c.service_id, sub.c.resource_id, sub.c.method, sub.c.hour
+            )
+            for r in self._s.execute(q):
+                cells.append(
+                    SalesCell(
+                        kind=source.kind,
+                        currency=r[0],
+                        service_id=r[1],
+                        service_name=r[2] or "",
+                        resource_id=r[3] or "",
+                        method=str(_value(r[4])),
+                        hour=int(r[5]),
+                        count=int(r[6]),
+                        amount=int(r[7] or 0),
+                        fee=int(r[8] or 0),
+                        adjustments=int(r[9] or 0),
+                        adjustment_amount=int(r[10] or 0),
+                    )
+                )
+        return cells
+
+    def conversion(self, window: ReportWindow) -> dict[str, int]:
+        """Card payment links created in the window, by status."""
+        q = (
+            select(payments.c.status, func.count())
+            .where(
+                payments.c.method == PaymentMethod.CARD,
+                payments.c.created_at >= window.start,
+                payments.c.created_at < window.end,
+            )
+            .group_by(payments.c.status)
+        )
+        return {str(_value(status)): int(n) for status, n in self._s.execute(q)}
+
+    def export_rows(self, window: ReportWindow) -> Iterator[ExportRow]:
+        """Every succeeded payment and refund of the window by business day and time, streamed."""
+        parts = [b for s in (_PAYMENTS, _REFUNDS) for b in self._plan(window, s, detail=True)]
+        union = union_all(*parts).subquery()
+        q = select(union).order_by(union.c.business_date, union.c.at, union.c.kind, union.c.id)
+        dates: dict[Any, date] = {}  # a few distinct days: parse each once
+        for r in self._s.execute(q.execution_options(yield_per=2000)):
+            (kind, id_, booking_id, at, day, adjustment, customer, service, staff, method,
+             currency, amount, fee, net, status, session_id, intent_id, charge_id, refund_id,
+             txn_id, reason, recorded_by, recorded_at) = r  # fmt: skip
+            business_date = dates.get(day)
+            if business_date is None:
+                business_date = dates[day] = _date(day)
+            yield ExportRow(
+                Movement(kind),
+                id_,
+                booking_id,
+                _aware(at),
+                business_date,
+                bool(adjustment),
+                customer or "",
+                service or "",
+                staff or "",
+                str(_value(method)),
+                currency,
+                int(amount),
+                None if fee is None else int(fee),
+                None if net is None else int(net),
+                str(_value(status)),
+                session_id,
+                intent_id,
+                charge_id,
+                refund_id,
+                txn_id,
+                reason,
+                recorded_by or "",
+                None if recorded_at is None else _aware(recorded_at),
+            )
+
+    # -- the plan -----------------------------------------------------------------------------
+
+    def _plan(
+        self, window: ReportWindow, source: _Source, *, detail: bool = False
+    ) -> list[Select[Any]]:
+        """One row per counted payment (or refund) of the window with its business day, local
+        hour and adjustment flag, from the branches that can have rows (disjoint)."""
+        start, end = window.start, window.end
+        before = day_start(window.first - timedelta(days=1), window.tz)
+        # Rows recorded in the window but dated outside it (adjustments, if any).
+        far = self._s.execute(
+            select(func.min(source.dated), func.max(source.dated)).where(
+                source.table.c.status == source.status,
+                source.recorded >= start,
+                source.recorded < end,
+                or_(source.dated < start, source.dated >= end),
+            )
+        ).one()
+        lo = before if far[0] is None else min(before, _aware(far[0]))
+        # Two days past the end: a recorded_at later than that is past the window whatever
+        # the offset, so the last span may stand for it.
+        hi = end + timedelta(days=2)
+        if far[1] is not None:
+            hi = max(hi, _aware(far[1]) + timedelta(days=2))
+        clock = _Clock(self._s.get_bind().dialect.name, offset_spans(window.tz, lo, hi))
+        # Only rows dated on a closed day can be adjustments: today's dashboard (not closed
+        # yet) needs no join at all, and rows from outside only when such a day is near.
+        day = timedelta(days=1)
+        closed_here = self._any_close(window.first, window.last)
+        from_outside = self._any_close(window.first - day, window.first - day) or (
+            far[0] is not None and self._any_close(lo.date() - day, hi.date() + day)
+        )
+        own = self._branch(source, clock, window, closes=closed_here, own=True, detail=detail)
+        if not from_outside:
+            return [own]
+        return [own, self._branch(source, clock, window, closes=True, own=False, detail=detail)]
+
+    def _any_close(self, first: date, last: date) -> bool:
+        """Whether any of the days [first, last] is closed (in any currency)."""
+        q = select(
+            exists().where(day_closes.c.business_date >= first, day_closes.c.business_date <= last)
+        )
+        return bool(self._s.execute(q).scalar())
+
+    def _branch(
+        self,
+        source: _Source,
+        clock: _Clock,
+        window: ReportWindow,
+        *,
+        closes: bool,
+        own: bool,
+        detail: bool,
+    ) -> Select[Any]:
+        """``own``: rows dated in the window, less those a close moved out of it. Otherwise:
+        rows dated outside the window that a close moved into it (recorded in it, or dated
+        the day before it and recorded after that day's close)."""
+        start, end = window.start, window.end
+        t = source.table
+        status = t.c.status == source.status
+        where: list[ColumnElement[bool]] = [status]
+        if own:
+            where += [source.dated >= start, source.dated < end]
+        else:
+            before = day_start(window.first - timedelta(days=1), window.tz)
+            where += [
+                or_(
+                    and_(status, source.recorded >= start, source.recorded < end),
+                    and_(status, source.dated >= before, source.dated < start),
+                ),
+                or_(source.dated < start, source.dated >= end),
+            ]
+        base = t.join(bookings, bookings.c.id == t.c.booking_id)
+        if source.kind is Movement.REFUND:
+            base = base.join(_refund_payment, _refund_payment.c.id == t.c.payment_id)
+        own_date = clock.local_date(source.dated)
+        hour: ColumnElement[Any] = clock.local_hour(source.dated)
+        business_date: ColumnElement[Any] = own_date
+        flag: ColumnElement[Any] = literal(0, Integer)
+        if closes:
+            closed = and_(
+                day_closes.c.business_date == own_date,
+                day_closes.c.currency == t.c.currency,
+                day_closes.c.closed_at < source.recorded,
+            )
+            base = base.join(day_closes, closed, isouter=own)
+            recorded_date = clock.local_date(source.recorded)
+            # The day it was recorded; the day after its own if recorded on the closed day.
+            moved_to = clock.later(recorded_date, clock.local_date(source.dated, days=1))
+            moved_hour = case(
+                (recorded_date > own_date, clock.local_hour(source.recorded)), else_=0
+            )
+            if own:
+                adjusted = day_closes.c.business_date.is_not(None)
+                business_date = case((adjusted, moved_to), else_=own_date)
+                hour = case((adjusted, moved_hour), else_=hour)
+                flag = case((adjusted, 1), else_=0)
+                where.append(or_(not_(adjusted), moved_to <= clock.day(window.last)))
+            else:
+                business_date, hour, flag = moved_to, moved_hour, literal(1, Integer)
+                where += [moved_to >= clock.day(window.first), moved_to <= clock.day(window.last)]
+        method = (
+            t.c.method if source.kind is Movement.PAYMENT else _refund_payment.c.method
+        ).label("method")
+        if not detail:
+            cols: list[Any] = [
+                t.c.currency.label("currency"),
+                bookings.c.service_id.label("service_id"),
+                bookings.c.service_name.label("service_name"),
+                bookings.c.resource_id.label("resource_id"),
+                method,
+                hour.label("hour"),
+                t.c.amount.label("amount"),
+                t.c.fee_amount.label("fee"),
+                flag.label("adjustment"),
+            ]
+            return select(*cols).select_from(base).where(*where)
+        base = base.outerjoin(resources, resources.c.id == bookings.c.resource_id).outerjoin(
+            users, users.c.id == t.c.created_by
+        )
+        is_payment = source.kind is Movement.PAYMENT
+        payment = t if is_payment else _refund_payment
+        cols = [
+            literal(source.kind.value, String).label("kind"),
+            t.c.id.label("id"),
+            t.c.booking_id.label("booking_id"),
+            source.dated.label("at"),
+            business_date.label("business_date"),
+            flag.label("adjustment"),
+            bookings.c.customer_name.label("customer"),
+            bookings.c.service_name.label("service_name"),
+            resources.c.name.label("staff"),
+            method,
+            t.c.currency.label("currency"),
+            t.c.amount.label("amount"),
+            t.c.fee_amount.label("fee"),
+            t.c.net_amount.label("net"),
+            t.c.status.label("status"),
+            payment.c.stripe_session_id.label("session_id"),
+            payment.c.stripe_payment_intent_id.label("payment_intent_id"),
+            payment.c.stripe_charge_id.label("charge_id"),
+            (null() if is_payment else t.c.stripe_refund_id).label("refund_id"),
+            t.c.stripe_balance_transaction_id.label("balance_transaction_id"),
+            (null() if is_payment else t.c.reason).label("reason"),
+            users.c.name.label("recorded_by"),
+            source.recorded.label("recorded_at"),
+        ]
+        return select(*cols).select_from(base).where(*where)
+
+
+def _aware(value: Any) -> datetime:
+    """A UTC time from a row (through a union SQLite may hand back its text)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _date(value: Any) -> date:
+    """A date from a row: SQLite's date() gives 'YYYY-MM-DD' text."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _value(v: Any) -> Any:
+    """An enum's value, or the plain value a union handed back."""
+    return getattr(v, "value", v)
