@@ -28,6 +28,21 @@ def sandbox() -> Iterator[SandboxHandle]:
 
 
 @contextmanager
+def sandbox_process() -> Iterator[str]:
+    """A sandbox in its own process, as the desktop app runs it; yields its URL."""
+    from pos_app.sandbox.discovery import spawn
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url, proc = spawn(Path(tmp), detached=False)
+        try:
+            yield url
+        finally:
+            if proc is not None:
+                proc.terminate()
+                proc.wait(timeout=10)
+
+
+@contextmanager
 def app(handle: SandboxHandle, **env: str) -> Iterator[AppContext]:
     """A fresh app (own SQLite database) talking to ``handle``."""
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,15 +1,18 @@
 """How long the GUI thread can stall, and how fast the window first paints.
 
-    .venv/bin/python bench/gui_responsiveness.py [--bookings 5000] [--open 100] [--seconds 15]
+    .venv/bin/python bench/gui_responsiveness.py [--bookings 5000] [--open 100] [--rounds 3]
 
 1. Stalls. A fresh database gets ``--bookings`` bookings spread over 60 days around today
    (today busiest, over every staff column), ``--open`` of today's bookings get an open
    Checkout Session on the local sandbox. The real main window is attached (offscreen) and,
-   for ``--seconds``, the script drives what a busy desk does: sync passes against the
-   sandbox (every 0.5 s, far more often than the app's own 4 s), switching between the list
-   and the schedule, moving to the next and previous day, selecting bookings (each loads its
-   detail). A 1 ms precise timer on the GUI thread records the gap between its ticks; the
-   longest gap above the timer's own interval is the longest stall. Target: ≤ 50 ms.
+   for ``--seconds``, the script drives what a busy desk does, one action every 0.25 s as a
+   person makes them: selecting bookings (each loads its detail), switching between the list
+   and the schedule, moving to the next and previous day; and between them sync passes
+   against the sandbox (every 0.5 s, eight times the app's own rate), whose answers land
+   whenever they do. A 1 ms precise timer on the GUI thread records the gap between its
+   ticks; the longest gap above the timer's own interval is the longest stall, over
+   ``--rounds`` fresh windows. Target: ≤ 50 ms. The sandbox runs in its own process, as the
+   desktop app starts it.
 2. Cold start. A new Python process starts the app as `pos-app` does (against the same
    database and sandbox) and reports when the main window first paints, and when it is
    ready for input (the day loaded, or the sign-in page shown). Target: first paint ≤ 1.5 s.
@@ -34,7 +37,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import percentile, sandbox
+from _common import percentile, sandbox_process
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
@@ -138,27 +141,37 @@ def measure_stalls(ctx: AppContext, seconds: float, todays: list[str]) -> dict[s
     steps = [0]
     passes = [0]
 
+    def select_random() -> None:
+        if window.model.rowCount():
+            booking = window.model.booking_at(rng.randrange(window.model.rowCount()))
+            if booking is not None:
+                window.select_booking(booking.id)
+
+    def sync() -> None:
+        window.sync_now()
+        passes[0] += 1
+
+    # One action per step, as a person makes them one key or click at a time; a sync pass
+    # starts every other step and its answer lands whenever the worker has it.
+    days = [window.days.next_day, window.days.previous_day]
+    cycle = [
+        select_random,
+        lambda: window.days.show_schedule(),
+        select_random,
+        lambda: days[steps[0] % 2](),
+        select_random,
+        lambda: window.days.show_list(),
+        lambda: days[steps[0] % 2](),
+    ]
+
     def step() -> None:
         steps[0] += 1
         n = steps[0]
         current[0] = f"step {n}"
         if n % 2 == 0:
-            window.sync_now()
-            passes[0] += 1
-        if n % 5 == 0:
-            if n % 10 == 0:
-                window.days.show_schedule()
-            else:
-                window.days.show_list()
-        if n % 7 == 0:
-            window.days.next_day()
-        if n % 7 == 3:
-            window.days.previous_day()
-        if n % 3 == 1 and window.model.rowCount():
-            row = rng.randrange(window.model.rowCount())
-            booking = window.model.booking_at(row) if hasattr(window.model, "booking_at") else None
-            if booking is not None:
-                window.select_booking(booking.id)
+            sync()
+        else:
+            cycle[(n // 2) % len(cycle)]()
 
     driver = QTimer()
     driver.setInterval(250)
@@ -271,9 +284,12 @@ def main() -> None:
     parser.add_argument("--open", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="stall measurements, each fresh")
     args = parser.parse_args()
-    with sandbox() as handle, tempfile.TemporaryDirectory() as tmp:
-        env = {"POS_DATA_DIR": tmp, "POS_STRIPE_API_BASE": handle.url, "POS_TIMEZONE": "UTC"}
+    # The sandbox in a process of its own, as the desktop app starts it: in a thread here it
+    # would compete with the GUI thread for the GIL, which the app never makes it do.
+    with sandbox_process() as url, tempfile.TemporaryDirectory() as tmp:
+        env = {"POS_DATA_DIR": tmp, "POS_STRIPE_API_BASE": url, "POS_TIMEZONE": "UTC"}
         ctx = open_app(load_config(env), sandbox="none")
         try:
             t = time.perf_counter()
@@ -283,17 +299,22 @@ def main() -> None:
                 f"{args.open} open sessions in {time.perf_counter() - t:.1f} s"
             )
             ctx.sync.sync_once(full=True)
-            stalls = measure_stalls(ctx, args.seconds, todays)
+            rounds = [measure_stalls(ctx, args.seconds, todays) for _ in range(args.rounds)]
         finally:
             ctx.close()
+        # The worst round is the figure: a desk lives with its worst moment, not its average.
+        for n, stalls in enumerate(rounds, 1):
+            print(
+                f"GUI thread, round {n} of {len(rounds)}, {args.seconds:.0f} s "
+                f"({stalls['steps']:.0f} UI steps, {stalls['sync_passes']:.0f} sync passes, "
+                f"{stalls['ticks']:.0f} timer ticks): longest stall {stalls['max_ms']:.1f} ms "
+                f"(p99 {stalls['p99_ms']:.1f} ms, p50 {stalls['p50_ms']:.2f} ms)"
+            )
+        worst = max(r["max_ms"] for r in rounds)
+        verdict = "meets" if worst <= STALL_TARGET_MS else "MISSES"
         print(
-            f"GUI thread over {args.seconds:.0f} s ({stalls['steps']:.0f} UI steps, "
-            f"{stalls['sync_passes']:.0f} sync passes, {stalls['ticks']:.0f} timer ticks):"
-        )
-        verdict = "meets" if stalls["max_ms"] <= STALL_TARGET_MS else "MISSES"
-        print(
-            f"  longest stall {stalls['max_ms']:.1f} ms (p99 {stalls['p99_ms']:.1f} ms, "
-            f"p50 {stalls['p50_ms']:.2f} ms) — {verdict} the {STALL_TARGET_MS:.0f} ms target"
+            f"  longest stall over all rounds {worst:.1f} ms — "
+            f"{verdict} the {STALL_TARGET_MS:.0f} ms target"
         )
         starts = cold_start(env, args.starts)
         paints = [s["paint"] for s in starts]

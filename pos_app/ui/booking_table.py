@@ -91,14 +91,23 @@ class BookingTableModel(QAbstractTableModel):
         self._tz = timezone
         self._rows: list[Booking] = []
         self._staff: dict[str, str] = {}  # resource id → name
+        # Each row's cell texts, made once per load: a paint asks for them hundreds of times.
+        self._cells: list[tuple[str, ...]] = []
 
     def set_resource_names(self, names: dict[str, str]) -> None:
-        """Names for the Staff column (resource id → name); takes effect with the next rows."""
+        """Names for the Staff column (resource id → name)."""
+        if names == self._staff:
+            return
         self._staff = dict(names)
+        self._cells = [self._row_texts(b) for b in self._rows]
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, Column.STAFF), self.index(last, Column.STAFF))
 
     def set_timezone(self, timezone: tzinfo) -> None:
         """Show times in ``timezone`` (the business's)."""
         self._tz = timezone
+        self._cells = [self._row_texts(b) for b in self._rows]
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, Column.TIME),
@@ -107,14 +116,19 @@ class BookingTableModel(QAbstractTableModel):
 
     def set_rows(self, rows: list[Booking]) -> None:
         """Replace the rows. Same bookings in the same order only repaint, so the view keeps
-        its selection and scroll position across the periodic reload."""
+        its selection and scroll position across the periodic reload; unchanged rows do
+        nothing at all."""
+        if rows == self._rows:
+            return
         if [b.id for b in rows] == [b.id for b in self._rows]:
             self._rows = list(rows)
+            self._cells = [self._row_texts(b) for b in rows]
             if rows:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(Column) - 1))
             return
         self.beginResetModel()
         self._rows = list(rows)
+        self._cells = [self._row_texts(b) for b in rows]
         self.endResetModel()
 
     def rows(self) -> list[Booking]:
@@ -152,16 +166,17 @@ class BookingTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = index.row()
+        if not 0 <= row < len(self._rows) or not index.isValid():
             return None
-        booking = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._cells[row][index.column()]
+        booking = self._rows[row]
         column = Column(index.column())
         if role == BOOKING_ID_ROLE:
             return booking.id
         if role == STATUS_ROLE:
             return display_status(booking).value  # Qt hands enums back as plain str anyway
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(booking, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Column.PAID and booking.refunded_amount:
                 return f"Paid {booking.paid.format()}, refunded {booking.refunded.format()}"
@@ -176,6 +191,9 @@ class BookingTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.STATUS:
             return QColor(theme.status_chip(display_status(booking), theme.is_dark()).fg)
         return None
+
+    def _row_texts(self, booking: Booking) -> tuple[str, ...]:
+        return tuple(self._text(booking, column) for column in Column)
 
     def _text(self, booking: Booking, column: Column) -> str:
         if column == Column.TIME:

@@ -294,6 +294,7 @@ class DayView(QWidget):
         self._rects: list[tuple[QRectF, Block]] = []
         self._menu_actions: list[QAction] = []
         self._now: datetime | None = None
+        self._shown: tuple[object, ...] | None = None  # what set_day last laid out
         self._scrolled_for: date | None = None
         self.setFont(theme.font(self, scale=0.98))
         self.metrics = _Metrics(self.font())
@@ -350,6 +351,11 @@ class DayView(QWidget):
         only: str | None = None,
     ) -> None:
         """Show ``day``'s bookings in columns of ``resources`` (just ``only``'s when given)."""
+        # The periodic reload usually brings the same sheet: leave the painted grid alone.
+        shown = (day, list(bookings), list(resources), only, self._tz)
+        if shown == self._shown:
+            return
+        self._shown = shown
         self._layout = layout_day(day, bookings, resources, self._tz, only=only)
         if self._selected is not None and self._block(self._selected) is None:
             self._selected = None

@@ -6,6 +6,7 @@ from datetime import datetime, tzinfo
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -78,6 +79,8 @@ class DetailPanel(QScrollArea):
         self.setMinimumWidth(330)
         self._body = QWidget()
         self._body.setFont(theme.font(self, scale=1.05))
+        # One sheet for the panel: a style sheet per label is parsed and polished per label,
+        # every time a booking is selected.
         self._layout = QVBoxLayout(self._body)
         self._layout.setContentsMargins(18, 16, 18, 16)
         self._layout.setSpacing(10)
@@ -100,7 +103,7 @@ class DetailPanel(QScrollArea):
         hint = QLabel(text)
         hint.setWordWrap(True)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setStyleSheet("color: palette(placeholder-text);")
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._layout.addStretch(1)
         self._layout.addWidget(hint)
         self._layout.addStretch(2)
@@ -145,7 +148,7 @@ class DetailPanel(QScrollArea):
         ]
         for i, (label, value) in enumerate(rows):
             key = QLabel(label)
-            key.setStyleSheet("color: palette(placeholder-text);")
+            key.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             val = QLabel(value)
             val.setWordWrap(True)
@@ -209,7 +212,7 @@ class DetailPanel(QScrollArea):
         label = QLabel(text)
         label.setWordWrap(True)
         if muted:
-            label.setStyleSheet("color: palette(placeholder-text);")
+            label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._layout.addWidget(label)
 
     def _clear(self) -> None:

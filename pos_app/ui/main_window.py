@@ -422,6 +422,7 @@ class MainWindow(QMainWindow):
         )
         # The day bar, and the list or the schedule of the shown day (ui/day_controller.py).
         self.days = DayController(self)
+        self.day_loads = 0  # days loaded and shown, for tests and the bench
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.days.area)
         splitter.addWidget(self.detail)
@@ -598,6 +599,7 @@ class MainWindow(QMainWindow):
         self.count_label.setText(self.days.count_text(len(rows)))
         self._update_actions()
         self._request_detail()
+        self.day_loads += 1
 
     def _set_day(self, day: date) -> None:
         self._day = day
@@ -887,11 +889,15 @@ class MainWindow(QMainWindow):
             Link.OFFLINE: "danger",
         }.get(line.state)
         color = theme.semantic(tone, self).name() if tone else "palette(window-text)"
-        self.stripe_label.setText(f"● {line.text}")
-        self.stripe_label.setToolTip(line.detail)
-        self.stripe_label.setStyleSheet(
-            f"QLabel#stripeStatus {{ color: {color}; padding-left: 8px; }}"
-        )
+        text = f"● {line.text}"
+        sheet = f"QLabel#stripeStatus {{ color: {color}; padding-left: 8px; }}"
+        # Every sync pass says the same thing; restyling a label re-polishes and repaints it.
+        if self.stripe_label.text() != text:
+            self.stripe_label.setText(text)
+        if self.stripe_label.toolTip() != line.detail:
+            self.stripe_label.setToolTip(line.detail)
+        if self.stripe_label.styleSheet() != sheet:
+            self.stripe_label.setStyleSheet(sheet)
 
     def _on_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)

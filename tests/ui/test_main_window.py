@@ -63,11 +63,24 @@ def test_table_lists_today_and_detail_follows_selection(
     assert "Ada Lovelace" in text and "ada@example.com" in text and "$35.00" in text
     qtbot.waitUntil(window.charge_action.isEnabled)  # once the startup reconciliation is done
     assert not window.refund_action.isEnabled()
-    # The periodic reload keeps the selection.
+    # The periodic reload repaints a changed row and keeps the selection.
+    ui_app.cash.record(first.id)
     with qtbot.waitSignal(window.model.dataChanged, timeout=5000):
         window.reload()
+    assert model.index(0, Column.STATUS).data() == "Paid"
     assert window.selected_booking_id() == second.id
-    assert first.id != second.id
+
+    # Nothing changed: the reload leaves the table alone (no repaint, no reset).
+    touched: list[str] = []
+    model.dataChanged.connect(lambda *_: touched.append("changed"))
+    model.modelReset.connect(lambda: touched.append("reset"))
+    view_layouts = window.days.view.day_layout()
+    loads = window.day_loads
+    window.reload()
+    qtbot.waitUntil(lambda: window.day_loads > loads)
+    assert touched == []
+    assert window.days.view.day_layout() is view_layouts
+    assert window.selected_booking_id() == second.id
 
 
 def test_sync_failure_shows_retrying_not_a_dialog(

@@ -33,11 +33,15 @@ WAIT_MS = 15_000
 
 
 def _stream(body: bytes) -> bytes | None:
-    found = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S)
+    # Up to "endstream" with the end-of-line before it: compressed data may itself end in a
+    # CR or LF byte, so the line end is left for the decompressor to ignore as trailing data.
+    found = re.search(rb"stream\r?\n(.*?)endstream", body, re.S)
     if found is None:
         return None
     raw = found.group(1)
-    return zlib.decompress(raw) if b"/FlateDecode" in body.split(b"stream")[0] else raw
+    if b"/FlateDecode" in body.split(b"stream")[0]:
+        return zlib.decompressobj().decompress(raw)
+    return raw
 
 
 def _utf16(hexes: bytes) -> str:

@@ -161,6 +161,14 @@ def test_booking_table_model(qtmodeltester, qtbot: QtBot) -> None:  # type: igno
     model.modelReset.connect(lambda: resets.append(True))
     model.set_rows([_booking("bk_1", 14, BookingStatus.PAID, 3500), model.rows()[1]])
     assert resets == [] and model.index(0, Column.STATUS).data() == "Paid"
+
+    # A renamed staff member shows at once, though the bookings themselves did not change.
+    changed: list[int] = []
+    model.dataChanged.connect(lambda top, _bottom, *_: changed.append(top.column()))
+    model.set_rows(model.rows())
+    assert changed == []  # the same rows again: nothing to repaint
+    model.set_resource_names({"rs_priya": "Priya Shah"})
+    assert changed == [Column.STAFF] and model.index(1, Column.STAFF).data() == "Priya Shah"
     model.set_rows([])
     assert resets == [True] and model.rowCount() == 0
 
