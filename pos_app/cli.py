@@ -14,9 +14,8 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pos_app.app import AppContext, SandboxPolicy, open_app
 from pos_app.config import Config, ConfigError, load_config, resolve_config
 from pos_app.domain.booking import Booking
 from pos_app.domain.errors import FormErrors, GatewayError, PosError
@@ -26,6 +25,9 @@ from pos_app.logs import setup_logging
 from pos_app.services.bookings import BookingDetail, BookingRequest
 from pos_app.services.checkout import CheckoutView
 from pos_app.services.receipts import Receipt, render_text
+
+if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
+    from pos_app.app import AppContext, SandboxPolicy
 
 log = logging.getLogger("pos_app.cli")
 
@@ -265,6 +267,8 @@ def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
         if command in ("charge", "status", "sync", "refund", "receipt", "reconcile")
         else "none"
     )
+    from pos_app.app import open_app
+
     ctx = open_app(config, sandbox=policy)
     ctx.deps.desk.sign_in(cli_actor())
     try:
@@ -570,6 +574,8 @@ def _webhooks(args: argparse.Namespace, config: Config) -> int:
             "set STRIPE_WEBHOOK_SECRET to the endpoint's signing secret (whsec_...); "
             "`stripe listen` prints it"
         )
+    from pos_app.app import open_app
+
     ctx = open_app(config, sandbox="detached")
     try:
         app = create_webhook_app(ctx.webhook_intake(config.webhook_secret))

@@ -12,18 +12,21 @@ import signal
 import sys
 import threading
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from pos_app.app import AppContext, SandboxPolicy, open_app
 from pos_app.config import APP_NAME, Config
 from pos_app.ui import gc_guard, theme
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.settings_dialog import relaunch_if_requested
 from pos_app.ui.tasks import TaskRunner, user_message
+
+if TYPE_CHECKING:
+    from pos_app.app import AppContext, SandboxPolicy
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,10 @@ class AppStarter:
         self._runner.run(self._open, on_success=self._opened, on_failure=self._failed)
 
     def _open(self) -> AppContext:
+        # Imported here, on the worker: SQLAlchemy, Alembic and stripe take half a second to
+        # load, and the window paints meanwhile.
+        from pos_app.app import open_app
+
         ctx = open_app(self._config, sandbox=self._sandbox, receive_webhooks=True)
         with self._lock:
             self.ctx = ctx
