@@ -77,6 +77,9 @@ def start_sandbox(data_dir: Path) -> tuple[str, subprocess.Popen[bytes]]:
         "127.0.0.1",
         "--port",
         "0",
+        # Throughput of the server itself: Stripe's 25 requests/s limit (on by default) off.
+        "--rate-limit",
+        "0",
     ]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + 15

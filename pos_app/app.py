@@ -18,15 +18,18 @@ from pos_app.config import SANDBOX_API_KEY, Config, Mode
 from pos_app.domain.errors import PosError
 from pos_app.domain.gateway_types import EventInfo
 from pos_app.gateway.stripe_gateway import StripeGateway
-from pos_app.gateway.webhooks import verify_webhook
+from pos_app.gateway.webhooks import WebhookStale, verify_webhook
+from pos_app.private_files import ensure_private_dir
 from pos_app.services.audit import AuditService
 from pos_app.services.bookings import BookingService
 from pos_app.services.cash import CashService
 from pos_app.services.catalog import CatalogService
 from pos_app.services.checkout import CheckoutService
+from pos_app.services.checkout_request import return_urls
 from pos_app.services.context import Deps, Policy
 from pos_app.services.customers import CustomerService
 from pos_app.services.day_close import DayCloseService
+from pos_app.services.doctor import DoctorService
 from pos_app.services.export_csv import CsvExportService
 from pos_app.services.ids import new_id
 from pos_app.services.payment_sync import SyncService
@@ -46,6 +49,7 @@ from pos_app.services.settings import (
 )
 from pos_app.services.webhook_intake import WebhookIntake
 from pos_app.store.database import make_engine, migrate
+from pos_app.store.health import schema_revisions
 from pos_app.store.repositories import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -83,12 +87,16 @@ class AppContext:
     people: PeopleService
     audit: AuditService
     sandbox_process: subprocess.Popen[bytes] | None = None
+    # Where the sandbox serves its pages (its LAN address in LAN mode): the thank-you page
+    # customers go to after paying when the business has no website set.
+    sandbox_pages: str | None = None
     webhook_server: WebhookReceiver | None = None
     settings: SettingsService = field(init=False, repr=False)
     reports: ReportService = field(init=False, repr=False)
     csv_export: CsvExportService = field(init=False, repr=False)
     reconciliation: ReconciliationService = field(init=False, repr=False)
     day_close: DayCloseService = field(init=False, repr=False)
+    doctor: DoctorService = field(init=False, repr=False)
 
     @property
     def mode(self) -> str:
@@ -98,11 +106,14 @@ class AppContext:
     def install_config(self, config: Config) -> None:
         """Apply changed business settings (name, time zone, hold) to the running app."""
         self.config = config
+        success_url, cancel_url = return_urls(config.success_url, config.mode, self.sandbox_pages)
         policy = replace(
             self.deps.policy,
             timezone=config.timezone,
             hold_minutes=config.hold_minutes,
             business_name=config.business_name,
+            success_url=success_url,
+            cancel_url=cancel_url,
         )
         # Deps is frozen so nothing rebinds it by accident; Settings is the one owner that
         # swaps the policy, in a single attribute store: a use case sees old or new, whole.
@@ -111,8 +122,17 @@ class AppContext:
     def webhook_intake(self, secret: str) -> WebhookIntake:
         """The receiver's logic, verifying deliveries with the endpoint's ``whsec_`` secret."""
 
-        def verify(payload: bytes, header: str | None) -> EventInfo:
-            return verify_webhook(payload, header, secret)
+        def verify(payload: bytes, header: str | None, now: datetime) -> EventInfo:
+            try:
+                return verify_webhook(payload, header, secret, now=now)
+            except WebhookStale:
+                # No Stripe call since start may have measured the clock offset yet (the
+                # `webhooks` command makes none): measure it with one harmless read and
+                # judge again, rather than refuse every delivery on a station that is off.
+                self.deps.gateway.list_events(
+                    types=["checkout.session.completed"], ending_before=None, limit=1
+                )
+                return verify_webhook(payload, header, secret, now=self.deps.server_now())
 
         return WebhookIntake(self.deps, self.sync, verify)
 
@@ -168,7 +188,7 @@ def open_app(
     desktop app does; CLI commands do not). ``secrets`` is where Settings keeps keys (the
     OS keyring by default). A database created in another mode is refused (StartupError).
     """
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(config.data_dir)
     engine = make_engine(config.database_url)
     migrate(engine)
     uow = SqlUnitOfWorkFactory(engine)
@@ -196,6 +216,8 @@ def open_app(
                 f"{config.data_dir / 'sandbox.log'}."
             ) from err
     gateway = StripeGateway(config.secret_key, mode=config.mode, api_base=api_base)
+    sandbox_pages = _sandbox_pages(config, api_base)
+    success_url, cancel_url = return_urls(config.success_url, config.mode, sandbox_pages)
     deps = Deps(
         uow=uow,
         gateway=gateway,
@@ -205,6 +227,8 @@ def open_app(
             timezone=config.timezone,
             hold_minutes=config.hold_minutes,
             business_name=config.business_name,
+            success_url=success_url,
+            cancel_url=cancel_url,
         ),
     )
     ctx = AppContext(
@@ -222,6 +246,7 @@ def open_app(
         people=PeopleService(deps),
         audit=AuditService(deps),
         sandbox_process=process,
+        sandbox_pages=sandbox_pages,
     )
     if secrets is None:
         from pos_app.keystore import KeyStore
@@ -240,6 +265,13 @@ def open_app(
     ctx.day_close = DayCloseService(
         deps, ctx.reports, business_currency=lambda: ctx.config.currency
     )
+    ctx.doctor = DoctorService(
+        deps,
+        config=lambda: ctx.config,
+        sync=ctx.sync,
+        schema=lambda: schema_revisions(engine),
+        api_base=api_base,
+    )
     if receive_webhooks and config.webhook_port and config.webhook_secret:
         ctx.webhook_server = WebhookReceiver(
             ctx, config.webhook_secret, "127.0.0.1", config.webhook_port
@@ -248,6 +280,19 @@ def open_app(
         log.info("catalog.seeded demo services")
     log.info("app.opened mode=%s station=%s api_base=%s", config.mode, station_id, api_base)
     return ctx
+
+
+def _sandbox_pages(config: Config, api_base: str | None) -> str | None:
+    """The base address of the sandbox's pages as a customer's phone reaches them."""
+    if config.mode != "sandbox" or api_base is None:
+        return None
+    if config.uses_local_sandbox:
+        from pos_app.sandbox.discovery import read_record, record_path
+
+        found = read_record(record_path(config.data_dir))
+        if found is not None and found.public_url:
+            return found.public_url
+    return api_base
 
 
 def _database_name(url: object) -> str:

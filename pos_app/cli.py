@@ -16,12 +16,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pos_app import cli_doctor
 from pos_app.config import Config, ConfigError, load_config, resolve_config
 from pos_app.domain.booking import Booking
 from pos_app.domain.errors import FormErrors, GatewayError, PosError
 from pos_app.domain.payment import REFUND_REASONS, Payment, Refund
 from pos_app.domain.people import Actor, Role
 from pos_app.logs import setup_logging
+from pos_app.private_files import ensure_private_dir
 from pos_app.services.bookings import BookingDetail, BookingRequest
 from pos_app.services.checkout import CheckoutView
 from pos_app.services.receipts import Receipt, render_text
@@ -187,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--json", action="store_true", help="print one JSON object")
 
+    cli_doctor.add_parser(sub)
+
     s = sub.add_parser("screenshot", help="render a screen offscreen to a PNG (demo data)")
     s.add_argument("--list", action="store_true", help="print the screens' names and exit")
     s.add_argument("--screen", help="which screen (see --list)")
@@ -261,6 +265,8 @@ def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
         return _webhooks(args, config)
     if command == "screenshot":
         return _screenshot(args)
+    if command == "doctor":
+        return cli_doctor.run_doctor(args, config)
     # Commands that may print a payment URL keep the sandbox running after they exit.
     policy: SandboxPolicy = (
         "detached"
@@ -548,7 +554,7 @@ def _receipt_json(receipt: Receipt) -> dict[str, Any]:
 def _sandbox(args: argparse.Namespace, config: Config) -> int:
     from pos_app.sandbox.runner import serve
 
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(config.data_dir)
     where = f"http://{args.host}:{args.port}" if args.port else f"{args.host}, on a free port"
     print(f"Sandbox starting at {where}; press Ctrl+C to stop.", file=sys.stderr)
     serve(
@@ -687,10 +693,10 @@ def _close_day(ctx: AppContext, args: argparse.Namespace) -> int:
         close = z.close_for(t.currency)
         print(f"  {t.currency.upper()}")
         print(f"    card payments ({t.card_count}) {m(t.card_gross)}, refunds {m(t.card_refunds)}")
-        print(
-            f"    card net {m(t.card_net)}, Stripe fees {m(t.fees)}, after fees "
-            f"{m(t.card_net_after_fees)}"
-        )
+        fees, after_fees = t.fee_figures()
+        print(f"    card net {m(t.card_net)}, Stripe fees {fees}, after fees {after_fees}")
+        if not t.fees_known:
+            print(f"    {t.fees_pending_sentence()}")
         print(f"    cash payments ({t.cash_count}), expected in the drawer {m(t.cash_expected)}")
         if close is not None:
             print(f"    counted {m(close.cash_counted)}, difference {m(close.cash_difference)}")

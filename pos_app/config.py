@@ -28,6 +28,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 import tzlocal
 
+from pos_app.private_files import ensure_private_dir
+
 log = logging.getLogger(__name__)
 
 Mode = Literal["sandbox", "test", "live"]
@@ -109,6 +111,8 @@ class Config:
     sandbox_lan: bool = False
     # The currency new services start with (lowercase ISO code).
     currency: str = DEFAULT_CURRENCY
+    # "After paying, customers go to": the business's website (None: not set yet).
+    success_url: str | None = None
     # This station: lock the desk after this many idle minutes (0: never), and the palette.
     lock_minutes: int = DEFAULT_LOCK_MINUTES
     theme: Theme = "system"
@@ -133,12 +137,16 @@ class Config:
         currency: str | None = None,
         timezone: str | None = None,
         hold_minutes: int | None = None,
+        success_url: str | None = None,
     ) -> Config:
         """This config with stored business settings layered in where the environment is silent.
 
         A stored value that no longer makes sense (an unknown zone) is skipped and logged.
+        ``success_url=""`` clears the website; None leaves it as it is.
         """
         changes: dict[str, object] = {}
+        if success_url is not None:
+            changes["success_url"] = success_url or None
         if business_name and "business_name" not in self.env_fields:
             changes["business_name"] = business_name
         if currency:
@@ -342,7 +350,7 @@ def load_station(data_dir: Path) -> StationSettings:
 
 def save_station(data_dir: Path, settings: StationSettings) -> None:
     """Write this station's settings atomically (a crash leaves the old file or the new one)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(data_dir)
     path = station_path(data_dir)
     text = json.dumps(asdict(settings), indent=2, sort_keys=True) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=".station-", suffix=".tmp", dir=data_dir)

@@ -8,6 +8,8 @@ import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from pos_app.private_files import ensure_private_dir
+
 _SECRET = re.compile(r"\b((?:sk|rk|pk)_(?:test|live)_|whsec_)[A-Za-z0-9_]+")
 
 
@@ -34,7 +36,7 @@ def setup_logging(data_dir: Path | None, *, verbose: bool = False) -> None:
     stderr.setFormatter(fmt)
     root.addHandler(stderr)
     if data_dir is not None:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(data_dir)
         file = RotatingFileHandler(
             data_dir / "pos-app.log", maxBytes=5_000_000, backupCount=3, encoding="utf-8"
         )

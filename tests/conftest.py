@@ -18,6 +18,7 @@ os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
 from pos_app.domain.people import Actor, Role
+from pos_app.gateway.backoff import BackoffHTTPClient
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
 
 # Who the `app` fixture has signed in: a manager, as at the command line, so tests of money
@@ -35,11 +36,12 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]
 
 @pytest.fixture
 def stripe_client(sandbox: SandboxHandle) -> stripe.StripeClient:
-    """The real SDK pointed at the test sandbox, for reading what "Stripe" holds."""
+    """The real SDK pointed at the test sandbox, for reading what "Stripe" holds (waiting
+    out its 25 requests/s limit as the app does)."""
     return stripe.StripeClient(
         "sk_test_reader",
         base_addresses={"api": sandbox.url},
-        http_client=stripe.HTTPXClient(allow_sync_methods=True),
+        http_client=BackoffHTTPClient(allow_sync_methods=True),
         max_network_retries=0,
     )
 

@@ -6,6 +6,10 @@ import httpx
 
 SUCCESS = "4242 4242 4242 4242"
 DECLINED = "4000 0000 0000 0002"
+#: Stripe's asynchronous refund test cards (https://docs.stripe.com/testing#refunds): the
+#: payment succeeds; a refund of it is pending, then succeeded / succeeded, then failed.
+REFUND_PENDING_FIRST = "4000 0000 0000 7726"
+REFUND_FAILS_LATER = "4000 0000 0000 5126"
 
 
 def pay(url: str, card: str = SUCCESS, *, exp: str = "12 / 34", cvc: str = "123") -> httpx.Response:

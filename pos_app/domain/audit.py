@@ -19,6 +19,8 @@ class AuditAction(StrEnum):
     CHECKOUT_EXPIRED = "checkout.expired"
     PAYMENT_SUCCEEDED = "payment.succeeded"
     PAYMENT_FAILED = "payment.failed"
+    # The customer completed a bank payment whose money has not arrived yet.
+    PAYMENT_PROCESSING = "payment.processing"
     CASH_RECEIVED = "cash.received"
     REFUND_REQUESTED = "refund.requested"
     REFUND_SUCCEEDED = "refund.succeeded"

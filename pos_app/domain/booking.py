@@ -15,6 +15,8 @@ class BookingStatus(StrEnum):
 
     NEW = "new"
     AWAITING_PAYMENT = "awaiting_payment"
+    # Nothing paid yet, but a bank payment is on its way (it may still fail).
+    PAYMENT_PROCESSING = "payment_processing"
     DEPOSIT_PAID = "deposit_paid"
     PAID = "paid"
     PARTIALLY_REFUNDED = "partially_refunded"
@@ -31,6 +33,7 @@ class BookingStatus(StrEnum):
 _LABELS = {
     BookingStatus.NEW: "Not paid",
     BookingStatus.AWAITING_PAYMENT: "Awaiting payment",
+    BookingStatus.PAYMENT_PROCESSING: "Bank payment processing",
     BookingStatus.DEPOSIT_PAID: "Deposit paid",
     BookingStatus.PAID: "Paid",
     BookingStatus.PARTIALLY_REFUNDED: "Partially refunded",
@@ -127,6 +130,7 @@ def derive_status(
     cancelled: bool,
     has_open_checkout: bool,
     no_show: bool = False,
+    has_processing_payment: bool = False,
 ) -> BookingStatus:
     """The booking's status from its money, in one place so every path agrees."""
     if paid <= 0:
@@ -134,6 +138,8 @@ def derive_status(
             return BookingStatus.CANCELLED
         if no_show:
             return BookingStatus.NO_SHOW
+        if has_processing_payment:
+            return BookingStatus.PAYMENT_PROCESSING
         return BookingStatus.AWAITING_PAYMENT if has_open_checkout else BookingStatus.NEW
     if refunded >= paid:
         return BookingStatus.REFUNDED

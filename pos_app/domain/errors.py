@@ -67,6 +67,14 @@ class GatewayAuthError(GatewayError):
     """The API key is missing, wrong or lacks permission."""
 
 
+class GatewayPermissionError(GatewayAuthError):
+    """A restricted key lacks a permission (Stripe's 403); the key itself is accepted."""
+
+    def __init__(self, message: str, *, permission: str | None = None) -> None:
+        super().__init__(message)
+        self.permission = permission  # Stripe's id, e.g. "rak_refund_write", when named
+
+
 class CardDeclined(GatewayError):
     """The customer's card was refused."""
 

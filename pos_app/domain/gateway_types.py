@@ -20,8 +20,11 @@ class CheckoutRequest:
     success_url: str | None = None
     cancel_url: str | None = None
     # Where Stripe emails its receipt once the payment succeeds (live mode; in test mode
-    # Stripe shows the receipt in the Dashboard instead of sending it).
+    # Stripe emails receipts only to the account's verified team members).
     receipt_email: str | None = None
+    # Cards only (wallets ride on card): delayed methods a Dashboard may enable would
+    # complete sessions unpaid and settle days later.
+    allowed_payment_method_types: tuple[str, ...] = ("card",)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,9 @@ class CheckoutSessionInfo:
     metadata: dict[str, str] = field(default_factory=dict)
     # Only when read with the PaymentIntent expanded (the charge screen's refresh).
     last_payment_error: PaymentAttemptError | None = None
+    # The PaymentIntent's status when it was read too (expanded, or looked up because the
+    # session completed unpaid): tells a bank payment still processing from a failed one.
+    payment_intent_status: str | None = None
 
     @property
     def is_paid(self) -> bool:
@@ -72,7 +78,9 @@ class RefundInfo:
     """The parts of a Stripe Refund the app acts on."""
 
     id: str
-    status: str  # pending | requires_action | succeeded | failed | canceled
+    # pending | requires_action | succeeded | failed | canceled; Stripe types it nullable,
+    # and a null is "no news" (Refund.apply_stripe keeps the status it knows).
+    status: str | None
     amount: int
     currency: str
     payment_intent_id: str | None
@@ -159,6 +167,9 @@ class EventInfo:
     object_type: str  # e.g. "checkout.session", "refund"
     object_id: str
     metadata: dict[str, str] = field(default_factory=dict)
+    # The PaymentIntent a charge or refund event's object belongs to (None for others):
+    # finds the local payment without relying on the charge carrying our metadata.
+    payment_intent_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,3 +178,12 @@ class EventPage:
 
     events: list[EventInfo]
     has_more: bool
+
+
+@dataclass(frozen=True)
+class PermissionCheck:
+    """Whether the key holds one permission the app needs (see ``stripe_permissions``)."""
+
+    permission: str  # Stripe's id, e.g. "rak_charge_read"
+    ok: bool
+    detail: str  # a sentence naming the permission in the Dashboard's words

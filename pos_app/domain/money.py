@@ -66,13 +66,15 @@ class Money:
         return Decimal(self.amount).scaleb(-cur.exponent(self.currency))
 
     def plain(self) -> str:
-        """Major units without symbol or grouping, e.g. '35.00' or '3500'; the inverse of parse."""
-        exp = cur.exponent(self.currency)
+        """Major units without symbol or grouping, e.g. '35.00', '3500', '5' for Money(500, 'ugx');
+        the inverse of parse."""
+        exp = cur.decimals_shown(self.amount, self.currency)
         return f"{self.as_decimal():.{exp}f}"
 
     def format(self) -> str:
-        """Human display, e.g. '$35.00', '¥3,500', '12.500 KWD'."""
-        exp = cur.exponent(self.currency)
+        """Human display, e.g. '$35.00', '¥3,500', '12.500 KWD', '5 UGX' (UGX and ISK are shown
+        in whole units although Stripe counts hundredths)."""
+        exp = cur.decimals_shown(self.amount, self.currency)
         sign = "-" if self.amount < 0 else ""
         number = f"{abs(self.as_decimal()):,.{exp}f}"
         symbol = cur.SYMBOLS.get(self.currency)
@@ -90,7 +92,7 @@ def parse_money(text: str, currency: str, *, field: str = "price") -> Money:
     Rejects negatives, more decimals than the currency has, and anything that is not a number.
     """
     code = cur.normalize(currency)
-    exp = cur.exponent(code)
+    exp = cur.display_exponent(code)  # decimals a person may type
     raw = (text or "").strip()
     for symbol in {cur.SYMBOLS.get(code, "").strip(), code.upper(), code}:
         if symbol and raw.startswith(symbol):
@@ -108,28 +110,42 @@ def parse_money(text: str, currency: str, *, field: str = "price") -> Money:
         value = Decimal(raw.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the regex already guards this
         raise ValidationError(field, "Enter an amount as a number.") from None
-    minor = value.scaleb(exp)
-    if minor != minor.to_integral_value():
+    if value.scaleb(exp) != value.scaleb(exp).to_integral_value():
         if exp == 0:
             msg = f"{code.upper()} amounts are whole numbers, with no decimals."
         else:
             msg = f"{code.upper()} amounts have at most {exp} decimal places."
         raise ValidationError(field, msg)
-    amount = int(minor)
-    if exp == 3 and amount % 10 != 0:
-        raise ValidationError(field, f"{code.upper()} amounts must end in 0 (Stripe's rule).")
+    # Stripe's minor units, which may count more decimals than people do (5 UGX is 500).
+    amount = int(value.scaleb(cur.exponent(code)))
+    step_error = _step_error(amount, code)
+    if step_error:
+        raise ValidationError(field, step_error)
     return Money(amount, code)
+
+
+def _step_error(amount: int, currency: str) -> str | None:
+    """The sentence for an amount Stripe refuses for its last digits, or None."""
+    if amount % cur.amount_step(currency) == 0:
+        return None
+    code = currency.upper()
+    if cur.display_exponent(currency) == 0:
+        return f"{code} amounts are whole numbers, with no decimals."
+    return f"{code} amounts must end in 0 (Stripe's rule)."
 
 
 def validate_chargeable(money: Money, *, field: str = "price") -> None:
     """Raise ValidationError unless Stripe would accept this as a charge amount."""
     if money.amount <= 0:
         raise ValidationError(field, "The amount must be more than zero.")
+    step_error = _step_error(money.amount, money.currency)
+    if step_error:
+        raise ValidationError(field, step_error)
     minimum = cur.minimum_charge(money.currency)
     if money.amount < minimum:
         raise ValidationError(
             field, f"The smallest amount you can charge is {Money(minimum, money.currency)}."
         )
-    if money.amount > cur.MAXIMUM_CHARGE:
-        largest = Money(cur.MAXIMUM_CHARGE, money.currency)
+    if money.amount > cur.maximum_charge(money.currency):
+        largest = Money(cur.maximum_charge(money.currency), money.currency)
         raise ValidationError(field, f"The largest amount you can charge is {largest}.")

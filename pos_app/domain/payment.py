@@ -6,6 +6,7 @@ record already says the same, so events may arrive twice or in any order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -27,9 +28,12 @@ class PaymentStatus(StrEnum):
 
     CREATING = "creating"  # idempotency key stored, Stripe's answer not yet stored
     OPEN = "open"  # checkout session open, customer may pay
+    # The customer completed the session but the money has not arrived: a delayed method
+    # (bank debit, voucher) or a PaymentIntent still ``processing``. Not final, never expired.
+    PROCESSING = "processing"
     SUCCEEDED = "succeeded"
     EXPIRED = "expired"  # session expired or was cancelled before payment
-    FAILED = "failed"  # Stripe refused to create the session
+    FAILED = "failed"  # Stripe refused to create the session, or the bank payment failed
 
     @property
     def is_final(self) -> bool:
@@ -57,6 +61,10 @@ class RefundStatus(StrEnum):
         """Counts against what may still be refunded (everything but failed and canceled)."""
         return self not in (RefundStatus.FAILED, RefundStatus.CANCELED)
 
+
+#: A completed session's PaymentIntent in one of these has not taken the money and will not.
+FAILED_INTENT_STATUSES = frozenset({"requires_payment_method", "canceled"})
+BANK_PAYMENT_FAILED = "The bank payment failed, so nothing was paid. Charge the booking again."
 
 REFUND_REASONS: dict[str, str] = {
     "requested_by_customer": "Requested by customer",
@@ -91,6 +99,9 @@ class Payment:
     created_by: str | None = None  # the user who took it or asked for it
     # When this station recorded the final state (succeeded), for day-close adjustments.
     recorded_at: datetime | None = None
+    # The create request as frozen when the attempt was reserved (JSON, see
+    # services/checkout_request.py): every send and resend is built from it alone.
+    checkout_request: str | None = None
 
     @property
     def money(self) -> Money:
@@ -100,7 +111,8 @@ class Payment:
     def apply_session(self, session: CheckoutSessionInfo, now: datetime) -> bool:
         """Bring this payment in line with Stripe's view of its session; True if anything changed.
 
-        Paid wins over expired: a customer who paid as the hold ended has paid.
+        Paid wins over expired: a customer who paid as the hold ended has paid. A session
+        completed unpaid is PROCESSING until its PaymentIntent succeeds or fails (FAILED).
         """
         if session.id != self.stripe_session_id and self.stripe_session_id is not None:
             raise ValueError("session does not belong to this payment")
@@ -114,6 +126,7 @@ class Payment:
         self.stripe_session_id = session.id
         if session.payment_intent_id:
             self.stripe_payment_intent_id = session.payment_intent_id
+        intent = session.payment_intent_status
         if session.is_paid:
             if self.status is not PaymentStatus.SUCCEEDED:
                 self.status = PaymentStatus.SUCCEEDED
@@ -123,8 +136,23 @@ class Payment:
             if self.status is not PaymentStatus.SUCCEEDED:
                 self.status = PaymentStatus.EXPIRED
             self.checkout_url = None
-        elif session.status == "open" and self.status is PaymentStatus.CREATING:
-            self.status = PaymentStatus.OPEN
+        elif session.status == "complete":
+            # Completed but unpaid: a delayed method whose money is on its way, or whose
+            # debit failed (the PaymentIntent then wants a new payment method or is canceled).
+            if intent in FAILED_INTENT_STATUSES and not self.status.is_final:
+                self.status = PaymentStatus.FAILED
+                self.failure_message = BANK_PAYMENT_FAILED
+            elif not self.status.is_final:
+                self.status = PaymentStatus.PROCESSING
+            self.checkout_url = None
+        elif session.status == "open" and not self.status.is_final:
+            if intent == "processing":
+                self.status = PaymentStatus.PROCESSING
+            elif self.status is PaymentStatus.CREATING or (
+                # The processing attempt failed and the link takes another card.
+                self.status is PaymentStatus.PROCESSING and intent is not None
+            ):
+                self.status = PaymentStatus.OPEN
         if session.status == "open":
             self.checkout_url = session.url
             self.expires_at = session.expires_at
@@ -233,13 +261,37 @@ class Refund:
 
         before = snapshot()
         self.stripe_refund_id = info.id
-        self.status = RefundStatus(info.status)
-        self.failure_reason = info.failure_reason
+        status = _refund_status(info.status)
+        if status is not None:  # a null or unknown status is no news: keep what we know
+            self.status = status
+            self.failure_reason = info.failure_reason
         if info.balance_transaction_id:
             self.stripe_balance_transaction_id = info.balance_transaction_id
         if info.fee is not None:
             self.fee_amount, self.net_amount = info.fee, info.net
         return before != snapshot()
+
+
+def _refund_status(value: str | None) -> RefundStatus | None:
+    """Stripe's refund status as ours; None for a null (Stripe types it nullable) or a value
+    this version does not know, rather than a crash on the event that carried it."""
+    try:
+        return RefundStatus(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def ensure_none_processing(payments: Iterable[Payment]) -> None:
+    """Raise InvalidStateError while one of a booking's bank payments is still processing.
+
+    Its money may still arrive, so taking another payment now could charge twice.
+    """
+    for payment in payments:
+        if payment.status is PaymentStatus.PROCESSING:
+            raise InvalidStateError(
+                f"A bank payment of {payment.money} for this booking is still processing. "
+                "Wait until it succeeds or fails before taking another payment."
+            )
 
 
 def refundable_amount(payment: Payment, refunds: list[Refund]) -> Money:

@@ -18,6 +18,7 @@ from pos_app.domain.gateway_types import (
     CheckoutSessionInfo,
     EventPage,
     PaymentIntentInfo,
+    PermissionCheck,
     RefundInfo,
     RefundRequest,
 )
@@ -76,7 +77,8 @@ class PaymentGateway(Protocol):
     def set_receipt_email(
         self, payment_intent_id: str, email: str, *, idempotency_key: str
     ) -> PaymentIntentInfo:
-        """Set the PaymentIntent's ``receipt_email``: Stripe then emails its receipt (live mode)."""
+        """Set the PaymentIntent's ``receipt_email``: Stripe then emails its receipt (in test
+        mode only to the account's verified team members)."""
         ...
 
     def retrieve_charge_details(self, payment_intent_id: str) -> ChargeDetails:
@@ -105,6 +107,10 @@ class PaymentGateway(Protocol):
         self, *, created_from: datetime, created_before: datetime
     ) -> list[BalanceTransactionInfo]:
         """Every balance transaction created in [created_from, created_before), all pages."""
+        ...
+
+    def check_permissions(self) -> list[PermissionCheck]:
+        """Each permission the app needs, tried with a harmless call (see stripe_permissions)."""
         ...
 
 

@@ -120,6 +120,10 @@ class SalesCell:
     fee: int  # Stripe's fee as reported (a refund's is negative when fees were returned)
     adjustments: int = 0
     adjustment_amount: int = 0
+    # Card payments whose fee Stripe has not reported yet (their balance transaction comes
+    # later under asynchronous capture), and their amount: ``fee`` leaves them out.
+    fees_pending: int = 0
+    fees_pending_amount: int = 0
 
 
 @dataclass(frozen=True)

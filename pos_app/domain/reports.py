@@ -55,6 +55,10 @@ class CurrencyTotals:
     # they are made"): how many, and their net (payments less refunds), already included above.
     adjustments: int = 0
     adjustments_net: int = 0
+    # Card payments whose fee Stripe has not reported yet, and their gross: ``fees`` leaves
+    # them out, so ``net_after_fees`` is not known until they are (show FEES_PENDING).
+    fees_pending: int = 0
+    fees_pending_amount: int = 0
 
     @property
     def net(self) -> int:
@@ -62,8 +66,13 @@ class CurrencyTotals:
         return self.gross - self.refunds
 
     @property
+    def fees_known(self) -> bool:
+        """Stripe has reported the fee of every card payment counted here."""
+        return self.fees_pending == 0
+
+    @property
     def net_after_fees(self) -> int:
-        """Net less Stripe's fees."""
+        """Net less Stripe's fees (of the payments whose fee is known: see ``fees_known``)."""
         return self.net - self.fees
 
     @property
@@ -85,7 +94,10 @@ class CurrencyTotals:
             "refunds": self.refunds,
             "net": self.net,
             "fees": self.fees,
-            "net_after_fees": self.net_after_fees,
+            # null rather than a figure that leaves out fees Stripe has not reported yet
+            "net_after_fees": self.net_after_fees if self.fees_known else None,
+            "fees_pending": self.fees_pending,
+            "fees_pending_amount": self.fees_pending_amount,
             "count": self.count,
             "refund_count": self.refund_count,
             "average_order": self.average_order,
@@ -97,6 +109,21 @@ class CurrencyTotals:
             "adjustments": self.adjustments,
             "adjustments_net": self.adjustments_net,
         }
+
+
+FEES_PENDING = "Fees pending"
+
+
+def fees_pending_sentence(count: int, amount: str) -> str:
+    """Why fees and net after fees are not shown yet; ``amount`` is the payments' formatted
+    total ('' when nothing is pending)."""
+    if count <= 0:
+        return ""
+    payments = f"{count} card payment{'s' if count != 1 else ''}"
+    return (
+        f"Stripe has not reported the fee of {payments} ({amount}) yet; fees and net after "
+        "fees are shown once it has."
+    )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ funds."). Every card sentence ends with exactly one full stop.
 
 from __future__ import annotations
 
+import re
+
 #: The sentence (without its full stop) for each card error ``code``.
 CARD_MESSAGES: dict[str, str] = {
     "card_declined": "Your card was declined",
@@ -63,11 +65,20 @@ DECLINE_REASONS: dict[str, str | None] = {
 CARD_FALLBACK = "The card could not be charged"
 
 REQUEST_MESSAGES: dict[str, str] = {
-    "amount_too_large": "That refund is larger than what is left of the payment.",
+    "amount_too_large": "The amount is more than Stripe accepts for one payment.",
     "charge_already_refunded": "This payment has already been refunded in full.",
     "amount_too_small": "The amount is below the smallest amount Stripe accepts.",
     "resource_missing": "Stripe does not know this payment any more.",
 }
+
+#: Sentences that depend on the call: the same code means something else on a refund.
+CALL_MESSAGES: dict[tuple[str, str], str] = {
+    ("refund", "amount_too_large"): "That refund is larger than what is left of the payment.",
+}
+
+# Stripe's 403 to a restricted key: "... Having the 'rak_charge_read' permission would
+# allow this request to continue." (quotes have been seen with and without).
+_PERMISSION_RE = re.compile(r"Having the '?(rak_[a-z0-9_]+)'? permission")
 
 NETWORK = "Cannot reach Stripe right now. Check the connection; the app keeps trying."
 RATE_LIMITED = "Stripe is busy right now. The app will try again in a moment."
@@ -114,3 +125,16 @@ def card_message(
 
 def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def request_message(code: str | None, call: str | None = None) -> str | None:
+    """The sentence for an ``invalid_request_error`` code on this kind of call, if known."""
+    if not code:
+        return None
+    return CALL_MESSAGES.get((call or "", code)) or REQUEST_MESSAGES.get(code)
+
+
+def missing_permission(stripe_message: str | None) -> str | None:
+    """The permission id (``rak_…``) Stripe's 403 names, or None when it names none."""
+    match = _PERMISSION_RE.search(stripe_message or "")
+    return match.group(1) if match else None

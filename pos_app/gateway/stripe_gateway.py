@@ -17,9 +17,11 @@ from typing import Any
 import httpx
 import stripe
 
+from pos_app.domain import stripe_permissions
 from pos_app.domain.errors import (
     CardDeclined,
     GatewayAuthError,
+    GatewayPermissionError,
     GatewayRejected,
     GatewayStoredFailure,
     GatewayUnavailable,
@@ -34,10 +36,12 @@ from pos_app.domain.gateway_types import (
     EventPage,
     PaymentAttemptError,
     PaymentIntentInfo,
+    PermissionCheck,
     RefundInfo,
     RefundRequest,
 )
-from pos_app.gateway import messages
+from pos_app.gateway import messages, permissions
+from pos_app.gateway.backoff import BackoffHTTPClient, BackoffPolicy
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +60,7 @@ class StripeGateway:
         api_base: str | None = None,
         max_network_retries: int = 2,
         timeout_seconds: float = 15.0,
+        rate_limit_backoff: BackoffPolicy | None = None,
     ) -> None:
         base_addresses: Any = {"api": api_base} if api_base else None
         self._client = stripe.StripeClient(
@@ -65,8 +70,11 @@ class StripeGateway:
             # The SDK's default (None) means no retries at all; retries reuse the same key.
             max_network_retries=max_network_retries,
             # A short connect timeout: a front desk would rather see "offline" than wait.
-            http_client=stripe.HTTPXClient(
-                timeout=httpx.Timeout(timeout_seconds, connect=4.0), allow_sync_methods=True
+            # 429s are waited out with jittered backoff (the SDK never retries them).
+            http_client=BackoffHTTPClient(
+                policy=rate_limit_backoff,
+                timeout=httpx.Timeout(timeout_seconds, connect=4.0),
+                allow_sync_methods=True,
             ),
         )
         self._mode = mode
@@ -102,6 +110,9 @@ class StripeGateway:
             "expires_at": int(request.expires_at.timestamp()),
             "metadata": dict(request.metadata),
             "payment_intent_data": {"metadata": dict(request.metadata)},
+            # The pinned API version restricts methods with this (``payment_method_types``
+            # is gone from its create params); without it a Dashboard's bank debits appear.
+            "allowed_payment_method_types": list(request.allowed_payment_method_types),
         }
         for name in ("customer_email", "client_reference_id", "success_url", "cancel_url"):
             value = getattr(request, name)
@@ -109,7 +120,7 @@ class StripeGateway:
                 params[name] = value
         if request.receipt_email:
             # Stripe emails its receipt to this address when the payment succeeds, whatever
-            # the account's email settings (live mode only; test mode never sends).
+            # the account's email settings (in test mode only to its verified team members).
             params["payment_intent_data"]["receipt_email"] = request.receipt_email
         with self._errors():
             obj = self._client.v1.checkout.sessions.create(
@@ -214,7 +225,7 @@ class StripeGateway:
         self, payment_intent_id: str, email: str, *, idempotency_key: str
     ) -> PaymentIntentInfo:
         """Update the PaymentIntent's ``receipt_email``; for a paid one Stripe then sends its
-        receipt to that address (live mode; test mode shows it in the Dashboard only)."""
+        receipt to that address (in test mode only if it is a verified team member's)."""
         with self._errors():
             pi = self._client.v1.payment_intents.update(
                 payment_intent_id,
@@ -234,7 +245,7 @@ class StripeGateway:
         }
         if request.reason:
             params["reason"] = request.reason
-        with self._errors():
+        with self._errors(call="refund"):
             obj = self._client.v1.refunds.create(
                 params,  # type: ignore[arg-type]
                 options={"idempotency_key": idempotency_key},
@@ -301,22 +312,33 @@ class StripeGateway:
 
     # -- Settings: is this key any good? ---------------------------------------------
 
+    def check_permissions(self) -> list[PermissionCheck]:
+        """Each permission the app needs, tried with a harmless call (nothing is created).
+
+        Raises GatewayAuthError when Stripe refuses the key itself (401), GatewayUnavailable
+        when Stripe cannot be reached.
+        """
+        return permissions.check_permissions(self._client, self._errors)
+
     def verify_access(self) -> str:
-        """Check the key with one harmless read (one Checkout Session); a sentence on success.
+        """Check the key and each permission the app needs; a sentence on success.
 
         Raises GatewayAuthError with a sentence when Stripe refuses the key (401) or a
-        restricted key lacks the Checkout Sessions permission (403); GatewayUnavailable when
-        Stripe cannot be reached.
+        restricted key lacks permissions (naming each one); GatewayUnavailable when Stripe
+        cannot be reached.
         """
         try:
-            with self._errors():
-                self._client.v1.checkout.sessions.list({"limit": 1})
+            checks = self.check_permissions()
         except GatewayAuthError as err:
-            if isinstance(err.__cause__, stripe.PermissionError):
-                raise GatewayAuthError(
-                    "This restricted key lacks permission for Checkout Sessions (write)."
-                ) from err.__cause__
             raise GatewayAuthError("Stripe did not accept this key.") from err.__cause__
+        missing = [stripe_permissions.permission(c.permission) for c in checks if not c.ok]
+        if missing:
+            log.info(
+                "stripe.key_checked mode=%s missing=%s",
+                self._mode,
+                ",".join(p.id for p in missing),
+            )
+            raise GatewayAuthError(stripe_permissions.missing_sentence(missing))
         log.info("stripe.key_checked mode=%s ok", self._mode)
         if self._mode == "sandbox":
             return "The sandbox answered: payments go to the built-in sandbox; no card is charged."
@@ -339,7 +361,9 @@ class StripeGateway:
         self._clock_offset = server + 0.5 - time.time()
 
     @contextmanager
-    def _errors(self) -> Iterator[None]:
+    def _errors(self, call: str | None = None) -> Iterator[None]:
+        """Stripe's errors as domain errors; ``call`` ("refund") picks sentences that depend
+        on what was asked."""
         try:
             yield
         except stripe.CardError as err:
@@ -352,8 +376,15 @@ class StripeGateway:
             log.error("stripe.idempotency_error request=%s", err.request_id)
             raise GatewayRejected(messages.IDEMPOTENCY, code="idempotency_error") from err
         except stripe.InvalidRequestError as err:
-            raise GatewayRejected(_request_message(err), code=err.code) from err
-        except (stripe.AuthenticationError, stripe.PermissionError) as err:
+            raise GatewayRejected(_request_message(err, call), code=err.code) from err
+        except stripe.PermissionError as err:
+            # A restricted key without a permission: name it, the key itself is fine.
+            missing = messages.missing_permission(err.user_message)
+            log.error("stripe.permission_denied permission=%s request=%s", missing, err.request_id)
+            raise GatewayPermissionError(
+                stripe_permissions.denied_sentence(missing), permission=missing
+            ) from err
+        except stripe.AuthenticationError as err:
             raise GatewayAuthError(messages.AUTH) from err
         except stripe.RateLimitError as err:
             raise GatewayUnavailable(messages.RATE_LIMITED) from err
@@ -376,7 +407,18 @@ def event_info(ev: Any) -> EventInfo:
         object_type=str(obj.get("object", "")),
         object_id=str(obj.get("id", "")),
         metadata=_meta(obj.get("metadata")),
+        payment_intent_id=_event_payment_intent(obj),
     )
+
+
+def _event_payment_intent(obj: dict[str, Any]) -> str | None:
+    """The ``payment_intent`` an event's charge or refund names (an id, or expanded)."""
+    if obj.get("object") not in ("charge", "refund"):
+        return None
+    pi = obj.get("payment_intent")
+    if isinstance(pi, dict):
+        pi = pi.get("id")
+    return pi if isinstance(pi, str) and pi else None
 
 
 def _decline_code(err: stripe.CardError) -> str | None:
@@ -385,9 +427,10 @@ def _decline_code(err: stripe.CardError) -> str | None:
     return code if isinstance(code, str) else None
 
 
-def _request_message(err: stripe.InvalidRequestError) -> str:
-    if err.code and err.code in messages.REQUEST_MESSAGES:
-        return messages.REQUEST_MESSAGES[err.code]
+def _request_message(err: stripe.InvalidRequestError, call: str | None = None) -> str:
+    known = messages.request_message(err.code, call)
+    if known is not None:
+        return known
     text = err.user_message or "Stripe refused the request."
     return text if text.endswith(".") else text + "."
 
@@ -417,6 +460,7 @@ def _session(obj: Any) -> CheckoutSessionInfo:
         payment_intent_id=pi.id if expanded else pi,
         metadata=_meta(obj.metadata),
         last_payment_error=_attempt_error(pi) if expanded and obj.status == "open" else None,
+        payment_intent_status=str(pi.status) if expanded else None,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 from pathlib import Path
 
 from pos_app.sandbox import behaviour, discovery, lan
@@ -40,11 +41,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--rate-limit",
-        action="store_const",
-        const=behaviour.TEST_MODE_RATE_LIMIT,
-        default=None,
-        help=f"answer 429 above {behaviour.TEST_MODE_RATE_LIMIT} reads or writes per second, "
-        "like Stripe test mode",
+        type=int,
+        default=behaviour.TEST_MODE_RATE_LIMIT,
+        metavar="N",
+        help=f"answer 429 above N API requests a second (default {behaviour.TEST_MODE_RATE_LIMIT}, "
+        "Stripe's test-mode limit); 0 switches limiting off",
     )
     parser.add_argument(
         "--public-url",
@@ -70,6 +71,8 @@ def main(argv: list[str] | None = None) -> None:
         "into DATA_DIR/webhook-secret",
     )
     args = parser.parse_args(argv)
+    if args.rate_limit < 0:
+        parser.error("--rate-limit takes 0 (off) or a number of requests a second")
     if args.webhook_secret is not None and args.webhook_url is None:
         parser.error("--webhook-secret needs --webhook-url")
     if args.public_url is not None:
@@ -79,7 +82,9 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(str(err))
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     data_dir: Path = args.data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
+    # Its database holds customers' e-mails and its webhook secret: private from the first byte.
+    os.umask(0o077)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     # Ctrl+C arrives as KeyboardInterrupt after uvicorn's graceful shutdown: nothing to report.
     with contextlib.suppress(KeyboardInterrupt):
         serve(
@@ -88,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
             args.port,
             discovery.record_path(data_dir),
             business_name=args.business_name,
-            rate_limit_per_second=args.rate_limit,
+            rate_limit_per_second=args.rate_limit or None,
             enable_controls=args.enable_test_controls,
             public_url=args.public_url,
             webhook_url=args.webhook_url,

@@ -20,6 +20,7 @@ from pos_app.sandbox import (
     payment_intents,
     refunds,
     resources,
+    restricted_keys,
     schema,
     sessions,
     webhooks,
@@ -177,7 +178,10 @@ def handle(sandbox: Sandbox, endpoint: Endpoint, req: ApiRequest) -> ApiResponse
 def _handle(sandbox: Sandbox, endpoint: Endpoint, req: ApiRequest, request_id: str) -> ApiResponse:
     try:
         api_key = auth.authenticate(req.authorization)
-        sandbox.limiter.check(api_key, endpoint.write, sandbox.now())
+        # A restricted key is refused before anything else is looked at, as at Stripe.
+        restricted_keys.authorize(sandbox.store, api_key, endpoint.method, endpoint.path)
+        # Stripe's rate limiter: refused requests change nothing and are not saved.
+        sandbox.limiter.check(sandbox.now())
         form = parse_form(req.raw_params)
         # Parameter names and enum values, against Stripe's and the sandbox's lists.
         schema.check(f"{endpoint.method} {endpoint.path}", form)

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pos_app.sandbox import __version__, api, behaviour, controls, page, sweeper, webhooks
+from pos_app.sandbox import __version__, api, behaviour, controls, delayed, page, sweeper, webhooks
 from pos_app.sandbox.clock import http_date
 from pos_app.sandbox.context import Clock, Settings
 from pos_app.sandbox.core import Sandbox
@@ -92,7 +92,7 @@ def create_app(
     public_base_url: str | None = None,
     business_name: str = behaviour.DEFAULT_BUSINESS_NAME,
     refund_settle_seconds: float = behaviour.REFUND_SETTLE_SECONDS,
-    rate_limit_per_second: int | None = None,
+    rate_limit_per_second: int | None = behaviour.TEST_MODE_RATE_LIMIT,
     clock: Clock | None = None,
     background: bool = True,
     enable_controls: bool = False,
@@ -106,6 +106,7 @@ def create_app(
     ``public_base_url`` is the address put into session URLs; ``None`` derives it from each
     request. ``clock`` replaces ``time.time`` as the base of the sandbox clock (tests);
     ``background=False`` disables the sweeper task (reads still expire and settle lazily).
+    ``rate_limit_per_second`` is Stripe's test-mode limit by default; ``None`` switches it off.
 
     ``enable_controls`` mounts the test controls under ``/_sandbox`` and the fault layer;
     without it they do not exist (404). ``webhook_url`` registers (or reuses) an endpoint
@@ -172,6 +173,7 @@ def create_app(
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     if injector is not None:
         routes += controls.routes(sandbox, injector, dispatcher)
+        routes += delayed.routes(sandbox)  # a bank debit paying a session (tests only)
     routes += [*api.routes(sandbox), *page.routes(sandbox)]
     app = SandboxApp(sandbox, injector, routes=routes, lifespan=lifespan)
     app.state.sandbox = sandbox

@@ -26,24 +26,83 @@ ACCEPTED_KEY_PREFIXES: Final = ("sk_test_", "rk_test_")
 KEY_PREFIX_RE: Final = re.compile(r"^(?:sk|rk|pk)_(?:test|live)_")
 KEY_VISIBLE_SUFFIX: Final = 4
 
+# -- Restricted keys --------------------------------------------------------------------
+
+#: ``POST /_sandbox/restricted_keys`` makes an ``rk_test_…`` key holding only the given
+#: permissions (Stripe's ids, as its key form takes them). Any other ``rk_test_`` key
+#: keeps full access, as before, so hand-typed test keys still work.
+#: The permission each endpoint needs: Stripe's "API permissions reference" for the rows
+#: it lists (checkout_session, payment_intent, charge, refund, event, webhook).
+#: UNCONFIRMED for balance transactions: Stripe's key form has "Balance" and "Balance
+#: transaction sources" rows and no "Balance transactions" one; the sandbox asks for
+#: ``rak_balance_transaction_source_read`` (which includes ``rak_balance_read``). A real
+#: run with a key holding only ``rak_balance_read`` would settle it.
+ENDPOINT_PERMISSIONS: Final[dict[str, str]] = {
+    "POST /v1/checkout/sessions": "rak_checkout_session_write",
+    "GET /v1/checkout/sessions": "rak_checkout_session_read",
+    "GET /v1/checkout/sessions/{id}": "rak_checkout_session_read",
+    "POST /v1/checkout/sessions/{id}/expire": "rak_checkout_session_write",
+    "GET /v1/checkout/sessions/{id}/line_items": "rak_checkout_session_read",
+    "GET /v1/payment_intents/{id}": "rak_payment_intent_read",
+    "POST /v1/payment_intents/{id}": "rak_payment_intent_write",
+    "GET /v1/charges": "rak_charge_read",
+    "GET /v1/charges/{id}": "rak_charge_read",
+    "GET /v1/balance_transactions": "rak_balance_transaction_source_read",
+    "GET /v1/balance_transactions/{id}": "rak_balance_transaction_source_read",
+    "POST /v1/refunds": "rak_refund_write",
+    "GET /v1/refunds": "rak_refund_read",
+    "GET /v1/refunds/{id}": "rak_refund_read",
+    "GET /v1/events": "rak_event_read",
+    "GET /v1/events/{id}": "rak_event_read",
+    "POST /v1/webhook_endpoints": "rak_webhook_write",
+    "GET /v1/webhook_endpoints": "rak_webhook_read",
+    "GET /v1/webhook_endpoints/{id}": "rak_webhook_read",
+    "POST /v1/webhook_endpoints/{id}": "rak_webhook_write",
+    "DELETE /v1/webhook_endpoints/{id}": "rak_webhook_write",
+}
+#: Permissions that include others (Write includes Read of the same resource, always).
+#: From Stripe's permissions reference: Checkout Sessions include PaymentIntents Read;
+#: Balance transaction sources include Balance Read.
+PERMISSION_IMPLIES: Final[dict[str, tuple[str, ...]]] = {
+    "rak_checkout_session_read": ("rak_payment_intent_read",),
+    "rak_balance_transaction_source_read": ("rak_balance_read",),
+}
+#: Permissions are checked before parameters and before the object is looked up, as
+#: Stripe does (a key with the permission gets ``resource_missing`` for a made-up id,
+#: one without it the 403). Expanded objects are not checked (UNCONFIRMED: Stripe asks
+#: for a permission per expanded object type).
+#: The 403 is an ``invalid_request_error`` without a code, worded as Stripe words it
+#: (the account id is the sandbox's own, made up).
+PERMISSION_DENIED_MESSAGE: Final = (
+    "The provided key '{key}' does not have the required permissions for this endpoint "
+    "on account '{account}'. Having the '{permission}' permission would allow this request "
+    "to continue."
+)
+SANDBOX_ACCOUNT_ID: Final = "acct_1SandboxPosApp0000"
+
 # -- Timing -----------------------------------------------------------------------------
 
-#: Seconds a refund stays ``pending`` before it becomes ``succeeded``. Real card refunds
-#: succeed almost at once in test mode; a short pending phase lets the app exercise its
-#: "refund in flight" state.
+#: Seconds until the second half of an asynchronous refund test card's refund: pending →
+#: succeeded (4000000000007726) or succeeded → failed (4000000000005126). Stripe says "some
+#: time later" (https://docs.stripe.com/testing#refunds); every other card's refund is
+#: ``succeeded`` in the create response and never changes, as at Stripe.
 REFUND_SETTLE_SECONDS: Final = 1.0
 
 #: How often the server's background task looks for sessions to expire and refunds to
 #: settle. Reads also settle lazily, so this only matters for event consumers.
 SWEEP_INTERVAL_SECONDS: Final = 0.25
 
-#: Checkout Session lifetime bounds (facts sheet).
+#: Checkout Session lifetime bounds (facts sheet): ``expires_at`` at least 30 minutes and
+#: *less than* 24 hours after creation, so exactly 24 h is refused ("must be less than 24
+#: hours from Checkout Session creation"). The default, when none is sent, is 24 h.
 SESSION_MIN_LIFETIME_SECONDS: Final = 30 * 60
+#: Exclusive bound: ``expires_at - created`` must be below this.
 SESSION_MAX_LIFETIME_SECONDS: Final = 24 * 60 * 60
 SESSION_DEFAULT_LIFETIME_SECONDS: Final = 24 * 60 * 60
 
-#: Idempotency keys are kept this long (Stripe: "at least 24 hours"). UNCONFIRMED exact
-#: retention; 24 h matches the documented minimum so the app cannot rely on more.
+#: Idempotency keys are kept this long. Settled: Stripe "can remove keys from the system
+#: automatically after they're at least 24 hours old" (https://docs.stripe.com/idempotency);
+#: keeping exactly the documented minimum means the app cannot come to rely on more.
 IDEMPOTENCY_TTL_SECONDS: Final = 24 * 60 * 60
 IDEMPOTENCY_KEY_MAX_LENGTH: Final = 255
 
@@ -51,8 +110,14 @@ IDEMPOTENCY_KEY_MAX_LENGTH: Final = 255
 
 #: Stripe saves the result once "an API endpoint began execution": business-rule errors
 #: (``charge_already_refunded``, expiring a closed session, ...) are replayed like
-#: successes, while parameter validation errors are not saved. UNCONFIRMED where the line
-#: falls for lookups of missing objects; we treat ``resource_missing`` as executed.
+#: successes, while parameter validation errors are not saved. Settled for those: "We save
+#: results only after the execution of an endpoint begins. If incoming parameters fail
+#: validation, or the request conflicts with another that's executing concurrently, we
+#: don't save the idempotent result" (https://docs.stripe.com/idempotency). UNCONFIRMED
+#: where the line falls for a missing object named in the body (we treat
+#: ``resource_missing`` as executed); settled by sending ``POST /v1/refunds`` with
+#: ``payment_intent=pi_missing`` twice with one key in test mode and looking for
+#: ``Idempotent-Replayed: true`` on the second answer.
 STORE_BUSINESS_ERRORS: Final = True
 
 # -- Fees and balance -------------------------------------------------------------------
@@ -81,9 +146,17 @@ SUPPORTED_UI_MODES: Final = ("hosted_page",)
 UNSUPPORTED_PARAMETER_CODE: Final[str | None] = None
 MAX_LINE_ITEMS: Final = 100
 
-#: ``success_url`` may be omitted: Checkout then shows its own confirmation page.
-#: UNCONFIRMED for every API version; accepting both ways is the lenient choice.
-SUCCESS_URL_REQUIRED: Final = False
+#: A hosted (``ui_mode=hosted_page``, the default) session needs ``success_url``: without it
+#: Stripe answers 400 "Missing required param: success_url." (param ``success_url``).
+#: Evidence: Stripe's API reference has documented it as required for hosted Checkout
+#: ("Required unless ui_mode is embedded", earlier plainly "required"); the guide "Customize
+#: redirect behavior" (docs.stripe.com/payments/checkout/custom-success-page) says a hosted
+#: integration redirects to the success page you host, and every create example sends it.
+#: stripe-python 16.1 types it ``NotRequired`` because its TypedDicts cannot say "required
+#: for one ui_mode". Whether the pinned 2026-10-28 version still refuses its absence is not
+#: confirmed by a live call: run tests/contract/test_return_urls_contract.py with
+#: STRIPE_TEST_SECRET_KEY to settle it. Strict is the safe side: the app always sends one.
+SUCCESS_URL_REQUIRED: Final = True
 
 #: Stripe sends no event when a Checkout Session is created.
 EVENT_ON_SESSION_CREATE: Final = False
@@ -91,12 +164,19 @@ EVENT_ON_SESSION_CREATE: Final = False
 #: Currencies are accepted in any case and stored lowercase, as Stripe does.
 NORMALISE_CURRENCY_CASE: Final = True
 
-#: ``expire`` on a session that is not open: 400 invalid_request_error. UNCONFIRMED code;
-#: the message is the one Stripe sends.
+#: ``expire`` on a session that is not open: 400 invalid_request_error with Stripe's
+#: message, settled from a real answer quoted in
+#: https://github.com/Sylius/PayumStripePlugin/issues/70 ('Only Checkout Sessions with a
+#: status in ["open"] can be expired. This Checkout Session has a status of `expired`.').
+#: UNCONFIRMED code (that report shows none); settled by expiring a session twice in test
+#: mode and reading ``error.code``.
 EXPIRE_NOT_OPEN_CODE: Final[str | None] = None
 
 #: When a session expires with a PaymentIntent left over from a failed attempt, that
-#: PaymentIntent is canceled. UNCONFIRMED reason value.
+#: PaymentIntent is canceled. UNCONFIRMED reason value: stripe 16.1 lists ``expired``
+#: among the reasons "generated by Stripe internally" (``PaymentIntent.cancellation_reason``)
+#: without saying when. Settled by declining a card on a test-mode session, expiring the
+#: session and reading its PaymentIntent.
 EXPIRED_SESSION_PI_CANCELLATION_REASON: Final = "expired"
 
 #: PaymentIntents created by Checkout. Newer API versions default to automatic_async.
@@ -134,34 +214,45 @@ EMIT_PAYMENT_INTENT_CREATED: Final = True
 #: ``receipt_email`` (documented), and ``POST /v1/payment_intents/{id}`` with
 #: ``receipt_email`` on a succeeded PaymentIntent is how Stripe is asked to send the
 #: receipt after the payment (documented: "update the PaymentIntent's receipt_email").
-#: Stripe's test mode sends no receipt e-mails (except to the account's own verified
-#: addresses); the sandbox never sends mail: it logs one "would send" line per receipt
+#: Stripe's test mode emails receipts only to the account's verified team members; the
+#: sandbox never sends mail: it logs one "would send" line per receipt
 #: (address masked) and keeps the sends in the PaymentIntent's internal record.
 #: The charge's ``receipt_email`` takes the PaymentIntent's when the payment succeeds or
 #: when it is set afterwards (UNCONFIRMED; Stripe documents the field as "the address the
-#: receipt for this charge was sent to"). Without one, the charge keeps the e-mail typed on
-#: the payment page, as before.
+#: receipt for this charge was sent to"; settled by setting ``receipt_email`` on a paid
+#: test-mode PaymentIntent and reading its charge). Without one, the charge keeps the
+#: e-mail typed on the payment page, as before.
 RECEIPT_EMAIL_COPIED_TO_CHARGE: Final = True
 #: Setting ``receipt_email`` to the address it already has sends the receipt again.
-#: UNCONFIRMED: Stripe documents sending on update, not whether an unchanged value counts.
+#: UNCONFIRMED: Stripe documents sending on update, not whether an unchanged value counts
+#: (only the customer's inbox in live mode, or the Dashboard's receipt history, can tell).
 RECEIPT_RESENT_ON_SAME_EMAIL: Final = True
-#: ``charge.receipt_number`` is assigned when a receipt is sent; test mode sends none, so it
-#: stays ``null`` (documented: "null until a receipt has been sent").
+#: ``charge.receipt_number`` is assigned when a receipt is sent; the sandbox sends none, so
+#: it stays ``null`` (documented: "null until a receipt has been sent").
 #: ``description``, ``metadata`` and ``receipt_email`` may be updated in every status.
-#: UNCONFIRMED: Stripe refuses some updates of canceled PaymentIntents.
-#: Updating a PaymentIntent emits no event (Stripe has no ``payment_intent.updated``);
-#: UNCONFIRMED whether the charge's changed ``receipt_email`` sends ``charge.updated``.
+#: UNCONFIRMED: Stripe refuses some updates of canceled PaymentIntents (settled by updating
+#: the metadata of a canceled test-mode PaymentIntent). Updating a PaymentIntent emits no
+#: event (Stripe has no ``payment_intent.updated``); UNCONFIRMED whether the charge's
+#: changed ``receipt_email`` sends ``charge.updated`` (settled by listing events after the
+#: receipt-email update above).
 
 # -- Refunds ----------------------------------------------------------------------------
 
-#: Over-refund. UNCONFIRMED code (Stripe's message is known, the code less so).
-REFUND_TOO_LARGE_CODE: Final = "amount_too_large"
+#: Over-refund: 400 ``invalid_request_error``, ``param: amount``, Stripe's message and no
+#: ``code``. Settled from a first-hand report of Stripe's answer ("ex.code is empty,
+#: ex.param is amount", https://github.com/edx/commerce-coordinator/pull/360); the
+#: facts sheet had guessed ``amount_too_large``. The contract test checks it with a key.
+REFUND_TOO_LARGE_CODE: Final[str | None] = None
 REFUND_ALREADY_REFUNDED_CODE: Final = "charge_already_refunded"
-#: Refund on a PaymentIntent without a successful charge. UNCONFIRMED code.
+#: Refund on a PaymentIntent without a successful charge. UNCONFIRMED code (Stripe's error
+#: codes list ``charge_not_refundable``; whether this case uses it is settled by refunding a
+#: test-mode PaymentIntent left ``requires_payment_method`` by a declined card).
 REFUND_UNPAID_CODE: Final = "charge_not_refundable"
 #: Pending refunds count against the refundable amount at once (so two quick refunds can
 #: never exceed the charge), but ``charge.amount_refunded`` only grows when a refund
-#: succeeds. UNCONFIRMED: real Stripe may count pending refunds in amount_refunded too.
+#: succeeds. UNCONFIRMED: real Stripe may count pending refunds in amount_refunded too;
+#: settled by refunding a test-mode payment made with ``pm_card_pendingRefund`` (card
+#: 4000000000007726) and reading the charge at once.
 PENDING_REFUNDS_RESERVE_AMOUNT: Final = True
 REFUND_REASONS: Final = ("duplicate", "fraudulent", "requested_by_customer")
 
@@ -181,47 +272,76 @@ EVENT_TYPES_MAX: Final = 20
 
 MAX_AMOUNT_MINOR: Final = 99_999_999
 
-#: Minimum charge per currency in minor units (facts sheet).
+#: Minimum charge per currency in minor units: Stripe's table "Minimum and maximum charge
+#: amounts" (https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts), for
+#: charges settled in the same currency. Pinned in tests/sandbox/test_currency_rules.py.
 MINIMUM_AMOUNTS: Final[dict[str, int]] = {
     "usd": 50,
-    "eur": 50,
+    "aed": 200,
     "aud": 50,
+    "bgn": 100,
+    "brl": 50,
     "cad": 50,
     "chf": 50,
-    "nzd": 50,
-    "sgd": 50,
-    "gbp": 30,
-    "jpy": 50,
+    "czk": 1500,
     "dkk": 250,
-    "nok": 300,
-    "sek": 300,
-    "mxn": 1000,
+    "eur": 50,
+    "gbp": 30,
     "hkd": 400,
+    "huf": 17500,
+    "inr": 50,
+    "jpy": 50,
+    "mxn": 1000,
+    "myr": 200,
+    "nok": 300,
+    "nzd": 50,
+    "pln": 200,
+    "ron": 200,
+    "sek": 300,
+    "sgd": 50,
+    "thb": 1000,
 }
-#: Fallback minimum for currencies missing above, by number of decimals. UNCONFIRMED:
-#: Stripe's real rule is "the equivalent of 0.50 USD" in the settlement currency.
+#: Fallback minimum for currencies missing above, by the API's number of decimals, rounded
+#: up to a whole step (1 UGX is 100). UNCONFIRMED: Stripe's real rule is "the equivalent of
+#: the settlement currency's minimum after conversion", which needs exchange rates (a real
+#: account refuses 5 UGX, about 0.001 USD); settled only by a table of rates.
 DEFAULT_MINIMUM_BY_EXPONENT: Final[dict[int, int]] = {0: 50, 2: 50, 3: 500}
+
+#: ISK and UGX amounts that are not whole units (not divisible by 100). The message is the
+#: one Stripe sends for a PaymentIntent ("Invalid amount. Currency UGX has become effectively
+#: zero-decimal and charged amounts must be evenly divisible by 100. ...", quoted in
+#: https://github.com/woocommerce/woocommerce-gateway-stripe/issues/2674). UNCONFIRMED:
+#: the wording for Checkout Sessions, the ``code`` (none is quoted) and the ``param``
+#: (here the line item's ``unit_amount``); a refusal with a real test key would settle them.
+WHOLE_UNITS_MESSAGE: Final = (
+    "Invalid amount. Currency {code} has become effectively zero-decimal and charged amounts "
+    "must be evenly divisible by 100. See https://stripe.com/docs/currencies#zero-decimal "
+    "for more information."
+)
+WHOLE_UNITS_CODE: Final[str | None] = None
 
 # -- Rate limiting ----------------------------------------------------------------------
 
-#: Test-mode limit per second for reads and for writes, when rate limiting is switched on
-#: (``create_app(rate_limit_per_second=...)``). Off by default so local runs never fail on
-#: bursts; the number is what Stripe documents for test mode.
+#: API requests a second the sandbox answers before it sends 429s: Stripe's global limit
+#: for test mode and sandboxes, per account ("Global API rate limit: live mode 100 requests
+#: per second, sandbox 25 requests per second", https://docs.stripe.com/rate-limits; older
+#: versions of the page said 25 reads + 25 writes). The sandbox has one account, so every
+#: key shares the window. On by default, as at Stripe; ``create_app(rate_limit_per_second=
+#: None)`` (``--rate-limit 0``) switches it off, e.g. for a throughput bench. Stripe's
+#: stricter per-endpoint limits (also 25/s) can never bite before the global one here.
 TEST_MODE_RATE_LIMIT: Final = 25
+#: ``type`` of the 429: Stripe answers ``invalid_request_error`` with ``code: rate_limit``
+#: (seen in https://github.com/codecombat/codecombat/issues/2588; stripe-python raises
+#: ``RateLimitError`` for any 429 whatever the type). Stripe sends no ``Retry-After``.
+RATE_LIMIT_ERROR_TYPE: Final = "invalid_request_error"
 
 # -- Presentation -----------------------------------------------------------------------
 
 DEFAULT_BUSINESS_NAME: Final = "Sandbox Business"
 STATEMENT_DESCRIPTOR_MAX: Final = 22
 
-# -- Refund failures (sandbox trigger) ----------------------------------------------------
+# -- Refund failures (test card 4000000000005126) ------------------------------------------
 
-#: A refund created with ``metadata[sandbox_refund_outcome]`` set to one of
-#: :data:`REFUND_OUTCOMES` settles that way instead of succeeding: ``fail`` fails with
-#: :data:`REFUND_DEFAULT_FAILURE_REASON`, a Stripe ``failure_reason`` value fails with that
-#: reason, ``succeed`` (or no key) succeeds. Metadata, not a magic amount, because amounts
-#: matter to the app. Any other value is a 400 so a typo never passes silently.
-REFUND_OUTCOME_METADATA_KEY: Final = "sandbox_refund_outcome"
 #: Stripe's ``refund.failure_reason`` enum (stripe-python 16.1.0 ``Refund.failure_reason``).
 REFUND_FAILURE_REASONS: Final = (
     "charge_for_pending_refund_disputed",
@@ -232,20 +352,29 @@ REFUND_FAILURE_REASONS: Final = (
     "merchant_request",
     "unknown",
 )
-REFUND_DEFAULT_FAILURE_REASON: Final = "lost_or_stolen_card"
-REFUND_OUTCOMES: Final = ("succeed", "fail", *REFUND_FAILURE_REASONS)
-#: A failing refund goes ``pending`` → ``failed`` after the usual settle delay and emits
-#: these events in this order. UNCONFIRMED order; ``charge.refund.updated`` is deprecated
-#: and never sent. No balance transaction was booked for the pending refund (the sandbox
-#: books refunds when they succeed), so ``failure_balance_transaction`` stays null and the
-#: charge's ``amount_refunded`` never moves; the reserved amount is released at once.
+#: ``failure_reason`` of a refund of the "asynchronous failure" card. UNCONFIRMED: Stripe's
+#: testing page names the transition, not the reason. Settled by a refund in test mode of a
+#: payment made with ``pm_card_refundFail`` (the contract test does it when a key is set).
+REFUND_TEST_CARD_FAILURE_REASON: Final = "lost_or_stolen_card"
+#: A failing refund goes ``succeeded`` → ``failed`` after the settle delay and emits these
+#: events in this order. Stripe documents ``refund.failed`` for this card; ``refund.updated``
+#: too is UNCONFIRMED (it is sent for every other status change). ``charge.refund.updated``
+#: is deprecated and never sent. The money comes back to the balance as a
+#: ``refund_failure`` balance transaction (``failure_balance_transaction``, documented:
+#: "the adjustment made on your account balance that reverses the initial balance
+#: transaction"); the amount is free to refund again.
 REFUND_FAILED_EVENT_ORDER: Final = ("refund.updated", "refund.failed")
-#: ``destination_details.card.reference_status`` of a failed card refund. UNCONFIRMED.
+#: The charge's ``amount_refunded`` drops by a failed refund's amount (and ``refunded``
+#: becomes false). UNCONFIRMED: settled by reading the charge after the test above.
+FAILED_REFUND_RESTORES_AMOUNT_REFUNDED: Final = True
+#: ``destination_details.card.reference_status`` of a failed card refund. UNCONFIRMED
+#: (the app never reads it); settled by the failing test-mode refund above.
 REFUND_FAILED_REFERENCE_STATUS: Final = "unavailable"
 
 # -- Webhooks ---------------------------------------------------------------------------
 
-#: Stripe allows this many webhook endpoints per account (16). UNCONFIRMED for sandboxes.
+#: Stripe allows this many webhook endpoints per account. Settled: "You can register up to
+#: 16 webhook endpoints with Stripe" (https://docs.stripe.com/webhooks).
 WEBHOOK_ENDPOINTS_MAX: Final = 16
 #: Prefixes of the ids and secrets Stripe issues.
 WEBHOOK_ENDPOINT_ID_PREFIX: Final = "we"
@@ -255,7 +384,8 @@ WEBHOOK_SECRET_RANDOM_LENGTH: Final = 32
 #: too, since receivers under test listen on 127.0.0.1.
 WEBHOOK_URL_SCHEMES: Final = ("http", "https")
 #: ``enabled_events`` entries: ``*`` or an event type name. Stripe checks names against
-#: its list of ~250 types; the sandbox only checks the shape. UNCONFIRMED leniency.
+#: its list of ~250 types; the sandbox only checks the shape. UNCONFIRMED leniency
+#: (settled by creating a test-mode endpoint with ``enabled_events[]=not.a_type``).
 WEBHOOK_EVENT_NAME_RE: Final = re.compile(r"^(\*|[a-z][a-z0-9_]*(\.[a-z0-9_]+)+)$")
 #: Events are always rendered at the account's version; an endpoint's ``api_version`` is
 #: stored and shown but does not change the payload.
@@ -297,9 +427,12 @@ FAULT_PHASES: Final = ("before", "after")
 #: injected 500 replaces the saved result (Stripe saves 500s too: a replay answers the same
 #: 500); a 429 or a reset leaves the real result saved, so a replay returns it.
 FAULT_AFTER_500_REPLACES_SAVED_RESULT: Final = True
-#: ``Stripe-Should-Retry`` on injected errors (``None``: header absent). stripe-python
-#: notes Stripe usually sends ``false`` with a 500 whose result was saved; lock timeouts
-#: ask for a retry. UNCONFIRMED.
+#: ``Stripe-Should-Retry`` on injected errors (``None``: header absent). Settled from the
+#: SDK's source (stripe-python 16.1 ``HTTPClient._should_retry``): "we expect the
+#: stripe-should-retry header to be false in most cases when a 500 is returned, since our
+#: idempotency framework would typically replay it anyway" and the API may "advise us to
+#: retry (eg; in cases of lock timeouts)". UNCONFIRMED for a 500 before execution and for
+#: a 429 ``rate_limit`` (no header is the guess; only an unlucky real run would show it).
 FAULT_SHOULD_RETRY: Final[dict[tuple[str, str], str | None]] = {
     ("api_error", "before"): None,
     ("api_error", "after"): "false",

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Literal
 
 from pos_app.sandbox import behaviour
 
@@ -32,6 +32,12 @@ class Decline:
         return self.decline_code or self.code
 
 
+#: How refunds of a card's charge behave (https://docs.stripe.com/testing#refunds): every
+#: test card refunds at once ("refunds succeed immediately and don't change status after
+#: that") except the two asynchronous ones.
+RefundFlow = Literal["immediate", "pending_then_succeeded", "succeeded_then_failed"]
+
+
 @dataclass(frozen=True)
 class SandboxCard:
     """One test number and its behaviour."""
@@ -44,6 +50,7 @@ class SandboxCard:
     decline: Decline | None = None
     requires_3ds: bool = False
     show_on_page: bool = True
+    refunds: RefundFlow = "immediate"
 
 
 def _declined(decline_code: str, message: str = "Your card was declined.") -> Decline:
@@ -105,6 +112,17 @@ TEST_CARDS: Final[dict[str, SandboxCard]] = {
             ),
         ),
         SandboxCard("4242424242424241", "Incorrect number (fails Luhn)"),
+        # Stripe's "Simulate an asynchronous refund" cards (https://docs.stripe.com/testing).
+        SandboxCard(
+            "4000000000007726",
+            "Succeeds; refunds go pending, then succeed",
+            refunds="pending_then_succeeded",
+        ),
+        SandboxCard(
+            "4000000000005126",
+            "Succeeds; refunds succeed, then fail",
+            refunds="succeeded_then_failed",
+        ),
         # Other standard Stripe success cards, so brand display can be tried.
         SandboxCard(
             "5555555555554444", "Mastercard, succeeds", brand="mastercard", show_on_page=False
@@ -193,6 +211,19 @@ def brand_of(number: str) -> str:
     return "unknown"
 
 
+def fingerprint(digits: str) -> str:
+    """Stable per number, like Stripe's card fingerprint, without storing the number."""
+    return hashlib.sha256(digits.encode()).hexdigest()[:16]
+
+
+def refund_flow(card_fingerprint: object) -> RefundFlow:
+    """How refunds of a charge paid with the card of this fingerprint behave."""
+    for card in TEST_CARDS.values():
+        if card.refunds != "immediate" and fingerprint(card.number) == card_fingerprint:
+            return card.refunds
+    return "immediate"
+
+
 def check_form(
     *,
     number: str,
@@ -247,8 +278,7 @@ def check_form(
         exp_year=exp_year,
         funding=test_card.funding if test_card else "credit",
         country=test_card.country if test_card else "US",
-        # Stable per number, like Stripe's fingerprint, without storing the number.
-        fingerprint=hashlib.sha256(digits.encode()).hexdigest()[:16],
+        fingerprint=fingerprint(digits),
         name=name.strip() or None,
         email=email,
     )

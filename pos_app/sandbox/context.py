@@ -18,7 +18,7 @@ class Settings:
     business_name: str = behaviour.DEFAULT_BUSINESS_NAME
     public_base_url: str | None = None
     refund_settle_seconds: float = behaviour.REFUND_SETTLE_SECONDS
-    rate_limit_per_second: int | None = None
+    rate_limit_per_second: int | None = behaviour.TEST_MODE_RATE_LIMIT
     clock: Clock = field(default=time.time)
 
 

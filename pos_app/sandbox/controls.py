@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pos_app.sandbox import behaviour, sweeper
+from pos_app.sandbox import async_capture, behaviour, restricted_keys, sweeper
 from pos_app.sandbox.clock import http_date
 from pos_app.sandbox.core import Sandbox
 from pos_app.sandbox.delivery import Dispatcher, deliveries_json
@@ -63,6 +63,11 @@ def routes(
                     f"POST {prefix}/faults": '{"rules": [...], "seed": n}: set fault rules',
                     f"DELETE {prefix}/faults": "clear fault rules (returns final counters)",
                     f"GET {prefix}/webhook_deliveries": "webhook delivery log",
+                    f"POST {prefix}/restricted_keys": '{"permissions": ["rak_…", ...]}: '
+                    "a rk_test_ key holding only these permissions",
+                    f"GET {prefix}/balance_transaction_delay": "asynchronous capture delay",
+                    f"POST {prefix}/balance_transaction_delay": '{"seconds": N}: a charge\'s '
+                    "balance transaction appears N s later, with charge.updated",
                 }
             }
         )
@@ -115,8 +120,26 @@ def routes(
         )
         return JSONResponse({"object": "list", "data": data})
 
+    async def capture_delay_get(request: Request) -> Response:
+        seconds = await run_in_threadpool(async_capture.get_delay, sandbox.store)
+        return JSONResponse({"seconds": seconds})
+
+    async def capture_delay_set(request: Request) -> Response:
+        try:
+            data = parse_json(await request.body())
+        except FaultConfigError as err:
+            return _error(str(err))
+        seconds = data.get("seconds") if isinstance(data, dict) else None
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+            return _error('expected {"seconds": N} with N ≥ 0', param="seconds")
+        saved = await run_in_threadpool(async_capture.set_delay, sandbox.store, float(seconds))
+        return JSONResponse({"seconds": saved})
+
     return [
+        *restricted_keys.routes(sandbox),
         Route(prefix, index, methods=["GET"]),
+        Route(f"{prefix}/balance_transaction_delay", capture_delay_get, methods=["GET"]),
+        Route(f"{prefix}/balance_transaction_delay", capture_delay_set, methods=["POST"]),
         Route(f"{prefix}/clock", clock, methods=["GET"]),
         Route(f"{prefix}/clock/advance", advance, methods=["POST"]),
         Route(f"{prefix}/faults", faults_get, methods=["GET"]),

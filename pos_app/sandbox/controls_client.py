@@ -119,6 +119,18 @@ class ControlsClient:
         ``handled`` (objects expired or settled)."""
         return self._call("POST", "/clock/advance", json={"seconds": seconds})
 
+    def set_balance_transaction_delay(self, seconds: float) -> float:
+        """Asynchronous capture: successful charges from now on get their balance
+        transaction ``seconds`` later on the sandbox clock (``null`` until then), announced
+        by ``charge.updated``; 0 books it at once (the default). Returns the delay."""
+        return float(
+            self._call("POST", "/balance_transaction_delay", json={"seconds": seconds})["seconds"]
+        )
+
+    def balance_transaction_delay(self) -> float:
+        """The current asynchronous capture delay in seconds."""
+        return float(self._call("GET", "/balance_transaction_delay")["seconds"])
+
     # -- faults ------------------------------------------------------------------------
 
     def set_faults(self, *rules: Mapping[str, Any], seed: int | None = None) -> JsonDict:
@@ -153,3 +165,11 @@ class ControlsClient:
                 params[key] = value
         data: list[JsonDict] = self._call("GET", "/webhook_deliveries", params=params)["data"]
         return data
+
+    # -- restricted keys ---------------------------------------------------------------
+
+    def create_restricted_key(self, permissions: list[str]) -> str:
+        """A new ``rk_test_…`` key holding only ``permissions`` (Stripe's ids, such as
+        ``rak_charge_read``; Write includes Read). Other endpoints answer it with 403."""
+        data = self._call("POST", "/restricted_keys", json={"permissions": permissions})
+        return str(data["secret"])

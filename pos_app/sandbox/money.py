@@ -21,7 +21,6 @@ ZERO_DECIMAL: Final = frozenset(
         "mga",
         "pyg",
         "rwf",
-        "ugx",
         "vnd",
         "vuv",
         "xaf",
@@ -30,6 +29,11 @@ ZERO_DECIMAL: Final = frozenset(
     )
 )
 THREE_DECIMAL: Final = frozenset(("bhd", "jod", "kwd", "omr", "tnd"))
+#: Stripe's special cases: zero-decimal for people, but amounts are still sent with two
+#: decimals that must be 00 ("to charge 5 UGX, provide an amount value of 500"; "evenly
+#: divisible by 100"), https://docs.stripe.com/currencies#special-cases. HUF and TWD are
+#: whole-unit only for payouts, which the sandbox does not have; their charges take cents.
+WHOLE_UNITS_IN_HUNDREDTHS: Final = frozenset(("isk", "ugx"))
 
 #: ISO 4217 codes Stripe accepts for presentment (lowercase).
 SUPPORTED_CURRENCIES: Final = frozenset(
@@ -199,7 +203,7 @@ _SYMBOLS: Final[dict[str, str]] = {
 
 
 def exponent(currency: str) -> int:
-    """Number of decimal places of ``currency`` (0, 2 or 3)."""
+    """Decimal places of the API's ``amount`` for ``currency`` (0, 2 or 3; 2 for UGX)."""
     cur = currency.lower()
     if cur in ZERO_DECIMAL:
         return 0
@@ -208,19 +212,38 @@ def exponent(currency: str) -> int:
     return 2
 
 
+def display_exponent(currency: str) -> int:
+    """Decimal places people see: as :func:`exponent`, except 0 for ISK and UGX."""
+    return 0 if currency.lower() in WHOLE_UNITS_IN_HUNDREDTHS else exponent(currency)
+
+
+def amount_step(currency: str) -> int:
+    """Charge amounts must be a multiple of this: 100 for ISK/UGX, 10 for three-decimal."""
+    cur = currency.lower()
+    if cur in WHOLE_UNITS_IN_HUNDREDTHS:
+        return 100
+    return 10 if cur in THREE_DECIMAL else 1
+
+
 def minimum_amount(currency: str) -> int:
-    """Smallest chargeable amount in minor units."""
+    """Smallest chargeable amount in minor units (a whole number of steps)."""
     cur = currency.lower()
     if cur in behaviour.MINIMUM_AMOUNTS:
         return behaviour.MINIMUM_AMOUNTS[cur]
-    return behaviour.DEFAULT_MINIMUM_BY_EXPONENT[exponent(cur)]
+    minimum = behaviour.DEFAULT_MINIMUM_BY_EXPONENT[exponent(cur)]
+    step = amount_step(cur)
+    return -(-minimum // step) * step
 
 
 def format_number(amount: int, currency: str) -> str:
-    """``amount`` minor units as a grouped decimal string: 123456 usd → ``1,234.56``."""
-    exp = exponent(currency)
+    """``amount`` minor units as a grouped decimal string: 123456 usd → ``1,234.56``,
+    500 ugx → ``5`` (the hundredths are shown only when they are not 00)."""
+    api_exp = exponent(currency)
+    exp = display_exponent(currency)
+    if amount % 10 ** (api_exp - exp):
+        exp = api_exp
     sign = "-" if amount < 0 else ""
-    whole, frac = divmod(abs(amount), 10**exp)
+    whole, frac = divmod(abs(amount) // 10 ** (api_exp - exp), 10**exp)
     text = f"{whole:,}"
     if exp:
         text += "." + str(frac).rjust(exp, "0")

@@ -57,9 +57,13 @@ def checkout_session(
     client_reference_id: str | None,
     submit_type: str | None,
     locale: str | None,
+    allowed_payment_method_types: list[str] | None = None,
 ) -> JsonDict:
-    """A new, open ``checkout.session`` in payment mode."""
-    return {
+    """A new, open ``checkout.session`` in payment mode.
+
+    ``allowed_payment_method_types`` appears only when the create call set it, as at Stripe.
+    """
+    body: JsonDict = {
         "id": session_id,
         "object": "checkout.session",
         "adaptive_pricing": {"enabled": False},
@@ -126,6 +130,9 @@ def checkout_session(
         "url": url,
         "wallet_options": None,
     }
+    if allowed_payment_method_types is not None:
+        body["allowed_payment_method_types"] = allowed_payment_method_types
+    return body
 
 
 def line_item(spec: LineItemSpec, created: int) -> JsonDict:
@@ -140,6 +147,7 @@ def line_item(spec: LineItemSpec, created: int) -> JsonDict:
         "amount_total": spec.amount,
         "currency": spec.currency,
         "description": spec.name,
+        "metadata": None,  # null when the line item has none, as in Stripe's fixture
         "price": {
             "id": new_id("price"),
             "object": "price",
@@ -471,6 +479,9 @@ def refund(
         "charge": charge_id,
         "created": created,
         "currency": currency,
+        # Null on a card refund, as in Stripe's fixture (customer-balance refunds set them).
+        "customer": None,
+        "customer_account": None,
         "description": None,
         "destination_details": {
             "card": {

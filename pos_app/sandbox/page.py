@@ -176,6 +176,28 @@ def _not_found(sandbox: Sandbox) -> PageResult:
     )
 
 
+def thanks(sandbox: Sandbox, session_id: str | None, *, left: bool) -> PageResult:
+    """GET ``/c/thanks``: where a business without a website sends customers (the app's
+    default ``success_url`` and ``cancel_url`` in sandbox mode)."""
+    name = sandbox.settings.business_name
+    context: JsonDict = {"business_name": name, "details": [], "amount": None}
+    if left:
+        context.update(state="left", badge="←", badge_class="grey", heading="You left the page")
+        context["lines"] = [f"Nothing was charged. Ask {name} for the link again to pay."]
+        return PageResult(context=context)
+    session = None
+    if session_id:
+        with sandbox.store.snapshot() as tx:
+            session = tx.get(session_id, SESSION_KIND)
+    lines = ["You can close this page."]
+    if session is not None and session.status == "complete":
+        context["amount"] = _summary(sandbox, session)["total"]
+        done = session.body.get("payment_status") == "paid"
+        lines.insert(0, f"Your payment to {name} is " + ("complete." if done else "processing."))
+    context.update(state="thanks", badge="✓", badge_class="", heading="Thank you", lines=lines)
+    return PageResult(context=context)
+
+
 def _challenge(sandbox: Sandbox, session: Record, pending: JsonDict) -> PageResult:
     context = _summary(sandbox, session)
     context.update(
@@ -317,9 +339,17 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
     async def not_found(request: Request) -> Response:
         return _respond(templates, _not_found(sandbox))
 
+    async def get_thanks(request: Request) -> Response:
+        query = request.query_params
+        result = await run_in_threadpool(
+            thanks, sandbox, query.get("session_id"), left=query.get("left") == "1"
+        )
+        return _respond(templates, result)
+
     return [
         Route("/c/pay/{session_id}", get_page, methods=["GET"]),
         Route("/c/pay/{session_id}", post_page, methods=["POST"]),
         Route("/c/pay/{session_id}/authenticate", post_auth, methods=["POST"]),
+        Route("/c/thanks", get_thanks, methods=["GET"]),
         Route("/c/{rest:path}", not_found, methods=["GET", "POST"]),
     ]

@@ -11,7 +11,15 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pos_app.sandbox import behaviour, cards, events, money, objects, payment_intents
+from pos_app.sandbox import (
+    async_capture,
+    behaviour,
+    cards,
+    events,
+    money,
+    objects,
+    payment_intents,
+)
 from pos_app.sandbox.cards import CardDetails, Decline
 from pos_app.sandbox.context import Ctx
 from pos_app.sandbox.ids import new_id
@@ -272,8 +280,11 @@ def _succeed(
         type_="charge",
         description=pi.body.get("description"),
     )
-    tx.insert(Record(txn_id, "balance_transaction", ctx.ts, txn, parent=charge["id"]))
-    tx.insert(Record(charge["id"], "charge", ctx.ts, charge, parent=pi.id))
+    charge_record = Record(charge["id"], "charge", ctx.ts, charge, parent=pi.id)
+    # Asynchronous capture (test control): the balance transaction may come later.
+    if not async_capture.defer(tx, ctx, charge_record, txn):
+        tx.insert(Record(txn_id, "balance_transaction", ctx.ts, txn, parent=charge["id"]))
+    tx.insert(charge_record)
 
     pi.body.update(
         status="succeeded",

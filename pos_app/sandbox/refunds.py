@@ -1,10 +1,10 @@
-"""Refunds: created ``pending``, settled to ``succeeded`` after a short delay."""
+"""Refunds: ``succeeded`` at once, or asynchronous with Stripe's two refund test cards."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pos_app.sandbox import behaviour, events, money, objects
+from pos_app.sandbox import behaviour, cards, events, money, objects
 from pos_app.sandbox.context import Ctx
 from pos_app.sandbox.errors import invalid_request, param_error, resource_missing
 from pos_app.sandbox.expand import expand
@@ -71,7 +71,6 @@ def create(tx: Tx, ctx: Ctx, params: ParamReader) -> JsonDict:
     amount = params.integer("amount", minimum=1)
     reason = params.enum("reason", behaviour.REFUND_REASONS)
     metadata = params.metadata() or {}
-    failure_reason = _planned_failure(metadata)
     to_expand = params.expand()
 
     charge = _charge_for(tx, pi_id, charge_id)
@@ -110,66 +109,37 @@ def create(tx: Tx, ctx: Ctx, params: ParamReader) -> JsonDict:
         reason=reason,
         metadata=metadata,
     )
-    tx.insert(
-        Record(
-            body["id"],
-            KIND,
-            ctx.ts,
-            body,
-            {"failure_reason": failure_reason} if failure_reason else {},
-            parent=charge.id,
-            due=ctx.now + ctx.refund_settle_seconds,
-        )
-    )
-    events.emit(tx, ctx, "refund.created", body)
-    return expand(tx, body, to_expand)
+    # The card the charge was paid with decides the refund's course, as in Stripe's test
+    # mode (https://docs.stripe.com/testing#refunds).
+    flow = cards.refund_flow(_card_fingerprint(charge))
+    rec = Record(body["id"], KIND, ctx.ts, body, {"flow": flow}, parent=charge.id)
+    if flow == "pending_then_succeeded":
+        rec.due = ctx.now + ctx.refund_settle_seconds
+        tx.insert(rec)
+        events.emit(tx, ctx, "refund.created", body)
+        return expand(tx, body, to_expand)
+    if flow == "succeeded_then_failed":
+        rec.due = ctx.now + ctx.refund_settle_seconds
+    tx.insert(rec)
+    charge_before = _book_success(tx, ctx, rec, charge)
+    events.emit(tx, ctx, "refund.created", rec.body)
+    events.emit(tx, ctx, "charge.refunded", charge.body, charge_before)
+    return expand(tx, rec.body, to_expand)
 
 
-def _planned_failure(metadata: dict[str, str]) -> str | None:
-    """The ``failure_reason`` a refund will fail with (sandbox trigger), or ``None``."""
-    key = behaviour.REFUND_OUTCOME_METADATA_KEY
-    outcome = metadata.get(key)
-    if outcome is None or outcome == "succeed":
-        return None
-    if outcome not in behaviour.REFUND_OUTCOMES:
-        raise param_error(
-            f"Invalid metadata[{key}]: must be one of {', '.join(behaviour.REFUND_OUTCOMES)} "
-            "(a sandbox trigger: see docs/sandbox-controls.md).",
-            code=None,
-            param=f"metadata[{key}]",
-        )
-    return behaviour.REFUND_DEFAULT_FAILURE_REASON if outcome == "fail" else outcome
+def _card_fingerprint(charge: Record) -> object:
+    details = charge.body.get("payment_method_details")
+    card = details.get("card") if isinstance(details, dict) else None
+    return card.get("fingerprint") if isinstance(card, dict) else None
 
 
-def _fail(tx: Tx, ctx: Ctx, rec: Record, reason: str) -> None:
-    """A pending refund fails: its amount is free to refund again, the charge is untouched."""
-    rec.body["status"] = "failed"
-    rec.body["failure_reason"] = reason
-    if "failure_balance_transaction" not in rec.body:
-        rec.body["failure_balance_transaction"] = None
-    card = rec.body.get("destination_details", {}).get("card")
-    if isinstance(card, dict):
-        card["reference_status"] = behaviour.REFUND_FAILED_REFERENCE_STATUS
-    tx.update(rec)
-    previous: JsonDict = {"status": "pending", "failure_reason": None}
-    for type_ in behaviour.REFUND_FAILED_EVENT_ORDER:
-        events.emit(tx, ctx, type_, rec.body, previous if type_ == "refund.updated" else None)
+def _book_success(tx: Tx, ctx: Ctx, rec: Record, charge: Record | None) -> JsonDict:
+    """Make ``rec`` succeeded: its balance transaction, the charge's ``amount_refunded``.
 
-
-def settle(tx: Tx, ctx: Ctx, rec: Record) -> None:
-    """Move a pending refund to ``succeeded`` and book it on the charge and balance (or to
-    ``failed``, when it was created to fail)."""
-    rec.due = None
-    if rec.status != "pending":
-        tx.update(rec)
-        return
-    failure_reason = rec.internal.get("failure_reason")
-    if isinstance(failure_reason, str):
-        _fail(tx, ctx, rec, failure_reason)
-        return
+    Returns the charge's fields as they were, for ``previous_attributes``.
+    """
     amount = int(rec.body["amount"])
     currency = str(rec.body["currency"])
-    charge = tx.get(str(rec.body["charge"]), "charge")
     txn_id = new_id("txn")
     txn = objects.balance_transaction(
         txn_id=txn_id,
@@ -188,12 +158,9 @@ def settle(tx: Tx, ctx: Ctx, rec: Record) -> None:
         reference=random_token(23).upper(), reference_status="available"
     )
     tx.update(rec)
-    events.emit(
-        tx, ctx, "refund.updated", rec.body, {"status": "pending", "balance_transaction": None}
-    )
     if charge is None:
-        return
-    before = {
+        return {}
+    before: JsonDict = {
         "amount_refunded": charge.body["amount_refunded"],
         "refunded": charge.body["refunded"],
     }
@@ -201,7 +168,65 @@ def settle(tx: Tx, ctx: Ctx, rec: Record) -> None:
     charge.body["amount_refunded"] = refunded
     charge.body["refunded"] = refunded >= int(charge.body["amount"])
     tx.update(charge)
-    events.emit(tx, ctx, "charge.refunded", charge.body, before)
+    return before
+
+
+def _fail(tx: Tx, ctx: Ctx, rec: Record, reason: str) -> None:
+    """A succeeded refund fails: the money comes back to the balance (a ``refund_failure``
+    balance transaction), the charge's ``amount_refunded`` drops, the amount is free to
+    refund again."""
+    amount = int(rec.body["amount"])
+    txn_id = new_id("txn")
+    txn = objects.balance_transaction(
+        txn_id=txn_id,
+        created=ctx.ts,
+        amount=amount,
+        fee=0,
+        currency=str(rec.body["currency"]),
+        source=rec.id,
+        type_="refund_failure",
+        description=f"REFUND FAILURE FOR REFUND ({rec.id})",
+    )
+    tx.insert(Record(txn_id, "balance_transaction", ctx.ts, txn, parent=rec.id))
+    rec.body["status"] = "failed"
+    rec.body["failure_reason"] = reason
+    rec.body["failure_balance_transaction"] = txn_id
+    card = rec.body.get("destination_details", {}).get("card")
+    if isinstance(card, dict):
+        card["reference_status"] = behaviour.REFUND_FAILED_REFERENCE_STATUS
+    tx.update(rec)
+    charge = tx.get(str(rec.body["charge"]), "charge")
+    if charge is not None and behaviour.FAILED_REFUND_RESTORES_AMOUNT_REFUNDED:
+        charge.body["amount_refunded"] = max(int(charge.body["amount_refunded"]) - amount, 0)
+        charge.body["refunded"] = False
+        tx.update(charge)
+    previous: JsonDict = {
+        "status": "succeeded",
+        "failure_reason": None,
+        "failure_balance_transaction": None,
+    }
+    for type_ in behaviour.REFUND_FAILED_EVENT_ORDER:
+        events.emit(tx, ctx, type_, rec.body, previous if type_ == "refund.updated" else None)
+
+
+def settle(tx: Tx, ctx: Ctx, rec: Record) -> None:
+    """The later half of an asynchronous test card's refund: ``pending`` → ``succeeded``
+    (4000000000007726) or ``succeeded`` → ``failed`` (4000000000005126)."""
+    rec.due = None
+    flow = rec.internal.get("flow")
+    if flow == "succeeded_then_failed" and rec.status == "succeeded":
+        _fail(tx, ctx, rec, behaviour.REFUND_TEST_CARD_FAILURE_REASON)
+        return
+    if rec.status != "pending":
+        tx.update(rec)
+        return
+    charge = tx.get(str(rec.body["charge"]), "charge")
+    charge_before = _book_success(tx, ctx, rec, charge)
+    events.emit(
+        tx, ctx, "refund.updated", rec.body, {"status": "pending", "balance_transaction": None}
+    )
+    if charge is not None:
+        events.emit(tx, ctx, "charge.refunded", charge.body, charge_before)
 
 
 def retrieve(tx: Tx, refund_id: str, params: ParamReader) -> JsonDict:

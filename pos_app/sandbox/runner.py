@@ -173,7 +173,7 @@ def serve(
     record_path: Path | None,
     *,
     business_name: str = behaviour.DEFAULT_BUSINESS_NAME,
-    rate_limit_per_second: int | None = None,
+    rate_limit_per_second: int | None = behaviour.TEST_MODE_RATE_LIMIT,
     enable_controls: bool = False,
     public_url: str | None = None,
     webhook_url: str | None = None,

@@ -24,6 +24,7 @@ from typing import Final
 from pos_app.sandbox import behaviour
 from pos_app.sandbox.errors import StripeError, param_error
 from pos_app.sandbox.params import FormValue, is_index, one_of
+from pos_app.sandbox.schema_values import API_VERSIONS, PAYMENT_METHOD_TYPES
 
 # -- facts: Stripe's parameter names per endpoint and nesting level ------------------------
 #
@@ -282,6 +283,8 @@ STRIPE_PARAMS: Final[dict[str, dict[str, frozenset[str]]]] = {
 #: ``Literal`` values of the string enums the sandbox reads, per endpoint and dotted path.
 STRIPE_ENUMS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "POST /v1/checkout/sessions": {
+        # ``[]``: the values of each element of a list of strings.
+        "allowed_payment_method_types[]": PAYMENT_METHOD_TYPES,
         "locale": (
             "auto",
             "bg",
@@ -337,137 +340,7 @@ STRIPE_ENUMS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "reason": ("duplicate", "fraudulent", "requested_by_customer"),
     },
     "POST /v1/webhook_endpoints": {
-        "api_version": (
-            "2011-01-01",
-            "2011-06-21",
-            "2011-06-28",
-            "2011-08-01",
-            "2011-09-15",
-            "2011-11-17",
-            "2012-02-23",
-            "2012-03-25",
-            "2012-06-18",
-            "2012-06-28",
-            "2012-07-09",
-            "2012-09-24",
-            "2012-10-26",
-            "2012-11-07",
-            "2013-02-11",
-            "2013-02-13",
-            "2013-07-05",
-            "2013-08-12",
-            "2013-08-13",
-            "2013-10-29",
-            "2013-12-03",
-            "2014-01-31",
-            "2014-03-13",
-            "2014-03-28",
-            "2014-05-19",
-            "2014-06-13",
-            "2014-06-17",
-            "2014-07-22",
-            "2014-07-26",
-            "2014-08-04",
-            "2014-08-20",
-            "2014-09-08",
-            "2014-10-07",
-            "2014-11-05",
-            "2014-11-20",
-            "2014-12-08",
-            "2014-12-17",
-            "2014-12-22",
-            "2015-01-11",
-            "2015-01-26",
-            "2015-02-10",
-            "2015-02-16",
-            "2015-02-18",
-            "2015-03-24",
-            "2015-04-07",
-            "2015-06-15",
-            "2015-07-07",
-            "2015-07-13",
-            "2015-07-28",
-            "2015-08-07",
-            "2015-08-19",
-            "2015-09-03",
-            "2015-09-08",
-            "2015-09-23",
-            "2015-10-01",
-            "2015-10-12",
-            "2015-10-16",
-            "2016-02-03",
-            "2016-02-19",
-            "2016-02-22",
-            "2016-02-23",
-            "2016-02-29",
-            "2016-03-07",
-            "2016-06-15",
-            "2016-07-06",
-            "2016-10-19",
-            "2017-01-27",
-            "2017-02-14",
-            "2017-04-06",
-            "2017-05-25",
-            "2017-06-05",
-            "2017-08-15",
-            "2017-12-14",
-            "2018-01-23",
-            "2018-02-05",
-            "2018-02-06",
-            "2018-02-28",
-            "2018-05-21",
-            "2018-07-27",
-            "2018-08-23",
-            "2018-09-06",
-            "2018-09-24",
-            "2018-10-31",
-            "2018-11-08",
-            "2019-02-11",
-            "2019-02-19",
-            "2019-03-14",
-            "2019-05-16",
-            "2019-08-14",
-            "2019-09-09",
-            "2019-10-08",
-            "2019-10-17",
-            "2019-11-05",
-            "2019-12-03",
-            "2020-03-02",
-            "2020-08-27",
-            "2022-08-01",
-            "2022-11-15",
-            "2023-08-16",
-            "2023-10-16",
-            "2024-04-10",
-            "2024-06-20",
-            "2024-09-30.acacia",
-            "2024-10-28.acacia",
-            "2024-11-20.acacia",
-            "2024-12-18.acacia",
-            "2025-01-27.acacia",
-            "2025-02-24.acacia",
-            "2025-03-01.dashboard",
-            "2025-03-31.basil",
-            "2025-04-30.basil",
-            "2025-05-28.basil",
-            "2025-06-30.basil",
-            "2025-07-30.basil",
-            "2025-08-27.basil",
-            "2025-09-30.clover",
-            "2025-10-29.clover",
-            "2025-11-17.clover",
-            "2025-12-15.clover",
-            "2026-01-28.clover",
-            "2026-02-25.clover",
-            "2026-03-25.dahlia",
-            "2026-04-22.dahlia",
-            "2026-05-27.dahlia",
-            "2026-06-24.dahlia",
-            "2026-07-29.dahlia",
-            "2026-08-26.dahlia",
-            "2026-09-30.endive",
-            "2026-10-28.endive",
-        ),
+        "api_version": API_VERSIONS,
     },
 }
 
@@ -480,6 +353,7 @@ SANDBOX_PARAMS: Final[dict[str, dict[str, frozenset[str]]]] = {
     "POST /v1/checkout/sessions": {
         "": frozenset(
             {
+                "allowed_payment_method_types",
                 "cancel_url",
                 "client_reference_id",
                 "currency",
@@ -552,6 +426,8 @@ SANDBOX_PARAMS: Final[dict[str, dict[str, frozenset[str]]]] = {
 
 SANDBOX_ENUMS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "POST /v1/checkout/sessions": {
+        # Cards are the only method the hosted page implements (wallets ride on card).
+        "allowed_payment_method_types[]": ("card",),
         "locale": STRIPE_ENUMS["POST /v1/checkout/sessions"]["locale"],
         "mode": behaviour.SUPPORTED_MODES,
         "submit_type": STRIPE_ENUMS["POST /v1/checkout/sessions"]["submit_type"],
@@ -631,6 +507,23 @@ def _elements(value: FormValue) -> Iterator[tuple[str, FormValue]]:
         yield from value.items()
 
 
+def _check_enum(name: str, value: str, enum: tuple[tuple[str, ...], tuple[str, ...]]) -> None:
+    stripe_values, sandbox_values = enum
+    if value not in stripe_values:
+        raise param_error(
+            f"Invalid {name}: must be one of {one_of(list(stripe_values))}",
+            code=None,
+            param=name,
+        )
+    if value not in sandbox_values:
+        raise param_error(
+            f"The value '{value}' of '{name}' is valid for Stripe but not supported "
+            f"by the sandbox, which supports {one_of(list(sandbox_values))}.",
+            code=behaviour.UNSUPPORTED_PARAMETER_CODE,
+            param=name,
+        )
+
+
 def _check_level(
     found: dict[str, Level], path: str, prefix: str, data: Mapping[str, FormValue]
 ) -> None:
@@ -643,20 +536,12 @@ def _check_level(
             raise unsupported_parameter(name)
         enum = level.enums.get(key)
         if enum is not None and isinstance(value, str) and value != "":
-            stripe_values, sandbox_values = enum
-            if value not in stripe_values:
-                raise param_error(
-                    f"Invalid {name}: must be one of {one_of(list(stripe_values))}",
-                    code=None,
-                    param=name,
-                )
-            if value not in sandbox_values:
-                raise param_error(
-                    f"The value '{value}' of '{name}' is valid for Stripe but not supported "
-                    f"by the sandbox, which supports {one_of(list(sandbox_values))}.",
-                    code=behaviour.UNSUPPORTED_PARAMETER_CODE,
-                    param=name,
-                )
+            _check_enum(name, value, enum)
+        item_enum = level.enums.get(f"{key}[]")
+        if item_enum is not None:
+            for index, item in _elements(value):
+                if isinstance(item, str) and item != "":
+                    _check_enum(f"{name}[{index}]", item, item_enum)
         child = f"{path}.{key}" if path else key
         if child in found and isinstance(value, dict):
             _check_level(found, child, name, value)

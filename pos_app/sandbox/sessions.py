@@ -66,6 +66,13 @@ def _line_items(params: ParamReader) -> list[objects.LineItemSpec]:
             "unit_amount", minimum=0, maximum=behaviour.MAX_AMOUNT_MINOR
         )
         quantity = li.require_integer("quantity", minimum=1, maximum=999_999)
+        whole_units = currency in money.WHOLE_UNITS_IN_HUNDREDTHS
+        if whole_units and unit_amount % money.amount_step(currency):
+            raise param_error(
+                behaviour.WHOLE_UNITS_MESSAGE.format(code=currency.upper()),
+                code=behaviour.WHOLE_UNITS_CODE,
+                param=pd.name("unit_amount"),
+            )
         specs.append(objects.LineItemSpec(name, description, currency, unit_amount, quantity))
     return specs
 
@@ -111,7 +118,7 @@ def _expires_at(params: ParamReader, now: int) -> int:
             code=None,
             param="expires_at",
         )
-    if value - now > behaviour.SESSION_MAX_LIFETIME_SECONDS:
+    if value - now >= behaviour.SESSION_MAX_LIFETIME_SECONDS:  # "less than 24 hours"
         raise param_error(
             "The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.",
             code=None,
@@ -160,6 +167,9 @@ def create(tx: Tx, ctx: Ctx, params: ParamReader) -> JsonDict:
     if success_url is None and behaviour.SUCCESS_URL_REQUIRED:
         raise params.missing("success_url")
     cancel_url = _url(params, "cancel_url")
+    # Each value was enum-checked by schema.check (card is the one the sandbox implements);
+    # Stripe echoes the list on the session, null when it was not sent.
+    allowed_types = params.string_array("allowed_payment_method_types") or None
     customer_email = params.email("customer_email")
     client_reference_id = params.string("client_reference_id", max_length=200)
     submit_type = params.string("submit_type")
@@ -177,6 +187,7 @@ def create(tx: Tx, ctx: Ctx, params: ParamReader) -> JsonDict:
         metadata=metadata,
         success_url=success_url,
         cancel_url=cancel_url,
+        allowed_payment_method_types=allowed_types,
         customer_email=customer_email,
         client_reference_id=client_reference_id,
         submit_type=submit_type,

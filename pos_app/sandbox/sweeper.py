@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pos_app.sandbox import behaviour, refunds, sessions
+from pos_app.sandbox import async_capture, behaviour, refunds, sessions
 from pos_app.sandbox.context import Ctx
 from pos_app.sandbox.store import Store
 
@@ -30,6 +30,8 @@ def sweep(store: Store, ctx: Ctx) -> int:
                 sessions.expire_record(tx, ctx, rec)
             elif rec.kind == refunds.KIND:
                 refunds.settle(tx, ctx, rec)
+            elif rec.kind == async_capture.KIND:
+                async_capture.settle(tx, ctx, rec)
             else:
                 rec.due = None
                 tx.update(rec)

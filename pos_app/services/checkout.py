@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pos_app.domain.audit import AuditAction
+from pos_app.domain.booking import Booking
 from pos_app.domain.errors import (
     GatewayError,
     GatewayRejected,
@@ -20,11 +21,22 @@ from pos_app.domain.errors import (
     InvalidStateError,
     NotFoundError,
 )
-from pos_app.domain.gateway_types import CheckoutRequest, PaymentAttemptError
+from pos_app.domain.gateway_types import (
+    CheckoutRequest,
+    CheckoutSessionInfo,
+    PaymentAttemptError,
+)
 from pos_app.domain.money import Money, parse_money
-from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, check_deposit
+from pos_app.domain.payment import (
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    check_deposit,
+    ensure_none_processing,
+)
 from pos_app.domain.people import SYSTEM_ACTOR
-from pos_app.services import failpoints, ledger, settle
+from pos_app.domain.ports import UnitOfWork
+from pos_app.services import audit, checkout_request, failpoints, ledger, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
 
@@ -32,6 +44,10 @@ log = logging.getLogger(__name__)
 
 # Stripe's shortest allowed session lifetime is 30 minutes; a minute of margin absorbs skew.
 STRIPE_MIN_LIFETIME = timedelta(minutes=31)
+# A create resent later than this after its reservation would ask for an ``expires_at`` too
+# close for Stripe (under 30 minutes ahead): it is looked up, or replaced by a new attempt.
+RESEND_MIN_LIFETIME = timedelta(minutes=30, seconds=15)
+REPLACED = "Replaced by a new attempt: Stripe never answered this one in time."
 
 
 @dataclass(frozen=True)
@@ -72,8 +88,12 @@ class CheckoutService:
         """Return the booking's open checkout, or open one for the balance due.
 
         ``deposit_text`` asks for part of the balance now ("10.00"); the rest can be paid
-        later by another link or in cash.
+        later by another link or in cash. Refused, before anything is stored or sent, until
+        the business has said where customers go after paying.
         """
+        problem = checkout_request.success_url_problem(self._d.policy)
+        if problem is not None:
+            raise InvalidStateError(problem)
         payment, action = self._reserve(booking_id, deposit_text)
         if action == "stale":
             # The hold ran out while the screen was closed: close that link, then open anew.
@@ -140,11 +160,13 @@ class CheckoutService:
         ``detail`` says why, for the audit log.
         """
         with self._d.uow() as uow:
-            open_links = [
-                p
-                for p in uow.payments.for_booking(booking_id)
-                if p.method is PaymentMethod.CARD and not p.status.is_final
-            ]
+            payments = uow.payments.for_booking(booking_id)
+        # A bank payment on its way may still pay the booking: cash, a cancel or a no-show
+        # now could take the money twice.
+        ensure_none_processing(payments)
+        open_links = [
+            p for p in payments if p.method is PaymentMethod.CARD and not p.status.is_final
+        ]
         for link in open_links:
             view = self.cancel(link.id, detail=detail)
             if view.status is PaymentStatus.SUCCEEDED:
@@ -185,11 +207,13 @@ class CheckoutService:
             if booking is None:
                 raise NotFoundError(f"There is no booking {booking_id}.")
             booking.ensure_chargeable()
+            payments = uow.payments.for_booking(booking_id)
+            ensure_none_processing(payments)
             amount = booking.balance_due
             if deposit_text is not None and deposit_text.strip():
                 amount = parse_money(deposit_text, booking.currency, field="deposit")
                 check_deposit(amount, booking.balance_due)
-            for existing in reversed(uow.payments.for_booking(booking_id)):
+            for existing in reversed(payments):
                 if existing.status not in (PaymentStatus.CREATING, PaymentStatus.OPEN):
                     continue
                 held = existing.hold_until is None or existing.hold_until > now
@@ -201,23 +225,7 @@ class CheckoutService:
                         "booking. Cancel it first to ask for a different amount."
                     )
                 return existing, "create" if existing.status is PaymentStatus.CREATING else "reuse"
-            payment_id = new_id("pay")
-            hold = timedelta(minutes=self._d.policy.hold_minutes)
-            payment = Payment(
-                id=payment_id,
-                booking_id=booking.id,
-                method=PaymentMethod.CARD,
-                status=PaymentStatus.CREATING,
-                amount=amount.amount,
-                currency=booking.currency,
-                idempotency_key=idempotency_key("checkout", payment_id),
-                created_at=self._d.clock.now(),
-                hold_until=now + hold,
-                expires_at=now + max(hold, STRIPE_MIN_LIFETIME),
-                created_by=self._d.desk.actor.id,
-            )
-            uow.payments.add(payment)
-            ledger.recompute(uow, booking)
+            payment = self._new_attempt(uow, booking, amount, now)
             uow.commit()
         log.info(
             "payment.reserved booking=%s payment=%s amount=%s %s",
@@ -228,30 +236,40 @@ class CheckoutService:
         )
         return payment, "create"
 
-    def _send_create(self, payment: Payment) -> CheckoutView:
-        """Send (or resend: same key, same parameters) the create call; store the answer."""
-        with self._d.uow() as uow:
-            booking = uow.bookings.get(payment.booking_id)
-        if booking is None:  # pragma: no cover - foreign key guarantees it
-            raise NotFoundError(f"There is no booking {payment.booking_id}.")
-        assert payment.expires_at is not None
-        metadata = {
-            "booking_id": booking.id,
-            "payment_id": payment.id,
-            "station_id": self._d.policy.station_id,
-            "app": "pos-app",
-        }
-        request = CheckoutRequest(
-            amount=payment.amount,
-            currency=payment.currency,
-            product_name=booking.service_name,
-            expires_at=payment.expires_at,
-            metadata=metadata,
-            customer_email=booking.customer_email,
-            client_reference_id=booking.id,
-            # Stripe emails its receipt here when the customer pays (live mode only).
-            receipt_email=booking.customer_email,
+    def _new_attempt(
+        self, uow: UnitOfWork, booking: Booking, amount: Money, now: datetime
+    ) -> Payment:
+        """Add a CREATING payment with its own id, key and frozen request (caller commits)."""
+        payment_id = new_id("pay")
+        hold = timedelta(minutes=self._d.policy.hold_minutes)
+        payment = Payment(
+            id=payment_id,
+            booking_id=booking.id,
+            method=PaymentMethod.CARD,
+            status=PaymentStatus.CREATING,
+            amount=amount.amount,
+            currency=amount.currency,
+            idempotency_key=idempotency_key("checkout", payment_id),
+            created_at=self._d.clock.now(),
+            hold_until=now + hold,
+            expires_at=now + max(hold, STRIPE_MIN_LIFETIME),
+            created_by=self._d.desk.actor.id,
         )
+        payment.checkout_request = checkout_request.freeze(booking, payment, self._d.policy)
+        uow.payments.add(payment)
+        ledger.recompute(uow, booking)
+        return payment
+
+    def _send_create(self, payment: Payment) -> CheckoutView:
+        """Send (or resend: same key, same parameters) the create call; store the answer.
+
+        The request comes from the payment row alone. One whose ``expires_at`` is now too
+        close for Stripe is not resent: its session is looked up, or the attempt replaced.
+        """
+        assert payment.expires_at is not None
+        if payment.expires_at - self._d.server_now() < RESEND_MIN_LIFETIME:
+            return self._renew_late_create(payment)
+        request = self._stored_request(payment)
         failpoints.hit("checkout.before_create")
         try:
             session = self._d.gateway.create_checkout_session(
@@ -274,14 +292,73 @@ class CheckoutService:
         failpoints.hit("checkout.after_store")
         return self._view(stored)
 
-    def _recover_lost_create(self, payment: Payment) -> CheckoutView:
-        """Stripe keeps answering this key with the failure it stored, though the session may
-        exist: find it by the payment id in its metadata, or give the attempt up."""
-        found = self._d.gateway.find_checkout_session(
+    def _stored_request(self, payment: Payment) -> CheckoutRequest:
+        """The frozen request; a row reserved before requests were stored gets one now."""
+        if payment.checkout_request is not None:
+            return checkout_request.thaw(payment.checkout_request)
+        with self._d.uow(write=True) as uow:
+            fresh = uow.payments.get(payment.id, for_update=True)
+            booking = uow.bookings.get(payment.booking_id)
+            if fresh is None or booking is None:  # pragma: no cover - foreign key
+                raise NotFoundError(f"There is no payment {payment.id}.")
+            if fresh.checkout_request is None:
+                fresh.checkout_request = checkout_request.freeze(booking, fresh, self._d.policy)
+                uow.commit()
+            frozen = fresh.checkout_request
+        return checkout_request.thaw(frozen)
+
+    def _renew_late_create(self, payment: Payment) -> CheckoutView:
+        """A create never answered within its window: Stripe's session if it exists, else a
+        new attempt (new id, new key) in its place, so the customer still gets a link."""
+        found = self._find_session(payment)
+        if found is not None:
+            log.warning("payment.recovered payment=%s session=%s", payment.id, found.id)
+            return self._view(settle.apply_session(self._d, payment.id, found) or payment)
+        now = self._d.server_now()
+        with self._d.uow(write=True) as uow:
+            booking = uow.bookings.get(payment.booking_id, for_update=True)
+            old = uow.payments.get(payment.id, for_update=True)
+            if booking is None or old is None:  # pragma: no cover - foreign key
+                raise NotFoundError(f"There is no payment {payment.id}.")
+            if old.status is not PaymentStatus.CREATING:
+                replacement = None  # another station settled or replaced it meanwhile
+            else:
+                old.mark_failed(REPLACED)
+                replacement = self._new_attempt(uow, booking, old.money, now)
+                audit.record(
+                    uow,
+                    at=self._d.clock.now(),
+                    actor=SYSTEM_ACTOR,
+                    action=AuditAction.PAYMENT_FAILED,
+                    booking_id=old.booking_id,
+                    payment_id=old.id,
+                    amount=old.amount,
+                    currency=old.currency,
+                    detail=f"{REPLACED} New attempt {replacement.id}",
+                )
+                uow.commit()
+        if replacement is None:
+            return self._view(self._payment(payment.id))
+        log.warning(
+            "payment.replaced booking=%s payment=%s replacement=%s",
+            payment.booking_id,
+            payment.id,
+            replacement.id,
+        )
+        return self._send_create(replacement)
+
+    def _find_session(self, payment: Payment) -> CheckoutSessionInfo | None:
+        """The session this payment's create made at Stripe, by the payment id in its metadata."""
+        return self._d.gateway.find_checkout_session(
             metadata_key="payment_id",
             metadata_value=payment.id,
             created_after=payment.created_at - timedelta(minutes=5),
         )
+
+    def _recover_lost_create(self, payment: Payment) -> CheckoutView:
+        """Stripe keeps answering this key with the failure it stored, though the session may
+        exist: find it by the payment id in its metadata, or give the attempt up."""
+        found = self._find_session(payment)
         if found is None:
             settle.mark_payment_failed(
                 self._d, payment.id, "Stripe could not open the payment link. Try again."

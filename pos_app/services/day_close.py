@@ -29,11 +29,13 @@ from pos_app.domain.money import Money, parse_money
 from pos_app.domain.people import Actor
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.reports import (
+    FEES_PENDING,
     Breakdown,
     Conversion,
     CurrencyTotals,
     DayClose,
     SalesReport,
+    fees_pending_sentence,
 )
 from pos_app.services import audit
 from pos_app.services.context import Deps
@@ -71,6 +73,15 @@ class ZTotals:
     cash_refunds: int = 0  # cash given back (the app records none today; kept for the sum)
     adjustments: int = 0
     adjustments_net: int = 0
+    # Card payments whose fee Stripe has not reported yet (and their gross): ``fees`` leaves
+    # them out, so the net after fees is shown as pending, never as a figure.
+    fees_pending: int = 0
+    fees_pending_amount: int = 0
+
+    @property
+    def fees_known(self) -> bool:
+        """Stripe has reported the fee of every card payment of the day."""
+        return self.fees_pending == 0
 
     @property
     def card_net(self) -> int:
@@ -102,6 +113,29 @@ class ZTotals:
     def money(self, amount: int) -> Money:
         """``amount`` of this currency."""
         return Money(amount, self.currency)
+
+    def fee_figures(self) -> tuple[Money | str, Money | str]:
+        """(Stripe fees as taken off, net after fees) to show: "Fees pending" for both while
+        Stripe has not reported every fee, never a net that leaves some out."""
+        if not self.fees_known:
+            return FEES_PENDING, FEES_PENDING
+        return self.money(-self.fees), self.money(self.card_net_after_fees)
+
+    def fee_lines(self) -> list[tuple[str, Money | str]]:
+        """The Z report's two fee lines (caption, figure); while fees are pending the first
+        caption says how many payments, and how much, Stripe has not reported yet."""
+        fees, after_fees = self.fee_figures()
+        caption = "Stripe fees"
+        if not self.fees_known:
+            n, amount = self.fees_pending, self.money(self.fees_pending_amount)
+            caption += f" ({n} payment{'s' if n != 1 else ''}, {amount}, not reported yet)"
+        return [(caption, fees), ("Net after fees", after_fees)]
+
+    def fees_pending_sentence(self) -> str:
+        """Why the fees are pending ('' when they are not)."""
+        return fees_pending_sentence(
+            self.fees_pending, self.money(self.fees_pending_amount).format()
+        )
 
 
 @dataclass(frozen=True)
@@ -138,7 +172,9 @@ class ZReport:
                 "card_refunds": t.card_refunds,
                 "card_net": t.card_net,
                 "fees": t.fees,
-                "card_net_after_fees": t.card_net_after_fees,
+                "card_net_after_fees": t.card_net_after_fees if t.fees_known else None,
+                "fees_pending": t.fees_pending,
+                "fees_pending_amount": t.fees_pending_amount,
                 "cash_count": t.cash_count,
                 "cash_expected": t.cash_expected,
                 "adjustments": t.adjustments,
@@ -380,6 +416,8 @@ def z_totals(totals: CurrencyTotals) -> ZTotals:
         cash_refunds=cash.refunds if cash else 0,
         adjustments=totals.adjustments,
         adjustments_net=totals.adjustments_net,
+        fees_pending=totals.fees_pending,
+        fees_pending_amount=totals.fees_pending_amount,
     )
 
 
@@ -442,6 +480,8 @@ def sales_report_from_json(data: Mapping[str, Any]) -> SalesReport:
             by_hour=_breakdowns(t.get("by_hour")),
             adjustments=int(t.get("adjustments", 0)),
             adjustments_net=int(t.get("adjustments_net", 0)),
+            fees_pending=int(t.get("fees_pending", 0)),
+            fees_pending_amount=int(t.get("fees_pending_amount", 0)),
         )
     conv = dict(data.get("conversion", {}))
     return SalesReport(

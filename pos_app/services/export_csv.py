@@ -70,10 +70,12 @@ def guard_cell(text: str) -> str:
 
 
 def amount_text(minor: int, currency: str) -> str:
-    """Major units without symbol or grouping, exactly: 3500 usd → '35.00', -1000 → '-10.00'."""
-    exp = cur.exponent(currency)
+    """Major units without symbol or grouping, exactly: 3500 usd → '35.00', -1000 → '-10.00',
+    500 ugx → '5' (whole shillings, though Stripe counts hundredths)."""
+    exp = cur.decimals_shown(minor, currency)
     sign = "-" if minor < 0 else ""
-    whole, frac = divmod(abs(minor), 10**exp)
+    # Drop the hundredths Stripe adds to UGX/ISK (decimals_shown keeps them unless all zero).
+    whole, frac = divmod(abs(minor) // 10 ** (cur.exponent(currency) - exp), 10**exp)
     return f"{sign}{whole}.{frac:0{exp}d}" if exp else f"{sign}{whole}"
 
 

@@ -22,4 +22,5 @@ def recompute(uow: UnitOfWork, booking: Booking) -> None:
         has_open_checkout=any(
             p.status in (PaymentStatus.CREATING, PaymentStatus.OPEN) for p in payments
         ),
+        has_processing_payment=any(p.status is PaymentStatus.PROCESSING for p in payments),
     )

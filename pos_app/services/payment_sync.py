@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pos_app.domain.errors import GatewayError, NotFoundError
+from pos_app.domain.errors import (
+    GatewayAuthError,
+    GatewayError,
+    GatewayUnavailable,
+    NotFoundError,
+)
 from pos_app.domain.gateway_types import EventInfo
 from pos_app.domain.money import Money
 from pos_app.domain.payment import Payment, PaymentStatus, Refund, RefundStatus
-from pos_app.services import settle
+from pos_app.services import event_cursor, settle
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
 from pos_app.services.refunds import RefundService
@@ -30,8 +36,11 @@ EVENT_TYPES: tuple[str, ...] = (
     "refund.updated",
     "refund.failed",
     "charge.refunded",
+    # Under asynchronous capture (the default in recent API versions) a charge's balance
+    # transaction, hence its fee, can appear after the payment: this event announces it.
+    "charge.updated",
 )
-CURSOR_KEY = "stripe.events.cursor"
+CURSOR_KEY = event_cursor.CURSOR_KEY
 MAX_PENDING_CHANGES = 500  # newly paid / newly failed kept between two passes
 PAGE_SIZE = 100
 
@@ -72,6 +81,8 @@ class SyncReport:
     # each change is listed once (the charge screen's own refresh is not included).
     newly_paid: list[PaymentCompleted] = field(default_factory=list)
     refunds_newly_failed: list[RefundFailed] = field(default_factory=list)
+    # Set when this pass found the events cursor unknown to Stripe and started afresh.
+    cursor_reset: str | None = None
 
 
 class SyncService:
@@ -88,14 +99,33 @@ class SyncService:
         self._refunds_failed: list[RefundFailed] = []
 
     def sync_once(self, *, full: bool = False) -> SyncReport:
-        """One pass: new events, ended holds, unsent requests; ``full`` re-reads all unsettled."""
+        """One pass: new events, ended holds, unsent requests; ``full`` re-reads all unsettled.
+
+        The steps fail on their own: a step's GatewayError goes to ``report.errors`` and the
+        next step still runs, so a broken events feed never keeps holds from ending or
+        refunds from being resent. Only when the events read found Stripe unreachable (or
+        the key refused) is that error raised, after the other steps had their try, so the
+        caller backs off and shows "offline"; the changes seen are then kept for the next
+        pass's report.
+        """
         report = SyncReport()
-        try:
-            self.poll_events(report)
-            self.expire_ended_holds(report)
-            self.settle_unsettled(report, reread_open=full)
-        finally:
-            self.take_changes(report)
+        unreachable: GatewayError | None = None
+        steps: tuple[tuple[str, Callable[[], None]], ...] = (
+            ("events", lambda: self.poll_events(report)),
+            ("holds", lambda: self.expire_ended_holds(report)),
+            ("resends", lambda: self._resend(report, full=full)),
+        )
+        for name, step in steps:
+            try:
+                step()
+            except GatewayError as err:
+                report.errors.append(err.message)
+                log.warning("sync.step_failed step=%s error=%s", name, type(err).__name__)
+                if name == "events" and isinstance(err, GatewayUnavailable | GatewayAuthError):
+                    unreachable = err
+        if unreachable is not None:
+            raise unreachable
+        self.take_changes(report)
         return report
 
     def take_changes(self, report: SyncReport) -> None:
@@ -153,13 +183,23 @@ class SyncService:
             self._refresh_refund(refund)
 
     def poll_events(self, report: SyncReport) -> None:
-        """Page through events newer than the stored cursor, oldest first, and apply each."""
-        with self._d.uow() as uow:
-            cursor = uow.events.get_setting(CURSOR_KEY)
+        """Page through events newer than the stored cursor, oldest first, and apply each.
+
+        A cursor Stripe no longer knows (older than its 30 days of events, or from another
+        account) is reset to now, and every unsettled row is re-read instead of the events
+        missed; the reset is logged and recorded (see ``event_cursor``).
+        """
+        cursor = event_cursor.load(self._d)
         while True:
-            page = self._d.gateway.list_events(
-                types=EVENT_TYPES, ending_before=cursor, limit=PAGE_SIZE
-            )
+            try:
+                page = self._d.gateway.list_events(
+                    types=EVENT_TYPES, ending_before=cursor, limit=PAGE_SIZE
+                )
+            except GatewayError as err:
+                if cursor is None or not event_cursor.is_unknown_cursor(err, cursor):
+                    raise
+                self._recover_cursor(cursor, report)
+                return
             if not page.events:
                 return
             for event in reversed(page.events):
@@ -167,11 +207,27 @@ class SyncService:
                 if self.process_event(event):
                     report.events_applied += 1
             cursor = page.events[0].id
-            with self._d.uow(write=True) as uow:
-                uow.events.set_setting(CURSOR_KEY, cursor)
-                uow.commit()
+            event_cursor.save(self._d, cursor)
             if not page.has_more:
                 return
+
+    def _recover_cursor(self, cursor: str, report: SyncReport) -> None:
+        """Start the feed afresh from now and re-read everything the lost events could have
+        changed: every unsettled payment and refund, and paid cards still missing a fee."""
+        record = event_cursor.reset(self._d, old_cursor=cursor, types=EVENT_TYPES)
+        report.cursor_reset = event_cursor.reset_sentence(record)
+        self.settle_unsettled(report, reread_open=True)
+
+    def _resend(self, report: SyncReport, *, full: bool) -> None:
+        if report.cursor_reset is None:  # a cursor recovery has just re-read everything
+            self.settle_unsettled(report, reread_open=full)
+
+    def cursor_health(self) -> event_cursor.CursorHealth:
+        """Whether Stripe still knows where this station stopped reading events (one read).
+
+        For ``pos-app doctor`` and Settings; raises GatewayError when Stripe cannot be asked.
+        """
+        return event_cursor.health(self._d, EVENT_TYPES)
 
     def process_event(self, event: EventInfo) -> bool:
         """Re-read the object the event names and apply it; False if not ours or already done."""
@@ -206,16 +262,41 @@ class SyncService:
                 ),
             )
         elif event.object_type == "charge":
-            if not self._refresh_refunds_of_charge(event):
-                return False
+            payment = self._payment_of_charge(event)
+            if payment is None:
+                return False  # another app's charge, or one we never stored
+            if event.type == "charge.updated":
+                self._fill_fee(payment)
+            else:
+                self._refresh_refunds_of_charge(payment.id)
         else:
             return False
         return self._mark(event)
 
-    def _refresh_refunds_of_charge(self, event: EventInfo) -> bool:
-        payment_id = event.metadata.get("payment_id")
-        if not payment_id:
-            return False
+    def _payment_of_charge(self, event: EventInfo) -> Payment | None:
+        """The local payment a charge event is about.
+
+        By the charge's PaymentIntent, which Stripe always names on the charge; Checkout
+        copies ``payment_intent_data.metadata`` to the PaymentIntent, and the charge's own
+        metadata is only a fallback.
+        """
+        with self._d.uow() as uow:
+            payment = (
+                uow.payments.by_payment_intent_id(event.payment_intent_id)
+                if event.payment_intent_id
+                else None
+            )
+            if payment is None and event.metadata.get("payment_id"):
+                payment = uow.payments.get(event.metadata["payment_id"])
+        return payment
+
+    def _fill_fee(self, payment: Payment) -> None:
+        """A charge changed (its balance transaction appeared, under asynchronous capture):
+        re-read it and store the fee and net, unless they are known already."""
+        if payment.needs_charge_details:
+            settle.fill_charge_details(self._d, payment)
+
+    def _refresh_refunds_of_charge(self, payment_id: str) -> None:
         with self._d.uow() as uow:
             pending = [
                 r
@@ -230,7 +311,6 @@ class SyncService:
                     self._d, refund.id, self._d.gateway.retrieve_refund(refund.stripe_refund_id)
                 ),
             )
-        return True
 
     def _refresh_refund(self, refund: Refund) -> None:
         if refund.status is RefundStatus.CREATING:
@@ -271,8 +351,9 @@ class SyncService:
         """Resend requests whose answer was never stored; with ``reread_open`` re-read the rest.
 
         A full pass also fetches the fee and net of paid card payments that lack them (normally
-        stored the moment the payment is seen; only the full pass retries, so a charge whose
-        balance transaction never appears cannot make every pass cost a call).
+        stored the moment the payment is seen, or when ``charge.updated`` announces a balance
+        transaction that came later; only the full pass retries, so a charge whose balance
+        transaction never appears cannot make every pass cost a call).
         """
         with self._d.uow() as uow:
             payments = uow.payments.unsettled()
@@ -284,7 +365,9 @@ class SyncService:
             except GatewayError as err:
                 report.errors.append(err.message)
         for payment in payments:
-            if payment.status is PaymentStatus.OPEN and not reread_open:
+            # Open links and bank payments in flight change through events; a full pass
+            # re-reads them (a processing debit can take days: not a call every pass).
+            if payment.status in (PaymentStatus.OPEN, PaymentStatus.PROCESSING) and not reread_open:
                 continue
             report.payments_checked += 1
             try:

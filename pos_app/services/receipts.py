@@ -44,13 +44,11 @@ from pos_app.services import audit
 from pos_app.services.bookings import BookingDetail
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key
+from pos_app.services.receipt_notes import email_note
 
 log = logging.getLogger(__name__)
 
 TEXT_WIDTH = 48
-TEST_MODE_NOTE = (
-    "Stripe sends receipt emails in live mode only; in test mode they appear in the Dashboard."
-)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _HEX_ID = re.compile(r"^[0-9a-f]{10,}$")
 # Settings-table key of one receipt email: "receipt_email:<payment id>:<address digest>".
@@ -514,7 +512,7 @@ class ReceiptEmailResult:
 
     @property
     def live(self) -> bool:
-        """Whether Stripe really sends the email (live mode)."""
+        """Whether Stripe emails anyone at all (live mode; test mode: team members only)."""
         return self.mode == "live"
 
     @property
@@ -530,7 +528,8 @@ class ReceiptEmailResult:
             head = f"Stripe is emailing {what} to {self.email}."
         else:
             head = f"Stripe has {what} for {self.email}."
-        return head if self.live else f"{head} {TEST_MODE_NOTE}"
+        note = email_note(self.mode)
+        return f"{head} {note}" if note else head
 
 
 @dataclass

@@ -297,17 +297,14 @@ class ReconciliationService:
     def _belongs_here(
         self, uow: UnitOfWork, payment_intent_id: str | None, metadata: dict[str, str]
     ) -> bool:
-        """Whether a Stripe object is this database's business: its payment is recorded here,
-        or this station made it. Objects of other integrations on the account, and of
-        stations with a database of their own, are left alone."""
+        """Whether a Stripe object is this database's business: its payment or refund is
+        recorded here (every row is stored before Stripe is asked, whichever station sent
+        it). Other integrations' objects, and other databases' stations', are left alone."""
         if payment_intent_id and uow.payments.by_payment_intent_id(payment_intent_id):
             return True
         if metadata.get("payment_id") and uow.payments.get(metadata["payment_id"]):
             return True
-        return (
-            metadata.get("app") == APP_TAG
-            and metadata.get("station_id") == self._d.policy.station_id
-        )
+        return bool(metadata.get("refund_id") and uow.refunds.get(metadata["refund_id"]))
 
     @staticmethod
     def _lookup_payments(
@@ -825,8 +822,8 @@ def _missing_refund(info: RefundInfo, payment: Payment | None) -> Mismatch:
         kind=MismatchKind.MISSING_LOCALLY,
         object_type="refund",
         sentence=(
-            f"Stripe has a {info.status} refund of {amount} ({info.id}) that is not recorded "
-            "here (made in the Stripe Dashboard?)."
+            f"Stripe has a {info.status or 'new'} refund of {amount} ({info.id}) that is not "
+            "recorded here (made in the Stripe Dashboard?)."
         ),
         currency=info.currency,
         booking_id=payment.booking_id if payment is not None else None,
@@ -868,7 +865,7 @@ def _refund_differences(
                 "at Stripe.",
             )
         )
-    if refund.status.value != info.status:
+    if info.status is not None and refund.status.value != info.status:  # null: no news
         found.append(
             mismatch(
                 MismatchKind.STATE_DIFFERS,

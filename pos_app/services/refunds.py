@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.errors import (
+    GatewayError,
     GatewayRejected,
     GatewayStoredFailure,
     GatewayUnavailable,
@@ -14,7 +15,7 @@ from pos_app.domain.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
-from pos_app.domain.gateway_types import RefundRequest
+from pos_app.domain.gateway_types import RefundInfo, RefundRequest
 from pos_app.domain.money import Money, parse_money
 from pos_app.domain.payment import (
     REFUND_REASONS,
@@ -202,11 +203,46 @@ class RefundService:
         return created
 
     def _send(self, refund: Refund) -> Refund:
+        """Send (or resend) the refund exactly as reserved; store Stripe's answer."""
+        request = self._request(refund)
+        failpoints.hit("refund.before_create")
+        try:
+            info = self._d.gateway.create_refund(request, idempotency_key=refund.idempotency_key)
+        except GatewayUnavailable:
+            # The answer is lost (network, 5xx after the SDK's retries, 429): Stripe may have
+            # made it. Found, it is ours; not found (or Stripe unreadable), it stays CREATING
+            # and a retry or the next sync resends it with the same key.
+            found = self._find(refund, request)
+            if found is None:
+                raise
+            return self._recovered(refund, found)
+        except (GatewayStoredFailure, GatewayRejected) as err:
+            # A replayed failure, an idempotency_error (the key was first used with other
+            # parameters, e.g. by an older version) or a refusal: the refund that key made may
+            # exist all the same. Only a refusal with no refund found at Stripe is a failure.
+            try:
+                found = self._find(refund, request)
+            except GatewayUnavailable:
+                raise err from None  # cannot tell: stays CREATING, resent later
+            except GatewayRejected:
+                found = None  # Stripe has no such PaymentIntent: no refund of ours either
+            if found is not None:
+                return self._recovered(refund, found)
+            settle.mark_refund_failed(self._d, refund.id, _failure_message(err))
+            raise
+        failpoints.hit("refund.after_create")
+        stored = settle.apply_refund(self._d, refund.id, info) or refund
+        failpoints.hit("refund.after_store")
+        return stored
+
+    def _request(self, refund: Refund) -> RefundRequest:
+        """Every parameter from the rows stored when the refund was reserved, nothing from the
+        station sending it: a resend from any station is the very same request."""
         with self._d.uow() as uow:
             payment = uow.payments.get(refund.payment_id)
         if payment is None or not payment.stripe_payment_intent_id:
             raise InvalidStateError("The payment for this refund has no Stripe record.")
-        request = RefundRequest(
+        return RefundRequest(
             payment_intent_id=payment.stripe_payment_intent_id,
             amount=refund.amount,
             reason=refund.reason,
@@ -214,34 +250,33 @@ class RefundService:
                 "booking_id": refund.booking_id,
                 "payment_id": refund.payment_id,
                 "refund_id": refund.id,
-                "station_id": self._d.policy.station_id,
                 "app": "pos-app",
             },
         )
-        failpoints.hit("refund.before_create")
-        try:
-            info = self._d.gateway.create_refund(request, idempotency_key=refund.idempotency_key)
-        except GatewayStoredFailure:
-            # Stripe replays a stored failure for this key; the refund may exist all the same.
-            found = self._d.gateway.find_refund(
-                payment_intent_id=request.payment_intent_id,
-                metadata_key="refund_id",
-                metadata_value=refund.id,
-            )
-            if found is None:
-                settle.mark_refund_failed(self._d, refund.id, "Stripe could not make the refund.")
-                raise
-            log.warning("refund.recovered refund=%s stripe_refund=%s", refund.id, found.id)
-            return settle.apply_refund(self._d, refund.id, found) or refund
-        except GatewayUnavailable:
-            raise  # stays CREATING; a retry or the next sync resends with the same key
-        except GatewayRejected as err:
-            settle.mark_refund_failed(self._d, refund.id, err.message)
-            raise
-        failpoints.hit("refund.after_create")
-        stored = settle.apply_refund(self._d, refund.id, info) or refund
-        failpoints.hit("refund.after_store")
-        return stored
+
+    def _find(self, refund: Refund, request: RefundRequest) -> RefundInfo | None:
+        """The refund this one made at Stripe, found by the refund id in its metadata."""
+        return self._d.gateway.find_refund(
+            payment_intent_id=request.payment_intent_id,
+            metadata_key="refund_id",
+            metadata_value=refund.id,
+        )
+
+    def _recovered(self, refund: Refund, found: RefundInfo) -> Refund:
+        log.warning(
+            "refund.recovered booking=%s refund=%s stripe_refund=%s",
+            refund.booking_id,
+            refund.id,
+            found.id,
+        )
+        return settle.apply_refund(self._d, refund.id, found) or refund
+
+
+def _failure_message(err: GatewayError) -> str:
+    """Why Stripe refused the refund, as staff see it on the refund."""
+    if isinstance(err, GatewayStoredFailure):
+        return "Stripe could not make the refund."
+    return err.message
 
 
 def _request_detail(reason: str | None, note: str, actor: Actor, approver: Actor) -> str:

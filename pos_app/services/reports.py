@@ -31,7 +31,14 @@ from pos_app.domain.money import Money
 from pos_app.domain.payment import PaymentMethod, PaymentStatus
 from pos_app.domain.people import Actor
 from pos_app.domain.report_data import Movement, ReportWindow, SalesCell
-from pos_app.domain.reports import Breakdown, Conversion, CurrencyTotals, SalesReport
+from pos_app.domain.reports import (
+    FEES_PENDING,
+    Breakdown,
+    Conversion,
+    CurrencyTotals,
+    SalesReport,
+    fees_pending_sentence,
+)
 from pos_app.services.context import Deps
 
 log = logging.getLogger(__name__)
@@ -114,7 +121,10 @@ def conversion_of(by_status: dict[str, int]) -> Conversion:
         paid=n(PaymentStatus.SUCCEEDED.value, 0),
         expired=n(PaymentStatus.EXPIRED.value, 0),
         failed=n(PaymentStatus.FAILED.value, 0),
-        open=n(PaymentStatus.OPEN.value, 0) + n(PaymentStatus.CREATING.value, 0),
+        # Not settled yet: links still open, and bank payments on their way.
+        open=n(PaymentStatus.OPEN.value, 0)
+        + n(PaymentStatus.CREATING.value, 0)
+        + n(PaymentStatus.PROCESSING.value, 0),
     )
 
 
@@ -156,6 +166,8 @@ class _Currency:
     refund_count: int = 0
     adjustments: int = 0
     adjustments_net: int = 0
+    fees_pending: int = 0
+    fees_pending_amount: int = 0
     by_service: dict[str, _Sums] = field(default_factory=lambda: defaultdict(_Sums))
     by_staff: dict[str, _Sums] = field(default_factory=lambda: defaultdict(_Sums))
     by_method: dict[str, _Sums] = field(default_factory=lambda: defaultdict(_Sums))
@@ -181,6 +193,8 @@ def roll_up(
             cur.gross += cell.amount
             cur.count += cell.count
             cur.adjustments_net += cell.adjustment_amount
+            cur.fees_pending += cell.fees_pending
+            cur.fees_pending_amount += cell.fees_pending_amount
         else:
             cur.refunds += cell.amount
             cur.refund_count += cell.count
@@ -228,6 +242,8 @@ def _totals(currency: str, c: _Currency) -> CurrencyTotals:
         by_hour=hours,
         adjustments=c.adjustments,
         adjustments_net=c.adjustments_net,
+        fees_pending=c.fees_pending,
+        fees_pending_amount=c.fees_pending_amount,
     )
 
 
@@ -248,8 +264,7 @@ def render_text(report: SalesReport) -> str:
             f"  {'Gross sales':<18}{m(t.gross):>14}   {_count(t.count, 'payment')}",
             f"  {'Refunds':<18}{m(-t.refunds):>14}   {_count(t.refund_count, 'refund')}",
             f"  {'Net':<18}{m(t.net):>14}",
-            f"  {'Stripe fees':<18}{m(t.fees):>14}",
-            f"  {'Net after fees':<18}{m(t.net_after_fees):>14}",
+            *_fee_lines(t, m),
             f"  {'Average order':<18}{m(t.average_order):>14}",
             f"  {'Refund rate':<18}{t.refund_rate * 100:>13.1f}%",
         ]
@@ -279,6 +294,21 @@ def render_text(report: SalesReport) -> str:
         f"{c.failed} failed, {c.open} still open."
     )
     return "\n".join(lines) + "\n"
+
+
+def _fee_lines(t: CurrencyTotals, m: Callable[[int], str]) -> list[str]:
+    """Fees and net after fees, or "Fees pending" and why while Stripe has not said."""
+    if t.fees_known:
+        return [
+            f"  {'Stripe fees':<18}{m(t.fees):>14}",
+            f"  {'Net after fees':<18}{m(t.net_after_fees):>14}",
+        ]
+    why = fees_pending_sentence(t.fees_pending, m(t.fees_pending_amount))
+    return [
+        f"  {'Stripe fees':<18}{FEES_PENDING:>14}",
+        f"  {'Net after fees':<18}{FEES_PENDING:>14}",
+        f"  {why}",
+    ]
 
 
 def _money(code: str) -> Callable[[int], str]:

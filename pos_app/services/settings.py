@@ -35,6 +35,7 @@ from pos_app.config import (
     webhook_secret_name,
     webhook_secret_problem,
 )
+from pos_app.domain import stripe_permissions
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.errors import (
     FormErrors,
@@ -46,20 +47,21 @@ from pos_app.domain.errors import (
 from pos_app.domain.people import Actor
 from pos_app.domain.ports import UnitOfWorkFactory
 from pos_app.services import audit
+from pos_app.services.checkout_request import SUCCESS_URL_LABEL, check_success_url
 from pos_app.services.context import Deps
+from pos_app.services.settings_words import business_value_words, station_words
 
 log = logging.getLogger(__name__)
 
 NOT_MANAGER = "Only a manager can change settings."
-RESTRICTED_KEY_NOTE = (
-    "A restricted key also needs Write on Checkout Sessions and Refunds, and Read on "
-    "PaymentIntents, Charges and Events."
-)
+# Appended once "Check key" passed: the check tried each of these permissions.
+RESTRICTED_KEY_NOTE = stripe_permissions.required_note()
 BUSINESS_KEYS: dict[str, str] = {
     "business_name": "business.name",
     "currency": "business.currency",
     "timezone": "business.timezone",
     "hold_minutes": "business.hold_minutes",
+    "success_url": "business.success_url",
 }
 # Read by the idle lock (uow.events.get_setting); this station's file holds the same value.
 LOCK_MINUTES_KEY = "station.lock_minutes"
@@ -165,6 +167,7 @@ class BusinessSettings:
     currency: str
     timezone: str
     hold_minutes: int
+    success_url: str = ""  # "After paying, customers go to" ("" until set)
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,7 @@ class SettingsChange:
     theme: Theme
     secret_key: str = field(default="", repr=False)
     webhook_secret: str = field(default="", repr=False)
+    success_url: str | None = None  # None keeps the stored website; "" clears it
 
     @classmethod
     def from_view(cls, view: SettingsView) -> SettingsChange:
@@ -216,6 +220,7 @@ class SettingsChange:
             webhook_port=view.station.webhook_port,
             lock_minutes=view.station.lock_minutes,
             theme=view.station.theme,
+            success_url=view.business.success_url,
         )
 
 
@@ -280,6 +285,7 @@ def layer_business(config: Config, stored: Mapping[str, str]) -> Config:
         currency=stored.get("currency"),
         timezone=stored.get("timezone"),
         hold_minutes=int(hold) if hold and hold.isdigit() else None,
+        success_url=stored.get("success_url"),
     )
 
 
@@ -308,7 +314,9 @@ class SettingsService:
     def business(self) -> BusinessSettings:
         """The business settings in effect."""
         c = self._config()
-        return BusinessSettings(c.business_name, c.currency, str(c.timezone), c.hold_minutes)
+        return BusinessSettings(
+            c.business_name, c.currency, str(c.timezone), c.hold_minutes, c.success_url or ""
+        )
 
     def lock_minutes(self) -> int:
         """Lock this station after this many idle minutes (0: never)."""
@@ -379,7 +387,7 @@ class SettingsService:
         )
         secrets: dict[str, str] = {}
         words = [f"{label}: {old} → {new}" for _key, _value, label, old, new in business]
-        words += _station_words(station, new_station)
+        words += station_words(station, new_station)
         if change.secret_key.strip():
             key = change.secret_key.strip()
             secrets[secret_key_name(change.mode)] = key
@@ -417,6 +425,7 @@ class SettingsService:
                     currency=wanted.currency,
                     timezone=wanted.timezone,
                     hold_minutes=wanted.hold_minutes,
+                    success_url=wanted.success_url,
                 )
             )
         log.info(
@@ -458,6 +467,10 @@ class SettingsService:
                 if zone
                 else "Choose the business's time zone, e.g. Europe/London."
             )
+        if change.success_url is not None:
+            _cleaned, problem = check_success_url(change.success_url)
+            if problem is not None:
+                errors["success_url"] = problem
         if not 2 <= change.hold_minutes <= 30:
             errors["hold_minutes"] = "Hold a payment link for 2 to 30 minutes."
         if not 0 <= change.lock_minutes <= MAX_LOCK_MINUTES:
@@ -547,6 +560,9 @@ class SettingsService:
             change.currency.strip().lower(),
             change.timezone.strip(),
             change.hold_minutes,
+            current.success_url
+            if change.success_url is None
+            else check_success_url(change.success_url)[0],
         )
         rows: list[tuple[str, str, str, str, str]] = []
         labels = {
@@ -554,12 +570,13 @@ class SettingsService:
             "currency": "default currency",
             "timezone": "time zone",
             "hold_minutes": "hold (minutes)",
+            "success_url": SUCCESS_URL_LABEL.lower(),
         }
         for name, key in BUSINESS_KEYS.items():
             old_value, new_value = getattr(current, name), getattr(new, name)
             if old_value != new_value and name not in config.env_fields:
-                shown_old = str(old_value).upper() if name == "currency" else str(old_value)
-                shown_new = str(new_value).upper() if name == "currency" else str(new_value)
+                shown_old = business_value_words(name, old_value)
+                shown_new = business_value_words(name, new_value)
                 rows.append((key, str(new_value), labels[name], shown_old, shown_new))
         return rows, new
 
@@ -585,24 +602,3 @@ class SettingsService:
         if "webhook_secret" in config.env_fields:
             return True
         return bool(self._secrets.get(webhook_secret_name(mode)))
-
-
-def _station_words(old: StationSettings, new: StationSettings) -> list[str]:
-    words: list[str] = []
-    if old.mode != new.mode:
-        words.append(f"mode: {old.mode} → {new.mode}")
-    if (old.webhook_enabled, old.webhook_port) != (new.webhook_enabled, new.webhook_port):
-
-        def receiver(s: StationSettings) -> str:
-            return f"on, port {s.webhook_port}" if s.webhook_enabled else "off"
-
-        words.append(f"webhook receiver: {receiver(old)} → {receiver(new)}")
-    if old.lock_minutes != new.lock_minutes:
-
-        def lock(minutes: int) -> str:
-            return f"{minutes} min" if minutes else "never"
-
-        words.append(f"lock after: {lock(old.lock_minutes)} → {lock(new.lock_minutes)}")
-    if old.theme != new.theme:
-        words.append(f"theme: {old.theme} → {new.theme}")
-    return words

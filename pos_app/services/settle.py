@@ -8,7 +8,7 @@ rows, and applies it idempotently, so duplicates and any order give the same res
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.errors import GatewayError
@@ -48,6 +48,7 @@ def apply_session(
     snapshot applied again finds nothing to change. ``closing`` says who closed the link when
     the app expired it itself (else an expiry is Stripe's doing).
     """
+    session = _with_intent_status(deps, payment_id, session)
     details = _details_if_just_paid(deps, payment_id, session)
     with deps.uow(write=True) as uow:
         payment = uow.payments.get(payment_id, for_update=True)
@@ -76,6 +77,25 @@ def apply_session(
             session.payment_intent_id,
         )
     return payment
+
+
+def _with_intent_status(
+    deps: Deps, payment_id: str, session: CheckoutSessionInfo
+) -> CheckoutSessionInfo:
+    """``session`` with its PaymentIntent's status when only that tells processing from
+    failed: a session completed unpaid, or an open one of a payment seen processing."""
+    if session.payment_intent_status is not None or not session.payment_intent_id:
+        return session
+    unpaid_complete = session.status == "complete" and not session.is_paid
+    if not unpaid_complete:
+        if session.status != "open":
+            return session
+        with deps.uow() as uow:
+            payment = uow.payments.get(payment_id)
+        if payment is None or payment.status is not PaymentStatus.PROCESSING:
+            return session
+    intent = deps.gateway.retrieve_payment_intent(session.payment_intent_id)
+    return replace(session, payment_intent_status=intent.status)
 
 
 def _details_if_just_paid(
@@ -142,6 +162,14 @@ def _audit_session(
             detail += f"; Stripe fee {fee}, net {net}"
         ids = [session_id, payment.stripe_payment_intent_id, payment.stripe_charge_id]
         record(STRIPE_ACTOR, AuditAction.PAYMENT_SUCCEEDED, ids, detail)
+    elif payment.status is PaymentStatus.PROCESSING:
+        ids = [session_id, payment.stripe_payment_intent_id]
+        detail = "The customer paid by a bank method; the money has not arrived yet"
+        record(STRIPE_ACTOR, AuditAction.PAYMENT_PROCESSING, ids, detail)
+    elif payment.status is PaymentStatus.FAILED:
+        ids = [session_id, payment.stripe_payment_intent_id]
+        detail = payment.failure_message or "The payment failed"
+        record(STRIPE_ACTOR, AuditAction.PAYMENT_FAILED, ids, detail)
     elif payment.status is PaymentStatus.EXPIRED:
         how = closing or Closing(
             STRIPE_ACTOR, AuditAction.CHECKOUT_EXPIRED, "The link expired or was closed at Stripe"
@@ -152,8 +180,9 @@ def _audit_session(
 def fill_charge_details(deps: Deps, payment: Payment) -> Payment:
     """Fetch and store the charge, balance transaction, fee and net of a paid card payment.
 
-    Safe to repeat; a payment whose balance transaction does not exist yet stays incomplete
-    and is tried again by the next reconciliation pass.
+    Safe to repeat; a payment whose balance transaction does not exist yet (asynchronous
+    capture) stays incomplete, and reports say "fees pending" for it until ``charge.updated``
+    or the next reconciliation pass fills it.
     """
     if not payment.needs_charge_details or payment.stripe_payment_intent_id is None:
         return payment

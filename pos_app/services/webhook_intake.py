@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from pos_app.domain.errors import GatewayError, PosError
 from pos_app.domain.gateway_types import EventInfo
@@ -13,7 +14,8 @@ from pos_app.services.payment_sync import EVENT_TYPES, SyncService
 
 log = logging.getLogger(__name__)
 
-Verifier = Callable[[bytes, str | None], EventInfo]
+#: ``(payload, Stripe-Signature header, now by Stripe's clock) -> event``; raises PosError.
+Verifier = Callable[[bytes, str | None, datetime], EventInfo]
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,8 @@ class WebhookIntake:
     def handle(self, payload: bytes, signature_header: str | None) -> DeliveryResult:
         """Verify and process one delivery; never raises."""
         try:
-            event = self._verify(payload, signature_header)
+            # The signature's age is judged by Stripe's clock: this station's may be off.
+            event = self._verify(payload, signature_header, self._d.server_now())
         except PosError as err:
             return self._record(None, DeliveryResult(400, "rejected", err.message))
         if event.type not in EVENT_TYPES:

@@ -148,6 +148,11 @@ class SqlReportQueries:
         branches = [(s, b) for s in (_PAYMENTS, _REFUNDS) for b in self._plan(window, s)]
         for source, branch in branches:
             sub = branch.subquery()
+            fee_unknown = and_(
+                literal(source.kind is Movement.PAYMENT),
+                sub.c.method == PaymentMethod.CARD,
+                sub.c.fee.is_(None),
+            )
             q = select(
                 sub.c.currency,
                 sub.c.service_id,
@@ -160,6 +165,9 @@ class SqlReportQueries:
                 func.sum(func.coalesce(sub.c.fee, 0)),
                 func.sum(sub.c.adjustment),
                 func.sum(case((sub.c.adjustment == 1, sub.c.amount), else_=0)),
+                # Card payments whose balance transaction (so fee) is not known yet.
+                func.sum(case((fee_unknown, 1), else_=0)),
+                func.sum(case((fee_unknown, sub.c.amount), else_=0)),
             ).group_by(
                 sub.c.currency, sub.c.service_id, sub.c.resource_id, sub.c.method, sub.c.hour
             )
@@ -178,6 +186,8 @@ class SqlReportQueries:
                         fee=int(r[8] or 0),
                         adjustments=int(r[9] or 0),
                         adjustment_amount=int(r[10] or 0),
+                        fees_pending=int(r[11] or 0),
+                        fees_pending_amount=int(r[12] or 0),
                     )
                 )
         return cells

@@ -307,9 +307,11 @@ class SqlPaymentRepository:
         return self._s.scalars(q).first()
 
     def unsettled(self) -> list[Payment]:
-        """Payments Stripe may still change: being created or open."""
+        """Payments Stripe may still change: being created, open, or a bank payment processing."""
         q = select(Payment).where(
-            payments.c.status.in_([PaymentStatus.CREATING, PaymentStatus.OPEN])
+            payments.c.status.in_(
+                [PaymentStatus.CREATING, PaymentStatus.OPEN, PaymentStatus.PROCESSING]
+            )
         )
         return list(self._s.scalars(q))
 

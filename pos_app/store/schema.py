@@ -170,6 +170,7 @@ payments = Table(
     Column("net_amount", BigInteger),
     Column("created_by", ID),
     Column("recorded_at", UTCDateTime()),
+    Column("checkout_request", Text),  # the frozen create request, JSON (0007)
 )
 
 refunds = Table(

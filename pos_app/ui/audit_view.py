@@ -61,6 +61,7 @@ ACTION_WORDS: dict[AuditAction, str] = {
     AuditAction.CHECKOUT_EXPIRED: "Payment link expired",
     AuditAction.PAYMENT_SUCCEEDED: "Paid by card",
     AuditAction.PAYMENT_FAILED: "Payment failed",
+    AuditAction.PAYMENT_PROCESSING: "Bank payment processing",
     AuditAction.CASH_RECEIVED: "Cash received",
     AuditAction.REFUND_REQUESTED: "Refund asked for",
     AuditAction.REFUND_SUCCEEDED: "Refunded",

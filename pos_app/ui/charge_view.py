@@ -51,6 +51,7 @@ from pos_app.domain.money import parse_money
 from pos_app.domain.payment import PaymentStatus
 from pos_app.services.checkout import CheckoutView
 from pos_app.ui import theme
+from pos_app.ui.charge_texts import CLOSED_STATUSES, closed_texts
 from pos_app.ui.countdown import CountdownRing
 from pos_app.ui.qr_widget import QrCodeWidget
 from pos_app.ui.spinner import Spinner
@@ -87,6 +88,7 @@ class ChargePhase(StrEnum):
     CANCELLED = "cancelled"
     ERROR = "error"  # the link could not be opened
     CLOSED = "closed"  # the charge screen was closed
+    PROCESSING = "processing"  # paid by a bank method whose money has not arrived yet
 
 
 @dataclass(frozen=True)
@@ -680,17 +682,12 @@ class ChargeDialog(QDialog):
         elif status is PaymentStatus.SUCCEEDED:
             self.stack.setCurrentIndex(Page.PAID)
             self._set_status(PAID, "success", 2.6)
-        elif status in (PaymentStatus.EXPIRED, PaymentStatus.FAILED):
-            if status is PaymentStatus.FAILED:
-                reason = view.failure_message if view is not None else None
-                text = "The payment link could not be created" + (f": {reason}" if reason else ".")
-            else:
-                text = CANCELLED if self._cancelled_by_user else EXPIRED
-            self.qr.set_placeholder(
-                "This link can no longer be paid.\n\nPress “Regenerate link” for a new one."
-            )
+        elif status in CLOSED_STATUSES and view is not None:
+            expired = CANCELLED if self._cancelled_by_user else EXPIRED
+            text, tone, placeholder = closed_texts(status, view.failure_message, expired)
+            self.qr.set_placeholder(placeholder)
             self.stack.setCurrentIndex(Page.QR)
-            self._set_status(text, "danger", 1.6)
+            self._set_status(text, tone, 1.6)
         else:
             # Open: the QR, the countdown, and the wait (or why the last card failed).
             self.stack.setCurrentIndex(Page.QR)
@@ -727,6 +724,8 @@ class ChargeDialog(QDialog):
             phase = ChargePhase.PREPARING
         elif status is PaymentStatus.SUCCEEDED:
             phase = ChargePhase.PAID
+        elif status is PaymentStatus.PROCESSING:
+            phase = ChargePhase.PROCESSING
         elif status is PaymentStatus.EXPIRED:
             phase = ChargePhase.CANCELLED if self._cancelled_by_user else ChargePhase.EXPIRED
         elif not view.url:

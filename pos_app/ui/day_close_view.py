@@ -141,8 +141,8 @@ class CurrencyPanel(QFrame):
         self._line(f"Card payments ({t.card_count})", t.money(t.card_gross))
         self._line("Card refunds", t.money(-t.card_refunds))
         self._line("Card net", t.money(t.card_net), bold=True)
-        self._line("Stripe fees", t.money(-t.fees))
-        self._line("Net after fees", t.money(t.card_net_after_fees))
+        for caption, figure in t.fee_lines():  # "Fees pending" until Stripe reports each
+            self._line(caption, figure)
 
         self._section("Cash")
         self._line(f"Cash payments ({t.cash_count})", t.money(t.cash_received))
@@ -229,10 +229,10 @@ class CurrencyPanel(QFrame):
         self._grid.addItem(QSpacerItem(0, 6), self._next(), 0)
         self._grid.addWidget(label, self._next(), 0, 1, 2)
 
-    def _line(self, text: str, amount: Money, *, bold: bool = False) -> None:
+    def _line(self, text: str, amount: Money | str, *, bold: bool = False) -> None:
         row = self._next()
         caption = QLabel(text)
-        value = QLabel(signed(amount))
+        value = QLabel(amount if isinstance(amount, str) else signed(amount))
         value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if bold:
@@ -663,8 +663,7 @@ def z_report_html(z: ZReport, *, business: str) -> str:
             row(f"Card payments ({t.card_count})", t.money(t.card_gross)),
             row("Card refunds", t.money(-t.card_refunds)),
             row("Card net", t.money(t.card_net), bold=True),
-            row("Stripe fees", t.money(-t.fees)),
-            row("Net after fees", t.money(t.card_net_after_fees)),
+            *[row(caption, figure) for caption, figure in t.fee_lines()],
             row(f"Cash payments ({t.cash_count})", t.money(t.cash_received)),
             row("Cash expected in the drawer", t.money(t.cash_expected), bold=True),
         ]

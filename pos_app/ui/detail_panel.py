@@ -27,6 +27,7 @@ from pos_app.ui import theme
 PAYMENT_WORDS = {
     PaymentStatus.CREATING: "Creating link",
     PaymentStatus.OPEN: "Link open",
+    PaymentStatus.PROCESSING: "Bank payment processing",
     PaymentStatus.SUCCEEDED: "Paid",
     PaymentStatus.EXPIRED: "Expired",
     PaymentStatus.FAILED: "Failed",

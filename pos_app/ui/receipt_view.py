@@ -48,8 +48,8 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.errors import PosError, ValidationError
+from pos_app.services.receipt_notes import email_note
 from pos_app.services.receipts import (
-    TEST_MODE_NOTE,
     Receipt,
     ReceiptEmailResult,
     render_html,
@@ -313,8 +313,8 @@ class ReceiptDialog(QDialog):
         self.email_status.setObjectName("emailStatus")
         self.email_status.setWordWrap(True)
         self.email_status.hide()
-        self.test_note = muted_label(TEST_MODE_NOTE, wrap=True)
-        self.test_note.setVisible(ctx.mode != "live")
+        self.test_note = muted_label(email_note(ctx.mode) or "", wrap=True)
+        self.test_note.setVisible(email_note(ctx.mode) is not None)
         email_title = QLabel("Email Stripe's receipt")
         email_title.setFont(theme.font(self, scale=1.05, bold=True))
         email_line = QHBoxLayout()

@@ -32,7 +32,13 @@ from PySide6.QtWidgets import QApplication
 
 from pos_app.domain.errors import PosError
 from pos_app.domain.money import Money
-from pos_app.domain.reports import Breakdown, Conversion, CurrencyTotals, SalesReport
+from pos_app.domain.reports import (
+    FEES_PENDING,
+    Breakdown,
+    Conversion,
+    CurrencyTotals,
+    SalesReport,
+)
 from pos_app.ui.receipt_view import (
     PAGE_MARGIN_MM,
     OutputError,
@@ -97,12 +103,19 @@ def figures(totals: CurrencyTotals) -> list[tuple[str, str, str]]:
 
     payments = f"{totals.count} payment{'s' if totals.count != 1 else ''}"
     refunds = f"{totals.refund_count} refund{'s' if totals.refund_count != 1 else ''}"
+    fees = (money(totals.fees), "card payments")
+    after_fees = (money(totals.net_after_fees), "what you keep")
+    if not totals.fees_known:  # never a net that leaves out fees Stripe has not reported
+        n = totals.fees_pending
+        unknown = money(totals.fees_pending_amount)
+        fees = (FEES_PENDING, f"{n} payment{'s' if n != 1 else ''} ({unknown}) not reported yet")
+        after_fees = (FEES_PENDING, "once Stripe reports every fee")
     return [
         ("Gross sales", money(totals.gross), payments),
         ("Refunds", money(totals.refunds), refunds),
         ("Net", money(totals.net), "gross less refunds"),
-        ("Stripe fees", money(totals.fees), "card payments"),
-        ("Net after fees", money(totals.net_after_fees), "what you keep"),
+        ("Stripe fees", *fees),
+        ("Net after fees", *after_fees),
         ("Payments", str(totals.count), "card and cash"),
         ("Average order", money(totals.average_order), "gross per payment"),
         ("Refund rate", percent(totals.refund_rate), "of gross"),

@@ -27,6 +27,7 @@ from pos_app.config import load_config
 from pos_app.domain.people import Actor
 from pos_app.keystore import KeyStore
 from pos_app.services.bookings import BookingRequest
+from pos_app.ui.connection_screenshot import render_connection
 
 if TYPE_CHECKING:
     from pos_app.ui.main_window import MainWindow
@@ -743,6 +744,7 @@ SCREENS: dict[str, Screen] = {
         ),
         Screen("receipt", "Receipt: preview, print, PDF and Stripe's email", _render_receipt),
         Screen("settings", "Settings: mode, key and webhooks (Payments tab)", _render_settings),
+        Screen("connection", "Settings: Check connection, the doctor's lines", render_connection),
         Screen("live", "Main window in live mode: the red LIVE banner", _render_live),
         Screen("schedule", "Schedule: the day by staff member and room", _render_schedule),
         Screen("booking", "New booking: customer suggestions as you type", _render_booking),

@@ -50,6 +50,7 @@ from pos_app.services.settings import (
     currency_label,
 )
 from pos_app.ui import theme
+from pos_app.ui.connection_check import ConnectionCheck
 from pos_app.ui.form_kit import (
     BusyState,
     FormFeedback,
@@ -61,6 +62,9 @@ from pos_app.ui.form_kit import (
 )
 from pos_app.ui.forms import ErrorLabel, form_label
 from pos_app.ui.spinner import Spinner
+from pos_app.ui.success_url_field import HINT as SUCCESS_URL_HINT
+from pos_app.ui.success_url_field import LABEL as SUCCESS_URL_FIELD
+from pos_app.ui.success_url_field import success_url_edit, success_url_hint
 from pos_app.ui.tasks import TaskRunner, user_message
 
 if TYPE_CHECKING:
@@ -73,6 +77,7 @@ FIELD_TAB = {
     "currency": "business",
     "timezone": "business",
     "hold_minutes": "business",
+    "success_url": "business",
     "mode": "payments",
     "secret_key": "payments",
     "webhook_enabled": "payments",
@@ -324,11 +329,14 @@ class SettingsDialog(QDialog):
             self.hold_spin,
             hint="How long a payment QR stays payable before the app closes the link.",
         )
+        self.success_url_edit = success_url_edit()
+        self.rows["success_url"] = FieldRow(self.success_url_edit, hint=SUCCESS_URL_HINT)
         for name, text in (
             ("business_name", "Business na&me"),
             ("currency", "Default &currency"),
             ("timezone", "&Time zone"),
             ("hold_minutes", "&Hold payment links"),
+            ("success_url", SUCCESS_URL_FIELD),
         ):
             form.addRow(self._label(text, self.rows[name]), self.rows[name])
         return page
@@ -417,6 +425,10 @@ class SettingsDialog(QDialog):
         self.webhook_hint = _muted("")
         self.webhook_hint.setContentsMargins(26, 0, 0, 0)
         box.addWidget(self.webhook_hint)
+        box.addSpacing(6)
+        box.addWidget(_section("Connection"))
+        self.connection = ConnectionCheck(self._ctx, self._runner)
+        box.addWidget(self.connection)
         box.addStretch(1)
 
         self.mode_group.buttonToggled.connect(self._on_mode_toggled)
@@ -575,6 +587,8 @@ class SettingsDialog(QDialog):
         self.currency_combo.setCurrentIndex(max(index, 0))
         self.timezone_combo.setCurrentText(b.timezone)
         self.hold_spin.setValue(b.hold_minutes)
+        self.success_url_edit.setText(b.success_url)
+        self.rows["success_url"].set_hint(success_url_hint(b.success_url, view.mode))
         self.mode_radios[view.mode].setChecked(True)
         self.webhook_check.setChecked(view.station.webhook_enabled)
         self.port_spin.setValue(view.station.webhook_port)
@@ -698,6 +712,7 @@ class SettingsDialog(QDialog):
             currency=str(self.currency_combo.currentData() or ""),
             timezone=self.timezone_combo.currentText(),
             hold_minutes=self.hold_spin.value(),
+            success_url=self.success_url_edit.text(),
             mode=self.selected_mode(),
             webhook_enabled=self.webhook_check.isChecked(),
             webhook_port=self.port_spin.value(),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
 
-from pos_app.domain.errors import GatewayAuthError, PosError
+from pos_app.domain.errors import GatewayAuthError, GatewayPermissionError, PosError
 
 OFFLINE_AFTER_SECONDS = 10.0  # a blip is "retrying"; this long without success is "offline"
 
@@ -56,6 +56,10 @@ class ConnectionTracker:
     ) -> StatusLine:
         """A sync pass failed at ``now`` (aware); the next try is ``retry_in`` seconds away."""
         detail = error.message if isinstance(error, PosError) else ""
+        if isinstance(error, GatewayPermissionError):
+            # The key works; the detail names the permission to add.
+            self._line = StatusLine(Link.OFFLINE, "Stripe: key lacks a permission", detail)
+            return self._line
         if isinstance(error, GatewayAuthError):
             self._line = StatusLine(Link.OFFLINE, "Stripe: API key refused", detail)
             return self._line

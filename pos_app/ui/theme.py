@@ -50,6 +50,7 @@ class Chip:
 _STATUS_CHIPS: dict[BookingStatus, tuple[Chip, Chip]] = {
     BookingStatus.NEW: (Chip("#374151", "#e5e7eb"), Chip("#e5e7eb", "#3f4651")),
     BookingStatus.AWAITING_PAYMENT: (Chip("#92400e", "#fef3c7"), Chip("#fde68a", "#5c3a0c")),
+    BookingStatus.PAYMENT_PROCESSING: (Chip("#115e59", "#ccfbf1"), Chip("#99f6e4", "#134e4a")),
     BookingStatus.DEPOSIT_PAID: (Chip("#1e40af", "#dbeafe"), Chip("#bfdbfe", "#1e3a6e")),
     BookingStatus.PAID: (Chip("#166534", "#dcfce7"), Chip("#bbf7d0", "#14532d")),
     BookingStatus.PARTIALLY_REFUNDED: (Chip("#5b21b6", "#ede9fe"), Chip("#ddd6fe", "#3b2470")),

@@ -19,6 +19,7 @@ import httpx
 import pytest
 import stripe
 
+from pos_app.gateway.backoff import BackoffHTTPClient
 from pos_app.sandbox.runner import SandboxHandle
 from tests.contract.forms import one_item, session_params
 
@@ -112,7 +113,18 @@ def eventually(read: Callable[[], T], done: Callable[[T], bool], timeout: float 
 
 
 def make_client(key: str, url: str | None) -> stripe.StripeClient:
-    """A client configured like the app's (explicitly zero retries)."""
+    """A client configured like the app's: zero SDK retries, but a 429 (Stripe's 25
+    requests/s in test mode, which the sandbox applies too) is waited out and resent."""
+    return stripe.StripeClient(
+        key,
+        base_addresses={"api": url} if url else None,  # type: ignore[arg-type]
+        http_client=BackoffHTTPClient(allow_sync_methods=True),
+        max_network_retries=0,
+    )
+
+
+def plain_client(key: str, url: str | None) -> stripe.StripeClient:
+    """Zero retries and no waiting: every 429 surfaces."""
     return stripe.StripeClient(
         key,
         base_addresses={"api": url} if url else None,  # type: ignore[arg-type]

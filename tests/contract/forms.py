@@ -48,6 +48,8 @@ def session_params(**overrides: Any) -> dict[str, Any]:
         "payment_intent_data": {
             "metadata": {"booking_id": "bk_contract", "payment_id": "pay_contract"}
         },
+        # The app always sends where customers go after paying (required for hosted pages).
+        "success_url": "https://shop.example/thanks?s={CHECKOUT_SESSION_ID}",
     }
     params.update(overrides)
     return params

@@ -345,9 +345,12 @@ def _snapshot() -> str:
         for path, names in schema.SANDBOX_PARAMS.get(endpoint, {}).items():
             level = children_at(tree, path) or {}
             for name in sorted(names):
+                dotted = f"{path}.{name}" if path else name
                 if level[name].enum is not None:
-                    dotted = f"{path}.{name}" if path else name
                     enums.append(f"        {dotted!r}: {level[name].enum!r},")
+                item = level[name].item
+                if item is not None and item.enum is not None:  # a list of enum strings
+                    enums.append(f"        {dotted + '[]'!r}: {item.enum!r},")
         if enums:
             enum_lines += [f"    {endpoint!r}: {{", *enums, "    },"]
     lines.append("}")

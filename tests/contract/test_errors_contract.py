@@ -2,8 +2,8 @@
 
 Card errors come only from confirming a PaymentIntent directly, which the app never does
 (customers pay on Checkout's page), so they are covered as the page's declines in
-``test_checkout_lifecycle_contract``. ``PermissionError`` needs a restricted key without a
-permission; the sandbox has no permission model (see docs/sandbox-differences.md).
+``test_checkout_lifecycle_contract``. ``PermissionError`` (a restricted key without a
+permission) is ``test_permissions_contract``'s.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ import pytest
 import stripe
 
 from pos_app.domain.errors import GatewayAuthError, GatewayRejected, GatewayUnavailable
+from pos_app.gateway.backoff import BackoffPolicy
 from pos_app.gateway.stripe_gateway import StripeGateway
 from pos_app.sandbox.app import create_app
 from pos_app.sandbox.runner import SandboxHandle, start_app_in_thread
-from tests.contract.conftest import SANDBOX_KEY, Backend, make_client
+from tests.contract.conftest import SANDBOX_KEY, Backend, make_client, plain_client
 from tests.contract.forms import one_item
 
 
@@ -36,17 +37,22 @@ def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]
 
 def test_rate_limit(backend: Backend, limited: SandboxHandle) -> None:
     backend.require_sandbox("exceeding the rate limit on purpose is not done to a real account")
-    client = make_client(SANDBOX_KEY, limited.url)
+    client = plain_client(SANDBOX_KEY, limited.url)
     with pytest.raises(stripe.RateLimitError) as info:
         for _ in range(10):
             client.v1.checkout.sessions.list()
     assert info.value.http_status == 429
+    # A gateway that may not wait (no backoff) says "Stripe is busy" at once.
     gateway = StripeGateway(
-        SANDBOX_KEY, mode="sandbox", api_base=limited.url, max_network_retries=0
+        SANDBOX_KEY,
+        mode="sandbox",
+        api_base=limited.url,
+        max_network_retries=0,
+        rate_limit_backoff=BackoffPolicy(retries=0),
     )
-    with pytest.raises(GatewayUnavailable):
+    with pytest.raises(GatewayUnavailable, match="busy"):
         for _ in range(10):
-            gateway.retrieve_checkout_session("cs_test_whatever")
+            gateway.list_events(types=["refund.created"], ending_before=None, limit=1)
 
 
 def _closed_port() -> str:
@@ -79,10 +85,19 @@ def test_the_gateway_maps_each_error(backend: Backend) -> None:
         bad.retrieve_checkout_session("cs_test_doesnotexist")
     key = backend.key("mismatch")
     backend.client.v1.checkout.sessions.create(
-        {"mode": "payment", "line_items": one_item("usd", 1500)}, options={"idempotency_key": key}
+        {
+            "mode": "payment",
+            "line_items": one_item("usd", 1500),
+            "success_url": "https://shop.example/ok",
+        },
+        options={"idempotency_key": key},
     )
     with pytest.raises(stripe.IdempotencyError):
         backend.client.v1.checkout.sessions.create(
-            {"mode": "payment", "line_items": one_item("usd", 1501)},
+            {
+                "mode": "payment",
+                "line_items": one_item("usd", 1501),
+                "success_url": "https://shop.example/ok",
+            },
             options={"idempotency_key": key},
         )

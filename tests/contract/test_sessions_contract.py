@@ -101,6 +101,7 @@ def test_replay_returns_the_first_result(backend: Backend) -> None:
         "mode": "payment",
         "line_items": one_item("usd", 1500),
         "metadata": {"contract_run": backend.run_id},
+        "success_url": "https://shop.example/ok",
     }
     first = backend.client.v1.checkout.sessions.create(params, options={"idempotency_key": key})
     again = backend.client.v1.checkout.sessions.create(params, options={"idempotency_key": key})
@@ -113,12 +114,20 @@ def test_replay_returns_the_first_result(backend: Backend) -> None:
 def test_same_key_other_parameters_is_an_idempotency_error(backend: Backend) -> None:
     key = backend.key("mismatch")
     backend.client.v1.checkout.sessions.create(
-        {"mode": "payment", "line_items": one_item("usd", 1500)},
+        {
+            "mode": "payment",
+            "line_items": one_item("usd", 1500),
+            "success_url": "https://shop.example/ok",
+        },
         options={"idempotency_key": key},
     )
     with pytest.raises(stripe.IdempotencyError) as info:
         backend.client.v1.checkout.sessions.create(
-            {"mode": "payment", "line_items": one_item("usd", 1600)},
+            {
+                "mode": "payment",
+                "line_items": one_item("usd", 1600),
+                "success_url": "https://shop.example/ok",
+            },
             options={"idempotency_key": key},
         )
     assert info.value.http_status == 400
@@ -129,11 +138,19 @@ def test_validation_failures_are_not_stored_against_the_key(backend: Backend) ->
     key = backend.key("fixed")
     with pytest.raises(stripe.InvalidRequestError):
         backend.client.v1.checkout.sessions.create(
-            {"mode": "payment", "line_items": one_item("usd", 10)},  # below the minimum
+            {
+                "mode": "payment",
+                "line_items": one_item("usd", 10),
+                "success_url": "https://shop.example/ok",
+            },  # below the minimum
             options={"idempotency_key": key},
         )
     fixed = backend.client.v1.checkout.sessions.create(
-        {"mode": "payment", "line_items": one_item("usd", 1500)},
+        {
+            "mode": "payment",
+            "line_items": one_item("usd", 1500),
+            "success_url": "https://shop.example/ok",
+        },
         options={"idempotency_key": key},
     )
     assert fixed.status == "open"

@@ -5,15 +5,15 @@ from __future__ import annotations
 import signal
 from typing import Any
 
-import httpx
 import pytest
 
+from tests import patient_http
 from tests.integration.test_cli import _at, run, run_json
 from tests.payments import pay
 
 
 def _stripe(api_base: str, path: str, **params: Any) -> list[dict[str, Any]]:
-    response = httpx.get(
+    response = patient_http.get(
         f"{api_base}{path}",
         params={"limit": 100, **params},
         headers={"Authorization": "Bearer sk_test_x"},

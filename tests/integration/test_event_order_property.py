@@ -8,7 +8,6 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +18,7 @@ from pos_app.domain.gateway_types import EventInfo
 from pos_app.domain.payment import PaymentStatus
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
 from pos_app.services.payment_sync import EVENT_TYPES
+from tests import patient_http
 from tests.conftest import TEST_MANAGER
 from tests.integration.helpers import book, eventually
 from tests.payments import DECLINED, pay
@@ -51,7 +51,7 @@ def own_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHan
 
 
 def _get(base: str, path: str, **params: Any) -> Any:
-    response = httpx.get(f"{base}{path}", params=params, headers=AUTH, timeout=10)
+    response = patient_http.get(f"{base}{path}", params=params, headers=AUTH, timeout=10)
     response.raise_for_status()
     return response.json()
 
@@ -115,7 +115,7 @@ def _play(
             pay(view.url)
         elif plan["outcome"] == "expire":
             # Closed elsewhere (another station, the Dashboard): the app hears of it by event.
-            httpx.post(
+            patient_http.post(
                 f"{base}/v1/checkout/sessions/{view.session_id}/expire", headers=AUTH
             ).raise_for_status()
         _deliver_scrambled(ctx, _events_since(ctx, cursor), rng)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-import httpx
-
 from pos_app.app import AppContext
 from pos_app.domain.booking import BookingStatus
 from pos_app.domain.payment import PaymentStatus
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.payment_sync import SyncReport, SyncService
+from tests import patient_http
 from tests.integration.helpers import book
 from tests.payments import pay
 
@@ -33,7 +32,7 @@ def _services(app: AppContext) -> tuple[MovableClock, CheckoutService, SyncServi
 
 
 def _remote_status(app_env: dict[str, str], session_id: str) -> str:
-    response = httpx.get(
+    response = patient_http.get(
         f"{app_env['POS_STRIPE_API_BASE']}/v1/checkout/sessions/{session_id}",
         headers={"Authorization": "Bearer sk_test_x"},
     )

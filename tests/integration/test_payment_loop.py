@@ -126,25 +126,12 @@ def test_retry_after_crash_reuses_the_stored_key_and_gets_the_same_session(
     # reserve the payment (key stored), send the call, then throw the answer away.
     payment, action = app.checkout._reserve(booking.id)
     assert action == "create"
-    from pos_app.domain.gateway_types import CheckoutRequest
+    from pos_app.services.checkout_request import thaw
 
+    # What the app sends is what the reservation stored.
+    assert payment.checkout_request is not None
     lost = app.deps.gateway.create_checkout_session(
-        CheckoutRequest(
-            amount=payment.amount,
-            currency=payment.currency,
-            product_name=booking.service_name,
-            expires_at=payment.expires_at,  # type: ignore[arg-type]
-            metadata={
-                "booking_id": booking.id,
-                "payment_id": payment.id,
-                "station_id": app.deps.policy.station_id,
-                "app": "pos-app",
-            },
-            customer_email=booking.customer_email,
-            client_reference_id=booking.id,
-            receipt_email=booking.customer_email,
-        ),
-        idempotency_key=payment.idempotency_key,
+        thaw(payment.checkout_request), idempotency_key=payment.idempotency_key
     )
     assert payment.idempotency_key == idempotency_key("checkout", payment.id)
     # Restart: the sync pass resends with the stored key and gets the very same session.
@@ -210,6 +197,7 @@ def test_retry_with_changed_parameters_finds_the_session_the_key_made(app: AppCo
             expires_at=payment.expires_at,  # type: ignore[arg-type]
             metadata={"booking_id": booking.id, "payment_id": payment.id, "app": "pos-app"},
             client_reference_id=booking.id,
+            success_url="https://shop.example/thanks",
         ),
         idempotency_key=payment.idempotency_key,
     )

@@ -33,8 +33,8 @@ from pos_app.domain.payment import (
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.domain.ports import AuditQuery
 from pos_app.services.bookings import BookingDetail
+from pos_app.services.receipt_notes import SANDBOX_NOTE
 from pos_app.services.receipts import (
-    TEST_MODE_NOTE,
     CardSummary,
     ReceiptService,
     build_receipt,
@@ -366,7 +366,7 @@ def test_email_defaults_to_the_customers_address_and_says_test_mode(app: AppCont
     booking = _paid(app)
     result = app.receipts.email_receipt(booking.id)
     assert result.email == "ada@example.com" and len(result.sent) == 1
-    assert result.message == f"Stripe has the receipt for ada@example.com. {TEST_MODE_NOTE}"
+    assert result.message == f"Stripe has the receipt for ada@example.com. {SANDBOX_NOTE}"
     assert mask_email("ada@example.com") == "a***@example.com"
 
 

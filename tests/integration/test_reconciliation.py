@@ -20,7 +20,7 @@ from pos_app.domain.people import Actor, Role
 from pos_app.domain.ports import AuditQuery
 from pos_app.services.reconciliation import Mismatch, MismatchKind, Reconciliation
 from tests.integration.helpers import book, eventually
-from tests.payments import pay
+from tests.payments import REFUND_PENDING_FIRST, SUCCESS, pay
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,12 @@ def compare(app: AppContext) -> Reconciliation:
     return app.reconciliation.compare(*_range())
 
 
-def paid_booking(app: AppContext, *, sync: bool = True) -> Paid:
+def paid_booking(app: AppContext, *, sync: bool = True, card: str = SUCCESS) -> Paid:
     """A booking paid by card on the hosted page; ``sync=False`` leaves the local row open."""
     booking = book(app)
     view = app.checkout.start(booking.id)
     assert view.url is not None
-    pay(view.url)
+    pay(view.url, card)
     if sync:
         assert app.checkout.refresh(view.payment_id).status is PaymentStatus.SUCCEEDED
     session_id = view.session_id
@@ -178,7 +178,8 @@ def test_a_refund_made_in_the_dashboard_is_recorded(
 def test_a_refund_pending_here_but_succeeded_at_stripe(
     app: AppContext, stripe_client: stripe.StripeClient
 ) -> None:
-    paid = paid_booking(app)
+    # Stripe's "asynchronous success" card: its refunds are pending at first.
+    paid = paid_booking(app, card=REFUND_PENDING_FIRST)
     outcome = app.refunds.refund(paid.booking_id, "10.00")
     (refund,) = outcome.refunds
     assert refund.status is RefundStatus.PENDING and refund.stripe_refund_id is not None

@@ -16,6 +16,7 @@ from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
 from pos_app.domain.booking import BookingStatus
 from pos_app.sync.webhook_server import PATH, create_webhook_app
+from tests import patient_http
 from tests.integration.helpers import book, eventually
 from tests.payments import pay
 
@@ -44,7 +45,7 @@ def receiver(app: AppContext) -> Receiver:
 
 def _completed_event(app: AppContext, api_base: str, session_id: str) -> bytes:
     """The checkout.session.completed event for this session, as the sandbox serialized it."""
-    response = httpx.get(
+    response = patient_http.get(
         f"{api_base}/v1/events",
         params={"type": "checkout.session.completed", "limit": 100},
         headers={"Authorization": "Bearer sk_test_x"},

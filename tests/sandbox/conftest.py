@@ -11,7 +11,11 @@ import httpx
 import pytest
 import stripe
 
+from pos_app.gateway.backoff import BackoffHTTPClient
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
+from tests.patient_http import PatientTransport, patient_http
+
+__all__ = ["PatientTransport", "patient_http"]
 
 API_KEY = "sk_test_sandbox_tests"
 #: An expiry that is always in the future for the page's "MM / YY" field.
@@ -31,12 +35,23 @@ def sandbox(db_file: Path) -> Iterator[SandboxHandle]:
 
 
 def make_client(url: str, api_key: str = API_KEY) -> stripe.StripeClient:
-    """A StripeClient configured exactly as the app configures it."""
+    """A StripeClient configured exactly as the app configures it (it waits out Stripe's
+    25 requests/s limit, which the sandbox applies by default)."""
+    return stripe.StripeClient(
+        api_key,
+        base_addresses={"api": url},
+        http_client=BackoffHTTPClient(allow_sync_methods=True),
+        max_network_retries=2,
+    )
+
+
+def plain_client(url: str, api_key: str = API_KEY) -> stripe.StripeClient:
+    """A StripeClient that neither waits nor retries: every 429 surfaces."""
     return stripe.StripeClient(
         api_key,
         base_addresses={"api": url},
         http_client=stripe.HTTPXClient(allow_sync_methods=True),
-        max_network_retries=2,
+        max_network_retries=0,
     )
 
 
@@ -52,7 +67,7 @@ def client(sandbox: SandboxHandle) -> stripe.StripeClient:
 
 @pytest.fixture
 def http(sandbox: SandboxHandle) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=sandbox.url, timeout=10.0) as c:
+    with patient_http(sandbox.url, timeout=10.0) as c:
         yield c
 
 
@@ -76,6 +91,8 @@ def session_params(**overrides: Any) -> Any:
         ],
         "metadata": {"booking_id": "bk_1"},
         "payment_intent_data": {"metadata": {"booking_id": "bk_1"}},
+        # Required for hosted sessions (behaviour.SUCCESS_URL_REQUIRED).
+        "success_url": "https://shop.example/thanks?s={CHECKOUT_SESSION_ID}",
     }
     params.update(overrides)
     return params
@@ -91,8 +108,15 @@ def card_form(number: str = "4242 4242 4242 4242", **overrides: str) -> dict[str
 def pay(
     http: httpx.Client, session_url: str, number: str = "4242 4242 4242 4242", **overrides: str
 ) -> httpx.Response:
-    """Submit the hosted page's card form (no redirects followed)."""
-    return http.post(session_url, data=card_form(number, **overrides), follow_redirects=False)
+    """Submit the hosted page's card form (no redirects followed).
+
+    A paid session redirects to its ``success_url`` (the business's site, not the sandbox's):
+    the page the link shows from then on is returned instead.
+    """
+    paid = http.post(session_url, data=card_form(number, **overrides), follow_redirects=False)
+    if paid.status_code == 303 and "/c/pay/" not in paid.headers.get("location", ""):
+        return http.get(session_url)
+    return paid
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:

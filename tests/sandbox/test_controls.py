@@ -46,6 +46,9 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]
         tmp_path_factory.mktemp("controls") / "sandbox.sqlite3",
         enable_controls=True,
         refund_settle_seconds=600,
+        # These clients never retry, so each injected fault surfaces exactly once; Stripe's
+        # real rate limit is tested in test_rate_limit*.py, not here.
+        rate_limit_per_second=None,
     )
     yield handle
     handle.stop()
@@ -108,7 +111,8 @@ def test_clock_advance_expires_sessions_and_settles_refunds(
     start = controls.now()
     holding = sdk.v1.checkout.sessions.create(session_params(expires_at=int(start) + 1800))
     paid = sdk.v1.checkout.sessions.create(session_params())
-    assert paid.url is not None and pay(http, paid.url).status_code == 200
+    # The "asynchronous success" refund test card: its refunds wait for the clock.
+    assert paid.url is not None and pay(http, paid.url, "4000000000007726").status_code == 200
     pi = sdk.v1.checkout.sessions.retrieve(paid.id).payment_intent
     assert isinstance(pi, str)
     refund = sdk.v1.refunds.create({"payment_intent": pi, "amount": 500})
@@ -276,6 +280,9 @@ def test_rate_limit_and_lock_timeout(controls: ControlsClient, sdk: stripe.Strip
 
 def test_rate_with_a_seed_is_reproducible(controls: ControlsClient, http: httpx.Client) -> None:
     def pattern() -> list[int]:
+        # A fresh rate-limit window (on the sandbox clock): 24 requests stay under Stripe's
+        # 25 a second, so no 429 is waited out and the RNG draws once per request.
+        controls.advance_clock(1.0)
         controls.set_faults(fault("api_error", rate=0.5, path_prefix="/v1/events"), seed=1234)
         codes = [http.get("/v1/events", headers=auth_headers()).status_code for _ in range(24)]
         assert controls.fault_counters()["injected"]["api_error"] == codes.count(500)
@@ -299,6 +306,7 @@ def test_next_n_with_skip_and_filters(controls: ControlsClient, http: httpx.Clie
         "line_items[0][price_data][currency]": "usd",
         "line_items[0][price_data][unit_amount]": "500",
         "line_items[0][price_data][product_data][name]": "x",
+        "success_url": "https://shop.example/ok",
     }
     assert http.post(SESSIONS, data=form, headers=headers).status_code == 200
     [rule] = controls.fault_counters()["rules"]

@@ -23,6 +23,7 @@ from pos_app.sandbox.app import create_app
 from pos_app.sandbox.runner import SandboxHandle, start_app_in_thread
 from tests.contract import sdk_schema
 from tests.contract.forms import encode, session_params
+from tests.sandbox.conftest import patient_http
 
 KEY = "sk_test_fidelity_params"
 UNSUPPORTED = "not supported by the sandbox"
@@ -49,8 +50,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SandboxHa
 
 @pytest.fixture(scope="module")
 def http(served: tuple[SandboxHandle, Starlette]) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=served[0].url, headers={"Authorization": f"Bearer {KEY}"}, timeout=10
+    with patient_http(
+        served[0].url, headers={"Authorization": f"Bearer {KEY}"}, timeout=10
     ) as client:
         yield client
 

@@ -37,7 +37,7 @@ from tests.contract.app_reads import app_reads
 from tests.contract.fidelity import check_json, declared_but_absent, walk_objects
 from tests.contract.forms import encode, session_params
 from tests.contract.sdk_schema import literal_values, object_class, resource_fields
-from tests.sandbox.conftest import card_form
+from tests.sandbox.conftest import card_form, patient_http
 
 KEY = "sk_test_fidelity_responses"
 
@@ -69,8 +69,6 @@ OMITTED_BY_STRIPE: dict[str, dict[str, str]] = {
         "payment_record": "only for payments recorded outside Stripe",
     },
     "refund": {
-        "customer": "only for customer-balance refunds",
-        "customer_account": "only for customer-balance refunds",
         "failure_balance_transaction": "only after a refund fails",
     },
     "event": {
@@ -81,7 +79,6 @@ OMITTED_BY_STRIPE: dict[str, dict[str, str]] = {
         "adjustable_quantity": "only when set",
         "discounts": "includable: only with expand",
         "taxes": "includable: only with expand",
-        "metadata": "only when set on the line item",
     },
     "price": {
         "currency_options": "includable: only with expand",
@@ -95,6 +92,8 @@ OMITTED_BY_STRIPE: dict[str, dict[str, str]] = {
 
 #: Fields that appear once expanded: excluded from the "same fields in every state" check.
 _INCLUDABLE = {("checkout.session", "line_items"), ("charge", "refunds")}
+#: Fields Stripe adds in one state only (also excluded from that check).
+_STATE_ONLY = {("refund", "failure_balance_transaction")}  # once a refund has failed
 
 
 def _polymorphic_absent(obj: Body, cls: type) -> set[str]:
@@ -158,7 +157,8 @@ def _run_flows(rec: Recorder) -> None:
     pi = rec.call("payment_intent.after_decline", "GET", f"/v1/payment_intents/{pi_id}")
     rec.call("charge.failed", "GET", f"/v1/charges/{pi['latest_charge']}")
 
-    rec.pay(opened["url"], "4242424242424242")
+    # Stripe's "asynchronous success" refund card: its refunds are pending at first.
+    rec.pay(opened["url"], "4000000000007726")
     rec.call("session.complete", "GET", f"/v1/checkout/sessions/{sid}")
     rec.call(
         "session.complete.expanded",
@@ -219,6 +219,29 @@ def _run_flows(rec: Recorder) -> None:
     rec.call("charge.partly_refunded", "GET", f"/v1/charges/{charge_id}")
     rec.call("refund.rest", "POST", "/v1/refunds", {"payment_intent": pi_id})
 
+    # Stripe's "asynchronous failure" refund card: succeeded, then failed.
+    failing = rec.call("session.refund_fails", "POST", "/v1/checkout/sessions", session_params())
+    rec.pay(failing["url"], "4000000000005126")
+    paid = rec.call("session.refund_fails.paid", "GET", f"/v1/checkout/sessions/{failing['id']}")
+    doomed = rec.call(
+        "refund.succeeded.at_once",
+        "POST",
+        "/v1/refunds",
+        {"payment_intent": paid["payment_intent"], "amount": 300},
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        failed = rec.call("refund.failed", "GET", f"/v1/refunds/{doomed['id']}")
+        if failed["status"] == "failed" or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert failed["status"] == "failed"
+    rec.call(
+        "balance_transaction.refund_failure",
+        "GET",
+        f"/v1/balance_transactions/{failed['failure_balance_transaction']}",
+    )
+
     other = rec.call("session.to_expire", "POST", "/v1/checkout/sessions", session_params())
     rec.call("session.expired", "POST", f"/v1/checkout/sessions/{other['id']}/expire")
 
@@ -278,8 +301,8 @@ def bodies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Body]
     )
     try:
         with (
-            httpx.Client(
-                base_url=handle.url, timeout=10, headers={"Authorization": f"Bearer {KEY}"}
+            patient_http(
+                handle.url, timeout=10, headers={"Authorization": f"Bearer {KEY}"}
             ) as api,
             httpx.Client(timeout=10) as page,
         ):
@@ -328,6 +351,7 @@ def test_flows_cover_every_object_and_state(bodies: dict[str, Body]) -> None:
         ("charge", "succeeded"),
         ("refund", "pending"),
         ("refund", "succeeded"),
+        ("refund", "failed"),
         ("balance_transaction", "available"),
         ("event", None),
         ("item", None),
@@ -342,6 +366,7 @@ def test_flows_cover_every_object_and_state(bodies: dict[str, Body]) -> None:
         "charge.refunded",
         "refund.created",
         "refund.updated",
+        "refund.failed",
         "checkout.session.completed",
         "checkout.session.expired",
         "payment_intent.payment_failed",
@@ -462,7 +487,9 @@ def test_an_object_type_has_the_same_fields_in_every_state(bodies: dict[str, Bod
         kind = obj["object"]
         if kind == "list":
             continue
-        keys = frozenset(k for k in obj if (kind, k) not in _INCLUDABLE)
+        keys = frozenset(
+            k for k in obj if (kind, k) not in _INCLUDABLE and (kind, k) not in _STATE_ONLY
+        )
         shapes.setdefault(kind, {}).setdefault(keys, where)
     problems = []
     for kind, variants in shapes.items():

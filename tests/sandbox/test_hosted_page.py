@@ -75,9 +75,10 @@ def test_jpy_and_kwd_amounts_are_formatted_for_their_currency(
 
 def test_successful_payment(client: stripe.StripeClient, http: httpx.Client) -> None:
     session = _session(client, customer_email="ada@example.com")
-    r = pay(http, _url(session))
+    r = pay(http, _url(session))  # redirected to success_url; the link now says it is paid
     assert r.status_code == 200
-    assert "Payment successful" in r.text and "$25.00" in r.text and "Visa •••• 4242" in r.text
+    assert "This payment is complete" in r.text and "$25.00" in r.text
+    assert "Visa •••• 4242" in r.text
 
     done = client.v1.checkout.sessions.retrieve(session.id)
     assert (done.status, done.payment_status, done.url) == ("complete", "paid", None)
@@ -139,7 +140,7 @@ def test_success_url_redirect_and_completed_page(
     client: stripe.StripeClient, http: httpx.Client
 ) -> None:
     session = _session(client, success_url="https://shop.example/ok?cs={CHECKOUT_SESSION_ID}")
-    r = pay(http, _url(session))
+    r = http.post(_url(session), data=card_form(), follow_redirects=False)
     assert r.status_code == 303
     assert r.headers["location"] == f"https://shop.example/ok?cs={session.id}"
     again = http.get(_url(session))
@@ -244,7 +245,8 @@ def test_3ds_complete(client: stripe.StripeClient, http: httpx.Client) -> None:
     assert "Complete authentication" in http.get(_url(session)).text
 
     done = http.post(_url(session) + "/authenticate", data={"action": "complete"})
-    assert done.status_code == 200 and "Payment successful" in done.text
+    assert done.status_code == 303  # on to success_url
+    assert done.headers["location"] == f"https://shop.example/thanks?s={session.id}"
     assert client.v1.checkout.sessions.retrieve(session.id).status == "complete"
     pi = client.v1.payment_intents.retrieve(pi.id, params={"expand": ["latest_charge"]})
     assert pi.status == "succeeded"
@@ -300,14 +302,14 @@ def test_concurrent_payments_charge_once(client: stripe.StripeClient, sandbox_ur
             barrier.wait()
             r = c.post(_url(session), data=card_form())
         with lock:
-            texts.append(r.text)
+            texts.append("redirected to success_url" if r.status_code == 303 else r.text)
 
     threads = [threading.Thread(target=worker) for _ in range(6)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sum("Payment successful" in t for t in texts) == 1
+    assert sum("redirected to success_url" in t for t in texts) == 1
     assert sum("This payment is complete" in t for t in texts) == 5
     assert len(client.v1.events.list({"type": "charge.succeeded"}).data) == 1
     assert len(client.v1.events.list({"type": "checkout.session.completed"}).data) == 1

@@ -24,6 +24,7 @@ FORM = urlencode(
         ("line_items[0][price_data][unit_amount]", "1500"),
         ("line_items[0][price_data][product_data][name]", "Haircut"),
         ("metadata[booking_id]", "bk_9"),
+        ("success_url", "https://shop.example/thanks"),
     ]
 )
 

@@ -92,6 +92,7 @@ def test_wildcard_bind_puts_the_lan_address_in_session_urls(
             "line_items[0][price_data][currency]": "usd",
             "line_items[0][price_data][unit_amount]": "500",
             "line_items[0][price_data][product_data][name]": "x",
+            "success_url": "https://shop.example/thanks",
         }
         with httpx.Client(base_url=handle.url, headers=auth_headers()) as http:
             session = http.post("/v1/checkout/sessions", data=form).json()
@@ -159,6 +160,7 @@ def test_cli_public_url_controls_and_webhook_flags(tmp_path: Path) -> None:
                 "line_items[0][price_data][currency]": "usd",
                 "line_items[0][price_data][unit_amount]": "500",
                 "line_items[0][price_data][product_data][name]": "x",
+                "success_url": "https://shop.example/thanks",
             }
             session = http.post("/v1/checkout/sessions", data=form).json()
             assert session["url"].startswith("http://till.test:8080/c/pay/cs_test_")

@@ -11,9 +11,10 @@ import httpx
 import pytest
 import stripe
 
+from pos_app.sandbox import behaviour
 from pos_app.sandbox.app import create_app
 from pos_app.sandbox.runner import start_app_in_thread, start_in_thread
-from tests.sandbox.conftest import auth_headers, make_client, pay, session_params
+from tests.sandbox.conftest import auth_headers, make_client, pay, plain_client, session_params
 
 
 def test_state_survives_a_restart(db_file: Path) -> None:
@@ -80,6 +81,7 @@ def _create(tc: httpx.Client, **extra: str) -> dict[str, object]:
         "line_items[0][price_data][currency]": "usd",
         "line_items[0][price_data][unit_amount]": "3500",
         "line_items[0][price_data][product_data][name]": "Haircut",
+        "success_url": "https://shop.example/thanks",
         **extra,
     }
     r = tc.post("/v1/checkout/sessions", data=form)
@@ -117,9 +119,9 @@ def test_payment_after_expiry_is_refused(app_client: httpx.Client, clock: FakeCl
 
 def test_refund_settles_after_the_delay(app_client: httpx.Client, clock: FakeClock) -> None:
     session = _create(app_client)
-    app_client.post(
+    app_client.post(  # Stripe's "asynchronous success" refund test card
         f"/c/pay/{session['id']}",
-        data={"card_number": "4242424242424242", "exp": "12/59", "cvc": "123", "name": "A"},
+        data={"card_number": "4000000000007726", "exp": "12/59", "cvc": "123", "name": "A"},
     )
     pi = app_client.get(f"/v1/checkout/sessions/{session['id']}").json()["payment_intent"]
     refund = app_client.post("/v1/refunds", data={"payment_intent": pi}).json()
@@ -141,6 +143,7 @@ def test_expires_at_bounds_use_the_server_clock(app_client: httpx.Client, clock:
             "line_items[0][price_data][currency]": "usd",
             "line_items[0][price_data][unit_amount]": "500",
             "line_items[0][price_data][product_data][name]": "x",
+            "success_url": "https://shop.example/thanks",
         },
     )
     assert ok.status_code == 200
@@ -153,6 +156,7 @@ def test_expires_at_bounds_use_the_server_clock(app_client: httpx.Client, clock:
             "line_items[0][price_data][currency]": "usd",
             "line_items[0][price_data][unit_amount]": "500",
             "line_items[0][price_data][product_data][name]": "x",
+            "success_url": "https://shop.example/thanks",
         },
     )
     assert short.status_code == 400 and short.json()["error"]["param"] == "expires_at"
@@ -170,23 +174,61 @@ def test_sandbox_imports_nothing_of_the_app() -> None:
     assert out.stdout.strip() == ""
 
 
-def test_rate_limit_when_switched_on(tmp_path: Path, clock: FakeClock) -> None:
+def test_rate_limit_counts_every_request_of_the_account(tmp_path: Path, clock: FakeClock) -> None:
     handle = start_app_in_thread(
         lambda url: create_app(
             tmp_path / "rl.sqlite3", clock=clock, background=False, rate_limit_per_second=2
         )
     )
     try:
-        client = make_client(handle.url)
+        client = plain_client(handle.url)
         client.v1.events.list()
-        client.v1.events.list()
+        client.v1.checkout.sessions.create(session_params())
+        # Reads and writes, and every key, share the account's one window.
+        other = plain_client(handle.url, "sk_test_another_key")
         with pytest.raises(stripe.RateLimitError) as info:
-            client.v1.events.list()
+            other.v1.events.list()
         assert info.value.http_status == 429
         body = info.value.json_body
-        assert isinstance(body, dict) and body["error"]["code"] == "rate_limit"
-        client.v1.checkout.sessions.create(session_params())  # writes count separately
+        assert isinstance(body, dict)
+        assert (body["error"]["type"], body["error"]["code"]) == (
+            "invalid_request_error",
+            "rate_limit",
+        )
+        with pytest.raises(stripe.RateLimitError):  # a write too, and it creates nothing
+            client.v1.checkout.sessions.create(session_params())
         clock.now += 1.0
         client.v1.events.list()
+        assert len(client.v1.checkout.sessions.list().data) == 1
+    finally:
+        handle.stop()
+
+
+def test_the_limit_is_on_by_default_at_stripes_figure(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    handle = start_app_in_thread(
+        lambda url: create_app(tmp_path / "rl.sqlite3", clock=clock, background=False)
+    )
+    try:
+        client = plain_client(handle.url)
+        for _ in range(behaviour.TEST_MODE_RATE_LIMIT):
+            client.v1.events.list()
+        with pytest.raises(stripe.RateLimitError):
+            client.v1.events.list()
+    finally:
+        handle.stop()
+
+
+def test_the_limit_can_be_switched_off(tmp_path: Path, clock: FakeClock) -> None:
+    handle = start_app_in_thread(
+        lambda url: create_app(
+            tmp_path / "rl.sqlite3", clock=clock, background=False, rate_limit_per_second=None
+        )
+    )
+    try:
+        client = plain_client(handle.url)
+        for _ in range(behaviour.TEST_MODE_RATE_LIMIT + 5):
+            client.v1.events.list()
     finally:
         handle.stop()

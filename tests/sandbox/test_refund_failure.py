@@ -1,4 +1,8 @@
-"""The documented way to make a refund fail: ``metadata[sandbox_refund_outcome]``."""
+"""Refunds follow the card that paid, as in Stripe's test mode (docs.stripe.com/testing#refunds).
+
+Every test card refunds at once; 4000000000007726 goes pending, then succeeded;
+4000000000005126 succeeds, then fails with ``refund.failed``. There is no other trigger.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +17,13 @@ from pos_app.sandbox.controls_client import ControlsClient
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
 from tests.sandbox.conftest import pay, session_params
 
-KEY = behaviour.REFUND_OUTCOME_METADATA_KEY
+ASYNC_SUCCESS = "4000 0000 0000 7726"
+ASYNC_FAILURE = "4000 0000 0000 5126"
 
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]:
-    # Refunds stay pending until the test moves the sandbox clock.
+    # The second half of an asynchronous refund waits until the test moves the clock.
     handle = start_in_thread(
         tmp_path_factory.mktemp("refund_failure") / "sandbox.sqlite3",
         enable_controls=True,
@@ -34,80 +39,108 @@ def controls(sandbox: SandboxHandle) -> Iterator[ControlsClient]:
         yield c
 
 
-def _paid_pi(client: stripe.StripeClient, http: httpx.Client) -> str:
+def _paid_pi(client: stripe.StripeClient, http: httpx.Client, card: str) -> str:
     session = client.v1.checkout.sessions.create(session_params())  # 25.00 USD
-    assert session.url is not None and pay(http, session.url).status_code == 200
+    assert session.url is not None and pay(http, session.url, card).status_code == 200
     pi = client.v1.checkout.sessions.retrieve(session.id).payment_intent
     assert isinstance(pi, str)
     return pi
 
 
-def test_refund_fails_and_releases_its_amount(
+def _events_about(client: stripe.StripeClient, object_id: str) -> list[str]:
+    recent = client.v1.events.list({"limit": 100}).data
+    return [e.type for e in recent if e.data.object["id"] == object_id]
+
+
+def test_an_ordinary_card_refunds_at_once(
+    client: stripe.StripeClient, http: httpx.Client
+) -> None:
+    pi = _paid_pi(client, http, "4242 4242 4242 4242")
+    refund = client.v1.refunds.create({"payment_intent": pi, "amount": 1000})
+    assert refund.status == "succeeded"  # in the create response, no clock moved
+    assert isinstance(refund.balance_transaction, str)
+    charge = client.v1.charges.retrieve(str(refund.charge))
+    assert (charge.amount_refunded, charge.refunded) == (1000, False)
+    assert _events_about(client, refund.id) == ["refund.created"]
+    assert "charge.refunded" in _events_about(client, charge.id)
+    txn = client.v1.balance_transactions.retrieve(refund.balance_transaction)
+    assert (txn.type, txn.amount, txn.fee) == ("refund", -1000, 0)
+
+
+def test_async_success_card_goes_pending_then_succeeded(
     client: stripe.StripeClient, http: httpx.Client, controls: ControlsClient
 ) -> None:
-    pi = _paid_pi(client, http)
-    refund = client.v1.refunds.create(
-        {"payment_intent": pi, "metadata": {KEY: "fail", "booking_id": "bk_1"}}
-    )
-    assert (refund.status, refund.amount, refund.failure_reason) == ("pending", 2500, None)
+    pi = _paid_pi(client, http, ASYNC_SUCCESS)
+    refund = client.v1.refunds.create({"payment_intent": pi, "metadata": {"booking_id": "b1"}})
+    assert (refund.status, refund.amount, refund.balance_transaction) == ("pending", 2500, None)
     # While pending, its amount is reserved.
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        client.v1.refunds.create({"payment_intent": pi, "amount": 100})
+    assert info.value.code == behaviour.REFUND_ALREADY_REFUNDED_CODE
+    charge_id = str(refund.charge)
+    assert client.v1.charges.retrieve(charge_id).amount_refunded == 0
+
+    controls.advance_clock(601)
+    done = client.v1.refunds.retrieve(refund.id)
+    assert done.status == "succeeded" and isinstance(done.balance_transaction, str)
+    assert _events_about(client, refund.id) == ["refund.updated", "refund.created"]
+    updated = next(
+        e
+        for e in client.v1.events.list({"type": "refund.updated"}).data
+        if e.data.object["id"] == refund.id
+    )
+    assert updated.data.previous_attributes is not None
+    assert updated.data.previous_attributes["status"] == "pending"
+    charge = client.v1.charges.retrieve(charge_id)
+    assert (charge.amount_refunded, charge.refunded) == (2500, True)
+
+
+def test_async_failure_card_succeeds_then_fails(
+    client: stripe.StripeClient, http: httpx.Client, controls: ControlsClient
+) -> None:
+    pi = _paid_pi(client, http, ASYNC_FAILURE)
+    refund = client.v1.refunds.create({"payment_intent": pi, "metadata": {"booking_id": "b2"}})
+    assert (refund.status, refund.amount, refund.failure_reason) == ("succeeded", 2500, None)
+    charge_id = str(refund.charge)
+    assert client.v1.charges.retrieve(charge_id).refunded is True
     with pytest.raises(stripe.InvalidRequestError) as info:
         client.v1.refunds.create({"payment_intent": pi, "amount": 100})
     assert info.value.code == behaviour.REFUND_ALREADY_REFUNDED_CODE
 
     controls.advance_clock(601)
     failed = client.v1.refunds.retrieve(refund.id)
-    assert (failed.status, failed.failure_reason) == ("failed", "lost_or_stolen_card")
-    assert failed.balance_transaction is None
-    assert failed.to_dict()["metadata"] == {KEY: "fail", "booking_id": "bk_1"}
-
-    charge_id = failed.charge
-    assert isinstance(charge_id, str)
+    assert (failed.status, failed.failure_reason) == (
+        "failed",
+        behaviour.REFUND_TEST_CARD_FAILURE_REASON,
+    )
+    assert failed.to_dict()["metadata"] == {"booking_id": "b2"}
+    back = failed.failure_balance_transaction
+    assert isinstance(back, str)
+    txn = client.v1.balance_transactions.retrieve(back)
+    assert (txn.type, txn.amount, txn.source) == ("refund_failure", 2500, refund.id)
+    assert _events_about(client, refund.id) == ["refund.failed", "refund.updated", "refund.created"]
     recent = client.v1.events.list({"limit": 100}).data
-    about_refund = [e.type for e in recent if e.data.object["id"] == refund.id]
-    assert about_refund == ["refund.failed", "refund.updated", "refund.created"]
-    about_charge = [e.type for e in recent if e.data.object["id"] == charge_id]
-    assert "charge.refunded" not in about_charge
     assert "charge.refund.updated" not in [e.type for e in recent]  # deprecated: never sent
     updated = next(e for e in recent if e.type == "refund.updated")
-    assert updated.data.object["id"] == refund.id
     assert updated.data.previous_attributes is not None
-    assert updated.data.previous_attributes["status"] == "pending"
+    assert updated.data.previous_attributes["status"] == "succeeded"
     charge = client.v1.charges.retrieve(charge_id)
     assert (charge.amount_refunded, charge.refunded) == (0, False)
 
-    # The amount is free again: a normal refund of all of it goes through.
+    # The amount is free again; the next refund of this card fails the same way later.
     again = client.v1.refunds.create({"payment_intent": pi})
-    assert again.amount == 2500
+    assert (again.amount, again.status) == (2500, "succeeded")
     controls.advance_clock(601)
-    assert client.v1.refunds.retrieve(again.id).status == "succeeded"
+    assert client.v1.refunds.retrieve(again.id).status == "failed"
 
 
-def test_a_named_failure_reason(
-    client: stripe.StripeClient, http: httpx.Client, controls: ControlsClient
-) -> None:
-    pi = _paid_pi(client, http)
-    refund = client.v1.refunds.create(
-        {"payment_intent": pi, "amount": 300, "metadata": {KEY: "expired_or_canceled_card"}}
-    )
-    ok = client.v1.refunds.create(
-        {"payment_intent": pi, "amount": 200, "metadata": {KEY: "succeed"}}
-    )
-    controls.advance_clock(601)
-    failed = client.v1.refunds.retrieve(refund.id)
-    assert (failed.status, failed.failure_reason) == ("failed", "expired_or_canceled_card")
-    assert client.v1.refunds.retrieve(ok.id).status == "succeeded"
-
-
-def test_an_unknown_outcome_is_refused_and_not_saved(
+def test_metadata_no_longer_steers_a_refund(
     client: stripe.StripeClient, http: httpx.Client
 ) -> None:
-    pi = _paid_pi(client, http)
-    params: stripe.params.RefundCreateParams = {
-        "payment_intent": pi,
-        "metadata": {KEY: "explode"},
-    }
-    with pytest.raises(stripe.InvalidRequestError) as info:
-        client.v1.refunds.create(params, options={"idempotency_key": "typo"})
-    assert (info.value.http_status, info.value.param) == (400, f"metadata[{KEY}]")
-    assert client.v1.refunds.list({"payment_intent": pi}).data == []
+    # The old sandbox-only trigger is gone: it is ordinary metadata, as at Stripe.
+    pi = _paid_pi(client, http, "4242 4242 4242 4242")
+    refund = client.v1.refunds.create(
+        {"payment_intent": pi, "metadata": {"sandbox_refund_outcome": "fail"}}
+    )
+    assert refund.status == "succeeded"
+    assert not hasattr(behaviour, "REFUND_OUTCOME_METADATA_KEY")

@@ -1,4 +1,5 @@
-"""Refunds through the SDK: partial, the rest, too much, twice; pending then succeeded."""
+"""Refunds through the SDK: partial, the rest, too much, twice; pending then succeeded
+(Stripe's "asynchronous success" card, 4000000000007726; other cards refund at once)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,15 @@ import stripe
 from pos_app.sandbox import behaviour
 from tests.sandbox.conftest import pay, session_params, wait_until
 
+ASYNC_SUCCESS = "4000 0000 0000 7726"
 
-def _paid_pi(client: stripe.StripeClient, http: httpx.Client, amount: int = 2145) -> str:
+
+def _paid_pi(
+    client: stripe.StripeClient,
+    http: httpx.Client,
+    amount: int = 2145,
+    card: str = "4242 4242 4242 4242",
+) -> str:
     session = client.v1.checkout.sessions.create(
         session_params(
             line_items=[
@@ -26,7 +34,7 @@ def _paid_pi(client: stripe.StripeClient, http: httpx.Client, amount: int = 2145
         )
     )
     assert session.url is not None
-    assert pay(http, session.url).status_code == 200
+    assert pay(http, session.url, card).status_code == 200
     pi = client.v1.checkout.sessions.retrieve(session.id).payment_intent
     assert isinstance(pi, str)
     return pi
@@ -39,7 +47,7 @@ def _settled(client: stripe.StripeClient, refund_id: str) -> bool:
 def test_partial_then_rest_then_already_refunded(
     client: stripe.StripeClient, http: httpx.Client
 ) -> None:
-    pi_id = _paid_pi(client, http)
+    pi_id = _paid_pi(client, http, card=ASYNC_SUCCESS)
     first = client.v1.refunds.create(
         {
             "payment_intent": pi_id,
@@ -79,7 +87,7 @@ def test_partial_then_rest_then_already_refunded(
 def test_refund_settles_and_books_a_balance_transaction(
     client: stripe.StripeClient, http: httpx.Client
 ) -> None:
-    pi_id = _paid_pi(client, http)
+    pi_id = _paid_pi(client, http, card=ASYNC_SUCCESS)
     refund = client.v1.refunds.create({"payment_intent": pi_id, "amount": 1000})
     charge_id = refund.charge
     assert isinstance(charge_id, str)
@@ -106,7 +114,7 @@ def test_refund_settles_and_books_a_balance_transaction(
     assert updated.data.previous_attributes["status"] == "pending"
 
 
-def test_over_refund_is_amount_too_large(client: stripe.StripeClient, http: httpx.Client) -> None:
+def test_over_refund_names_the_amounts(client: stripe.StripeClient, http: httpx.Client) -> None:
     pi_id = _paid_pi(client, http)
     client.v1.refunds.create({"payment_intent": pi_id, "amount": 100})
     with pytest.raises(stripe.InvalidRequestError) as info:

@@ -64,6 +64,7 @@ class ServiceGuard:
         "csv_export",
         "day_close",
         "reconciliation",
+        "doctor",
     )
 
     def __init__(self, ctx: AppContext) -> None:

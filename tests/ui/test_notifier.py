@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import wave
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -13,13 +11,12 @@ from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
-from pos_app.domain.gateway_types import RefundInfo, RefundRequest
 from pos_app.domain.money import Money
 from pos_app.services.payment_sync import PaymentCompleted, RefundFailed, SyncReport
 from pos_app.ui import notifier
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.notifier import Notifier, SystemSoundPlayer, sound_path, write_sound
-from tests.payments import pay
+from tests.payments import REFUND_FAILS_LATER, pay
 from tests.ui.conftest import in_thread, make_booking
 
 
@@ -205,35 +202,19 @@ def test_window_announces_payment_seen_only_by_sync(
     assert notifier.PAYMENT_SOUND in fakes.sound.played
 
 
-class FailingRefunds:
-    """Refunds carry the sandbox's documented trigger to fail after being accepted."""
-
-    def __init__(self, inner: Any) -> None:
-        self._inner = inner
-
-    def __call__(self, request: RefundRequest, *, idempotency_key: str) -> RefundInfo:
-        metadata = {**request.metadata, "sandbox_refund_outcome": "fail"}
-        return self._inner(
-            dataclasses.replace(request, metadata=metadata), idempotency_key=idempotency_key
-        )
-
-
 def test_window_announces_a_failed_refund(
     qtbot: QtBot,
     window: MainWindow,
     ui_app: AppContext,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fakes = Fakes(tmp_path)
     _install(window, fakes)
     booking = make_booking(ui_app, "Edsger Dijkstra")
     view = ui_app.checkout.start(booking.id)
     assert view.url
-    pay(view.url)
+    pay(view.url, REFUND_FAILS_LATER)  # Stripe's card whose refunds succeed, then fail
     ui_app.checkout.refresh(view.payment_id)
-    gateway = ui_app.deps.gateway
-    monkeypatch.setattr(gateway, "create_refund", FailingRefunds(gateway.create_refund))
     ui_app.refunds.refund(booking.id, "10.00")
 
     def failed() -> bool:

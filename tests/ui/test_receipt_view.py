@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from pos_app.app import AppContext
 from pos_app.domain.booking import Booking
 from pos_app.domain.payment import PaymentStatus
-from pos_app.services.receipts import TEST_MODE_NOTE
+from pos_app.services.receipt_notes import SANDBOX_NOTE
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.receipt_view import ReceiptDialog, paper_size, write_pdf
 from pos_app.ui.tasks import TaskRunner
@@ -203,7 +203,7 @@ def test_ctrl_p_opens_the_receipt_of_the_selected_booking(
     assert dialog.windowTitle().startswith("Receipt R-")
     assert dialog.email_edit.text() == "ada@example.com"
     assert dialog.email_button.isEnabled() and dialog.print_button.isEnabled()
-    assert dialog.test_note.isVisible() and dialog.test_note.text() == TEST_MODE_NOTE
+    assert dialog.test_note.isVisible() and dialog.test_note.text() == SANDBOX_NOTE
     dialog.reject()
 
     # The detail panel's Receipt… button opens it too.
@@ -292,7 +292,7 @@ def test_email_receipt_asks_stripe_once_even_when_clicked_twice(
     assert dialog.email_button.text() == "Sending…" and not dialog.email_button.isEnabled()
     qtbot.waitUntil(lambda: dialog.last_email is not None, timeout=WAIT_MS)
     assert dialog.email_status_text() == (
-        f"Stripe has the receipt for olga@example.net. {TEST_MODE_NOTE}"
+        f"Stripe has the receipt for olga@example.net. {SANDBOX_NOTE}"
     )
     assert dialog.email_button.isEnabled()
 

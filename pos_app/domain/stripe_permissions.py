@@ -1,0 +1,128 @@
+"""The Stripe permissions the app needs from a restricted key (``rk_…``), in Stripe's ids
+and in the words its Dashboard shows ("Checkout Sessions: Write").
+
+Stripe names a missing permission in its 403 by id ("Having the 'rak_charge_read'
+permission would allow this request to continue"); the ids below are the ones its
+restricted-key form takes (``dashboard.stripe.com/apikeys/create?permissions[]=…``).
+A Write permission includes Read of the same resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+#: Where a person grants a permission, for the sentences below.
+WHERE_TO_FIX = "Stripe Dashboard › Developers › API keys"
+
+
+@dataclass(frozen=True)
+class StripePermission:
+    """One permission of a restricted key: Stripe's id, its Dashboard row and level."""
+
+    id: str  # e.g. "rak_checkout_session_write"
+    resource: str  # the Dashboard's row, e.g. "Checkout Sessions"
+    access: str  # "Read" or "Write"
+    purpose: str = ""  # what the app does with it, for the person granting it
+
+    @property
+    def label(self) -> str:
+        """As the Dashboard shows it: "Checkout Sessions: Write"."""
+        return f"{self.resource}: {self.access}"
+
+
+#: Exactly what the app needs, in the order a person meets the rows in the Dashboard.
+REQUIRED_PERMISSIONS: tuple[StripePermission, ...] = (
+    StripePermission(
+        "rak_checkout_session_write",
+        "Checkout Sessions",
+        "Write",
+        "to open and close payment links",
+    ),
+    StripePermission(
+        "rak_payment_intent_write",
+        "PaymentIntents",
+        "Write",
+        "to ask Stripe to email its receipt",
+    ),
+    StripePermission(
+        "rak_charge_read", "Charges", "Read", "to read card payments and reconcile them"
+    ),
+    StripePermission("rak_refund_write", "Refunds", "Write", "to refund payments"),
+    # Stripe's key form has no "Balance transactions" row: listing them and reading a
+    # charge's fee come with "Balance transaction sources" (which includes Balance: Read).
+    StripePermission(
+        "rak_balance_transaction_source_read",
+        "Balance transaction sources",
+        "Read",
+        "to read Stripe's fees",
+    ),
+    StripePermission(
+        "rak_event_read", "Events", "Read", "to learn of payments and refunds as they happen"
+    ),
+)
+
+#: Other permissions a 403 may name for the calls the app makes (Read of a resource it
+#: writes, or the narrower Balance), so their words are Stripe's too.
+_OTHER_KNOWN: tuple[StripePermission, ...] = (
+    StripePermission("rak_checkout_session_read", "Checkout Sessions", "Read"),
+    StripePermission("rak_payment_intent_read", "PaymentIntents", "Read"),
+    StripePermission("rak_refund_read", "Refunds", "Read"),
+    StripePermission("rak_balance_read", "Balance", "Read"),
+    StripePermission("rak_charge_write", "Charges", "Write"),
+    StripePermission("rak_webhook_read", "Webhook Endpoints", "Read"),
+    StripePermission("rak_webhook_write", "Webhook Endpoints", "Write"),
+)
+
+_BY_ID: dict[str, StripePermission] = {p.id: p for p in (*REQUIRED_PERMISSIONS, *_OTHER_KNOWN)}
+
+
+def permission(permission_id: str) -> StripePermission:
+    """The permission with Stripe's id; one this table does not know is spelled out from its
+    id ("rak_tax_rate_read" → "tax rate: Read") rather than hidden."""
+    known = _BY_ID.get(permission_id)
+    if known is not None:
+        return known
+    words = permission_id.removeprefix("rak_")
+    resource, _, access = words.rpartition("_")
+    if access not in ("read", "write") or not resource:
+        return StripePermission(permission_id, words.replace("_", " "), "Read")
+    return StripePermission(permission_id, resource.replace("_", " "), access.capitalize())
+
+
+def _listed(labels: Sequence[str]) -> str:
+    if len(labels) == 1:
+        return labels[0]
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def missing_sentence(missing: Sequence[StripePermission]) -> str:
+    """What a person reads when a restricted key lacks permissions, naming each one.
+
+    "This restricted key lacks Charges: Read and Events: Read. Add them to the key in
+    Stripe Dashboard › Developers › API keys, then check the key again."
+    """
+    if not missing:
+        return "This key has every permission the app needs."
+    labels = [p.label for p in missing]
+    them = "it" if len(labels) == 1 else "them"
+    return (
+        f"This restricted key lacks {_listed(labels)}. Add {them} to the key in "
+        f"{WHERE_TO_FIX}, then check the key again."
+    )
+
+
+def denied_sentence(permission_id: str | None) -> str:
+    """A 403 met during work: which permission is missing, or (unnamed) what to do."""
+    if not permission_id:
+        return (
+            "This restricted key lacks a permission this needs. Use Check key in Settings "
+            "to see which."
+        )
+    return missing_sentence([permission(permission_id)])
+
+
+def required_note() -> str:
+    """After a restricted key passed the check: what it was checked for, in one sentence."""
+    labels = _listed([p.label for p in REQUIRED_PERMISSIONS])
+    return f"This restricted key has every permission the app needs ({labels})."

@@ -1,0 +1,473 @@
+"""`pos-app doctor` and Settings' "Check connection": the whole path to Stripe, a line a check.
+
+Each check ends in one ``Check`` (✓ or ✗ and a sentence); the CLI and the dialog only render
+them. Stripe is asked only harmless things, except one test session of the smallest amount
+that is opened and closed at once (never in live mode; see ``doctor_session``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pos_app.config import Config, key_hint, key_problem, webhook_secret_problem
+from pos_app.domain.errors import GatewayError, GatewayUnavailable
+from pos_app.domain.money import Money
+from pos_app.services.checkout import STRIPE_MIN_LIFETIME
+from pos_app.services.checkout_request import (
+    SUCCESS_URL_LABEL,
+    SUCCESS_URL_MISSING,
+    check_success_url,
+)
+from pos_app.services.context import Deps
+from pos_app.services.doctor_local import (
+    PortState,
+    Privacy,
+    data_dir_privacy,
+    probe_webhook_port,
+)
+from pos_app.services.doctor_session import STRIPE_SHORTEST_SESSION, DoctorSession
+from pos_app.services.payment_sync import EVENT_TYPES, SyncService
+
+log = logging.getLogger(__name__)
+
+# Stripe refuses a session that expires sooner than 30 minutes after it is created; the app
+# asks for 31 (STRIPE_MIN_LIFETIME), so a local clock more than the minute of margin behind
+# Stripe's would make a payment link be refused. Webhook signatures allow 300 s and holds use
+# Stripe's clock, so this minute is the tightest bound the app depends on.
+MAX_CLOCK_SKEW_SECONDS = (STRIPE_MIN_LIFETIME - STRIPE_SHORTEST_SESSION).total_seconds()
+# Under this the offset is within what a whole-second Date header can tell.
+CLOCK_AGREES_SECONDS = 1.5
+WRITE_KEY = "doctor.checked_at.{station}"
+FAILED_UNEXPECTEDLY = "This check failed unexpectedly; the details are in the log."
+
+SchemaProbe = Callable[[], tuple[str | None, str]]
+PortProbe = Callable[[int], PortState]
+PrivacyProbe = Callable[[Path], Privacy]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the report: what was checked, whether it passed, and a sentence."""
+
+    name: str
+    ok: bool
+    detail: str
+    # Passed without being tried (live mode's test session, a check this system cannot do).
+    skipped: bool = False
+
+    @property
+    def mark(self) -> str:
+        """✓, ✗, or – for a check skipped on purpose."""
+        if not self.ok:
+            return "✗"
+        return "–" if self.skipped else "✓"
+
+    @property
+    def line(self) -> str:
+        """The line the CLI prints and the dialog shows."""
+        return f"{self.mark} {self.detail}"
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    """Every check of one run, in the order they are shown."""
+
+    mode: str
+    checks: tuple[Check, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when every check passed (skipped ones count as passed)."""
+        return all(c.ok for c in self.checks)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"ok", "mode", "checks": [{"name", "ok", "skipped", "detail"}]}``."""
+        return {
+            "ok": self.ok,
+            "mode": self.mode,
+            "checks": [
+                {"name": c.name, "ok": c.ok, "skipped": c.skipped, "detail": c.detail}
+                for c in self.checks
+            ],
+        }
+
+
+class DoctorService:
+    """Runs every check against the running configuration (Stripe or the sandbox alike)."""
+
+    def __init__(
+        self,
+        deps: Deps,
+        *,
+        config: Callable[[], Config],
+        sync: SyncService,
+        schema: SchemaProbe,
+        api_base: str | None = None,
+        port_probe: PortProbe = probe_webhook_port,
+        privacy: PrivacyProbe = data_dir_privacy,
+    ) -> None:
+        self._d = deps
+        self._config = config
+        self._sync = sync
+        self._schema = schema
+        self._api_base = api_base
+        self._port_probe = port_probe
+        self._privacy = privacy
+
+    def run(self) -> DoctorReport:
+        """Every check, in order; never raises for what it finds (each finding is a line)."""
+        cfg = self._config()
+        state = _RunState()
+        database = self._guarded("database", self._database)
+        state.db_writable = database.ok
+        checks: list[Check] = [self._guarded("key", lambda: self._key(cfg))]
+        checks += self._permissions(state)
+        checks.append(self._guarded("success_url", lambda: self._success_url(cfg)))
+        checks.append(self._stripe(state, "test_session", lambda: self._test_session(cfg, state)))
+        checks.append(self._stripe(state, "events", lambda: self._events(state)))
+        checks.append(self._stripe(state, "events_cursor", lambda: self._cursor(state)))
+        checks.append(self._guarded("clock", lambda: self._clock(state)))
+        checks += self._webhooks(cfg)
+        checks.append(database)
+        checks.append(self._guarded("schema", self._schema_check))
+        checks.append(self._guarded("data_dir", lambda: self._data_dir(cfg)))
+        report = DoctorReport(cfg.mode, tuple(checks))
+        log.info(
+            "doctor.ran mode=%s ok=%s failed=%s",
+            cfg.mode,
+            report.ok,
+            ",".join(c.name for c in checks if not c.ok) or "-",
+        )
+        return report
+
+    # -- running a check ---------------------------------------------------------------
+
+    def _guarded(self, name: str, check: Callable[[], Check]) -> Check:
+        """A bug in one check is a ✗ line, never the end of the report."""
+        try:
+            return check()
+        except GatewayError as err:
+            return Check(name, False, err.message)
+        except Exception:
+            _log_crash(name)
+            return Check(name, False, FAILED_UNEXPECTEDLY)
+
+    def _stripe(self, state: _RunState, name: str, check: Callable[[], Check]) -> Check:
+        """A check that asks Stripe: not tried once Stripe is out of reach or refused the key."""
+        if state.blocked:
+            return Check(name, False, f"Not checked: {state.blocked}")
+        try:
+            return check()
+        except GatewayUnavailable as err:
+            state.blocked = err.message
+            return Check(name, False, err.message)
+        except GatewayError as err:
+            return Check(name, False, err.message)
+        except Exception:
+            _log_crash(name)
+            return Check(name, False, FAILED_UNEXPECTEDLY)
+
+    # -- the key and its permissions ---------------------------------------------------
+
+    def _key(self, cfg: Config) -> Check:
+        where = f" at {self._api_base}" if self._api_base else ""
+        if cfg.mode == "sandbox":
+            return Check(
+                "key",
+                True,
+                f"Sandbox mode: the app talks to the built-in sandbox{where}; no card is ever "
+                "charged.",
+            )
+        problem = key_problem(cfg.mode, cfg.secret_key)
+        if problem:
+            return Check("key", False, problem)
+        kind = "restricted key" if cfg.secret_key.startswith("rk_") else "secret key"
+        where = f" against {self._api_base}" if cfg.api_base else ""
+        if cfg.mode == "live":
+            return Check(
+                "key",
+                True,
+                f"LIVE mode with the {kind} ending {key_hint(cfg.secret_key)}{where}: "
+                "customers' cards are really charged.",
+            )
+        return Check(
+            "key",
+            True,
+            f"Test mode with the {kind} ending {key_hint(cfg.secret_key)}{where}: only "
+            "Stripe's test cards work; no real money moves.",
+        )
+
+    def _permissions(self, state: _RunState) -> list[Check]:
+        """Each permission the app needs, checked with a harmless call."""
+        try:
+            found = self._d.gateway.check_permissions()
+        except GatewayError as err:
+            # The first call of the run: a refused key or no connection stops the Stripe checks.
+            state.blocked = err.message
+            return [Check("permissions", False, err.message)]
+        except Exception:
+            _log_crash("permissions")
+            return [Check("permissions", False, FAILED_UNEXPECTEDLY)]
+        # No Date header is noted from these probes: the clock check waits for a later call.
+        return [Check(f"permission: {p.permission}", p.ok, p.detail) for p in found]
+
+    # -- success URL -------------------------------------------------------------------
+
+    def _success_url(self, cfg: Config) -> Check:
+        url = self._d.policy.success_url
+        if not url:
+            if cfg.mode == "sandbox":
+                return Check(
+                    "success_url",
+                    True,
+                    f"'{SUCCESS_URL_LABEL}' is not set: in the sandbox customers see the "
+                    "sandbox's own thank-you page.",
+                )
+            return Check(
+                "success_url",
+                False,
+                f"{SUCCESS_URL_MISSING} The app refuses to charge in {cfg.mode} mode until then.",
+            )
+        if cfg.mode == "sandbox" and self._api_base and url.startswith(self._api_base):
+            return Check(
+                "success_url",
+                True,
+                "After paying, customers see the sandbox's own thank-you page (test and live "
+                f"mode need '{SUCCESS_URL_LABEL}' set to your website).",
+            )
+        _cleaned, problem = check_success_url(url)
+        if problem:
+            return Check("success_url", False, f"'{SUCCESS_URL_LABEL}' ({url}): {problem}")
+        return Check("success_url", True, f"After paying, customers go to {url}.")
+
+    # -- one test session, opened and closed at once -------------------------------------
+
+    def _test_session(self, cfg: Config, state: _RunState) -> Check:
+        if cfg.mode == "live":
+            return Check(
+                "test_session",
+                True,
+                "Live mode: no test session was opened, so nothing was created that could "
+                "charge anyone. Charge yourself a small amount and refund it to prove the path.",
+                skipped=True,
+            )
+        if not state.db_writable:
+            return Check(
+                "test_session",
+                False,
+                "Not tried: the database cannot be written to, and the app stores every "
+                "request's key before sending it.",
+            )
+        policy = self._d.policy
+        if cfg.mode != "sandbox" and not policy.success_url:
+            return Check(
+                "test_session",
+                False,
+                f"Not tried: a test session needs '{SUCCESS_URL_LABEL}' (see above).",
+            )
+        run, session = DoctorSession(self._d).open_and_close(
+            cfg.currency, policy.success_url, policy.cancel_url or policy.success_url
+        )
+        state.answered = True
+        money = Money(run.amount, run.currency)
+        if session is None or session.status != "expired":
+            status = session.status if session is not None else "unknown"
+            return Check(
+                "test_session",
+                False,
+                f"Stripe opened the {money} test session but it is {status}, not closed.",
+            )
+        if session.amount_total != run.amount or session.currency != run.currency:
+            return Check(
+                "test_session",
+                False,
+                f"Stripe answered the {money} test session with "
+                f"{Money(session.amount_total, session.currency)}: amounts would be wrong.",
+            )
+        return Check(
+            "test_session",
+            True,
+            f"Opened a {money} test session and closed it at once ({session.id}): Stripe "
+            "accepts this app's payment links. Nothing was charged.",
+        )
+
+    # -- the events feed and the clock ---------------------------------------------------
+
+    def _events(self, state: _RunState) -> Check:
+        page = self._d.gateway.list_events(types=EVENT_TYPES, ending_before=None, limit=1)
+        state.answered = True
+        if not page.events:
+            return Check("events", True, "Stripe's events feed is readable (no events yet).")
+        newest = page.events[0]
+        return Check(
+            "events",
+            True,
+            f"Stripe's events feed is readable (newest: {newest.type}, {newest.id}).",
+        )
+
+    def _cursor(self, state: _RunState) -> Check:
+        health = self._sync.cursor_health()
+        state.answered = True
+        return Check("events_cursor", health.ok, health.sentence)
+
+    def _clock(self, state: _RunState) -> Check:
+        if not state.answered:
+            return Check(
+                "clock", False, "Not checked: Stripe did not answer, so its clock is unknown."
+            )
+        # Positive: Stripe's clock is ahead, so this computer's is behind.
+        offset = self._d.gateway.server_clock_offset()
+        seconds = round(abs(offset))
+        if abs(offset) < CLOCK_AGREES_SECONDS:
+            return Check("clock", True, "This computer's clock agrees with Stripe's (within 1 s).")
+        way = "behind" if offset > 0 else "ahead of"
+        limit = int(MAX_CLOCK_SKEW_SECONDS)
+        if abs(offset) > MAX_CLOCK_SKEW_SECONDS:
+            return Check(
+                "clock",
+                False,
+                f"This computer's clock is {seconds} s {way} Stripe's, more than the {limit} s "
+                "the app allows for: payment links could be refused. Turn on setting the time "
+                "automatically.",
+            )
+        return Check(
+            "clock",
+            True,
+            f"This computer's clock is {seconds} s {way} Stripe's; the app corrects for up "
+            f"to {limit} s.",
+        )
+
+    # -- webhooks ----------------------------------------------------------------------
+
+    def _webhooks(self, cfg: Config) -> list[Check]:
+        if cfg.webhook_port is None and not cfg.webhook_secret:
+            return [
+                Check(
+                    "webhooks",
+                    True,
+                    "Webhooks are off: the app reads Stripe's events feed every few seconds "
+                    "instead.",
+                )
+            ]
+        checks = [self._guarded("webhook_secret", lambda: self._webhook_secret(cfg))]
+        checks.append(self._guarded("webhook_port", lambda: self._webhook_port(cfg)))
+        return checks
+
+    def _webhook_secret(self, cfg: Config) -> Check:
+        if not cfg.webhook_secret:
+            return Check(
+                "webhook_secret",
+                False,
+                "The webhook receiver has no signing secret: paste the endpoint's whsec_ "
+                "secret in Settings ▸ Payments.",
+            )
+        problem = webhook_secret_problem(cfg.webhook_secret)
+        if problem:
+            return Check("webhook_secret", False, problem)
+        return Check(
+            "webhook_secret",
+            True,
+            f"The webhook signing secret ending {key_hint(cfg.webhook_secret)} is set.",
+        )
+
+    def _webhook_port(self, cfg: Config) -> Check:
+        port = cfg.webhook_port
+        if port is None:
+            return Check(
+                "webhook_port",
+                True,
+                "The desktop app does not receive webhooks (no port set); `pos-app webhooks "
+                "--port N` can.",
+            )
+        address = f"http://127.0.0.1:{port}/stripe/webhook"
+        found = self._port_probe(port)
+        if found is PortState.RECEIVER:
+            return Check("webhook_port", True, f"The webhook receiver answers at {address}.")
+        if found is PortState.FREE:
+            return Check(
+                "webhook_port",
+                True,
+                f"Port {port} is free: the desktop app receives webhooks at {address} while it "
+                "runs.",
+            )
+        return Check(
+            "webhook_port",
+            False,
+            f"Another program is using port {port}: choose another port for the webhook "
+            "receiver in Settings ▸ Payments.",
+        )
+
+    # -- this computer -----------------------------------------------------------------
+
+    def _database(self) -> Check:
+        name = _database_label(self._config().database_url)
+        try:
+            with self._d.uow(write=True) as uow:
+                uow.events.set_setting(
+                    WRITE_KEY.format(station=self._d.policy.station_id),
+                    self._d.clock.now().isoformat(),
+                )
+                uow.commit()
+        except Exception:
+            log.info("doctor.database_not_writable", exc_info=True)
+            return Check(
+                "database",
+                False,
+                f"The database ({name}) cannot be written to: check that your account may "
+                "write the file and its folder (details are in the log).",
+            )
+        return Check("database", True, f"The database ({name}) is writable.")
+
+    def _schema_check(self) -> Check:
+        current, head = self._schema()
+        if current == head:
+            return Check("schema", True, f"The database schema is up to date (revision {head}).")
+        if current is None:
+            return Check(
+                "schema", False, "The database has no schema yet: start the app once to create it."
+            )
+        return Check(
+            "schema",
+            False,
+            f"The database schema is at revision {current}, but this app expects {head}: "
+            "restart the app to migrate it, or update pos-app if another station is newer.",
+        )
+
+    def _data_dir(self, cfg: Config) -> Check:
+        if os.name == "nt":
+            return Check(
+                "data_dir",
+                True,
+                "Folder permissions are not checked on Windows (your user profile keeps the "
+                "data folder private).",
+                skipped=True,
+            )
+        found = self._privacy(cfg.data_dir)
+        return Check("data_dir", found.ok, found.sentence())
+
+
+class _RunState:
+    """What one run has learnt so far, for the checks that depend on it."""
+
+    def __init__(self) -> None:
+        self.blocked: str | None = None  # why Stripe checks are not tried any more
+        self.answered = False  # some Stripe call succeeded: its Date header was seen
+        self.db_writable = False
+
+
+def _log_crash(name: str) -> None:
+    # The traceback goes to the log file only (INFO): the ✗ line is what people see, and
+    # the console shows warnings, which would print the traceback under the report.
+    log.info("doctor.check_crashed check=%s", name, exc_info=True)
+
+
+def _database_label(url: str) -> str:
+    """A file name for SQLite; never a URL (it could carry a password)."""
+    if url.startswith("sqlite"):
+        return Path(url.split(":///", 1)[-1]).name or "SQLite"
+    return "the shared database"

@@ -1,0 +1,32 @@
+"""How a settings change reads in the audit log ("theme: light → dark")."""
+
+from __future__ import annotations
+
+from pos_app.config import StationSettings
+
+
+def business_value_words(name: str, value: object) -> str:
+    """A business setting's value as the audit log words it."""
+    return str(value).upper() if name == "currency" else str(value) or "(not set)"
+
+
+def station_words(old: StationSettings, new: StationSettings) -> list[str]:
+    """What changed in this station's settings, in the audit log's words."""
+    words: list[str] = []
+    if old.mode != new.mode:
+        words.append(f"mode: {old.mode} → {new.mode}")
+    if (old.webhook_enabled, old.webhook_port) != (new.webhook_enabled, new.webhook_port):
+
+        def receiver(s: StationSettings) -> str:
+            return f"on, port {s.webhook_port}" if s.webhook_enabled else "off"
+
+        words.append(f"webhook receiver: {receiver(old)} → {receiver(new)}")
+    if old.lock_minutes != new.lock_minutes:
+
+        def lock(minutes: int) -> str:
+            return f"{minutes} min" if minutes else "never"
+
+        words.append(f"lock after: {lock(old.lock_minutes)} → {lock(new.lock_minutes)}")
+    if old.theme != new.theme:
+        words.append(f"theme: {old.theme} → {new.theme}")
+    return words

@@ -1,0 +1,70 @@
+"""Settings ▸ Payments ▸ "Check connection": the doctor's lines, run off the GUI thread."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from pytestqt.qtbot import QtBot
+
+from pos_app.app import AppContext
+from pos_app.ui import theme
+from pos_app.ui.connection_check import ConnectionCheck
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.tasks import TaskRunner
+
+
+def make_private(folder: Path) -> None:
+    for root, dirs, files in os.walk(folder):
+        for name in dirs:
+            Path(root, name).chmod(0o700)
+        for name in files:
+            Path(root, name).chmod(0o600)
+    folder.chmod(0o700)
+
+
+def test_the_button_shows_the_same_lines_as_the_doctor(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    dialog = window.open_settings("payments")
+    assert dialog is not None
+    qtbot.waitUntil(dialog.is_loaded)
+    panel = dialog.connection
+    assert panel.lines() == [] and panel.summary() == ""
+    Path(ui_app.config.data_dir).chmod(0o755)  # one thing to find: the folder is open
+    with qtbot.waitSignal(panel.finished, timeout=30_000) as done:
+        qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
+        assert not panel.button.isEnabled() and panel.summary() == "Checking the connection…"
+    report = done.args[0]
+    assert panel.lines() == [c.line for c in report.checks]
+    assert panel.button.isEnabled()
+    failed = [line for line in panel.lines() if line.startswith("✗ ")]
+    assert len(failed) == 1 and failed[0].startswith("✗ The data folder")
+    assert panel.summary() == f"1 of {len(report.checks)} checks failed."
+    assert any(line.startswith("✓ Opened a $0.50 test session") for line in panel.lines())
+    # The failed line is in the danger colour, a passed one in the success colour.
+    labels = panel.findChildren(type(panel.status))
+    red = next(label for label in labels if label.text() == failed[0])
+    green = next(label for label in labels if label.text().startswith("✓ "))
+    role = QPalette.ColorRole.WindowText
+    assert red.palette().color(role) == theme.semantic("danger", panel)
+    assert green.palette().color(role) == theme.semantic("success", panel)
+
+
+def test_running_again_replaces_the_lines(
+    qtbot: QtBot, runner: TaskRunner, ui_app: AppContext
+) -> None:
+    panel = ConnectionCheck(ui_app, runner)
+    qtbot.addWidget(panel)
+    panel.show()
+    make_private(ui_app.config.data_dir)
+    with qtbot.waitSignal(panel.finished, timeout=30_000):
+        panel.check()
+    first = panel.lines()
+    assert panel.summary() == f"All {len(first)} checks passed."
+    with qtbot.waitSignal(panel.finished, timeout=30_000):
+        panel.check()
+        panel.check()  # a second click while running starts nothing more
+    assert len(panel.lines()) == len(first)
