@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import subprocess
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
 from pos_app.config import SANDBOX_API_KEY, Config, Mode
-from pos_app.domain.errors import PosError
+from pos_app.domain.errors import GatewayError, PosError
 from pos_app.domain.gateway_types import EventInfo
 from pos_app.gateway.stripe_gateway import StripeGateway
 from pos_app.gateway.webhooks import WebhookStale, verify_webhook
@@ -53,6 +54,9 @@ from pos_app.store.health import schema_revisions
 from pos_app.store.repositories import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+
+# A stale webhook delivery re-measures the clock against Stripe at most this often.
+REMEASURE_SECONDS = 60.0
 
 SandboxPolicy = Literal["detached", "child", "none"]
 
@@ -122,16 +126,25 @@ class AppContext:
     def webhook_intake(self, secret: str) -> WebhookIntake:
         """The receiver's logic, verifying deliveries with the endpoint's ``whsec_`` secret."""
 
+        measured_at: list[float] = []  # monotonic time of the last re-measure, if any
+
         def verify(payload: bytes, header: str | None, now: datetime) -> EventInfo:
             try:
                 return verify_webhook(payload, header, secret, now=now)
-            except WebhookStale:
+            except WebhookStale as stale:
                 # No Stripe call since start may have measured the clock offset yet (the
                 # `webhooks` command makes none): measure it with one harmless read and
                 # judge again, rather than refuse every delivery on a station that is off.
-                self.deps.gateway.list_events(
-                    types=["checkout.session.completed"], ending_before=None, limit=1
-                )
+                # At most once a minute, so replayed stale deliveries cost Stripe nothing.
+                if measured_at and time.monotonic() - measured_at[-1] < REMEASURE_SECONDS:
+                    raise
+                measured_at[:] = [time.monotonic()]
+                try:
+                    self.deps.gateway.list_events(
+                        types=["checkout.session.completed"], ending_before=None, limit=1
+                    )
+                except GatewayError:
+                    raise stale from None
                 return verify_webhook(payload, header, secret, now=self.deps.server_now())
 
         return WebhookIntake(self.deps, self.sync, verify)

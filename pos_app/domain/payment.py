@@ -113,6 +113,7 @@ class Payment:
 
         Paid wins over expired: a customer who paid as the hold ended has paid. A session
         completed unpaid is PROCESSING until its PaymentIntent succeeds or fails (FAILED).
+        A final payment never reverts and never gets a link back; only "paid" moves it on.
         """
         if session.id != self.stripe_session_id and self.stripe_session_id is not None:
             raise ValueError("session does not belong to this payment")
@@ -133,7 +134,7 @@ class Payment:
                 self.paid_at = self.paid_at or now
             self.checkout_url = None
         elif session.status == "expired":
-            if self.status is not PaymentStatus.SUCCEEDED:
+            if not self.status.is_final:  # a replaced (FAILED) attempt stays FAILED
                 self.status = PaymentStatus.EXPIRED
             self.checkout_url = None
         elif session.status == "complete":
@@ -153,7 +154,9 @@ class Payment:
                 self.status is PaymentStatus.PROCESSING and intent is not None
             ):
                 self.status = PaymentStatus.OPEN
-        if session.status == "open":
+        if session.status == "open" and not self.status.is_final:
+            # A final payment's session (a replaced attempt's late answer, a stale read)
+            # must never hand out a link: the caller closes such a session at Stripe.
             self.checkout_url = session.url
             self.expires_at = session.expires_at
         after = (

@@ -48,13 +48,17 @@ class BackoffPolicy:
 
 
 def is_rate_limited(status: int, headers: Mapping[str, str] | None) -> bool:
-    """A 429 that is ours to wait out. One that carries ``Stripe-Should-Retry`` (a lock
-    timeout says ``true``) is left to the SDK's own retries, which honour that header."""
+    """A 429 that is ours to wait out. One whose ``Stripe-Should-Retry`` says ``true`` (a
+    lock timeout) is left to the SDK's own retries, which honour that header; any other 429
+    (no header, or ``false``, which the SDK would never retry) is waited out here."""
     if status != 429:
         return False
     if headers is None:
         return True
-    return not any(k.lower() == "stripe-should-retry" for k in headers)
+    return not any(
+        k.lower() == "stripe-should-retry" and v.strip().lower() == "true"
+        for k, v in headers.items()
+    )
 
 
 class BackoffHTTPClient(stripe.HTTPXClient):

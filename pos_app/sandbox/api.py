@@ -181,7 +181,7 @@ def _handle(sandbox: Sandbox, endpoint: Endpoint, req: ApiRequest, request_id: s
         # A restricted key is refused before anything else is looked at, as at Stripe.
         restricted_keys.authorize(sandbox.store, api_key, endpoint.method, endpoint.path)
         # Stripe's rate limiter: refused requests change nothing and are not saved.
-        sandbox.limiter.check(sandbox.now())
+        sandbox.limiter.check(sandbox.limiter_now())
         form = parse_form(req.raw_params)
         # Parameter names and enum values, against Stripe's and the sandbox's lists.
         schema.check(f"{endpoint.method} {endpoint.path}", form)

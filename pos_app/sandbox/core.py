@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from pos_app.sandbox import idempotency, sweeper
 from pos_app.sandbox.clock import SandboxClock
 from pos_app.sandbox.context import Ctx, Settings
@@ -20,6 +22,13 @@ class Sandbox:
         self.clock = SandboxClock.load(store, settings.clock)
         # A crash mid-request leaves its key marked in progress; its work was rolled back.
         idempotency.recover(store)
+
+    def limiter_now(self) -> float:
+        """Seconds for the rate limiter: real time (monotonic), or an injected base clock,
+        never the offset test controls add, so advancing or freezing the sandbox clock never
+        fills or empties the one-second window."""
+        base = self.settings.clock
+        return time.monotonic() if base is time.time else base()
 
     def now(self) -> float:
         """The sandbox clock (base injectable for tests, advanced by the test controls)."""

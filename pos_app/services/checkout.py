@@ -47,7 +47,16 @@ STRIPE_MIN_LIFETIME = timedelta(minutes=31)
 # A create resent later than this after its reservation would ask for an ``expires_at`` too
 # close for Stripe (under 30 minutes ahead): it is looked up, or replaced by a new attempt.
 RESEND_MIN_LIFETIME = timedelta(minutes=30, seconds=15)
+# ...but replaced only once no create of it can still reach Stripe. One send may take
+# 3 tries x 15 s timeout, each after up to 3.75 s of 429 back-off, plus the SDK's retry waits
+# (about 60 s in all), and Stripe itself refuses this request once its ``expires_at`` is under
+# 30 minutes ahead (61 s after the reservation). Two minutes after the reservation, by Stripe's
+# clock, leaves a minute for the clock-offset estimate and for the session list to show it.
+REPLACE_MAX_LIFETIME = timedelta(minutes=29)
 REPLACED = "Replaced by a new attempt: Stripe never answered this one in time."
+NOT_ANSWERED_YET = (
+    "Stripe has not answered yet about this payment link. Wait a moment, then try again."
+)
 
 
 @dataclass(frozen=True)
@@ -290,7 +299,23 @@ class CheckoutService:
         failpoints.hit("checkout.after_create")
         stored = settle.apply_session(self._d, payment.id, session) or payment
         failpoints.hit("checkout.after_store")
+        if stored.status.is_final and stored.failure_message == REPLACED:
+            # The answer came after the attempt was replaced (its session is closed at
+            # Stripe by settle): the charge screen shows the attempt that replaced it.
+            return self._view(self._live_attempt(stored) or stored)
         return self._view(stored)
+
+    def _live_attempt(self, payment: Payment) -> Payment | None:
+        """The booking's card attempt still creating or open (``_reserve`` keeps one)."""
+        with self._d.uow() as uow:
+            payments = uow.payments.for_booking(payment.booking_id)
+        live = [
+            p
+            for p in payments
+            if p.method is PaymentMethod.CARD
+            and p.status in (PaymentStatus.CREATING, PaymentStatus.OPEN)
+        ]
+        return live[-1] if live else None
 
     def _stored_request(self, payment: Payment) -> CheckoutRequest:
         """The frozen request; a row reserved before requests were stored gets one now."""
@@ -308,13 +333,24 @@ class CheckoutService:
         return checkout_request.thaw(frozen)
 
     def _renew_late_create(self, payment: Payment) -> CheckoutView:
-        """A create never answered within its window: Stripe's session if it exists, else a
-        new attempt (new id, new key) in its place, so the customer still gets a link."""
+        """A create never answered within its window: Stripe's session if it exists; while a
+        create sent in time may still land, GatewayUnavailable (the row stays CREATING); after
+        that, a new attempt (new id, new key) in its place, so the customer still gets a link."""
         found = self._find_session(payment)
         if found is not None:
             log.warning("payment.recovered payment=%s session=%s", payment.id, found.id)
             return self._view(settle.apply_session(self._d, payment.id, found) or payment)
-        now = self._d.server_now()
+        now = self._d.server_now()  # Stripe's clock, as expires_at was computed from it
+        assert payment.expires_at is not None
+        if payment.expires_at - now >= REPLACE_MAX_LIFETIME:
+            # A create sent in time may still be on its way: replacing now could open a
+            # second link. Stay CREATING; the next look finds its session or may replace.
+            log.info(
+                "payment.create_unanswered booking=%s payment=%s",
+                payment.booking_id,
+                payment.id,
+            )
+            raise GatewayUnavailable(NOT_ANSWERED_YET)
         with self._d.uow(write=True) as uow:
             booking = uow.bookings.get(payment.booking_id, for_update=True)
             old = uow.payments.get(payment.id, for_update=True)

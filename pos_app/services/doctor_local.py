@@ -60,7 +60,8 @@ class Privacy:
                 named += f" and {more} more"
             parts.append(f"other accounts can read {named} (should be 0600)")
         text = "; ".join(parts)
-        # Reported, not repaired: the app itself will tighten this (issue 11).
+        # Reported, not repaired here: the app tightens it at start (private_files), so
+        # what is still open belongs to another account or could not be changed.
         return f"{text[0].upper()}{text[1:]}. To fix it, run `chmod -R go-rwx {self.folder}`."
 
 

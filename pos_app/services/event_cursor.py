@@ -3,7 +3,8 @@
 Stripe keeps events for 30 days and only knows the events of its own account, so a cursor
 from a station that was off for longer, or from before the key changed, is answered with
 ``resource_missing``. The poller then resets the cursor to "now" and re-reads every
-unsettled row instead (see ``SyncService.poll_events``); this module stores that reset
+unsettled row and recent succeeded refund instead (see ``SyncService.reconcile_all``);
+this module stores that reset
 durably so Settings and ``pos-app doctor`` can say what happened.
 """
 
@@ -132,7 +133,8 @@ def reset_sentence(record: CursorReset) -> str:
     when = record.at.strftime("%Y-%m-%d %H:%M UTC")
     return (
         f"The events cursor was reset on {when}: {record.reason[0].lower()}"
-        f"{record.reason[1:]}; every unsettled payment and refund was re-read from Stripe."
+        f"{record.reason[1:]}; every unsettled payment and refund, and every refund of the "
+        "last 30 days, was re-read from Stripe."
     )
 
 

@@ -10,6 +10,9 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+from typing import TypeVar
 
 from pos_app.domain.errors import (
     GatewayAuthError,
@@ -43,6 +46,19 @@ EVENT_TYPES: tuple[str, ...] = (
 CURSOR_KEY = event_cursor.CURSOR_KEY
 MAX_PENDING_CHANGES = 500  # newly paid / newly failed kept between two passes
 PAGE_SIZE = 100
+# A refund can fail after it succeeded (``refund.failed``), and Stripe keeps events 30 days:
+# when events may have been lost, succeeded refunds this recent are re-read too. A day more
+# than Stripe's window, for stations whose clocks (which stamped ``created_at``) run behind.
+RECENT_REFUNDS = timedelta(days=31)
+#: What a person reads when a step of a pass broke on something unexpected (details: the log).
+STEP_FAILED = {
+    "events": "Reading the latest updates from Stripe failed",
+    "holds": "Closing payment links whose hold has ended failed",
+    "resends": "Re-checking unfinished payments and refunds with Stripe failed",
+}
+TRY_AGAIN = "; the next sync tries again, and if this keeps happening send the log file to support."
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -83,6 +99,20 @@ class SyncReport:
     refunds_newly_failed: list[RefundFailed] = field(default_factory=list)
     # Set when this pass found the events cursor unknown to Stripe and started afresh.
     cursor_reset: str | None = None
+    # Events that could not be applied and were passed over (their objects are re-read).
+    events_skipped: int = 0
+    # Set once this pass re-read every unsettled row and recent refund (nothing left to resend).
+    reread_all: bool = False
+
+    def add_counts(self, other: SyncReport) -> None:
+        """Add what an interrupted earlier pass did (its errors are stale and left out)."""
+        self.events_seen += other.events_seen
+        self.events_applied += other.events_applied
+        self.events_skipped += other.events_skipped
+        self.payments_checked += other.payments_checked
+        self.refunds_checked += other.refunds_checked
+        self.holds_expired += other.holds_expired
+        self.cursor_reset = self.cursor_reset or other.cursor_reset
 
 
 class SyncService:
@@ -97,16 +127,20 @@ class SyncService:
         self._changes_lock = threading.Lock()
         self._paid: list[PaymentCompleted] = []
         self._refunds_failed: list[RefundFailed] = []
+        # What a pass that ended by raising (Stripe unreachable) did, for the next report.
+        self._interrupted: SyncReport | None = None
+        self._reconcile_due = False  # an event was skipped by a pass Stripe then cut short
 
     def sync_once(self, *, full: bool = False) -> SyncReport:
         """One pass: new events, ended holds, unsent requests; ``full`` re-reads all unsettled.
 
-        The steps fail on their own: a step's GatewayError goes to ``report.errors`` and the
-        next step still runs, so a broken events feed never keeps holds from ending or
-        refunds from being resent. Only when the events read found Stripe unreachable (or
-        the key refused) is that error raised, after the other steps had their try, so the
-        caller backs off and shows "offline"; the changes seen are then kept for the next
-        pass's report.
+        The steps fail on their own: any error of a step (Stripe's, the database's, a bug)
+        goes to ``report.errors`` as a sentence, the traceback to the log, and the next step
+        still runs, so a broken events feed never keeps holds from ending or refunds from
+        being resent. Only when the events read found Stripe unreachable (or the key refused)
+        is that error raised, after the other steps had their try, so the caller backs off
+        and shows "offline"; what the pass did (holds ended, a cursor reset, the changes
+        seen) is then handed out in the next pass's report.
         """
         report = SyncReport()
         unreachable: GatewayError | None = None
@@ -123,7 +157,16 @@ class SyncService:
                 log.warning("sync.step_failed step=%s error=%s", name, type(err).__name__)
                 if name == "events" and isinstance(err, GatewayUnavailable | GatewayAuthError):
                     unreachable = err
+            except Exception:
+                log.exception("sync.step_failed step=%s", name)
+                report.errors.append(STEP_FAILED[name] + TRY_AGAIN)
+        with self._changes_lock:
+            earlier, self._interrupted = self._interrupted, None
+        if earlier is not None:
+            report.add_counts(earlier)
         if unreachable is not None:
+            with self._changes_lock:
+                self._interrupted = report
             raise unreachable
         self.take_changes(report)
         return report
@@ -187,9 +230,24 @@ class SyncService:
 
         A cursor Stripe no longer knows (older than its 30 days of events, or from another
         account) is reset to now, and every unsettled row is re-read instead of the events
-        missed; the reset is logged and recorded (see ``event_cursor``).
+        missed; the reset is logged and recorded (see ``event_cursor``). One event that
+        cannot be applied is skipped rather than stopping the feed there on every pass.
         """
         cursor = event_cursor.load(self._d)
+        try:
+            self._read_pages(cursor, report)
+        except (GatewayUnavailable, GatewayAuthError):
+            # Stripe cannot be asked now: the re-read of a skipped event's objects waits.
+            self._reconcile_due = self._reconcile_due or report.events_skipped > 0
+            raise
+        if (report.events_skipped or self._reconcile_due) and not report.reread_all:
+            # Skipping an event loses nothing: everything it could have changed (an
+            # unsettled payment or refund, a missing fee, a refund that failed after
+            # succeeding) is re-read from Stripe now. That re-read is also the retry of
+            # the event: a retry of the event itself would re-read the same objects.
+            self.reconcile_all(report)
+
+    def _read_pages(self, cursor: str | None, report: SyncReport) -> None:
         while True:
             try:
                 page = self._d.gateway.list_events(
@@ -204,23 +262,94 @@ class SyncService:
                 return
             for event in reversed(page.events):
                 report.events_seen += 1
-                if self.process_event(event):
+                try:
+                    applied = self.process_event(event)
+                except (GatewayUnavailable, GatewayAuthError):
+                    # Stripe unreachable or the key refused: every later event would fail the
+                    # same way. Keep the events done; the next pass reads on from this one.
+                    if cursor is not None:
+                        event_cursor.save(self._d, cursor)
+                    raise
+                except Exception as err:
+                    self._skip_event(event, err, report)
+                    applied = False
+                if applied:
                     report.events_applied += 1
-            cursor = page.events[0].id
+                cursor = event.id
+            cursor = page.events[0].id  # the newest of the page, the last one handled
             event_cursor.save(self._d, cursor)
             if not page.has_more:
                 return
 
+    def _skip_event(self, event: EventInfo, err: Exception, report: SyncReport) -> None:
+        """Pass over an event that cannot be applied (it would stop the feed for good)."""
+        report.events_skipped += 1
+        if isinstance(err, GatewayError):
+            log.warning(
+                "sync.event_skipped event=%s type=%s object=%s error=%s",
+                event.id,
+                event.type,
+                event.object_id,
+                type(err).__name__,
+            )
+            why = f" ({err.message.rstrip('.')})"
+        else:
+            log.error(
+                "sync.event_skipped event=%s type=%s object=%s",
+                event.id,
+                event.type,
+                event.object_id,
+                exc_info=err,
+            )
+            why = ""
+        report.errors.append(
+            f"Stripe's update {event.id} ({event.type}) could not be applied{why}, so it was "
+            "skipped and the payments and refunds it may concern were re-read from Stripe "
+            "instead; if this keeps happening send the log file to support."
+        )
+
     def _recover_cursor(self, cursor: str, report: SyncReport) -> None:
         """Start the feed afresh from now and re-read everything the lost events could have
-        changed: every unsettled payment and refund, and paid cards still missing a fee."""
+        changed: every unsettled payment and refund, paid cards still missing a fee, and
+        recent refunds that succeeded (one may have failed since)."""
         record = event_cursor.reset(self._d, old_cursor=cursor, types=EVENT_TYPES)
         report.cursor_reset = event_cursor.reset_sentence(record)
+        self.reconcile_all(report)
+
+    def reconcile_all(self, report: SyncReport) -> None:
+        """Re-read everything events could have changed, for when events may have been lost.
+
+        Every unsettled row and missing fee, and the refunds that succeeded within Stripe's
+        events window: Stripe can fail a refund after it succeeded (``refund.failed``), and
+        the app would otherwise go on believing the money went back. A succeeded card
+        payment needs nothing more (a bank payment in flight is PROCESSING, so unsettled).
+        """
         self.settle_unsettled(report, reread_open=True)
+        since = self._d.server_now() - RECENT_REFUNDS
+        with self._d.uow() as uow:
+            succeeded = uow.refunds.succeeded_since(since)
+        for refund in succeeded:
+            report.refunds_checked += 1
+            self._attempt(
+                report, f"Re-checking refund {refund.id}", partial(self._refresh_refund, refund)
+            )
+        report.reread_all = True
+        self._reconcile_due = False
 
     def _resend(self, report: SyncReport, *, full: bool) -> None:
-        if report.cursor_reset is None:  # a cursor recovery has just re-read everything
+        if not report.reread_all:  # a cursor recovery or a skipped event re-read everything
             self.settle_unsettled(report, reread_open=full)
+
+    def _attempt(self, report: SyncReport, doing: str, work: Callable[[], T]) -> T | None:
+        """Run one row's work; its failure goes to ``report.errors`` and the next row runs."""
+        try:
+            return work()
+        except GatewayError as err:
+            report.errors.append(err.message)
+        except Exception:
+            log.exception("sync.row_failed doing=%s", doing)
+            report.errors.append(f"{doing} failed{TRY_AGAIN}")
+        return None
 
     def cursor_health(self) -> event_cursor.CursorHealth:
         """Whether Stripe still knows where this station stopped reading events (one read).
@@ -337,10 +466,12 @@ class SyncService:
                 and p.hold_until <= now
             ]
         for payment in due:
-            try:
-                view = self._checkout.cancel(payment.id)
-            except GatewayError as err:
-                report.errors.append(err.message)
+            view = self._attempt(
+                report,
+                f"Closing payment link {payment.id}",
+                partial(self._checkout.cancel, payment.id),
+            )
+            if view is None:
                 continue
             if view.status is PaymentStatus.EXPIRED:
                 report.holds_expired += 1
@@ -360,20 +491,17 @@ class SyncService:
             refunds = uow.refunds.unsettled()
             incomplete = uow.payments.missing_charge_details() if reread_open else []
         for paid in incomplete:
-            try:
-                settle.fill_charge_details(self._d, paid)
-            except GatewayError as err:
-                report.errors.append(err.message)
+            fill = partial(settle.fill_charge_details, self._d, paid)
+            self._attempt(report, f"Reading the fee of payment {paid.id}", fill)
         for payment in payments:
             # Open links and bank payments in flight change through events; a full pass
             # re-reads them (a processing debit can take days: not a call every pass).
             if payment.status in (PaymentStatus.OPEN, PaymentStatus.PROCESSING) and not reread_open:
                 continue
             report.payments_checked += 1
-            try:
-                view = self._checkout.refresh(payment.id)
-            except GatewayError as err:
-                report.errors.append(err.message)
+            refresh = partial(self._checkout.refresh, payment.id)
+            view = self._attempt(report, f"Checking payment {payment.id}", refresh)
+            if view is None:
                 continue
             if view.status is PaymentStatus.SUCCEEDED:
                 self._note_payment(payment.status, self._payment_now(payment.id))
@@ -381,10 +509,9 @@ class SyncService:
             if refund.status is not RefundStatus.CREATING and not reread_open:
                 continue
             report.refunds_checked += 1
-            try:
-                self._refresh_refund(refund)
-            except GatewayError as err:
-                report.errors.append(err.message)
+            self._attempt(
+                report, f"Checking refund {refund.id}", partial(self._refresh_refund, refund)
+            )
 
     def _payment_now(self, payment_id: str) -> Payment | None:
         with self._d.uow() as uow:

@@ -24,7 +24,7 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import STRIPE_ACTOR, Actor
 from pos_app.domain.ports import UnitOfWork
-from pos_app.services import audit, ledger
+from pos_app.services import audit, ledger, orphan_sessions
 from pos_app.services.context import Deps
 
 log = logging.getLogger(__name__)
@@ -46,8 +46,22 @@ def apply_session(
 
     Each change of state is written to the audit log in the same transaction, once: a
     snapshot applied again finds nothing to change. ``closing`` says who closed the link when
-    the app expired it itself (else an expiry is Stripe's doing).
+    the app expired it itself (else an expiry is Stripe's doing). An open session of a payment
+    already FAILED or EXPIRED (a replaced attempt's late answer) is expired at Stripe at once.
     """
+    payment = _apply_session(deps, payment_id, session, closing)
+    if payment is None or not orphan_sessions.is_orphan(payment, session):
+        return payment
+    closed = orphan_sessions.close(deps, payment, session)
+    if closed is None or closed.status == "open":
+        return payment
+    return _apply_session(deps, payment_id, closed, None) or payment  # paid still wins
+
+
+def _apply_session(
+    deps: Deps, payment_id: str, session: CheckoutSessionInfo, closing: Closing | None
+) -> Payment | None:
+    """One snapshot written under the rows' locks (see ``apply_session``)."""
     session = _with_intent_status(deps, payment_id, session)
     details = _details_if_just_paid(deps, payment_id, session)
     with deps.uow(write=True) as uow:

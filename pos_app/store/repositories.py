@@ -386,6 +386,19 @@ class SqlRefundRepository:
         )
         return list(self._s.scalars(q))
 
+    def succeeded_since(self, since: datetime) -> list[Refund]:
+        """Refunds sent to Stripe and succeeded, asked for at or after ``since``, oldest first."""
+        q = (
+            select(Refund)
+            .where(
+                refunds.c.status == RefundStatus.SUCCEEDED,
+                refunds.c.stripe_refund_id.is_not(None),
+                refunds.c.created_at >= since,
+            )
+            .order_by(refunds.c.created_at, refunds.c.id)
+        )
+        return list(self._s.scalars(q))
+
     def created_between(self, start: datetime, end: datetime) -> list[Refund]:
         """Refunds asked for in [start, end), in any state, oldest first."""
         q = (

@@ -1,4 +1,4 @@
-"""Settings ▸ Payments ▸ "Check connection": the same lines as `pos-app doctor`.
+"""Settings ▸ Connection ▸ "Check connection": the same lines as `pos-app doctor`.
 
 The checks run in the background through the task runner (they call Stripe and write the
 database); this widget only shows a spinner, then one line per check, ✓ or ✗ and a sentence,
@@ -163,7 +163,7 @@ class ConnectionCheck(QWidget):
         label.setPalette(palette)
 
     def _reveal(self) -> None:
-        """Scroll the page (the Payments tab scrolls) so the button and the lines under it
+        """Scroll the page (the Connection tab scrolls) so the button and the lines under it
         are in view; after the new lines are laid out, hence the zero timer."""
         parent = self.parentWidget()
         while parent is not None and not isinstance(parent, QScrollArea):

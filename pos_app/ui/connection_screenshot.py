@@ -1,4 +1,4 @@
-"""The "connection" screenshot: Settings ▸ Payments after "Check connection" has run.
+"""The "connection" screenshot: Settings ▸ Connection after "Check connection" has run.
 
 Kept apart from ``screenshots`` (which registers it) so that module does not grow further;
 it needs nothing of it but the demo's app.
@@ -24,13 +24,13 @@ SIZE = (760, 740)
 
 
 def render_connection(ctx: AppContext, _demo: object, path: Path) -> None:
-    """Open Settings on the Payments tab, run the check, save the dialog as PNG."""
+    """Open Settings on the Connection tab, run the check, save the dialog as PNG."""
     from pos_app.ui.settings_dialog import SettingsDialog
 
     previous = ctx.deps.desk.actor
     ctx.deps.desk.sign_in(Actor("usr_demo", "Demo manager", Role.MANAGER))
     runner = TaskRunner()
-    dialog = SettingsDialog(ctx, runner, tab="payments", restart=lambda: None)
+    dialog = SettingsDialog(ctx, runner, tab="connection", restart=lambda: None)
     try:
         dialog.resize(*SIZE)
         dialog.show()

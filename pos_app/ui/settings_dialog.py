@@ -71,7 +71,7 @@ if TYPE_CHECKING:
     from pos_app.app import AppContext
 
 RESTART_PROPERTY = "pos_restart_requested"
-TABS = ("business", "payments", "station")
+TABS = ("business", "payments", "station", "connection")
 FIELD_TAB = {
     "business_name": "business",
     "currency": "business",
@@ -235,6 +235,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._scrolled(self._build_business()), "&Business")
         self.tabs.addTab(self._scrolled(self._build_payments()), "&Payments")
         self.tabs.addTab(self._scrolled(self._build_station()), "This statio&n")
+        self.tabs.addTab(self._scrolled(self._build_connection()), "Connect&ion")
 
         loading, self.loading_label = loading_page("Loading settings…")
         self.pages = QStackedWidget()
@@ -425,10 +426,6 @@ class SettingsDialog(QDialog):
         self.webhook_hint = _muted("")
         self.webhook_hint.setContentsMargins(26, 0, 0, 0)
         box.addWidget(self.webhook_hint)
-        box.addSpacing(6)
-        box.addWidget(_section("Connection"))
-        self.connection = ConnectionCheck(self._ctx, self._runner)
-        box.addWidget(self.connection)
         box.addStretch(1)
 
         self.mode_group.buttonToggled.connect(self._on_mode_toggled)
@@ -437,6 +434,16 @@ class SettingsDialog(QDialog):
         self.webhook_check.toggled.connect(self._update_webhook)
         self.port_spin.valueChanged.connect(self._update_webhook)
         self.webhook_secret_edit.textChanged.connect(self._update_restart)
+        return page
+
+    def _build_connection(self) -> QWidget:
+        # A tab of its own: the doctor's lines need room the Payments form does not have.
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(8, 16, 8, 8)
+        self.connection = ConnectionCheck(self._ctx, self._runner)
+        box.addWidget(self.connection)
+        box.addStretch(1)
         return page
 
     def _build_station(self) -> QWidget:
@@ -481,7 +488,7 @@ class SettingsDialog(QDialog):
         return TABS[self.tabs.currentIndex()]
 
     def set_tab(self, name: str) -> None:
-        """Show tab ``name`` ('business', 'payments', 'station')."""
+        """Show tab ``name`` ('business', 'payments', 'station', 'connection')."""
         self.tabs.setCurrentIndex(TABS.index(name) if name in TABS else 0)
 
     def field_error(self, name: str) -> str:

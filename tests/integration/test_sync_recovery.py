@@ -20,10 +20,10 @@ from pos_app.domain.payment import PaymentStatus, RefundStatus
 from pos_app.services import event_cursor
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
-from pos_app.services.payment_sync import EVENT_TYPES, SyncService
+from pos_app.services.payment_sync import EVENT_TYPES, STEP_FAILED, TRY_AGAIN, SyncService
 from pos_app.services.refunds import RefundService
-from tests.integration.helpers import book
-from tests.payments import pay
+from tests.integration.helpers import book, eventually
+from tests.payments import REFUND_FAILS_LATER, pay
 
 UNKNOWN = "evt_1AbCdEfGhIjKlMnOpQrStUvW"  # a cursor this sandbox never issued
 
@@ -95,6 +95,23 @@ def _refund_status(app: AppContext, booking_id: str) -> RefundStatus:
     return refund.status
 
 
+def _assert_resent_once(app: AppContext, booking_id: str) -> None:
+    """The stuck refund reached Stripe exactly once and is not taken for failed (which would
+    free its amount to be refunded again: a double refund)."""
+    (refund,) = app.bookings.detail(booking_id).refunds
+    assert refund.status is RefundStatus.SUCCEEDED  # an ordinary test card refunds at once
+    (payment,) = app.bookings.detail(booking_id).payments
+    now = datetime.now(UTC)
+    at_stripe = [
+        r
+        for r in app.deps.gateway.list_refunds(
+            created_from=now - timedelta(hours=1), created_before=now + timedelta(hours=1)
+        )
+        if r.payment_intent_id == payment.stripe_payment_intent_id
+    ]
+    assert [r.id for r in at_stripe] == [refund.stripe_refund_id]
+
+
 def test_an_unknown_cursor_is_reset_and_everything_unsettled_is_reread(app: AppContext) -> None:
     refund_booking, _ = _stuck_refund(app)
     held = _open_link(app)
@@ -108,7 +125,7 @@ def test_an_unknown_cursor_is_reset_and_everything_unsettled_is_reread(app: AppC
     assert report.cursor_reset and "re-read from Stripe" in report.cursor_reset
     assert report.holds_expired == 1
     assert _payment_status(app, held) is PaymentStatus.EXPIRED
-    assert _refund_status(app, refund_booking) is not RefundStatus.CREATING
+    _assert_resent_once(app, refund_booking)
     # The cursor now points at an event Stripe knows: the next pass reads on from there.
     cursor = event_cursor.load(app.deps)
     assert cursor and cursor != UNKNOWN
@@ -132,7 +149,7 @@ def test_a_failing_events_read_still_lets_holds_end_and_refunds_resend(app: AppC
     assert report.errors == ["Stripe refused the request."]
     assert report.holds_expired == 1
     assert _payment_status(app, held) is PaymentStatus.EXPIRED
-    assert _refund_status(app, refund_booking) is not RefundStatus.CREATING
+    _assert_resent_once(app, refund_booking)
 
 
 def test_an_unreachable_events_feed_is_raised_after_the_other_steps_ran(app: AppContext) -> None:
@@ -144,7 +161,7 @@ def test_an_unreachable_events_feed_is_raised_after_the_other_steps_ran(app: App
     with pytest.raises(GatewayUnavailable):
         sync.sync_once()
     assert _payment_status(app, held) is PaymentStatus.EXPIRED
-    assert _refund_status(app, refund_booking) is not RefundStatus.CREATING
+    _assert_resent_once(app, refund_booking)
 
 
 def test_a_healthy_cursor_says_so(app: AppContext) -> None:
@@ -152,3 +169,126 @@ def test_a_healthy_cursor_says_so(app: AppContext) -> None:
     app.sync.sync_once()
     health = app.sync.cursor_health()
     assert health.ok and health.last_reset is None
+
+
+def test_an_unexpected_error_in_one_step_does_not_stop_the_others(app: AppContext) -> None:
+    refund_booking, _ = _stuck_refund(app)
+    held = _open_link(app)
+    broken = Flaky(app.deps.gateway, list_events=ValueError("a bug"))
+    report = SyncService(_with(app.deps, clock=LaterClock(), gateway=broken)).sync_once()
+    # One sentence a person can act on; the traceback went to the log file.
+    assert report.errors == [STEP_FAILED["events"] + TRY_AGAIN]
+    assert report.holds_expired == 1
+    assert _payment_status(app, held) is PaymentStatus.EXPIRED
+    _assert_resent_once(app, refund_booking)
+
+
+def test_what_an_offline_pass_did_is_reported_by_the_next(app: AppContext) -> None:
+    held = _open_link(app)
+    gateway = Flaky(app.deps.gateway, list_events=GatewayUnavailable("Cannot reach Stripe."))
+    sync = SyncService(_with(app.deps, clock=LaterClock(), gateway=gateway))
+    with pytest.raises(GatewayUnavailable):
+        sync.sync_once()
+    assert _payment_status(app, held) is PaymentStatus.EXPIRED
+    gateway._broken.clear()  # back online
+    report = sync.sync_once()
+    assert report.holds_expired == 1 and report.errors == []
+    assert sync.sync_once().holds_expired == 0  # handed out once
+
+
+class BreaksOn:
+    """The real gateway, but retrieving the named objects raises a non-gateway error
+    (``times`` times each, then works)."""
+
+    def __init__(self, real: Any, ids: set[str], *, times: int = 1_000) -> None:
+        self._real = real
+        self._left = dict.fromkeys(ids, times)
+
+    def _check(self, object_id: str) -> None:
+        if self._left.get(object_id, 0) > 0:
+            self._left[object_id] -= 1
+            raise ValueError(f"cannot apply {object_id}")
+
+    def retrieve_checkout_session(self, session_id: str) -> Any:
+        self._check(session_id)
+        return self._real.retrieve_checkout_session(session_id)
+
+    def retrieve_refund(self, refund_id: str) -> Any:
+        self._check(refund_id)
+        return self._real.retrieve_refund(refund_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def _paid_unseen(app: AppContext, name: str) -> tuple[str, str]:
+    """A booking paid at Stripe that this station has not seen yet: (payment, session)."""
+    view = CheckoutService(app.deps).start(book(app, name=name).id)
+    assert view.payment_id and view.url
+    pay(view.url)
+    with app.deps.uow() as uow:
+        payment = uow.payments.get(view.payment_id)
+    assert payment is not None and payment.stripe_session_id
+    return view.payment_id, payment.stripe_session_id
+
+
+def test_an_event_that_cannot_be_applied_is_skipped_not_read_forever(app: AppContext) -> None:
+    app.sync.sync_once()  # the feed read up to now
+    poison, poison_session = _paid_unseen(app, "Poison Event")
+    later, _ = _paid_unseen(app, "Later Event")
+    held = _open_link(app)
+    gateway = BreaksOn(app.deps.gateway, {poison_session})
+    sync = SyncService(_with(app.deps, clock=LaterClock(), gateway=gateway))
+
+    report = sync.sync_once()
+
+    assert report.events_skipped == 1
+    assert _payment_status(app, later) is PaymentStatus.SUCCEEDED  # read past the poison
+    assert report.holds_expired == 1 and _payment_status(app, held) is PaymentStatus.EXPIRED
+    assert _payment_status(app, poison) is PaymentStatus.OPEN  # its object still breaks
+    assert any("could not be applied" in e and "re-read" in e for e in report.errors)
+    assert not any("Traceback" in e or "cannot apply" in e for e in report.errors)
+    # The cursor moved past it: the next pass does not stop at that event again.
+    assert sync.sync_once().events_skipped == 0
+    # Its object is re-read by the reconciliation of unsettled rows once it can be.
+    assert app.sync.sync_once(full=True).errors == []
+    assert _payment_status(app, poison) is PaymentStatus.SUCCEEDED
+
+
+def _refund_failed_at_stripe(app: AppContext) -> tuple[str, str]:
+    """A refund the app saw succeed, failed at Stripe since (card 4000000000005126), with
+    no sync in between: (booking, Stripe refund id)."""
+    booking = book(app, name="Refund Fails Later")
+    view = app.checkout.start(booking.id)
+    assert view.url
+    pay(view.url, REFUND_FAILS_LATER)
+    app.checkout.refresh(view.payment_id)
+    app.refunds.refund(booking.id, "10.00")
+    (refund,) = app.bookings.detail(booking.id).refunds
+    assert refund.status is RefundStatus.SUCCEEDED and refund.stripe_refund_id
+    stripe_id = refund.stripe_refund_id
+    eventually(lambda: app.deps.gateway.retrieve_refund(stripe_id).status == "failed")
+    return booking.id, stripe_id
+
+
+def test_a_cursor_reset_rereads_refunds_that_failed_after_succeeding(app: AppContext) -> None:
+    app.sync.sync_once()
+    booking, _ = _refund_failed_at_stripe(app)
+    event_cursor.save(app.deps, UNKNOWN)  # refund.failed is lost in the gap
+    report = app.sync.sync_once()
+    assert report.cursor_reset and report.errors == []
+    assert _refund_status(app, booking) is RefundStatus.FAILED
+    assert [f.booking_id for f in report.refunds_newly_failed] == [booking]
+
+
+def test_a_skipped_refund_event_still_leaves_the_refund_failed(app: AppContext) -> None:
+    app.sync.sync_once()
+    booking, stripe_id = _refund_failed_at_stripe(app)
+    feed = app.deps.gateway.list_events(types=EVENT_TYPES, ending_before=None, limit=100)
+    about_it = [e for e in feed.events if e.object_id == stripe_id]  # refund.failed among them
+    assert "refund.failed" in {e.type for e in about_it}
+    # Every event about the refund breaks; the re-read after them does not.
+    gateway = BreaksOn(app.deps.gateway, {stripe_id}, times=len(about_it))
+    report = SyncService(_with(app.deps, gateway=gateway)).sync_once()
+    assert report.events_skipped == len(about_it)
+    assert _refund_status(app, booking) is RefundStatus.FAILED  # by the re-read of the rest

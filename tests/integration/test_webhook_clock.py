@@ -76,3 +76,23 @@ def test_an_offset_not_yet_measured_is_measured_before_a_delivery_is_refused(
     assert measured["offset"] == -600.0
     stale = intake.handle(*_delivery(stripe_now - TOLERANCE - 1))
     assert (stale.status, stale.outcome) == (400, "rejected")
+
+
+def test_replayed_stale_deliveries_ask_stripe_at_most_once_a_minute(
+    app: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gateway = app.deps.gateway
+    calls: list[object] = []
+    real_list_events = gateway.list_events
+
+    def list_events(**kwargs: object) -> object:
+        calls.append(kwargs)
+        return real_list_events(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gateway, "list_events", list_events)
+    intake = app.webhook_intake(SECRET)
+    old = _delivery(time.time() - TOLERANCE - 120)
+    for _ in range(5):
+        refused = intake.handle(*old)
+        assert (refused.status, refused.outcome) == (400, "rejected")
+    assert len(calls) == 1

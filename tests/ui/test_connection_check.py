@@ -1,4 +1,4 @@
-"""Settings ▸ Payments ▸ "Check connection": the doctor's lines, run off the GUI thread."""
+"""Settings ▸ Connection ▸ "Check connection": the doctor's lines, run off the GUI thread."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def make_private(folder: Path) -> None:
 def test_the_button_shows_the_same_lines_as_the_doctor(
     qtbot: QtBot, window: MainWindow, ui_app: AppContext
 ) -> None:
-    dialog = window.open_settings("payments")
+    dialog = window.open_settings("connection")
     assert dialog is not None
     qtbot.waitUntil(dialog.is_loaded)
     panel = dialog.connection

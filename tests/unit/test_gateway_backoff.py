@@ -34,7 +34,8 @@ def test_which_answers_are_waited_out() -> None:
     assert is_rate_limited(429, {"Request-Id": "req_1"})
     assert is_rate_limited(429, None)
     assert not is_rate_limited(429, {"Stripe-Should-Retry": "true"})  # the SDK's business
-    assert not is_rate_limited(429, {"stripe-should-retry": "false"})
+    # "false" means the SDK will never retry it: a rate limit is still ours to wait out.
+    assert is_rate_limited(429, {"stripe-should-retry": "false"})
     assert not is_rate_limited(500, {})
     assert not is_rate_limited(200, {})
 

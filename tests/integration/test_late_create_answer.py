@@ -1,0 +1,164 @@
+"""A create Stripe has not answered yet is never replaced while it can still land; one that
+lands after all on a replaced attempt is closed at Stripe and its link never shown.
+
+Against the sandbox, with a clock the test moves (the app's and the sandbox's together).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import stripe
+
+from pos_app.app import AppContext, open_app
+from pos_app.config import load_config
+from pos_app.domain.errors import GatewayUnavailable
+from pos_app.domain.gateway_types import CheckoutRequest, CheckoutSessionInfo
+from pos_app.domain.payment import PaymentStatus
+from pos_app.gateway.backoff import BackoffHTTPClient
+from pos_app.sandbox.controls_client import ControlsClient
+from pos_app.sandbox.runner import SandboxHandle, start_in_thread
+from pos_app.services.checkout import NOT_ANSWERED_YET, REPLACED, CheckoutService
+from tests.conftest import TEST_MANAGER
+from tests.integration.helpers import book
+
+KEY = "sk_test_late_create"
+
+
+class MovableClock:
+    """The real time plus a shift the test controls."""
+
+    def __init__(self) -> None:
+        self.shift = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.shift
+
+
+class SlowGateway:
+    """The app's gateway; its next create can be lost, or answered only after ``meanwhile``
+    ran (what another station did while the request was in flight)."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.created: list[CheckoutRequest] = []
+        self.lose_next = False
+        self.meanwhile: Callable[[], None] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def create_checkout_session(
+        self, request: CheckoutRequest, *, idempotency_key: str
+    ) -> CheckoutSessionInfo:
+        self.created.append(request)
+        if self.lose_next:
+            self.lose_next = False
+            raise GatewayUnavailable("Stripe could not be reached. Check the connection.")
+        if self.meanwhile is not None:
+            meanwhile, self.meanwhile = self.meanwhile, None
+            meanwhile()
+        result: CheckoutSessionInfo = self.real.create_checkout_session(
+            request, idempotency_key=idempotency_key
+        )
+        return result
+
+
+@dataclasses.dataclass
+class Desk:
+    app: AppContext
+    clock: MovableClock
+    gateway: SlowGateway
+    checkout: CheckoutService
+
+
+@pytest.fixture
+def handle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]:
+    # One per test: tests move its clock.
+    h = start_in_thread(tmp_path_factory.mktemp("late") / "sandbox.sqlite3", enable_controls=True)
+    yield h
+    h.stop()
+
+
+@pytest.fixture
+def desk(handle: SandboxHandle, tmp_path: Path) -> Iterator[Desk]:
+    env = {"POS_DATA_DIR": str(tmp_path), "POS_STRIPE_API_BASE": handle.url, "POS_TIMEZONE": "UTC"}
+    app = open_app(load_config(env), sandbox="none")
+    app.deps.desk.sign_in(TEST_MANAGER)
+    clock, gateway = MovableClock(), SlowGateway(app.deps.gateway)
+    deps = dataclasses.replace(app.deps, clock=clock, gateway=gateway)
+    yield Desk(app, clock, gateway, CheckoutService(deps))
+    app.close()
+
+
+def _sessions(handle: SandboxHandle, booking_id: str) -> list[dict[str, Any]]:
+    client = stripe.StripeClient(
+        KEY,
+        base_addresses={"api": handle.url},
+        http_client=BackoffHTTPClient(allow_sync_methods=True),
+        max_network_retries=0,
+    )
+    listed = [s.to_dict() for s in client.v1.checkout.sessions.list({"limit": 100}).data]
+    return [s for s in listed if s["metadata"].get("booking_id") == booking_id]
+
+
+def test_a_create_unanswered_for_50_seconds_stays_creating_and_is_not_resent(
+    desk: Desk, handle: SandboxHandle
+) -> None:
+    booking = book(desk.app)
+    desk.gateway.lose_next = True
+    with pytest.raises(GatewayUnavailable):
+        desk.checkout.start(booking.id)
+    (payment,) = desk.app.bookings.detail(booking.id).payments
+    # 50 s later, for the station and for Stripe: too late to resend the stored request,
+    # too early to be sure it will not land.
+    desk.clock.shift = timedelta(seconds=50)
+    with ControlsClient(handle.url) as controls:
+        controls.advance_clock(50)
+    with pytest.raises(GatewayUnavailable) as raised:
+        desk.checkout.refresh(payment.id)  # the lookup finds nothing yet
+    assert raised.value.message == NOT_ANSWERED_YET
+    (still,) = desk.app.bookings.detail(booking.id).payments
+    assert still.id == payment.id and still.status is PaymentStatus.CREATING
+    assert len(desk.gateway.created) == 1 and _sessions(handle, booking.id) == []
+    # The request lands after all (a slow retry, another station): found, not duplicated.
+    desk.gateway.real.create_checkout_session(
+        desk.gateway.created[0], idempotency_key=payment.idempotency_key
+    )
+    view = desk.checkout.refresh(payment.id)
+    assert view.payment_id == payment.id and view.status is PaymentStatus.OPEN and view.url
+    assert len(desk.app.bookings.detail(booking.id).payments) == 1
+    assert [s["status"] for s in _sessions(handle, booking.id)] == ["open"]
+
+
+def test_a_create_answered_after_its_replacement_is_closed_and_never_shown(
+    desk: Desk, handle: SandboxHandle
+) -> None:
+    booking = book(desk.app)
+    replaced: list[str] = []
+
+    def another_station_replaces_it() -> None:
+        (old,) = desk.app.bookings.detail(booking.id).payments
+        desk.clock.shift = timedelta(minutes=3)  # past the safe bound: it gets replaced
+        view = desk.checkout.refresh(old.id)
+        assert view.payment_id != old.id and view.status is PaymentStatus.OPEN
+        replaced.append(view.payment_id)
+
+    desk.gateway.meanwhile = another_station_replaces_it
+    view = desk.checkout.start(booking.id)  # the first create's answer arrives only now
+    (replacement_id,) = replaced
+    assert view.payment_id == replacement_id and view.url  # the screen shows the live link
+    payments = {p.id: p for p in desk.app.bookings.detail(booking.id).payments}
+    (old,) = [p for p in payments.values() if p.id != replacement_id]
+    assert old.status is PaymentStatus.FAILED and old.failure_message == REPLACED
+    assert old.checkout_url is None and old.stripe_session_id
+    remote = {s["id"]: s for s in _sessions(handle, booking.id)}
+    assert remote[old.stripe_session_id]["status"] == "expired"
+    assert [s["metadata"]["payment_id"] for s in remote.values() if s["status"] == "open"] == [
+        replacement_id
+    ]
