@@ -161,9 +161,25 @@ def spawn(
     record = record_path(data_dir)
     # A stale record would be mistaken for the new child's.
     record.unlink(missing_ok=True)
-    log_path = data_dir / LOG_NAME
     host = "0.0.0.0" if lan else "127.0.0.1"
-    port = PREFERRED_PORT if _port_free(host, PREFERRED_PORT) else 0
+    if _port_free(host, PREFERRED_PORT):
+        try:
+            return _spawn_on(data_dir, host, PREFERRED_PORT, detached=detached)
+        except _ExitedEarly:
+            # Another program took the port between the check and the bind: any free port.
+            pass
+    return _spawn_on(data_dir, host, 0, detached=detached)
+
+
+class _ExitedEarly(RuntimeError):
+    """The child sandbox exited before it served (e.g. its port was taken meanwhile)."""
+
+
+def _spawn_on(
+    data_dir: Path, host: str, port: int, *, detached: bool
+) -> tuple[str, subprocess.Popen[bytes] | None]:
+    record = record_path(data_dir)
+    log_path = data_dir / LOG_NAME
     cmd = [
         sys.executable,
         "-m",
@@ -183,7 +199,7 @@ def spawn(
         if found is not None and found.pid == proc.pid and is_alive(found.url):
             return found.url, None if detached else proc
         if proc.poll() is not None:
-            raise RuntimeError(
+            raise _ExitedEarly(
                 f"sandbox exited with code {proc.returncode} before serving:\n"
                 + _log_tail(log_path)
             )

@@ -632,6 +632,8 @@ class SettingsDialog(QDialog):
     def _update_mode(self) -> None:
         view = self._view
         mode = self.selected_mode()
+        # Test and live mode need the website before card payments: say so as the mode changes.
+        self.rows["success_url"].set_hint(success_url_hint(self.success_url_edit.text(), mode))
         danger = theme.semantic("danger", self).name()
         self.mode_texts["live"].setStyleSheet(f"QLabel#hint {{ color: {danger}; }}")
         locked = view is not None and "secret_key" in view.locked

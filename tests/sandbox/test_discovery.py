@@ -94,3 +94,30 @@ def test_detached_sandbox_survives_and_logs(tmp_path: Path) -> None:
     finally:
         os.kill(record.pid, signal.SIGTERM)
     assert wait_until(lambda: not (tmp_path / "sandbox.json").exists())
+
+
+def test_a_preferred_port_taken_after_the_check_falls_back_to_a_free_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two stations starting at once: the port looked free, then another bound it first."""
+    import socket
+
+    holder = socket.socket()
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+    try:
+        holder.bind(("127.0.0.1", discovery.PREFERRED_PORT))
+        holder.listen()
+    except OSError:
+        pass  # something else holds it already: the same situation
+    monkeypatch.setattr(discovery, "_port_free", lambda host, port: True)
+    try:
+        url, proc = discovery.spawn(tmp_path, detached=False)
+        assert proc is not None
+        try:
+            assert discovery.is_alive(url)
+            assert not url.endswith(f":{discovery.PREFERRED_PORT}")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    finally:
+        holder.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
+from pos_app.services.checkout_request import SUCCESS_URL_MISSING
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.settings_dialog import SettingsDialog
 from pos_app.ui.success_url_field import SANDBOX_HINT
@@ -36,3 +37,14 @@ def test_the_website_is_set_and_checked_in_settings(
         dialog.save()
     assert ui_app.deps.policy.success_url == "https://salon-nova.example/thanks"
     assert ui_app.settings.business().success_url == "https://salon-nova.example/thanks"
+
+
+def test_choosing_test_mode_says_the_website_is_needed_first(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    dialog = _dialog(qtbot, window)
+    assert dialog.rows["success_url"].hint.text() == SANDBOX_HINT
+    dialog.select_mode("test")
+    assert dialog.rows["success_url"].hint.text() == SUCCESS_URL_MISSING
+    dialog.select_mode("sandbox")
+    assert dialog.rows["success_url"].hint.text() == SANDBOX_HINT
