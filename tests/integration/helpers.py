@@ -14,6 +14,16 @@ from pos_app.services.bookings import BookingRequest
 T = TypeVar("T")
 
 
+class MovableClock:
+    """The real time plus a shift the test controls (the app's clock, moved by tests)."""
+
+    def __init__(self) -> None:
+        self.shift = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.shift
+
+
 def eventually(fn: Callable[[], T], *, timeout: float = 10.0, interval: float = 0.1) -> T:
     """Call ``fn`` until it returns a truthy value or the deadline passes (then fail)."""
     deadline = time.monotonic() + timeout

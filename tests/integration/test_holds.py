@@ -11,18 +11,8 @@ from pos_app.domain.payment import PaymentStatus
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.payment_sync import SyncReport, SyncService
 from tests import patient_http
-from tests.integration.helpers import book
+from tests.integration.helpers import MovableClock, book
 from tests.payments import pay
-
-
-class MovableClock:
-    """The real time plus a shift the test controls."""
-
-    def __init__(self) -> None:
-        self.shift = timedelta()
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.shift
 
 
 def _services(app: AppContext) -> tuple[MovableClock, CheckoutService, SyncService]:

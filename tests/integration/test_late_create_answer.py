@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +25,9 @@ from pos_app.sandbox.controls_client import ControlsClient
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
 from pos_app.services.checkout import NOT_ANSWERED_YET, REPLACED, CheckoutService
 from tests.conftest import TEST_MANAGER
-from tests.integration.helpers import book
+from tests.integration.helpers import MovableClock, book
 
 KEY = "sk_test_late_create"
-
-
-class MovableClock:
-    """The real time plus a shift the test controls."""
-
-    def __init__(self) -> None:
-        self.shift = timedelta()
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.shift
 
 
 class SlowGateway:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,19 +27,9 @@ from pos_app.services.checkout_request import SUCCESS_URL_MISSING
 from pos_app.services.payment_sync import SyncReport, SyncService
 from pos_app.services.settings import SettingsChange
 from tests.conftest import TEST_MANAGER
-from tests.integration.helpers import book
+from tests.integration.helpers import MovableClock, book
 
 KEY = "sk_test_real_checkout"
-
-
-class MovableClock:
-    """The real time plus a shift the test controls."""
-
-    def __init__(self) -> None:
-        self.shift = timedelta()
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.shift
 
 
 class CountingGateway:
