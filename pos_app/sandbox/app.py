@@ -134,8 +134,7 @@ def create_app(
         if webhook_secret is None:
             # Secrets never go to a log: the generated one is left in a private file instead.
             secret_file = Path(db_path).with_name("webhook-secret")
-            secret_file.write_text(secret + "\n", encoding="utf-8")
-            secret_file.chmod(0o600)
+            _write_private(secret_file, secret + "\n")
             log.warning(
                 "sandbox: webhook endpoint %s sends every event to %s; its signing secret is in %s",
                 endpoint_id,
@@ -180,3 +179,12 @@ def create_app(
     app.state.dispatcher = dispatcher
     app.state.faults = injector
     return app
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to a file that is 0600 from its first byte (never readable by others,
+    not even for a moment before a chmod), replacing an older one."""
+    path.unlink(missing_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)

@@ -12,6 +12,10 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# FULL: a commit survives power loss. In WAL mode NORMAL may roll the last commits back, and
+# one of them can be the row that stores an idempotency key before a Stripe call.
+# (bench/payment_loop.py --compare measures what it costs.)
+SQLITE_SYNCHRONOUS = "FULL"
 
 
 def make_engine(url: str) -> Engine:
@@ -30,7 +34,7 @@ def _tune_sqlite(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()

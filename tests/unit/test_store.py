@@ -62,3 +62,13 @@ def test_write_units_of_work_serialize(tmp_path: Path) -> None:
     with uow() as r:
         svc = r.services.get("s")
         assert svc is not None and svc.price_amount == 60
+
+
+def test_every_connection_commits_durably(tmp_path: Path) -> None:
+    """WAL with synchronous=FULL: a commit (the key stored before a Stripe call) survives
+    power loss; NORMAL may roll the last ones back."""
+    engine = make_engine(sqlite_url(tmp_path / "db.sqlite3"))
+    with engine.connect() as first, engine.connect() as second:
+        for conn in (first, second):
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
