@@ -198,6 +198,11 @@ def mode_for_key(key: str) -> Mode:
     raise ConfigError("STRIPE_SECRET_KEY must start with sk_test_, sk_live_, rk_test_ or rk_live_.")
 
 
+def key_chars_ok(key: str) -> bool:
+    """Stripe's API keys are letters, digits and underscores only."""
+    return key.isascii() and key.replace("_", "").isalnum()
+
+
 def key_problem(mode: Mode, key: str) -> str | None:
     """Why ``key`` cannot be used in ``mode`` (a sentence), or None when it fits."""
     if mode == "sandbox":
@@ -207,6 +212,11 @@ def key_problem(mode: Mode, key: str) -> str | None:
         return f"{mode.capitalize()} mode needs a secret key: paste a key starting with {wanted}."
     if any(ch.isspace() for ch in key):
         return "The key contains a space. Copy it again from the Stripe Dashboard."
+    if not key_chars_ok(key):
+        return (
+            "The key has characters a Stripe key never has (only letters, digits and _). "
+            "Copy it again from the Stripe Dashboard."
+        )
     if key.startswith(("pk_test_", "pk_live_")):
         return (
             "This is a publishable key (pk_…). The app needs the secret key (sk_…) "
@@ -239,6 +249,12 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
     data_dir = Path(env.get("POS_DATA_DIR") or default_data_dir()).expanduser()
     key = env.get("STRIPE_SECRET_KEY", "").strip()
+    if key and not key_chars_ok(key):
+        # Refused before anything is opened: a mangled key must not create a live database.
+        raise ConfigError(
+            "STRIPE_SECRET_KEY has characters a Stripe key never has (only letters, digits "
+            "and _). Copy it again from the Stripe Dashboard."
+        )
     mode: Mode = mode_for_key(key) if key else "sandbox"
     api_base = (env.get("POS_STRIPE_API_BASE") or "").strip().rstrip("/") or None
     db_url = env.get("POS_DATABASE_URL") or database_url_for(data_dir, mode)

@@ -237,3 +237,19 @@ def test_a_key_must_fit_the_mode(mode: Mode, key: str, sentence: str) -> None:
 )
 def test_secret_and_restricted_keys_are_accepted(mode: Mode, key: str) -> None:
     assert key_problem(mode, key) is None
+
+
+@pytest.mark.parametrize(
+    "key", ["sk_live_abc-def1234567", "rk_test_abcdé123456789", "sk_test_a%2Fb1234567"]
+)
+def test_a_mangled_key_is_refused_before_anything_is_created(tmp_path: Path, key: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config({"STRIPE_SECRET_KEY": key, "POS_DATA_DIR": str(tmp_path)})
+    assert "never has" in str(info.value)
+    assert key not in str(info.value)  # a secret is never echoed
+    assert list(tmp_path.iterdir()) == []
+    assert key_problem("live", key) is not None
+
+
+def test_an_ordinary_key_passes_the_character_check() -> None:
+    assert key_problem("test", "sk_test_51HabcDEF0123456789") is None
