@@ -62,6 +62,57 @@ class RefundStatus(StrEnum):
         return self not in (RefundStatus.FAILED, RefundStatus.CANCELED)
 
 
+#: The moves a payment may make; anything else (a stale read, a late answer) is ignored.
+#: Paid wins: an expired or failed attempt whose customer paid anyway has paid. A processing
+#: attempt whose bank method failed can go back to OPEN (the link takes another card).
+PAYMENT_MOVES: dict[PaymentStatus, frozenset[PaymentStatus]] = {
+    PaymentStatus.CREATING: frozenset(
+        {
+            PaymentStatus.OPEN,
+            PaymentStatus.PROCESSING,
+            PaymentStatus.SUCCEEDED,
+            PaymentStatus.EXPIRED,
+            PaymentStatus.FAILED,
+        }
+    ),
+    PaymentStatus.OPEN: frozenset(
+        {
+            PaymentStatus.PROCESSING,
+            PaymentStatus.SUCCEEDED,
+            PaymentStatus.EXPIRED,
+            PaymentStatus.FAILED,
+        }
+    ),
+    PaymentStatus.PROCESSING: frozenset(
+        {PaymentStatus.OPEN, PaymentStatus.SUCCEEDED, PaymentStatus.EXPIRED, PaymentStatus.FAILED}
+    ),
+    PaymentStatus.EXPIRED: frozenset({PaymentStatus.SUCCEEDED}),
+    PaymentStatus.FAILED: frozenset({PaymentStatus.SUCCEEDED}),
+    PaymentStatus.SUCCEEDED: frozenset(),
+}
+
+_REFUND_OPEN = frozenset(
+    {
+        RefundStatus.PENDING,
+        RefundStatus.REQUIRES_ACTION,
+        RefundStatus.SUCCEEDED,
+        RefundStatus.FAILED,
+        RefundStatus.CANCELED,
+    }
+)
+#: The moves a refund may make; anything else is a stale read and is ignored. The one move out
+#: of a final state is Stripe's documented exception: a succeeded refund can still fail later
+#: (``refund.failed``; test card 4000000000005126). Pending and requires_action may swap (no
+#: money changes between them); neither ever follows a final state.
+REFUND_MOVES: dict[RefundStatus, frozenset[RefundStatus]] = {
+    RefundStatus.CREATING: _REFUND_OPEN,
+    RefundStatus.PENDING: _REFUND_OPEN - {RefundStatus.PENDING},
+    RefundStatus.REQUIRES_ACTION: _REFUND_OPEN - {RefundStatus.REQUIRES_ACTION},
+    RefundStatus.SUCCEEDED: frozenset({RefundStatus.FAILED}),
+    RefundStatus.FAILED: frozenset(),
+    RefundStatus.CANCELED: frozenset(),
+}
+
 #: A completed session's PaymentIntent in one of these has not taken the money and will not.
 FAILED_INTENT_STATUSES = frozenset({"requires_payment_method", "canceled"})
 BANK_PAYMENT_FAILED = "The bank payment failed, so nothing was paid. Charge the booking again."
@@ -129,31 +180,29 @@ class Payment:
             self.stripe_payment_intent_id = session.payment_intent_id
         intent = session.payment_intent_status
         if session.is_paid:
-            if self.status is not PaymentStatus.SUCCEEDED:
-                self.status = PaymentStatus.SUCCEEDED
+            if self._move(PaymentStatus.SUCCEEDED, now):
                 self.paid_at = self.paid_at or now
             self.checkout_url = None
         elif session.status == "expired":
-            if not self.status.is_final:  # a replaced (FAILED) attempt stays FAILED
-                self.status = PaymentStatus.EXPIRED
+            self._move(PaymentStatus.EXPIRED, now)  # a replaced (FAILED) attempt stays FAILED
             self.checkout_url = None
         elif session.status == "complete":
             # Completed but unpaid: a delayed method whose money is on its way, or whose
             # debit failed (the PaymentIntent then wants a new payment method or is canceled).
-            if intent in FAILED_INTENT_STATUSES and not self.status.is_final:
-                self.status = PaymentStatus.FAILED
-                self.failure_message = BANK_PAYMENT_FAILED
-            elif not self.status.is_final:
-                self.status = PaymentStatus.PROCESSING
+            if intent in FAILED_INTENT_STATUSES:
+                if self._move(PaymentStatus.FAILED, now):
+                    self.failure_message = BANK_PAYMENT_FAILED
+            else:
+                self._move(PaymentStatus.PROCESSING, now)
             self.checkout_url = None
         elif session.status == "open" and not self.status.is_final:
             if intent == "processing":
-                self.status = PaymentStatus.PROCESSING
+                self._move(PaymentStatus.PROCESSING, now)
             elif self.status is PaymentStatus.CREATING or (
                 # The processing attempt failed and the link takes another card.
                 self.status is PaymentStatus.PROCESSING and intent is not None
             ):
-                self.status = PaymentStatus.OPEN
+                self._move(PaymentStatus.OPEN, now)
         if session.status == "open" and not self.status.is_final:
             # A final payment's session (a replaced attempt's late answer, a stale read)
             # must never hand out a link: the caller closes such a session at Stripe.
@@ -167,6 +216,19 @@ class Payment:
             self.stripe_payment_intent_id,
         )
         return before != after
+
+    def _move(self, to: PaymentStatus, now: datetime) -> bool:
+        """Take status ``to`` if ``PAYMENT_MOVES`` allows it; True if it was taken.
+
+        Reaching SUCCEEDED stamps ``recorded_at`` (a day closed before then gets the money as
+        an adjustment); SUCCEEDED is never left, so the stamp is made once.
+        """
+        if to not in PAYMENT_MOVES[self.status]:
+            return False
+        self.status = to
+        if to is PaymentStatus.SUCCEEDED:
+            self.recorded_at = now
+        return True
 
     @property
     def needs_charge_details(self) -> bool:
@@ -211,7 +273,7 @@ class Payment:
     def mark_failed(self, message: str) -> None:
         """Stripe refused to create the session; nothing was charged."""
         if self.status is PaymentStatus.CREATING:
-            self.status = PaymentStatus.FAILED
+            self.status = PaymentStatus.FAILED  # CREATING -> FAILED, in PAYMENT_MOVES
             self.failure_message = message
 
 
@@ -249,8 +311,12 @@ class Refund:
             self.status = RefundStatus.FAILED
             self.failure_reason = message
 
-    def apply_stripe(self, info: RefundInfo) -> bool:
-        """Take Stripe's status for this refund; True if anything changed."""
+    def apply_stripe(self, info: RefundInfo, now: datetime | None = None) -> bool:
+        """Take Stripe's view of this refund; True if anything changed.
+
+        The status moves only as ``REFUND_MOVES`` allows, so a stale read never takes a final
+        refund back. ``now`` stamps ``recorded_at`` when the refund first succeeds.
+        """
 
         def snapshot() -> tuple[object, ...]:
             return (
@@ -265,9 +331,17 @@ class Refund:
         before = snapshot()
         self.stripe_refund_id = info.id
         status = _refund_status(info.status)
-        if status is not None:  # a null or unknown status is no news: keep what we know
+        # A null or unknown status is no news, and a forbidden move a stale read: keep ours.
+        if status is not None and (status is self.status or status in REFUND_MOVES[self.status]):
             self.status = status
             self.failure_reason = info.failure_reason
+            if status is RefundStatus.SUCCEEDED and self.recorded_at is None and now is not None:
+                # Set once, when the money first counts as returned; a stale read can never
+                # stamp it again. A refund that fails after succeeding keeps it: reports count
+                # only SUCCEEDED refunds, so from then on it is money returned in no live
+                # report, and its refund.failed audit entry dates the failure. (A day closed
+                # while it counted keeps it in its frozen Z report: no reversal adjustment yet.)
+                self.recorded_at = now
         if info.balance_transaction_id:
             self.stripe_balance_transaction_id = info.balance_transaction_id
         if info.fee is not None:

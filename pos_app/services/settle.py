@@ -73,9 +73,6 @@ def _apply_session(
         changed = payment.apply_session(session, deps.clock.now())
         if details is not None and was is not PaymentStatus.SUCCEEDED:
             payment.apply_charge_details(details)
-        if payment.status is PaymentStatus.SUCCEEDED and was is not PaymentStatus.SUCCEEDED:
-            # When this station learned it: a day closed before then gets it as an adjustment.
-            payment.recorded_at = deps.clock.now()
         if changed and booking is not None:
             ledger.recompute(uow, booking)
         if payment.status is not was:
@@ -233,10 +230,10 @@ def apply_refund(deps: Deps, refund_id: str, info: RefundInfo) -> Refund | None:
             return None
         booking = uow.bookings.get(refund.booking_id, for_update=True)
         was = refund.status
-        if refund.apply_stripe(info) and booking is not None:
+        # The domain decides which moves are real (a stale read changes nothing) and stamps
+        # recorded_at once; an audit entry is written only for a real move.
+        if refund.apply_stripe(info, deps.clock.now()) and booking is not None:
             ledger.recompute(uow, booking)
-        if refund.status is RefundStatus.SUCCEEDED and was is not RefundStatus.SUCCEEDED:
-            refund.recorded_at = deps.clock.now()
         if refund.status is not was:
             _audit_refund(deps, uow, refund, was)
         uow.commit()
