@@ -42,11 +42,13 @@ from pos_app.services.ids import idempotency_key, new_id
 
 log = logging.getLogger(__name__)
 
-# Stripe's shortest allowed session lifetime is 30 minutes; a minute of margin absorbs skew.
-STRIPE_MIN_LIFETIME = timedelta(minutes=31)
+# Stripe refuses a session that expires sooner than this after it is created.
+STRIPE_SHORTEST_SESSION = timedelta(minutes=30)
+# Sessions are asked to live a minute longer: the margin absorbs clock skew.
+STRIPE_MIN_LIFETIME = STRIPE_SHORTEST_SESSION + timedelta(minutes=1)
 # A create resent later than this after its reservation would ask for an ``expires_at`` too
 # close for Stripe (under 30 minutes ahead): it is looked up, or replaced by a new attempt.
-RESEND_MIN_LIFETIME = timedelta(minutes=30, seconds=15)
+RESEND_MIN_LIFETIME = STRIPE_SHORTEST_SESSION + timedelta(seconds=15)
 # ...but replaced only once no create of it can still reach Stripe. One send may take
 # 3 tries x 15 s timeout, each after up to 3.75 s of 429 back-off, plus the SDK's retry waits
 # (about 60 s in all), and Stripe itself refuses this request once its ``expires_at`` is under

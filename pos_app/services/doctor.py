@@ -17,7 +17,7 @@ from typing import Any
 from pos_app.config import Config, key_hint, key_problem, webhook_secret_problem
 from pos_app.domain.errors import GatewayError, GatewayUnavailable
 from pos_app.domain.money import Money
-from pos_app.services.checkout import STRIPE_MIN_LIFETIME
+from pos_app.services.checkout import STRIPE_MIN_LIFETIME, STRIPE_SHORTEST_SESSION
 from pos_app.services.checkout_request import (
     SUCCESS_URL_LABEL,
     SUCCESS_URL_MISSING,
@@ -30,7 +30,7 @@ from pos_app.services.doctor_local import (
     data_dir_privacy,
     probe_webhook_port,
 )
-from pos_app.services.doctor_session import STRIPE_SHORTEST_SESSION, DoctorSession
+from pos_app.services.doctor_session import DoctorSession
 from pos_app.services.payment_sync import EVENT_TYPES, SyncService
 
 log = logging.getLogger(__name__)

@@ -16,14 +16,12 @@ from datetime import datetime, timedelta
 from pos_app.domain.currency import minimum_charge
 from pos_app.domain.errors import GatewayRejected, GatewayStoredFailure
 from pos_app.domain.gateway_types import CheckoutRequest, CheckoutSessionInfo
-from pos_app.services.checkout import STRIPE_MIN_LIFETIME
+from pos_app.services.checkout import RESEND_MIN_LIFETIME, STRIPE_MIN_LIFETIME
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
 
 log = logging.getLogger(__name__)
 
-# Stripe refuses a session that expires sooner than this after it is created.
-STRIPE_SHORTEST_SESSION = timedelta(minutes=30)
 RUN_KEY = "doctor.test_session.{station}"
 PRODUCT_NAME = "pos-app connection check (nothing to pay)"
 
@@ -160,7 +158,8 @@ class DoctorSession:
         after the run was stored could only fail: find the session the first try may have
         made (by its metadata) and close that one, or give the run up.
         """
-        window_ends = datetime.fromisoformat(run.expires_at) - STRIPE_SHORTEST_SESSION
+        # The same window as a payment link's resend (checkout), margin for skew included.
+        window_ends = datetime.fromisoformat(run.expires_at) - RESEND_MIN_LIFETIME
         if self._d.server_now() < window_ends:
             try:
                 return self._d.gateway.create_checkout_session(

@@ -68,11 +68,13 @@ class ConnectionCheck(QWidget):
         self.results.setContentsMargins(0, 4, 0, 0)
         self.results.setSpacing(4)
         box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
+        # A Settings tab of its own: the lines need room the Payments form does not have.
+        box.setContentsMargins(8, 16, 8, 8)
         box.setSpacing(6)
         box.addWidget(self.hint)
         box.addLayout(top)
         box.addLayout(self.results)
+        box.addStretch(1)
         self._labels: list[QLabel] = []
         self.button.clicked.connect(self.check)
 

@@ -49,6 +49,7 @@ from pos_app.services.settings import (
     SettingsView,
     currency_label,
 )
+from pos_app.ui import success_url_field as website
 from pos_app.ui import theme
 from pos_app.ui.connection_check import ConnectionCheck
 from pos_app.ui.form_kit import (
@@ -62,9 +63,6 @@ from pos_app.ui.form_kit import (
 )
 from pos_app.ui.forms import ErrorLabel, form_label
 from pos_app.ui.spinner import Spinner
-from pos_app.ui.success_url_field import HINT as SUCCESS_URL_HINT
-from pos_app.ui.success_url_field import LABEL as SUCCESS_URL_FIELD
-from pos_app.ui.success_url_field import success_url_edit, success_url_hint
 from pos_app.ui.tasks import TaskRunner, user_message
 
 if TYPE_CHECKING:
@@ -235,7 +233,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._scrolled(self._build_business()), "&Business")
         self.tabs.addTab(self._scrolled(self._build_payments()), "&Payments")
         self.tabs.addTab(self._scrolled(self._build_station()), "This statio&n")
-        self.tabs.addTab(self._scrolled(self._build_connection()), "Connect&ion")
+        self.connection = ConnectionCheck(self._ctx, self._runner)
+        self.tabs.addTab(self._scrolled(self.connection), "Connect&ion")
 
         loading, self.loading_label = loading_page("Loading settings…")
         self.pages = QStackedWidget()
@@ -330,14 +329,14 @@ class SettingsDialog(QDialog):
             self.hold_spin,
             hint="How long a payment QR stays payable before the app closes the link.",
         )
-        self.success_url_edit = success_url_edit()
-        self.rows["success_url"] = FieldRow(self.success_url_edit, hint=SUCCESS_URL_HINT)
+        self.success_url_edit = website.success_url_edit()
+        self.rows["success_url"] = FieldRow(self.success_url_edit, hint=website.HINT)
         for name, text in (
             ("business_name", "Business na&me"),
             ("currency", "Default &currency"),
             ("timezone", "&Time zone"),
             ("hold_minutes", "&Hold payment links"),
-            ("success_url", SUCCESS_URL_FIELD),
+            ("success_url", website.LABEL),
         ):
             form.addRow(self._label(text, self.rows[name]), self.rows[name])
         return page
@@ -434,16 +433,6 @@ class SettingsDialog(QDialog):
         self.webhook_check.toggled.connect(self._update_webhook)
         self.port_spin.valueChanged.connect(self._update_webhook)
         self.webhook_secret_edit.textChanged.connect(self._update_restart)
-        return page
-
-    def _build_connection(self) -> QWidget:
-        # A tab of its own: the doctor's lines need room the Payments form does not have.
-        page = QWidget()
-        box = QVBoxLayout(page)
-        box.setContentsMargins(8, 16, 8, 8)
-        self.connection = ConnectionCheck(self._ctx, self._runner)
-        box.addWidget(self.connection)
-        box.addStretch(1)
         return page
 
     def _build_station(self) -> QWidget:
@@ -595,7 +584,7 @@ class SettingsDialog(QDialog):
         self.timezone_combo.setCurrentText(b.timezone)
         self.hold_spin.setValue(b.hold_minutes)
         self.success_url_edit.setText(b.success_url)
-        self.rows["success_url"].set_hint(success_url_hint(b.success_url, view.mode))
+        self.rows["success_url"].set_hint(website.success_url_hint(b.success_url, view.mode))
         self.mode_radios[view.mode].setChecked(True)
         self.webhook_check.setChecked(view.station.webhook_enabled)
         self.port_spin.setValue(view.station.webhook_port)
@@ -633,7 +622,8 @@ class SettingsDialog(QDialog):
         view = self._view
         mode = self.selected_mode()
         # Test and live mode need the website before card payments: say so as the mode changes.
-        self.rows["success_url"].set_hint(success_url_hint(self.success_url_edit.text(), mode))
+        website_hint = website.success_url_hint(self.success_url_edit.text(), mode)
+        self.rows["success_url"].set_hint(website_hint)
         danger = theme.semantic("danger", self).name()
         self.mode_texts["live"].setStyleSheet(f"QLabel#hint {{ color: {danger}; }}")
         locked = view is not None and "secret_key" in view.locked

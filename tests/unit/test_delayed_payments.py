@@ -8,7 +8,6 @@ is ``processing`` meanwhile and wants a new payment method once the debit has fa
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -18,44 +17,20 @@ from pos_app.domain.gateway_types import CheckoutSessionInfo
 from pos_app.domain.payment import (
     BANK_PAYMENT_FAILED,
     Payment,
-    PaymentMethod,
     PaymentStatus,
     ensure_none_processing,
 )
-
-NOW = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+from tests.unit.card_payments import NOW, card_payment, session
 
 
 def _payment(status: PaymentStatus = PaymentStatus.OPEN) -> Payment:
-    return Payment(
-        id="pay_1",
-        booking_id="bk_1",
-        method=PaymentMethod.CARD,
-        status=status,
-        amount=2500,
-        currency="eur",
-        idempotency_key="checkout-pay_1",
-        created_at=NOW,
-        stripe_session_id="cs_1",
-        checkout_url="https://pay.example/cs_1",
-        expires_at=NOW + timedelta(minutes=31),
-    )
+    return card_payment(status, checkout_url="https://pay.example/cs_1")
 
 
 def _session(
     status: str, payment_status: str = "unpaid", intent: str | None = None
 ) -> CheckoutSessionInfo:
-    return CheckoutSessionInfo(
-        id="cs_1",
-        status=status,
-        payment_status=payment_status,
-        amount_total=2500,
-        currency="eur",
-        url="https://pay.example/cs_1" if status == "open" else None,
-        expires_at=NOW + timedelta(minutes=31),
-        payment_intent_id="pi_1",
-        payment_intent_status=intent,
-    )
+    return session(status, payment_status, intent=intent)
 
 
 def test_completed_unpaid_is_processing_not_open() -> None:

@@ -6,43 +6,29 @@ not hand out a link, and a stale "open" read must not undo what Stripe already s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from pos_app.domain.gateway_types import CheckoutSessionInfo
-from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus
+from pos_app.domain.payment import Payment, PaymentStatus
+from tests.unit.card_payments import NOW, card_payment, session
 
-NOW = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
 REPLACED = "Replaced by a new attempt."
 
 
 def _payment(status: PaymentStatus, session_id: str | None = None) -> Payment:
-    return Payment(
-        id="pay_1",
-        booking_id="bk_1",
-        method=PaymentMethod.CARD,
-        status=status,
-        amount=2500,
-        currency="eur",
-        idempotency_key="checkout-pay_1",
-        created_at=NOW,
-        stripe_session_id=session_id,
-        failure_message=REPLACED if status is PaymentStatus.FAILED else None,
-        expires_at=NOW + timedelta(minutes=31),
-    )
+    failure = REPLACED if status is PaymentStatus.FAILED else None
+    return card_payment(status, stripe_session_id=session_id, failure_message=failure)
 
 
 def _session(status: str, payment_status: str = "unpaid") -> CheckoutSessionInfo:
-    return CheckoutSessionInfo(
-        id="cs_late",
-        status=status,
-        payment_status=payment_status,
-        amount_total=2500,
-        currency="eur",
-        url="https://pay.example/cs_late" if status == "open" else None,
-        expires_at=NOW + timedelta(minutes=40),
+    return session(
+        status,
+        payment_status,
+        session_id="cs_late",
         payment_intent_id="pi_1" if status != "open" else None,
+        expires_in=timedelta(minutes=40),
     )
 
 

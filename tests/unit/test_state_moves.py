@@ -7,14 +7,14 @@ change to the table has to change this test too. Refunds: creating -> pending/re
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from pos_app.domain.gateway_types import CheckoutSessionInfo, RefundInfo
-from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
+from pos_app.domain.payment import Payment, PaymentStatus, Refund, RefundStatus
+from tests.unit.card_payments import NOW, card_payment, session
 
-NOW = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=2)
 
 R = RefundStatus
@@ -104,17 +104,7 @@ def test_a_refund_failing_after_success_keeps_its_recorded_at_and_stays_failed()
 
 
 def _payment(status: PaymentStatus) -> Payment:
-    return Payment(
-        id="pay_1",
-        booking_id="bk_1",
-        method=PaymentMethod.CARD,
-        status=status,
-        amount=2500,
-        currency="eur",
-        idempotency_key="checkout-pay_1",
-        created_at=NOW,
-        stripe_session_id="cs_1",
-    )
+    return card_payment(status, expires_at=None)
 
 
 def _session(to: PaymentStatus) -> CheckoutSessionInfo:
@@ -126,17 +116,7 @@ def _session(to: PaymentStatus) -> CheckoutSessionInfo:
         P.EXPIRED: ("expired", "unpaid", None),
         P.FAILED: ("complete", "unpaid", "requires_payment_method"),
     }[to]
-    return CheckoutSessionInfo(
-        id="cs_1",
-        status=status,
-        payment_status=paid,
-        amount_total=2500,
-        currency="eur",
-        url="https://pay.example/cs_1" if status == "open" else None,
-        expires_at=NOW + timedelta(minutes=40),
-        payment_intent_id="pi_1",
-        payment_intent_status=intent,
-    )
+    return session(status, paid, intent=intent, expires_in=timedelta(minutes=40))
 
 
 @pytest.mark.parametrize(("was", "to"), PAYMENT_PAIRS, ids=lambda s: s.value)
