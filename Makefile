@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint screenshots clean
+.PHONY: run test lint screenshots mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,5 +30,12 @@ screenshots: $(STAMP)
 		QT_QPA_PLATFORM=offscreen $(BIN)/pos-app screenshot --screen $$s docs/screenshots/$$s.png || exit 1; \
 	done
 
+# Mutation testing (docs/testing.md): slow, not part of `make test` or CI. Runs mutmut on
+# domain/ and the money services with two workers, then prints the kill rate and survivors.
+# `make mutation MUTANTS='pos_app.domain*'` tries only some mutants.
+MUTANTS ?=
+mutation: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/mutation.py --run --max-children 2 $(MUTANTS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -10,10 +11,23 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
 from pos_app.services.bookings import BookingRequest
+
+_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
+def submit_page(client: httpx.Client, url: str, form: dict[str, str]) -> httpx.Response:
+    """Open the sandbox's payment page and post ``form`` with its CSRF token, as a phone's
+    browser does (the page refuses a POST without it)."""
+    page = client.get(url)
+    found = _CSRF.search(page.text)
+    token = found.group(1) if found else ""
+    return client.post(url, data={**form, "csrf_token": token})
 
 
 @contextmanager

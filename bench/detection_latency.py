@@ -23,7 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _common import app, book, percentile, sandbox
+from _common import app, book, percentile, sandbox, submit_page
 
 from pos_app.app import AppContext
 from pos_app.domain.booking import BookingStatus
@@ -56,7 +56,8 @@ def _one_payment(ctx: AppContext, web: httpx.Client, index: int, *, screen: bool
     # Pay at a random moment of both cycles (the screen's and the events feed's): otherwise
     # each desk would pay just after the pass that detected its previous payment.
     time.sleep(random.uniform(0, ctx.config.poll_seconds))
-    web.post(view.url, data=CARD).raise_for_status()
+    paid = submit_page(web, view.url, CARD)
+    assert paid.status_code in (200, 303), paid.text  # 303: on to the success page
     paid_at = time.perf_counter()
     while ctx.bookings.detail(booking_id).booking.status is not BookingStatus.PAID:
         time.sleep(0.01)

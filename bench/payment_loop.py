@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from _common import submit_page
 
 from pos_app.app import open_app
 from pos_app.config import load_config
@@ -73,9 +74,10 @@ def main(n: int) -> None:
                 view = ctx.checkout.start(booking.id)
                 t2 = time.perf_counter()
                 assert view.url
-                web.post(
+                submit_page(
+                    web,
                     view.url,
-                    data={
+                    {
                         "card_number": "4242424242424242",
                         "exp": "12 / 34",
                         "cvc": "123",

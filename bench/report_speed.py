@@ -18,6 +18,7 @@ the CSV export rate in rows/s over a 30-day and a 366-day range. Asserts nothing
 from __future__ import annotations
 
 import argparse
+import bisect
 import random
 import statistics
 import tempfile
@@ -83,8 +84,8 @@ def fill(engine: Engine, payments: int, years: int) -> None:
             [(f"res_{i}", name, i) for i, name in enumerate(STAFF)],
         )
         conn.exec_driver_sql(
-            "INSERT INTO users (id, name, role, pin_hash, created_at, active, failed_attempts) "
-            "VALUES (?, ?, ?, 'x', ?, 1, 0)",
+            "INSERT INTO users (id, name, role, pin_hash, created_at, active) "
+            "VALUES (?, ?, ?, 'x', ?, 1)",
             [(f"usr_{i}", name, "staff", _ts(now)) for i, name in enumerate(STAFF)],
         )
     bookings: list[tuple[Any, ...]] = []
@@ -230,13 +231,37 @@ def fill(engine: Engine, payments: int, years: int) -> None:
         flush()
     flush(force=True)
     with engine.begin() as conn:
+        times = _number_recorded_money(conn)
+        # Each close counts what was recorded by 23:00 (the database's order, by those times).
         conn.exec_driver_sql(
             "INSERT INTO day_closes (business_date, currency, closed_at, closed_by_name, "
-            "card_net, cash_expected, cash_counted, report_json, note) "
-            "VALUES (?, ?, ?, 'Bench', 0, 0, 0, '{}', '')",
-            closes,
+            "card_net, cash_expected, cash_counted, report_json, note, covered_seq) "
+            "VALUES (?, ?, ?, 'Bench', 0, 0, 0, '{}', '', ?)",
+            [(*close, bisect.bisect_right(times, close[2])) for close in closes],
         )
         conn.exec_driver_sql("ANALYZE")
+
+
+def _number_recorded_money(conn: Any) -> list[str]:
+    """Give the rows their order numbers (store/money_order.py) in order of ``recorded_at``,
+    as the stations would have; returns those times, oldest first (number i+1 at [i])."""
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE bench_order AS SELECT kind, id, at, "
+        "ROW_NUMBER() OVER (ORDER BY at, kind, id) AS seq FROM ("
+        " SELECT 'payment' AS kind, id, recorded_at AS at FROM payments"
+        "  WHERE status = 'succeeded'"
+        " UNION ALL SELECT 'refund', id, recorded_at FROM refunds WHERE status = 'succeeded')"
+    )
+    conn.exec_driver_sql("CREATE INDEX bench_order_id ON bench_order (kind, id)")
+    for table, kind in (("payments", "payment"), ("refunds", "refund")):
+        conn.exec_driver_sql(
+            f"UPDATE {table} SET record_seq = (SELECT seq FROM bench_order o "
+            f"WHERE o.kind = '{kind}' AND o.id = {table}.id) WHERE status = 'succeeded'"
+        )
+    times = [r[0] for r in conn.exec_driver_sql("SELECT at FROM bench_order ORDER BY seq")]
+    conn.exec_driver_sql("UPDATE record_order SET last_seq = ?", (len(times),))
+    conn.exec_driver_sql("DROP TABLE bench_order")
+    return times
 
 
 def timed(fn: Callable[[], object], runs: int) -> list[float]:

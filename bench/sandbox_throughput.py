@@ -32,6 +32,7 @@ from typing import Any
 
 import httpx
 import stripe
+from _common import submit_page
 
 from pos_app.sandbox import discovery
 from pos_app.sandbox.ids import new_id
@@ -178,10 +179,8 @@ def _templates(url: str) -> list[dict[str, Any]]:
     with httpx.Client(base_url=url, headers=HEADERS, timeout=30) as http:
         for number in ("4242424242424242", "4000000000000002"):
             session = http.post("/v1/checkout/sessions", data=SESSION_FORM).json()
-            http.post(
-                session["url"],
-                data={"card_number": number, "exp": "12 / 39", "cvc": "123", "name": "Bench"},
-            )
+            form = {"card_number": number, "exp": "12 / 39", "cvc": "123", "name": "Bench"}
+            submit_page(http, session["url"], form)
         paid = http.get("/v1/checkout/sessions", params={"status": "complete"}).json()
         http.post("/v1/refunds", data={"payment_intent": paid["data"][0]["payment_intent"]})
         expire = http.post("/v1/checkout/sessions", data=SESSION_FORM).json()

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from pos_app import app_backups
 from pos_app.config import SANDBOX_API_KEY, Config, Mode
 from pos_app.domain.errors import GatewayError, PosError
 from pos_app.domain.gateway_types import EventInfo
@@ -22,6 +23,7 @@ from pos_app.gateway.stripe_gateway import StripeGateway
 from pos_app.gateway.webhooks import WebhookStale, verify_webhook
 from pos_app.private_files import ensure_private_dir
 from pos_app.services.audit import AuditService
+from pos_app.services.backup import BackupService
 from pos_app.services.bookings import BookingService
 from pos_app.services.cash import CashService
 from pos_app.services.catalog import CatalogService
@@ -49,9 +51,9 @@ from pos_app.services.settings import (
     read_business,
 )
 from pos_app.services.webhook_intake import WebhookIntake
-from pos_app.store.database import make_engine, migrate
 from pos_app.store.health import schema_revisions
 from pos_app.store.repositories import SqlUnitOfWorkFactory
+from pos_app.store.station_lock import StationLock
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,9 @@ class AppContext:
     reconciliation: ReconciliationService = field(init=False, repr=False)
     day_close: DayCloseService = field(init=False, repr=False)
     doctor: DoctorService = field(init=False, repr=False)
+    backups: BackupService = field(init=False, repr=False)
+    # Held shared while this process has the database open: a restore waits for none.
+    station_lock: StationLock | None = field(default=None, repr=False)
 
     @property
     def mode(self) -> str:
@@ -162,6 +167,8 @@ class AppContext:
         engine = getattr(self.deps.uow, "engine", None)
         if engine is not None:
             engine.dispose()
+        if self.station_lock is not None:
+            self.station_lock.release()
 
 
 class WebhookReceiver:
@@ -170,12 +177,11 @@ class WebhookReceiver:
     def __init__(self, ctx: AppContext, secret: str, host: str, port: int) -> None:
         import uvicorn
 
+        from pos_app.logs import UVICORN_OPTIONS
         from pos_app.sync.webhook_server import create_webhook_app
 
         app = create_webhook_app(ctx.webhook_intake(secret))
-        self._server = uvicorn.Server(
-            uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-        )
+        self._server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, **UVICORN_OPTIONS))
         self._thread = threading.Thread(target=self._server.run, name="webhooks", daemon=True)
         self._thread.start()
         log.info("webhooks.listening host=%s port=%s", host, port)
@@ -199,11 +205,30 @@ def open_app(
     the CLI printed keeps working); ``"child"`` ends it with the app; ``"none"`` starts none.
     ``receive_webhooks`` serves the webhook receiver when ``POS_WEBHOOK_PORT`` is set (the
     desktop app does; CLI commands do not). ``secrets`` is where Settings keeps keys (the
-    OS keyring by default). A database created in another mode is refused (StartupError).
+    OS keyring by default). A database created in another mode is refused (StartupError);
+    a damaged, locked or newer one is refused with a sentence naming the newest backup.
     """
     ensure_private_dir(config.data_dir)
-    engine = make_engine(config.database_url)
-    migrate(engine)
+    # Shared while this process runs, so `pos-app restore` never swaps the file under it.
+    station_lock = app_backups.hold_station_lock(config)
+    try:
+        ctx = _open_app(config, sandbox, receive_webhooks, secrets)
+    except BaseException:
+        if station_lock is not None:
+            station_lock.release()
+        raise
+    ctx.station_lock = station_lock
+    return ctx
+
+
+def _open_app(
+    config: Config,
+    sandbox: SandboxPolicy,
+    receive_webhooks: bool,
+    secrets: SecretStore | None,
+) -> AppContext:
+    # Checked (quick_check, schema not newer) and migrated, with a backup before an upgrade.
+    engine = app_backups.open_database(config, app_backups.backup_service(config, SystemClock()))
     uow = SqlUnitOfWorkFactory(engine)
     try:
         ensure_database_mode(uow, config.mode, _database_name(engine.url))
@@ -277,6 +302,9 @@ def open_app(
     ctx.reconciliation = ReconciliationService(deps)
     ctx.day_close = DayCloseService(
         deps, ctx.reports, business_currency=lambda: ctx.config.currency
+    )
+    ctx.backups = app_backups.backup_service(
+        config, deps.clock, timezone=lambda: ctx.config.timezone
     )
     ctx.doctor = DoctorService(
         deps,

@@ -16,13 +16,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pos_app import cli_doctor
+from pos_app import cli_backup, cli_doctor
+from pos_app.cli_input import UsageError, counted, parse_date, parse_when, port_number
+from pos_app.cli_output import printable_output, raw_stdout
 from pos_app.config import Config, ConfigError, load_config, resolve_config
 from pos_app.domain.booking import Booking
 from pos_app.domain.errors import FormErrors, GatewayError, PosError
+from pos_app.domain.overpaid import excess_to_refund, overpaid_headline
 from pos_app.domain.payment import REFUND_REASONS, Payment, Refund
 from pos_app.domain.people import Actor, Role
-from pos_app.logs import setup_logging
+from pos_app.domain.text import bounded, strip_forbidden
+from pos_app.logs import UVICORN_OPTIONS, setup_logging
 from pos_app.private_files import ensure_private_dir
 from pos_app.services.bookings import BookingDetail, BookingRequest
 from pos_app.services.checkout import CheckoutView
@@ -52,10 +56,6 @@ FLAG_FOR_FIELD = {
 }
 DEFAULT_SANDBOX_PORT = 12111
 DEFAULT_WEBHOOK_PORT = 12112
-
-
-class UsageError(Exception):
-    """A command line that cannot be understood; exit code 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("refund", help="refund a booking in full or in part")
     s.add_argument("booking_id")
-    s.add_argument("--amount", help="amount, e.g. 10.00 (default: everything refundable)")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--amount", help="amount, e.g. 10.00 (default: everything refundable)")
+    g.add_argument("--excess", action="store_true", help="what an overpaid booking holds extra")
     s.add_argument("--reason", default="requested_by_customer", choices=sorted(REFUND_REASONS))
     s.add_argument("--note", default="")
     s.add_argument("--json", action="store_true")
@@ -119,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("sandbox", help="run the local Stripe-compatible sandbox server")
     s.add_argument("--host", default="127.0.0.1", help="0.0.0.0: phones on the LAN can pay")
-    s.add_argument("--port", type=int, default=DEFAULT_SANDBOX_PORT)
+    s.add_argument("--port", type=port_number, default=DEFAULT_SANDBOX_PORT)
     s.add_argument("--public-url", help="base URL for payment pages (default: derived)")
     s.add_argument("--webhook-url", help="register a webhook endpoint at start")
     s.add_argument("--webhook-secret", help="its signing secret (whsec_...)")
@@ -131,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("webhooks", help="receive Stripe webhooks at POST /stripe/webhook")
     s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=DEFAULT_WEBHOOK_PORT)
+    s.add_argument("--port", type=port_number, default=DEFAULT_WEBHOOK_PORT)
 
     s = sub.add_parser("receipt", help="print a booking's receipt, save it as PDF, or email it")
     s.add_argument("booking_id")
@@ -160,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     k = kinds.add_parser("csv", help="one row per payment or refund; see docs/csv-export.md")
     k.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
     k.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
-    k.add_argument("path", type=Path, metavar="PATH", help="the CSV file to write")
+    k.add_argument("path", type=Path, metavar="PATH", help="the CSV file to write, or -")
     k.add_argument("--json", action="store_true", help="print one JSON object")
     k = kinds.add_parser("pdf", help="the sales report with its by-hour chart, as a PDF")
     k.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
@@ -190,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print one JSON object")
 
     cli_doctor.add_parser(sub)
+    cli_backup.add_parsers(sub)
 
     s = sub.add_parser("screenshot", help="render a screen offscreen to a PNG (demo data)")
     s.add_argument("--list", action="store_true", help="print the screens' names and exit")
@@ -199,7 +202,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `pos-app` command."""
+    """Entry point of the `pos-app` command; what it prints never holds control characters."""
+    with printable_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command or "gui"
@@ -267,6 +275,9 @@ def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
         return _screenshot(args)
     if command == "doctor":
         return cli_doctor.run_doctor(args, config)
+    if command in ("backup", "restore"):
+        run = cli_backup.run_backup if command == "backup" else cli_backup.run_restore
+        return run(args, config)
     # Commands that may print a payment URL keep the sandbox running after they exit.
     policy: SandboxPolicy = (
         "detached"
@@ -304,6 +315,9 @@ def cli_actor() -> Actor:
         login = getpass.getuser()
     except (KeyError, OSError):  # no user name known for this uid (containers)
         login = "unknown"
+    # The login comes from $LOGNAME/$USER: no control characters, and it fits the 120
+    # characters an actor's name has in the audit log.
+    login = bounded(strip_forbidden(login), 100) or "unknown"
     return Actor(None, f"command line ({login})", Role.MANAGER)
 
 
@@ -363,7 +377,7 @@ def _set_pin(ctx: AppContext, args: argparse.Namespace) -> int:
 def _book(ctx: AppContext, args: argparse.Namespace) -> int:
     service = ctx.catalog.find(args.service)
     resource = ctx.catalog.find_resource(args.staff) if args.staff else None
-    starts_at = _parse_when(args.at, ctx)
+    starts_at = parse_when(args.at, ctx.config.timezone)
     booking = ctx.bookings.create(
         BookingRequest(
             customer_name=args.customer,
@@ -426,6 +440,9 @@ def _status(ctx: AppContext, args: argparse.Namespace) -> int:
         b = detail.booking
         print(f"{b.id}  {b.customer_name}  {b.service_name}  {b.price}  {b.status.label}")
         print(f"paid {b.paid}  refunded {b.refunded}")
+        if b.overpaid.amount:
+            due_back = excess_to_refund(b, detail.refunds).amount
+            print(overpaid_headline(b, detail.refunds) + (" (refund --excess)" if due_back else ""))
         for p in detail.payments:
             print(
                 f"  payment {p.id}  {p.method.value}  {p.money}  {p.status.value}  "
@@ -463,7 +480,11 @@ def _sync(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def _refund(ctx: AppContext, args: argparse.Namespace) -> int:
-    outcome = ctx.refunds.refund(args.booking_id, args.amount, reason=args.reason, note=args.note)
+    outcome = (
+        ctx.refunds.refund_excess(args.booking_id)
+        if args.excess
+        else ctx.refunds.refund(args.booking_id, args.amount, reason=args.reason, note=args.note)
+    )
     detail = ctx.bookings.detail(args.booking_id)
     if args.json:
         data = _detail_json(ctx, detail)
@@ -589,7 +610,7 @@ def _webhooks(args: argparse.Namespace, config: Config) -> int:
             f"Receiving Stripe webhooks at http://{args.host}:{args.port}{PATH} (Ctrl+C to stop).",
             file=sys.stderr,
         )
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+        uvicorn.run(app, host=args.host, port=args.port, **UVICORN_OPTIONS)
     finally:
         ctx.close()
     return 0
@@ -600,13 +621,13 @@ def _report(ctx: AppContext, args: argparse.Namespace) -> int:
 
     if args.report_kind == "daily":
         day = (
-            _parse_date(args.date, "date")
-            if args.date
+            parse_date(args.date, "date")
+            if args.date is not None  # --date "" is refused, not taken as today
             else datetime.now(UTC).astimezone(ctx.config.timezone).date()
         )
         report = ctx.reports.daily(day)
     else:
-        report = ctx.reports.range(_parse_date(args.start, "start"), _parse_date(args.end, "end"))
+        report = ctx.reports.range(parse_date(args.start, "start"), parse_date(args.end, "end"))
     if args.json:
         _print_json(report.to_json())
     else:
@@ -615,9 +636,13 @@ def _report(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def _export(ctx: AppContext, args: argparse.Namespace) -> int:
-    start, end = _parse_date(args.start, "start"), _parse_date(args.end, "end")
+    start, end = parse_date(args.start, "start"), parse_date(args.end, "end")
     if args.export_kind == "pdf":
         return _export_pdf(ctx, start, end, args)
+    if str(args.path) == "-":  # the CSV itself on stdout, for a pipe; nothing else printed
+        with raw_stdout() as out:
+            ctx.csv_export.write(start, end, out)
+        return 0
     result = ctx.csv_export.export(start, end, args.path)
     if args.json:
         _print_json(
@@ -669,12 +694,12 @@ def _close_day(ctx: AppContext, args: argparse.Namespace) -> int:
     """Print a day's Z report, or close the day with the cash counted."""
     from pos_app.services.day_close import ZReport
 
-    day = _parse_date(args.date, "date") if args.date else ctx.day_close.today()
+    day = parse_date(args.date, "date") if args.date is not None else ctx.day_close.today()
     z: ZReport = ctx.day_close.preview(day)
     if not args.preview and not z.is_closed:
-        counted = _counted(args.cash_counted, [t.currency for t in z.currencies])
+        by_currency = counted(args.cash_counted, [t.currency for t in z.currencies])
         try:
-            z = ctx.day_close.close(day, counted, args.note)
+            z = ctx.day_close.close(day, by_currency, args.note)
         except FormErrors as err:
             raise FormErrors(
                 {
@@ -706,25 +731,9 @@ def _close_day(ctx: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def _counted(values: list[str], currencies: list[str]) -> dict[str, str]:
-    """``--cash-counted`` values by currency: ``usd=12.50``, or a bare amount for a day in
-    one currency."""
-    counted: dict[str, str] = {}
-    for value in values:
-        code, sep, amount = value.partition("=")
-        if sep:
-            counted[code.strip().lower()] = amount
-        elif len(currencies) == 1:
-            counted[currencies[0]] = value
-        else:
-            names = " and ".join(c.upper() for c in currencies)
-            raise UsageError(f"this day has {names}: give --cash-counted CURRENCY=AMOUNT for each")
-    return counted
-
-
 def _reconcile(ctx: AppContext, args: argparse.Namespace) -> int:
     """Compare a range of days with Stripe; ``--settle`` takes Stripe's record."""
-    start, end = _parse_date(args.start, "start"), _parse_date(args.end, "end")
+    start, end = parse_date(args.start, "start"), parse_date(args.end, "end")
     result = ctx.reconciliation.compare(start, end)
     settled: list[str] = []
     failed: list[str] = []
@@ -750,27 +759,6 @@ def _reconcile(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
-def _parse_date(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise FormErrors(
-            {field: f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-22."}
-        ) from None
-
-
-def _parse_when(text: str, ctx: AppContext) -> datetime:
-    try:
-        when = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise FormErrors(
-            {"starts_at": f"{text!r} is not a date and time; use e.g. 2026-11-22T14:30."}
-        ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=ctx.config.timezone)
-    return when.astimezone(UTC)
 
 
 def _form_errors(err: FormErrors) -> str:
@@ -802,6 +790,7 @@ def _booking_json(ctx: AppContext, b: Booking) -> dict[str, Any]:
         "refunded_amount": b.refunded_amount,
         "currency": b.currency,
         "balance_due": b.balance_due.amount,
+        "overpaid_amount": b.overpaid.amount,  # owed back to the customer; 0 unless overpaid
         "resource_id": b.resource_id,
         "customer_id": b.customer_id,
     }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from tests.page_forms import csrf_token
+
 SUCCESS = "4242 4242 4242 4242"
 DECLINED = "4000 0000 0000 0002"
 #: Stripe's asynchronous refund test cards (https://docs.stripe.com/testing#refunds): the
@@ -17,6 +19,5 @@ def pay(url: str, card: str = SUCCESS, *, exp: str = "12 / 34", cvc: str = "123"
     with httpx.Client(follow_redirects=True, timeout=10) as client:
         page = client.get(url)
         page.raise_for_status()
-        return client.post(
-            url, data={"card_number": card, "exp": exp, "cvc": cvc, "name": "Test Customer"}
-        )
+        form = {"card_number": card, "exp": exp, "cvc": cvc, "name": "Test Customer"}
+        return client.post(url, data={**form, "csrf_token": csrf_token(page.text)})

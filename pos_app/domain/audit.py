@@ -22,6 +22,8 @@ class AuditAction(StrEnum):
     # The customer completed a bank payment whose money has not arrived yet.
     PAYMENT_PROCESSING = "payment.processing"
     CASH_RECEIVED = "cash.received"
+    # The booking received more than its price: the excess is owed back to the customer.
+    PAYMENT_OVERPAID = "payment.overpaid"
     REFUND_REQUESTED = "refund.requested"
     REFUND_SUCCEEDED = "refund.succeeded"
     REFUND_FAILED = "refund.failed"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pos_app.domain.errors import InvalidStateError
@@ -19,6 +19,9 @@ class BookingStatus(StrEnum):
     PAYMENT_PROCESSING = "payment_processing"
     DEPOSIT_PAID = "deposit_paid"
     PAID = "paid"
+    # More was received than the booking costs (net of settled refunds): the excess is owed
+    # back to the customer, e.g. a card link paid at the moment cash was taken.
+    OVERPAID = "overpaid"
     PARTIALLY_REFUNDED = "partially_refunded"
     REFUNDED = "refunded"
     CANCELLED = "cancelled"
@@ -30,12 +33,22 @@ class BookingStatus(StrEnum):
         return _LABELS[self]
 
 
+CASH_IN_PROGRESS = (
+    "Cash is being taken for this booking right now. Wait a moment, then check the balance "
+    "before taking another payment."
+)
+# How long a claim keeps card links shut: closing one link is an expire call and perhaps a
+# read (about a minute at worst with the SDK's retries). Past it a station that died while
+# taking cash no longer blocks the booking; a live one re-checks everything under the lock.
+CASH_CLAIM_LEASE = timedelta(minutes=2)
+
 _LABELS = {
     BookingStatus.NEW: "Not paid",
     BookingStatus.AWAITING_PAYMENT: "Awaiting payment",
     BookingStatus.PAYMENT_PROCESSING: "Bank payment processing",
     BookingStatus.DEPOSIT_PAID: "Deposit paid",
     BookingStatus.PAID: "Paid",
+    BookingStatus.OVERPAID: "Overpaid",
     BookingStatus.PARTIALLY_REFUNDED: "Partially refunded",
     BookingStatus.REFUNDED: "Refunded",
     BookingStatus.CANCELLED: "Cancelled",
@@ -91,6 +104,11 @@ class Booking:
     # bookings of one resource that overlap. Cancelling or a no-show frees the slot.
     holds_slot: bool = True
     created_by: str | None = None  # user id
+    # "Cash is being taken": written under the booking's lock by the station taking cash, so
+    # no card link opens while it closes the open ones at Stripe. A lease: it lapses at
+    # ``cash_claim_until`` (Stripe's clock, as holds are) should that station die meanwhile.
+    cash_claim: str | None = None
+    cash_claim_until: datetime | None = None
 
     @property
     def price(self) -> Money:
@@ -111,6 +129,40 @@ class Booking:
     def balance_due(self) -> Money:
         """What is still to be paid for the booking."""
         return Money(max(self.price_amount - self.paid_amount, 0), self.currency)
+
+    @property
+    def overpaid(self) -> Money:
+        """Money kept beyond the price (paid less settled refunds); zero unless overpaid."""
+        kept = self.paid_amount - self.refunded_amount
+        return Money(max(kept - self.price_amount, 0), self.currency)
+
+    def cash_claim_live(self, now: datetime) -> bool:
+        """Whether a station is taking cash for this booking at ``now`` (Stripe's clock)."""
+        return (
+            self.cash_claim is not None
+            and self.cash_claim_until is not None
+            and self.cash_claim_until > now
+        )
+
+    def ensure_no_cash_claim(self, now: datetime) -> None:
+        """Raise InvalidStateError while a station is taking cash: no link may open now."""
+        if self.cash_claim_live(now):
+            raise InvalidStateError(CASH_IN_PROGRESS)
+
+    def claim_for_cash(self, claim_id: str, now: datetime) -> None:
+        """Take the "cash is being taken" claim (the caller holds the booking's lock), or
+        raise InvalidStateError while another one stands."""
+        self.ensure_no_cash_claim(now)
+        self.cash_claim = claim_id
+        self.cash_claim_until = now + CASH_CLAIM_LEASE
+
+    def release_cash_claim(self, claim_id: str) -> bool:
+        """Drop the claim if it is still ``claim_id``; True if it was."""
+        if self.cash_claim != claim_id:
+            return False
+        self.cash_claim = None
+        self.cash_claim_until = None
+        return True
 
     def ensure_chargeable(self) -> None:
         """Raise InvalidStateError unless a payment can be taken for this booking now."""
@@ -141,10 +193,13 @@ def derive_status(
         if has_processing_payment:
             return BookingStatus.PAYMENT_PROCESSING
         return BookingStatus.AWAITING_PAYMENT if has_open_checkout else BookingStatus.NEW
+    if paid - refunded > price:
+        return BookingStatus.OVERPAID  # before any other state: the excess is owed back
     if refunded >= paid:
         return BookingStatus.REFUNDED
-    if refunded > 0:
+    if refunded > 0 and paid - refunded < price:
         return BookingStatus.PARTIALLY_REFUNDED
-    if paid >= price:
+    # Refunds that gave back only an overpayment leave the booking simply paid.
+    if paid - refunded >= price:
         return BookingStatus.PAID
     return BookingStatus.DEPOSIT_PAID

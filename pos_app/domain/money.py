@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from pos_app.domain import currency as cur
 from pos_app.domain.errors import ValidationError
 
-_AMOUNT_TEXT = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$|^\d+(\.\d*)?$|^\.\d+$")
+# ASCII digits only: ``\d`` would also take "٣٥" or "１２" as 35 and 12 (see ``digits``).
+_AMOUNT_TEXT = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$|^[0-9]+(\.[0-9]*)?$|^\.[0-9]+$")
+ASCII_DIGITS_ONLY = "Type the amount with the digits 0–9."
 
 
 @dataclass(frozen=True, slots=True, order=False)
@@ -86,14 +89,26 @@ class Money:
         return self.format()
 
 
-def parse_money(text: str, currency: str, *, field: str = "price") -> Money:
+def parse_money(
+    text: str,
+    currency: str,
+    *,
+    field: str = "price",
+    digits: Mapping[int, str] | None = None,
+) -> Money:
     """Parse what a person typed ("19.99", "1,000") into Money, or raise ValidationError.
 
-    Rejects negatives, more decimals than the currency has, and anything that is not a number.
+    Rejects negatives, more decimals than the currency has, amounts above Stripe's maximum
+    (which also keeps every amount inside a 64-bit column), digits other than 0–9, and
+    anything that is not a number. ``digits`` is the hook for a translation of the app
+    that accepts its own script's digits: a ``str.maketrans`` table onto "0"–"9" (e.g.
+    Arabic-Indic "٠"–"٩"), applied before parsing; none does yet.
     """
     code = cur.normalize(currency)
     exp = cur.display_exponent(code)  # decimals a person may type
     raw = (text or "").strip()
+    if digits is not None:
+        raw = raw.translate(digits)
     for symbol in {cur.SYMBOLS.get(code, "").strip(), code.upper(), code}:
         if symbol and raw.startswith(symbol):
             raw = raw[len(symbol) :].strip()
@@ -103,6 +118,8 @@ def parse_money(text: str, currency: str, *, field: str = "price") -> Money:
         raise ValidationError(field, "Enter an amount.")
     if raw.startswith("-"):
         raise ValidationError(field, "The amount must be more than zero.")
+    if any(ch.isdigit() and not "0" <= ch <= "9" for ch in raw):
+        raise ValidationError(field, ASCII_DIGITS_ONLY)
     if not _AMOUNT_TEXT.match(raw):
         example = "3500" if exp == 0 else "35." + "0" * exp
         raise ValidationError(field, f"Enter an amount as a number, like {example}.")
@@ -116,6 +133,10 @@ def parse_money(text: str, currency: str, *, field: str = "price") -> Money:
         else:
             msg = f"{code.upper()} amounts have at most {exp} decimal places."
         raise ValidationError(field, msg)
+    # Compared before converting: a typed 10^33 never becomes an int a column cannot hold.
+    largest = cur.maximum_charge(code)
+    if value > Decimal(largest).scaleb(-cur.exponent(code)):
+        raise ValidationError(field, f"The largest amount you can enter is {Money(largest, code)}.")
     # Stripe's minor units, which may count more decimals than people do (5 UGX is 500).
     amount = int(value.scaleb(cur.exponent(code)))
     step_error = _step_error(amount, code)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from pos_app.domain.errors import InvalidStateError, ValidationError
 from pos_app.domain.gateway_types import ChargeDetails, CheckoutSessionInfo, RefundInfo
 from pos_app.domain.money import Money, validate_chargeable
+from pos_app.domain.text import outside_text
 
 
 class PaymentMethod(StrEnum):
@@ -148,11 +149,15 @@ class Payment:
     fee_amount: int | None = None
     net_amount: int | None = None
     created_by: str | None = None  # the user who took it or asked for it
-    # When this station recorded the final state (succeeded), for day-close adjustments.
+    # When this station recorded the final state (succeeded): shown, and the day an
+    # adjustment is shown on. Never compared with a close (station clocks differ).
     recorded_at: datetime | None = None
     # The create request as frozen when the attempt was reserved (JSON, see
     # services/checkout_request.py): every send and resend is built from it alone.
     checkout_request: str | None = None
+    # The database's order of recorded money: given when the payment is written succeeded
+    # (None until then, and again when recorded anew). "After a close" means a higher one.
+    record_seq: int | None = None
 
     @property
     def money(self) -> Money:
@@ -230,6 +235,17 @@ class Payment:
             self.recorded_at = now
         return True
 
+    def recorded_again(self, now: datetime) -> None:
+        """Its money was recorded anew (Stripe corrected it): the database gives it a new
+        place in its order, after every close made so far, when it is next written."""
+        self.recorded_at = now
+        self.record_seq = None
+
+    @property
+    def awaiting_order(self) -> bool:
+        """Money recorded that the database has not yet put in its order."""
+        return self.status is PaymentStatus.SUCCEEDED and self.record_seq is None
+
     @property
     def needs_charge_details(self) -> bool:
         """A card payment whose charge, fee and net are not known yet."""
@@ -274,7 +290,7 @@ class Payment:
         """Stripe refused to create the session; nothing was charged."""
         if self.status is PaymentStatus.CREATING:
             self.status = PaymentStatus.FAILED  # CREATING -> FAILED, in PAYMENT_MOVES
-            self.failure_message = message
+            self.failure_message = outside_text(message)  # Stripe's words: bounded, no controls
 
 
 @dataclass
@@ -297,19 +313,36 @@ class Refund:
     fee_amount: int | None = None
     net_amount: int | None = None
     created_by: str | None = None  # the user who took it or asked for it
-    # When this station recorded the final state (succeeded), for day-close adjustments.
+    # When this station recorded it succeeded (shown; never compared with a close), and
+    # the database's order of that recording (see Payment.record_seq).
     recorded_at: datetime | None = None
+    record_seq: int | None = None
+    # A succeeded refund that failed after all (Stripe's test card 4000000000005126): the
+    # money came back. Recorded like money taken, so a day closed with the refund gets it
+    # back as an adjustment.
+    reversed_at: datetime | None = None
+    reversed_seq: int | None = None
 
     @property
     def money(self) -> Money:
         """The amount returned."""
         return Money(self.amount, self.currency)
 
+    @property
+    def awaiting_order(self) -> bool:
+        """Its success is recorded but not yet in the database's order."""
+        return self.recorded_at is not None and self.record_seq is None
+
+    @property
+    def reversal_awaiting_order(self) -> bool:
+        """Its failure after success is recorded but not yet in the database's order."""
+        return self.reversed_at is not None and self.reversed_seq is None
+
     def mark_failed(self, message: str) -> None:
         """Stripe refused to create the refund: it holds no money any more."""
         if self.status is RefundStatus.CREATING:
             self.status = RefundStatus.FAILED
-            self.failure_reason = message
+            self.failure_reason = outside_text(message)  # Stripe's words: bounded, no controls
 
     def apply_stripe(self, info: RefundInfo, now: datetime | None = None) -> bool:
         """Take Stripe's view of this refund; True if anything changed.
@@ -334,14 +367,16 @@ class Refund:
         # A null or unknown status is no news, and a forbidden move a stale read: keep ours.
         if status is not None and (status is self.status or status in REFUND_MOVES[self.status]):
             self.status = status
-            self.failure_reason = info.failure_reason
+            self.failure_reason = outside_text(info.failure_reason)
             if status is RefundStatus.SUCCEEDED and self.recorded_at is None and now is not None:
                 # Set once, when the money first counts as returned; a stale read can never
-                # stamp it again. A refund that fails after succeeding keeps it: reports count
-                # only SUCCEEDED refunds, so from then on it is money returned in no live
-                # report, and its refund.failed audit entry dates the failure. (A day closed
-                # while it counted keeps it in its frozen Z report: no reversal adjustment yet.)
+                # stamp it again (SUCCEEDED is never re-entered).
                 self.recorded_at = now
+            elif status is RefundStatus.FAILED and self.recorded_at is not None:
+                # It had succeeded, so reports counted it: its failure is recorded as money
+                # coming back (once: FAILED is never left), which a day closed in between
+                # gets as an adjustment, never as money that vanished.
+                self.reversed_at = self.reversed_at or now or self.recorded_at
         if info.balance_transaction_id:
             self.stripe_balance_transaction_id = info.balance_transaction_id
         if info.fee is not None:

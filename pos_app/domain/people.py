@@ -48,8 +48,6 @@ class User:
     created_at: datetime
     active: bool = True
     resource_id: str | None = None  # the staff member's own column in the day view
-    failed_attempts: int = 0
-    locked_until: datetime | None = None
 
     @property
     def is_manager(self) -> bool:

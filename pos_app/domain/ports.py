@@ -26,6 +26,7 @@ from pos_app.domain.payment import Payment, Refund
 from pos_app.domain.people import Customer, Resource, User
 from pos_app.domain.report_data import ExportRow, ReportWindow, SalesCell
 from pos_app.domain.reports import DayClose
+from pos_app.domain.sign_in import PinAttempts
 
 
 class Clock(Protocol):
@@ -161,6 +162,18 @@ class UserRepository(Protocol):
     def count(self) -> int: ...
 
 
+class PinAttemptRepository(Protocol):
+    """Wrong-PIN counts per station and subject (see ``domain.sign_in``)."""
+
+    def for_update(self, station_id: str, subject: str) -> PinAttempts:
+        """The count for (station, subject), created at zero if new, locked until commit."""
+        ...
+
+    def clear_subject(self, subject: str) -> None:
+        """Forget every station's count for ``subject`` (its PIN was replaced)."""
+        ...
+
+
 class CustomerRepository(Protocol):
     """Customers, found by what the desk types."""
 
@@ -187,9 +200,10 @@ class ReportQueries(Protocol):
     """Sales figures summed by the database, for the local business days of a window.
 
     A payment counts on the local day of its ``paid_at``, a refund on that of its
-    ``created_at``; one recorded after its own day was closed (``recorded_at`` later than
-    that day's close in its currency) is an adjustment and counts on the day of its
-    ``recorded_at`` instead, or on the next day when it was recorded on the closed day itself.
+    ``created_at``; one the database recorded after its own day was closed (a higher order
+    number than the close's; a day is closed for all currencies at once) is an adjustment
+    and counts on a later open day: that of its ``recorded_at``, the day after its own, or
+    the day after the last day closed before it was recorded, whichever is latest.
     """
 
     def sales(self, window: ReportWindow) -> list[SalesCell]:
@@ -213,6 +227,16 @@ class DayCloseRepository(Protocol):
 
     def between(self, start: date, end: date) -> list[DayClose]:
         """Closes of days in [start, end] (inclusive), oldest first."""
+        ...
+
+    def hold_order(self) -> int:
+        """Take the lock every writer of money takes, until the transaction ends, and return
+        the last order number given to recorded money (all of it committed)."""
+        ...
+
+    def covers(self, since: date, seq: int) -> bool:
+        """Whether the close of a day on or after ``since`` counted the money numbered
+        ``seq`` in its frozen report."""
         ...
 
 
@@ -281,6 +305,17 @@ class EventLog(Protocol):
         """Keep one webhook delivery and what became of it, for support."""
         ...
 
+    def prune_deliveries(
+        self, *, events_before: datetime, rejected_before: datetime, limit: int
+    ) -> int:
+        """Delete up to ``limit`` deliveries: naming an event and older than
+        ``events_before``, or naming none and older than ``rejected_before``."""
+        ...
+
+    def prune_processed(self, *, before: datetime, limit: int) -> int:
+        """Delete up to ``limit`` processed-event ids older than ``before``."""
+        ...
+
     def get_setting(self, key: str) -> str | None: ...
     def set_setting(self, key: str, value: str) -> None: ...
 
@@ -299,6 +334,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     day_closes: DayCloseRepository
     reports: ReportQueries
+    pin_attempts: PinAttemptRepository
 
     def __enter__(self) -> Self: ...
 

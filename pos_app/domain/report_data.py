@@ -103,9 +103,10 @@ class SalesCell:
     """Payments or refunds of one currency, service, staff member, method and local hour,
     summed by the database.
 
-    ``adjustments`` of them are dated on a day that was closed before they were recorded:
-    they count on the day they were recorded (the next day when that is the closed day
-    itself, at hour 0), not on the closed one.
+    ``adjustments`` of them are dated on a day that was closed before the database recorded
+    them: they count on the day they were recorded, or a later open one (at hour 0), never on
+    the closed one. Refund cells of reversals (a refund that failed after it succeeded) are
+    negative: count and money come back.
     """
 
     kind: Movement
@@ -116,7 +117,7 @@ class SalesCell:
     method: str  # "card" | "cash" (of the payment a refund returns)
     hour: int  # local wall-clock hour 0..23
     count: int
-    amount: int  # always positive; a refund's is what went back
+    amount: int  # a refund's is what went back; negative only for reversals
     fee: int  # Stripe's fee as reported (a refund's is negative when fees were returned)
     adjustments: int = 0
     adjustment_amount: int = 0
@@ -128,7 +129,9 @@ class SalesCell:
 
 @dataclass(frozen=True)
 class ExportRow:
-    """One payment received or one refund that succeeded, with what a spreadsheet needs."""
+    """One payment received or one refund that succeeded, with what a spreadsheet needs; a
+    refund that failed after it succeeded also gives a second row, its reversal, whose
+    amount, fee and net are negative (the money came back)."""
 
     kind: Movement
     id: str
@@ -141,7 +144,7 @@ class ExportRow:
     staff: str  # resource name, "" = unassigned
     method: str
     currency: str
-    amount: int  # positive
+    amount: int  # positive (negative for a reversal)
     fee: int | None  # None while Stripe's balance transaction is not known
     net: int | None
     status: str

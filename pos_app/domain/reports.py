@@ -50,9 +50,10 @@ class CurrencyTotals:
     by_staff: tuple[Breakdown, ...] = ()
     by_method: tuple[Breakdown, ...] = ()
     by_hour: tuple[Breakdown, ...] = ()  # 24 rows, "00".."23", local time
-    # Payments and refunds counted here, on the day they were recorded, because the day they
-    # are dated was already closed by then ("later corrections are adjustments on the day
-    # they are made"): how many, and their net (payments less refunds), already included above.
+    # Payments and refunds counted here, on a later open day (the day they were recorded,
+    # when that one is open), because the day they are dated was closed before the database
+    # recorded them: how many, and their net (payments less refunds; a refund that failed
+    # after its day closed is money back, a negative refund), already included above.
     adjustments: int = 0
     adjustments_net: int = 0
     # Card payments whose fee Stripe has not reported yet, and their gross: ``fees`` leaves
@@ -179,8 +180,9 @@ class SalesReport:
 
 @dataclass
 class DayClose:
-    """A closed business day in one currency (the Z report). Never changed once written: later
-    corrections count as adjustments on the day they are recorded."""
+    """A closed business day in one currency (the Z report). Never changed once written: money
+    recorded after it (by the database's order, ``covered_seq``) counts as an adjustment on a
+    later open day."""
 
     business_date: date
     currency: str
@@ -192,6 +194,9 @@ class DayClose:
     cash_counted: int  # what the manager counted in the drawer
     report_json: str  # the day's SalesReport.to_json(), frozen at close
     note: str = ""
+    # The last order number of recorded money when the day was read, under the lock every
+    # writer of money takes: rows numbered up to it are in the frozen report, later ones not.
+    covered_seq: int | None = None
 
     @property
     def cash_difference(self) -> int:

@@ -11,6 +11,7 @@ import stripe
 
 from pos_app.domain.errors import PosError
 from pos_app.domain.gateway_types import EventInfo
+from pos_app.domain.webhook_records import DeliveryUnreadable
 from pos_app.gateway.stripe_gateway import event_info
 
 DEFAULT_TOLERANCE_SECONDS = 300
@@ -22,6 +23,10 @@ class WebhookRejected(PosError):
 
 class WebhookStale(WebhookRejected):
     """Genuinely signed, but older than the tolerance by the clock it was judged with."""
+
+
+class WebhookUnreadable(WebhookRejected, DeliveryUnreadable):
+    """Genuinely signed and recent, but the body is not a Stripe event the app can read."""
 
 
 def verify_webhook(
@@ -54,15 +59,21 @@ def verify_webhook(
         )
     try:
         data: Any = json.loads(payload)
+    except RecursionError:
+        # Signed JSON nested deeper than the parser goes: not an event, and no crash.
+        raise WebhookUnreadable("The body is JSON nested too deeply to be an event.") from None
     except (UnicodeDecodeError, ValueError):
-        raise WebhookRejected("The body is not JSON.") from None
+        raise WebhookUnreadable("The body is not JSON.") from None
     if not isinstance(data, dict) or data.get("object") != "event" or "id" not in data:
-        raise WebhookRejected("The body is not a Stripe event.")
+        raise WebhookUnreadable("The body is not a Stripe event.")
     try:
         event = stripe.Webhook.construct_event_without_verification(payload)
         return event_info(event)
+    except RecursionError:
+        # json.loads coped, but building the SDK's nested objects recurses deeper still.
+        raise WebhookUnreadable("The body is JSON nested too deeply to be an event.") from None
     except (AttributeError, KeyError, TypeError, ValueError):
-        raise WebhookRejected("The event is missing the object it is about.") from None
+        raise WebhookUnreadable("The event is missing the object it is about.") from None
 
 
 def _signed_at(header: str) -> int | None:

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 from pos_app.sandbox import (
     auth,
     behaviour,
+    bounded_body,
     events,
     idempotency,
     payment_intents,
@@ -28,7 +29,7 @@ from pos_app.sandbox import (
 )
 from pos_app.sandbox.context import Ctx
 from pos_app.sandbox.core import Sandbox
-from pos_app.sandbox.errors import StripeError, api_error, unrecognized_url
+from pos_app.sandbox.errors import StripeError, api_error, body_too_large, unrecognized_url
 from pos_app.sandbox.ids import new_id
 from pos_app.sandbox.params import ParamReader, parse_form
 from pos_app.sandbox.store import Tx
@@ -238,13 +239,28 @@ def _http(req_headers: Mapping[str, str], result: ApiResponse, write: bool) -> R
     )
 
 
+def _refused(request: Request, err: StripeError) -> Response:
+    """An answer given before the body was read (no key, or a body over the cap)."""
+    result = wire.error(err)
+    result = replace(result, headers={"Request-Id": new_id("req"), **result.headers})
+    return _http(request.headers, result, False)
+
+
 def _route(sandbox: Sandbox, endpoint: Endpoint) -> Route:
     async def serve(request: Request) -> Response:
-        raw = (
-            (await request.body()).decode("utf-8", errors="replace")
-            if request.method == "POST"
-            else request.url.query
-        )
+        if request.method == "POST":
+            # The key first, then the body with a cap: an unauthenticated or huge POST is
+            # answered without holding its body (the unread rest is never buffered).
+            try:
+                auth.authenticate(request.headers.get("authorization"))
+            except StripeError as err:
+                return _refused(request, err)
+            body = await bounded_body.read_capped(request, bounded_body.API_MAX_BODY_BYTES)
+            if body is None:
+                return _refused(request, body_too_large(bounded_body.API_MAX_BODY_BYTES))
+            raw = body.decode("utf-8", errors="replace")
+        else:
+            raw = request.url.query
         api_request = ApiRequest(
             method=request.method,
             path=request.url.path,

@@ -23,6 +23,7 @@ from pos_app.sandbox.context import Clock, Settings
 from pos_app.sandbox.core import Sandbox
 from pos_app.sandbox.delivery import DeliveryPolicy, Dispatcher
 from pos_app.sandbox.faults import FaultInjector, FaultMiddleware
+from pos_app.sandbox.lan_guard import LanGuard
 from pos_app.sandbox.store import Store
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,8 @@ class _DateHeader:
 class SandboxApp(Starlette):
     """Starlette with the sandbox's own layers outside its middleware stack.
 
-    The fault layer must be outermost: a connection reset needs the server's ``send``.
+    The fault layer must be outside Starlette's: a connection reset needs the server's
+    ``send``. The LAN guard wraps it and hands that ``send`` through unchanged.
     """
 
     def __init__(self, sandbox: Sandbox, injector: FaultInjector | None, **kwargs: object) -> None:
@@ -83,7 +85,9 @@ class SandboxApp(Starlette):
         app: ASGIApp = _DateHeader(super().build_middleware_stack(), self._sandbox)
         if self._injector is not None:
             app = FaultMiddleware(app, self._injector, self._sandbox)
-        return app
+        # Outermost: another device on the LAN reaches the payment pages and nothing else
+        # (it passes the server's own ``send`` on, as the fault layer needs).
+        return LanGuard(app)
 
 
 def create_app(

@@ -104,3 +104,13 @@ def authentication_error(message: str) -> StripeError:
 def api_error(message: str = "An unknown error occurred in the sandbox.") -> StripeError:
     """500 ``api_error`` for a bug in the sandbox itself."""
     return StripeError(500, "api_error", message)
+
+
+def body_too_large(cap: int) -> StripeError:
+    """413 for a request body over the sandbox's cap (Stripe's limit and wording are
+    unpublished; the shape is its usual ``invalid_request_error``)."""
+    return invalid_request(
+        f"The request body is larger than {cap:,} bytes. Send fewer or shorter parameters.",
+        status=413,
+        executed=False,
+    )

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
@@ -13,8 +14,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pos_app.sandbox import cards, money, payments
+from pos_app.sandbox import bounded_body, cards, money, payments
 from pos_app.sandbox.core import Sandbox
+from pos_app.sandbox.page_security import PageGuard
 from pos_app.sandbox.sessions import KIND as SESSION_KIND
 from pos_app.sandbox.store import Record, Tx
 
@@ -298,53 +300,97 @@ def authenticate(sandbox: Sandbox, session_id: str, action: str, base_url: str) 
     return _after(sandbox, session_id, outcome, {})
 
 
-def _respond(templates: Environment, result: PageResult) -> Response:
-    if result.redirect is not None:
-        return RedirectResponse(result.redirect, status_code=303)
-    html = templates.get_template(result.template).render(**result.context)
-    return HTMLResponse(html, status_code=result.status, headers={"Cache-Control": "no-store"})
+def _refusal(sandbox: Sandbox, session_id: str, status: int) -> PageResult:
+    """403 (no or wrong CSRF token) or 413 (form too large): nothing was looked at."""
+    heading = "This page is out of date" if status == 403 else "That was too much to send"
+    return PageResult(
+        status=status,
+        context={
+            "business_name": sandbox.settings.business_name,
+            "state": "refused",
+            "badge": "!",
+            "badge_class": "grey",
+            "heading": heading,
+            "amount": None,
+            "lines": ["Nothing was charged. Reload the payment page and try again."],
+            "details": [],
+            "link_url": f"/c/pay/{session_id}",
+            "link_text": "Reload the payment page",
+        },
+    )
 
 
-async def _form(request: Request) -> dict[str, str]:
-    async with request.form() as data:
-        return {k: v for k, v in data.items() if isinstance(v, str)}
+async def _form(request: Request) -> dict[str, str] | None:
+    """The page's url-encoded form, or ``None`` when the body is over the cap."""
+    body = await bounded_body.read_capped(request, bounded_body.PAGE_MAX_BODY_BYTES)
+    if body is None:
+        return None
+    return dict(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
 
 
 def routes(sandbox: Sandbox) -> list[BaseRoute]:
     """The page's routes."""
     templates = make_templates()
+    guard = PageGuard()
+
+    def respond(request: Request, result: PageResult, session_id: str | None = None) -> Response:
+        """Render ``result`` with a fresh nonce, the security headers and, on a session's
+        page, this browser's CSRF token (setting its cookie the first time)."""
+        nonce = guard.new_nonce()
+        browser, new = guard.browser_or_new(request)
+        if result.redirect is not None:
+            response: Response = RedirectResponse(result.redirect, status_code=303)
+        else:
+            context = {**result.context, "csp_nonce": nonce}
+            if session_id is not None:
+                context["csrf_token"] = guard.token(browser, session_id)
+            html = templates.get_template(result.template).render(**context)
+            response = HTMLResponse(
+                html, status_code=result.status, headers={"Cache-Control": "no-store"}
+            )
+        return guard.dress(response, nonce, browser if new and session_id is not None else None)
+
+    async def checked_form(request: Request, session_id: str) -> dict[str, str] | Response:
+        """The POSTed form once it passed the size cap and the CSRF check, else the refusal."""
+        form = await _form(request)
+        if form is None:
+            return respond(request, _refusal(sandbox, session_id, 413), session_id)
+        if not guard.check(request, session_id, form):
+            return respond(request, _refusal(sandbox, session_id, 403), session_id)
+        return form
 
     async def get_page(request: Request) -> Response:
-        result = await run_in_threadpool(show, sandbox, request.path_params["session_id"])
-        return _respond(templates, result)
+        session_id = request.path_params["session_id"]
+        result = await run_in_threadpool(show, sandbox, session_id)
+        return respond(request, result, session_id)
 
     async def post_page(request: Request) -> Response:
-        form = await _form(request)
-        result = await run_in_threadpool(
-            submit, sandbox, request.path_params["session_id"], form, str(request.base_url)
-        )
-        return _respond(templates, result)
+        session_id = request.path_params["session_id"]
+        form = await checked_form(request, session_id)
+        if isinstance(form, Response):
+            return form
+        result = await run_in_threadpool(submit, sandbox, session_id, form, str(request.base_url))
+        return respond(request, result, session_id)
 
     async def post_auth(request: Request) -> Response:
-        form = await _form(request)
+        session_id = request.path_params["session_id"]
+        form = await checked_form(request, session_id)
+        if isinstance(form, Response):
+            return form
         result = await run_in_threadpool(
-            authenticate,
-            sandbox,
-            request.path_params["session_id"],
-            form.get("action", ""),
-            str(request.base_url),
+            authenticate, sandbox, session_id, form.get("action", ""), str(request.base_url)
         )
-        return _respond(templates, result)
+        return respond(request, result, session_id)
 
     async def not_found(request: Request) -> Response:
-        return _respond(templates, _not_found(sandbox))
+        return respond(request, _not_found(sandbox))
 
     async def get_thanks(request: Request) -> Response:
         query = request.query_params
         result = await run_in_threadpool(
             thanks, sandbox, query.get("session_id"), left=query.get("left") == "1"
         )
-        return _respond(templates, result)
+        return respond(request, result)
 
     return [
         Route("/c/pay/{session_id}", get_page, methods=["GET"]),

@@ -46,9 +46,16 @@ def _urls(sock: socket.socket, host: str, public_url: str | None) -> tuple[str, 
 
 
 def _config(app: Starlette) -> uvicorn.Config:
-    # date_header=False: the sandbox sets Date from its own clock.
+    # date_header=False: the sandbox sets Date from its own clock. log_config=None: uvicorn's
+    # loggers keep no handlers of their own and reach whatever the host program set up (the
+    # app's masked pos-app.log in-process, basicConfig when run on its own).
     return uvicorn.Config(
-        app, log_level="warning", lifespan="on", access_log=False, date_header=False
+        app,
+        log_level="warning",
+        lifespan="on",
+        access_log=False,
+        date_header=False,
+        log_config=None,
     )
 
 

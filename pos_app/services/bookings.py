@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.booking import Booking, BookingStatus
+from pos_app.domain.dates import check_days, instant_problem
 from pos_app.domain.errors import (
     FormErrors,
     InvalidStateError,
@@ -101,6 +102,8 @@ class BookingService:
             raise ValueError("starts_at must be timezone-aware")
         elif request.starts_at < now.replace(second=0, microsecond=0):
             errors["starts_at"] = PAST_TIME
+        elif outside := instant_problem(request.starts_at):
+            errors["starts_at"] = outside
 
         with self._d.uow(write=True) as uow:
             service = uow.services.get(request.service_id)
@@ -196,6 +199,8 @@ class BookingService:
             errors: dict[str, str] = {}
             if starts_at < now.replace(second=0, microsecond=0):
                 errors["starts_at"] = PAST_TIME
+            elif outside := instant_problem(starts_at):
+                errors["starts_at"] = outside
             resource = self._resource(uow, resource_id, errors)
             if errors:
                 raise FormErrors(errors)
@@ -332,6 +337,7 @@ class BookingService:
     # -- internals ----------------------------------------------------------------------
 
     def _day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        check_days(day=day)
         tz = self._d.policy.timezone
         start = datetime.combine(day, time(0), tzinfo=tz)
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)

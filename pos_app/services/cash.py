@@ -1,19 +1,59 @@
-"""Cash taken at the desk: recorded locally, never sent to Stripe."""
+"""Cash taken at the desk: recorded locally, never sent to Stripe.
+
+Taking cash closes the booking's open card links first, so the customer cannot pay twice.
+Closing a link is a call to Stripe, made outside the database's write lock, so the steps are:
+
+1. under the booking's lock: check the amount and store a claim, "cash is being taken" (the
+   database decides which station gets it); while it stands no card link opens;
+2. without a lock: expire the open links at Stripe;
+3. under the lock again: re-read the payments, and record the cash only if the claim is still
+   ours, no link is open or processing, and nothing was paid meanwhile.
+
+The claim is a lease (``CASH_CLAIM_LEASE``): a station that dies in step 2 blocks card links
+for two minutes at most, and step 3 never trusts the lease alone.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from pos_app.domain.audit import AuditAction
+from pos_app.domain.booking import CASH_IN_PROGRESS, Booking
 from pos_app.domain.errors import InvalidStateError, NotFoundError
-from pos_app.domain.money import parse_money
-from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, check_cash
-from pos_app.services import audit, ledger
+from pos_app.domain.money import Money, parse_money
+from pos_app.domain.payment import (
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    check_cash,
+    ensure_none_processing,
+)
+from pos_app.domain.ports import UnitOfWork
+from pos_app.services import audit, failpoints, ledger
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
 
 log = logging.getLogger(__name__)
+
+LINK_OPENED_MEANWHILE = (
+    "A card payment link was opened for this booking meanwhile, so no cash was recorded. "
+    "Let the customer pay that link, or cancel it and take cash again."
+)
+PAYMENTS_CHANGED = (
+    "The booking's payments changed meanwhile, so no cash was recorded. Check the balance, "
+    "then take cash again."
+)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """What step 1 stored and saw: the claim's id, the cash to record, what was paid then."""
+
+    id: str
+    amount: Money
+    paid_before: int
 
 
 class CashService:
@@ -29,55 +69,19 @@ class CashService:
         An open payment link is closed first, so the customer cannot pay twice; if it turns
         out they just paid by card, nothing is recorded and the sentence says so.
         """
-        paid = self._checkout.close_open_links(booking_id, detail="Closed to take cash instead")
-        if paid is not None:
-            raise InvalidStateError(
-                f"The customer has just paid {paid.amount} by card; check the balance "
-                "before taking cash."
-            )
-        with self._d.uow(write=True) as uow:
-            booking = uow.bookings.get(booking_id, for_update=True)
-            if booking is None:
-                raise NotFoundError(f"There is no booking {booking_id}.")
-            if booking.cancelled:
-                raise InvalidStateError("This booking is cancelled, so it cannot be paid.")
-            due = booking.balance_due
-            amount = (
-                due
-                if amount_text is None or not amount_text.strip()
-                else parse_money(amount_text, booking.currency, field="amount")
-            )
-            check_cash(amount, due)
-            now = self._d.clock.now()
-            actor = self._d.desk.actor
-            payment_id = new_id("pay")
-            payment = Payment(
-                id=payment_id,
-                booking_id=booking_id,
-                method=PaymentMethod.CASH,
-                status=PaymentStatus.SUCCEEDED,
-                amount=amount.amount,
-                currency=amount.currency,
-                idempotency_key=idempotency_key("cash", payment_id),
-                created_at=now,
-                paid_at=now,
-                created_by=actor.id,
-                recorded_at=now,
-            )
-            uow.payments.add(payment)
-            ledger.recompute(uow, booking)
-            audit.record(
-                uow,
-                at=now,
-                actor=actor,
-                action=AuditAction.CASH_RECEIVED,
-                booking_id=booking_id,
-                payment_id=payment.id,
-                amount=payment.amount,
-                currency=payment.currency,
-                detail=f"Cash for {booking.service_name}, {booking.customer_name}",
-            )
-            uow.commit()
+        claim = self._claim(booking_id, amount_text)
+        failpoints.hit("cash.after_claim")
+        try:
+            paid = self._checkout.close_open_links(booking_id, detail="Closed to take cash instead")
+            if paid is not None:
+                raise InvalidStateError(
+                    f"The customer has just paid {paid.amount} by card; check the balance "
+                    "before taking cash."
+                )
+            payment = self._write(booking_id, claim)
+        except BaseException:
+            self._release(booking_id, claim.id)
+            raise
         log.info(
             "payment.cash booking=%s payment=%s amount=%s %s",
             booking_id,
@@ -86,3 +90,105 @@ class CashService:
             payment.currency,
         )
         return payment
+
+    # -- steps --------------------------------------------------------------------------
+
+    def _claim(self, booking_id: str, amount_text: str | None) -> _Claim:
+        """Step 1: check the booking and the amount, then store the claim (or change nothing)."""
+        now = self._d.server_now()  # the lease runs on Stripe's clock, as holds do
+        with self._d.uow(write=True) as uow:
+            booking = self._booking(uow, booking_id)
+            ensure_none_processing(uow.payments.for_booking(booking_id))
+            due = booking.balance_due
+            amount = (
+                due
+                if amount_text is None or not amount_text.strip()
+                else parse_money(amount_text, booking.currency, field="amount")
+            )
+            check_cash(amount, due)
+            claim = _Claim(new_id("claim"), amount, booking.paid_amount)
+            booking.claim_for_cash(claim.id, now)
+            uow.commit()
+        log.info("cash.claimed booking=%s claim=%s", booking_id, claim.id)
+        return claim
+
+    def _write(self, booking_id: str, claim: _Claim) -> Payment:
+        """Step 3: under the lock, re-read everything; record the cash and end the claim."""
+        with self._d.uow(write=True) as uow:
+            booking = self._booking(uow, booking_id)
+            if booking.cash_claim != claim.id:
+                # Our lease lapsed and another station is taking cash now.
+                raise InvalidStateError(CASH_IN_PROGRESS)
+            payments = uow.payments.for_booking(booking_id)
+            ensure_none_processing(payments)
+            if any(
+                p.method is PaymentMethod.CARD
+                and p.status in (PaymentStatus.CREATING, PaymentStatus.OPEN)
+                for p in payments
+            ):
+                raise InvalidStateError(LINK_OPENED_MEANWHILE)
+            if booking.paid_amount != claim.paid_before:
+                more = booking.paid_amount - claim.paid_before
+                if more > 0:
+                    raise InvalidStateError(
+                        f"The customer has just paid {Money(more, booking.currency)} by card; "
+                        "check the balance before taking cash."
+                    )
+                raise InvalidStateError(PAYMENTS_CHANGED)
+            check_cash(claim.amount, booking.balance_due)
+            booking.release_cash_claim(claim.id)
+            payment = self._add_cash(uow, booking, claim.amount)
+            uow.commit()
+        return payment
+
+    def _add_cash(self, uow: UnitOfWork, booking: Booking, amount: Money) -> Payment:
+        """The cash payment row, the booking's new summary and the audit entry (caller commits)."""
+        now = self._d.clock.now()
+        actor = self._d.desk.actor
+        payment_id = new_id("pay")
+        payment = Payment(
+            id=payment_id,
+            booking_id=booking.id,
+            method=PaymentMethod.CASH,
+            status=PaymentStatus.SUCCEEDED,
+            amount=amount.amount,
+            currency=amount.currency,
+            idempotency_key=idempotency_key("cash", payment_id),
+            created_at=now,
+            paid_at=now,
+            created_by=actor.id,
+            recorded_at=now,
+        )
+        uow.payments.add(payment)
+        ledger.recompute(uow, booking, at=now)
+        audit.record(
+            uow,
+            at=now,
+            actor=actor,
+            action=AuditAction.CASH_RECEIVED,
+            booking_id=booking.id,
+            payment_id=payment.id,
+            amount=payment.amount,
+            currency=payment.currency,
+            detail=f"Cash for {booking.service_name}, {booking.customer_name}",
+        )
+        return payment
+
+    def _release(self, booking_id: str, claim_id: str) -> None:
+        """End our claim after a refusal or an error, so card links open again at once."""
+        try:
+            with self._d.uow(write=True) as uow:
+                booking = uow.bookings.get(booking_id, for_update=True)
+                if booking is not None and booking.release_cash_claim(claim_id):
+                    uow.commit()
+        except Exception:  # the lease ends it anyway; the first error is the one to show
+            log.warning("cash.claim_release_failed booking=%s claim=%s", booking_id, claim_id)
+
+    @staticmethod
+    def _booking(uow: UnitOfWork, booking_id: str) -> Booking:
+        booking = uow.bookings.get(booking_id, for_update=True)
+        if booking is None:
+            raise NotFoundError(f"There is no booking {booking_id}.")
+        if booking.cancelled:
+            raise InvalidStateError("This booking is cancelled, so it cannot be paid.")
+        return booking

@@ -16,6 +16,7 @@ from pos_app.domain.errors import (
 )
 from pos_app.domain.money import Money, parse_money, validate_chargeable
 from pos_app.domain.people import Resource, ResourceKind
+from pos_app.domain.text import name_problem
 from pos_app.services import audit
 from pos_app.services.context import Deps
 from pos_app.services.ids import new_id
@@ -105,6 +106,8 @@ class CatalogService:
             errors["name"] = "Enter the service's name."
         elif len(name) > 120:
             errors["name"] = "The name is too long (120 characters at most)."
+        elif problem := name_problem(name, "service's name"):
+            errors["name"] = problem
         minutes = form.duration_minutes
         if not MIN_MINUTES <= minutes <= MAX_MINUTES or minutes % STEP_MINUTES:
             errors["duration_minutes"] = (

@@ -218,6 +218,8 @@ class CheckoutService:
             if booking is None:
                 raise NotFoundError(f"There is no booking {booking_id}.")
             booking.ensure_chargeable()
+            # Another station is closing this booking's links to take cash: none opens now.
+            booking.ensure_no_cash_claim(now)
             payments = uow.payments.for_booking(booking_id)
             ensure_none_processing(payments)
             amount = booking.balance_due

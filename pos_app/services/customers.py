@@ -11,6 +11,7 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.errors import FormErrors, NotFoundError
 from pos_app.domain.people import Customer, customer_search_key
 from pos_app.domain.ports import UnitOfWork
+from pos_app.domain.text import has_forbidden, name_problem
 from pos_app.services.context import Deps
 from pos_app.services.ids import new_id
 
@@ -40,8 +41,11 @@ def check_contact(
         errors[f"{prefix}name"] = "Enter the customer's name."
     elif len(clean_name) > 200:
         errors[f"{prefix}name"] = "The name is too long (200 characters at most)."
+    elif problem := name_problem(clean_name, "customer's name"):
+        errors[f"{prefix}name"] = problem
     clean_email = email.strip()
-    if clean_email and (not _EMAIL.match(clean_email) or len(clean_email) > 254):
+    bad_email = not _EMAIL.match(clean_email) or has_forbidden(clean_email)
+    if clean_email and (bad_email or len(clean_email) > 254):
         errors[f"{prefix}email"] = (
             "Enter an email address like name@example.com, or leave it empty."
         )

@@ -3,9 +3,11 @@ cash counted) and the closed day's frozen record.
 
 A closed day is never changed: its rows in ``day_closes`` are written once (the database
 refuses UPDATE and DELETE) with the day's sales report frozen inside, and reading the day
-again gives that snapshot, not a recomputation. A payment or refund recorded after the day
-was closed counts on the day it was recorded (the report engine's rule), where the Z report
-lists it among that day's adjustments.
+again gives that snapshot, not a recomputation. The close reads the day in the transaction
+that writes it, after taking the lock every writer of money takes, and keeps the last order
+number the database gave to recorded money (``covered_seq``): a payment or refund numbered
+after it was recorded after the close, whatever any station's clock says, and counts on a
+later open day (the report engine's rule), where the Z report lists it among the adjustments.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, Protocol
 
 from pos_app.domain import currency as cur
 from pos_app.domain.audit import AuditAction
+from pos_app.domain.dates import check_days
 from pos_app.domain.errors import (
     FormErrors,
     InvalidStateError,
@@ -37,6 +40,7 @@ from pos_app.domain.reports import (
     SalesReport,
     fees_pending_sentence,
 )
+from pos_app.domain.text import strip_forbidden
 from pos_app.services import audit
 from pos_app.services.context import Deps
 
@@ -49,7 +53,9 @@ NOTE_MAX = 1000
 class DailyReports(Protocol):
     """The sales report engine, as the day close needs it."""
 
-    def daily(self, day: date, *, actor: Actor | None = None) -> SalesReport: ...
+    def daily(
+        self, day: date, *, actor: Actor | None = None, uow: UnitOfWork | None = None
+    ) -> SalesReport: ...
 
 
 def day_words(day: date, today: date | None = None) -> str:
@@ -222,6 +228,7 @@ class DayCloseService:
         """The Z report of ``day``: the frozen snapshot when the day is closed, else the
         figures as they stand now."""
         who = self._require_manager(actor)
+        check_days(date=day)
         with self._d.uow() as uow:
             closes = self._closes_of(uow, day)
         if closes:
@@ -249,36 +256,38 @@ class DayCloseService:
             raise ValidationError(
                 "day", f"{day_words(day, today)} has not come yet: a day is closed at its end."
             )
-        note = note.strip()
+        note = strip_forbidden(note)  # one line, no terminal codes or direction overrides
         if len(note) > NOTE_MAX:
             raise FormErrors({"note": f"Keep the note under {NOTE_MAX} characters."})
-        report = self.preview(day, actor=who)
-        if report.is_closed:
-            raise InvalidStateError(report.closed_sentence)
-        amounts = self._parse_counts(report, counted)
-        now = self._d.clock.now()
-        frozen = json.dumps(report.sales.to_json(), separators=(",", ":"), sort_keys=True)
-        rows = [
-            DayClose(
-                business_date=day,
-                currency=t.currency,
-                closed_at=now,
-                closed_by_id=who.id,
-                closed_by_name=who.name,
-                card_net=t.card_net,
-                cash_expected=t.cash_expected,
-                cash_counted=amounts[t.currency],
-                report_json=frozen,
-                note=note,
-            )
-            for t in report.currencies
-        ]
         with self._d.uow(write=True) as uow:
-            # Under the write lock: a second manager closing at the same moment waits here
-            # and is then told who was first.
+            # The lock first, every read after it: no money is recorded between reading the
+            # day and committing its close, and what comes later is numbered after ``covered``.
+            # (A second manager closing at the same moment waits here, then is told who was
+            # first.)
+            covered = uow.day_closes.hold_order()
             existing = self._closes_of(uow, day)
             if existing:
                 raise InvalidStateError(self._closed_sentence(day, existing))
+            report = self._fresh(day, who, uow)
+            amounts = self._parse_counts(report, counted)
+            now = self._d.clock.now()  # shown only: "after the close" is ``covered``
+            frozen = json.dumps(report.sales.to_json(), separators=(",", ":"), sort_keys=True)
+            rows = [
+                DayClose(
+                    business_date=day,
+                    currency=t.currency,
+                    closed_at=now,
+                    closed_by_id=who.id,
+                    closed_by_name=who.name,
+                    card_net=t.card_net,
+                    cash_expected=t.cash_expected,
+                    cash_counted=amounts[t.currency],
+                    report_json=frozen,
+                    note=note,
+                    covered_seq=covered,
+                )
+                for t in report.currencies
+            ]
             for row in rows:
                 uow.day_closes.add(row)
                 audit.record(
@@ -290,24 +299,18 @@ class DayCloseService:
                     currency=row.currency,
                     detail=_audit_detail(day, row),
                 )
-            try:
-                uow.commit()
-            except Exception as err:
-                # PostgreSQL: two closes raced past the check; the primary key kept one.
-                with self._d.uow() as fresh:
-                    won = self._closes_of(fresh, day)
-                if won:
-                    raise InvalidStateError(self._closed_sentence(day, won)) from err
-                raise
+            uow.commit()
         for row in rows:
             log.info(
-                "day.closed date=%s currency=%s by=%s card_net=%s cash_expected=%s cash_counted=%s",
+                "day.closed date=%s currency=%s by=%s card_net=%s cash_expected=%s cash_counted=%s "
+                "covered_seq=%s",
                 day,
                 row.currency,
                 who.id,
                 row.card_net,
                 row.cash_expected,
                 row.cash_counted,
+                row.covered_seq,
             )
         return self._frozen(day, rows)
 
@@ -331,8 +334,8 @@ class DayCloseService:
     def _closes_of(uow: UnitOfWork, day: date) -> list[DayClose]:
         return list(uow.day_closes.between(day, day))
 
-    def _fresh(self, day: date, actor: Actor) -> ZReport:
-        sales = self._reports.daily(day, actor=actor)
+    def _fresh(self, day: date, actor: Actor, uow: UnitOfWork | None = None) -> ZReport:
+        sales = self._reports.daily(day, actor=actor, uow=uow)
         totals = [z_totals(t) for t in sales.currencies.values()]
         totals = [t for t in totals if t.has_activity]
         if not totals:

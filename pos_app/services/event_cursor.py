@@ -79,9 +79,7 @@ class CursorHealth:
 def is_unknown_cursor(err: GatewayError, cursor: str | None) -> bool:
     """Stripe's answer to an ``ending_before`` it does not know (400 ``resource_missing``)."""
     return (
-        cursor is not None
-        and isinstance(err, GatewayRejected)
-        and err.code == UNKNOWN_CURSOR_CODE
+        cursor is not None and isinstance(err, GatewayRejected) and err.code == UNKNOWN_CURSOR_CODE
     )
 
 

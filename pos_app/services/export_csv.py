@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,10 +20,12 @@ from pathlib import Path
 from typing import TextIO
 
 from pos_app.domain import currency as cur
-from pos_app.domain.errors import PermissionDeniedError, PosError
+from pos_app.domain.errors import PermissionDeniedError
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.people import Actor
 from pos_app.domain.report_data import ExportRow, Movement
+from pos_app.domain.text import printable
+from pos_app.services import safe_file
 from pos_app.services.context import Deps
 from pos_app.services.reports import ReportService, zone_name
 
@@ -65,8 +66,11 @@ MANAGERS_ONLY = "Only a manager can export sales."
 
 
 def guard_cell(text: str) -> str:
-    """``text`` as a spreadsheet shows it, never as a formula it would run."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """``text`` as a spreadsheet shows it: never as a formula it would run, and with every
+    control character (ESC, BEL, bidi overrides…, from rows stored before they were
+    refused) shown as U+FFFD. Line breaks and tabs stay: the csv module quotes them."""
+    shown = "\r".join(printable(part) for part in text.split("\r"))
+    return "'" + shown if shown.startswith(FORMULA_START) else shown
 
 
 def amount_text(minor: int, currency: str) -> str:
@@ -106,23 +110,16 @@ class CsvExportService:
         actor: Actor | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> ExportResult:
-        """Write the CSV to ``path`` (replaced whole: a failed export leaves no half file)."""
+        """Write the CSV to ``path``, replaced whole: a failed export leaves no half file, and
+        a link, device, pipe or folder at ``path`` is refused (see ``safe_file``)."""
         self._allow(actor)
         self._reports.window(start, end)  # a bad range is refused before any file is made
-        part = path.with_name(path.name + ".part")
         began = time.perf_counter()
-        try:
-            with part.open("w", encoding="utf-8-sig", newline="") as out:
-                counts = self._write(start, end, out, on_progress)
-            os.replace(part, path)
-        except OSError as err:
-            part.unlink(missing_ok=True)
-            raise PosError(
-                f"The CSV could not be written to {path}: {err.strerror or err}."
-            ) from err
-        except BaseException:
-            part.unlink(missing_ok=True)
-            raise
+        with (
+            safe_file.replacing(path, "CSV") as part,
+            part.open("w", encoding="utf-8-sig", newline="") as out,
+        ):
+            counts = self._write(start, end, out, on_progress)
         seconds = time.perf_counter() - began
         result = ExportResult(path, counts[0] + counts[1], counts[0], counts[1], seconds)
         log.info("export.csv from=%s to=%s rows=%s seconds=%.2f", start, end, result.rows, seconds)

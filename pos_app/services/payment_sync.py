@@ -27,6 +27,7 @@ from pos_app.services import event_cursor, settle
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
 from pos_app.services.refunds import RefundService
+from pos_app.services.retention import Retention
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ STEP_FAILED = {
     "events": "Reading the latest updates from Stripe failed",
     "holds": "Closing payment links whose hold has ended failed",
     "resends": "Re-checking unfinished payments and refunds with Stripe failed",
+    "prune": "Clearing webhook records older than Stripe keeps events failed",
 }
 TRY_AGAIN = "; the next sync tries again, and if this keeps happening send the log file to support."
 
@@ -122,6 +124,7 @@ class SyncService:
         self._d = deps
         self._checkout = CheckoutService(deps)
         self._refunds = RefundService(deps)
+        self._retention = Retention(deps)
         # Changes seen by any path (sync passes, the webhook receiver's thread) until the next
         # sync_once hands them out in its report.
         self._changes_lock = threading.Lock()
@@ -144,10 +147,12 @@ class SyncService:
         """
         report = SyncReport()
         unreachable: GatewayError | None = None
-        steps: tuple[tuple[str, Callable[[], None]], ...] = (
+        steps: tuple[tuple[str, Callable[[], object]], ...] = (
             ("events", lambda: self.poll_events(report)),
             ("holds", lambda: self.expire_ended_holds(report)),
             ("resends", lambda: self._resend(report, full=full)),
+            # Housekeeping rides on the periodic pass; at most every few hours (retention).
+            ("prune", lambda: self._retention.prune_if_due()),
         )
         for name, step in steps:
             try:

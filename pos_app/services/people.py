@@ -1,15 +1,14 @@
 """Staff accounts and their PINs, signing in (with a lockout), and the rooms bookings occupy.
 
 Every change is for managers only and is written to the audit log in the same transaction,
-never with the PIN. Wrong PINs are counted per account: after five in a row the account is
-locked for 30 seconds, twice as long after each further wrong PIN (at most half an hour).
+never with the PIN. PIN checks and their lockout (per station and account) live in
+``services.sign_in``; a new PIN set here clears the account's lock at every station.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.errors import (
@@ -17,53 +16,27 @@ from pos_app.domain.errors import (
     InvalidStateError,
     NotFoundError,
     PermissionDeniedError,
-    PosError,
     ValidationError,
 )
 from pos_app.domain.people import Actor, Resource, ResourceKind, Role, User
 from pos_app.domain.ports import UnitOfWork
+from pos_app.domain.text import name_problem
 from pos_app.services import audit, pins
 from pos_app.services.context import Deps
 from pos_app.services.ids import new_id
+from pos_app.services.sign_in import AccountLockedError as AccountLockedError
+from pos_app.services.sign_in import SignInService
+from pos_app.services.sign_in import WrongPinError as WrongPinError
+from pos_app.services.sign_in import say_duration as say_duration
 
 log = logging.getLogger(__name__)
 
-MAX_FAILURES = 5  # wrong PINs in a row before the account locks
-FIRST_LOCK_SECONDS = 30
-MAX_LOCK_SECONDS = 30 * 60
 MAX_NAME = 120
 LOCK_MINUTES_KEY = "station.lock_minutes"  # written by the settings dialog; 0 = never
 DEFAULT_LOCK_MINUTES = 5
 
-WRONG_PIN = "That PIN is not right."
 MANAGERS_ONLY = "Only a manager can change staff and rooms."
 LAST_MANAGER = "There must always be an active manager. Make someone else a manager first."
-
-
-class WrongPinError(PermissionDeniedError):
-    """The PIN did not match; the sentence belongs under the PIN field."""
-
-    field = "pin"
-
-    def __init__(self, message: str = WRONG_PIN) -> None:
-        super().__init__(message)
-
-
-class AccountLockedError(PermissionDeniedError):
-    """Too many wrong PINs: the account refuses every PIN until ``until``."""
-
-    def __init__(self, until: datetime, now: datetime) -> None:
-        self.until = until
-        self.seconds = max(1, int((until - now).total_seconds() + 0.999))
-        super().__init__(f"Too many wrong PINs. Try again in {say_duration(self.seconds)}.")
-
-
-def say_duration(seconds: int) -> str:
-    """'30 seconds', '1 minute', '4 minutes': how long a lock lasts, in words."""
-    if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = (seconds + 59) // 60
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def parse_lock_minutes(value: str | None) -> int:
@@ -73,13 +46,6 @@ def parse_lock_minutes(value: str | None) -> int:
     except ValueError:
         return DEFAULT_LOCK_MINUTES
     return minutes if 0 <= minutes <= 24 * 60 else DEFAULT_LOCK_MINUTES
-
-
-def lock_seconds(failures: int) -> int:
-    """How long an account locks after its ``failures``-th wrong PIN in a row (0: not at all)."""
-    if failures < MAX_FAILURES:
-        return 0
-    return int(min(FIRST_LOCK_SECONDS * 2 ** min(failures - MAX_FAILURES, 16), MAX_LOCK_SECONDS))
 
 
 @dataclass(frozen=True)
@@ -92,7 +58,6 @@ class StaffMember:
     active: bool
     takes_bookings: bool
     resource_id: str | None
-    locked_until: datetime | None = None
 
     @property
     def is_manager(self) -> bool:
@@ -237,8 +202,7 @@ class PeopleService:
             user.active = form.active
             if pin_hash is not None:
                 user.pin_hash = pin_hash
-                user.failed_attempts = 0
-                user.locked_until = None
+                uow.pin_attempts.clear_subject(user.id)  # unlocked at every station
             self._link_column(uow, user, form.takes_bookings and form.active)
             after = _describe(user, form.takes_bookings and form.active)
             changes = [] if after == before else [f"{before} → {after}"]
@@ -291,105 +255,12 @@ class PeopleService:
         return parse_lock_minutes(value)
 
     def authenticate(self, user_id: str, pin: str) -> Actor:
-        """Check ``pin`` for the account and sign it in at this desk.
-
-        WrongPinError for a wrong PIN, AccountLockedError while the account is locked (a
-        locked account's PIN is not even checked), ValidationError for a PIN of the wrong
-        shape (not counted).
-        """
-        pins.check_pin(pin)
-        now = self._d.clock.now()
-        with self._d.uow() as uow:
-            user = uow.users.get(user_id)
-        if user is None or not user.active:
-            raise NotFoundError("That account is not active. Ask a manager.")
-        if _locked(user, now):
-            assert user.locked_until is not None
-            raise AccountLockedError(user.locked_until, now)
-        matched = pins.verify_pin(user.pin_hash, pin)
-        new_hash = pins.hash_pin(pin) if matched and pins.needs_rehash(user.pin_hash) else None
-        with self._d.uow(write=True) as uow:
-            user = uow.users.get(user_id, for_update=True)
-            if user is None or not user.active:
-                raise NotFoundError("That account is not active. Ask a manager.")
-            if _locked(user, now):  # another station locked it while we were checking
-                assert user.locked_until is not None
-                raise AccountLockedError(user.locked_until, now)
-            actor = Actor.of(user)
-            if matched:
-                user.failed_attempts = 0
-                user.locked_until = None
-                if new_hash is not None:
-                    user.pin_hash = new_hash
-                audit.record(uow, at=now, actor=actor, action=AuditAction.USER_SIGNED_IN)
-                uow.commit()
-                self._d.desk.sign_in(actor)
-                log.info("user.signed_in user=%s", user.id)
-                return actor
-            error = self._count_failure(uow, user, now)
-            audit.record(
-                uow,
-                at=now,
-                actor=actor,
-                action=AuditAction.USER_SIGN_IN_FAILED,
-                detail=_failure_detail(user, "Wrong PIN"),
-            )
-            uow.commit()
-        log.warning("user.sign_in_failed user=%s failures=%s", user.id, user.failed_attempts)
-        raise error
+        """Check ``pin`` for the account and sign it in at this desk (see ``SignInService``)."""
+        return SignInService(self._d).authenticate(user_id, pin)
 
     def verify_manager_pin(self, pin: str) -> Actor | None:
-        """The active manager whose PIN this is, or None; for approving a refund at the desk.
-
-        Every manager's hash is checked (no early exit), so the time taken says nothing about
-        which account matched. A wrong PIN counts against every manager it was tried on;
-        AccountLockedError once every manager is locked.
-        """
-        if not pins.is_valid_pin(pin):
-            return None
-        now = self._d.clock.now()
-        with self._d.uow() as uow:
-            managers = [u for u in uow.users.list() if u.is_manager]
-        matched: User | None = None
-        open_ids: list[str] = []
-        for manager in managers:
-            if _locked(manager, now):
-                pins.burn_verify(pin)
-                continue
-            open_ids.append(manager.id)
-            if pins.verify_pin(manager.pin_hash, pin) and matched is None:
-                matched = manager
-        if not managers:
-            pins.burn_verify(pin)
-            return None
-        if matched is not None:
-            if matched.failed_attempts:
-                with self._d.uow(write=True) as uow:
-                    fresh = uow.users.get(matched.id, for_update=True)
-                    if fresh is not None:
-                        fresh.failed_attempts = 0
-                        fresh.locked_until = None
-                        uow.commit()
-            log.info("user.manager_approved user=%s", matched.id)
-            return Actor.of(matched)
-        if not open_ids:
-            soonest = min(m.locked_until for m in managers if m.locked_until is not None)
-            raise AccountLockedError(soonest, now)
-        with self._d.uow(write=True) as uow:
-            for manager_id in open_ids:
-                fresh = uow.users.get(manager_id, for_update=True)
-                if fresh is not None and not _locked(fresh, now):
-                    self._count_failure(uow, fresh, now)
-            audit.record(
-                uow,
-                at=now,
-                actor=self._d.desk.actor,
-                action=AuditAction.USER_SIGN_IN_FAILED,
-                detail="Wrong manager PIN",
-            )
-            uow.commit()
-        log.warning("user.manager_pin_failed by=%s", self._d.desk.actor.id)
-        return None
+        """The active manager whose PIN this is, or None (see ``SignInService``)."""
+        return SignInService(self._d).verify_manager_pin(pin)
 
     # -- rooms, chairs and columns ------------------------------------------------------
 
@@ -407,6 +278,8 @@ class PeopleService:
             errors["name"] = "Enter a name, e.g. Room 2 or Chair 1."
         elif len(name) > MAX_NAME:
             errors["name"] = f"A name can be at most {MAX_NAME} characters."
+        elif problem := name_problem(name):
+            errors["name"] = problem
         if form.position is not None and not 0 <= form.position <= 999:
             errors["position"] = "The position is a number from 0 to 999."
         now = self._d.clock.now()
@@ -501,16 +374,6 @@ class PeopleService:
         column.kind = ResourceKind.STAFF
         column.name = user.name
 
-    @staticmethod
-    def _count_failure(uow: UnitOfWork, user: User, now: datetime) -> PosError:
-        """One more wrong PIN on ``user``: lock it when due; the error to raise."""
-        user.failed_attempts += 1
-        seconds = lock_seconds(user.failed_attempts)
-        if seconds:
-            user.locked_until = now + timedelta(seconds=seconds)
-            return AccountLockedError(user.locked_until, now)
-        return WrongPinError()
-
 
 def _same_person(columns: list[Resource], name: str) -> Resource | None:
     """The column named exactly ``name``, else the only one named by its first word."""
@@ -520,10 +383,6 @@ def _same_person(columns: list[Resource], name: str) -> Resource | None:
     first = name.split()[0].casefold() if name.split() else ""
     by_first = [c for c in columns if c.name.casefold() == first]
     return by_first[0] if len(by_first) == 1 else None
-
-
-def _locked(user: User, now: datetime) -> bool:
-    return user.locked_until is not None and user.locked_until > now
 
 
 def _clean(name: str) -> str:
@@ -538,6 +397,8 @@ def _check_form(form: UserForm, *, new: bool) -> dict[str, str]:
         errors["name"] = "Enter the person's name."
     elif len(name) > MAX_NAME:
         errors["name"] = f"A name can be at most {MAX_NAME} characters."
+    elif problem := name_problem(name):
+        errors["name"] = problem
     if form.pin or new:
         if not form.pin:
             errors["pin"] = "Choose a PIN of 4 to 8 digits."
@@ -560,7 +421,6 @@ def _member(user: User, active_columns: set[str]) -> StaffMember:
         active=user.active,
         takes_bookings=user.resource_id is not None and user.resource_id in active_columns,
         resource_id=user.resource_id,
-        locked_until=user.locked_until,
     )
 
 
@@ -577,11 +437,3 @@ def _describe_resource(resource: Resource) -> str:
     kind = "staff column" if resource.kind is ResourceKind.STAFF else "room"
     state = "" if resource.active else ", inactive"
     return f"{resource.name} ({kind}, position {resource.position}{state})"
-
-
-def _failure_detail(user: User, what: str) -> str:
-    detail = f"{what} ({user.failed_attempts} in a row)"
-    seconds = lock_seconds(user.failed_attempts)
-    if seconds:
-        detail += f"; locked for {say_duration(seconds)}"
-    return detail

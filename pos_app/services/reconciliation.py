@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from pos_app.domain.audit import AuditAction
+from pos_app.domain.dates import check_days
 from pos_app.domain.errors import (
     GatewayError,
     GatewayRejected,
@@ -41,7 +42,7 @@ from pos_app.domain.payment import (
 from pos_app.domain.people import STRIPE_ACTOR, Actor
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.report_data import day_bounds
-from pos_app.services import audit, ledger, settle
+from pos_app.services import audit, ledger, recording, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
 from pos_app.services.refunds import RefundService
@@ -218,6 +219,7 @@ class ReconciliationService:
         """Every local card payment and refund of business days ``start``..``end`` against
         Stripe's charges, refunds and balance transactions created in those days."""
         self._require_manager(actor)
+        check_days(start=start, end=end)
         if end < start:
             raise ValidationError("end", "The end date must not be before the start date.")
         if (end - start).days >= MAX_DAYS:
@@ -554,7 +556,7 @@ class ReconciliationService:
             payment = uow.payments.get(payment_id, for_update=True)
             if payment is None:
                 return
-            changes = []
+            changes, was_amount = [], payment.amount
             if amount != payment.amount:
                 changes.append(f"amount {payment.money} → {Money(amount, payment.currency)}")
                 payment.amount = amount
@@ -567,12 +569,11 @@ class ReconciliationService:
             paid_at = payment.paid_at
             if not payment.apply_charge_details(details) and not changes:
                 return
-            if changes or payment.paid_at != paid_at:
-                # Recorded anew now: a day closed meanwhile gets this as an adjustment.
-                payment.recorded_at = self._d.clock.now()
+            # Recorded anew (an adjustment if its day was closed), or kept as counted by a close.
+            recording.stripe_corrected(self._d, uow, payment, paid_at, amount=amount != was_amount)
             booking = uow.bookings.get(payment.booking_id, for_update=True)
             if booking is not None:
-                ledger.recompute(uow, booking)
+                ledger.recompute(uow, booking, at=self._d.clock.now())
             if changes:
                 audit.record(
                     uow,
@@ -661,7 +662,7 @@ class ReconciliationService:
             refund.amount = info.amount
             booking = uow.bookings.get(refund.booking_id, for_update=True)
             if booking is not None:
-                ledger.recompute(uow, booking)
+                ledger.recompute(uow, booking, at=self._d.clock.now())
             audit.record(
                 uow,
                 at=self._d.clock.now(),

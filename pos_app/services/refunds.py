@@ -17,6 +17,12 @@ from pos_app.domain.errors import (
 )
 from pos_app.domain.gateway_types import RefundInfo, RefundRequest
 from pos_app.domain.money import Money, parse_money
+from pos_app.domain.overpaid import (
+    EXCESS_REFUND_NOTE,
+    EXCESS_REFUND_REASON,
+    check_excess_refund,
+    excess_to_refund,
+)
 from pos_app.domain.payment import (
     REFUND_REASONS,
     PaymentMethod,
@@ -27,6 +33,7 @@ from pos_app.domain.payment import (
     refundable_amount,
 )
 from pos_app.domain.people import Actor
+from pos_app.domain.text import strip_forbidden
 from pos_app.services import audit, failpoints, ledger, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
@@ -86,17 +93,22 @@ class RefundService:
         nothing changes.
         """
         approver = self._approver(manager_pin)
+        note = strip_forbidden(note)  # one line, no terminal codes or direction overrides
         created = self._reserve(booking_id, amount_text, reason, note, approver)
-        done: list[Refund] = []
-        first_error: Exception | None = None
-        for refund in created:
-            try:
-                done.append(self._send(refund))
-            except (GatewayUnavailable, GatewayRejected) as err:
-                first_error = first_error or err
-        if first_error is not None and not done:
-            raise first_error
-        return RefundOutcome(booking_id, done)
+        return self._send_all(booking_id, created)
+
+    def refund_excess(self, booking_id: str, *, manager_pin: str | None = None) -> RefundOutcome:
+        """Refund exactly what an overpaid booking holds beyond its price, to the card.
+
+        The excess is worked out under the booking's lock (refunds on their way count), so a
+        second click, or a second station, finds nothing left and changes nothing. A manager
+        approves it as every refund; the key is stored before Stripe is called, as always.
+        """
+        approver = self._approver(manager_pin)
+        created = self._reserve(
+            booking_id, None, EXCESS_REFUND_REASON, EXCESS_REFUND_NOTE, approver, excess=True
+        )
+        return self._send_all(booking_id, created)
 
     def resend(self, refund_id: str) -> Refund:
         """Send a refund that was stored but whose answer was never stored (same key)."""
@@ -127,7 +139,11 @@ class RefundService:
         reason: str | None,
         note: str,
         approver: Actor,
+        *,
+        excess: bool = False,
     ) -> list[Refund]:
+        """Store the refunds (keys included) under the booking's lock; ``excess`` asks for
+        exactly an overpaid booking's excess instead of ``amount_text``."""
         actor = self._d.desk.actor
         with self._d.uow(write=True) as uow:
             booking = uow.bookings.get(booking_id, for_update=True)
@@ -149,6 +165,9 @@ class RefundService:
                 if amount_text is None or not amount_text.strip()
                 else parse_money(amount_text, booking.currency, field="amount")
             )
+            if excess:
+                amount = excess_to_refund(booking, refunds)
+                check_excess_refund(amount, total)
             check_refund(amount, total, reason)
             created: list[Refund] = []
             left = amount.amount
@@ -234,6 +253,20 @@ class RefundService:
         stored = settle.apply_refund(self._d, refund.id, info) or refund
         failpoints.hit("refund.after_store")
         return stored
+
+    def _send_all(self, booking_id: str, created: list[Refund]) -> RefundOutcome:
+        """Send each stored refund; the first failure is raised only when none went through
+        (``_send`` has stored what became of each)."""
+        done: list[Refund] = []
+        first_error: Exception | None = None
+        for refund in created:
+            try:
+                done.append(self._send(refund))
+            except (GatewayUnavailable, GatewayRejected) as err:
+                first_error = first_error or err
+        if first_error is not None and not done:
+            raise first_error
+        return RefundOutcome(booking_id, done)
 
     def _request(self, refund: Refund) -> RefundRequest:
         """Every parameter from the rows stored when the refund was reserved, nothing from the

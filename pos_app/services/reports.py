@@ -9,10 +9,15 @@ Rules every report, export and Z report share:
   day's UTC bounds come from zoneinfo, so a DST day has 23 or 25 hours.
 * A payment counts at ``paid_at`` (Stripe's time of the charge for a card, the moment it was
   recorded for cash), a refund at ``created_at`` (when it was issued) once it succeeded.
-* One recorded after its own day was closed (``recorded_at`` later than that day's
-  DayClose.closed_at in its currency) is an adjustment: it counts on the day of its
-  ``recorded_at`` instead, or on the next day (at hour 00) when it was recorded on the closed
-  day itself, so a closed day's figures never change; ``adjustments`` counts it there.
+* One the database recorded after its own day was closed (a higher order number than the
+  close's, never a comparison of station clocks; a day is closed for every currency at
+  once) is an adjustment: it counts
+  on the day of its ``recorded_at`` instead, or on a later day (at hour 00) when that one
+  was closed before it was recorded (the next day when it was recorded on the closed day
+  itself), so a closed day's figures never change; ``adjustments`` counts it there.
+* A refund that failed after it succeeded counts twice: its refund on its day, and its
+  reversal (money back, a negative refund) by the same rules, so the two cancel on a day
+  not closed in between and a closed day gets the money back as an adjustment.
 * By hour is by local wall-clock hour: on the 25-hour day both 01:00–02:00 hours land in
   "01"; on the 23-hour day the hour that does not exist ("02" in New York) stays empty.
 """
@@ -23,13 +28,16 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 
+from pos_app.domain.dates import check_days
 from pos_app.domain.errors import FormErrors, PermissionDeniedError
 from pos_app.domain.money import Money
 from pos_app.domain.payment import PaymentMethod, PaymentStatus
 from pos_app.domain.people import Actor
+from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.report_data import Movement, ReportWindow, SalesCell
 from pos_app.domain.reports import (
     FEES_PENDING,
@@ -56,6 +64,7 @@ def zone_name(tz: tzinfo) -> str:
 
 def check_range(start: date, end: date) -> None:
     """Raise FormErrors unless [start, end] is a range a report can cover."""
+    check_days(start=start, end=end)
     if end < start:
         raise FormErrors({"end": "The end date must be on or after the start date."})
     if (end - start).days + 1 > MAX_RANGE_DAYS:
@@ -70,22 +79,34 @@ class ReportService:
     def __init__(self, deps: Deps) -> None:
         self._d = deps
 
-    def daily(self, day: date, *, actor: Actor | None = None) -> SalesReport:
-        """The figures of one local business day."""
-        return self.range(day, day, actor=actor)
+    def daily(
+        self, day: date, *, actor: Actor | None = None, uow: UnitOfWork | None = None
+    ) -> SalesReport:
+        """The figures of one local business day (read in ``uow`` when given)."""
+        return self.range(day, day, actor=actor, uow=uow)
 
-    def range(self, start: date, end: date, *, actor: Actor | None = None) -> SalesReport:
-        """The figures of the local business days ``start`` to ``end`` inclusive (≤ 366)."""
+    def range(
+        self,
+        start: date,
+        end: date,
+        *,
+        actor: Actor | None = None,
+        uow: UnitOfWork | None = None,
+    ) -> SalesReport:
+        """The figures of the local business days ``start`` to ``end`` inclusive (≤ 366).
+
+        ``uow``: read in the caller's transaction (the day close reads under its lock).
+        """
         self._allow(actor)
         check_range(start, end)
         tz = self._d.policy.timezone
         window = ReportWindow(start, end, tz)
         began = time.perf_counter()
-        with self._d.uow() as uow:
-            cells = uow.reports.sales(window)
-            links = uow.reports.conversion(window)
-            services = {s.id: s.name for s in uow.services.list(active_only=False)}
-            staff = {r.id: r.name for r in uow.resources.list(active_only=False)}
+        with nullcontext(uow) if uow is not None else self._d.uow() as reading:
+            cells = reading.reports.sales(window)
+            links = reading.reports.conversion(window)
+            services = {s.id: s.name for s in reading.services.list(active_only=False)}
+            staff = {r.id: r.name for r in reading.resources.list(active_only=False)}
         report = SalesReport(
             start=start,
             end=end,

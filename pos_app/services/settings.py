@@ -35,7 +35,7 @@ from pos_app.config import (
     webhook_secret_name,
     webhook_secret_problem,
 )
-from pos_app.domain import stripe_permissions
+from pos_app.domain import stripe_permissions, text
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.errors import (
     FormErrors,
@@ -449,8 +449,8 @@ class SettingsService:
         name = change.business_name.strip()
         if not name:
             errors["business_name"] = "Enter the business name customers see."
-        elif len(name) > MAX_NAME:
-            errors["business_name"] = f"Keep the business name to {MAX_NAME} characters or fewer."
+        elif problem := text.name_problem(name, "business name", limit=MAX_NAME):
+            errors["business_name"] = problem
         if change.currency.strip().lower() not in CURRENCIES:
             errors["currency"] = (
                 f"{change.currency.strip().upper() or 'That'} is not a currency Stripe accepts; "

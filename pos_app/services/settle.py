@@ -24,7 +24,7 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import STRIPE_ACTOR, Actor
 from pos_app.domain.ports import UnitOfWork
-from pos_app.services import audit, ledger, orphan_sessions
+from pos_app.services import audit, ledger, orphan_sessions, recording
 from pos_app.services.context import Deps
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def _apply_session(
         if details is not None and was is not PaymentStatus.SUCCEEDED:
             payment.apply_charge_details(details)
         if changed and booking is not None:
-            ledger.recompute(uow, booking)
+            ledger.recompute(uow, booking, at=deps.clock.now())
         if payment.status is not was:
             _audit_session(deps, uow, payment, was, closing)
         uow.commit()
@@ -204,10 +204,9 @@ def fill_charge_details(deps: Deps, payment: Payment) -> Payment:
             return payment
         paid_at = fresh.paid_at
         if fresh.apply_charge_details(details):
-            if fresh.paid_at != paid_at:
-                # Moved to Stripe's time of the charge: recorded anew, so a day closed in the
-                # meantime is not changed behind its back (it becomes an adjustment).
-                fresh.recorded_at = deps.clock.now()
+            # Moved to Stripe's time of the charge: recorded anew (an adjustment if its day
+            # was closed meanwhile), unless a closed day's report already counts it.
+            recording.stripe_corrected(deps, uow, fresh, paid_at, amount=False)
             uow.commit()
             log.info(
                 "payment.charge_details booking=%s payment=%s charge=%s balance_transaction=%s "
@@ -233,7 +232,7 @@ def apply_refund(deps: Deps, refund_id: str, info: RefundInfo) -> Refund | None:
         # The domain decides which moves are real (a stale read changes nothing) and stamps
         # recorded_at once; an audit entry is written only for a real move.
         if refund.apply_stripe(info, deps.clock.now()) and booking is not None:
-            ledger.recompute(uow, booking)
+            ledger.recompute(uow, booking, at=deps.clock.now())
         if refund.status is not was:
             _audit_refund(deps, uow, refund, was)
         uow.commit()

@@ -4,14 +4,20 @@ SQL has no time zones here (SQLite has none at all), so the report window's zone
 short list of UTC-offset spans (one per DST period) and each column is shifted by its span's
 offset in SQL: ``date(col, '-300 minutes')`` on SQLite, ``col + interval`` on PostgreSQL.
 
-The day-close rule ("a closed day is immutable, later corrections are adjustments on the
-day they are made") is one join on ``day_closes``: a row whose own local day has a close in
-its currency with ``closed_at < recorded_at`` is an adjustment. It counts on the local day of
-its ``recorded_at``, or on the day after its own when it was recorded on the closed day
-itself (after an evening close), so no closed day ever changes. Two branches find the
-candidates through indexes: rows dated in the window (``(status, paid_at)`` /
-``(status, created_at)``) and, only when a close is near, rows recorded in the window or
-dated on the day before it (``(status, recorded_at, …)``).
+The day-close rule ("a closed day is immutable, later corrections are adjustments") is one
+EXISTS on ``day_closes``: a row whose own local day was closed with a lower order number
+than the row's (``covered_seq < record_seq``: the database recorded it after the close; see
+store/money_order.py) is an adjustment. Station clocks are never compared, and a day is
+closed once for all its currencies (its Z report freezes them all, even one it had none of).
+It counts on the latest of: the local day of its ``recorded_at`` (shown, as the day it came
+in), the day after its own, and the day after the last day closed before it was recorded,
+so it always lands on a day that was open when it was recorded and no closed day ever
+changes. Rows dated in the window are found through ``(status, paid_at)`` /
+``(status, created_at)``; rows from outside it only when a close is near: recorded in the
+window, dated the day before it, or numbered after a close of a day just before it or in it.
+
+A refund that failed after it succeeded is two movements: the refund (its success) and its
+reversal (money back: a negative refund), each with its own order number.
 """
 
 from __future__ import annotations
@@ -61,13 +67,16 @@ _DAY = 24 * 60
 
 @dataclass(frozen=True)
 class _Source:
-    """Payments or refunds: which column dates a row, which says when it was recorded."""
+    """Payments, refunds or refund reversals: which rows count, which column dates a row,
+    which says when it was recorded and which gives the database's order of that."""
 
     kind: Movement
     table: Any
     dated: Any  # paid_at / created_at: the business moment
-    recorded: Any  # recorded_at: when this station recorded the final state
-    status: str
+    recorded: Any  # recorded_at / reversed_at: when a station recorded it (shown only)
+    seq: Any  # record_seq / reversed_seq: the database's order of that recording
+    counted: Any  # the rows that count
+    sign: int = 1  # -1: a reversal gives back what its refund took out
 
 
 _PAYMENTS = _Source(
@@ -75,23 +84,53 @@ _PAYMENTS = _Source(
     payments,
     payments.c.paid_at,
     payments.c.recorded_at,
-    PaymentStatus.SUCCEEDED.value,
+    payments.c.record_seq,
+    payments.c.status == PaymentStatus.SUCCEEDED.value,
 )
+# A refund counts once it succeeded, even when it failed later (its reversal then counts too).
 _REFUNDS = _Source(
     Movement.REFUND,
     refunds,
     refunds.c.created_at,
     refunds.c.recorded_at,
-    RefundStatus.SUCCEEDED.value,
+    refunds.c.record_seq,
+    and_(
+        refunds.c.status.in_([RefundStatus.SUCCEEDED.value, RefundStatus.FAILED.value]),
+        or_(refunds.c.status == RefundStatus.SUCCEEDED.value, refunds.c.record_seq.is_not(None)),
+    ),
 )
+_REVERSALS = _Source(
+    Movement.REFUND,
+    refunds,
+    refunds.c.created_at,
+    refunds.c.reversed_at,
+    refunds.c.reversed_seq,
+    and_(refunds.c.status == RefundStatus.FAILED.value, refunds.c.reversed_seq.is_not(None)),
+    sign=-1,
+)
+_SOURCES = (_PAYMENTS, _REFUNDS, _REVERSALS)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """The closes near a report's window, read once for every source's plan."""
+
+    here: bool  # a day of the window is closed
+    day_before: bool  # the day before it is
+    seq_from: int | None  # rows numbered above this may land in it from outside...
+    seq_to: int | None  # ...up to this one (None: no bound)
+    sources: tuple[_Source, ...]  # reversals only when some refund failed after succeeding
 
 
 class _Clock:
     """Local-time SQL for one window: shifts a UTC column by the zone's offset at that time."""
 
-    def __init__(self, dialect: str, spans: tuple[OffsetSpan, ...]) -> None:
+    def __init__(
+        self, dialect: str, spans: tuple[OffsetSpan, ...], days: tuple[date, date]
+    ) -> None:
         self._sqlite = dialect == "sqlite"
         self._spans = spans
+        self.days = days  # every local date a row of this plan can be dated on
 
     def _shift(self, col: Any, extra_minutes: int = 0) -> Any:
         """The SQL offset (a modifier or an interval) of the span ``col`` falls in."""
@@ -127,9 +166,15 @@ class _Clock:
         """A date to compare with ``local_date`` (SQLite: its 'YYYY-MM-DD' text)."""
         return literal(value.isoformat(), String) if self._sqlite else literal(value, Date)
 
-    def later(self, a: Any, b: Any) -> ColumnElement[Any]:
-        """The later of two dates."""
-        return func.max(a, b) if self._sqlite else func.greatest(a, b)
+    def next_day(self, day: Any) -> ColumnElement[Any]:
+        """The day after a date column or expression."""
+        if self._sqlite:
+            return func.date(day, literal("+1 day", String))
+        return cast(day + literal(1, Integer), Date)
+
+    def later(self, *days: Any) -> ColumnElement[Any]:
+        """The latest of some dates (none of them NULL)."""
+        return func.max(*days) if self._sqlite else func.greatest(*days)
 
 
 class SqlReportQueries:
@@ -145,7 +190,8 @@ class SqlReportQueries:
         cells: list[SalesCell] = []
         # Each branch grouped on its own (a plain subquery SQLite flattens, no UNION to
         # materialise); cells of the same key from two branches are added up by the caller.
-        branches = [(s, b) for s in (_PAYMENTS, _REFUNDS) for b in self._plan(window, s)]
+        facts = self._close_facts(window)
+        branches = [(s, b) for s in facts.sources for b in self._plan(window, s, facts)]
         for source, branch in branches:
             sub = branch.subquery()
             fee_unknown = and_(
@@ -171,6 +217,7 @@ class SqlReportQueries:
             ).group_by(
                 sub.c.currency, sub.c.service_id, sub.c.resource_id, sub.c.method, sub.c.hour
             )
+            sign = source.sign  # a reversal takes back a refund: its count and money too
             for r in self._s.execute(q):
                 cells.append(
                     SalesCell(
@@ -181,11 +228,11 @@ class SqlReportQueries:
                         resource_id=r[3] or "",
                         method=str(_value(r[4])),
                         hour=int(r[5]),
-                        count=int(r[6]),
-                        amount=int(r[7] or 0),
-                        fee=int(r[8] or 0),
+                        count=sign * int(r[6]),
+                        amount=sign * int(r[7] or 0),
+                        fee=sign * int(r[8] or 0),
                         adjustments=int(r[9] or 0),
-                        adjustment_amount=int(r[10] or 0),
+                        adjustment_amount=sign * int(r[10] or 0),
                         fees_pending=int(r[11] or 0),
                         fees_pending_amount=int(r[12] or 0),
                     )
@@ -207,9 +254,12 @@ class SqlReportQueries:
 
     def export_rows(self, window: ReportWindow) -> Iterator[ExportRow]:
         """Every succeeded payment and refund of the window by business day and time, streamed."""
-        parts = [b for s in (_PAYMENTS, _REFUNDS) for b in self._plan(window, s, detail=True)]
+        facts = self._close_facts(window)
+        parts = [b for s in facts.sources for b in self._plan(window, s, facts, detail=True)]
         union = union_all(*parts).subquery()
-        q = select(union).order_by(union.c.business_date, union.c.at, union.c.kind, union.c.id)
+        q = select(union).order_by(
+            union.c.business_date, union.c.at, union.c.kind, union.c.id, union.c.recorded_at
+        )
         dates: dict[Any, date] = {}  # a few distinct days: parse each once
         for r in self._s.execute(q.execution_options(yield_per=2000)):
             (kind, id_, booking_id, at, day, adjustment, customer, service, staff, method,
@@ -246,40 +296,86 @@ class SqlReportQueries:
 
     # -- the plan -----------------------------------------------------------------------------
 
+    def _close_facts(self, window: ReportWindow) -> _Facts:
+        """What every source's plan needs to know of the closes near the window (and whether
+        any refund failed after it succeeded), read once per report."""
+        first, last = window.first, window.last
+        rows = self._s.execute(
+            select(day_closes.c.business_date, day_closes.c.covered_seq).where(
+                day_closes.c.business_date >= first - timedelta(days=1),
+                day_closes.c.business_date <= last,
+            )
+        ).all()
+        days = {_date(r[0]) for r in rows}
+        # Rows numbered after the close of a day just before the window or in it may land in
+        # it, unless numbered after the close of its last day or a later one too.
+        near = [int(r[1]) for r in rows if _date(r[0]) < last]
+        seq_from = min(near) if near else None
+        seq_to = None
+        if near:
+            seq_to = self._s.execute(
+                select(func.min(day_closes.c.covered_seq)).where(day_closes.c.business_date >= last)
+            ).scalar()
+        reversed_ = self._s.execute(
+            select(exists().where(refunds.c.reversed_seq > 0))  # numbers start at 1: an index range
+        ).scalar()
+        return _Facts(
+            here=any(first <= d <= last for d in days),
+            day_before=(first - timedelta(days=1)) in days,
+            seq_from=seq_from,
+            seq_to=seq_to,
+            sources=_SOURCES if reversed_ else (_PAYMENTS, _REFUNDS),
+        )
+
     def _plan(
-        self, window: ReportWindow, source: _Source, *, detail: bool = False
+        self, window: ReportWindow, source: _Source, facts: _Facts, *, detail: bool = False
     ) -> list[Select[Any]]:
-        """One row per counted payment (or refund) of the window with its business day, local
-        hour and adjustment flag, from the branches that can have rows (disjoint)."""
+        """One row per counted payment (or refund, or reversal) of the window with its
+        business day, local hour and adjustment flag, from the branches that can have rows
+        (disjoint)."""
         start, end = window.start, window.end
         before = day_start(window.first - timedelta(days=1), window.tz)
-        # Rows recorded in the window but dated outside it (adjustments, if any).
+        # Rows dated outside the window that may be adjustments landing in it: recorded in
+        # it by a station's clock, or numbered after a close of a day just before it or in
+        # it (they land after that day) and not after a close of its last day or later.
+        strays = and_(source.recorded >= start, source.recorded < end)
+        if facts.seq_from is not None:
+            by_order = source.seq > facts.seq_from
+            if facts.seq_to is not None:
+                by_order = and_(by_order, source.seq <= facts.seq_to)
+            strays = or_(strays, by_order)
         far = self._s.execute(
-            select(func.min(source.dated), func.max(source.dated)).where(
-                source.table.c.status == source.status,
-                source.recorded >= start,
-                source.recorded < end,
-                or_(source.dated < start, source.dated >= end),
+            select(func.min(source.dated), func.max(source.dated), func.min(source.recorded)).where(
+                source.counted, strays, or_(source.dated < start, source.dated >= end)
             )
         ).one()
-        lo = before if far[0] is None else min(before, _aware(far[0]))
+        lo = before
+        for found in (far[0], far[2]):
+            if found is not None:
+                lo = min(lo, _aware(found))
         # Two days past the end: a recorded_at later than that is past the window whatever
         # the offset, so the last span may stand for it.
         hi = end + timedelta(days=2)
         if far[1] is not None:
             hi = max(hi, _aware(far[1]) + timedelta(days=2))
-        clock = _Clock(self._s.get_bind().dialect.name, offset_spans(window.tz, lo, hi))
+        clock = _Clock(
+            self._s.get_bind().dialect.name,
+            offset_spans(window.tz, lo, hi),
+            (lo.date() - timedelta(days=1), hi.date() + timedelta(days=1)),
+        )
         # Only rows dated on a closed day can be adjustments: today's dashboard (not closed
         # yet) needs no join at all, and rows from outside only when such a day is near.
         day = timedelta(days=1)
-        closed_here = self._any_close(window.first, window.last)
-        from_outside = self._any_close(window.first - day, window.first - day) or (
+        from_outside = facts.day_before or (
             far[0] is not None and self._any_close(lo.date() - day, hi.date() + day)
         )
-        own = self._branch(source, clock, window, closes=closed_here, own=True, detail=detail)
+        own = self._branch(source, clock, window, closes=facts.here, own=True, detail=detail)
         if not from_outside:
             return [own]
-        return [own, self._branch(source, clock, window, closes=True, own=False, detail=detail)]
+        other = self._branch(
+            source, clock, window, closes=True, own=False, detail=detail, strays=strays
+        )
+        return [own, other]
 
     def _any_close(self, first: date, last: date) -> bool:
         """Whether any of the days [first, last] is closed (in any currency)."""
@@ -297,23 +393,21 @@ class SqlReportQueries:
         closes: bool,
         own: bool,
         detail: bool,
+        strays: ColumnElement[bool] | None = None,
     ) -> Select[Any]:
         """``own``: rows dated in the window, less those a close moved out of it. Otherwise:
-        rows dated outside the window that a close moved into it (recorded in it, or dated
-        the day before it and recorded after that day's close)."""
+        rows dated outside the window that a close moved into it (``strays``, or dated the
+        day before it, and recorded after that day's close)."""
         start, end = window.start, window.end
         t = source.table
-        status = t.c.status == source.status
-        where: list[ColumnElement[bool]] = [status]
+        where: list[ColumnElement[bool]] = [source.counted]
         if own:
             where += [source.dated >= start, source.dated < end]
         else:
             before = day_start(window.first - timedelta(days=1), window.tz)
+            assert strays is not None
             where += [
-                or_(
-                    and_(status, source.recorded >= start, source.recorded < end),
-                    and_(status, source.dated >= before, source.dated < start),
-                ),
+                or_(strays, and_(source.dated >= before, source.dated < start)),
                 or_(source.dated < start, source.dated >= end),
             ]
         base = t.join(bookings, bookings.c.id == t.c.booking_id)
@@ -324,20 +418,27 @@ class SqlReportQueries:
         business_date: ColumnElement[Any] = own_date
         flag: ColumnElement[Any] = literal(0, Integer)
         if closes:
-            closed = and_(
-                day_closes.c.business_date == own_date,
-                day_closes.c.currency == t.c.currency,
-                day_closes.c.closed_at < source.recorded,
+            # Recorded after its own day was closed: by the database's order, not by a clock.
+            # A day is closed once for all its currencies (its Z report freezes them all).
+            # Only the closes of the days these rows can be dated on (a small table).
+            closed = _closed_days(*((window.first, window.last) if own else clock.days))
+            base = base.join(
+                closed,
+                and_(closed.c.business_date == own_date, closed.c.covered_seq < source.seq),
+                isouter=own,
             )
-            base = base.join(day_closes, closed, isouter=own)
+            adjusted = closed.c.business_date.is_not(None)
             recorded_date = clock.local_date(source.recorded)
-            # The day it was recorded; the day after its own if recorded on the closed day.
-            moved_to = clock.later(recorded_date, clock.local_date(source.dated, days=1))
+            moved_to = clock.later(
+                recorded_date,
+                clock.local_date(source.dated, days=1),
+                self._after_closes(source, clock, own_date),
+            )
+            # At the hour it was recorded when it lands on that day, else at 00.
             moved_hour = case(
-                (recorded_date > own_date, clock.local_hour(source.recorded)), else_=0
+                (recorded_date == moved_to, clock.local_hour(source.recorded)), else_=0
             )
             if own:
-                adjusted = day_closes.c.business_date.is_not(None)
                 business_date = case((adjusted, moved_to), else_=own_date)
                 hour = case((adjusted, moved_hour), else_=hour)
                 flag = case((adjusted, 1), else_=0)
@@ -348,6 +449,7 @@ class SqlReportQueries:
         method = (
             t.c.method if source.kind is Movement.PAYMENT else _refund_payment.c.method
         ).label("method")
+        sign = literal(source.sign, Integer)
         if not detail:
             cols: list[Any] = [
                 t.c.currency.label("currency"),
@@ -378,9 +480,9 @@ class SqlReportQueries:
             resources.c.name.label("staff"),
             method,
             t.c.currency.label("currency"),
-            t.c.amount.label("amount"),
-            t.c.fee_amount.label("fee"),
-            t.c.net_amount.label("net"),
+            (sign * t.c.amount).label("amount"),
+            (sign * t.c.fee_amount).label("fee"),
+            (sign * t.c.net_amount).label("net"),
             t.c.status.label("status"),
             payment.c.stripe_session_id.label("session_id"),
             payment.c.stripe_payment_intent_id.label("payment_intent_id"),
@@ -392,6 +494,31 @@ class SqlReportQueries:
             source.recorded.label("recorded_at"),
         ]
         return select(*cols).select_from(base).where(*where)
+
+    @staticmethod
+    def _after_closes(source: _Source, clock: _Clock, own_date: Any) -> ColumnElement[Any]:
+        """The day after the last day closed before the database recorded the row (the day
+        after its own when there is none): it cannot land earlier."""
+        last_closed = (
+            select(func.max(day_closes.c.business_date))
+            .where(day_closes.c.covered_seq < source.seq)
+            .scalar_subquery()
+        )
+        return func.coalesce(clock.next_day(last_closed), clock.next_day(own_date))
+
+
+def _closed_days(first: date, last: date) -> Any:
+    """One row per closed day of [first, last] (its currencies were closed together) with
+    the last order number its Z report counts."""
+    return (
+        select(
+            day_closes.c.business_date.label("business_date"),
+            func.min(day_closes.c.covered_seq).label("covered_seq"),
+        )
+        .where(day_closes.c.business_date >= first, day_closes.c.business_date <= last)
+        .group_by(day_closes.c.business_date)
+        .subquery("closed_day")
+    )
 
 
 def _aware(value: Any) -> datetime:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +23,7 @@ from pos_app.domain.ports import (
     DayCloseRepository,
     EventLog,
     PaymentRepository,
+    PinAttemptRepository,
     RefundRepository,
     ReportQueries,
     ResourceRepository,
@@ -30,6 +31,8 @@ from pos_app.domain.ports import (
     UserRepository,
 )
 from pos_app.domain.reports import DayClose
+from pos_app.store import money_order, retention_queries
+from pos_app.store.pin_attempts import SqlPinAttemptRepository
 from pos_app.store.report_queries import SqlReportQueries
 from pos_app.store.schema import (
     audit_log,
@@ -234,6 +237,18 @@ class SqlDayCloseRepository:
             .order_by(day_closes.c.business_date, day_closes.c.currency)
         )
         return list(self._s.scalars(q))
+
+    def hold_order(self) -> int:
+        """Take the lock every writer of money takes; the last order number given."""
+        return money_order.hold(self._s)
+
+    def covers(self, since: date, seq: int) -> bool:
+        """Whether the close of a day on or after ``since`` counted order number ``seq`` in
+        its frozen report."""
+        q = select(
+            exists().where(day_closes.c.business_date >= since, day_closes.c.covered_seq >= seq)
+        )
+        return bool(self._s.execute(q).scalar())
 
 
 class SqlAuditLog:
@@ -453,6 +468,18 @@ class SqlEventLog:
             )
         )
 
+    def prune_deliveries(
+        self, *, events_before: datetime, rejected_before: datetime, limit: int
+    ) -> int:
+        """Delete up to ``limit`` deliveries past their window; how many went."""
+        return retention_queries.prune_deliveries(
+            self._s, events_before=events_before, rejected_before=rejected_before, limit=limit
+        )
+
+    def prune_processed(self, *, before: datetime, limit: int) -> int:
+        """Delete up to ``limit`` processed-event ids older than ``before``; how many went."""
+        return retention_queries.prune_processed(self._s, before=before, limit=limit)
+
     def get_setting(self, key: str) -> str | None:
         """A stored setting, or None."""
         return self._s.execute(
@@ -483,6 +510,7 @@ class SqlUnitOfWork:
     audit: AuditLog
     day_closes: DayCloseRepository
     reports: ReportQueries
+    pin_attempts: PinAttemptRepository
 
     def __init__(self, factory: sessionmaker[Session], *, write: bool) -> None:
         self._factory = factory
@@ -503,6 +531,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(self.session)
         self.day_closes = SqlDayCloseRepository(self.session)
         self.reports = SqlReportQueries(self.session)
+        self.pin_attempts = SqlPinAttemptRepository(self.session)
         return self
 
     def __exit__(
@@ -536,6 +565,7 @@ class SqlUnitOfWorkFactory:
         map_domain()
         self.engine = engine
         self._factory = sessionmaker(engine, expire_on_commit=False)
+        money_order.install(self._factory)
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
         """A new unit of work."""

@@ -34,6 +34,7 @@ from pos_app.domain.booking import Booking, BookingStatus, Service
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
 from pos_app.domain.people import Customer, Resource, ResourceKind, Role, User
 from pos_app.domain.reports import DayClose
+from pos_app.domain.sign_in import PinAttempts
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -105,7 +106,16 @@ users = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("resource_id", ID, ForeignKey("resources.id")),
-    Column("failed_attempts", Integer, nullable=False, default=0),
+)
+
+# Wrong PINs in a row per station and subject (an account id, or "manager-approval"), and the
+# lock they earned (migration 0009; it replaced the per-account count on ``users``).
+pin_attempts = Table(
+    "pin_attempts",
+    metadata,
+    Column("station_id", String(64), primary_key=True),
+    Column("subject", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
     Column("locked_until", UTCDateTime()),
 )
 
@@ -144,6 +154,9 @@ bookings = Table(
     Column("no_show", Boolean, nullable=False, default=False),
     Column("holds_slot", Boolean, nullable=False, default=True),
     Column("created_by", ID),
+    # "Cash is being taken" and when that claim lapses (migration 0010).
+    Column("cash_claim", ID),
+    Column("cash_claim_until", UTCDateTime()),
 )
 
 payments = Table(
@@ -171,6 +184,8 @@ payments = Table(
     Column("created_by", ID),
     Column("recorded_at", UTCDateTime()),
     Column("checkout_request", Text),  # the frozen create request, JSON (0007)
+    # The database's order of recorded money (0008; see store/money_order.py).
+    Column("record_seq", BigInteger),
 )
 
 refunds = Table(
@@ -186,13 +201,18 @@ refunds = Table(
     Column("idempotency_key", String(255), nullable=False, unique=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("stripe_refund_id", String(255), unique=True),
-    Column("failure_reason", String(120)),
+    Column("failure_reason", Text),  # Stripe's words, any length (0009)
     Column("note", Text, nullable=False, default=""),
     Column("stripe_balance_transaction_id", String(255)),
     Column("fee_amount", BigInteger),
     Column("net_amount", BigInteger),
     Column("created_by", ID),
     Column("recorded_at", UTCDateTime()),
+    # The database's order of recorded money (0008): when it succeeded, and when a refund
+    # that had succeeded failed after all (the money came back).
+    Column("record_seq", BigInteger),
+    Column("reversed_at", UTCDateTime()),
+    Column("reversed_seq", BigInteger),
 )
 
 processed_events = Table(
@@ -246,6 +266,17 @@ day_closes = Table(
     Column("cash_counted", BigInteger, nullable=False),
     Column("report_json", Text, nullable=False),
     Column("note", Text, nullable=False, default=""),
+    # The last money order number the frozen report counts (0008): later ones are after it.
+    Column("covered_seq", BigInteger, nullable=False),
+)
+
+# One row: the last order number given to recorded money (0008). Every writer of money bumps
+# it in its own transaction, so the row lock orders them by commit; a close reads it locked.
+record_order = Table(
+    "record_order",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_seq", BigInteger, nullable=False),
 )
 
 settings = Table(
@@ -274,6 +305,11 @@ Index(
     refunds.c.created_at,
 )
 
+# Money recorded after a close, found by its order number (migration 0008).
+Index("ix_payments_record_seq", payments.c.record_seq)
+Index("ix_refunds_record_seq", refunds.c.record_seq)
+Index("ix_refunds_reversed_seq", refunds.c.reversed_seq)
+
 mapper_registry = registry(metadata=metadata)
 _mapped = False
 
@@ -293,4 +329,5 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Customer, customers, **kw)
     mapper_registry.map_imperatively(AuditEntry, audit_log, **kw)
     mapper_registry.map_imperatively(DayClose, day_closes, **kw)
+    mapper_registry.map_imperatively(PinAttempts, pin_attempts, **kw)
     _mapped = True

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.audit import AuditAction, AuditEntry
+from pos_app.domain.dates import FIRST_DAY, LAST_DAY
 from pos_app.domain.money import Money
 from pos_app.domain.ports import AuditQuery
 from pos_app.services.people import StaffMember
@@ -63,6 +64,7 @@ ACTION_WORDS: dict[AuditAction, str] = {
     AuditAction.PAYMENT_FAILED: "Payment failed",
     AuditAction.PAYMENT_PROCESSING: "Bank payment processing",
     AuditAction.CASH_RECEIVED: "Cash received",
+    AuditAction.PAYMENT_OVERPAID: "Overpaid",
     AuditAction.REFUND_REQUESTED: "Refund asked for",
     AuditAction.REFUND_SUCCEEDED: "Refunded",
     AuditAction.REFUND_FAILED: "Refund failed",
@@ -386,7 +388,9 @@ class AuditDialog(QDialog):
         edit = QDateEdit(QDate(day.year, day.month, day.day))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("d MMM yyyy")
-        edit.setMinimumDate(QDate(2000, 1, 1))
+        # The app's calendar: the day after 9999-12-31 would overflow the query.
+        edit.setMinimumDate(QDate(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day))
+        edit.setMaximumDate(QDate(LAST_DAY.year, LAST_DAY.month, LAST_DAY.day))
         return edit
 
     def _load_people(self) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QDate, QMarginsF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain.errors import FormErrors, PosError, ValidationError
+from pos_app.domain.errors import FormErrors, ValidationError
 from pos_app.domain.money import Money, parse_money
 from pos_app.domain.reports import DayClose
 from pos_app.services.day_close import (
@@ -47,12 +47,10 @@ from pos_app.services.day_close import (
 from pos_app.ui import theme
 from pos_app.ui.forms import ErrorLabel
 from pos_app.ui.receipt_view import (
-    PAGE_MARGIN_MM,
-    OutputError,
     Typesetting,
     paint_pages,
-    paper_size,
     typesetting,
+    write_pdf_file,
 )
 from pos_app.ui.spinner import Spinner
 from pos_app.ui.tasks import TaskRunner, user_message
@@ -694,32 +692,16 @@ def write_z_pdf(
     setting: Typesetting | None = None,
 ) -> Path:
     """Write the Z report as a PDF (A4 or Letter by locale), text selectable."""
-    target = Path(path)
     setting = setting or typesetting()
-    writer = QPdfWriter(str(target))
-    writer.setPageSize(QPageSize(paper_size()))
-    writer.setPageMargins(
-        QMarginsF(PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM),
-        QPageLayout.Unit.Millimeter,
-    )
-    writer.setResolution(300)
-    writer.setTitle(f"Z report {z.business_date.isoformat()} — {business}")
-    writer.setCreator(f"pos-app — {business}")
     doc = QTextDocument()
     doc.setDefaultFont(setting.font)
     doc.setHtml(z_report_html(z, business=business))
-    unwritable = PosError(
-        f"The PDF could not be written to {target}. "
-        "Check that the folder exists and that you may save files there."
-    )
-    try:
-        paint_pages(doc, writer, setting.dpi)
-    except OutputError:
-        raise unwritable from None
-    del writer  # the file is complete once the writer is gone
-    if not target.exists() or target.stat().st_size == 0:
-        raise unwritable
-    return target
+    return write_pdf_file(
+        path,
+        title=f"Z report {z.business_date.isoformat()} — {business}",
+        creator=f"pos-app — {business}",
+        paint=lambda writer: paint_pages(doc, writer, setting.dpi),
+    )[0]
 
 
 # -- the Manage menu's entries ---------------------------------------------------------------

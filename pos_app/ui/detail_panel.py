@@ -68,6 +68,7 @@ class DetailPanel(QScrollArea):
 
     receipt_requested = Signal(str)  # booking id: the "Receipt…" button
     customer_requested = Signal(str)  # customer id: the "All bookings of …" link
+    shown = Signal(object)  # the BookingDetail now shown, or None (a hint)
 
     def __init__(self, timezone: tzinfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,6 +109,7 @@ class DetailPanel(QScrollArea):
         self._layout.addStretch(1)
         self._layout.addWidget(hint)
         self._layout.addStretch(2)
+        self.shown.emit(None)
 
     def show_detail(self, detail: BookingDetail) -> None:
         """Show a booking with its money and its payment history."""
@@ -193,6 +195,7 @@ class DetailPanel(QScrollArea):
             self.receipt_button.clicked.connect(lambda: self.receipt_requested.emit(booking.id))
             self._layout.addWidget(self.receipt_button, 0, Qt.AlignmentFlag.AlignLeft)
         self._layout.addStretch(1)
+        self.shown.emit(detail)
 
     def text(self) -> str:
         """All text shown, for tests and screen readers."""

@@ -20,7 +20,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from pos_app.config import APP_NAME, Config
+from pos_app.domain.backups import DatabaseProblem
 from pos_app.ui import gc_guard, theme
+from pos_app.ui.backup_schedule import DailyBackups
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.settings_dialog import relaunch_if_requested
 from pos_app.ui.tasks import TaskRunner, user_message
@@ -77,6 +79,7 @@ class AppStarter:
         self._lock = threading.Lock()
         self._quitting = False
         self.ctx: AppContext | None = None
+        self.backups: DailyBackups | None = None
 
     def start(self) -> None:
         """Open the app in the runner; the window fills in (or shows why not) when done."""
@@ -99,15 +102,23 @@ class AppStarter:
 
     def _opened(self, ctx: AppContext) -> None:
         self._window.attach(ctx)
+        # Today's backup now (unless taken already today), then checked every hour.
+        window = self._window
+        self.backups = DailyBackups(self._runner, ctx.backups, window.show_notice, window)
+        self.backups.start()
 
     def _failed(self, error: BaseException) -> None:
         log.warning("app.start_failed error=%s", error)
-        self._window.show_startup_error(
-            f"The app could not start. {user_message(error)}", retry=self.start
-        )
+        # A damaged, locked or newer database: its own sentence names the backup to restore.
+        told = user_message(error)
+        if not isinstance(error, DatabaseProblem):
+            told = f"The app could not start. {told}"
+        self._window.show_startup_error(told, retry=self.start)
 
     def quit(self) -> None:
         """Stop the window's timers and background work, then release the app (idempotent)."""
+        if self.backups is not None and shiboken6.isValid(self.backups):
+            self.backups.stop()
         if shiboken6.isValid(self._window):
             self._window.detach()
         self._runner.shutdown()

@@ -50,6 +50,7 @@ from pos_app.ui.detail_panel import DetailPanel
 from pos_app.ui.idle_lock import DeskAccess
 from pos_app.ui.mode_banner import ModeBanner
 from pos_app.ui.notifier import Notifier
+from pos_app.ui.overpaid_banner import OverpaidBanner
 from pos_app.ui.receipt_view import ReceiptDialog
 from pos_app.ui.refund_dialog import RefundDialog
 from pos_app.ui.settings_dialog import SettingsDialog
@@ -68,7 +69,7 @@ CHARGEABLE = frozenset(
 )
 REFUNDABLE = frozenset(
     {BookingStatus.PAID, BookingStatus.PARTIALLY_REFUNDED, BookingStatus.DEPOSIT_PAID}
-)
+) | {BookingStatus.OVERPAID}
 EMPTY_TEXT = "No bookings today — press New booking"
 
 
@@ -414,6 +415,9 @@ class MainWindow(QMainWindow):
 
         self.detail = DetailPanel(UTC)
         self.detail.receipt_requested.connect(self.open_receipt)
+        self.overpaid = OverpaidBanner(self._runner)  # "Overpaid by … — refund the excess"
+        self.detail.shown.connect(self.overpaid.show_detail)
+        self.overpaid.refunded.connect(lambda _o: self.refresh())
         self.detail.setObjectName("detailPanel")
         self.detail.setStyleSheet(
             "QScrollArea#detailPanel { background: palette(base); border: 1px solid palette(mid);"
@@ -425,7 +429,7 @@ class MainWindow(QMainWindow):
         self.day_loads = 0  # days loaded and shown, for tests and the bench
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.days.area)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(self.overpaid.column(self.detail))
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([900, 380])
@@ -491,6 +495,7 @@ class MainWindow(QMainWindow):
         self._set_day(datetime.now(tz).date())
         self.access.attach(ctx)  # the day if someone is signed in, else the sign-in page
         self.closing.attach(ctx)
+        self.overpaid.attach(ctx.refunds, lambda: ctx.deps.desk.actor)
         self.new_action.setEnabled(True)
         self.refresh_action.setEnabled(True)
         self.settings_action.setEnabled(True)

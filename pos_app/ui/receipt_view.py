@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, QLocale, QMarginsF, QObject, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import (
@@ -54,6 +54,7 @@ from pos_app.services.receipts import (
     ReceiptEmailResult,
     render_html,
 )
+from pos_app.services.safe_file import replacing
 from pos_app.ui import theme
 from pos_app.ui.form_kit import dialog_layout, dialog_title, loading_page, muted_label
 from pos_app.ui.forms import ErrorLabel, FieldWithError
@@ -69,6 +70,7 @@ LETTER_TERRITORIES = frozenset(
     {"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PR", "PA", "DO", "SV", "NI", "BZ"}
 )
 PAGE_MARGIN_MM = 15.0
+T = TypeVar("T")
 PAPER_WIDTH = 520  # the preview's "paper", in pixels at 100 %
 BODY_POINT_SIZE = 10.0
 
@@ -167,28 +169,49 @@ def write_pdf(
 
     Off the GUI thread, pass the ``typesetting()`` read on it.
     """
+    return write_pdf_file(
+        path,
+        title=_title(receipt),
+        creator=f"pos-app — {receipt.business_name}",
+        paint=lambda writer: print_receipt(receipt, writer, setting),
+        page=page,
+    )[0]
+
+
+def write_pdf_file(
+    path: Path | str,
+    *,
+    title: str,
+    creator: str,
+    paint: Callable[[QPdfWriter], T],
+    page: QPageSize.PageSizeId | None = None,
+) -> tuple[Path, T]:
+    """Paint a PDF (A4 or Letter by locale by default) and save it the safe way: a whole new
+    file or none, never through a link or onto a device (``services.safe_file``). Returns
+    the path and what ``paint`` returned."""
     target = Path(path)
-    writer = QPdfWriter(str(target))
-    writer.setPageSize(QPageSize(page if page is not None else paper_size()))
-    writer.setPageMargins(
-        QMarginsF(PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM),
-        QPageLayout.Unit.Millimeter,
-    )
-    writer.setResolution(300)
-    writer.setTitle(_title(receipt))
-    writer.setCreator(f"pos-app — {receipt.business_name}")
     unwritable = PosError(
         f"The PDF could not be written to {target}. "
         "Check that the folder exists and that you may save files there."
     )
-    try:
-        print_receipt(receipt, writer, setting)
-    except OutputError:
-        raise unwritable from None
-    del writer  # the file is complete once the writer is gone
-    if not target.exists() or target.stat().st_size == 0:
-        raise unwritable
-    return target
+    with replacing(target, "PDF") as part:
+        writer = QPdfWriter(str(part))
+        writer.setPageSize(QPageSize(page if page is not None else paper_size()))
+        writer.setPageMargins(
+            QMarginsF(PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM),
+            QPageLayout.Unit.Millimeter,
+        )
+        writer.setResolution(300)
+        writer.setTitle(title)
+        writer.setCreator(creator)
+        try:
+            painted = paint(writer)
+        except OutputError:
+            raise unwritable from None
+        del writer  # the file is complete once the writer is gone
+        if part.stat().st_size == 0:
+            raise unwritable
+    return target, painted
 
 
 def write_pdf_offscreen(receipt: Receipt, path: Path | str) -> Path:

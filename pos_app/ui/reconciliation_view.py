@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.domain.dates import FIRST_DAY, LAST_DAY
 from pos_app.services.reconciliation import (
     Mismatch,
     MismatchKind,
@@ -491,5 +492,7 @@ class ReconcileDialog(QDialog):
         edit = QDateEdit(QDate(day.year, day.month, day.day))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("d MMM yyyy")
-        edit.setMinimumDate(QDate(2000, 1, 1))
+        # The app's calendar: the day after 9999-12-31 would overflow the query.
+        edit.setMinimumDate(QDate(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day))
+        edit.setMaximumDate(QDate(LAST_DAY.year, LAST_DAY.month, LAST_DAY.day))
         return edit

@@ -16,13 +16,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QRect, QRectF, QSizeF
+from PySide6.QtCore import QRect, QRectF, QSizeF
 from PySide6.QtGui import (
     QFont,
-    QPageLayout,
     QPageSize,
     QPainter,
-    QPdfWriter,
     QPyTextObject,
     QTextCharFormat,
     QTextDocument,
@@ -30,7 +28,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication
 
-from pos_app.domain.errors import PosError
 from pos_app.domain.money import Money
 from pos_app.domain.reports import (
     FEES_PENDING,
@@ -40,12 +37,10 @@ from pos_app.domain.reports import (
     SalesReport,
 )
 from pos_app.ui.receipt_view import (
-    PAGE_MARGIN_MM,
-    OutputError,
     Typesetting,
     paint_pages,
-    paper_size,
     typesetting,
+    write_pdf_file,
 )
 from pos_app.ui.sales_chart import ChartColors, paint_chart
 
@@ -389,29 +384,15 @@ def write_report_pdf(
 
     Off the GUI thread, pass the ``typesetting()`` read on it.
     """
-    target = Path(path)
-    writer = QPdfWriter(str(target))
-    writer.setPageSize(QPageSize(page if page is not None else paper_size()))
-    writer.setPageMargins(
-        QMarginsF(PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM),
-        QPageLayout.Unit.Millimeter,
-    )
-    writer.setResolution(300)
-    writer.setTitle(_title(report, business_name))
-    writer.setCreator(f"pos-app — {business_name}")
-    unwritable = PosError(
-        f"The PDF could not be written to {target}. "
-        "Check that the folder exists and that you may save files there."
-    )
-    try:
-        pages = print_report(
+    target, pages = write_pdf_file(
+        path,
+        title=_title(report, business_name),
+        creator=f"pos-app — {business_name}",
+        paint=lambda writer: print_report(
             report, writer, business_name=business_name, generated_at=generated_at, setting=setting
-        )
-    except OutputError:
-        raise unwritable from None
-    del writer  # the file is complete once the writer is gone
-    if not target.exists() or target.stat().st_size == 0:
-        raise unwritable
+        ),
+        page=page,
+    )
     log.info("report.pdf_written from=%s to=%s pages=%d", report.start, report.end, pages)
     return target
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -27,7 +28,9 @@ from pos_app.config import load_config
 from pos_app.domain.people import Actor
 from pos_app.keystore import KeyStore
 from pos_app.services.bookings import BookingRequest
+from pos_app.ui.backup_screenshot import render_backups
 from pos_app.ui.connection_screenshot import render_connection
+from pos_app.ui.overpaid_screenshot import render_overpaid as _overpaid
 
 if TYPE_CHECKING:
     from pos_app.ui.main_window import MainWindow
@@ -80,14 +83,7 @@ def _demo_timezone(configured: tzinfo, slots: int) -> tzinfo:
 
 def _pay(url: str) -> None:
     """Pay a session through the sandbox's hosted page, as a customer's phone would."""
-    import httpx
-
-    with httpx.Client(follow_redirects=True, timeout=10) as client:
-        client.get(url).raise_for_status()
-        client.post(
-            url,
-            data={"card_number": SUCCESS_CARD, "exp": "12 / 34", "cvc": "123", "name": "Demo"},
-        ).raise_for_status()
+    _pay_with(url, SUCCESS_CARD)
 
 
 DEMO_MANAGER = ("Alex Morgan", "2580")  # name and PIN of the demo's accounts
@@ -249,9 +245,13 @@ def _pay_with(url: str, card: str) -> None:
     import httpx
 
     with httpx.Client(follow_redirects=True, timeout=10) as client:
-        client.get(url).raise_for_status()
+        page = client.get(url)
+        page.raise_for_status()
+        # The page refuses a POST without the CSRF token it names (its cookie rides along).
+        found = re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text)
+        form = {"card_number": card, "exp": "12 / 34", "cvc": "123", "name": "Demo"}
         client.post(
-            url, data={"card_number": card, "exp": "12 / 34", "cvc": "123", "name": "Demo"}
+            url, data={**form, "csrf_token": found.group(1) if found else ""}
         ).raise_for_status()
 
 
@@ -745,6 +745,7 @@ SCREENS: dict[str, Screen] = {
         Screen("receipt", "Receipt: preview, print, PDF and Stripe's email", _render_receipt),
         Screen("settings", "Settings: mode, key and webhooks (Payments tab)", _render_settings),
         Screen("connection", "Settings: Check connection, the doctor's lines", render_connection),
+        Screen("backups", "Settings: This station, the last backup, Back up now", render_backups),
         Screen("live", "Main window in live mode: the red LIVE banner", _render_live),
         Screen("schedule", "Schedule: the day by staff member and room", _render_schedule),
         Screen("booking", "New booking: customer suggestions as you type", _render_booking),
@@ -763,6 +764,7 @@ SCREENS: dict[str, Screen] = {
         ),
         Screen("day-close", "Close the day: Z report, cash counted, difference", _render_day_close),
         Screen("reconcile", "Reconcile with Stripe: each difference settled", _render_reconcile),
+        Screen("overpaid", "Main window: an overpaid booking, refund the excess", _overpaid),
         # --- more screens above this line ---
     )
 }

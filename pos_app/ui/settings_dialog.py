@@ -51,6 +51,7 @@ from pos_app.services.settings import (
 )
 from pos_app.ui import success_url_field as website
 from pos_app.ui import theme
+from pos_app.ui.backup_panel import BackupPanel
 from pos_app.ui.connection_check import ConnectionCheck
 from pos_app.ui.form_kit import (
     BusyState,
@@ -460,6 +461,8 @@ class SettingsDialog(QDialog):
         self.data_label = _muted("")
         self.data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(_muted("Data folder"), self.data_label)
+        self.backups = BackupPanel(self._ctx, self._runner)  # the last backup, "Back up now"
+        form.addRow(_muted("Backups"), self.backups)
         return page
 
     # -- public ------------------------------------------------------------------------

@@ -39,8 +39,9 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.people import Actor
-from pos_app.services.people import AccountLockedError, StaffMember, say_duration
+from pos_app.services.people import StaffMember
 from pos_app.services.pins import PIN_MAX_DIGITS
+from pos_app.services.sign_in import AccountLockedError, locked_sentence
 from pos_app.ui import theme
 from pos_app.ui.form_kit import (
     BusyState,
@@ -453,7 +454,7 @@ class SignInPage(QWidget):
             self.pin_edit.setFocus()
             return
         self._set_pad_enabled(False)
-        self.error.show_error(f"Too many wrong PINs. Try again in {say_duration(left)}.")
+        self.error.show_error(locked_sentence(left))
 
     # -- keyboard and pad ---------------------------------------------------------------
 

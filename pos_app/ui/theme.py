@@ -53,6 +53,7 @@ _STATUS_CHIPS: dict[BookingStatus, tuple[Chip, Chip]] = {
     BookingStatus.PAYMENT_PROCESSING: (Chip("#115e59", "#ccfbf1"), Chip("#99f6e4", "#134e4a")),
     BookingStatus.DEPOSIT_PAID: (Chip("#1e40af", "#dbeafe"), Chip("#bfdbfe", "#1e3a6e")),
     BookingStatus.PAID: (Chip("#166534", "#dcfce7"), Chip("#bbf7d0", "#14532d")),
+    BookingStatus.OVERPAID: (Chip("#9a3412", "#ffedd5"), Chip("#fed7aa", "#6b2a0c")),
     BookingStatus.PARTIALLY_REFUNDED: (Chip("#5b21b6", "#ede9fe"), Chip("#ddd6fe", "#3b2470")),
     BookingStatus.REFUNDED: (Chip("#3730a3", "#e0e7ff"), Chip("#c7d2fe", "#2e2f6e")),
     BookingStatus.CANCELLED: (Chip("#991b1b", "#fee2e2"), Chip("#fecaca", "#5f1d1d")),

@@ -22,6 +22,7 @@ import stripe
 from pos_app.gateway.backoff import BackoffHTTPClient
 from pos_app.sandbox.runner import SandboxHandle
 from tests.contract.forms import one_item, session_params
+from tests.page_forms import with_token
 
 T = TypeVar("T")
 
@@ -69,10 +70,9 @@ class Backend:
     def pay_page(self, session: stripe.checkout.Session, number: str) -> httpx.Response:
         """Submit the sandbox's hosted card form as a customer would."""
         assert self.page is not None and session.url is not None
+        form = {"card_number": number, "exp": GOOD_EXP, "cvc": "123", "name": "Ada Lovelace"}
         return self.page.post(
-            session.url,
-            data={"card_number": number, "exp": GOOD_EXP, "cvc": "123", "name": "Ada Lovelace"},
-            follow_redirects=False,
+            session.url, data=with_token(self.page, session.url, form), follow_redirects=False
         )
 
     def paid_payment_intent(self, amount: int = 2145, currency: str = "usd") -> str:

@@ -11,6 +11,7 @@ import pytest
 import stripe
 
 from tests.contract.conftest import Backend
+from tests.page_forms import with_token
 
 #: number → (code, decline_code) from the facts sheet; ``None`` code means it succeeds.
 FACTS_TEST_CARDS: dict[str, tuple[str | None, str | None]] = {
@@ -101,8 +102,9 @@ def test_three_d_secure(backend: Backend, approve: bool) -> None:
     pi = backend.client.v1.payment_intents.retrieve(session.payment_intent)
     assert pi.status == "requires_action" and pi.next_action is not None
     assert backend.page is not None and session.url is not None
+    answer = {"action": "complete" if approve else "fail"}
     backend.page.post(
-        session.url + "/authenticate", data={"action": "complete" if approve else "fail"}
+        session.url + "/authenticate", data=with_token(backend.page, session.url, answer)
     )
     after = backend.client.v1.checkout.sessions.retrieve(session.id)
     pi = backend.client.v1.payment_intents.retrieve(session.payment_intent)

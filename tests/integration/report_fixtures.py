@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import cast
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from pos_app.domain.booking import Booking, Service
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
 from pos_app.domain.people import Actor, Resource, Role, User
@@ -19,6 +21,7 @@ from pos_app.services.export_csv import CsvExportService
 from pos_app.services.reports import ReportService
 from pos_app.store.database import make_engine, migrate, sqlite_url
 from pos_app.store.repositories import SqlUnitOfWorkFactory
+from pos_app.store.schema import payments, refunds
 
 NEW_YORK = "America/New_York"
 MANAGER = Actor("usr_boss", "Morgan", Role.MANAGER)
@@ -236,8 +239,21 @@ class Shop:
         return refund_id
 
     def close(self, day: date, closed_at: datetime, currency: str = "usd") -> None:
-        """Close a business day (the Z report's row; its figures do not matter here)."""
+        """Close a business day (the Z report's row; its figures do not matter here), as if
+        at ``closed_at``: it counts the rows written so far that were recorded by then (the
+        database's order, store/money_order.py, stands for the times the rows carry)."""
         with self.uow(write=True) as w:
+            covered = max(
+                (
+                    seq
+                    for table in (payments, refunds)
+                    for seq in w.session.execute(  # type: ignore[attr-defined]
+                        select(table.c.record_seq).where(table.c.recorded_at <= closed_at)
+                    ).scalars()
+                    if seq is not None
+                ),
+                default=0,
+            )
             w.day_closes.add(
                 DayClose(
                     business_date=day,
@@ -249,6 +265,7 @@ class Shop:
                     cash_expected=0,
                     cash_counted=0,
                     report_json="{}",
+                    covered_seq=covered,
                 )
             )
             w.commit()

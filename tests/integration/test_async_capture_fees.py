@@ -66,9 +66,7 @@ def test_charge_updated_fills_the_fee_that_was_pending(
     assert usd.to_json()["net_after_fees"] is None  # no figure that leaves the fee out
     tiles = {caption: value for caption, value, _hint in figures(usd)}
     assert tiles["Stripe fees"] == tiles["Net after fees"] == FEES_PENDING
-    assert "not reported the fee of 1 card payment ($35.00)" in render_text(
-        app.reports.daily(day)
-    )
+    assert "not reported the fee of 1 card payment ($35.00)" in render_text(app.reports.daily(day))
     z = app.day_close.preview(day).totals("usd")
     assert z.fee_figures() == (FEES_PENDING, FEES_PENDING)
 

@@ -28,6 +28,7 @@ from pos_app.services.payment_sync import SyncReport, SyncService
 from pos_app.services.settings import SettingsChange
 from tests.conftest import TEST_MANAGER
 from tests.integration.helpers import MovableClock, book
+from tests.page_forms import with_token
 
 KEY = "sk_test_real_checkout"
 
@@ -132,10 +133,8 @@ def test_the_session_sends_customers_somewhere_and_takes_cards_only(
     # The customer lands on the sandbox's own thank-you page.
     assert view.url
     with httpx.Client(follow_redirects=True, timeout=10) as customer:
-        customer.get(view.url)
-        page = customer.post(
-            view.url, data={"card_number": "4242424242424242", "exp": "12 / 34", "cvc": "123"}
-        )
+        form = {"card_number": "4242424242424242", "exp": "12 / 34", "cvc": "123"}
+        page = customer.post(view.url, data=with_token(customer, view.url, form))
     assert page.status_code == 200 and "Thank you" in page.text and "complete" in page.text
 
 

@@ -13,9 +13,10 @@ import stripe
 
 from pos_app.gateway.backoff import BackoffHTTPClient
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
+from tests.page_forms import with_token
 from tests.patient_http import PatientTransport, patient_http
 
-__all__ = ["PatientTransport", "patient_http"]
+__all__ = ["PatientTransport", "patient_http", "with_token"]
 
 API_KEY = "sk_test_sandbox_tests"
 #: An expiry that is always in the future for the page's "MM / YY" field.
@@ -113,7 +114,8 @@ def pay(
     A paid session redirects to its ``success_url`` (the business's site, not the sandbox's):
     the page the link shows from then on is returned instead.
     """
-    paid = http.post(session_url, data=card_form(number, **overrides), follow_redirects=False)
+    form = with_token(http, session_url, card_form(number, **overrides))
+    paid = http.post(session_url, data=form, follow_redirects=False)
     if paid.status_code == 303 and "/c/pay/" not in paid.headers.get("location", ""):
         return http.get(session_url)
     return paid

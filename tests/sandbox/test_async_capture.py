@@ -9,7 +9,7 @@ import pytest
 
 from pos_app.sandbox.controls_client import ControlsClient, ControlsError
 from pos_app.sandbox.runner import start_in_thread
-from tests.sandbox.conftest import GOOD_EXP, make_client
+from tests.sandbox.conftest import GOOD_EXP, make_client, with_token
 
 
 def _pay(url: str) -> str:
@@ -33,10 +33,8 @@ def _pay(url: str) -> str:
     )
     assert session.url
     with httpx.Client(timeout=10) as page:
-        page.post(
-            session.url,
-            data={"card_number": "4242424242424242", "exp": GOOD_EXP, "cvc": "123", "name": "A"},
-        )
+        form = {"card_number": "4242424242424242", "exp": GOOD_EXP, "cvc": "123", "name": "A"}
+        page.post(session.url, data=with_token(page, session.url, form))
     pi = stripe_client.v1.checkout.sessions.retrieve(session.id).payment_intent
     assert isinstance(pi, str)
     return pi

@@ -37,7 +37,7 @@ from tests.contract.app_reads import app_reads
 from tests.contract.fidelity import check_json, declared_but_absent, walk_objects
 from tests.contract.forms import encode, session_params
 from tests.contract.sdk_schema import literal_values, object_class, resource_fields
-from tests.sandbox.conftest import card_form, patient_http
+from tests.sandbox.conftest import card_form, patient_http, with_token
 
 KEY = "sk_test_fidelity_responses"
 
@@ -132,7 +132,8 @@ class Recorder:
         return body
 
     def pay(self, url: str, number: str) -> None:
-        r = self.page.post(url, data=card_form(number), follow_redirects=False)
+        form = with_token(self.page, url, card_form(number))
+        r = self.page.post(url, data=form, follow_redirects=False)
         assert r.status_code in (200, 303), r.text
 
 
@@ -301,9 +302,7 @@ def bodies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Body]
     )
     try:
         with (
-            patient_http(
-                handle.url, timeout=10, headers={"Authorization": f"Bearer {KEY}"}
-            ) as api,
+            patient_http(handle.url, timeout=10, headers={"Authorization": f"Bearer {KEY}"}) as api,
             httpx.Client(timeout=10) as page,
         ):
             rec = Recorder(api, page)

@@ -8,7 +8,7 @@ import httpx
 import pytest
 import stripe
 
-from tests.sandbox.conftest import card_form, pay, session_params
+from tests.sandbox.conftest import card_form, pay, session_params, with_token
 
 
 def _session(client: stripe.StripeClient, **overrides: object) -> stripe.checkout.Session:
@@ -140,7 +140,8 @@ def test_success_url_redirect_and_completed_page(
     client: stripe.StripeClient, http: httpx.Client
 ) -> None:
     session = _session(client, success_url="https://shop.example/ok?cs={CHECKOUT_SESSION_ID}")
-    r = http.post(_url(session), data=card_form(), follow_redirects=False)
+    form = with_token(http, _url(session), card_form())
+    r = http.post(_url(session), data=form, follow_redirects=False)
     assert r.status_code == 303
     assert r.headers["location"] == f"https://shop.example/ok?cs={session.id}"
     again = http.get(_url(session))
@@ -244,7 +245,8 @@ def test_3ds_complete(client: stripe.StripeClient, http: httpx.Client) -> None:
     # Reloading the page comes back to the challenge.
     assert "Complete authentication" in http.get(_url(session)).text
 
-    done = http.post(_url(session) + "/authenticate", data={"action": "complete"})
+    answer = with_token(http, _url(session), {"action": "complete"})
+    done = http.post(_url(session) + "/authenticate", data=answer)
     assert done.status_code == 303  # on to success_url
     assert done.headers["location"] == f"https://shop.example/thanks?s={session.id}"
     assert client.v1.checkout.sessions.retrieve(session.id).status == "complete"
@@ -257,14 +259,15 @@ def test_3ds_complete(client: stripe.StripeClient, http: httpx.Client) -> None:
     assert card is not None and card.three_d_secure is not None
     assert card.three_d_secure.result == "authenticated"
     # A second answer does nothing more.
-    http.post(_url(session) + "/authenticate", data={"action": "complete"})
+    http.post(_url(session) + "/authenticate", data=answer)
     assert len(client.v1.events.list({"type": "charge.succeeded"}).data) == 1
 
 
 def test_3ds_fail(client: stripe.StripeClient, http: httpx.Client) -> None:
     session = _session(client)
     pay(http, _url(session), "4000002760003184")
-    r = http.post(_url(session) + "/authenticate", data={"action": "fail"})
+    answer = with_token(http, _url(session), {"action": "fail"})
+    r = http.post(_url(session) + "/authenticate", data=answer)
     assert r.status_code == 200
     assert "We are unable to authenticate your payment method." in r.text
     after = client.v1.checkout.sessions.retrieve(session.id)
@@ -299,8 +302,9 @@ def test_concurrent_payments_charge_once(client: stripe.StripeClient, sandbox_ur
 
     def worker() -> None:
         with httpx.Client(timeout=20.0) as c:
+            form = with_token(c, _url(session), card_form())
             barrier.wait()
-            r = c.post(_url(session), data=card_form())
+            r = c.post(_url(session), data=form)
         with lock:
             texts.append("redirected to success_url" if r.status_code == 303 else r.text)
 

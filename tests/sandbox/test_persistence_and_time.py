@@ -14,7 +14,14 @@ import stripe
 from pos_app.sandbox import behaviour
 from pos_app.sandbox.app import create_app
 from pos_app.sandbox.runner import start_app_in_thread, start_in_thread
-from tests.sandbox.conftest import auth_headers, make_client, pay, plain_client, session_params
+from tests.sandbox.conftest import (
+    auth_headers,
+    make_client,
+    pay,
+    plain_client,
+    session_params,
+    with_token,
+)
 
 
 def test_state_survives_a_restart(db_file: Path) -> None:
@@ -109,20 +116,19 @@ def test_session_expires_by_itself(app_client: httpx.Client, clock: FakeClock) -
 def test_payment_after_expiry_is_refused(app_client: httpx.Client, clock: FakeClock) -> None:
     session = _create(app_client)
     clock.now += 24 * 3600
-    page = app_client.post(
-        f"/c/pay/{session['id']}",
-        data={"card_number": "4242424242424242", "exp": "12/59", "cvc": "123", "name": "A"},
-    )
+    form = {"card_number": "4242424242424242", "exp": "12/59", "cvc": "123", "name": "A"}
+    url = f"/c/pay/{session['id']}"
+    page = app_client.post(url, data=with_token(app_client, url, form))
     assert "This link has expired" in page.text
     assert app_client.get(f"/v1/checkout/sessions/{session['id']}").json()["status"] == "expired"
 
 
 def test_refund_settles_after_the_delay(app_client: httpx.Client, clock: FakeClock) -> None:
     session = _create(app_client)
-    app_client.post(  # Stripe's "asynchronous success" refund test card
-        f"/c/pay/{session['id']}",
-        data={"card_number": "4000000000007726", "exp": "12/59", "cvc": "123", "name": "A"},
-    )
+    # Stripe's "asynchronous success" refund test card
+    form = {"card_number": "4000000000007726", "exp": "12/59", "cvc": "123", "name": "A"}
+    url = f"/c/pay/{session['id']}"
+    app_client.post(url, data=with_token(app_client, url, form))
     pi = app_client.get(f"/v1/checkout/sessions/{session['id']}").json()["payment_intent"]
     refund = app_client.post("/v1/refunds", data={"payment_intent": pi}).json()
     assert refund["status"] == "pending"
@@ -204,9 +210,7 @@ def test_rate_limit_counts_every_request_of_the_account(tmp_path: Path, clock: F
         handle.stop()
 
 
-def test_the_limit_is_on_by_default_at_stripes_figure(
-    tmp_path: Path, clock: FakeClock
-) -> None:
+def test_the_limit_is_on_by_default_at_stripes_figure(tmp_path: Path, clock: FakeClock) -> None:
     handle = start_app_in_thread(
         lambda url: create_app(tmp_path / "rl.sqlite3", clock=clock, background=False)
     )

@@ -52,9 +52,7 @@ def _events_about(client: stripe.StripeClient, object_id: str) -> list[str]:
     return [e.type for e in recent if e.data.object["id"] == object_id]
 
 
-def test_an_ordinary_card_refunds_at_once(
-    client: stripe.StripeClient, http: httpx.Client
-) -> None:
+def test_an_ordinary_card_refunds_at_once(client: stripe.StripeClient, http: httpx.Client) -> None:
     pi = _paid_pi(client, http, "4242 4242 4242 4242")
     refund = client.v1.refunds.create({"payment_intent": pi, "amount": 1000})
     assert refund.status == "succeeded"  # in the create response, no clock moved

@@ -10,7 +10,7 @@ import pytest
 import stripe
 
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
-from tests.sandbox.conftest import card_form, make_client, session_params
+from tests.sandbox.conftest import card_form, make_client, session_params, with_token
 
 
 @pytest.fixture
@@ -58,7 +58,8 @@ def test_the_thank_you_page(
         session_params(success_url=f"{sandbox_url}/c/thanks?session_id={{CHECKOUT_SESSION_ID}}")
     )
     assert session.url
-    paid = http.post(session.url, data=card_form(), follow_redirects=True)
+    form = with_token(http, session.url, card_form())
+    paid = http.post(session.url, data=form, follow_redirects=True)
     assert paid.status_code == 200 and "Thank you" in paid.text
     assert "is complete" in paid.text and "$25.00" in paid.text
     left = http.get("/c/thanks", params={"left": "1"})

@@ -65,6 +65,7 @@ class ServiceGuard:
         "day_close",
         "reconciliation",
         "doctor",
+        "backups",
     )
 
     def __init__(self, ctx: AppContext) -> None:

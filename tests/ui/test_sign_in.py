@@ -79,10 +79,10 @@ def test_a_wrong_pin_is_a_sentence_and_five_lock_the_account(
             qtbot.waitUntil(lambda: page.error_text() == "That PIN is not right.")
             assert page.pin_edit.text() == "" and page.pin_edit.isEnabled()
             page.error.show_error(None)
-    qtbot.waitUntil(lambda: page.error_text().startswith("Too many wrong PINs. Try again in "))
+    qtbot.waitUntil(lambda: page.error_text().startswith("Too many wrong PINs: try again in "))
     assert page.error_text() in (
-        "Too many wrong PINs. Try again in 30 seconds.",
-        "Too many wrong PINs. Try again in 29 seconds.",
+        "Too many wrong PINs: try again in 30 seconds.",
+        "Too many wrong PINs: try again in 29 seconds.",
     )
     assert not page.pin_edit.isEnabled() and not page.ok_button.isEnabled()
     assert locked.pages.currentIndex() == Page.LOCKED

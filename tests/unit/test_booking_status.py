@@ -47,6 +47,16 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
             {"paid": 3500, "refunded": 3500, "cancelled": True, "has_open_checkout": False},
             "refunded",
         ),
+        # Paid twice, the excess given back: simply paid again, not "partially refunded".
+        ({"paid": 7000, "refunded": 3500, "cancelled": False, "has_open_checkout": False}, "paid"),
+        (
+            {"paid": 7000, "refunded": 4000, "cancelled": False, "has_open_checkout": False},
+            "partially_refunded",
+        ),
+        (
+            {"paid": 7000, "refunded": 1000, "cancelled": False, "has_open_checkout": False},
+            "overpaid",
+        ),
     ],
 )
 def test_derive_status(kw: dict[str, int | bool], status: str) -> None:

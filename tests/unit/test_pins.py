@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pos_app.domain.errors import ValidationError
+from pos_app.domain.sign_in import lock_seconds
 from pos_app.services import pins
-from pos_app.services.people import AccountLockedError, lock_seconds, say_duration
+from pos_app.services.sign_in import AccountLockedError, say_duration
 
 
 @pytest.mark.parametrize("pin", ["1234", "90210", "12345678", "0000"])
@@ -79,7 +80,7 @@ def test_the_lock_starts_after_five_wrong_pins_and_doubles() -> None:
 def test_the_lock_sentence_counts_down_in_words() -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
     err = AccountLockedError(now + timedelta(seconds=30), now)
-    assert err.message == "Too many wrong PINs. Try again in 30 seconds."
+    assert err.message == "Too many wrong PINs: try again in 30 seconds."
     assert err.seconds == 30
     assert say_duration(1) == "1 second"
     assert say_duration(60) == "1 minute"

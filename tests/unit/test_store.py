@@ -6,11 +6,14 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy.exc import StatementError
 
-from pos_app.domain.booking import Service
+from pos_app.domain.booking import Booking, Service
 from pos_app.store.database import make_engine, migrate, sqlite_url
 from pos_app.store.repositories import SqlUnitOfWorkFactory
 from pos_app.store.schema import metadata
@@ -26,13 +29,51 @@ def test_migrations_produce_exactly_the_mapped_schema(tmp_path: Path) -> None:
 
 
 def test_times_come_back_as_aware_utc(tmp_path: Path) -> None:
-    engine = make_engine(sqlite_url(tmp_path / "db.sqlite3"))
+    url = sqlite_url(tmp_path / "db.sqlite3")
+    engine = make_engine(url)
     migrate(engine)
     uow = SqlUnitOfWorkFactory(engine)
+    # Written in zones far from UTC, on other calendar days than in UTC: an offset dropped,
+    # or applied twice, lands hours (and a day) away.
+    starts = datetime(2026, 1, 2, 0, 30, 15, 123456, tzinfo=ZoneInfo("Pacific/Kiritimati"))
+    ends = datetime(2025, 12, 31, 23, 0, tzinfo=ZoneInfo("Pacific/Pago_Pago"))
     with uow(write=True) as w:
+        w.services.add(Service("s", "S", 30, 3500, "usd"))
+        w.session.flush()  # type: ignore[attr-defined]
+        w.bookings.add(
+            Booking(
+                id="bk_tz",
+                customer_name="Ada",
+                service_id="s",
+                service_name="S",
+                starts_at=starts,
+                ends_at=ends,
+                price_amount=3500,
+                currency="usd",
+                created_at=datetime(2026, 1, 1, 12, tzinfo=UTC),
+            )
+        )
         assert w.events.mark_processed("evt_1", "x", datetime(2026, 1, 1, 12, tzinfo=UTC))
         assert not w.events.mark_processed("evt_1", "x", datetime(2026, 1, 1, 12, tzinfo=UTC))
         w.commit()
+
+    # Read back through a new engine: nothing comes from the first session's objects.
+    with SqlUnitOfWorkFactory(make_engine(url))() as r:
+        got = r.bookings.get("bk_tz")
+    assert got is not None
+    for value in (got.starts_at, got.ends_at, got.created_at):
+        assert value.tzinfo is UTC, value  # aware, and UTC itself
+    assert got.starts_at == starts and got.ends_at == ends  # the same instants
+    assert got.starts_at.replace(tzinfo=None) == datetime(2026, 1, 1, 10, 30, 15, 123456)
+    assert got.ends_at.replace(tzinfo=None) == datetime(2026, 1, 1, 10, 0)
+    assert got.created_at == datetime(2026, 1, 1, 12, tzinfo=UTC)
+    # Stored as naive UTC: another station (or a query) reads the same wall time.
+    with engine.connect() as conn:
+        raw = conn.exec_driver_sql("SELECT starts_at FROM bookings WHERE id = 'bk_tz'").scalar()
+    assert str(raw).startswith("2026-01-01 10:30:15.123456")
+    # A naive time is refused, not guessed.
+    with pytest.raises(StatementError, match="naive datetime"), uow(write=True) as w:
+        w.events.mark_processed("evt_2", "x", datetime(2026, 1, 1, 12))
 
 
 def test_write_units_of_work_serialize(tmp_path: Path) -> None:

@@ -1,0 +1,88 @@
+"""The command line's typed values, checked before a service sees them: dates, times,
+cash counts and ports.
+
+A value that cannot be understood is refused with one sentence (FormErrors keyed by the
+service's field, which the CLI prints with its flag) or a UsageError (exit code 2), never a
+traceback: Python's calendar runs to 9999-12-31, but the day after it, or a local midnight
+of 0001-01-01 turned into UTC, overflows deep inside a report, so the app's calendar
+(``domain.dates``) is checked here first.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime, tzinfo
+
+from pos_app.domain.dates import day_problem, instant_problem
+from pos_app.domain.errors import FormErrors
+
+PORT_RANGE = (0, 65535)  # 0: any free port
+
+
+class UsageError(Exception):
+    """A command line that cannot be understood; exit code 2."""
+
+
+def parse_date(text: str, field: str) -> date:
+    """``YYYY-MM-DD`` as a date of the app's calendar, or FormErrors naming ``field``."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:  # also a surrogate from undecodable bytes (UnicodeEncodeError)
+        raise FormErrors(
+            {field: f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-22."}
+        ) from None
+    problem = day_problem(day)
+    if problem:
+        raise FormErrors({field: problem})
+    return day
+
+
+def parse_when(text: str, tz: tzinfo) -> datetime:
+    """An ISO 8601 date and time (``tz`` unless it has an offset) as aware UTC, or
+    FormErrors on ``starts_at``."""
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise FormErrors(
+            {"starts_at": f"{text!r} is not a date and time; use e.g. 2026-11-22T14:30."}
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=tz)
+    problem = instant_problem(when)
+    if problem:
+        raise FormErrors({"starts_at": problem})
+    return when.astimezone(UTC)
+
+
+def counted(values: list[str], currencies: list[str]) -> dict[str, str]:
+    """``--cash-counted`` values by currency: ``usd=12.50``, or a bare amount for a day in
+    one currency. A currency the day does not have, or one given twice, is a UsageError
+    (a typo must not close the day as if no cash had been counted)."""
+    days = " and ".join(c.upper() for c in currencies) or "no sales"
+    by_currency: dict[str, str] = {}
+    for value in values:
+        code, sep, amount = value.partition("=")
+        if not sep:
+            if len(currencies) != 1:
+                raise UsageError(
+                    f"this day has {days}: give --cash-counted CURRENCY=AMOUNT for each"
+                )
+            code, amount = currencies[0], value
+        code = code.strip().lower()
+        if code not in currencies:
+            raise UsageError(
+                f"this day has {days}, not {code.upper() or 'an empty currency'}: "
+                "give --cash-counted CURRENCY=AMOUNT for each"
+            )
+        if code in by_currency:
+            raise UsageError(f"--cash-counted gives {code.upper()} twice; give it once")
+        by_currency[code] = amount
+    return by_currency
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port of ASCII digits (``int`` would also take "١٢١١١")."""
+    low, high = PORT_RANGE
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number ({low}–{high})")
+    return int(text)

@@ -1,0 +1,233 @@
+"""Backups of the database: the daily one, "Back up now", the newest one to name in a sentence.
+
+The copying itself is an adapter's (``DatabaseCopier``: SQLite's online backup API in
+``store/sqlite_backup.py``); this service decides the names, keeps the newest 14 files of the
+backups folder, and says when the daily one is due. It runs on a worker thread (the task
+runner), never on the GUI thread: a copy reads the whole database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Protocol
+
+from pos_app.domain.backups import (
+    KEEP_BACKUPS,
+    BackupKind,
+    DatabaseProblem,
+    Problem,
+    backup_name,
+    daily_due,
+    newest_first,
+    to_prune,
+)
+from pos_app.domain.errors import PosError
+from pos_app.domain.ports import Clock
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseCopier(Protocol):
+    """Writes one consistent, checked copy of the database to a file that does not exist."""
+
+    def copy_to(self, target: Path) -> int:
+        """Write the copy to ``target``; returns its size in bytes."""
+        ...
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup file: where, when (UTC), how big, and why it was taken."""
+
+    path: Path
+    taken_at: datetime
+    size: int
+    kind: str
+
+
+class BackupService:
+    """Backups into ``folder`` (``<data dir>/backups``) of the database named ``stem``.
+
+    ``copier`` is None where this service cannot copy (a PostgreSQL database: pg_dump's job,
+    see ``pos-app backup``); ``unavailable`` then says so in a sentence.
+    """
+
+    def __init__(
+        self,
+        copier: DatabaseCopier | None,
+        folder: Path,
+        stem: str,
+        clock: Clock,
+        timezone: Callable[[], tzinfo],
+        *,
+        keep: int = KEEP_BACKUPS,
+        unavailable: str = "",
+        busy_seconds: int = 30,
+    ) -> None:
+        self._copier = copier
+        self.folder = folder
+        self.stem = stem
+        self._clock = clock
+        self._timezone = timezone
+        self._keep = keep
+        self.unavailable = unavailable
+        self.busy_seconds = busy_seconds
+
+    @property
+    def available(self) -> bool:
+        """True when this app can take backups itself (a SQLite database)."""
+        return self._copier is not None
+
+    def back_up_now(self, kind: BackupKind = BackupKind.MANUAL) -> BackupInfo:
+        """Take a backup into the backups folder now, then keep only the newest files."""
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        taken = self._clock.now()
+        info = self._copy(self._free_name(taken, kind), taken, kind)
+        self.prune()
+        return info
+
+    def back_up_to(self, target: Path) -> BackupInfo:
+        """Take a backup into ``target``: a folder (a dated name inside it) or a new file.
+
+        Never overwrites a file; never prunes (a backup put somewhere by hand is kept).
+        """
+        taken = self._clock.now()
+        if target.is_dir():
+            target = target / backup_name(self.stem, taken, BackupKind.MANUAL)
+        if os.path.lexists(target):
+            raise PosError(f"{target} already exists; a backup never overwrites a file.")
+        if not target.parent.is_dir():
+            raise PosError(f"There is no folder {target.parent}; create it first.")
+        return self._copy(target, taken, BackupKind.MANUAL)
+
+    def _copy(self, target: Path, taken: datetime, kind: BackupKind) -> BackupInfo:
+        if self._copier is None:
+            raise PosError(self.unavailable or "This database cannot be backed up by the app.")
+        try:
+            size = self._copier.copy_to(target)
+        except DatabaseProblem as problem:
+            sentence = self.problem_sentence(problem.kind, busy_seconds=self.busy_seconds)
+            told = f"No backup was taken: {sentence[0].lower()}{sentence[1:]}"
+            raise problem.with_sentence(told) from problem
+        except FileExistsError:
+            raise PosError(f"{target} already exists; a backup never overwrites a file.") from None
+        except OSError as err:
+            raise PosError(
+                f"The backup could not be written to {target.parent}: {err.strerror or err}."
+            ) from err
+        log.info("backup.written kind=%s file=%s bytes=%d", kind.value, target.name, size)
+        return BackupInfo(target, taken, size, kind.value)
+
+    def daily_if_due(self) -> BackupInfo | None:
+        """Take today's backup unless one was taken today (this station's calendar day)."""
+        if self._copier is None:
+            return None
+        if not daily_due(self.stem, self._names(), self._clock.now(), self._timezone()):
+            return None
+        return self.back_up_now(BackupKind.DAILY)
+
+    def backups(self) -> list[BackupInfo]:
+        """The backups in the folder, newest first."""
+        found: list[BackupInfo] = []
+        for b in newest_first(self.stem, self._names()):
+            path = self.folder / b.name
+            try:
+                size = path.stat().st_size
+            except OSError:  # pruned by another process meanwhile
+                continue
+            found.append(BackupInfo(path, b.taken_at, size, b.kind))
+        return found
+
+    def last(self) -> BackupInfo | None:
+        """The newest backup, or None when there is none yet."""
+        found = self.backups()
+        return found[0] if found else None
+
+    def prune(self) -> list[str]:
+        """Delete the backups beyond the newest ``keep``; returns the names deleted."""
+        gone = to_prune(self.stem, self._names(), self._keep)
+        for name in gone:
+            # Another process may have pruned it first.
+            with contextlib.suppress(FileNotFoundError):
+                (self.folder / name).unlink()
+            log.info("backup.pruned file=%s", name)
+        return gone
+
+    def problem_sentence(self, kind: Problem, *, busy_seconds: int) -> str:
+        """The one sentence saying the database cannot be used, naming the newest backup."""
+        if self._copier is None:  # a database server: its backups are not the app's to name
+            return problem_sentence(kind, None, None, self._timezone(), busy_seconds)
+        return problem_sentence(kind, self.last(), self.folder, self._timezone(), busy_seconds)
+
+    def _names(self) -> list[str]:
+        try:
+            return os.listdir(self.folder)
+        except OSError:  # no folder yet (or unreadable): no backups to name
+            return []
+
+    def _free_name(self, taken: datetime, kind: BackupKind) -> Path:
+        target = self.folder / backup_name(self.stem, taken, kind)
+        n = 1
+        while target.exists():  # two backups in one second ("Back up now" twice)
+            n += 1
+            target = self.folder / backup_name(self.stem, taken, kind, suffix=f"-{n}")
+        return target
+
+
+def local_time(when: datetime, timezone: tzinfo) -> str:
+    """'2026-12-05 09:00' in the business's time zone."""
+    return when.astimezone(timezone).strftime("%Y-%m-%d %H:%M")
+
+
+def size_text(size: int) -> str:
+    """'228 KB', '1.2 MB': a file's size as people read it."""
+    if size < 1024:
+        return f"{size} bytes"
+    value, unit = size / 1024, "KB"
+    for bigger in ("MB", "GB", "TB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, bigger
+    return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
+
+
+def command_path(path: Path) -> str:
+    """``path`` as it can be pasted into a command: quoted when it holds a space or a quote."""
+    text = str(path)
+    if any(ch.isspace() or ch in "'\"$`&;|<>()*?!#" for ch in text):
+        return '"' + text.replace('"', '\\"') + '"'
+    return text
+
+
+def problem_sentence(
+    kind: Problem,
+    newest: BackupInfo | None,
+    folder: Path | None,
+    timezone: tzinfo,
+    busy_seconds: int,
+) -> str:
+    """One sentence: what is wrong with the database, and the newest backup to restore
+    (``folder`` None: a database server, whose backups the app does not keep)."""
+    what = {
+        "damaged": "The database is damaged",
+        "locked": (
+            f"The database stayed locked by another program for {busy_seconds} seconds "
+            "(close it, or restart this computer)"
+        ),
+        "newer": "The database was written by a newer version of pos-app (install that version)",
+    }[kind]
+    if folder is None:
+        return f"{what}."
+    if newest is None:
+        return f"{what}, and there is no backup in {folder} to restore yet."
+    return (
+        f"{what}; the newest backup is {folder.name}/{newest.path.name} from "
+        f"{local_time(newest.taken_at, timezone)} — restore it with: "
+        f"pos-app restore {command_path(newest.path)}"
+    )

@@ -1,0 +1,189 @@
+"""What the screenshots show, not only that they exist: the rendered widgets' texts (amounts,
+statuses, the decline reason) and the saved pixels (each row's status chip in its own colour,
+the QR code naming the link shown). A screen that showed the wrong thing fails here.
+
+``render`` is run as `pos-app screenshot` runs it; its ``_save`` is wrapped to look at the
+widget tree at the moment it is saved, then saves it as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
+
+from pos_app.domain.booking import BookingStatus
+from pos_app.ui import screenshots, theme
+from pos_app.ui.booking_table import Column
+from tests.ui.qr import decode
+
+
+@dataclass
+class Shot:
+    """One saved screen: its visible label texts, table rows, and extra facts."""
+
+    labels: list[str]
+    rows: list[list[str]]
+    grabbed: QImage
+    facts: dict[str, object] = field(default_factory=dict)
+
+
+def _labels(widget: QWidget) -> list[str]:
+    return [
+        label.text()
+        for label in widget.findChildren(QLabel)
+        if label.isVisibleTo(widget) and label.text()
+    ]
+
+
+def _rows(widget: QWidget) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for view in widget.findChildren(QAbstractItemView):
+        model = view.model()
+        if model is None or not view.isVisibleTo(widget) or not view.objectName():
+            continue
+        for r in range(model.rowCount()):
+            rows.append([str(model.index(r, c).data()) for c in range(model.columnCount())])
+    return rows
+
+
+def _status_cells(widget: QWidget) -> list[tuple[str, QRect]]:
+    """Each visible booking row's status words and its Status cell, in window pixels."""
+    cells: list[tuple[str, QRect]] = []
+    for view in widget.findChildren(QAbstractItemView):
+        if view.objectName() != "bookingTable" or view.model() is None:
+            continue
+        model = view.model()
+        for r in range(model.rowCount()):
+            index = model.index(r, Column.STATUS)
+            rect = view.visualRect(index)
+            top_left = view.viewport().mapTo(widget, rect.topLeft())
+            cells.append((str(index.data()), QRect(top_left, rect.size())))
+    return cells
+
+
+@pytest.fixture
+def shots(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Shot]]:
+    taken: list[Shot] = []
+    real_save: Callable[[QWidget, Path], None] = screenshots._save
+
+    def save(widget: QWidget, path: Path) -> None:
+        shot = Shot(_labels(widget), _rows(widget), widget.grab().toImage())
+        shot.facts["status_cells"] = _status_cells(widget)
+        shot.facts["dark"] = theme.is_dark(widget)
+        current_view = getattr(widget, "current_view", None)
+        if callable(current_view) and (view := current_view()) is not None:
+            shot.facts["url"] = view.url
+            shot.facts["amount"] = view.amount.format()
+        taken.append(shot)
+        real_save(widget, path)
+
+    monkeypatch.setattr(screenshots, "_save", save)
+    yield taken
+
+
+def _render(name: str, tmp_path: Path, shots: list[Shot]) -> tuple[Shot, QImage]:
+    out = tmp_path / f"{name}.png"
+    screenshots.render(name, out)
+    [shot] = shots[-1:]
+    image = QImage(str(out))
+    assert not image.isNull()
+    return shot, image
+
+
+def _same_pixels(a: QImage, b: QImage) -> bool:
+    fmt = QImage.Format.Format_RGB32
+    return a.convertToFormat(fmt) == b.convertToFormat(fmt)
+
+
+def _colours_in(image: QImage, rect: QRect) -> set[str]:
+    r = rect.intersected(image.rect())
+    return {
+        image.pixelColor(x, y).name()
+        for x in range(r.left(), r.right() + 1, 2)
+        for y in range(r.top(), r.bottom() + 1, 2)
+    }
+
+
+def test_main_shows_each_demo_booking_in_its_state(tmp_path: Path, shots: list[Shot]) -> None:
+    shot, image = _render("main", tmp_path, shots)
+    assert _same_pixels(image, shot.grabbed)  # the file is the widget as inspected
+    table = [row[1:] for row in shot.rows[:5]]  # without the time of day
+    assert table == [
+        ["Maya Thompson", "Haircut", "Priya", "$35.00", "Not paid", "—"],
+        ["Daniel Okafor", "Colour & style", "Jordan", "$120.00", "Awaiting payment", "—"],
+        ["Sofia Rossi", "Massage (60 min)", "Treatment room", "$80.00", "Paid", "$80.00"],
+        ["Liam Chen", "Beard trim", "Sam Lee", "$15.00", "Partially refunded", "$10.00"],
+        ["Ava Martínez", "Consultation", "Priya", "$25.00", "Refunded", "—"],
+    ]
+    # The selected (paid) booking's panel: its name, status chip and money lines.
+    labels = shot.labels
+    assert "Sofia Rossi" in labels and "5 bookings today" in labels
+    assert "Card · $80.00 · Paid" in " ".join(labels)
+    assert "No refunds." in labels and "● Stripe: connected" in labels
+
+
+def test_main_paints_each_status_chip_in_its_own_colour(tmp_path: Path, shots: list[Shot]) -> None:
+    shot, image = _render("main", tmp_path, shots)
+    cells = shot.facts["status_cells"]
+    assert isinstance(cells, list) and len(cells) == 5
+    dark = bool(shot.facts["dark"])
+    # The colour each row should have, from the words it shows (not from the role the
+    # painter reads, so a painter reading the wrong status is caught).
+    by_words = {s.label: s for s in BookingStatus}
+    chips = {s: theme.status_chip(s, dark).bg for s in BookingStatus}
+    assert [words for words, _ in cells] == [
+        "Not paid",
+        "Awaiting payment",
+        "Paid",
+        "Partially refunded",
+        "Refunded",
+    ]
+    for words, rect in cells:
+        status = by_words[words]
+        colours = _colours_in(image, rect)
+        assert chips[status] in colours, (words, chips[status])
+        others = {chips[s] for s in BookingStatus if s is not status} & colours
+        assert others == set(), (words, others)
+
+
+def test_charge_shows_the_amount_and_a_code_of_the_link_it_shows(
+    tmp_path: Path, shots: list[Shot]
+) -> None:
+    shot, image = _render("charge", tmp_path, shots)
+    assert _same_pixels(image, shot.grabbed)
+    url = shot.facts["url"]
+    assert isinstance(url, str) and "/pay/cs_" in url
+    assert decode(image) == [url]  # the code in the file is this session's link
+    assert shot.facts["amount"] == "$35.00"
+    for text in ("$35.00", "Haircut", "Maya Thompson", "Waiting for the customer to pay…"):
+        assert text in shot.labels, text
+    assert not any("declined" in label for label in shot.labels)
+
+
+def test_a_declined_charge_says_why_and_looks_different(tmp_path: Path, shots: list[Shot]) -> None:
+    waiting, waiting_image = _render("charge", tmp_path, shots)
+    declined, declined_image = _render("charge-declined", tmp_path, shots)
+    assert _same_pixels(declined_image, declined.grabbed)
+    assert "Your card was declined." in declined.labels
+    assert "Last attempt failed" in declined.labels
+    assert "Waiting for the customer to pay…" not in declined.labels
+    assert "Your card was declined." not in waiting.labels
+    assert "$35.00" in declined.labels
+    # The status area differs in pixels, not only in the widget tree.
+    assert not _same_pixels(waiting_image, declined_image)
+
+
+def test_the_customer_display_thanks_for_the_amount_paid(tmp_path: Path, shots: list[Shot]) -> None:
+    before, _ = _render("customer-display", tmp_path, shots)
+    after, image = _render("customer-thanks", tmp_path, shots)
+    assert _same_pixels(image, after.grabbed)
+    assert "Thank you!" in after.labels
+    assert "Your payment of $35.00 was received." in after.labels
+    assert "Thank you!" not in before.labels
+    assert decode(image) == []  # no code left to scan once paid
