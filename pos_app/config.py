@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 import tzlocal
 
+from pos_app.domain.payment import HOLD_MINUTES_MAX, HOLD_MINUTES_MIN, hold_minutes_ok
 from pos_app.private_files import ensure_private_dir
 
 log = logging.getLogger(__name__)
@@ -157,7 +158,7 @@ class Config:
             except (ZoneInfoNotFoundError, ValueError):
                 log.warning("settings.ignored key=business.timezone value=%r", timezone)
         if hold_minutes is not None and "hold_minutes" not in self.env_fields:
-            if 2 <= hold_minutes <= 30:
+            if hold_minutes_ok(hold_minutes):
                 changes["hold_minutes"] = hold_minutes
             else:
                 log.warning("settings.ignored key=business.hold_minutes value=%r", hold_minutes)
@@ -262,8 +263,10 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         hold = int(env.get("POS_HOLD_MINUTES", str(DEFAULT_HOLD_MINUTES)))
     except ValueError:
         raise ConfigError("POS_HOLD_MINUTES must be a whole number of minutes.") from None
-    if not 2 <= hold <= 30:
-        raise ConfigError("POS_HOLD_MINUTES must be between 2 and 30.")
+    if not hold_minutes_ok(hold):
+        raise ConfigError(
+            f"POS_HOLD_MINUTES must be between {HOLD_MINUTES_MIN} and {HOLD_MINUTES_MAX}."
+        )
     try:
         poll = float(env.get("POS_POLL_SECONDS", "4"))
     except ValueError:

@@ -118,6 +118,18 @@ REFUND_MOVES: dict[RefundStatus, frozenset[RefundStatus]] = {
 FAILED_INTENT_STATUSES = frozenset({"requires_payment_method", "canceled"})
 BANK_PAYMENT_FAILED = "The bank payment failed, so nothing was paid. Charge the booking again."
 
+# How long a payment link is held before the app expires it. Stripe's sessions live at
+# least 30 minutes, so a longer hold could not be kept; under 2 nobody could pay in time.
+HOLD_MINUTES_MIN = 2
+HOLD_MINUTES_MAX = 30
+HOLD_MINUTES_RANGE = f"{HOLD_MINUTES_MIN} to {HOLD_MINUTES_MAX}"
+
+
+def hold_minutes_ok(minutes: int) -> bool:
+    """Whether a link can be held ``minutes`` minutes."""
+    return HOLD_MINUTES_MIN <= minutes <= HOLD_MINUTES_MAX
+
+
 REFUND_REASONS: dict[str, str] = {
     "requested_by_customer": "Requested by customer",
     "duplicate": "Duplicate payment",

@@ -44,6 +44,7 @@ from pos_app.domain.errors import (
     PermissionDeniedError,
     PosError,
 )
+from pos_app.domain.payment import HOLD_MINUTES_RANGE, hold_minutes_ok
 from pos_app.domain.people import Actor
 from pos_app.domain.ports import UnitOfWorkFactory
 from pos_app.services import audit
@@ -471,8 +472,8 @@ class SettingsService:
             _cleaned, problem = check_success_url(change.success_url)
             if problem is not None:
                 errors["success_url"] = problem
-        if not 2 <= change.hold_minutes <= 30:
-            errors["hold_minutes"] = "Hold a payment link for 2 to 30 minutes."
+        if not hold_minutes_ok(change.hold_minutes):
+            errors["hold_minutes"] = f"Hold a payment link for {HOLD_MINUTES_RANGE} minutes."
         if not 0 <= change.lock_minutes <= MAX_LOCK_MINUTES:
             errors["lock_minutes"] = (
                 f"Lock after 1 to {MAX_LOCK_MINUTES} minutes without use, or never."

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.config import DATABASE_FILES, KEY_PREFIXES, MAX_LOCK_MINUTES, THEMES, Mode, Theme
 from pos_app.domain.errors import FormErrors
+from pos_app.domain.payment import HOLD_MINUTES_MAX, HOLD_MINUTES_MIN
 from pos_app.services.settings import (
     CURRENCIES,
     NOT_MANAGER,
@@ -312,7 +313,7 @@ class SettingsDialog(QDialog):
         assert line is not None
         line.setPlaceholderText("Type a city to search, e.g. London")
         self.hold_spin = QSpinBox()
-        self.hold_spin.setRange(2, 30)
+        self.hold_spin.setRange(HOLD_MINUTES_MIN, HOLD_MINUTES_MAX)
         self.hold_spin.setSuffix(" minutes")
         self.hold_spin.setMaximumWidth(160)
 

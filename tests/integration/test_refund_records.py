@@ -11,7 +11,13 @@ import stripe
 
 from pos_app.app import AppContext
 from pos_app.domain.audit import AuditAction, AuditEntry
-from pos_app.domain.errors import InvalidStateError, PermissionDeniedError, ValidationError
+from pos_app.domain.errors import (
+    GatewayRejected,
+    InvalidStateError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from pos_app.domain.payment import RefundStatus
 from pos_app.domain.people import Actor, Role
 from pos_app.domain.ports import AuditQuery
 from pos_app.services.people import UserForm, WrongPinError
@@ -116,6 +122,9 @@ def test_a_refund_spans_the_balance_first_then_the_deposit(desk: AppContext) -> 
     assert desk.refunds.refundable(booking.id).amount == 0
     with pytest.raises(InvalidStateError, match="nothing left to refund"):
         desk.refunds.refund(booking.id, "0.01")
+    # Three refunds, each asked for once: none for nothing from the spent balance.
+    assert [r.amount for r in desk.bookings.detail(booking.id).refunds] == [2000, 1, 1499]
+    assert len(_requested(desk, booking.id)) == 3
 
 
 def test_one_request_over_both_payments_makes_two_refunds(desk: AppContext) -> None:
@@ -186,3 +195,23 @@ def test_a_refund_without_a_reason_says_so_in_the_audit_log(desk: AppContext) ->
     desk.refunds.refund(booking.id, "1.00", reason=None)
     [entry] = _requested(desk, booking.id)
     assert entry.detail == "No reason given; approved by Mia Manager"
+
+
+def test_a_refund_stripe_refuses_is_marked_failed_with_stripes_words(
+    desk: AppContext, stripe_client: stripe.StripeClient
+) -> None:
+    """30.00 was refunded in Stripe's Dashboard, which this station has not read yet: its
+    10.00 is more than Stripe has left, so Stripe refuses and makes nothing."""
+    booking = book(desk)
+    _charge(desk, booking.id)
+    [payment] = desk.bookings.detail(booking.id).payments
+    assert payment.stripe_payment_intent_id
+    stripe_client.v1.refunds.create(
+        {"payment_intent": payment.stripe_payment_intent_id, "amount": 3000}
+    )
+    with pytest.raises(GatewayRejected) as refused:
+        desk.refunds.refund(booking.id, "10.00")
+    [refund] = desk.bookings.detail(booking.id).refunds
+    assert refund.status is RefundStatus.FAILED
+    assert refund.failure_reason == refused.value.message and refund.failure_reason
+    assert refund.stripe_refund_id is None  # Stripe made none

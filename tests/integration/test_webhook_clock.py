@@ -42,11 +42,14 @@ def test_a_station_ten_minutes_off_accepts_fresh_and_refuses_stale(
     intake = app.webhook_intake(SECRET)
     stripe_now = time.time() + stripe_minus_station
 
-    for age in (0, TOLERANCE - 1):
+    # Ages 30 s inside and outside the tolerance: this test is about the offset, and a loaded
+    # machine can take a second between signing and checking. The exact edges (299/300/301 s)
+    # are tested with whole-second clocks in tests/unit/test_webhook_age_edges.py.
+    for age in (0, TOLERANCE - 30):
         result = intake.handle(*_delivery(stripe_now - age))
         assert (result.status, result.outcome) == (200, "ignored"), result.detail
 
-    refused = intake.handle(*_delivery(stripe_now - TOLERANCE - 1))
+    refused = intake.handle(*_delivery(stripe_now - TOLERANCE - 30))
     assert (refused.status, refused.outcome) == (400, "rejected")
     assert refused.detail == (
         "The delivery was signed more than 300 seconds ago by Stripe's clock (stale or replayed)."
