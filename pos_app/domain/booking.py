@@ -131,10 +131,14 @@ class Booking:
         return Money(max(self.price_amount - self.paid_amount, 0), self.currency)
 
     @property
+    def net_paid(self) -> Money:
+        """Money kept: received (card and cash) less settled refunds."""
+        return Money(self.paid_amount - self.refunded_amount, self.currency)
+
+    @property
     def overpaid(self) -> Money:
         """Money kept beyond the price (paid less settled refunds); zero unless overpaid."""
-        kept = self.paid_amount - self.refunded_amount
-        return Money(max(kept - self.price_amount, 0), self.currency)
+        return Money(max(self.net_paid.amount - self.price_amount, 0), self.currency)
 
     def cash_claim_live(self, now: datetime) -> bool:
         """Whether a station is taking cash for this booking at ``now`` (Stripe's clock)."""

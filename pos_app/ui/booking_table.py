@@ -18,7 +18,6 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from pos_app.domain.booking import Booking, BookingStatus
-from pos_app.domain.money import Money
 from pos_app.ui import theme
 
 BOOKING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -43,9 +42,9 @@ def table_style(object_name: str) -> str:
 def status_words(booking: Booking) -> str:
     """The words for a booking's state; a cancelled booking with money kept says so."""
     if booking.cancelled and booking.status is not BookingStatus.CANCELLED:
-        net = booking.paid_amount - booking.refunded_amount
-        if net > 0:
-            return f"Cancelled · {Money(net, booking.currency)} kept"
+        net = booking.net_paid
+        if net.amount > 0:
+            return f"Cancelled · {net} kept"
         return f"Cancelled · {booking.status.label}"
     return booking.status.label
 
@@ -211,8 +210,8 @@ class BookingTableModel(QAbstractTableModel):
         if column == Column.STATUS:
             return status_words(booking)
         # Paid: what was received net of refunds, so a refunded booking reads "—".
-        net = booking.paid_amount - booking.refunded_amount
-        return Money(net, booking.currency).format() if net > 0 else "—"
+        net = booking.net_paid
+        return net.format() if net.amount > 0 else "—"
 
 
 class RowDelegate(QStyledItemDelegate):

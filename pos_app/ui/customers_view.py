@@ -373,7 +373,7 @@ class CustomersView(QDialog):
         self.history.setRowCount(len(bookings))
         for row, b in enumerate(bookings):
             start = b.starts_at.astimezone(self._tz)
-            net = b.paid_amount - b.refunded_amount
+            net = b.net_paid.amount
             cells = [
                 f"{start:%a} {start.day} {start:%b %Y}",
                 f"{start:%H:%M}",
@@ -448,7 +448,7 @@ def _summary(detail: CustomerDetail, tz: tzinfo) -> str:
     parts.append(f"{n} booking{'s' if n != 1 else ''}")
     paid: dict[str, int] = {}
     for b in detail.bookings:
-        net = b.paid_amount - b.refunded_amount
+        net = b.net_paid.amount
         if net > 0:
             paid[b.currency] = paid.get(b.currency, 0) + net
     parts.extend(f"{Money(amount, cur)} paid" for cur, amount in sorted(paid.items()))

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.booking import Booking
 from pos_app.domain.errors import SlotTakenError
-from pos_app.domain.money import Money
 from pos_app.domain.people import Resource
 from pos_app.services.bookings import NOT_REFUNDED
 from pos_app.ui.form_kit import (
@@ -209,9 +208,9 @@ def ask_cancel(
     refunded. ``on_yes`` runs if the desk confirms."""
     start = booking.starts_at.astimezone(tz)
     info = "The time becomes free for someone else. An open payment link is closed."
-    net = booking.paid_amount - booking.refunded_amount
-    if net > 0:
-        info += f"\n\n{Money(net, booking.currency)} was paid. {NOT_REFUNDED}"
+    net = booking.net_paid
+    if net.amount > 0:
+        info += f"\n\n{net} was paid. {NOT_REFUNDED}"
     return _ask(
         parent,
         title="Cancel booking",

@@ -283,3 +283,64 @@ def _delayed(handle: SandboxHandle, session_id: str, outcome: str) -> None:
         json={"outcome": outcome},
     )
     assert r.status_code == 200, r.text
+
+
+def test_a_part_in_cash_ends_its_claim_so_the_rest_can_go_on_a_card(
+    desks: tuple[Station, Station],
+) -> None:
+    """After cash for part of the price, the other station charges the rest by card at once:
+    the recorded cash ended the claim (no lease to wait out)."""
+    cash_desk, other = desks
+    booking = book(cash_desk.app)
+    cash = cash_desk.cash.record(booking.id, "10.00")
+    assert cash.amount == 1000
+    assert cash_desk.app.bookings.detail(booking.id).booking.cash_claim is None
+    rest = other.checkout.start(booking.id)
+    assert rest.url and rest.amount.amount == 2500
+
+
+def test_cash_taken_elsewhere_after_the_claim_lapsed_stops_this_cash(
+    desks: tuple[Station, Station],
+) -> None:
+    """Another station, whose clock says this station's lease lapsed, takes cash itself: this
+    station records nothing and says cash is being taken elsewhere."""
+    cash_desk, other = desks
+    booking = book(cash_desk.app)
+    cash_desk.checkout.start(booking.id)
+
+    def lapsed_then_cash() -> None:
+        other.clock.shift = timedelta(minutes=10)
+        other.cash.record(booking.id, "5.00")
+
+    cash_desk.gateway.after_expire = lapsed_then_cash
+    with pytest.raises(InvalidStateError) as refused:
+        cash_desk.cash.record(booking.id)
+    assert refused.value.message == CASH_IN_PROGRESS
+    b = cash_desk.app.bookings.detail(booking.id).booking
+    assert (b.paid_amount, b.balance_due.amount) == (500, 3000)
+
+
+def test_the_card_money_named_is_only_what_came_in_meanwhile(
+    desks: tuple[Station, Station],
+) -> None:
+    """A deposit was taken before; the sentence names only the card money paid during the
+    cash, not the deposit with it."""
+    cash_desk, other = desks
+    booking = book(cash_desk.app)
+    cash_desk.cash.record(booking.id, "10.00")  # paid before the cash for the rest
+    cash_desk.checkout.start(booking.id)
+
+    def lapsed_then_paid() -> None:
+        other.clock.shift = timedelta(minutes=10)
+        view = other.checkout.start(booking.id, "5.00")
+        assert view.url
+        pay(view.url)
+        other.checkout.refresh(view.payment_id)
+
+    cash_desk.gateway.after_expire = lapsed_then_paid
+    with pytest.raises(InvalidStateError) as refused:
+        cash_desk.cash.record(booking.id)
+    assert refused.value.message == (
+        "The customer has just paid $5.00 by card; check the balance before taking cash."
+    )
+    assert cash_desk.app.bookings.detail(booking.id).booking.paid_amount == 1500

@@ -17,6 +17,7 @@ from pos_app.domain.booking import (
     derive_status,
 )
 from pos_app.domain.errors import InvalidStateError, PermissionDeniedError
+from pos_app.domain.money import Money
 from pos_app.domain.overpaid import (
     NOT_OVERPAID,
     check_excess_refund,
@@ -95,6 +96,11 @@ def test_overpaid_is_more_kept_than_the_price(paid: int, refunded: int, status: 
     )
     assert got == BookingStatus(status)
     assert _booking(paid, refunded).overpaid.amount == max(paid - refunded - 3500, 0)
+
+
+@pytest.mark.parametrize(("paid", "refunded"), [(7000, 0), (7000, 3500), (3500, 1000), (0, 0)])
+def test_net_paid_is_received_less_settled_refunds(paid: int, refunded: int) -> None:
+    assert _booking(paid, refunded).net_paid == Money(paid - refunded, "usd")
 
 
 def test_overpaid_wins_over_cancelled_and_no_show() -> None:
