@@ -9,64 +9,31 @@ given up: a refund marked failed while it exists would let its amount be refunde
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import stripe
 
-from pos_app.app import AppContext, open_app
-from pos_app.config import load_config
+from pos_app.app import AppContext
 from pos_app.domain.errors import GatewayUnavailable
 from pos_app.domain.gateway_types import RefundRequest
 from pos_app.domain.payment import RefundStatus
 from pos_app.sandbox.controls_client import ControlsClient, fault
-from pos_app.sandbox.runner import SandboxHandle, start_in_thread
+from pos_app.sandbox.runner import SandboxHandle
 from tests import patient_http
 from tests.conftest import TEST_MANAGER
 from tests.integration.helpers import book
+from tests.integration.two_stations import Stations, two_stations
 from tests.payments import pay
 
 AUTH = {"Authorization": "Bearer sk_test_reader"}
 
 
-@dataclasses.dataclass
-class Stations:
-    """One sandbox with test controls, and two stations sharing one database."""
-
-    sandbox: SandboxHandle
-    first: AppContext
-    second: AppContext
-
-
 @pytest.fixture
 def st(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stations]:
-    # The SDK's own retries stay on (same key each time); only its sleeps are shortened.
-    monkeypatch.setattr(stripe._http_client.HTTPClient, "INITIAL_DELAY", 0.01)
-    monkeypatch.setattr(stripe._http_client.HTTPClient, "MAX_DELAY", 0.05)
-    handle = start_in_thread(tmp_path / "sandbox.sqlite3", enable_controls=True)
-    env = {"POS_STRIPE_API_BASE": handle.url, "POS_TIMEZONE": "UTC"}
-    first = open_app(load_config({**env, "POS_DATA_DIR": str(tmp_path / "one")}), sandbox="none")
-    second = open_app(
-        load_config(
-            {
-                **env,
-                "POS_DATA_DIR": str(tmp_path / "two"),
-                "POS_DATABASE_URL": first.config.database_url,
-            }
-        ),
-        sandbox="none",
-    )
-    for ctx in (first, second):
-        ctx.deps.desk.sign_in(TEST_MANAGER)  # refunds need a manager
-    assert first.deps.policy.station_id != second.deps.policy.station_id
-    yield Stations(handle, first, second)
-    second.close()
-    first.close()
-    handle.stop()
+    yield from two_stations(tmp_path, monkeypatch)
 
 
 def _paid_booking(ctx: AppContext) -> tuple[str, str]:

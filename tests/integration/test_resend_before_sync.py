@@ -8,23 +8,20 @@ lookup in between, and count what Stripe holds: one refund, one Checkout Session
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import stripe
 
-from pos_app.app import AppContext, open_app
-from pos_app.config import load_config
+from pos_app.app import AppContext
 from pos_app.domain.errors import GatewayUnavailable
 from pos_app.domain.payment import PaymentStatus, RefundStatus
 from pos_app.sandbox.controls_client import ControlsClient, fault
-from pos_app.sandbox.runner import SandboxHandle, start_in_thread
+from pos_app.sandbox.runner import SandboxHandle
 from tests import patient_http
-from tests.conftest import TEST_MANAGER
 from tests.integration.helpers import book
+from tests.integration.two_stations import Stations, two_stations
 from tests.payments import pay
 
 AUTH = {"Authorization": "Bearer sk_test_resend_reader"}
@@ -32,39 +29,9 @@ SESSIONS = "/v1/checkout/sessions"
 REFUNDS = "/v1/refunds"
 
 
-@dataclasses.dataclass
-class Desks:
-    """One sandbox with test controls, and two stations sharing one database."""
-
-    sandbox: SandboxHandle
-    first: AppContext
-    second: AppContext
-
-
 @pytest.fixture
-def desks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desks]:
-    # The SDK's own retries stay on (same key each time); only its sleeps are shortened.
-    monkeypatch.setattr(stripe._http_client.HTTPClient, "INITIAL_DELAY", 0.01)
-    monkeypatch.setattr(stripe._http_client.HTTPClient, "MAX_DELAY", 0.05)
-    handle = start_in_thread(tmp_path / "sandbox.sqlite3", enable_controls=True)
-    env = {"POS_STRIPE_API_BASE": handle.url, "POS_TIMEZONE": "UTC"}
-    first = open_app(load_config({**env, "POS_DATA_DIR": str(tmp_path / "one")}), sandbox="none")
-    second = open_app(
-        load_config(
-            {
-                **env,
-                "POS_DATA_DIR": str(tmp_path / "two"),
-                "POS_DATABASE_URL": first.config.database_url,
-            }
-        ),
-        sandbox="none",
-    )
-    for ctx in (first, second):
-        ctx.deps.desk.sign_in(TEST_MANAGER)
-    yield Desks(handle, first, second)
-    second.close()
-    first.close()
-    handle.stop()
+def desks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stations]:
+    yield from two_stations(tmp_path, monkeypatch)
 
 
 def _all(handle: SandboxHandle, path: str, **params: Any) -> list[dict[str, Any]]:
@@ -111,7 +78,7 @@ def _paid(ctx: AppContext) -> tuple[str, str]:
     return booking.id, payment.stripe_payment_intent_id
 
 
-def _lost_refund(d: Desks, booking_id: str) -> str:
+def _lost_refund(d: Stations, booking_id: str) -> str:
     _lose_every_answer(d.sandbox, REFUNDS)
     with pytest.raises(GatewayUnavailable):
         d.first.refunds.refund(booking_id, "10.00")
@@ -122,7 +89,7 @@ def _lost_refund(d: Desks, booking_id: str) -> str:
 
 
 @pytest.mark.parametrize("resender", ["first", "second"])
-def test_a_refund_resent_before_any_sync_is_made_once(desks: Desks, resender: str) -> None:
+def test_a_refund_resent_before_any_sync_is_made_once(desks: Stations, resender: str) -> None:
     booking_id, pi = _paid(desks.first)
     refund_id = _lost_refund(desks, booking_id)
     assert len(_all(desks.sandbox, REFUNDS, payment_intent=pi)) == 1  # Stripe made it
@@ -147,7 +114,7 @@ def _sessions_of(handle: SandboxHandle, payment_id: str) -> list[dict[str, Any]]
     return [s for s in _all(handle, SESSIONS) if s["metadata"].get("payment_id") == payment_id]
 
 
-def _lost_create(d: Desks) -> tuple[str, str]:
+def _lost_create(d: Stations) -> tuple[str, str]:
     """Station one opens a link; Stripe makes the session but station one never learns."""
     booking = book(d.first)
     _lose_every_answer(d.sandbox, SESSIONS)
@@ -160,7 +127,7 @@ def _lost_create(d: Desks) -> tuple[str, str]:
     return booking.id, payment.id
 
 
-def test_charge_pressed_again_before_any_sync_opens_one_session(desks: Desks) -> None:
+def test_charge_pressed_again_before_any_sync_opens_one_session(desks: Stations) -> None:
     booking_id, payment_id = _lost_create(desks)
 
     view = desks.first.checkout.start(booking_id)
@@ -172,7 +139,7 @@ def test_charge_pressed_again_before_any_sync_opens_one_session(desks: Desks) ->
     assert session["amount_total"] == 3500
 
 
-def test_another_station_resends_the_lost_create_before_any_sync(desks: Desks) -> None:
+def test_another_station_resends_the_lost_create_before_any_sync(desks: Stations) -> None:
     booking_id, payment_id = _lost_create(desks)
 
     view = desks.second.checkout.refresh(payment_id)
