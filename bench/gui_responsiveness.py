@@ -103,9 +103,9 @@ def measure_stalls(ctx: AppContext, seconds: float, todays: list[str]) -> dict[s
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from pos_app.ui.gui import ensure_application
-    from pos_app.ui.main_window import MainWindow
-    from pos_app.ui.tasks import TaskRunner
+    from pos_app.ui.kit.tasks import TaskRunner
+    from pos_app.ui.shell.gui import ensure_application
+    from pos_app.ui.shell.main_window import MainWindow
 
     app = ensure_application()
     ctx.deps.desk.sign_in(Actor("bench", "Bench manager", Role.MANAGER))
@@ -223,8 +223,8 @@ t_import = time.time()
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 from pos_app.config import load_config
-from pos_app.ui.gui import ensure_application, run_gui
-from pos_app.ui.main_window import MainWindow, Page
+from pos_app.ui.shell.gui import ensure_application, run_gui
+from pos_app.ui.shell.main_window import MainWindow, Page
 
 marks = {}
 app = ensure_application()

@@ -247,7 +247,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _screenshot(args: argparse.Namespace) -> int:
-    from pos_app.ui.screenshots import SCREENS, render, screen_list
+    from pos_app.devtools.screenshots import SCREENS, render, screen_list
 
     if args.list:
         for name, title in screen_list():
@@ -264,7 +264,7 @@ def _screenshot(args: argparse.Namespace) -> int:
 
 def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
     if command == "gui":
-        from pos_app.ui.gui import run_gui
+        from pos_app.ui.shell.gui import run_gui
 
         return run_gui(config)
     if command == "sandbox":
@@ -530,7 +530,7 @@ def _receipt(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def _receipt_pdf(receipt: Receipt, path: Path) -> Path:
     """Write the PDF with Qt, offscreen (lazy import: the other commands never load Qt)."""
-    from pos_app.ui.receipt_view import write_pdf_offscreen
+    from pos_app.ui.reports.receipt_view import write_pdf_offscreen
 
     try:
         return write_pdf_offscreen(receipt, path)
@@ -664,7 +664,7 @@ def _export(ctx: AppContext, args: argparse.Namespace) -> int:
 def _export_pdf(ctx: AppContext, start: date, end: date, args: argparse.Namespace) -> int:
     """The sales report as a PDF, drawn by Qt offscreen (lazy import: other commands never
     load Qt)."""
-    from pos_app.ui.report_pdf import write_report_pdf_offscreen
+    from pos_app.ui.reports.dashboard.report_pdf import write_report_pdf_offscreen
 
     report = ctx.reports.daily(start) if start == end else ctx.reports.range(start, end)
     generated = datetime.now(UTC).astimezone(ctx.config.timezone)

@@ -20,7 +20,7 @@ from pos_app.domain.reports import FEES_PENDING
 from pos_app.sandbox.controls_client import ControlsClient
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
 from pos_app.services.reports import render_text
-from pos_app.ui.report_pdf import figures
+from pos_app.ui.reports.dashboard.report_pdf import figures
 from tests.conftest import TEST_MANAGER
 from tests.integration.helpers import book
 from tests.payments import pay

@@ -15,12 +15,12 @@ from pytestqt.qtbot import QtBot
 import pos_app.ui
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
+from pos_app.devtools.screenshots import morning_timezone
 from pos_app.domain.booking import Booking
 from pos_app.services.bookings import BookingRequest
-from pos_app.ui import gc_guard
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.screenshots import morning_timezone
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.kit import gc_guard
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.shell.main_window import MainWindow
 from tests.conftest import TEST_MANAGER
 
 UI_DIR = Path(pos_app.ui.__file__).resolve().parent

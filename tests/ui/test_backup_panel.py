@@ -10,12 +10,12 @@ from pytestqt.qtbot import QtBot
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
 from pos_app.domain.backups import BackupKind
-from pos_app.ui.backup_panel import NONE_YET
-from pos_app.ui.backup_schedule import DailyBackups
-from pos_app.ui.gui import AppStarter
-from pos_app.ui.main_window import MainWindow, Page
-from pos_app.ui.settings_dialog import SettingsDialog
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.manage.backup_panel import NONE_YET
+from pos_app.ui.manage.backup_schedule import DailyBackups
+from pos_app.ui.manage.settings_dialog import SettingsDialog
+from pos_app.ui.shell.gui import AppStarter
+from pos_app.ui.shell.main_window import MainWindow, Page
 
 
 def _backups(ctx: AppContext) -> list[Path]:

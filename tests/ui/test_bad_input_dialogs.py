@@ -11,11 +11,11 @@ from pytestqt.qtbot import QtBot
 from pos_app.app import AppContext
 from pos_app.domain.dates import FIRST_DAY, LAST_DAY
 from pos_app.domain.money import ASCII_DIGITS_ONLY
-from pos_app.ui.audit_view import AuditDialog
-from pos_app.ui.booking_dialog import BookingDialog
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.reconciliation_view import ReconcileDialog
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.day.booking_dialog import BookingDialog
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.people.audit_view import AuditDialog
+from pos_app.ui.reports.reconcile.reconciliation_view import ReconcileDialog
+from pos_app.ui.shell.main_window import MainWindow
 from tests.ui.conftest import make_booking
 
 

@@ -11,14 +11,14 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
 from pos_app.services.bookings import BookingRequest
-from pos_app.ui.booking_dialog import (
+from pos_app.ui.day.booking_dialog import (
     BookingDialog,
     aware_to_wall_clock,
     next_quarter_hour,
     wall_clock_to_aware,
 )
-from pos_app.ui.booking_table import Column
-from pos_app.ui.main_window import MainWindow
+from pos_app.ui.day.booking_table import Column
+from pos_app.ui.shell.main_window import MainWindow
 
 
 def _open_form(qtbot: QtBot, window: MainWindow) -> BookingDialog:

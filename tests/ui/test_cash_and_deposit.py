@@ -7,9 +7,9 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
 from pos_app.domain.payment import PaymentMethod, PaymentStatus
-from pos_app.ui import charge_view
-from pos_app.ui.booking_table import Column
-from pos_app.ui.main_window import MainWindow
+from pos_app.ui.day.booking_table import Column
+from pos_app.ui.payments import charge_view
+from pos_app.ui.shell.main_window import MainWindow
 from tests.payments import pay
 from tests.ui.conftest import in_thread, make_booking
 

@@ -16,11 +16,11 @@ from pos_app.domain.booking import BookingStatus
 from pos_app.domain.errors import GatewayUnavailable
 from pos_app.domain.payment import PaymentStatus
 from pos_app.services.bookings import BookingRequest
-from pos_app.ui import charge_view
-from pos_app.ui.booking_table import Column
-from pos_app.ui.charge_view import ChargeDialog, ChargePhase, ChargeState, mailto_url
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.day.booking_table import Column
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.payments import charge_view
+from pos_app.ui.payments.charge_view import ChargeDialog, ChargePhase, ChargeState, mailto_url
+from pos_app.ui.shell.main_window import MainWindow
 from tests.payments import DECLINED, pay
 from tests.ui.conftest import ServiceGuard, in_thread, make_booking
 

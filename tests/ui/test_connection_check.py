@@ -10,10 +10,10 @@ from PySide6.QtGui import QPalette
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
-from pos_app.ui import theme
-from pos_app.ui.connection_check import ConnectionCheck
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.kit import theme
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.manage.connection_check import ConnectionCheck
+from pos_app.ui.shell.main_window import MainWindow
 
 
 def make_private(folder: Path) -> None:

@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
-from pos_app.ui import customer_display
-from pos_app.ui.charge_view import ChargeDialog, ChargePhase, ChargeState
-from pos_app.ui.customer_display import CustomerDisplay, View, choose_screen
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.payments import customer_display
+from pos_app.ui.payments.charge_view import ChargeDialog, ChargePhase, ChargeState
+from pos_app.ui.payments.customer_display import CustomerDisplay, View, choose_screen
+from pos_app.ui.shell.main_window import MainWindow
 from tests.payments import DECLINED, pay
 from tests.ui.conftest import in_thread, make_booking
 from tests.ui.qr import decode

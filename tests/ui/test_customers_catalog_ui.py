@@ -11,9 +11,9 @@ from pos_app.app import AppContext
 from pos_app.domain.booking import Booking
 from pos_app.domain.people import Actor, Role
 from pos_app.services.bookings import BookingRequest
-from pos_app.ui.catalog_editor import CatalogEditor
-from pos_app.ui.customers_view import CustomersView
-from pos_app.ui.main_window import MainWindow
+from pos_app.ui.manage.catalog_editor import CatalogEditor
+from pos_app.ui.manage.customers_view import CustomersView
+from pos_app.ui.shell.main_window import MainWindow
 from tests.conftest import TEST_MANAGER
 
 

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from pos_app.ui import theme
-from pos_app.ui.charge_view import PaidMark
+from pos_app.ui.kit import theme
+from pos_app.ui.payments.charge_view import PaidMark
 
 
 @pytest.fixture

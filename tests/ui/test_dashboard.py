@@ -17,7 +17,8 @@ from pos_app.app import AppContext
 from pos_app.domain.errors import PosError
 from pos_app.domain.people import Actor, Role
 from pos_app.domain.reports import Breakdown, Conversion, CurrencyTotals, SalesReport
-from pos_app.ui.dashboard_view import (
+from pos_app.ui.kit.tasks import GENERIC_ERROR, TaskRunner
+from pos_app.ui.reports.dashboard.dashboard_view import (
     DashboardDialog,
     Page,
     Period,
@@ -26,8 +27,7 @@ from pos_app.ui.dashboard_view import (
     matching_preset,
     preset_period,
 )
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.sales_chart import (
+from pos_app.ui.reports.dashboard.sales_chart import (
     GROSS,
     MIN_BAR_HEIGHT,
     REFUNDS,
@@ -36,7 +36,7 @@ from pos_app.ui.sales_chart import (
     nice_step,
     visible_hours,
 )
-from pos_app.ui.tasks import GENERIC_ERROR, TaskRunner
+from pos_app.ui.shell.main_window import MainWindow
 from tests.ui.conftest import make_booking
 
 WAIT_MS = 10_000
@@ -546,8 +546,8 @@ def test_chart_edges_late_hours_tiny_amounts_and_axis_labels() -> None:
 def test_chart_widget_paints_its_bars_in_the_theme_colours(qtbot: QtBot, qapp: object) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from pos_app.ui import theme
-    from pos_app.ui.sales_chart import SalesChart
+    from pos_app.ui.kit import theme
+    from pos_app.ui.reports.dashboard.sales_chart import SalesChart
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)

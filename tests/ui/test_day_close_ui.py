@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
 from pos_app.domain.people import Actor, Role
-from pos_app.ui.day_close_view import DayCloseDialog
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.reports.day_close.day_close_view import DayCloseDialog
+from pos_app.ui.shell.main_window import MainWindow
 from tests.ui.conftest import make_booking
 
 STAFF = Actor("usr_pat", "Pat Staff", Role.STAFF)

@@ -14,10 +14,10 @@ from pos_app.app import AppContext
 from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.services.bookings import BookingRequest, BookingService
-from pos_app.ui.booking_table import Column
-from pos_app.ui.day_view import UNASSIGNED_TITLE, DayView, layout_day
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.move_dialog import MoveDialog
+from pos_app.ui.day.booking_table import Column
+from pos_app.ui.day.day_view import UNASSIGNED_TITLE, DayView, layout_day
+from pos_app.ui.day.move_dialog import MoveDialog
+from pos_app.ui.shell.main_window import MainWindow
 
 PRIYA, JORDAN = "res_priya", "res_jordan"
 
@@ -393,7 +393,7 @@ def test_no_show_waits_for_the_start_time(
 def test_render_schedule_screen(tmp_path: Path) -> None:
     from PySide6.QtGui import QImage
 
-    from pos_app.ui.screenshots import render
+    from pos_app.devtools.screenshots import render
 
     out = tmp_path / "schedule.png"
     render("schedule", out)

@@ -11,18 +11,18 @@ from pytestqt.qtbot import QtBot
 from pos_app.app import AppContext
 from pos_app.domain.errors import FormErrors, ValidationError
 from pos_app.domain.payment import PaymentMethod
-from pos_app.ui.cash_dialog import CashDialog
-from pos_app.ui.form_kit import (
+from pos_app.ui.kit.form_kit import (
     BusyState,
     FormFeedback,
     cancel_button,
     dialog_buttons,
     dialog_layout,
 )
-from pos_app.ui.forms import ErrorLabel, FieldWithError
-from pos_app.ui.refund_dialog import RefundDialog
-from pos_app.ui.spinner import Spinner
-from pos_app.ui.tasks import GENERIC_ERROR, TaskRunner
+from pos_app.ui.kit.forms import ErrorLabel, FieldWithError
+from pos_app.ui.kit.spinner import Spinner
+from pos_app.ui.kit.tasks import GENERIC_ERROR, TaskRunner
+from pos_app.ui.payments.cash_dialog import CashDialog
+from pos_app.ui.payments.refund_dialog import RefundDialog
 from tests.payments import pay
 from tests.ui.conftest import make_booking
 

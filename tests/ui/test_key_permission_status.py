@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from pos_app.domain.errors import GatewayAuthError, GatewayPermissionError
 from pos_app.domain.stripe_permissions import denied_sentence
-from pos_app.ui.sync_status import ConnectionTracker, Link
+from pos_app.ui.shell.sync_status import ConnectionTracker, Link
 
 
 def test_a_missing_permission_is_not_a_refused_key() -> None:

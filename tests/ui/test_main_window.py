@@ -15,10 +15,10 @@ from pytestqt.qtbot import QtBot
 from pos_app.app import AppContext
 from pos_app.config import load_config
 from pos_app.domain.errors import GatewayUnavailable
-from pos_app.ui.booking_table import Column
-from pos_app.ui.gui import AppStarter
-from pos_app.ui.main_window import EMPTY_TEXT, MainWindow, Page
-from pos_app.ui.tasks import GENERIC_ERROR, TaskRunner
+from pos_app.ui.day.booking_table import Column
+from pos_app.ui.kit.tasks import GENERIC_ERROR, TaskRunner
+from pos_app.ui.shell.gui import AppStarter
+from pos_app.ui.shell.main_window import EMPTY_TEXT, MainWindow, Page
 from tests.ui.conftest import make_booking
 
 
@@ -141,8 +141,8 @@ def test_run_gui_shows_window_attaches_and_quits(ui_env: dict[str, str]) -> None
         import sys
         from PySide6.QtCore import QTimer
         from pos_app.config import load_config
-        from pos_app.ui.gui import ensure_application, run_gui
-        from pos_app.ui.main_window import MainWindow
+        from pos_app.ui.shell.gui import ensure_application, run_gui
+        from pos_app.ui.shell.main_window import MainWindow
 
         app = ensure_application()
         def check():

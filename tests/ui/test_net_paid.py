@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
 from pos_app.domain.booking import Booking, BookingStatus
-from pos_app.ui.booking_table import BookingTableModel, Column
-from pos_app.ui.main_window import MainWindow
+from pos_app.ui.day.booking_table import BookingTableModel, Column
+from pos_app.ui.shell.main_window import MainWindow
 from tests.payments import pay
 from tests.ui.conftest import make_booking
 

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 from pos_app.app import AppContext
 from pos_app.domain.money import Money
 from pos_app.services.payment_sync import PaymentCompleted, RefundFailed, SyncReport
-from pos_app.ui import notifier
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.notifier import Notifier, SystemSoundPlayer, sound_path, write_sound
+from pos_app.ui.shell import notifier
+from pos_app.ui.shell.main_window import MainWindow
+from pos_app.ui.shell.notifier import Notifier, SystemSoundPlayer, sound_path, write_sound
 from tests.payments import REFUND_FAILS_LATER, pay
 from tests.ui.conftest import in_thread, make_booking
 

@@ -9,9 +9,9 @@ from pos_app.app import AppContext
 from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.people import Actor, Role
 from pos_app.services.people import UserForm
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.overpaid_banner import OverpaidBanner
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.payments.overpaid_banner import OverpaidBanner
+from pos_app.ui.shell.main_window import MainWindow
 from tests.integration.test_overpaid import legacy_cash
 from tests.payments import pay
 from tests.ui.conftest import make_booking

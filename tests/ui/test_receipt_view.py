@@ -20,9 +20,9 @@ from pos_app.app import AppContext
 from pos_app.domain.booking import Booking
 from pos_app.domain.payment import PaymentStatus
 from pos_app.services.receipt_notes import SANDBOX_NOTE
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.receipt_view import ReceiptDialog, paper_size, write_pdf
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.reports.receipt_view import ReceiptDialog, paper_size, write_pdf
+from pos_app.ui.shell.main_window import MainWindow
 from tests.payments import pay
 from tests.ui.conftest import make_booking
 

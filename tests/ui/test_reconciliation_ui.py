@@ -9,8 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
 from pos_app.domain.people import Actor, Role
-from pos_app.ui.reconciliation_view import Col, ReconcileDialog
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.reports.reconcile.reconciliation_view import Col, ReconcileDialog
 from tests.payments import pay
 from tests.ui.conftest import make_booking
 

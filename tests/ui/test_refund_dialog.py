@@ -12,8 +12,8 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.people import Actor, Role
 from pos_app.domain.ports import AuditQuery
 from pos_app.services.people import UserForm
-from pos_app.ui.refund_dialog import RefundDialog
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.payments.refund_dialog import RefundDialog
 from tests.payments import pay
 from tests.ui.conftest import make_booking
 

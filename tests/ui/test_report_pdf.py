@@ -18,9 +18,9 @@ from pytestqt.qtbot import QtBot
 from pos_app.app import AppContext
 from pos_app.domain.errors import PosError
 from pos_app.domain.reports import Conversion, SalesReport
-from pos_app.ui import theme
-from pos_app.ui.report_pdf import period_title, report_document, write_report_pdf
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.kit import theme
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.reports.dashboard.report_pdf import period_title, report_document, write_report_pdf
 from tests.ui.conftest import make_booking
 from tests.ui.test_dashboard import (
     DAY,

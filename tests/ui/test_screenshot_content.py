@@ -17,9 +17,10 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
 
+from pos_app.devtools import screenshots
 from pos_app.domain.booking import BookingStatus
-from pos_app.ui import screenshots, theme
-from pos_app.ui.booking_table import Column
+from pos_app.ui.day.booking_table import Column
+from pos_app.ui.kit import theme
 from tests.ui.qr import decode
 
 

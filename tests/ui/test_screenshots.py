@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from pos_app.ui.screenshots import render
+from pos_app.devtools.screenshots import render
 from tests.ui.qr import decode
 
 
@@ -31,7 +31,7 @@ def test_unknown_screen_is_refused(tmp_path: Path) -> None:
 
 
 def test_every_screen_is_linked_from_the_readme_and_rendered_in_docs() -> None:
-    from pos_app.ui.screenshots import SCREENS
+    from pos_app.devtools.screenshots import SCREENS
 
     root = Path(__file__).resolve().parents[2]
     readme = (root / "README.md").read_text(encoding="utf-8")

@@ -15,10 +15,14 @@ from pytestqt.qtbot import QtBot
 from pos_app.app import AppContext
 from pos_app.config import load_station, station_path
 from pos_app.domain.people import Actor, Role
-from pos_app.ui import theme
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.settings_dialog import RESTART_PROPERTY, SettingsDialog, relaunch_if_requested
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.kit import theme
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.manage.settings_dialog import (
+    RESTART_PROPERTY,
+    SettingsDialog,
+    relaunch_if_requested,
+)
+from pos_app.ui.shell.main_window import MainWindow
 
 TEST_KEY = "sk_test_51Hdialogtestkey5531"
 LIVE_KEY = "sk_live_51Hdialoglivekey8820"

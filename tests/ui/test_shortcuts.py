@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from pos_app.ui.main_window import MainWindow
+from pos_app.ui.shell.main_window import MainWindow
 
 # What the front desk does all day; each must be one key press away.
 FREQUENT = {

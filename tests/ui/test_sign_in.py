@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 from pos_app.app import AppContext
 from pos_app.domain.people import SYSTEM_ACTOR, Actor, Role
 from pos_app.services.people import UserForm
-from pos_app.ui.main_window import MainWindow, Page
-from pos_app.ui.sign_in import FirstRunDialog, initials
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.people.sign_in import FirstRunDialog, initials
+from pos_app.ui.shell.main_window import MainWindow, Page
 from tests.payments import pay
 from tests.ui.conftest import make_booking
 
@@ -216,7 +216,7 @@ def test_initials_for_tiles() -> None:
 def test_input_keeps_the_station_awake_and_zero_never_locks(qtbot: QtBot) -> None:
     from PySide6.QtWidgets import QLineEdit
 
-    from pos_app.ui.idle_lock import IdleLock
+    from pos_app.ui.people.idle_lock import IdleLock
 
     lock = IdleLock(minutes=0.4 / 60)  # 0.4 s
     fired: list[int] = []

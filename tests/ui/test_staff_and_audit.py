@@ -10,10 +10,10 @@ from pos_app.app import AppContext
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.people import Actor, ResourceKind, Role
 from pos_app.services.people import UserForm
-from pos_app.ui.audit_view import AuditDialog, amount_text, short_id
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.staff_editor import StaffEditor
-from pos_app.ui.tasks import TaskRunner
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.people.audit_view import AuditDialog, amount_text, short_id
+from pos_app.ui.people.staff_editor import StaffEditor
+from pos_app.ui.shell.main_window import MainWindow
 from tests.ui.conftest import make_booking
 
 MANAGER = Actor(None, "Test manager", Role.MANAGER)

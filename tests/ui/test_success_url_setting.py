@@ -6,9 +6,9 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
 from pos_app.services.checkout_request import SUCCESS_URL_MISSING
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.settings_dialog import SettingsDialog
-from pos_app.ui.success_url_field import SANDBOX_HINT
+from pos_app.ui.manage.settings_dialog import SettingsDialog
+from pos_app.ui.manage.success_url_field import SANDBOX_HINT
+from pos_app.ui.shell.main_window import MainWindow
 
 
 def _dialog(qtbot: QtBot, window: MainWindow) -> SettingsDialog:

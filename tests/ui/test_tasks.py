@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pos_app.domain.errors import GatewayUnavailable
-from pos_app.ui.tasks import GENERIC_ERROR, TaskRunner, user_message
+from pos_app.ui.kit.tasks import GENERIC_ERROR, TaskRunner, user_message
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_unexpected_error_is_generic_for_user_and_traceback_in_log(
     def work() -> None:
         raise KeyError("internal detail")
 
-    caplog.set_level(logging.ERROR, logger="pos_app.ui.tasks")
+    caplog.set_level(logging.ERROR, logger="pos_app.ui.kit.tasks")
     with qtbot.waitSignal(runner.error, timeout=5000) as blocker:
         runner.run(work)
     message = blocker.args[0]

@@ -14,12 +14,12 @@ from pytestqt.qtbot import QtBot
 from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.errors import GatewayUnavailable
 from pos_app.domain.money import Money
-from pos_app.ui import theme
-from pos_app.ui.booking_table import BOOKING_ID_ROLE, STATUS_ROLE, BookingTableModel, Column
-from pos_app.ui.countdown import CountdownRing, format_remaining
-from pos_app.ui.qr_widget import QrCodeWidget
-from pos_app.ui.refund_dialog import refund_preview
-from pos_app.ui.sync_status import ConnectionTracker, Link
+from pos_app.ui.day.booking_table import BOOKING_ID_ROLE, STATUS_ROLE, BookingTableModel, Column
+from pos_app.ui.kit import theme
+from pos_app.ui.payments.countdown import CountdownRing, format_remaining
+from pos_app.ui.payments.qr_widget import QrCodeWidget
+from pos_app.ui.payments.refund_dialog import refund_preview
+from pos_app.ui.shell.sync_status import ConnectionTracker, Link
 from tests.ui.qr import decode
 
 URL = "http://127.0.0.1:54321/c/pay/cs_test_a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuVwXyZ"
@@ -215,7 +215,7 @@ def test_theme_palettes(qtbot: QtBot, dark: bool) -> None:
 def test_garbage_is_collected_on_the_gui_thread_only(qapp) -> None:  # type: ignore[no-untyped-def]
     import gc
 
-    from pos_app.ui import gc_guard
+    from pos_app.ui.kit import gc_guard
 
     collector = gc_guard.install(qapp)
     assert not gc.isenabled()  # a worker thread can never start a collection
@@ -233,7 +233,7 @@ def test_garbage_is_collected_on_the_gui_thread_only(qapp) -> None:  # type: ign
 def test_dialog_buttons_have_no_icons_so_every_button_row_looks_alike(qapp) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QProxyStyle, QStyle
 
-    from pos_app.ui import theme
+    from pos_app.ui.kit import theme
 
     hint = QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons
 

@@ -27,7 +27,7 @@ from pos_app.domain.overpaid import (
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
 from pos_app.services.bookings import BookingDetail
 from pos_app.services.refunds import NEEDS_MANAGER, RefundOutcome
-from pos_app.ui.overpaid_state import OverpaidPresenter, OverpaidView, overpaid_view
+from pos_app.ui.payments.overpaid_state import OverpaidPresenter, OverpaidView, overpaid_view
 
 NOW = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
 

@@ -1,0 +1,72 @@
+"""Screenshots of the Settings dialog: open it on a tab as a manager, let the caller wait for
+what the picture must show, save it as PNG. Shared by the connection and backups screens."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEventLoop
+
+from pos_app.domain.people import Actor, Role
+from pos_app.ui.kit.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from pos_app.app import AppContext
+    from pos_app.ui.manage.settings_dialog import SettingsDialog
+
+WAIT_SECONDS = 30.0
+
+
+def render_settings(
+    ctx: AppContext,
+    path: Path,
+    *,
+    tab: str,
+    size: tuple[int, int],
+    ready: Callable[[SettingsDialog], None],
+) -> None:
+    """Open Settings on ``tab``, run ``ready(dialog)`` until the screen is what to show,
+    then save the dialog as PNG; the desk's actor is put back afterwards."""
+    from pos_app.ui.manage.settings_dialog import SettingsDialog
+
+    previous = ctx.deps.desk.actor
+    ctx.deps.desk.sign_in(Actor("usr_demo", "Demo manager", Role.MANAGER))
+    runner = TaskRunner()
+    dialog = SettingsDialog(ctx, runner, tab=tab, restart=lambda: None)
+    try:
+        dialog.resize(*size)
+        dialog.show()
+        wait_for(dialog.is_loaded, "the settings did not load in time")
+        ready(dialog)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not dialog.grab().save(str(path), "PNG"):
+            raise OSError(f"could not write {path}")
+    finally:
+        runner.shutdown()
+        dialog.done(0)
+        dialog.deleteLater()
+        ctx.deps.desk.sign_in(previous)
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    """Spin the event loop until ``condition()`` holds; TimeoutError(``what``) after a while."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(what)
+        _spin()
+
+
+def pause(seconds: float) -> None:
+    """Let the event loop run for ``seconds`` (layouts and scrolling settle)."""
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        _spin()
+
+
+def _spin() -> None:
+    QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    time.sleep(0.01)

@@ -1,0 +1,339 @@
+"""The services a booking can be for: a list, and a form to add or change one (managers only).
+
+Anyone may look; only a manager may save. Everyone else sees the service's own sentence
+("Only a manager can change the catalogue.") and a read-only form.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.domain.booking import Service
+from pos_app.domain.errors import PermissionDeniedError
+from pos_app.services.catalog import (
+    MANAGERS_ONLY,
+    MAX_MINUTES,
+    MIN_MINUTES,
+    STEP_MINUTES,
+    SUPPORTED_CURRENCIES,
+    ServiceForm,
+)
+from pos_app.ui.day.booking_table import RowDelegate, table_style
+from pos_app.ui.kit import theme
+from pos_app.ui.kit.form_kit import BusyState, FormFeedback, dialog_title, form_layout, muted_label
+from pos_app.ui.kit.forms import ErrorLabel, FieldWithError, form_label
+from pos_app.ui.kit.tasks import TaskRunner, user_message
+
+if TYPE_CHECKING:
+    from pos_app.app import AppContext
+
+HEADERS = ("Service", "Duration", "Price", "Bookable")
+
+
+class CatalogEditor(QDialog):
+    """Services on the left, the chosen (or a new) service's form on the right."""
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._runner = runner
+        self._services: list[Service] = []
+        self._editing: str | None = None  # service id, None for a new one
+        self._select_after_load: str | None = None
+        self.saved: Service | None = None
+        self.setWindowTitle("Services")
+        self.resize(980, 560)
+        self.setMinimumSize(860, 480)
+        manager = ctx.deps.desk.actor.is_manager
+
+        title = dialog_title(self, "Services")
+        self.banner = QLabel(MANAGERS_ONLY + " You can look, but not save.")
+        self.banner.setObjectName("catalogBanner")
+        self.banner.setWordWrap(True)
+        warn = theme.semantic("warning", self).name()
+        self.banner.setStyleSheet(
+            f"QLabel#catalogBanner {{ color: {warn}; border: 1px solid {warn};"
+            " border-radius: 4px; padding: 8px 12px; }"
+        )
+        self.banner.setVisible(not manager)
+
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setObjectName("serviceTable")
+        self.table.setStyleSheet(table_style("serviceTable"))
+        self.table.setItemDelegate(RowDelegate(self.table))
+        self.table.setHorizontalHeaderLabels(list(HEADERS))
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.add_button = QPushButton("New service")
+        self.add_button.setToolTip("Add a service (Ctrl+N)")
+        self.list_status = muted_label("Loading…")
+        left = QWidget()
+        left_box = QVBoxLayout(left)
+        left_box.setContentsMargins(0, 0, 0, 0)
+        left_box.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.list_status, 1)
+        row.addWidget(self.add_button)
+        left_box.addLayout(row)
+
+        self.form_title = QLabel("New service")
+        self.form_title.setFont(theme.font(self, scale=1.15, bold=True))
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("e.g. Haircut")
+        self.duration_spin = QSpinBox()
+        self.duration_spin.setRange(MIN_MINUTES, MAX_MINUTES)
+        self.duration_spin.setSingleStep(STEP_MINUTES)
+        self.duration_spin.setSuffix(" min")
+        self.duration_spin.setValue(30)
+        self.price_edit = QLineEdit()
+        self.price_edit.setPlaceholderText("e.g. 35.00")
+        self.price_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.currency_combo = QComboBox()
+        for code in SUPPORTED_CURRENCIES:
+            self.currency_combo.addItem(code.upper(), code)
+        self.currency_combo.setCurrentIndex(max(0, self.currency_combo.findData("usd")))
+        self.active_check = QCheckBox("Can be booked")
+        self.active_check.setChecked(True)
+        self._rows = {
+            "name": FieldWithError(self.name_edit),
+            "duration_minutes": FieldWithError(self.duration_spin),
+            "price": FieldWithError(self.price_edit),
+            "currency": FieldWithError(self.currency_combo),
+        }
+        form = form_layout(vertical_spacing=8)
+        form.addRow(form_label("&Name", self.name_edit), self._rows["name"])
+        form.addRow(form_label("&Duration", self.duration_spin), self._rows["duration_minutes"])
+        form.addRow(form_label("&Price", self.price_edit), self._rows["price"])
+        form.addRow(form_label("C&urrency", self.currency_combo), self._rows["currency"])
+        form.addRow("", self.active_check)
+        note = muted_label("Bookings already made keep their price and length.", wrap=True)
+        self.general_error = ErrorLabel()
+        self._feedback = FormFeedback(self._rows, self.general_error)
+        self.status_label = muted_label()
+        self.save_button = QPushButton("Add service")
+        theme.make_primary(self.save_button)
+        self.save_button.setDefault(True)
+        self._busy = BusyState(self, self.save_button, label=self.status_label)
+        self.close_button = QPushButton("Close")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.save_button)
+        right = QFrame()
+        right.setObjectName("serviceForm")
+        right.setStyleSheet(
+            "QFrame#serviceForm { background: palette(base); border: 1px solid palette(mid);"
+            " border-radius: 4px; }"
+        )
+        right_box = QVBoxLayout(right)
+        right_box.setContentsMargins(18, 14, 18, 14)
+        right_box.setSpacing(10)
+        right_box.addWidget(self.form_title)
+        right_box.addLayout(form)
+        right_box.addWidget(note)
+        right_box.addStretch(1)
+        right_box.addWidget(self.general_error)
+        right_box.addLayout(buttons)
+        right.setMinimumWidth(400)
+
+        body = QHBoxLayout()
+        body.setSpacing(16)
+        body.addWidget(left, 3)
+        body.addWidget(right, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(self.banner)
+        layout.addLayout(body, 1)
+
+        for widget in (self.name_edit, self.duration_spin, self.price_edit, self.currency_combo):
+            widget.setEnabled(manager)
+        self.active_check.setEnabled(manager)
+        self.save_button.setEnabled(manager)
+        self.add_button.setEnabled(manager)
+
+        self.table.itemSelectionChanged.connect(self._on_selected)
+        self.add_button.clicked.connect(self.new_service)
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.reject)
+        for edit in (self.name_edit, self.price_edit):
+            edit.textEdited.connect(self._clear_error_of_sender)
+            edit.returnPressed.connect(self.save)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.New), self).activated.connect(
+            self.new_service
+        )
+        self.setTabOrder(self.table, self.add_button)
+        self.setTabOrder(self.add_button, self.name_edit)
+        self.setTabOrder(self.name_edit, self.duration_spin)
+        self.setTabOrder(self.duration_spin, self.price_edit)
+        self.setTabOrder(self.price_edit, self.currency_combo)
+        self.setTabOrder(self.currency_combo, self.active_check)
+        self.setTabOrder(self.active_check, self.save_button)
+        self.load()
+
+    # -- public -------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Reload the list of services (active and not) in the background."""
+        catalog = self._ctx.catalog
+        self._runner.run(
+            lambda: catalog.list_services(include_inactive=True),
+            on_success=self._on_loaded,
+            on_failure=lambda err: self.list_status.setText(user_message(err)),
+            owner=self,
+        )
+
+    def service_names(self) -> list[str]:
+        """The services listed, in order."""
+        return [s.name for s in self._services]
+
+    def error_text(self, field: str) -> str:
+        """The sentence under a field ('' when none); 'general' for the one above the buttons."""
+        if field == "general":
+            return self.general_error.text()
+        return self._feedback.text(field)
+
+    def edit_service(self, service_id: str) -> None:
+        """Select a service in the list and load it into the form."""
+        for row, service in enumerate(self._services):
+            if service.id == service_id:
+                self.table.selectRow(row)
+                return
+
+    def new_service(self) -> None:
+        """Clear the form for a new service."""
+        self.table.clearSelection()
+        self._editing = None
+        self.form_title.setText("New service")
+        self.save_button.setText("Add service")
+        self.name_edit.clear()
+        self.duration_spin.setValue(30)
+        self.price_edit.clear()
+        self.active_check.setChecked(True)
+        self._feedback.clear()
+        self.status_label.setText("")
+        self.name_edit.setFocus()
+
+    def save(self) -> None:
+        """Send the form to ``CatalogService.save_service`` in the background."""
+        if self._busy.busy:
+            return
+        self._feedback.clear()
+        currency = self.currency_combo.currentData()
+        form = ServiceForm(
+            id=self._editing,
+            name=self.name_edit.text(),
+            duration_minutes=self.duration_spin.value(),
+            price_text=self.price_edit.text(),
+            currency=currency if isinstance(currency, str) else "",
+            active=self.active_check.isChecked(),
+        )
+        catalog = self._ctx.catalog
+        self._busy.begin()
+        self._runner.run(
+            lambda: catalog.save_service(form),
+            on_success=self._on_saved,
+            on_failure=self._on_save_failed,
+            owner=self,
+        )
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _on_loaded(self, services: list[Service]) -> None:
+        self._services = services
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(services))
+        for row, s in enumerate(services):
+            cells = [
+                s.name,
+                f"{s.duration_minutes} min",
+                s.price.format(),
+                "Yes" if s.active else "No",
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 2:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                if not s.active:
+                    item.setForeground(self.palette().placeholderText())
+                self.table.setItem(row, column, item)
+        self.table.blockSignals(False)
+        active = sum(1 for s in services if s.active)
+        self.list_status.setText(
+            f"{active} bookable, {len(services) - active} hidden"
+            if active != len(services)
+            else f"{active} service{'s' if active != 1 else ''}"
+        )
+        wanted = self._select_after_load or self._editing
+        self._select_after_load = None
+        if wanted is not None:
+            self.edit_service(wanted)
+        elif services:
+            self.table.selectRow(0)
+
+    def _on_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        service = self._services[rows[0].row()]
+        self._editing = service.id
+        self.form_title.setText(f"Edit {service.name}")
+        self.save_button.setText("Save changes")
+        self.name_edit.setText(service.name)
+        self.duration_spin.setValue(service.duration_minutes)
+        self.price_edit.setText(service.price.plain())
+        self.currency_combo.setCurrentIndex(max(0, self.currency_combo.findData(service.currency)))
+        self.active_check.setChecked(service.active)
+        self._feedback.clear()
+        self.status_label.setText("")
+
+    def _on_saved(self, service: Service) -> None:
+        self._busy.end()
+        self.saved = service
+        self.status_label.setText("Saved.")
+        self._select_after_load = service.id
+        self._editing = service.id
+        self.load()
+
+    def _on_save_failed(self, error: BaseException) -> None:
+        self._busy.end()
+        self._feedback.show_error(error)
+        if isinstance(error, PermissionDeniedError):
+            self.save_button.setEnabled(False)
+
+    def _clear_error_of_sender(self) -> None:
+        self._feedback.clear_field_of(self.sender())

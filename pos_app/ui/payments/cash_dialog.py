@@ -1,0 +1,91 @@
+"""The cash dialog: how much cash was taken, and what the booking will show afterwards.
+
+The limits (more than zero, no more than the balance due) are checked by ``CashService`` under
+the booking's lock; the dialog only previews and shows the sentences the service returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from pos_app.domain.errors import PosError
+from pos_app.domain.money import Money, parse_money
+from pos_app.domain.payment import Payment
+from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.payments.amount_dialog import AmountDialog, balance_summary
+
+if TYPE_CHECKING:
+    from pos_app.app import AppContext
+    from pos_app.domain.booking import Booking
+
+
+def cash_preview(amount_text: str, balance_due: Money) -> str:
+    """One line saying what will happen, e.g. 'Record $25.00 in cash — the booking will show
+    Paid'; or what is wrong with the amount."""
+    try:
+        amount = parse_money(amount_text, balance_due.currency, field="amount")
+    except PosError as err:
+        return err.message
+    if amount.amount <= 0:
+        return "The amount must be more than zero."
+    if amount > balance_due:
+        return f"The balance due is {balance_due.format()}. Record at most that."
+    outcome = "Paid" if amount == balance_due else "Deposit paid"
+    return f"Record {amount.format()} in cash — the booking will show {outcome}"
+
+
+class CashDialog(AmountDialog):
+    """Record cash taken at the desk against a booking's balance."""
+
+    recorded = Signal(object)  # Payment
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        runner: TaskRunner,
+        booking: Booking,
+        parent: QWidget | None = None,
+    ) -> None:
+        due = booking.balance_due
+        super().__init__(
+            runner,
+            parent,
+            title="Take cash",
+            summary=balance_summary(booking),
+            field_label="&Amount",
+            field="amount",
+            action="Record",
+            busy_text="Recording the cash payment…",
+        )
+        self._ctx = ctx
+        self._booking_id = booking.id
+        self._due = due
+        self.payment: Payment | None = None
+        self.due_label = self.summary_label
+        self.record_button = self.action_button
+        self.amount_edit.setPlaceholderText(due.plain())
+        self.amount_edit.setText(due.plain())
+        self.amount_edit.selectAll()
+        self.amount_edit.setFocus()
+
+    def booking_id(self) -> str:
+        """The booking the cash is for."""
+        return self._booking_id
+
+    def _request(self) -> Callable[[], Payment]:
+        amount_text = self.amount_edit.text()
+        booking_id = self._booking_id
+        cash = self._ctx.cash
+        return lambda: cash.record(booking_id, amount_text)
+
+    def _finish(self, result: Any) -> None:
+        self.payment = result
+        self.recorded.emit(result)
+
+    def _update_preview(self) -> None:
+        self.preview_label.setText(cash_preview(self.amount_edit.text(), self._due))
+        self._say_amount_on_button(self._due)

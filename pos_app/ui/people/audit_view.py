@@ -1,0 +1,435 @@
+"""Manage ▸ Audit log: every money action and account change, newest first, for managers.
+
+Filters (dates in the business's time zone, person, kind, free text, booking) are applied by
+the database in the background; the table only shows what comes back.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, tzinfo
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.domain.audit import AuditAction, AuditEntry
+from pos_app.domain.dates import FIRST_DAY, LAST_DAY
+from pos_app.domain.money import Money
+from pos_app.domain.ports import AuditQuery
+from pos_app.services.people import StaffMember
+from pos_app.ui.kit import theme
+from pos_app.ui.kit.forms import ErrorLabel
+from pos_app.ui.kit.spinner import Spinner
+from pos_app.ui.kit.tasks import TaskRunner, user_message
+
+if TYPE_CHECKING:
+    from pos_app.app import AppContext
+
+LIMIT = 1000
+DEBOUNCE_MS = 250
+DEFAULT_DAYS = 7
+
+ACTION_WORDS: dict[AuditAction, str] = {
+    AuditAction.BOOKING_CREATED: "Booking made",
+    AuditAction.BOOKING_MOVED: "Booking moved",
+    AuditAction.BOOKING_CANCELLED: "Booking cancelled",
+    AuditAction.BOOKING_NO_SHOW: "Marked no-show",
+    AuditAction.CHECKOUT_CREATED: "Payment link opened",
+    AuditAction.CHECKOUT_CANCELLED: "Payment link cancelled",
+    AuditAction.CHECKOUT_EXPIRED: "Payment link expired",
+    AuditAction.PAYMENT_SUCCEEDED: "Paid by card",
+    AuditAction.PAYMENT_FAILED: "Payment failed",
+    AuditAction.PAYMENT_PROCESSING: "Bank payment processing",
+    AuditAction.CASH_RECEIVED: "Cash received",
+    AuditAction.PAYMENT_OVERPAID: "Overpaid",
+    AuditAction.REFUND_REQUESTED: "Refund asked for",
+    AuditAction.REFUND_SUCCEEDED: "Refunded",
+    AuditAction.REFUND_FAILED: "Refund failed",
+    AuditAction.RECEIPT_SENT: "Receipt sent",
+    AuditAction.USER_SIGNED_IN: "Signed in",
+    AuditAction.USER_SIGN_IN_FAILED: "Wrong PIN",
+    AuditAction.USER_CHANGED: "Account changed",
+    AuditAction.CATALOG_CHANGED: "Catalogue changed",
+    AuditAction.SETTINGS_CHANGED: "Settings changed",
+    AuditAction.DAY_CLOSED: "Day closed",
+    AuditAction.PAYMENT_CORRECTED: "Corrected from Stripe",
+}
+MONEY = frozenset(a for a in AuditAction if a.is_money)
+OUTGOING = frozenset({AuditAction.REFUND_REQUESTED, AuditAction.REFUND_SUCCEEDED})
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+def action_words(action: AuditAction) -> str:
+    """The action as the desk says it, e.g. 'Paid by card'."""
+    return ACTION_WORDS.get(action, action.value)
+
+
+def amount_text(entry: AuditEntry) -> str:
+    """The entry's amount with its currency; money going back out shows a minus sign."""
+    if entry.amount is None or not entry.currency:
+        return ""
+    sign = -1 if entry.action in OUTGOING else 1
+    return Money(sign * entry.amount, entry.currency).format().replace("-", "−")
+
+
+def short_id(value: str | None) -> str:
+    """'bk_3f2a…9c1d' for a long id, so the column stays narrow (full id in the tooltip)."""
+    if not value:
+        return ""
+    if len(value) <= 14:
+        return value
+    return f"{value[:7]}…{value[-4:]}"
+
+
+class Col(IntEnum):
+    """The audit table's columns."""
+
+    TIME = 0
+    WHO = 1
+    ACTION = 2
+    BOOKING = 3
+    AMOUNT = 4
+    STRIPE = 5
+    DETAIL = 6
+
+
+HEADERS = {
+    Col.TIME: "Time",
+    Col.WHO: "Who",
+    Col.ACTION: "Action",
+    Col.BOOKING: "Booking",
+    Col.AMOUNT: "Amount",
+    Col.STRIPE: "Stripe ids",
+    Col.DETAIL: "Detail",
+}
+
+
+class AuditTableModel(QAbstractTableModel):
+    """Audit entries as rows, times in the business's time zone."""
+
+    def __init__(self, timezone: tzinfo, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._tz = timezone
+        self._rows: list[AuditEntry] = []
+
+    def set_rows(self, rows: list[AuditEntry]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def entry_at(self, row: int) -> AuditEntry:
+        """The entry shown in ``row``."""
+        return self._rows[row]
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Col)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Col(section)]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section == Col.AMOUNT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        entry = self._rows[index.row()]
+        column = Col(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(entry, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column is Col.BOOKING:
+                return entry.booking_id or None
+            if column in (Col.STRIPE, Col.DETAIL):
+                return self._text(entry, column) or None
+            if column is Col.TIME:
+                return entry.at.astimezone(self._tz).strftime("%A %d %B %Y %H:%M:%S %Z")
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column is Col.AMOUNT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, entry: AuditEntry, column: Col) -> str:
+        if column is Col.TIME:
+            return entry.at.astimezone(self._tz).strftime("%d %b %H:%M:%S")
+        if column is Col.WHO:
+            return entry.actor_name
+        if column is Col.ACTION:
+            return action_words(entry.action)
+        if column is Col.BOOKING:
+            return short_id(entry.booking_id)
+        if column is Col.AMOUNT:
+            return amount_text(entry)
+        if column is Col.STRIPE:
+            return entry.stripe_ids
+        return entry.detail
+
+
+class AuditDialog(QDialog):
+    """The audit log with its filters; double-click a row to see only its booking."""
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._runner = runner
+        self._tz = ctx.config.timezone
+        self._generation = 0
+        self.loads = 0  # finished loads, for tests and the screenshot
+        self.setWindowTitle("Audit log")
+        self.setModal(True)
+        self.resize(1240, 680)
+
+        title = QLabel("Audit log")
+        title.setFont(theme.font(self, scale=1.35, bold=True))
+        subtitle = QLabel("Every payment, refund and account change: who, what and when.")
+        subtitle.setStyleSheet("color: palette(placeholder-text);")
+
+        today = datetime.now(self._tz).date()
+        self.from_edit = self._date_edit(today - timedelta(days=DEFAULT_DAYS - 1))
+        self.to_edit = self._date_edit(today)
+        self.person_combo = QComboBox()
+        self.person_combo.addItem("Everyone", None)
+        self.person_combo.setMinimumContentsLength(14)
+        self.kind_combo = QComboBox()
+        self.kind_combo.addItem("Money actions", MONEY)
+        self.kind_combo.addItem("Everything", None)
+        self.kind_combo.insertSeparator(2)
+        for action in AuditAction:
+            self.kind_combo.addItem(action_words(action), frozenset({action}))
+        self.text_edit = QLineEdit()
+        self.text_edit.setPlaceholderText("Name, Stripe id (pi_…, re_…) or words in the detail")
+        self.text_edit.setClearButtonEnabled(True)
+        self.booking_edit = QLineEdit()
+        self.booking_edit.setPlaceholderText("bk_…")
+        self.booking_edit.setClearButtonEnabled(True)
+
+        filters = QGridLayout()
+        filters.setHorizontalSpacing(10)
+        filters.setVerticalSpacing(4)
+        fields: list[tuple[str, QWidget, int]] = [
+            ("&From", self.from_edit, 0),
+            ("&To", self.to_edit, 0),
+            ("&Person", self.person_combo, 1),
+            ("&Kind", self.kind_combo, 1),
+            ("&Search", self.text_edit, 3),
+            ("&Booking", self.booking_edit, 1),
+        ]
+        for column, (label_text, widget, stretch) in enumerate(fields):
+            label = QLabel(label_text)
+            label.setBuddy(widget)
+            filters.addWidget(label, 0, column)
+            filters.addWidget(widget, 1, column)
+            filters.setColumnStretch(column, stretch)
+
+        self.model = AuditTableModel(self._tz, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setObjectName("auditTable")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(32)
+        self.table.setStyleSheet(
+            "QTableView#auditTable { border: 1px solid palette(mid); border-radius: 4px;"
+            " background: palette(base); alternate-background-color: palette(alternate-base); }"
+            "QTableView#auditTable::item { padding: 0px 8px; border: none; }"
+            "QHeaderView::section { background: palette(base); border: none;"
+            " border-bottom: 1px solid palette(mid); padding: 6px 9px; font-weight: bold; }"
+        )
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        widths = {
+            Col.TIME: 130,
+            Col.WHO: 150,
+            Col.ACTION: 170,
+            Col.BOOKING: 120,
+            Col.AMOUNT: 100,
+            Col.STRIPE: 230,
+        }
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(Col.DETAIL, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self._show_booking_of)
+
+        self.empty_label = QLabel("No entries match these filters.")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setFont(theme.font(self, scale=1.2))
+        self.empty_label.setStyleSheet("color: palette(placeholder-text);")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty_label)
+
+        self.spinner = Spinner(diameter=18)
+        self.spinner.hide()
+        self.count_label = QLabel("Loading…")
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        foot = QHBoxLayout()
+        foot.addWidget(self.spinner)
+        foot.addWidget(self.count_label)
+        foot.addWidget(self.error, 1)
+        foot.addWidget(self.buttons)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addLayout(filters)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(foot)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.reload)
+        for edit in (self.from_edit, self.to_edit):
+            edit.dateChanged.connect(lambda _d: self._debounce.start())
+        for combo in (self.person_combo, self.kind_combo):
+            combo.currentIndexChanged.connect(lambda _i: self._debounce.start())
+        for line in (self.text_edit, self.booking_edit):
+            line.textChanged.connect(lambda _t: self._debounce.start())
+            line.returnPressed.connect(self.reload)
+        self.text_edit.setFocus()
+        self._load_people()
+        self.reload()
+
+    # -- public -------------------------------------------------------------------------
+
+    def query(self) -> AuditQuery:
+        """The filters as they stand, as a query (dates are whole business days)."""
+        start_day = self.from_edit.date().toPython()
+        end_day = self.to_edit.date().toPython()
+        assert isinstance(start_day, date) and isinstance(end_day, date)
+        if end_day < start_day:
+            start_day, end_day = end_day, start_day
+        return AuditQuery(
+            start=datetime.combine(start_day, time.min, self._tz),
+            end=datetime.combine(end_day + timedelta(days=1), time.min, self._tz),
+            actor_id=self.person_combo.currentData(),
+            actions=self.kind_combo.currentData(),
+            booking_id=self.booking_edit.text().strip() or None,
+            text=self.text_edit.text().strip() or None,
+            limit=LIMIT,
+        )
+
+    def reload(self) -> None:
+        """Run the query in the background; an answer to an older query is dropped."""
+        self._debounce.stop()
+        self._generation += 1
+        generation = self._generation
+        query = self.query()
+        audit = self._ctx.audit
+        self.spinner.show()
+        self.count_label.setText("Loading…")
+        self.error.show_error(None)
+        self._runner.run(
+            lambda: audit.query(query),
+            on_success=lambda rows: self._on_rows(generation, rows),
+            on_failure=lambda err: self._on_failed(generation, err),
+            owner=self,
+        )
+
+    def rows(self) -> list[AuditEntry]:
+        """The entries shown, top to bottom."""
+        return [self.model.entry_at(r) for r in range(self.model.rowCount())]
+
+    def show_booking(self, booking_id: str) -> None:
+        """Everything about one booking, whenever it happened."""
+        self.kind_combo.setCurrentIndex(self.kind_combo.findText("Everything"))
+        self.from_edit.setDate(self.from_edit.minimumDate())
+        self.booking_edit.setText(booking_id)
+        self.reload()
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _date_edit(self, day: date) -> QDateEdit:
+        edit = QDateEdit(QDate(day.year, day.month, day.day))
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("d MMM yyyy")
+        # The app's calendar: the day after 9999-12-31 would overflow the query.
+        edit.setMinimumDate(QDate(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day))
+        edit.setMaximumDate(QDate(LAST_DAY.year, LAST_DAY.month, LAST_DAY.day))
+        return edit
+
+    def _load_people(self) -> None:
+        people = self._ctx.people
+        self._runner.run(
+            lambda: people.list_users(include_inactive=True),
+            on_success=self._on_people,
+            on_failure=lambda _e: None,  # the filter still offers "Everyone"
+            owner=self,
+            quiet=True,
+        )
+
+    def _on_people(self, members: list[StaffMember]) -> None:
+        for member in members:
+            suffix = "" if member.active else " (inactive)"
+            self.person_combo.addItem(f"{member.name}{suffix}", member.id)
+
+    def _on_rows(self, generation: int, rows: list[AuditEntry]) -> None:
+        if generation != self._generation:
+            return  # the filters changed meanwhile: a newer answer is on its way
+        self.spinner.hide()
+        self.model.set_rows(rows)
+        self.stack.setCurrentIndex(0 if rows else 1)
+        count = len(rows)
+        if count >= LIMIT:
+            self.count_label.setText(f"The newest {LIMIT} entries; narrow the filters for more.")
+        else:
+            self.count_label.setText(f"{count} entr{'ies' if count != 1 else 'y'}")
+        self.loads += 1
+
+    def _on_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.spinner.hide()
+        self.count_label.setText("")
+        self.error.show_error(user_message(error))
+        self.loads += 1
+
+    def _show_booking_of(self, index: QModelIndex) -> None:
+        entry = self.model.entry_at(index.row())
+        if entry.booking_id:
+            self.show_booking(entry.booking_id)

@@ -1,0 +1,413 @@
+"""The sales report as a PDF: figures per currency, the by-hour chart, breakdowns, conversion.
+
+Laid out like the receipt (``receipt_view``): HTML in a ``QTextDocument``, painted page by
+page with ``paint_pages`` on A4 or Letter by locale, so the text stays selectable. The chart
+sits in the text as a custom object whose handler paints it with the dashboard's own painter
+(``paint_chart``), as vectors.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QRect, QRectF, QSizeF
+from PySide6.QtGui import (
+    QFont,
+    QPageSize,
+    QPainter,
+    QPyTextObject,
+    QTextCharFormat,
+    QTextDocument,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QApplication
+
+from pos_app.domain.money import Money
+from pos_app.domain.reports import (
+    FEES_PENDING,
+    Breakdown,
+    Conversion,
+    CurrencyTotals,
+    SalesReport,
+)
+from pos_app.ui.reports.dashboard.sales_chart import ChartColors, paint_chart
+from pos_app.ui.reports.receipt_view import (
+    Typesetting,
+    paint_pages,
+    typesetting,
+    write_pdf_file,
+)
+
+log = logging.getLogger(__name__)
+
+CHART_OBJECT = int(QTextFormat.ObjectTypes.UserObject) + 61  # our own kind of inline object
+CURRENCY_PROPERTY = int(QTextFormat.Property.UserProperty) + 61
+CHART_HEIGHT = 190.0  # document units (screen pixels at the document's DPI)
+CHART_POINT_SIZE = 8.0
+MARKER = "\u2063chart:{}\u2063"  # invisible separators around a placeholder, replaced by the chart
+MUTED = "color:#5f6368;"
+
+
+# -- words ---------------------------------------------------------------------------------
+
+
+def day_words(day: date, *, year: bool = True) -> str:
+    """'Sunday 22 November 2026' (or without the year)."""
+    text = f"{day:%A} {day.day} {day:%B}"
+    return f"{text} {day.year}" if year else text
+
+
+def period_title(start: date, end: date, *, year: bool = True) -> str:
+    """The period as people say it: 'Sunday 22 November 2026', '16–22 November 2026',
+    '28 October – 3 November 2026', 'November 2026' for a whole month."""
+    suffix = f" {end.year}" if year else ""
+    if start == end:
+        return day_words(start, year=year)
+    next_day = end + timedelta(days=1)
+    if start.day == 1 and next_day.day == 1 and start.month == end.month:
+        return f"{start:%B}{suffix}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%B}{suffix}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} – {end.day} {end:%B}{suffix}"
+    return f"{start.day} {start:%B} {start.year} – {end.day} {end:%B} {end.year}"
+
+
+def percent(ratio: float) -> str:
+    """0.0452 → '4.5 %' (a ratio, never money)."""
+    return f"{ratio * 100:.1f} %"
+
+
+def paid_share(conversion: Conversion) -> float:
+    """Paid checkouts as a share of those started (0 when none started)."""
+    return conversion.paid / conversion.started if conversion.started else 0.0
+
+
+def figures(totals: CurrencyTotals) -> list[tuple[str, str, str]]:
+    """The dashboard's tiles for one currency: (caption, value, hint), in screen order."""
+    m = totals.currency
+
+    def money(amount: int) -> str:
+        return Money(amount, m).format()
+
+    payments = f"{totals.count} payment{'s' if totals.count != 1 else ''}"
+    refunds = f"{totals.refund_count} refund{'s' if totals.refund_count != 1 else ''}"
+    fees = (money(totals.fees), "card payments")
+    after_fees = (money(totals.net_after_fees), "what you keep")
+    if not totals.fees_known:  # never a net that leaves out fees Stripe has not reported
+        n = totals.fees_pending
+        unknown = money(totals.fees_pending_amount)
+        fees = (FEES_PENDING, f"{n} payment{'s' if n != 1 else ''} ({unknown}) not reported yet")
+        after_fees = (FEES_PENDING, "once Stripe reports every fee")
+    return [
+        ("Gross sales", money(totals.gross), payments),
+        ("Refunds", money(totals.refunds), refunds),
+        ("Net", money(totals.net), "gross less refunds"),
+        ("Stripe fees", *fees),
+        ("Net after fees", *after_fees),
+        ("Payments", str(totals.count), "card and cash"),
+        ("Average order", money(totals.average_order), "gross per payment"),
+        ("Refund rate", percent(totals.refund_rate), "of gross"),
+    ]
+
+
+def adjustment_sentence(totals: CurrencyTotals) -> str:
+    """Why a figure may differ from the Z report of its day ('' when nothing was late)."""
+    n = totals.adjustments
+    if n <= 0:
+        return ""
+    net = Money(totals.adjustments_net, totals.currency).format()
+    corrections = f"{n} late correction{'s' if n != 1 else ''}"
+    return (
+        f"Includes {corrections} (net {net}) recorded after their own day was closed; "
+        "they count on the day they were made."
+    )
+
+
+def conversion_rows(conversion: Conversion) -> list[tuple[str, int]]:
+    """Checkout links by outcome, as the dashboard lists them."""
+    return [
+        ("Started", conversion.started),
+        ("Paid", conversion.paid),
+        ("Expired or cancelled", conversion.expired),
+        ("Failed", conversion.failed),
+        ("Still open", conversion.open),
+    ]
+
+
+def ordered_currencies(report: SalesReport) -> list[CurrencyTotals]:
+    """The report's currencies, busiest first (most payments, then most gross), then by code."""
+    return sorted(report.currencies.values(), key=lambda t: (-t.count, -t.gross, t.currency))
+
+
+def report_filename(report: SalesReport, extension: str) -> str:
+    """'sales-2026-11-22.pdf' or 'sales-2026-11-16-to-2026-11-22.csv'."""
+    span = (
+        report.start.isoformat()
+        if report.is_day
+        else f"{report.start.isoformat()}-to-{report.end.isoformat()}"
+    )
+    return f"sales-{span}.{extension}"
+
+
+# -- HTML ----------------------------------------------------------------------------------
+
+
+def report_html(report: SalesReport, *, business_name: str, generated_at: datetime) -> str:
+    """The report as HTML for ``QTextDocument``; each chart is a placeholder (see MARKER)."""
+    e = html.escape
+    out: list[str] = [
+        '<html><body style="color:#111111; background-color:#ffffff;">',
+        '<table width="100%" cellspacing="0" cellpadding="0"><tr>',
+        f'<td valign="top"><span style="font-size:17pt; font-weight:bold;">'
+        f"{e(business_name)}</span><br/>"
+        f'<span style="font-size:12pt;">Sales report · {e(period_title(report.start, report.end))}'
+        "</span></td>",
+        '<td valign="top" align="right">'
+        f'<span style="{MUTED}">Time zone {e(report.timezone)}</span><br/>'
+        f'<span style="{MUTED}">Generated {e(_generated(generated_at))}</span></td>',
+        "</tr></table>",
+        "<hr/>",
+    ]
+    if not report.currencies:
+        out.append(
+            f'<p style="font-size:12pt;">{e(no_sales_sentence(report.start, report.end))}</p>'
+        )
+    for index, totals in enumerate(ordered_currencies(report)):
+        out.extend(
+            _currency_html(
+                totals.currency, totals, several=len(report.currencies) > 1, first=index == 0
+            )
+        )
+    out.extend(_conversion_html(report.conversion))
+    out.append(
+        f'<p style="font-size:8.5pt; {MUTED}">Amounts are never added across currencies. '
+        "A payment counts on the local day it was paid; a refund on the day it was made. "
+        "Stripe fees come from Stripe's balance transactions.</p>"
+    )
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def no_sales_sentence(start: date, end: date, *, year: bool = True) -> str:
+    """'No sales on Sunday 22 November.' / 'No sales from 16 to 22 November.'"""
+    if start == end:
+        return f"No sales on {day_words(start, year=year)}."
+    title = period_title(start, end, year=year)
+    if "–" in title and " – " not in title:
+        return f"No sales from {title.replace('–', ' to ', 1)}."
+    if " – " in title:
+        return f"No sales from {title.replace(' – ', ' to ', 1)}."
+    return f"No sales in {title}."
+
+
+def _generated(at: datetime) -> str:
+    return f"{at.day} {at:%B %Y} at {at:%H:%M}"
+
+
+def _currency_html(code: str, totals: CurrencyTotals, *, several: bool, first: bool) -> list[str]:
+    e = html.escape
+    heading = f"Figures in {code.upper()}" if several else f"Figures ({code.upper()})"
+    # Each further currency starts a page: its figures, chart and tables read together.
+    brk = " page-break-before:always;" if not first else ""
+    out = [f'<h3 style="margin-top:10px;{brk}">{e(heading)}</h3>']
+    tiles = figures(totals)
+    out.append('<table width="100%" cellspacing="0" cellpadding="5" border="0">')
+    for row in (tiles[:4], tiles[4:]):
+        out.append("<tr>")
+        for caption, value, hint in row:
+            out.append(
+                f'<td width="25%" valign="top" style="background-color:#f4f5f7;">'
+                f'<span style="font-size:8.5pt; {MUTED}">{e(caption)}</span><br/>'
+                f'<span style="font-size:14pt; font-weight:bold;">{e(value)}</span><br/>'
+                f'<span style="font-size:8pt; {MUTED}">{e(hint)}</span></td>'
+            )
+        out.append("</tr>")
+    out.append("</table>")
+    note = adjustment_sentence(totals)
+    if note:
+        out.append(f'<p style="font-size:8.5pt; color:#b45309;">{e(note)}</p>')
+    out.append(f'<p style="margin-top:12px;">{MARKER.format(code)}</p>')
+    for title, rows in (
+        ("Service", totals.by_service),
+        ("Staff or room", totals.by_staff),
+        ("Payment method", totals.by_method),
+    ):
+        out.extend(_breakdown_html(title, rows, code))
+    return out
+
+
+def _breakdown_html(title: str, rows: Sequence[Breakdown], currency: str) -> list[str]:
+    e = html.escape
+    head = "font-weight:bold; border-bottom:1px solid #c9cdd3;"
+    out = [
+        '<table width="100%" cellspacing="0" cellpadding="3" style="margin-top:10px;">',
+        f'<tr><td width="40%" style="{head}">{e(title)}</td>'
+        f'<td width="15%" align="right" style="{head}">Payments</td>'
+        f'<td width="15%" align="right" style="{head}">Gross</td>'
+        f'<td width="15%" align="right" style="{head}">Refunds</td>'
+        f'<td width="15%" align="right" style="{head}">Net</td></tr>',
+    ]
+    if not rows:
+        out.append(f'<tr><td colspan="5" style="{MUTED}">Nothing in this period.</td></tr>')
+    for row in rows:
+        out.append(
+            f"<tr><td>{e(row.label)}</td><td align='right'>{row.count}</td>"
+            f"<td align='right'>{e(Money(row.gross, currency).format())}</td>"
+            f"<td align='right'>{e(Money(row.refunds, currency).format())}</td>"
+            f"<td align='right'>{e(Money(row.net, currency).format())}</td></tr>"
+        )
+    out.append("</table>")
+    return out
+
+
+def _conversion_html(conversion: Conversion) -> list[str]:
+    e = html.escape
+    out = [
+        '<p style="margin-top:12px; font-weight:bold;">Checkouts (payment links)</p>',
+        '<table cellspacing="0" cellpadding="3">',
+    ]
+    for label, count in conversion_rows(conversion):
+        paid = label == "Paid" and conversion.started > 0
+        extra = f" ({percent(paid_share(conversion))})" if paid else ""
+        out.append(
+            f'<tr><td style="padding-right:24px;">{e(label)}</td>'
+            f'<td align="right">{count}{e(extra)}</td></tr>'
+        )
+    out.append("</table>")
+    return out
+
+
+# -- the chart as an inline object ---------------------------------------------------------
+
+
+class ChartObject(QPyTextObject):
+    """Paints a currency's by-hour chart where its placeholder was, the full text width."""
+
+    def __init__(self, report: SalesReport, setting: Typesetting, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._report = report
+        self._setting = setting
+
+    def intrinsicSize(self, doc: QTextDocument, pos: int, fmt: QTextFormat) -> QSizeF:
+        width = doc.pageSize().width() if doc.pageSize().width() > 0 else doc.textWidth()
+        return QSizeF(max(200.0, width - 2 * doc.documentMargin() - 4), CHART_HEIGHT)
+
+    def drawObject(
+        self,
+        painter: QPainter,
+        rect: QRectF | QRect,
+        doc: QTextDocument,
+        pos: int,
+        fmt: QTextFormat,
+    ) -> None:
+        code = str(fmt.property(CURRENCY_PROPERTY))
+        totals = self._report.currencies.get(code)
+        if totals is None:
+            return
+        font = QFont(self._setting.font)
+        font.setPointSizeF(CHART_POINT_SIZE)
+        paint_chart(
+            painter,
+            QRectF(rect),
+            totals,
+            ChartColors.paper(),
+            font,
+            layout_dpi=self._setting.dpi,
+            snap=False,
+            title="Sales by hour (local time)",
+        )
+
+
+def report_document(
+    report: SalesReport,
+    *,
+    business_name: str,
+    generated_at: datetime,
+    setting: Typesetting | None = None,
+) -> QTextDocument:
+    """The report laid out for a PDF or a printer, the charts in place."""
+    setting = setting or typesetting()
+    doc = QTextDocument()
+    doc.setDefaultFont(setting.font)
+    doc.setDocumentMargin(4)
+    doc.setMetaInformation(
+        QTextDocument.MetaInformation.DocumentTitle, _title(report, business_name)
+    )
+    handler = ChartObject(report, setting, doc)  # the document owns it (Qt parent)
+    layout = doc.documentLayout()
+    layout.registerHandler(CHART_OBJECT, handler)
+    doc.setHtml(report_html(report, business_name=business_name, generated_at=generated_at))
+    for code in report.currencies:
+        cursor = doc.find(MARKER.format(code))
+        if cursor.isNull():  # pragma: no cover - the HTML always has it
+            continue
+        fmt = QTextCharFormat()
+        fmt.setObjectType(CHART_OBJECT)
+        fmt.setProperty(CURRENCY_PROPERTY, code)
+        cursor.insertText("\ufffc", fmt)
+    return doc
+
+
+def print_report(
+    report: SalesReport,
+    device: Any,
+    *,
+    business_name: str,
+    generated_at: datetime,
+    setting: Typesetting | None = None,
+) -> int:
+    """Paint the report on a paged device (a PDF writer or a printer); returns the pages."""
+    setting = setting or typesetting()
+    doc = report_document(
+        report, business_name=business_name, generated_at=generated_at, setting=setting
+    )
+    return paint_pages(doc, device, setting.dpi)
+
+
+def write_report_pdf(
+    report: SalesReport,
+    path: Path | str,
+    *,
+    business_name: str,
+    generated_at: datetime,
+    page: QPageSize.PageSizeId | None = None,
+    setting: Typesetting | None = None,
+) -> Path:
+    """Write the report as a PDF with selectable text; A4 or Letter by locale by default.
+
+    Off the GUI thread, pass the ``typesetting()`` read on it.
+    """
+    target, pages = write_pdf_file(
+        path,
+        title=_title(report, business_name),
+        creator=f"pos-app — {business_name}",
+        paint=lambda writer: print_report(
+            report, writer, business_name=business_name, generated_at=generated_at, setting=setting
+        ),
+        page=page,
+    )
+    log.info("report.pdf_written from=%s to=%s pages=%d", report.start, report.end, pages)
+    return target
+
+
+def write_report_pdf_offscreen(
+    report: SalesReport, path: Path | str, *, business_name: str, generated_at: datetime
+) -> Path:
+    """:func:`write_report_pdf` from a program without windows (the CLI)."""
+    if QApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from pos_app.ui.shell.gui import ensure_application
+
+    ensure_application()
+    return write_report_pdf(report, path, business_name=business_name, generated_at=generated_at)
+
+
+def _title(report: SalesReport, business_name: str) -> str:
+    return f"Sales report {period_title(report.start, report.end)} — {business_name}"

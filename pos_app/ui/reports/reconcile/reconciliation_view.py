@@ -1,0 +1,498 @@
+"""Manage ▸ Reconcile with Stripe…: local card payments and refunds of a range of days
+against Stripe's charges, refunds and balance transactions; every difference listed with
+"Settle from Stripe" (one row, or all of them), and the comparison run again afterwards.
+
+Stripe is read in the background (it may take a few seconds for a month); the table only
+shows what comes back.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.domain.dates import FIRST_DAY, LAST_DAY
+from pos_app.services.reconciliation import (
+    Mismatch,
+    MismatchKind,
+    Reconciliation,
+    SettleOutcome,
+)
+from pos_app.ui.kit import theme
+from pos_app.ui.kit.forms import ErrorLabel
+from pos_app.ui.kit.spinner import Spinner
+from pos_app.ui.kit.tasks import TaskRunner, user_message
+from pos_app.ui.people.audit_view import short_id
+
+if TYPE_CHECKING:
+    from pos_app.app import AppContext
+
+DEFAULT_DAYS = 7
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class Col(IntEnum):
+    """The differences table's columns."""
+
+    KIND = 0
+    OBJECT = 1
+    BOOKING = 2
+    HERE = 3
+    STRIPE = 4
+    IDS = 5
+    WHAT = 6
+    ACTION = 7
+
+
+HEADERS = {
+    Col.KIND: "Difference",
+    Col.OBJECT: "What",
+    Col.BOOKING: "Booking",
+    Col.HERE: "Here",
+    Col.STRIPE: "At Stripe",
+    Col.IDS: "Stripe id",
+    Col.WHAT: "In words",
+    Col.ACTION: "",
+}
+
+_TONES = {
+    MismatchKind.MISSING_LOCALLY: "warning",
+    MismatchKind.MISSING_AT_STRIPE: "danger",
+    MismatchKind.AMOUNT_DIFFERS: "danger",
+    MismatchKind.STATE_DIFFERS: "warning",
+    MismatchKind.FEE_DIFFERS: "accent",
+}
+
+
+def side_text(m: Mismatch, *, here: bool) -> str:
+    """What one side says: the amount and state (or fee, for a fee difference)."""
+    if m.kind is MismatchKind.FEE_DIFFERS:
+        fee = m.local_fee if here else m.stripe_fee
+        return f"fee {m.money(fee)}" if fee is not None else "no fee"
+    amount = m.local_amount if here else m.stripe_amount
+    state = m.local_state if here else m.stripe_state
+    if amount is None and state is None:
+        return "—"
+    parts = [p for p in (m.money(amount), state or "") if p]
+    return " · ".join(parts)
+
+
+class MismatchModel(QAbstractTableModel):
+    """Differences as rows."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Mismatch] = []
+
+    def set_rows(self, rows: list[Mismatch]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def mismatch_at(self, row: int) -> Mismatch:
+        """The difference shown in ``row``."""
+        return self._rows[row]
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Col)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Col(section)]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in (Col.HERE, Col.STRIPE):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        m = self._rows[index.row()]
+        column = Col(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(m, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = m.sentence
+            if not m.settleable and m.why_not:
+                tip += "\n\n" + m.why_not
+            ids = [i for i in (m.local_id, m.stripe_id, m.payment_intent_id, m.booking_id) if i]
+            return tip + ("\n\n" + "  ".join(ids) if ids else "")
+        if role == Qt.ItemDataRole.ForegroundRole and column is Col.KIND:
+            return theme.semantic(_TONES[m.kind])
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Col.HERE, Col.STRIPE):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _text(m: Mismatch, column: Col) -> str:
+        if column is Col.KIND:
+            return m.kind.label
+        if column is Col.OBJECT:
+            return m.object_type.capitalize()
+        if column is Col.BOOKING:
+            return short_id(m.booking_id)
+        if column is Col.HERE:
+            return side_text(m, here=True)
+        if column is Col.STRIPE:
+            return side_text(m, here=False)
+        if column is Col.IDS:
+            return short_id(m.stripe_id or m.payment_intent_id)
+        if column is Col.WHAT:
+            return m.sentence
+        return ""
+
+
+class ReconcileDialog(QDialog):
+    """Pick days, compare with Stripe, settle the differences from Stripe."""
+
+    settled = Signal()  # something was settled: the day view may show new figures
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._runner = runner
+        self._generation = 0
+        self.outcome: Reconciliation | None = None
+        self._last_action = ""  # what the last settle did, shown with the next comparison
+        self.compares = 0  # finished comparisons, for tests and the screenshot
+        self.setWindowTitle("Reconcile with Stripe")
+        self.setModal(True)
+        self.resize(1240, 660)
+
+        title = QLabel("Reconcile with Stripe")
+        title.setFont(theme.font(self, scale=1.35, bold=True))
+        subtitle = QLabel(
+            "Card payments and refunds recorded here, against Stripe's charges, refunds and "
+            "fees for the same days. Stripe is the source of truth: settle a difference to "
+            "take Stripe's record. Cash never goes through Stripe and is not compared."
+        )
+        subtitle.setWordWrap(True)
+        subtitle.setStyleSheet("color: palette(placeholder-text);")
+
+        today = datetime.now(ctx.config.timezone).date()
+        self.from_edit = self._date_edit(start or today - timedelta(days=DEFAULT_DAYS - 1))
+        self.to_edit = self._date_edit(end or today)
+        self.compare_button = QPushButton("&Compare")
+        theme.make_primary(self.compare_button)
+        self.compare_button.setDefault(True)
+        self.compare_button.clicked.connect(self.compare)
+        head = QHBoxLayout()
+        head.setSpacing(10)
+        for text, edit in (("&From", self.from_edit), ("&To", self.to_edit)):
+            label = QLabel(text)
+            label.setBuddy(edit)
+            label.setMinimumWidth(label.sizeHint().width() + 4)
+            head.addWidget(label)
+            head.addWidget(edit)
+            head.addSpacing(6)
+        head.addWidget(self.compare_button)
+        head.addSpacing(12)
+        self.spinner = Spinner(diameter=18)
+        self.spinner.hide()
+        head.addWidget(self.spinner)
+        self.summary_label = QLabel("")
+        self.summary_label.setObjectName("reconcileSummary")
+        self.summary_label.setFont(theme.font(self, scale=1.1, bold=True))
+        head.addWidget(self.summary_label, 1)
+
+        self.model = MismatchModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setObjectName("mismatchTable")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(True)  # the sentence may take two lines
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(50)
+        self.table.setStyleSheet(
+            "QTableView#mismatchTable { border: 1px solid palette(mid); border-radius: 4px;"
+            " background: palette(base); alternate-background-color: palette(alternate-base); }"
+            "QTableView#mismatchTable::item { padding: 0px 8px; border: none; }"
+            "QHeaderView::section { background: palette(base); border: none;"
+            " border-bottom: 1px solid palette(mid); padding: 6px 9px; font-weight: bold; }"
+        )
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        widths = {
+            Col.KIND: 140,
+            Col.OBJECT: 80,
+            Col.BOOKING: 130,
+            Col.HERE: 145,
+            Col.STRIPE: 150,
+            Col.IDS: 135,
+            Col.ACTION: 170,
+        }
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(Col.WHAT, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(self._settle_index)
+
+        self.empty_label = QLabel("Press Compare to read Stripe's records for these days.")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setFont(theme.font(self, scale=1.2))
+        self.empty_label.setStyleSheet("color: palette(placeholder-text);")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty_label)
+        self.stack.setCurrentWidget(self.empty_label)
+
+        self.status_label = QLabel("")
+        self.status_label.setWordWrap(True)
+        self.error = ErrorLabel()
+        self.settle_all_button = QPushButton("Settle &all from Stripe")
+        self.settle_all_button.setToolTip("Take Stripe's record for every difference that can be")
+        self.settle_all_button.setEnabled(False)
+        self.settle_all_button.clicked.connect(self.settle_all)
+        self.close_button = QPushButton("Close")
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.reject)
+        foot = QHBoxLayout()
+        foot.addWidget(self.status_label, 1)
+        foot.addWidget(self.error, 1)
+        foot.addWidget(self.settle_all_button)
+        foot.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addLayout(head)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(foot)
+        self.setTabOrder(self.from_edit, self.to_edit)
+        self.setTabOrder(self.to_edit, self.compare_button)
+        self.setTabOrder(self.compare_button, self.table)
+        self.setTabOrder(self.table, self.settle_all_button)
+        self.compare_button.setFocus()
+
+    # -- public ---------------------------------------------------------------------------
+
+    def range(self) -> tuple[date, date]:
+        """The days picked (in order)."""
+        start = self.from_edit.date().toPython()
+        end = self.to_edit.date().toPython()
+        assert isinstance(start, date) and isinstance(end, date)
+        return (start, end) if start <= end else (end, start)
+
+    def set_range(self, start: date, end: date) -> None:
+        """Pick ``start``..``end`` (does not compare)."""
+        self.from_edit.setDate(QDate(start.year, start.month, start.day))
+        self.to_edit.setDate(QDate(end.year, end.month, end.day))
+
+    def mismatches(self) -> list[Mismatch]:
+        """The differences listed, top to bottom."""
+        return [self.model.mismatch_at(r) for r in range(self.model.rowCount())]
+
+    def summary_text(self) -> str:
+        """The line above the table."""
+        return self.summary_label.text()
+
+    def settle_button(self, row: int) -> QPushButton:
+        """The "Settle from Stripe" button of ``row``."""
+        cell = self.table.indexWidget(self.model.index(row, Col.ACTION))
+        button = cell.findChild(QPushButton) if cell is not None else None
+        assert isinstance(button, QPushButton)
+        return button
+
+    def compare(self) -> None:
+        """Read Stripe and the database for the days picked, in the background."""
+        self._generation += 1
+        generation = self._generation
+        start, end = self.range()
+        service = self._ctx.reconciliation
+        self._busy("Comparing with Stripe…")
+        self._runner.run(
+            lambda: service.compare(start, end),
+            on_success=lambda result: self._on_result(generation, result),
+            on_failure=lambda err: self._on_failed(generation, err),
+            owner=self,
+        )
+
+    def settle(self, mismatch: Mismatch) -> None:
+        """Take Stripe's record for one difference, then compare again."""
+        service = self._ctx.reconciliation
+        self._busy("Settling from Stripe…")
+        self._runner.run(
+            lambda: service.settle_from_stripe(mismatch),
+            on_success=self._on_settled,
+            on_failure=self._on_settle_failed,
+            owner=self,
+        )
+
+    def settle_all(self) -> None:
+        """Take Stripe's record for every difference that can be, then compare again."""
+        rows = [m for m in self.mismatches() if m.settleable]
+        if not rows:
+            return
+        service = self._ctx.reconciliation
+        self._busy(f"Settling {len(rows)} difference{'s' if len(rows) != 1 else ''}…")
+        self._runner.run(
+            lambda: service.settle_all(rows),
+            on_success=self._on_settled_all,
+            on_failure=self._on_settle_failed,
+            owner=self,
+        )
+
+    # -- results --------------------------------------------------------------------------
+
+    def _on_result(self, generation: int, result: Reconciliation) -> None:
+        if generation != self._generation:
+            return
+        self.outcome = result
+        self.spinner.hide()
+        self.compare_button.setEnabled(True)
+        rows = list(result.mismatches)
+        self.model.set_rows(rows)
+        for row, m in enumerate(rows):
+            self.table.setIndexWidget(self.model.index(row, Col.ACTION), self._row_cell(m))
+        n = len(rows)
+        if n:
+            self.summary_label.setText(
+                f"{result.matched} match · {n} difference{'s' if n != 1 else ''}"
+            )
+            self._tone(self.summary_label, "danger")
+            self.stack.setCurrentWidget(self.table)
+        else:
+            self.summary_label.setText(f"{result.matched} match · no differences")
+            self._tone(self.summary_label, "success")
+            self.empty_label.setText(
+                f"Everything matches Stripe for these days: {result.matched_payments} card "
+                f"payment{'s' if result.matched_payments != 1 else ''} and "
+                f"{result.matched_refunds} refund{'s' if result.matched_refunds != 1 else ''}."
+            )
+            self.stack.setCurrentWidget(self.empty_label)
+        self.settle_all_button.setEnabled(any(m.settleable for m in rows))
+        others = (
+            f" {result.others} charge{'s' if result.others != 1 else ''} or refund"
+            f"{'s' if result.others != 1 else ''} of other stations or apps on the account "
+            "were left alone."
+            if result.others
+            else ""
+        )
+        checked = result.checked_at.astimezone(self._ctx.config.timezone)
+        done, self._last_action = self._last_action, ""
+        prefix = f"{done} " if done else ""
+        self.status_label.setText(f"{prefix}Compared at {checked:%H:%M:%S}.{others}")
+        self.compares += 1
+
+    def _on_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._idle("")
+        self.error.show_error(user_message(error))
+        self.compares += 1
+
+    def _on_settled(self, sentence: str) -> None:
+        self.settled.emit()
+        self._last_action = sentence
+        self.compare()
+
+    def _on_settled_all(self, outcome: SettleOutcome) -> None:
+        if outcome.settled:
+            self.settled.emit()
+        self._last_action = outcome.summary()
+        self.compare()
+
+    def _on_settle_failed(self, error: BaseException) -> None:
+        self.compare()  # show what stands now, with the reason it could not be settled
+        self.error.show_error(user_message(error))
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _row_cell(self, m: Mismatch) -> QWidget:
+        cell = QWidget()
+        box = QHBoxLayout(cell)
+        box.setContentsMargins(6, 6, 6, 6)
+        box.addWidget(self._row_button(m))
+        return cell
+
+    def _row_button(self, m: Mismatch) -> QPushButton:
+        button = QPushButton("Settle from Stripe" if m.settleable else "Check in Stripe")
+        button.setEnabled(m.settleable)
+        button.setToolTip(
+            "Read this from Stripe again and record what Stripe says" if m.settleable else m.why_not
+        )
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda _checked=False, m=m: self.settle(m))
+        return button
+
+    def _settle_index(self, index: QModelIndex) -> None:
+        m = self.model.mismatch_at(index.row())
+        if m.settleable and self.compare_button.isEnabled():
+            self.settle(m)
+
+    def _busy(self, text: str) -> None:
+        self.spinner.show()
+        self.status_label.setText(text)
+        self.error.show_error(None)
+        self.compare_button.setEnabled(False)
+        self.settle_all_button.setEnabled(False)
+        for row in range(self.model.rowCount()):
+            cell = self.table.indexWidget(self.model.index(row, Col.ACTION))
+            if cell is not None:
+                cell.setEnabled(False)
+
+    def _idle(self, text: str) -> None:
+        self.spinner.hide()
+        self.status_label.setText(text)
+        self.compare_button.setEnabled(True)
+
+    def _tone(self, label: QLabel, tone: str) -> None:
+        color = theme.semantic(tone, self).name()
+        label.setStyleSheet(f"QLabel#reconcileSummary {{ color: {color}; }}")
+
+    def _date_edit(self, day: date) -> QDateEdit:
+        edit = QDateEdit(QDate(day.year, day.month, day.day))
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("d MMM yyyy")
+        # The app's calendar: the day after 9999-12-31 would overflow the query.
+        edit.setMinimumDate(QDate(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day))
+        edit.setMaximumDate(QDate(LAST_DAY.year, LAST_DAY.month, LAST_DAY.day))
+        return edit

@@ -1,0 +1,1 @@
+"""pos_app.ui.shell."""

@@ -1,0 +1,192 @@
+"""The GUI entry point: show the window at once, open the app in the background.
+
+Opening the app migrates the database and may start the sandbox, which can take a few
+seconds; the window says "Starting…" meanwhile instead of appearing late or frozen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import sys
+import threading
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+import shiboken6
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from pos_app.config import APP_NAME, Config
+from pos_app.domain.backups import DatabaseProblem
+from pos_app.ui.kit import gc_guard, theme
+from pos_app.ui.kit.tasks import TaskRunner, user_message
+from pos_app.ui.manage.backup_schedule import DailyBackups
+from pos_app.ui.manage.settings_dialog import relaunch_if_requested
+from pos_app.ui.shell.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from pos_app.app import AppContext, SandboxPolicy
+
+log = logging.getLogger(__name__)
+
+
+GUI_SWITCH_INTERVAL_S = 0.001
+
+
+def ensure_application(argv: list[str] | None = None) -> QApplication:
+    """The running QApplication, or a new one set up for pos-app (name, HiDPI, theme)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        gc_guard.install(existing)
+        return existing
+    # Pass fractional scale factors through (125 %, 150 %) instead of rounding them, so text
+    # is the size the user chose; must be set before the application object exists.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    # A worker busy in pure Python (the SDK building objects from JSON) holds the GIL for a
+    # whole switch interval each time the GUI thread asks for it back; 5 ms, paid on every
+    # Qt call that releases the GIL, adds up to visible stutter. 1 ms keeps the GUI smooth.
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName(APP_NAME)
+    gc_guard.install(app)
+    theme.apply_theme(app)
+    return app
+
+
+class AppStarter:
+    """Opens the app in the background; closes a context that arrives after quit began."""
+
+    def __init__(
+        self,
+        config: Config,
+        runner: TaskRunner,
+        window: MainWindow,
+        *,
+        sandbox: SandboxPolicy = "child",
+    ) -> None:
+        self._sandbox: SandboxPolicy = sandbox
+        self._config = config
+        self._runner = runner
+        self._window = window
+        self._lock = threading.Lock()
+        self._quitting = False
+        self.ctx: AppContext | None = None
+        self.backups: DailyBackups | None = None
+
+    def start(self) -> None:
+        """Open the app in the runner; the window fills in (or shows why not) when done."""
+        self._window.show_starting("Starting… opening the database and connecting to Stripe")
+        self._runner.run(self._open, on_success=self._opened, on_failure=self._failed)
+
+    def _open(self) -> AppContext:
+        # Imported here, on the worker: SQLAlchemy, Alembic and stripe take half a second to
+        # load, and the window paints meanwhile.
+        from pos_app.app import open_app
+
+        ctx = open_app(self._config, sandbox=self._sandbox, receive_webhooks=True)
+        with self._lock:
+            self.ctx = ctx
+            late = self._quitting
+        if late:
+            # The window is gone: nobody will use or close this context but us.
+            ctx.close()
+        return ctx
+
+    def _opened(self, ctx: AppContext) -> None:
+        self._window.attach(ctx)
+        # Today's backup now (unless taken already today), then checked every hour.
+        window = self._window
+        self.backups = DailyBackups(self._runner, ctx.backups, window.show_notice, window)
+        self.backups.start()
+
+    def _failed(self, error: BaseException) -> None:
+        log.warning("app.start_failed error=%s", error)
+        # A damaged, locked or newer database: its own sentence names the backup to restore.
+        told = user_message(error)
+        if not isinstance(error, DatabaseProblem):
+            told = f"The app could not start. {told}"
+        self._window.show_startup_error(told, retry=self.start)
+
+    def quit(self) -> None:
+        """Stop the window's timers and background work, then release the app (idempotent)."""
+        if self.backups is not None and shiboken6.isValid(self.backups):
+            self.backups.stop()
+        if shiboken6.isValid(self._window):
+            self._window.detach()
+        self._runner.shutdown()
+        with self._lock:
+            self._quitting = True
+            ctx, self.ctx = self.ctx, None
+        if ctx is not None:
+            ctx.close()
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """Ctrl+C in the terminal or SIGTERM closes the app cleanly (stopping its sandbox).
+
+    Python runs signal handlers only between bytecodes, so a timer wakes the interpreter
+    while Qt's event loop waits in C++.
+    """
+
+    def handler(_signum: int, _frame: object) -> None:
+        app.quit()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+
+
+def _report_unhandled_errors(window: MainWindow) -> None:
+    """A bug in a slot is logged with its traceback and shown as a sentence, never a trace."""
+    previous = sys.excepthook
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            previous(exc_type, exc, tb)
+            return
+        logging.getLogger(__name__).error("gui.unhandled", exc_info=(exc_type, exc, tb))
+        with contextlib.suppress(RuntimeError):  # the window may already be gone
+            window.show_notice(user_message(exc))
+
+    sys.excepthook = hook
+
+
+def run_gui(config: Config) -> int:
+    """Run the desktop app until the window is closed; returns the exit code."""
+    if not logging.getLogger().handlers:
+        from pos_app.logs import setup_logging
+
+        setup_logging(config.data_dir)
+    app = ensure_application()
+    theme.apply_theme_setting(app, config.theme)  # Settings ▸ This station ▸ Theme
+    runner = TaskRunner()
+    window = MainWindow(runner)
+    available = window.screen().availableGeometry()
+    if available.width() < 1400 or available.height() < 860:
+        window.showMaximized()  # a 1366×768 front-desk screen: use all of it
+    else:
+        window.resize(1366, 800)
+        window.show()
+    _report_unhandled_errors(window)
+    _quit_on_signals(app)
+    startup = AppStarter(config, runner, window)
+    startup.start()
+    try:
+        return app.exec()
+    finally:
+        # The event loop is over (window closed or app.quit()): release everything.
+        startup.quit()
+        window.deleteLater()
+        # Settings' "Save and restart": start again only now, once the database and a
+        # sandbox this process ran are closed, so the new process finds neither in use.
+        relaunch_if_requested(app)
