@@ -128,6 +128,8 @@ customers = Table(
     Column("phone", String(40)),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("search_key", String(400), nullable=False, default="", index=True),
+    # Allergies and preferences, shown when booking (migration 0011).
+    Column("notes", Text, nullable=False, default="", server_default=""),
 )
 
 bookings = Table(
@@ -268,6 +270,8 @@ day_closes = Table(
     Column("note", Text, nullable=False, default=""),
     # The last money order number the frozen report counts (0008): later ones are after it.
     Column("covered_seq", BigInteger, nullable=False),
+    # The cash the drawer started the day with (0011); cash expected = float + cash taken.
+    Column("opening_float", BigInteger, nullable=False, default=0, server_default="0"),
 )
 
 # One row: the last order number given to recorded money (0008). Every writer of money bumps
