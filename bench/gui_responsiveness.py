@@ -11,11 +11,13 @@
    against the sandbox (every 0.5 s, eight times the app's own rate), whose answers land
    whenever they do. A 1 ms precise timer on the GUI thread records the gap between its
    ticks; the longest gap above the timer's own interval is the longest stall, over
-   ``--rounds`` fresh windows. Target: ≤ 50 ms. The sandbox runs in its own process, as the
+   ``--rounds`` fresh windows (``--rounds 0`` measures the cold start only). Target: ≤ 16 ms,
+   one frame at 60 Hz. The sandbox runs in its own process, as the
    desktop app starts it.
 2. Cold start. A new Python process starts the app as `pos-app` does (against the same
    database and sandbox) and reports when the main window first paints, and when it is
-   ready for input (the day loaded, or the sign-in page shown). Target: first paint ≤ 1.5 s.
+   ready for input (the day loaded, or the sign-in page shown). Targets: first paint ≤ 0.3 s,
+   ready for input ≤ 0.6 s.
    Measured from just before the process is spawned, so interpreter start-up and imports count.
 """
 
@@ -45,8 +47,9 @@ from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.people import Actor, Role
 from pos_app.services.ids import new_id
 
-STALL_TARGET_MS = 50.0
-START_TARGET_S = 1.5
+STALL_TARGET_MS = 16.0
+START_TARGET_S = 0.3
+READY_TARGET_S = 0.6
 
 
 def seed(ctx: AppContext, total: int, open_sessions: int) -> list[str]:
@@ -310,22 +313,25 @@ def main() -> None:
                 f"{stalls['ticks']:.0f} timer ticks): longest stall {stalls['max_ms']:.1f} ms "
                 f"(p99 {stalls['p99_ms']:.1f} ms, p50 {stalls['p50_ms']:.2f} ms)"
             )
-        worst = max(r["max_ms"] for r in rounds)
-        verdict = "meets" if worst <= STALL_TARGET_MS else "MISSES"
-        print(
-            f"  longest stall over all rounds {worst:.1f} ms — "
-            f"{verdict} the {STALL_TARGET_MS:.0f} ms target"
-        )
+        if rounds:
+            worst = max(r["max_ms"] for r in rounds)
+            verdict = "meets" if worst <= STALL_TARGET_MS else "MISSES"
+            print(
+                f"  longest stall over all rounds {worst:.1f} ms — "
+                f"{verdict} the {STALL_TARGET_MS:.0f} ms target"
+            )
         starts = cold_start(env, args.starts)
         paints = [s["paint"] for s in starts]
         readies = [s["ready"] for s in starts]
         verdict = "meets" if max(paints) <= START_TARGET_S else "MISSES"
         median_paint = sorted(paints)[len(paints) // 2]
         median_ready = sorted(readies)[len(readies) // 2]
+        ready_verdict = "meets" if median_ready <= READY_TARGET_S else "MISSES"
         print(
             f"cold start over {len(starts)} runs: first paint median {median_paint:.2f} s, "
             f"worst {max(paints):.2f} s — {verdict} the {START_TARGET_S} s target; "
-            f"ready for input median {median_ready:.2f} s"
+            f"ready for input median {median_ready:.2f} s — {ready_verdict} the "
+            f"{READY_TARGET_S} s target"
         )
 
 

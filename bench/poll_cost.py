@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _common import CountingGateway, app, book, sandbox
 
-from pos_app.services.payment_sync import SyncService
+from pos_app.app import wire_services
 
 PASSES = 10
 BASELINE_INTERVAL = 2.0
@@ -32,7 +32,7 @@ def main() -> None:
                 payments = [ctx.checkout.start(book(ctx, f"Customer {i}")) for i in range(n)]
                 counting = CountingGateway(ctx.deps.gateway)
                 deps = dataclasses.replace(ctx.deps, gateway=counting)
-                sync = SyncService(deps)
+                sync = wire_services(deps).sync
                 sync.sync_once(full=True)  # startup reconciliation, not part of the steady cost
                 counting.reset()
                 for _ in range(PASSES):

@@ -32,12 +32,11 @@ from zoneinfo import ZoneInfo
 from _common import percentile
 from sqlalchemy import Engine, text
 
-from pos_app.app import SystemClock
+from pos_app.app import SystemClock, wire_services
 from pos_app.domain.people import Actor, Role
 from pos_app.domain.ports import PaymentGateway
 from pos_app.domain.report_data import day_start
 from pos_app.services.context import Deps, Policy
-from pos_app.services.export_csv import CsvExportService
 from pos_app.services.reports import ReportService
 from pos_app.store.database import make_engine, migrate, sqlite_url
 from pos_app.store.repositories import SqlUnitOfWorkFactory
@@ -341,7 +340,7 @@ def main() -> None:
         _print(
             "30-day range", timed(lambda: reports.range(start, day), max(5, args.runs // 3)), 300
         )
-        exporter = CsvExportService(deps)
+        exporter = wire_services(deps).csv_export
         for label, first in (("30 days", start), ("366 days", day - timedelta(days=365))):
             out = Path(tmp) / "export.csv"
             t0 = time.perf_counter()

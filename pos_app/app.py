@@ -33,6 +33,7 @@ from pos_app.services.context import Deps, Policy
 from pos_app.services.customers import CustomerService
 from pos_app.services.day_close import DayCloseService
 from pos_app.services.doctor import DoctorService
+from pos_app.services.doctor_session import DoctorSession
 from pos_app.services.export_csv import CsvExportService
 from pos_app.services.ids import new_id
 from pos_app.services.payment_sync import SyncService
@@ -41,6 +42,7 @@ from pos_app.services.receipts import ReceiptService
 from pos_app.services.reconciliation import ReconciliationService
 from pos_app.services.refunds import RefundService
 from pos_app.services.reports import ReportService
+from pos_app.services.retention import Retention
 from pos_app.services.settings import (
     RESTRICTED_KEY_NOTE,
     KeyVerifier,
@@ -50,6 +52,7 @@ from pos_app.services.settings import (
     layer_business,
     read_business,
 )
+from pos_app.services.sign_in import SignInService
 from pos_app.services.webhook_intake import WebhookIntake
 from pos_app.store.health import schema_revisions
 from pos_app.store.repositories import SqlUnitOfWorkFactory
@@ -121,6 +124,8 @@ class AppContext:
             timezone=config.timezone,
             hold_minutes=config.hold_minutes,
             business_name=config.business_name,
+            business_address=config.business_address,
+            business_tax_id=config.business_tax_id,
             success_url=success_url,
             cancel_url=cancel_url,
         )
@@ -152,7 +157,7 @@ class AppContext:
                     raise stale from None
                 return verify_webhook(payload, header, secret, now=self.deps.server_now())
 
-        return WebhookIntake(self.deps, self.sync, verify)
+        return WebhookIntake(self.deps, self.sync, verify, retention=Retention(self.deps))
 
     def close(self) -> None:
         """Stop the webhook receiver and a sandbox this process started; release the database."""
@@ -169,6 +174,54 @@ class AppContext:
             engine.dispose()
         if self.station_lock is not None:
             self.station_lock.release()
+
+
+@dataclass(frozen=True)
+class Services:
+    """The use cases over one set of adapters, each handed the others it calls."""
+
+    catalog: CatalogService
+    bookings: BookingService
+    checkout: CheckoutService
+    refunds: RefundService
+    cash: CashService
+    sync: SyncService
+    receipts: ReceiptService
+    customers: CustomerService
+    people: PeopleService
+    audit: AuditService
+    reports: ReportService
+    csv_export: CsvExportService
+    reconciliation: ReconciliationService
+
+
+def wire_services(deps: Deps) -> Services:
+    """Build every use case over ``deps`` once, injecting the collaborators it calls.
+
+    The one place services meet (no service constructs another). ``open_app`` calls it; so do
+    tests and demo seeding for a station with its own clock or gateway (``replace(deps, ...)``).
+    The services keep nothing but ``deps`` (the sync's change lists and pruning pace aside),
+    so sharing one checkout or refund service between them changes nothing.
+    """
+    checkout = CheckoutService(deps)
+    people = PeopleService(deps, sign_in=SignInService(deps))
+    refunds = RefundService(deps, managers=people)
+    reports = ReportService(deps)
+    return Services(
+        catalog=CatalogService(deps),
+        bookings=BookingService(deps, checkout=checkout),
+        checkout=checkout,
+        refunds=refunds,
+        cash=CashService(deps, checkout=checkout),
+        sync=SyncService(deps, checkout=checkout, refunds=refunds, retention=Retention(deps)),
+        receipts=ReceiptService(deps),
+        customers=CustomerService(deps),
+        people=people,
+        audit=AuditService(deps),
+        reports=reports,
+        csv_export=CsvExportService(deps, reports=reports),
+        reconciliation=ReconciliationService(deps, resend_refund=refunds.resend),
+    )
 
 
 class WebhookReceiver:
@@ -265,24 +318,27 @@ def _open_app(
             timezone=config.timezone,
             hold_minutes=config.hold_minutes,
             business_name=config.business_name,
+            business_address=config.business_address,
+            business_tax_id=config.business_tax_id,
             success_url=success_url,
             cancel_url=cancel_url,
         ),
     )
+    services = wire_services(deps)
     ctx = AppContext(
         config=config,
         deps=deps,
-        catalog=CatalogService(deps),
-        bookings=BookingService(deps),
-        checkout=CheckoutService(deps),
-        refunds=RefundService(deps),
-        cash=CashService(deps),
-        sync=SyncService(deps),
-        receipts=ReceiptService(deps),
-        customers=CustomerService(deps),
+        catalog=services.catalog,
+        bookings=services.bookings,
+        checkout=services.checkout,
+        refunds=services.refunds,
+        cash=services.cash,
+        sync=services.sync,
+        receipts=services.receipts,
+        customers=services.customers,
         api_base=api_base,
-        people=PeopleService(deps),
-        audit=AuditService(deps),
+        people=services.people,
+        audit=services.audit,
         sandbox_process=process,
         sandbox_pages=sandbox_pages,
     )
@@ -297,9 +353,9 @@ def _open_app(
         secrets=secrets,
         verify_key=_key_verifier(config, api_base),
     )
-    ctx.reports = ReportService(deps)
-    ctx.csv_export = CsvExportService(deps)
-    ctx.reconciliation = ReconciliationService(deps)
+    ctx.reports = services.reports
+    ctx.csv_export = services.csv_export
+    ctx.reconciliation = services.reconciliation
     ctx.day_close = DayCloseService(
         deps, ctx.reports, business_currency=lambda: ctx.config.currency
     )
@@ -310,6 +366,7 @@ def _open_app(
         deps,
         config=lambda: ctx.config,
         sync=ctx.sync,
+        session=DoctorSession(deps),
         schema=lambda: schema_revisions(engine),
         api_base=api_base,
     )

@@ -114,6 +114,11 @@ class Config:
     currency: str = DEFAULT_CURRENCY
     # "After paying, customers go to": the business's website (None: not set yet).
     success_url: str | None = None
+    # Printed on receipts and shown to customers ("" until set in Settings). The logo is a
+    # copy in the data folder (an image file path), so a moved original does not break it.
+    business_address: str = ""
+    business_tax_id: str = ""
+    business_logo: str = ""
     # This station: lock the desk after this many idle minutes (0: never), and the palette.
     lock_minutes: int = DEFAULT_LOCK_MINUTES
     theme: Theme = "system"
@@ -139,6 +144,9 @@ class Config:
         timezone: str | None = None,
         hold_minutes: int | None = None,
         success_url: str | None = None,
+        address: str | None = None,
+        tax_id: str | None = None,
+        logo: str | None = None,
     ) -> Config:
         """This config with stored business settings layered in where the environment is silent.
 
@@ -148,6 +156,14 @@ class Config:
         changes: dict[str, object] = {}
         if success_url is not None:
             changes["success_url"] = success_url or None
+        # Address, tax id and logo: None leaves them as they are, "" clears them.
+        for name, value in (
+            ("business_address", address),
+            ("business_tax_id", tax_id),
+            ("business_logo", logo),
+        ):
+            if value is not None:
+                changes[name] = value
         if business_name and "business_name" not in self.env_fields:
             changes["business_name"] = business_name
         if currency:

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pos_app.devtools.capture import SIZE, save, wait_until
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus
 from pos_app.services import ledger
 from pos_app.services.ids import idempotency_key, new_id
@@ -18,7 +19,7 @@ from pos_app.ui.kit.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from pos_app.app import AppContext
-    from pos_app.devtools.screenshots import DemoDay
+    from pos_app.devtools.demo import DemoDay
 
 
 def add_legacy_cash(ctx: AppContext, booking_id: str) -> None:
@@ -51,7 +52,6 @@ def add_legacy_cash(ctx: AppContext, booking_id: str) -> None:
 
 def render_overpaid(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     """The main window with the overpaid booking selected and its flag showing."""
-    from pos_app.devtools.screenshots import SIZE, wait_until
     from pos_app.ui.shell.main_window import MainWindow
 
     add_legacy_cash(ctx, demo.paid)
@@ -61,14 +61,13 @@ def render_overpaid(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         window.resize(*SIZE)
         window.show()
         window.attach(ctx)
-        wait_until(lambda: window.model.rowCount() == 5)
+        expected = len(ctx.bookings.list_day(ctx.bookings.today()))
+        wait_until(lambda: window.model.rowCount() == expected)
         window.select_booking(demo.paid)
         wait_until(lambda: window.detail.booking_id() == demo.paid)
         wait_until(window.overpaid.isVisible)
         wait_until(lambda: window.stripe_status_text() == "Stripe: connected")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(path), "PNG"):
-            raise OSError(f"could not write {path}")
+        save(window, path)
     finally:
         window.detach()
         runner.shutdown()

@@ -3,13 +3,12 @@ what the picture must show, save it as PNG. Shared by the connection and backups
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEventLoop
-
+from pos_app.devtools.capture import pause as pause
+from pos_app.devtools.capture import save, wait_until
 from pos_app.domain.people import Actor, Role
 from pos_app.ui.kit.tasks import TaskRunner
 
@@ -41,9 +40,7 @@ def render_settings(
         dialog.show()
         wait_for(dialog.is_loaded, "the settings did not load in time")
         ready(dialog)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not dialog.grab().save(str(path), "PNG"):
-            raise OSError(f"could not write {path}")
+        save(dialog, path)
     finally:
         runner.shutdown()
         dialog.done(0)
@@ -53,20 +50,7 @@ def render_settings(
 
 def wait_for(condition: Callable[[], bool], what: str) -> None:
     """Spin the event loop until ``condition()`` holds; TimeoutError(``what``) after a while."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(what)
-        _spin()
-
-
-def pause(seconds: float) -> None:
-    """Let the event loop run for ``seconds`` (layouts and scrolling settle)."""
-    until = time.monotonic() + seconds
-    while time.monotonic() < until:
-        _spin()
-
-
-def _spin() -> None:
-    QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-    time.sleep(0.01)
+    try:
+        wait_until(condition, WAIT_SECONDS)
+    except TimeoutError:
+        raise TimeoutError(what) from None

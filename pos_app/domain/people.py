@@ -65,6 +65,7 @@ class Customer:
     email: str | None = None
     phone: str | None = None
     search_key: str = ""  # casefolded name, email and phone digits, for search as you type
+    notes: str = ""  # allergies, preferences: what the desk should know before the visit
 
 
 def customer_search_key(name: str, email: str | None, phone: str | None) -> str:

@@ -190,13 +190,15 @@ class DayClose:
     closed_by_id: str | None
     closed_by_name: str
     card_net: int  # card payments less card refunds, as Stripe settled them
-    cash_expected: int  # cash payments recorded for the day (less cash given back)
+    cash_expected: int  # the opening float plus cash taken for the day, less cash given back
     cash_counted: int  # what the manager counted in the drawer
     report_json: str  # the day's SalesReport.to_json(), frozen at close
     note: str = ""
     # The last order number of recorded money when the day was read, under the lock every
     # writer of money takes: rows numbered up to it are in the frozen report, later ones not.
     covered_seq: int | None = None
+    # The cash the drawer started the day with (0 for closes written before it was asked).
+    opening_float: int = 0
 
     @property
     def cash_difference(self) -> int:

@@ -5,6 +5,7 @@ lists and background work, and a private ``internal`` JSON the API never shows (
 for the page, a card waiting for 3-D Secure, ...). Every write goes through
 :meth:`Store.transaction`, a ``BEGIN IMMEDIATE`` transaction, so a check-then-write such as
 "pay only if the session is still open" cannot interleave with another thread or process.
+The file's tables are in ``store_tables``; the rows read and written, in ``store_rows``.
 """
 
 from __future__ import annotations
@@ -14,191 +15,35 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-JsonDict = dict[str, Any]
-SqlArg = str | int | float | None
+from pos_app.sandbox.store_rows import (
+    Attempt,
+    Cursor,
+    Delivery,
+    IdempotencyRow,
+    JsonDict,
+    Page,
+    Record,
+    SqlArg,
+    dumps,
+    record_from_row,
+)
+from pos_app.sandbox.store_tables import create_tables
 
-_SCHEMA_VERSION = 2
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS objects (
-    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
-    id       TEXT NOT NULL UNIQUE,
-    kind     TEXT NOT NULL,
-    created  INTEGER NOT NULL,
-    status   TEXT,
-    parent   TEXT,
-    due      REAL,
-    body     TEXT NOT NULL,
-    internal TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS objects_kind_seq ON objects (kind, seq);
-CREATE INDEX IF NOT EXISTS objects_kind_parent ON objects (kind, parent, seq);
-CREATE INDEX IF NOT EXISTS objects_due ON objects (due) WHERE due IS NOT NULL;
-
-CREATE TABLE IF NOT EXISTS events (
-    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
-    id      TEXT NOT NULL UNIQUE,
-    type    TEXT NOT NULL,
-    created INTEGER NOT NULL,
-    body    TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_type_seq ON events (type, seq);
-CREATE INDEX IF NOT EXISTS events_created_seq ON events (created, seq);
-
-CREATE TABLE IF NOT EXISTS idempotency (
-    key_hash    TEXT NOT NULL,
-    idem_key    TEXT NOT NULL,
-    method      TEXT NOT NULL,
-    path        TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    state       TEXT NOT NULL,
-    status      INTEGER,
-    body        TEXT,
-    request_id  TEXT,
-    created     REAL NOT NULL,
-    PRIMARY KEY (key_hash, idem_key)
-);
-CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency (created);
-
-CREATE TABLE IF NOT EXISTS meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS webhook_deliveries (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_id     TEXT NOT NULL,
-    endpoint_id  TEXT NOT NULL,
-    state        TEXT NOT NULL,
-    attempts     INTEGER NOT NULL DEFAULT 0,
-    next_attempt REAL,
-    created      REAL NOT NULL,
-    updated      REAL NOT NULL,
-    UNIQUE (event_id, endpoint_id)
-);
-CREATE INDEX IF NOT EXISTS webhook_deliveries_due
-    ON webhook_deliveries (next_attempt) WHERE next_attempt IS NOT NULL;
-
-CREATE TABLE IF NOT EXISTS webhook_attempts (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    delivery_id INTEGER NOT NULL,
-    attempt     INTEGER NOT NULL,
-    url         TEXT NOT NULL,
-    at          REAL NOT NULL,
-    status_code INTEGER,
-    error       TEXT,
-    duration_ms REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS webhook_attempts_delivery ON webhook_attempts (delivery_id, id);
-"""
-
-
-@dataclass
-class Record:
-    """One stored Stripe object.
-
-    ``parent`` links a child to what it belongs to (session → payment intent, charge →
-    payment intent, refund → charge) and ``due`` is when background work is owed on it
-    (an open session's expiry, a pending refund's settlement).
-    """
-
-    id: str
-    kind: str
-    created: int
-    body: JsonDict
-    internal: JsonDict = field(default_factory=dict)
-    parent: str | None = None
-    due: float | None = None
-    seq: int | None = None
-
-    @property
-    def status(self) -> str | None:
-        """The object's public ``status`` field, if it has one."""
-        value = self.body.get("status")
-        return value if isinstance(value, str) else None
-
-
-@dataclass(frozen=True)
-class Page:
-    """A slice of a newest-first list and whether more lies beyond it."""
-
-    items: list[JsonDict]
-    has_more: bool
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """Where a page starts: strictly older than, or strictly newer than, a ``seq``."""
-
-    limit: int
-    older_than: int | None = None
-    newer_than: int | None = None
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """One event on its way to one webhook endpoint.
-
-    ``state`` is ``pending`` (``next_attempt`` says when, on the sandbox clock),
-    ``succeeded``, ``failed`` (retries ran out) or ``canceled`` (endpoint disabled or gone).
-    """
-
-    id: int
-    event_id: str
-    endpoint_id: str
-    state: str
-    attempts: int
-    next_attempt: float | None
-    created: float
-    updated: float
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """One HTTP attempt of a delivery."""
-
-    delivery_id: int
-    attempt: int
-    url: str
-    at: float
-    status_code: int | None
-    error: str | None
-    duration_ms: float
-
-
-@dataclass(frozen=True)
-class IdempotencyRow:
-    """A saved (or in-progress) idempotent request."""
-
-    method: str
-    path: str
-    fingerprint: str
-    state: str
-    status: int | None
-    body: str | None
-    request_id: str | None
-    created: float
-
-
-def _dumps(value: JsonDict) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def _record(row: sqlite3.Row) -> Record:
-    return Record(
-        id=row["id"],
-        kind=row["kind"],
-        created=row["created"],
-        body=json.loads(row["body"]),
-        internal=json.loads(row["internal"]),
-        parent=row["parent"],
-        due=row["due"],
-        seq=row["seq"],
-    )
+# The row types are the store's vocabulary: the sandbox's modules import them from here.
+__all__ = [
+    "Attempt",
+    "Cursor",
+    "Delivery",
+    "IdempotencyRow",
+    "JsonDict",
+    "Page",
+    "Record",
+    "SqlArg",
+    "Store",
+    "Tx",
+]
 
 
 class Tx:
@@ -230,7 +75,7 @@ class Tx:
         row = self._conn.execute("SELECT * FROM objects WHERE id = ?", (obj_id,)).fetchone()
         if row is None or (kind is not None and row["kind"] != kind):
             return None
-        return _record(row)
+        return record_from_row(row)
 
     def insert(self, rec: Record) -> None:
         """Store a new object."""
@@ -244,8 +89,8 @@ class Tx:
                 rec.status,
                 rec.parent,
                 rec.due,
-                _dumps(rec.body),
-                _dumps(rec.internal),
+                dumps(rec.body),
+                dumps(rec.internal),
             ),
         )
         rec.seq = cur.lastrowid
@@ -255,7 +100,7 @@ class Tx:
         self._conn.execute(
             "UPDATE objects SET status = ?, parent = ?, due = ?, body = ?, internal = ?"
             " WHERE id = ?",
-            (rec.status, rec.parent, rec.due, _dumps(rec.body), _dumps(rec.internal), rec.id),
+            (rec.status, rec.parent, rec.due, dumps(rec.body), dumps(rec.internal), rec.id),
         )
 
     def delete(self, obj_id: str) -> bool:
@@ -267,7 +112,7 @@ class Tx:
         rows = self._conn.execute(
             "SELECT * FROM objects WHERE kind = ? ORDER BY seq", (kind,)
         ).fetchall()
-        return [_record(r) for r in rows]
+        return [record_from_row(r) for r in rows]
 
     def children(self, kind: str, parent: str) -> list[Record]:
         """Objects of ``kind`` whose parent is ``parent``, oldest first."""
@@ -275,7 +120,7 @@ class Tx:
             "SELECT * FROM objects WHERE kind = ? AND parent = ? ORDER BY seq",
             (kind, parent),
         ).fetchall()
-        return [_record(r) for r in rows]
+        return [record_from_row(r) for r in rows]
 
     def due(self, now: float, limit: int = 100) -> list[Record]:
         """Objects whose background work is owed at ``now``, oldest deadline first."""
@@ -283,7 +128,7 @@ class Tx:
             "SELECT * FROM objects WHERE due IS NOT NULL AND due <= ? ORDER BY due LIMIT ?",
             (now, limit),
         ).fetchall()
-        return [_record(r) for r in rows]
+        return [record_from_row(r) for r in rows]
 
     def seq_of(self, table: str, obj_id: str, kind: str | None = None) -> int | None:
         """The insertion sequence of ``obj_id`` in ``table`` (``objects`` or ``events``)."""
@@ -336,7 +181,7 @@ class Tx:
         """Append an event; its ``seq`` orders it even within one second."""
         self._conn.execute(
             "INSERT INTO events (id, type, created, body) VALUES (?, ?, ?, ?)",
-            (event_id, type_, created, _dumps(body)),
+            (event_id, type_, created, dumps(body)),
         )
 
     def event_text(self, event_id: str) -> str | None:
@@ -350,7 +195,7 @@ class Tx:
         if body is None:
             return
         body["pending_webhooks"] = max(0, int(body.get("pending_webhooks") or 0) - 1)
-        self._conn.execute("UPDATE events SET body = ? WHERE id = ?", (_dumps(body), event_id))
+        self._conn.execute("UPDATE events SET body = ? WHERE id = ?", (dumps(body), event_id))
 
     # -- webhook deliveries ------------------------------------------------------------
 
@@ -546,14 +391,7 @@ class Store:
         # WAL lets readers run while a payment commits; the mode is stored in the file.
         conn.execute("PRAGMA journal_mode = WAL")
         with self.transaction():
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > _SCHEMA_VERSION:
-                raise RuntimeError(f"{path} was written by a newer sandbox (schema {version})")
-            # One statement at a time: executescript() would commit the open transaction.
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+            create_tables(conn, path)
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from pos_app.domain.audit import AuditAction, AuditEntry
@@ -47,6 +48,20 @@ def record(
     return entry
 
 
+@dataclass(frozen=True)
+class AuditPage:
+    """Audit entries with their bookings in words, for a screen that shows both."""
+
+    entries: list[AuditEntry]
+    # booking id → "Ana Silva · Cut & colour" (absent for a booking that no longer exists)
+    booking_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+def booking_label(customer_name: str, service_name: str) -> str:
+    """A booking as the desk names it: "Ana Silva · Cut & colour"."""
+    return f"{customer_name} · {service_name}"
+
+
 class AuditService:
     """Reading the audit log, for managers only."""
 
@@ -60,3 +75,18 @@ class AuditService:
             raise PermissionDeniedError("Only a manager can read the audit log.")
         with self._d.uow() as uow:
             return uow.audit.query(query)
+
+    def page(self, query: AuditQuery, *, actor: Actor | None = None) -> AuditPage:
+        """Entries matching ``query`` (as :meth:`query`), each booking named by its customer
+        and service, read in the same transaction."""
+        who = actor or self._d.desk.actor
+        if not who.is_manager:
+            raise PermissionDeniedError("Only a manager can read the audit log.")
+        with self._d.uow() as uow:
+            entries = uow.audit.query(query)
+            labels: dict[str, str] = {}
+            for booking_id in dict.fromkeys(e.booking_id for e in entries if e.booking_id):
+                booking = uow.bookings.get(booking_id)
+                if booking is not None:
+                    labels[booking_id] = booking_label(booking.customer_name, booking.service_name)
+        return AuditPage(entries, labels)

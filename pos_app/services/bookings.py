@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.dates import check_days, instant_problem
+from pos_app.domain.eligibility import can_cancel, can_mark_no_show, can_move
 from pos_app.domain.errors import (
     FormErrors,
     InvalidStateError,
@@ -83,9 +84,10 @@ class CancelOutcome:
 class BookingService:
     """Book, move, cancel and no-show slots; list and show bookings."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, *, checkout: CheckoutService) -> None:
         self._d = deps
-        self._checkout = CheckoutService(deps)
+        # Cancelling or moving a booking closes its open payment links (app.py wires it).
+        self._checkout = checkout
 
     # -- create -------------------------------------------------------------------------
 
@@ -190,12 +192,7 @@ class BookingService:
         now = self._d.clock.now()
         with self._d.uow(write=True) as uow:
             booking = self._get(uow, booking_id, for_update=True)
-            if booking.cancelled:
-                raise InvalidStateError("This booking is cancelled, so it cannot be moved.")
-            if booking.no_show:
-                raise InvalidStateError(
-                    "This booking is marked as a no-show, so it cannot be moved."
-                )
+            can_move(booking).ensure()
             errors: dict[str, str] = {}
             if starts_at < now.replace(second=0, microsecond=0):
                 errors["starts_at"] = PAST_TIME
@@ -239,14 +236,12 @@ class BookingService:
         """
         with self._d.uow() as uow:
             booking = self._get(uow, booking_id)
-        if booking.cancelled:
-            raise InvalidStateError("This booking is already cancelled.")
+        can_cancel(booking).ensure()
         self._close_open_links(booking_id, doing="cancelling")
         now = self._d.clock.now()
         with self._d.uow(write=True) as uow:
             booking = self._get(uow, booking_id, for_update=True)
-            if booking.cancelled:
-                raise InvalidStateError("This booking is already cancelled.")
+            can_cancel(booking).ensure()
             booking.cancelled = True
             booking.holds_slot = False
             ledger.recompute(uow, booking)
@@ -420,15 +415,7 @@ class BookingService:
 
     @staticmethod
     def _check_no_show(booking: Booking, now: datetime) -> Booking:
-        if booking.cancelled:
-            raise InvalidStateError("This booking is cancelled, so it cannot be a no-show.")
-        if booking.no_show:
-            raise InvalidStateError("This booking is already marked as a no-show.")
-        if booking.starts_at > now:
-            raise InvalidStateError(
-                "You can mark a no-show once the start time has passed. Move or cancel the "
-                "booking instead."
-            )
+        can_mark_no_show(booking, now).ensure()
         return booking
 
     def _close_open_links(self, booking_id: str, *, doing: str) -> None:

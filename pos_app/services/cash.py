@@ -59,9 +59,10 @@ class _Claim:
 class CashService:
     """Record cash payments against a booking's balance."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, *, checkout: CheckoutService) -> None:
         self._d = deps
-        self._checkout = CheckoutService(deps)
+        # Cash closes an open payment link first (app.py wires it).
+        self._checkout = checkout
 
     def record(self, booking_id: str, amount_text: str | None = None) -> Payment:
         """Record cash (the whole balance when ``amount_text`` is None).

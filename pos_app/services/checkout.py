@@ -81,6 +81,8 @@ class CheckoutView:
     # Known from the charge screen's refresh (``refresh``), None from other reads.
     last_attempt_error: PaymentAttemptError | None = None
     customer_email: str | None = None  # where "Send link by email" can send it
+    # Where Stripe emails its receipt once paid (asked for when the link was made), or None.
+    receipt_email: str | None = None
 
     @property
     def countdown_ends_at(self) -> datetime | None:
@@ -435,4 +437,9 @@ class CheckoutService:
             failure_message=payment.failure_message,
             last_attempt_error=attempt_error if payment.status is PaymentStatus.OPEN else None,
             customer_email=booking.customer_email,
+            receipt_email=(
+                checkout_request.thaw(payment.checkout_request).receipt_email
+                if payment.checkout_request is not None
+                else None
+            ),
         )

@@ -18,6 +18,9 @@ class Policy:
     timezone: tzinfo
     hold_minutes: int = 10
     business_name: str = "pos-app"
+    # Printed on receipts under the name ("" leaves the line off); Settings ▸ Business.
+    business_address: str = ""
+    business_tax_id: str = ""
     # Where the hosted page sends customers after paying ("After paying, customers go to"):
     # the business's website, or the sandbox's thank-you page in sandbox mode. Card payments
     # are refused while it is None. ``cancel_url`` (the page's back button) defaults to it.

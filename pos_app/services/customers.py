@@ -11,7 +11,7 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.errors import FormErrors, NotFoundError
 from pos_app.domain.people import Customer, customer_search_key
 from pos_app.domain.ports import UnitOfWork
-from pos_app.domain.text import has_forbidden, name_problem
+from pos_app.domain.text import has_forbidden, name_problem, strip_forbidden
 from pos_app.services.context import Deps
 from pos_app.services.ids import new_id
 
@@ -20,6 +20,12 @@ log = logging.getLogger(__name__)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{6,20}$")
 HISTORY_LIMIT = 200
+NOTES_LIMIT = 1000  # a few paragraphs: allergies, preferences, what worked last time
+NOTES_CONTROL = (
+    "The notes have an invisible control character in them (it often comes with pasted "
+    "text). Type that part again by hand."
+)
+NOTES_TOO_LONG = f"Keep the notes to {NOTES_LIMIT:,} characters or fewer."
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,18 @@ def check_contact(
     if clean_phone and not _PHONE.match(clean_phone):
         errors[f"{prefix}phone"] = "Enter a phone number with digits only, or leave it empty."
     return Contact(clean_name, clean_email, clean_phone), errors
+
+
+def check_notes(notes: str) -> tuple[str, str | None]:
+    """Tidy a customer's notes (Windows line ends made plain, blank edges trimmed) and say
+    what is wrong with them: a control character other than a line break or tab, or more
+    than :data:`NOTES_LIMIT` characters."""
+    clean = notes.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if has_forbidden(clean, multiline=True):
+        return strip_forbidden(clean, multiline=True), NOTES_CONTROL
+    if len(clean) > NOTES_LIMIT:
+        return clean, NOTES_TOO_LONG
+    return clean, None
 
 
 def phone_digits(phone: str | None) -> str:
@@ -133,13 +151,21 @@ class CustomerService:
                 customer, uow.bookings.for_customer(customer_id, limit=HISTORY_LIMIT)
             )
 
-    def update(self, customer_id: str, name: str, email: str, phone: str) -> Customer:
-        """Correct a customer's details, or raise FormErrors (keys name, email, phone).
+    def update(
+        self, customer_id: str, name: str, email: str, phone: str, notes: str | None = None
+    ) -> Customer:
+        """Correct a customer's details (and notes, when given), or raise FormErrors (keys
+        name, email, phone, notes).
 
         Upcoming bookings of the customer take the new details too (receipts go to the new
         email); past bookings keep what was true then.
         """
         contact, errors = check_contact(name, email, phone, prefix="")
+        clean_notes = None
+        if notes is not None:
+            clean_notes, problem = check_notes(notes)
+            if problem:
+                errors["notes"] = problem
         with self._d.uow(write=True) as uow:
             customer = uow.customers.get(customer_id)
             if customer is None:
@@ -154,6 +180,8 @@ class CustomerService:
             customer.email = contact.email or None
             customer.phone = contact.phone or None
             customer.search_key = customer_search_key(customer.name, customer.email, customer.phone)
+            if clean_notes is not None:
+                customer.notes = clean_notes
             now = self._d.clock.now()
             for booking in uow.bookings.for_customer(customer_id, limit=HISTORY_LIMIT):
                 if booking.starts_at >= now and not booking.cancelled:
@@ -162,4 +190,19 @@ class CustomerService:
                     booking.customer_phone = customer.phone
             uow.commit()
         log.info("customer.updated customer=%s", customer_id)
+        return customer
+
+    def set_notes(self, customer_id: str, notes: str) -> Customer:
+        """Replace a customer's notes (allergies, preferences), or raise FormErrors (key
+        notes) and change nothing."""
+        clean, problem = check_notes(notes)
+        if problem:
+            raise FormErrors({"notes": problem})
+        with self._d.uow(write=True) as uow:
+            customer = uow.customers.get(customer_id)
+            if customer is None:
+                raise NotFoundError("That customer no longer exists.")
+            customer.notes = clean
+            uow.commit()
+        log.info("customer.notes_updated customer=%s", customer_id)
         return customer

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -77,6 +77,7 @@ class ZTotals:
     cash_count: int = 0
     cash_received: int = 0
     cash_refunds: int = 0  # cash given back (the app records none today; kept for the sum)
+    opening_float: int = 0  # the cash the drawer started the day with
     adjustments: int = 0
     adjustments_net: int = 0
     # Card payments whose fee Stripe has not reported yet (and their gross): ``fees`` leaves
@@ -100,14 +101,20 @@ class ZTotals:
         return self.card_net - self.fees
 
     @property
-    def cash_expected(self) -> int:
-        """What should be in the drawer from the day's takings."""
+    def cash_net(self) -> int:
+        """Cash taken less cash given back (the day's takings, without the float)."""
         return self.cash_received - self.cash_refunds
 
     @property
+    def cash_expected(self) -> int:
+        """What should be in the drawer: the opening float, plus cash taken, less cash
+        given back."""
+        return self.opening_float + self.cash_net
+
+    @property
     def net(self) -> int:
-        """Card and cash net together (one currency)."""
-        return self.card_net + self.cash_expected
+        """Card and cash net together (one currency; the float is not takings)."""
+        return self.card_net + self.cash_net
 
     @property
     def has_activity(self) -> bool:
@@ -182,6 +189,7 @@ class ZReport:
                 "fees_pending": t.fees_pending,
                 "fees_pending_amount": t.fees_pending_amount,
                 "cash_count": t.cash_count,
+                "opening_float": t.opening_float,
                 "cash_expected": t.cash_expected,
                 "adjustments": t.adjustments,
                 "adjustments_net": t.adjustments_net,
@@ -241,14 +249,17 @@ class DayCloseService:
         counted: Mapping[str, str],
         note: str = "",
         *,
+        floats: Mapping[str, str] | None = None,
         actor: Actor | None = None,
     ) -> ZReport:
-        """Close ``day`` with the cash counted per currency (text as typed, e.g. "412.50").
+        """Close ``day`` with the cash counted per currency (text as typed, e.g. "412.50")
+        and the opening float the drawer started with (``floats``, same shape; none: 0).
 
         Refused for a non-manager (PermissionDeniedError), a day in the future
         (ValidationError), a day already closed (InvalidStateError naming who closed it) and
-        a count that is not an amount (FormErrors, one sentence per currency). Nothing is
-        written unless every field is good.
+        a count or float that is not an amount (FormErrors, one sentence per field). Nothing
+        is written unless every field is good. Cash expected is float + cash taken − cash
+        given back.
         """
         who = self._require_manager(actor)
         today = self.today()
@@ -269,7 +280,9 @@ class DayCloseService:
             if existing:
                 raise InvalidStateError(self._closed_sentence(day, existing))
             report = self._fresh(day, who, uow)
-            amounts = self._parse_counts(report, counted)
+            opening, float_errors = _parse_floats(report, floats or {})
+            report = with_floats(report, opening)
+            amounts = self._parse_counts(report, counted, float_errors)
             now = self._d.clock.now()  # shown only: "after the close" is ``covered``
             frozen = json.dumps(report.sales.to_json(), separators=(",", ":"), sort_keys=True)
             rows = [
@@ -285,6 +298,7 @@ class DayCloseService:
                     report_json=frozen,
                     note=note,
                     covered_seq=covered,
+                    opening_float=t.opening_float,
                 )
                 for t in report.currencies
             ]
@@ -353,7 +367,8 @@ class DayCloseService:
         totals = []
         for close in ordered:
             found = sales.currencies.get(close.currency)
-            totals.append(z_totals(found) if found is not None else ZTotals(close.currency))
+            figures = z_totals(found) if found is not None else ZTotals(close.currency)
+            totals.append(replace(figures, opening_float=close.opening_float))
         return ZReport(
             business_date=day,
             timezone=sales.timezone,
@@ -373,8 +388,10 @@ class DayCloseService:
         return f"{day_words(day, today)} was closed {when} by {first.closed_by_name}."
 
     @staticmethod
-    def _parse_counts(report: ZReport, counted: Mapping[str, str]) -> dict[str, int]:
-        errors: dict[str, str] = {}
+    def _parse_counts(
+        report: ZReport, counted: Mapping[str, str], errors: dict[str, str] | None = None
+    ) -> dict[str, int]:
+        errors = dict(errors or {})
         amounts: dict[str, int] = {}
         for totals in report.currencies:
             code = totals.currency
@@ -401,6 +418,42 @@ class DayCloseService:
 def counted_field(currency: str) -> str:
     """The form field name of the cash counted in ``currency`` ("counted_usd")."""
     return f"counted_{currency.lower()}"
+
+
+def float_field(currency: str) -> str:
+    """The form field name of the opening float in ``currency`` ("float_usd")."""
+    return f"float_{currency.lower()}"
+
+
+def parse_float(text: str, currency: str) -> int:
+    """The opening float as typed ("150", "" for none) in minor units; ValidationError
+    (field ``float_<currency>``) unless it is an amount of zero or more, bounded like
+    every amount."""
+    if not text.strip():
+        return 0
+    return parse_money(text, currency, field=float_field(currency)).amount
+
+
+def _parse_floats(
+    report: ZReport, floats: Mapping[str, str]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Each currency's opening float (0 when not given), and a sentence per bad one."""
+    amounts: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for totals in report.currencies:
+        code = totals.currency
+        text = floats.get(code) or floats.get(code.upper()) or ""
+        try:
+            amounts[code] = parse_float(text, code)
+        except ValidationError as err:
+            errors[float_field(code)] = err.message
+    return amounts, errors
+
+
+def with_floats(report: ZReport, floats: Mapping[str, int]) -> ZReport:
+    """``report`` with each currency's opening float (minor units) in its cash expected."""
+    totals = tuple(replace(t, opening_float=floats.get(t.currency, 0)) for t in report.currencies)
+    return replace(report, currencies=totals)
 
 
 def z_totals(totals: CurrencyTotals) -> ZTotals:
@@ -436,9 +489,10 @@ def _audit_detail(day: date, row: DayClose) -> str:
         drawer = f"the drawer is {money(-diff)} short"
     else:
         drawer = f"the drawer is {money(diff)} over"
+    float_text = f" (float {money(row.opening_float)})" if row.opening_float else ""
     text = (
         f"Z report of {day.isoformat()}: card net {money(row.card_net)}, cash expected "
-        f"{money(row.cash_expected)}, counted {money(row.cash_counted)}; {drawer}"
+        f"{money(row.cash_expected)}{float_text}, counted {money(row.cash_counted)}; {drawer}"
     )
     return f"{text}. Note: {row.note}" if row.note else text
 

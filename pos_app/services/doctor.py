@@ -106,6 +106,7 @@ class DoctorService:
         *,
         config: Callable[[], Config],
         sync: SyncService,
+        session: DoctorSession,
         schema: SchemaProbe,
         api_base: str | None = None,
         port_probe: PortProbe = probe_webhook_port,
@@ -114,6 +115,7 @@ class DoctorService:
         self._d = deps
         self._config = config
         self._sync = sync
+        self._session = session  # the test session's stored steps (app.py wires it)
         self._schema = schema
         self._api_base = api_base
         self._port_probe = port_probe
@@ -270,7 +272,7 @@ class DoctorService:
                 False,
                 f"Not tried: a test session needs '{SUCCESS_URL_LABEL}' (see above).",
             )
-        run, session = DoctorSession(self._d).open_and_close(
+        run, session = self._session.open_and_close(
             cfg.currency, policy.success_url, policy.cancel_url or policy.success_url
         )
         state.answered = True

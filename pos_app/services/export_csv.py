@@ -97,9 +97,9 @@ class ExportResult:
 class CsvExportService:
     """Export a range of business days' payments and refunds as CSV (managers only)."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, *, reports: ReportService) -> None:
         self._d = deps
-        self._reports = ReportService(deps)
+        self._reports = reports  # the same business-day windows as the sales report
 
     def export(
         self,

@@ -120,11 +120,20 @@ class SyncReport:
 class SyncService:
     """One idempotent processor for everything Stripe tells us."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        *,
+        checkout: CheckoutService,
+        refunds: RefundService,
+        retention: Retention,
+    ) -> None:
         self._d = deps
-        self._checkout = CheckoutService(deps)
-        self._refunds = RefundService(deps)
-        self._retention = Retention(deps)
+        # Collaborators are wired once, in app.py: links refreshed or cancelled, refunds
+        # re-sent, old webhook rows pruned.
+        self._checkout = checkout
+        self._refunds = refunds
+        self._retention = retention
         # Changes seen by any path (sync passes, the webhook receiver's thread) until the next
         # sync_once hands them out in its report.
         self._changes_lock = threading.Lock()

@@ -92,8 +92,9 @@ class ResourceForm:
 class PeopleService:
     """Accounts, PIN sign-in, manager approval, and the rooms and chairs of the day view."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, *, sign_in: SignInService) -> None:
         self._d = deps
+        self._sign_in = sign_in  # PIN checks and their throttle (app.py wires it)
 
     # -- accounts -----------------------------------------------------------------------
 
@@ -256,11 +257,11 @@ class PeopleService:
 
     def authenticate(self, user_id: str, pin: str) -> Actor:
         """Check ``pin`` for the account and sign it in at this desk (see ``SignInService``)."""
-        return SignInService(self._d).authenticate(user_id, pin)
+        return self._sign_in.authenticate(user_id, pin)
 
     def verify_manager_pin(self, pin: str) -> Actor | None:
         """The active manager whose PIN this is, or None (see ``SignInService``)."""
-        return SignInService(self._d).verify_manager_pin(pin)
+        return self._sign_in.verify_manager_pin(pin)
 
     # -- rooms, chairs and columns ------------------------------------------------------
 

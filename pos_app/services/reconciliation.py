@@ -5,15 +5,17 @@ Stripe is the source of truth. Each difference can be settled from Stripe: the o
 read again and applied through the same idempotent paths the event poller uses
 (``settle.apply_session`` / ``fill_charge_details`` / ``apply_refund``), so settling twice,
 or while a sync pass runs, changes nothing more. Cash never reaches Stripe and is skipped.
+
+The shapes of a comparison are in ``reconciliation_model``; the differences are built in
+``reconciliation_mismatches``; this module reads both sides and settles.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.dates import check_days
@@ -45,7 +47,18 @@ from pos_app.domain.report_data import day_bounds
 from pos_app.services import audit, ledger, recording, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
-from pos_app.services.refunds import RefundService
+from pos_app.services.reconciliation_mismatches import (
+    amount_mismatch,
+    missing_at_stripe,
+    missing_payment,
+    missing_refund,
+    payment_differences,
+    refund_differences,
+)
+from pos_app.services.reconciliation_model import Mismatch as Mismatch
+from pos_app.services.reconciliation_model import MismatchKind as MismatchKind
+from pos_app.services.reconciliation_model import Reconciliation as Reconciliation
+from pos_app.services.reconciliation_model import SettleOutcome as SettleOutcome
 
 log = logging.getLogger(__name__)
 
@@ -55,146 +68,6 @@ MAX_DAYS = 92
 # Local rows are read this far beyond the range: a payment seen paid a little after
 # midnight may belong to a charge Stripe created the day before, and the other way round.
 SLACK = timedelta(days=1)
-
-
-class MismatchKind(StrEnum):
-    """How a local record and Stripe's disagree."""
-
-    MISSING_LOCALLY = "missing_locally"
-    MISSING_AT_STRIPE = "missing_at_stripe"
-    AMOUNT_DIFFERS = "amount_differs"
-    STATE_DIFFERS = "state_differs"
-    FEE_DIFFERS = "fee_differs"
-
-    @property
-    def label(self) -> str:
-        """Words for a table column."""
-        return {
-            MismatchKind.MISSING_LOCALLY: "Missing here",
-            MismatchKind.MISSING_AT_STRIPE: "Missing at Stripe",
-            MismatchKind.AMOUNT_DIFFERS: "Amount differs",
-            MismatchKind.STATE_DIFFERS: "State differs",
-            MismatchKind.FEE_DIFFERS: "Fee differs",
-        }[self]
-
-
-@dataclass(frozen=True)
-class Mismatch:
-    """One difference between a local payment or refund and Stripe's record of it."""
-
-    kind: MismatchKind
-    object_type: str  # "payment" or "refund"
-    sentence: str
-    currency: str
-    local_id: str | None = None  # pay_… / rf_…
-    booking_id: str | None = None
-    stripe_id: str | None = None  # ch_… / re_…
-    payment_intent_id: str | None = None
-    local_amount: int | None = None
-    stripe_amount: int | None = None
-    local_state: str | None = None
-    stripe_state: str | None = None
-    local_fee: int | None = None
-    stripe_fee: int | None = None
-    settleable: bool = True
-    why_not: str = ""  # when not settleable: what a person should do instead
-
-    @property
-    def key(self) -> str:
-        """Identifies this difference across two comparisons (for the screen's rows)."""
-        return ":".join(
-            (self.kind.value, self.object_type, self.local_id or "", self.stripe_id or "")
-        )
-
-    def money(self, amount: int | None) -> str:
-        """An amount of this mismatch as text ('' when unknown)."""
-        return "" if amount is None else Money(amount, self.currency).format()
-
-
-@dataclass(frozen=True)
-class Reconciliation:
-    """The outcome of one comparison over business days ``start``..``end`` (inclusive)."""
-
-    start: date
-    end: date
-    timezone: str
-    checked_at: datetime
-    stripe_charges: int  # succeeded charges at Stripe in the range that are ours
-    stripe_refunds: int
-    local_payments: int  # succeeded card payments here in the range
-    local_refunds: int
-    matched_payments: int
-    matched_refunds: int
-    others: int  # Stripe objects of other integrations on the account, left alone
-    mismatches: tuple[Mismatch, ...] = ()
-
-    @property
-    def matched(self) -> int:
-        """Payments and refunds that agree on both sides."""
-        return self.matched_payments + self.matched_refunds
-
-    @property
-    def clean(self) -> bool:
-        """Nothing to settle."""
-        return not self.mismatches
-
-    def summary(self) -> str:
-        """One line for a status bar or the CLI."""
-        n = len(self.mismatches)
-        if not n:
-            return f"All {self.matched} payments and refunds match Stripe."
-        return (
-            f"{self.matched} match; {n} difference{'s' if n != 1 else ''} with Stripe to look at."
-        )
-
-    def to_json(self) -> dict[str, object]:
-        """JSON-ready values (amounts in minor units)."""
-        return {
-            "from": self.start.isoformat(),
-            "to": self.end.isoformat(),
-            "timezone": self.timezone,
-            "checked_at": self.checked_at.isoformat(),
-            "matched": {"payments": self.matched_payments, "refunds": self.matched_refunds},
-            "stripe": {"charges": self.stripe_charges, "refunds": self.stripe_refunds},
-            "local": {"payments": self.local_payments, "refunds": self.local_refunds},
-            "others": self.others,
-            "mismatches": [
-                {
-                    "kind": m.kind.value,
-                    "object": m.object_type,
-                    "sentence": m.sentence,
-                    "currency": m.currency,
-                    "local_id": m.local_id,
-                    "booking_id": m.booking_id,
-                    "stripe_id": m.stripe_id,
-                    "payment_intent": m.payment_intent_id,
-                    "local_amount": m.local_amount,
-                    "stripe_amount": m.stripe_amount,
-                    "local_state": m.local_state,
-                    "stripe_state": m.stripe_state,
-                    "local_fee": m.local_fee,
-                    "stripe_fee": m.stripe_fee,
-                    "settleable": m.settleable,
-                }
-                for m in self.mismatches
-            ],
-        }
-
-
-@dataclass
-class SettleOutcome:
-    """What "Settle from Stripe" on several differences came to."""
-
-    settled: list[str] = field(default_factory=list)  # a sentence per difference settled
-    failed: list[str] = field(default_factory=list)  # a sentence per difference left
-
-    def summary(self) -> str:
-        """One line for the screen."""
-        done = len(self.settled)
-        text = f"Settled {done} difference{'s' if done != 1 else ''} from Stripe."
-        if self.failed:
-            text += f" {len(self.failed)} could not be settled: {self.failed[0]}"
-        return text
 
 
 @dataclass
@@ -210,8 +83,11 @@ class _Stripe:
 class ReconciliationService:
     """Compare a range with Stripe and settle the differences from Stripe (managers)."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, *, resend_refund: Callable[[str], Refund]) -> None:
+        """``resend_refund``: the refund service's ``resend`` (a refund stored but never
+        answered is sent again with the same key)."""
         self._d = deps
+        self._resend_refund = resend_refund
 
     # -- comparing -----------------------------------------------------------------------
 
@@ -261,7 +137,9 @@ class ReconciliationService:
             matched_payments=matched_payments,
             matched_refunds=matched_refunds,
             others=stripe.others,
-            mismatches=tuple(sorted(mismatches, key=lambda m: (m.object_type, m.kind, m.key))),
+            mismatches=tuple(
+                sorted(self._labelled(mismatches), key=lambda m: (m.object_type, m.kind, m.key))
+            ),
         )
         log.info(
             "reconcile.compared from=%s to=%s matched=%s mismatches=%s others=%s",
@@ -272,6 +150,19 @@ class ReconciliationService:
             result.others,
         )
         return result
+
+    def _labelled(self, mismatches: list[Mismatch]) -> list[Mismatch]:
+        """Each difference with its booking in words ("Ana Silva · Cut & colour")."""
+        ids = {m.booking_id for m in mismatches if m.booking_id}
+        if not ids:
+            return mismatches
+        labels: dict[str, str] = {}
+        with self._d.uow() as uow:
+            for booking_id in ids:
+                booking = uow.bookings.get(booking_id)
+                if booking is not None:
+                    labels[booking_id] = f"{booking.customer_name} · {booking.service_name}"
+        return [replace(m, booking_label=labels.get(m.booking_id or "", "")) for m in mismatches]
 
     def _read_stripe(self, first: datetime, after: datetime) -> _Stripe:
         gateway = self._d.gateway
@@ -357,10 +248,10 @@ class ReconciliationService:
             local = by_intent.get(key) or by_id.get(charge.metadata.get("payment_id", ""))
             if local is None or local.status is not PaymentStatus.SUCCEEDED:
                 local = local or self._payment(charge.metadata.get("payment_id"))
-                out.append(_missing_payment(charge, local))
+                out.append(missing_payment(charge, local))
                 continue
             seen.add(local.id)
-            found = _payment_differences(local, charge, stripe.fees)
+            found = payment_differences(local, charge, stripe.fees)
             out.extend(found)
             matched += not found
         for payment in payments:
@@ -393,11 +284,11 @@ class ReconciliationService:
             except GatewayRejected:
                 intent = None  # Stripe has no such PaymentIntent
         if intent is None or intent.status != "succeeded":
-            return [_missing_at_stripe(payment, intent)]
+            return [missing_at_stripe(payment, intent)]
         problems = []
         if intent.amount_received != payment.amount or intent.currency != payment.currency:
             problems.append(
-                _amount_mismatch(payment, intent.latest_charge_id, intent.amount_received)
+                amount_mismatch(payment, intent.latest_charge_id, intent.amount_received)
             )
         return problems
 
@@ -417,10 +308,10 @@ class ReconciliationService:
         for info in stripe.refunds.values():
             local = by_stripe.get(info.id) or by_id.get(info.metadata.get("refund_id", ""))
             if local is None:
-                out.append(_missing_refund(info, self._refund_payment(info)))
+                out.append(missing_refund(info, self._refund_payment(info)))
                 continue
             seen.add(local.id)
-            found = _refund_differences(local, info, stripe.fees)
+            found = refund_differences(local, info, stripe.fees)
             out.extend(found)
             matched += not found
         for refund in refunds:
@@ -483,7 +374,7 @@ class ReconciliationService:
                     ),
                 )
             ]
-        return _refund_differences(refund, info, {})
+        return refund_differences(refund, info, {})
 
     # -- settling ------------------------------------------------------------------------
 
@@ -592,7 +483,7 @@ class ReconciliationService:
     def _settle_refund(self, mismatch: Mismatch) -> str:
         local = self._refund(mismatch.local_id)
         if local is not None and local.status is RefundStatus.CREATING:
-            done = RefundService(self._d).resend(local.id)
+            done = self._resend_refund(local.id)
             return f"Sent the refund to Stripe again; Stripe says it is {done.status.value}."
         stripe_id = mismatch.stripe_id or (local.stripe_refund_id if local else None)
         if stripe_id is None:
@@ -688,202 +579,3 @@ class ReconciliationService:
         who = actor or self._d.desk.actor
         if not who.is_manager:
             raise PermissionDeniedError(NOT_MANAGER)
-
-
-# -- building mismatches -------------------------------------------------------------------
-
-
-def _missing_payment(charge: ChargeInfo, local: Payment | None) -> Mismatch:
-    amount = Money(charge.amount, charge.currency)
-    if local is None:
-        return Mismatch(
-            kind=MismatchKind.MISSING_LOCALLY,
-            object_type="payment",
-            sentence=(
-                f"Stripe took {amount} ({charge.id}) for a payment this database does not have."
-            ),
-            currency=charge.currency,
-            booking_id=charge.metadata.get("booking_id"),
-            stripe_id=charge.id,
-            payment_intent_id=charge.payment_intent_id,
-            stripe_amount=charge.amount,
-            stripe_state=charge.status,
-            settleable=False,
-            why_not=(
-                "The payment's booking is not in this database (another station's database, "
-                "or it was removed); look it up in the Stripe Dashboard."
-            ),
-        )
-    return Mismatch(
-        kind=MismatchKind.MISSING_LOCALLY,
-        object_type="payment",
-        sentence=(
-            f"Stripe took {amount} ({charge.id}) but the payment is still "
-            f"{local.status.value} here."
-        ),
-        currency=charge.currency,
-        local_id=local.id,
-        booking_id=local.booking_id,
-        stripe_id=charge.id,
-        payment_intent_id=charge.payment_intent_id,
-        local_amount=local.amount,
-        stripe_amount=charge.amount,
-        local_state=local.status.value,
-        stripe_state=charge.status,
-    )
-
-
-def _missing_at_stripe(payment: Payment, intent: PaymentIntentInfo | None) -> Mismatch:
-    state = intent.status if intent is not None else None
-    where = (
-        f"Stripe's PaymentIntent {intent.id} has not succeeded ({intent.status})"
-        if intent is not None
-        else "Stripe has no charge for it"
-    )
-    return Mismatch(
-        kind=MismatchKind.MISSING_AT_STRIPE,
-        object_type="payment",
-        sentence=f"The card payment of {payment.money} is recorded as paid here, but {where}.",
-        currency=payment.currency,
-        local_id=payment.id,
-        booking_id=payment.booking_id,
-        stripe_id=payment.stripe_charge_id,
-        payment_intent_id=payment.stripe_payment_intent_id,
-        local_amount=payment.amount,
-        local_state=payment.status.value,
-        stripe_state=state,
-        settleable=False,
-        why_not=(
-            "Stripe has not taken this money: check the booking with the customer and in the "
-            "Stripe Dashboard. The app never undoes a recorded payment by itself."
-        ),
-    )
-
-
-def _amount_mismatch(payment: Payment, charge_id: str | None, stripe_amount: int) -> Mismatch:
-    return Mismatch(
-        kind=MismatchKind.AMOUNT_DIFFERS,
-        object_type="payment",
-        sentence=(
-            f"The card payment is {payment.money} here but "
-            f"{Money(stripe_amount, payment.currency)} at Stripe."
-        ),
-        currency=payment.currency,
-        local_id=payment.id,
-        booking_id=payment.booking_id,
-        stripe_id=charge_id,
-        payment_intent_id=payment.stripe_payment_intent_id,
-        local_amount=payment.amount,
-        stripe_amount=stripe_amount,
-        local_state=payment.status.value,
-        stripe_state="succeeded",
-    )
-
-
-def _payment_differences(
-    payment: Payment, charge: ChargeInfo, fees: dict[str, BalanceTransactionInfo]
-) -> list[Mismatch]:
-    found: list[Mismatch] = []
-    if payment.amount != charge.amount or payment.currency != charge.currency:
-        found.append(_amount_mismatch(payment, charge.id, charge.amount))
-    txn = fees.get(charge.balance_transaction_id or "")
-    if txn is not None and txn.fee != payment.fee_amount:
-        here = (
-            "not recorded here"
-            if payment.fee_amount is None
-            else f"{Money(payment.fee_amount, payment.currency)} here"
-        )
-        found.append(
-            Mismatch(
-                kind=MismatchKind.FEE_DIFFERS,
-                object_type="payment",
-                sentence=(
-                    f"Stripe's fee on the payment of {payment.money} is "
-                    f"{Money(txn.fee, txn.currency)}, {here}."
-                ),
-                currency=payment.currency,
-                local_id=payment.id,
-                booking_id=payment.booking_id,
-                stripe_id=charge.id,
-                payment_intent_id=charge.payment_intent_id,
-                local_amount=payment.amount,
-                stripe_amount=charge.amount,
-                local_state=payment.status.value,
-                stripe_state=charge.status,
-                local_fee=payment.fee_amount,
-                stripe_fee=txn.fee,
-            )
-        )
-    return found
-
-
-def _missing_refund(info: RefundInfo, payment: Payment | None) -> Mismatch:
-    amount = Money(info.amount, info.currency)
-    return Mismatch(
-        kind=MismatchKind.MISSING_LOCALLY,
-        object_type="refund",
-        sentence=(
-            f"Stripe has a {info.status or 'new'} refund of {amount} ({info.id}) that is not "
-            "recorded here (made in the Stripe Dashboard?)."
-        ),
-        currency=info.currency,
-        booking_id=payment.booking_id if payment is not None else None,
-        stripe_id=info.id,
-        payment_intent_id=info.payment_intent_id,
-        stripe_amount=info.amount,
-        stripe_state=info.status,
-        settleable=payment is not None,
-        why_not="" if payment is not None else "The refunded payment is not in this database.",
-    )
-
-
-def _refund_differences(
-    refund: Refund, info: RefundInfo, fees: dict[str, BalanceTransactionInfo]
-) -> list[Mismatch]:
-    def mismatch(kind: MismatchKind, sentence: str, **extra: int | None) -> Mismatch:
-        return Mismatch(
-            kind=kind,
-            object_type="refund",
-            sentence=sentence,
-            currency=refund.currency,
-            local_id=refund.id,
-            booking_id=refund.booking_id,
-            stripe_id=info.id,
-            payment_intent_id=info.payment_intent_id,
-            local_amount=refund.amount,
-            stripe_amount=info.amount,
-            local_state=refund.status.value,
-            stripe_state=info.status,
-            **extra,  # type: ignore[arg-type]
-        )
-
-    found: list[Mismatch] = []
-    if refund.amount != info.amount or refund.currency != info.currency:
-        found.append(
-            mismatch(
-                MismatchKind.AMOUNT_DIFFERS,
-                f"The refund is {refund.money} here but {Money(info.amount, info.currency)} "
-                "at Stripe.",
-            )
-        )
-    if info.status is not None and refund.status.value != info.status:  # null: no news
-        found.append(
-            mismatch(
-                MismatchKind.STATE_DIFFERS,
-                f"The refund of {refund.money} is {refund.status.value} here but "
-                f"{info.status} at Stripe.",
-            )
-        )
-    txn = fees.get(info.balance_transaction_id or "")
-    fee = txn.fee if txn is not None else info.fee
-    if fee is not None and refund.status.value == info.status and fee != (refund.fee_amount or 0):
-        found.append(
-            mismatch(
-                MismatchKind.FEE_DIFFERS,
-                f"Stripe's fee on the refund of {refund.money} is {Money(fee, refund.currency)}"
-                f", {Money(refund.fee_amount or 0, refund.currency)} here.",
-                local_fee=refund.fee_amount,
-                stripe_fee=fee,
-            )
-        )
-    return found

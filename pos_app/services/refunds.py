@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Protocol
 
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.errors import (
@@ -37,11 +38,19 @@ from pos_app.domain.text import strip_forbidden
 from pos_app.services import audit, failpoints, ledger, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
-from pos_app.services.people import PeopleService, WrongPinError
+from pos_app.services.sign_in import WrongPinError
 
 log = logging.getLogger(__name__)
 
 NEEDS_MANAGER = "A manager must approve refunds. Enter a manager PIN."
+
+
+class ManagerPins(Protocol):
+    """What a refund needs of the accounts: whose manager PIN this is (PeopleService)."""
+
+    def verify_manager_pin(self, pin: str) -> Actor | None:
+        """The active manager whose PIN this is, or None."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -61,8 +70,9 @@ class RefundOutcome:
 class RefundService:
     """Refund card payments in full or in part."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, *, managers: ManagerPins) -> None:
         self._d = deps
+        self._managers = managers  # approves a refund with a manager's PIN (app.py wires it)
 
     def refundable(self, booking_id: str) -> Money:
         """What may still be refunded on the booking's card payments."""
@@ -127,7 +137,7 @@ class RefundService:
             return actor
         if not manager_pin:
             raise PermissionDeniedError(NEEDS_MANAGER)
-        approver = PeopleService(self._d).verify_manager_pin(manager_pin)
+        approver = self._managers.verify_manager_pin(manager_pin)
         if approver is None:
             raise WrongPinError()
         return approver

@@ -15,8 +15,7 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Protocol
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pos_app.config import (
@@ -26,7 +25,6 @@ from pos_app.config import (
     Config,
     Mode,
     StationSettings,
-    Theme,
     key_hint,
     key_problem,
     load_station,
@@ -42,14 +40,35 @@ from pos_app.domain.errors import (
     GatewayAuthError,
     GatewayError,
     PermissionDeniedError,
-    PosError,
 )
 from pos_app.domain.payment import HOLD_MINUTES_RANGE, hold_minutes_ok
 from pos_app.domain.people import Actor
-from pos_app.domain.ports import UnitOfWorkFactory
 from pos_app.services import audit
+from pos_app.services.business_settings import BUSINESS_KEYS as BUSINESS_KEYS
+from pos_app.services.business_settings import DATABASE_MODE_KEY as DATABASE_MODE_KEY
+from pos_app.services.business_settings import DatabaseModeError as DatabaseModeError
+from pos_app.services.business_settings import (
+    address_problem,
+    clean_address,
+    keep_logo,
+    logo_destination,
+    logo_problem,
+    tax_id_problem,
+)
+from pos_app.services.business_settings import ensure_database_mode as ensure_database_mode
+from pos_app.services.business_settings import layer_business as layer_business
+from pos_app.services.business_settings import read_business as read_business
 from pos_app.services.checkout_request import SUCCESS_URL_LABEL, check_success_url
 from pos_app.services.context import Deps
+from pos_app.services.currencies import CURRENCIES as CURRENCIES
+from pos_app.services.currencies import CURRENCY_NAMES as CURRENCY_NAMES
+from pos_app.services.currencies import currency_label as currency_label
+from pos_app.services.settings_model import BusinessSettings as BusinessSettings
+from pos_app.services.settings_model import KeyVerifier as KeyVerifier
+from pos_app.services.settings_model import SaveResult as SaveResult
+from pos_app.services.settings_model import SecretStore as SecretStore
+from pos_app.services.settings_model import SettingsChange as SettingsChange
+from pos_app.services.settings_model import SettingsView as SettingsView
 from pos_app.services.settings_words import business_value_words, station_words
 
 log = logging.getLogger(__name__)
@@ -57,182 +76,10 @@ log = logging.getLogger(__name__)
 NOT_MANAGER = "Only a manager can change settings."
 # Appended once "Check key" passed: the check tried each of these permissions.
 RESTRICTED_KEY_NOTE = stripe_permissions.required_note()
-BUSINESS_KEYS: dict[str, str] = {
-    "business_name": "business.name",
-    "currency": "business.currency",
-    "timezone": "business.timezone",
-    "hold_minutes": "business.hold_minutes",
-    "success_url": "business.success_url",
-}
 # Read by the idle lock (uow.events.get_setting); this station's file holds the same value.
 LOCK_MINUTES_KEY = "station.lock_minutes"
-# The mode a database was created in: live records never share a database with test ones.
-DATABASE_MODE_KEY = "database.mode"
 MAX_NAME = 80
 LOWEST_PORT = 1024
-
-# Stripe's presentment currencies (lowercase ISO 4217); names for the common ones.
-CURRENCY_NAMES: dict[str, str] = {
-    "usd": "US dollar",
-    "eur": "Euro",
-    "gbp": "British pound",
-    "aud": "Australian dollar",
-    "cad": "Canadian dollar",
-    "nzd": "New Zealand dollar",
-    "chf": "Swiss franc",
-    "jpy": "Japanese yen",
-    "sek": "Swedish krona",
-    "nok": "Norwegian krone",
-    "dkk": "Danish krone",
-    "pln": "Polish złoty",
-    "czk": "Czech koruna",
-    "huf": "Hungarian forint",
-    "ron": "Romanian leu",
-    "bgn": "Bulgarian lev",
-    "isk": "Icelandic króna",
-    "try": "Turkish lira",
-    "ils": "Israeli shekel",
-    "aed": "UAE dirham",
-    "sar": "Saudi riyal",
-    "inr": "Indian rupee",
-    "sgd": "Singapore dollar",
-    "hkd": "Hong Kong dollar",
-    "myr": "Malaysian ringgit",
-    "thb": "Thai baht",
-    "php": "Philippine peso",
-    "idr": "Indonesian rupiah",
-    "krw": "South Korean won",
-    "twd": "New Taiwan dollar",
-    "cny": "Chinese yuan",
-    "mxn": "Mexican peso",
-    "brl": "Brazilian real",
-    "ars": "Argentine peso",
-    "clp": "Chilean peso",
-    "cop": "Colombian peso",
-    "pen": "Peruvian sol",
-    "zar": "South African rand",
-    "ngn": "Nigerian naira",
-    "kes": "Kenyan shilling",
-    "egp": "Egyptian pound",
-    "mad": "Moroccan dirham",
-}
-_OTHER_CURRENCIES = (
-    "afn all amd ang aoa awg azn bam bbd bdt bhd bif bmd bnd bob bsd bwp byn bzd cdf "
-    "crc cve djf dop dzd etb fjd fkp gel gip gmd gnf gtq gyd hnl htg jmd jod kgs khr "
-    "kmf kwd kyd kzt lak lbp lkr lrd lsl mdl mga mkd mmk mnt mop mur mvr mwk mzn nad "
-    "nio npr omr pab pgk pkr pyg qar rsd rwf sbd scr shp sle sos srd std szl tjs tnd "
-    "top ttd tzs uah ugx uyu uzs vnd vuv wst xaf xcd xof xpf yer zmw"
-)
-CURRENCIES: tuple[str, ...] = tuple(sorted({*CURRENCY_NAMES, *_OTHER_CURRENCIES.split(" ")}))
-
-
-def currency_label(code: str) -> str:
-    """'USD — US dollar' (or just 'KES' where no name is known)."""
-    name = CURRENCY_NAMES.get(code.lower())
-    return f"{code.upper()} — {name}" if name else code.upper()
-
-
-class SecretStore(Protocol):
-    """Where secrets are kept (``pos_app.keystore.KeyStore``)."""
-
-    def get(self, name: str) -> str | None:
-        """The secret stored under ``name``, or None."""
-        ...
-
-    def set(self, name: str, secret: str) -> None:
-        """Store ``secret`` under ``name``."""
-        ...
-
-    def delete(self, name: str) -> None:
-        """Forget the secret under ``name``."""
-        ...
-
-    def describe(self) -> str:
-        """Where secrets are kept, as a sentence."""
-        ...
-
-
-# (mode, key) → a sentence saying what works; raises GatewayError saying what does not.
-KeyVerifier = Callable[[Mode, str], str]
-
-
-class DatabaseModeError(PosError):
-    """The database was created in another mode than the one the app runs in."""
-
-
-@dataclass(frozen=True)
-class BusinessSettings:
-    """Settings every station shares."""
-
-    business_name: str
-    currency: str
-    timezone: str
-    hold_minutes: int
-    success_url: str = ""  # "After paying, customers go to" ("" until set)
-
-
-@dataclass(frozen=True)
-class SettingsView:
-    """What the settings dialog shows. Secrets appear only as their last four characters."""
-
-    business: BusinessSettings
-    station: StationSettings
-    running_mode: Mode
-    key_hints: Mapping[str, str | None]
-    webhook_secret_hints: Mapping[str, str | None]
-    locked: Mapping[str, str]  # setting → the environment variable that fixes it
-    storage: str
-    data_dir: str
-    notice: str = ""
-
-    @property
-    def mode(self) -> Mode:
-        """The mode the next start will use (the running one when the environment fixes it)."""
-        return self.running_mode if "mode" in self.locked else self.station.mode
-
-
-@dataclass(frozen=True)
-class SettingsChange:
-    """Everything the dialog submits. Empty secrets keep the stored ones."""
-
-    business_name: str
-    currency: str
-    timezone: str
-    hold_minutes: int
-    mode: Mode
-    webhook_enabled: bool
-    webhook_port: int
-    lock_minutes: int
-    theme: Theme
-    secret_key: str = field(default="", repr=False)
-    webhook_secret: str = field(default="", repr=False)
-    success_url: str | None = None  # None keeps the stored website; "" clears it
-
-    @classmethod
-    def from_view(cls, view: SettingsView) -> SettingsChange:
-        """The settings as they are (a starting point to change a few)."""
-        return cls(
-            business_name=view.business.business_name,
-            currency=view.business.currency,
-            timezone=view.business.timezone,
-            hold_minutes=view.business.hold_minutes,
-            mode=view.mode,
-            webhook_enabled=view.station.webhook_enabled,
-            webhook_port=view.station.webhook_port,
-            lock_minutes=view.station.lock_minutes,
-            theme=view.station.theme,
-            success_url=view.business.success_url,
-        )
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    """What saving did."""
-
-    view: SettingsView
-    changes: tuple[str, ...]  # in words, as the audit log has them ('' when nothing changed)
-    restart_needed: bool
-    note: str = ""  # e.g. that Stripe could not be reached to check a new key
 
 
 def port_in_use(port: int) -> bool:
@@ -243,51 +90,6 @@ def port_in_use(port: int) -> bool:
         except OSError:
             return True
     return False
-
-
-def ensure_database_mode(uow: UnitOfWorkFactory, mode: Mode, where: str) -> None:
-    """Remember the mode a new database is created in; refuse a database of another mode."""
-    try:
-        with uow(write=True) as work:
-            stored = work.events.get_setting(DATABASE_MODE_KEY)
-            if stored is None:
-                work.events.set_setting(DATABASE_MODE_KEY, mode)
-                work.commit()
-                log.info("database.mode set=%s", mode)
-                return
-    except Exception:
-        # Two stations opening a fresh shared database at once: the other one's row won
-        # (a duplicate key here). Read what it stored; anything else is a real failure.
-        with uow() as work:
-            stored = work.events.get_setting(DATABASE_MODE_KEY)
-        if stored is None:
-            raise
-    if stored != mode:
-        raise DatabaseModeError(
-            f"The database {where} holds {stored} mode records, but the app is in {mode} mode. "
-            f"Each mode keeps its own database so real payments never mix with test ones: "
-            f"point POS_DATABASE_URL at the {mode} mode database (or unset it), or switch "
-            f"back to {stored} mode."
-        )
-
-
-def read_business(uow: UnitOfWorkFactory) -> dict[str, str]:
-    """The business settings stored in the database, by setting name (absent when unset)."""
-    with uow() as work:
-        values = {name: work.events.get_setting(key) for name, key in BUSINESS_KEYS.items()}
-    return {name: value for name, value in values.items() if value is not None}
-
-
-def layer_business(config: Config, stored: Mapping[str, str]) -> Config:
-    """``config`` with the database's business settings where the environment is silent."""
-    hold = stored.get("hold_minutes")
-    return config.with_business(
-        business_name=stored.get("business_name"),
-        currency=stored.get("currency"),
-        timezone=stored.get("timezone"),
-        hold_minutes=int(hold) if hold and hold.isdigit() else None,
-        success_url=stored.get("success_url"),
-    )
 
 
 class SettingsService:
@@ -316,8 +118,19 @@ class SettingsService:
         """The business settings in effect."""
         c = self._config()
         return BusinessSettings(
-            c.business_name, c.currency, str(c.timezone), c.hold_minutes, c.success_url or ""
+            c.business_name,
+            c.currency,
+            str(c.timezone),
+            c.hold_minutes,
+            c.success_url or "",
+            address=c.business_address,
+            tax_id=c.business_tax_id,
+            logo_path=c.business_logo,
         )
+
+    def manager_signed_in(self) -> bool:
+        """Whether the person at the desk may change settings (a manager)."""
+        return self._d.desk.actor.is_manager
 
     def lock_minutes(self) -> int:
         """Lock this station after this many idle minutes (0: never)."""
@@ -400,6 +213,15 @@ class SettingsService:
         if not words:
             return SaveResult(self.load(), (), False, note)
 
+        if wanted.logo_path and wanted.logo_path != self.business().logo_path:
+            assert change.logo_path is not None  # a new path comes only from the change
+            try:
+                keep_logo(change.logo_path, Path(wanted.logo_path))
+            except OSError as err:
+                log.warning("settings.logo_copy_failed error=%s", type(err).__name__)
+                raise FormErrors(
+                    {"logo_path": "The logo could not be copied into the data folder; try again."}
+                ) from err
         with self._d.uow(write=True) as uow:
             for setting, value, *_ in business:
                 uow.events.set_setting(setting, value)
@@ -427,6 +249,9 @@ class SettingsService:
                     timezone=wanted.timezone,
                     hold_minutes=wanted.hold_minutes,
                     success_url=wanted.success_url,
+                    address=wanted.address,
+                    tax_id=wanted.tax_id,
+                    logo=wanted.logo_path,
                 )
             )
         log.info(
@@ -472,6 +297,7 @@ class SettingsService:
             _cleaned, problem = check_success_url(change.success_url)
             if problem is not None:
                 errors["success_url"] = problem
+        errors.update(self._check_receipt_details(change))
         if not hold_minutes_ok(change.hold_minutes):
             errors["hold_minutes"] = f"Hold a payment link for {HOLD_MINUTES_RANGE} minutes."
         if not 0 <= change.lock_minutes <= MAX_LOCK_MINUTES:
@@ -505,6 +331,19 @@ class SettingsService:
         if "webhook_enabled" not in config.env_fields:
             errors.update(self._check_webhook(change, config, station))
         return errors, note
+
+    def _check_receipt_details(self, change: SettingsChange) -> dict[str, str]:
+        """Field → sentence for the address, tax id and logo (None fields are kept as they are)."""
+        errors: dict[str, str] = {}
+        address = None if change.address is None else clean_address(change.address)
+        if address is not None and (problem := address_problem(address)):
+            errors["address"] = problem
+        if change.tax_id is not None and (problem := tax_id_problem(change.tax_id.strip())):
+            errors["tax_id"] = problem
+        logo = (change.logo_path or "").strip()
+        if logo and logo != self.business().logo_path and (problem := logo_problem(logo)):
+            errors["logo_path"] = problem
+        return errors
 
     def _check_key(self, change: SettingsChange, config: Config) -> tuple[str | None, str]:
         """(why the key cannot be used or None, a note) for the mode being saved."""
@@ -556,6 +395,9 @@ class SettingsService:
         """(setting key, stored text, label, old, new) for each business setting that changes,
         and the business settings wanted."""
         current = self.business()
+        logo = current.logo_path if change.logo_path is None else change.logo_path.strip()
+        if logo and logo != current.logo_path:
+            logo = str(logo_destination(config.data_dir, logo))
         new = BusinessSettings(
             change.business_name.strip(),
             change.currency.strip().lower(),
@@ -564,6 +406,9 @@ class SettingsService:
             current.success_url
             if change.success_url is None
             else check_success_url(change.success_url)[0],
+            address=current.address if change.address is None else clean_address(change.address),
+            tax_id=current.tax_id if change.tax_id is None else change.tax_id.strip(),
+            logo_path=logo,
         )
         rows: list[tuple[str, str, str, str, str]] = []
         labels = {
@@ -572,6 +417,9 @@ class SettingsService:
             "timezone": "time zone",
             "hold_minutes": "hold (minutes)",
             "success_url": SUCCESS_URL_LABEL.lower(),
+            "address": "address",
+            "tax_id": "tax id",
+            "logo_path": "logo",
         }
         for name, key in BUSINESS_KEYS.items():
             old_value, new_value = getattr(current, name), getattr(new, name)

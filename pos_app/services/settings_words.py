@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from pos_app.config import StationSettings
+from pos_app.domain.text import one_line
 
 
 def business_value_words(name: str, value: object) -> str:
-    """A business setting's value as the audit log words it."""
-    return str(value).upper() if name == "currency" else str(value) or "(not set)"
+    """A business setting's value as the audit log words it (one line; the logo by its
+    file name, not the folder it is kept in)."""
+    if name == "currency":
+        return str(value).upper()
+    shown = str(value)
+    if name == "logo_path" and shown:
+        shown = PurePath(shown).name
+    return one_line(shown) or "(not set)"
 
 
 def station_words(old: StationSettings, new: StationSettings) -> list[str]:

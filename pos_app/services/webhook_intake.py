@@ -46,14 +46,16 @@ class WebhookIntake:
         sync: SyncService,
         verify: Verifier,
         *,
+        retention: Retention,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._d = deps
         self._sync = sync
         self._verify = verify
-        # ``monotonic`` paces the batched writes and the pruning (tests pass a fake one).
+        # ``monotonic`` paces the batched writes (tests pass a fake one); ``retention``
+        # prunes old records on its own clock (app.py wires it, paced by the same one).
         self.rejections = RejectionBuffer(self._write_rejections, monotonic=monotonic)
-        self._retention = Retention(deps, monotonic=monotonic)
+        self._retention = retention
 
     def handle(self, payload: bytes, signature_header: str | None) -> DeliveryResult:
         """Verify and process one delivery; never raises."""

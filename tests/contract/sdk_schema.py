@@ -14,7 +14,7 @@ under ``TYPE_CHECKING`` (``"PaymentIntent"``, ``StripeContext``), so forward ref
 resolved here against the defining module and then the ``stripe`` package itself.
 
 Run ``python -m tests.contract.sdk_schema`` to print the parameter snapshot the sandbox keeps
-in ``pos_app/sandbox/schema.py``.
+in ``pos_app/sandbox/schema_stripe.py``.
 """
 
 from __future__ import annotations
@@ -322,7 +322,7 @@ def object_class(object_name: str) -> type | None:
 
 
 def _snapshot() -> str:
-    """``STRIPE_PARAMS`` and ``STRIPE_ENUMS`` for ``pos_app/sandbox/schema.py``, from the SDK.
+    """``STRIPE_PARAMS`` and ``STRIPE_ENUMS`` for ``sandbox/schema_stripe.py``, from the SDK.
 
     Covers the levels and enums ``schema.SANDBOX_*`` reads, so adding a level there and
     running this prints what to paste.

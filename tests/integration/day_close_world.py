@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import cast
 from zoneinfo import ZoneInfo
 
+from pos_app.app import wire_services
 from pos_app.domain.booking import Booking, Service
 from pos_app.domain.errors import GatewayUnavailable, InvalidStateError, ValidationError
 from pos_app.domain.gateway_types import ChargeDetails, CheckoutSessionInfo, RefundInfo
@@ -29,7 +30,6 @@ from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund
 from pos_app.domain.people import Actor, Role
 from pos_app.domain.ports import PaymentGateway
 from pos_app.services import settle
-from pos_app.services.cash import CashService
 from pos_app.services.context import Deps, Policy
 from pos_app.services.day_close import DayCloseService
 from pos_app.services.reports import ReportService
@@ -162,7 +162,7 @@ class World:
 
     def cash(self, station: Station, currency: str) -> str:
         """Cash for a new booking's whole price, taken at ``station``."""
-        payment = CashService(station.deps).record(self.booking(currency))
+        payment = wire_services(station.deps).cash.record(self.booking(currency))
         self.recorded[currency] += payment.amount
         return payment.id
 

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from pos_app.app import wire_services
 from pos_app.domain.booking import Booking, Service
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
 from pos_app.domain.people import Actor, Resource, Role, User
 from pos_app.domain.ports import PaymentGateway
 from pos_app.domain.reports import DayClose
 from pos_app.services.context import Deps, Policy
-from pos_app.services.export_csv import CsvExportService
 from pos_app.services.reports import ReportService
 from pos_app.store.database import make_engine, migrate, sqlite_url
 from pos_app.store.repositories import SqlUnitOfWorkFactory
@@ -57,7 +57,7 @@ class Shop:
         )
         self.deps.desk.sign_in(MANAGER)
         self.reports = ReportService(self.deps)
-        self.export = CsvExportService(self.deps)
+        self.export = wire_services(self.deps).csv_export
         self._ids = itertools.count(1)
         self._slots = itertools.count(0)
         with self.uow(write=True) as w:

@@ -17,10 +17,10 @@ from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
 from pos_app.domain.payment import PaymentStatus
 from pos_app.domain.reports import FEES_PENDING
+from pos_app.reports.render.sales import figures
+from pos_app.reports.render.sales_text import render_text
 from pos_app.sandbox.controls_client import ControlsClient
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
-from pos_app.services.reports import render_text
-from pos_app.ui.reports.dashboard.report_pdf import figures
 from tests.conftest import TEST_MANAGER
 from tests.integration.helpers import book
 from tests.payments import pay

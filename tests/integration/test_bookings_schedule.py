@@ -9,14 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from pos_app.app import AppContext
+from pos_app.app import AppContext, wire_services
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.errors import FormErrors, InvalidStateError, SlotTakenError
 from pos_app.domain.payment import PaymentStatus
 from pos_app.domain.people import Actor, Role
 from pos_app.domain.ports import AuditQuery
-from pos_app.services.bookings import NOT_REFUNDED, BookingRequest, BookingService
+from pos_app.services.bookings import NOT_REFUNDED, BookingRequest
 from pos_app.services.ids import new_id
 from pos_app.store.repositories import SqlBookingRepository
 
@@ -299,7 +299,9 @@ def test_no_show_only_after_the_start_and_it_frees_the_slot(app: AppContext) -> 
     booking = book(app, tomorrow(10))
     with pytest.raises(InvalidStateError, match="once the start time has passed"):
         app.bookings.no_show(booking.id)
-    later = BookingService(dataclasses.replace(app.deps, clock=ShiftedClock(timedelta(days=2))))
+    later = wire_services(
+        dataclasses.replace(app.deps, clock=ShiftedClock(timedelta(days=2)))
+    ).bookings
     marked = later.no_show(booking.id)
     assert marked.status is BookingStatus.NO_SHOW and marked.no_show and not marked.holds_slot
     with pytest.raises(InvalidStateError, match="already marked as a no-show"):

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pos_app.app import AppContext, open_app
+from pos_app.app import AppContext, open_app, wire_services
 from pos_app.config import load_config
 from pos_app.domain.booking import CASH_IN_PROGRESS, BookingStatus
 from pos_app.domain.errors import InvalidStateError
@@ -78,7 +78,8 @@ def _station(env: dict[str, str]) -> Station:
     app.deps.desk.sign_in(TEST_MANAGER)
     clock, gateway = MovableClock(), HookedGateway(app.deps.gateway)
     deps = dataclasses.replace(app.deps, clock=clock, gateway=gateway)
-    return Station(app, clock, gateway, CheckoutService(deps), CashService(deps), SyncService(deps))
+    services = wire_services(deps)
+    return Station(app, clock, gateway, services.checkout, services.cash, services.sync)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pos_app.domain.people import Actor, Role
 from pos_app.domain.ports import AuditQuery
 from pos_app.services.bookings import BookingRequest
 from pos_app.services.catalog import SUPPORTED_CURRENCIES, ServiceForm
+from pos_app.services.customers import NOTES_CONTROL, NOTES_LIMIT, NOTES_TOO_LONG
 
 MANAGER = Actor("usr_lee", "Lee", Role.MANAGER)
 STAFF = Actor("usr_riley", "Riley", Role.STAFF)
@@ -141,6 +142,35 @@ def test_update_checks_fields_and_carries_to_upcoming_bookings(app: AppContext) 
     assert app.customers.search("thompson") == []
     stored = app.bookings.detail(maya.id).booking  # upcoming: receipts go to the new address
     assert (stored.customer_name, stored.customer_email) == ("Maya Okafor", "maya.o@example.com")
+
+
+def test_notes_are_kept_bounded_and_refused_with_control_characters(app: AppContext) -> None:
+    maya = book(app, "Maya Thompson", email="maya@example.com")
+    assert maya.customer_id is not None
+    cid = maya.customer_id
+    assert app.customers.detail(cid).customer.notes == ""  # migration 0011's default
+    saved = app.customers.set_notes(cid, "  Allergic to latex.\r\nLikes it short.\t(ask)  ")
+    assert saved.notes == "Allergic to latex.\nLikes it short.\t(ask)"
+    assert app.customers.detail(cid).customer.notes == saved.notes
+    for bad, sentence in (
+        ("Ring \x1b[31mred", NOTES_CONTROL),
+        ("Eve \u202egnp.exe", NOTES_CONTROL),
+        ("x" * (NOTES_LIMIT + 1), NOTES_TOO_LONG),
+    ):
+        with pytest.raises(FormErrors) as caught:
+            app.customers.set_notes(cid, bad)
+        assert caught.value.errors == {"notes": sentence}
+        with pytest.raises(FormErrors) as caught:
+            app.customers.update(cid, "Maya Thompson", "maya@example.com", "", bad)
+        assert caught.value.errors == {"notes": sentence}
+    assert app.customers.detail(cid).customer.notes == saved.notes  # nothing changed
+    assert app.customers.set_notes(cid, "x" * NOTES_LIMIT).notes == "x" * NOTES_LIMIT
+    updated = app.customers.update(cid, "Maya Okafor", "maya@example.com", "", "Prefers Priya")
+    assert (updated.name, updated.notes) == ("Maya Okafor", "Prefers Priya")
+    kept = app.customers.update(cid, "Maya O.", "maya@example.com", "")  # notes not given
+    assert kept.notes == "Prefers Priya"
+    with pytest.raises(NotFoundError):
+        app.customers.set_notes("cus_missing", "hello")
 
 
 # -- catalogue --------------------------------------------------------------------------------

@@ -310,3 +310,67 @@ def test_the_command_line_previews_and_closes_a_day(
     assert closed["closed"]["by"].startswith("command line")
     assert main(["close-day", "--date", today, "--cash-counted", "35"]) == 1
     assert "was closed at" in capsys.readouterr().err
+
+
+def test_the_command_line_takes_an_opening_float(
+    app: AppContext,
+    app_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pos_app.cli import main
+    from tests.integration.helpers import book
+
+    for key, value in app_env.items():
+        monkeypatch.setenv(key, value)
+    app.cash.record(book(app).id)  # $35.00 cash today
+    today = app.day_close.today().isoformat()
+    close = ["close-day", "--date", today, "--cash-counted", "135"]
+    assert main([*close, "--float", "-5"]) == 1
+    assert "--float (USD):" in capsys.readouterr().err
+    assert main([*close, "--float", "eur=100"]) == 2  # a currency the day does not have
+    assert "give --float CURRENCY=AMOUNT" in capsys.readouterr().err
+    assert main([*close, "--float", "usd=100", "--json"]) == 0
+    usd = json.loads(capsys.readouterr().out)["currencies"]["usd"]
+    assert (usd["opening_float"], usd["cash_expected"], usd["cash_difference"]) == (10000, 13500, 0)
+
+
+# -- the opening float ------------------------------------------------------------------
+
+
+def test_the_opening_float_is_in_cash_expected_and_reads_back(app: AppContext, day: Day) -> None:
+    closing = service(app, CLOSED_AT)
+    z = closing.close(DAY, {"usd": "195.00", "eur": ""}, floats={"usd": "150"}, actor=MANAGER)
+    usd = z.totals("usd")
+    # float 150.00 + cash taken 45.00 − cash given back 0
+    assert (usd.opening_float, usd.cash_net, usd.cash_expected) == (15000, 4500, 19500)
+    assert usd.net == 17500  # the float is not takings
+    close = z.close_for("usd")
+    assert close is not None
+    assert (close.opening_float, close.cash_expected, close.cash_difference) == (15000, 19500, 0)
+    assert z.to_json()["currencies"]["usd"]["opening_float"] == 15000
+    assert z.to_json()["currencies"]["eur"]["opening_float"] == 0
+    again = closing.preview(DAY, actor=MANAGER)  # the frozen close, from the database
+    assert again.totals("usd").opening_float == 15000
+    assert again.totals("usd").cash_expected == 19500
+    entry = app.audit.query(AuditQuery(actions=frozenset({AuditAction.DAY_CLOSED})))
+    assert any("(float $150.00)" in e.detail for e in entry)
+
+
+@pytest.mark.parametrize("typed", ["-5", "abc", "1.234", "99999999999"])
+def test_a_bad_float_is_one_sentence_and_closes_nothing(
+    app: AppContext, day: Day, typed: str
+) -> None:
+    closing = service(app, CLOSED_AT)
+    with pytest.raises(FormErrors) as caught:
+        closing.close(DAY, {"usd": "45", "eur": ""}, floats={"usd": typed}, actor=MANAGER)
+    assert set(caught.value.errors) == {"float_usd"}
+    assert caught.value.errors["float_usd"].endswith(".")
+    with app.deps.uow() as uow:
+        assert uow.day_closes.between(DAY, DAY) == []
+
+
+def test_a_close_without_a_float_reads_zero(app: AppContext, day: Day) -> None:
+    z = service(app, CLOSED_AT).close(DAY, {"usd": "45", "eur": ""}, actor=MANAGER)
+    close = z.close_for("usd")
+    assert close is not None and close.opening_float == 0 and close.cash_expected == 4500

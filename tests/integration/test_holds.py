@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-from pos_app.app import AppContext
+from pos_app.app import AppContext, wire_services
 from pos_app.domain.booking import BookingStatus
 from pos_app.domain.payment import PaymentStatus
 from pos_app.services.checkout import CheckoutService
@@ -18,7 +18,7 @@ from tests.payments import pay
 def _services(app: AppContext) -> tuple[MovableClock, CheckoutService, SyncService]:
     clock = MovableClock()
     deps = dataclasses.replace(app.deps, clock=clock)
-    return clock, CheckoutService(deps), SyncService(deps)
+    return clock, CheckoutService(deps), wire_services(deps).sync
 
 
 def _remote_status(app_env: dict[str, str], session_id: str) -> str:

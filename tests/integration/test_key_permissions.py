@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.app import AppContext, open_app
+from pos_app.app import AppContext, open_app, wire_services
 from pos_app.config import load_config
 from pos_app.domain.errors import GatewayAuthError, GatewayPermissionError
 from pos_app.domain.payment import RefundStatus
@@ -17,7 +17,6 @@ from pos_app.domain.stripe_permissions import REQUIRED_PERMISSIONS, StripePermis
 from pos_app.gateway.stripe_gateway import StripeGateway
 from pos_app.sandbox.controls_client import ControlsClient
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
-from pos_app.services.refunds import RefundService
 from tests.conftest import TEST_MANAGER
 from tests.integration.helpers import book
 from tests.payments import pay
@@ -109,7 +108,7 @@ def test_a_403_during_a_refund_names_the_permission_and_fails_nothing(
     key = _key(controlled, [p for p in ALL if p != "rak_refund_write"])
     deps = dataclasses.replace(ctx.deps, gateway=_gateway(controlled, key, "sandbox"))
     with pytest.raises(GatewayAuthError) as err:
-        RefundService(deps).refund(booking.id, "10.00")
+        wire_services(deps).refunds.refund(booking.id, "10.00")
     assert err.value.message.startswith("This restricted key lacks Refunds: Write.")
     assert isinstance(err.value, GatewayPermissionError)
     assert err.value.permission == "rak_refund_write"

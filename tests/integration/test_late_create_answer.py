@@ -1,5 +1,6 @@
 """A create Stripe has not answered yet is never replaced while it can still land; one that
-lands after all on a replaced attempt is closed at Stripe and its link never shown.
+lands after all on a replaced attempt is closed at Stripe and its link never shown. A create
+Stripe refuses ends the attempt; a key answered with an error finds the session it made.
 
 Against the sandbox, with a clock the test moves (the app's and the sandbox's together).
 """
@@ -17,9 +18,13 @@ import stripe
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
-from pos_app.domain.errors import GatewayUnavailable
+from pos_app.domain.audit import AuditAction, AuditEntry
+from pos_app.domain.booking import BookingStatus
+from pos_app.domain.errors import GatewayRejected, GatewayStoredFailure, GatewayUnavailable
 from pos_app.domain.gateway_types import CheckoutRequest, CheckoutSessionInfo
 from pos_app.domain.payment import PaymentStatus
+from pos_app.domain.people import STRIPE_ACTOR
+from pos_app.domain.ports import AuditQuery
 from pos_app.gateway.backoff import BackoffHTTPClient
 from pos_app.sandbox.controls_client import ControlsClient
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
@@ -152,3 +157,130 @@ def test_a_create_answered_after_its_replacement_is_closed_and_never_shown(
     assert [s["metadata"]["payment_id"] for s in remote.values() if s["status"] == "open"] == [
         replacement_id
     ]
+
+
+# Stripe refuses the create, or answers a resend of the key with an error: the attempt ends
+# (booking chargeable again, one audit entry) or the session the key made is found. Stripe's
+# refusal is injected by a gateway wrapper: the app validates what Stripe would refuse first.
+
+GIVE_UP = "Stripe could not open the payment link. Try again."
+
+
+class RefusingGateway:
+    """The app's gateway; its next create fails with ``refusal`` (after really creating the
+    session first when ``land_first``: the request was applied, the answer says otherwise)."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.refusal: Exception | None = None
+        self.land_first = False
+        self.keys: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def create_checkout_session(
+        self, request: CheckoutRequest, *, idempotency_key: str
+    ) -> CheckoutSessionInfo:
+        self.keys.append(idempotency_key)
+        refusal, self.refusal = self.refusal, None
+        if refusal is None:
+            created: CheckoutSessionInfo = self.real.create_checkout_session(
+                request, idempotency_key=idempotency_key
+            )
+            return created
+        if self.land_first:
+            self.real.create_checkout_session(request, idempotency_key=idempotency_key)
+        raise refusal
+
+
+@dataclasses.dataclass
+class RefusingDesk:
+    app: AppContext
+    gateway: RefusingGateway
+    checkout: CheckoutService
+
+
+@pytest.fixture
+def refusing(sandbox: SandboxHandle, tmp_path: Path) -> Iterator[RefusingDesk]:
+    env = {"POS_DATA_DIR": str(tmp_path), "POS_STRIPE_API_BASE": sandbox.url, "POS_TIMEZONE": "UTC"}
+    app = open_app(load_config(env), sandbox="none")
+    app.deps.desk.sign_in(TEST_MANAGER)
+    gateway = RefusingGateway(app.deps.gateway)
+    checkout = CheckoutService(dataclasses.replace(app.deps, gateway=gateway))
+    yield RefusingDesk(app, gateway, checkout)
+    app.close()
+
+
+def _failed_entries(app: AppContext, booking_id: str) -> list[AuditEntry]:
+    with app.deps.uow() as uow:
+        query = AuditQuery(booking_id=booking_id, actions=frozenset({AuditAction.PAYMENT_FAILED}))
+        return list(uow.audit.query(query))
+
+
+def test_a_refused_create_ends_the_attempt_and_the_booking_can_be_charged_again(
+    refusing: RefusingDesk,
+) -> None:
+    booking = book(refusing.app, name="Maya Thompson")
+    refusing.gateway.refusal = GatewayRejected("Not a valid URL", code="url_invalid")
+    with pytest.raises(GatewayRejected):
+        refusing.checkout.start(booking.id)
+    (failed,) = refusing.app.bookings.detail(booking.id).payments
+    assert failed.status is PaymentStatus.FAILED
+    assert failed.failure_message == "Not a valid URL"
+    assert refusing.app.bookings.detail(booking.id).booking.status is BookingStatus.NEW
+    (entry,) = _failed_entries(refusing.app, booking.id)
+    assert (entry.actor_id, entry.payment_id, entry.amount, entry.currency) == (
+        STRIPE_ACTOR.id,
+        failed.id,
+        failed.amount,
+        failed.currency,
+    )
+    assert entry.detail == "Stripe did not open the payment link: Not a valid URL"
+    # The next try is a new attempt with its own key, and it opens a link.
+    view = refusing.checkout.start(booking.id)
+    assert view.status is PaymentStatus.OPEN and view.url and view.payment_id != failed.id
+    assert refusing.gateway.keys[1] != refusing.gateway.keys[0]
+    assert refusing.app.bookings.detail(booking.id).booking.status is BookingStatus.AWAITING_PAYMENT
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        GatewayRejected("Keys for idempotent requests ...", code="idempotency_error"),
+        GatewayStoredFailure("Stripe replayed a stored error"),
+    ],
+    ids=["idempotency_error", "stored_failure"],
+)
+def test_a_key_answered_with_an_error_finds_the_session_it_made(
+    refusing: RefusingDesk, refusal: Exception
+) -> None:
+    booking = book(refusing.app)
+    refusing.gateway.refusal, refusing.gateway.land_first = refusal, True
+    view = refusing.checkout.start(booking.id)
+    (payment,) = refusing.app.bookings.detail(booking.id).payments
+    assert view.payment_id == payment.id and view.status is PaymentStatus.OPEN and view.url
+    assert payment.status is PaymentStatus.OPEN and payment.stripe_session_id
+    assert _failed_entries(refusing.app, booking.id) == []
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        GatewayRejected("Keys for idempotent requests ...", code="idempotency_error"),
+        GatewayStoredFailure("Stripe replayed a stored error"),
+    ],
+    ids=["idempotency_error", "stored_failure"],
+)
+def test_a_key_answered_with_an_error_and_no_session_gives_the_attempt_up(
+    refusing: RefusingDesk, refusal: Exception
+) -> None:
+    booking = book(refusing.app)
+    refusing.gateway.refusal = refusal
+    view = refusing.checkout.start(booking.id)
+    (payment,) = refusing.app.bookings.detail(booking.id).payments
+    assert view.payment_id == payment.id and view.status is PaymentStatus.FAILED
+    assert payment.status is PaymentStatus.FAILED and payment.failure_message == GIVE_UP
+    (entry,) = _failed_entries(refusing.app, booking.id)
+    assert entry.detail == f"Stripe did not open the payment link: {GIVE_UP}"
+    assert refusing.app.bookings.detail(booking.id).booking.status is BookingStatus.NEW

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from pos_app.app import AppContext, open_app
+from pos_app.app import AppContext, open_app, wire_services
 from pos_app.config import load_config
 from pos_app.domain.audit import AuditAction, AuditEntry
 from pos_app.domain.errors import (
@@ -30,11 +30,9 @@ from pos_app.domain.ports import AuditQuery
 from pos_app.services import pins, settle
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
-from pos_app.services.payment_sync import SyncService
 from pos_app.services.people import (
     LAST_MANAGER,
     AccountLockedError,
-    PeopleService,
     ResourceForm,
     UserForm,
     WrongPinError,
@@ -240,7 +238,7 @@ def test_five_wrong_pins_lock_the_account_for_30_s_then_twice_as_long(
 ) -> None:
     _alex, sam = team
     deps, clock = _with_clock(app)
-    people = PeopleService(deps)
+    people = wire_services(deps).people
     for _ in range(4):
         with pytest.raises(WrongPinError):
             people.authenticate(sam, "9999")
@@ -294,7 +292,7 @@ def test_wrong_manager_pins_lock_approval_at_this_station_never_a_manager(
 ) -> None:
     alex, _sam = team
     deps, clock = _with_clock(app)
-    people = PeopleService(deps)
+    people = wire_services(deps).people
     for _ in range(4):
         assert people.verify_manager_pin("9999") is None
     with pytest.raises(AccountLockedError, match="manager PINs at this station: try again in 30"):
@@ -481,7 +479,7 @@ def test_cancel_regenerate_hold_end_and_cash_name_who_did_it(
     # The hold runs out: the background pass closes the link as the app, not as a person.
     deps, clock = _with_clock(app)
     clock.offset = timedelta(minutes=app.config.hold_minutes + 1)
-    SyncService(deps).expire_ended_holds(app.sync.sync_once())
+    wire_services(deps).sync.expire_ended_holds(app.sync.sync_once())
     assert CheckoutService(deps).view(third.payment_id).status is PaymentStatus.EXPIRED
     app.cash.record(booking.id, "5.00")
     entries = list(reversed(_entries(app, booking_id=booking.id)))
@@ -589,3 +587,23 @@ def test_a_forgotten_manager_pin_is_reset_from_the_command_line(
     assert app.people.authenticate(alex.id, "8642").id == alex.id  # and no longer locked
     entry = app.audit.query(AuditQuery(actions=frozenset({AuditAction.USER_CHANGED})))[0]
     assert entry.actor_name.startswith("command line (") and entry.detail.endswith("new PIN set")
+
+
+def test_the_audit_page_names_each_booking_by_customer_and_service(
+    app: AppContext, team: tuple[str, str]
+) -> None:
+    alex, _sam = team
+    booking = book(app)
+    app.deps.desk.sign_in(Actor(alex, "Alex Morgan", Role.MANAGER))
+    page = app.audit.page(AuditQuery(booking_id=booking.id))
+    assert page.entries and all(e.booking_id == booking.id for e in page.entries)
+    assert page.entries == app.audit.query(AuditQuery(booking_id=booking.id))
+    assert page.booking_labels == {
+        booking.id: f"{booking.customer_name} · {booking.service_name}"
+    }
+    # Entries without a booking need no label; a manager is still required.
+    signed_in = app.audit.page(AuditQuery(actions=frozenset({AuditAction.USER_SIGNED_IN})))
+    assert signed_in.booking_labels == {}
+    app.deps.desk.sign_in(Actor(_sam, "Sam Lee", Role.STAFF))
+    with pytest.raises(PermissionDeniedError, match="Only a manager can read the audit log"):
+        app.audit.page(AuditQuery())

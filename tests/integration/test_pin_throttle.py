@@ -13,15 +13,14 @@ from typing import Any
 
 import pytest
 
-from pos_app.app import AppContext, open_app
+from pos_app.app import AppContext, open_app, wire_services
 from pos_app.config import load_config
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.people import Role
 from pos_app.domain.ports import AuditQuery
 from pos_app.services import pins
 from pos_app.services.context import Deps
-from pos_app.services.people import AccountLockedError, PeopleService, UserForm, WrongPinError
-from pos_app.services.refunds import RefundService
+from pos_app.services.people import AccountLockedError, UserForm, WrongPinError
 
 ALEX_PIN = "2580"  # manager
 KIM_PIN = "9731"  # manager
@@ -119,7 +118,7 @@ def test_parallel_wrong_pins_at_one_station_check_at_most_five(
 ) -> None:
     sam_hash = _pin_hash(app, team["sam"])
     calls = _counting_verifies(monkeypatch)
-    people = [PeopleService(app.deps) for _ in range(GUESSERS)]
+    people = [wire_services(app.deps).people for _ in range(GUESSERS)]
     results = _race([lambda p=p: p.authenticate(team["sam"], WRONG) for p in people])
     assert all(isinstance(r, WrongPinError | AccountLockedError) for r in results), results
     # Only five guesses were compared with Sam's hash; the rest met the lock.
@@ -149,7 +148,7 @@ def test_parallel_guesses_from_two_engines_on_one_file_check_at_most_five(
     assert second_process.deps.policy.station_id == app.deps.policy.station_id
     alex_hash = _pin_hash(app, team["alex"])
     calls = _counting_verifies(monkeypatch)
-    services = [PeopleService(c.deps) for c in (app, second_process)] * (GUESSERS // 2)
+    services = [wire_services(c.deps).people for c in (app, second_process)] * (GUESSERS // 2)
     results = _race([lambda p=p: p.authenticate(team["alex"], WRONG) for p in services])
     assert all(isinstance(r, WrongPinError | AccountLockedError) for r in results), results
     assert calls.count(alex_hash) == 5
@@ -161,7 +160,7 @@ def test_parallel_manager_approvals_check_at_most_five_guesses(
 ) -> None:
     calls = _counting_verifies(monkeypatch)
     alex_hash = _pin_hash(app, team["alex"])
-    people = [PeopleService(app.deps) for _ in range(GUESSERS)]
+    people = [wire_services(app.deps).people for _ in range(GUESSERS)]
     results = _race([lambda p=p: p.verify_manager_pin(WRONG) for p in people])
     assert all(r is None or isinstance(r, AccountLockedError) for r in results), results
     # Each checked guess is compared with every manager (two): five guesses, ten compares.
@@ -202,7 +201,7 @@ def test_wrong_manager_pins_lock_approvals_at_this_station_but_no_manager(
     assert app.people.authenticate(team["alex"], ALEX_PIN).id == team["alex"]
     assert app.people.authenticate(team["kim"], KIM_PIN).id == team["kim"]
     # And at another station approval by PIN works as before.
-    elsewhere = PeopleService(_station(app, "st_front_desk_2"))
+    elsewhere = wire_services(_station(app, "st_front_desk_2")).people
     approver = elsewhere.verify_manager_pin(ALEX_PIN)
     assert approver is not None and approver.id == team["alex"]
 
@@ -216,7 +215,7 @@ def test_another_station_is_not_locked_by_this_stations_guesses(
             here.authenticate(team["sam"], WRONG)
     with pytest.raises(AccountLockedError):
         here.authenticate(team["sam"], WRONG)
-    there = PeopleService(_station(app, "st_front_desk_2"))
+    there = wire_services(_station(app, "st_front_desk_2")).people
     # Its count starts from nothing: a wrong PIN there is one wrong PIN, not a lock.
     with pytest.raises(WrongPinError):
         there.authenticate(team["sam"], WRONG)
@@ -229,7 +228,7 @@ def test_a_lock_runs_out_and_a_right_pin_starts_the_count_again(
     app: AppContext, team: dict[str, str]
 ) -> None:
     clock = ShiftedClock(app.deps.clock)
-    people = PeopleService(_station(app, app.deps.policy.station_id, clock))
+    people = wire_services(_station(app, app.deps.policy.station_id, clock)).people
     for _ in range(4):
         with pytest.raises(WrongPinError):
             people.authenticate(team["sam"], WRONG)
@@ -274,7 +273,7 @@ def test_the_locked_message_is_one_sentence_saying_when_to_try_again(
     assert locked.value.message.endswith("in 30 seconds.")
     for _ in range(5):
         with pytest.raises((AccountLockedError, WrongPinError)):
-            RefundService(app.deps).refund("bk_none", "1.00", manager_pin=WRONG)
+            wire_services(app.deps).refunds.refund("bk_none", "1.00", manager_pin=WRONG)
     with pytest.raises(AccountLockedError) as approval:
         app.people.verify_manager_pin(ALEX_PIN)
     assert ONE_SENTENCE_WITH_WHEN.match(approval.value.message), approval.value.message
@@ -283,7 +282,7 @@ def test_the_locked_message_is_one_sentence_saying_when_to_try_again(
 def test_a_new_pin_set_by_a_manager_clears_the_lock_at_every_station(
     app: AppContext, team: dict[str, str]
 ) -> None:
-    stations = [app.people, PeopleService(_station(app, "st_front_desk_2"))]
+    stations = [app.people, wire_services(_station(app, "st_front_desk_2")).people]
     for people in stations:
         for _ in range(5):
             with pytest.raises((WrongPinError, AccountLockedError)):

@@ -12,7 +12,7 @@ import httpx
 import pytest
 import stripe
 
-from pos_app.app import AppContext, open_app
+from pos_app.app import AppContext, open_app, wire_services
 from pos_app.config import load_config
 from pos_app.domain.booking import BookingStatus
 from pos_app.domain.errors import FormErrors, GatewayUnavailable, InvalidStateError
@@ -90,7 +90,8 @@ def desk(handle: SandboxHandle, tmp_path: Path) -> Iterator[Desk]:
     app.deps.desk.sign_in(TEST_MANAGER)
     clock, gateway = MovableClock(), CountingGateway(app.deps.gateway)
     deps = dataclasses.replace(app.deps, clock=clock, gateway=gateway)
-    yield Desk(app, clock, gateway, CheckoutService(deps), SyncService(deps), CashService(deps))
+    services = wire_services(deps)
+    yield Desk(app, clock, gateway, services.checkout, services.sync, services.cash)
     app.close()
 
 

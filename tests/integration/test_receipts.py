@@ -32,18 +32,11 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.domain.ports import AuditQuery
+from pos_app.reports.render.receipt import MERCHANT, render_html, render_text
 from pos_app.services.bookings import BookingDetail
+from pos_app.services.receipt_model import CardSummary, build_receipt, receipt_number
 from pos_app.services.receipt_notes import SANDBOX_NOTE
-from pos_app.services.receipts import (
-    CardSummary,
-    ReceiptService,
-    build_receipt,
-    mask_email,
-    receipt_email_key,
-    receipt_number,
-    render_html,
-    render_text,
-)
+from pos_app.services.receipts import ReceiptService, mask_email, receipt_email_key
 from tests.integration.helpers import book, eventually
 from tests.payments import pay
 
@@ -189,7 +182,9 @@ def test_partial_refund_counts_only_what_settled() -> None:
     assert rows["Refunded"].endswith("−$5.00")
     assert rows["Refund pending"].endswith("−$3.00")
     assert rows["Net paid"].endswith("$30.00")
-    assert "  Failed · Requested by customer" in text and "    re_r3" in text
+    assert "  Failed · Requested by customer" in text
+    # Stripe's refund id is for the merchant's copy only (support, the audit).
+    assert "re_r3" not in text and "    re_r3" in render_text(receipt, copy=MERCHANT)
     html_text = render_html(receipt)
     assert "Partially refunded" in html_text and "−$2.00" in html_text
 
@@ -315,6 +310,25 @@ def test_checkout_passes_the_customers_email_for_stripes_receipt(
     assert receipt.can_email
 
 
+def test_the_customers_receipt_names_the_business_and_hides_stripes_ids(app: AppContext) -> None:
+    booking = _paid(app)
+    payment = app.bookings.detail(booking.id).payments[0]
+    ids = [payment.stripe_session_id, payment.stripe_payment_intent_id, payment.stripe_charge_id]
+    assert all(ids)
+    # Settings ▸ Business: what is saved there reaches the receipt through the app's policy.
+    app.install_config(
+        dataclasses.replace(
+            app.config, business_address="1 Quay Road\nLeith EH6 7AA", business_tax_id="GB999"
+        )
+    )
+    receipt = app.receipts.receipt(booking.id)
+    for out in (render_text(receipt), render_html(receipt)):
+        assert "1 Quay Road" in out and "Leith EH6 7AA" in out and "Tax ID GB999" in out
+        assert not [i for i in ids if i and i in out]
+    merchant = render_text(receipt, copy=MERCHANT)
+    assert payment.stripe_payment_intent_id and payment.stripe_payment_intent_id in merchant
+
+
 def test_email_receipt_sets_receipt_email_once_however_often_asked(
     app: AppContext, stripe_client: stripe.StripeClient, would_send: list[logging.LogRecord]
 ) -> None:
@@ -426,6 +440,11 @@ def test_cli_prints_writes_pdf_and_emails(
     assert main(["receipt", booking.id]) == 0
     out = capsys.readouterr().out
     assert out.startswith("pos-app\nRECEIPT R-") and "Visa •••• 4242" in out
+    pi_id = app.bookings.detail(booking.id).payments[0].stripe_payment_intent_id
+    assert pi_id and pi_id not in out  # the customer's copy
+    assert main(["receipt", booking.id, "--merchant-copy"]) == 0
+    out = capsys.readouterr().out
+    assert "MERCHANT COPY" in out and pi_id in out and booking.id in out
 
     pdf = tmp_path / "r.pdf"
     assert main(["receipt", booking.id, "--pdf", str(pdf)]) == 0

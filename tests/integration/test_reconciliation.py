@@ -164,6 +164,10 @@ def test_a_refund_made_in_the_dashboard_is_recorded(
     assert (mismatch.kind, mismatch.object_type) == (MismatchKind.MISSING_LOCALLY, "refund")
     assert mismatch.stripe_id == made.id and mismatch.stripe_amount == 700
     assert mismatch.booking_id == loop.booking_id
+    booking = app.bookings.detail(loop.booking_id).booking
+    # The booking in words for the screen and the JSON, not its bk_ id.
+    assert mismatch.booking_label == f"{booking.customer_name} · {booking.service_name}"
+    assert compare(app).to_json()["mismatches"][0]["booking"] == mismatch.booking_label  # type: ignore[index]
     sentence = settle_and_recheck(app, mismatch)
     assert sentence == "Recorded the refund of $7.00 made at Stripe (succeeded)."
     detail = app.bookings.detail(loop.booking_id)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pos_app.app import open_app
-from pos_app.cli_backup import STATIONS_OPEN
+from pos_app.cli.backup import STATIONS_OPEN
 from pos_app.config import load_config
 from pos_app.domain.backups import BackupKind
 from pos_app.store.station_lock import StationLock

@@ -336,3 +336,80 @@ def test_a_database_remembers_its_mode(ctx: AppContext, env: dict[str, str]) -> 
         f"The database {sandbox_db.removeprefix('sqlite:///')} holds sandbox mode records, "
         "but the app is in test mode."
     )
+
+
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_address_tax_id_and_logo_are_stored_copied_and_audited(
+    ctx: AppContext, tmp_path: Path, env: dict[str, str]
+) -> None:
+    original = tmp_path / "Salon Logo.PNG"
+    original.write_bytes(PNG_BYTES)
+    ctx.settings.save(
+        change(
+            ctx,
+            address="12 High Street\r\nLeeds LS1 4AB\n\n",
+            tax_id=" GB 123 4567 89 ",
+            logo_path=str(original),
+        )
+    )
+    business = ctx.settings.business()
+    assert business.address == "12 High Street\nLeeds LS1 4AB"
+    assert business.tax_id == "GB 123 4567 89"
+    # The logo is a copy in the data folder, so deleting the original changes nothing.
+    kept = Path(business.logo_path)
+    assert kept.parent == ctx.config.data_dir / "branding" and kept.suffix == ".png"
+    assert kept.read_bytes() == PNG_BYTES
+    original.unlink()
+    assert (ctx.config.business_address, ctx.config.business_tax_id) == (
+        business.address,
+        business.tax_id,
+    )
+    assert ctx.config.business_logo == str(kept)
+    with ctx.deps.uow() as uow:
+        assert uow.events.get_setting("business.address") == "12 High Street\nLeeds LS1 4AB"
+        assert uow.events.get_setting("business.tax_id") == "GB 123 4567 89"
+        assert uow.events.get_setting("business.logo") == str(kept)
+    [detail] = settings_entries(ctx)
+    assert "address: (not set) → 12 High Street Leeds LS1 4AB" in detail
+    assert "tax id: (not set) → GB 123 4567 89" in detail
+    assert f"logo: (not set) → {kept.name}" in detail and str(tmp_path) not in detail
+    # Saving the stored logo path again neither copies nor records anything.
+    assert ctx.settings.save(change(ctx)).changes == ()
+    # They come back at the next start, and "" clears them.
+    ctx.close()
+    again = open_app(load_config(env), sandbox="none")
+    try:
+        assert again.settings.business() == business
+        again.deps.desk.sign_in(MANAGER)
+        again.settings.save(change(again, address="", tax_id="", logo_path=""))
+        cleared = again.settings.business()
+        assert (cleared.address, cleared.tax_id, cleared.logo_path) == ("", "", "")
+    finally:
+        again.close()
+
+
+def test_bad_address_tax_id_or_logo_gets_a_sentence_and_saves_nothing(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    not_a_picture = tmp_path / "logo.png"
+    not_a_picture.write_bytes(b"GIF89a not a png")
+    cases: list[tuple[dict[str, object], str, str]] = [
+        ({"address": "12 High St\x1b[2J"}, "address", "invisible control character"),
+        ({"address": "x" * 301}, "address", "Keep the address to 300 characters or fewer."),
+        ({"address": "a\nb\nc\nd\ne\nf"}, "address", "Keep the address to 5 lines or fewer"),
+        ({"tax_id": "GB\u202e123"}, "tax_id", "The tax id has an invisible control character"),
+        ({"tax_id": "9" * 41}, "tax_id", "Keep the tax id to 40 characters or fewer."),
+        ({"logo_path": str(tmp_path / "logo.gif")}, "logo_path", "Choose a PNG or JPEG"),
+        ({"logo_path": str(tmp_path / "gone.png")}, "logo_path", "gone.png could not be read"),
+        ({"logo_path": str(not_a_picture)}, "logo_path", "logo.png is not a PNG picture"),
+    ]
+    for fields, field_name, sentence in cases:
+        with pytest.raises(FormErrors) as err:
+            ctx.settings.save(change(ctx, **fields))
+        assert list(err.value.errors) == [field_name]
+        assert sentence in err.value.errors[field_name]
+    assert settings_entries(ctx) == []
+    assert not (ctx.config.data_dir / "branding").exists()
+    assert ctx.settings.business().address == ""

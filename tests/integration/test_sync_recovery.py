@@ -14,14 +14,13 @@ from typing import Any
 
 import pytest
 
-from pos_app.app import AppContext
+from pos_app.app import AppContext, wire_services
 from pos_app.domain.errors import GatewayRejected, GatewayUnavailable
 from pos_app.domain.payment import PaymentStatus, RefundStatus
 from pos_app.services import event_cursor
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
-from pos_app.services.payment_sync import EVENT_TYPES, STEP_FAILED, TRY_AGAIN, SyncService
-from pos_app.services.refunds import RefundService
+from pos_app.services.payment_sync import EVENT_TYPES, STEP_FAILED, TRY_AGAIN
 from tests.integration.helpers import book, eventually
 from tests.payments import REFUND_FAILS_LATER, pay
 
@@ -70,7 +69,7 @@ def _stuck_refund(app: AppContext) -> tuple[str, str]:
         find_refund=GatewayUnavailable("Cannot reach Stripe right now."),
     )
     with pytest.raises(GatewayUnavailable):
-        RefundService(_with(app.deps, gateway=offline)).refund(booking.id, "10.00")
+        wire_services(_with(app.deps, gateway=offline)).refunds.refund(booking.id, "10.00")
     (refund,) = app.bookings.detail(booking.id).refunds
     assert refund.status is RefundStatus.CREATING
     return booking.id, refund.id
@@ -116,7 +115,7 @@ def test_an_unknown_cursor_is_reset_and_everything_unsettled_is_reread(app: AppC
     refund_booking, _ = _stuck_refund(app)
     held = _open_link(app)
     event_cursor.save(app.deps, UNKNOWN)  # e.g. the station was off for 31 days
-    sync = SyncService(_with(app.deps, clock=LaterClock()))
+    sync = wire_services(_with(app.deps, clock=LaterClock())).sync
     assert not sync.cursor_health().ok
 
     report = sync.sync_once()
@@ -145,7 +144,7 @@ def test_a_failing_events_read_still_lets_holds_end_and_refunds_resend(app: AppC
         app.deps.gateway,
         list_events=GatewayRejected("Stripe refused the request.", code="parameter_unknown"),
     )
-    report = SyncService(_with(app.deps, clock=LaterClock(), gateway=broken)).sync_once()
+    report = wire_services(_with(app.deps, clock=LaterClock(), gateway=broken)).sync.sync_once()
     assert report.errors == ["Stripe refused the request."]
     assert report.holds_expired == 1
     assert _payment_status(app, held) is PaymentStatus.EXPIRED
@@ -156,7 +155,7 @@ def test_an_unreachable_events_feed_is_raised_after_the_other_steps_ran(app: App
     refund_booking, _ = _stuck_refund(app)
     held = _open_link(app)
     offline = Flaky(app.deps.gateway, list_events=GatewayUnavailable("Cannot reach Stripe."))
-    sync = SyncService(_with(app.deps, clock=LaterClock(), gateway=offline))
+    sync = wire_services(_with(app.deps, clock=LaterClock(), gateway=offline)).sync
     # Raised so the window backs off and says "offline"; the other steps had their try.
     with pytest.raises(GatewayUnavailable):
         sync.sync_once()
@@ -175,7 +174,7 @@ def test_an_unexpected_error_in_one_step_does_not_stop_the_others(app: AppContex
     refund_booking, _ = _stuck_refund(app)
     held = _open_link(app)
     broken = Flaky(app.deps.gateway, list_events=ValueError("a bug"))
-    report = SyncService(_with(app.deps, clock=LaterClock(), gateway=broken)).sync_once()
+    report = wire_services(_with(app.deps, clock=LaterClock(), gateway=broken)).sync.sync_once()
     # One sentence a person can act on; the traceback went to the log file.
     assert report.errors == [STEP_FAILED["events"] + TRY_AGAIN]
     assert report.holds_expired == 1
@@ -186,7 +185,7 @@ def test_an_unexpected_error_in_one_step_does_not_stop_the_others(app: AppContex
 def test_what_an_offline_pass_did_is_reported_by_the_next(app: AppContext) -> None:
     held = _open_link(app)
     gateway = Flaky(app.deps.gateway, list_events=GatewayUnavailable("Cannot reach Stripe."))
-    sync = SyncService(_with(app.deps, clock=LaterClock(), gateway=gateway))
+    sync = wire_services(_with(app.deps, clock=LaterClock(), gateway=gateway)).sync
     with pytest.raises(GatewayUnavailable):
         sync.sync_once()
     assert _payment_status(app, held) is PaymentStatus.EXPIRED
@@ -238,7 +237,7 @@ def test_an_event_that_cannot_be_applied_is_skipped_not_read_forever(app: AppCon
     later, _ = _paid_unseen(app, "Later Event")
     held = _open_link(app)
     gateway = BreaksOn(app.deps.gateway, {poison_session})
-    sync = SyncService(_with(app.deps, clock=LaterClock(), gateway=gateway))
+    sync = wire_services(_with(app.deps, clock=LaterClock(), gateway=gateway)).sync
 
     report = sync.sync_once()
 
@@ -289,6 +288,6 @@ def test_a_skipped_refund_event_still_leaves_the_refund_failed(app: AppContext) 
     assert "refund.failed" in {e.type for e in about_it}
     # Every event about the refund breaks; the re-read after them does not.
     gateway = BreaksOn(app.deps.gateway, {stripe_id}, times=len(about_it))
-    report = SyncService(_with(app.deps, gateway=gateway)).sync_once()
+    report = wire_services(_with(app.deps, gateway=gateway)).sync.sync_once()
     assert report.events_skipped == len(about_it)
     assert _refund_status(app, booking) is RefundStatus.FAILED  # by the re-read of the rest

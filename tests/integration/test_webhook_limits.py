@@ -25,6 +25,7 @@ from pos_app.app import AppContext
 from pos_app.domain.gateway_types import EventInfo
 from pos_app.gateway.webhooks import verify_webhook
 from pos_app.services.rejected_deliveries import FLUSH_SECONDS
+from pos_app.services.retention import Retention
 from pos_app.services.webhook_intake import WebhookIntake
 from pos_app.sync.webhook_server import MAX_BODY_BYTES, PATH, create_webhook_app
 from tests.body_probe import CHUNK, post_large
@@ -64,7 +65,8 @@ def _intake(app: AppContext) -> Iterator[tuple[WebhookIntake, CountingUow, FakeM
     uow = CountingUow(app.deps.uow)
     clock = FakeMonotonic()
     deps = dataclasses.replace(app.deps, uow=uow)
-    yield WebhookIntake(deps, app.sync, _verify, monotonic=clock), uow, clock
+    retention = Retention(deps, monotonic=clock)
+    yield WebhookIntake(deps, app.sync, _verify, retention=retention, monotonic=clock), uow, clock
 
 
 def _post(intake: WebhookIntake, payload: bytes, headers: dict[str, str]) -> httpx.Response:

@@ -144,6 +144,6 @@ def test_the_periodic_sync_pass_prunes(app: AppContext) -> None:
 def test_the_webhook_receivers_tick_prunes(app: AppContext) -> None:
     long_ago = datetime.now(UTC) - timedelta(days=60)
     _delivery(app, long_ago, None)
-    intake = WebhookIntake(app.deps, app.sync, _no_deliveries_here)
+    intake = WebhookIntake(app.deps, app.sync, _no_deliveries_here, retention=Retention(app.deps))
     intake.tick()
     assert _details(app) == set()

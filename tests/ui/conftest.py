@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 import pos_app.ui
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
-from pos_app.devtools.screenshots import morning_timezone
+from pos_app.devtools.demo import morning_timezone
 from pos_app.domain.booking import Booking
 from pos_app.services.bookings import BookingRequest
 from pos_app.ui.kit import gc_guard

@@ -63,14 +63,14 @@ def test_the_cash_dialog_refuses_full_width_digits_and_huge_amounts(
 def test_the_audit_and_reconcile_date_filters_stay_inside_the_calendar(
     qtbot: QtBot, ui_app: AppContext, runner: TaskRunner
 ) -> None:
-    audit = AuditDialog(ui_app, runner)
+    audit = AuditDialog(ui_app.audit, ui_app.people, ui_app.config.timezone, runner)
     qtbot.addWidget(audit)
     audit.to_edit.setDate(QDate(9999, 12, 31))  # the day after it overflowed the query
     audit.from_edit.setDate(QDate(1752, 9, 14))
     query = audit.query()
     assert query.end is not None and query.end.date() <= LAST_DAY + timedelta(days=1)
     assert query.start is not None and query.start.date() >= FIRST_DAY
-    reconcile = ReconcileDialog(ui_app, runner)
+    reconcile = ReconcileDialog(ui_app.reconciliation, runner, timezone=ui_app.config.timezone)
     qtbot.addWidget(reconcile)
     reconcile.to_edit.setDate(QDate(9999, 12, 31))
     assert reconcile.to_edit.date().toPython() == LAST_DAY

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
@@ -18,6 +18,7 @@ from pos_app.ui.day.booking_dialog import (
     wall_clock_to_aware,
 )
 from pos_app.ui.day.booking_table import Column
+from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.shell.main_window import MainWindow
 
 
@@ -27,6 +28,7 @@ def _open_form(qtbot: QtBot, window: MainWindow) -> BookingDialog:
     dialog = window.booking_dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.service_combo.isEnabled())  # services came from the runner
+    dialog.name_edit.setFocus()  # the service comes first; the desk then taps the name
     return dialog
 
 
@@ -198,3 +200,134 @@ def test_a_taken_slot_is_named_under_the_time_and_nothing_is_saved(
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         dialog.save()
     assert dialog.created is not None and dialog.created.resource_id is None
+
+
+def test_service_first_with_its_end_time_and_free_slot_chips(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    tz = ui_app.config.timezone
+    dialog = _open_form(qtbot, window)
+    service, name = (dialog._rows[f].field for f in ("service_id", "customer_name"))
+    top = QPoint(0, 0)
+    assert service.mapTo(dialog, top).y() < name.mapTo(dialog, top).y()  # service first
+    dialog.select_service("svc_colour")
+    start = dialog.starts_at()
+    end = start + timedelta(minutes=90)
+    assert dialog.service_line.text() == f"Colour & style · 90 min · ends {end:%H:%M}"
+    # The chips come from the day's bookings: one row per staff member.
+    qtbot.waitUntil(lambda: bool(dialog.chips.buttons))
+    staff = [r.name for r in ui_app.catalog.list_resources() if r.kind.value == "staff"]
+    assert [name for name, _labels in dialog.chips.chip_texts()] == staff
+    # Tapping Priya's first chip fills the staff member and the time.
+    priya_row = dict(dialog.chips.chip_texts())["Priya"]
+    button = next(
+        b for b in dialog.chips.buttons if b.accessibleName() == f"Priya at {priya_row[0]}"
+    )
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert dialog.staff_combo.currentData() == "res_priya"
+    assert f"{dialog.starts_at():%H:%M}" == priya_row[0]
+    assert dialog.name_edit.hasFocus()  # next: who
+    # A booking that holds Priya's time takes that chip away once the day is read again.
+    taken = dialog.starts_at()
+    ui_app.bookings.create(BookingRequest("Maya", "svc_colour", taken, resource_id="res_priya"))
+    dialog.starts_edit.setDateTime(aware_to_wall_clock(taken + timedelta(days=1)))
+    dialog.starts_edit.setDateTime(aware_to_wall_clock(taken))
+    qtbot.waitUntil(lambda: "Priya" in dict(dialog.chips.chip_texts()))
+    assert f"{taken:%H:%M}" not in dict(dialog.chips.chip_texts())["Priya"]
+    assert dialog.starts_at().tzinfo == tz
+
+
+def test_new_customer_is_among_the_suggestions(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    maya = ui_app.bookings.create(
+        BookingRequest(
+            "Maya Thompson",
+            "svc_haircut",
+            next_quarter_hour(datetime.now(ui_app.config.timezone)) + timedelta(hours=2),
+            customer_email="maya@example.com",
+        )
+    )
+    dialog = _open_form(qtbot, window)
+    qtbot.keyClicks(dialog.name_edit, "Maya")
+    qtbot.waitUntil(lambda: dialog.suggestion_names() == ["Maya Thompson"])
+    assert dialog.picker.suggestion_texts()[-1] == "+ New customer “Maya”"
+    dialog.choose_suggestion(1)  # another Maya
+    assert dialog.customer_id is None and dialog.name_edit.text() == "Maya"
+    assert dialog.customer_hint.text() == "New customer: remembered when you save."
+    assert dialog.email_edit.hasFocus()
+    qtbot.keyClicks(dialog.email_edit, "maya.b@example.com")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.save()
+    assert dialog.created is not None and dialog.created.customer_id != maya.customer_id
+
+
+def test_the_customers_notes_show_and_save_with_the_booking(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    first = ui_app.bookings.create(
+        BookingRequest(
+            "Maya Thompson",
+            "svc_haircut",
+            next_quarter_hour(datetime.now(ui_app.config.timezone)) + timedelta(hours=2),
+            customer_email="maya@example.com",
+        )
+    )
+    assert first.customer_id is not None
+    ui_app.customers.set_notes(first.customer_id, "Allergic to latex")
+    dialog = _open_form(qtbot, window)
+    qtbot.keyClicks(dialog.name_edit, "maya")
+    qtbot.waitUntil(lambda: dialog.suggestion_names() == ["Maya Thompson"])
+    dialog.choose_suggestion(0)
+    assert dialog.notes_edit.toPlainText() == "Allergic to latex"
+    # A control character is refused under the notes, and nothing is saved.
+    dialog.notes_edit.setPlainText("Allergic to latex\x1b[31m")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.error_text("notes") != "")
+    assert "invisible control character" in dialog.error_text("notes")
+    assert len(ui_app.customers.detail(first.customer_id).bookings) == 1
+    dialog.notes_edit.setPlainText("Allergic to latex\nPrefers Priya")
+    assert dialog.error_text("notes") == ""  # editing clears the sentence
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.save()
+    stored = ui_app.customers.detail(first.customer_id)
+    assert stored.customer.notes == "Allergic to latex\nPrefers Priya"
+    assert len(stored.bookings) == 2
+
+
+def test_book_again_prefills_service_staff_customer_and_notes(
+    qtbot: QtBot, runner: TaskRunner, ui_app: AppContext
+) -> None:
+    tz = ui_app.config.timezone
+    past = ui_app.bookings.create(
+        BookingRequest(
+            "Maya Thompson",
+            "svc_colour",
+            next_quarter_hour(datetime.now(tz)) + timedelta(hours=1),
+            customer_email="maya@example.com",
+            resource_id="res_sam",
+        )
+    )
+    assert past.customer_id is not None
+    ui_app.customers.set_notes(past.customer_id, "Likes it short")
+    dialog = BookingDialog(ui_app, runner, again=past)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.service_combo.isEnabled)
+    assert dialog.service_combo.currentData() == "svc_colour"
+    assert dialog.staff_combo.currentData() == "res_sam"
+    assert dialog.name_edit.text() == "Maya Thompson"
+    assert dialog.email_edit.text() == "maya@example.com"
+    assert dialog.customer_id == past.customer_id
+    qtbot.waitUntil(lambda: dialog.notes_edit.toPlainText() == "Likes it short")
+    dialog.starts_edit.setDateTime(
+        aware_to_wall_clock(past.starts_at.astimezone(tz) + timedelta(days=7))
+    )
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.save()
+    again = dialog.created
+    assert again is not None
+    assert (again.service_id, again.resource_id, again.customer_id) == (
+        "svc_colour",
+        "res_sam",
+        past.customer_id,
+    )

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 from pos_app.app import AppContext
 from pos_app.domain.payment import PaymentMethod, PaymentStatus
 from pos_app.ui.day.booking_table import Column
-from pos_app.ui.payments import charge_view
+from pos_app.ui.payments import charge_presenter
 from pos_app.ui.shell.main_window import MainWindow
 from tests.payments import pay
 from tests.ui.conftest import in_thread, make_booking
@@ -121,7 +121,7 @@ def test_deposit_then_pay(qtbot: QtBot, window: MainWindow, ui_app: AppContext) 
     assert len(ui_app.bookings.detail(booking.id).payments) == 1
 
     paid = in_thread(lambda: pay(stored.url or ""))
-    qtbot.waitUntil(lambda: dialog.status_text() == charge_view.PAID, timeout=8000)
+    qtbot.waitUntil(lambda: dialog.status_text() == charge_presenter.PAID, timeout=8000)
     paid.join(5)
     qtbot.waitUntil(lambda: _status(window, booking.id) == "Deposit paid", timeout=8000)
     row = window.model.row_of(booking.id)

@@ -18,13 +18,24 @@ from pos_app.domain.payment import PaymentStatus
 from pos_app.services.bookings import BookingRequest
 from pos_app.ui.day.booking_table import Column
 from pos_app.ui.kit.tasks import TaskRunner
-from pos_app.ui.payments import charge_view
-from pos_app.ui.payments.charge_view import ChargeDialog, ChargePhase, ChargeState, mailto_url
+from pos_app.ui.payments import charge_presenter as charge_view
+from pos_app.ui.payments.charge_presenter import (
+    ChargePhase,
+    ChargeSettings,
+    ChargeState,
+    mailto_url,
+)
+from pos_app.ui.payments.charge_view import ChargeDialog
 from pos_app.ui.shell.main_window import MainWindow
 from tests.payments import DECLINED, pay
 from tests.ui.conftest import ServiceGuard, in_thread, make_booking
 
 INSUFFICIENT_FUNDS = "4000 0000 0000 9995"
+
+
+def _start(ctx: AppContext, runner: TaskRunner, booking_id: str, **kw: object) -> ChargeDialog:
+    settings = ChargeSettings.from_config(ctx.config)
+    return ChargeDialog.start(ctx.checkout, runner, booking_id, settings=settings, **kw)  # type: ignore[arg-type]
 
 
 def _charge(qtbot: QtBot, window: MainWindow, booking_id: str) -> ChargeDialog:
@@ -51,6 +62,7 @@ def test_charge_pay_paid_then_refund(qtbot: QtBot, window: MainWindow, ui_app: A
     assert dialog.amount_label.text() == "$35.00"
     assert "SANDBOX" in dialog.badge.text()
     assert dialog.ring.isVisible() and dialog.ring.text() != "--:--"
+    assert dialog.ring.sentence().startswith("Link expires in ")
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == stored.url
 
@@ -99,7 +111,8 @@ def test_refund_errors_show_under_amount(
     assert refund is not None
     qtbot.waitUntil(lambda: refund.refund_button.isEnabled())
     refund.amount_edit.setText("50")
-    assert refund.preview_text() == "You can refund at most $35.00."
+    # The preview says exactly what the domain's rule (and so the service) says.
+    assert refund.preview_text() == "You can refund at most $35.00 (what is left of the payment)."
     refund.submit()
     qtbot.waitUntil(lambda: refund.amount_error() != "")
     assert refund.amount_error() == "You can refund at most $35.00 (what is left of the payment)."
@@ -114,7 +127,7 @@ def test_refresh_errors_show_reconnecting_line(
     qtbot: QtBot, runner: TaskRunner, ui_app: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     booking = make_booking(ui_app)
-    dialog = ChargeDialog.start(ui_app, runner, booking.id)
+    dialog = _start(ui_app, runner, booking.id)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.qr.url() is not None, timeout=10000)
 
@@ -128,7 +141,12 @@ def test_refresh_errors_show_reconnecting_line(
     monkeypatch.undo()
     qtbot.waitUntil(lambda: dialog.notice_text() == "", timeout=5000)
 
-    # Cancel link: the link stops being payable and Regenerate appears.
+    # Cancel link (a red button, pressed twice): the link stops being payable, Regenerate
+    # appears.
+    assert dialog.cancel_button.property("role") == "danger"
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert dialog.cancel_button.text() == "Yes, cancel link"  # armed, nothing sent yet
+    assert dialog.current_view().status is PaymentStatus.OPEN  # type: ignore[union-attr]
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.status_text() == charge_view.CANCELLED, timeout=5000)
     assert dialog.qr.url() is None and dialog.regenerate_button.isVisible()
@@ -148,7 +166,7 @@ def test_start_failure_is_a_sentence_in_the_dialog(
     ctx = open_app(load_config(env), sandbox="none")
     try:
         booking = make_booking(ctx)
-        dialog = ChargeDialog.start(ctx, runner, booking.id)
+        dialog = _start(ctx, runner, booking.id)
         qtbot.addWidget(dialog)
         qtbot.waitUntil(
             lambda: dialog.stack.currentIndex() == charge_view.Page.ERROR, timeout=30000
@@ -171,7 +189,7 @@ def test_start_failure_is_a_sentence_in_the_dialog(
 def _open(
     qtbot: QtBot, runner: TaskRunner, ctx: AppContext, booking_id: str, **kw: object
 ) -> ChargeDialog:
-    dialog = ChargeDialog.start(ctx, runner, booking_id, **kw)  # type: ignore[arg-type]
+    dialog = _start(ctx, runner, booking_id, **kw)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.qr.url() is not None, timeout=10000)
     return dialog
@@ -189,8 +207,9 @@ def test_declined_card_shows_the_reason_and_keeps_the_link_open(
     # Stripe's generic decline: the customer's card was refused, the session stays open.
     in_thread(lambda: pay(url, DECLINED)).join(10)
     qtbot.waitUntil(lambda: dialog.charge_state().phase is ChargePhase.DECLINED, timeout=8000)
-    assert dialog.status_text() == "Your card was declined."
+    assert dialog.status_text() == "Card declined — ask for another card or take cash"
     assert dialog.attempt_caption.isVisible() and dialog.hint_label.isVisible()
+    assert dialog.take_cash_button.isVisible()
     assert dialog.qr.url() == url and dialog.ring.isVisible()  # still payable
     assert dialog.copy_button.isVisible() and dialog.cancel_button.isEnabled()
     view = dialog.current_view()
@@ -205,7 +224,10 @@ def test_declined_card_shows_the_reason_and_keeps_the_link_open(
     # Another card, declined for a reason the bank gives.
     in_thread(lambda: pay(url, INSUFFICIENT_FUNDS)).join(10)
     qtbot.waitUntil(
-        lambda: dialog.status_text() == "Your card was declined: insufficient funds.",
+        lambda: (
+            dialog.status_text()
+            == "Card declined (insufficient funds) — ask for another card or take cash"
+        ),
         timeout=8000,
     )
     # Then a good card: paid, and the decline is gone.
@@ -214,9 +236,35 @@ def test_declined_card_shows_the_reason_and_keeps_the_link_open(
     assert paid.args is not None and paid.args[0].payment_id == view.payment_id
     qtbot.waitUntil(lambda: dialog.status_text() == charge_view.PAID, timeout=8000)
     assert not dialog.attempt_caption.isVisible() and not dialog.hint_label.isVisible()
+    assert not dialog.take_cash_button.isVisible()
     assert dialog.charge_state().phase is ChargePhase.PAID
     dialog.done(0)
     assert dialog.charge_state().phase is ChargePhase.CLOSED
+
+
+def test_take_cash_instead_opens_the_cash_dialog_for_the_declined_booking(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    other = make_booking(ui_app, "Ada Lovelace")
+    booking = make_booking(ui_app, "Grace Hopper")
+    dialog = _charge(qtbot, window, booking.id)
+    url = dialog.qr.url() or ""
+    assert not dialog.take_cash_button.isVisible()  # only once a card was declined
+    in_thread(lambda: pay(url, INSUFFICIENT_FUNDS)).join(10)
+    qtbot.waitUntil(lambda: dialog.take_cash_button.isVisible(), timeout=8000)
+    assert window.select_booking(other.id) or True  # the shell opens cash for the charged one
+    qtbot.mouseClick(dialog.take_cash_button, Qt.MouseButton.LeftButton)
+    cash = window.cash_dialog
+    assert cash is not None and cash.isVisible() and cash.booking_id() == booking.id
+    assert not dialog.isVisible()
+    # The cash flow's own checks still run: recording closes the open link first.
+    with qtbot.waitSignal(cash.accepted, timeout=10000):
+        qtbot.mouseClick(cash.record_button, Qt.MouseButton.LeftButton)
+    detail = ui_app.bookings.detail(booking.id)
+    assert detail.booking.status is BookingStatus.PAID
+    assert [p.status for p in detail.payments if p.method.value == "card"] == [
+        PaymentStatus.EXPIRED
+    ]
 
 
 def test_mailto_url_is_percent_encoded() -> None:

@@ -12,10 +12,13 @@ from pytestqt.qtbot import QtBot
 from pos_app.app import AppContext
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.payments import customer_display
-from pos_app.ui.payments.charge_view import ChargeDialog, ChargePhase, ChargeState
+from pos_app.ui.payments.charge_presenter import ChargePhase, ChargeSettings, ChargeState
+from pos_app.ui.payments.charge_view import ChargeDialog
 from pos_app.ui.payments.customer_display import CustomerDisplay, View, choose_screen
+from pos_app.ui.payments.display_presenter import DECLINED
 from pos_app.ui.shell.main_window import MainWindow
-from tests.payments import DECLINED, pay
+from tests.payments import DECLINED as DECLINED_CARD
+from tests.payments import pay
 from tests.ui.conftest import in_thread, make_booking
 from tests.ui.qr import decode
 
@@ -41,7 +44,9 @@ def test_mirrors_the_charge_then_thanks_then_welcome(
     assert display.view() is View.WELCOME
     assert "Welcome" in _texts(display) and "Studio Nord" in _texts(display)
     booking = make_booking(ui_app, "Grace Hopper")
-    dialog = ChargeDialog.start(ui_app, runner, booking.id)
+    dialog = ChargeDialog.start(
+        ui_app.checkout, runner, booking.id, settings=ChargeSettings.from_config(ui_app.config)
+    )
     qtbot.addWidget(dialog)
     display.follow(dialog)
     qtbot.waitUntil(lambda: display.view() is View.CHARGE, timeout=10000)
@@ -60,15 +65,18 @@ def test_mirrors_the_charge_then_thanks_then_welcome(
     assert "Grace Hopper" not in _texts(display)
 
     # A declined card: the customer reads why and that they may try again.
-    in_thread(lambda: pay(url, DECLINED)).join(10)
+    in_thread(lambda: pay(url, DECLINED_CARD)).join(10)
     qtbot.waitUntil(lambda: display.attempt_label.isVisible(), timeout=8000)
-    assert display.attempt_label.text() == f"Your card was declined.\n{customer_display.TRY_AGAIN}"
+    assert display.attempt_label.text() == DECLINED  # no bank reason on the customer's side
     assert display.qr.url() == url
 
     # Paid: a big thank-you, then back to Welcome by itself, with nothing of this customer.
     in_thread(lambda: pay(url))
     qtbot.waitUntil(lambda: display.view() is View.THANKS, timeout=8000)
     assert display.thanks_label.text() == "Thank you!" and display.qr.url() is None
+    # Stripe was asked (when the link was made) to email its receipt to the booking's address.
+    assert display.receipt_label.text() == "Receipt sent to a•••@e…"
+    assert "TEST MODE" not in _texts(display)  # this display was never told a test mode
     dialog.done(0)  # closing the charge screen does not cut the thank-you short
     assert display.view() is View.THANKS
     qtbot.waitUntil(lambda: display.view() is View.WELCOME, timeout=3000)
@@ -80,7 +88,9 @@ def test_cancelled_or_closed_charge_returns_to_welcome(
     qtbot: QtBot, runner: TaskRunner, ui_app: AppContext, display: CustomerDisplay
 ) -> None:
     booking = make_booking(ui_app)
-    dialog = ChargeDialog.start(ui_app, runner, booking.id)
+    dialog = ChargeDialog.start(
+        ui_app.checkout, runner, booking.id, settings=ChargeSettings.from_config(ui_app.config)
+    )
     qtbot.addWidget(dialog)
     display.follow(dialog)
     qtbot.waitUntil(lambda: display.view() is View.CHARGE, timeout=10000)

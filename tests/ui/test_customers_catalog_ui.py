@@ -36,8 +36,8 @@ def _customers(qtbot: QtBot, window: MainWindow) -> CustomersView:
         Qt.Key.Key_F,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
-    qtbot.waitUntil(lambda: window.days.customers_window is not None)
-    view = window.days.customers_window
+    qtbot.waitUntil(lambda: window.customers_window is not None)
+    view = window.customers_window
     assert view is not None
     return view
 
@@ -116,16 +116,16 @@ def test_detail_panel_links_to_the_customer(
     qtbot.waitUntil(lambda: window.detail.booking_id() == maya.id)
     assert "All bookings of Maya Thompson…" in window.detail.text()
     window.detail.customer_requested.emit(maya.customer_id)
-    qtbot.waitUntil(lambda: window.days.customers_window is not None)
-    view = window.days.customers_window
+    qtbot.waitUntil(lambda: window.customers_window is not None)
+    view = window.customers_window
     assert view is not None
     qtbot.waitUntil(lambda: (c := view.shown_customer()) is not None and c.id == maya.customer_id)
 
 
 def _catalog(qtbot: QtBot, window: MainWindow) -> CatalogEditor:
-    window.days.catalog_action.trigger()
-    qtbot.waitUntil(lambda: window.days.catalog_window is not None)
-    editor = window.days.catalog_window
+    window.catalog_action.trigger()
+    qtbot.waitUntil(lambda: window.catalog_window is not None)
+    editor = window.catalog_window
     assert editor is not None
     qtbot.waitUntil(lambda: len(editor.service_names()) == 5)
     return editor

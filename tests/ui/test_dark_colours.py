@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pos_app.ui.kit import theme
-from pos_app.ui.payments.charge_view import PaidMark
+from pos_app.ui.payments.paid_mark import PaidMark
 
 
 @pytest.fixture

@@ -17,6 +17,15 @@ from pos_app.app import AppContext
 from pos_app.domain.errors import PosError
 from pos_app.domain.people import Actor, Role
 from pos_app.domain.reports import Breakdown, Conversion, CurrencyTotals, SalesReport
+from pos_app.printing.chart import (
+    GROSS,
+    MIN_BAR_HEIGHT,
+    REFUNDS,
+    axis_money,
+    chart_layout,
+    nice_step,
+    visible_hours,
+)
 from pos_app.ui.kit.tasks import GENERIC_ERROR, TaskRunner
 from pos_app.ui.reports.dashboard.dashboard_view import (
     DashboardDialog,
@@ -26,15 +35,6 @@ from pos_app.ui.reports.dashboard.dashboard_view import (
     Unit,
     matching_preset,
     preset_period,
-)
-from pos_app.ui.reports.dashboard.sales_chart import (
-    GROSS,
-    MIN_BAR_HEIGHT,
-    REFUNDS,
-    axis_money,
-    chart_layout,
-    nice_step,
-    visible_hours,
 )
 from pos_app.ui.shell.main_window import MainWindow
 from tests.ui.conftest import make_booking
@@ -145,6 +145,24 @@ class FakeReports:
         if isinstance(self.answer, BaseException):
             raise self.answer
         return self.answer(start, end)
+
+
+def periods_asked(fake: FakeReports) -> list[tuple[str, date, date]]:
+    """The period each load asked for. A load reads its period first, then the period of
+    the same length before it (the headline's comparison), then each day of a range."""
+    asked, index = [], 0
+    while index < len(fake.calls):
+        kind, start, end = fake.calls[index]
+        asked.append((kind, start, end))
+        before = fake.calls[index + 1] if index + 1 < len(fake.calls) else None
+        length = (end - start).days + 1
+        assert before is None or before == (
+            "range",
+            start - (end - start) - timedelta(days=1),
+            start - timedelta(days=1),
+        )
+        index += 2 + (length if length > 1 else 0)
+    return asked
 
 
 def same_figures(currencies: tuple[CurrencyTotals, ...] = ()) -> Answer:
@@ -306,27 +324,33 @@ def test_period_navigation_changes_the_request(
     dialog = open_dashboard(qtbot, ui_app, runner, fake)
     today = today_of(ui_app)
     yesterday = today - timedelta(days=1)
-    assert fake.calls == [("daily", today, today)]
+    assert periods_asked(fake) == [("daily", today, today)]
+    assert fake.calls[1] == ("range", yesterday, yesterday)  # compared with yesterday
     assert not dialog.next_button.isEnabled()  # nothing after today
 
     qtbot.keyClick(dialog, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: len(fake.calls) == 2 and dialog.loads >= 2, timeout=WAIT_MS)
-    assert fake.calls[-1] == ("daily", yesterday, yesterday)
+    qtbot.waitUntil(lambda: dialog.loads >= 2, timeout=WAIT_MS)
+    assert periods_asked(fake)[-1] == ("daily", yesterday, yesterday)
     assert dialog.preset_combo.currentData() is Preset.YESTERDAY
     assert dialog.next_button.isEnabled()
 
     dialog.select_preset(Preset.LAST_7_DAYS)
-    qtbot.waitUntil(lambda: len(fake.calls) == 3 and dialog.loads == 3, timeout=WAIT_MS)
-    assert fake.calls[-1] == ("range", today - timedelta(days=6), today)
+    qtbot.waitUntil(lambda: dialog.loads == 3, timeout=WAIT_MS)
+    assert periods_asked(fake)[-1] == ("range", today - timedelta(days=6), today)
+    # A range is charted by day: each of its 7 days is read too.
+    assert fake.calls[-7:] == [
+        ("daily", today - timedelta(days=n), today - timedelta(days=n)) for n in range(6, -1, -1)
+    ]
 
     dialog.previous_button.click()
-    qtbot.waitUntil(lambda: len(fake.calls) == 4 and dialog.loads == 4, timeout=WAIT_MS)
-    assert fake.calls[-1] == ("range", today - timedelta(days=13), today - timedelta(days=7))
+    qtbot.waitUntil(lambda: dialog.loads == 4, timeout=WAIT_MS)
+    asked = ("range", today - timedelta(days=13), today - timedelta(days=7))
+    assert periods_asked(fake)[-1] == asked
     assert dialog.preset_combo.currentData() is Preset.CUSTOM
 
     dialog.next_button.click()
-    qtbot.waitUntil(lambda: len(fake.calls) == 5 and dialog.loads == 5, timeout=WAIT_MS)
-    assert fake.calls[-1] == ("range", today - timedelta(days=6), today)
+    qtbot.waitUntil(lambda: dialog.loads == 5, timeout=WAIT_MS)
+    assert periods_asked(fake)[-1] == ("range", today - timedelta(days=6), today)
     assert dialog.preset_combo.currentData() is Preset.LAST_7_DAYS
     assert fake.on_gui_thread == 0
 
@@ -339,8 +363,10 @@ def test_typed_dates_ask_for_that_range(
     dialog.select_preset(Preset.CUSTOM)
     dialog.from_edit.setDate(date(2026, 3, 1))
     dialog.to_edit.setDate(date(2026, 3, 10))
-    qtbot.waitUntil(lambda: fake.calls[-1] == ("range", date(2026, 3, 1), date(2026, 3, 10)))
-    assert len(fake.calls) == 2  # one request for both edits (debounced)
+    qtbot.waitUntil(lambda: dialog.loads >= 2, timeout=WAIT_MS)
+    # one load for both edits (debounced)
+    assert periods_asked(fake)[-1] == ("range", date(2026, 3, 1), date(2026, 3, 10))
+    assert len(periods_asked(fake)) == 2
 
 
 def test_presets_and_steps() -> None:

@@ -22,7 +22,13 @@ STAFF = Actor("usr_pat", "Pat Staff", Role.STAFF)
 def open_dialog(
     qtbot: QtBot, ui_app: AppContext, runner: TaskRunner, **kw: object
 ) -> DayCloseDialog:
-    dialog = DayCloseDialog(ui_app, runner, **kw)  # type: ignore[arg-type]
+    dialog = DayCloseDialog(
+        ui_app.day_close,
+        runner,
+        business=ui_app.config.business_name,
+        timezone=ui_app.config.timezone,
+        **kw,  # type: ignore[arg-type]
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.loads >= 1 and bool(dialog.panels), timeout=5000)
@@ -57,7 +63,7 @@ def test_a_manager_counts_the_drawer_and_closes_the_day(
     qtbot.keyClick(panel.counted_edit, Qt.Key.Key_Return)  # Enter closes (after the question)
 
     qtbot.waitUntil(lambda: dialog.report is not None and dialog.report.is_closed, timeout=5000)
-    assert "counted $44.00, expected $45.00 ($1.00 short)" in questions[0].replace("−", "")
+    assert "USD: counted $44.00, expected $45.00 — $1.00 short." in questions[0].replace("−", "")
     today = datetime.now(ui_app.config.timezone).date()
     z = ui_app.day_close.preview(today)
     assert z.is_closed and z.closes[0].cash_counted == 4400 and z.closes[0].note == "A dollar short"
@@ -121,3 +127,46 @@ def test_only_managers_open_the_z_report(
     qtbot.waitUntil(lambda: dialog.loads >= 1, timeout=5000)
     assert "Close the day…" in [a.text() for a in window.manage_menu.actions()]
     dialog.reject()
+
+
+def test_the_opening_float_is_in_cash_expected_and_the_question_names_the_totals(
+    qtbot: QtBot, runner: TaskRunner, ui_app: AppContext
+) -> None:
+    ui_app.cash.record(make_booking(ui_app, "Grace Hopper").id)  # $35.00
+    questions: list[tuple[str, str]] = []
+
+    def confirm(_parent: object, title: str, text: str) -> bool:
+        questions.append((title, text))
+        return len(questions) > 1  # "Not yet" the first time
+
+    dialog = open_dialog(qtbot, ui_app, runner, confirm=confirm)
+    panel = dialog.panels["usd"]
+    assert panel.expected_text() == "$35.00"
+    qtbot.keyClicks(panel.float_edit, "150")
+    assert panel.expected_text() == "$185.00"  # float 150 + cash 35
+    assert panel.expected_detail.text() == "float $150.00 + cash $35.00"
+    panel.counted_edit.setText("180")
+    assert (panel.difference_text(), panel.difference_tone()) == ("−$5.00 short", "danger")
+    panel.float_edit.setText("-3")
+    assert panel.float_error.text() == "The amount must be more than zero."
+    assert panel.difference_text() == "—"
+    dialog.close_day_button.click()  # an unreadable float: no question, the service says why
+    qtbot.waitUntil(lambda: dialog.close_day_button.isEnabled(), timeout=5000)
+    assert panel.float_error.text() == "The amount must be more than zero."
+    assert questions == []
+    panel.float_edit.setText("150")
+    panel.counted_edit.setText("185")
+    dialog.close_day_button.click()  # "Not yet": nothing closes
+    today = datetime.now(ui_app.config.timezone).date()
+    title, text = questions[0]
+    assert title.startswith("Close ") and title.endswith("?")
+    assert "card net $0.00" in text and "cash payments $35.00" in text
+    assert "expected $185.00 (float $150.00 + cash $35.00) — exact." in text
+    assert not ui_app.day_close.preview(today).is_closed
+    dialog.close_day_button.click()
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.report.is_closed, timeout=5000)
+    close = ui_app.day_close.preview(today).closes[0]
+    assert (close.opening_float, close.cash_expected, close.cash_counted) == (15000, 18500, 18500)
+    closed = dialog.panels["usd"]
+    assert closed.float_edit.isHidden() and closed.float_value.text() == "$150.00"
+    assert closed.expected_text() == "$185.00" and closed.difference_text() == "Exact"

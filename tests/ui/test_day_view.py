@@ -10,13 +10,14 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from pos_app.app import AppContext
+from pos_app.app import AppContext, wire_services
 from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.people import Resource, ResourceKind
-from pos_app.services.bookings import BookingRequest, BookingService
+from pos_app.services.bookings import BookingRequest
 from pos_app.ui.day.booking_table import Column
-from pos_app.ui.day.day_view import UNASSIGNED_TITLE, DayView, layout_day
+from pos_app.ui.day.day_view import DayView
 from pos_app.ui.day.move_dialog import MoveDialog
+from pos_app.ui.day.schedule_layout import UNASSIGNED_TITLE, layout_day
 from pos_app.ui.shell.main_window import MainWindow
 
 PRIYA, JORDAN = "res_priya", "res_jordan"
@@ -364,7 +365,7 @@ def test_no_show_waits_for_the_start_time(
     assert ui_app.bookings.detail(later.id).booking.status is BookingStatus.NEW
 
     # A booking that started a quarter of an hour ago (booked earlier, by the clock then).
-    earlier = BookingService(dataclasses.replace(ui_app.deps, clock=ShiftedClock(-2)))
+    earlier = wire_services(dataclasses.replace(ui_app.deps, clock=ShiftedClock(-2))).bookings
     started = earlier.create(
         BookingRequest("Missed Person", "svc_haircut", _at(ui_app, -15), resource_id=JORDAN)
     )

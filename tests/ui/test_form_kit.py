@@ -131,7 +131,7 @@ def test_enter_in_the_cash_amount_records_it(
     qtbot: QtBot, runner: TaskRunner, ui_app: AppContext
 ) -> None:
     booking = make_booking(ui_app, "Grace Hopper")
-    dialog = CashDialog(ui_app, runner, booking)
+    dialog = CashDialog(ui_app.cash, runner, booking)
     _shown(qtbot, dialog)
     assert dialog.amount_edit.hasFocus()
     qtbot.keyClicks(dialog.amount_edit, "20")  # replaces the selected balance
@@ -151,7 +151,7 @@ def test_refund_fields_come_before_the_buttons_and_enter_refunds(
     assert view.url
     pay(view.url)
     ui_app.checkout.refresh(view.payment_id)
-    dialog = RefundDialog(ui_app, runner, booking.id)
+    dialog = RefundDialog(ui_app.refunds, runner, booking.id, needs_pin=False)
     _shown(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.amount_edit.text() == "35.00")
     qtbot.keyClick(dialog.amount_edit, Qt.Key.Key_Tab)

@@ -16,9 +16,10 @@ from pos_app.app import AppContext
 from pos_app.config import load_config
 from pos_app.domain.errors import GatewayUnavailable
 from pos_app.ui.day.booking_table import Column
+from pos_app.ui.day.day_list import EMPTY_TEXT
 from pos_app.ui.kit.tasks import GENERIC_ERROR, TaskRunner
 from pos_app.ui.shell.gui import AppStarter
-from pos_app.ui.shell.main_window import EMPTY_TEXT, MainWindow, Page
+from pos_app.ui.shell.main_window import MainWindow, Page
 from tests.ui.conftest import make_booking
 
 

@@ -83,7 +83,7 @@ def test_a_customers_history_shows_what_was_kept(
 ) -> None:
     _kept, _partly, fully = _refunded_day(ui_app)
     customer_id = ui_app.bookings.detail(fully).booking.customer_id
-    view = window.days.open_customers(customer_id)
+    view = window.open_customers(customer_id)
     assert view is not None
     qtbot.waitUntil(lambda: len(view.history_rows()) == 3, timeout=10_000)
     by_time = sorted(view.history_rows(), key=lambda row: row[1])

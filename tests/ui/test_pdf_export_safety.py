@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
 from pos_app.domain.errors import PosError
+from pos_app.printing.receipt import write_pdf
+from pos_app.printing.sales_report import write_report_pdf
 from pos_app.services.safe_file import PART_SUFFIX
-from pos_app.ui.reports.dashboard.report_pdf import write_report_pdf
-from pos_app.ui.reports.receipt_view import write_pdf
 from tests.ui.conftest import make_booking
 from tests.ui.test_dashboard import sample_report
 

@@ -3,6 +3,7 @@ receipt email, from the main window and the detail panel; and their error senten
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import zlib
@@ -19,9 +20,11 @@ from pytestqt.qtbot import QtBot
 from pos_app.app import AppContext
 from pos_app.domain.booking import Booking
 from pos_app.domain.payment import PaymentStatus
+from pos_app.printing.paging import paper_size
+from pos_app.printing.receipt import write_pdf
 from pos_app.services.receipt_notes import SANDBOX_NOTE
 from pos_app.ui.kit.tasks import TaskRunner
-from pos_app.ui.reports.receipt_view import ReceiptDialog, paper_size, write_pdf
+from pos_app.ui.reports.receipt_view import ReceiptDialog
 from pos_app.ui.shell.main_window import MainWindow
 from tests.payments import pay
 from tests.ui.conftest import make_booking
@@ -150,7 +153,12 @@ def _dialog(
     qtbot: QtBot, ctx: AppContext, runner: TaskRunner, booking_id: str, choosers: FakeChoosers
 ) -> ReceiptDialog:
     dialog = ReceiptDialog(
-        ctx, runner, booking_id, printer_chooser=choosers.printer, path_chooser=choosers.path
+        ctx.receipts,
+        runner,
+        booking_id,
+        mode=ctx.mode,
+        printer_chooser=choosers.printer,
+        path_chooser=choosers.path,
     )
     qtbot.addWidget(dialog)
     dialog.show()
@@ -254,6 +262,52 @@ def test_save_as_pdf_and_print_write_selectable_text(
     qtbot.waitUntil(lambda: dialog.status_label.text() == "Sent to the printer.", timeout=WAIT_MS)
     assert "Visa •••• 4242" in pdf_text(choosers.printer_file)
     assert dialog.print_button.isEnabled()
+
+
+def test_the_preview_fits_and_the_customers_copy_names_the_business_without_stripe_ids(
+    qtbot: QtBot, ui_app: AppContext, runner: TaskRunner, choosers: FakeChoosers
+) -> None:
+    ui_app.install_config(
+        dataclasses.replace(
+            ui_app.config, business_address="1 Quay Road\nLeith EH6 7AA", business_tax_id="GB999"
+        )
+    )
+    booking = _paid_booking(ui_app)
+    dialog = _dialog(qtbot, ui_app, runner, booking.id, choosers)
+    qtbot.waitUntil(lambda: "Visa •••• 4242" in dialog.preview_text(), timeout=WAIT_MS)
+    receipt = dialog.receipt
+    assert receipt is not None and receipt.payments[0].stripe_ids
+    payment = ui_app.bookings.detail(booking.id).payments[0]
+    stripe_ids = [payment.stripe_session_id, *receipt.payments[0].stripe_ids]
+
+    text = dialog.preview_text()
+    for expected in ("1 Quay Road", "Leith EH6 7AA", "Tax ID GB999"):
+        assert expected in text, expected
+    assert not [i for i in stripe_ids if i and i in text]
+    assert booking.id not in text
+
+    # The whole receipt shows on the paper: nothing to scroll, down or sideways.
+    qtbot.waitUntil(lambda: dialog.preview.verticalScrollBar().maximum() == 0, timeout=WAIT_MS)
+    assert dialog.preview.horizontalScrollBar().maximum() == 0
+    assert dialog.preview.height() > 360  # grew to the receipt, not the empty paper's height
+    # No button or heading is cut short.
+    for widget in (
+        dialog.print_button,
+        dialog.pdf_button,
+        dialog.email_button,
+        dialog.close_button,
+        dialog.title_label,
+        dialog.subtitle_label,
+    ):
+        assert widget.width() >= widget.sizeHint().width(), widget
+        assert widget.height() >= min(44, widget.sizeHint().height()), widget
+
+    # What is saved is what was previewed: the customer's copy.
+    dialog.pdf_button.click()
+    qtbot.waitUntil(lambda: dialog.last_pdf is not None, timeout=WAIT_MS)
+    saved = pdf_text(Path(choosers.pdf_path or ""))
+    assert "Tax ID GB999" in saved and "1 Quay Road" in saved
+    assert not [i for i in stripe_ids if i and i in saved]
 
 
 def test_cancelled_choosers_do_nothing_and_write_errors_are_sentences(

@@ -42,7 +42,8 @@ def staff_signed_in(ui_app: AppContext) -> Actor:
 
 
 def _open(qtbot: QtBot, ui_app: AppContext, runner: TaskRunner, booking: Booking) -> RefundDialog:
-    dialog = RefundDialog(ui_app, runner, booking.id)
+    needs_pin = not ui_app.deps.desk.actor.is_manager
+    dialog = RefundDialog(ui_app.refunds, runner, booking.id, needs_pin=needs_pin)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.amount_edit.text() == "35.00")  # the remainder, prefilled

@@ -18,9 +18,10 @@ from pytestqt.qtbot import QtBot
 from pos_app.app import AppContext
 from pos_app.domain.errors import PosError
 from pos_app.domain.reports import Conversion, SalesReport
+from pos_app.printing.sales_report import report_document, write_report_pdf
+from pos_app.reports.render.sales import period_title
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.tasks import TaskRunner
-from pos_app.ui.reports.dashboard.report_pdf import period_title, report_document, write_report_pdf
 from tests.ui.conftest import make_booking
 from tests.ui.test_dashboard import (
     DAY,

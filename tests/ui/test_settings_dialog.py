@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -111,7 +112,7 @@ def test_switching_mode_checks_the_key_and_restarts(
     dialog.key_edit.setText(LIVE_KEY)
     qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
     # The test "Stripe" (the sandbox) refuses live keys, as Stripe refuses a wrong one.
-    qtbot.waitUntil(lambda: dialog.check_result() == "Stripe did not accept this key.")
+    qtbot.waitUntil(lambda: dialog.check_result() == "✗ Stripe did not accept this key.")
     dialog.select_mode("test")
     assert dialog.key_edit.text() == LIVE_KEY  # kept while switching
     dialog.key_edit.setText(TEST_KEY)
@@ -223,3 +224,94 @@ def test_a_fallback_to_the_sandbox_is_said_in_the_banner(
         assert w.mode_banner.height() >= w.mode_banner.heightForWidth(w.mode_banner.width())
     finally:
         w.detach()
+
+
+def test_webhooks_and_key_storage_are_under_advanced_and_save_is_primary(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    dialog = open_dialog(qtbot, window, "advanced")
+    assert dialog.current_tab() == "advanced"
+    assert [dialog.tabs.tabText(i).replace("&", "") for i in range(dialog.tabs.count())] == [
+        "Business",
+        "Payments",
+        "This station",
+        "Advanced",
+        "Connection",
+    ]
+    for widget in (dialog.webhook_check, dialog.port_spin, dialog.webhook_secret_edit):
+        assert dialog.advanced.isAncestorOf(widget)
+        assert not dialog.payments.isAncestorOf(widget)
+    assert dialog.advanced.isAncestorOf(dialog.storage_label)
+    assert "No system keyring was found" in dialog.storage_label.text()
+    assert dialog.payments.isAncestorOf(dialog.key_edit)  # going live stays on Payments
+    assert dialog.save_button.property("role") == "primary" and dialog.save_button.isDefault()
+    # A webhook error brings Advanced to the front.
+    dialog.set_tab("business")
+    dialog.webhook_check.setChecked(True)
+    dialog.port_spin.setValue(80)
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.field_error("webhook_port") != "", timeout=10_000)
+    assert dialog.current_tab() == "advanced"
+
+
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_address_tax_id_and_logo_are_saved_and_shown_again(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext, tmp_path: Path
+) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(PNG_BYTES)
+    dialog = window.open_settings("business")
+    assert dialog is not None
+    qtbot.waitUntil(dialog.is_loaded)
+    assert (dialog.address_edit.toPlainText(), dialog.tax_id_edit.text()) == ("", "")
+    assert dialog.logo_edit.text() == "" and not dialog.business.remove_logo_button.isEnabled()
+    dialog.address_edit.setPlainText("12 High Street\nLeeds LS1 4AB")
+    dialog.tax_id_edit.setText("GB 123 4567 89")
+    dialog.business._choose_logo = lambda _parent: str(logo)  # the file dialog, answered
+    qtbot.mouseClick(dialog.business.choose_logo_button, Qt.MouseButton.LeftButton)
+    assert dialog.logo_edit.text() == str(logo)
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.save()
+    business = ui_app.settings.business()
+    assert business.address == "12 High Street\nLeeds LS1 4AB"
+    assert business.tax_id == "GB 123 4567 89"
+    assert Path(business.logo_path).read_bytes() == PNG_BYTES
+    again = window.open_settings("business")
+    assert again is not None
+    qtbot.waitUntil(again.is_loaded)
+    assert again.address_edit.toPlainText() == "12 High Street\nLeeds LS1 4AB"
+    assert again.logo_edit.text() == business.logo_path
+    assert again.business.remove_logo_button.isEnabled()
+    qtbot.mouseClick(again.business.remove_logo_button, Qt.MouseButton.LeftButton)
+    assert again.logo_edit.text() == ""
+    with qtbot.waitSignal(again.saved, timeout=10_000):
+        again.save()
+    assert ui_app.settings.business().logo_path == ""
+
+
+def test_a_bad_logo_is_a_sentence_under_it_on_the_business_tab(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext, tmp_path: Path
+) -> None:
+    fake = tmp_path / "logo.png"
+    fake.write_bytes(b"GIF89a, not a PNG at all")
+    dialog = open_dialog(qtbot, window, "station")
+    dialog.business.set_logo(str(fake))
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.field_error("logo_path") != "", timeout=10_000)
+    assert dialog.field_error("logo_path") == "logo.png is not a PNG picture; choose a PNG or JPEG."
+    assert dialog.current_tab() == "business" and dialog.isVisible()
+    assert ui_app.settings.business().logo_path == ""
+
+
+def test_a_dialog_opened_for_staff_anyway_says_why_and_shows_nothing(
+    qtbot: QtBot, runner: TaskRunner, ui_app: AppContext
+) -> None:
+    ui_app.deps.desk.sign_in(Actor("usr_sam", "Sam", Role.STAFF))
+    dialog = SettingsDialog(ui_app, runner, restart=lambda: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.loading_label.text() == "Only a manager can change settings.")
+    assert not dialog.is_loaded() and not dialog.save_button.isEnabled()
+    assert dialog.pages.currentIndex() == 0  # the settings never appear

@@ -13,7 +13,8 @@ from pos_app.app import AppContext
 from pos_app.domain.people import SYSTEM_ACTOR, Actor, Role
 from pos_app.services.people import UserForm
 from pos_app.ui.kit.tasks import TaskRunner
-from pos_app.ui.people.sign_in import FirstRunDialog, initials
+from pos_app.ui.people.first_run import FirstRunDialog
+from pos_app.ui.people.sign_in_presenter import initials
 from pos_app.ui.shell.main_window import MainWindow, Page
 from tests.payments import pay
 from tests.ui.conftest import make_booking

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.people import Actor, ResourceKind, Role
 from pos_app.services.people import UserForm
+from pos_app.ui.kit import theme
 from pos_app.ui.kit.tasks import TaskRunner
-from pos_app.ui.people.audit_view import AuditDialog, amount_text, short_id
+from pos_app.ui.people.audit_view import AuditDialog, amount_text, booking_text, short_id
 from pos_app.ui.people.staff_editor import StaffEditor
 from pos_app.ui.shell.main_window import MainWindow
 from tests.ui.conftest import make_booking
@@ -23,7 +27,7 @@ STAFF = Actor("usr_nobody", "Pat Staff", Role.STAFF)
 @pytest.fixture
 def editor(qtbot: QtBot, runner: TaskRunner, ui_app: AppContext) -> StaffEditor:
     ui_app.people.create_first_manager("Alex Morgan", "2580", "2580")
-    dialog = StaffEditor(ui_app, runner)
+    dialog = StaffEditor(ui_app.people, runner)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: len(dialog.members) == 1)
@@ -43,7 +47,7 @@ def test_a_manager_adds_a_person_who_takes_bookings(
     qtbot.waitUntil(lambda: len(editor.members) == 2, timeout=5000)
     eve = next(m for m in editor.members if m.name == "Eve Park")
     assert eve.role is Role.STAFF and eve.takes_bookings and eve.active
-    assert editor.person_saved.text() == "Saved Eve Park."
+    assert editor.person_saved.text() == "✓ Saved Eve Park."  # icon and word, not colour alone
     assert editor.name_edit.text() == "Eve Park"  # the saved person stays in the form
     assert editor.pin_edit.placeholderText() == "Leave empty to keep the PIN"
     assert editor.people_list.item(1).text() == "Eve Park"
@@ -124,7 +128,7 @@ def test_the_audit_log_lists_money_actions_newest_first_and_filters(
     ui_app.cash.record(first.id, "10.00")
     ui_app.cash.record(second.id)
     ui_app.deps.desk.sign_in(MANAGER)
-    dialog = AuditDialog(ui_app, runner)
+    dialog = AuditDialog(ui_app.audit, ui_app.people, ui_app.config.timezone, runner)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.loads >= 1 and dialog.model.rowCount() == 2)
@@ -135,7 +139,10 @@ def test_the_audit_log_lists_money_actions_newest_first_and_filters(
     ]
     index = dialog.model.index(1, 0)
     texts = [dialog.model.index(1, c).data() for c in range(dialog.model.columnCount())]
-    assert texts[1:5] == ["Sam Lee", "Cash received", short_id(first.id), "$10.00"]
+    # The booking by customer and service, not its id (which stays in the tooltip).
+    assert texts[1:5] == ["Sam Lee", "Cash received", "Grace Hopper · Haircut", "$10.00"]
+    booking_cell = dialog.model.index(1, 3)
+    assert booking_cell.data(Qt.ItemDataRole.ToolTipRole) == f"Booking {first.id}"
     assert index.data(Qt.ItemDataRole.ToolTipRole)  # the full date and zone
     assert dialog.count_label.text() == "2 entries"
 
@@ -158,7 +165,7 @@ def test_the_audit_log_lists_money_actions_newest_first_and_filters(
 def test_the_audit_log_says_why_it_cannot_load(
     qtbot: QtBot, runner: TaskRunner, ui_app: AppContext
 ) -> None:
-    dialog = AuditDialog(ui_app, runner)
+    dialog = AuditDialog(ui_app.audit, ui_app.people, ui_app.config.timezone, runner)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.loads >= 1)
     ui_app.deps.desk.sign_in(STAFF)  # e.g. the desk changed hands under the open dialog
@@ -178,3 +185,48 @@ def test_amounts_going_out_read_negative() -> None:
     assert amount_text(entry(AuditAction.REFUND_SUCCEEDED)) == "−$10.50"
     assert amount_text(entry(AuditAction.CASH_RECEIVED)) == "$10.50"
     assert short_id("bk_0123456789abcdef") == "bk_0123…cdef"
+    # A booking not found any more falls back to its short id.
+    labels = {"bk_known": "Ana Silva · Cut & colour"}
+    assert booking_text("bk_known", labels) == "Ana Silva · Cut & colour"
+    assert booking_text("bk_0123456789abcdef", labels) == "bk_0123…cdef"
+    assert booking_text(None, labels) == ""
+
+
+@pytest.fixture
+def themed(qapp: QApplication) -> Iterator[QApplication]:
+    """The app-wide stylesheet on (bold primary buttons, 16 px padding), as in the app."""
+    sheet, font, palette = qapp.styleSheet(), qapp.font(), qapp.palette()
+    theme.apply_theme(qapp, dark=False)
+    yield qapp
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+    qapp.setPalette(palette)
+
+
+def test_the_save_buttons_fit_every_text_they_show(
+    themed: QApplication, qtbot: QtBot, editor: StaffEditor
+) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    def fits(button: QPushButton, text: str) -> bool:
+        probe = QPushButton(text)
+        probe.setObjectName(button.objectName())
+        probe.setProperty("role", button.property("role"))
+        probe.setFont(button.font())
+        probe.ensurePolished()
+        return probe.sizeHint().width() <= button.width()
+
+    editor.new_person()
+    editor.new_room()
+    QApplication.processEvents()  # laid out for the short texts, "Add person" and "Add"
+    assert (editor.save_person_button.text(), editor.save_room_button.text()) == (
+        "Add person",
+        "Add",
+    )
+    for button in (editor.save_person_button, editor.save_room_button):
+        assert button.property("role") == "primary"
+        width = button.width()
+        for text in ("Save changes", "Saving…"):
+            button.setText(text)
+            # The same width, before any relayout: nothing clipped, nothing moved.
+            assert button.width() == width and fits(button, text), text

@@ -16,9 +16,10 @@ from pos_app.domain.errors import GatewayUnavailable
 from pos_app.domain.money import Money
 from pos_app.ui.day.booking_table import BOOKING_ID_ROLE, STATUS_ROLE, BookingTableModel, Column
 from pos_app.ui.kit import theme
-from pos_app.ui.payments.countdown import CountdownRing, format_remaining
+from pos_app.ui.payments.amount_presenter import refund_preview
+from pos_app.ui.payments.charge_presenter import format_remaining
+from pos_app.ui.payments.countdown import CountdownRing
 from pos_app.ui.payments.qr_widget import QrCodeWidget
-from pos_app.ui.payments.refund_dialog import refund_preview
 from pos_app.ui.shell.sync_status import ConnectionTracker, Link
 from tests.ui.qr import decode
 
@@ -87,17 +88,18 @@ def test_countdown_text_and_colours(qtbot: QtBot) -> None:
     assert ring.text() == "--:--"
     # Server clock is 5 s ahead of ours: 10 min on the server's clock is 9:55 for us.
     ring.set_deadline(now + timedelta(minutes=10), clock_offset=5.0, total_seconds=600)
-    assert ring.text() == "09:55"
+    assert ring.text() == "9:55"
+    assert ring.sentence() == "Link expires in 9:55"
     assert ring.color() == theme.semantic("accent", ring)
     ring.set_deadline(now + timedelta(seconds=90), 0.0, 600)
-    assert ring.text() == "01:30"
+    assert ring.text() == "1:30"
     assert ring.color() == theme.semantic("warning", ring)
     ring.set_deadline(now + timedelta(seconds=20), 0.0, 600)
     assert ring.color() == theme.semantic("danger", ring)
     with qtbot.waitSignal(ring.expired, timeout=2000):
         ring.set_deadline(now - timedelta(seconds=1), 0.0, 600)
-    assert ring.text() == "00:00"
-    assert format_remaining(61.2) == "01:02"
+    assert ring.text() == "0:00"
+    assert format_remaining(61.2) == "1:02"
 
 
 def test_mode_badge_texts(qtbot: QtBot) -> None:
@@ -192,7 +194,9 @@ def test_refund_preview_lines() -> None:
         "Refund $35.00 of $35.00 — the booking will show Refunded"
     )
     assert refund_preview("10", left).endswith("Partially refunded")
-    assert refund_preview("40", left) == "You can refund at most $35.00."
+    assert refund_preview("40", left) == (
+        "You can refund at most $35.00 (what is left of the payment)."
+    )
     assert "number" in refund_preview("abc", left)
 
 

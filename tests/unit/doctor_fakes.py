@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pos_app.app import wire_services
 from pos_app.config import Config
 from pos_app.domain.gateway_types import (
     CheckoutRequest,
@@ -21,7 +22,7 @@ from pos_app.domain.gateway_types import (
 from pos_app.services.context import Deps, Policy
 from pos_app.services.doctor import DoctorService
 from pos_app.services.doctor_local import PortState, Privacy
-from pos_app.services.payment_sync import SyncService
+from pos_app.services.doctor_session import DoctorSession
 
 NOW = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
 STATION = "st_doctor"
@@ -213,7 +214,8 @@ class Doctor:
         return DoctorService(
             deps,
             config=lambda: self.cfg,
-            sync=SyncService(deps),
+            sync=wire_services(deps).sync,
+            session=DoctorSession(deps),
             schema=lambda: self.schema,
             port_probe=lambda port: self.port,
             privacy=self._privacy,

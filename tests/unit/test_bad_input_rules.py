@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from pos_app.cli_input import UsageError, counted, parse_date, parse_when, port_number
+from pos_app.cli.input import UsageError, counted, parse_date, parse_when, port_number
 from pos_app.domain.dates import FIRST_DAY, LAST_DAY, OUTSIDE, check_days, instant_problem
 from pos_app.domain.errors import FormErrors, ValidationError
 from pos_app.domain.money import ASCII_DIGITS_ONLY, Money, parse_money

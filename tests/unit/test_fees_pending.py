@@ -8,8 +8,9 @@ from datetime import date
 
 from pos_app.domain.report_data import Movement, SalesCell
 from pos_app.domain.reports import FEES_PENDING, SalesReport
+from pos_app.reports.render.sales_text import render_text
 from pos_app.services.day_close import sales_report_from_json, z_totals
-from pos_app.services.reports import render_text, roll_up
+from pos_app.services.reports import roll_up
 
 
 def _cell(kind: Movement, amount: int, **kw: object) -> SalesCell:

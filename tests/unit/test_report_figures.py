@@ -17,8 +17,9 @@ from pos_app.domain.report_data import (
     offset_spans,
 )
 from pos_app.domain.reports import SalesReport
+from pos_app.reports.render.sales_text import render_text
 from pos_app.services.export_csv import amount_text, guard_cell
-from pos_app.services.reports import check_range, conversion_of, render_text, roll_up, zone_name
+from pos_app.services.reports import check_range, conversion_of, roll_up, zone_name
 
 NY = ZoneInfo("America/New_York")
 

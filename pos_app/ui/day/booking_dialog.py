@@ -1,19 +1,19 @@
-"""The "New booking" form: who, what, when and for how much.
+"""The "New booking" form: the service first (with when it ends), who is free, then who.
 
 Validation lives in ``BookingService.create``; this form only shows the sentences it returns
-under the fields they belong to, so the CLI and the GUI always agree on what is valid.
+under the fields they belong to, so the CLI and the GUI always agree on what is valid. The
+service line and the free-slot chips come from the Qt-free ``booking_presenter``; customer
+suggestions (with "+ New customer") and the customer's notes from ``customer_picker``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
+import itertools
+from datetime import date, datetime, timedelta, tzinfo
 
-from PySide6.QtCore import QDate, QDateTime, QModelIndex, Qt, QTime, QTimer, QTimeZone, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDateTimeEdit,
     QDialog,
     QLineEdit,
@@ -21,10 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.booking import Booking, Service
-from pos_app.domain.errors import SlotTakenError
-from pos_app.domain.people import Customer, Resource
-from pos_app.services.bookings import BookingRequest
+from pos_app.domain.errors import FormErrors, SlotTakenError
+from pos_app.domain.people import Resource
+from pos_app.services.bookings import BookingRequest, DaySheet
+from pos_app.services.customers import check_notes
+from pos_app.ui.day.booking_presenter import SlotChip, form_state
+from pos_app.ui.day.customer_picker import CustomerPicker
+from pos_app.ui.day.desk_ports import BookingDesk
 from pos_app.ui.day.move_dialog import fill_resource_combo
+from pos_app.ui.day.slot_chips import SlotChips
 from pos_app.ui.kit.form_kit import (
     BusyState,
     FormFeedback,
@@ -37,13 +42,6 @@ from pos_app.ui.kit.form_kit import (
 )
 from pos_app.ui.kit.forms import ErrorLabel, FieldWithError, form_label
 from pos_app.ui.kit.tasks import TaskRunner, user_message
-
-if TYPE_CHECKING:
-    from pos_app.app import AppContext
-
-SEARCH_DELAY_MS = 150  # wait for a pause in typing before searching
-CUSTOMER_ROLE = Qt.ItemDataRole.UserRole + 1
-NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def next_quarter_hour(now: datetime) -> datetime:
@@ -69,65 +67,44 @@ def aware_to_wall_clock(value: datetime) -> QDateTime:
 
 
 class BookingDialog(QDialog):
-    """Create a booking; stays open with sentences under the fields until it is valid."""
+    """Create a booking; stays open with sentences under the fields until it is valid.
+
+    ``again`` pre-fills the service, staff member and customer of an earlier booking
+    ("Book again"); the time stays the one given (or the next quarter hour).
+    """
 
     booking_created = Signal(object)  # Booking
 
     def __init__(
         self,
-        ctx: AppContext,
+        desk: BookingDesk,
         runner: TaskRunner,
         parent: QWidget | None = None,
         *,
         starts_at: datetime | None = None,
         resource_id: str | None = None,
+        again: Booking | None = None,
     ) -> None:
         super().__init__(parent)
-        self._ctx = ctx
+        self._desk = desk
         self._runner = runner
-        self._tz = ctx.config.timezone
+        self._tz = desk.config.timezone
         self._services: list[Service] = []
-        self._preset_resource = resource_id
+        self._again = again
+        self._preset_resource = again.resource_id if again is not None else resource_id
+        self._sheet: tuple[date, list[Booking], list[Resource]] | None = None
+        self._sheet_generation = 0
         self.created: Booking | None = None
-        self.customer_id: str | None = None  # set when a suggestion was chosen
-        self._linked_name = ""
-        self._search_generation = 0
         self.setWindowTitle("New booking")
         self.setModal(True)
-        self.setMinimumWidth(600)
+        self.setMinimumWidth(640)
 
-        self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("Type a name, email or phone to find a customer")
-        # Suggestions come from the database in the background; the completer only shows
-        # them (unfiltered) and fills the form when one is chosen.
-        self.suggestions = QStandardItemModel(self)
-        self.completer = QCompleter(self.suggestions, self)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.completer.setCompletionRole(NAME_ROLE)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setMaxVisibleItems(8)
-        popup = self.completer.popup()
-        if popup is not None:
-            popup.setObjectName("customerSuggestions")
-            popup.setStyleSheet(
-                "QListView#customerSuggestions { border: 1px solid palette(mid); }"
-                "QListView#customerSuggestions::item { padding: 5px 8px; }"
-            )
-        self.name_edit.setCompleter(self.completer)
-        self.completer.activated[QModelIndex].connect(self._on_suggestion)  # type: ignore[index]
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._search_customers)
-        self.customer_hint = muted_label()
-        self.customer_hint.hide()
-        self.email_edit = QLineEdit()
-        self.email_edit.setPlaceholderText("Optional — for the receipt")
-        self.phone_edit = QLineEdit()
-        self.phone_edit.setPlaceholderText("Optional")
+        # -- what and when
         self.service_combo = QComboBox()
         self.service_combo.addItem("Loading services…")
         self.service_combo.setEnabled(False)
+        self.service_line = muted_label(wrap=True)
+        self.service_line.setObjectName("serviceLine")
         self.staff_combo = QComboBox()
         self.staff_combo.addItem("Anyone", None)
         self.staff_combo.setEnabled(False)
@@ -141,32 +118,53 @@ class BookingDialog(QDialog):
             first = starts_at.astimezone(self._tz)
         self.starts_edit.setDateTime(aware_to_wall_clock(first))
         self.starts_edit.setMinimumDate(QDate(now_local.year, now_local.month, now_local.day))
+        self.chips = SlotChips()
+        self.chips.chosen.connect(self._on_chip)
+
+        # -- who
+        self.picker = CustomerPicker(desk.customers, runner, self)
+        self.name_edit = self.picker.name_edit
+        self.email_edit = self.picker.email_edit
+        self.phone_edit = self.picker.phone_edit
+        self.notes_edit = self.picker.notes_edit
+        self.customer_hint = self.picker.hint
+        self.suggestions = self.picker.suggestions
+        self.completer = self.picker.completer
         self.price_edit = QLineEdit()
         self.price_edit.setPlaceholderText("e.g. 35.00")
         self.price_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
 
         self._rows: dict[str, FieldWithError] = {
-            "customer_name": FieldWithError(self.name_edit),
-            "customer_email": FieldWithError(self.email_edit),
-            "customer_phone": FieldWithError(self.phone_edit),
             "service_id": FieldWithError(self.service_combo),
             "resource_id": FieldWithError(self.staff_combo),
             "starts_at": FieldWithError(self.starts_edit),
+            "customer_name": FieldWithError(self.name_edit),
+            "customer_email": FieldWithError(self.email_edit),
+            "customer_phone": FieldWithError(self.phone_edit),
+            "notes": FieldWithError(self.notes_edit),
             "price": FieldWithError(self.price_edit),
         }
-        form = form_layout()
         labels = {
-            "customer_name": "Customer &name",
-            "customer_email": "&Email",
-            "customer_phone": "&Phone",
             "service_id": "Ser&vice",
             "resource_id": "&With",
             "starts_at": "&Date and time",
+            "customer_name": "Customer &name",
+            "customer_email": "&Email",
+            "customer_phone": "&Phone",
+            "notes": "N&otes",
             "price": "P&rice",
         }
+        form = form_layout()
         for field, row in self._rows.items():
-            form.addRow(form_label(labels[field], row.field), row)
-            if field == "customer_name":
+            label = form_label(labels[field], row.field)
+            if field == "notes":  # a tall field: the label goes by its first line
+                label.setContentsMargins(0, 10, 0, 0)
+            form.addRow(label, row)
+            if field == "service_id":
+                form.addRow("", self.service_line)
+            elif field == "starts_at":
+                form.addRow("", self.chips)
+            elif field == "customer_name":
                 form.addRow("", self.customer_hint)
 
         self.general_error = ErrorLabel()
@@ -187,19 +185,34 @@ class BookingDialog(QDialog):
         self.service_combo.currentIndexChanged.connect(self._on_service_changed)
         for edit in (self.name_edit, self.email_edit, self.phone_edit, self.price_edit):
             edit.textEdited.connect(self._clear_error_of_sender)
-        self.name_edit.textEdited.connect(self._on_name_edited)
+        self.notes_edit.textChanged.connect(lambda: self._rows["notes"].error.show_error(None))
+        self.picker.linked.connect(self._on_customer_linked)
         self.staff_combo.currentIndexChanged.connect(self._clear_slot_error)
-        self.starts_edit.dateTimeChanged.connect(self._clear_slot_error)
-        self.setTabOrder(self.name_edit, self.email_edit)
-        self.setTabOrder(self.email_edit, self.phone_edit)
-        self.setTabOrder(self.phone_edit, self.service_combo)
-        self.setTabOrder(self.service_combo, self.staff_combo)
-        self.setTabOrder(self.staff_combo, self.starts_edit)
-        self.setTabOrder(self.starts_edit, self.price_edit)
-        self.name_edit.setFocus()
+        self.starts_edit.dateTimeChanged.connect(self._on_time_changed)
+        order = [
+            self.service_combo,
+            self.staff_combo,
+            self.starts_edit,
+            self.name_edit,
+            self.email_edit,
+            self.phone_edit,
+            self.notes_edit,
+            self.price_edit,
+        ]
+        for before, after in itertools.pairwise(order):
+            self.setTabOrder(before, after)
+        if again is not None:
+            self.picker.link_booking_customer(again)
+        self.service_combo.setFocus()
+        self._refresh()
         self._load_services()
 
     # -- public -------------------------------------------------------------------------
+
+    @property
+    def customer_id(self) -> str | None:
+        """The linked customer's id (a suggestion was chosen, or Book again), else None."""
+        return self.picker.customer_id
 
     def error_text(self, field: str) -> str:
         """The sentence shown under ``field`` ('' when none), for tests and accessibility."""
@@ -211,34 +224,62 @@ class BookingDialog(QDialog):
         if index >= 0:
             self.service_combo.setCurrentIndex(index)
 
+    def select_resource(self, resource_id: str | None) -> None:
+        """Choose the staff member or room (None: Anyone)."""
+        index = self.staff_combo.findData(resource_id) if resource_id else 0
+        if index >= 0:
+            self.staff_combo.setCurrentIndex(index)
+
+    def starts_at(self) -> datetime:
+        """The chosen start, in the business's time zone."""
+        return wall_clock_to_aware(self.starts_edit.dateTime(), self._tz)
+
+    def suggestion_names(self) -> list[str]:
+        """The customers currently suggested (without "+ New customer"), for tests."""
+        return self.picker.suggestion_names()
+
+    def choose_suggestion(self, row: int) -> None:
+        """Choose suggestion ``row`` as if clicked in the list."""
+        self.picker.choose(row)
+
     def save(self) -> None:
-        """Send the form to ``BookingService.create`` in the background."""
+        """Send the form to ``BookingService.create`` in the background; changed notes are
+        checked first and saved with the customer the booking is linked to."""
         self._feedback.clear()
         service_id = self.service_combo.currentData()
         resource_id = self.staff_combo.currentData()
         request = BookingRequest(
             customer_name=self.name_edit.text(),
             service_id=service_id if isinstance(service_id, str) else "",
-            starts_at=wall_clock_to_aware(self.starts_edit.dateTime(), self._tz),
+            starts_at=self.starts_at(),
             price_text=self.price_edit.text(),
             customer_email=self.email_edit.text(),
             customer_phone=self.phone_edit.text(),
             resource_id=resource_id if isinstance(resource_id, str) else None,
-            customer_id=self.customer_id,
+            customer_id=self.picker.customer_id,
         )
+        notes = self.picker.changed_notes()
+        bookings, customers = self._desk.bookings, self._desk.customers
+
+        def work() -> Booking:
+            if notes is not None:
+                _clean, problem = check_notes(notes)
+                if problem:
+                    raise FormErrors({"notes": problem})
+            booking = bookings.create(request)
+            if notes is not None and booking.customer_id:
+                customers.set_notes(booking.customer_id, notes)
+            return booking
+
         self._busy.begin()
-        bookings = self._ctx.bookings
         self._runner.run(
-            lambda: bookings.create(request),
-            on_success=self._on_saved,
-            on_failure=self._on_save_failed,
-            owner=self,
+            work, on_success=self._on_saved, on_failure=self._on_save_failed, owner=self
         )
 
     # -- loading ------------------------------------------------------------------------
 
     def _load_services(self) -> None:
-        catalog = self._ctx.catalog
+        catalog = self._desk.catalog
 
         def load() -> tuple[list[Service], list[Resource]]:
             return catalog.list_services(), catalog.list_resources()
@@ -267,16 +308,78 @@ class BookingDialog(QDialog):
         self.service_combo.blockSignals(False)
         self.service_combo.setEnabled(bool(services))
         if services:
-            self.service_combo.setCurrentIndex(0)
-            self._on_service_changed(0)
+            wanted = self._again.service_id if self._again is not None else None
+            index = max(0, self.service_combo.findData(wanted)) if wanted else 0
+            self.service_combo.setCurrentIndex(index)
+            self._on_service_changed(index)
         else:
             self.service_combo.addItem("No services yet")
         self.save_button.setEnabled(bool(services))
+        self._load_sheet()
+
+    def _load_sheet(self) -> None:
+        """The chosen day's bookings, for the free-slot chips (again when the day changes)."""
+        day = self.starts_at().date()
+        if self._sheet is not None and self._sheet[0] == day:
+            return
+        self._sheet = None  # read a day again when it comes back: bookings may have changed
+        self._sheet_generation += 1  # an answer for another day, still on its way, is stale
+        generation = self._sheet_generation
+        bookings = self._desk.bookings
+        self._runner.run(
+            lambda: bookings.day_sheet(day),
+            on_success=lambda sheet: self._on_sheet(generation, sheet),
+            on_failure=lambda _err: None,  # the chips are a convenience; the form still works
+            owner=self,
+            quiet=True,
+        )
+
+    def _on_sheet(self, generation: int, sheet: DaySheet) -> None:
+        if generation != self._sheet_generation:
+            return
+        self._sheet = (sheet.day, sheet.bookings, sheet.resources)
+        self._refresh()
+
+    # -- the service line and the chips --------------------------------------------------
+
+    def _service(self) -> Service | None:
+        index = self.service_combo.currentIndex()
+        return self._services[index] if 0 <= index < len(self._services) else None
+
+    def _refresh(self) -> None:
+        starts = self.starts_at()
+        sheet = self._sheet if self._sheet is not None and self._sheet[0] == starts.date() else None
+        state = form_state(
+            self._service(),
+            starts,
+            (sheet[1], sheet[2]) if sheet is not None else None,
+            day=starts.date(),
+            tz=self._tz,
+            now=datetime.now(self._tz),
+        )
+        self.service_line.setText(state.service_line)
+        self.chips.show_state(state.slots, loading=self._service() is not None and sheet is None)
 
     def _on_service_changed(self, index: int) -> None:
         if 0 <= index < len(self._services):
             self.price_edit.setText(self._services[index].price.plain())
             self._rows["price"].error.show_error(None)
+        self._refresh()
+
+    def _on_time_changed(self) -> None:
+        self._clear_slot_error()
+        self._refresh()
+        self._load_sheet()
+
+    def _on_chip(self, chip: SlotChip) -> None:
+        self.select_resource(chip.resource_id)
+        self.starts_edit.setDateTime(aware_to_wall_clock(chip.starts_at))
+        if not self.name_edit.text():
+            self.name_edit.setFocus()  # the time is chosen: next, who
+
+    def _on_customer_linked(self) -> None:
+        for field in ("customer_name", "customer_email", "customer_phone", "notes"):
+            self._rows[field].error.show_error(None)
 
     # -- saving -------------------------------------------------------------------------
 
@@ -296,92 +399,6 @@ class BookingDialog(QDialog):
 
     def _clear_error_of_sender(self) -> None:
         self._feedback.clear_field_of(self.sender())
-
-    # -- customer suggestions -----------------------------------------------------------
-
-    def select_resource(self, resource_id: str | None) -> None:
-        """Choose the staff member or room (None: Anyone)."""
-        index = self.staff_combo.findData(resource_id) if resource_id else 0
-        if index >= 0:
-            self.staff_combo.setCurrentIndex(index)
-
-    def suggestion_names(self) -> list[str]:
-        """The customers currently suggested, for tests."""
-        return [
-            str(self.suggestions.item(i).data(NAME_ROLE))
-            for i in range(self.suggestions.rowCount())
-        ]
-
-    def choose_suggestion(self, row: int) -> None:
-        """Choose suggestion ``row`` as if clicked in the list."""
-        self._on_suggestion(self.suggestions.index(row, 0))
-
-    def _on_name_edited(self, text: str) -> None:
-        if self.customer_id is not None and text != self._linked_name:
-            self._unlink()
-        if text.strip():
-            self._search_timer.start()
-        else:
-            self._search_timer.stop()
-            self.suggestions.clear()
-
-    def _search_customers(self) -> None:
-        text = self.name_edit.text().strip()
-        if not text or self.customer_id is not None:
-            return
-        # Only the newest answer counts: typing on makes older searches stale.
-        self._search_generation += 1
-        generation = self._search_generation
-        customers = self._ctx.customers
-        self._runner.run(
-            lambda: customers.search(text, limit=8),
-            on_success=lambda found: self._on_found(generation, found),
-            on_failure=lambda _err: None,  # suggestions are a convenience; typing goes on
-            owner=self,
-            quiet=True,
-        )
-
-    def _on_found(self, generation: int, found: list[Customer]) -> None:
-        if generation != self._search_generation or self.customer_id is not None:
-            return
-        self.suggestions.clear()
-        for customer in found:
-            contact = " · ".join(c for c in (customer.email, customer.phone) if c)
-            item = QStandardItem(f"{customer.name}  —  {contact}" if contact else customer.name)
-            item.setData(customer.id, CUSTOMER_ROLE)
-            item.setData(customer.name, NAME_ROLE)
-            item.setData(customer, Qt.ItemDataRole.UserRole + 3)
-            item.setEditable(False)
-            self.suggestions.appendRow(item)
-        if found and self.name_edit.hasFocus():
-            self.completer.complete()
-        elif not found:
-            self._hide_popup()
-
-    def _on_suggestion(self, index: QModelIndex) -> None:
-        customer = index.data(Qt.ItemDataRole.UserRole + 3)
-        if not isinstance(customer, Customer):
-            return
-        self.customer_id = customer.id
-        self._linked_name = customer.name
-        self.name_edit.setText(customer.name)
-        self.email_edit.setText(customer.email or "")
-        self.phone_edit.setText(customer.phone or "")
-        for field in ("customer_name", "customer_email", "customer_phone"):
-            self._rows[field].error.show_error(None)
-        self.customer_hint.setText("Returning customer: this booking joins their history.")
-        self.customer_hint.show()
-        self._hide_popup()
-
-    def _hide_popup(self) -> None:
-        popup = self.completer.popup()
-        if popup is not None:
-            popup.hide()
-
-    def _unlink(self) -> None:
-        self.customer_id = None
-        self._linked_name = ""
-        self.customer_hint.hide()
 
     def _clear_slot_error(self) -> None:
         self._rows["starts_at"].error.show_error(None)

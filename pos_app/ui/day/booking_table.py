@@ -6,56 +6,31 @@ from datetime import tzinfo
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
-    Qt,
-)
-from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
-from pos_app.domain.booking import Booking, BookingStatus
+from pos_app.domain.booking import Booking
+from pos_app.domain.booking_display import display_status, status_words
 from pos_app.ui.kit import theme
+from pos_app.ui.kit.tables import STATUS_ROLE
 
 BOOKING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+_TEXT_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.AccessibleTextRole)})
+_TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND_ROLE = int(Qt.ItemDataRole.ForegroundRole)
+# Every role data() answers; any other is None at once.
+_ROLES = _TEXT_ROLES | {
+    int(BOOKING_ID_ROLE),
+    int(STATUS_ROLE),
+    _TOOLTIP_ROLE,
+    _ALIGNMENT_ROLE,
+    _FOREGROUND_ROLE,
+}
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-
-
-def table_style(object_name: str) -> str:
-    """The look of the app's tables (as the main list): framed, bold headers, roomy cells."""
-    return (
-        f"QTableView#{object_name} {{ border: 1px solid palette(mid); border-radius: 4px;"
-        " background: palette(base); alternate-background-color: palette(alternate-base);"
-        " selection-background-color: palette(highlight); }"
-        f"QTableView#{object_name}::item {{ padding: 0px 10px 0px 8px; border: none; }}"
-        f"QTableView#{object_name} QHeaderView::section {{ background: palette(base);"
-        " border: none; border-bottom: 1px solid palette(mid); padding: 8px 13px 8px 11px;"
-        " font-weight: bold; }"
-    )
-
-
-def status_words(booking: Booking) -> str:
-    """The words for a booking's state; a cancelled booking with money kept says so."""
-    if booking.cancelled and booking.status is not BookingStatus.CANCELLED:
-        net = booking.net_paid
-        if net.amount > 0:
-            return f"Cancelled · {net} kept"
-        return f"Cancelled · {booking.status.label}"
-    return booking.status.label
-
-
-def display_status(booking: Booking) -> BookingStatus:
-    """The status whose colours a booking is shown in: cancelled wins, then no-show."""
-    if booking.cancelled:
-        return BookingStatus.CANCELLED
-    if booking.no_show and booking.status in (BookingStatus.NEW, BookingStatus.AWAITING_PAYMENT):
-        return BookingStatus.NO_SHOW
-    return booking.status
 
 
 class Column(IntEnum):
@@ -165,29 +140,31 @@ class BookingTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Qt asks each painted cell for a dozen roles, most of which the table leaves unset:
+        # answer those first, with plain ints (comparing Qt's enums costs microseconds a call).
+        if role not in _ROLES:
+            return None
         row = index.row()
         if not 0 <= row < len(self._rows) or not index.isValid():
             return None
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
+        if role in _TEXT_ROLES:
             return self._cells[row][index.column()]
         booking = self._rows[row]
-        column = Column(index.column())
+        column = index.column()  # an int compares with Column's members as they are IntEnums
         if role == BOOKING_ID_ROLE:
             return booking.id
         if role == STATUS_ROLE:
             return display_status(booking).value  # Qt hands enums back as plain str anyway
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP_ROLE:
             if column == Column.PAID and booking.refunded_amount:
                 return f"Paid {booking.paid.format()}, refunded {booking.refunded.format()}"
             if column == Column.CUSTOMER:
                 contact = [c for c in (booking.customer_email, booking.customer_phone) if c]
                 return " · ".join([booking.customer_name, *contact])
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in (Column.AMOUNT, Column.PAID):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column == Column.STATUS:
+        if role == _ALIGNMENT_ROLE:
+            return _RIGHT if column in (Column.AMOUNT, Column.PAID) else _LEFT
+        if role == _FOREGROUND_ROLE and column == Column.STATUS:
             return QColor(theme.status_chip(display_status(booking), theme.is_dark()).fg)
         return None
 
@@ -212,61 +189,3 @@ class BookingTableModel(QAbstractTableModel):
         # Paid: what was received net of refunds, so a refunded booking reads "—".
         net = booking.net_paid
         return net.format() if net.amount > 0 else "—"
-
-
-class RowDelegate(QStyledItemDelegate):
-    """Rows are selected whole: no focus frame around the one current cell."""
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        super().initStyleOption(option, index)
-        option.state &= ~QStyle.StateFlag.State_HasFocus
-
-
-class StatusChipDelegate(RowDelegate):
-    """Paints the Status column as a rounded, coloured chip."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        value = index.data(STATUS_ROLE)
-        if value not in BookingStatus._value2member_map_:
-            super().paint(painter, option, index)
-            return
-        status = BookingStatus(value)
-        # Draw the row background/selection as usual, then the chip without the plain text.
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if isinstance(widget, QWidget) else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        chip = theme.status_chip(status, theme.is_dark())
-        shown = index.data(Qt.ItemDataRole.DisplayRole)
-        text = shown if isinstance(shown, str) and shown else status.label
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        f = QFont(opt.font)
-        f.setBold(True)
-        f.setPointSizeF(f.pointSizeF() * 0.92)
-        painter.setFont(f)
-        metrics = painter.fontMetrics()
-        pad_x, pad_y = 10, 3
-        width = metrics.horizontalAdvance(text) + 2 * pad_x
-        height = metrics.height() + 2 * pad_y
-        rect: QRect = option.rect
-        chip_rect = QRect(
-            rect.left() + 11,
-            rect.top() + (rect.height() - height) // 2,
-            min(width, rect.width() - 16),
-            height,
-        )
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(chip.bg))
-        painter.drawRoundedRect(chip_rect, height / 2, height / 2)
-        painter.setPen(QColor(chip.fg))
-        painter.drawText(chip_rect, Qt.AlignmentFlag.AlignCenter, text)
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
-        base = super().sizeHint(option, index)
-        metrics = option.fontMetrics
-        return QSize(metrics.horizontalAdvance(str(index.data())) + 36, max(base.height(), 30))

@@ -1,48 +1,52 @@
 """The main window's day: which day is shown, list or schedule, whose bookings, and the
-booking actions that change the schedule (move, cancel, no-show), plus the customers and
-services windows.
+booking actions that change the schedule (move, cancel, no-show).
 
-Kept out of ``main_window.py`` so the window stays a thin shell: the window creates one
-``DayController`` (``window.days``) and forwards its reload, selection and action updates.
+A controller of the day feature: it knows the main window only as a
+:class:`~pos_app.ui.kit.shell.Shell` (``window.days``); the shell forwards its reload,
+selection and action updates, and opens other features' windows (customers, services).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QHeaderView, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from pos_app.domain.booking import Booking
-from pos_app.services.bookings import BookingService, CancelOutcome, DaySheet
-from pos_app.ui.day.booking_table import Column
-from pos_app.ui.day.day_view import DayBar, DayView
+from pos_app.domain.eligibility import Eligibility, can_cancel, can_move
+from pos_app.services.bookings import BookingDetail, BookingService, CancelOutcome, DaySheet
+from pos_app.ui.day.day_bar import DayBar
+from pos_app.ui.day.day_list import DayList
+from pos_app.ui.day.day_view import DayView
+from pos_app.ui.day.detail_panel import DetailPanel
+from pos_app.ui.day.detail_presenter import HINT, ActionKey
 from pos_app.ui.day.move_dialog import MoveDialog, ask_cancel, ask_no_show
+from pos_app.ui.kit.shell import Shell
 from pos_app.ui.kit.tasks import user_message
-from pos_app.ui.manage.catalog_editor import CatalogEditor
-from pos_app.ui.manage.customers_view import CustomersView
 
 if TYPE_CHECKING:
     from pos_app.app import AppContext
-    from pos_app.ui.shell.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 LIST, SCHEDULE = "list", "schedule"
-OTHER_DAY_EMPTY = "No bookings on this day — press New booking"
 
 
 class DayController(QObject):
-    """Owns the day bar, the schedule and the day's actions for one main window."""
+    """Owns the day bar, the list and the schedule, the selected booking's detail panel, and
+    the day's actions for one main window."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._w = window
+    selection_moved = Signal()  # another booking (or none) is selected: actions follow
+
+    def __init__(self, shell: Shell) -> None:
+        super().__init__(shell.dialog_parent())
+        self._w = shell
         self.day: date | None = None
         self.follow_today = True  # the shown day moves on at midnight until someone navigates
         self.resource_filter: str | None = None
@@ -50,14 +54,16 @@ class DayController(QObject):
         self.reload_pending = False
         self._mode = LIST
         self.move_dialog: MoveDialog | None = None
-        self.customers_window: CustomersView | None = None
-        self.catalog_window: CatalogEditor | None = None
         self.confirm_box: QMessageBox | None = None
 
         self.bar = DayBar()
+        self.list = DayList(lambda: shell.new_booking())
+        self.table = self.list.table
+        self.model = self.list.model
+        self.detail = DetailPanel(UTC)
         self.view = DayView(UTC)
         self.stack = QStackedWidget()
-        self.stack.addWidget(window.table_stack)
+        self.stack.addWidget(self.list)
         self.stack.addWidget(self.view)
         self.area = QWidget()
         box = QVBoxLayout(self.area)
@@ -65,10 +71,6 @@ class DayController(QObject):
         box.setSpacing(0)
         box.addWidget(self.bar)
         box.addWidget(self.stack, 1)
-
-        header = window.table.horizontalHeader()
-        header.setSectionResizeMode(Column.STAFF, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(Column.STAFF, 140)
 
         self._build_actions()
         self._build_menus()
@@ -85,13 +87,14 @@ class DayController(QObject):
         *,
         enabled: bool = False,
     ) -> QAction:
-        act = QAction(text, self._w)
+        act = QAction(text, self)
         act.setToolTip(tip)
+        act.setData(tip)  # the tooltip while enabled (a disabled one says why not)
         act.setShortcuts([QKeySequence(k) for k in keys])
         act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         act.triggered.connect(lambda _checked=False: slot())
         act.setEnabled(enabled)
-        self._w.addAction(act)
+        self._w.add_shortcut(act)
         return act
 
     def _build_actions(self) -> None:
@@ -108,6 +111,12 @@ class DayController(QObject):
             "Mark no-show", "The customer did not come: free the time", ["Ctrl+Shift+N"],
             self.no_show_selected,
         )  # fmt: skip
+        self.book_again_action = a(
+            "Book again…",
+            "A new booking with this one's service, staff member and customer",
+            ["Ctrl+Shift+B"],
+            self.book_again_selected,
+        )
         self.list_action = a("List", "The day as a list", ["Ctrl+1"], self.show_list)
         self.schedule_action = a(
             "Schedule", "The day by staff member and room", ["Ctrl+2"], self.show_schedule
@@ -126,22 +135,19 @@ class DayController(QObject):
         self.date_action = a(
             "Go to date…", "Pick a day in the calendar", ["Ctrl+G"], self.focus_date
         )
-        self.customers_action = a(
-            "Customers…", "Find a customer, their details and bookings", ["Ctrl+Shift+F"],
-            self.open_customers,
-        )  # fmt: skip
-        self.catalog_action = a(
-            "Services…", "The services you sell: names, lengths, prices (managers)", [],
-            self.open_catalog,
-        )  # fmt: skip
 
     def _build_menus(self) -> None:
-        w = self._w
-        w.booking_menu.addSeparator()
-        for booking_act in (self.move_action, self.cancel_action, self.no_show_action):
-            w.booking_menu.addAction(booking_act)
+        booking_menu, view_menu = self._w.menu("booking"), self._w.menu("view")
+        booking_menu.addSeparator()
+        for booking_act in (
+            self.move_action,
+            self.cancel_action,
+            self.no_show_action,
+            self.book_again_action,
+        ):
+            booking_menu.addAction(booking_act)
         # List, Schedule and the day's navigation go first in View, above what others put there.
-        first = w.view_menu.actions()[0] if w.view_menu.actions() else None
+        first = view_menu.actions()[0] if view_menu.actions() else None
         entries: list[QAction | None] = [
             self.list_action,
             self.schedule_action,
@@ -154,22 +160,20 @@ class DayController(QObject):
         ]
         for entry in entries:
             if entry is None and first is not None:
-                w.view_menu.insertSeparator(first)
+                view_menu.insertSeparator(first)
             elif entry is None:
-                w.view_menu.addSeparator()
+                view_menu.addSeparator()
             elif first is not None:
-                w.view_menu.insertAction(first, entry)
+                view_menu.insertAction(first, entry)
             else:
-                w.view_menu.addAction(entry)
-        actions = w.manage_menu.actions()
-        anchor = actions[0] if actions else None
-        for act in (self.customers_action, self.catalog_action):
-            if anchor is not None:
-                w.manage_menu.insertAction(anchor, act)
-            else:
-                w.manage_menu.addAction(act)
-        # Right-click a row for the schedule actions too.
-        w.table.addActions([self.move_action, self.cancel_action, self.no_show_action])
+                view_menu.addAction(entry)
+
+    def set_row_actions(self, actions: list[QAction]) -> None:
+        """A row's right-click menu, in the list and the schedule: the shell's ``actions``
+        (charge, deposit, cash, refund…) then Move, Cancel and No-show."""
+        mine = [self.move_action, self.cancel_action, self.no_show_action, self.book_again_action]
+        self.table.addActions([*actions, *mine])
+        self.view.set_menu_actions([*actions, *mine])
 
     def _connect(self) -> None:
         bar = self.bar
@@ -182,25 +186,15 @@ class DayController(QObject):
         self.view.booking_selected.connect(self._on_view_selected)
         self.view.booking_activated.connect(self._on_view_activated)
         self.view.slot_activated.connect(self._on_slot_activated)
-        w = self._w
-        self.view.set_menu_actions(
-            [
-                w.charge_action,
-                w.deposit_action,
-                w.cash_action,
-                w.refund_action,
-                self.move_action,
-                self.cancel_action,
-                self.no_show_action,
-            ]
-        )
-        w.detail.customer_requested.connect(self.open_customers)
+        self.view.booking_dropped.connect(self._on_dropped)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(lambda _index: self._w.charge_selected())
 
     # -- lifecycle ----------------------------------------------------------------------
 
     def attach(self, ctx: AppContext) -> None:
         """The app is ready: show today and enable the day's actions."""
-        self.view.set_timezone(ctx.config.timezone)
+        self.set_timezone(ctx.config.timezone)
         today = self.today()
         self.day = today
         self.bar.set_day(today, today)
@@ -211,19 +205,12 @@ class DayController(QObject):
             self.next_action,
             self.today_action,
             self.date_action,
-            self.customers_action,
-            self.catalog_action,
         ):
             act.setEnabled(True)
 
     def close_windows(self) -> None:
         """Close the windows this controller opened (at quit)."""
-        for window in (
-            self.move_dialog,
-            self.customers_window,
-            self.catalog_window,
-            self.confirm_box,
-        ):
+        for window in (self.move_dialog, self.confirm_box):
             if window is not None and shiboken6.isValid(window):
                 window.close()
 
@@ -243,11 +230,11 @@ class DayController(QObject):
         desk moved to another day meanwhile, and that day's load is on its way)."""
         w = self._w
         if not self.follow_today and sheet.day != self.day:
-            QTimer.singleShot(0, w, w.reload)
+            QTimer.singleShot(0, self, w.reload)
             return None
         if self.reload_pending:
             self.reload_pending = False
-            QTimer.singleShot(0, w, w.reload)
+            QTimer.singleShot(0, self, w.reload)
         ctx = w.context()
         if ctx is not None:
             self.view.set_timezone(ctx.config.timezone)
@@ -262,10 +249,8 @@ class DayController(QObject):
             if self.resource_filter is None or b.resource_id == self.resource_filter
         ]
         self.view.set_day(sheet.day, sheet.bookings, sheet.resources, only=self.resource_filter)
-        w.model.set_resource_names({r.id: r.name for r in sheet.resources})
-        from pos_app.ui.shell.main_window import EMPTY_TEXT  # the window imports this module
-
-        w.empty_label.setText(EMPTY_TEXT if sheet.day == today else OTHER_DAY_EMPTY)
+        self.model.set_resource_names({r.id: r.name for r in sheet.resources})
+        self.list.set_empty_text(sheet.day == today)
         return rows
 
     def count_text(self, count: int) -> str:
@@ -313,7 +298,7 @@ class DayController(QObject):
             self.view.select(self._w.selected_booking_id())
             self.view.setFocus()
         else:
-            self._w.table.setFocus()
+            self.table.setFocus()
 
     def show_list(self) -> None:
         """View ▸ List (Ctrl+1)."""
@@ -332,7 +317,7 @@ class DayController(QObject):
             return
         self.day = day
         self.bar.set_day(day, self.today())
-        self._w._set_day(day)
+        self._w.set_day(day)
         self._w.reload()
 
     def previous_day(self) -> None:
@@ -367,20 +352,74 @@ class DayController(QObject):
 
     # -- selection ----------------------------------------------------------------------
 
-    def selection_changed(self) -> None:
-        """The list's selection moved: the schedule follows."""
+    def set_timezone(self, tz: tzinfo) -> None:
+        """Show times in the business's time zone (at start and when Settings change it)."""
+        self.model.set_timezone(tz)
+        self.detail.set_timezone(tz)
+        self.view.set_timezone(tz)
+
+    def show_rows(self, rows: list[Booking], keep: str | None) -> None:
+        """Put a loaded day's ``rows`` in the list, keeping ``keep`` selected if it is there."""
+        self.model.set_rows(rows)
+        if keep is not None:
+            self.select(keep)
+        self.list.show_rows(len(rows))
+
+    def selected_booking(self) -> Booking | None:
+        """The selected booking as last loaded, or None."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.booking_at(rows[0].row()) if rows else None
+
+    def select(self, booking_id: str) -> bool:
+        """Select the row of ``booking_id``; False if it is not in the shown day's list."""
+        row = self.model.row_of(booking_id)
+        if row < 0:
+            return False
+        selected = self.selected_booking()
+        if selected is None or selected.id != booking_id:
+            self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        # The list's selection moved: the schedule, the detail panel and the actions follow.
         self.view.select(self._w.selected_booking_id())
+        self.selection_moved.emit()
+        self.request_detail()
+
+    def request_detail(self) -> None:
+        """Load the selected booking's detail (payments, refunds) for the panel."""
+        ctx = self._w.context()
+        booking = self.selected_booking()
+        if ctx is None or booking is None:
+            self.detail.show_hint(HINT)
+            return
+        bookings, booking_id = ctx.bookings, booking.id
+        self._w.runner.run(
+            lambda: bookings.detail(booking_id),
+            on_success=self._on_detail,
+            on_failure=lambda err: self.detail.show_hint(str(err)),
+            key="detail",
+            owner=self,
+            quiet=True,
+        )
+
+    def _on_detail(self, detail: BookingDetail) -> None:
+        if detail.booking.id != self._w.selected_booking_id():
+            # The selection moved while this was loading: fetch the one now selected.
+            self.request_detail()
+            return
+        self.detail.show_detail(detail)
 
     def _on_view_selected(self, booking_id: str) -> None:
         if booking_id:
             self._w.select_booking(booking_id)
         else:
-            self._w.table.clearSelection()
+            self.table.clearSelection()
 
     def _on_view_activated(self, booking_id: str) -> None:
         self._w.select_booking(booking_id)
-        if self._w.charge_action.isEnabled():
-            self._w.charge_action.trigger()
+        self._w.charge_selected()  # opens only when the booking can be charged
 
     def _on_slot_activated(self, resource_id: object, starts_at: object) -> None:
         if not isinstance(starts_at, datetime):
@@ -389,29 +428,62 @@ class DayController(QObject):
         if ctx is None:
             return
         if starts_at < datetime.now(starts_at.tzinfo):
-            self._w.show_notice("That time has passed. Double-click a time from now on.")
+            self._w.show_notice("That time has passed. Tap a time from now on.")
             return
         rid = resource_id if isinstance(resource_id, str) else None
         self._w.new_booking(starts_at=starts_at, resource_id=rid)
 
-    def update_actions(self, booking: Booking | None, ready: bool) -> None:
-        """Enable Move, Cancel and No-show for what the selected booking allows."""
-        live = booking is not None and not booking.cancelled and not booking.no_show
-        self.move_action.setEnabled(self._w.context() is not None and live)
-        self.cancel_action.setEnabled(ready and booking is not None and not booking.cancelled)
-        started = booking is not None and booking.starts_at <= datetime.now(
-            booking.starts_at.tzinfo
+    def _on_dropped(self, booking_id: str, resource_id: object, starts_at: object) -> None:
+        """A booking was dragged on the schedule: move it as Move… does, off the GUI thread;
+        a clash comes back as the service's sentence in the notice bar."""
+        ctx = self._w.context()
+        if ctx is None or not isinstance(starts_at, datetime):
+            return
+        rid = resource_id if isinstance(resource_id, str) else None
+        bookings = ctx.bookings
+        self._w.runner.run(
+            lambda: bookings.move(booking_id, starts_at, rid),
+            on_success=self._on_moved,
+            on_failure=self._on_action_failed,
+            owner=self,
         )
-        self.no_show_action.setEnabled(ready and live and started)
+
+    def booking_actions(self) -> dict[ActionKey, QAction]:
+        """The booking actions this controller owns, by their key."""
+        return {
+            ActionKey.MOVE: self.move_action,
+            ActionKey.CANCEL: self.cancel_action,
+            ActionKey.NO_SHOW: self.no_show_action,
+        }
+
+    def update_actions(self, rules: dict[ActionKey, Eligibility]) -> None:
+        """Enable Move, Cancel and No-show as the domain's rules allow (a disabled one's
+        tooltip says why)."""
+        for key, act in self.booking_actions().items():
+            rule = rules[key]
+            tip = str(act.data()) if rule.allowed else rule.reason
+            if act.isEnabled() != rule.allowed:  # each change repaints menus and buttons
+                act.setEnabled(rule.allowed)
+            if act.toolTip() != tip:
+                act.setToolTip(tip)
+        # Any booking, past or cancelled too, can be booked again.
+        self.book_again_action.setEnabled(self._w.selected_booking() is not None)
 
     # -- booking actions ----------------------------------------------------------------
+
+    def book_again_selected(self) -> object:
+        """Booking ▸ Book again… (Ctrl+Shift+B): a new booking like the selected one."""
+        booking = self._w.selected_booking()
+        if booking is None:
+            return None
+        return self._w.new_booking(again=booking)
 
     def move_selected(self) -> MoveDialog | None:
         """Booking ▸ Move… (Ctrl+M): pick a new time and person."""
         ctx, booking = self._w.context(), self._w.selected_booking()
-        if ctx is None or booking is None or booking.cancelled or booking.no_show:
+        if ctx is None or booking is None or not can_move(booking):
             return None
-        dialog = MoveDialog(ctx, self._w._runner, booking, self._w)
+        dialog = MoveDialog(ctx, self._w.runner, booking, self._w.dialog_parent())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.moved.connect(self._on_moved)
         self.move_dialog = dialog
@@ -427,7 +499,7 @@ class DayController(QObject):
             f"Moved {booking.customer_name} to {local:%a} {local.day} {local:%b}, {local:%H:%M}.",
             tone="success",
         )
-        self._w._select_after_reload = booking.id
+        self._w.select_after_reload(booking.id)
         if local.date() != self.day:
             self.go_to_day(local.date())
         else:
@@ -436,20 +508,20 @@ class DayController(QObject):
     def cancel_selected(self) -> QMessageBox | None:
         """Booking ▸ Cancel booking (Ctrl+Delete), after a confirmation."""
         ctx, booking = self._w.context(), self._w.selected_booking()
-        if ctx is None or booking is None or booking.cancelled:
+        if ctx is None or booking is None or not can_cancel(booking):
             return None
         bookings = ctx.bookings
         booking_id = booking.id
 
         def run() -> None:
-            self._w._runner.run(
+            self._w.runner.run(
                 lambda: bookings.cancel(booking_id),
                 on_success=self._on_cancelled,
                 on_failure=self._on_action_failed,
                 owner=self,
             )
 
-        self.confirm_box = ask_cancel(self._w, booking, ctx.config.timezone, run)
+        self.confirm_box = ask_cancel(self._w.dialog_parent(), booking, ctx.config.timezone, run)
         return self.confirm_box
 
     def _on_cancelled(self, outcome: CancelOutcome) -> None:
@@ -465,14 +537,14 @@ class DayController(QObject):
         booking_id = booking.id
 
         def run() -> None:
-            self._w._runner.run(
+            self._w.runner.run(
                 lambda: bookings.no_show(booking_id),
                 on_success=self._on_no_show,
                 on_failure=self._on_action_failed,
                 owner=self,
             )
 
-        self.confirm_box = ask_no_show(self._w, booking, ctx.config.timezone, run)
+        self.confirm_box = ask_no_show(self._w.dialog_parent(), booking, ctx.config.timezone, run)
         return self.confirm_box
 
     def _on_no_show(self, booking: Booking) -> None:
@@ -485,30 +557,12 @@ class DayController(QObject):
 
     # -- other windows ------------------------------------------------------------------
 
-    def open_customers(self, customer_id: str | None = None) -> CustomersView | None:
-        """Manage ▸ Customers… (Ctrl+Shift+F); with an id, opens on that customer."""
-        ctx = self._w.context()
-        if ctx is None:
-            return None
-        current = self.customers_window
-        if current is not None and shiboken6.isValid(current) and customer_id is None:
-            current.raise_()
-            current.activateWindow()
-            return current
-        if current is not None and shiboken6.isValid(current):
-            current.close()
-        window = CustomersView(ctx, self._w._runner, self._w, customer_id=customer_id or None)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        window.booking_requested.connect(self._show_booking)
-        self.customers_window = window
-        window.show()
-        return window
-
-    def _show_booking(self, booking: Booking) -> None:
+    def show_booking(self, booking: Booking) -> None:
+        """Show ``booking`` on its day and select it (e.g. from the customers window)."""
         ctx = self._w.context()
         if ctx is None:
             return
-        self._w._select_after_reload = booking.id
+        self._w.select_after_reload(booking.id)
         day = booking.starts_at.astimezone(ctx.config.timezone).date()
         if self.resource_filter is not None:
             self.set_staff_filter(None)
@@ -516,16 +570,4 @@ class DayController(QObject):
             self.go_to_day(day)
         else:
             self._w.reload()
-        self._w.activateWindow()
-
-    def open_catalog(self) -> CatalogEditor | None:
-        """Manage ▸ Services… (anyone may look; managers save)."""
-        ctx = self._w.context()
-        if ctx is None:
-            return None
-        dialog = CatalogEditor(ctx, self._w._runner, self._w)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.finished.connect(lambda _r: self._w.reload())
-        self.catalog_window = dialog
-        dialog.open()
-        return dialog
+        self._w.dialog_parent().activateWindow()

@@ -1,17 +1,21 @@
-"""The right-hand panel: everything about the selected booking, its payments and refunds."""
+"""The right-hand panel: the selected booking, its money, and its next steps beside it.
+
+The panel paints a :class:`~pos_app.ui.day.detail_presenter.DetailState`: one solid primary
+button ("Charge $35.00" when unpaid, "Refund…" when paid), then Cash, Deposit, Move,
+No-show, Cancel and Receipt. A disabled button's tooltip is the domain's refusal sentence.
+The panel only asks for an action (``action_requested``); the shell carries it out.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QLabel,
-    QLayout,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -19,234 +23,369 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain.booking import BookingStatus
-from pos_app.domain.payment import REFUND_REASONS, PaymentMethod, PaymentStatus, RefundStatus
-from pos_app.services.bookings import NOT_REFUNDED, BookingDetail
+from pos_app.services.bookings import BookingDetail
+from pos_app.ui.day.detail_presenter import (
+    HINT,
+    ActionKey,
+    DetailState,
+    Line,
+    present_detail,
+)
 from pos_app.ui.kit import theme
 
-PAYMENT_WORDS = {
-    PaymentStatus.CREATING: "Creating link",
-    PaymentStatus.OPEN: "Link open",
-    PaymentStatus.PROCESSING: "Bank payment processing",
-    PaymentStatus.SUCCEEDED: "Paid",
-    PaymentStatus.EXPIRED: "Expired",
-    PaymentStatus.FAILED: "Failed",
+TOUCH_PX = 44  # every button in the panel is at least this tall (touch counters)
+SHORTCUTS = {
+    ActionKey.CHARGE: "Ctrl+Enter",
+    ActionKey.REFUND: "Ctrl+R",
+    ActionKey.CASH: "Ctrl+Shift+C",
+    ActionKey.DEPOSIT: "Ctrl+Shift+D",
+    ActionKey.MOVE: "Ctrl+M",
+    ActionKey.NO_SHOW: "Ctrl+Shift+N",
+    ActionKey.CANCEL: "Ctrl+Delete",
+    ActionKey.RECEIPT: "Ctrl+P",
 }
-REFUND_WORDS = {
-    RefundStatus.CREATING: "Sending",
-    RefundStatus.PENDING: "Pending",
-    RefundStatus.REQUIRES_ACTION: "Needs action",
-    RefundStatus.SUCCEEDED: "Refunded",
-    RefundStatus.FAILED: "Failed",
-    RefundStatus.CANCELED: "Canceled",
-}
-
-
-class StatusChip(QLabel):
-    """A booking status as a small coloured pill."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("statusChip")
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.setFont(theme.font(self, scale=0.95, bold=True))
-
-    def set_status(self, status: BookingStatus) -> None:
-        """Show ``status`` in its colours."""
-        chip = theme.status_chip(status, theme.is_dark(self))
-        self.setText(status.label)
-        # A pill: the radius is half the label's height (Qt ignores radii larger than that).
-        radius = (self.fontMetrics().height() + 8) // 2 - 1
-        self.setStyleSheet(
-            f"QLabel#statusChip {{ color: {chip.fg}; background: {chip.bg};"
-            f" border-radius: {radius}px; padding: 4px 12px; }}"
-        )
 
 
 class DetailPanel(QScrollArea):
-    """Shows one :class:`BookingDetail` (or a hint when nothing is selected)."""
+    """Shows one :class:`BookingDetail` with its actions (or a hint when nothing is selected).
 
+    The panel builds its widgets once and only updates their texts, visibility and enabled
+    state for each booking: rebuilding ~30 styled widgets per selection stalled the GUI
+    thread. Lists of varying length (payments, refunds) reuse a pool of labels that grows.
+    """
+
+    action_requested = Signal(str)  # an ActionKey value: a button of the panel was pressed
     receipt_requested = Signal(str)  # booking id: the "Receipt…" button
     customer_requested = Signal(str)  # customer id: the "All bookings of …" link
     shown = Signal(object)  # the BookingDetail now shown, or None (a hint)
 
     def __init__(self, timezone: tzinfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("detailPanel")
         self._tz = timezone
-        self._booking_id: str | None = None
-        self._shown: BookingDetail | None = None
-        self.receipt_button: QPushButton | None = None  # shown once money was received
+        self._ready = False
+        self._attached = False
+        self._detail: BookingDetail | None = None
+        self._state: DetailState | None = None
+        self.buttons: dict[ActionKey, QPushButton] = {}
+        self.primary_button: QPushButton | None = None
+        self.receipt_button: QPushButton | None = None  # set while a receipt can be opened
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setMinimumWidth(330)
         self._body = QWidget()
+        self._body.setObjectName("detailBody")
         self._body.setFont(theme.font(self, scale=1.05))
-        # One sheet for the panel: a style sheet per label is parsed and polished per label,
-        # every time a booking is selected.
-        self._layout = QVBoxLayout(self._body)
-        self._layout.setContentsMargins(18, 16, 18, 16)
-        self._layout.setSpacing(10)
+        layout = QVBoxLayout(self._body)
+        layout.setContentsMargins(18, 16, 18, 16)
+        layout.setSpacing(10)
+        self._layout = layout
+        self._hint_page, self._hint = self._build_hint()
+        self._page = QWidget()
+        self._build_page(self._page)
+        layout.addWidget(self._hint_page)
+        layout.addWidget(self._page)
         self.setWidget(self._body)
-        self.show_hint("Select a booking to see its details.")
+        self.show_hint(HINT)
+
+    # -- building (once) ----------------------------------------------------------------
+
+    def _build_hint(self) -> tuple[QWidget, QLabel]:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(10)
+        hint = QLabel()
+        hint.setWordWrap(True)
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        theme.set_role(hint, None, muted=True)
+        box.addStretch(1)
+        box.addWidget(hint)
+        box.addStretch(2)
+        return page, hint
+
+    def _build_page(self, page: QWidget) -> None:
+        box = QVBoxLayout(page)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(10)
+        self._page_layout = box
+        self._name = QLabel()
+        self._name.setObjectName("detailName")
+        self._name.setFont(theme.font(self, scale=1.45, bold=True))
+        self._name.setWordWrap(True)
+        self._name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addWidget(self._name)
+        self._chip = QLabel()
+        self._chip.setObjectName("statusChip")
+        self._chip.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        theme.set_role(self._chip, "chip")
+        box.addWidget(self._chip)
+        self._notes = _LinePool(box)
+        # The actions: one solid primary button, a muted "why not" under it, the rest in a grid.
+        self._primary = self._slot_button(0)
+        self._primary.setObjectName("detailPrimary")
+        theme.set_role(self._primary, "primary")
+        box.addSpacing(4)
+        box.addWidget(self._primary)
+        self._why = _line_label(Line("", muted=True), name="primaryWhy")
+        box.addWidget(self._why)
+        self._action_grid = QGridLayout()
+        self._action_grid.setHorizontalSpacing(8)
+        self._action_grid.setVerticalSpacing(8)
+        box.addLayout(self._action_grid)
+        self._slots: list[QPushButton] = [self._primary]  # slot i shows _slot_keys[i]
+        self._slot_keys: list[ActionKey] = []
+        # The booking's facts: label and value per row.
+        self._row_grid = QGridLayout()
+        self._row_grid.setHorizontalSpacing(14)
+        self._row_grid.setVerticalSpacing(6)
+        self._row_grid.setColumnStretch(1, 1)
+        self._rows: list[tuple[QLabel, QLabel]] = []
+        box.addSpacing(4)
+        box.addLayout(self._row_grid)
+        self._link = _LinkLabel()
+        self._link.setObjectName("customerLink")
+        self._link.setToolTip("Open the customer's details and booking history (Ctrl+Shift+F)")
+        self._link.setMinimumHeight(TOUCH_PX)
+        self._link.linkActivated.connect(self._link_activated)
+        box.addWidget(self._link)
+        self._payments_heading = self._section(box, "Payments")
+        self._payments = _LinePool(box)
+        self._refunds_heading = self._section(box, "Refunds")
+        self._refunds = _LinePool(box)
+        box.addStretch(1)
+
+    def _slot_button(self, slot: int) -> QPushButton:
+        button = QPushButton()
+        button.setMinimumHeight(TOUCH_PX)
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        button.clicked.connect(lambda _checked=False: self._pressed(self._slot_keys[slot]))
+        return button
+
+    def _section(self, box: QVBoxLayout, title: str) -> QLabel:
+        box.addSpacing(8)
+        label = QLabel(title)
+        label.setFont(theme.font(self, scale=1.1, bold=True))
+        theme.set_role(label, "heading")
+        box.addWidget(label)
+        return label
+
+    # -- public -------------------------------------------------------------------------
 
     def set_timezone(self, timezone: tzinfo) -> None:
         """Show times in the business's time zone."""
         self._tz = timezone
 
+    def set_ready(self, *, attached: bool, ready: bool) -> None:
+        """The app is open (``attached``) and has finished its first sync with Stripe
+        (``ready``): money actions wait for it. Repaints the actions when that changes."""
+        if (attached, ready) == (self._attached, self._ready):
+            return
+        self._attached, self._ready = attached, ready
+        if self._detail is not None:
+            self._paint(self._detail)
+
     def booking_id(self) -> str | None:
         """The booking shown, or None."""
-        return self._booking_id
+        return self._state.booking_id if self._state is not None else None
+
+    def state(self) -> DetailState | None:
+        """The state painted, or None while a hint is shown."""
+        return self._state
 
     def show_hint(self, text: str) -> None:
         """Replace the contents with a centred hint."""
-        self._booking_id = None
-        self._shown = None
-        self._clear()
-        hint = QLabel(text)
-        hint.setWordWrap(True)
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._layout.addStretch(1)
-        self._layout.addWidget(hint)
-        self._layout.addStretch(2)
+        self._detail = None
+        self._state = None
+        self.receipt_button = None
+        self.primary_button = None
+        self.buttons = {}
+        self._hint.setText(text)
+        self._page.hide()
+        self._hint_page.show()
         self.shown.emit(None)
 
     def show_detail(self, detail: BookingDetail) -> None:
-        """Show a booking with its money and its payment history."""
-        if detail == self._shown:
-            return  # the periodic reload brought nothing new: keep the panel as it is
-        self._shown = detail
-        booking = detail.booking
-        self._booking_id = booking.id
-        self._clear()
-        name = QLabel(booking.customer_name)
-        name.setObjectName("detailName")
-        name.setFont(theme.font(self, scale=1.45, bold=True))
-        name.setWordWrap(True)
-        name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._layout.addWidget(name)
-        chip = StatusChip()
-        chip.set_status(booking.status)
-        self._layout.addWidget(chip)
-        if booking.cancelled and booking.status is not BookingStatus.CANCELLED:
-            self._line(f"Cancelled. {NOT_REFUNDED}", muted=True)
-        elif booking.no_show and booking.status is not BookingStatus.NO_SHOW:
-            self._line("Marked as a no-show.", muted=True)
-
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(14)
-        grid.setVerticalSpacing(6)
-        contact = "\n".join(c for c in (booking.customer_email, booking.customer_phone) if c)
-        start = booking.starts_at.astimezone(self._tz)
-        end = booking.ends_at.astimezone(self._tz)
-        rows = [
-            ("Contact", contact or "—"),
-            ("Service", booking.service_name),
-            ("With", detail.resource.name if detail.resource is not None else "Anyone"),
-            ("Time", f"{start:%a %d %b}, {start:%H:%M}–{end:%H:%M}"),
-            ("Amount", booking.price.format()),
-            ("Paid", booking.paid.format()),
-            ("Refunded", booking.refunded.format()),
-            ("Balance due", booking.balance_due.format()),
-        ]
-        for i, (label, value) in enumerate(rows):
-            key = QLabel(label)
-            key.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-            key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            val = QLabel(value)
-            val.setWordWrap(True)
-            val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            grid.addWidget(key, i, 0)
-            grid.addWidget(val, i, 1)
-        grid.setColumnStretch(1, 1)
-        self._layout.addSpacing(4)
-        self._layout.addLayout(grid)
-        if booking.customer_id:
-            customer_id = booking.customer_id
-            link = QLabel(f'<a href="#">All bookings of {escape(booking.customer_name)}…</a>')
-            link.setObjectName("customerLink")
-            link.setToolTip("Open the customer's details and booking history (Ctrl+Shift+F)")
-            link.linkActivated.connect(lambda _href: self.customer_requested.emit(customer_id))
-            self._layout.addWidget(link)
-
-        self._section("Payments")
-        if not detail.payments:
-            self._line("No payments yet.", muted=True)
-        for p in detail.payments:
-            method = "Card" if p.method is PaymentMethod.CARD else "Cash"
-            when = self._time(p.paid_at or p.created_at)
-            self._line(f"{method} · {p.money.format()} · {PAYMENT_WORDS[p.status]} · {when}")
-            if p.failure_message:
-                self._line(p.failure_message, muted=True)
-        self._section("Refunds")
-        if not detail.refunds:
-            self._line("No refunds.", muted=True)
-        for r in detail.refunds:
-            reason = REFUND_REASONS.get(r.reason or "", "")
-            parts = [r.money.format(), REFUND_WORDS[r.status], self._time(r.created_at)]
-            self._line(" · ".join(parts))
-            extra = " — ".join(x for x in (reason, r.note, r.failure_reason or "") if x)
-            if extra:
-                self._line(extra, muted=True)
-        if booking.paid_amount > 0:
-            self._layout.addSpacing(8)
-            self.receipt_button = QPushButton("Receipt…")
-            self.receipt_button.setToolTip("Print, save as PDF or email the receipt (Ctrl+P)")
-            self.receipt_button.clicked.connect(lambda: self.receipt_requested.emit(booking.id))
-            self._layout.addWidget(self.receipt_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self._layout.addStretch(1)
-        self.shown.emit(detail)
+        """Show a booking with its money, its payment history and its actions."""
+        self._detail = detail
+        self._paint(detail)
 
     def text(self) -> str:
-        """All text shown, for tests and screen readers."""
-        return "\n".join(label.text() for label in self._body.findChildren(QLabel))
+        """All text shown (labels), for tests and screen readers."""
+        return "\n".join(label.text() for label in self._shown_labels())
 
-    # -- internals ----------------------------------------------------------------------
+    def _shown_labels(self) -> list[QLabel]:
+        if self._state is None:
+            return [self._hint]
+        labels = [self._name, self._chip, *self._notes.shown()]
+        if not self._why.isHidden():
+            labels.append(self._why)
+        for key, value in self._rows:
+            if not key.isHidden():
+                labels += [key, value]
+        if not self._link.isHidden():
+            labels.append(self._link)
+        labels += [self._payments_heading, *self._payments.shown()]
+        labels += [self._refunds_heading, *self._refunds.shown()]
+        return labels
 
-    def _time(self, value: datetime) -> str:
-        return value.astimezone(self._tz).strftime("%H:%M")
+    # -- painting -----------------------------------------------------------------------
 
-    def _section(self, title: str) -> None:
-        self._layout.addSpacing(8)
-        label = QLabel(title)
-        label.setFont(theme.font(self, scale=1.1, bold=True))
-        self._layout.addWidget(label)
+    def _paint(self, detail: BookingDetail) -> None:
+        state = present_detail(
+            detail, self._tz, now=datetime.now(UTC), ready=self._ready, attached=self._attached
+        )
+        if state == self._state:
+            return  # the periodic reload brought nothing new: keep the panel as it is
+        self._state = state
+        _set_text(self._name, state.title)
+        _set_text(self._chip, state.status.label)
+        theme.set_role(self._chip, "chip", status=state.status.value)
+        self._notes.show_lines(state.notes)
+        self._actions(state)
+        self._show_rows(state.rows)
+        if state.customer_id is not None:
+            _set_text(self._link, f'<a href="#">{escape(state.customer_link)}</a>')
+        self._link.setVisible(state.customer_id is not None)
+        self._payments.show_lines(state.payments)
+        self._refunds.show_lines(state.refunds)
+        if self._page.isHidden():
+            self._hint_page.hide()
+            self._page.show()
+        self._fit_body()
+        self.shown.emit(detail)
 
-    def _line(self, text: str, *, muted: bool = False) -> None:
-        label = QLabel(text)
-        label.setWordWrap(True)
-        if muted:
-            label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._layout.addWidget(label)
+    def _fit_body(self) -> None:
+        # Lay the new contents out now, as the scroll area would on the next event-loop pass,
+        # so a grab or a geometry check right after shows them in place.
+        self._layout.activate()
+        width = self.viewport().width()
+        body = self._body
+        height = body.heightForWidth(width) if body.hasHeightForWidth() else -1
+        body.resize(width, max(self.viewport().height(), height, body.sizeHint().height()))
 
-    def _clear(self) -> None:
-        self.receipt_button = None
-        while self._layout.count():
-            item = self._layout.takeAt(0)
-            if item is None:
-                break
-            widget = item.widget()
-            sub = item.layout()
-            if widget is not None:
-                _drop(widget)
-            elif sub is not None:
-                _delete_layout(sub)
+    def _actions(self, state: DetailState) -> None:
+        actions = (state.primary, *state.actions)
+        while len(self._slots) < len(actions):  # built on the first booking, then reused
+            i = len(self._slots) - 1
+            button = self._slot_button(len(self._slots))
+            self._action_grid.addWidget(button, i // 2, i % 2)
+            self._slots.append(button)
+        self._slot_keys = [action.key for action in actions]
+        self.buttons = {}
+        for slot, (button, action) in enumerate(zip(self._slots, actions, strict=False)):
+            if slot > 0:
+                name = f"detail_{action.key.value}"
+                if button.objectName() != name:
+                    button.setObjectName(name)
+            _set_text(button, action.label)
+            button.setEnabled(action.enabled)
+            keys = SHORTCUTS[action.key]
+            tip = action.why if not action.enabled else f"{action.label} ({keys})"
+            if button.toolTip() != tip:
+                button.setToolTip(tip)
+            button.show()
+            self.buttons[action.key] = button
+        for button in self._slots[len(actions) :]:
+            button.hide()
+        self.primary_button = self._primary
+        if not state.primary.enabled:
+            # Touch screens show no tooltips: say why under the button too.
+            _set_text(self._why, state.primary.why)
+        self._why.setVisible(not state.primary.enabled)
+        receipt = self.buttons[ActionKey.RECEIPT]
+        self.receipt_button = receipt if receipt.isEnabled() else None
+
+    def _pressed(self, key: ActionKey) -> None:
+        state = self._state
+        if state is None:
+            return
+        if key is ActionKey.RECEIPT:
+            self.receipt_requested.emit(state.booking_id)
+        else:
+            self.action_requested.emit(key.value)
+
+    def _link_activated(self, _href: str) -> None:
+        state = self._state
+        if state is not None and state.customer_id is not None:
+            self.customer_requested.emit(state.customer_id)
+
+    def _show_rows(self, rows: tuple[tuple[str, str], ...]) -> None:
+        while len(self._rows) < len(rows):
+            i = len(self._rows)
+            key = QLabel()
+            theme.set_role(key, None, muted=True)
+            key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self._row_grid.addWidget(key, i, 0)
+            self._row_grid.addWidget(value, i, 1)
+            self._rows.append((key, value))
+        for i, (key, value) in enumerate(self._rows):
+            shown = i < len(rows)
+            if shown:
+                _set_text(key, rows[i][0])
+                _set_text(value, rows[i][1])
+            key.setVisible(shown)
+            value.setVisible(shown)
 
 
-def _delete_layout(layout: QLayout) -> None:
-    """Delete a nested layout's widgets (grid of labels) before dropping it."""
-    while layout.count():
-        item = layout.takeAt(0)
-        if item is None:
-            break
-        widget = item.widget()
-        if widget is not None:
-            _drop(widget)
-    layout.deleteLater()
+class _LinePool:
+    """Lines of text in one place of the panel (notes, payments, refunds): labels are made
+    when a longer list first needs them and then reused; the spare ones are hidden."""
+
+    def __init__(self, parent: QVBoxLayout) -> None:
+        self._box = QVBoxLayout()
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._box.setSpacing(parent.spacing())  # as if the lines sat in the panel's column
+        parent.addLayout(self._box)
+        self._labels: list[QLabel] = []
+
+    def show_lines(self, lines: tuple[Line, ...]) -> None:
+        """Show ``lines`` in order, hiding the labels left over."""
+        while len(self._labels) < len(lines):
+            label = _line_label(lines[len(self._labels)])
+            self._box.addWidget(label)
+            self._labels.append(label)
+        for i, label in enumerate(self._labels):
+            if i < len(lines):
+                line = lines[i]
+                _set_text(label, line.text)
+                if bool(label.property("muted")) != line.muted:
+                    theme.set_role(label, None, muted=line.muted)
+                label.show()
+            else:
+                label.hide()
+
+    def shown(self) -> list[QLabel]:
+        """The labels in use, in order."""
+        return [label for label in self._labels if not label.isHidden()]
 
 
-def _drop(widget: QWidget) -> None:
-    # Unparent at once so findChildren() no longer sees it, then let Qt delete it.
-    widget.hide()
-    widget.setParent(None)
-    widget.deleteLater()
+def _line_label(line: Line, *, name: str = "") -> QLabel:
+    label = QLabel(line.text)
+    label.setWordWrap(True)
+    if name:
+        label.setObjectName(name)
+    if line.muted:
+        theme.set_role(label, None, muted=True)
+    return label
+
+
+def _set_text(widget: QLabel | QPushButton, text: str) -> None:
+    # An unchanged text costs nothing; a changed one re-lays the panel out once.
+    if widget.text() != text:
+        widget.setText(text)
+
+
+class _LinkLabel(QLabel):
+    """A rich-text link that takes the palette's link colour again when the palette changes
+    (light ↔ dark): a label's document keeps the colour it was laid out with."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            text = self.text()
+            self.setText("")
+            self.setText(text)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +23,7 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.errors import SlotTakenError
 from pos_app.domain.people import Resource
 from pos_app.services.bookings import NOT_REFUNDED
+from pos_app.ui.day.desk_ports import MoveDesk
 from pos_app.ui.kit.form_kit import (
     BusyState,
     FormFeedback,
@@ -36,9 +36,6 @@ from pos_app.ui.kit.form_kit import (
 )
 from pos_app.ui.kit.forms import ErrorLabel, FieldWithError, form_label
 from pos_app.ui.kit.tasks import TaskRunner, user_message
-
-if TYPE_CHECKING:
-    from pos_app.app import AppContext
 
 ANYONE = "Anyone"
 
@@ -63,7 +60,7 @@ class MoveDialog(QDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: MoveDesk,
         runner: TaskRunner,
         booking: Booking,
         parent: QWidget | None = None,

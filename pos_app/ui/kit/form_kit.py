@@ -68,7 +68,7 @@ def muted_label(text: str = "", *, wrap: bool = False) -> QLabel:
     """A quiet line (hints, status), in the palette's placeholder colour."""
     label = QLabel(text)
     label.setWordWrap(wrap)
-    label.setStyleSheet("color: palette(placeholder-text);")
+    theme.set_role(label, muted=True)
     return label
 
 
@@ -106,6 +106,7 @@ def dialog_buttons(
     if box.window() is not dialog:
         raise RuntimeError("dialog_buttons: put the layout in the dialog before the buttons")
     ok.setDefault(True)
+    theme.make_primary(ok)
     return box, ok
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from pos_app.ui.kit import theme
-
 
 class ErrorLabel(QLabel):
     """A red sentence that explains what is wrong; hidden while empty."""
@@ -20,8 +18,7 @@ class ErrorLabel(QLabel):
     def show_error(self, message: str | None) -> None:
         """Show ``message`` (None or '' hides the label)."""
         self.setText(message or "")
-        color = theme.semantic("danger", self).name()
-        self.setStyleSheet(f"QLabel#fieldError {{ color: {color}; }}")
+        # Red via the stylesheet's QLabel#fieldError rule (the danger text token).
         self.setVisible(bool(message))
 
 

@@ -67,9 +67,14 @@ class Shell(Protocol):
         ...
 
     def new_booking(
-        self, *, starts_at: datetime | None = None, resource_id: str | None = None
+        self,
+        *,
+        starts_at: datetime | None = None,
+        resource_id: str | None = None,
+        again: Booking | None = None,
     ) -> object:
-        """Open the new-booking dialog, optionally at a time and column."""
+        """Open the new-booking dialog, optionally at a time and column, or pre-filled with
+        ``again``'s service, staff member and customer ("Book again")."""
         ...
 
     def charge_selected(self) -> object:
@@ -82,4 +87,22 @@ class Shell(Protocol):
 
     def add_shortcut(self, action: QAction) -> None:
         """Make an action's shortcut work anywhere in the window."""
+        ...
+
+    # -- the desk's lock (ui/people/desk_access.py) ------------------------------------
+
+    def show_lock_page(self, page: QWidget) -> None:
+        """Cover the day with ``page`` (the sign-in page); the menus and top bar go off."""
+        ...
+
+    def show_ready_page(self) -> None:
+        """Uncover the day: menus and top bar back on, the day's list focused."""
+        ...
+
+    def set_corner_widget(self, widget: QWidget) -> None:
+        """Put ``widget`` at the right end of the menu bar (who is signed in)."""
+        ...
+
+    def open_charge_dialog(self) -> QWidget | None:
+        """The charge screen while one is open (locking never closes it), else None."""
         ...

@@ -1,17 +1,37 @@
-"""Look and feel: light and dark palettes, status colours, fonts and the mode badge.
+"""Look and feel: one app-wide stylesheet over light and dark palettes, status colours, fonts
+and the mode badge.
 
 The palette follows the system's colour scheme (``QStyleHints.colorScheme()``) and switches
 live when it changes, unless Settings fixes it to light or dark (``apply_theme_setting``).
-Every colour the app paints with comes from the palette or from here, so both schemes are
-right. The mode badge and banner tell the front desk, at a glance, whether money is real.
+Every colour the app paints with comes from the palette tokens here (``LIGHT``/``DARK``), so
+both schemes are right. The mode badge and banner tell the front desk, at a glance, whether
+money is real.
+
+Roles: widgets never call ``setStyleSheet``; they say what they are and the stylesheet built
+by :func:`stylesheet` draws them. Set a dynamic property with :func:`set_role` (it re-polishes,
+so a change at run time shows at once):
+
+- buttons: ``role="primary"`` (the screen's one main action, filled), ``role="danger"``
+  (destroys or undoes something, filled red), ``role="secondary"`` (outlined; the default
+  look of every other button). Every button, input, combo and tab is at least 44 px tall.
+- text: ``muted=True`` (quiet hints, captions; still ≥ 4.5:1), ``tone="success"|"warning"|
+  "danger"|"accent"`` (a coloured sentence on the window or a card), ``role="heading"``.
+- ``role="notice"`` with a ``tone`` (``info``/``success``/``warning``/``danger``): a tinted bar
+  carrying a sentence (its words say what happened; the tint only helps).
+- ``role="chip"`` with ``status=<BookingStatus value>``: a booking status chip (words + tint).
+- ``role="card"`` on a QFrame: a framed surface; ``role="data"`` on a table (kit/tables.py).
+- ``elides=True`` on a label or button that shortens its text on purpose (the clipping test
+  then lets it be narrower than its text).
+
+Each feature adds the rules only it needs in its own section of :func:`_feature_rules`,
+headed with a comment naming the feature, using the tokens (``t.text``, ``t.muted`` …).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,6 +46,13 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.booking import BookingStatus
+from pos_app.ui.kit.palette import DARK, LIGHT, STARTING_BADGE, Badge, Tokens, mode_badge
+from pos_app.ui.kit.palette import LIVE_EDGE as LIVE_EDGE
+from pos_app.ui.kit.palette import MODE_BADGES as MODE_BADGES
+from pos_app.ui.kit.palette import banner_colors as banner_colors
+from pos_app.ui.kit.palette import contrast as contrast
+from pos_app.ui.kit.palette import status_chip as status_chip
+from pos_app.ui.kit.palette import window_title as window_title
 
 # Semantic colours used for text on the window background (readable in both schemes).
 SUCCESS = QColor("#15803d")
@@ -38,108 +65,21 @@ ACCENT = QColor("#0f766e")
 ACCENT_DARK = QColor("#2dd4bf")
 
 
-@dataclass(frozen=True)
-class Chip:
-    """Foreground and background of a status chip."""
-
-    fg: str
-    bg: str
+# Touch first: the smallest height (and width) of anything tapped, in px.
+TOUCH_PX = 44
+# Body text is at least this many px; the app font is raised to it where the system's is smaller.
+BODY_PX = 13.0
 
 
-# (light, dark) chip colours for each booking status: distinct hues, readable text.
-_STATUS_CHIPS: dict[BookingStatus, tuple[Chip, Chip]] = {
-    BookingStatus.NEW: (Chip("#374151", "#e5e7eb"), Chip("#e5e7eb", "#3f4651")),
-    BookingStatus.AWAITING_PAYMENT: (Chip("#92400e", "#fef3c7"), Chip("#fde68a", "#5c3a0c")),
-    BookingStatus.PAYMENT_PROCESSING: (Chip("#115e59", "#ccfbf1"), Chip("#99f6e4", "#134e4a")),
-    BookingStatus.DEPOSIT_PAID: (Chip("#1e40af", "#dbeafe"), Chip("#bfdbfe", "#1e3a6e")),
-    BookingStatus.PAID: (Chip("#166534", "#dcfce7"), Chip("#bbf7d0", "#14532d")),
-    BookingStatus.OVERPAID: (Chip("#9a3412", "#ffedd5"), Chip("#fed7aa", "#6b2a0c")),
-    BookingStatus.PARTIALLY_REFUNDED: (Chip("#5b21b6", "#ede9fe"), Chip("#ddd6fe", "#3b2470")),
-    BookingStatus.REFUNDED: (Chip("#3730a3", "#e0e7ff"), Chip("#c7d2fe", "#2e2f6e")),
-    BookingStatus.CANCELLED: (Chip("#991b1b", "#fee2e2"), Chip("#fecaca", "#5f1d1d")),
-    BookingStatus.NO_SHOW: (Chip("#9d174d", "#fce7f3"), Chip("#fbcfe8", "#5c1a3a")),
-}
-
-
-@dataclass(frozen=True)
-class Badge:
-    """How one mode is announced: the badge (``text`` on ``bg``/``fg``, the same in light and
-    dark, so live is red everywhere), the window title's ``short`` prefix, and the full-width
-    ``banner`` under the top bar. Another window may show a small badge with ``short``."""
-
-    text: str
-    bg: str
-    fg: str
-    tooltip: str
-    short: str = ""
-    banner: str = ""
-
-
-MODE_BADGES: dict[str, Badge] = {
-    # Calm blue: the everyday practice mode should not shout.
-    "sandbox": Badge(
-        "SANDBOX — no real money",
-        "#1d4ed8",
-        "#ffffff",
-        "Payments go to the built-in sandbox. No card is charged.",
-        short="SANDBOX",
-        banner="SANDBOX — payments go to the built-in sandbox; no card is charged",
-    ),
-    # Amber with dark text (white on amber is hard to read).
-    "test": Badge(
-        "TEST MODE — no real money",
-        "#f59e0b",
-        "#1c1917",
-        "Connected to Stripe with a test key. Only test cards work; no real money moves.",
-        short="TEST MODE",
-        banner="TEST MODE — no real money: only Stripe's test cards work",
-    ),
-    "live": Badge(
-        "LIVE — REAL MONEY",
-        "#b91c1c",
-        "#ffffff",
-        "Connected to Stripe with a live key. Cards are really charged.",
-        short="LIVE",
-        banner="LIVE — real cards are charged",
-    ),
-}
-_STARTING_BADGE = Badge("Starting…", "#6b7280", "#ffffff", "Connecting to the database and Stripe.")
-# The sandbox's banner is a quiet tint of the window, in each scheme: (light, dark).
-_SANDBOX_BANNER = (Chip("#1e3a8a", "#dbeafe"), Chip("#bfdbfe", "#1e3a5f"))
-# A darker edge under the live banner, so the red reads as a band, not a flat fill.
-LIVE_EDGE = "#7f1d1d"
-
-
-def mode_badge(mode: str) -> Badge:
-    """How ``mode`` ('sandbox', 'test', 'live') is announced (a neutral badge otherwise)."""
-    return MODE_BADGES.get(mode, _STARTING_BADGE)
-
-
-def banner_colors(mode: str, dark: bool) -> Chip:
-    """Text and background of the mode banner: live red and test amber in both schemes; the
-    sandbox a calm blue tint that suits the palette."""
-    if mode == "sandbox":
-        return _SANDBOX_BANNER[1 if dark else 0]
-    badge = mode_badge(mode)
-    return Chip(badge.fg, badge.bg)
-
-
-def window_title(mode: str | None, name: str) -> str:
-    """'LIVE — Salon Nova': the mode first, so it shows in the task bar however short."""
-    badge = MODE_BADGES.get(mode or "")
-    return f"{badge.short} — {name}" if badge is not None else name
+def tokens(dark: bool | None = None) -> Tokens:
+    """The colour tokens of the dark or light scheme (the current palette's when None)."""
+    return DARK if (is_dark() if dark is None else dark) else LIGHT
 
 
 def is_dark(widget: QWidget | None = None) -> bool:
     """True when the current palette is dark (window colour darker than mid grey)."""
     palette = widget.palette() if widget is not None else QGuiApplication.palette()
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
-
-
-def status_chip(status: BookingStatus, dark: bool) -> Chip:
-    """Chip colours for a booking status in the given scheme."""
-    light_chip, dark_chip = _STATUS_CHIPS[status]
-    return dark_chip if dark else light_chip
 
 
 def semantic(color: str, widget: QWidget | None = None) -> QColor:
@@ -166,53 +106,32 @@ def font(widget: QWidget, *, scale: float = 1.0, bold: bool = False) -> QFont:
 
 
 def _make_palette(dark: bool) -> QPalette:
+    t = tokens(dark)
     p = QPalette()
-    if dark:
-        colors = {
-            QPalette.ColorRole.Window: "#1f2124",
-            QPalette.ColorRole.WindowText: "#e7e9ec",
-            QPalette.ColorRole.Base: "#26292d",
-            QPalette.ColorRole.AlternateBase: "#2c2f34",
-            QPalette.ColorRole.Text: "#e7e9ec",
-            QPalette.ColorRole.Button: "#2f3338",
-            QPalette.ColorRole.ButtonText: "#e7e9ec",
-            QPalette.ColorRole.ToolTipBase: "#2f3338",
-            QPalette.ColorRole.ToolTipText: "#e7e9ec",
-            QPalette.ColorRole.PlaceholderText: "#8b9098",
-            QPalette.ColorRole.Highlight: "#2563eb",
-            QPalette.ColorRole.HighlightedText: "#ffffff",
-            QPalette.ColorRole.Link: "#60a5fa",
-            QPalette.ColorRole.Mid: "#3a3e44",
-            QPalette.ColorRole.Midlight: "#34383d",
-            QPalette.ColorRole.Dark: "#16181a",
-            QPalette.ColorRole.Light: "#3f444a",
-            QPalette.ColorRole.Shadow: "#000000",
-            QPalette.ColorRole.BrightText: "#ffffff",
-        }
-        disabled = "#6b7078"
-    else:
-        colors = {
-            QPalette.ColorRole.Window: "#f4f5f7",
-            QPalette.ColorRole.WindowText: "#1f2328",
-            QPalette.ColorRole.Base: "#ffffff",
-            QPalette.ColorRole.AlternateBase: "#f7f8fa",
-            QPalette.ColorRole.Text: "#1f2328",
-            QPalette.ColorRole.Button: "#fbfbfc",
-            QPalette.ColorRole.ButtonText: "#1f2328",
-            QPalette.ColorRole.ToolTipBase: "#ffffff",
-            QPalette.ColorRole.ToolTipText: "#1f2328",
-            QPalette.ColorRole.PlaceholderText: "#8b9098",
-            QPalette.ColorRole.Highlight: "#2563eb",
-            QPalette.ColorRole.HighlightedText: "#ffffff",
-            QPalette.ColorRole.Link: "#1d4ed8",
-            QPalette.ColorRole.Mid: "#c9cdd3",
-            QPalette.ColorRole.Midlight: "#e3e6ea",
-            QPalette.ColorRole.Dark: "#9aa0a8",
-            QPalette.ColorRole.Light: "#ffffff",
-            QPalette.ColorRole.Shadow: "#6b7078",
-            QPalette.ColorRole.BrightText: "#000000",
-        }
-        disabled = "#9aa0a8"
+    colors = {
+        QPalette.ColorRole.Window: t.window,
+        QPalette.ColorRole.WindowText: t.text,
+        QPalette.ColorRole.Base: t.surface,
+        QPalette.ColorRole.AlternateBase: t.surface_alt,
+        QPalette.ColorRole.Text: t.text,
+        QPalette.ColorRole.Button: t.button,
+        QPalette.ColorRole.ButtonText: t.text,
+        QPalette.ColorRole.ToolTipBase: t.button if dark else t.surface,
+        QPalette.ColorRole.ToolTipText: t.text,
+        # Placeholders and "palette(placeholder-text)" hints are the muted token (≥ 4.5:1).
+        QPalette.ColorRole.PlaceholderText: t.muted,
+        QPalette.ColorRole.Highlight: t.primary,
+        QPalette.ColorRole.HighlightedText: t.on_fill,
+        QPalette.ColorRole.Link: "#60a5fa" if dark else "#1d4ed8",
+        QPalette.ColorRole.Mid: "#3a3e44" if dark else t.border,
+        QPalette.ColorRole.Midlight: "#34383d" if dark else "#e3e6ea",
+        QPalette.ColorRole.Dark: "#16181a" if dark else "#9aa0a8",
+        QPalette.ColorRole.Light: "#3f444a" if dark else "#ffffff",
+        QPalette.ColorRole.Shadow: "#000000" if dark else "#6b7078",
+        QPalette.ColorRole.BrightText: "#ffffff" if dark else "#000000",
+    }
+    # Disabled text is quieter on purpose (WCAG exempts inactive controls).
+    disabled = "#6b7078" if dark else "#9aa0a8"
     for role, value in colors.items():
         p.setColor(role, QColor(value))
     for role in (
@@ -222,6 +141,225 @@ def _make_palette(dark: bool) -> QPalette:
     ):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled))
     return p
+
+
+def stylesheet(dark: bool) -> str:
+    """The app-wide stylesheet for the light or dark scheme: the kit's generic roles, then
+    each feature's section (see the module docstring for the roles)."""
+    t = tokens(dark)
+    return _kit_rules(t) + _chip_rules(dark) + _feature_rules(t)
+
+
+def _kit_rules(t: Tokens) -> str:
+    """Buttons, inputs, tabs, text roles, notices, cards and tables: what every screen uses."""
+    touch = TOUCH_PX
+    rules = f"""
+/* ---- kit: buttons (44 px touch targets; roles primary / danger / secondary) ---- */
+QPushButton {{
+    background: {t.button}; color: {t.text}; border: 1px solid {t.border};
+    border-radius: 6px; padding: 0px 16px; min-height: {touch - 2}px; min-width: {touch - 2}px;
+}}
+QPushButton:hover {{ background: {t.button_hover}; }}
+QPushButton:focus {{ border: 2px solid {t.focus}; }}
+QPushButton:disabled {{ color: {"#6b7078" if t.dark else "#9aa0a8"}; }}
+QPushButton:checked {{ background: {t.primary}; color: {t.on_fill}; border-color: {t.primary}; }}
+QPushButton[role="primary"], QPushButton#primaryButton {{
+    background: {t.primary}; color: {t.on_fill}; border: 1px solid {t.primary};
+    font-weight: bold;
+}}
+QPushButton[role="primary"]:hover, QPushButton#primaryButton:hover {{
+    background: {t.primary_hover};
+}}
+QPushButton[role="danger"] {{
+    background: {t.danger}; color: {t.on_fill}; border: 1px solid {t.danger}; font-weight: bold;
+}}
+QPushButton[role="danger"]:hover {{ background: {t.danger_hover}; }}
+QPushButton[role="primary"]:focus, QPushButton#primaryButton:focus,
+QPushButton[role="danger"]:focus {{ border: 2px solid {t.on_fill}; }}
+QPushButton[role="primary"]:disabled, QPushButton#primaryButton:disabled,
+QPushButton[role="danger"]:disabled {{
+    background: {t.button}; color: {"#6b7078" if t.dark else "#9aa0a8"}; border-color: {t.border};
+}}
+QPushButton[role="secondary"] {{ background: transparent; }}
+QToolButton {{ min-height: {touch}px; min-width: {touch}px; }}
+/* Menus are tapped too: 13 px text + 2 × 14 px padding ≥ 44 px rows. */
+QMenuBar::item {{ padding: 14px 12px; background: transparent; }}
+QMenuBar::item:selected {{ background: {t.button_hover}; }}
+QMenu::item {{ padding: 14px 28px 14px 20px; }}
+QMenu::item:selected {{ background: {t.primary}; color: {t.on_fill}; }}
+QCheckBox, QRadioButton {{ min-height: {touch}px; }}
+
+/* ---- kit: inputs (44 px tall) ---- */
+QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QDateEdit, QTimeEdit, QDateTimeEdit {{
+    min-height: {touch - 2}px;
+}}
+QLineEdit {{ padding: 0px 8px; }}
+
+/* ---- kit: tabs ---- */
+QTabBar::tab {{
+    background: {t.window}; color: {t.text}; border: 1px solid {t.border};
+    border-bottom: none; border-top-left-radius: 6px; border-top-right-radius: 6px;
+    padding: 0px 18px; min-height: {touch}px; min-width: {touch}px; margin-right: 2px;
+}}
+QTabBar::tab:selected {{ background: {t.surface}; font-weight: bold; }}
+QTabWidget::pane {{ border: 1px solid {t.border}; background: {t.surface}; top: -1px; }}
+
+/* ---- kit: text roles ---- */
+QLabel[muted="true"], QLabel[role="muted"] {{ color: {t.muted}; }}
+QLabel[tone="success"] {{ color: {t.success_text}; }}
+QLabel[tone="warning"] {{ color: {t.warning_text}; }}
+QLabel[tone="danger"], QLabel#fieldError {{ color: {t.danger_text}; }}
+QLabel[tone="accent"] {{ color: {t.accent_text}; }}
+QLabel[role="heading"] {{ font-weight: bold; }}
+QToolTip {{ color: {t.text}; background: {t.button if t.dark else t.surface};
+    border: 1px solid {t.border}; padding: 4px; }}
+
+/* ---- kit: cards ---- */
+QFrame[role="card"] {{
+    background: {t.surface}; border: 1px solid {t.border}; border-radius: 6px;
+}}
+QFrame[role="card"] QLabel {{ background: transparent; }}
+
+/* ---- kit: tables (kit/tables.py) ---- */
+QTableView, QTableWidget, QListView, QListWidget, QTreeView {{
+    background: {t.surface}; alternate-background-color: {t.surface_alt};
+    border: 1px solid {t.border}; border-radius: 4px;
+    selection-background-color: {t.primary}; selection-color: {t.on_fill};
+}}
+QTableView::item {{ padding: 0px 10px 0px 8px; border: none; }}
+QHeaderView::section {{
+    background: {t.surface}; color: {t.text}; border: none;
+    border-bottom: 1px solid {t.border}; padding: 8px 13px 8px 11px; font-weight: bold;
+}}
+"""
+    notices = "\n".join(
+        f'QLabel[role="notice"][tone="{tone}"], QFrame[role="notice"][tone="{tone}"] {{'
+        f" color: {fg}; background: {bg}; border-left: 4px solid {fg};"
+        " border-radius: 4px; padding: 8px 14px; }"
+        for tone, (fg, bg) in t.notices.items()
+    )
+    return rules + "\n/* ---- kit: notices ---- */\n" + notices + "\n"
+
+
+def _chip_rules(dark: bool) -> str:
+    """``role="chip"`` labels in each booking status's colours (the words carry the status)."""
+    lines = ["/* ---- kit: status chips ---- */"]
+    for status in BookingStatus:
+        chip = status_chip(status, dark)
+        lines.append(
+            f'QLabel[role="chip"][status="{status.value}"] {{ color: {chip.fg};'
+            f" background: {chip.bg}; border-radius: 12px; padding: 4px 12px;"
+            " font-weight: bold; }"
+        )
+    for mode, badge in MODE_BADGES.items():
+        edge = f"2px solid {LIVE_EDGE}" if mode == "live" else "none"
+        lines.append(
+            f'QLabel#modeBadge[mode="{mode}"] {{ background: {badge.bg}; color: {badge.fg};'
+            f" border-radius: 6px; border: {edge}; padding: 5px 12px; }}"
+        )
+    lines.append(
+        f'QLabel#modeBadge[mode=""] {{ background: {STARTING_BADGE.bg};'
+        f" color: {STARTING_BADGE.fg}; border-radius: 6px; padding: 5px 12px; }}"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _feature_rules(t: Tokens) -> str:
+    """Each feature's own rules, in its own section (edit only yours)."""
+    _overpaid = status_chip(BookingStatus.OVERPAID, t.dark)  # payments: the overpaid band
+    return f"""
+/* ---- shell ---- */
+QFrame#topBar {{ background: {t.surface}; border-bottom: 1px solid {t.border}; }}
+QFrame#toast {{
+    background: {t.surface}; border: 1px solid {t.border}; border-left: 5px solid {t.border};
+    border-radius: 6px;
+}}
+QFrame#toast[tone="success"] {{ border-left: 5px solid {t.success_text}; }}
+QFrame#toast[tone="warning"] {{ border-left: 5px solid {t.warning_text}; }}
+QFrame#toast[tone="danger"] {{ border-left: 5px solid {t.danger_text}; }}
+QFrame#toast[tone="info"] {{ border-left: 5px solid {t.accent_text}; }}
+
+/* ---- day ---- */
+/* day: the selected booking's panel (detail_panel.py) */
+QScrollArea#detailPanel {{
+    background: {t.surface}; border: 1px solid {t.border}; border-radius: 4px;
+}}
+QWidget#detailBody {{ background: {t.surface}; }}
+/* day: the List | Schedule segmented control (day_bar.py) */
+QPushButton[segment="left"] {{ border-top-right-radius: 0px; border-bottom-right-radius: 0px; }}
+QPushButton[segment="right"] {{ border-top-left-radius: 0px; border-bottom-left-radius: 0px;
+    margin-left: -1px; }}
+/* day: the schedule's frame (day_view.py) */
+QFrame#dayViewFrame {{ border: 1px solid {t.border}; border-radius: 4px;
+    background: {t.surface}; }}
+/* day: the booking form (customer suggestions: 44 px rows; free-slot chips) */
+QListView#customerSuggestions {{ border: 1px solid {t.border}; }}
+QListView#customerSuggestions::item {{ padding: 0px 8px; min-height: 44px; }}
+QLabel#slotStaff {{ font-weight: bold; }}
+QPushButton#slotChip {{ border-radius: 22px; padding: 0px 14px; color: {t.text};
+    background: {t.surface}; border: 1px solid {t.border}; font-weight: bold; }}
+QPushButton#slotChip:hover {{ background: {t.button_hover}; }}
+
+/* ---- payments ---- */
+/* payments: the overpaid band above the booking (overpaid_banner.py), in the chip's colours */
+QFrame#overpaidBanner {{ background: {_overpaid.bg}; border: 1px solid {_overpaid.fg};
+    border-radius: 6px; }}
+QFrame#overpaidBanner QLabel#overpaidHeadline, QFrame#overpaidBanner QLabel#overpaidNote {{
+    color: {_overpaid.fg}; background: transparent; }}
+/* payments: the customer display's logo sits on the window, no box of its own */
+QLabel#displayLogo {{ background: transparent; }}
+
+/* ---- reports ---- */
+/* reports: receipt (the grey desk the white paper lies on) */
+QFrame#receiptDesk {{ background: {t.border}; border-radius: 6px; }}
+
+/* ---- people ---- */
+/* people: sign-in tiles (user_tile.py); a checked tile keeps its surface, the border says it */
+QPushButton#userTile {{
+    background: {t.surface}; color: {t.text}; border: 1px solid {t.border};
+    border-radius: 8px; text-align: left; padding: 0px; min-height: 76px; min-width: 210px;
+}}
+QPushButton#userTile:hover {{ border-color: {t.focus}; }}
+QPushButton#userTile:checked {{
+    background: {t.surface}; color: {t.text}; border: 3px solid {t.primary};
+}}
+QPushButton#userTile:focus {{ border: 2px solid {t.focus}; }}
+QPushButton#userTile QLabel {{ background: transparent; border: none; }}
+QPushButton#userTile QLabel#userBadge {{
+    background: {t.primary}; color: {t.on_fill}; border-radius: 22px;
+}}
+
+/* ---- manage ---- */
+/* manage: settings (settings_pages.py) — the address spans lines, padded like a line edit */
+QPlainTextEdit#addressEdit {{ padding: 2px 4px; }}
+QLabel#logoPreview {{ border: 1px solid {t.border}; border-radius: 4px; }}
+/* manage: customers (customers_view.py) — 44 px result rows */
+QListWidget#customerResults::item {{ padding: 6px 8px; min-height: 32px; }}
+QFrame#customersRule {{ color: {t.border}; }}
+/* (keep this line: features use the tokens, e.g. {t.text}) */
+"""
+
+
+def set_role(widget: QWidget, role: str | None = None, **props: object) -> None:
+    """Set ``role`` and other style properties (``tone``, ``muted``, ``status``, ``elides``)
+    on ``widget`` and re-polish it, so the stylesheet's rules apply at once. Nothing is done
+    when every property given already has its value (called with none, it only re-polishes)."""
+    wanted = {**({"role": role} if role is not None else {}), **props}
+    changed = {name: value for name, value in wanted.items() if widget.property(name) != value}
+    if wanted and not changed:
+        return  # a re-polish costs as much as building the widget: skip it when nothing moved
+    for name, value in changed.items():
+        widget.setProperty(name, value)
+    # A widget not polished yet (still being built) takes its rules when first shown; only a
+    # live one needs the costly re-polish.
+    if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        style = widget.style()
+        style.unpolish(widget)
+        style.polish(widget)
+        # A re-polish alone brings the new colours but keeps the old box (a chip's padding):
+        # the style-change event makes the widget take its new margins and size.
+        QApplication.sendEvent(widget, QEvent(QEvent.Type.StyleChange))
+        widget.update()
 
 
 def system_prefers_dark() -> bool:
@@ -295,7 +433,8 @@ def apply_theme(app: QApplication, *, dark: bool | None = None) -> None:
             app.setStyle(PosStyle(fusion))
     app.setProperty("pos_theme_system", dark is None)
     use_dark = system_prefers_dark() if dark is None else dark
-    app.setPalette(_make_palette(use_dark))
+    _ensure_body_font(app)
+    _set_scheme(app, use_dark)
     if not app.property("pos_theme_follows"):
         # Switch live when the user flips the system between light and dark, unless
         # Settings fixed the palette (the property is read when the signal comes).
@@ -306,9 +445,30 @@ def apply_theme(app: QApplication, *, dark: bool | None = None) -> None:
             app.setProperty("pos_theme_follows", True)
 
 
+def _set_scheme(app: QApplication, dark: bool) -> None:
+    """Palette and stylesheet of one scheme; the sheet is only re-set when the scheme changes
+    (re-polishing every widget is the costly part)."""
+    app.setPalette(_make_palette(dark))
+    sheet = stylesheet(dark)
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
+
+
+def _ensure_body_font(app: QApplication) -> None:
+    """Raise the app font to at least BODY_PX (a 9 pt system font is 12 px at 96 dpi); a
+    larger system or user size is kept."""
+    f = QFont(app.font())
+    screen = QGuiApplication.primaryScreen()
+    dpi = screen.logicalDotsPerInch() if screen is not None else 96.0
+    size_pt = f.pointSizeF()
+    if size_pt > 0 and size_pt * dpi / 72.0 < BODY_PX:
+        f.setPointSizeF(BODY_PX * 72.0 / dpi)
+        app.setFont(f)
+
+
 def _follow_system(app: QApplication) -> None:
     if app.property("pos_theme_system"):
-        app.setPalette(_make_palette(system_prefers_dark()))
+        _set_scheme(app, system_prefers_dark())
 
 
 def apply_theme_setting(app: QApplication, setting: str) -> None:
@@ -316,20 +476,15 @@ def apply_theme_setting(app: QApplication, setting: str) -> None:
     apply_theme(app, dark={"light": False, "dark": True}.get(setting))
 
 
-PRIMARY_BUTTON_STYLE = (
-    "QPushButton#primaryButton { background: palette(highlight);"
-    " color: palette(highlighted-text); border: none; border-radius: 5px;"
-    " padding: 7px 16px; font-weight: bold; }"
-    "QPushButton#primaryButton:disabled { background: palette(mid); }"
-    # A light inner ring on the filled button: visible for keyboard users, not shouty.
-    "QPushButton#primaryButton:focus { border: 2px solid rgba(255, 255, 255, 170); }"
-)
-
-
 def make_primary(button: QPushButton) -> None:
-    """Style ``button`` as the screen's main action (filled with the highlight colour)."""
+    """Style ``button`` as the screen's main action (filled; ``role="primary"``)."""
     button.setObjectName("primaryButton")
-    button.setStyleSheet(PRIMARY_BUTTON_STYLE)
+    set_role(button, "primary")
+
+
+def make_danger(button: QPushButton) -> None:
+    """Style ``button`` as a destructive action (filled red; ``role="danger"``)."""
+    set_role(button, "danger")
 
 
 class ModeBadge(QLabel):
@@ -357,12 +512,8 @@ class ModeBadge(QLabel):
         self.setToolTip(badge.tooltip)
         self.setAccessibleName(f"Mode: {badge.text}")
         live = mode == "live"
-        # Live gets a heavier, larger badge with a white inner border: unmistakable.
-        border = f"2px solid {LIVE_EDGE}" if live else "none"
+        # Live gets a heavier, larger badge with a dark edge: unmistakable (stylesheet rule).
         self.setFont(font(self, scale=1.15 if live else 1.0, bold=True))
-        self.setStyleSheet(
-            f"QLabel#modeBadge {{ background: {badge.bg}; color: {badge.fg};"
-            f" border-radius: 6px; border: {border}; padding: 5px 12px; }}"
-        )
+        set_role(self, mode=mode if mode in MODE_BADGES else "")
         self.adjustSize()
         self.updateGeometry()

@@ -7,10 +7,9 @@ the same folder, which keeps the newest 14.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import tzinfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.domain.backups import KEEP_BACKUPS
@@ -19,9 +18,7 @@ from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import muted_label
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.kit.tasks import TaskRunner, user_message
-
-if TYPE_CHECKING:
-    from pos_app.app import AppContext
+from pos_app.ui.manage.ports import BackupTaking
 
 READ_KEY = "settings-backup-last"
 RUN_KEY = "settings-backup-now"
@@ -31,11 +28,18 @@ NONE_YET = "No backup yet: the first is taken when the app starts."
 class BackupPanel(QWidget):
     """The last backup and a "Back up now" button."""
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        backups: BackupTaking,
+        timezone: tzinfo,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._ctx = ctx
+        self._backups = backups
+        self._tz = timezone
         self._runner = runner
-        service = ctx.backups
+        service = backups
         self.last_label = QLabel("Looking for backups…")
         self.last_label.setWordWrap(True)
         self.last_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -76,7 +80,7 @@ class BackupPanel(QWidget):
     def refresh(self) -> None:
         """Read the newest backup in the background and show it."""
         self._runner.run(
-            self._ctx.backups.last,
+            self._backups.last,
             on_success=self._show_last,
             on_failure=self._on_failed,
             key=READ_KEY,
@@ -87,7 +91,7 @@ class BackupPanel(QWidget):
     def back_up(self) -> None:
         """Take a backup now, in the background; the line above shows it when done."""
         started = self._runner.run(
-            self._ctx.backups.back_up_now,
+            self._backups.back_up_now,
             on_success=self._on_done,
             on_failure=self._on_failed,
             key=RUN_KEY,
@@ -117,7 +121,7 @@ class BackupPanel(QWidget):
         if info is None:
             self.last_label.setText(NONE_YET)
             return
-        when = local_time(info.taken_at, self._ctx.config.timezone)
+        when = local_time(info.taken_at, self._tz)
         self.last_label.setText(f"Last backup: {when}, {info.path.name} ({size_text(info.size)})")
 
     def _on_done(self, info: BackupInfo) -> None:
@@ -135,11 +139,5 @@ class BackupPanel(QWidget):
 
     def _say(self, text: str, tone: str | None) -> None:
         self.status.setText(text)
-        palette = self.status.palette()
-        color = (
-            theme.semantic(tone, self)
-            if tone
-            else self.palette().color(QPalette.ColorRole.PlaceholderText)
-        )
-        palette.setColor(QPalette.ColorRole.WindowText, color)
-        self.status.setPalette(palette)
+        # The stylesheet colours the tone in light and dark alike; no tone reads muted.
+        theme.set_role(self.status, tone=tone, muted=tone is None)

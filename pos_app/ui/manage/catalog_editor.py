@@ -6,7 +6,7 @@ Anyone may look; only a manager may save. Everyone else sees the service's own s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -38,14 +38,25 @@ from pos_app.services.catalog import (
     SUPPORTED_CURRENCIES,
     ServiceForm,
 )
-from pos_app.ui.day.booking_table import RowDelegate, table_style
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import BusyState, FormFeedback, dialog_title, form_layout, muted_label
 from pos_app.ui.kit.forms import ErrorLabel, FieldWithError, form_label
+from pos_app.ui.kit.tables import RowDelegate, style_table
 from pos_app.ui.kit.tasks import TaskRunner, user_message
+from pos_app.ui.kit.widest_button import WidestTextButton
 
-if TYPE_CHECKING:
-    from pos_app.app import AppContext
+
+class CatalogEditing(Protocol):
+    """What the catalogue editor asks of the catalogue service."""
+
+    def list_services(self, include_inactive: bool = False) -> list[Service]:
+        """Services by name (every one with ``include_inactive``)."""
+        ...
+
+    def save_service(self, form: ServiceForm) -> Service:
+        """Add or change a service (managers only), or raise FormErrors."""
+        ...
+
 
 HEADERS = ("Service", "Duration", "Price", "Bookable")
 
@@ -53,9 +64,16 @@ HEADERS = ("Service", "Duration", "Price", "Bookable")
 class CatalogEditor(QDialog):
     """Services on the left, the chosen (or a new) service's form on the right."""
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        catalog: CatalogEditing,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        manager: bool,
+    ) -> None:
         super().__init__(parent)
-        self._ctx = ctx
+        self._catalog = catalog
         self._runner = runner
         self._services: list[Service] = []
         self._editing: str | None = None  # service id, None for a new one
@@ -64,26 +82,20 @@ class CatalogEditor(QDialog):
         self.setWindowTitle("Services")
         self.resize(980, 560)
         self.setMinimumSize(860, 480)
-        manager = ctx.deps.desk.actor.is_manager
 
         title = dialog_title(self, "Services")
         self.banner = QLabel(MANAGERS_ONLY + " You can look, but not save.")
         self.banner.setObjectName("catalogBanner")
         self.banner.setWordWrap(True)
-        warn = theme.semantic("warning", self).name()
-        self.banner.setStyleSheet(
-            f"QLabel#catalogBanner {{ color: {warn}; border: 1px solid {warn};"
-            " border-radius: 4px; padding: 8px 12px; }"
-        )
+        theme.set_role(self.banner, "notice", tone="warning")
         self.banner.setVisible(not manager)
 
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("serviceTable")
-        self.table.setStyleSheet(table_style("serviceTable"))
         self.table.setItemDelegate(RowDelegate(self.table))
         self.table.setHorizontalHeaderLabels(list(HEADERS))
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(34)
+        style_table(self.table)
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -141,9 +153,8 @@ class CatalogEditor(QDialog):
         self.general_error = ErrorLabel()
         self._feedback = FormFeedback(self._rows, self.general_error)
         self.status_label = muted_label()
-        self.save_button = QPushButton("Add service")
+        self.save_button = WidestTextButton(("Add service", "Save changes"))
         theme.make_primary(self.save_button)
-        self.save_button.setDefault(True)
         self._busy = BusyState(self, self.save_button, label=self.status_label)
         self.close_button = QPushButton("Close")
         buttons = QHBoxLayout()
@@ -152,10 +163,7 @@ class CatalogEditor(QDialog):
         buttons.addWidget(self.save_button)
         right = QFrame()
         right.setObjectName("serviceForm")
-        right.setStyleSheet(
-            "QFrame#serviceForm { background: palette(base); border: 1px solid palette(mid);"
-            " border-radius: 4px; }"
-        )
+        theme.set_role(right, "card")
         right_box = QVBoxLayout(right)
         right_box.setContentsMargins(18, 14, 18, 14)
         right_box.setSpacing(10)
@@ -177,6 +185,8 @@ class CatalogEditor(QDialog):
         layout.addWidget(title)
         layout.addWidget(self.banner)
         layout.addLayout(body, 1)
+        # Default only once inside the dialog (Qt ignores it on a button outside one).
+        self.save_button.setDefault(True)
 
         for widget in (self.name_edit, self.duration_spin, self.price_edit, self.currency_combo):
             widget.setEnabled(manager)
@@ -207,7 +217,7 @@ class CatalogEditor(QDialog):
 
     def load(self) -> None:
         """Reload the list of services (active and not) in the background."""
-        catalog = self._ctx.catalog
+        catalog = self._catalog
         self._runner.run(
             lambda: catalog.list_services(include_inactive=True),
             on_success=self._on_loaded,
@@ -260,7 +270,7 @@ class CatalogEditor(QDialog):
             currency=currency if isinstance(currency, str) else "",
             active=self.active_check.isChecked(),
         )
-        catalog = self._ctx.catalog
+        catalog = self._catalog
         self._busy.begin()
         self._runner.run(
             lambda: catalog.save_service(form),

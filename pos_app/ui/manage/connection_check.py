@@ -7,10 +7,7 @@ in the colour of its outcome (the mark says it too, for anyone who cannot tell t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,9 +21,7 @@ from pos_app.services.doctor import Check, DoctorReport
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.kit.tasks import TaskRunner, user_message
-
-if TYPE_CHECKING:
-    from pos_app.app import AppContext
+from pos_app.ui.manage.ports import ConnectionDoctor
 
 TASK_KEY = "settings-check-connection"
 HINT = (
@@ -45,9 +40,11 @@ class ConnectionCheck(QWidget):
 
     finished = Signal(object)
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, doctor: ConnectionDoctor, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self._ctx = ctx
+        self._doctor = doctor
         self._runner = runner
         self._report: DoctorReport | None = None
         self.button = QPushButton("Check conn&ection")
@@ -58,7 +55,7 @@ class ConnectionCheck(QWidget):
         self.status.setWordWrap(True)
         self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
-        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        theme.set_role(self.hint, muted=True)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.button)
@@ -82,7 +79,7 @@ class ConnectionCheck(QWidget):
 
     def check(self) -> None:
         """Run every check in the background; the lines replace the previous ones."""
-        doctor = self._ctx.doctor
+        doctor = self._doctor
         started = self._runner.run(
             doctor.run,
             on_success=self._on_done,
@@ -155,14 +152,8 @@ class ConnectionCheck(QWidget):
         self._labels.append(label)
 
     def _tone(self, label: QLabel, tone: str | None) -> None:
-        palette = label.palette()
-        color = (
-            theme.semantic(tone, self)
-            if tone
-            else self.palette().color(QPalette.ColorRole.PlaceholderText)
-        )
-        palette.setColor(QPalette.ColorRole.WindowText, color)
-        label.setPalette(palette)
+        # The stylesheet colours the tone in light and dark alike; no tone reads muted.
+        theme.set_role(label, tone=tone, muted=tone is None)
 
     def _reveal(self) -> None:
         """Scroll the page (the Connection tab scrolls) so the button and the lines under it

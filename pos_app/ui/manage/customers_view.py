@@ -1,9 +1,10 @@
-"""Customers: find someone as you type, correct their details, see every booking they made."""
+"""Customers: find someone as you type, correct their details and notes, see every booking
+they made, and book one of them again."""
 
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -27,30 +29,43 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.booking import Booking
+from pos_app.domain.booking_display import display_status, status_words
 from pos_app.domain.money import Money
 from pos_app.domain.people import Customer
-from pos_app.services.customers import CustomerDetail
-from pos_app.ui.day.booking_table import (
-    STATUS_ROLE,
-    RowDelegate,
-    StatusChipDelegate,
-    display_status,
-    status_words,
-    table_style,
-)
+from pos_app.services.customers import CustomerDetail, CustomerService
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import BusyState, FormFeedback, dialog_title, form_layout, muted_label
 from pos_app.ui.kit.forms import ErrorLabel, FieldWithError, form_label
+from pos_app.ui.kit.tables import STATUS_ROLE, RowDelegate, StatusChipDelegate, style_table
 from pos_app.ui.kit.tasks import TaskRunner, user_message
-
-if TYPE_CHECKING:
-    from pos_app.app import AppContext
 
 SEARCH_DELAY_MS = 150
 LIST_LIMIT = 50
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 HISTORY_HEADERS = ("Date", "Time", "Service", "Amount", "Status", "Net paid")
+NOTES_HINT = "Allergies, preferences — shown when they are booked"
+
+
+class _HasTimezone(Protocol):
+    @property
+    def timezone(self) -> tzinfo:
+        """The business's time zone."""
+        ...
+
+
+class CustomerDesk(Protocol):
+    """What the Customers window needs: the customer service and the time zone."""
+
+    @property
+    def customers(self) -> CustomerService:
+        """Search, detail and corrections (with notes)."""
+        ...
+
+    @property
+    def config(self) -> _HasTimezone:
+        """The business's time zone."""
+        ...
 
 
 class CustomersView(QDialog):
@@ -59,13 +74,16 @@ class CustomersView(QDialog):
     Signals:
         booking_requested(object): a history row was double-clicked (the Booking), so the
             main window can show that day with the booking selected.
+        book_again_requested(object): "Book again" was pressed: the Booking (the selected
+            history row, else the newest) whose service, staff and customer pre-fill a new one.
     """
 
     booking_requested = Signal(object)
+    book_again_requested = Signal(object)
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: CustomerDesk,
         runner: TaskRunner,
         parent: QWidget | None = None,
         *,
@@ -94,12 +112,7 @@ class CustomersView(QDialog):
         self.results.setObjectName("customerResults")
         self.results.setAlternatingRowColors(True)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.results.setUniformItemSizes(False)
-        self.results.setStyleSheet(
-            "QListWidget#customerResults { border: 1px solid palette(mid); border-radius: 4px;"
-            " background: palette(base); alternate-background-color: palette(alternate-base); }"
-            "QListWidget#customerResults::item { padding: 6px 8px; }"
-        )
+        self.results.setUniformItemSizes(False)  # rows padded by theme.py's "manage" section
         self.results_label = muted_label("Searching…", wrap=True)
         left = QWidget()
         box = QVBoxLayout(left)
@@ -119,15 +132,28 @@ class CustomersView(QDialog):
         self.email_edit.setPlaceholderText("Optional — for receipts")
         self.phone_edit = QLineEdit()
         self.phone_edit.setPlaceholderText("Optional")
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setObjectName("customerNotes")
+        self.notes_edit.setPlaceholderText(NOTES_HINT)
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.setAccessibleName("Notes")
+        # Two lines (it scrolls for more): the history below keeps its room.
+        self.notes_edit.setFixedHeight(
+            max(48, self.notes_edit.fontMetrics().lineSpacing() * 2 + 14)
+        )
         self._rows = {
             "name": FieldWithError(self.name_edit),
             "email": FieldWithError(self.email_edit),
             "phone": FieldWithError(self.phone_edit),
+            "notes": FieldWithError(self.notes_edit),
         }
         form = form_layout(vertical_spacing=8)
         form.addRow(form_label("&Name", self.name_edit), self._rows["name"])
         form.addRow(form_label("&Email", self.email_edit), self._rows["email"])
         form.addRow(form_label("P&hone", self.phone_edit), self._rows["phone"])
+        notes_label = form_label("N&otes", self.notes_edit)
+        notes_label.setContentsMargins(0, 10, 0, 0)  # by the first line of the tall field
+        form.addRow(notes_label, self._rows["notes"])
         self.save_button = QPushButton("Save changes")
         theme.make_primary(self.save_button)
         self.save_button.setEnabled(False)
@@ -141,9 +167,18 @@ class CustomersView(QDialog):
 
         history_title = QLabel("Bookings")
         history_title.setFont(theme.font(self, scale=1.1, bold=True))
+        self.book_again_button = QPushButton("Book again")
+        self.book_again_button.setToolTip(
+            "A new booking with the same service, staff member and customer"
+            " (the selected booking, or the latest)"
+        )
+        self.book_again_button.setEnabled(False)
+        history_row = QHBoxLayout()
+        history_row.addWidget(history_title, 1)
+        history_row.addWidget(self.book_again_button)
         self.history = QTableWidget(0, len(HISTORY_HEADERS))
         self.history.setObjectName("customerHistory")
-        self.history.setStyleSheet(table_style("customerHistory"))
+        style_table(self.history)
         self.history.setItemDelegate(RowDelegate(self.history))
         self.history.setHorizontalHeaderLabels(list(HISTORY_HEADERS))
         self.history.verticalHeader().hide()
@@ -153,7 +188,6 @@ class CustomersView(QDialog):
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.history.setItemDelegateForColumn(4, StatusChipDelegate(self.history))
-        self.history.verticalHeader().setDefaultSectionSize(34)
         self.history.setToolTip("Double-click a booking to show it on its day")
         header = self.history.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -182,7 +216,7 @@ class CustomersView(QDialog):
         right.addWidget(self.general_error)
         right.addLayout(save_row)
         right.addSpacing(6)
-        right.addWidget(history_title)
+        right.addLayout(history_row)
         right.addWidget(self.history, 1)
         right.addWidget(self.history_empty)
 
@@ -208,8 +242,8 @@ class CustomersView(QDialog):
         layout.setSpacing(10)
         layout.addWidget(title)
         line = QFrame()
+        line.setObjectName("customersRule")
         line.setFrameShape(QFrame.Shape.HLine)
-        line.setStyleSheet("color: palette(mid);")
         layout.addWidget(line)
         layout.addWidget(splitter, 1)
 
@@ -224,15 +258,19 @@ class CustomersView(QDialog):
         for edit in (self.name_edit, self.email_edit, self.phone_edit):
             edit.textEdited.connect(self._on_edited)
             edit.returnPressed.connect(self.save)
+        self.notes_edit.textChanged.connect(self._on_edited)
         self.history.doubleClicked.connect(self._on_history_activated)
+        self.book_again_button.clicked.connect(self.book_again)
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.activated.connect(self._focus_search)
         self.setTabOrder(self.search_edit, self.results)
         self.setTabOrder(self.results, self.name_edit)
         self.setTabOrder(self.name_edit, self.email_edit)
         self.setTabOrder(self.email_edit, self.phone_edit)
-        self.setTabOrder(self.phone_edit, self.save_button)
-        self.setTabOrder(self.save_button, self.history)
+        self.setTabOrder(self.phone_edit, self.notes_edit)
+        self.setTabOrder(self.notes_edit, self.save_button)
+        self.setTabOrder(self.save_button, self.book_again_button)
+        self.setTabOrder(self.book_again_button, self.history)
         self.search_edit.setFocus()
         self.search_now()
 
@@ -260,8 +298,16 @@ class CustomersView(QDialog):
         ]
 
     def error_text(self, field: str) -> str:
-        """The sentence under 'name', 'email' or 'phone' ('' when none)."""
+        """The sentence under 'name', 'email', 'phone' or 'notes' ('' when none)."""
         return self._feedback.text(field)
+
+    def book_again(self) -> None:
+        """Ask for a new booking like the selected history row (else the newest one)."""
+        bookings = self._history_bookings
+        if not bookings:
+            return
+        row = self.history.currentRow()
+        self.book_again_requested.emit(bookings[row] if 0 <= row < len(bookings) else bookings[0])
 
     def search_now(self) -> None:
         """Search for what is typed (debounced callers go through the timer)."""
@@ -286,10 +332,11 @@ class CustomersView(QDialog):
         self._feedback.clear()
         customer_id = detail.customer.id
         name, email, phone = self.name_edit.text(), self.email_edit.text(), self.phone_edit.text()
+        notes = self.notes_edit.toPlainText()
         customers = self._ctx.customers
         self._busy.begin()
         self._runner.run(
-            lambda: customers.update(customer_id, name, email, phone),
+            lambda: customers.update(customer_id, name, email, phone, notes),
             on_success=self._on_saved,
             on_failure=self._on_save_failed,
             owner=self,
@@ -355,6 +402,9 @@ class CustomersView(QDialog):
         self.name_edit.setText(c.name)
         self.email_edit.setText(c.email or "")
         self.phone_edit.setText(c.phone or "")
+        self.notes_edit.blockSignals(True)  # showing the stored notes is not an edit
+        self.notes_edit.setPlainText(c.notes)
+        self.notes_edit.blockSignals(False)
         self._feedback.clear()
         # Reloaded after a save: "Saved." stays until the next edit.
         self.save_status.setText("Saved." if c.id == self._saved_id else "")
@@ -393,6 +443,7 @@ class CustomersView(QDialog):
                 item.setData(ID_ROLE, b.id)
                 self.history.setItem(row, column, item)
         self._history_bookings = bookings
+        self.book_again_button.setEnabled(bool(bookings))
         self.history.setVisible(bool(bookings))
         self.history_empty.setVisible(not bookings)
 
@@ -407,11 +458,13 @@ class CustomersView(QDialog):
         if detail is None:
             return
         c = detail.customer
-        changed = (self.name_edit.text(), self.email_edit.text(), self.phone_edit.text()) != (
-            c.name,
-            c.email or "",
-            c.phone or "",
+        typed = (
+            self.name_edit.text(),
+            self.email_edit.text(),
+            self.phone_edit.text(),
+            self.notes_edit.toPlainText().strip(),
         )
+        changed = typed != (c.name, c.email or "", c.phone or "", c.notes.strip())
         self.save_button.setEnabled(changed)
         self.save_status.setText("")
         self._feedback.clear_field_of(self.sender())

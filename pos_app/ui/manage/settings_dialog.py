@@ -1,55 +1,34 @@
 """Manage ▸ Settings… (Ctrl+,): the business, payments and this station. Managers only.
 
-Three tabs: Business (name, default currency, time zone, hold), Payments (mode, secret key with
-"Check key", webhook receiver) and This station (idle lock, theme). Loading, checking a key and
+Tabs: Business (name, default currency, time zone, hold, website, address, tax id, logo),
+Payments (mode, secret key with "Check key"), This station (idle lock, theme, backups),
+Advanced (webhook receiver, where keys are kept) and Connection. Loading, checking a key and
 saving all run in the background; the service checks everything and saves all or nothing, and
 its sentences appear under the fields they belong to. A new mode, key or receiver needs a
 restart: "Save and restart" quits and ``run_gui`` starts the same command again once every
-window and the sandbox are closed.
+window and the sandbox are closed (``settings_restart``).
 """
 
 from __future__ import annotations
 
-import sys
-import zoneinfo
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QProcess, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
     QCompleter,
     QDialog,
-    QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
-    QRadioButton,
-    QScrollArea,
-    QSpinBox,
     QStackedWidget,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
-from pos_app.config import DATABASE_FILES, KEY_PREFIXES, MAX_LOCK_MINUTES, THEMES, Mode, Theme
-from pos_app.domain.errors import FormErrors
-from pos_app.domain.payment import HOLD_MINUTES_MAX, HOLD_MINUTES_MIN
-from pos_app.services.settings import (
-    CURRENCIES,
-    NOT_MANAGER,
-    SaveResult,
-    SettingsChange,
-    SettingsView,
-    currency_label,
-)
+from pos_app.config import DATABASE_FILES, KEY_PREFIXES, THEMES, Mode, Theme
+from pos_app.domain.errors import FormErrors, PermissionDeniedError
+from pos_app.services.settings import NOT_MANAGER, SaveResult, SettingsChange, SettingsView
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import (
     BusyState,
@@ -60,144 +39,45 @@ from pos_app.ui.kit.form_kit import (
     dialog_title,
     loading_page,
 )
-from pos_app.ui.kit.forms import ErrorLabel, form_label
+from pos_app.ui.kit.forms import ErrorLabel
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 from pos_app.ui.manage import success_url_field as website
 from pos_app.ui.manage.backup_panel import BackupPanel
 from pos_app.ui.manage.connection_check import ConnectionCheck
+from pos_app.ui.manage.ports import SettingsApp
+from pos_app.ui.manage.settings_pages import (
+    AdvancedPage,
+    BusinessPage,
+    LogoChooser,
+    PaymentsPage,
+    StationPage,
+    choose_logo_file,
+)
+from pos_app.ui.manage.settings_restart import RESTART_PROPERTY as RESTART_PROPERTY
+from pos_app.ui.manage.settings_restart import relaunch_command as relaunch_command
+from pos_app.ui.manage.settings_restart import relaunch_if_requested as relaunch_if_requested
+from pos_app.ui.manage.settings_restart import restart_app
+from pos_app.ui.manage.settings_rows import FieldRow, scrolled, time_zones
 
-if TYPE_CHECKING:
-    from pos_app.app import AppContext
-
-RESTART_PROPERTY = "pos_restart_requested"
-TABS = ("business", "payments", "station", "connection")
+TABS = ("business", "payments", "station", "advanced", "connection")
 FIELD_TAB = {
     "business_name": "business",
     "currency": "business",
     "timezone": "business",
     "hold_minutes": "business",
     "success_url": "business",
+    "address": "business",
+    "tax_id": "business",
+    "logo_path": "business",
     "mode": "payments",
     "secret_key": "payments",
-    "webhook_enabled": "payments",
-    "webhook_port": "payments",
-    "webhook_secret": "payments",
+    "webhook_enabled": "advanced",
+    "webhook_port": "advanced",
+    "webhook_secret": "advanced",
     "lock_minutes": "station",
     "theme": "station",
 }
-MODE_TEXT: dict[str, tuple[str, str]] = {
-    "sandbox": (
-        "&Sandbox",
-        "Practice on this computer with the built-in sandbox. No Stripe account, no key, "
-        "no card is ever charged.",
-    ),
-    "test": (
-        "&Test",
-        "Stripe's test mode with your sk_test_ or rk_test_ key. Only Stripe's test cards "
-        "work; no real money moves.",
-    ),
-    "live": (
-        "&Live",
-        "Real payments: customers' cards are charged and money reaches your Stripe "
-        "account. Needs your sk_live_ or rk_live_ key.",
-    ),
-}
-
-
-# -- restarting --------------------------------------------------------------------------------
-
-
-def restart_app() -> None:
-    """Quit; ``run_gui`` starts the same command again once everything is closed."""
-    app = QCoreApplication.instance()
-    if app is not None:
-        app.setProperty(RESTART_PROPERTY, True)
-        app.quit()
-
-
-def relaunch_command(argv: Sequence[str] | None = None) -> tuple[str, list[str]]:
-    """This interpreter running ``pos_app`` with the same arguments (works for the
-    ``pos-app`` script, ``python -m pos_app`` and Windows launchers alike)."""
-    args = list(sys.argv if argv is None else argv)[1:]
-    return sys.executable, ["-m", "pos_app", *args]
-
-
-def relaunch_if_requested(
-    app: QCoreApplication,
-    start: Callable[[str, list[str]], object] = QProcess.startDetached,
-    argv: Sequence[str] | None = None,
-) -> bool:
-    """Start the app again if Save and restart asked for it; True if it did."""
-    if not app.property(RESTART_PROPERTY):
-        return False
-    app.setProperty(RESTART_PROPERTY, False)
-    program, args = relaunch_command(argv)
-    start(program, args)
-    return True
-
-
-def _time_zones() -> list[str]:
-    """IANA zone names people pick from (no legacy aliases); read in the background."""
-    names = zoneinfo.available_timezones()
-    skip = ("posix/", "right/", "SystemV/", "US/", "Etc/")
-    picked = {n for n in names if "/" in n and not n.startswith(skip)}
-    return sorted(picked | {"UTC"})
-
-
-# -- small widgets -----------------------------------------------------------------------------
-
-
-def _muted(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setObjectName("hint")
-    label.setStyleSheet("QLabel#hint { color: palette(placeholder-text); }")
-    return label
-
-
-def _section(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setFont(theme.font(label, scale=1.05, bold=True))
-    return label
-
-
-class FieldRow(QWidget):
-    """A field (with optional buttons beside it), a quiet hint and an error sentence below."""
-
-    def __init__(self, field: QWidget, *extras: QWidget, hint: str = "") -> None:
-        super().__init__()
-        self.field = field
-        self.hint = _muted(hint)
-        self.hint.setVisible(bool(hint))
-        self.error = ErrorLabel(self)
-        line = QHBoxLayout()
-        line.setContentsMargins(0, 0, 0, 0)
-        line.setSpacing(8)
-        # A field with a maximum width (a spin box) stays at the left, not centred.
-        fixed = field.maximumWidth() < 10_000
-        line.addWidget(field, 0 if fixed else 1)
-        if fixed:
-            line.addStretch(1)
-        for extra in extras:
-            line.addWidget(extra)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(3)
-        box.addLayout(line)
-        box.addWidget(self.hint)
-        box.addWidget(self.error)
-        self.setFocusProxy(field)
-
-    def set_hint(self, text: str) -> None:
-        """Replace the quiet line under the field ('' hides it)."""
-        self.hint.setText(text)
-        self.hint.setVisible(bool(text))
-
-    def lock(self, variable: str) -> None:
-        """The environment fixed this setting: read-only, and say so."""
-        self.field.setEnabled(False)
-        self.set_hint(f"Set by {variable} in the environment.")
 
 
 class SettingsDialog(QDialog):
@@ -207,12 +87,13 @@ class SettingsDialog(QDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        ctx: SettingsApp,
         runner: TaskRunner,
         parent: QWidget | None = None,
         *,
         tab: str = "business",
         restart: Callable[[], None] = restart_app,
+        choose_logo: LogoChooser = choose_logo_file,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
@@ -230,13 +111,27 @@ class SettingsDialog(QDialog):
         head.addStretch(1)
         head.addWidget(self.badge)
 
+        self.business = BusinessPage(choose_logo)
+        self.payments = PaymentsPage()
+        # The last backup and "Back up now"; then Stripe's connection, checked on demand.
+        self.backups = BackupPanel(ctx.backups, ctx.config.timezone, runner)
+        self.station = StationPage(self.backups)
+        self.advanced = AdvancedPage()
+        self.connection = ConnectionCheck(ctx.doctor, runner)
+        self.rows: dict[str, FieldRow] = {
+            **self.business.rows,
+            **self.payments.rows,
+            **self.advanced.rows,
+            **self.station.rows,
+        }
+        self._alias_fields()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self._scrolled(self._build_business()), "&Business")
-        self.tabs.addTab(self._scrolled(self._build_payments()), "&Payments")
-        self.tabs.addTab(self._scrolled(self._build_station()), "This statio&n")
-        self.connection = ConnectionCheck(self._ctx, self._runner)
-        self.tabs.addTab(self._scrolled(self.connection), "Connect&ion")
+        self.tabs.addTab(scrolled(self.business), "&Business")
+        self.tabs.addTab(scrolled(self.payments), "&Payments")
+        self.tabs.addTab(scrolled(self.station), "This statio&n")
+        self.tabs.addTab(scrolled(self.advanced), "&Advanced")
+        self.tabs.addTab(scrolled(self.connection), "Connect&ion")
 
         loading, self.loading_label = loading_page("Loading settings…")
         self.pages = QStackedWidget()
@@ -258,7 +153,7 @@ class SettingsDialog(QDialog):
         self.buttons, self.save_button = dialog_buttons(self, bottom, "Save", self.save)
         self.save_button.setEnabled(False)
         # Wide enough for "Save and restart" from the start, so the button never jumps.
-        wide = self.save_button.fontMetrics().horizontalAdvance("Save and restart") + 36
+        wide = self.save_button.fontMetrics().horizontalAdvance("Save and restart") + 48
         self.save_button.setMinimumWidth(wide)
         self._saving = BusyState(
             self,
@@ -269,202 +164,30 @@ class SettingsDialog(QDialog):
             spinner=self.status_spinner,
         )
 
-        self.set_tab(tab)
-        self.resize(760, 640)
-        self._load()
-
-    # -- construction ------------------------------------------------------------------
-
-    def _scrolled(self, page: QWidget) -> QScrollArea:
-        # Scrolls only on a small screen or at a large text size; never clips a field.
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setFrameShape(QFrame.Shape.NoFrame)
-        area.setWidget(page)
-        return area
-
-    def _form(self) -> tuple[QWidget, QFormLayout]:
-        page = QWidget()
-        form = QFormLayout(page)
-        form.setContentsMargins(8, 16, 8, 8)
-        form.setVerticalSpacing(12)
-        form.setHorizontalSpacing(16)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        return page, form
-
-    def _label(self, text: str, row: FieldRow) -> QLabel:
-        return form_label(text, row.field)
-
-    def _build_business(self) -> QWidget:
-        page, form = self._form()
-        self.name_edit = QLineEdit()
-        self.name_edit.setMaxLength(120)
-        self.name_edit.setPlaceholderText("e.g. Salon Nova")
-        self.currency_combo = QComboBox()
-        for code in CURRENCIES:
-            self.currency_combo.addItem(currency_label(code), code)
-        self.currency_combo.setMaxVisibleItems(14)
-        self.timezone_combo = QComboBox()
-        self.timezone_combo.setEditable(True)
-        self.timezone_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.timezone_combo.setMaxVisibleItems(14)
-        line = self.timezone_combo.lineEdit()
-        assert line is not None
-        line.setPlaceholderText("Type a city to search, e.g. London")
-        self.hold_spin = QSpinBox()
-        self.hold_spin.setRange(HOLD_MINUTES_MIN, HOLD_MINUTES_MAX)
-        self.hold_spin.setSuffix(" minutes")
-        self.hold_spin.setMaximumWidth(160)
-
-        self.rows: dict[str, FieldRow] = {}
-        self.rows["business_name"] = FieldRow(
-            self.name_edit, hint="Shown in the window and on the customer's screen."
-        )
-        self.rows["currency"] = FieldRow(
-            self.currency_combo, hint="New services start in this currency; prices keep theirs."
-        )
-        self.rows["timezone"] = FieldRow(
-            self.timezone_combo, hint="The business day and every time shown use this zone."
-        )
-        self.rows["hold_minutes"] = FieldRow(
-            self.hold_spin,
-            hint="How long a payment QR stays payable before the app closes the link.",
-        )
-        self.success_url_edit = website.success_url_edit()
-        self.rows["success_url"] = FieldRow(self.success_url_edit, hint=website.HINT)
-        for name, text in (
-            ("business_name", "Business na&me"),
-            ("currency", "Default &currency"),
-            ("timezone", "&Time zone"),
-            ("hold_minutes", "&Hold payment links"),
-            ("success_url", website.LABEL),
-        ):
-            form.addRow(self._label(text, self.rows[name]), self.rows[name])
-        return page
-
-    def _build_payments(self) -> QWidget:
-        page = QWidget()
-        box = QVBoxLayout(page)
-        box.setContentsMargins(8, 14, 8, 8)
-        box.setSpacing(8)
-
-        box.addWidget(_section("Mode"))
-        self.mode_group = QButtonGroup(self)
-        self.mode_radios: dict[str, QRadioButton] = {}
-        self.mode_texts: dict[str, QLabel] = {}
-        mode_box = QWidget()
-        modes = QVBoxLayout(mode_box)
-        modes.setContentsMargins(0, 0, 0, 0)
-        modes.setSpacing(2)
-        for mode, (label, text) in MODE_TEXT.items():
-            radio = QRadioButton(label)
-            radio.setFont(theme.font(radio, bold=mode == "live"))
-            self.mode_group.addButton(radio)
-            self.mode_radios[mode] = radio
-            desc = _muted(text)
-            desc.setContentsMargins(26, 0, 0, 6)
-            self.mode_texts[mode] = desc
-            modes.addWidget(radio)
-            modes.addWidget(desc)
-        self.rows["mode"] = FieldRow(mode_box)
-        self.rows["mode"].setFocusProxy(self.mode_radios["sandbox"])
-        box.addWidget(self.rows["mode"])
-        self.restart_note = QLabel("")
-        self.restart_note.setWordWrap(True)
-        self.restart_note.setObjectName("restartNote")
-        self.restart_note.hide()
-        box.addWidget(self.restart_note)
-
-        box.addSpacing(6)
-        box.addWidget(_section("Stripe secret key"))
-        self.key_edit = QLineEdit()
-        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_edit.setClearButtonEnabled(True)
-        self.key_edit.setAccessibleName("Stripe secret key")
-        self.check_button = QPushButton("Check &key")
-        self.check_button.setToolTip("Ask Stripe whether this key works (nothing is charged)")
-        self.rows["secret_key"] = FieldRow(self.key_edit, self.check_button)
-        box.addWidget(self.rows["secret_key"])
-        self.check_spinner = Spinner(diameter=18)
-        self.check_spinner.hide()
-        self.check_label = QLabel("")
-        self.check_label.setWordWrap(True)
-        self.check_label.setObjectName("checkResult")
-        check_line = QHBoxLayout()
-        check_line.setContentsMargins(0, 0, 0, 0)
-        check_line.addWidget(self.check_spinner, 0, Qt.AlignmentFlag.AlignTop)
-        check_line.addWidget(self.check_label, 1)
-        box.addLayout(check_line)
-        self.storage_label = _muted("")
-        self.storage_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.addWidget(self.storage_label)
-
-        box.addSpacing(6)
-        box.addWidget(_section("Webhook receiver"))
-        self.webhook_check = QCheckBox("&Receive Stripe webhooks on this computer")
-        self.rows["webhook_enabled"] = FieldRow(self.webhook_check)
-        box.addWidget(self.rows["webhook_enabled"])
-        self.port_spin = QSpinBox()
-        self.port_spin.setRange(1, 65535)
-        self.port_spin.setMaximumWidth(120)
-        self.webhook_secret_edit = QLineEdit()
-        self.webhook_secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.webhook_secret_edit.setClearButtonEnabled(True)
-        self.webhook_secret_edit.setAccessibleName("Webhook signing secret")
-        self.rows["webhook_port"] = FieldRow(self.port_spin)
-        self.rows["webhook_secret"] = FieldRow(self.webhook_secret_edit)
-        hook_form = QFormLayout()
-        hook_form.setContentsMargins(26, 0, 0, 0)
-        hook_form.setHorizontalSpacing(12)
-        hook_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        hook_form.addRow(self._label("P&ort", self.rows["webhook_port"]), self.rows["webhook_port"])
-        hook_form.addRow(
-            self._label("Si&gning secret", self.rows["webhook_secret"]),
-            self.rows["webhook_secret"],
-        )
-        box.addLayout(hook_form)
-        self.webhook_hint = _muted("")
-        self.webhook_hint.setContentsMargins(26, 0, 0, 0)
-        box.addWidget(self.webhook_hint)
-        box.addStretch(1)
-
-        self.mode_group.buttonToggled.connect(self._on_mode_toggled)
+        self.payments.mode_group.buttonToggled.connect(self._on_mode_toggled)
         self.check_button.clicked.connect(self.check_key)
         self.key_edit.textChanged.connect(self._on_key_edited)
         self.webhook_check.toggled.connect(self._update_webhook)
         self.port_spin.valueChanged.connect(self._update_webhook)
         self.webhook_secret_edit.textChanged.connect(self._update_restart)
-        return page
+        self.set_tab(tab)
+        self.resize(760, 680)
+        self._load()
 
-    def _build_station(self) -> QWidget:
-        page, form = self._form()
-        self.lock_spin = QSpinBox()
-        self.lock_spin.setRange(0, MAX_LOCK_MINUTES)
-        self.lock_spin.setSpecialValueText("Never")
-        self.lock_spin.setSuffix(" minutes")
-        self.lock_spin.setMaximumWidth(160)
-        self.theme_combo = QComboBox()
-        for name in THEMES:
-            self.theme_combo.addItem(theme.THEME_LABELS[name], name)
-        self.theme_combo.setMaximumWidth(240)
-        self.rows["lock_minutes"] = FieldRow(
-            self.lock_spin,
-            hint="Lock this computer after this long without a key press or click.",
-        )
-        self.rows["theme"] = FieldRow(
-            self.theme_combo, hint="Light or dark colours for this computer only."
-        )
-        form.addRow(
-            self._label("&Lock after", self.rows["lock_minutes"]), self.rows["lock_minutes"]
-        )
-        form.addRow(self._label("T&heme", self.rows["theme"]), self.rows["theme"])
-        self.data_label = _muted("")
-        self.data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(_muted("Data folder"), self.data_label)
-        self.backups = BackupPanel(self._ctx, self._runner)  # the last backup, "Back up now"
-        form.addRow(_muted("Backups"), self.backups)
-        return page
+    def _alias_fields(self) -> None:
+        # The fields tests, screenshots and the window reach for, under their old names.
+        b, p, a, s = self.business, self.payments, self.advanced, self.station
+        self.name_edit, self.currency_combo = b.name_edit, b.currency_combo
+        self.timezone_combo, self.hold_spin = b.timezone_combo, b.hold_spin
+        self.success_url_edit, self.address_edit = b.success_url_edit, b.address_edit
+        self.tax_id_edit, self.logo_edit = b.tax_id_edit, b.logo_edit
+        self.mode_radios, self.mode_texts = p.mode_radios, p.mode_texts
+        self.restart_note, self.key_edit = p.restart_note, p.key_edit
+        self.check_button, self.check_label = p.check_button, p.check_label
+        self.check_spinner = p.check_spinner
+        self.webhook_check, self.port_spin = a.webhook_check, a.port_spin
+        self.webhook_secret_edit, self.storage_label = a.webhook_secret_edit, a.storage_label
+        self.lock_spin, self.theme_combo, self.data_label = s.lock_spin, s.theme_combo, s.data_label
 
     # -- public ------------------------------------------------------------------------
 
@@ -477,11 +200,11 @@ class SettingsDialog(QDialog):
         return self._saving.busy
 
     def current_tab(self) -> str:
-        """'business', 'payments' or 'station'."""
+        """'business', 'payments', 'station', 'advanced' or 'connection'."""
         return TABS[self.tabs.currentIndex()]
 
     def set_tab(self, name: str) -> None:
-        """Show tab ``name`` ('business', 'payments', 'station', 'connection')."""
+        """Show tab ``name`` (one of ``TABS``; the first for any other name)."""
         self.tabs.setCurrentIndex(TABS.index(name) if name in TABS else 0)
 
     def field_error(self, name: str) -> str:
@@ -534,7 +257,7 @@ class SettingsDialog(QDialog):
         self.rows["secret_key"].error.show_error(None)
         self.check_button.setEnabled(False)
         self.check_spinner.show()
-        self._show_check("Checking with Stripe…", None)
+        self.payments.show_check("Checking with Stripe…", None)
         self._runner.run(
             lambda: settings.check_key(mode, key),
             on_success=self._on_checked,
@@ -546,14 +269,13 @@ class SettingsDialog(QDialog):
     # -- loading -----------------------------------------------------------------------
 
     def _load(self) -> None:
-        if not self._ctx.deps.desk.actor.is_manager:
-            # The window refuses earlier; this is the same sentence should one slip through.
-            self.loading_label.setText(NOT_MANAGER)
-            return
         settings = self._ctx.settings
 
         def work() -> tuple[SettingsView, list[str]]:
-            return settings.load(), _time_zones()
+            if not settings.manager_signed_in():
+                # The window refuses earlier; the same sentence should one slip through.
+                raise PermissionDeniedError(NOT_MANAGER)
+            return settings.load(), time_zones()
 
         self._runner.run(
             work, on_success=self._on_loaded, on_failure=self._on_load_failed, owner=self
@@ -589,6 +311,9 @@ class SettingsDialog(QDialog):
         self.hold_spin.setValue(b.hold_minutes)
         self.success_url_edit.setText(b.success_url)
         self.rows["success_url"].set_hint(website.success_url_hint(b.success_url, view.mode))
+        self.address_edit.setPlainText(b.address)
+        self.tax_id_edit.setText(b.tax_id)
+        self.business.set_logo(b.logo_path)
         self.mode_radios[view.mode].setChecked(True)
         self.webhook_check.setChecked(view.station.webhook_enabled)
         self.port_spin.setValue(view.station.webhook_port)
@@ -619,7 +344,7 @@ class SettingsDialog(QDialog):
 
     def _on_key_edited(self) -> None:
         self.rows["secret_key"].error.show_error(None)
-        self._show_check("", None)
+        self.payments.show_check("", None)
         self._update_restart()
 
     def _update_mode(self) -> None:
@@ -628,8 +353,6 @@ class SettingsDialog(QDialog):
         # Test and live mode need the website before card payments: say so as the mode changes.
         website_hint = website.success_url_hint(self.success_url_edit.text(), mode)
         self.rows["success_url"].set_hint(website_hint)
-        danger = theme.semantic("danger", self).name()
-        self.mode_texts["live"].setStyleSheet(f"QLabel#hint {{ color: {danger}; }}")
         locked = view is not None and "secret_key" in view.locked
         if mode == "sandbox":
             self.key_edit.setEnabled(False)
@@ -651,7 +374,7 @@ class SettingsDialog(QDialog):
                 self.rows["secret_key"].set_hint(
                     f"No {mode} key is stored yet. Restricted keys (rk_…) are accepted."
                 )
-        self._show_check("", None)
+        self.payments.show_check("", None)
         self.rows["secret_key"].error.show_error(None)
         self._update_restart()
 
@@ -663,16 +386,11 @@ class SettingsDialog(QDialog):
         self.webhook_secret_edit.setEnabled(
             on and not (view is not None and "webhook_secret" in view.locked)
         )
-        port = self.port_spin.value()
         hint = view.webhook_secret_hints.get(self.selected_mode()) if view is not None else None
         self.webhook_secret_edit.setPlaceholderText(
             f"Leave empty to keep the secret ending {hint}" if hint else "whsec_…"
         )
-        self.webhook_hint.setText(
-            f"Stripe sends events to http://127.0.0.1:{port}/stripe/webhook, for example "
-            f"through stripe listen --forward-to localhost:{port}/stripe/webhook. Optional: "
-            "the app also reads Stripe's events feed every few seconds."
-        )
+        self.advanced.show_receiver_hint(self.port_spin.value())
         self._update_restart()
 
     def _restart_reason(self) -> str:
@@ -701,10 +419,7 @@ class SettingsDialog(QDialog):
         self.restart_note.setText(reason)
         self.restart_note.setVisible(bool(reason))
         tone = "danger" if self.selected_mode() == "live" and reason else "warning"
-        color = theme.semantic(tone, self).name()
-        self.restart_note.setStyleSheet(
-            f"QLabel#restartNote {{ color: {color}; font-weight: bold; }}"
-        )
+        theme.set_role(self.restart_note, tone=tone)
         self.save_button.setText("Save and restart" if reason else "Save")
 
     # -- saving ------------------------------------------------------------------------
@@ -716,6 +431,9 @@ class SettingsDialog(QDialog):
             timezone=self.timezone_combo.currentText(),
             hold_minutes=self.hold_spin.value(),
             success_url=self.success_url_edit.text(),
+            address=self.business.address(),
+            tax_id=self.tax_id_edit.text(),
+            logo_path=self.logo_edit.text(),
             mode=self.selected_mode(),
             webhook_enabled=self.webhook_check.isChecked(),
             webhook_port=self.port_spin.value(),
@@ -755,22 +473,16 @@ class SettingsDialog(QDialog):
 
     # -- checking a key ----------------------------------------------------------------
 
-    def _show_check(self, text: str, tone: str | None) -> None:
-        color = theme.semantic(tone, self).name() if tone else "palette(window-text)"
-        self.check_label.setStyleSheet(f"QLabel#checkResult {{ color: {color}; }}")
-        self.check_label.setText(text)
-        self.check_label.setVisible(bool(text))
-
     def _on_checked(self, sentence: str) -> None:
         self.check_button.setEnabled(True)
         self.check_spinner.hide()
-        self._show_check(f"✓ {sentence}", "success")
+        self.payments.show_check(f"✓ {sentence}", "success")
 
     def _on_check_failed(self, error: BaseException) -> None:
         self.check_button.setEnabled(True)
         self.check_spinner.hide()
         if isinstance(error, FormErrors) and "secret_key" in error.errors:
-            self._show_check("", None)
+            self.payments.show_check("", None)
             self.rows["secret_key"].error.show_error(error.errors["secret_key"])
         else:
-            self._show_check(user_message(error), "danger")
+            self.payments.show_check(f"✗ {user_message(error)}", "danger")

@@ -9,13 +9,14 @@ when it succeeds (:meth:`AmountDialog._finish`) and what the preview says
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QWidget
 
-from pos_app.domain.errors import PosError, ValidationError
-from pos_app.domain.money import Money, parse_money
+from pos_app.domain.errors import ValidationError
+from pos_app.domain.money import Money
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import (
     BusyState,
@@ -27,17 +28,7 @@ from pos_app.ui.kit.form_kit import (
 )
 from pos_app.ui.kit.forms import ErrorLabel, FieldWithError, form_label
 from pos_app.ui.kit.tasks import TaskRunner, user_message
-
-if TYPE_CHECKING:
-    from pos_app.domain.booking import Booking
-
-
-def balance_summary(booking: Booking) -> str:
-    """'Grace Hopper · Haircut — balance due $35.00'."""
-    return (
-        f"{booking.customer_name} · {booking.service_name} — "
-        f"balance due {booking.balance_due.format()}"
-    )
+from pos_app.ui.payments.amount_presenter import amount_on_button
 
 
 class AmountDialog(QDialog):
@@ -74,6 +65,8 @@ class AmountDialog(QDialog):
         self.preview_label = QLabel("")
         self.preview_label.setWordWrap(True)
         self.preview_label.setFont(theme.font(self, scale=1.05, bold=True))
+        # Room for two lines from the start: a dialog does not grow when a sentence wraps.
+        self.preview_label.setMinimumHeight(self.preview_label.fontMetrics().lineSpacing() * 2 + 4)
         self.form = form_layout()
         self.form.addRow(form_label(field_label, self.amount_edit), self.amount_row)
         self.general_error = ErrorLabel()
@@ -131,16 +124,14 @@ class AmountDialog(QDialog):
     def _say_amount_on_button(self, limit: Money | None) -> None:
         """Put a valid amount (more than zero, at most ``limit``) on the action button: the
         last thing read before money moves."""
-        amount: Money | None = None
-        if limit is not None:
-            try:
-                amount = parse_money(self.amount_edit.text(), limit.currency, field=self._field)
-            except PosError:
-                amount = None
-        if amount is not None and limit is not None and 0 < amount.amount <= limit.amount:
-            self.action_button.setText(f"{self._action} {amount.format()}")
-        else:
-            self.action_button.setText(self._action)
+        text = amount_on_button(self._action, self.amount_edit.text(), limit, self._field)
+        self.action_button.setText(text)
+        # The amount is the last thing read before money moves: never clip it. The primary
+        # role draws the words bold, with 16 px of padding each side.
+        bold = QFont(self.action_button.font())
+        bold.setBold(True)
+        needed = QFontMetrics(bold).horizontalAdvance(text) + 2 * 16 + 8
+        self.action_button.setMinimumWidth(max(self.action_button.minimumWidth(), needed))
 
     def _show_failure(self, error: BaseException) -> None:
         """A refused amount (or anything else) right under the amount, where the person is

@@ -1,7 +1,8 @@
 """The cash dialog: how much cash was taken, and what the booking will show afterwards.
 
-The limits (more than zero, no more than the balance due) are checked by ``CashService`` under
-the booking's lock; the dialog only previews and shows the sentences the service returns.
+The limits (more than zero, no more than the balance due) are the domain's ``check_cash``:
+``CashService`` applies it under the booking's lock, and the preview shows its sentence. The
+dialog calls one service method, through the narrow :class:`~.ports.CashRecorder`.
 """
 
 from __future__ import annotations
@@ -12,30 +13,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from pos_app.domain.errors import PosError
-from pos_app.domain.money import Money, parse_money
 from pos_app.domain.payment import Payment
 from pos_app.ui.kit.tasks import TaskRunner
-from pos_app.ui.payments.amount_dialog import AmountDialog, balance_summary
+from pos_app.ui.payments.amount_dialog import AmountDialog
+from pos_app.ui.payments.amount_presenter import balance_summary, cash_preview
+from pos_app.ui.payments.ports import CashRecorder
 
 if TYPE_CHECKING:
-    from pos_app.app import AppContext
     from pos_app.domain.booking import Booking
-
-
-def cash_preview(amount_text: str, balance_due: Money) -> str:
-    """One line saying what will happen, e.g. 'Record $25.00 in cash — the booking will show
-    Paid'; or what is wrong with the amount."""
-    try:
-        amount = parse_money(amount_text, balance_due.currency, field="amount")
-    except PosError as err:
-        return err.message
-    if amount.amount <= 0:
-        return "The amount must be more than zero."
-    if amount > balance_due:
-        return f"The balance due is {balance_due.format()}. Record at most that."
-    outcome = "Paid" if amount == balance_due else "Deposit paid"
-    return f"Record {amount.format()} in cash — the booking will show {outcome}"
 
 
 class CashDialog(AmountDialog):
@@ -45,7 +30,7 @@ class CashDialog(AmountDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        cash: CashRecorder,
         runner: TaskRunner,
         booking: Booking,
         parent: QWidget | None = None,
@@ -61,7 +46,7 @@ class CashDialog(AmountDialog):
             action="Record",
             busy_text="Recording the cash payment…",
         )
-        self._ctx = ctx
+        self._cash = cash
         self._booking_id = booking.id
         self._due = due
         self.payment: Payment | None = None
@@ -79,7 +64,7 @@ class CashDialog(AmountDialog):
     def _request(self) -> Callable[[], Payment]:
         amount_text = self.amount_edit.text()
         booking_id = self._booking_id
-        cash = self._ctx.cash
+        cash = self._cash
         return lambda: cash.record(booking_id, amount_text)
 
     def _finish(self, result: Any) -> None:

@@ -1,4 +1,4 @@
-"""A ring that empties as a payment link's time runs out, with mm:ss in the middle.
+"""A ring that empties as a payment link's time runs out: "Link expires in" over m:ss.
 
 The deadline is Stripe's (server) time; the local clock is corrected by ``clock_offset``
 (seconds to add to the local clock to get the server's), so a machine whose clock is off
@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from pos_app.ui.kit import theme
+from pos_app.ui.payments.charge_presenter import EXPIRES_IN, expiry_text, format_remaining
 
 AMBER_BELOW = 120.0  # seconds: the desk should start asking the customer to hurry
 RED_BELOW = 30.0  # seconds: the link is about to stop working
@@ -25,29 +26,29 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def format_remaining(seconds: float) -> str:
-    """'mm:ss' for a number of seconds (never negative; rounds up so 0:00 means over)."""
-    whole = max(0, int(-(-seconds // 1)))
-    return f"{whole // 60:02d}:{whole % 60:02d}"
-
-
 class CountdownRing(QWidget):
     """Time left until a deadline, as a shrinking arc coloured by urgency.
 
-    Emits ``expired`` once when the time left reaches zero.
+    Emits ``expired`` once when the time left reaches zero. A ``calm`` ring (the customer
+    display) stays neutral until the last two minutes, so only then does it draw the eye.
     """
 
     expired = Signal()
 
     def __init__(
-        self, parent: QWidget | None = None, *, now: Callable[[], datetime] = _utc_now
+        self,
+        parent: QWidget | None = None,
+        *,
+        now: Callable[[], datetime] = _utc_now,
+        calm: bool = False,
     ) -> None:
         super().__init__(parent)
         self._now = now
         self._deadline: datetime | None = None
         self._offset = 0.0
         self._total = 1.0
-        self._caption = "left to pay"
+        self._caption = EXPIRES_IN
+        self._calm = calm
         self._fired = False
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -77,7 +78,7 @@ class CountdownRing(QWidget):
         self._tick()
 
     def set_caption(self, text: str) -> None:
-        """Small text under the time (e.g. 'left to pay')."""
+        """Small text over the time (e.g. 'Link expires in')."""
         self._caption = text
         self.update()
 
@@ -106,8 +107,19 @@ class CountdownRing(QWidget):
         # Never more than the full hold: clock-offset rounding must not show "10:01" of 10 min.
         return format_remaining(min(remaining, self._total))
 
+    def sentence(self) -> str:
+        """The caption and the time as one line, "Link expires in 9:41" (for screen readers)."""
+        remaining = self.remaining_seconds()
+        return expiry_text(None if remaining is None else min(remaining, self._total))
+
+    def urgent(self) -> bool:
+        """True in the last two minutes, when the ring asks the customer to hurry."""
+        remaining = self.remaining_seconds()
+        return remaining is not None and remaining < AMBER_BELOW
+
     def color(self) -> QColor:
-        """The arc's colour: accent, amber under 2 minutes, red under 30 seconds."""
+        """The arc's colour: accent (a calm ring: quiet grey), amber under 2 minutes,
+        red under 30 seconds."""
         remaining = self.remaining_seconds()
         if remaining is None:
             return self.palette().color(QPalette.ColorRole.Mid)
@@ -115,6 +127,9 @@ class CountdownRing(QWidget):
             return theme.semantic("danger", self)
         if remaining < AMBER_BELOW:
             return theme.semantic("warning", self)
+        if self._calm:
+            # Quiet grey: the time still reads, but nothing urges the customer yet.
+            return self.palette().color(QPalette.ColorRole.PlaceholderText)
         return theme.semantic("accent", self)
 
     def sizeHint(self) -> QSize:
@@ -122,6 +137,7 @@ class CountdownRing(QWidget):
 
     def _tick(self) -> None:
         remaining = self.remaining_seconds()
+        self.setAccessibleName(self.sentence())
         if remaining is not None and remaining <= 0:
             self._timer.stop()
             if not self._fired:
@@ -153,22 +169,26 @@ class CountdownRing(QWidget):
                 # Qt angles are 1/16 degree, counter-clockwise from 3 o'clock: start at 12 and
                 # go clockwise, so the arc shrinks back towards 12 o'clock like a clock hand.
                 painter.drawArc(rect, 90 * 16, -round(fraction * 360 * 16))
-            time_font = theme.font(self, scale=max(1.4, side / 70), bold=True)
-            painter.setFont(time_font)
-            painter.setPen(
-                color
-                if remaining is not None and remaining < AMBER_BELOW
-                else self.palette().color(QPalette.ColorRole.WindowText)
-            )
-            metrics = painter.fontMetrics()
-            text_rect = QRectF(rect)
-            text_rect.moveTop(rect.top() - metrics.height() * 0.2)
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, self.text())
+            urgent = remaining is not None and remaining < AMBER_BELOW
+            text_color = self.palette().color(QPalette.ColorRole.WindowText)
+            # The caption sits over the time, so the two read as one line: "Link expires in 9:41".
+            caption_font = theme.font(self, scale=max(1.0, side / 190))
+            caption_height = 0.0
             if self._caption:
-                painter.setFont(theme.font(self, scale=0.9))
-                painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-                caption_rect = QRectF(rect)
-                caption_rect.moveTop(rect.top() + metrics.height() * 0.75)
+                painter.setFont(caption_font)
+                caption_height = painter.fontMetrics().height()
+            time_font = theme.font(self, scale=max(1.4, side / 70), bold=urgent or not self._calm)
+            painter.setFont(time_font)
+            time_height = painter.fontMetrics().height()
+            top = rect.center().y() - (caption_height + time_height) / 2
+            if self._caption:
+                painter.setFont(caption_font)
+                painter.setPen(text_color)
+                caption_rect = QRectF(rect.left(), top, rect.width(), caption_height)
                 painter.drawText(caption_rect, Qt.AlignmentFlag.AlignCenter, self._caption)
+                painter.setFont(time_font)
+            painter.setPen(color if urgent else text_color)
+            time_rect = QRectF(rect.left(), top + caption_height, rect.width(), time_height)
+            painter.drawText(time_rect, Qt.AlignmentFlag.AlignCenter, self.text())
         finally:
             painter.end()

@@ -1,22 +1,23 @@
 """The customer-facing window: what the person paying sees on a second screen.
 
-It mirrors the open charge screen (QR, amount, service, countdown, a declined card's reason),
-says "Thank you!" when the payment goes through and returns to a quiet "Welcome" on its own.
-It shows nothing else: no staff controls, no names, no other bookings, no keys. Every state
-comes from the charge screen's ``state_changed`` signal; the window never asks Stripe or the
-database anything itself.
+It says who is being paid (the business's name and logo) and mirrors the open charge screen:
+QR, amount, service, a countdown readable at arm's length (emphasised only in the last two
+minutes), a declined card, and "Thank you!" (with "Receipt sent to m•••@…" when Stripe emails
+one) before it returns to a quiet "Welcome" on its own. In the sandbox or with a test key it
+says "TEST MODE — no real money". It shows no staff controls, names, other bookings or keys.
+Every state comes from the charge screen's ``state_changed`` signal, turned into words by
+``display_presenter.py`` (no Qt); the window never asks Stripe or the database anything.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from enum import IntEnum
 from typing import TYPE_CHECKING, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPixmap, QScreen
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -27,35 +28,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.config import DEFAULT_BUSINESS_NAME
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
-from pos_app.ui.payments.charge_view import ChargePhase, ChargeState, PaidMark
+from pos_app.ui.payments.charge_presenter import ChargeState
 from pos_app.ui.payments.countdown import CountdownRing
+from pos_app.ui.payments.display_presenter import (
+    PREPARING,
+    SCAN,
+    THANKS,
+    THANKS_DETAIL,
+    WELCOME,
+    Business,
+    DisplayState,
+    View,
+    display_page,
+    display_state,
+)
+from pos_app.ui.payments.paid_mark import PaidMark
 from pos_app.ui.payments.qr_widget import QrCodeWidget
 
 if TYPE_CHECKING:
     from pos_app.ui.payments.charge_view import ChargeDialog
 
 THANKS_MS = 8000  # how long "Thank you!" stays before the screen returns to Welcome
-WELCOME = "Welcome"
-SCAN = "Scan to pay with your phone"
-PREPARING = "Preparing your payment…"
-THANKS = "Thank you!"
-THANKS_DETAIL = "Your payment was received."
-TRY_AGAIN = "Please try again or use another card."
 WINDOW_TITLE = "Customer display"
+LOGO_PX = 96  # the logo's height at the top of every page
+RING_PX = 260  # the countdown: its m:ss is about 50 px tall, readable from a step away
+
+__all__ = ["SCAN", "CustomerDisplay", "View", "choose_screen"]
 
 S = TypeVar("S")
-
-
-class View(IntEnum):
-    """The display's pages."""
-
-    WELCOME = 0
-    PREPARING = 1
-    CHARGE = 2
-    THANKS = 3
 
 
 def choose_screen(screens: Sequence[S], staff_screen: S | None) -> S | None:
@@ -75,6 +77,8 @@ class CustomerDisplay(QWidget):
         *,
         screens: Callable[[], Sequence[QScreen]] = QGuiApplication.screens,
         thanks_ms: int = THANKS_MS,
+        logo_path: str = "",
+        mode: str = "live",
     ) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle(WINDOW_TITLE)
@@ -84,7 +88,10 @@ class CustomerDisplay(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._screens = screens
         self._staff_window: QWidget | None = None
+        self._business = Business(business_name, logo_path, mode)
         self._state: ChargeState | None = None
+        self._shown: DisplayState | None = None
+        self._logo_shown = ""  # the logo file painted now ("" for none)
         self._action: QAction | None = None
         self._followed: ChargeDialog | None = None
         self._thanks = QTimer(self)
@@ -94,18 +101,35 @@ class CustomerDisplay(QWidget):
         self.resize(1280, 720)
         self.setMinimumSize(640, 420)
         self._build()
-        self.set_business_name(business_name)
         self.show_idle()
 
     # -- construction -------------------------------------------------------------------
 
     def _build(self) -> None:
+        self.logo_label = QLabel()
+        self.logo_label.setObjectName("displayLogo")
+        self.logo_label.setFixedHeight(LOGO_PX)
+        self.logo_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_label.hide()
         self.business_label = QLabel("")
+        self.business_label.setObjectName("displayBusiness")
         self.business_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.business_label.setFont(theme.font(self, scale=2.0, bold=True))
+        self.business_label.setWordWrap(True)
+        self.business_label.setFont(theme.font(self, scale=2.6, bold=True))
+        self.test_label = QLabel("")
+        self.test_label.setObjectName("displayTestMode")
+        self.test_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.test_label.setFont(theme.font(self, scale=1.3, bold=True))
+        theme.set_role(self.test_label, "notice", tone="warning")
+        head = QHBoxLayout()
+        head.setSpacing(24)
+        head.addStretch(1)
+        head.addWidget(self.logo_label)
+        head.addWidget(self.business_label, 0)
+        head.addStretch(1)
         self.rule = rule = QFrame()
         rule.setFrameShape(QFrame.Shape.HLine)
-        rule.setStyleSheet("color: palette(mid);")
+        rule.setFrameShadow(QFrame.Shadow.Plain)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self._welcome_page())
@@ -114,9 +138,10 @@ class CustomerDisplay(QWidget):
         self.pages.addWidget(self._thanks_page())
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 28, 48, 36)
-        layout.setSpacing(18)
-        layout.addWidget(self.business_label)
+        layout.setContentsMargins(48, 24, 48, 32)
+        layout.setSpacing(16)
+        layout.addWidget(self.test_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(head)
         layout.addWidget(rule)
         layout.addWidget(self.pages, 1)
 
@@ -139,8 +164,8 @@ class CustomerDisplay(QWidget):
     def _preparing_page(self) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
-        self.preparing_amount = self._big_label("", 4.0)
-        self.preparing_service = self._big_label("", 1.8, bold=False)
+        self.preparing_amount = self._big_label("", 5.0)
+        self.preparing_service = self._big_label("", 2.0, bold=False)
         label = self._big_label(PREPARING, 1.6, bold=False)
         box.addStretch(2)
         box.addWidget(self.preparing_amount)
@@ -161,21 +186,23 @@ class CustomerDisplay(QWidget):
         left.addWidget(self.qr, 1)
         left.addWidget(self.scan_label)
 
-        self.amount_label = self._big_label("", 5.0)
+        self.amount_label = self._big_label("", 5.5)
         self.service_label = self._big_label("", 2.0, bold=False)
-        self.ring = CountdownRing()
-        self.ring.setFixedSize(210, 210)
+        # Calm until the last two minutes: then amber, then red, and bold.
+        self.ring = CountdownRing(calm=True)
+        self.ring.setFixedSize(RING_PX, RING_PX)
         self.attempt_label = self._big_label("", 1.6)
         self.attempt_label.setObjectName("attemptLabel")
+        theme.set_role(self.attempt_label, tone="danger")
         self.attempt_label.hide()
         right = QVBoxLayout()
         right.setSpacing(10)
         right.addStretch(1)
         right.addWidget(self.amount_label)
         right.addWidget(self.service_label)
-        right.addSpacing(24)
+        right.addSpacing(20)
         right.addWidget(self.ring, 0, Qt.AlignmentFlag.AlignHCenter)
-        right.addSpacing(16)
+        right.addSpacing(14)
         right.addWidget(self.attempt_label)
         right.addStretch(1)
 
@@ -190,26 +217,37 @@ class CustomerDisplay(QWidget):
         page = QWidget()
         box = QVBoxLayout(page)
         self.thanks_mark = PaidMark()
-        self.thanks_mark.setMinimumSize(260, 260)
+        self.thanks_mark.setMinimumSize(240, 240)
         self.thanks_label = self._big_label(THANKS, 5.0)
         self.thanks_detail = self._big_label(THANKS_DETAIL, 1.8, bold=False)
+        self.receipt_label = self._big_label("", 1.6, bold=False)
+        self.receipt_label.setObjectName("receiptLine")
+        self.receipt_label.hide()
         box.addStretch(1)
         box.addWidget(self.thanks_mark, 3)
         box.addWidget(self.thanks_label)
         box.addWidget(self.thanks_detail)
+        box.addWidget(self.receipt_label)
         box.addStretch(1)
         return page
 
     # -- public -------------------------------------------------------------------------
 
+    def set_business(self, name: str, logo_path: str = "", mode: str | None = None) -> None:
+        """Who is being paid (name, logo) and the app's mode, at once (at start, after Settings)."""
+        self._set_business(Business(name, logo_path, mode or ""))
+
     def set_business_name(self, name: str) -> None:
         """The name at the top of every page (none for the app's own default name)."""
-        name = name.strip()
-        if name == DEFAULT_BUSINESS_NAME:
-            name = ""
-        self.business_label.setText(name)
-        self.business_label.setVisible(bool(name))
-        self.rule.setVisible(bool(name))
+        self._set_business(Business(name, self._business.logo_path, self._business.mode))
+
+    def set_logo(self, path: str) -> None:
+        """The business's logo beside its name ("" for none; an unreadable file shows none)."""
+        self._set_business(Business(self._business.name, path, self._business.mode))
+
+    def set_mode(self, mode: str | None) -> None:
+        """The app's mode: the sandbox and test keys show "TEST MODE — no real money"."""
+        self._set_business(Business(self._business.name, self._business.logo_path, mode or ""))
 
     def view(self) -> View:
         """The page shown now."""
@@ -218,6 +256,10 @@ class CustomerDisplay(QWidget):
     def state(self) -> ChargeState | None:
         """The charge state mirrored now (None when idle)."""
         return self._state
+
+    def shown(self) -> DisplayState | None:
+        """What the display paints now (the presenter's answer)."""
+        return self._shown
 
     def follow(self, dialog: ChargeDialog) -> None:
         """Mirror ``dialog`` from now on (its current state at once); a closed or deleted
@@ -237,37 +279,23 @@ class CustomerDisplay(QWidget):
         """Show one :class:`ChargeState` (anything else is ignored)."""
         if not isinstance(state, ChargeState):
             return
-        phase = state.phase
-        if phase is ChargePhase.PAID:
+        page = display_page(state, thanking=self._thanks.isActive())
+        if page is None:
+            return  # the dialog closed while thanking: let the thank-you finish
+        if page is View.THANKS:
             self._show_thanks(state)
-            return
-        if phase in (ChargePhase.WAITING, ChargePhase.DECLINED) and state.url:
-            self._show_charge(state)
-        elif phase is ChargePhase.PREPARING:
+        elif page is View.WELCOME:
+            self.show_idle()
+        else:
             self._thanks.stop()
             self._state = state
-            self.preparing_amount.setText(state.amount)
-            self.preparing_service.setText(state.service)
-            self.pages.setCurrentIndex(View.PREPARING)
-        elif self._thanks.isActive():
-            return  # the dialog closed while thanking: let the thank-you finish
-        else:
-            # Expired, cancelled, failed or closed: nothing to pay here any more.
-            self.show_idle()
+            self._paint(display_state(page, state, self._business))
 
     def show_idle(self) -> None:
         """Back to Welcome: no amount, no code, nothing of the last customer."""
         self._thanks.stop()
         self._state = None
-        self.qr.set_url(None)
-        self.ring.set_deadline(None)
-        self.amount_label.setText("")
-        self.service_label.setText("")
-        self.attempt_label.setText("")
-        self.thanks_detail.setText(THANKS_DETAIL)
-        self.preparing_amount.setText("")
-        self.preparing_service.setText("")
-        self.pages.setCurrentIndex(View.WELCOME)
+        self._paint(display_state(View.WELCOME, None, self._business))
 
     # -- window placement ---------------------------------------------------------------
 
@@ -315,25 +343,12 @@ class CustomerDisplay(QWidget):
             self._action.setChecked(False)
         super().closeEvent(event)
 
-    # -- pages --------------------------------------------------------------------------
+    # -- painting -----------------------------------------------------------------------
 
-    def _show_charge(self, state: ChargeState) -> None:
-        self._thanks.stop()
-        new_payment = self._state is None or self._state.payment_id != state.payment_id
-        self._state = state
-        self.qr.set_url(state.url)
-        self.amount_label.setText(state.amount)
-        self.service_label.setText(state.service)
-        if new_payment or self.ring.remaining_seconds() is None:
-            self.ring.set_deadline(state.deadline, state.clock_offset, state.total_seconds or None)
-        if state.attempt_error:
-            color = theme.semantic("danger", self).name()
-            self.attempt_label.setStyleSheet(f"QLabel#attemptLabel {{ color: {color}; }}")
-            self.attempt_label.setText(f"{state.attempt_error}\n{TRY_AGAIN}")
-            self.attempt_label.show()
-        else:
-            self.attempt_label.hide()
-        self.pages.setCurrentIndex(View.CHARGE)
+    def _set_business(self, business: Business) -> None:
+        self._business = business
+        page = self.view() if self._shown is not None else View.WELCOME
+        self._paint(display_state(page, self._state, business))
 
     def _show_thanks(self, state: ChargeState) -> None:
         if (
@@ -343,13 +358,45 @@ class CustomerDisplay(QWidget):
         ):
             return  # already thanking for this payment; keep the timer as it is
         self._state = state
-        self.qr.set_url(None)
-        self.ring.set_deadline(None)
-        self.thanks_detail.setText(
-            f"Your payment of {state.amount} was received." if state.amount else THANKS_DETAIL
-        )
-        self.pages.setCurrentIndex(View.THANKS)
+        self._paint(display_state(View.THANKS, state, self._business))
         self._thanks.start()
+
+    def _paint(self, shown: DisplayState) -> None:
+        """Show ``shown``: the header on every page, then the page's own words."""
+        previous = self._shown
+        self._shown = shown
+        self._paint_header(shown)
+        self.qr.set_url(shown.url)
+        new_payment = previous is None or previous.payment_id != shown.payment_id
+        if shown.deadline is None:
+            self.ring.set_deadline(None)
+        elif new_payment or self.ring.remaining_seconds() is None:
+            self.ring.set_deadline(shown.deadline, shown.clock_offset, shown.total_seconds or None)
+        self.amount_label.setText(shown.amount if shown.view is View.CHARGE else "")
+        self.service_label.setText(shown.service if shown.view is View.CHARGE else "")
+        self.preparing_amount.setText(shown.amount if shown.view is View.PREPARING else "")
+        self.preparing_service.setText(shown.service if shown.view is View.PREPARING else "")
+        self.attempt_label.setText(shown.declined)
+        self.attempt_label.setVisible(bool(shown.declined))
+        self.thanks_detail.setText(shown.thanks_detail)
+        self.receipt_label.setText(shown.receipt_line)
+        self.receipt_label.setVisible(bool(shown.receipt_line))
+        self.pages.setCurrentIndex(shown.view)
+
+    def _paint_header(self, shown: DisplayState) -> None:
+        self.business_label.setText(shown.business_name)
+        self.business_label.setVisible(bool(shown.business_name))
+        self.test_label.setText(shown.test_marker)
+        self.test_label.setVisible(bool(shown.test_marker))
+        if shown.logo_path != self._logo_shown:
+            self._logo_shown = shown.logo_path
+            # A missing or unreadable file is a null pixmap: no logo, and no error.
+            pixmap = QPixmap(shown.logo_path) if shown.logo_path else QPixmap()
+            if not pixmap.isNull():
+                pixmap = pixmap.scaledToHeight(LOGO_PX, Qt.TransformationMode.SmoothTransformation)
+            self.logo_label.setPixmap(pixmap)
+            self.logo_label.setVisible(not pixmap.isNull())
+        self.rule.setVisible(bool(shown.business_name) or not self.logo_label.isHidden())
 
     def _on_followed_gone(self) -> None:
         self._followed = None

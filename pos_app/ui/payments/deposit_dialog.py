@@ -13,34 +13,16 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from pos_app.domain.errors import PosError
-from pos_app.domain.money import Money, parse_money
-from pos_app.domain.payment import check_deposit
 from pos_app.services.checkout import CheckoutView
 from pos_app.ui.kit.tasks import TaskRunner
-from pos_app.ui.payments.amount_dialog import AmountDialog, balance_summary
+from pos_app.ui.payments.amount_dialog import AmountDialog
+from pos_app.ui.payments.amount_presenter import balance_summary, deposit_preview
+from pos_app.ui.payments.ports import LinkStarter
 
 if TYPE_CHECKING:
-    from pos_app.app import AppContext
     from pos_app.domain.booking import Booking
 
 PLACEHOLDER = "10.00"
-
-
-def deposit_preview(amount_text: str, balance_due: Money) -> str:
-    """One line saying what will happen, e.g. 'Ask $10.00 by card now — $25.00 stays due';
-    or what is wrong with the amount ('' while the field is empty)."""
-    if not amount_text.strip():
-        return ""
-    try:
-        amount = parse_money(amount_text, balance_due.currency, field="deposit")
-        check_deposit(amount, balance_due)
-    except PosError as err:
-        return err.message
-    rest = balance_due - amount
-    if rest.amount <= 0:
-        return f"Ask {amount.format()} by card now — the whole balance"
-    return f"Ask {amount.format()} by card now — {rest.format()} stays due"
 
 
 class DepositDialog(AmountDialog):
@@ -50,7 +32,7 @@ class DepositDialog(AmountDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        checkout: LinkStarter,
         runner: TaskRunner,
         booking: Booking,
         parent: QWidget | None = None,
@@ -65,7 +47,7 @@ class DepositDialog(AmountDialog):
             action="Show QR",
             busy_text="Creating the payment link…",
         )
-        self._ctx = ctx
+        self._checkout = checkout
         self._booking_id = booking.id
         self._due = booking.balance_due
         self._text = ""  # the deposit as sent
@@ -87,7 +69,7 @@ class DepositDialog(AmountDialog):
             return None
         self._text = text
         booking_id = self._booking_id
-        checkout = self._ctx.checkout
+        checkout = self._checkout
         return lambda: checkout.start(booking_id, text)
 
     def _finish(self, result: Any) -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.domain.booking import BookingStatus
 from pos_app.domain.people import Actor
 from pos_app.services.bookings import BookingDetail
 from pos_app.ui.kit import theme
+from pos_app.ui.kit.pin import pin_edit
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 from pos_app.ui.payments.overpaid_state import (
     BUSY_TEXT,
@@ -24,7 +24,6 @@ from pos_app.ui.payments.overpaid_state import (
     OverpaidPresenter,
     OverpaidView,
 )
-from pos_app.ui.people.sign_in import pin_edit
 
 
 class OverpaidBanner(QFrame):
@@ -37,7 +36,6 @@ class OverpaidBanner(QFrame):
         self.setObjectName("overpaidBanner")
         self._runner = runner
         self._presenter: OverpaidPresenter | None = None
-        self._dark = False
         self.headline = QLabel()
         self.headline.setObjectName("overpaidHeadline")
         self.headline.setWordWrap(True)
@@ -64,7 +62,6 @@ class OverpaidBanner(QFrame):
         box.addWidget(self.headline)
         box.addWidget(self.note)
         box.addLayout(row)
-        self._restyle()
         self.hide()
 
     def attach(self, refunder: ExcessRefunder, desk_actor: Callable[[], Actor]) -> None:
@@ -130,14 +127,6 @@ class OverpaidBanner(QFrame):
             shown.append(self.button.text())
         return "\n".join(shown)
 
-    def changeEvent(self, event: QEvent) -> None:
-        """Re-colour when the scheme switches between light and dark."""
-        super().changeEvent(event)
-        changed = event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
-        # Our own sheet changes this widget's palette too: restyle only on a new scheme.
-        if changed and theme.is_dark() != self._dark:
-            self._restyle()
-
     def _run(
         self,
         fn: Callable[[], Any],
@@ -151,15 +140,3 @@ class OverpaidBanner(QFrame):
     def _clicked(self) -> None:
         if self._presenter is not None and self.button.isVisible():
             self._presenter.refund(self.pin.text())
-
-    def _restyle(self) -> None:
-        # The overpaid chip's colours, so the band and the status chip say the same thing;
-        # a sheet of its own because it is a state colour, not a palette role.
-        # The application's scheme, not this widget's palette (which the sheet tints).
-        self._dark = theme.is_dark()
-        chip = theme.status_chip(BookingStatus.OVERPAID, self._dark)
-        self.setStyleSheet(
-            f"QFrame#overpaidBanner {{ background: {chip.bg}; border: 1px solid {chip.fg};"
-            " border-radius: 6px; }"
-            f"QLabel#overpaidHeadline, QLabel#overpaidNote {{ color: {chip.fg}; }}"
-        )

@@ -1,7 +1,7 @@
 """The refund dialog: how much, why, and what the booking will show afterwards.
 
-The limits (more than zero, no more than what is left) are checked by ``RefundService`` under
-the booking's lock; the dialog only previews and shows the sentences the service returns.
+The limits (more than zero, no more than what is left) are the domain's ``check_refund``:
+``RefundService`` applies it under the booking's lock, and the preview shows its sentence.
 A manager approves every refund: when the person signed in is not one, the dialog asks for a
 manager's PIN and the service checks it.
 """
@@ -9,38 +9,22 @@ manager's PIN and the service checks it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from pos_app.domain.errors import PermissionDeniedError, PosError
-from pos_app.domain.money import Money, parse_money
+from pos_app.domain.errors import PermissionDeniedError
+from pos_app.domain.money import Money
 from pos_app.domain.payment import REFUND_REASONS
 from pos_app.services.refunds import RefundOutcome
 from pos_app.ui.kit.form_kit import muted_label
 from pos_app.ui.kit.forms import FieldWithError, form_label
+from pos_app.ui.kit.pin import pin_edit
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 from pos_app.ui.payments.amount_dialog import AmountDialog
-from pos_app.ui.people.sign_in import pin_edit
-
-if TYPE_CHECKING:
-    from pos_app.app import AppContext
-
-
-def refund_preview(amount_text: str, refundable: Money) -> str:
-    """One line saying what will happen, e.g. 'Refund $35.00 of $35.00 — the booking will
-    show Refunded'; or what is wrong with the amount."""
-    try:
-        amount = parse_money(amount_text, refundable.currency, field="amount")
-    except PosError as err:
-        return err.message
-    if amount.amount <= 0:
-        return "The refund must be more than zero."
-    if amount > refundable:
-        return f"You can refund at most {refundable.format()}."
-    outcome = "Refunded" if amount == refundable else "Partially refunded"
-    return f"Refund {amount.format()} of {refundable.format()} — the booking will show {outcome}"
+from pos_app.ui.payments.amount_presenter import refund_preview
+from pos_app.ui.payments.ports import Refunder
 
 
 class RefundDialog(AmountDialog):
@@ -50,10 +34,12 @@ class RefundDialog(AmountDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        refunds: Refunder,
         runner: TaskRunner,
         booking_id: str,
         parent: QWidget | None = None,
+        *,
+        needs_pin: bool = True,
     ) -> None:
         super().__init__(
             runner,
@@ -65,7 +51,7 @@ class RefundDialog(AmountDialog):
             action="Refund",
             busy_text="Sending the refund to Stripe…",
         )
-        self._ctx = ctx
+        self._refunds = refunds
         self._booking_id = booking_id
         self._refundable: Money | None = None
         self.outcome: RefundOutcome | None = None
@@ -81,8 +67,8 @@ class RefundDialog(AmountDialog):
         self.note_edit.setPlaceholderText(
             "Optional — kept with the refund, not sent to the customer"
         )
-        # Asked for only when the person signed in is not a manager.
-        self.needs_pin = not ctx.deps.desk.actor.is_manager
+        # Asked for only when the person signed in is not a manager (the shell says which).
+        self.needs_pin = needs_pin
         self.pin_edit = pin_edit("A manager types their PIN here")
         self.pin_row = FieldWithError(self.pin_edit)
         self.pin_hint = muted_label("A manager must approve refunds.")
@@ -126,7 +112,7 @@ class RefundDialog(AmountDialog):
         reason = self.reason_combo.currentData()
         note = self.note_edit.text().strip()
         booking_id = self._booking_id
-        refunds = self._ctx.refunds
+        refunds = self._refunds
         return lambda: refunds.refund(
             booking_id, amount_text, reason=reason, note=note, manager_pin=manager_pin
         )
@@ -136,7 +122,7 @@ class RefundDialog(AmountDialog):
         self.refunded.emit(result)
 
     def _load(self) -> None:
-        refunds = self._ctx.refunds
+        refunds = self._refunds
         booking_id = self._booking_id
         self._runner.run(
             lambda: refunds.refundable(booking_id),
@@ -160,7 +146,10 @@ class RefundDialog(AmountDialog):
     def _update_preview(self) -> None:
         if self._refundable is None:
             return
-        self.preview_label.setText(refund_preview(self.amount_edit.text(), self._refundable))
+        reason = self.reason_combo.currentData()
+        self.preview_label.setText(
+            refund_preview(self.amount_edit.text(), self._refundable, reason)
+        )
         self._say_amount_on_button(self._refundable)
 
     def _show_failure(self, error: BaseException) -> None:

@@ -6,9 +6,10 @@ the database in the background; the table only shows what comes back.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -39,14 +40,14 @@ from pos_app.domain.audit import AuditAction, AuditEntry
 from pos_app.domain.dates import FIRST_DAY, LAST_DAY
 from pos_app.domain.money import Money
 from pos_app.domain.ports import AuditQuery
+from pos_app.services.audit import AuditPage
 from pos_app.services.people import StaffMember
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.forms import ErrorLabel
 from pos_app.ui.kit.spinner import Spinner
+from pos_app.ui.kit.tables import RowDelegate, style_table
 from pos_app.ui.kit.tasks import TaskRunner, user_message
-
-if TYPE_CHECKING:
-    from pos_app.app import AppContext
+from pos_app.ui.people.ports import AuditReader, StaffLister
 
 LIMIT = 1000
 DEBOUNCE_MS = 250
@@ -105,6 +106,14 @@ def short_id(value: str | None) -> str:
     return f"{value[:7]}…{value[-4:]}"
 
 
+def booking_text(booking_id: str | None, labels: Mapping[str, str]) -> str:
+    """The booking as the desk names it ("Ana Silva · Cut & colour"); its short id only when
+    the booking is not known any more."""
+    if not booking_id:
+        return ""
+    return labels.get(booking_id) or short_id(booking_id)
+
+
 class Col(IntEnum):
     """The audit table's columns."""
 
@@ -135,11 +144,13 @@ class AuditTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._tz = timezone
         self._rows: list[AuditEntry] = []
+        self._labels: Mapping[str, str] = {}
 
-    def set_rows(self, rows: list[AuditEntry]) -> None:
-        """Replace every row."""
+    def set_rows(self, rows: list[AuditEntry], labels: Mapping[str, str] | None = None) -> None:
+        """Replace every row; ``labels`` names bookings by id ("Ana Silva · Cut & colour")."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._labels = dict(labels or {})
         self.endResetModel()
 
     def entry_at(self, row: int) -> AuditEntry:
@@ -171,8 +182,8 @@ class AuditTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(entry, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column is Col.BOOKING:
-                return entry.booking_id or None
+            if column is Col.BOOKING:  # the id stays findable: the Booking filter takes it
+                return f"Booking {entry.booking_id}" if entry.booking_id else None
             if column in (Col.STRIPE, Col.DETAIL):
                 return self._text(entry, column) or None
             if column is Col.TIME:
@@ -190,7 +201,7 @@ class AuditTableModel(QAbstractTableModel):
         if column is Col.ACTION:
             return action_words(entry.action)
         if column is Col.BOOKING:
-            return short_id(entry.booking_id)
+            return booking_text(entry.booking_id, self._labels)
         if column is Col.AMOUNT:
             return amount_text(entry)
         if column is Col.STRIPE:
@@ -201,11 +212,19 @@ class AuditTableModel(QAbstractTableModel):
 class AuditDialog(QDialog):
     """The audit log with its filters; double-click a row to see only its booking."""
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        audit: AuditReader,
+        people: StaffLister,
+        timezone: tzinfo,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._ctx = ctx
+        self._audit = audit
+        self._people = people
         self._runner = runner
-        self._tz = ctx.config.timezone
+        self._tz = timezone
         self._generation = 0
         self.loads = 0  # finished loads, for tests and the screenshot
         self.setWindowTitle("Audit log")
@@ -215,7 +234,7 @@ class AuditDialog(QDialog):
         title = QLabel("Audit log")
         title.setFont(theme.font(self, scale=1.35, bold=True))
         subtitle = QLabel("Every payment, refund and account change: who, what and when.")
-        subtitle.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_role(subtitle, muted=True)
 
         today = datetime.now(self._tz).date()
         self.from_edit = self._date_edit(today - timedelta(days=DEFAULT_DAYS - 1))
@@ -266,22 +285,18 @@ class AuditDialog(QDialog):
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(32)
-        self.table.setStyleSheet(
-            "QTableView#auditTable { border: 1px solid palette(mid); border-radius: 4px;"
-            " background: palette(base); alternate-background-color: palette(alternate-base); }"
-            "QTableView#auditTable::item { padding: 0px 8px; border: none; }"
-            "QHeaderView::section { background: palette(base); border: none;"
-            " border-bottom: 1px solid palette(mid); padding: 6px 9px; font-weight: bold; }"
-        )
+        self.table.setItemDelegate(RowDelegate(self.table))
+        style_table(self.table)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        # The time column fits a whole time (cell padding included), never "10:01:…".
+        time_width = self.table.fontMetrics().horizontalAdvance("00 Dec 00:00:00") + 40
         widths = {
-            Col.TIME: 130,
+            Col.TIME: max(130, time_width),
             Col.WHO: 150,
             Col.ACTION: 170,
-            Col.BOOKING: 120,
+            Col.BOOKING: 230,
             Col.AMOUNT: 100,
             Col.STRIPE: 230,
         }
@@ -294,7 +309,7 @@ class AuditDialog(QDialog):
         self.empty_label = QLabel("No entries match these filters.")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setFont(theme.font(self, scale=1.2))
-        self.empty_label.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_role(self.empty_label, muted=True)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty_label)
@@ -360,12 +375,12 @@ class AuditDialog(QDialog):
         self._generation += 1
         generation = self._generation
         query = self.query()
-        audit = self._ctx.audit
+        audit = self._audit
         self.spinner.show()
         self.count_label.setText("Loading…")
         self.error.show_error(None)
         self._runner.run(
-            lambda: audit.query(query),
+            lambda: audit.page(query),
             on_success=lambda rows: self._on_rows(generation, rows),
             on_failure=lambda err: self._on_failed(generation, err),
             owner=self,
@@ -394,7 +409,7 @@ class AuditDialog(QDialog):
         return edit
 
     def _load_people(self) -> None:
-        people = self._ctx.people
+        people = self._people
         self._runner.run(
             lambda: people.list_users(include_inactive=True),
             on_success=self._on_people,
@@ -408,11 +423,12 @@ class AuditDialog(QDialog):
             suffix = "" if member.active else " (inactive)"
             self.person_combo.addItem(f"{member.name}{suffix}", member.id)
 
-    def _on_rows(self, generation: int, rows: list[AuditEntry]) -> None:
+    def _on_rows(self, generation: int, page: AuditPage) -> None:
         if generation != self._generation:
             return  # the filters changed meanwhile: a newer answer is on its way
         self.spinner.hide()
-        self.model.set_rows(rows)
+        rows = page.entries
+        self.model.set_rows(rows, page.booking_labels)
         self.stack.setCurrentIndex(0 if rows else 1)
         count = len(rows)
         if count >= LIMIT:

@@ -1,140 +1,52 @@
-"""The sign-in (lock) page and the first-run "Create the manager account" dialog.
+"""The sign-in (lock) page: who is at the desk.
 
 The page fills the window while nobody is signed in: a tile per active person, then a PIN
 pad (on-screen digits or the keyboard, Enter confirms). A wrong PIN shakes the pad and says
-so; a locked account shows a countdown. Every check runs through the task runner.
+so; a locked account shows a countdown. Every check runs through the task runner. What is
+shown is worked out by ``sign_in_presenter`` (Qt-free); the tiles and the pad are in
+``user_tile`` and ``pin_pad``.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QEasingCurve,
-    QEvent,
-    QObject,
-    QPoint,
-    QRegularExpression,
-    Qt,
-    QTimer,
-    QVariantAnimation,
-    Signal,
-)
-from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from pos_app.domain.people import Actor
 from pos_app.services.people import StaffMember
-from pos_app.services.pins import PIN_MAX_DIGITS
-from pos_app.services.sign_in import AccountLockedError, locked_sentence
+from pos_app.services.sign_in import AccountLockedError
 from pos_app.ui.kit import theme
-from pos_app.ui.kit.form_kit import (
-    BusyState,
-    FormFeedback,
-    dialog_buttons,
-    dialog_layout,
-    dialog_title,
-    form_layout,
-)
-from pos_app.ui.kit.forms import ErrorLabel, FieldWithError, form_label
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.kit.tasks import TaskRunner, user_message
-
-if TYPE_CHECKING:
-    from pos_app.app import AppContext
+from pos_app.ui.people.pin_pad import PinPad
+from pos_app.ui.people.ports import SignInPeople
+from pos_app.ui.people.sign_in_presenter import (
+    CHOOSE_PROMPT,
+    checking_prompt,
+    lock_state,
+    pick_by_prefix,
+    pin_prompt,
+    roster_state,
+)
+from pos_app.ui.people.user_tile import UserTile
 
 log = logging.getLogger(__name__)
 
 TYPE_AHEAD_MS = 1000  # letters typed within this long of each other pick one tile
-PIN_PATTERN = QRegularExpression(f"[0-9]{{0,{PIN_MAX_DIGITS}}}")
-
-
-def pin_validator(parent: QObject) -> QRegularExpressionValidator:
-    """Digits only, at most 8: what a PIN field accepts."""
-    return QRegularExpressionValidator(PIN_PATTERN, parent)
-
-
-def pin_edit(placeholder: str = "") -> QLineEdit:
-    """A password-echo field that takes digits only."""
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setValidator(pin_validator(edit))
-    edit.setMaxLength(PIN_MAX_DIGITS)
-    edit.setPlaceholderText(placeholder)
-    edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
-    return edit
-
-
-def initials(name: str) -> str:
-    """'AM' for Alex Morgan, 'S' for Sam: the letters on a person's tile."""
-    words = [w for w in name.split() if w[:1].isalnum()]
-    if not words:
-        return "?"
-    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
-    return letters.upper()
-
-
-class UserTile(QPushButton):
-    """One person: initials in a circle, the name in large type, the role underneath."""
-
-    def __init__(self, member: StaffMember, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.member = member
-        self.setCheckable(True)
-        self.setObjectName("userTile")
-        self.setMinimumSize(210, 76)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setToolTip(f"Sign in as {member.name}")
-        self.setAccessibleName(f"{member.name}, {member.role.label}")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        accent = theme.semantic("accent", self).name()
-        self.setStyleSheet(
-            "QPushButton#userTile { background: palette(base); border: 1px solid palette(mid);"
-            " border-radius: 8px; text-align: left; }"
-            "QPushButton#userTile:hover { border-color: palette(highlight); }"
-            f"QPushButton#userTile:checked {{ border: 2px solid {accent}; }}"
-            "QPushButton#userTile:focus { border-color: palette(highlight); }"
-        )
-        self.badge = QLabel(initials(member.name))
-        self.badge.setFixedSize(44, 44)
-        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.badge.setFont(theme.font(self, scale=1.1, bold=True))
-        self.badge.setStyleSheet(
-            f"background: {accent}; color: white; border-radius: 22px; border: none;"
-        )
-        self.name_label = QLabel(member.name)
-        self.name_label.setFont(theme.font(self, scale=1.15, bold=True))
-        self.role_label = QLabel(member.role.label)
-        self.role_label.setStyleSheet("color: palette(placeholder-text); border: none;")
-        self.name_label.setStyleSheet("border: none; background: transparent;")
-        for label in (self.badge, self.name_label, self.role_label):
-            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        text = QVBoxLayout()
-        text.setSpacing(2)
-        text.addStretch(1)
-        text.addWidget(self.name_label)
-        text.addWidget(self.role_label)
-        text.addStretch(1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(14, 10, 14, 10)
-        row.setSpacing(12)
-        row.addWidget(self.badge)
-        row.addLayout(text, 1)
 
 
 class SignInPage(QWidget):
@@ -152,7 +64,7 @@ class SignInPage(QWidget):
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._ctx: AppContext | None = None
+        self._people: SignInPeople | None = None
         self._members: list[StaffMember] = []
         self._selected: StaffMember | None = None
         self._prefer: str | None = None
@@ -170,7 +82,7 @@ class SignInPage(QWidget):
         self.subtitle = QLabel("Choose your name, then type your PIN.")
         self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.subtitle.setFont(theme.font(self, scale=1.1))
-        self.subtitle.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_role(self.subtitle, muted=True)
 
         # Left: the people.
         self._tile_box = QWidget()
@@ -187,7 +99,8 @@ class SignInPage(QWidget):
         self._loading = QWidget()
         box = QVBoxLayout(self._loading)
         box.addStretch(1)
-        box.addWidget(Spinner(diameter=40), 0, Qt.AlignmentFlag.AlignHCenter)
+        self._spinner = Spinner(diameter=40)
+        box.addWidget(self._spinner, 0, Qt.AlignmentFlag.AlignHCenter)
         self.status_label = QLabel("Loading…")
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status_label.setWordWrap(True)
@@ -209,58 +122,16 @@ class SignInPage(QWidget):
         scroll.hide()
 
         # Right: the PIN pad.
-        self.pad = QFrame()
-        self.pad.setObjectName("pinPad")
-        self.pad.setStyleSheet(
-            "QFrame#pinPad { background: palette(base); border: 1px solid palette(mid);"
-            " border-radius: 8px; }"
-        )
-        self.pad.setFixedWidth(340)
-        self.who_label = QLabel("Choose your name")
-        self.who_label.setFont(theme.font(self, scale=1.3, bold=True))
-        self.who_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.who_label.setWordWrap(True)
-        self.pin_edit = pin_edit("PIN")
-        self.pin_edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pin_edit.setFont(theme.font(self, scale=1.6, bold=True))
-        self.pin_edit.setMinimumHeight(44)
-        self.pin_edit.returnPressed.connect(self.submit)
+        self.pad = PinPad()
+        self.pad.submitted.connect(self.submit)
+        self.who_label = self.pad.who_label
+        self.pin_edit = self.pad.pin_edit
+        self.error = self.pad.error
+        self.digit_buttons = self.pad.digit_buttons
+        self.clear_button = self.pad.clear_button
+        self.ok_button = self.pad.ok_button
         self.pin_edit.textChanged.connect(self._on_pin_changed)
         self.pin_edit.installEventFilter(self)
-        self.error = ErrorLabel()
-        self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        # The sentence's line is kept free, so the keys do not jump when it appears.
-        self.error_slot = QWidget()
-        slot = QVBoxLayout(self.error_slot)
-        slot.setContentsMargins(0, 0, 0, 0)
-        slot.addWidget(self.error)
-        self.error_slot.setMinimumHeight(self.error.fontMetrics().lineSpacing() * 2)
-        keys = QGridLayout()
-        keys.setSpacing(8)
-        self.digit_buttons: dict[str, QPushButton] = {}
-        for i, digit in enumerate("123456789"):
-            keys.addWidget(self._key(digit), i // 3, i % 3)
-        self.clear_button = QPushButton("⌫")
-        self.clear_button.setToolTip("Delete the last digit (Backspace)")
-        self.clear_button.clicked.connect(self.pin_edit.backspace)
-        self.ok_button = QPushButton("Sign in")
-        self.ok_button.setToolTip("Sign in (Enter)")
-        theme.make_primary(self.ok_button)
-        self.ok_button.clicked.connect(self.submit)
-        for button in (self.clear_button, self.ok_button):
-            _keypad_size(button)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setFont(theme.font(self, scale=1.15, bold=True))
-        keys.addWidget(self.clear_button, 3, 0)
-        keys.addWidget(self._key("0"), 3, 1)
-        keys.addWidget(self.ok_button, 3, 2)
-        pad_box = QVBoxLayout(self.pad)
-        pad_box.setContentsMargins(22, 20, 22, 20)
-        pad_box.setSpacing(12)
-        pad_box.addWidget(self.who_label)
-        pad_box.addWidget(self.pin_edit)
-        pad_box.addWidget(self.error_slot)
-        pad_box.addLayout(keys, 1)
 
         columns = QHBoxLayout()
         columns.setSpacing(40)
@@ -283,32 +154,23 @@ class SignInPage(QWidget):
         self._countdown = QTimer(self)
         self._countdown.setInterval(500)
         self._countdown.timeout.connect(self._tick)
-        self._shake = QVariantAnimation(self)
-        self._shake.setDuration(360)
-        self._shake.setStartValue(0.0)
-        self._shake.setEndValue(1.0)
-        self._shake.setEasingCurve(QEasingCurve.Type.Linear)
-        self._shake.valueChanged.connect(self._shake_step)
-        self._pad_home: QPoint | None = None
-        self._set_pad_enabled(False)
 
     # -- public -------------------------------------------------------------------------
 
-    def set_context(self, ctx: AppContext) -> None:
-        """Use this app's people service from now on."""
-        self._ctx = ctx
+    def set_people(self, people: SignInPeople) -> None:
+        """Use this people service from now on."""
+        self._people = people
 
     def load(self, prefer_user_id: str | None = None) -> None:
         """Read the active accounts in the background and show their tiles; ``prefer_user_id``
         is selected when it is among them (coming back after a lock)."""
-        ctx = self._ctx
-        if ctx is None:
+        people = self._people
+        if people is None:
             return
         self._prefer = prefer_user_id
         self._deselect()  # whoever was chosen before is not chosen now
         if not self.tiles:
-            self._show_status("Loading…")
-        people = ctx.people
+            self._show_status("Loading…", busy=True)
 
         def work() -> tuple[bool, list[StaffMember]]:
             return people.has_users(), people.list_users()
@@ -329,12 +191,12 @@ class SignInPage(QWidget):
         tile.setChecked(True)
         self._selected = tile.member
         self._typed = ""
-        self.who_label.setText(f"PIN for {tile.member.name}")
+        self.who_label.setText(pin_prompt(tile.member.name))
         self.pin_edit.clear()
         self.error.show_error(None)
         self._locked_until = 0.0
         self._countdown.stop()
-        self._set_pad_enabled(True)
+        self.pad.set_enabled(True)
         self.pin_edit.setFocus()
         return True
 
@@ -353,17 +215,16 @@ class SignInPage(QWidget):
 
     def submit(self) -> None:
         """Check the PIN for the chosen person in the background."""
-        ctx, member = self._ctx, self._selected
+        people, member = self._people, self._selected
         pin = self.pin_edit.text()
-        if ctx is None or member is None or not self.ok_button.isEnabled():
+        if people is None or member is None or not self.ok_button.isEnabled():
             return
         if not pin:
             self.error.show_error("Type your PIN.")
             return
-        people = ctx.people
-        self._set_pad_enabled(False)
+        self.pad.set_enabled(False)
         self.error.show_error(None)
-        self.who_label.setText(f"Checking {member.name}'s PIN…")
+        self.who_label.setText(checking_prompt(member.name))
         self._runner.run(
             lambda: people.authenticate(member.id, pin),
             on_success=self._on_signed_in,
@@ -381,32 +242,25 @@ class SignInPage(QWidget):
             tile.deleteLater()
         self.tiles.clear()
         self._selected = None
-        self._set_pad_enabled(False)
-        self.who_label.setText("Choose your name")
-        if not any_users:
-            self._show_status(
-                "Welcome. There are no accounts yet: create the manager account to begin.",
-                create=True,
-            )
-            self.first_run_needed.emit()
+        self.pad.set_enabled(False)
+        self.who_label.setText(CHOOSE_PROMPT)
+        state = roster_state(any_users, members, self._prefer)
+        if state.status:
+            self._show_status(state.status, create=state.offer_first_run)
+            if state.offer_first_run:
+                self.first_run_needed.emit()
             return
-        if not members:
-            self._show_status("Every account is inactive. Ask a manager to sign in.")
-            return
-        columns = 2 if len(members) <= 8 else 3
-        for i, member in enumerate(members):
-            tile = UserTile(member, self._tile_box)
-            tile.clicked.connect(lambda _c=False, uid=member.id: self.select_user(uid))
+        by_id = {m.id: m for m in members}
+        for i, tile_state in enumerate(state.tiles):
+            tile = UserTile(by_id[tile_state.user_id], self._tile_box)
+            tile.clicked.connect(lambda _c=False, uid=tile_state.user_id: self.select_user(uid))
             self._group.addButton(tile)
-            self._tile_grid.addWidget(tile, i // columns, i % columns)
-            self.tiles[member.id] = tile
+            self._tile_grid.addWidget(tile, i // state.columns, i % state.columns)
+            self.tiles[tile_state.user_id] = tile
         self._loading.hide()
         self._scroll.show()
-        preferred = self._prefer if self._prefer in self.tiles else None
-        if preferred is None and len(members) == 1:
-            preferred = members[0].id
-        if preferred is not None:
-            self.select_user(preferred)
+        if state.preselect is not None:
+            self.select_user(state.preselect)
         else:
             next(iter(self.tiles.values())).setFocus()
         self.loaded.emit()
@@ -414,14 +268,15 @@ class SignInPage(QWidget):
     def _on_load_failed(self, error: BaseException) -> None:
         self._show_status(f"The accounts could not be read. {user_message(error)}", retry=True)
 
-    def _show_status(self, text: str, *, create: bool = False, retry: bool = False) -> None:
+    def _show_status(
+        self, text: str, *, create: bool = False, retry: bool = False, busy: bool = False
+    ) -> None:
         self._scroll.hide()
         self._loading.show()
         self.status_label.setText(text)
         self.create_button.setVisible(create)
         self.retry_button.setVisible(retry)
-        for spinner in self._loading.findChildren(Spinner):
-            spinner.setVisible(not create and not retry and text.endswith("…"))
+        self._spinner.setVisible(busy)
 
     # -- checking -----------------------------------------------------------------------
 
@@ -434,54 +289,36 @@ class SignInPage(QWidget):
         member = self._selected
         self.pin_edit.clear()
         if member is not None:
-            self.who_label.setText(f"PIN for {member.name}")
+            self.who_label.setText(pin_prompt(member.name))
         if isinstance(error, AccountLockedError):
             self._locked_until = time.monotonic() + error.seconds
             self._tick()
             self._countdown.start()
         else:
-            self._set_pad_enabled(True)
+            self.pad.set_enabled(True)
             self.error.show_error(user_message(error))
             self.pin_edit.setFocus()
-        self._start_shake()
+        self.pad.shake()
 
     def _tick(self) -> None:
-        left = int(self._locked_until - time.monotonic() + 0.999)
-        if left <= 0:
+        state = lock_state(self._locked_until, time.monotonic())
+        if not state.seconds_left:
             self._countdown.stop()
             self.error.show_error(None)
-            self._set_pad_enabled(self._selected is not None)
+            self.pad.set_enabled(self._selected is not None)
             self.pin_edit.setFocus()
             return
-        self._set_pad_enabled(False)
-        self.error.show_error(locked_sentence(left))
+        self.pad.set_enabled(False)
+        self.error.show_error(state.sentence)
 
-    # -- keyboard and pad ---------------------------------------------------------------
-
-    def _key(self, digit: str) -> QPushButton:
-        button = QPushButton(digit)
-        _keypad_size(button)
-        button.setFont(theme.font(self, scale=1.35, bold=True))
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the PIN field keeps the keyboard
-        button.clicked.connect(lambda _c=False, d=digit: self._type_digit(d))
-        self.digit_buttons[digit] = button
-        return button
-
-    def _type_digit(self, digit: str) -> None:
-        if self.pin_edit.isEnabled():
-            self.pin_edit.insert(digit)
-            self.pin_edit.setFocus()
+    # -- keyboard -----------------------------------------------------------------------
 
     def _on_pin_changed(self, text: str) -> None:
         if text and not self._countdown.isActive():
             self.error.show_error(None)  # typing again: the old sentence is done with
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        # Keys as tall as the window allows (a 1366×768 desk gets big keys, 1000×600 fits).
-        low, high = KEY_HEIGHTS
-        height = max(low, min(high, (self.height() - FIXED_HEIGHT) // 4))
-        for button in (*self.digit_buttons.values(), self.clear_button, self.ok_button):
-            _keypad_size(button, height)
+        self.pad.fit_keys(self.height())
         super().resizeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -517,17 +354,13 @@ class SignInPage(QWidget):
         now = time.monotonic()
         self._typed = (self._typed if now - self._typed_at < TYPE_AHEAD_MS / 1000 else "") + text
         self._typed_at = now
-        prefix = self._typed.casefold()
-        for member in self._members:
-            words = member.name.casefold().split()
-            if member.name.casefold().startswith(prefix) or any(
-                w.startswith(prefix) for w in words
-            ):
-                typed = self._typed
-                self.select_user(member.id)
-                self._typed, self._typed_at = typed, now
-                return True
-        return False
+        user_id = pick_by_prefix(self._members, self._typed)
+        if user_id is None:
+            return False
+        typed = self._typed
+        self.select_user(user_id)
+        self._typed, self._typed_at = typed, now
+        return True
 
     def _deselect(self) -> None:
         self._group.setExclusive(False)
@@ -539,128 +372,7 @@ class SignInPage(QWidget):
         self._countdown.stop()
         self.pin_edit.clear()
         self.error.show_error(None)
-        self.who_label.setText("Choose your name")
-        self._set_pad_enabled(False)
+        self.who_label.setText(CHOOSE_PROMPT)
+        self.pad.set_enabled(False)
         if self.tiles:
             next(iter(self.tiles.values())).setFocus()
-
-    def _set_pad_enabled(self, enabled: bool) -> None:
-        self.pin_edit.setEnabled(enabled)
-        self.ok_button.setEnabled(enabled)
-        self.clear_button.setEnabled(enabled)
-        for button in self.digit_buttons.values():
-            button.setEnabled(enabled)
-
-    def _start_shake(self) -> None:
-        if self._shake.state() == QVariantAnimation.State.Running:
-            return
-        self._pad_home = self.pad.pos()
-        self._shake.start()
-
-    def _shake_step(self, value: object) -> None:
-        home = self._pad_home
-        if home is None:
-            return
-        progress = float(value)  # type: ignore[arg-type]
-        # Three damped swings left and right, back home at the end.
-        offset = 0 if progress >= 1.0 else round(10 * (1 - progress) * _wave(progress * 6))
-        self.pad.move(home.x() + offset, home.y())
-
-
-KEY_HEIGHTS = (36, 60)  # the keys' height: finger-sized at least, generous at most
-FIXED_HEIGHT = 360  # the page's height that is not keys (titles, PIN field, margins)
-
-
-def _keypad_size(button: QPushButton, height: int = KEY_HEIGHTS[1]) -> None:
-    button.setFixedHeight(height)
-
-
-def _wave(x: float) -> float:
-    """A triangle wave between -1 and 1 with period 2."""
-    x = x % 2.0
-    return 2 * x - 1 if x < 1 else 3 - 2 * x
-
-
-class FirstRunDialog(QDialog):
-    """Create the manager account on a new install (name and PIN twice), then sign in."""
-
-    created = Signal(object)  # Actor
-
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._runner = runner
-        self.actor: Actor | None = None
-        self.setWindowTitle("Create the manager account")
-        self.setModal(True)
-        self.setMinimumWidth(520)
-
-        title = dialog_title(self, "Create the manager account")
-        intro = QLabel(
-            "This is the first account. Managers add staff, approve refunds and read the "
-            "audit log. Choose a PIN of 4 to 8 digits that others cannot guess."
-        )
-        intro.setWordWrap(True)
-        self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("e.g. Alex Morgan")
-        self.name_edit.setMaxLength(120)
-        self.pin_edit = pin_edit("4 to 8 digits")
-        self.pin_again_edit = pin_edit("The same PIN again")
-        self.rows = {
-            "name": FieldWithError(self.name_edit),
-            "pin": FieldWithError(self.pin_edit),
-            "pin_again": FieldWithError(self.pin_again_edit),
-        }
-        form = form_layout()
-        form.addRow(form_label("&Name", self.name_edit), self.rows["name"])
-        form.addRow(form_label("&PIN", self.pin_edit), self.rows["pin"])
-        form.addRow(form_label("PIN &again", self.pin_again_edit), self.rows["pin_again"])
-        self.general_error = ErrorLabel()
-        self._feedback = FormFeedback(self.rows, self.general_error)
-        layout = dialog_layout(self)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.general_error)
-        self.buttons, self.create_button = dialog_buttons(
-            self, layout, "Create and sign in", self.submit
-        )
-        self._busy = BusyState(
-            self,
-            self.create_button,
-            self.name_edit,
-            self.pin_edit,
-            self.pin_again_edit,
-            label=self.create_button,
-        )
-        self.name_edit.setFocus()
-
-    def field_error(self, field: str) -> str:
-        """The sentence under ``field`` ('' when none)."""
-        return self._feedback.text(field)
-
-    def submit(self) -> None:
-        """Create the account in the background."""
-        self._feedback.clear()
-        name, pin, again = self.name_edit.text(), self.pin_edit.text(), self.pin_again_edit.text()
-        people = self._ctx.people
-        self._busy.begin("Creating…")
-        self._runner.run(
-            lambda: people.create_first_manager(name, pin, again),
-            on_success=self._on_created,
-            on_failure=self._on_failed,
-            owner=self,
-        )
-
-    def _on_created(self, actor: Actor) -> None:
-        self._busy.end()
-        self.actor = actor
-        self.created.emit(actor)
-        self.accept()
-
-    def _on_failed(self, error: BaseException) -> None:
-        self._busy.end()
-        first = self._feedback.show_error(error)
-        edit = self.rows[first].field if first is not None else None
-        if isinstance(edit, QLineEdit):
-            edit.selectAll()  # typed again from scratch

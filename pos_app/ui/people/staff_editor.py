@@ -6,7 +6,6 @@ people service in the background and is audited there.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QKeySequence, QPainter, QPalette, QShortcut
@@ -44,11 +43,10 @@ from pos_app.ui.kit.form_kit import (
     muted_label,
 )
 from pos_app.ui.kit.forms import ErrorLabel, FieldWithError, form_label
+from pos_app.ui.kit.pin import pin_edit
 from pos_app.ui.kit.tasks import TaskRunner, user_message
-from pos_app.ui.people.sign_in import pin_edit
-
-if TYPE_CHECKING:
-    from pos_app.app import AppContext
+from pos_app.ui.kit.widest_button import WidestTextButton
+from pos_app.ui.people.ports import StaffDirectory
 
 KIND_WORDS = {ResourceKind.ROOM: "Room or chair", ResourceKind.STAFF: "Staff column"}
 
@@ -105,11 +103,7 @@ def _list(min_width: int = 250) -> QListWidget:
     widget.setMinimumWidth(min_width)
     widget.setFont(theme.font(widget, scale=1.05))
     widget.setItemDelegate(TwoLineDelegate(widget))
-    widget.setObjectName("editorList")
-    widget.setStyleSheet(
-        "QListWidget#editorList { border: 1px solid palette(mid); border-radius: 4px;"
-        " background: palette(base); }"
-    )
+    widget.setObjectName("editorList")  # framed like every list by the app-wide stylesheet
     return widget
 
 
@@ -123,9 +117,9 @@ def _item(title: str, subtitle: str, *, muted: QBrush | None) -> QListWidgetItem
 
 
 def _primary(text: str, on_click: Callable[[], None]) -> QPushButton:
-    button = QPushButton(text)
+    # As wide as its widest text from the start: "Save changes" and "Saving…" never clip.
+    button = WidestTextButton((text, "Save changes", "Saving…"))
     theme.make_primary(button)
-    button.setMinimumWidth(150)  # fits "Save changes" in bold
     button.clicked.connect(on_click)
     return button
 
@@ -163,9 +157,11 @@ class StaffEditor(QDialog):
 
     changed = Signal()  # something was saved
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, people: StaffDirectory, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self._ctx = ctx
+        self._people = people
         self._runner = runner
         self.members: list[StaffMember] = []
         self.resources: list[Resource] = []
@@ -302,14 +298,14 @@ class StaffEditor(QDialog):
 
     def _saved_label(self) -> QLabel:
         label = QLabel("")
-        label.setStyleSheet(f"color: {theme.semantic('success', self).name()};")
+        theme.set_role(label, tone="success")
         return label
 
     # -- public -------------------------------------------------------------------------
 
     def load(self) -> None:
         """Read everyone and every column in the background."""
-        people = self._ctx.people
+        people = self._people
 
         def work() -> tuple[list[StaffMember], list[Resource]]:
             return (
@@ -379,7 +375,7 @@ class StaffEditor(QDialog):
             active=self.active_check.isChecked(),
             takes_bookings=self.bookings_check.isChecked(),
         )
-        people = self._ctx.people
+        people = self._people
         person = self._person
         self._person_feedback.clear()
         self._person_busy.begin()
@@ -405,7 +401,7 @@ class StaffEditor(QDialog):
             active=self.room_active_check.isChecked(),
             position=self.room_place_spin.value() - 1,
         )
-        people = self._ctx.people
+        people = self._people
         self._room_feedback.clear()
         self.room_saved.setText("")
         self._room_busy.begin()
@@ -516,7 +512,7 @@ class StaffEditor(QDialog):
         self._person_busy.end()
         self._person = member
         self._select_after = member.id
-        self._notes = (f"Saved {member.name}.", "")
+        self._notes = (f"✓ Saved {member.name}.", "")
         self.changed.emit()
         self.load()
 
@@ -561,7 +557,7 @@ class StaffEditor(QDialog):
     def _on_room_saved(self, resource: Resource) -> None:
         self._room_busy.end()
         self._room = resource
-        self._notes = ("", f"Saved {resource.name}.")
+        self._notes = ("", f"✓ Saved {resource.name}.")
         self.changed.emit()
         self.load()
 

@@ -9,31 +9,23 @@ the PDF keeps its text selectable. The printer and file choosers are injectable 
 from __future__ import annotations
 
 import logging
-import os
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import Protocol
 
-from PySide6.QtCore import QEvent, QLocale, QMarginsF, QObject, QRectF, QSizeF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QFont,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
-    QPagedPaintDevice,
-    QPageLayout,
     QPageSize,
-    QPainter,
     QPalette,
-    QPdfWriter,
     QShortcut,
-    QTextDocument,
 )
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QFileDialog,
     QFrame,
@@ -47,185 +39,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain.errors import PosError, ValidationError
+from pos_app.domain.errors import ValidationError
+from pos_app.printing.paging import paper_size, typesetting
+from pos_app.printing.receipt import print_receipt, write_pdf
+from pos_app.reports.render.receipt import render_html
+from pos_app.services.receipt_model import Receipt
 from pos_app.services.receipt_notes import email_note
-from pos_app.services.receipts import (
-    Receipt,
-    ReceiptEmailResult,
-    render_html,
-)
-from pos_app.services.safe_file import replacing
+from pos_app.services.receipts import ReceiptEmailResult
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_layout, dialog_title, loading_page, muted_label
 from pos_app.ui.kit.forms import ErrorLabel, FieldWithError
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 
-if TYPE_CHECKING:
-    from pos_app.app import AppContext
-
 log = logging.getLogger(__name__)
 
-# Countries that print on US Letter; everyone else uses A4.
-LETTER_TERRITORIES = frozenset(
-    {"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PR", "PA", "DO", "SV", "NI", "BZ"}
-)
-PAGE_MARGIN_MM = 15.0
-T = TypeVar("T")
 PAPER_WIDTH = 520  # the preview's "paper", in pixels at 100 %
-BODY_POINT_SIZE = 10.0
-
-
-class OutputError(PosError):
-    """The printer or the PDF file could not be painted on."""
-
+PAPER_MARGIN = 22  # the paper's white border around the text
+PAPER_MIN_HEIGHT = 360
+DESK_MARGIN = 16  # the grey desk the paper lies on
+SIDE_WIDTH = 300  # the actions' column beside the paper
+CHROME_HEIGHT = 150  # title, subtitle, margins and the desk's border around the paper
 
 PrinterChooser = Callable[[QWidget], QPrinter | None]
 PathChooser = Callable[[QWidget, str], str | None]
 
 
-def paper_size(locale: QLocale | None = None) -> QPageSize.PageSizeId:
-    """US Letter where the locale's country prints on it, A4 everywhere else."""
-    territory = (locale or QLocale()).territory()
-    code = QLocale.territoryToCode(territory)
-    return QPageSize.PageSizeId.Letter if code in LETTER_TERRITORIES else QPageSize.PageSizeId.A4
+class Receipts(Protocol):
+    """What the dialog asks of the receipt service (``ReceiptService``)."""
 
+    def receipt(self, booking_id: str, *, card_details: bool = True) -> Receipt:
+        """The booking's receipt; with ``card_details`` the card's brand and digits."""
+        ...
 
-@dataclass(frozen=True)
-class Typesetting:
-    """The font and the document DPI, read on the GUI thread before printing elsewhere."""
-
-    font: QFont
-    dpi: float  # dots per inch of a QTextDocument without a paint device
-
-
-def typesetting() -> Typesetting:
-    """The app's font at the receipt's size, and the screen's logical DPI (GUI thread)."""
-    font = QFont(QApplication.font())
-    font.setPointSizeF(BODY_POINT_SIZE)
-    screen = QGuiApplication.primaryScreen()
-    dpi = screen.logicalDotsPerInchY() if screen is not None else 96.0
-    return Typesetting(font, dpi if dpi > 0 else 96.0)
-
-
-def receipt_document(receipt: Receipt, setting: Typesetting | None = None) -> QTextDocument:
-    """The receipt laid out for the screen, a printer or a PDF (the same HTML for all)."""
-    doc = QTextDocument()
-    doc.setDefaultFont((setting or typesetting()).font)
-    doc.setDocumentMargin(4)
-    doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, _title(receipt))
-    doc.setHtml(render_html(receipt))
-    return doc
-
-
-def print_receipt(
-    receipt: Receipt, device: QPagedPaintDevice, setting: Typesetting | None = None
-) -> None:
-    """Print ``receipt`` on a printer (or any paged device) with the page set up there.
-
-    Off the GUI thread, pass the ``typesetting()`` read on it.
-    """
-    setting = setting or typesetting()
-    paint_pages(receipt_document(receipt, setting), device, setting.dpi)
-
-
-def paint_pages(doc: QTextDocument, device: QPagedPaintDevice, document_dpi: float) -> int:
-    """Paint ``doc`` onto the device's pages inside its margins; returns the page count.
-
-    Laid out in the document's own units (as on screen) and scaled to the device, so the
-    printout looks like the preview; unlike ``QTextDocument.print_`` it adds no margins or
-    page numbers of its own.
-    """
-    resolution = device.logicalDpiY()  # a printer's or PDF writer's resolution
-    area = device.pageLayout().paintRectPixels(resolution)
-    scale = resolution / document_dpi
-    width, height = area.width() / scale, area.height() / scale
-    doc.setPageSize(QSizeF(width, height))
-    painter = QPainter()
-    if not painter.begin(device):
-        raise OutputError("The printer could not be started. Check that it is on and try again.")
-    try:
-        painter.scale(scale, scale)
-        pages = max(doc.pageCount(), 1)
-        for page in range(pages):
-            if page and not device.newPage():
-                raise OutputError("The printer stopped while printing. Try again.")
-            painter.save()
-            painter.translate(0, -page * height)
-            doc.drawContents(painter, QRectF(0, page * height, width, height))
-            painter.restore()
-    finally:
-        painter.end()
-    return pages
-
-
-def write_pdf(
-    receipt: Receipt,
-    path: Path | str,
-    *,
-    page: QPageSize.PageSizeId | None = None,
-    setting: Typesetting | None = None,
-) -> Path:
-    """Write the receipt as a PDF with selectable text; A4 or Letter by locale by default.
-
-    Off the GUI thread, pass the ``typesetting()`` read on it.
-    """
-    return write_pdf_file(
-        path,
-        title=_title(receipt),
-        creator=f"pos-app — {receipt.business_name}",
-        paint=lambda writer: print_receipt(receipt, writer, setting),
-        page=page,
-    )[0]
-
-
-def write_pdf_file(
-    path: Path | str,
-    *,
-    title: str,
-    creator: str,
-    paint: Callable[[QPdfWriter], T],
-    page: QPageSize.PageSizeId | None = None,
-) -> tuple[Path, T]:
-    """Paint a PDF (A4 or Letter by locale by default) and save it the safe way: a whole new
-    file or none, never through a link or onto a device (``services.safe_file``). Returns
-    the path and what ``paint`` returned."""
-    target = Path(path)
-    unwritable = PosError(
-        f"The PDF could not be written to {target}. "
-        "Check that the folder exists and that you may save files there."
-    )
-    with replacing(target, "PDF") as part:
-        writer = QPdfWriter(str(part))
-        writer.setPageSize(QPageSize(page if page is not None else paper_size()))
-        writer.setPageMargins(
-            QMarginsF(PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM, PAGE_MARGIN_MM),
-            QPageLayout.Unit.Millimeter,
-        )
-        writer.setResolution(300)
-        writer.setTitle(title)
-        writer.setCreator(creator)
-        try:
-            painted = paint(writer)
-        except OutputError:
-            raise unwritable from None
-        del writer  # the file is complete once the writer is gone
-        if part.stat().st_size == 0:
-            raise unwritable
-    return target, painted
-
-
-def write_pdf_offscreen(receipt: Receipt, path: Path | str) -> Path:
-    """:func:`write_pdf` from a program without windows (the CLI): no display is needed."""
-    if QApplication.instance() is None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from pos_app.ui.shell.gui import ensure_application
-
-    ensure_application()
-    return write_pdf(receipt, path)
-
-
-def _title(receipt: Receipt) -> str:
-    return f"Receipt {receipt.number} — {receipt.business_name}"
+    def email_receipt(self, booking_id: str, email: str | None = None) -> ReceiptEmailResult:
+        """Ask Stripe to email its receipt of the booking's card payments."""
+        ...
 
 
 def choose_printer(parent: QWidget) -> QPrinter | None:
@@ -271,16 +119,18 @@ class ReceiptDialog(QDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        receipts: Receipts,
         runner: TaskRunner,
         booking_id: str,
         parent: QWidget | None = None,
         *,
+        mode: str,
         printer_chooser: PrinterChooser = choose_printer,
         path_chooser: PathChooser = choose_pdf_path,
     ) -> None:
+        """``mode`` ('sandbox', 'test', 'live') says whether Stripe really emails anyone."""
         super().__init__(parent)
-        self._ctx = ctx
+        self._receipts = receipts
         self._runner = runner
         self._booking_id = booking_id
         self._choose_printer = printer_chooser
@@ -302,12 +152,16 @@ class ReceiptDialog(QDialog):
         paper = self.preview.palette()
         paper.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
         paper.setColor(QPalette.ColorRole.Text, QColor("#111111"))
+        # Qt draws the rules (<hr/>) in WindowText: grey on the white paper in either theme.
+        paper.setColor(QPalette.ColorRole.WindowText, QColor("#9aa0a8"))
         self.preview.setPalette(paper)
         self.preview.setFixedWidth(PAPER_WIDTH)
-        self.preview.setMinimumHeight(480)
+        self.preview.setFixedHeight(PAPER_MIN_HEIGHT)  # until the receipt is in: see _fit_paper
+        # The paper is as wide as the printout's text: it wraps, it never scrolls sideways.
+        self.preview.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.preview.setAccessibleName("Receipt preview")
         self.preview.document().setDefaultFont(typesetting().font)
-        self.preview.document().setDocumentMargin(22)
+        self.preview.document().setDocumentMargin(PAPER_MARGIN)
 
         loading, self.loading_label = loading_page("Loading the receipt…")
         self.stack = QStackedWidget()
@@ -315,13 +169,23 @@ class ReceiptDialog(QDialog):
         self.stack.addWidget(self.preview)
         self.stack.setFixedWidth(PAPER_WIDTH)
         desk = QFrame()
-        desk.setObjectName("receiptDesk")
-        desk.setStyleSheet("QFrame#receiptDesk { background: palette(mid); border-radius: 6px; }")
+        desk.setObjectName("receiptDesk")  # theme.py, section "reports: receipt"
         desk_row = QHBoxLayout(desk)
-        desk_row.setContentsMargins(24, 16, 24, 16)
-        desk_row.addStretch(1)
-        desk_row.addWidget(self.stack)
-        desk_row.addStretch(1)
+        desk_row.setContentsMargins(DESK_MARGIN, DESK_MARGIN, DESK_MARGIN, DESK_MARGIN)
+        desk_row.addWidget(self.stack, 0, Qt.AlignmentFlag.AlignTop)
+
+        # Print or save: the receipt's own actions, beside the paper.
+        self.print_button = QPushButton("Print…")
+        self.print_button.setToolTip("Print the receipt (Ctrl+P)")
+        self.pdf_button = QPushButton("Save as PDF…")
+        self.pdf_button.setToolTip("Save the receipt as a PDF file (Ctrl+S)")
+        theme.make_primary(self.print_button)
+        self.print_button.setDefault(True)
+        for button in (self.print_button, self.pdf_button):
+            button.setEnabled(False)
+        self.status_label = QLabel("")
+        self.status_label.setWordWrap(True)
+        self.general_error = ErrorLabel()
 
         # Stripe's receipt email.
         self.email_edit = QLineEdit()
@@ -336,48 +200,41 @@ class ReceiptDialog(QDialog):
         self.email_status.setObjectName("emailStatus")
         self.email_status.setWordWrap(True)
         self.email_status.hide()
-        self.test_note = muted_label(email_note(ctx.mode) or "", wrap=True)
-        self.test_note.setVisible(email_note(ctx.mode) is not None)
+        self.test_note = muted_label(email_note(mode) or "", wrap=True)
+        self.test_note.setVisible(email_note(mode) is not None)
         email_title = QLabel("Email Stripe's receipt")
-        email_title.setFont(theme.font(self, scale=1.05, bold=True))
-        email_line = QHBoxLayout()
-        email_line.setSpacing(8)
-        email_line.addWidget(self.email_row, 1)
-        email_line.addWidget(self.email_button, 0, Qt.AlignmentFlag.AlignTop)
-        email_box = QVBoxLayout()
-        email_box.setSpacing(6)
-        email_box.addWidget(email_title)
-        email_box.addLayout(email_line)
-        email_box.addWidget(self.email_status)
-        email_box.addWidget(self.test_note)
+        theme.set_role(email_title, "heading")
 
-        self.general_error = ErrorLabel()
-        self.status_label = QLabel("")
-        self.status_label.setWordWrap(True)
-        self.print_button = QPushButton("Print…")
-        self.print_button.setToolTip("Print the receipt (Ctrl+P)")
-        self.pdf_button = QPushButton("Save as PDF…")
-        self.pdf_button.setToolTip("Save the receipt as a PDF file (Ctrl+S)")
         self.close_button = QPushButton("Close")
         self.close_button.setAutoDefault(False)
-        theme.make_primary(self.print_button)
-        self.print_button.setDefault(True)
-        for button in (self.print_button, self.pdf_button):
-            button.setEnabled(False)
-            button.setMinimumWidth(120)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status_label, 1)
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.pdf_button)
-        buttons.addWidget(self.close_button)
+
+        side = QWidget()
+        side.setFixedWidth(SIDE_WIDTH)
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        column.addWidget(self.print_button)
+        column.addWidget(self.pdf_button)
+        column.addWidget(self.status_label)
+        column.addWidget(self.general_error)
+        column.addSpacing(16)
+        column.addWidget(email_title)
+        column.addWidget(self.email_row)
+        column.addWidget(self.email_button)
+        column.addWidget(self.email_status)
+        column.addWidget(self.test_note)
+        column.addStretch(1)
+        column.addWidget(self.close_button)
+
+        body = QHBoxLayout()
+        body.setSpacing(20)
+        body.addWidget(desk, 0, Qt.AlignmentFlag.AlignTop)
+        body.addWidget(side)
 
         layout = dialog_layout(self)
         layout.addWidget(self.title_label)
         layout.addWidget(self.subtitle_label)
-        layout.addWidget(desk, 1)
-        layout.addLayout(email_box)
-        layout.addWidget(self.general_error)
-        layout.addLayout(buttons)
+        layout.addLayout(body, 1)
 
         self.print_button.clicked.connect(self.print_receipt)
         self.pdf_button.clicked.connect(self.save_pdf)
@@ -389,10 +246,11 @@ class ReceiptDialog(QDialog):
         self.email_edit.textChanged.connect(self._on_email_edited)
         QShortcut(QKeySequence.StandardKey.Print, self, self.print_receipt)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save_pdf)
-        self.setTabOrder(self.email_edit, self.email_button)
-        self.setTabOrder(self.email_button, self.print_button)
+        # In reading order down the side column, then the paper.
         self.setTabOrder(self.print_button, self.pdf_button)
-        self.setTabOrder(self.pdf_button, self.close_button)
+        self.setTabOrder(self.pdf_button, self.email_edit)
+        self.setTabOrder(self.email_edit, self.email_button)
+        self.setTabOrder(self.email_button, self.close_button)
         self.setTabOrder(self.close_button, self.preview)
         self._load()
 
@@ -456,7 +314,7 @@ class ReceiptDialog(QDialog):
         if not self.email_button.isEnabled():
             return
         address = self.email_edit.text().strip()
-        receipts = self._ctx.receipts
+        receipts = self._receipts
         booking_id = self._booking_id
         self.email_row.error.show_error(None)
         self.email_status.hide()
@@ -475,7 +333,7 @@ class ReceiptDialog(QDialog):
     # -- loading ------------------------------------------------------------------------
 
     def _load(self) -> None:
-        receipts = self._ctx.receipts
+        receipts = self._receipts
         booking_id = self._booking_id
         # From the database first (at once), then with the card's details from Stripe.
         self._runner.run(
@@ -489,7 +347,7 @@ class ReceiptDialog(QDialog):
         self._show(receipt)
         if not receipt.card_payments:
             return
-        receipts = self._ctx.receipts
+        receipts = self._receipts
         booking_id = self._booking_id
         self._runner.run(
             lambda: receipts.receipt(booking_id),
@@ -510,6 +368,7 @@ class ReceiptDialog(QDialog):
         )
         scroll = self.preview.verticalScrollBar().value()
         self.preview.setHtml(render_html(receipt))
+        self._fit_paper()
         self.preview.verticalScrollBar().setValue(scroll)
         self.stack.setCurrentWidget(self.preview)
         self.print_button.setEnabled(True)
@@ -529,6 +388,17 @@ class ReceiptDialog(QDialog):
             )
             self.test_note.show()
         self._on_email_edited()
+
+    def _fit_paper(self) -> None:
+        """Make the paper as tall as the receipt, as far as the screen allows (a longer one
+        scrolls down; nothing ever scrolls sideways), and the dialog fit around it."""
+        measure = self.preview.document().clone()
+        measure.setTextWidth(PAPER_WIDTH)
+        wanted = math.ceil(measure.size().height()) + 2
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().height() - CHROME_HEIGHT if screen else wanted
+        self.preview.setFixedHeight(max(PAPER_MIN_HEIGHT, min(wanted, room)))
+        self.adjustSize()
 
     def _on_load_failed(self, error: BaseException) -> None:
         self.loading_label.setText(user_message(error))
@@ -575,8 +445,7 @@ class ReceiptDialog(QDialog):
     def _on_emailed(self, result: ReceiptEmailResult) -> None:
         self.last_email = result
         self._email_done()
-        color = theme.semantic("success", self).name()
-        self.email_status.setStyleSheet(f"QLabel#emailStatus {{ color: {color}; }}")
+        theme.set_role(self.email_status, tone="success")
         self.email_status.setText(result.message)
         self.email_status.show()
         # The note is in the message now; one sentence, once.

@@ -15,12 +15,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from pos_app.config import APP_NAME, Config
+from pos_app.config import Config
 from pos_app.domain.backups import DatabaseProblem
+from pos_app.printing import qt_app
 from pos_app.ui.kit import gc_guard, theme
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 from pos_app.ui.manage.backup_schedule import DailyBackups
@@ -38,26 +38,16 @@ GUI_SWITCH_INTERVAL_S = 0.001
 
 def ensure_application(argv: list[str] | None = None) -> QApplication:
     """The running QApplication, or a new one set up for pos-app (name, HiDPI, theme)."""
-    existing = QApplication.instance()
-    if isinstance(existing, QApplication):
-        gc_guard.install(existing)
-        return existing
-    # Pass fractional scale factors through (125 %, 150 %) instead of rounding them, so text
-    # is the size the user chose; must be set before the application object exists.
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
-    # A worker busy in pure Python (the SDK building objects from JSON) holds the GIL for a
-    # whole switch interval each time the GUI thread asks for it back; 5 ms, paid on every
-    # Qt call that releases the GIL, adds up to visible stutter. 1 ms keeps the GUI smooth.
-    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
-    app = QApplication(argv if argv is not None else sys.argv[:1])
-    app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setOrganizationName(APP_NAME)
-    app.setDesktopFileName(APP_NAME)
+    fresh = QApplication.instance() is None
+    if fresh:
+        # A worker busy in pure Python (the SDK building objects from JSON) holds the GIL for
+        # a whole switch interval each time the GUI thread asks for it back; 5 ms, paid on
+        # every Qt call that releases the GIL, adds up to visible stutter. 1 ms keeps it smooth.
+        sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
+    app = qt_app.ensure_application(argv)  # named for pos-app, fractional HiDPI scaling
     gc_guard.install(app)
-    theme.apply_theme(app)
+    if fresh:
+        theme.apply_theme(app)
     return app
 
 

@@ -309,12 +309,10 @@ class Toast(QFrame):
 
     def show_message(self, title: str, message: str, *, tone: str = "success") -> None:
         """Show ``title`` and ``message`` for a few seconds (the newest replaces the last)."""
-        color = theme.semantic(tone, self).name()
-        self.setStyleSheet(
-            f"QFrame#toast {{ background: palette(base); border: 1px solid palette(mid);"
-            f" border-left: 5px solid {color}; border-radius: 6px; }}"
-        )
-        self.title_label.setStyleSheet(f"color: {color};")
+        # The app-wide stylesheet draws the toast's edge and title in the tone (shell section).
+        if self.property("tone") != tone:
+            theme.set_role(self, None, tone=tone)
+            theme.set_role(self.title_label, None, tone=tone)
         self.title_label.setText(title)
         self.message_label.setText(message)
         self.setAccessibleName(f"{title}. {message}")

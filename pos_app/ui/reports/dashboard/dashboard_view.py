@@ -1,506 +1,79 @@
-"""Manage ▸ Sales dashboard: a day's or a range's figures for managers, with the by-hour chart.
+"""Manage ▸ Sales dashboard: a day's or a range's figures for managers.
 
-The figures come from the report engine (``ctx.reports``) in the background; the screen only
-lays them out. Each currency is shown on its own (a selector appears when more than one had
-activity): amounts are never added across currencies. CSV and PDF exports run in the
-background too; the file choosers and the CSV exporter are injectable for tests.
+The headline is the net after fees, with ▲/▼ against the period before (in words too); a
+day is charted by hour, a range by day; every panel names its period. The figures come from
+the report engine in the background (``dashboard_presenter.load_dashboard``); the screen
+lays out the presenter's frozen state. Each currency is shown on its own (a selector appears
+when more than one had activity): amounts are never added across currencies. CSV and PDF
+exports run in the background too; the file choosers and the CSV exporter are injectable.
 """
 
 from __future__ import annotations
 
-import calendar
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
-from enum import Enum, IntEnum
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    QRectF,
-    QSize,
-    Qt,
-    QTimer,
-)
-from PySide6.QtGui import (
-    QGuiApplication,
-    QKeySequence,
-    QPainter,
-    QPaintEvent,
-    QPalette,
-    QResizeEvent,
-    QShortcut,
-)
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QFileDialog,
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QStackedWidget,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from pos_app.domain.money import Money
-from pos_app.domain.reports import Breakdown, Conversion, CurrencyTotals, SalesReport
-from pos_app.ui.kit import theme
-from pos_app.ui.kit.forms import ErrorLabel
-from pos_app.ui.kit.spinner import Spinner
-from pos_app.ui.kit.tasks import TaskRunner, user_message
-from pos_app.ui.reports.dashboard.report_pdf import (
+from pos_app.domain.reports import SalesReport
+from pos_app.printing.paging import typesetting
+from pos_app.printing.sales_report import write_report_pdf
+from pos_app.reports.render.sales import (
     adjustment_sentence,
-    conversion_rows,
     figures,
     no_sales_sentence,
     ordered_currencies,
-    paid_share,
-    percent,
     period_title,
     report_filename,
-    write_report_pdf,
 )
-from pos_app.ui.reports.dashboard.sales_chart import SalesChart
-from pos_app.ui.reports.receipt_view import typesetting
+from pos_app.ui.kit import theme
+from pos_app.ui.kit.tasks import TaskRunner, user_message
+from pos_app.ui.reports.dashboard.dashboard_layout import TILE_KEYS, DashboardLayout
+from pos_app.ui.reports.dashboard.dashboard_presenter import (
+    DashboardData,
+    dashboard_state,
+    load_dashboard,
+)
+from pos_app.ui.reports.dashboard.periods import (
+    Period,
+    Preset,
+    Unit,
+    matching_preset,
+    preset_period,
+)
+from pos_app.ui.reports.dashboard.widgets import Page, choose_csv_path, choose_pdf_path
 
 if TYPE_CHECKING:
     from pos_app.app import AppContext
+
+__all__ = [
+    "DashboardDialog",
+    "Page",
+    "Period",
+    "Preset",
+    "Unit",
+    "matching_preset",
+    "preset_period",
+]
 
 log = logging.getLogger(__name__)
 
 PROGRESS_DELAY_MS = 300  # quick answers never flash a spinner
 DEBOUNCE_MS = 250  # typing a date reloads once, when the typing stops
-WIDE_TILES = 1180  # below this width the eight tiles wrap onto two rows
-WIDE_HEADER = 1240  # below this width the period controls go under the title
-TILE_KEYS = (
-    "gross",
-    "refunds",
-    "net",
-    "fees",
-    "net_after_fees",
-    "count",
-    "average",
-    "refund_rate",
-)
-TILE_TIPS = {
-    "gross": "Payments received in the period, card (Stripe) and cash.",
-    "refunds": "Refunds that succeeded in the period, whatever day the sale was.",
-    "net": "Gross sales less refunds.",
-    "fees": "Stripe's fees from its balance transactions: card payments' fees less fees "
-    "returned on refunds. Cash has no fees.",
-    "net_after_fees": "Net less Stripe's fees.",
-    "count": "Payments received, card and cash.",
-    "average": "Gross sales per payment.",
-    "refund_rate": "Refunds as a share of gross sales.",
-}
-
 PathChooser = Callable[[QWidget, str], str | None]
 CsvExporter = Callable[[date, date, Path], Any]
-
-
-# -- periods (pure) ------------------------------------------------------------------------
-
-
-class Preset(Enum):
-    """The period picker's choices."""
-
-    TODAY = "Today"
-    YESTERDAY = "Yesterday"
-    THIS_WEEK = "This week"
-    LAST_7_DAYS = "Last 7 days"
-    THIS_MONTH = "This month"
-    CUSTOM = "Custom"
-
-
-class Unit(Enum):
-    """What Previous / Next step by."""
-
-    DAY = "day"
-    WEEK = "week"  # a calendar week, Monday first
-    MONTH = "month"
-    SPAN = "span"  # the period's own length in days
-
-
-@dataclass(frozen=True)
-class Period:
-    """Business days ``start`` to ``end`` inclusive, and how to step to the next one."""
-
-    start: date
-    end: date
-    unit: Unit = Unit.SPAN
-
-    @property
-    def days(self) -> int:
-        """How many business days the period covers."""
-        return (self.end - self.start).days + 1
-
-    def shifted(self, steps: int, today: date) -> Period:
-        """The period ``steps`` units later (earlier when negative); a week or month that
-        holds ``today`` ends today."""
-        if self.unit is Unit.DAY:
-            day = self.start + timedelta(days=steps)
-            return Period(day, day, Unit.DAY)
-        if self.unit is Unit.WEEK:
-            start = self.start - timedelta(days=self.start.weekday()) + timedelta(weeks=steps)
-            return Period(start, min(start + timedelta(days=6), max(today, start)), Unit.WEEK)
-        if self.unit is Unit.MONTH:
-            index = self.start.year * 12 + self.start.month - 1 + steps
-            year, month = divmod(index, 12)
-            start = date(year, month + 1, 1)
-            last = date(year, month + 1, calendar.monthrange(year, month + 1)[1])
-            return Period(start, min(last, max(today, start)), Unit.MONTH)
-        length = timedelta(days=self.days * steps)
-        return Period(self.start + length, self.end + length, Unit.SPAN)
-
-
-def preset_period(preset: Preset, today: date) -> Period:
-    """The period a preset stands for, as of ``today`` (Custom: today alone)."""
-    if preset is Preset.YESTERDAY:
-        day = today - timedelta(days=1)
-        return Period(day, day, Unit.DAY)
-    if preset is Preset.THIS_WEEK:
-        return Period(today - timedelta(days=today.weekday()), today, Unit.WEEK)
-    if preset is Preset.LAST_7_DAYS:
-        return Period(today - timedelta(days=6), today, Unit.SPAN)
-    if preset is Preset.THIS_MONTH:
-        return Period(today.replace(day=1), today, Unit.MONTH)
-    return Period(today, today, Unit.DAY)
-
-
-def matching_preset(period: Period, today: date) -> Preset:
-    """The preset that gives exactly this period today (stepping the same way), else Custom."""
-    for preset in Preset:
-        if preset is Preset.CUSTOM:
-            continue
-        candidate = preset_period(preset, today)
-        if (candidate.start, candidate.end, candidate.unit) == (
-            period.start,
-            period.end,
-            period.unit,
-        ):
-            return preset
-    return Preset.CUSTOM
-
-
-# -- tables --------------------------------------------------------------------------------
-
-
-class Col(IntEnum):
-    """A breakdown table's columns."""
-
-    NAME = 0
-    COUNT = 1
-    GROSS = 2
-    REFUNDS = 3
-    NET = 4
-
-
-NUMBER_HEADERS = {Col.COUNT: "Payments", Col.GROSS: "Gross", Col.REFUNDS: "Refunds", Col.NET: "Net"}
-ModelIndex = QModelIndex | QPersistentModelIndex
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-class BreakdownModel(QAbstractTableModel):
-    """Rows of one breakdown (by service, staff or method) in one currency."""
-
-    def __init__(self, title: str, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._title = title
-        self._rows: list[Breakdown] = []
-        self._currency = "usd"
-
-    def set_rows(self, rows: Sequence[Breakdown], currency: str) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._currency = currency
-        self.endResetModel()
-
-    def texts(self) -> list[tuple[str, ...]]:
-        """Every row as the table shows it, for tests and screen readers."""
-        return [tuple(self._text(row, Col(c)) for c in range(len(Col))) for row in self._rows]
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Col)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._title if section == Col.NAME else NUMBER_HEADERS[Col(section)]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section != Col.NAME:
-            return RIGHT
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = Col(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column != Col.NAME:
-            return RIGHT
-        if role == Qt.ItemDataRole.ToolTipRole and column == Col.NAME:
-            return row.label
-        return None
-
-    def _text(self, row: Breakdown, column: Col) -> str:
-        if column is Col.NAME:
-            return row.label
-        if column is Col.COUNT:
-            return str(row.count)
-        amount = {Col.GROSS: row.gross, Col.REFUNDS: row.refunds, Col.NET: row.net}[column]
-        return Money(amount, self._currency).format()
-
-
-# -- small widgets -------------------------------------------------------------------------
-
-CARD_STYLE = (
-    "QFrame#card { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }"
-)
-
-
-def _card() -> QFrame:
-    frame = QFrame()
-    frame.setObjectName("card")
-    frame.setStyleSheet(CARD_STYLE)
-    return frame
-
-
-def _muted(label: QLabel) -> QLabel:
-    label.setStyleSheet("color: palette(placeholder-text); background: transparent;")
-    return label
-
-
-class Tile(QFrame):
-    """One big figure with its caption and a hint underneath."""
-
-    def __init__(self, caption: str, tip: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("card")
-        self.setStyleSheet(CARD_STYLE)
-        self.setToolTip(tip)
-        self.caption = _muted(QLabel(caption))
-        self.caption.setFont(theme.font(self, scale=0.9))
-        self.value = QLabel("—")
-        self.value.setFont(theme.font(self, scale=1.55, bold=True))
-        self.value.setStyleSheet("background: transparent;")
-        self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hint = _muted(QLabel(""))
-        self.hint.setFont(theme.font(self, scale=0.85))
-        box = QVBoxLayout(self)
-        box.setContentsMargins(12, 9, 12, 9)
-        box.setSpacing(1)
-        box.addWidget(self.caption)
-        box.addWidget(self.value)
-        box.addWidget(self.hint)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumWidth(128)
-
-    def set_figure(self, value: str, hint: str) -> None:
-        """Show ``value`` with ``hint`` under it."""
-        self.value.setText(value)
-        self.hint.setText(hint)
-        self.setAccessibleName(f"{self.caption.text()}: {value}")
-
-
-class RatioBar(QWidget):
-    """A thin bar showing a share of a whole (the conversion's proportions)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._share = 0.0
-        self._tone = "accent"
-        self.setFixedHeight(6)
-        self.setMinimumWidth(60)
-
-    def sizeHint(self) -> QSize:
-        return QSize(120, 6)
-
-    def set_share(self, share: float, tone: str) -> None:
-        """Fill ``share`` (0..1) of the bar in the theme's ``tone``."""
-        self._share = max(0.0, min(1.0, share))
-        self._tone = tone
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        try:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.setPen(Qt.PenStyle.NoPen)
-            rect = QRectF(self.rect())
-            painter.setBrush(self.palette().color(QPalette.ColorRole.Midlight))
-            painter.drawRoundedRect(rect, 3, 3)
-            if self._share > 0:
-                painter.setBrush(theme.semantic(self._tone, self))
-                filled = QRectF(
-                    rect.left(), rect.top(), max(6.0, rect.width() * self._share), rect.height()
-                )
-                painter.drawRoundedRect(filled, 3, 3)
-        finally:
-            painter.end()
-
-
-class ConversionPanel(QFrame):
-    """Checkout links started in the period and what became of them."""
-
-    TONES: ClassVar[dict[str, str]] = {
-        "Paid": "success",
-        "Expired or cancelled": "warning",
-        "Failed": "danger",
-    }
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("card")
-        self.setStyleSheet(CARD_STYLE)
-        title = QLabel("Checkouts")
-        title.setFont(theme.font(self, scale=1.05, bold=True))
-        title.setStyleSheet("background: transparent;")
-        self.headline = QLabel("")
-        self.headline.setFont(theme.font(self, scale=1.55, bold=True))
-        self.headline.setStyleSheet("background: transparent;")
-        self.subline = _muted(QLabel("of payment links were paid"))
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(5)
-        self._counts: dict[str, QLabel] = {}
-        self._bars: dict[str, RatioBar] = {}
-        for row, (label, _count) in enumerate(conversion_rows(Conversion())):
-            name = QLabel(label)
-            name.setStyleSheet("background: transparent;")
-            count = QLabel("0")
-            count.setAlignment(RIGHT_ALIGN)
-            count.setStyleSheet("background: transparent;")
-            count.setMinimumWidth(34)
-            grid.addWidget(name, row, 0)
-            grid.addWidget(count, row, 1)
-            if label != "Started":
-                bar = RatioBar()
-                grid.addWidget(bar, row, 2)
-                self._bars[label] = bar
-            self._counts[label] = count
-        grid.setColumnStretch(2, 1)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(14, 10, 14, 12)
-        box.setSpacing(4)
-        box.addWidget(title)
-        head = QHBoxLayout()
-        head.setSpacing(8)
-        head.addWidget(self.headline)
-        head.addWidget(self.subline, 1, Qt.AlignmentFlag.AlignBottom)
-        box.addLayout(head)
-        box.addSpacing(6)
-        box.addLayout(grid)
-        box.addStretch(1)
-
-    def set_conversion(self, conversion: Conversion) -> None:
-        """Show the counts and the paid share."""
-        started = conversion.started
-        self.headline.setText(percent(paid_share(conversion)) if started else "—")
-        self.subline.setText(
-            "of payment links were paid" if started else "No payment links in this period"
-        )
-        for label, count in conversion_rows(conversion):
-            self._counts[label].setText(str(count))
-            bar = self._bars.get(label)
-            if bar is not None:
-                bar.set_share(count / started if started else 0.0, self.TONES.get(label, "accent"))
-
-    def texts(self) -> dict[str, str]:
-        """Label → count as shown, plus the headline under 'Paid share'."""
-        shown = {label: widget.text() for label, widget in self._counts.items()}
-        shown["Paid share"] = self.headline.text()
-        return shown
-
-
-RIGHT_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-def _table(model: BreakdownModel) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setObjectName("breakdownTable")
-    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-    table.setShowGrid(False)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(26)
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    table.setStyleSheet(
-        "QTableView#breakdownTable { border: none; background: palette(base);"
-        " alternate-background-color: palette(alternate-base); }"
-        "QTableView#breakdownTable::item { padding: 0px 6px; border: none; }"
-        "QHeaderView::section { background: palette(base); border: none;"
-        " border-bottom: 1px solid palette(mid); padding: 4px 6px; font-weight: bold; }"
-    )
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setSectionResizeMode(Col.NAME, QHeaderView.ResizeMode.Stretch)
-    for column in (Col.COUNT, Col.GROSS, Col.REFUNDS, Col.NET):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-    table.setMinimumHeight(26 * 3 + 30)
-    return table
-
-
-def choose_csv_path(parent: QWidget, suggested: str) -> str | None:
-    """Qt's save dialog for a CSV file; the path, or None if cancelled."""
-    path, _filter = QFileDialog.getSaveFileName(
-        parent, "Export sales as CSV", suggested, "CSV files (*.csv)"
-    )
-    if not path:
-        return None
-    return path if path.lower().endswith(".csv") else path + ".csv"
-
-
-def choose_pdf_path(parent: QWidget, suggested: str) -> str | None:
-    """Qt's save dialog for the PDF report; the path, or None if cancelled."""
-    path, _filter = QFileDialog.getSaveFileName(
-        parent, "Export sales report as PDF", suggested, "PDF files (*.pdf)"
-    )
-    if not path:
-        return None
-    return path if path.lower().endswith(".pdf") else path + ".pdf"
-
-
-class Page(IntEnum):
-    """The dialog's body: figures, nothing sold, loading the first time, or a failure."""
-
-    FIGURES = 0
-    EMPTY = 1
-    LOADING = 2
-    FAILED = 3
 
 
 # -- the dialog ----------------------------------------------------------------------------
 
 
-class DashboardDialog(QDialog):
+class DashboardDialog(DashboardLayout):
     """Sales for a day or a range: tiles, the by-hour chart, breakdowns, conversion, exports."""
 
     def __init__(
@@ -523,6 +96,7 @@ class DashboardDialog(QDialog):
         self._generation = 0
         self._currency: str | None = None
         self.report: SalesReport | None = None
+        self.data: DashboardData | None = None
         self.loads = 0  # finished loads (success or failure), for tests and screenshots
         self.last_csv: Path | None = None
         self.last_pdf: Path | None = None
@@ -580,277 +154,6 @@ class DashboardDialog(QDialog):
         self._show_period_controls()
         self.preset_combo.setFocus()
         self.reload()
-
-    # -- construction -------------------------------------------------------------------
-
-    def _build_header(self, preset: Preset) -> None:
-        self.title_label = QLabel("Sales")
-        self.title_label.setFont(theme.font(self, scale=1.35, bold=True))
-        self.period_label = _muted(QLabel(""))
-        self.period_label.setFont(theme.font(self, scale=1.05))
-        titles = QVBoxLayout()
-        titles.setSpacing(0)
-        titles.addWidget(self.title_label)
-        titles.addWidget(self.period_label)
-
-        self.preset_combo = QComboBox()
-        for choice in Preset:
-            self.preset_combo.addItem(choice.value, choice)
-        self.preset_combo.setCurrentIndex(list(Preset).index(preset))
-        self.preset_combo.setAccessibleName("Period")
-        self.from_edit = self._date_edit("From")
-        self.to_edit = self._date_edit("To")
-        self.previous_button = QPushButton("‹ Previous")
-        self.previous_button.setToolTip("The period before (Alt+Left)")
-        self.next_button = QPushButton("Next ›")
-        self.next_button.setToolTip("The period after (Alt+Right)")
-        for button in (self.previous_button, self.next_button):
-            button.setAutoDefault(False)
-        self.currency_label = QLabel("&Currency")
-        self.currency_combo = QComboBox()
-        self.currency_combo.setAccessibleName("Currency")
-        self.currency_combo.setToolTip("Each currency on its own: amounts are never added up")
-        self.currency_label.setBuddy(self.currency_combo)
-        self.currency_label.hide()
-        self.currency_combo.hide()
-
-        period_label = QLabel("&Period")
-        period_label.setBuddy(self.preset_combo)
-        from_label = QLabel("&From")
-        from_label.setBuddy(self.from_edit)
-        to_label = QLabel("&to")
-        to_label.setBuddy(self.to_edit)
-        controls = QHBoxLayout()
-        controls.setSpacing(6)
-        controls.addWidget(period_label)
-        controls.addWidget(self.preset_combo)
-        controls.addSpacing(10)
-        controls.addWidget(from_label)
-        controls.addWidget(self.from_edit)
-        controls.addWidget(to_label)
-        controls.addWidget(self.to_edit)
-        controls.addSpacing(10)
-        controls.addWidget(self.previous_button)
-        controls.addWidget(self.next_button)
-        controls.addSpacing(16)
-        controls.addWidget(self.currency_label)
-        controls.addWidget(self.currency_combo)
-
-        self._controls = QWidget()
-        controls.setContentsMargins(0, 0, 0, 0)
-        self._controls.setLayout(controls)
-        self._header = QGridLayout()
-        self._header.setHorizontalSpacing(12)
-        self._header.setVerticalSpacing(8)
-        self._header.addLayout(titles, 0, 0)
-        self._header.setColumnStretch(1, 1)
-        self._header_wide: bool | None = None
-        self._place_controls(wide=True)
-
-    def _date_edit(self, name: str) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("d MMM yyyy")
-        edit.setMinimumDate(QDate(2000, 1, 1))
-        edit.setAccessibleName(name)
-        edit.setMinimumWidth(edit.sizeHint().width() + 8)
-        return edit
-
-    def _build_body(self) -> None:
-        self.tiles: dict[str, Tile] = {}
-        for key, (caption, _value, _hint) in zip(
-            TILE_KEYS, figures(CurrencyTotals("usd", 0, 0, 0, 0, 0)), strict=True
-        ):
-            self.tiles[key] = Tile(caption, TILE_TIPS[key])
-        self._tile_grid = QGridLayout()
-        self._tile_grid.setSpacing(10)
-        self._tile_columns = 0
-        self._place_tiles(8)
-        self.adjustment_note = QLabel("")
-        self.adjustment_note.setObjectName("adjustmentNote")
-        self.adjustment_note.setWordWrap(True)
-        self.adjustment_note.hide()
-
-        self.chart = SalesChart()
-        self.chart_title = QLabel("Sales by hour")
-        self.chart_title.setFont(theme.font(self, scale=1.05, bold=True))
-        self.chart_title.setStyleSheet("background: transparent;")
-        self.chart_note = _muted(QLabel(""))
-        chart_card = _card()
-        chart_box = QVBoxLayout(chart_card)
-        chart_box.setContentsMargins(14, 10, 14, 10)
-        chart_box.setSpacing(4)
-        chart_head = QHBoxLayout()
-        chart_head.addWidget(self.chart_title)
-        chart_head.addWidget(self.chart_note, 1)
-        chart_box.addLayout(chart_head)
-        chart_box.addWidget(self.chart, 1)
-        self.conversion = ConversionPanel()
-
-        self.models = {
-            "service": BreakdownModel("Service", self),
-            "staff": BreakdownModel("Staff or room", self),
-            "method": BreakdownModel("Method", self),
-        }
-        self.tables: dict[str, QTableView] = {}
-        cards: dict[str, QFrame] = {}
-        for key, title in (
-            ("service", "By service"),
-            ("staff", "By staff and room"),
-            ("method", "By payment method"),
-        ):
-            card = _card()
-            box = QVBoxLayout(card)
-            box.setContentsMargins(10, 8, 10, 8)
-            box.setSpacing(4)
-            heading = QLabel(title)
-            heading.setFont(theme.font(self, scale=1.05, bold=True))
-            heading.setStyleSheet("background: transparent;")
-            box.addWidget(heading)
-            table = _table(self.models[key])
-            table.setAccessibleName(title)
-            self.tables[key] = table
-            box.addWidget(table, 1)
-            cards[key] = card
-        # Card and cash: a short table, so it sits under the checkouts, beside the chart.
-        self.tables["method"].setMinimumHeight(26 * 2 + 32)
-        right = QVBoxLayout()
-        right.setSpacing(10)
-        right.addWidget(self.conversion, 3)
-        right.addWidget(cards["method"], 2)
-        middle = QHBoxLayout()
-        middle.setSpacing(10)
-        middle.addWidget(chart_card, 3)
-        middle.addLayout(right, 2)
-        bottom = QHBoxLayout()
-        bottom.setSpacing(10)
-        bottom.addWidget(cards["service"], 1)
-        bottom.addWidget(cards["staff"], 1)
-
-        figures_page = QWidget()
-        body = QVBoxLayout(figures_page)
-        body.setContentsMargins(0, 0, 4, 0)
-        body.setSpacing(10)
-        body.addLayout(self._tile_grid)
-        body.addWidget(self.adjustment_note)
-        body.addLayout(middle, 3)
-        body.addLayout(bottom, 2)
-        scroll = QScrollArea()
-        scroll.setWidget(figures_page)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._scroll = scroll
-
-        self.empty_label = QLabel("")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setFont(theme.font(self, scale=1.3))
-        self.empty_label.setWordWrap(True)
-        self.empty_detail = _muted(QLabel(""))
-        self.empty_detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_detail.setWordWrap(True)
-        empty = QWidget()
-        empty_box = QVBoxLayout(empty)
-        empty_box.addStretch(2)
-        empty_box.addWidget(self.empty_label)
-        empty_box.addWidget(self.empty_detail)
-        empty_box.addStretch(3)
-
-        loading = QWidget()
-        loading_box = QVBoxLayout(loading)
-        loading_box.addStretch(1)
-        self.loading_spinner = Spinner(diameter=40)
-        loading_box.addWidget(self.loading_spinner, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.loading_label = _muted(QLabel("Adding up the figures…"))
-        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        loading_box.addWidget(self.loading_label)
-        loading_box.addStretch(2)
-        self.loading_spinner.hide()
-        self.loading_label.hide()
-
-        failed = QWidget()
-        failed_box = QVBoxLayout(failed)
-        failed_box.addStretch(2)
-        self.failed_label = QLabel("")
-        self.failed_label.setObjectName("failedSentence")
-        self.failed_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.failed_label.setWordWrap(True)
-        self.failed_label.setFont(theme.font(self, scale=1.15))
-        failed_box.addWidget(self.failed_label)
-        self.retry_button = QPushButton("Try again")
-        self.retry_button.setToolTip("Ask for the figures again (F5)")
-        self.retry_button.setAutoDefault(False)
-        failed_box.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        failed_box.addStretch(3)
-
-        self.pages = QStackedWidget()
-        self.pages.addWidget(scroll)
-        self.pages.addWidget(empty)
-        self.pages.addWidget(loading)
-        self.pages.addWidget(failed)
-        self.pages.setCurrentIndex(Page.LOADING)
-
-    def _build_footer(self) -> None:
-        self.spinner = Spinner(diameter=18)
-        self.spinner.hide()
-        self.status_label = _muted(QLabel(""))
-        self.error = ErrorLabel()
-        self.csv_button = QPushButton("Export CSV…")
-        self.csv_button.setToolTip(
-            "One row per payment or refund in the period, for a spreadsheet (Ctrl+E)"
-        )
-        self.pdf_button = QPushButton("Export PDF…")
-        self.pdf_button.setToolTip("The report with its chart, ready to print or send (Ctrl+S)")
-        self.close_button = QPushButton("Close")
-        for button in (self.csv_button, self.pdf_button, self.close_button):
-            button.setAutoDefault(False)
-        for button in (self.csv_button, self.pdf_button):
-            button.setEnabled(False)
-            button.setMinimumWidth(120)
-        self._footer = QHBoxLayout()
-        self._footer.setSpacing(8)
-        self._footer.addWidget(self.spinner)
-        self._footer.addWidget(self.status_label)
-        self._footer.addWidget(self.error, 1)
-        self._footer.addStretch(1)  # the buttons keep their size while the error is hidden
-        self._footer.addWidget(self.csv_button)
-        self._footer.addWidget(self.pdf_button)
-        self._footer.addWidget(self.close_button)
-
-    def _fitting_size(self) -> QSize:
-        # 1300 × 740 where the screen has room; on a 1366 × 768 laptop, what is left of it
-        # once the task bar and the title bar are counted (the body scrolls if it must).
-        screen = (self.parentWidget() or self).screen() or QGuiApplication.primaryScreen()
-        room = screen.availableGeometry().size() if screen is not None else QSize(1300, 740)
-        return QSize(min(1300, room.width() - 24), min(740, room.height() - 48))
-
-    def _place_tiles(self, columns: int) -> None:
-        if columns == self._tile_columns:
-            return
-        self._tile_columns = columns
-        for tile in self.tiles.values():
-            self._tile_grid.removeWidget(tile)
-        for index, key in enumerate(TILE_KEYS):
-            self._tile_grid.addWidget(self.tiles[key], index // columns, index % columns)
-        for column in range(8):
-            self._tile_grid.setColumnStretch(column, 1 if column < columns else 0)
-
-    def _place_controls(self, *, wide: bool) -> None:
-        # Beside the title when there is room, else on a row of their own under it.
-        if wide == self._header_wide:
-            return
-        self._header_wide = wide
-        self._header.removeWidget(self._controls)
-        if wide:
-            self._header.addWidget(self._controls, 0, 2, Qt.AlignmentFlag.AlignRight)
-        else:
-            self._header.addWidget(self._controls, 1, 0, 1, 3, Qt.AlignmentFlag.AlignLeft)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        width = event.size().width()
-        self._place_tiles(8 if width >= WIDE_TILES else 4)
-        self._place_controls(wide=width >= WIDE_HEADER)
-        super().resizeEvent(event)
 
     # -- public -------------------------------------------------------------------------
 
@@ -938,12 +241,14 @@ class DashboardDialog(QDialog):
         self.pdf_button.setEnabled(False)
         self._progress_timer.start()
 
-        def work() -> SalesReport:
-            return reports.daily(start) if start == end else reports.range(start, end)
+        period = self._period
+
+        def work() -> DashboardData:
+            return load_dashboard(reports, period)
 
         self._runner.run(
             work,
-            on_success=lambda report: self._on_report(generation, report),
+            on_success=lambda data: self._on_report(generation, data),
             on_failure=lambda err: self._on_failed(generation, err),
             owner=self,
         )
@@ -1010,12 +315,13 @@ class DashboardDialog(QDialog):
         self.loading_spinner.hide()
         self.loading_label.hide()
 
-    def _on_report(self, generation: int, report: SalesReport) -> None:
+    def _on_report(self, generation: int, data: DashboardData) -> None:
         if generation != self._generation:
             return  # the period changed meanwhile: a newer answer is on its way
         self._stop_progress()
         self.loads += 1
-        self.report = report
+        self.data = data
+        self.report = report = data.report
         today = self._today()
         self.period_label.setText(
             f"{period_title(report.start, report.end)} · times in {report.timezone}"
@@ -1062,25 +368,33 @@ class DashboardDialog(QDialog):
         period = self._period
         self.period_label.setText(period_title(period.start, period.end))
         self.failed_label.setText(user_message(error))
-        color = theme.semantic("danger", self).name()
-        self.failed_label.setStyleSheet(f"QLabel#failedSentence {{ color: {color}; }}")
+        theme.set_role(self.failed_label, tone="danger")
         self.pages.setCurrentIndex(Page.FAILED)
 
     def _show_currency(self) -> None:
-        report = self.report
-        if report is None or self._currency is None:
+        report, data = self.report, self.data
+        if report is None or data is None or self._currency is None:
             return
         totals = report.currencies[self._currency]
+        state = dashboard_state(data, self._currency, self._period, self._today())
+        self.state = state
+        self.headline_value.setText(state.headline.value)
+        self.headline_change.setText(state.headline.comparison)
+        theme.set_role(self.headline_change, tone=state.headline.tone)
+        self.chart_title.setText(state.titles["chart"])
+        self.conversion.title.setText(state.titles["checkouts"])
+        for key, heading in self.headings.items():
+            heading.setText(state.titles[key])
         for key, (_caption, value, hint) in zip(TILE_KEYS, figures(totals), strict=True):
             self.tiles[key].set_figure(value, hint)
-        self.chart.set_totals(totals)
+        self.chart.set_totals(totals, state.chart_days)
         note = adjustment_sentence(totals)
-        color = theme.semantic("warning", self).name()
-        self.adjustment_note.setStyleSheet(f"QLabel#adjustmentNote {{ color: {color}; }}")
+        theme.set_role(self.adjustment_note, tone="warning")
         self.adjustment_note.setText(note)
         self.adjustment_note.setVisible(bool(note))
-        days = "" if report.is_day else f" · all {(report.end - report.start).days + 1} days"
-        self.chart_note.setText(f"local time, {totals.currency.upper()}{days}")
+        self.chart_note.setText(
+            f"local time, {totals.currency.upper()}" if report.is_day else totals.currency.upper()
+        )
         self.models["service"].set_rows(totals.by_service, totals.currency)
         self.models["staff"].set_rows(totals.by_staff, totals.currency)
         self.models["method"].set_rows(totals.by_method, totals.currency)

@@ -8,9 +8,10 @@ shows what comes back.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta, tzinfo
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -44,14 +46,40 @@ from pos_app.services.reconciliation import (
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.forms import ErrorLabel
 from pos_app.ui.kit.spinner import Spinner
+from pos_app.ui.kit.tables import style_table
 from pos_app.ui.kit.tasks import TaskRunner, user_message
-from pos_app.ui.people.audit_view import short_id
-
-if TYPE_CHECKING:
-    from pos_app.app import AppContext
 
 DEFAULT_DAYS = 7
 ModelIndex = QModelIndex | QPersistentModelIndex
+NOT_HERE = "Not in this database"
+
+
+class ReconcileService(Protocol):
+    """What the screen asks of the reconciliation (``services.reconciliation``)."""
+
+    def compare(self, start: date, end: date) -> Reconciliation:
+        """Every card payment and refund of the days against Stripe's records."""
+        ...
+
+    def settle_from_stripe(self, mismatch: Mismatch) -> str:
+        """Take Stripe's record for one difference; a sentence saying what changed."""
+        ...
+
+    def settle_all(self, mismatches: Sequence[Mismatch]) -> SettleOutcome:
+        """Take Stripe's record for every difference that can be."""
+        ...
+
+
+def short_id(value: str | None) -> str:
+    """A Stripe id shortened for a column ('ch_3Q…x9Zk'); the full id is in the tooltip."""
+    if not value:
+        return "—"
+    return value if len(value) <= 14 else f"{value[:7]}…{value[-4:]}"
+
+
+def booking_text(m: Mismatch) -> str:
+    """Who and what the difference is about ("Ana Silva · Cut & colour"), never a bk_ id."""
+    return m.booking_label or NOT_HERE
 
 
 class Col(IntEnum):
@@ -70,7 +98,7 @@ class Col(IntEnum):
 HEADERS = {
     Col.KIND: "Difference",
     Col.OBJECT: "What",
-    Col.BOOKING: "Booking",
+    Col.BOOKING: "Customer · service",
     Col.HERE: "Here",
     Col.STRIPE: "At Stripe",
     Col.IDS: "Stripe id",
@@ -145,6 +173,8 @@ class MismatchModel(QAbstractTableModel):
             tip = m.sentence
             if not m.settleable and m.why_not:
                 tip += "\n\n" + m.why_not
+            if m.booking_label:
+                tip = f"{m.booking_label}\n\n{tip}"
             ids = [i for i in (m.local_id, m.stripe_id, m.payment_intent_id, m.booking_id) if i]
             return tip + ("\n\n" + "  ".join(ids) if ids else "")
         if role == Qt.ItemDataRole.ForegroundRole and column is Col.KIND:
@@ -160,7 +190,7 @@ class MismatchModel(QAbstractTableModel):
         if column is Col.OBJECT:
             return m.object_type.capitalize()
         if column is Col.BOOKING:
-            return short_id(m.booking_id)
+            return booking_text(m)
         if column is Col.HERE:
             return side_text(m, here=True)
         if column is Col.STRIPE:
@@ -179,15 +209,17 @@ class ReconcileDialog(QDialog):
 
     def __init__(
         self,
-        ctx: AppContext,
+        service: ReconcileService,
         runner: TaskRunner,
         parent: QWidget | None = None,
         *,
+        timezone: tzinfo,
         start: date | None = None,
         end: date | None = None,
     ) -> None:
         super().__init__(parent)
-        self._ctx = ctx
+        self._service = service
+        self._tz = timezone
         self._runner = runner
         self._generation = 0
         self.outcome: Reconciliation | None = None
@@ -205,9 +237,9 @@ class ReconcileDialog(QDialog):
             "take Stripe's record. Cash never goes through Stripe and is not compared."
         )
         subtitle.setWordWrap(True)
-        subtitle.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_role(subtitle, muted=True)
 
-        today = datetime.now(ctx.config.timezone).date()
+        today = datetime.now(timezone).date()
         self.from_edit = self._date_edit(start or today - timedelta(days=DEFAULT_DAYS - 1))
         self.to_edit = self._date_edit(end or today)
         self.compare_button = QPushButton("&Compare")
@@ -246,25 +278,19 @@ class ReconcileDialog(QDialog):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(50)
-        self.table.setStyleSheet(
-            "QTableView#mismatchTable { border: 1px solid palette(mid); border-radius: 4px;"
-            " background: palette(base); alternate-background-color: palette(alternate-base); }"
-            "QTableView#mismatchTable::item { padding: 0px 8px; border: none; }"
-            "QHeaderView::section { background: palette(base); border: none;"
-            " border-bottom: 1px solid palette(mid); padding: 6px 9px; font-weight: bold; }"
-        )
+        self.table.verticalHeader().setDefaultSectionSize(56)  # the button's 44 px + margins
+        style_table(self.table, rows=56)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         widths = {
             Col.KIND: 140,
-            Col.OBJECT: 80,
-            Col.BOOKING: 130,
+            Col.OBJECT: 100,
+            Col.BOOKING: 190,
             Col.HERE: 145,
             Col.STRIPE: 150,
             Col.IDS: 135,
-            Col.ACTION: 170,
+            Col.ACTION: 200,
         }
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
@@ -276,7 +302,7 @@ class ReconcileDialog(QDialog):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setFont(theme.font(self, scale=1.2))
-        self.empty_label.setStyleSheet("color: palette(placeholder-text);")
+        theme.set_role(self.empty_label, muted=True)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty_label)
@@ -346,7 +372,7 @@ class ReconcileDialog(QDialog):
         self._generation += 1
         generation = self._generation
         start, end = self.range()
-        service = self._ctx.reconciliation
+        service = self._service
         self._busy("Comparing with Stripe…")
         self._runner.run(
             lambda: service.compare(start, end),
@@ -357,7 +383,7 @@ class ReconcileDialog(QDialog):
 
     def settle(self, mismatch: Mismatch) -> None:
         """Take Stripe's record for one difference, then compare again."""
-        service = self._ctx.reconciliation
+        service = self._service
         self._busy("Settling from Stripe…")
         self._runner.run(
             lambda: service.settle_from_stripe(mismatch),
@@ -371,7 +397,7 @@ class ReconcileDialog(QDialog):
         rows = [m for m in self.mismatches() if m.settleable]
         if not rows:
             return
-        service = self._ctx.reconciliation
+        service = self._service
         self._busy(f"Settling {len(rows)} difference{'s' if len(rows) != 1 else ''}…")
         self._runner.run(
             lambda: service.settle_all(rows),
@@ -395,12 +421,12 @@ class ReconcileDialog(QDialog):
         n = len(rows)
         if n:
             self.summary_label.setText(
-                f"{result.matched} match · {n} difference{'s' if n != 1 else ''}"
+                f"⚠ {result.matched} match · {n} difference{'s' if n != 1 else ''}"
             )
             self._tone(self.summary_label, "danger")
             self.stack.setCurrentWidget(self.table)
         else:
-            self.summary_label.setText(f"{result.matched} match · no differences")
+            self.summary_label.setText(f"✓ {result.matched} match · no differences")
             self._tone(self.summary_label, "success")
             self.empty_label.setText(
                 f"Everything matches Stripe for these days: {result.matched_payments} card "
@@ -416,7 +442,7 @@ class ReconcileDialog(QDialog):
             if result.others
             else ""
         )
-        checked = result.checked_at.astimezone(self._ctx.config.timezone)
+        checked = result.checked_at.astimezone(self._tz)
         done, self._last_action = self._last_action, ""
         prefix = f"{done} " if done else ""
         self.status_label.setText(f"{prefix}Compared at {checked:%H:%M:%S}.{others}")
@@ -456,6 +482,8 @@ class ReconcileDialog(QDialog):
     def _row_button(self, m: Mismatch) -> QPushButton:
         button = QPushButton("Settle from Stripe" if m.settleable else "Check in Stripe")
         button.setEnabled(m.settleable)
+        # Fill the cell: the button's own size hint is taken before the stylesheet's padding.
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         button.setToolTip(
             "Read this from Stripe again and record what Stripe says" if m.settleable else m.why_not
         )
@@ -485,8 +513,7 @@ class ReconcileDialog(QDialog):
         self.compare_button.setEnabled(True)
 
     def _tone(self, label: QLabel, tone: str) -> None:
-        color = theme.semantic(tone, self).name()
-        label.setStyleSheet(f"QLabel#reconcileSummary {{ color: {color}; }}")
+        theme.set_role(label, tone=tone)
 
     def _date_edit(self, day: date) -> QDateEdit:
         edit = QDateEdit(QDate(day.year, day.month, day.day))

@@ -17,6 +17,19 @@ from pos_app.domain.dates import day_problem, instant_problem
 from pos_app.domain.errors import FormErrors
 
 PORT_RANGE = (0, 65535)  # 0: any free port
+# A service's form field as the flag that gave it, so a refusal names what to retype.
+FLAG_FOR_FIELD = {
+    "customer_name": "--customer",
+    "customer_email": "--email",
+    "customer_phone": "--phone",
+    "service_id": "--service",
+    "starts_at": "--at",
+    "price": "--price",
+    "amount": "--amount",
+    "date": "--date",
+    "start": "--from",
+    "end": "--to",
+}
 
 
 class UsageError(Exception):
@@ -54,28 +67,28 @@ def parse_when(text: str, tz: tzinfo) -> datetime:
     return when.astimezone(UTC)
 
 
-def counted(values: list[str], currencies: list[str]) -> dict[str, str]:
-    """``--cash-counted`` values by currency: ``usd=12.50``, or a bare amount for a day in
-    one currency. A currency the day does not have, or one given twice, is a UsageError
-    (a typo must not close the day as if no cash had been counted)."""
+def counted(
+    values: list[str], currencies: list[str], option: str = "--cash-counted"
+) -> dict[str, str]:
+    """``--cash-counted`` (or ``--float``) values by currency: ``usd=12.50``, or a bare amount
+    for a day in one currency. A currency the day does not have, or one given twice, is a
+    UsageError (a typo must not close the day as if no cash had been counted)."""
     days = " and ".join(c.upper() for c in currencies) or "no sales"
     by_currency: dict[str, str] = {}
     for value in values:
         code, sep, amount = value.partition("=")
         if not sep:
             if len(currencies) != 1:
-                raise UsageError(
-                    f"this day has {days}: give --cash-counted CURRENCY=AMOUNT for each"
-                )
+                raise UsageError(f"this day has {days}: give {option} CURRENCY=AMOUNT for each")
             code, amount = currencies[0], value
         code = code.strip().lower()
         if code not in currencies:
             raise UsageError(
                 f"this day has {days}, not {code.upper() or 'an empty currency'}: "
-                "give --cash-counted CURRENCY=AMOUNT for each"
+                f"give {option} CURRENCY=AMOUNT for each"
             )
         if code in by_currency:
-            raise UsageError(f"--cash-counted gives {code.upper()} twice; give it once")
+            raise UsageError(f"{option} gives {code.upper()} twice; give it once")
         by_currency[code] = amount
     return by_currency
 
@@ -86,3 +99,10 @@ def port_number(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number ({low}–{high})")
     return int(text)
+
+
+def form_errors_sentence(err: FormErrors) -> str:
+    """A service's refusal as one line, each message after the flag it is about."""
+    return " ".join(
+        f"{FLAG_FOR_FIELD.get(field, field)}: {message}" for field, message in err.errors.items()
+    )

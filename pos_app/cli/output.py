@@ -12,6 +12,7 @@ stdout (``export csv ... -``) has its cells made safe by the export and goes out
 from __future__ import annotations
 
 import io
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,3 +64,13 @@ def raw_stdout() -> Iterator[TextIO]:
     finally:
         out.flush()
         out.detach()  # stdout itself stays open
+
+
+def print_json(data: dict[str, Any]) -> None:
+    """The one JSON object a ``--json`` command prints (keys sorted: stable for scripts)."""
+    print(json.dumps(data, sort_keys=True))
+
+
+def count(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless one: "1 row", "2,000 rows"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

@@ -1,0 +1,136 @@
+"""`pos-app`: the same services from a terminal, for scripting and support.
+
+With no command it opens the desktop app. Errors are one sentence on stderr with exit code 1
+(2 for usage errors); with ``--json`` a command prints exactly one JSON object on stdout.
+
+One module per command group (``bookings``, ``payments``, ``receipts``, ``reports``,
+``day_close``, ``people``, ``servers``, ``desktop``, ``doctor``, ``backup``); the grammar is in
+``parser``. This module turns a command line into one of them and every failure into a sentence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from pos_app.cli import (
+    backup,
+    bookings,
+    day_close,
+    desktop,
+    doctor,
+    payments,
+    people,
+    receipts,
+    reports,
+    servers,
+)
+from pos_app.cli.input import UsageError, form_errors_sentence
+from pos_app.cli.output import printable_output
+from pos_app.cli.parser import build_parser
+from pos_app.cli.people import cli_actor
+from pos_app.config import Config, ConfigError, load_config, resolve_config
+from pos_app.domain.errors import FormErrors, PosError
+from pos_app.logs import setup_logging
+
+if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
+    from pos_app.app import AppContext, SandboxPolicy
+
+__all__ = ["build_parser", "cli_actor", "main"]
+
+log = logging.getLogger("pos_app.cli")
+
+# The commands that open the app, signed in as the command line (people.cli_actor).
+HANDLERS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
+    "book": bookings.book,
+    "charge": payments.charge,
+    "status": bookings.status,
+    "sync": payments.sync,
+    "refund": payments.refund,
+    "pay-cash": payments.pay_cash,
+    "receipt": receipts.receipt,
+    "users": people.users,
+    "set-pin": people.set_pin,
+    "report": reports.report,
+    "export": reports.export,
+    "close-day": day_close.close_day,
+    "reconcile": day_close.reconcile,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `pos-app` command; what it prints never holds control characters."""
+    with printable_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "gui"
+    try:
+        # The environment, then what Settings saved on this computer (mode, keys, receiver).
+        # The desktop app opens the sandbox if a saved key is gone, saying so; commands fail.
+        config = (
+            load_config()
+            if command in ("sandbox", "screenshot")
+            else resolve_config(fallback_to_sandbox=command == "gui")
+        )
+    except ConfigError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    setup_logging(config.data_dir, verbose=args.verbose)
+    try:
+        return _dispatch(command, args, config)
+    except UsageError as err:
+        print(f"pos-app: {err}", file=sys.stderr)
+        return 2
+    except FormErrors as err:
+        print(form_errors_sentence(err), file=sys.stderr)
+        return 1
+    except PosError as err:
+        print(err.message, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        log.exception("cli.crashed command=%s", command)
+        print(
+            f"Something went wrong. Nothing more was changed; details are in "
+            f"{config.data_dir / 'pos-app.log'}.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
+    if command == "gui":
+        return desktop.gui(config)
+    if command == "sandbox":
+        return servers.sandbox(args, config)
+    if command == "webhooks":
+        return servers.webhooks(args, config)
+    if command == "screenshot":
+        return desktop.screenshot(args)
+    if command == "doctor":
+        return doctor.run_doctor(args, config)
+    if command in ("backup", "restore"):
+        run = backup.run_backup if command == "backup" else backup.run_restore
+        return run(args, config)
+    # Commands that may print a payment URL keep the sandbox running after they exit.
+    policy: SandboxPolicy = (
+        "detached"
+        if command in ("charge", "status", "sync", "refund", "receipt", "reconcile")
+        else "none"
+    )
+    from pos_app.app import open_app
+
+    ctx = open_app(config, sandbox=policy)
+    ctx.deps.desk.sign_in(cli_actor())
+    try:
+        return HANDLERS[command](ctx, args)
+    finally:
+        ctx.close()

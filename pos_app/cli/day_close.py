@@ -1,0 +1,83 @@
+"""`pos-app close-day` and `pos-app reconcile`: the Z report and the comparison with Stripe."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from pos_app.cli.input import counted, parse_date
+from pos_app.cli.output import print_json
+from pos_app.domain.errors import FormErrors, PosError
+
+if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
+    from pos_app.app import AppContext
+
+
+def close_day(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Print a day's Z report, or close the day with the cash counted."""
+    from pos_app.services.day_close import ZReport
+
+    day = parse_date(args.date, "date") if args.date is not None else ctx.day_close.today()
+    z: ZReport = ctx.day_close.preview(day)
+    if not args.preview and not z.is_closed:
+        currencies = [t.currency for t in z.currencies]
+        by_currency = counted(args.cash_counted, currencies)
+        floats = counted(args.opening_float, currencies, option="--float")
+        try:
+            z = ctx.day_close.close(day, by_currency, args.note, floats=floats)
+        except FormErrors as err:
+            raise FormErrors({_option_of(k): v for k, v in err.errors.items()}) from None
+    elif not args.preview:
+        raise PosError(z.closed_sentence)
+    if args.json:
+        print_json(z.to_json())
+        return 0
+    print(f"Z report — {day.isoformat()} ({z.timezone})")
+    for t in z.currencies:
+        m = t.money
+        close = z.close_for(t.currency)
+        print(f"  {t.currency.upper()}")
+        print(f"    card payments ({t.card_count}) {m(t.card_gross)}, refunds {m(t.card_refunds)}")
+        fees, after_fees = t.fee_figures()
+        print(f"    card net {m(t.card_net)}, Stripe fees {fees}, after fees {after_fees}")
+        if not t.fees_known:
+            print(f"    {t.fees_pending_sentence()}")
+        if t.opening_float:
+            print(f"    opening float {m(t.opening_float)}")
+        print(f"    cash payments ({t.cash_count}), expected in the drawer {m(t.cash_expected)}")
+        if close is not None:
+            print(f"    counted {m(close.cash_counted)}, difference {m(close.cash_difference)}")
+        if t.adjustments:
+            print(f"    adjustments to closed days: {t.adjustments} (net {m(t.adjustments_net)})")
+    print(z.closed_sentence if z.is_closed else "Not closed (preview).")
+    return 0
+
+
+def _option_of(field: str) -> str:
+    """The command-line option behind a form field: "counted_usd" → "--cash-counted (USD)"."""
+    if field.startswith("float_"):
+        return f"--float ({field.removeprefix('float_').upper()})"
+    return f"--cash-counted ({field.removeprefix('counted_').upper()})"
+
+
+def reconcile(ctx: AppContext, args: argparse.Namespace) -> int:
+    """Compare a range of days with Stripe; ``--settle`` takes Stripe's record."""
+    start, end = parse_date(args.start, "start"), parse_date(args.end, "end")
+    result = ctx.reconciliation.compare(start, end)
+    settled: list[str] = []
+    failed: list[str] = []
+    if args.settle and result.mismatches:
+        outcome = ctx.reconciliation.settle_all(result.mismatches)
+        settled, failed = outcome.settled, outcome.failed
+        result = ctx.reconciliation.compare(start, end)
+    if args.json:
+        print_json({**result.to_json(), "settled": settled, "not_settled": failed})
+        return 0
+    for sentence in settled:
+        print(f"settled: {sentence}")
+    for m in result.mismatches:
+        print(f"{m.kind.label}: {m.sentence}")
+        if not m.settleable and m.why_not:
+            print(f"  {m.why_not}")
+    print(result.summary())
+    return 0

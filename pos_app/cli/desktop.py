@@ -1,0 +1,36 @@
+"""`pos-app gui` and `pos-app screenshot`: the command line's only ways into the Qt app.
+
+Both import ``pos_app.ui`` / ``pos_app.devtools`` inside the function, so no other command loads
+Qt (tests/unit/test_cli_imports.py holds the CLI to that).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from pos_app.cli.input import UsageError
+from pos_app.config import Config
+
+
+def screenshot(args: argparse.Namespace) -> int:
+    """Render a screen offscreen to a PNG, or list the screens."""
+    from pos_app.devtools.screenshots import SCREENS, render, screen_list
+
+    if args.list:
+        for name, title in screen_list():
+            print(f"{name:<16} {title}")
+        return 0
+    if not args.screen or args.path is None:
+        raise UsageError("screenshot needs --screen NAME and a PATH (or --list)")
+    if args.screen not in SCREENS:
+        raise UsageError(f"unknown screen {args.screen!r}; choose from {', '.join(SCREENS)}")
+    render(args.screen, args.path)
+    print(str(args.path))
+    return 0
+
+
+def gui(config: Config) -> int:
+    """Open the desktop app (lazy import: the other commands never load Qt)."""
+    from pos_app.ui.shell.gui import run_gui
+
+    return run_gui(config)

@@ -1,0 +1,28 @@
+"""How a booking's state is named on screen: one place for the words and the shown status.
+
+Screens (the day table, the schedule, a customer's history) all call these, so a cancelled
+booking with money kept reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from pos_app.domain.booking import Booking, BookingStatus
+
+
+def status_words(booking: Booking) -> str:
+    """The words for a booking's state; a cancelled booking with money kept says so."""
+    if booking.cancelled and booking.status is not BookingStatus.CANCELLED:
+        net = booking.net_paid
+        if net.amount > 0:
+            return f"Cancelled · {net} kept"
+        return f"Cancelled · {booking.status.label}"
+    return booking.status.label
+
+
+def display_status(booking: Booking) -> BookingStatus:
+    """The status whose colours a booking is shown in: cancelled wins, then no-show."""
+    if booking.cancelled:
+        return BookingStatus.CANCELLED
+    if booking.no_show and booking.status in (BookingStatus.NEW, BookingStatus.AWAITING_PAYMENT):
+        return BookingStatus.NO_SHOW
+    return booking.status

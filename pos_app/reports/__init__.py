@@ -1,0 +1,1 @@
+"""Reports and printed documents that are not screens: see :mod:`pos_app.reports.render`."""

@@ -1,0 +1,114 @@
+"""The Z report in words: each currency's card and cash lines, the drawer's difference, and
+the report as HTML for paper and PDF (:mod:`pos_app.printing.z_report` lays it out).
+
+Qt-free; the day-close screen shows the same lines, so the screen and the paper agree.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from pos_app.domain.money import Money
+from pos_app.services.day_close import ZReport, ZTotals, day_words
+
+MINUS = "−"  # a real minus sign: lines up with digits, unlike a hyphen
+
+
+def signed(money: Money) -> str:
+    """'−$4.95' with a real minus sign."""
+    return money.format().replace("-", MINUS)
+
+
+def difference_text(difference: Money) -> tuple[str, str]:
+    """What the drawer's difference says, and its tone: short (danger), over (warning) or
+    exact (success)."""
+    if difference.amount < 0:
+        return f"{signed(difference)} short", "danger"
+    if difference.amount > 0:
+        return f"+{difference.format()} over", "warning"
+    return "Exact", "success"
+
+
+@dataclass(frozen=True)
+class ZLine:
+    """One line of a panel: a section heading (no value) or a caption and its figure."""
+
+    caption: str
+    value: str = ""
+    bold: bool = False
+    heading: bool = False
+
+
+def card_lines(t: ZTotals) -> tuple[ZLine, ...]:
+    """The card section: payments, refunds, net, Stripe's fees and the net after them."""
+    lines = [
+        ZLine("Card (Stripe)", heading=True),
+        ZLine(f"Card payments ({t.card_count})", signed(t.money(t.card_gross))),
+        ZLine("Card refunds", signed(t.money(-t.card_refunds))),
+        ZLine("Card net", signed(t.money(t.card_net)), bold=True),
+    ]
+    for caption, figure in t.fee_lines():  # "Fees pending" until Stripe reports each
+        lines.append(ZLine(caption, figure if isinstance(figure, str) else signed(figure)))
+    return tuple(lines)
+
+
+def cash_lines(t: ZTotals) -> tuple[ZLine, ...]:
+    """The cash taken (and given back), before the float and the count."""
+    lines = [
+        ZLine("Cash", heading=True),
+        ZLine(f"Cash payments ({t.cash_count})", signed(t.money(t.cash_received))),
+    ]
+    if t.cash_refunds:
+        lines.append(ZLine("Cash given back", signed(t.money(-t.cash_refunds))))
+    return tuple(lines)
+
+
+def z_report_html(z: ZReport, *, business: str) -> str:
+    """The Z report as simple HTML for a QTextDocument (printing, PDF)."""
+    e = html.escape
+
+    def row(caption: str, amount: Money | str, *, bold: bool = False) -> str:
+        value = amount if isinstance(amount, str) else signed(amount)
+        style = " style='font-weight:bold'" if bold else ""
+        return f"<tr{style}><td>{e(caption)}</td><td align='right'>{e(value)}</td></tr>"
+
+    parts = [
+        f"<h2>{e(business)}</h2>",
+        f"<h3>Z report — {e(day_words(z.business_date))} {z.business_date.year}</h3>",
+    ]
+    if z.is_closed:
+        parts.append(f"<p>{e(z.closed_sentence)}</p>")
+    else:
+        parts.append("<p>Not closed yet: the figures as they stood when printed.</p>")
+    for t in z.currencies:
+        close = z.close_for(t.currency)
+        rows = [
+            row(line.caption, line.value, bold=line.bold)
+            for line in (*card_lines(t), *cash_lines(t))
+            if not line.heading
+        ]
+        rows.append(row("Opening float", t.money(t.opening_float)))
+        rows.append(row("Cash expected in the drawer", t.money(t.cash_expected), bold=True))
+        if close is not None:
+            diff, _tone = difference_text(Money(close.cash_difference, t.currency))
+            rows.append(row("Cash counted", t.money(close.cash_counted)))
+            rows.append(row("Difference", diff, bold=True))
+        if t.adjustments:
+            rows.append(
+                row(f"Adjustments to closed days ({t.adjustments})", t.money(t.adjustments_net))
+            )
+        parts.append(f"<h4>{e(t.currency.upper())}</h4>")
+        parts.append(
+            "<table width='100%' cellspacing='0' cellpadding='3'>" + "".join(rows) + "</table>"
+        )
+    note = z.closes[0].note if z.closes else ""
+    if note:
+        parts.append(f"<p><b>Note:</b> {e(note)}</p>")
+    parts.append(f"<p style='color:#555'>Times in {e(z.timezone)}.</p>")
+    return "".join(parts)
+
+
+def z_report_title(z: ZReport, business: str) -> str:
+    """The PDF's title: 'Z report 2026-12-05 — Studio Nine'."""
+    return f"Z report {z.business_date.isoformat()} — {business}"

@@ -1,0 +1,217 @@
+"""The differences a reconciliation lists, built from a local payment or refund and what
+Stripe says of it (each with its sentence, and why it cannot be settled when it cannot)."""
+
+from __future__ import annotations
+
+from pos_app.domain.gateway_types import (
+    BalanceTransactionInfo,
+    ChargeInfo,
+    PaymentIntentInfo,
+    RefundInfo,
+)
+from pos_app.domain.money import Money
+from pos_app.domain.payment import Payment, Refund
+from pos_app.services.reconciliation_model import Mismatch, MismatchKind
+
+
+def missing_payment(charge: ChargeInfo, local: Payment | None) -> Mismatch:
+    """A charge Stripe took that is not paid here (or not here at all)."""
+    amount = Money(charge.amount, charge.currency)
+    if local is None:
+        return Mismatch(
+            kind=MismatchKind.MISSING_LOCALLY,
+            object_type="payment",
+            sentence=(
+                f"Stripe took {amount} ({charge.id}) for a payment this database does not have."
+            ),
+            currency=charge.currency,
+            booking_id=charge.metadata.get("booking_id"),
+            stripe_id=charge.id,
+            payment_intent_id=charge.payment_intent_id,
+            stripe_amount=charge.amount,
+            stripe_state=charge.status,
+            settleable=False,
+            why_not=(
+                "The payment's booking is not in this database (another station's database, "
+                "or it was removed); look it up in the Stripe Dashboard."
+            ),
+        )
+    return Mismatch(
+        kind=MismatchKind.MISSING_LOCALLY,
+        object_type="payment",
+        sentence=(
+            f"Stripe took {amount} ({charge.id}) but the payment is still "
+            f"{local.status.value} here."
+        ),
+        currency=charge.currency,
+        local_id=local.id,
+        booking_id=local.booking_id,
+        stripe_id=charge.id,
+        payment_intent_id=charge.payment_intent_id,
+        local_amount=local.amount,
+        stripe_amount=charge.amount,
+        local_state=local.status.value,
+        stripe_state=charge.status,
+    )
+
+
+def missing_at_stripe(payment: Payment, intent: PaymentIntentInfo | None) -> Mismatch:
+    """A card payment paid here that Stripe has not taken."""
+    state = intent.status if intent is not None else None
+    where = (
+        f"Stripe's PaymentIntent {intent.id} has not succeeded ({intent.status})"
+        if intent is not None
+        else "Stripe has no charge for it"
+    )
+    return Mismatch(
+        kind=MismatchKind.MISSING_AT_STRIPE,
+        object_type="payment",
+        sentence=f"The card payment of {payment.money} is recorded as paid here, but {where}.",
+        currency=payment.currency,
+        local_id=payment.id,
+        booking_id=payment.booking_id,
+        stripe_id=payment.stripe_charge_id,
+        payment_intent_id=payment.stripe_payment_intent_id,
+        local_amount=payment.amount,
+        local_state=payment.status.value,
+        stripe_state=state,
+        settleable=False,
+        why_not=(
+            "Stripe has not taken this money: check the booking with the customer and in the "
+            "Stripe Dashboard. The app never undoes a recorded payment by itself."
+        ),
+    )
+
+
+def amount_mismatch(payment: Payment, charge_id: str | None, stripe_amount: int) -> Mismatch:
+    """A card payment whose amount differs from what Stripe took."""
+    return Mismatch(
+        kind=MismatchKind.AMOUNT_DIFFERS,
+        object_type="payment",
+        sentence=(
+            f"The card payment is {payment.money} here but "
+            f"{Money(stripe_amount, payment.currency)} at Stripe."
+        ),
+        currency=payment.currency,
+        local_id=payment.id,
+        booking_id=payment.booking_id,
+        stripe_id=charge_id,
+        payment_intent_id=payment.stripe_payment_intent_id,
+        local_amount=payment.amount,
+        stripe_amount=stripe_amount,
+        local_state=payment.status.value,
+        stripe_state="succeeded",
+    )
+
+
+def payment_differences(
+    payment: Payment, charge: ChargeInfo, fees: dict[str, BalanceTransactionInfo]
+) -> list[Mismatch]:
+    """A matched payment's differences with Stripe's charge: amount and fee."""
+    found: list[Mismatch] = []
+    if payment.amount != charge.amount or payment.currency != charge.currency:
+        found.append(amount_mismatch(payment, charge.id, charge.amount))
+    txn = fees.get(charge.balance_transaction_id or "")
+    if txn is not None and txn.fee != payment.fee_amount:
+        here = (
+            "not recorded here"
+            if payment.fee_amount is None
+            else f"{Money(payment.fee_amount, payment.currency)} here"
+        )
+        found.append(
+            Mismatch(
+                kind=MismatchKind.FEE_DIFFERS,
+                object_type="payment",
+                sentence=(
+                    f"Stripe's fee on the payment of {payment.money} is "
+                    f"{Money(txn.fee, txn.currency)}, {here}."
+                ),
+                currency=payment.currency,
+                local_id=payment.id,
+                booking_id=payment.booking_id,
+                stripe_id=charge.id,
+                payment_intent_id=charge.payment_intent_id,
+                local_amount=payment.amount,
+                stripe_amount=charge.amount,
+                local_state=payment.status.value,
+                stripe_state=charge.status,
+                local_fee=payment.fee_amount,
+                stripe_fee=txn.fee,
+            )
+        )
+    return found
+
+
+def missing_refund(info: RefundInfo, payment: Payment | None) -> Mismatch:
+    """A refund Stripe has that is not recorded here."""
+    amount = Money(info.amount, info.currency)
+    return Mismatch(
+        kind=MismatchKind.MISSING_LOCALLY,
+        object_type="refund",
+        sentence=(
+            f"Stripe has a {info.status or 'new'} refund of {amount} ({info.id}) that is not "
+            "recorded here (made in the Stripe Dashboard?)."
+        ),
+        currency=info.currency,
+        booking_id=payment.booking_id if payment is not None else None,
+        stripe_id=info.id,
+        payment_intent_id=info.payment_intent_id,
+        stripe_amount=info.amount,
+        stripe_state=info.status,
+        settleable=payment is not None,
+        why_not="" if payment is not None else "The refunded payment is not in this database.",
+    )
+
+
+def refund_differences(
+    refund: Refund, info: RefundInfo, fees: dict[str, BalanceTransactionInfo]
+) -> list[Mismatch]:
+    """A matched refund's differences with Stripe's: amount, state and fee."""
+
+    def mismatch(kind: MismatchKind, sentence: str, **extra: int | None) -> Mismatch:
+        return Mismatch(
+            kind=kind,
+            object_type="refund",
+            sentence=sentence,
+            currency=refund.currency,
+            local_id=refund.id,
+            booking_id=refund.booking_id,
+            stripe_id=info.id,
+            payment_intent_id=info.payment_intent_id,
+            local_amount=refund.amount,
+            stripe_amount=info.amount,
+            local_state=refund.status.value,
+            stripe_state=info.status,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    found: list[Mismatch] = []
+    if refund.amount != info.amount or refund.currency != info.currency:
+        found.append(
+            mismatch(
+                MismatchKind.AMOUNT_DIFFERS,
+                f"The refund is {refund.money} here but {Money(info.amount, info.currency)} "
+                "at Stripe.",
+            )
+        )
+    if info.status is not None and refund.status.value != info.status:  # null: no news
+        found.append(
+            mismatch(
+                MismatchKind.STATE_DIFFERS,
+                f"The refund of {refund.money} is {refund.status.value} here but "
+                f"{info.status} at Stripe.",
+            )
+        )
+    txn = fees.get(info.balance_transaction_id or "")
+    fee = txn.fee if txn is not None else info.fee
+    if fee is not None and refund.status.value == info.status and fee != (refund.fee_amount or 0):
+        found.append(
+            mismatch(
+                MismatchKind.FEE_DIFFERS,
+                f"Stripe's fee on the refund of {refund.money} is {Money(fee, refund.currency)}"
+                f", {Money(refund.fee_amount or 0, refund.currency)} here.",
+                local_fee=refund.fee_amount,
+                stripe_fee=fee,
+            )
+        )
+    return found

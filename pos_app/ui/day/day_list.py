@@ -1,0 +1,101 @@
+"""The day as a list: the bookings table, or an empty state with a New booking button.
+
+Owned by the :class:`~pos_app.ui.day.day_controller.DayController`; the shell reads the
+selection from ``table`` and ``model``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+)
+
+from pos_app.ui.day.booking_table import BookingTableModel, Column
+from pos_app.ui.kit import theme
+from pos_app.ui.kit.tables import RowDelegate, StatusChipDelegate, style_table
+
+EMPTY_TEXT = "No bookings today — press New booking"
+OTHER_DAY_EMPTY = "No bookings on this day — press New booking"
+WIDTHS = {
+    Column.TIME: 80,
+    Column.AMOUNT: 110,
+    Column.STATUS: 190,
+    Column.PAID: 110,
+    Column.STAFF: 140,
+}
+
+
+class DayList(QStackedWidget):
+    """Page 0: the table of the shown day's bookings; page 1: the empty state."""
+
+    def __init__(self, new_booking: Callable[[], object]) -> None:
+        super().__init__()
+        self.model = BookingTableModel(UTC, self)
+        self.table = QTableView()
+        self.table.setObjectName("bookingTable")
+        self.table.setModel(self.model)
+        self.table.setItemDelegate(RowDelegate(self.table))
+        self.table.setItemDelegateForColumn(Column.STATUS, StatusChipDelegate(self.table))
+        self.table.setFont(theme.font(self, scale=1.1))
+        style_table(self.table)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setMinimumSectionSize(60)
+        for column in Column:
+            if column in WIDTHS:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+                header.resizeSection(column, WIDTHS[column])
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        # Right-click a row for its actions (the shell's and the controller's).
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label.setObjectName("emptyText")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setFont(theme.font(self, scale=1.3))
+        theme.set_role(self.empty_label, None, muted=True)
+        empty = QFrame()
+        empty.setObjectName("emptyState")
+        theme.set_role(empty, "card")
+        box = QVBoxLayout(empty)
+        box.addStretch(1)
+        box.addWidget(self.empty_label)
+        self.empty_button = QPushButton("New booking")
+        self.empty_button.setToolTip("Book a customer in (Ctrl+N)")
+        self.empty_button.setMinimumSize(180, 44)
+        self.empty_button.clicked.connect(lambda _checked=False: new_booking())
+        theme.make_primary(self.empty_button)
+        box.addSpacing(10)
+        box.addWidget(self.empty_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        box.addStretch(2)
+        self.addWidget(self.table)
+        self.addWidget(empty)
+
+    def show_rows(self, count: int) -> None:
+        """The table when there are rows, else the empty state."""
+        self.setCurrentIndex(0 if count else 1)
+
+    def set_empty_text(self, today: bool) -> None:
+        """What the empty state says for today or another day."""
+        self.empty_label.setText(EMPTY_TEXT if today else OTHER_DAY_EMPTY)

@@ -1,0 +1,75 @@
+"""The one-line previews of the cash, deposit and refund dialogs (no Qt).
+
+Each preview parses the amount and asks the domain's rule (``check_cash``, ``check_deposit``,
+``check_refund``) whether it may be taken; a refused amount shows the rule's own sentence,
+word for word, so the preview never disagrees with what the service will say.
+"""
+
+from __future__ import annotations
+
+from pos_app.domain.booking import Booking
+from pos_app.domain.errors import PosError
+from pos_app.domain.money import Money, parse_money
+from pos_app.domain.payment import check_cash, check_deposit, check_refund
+
+
+def balance_summary(booking: Booking) -> str:
+    """'Grace Hopper · Haircut — balance due $35.00'."""
+    return (
+        f"{booking.customer_name} · {booking.service_name} — "
+        f"balance due {booking.balance_due.format()}"
+    )
+
+
+def cash_preview(amount_text: str, balance_due: Money) -> str:
+    """What recording ``amount_text`` of cash will do, e.g. 'Record $25.00 in cash — the
+    booking will show Deposit paid'; or the domain's sentence for why it cannot."""
+    try:
+        amount = parse_money(amount_text, balance_due.currency, field="amount")
+        check_cash(amount, balance_due)
+    except PosError as err:
+        return err.message
+    outcome = "Paid" if amount == balance_due else "Deposit paid"
+    return f"Record {amount.format()} in cash — the booking will show {outcome}"
+
+
+def deposit_preview(amount_text: str, balance_due: Money) -> str:
+    """What asking ``amount_text`` by card now will do, e.g. 'Ask $10.00 by card now — $25.00
+    stays due'; or the domain's sentence for why it cannot ('' while the field is empty)."""
+    if not amount_text.strip():
+        return ""
+    try:
+        amount = parse_money(amount_text, balance_due.currency, field="deposit")
+        check_deposit(amount, balance_due)
+    except PosError as err:
+        return err.message
+    rest = balance_due - amount
+    if rest.amount <= 0:
+        return f"Ask {amount.format()} by card now — the whole balance"
+    return f"Ask {amount.format()} by card now — {rest.format()} stays due"
+
+
+def refund_preview(amount_text: str, refundable: Money, reason: str | None = None) -> str:
+    """What refunding ``amount_text`` will do, e.g. 'Refund $35.00 of $35.00 — the booking
+    will show Refunded'; or the domain's sentence for why it cannot."""
+    try:
+        amount = parse_money(amount_text, refundable.currency, field="amount")
+        check_refund(amount, refundable, reason)
+    except PosError as err:
+        return err.message
+    outcome = "Refunded" if amount == refundable else "Partially refunded"
+    return f"Refund {amount.format()} of {refundable.format()} — the booking will show {outcome}"
+
+
+def amount_on_button(action: str, amount_text: str, limit: Money | None, field: str) -> str:
+    """The action button's words: 'Record $25.00' for an amount that is more than zero and at
+    most ``limit`` (the last thing read before money moves), else just ``action``."""
+    if limit is None:
+        return action
+    try:
+        amount = parse_money(amount_text, limit.currency, field=field)
+    except PosError:
+        return action
+    if 0 < amount.amount <= limit.amount:
+        return f"{action} {amount.format()}"
+    return action

@@ -1,0 +1,127 @@
+"""What the customer display shows, decided without Qt.
+
+The display mirrors the charge screen's :class:`ChargeState`; :func:`display_page` picks the
+page for a new state and :func:`display_state` fills it in with the business's name, logo and
+the test-mode marker. Only words safe for anyone at the counter: no customer names, no staff
+controls, and a receipt address masked ("m•••@e…").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+
+from pos_app.config import DEFAULT_BUSINESS_NAME
+from pos_app.ui.payments.charge_presenter import ChargePhase, ChargeState
+
+WELCOME = "Welcome"
+SCAN = "Scan to pay with your phone"
+PREPARING = "Preparing your payment…"
+THANKS = "Thank you!"
+THANKS_DETAIL = "Your payment was received."
+DECLINED = "✕ Card declined — please try again or pay another way"
+RECEIPT_SENT = "Receipt sent to {email}"
+TEST_MARKER = "TEST MODE — no real money"
+#: Modes in which no real money moves (the marker is shown).
+TEST_MODES = frozenset({"sandbox", "test"})
+
+
+class View(IntEnum):
+    """The display's pages."""
+
+    WELCOME = 0
+    PREPARING = 1
+    CHARGE = 2
+    THANKS = 3
+
+
+@dataclass(frozen=True)
+class Business:
+    """Who is being paid, as the display shows it."""
+
+    name: str = ""
+    logo_path: str = ""  # an image file; "" for none
+    mode: str = "live"
+
+    @property
+    def shown_name(self) -> str:
+        """The name at the top ("" for the app's own default name)."""
+        name = self.name.strip()
+        return "" if name == DEFAULT_BUSINESS_NAME else name
+
+    @property
+    def test_marker(self) -> str:
+        """ "TEST MODE — no real money" in the sandbox and with a test key; "" live."""
+        return TEST_MARKER if self.mode in TEST_MODES else ""
+
+
+@dataclass(frozen=True)
+class DisplayState:
+    """One snapshot of the customer display."""
+
+    view: View
+    business_name: str
+    logo_path: str
+    test_marker: str
+    payment_id: str | None = None
+    amount: str = ""
+    service: str = ""
+    url: str | None = None
+    deadline: datetime | None = None
+    clock_offset: float = 0.0
+    total_seconds: float = 0.0
+    declined: str = ""  # the declined line, while the last card failed
+    thanks_detail: str = THANKS_DETAIL
+    receipt_line: str = ""  # "Receipt sent to m•••@e…", when Stripe emails one
+
+
+def display_page(state: ChargeState, *, thanking: bool) -> View | None:
+    """The page for a new charge state; None to keep the thank-you running (the charge
+    screen closed while the display was still thanking)."""
+    phase = state.phase
+    if phase is ChargePhase.PAID:
+        return View.THANKS
+    if phase in (ChargePhase.WAITING, ChargePhase.DECLINED) and state.url:
+        return View.CHARGE
+    if phase is ChargePhase.PREPARING:
+        return View.PREPARING
+    if thanking:
+        return None
+    return View.WELCOME  # expired, cancelled, failed or closed: nothing to pay here any more
+
+
+def display_state(view: View, state: ChargeState | None, business: Business) -> DisplayState:
+    """What ``view`` shows for ``state`` (None or WELCOME: nothing of the last customer)."""
+    head = DisplayState(
+        view=view,
+        business_name=business.shown_name,
+        logo_path=business.logo_path.strip(),
+        test_marker=business.test_marker,
+    )
+    if state is None or view is View.WELCOME:
+        return DisplayState(head.view, head.business_name, head.logo_path, head.test_marker)
+    paid = view is View.THANKS
+    charging = view is View.CHARGE
+    return DisplayState(
+        view=view,
+        business_name=head.business_name,
+        logo_path=head.logo_path,
+        test_marker=head.test_marker,
+        payment_id=state.payment_id,
+        amount=state.amount,
+        service=state.service,
+        url=state.url if charging else None,
+        deadline=state.deadline if charging else None,
+        clock_offset=state.clock_offset,
+        total_seconds=state.total_seconds,
+        declined=DECLINED if charging and state.attempt_error else "",
+        thanks_detail=(
+            f"Your payment of {state.amount} was received."
+            if paid and state.amount
+            else THANKS_DETAIL
+        ),
+        receipt_line=RECEIPT_SENT.format(email=state.receipt_to)
+        if paid and state.receipt_to
+        else "",
+    )

@@ -1,0 +1,274 @@
+"""Who may use the main window: the lock (sign-in) page, Ctrl+L and Ctrl+U, the idle lock,
+the name of who is signed in, and the managers-only Staff and Audit log entries.
+
+``DeskAccess`` is a controller: it asks the window only for what the ``Shell`` protocol
+offers (show the lock page, show the day, its menus), never for its widgets.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QToolButton
+
+from pos_app.domain.people import Actor
+from pos_app.ui.kit import theme
+from pos_app.ui.kit.shell import Shell
+from pos_app.ui.people.first_run import FirstRunDialog
+from pos_app.ui.people.idle_lock import IdleLock
+from pos_app.ui.people.sign_in import SignInPage
+
+if TYPE_CHECKING:
+    from pos_app.app import AppContext
+
+log = logging.getLogger(__name__)
+
+
+class DeskAccess(QObject):
+    """Who may use the main window right now: the lock page, the account menu and the name
+    in the menu bar, the idle lock, and the managers-only entries of the Manage menu.
+
+    While locked, the window's own shortcuts and menus are off, so nothing can be done for
+    the person who left; an open charge screen stays (and keeps the station awake).
+    """
+
+    locked_changed = Signal(bool)
+
+    def __init__(self, shell: Shell, page: SignInPage) -> None:
+        window = shell.dialog_parent()
+        super().__init__(window)
+        self._shell = shell
+        self._window = window  # parent of the actions and dialogs; nothing else is used
+        self._runner = shell.runner
+        self._ctx: AppContext | None = None
+        self._locked = False
+        self.first_run_dialog: FirstRunDialog | None = None
+        self.staff_dialog: QDialog | None = None
+        self.audit_dialog: QDialog | None = None
+        self.page = page
+        self.page.signed_in.connect(self._on_signed_in)
+        self.page.first_run_needed.connect(self.open_first_run)
+        self.idle = IdleLock(self, is_busy=self._payment_in_progress)
+        self.idle.idle.connect(lambda: self.lock(keep_user=True))
+
+        def action(text: str, tip: str, keys: str, slot: Callable[[], object]) -> QAction:
+            act = QAction(text, window)
+            act.setToolTip(tip)
+            act.setShortcut(QKeySequence(keys))
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(slot)
+            act.setEnabled(False)
+            shell.add_shortcut(act)
+            return act
+
+        self.switch_action = action(
+            "Switch user…", "Hand the desk to someone else", "Ctrl+U", self.switch_user
+        )
+        self.lock_action = action(
+            "Lock",
+            "Lock the station until someone signs in",
+            "Ctrl+L",
+            lambda: self.lock(keep_user=True),
+        )
+        self.staff_action = action(
+            "Staff and rooms…",
+            "Accounts, PINs and the day view's columns (managers)",
+            "Ctrl+Shift+U",
+            self.open_staff_editor,
+        )
+        self.audit_action = action(
+            "Audit log…",
+            "Every money action: who, what, when (managers)",
+            "Ctrl+Shift+A",
+            self.open_audit_log,
+        )
+        account_menu = shell.menu("account")
+        account_menu.addAction(self.switch_action)
+        account_menu.addAction(self.lock_action)
+        shell.menu("manage").addAction(self.staff_action)
+        shell.menu("manage").addAction(self.audit_action)
+
+        self.user_button = QToolButton()
+        self.user_button.setObjectName("signedInUser")
+        self.user_button.setMenu(account_menu)
+        self.user_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.user_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.user_button.setAutoRaise(True)
+        self.user_button.setFont(theme.font(window, scale=1.0, bold=True))
+        self.user_button.setToolTip("Who is signed in (Account menu)")
+        shell.set_corner_widget(self.user_button)
+        self._show_actor()
+
+    # -- public -------------------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        """Whether the lock page is up (nobody may use the window)."""
+        return self._locked
+
+    def attach(self, ctx: AppContext) -> None:
+        """The app is ready: open on the day if someone is signed in, else on the lock page."""
+        self._ctx = ctx
+        self.page.set_people(ctx.people)
+        self.read_lock_minutes()
+        if ctx.deps.desk.actor.role is None:
+            self.lock()
+        else:
+            self._unlock()
+
+    def detach(self) -> None:
+        """Stop the idle timer (at quit)."""
+        self.idle.disarm()
+
+    def lock(self, *, keep_user: bool = False) -> None:
+        """Sign out and show the lock page; ``keep_user`` preselects who was signed in."""
+        ctx = self._ctx
+        if ctx is None:
+            return
+        previous = ctx.deps.desk.actor
+        self._close_dialogs()
+        ctx.deps.desk.sign_out()
+        if previous.id is not None:
+            log.info("desk.locked user=%s", previous.id)
+        self._set_locked(True)
+        self.page.load(previous.id if keep_user else None)
+        self.page.setFocus()
+
+    def switch_user(self) -> None:
+        """Ctrl+U: the lock page with nobody preselected."""
+        self.lock(keep_user=False)
+
+    def open_first_run(self) -> FirstRunDialog | None:
+        """The "Create the manager account" dialog (first run only)."""
+        ctx = self._ctx
+        if ctx is None:
+            return None
+        if self.first_run_dialog is not None and shiboken6.isValid(self.first_run_dialog):
+            self.first_run_dialog.raise_()
+            return self.first_run_dialog
+        dialog = FirstRunDialog(ctx.people, self._runner, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.created.connect(self._on_signed_in)
+        self.first_run_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_staff_editor(self) -> QDialog | None:
+        """Manage ▸ Staff and rooms… (managers; others are told so)."""
+        from pos_app.ui.people.staff_editor import StaffEditor
+
+        if not self._manager_or_say("Only a manager can change staff and rooms."):
+            return None
+        assert self._ctx is not None
+        dialog = StaffEditor(self._ctx.people, self._runner, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.staff_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_audit_log(self) -> QDialog | None:
+        """Manage ▸ Audit log… (managers; others are told so)."""
+        from pos_app.ui.people.audit_view import AuditDialog
+
+        if not self._manager_or_say("Only a manager can read the audit log."):
+            return None
+        assert self._ctx is not None
+        ctx = self._ctx
+        dialog = AuditDialog(ctx.audit, ctx.people, ctx.config.timezone, self._runner, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.audit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _manager_or_say(self, sentence: str) -> bool:
+        ctx = self._ctx
+        if ctx is None or self._locked:
+            return False
+        if not ctx.deps.desk.actor.is_manager:
+            self._shell.show_notice(sentence)
+            return False
+        return True
+
+    def _on_signed_in(self, actor: Actor) -> None:
+        log.info("desk.signed_in user=%s", actor.id)
+        self._unlock()
+        self.read_lock_minutes()
+        self._shell.reload()
+
+    def _unlock(self) -> None:
+        self._set_locked(False)
+
+    def _set_locked(self, locked: bool) -> None:
+        self._locked = locked
+        app = QCoreApplication.instance()
+        if locked:
+            self._shell.show_lock_page(self.page)
+            self.idle.disarm()
+            if app is not None:
+                app.installEventFilter(self)  # holds back the window's shortcuts
+        else:
+            self._shell.show_ready_page()
+            self.idle.arm()
+            if app is not None:
+                app.removeEventFilter(self)
+        signed_in = not locked and self._ctx is not None
+        for act in (self.switch_action, self.lock_action, self.staff_action, self.audit_action):
+            act.setEnabled(signed_in)
+        self._show_actor()
+        self.locked_changed.emit(locked)
+
+    def _show_actor(self) -> None:
+        ctx = self._ctx
+        actor = ctx.deps.desk.actor if ctx is not None else None
+        if actor is None or actor.role is None or self._locked:
+            self.user_button.setText("Locked" if self._locked else "")
+            self.user_button.setVisible(self._locked)
+            return
+        self.user_button.setText(f"{actor.name} · {actor.role.label}")
+        self.user_button.setVisible(True)
+
+    def read_lock_minutes(self) -> None:
+        """Read the station's lock setting (minutes; 0 = never) in the background; done at
+        each sign-in, and by the settings dialog after it changes it."""
+        ctx = self._ctx
+        if ctx is None:
+            return
+        people = ctx.people
+        self._runner.run(
+            people.lock_minutes,
+            on_success=self.idle.set_minutes,
+            on_failure=lambda _err: None,  # keep the current limit; the next sign-in rereads
+            owner=self,
+            quiet=True,
+        )
+
+    def _payment_in_progress(self) -> bool:
+        dialog = self._shell.open_charge_dialog()
+        return dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible()
+
+    def _close_dialogs(self) -> None:
+        """Close what the person who left had open, but never a charge screen."""
+        charge = self._shell.open_charge_dialog()
+        for widget in QApplication.topLevelWidgets():
+            if not isinstance(widget, QDialog) or not widget.isVisible():
+                continue
+            if charge is not None and shiboken6.isValid(charge) and widget is charge:
+                continue
+            if widget.parentWidget() is self._window or widget is self.first_run_dialog:
+                widget.reject()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # While locked, the window's shortcuts (Ctrl+N, Ctrl+R…) must do nothing.
+        return (
+            self._locked
+            and event.type() == QEvent.Type.Shortcut
+            and isinstance(watched, QAction)
+            and watched.parent() is self._window
+        )
