@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 import pos_app.ui
@@ -24,6 +25,19 @@ from pos_app.ui.shell.main_window import MainWindow
 from tests.conftest import TEST_MANAGER
 
 UI_DIR = Path(pos_app.ui.__file__).resolve().parent
+
+
+@pytest.fixture(autouse=True)
+def _app_wide_look_restored(qapp: QApplication) -> Iterator[None]:
+    """Each test starts with the look the last one found: a test that applies the app's
+    stylesheet, palette or font (the theme tests, the screen walks, Settings ▸ Theme) must
+    not change how widgets measure in the next test on the same worker."""
+    sheet, font, palette = qapp.styleSheet(), qapp.font(), qapp.palette()
+    yield
+    if qapp.styleSheet() != sheet:
+        qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+    qapp.setPalette(palette)
 
 
 @pytest.fixture(autouse=True)

@@ -36,6 +36,11 @@ def test_a_cancelled_booking_with_money_kept_says_how_much() -> None:
     assert display_status(booking) is BookingStatus.CANCELLED
 
 
+def test_one_cent_kept_is_still_money_kept() -> None:
+    booking = _booking(status=BookingStatus.DEPOSIT_PAID, paid_amount=1, cancelled=True)
+    assert status_words(booking) == "Cancelled · $0.01 kept"
+
+
 def test_a_cancelled_booking_without_money_names_its_state() -> None:
     booking = _booking(status=BookingStatus.NEW, cancelled=True)
     assert status_words(booking) == "Cancelled · Not paid"

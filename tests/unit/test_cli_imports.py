@@ -10,7 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import pos_app.cli
+
+pytestmark = pytest.mark.source_tree  # mutation runs leave it out: see tests/conftest.py
 
 CLI = Path(pos_app.cli.__file__).resolve().parent
 DESKTOP_APP = ("pos_app.ui", "pos_app.devtools", "PySide6", "shiboken6")

@@ -137,6 +137,8 @@ def test_no_show_refused_when_already_a_no_show() -> None:
 def test_receipt_once_money_was_received() -> None:
     assert el.can_show_receipt(booking(S.REFUNDED, paid_amount=3500)) == el.ALLOWED
     assert el.can_show_receipt(booking(S.NEW)).reason == el.NO_RECEIPT
+    # One cent received is a payment: it has a receipt.
+    assert el.can_show_receipt(booking(S.DEPOSIT_PAID, paid_amount=1)) == el.ALLOWED
 
 
 def test_ensure_raises_the_refusal_sentence_and_passes_when_allowed() -> None:

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import pos_app
+
+pytestmark = pytest.mark.source_tree  # mutation runs leave it out: see tests/conftest.py
 
 MAX_LINES = 600
 PACKAGE = Path(pos_app.__file__).resolve().parent

@@ -651,3 +651,13 @@ def test_errors_carry_what_the_screens_need() -> None:
     )
     taken = SlotTakenError("Priya is already booked.", holder_id="bk_7")
     assert (str(taken), taken.holder_id) == ("Priya is already booked.", "bk_7")
+
+
+@pytest.mark.parametrize(
+    ("minutes", "ok"), [(1, False), (2, True), (15, True), (30, True), (31, False)]
+)
+def test_hold_minutes_take_both_ends_of_the_range(minutes: int, ok: bool) -> None:
+    from pos_app.domain.payment import HOLD_MINUTES_MAX, HOLD_MINUTES_MIN, hold_minutes_ok
+
+    assert (HOLD_MINUTES_MIN, HOLD_MINUTES_MAX) == (2, 30)
+    assert hold_minutes_ok(minutes) is ok

@@ -8,6 +8,8 @@ from pathlib import Path
 import grimp
 import pytest
 
+pytestmark = pytest.mark.source_tree  # mutation runs leave it out: see tests/conftest.py
+
 UI = Path(__file__).resolve().parents[2] / "pos_app" / "ui"
 # Qt-free by name: *_presenter (decides a screen's state), *_state (the frozen state), and
 # the schedule's geometry.

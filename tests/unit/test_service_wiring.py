@@ -10,7 +10,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import pos_app.services
+
+pytestmark = pytest.mark.source_tree  # mutation runs leave it out: see tests/conftest.py
 
 SERVICES = Path(pos_app.services.__file__).resolve().parent
 

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QToolButton
 from pos_app.domain.people import Actor
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.shell import Shell
-from pos_app.ui.people.first_run import FirstRunDialog
 from pos_app.ui.people.idle_lock import IdleLock
 from pos_app.ui.people.sign_in import SignInPage
 
 if TYPE_CHECKING:
     from pos_app.app import AppContext
+    from pos_app.ui.people.first_run import FirstRunDialog
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +145,8 @@ class DeskAccess(QObject):
 
     def open_first_run(self) -> FirstRunDialog | None:
         """The "Create the manager account" dialog (first run only)."""
+        from pos_app.ui.people.first_run import FirstRunDialog  # loaded on first run only
+
         ctx = self._ctx
         if ctx is None:
             return None

@@ -23,12 +23,12 @@ from pos_app.domain.backups import DatabaseProblem
 from pos_app.printing import qt_app
 from pos_app.ui.kit import gc_guard, theme
 from pos_app.ui.kit.tasks import TaskRunner, user_message
-from pos_app.ui.manage.backup_schedule import DailyBackups
-from pos_app.ui.manage.settings_dialog import relaunch_if_requested
+from pos_app.ui.manage.settings_restart import relaunch_if_requested
 from pos_app.ui.shell.main_window import MainWindow
 
 if TYPE_CHECKING:
     from pos_app.app import AppContext, SandboxPolicy
+    from pos_app.ui.manage.backup_schedule import DailyBackups
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,9 @@ class AppStarter:
         return ctx
 
     def _opened(self, ctx: AppContext) -> None:
+        # Imported once the app is open, not before the window's first paint.
+        from pos_app.ui.manage.backup_schedule import DailyBackups
+
         self._window.attach(ctx)
         # Today's backup now (unless taken already today), then checked every hour.
         window = self._window
@@ -160,7 +163,7 @@ def run_gui(config: Config) -> int:
     app = ensure_application()
     theme.apply_theme_setting(app, config.theme)  # Settings ▸ This station ▸ Theme
     runner = TaskRunner()
-    window = MainWindow(runner)
+    window = MainWindow(runner, paint_first=True)  # "Starting…" paints; the day follows
     available = window.screen().availableGeometry()
     if available.width() < 1400 or available.height() < 860:
         window.showMaximized()  # a 1366×768 front-desk screen: use all of it

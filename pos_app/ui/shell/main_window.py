@@ -17,23 +17,14 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent
+from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QWidget
 
 from pos_app.domain.booking import Booking
-from pos_app.services.bookings import DaySheet
-from pos_app.services.payment_sync import SyncReport
-from pos_app.services.settings import SaveResult
-from pos_app.ui.day.day_controller import DayController
 from pos_app.ui.day.detail_presenter import ActionKey, booking_actions, no_booking_actions
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.shell import MenuName, Shell
 from pos_app.ui.kit.tasks import TaskRunner
-from pos_app.ui.payments.customer_display import CustomerDisplay
-from pos_app.ui.payments.overpaid_banner import OverpaidBanner
-from pos_app.ui.people.desk_access import DeskAccess
-from pos_app.ui.people.sign_in import SignInPage
-from pos_app.ui.reports.day_close.closing_actions import ClosingActions
 from pos_app.ui.shell import pages
 from pos_app.ui.shell.actions import apply_rules, build_actions
 from pos_app.ui.shell.menus import build_menus, finish_menus
@@ -45,6 +36,9 @@ from pos_app.ui.shell.sync_loop import SyncLoop
 
 if TYPE_CHECKING:
     from pos_app.app import AppContext
+    from pos_app.services.bookings import DaySheet
+    from pos_app.services.payment_sync import SyncReport
+    from pos_app.services.settings import SaveResult
 
 NOTICE_MS = 10_000
 __all__ = ["APP_TITLE", "MainWindow", "Page", "as_shell"]
@@ -53,7 +47,12 @@ __all__ = ["APP_TITLE", "MainWindow", "Page", "as_shell"]
 class MainWindow(DialogOpeners, QMainWindow):
     """Today's bookings with a detail panel, a top bar of actions and a status bar."""
 
-    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, runner: TaskRunner, parent: QWidget | None = None, *, paint_first: bool = False
+    ) -> None:
+        """With ``paint_first`` (the app's start), only what the "Starting…" frame shows is
+        built here; the day, the sign-in page and the features' controllers follow once the
+        event loop runs (``finish_building``), after the first paint."""
         super().__init__(parent)
         self._runner = runner
         self._ctx: AppContext | None = None
@@ -81,20 +80,55 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.charge_button, self.cash_button = self.top_bar.charge_button, self.top_bar.cash_button
         self.refund_button = self.top_bar.refund_button
         self.notice = pages.notice_label()
-        self._build_pages()
+        self.pages = QStackedWidget()
+        self.starting = pages.StartingPage()
+        self.starting_label = self.starting.label
+        self.failed = pages.FailedPage()
+        self.failure_label, self.retry_button = self.failed.label, self.failed.retry_button
+        self.retry_button.clicked.connect(self._on_retry)
+        self.pages.addWidget(self.starting)
+        self.pages.addWidget(self.failed)
         self.status = pages.StatusBarParts(self.statusBar())
         self.stripe_label, self.count_label = self.status.stripe_label, self.status.count_label
         self.progress = self.status.progress
-        # Sign-in, lock (Ctrl+L), switch user (Ctrl+U), idle lock, Staff and Audit log.
-        self.access = DeskAccess(self, self.sign_in_page)
-        # Manage ▸ Close the day… and Reconcile with Stripe… (managers).
-        self.closing = ClosingActions(self, is_locked=lambda: self.access.locked)
 
         # SANDBOX, TEST MODE or LIVE across the full width: nobody mistakes real money.
         self.mode_banner = ModeBanner()
         self.setCentralWidget(
             pages.column([self.top_bar, self.mode_banner, self.notice, self.pages])
         )
+        self.sync = SyncLoop(
+            self, runner, on_synced=lambda report: self._on_synced(report),
+            on_failed=self._after_sync, show_line=self.status.show_line,
+        )  # fmt: skip
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice.hide)
+        runner.busy_changed.connect(self.progress.setVisible)
+        runner.error.connect(self.show_notice)
+        self.show_starting()
+        self._built = False
+        self._build_after_paint = paint_first  # see paintEvent
+        if not paint_first:
+            self.finish_building()
+
+    def finish_building(self) -> None:
+        """Build the day, the sign-in page and the features' menu entries (once).
+
+        Their modules are imported here, not at the top: loading them before the window's
+        first paint made the app take about a second to appear."""
+        if self._built:
+            return
+        self._built = True
+        from pos_app.ui.payments.customer_display import CustomerDisplay
+        from pos_app.ui.people.desk_access import DeskAccess
+        from pos_app.ui.reports.day_close.closing_actions import ClosingActions
+
+        self._build_day()
+        # Sign-in, lock (Ctrl+L), switch user (Ctrl+U), idle lock, Staff and Audit log.
+        self.access = DeskAccess(self, self.sign_in_page)
+        # Manage ▸ Close the day… and Reconcile with Stripe… (managers).
+        self.closing = ClosingActions(self, is_locked=lambda: self.access.locked)
 
         # The customer's screen (View ▸ Customer display, F8) mirrors the charge screen;
         # completed payments and failed refunds are announced once each (View ▸ Sound).
@@ -106,29 +140,17 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.notifier = Notifier(self)
         self.sound_action = self.notifier.sound_action(self)
         self.view_menu.addAction(self.sound_action)
-        finish_menus(self.menus, acts)
+        finish_menus(self.menus, self.acts)
 
-        self.sync = SyncLoop(
-            self, runner, on_synced=lambda report: self._on_synced(report),
-            on_failed=self._after_sync, show_line=self.status.show_line,
-        )  # fmt: skip
-        self._notice_timer = QTimer(self)
-        self._notice_timer.setSingleShot(True)
-        self._notice_timer.timeout.connect(self.notice.hide)
-        runner.busy_changed.connect(self.progress.setVisible)
-        runner.error.connect(self.show_notice)
         order = [*self.top_bar.buttons(), self.table, self.detail]
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
-        self.show_starting()
 
-    def _build_pages(self) -> None:
-        self.pages = QStackedWidget()
-        self.starting = pages.StartingPage()
-        self.starting_label = self.starting.label
-        self.failed = pages.FailedPage()
-        self.failure_label, self.retry_button = self.failed.label, self.failed.retry_button
-        self.retry_button.clicked.connect(self._on_retry)
+    def _build_day(self) -> None:
+        from pos_app.ui.day.day_controller import DayController
+        from pos_app.ui.payments.overpaid_banner import OverpaidBanner
+        from pos_app.ui.people.sign_in import SignInPage
+
         # Ready: the day (list or schedule) beside the selected booking and its actions.
         self.days = DayController(self)
         self.table, self.model = self.days.table, self.days.model
@@ -147,7 +169,7 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.overpaid.refunded.connect(lambda _o: self.refresh())
         ready = pages.ready_page(self.days.area, self.overpaid.column(self.detail))
         self.sign_in_page = SignInPage(self._runner)
-        for page in (self.starting, self.failed, ready, self.sign_in_page):
+        for page in (ready, self.sign_in_page):
             self.pages.addWidget(page)
 
     # -- the Shell protocol (ui/kit/shell.py) -------------------------------------------
@@ -230,6 +252,7 @@ class MainWindow(DialogOpeners, QMainWindow):
 
     def attach(self, ctx: AppContext) -> None:
         """Fill the window in for a running app and start keeping it current."""
+        self.finish_building()  # normally done already, just after the first paint
         self._ctx = ctx
         tz = ctx.config.timezone
         self.days.attach(ctx)
@@ -258,16 +281,25 @@ class MainWindow(DialogOpeners, QMainWindow):
     def detach(self) -> None:
         """Stop the timers (at quit, before the app context is closed)."""
         self.sync.stop()
-        self.days.close_windows()
-        self.access.detach()
-        self.closing.close_dialogs()
-        self.customer_display.close()
-        self.notifier.shutdown()
+        if self._built:  # else closed before the day was built: none of these exist yet
+            self.days.close_windows()
+            self.access.detach()
+            self.closing.close_dialogs()
+            self.customer_display.close()
+            self.notifier.shutdown()
         self.close_dialogs()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.detach()
         super().closeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._build_after_paint:
+            # The first frame is being painted (children follow in this same pass): build
+            # the rest once it is on screen. A zero timer set before show() would run first.
+            self._build_after_paint = False
+            QTimer.singleShot(0, self, self.finish_building)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

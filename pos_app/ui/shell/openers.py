@@ -23,25 +23,26 @@ from pos_app.domain.eligibility import (
     can_take_cash,
     can_take_deposit,
 )
-from pos_app.services.settings import NOT_MANAGER, SaveResult
-from pos_app.ui.day.booking_dialog import BookingDialog
-from pos_app.ui.manage.catalog_editor import CatalogEditor
-from pos_app.ui.manage.customers_view import CustomersView
-from pos_app.ui.manage.settings_dialog import SettingsDialog
-from pos_app.ui.payments.cash_dialog import CashDialog
-from pos_app.ui.payments.charge_presenter import ChargeSettings
-from pos_app.ui.payments.charge_view import ChargeDialog
-from pos_app.ui.payments.deposit_dialog import DepositDialog
-from pos_app.ui.payments.refund_dialog import RefundDialog
-from pos_app.ui.reports.receipt_view import ReceiptDialog
 
+# Every dialog is imported inside its opener, when it is first opened: loading them all
+# before the window's first paint cost about half a second of start-up.
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
 
     from pos_app.app import AppContext
+    from pos_app.services.settings import SaveResult
+    from pos_app.ui.day.booking_dialog import BookingDialog
     from pos_app.ui.day.day_controller import DayController
     from pos_app.ui.kit.tasks import TaskRunner
+    from pos_app.ui.manage.catalog_editor import CatalogEditor
+    from pos_app.ui.manage.customers_view import CustomersView
+    from pos_app.ui.manage.settings_dialog import SettingsDialog
+    from pos_app.ui.payments.cash_dialog import CashDialog
+    from pos_app.ui.payments.charge_view import ChargeDialog
     from pos_app.ui.payments.customer_display import CustomerDisplay
+    from pos_app.ui.payments.deposit_dialog import DepositDialog
+    from pos_app.ui.payments.refund_dialog import RefundDialog
+    from pos_app.ui.reports.receipt_view import ReceiptDialog
     from pos_app.ui.shell.notifier import Notifier
 
 NOT_MANAGER_SALES = "Only a manager can see the sales figures."
@@ -101,6 +102,9 @@ class DialogOpeners:
     def open_charge(self, booking: Booking, deposit_text: str | None = None) -> ChargeDialog | None:
         """The charge screen for ``booking``: for ``deposit_text`` of its balance when given,
         else all of it."""
+        from pos_app.ui.payments.charge_presenter import ChargeSettings
+        from pos_app.ui.payments.charge_view import ChargeDialog
+
         ctx = self.context()
         if ctx is None:
             return None
@@ -127,6 +131,8 @@ class DialogOpeners:
         ctx, booking = self.context(), self.selected_booking()
         if ctx is None or booking is None or not can_take_deposit(booking):
             return None
+        from pos_app.ui.payments.deposit_dialog import DepositDialog
+
         dialog = DepositDialog(ctx.checkout, self.runner, booking, self.dialog_parent())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.confirmed.connect(lambda text: self.open_charge(booking, text))
@@ -144,6 +150,8 @@ class DialogOpeners:
         ctx = self.context()
         if ctx is None or not can_take_cash(booking):
             return None
+        from pos_app.ui.payments.cash_dialog import CashDialog
+
         dialog = CashDialog(ctx.cash, self.runner, booking, self.dialog_parent())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.recorded.connect(lambda _p: self.reload())
@@ -156,6 +164,8 @@ class DialogOpeners:
         ctx, booking = self.context(), self.selected_booking()
         if ctx is None or booking is None or not can_refund(booking):
             return None
+        from pos_app.ui.payments.refund_dialog import RefundDialog
+
         dialog = RefundDialog(
             ctx.refunds, self.runner, booking.id, self.dialog_parent(),
             needs_pin=not ctx.deps.desk.actor.is_manager,
@@ -178,6 +188,8 @@ class DialogOpeners:
         ctx = self.context()
         if ctx is None:
             return None
+        from pos_app.ui.reports.receipt_view import ReceiptDialog
+
         dialog = ReceiptDialog(
             ctx.receipts, self.runner, booking_id, self.dialog_parent(), mode=ctx.mode
         )
@@ -201,6 +213,8 @@ class DialogOpeners:
         ctx = self.context()
         if ctx is None:
             return None
+        from pos_app.ui.day.booking_dialog import BookingDialog
+
         starts_at = starts_at or self.days.default_start()
         dialog = BookingDialog(
             ctx,
@@ -235,6 +249,8 @@ class DialogOpeners:
             return current
         if current is not None and valid:
             current.close()
+        from pos_app.ui.manage.customers_view import CustomersView
+
         window = CustomersView(
             ctx, self.runner, self.dialog_parent(), customer_id=customer_id or None
         )
@@ -250,6 +266,8 @@ class DialogOpeners:
         ctx = self.context()
         if ctx is None:
             return None
+        from pos_app.ui.manage.catalog_editor import CatalogEditor
+
         dialog = CatalogEditor(
             ctx.catalog,
             self.runner,
@@ -264,6 +282,9 @@ class DialogOpeners:
 
     def open_settings(self, tab: str = "business") -> SettingsDialog | None:
         """Manage ▸ Settings… (Ctrl+,): managers only; anyone else is told so."""
+        from pos_app.services.settings import NOT_MANAGER
+        from pos_app.ui.manage.settings_dialog import SettingsDialog
+
         ctx = self.context()
         if ctx is None:
             return None

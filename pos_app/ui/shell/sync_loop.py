@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 
 from pos_app.services.backoff import Backoff
-from pos_app.services.payment_sync import SyncReport
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.shell.sync_status import ConnectionTracker, StatusLine
 
 if TYPE_CHECKING:
     from pos_app.app import AppContext
+    from pos_app.services.payment_sync import SyncReport
 
 
 class SyncLoop(QObject):

@@ -14,14 +14,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog
 
-from pos_app.services.day_close import NOT_MANAGER
-from pos_app.services.reconciliation import NOT_MANAGER as NOT_MANAGER_RECONCILE
 from pos_app.ui.kit.shell import Shell
-from pos_app.ui.reports.day_close.day_close_view import DayCloseDialog
-from pos_app.ui.reports.reconcile.reconciliation_view import ReconcileDialog
 
+# The dialogs (and their services' sentences) are imported when first opened, so the main
+# window, which builds these menu entries, paints without loading them.
 if TYPE_CHECKING:
     from pos_app.app import AppContext
+    from pos_app.ui.reports.day_close.day_close_view import DayCloseDialog
 
 
 class ClosingActions:
@@ -78,6 +77,9 @@ class ClosingActions:
 
     def open_day_close(self) -> DayCloseDialog | None:
         """Manage ▸ Close the day… (managers)."""
+        from pos_app.services.day_close import NOT_MANAGER
+        from pos_app.ui.reports.day_close.day_close_view import DayCloseDialog
+
         ctx = self._allowed(NOT_MANAGER)
         if ctx is None:
             return None
@@ -96,6 +98,9 @@ class ClosingActions:
 
     def open_reconcile(self) -> QDialog | None:
         """Manage ▸ Reconcile with Stripe… (managers)."""
+        from pos_app.services.reconciliation import NOT_MANAGER as NOT_MANAGER_RECONCILE
+        from pos_app.ui.reports.reconcile.reconciliation_view import ReconcileDialog
+
         ctx = self._allowed(NOT_MANAGER_RECONCILE)
         if ctx is None:
             return None
