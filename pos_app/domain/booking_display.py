@@ -26,3 +26,24 @@ def display_status(booking: Booking) -> BookingStatus:
     if booking.no_show and booking.status in (BookingStatus.NEW, BookingStatus.AWAITING_PAYMENT):
         return BookingStatus.NO_SHOW
     return booking.status
+
+
+#: One glyph per status, shown before its word wherever a status is shown (list chips,
+#: schedule blocks, the legend), so no status is told by colour alone.
+STATUS_GLYPHS: dict[BookingStatus, str] = {
+    BookingStatus.NEW: "○",
+    BookingStatus.AWAITING_PAYMENT: "◷",
+    BookingStatus.PAYMENT_PROCESSING: "⋯",
+    BookingStatus.DEPOSIT_PAID: "◔",
+    BookingStatus.PAID: "✓",
+    BookingStatus.OVERPAID: "⊕",
+    BookingStatus.PARTIALLY_REFUNDED: "↩",
+    BookingStatus.REFUNDED: "↺",
+    BookingStatus.CANCELLED: "✕",
+    BookingStatus.NO_SHOW: "⊘",
+}
+
+
+def status_glyph(status: BookingStatus) -> str:
+    """The glyph shown before ``status``'s word."""
+    return STATUS_GLYPHS[status]

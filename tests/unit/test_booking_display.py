@@ -58,3 +58,11 @@ def test_a_no_show_is_shown_as_such_unless_money_came_in(
     status: BookingStatus, shown: BookingStatus
 ) -> None:
     assert display_status(_booking(status=status, no_show=True)) is shown
+
+
+def test_every_status_has_its_own_glyph() -> None:
+    from pos_app.domain.booking_display import STATUS_GLYPHS, status_glyph
+
+    assert set(STATUS_GLYPHS) == set(BookingStatus)
+    assert len(set(STATUS_GLYPHS.values())) == len(BookingStatus)
+    assert status_glyph(BookingStatus.PAID) == "✓"

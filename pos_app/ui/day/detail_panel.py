@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.domain.booking_display import status_glyph
 from pos_app.services.bookings import BookingDetail
 from pos_app.ui.day.detail_presenter import (
     HINT,
@@ -239,7 +240,7 @@ class DetailPanel(QScrollArea):
             return  # the periodic reload brought nothing new: keep the panel as it is
         self._state = state
         _set_text(self._name, state.title)
-        _set_text(self._chip, state.status.label)
+        _set_text(self._chip, f"{status_glyph(state.status)} {state.status.label}")
         theme.set_role(self._chip, "chip", status=state.status.value)
         self._notes.show_lines(state.notes)
         self._actions(state)

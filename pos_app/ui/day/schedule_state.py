@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from pos_app.domain.booking import Booking, BookingStatus
-from pos_app.domain.booking_display import display_status, status_words
+from pos_app.domain.booking_display import display_status, status_glyph, status_words
 
 Measure = Callable[[str], float]
 
@@ -28,24 +28,23 @@ class StatusMark:
     short: str
 
 
-_MARKS: dict[BookingStatus, tuple[str, str]] = {
-    BookingStatus.NEW: ("○", "Unpaid"),
-    BookingStatus.AWAITING_PAYMENT: ("◷", "Awaiting"),
-    BookingStatus.PAYMENT_PROCESSING: ("⋯", "Processing"),
-    BookingStatus.DEPOSIT_PAID: ("◔", "Deposit"),
-    BookingStatus.PAID: ("✓", "Paid"),
-    BookingStatus.OVERPAID: ("⊕", "Overpaid"),
-    BookingStatus.PARTIALLY_REFUNDED: ("↩", "Part refund"),
-    BookingStatus.REFUNDED: ("↺", "Refunded"),
-    BookingStatus.CANCELLED: ("✕", "Cancelled"),
-    BookingStatus.NO_SHOW: ("⊘", "No-show"),
+_SHORT: dict[BookingStatus, str] = {
+    BookingStatus.NEW: "Unpaid",
+    BookingStatus.AWAITING_PAYMENT: "Awaiting",
+    BookingStatus.PAYMENT_PROCESSING: "Processing",
+    BookingStatus.DEPOSIT_PAID: "Deposit",
+    BookingStatus.PAID: "Paid",
+    BookingStatus.OVERPAID: "Overpaid",
+    BookingStatus.PARTIALLY_REFUNDED: "Part refund",
+    BookingStatus.REFUNDED: "Refunded",
+    BookingStatus.CANCELLED: "Cancelled",
+    BookingStatus.NO_SHOW: "No-show",
 }
 
 
 def status_mark(status: BookingStatus) -> StatusMark:
     """The glyph, word and short word of ``status``."""
-    glyph, short = _MARKS[status]
-    return StatusMark(status, glyph, status.label, short)
+    return StatusMark(status, status_glyph(status), status.label, _SHORT[status])
 
 
 def booking_mark(booking: Booking) -> StatusMark:
@@ -63,7 +62,7 @@ def can_drag(booking: Booking) -> bool:
 
 def legend() -> list[StatusMark]:
     """Every status the schedule can show, in the order a booking goes through them."""
-    return [status_mark(s) for s in _MARKS]
+    return [status_mark(s) for s in _SHORT]
 
 
 @dataclass(frozen=True)

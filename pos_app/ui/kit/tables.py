@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.booking import BookingStatus
+from pos_app.domain.booking_display import status_glyph
 from pos_app.ui.kit import theme
 
 # A model puts a BookingStatus value here for StatusChipDelegate to paint the chip.
@@ -48,6 +49,11 @@ class RowDelegate(QStyledItemDelegate):
         option.state &= ~QStyle.StateFlag.State_HasFocus
 
 
+def chip_text(status: BookingStatus, words: str) -> str:
+    """What a status chip says: the status's glyph, then its words ("✓ Paid")."""
+    return f"{status_glyph(status)} {words}"
+
+
 class StatusChipDelegate(RowDelegate):
     """Paints a status column (value in ``STATUS_ROLE``) as a rounded chip carrying the
     status words: the word says it, the colour only helps."""
@@ -68,7 +74,7 @@ class StatusChipDelegate(RowDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         chip = theme.status_chip(status, theme.is_dark())
         shown = index.data(Qt.ItemDataRole.DisplayRole)
-        text = shown if isinstance(shown, str) and shown else status.label
+        text = chip_text(status, shown if isinstance(shown, str) and shown else status.label)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         f = QFont(opt.font)
