@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from pos_app.domain.booking import Booking, BookingStatus
 
+# Said wherever paid money stays with a cancelled booking (cancelling never refunds).
+NOT_REFUNDED = "Paid money is not refunded automatically; use Refund."
+
 
 def status_words(booking: Booking) -> str:
     """The words for a booking's state; a cancelled booking with money kept says so."""

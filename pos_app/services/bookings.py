@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.booking import Booking, BookingStatus
+from pos_app.domain.booking_display import NOT_REFUNDED
 from pos_app.domain.dates import check_days, instant_problem
 from pos_app.domain.eligibility import can_cancel, can_mark_no_show, can_move
 from pos_app.domain.errors import (
@@ -35,7 +36,6 @@ from pos_app.services.ids import new_id
 
 log = logging.getLogger(__name__)
 
-NOT_REFUNDED = "Paid money is not refunded automatically; use Refund."
 PAST_TIME = "That time is in the past. Choose a time from now on."
 
 

@@ -12,11 +12,12 @@ import pytest
 from pos_app.app import AppContext, wire_services
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.booking import Booking, BookingStatus
+from pos_app.domain.booking_display import NOT_REFUNDED
 from pos_app.domain.errors import FormErrors, InvalidStateError, SlotTakenError
 from pos_app.domain.payment import PaymentStatus
 from pos_app.domain.people import Actor, Role
 from pos_app.domain.ports import AuditQuery
-from pos_app.services.bookings import NOT_REFUNDED, BookingRequest
+from pos_app.services.bookings import BookingRequest
 from pos_app.services.ids import new_id
 from pos_app.store.repositories import SqlBookingRepository
 

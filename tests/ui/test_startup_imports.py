@@ -30,6 +30,7 @@ DEFERRED = [
     "pos_app.services.doctor",
     "pos_app.services.reconciliation",
     "pos_app.printing.receipt",
+    "pos_app.services.bookings",  # and the money services it brings: after the first paint
     "http.client",
 ]
 

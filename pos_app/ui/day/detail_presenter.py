@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pos_app.domain.booking import Booking, BookingStatus
+from pos_app.domain.booking_display import NOT_REFUNDED
 from pos_app.domain.eligibility import (
     Eligibility,
     can_cancel,
@@ -26,7 +28,9 @@ from pos_app.domain.eligibility import (
     refused,
 )
 from pos_app.domain.payment import REFUND_REASONS, PaymentMethod, PaymentStatus, RefundStatus
-from pos_app.services.bookings import NOT_REFUNDED, BookingDetail
+
+if TYPE_CHECKING:  # the service (and what it imports) loads after the first paint
+    from pos_app.services.bookings import BookingDetail
 
 # Money actions wait for the first sync with Stripe after start, so nothing is offered on a
 # payment that was settled at Stripe while the app was closed.

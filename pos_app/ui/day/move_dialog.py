@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.booking import Booking
+from pos_app.domain.booking_display import NOT_REFUNDED
 from pos_app.domain.errors import SlotTakenError
 from pos_app.domain.people import Resource
-from pos_app.services.bookings import NOT_REFUNDED
 from pos_app.ui.day.desk_ports import MoveDesk
 from pos_app.ui.kit.form_kit import (
     BusyState,
