@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 SIZE = (1366, 768)
 WAIT_SECONDS = 20.0
 
-Inspector = Callable[[QWidget], None]
+# Called with each widget saved and the very image written for it (one grab: a countdown
+# that ticks between two grabs would make them differ).
+Inspector = Callable[[QWidget, QImage], None]
 # Called with the widget about to be saved (tests only; empty in the product).
 _inspectors: list[Inspector] = []
 
@@ -68,11 +70,12 @@ def save(
 ) -> None:
     """Save ``widget`` (or an ``image`` composed from it and the popups ``also`` shown over
     it) as PNG at ``path``, after letting any inspector look at each of them."""
-    for inspector in list(_inspectors):
-        for shown in (widget, *also):
-            inspector(shown)
-    path.parent.mkdir(parents=True, exist_ok=True)
     picture = QPixmap.fromImage(image) if image is not None else widget.grab()
+    for inspector in list(_inspectors):
+        inspector(widget, picture.toImage())
+        for shown in also:
+            inspector(shown, shown.grab().toImage())
+    path.parent.mkdir(parents=True, exist_ok=True)
     if not picture.save(str(path), "PNG"):
         raise OSError(f"could not write {path}")
 

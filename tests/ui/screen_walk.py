@@ -416,8 +416,8 @@ def _settle() -> None:
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
-def _inspect(walk: Walk, app: QApplication) -> Callable[[QWidget], None]:
-    def inspect(root: QWidget) -> None:
+def _inspect(walk: Walk, app: QApplication) -> Callable[[QWidget, QImage], None]:
+    def inspect(root: QWidget, _saved: QImage) -> None:
         walk.roots.append(describe(root))
         for scheme, dark in (("light", False), ("dark", True)):
             theme.apply_theme(app, dark=dark)

@@ -87,8 +87,8 @@ def _status_cells(widget: QWidget) -> list[tuple[str, QRect]]:
 def shots() -> Iterator[list[Shot]]:
     taken: list[Shot] = []
 
-    def save(widget: QWidget) -> None:
-        shot = Shot(_labels(widget), _rows(widget), widget.grab().toImage())
+    def save(widget: QWidget, grabbed: QImage) -> None:
+        shot = Shot(_labels(widget), _rows(widget), grabbed)
         shot.buttons = _buttons(widget)
         shot.facts["status_cells"] = _status_cells(widget)
         shot.facts["dark"] = theme.is_dark(widget)
