@@ -7,6 +7,7 @@
     python bench/mutation.py --only services      # figures for the files matching a word
     python bench/mutation.py --recheck tests/unit/test_x.py --recheck … 'pos_app.domain*'
                                                   # survivors against these tests; kills recorded
+    python bench/mutation.py --kills kills.md     # re-verify "NAME | killed by TEST" lines
 
 What is mutated and which tests run is configured in pyproject.toml ``[tool.mutmut]``;
 ``make mutation`` runs ``--run --max-children 2`` (the machine is shared). mutmut runs, for
@@ -36,6 +37,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL = 0.90
+SLOW_TEST = 2.0  # seconds; see keep_fastest
 DOC = ROOT / "docs" / "testing.md"
 
 # mutmut 3's exit codes (mutmut/stats.py), grouped by what they mean for the kill rate.
@@ -178,6 +180,50 @@ def recheck(mutants: Path, tests: list[str], patterns: list[str]) -> Counter[str
     return outcome
 
 
+def verify_kills(mutants: Path, listing: Path) -> Counter[str]:
+    """Re-verify kills claimed after a run, then record them as mutmut would.
+
+    ``listing`` has one line per mutant, ``NAME | killed by tests/…::test_x`` (other lines are
+    ignored). Each named test is run in ``mutants/`` with mutmut's switch
+    (``MUTANT_UNDER_TEST``), in this one process (seconds instead of a pytest start per
+    mutant); the same tests must pass with no mutant first. Only a failing test counts."""
+    import pytest
+
+    claims: dict[str, str] = {}
+    for line in listing.read_text(encoding="utf-8").splitlines():
+        name, _, rest = (part.strip() for part in line.partition("|"))
+        if rest.startswith("killed by ") and "__mutmut_" in name:
+            claims[name] = rest.removeprefix("killed by ").strip()
+    os.chdir(mutants)
+    sys.path.insert(0, str(mutants))
+    args = ["-q", "-x", "-p", "no:cacheprovider", "-p", "no:xdist", "--timeout=120"]
+    os.environ["MUTANT_UNDER_TEST"] = ""
+    control = pytest.main([*args, *sorted(set(claims.values()))])
+    if control != 0:
+        raise SystemExit(f"the claimed tests fail with no mutant (exit {control}): fix them first")
+    outcome: Counter[str] = Counter()
+    killed: set[str] = set()
+    for name, test in sorted(claims.items()):
+        os.environ["MUTANT_UNDER_TEST"] = name
+        code = pytest.main([*args, test])
+        verdict = "killed" if code == 1 else "survived"
+        outcome[verdict] += 1
+        print(f"  {verdict:<8} {name}  ({test})", flush=True)
+        if code == 1:
+            killed.add(name)
+    os.environ.pop("MUTANT_UNDER_TEST", None)
+    for meta in sorted(mutants.rglob("*.py.meta")):
+        data = json.loads(meta.read_text())
+        codes: dict[str, int | None] = data["exit_code_by_key"]
+        hits = [n for n in codes if n in killed and codes[n] not in KILLED_CODES]
+        for n in hits:
+            codes[n] = 1
+        if hits:
+            meta.write_text(json.dumps(data))
+    os.chdir(ROOT)
+    return outcome
+
+
 def drop_stale_copies(mutants: Path) -> int:
     """Delete files in mutants/ whose source is gone (a module moved or deleted): mutmut
     copies and updates, never deletes, so old modules and tests would still be imported."""
@@ -215,6 +261,8 @@ def run_mutmut(
 
     mm.collect_or_load_stats = collect_then_narrow
     os.chdir(ROOT)
+    # The type check (pyproject's type_check_command) runs this interpreter's mypy.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     try:
         mm._run(tuple(names), max_children)
     except SystemExit as stop:
@@ -225,9 +273,10 @@ def run_mutmut(
 def keep_fastest(
     tests_by_function: dict[str, set[str]], durations: dict[str, float], limit: int
 ) -> None:
-    """At most ``limit`` tests per function: first those whose file is named after the
-    mutated module ("refund" for services/refunds.py), then the fastest. A quicker pass
-    that can only overstate survivors, never kills; recheck them with every test."""
+    """At most ``limit`` tests per function: the quick ones (under ``SLOW_TEST``) first, and
+    among them those whose file is named after the mutated module ("refund" for
+    services/refunds.py), then the fastest. A quicker pass that can only overstate
+    survivors, never kills; recheck them with every test."""
     for function, tests in tests_by_function.items():
         # Unit tests judge a domain function in about a second in all: never cut those.
         if len(tests) <= limit or all(t.startswith("tests/unit/") for t in tests):
@@ -235,9 +284,12 @@ def keep_fastest(
         topic = function.split(".x")[0].rsplit(".", 1)[-1].rstrip("s")  # "refund", "cash"
         topic = {"payment_sync": "sync", "day_close": "day_close"}.get(topic, topic)
 
-        def order(test: str, topic: str = topic) -> tuple[bool, float, str]:
+        def order(test: str, topic: str = topic) -> tuple[bool, bool, float, str]:
             related = topic in test.split("::")[0].rsplit("/", 1)[-1]
-            return (not related, durations.get(test, 0.0), test)
+            took = durations.get(test, 0.0)
+            # A slow test (the fault-injection walk, the property runs) costs a minute for
+            # every survivor: it comes after every quick one, related or not.
+            return (took > SLOW_TEST, not related, took, test)
 
         tests_by_function[function] = set(sorted(tests, key=order)[:limit])
 
@@ -299,12 +351,22 @@ def main(argv: list[str] | None = None) -> int:
         help="run the survivors (matching the names given) against this test file (repeat "
         "for several) and record the kills",
     )
+    parser.add_argument(
+        "--kills",
+        type=Path,
+        metavar="FILE",
+        help="re-verify the kills listed in FILE ('NAME | killed by TEST'), one test per "
+        "mutant in one process, and record them",
+    )
     parser.add_argument("names", nargs="*", help="mutant names or globs for mutmut run")
     args = parser.parse_args(argv)
     mutants = ROOT / "mutants"
     if args.recheck and mutants.is_dir():
         outcome = recheck(mutants, args.recheck, list(args.names))
         print(f"recheck: {outcome['killed']} killed, {outcome['survived']} still survive\n")
+    if args.kills and mutants.is_dir():
+        outcome = verify_kills(mutants, args.kills)
+        print(f"kills verified: {outcome['killed']} killed, {outcome['survived']} not\n")
     if args.run:
         if mutants.is_dir() and (dropped := drop_stale_copies(mutants)):
             print(f"dropped {dropped} files from mutants/ whose source is gone")

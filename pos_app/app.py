@@ -10,17 +10,17 @@ import logging
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pos_app import app_backups
 from pos_app.config import SANDBOX_API_KEY, Config, Mode
 from pos_app.domain.errors import GatewayError, PosError
 from pos_app.domain.gateway_types import EventInfo
-from pos_app.gateway.stripe_gateway import StripeGateway
-from pos_app.gateway.webhooks import WebhookStale, verify_webhook
+from pos_app.domain.ports import PaymentGateway
 from pos_app.private_files import ensure_private_dir
 from pos_app.services.audit import AuditService
 from pos_app.services.backup import BackupService
@@ -138,6 +138,8 @@ class AppContext:
 
         measured_at: list[float] = []  # monotonic time of the last re-measure, if any
 
+        from pos_app.gateway.webhooks import WebhookStale, verify_webhook
+
         def verify(payload: bytes, header: str | None, now: datetime) -> EventInfo:
             try:
                 return verify_webhook(payload, header, secret, now=now)
@@ -245,12 +247,49 @@ class WebhookReceiver:
         self._thread.join(timeout=5)
 
 
+class GatewayOnFirstUse:
+    """The Stripe gateway, made when a service first calls it.
+
+    Loading the Stripe SDK and httpx took a third of a second of the app's start, before the
+    desk could see its day (which needs only the database); the first sync pass loads them
+    in the background right after. Thread-safe: two first calls make one gateway.
+    """
+
+    def __init__(self, secret_key: str, *, mode: Mode, api_base: str | None) -> None:
+        self._args = (secret_key, mode, api_base)
+        self._mode: Mode = mode
+        self._gateway: PaymentGateway | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def mode(self) -> str:
+        """'sandbox', 'test' or 'live' (known without loading the SDK)."""
+        return self._mode
+
+    def loaded(self) -> bool:
+        """Whether the gateway has been made (for tests)."""
+        return self._gateway is not None
+
+    def _made(self) -> PaymentGateway:
+        with self._lock:
+            if self._gateway is None:
+                from pos_app.gateway.stripe_gateway import StripeGateway
+
+                key, mode, api_base = self._args
+                self._gateway = StripeGateway(key, mode=mode, api_base=api_base)
+            return self._gateway
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._gateway or self._made(), name)
+
+
 def open_app(
     config: Config,
     *,
     sandbox: SandboxPolicy = "detached",
     receive_webhooks: bool = False,
     secrets: SecretStore | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> AppContext:
     """Build everything: migrate the database, find or start the sandbox, seed demo services.
 
@@ -260,12 +299,13 @@ def open_app(
     desktop app does; CLI commands do not). ``secrets`` is where Settings keeps keys (the
     OS keyring by default). A database created in another mode is refused (StartupError);
     a damaged, locked or newer one is refused with a sentence naming the newest backup.
+    ``on_wait`` is told (from this thread) when another station is migrating the database.
     """
     ensure_private_dir(config.data_dir)
     # Shared while this process runs, so `pos-app restore` never swaps the file under it.
     station_lock = app_backups.hold_station_lock(config)
     try:
-        ctx = _open_app(config, sandbox, receive_webhooks, secrets)
+        ctx = _open_app(config, sandbox, receive_webhooks, secrets, on_wait)
     except BaseException:
         if station_lock is not None:
             station_lock.release()
@@ -279,9 +319,11 @@ def _open_app(
     sandbox: SandboxPolicy,
     receive_webhooks: bool,
     secrets: SecretStore | None,
+    on_wait: Callable[[str], None] | None,
 ) -> AppContext:
     # Checked (quick_check, schema not newer) and migrated, with a backup before an upgrade.
-    engine = app_backups.open_database(config, app_backups.backup_service(config, SystemClock()))
+    backups = app_backups.backup_service(config, SystemClock())
+    engine = app_backups.open_database(config, backups, on_wait)
     uow = SqlUnitOfWorkFactory(engine)
     try:
         ensure_database_mode(uow, config.mode, _database_name(engine.url))
@@ -306,7 +348,7 @@ def _open_app(
                 f"The local sandbox could not be started: {err}. Details are in "
                 f"{config.data_dir / 'sandbox.log'}."
             ) from err
-    gateway = StripeGateway(config.secret_key, mode=config.mode, api_base=api_base)
+    gateway = GatewayOnFirstUse(config.secret_key, mode=config.mode, api_base=api_base)
     sandbox_pages = _sandbox_pages(config, api_base)
     success_url, cancel_url = return_urls(config.success_url, config.mode, sandbox_pages)
     deps = Deps(
@@ -412,6 +454,8 @@ def _key_verifier(config: Config, api_base: str | None) -> KeyVerifier:
         # POS_STRIPE_API_BASE (a local stand-in, the tests) serves every mode; otherwise a
         # test or live key is checked with Stripe itself.
         base = config.api_base or (api_base if mode == "sandbox" else None)
+        from pos_app.gateway.stripe_gateway import StripeGateway
+
         gateway = StripeGateway(key, mode=mode, api_base=base, max_network_retries=0)
         sentence = gateway.verify_access()
         return f"{sentence} {RESTRICTED_KEY_NOTE}" if key.startswith("rk_") else sentence

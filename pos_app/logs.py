@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -11,41 +10,18 @@ from typing import Any
 
 from pos_app.private_files import ensure_private_dir
 
+# The masking rule lives in pos_app.redaction, which the standalone sandbox shares.
+from pos_app.redaction import RedactingFormatter, redact
 
-def _spelled(word: str) -> str:
-    """A pattern for ``word`` as a log may carry it: each character as is, URL-encoded
-    (%XX, or %25XX when encoded twice) or JSON-escaped (\\u00XX); any case (see the flags)."""
-    parts = []
-    for ch in word:
-        codes = "|".join(sorted({f"{ord(ch.lower()):02X}", f"{ord(ch.upper()):02X}"}))
-        parts.append(rf"(?:{re.escape(ch)}|%(?:25)?(?:{codes})|\\u00(?:{codes}))")
-    return "".join(parts)
-
-
-# Hex codes of the characters a key's body is made of (digits, letters, _), and -: a key
-# pasted with a stray hyphen is still masked to its end.
-_BODY_CODES = "3[0-9]|[46][1-9A-F]|[57][0-9A]|5F|2D"
-_BODY = rf"(?:[A-Za-z0-9_-]|%(?:25)?(?:{_BODY_CODES})|\\u00(?:{_BODY_CODES}))+"
-_MODES = f"(?:{_spelled('test_')}|{_spelled('live_')})"
-_PREFIX = "|".join(
-    [_spelled(kind) + _MODES for kind in ("sk_", "rk_", "pk_")] + [_spelled("whsec_")]
-)
-# No word boundary in front: a key glued to other text (``key%3Dsk_live_…``, ``X_sk_test_…``)
-# is still a key. Masking a little too much is harmless; too little is not.
-_SECRET = re.compile(rf"({_PREFIX}){_BODY}", re.IGNORECASE)
-
-
-def redact(text: str) -> str:
-    """Replace anything shaped like a Stripe key or webhook secret with its prefix and ****,
-    in any case, URL-encoded or JSON-escaped, and wherever it sits inside a longer token."""
-    return _SECRET.sub(lambda m: m.group(1) + "****", text)
-
-
-class RedactingFormatter(logging.Formatter):
-    """Formats as usual, then masks secrets, including those inside tracebacks."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
+__all__ = [
+    "UVICORN_LOGGERS",
+    "UVICORN_OPTIONS",
+    "RedactingFormatter",
+    "TerminalFormatter",
+    "redact",
+    "route_uvicorn_logs",
+    "setup_logging",
+]
 
 
 class TerminalFormatter(RedactingFormatter):

@@ -20,6 +20,7 @@ from pos_app.config import load_config
 from pos_app.domain.people import Actor, Role
 from pos_app.gateway.backoff import BackoffHTTPClient
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
+from tests.pg_fixtures import postgres_admin_url, postgres_url  # noqa: F401 (fixtures)
 
 # Who the `app` fixture has signed in: a manager, as at the command line, so tests of money
 # work are not refused; tests of permissions sign someone else in (or out) themselves.

@@ -22,14 +22,14 @@ if TYPE_CHECKING:
 
 
 def render_settings(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.devtools.settings_screenshot import settings_for
     from pos_app.domain.people import Actor, Role
-    from pos_app.ui.manage.settings_dialog import SettingsDialog
 
     previous = ctx.deps.desk.actor
     ctx.deps.desk.sign_in(Actor("usr_demo", "Demo manager", Role.MANAGER))
     try:
         with opened(
-            lambda runner: SettingsDialog(ctx, runner, tab="payments", restart=lambda: None)
+            lambda runner: settings_for(ctx, runner, tab="payments", restart=lambda: None)
         ) as dialog:
             wait_until(dialog.is_loaded)
             # A manager about to leave the sandbox: the key field, Check key, "Save and restart".

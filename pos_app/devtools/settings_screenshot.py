@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pos_app.devtools.capture import pause as pause
 from pos_app.devtools.capture import save, wait_until
@@ -19,6 +19,23 @@ if TYPE_CHECKING:
 WAIT_SECONDS = 30.0
 
 
+def settings_for(ctx: AppContext, runner: TaskRunner, *args: Any, **kw: Any) -> SettingsDialog:
+    """Settings as the window builds it: given ``ctx``'s settings, backups and doctor, the
+    running mode and the business's time zone (``args``/``kw``: parent, tab, restart…)."""
+    from pos_app.ui.manage.settings_dialog import SettingsDialog
+
+    return SettingsDialog(
+        ctx.settings,
+        ctx.backups,
+        ctx.doctor,
+        runner,
+        *args,
+        mode=ctx.mode,
+        timezone=ctx.config.timezone,
+        **kw,
+    )
+
+
 def render_settings(
     ctx: AppContext,
     path: Path,
@@ -29,12 +46,10 @@ def render_settings(
 ) -> None:
     """Open Settings on ``tab``, run ``ready(dialog)`` until the screen is what to show,
     then save the dialog as PNG; the desk's actor is put back afterwards."""
-    from pos_app.ui.manage.settings_dialog import SettingsDialog
-
     previous = ctx.deps.desk.actor
     ctx.deps.desk.sign_in(Actor("usr_demo", "Demo manager", Role.MANAGER))
     runner = TaskRunner()
-    dialog = SettingsDialog(ctx, runner, tab=tab, restart=lambda: None)
+    dialog = settings_for(ctx, runner, tab=tab, restart=lambda: None)
     try:
         dialog.resize(*size)
         dialog.show()

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+# The audit search's text is cut to this: nothing longer is a name or an id, and the database
+# need not scan every row for a pasted page.
+SEARCH_TEXT_MAX = 200
+
 
 class AuditAction(StrEnum):
     """Everything the audit log records."""

@@ -37,6 +37,13 @@ CASH_IN_PROGRESS = (
     "Cash is being taken for this booking right now. Wait a moment, then check the balance "
     "before taking another payment."
 )
+CLOSING_IN_PROGRESS = (
+    "This booking is being cancelled or marked a no-show at another station right now. "
+    "Wait a moment, then check it again."
+)
+#: Id prefix of the claim a station takes to cancel a booking or mark a no-show (the same
+#: lease as cash: no card link opens and no cash is taken while it closes the open links).
+CLOSING_CLAIM = "closing"
 # How long a claim keeps card links shut: closing one link is an expire call and perhaps a
 # read (about a minute at worst with the SDK's retries). Past it a station that died while
 # taking cash no longer blocks the booking; a live one re-checks everything under the lock.
@@ -149,9 +156,15 @@ class Booking:
         )
 
     def ensure_no_cash_claim(self, now: datetime) -> None:
-        """Raise InvalidStateError while a station is taking cash: no link may open now."""
+        """Raise InvalidStateError while a station is taking cash, or closing the booking
+        (cancel, no-show): no link may open now."""
         if self.cash_claim_live(now):
-            raise InvalidStateError(CASH_IN_PROGRESS)
+            raise InvalidStateError(self.claim_sentence())
+
+    def claim_sentence(self) -> str:
+        """What the standing claim is doing, in words for the desk."""
+        closing = (self.cash_claim or "").startswith(f"{CLOSING_CLAIM}_")
+        return CLOSING_IN_PROGRESS if closing else CASH_IN_PROGRESS
 
     def claim_for_cash(self, claim_id: str, now: datetime) -> None:
         """Take the "cash is being taken" claim (the caller holds the booking's lock), or

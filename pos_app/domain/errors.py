@@ -92,5 +92,16 @@ class SlotTakenError(PosError):
         self.holder_id = holder_id
 
 
+class DuplicateError(PosError):
+    """The database refused a second row where its unique rule allows one (another station
+    saved the same thing a moment earlier); ``rule`` names which: ``customer_email``."""
+
+    rule: str
+
+    def __init__(self, message: str, rule: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
 class PermissionDeniedError(PosError):
     """The signed-in person may not do this (e.g. a refund without a manager)."""

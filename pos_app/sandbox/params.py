@@ -21,6 +21,7 @@ FormDict = dict[str, FormValue]
 _KEY_RE = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 _SEGMENT_RE = re.compile(r"\[([^\[\]]*)\]")
 _INT_RE = re.compile(r"^-?\d+$")
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -190,11 +191,14 @@ class ParamReader:
         if raw is None:
             return None
         name = self.name(key)
-        if not _INT_RE.match(raw.strip()):
+        # Stripe's integers are 64-bit: a longer one is invalid, not a crash in SQLite (or
+        # in int(), which refuses over 4,300 digits).
+        text = raw.strip()
+        if len(text) > 20 or not _INT_RE.match(text) or not _INT64_MIN <= int(text) <= _INT64_MAX:
             raise param_error(
-                f"Invalid integer: {raw}", code="parameter_invalid_integer", param=name
+                f"Invalid integer: {raw[:40]}", code="parameter_invalid_integer", param=name
             )
-        value = int(raw)
+        value = int(text)
         if minimum is not None and value < minimum:
             raise param_error(
                 f"This value must be greater than or equal to {minimum}.",

@@ -1,9 +1,11 @@
 """Backups of the database: the daily one, "Back up now", the newest one to name in a sentence.
 
 The copying itself is an adapter's (``DatabaseCopier``: SQLite's online backup API in
-``store/sqlite_backup.py``); this service decides the names, keeps the newest 14 files of the
-backups folder, and says when the daily one is due. It runs on a worker thread (the task
-runner), never on the GUI thread: a copy reads the whole database.
+``store/sqlite_backup.py``, or ``pg_dump`` for a PostgreSQL database in ``store/pg_dump.py``);
+this service decides the names, keeps the newest 14 files of the backups folder, and says when
+the daily one is due. Stations sharing a database server agree through a ``DailyTurn`` which
+one takes the day's backup. It runs on a worker thread (the task runner), never on the GUI
+thread: a copy reads the whole database.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Protocol
 
 from pos_app.domain.backups import (
     KEEP_BACKUPS,
+    SQLITE_SUFFIX,
     BackupKind,
     DatabaseProblem,
     Problem,
@@ -41,6 +44,15 @@ class DatabaseCopier(Protocol):
         ...
 
 
+class DailyTurn(Protocol):
+    """Where stations sharing one database agree which of them takes the day's backup."""
+
+    def take_once(self, day: str, take: Callable[[], BackupInfo]) -> BackupInfo | None:
+        """Run ``take`` and record ``day`` (an ISO date) as backed up, unless another station
+        is taking a backup now or has recorded ``day`` already (then None)."""
+        ...
+
+
 @dataclass(frozen=True)
 class BackupInfo:
     """One backup file: where, when (UTC), how big, and why it was taken."""
@@ -54,8 +66,10 @@ class BackupInfo:
 class BackupService:
     """Backups into ``folder`` (``<data dir>/backups``) of the database named ``stem``.
 
-    ``copier`` is None where this service cannot copy (a PostgreSQL database: pg_dump's job,
-    see ``pos-app backup``); ``unavailable`` then says so in a sentence.
+    ``copier`` is None where this service cannot copy (a PostgreSQL database on a computer
+    without pg_dump); ``unavailable`` then says so in a sentence. ``ext`` names the files'
+    kind (``.dump`` for pg_dump's); ``turn``, for a database several stations share, lets
+    only one of them take each day's backup.
     """
 
     def __init__(
@@ -69,8 +83,12 @@ class BackupService:
         keep: int = KEEP_BACKUPS,
         unavailable: str = "",
         busy_seconds: int = 30,
+        ext: str = SQLITE_SUFFIX,
+        turn: DailyTurn | None = None,
     ) -> None:
         self._copier = copier
+        self.ext = ext
+        self._turn = turn
         self.folder = folder
         self.stem = stem
         self._clock = clock
@@ -81,7 +99,7 @@ class BackupService:
 
     @property
     def available(self) -> bool:
-        """True when this app can take backups itself (a SQLite database)."""
+        """True when this app can take backups itself (SQLite, or pg_dump is installed)."""
         return self._copier is not None
 
     def back_up_now(self, kind: BackupKind = BackupKind.MANUAL) -> BackupInfo:
@@ -99,7 +117,7 @@ class BackupService:
         """
         taken = self._clock.now()
         if target.is_dir():
-            target = target / backup_name(self.stem, taken, BackupKind.MANUAL)
+            target = target / backup_name(self.stem, taken, BackupKind.MANUAL, ext=self.ext)
         if os.path.lexists(target):
             raise PosError(f"{target} already exists; a backup never overwrites a file.")
         if not target.parent.is_dir():
@@ -125,17 +143,22 @@ class BackupService:
         return BackupInfo(target, taken, size, kind.value)
 
     def daily_if_due(self) -> BackupInfo | None:
-        """Take today's backup unless one was taken today (this station's calendar day)."""
+        """Take today's backup unless one was taken today (this station's calendar day); on
+        a shared database server, unless another station took it or is taking one now."""
         if self._copier is None:
             return None
-        if not daily_due(self.stem, self._names(), self._clock.now(), self._timezone()):
+        now = self._clock.now()
+        if not daily_due(self.stem, self._names(), now, self._timezone(), self.ext):
             return None
-        return self.back_up_now(BackupKind.DAILY)
+        if self._turn is None:
+            return self.back_up_now(BackupKind.DAILY)
+        day = now.astimezone(self._timezone()).date().isoformat()
+        return self._turn.take_once(day, lambda: self.back_up_now(BackupKind.DAILY))
 
     def backups(self) -> list[BackupInfo]:
         """The backups in the folder, newest first."""
         found: list[BackupInfo] = []
-        for b in newest_first(self.stem, self._names()):
+        for b in newest_first(self.stem, self._names(), self.ext):
             path = self.folder / b.name
             try:
                 size = path.stat().st_size
@@ -151,7 +174,7 @@ class BackupService:
 
     def prune(self) -> list[str]:
         """Delete the backups beyond the newest ``keep``; returns the names deleted."""
-        gone = to_prune(self.stem, self._names(), self._keep)
+        gone = to_prune(self.stem, self._names(), self._keep, self.ext)
         for name in gone:
             # Another process may have pruned it first.
             with contextlib.suppress(FileNotFoundError):
@@ -161,7 +184,7 @@ class BackupService:
 
     def problem_sentence(self, kind: Problem, *, busy_seconds: int) -> str:
         """The one sentence saying the database cannot be used, naming the newest backup."""
-        if self._copier is None:  # a database server: its backups are not the app's to name
+        if self.ext != SQLITE_SUFFIX:  # a database server: restored with its own tools
             return problem_sentence(kind, None, None, self._timezone(), busy_seconds)
         return problem_sentence(kind, self.last(), self.folder, self._timezone(), busy_seconds)
 
@@ -172,11 +195,11 @@ class BackupService:
             return []
 
     def _free_name(self, taken: datetime, kind: BackupKind) -> Path:
-        target = self.folder / backup_name(self.stem, taken, kind)
+        target = self.folder / backup_name(self.stem, taken, kind, ext=self.ext)
         n = 1
         while target.exists():  # two backups in one second ("Back up now" twice)
             n += 1
-            target = self.folder / backup_name(self.stem, taken, kind, suffix=f"-{n}")
+            target = self.folder / backup_name(self.stem, taken, kind, suffix=f"-{n}", ext=self.ext)
         return target
 
 

@@ -9,11 +9,12 @@ a check cannot: another station committing between our check and our commit.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from pos_app.domain.audit import AuditAction
-from pos_app.domain.booking import Booking, BookingStatus
+from pos_app.domain.booking import CLOSING_CLAIM, Booking, BookingStatus
 from pos_app.domain.booking_display import NOT_REFUNDED
 from pos_app.domain.dates import check_days, instant_problem
 from pos_app.domain.eligibility import can_cancel, can_mark_no_show, can_move
@@ -25,7 +26,13 @@ from pos_app.domain.errors import (
     ValidationError,
 )
 from pos_app.domain.money import Money, parse_money, validate_chargeable
-from pos_app.domain.payment import Payment, Refund
+from pos_app.domain.payment import (
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Refund,
+    ensure_none_processing,
+)
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.domain.ports import UnitOfWork
 from pos_app.services import audit, ledger
@@ -37,6 +44,14 @@ from pos_app.services.ids import new_id
 log = logging.getLogger(__name__)
 
 PAST_TIME = "That time is in the past. Choose a time from now on."
+LINK_OPENED_MEANWHILE = (
+    "A card payment link was opened for this booking meanwhile, so nothing was changed. "
+    "Try again: open links are closed first."
+)
+CHANGED_MEANWHILE = (
+    "The booking's payments changed at another station meanwhile, so nothing was changed. "
+    "Check the booking, then try again."
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,16 @@ class DaySheet:
     day: date
     resources: list[Resource]
     bookings: list[Booking]
+
+
+@dataclass(frozen=True)
+class _Closing:
+    """What step 1 of a cancel or no-show stored and saw: the claim's id, the open links
+    to close (decided under the lock), what was paid then."""
+
+    id: str
+    links: tuple[str, ...]
+    paid_before: int
 
 
 @dataclass(frozen=True)
@@ -234,30 +259,28 @@ class BookingService:
 
         Money already received stays received (the outcome says so; refunds are separate).
         """
-        with self._d.uow() as uow:
-            booking = self._get(uow, booking_id)
-        can_cancel(booking).ensure()
-        self._close_open_links(booking_id, doing="cancelling")
-        now = self._d.clock.now()
-        with self._d.uow(write=True) as uow:
-            booking = self._get(uow, booking_id, for_update=True)
-            can_cancel(booking).ensure()
+
+        def cancelled(uow: UnitOfWork, booking: Booking) -> None:
             booking.cancelled = True
             booking.holds_slot = False
             ledger.recompute(uow, booking)
-            kept = Money(max(booking.paid_amount - booking.refunded_amount, 0), booking.currency)
+            kept = booking.net_paid if booking.net_paid.amount > 0 else None
             audit.record(
                 uow,
-                at=now,
+                at=self._d.clock.now(),  # after the links' closing entries
                 actor=self._d.desk.actor,
                 action=AuditAction.BOOKING_CANCELLED,
                 booking_id=booking.id,
-                amount=kept.amount or None,
-                currency=booking.currency if kept.amount else None,
+                amount=kept.amount if kept else None,
+                currency=booking.currency if kept else None,
                 detail=f"{booking.service_name} for {booking.customer_name}"
-                + (f"; {kept} paid and not refunded" if kept.amount else ""),
+                + (f"; {kept} paid and not refunded" if kept else ""),
             )
-            uow.commit()
+
+        booking = self._close(
+            booking_id, doing="cancelling", check=lambda b: can_cancel(b).ensure(), change=cancelled
+        )
+        kept = Money(max(booking.paid_amount - booking.refunded_amount, 0), booking.currency)
         message = "Booking cancelled; the time is free again."
         if kept.amount:
             message = f"Booking cancelled. {kept} was paid. {NOT_REFUNDED}"
@@ -268,23 +291,26 @@ class BookingService:
         """Mark that the customer did not come (only once the start time has passed); the
         slot is freed and an open payment link is closed."""
         now = self._d.clock.now()
-        with self._d.uow() as uow:
-            booking = self._check_no_show(self._get(uow, booking_id), now)
-        self._close_open_links(booking_id, doing="marking a no-show")
-        with self._d.uow(write=True) as uow:
-            booking = self._check_no_show(self._get(uow, booking_id, for_update=True), now)
+
+        def marked(uow: UnitOfWork, booking: Booking) -> None:
             booking.no_show = True
             booking.holds_slot = False
             ledger.recompute(uow, booking)
             audit.record(
                 uow,
-                at=now,
+                at=self._d.clock.now(),  # after the links' closing entries
                 actor=self._d.desk.actor,
                 action=AuditAction.BOOKING_NO_SHOW,
                 booking_id=booking.id,
                 detail=f"{booking.service_name} for {booking.customer_name}",
             )
-            uow.commit()
+
+        booking = self._close(
+            booking_id,
+            doing="marking a no-show",
+            check=lambda b: can_mark_no_show(b, now).ensure(),
+            change=marked,
+        )
         log.info("booking.no_show booking=%s", booking_id)
         return booking
 
@@ -413,22 +439,117 @@ class BookingService:
         who = resource.name if resource is not None else "anyone"
         return f"{local:%a %d %b %H:%M}–{end:%H:%M} with {who}"
 
-    @staticmethod
-    def _check_no_show(booking: Booking, now: datetime) -> Booking:
-        can_mark_no_show(booking, now).ensure()
+    # -- closing a booking (cancel, no-show) ---------------------------------------------
+    #
+    # Closing a link is a call to Stripe, made outside the database's write lock, so the steps
+    # are those of cash (services/cash.py):
+    # 1. under the booking's lock: check, decide which links are open, and store a claim
+    #    ("being closed"); while it stands no card link opens and no cash is taken;
+    # 2. without a lock: expire exactly those links at Stripe (each with its stored key);
+    # 3. under the lock again: record the change only if the claim is still ours, no link is
+    #    open or processing, and nothing was paid meanwhile.
+    # With no open link, steps 1 and 3 are one transaction and no claim is stored.
+
+    def _close(
+        self,
+        booking_id: str,
+        *,
+        doing: str,
+        check: Callable[[Booking], None],
+        change: Callable[[UnitOfWork, Booking], None],
+    ) -> Booking:
+        """Close the booking's open links, then ``change`` it under its lock (the caller's
+        cancel or no-show); InvalidStateError, with nothing changed, when it cannot."""
+        claim = self._claim_closing(booking_id, check, change)
+        if isinstance(claim, Booking):
+            return claim  # nothing to close: changed in step 1
+        try:
+            for link_id in claim.links:
+                view = self._checkout.cancel(link_id, detail=f"Closed before {doing} the booking")
+                if view.status is PaymentStatus.SUCCEEDED:
+                    raise InvalidStateError(
+                        f"The customer has just paid {view.amount} by card, so nothing was "
+                        f"changed. Check with them before {doing} the booking."
+                    )
+            return self._finish_closing(booking_id, claim, doing, check, change)
+        except BaseException:
+            self._release(booking_id, claim.id)
+            raise
+
+    def _claim_closing(
+        self,
+        booking_id: str,
+        check: Callable[[Booking], None],
+        change: Callable[[UnitOfWork, Booking], None],
+    ) -> _Closing | Booking:
+        """Step 1: the links to close and the claim; or, with none open, the change itself."""
+        now = self._d.server_now()  # the lease runs on Stripe's clock, as holds do
+        with self._d.uow(write=True) as uow:
+            booking = self._get(uow, booking_id, for_update=True)
+            check(booking)
+            booking.ensure_no_cash_claim(now)
+            payments = uow.payments.for_booking(booking_id)
+            # A bank payment on its way may still pay the booking.
+            ensure_none_processing(payments)
+            links = tuple(
+                p.id for p in payments if p.method is PaymentMethod.CARD and not p.status.is_final
+            )
+            if not links:
+                change(uow, booking)
+                uow.commit()
+                return booking
+            claim = _Closing(new_id(CLOSING_CLAIM), links, booking.paid_amount)
+            # The same lease as cash's claim: one station at a time closes or takes cash.
+            booking.claim_for_cash(claim.id, now)
+            uow.commit()
+        log.info("booking.closing booking=%s claim=%s links=%d", booking_id, claim.id, len(links))
+        return claim
+
+    def _finish_closing(
+        self,
+        booking_id: str,
+        claim: _Closing,
+        doing: str,
+        check: Callable[[Booking], None],
+        change: Callable[[UnitOfWork, Booking], None],
+    ) -> Booking:
+        """Step 3: under the lock, re-read everything; change the booking and end the claim."""
+        with self._d.uow(write=True) as uow:
+            booking = self._get(uow, booking_id, for_update=True)
+            if booking.cash_claim != claim.id:
+                # Our lease lapsed and another station took the booking meanwhile.
+                raise InvalidStateError(
+                    booking.claim_sentence() if booking.cash_claim else CHANGED_MEANWHILE
+                )
+            payments = uow.payments.for_booking(booking_id)
+            ensure_none_processing(payments)
+            if any(
+                p.method is PaymentMethod.CARD
+                and p.status in (PaymentStatus.CREATING, PaymentStatus.OPEN)
+                for p in payments
+            ):
+                raise InvalidStateError(LINK_OPENED_MEANWHILE)
+            if booking.paid_amount > claim.paid_before:
+                more = Money(booking.paid_amount - claim.paid_before, booking.currency)
+                raise InvalidStateError(
+                    f"The customer has just paid {more} by card, so nothing was changed. "
+                    f"Check with them before {doing} the booking."
+                )
+            check(booking)
+            booking.release_cash_claim(claim.id)
+            change(uow, booking)
+            uow.commit()
         return booking
 
-    def _close_open_links(self, booking_id: str, *, doing: str) -> None:
-        """Expire open payment links through the checkout path, so nobody pays a cancelled
-        booking; if one was paid meanwhile, stop and say so."""
-        paid = self._checkout.close_open_links(
-            booking_id, detail=f"Closed before {doing} the booking"
-        )
-        if paid is not None:
-            raise InvalidStateError(
-                f"The customer has just paid {paid.amount} by card, so nothing was changed. "
-                f"Check with them before {doing} the booking."
-            )
+    def _release(self, booking_id: str, claim_id: str) -> None:
+        """End our claim after a refusal or an error, so links and cash work again at once."""
+        try:
+            with self._d.uow(write=True) as uow:
+                booking = uow.bookings.get(booking_id, for_update=True)
+                if booking is not None and booking.release_cash_claim(claim_id):
+                    uow.commit()
+        except Exception:  # the lease ends it anyway; the first error is the one to show
+            log.warning("booking.claim_release_failed booking=%s claim=%s", booking_id, claim_id)
 
 
 def _alternative(resource: Resource) -> str:

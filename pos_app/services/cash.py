@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass
 
 from pos_app.domain.audit import AuditAction
-from pos_app.domain.booking import CASH_IN_PROGRESS, Booking
+from pos_app.domain.booking import Booking
 from pos_app.domain.errors import InvalidStateError, NotFoundError
 from pos_app.domain.money import Money, parse_money
 from pos_app.domain.payment import (
@@ -118,8 +118,8 @@ class CashService:
         with self._d.uow(write=True) as uow:
             booking = self._booking(uow, booking_id)
             if booking.cash_claim != claim.id:
-                # Our lease lapsed and another station is taking cash now.
-                raise InvalidStateError(CASH_IN_PROGRESS)
+                # Our lease lapsed and another station holds the booking (cash, or a cancel).
+                raise InvalidStateError(booking.claim_sentence())
             payments = uow.payments.for_booking(booking_id)
             ensure_none_processing(payments)
             if any(

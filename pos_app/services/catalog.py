@@ -23,6 +23,10 @@ from pos_app.services.ids import new_id
 
 log = logging.getLogger(__name__)
 
+# The catalogue changes one station at a time (UnitOfWork.serialize): a service's name is
+# checked unique by reading, and two stations starting on an empty database seed it once.
+CATALOG = "catalog"
+
 DEMO_SERVICES: list[tuple[str, str, int, int, str]] = [
     ("svc_haircut", "Haircut", 30, 3500, "usd"),
     ("svc_colour", "Colour & style", 90, 12000, "usd"),
@@ -125,6 +129,7 @@ class CatalogService:
             except ValidationError as err:
                 errors["price"] = err.message
         with self._d.uow(write=True) as uow:
+            uow.serialize(CATALOG)
             existing = uow.services.list(active_only=False)
             service = None
             if form.id is not None:
@@ -170,6 +175,7 @@ class CatalogService:
         """On a fresh install, add the demo services, and demo staff when nobody is set up
         yet; True if it did. A business upgrading keeps its own data untouched."""
         with self._d.uow(write=True) as uow:
+            uow.serialize(CATALOG)
             if uow.services.list(active_only=False):
                 return False
             for sid, name, minutes, price, currency in DEMO_SERVICES:

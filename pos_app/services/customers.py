@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_app.domain.booking import Booking
-from pos_app.domain.errors import FormErrors, NotFoundError
+from pos_app.domain.errors import DuplicateError, FormErrors, NotFoundError
 from pos_app.domain.people import Customer, customer_search_key
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.text import has_forbidden, name_problem, strip_forbidden
@@ -109,9 +109,21 @@ def find_or_add(uow: UnitOfWork, contact: Contact, *, now: datetime) -> Customer
         phone=contact.phone or None,
         search_key=customer_search_key(contact.name, contact.email, contact.phone),
     )
-    uow.customers.add(customer)
+    if not customer.email:
+        uow.customers.add(customer)
+    else:
+        # Two stations adding the same new customer at once: the second links to the first's.
+        added = uow.customers.add_or_same_email(customer)
+        if added is not customer:
+            log.info("customer.found_after_race customer=%s", added.id)
+            return added
     log.info("customer.created customer=%s", customer.id)
     return customer
+
+
+def _email_taken(name: str) -> str:
+    """The refusal of an email another customer has."""
+    return f"{name} already has this email address."
 
 
 @dataclass(frozen=True)
@@ -173,24 +185,42 @@ class CustomerService:
             if contact.email and "email" not in errors:
                 other = uow.customers.by_email(contact.email)
                 if other is not None and other.id != customer_id:
-                    errors["email"] = f"{other.name} already has this email address."
+                    errors["email"] = _email_taken(other.name)
             if errors:
                 raise FormErrors(errors)
+            # Read before changing the customer: a query flushes the change, and the email's
+            # unique index must answer at commit, where its refusal is caught below.
+            now = self._d.clock.now()
+            upcoming = [
+                b
+                for b in uow.bookings.for_customer(customer_id, limit=HISTORY_LIMIT)
+                if b.starts_at >= now and not b.cancelled
+            ]
             customer.name = contact.name
             customer.email = contact.email or None
             customer.phone = contact.phone or None
             customer.search_key = customer_search_key(customer.name, customer.email, customer.phone)
             if clean_notes is not None:
                 customer.notes = clean_notes
-            now = self._d.clock.now()
-            for booking in uow.bookings.for_customer(customer_id, limit=HISTORY_LIMIT):
-                if booking.starts_at >= now and not booking.cancelled:
-                    booking.customer_name = customer.name
-                    booking.customer_email = customer.email
-                    booking.customer_phone = customer.phone
-            uow.commit()
+            for booking in upcoming:
+                booking.customer_name = customer.name
+                booking.customer_email = customer.email
+                booking.customer_phone = customer.phone
+            try:
+                uow.commit()
+            except DuplicateError as err:
+                if err.rule != "customer_email":
+                    raise
+                # Another station gave this email to another customer after the check above.
+                raise FormErrors({"email": self._email_holder(contact.email)}) from err
         log.info("customer.updated customer=%s", customer_id)
         return customer
+
+    def _email_holder(self, email: str) -> str:
+        """The sentence naming who has ``email`` now (read afresh, after a refusal)."""
+        with self._d.uow() as uow:
+            other = uow.customers.by_email(email)
+        return _email_taken(other.name if other is not None else "Another customer")
 
     def set_notes(self, customer_id: str, notes: str) -> Customer:
         """Replace a customer's notes (allergies, preferences), or raise FormErrors (key

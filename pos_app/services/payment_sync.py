@@ -120,6 +120,12 @@ class SyncReport:
 class SyncService:
     """One idempotent processor for everything Stripe tells us."""
 
+    # Declared on the class, not in __init__: mutmut copies __init__ for each mutant, and
+    # mypy refuses an attribute annotated twice (docs/testing.md, mutation testing).
+    _paid: list[PaymentCompleted]
+    _refunds_failed: list[RefundFailed]
+    _interrupted: SyncReport | None
+
     def __init__(
         self,
         deps: Deps,
@@ -137,10 +143,10 @@ class SyncService:
         # Changes seen by any path (sync passes, the webhook receiver's thread) until the next
         # sync_once hands them out in its report.
         self._changes_lock = threading.Lock()
-        self._paid: list[PaymentCompleted] = []
-        self._refunds_failed: list[RefundFailed] = []
+        self._paid = []
+        self._refunds_failed = []
         # What a pass that ended by raising (Stripe unreachable) did, for the next report.
-        self._interrupted: SyncReport | None = None
+        self._interrupted = None
         self._reconcile_due = False  # an event was skipped by a pass Stripe then cut short
 
     def sync_once(self, *, full: bool = False) -> SyncReport:

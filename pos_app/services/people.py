@@ -31,6 +31,10 @@ from pos_app.services.sign_in import say_duration as say_duration
 
 log = logging.getLogger(__name__)
 
+# Accounts and columns change one station at a time (UnitOfWork.serialize): their rules
+# (unique names, always one active manager) are checked by reading, then writing.
+PEOPLE = "people"
+
 MAX_NAME = 120
 LOCK_MINUTES_KEY = "station.lock_minutes"  # written by the settings dialog; 0 = never
 DEFAULT_LOCK_MINUTES = 5
@@ -132,6 +136,7 @@ class PeopleService:
         pin_hash = pins.hash_pin(pin)
         now = self._d.clock.now()
         with self._d.uow(write=True) as uow:
+            uow.serialize(PEOPLE)
             if uow.users.count() > 0:
                 raise InvalidStateError("The manager account already exists. Sign in with it.")
             user = User(new_id("usr"), _clean(name), Role.MANAGER, pin_hash, now)
@@ -159,6 +164,7 @@ class PeopleService:
         pin_hash = pins.hash_pin(form.pin)
         now = self._d.clock.now()
         with self._d.uow(write=True) as uow:
+            uow.serialize(PEOPLE)
             name = _clean(form.name)
             self._check_unique_name(uow, name, None)
             user = User(new_id("usr"), name, Role(form.role), pin_hash, now, active=form.active)
@@ -188,6 +194,7 @@ class PeopleService:
         pin_hash = pins.hash_pin(form.pin) if form.pin else None
         now = self._d.clock.now()
         with self._d.uow(write=True) as uow:
+            uow.serialize(PEOPLE)
             user = uow.users.get(user_id, for_update=True)
             if user is None:
                 raise NotFoundError("That account no longer exists.")
@@ -227,6 +234,7 @@ class PeopleService:
         who = self._manager(actor)
         now = self._d.clock.now()
         with self._d.uow(write=True) as uow:
+            uow.serialize(PEOPLE)
             user = uow.users.get(user_id, for_update=True)
             if user is None:
                 raise NotFoundError("That account no longer exists.")
@@ -285,6 +293,7 @@ class PeopleService:
             errors["position"] = "The position is a number from 0 to 999."
         now = self._d.clock.now()
         with self._d.uow(write=True) as uow:
+            uow.serialize(PEOPLE)
             existing = uow.resources.list(active_only=False)
             resource: Resource | None = None
             if form.id is not None:

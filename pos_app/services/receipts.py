@@ -226,6 +226,9 @@ class ReceiptService:
         # Store the key first (the pattern of every Stripe mutation here): a crash or a lost
         # answer leaves "sending", and the next click repeats the call with the same key.
         with self._d.uow(write=True) as uow:
+            # Two stations clicking at once: the second waits here, then finds the mark
+            # (PostgreSQL; SQLite's write lock already makes them take turns).
+            uow.serialize(mark_key)
             mark = _Mark.loads(uow.events.get_setting(mark_key))
             if mark is not None and mark.state == "sent":
                 return False
@@ -237,6 +240,7 @@ class ReceiptService:
             pi_id, address, idempotency_key=mark.idempotency_key
         )
         with self._d.uow(write=True) as uow:
+            uow.serialize(mark_key)  # one "sent" and one audit entry, whoever finishes first
             fresh = _Mark.loads(uow.events.get_setting(mark_key)) or mark
             if fresh.state == "sent":
                 return True  # another station's click got there first; audited once

@@ -44,7 +44,7 @@ from pos_app.domain.payment import (
 from pos_app.domain.people import STRIPE_ACTOR, Actor
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.report_data import day_bounds
-from pos_app.services import audit, ledger, recording, settle
+from pos_app.services import audit, ledger, locks, recording, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
 from pos_app.services.reconciliation_mismatches import (
@@ -546,12 +546,11 @@ class ReconciliationService:
 
     def _take_refund_amount(self, refund_id: str, info: RefundInfo) -> None:
         with self._d.uow(write=True) as uow:
-            refund = uow.refunds.get(refund_id, for_update=True)
+            refund, booking = locks.refund_and_booking(uow, refund_id)
             if refund is None or refund.amount == info.amount:
                 return
             was = refund.money
             refund.amount = info.amount
-            booking = uow.bookings.get(refund.booking_id, for_update=True)
             if booking is not None:
                 ledger.recompute(uow, booking, at=self._d.clock.now())
             audit.record(

@@ -3,6 +3,8 @@ Stripe says of it (each with its sentence, and why it cannot be settled when it 
 
 from __future__ import annotations
 
+from typing import Any
+
 from pos_app.domain.gateway_types import (
     BalanceTransactionInfo,
     ChargeInfo,
@@ -12,6 +14,25 @@ from pos_app.domain.gateway_types import (
 from pos_app.domain.money import Money
 from pos_app.domain.payment import Payment, Refund
 from pos_app.services.reconciliation_model import Mismatch, MismatchKind
+
+
+def _recorded(
+    local: Payment | Refund, kind: MismatchKind, sentence: str, **stripe: Any
+) -> Mismatch:
+    """A difference about a payment or refund this database has: its side is read from
+    ``local``; Stripe's (ids, amount, state, fees, whether it can be settled) comes in
+    ``stripe``, which may also name the currency (Stripe's, where the two differ)."""
+    fields: dict[str, Any] = {"currency": local.currency, **stripe}
+    return Mismatch(
+        kind=kind,
+        object_type="refund" if isinstance(local, Refund) else "payment",
+        sentence=sentence,
+        local_id=local.id,
+        booking_id=local.booking_id,
+        local_amount=local.amount,
+        local_state=local.status.value,
+        **fields,
+    )
 
 
 def missing_payment(charge: ChargeInfo, local: Payment | None) -> Mismatch:
@@ -36,21 +57,14 @@ def missing_payment(charge: ChargeInfo, local: Payment | None) -> Mismatch:
                 "or it was removed); look it up in the Stripe Dashboard."
             ),
         )
-    return Mismatch(
-        kind=MismatchKind.MISSING_LOCALLY,
-        object_type="payment",
-        sentence=(
-            f"Stripe took {amount} ({charge.id}) but the payment is still "
-            f"{local.status.value} here."
-        ),
+    return _recorded(
+        local,
+        MismatchKind.MISSING_LOCALLY,
+        f"Stripe took {amount} ({charge.id}) but the payment is still {local.status.value} here.",
         currency=charge.currency,
-        local_id=local.id,
-        booking_id=local.booking_id,
         stripe_id=charge.id,
         payment_intent_id=charge.payment_intent_id,
-        local_amount=local.amount,
         stripe_amount=charge.amount,
-        local_state=local.status.value,
         stripe_state=charge.status,
     )
 
@@ -63,17 +77,12 @@ def missing_at_stripe(payment: Payment, intent: PaymentIntentInfo | None) -> Mis
         if intent is not None
         else "Stripe has no charge for it"
     )
-    return Mismatch(
-        kind=MismatchKind.MISSING_AT_STRIPE,
-        object_type="payment",
-        sentence=f"The card payment of {payment.money} is recorded as paid here, but {where}.",
-        currency=payment.currency,
-        local_id=payment.id,
-        booking_id=payment.booking_id,
+    return _recorded(
+        payment,
+        MismatchKind.MISSING_AT_STRIPE,
+        f"The card payment of {payment.money} is recorded as paid here, but {where}.",
         stripe_id=payment.stripe_charge_id,
         payment_intent_id=payment.stripe_payment_intent_id,
-        local_amount=payment.amount,
-        local_state=payment.status.value,
         stripe_state=state,
         settleable=False,
         why_not=(
@@ -85,21 +94,14 @@ def missing_at_stripe(payment: Payment, intent: PaymentIntentInfo | None) -> Mis
 
 def amount_mismatch(payment: Payment, charge_id: str | None, stripe_amount: int) -> Mismatch:
     """A card payment whose amount differs from what Stripe took."""
-    return Mismatch(
-        kind=MismatchKind.AMOUNT_DIFFERS,
-        object_type="payment",
-        sentence=(
-            f"The card payment is {payment.money} here but "
-            f"{Money(stripe_amount, payment.currency)} at Stripe."
-        ),
-        currency=payment.currency,
-        local_id=payment.id,
-        booking_id=payment.booking_id,
+    return _recorded(
+        payment,
+        MismatchKind.AMOUNT_DIFFERS,
+        f"The card payment is {payment.money} here but "
+        f"{Money(stripe_amount, payment.currency)} at Stripe.",
         stripe_id=charge_id,
         payment_intent_id=payment.stripe_payment_intent_id,
-        local_amount=payment.amount,
         stripe_amount=stripe_amount,
-        local_state=payment.status.value,
         stripe_state="succeeded",
     )
 
@@ -119,21 +121,14 @@ def payment_differences(
             else f"{Money(payment.fee_amount, payment.currency)} here"
         )
         found.append(
-            Mismatch(
-                kind=MismatchKind.FEE_DIFFERS,
-                object_type="payment",
-                sentence=(
-                    f"Stripe's fee on the payment of {payment.money} is "
-                    f"{Money(txn.fee, txn.currency)}, {here}."
-                ),
-                currency=payment.currency,
-                local_id=payment.id,
-                booking_id=payment.booking_id,
+            _recorded(
+                payment,
+                MismatchKind.FEE_DIFFERS,
+                f"Stripe's fee on the payment of {payment.money} is "
+                f"{Money(txn.fee, txn.currency)}, {here}.",
                 stripe_id=charge.id,
                 payment_intent_id=charge.payment_intent_id,
-                local_amount=payment.amount,
                 stripe_amount=charge.amount,
-                local_state=payment.status.value,
                 stripe_state=charge.status,
                 local_fee=payment.fee_amount,
                 stripe_fee=txn.fee,
@@ -168,21 +163,16 @@ def refund_differences(
 ) -> list[Mismatch]:
     """A matched refund's differences with Stripe's: amount, state and fee."""
 
-    def mismatch(kind: MismatchKind, sentence: str, **extra: int | None) -> Mismatch:
-        return Mismatch(
-            kind=kind,
-            object_type="refund",
-            sentence=sentence,
-            currency=refund.currency,
-            local_id=refund.id,
-            booking_id=refund.booking_id,
+    def mismatch(kind: MismatchKind, sentence: str, **fees: int | None) -> Mismatch:
+        return _recorded(
+            refund,
+            kind,
+            sentence,
             stripe_id=info.id,
             payment_intent_id=info.payment_intent_id,
-            local_amount=refund.amount,
             stripe_amount=info.amount,
-            local_state=refund.status.value,
             stripe_state=info.status,
-            **extra,  # type: ignore[arg-type]
+            **fees,
         )
 
     found: list[Mismatch] = []

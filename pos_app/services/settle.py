@@ -24,7 +24,7 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import STRIPE_ACTOR, Actor
 from pos_app.domain.ports import UnitOfWork
-from pos_app.services import audit, ledger, orphan_sessions, recording
+from pos_app.services import audit, ledger, locks, orphan_sessions, recording
 from pos_app.services.context import Deps
 
 log = logging.getLogger(__name__)
@@ -65,10 +65,9 @@ def _apply_session(
     session = _with_intent_status(deps, payment_id, session)
     details = _details_if_just_paid(deps, payment_id, session)
     with deps.uow(write=True) as uow:
-        payment = uow.payments.get(payment_id, for_update=True)
+        payment, booking = locks.payment_and_booking(uow, payment_id)
         if payment is None:
             return None
-        booking = uow.bookings.get(payment.booking_id, for_update=True)
         was = payment.status
         changed = payment.apply_session(session, deps.clock.now())
         if details is not None and was is not PaymentStatus.SUCCEEDED:
@@ -224,10 +223,9 @@ def fill_charge_details(deps: Deps, payment: Payment) -> Payment:
 def apply_refund(deps: Deps, refund_id: str, info: RefundInfo) -> Refund | None:
     """Write a fresh refund snapshot onto the local refund; returns it (None if unknown)."""
     with deps.uow(write=True) as uow:
-        refund = uow.refunds.get(refund_id, for_update=True)
+        refund, booking = locks.refund_and_booking(uow, refund_id)
         if refund is None:
             return None
-        booking = uow.bookings.get(refund.booking_id, for_update=True)
         was = refund.status
         # The domain decides which moves are real (a stale read changes nothing) and stamps
         # recorded_at once; an audit entry is written only for a real move.
@@ -280,11 +278,10 @@ def _audit_refund(deps: Deps, uow: UnitOfWork, refund: Refund, was: RefundStatus
 def mark_payment_failed(deps: Deps, payment_id: str, message: str) -> None:
     """Stripe refused to open the session: the attempt is over and the booking is chargeable."""
     with deps.uow(write=True) as uow:
-        payment = uow.payments.get(payment_id, for_update=True)
+        payment, booking = locks.payment_and_booking(uow, payment_id)
         if payment is None or payment.status is not PaymentStatus.CREATING:
             return
         payment.mark_failed(message)
-        booking = uow.bookings.get(payment.booking_id, for_update=True)
         if booking is not None:
             ledger.recompute(uow, booking)
         audit.record(
@@ -305,12 +302,11 @@ def mark_payment_failed(deps: Deps, payment_id: str, message: str) -> None:
 def mark_refund_failed(deps: Deps, refund_id: str, message: str) -> None:
     """Stripe refused the refund outright: it holds no money any more."""
     with deps.uow(write=True) as uow:
-        refund = uow.refunds.get(refund_id, for_update=True)
+        refund, booking = locks.refund_and_booking(uow, refund_id)
         if refund is None or refund.status is not RefundStatus.CREATING:
             return
         was = refund.status
         refund.mark_failed(message)
-        booking = uow.bookings.get(refund.booking_id, for_update=True)
         if booking is not None:
             ledger.recompute(uow, booking)
         _audit_refund(deps, uow, refund, was)

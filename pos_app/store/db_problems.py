@@ -10,7 +10,27 @@ from pos_app.domain.backups import DatabaseProblem, Problem
 _BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
 _DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 
-__all__ = ["DatabaseProblem", "Problem", "classify"]
+__all__ = ["DatabaseProblem", "NewerSchema", "Problem", "classify"]
+
+
+class NewerSchema(DatabaseProblem):
+    """The database was updated by a newer pos-app (another station, usually): this one must
+    not touch it. The sentence names both versions, so the desk knows what to install."""
+
+    def __init__(
+        self, *, written_by: str, schema: str, this_version: str, this_schema: str
+    ) -> None:
+        super().__init__(
+            "newer",
+            f"unknown schema revision {schema} written by pos-app {written_by}",
+            revision=schema,
+            sentence=(
+                f"This database was updated by pos-app {written_by} (schema {schema}); this "
+                f"station runs pos-app {this_version} (schema {this_schema}). Install pos-app "
+                f"{written_by} or newer here."
+            ),
+        )
+        self.written_by = written_by
 
 
 def classify(err: BaseException) -> Problem | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from pos_app.store.database import MIGRATIONS
@@ -11,6 +9,10 @@ from pos_app.store.database import MIGRATIONS
 
 def schema_revisions(engine: Engine) -> tuple[str | None, str]:
     """(the database's Alembic revision, or None when it has none; this code's head)."""
+    # Loaded when the doctor asks, not with the app (Alembic takes a third of a second).
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()

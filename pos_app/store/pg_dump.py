@@ -3,19 +3,42 @@
 The password never appears on pg_dump's command line (where any local account could read it
 from the process list): it goes in the ``PGPASSWORD`` variable of pg_dump's own environment,
 and a ``~/.pgpass`` file works as libpq always allows.
+
+Several stations share one database server, and each would take the daily backup into its
+own folder: ``DailyTurnLock`` lets one of them take each day's (a PostgreSQL advisory lock
+while it dumps, and the day recorded in the ``settings`` table once it has).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-from sqlalchemy import make_url
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 
 from pos_app.domain.errors import PosError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: The advisory lock the station taking the daily backup holds (a 64-bit key, "posbackp").
+DAILY_LOCK_KEY = int.from_bytes(b"posbackp", "big")
+#: The ``settings`` row naming the last business day whose backup a station took.
+DAILY_SETTING = "backup.daily_taken_on"
+
+NO_PG_DUMP = (
+    "Automatic backups are off: pg_dump is not installed on this computer. Install the "
+    "PostgreSQL client tools and restart the app, or back up the database server with its "
+    "own tools."
+)
 
 # Connection settings libpq reads from a URL's query (?sslmode=require) that pg_dump needs too.
 _CONNINFO_KEYS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout")
@@ -93,3 +116,67 @@ def _quote(value: str) -> str:
     if value and not any(ch.isspace() or ch in "'\\" for ch in value):
         return value
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+class PgDumpCopier:
+    """Backups of a PostgreSQL database by ``pg_dump`` (the backup service's copier)."""
+
+    def __init__(self, url: str, program: str) -> None:
+        self._url = url
+        self._program = program
+
+    def copy_to(self, target: Path) -> int:
+        """Write a custom-format dump to ``target`` (0600); returns its size in bytes."""
+        return dump(self._url, target, self._program)
+
+
+class DailyTurnLock:
+    """Which of the stations sharing ``url``'s database takes the day's backup.
+
+    The station holding the advisory lock dumps; one that cannot take it skips (another is
+    dumping); the day is recorded in ``settings`` after a dump, so the others skip it too.
+    A station that dies mid-dump loses its connection, and with it the lock.
+    """
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._engine: Engine | None = None
+
+    def take_once(self, day: str, take: Callable[[], T]) -> T | None:
+        """Run ``take`` and record ``day``, unless another station is dumping now or has
+        recorded ``day`` already (then None)."""
+        if self._engine is None:
+            # Its own connection, opened only for the check: the lock lives as long as it.
+            self._engine = create_engine(self._url, poolclass=NullPool)
+        with self._engine.connect() as conn:
+            if not conn.execute(
+                text("SELECT pg_try_advisory_lock(:k)"), {"k": DAILY_LOCK_KEY}
+            ).scalar():
+                conn.rollback()
+                log.info("backup.daily_skipped day=%s reason=another station is dumping", day)
+                return None
+            try:
+                return self._take_unless_recorded(conn, day, take)
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": DAILY_LOCK_KEY})
+                conn.commit()
+
+    @staticmethod
+    def _take_unless_recorded(conn: Connection, day: str, take: Callable[[], T]) -> T | None:
+        recorded = conn.execute(
+            text("SELECT value FROM settings WHERE key = :k"), {"k": DAILY_SETTING}
+        ).scalar()
+        conn.rollback()  # no transaction stays open while pg_dump reads the database
+        if recorded is not None and str(recorded) >= day:
+            log.info("backup.daily_skipped day=%s reason=taken by another station", day)
+            return None
+        result = take()
+        conn.execute(
+            text(
+                "INSERT INTO settings (key, value) VALUES (:k, :v) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            ),
+            {"k": DAILY_SETTING, "v": day},
+        )
+        conn.commit()
+        return result

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine, exists, func, or_, select
+from sqlalchemy import Engine, exists, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from pos_app.domain.audit import AuditEntry
 from pos_app.domain.booking import Booking, Service
-from pos_app.domain.errors import SlotTakenError
+from pos_app.domain.errors import DuplicateError, SlotTakenError
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
 from pos_app.domain.people import Customer, Resource, User
 from pos_app.domain.ports import (
     AuditLog,
-    AuditQuery,
     BookingRepository,
     CustomerRepository,
     DayCloseRepository,
@@ -32,10 +31,10 @@ from pos_app.domain.ports import (
 )
 from pos_app.domain.reports import DayClose
 from pos_app.store import money_order, retention_queries
+from pos_app.store.audit_log import SqlAuditLog, contains
 from pos_app.store.pin_attempts import SqlPinAttemptRepository
 from pos_app.store.report_queries import SqlReportQueries
 from pos_app.store.schema import (
-    audit_log,
     bookings,
     customers,
     day_closes,
@@ -80,8 +79,10 @@ class SqlBookingRepository:
         self._s = session
 
     def get(self, booking_id: str, *, for_update: bool = False) -> Booking | None:
-        """One booking; ``for_update`` locks its row until commit (PostgreSQL)."""
-        return self._s.get(Booking, booking_id, with_for_update=for_update or None)
+        """One booking; ``for_update`` locks its row (PostgreSQL) and reads it afresh."""
+        return self._s.get(
+            Booking, booking_id, with_for_update=for_update or None, populate_existing=for_update
+        )
 
     def add(self, booking: Booking) -> None:
         """Add a new booking."""
@@ -121,13 +122,33 @@ class SqlBookingRepository:
         return list(self._s.scalars(q))
 
     def flush(self) -> None:
-        """Flush now; the database's double-booking guard becomes SlotTakenError."""
+        """Flush now; the database's double-booking guard becomes SlotTakenError (and a second
+        customer with one email DuplicateError)."""
         try:
             self._s.flush()
         except IntegrityError as err:
             if is_slot_taken(err):
                 raise SlotTakenError("That time is already taken.") from err
+            if (rule := duplicate_rule(err)) is not None:
+                raise DuplicateError("Another station has just saved the same.", rule) from err
             raise
+
+
+def topic_lock_key(topic: str) -> int:
+    """The advisory lock key of a serialized topic: 64 signed bits of its name's hash."""
+    digest = hashlib.blake2b(f"pos-app:{topic}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+# Unique indexes whose refusal is a rule the services put in words: index name → rule.
+UNIQUE_RULES = {"ux_customers_email_lower": "customer_email"}
+
+
+def duplicate_rule(err: IntegrityError) -> str | None:
+    """The rule (UNIQUE_RULES) the database refused a row for; None for any other refusal.
+    Both databases name the index in the message."""
+    text = str(err.orig)
+    return next((rule for index, rule in UNIQUE_RULES.items() if index in text), None)
 
 
 def is_slot_taken(err: IntegrityError) -> bool:
@@ -172,8 +193,10 @@ class SqlUserRepository:
         return list(self._s.scalars(q))
 
     def get(self, user_id: str, *, for_update: bool = False) -> User | None:
-        """One account; ``for_update`` locks its row until commit (PostgreSQL)."""
-        return self._s.get(User, user_id, with_for_update=for_update or None)
+        """One account; ``for_update`` locks its row (PostgreSQL) and reads it afresh."""
+        return self._s.get(
+            User, user_id, with_for_update=for_update or None, populate_existing=for_update
+        )
 
     def add(self, user: User) -> None:
         """Add a new account."""
@@ -205,14 +228,28 @@ class SqlCustomerRepository:
             digits = "".join(ch for ch in word if ch.isdigit())
             # "555-0100" or "(555)" is a piece of a phone number: match its digits.
             needle = digits if digits and not word.strip("+-().0123456789") else word
-            escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            q = q.where(customers.c.search_key.like(f"%{escaped}%", escape="\\"))
+            q = q.where(customers.c.search_key.like(contains(needle), escape="\\"))
         return list(self._s.scalars(q.order_by(customers.c.name).limit(limit)))
 
     def by_email(self, email: str) -> Customer | None:
         """The customer with this email (case-insensitive), if any."""
         q = select(Customer).where(func.lower(customers.c.email) == email.casefold())
         return self._s.scalars(q).first()
+
+    def add_or_same_email(self, customer: Customer) -> Customer:
+        """Add a new customer and write it now; when another station has just added one with
+        the same email (the unique index refuses this one), that customer instead."""
+        try:
+            with self._s.begin_nested():  # a refusal undoes only this insert
+                self._s.add(customer)
+        except IntegrityError as err:
+            # On PostgreSQL the insert waited for the other station's commit: its row is
+            # visible to the next statement.
+            found = self.by_email(customer.email or "") if duplicate_rule(err) else None
+            if found is None:
+                raise
+            return found
+        return customer
 
 
 class SqlDayCloseRepository:
@@ -251,43 +288,6 @@ class SqlDayCloseRepository:
         return bool(self._s.execute(q).scalar())
 
 
-class SqlAuditLog:
-    """The append-only audit log in SQL (the database refuses updates and deletes)."""
-
-    def __init__(self, session: Session) -> None:
-        self._s = session
-
-    def append(self, entry: AuditEntry) -> None:
-        """Add one entry; it is written with the rest of the unit of work."""
-        self._s.add(entry)
-
-    def query(self, query: AuditQuery) -> list[AuditEntry]:
-        """Matching entries, newest first."""
-        q = select(AuditEntry)
-        if query.start is not None:
-            q = q.where(audit_log.c.at >= query.start)
-        if query.end is not None:
-            q = q.where(audit_log.c.at < query.end)
-        if query.actor_id is not None:
-            q = q.where(audit_log.c.actor_id == query.actor_id)
-        if query.actions is not None:
-            q = q.where(audit_log.c.action.in_(sorted(query.actions)))
-        if query.booking_id is not None:
-            q = q.where(audit_log.c.booking_id == query.booking_id)
-        if query.text:
-            like = f"%{query.text.strip()}%"
-            q = q.where(
-                or_(
-                    audit_log.c.detail.ilike(like),
-                    audit_log.c.stripe_ids.ilike(like),
-                    audit_log.c.actor_name.ilike(like),
-                    audit_log.c.booking_id.ilike(like),
-                )
-            )
-        q = q.order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(query.limit)
-        return list(self._s.scalars(q))
-
-
 class SqlPaymentRepository:
     """Payments in SQL."""
 
@@ -295,8 +295,10 @@ class SqlPaymentRepository:
         self._s = session
 
     def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
-        """One payment; ``for_update`` locks its row until commit (PostgreSQL)."""
-        return self._s.get(Payment, payment_id, with_for_update=for_update or None)
+        """One payment; ``for_update`` locks its row (PostgreSQL) and reads it afresh."""
+        return self._s.get(
+            Payment, payment_id, with_for_update=for_update or None, populate_existing=for_update
+        )
 
     def add(self, payment: Payment) -> None:
         """Add a new payment."""
@@ -362,8 +364,10 @@ class SqlRefundRepository:
         self._s = session
 
     def get(self, refund_id: str, *, for_update: bool = False) -> Refund | None:
-        """One refund; ``for_update`` locks its row until commit (PostgreSQL)."""
-        return self._s.get(Refund, refund_id, with_for_update=for_update or None)
+        """One refund; ``for_update`` locks its row (PostgreSQL) and reads it afresh."""
+        return self._s.get(
+            Refund, refund_id, with_for_update=for_update or None, populate_existing=for_update
+        )
 
     def add(self, refund: Refund) -> None:
         """Add a new refund."""
@@ -548,13 +552,29 @@ class SqlUnitOfWork:
         finally:
             self.session.close()
 
+    def serialize(self, topic: str) -> None:
+        """Wait for any other station's unit of work serialized on ``topic``; held until this
+        one ends. Call it first, before reading what the rule checks.
+
+        PostgreSQL: a transaction-level advisory lock (let go at commit or rollback, or when
+        a station's connection drops). SQLite: a writing unit of work already holds the
+        database's only write lock, so there is nothing more to take.
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(
+                text("SELECT pg_advisory_xact_lock(:k)"), {"k": topic_lock_key(topic)}
+            )
+
     def commit(self) -> None:
-        """Make the work permanent; a double booking caught by the database is SlotTakenError."""
+        """Make the work permanent; a double booking caught by the database is SlotTakenError,
+        a unique rule it enforces (UNIQUE_RULES) DuplicateError."""
         try:
             self.session.commit()
         except IntegrityError as err:
             if is_slot_taken(err):
                 raise SlotTakenError("That time is already taken.") from err
+            if (rule := duplicate_rule(err)) is not None:
+                raise DuplicateError("Another station has just saved the same.", rule) from err
             raise
 
 

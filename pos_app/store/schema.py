@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
 )
 from sqlalchemy.orm import registry
 from sqlalchemy.types import TypeDecorator
@@ -313,6 +314,16 @@ Index(
 Index("ix_payments_record_seq", payments.c.record_seq)
 Index("ix_refunds_record_seq", refunds.c.record_seq)
 Index("ix_refunds_reversed_seq", refunds.c.reversed_seq)
+
+# One customer per email address, any case (migration 0012): the database refuses what the
+# service checks, so two stations saving at once cannot both add it. Without an email: no limit.
+Index(
+    "ux_customers_email_lower",
+    func.lower(customers.c.email),
+    unique=True,
+    sqlite_where=customers.c.email != "",
+    postgresql_where=customers.c.email != "",
+)
 
 mapper_registry = registry(metadata=metadata)
 _mapped = False

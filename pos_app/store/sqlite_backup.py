@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import make_url
 
 from pos_app.store.database import BUSY_TIMEOUT_SECONDS, MIGRATIONS
@@ -50,6 +49,8 @@ def sqlite_file(url: str) -> Path | None:
 
 def known_revisions() -> set[str]:
     """Every schema revision this version of the app knows (older ones and the head)."""
+    from alembic.script import ScriptDirectory  # only when reading a backup, not at start
+
     scripts = ScriptDirectory(str(MIGRATIONS))
     return {rev.revision for rev in scripts.walk_revisions()}
 

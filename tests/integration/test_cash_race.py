@@ -8,29 +8,29 @@ the database's write lock): the tests act in exactly that gap by wrapping the ca
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-from pos_app.app import AppContext, open_app, wire_services
-from pos_app.config import load_config
-from pos_app.domain.booking import CASH_IN_PROGRESS, BookingStatus
-from pos_app.domain.errors import InvalidStateError
+from pos_app.domain.booking import (
+    CASH_IN_PROGRESS,
+    CLOSING_CLAIM,
+    CLOSING_IN_PROGRESS,
+    BookingStatus,
+)
+from pos_app.domain.errors import GatewayUnavailable, InvalidStateError
 from pos_app.domain.payment import PaymentMethod
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
-from pos_app.services.cash import CashService
-from pos_app.services.checkout import CheckoutService
-from pos_app.services.payment_sync import SyncService
-from tests.conftest import TEST_MANAGER
-from tests.integration.helpers import MovableClock, book
+from pos_app.store.repositories import SqlBookingRepository
+from tests.integration.helpers import book
+from tests.integration.hooked_stations import Station, two_stations
+from tests.integration.interleave import DB_KINDS, Desk, pause_after, race, two_desks
 from tests.payments import pay
 
 
@@ -40,46 +40,6 @@ def handle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxHandle]:
     h = start_in_thread(tmp_path_factory.mktemp("race") / "sandbox.sqlite3", enable_controls=True)
     yield h
     h.stop()
-
-
-class HookedGateway:
-    """A station's gateway that runs ``after_expire`` right after each expire call returns:
-    the moment the cash station has closed the link and not yet written the cash."""
-
-    def __init__(self, real: Any) -> None:
-        self.real = real
-        self.after_expire: Callable[[], None] | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.real, name)
-
-    def expire_checkout_session(self, session_id: str, *, idempotency_key: str) -> Any:
-        result = self.real.expire_checkout_session(session_id, idempotency_key=idempotency_key)
-        hook, self.after_expire = self.after_expire, None
-        if hook is not None:
-            hook()
-        return result
-
-
-@dataclasses.dataclass
-class Station:
-    """One desk: the app, and services built on a clock and a gateway the test controls."""
-
-    app: AppContext
-    clock: MovableClock
-    gateway: HookedGateway
-    checkout: CheckoutService
-    cash: CashService
-    sync: SyncService
-
-
-def _station(env: dict[str, str]) -> Station:
-    app = open_app(load_config(env), sandbox="none")
-    app.deps.desk.sign_in(TEST_MANAGER)
-    clock, gateway = MovableClock(), HookedGateway(app.deps.gateway)
-    deps = dataclasses.replace(app.deps, clock=clock, gateway=gateway)
-    services = wire_services(deps)
-    return Station(app, clock, gateway, services.checkout, services.cash, services.sync)
 
 
 @pytest.fixture
@@ -92,20 +52,9 @@ def env(handle: SandboxHandle, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def desks(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[Station, Station]]:
+def desks(handle: SandboxHandle, tmp_path: Path) -> Iterator[tuple[Station, Station]]:
     """The cash station and a second station on the same database."""
-    first = _station(env)
-    second = _station(
-        {
-            **env,
-            "POS_DATA_DIR": str(tmp_path / "two"),
-            "POS_DATABASE_URL": first.app.config.database_url,
-        }
-    )
-    assert first.app.deps.policy.station_id != second.app.deps.policy.station_id
-    yield first, second
-    second.app.close()
-    first.app.close()
+    yield from two_stations(handle.url, tmp_path)
 
 
 def _settle(station: Station, booking_id: str) -> None:
@@ -321,6 +270,31 @@ def test_cash_taken_elsewhere_after_the_claim_lapsed_stops_this_cash(
     assert (b.paid_amount, b.balance_due.amount) == (500, 3000)
 
 
+def test_a_cancel_started_elsewhere_after_the_claim_lapsed_is_named_when_cash_is_refused(
+    desks: tuple[Station, Station],
+) -> None:
+    """Another station, whose clock says this station's lease lapsed, starts cancelling the
+    booking (its closing claim replaces ours): the cash is refused with the sentence that
+    says a cancel is under way, not that cash is being taken."""
+    cash_desk, other = desks
+    booking = book(cash_desk.app)
+    cash_desk.checkout.start(booking.id)
+
+    def lapsed_then_closing() -> None:
+        other.clock.shift = timedelta(minutes=10)
+        with other.app.deps.uow(write=True) as uow:
+            b = uow.bookings.get(booking.id, for_update=True)
+            assert b is not None
+            b.claim_for_cash(f"{CLOSING_CLAIM}_other", other.clock.now())
+            uow.commit()
+
+    cash_desk.gateway.after_expire = lapsed_then_closing
+    with pytest.raises(InvalidStateError) as refused:
+        cash_desk.cash.record(booking.id)
+    assert refused.value.message == CLOSING_IN_PROGRESS
+    assert cash_desk.app.bookings.detail(booking.id).booking.paid_amount == 0
+
+
 def test_the_card_money_named_is_only_what_came_in_meanwhile(
     desks: tuple[Station, Station],
 ) -> None:
@@ -345,3 +319,99 @@ def test_the_card_money_named_is_only_what_came_in_meanwhile(
         "The customer has just paid $5.00 by card; check the balance before taking cash."
     )
     assert cash_desk.app.bookings.detail(booking.id).booking.paid_amount == 1500
+
+
+# -- two writers interleaved at the booking's lock (tests/integration/interleave.py) --------
+# Each runs on SQLite (the lock: BEGIN IMMEDIATE, ``write=True``) and on PostgreSQL (the
+# lock: SELECT ... FOR UPDATE, ``for_update=True``).
+
+PAID_IN_FULL = "This booking is already paid in full."
+
+
+@pytest.fixture(params=DB_KINDS)
+def racing(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    handle: SandboxHandle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[tuple[Desk, Desk]]:
+    yield from two_desks(request.param, request, tmp_path, handle.url, monkeypatch)
+
+
+def _cash_rows(desk: Desk, booking_id: str) -> list[int]:
+    detail = desk.app.bookings.detail(booking_id)
+    return [p.amount for p in detail.payments if p.method is PaymentMethod.CASH]
+
+
+def test_two_stations_taking_the_last_cash_record_it_once(
+    racing: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A has read the booking (30.00 due, no claim) under its lock and is about to claim it;
+    B takes the same 30.00. B waits, then sees A's claim (or the booking paid): one cash
+    row, and B refused with the app's sentence, never a database error."""
+    one, other = racing
+    booking = book(one.app)
+    one.services.cash.record(booking.id, "5.00")
+    pause = pause_after(monkeypatch, SqlBookingRepository, "get", caller="cash._booking")
+    result = race(
+        pause,
+        lambda: one.services.cash.record(booking.id),
+        lambda: other.services.cash.record(booking.id),
+    )
+    assert result.first.get().amount == 3000
+    assert isinstance(result.second.error, InvalidStateError), result.second
+    assert result.second.error.message in (CASH_IN_PROGRESS, PAID_IN_FULL)
+    assert _cash_rows(one, booking.id) == [500, 3000]
+    b = one.app.bookings.detail(booking.id).booking
+    assert (b.paid_amount, b.status, b.cash_claim) == (3500, BookingStatus.PAID, None)
+    assert result.second_waited
+
+
+def test_cash_written_under_the_lock_is_not_written_twice(
+    racing: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A holds its claim and has re-read the booking in the last step, about to write the
+    cash; B's clock says A's lease lapsed, so B may claim. B waits for A's write, then finds
+    the booking paid: never the cash twice (70.00 for a 35.00 booking)."""
+    one, other = racing
+    booking = book(one.app)
+    other.clock.shift = timedelta(minutes=10)  # past A's lease
+    pause = pause_after(monkeypatch, SqlBookingRepository, "get", caller="cash._booking", nth=2)
+    result = race(
+        pause,
+        lambda: one.services.cash.record(booking.id),
+        lambda: other.services.cash.record(booking.id),
+    )
+    assert result.first.get().amount == 3500
+    assert isinstance(result.second.error, InvalidStateError), result.second
+    assert result.second.error.message == PAID_IN_FULL
+    assert _cash_rows(one, booking.id) == [3500]
+    b = one.app.bookings.detail(booking.id).booking
+    assert (b.paid_amount, b.status) == (3500, BookingStatus.PAID)
+    assert result.second_waited
+
+
+def test_a_released_claim_lets_the_next_station_take_cash(
+    racing: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe cannot be reached while A closes the links: A gives its claim back. B, taking
+    cash meanwhile, waits for that release and records the cash, instead of being told
+    cash is being taken elsewhere by a claim that is already being given back."""
+    one, other = racing
+    booking = book(one.app)
+
+    def unreachable(booking_id: str, *, detail: str) -> None:
+        raise GatewayUnavailable("Stripe cannot be reached right now.")
+
+    monkeypatch.setattr(one.services.checkout, "close_open_links", unreachable)
+    pause = pause_after(monkeypatch, SqlBookingRepository, "get", caller="cash._release")
+    result = race(
+        pause,
+        lambda: one.services.cash.record(booking.id),
+        lambda: other.services.cash.record(booking.id),
+    )
+    assert isinstance(result.first.error, GatewayUnavailable), result.first
+    assert result.second.get().amount == 3500
+    assert _cash_rows(one, booking.id) == [3500]
+    assert one.app.bookings.detail(booking.id).booking.cash_claim is None
+    assert result.second_waited

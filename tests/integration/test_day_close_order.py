@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pos_app.app import AppContext
-from pos_app.domain.payment import RefundStatus
+from pos_app.domain.payment import Payment, RefundStatus
 from pos_app.domain.people import Actor
 from pos_app.domain.reports import SalesReport
-from pos_app.services.day_close import DayCloseService
+from pos_app.sandbox.runner import SandboxHandle
+from pos_app.services.day_close import DayCloseService, ZReport
 from pos_app.services.reports import ReportService
+from pos_app.store.repositories import SqlDayCloseRepository
 from tests.integration.day_close_world import MANAGER, PRICES, Station, World, migrated_copy
 from tests.integration.helpers import book, eventually
+from tests.integration.interleave import DB_KINDS, Desk, pause_after, race, two_desks
 from tests.payments import REFUND_FAILS_LATER, pay
 
 # -- the invariant over random histories --------------------------------------------------
@@ -279,3 +283,45 @@ def test_money_of_a_currency_the_closed_day_did_not_have_comes_back_as_an_adjust
     world.check()
     eur = ReportService(desk.deps).daily(today + timedelta(days=1), actor=MANAGER)
     assert eur.currencies["eur"].adjustments == 1
+
+
+# -- a close and a payment interleaved at the money lock (tests/integration/interleave.py) --
+
+
+@pytest.fixture(params=DB_KINDS)
+def racing(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sandbox: SandboxHandle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[tuple[Desk, Desk]]:
+    yield from two_desks(request.param, request, tmp_path, sandbox.url, monkeypatch)
+
+
+def test_cash_taken_while_the_day_closes_waits_and_comes_after_the_close(
+    racing: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manager's close has taken the money lock and is reading the day; a desk takes
+    cash at that moment. The cash waits for the close, is numbered after it and is an
+    adjustment: the close holds exactly the money before it, and neither side gets a
+    database error."""
+    one, other = racing
+    first, second = book(one.app), book(one.app, name="Grace Hopper")
+    one.services.cash.record(first.id, "10.00")
+    today = one.app.day_close.today()
+    pause = pause_after(monkeypatch, SqlDayCloseRepository, "hold_order", caller="day_close.close")
+    result = race(
+        pause,
+        lambda: one.app.day_close.close(today, {"usd": "10.00"}),
+        lambda: other.services.cash.record(second.id, "5.00"),
+    )
+    closed = result.first.get()
+    cash = result.second.get()
+    assert isinstance(closed, ZReport) and isinstance(cash, Payment)
+    assert closed.totals("usd").cash_expected == 1000
+    with one.app.deps.uow() as uow:
+        row = uow.day_closes.get(today, "usd")
+        stored = uow.payments.get(cash.id)
+    assert row is not None and stored is not None and stored.record_seq is not None
+    assert stored.record_seq > row.covered_seq  # after the close: an adjustment
+    assert result.second_waited

@@ -29,7 +29,9 @@ from pos_app.gateway.backoff import BackoffHTTPClient
 from pos_app.sandbox.controls_client import ControlsClient
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
 from pos_app.services.checkout import NOT_ANSWERED_YET, REPLACED, CheckoutService
+from pos_app.store.repositories import SqlPaymentRepository
 from tests.conftest import TEST_MANAGER
+from tests.integration import interleave
 from tests.integration.helpers import MovableClock, book
 
 KEY = "sk_test_late_create"
@@ -284,3 +286,49 @@ def test_a_key_answered_with_an_error_and_no_session_gives_the_attempt_up(
     (entry,) = _failed_entries(refusing.app, booking.id)
     assert entry.detail == f"Stripe did not open the payment link: {GIVE_UP}"
     assert refusing.app.bookings.detail(booking.id).booking.status is BookingStatus.NEW
+
+
+# -- two stations replacing one unanswered create at once (tests/integration/interleave.py) -
+
+
+@pytest.fixture(params=interleave.DB_KINDS)
+def racing(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sandbox: SandboxHandle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[tuple[interleave.Desk, interleave.Desk]]:
+    yield from interleave.two_desks(request.param, request, tmp_path, sandbox.url, monkeypatch)
+
+
+def test_two_stations_replacing_one_unanswered_create_replace_it_once(
+    racing: tuple[interleave.Desk, interleave.Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A create that never reached Stripe, looked at by two stations once it can no longer
+    land: A has read the attempt (still creating) under the locks and replaces it; B waits,
+    then finds it replaced. One replacement, one link, one payment.failed entry."""
+    one, other = racing
+    booking = book(one.app)
+    stored, _ = one.services.checkout._reserve(booking.id)  # stored, its create never sent
+    for desk in racing:
+        desk.clock.shift = timedelta(minutes=3)  # past the bound: it can be replaced
+    pause = interleave.pause_after(
+        monkeypatch, SqlPaymentRepository, "get", caller="checkout._renew_late_create"
+    )
+    result = interleave.race(
+        pause,
+        lambda: one.services.checkout.refresh(stored.id),
+        lambda: other.services.checkout.refresh(stored.id),
+    )
+    first, second = result.first.get(), result.second.get()
+    payments = one.app.bookings.detail(booking.id).payments
+    assert [(p.id, p.status) for p in payments] == [
+        (stored.id, PaymentStatus.FAILED),
+        (first.payment_id, PaymentStatus.OPEN),
+    ]
+    assert first.url and second.payment_id in (stored.id, first.payment_id)
+    failed = one.app.audit.query(
+        AuditQuery(booking_id=booking.id, actions=frozenset({AuditAction.PAYMENT_FAILED}))
+    )
+    assert len(failed) == 1
+    assert result.second_waited

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
 
 import pytest
 
 from pos_app.app import AppContext
+from pos_app.domain.audit import AuditAction, AuditEntry
 from pos_app.domain.booking import BookingStatus
 from pos_app.domain.errors import FormErrors, InvalidStateError, ValidationError
 from pos_app.domain.payment import PaymentStatus, RefundStatus
+from pos_app.domain.ports import AuditQuery
+from pos_app.sandbox.runner import SandboxHandle
+from pos_app.services import settle
 from pos_app.services.bookings import BookingRequest
 from pos_app.services.ids import idempotency_key
+from pos_app.store.repositories import SqlPaymentRepository, SqlRefundRepository
+from tests.conftest import TEST_MANAGER
 from tests.integration.helpers import book, eventually
-from tests.payments import DECLINED, pay
+from tests.integration.interleave import DB_KINDS, Desk, pause_after, race, two_desks
+from tests.payments import DECLINED, REFUND_PENDING_FIRST, pay
 
 
 def _status(app: AppContext, booking_id: str) -> BookingStatus:
@@ -205,3 +216,217 @@ def test_retry_with_changed_parameters_finds_the_session_the_key_made(app: AppCo
     detail = app.bookings.detail(booking.id)
     assert [p.stripe_session_id for p in detail.payments] == [lost.id]
     assert detail.payments[0].status is PaymentStatus.OPEN
+
+
+# -- two stations interleaved at the rows' locks (tests/integration/interleave.py) ----------
+# Each runs on SQLite (the lock: BEGIN IMMEDIATE, ``write=True``) and on PostgreSQL (the
+# lock: SELECT ... FOR UPDATE, ``for_update=True``).
+
+
+@pytest.fixture(params=DB_KINDS)
+def racing(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sandbox: SandboxHandle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[tuple[Desk, Desk]]:
+    yield from two_desks(request.param, request, tmp_path, sandbox.url, monkeypatch)
+
+
+def _audited(desk: Desk, booking_id: str, action: AuditAction) -> list[AuditEntry]:
+    return desk.app.audit.query(AuditQuery(booking_id=booking_id, actions=frozenset({action})))
+
+
+def test_two_stations_charging_at_once_open_one_link(
+    racing: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A has read the booking's payments (none) under the booking's lock and is about to
+    store a new attempt; B charges the same booking. B waits, then finds A's attempt and
+    sends the same create: one payment row, one Stripe session."""
+    one, other = racing
+    booking = book(one.app)
+    pause = pause_after(
+        monkeypatch, SqlPaymentRepository, "for_booking", caller="checkout._reserve"
+    )
+    result = race(
+        pause,
+        lambda: one.services.checkout.start(booking.id),
+        lambda: other.services.checkout.start(booking.id),
+    )
+    first, second = result.first.get(), result.second.get()
+    assert (second.payment_id, second.session_id) == (first.payment_id, first.session_id)
+    assert first.session_id
+    assert [p.id for p in one.app.bookings.detail(booking.id).payments] == [first.payment_id]
+    assert result.second_waited
+
+
+def test_a_paid_session_applied_by_two_stations_at_once_is_recorded_once(
+    racing: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both stations read the paid session back at once (each charge screen's refresh). A
+    has read the payment (still open) under its lock; B waits, then finds it succeeded:
+    one payment.succeeded entry, paid once."""
+    one, other = racing
+    booking = book(one.app)
+    view = one.services.checkout.start(booking.id)
+    assert view.url
+    pay(view.url)
+    pause = pause_after(
+        monkeypatch, SqlPaymentRepository, "get", caller="locks.payment_and_booking", nth=2
+    )
+    result = race(
+        pause,
+        lambda: one.services.checkout.refresh(view.payment_id),
+        lambda: other.services.checkout.refresh(view.payment_id),
+    )
+    assert [o.get().status for o in result.outcomes] == [PaymentStatus.SUCCEEDED] * 2
+    assert len(_audited(one, booking.id, AuditAction.PAYMENT_SUCCEEDED)) == 1
+    b = one.app.bookings.detail(booking.id).booking
+    assert (b.paid_amount, b.status) == (3500, BookingStatus.PAID)
+    assert result.second_waited
+
+
+def test_a_refused_create_marked_failed_by_two_stations_is_audited_once(
+    racing: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe refused to open a link, and two stations write that down at once: the attempt
+    fails once, with one payment.failed entry."""
+    one, other = racing
+    booking = book(one.app)
+    # An attempt stored with its key, its create refused (the first step of start()).
+    payment, _ = one.services.checkout._reserve(booking.id)
+    pause = pause_after(
+        monkeypatch, SqlPaymentRepository, "get", caller="locks.payment_and_booking", nth=2
+    )
+    refused = "Stripe refused: the amount is too small."
+    result = race(
+        pause,
+        lambda: settle.mark_payment_failed(one.app.deps, payment.id, refused),
+        lambda: settle.mark_payment_failed(other.app.deps, payment.id, refused),
+    )
+    assert [o.error for o in result.outcomes] == [None, None]
+    assert [e.detail for e in _audited(one, booking.id, AuditAction.PAYMENT_FAILED)] == [
+        f"Stripe did not open the payment link: {refused}"
+    ]
+    (failed,) = one.app.bookings.detail(booking.id).payments
+    assert failed.status is PaymentStatus.FAILED
+    assert result.second_waited
+
+
+def test_a_refund_snapshot_applied_by_two_stations_at_once_is_recorded_once(
+    racing: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pending refund is read back succeeded by two stations at once: refunded once, one
+    refund.succeeded entry."""
+    one, other = racing
+    booking = book(one.app)
+    view = one.services.checkout.start(booking.id)
+    assert view.url
+    pay(view.url, REFUND_PENDING_FIRST)
+    one.services.checkout.refresh(view.payment_id)
+    (refund,) = one.services.refunds.refund(booking.id, "10.00").refunds
+    assert refund.status is RefundStatus.PENDING and refund.stripe_refund_id
+    pending = one.app.deps.gateway.retrieve_refund(refund.stripe_refund_id)
+    succeeded = dataclasses.replace(pending, status="succeeded")
+    pause = pause_after(
+        monkeypatch, SqlRefundRepository, "get", caller="locks.refund_and_booking", nth=2
+    )
+    result = race(
+        pause,
+        lambda: settle.apply_refund(one.app.deps, refund.id, succeeded),
+        lambda: settle.apply_refund(other.app.deps, refund.id, succeeded),
+    )
+    assert [o.get().status for o in result.outcomes] == [RefundStatus.SUCCEEDED] * 2  # type: ignore[union-attr]
+    assert len(_audited(one, booking.id, AuditAction.REFUND_SUCCEEDED)) == 1
+    assert one.app.bookings.detail(booking.id).booking.refunded_amount == 1000
+    assert result.second_waited
+
+
+def test_a_refused_refund_marked_failed_by_two_stations_is_audited_once(
+    racing: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe refused a refund outright and two stations write that down at once: failed
+    once, one refund.failed entry, nothing refunded."""
+    one, other = racing
+    booking = book(one.app)
+    _paid(one, booking.id)
+    # A refund stored with its key, its create refused (the first step of refund()).
+    (refund,) = one.services.refunds._reserve(
+        booking.id, "10.00", "requested_by_customer", "", TEST_MANAGER
+    )
+    pause = pause_after(
+        monkeypatch, SqlRefundRepository, "get", caller="locks.refund_and_booking", nth=2
+    )
+    refused = "Stripe refused the refund."
+    result = race(
+        pause,
+        lambda: settle.mark_refund_failed(one.app.deps, refund.id, refused),
+        lambda: settle.mark_refund_failed(other.app.deps, refund.id, refused),
+    )
+    assert [o.error for o in result.outcomes] == [None, None]
+    assert len(_audited(one, booking.id, AuditAction.REFUND_FAILED)) == 1
+    (failed,) = one.app.bookings.detail(booking.id).refunds
+    assert failed.status is RefundStatus.FAILED
+    assert one.app.bookings.detail(booking.id).booking.refunded_amount == 0
+    assert result.second_waited
+
+
+def _paid(desk: Desk, booking_id: str) -> None:
+    view = desk.services.checkout.start(booking_id)
+    assert view.url
+    pay(view.url)
+    desk.services.checkout.refresh(view.payment_id)
+
+
+@pytest.mark.parametrize(
+    "change", ["payment_failed", "link_cancelled", "refund_failed", "refund_snapshot_failed"]
+)
+def test_a_booking_summary_written_by_two_stations_at_once_loses_no_money(
+    racing: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """A writes down a change that moves no money (an attempt refused, a link cancelled, a
+    refund refused) and has summed the booking's rows under the booking's lock; B records a
+    refund's success on the same booking at that moment. B waits for the booking's lock
+    (A's payment or refund row lock does not cover it, nor does the money order, as A
+    records no money), and the booking counts the refund.
+
+    Without the booking's lock the totals still come out right today (A's summary changes
+    no money column, and SQLAlchemy writes only changed columns): the wait is what is
+    checked, so a later summary column cannot be lost this way."""
+    one, other = racing
+    booking = book(one.app)
+    deposit = one.services.checkout.start(booking.id, "10.00")
+    assert deposit.url
+    pay(deposit.url, REFUND_PENDING_FIRST)  # its refunds stay pending at first
+    one.services.checkout.refresh(deposit.payment_id)
+    (first,) = one.services.refunds.refund(booking.id, "4.00").refunds
+    assert first.status is RefundStatus.PENDING and first.stripe_refund_id
+    gateway = one.app.deps.gateway
+    succeeded = dataclasses.replace(
+        gateway.retrieve_refund(first.stripe_refund_id), status="succeeded"
+    )
+    writer: Callable[[], object]
+    if change == "payment_failed":
+        attempt, _ = one.services.checkout._reserve(booking.id)  # its create refused
+        writer = partial(settle.mark_payment_failed, one.app.deps, attempt.id, "Refused.")
+    elif change == "link_cancelled":
+        link = one.services.checkout.start(booking.id)
+        writer = partial(one.services.checkout.cancel, link.payment_id)
+    elif change == "refund_failed":
+        (second,) = one.services.refunds._reserve(
+            booking.id, "3.00", "requested_by_customer", "", TEST_MANAGER
+        )
+        writer = partial(settle.mark_refund_failed, one.app.deps, second.id, "Refused.")
+    else:
+        (second,) = one.services.refunds.refund(booking.id, "3.00").refunds
+        assert second.status is RefundStatus.PENDING and second.stripe_refund_id
+        failed = dataclasses.replace(
+            gateway.retrieve_refund(second.stripe_refund_id), status="failed"
+        )
+        writer = partial(settle.apply_refund, one.app.deps, second.id, failed)
+    pause = pause_after(monkeypatch, SqlRefundRepository, "for_booking", caller="ledger.recompute")
+    result = race(pause, writer, lambda: settle.apply_refund(other.app.deps, first.id, succeeded))
+    assert [o.error for o in result.outcomes] == [None, None]
+    b = one.app.bookings.detail(booking.id).booking
+    assert (b.paid_amount, b.refunded_amount) == (1000, 400)
+    assert result.second_waited

@@ -598,9 +598,7 @@ def test_the_audit_page_names_each_booking_by_customer_and_service(
     page = app.audit.page(AuditQuery(booking_id=booking.id))
     assert page.entries and all(e.booking_id == booking.id for e in page.entries)
     assert page.entries == app.audit.query(AuditQuery(booking_id=booking.id))
-    assert page.booking_labels == {
-        booking.id: f"{booking.customer_name} · {booking.service_name}"
-    }
+    assert page.booking_labels == {booking.id: f"{booking.customer_name} · {booking.service_name}"}
     # Entries without a booking need no label; a manager is still required.
     signed_in = app.audit.page(AuditQuery(actions=frozenset({AuditAction.USER_SIGNED_IN})))
     assert signed_in.booking_labels == {}

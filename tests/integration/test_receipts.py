@@ -33,11 +33,14 @@ from pos_app.domain.payment import (
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.domain.ports import AuditQuery
 from pos_app.reports.render.receipt import MERCHANT, render_html, render_text
+from pos_app.sandbox.runner import SandboxHandle
 from pos_app.services.bookings import BookingDetail
 from pos_app.services.receipt_model import CardSummary, build_receipt, receipt_number
 from pos_app.services.receipt_notes import SANDBOX_NOTE
 from pos_app.services.receipts import ReceiptService, mask_email, receipt_email_key
+from pos_app.store.repositories import SqlEventLog
 from tests.integration.helpers import book, eventually
+from tests.integration.interleave import DB_KINDS, Desk, pause_after, race, two_desks
 from tests.payments import pay
 
 TZ = ZoneInfo("Europe/London")
@@ -479,3 +482,38 @@ def test_sandbox_updates_a_payment_intent_as_stripe_does(
     with pytest.raises(stripe.InvalidRequestError, match="No such payment_intent") as err:
         pis.update("pi_missing", {"receipt_email": "a@example.com"})
     assert (err.value.http_status, err.value.param) == (404, "intent")
+
+
+@pytest.fixture(params=DB_KINDS)
+def racing(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sandbox: SandboxHandle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[tuple[Desk, Desk]]:
+    yield from two_desks(request.param, request, tmp_path, sandbox.url, monkeypatch)
+
+
+@pytest.mark.parametrize("step", [1, 2], ids=["storing the key", "marking it sent"])
+def test_two_stations_emailing_one_receipt_at_once_send_and_audit_it_once(
+    racing: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch, step: int
+) -> None:
+    """Both desks press "Email receipt" for the same payment and address. A has read the
+    mark (before storing the key, or before marking it sent) and holds the turn; B waits,
+    then finds the mark: no database error, one receipt.sent entry."""
+    one, other = racing
+    booking = _paid(one.app)
+    pause = pause_after(
+        monkeypatch, SqlEventLog, "get_setting", caller="receipts._send_one", nth=step
+    )
+    result = race(
+        pause,
+        lambda: one.services.receipts.email_receipt(booking.id, "olga@example.net"),
+        lambda: other.services.receipts.email_receipt(booking.id, "olga@example.net"),
+    )
+    assert [o.error for o in result.outcomes] == [None, None]
+    with one.app.deps.uow() as uow:
+        entries = uow.audit.query(
+            AuditQuery(booking_id=booking.id, actions=frozenset({AuditAction.RECEIPT_SENT}))
+        )
+    assert len(entries) == 1

@@ -5,6 +5,7 @@ refund's note, who asked, the audit entry's ids and amount, the split's edges)."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import stripe
@@ -20,9 +21,12 @@ from pos_app.domain.errors import (
 from pos_app.domain.payment import RefundStatus
 from pos_app.domain.people import Actor, Role
 from pos_app.domain.ports import AuditQuery
+from pos_app.sandbox.runner import SandboxHandle
 from pos_app.services.people import UserForm, WrongPinError
 from pos_app.services.refunds import NEEDS_MANAGER
+from pos_app.store.repositories import SqlRefundRepository
 from tests.integration.helpers import book
+from tests.integration.interleave import DB_KINDS, Desk, pause_after, race, two_desks
 from tests.payments import pay
 
 MANAGER_PIN = "8642"
@@ -215,3 +219,43 @@ def test_a_refund_stripe_refuses_is_marked_failed_with_stripes_words(
     assert refund.status is RefundStatus.FAILED
     assert refund.failure_reason == refused.value.message and refund.failure_reason
     assert refund.stripe_refund_id is None  # Stripe made none
+
+
+# -- two stations refunding at once (the booking's lock in refunds._reserve) ---------------
+
+
+@pytest.fixture(params=DB_KINDS)
+def two(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sandbox: SandboxHandle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[tuple[Desk, Desk]]:
+    yield from two_desks(request.param, request, tmp_path, sandbox.url, monkeypatch)
+
+
+def test_two_refunds_racing_over_the_balance_never_refund_more_than_was_paid(
+    two: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Station A has read the booking's refunds (none: 35.00 refundable) under the booking's
+    lock; station B asks for 20.00 too. B waits for A's lock, then finds 15.00 left and is
+    refused: never two refunds of 20.00 of a 35.00 payment, never a database error."""
+    one, other = two
+    booking = book(one.app)
+    _charge(one.app, booking.id)
+    pause = pause_after(monkeypatch, SqlRefundRepository, "for_booking", caller="refunds._reserve")
+    result = race(
+        pause,
+        lambda: one.services.refunds.refund(booking.id, "20.00"),
+        lambda: other.services.refunds.refund(booking.id, "20.00"),
+    )
+    assert result.first.get().refunds[0].amount == 2000
+    assert isinstance(result.second.error, ValidationError), result.second
+    assert result.second.error.message == (
+        "You can refund at most $15.00 (what is left of the payment)."
+    )
+    with one.app.deps.uow() as uow:
+        refunds = uow.refunds.for_booking(booking.id)
+    assert [r.amount for r in refunds] == [2000]
+    assert [e.amount for e in _requested(one.app, booking.id)] == [2000]
+    assert result.second_waited  # B could not read the balance while A held the lock

@@ -101,3 +101,15 @@ def test_metadata_limits() -> None:
         ParamReader({"metadata": {"k" * 41: "v"}}).metadata()
     with pytest.raises(StripeError, match="maximum length of 500"):
         ParamReader({"metadata": {"k": "v" * 501}}).metadata()
+
+
+@pytest.mark.parametrize("digits", ["9" * 40, "-" + "9" * 19, "9" * 5000])
+def test_an_integer_beyond_64_bits_is_invalid_not_a_crash(digits: str) -> None:
+    """Stripe's integers are 64-bit; a longer one is a 400, never a 500 from SQLite or int()."""
+    with pytest.raises(StripeError) as caught:
+        ParamReader({"created": {"gt": digits}}).obj("created").integer("gt")
+    assert caught.value.code == "parameter_invalid_integer"
+
+
+def test_the_largest_64_bit_integer_is_still_an_integer() -> None:
+    assert ParamReader({"limit": str(2**63 - 1)}).integer("limit") == 2**63 - 1

@@ -9,11 +9,11 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
+from pos_app.devtools.settings_screenshot import settings_for
 from pos_app.domain.backups import BackupKind
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.manage.backup_panel import NONE_YET
 from pos_app.ui.manage.backup_schedule import DailyBackups
-from pos_app.ui.manage.settings_dialog import SettingsDialog
 from pos_app.ui.shell.gui import AppStarter
 from pos_app.ui.shell.main_window import MainWindow, Page
 
@@ -25,7 +25,7 @@ def _backups(ctx: AppContext) -> list[Path]:
 def test_settings_shows_the_last_backup_and_backs_up_now(
     qtbot: QtBot, runner: TaskRunner, ui_app: AppContext
 ) -> None:
-    dialog = SettingsDialog(ui_app, runner, tab="station", restart=lambda: None)
+    dialog = settings_for(ui_app, runner, tab="station", restart=lambda: None)
     qtbot.addWidget(dialog)
     dialog.show()
     panel = dialog.backups

@@ -50,7 +50,6 @@ def test_the_button_shows_the_same_lines_as_the_doctor(
     assert red.property("tone") == "danger" and green.property("tone") == "success"
 
 
-
 def test_running_again_replaces_the_lines(
     qtbot: QtBot, runner: TaskRunner, ui_app: AppContext
 ) -> None:

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
 from pos_app.config import load_station, station_path
+from pos_app.devtools.settings_screenshot import settings_for
 from pos_app.domain.people import Actor, Role
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.tasks import TaskRunner
@@ -100,7 +101,7 @@ def test_switching_mode_checks_the_key_and_restarts(
     qtbot: QtBot, window: MainWindow, runner: TaskRunner, ui_app: AppContext
 ) -> None:
     restarts: list[str] = []
-    dialog = SettingsDialog(
+    dialog = settings_for(
         ui_app, runner, window, tab="payments", restart=lambda: restarts.append("restart")
     )
     qtbot.addWidget(dialog)
@@ -309,7 +310,7 @@ def test_a_dialog_opened_for_staff_anyway_says_why_and_shows_nothing(
     qtbot: QtBot, runner: TaskRunner, ui_app: AppContext
 ) -> None:
     ui_app.deps.desk.sign_in(Actor("usr_sam", "Sam", Role.STAFF))
-    dialog = SettingsDialog(ui_app, runner, restart=lambda: None)
+    dialog = settings_for(ui_app, runner, restart=lambda: None)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.loading_label.text() == "Only a manager can change settings.")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,3 +54,50 @@ def test_starting_the_window_loads_no_dialog(entry: str) -> None:
     loaded = _loaded_after(entry)
     assert entry in loaded
     assert [name for name in DEFERRED if name in loaded] == []
+
+
+# What the app's start (the worker's ``open_app``, before the first day shows) leaves
+# unloaded: Alembic when the schema is current, the Stripe SDK and httpx until the first
+# Stripe call (the first sync pass, right after).
+NOT_AT_OPEN = ["alembic", "stripe", "httpx", "pos_app.gateway.stripe_gateway"]
+
+
+def test_opening_an_up_to_date_app_loads_neither_alembic_nor_the_stripe_sdk(
+    tmp_path: Path,
+) -> None:
+    env = f"{{'POS_DATA_DIR': {str(tmp_path)!r}, 'POS_TIMEZONE': 'UTC'}}"
+    create = (
+        "import json, sys\n"
+        "from pos_app.app import open_app\n"
+        "from pos_app.config import load_config\n"
+        f"open_app(load_config({env}), sandbox='none').close()\n"
+        "print(json.dumps('alembic' in sys.modules))\n"
+    )
+    reopen = (
+        "import json, sys\n"
+        "from pos_app.app import open_app\n"
+        "from pos_app.config import load_config\n"
+        f"ctx = open_app(load_config({env}), sandbox='none')\n"
+        "at_open = sorted(sys.modules)\n"
+        "ctx.bookings.day_sheet(ctx.bookings.today())\n"
+        "mode = ctx.deps.gateway.mode\n"
+        "after_day = sorted(sys.modules)\n"
+        "ctx.deps.gateway.server_clock_offset()  # the first use makes the gateway\n"
+        "made = 'pos_app.gateway.stripe_gateway' in sys.modules\n"
+        "ctx.close()\n"
+        "print(json.dumps([at_open, after_day, mode, made]))\n"
+    )
+    created = _run(create)
+    assert created is True  # a new database: Alembic created its schema
+    at_open, after_day, mode, made = _run(reopen)
+    for loaded in (at_open, after_day):
+        assert [name for name in NOT_AT_OPEN if name in loaded] == []
+    assert mode == "sandbox"
+    assert made
+
+
+def _run(code: str) -> Any:
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])

@@ -10,7 +10,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from pos_app.domain.booking import Booking
-from pos_app.domain.booking_display import display_status, status_words
+from pos_app.domain.booking_display import display_status
+from pos_app.ui.day.day_load_state import row_texts
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.tables import STATUS_ROLE
 
@@ -88,22 +89,34 @@ class BookingTableModel(QAbstractTableModel):
                 self.index(len(self._rows) - 1, Column.TIME),
             )
 
-    def set_rows(self, rows: list[Booking]) -> None:
+    def set_rows(self, rows: list[Booking], cells: list[tuple[str, ...]] | None = None) -> None:
         """Replace the rows. Same bookings in the same order only repaint, so the view keeps
         its selection and scroll position across the periodic reload; unchanged rows do
-        nothing at all."""
-        if rows == self._rows:
-            return
+        nothing at all. ``cells`` are the rows' texts when already worked out (in the
+        background, for this model's time zone and staff names): the caller has seen the
+        rows change, so they are not compared again here."""
+        if cells is None:
+            if rows == self._rows:
+                return
+            cells = [self._row_texts(b) for b in rows]
         if [b.id for b in rows] == [b.id for b in self._rows]:
             self._rows = list(rows)
-            self._cells = [self._row_texts(b) for b in rows]
+            self._cells = list(cells)
             if rows:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(Column) - 1))
             return
         self.beginResetModel()
         self._rows = list(rows)
-        self._cells = [self._row_texts(b) for b in rows]
+        self._cells = list(cells)
         self.endResetModel()
+
+    def timezone(self) -> tzinfo:
+        """The time zone the Time column is shown in."""
+        return self._tz
+
+    def resource_names(self) -> dict[str, str]:
+        """The Staff column's names (resource id → name)."""
+        return dict(self._staff)
 
     def rows(self) -> list[Booking]:
         """The bookings shown, in order."""
@@ -169,23 +182,4 @@ class BookingTableModel(QAbstractTableModel):
         return None
 
     def _row_texts(self, booking: Booking) -> tuple[str, ...]:
-        return tuple(self._text(booking, column) for column in Column)
-
-    def _text(self, booking: Booking, column: Column) -> str:
-        if column == Column.TIME:
-            return booking.starts_at.astimezone(self._tz).strftime("%H:%M")
-        if column == Column.CUSTOMER:
-            return booking.customer_name
-        if column == Column.SERVICE:
-            return booking.service_name
-        if column == Column.STAFF:
-            if booking.resource_id is None:
-                return "Anyone"
-            return self._staff.get(booking.resource_id, "—")
-        if column == Column.AMOUNT:
-            return booking.price.format()
-        if column == Column.STATUS:
-            return status_words(booking)
-        # Paid: what was received net of refunds, so a refunded booking reads "—".
-        net = booking.net_paid
-        return net.format() if net.amount > 0 else "—"
+        return row_texts(booking, self._tz, self._staff)

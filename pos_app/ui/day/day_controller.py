@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QItemSelection, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from pos_app.domain.booking import Booking
@@ -23,10 +23,13 @@ from pos_app.domain.eligibility import Eligibility, can_cancel, can_move
 from pos_app.services.bookings import BookingDetail, BookingService, CancelOutcome, DaySheet
 from pos_app.ui.day.day_bar import DayBar
 from pos_app.ui.day.day_list import DayList
+from pos_app.ui.day.day_load_state import DayRequest, LoadedDay, load_and_prepare, prepare_day
+from pos_app.ui.day.day_menus import add_day_menus, day_action
 from pos_app.ui.day.day_view import DayView
 from pos_app.ui.day.detail_panel import DetailPanel
 from pos_app.ui.day.detail_presenter import HINT, ActionKey
 from pos_app.ui.day.move_dialog import MoveDialog, ask_cancel, ask_no_show
+from pos_app.ui.day.schedule_render import RenderedBlocks, render_blocks
 from pos_app.ui.kit.shell import Shell
 from pos_app.ui.kit.tasks import user_message
 
@@ -52,6 +55,8 @@ class DayController(QObject):
         self.resource_filter: str | None = None
         self.sheet: DaySheet | None = None
         self.reload_pending = False
+        self._signature: tuple[object, ...] | None = None  # of the day shown (see loaded)
+        self._cells: tuple[list[Booking], list[tuple[str, ...]]] | None = None
         self._mode = LIST
         self.move_dialog: MoveDialog | None = None
         self.confirm_box: QMessageBox | None = None
@@ -78,24 +83,8 @@ class DayController(QObject):
 
     # -- construction -------------------------------------------------------------------
 
-    def _action(
-        self,
-        text: str,
-        tip: str,
-        keys: list[str],
-        slot: Callable[[], object],
-        *,
-        enabled: bool = False,
-    ) -> QAction:
-        act = QAction(text, self)
-        act.setToolTip(tip)
-        act.setData(tip)  # the tooltip while enabled (a disabled one says why not)
-        act.setShortcuts([QKeySequence(k) for k in keys])
-        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        act.triggered.connect(lambda _checked=False: slot())
-        act.setEnabled(enabled)
-        self._w.add_shortcut(act)
-        return act
+    def _action(self, text: str, tip: str, keys: list[str], slot: Callable[[], object]) -> QAction:
+        return day_action(self, self._w, text, tip, keys, slot)
 
     def _build_actions(self) -> None:
         a = self._action
@@ -137,36 +126,21 @@ class DayController(QObject):
         )
 
     def _build_menus(self) -> None:
-        booking_menu, view_menu = self._w.menu("booking"), self._w.menu("view")
-        booking_menu.addSeparator()
-        for booking_act in (
-            self.move_action,
-            self.cancel_action,
-            self.no_show_action,
-            self.book_again_action,
-        ):
-            booking_menu.addAction(booking_act)
-        # List, Schedule and the day's navigation go first in View, above what others put there.
-        first = view_menu.actions()[0] if view_menu.actions() else None
-        entries: list[QAction | None] = [
-            self.list_action,
-            self.schedule_action,
-            None,
-            self.previous_action,
-            self.next_action,
-            self.today_action,
-            self.date_action,
-            None,
-        ]
-        for entry in entries:
-            if entry is None and first is not None:
-                view_menu.insertSeparator(first)
-            elif entry is None:
-                view_menu.addSeparator()
-            elif first is not None:
-                view_menu.insertAction(first, entry)
-            else:
-                view_menu.addAction(entry)
+        add_day_menus(
+            self._w.menu("booking"),
+            self._w.menu("view"),
+            [self.move_action, self.cancel_action, self.no_show_action, self.book_again_action],
+            [
+                self.list_action,
+                self.schedule_action,
+                None,
+                self.previous_action,
+                self.next_action,
+                self.today_action,
+                self.date_action,
+                None,
+            ],
+        )
 
     def set_row_actions(self, actions: list[QAction]) -> None:
         """A row's right-click menu, in the list and the schedule: the shell's ``actions``
@@ -187,6 +161,7 @@ class DayController(QObject):
         self.view.booking_activated.connect(self._on_view_activated)
         self.view.slot_activated.connect(self._on_slot_activated)
         self.view.booking_dropped.connect(self._on_dropped)
+        self.view.render_wanted.connect(self._render_schedule)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(lambda _index: self._w.charge_selected())
 
@@ -216,42 +191,72 @@ class DayController(QObject):
 
     # -- loading ------------------------------------------------------------------------
 
-    def load_work(self, bookings: BookingService) -> Callable[[], DaySheet]:
-        """What the window's reload runs in the background: the shown day's sheet."""
+    def load_work(self, bookings: BookingService) -> Callable[[], LoadedDay]:
+        """What the window's reload runs in the background: the shown day's sheet, with the
+        list's texts and the schedule's layout worked out there too (see day_load_state)."""
         wanted = None if self.follow_today else self.day
+        setup = self.view.paint_setup()
+        return load_and_prepare(
+            lambda: bookings.day_sheet(wanted or bookings.today()),
+            self._request(),
+            shown=self._signature,
+            render=lambda layout: render_blocks(layout, setup),
+        )
 
-        def work() -> DaySheet:
-            return bookings.day_sheet(wanted or bookings.today())
+    def _request(self) -> DayRequest:
+        ctx = self._w.context()
+        tz = ctx.config.timezone if ctx is not None else self.model.timezone()
+        return DayRequest(tz, self.resource_filter)
 
-        return work
-
-    def loaded(self, sheet: DaySheet) -> list[Booking] | None:
+    def loaded(self, day: LoadedDay | DaySheet) -> list[Booking] | None:
         """Show a loaded day; returns the table's rows, or None when the day is stale (the
         desk moved to another day meanwhile, and that day's load is on its way)."""
         w = self._w
+        sheet = day.sheet if isinstance(day, LoadedDay) else day
         if not self.follow_today and sheet.day != self.day:
             QTimer.singleShot(0, self, w.reload)
             return None
         if self.reload_pending:
             self.reload_pending = False
             QTimer.singleShot(0, self, w.reload)
-        ctx = w.context()
-        if ctx is not None:
-            self.view.set_timezone(ctx.config.timezone)
-        self.sheet = sheet
-        self.day = sheet.day
+        request = self._request()
+        self.view.set_timezone(request.tz)
+        if not isinstance(day, LoadedDay) or day.request != request:
+            day = prepare_day(sheet, request)  # the time zone or the filter changed meanwhile
         today = self.today()
         self.bar.set_day(sheet.day, today)
+        if day.signature == self._signature and self.sheet is not None:
+            # The periodic reload brought what is shown already: the list and the grid stay.
+            return self.model.rows()
+        self._signature = day.signature
+        self.sheet = sheet
+        self.day = sheet.day
         self.bar.set_resources([r for r in sheet.resources if r.active])
-        rows = [
-            b
-            for b in sheet.bookings
-            if self.resource_filter is None or b.resource_id == self.resource_filter
-        ]
-        self.view.set_day(sheet.day, sheet.bookings, sheet.resources, only=self.resource_filter)
+        self.view.set_day(
+            sheet.day,
+            sheet.bookings,
+            sheet.resources,
+            only=self.resource_filter,
+            layout=day.layout,
+            key=day.signature,
+            rendered=day.rendered if isinstance(day.rendered, RenderedBlocks) else None,
+        )
         self.model.set_resource_names({r.id: r.name for r in sheet.resources})
+        self._cells = (day.rows, day.cells)
         self.list.set_empty_text(sheet.day == today)
-        return rows
+        return day.rows
+
+    def _render_schedule(self) -> None:
+        """Draw the schedule's blocks again in the background (the canvas was resized or the
+        palette changed); the view paints them itself meanwhile."""
+        view, layout = self.view, self.view.day_layout()
+        self._w.runner.run(
+            view.render_job(),
+            on_success=lambda rendered: view.take_rendered(rendered, layout),
+            key="render",
+            owner=self,
+            quiet=True,
+        )
 
     def count_text(self, count: int) -> str:
         """'3 bookings today', '1 booking on Tue 24 Nov', with the staff member if filtered."""
@@ -360,7 +365,11 @@ class DayController(QObject):
 
     def show_rows(self, rows: list[Booking], keep: str | None) -> None:
         """Put a loaded day's ``rows`` in the list, keeping ``keep`` selected if it is there."""
-        self.model.set_rows(rows)
+        cells, self._cells = self._cells, None
+        if cells is not None and cells[0] is rows and self.model.timezone() == self._request().tz:
+            self.model.set_rows(rows, cells[1])  # texts made in the background (loaded)
+        else:
+            self.model.set_rows(rows)
         if keep is not None:
             self.select(keep)
         self.list.show_rows(len(rows))

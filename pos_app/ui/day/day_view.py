@@ -31,8 +31,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QImage,
     QKeyEvent,
-    QPainter,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -50,7 +50,6 @@ from pos_app.ui.day.schedule_layout import (
     SLOT_MINUTES,
     Block,
     DayLayout,
-    Grid,
     drop_target,
     empty_layout,
     layout_day,
@@ -58,24 +57,22 @@ from pos_app.ui.day.schedule_layout import (
 )
 from pos_app.ui.day.schedule_legend import ScheduleLegend
 from pos_app.ui.day.schedule_paint import (
-    Look,
     Metrics,
     TextFitter,
-    paint_block,
-    paint_ghost,
-    paint_grid,
-    paint_gutter,
-    paint_header,
-    paint_now,
 )
-from pos_app.ui.day.schedule_state import BlockLine, BlockText, can_drag, full_lines, tooltip_html
+from pos_app.ui.day.schedule_render import (
+    MIN_COLUMN_WIDTH,
+    RenderedBlocks,
+)
+from pos_app.ui.day.schedule_state import BlockText, can_drag, full_lines, tooltip_html
+from pos_app.ui.day.schedule_surface import ScheduleSurface
 from pos_app.ui.kit import theme
 
-MIN_COLUMN_WIDTH = 120
+__all__ = ["MIN_COLUMN_WIDTH", "DayView"]
 _SLOT = timedelta(minutes=SLOT_MINUTES)
 
 
-class DayView(QWidget):
+class DayView(ScheduleSurface):
     """The day's bookings on a grid of time by staff member and room, with a legend.
 
     Signals:
@@ -85,6 +82,9 @@ class DayView(QWidget):
             double-clicked: the resource id (None for Unassigned) and the slot's start.
         booking_dropped(str, object, object): a booking was dragged to a new slot: its id,
             the new resource id (None for Unassigned) and the new start (aware datetime).
+        render_wanted(): the blocks drawn in the background no longer fit the canvas (it was
+            resized, or the palette changed): the owner may draw them again off the GUI
+            thread (``render_job``) and hand them back with ``take_rendered``.
     """
 
     booking_selected = Signal(str)
@@ -103,7 +103,7 @@ class DayView(QWidget):
         self._drop: tuple[int, int] | None = None  # (column, start minute) while dragging
         self._menu_actions: list[QAction] = []
         self._now: datetime | None = None
-        self._shown: tuple[object, ...] | None = None  # what set_day last laid out
+        self._shown: object = None  # what set_day last laid out (or the key it was given)
         self._scrolled_for: date | None = None
         self._last_tap: tuple[str | None, datetime] | None = None
         self._last_tap_at = 0.0
@@ -111,6 +111,9 @@ class DayView(QWidget):
         self.metrics = Metrics(self.font())
         self._fitter = TextFitter(self.font(), self.metrics.line, timezone)
         self._texts: dict[str, BlockText] = {}  # each block's lines, once per layout
+        self._rendered: RenderedBlocks | None = None  # the blocks drawn in the background
+        self._image: QImage | None = None  # its image, while it fits the canvas
+        self._render_asked = False  # render_wanted was emitted and nothing came back yet
         self.setObjectName("dayView")
 
         self.header = ScheduleHeader(self, self)
@@ -162,14 +165,25 @@ class DayView(QWidget):
         resources: Sequence[Resource],
         *,
         only: str | None = None,
+        layout: DayLayout | None = None,
+        key: object = None,
+        rendered: RenderedBlocks | None = None,
     ) -> None:
-        """Show ``day``'s bookings in columns of ``resources`` (just ``only``'s when given)."""
+        """Show ``day``'s bookings in columns of ``resources`` (just ``only``'s when given).
+
+        ``layout`` is the grid already laid out in the background (for this time zone), and
+        ``key`` a signature of everything shown: then the bookings are not compared again.
+        ``rendered`` is that layout's blocks drawn in the background (see schedule_render)."""
         # The periodic reload usually brings the same sheet: leave the painted grid alone.
-        shown = (day, list(bookings), list(resources), only, self._tz)
+        shown = (day, list(bookings), list(resources), only, self._tz) if key is None else key
         if shown == self._shown:
             return
         self._shown = shown
-        self._layout = layout_day(day, bookings, resources, self._tz, only=only)
+        if layout is None:
+            layout = layout_day(day, bookings, resources, self._tz, only=only)
+        self._layout = layout
+        fits = rendered is not None and rendered.setup.tz == self._tz
+        self._rendered = rendered if fits else None
         if self._selected is not None and self._layout.block(self._selected) is None:
             self._selected = None
         self.cancel_drag()
@@ -205,10 +219,14 @@ class DayView(QWidget):
         if booking_id is not None and self._layout.block(booking_id) is None:
             booking_id = None
         changed = booking_id != self._selected
-        self._selected = booking_id
         if changed:
+            # Repaint only where the selection was and is (a whole-grid repaint of a busy
+            # day took 10–20 ms, a visible stall on every tap).
+            dirty = self._selection_area()
+            self._selected = booking_id
             self._expanded = self._expanded_rect()
-            self.canvas.update()
+            for rect in (*dirty, *self._selection_area()):
+                self.canvas.update(rect)
             if booking_id is not None:
                 self.ensure_visible(booking_id)
         if emit and changed:
@@ -217,13 +235,6 @@ class DayView(QWidget):
     def set_menu_actions(self, actions: Sequence[QAction]) -> None:
         """The actions of a booking's right-click menu (Charge, Move…, Cancel, No-show)."""
         self._menu_actions = list(actions)
-
-    def block_rect(self, booking_id: str | None) -> QRect:
-        """Where a booking is drawn, in canvas coordinates (empty if not shown)."""
-        for rect, block in self._rects:
-            if block.booking.id == booking_id:
-                return rect.toAlignedRect()
-        return QRect()
 
     def expanded_rect(self) -> QRect:
         """The card of the selected short block, shown in full (empty when none)."""
@@ -263,18 +274,6 @@ class DayView(QWidget):
     def scroll_to_minute(self, minute: int) -> None:
         """Scroll so ``minute`` (since the day's midnight) is at the top."""
         self.scroll_area.verticalScrollBar().setValue(max(0, int(self.grid().y(minute))))
-
-    def grid(self) -> Grid:
-        """The grid's geometry as laid out now."""
-        m = self.metrics
-        return Grid(
-            m.gutter,
-            self._column_width(),
-            m.quarter,
-            self._layout.first_hour,
-            self._layout.last_hour,
-            len(self._layout.columns),
-        )
 
     def booking_at(self, point: QPoint) -> str | None:
         """The booking drawn at ``point`` (canvas coordinates), topmost first; the expanded
@@ -378,86 +377,6 @@ class DayView(QWidget):
         self._expanded = self._expanded_rect()
         self.canvas.update()
 
-    # -- painting -------------------------------------------------------------------------
-
-    def paint_canvas(self, p: QPainter, clip: QRect) -> None:
-        """Grid, blocks, the now line and any drag preview, limited to the exposed rectangle."""
-        look = self._look()
-        grid = self.grid()
-        width = self.canvas.width()
-        now = self._now
-        area = QRect(
-            int(grid.gutter), 0, width - int(grid.gutter), self.scroll_area.viewport().height()
-        )
-        area.moveTop(self.scroll_area.verticalScrollBar().value())
-        quarters = paint_grid(
-            p,
-            clip,
-            look=look,
-            grid=grid,
-            width=width,
-            layout=self._layout,
-            now=now,
-            empty_area=area,
-        )
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        clip_f = QRectF(clip)
-        line = self.metrics.line
-        for rect, block in self._rects:
-            if rect.intersects(clip_f):
-                paint_block(
-                    p,
-                    rect,
-                    block,
-                    look=look,
-                    fonts=self._fitter.fonts,
-                    line=line,
-                    lines=self._lines_of(block, rect),
-                    selected=block.booking.id == self._selected,
-                )
-        expanded = self._block_of(self._selected) if self._expanded is not None else None
-        if expanded is not None and self._expanded is not None:
-            paint_block(
-                p,
-                self._expanded,
-                expanded,
-                look=look,
-                fonts=self._fitter.fonts,
-                line=line,
-                lines=full_lines(expanded.booking, self._tz),
-                selected=True,
-                expanded=True,
-            )
-        if self._drag is not None and self._drop is not None:
-            column, minute = self._drop
-            length = self._drag.end_min - self._drag.start_min
-            top, bottom = grid.y(minute), grid.y(minute + length)
-            x = grid.gutter + column * grid.column_width
-            ghost = QRectF(x + 3, top + 1.5, grid.column_width - 6, bottom - top - 3)
-            label = f"{minute // 60:02d}:{minute % 60:02d} · {self._layout.columns[column].title}"
-            paint_ghost(p, ghost, look=look, label=label, font=self.font())
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        x0 = self.scroll_area.horizontalScrollBar().value()
-        paint_gutter(p, clip, look=look, grid=grid, line=line, x0=x0, quarters=quarters)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        if now is not None and now.date() == self._layout.day:
-            y = grid.y(now.hour * 60 + now.minute)
-            if 0 <= y <= self.canvas.height():
-                paint_now(p, now, look=look, grid=grid, width=width, x0=x0, font=self.font())
-
-    def paint_header(self, p: QPainter, offset: int, width: int) -> None:
-        """Column titles with a caption (Room, how many bookings), scrolled with the grid."""
-        paint_header(
-            p,
-            look=self._look(),
-            font=self.font(),
-            layout=self._layout,
-            grid=self.grid(),
-            height=self.metrics.header,
-            offset=offset,
-            width=width,
-        )
-
     # -- keyboard and menu --------------------------------------------------------------
 
     def handle_key(self, event: QKeyEvent) -> bool:
@@ -499,30 +418,6 @@ class DayView(QWidget):
 
     # -- internals ----------------------------------------------------------------------
 
-    def _look(self) -> Look:
-        return Look.of(self.palette(), theme.semantic("danger", self), theme.is_dark(self))
-
-    def _lines_of(self, block: Block, rect: QRectF) -> tuple[BlockLine, ...]:
-        fit = self._texts.get(block.booking.id)
-        if fit is None:
-            fit = self._texts[block.booking.id] = self._fitter.fit(block.booking, rect)
-        return fit.lines
-
-    def _block_of(self, booking_id: str | None) -> Block | None:
-        return self._layout.block(booking_id)
-
-    def _expanded_rect(self) -> QRectF | None:
-        """The selected block grown to show every line, when it is too small to."""
-        if self._selected is None or self._drag is not None:
-            return None
-        for rect, block in self._rects:
-            if block.booking.id != self._selected:
-                continue
-            corner = QPointF(self.canvas.width(), self.canvas.height())
-            bounds = QRectF(QPointF(self.metrics.gutter + 3, 0), corner)
-            return self._fitter.expanded_card(rect, block.booking, bounds)
-        return None
-
     def _neighbour(self, step: int, side: int) -> str | None:
         blocks = self._layout.blocks
         if not blocks:
@@ -543,32 +438,6 @@ class DayView(QWidget):
                 return best.booking.id
             column += side
         return None
-
-    def _column_width(self) -> float:
-        n = max(1, len(self._layout.columns))
-        return max(float(MIN_COLUMN_WIDTH), (self.canvas.width() - self.metrics.gutter) / n)
-
-    def _relayout(self) -> None:
-        m = self.metrics
-        n = max(1, len(self._layout.columns))
-        viewport = self.scroll_area.viewport().width()
-        width = max(viewport, m.gutter + n * MIN_COLUMN_WIDTH)
-        height = (self._layout.last_hour - self._layout.first_hour) * m.hour + 1
-        self.canvas.resize(width, height)
-        grid = self.grid()
-        rects: list[tuple[QRectF, Block]] = []
-        for block in self._layout.blocks:
-            lane_w = grid.column_width / block.lanes
-            x = grid.gutter + block.column * grid.column_width + block.lane * lane_w
-            top = grid.y(block.start_min)
-            bottom = grid.y(block.end_min)
-            rects.append((QRectF(x + 3, top + 1.5, lane_w - 6, bottom - top - 3), block))
-        self._rects = rects
-        self._texts = {}  # filled as blocks are first painted: only what is seen is measured
-        self._expanded = self._expanded_rect()
-        self.header.offset = self.scroll_area.horizontalScrollBar().value()
-        self.header.update()
-        self.canvas.update()
 
     def _on_hscroll(self, value: int) -> None:
         self.header.offset = value

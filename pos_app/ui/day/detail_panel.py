@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from html import escape
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -35,6 +35,7 @@ from pos_app.ui.day.detail_presenter import (
 from pos_app.ui.kit import theme
 
 TOUCH_PX = 44  # every button in the panel is at least this tall (touch counters)
+PREBUILT_ROWS = 8  # the facts a booking shows (detail_presenter: Contact … Balance due)
 SHORTCUTS = {
     ActionKey.CHARGE: "Ctrl+Enter",
     ActionKey.REFUND: "Ctrl+R",
@@ -88,6 +89,8 @@ class DetailPanel(QScrollArea):
         layout.addWidget(self._page)
         self.setWidget(self._body)
         self.show_hint(HINT)
+        # Before anyone taps a booking (see prebuild), once the window is on screen.
+        QTimer.singleShot(0, self, self.prebuild)
 
     # -- building (once) ----------------------------------------------------------------
 
@@ -170,6 +173,20 @@ class DetailPanel(QScrollArea):
         theme.set_role(label, "heading")
         box.addWidget(label)
         return label
+
+    def prebuild(self) -> None:
+        """Make and style, hidden, every widget a booking's detail can use. Made on the first
+        selection instead, they stalled the GUI thread for tens of milliseconds then."""
+        self._grow_slots(len(ActionKey))
+        self._grow_rows(PREBUILT_ROWS)
+        self._notes.grow(1)
+        self._payments.grow(2)
+        self._refunds.grow(2)
+        self._page.ensurePolished()  # the style's rules, now rather than at the first show
+
+    def widget_count(self) -> int:
+        """How many widgets the panel holds (tests: showing a booking makes none)."""
+        return len(self.findChildren(QWidget))
 
     # -- public -------------------------------------------------------------------------
 
@@ -267,11 +284,7 @@ class DetailPanel(QScrollArea):
 
     def _actions(self, state: DetailState) -> None:
         actions = (state.primary, *state.actions)
-        while len(self._slots) < len(actions):  # built on the first booking, then reused
-            i = len(self._slots) - 1
-            button = self._slot_button(len(self._slots))
-            self._action_grid.addWidget(button, i // 2, i % 2)
-            self._slots.append(button)
+        self._grow_slots(len(actions))  # built ahead (prebuild), then reused
         self._slot_keys = [action.key for action in actions]
         self.buttons = {}
         for slot, (button, action) in enumerate(zip(self._slots, actions, strict=False)):
@@ -297,6 +310,14 @@ class DetailPanel(QScrollArea):
         receipt = self.buttons[ActionKey.RECEIPT]
         self.receipt_button = receipt if receipt.isEnabled() else None
 
+    def _grow_slots(self, count: int) -> None:
+        while len(self._slots) < count:
+            i = len(self._slots) - 1
+            button = self._slot_button(len(self._slots))
+            self._action_grid.addWidget(button, i // 2, i % 2)
+            button.hide()
+            self._slots.append(button)
+
     def _pressed(self, key: ActionKey) -> None:
         state = self._state
         if state is None:
@@ -312,7 +333,17 @@ class DetailPanel(QScrollArea):
             self.customer_requested.emit(state.customer_id)
 
     def _show_rows(self, rows: tuple[tuple[str, str], ...]) -> None:
-        while len(self._rows) < len(rows):
+        self._grow_rows(len(rows))
+        for i, (key, value) in enumerate(self._rows):
+            shown = i < len(rows)
+            if shown:
+                _set_text(key, rows[i][0])
+                _set_text(value, rows[i][1])
+            key.setVisible(shown)
+            value.setVisible(shown)
+
+    def _grow_rows(self, count: int) -> None:
+        while len(self._rows) < count:
             i = len(self._rows)
             key = QLabel()
             theme.set_role(key, None, muted=True)
@@ -322,14 +353,12 @@ class DetailPanel(QScrollArea):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self._row_grid.addWidget(key, i, 0)
             self._row_grid.addWidget(value, i, 1)
+            key.hide()
+            value.hide()
             self._rows.append((key, value))
-        for i, (key, value) in enumerate(self._rows):
-            shown = i < len(rows)
-            if shown:
-                _set_text(key, rows[i][0])
-                _set_text(value, rows[i][1])
-            key.setVisible(shown)
-            value.setVisible(shown)
+
+
+_BLANK = Line("")
 
 
 class _LinePool:
@@ -343,12 +372,18 @@ class _LinePool:
         parent.addLayout(self._box)
         self._labels: list[QLabel] = []
 
+    def grow(self, count: int, line: Line = _BLANK) -> None:
+        """Have at least ``count`` labels (the new ones hidden), made like ``line``'s."""
+        while len(self._labels) < count:
+            label = _line_label(line)
+            self._box.addWidget(label)
+            label.hide()
+            self._labels.append(label)
+
     def show_lines(self, lines: tuple[Line, ...]) -> None:
         """Show ``lines`` in order, hiding the labels left over."""
         while len(self._labels) < len(lines):
-            label = _line_label(lines[len(self._labels)])
-            self._box.addWidget(label)
-            self._labels.append(label)
+            self.grow(len(self._labels) + 1, lines[len(self._labels)])
         for i, label in enumerate(self._labels):
             if i < len(lines):
                 line = lines[i]

@@ -5,7 +5,8 @@ seen through the narrow :class:`ScheduleOwner` protocol (so this module never im
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Iterable
+from typing import Protocol, cast
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, SignalInstance
 from PySide6.QtGui import (
@@ -109,7 +110,16 @@ class ScheduleCanvas(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         try:
-            self._view.paint_canvas(painter, event.rect())
+            region = event.region()
+            if 1 < region.rectCount() <= 4:
+                # A selection moved: paint the old and the new place, not all between them.
+                for rect in cast("Iterable[QRect]", region):
+                    painter.save()
+                    painter.setClipRect(rect)
+                    self._view.paint_canvas(painter, rect)
+                    painter.restore()
+            else:
+                self._view.paint_canvas(painter, event.rect())
         finally:
             painter.end()
 

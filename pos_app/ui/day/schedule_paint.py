@@ -203,11 +203,6 @@ def paint_block(
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(fg)
     p.drawRoundedRect(QRectF(rect.left(), rect.top(), 4, rect.height()), 2, 2)
-    if selected:
-        p.setOpacity(1.0)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.setPen(QPen(look.highlight, 2.5))
-        p.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 6, 6)
     text_rect = text_area(rect)
     font, bold = fonts
     p.setPen(fg)
@@ -220,6 +215,18 @@ def paint_block(
             item.text,
         )
         y += line
+    if selected:
+        paint_selection(p, rect, look=look)
+    p.restore()
+
+
+def paint_selection(p: QPainter, rect: QRectF, *, look: Look) -> None:
+    """The selected block's outline, drawn last (over a block drawn in the background too)."""
+    p.save()
+    p.setOpacity(1.0)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.setPen(QPen(look.highlight, 2.5))
+    p.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 6, 6)
     p.restore()
 
 

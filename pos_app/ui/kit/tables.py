@@ -1,4 +1,5 @@
-"""The app's tables: one look (from the app-wide stylesheet), whole-row selection, status chips.
+"""The app's tables: one look (from the app-wide stylesheet), whole-row selection, status chips,
+and one model for a list of rows whose columns are described once.
 
 A table opts into the shared look with ``style_table(view)`` (sets ``role="data"``; the rules
 live in ``theme.py``'s stylesheet). Any feature may import this; it imports no feature.
@@ -6,13 +7,28 @@ live in ``theme.py``'s stylesheet). Any feature may import this; it imports no f
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QWidget,
 )
 
@@ -26,6 +42,103 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
 ROW_HEIGHT = 44
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+# Amounts and counts line up on the right, in their cells and in their headers.
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    """One column of a :class:`RowsModel`: its header, how a row reads in it, and optionally
+    its alignment, tooltip, sort key and other roles (e.g. ``STATUS_ROLE``, a foreground)."""
+
+    header: str
+    text: Callable[[R], str]
+    align: int | None = None  # e.g. RIGHT; None leaves the view's default
+    tooltip: Callable[[R], str | None] | None = None
+    sort_key: Callable[[R], Any] | None = None  # None sorts by the text
+    roles: Mapping[int, Callable[[R], Any]] = field(default_factory=dict)
+
+
+class RowsModel(QAbstractTableModel, Generic[R]):
+    """A read-only table over a list of rows, fed whole with :meth:`set_rows`."""
+
+    def __init__(self, columns: Sequence[Column[R]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns: tuple[Column[R], ...] = tuple(columns)
+        self._rows: list[R] = []
+
+    def set_rows(self, rows: Sequence[R]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> R:
+        """The row shown at position ``row``."""
+        return self._rows[row]
+
+    def rows(self) -> list[R]:
+        """Every row, in the order shown."""
+        return list(self._rows)
+
+    def texts(self) -> list[tuple[str, ...]]:
+        """Every row as the table shows it, for tests and screen readers."""
+        return [tuple(c.text(row) for c in self.columns) for row in self._rows]
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.header
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return column.align
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip(row) if column.tooltip is not None else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return column.align
+        get = column.roles.get(role)
+        return get(row) if get is not None else None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by ``column``'s sort key (its text when it has none); stable."""
+        if not 0 <= column < len(self.columns):
+            return
+        col = self.columns[column]
+        key = col.sort_key or col.text
+        rows = self._rows
+        self.layoutAboutToBeChanged.emit()
+        order_ = sorted(
+            range(len(rows)),
+            key=lambda i: key(rows[i]),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        self._rows = [rows[i] for i in order_]
+        # The selection and current row follow their rows to the new places.
+        moved = {old: new for new, old in enumerate(order_)}
+        before = self.persistentIndexList()
+        after = [self.index(moved[i.row()], i.column()) for i in before]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
 
 
 def style_table(view: QAbstractItemView, *, rows: int = ROW_HEIGHT) -> None:
@@ -39,6 +152,72 @@ def style_table(view: QAbstractItemView, *, rows: int = ROW_HEIGHT) -> None:
         header.setDefaultSectionSize(max(rows, header.defaultSectionSize()))
     view.style().unpolish(view)
     view.style().polish(view)
+
+
+def rows_table(
+    model: QAbstractTableModel,
+    name: str,
+    *,
+    rows: int = ROW_HEIGHT,
+    select: bool = True,
+    wrap: bool = False,
+) -> QTableView:
+    """A read-only table over ``model`` named ``name``, in the app's look: whole rows chosen
+    one at a time (none when not ``select``), alternate rows, no grid and no row numbers,
+    headers left-aligned; Tab leaves the table. ``wrap`` lets a long cell take two lines."""
+    view = QTableView()
+    view.setModel(model)
+    view.setObjectName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(
+        QAbstractItemView.SelectionMode.SingleSelection
+        if select
+        else QAbstractItemView.SelectionMode.NoSelection
+    )
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(wrap)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().hide()
+    view.setItemDelegate(RowDelegate(view))
+    style_table(view, rows=rows)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return view
+
+
+def size_columns(
+    view: QTableView,
+    *,
+    stretch: int,
+    widths: Mapping[int, int] | None = None,
+    fit: Iterable[int] = (),
+) -> None:
+    """Columns in ``widths`` start at that many px and can be dragged wider; those in ``fit``
+    take their contents' width; column ``stretch`` takes what is left."""
+    header = view.horizontalHeader()
+    for column, width in (widths or {}).items():
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, width)
+    for column in fit:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def table_or_empty(table: QTableView, sentence: str) -> tuple[QStackedWidget, QLabel]:
+    """A stack of ``table`` (page 0) and, for when there is nothing to list, ``sentence``
+    large, quiet and centred in its place (page 1); the label is returned to reword it."""
+    empty = QLabel(sentence)
+    empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    empty.setWordWrap(True)
+    empty.setFont(theme.font(empty, scale=1.2))
+    theme.set_role(empty, muted=True)
+    stack = QStackedWidget()
+    stack.addWidget(table)
+    stack.addWidget(empty)
+    return stack, empty
 
 
 class RowDelegate(QStyledItemDelegate):

@@ -6,24 +6,21 @@ Anyone may look; only a manager may save. Everyone else sees the service's own s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -39,11 +36,11 @@ from pos_app.services.catalog import (
     ServiceForm,
 )
 from pos_app.ui.kit import theme
-from pos_app.ui.kit.form_kit import BusyState, FormFeedback, dialog_title, form_layout, muted_label
-from pos_app.ui.kit.forms import ErrorLabel, FieldWithError, form_label
-from pos_app.ui.kit.tables import RowDelegate, style_table
+from pos_app.ui.kit.form_kit import dialog_title, muted_label
+from pos_app.ui.kit.tables import RIGHT, Column, RowsModel, rows_table, size_columns
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 from pos_app.ui.kit.widest_button import WidestTextButton
+from pos_app.ui.manage.edit_form import EditForm
 
 
 class CatalogEditing(Protocol):
@@ -58,7 +55,28 @@ class CatalogEditing(Protocol):
         ...
 
 
-HEADERS = ("Service", "Duration", "Price", "Bookable")
+def service_columns(inactive: Callable[[], QBrush]) -> list[Column[Service]]:
+    """The list's columns; a service hidden from booking is greyed with ``inactive()``."""
+    grey: dict[int, Callable[[Service], QBrush | None]] = {
+        Qt.ItemDataRole.ForegroundRole: lambda s: None if s.active else inactive()
+    }
+    return [
+        Column("Service", lambda s: s.name, roles=grey),
+        Column(
+            "Duration",
+            lambda s: f"{s.duration_minutes} min",
+            sort_key=lambda s: s.duration_minutes,
+            roles=grey,
+        ),
+        Column(
+            "Price",
+            lambda s: s.price.format(),
+            align=RIGHT,
+            sort_key=lambda s: (s.currency, s.price_amount),
+            roles=grey,
+        ),
+        Column("Bookable", lambda s: "Yes" if s.active else "No", roles=grey),
+    ]
 
 
 class CatalogEditor(QDialog):
@@ -75,7 +93,6 @@ class CatalogEditor(QDialog):
         super().__init__(parent)
         self._catalog = catalog
         self._runner = runner
-        self._services: list[Service] = []
         self._editing: str | None = None  # service id, None for a new one
         self._select_after_load: str | None = None
         self.saved: Service | None = None
@@ -90,23 +107,9 @@ class CatalogEditor(QDialog):
         theme.set_role(self.banner, "notice", tone="warning")
         self.banner.setVisible(not manager)
 
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setObjectName("serviceTable")
-        self.table.setItemDelegate(RowDelegate(self.table))
-        self.table.setHorizontalHeaderLabels(list(HEADERS))
-        self.table.verticalHeader().hide()
-        style_table(self.table)
-        self.table.setShowGrid(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.model = RowsModel(service_columns(lambda: self.palette().placeholderText()), self)
+        self.table = rows_table(self.model, "serviceTable")
+        size_columns(self.table, stretch=0, fit=(1, 2, 3))
         self.add_button = QPushButton("New service")
         self.add_button.setToolTip("Add a service (Ctrl+N)")
         self.list_status = muted_label("Loading…")
@@ -137,30 +140,24 @@ class CatalogEditor(QDialog):
         self.currency_combo.setCurrentIndex(max(0, self.currency_combo.findData("usd")))
         self.active_check = QCheckBox("Can be booked")
         self.active_check.setChecked(True)
-        self._rows = {
-            "name": FieldWithError(self.name_edit),
-            "duration_minutes": FieldWithError(self.duration_spin),
-            "price": FieldWithError(self.price_edit),
-            "currency": FieldWithError(self.currency_combo),
-        }
-        form = form_layout(vertical_spacing=8)
-        form.addRow(form_label("&Name", self.name_edit), self._rows["name"])
-        form.addRow(form_label("&Duration", self.duration_spin), self._rows["duration_minutes"])
-        form.addRow(form_label("&Price", self.price_edit), self._rows["price"])
-        form.addRow(form_label("C&urrency", self.currency_combo), self._rows["currency"])
+        self.save_button = WidestTextButton(("Add service", "Save changes"))
+        record = EditForm(
+            self,
+            [
+                ("name", "&Name", self.name_edit),
+                ("duration_minutes", "&Duration", self.duration_spin),
+                ("price", "&Price", self.price_edit),
+                ("currency", "C&urrency", self.currency_combo),
+            ],
+            self.save_button,
+        )
+        form = record.layout
         form.addRow("", self.active_check)
         note = muted_label("Bookings already made keep their price and length.", wrap=True)
-        self.general_error = ErrorLabel()
-        self._feedback = FormFeedback(self._rows, self.general_error)
-        self.status_label = muted_label()
-        self.save_button = WidestTextButton(("Add service", "Save changes"))
-        theme.make_primary(self.save_button)
-        self._busy = BusyState(self, self.save_button, label=self.status_label)
+        self.general_error, self._feedback = record.general_error, record.feedback
+        self.status_label, self._busy = record.status_label, record.busy
         self.close_button = QPushButton("Close")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status_label, 1)
-        buttons.addWidget(self.close_button)
-        buttons.addWidget(self.save_button)
+        buttons = record.button_row(self.close_button)
         right = QFrame()
         right.setObjectName("serviceForm")
         theme.set_role(right, "card")
@@ -194,7 +191,7 @@ class CatalogEditor(QDialog):
         self.save_button.setEnabled(manager)
         self.add_button.setEnabled(manager)
 
-        self.table.itemSelectionChanged.connect(self._on_selected)
+        self.table.selectionModel().selectionChanged.connect(self._on_selected)
         self.add_button.clicked.connect(self.new_service)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
@@ -227,7 +224,7 @@ class CatalogEditor(QDialog):
 
     def service_names(self) -> list[str]:
         """The services listed, in order."""
-        return [s.name for s in self._services]
+        return [s.name for s in self.model.rows()]
 
     def error_text(self, field: str) -> str:
         """The sentence under a field ('' when none); 'general' for the one above the buttons."""
@@ -237,7 +234,7 @@ class CatalogEditor(QDialog):
 
     def edit_service(self, service_id: str) -> None:
         """Select a service in the list and load it into the form."""
-        for row, service in enumerate(self._services):
+        for row, service in enumerate(self.model.rows()):
             if service.id == service_id:
                 self.table.selectRow(row)
                 return
@@ -282,26 +279,7 @@ class CatalogEditor(QDialog):
     # -- internals ----------------------------------------------------------------------
 
     def _on_loaded(self, services: list[Service]) -> None:
-        self._services = services
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(services))
-        for row, s in enumerate(services):
-            cells = [
-                s.name,
-                f"{s.duration_minutes} min",
-                s.price.format(),
-                "Yes" if s.active else "No",
-            ]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column == 2:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                if not s.active:
-                    item.setForeground(self.palette().placeholderText())
-                self.table.setItem(row, column, item)
-        self.table.blockSignals(False)
+        self.model.set_rows(services)  # the selection is cleared: nothing selected meanwhile
         active = sum(1 for s in services if s.active)
         self.list_status.setText(
             f"{active} bookable, {len(services) - active} hidden"
@@ -319,7 +297,10 @@ class CatalogEditor(QDialog):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return
-        service = self._services[rows[0].row()]
+        service = self.model.row_at(rows[0].row())
+        # The list is reloaded after a save and the saved service selected again: its
+        # "Saved." stays; choosing another service starts afresh.
+        another = service.id != self._editing
         self._editing = service.id
         self.form_title.setText(f"Edit {service.name}")
         self.save_button.setText("Save changes")
@@ -328,8 +309,9 @@ class CatalogEditor(QDialog):
         self.price_edit.setText(service.price.plain())
         self.currency_combo.setCurrentIndex(max(0, self.currency_combo.findData(service.currency)))
         self.active_check.setChecked(service.active)
-        self._feedback.clear()
-        self.status_label.setText("")
+        if another:
+            self._feedback.clear()
+            self.status_label.setText("")
 
     def _on_saved(self, service: Service) -> None:
         self._busy.end()

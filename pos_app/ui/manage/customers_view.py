@@ -34,10 +34,10 @@ from pos_app.domain.money import Money
 from pos_app.domain.people import Customer
 from pos_app.services.customers import CustomerDetail, CustomerService
 from pos_app.ui.kit import theme
-from pos_app.ui.kit.form_kit import BusyState, FormFeedback, dialog_title, form_layout, muted_label
-from pos_app.ui.kit.forms import ErrorLabel, FieldWithError, form_label
+from pos_app.ui.kit.form_kit import dialog_title, muted_label
 from pos_app.ui.kit.tables import STATUS_ROLE, RowDelegate, StatusChipDelegate, style_table
 from pos_app.ui.kit.tasks import TaskRunner, user_message
+from pos_app.ui.manage.edit_form import EditForm
 
 SEARCH_DELAY_MS = 150
 LIST_LIMIT = 50
@@ -141,29 +141,23 @@ class CustomersView(QDialog):
         self.notes_edit.setFixedHeight(
             max(48, self.notes_edit.fontMetrics().lineSpacing() * 2 + 14)
         )
-        self._rows = {
-            "name": FieldWithError(self.name_edit),
-            "email": FieldWithError(self.email_edit),
-            "phone": FieldWithError(self.phone_edit),
-            "notes": FieldWithError(self.notes_edit),
-        }
-        form = form_layout(vertical_spacing=8)
-        form.addRow(form_label("&Name", self.name_edit), self._rows["name"])
-        form.addRow(form_label("&Email", self.email_edit), self._rows["email"])
-        form.addRow(form_label("P&hone", self.phone_edit), self._rows["phone"])
-        notes_label = form_label("N&otes", self.notes_edit)
-        notes_label.setContentsMargins(0, 10, 0, 0)  # by the first line of the tall field
-        form.addRow(notes_label, self._rows["notes"])
         self.save_button = QPushButton("Save changes")
-        theme.make_primary(self.save_button)
+        record = EditForm(
+            self,
+            [
+                ("name", "&Name", self.name_edit),
+                ("email", "&Email", self.email_edit),
+                ("phone", "P&hone", self.phone_edit),
+                ("notes", "N&otes", self.notes_edit),
+            ],
+            self.save_button,
+        )
+        form = record.layout
+        record.labels["notes"].setContentsMargins(0, 10, 0, 0)  # by the tall field's first line
         self.save_button.setEnabled(False)
-        self.save_status = muted_label()
-        self.general_error = ErrorLabel()
-        self._feedback = FormFeedback(self._rows, self.general_error)
-        self._busy = BusyState(self, self.save_button, label=self.save_status)
-        save_row = QHBoxLayout()
-        save_row.addWidget(self.save_status, 1)
-        save_row.addWidget(self.save_button)
+        self.save_status, self.general_error = record.status_label, record.general_error
+        self._feedback, self._busy = record.feedback, record.busy
+        save_row = record.button_row()
 
         history_title = QLabel("Bookings")
         history_title.setFont(theme.font(self, scale=1.1, bold=True))

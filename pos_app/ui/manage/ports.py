@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from pos_app.config import Config, Mode
+from pos_app.config import Mode
 from pos_app.services.backup import BackupInfo
 from pos_app.services.doctor import DoctorReport
 from pos_app.services.settings_model import SaveResult, SettingsChange, SettingsView
@@ -63,33 +63,4 @@ class SettingsEditing(Protocol):
 
     def check_key(self, mode: Mode, key: str = "") -> str:
         """Whether Stripe takes ``key`` for ``mode``, in a sentence."""
-        ...
-
-
-class SettingsApp(Protocol):
-    """The app as the settings dialog sees it (``AppContext`` is one)."""
-
-    @property
-    def mode(self) -> str:
-        """The mode the app runs in."""
-        ...
-
-    @property
-    def config(self) -> Config:
-        """The running configuration (the business's time zone)."""
-        ...
-
-    @property
-    def settings(self) -> SettingsEditing:
-        """Reading and saving settings."""
-        ...
-
-    @property
-    def backups(self) -> BackupTaking:
-        """This station's backups."""
-        ...
-
-    @property
-    def doctor(self) -> ConnectionDoctor:
-        """The connection checks."""
         ...

@@ -12,6 +12,7 @@ window and the sandbox are closed (``settings_restart``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import tzinfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -45,7 +46,7 @@ from pos_app.ui.kit.tasks import TaskRunner, user_message
 from pos_app.ui.manage import success_url_field as website
 from pos_app.ui.manage.backup_panel import BackupPanel
 from pos_app.ui.manage.connection_check import ConnectionCheck
-from pos_app.ui.manage.ports import SettingsApp
+from pos_app.ui.manage.ports import BackupTaking, ConnectionDoctor, SettingsEditing
 from pos_app.ui.manage.settings_pages import (
     AdvancedPage,
     BusinessPage,
@@ -81,22 +82,31 @@ FIELD_TAB = {
 
 
 class SettingsDialog(QDialog):
-    """The settings, for managers. ``saved(SaveResult)`` after a successful save."""
+    """The settings, for managers. ``saved(SaveResult)`` after a successful save.
+
+    It is given only the services it calls: reading and saving settings, this station's
+    backups and the connection checks; ``mode`` (the badge) and ``timezone`` (backup times)
+    are those the app runs with.
+    """
 
     saved = Signal(object)
 
     def __init__(
         self,
-        ctx: SettingsApp,
+        settings: SettingsEditing,
+        backups: BackupTaking,
+        doctor: ConnectionDoctor,
         runner: TaskRunner,
         parent: QWidget | None = None,
         *,
+        mode: str,
+        timezone: tzinfo,
         tab: str = "business",
         restart: Callable[[], None] = restart_app,
         choose_logo: LogoChooser = choose_logo_file,
     ) -> None:
         super().__init__(parent)
-        self._ctx = ctx
+        self._settings = settings
         self._runner = runner
         self._restart = restart
         self._view: SettingsView | None = None
@@ -105,7 +115,7 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(700)
 
         title = dialog_title(self, "Settings")
-        self.badge = theme.ModeBadge(ctx.mode)
+        self.badge = theme.ModeBadge(mode)
         head = QHBoxLayout()
         head.addWidget(title)
         head.addStretch(1)
@@ -114,10 +124,10 @@ class SettingsDialog(QDialog):
         self.business = BusinessPage(choose_logo)
         self.payments = PaymentsPage()
         # The last backup and "Back up now"; then Stripe's connection, checked on demand.
-        self.backups = BackupPanel(ctx.backups, ctx.config.timezone, runner)
+        self.backups = BackupPanel(backups, timezone, runner)
         self.station = StationPage(self.backups)
         self.advanced = AdvancedPage()
-        self.connection = ConnectionCheck(ctx.doctor, runner)
+        self.connection = ConnectionCheck(doctor, runner)
         self.rows: dict[str, FieldRow] = {
             **self.business.rows,
             **self.payments.rows,
@@ -238,7 +248,7 @@ class SettingsDialog(QDialog):
             return
         self._feedback.clear()
         change = self._change()
-        settings = self._ctx.settings
+        settings = self._settings
         self._saving.begin()
         self._runner.run(
             lambda: settings.save(change),
@@ -253,7 +263,7 @@ class SettingsDialog(QDialog):
             return
         mode = self.selected_mode()
         key = self.key_edit.text()
-        settings = self._ctx.settings
+        settings = self._settings
         self.rows["secret_key"].error.show_error(None)
         self.check_button.setEnabled(False)
         self.check_spinner.show()
@@ -269,7 +279,7 @@ class SettingsDialog(QDialog):
     # -- loading -----------------------------------------------------------------------
 
     def _load(self) -> None:
-        settings = self._ctx.settings
+        settings = self._settings
 
         def work() -> tuple[SettingsView, list[str]]:
             if not settings.manager_signed_in():

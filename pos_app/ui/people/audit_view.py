@@ -6,37 +6,26 @@ the database in the background; the table only shows what comes back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-)
+from PySide6.QtCore import QDate, QModelIndex, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from pos_app.domain.audit import AuditAction, AuditEntry
+from pos_app.domain.audit import SEARCH_TEXT_MAX, AuditAction, AuditEntry
 from pos_app.domain.dates import FIRST_DAY, LAST_DAY
 from pos_app.domain.money import Money
 from pos_app.domain.ports import AuditQuery
@@ -45,7 +34,14 @@ from pos_app.services.people import StaffMember
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.forms import ErrorLabel
 from pos_app.ui.kit.spinner import Spinner
-from pos_app.ui.kit.tables import RowDelegate, style_table
+from pos_app.ui.kit.tables import (
+    RIGHT,
+    Column,
+    RowsModel,
+    rows_table,
+    size_columns,
+    table_or_empty,
+)
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 from pos_app.ui.people.ports import AuditReader, StaffLister
 
@@ -80,8 +76,6 @@ ACTION_WORDS: dict[AuditAction, str] = {
 }
 MONEY = frozenset(a for a in AuditAction if a.is_money)
 OUTGOING = frozenset({AuditAction.REFUND_REQUESTED, AuditAction.REFUND_SUCCEEDED})
-
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 def action_words(action: AuditAction) -> str:
@@ -126,87 +120,55 @@ class Col(IntEnum):
     DETAIL = 6
 
 
-HEADERS = {
-    Col.TIME: "Time",
-    Col.WHO: "Who",
-    Col.ACTION: "Action",
-    Col.BOOKING: "Booking",
-    Col.AMOUNT: "Amount",
-    Col.STRIPE: "Stripe ids",
-    Col.DETAIL: "Detail",
-}
-
-
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(RowsModel[AuditEntry]):
     """Audit entries as rows, times in the business's time zone."""
 
     def __init__(self, timezone: tzinfo, parent: Any = None) -> None:
-        super().__init__(parent)
         self._tz = timezone
-        self._rows: list[AuditEntry] = []
         self._labels: Mapping[str, str] = {}
+        columns: dict[Col, Column[AuditEntry]] = {
+            Col.TIME: Column(
+                "Time",
+                lambda e: e.at.astimezone(self._tz).strftime("%d %b %H:%M:%S"),
+                tooltip=lambda e: e.at.astimezone(self._tz).strftime("%A %d %B %Y %H:%M:%S %Z"),
+                sort_key=lambda e: e.at,
+            ),
+            Col.WHO: Column("Who", lambda e: e.actor_name),
+            Col.ACTION: Column("Action", lambda e: action_words(e.action)),
+            # The id stays findable in the tooltip: the Booking filter takes it.
+            Col.BOOKING: Column(
+                "Booking",
+                lambda e: booking_text(e.booking_id, self._labels),
+                tooltip=lambda e: f"Booking {e.booking_id}" if e.booking_id else None,
+            ),
+            Col.AMOUNT: Column(
+                "Amount",
+                amount_text,
+                align=RIGHT,
+                sort_key=lambda e: (e.currency or "", _signed(e)),
+            ),
+            # Long ids and details are cut in their cells: the tooltip has them whole.
+            Col.STRIPE: Column(
+                "Stripe ids", lambda e: e.stripe_ids, tooltip=lambda e: e.stripe_ids or None
+            ),
+            Col.DETAIL: Column("Detail", lambda e: e.detail, tooltip=lambda e: e.detail or None),
+        }
+        super().__init__([columns[c] for c in Col], parent)
 
-    def set_rows(self, rows: list[AuditEntry], labels: Mapping[str, str] | None = None) -> None:
+    def set_rows(self, rows: Sequence[AuditEntry], labels: Mapping[str, str] | None = None) -> None:
         """Replace every row; ``labels`` names bookings by id ("Ana Silva · Cut & colour")."""
-        self.beginResetModel()
-        self._rows = list(rows)
         self._labels = dict(labels or {})
-        self.endResetModel()
+        super().set_rows(rows)
 
     def entry_at(self, row: int) -> AuditEntry:
         """The entry shown in ``row``."""
-        return self._rows[row]
+        return self.row_at(row)
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Col)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Col(section)]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section == Col.AMOUNT:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        entry = self._rows[index.row()]
-        column = Col(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(entry, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column is Col.BOOKING:  # the id stays findable: the Booking filter takes it
-                return f"Booking {entry.booking_id}" if entry.booking_id else None
-            if column in (Col.STRIPE, Col.DETAIL):
-                return self._text(entry, column) or None
-            if column is Col.TIME:
-                return entry.at.astimezone(self._tz).strftime("%A %d %B %Y %H:%M:%S %Z")
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column is Col.AMOUNT:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def _text(self, entry: AuditEntry, column: Col) -> str:
-        if column is Col.TIME:
-            return entry.at.astimezone(self._tz).strftime("%d %b %H:%M:%S")
-        if column is Col.WHO:
-            return entry.actor_name
-        if column is Col.ACTION:
-            return action_words(entry.action)
-        if column is Col.BOOKING:
-            return booking_text(entry.booking_id, self._labels)
-        if column is Col.AMOUNT:
-            return amount_text(entry)
-        if column is Col.STRIPE:
-            return entry.stripe_ids
-        return entry.detail
+def _signed(entry: AuditEntry) -> int:
+    """The amount with money going back out negative (for sorting)."""
+    amount = entry.amount or 0
+    return -amount if entry.action in OUTGOING else amount
 
 
 class AuditDialog(QDialog):
@@ -249,7 +211,8 @@ class AuditDialog(QDialog):
         for action in AuditAction:
             self.kind_combo.addItem(action_words(action), frozenset({action}))
         self.text_edit = QLineEdit()
-        self.text_edit.setPlaceholderText("Name, Stripe id (pi_…, re_…) or words in the detail")
+        self.text_edit.setPlaceholderText("Customer or staff name, Stripe id (pi_…) or detail")
+        self.text_edit.setMaxLength(SEARCH_TEXT_MAX)
         self.text_edit.setClearButtonEnabled(True)
         self.booking_edit = QLineEdit()
         self.booking_edit.setPlaceholderText("bk_…")
@@ -274,25 +237,10 @@ class AuditDialog(QDialog):
             filters.setColumnStretch(column, stretch)
 
         self.model = AuditTableModel(self._tz, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setObjectName("auditTable")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.setItemDelegate(RowDelegate(self.table))
-        style_table(self.table)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table = rows_table(self.model, "auditTable")
         # The time column fits a whole time (cell padding included), never "10:01:…".
         time_width = self.table.fontMetrics().horizontalAdvance("00 Dec 00:00:00") + 40
-        widths = {
+        widths: dict[int, int] = {
             Col.TIME: max(130, time_width),
             Col.WHO: 150,
             Col.ACTION: 170,
@@ -300,19 +248,10 @@ class AuditDialog(QDialog):
             Col.AMOUNT: 100,
             Col.STRIPE: 230,
         }
-        for column, width in widths.items():
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(Col.DETAIL, QHeaderView.ResizeMode.Stretch)
+        size_columns(self.table, widths=widths, stretch=Col.DETAIL)
         self.table.doubleClicked.connect(self._show_booking_of)
 
-        self.empty_label = QLabel("No entries match these filters.")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setFont(theme.font(self, scale=1.2))
-        theme.set_role(self.empty_label, muted=True)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty_label)
+        self.stack, self.empty_label = table_or_empty(self.table, "No entries match these filters.")
 
         self.spinner = Spinner(diameter=18)
         self.spinner.hide()

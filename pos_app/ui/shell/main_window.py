@@ -36,9 +36,9 @@ from pos_app.ui.shell.sync_loop import SyncLoop
 
 if TYPE_CHECKING:
     from pos_app.app import AppContext
-    from pos_app.services.bookings import DaySheet
     from pos_app.services.payment_sync import SyncReport
     from pos_app.services.settings import SaveResult
+    from pos_app.ui.day.day_load_state import LoadedDay
 
 NOTICE_MS = 10_000
 __all__ = ["APP_TITLE", "MainWindow", "Page", "as_shell"]
@@ -362,11 +362,11 @@ class MainWindow(DialogOpeners, QMainWindow):
         self._update_actions()
         self.reload()
 
-    def _on_loaded(self, sheet: DaySheet) -> None:
-        rows = self.days.loaded(sheet)
+    def _on_loaded(self, day: LoadedDay) -> None:
+        rows = self.days.loaded(day)
         if rows is None:
             return  # another day was asked for meanwhile
-        self.set_day(sheet.day)
+        self.set_day(day.sheet.day)
         keep = self._pending_select or self.selected_booking_id()
         self._pending_select = None
         self.days.show_rows(rows, keep)

@@ -291,7 +291,16 @@ class DialogOpeners:
         if not ctx.deps.desk.actor.is_manager:
             self.show_notice(NOT_MANAGER)
             return None
-        dialog = SettingsDialog(ctx, self.runner, self.dialog_parent(), tab=tab)
+        dialog = SettingsDialog(
+            ctx.settings,
+            ctx.backups,
+            ctx.doctor,
+            self.runner,
+            self.dialog_parent(),
+            mode=ctx.mode,
+            timezone=ctx.config.timezone,
+            tab=tab,
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.saved.connect(self.apply_settings)
         self.settings_dialog = dialog

@@ -3,26 +3,17 @@ model, and the file choosers for the exports. They paint what they are given."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Any, ClassVar
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QRectF,
-    QSize,
-    Qt,
-)
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QSizePolicy,
     QTableView,
@@ -34,7 +25,14 @@ from pos_app.domain.money import Money
 from pos_app.domain.reports import Breakdown, Conversion
 from pos_app.reports.render.sales import conversion_rows, paid_share, percent
 from pos_app.ui.kit import theme
-from pos_app.ui.kit.tables import ROW_HEIGHT, style_table
+from pos_app.ui.kit.tables import (
+    RIGHT,
+    ROW_HEIGHT,
+    Column,
+    RowsModel,
+    rows_table,
+    size_columns,
+)
 
 # -- tables --------------------------------------------------------------------------------
 
@@ -50,67 +48,39 @@ class Col(IntEnum):
 
 
 NUMBER_HEADERS = {Col.COUNT: "Payments", Col.GROSS: "Gross", Col.REFUNDS: "Refunds", Col.NET: "Net"}
-ModelIndex = QModelIndex | QPersistentModelIndex
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-class BreakdownModel(QAbstractTableModel):
+class BreakdownModel(RowsModel[Breakdown]):
     """Rows of one breakdown (by service, staff or method) in one currency."""
 
     def __init__(self, title: str, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._title = title
-        self._rows: list[Breakdown] = []
         self._currency = "usd"
 
-    def set_rows(self, rows: Sequence[Breakdown], currency: str) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._currency = currency
-        self.endResetModel()
+        figures: dict[Col, Callable[[Breakdown], int]] = {
+            Col.COUNT: lambda row: row.count,
+            Col.GROSS: lambda row: row.gross,
+            Col.REFUNDS: lambda row: row.refunds,
+            Col.NET: lambda row: row.net,
+        }
 
-    def texts(self) -> list[tuple[str, ...]]:
-        """Every row as the table shows it, for tests and screen readers."""
-        return [tuple(self._text(row, Col(c)) for c in range(len(Col))) for row in self._rows]
+        def text(column: Col, figure: Callable[[Breakdown], int]) -> Callable[[Breakdown], str]:
+            if column is Col.COUNT:
+                return lambda row: str(figure(row))
+            return lambda row: Money(figure(row), self._currency).format()
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        name: Column[Breakdown] = Column(
+            title, lambda row: row.label, tooltip=lambda row: row.label
+        )
+        numbers = [
+            Column(NUMBER_HEADERS[c], text(c, figure), align=RIGHT, sort_key=figure)
+            for c, figure in figures.items()
+        ]
+        super().__init__([name, *numbers], parent)
 
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Col)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._title if section == Col.NAME else NUMBER_HEADERS[Col(section)]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section != Col.NAME:
-            return RIGHT
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = Col(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column != Col.NAME:
-            return RIGHT
-        if role == Qt.ItemDataRole.ToolTipRole and column == Col.NAME:
-            return row.label
-        return None
-
-    def _text(self, row: Breakdown, column: Col) -> str:
-        if column is Col.NAME:
-            return row.label
-        if column is Col.COUNT:
-            return str(row.count)
-        amount = {Col.GROSS: row.gross, Col.REFUNDS: row.refunds, Col.NET: row.net}[column]
-        return Money(amount, self._currency).format()
+    def set_rows(self, rows: Sequence[Breakdown], currency: str | None = None) -> None:
+        """Replace every row, its amounts in ``currency`` (the last one given when None)."""
+        self._currency = currency or self._currency
+        super().set_rows(rows)
 
 
 # -- small widgets -------------------------------------------------------------------------
@@ -272,25 +242,10 @@ RIGHT_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 def breakdown_table(model: BreakdownModel) -> QTableView:
     """A read-only table of one breakdown, in the app's table look."""
-    table = QTableView()
-    table.setModel(model)
-    table.setObjectName("breakdownTable")
-    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table = rows_table(model, "breakdownTable", select=False)
     table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-    table.setShowGrid(False)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().hide()
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    style_table(table, rows=ROW_HEIGHT)
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setSectionResizeMode(Col.NAME, QHeaderView.ResizeMode.Stretch)
-    for column in (Col.COUNT, Col.GROSS, Col.REFUNDS, Col.NET):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    size_columns(table, stretch=Col.NAME, fit=(Col.COUNT, Col.GROSS, Col.REFUNDS, Col.NET))
     table.setMinimumHeight(ROW_HEIGHT * 3 + 30)
     return table
 

@@ -4,7 +4,16 @@ the cash counted (typed while the day is open), and the drawer's difference in w
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLineEdit, QSpacerItem, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpacerItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pos_app.domain.reports import DayClose
 from pos_app.reports.render.z_report import ZLine, card_lines, cash_lines
@@ -27,26 +36,39 @@ class CurrencyPanel(QFrame):
 
     edited = Signal()
 
-    def __init__(self, totals: ZTotals, close: DayClose | None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        totals: ZTotals,
+        close: DayClose | None,
+        parent: QWidget | None = None,
+        *,
+        columns: int = 1,
+    ) -> None:
+        """``columns=2`` puts the drawer (float, count, difference) beside the figures, so
+        a day of one currency is half as tall."""
         super().__init__(parent)
         self.totals = totals
         self.record = close  # the day's close in this currency, once closed
         self.setObjectName("zPanel")
         theme.set_role(self, "card")
-        grid = QGridLayout(self)
-        grid.setContentsMargins(18, 14, 18, 16)
-        grid.setHorizontalSpacing(24)
-        grid.setVerticalSpacing(7)
-        grid.setColumnStretch(0, 1)
-        self._grid = grid
-        self._row = 0
+        box = QVBoxLayout(self)
+        box.setContentsMargins(18, 14, 18, 16)
+        box.setSpacing(4)
         t = totals
         code = t.currency.upper()
         head = QLabel(code)
         head.setFont(theme.font(self, scale=1.25, bold=True))
-        grid.addWidget(head, self._next(), 0, 1, 2)
+        box.addWidget(head)
+        sections = QHBoxLayout()
+        sections.setSpacing(40)
+        box.addLayout(sections, 1)
+        grid = self._section(sections)
         for line in (*card_lines(t), *cash_lines(t)):
             self._line(line)
+        if columns > 1:
+            grid.setRowStretch(self._next(), 1)
+            grid = self._section(sections)
+            self._line(ZLine("Drawer", heading=True))
 
         self.float_edit, self.float_label, self.float_value, self.float_error = self._field(
             float_field(t.currency), "Opening &float", f"Opening float, {code}", "0.00"
@@ -137,6 +159,18 @@ class CurrencyPanel(QFrame):
     def _next(self) -> int:
         self._row += 1
         return self._row
+
+    def _section(self, sections: QHBoxLayout) -> QGridLayout:
+        """A new column of caption–figure rows; what follows goes into it."""
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(7)
+        grid.setColumnStretch(0, 1)
+        sections.addLayout(grid, 1)
+        self._grid = grid
+        self._row = 0
+        return grid
 
     def _line(self, line: ZLine) -> None:
         if line.heading:

@@ -14,6 +14,7 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -45,6 +46,14 @@ log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 250
 PANEL_WIDTH = 460  # one currency's Z report: the width of a printed one, easy to read
+# A day of one currency (most days) has its drawer beside its figures: half as tall, so the
+# report, the float and the buttons fit a 1366 × 768 laptop's screen without scrolling.
+WIDE_PANEL_WIDTH = 2 * PANEL_WIDTH - 40
+DIALOG_WIDTH = WIDE_PANEL_WIDTH + 80
+# The window's title bar and frame, which the screen's room must also hold.
+WINDOW_FRAME = 40
+# However small the screen, this much of the report shows (the rest scrolls).
+MIN_REPORT_HEIGHT = 120
 
 Confirm = Callable[[QWidget, str, str], bool]
 PathChooser = Callable[[QWidget, str], str | None]
@@ -60,6 +69,12 @@ def ask_confirm(parent: QWidget, title: str, text: str) -> bool:
     box.setDefaultButton(yes)
     box.exec()
     return box.clickedButton() is yes
+
+
+def available_height(widget: QWidget) -> int:
+    """The height of the screen ``widget`` is on, less the task bar or dock."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry().height() if screen is not None else 768
 
 
 def choose_pdf_path(parent: QWidget, suggested: str) -> str | None:
@@ -105,7 +120,7 @@ class DayCloseDialog(QDialog):
         self.loads = 0  # finished loads, for tests and the screenshot
         self.setWindowTitle("Close the day")
         self.setModal(True)
-        self.resize(PANEL_WIDTH + 80, 560)
+        self.resize(DIALOG_WIDTH, 560)  # until the report is in: then it fits it
 
         title = QLabel("Close the day")
         title.setFont(theme.font(self, scale=1.35, bold=True))
@@ -129,25 +144,25 @@ class DayCloseDialog(QDialog):
         self.state_label = QLabel("")
         self.state_label.setObjectName("dayState")
         self.state_label.setWordWrap(True)
+        # The day beside the title: one line less, so the report fits a laptop screen.
         head = QHBoxLayout()
         head.setSpacing(10)
+        head.addWidget(title, 1)
         head.addWidget(date_label)
         head.addWidget(self.date_edit)
-        head.addSpacing(12)
-        head.addWidget(self.state_label, 1)
 
         self.panels_box = QWidget()
         outer = QVBoxLayout(self.panels_box)
-        outer.setContentsMargins(0, 4, 0, 0)
+        outer.setContentsMargins(0, 0, 0, 0)
         self.panels_layout = QHBoxLayout()
         self.panels_layout.setContentsMargins(0, 0, 0, 0)
         self.panels_layout.setSpacing(14)
         outer.addLayout(self.panels_layout)
         outer.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(self.panels_box)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.report_area = QScrollArea()
+        self.report_area.setWidget(self.panels_box)
+        self.report_area.setWidgetResizable(True)
+        self.report_area.setFrameShape(QFrame.Shape.NoFrame)
 
         self.warning_label = QLabel("")
         self.warning_label.setWordWrap(True)
@@ -189,11 +204,11 @@ class DayCloseDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
-        layout.setSpacing(10)
-        layout.addWidget(title)
-        layout.addWidget(subtitle)
+        layout.setSpacing(8)  # tight enough for a 768 px high laptop screen
         layout.addLayout(head)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(subtitle)
+        layout.addWidget(self.state_label)
+        layout.addWidget(self.report_area, 1)
         layout.addWidget(self.warning_label)
         layout.addLayout(note_row)
         layout.addLayout(foot)
@@ -365,15 +380,14 @@ class DayCloseDialog(QDialog):
                 widget.deleteLater()
         self.panels = {}
         self.panels_layout.addStretch(1)
+        columns = 2 if len(z.currencies) == 1 else 1
         for totals in z.currencies:
-            panel = CurrencyPanel(totals, z.close_for(totals.currency))
-            panel.setFixedWidth(PANEL_WIDTH)
+            panel = CurrencyPanel(totals, z.close_for(totals.currency), columns=columns)
+            panel.setFixedWidth(WIDE_PANEL_WIDTH if columns == 2 else PANEL_WIDTH)
             self.panels[totals.currency] = panel
             self.panels_layout.addWidget(panel)
+            panel.show()  # now, not after the next event: the dialog's size counts it
         self.panels_layout.addStretch(1)
-        wanted = min(len(self.panels), 3) * (PANEL_WIDTH + 14) + 66
-        if self.width() < wanted:
-            self.resize(wanted, self.height())  # a second currency side by side
         previous: QWidget = self.date_edit
         for panel in self.panels.values():
             QWidget.setTabOrder(previous, panel.float_edit)
@@ -407,8 +421,32 @@ class DayCloseDialog(QDialog):
         else:
             self.warning_label.hide()
         self._set_actions(loaded=True)
+        self._fit_report()
         if not z.is_closed and self.panels:
             next(iter(self.panels.values())).float_edit.setFocus()
+
+    def _fit_report(self) -> None:
+        """Make the report area as tall as the Z report, as far as the screen allows (on a
+        smaller screen the report scrolls), and the dialog fit around it; a second currency
+        stands beside the first."""
+        layout = self.layout()
+        box = self.panels_box.layout()
+        if layout is None or box is None:
+            return
+        box.activate()  # the new panels count only once their layout has taken them in
+        report = self.panels_box.sizeHint().height()
+        panels = list(self.panels.values())
+        wide = sum(p.width() + 14 for p in panels[:3]) + 66  # other currencies side by side
+        width = max(self.width(), wide, self.sizeHint().width())
+        # What the title, the sentences and the buttons take at this width (wrapped lines
+        # included): lay the dialog out tall and measure what is not the report.
+        self.report_area.setMinimumHeight(0)
+        self.resize(width, max(self.height(), report + 600))
+        layout.activate()
+        around = self.height() - self.report_area.height()
+        height = min(around + report, available_height(self) - WINDOW_FRAME)
+        self.report_area.setMinimumHeight(max(MIN_REPORT_HEIGHT, height - around))
+        self.resize(width, max(height, around + MIN_REPORT_HEIGHT))
 
     def _set_actions(self, *, loaded: bool) -> None:
         z = self.report

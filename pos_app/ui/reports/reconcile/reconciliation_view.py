@@ -8,30 +8,19 @@ shows what comes back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from enum import IntEnum
 from typing import Any, Protocol
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
-    QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -46,11 +35,17 @@ from pos_app.services.reconciliation import (
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.forms import ErrorLabel
 from pos_app.ui.kit.spinner import Spinner
-from pos_app.ui.kit.tables import style_table
+from pos_app.ui.kit.tables import (
+    RIGHT,
+    Column,
+    RowsModel,
+    rows_table,
+    size_columns,
+    table_or_empty,
+)
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 
 DEFAULT_DAYS = 7
-ModelIndex = QModelIndex | QPersistentModelIndex
 NOT_HERE = "Not in this database"
 
 
@@ -95,17 +90,6 @@ class Col(IntEnum):
     ACTION = 7
 
 
-HEADERS = {
-    Col.KIND: "Difference",
-    Col.OBJECT: "What",
-    Col.BOOKING: "Customer · service",
-    Col.HERE: "Here",
-    Col.STRIPE: "At Stripe",
-    Col.IDS: "Stripe id",
-    Col.WHAT: "In words",
-    Col.ACTION: "",
-}
-
 _TONES = {
     MismatchKind.MISSING_LOCALLY: "warning",
     MismatchKind.MISSING_AT_STRIPE: "danger",
@@ -128,78 +112,47 @@ def side_text(m: Mismatch, *, here: bool) -> str:
     return " · ".join(parts)
 
 
-class MismatchModel(QAbstractTableModel):
+def mismatch_tip(m: Mismatch) -> str:
+    """Everything about one difference: who, the sentence, why it cannot be settled, the ids."""
+    tip = m.sentence
+    if not m.settleable and m.why_not:
+        tip += "\n\n" + m.why_not
+    if m.booking_label:
+        tip = f"{m.booking_label}\n\n{tip}"
+    ids = [i for i in (m.local_id, m.stripe_id, m.payment_intent_id, m.booking_id) if i]
+    return tip + ("\n\n" + "  ".join(ids) if ids else "")
+
+
+def _column(header: str, text: Callable[[Mismatch], str], **kw: Any) -> Column[Mismatch]:
+    # Every cell of a row has the whole difference as its tooltip.
+    return Column(header, text, tooltip=mismatch_tip, **kw)
+
+
+COLUMNS: dict[Col, Column[Mismatch]] = {
+    Col.KIND: _column(
+        "Difference",
+        lambda m: m.kind.label,
+        roles={Qt.ItemDataRole.ForegroundRole: lambda m: theme.semantic(_TONES[m.kind])},
+    ),
+    Col.OBJECT: _column("What", lambda m: m.object_type.capitalize()),
+    Col.BOOKING: _column("Customer · service", booking_text),
+    Col.HERE: _column("Here", lambda m: side_text(m, here=True), align=RIGHT),
+    Col.STRIPE: _column("At Stripe", lambda m: side_text(m, here=False), align=RIGHT),
+    Col.IDS: _column("Stripe id", lambda m: short_id(m.stripe_id or m.payment_intent_id)),
+    Col.WHAT: _column("In words", lambda m: m.sentence),
+    Col.ACTION: _column("", lambda _m: ""),  # "Settle from Stripe", a widget in the cell
+}
+
+
+class MismatchModel(RowsModel[Mismatch]):
     """Differences as rows."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Mismatch] = []
-
-    def set_rows(self, rows: list[Mismatch]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        super().__init__([COLUMNS[c] for c in Col], parent)
 
     def mismatch_at(self, row: int) -> Mismatch:
         """The difference shown in ``row``."""
-        return self._rows[row]
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Col)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Col(section)]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section in (Col.HERE, Col.STRIPE):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        m = self._rows[index.row()]
-        column = Col(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(m, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = m.sentence
-            if not m.settleable and m.why_not:
-                tip += "\n\n" + m.why_not
-            if m.booking_label:
-                tip = f"{m.booking_label}\n\n{tip}"
-            ids = [i for i in (m.local_id, m.stripe_id, m.payment_intent_id, m.booking_id) if i]
-            return tip + ("\n\n" + "  ".join(ids) if ids else "")
-        if role == Qt.ItemDataRole.ForegroundRole and column is Col.KIND:
-            return theme.semantic(_TONES[m.kind])
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Col.HERE, Col.STRIPE):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    @staticmethod
-    def _text(m: Mismatch, column: Col) -> str:
-        if column is Col.KIND:
-            return m.kind.label
-        if column is Col.OBJECT:
-            return m.object_type.capitalize()
-        if column is Col.BOOKING:
-            return booking_text(m)
-        if column is Col.HERE:
-            return side_text(m, here=True)
-        if column is Col.STRIPE:
-            return side_text(m, here=False)
-        if column is Col.IDS:
-            return short_id(m.stripe_id or m.payment_intent_id)
-        if column is Col.WHAT:
-            return m.sentence
-        return ""
+        return self.row_at(row)
 
 
 class ReconcileDialog(QDialog):
@@ -266,24 +219,11 @@ class ReconcileDialog(QDialog):
         head.addWidget(self.summary_label, 1)
 
         self.model = MismatchModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setObjectName("mismatchTable")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(True)  # the sentence may take two lines
+        # Rows tall enough for the 44 px "Settle" button and its margins; the sentence may
+        # take two lines.
+        self.table = rows_table(self.model, "mismatchTable", rows=56, wrap=True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(56)  # the button's 44 px + margins
-        style_table(self.table, rows=56)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        widths = {
+        widths: dict[int, int] = {
             Col.KIND: 140,
             Col.OBJECT: 100,
             Col.BOOKING: 190,
@@ -292,20 +232,12 @@ class ReconcileDialog(QDialog):
             Col.IDS: 135,
             Col.ACTION: 200,
         }
-        for column, width in widths.items():
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(Col.WHAT, QHeaderView.ResizeMode.Stretch)
+        size_columns(self.table, widths=widths, stretch=Col.WHAT)
         self.table.activated.connect(self._settle_index)
 
-        self.empty_label = QLabel("Press Compare to read Stripe's records for these days.")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setFont(theme.font(self, scale=1.2))
-        theme.set_role(self.empty_label, muted=True)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty_label)
+        self.stack, self.empty_label = table_or_empty(
+            self.table, "Press Compare to read Stripe's records for these days."
+        )
         self.stack.setCurrentWidget(self.empty_label)
 
         self.status_label = QLabel("")

@@ -1,0 +1,110 @@
+"""A day prepared in the background: the signature that lets an unchanged reload do nothing,
+the list's texts, and the schedule drawn only when something changed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pos_app.domain.booking import Booking, BookingStatus
+from pos_app.domain.people import Resource
+from pos_app.services.bookings import DaySheet
+from pos_app.ui.day.day_load_state import (
+    DayRequest,
+    load_and_prepare,
+    prepare_day,
+    row_texts,
+    sheet_signature,
+)
+from pos_app.ui.day.schedule_layout import DayLayout
+
+DAY = date(2026, 11, 22)
+START = datetime(2026, 11, 22, 14, 0, tzinfo=UTC)
+REQUEST = DayRequest(UTC, None)
+
+
+def booking(booking_id: str = "bk_1", **kw: object) -> Booking:
+    base = Booking(
+        id=booking_id,
+        customer_name="Ana Silva",
+        service_id="svc_1",
+        service_name="Cut & colour",
+        starts_at=START,
+        ends_at=START + timedelta(minutes=45),
+        price_amount=3500,
+        currency="usd",
+        created_at=START - timedelta(days=1),
+        resource_id="res_priya",
+    )
+    return replace(base, **kw)  # type: ignore[arg-type]
+
+
+def resource(resource_id: str = "res_priya", name: str = "Priya") -> Resource:
+    return Resource(id=resource_id, name=name)
+
+
+def sheet(*bookings: Booking, resources: tuple[Resource, ...] | None = None) -> DaySheet:
+    shown = [resource()] if resources is None else list(resources)
+    return DaySheet(DAY, shown, list(bookings))
+
+
+def test_the_same_sheet_loaded_again_has_the_same_signature() -> None:
+    # Fresh objects each load (as the database hands them out), equal values.
+    assert sheet_signature(sheet(booking()), REQUEST) == sheet_signature(sheet(booking()), REQUEST)
+
+
+def test_anything_shown_changes_the_signature() -> None:
+    base = sheet_signature(sheet(booking()), REQUEST)
+    changed = [
+        sheet(booking(status=BookingStatus.PAID, paid_amount=3500)),
+        sheet(booking(customer_name="Ana Sousa")),
+        sheet(booking(starts_at=START + timedelta(minutes=15))),
+        sheet(booking(), booking("bk_2")),
+        sheet(booking(), resources=(resource(name="Priya R."),)),
+    ]
+    for other in changed:
+        assert sheet_signature(other, REQUEST) != base
+    assert sheet_signature(sheet(booking()), DayRequest(ZoneInfo("Europe/Lisbon"), None)) != base
+    assert sheet_signature(sheet(booking()), DayRequest(UTC, "res_priya")) != base
+
+
+def test_row_texts_are_the_lists_columns() -> None:
+    paid = booking(status=BookingStatus.PAID, paid_amount=3500)
+    assert row_texts(paid, UTC, {"res_priya": "Priya"}) == (
+        "14:00",
+        "Ana Silva",
+        "Cut & colour",
+        "Priya",
+        "$35.00",
+        "Paid",
+        "$35.00",
+    )
+    anyone = row_texts(booking(resource_id=None), ZoneInfo("Europe/Lisbon"), {})
+    assert anyone[0] == "14:00" and anyone[3] == "Anyone" and anyone[6] == "—"
+    assert row_texts(booking(), UTC, {})[3] == "—"  # a resource no longer listed
+
+
+def test_the_staff_filter_keeps_one_persons_rows_and_column() -> None:
+    jordan = booking("bk_2", resource_id="res_jordan")
+    day = sheet(booking(), jordan, resources=(resource(), resource("res_jordan", "Jordan")))
+    prepared = prepare_day(day, DayRequest(UTC, "res_jordan"))
+    assert prepared.rows == [jordan]
+    assert [c[1] for c in prepared.cells] == ["Ana Silva"]
+    assert [c.key for c in prepared.layout.columns] == ["res_jordan"]
+
+
+def test_the_schedule_is_drawn_only_when_the_day_changed() -> None:
+    drawn: list[DayLayout] = []
+
+    def render(layout: DayLayout) -> str:
+        drawn.append(layout)
+        return "image"
+
+    first = load_and_prepare(lambda: sheet(booking()), REQUEST, render=render)()
+    assert first.rendered == "image" and len(drawn) == 1
+    same = prepare_day(sheet(booking()), REQUEST, shown=first.signature, render=render)
+    assert same.rendered is None and len(drawn) == 1  # already on screen: nothing drawn
+    moved = sheet(booking(starts_at=START + timedelta(hours=1)))
+    assert prepare_day(moved, REQUEST, shown=first.signature, render=render).rendered == "image"
+    assert len(drawn) == 2
