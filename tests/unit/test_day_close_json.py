@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pos_app.domain.errors import ValidationError
 from pos_app.domain.people import Actor, Role
 from pos_app.domain.reports import Breakdown, Conversion, CurrencyTotals, DayClose, SalesReport
 from pos_app.services.day_close import (
@@ -23,6 +24,7 @@ from pos_app.services.day_close import (
     ZReport,
     ZTotals,
     day_words,
+    parse_float,
     sales_report_from_json,
     z_totals,
 )
@@ -327,3 +329,33 @@ def test_a_day_closed_the_same_day_says_only_the_time() -> None:
     assert service.preview(day).closed_sentence == (
         "Tuesday 3 March was closed at 17:30 by Alex Morgan."
     )
+
+
+def test_a_float_that_is_not_an_amount_names_its_field() -> None:
+    """The day-close form shows the sentence under the float of that currency."""
+    with pytest.raises(ValidationError) as refused:
+        parse_float("a lot", "EUR")
+    assert refused.value.field == "float_eur"
+    assert parse_float("  ", "eur") == 0
+    assert parse_float("150", "eur") == 15000
+
+
+def test_a_currency_without_activity_has_zero_totals() -> None:
+    z = _z_report(closed=False)
+    assert z.totals("gbp") == ZTotals("gbp")
+    assert z.totals("eur").card_gross == 2000
+
+
+@pytest.mark.parametrize(("pending", "words"), [(1, "1 payment"), (2, "2 payments")])
+def test_the_fee_caption_counts_the_payments_not_reported(pending: int, words: str) -> None:
+    t = ZTotals("usd", card_count=2, card_gross=5000, fees_pending=pending,
+                fees_pending_amount=5000)  # fmt: skip
+    (caption, figure), (_, after) = t.fee_lines()
+    assert caption == f"Stripe fees ({words}, $50.00, not reported yet)"
+    assert figure == after == "Fees pending"
+
+
+def test_today_is_the_business_zones_date() -> None:
+    """At 23:30 UTC on 3 March it is already 4 March in Auckland."""
+    service = _closed_service([], datetime(2026, 3, 3, 23, 30, tzinfo=UTC), "Pacific/Auckland")
+    assert service.today() == date(2026, 3, 4)
