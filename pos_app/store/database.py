@@ -89,8 +89,8 @@ def migrate(
         raise
 
 
-_REVISION = re.compile(r'^revision(?:\s*:[^=]*)?=\s*"([^"]+)"', re.MULTILINE)
-_DOWN_REVISION = re.compile(r'^down_revision(?:\s*:[^=]*)?=\s*"([^"]+)"', re.MULTILINE)
+_REVISION = re.compile(r"""^revision(?:\s*:[^=]*)?=\s*["']([^"']+)["']""", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"""^down_revision(?:\s*:[^=]*)?=\s*["']([^"']+)["']""", re.MULTILINE)
 
 
 def head_revision() -> str | None:
@@ -98,10 +98,13 @@ def head_revision() -> str | None:
     None when they do not name exactly one head (then Alembic decides)."""
     revisions: set[str] = set()
     downs: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
+    scripts = [p for p in (MIGRATIONS / "versions").glob("*.py") if p.name != "__init__.py"]
+    for path in scripts:
         text = path.read_text(encoding="utf-8")
         revisions.update(_REVISION.findall(text))
         downs.update(_DOWN_REVISION.findall(text))
+    if len(revisions) != len(scripts):
+        return None  # a script written in a way this reading misses: let Alembic decide
     heads = revisions - downs
     return next(iter(heads)) if len(heads) == 1 else None
 

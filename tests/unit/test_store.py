@@ -116,3 +116,29 @@ def test_every_connection_commits_durably(tmp_path: Path) -> None:
         for conn in (first, second):
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_the_quick_head_check_agrees_with_alembic() -> None:
+    """Starts skip Alembic when the database is at the head read from the migration files;
+    a wrong reading would leave a migration unapplied."""
+    from alembic.script import ScriptDirectory
+
+    from pos_app.store.database import MIGRATIONS, head_revision
+
+    assert head_revision() == ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def test_a_migration_the_quick_reading_misses_hands_the_check_to_alembic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from pos_app.store import database
+
+    copy = tmp_path / "migrations"
+    shutil.copytree(database.MIGRATIONS, copy)
+    (copy / "versions" / "9999_odd.py").write_text(
+        "revision = REVISION_FROM_ELSEWHERE\ndown_revision = '0012'\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(database, "MIGRATIONS", copy)
+    assert database.head_revision() is None
