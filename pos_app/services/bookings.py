@@ -35,7 +35,7 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.domain.ports import UnitOfWork
-from pos_app.services import audit, ledger
+from pos_app.services import audit, ledger, locks
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
 from pos_app.services.customers import check_contact, find_or_add
@@ -473,7 +473,7 @@ class BookingService:
                     )
             return self._finish_closing(booking_id, claim, doing, check, change)
         except BaseException:
-            self._release(booking_id, claim.id)
+            locks.release_claim(self._d, booking_id, claim.id)
             raise
 
     def _claim_closing(
@@ -540,16 +540,6 @@ class BookingService:
             change(uow, booking)
             uow.commit()
         return booking
-
-    def _release(self, booking_id: str, claim_id: str) -> None:
-        """End our claim after a refusal or an error, so links and cash work again at once."""
-        try:
-            with self._d.uow(write=True) as uow:
-                booking = uow.bookings.get(booking_id, for_update=True)
-                if booking is not None and booking.release_cash_claim(claim_id):
-                    uow.commit()
-        except Exception:  # the lease ends it anyway; the first error is the one to show
-            log.warning("booking.claim_release_failed booking=%s claim=%s", booking_id, claim_id)
 
 
 def _alternative(resource: Resource) -> str:

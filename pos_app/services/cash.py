@@ -30,7 +30,7 @@ from pos_app.domain.payment import (
     ensure_none_processing,
 )
 from pos_app.domain.ports import UnitOfWork
-from pos_app.services import audit, failpoints, ledger
+from pos_app.services import audit, failpoints, ledger, locks
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
@@ -81,7 +81,7 @@ class CashService:
                 )
             payment = self._write(booking_id, claim)
         except BaseException:
-            self._release(booking_id, claim.id)
+            locks.release_claim(self._d, booking_id, claim.id)
             raise
         log.info(
             "payment.cash booking=%s payment=%s amount=%s %s",
@@ -174,16 +174,6 @@ class CashService:
             detail=f"Cash for {booking.service_name}, {booking.customer_name}",
         )
         return payment
-
-    def _release(self, booking_id: str, claim_id: str) -> None:
-        """End our claim after a refusal or an error, so card links open again at once."""
-        try:
-            with self._d.uow(write=True) as uow:
-                booking = uow.bookings.get(booking_id, for_update=True)
-                if booking is not None and booking.release_cash_claim(claim_id):
-                    uow.commit()
-        except Exception:  # the lease ends it anyway; the first error is the one to show
-            log.warning("cash.claim_release_failed booking=%s claim=%s", booking_id, claim_id)
 
     @staticmethod
     def _booking(uow: UnitOfWork, booking_id: str) -> Booking:

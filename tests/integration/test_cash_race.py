@@ -404,7 +404,7 @@ def test_a_released_claim_lets_the_next_station_take_cash(
         raise GatewayUnavailable("Stripe cannot be reached right now.")
 
     monkeypatch.setattr(one.services.checkout, "close_open_links", unreachable)
-    pause = pause_after(monkeypatch, SqlBookingRepository, "get", caller="cash._release")
+    pause = pause_after(monkeypatch, SqlBookingRepository, "get", caller="locks.release_claim")
     result = race(
         pause,
         lambda: one.services.cash.record(booking.id),
