@@ -4,6 +4,7 @@
     python bench/mutation.py --run                # mutmut run, then the figures
     python bench/mutation.py --run 'pos_app.domain*'   # only some mutants (mutmut's globs)
     python bench/mutation.py --run --retry        # again, only the survivors and unchecked
+    python bench/mutation.py --run --unchecked 'pos_app.services*'   # only those never judged
     python bench/mutation.py --only services      # figures for the files matching a word
     python bench/mutation.py --recheck tests/unit/test_x.py --recheck … 'pos_app.domain*'
                                                   # survivors against these tests; kills recorded
@@ -127,15 +128,16 @@ def explained_names(doc: Path) -> set[str]:
     return names
 
 
-def retry_names(mutants: Path, patterns: list[str]) -> list[str]:
-    """The survivors and unchecked mutants (matching ``patterns`` when given), by name."""
+def retry_names(mutants: Path, patterns: list[str], *, survivors: bool = True) -> list[str]:
+    """The unchecked mutants, and the survivors unless ``survivors`` is false (matching
+    ``patterns`` when given), by name."""
     names = []
     for meta in sorted(mutants.rglob("*.py.meta")):
         if not mutated_by_config(meta.relative_to(mutants).as_posix().removesuffix(".meta")):
             continue
         codes: dict[str, int | None] = json.loads(meta.read_text())["exit_code_by_key"]
         for name, code in codes.items():
-            if code in KILLED_CODES:
+            if code in KILLED_CODES or (code is not None and not survivors):
                 continue
             if patterns and not any(fnmatch.fnmatchcase(name, p) for p in patterns):
                 continue
@@ -180,7 +182,7 @@ def recheck(mutants: Path, tests: list[str], patterns: list[str]) -> Counter[str
     return outcome
 
 
-def verify_kills(mutants: Path, listing: Path) -> Counter[str]:
+def verify_kills(mutants: Path, listing: Path, *, record: bool = True) -> Counter[str]:
     """Re-verify kills claimed after a run, then record them as mutmut would.
 
     ``listing`` has one line per mutant, ``NAME | killed by tests/…::test_x`` (other lines are
@@ -212,7 +214,8 @@ def verify_kills(mutants: Path, listing: Path) -> Counter[str]:
         if code == 1:
             killed.add(name)
     os.environ.pop("MUTANT_UNDER_TEST", None)
-    for meta in sorted(mutants.rglob("*.py.meta")):
+    # While a mutmut run is going on it rewrites its .meta files from memory: record after.
+    for meta in sorted(mutants.rglob("*.py.meta")) if record else []:
         data = json.loads(meta.read_text())
         codes: dict[str, int | None] = data["exit_code_by_key"]
         hits = [n for n in codes if n in killed and codes[n] not in KILLED_CODES]
@@ -238,6 +241,22 @@ def drop_stale_copies(mutants: Path) -> int:
     for f in stale:
         f.unlink()
     return len(stale)
+
+
+def generate_mutants(max_children: int) -> None:
+    """Write mutants/ afresh for the functions changed since the last run (mutmut's own first
+    step), so their earlier results are reset before the unchecked ones are listed."""
+    import mutmut.__main__ as mm
+    from mutmut.configuration import config
+
+    os.chdir(ROOT)
+    config()  # loads pyproject's [tool.mutmut] before mutmut reads it
+    mm.set_mutant_under_test("mutant_generation")
+    mm.copy_src_dir()
+    mm.copy_also_copy_files()
+    mm.setup_source_paths()
+    mm.store_lines_covered_by_tests()
+    mm.create_mutants(max_children)
 
 
 def run_mutmut(
@@ -340,6 +359,12 @@ def main(argv: list[str] | None = None) -> int:
         "new tests; the test map is collected afresh)",
     )
     parser.add_argument(
+        "--unchecked",
+        action="store_true",
+        help="with --run: only the mutants never judged (new, or in functions changed since); "
+        "the survivors' verdicts stand",
+    )
+    parser.add_argument(
         "--max-tests",
         type=int,
         help="with --run: at most this many (the fastest) tests per mutated function",
@@ -358,6 +383,11 @@ def main(argv: list[str] | None = None) -> int:
         help="re-verify the kills listed in FILE ('NAME | killed by TEST'), one test per "
         "mutant in one process, and record them",
     )
+    parser.add_argument(
+        "--no-record",
+        action="store_true",
+        help="with --kills: only verify (for use while a mutmut run is going on)",
+    )
     parser.add_argument("names", nargs="*", help="mutant names or globs for mutmut run")
     args = parser.parse_args(argv)
     mutants = ROOT / "mutants"
@@ -365,16 +395,19 @@ def main(argv: list[str] | None = None) -> int:
         outcome = recheck(mutants, args.recheck, list(args.names))
         print(f"recheck: {outcome['killed']} killed, {outcome['survived']} still survive\n")
     if args.kills and mutants.is_dir():
-        outcome = verify_kills(mutants, args.kills)
+        outcome = verify_kills(mutants, args.kills, record=not args.no_record)
         print(f"kills verified: {outcome['killed']} killed, {outcome['survived']} not\n")
     if args.run:
         if mutants.is_dir() and (dropped := drop_stale_copies(mutants)):
             print(f"dropped {dropped} files from mutants/ whose source is gone")
         names = list(args.names)
-        if args.retry and mutants.is_dir():
-            names = retry_names(mutants, names)
+        if args.unchecked:
+            generate_mutants(args.max_children)
+        if (args.retry or args.unchecked) and mutants.is_dir():
+            names = retry_names(mutants, names, survivors=not args.unchecked)
             if not names:
-                print("Nothing to retry: every mutant was killed.")
+                print("Nothing to do: every mutant was judged." if args.unchecked else
+                      "Nothing to retry: every mutant was killed.")
             # New tests are not in the cached test map: collect it again.
             (mutants / "mutmut-stats.json").unlink(missing_ok=True)
         code = (
@@ -384,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
                 lowest_layer=not args.all_tests,
                 max_tests=args.max_tests,
             )
-            if names or not args.retry
+            if names or not (args.retry or args.unchecked)
             else 0
         )
         if code not in (0, 1):  # mutmut answers 1 when survivors remain

@@ -7,6 +7,7 @@ The only module that wires every layer together. It imports no Qt: the GUI entry
 from __future__ import annotations
 
 import logging
+import socket
 import subprocess
 import threading
 import time
@@ -14,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pos_app import app_backups
 from pos_app.config import SANDBOX_API_KEY, Config, Mode
+from pos_app.domain.changes import ChangeFeed, OnChange
 from pos_app.domain.errors import GatewayError, PosError
 from pos_app.domain.gateway_types import EventInfo
 from pos_app.domain.ports import PaymentGateway
@@ -53,10 +55,19 @@ from pos_app.services.settings import (
     read_business,
 )
 from pos_app.services.sign_in import SignInService
+from pos_app.services.stations import StationService
 from pos_app.services.webhook_intake import WebhookIntake
+from pos_app.store.change_feed import start_feed
 from pos_app.store.health import schema_revisions
 from pos_app.store.repositories import SqlUnitOfWorkFactory
 from pos_app.store.station_lock import StationLock
+from pos_app.store.stations_repo import SqlStationStore
+from pos_app.version import app_version
+
+if TYPE_CHECKING:
+    from pos_app.domain.poll_pace import PollRole
+    from pos_app.store.leader_lock import LeaderLock
+    from pos_app.sync.poller import Poller
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +120,13 @@ class AppContext:
     backups: BackupService = field(init=False, repr=False)
     # Held shared while this process has the database open: a restore waits for none.
     station_lock: StationLock | None = field(default=None, repr=False)
+    # This station's row in the stations table, and every station (Settings ▸ Stations);
+    # set by open_app (a field, not init=False, so a context copied with replace() keeps it).
+    stations: StationService | None = field(default=None, repr=False)
+    # What other stations commit, heard on background threads (watch_changes); stopped at close.
+    change_feeds: list[ChangeFeed] = field(default_factory=list, repr=False)
+    # The leader lock of this station's poller (poller()); released at close.
+    leader_lock: LeaderLock | None = field(default=None, repr=False)
 
     @property
     def mode(self) -> str:
@@ -161,8 +179,41 @@ class AppContext:
 
         return WebhookIntake(self.deps, self.sync, verify, retention=Retention(self.deps))
 
+    def watch_changes(self, on_change: OnChange) -> ChangeFeed | None:
+        """Call ``on_change`` (on a background thread) with what other stations commit:
+        PostgreSQL's LISTEN/NOTIFY, or SQLite's data_version; stopped by ``close``."""
+        engine = getattr(self.deps.uow, "engine", None)
+        feed = start_feed(engine, on_change) if engine is not None else None
+        if feed is not None:
+            self.change_feeds.append(feed)
+        return feed
+
+    def poller(self, on_role: Callable[[PollRole], None] | None = None) -> Poller:
+        """This station's reader of Stripe's events feed: it leads (reads for the business)
+        while it holds the leader lock on PostgreSQL, always on SQLite; released by ``close``."""
+        from pos_app.store.leader_lock import leader_lock_for
+        from pos_app.store.poll_queries import link_open_anywhere
+        from pos_app.sync.poller import Poller
+
+        uow = self.deps.uow
+        if not isinstance(uow, SqlUnitOfWorkFactory):
+            raise TypeError("the poller needs the app's SQL database")
+        engine = uow.engine
+        if self.leader_lock is None:
+            self.leader_lock = leader_lock_for(engine.url)
+        return Poller(
+            self.leader_lock,
+            self.sync,
+            lambda: link_open_anywhere(engine),
+            busy_seconds=self.config.poll_seconds,
+            on_role=on_role,
+        )
+
     def close(self) -> None:
         """Stop the webhook receiver and a sandbox this process started; release the database."""
+        for feed in self.change_feeds:
+            feed.stop()
+        self.change_feeds.clear()
         if self.webhook_server is not None:
             self.webhook_server.stop()
         if self.sandbox_process is not None and self.sandbox_process.poll() is None:
@@ -174,6 +225,8 @@ class AppContext:
         engine = getattr(self.deps.uow, "engine", None)
         if engine is not None:
             engine.dispose()
+        if self.leader_lock is not None:
+            self.leader_lock.release()  # another station takes over at once
         if self.station_lock is not None:
             self.station_lock.release()
 
@@ -403,6 +456,13 @@ def _open_app(
     )
     ctx.backups = app_backups.backup_service(
         config, deps.clock, timezone=lambda: ctx.config.timezone
+    )
+    ctx.stations = StationService(
+        SqlStationStore(engine),
+        station_id=station_id,
+        host_name=socket.gethostname(),
+        version=app_version,
+        desk=deps.desk,
     )
     ctx.doctor = DoctorService(
         deps,

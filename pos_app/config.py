@@ -103,9 +103,11 @@ class Config:
     timezone: tzinfo
     business_name: str = DEFAULT_BUSINESS_NAME
     webhook_secret: str | None = field(default=None, repr=False)
-    # Seconds between passes over Stripe's events feed. One call per pass whatever the number
-    # of open sessions; the session on the charge screen is also read every second.
-    poll_seconds: float = 4.0
+    # Seconds between passes over Stripe's events feed while a payment link is open anywhere
+    # (POS_POLL_SECONDS); with none open the leader passes every 20 s (domain/poll_pace.py).
+    # One call per pass whatever the number of open sessions; the session on the charge
+    # screen is also read every second.
+    poll_seconds: float = 1.0
     # The in-app webhook receiver's local port; None keeps it off (the default).
     webhook_port: int | None = None
     # Sandbox in LAN mode: payment links use this machine's network address, for real phones.
@@ -284,7 +286,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
             f"POS_HOLD_MINUTES must be between {HOLD_MINUTES_MIN} and {HOLD_MINUTES_MAX}."
         )
     try:
-        poll = float(env.get("POS_POLL_SECONDS", "4"))
+        poll = float(env.get("POS_POLL_SECONDS", "1"))
     except ValueError:
         raise ConfigError("POS_POLL_SECONDS must be a number of seconds.") from None
     if not 1 <= poll <= 60:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
+import zlib
+from collections import Counter
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,19 @@ from tests.pg_fixtures import postgres_admin_url, postgres_url  # noqa: F401 (fi
 # Who the `app` fixture has signed in: a manager, as at the command line, so tests of money
 # work are not refused; tests of permissions sign someone else in (or out) themselves.
 TEST_MANAGER = Actor(None, "Test manager", Role.MANAGER)
+
+#: ``POS_TEST_DB``: which database the app tests (those using ``app``, ``app_env`` or
+#: ``database_url``) run on. Unset, ``mixed`` (or ``postgresql`` when the older
+#: ``POS_TEST_POSTGRES_URL`` names a server: every app test on it, as that variable did).
+DATABASE_MODES = ("sqlite", "postgresql", "mixed")
+#: In ``mixed``, the share of app tests on PostgreSQL, in percent: each test's side comes
+#: from a CRC of its node id, so it is the same every run and on every xdist worker, and
+#: every tier and most files exercise both databases.
+MIXED_POSTGRES_PERCENT = 50
+SQLITE, POSTGRESQL = "SQLite", "PostgreSQL"
+#: The user properties (junit XML, xdist) that say which database a test ran on, and why a
+#: test meant for PostgreSQL ran on SQLite.
+DATABASE_PROPERTY, FALLBACK_PROPERTY = "database", "database_fallback"
 
 
 @pytest.fixture(scope="session")
@@ -48,26 +62,29 @@ def stripe_client(sandbox: SandboxHandle) -> stripe.StripeClient:
 
 
 @pytest.fixture
-def database_url() -> Iterator[str | None]:
-    """A fresh PostgreSQL database per test when POS_TEST_POSTGRES_URL names a server.
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """The database of this test's app: a fresh migrated PostgreSQL database, or None for
+    the app's default SQLite file in the test's data directory.
 
-    e.g. POS_TEST_POSTGRES_URL=postgresql+psycopg://postgres:pg@127.0.0.1/postgres; unset,
-    the app uses its default SQLite file in the test's data directory.
+    ``POS_TEST_DB`` chooses (``sqlite``, ``postgresql``, or ``mixed``: about half the tests,
+    by a stable hash of their id); tests marked ``sqlite_only`` always get SQLite. In
+    ``mixed``, a PostgreSQL that cannot start here gives SQLite instead, counted in the run's
+    summary (with ``POS_TEST_REQUIRE_POSTGRES=1``, as in CI, that is an error).
     """
-    admin_url = os.environ.get("POS_TEST_POSTGRES_URL")
-    if not admin_url:
-        yield None
-        return
-    from sqlalchemy import create_engine, make_url
-
-    name = f"pos_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    item = request.node
+    if not _wants_postgres(item):
+        item.user_properties.append((DATABASE_PROPERTY, SQLITE))
+        return None
+    try:
+        url: str = request.getfixturevalue("postgres_url")
+    except pytest.skip.Exception as missing:
+        if _database_mode() == "postgresql":
+            raise  # asked for PostgreSQL by name: skipped, saying why
+        item.user_properties.append((DATABASE_PROPERTY, SQLITE))
+        item.user_properties.append((FALLBACK_PROPERTY, str(missing.msg)))
+        return None
+    item.user_properties.append((DATABASE_PROPERTY, POSTGRESQL))
+    return url
 
 
 @pytest.fixture
@@ -103,3 +120,86 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+
+
+def _database_mode() -> str:
+    mode = os.environ.get("POS_TEST_DB")
+    if mode:
+        return mode
+    return "postgresql" if os.environ.get("POS_TEST_POSTGRES_URL") else "mixed"
+
+
+def _wants_postgres(item: pytest.Item) -> bool:
+    """Whether this test's app goes on PostgreSQL (before knowing whether one can start)."""
+    if item.get_closest_marker("sqlite_only") is not None:
+        return False
+    mode = _database_mode()
+    if mode == "mixed":
+        return zlib.crc32(item.nodeid.encode()) % 100 < MIXED_POSTGRES_PERCENT
+    return mode == "postgresql"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse a misspelt POS_TEST_DB before running anything."""
+    if _database_mode() not in DATABASE_MODES:
+        raise pytest.UsageError(
+            f"POS_TEST_DB={_database_mode()!r} is not one of {', '.join(DATABASE_MODES)}."
+        )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """One line at the top of the run: where the app tests' databases are."""
+    mode = _database_mode()
+    where = {
+        "sqlite": "every app test on SQLite",
+        "postgresql": "every app test on PostgreSQL (except those marked sqlite_only)",
+        "mixed": f"about {MIXED_POSTGRES_PERCENT} % of the app tests on PostgreSQL "
+        "(by a hash of each test's id), the rest on SQLite",
+    }[mode]
+    return f"databases: POS_TEST_DB={mode}: {where}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failing app test says which database it ran on, in a section of its own."""
+    report = yield
+    database = dict(item.user_properties).get(DATABASE_PROPERTY)
+    if database is not None and report.failed:
+        report.sections.append(("database", f"This test ran on {database}."))
+    return report
+
+
+#: Tallies of the app tests' databases (on the xdist controller, from the workers' reports).
+_databases: Counter[str] = Counter()
+_fallbacks: Counter[str] = Counter()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count each app test once, at its setup, by the database its fixture chose."""
+    if report.when != "setup":
+        return
+    properties = dict(report.user_properties)
+    if DATABASE_PROPERTY in properties:
+        _databases[str(properties[DATABASE_PROPERTY])] += 1
+    if FALLBACK_PROPERTY in properties:
+        _fallbacks[str(properties[FALLBACK_PROPERTY])] += 1
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many app tests ran on each database; and, when some meant for PostgreSQL ran on
+    SQLite because none could start here, how many and why."""
+    if not _databases:
+        return
+    terminalreporter.write_line(
+        f"Databases: {_databases[SQLITE]} app tests on SQLite, "
+        f"{_databases[POSTGRESQL]} on PostgreSQL (POS_TEST_DB={_database_mode()})."
+    )
+    for reason, count in _fallbacks.items():
+        tests = "test" if count == 1 else "tests"
+        terminalreporter.write_line(
+            f"{count} app {tests} meant for PostgreSQL ran on SQLite instead (with "
+            f"POS_TEST_REQUIRE_POSTGRES=1 that is an error): {reason}",
+            yellow=True,
+        )

@@ -177,23 +177,13 @@ def _confirmed(question: str) -> bool:
 
 
 def _dump_server(args: argparse.Namespace, config: Config) -> int:
-    """A PostgreSQL database: run pg_dump when it is installed, else say how."""
-    program = pg_dump.find_pg_dump()
-    if program is None:
+    """A PostgreSQL database: pg_dump through the same service as the daily backups (the
+    same names, and the backups folder kept to its newest files), or say how to get it."""
+    service = app_backups.backup_service(config, app_backups.UtcClock())
+    if not service.available:
         raise PosError(pg_dump.how_to(config.database_url))
-    taken = datetime.now(UTC)
-    name = f"pos-{taken.strftime('%Y-%m-%d-%H%M%SZ')}-manual.dump"
-    target: Path = args.path if args.path is not None else config.data_dir / BACKUP_FOLDER
-    if target.is_dir() or args.path is None:
-        target.mkdir(mode=0o700, parents=True, exist_ok=True)
-        target = target / name
-    try:
-        size = pg_dump.dump(config.database_url, target, program)
-    except FileExistsError:
-        raise PosError(f"{target} already exists; a backup never overwrites a file.") from None
-    except OSError as err:
-        raise PosError(f"The backup could not be written to {target}: {err.strerror}.") from err
-    _print_written(args, target, size, taken)
+    info = service.back_up_now() if args.path is None else service.back_up_to(args.path)
+    _print_written(args, info.path, info.size, info.taken_at)
     return 0
 
 

@@ -58,8 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("booking_id")
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("sync", help="one pass of reading Stripe state into the database")
-    s.add_argument("--json", action="store_true")
+    s = sub.add_parser(
+        "sync",
+        help="one pass of reading Stripe state into the database (--watch: keep reading)",
+        description="With --watch, run this station's poller until SIGTERM or Ctrl+C: it reads "
+        "Stripe's updates for the whole business while it holds the leader lock (PostgreSQL), "
+        "and waits to take over while another station does. See docs/poller.md.",
+    )
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--json", action="store_true")
+    g.add_argument("--watch", action="store_true", help="keep reading, one line per change of role")
 
     s = sub.add_parser("refund", help="refund a booking in full or in part")
     s.add_argument("booking_id")

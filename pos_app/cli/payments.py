@@ -67,7 +67,12 @@ def refund(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def sync(ctx: AppContext, args: argparse.Namespace) -> int:
-    """One full pass of reading Stripe into the database; 1 if any part failed."""
+    """One full pass of reading Stripe into the database; 1 if any part failed. ``--watch``
+    runs the poller instead, until stopped (``cli.watch``)."""
+    if getattr(args, "watch", False):
+        from pos_app.cli.watch import watch
+
+        return watch(ctx)
     report = ctx.sync.sync_once(full=True)
     data = {
         "events_seen": report.events_seen,

@@ -24,6 +24,7 @@ from pos_app.devtools.backup_screenshot import render_backups
 from pos_app.devtools.connection_screenshot import render_connection
 from pos_app.devtools.demo import DemoDay, demo_timezone, seed_demo_day
 from pos_app.devtools.overpaid_screenshot import render_overpaid as _overpaid
+from pos_app.devtools.stations_screenshot import render_stations
 from pos_app.keystore import KeyStore
 
 Renderer = Callable[[AppContext, DemoDay, Path], None]
@@ -64,6 +65,9 @@ SCREENS: dict[str, Screen] = {
         Screen("settings", "Settings: mode and Stripe key (Payments tab)", manager.render_settings),
         Screen("connection", "Settings: Check connection, the doctor's lines", render_connection),
         Screen("backups", "Settings: This station, the last backup, Back up now", render_backups),
+        Screen(
+            "stations", "Settings: Stations, who is online and who reads Stripe", render_stations
+        ),
         Screen("live", "Main window in live mode: the red LIVE banner", front.render_live),
         Screen("schedule", "Schedule: the day by staff member and room", front.render_schedule),
         Screen("booking", "New booking: customer suggestions as you type", front.render_booking),

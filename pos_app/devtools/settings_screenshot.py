@@ -20,8 +20,9 @@ WAIT_SECONDS = 30.0
 
 
 def settings_for(ctx: AppContext, runner: TaskRunner, *args: Any, **kw: Any) -> SettingsDialog:
-    """Settings as the window builds it: given ``ctx``'s settings, backups and doctor, the
-    running mode and the business's time zone (``args``/``kw``: parent, tab, restart…)."""
+    """Settings as the window builds it: given ``ctx``'s settings, backups, doctor and
+    stations, the running mode and the business's time zone (``args``/``kw``: parent, tab,
+    restart…)."""
     from pos_app.ui.manage.settings_dialog import SettingsDialog
 
     return SettingsDialog(
@@ -32,6 +33,7 @@ def settings_for(ctx: AppContext, runner: TaskRunner, *args: Any, **kw: Any) -> 
         *args,
         mode=ctx.mode,
         timezone=ctx.config.timezone,
+        stations=ctx.stations,
         **kw,
     )
 

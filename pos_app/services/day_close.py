@@ -328,14 +328,6 @@ class DayCloseService:
             )
         return self._frozen(day, rows)
 
-    def closed_between(
-        self, start: date, end: date, *, actor: Actor | None = None
-    ) -> list[DayClose]:
-        """Closes of the days ``start``..``end``, oldest first."""
-        self._require_manager(actor)
-        with self._d.uow() as uow:
-            return uow.day_closes.between(start, end)
-
     # -- internals ------------------------------------------------------------------------
 
     def _require_manager(self, actor: Actor | None) -> Actor:

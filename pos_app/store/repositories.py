@@ -30,7 +30,7 @@ from pos_app.domain.ports import (
     UserRepository,
 )
 from pos_app.domain.reports import DayClose
-from pos_app.store import money_order, retention_queries
+from pos_app.store import change_notes, money_order, retention_queries
 from pos_app.store.audit_log import SqlAuditLog, contains
 from pos_app.store.pin_attempts import SqlPinAttemptRepository
 from pos_app.store.report_queries import SqlReportQueries
@@ -325,12 +325,10 @@ class SqlPaymentRepository:
 
     def unsettled(self) -> list[Payment]:
         """Payments Stripe may still change: being created, open, or a bank payment processing."""
-        q = select(Payment).where(
-            payments.c.status.in_(
-                [PaymentStatus.CREATING, PaymentStatus.OPEN, PaymentStatus.PROCESSING]
-            )
-        )
-        return list(self._s.scalars(q))
+        unsettled = [PaymentStatus.CREATING, PaymentStatus.OPEN, PaymentStatus.PROCESSING]
+        q = select(Payment).where(payments.c.status.in_(unsettled))
+        # Oldest first, in the same order on every station and database.
+        return list(self._s.scalars(q.order_by(payments.c.created_at, payments.c.id)))
 
     def missing_charge_details(self) -> list[Payment]:
         """Succeeded card payments whose fee is not recorded yet."""
@@ -398,12 +396,9 @@ class SqlRefundRepository:
 
     def unsettled(self) -> list[Refund]:
         """Refunds not yet in a final state."""
-        q = select(Refund).where(
-            refunds.c.status.in_(
-                [RefundStatus.CREATING, RefundStatus.PENDING, RefundStatus.REQUIRES_ACTION]
-            )
-        )
-        return list(self._s.scalars(q))
+        unsettled = [RefundStatus.CREATING, RefundStatus.PENDING, RefundStatus.REQUIRES_ACTION]
+        q = select(Refund).where(refunds.c.status.in_(unsettled))
+        return list(self._s.scalars(q.order_by(refunds.c.created_at, refunds.c.id)))
 
     def succeeded_since(self, since: datetime) -> list[Refund]:
         """Refunds sent to Stripe and succeeded, asked for at or after ``since``, oldest first."""
@@ -586,6 +581,7 @@ class SqlUnitOfWorkFactory:
         self.engine = engine
         self._factory = sessionmaker(engine, expire_on_commit=False)
         money_order.install(self._factory)
+        change_notes.install(self._factory)  # every commit tells the other stations
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
         """A new unit of work."""

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     func,
 )
 from sqlalchemy.orm import registry
@@ -289,6 +290,20 @@ settings = Table(
     metadata,
     Column("key", String(120), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# The stations sharing this database, each writing its own row (migration 0013). The times
+# are the database's clock, never a station's (store/stations_repo.py).
+stations = Table(
+    "stations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(60), nullable=False),
+    Column("version", String(40), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("last_seen", UTCDateTime(), nullable=False),
+    # It read Stripe's events feed for the business at its last beat (the leader).
+    Column("leader", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 Index("ix_payments_booking_status", payments.c.booking_id, payments.c.status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
@@ -429,4 +430,93 @@ def test_a_booking_summary_written_by_two_stations_at_once_loses_no_money(
     assert [o.error for o in result.outcomes] == [None, None]
     b = one.app.bookings.detail(booking.id).booking
     assert (b.paid_amount, b.refunded_amount) == (1000, 400)
+    assert result.second_waited
+
+
+def _last_recorded(desk: Desk) -> int:
+    from sqlalchemy import select
+
+    from pos_app.store.schema import record_order
+
+    with desk.app.deps.uow() as uow:
+        return int(uow.session.execute(select(record_order.c.last_seq)).scalar_one())  # type: ignore[attr-defined]
+
+
+def test_a_fee_filled_by_two_stations_at_once_records_the_payment_once(
+    racing: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paid card payment still lacks its fee, and its time is the moment the app noticed,
+    not Stripe's time of the charge. Two stations fetch the fee at once (a reconciliation and
+    a charge screen): the payment is recorded anew once, at Stripe's time, not twice (a
+    second recording could fall after a day close and be counted again as an adjustment)."""
+    one, other = racing
+    booking = book(one.app)
+    view = one.services.checkout.start(booking.id)
+    assert view.url
+    pay(view.url)
+    paid = one.services.checkout.refresh(view.payment_id)
+    assert paid.status is PaymentStatus.SUCCEEDED
+    with one.app.deps.uow(write=True) as uow:
+        row = uow.payments.get(view.payment_id, for_update=True)
+        assert row is not None and row.paid_at is not None and row.fee_amount is not None
+        charged_at = row.paid_at
+        row.paid_at = charged_at + timedelta(minutes=2)  # noticed late
+        row.fee_amount = row.net_amount = None
+        row.stripe_charge_id = row.stripe_balance_transaction_id = None
+        uow.commit()
+    before = _last_recorded(one)
+    with one.app.deps.uow() as uow:
+        stale = uow.payments.get(view.payment_id)
+    assert stale is not None and stale.needs_charge_details
+    pause = pause_after(
+        monkeypatch, SqlPaymentRepository, "get", caller="settle.fill_charge_details"
+    )
+    result = race(
+        pause,
+        lambda: settle.fill_charge_details(one.app.deps, stale),
+        lambda: settle.fill_charge_details(other.app.deps, stale),
+    )
+    filled = [o.get() for o in result.outcomes]
+    assert [p.paid_at for p in filled] == [charged_at] * 2
+    assert _last_recorded(one) == before + 1
+    assert result.second_waited
+
+
+def test_a_request_frozen_by_two_stations_at_once_is_frozen_once(
+    racing: tuple[Desk, Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An attempt reserved by a version that did not store its request yet is resent by two
+    stations at once, each with its own settings: the first freezes the request under the
+    payment's lock, the second waits and sends that very request (same key, same
+    parameters), so both get the one session."""
+    from pos_app.app import wire_services
+
+    one, other = racing
+    services = []
+    for desk, site in ((one, "https://here.example/thanks"), (other, "https://there.example/")):
+        deps = desk.app.deps
+        policy = dataclasses.replace(deps.policy, success_url=site)
+        services.append(wire_services(dataclasses.replace(deps, policy=policy)))
+    booking = book(one.app)
+    payment, action = services[0].checkout._reserve(booking.id)
+    assert action == "create"
+    with one.app.deps.uow(write=True) as uow:
+        row = uow.payments.get(payment.id, for_update=True)
+        assert row is not None
+        row.checkout_request = None  # as an older version left it
+        uow.commit()
+    pause = pause_after(
+        monkeypatch, SqlPaymentRepository, "get", caller="checkout._stored_request"
+    )
+    result = race(
+        pause,
+        lambda: services[0].checkout.refresh(payment.id),
+        lambda: services[1].checkout.refresh(payment.id),
+    )
+    first, second = result.first.get(), result.second.get()
+    assert first.session_id and second.session_id == first.session_id
+    with one.app.deps.uow() as uow:
+        stored = uow.payments.get(payment.id)
+    assert stored is not None and stored.checkout_request is not None
+    assert "here.example" in stored.checkout_request
     assert result.second_waited

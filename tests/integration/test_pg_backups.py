@@ -18,6 +18,7 @@ from sqlalchemy import Connection, create_engine, text
 
 from pos_app import app_backups
 from pos_app.config import Config, load_config
+from pos_app.domain.backups import DUMP_SUFFIX as DUMP
 from pos_app.services.backup import BackupService
 from pos_app.store import pg_dump
 from pos_app.store.database import MIGRATIONS
@@ -119,3 +120,34 @@ def test_a_migration_on_postgres_is_preceded_by_a_dump(
     kinds = [b.kind for b in service.backups()]
     assert kinds == ["before-upgrade"]
     assert service.backups()[0].path.read_bytes()[:5] == b"PGDMP"
+
+
+def test_a_backup_by_command_keeps_the_folder_to_its_newest_files(
+    postgres_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`pos-app backup` on PostgreSQL names and prunes like the daily backups: a folder
+    already holding a full set loses its oldest file, not grows without end."""
+    from pos_app.cli import main
+    from pos_app.domain.backups import BACKUP_FOLDER, KEEP_BACKUPS, BackupKind, backup_name
+
+    data = tmp_path / "station"
+    folder = data / BACKUP_FOLDER
+    folder.mkdir(parents=True, mode=0o700)
+    old = [
+        backup_name("pos", datetime(2026, 1, day, 3, tzinfo=UTC), BackupKind.DAILY, ext=DUMP)
+        for day in range(1, KEEP_BACKUPS + 1)
+    ]
+    for name in old:
+        (folder / name).write_bytes(b"an older dump")
+    monkeypatch.setenv("POS_DATA_DIR", str(data))
+    monkeypatch.setenv("POS_DATABASE_URL", postgres_url)
+    monkeypatch.setenv("POS_TIMEZONE", "UTC")
+    assert main(["backup"]) == 0
+    written = capsys.readouterr().out
+    kept = sorted(p.name for p in folder.iterdir())
+    assert len(kept) == KEEP_BACKUPS
+    assert old[0] not in kept and old[1:] == kept[:-1]
+    assert kept[-1].endswith("-manual" + DUMP) and kept[-1] in written

@@ -80,6 +80,7 @@ class ServiceGuard:
         "reconciliation",
         "doctor",
         "backups",
+        "stations",
     )
 
     def __init__(self, ctx: AppContext) -> None:

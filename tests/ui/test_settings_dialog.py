@@ -236,6 +236,7 @@ def test_webhooks_and_key_storage_are_under_advanced_and_save_is_primary(
         "Business",
         "Payments",
         "This station",
+        "Stations",
         "Advanced",
         "Connection",
     ]

@@ -71,6 +71,7 @@ class FakeStripe:
         self.refund_error: GatewayError | None = None  # raised once by the next refund
         self.expire_error: GatewayError | None = None  # raised once by the next expire
         self.lose_answer = False  # the next create makes its session, then the answer is lost
+        self.lose_refund_answer = False  # the same for the next refund
         self.refunds: dict[str, RefundInfo] = {}
         self.requests: list[CheckoutRequest] = []
         self.refund_requests: list[RefundRequest] = []
@@ -80,6 +81,9 @@ class FakeStripe:
         self._by_key: dict[str, str] = {}
         # Run once right after the next expire: the moment cash has closed the link.
         self.after_expire: Callable[[], None] | None = None
+        # Run once while the next create is on its way, before Stripe makes its session:
+        # what other stations do while a request is slow.
+        self.while_sending: Callable[[], None] | None = None
 
     def server_clock_offset(self) -> float:
         return 0.0
@@ -92,6 +96,9 @@ class FakeStripe:
         error, self.create_error = self.create_error, None
         if error is not None:
             raise error
+        hook, self.while_sending = self.while_sending, None
+        if hook is not None:
+            hook()
         if idempotency_key in self._by_key:  # Stripe answers a key it knows with its session
             return self.sessions[self._by_key[idempotency_key]]
         self.requests.append(request)
@@ -113,6 +120,15 @@ class FakeStripe:
             self.lose_answer = False
             raise GatewayUnavailable("Stripe's answer was lost")
         return info
+
+    def find_checkout_session(
+        self, *, metadata_key: str, metadata_value: str, created_after: datetime
+    ) -> CheckoutSessionInfo | None:
+        self.calls.append("find_checkout_session")
+        found = [
+            s for s in self.sessions.values() if s.metadata.get(metadata_key) == metadata_value
+        ]
+        return found[-1] if found else None
 
     def retrieve_checkout_session(
         self, session_id: str, *, with_last_attempt: bool = False
@@ -172,6 +188,9 @@ class FakeStripe:
             metadata=dict(request.metadata),
         )
         self.refunds[info.id] = info
+        if self.lose_refund_answer:
+            self.lose_refund_answer = False
+            raise GatewayUnavailable("Stripe's answer was lost")
         return info
 
     def find_refund(

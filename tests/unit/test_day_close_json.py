@@ -359,3 +359,55 @@ def test_today_is_the_business_zones_date() -> None:
     """At 23:30 UTC on 3 March it is already 4 March in Auckland."""
     service = _closed_service([], datetime(2026, 3, 3, 23, 30, tzinfo=UTC), "Pacific/Auckland")
     assert service.today() == date(2026, 3, 4)
+
+
+def test_a_currency_with_no_figures_and_a_report_with_no_currencies_read_as_zero() -> None:
+    """The oldest frozen copies may lack every figure of a currency, or the currencies."""
+    empty = sales_report_from_json({"date": "2026-03-03", "currencies": {"usd": {}}})
+    assert empty.currencies == {"usd": CurrencyTotals("usd", 0, 0, 0, 0, 0)}
+    assert sales_report_from_json({"date": "2026-03-03"}).currencies == {}
+
+
+def test_a_close_made_in_an_earlier_year_names_that_year() -> None:
+    """Read in 2027, the night of 31 December 2025 closed on 1 January 2026: both dates
+    carry their year (neither is this year's)."""
+    day = date(2025, 12, 31)
+    closed_at = datetime(2025, 12, 31, 20, 15, tzinfo=UTC)  # 09:15 on 1 January in Auckland
+    service = _closed_service(
+        [_close_row(day, closed_at, _report(day, day))],
+        datetime(2027, 6, 1, tzinfo=UTC),
+        "Pacific/Auckland",
+    )
+    assert service.preview(day).closed_sentence == (
+        "Wednesday 31 December 2025 was closed on Thursday 1 January 2026 at 09:15 by Alex Morgan."
+    )
+
+
+class _Reports:
+    """The reports service as the day close uses it: ``daily``, with what it was asked."""
+
+    def __init__(self, report: SalesReport) -> None:
+        self.report = report
+        self.asked: list[tuple[date, Actor | None]] = []
+
+    def daily(self, day: date, *, actor: Actor | None = None, uow: object = None) -> SalesReport:
+        self.asked.append((day, actor))
+        return self.report
+
+
+def test_an_open_days_z_report_is_read_for_the_manager_who_asked() -> None:
+    """A manager approving at a desk where a clerk is signed in: the figures are read as
+    the manager (the clerk may not read them), in the zone the report was built in."""
+    day = date(2026, 3, 3)
+    reports = _Reports(_report(day, day))
+    manager = Actor("m2", "Mara Manager", Role.MANAGER)
+    deps = SimpleNamespace(
+        clock=SimpleNamespace(now=lambda: datetime(2026, 3, 4, tzinfo=UTC)),
+        policy=SimpleNamespace(timezone=ZoneInfo("America/Chicago")),
+        uow=lambda **_: _ReadOnly([]),
+        desk=SimpleNamespace(actor=Actor("c1", "Cleo Clerk", Role.STAFF)),
+    )
+    z = DayCloseService(deps, reports=reports).preview(day, actor=manager)  # type: ignore[arg-type]
+    assert reports.asked == [(day, manager)]
+    assert z.timezone == "Pacific/Kiritimati"
+    assert [t.currency for t in z.currencies] == ["eur", "usd"]

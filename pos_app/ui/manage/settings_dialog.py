@@ -2,6 +2,7 @@
 
 Tabs: Business (name, default currency, time zone, hold, website, address, tax id, logo),
 Payments (mode, secret key with "Check key"), This station (idle lock, theme, backups),
+Stations (this station's name and every station sharing the database; its own Save),
 Advanced (webhook receiver, where keys are kept) and Connection. Loading, checking a key and
 saving all run in the background; the service checks everything and saves all or nothing, and
 its sentences appear under the fields they belong to. A new mode, key or receiver needs a
@@ -60,8 +61,9 @@ from pos_app.ui.manage.settings_restart import relaunch_command as relaunch_comm
 from pos_app.ui.manage.settings_restart import relaunch_if_requested as relaunch_if_requested
 from pos_app.ui.manage.settings_restart import restart_app
 from pos_app.ui.manage.settings_rows import FieldRow, scrolled, time_zones
+from pos_app.ui.manage.stations_page import StationsBrowsing, StationsPage
 
-TABS = ("business", "payments", "station", "advanced", "connection")
+TABS = ("business", "payments", "station", "stations", "advanced", "connection")
 FIELD_TAB = {
     "business_name": "business",
     "currency": "business",
@@ -85,8 +87,8 @@ class SettingsDialog(QDialog):
     """The settings, for managers. ``saved(SaveResult)`` after a successful save.
 
     It is given only the services it calls: reading and saving settings, this station's
-    backups and the connection checks; ``mode`` (the badge) and ``timezone`` (backup times)
-    are those the app runs with.
+    backups, the connection checks and the stations (``stations``: None lists none);
+    ``mode`` (the badge) and ``timezone`` (backup times) are those the app runs with.
     """
 
     saved = Signal(object)
@@ -104,6 +106,7 @@ class SettingsDialog(QDialog):
         tab: str = "business",
         restart: Callable[[], None] = restart_app,
         choose_logo: LogoChooser = choose_logo_file,
+        stations: StationsBrowsing | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
@@ -128,6 +131,7 @@ class SettingsDialog(QDialog):
         self.station = StationPage(self.backups)
         self.advanced = AdvancedPage()
         self.connection = ConnectionCheck(doctor, runner)
+        self.stations = StationsPage(stations, runner)  # its own Save (the name)
         self.rows: dict[str, FieldRow] = {
             **self.business.rows,
             **self.payments.rows,
@@ -140,6 +144,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(scrolled(self.business), "&Business")
         self.tabs.addTab(scrolled(self.payments), "&Payments")
         self.tabs.addTab(scrolled(self.station), "This statio&n")
+        self.tabs.addTab(self.stations, "Stati&ons")
         self.tabs.addTab(scrolled(self.advanced), "&Advanced")
         self.tabs.addTab(scrolled(self.connection), "Connect&ion")
 
@@ -210,7 +215,7 @@ class SettingsDialog(QDialog):
         return self._saving.busy
 
     def current_tab(self) -> str:
-        """'business', 'payments', 'station', 'advanced' or 'connection'."""
+        """'business', 'payments', 'station', 'stations', 'advanced' or 'connection'."""
         return TABS[self.tabs.currentIndex()]
 
     def set_tab(self, name: str) -> None:

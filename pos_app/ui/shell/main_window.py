@@ -27,11 +27,13 @@ from pos_app.ui.kit.shell import MenuName, Shell
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.shell import pages
 from pos_app.ui.shell.actions import apply_rules, build_actions
+from pos_app.ui.shell.live_updates import LiveUpdates
 from pos_app.ui.shell.menus import build_menus, finish_menus
 from pos_app.ui.shell.mode_banner import ModeBanner
 from pos_app.ui.shell.notifier import Notifier
 from pos_app.ui.shell.openers import DialogOpeners
 from pos_app.ui.shell.pages import APP_TITLE, Page
+from pos_app.ui.shell.stations_status import StationsStatus
 from pos_app.ui.shell.sync_loop import SyncLoop
 
 if TYPE_CHECKING:
@@ -101,6 +103,12 @@ class MainWindow(DialogOpeners, QMainWindow):
             self, runner, on_synced=lambda report: self._on_synced(report),
             on_failed=self._after_sync, show_line=self.status.show_line,
         )  # fmt: skip
+        # What other stations commit reloads what it concerns here (live_updates.py).
+        self.live = LiveUpdates(self, self)
+        # "Stripe updates: …" in the status bar, and this station's row kept fresh.
+        self.stations_status = StationsStatus(
+            self, runner, self.statusBar(), role=lambda: self.sync.role
+        )
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
         self._notice_timer.timeout.connect(self.notice.hide)
@@ -277,9 +285,14 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.table.setFocus()
         self.reload()
         self.sync_now()
+        self.live.attach(ctx)
+        if ctx.stations is not None:
+            self.stations_status.attach(ctx.stations)
 
     def detach(self) -> None:
         """Stop the timers (at quit, before the app context is closed)."""
+        self.live.stop()
+        self.stations_status.stop()
         self.sync.stop()
         if self._built:  # else closed before the day was built: none of these exist yet
             self.days.close_windows()

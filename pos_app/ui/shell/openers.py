@@ -300,6 +300,7 @@ class DialogOpeners:
             mode=ctx.mode,
             timezone=ctx.config.timezone,
             tab=tab,
+            stations=ctx.stations,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.saved.connect(self.apply_settings)
