@@ -3,7 +3,9 @@
     .venv/bin/python bench/detection_latency.py [N]
 
 Default settings, as the desktop app runs them: the charge screen re-reads its own session
-every second, and the background pass reads the events feed every POS_POLL_SECONDS (4 s).
+every second, and the app's own poller (``AppContext.poller``: the leader lock, and the pace
+of ``domain/poll_pace.py``: every POS_POLL_SECONDS, 1 s, while a link is open anywhere, 20 s
+when none is) reads the events feed.
 N payments (default 200) are made through the sandbox's hosted page by 10 simulated front
 desks at once, each with its charge screen open, at a random moment of the screen's and the
 events feed's cycles. Prints p50/p95/max for the app as configured, and for the events feed
@@ -34,11 +36,14 @@ CARD = {"card_number": "4242424242424242", "exp": "12 / 34", "cvc": "123", "name
 
 
 def _background_sync(ctx: AppContext, stop: threading.Event) -> None:
-    while not stop.wait(ctx.config.poll_seconds):
-        try:
-            ctx.sync.sync_once()
-        except Exception as err:  # a bench keeps going; the figures show the cost
-            print(f"sync failed: {err}", file=sys.stderr)
+    poller = ctx.poller()
+    delay = 0.0
+    while not stop.wait(delay):
+        tick = poller.tick()  # never raises: a failed pass is in tick.error
+        if tick.error is not None:  # a bench keeps going; the figures show the cost
+            print(f"sync failed: {tick.error}", file=sys.stderr)
+        delay = tick.delay
+    poller.stop()
 
 
 def _one_payment(ctx: AppContext, web: httpx.Client, index: int, *, screen: bool) -> float:

@@ -406,8 +406,11 @@ def main(argv: list[str] | None = None) -> int:
         if (args.retry or args.unchecked) and mutants.is_dir():
             names = retry_names(mutants, names, survivors=not args.unchecked)
             if not names:
-                print("Nothing to do: every mutant was judged." if args.unchecked else
-                      "Nothing to retry: every mutant was killed.")
+                print(
+                    "Nothing to do: every mutant was judged."
+                    if args.unchecked
+                    else "Nothing to retry: every mutant was killed."
+                )
             # New tests are not in the cached test map: collect it again.
             (mutants / "mutmut-stats.json").unlink(missing_ok=True)
         code = (

@@ -140,11 +140,12 @@ def _wants_postgres(item: pytest.Item) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Refuse a misspelt POS_TEST_DB before running anything."""
+    """Refuse a misspelt POS_TEST_DB before running anything; count the databases used."""
     if _database_mode() not in DATABASE_MODES:
         raise pytest.UsageError(
             f"POS_TEST_DB={_database_mode()!r} is not one of {', '.join(DATABASE_MODES)}."
         )
+    config.pluginmanager.register(DatabaseTally(), "pos-database-tally")
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -171,35 +172,37 @@ def pytest_runtest_makereport(
     return report
 
 
-#: Tallies of the app tests' databases (on the xdist controller, from the workers' reports).
-_databases: Counter[str] = Counter()
-_fallbacks: Counter[str] = Counter()
+class DatabaseTally:
+    """Counts the app tests on each database (on the xdist controller, from the workers'
+    reports) and says so at the end of the run; one per pytest session."""
 
+    def __init__(self) -> None:
+        self.databases: Counter[str] = Counter()
+        self.fallbacks: Counter[str] = Counter()
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Count each app test once, at its setup, by the database its fixture chose."""
-    if report.when != "setup":
-        return
-    properties = dict(report.user_properties)
-    if DATABASE_PROPERTY in properties:
-        _databases[str(properties[DATABASE_PROPERTY])] += 1
-    if FALLBACK_PROPERTY in properties:
-        _fallbacks[str(properties[FALLBACK_PROPERTY])] += 1
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Count each app test once, at its setup, by the database its fixture chose."""
+        if report.when != "setup":
+            return
+        properties = dict(report.user_properties)
+        if DATABASE_PROPERTY in properties:
+            self.databases[str(properties[DATABASE_PROPERTY])] += 1
+        if FALLBACK_PROPERTY in properties:
+            self.fallbacks[str(properties[FALLBACK_PROPERTY])] += 1
 
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """How many app tests ran on each database; and, when some meant for PostgreSQL ran on
-    SQLite because none could start here, how many and why."""
-    if not _databases:
-        return
-    terminalreporter.write_line(
-        f"Databases: {_databases[SQLITE]} app tests on SQLite, "
-        f"{_databases[POSTGRESQL]} on PostgreSQL (POS_TEST_DB={_database_mode()})."
-    )
-    for reason, count in _fallbacks.items():
-        tests = "test" if count == 1 else "tests"
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        """How many app tests ran on each database; and, when some meant for PostgreSQL ran
+        on SQLite because none could start here, how many and why."""
+        if not self.databases:
+            return
         terminalreporter.write_line(
-            f"{count} app {tests} meant for PostgreSQL ran on SQLite instead (with "
-            f"POS_TEST_REQUIRE_POSTGRES=1 that is an error): {reason}",
-            yellow=True,
+            f"Databases: {self.databases[SQLITE]} app tests on SQLite, "
+            f"{self.databases[POSTGRESQL]} on PostgreSQL (POS_TEST_DB={_database_mode()})."
         )
+        for reason, count in self.fallbacks.items():
+            tests = "test" if count == 1 else "tests"
+            terminalreporter.write_line(
+                f"{count} app {tests} meant for PostgreSQL ran on SQLite instead (with "
+                f"POS_TEST_REQUIRE_POSTGRES=1 that is an error): {reason}",
+                yellow=True,
+            )

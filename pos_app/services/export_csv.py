@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, tzinfo
+from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
@@ -62,6 +64,8 @@ COLUMNS: tuple[str, ...] = (
 # (the full-width forms too, which some normalise).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 PROGRESS_EVERY = 5000
+#: Rows written per writerows call: at most this many are held between database and file.
+WRITE_CHUNK = 1000
 MANAGERS_ONLY = "Only a manager can export sales."
 
 
@@ -69,10 +73,23 @@ def guard_cell(text: str) -> str:
     """``text`` as a spreadsheet shows it: never as a formula it would run, and with every
     control character (ESC, BEL, bidi overrides…, from rows stored before they were
     refused) shown as U+FFFD. Line breaks and tabs stay: the csv module quotes them."""
-    shown = "\r".join(printable(part) for part in text.split("\r"))
+    # Most cells are ids and plain names: ASCII with no control character is shown as it
+    # is (the same answer ``printable`` gives, without its look at every character).
+    plain = text.isascii() and _ASCII_CONTROL.search(text) is None
+    shown = text if plain else _shown(text)
     return "'" + shown if shown.startswith(FORMULA_START) else shown
 
 
+# The ASCII characters ``printable`` replaces: C0 controls and DEL, but tab and line breaks.
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@lru_cache(maxsize=4096)  # names repeat on every row of their booking or staff member
+def _shown(text: str) -> str:
+    return "\r".join(printable(part) for part in text.split("\r"))
+
+
+@lru_cache(maxsize=8192)  # prices repeat on most rows
 def amount_text(minor: int, currency: str) -> str:
     """Major units without symbol or grouping, exactly: 3500 usd → '35.00', -1000 → '-10.00',
     500 ugx → '5' (whole shillings, though Stripe counts hundredths)."""
@@ -154,13 +171,20 @@ class CsvExportService:
         counts = {Movement.PAYMENT: 0, Movement.REFUND: 0}
         zone = zone_name(tz)
         n = 0
+        chunk: list[list[str | int]] = []
         with self._d.uow() as uow:
+            # Rows stream from a server-side cursor (export_rows) and go out in chunks: one
+            # writerows call per chunk, never the whole range in memory.
             for row in uow.reports.export_rows(window):
-                writer.writerow(_cells(row, tz, zone))
+                chunk.append(_cells(row, tz, zone))
                 counts[row.kind] += 1
                 n += 1
-                if on_progress is not None and n % PROGRESS_EVERY == 0:
-                    on_progress(n)
+                if len(chunk) >= WRITE_CHUNK or n % PROGRESS_EVERY == 0:
+                    writer.writerows(chunk)
+                    chunk.clear()
+                    if on_progress is not None and n % PROGRESS_EVERY == 0:
+                        on_progress(n)
+            writer.writerows(chunk)
         if on_progress is not None:
             on_progress(n)
         return counts[Movement.PAYMENT], counts[Movement.REFUND]
@@ -173,24 +197,45 @@ class CsvExportService:
 
 def _cells(row: ExportRow, tz: tzinfo, zone: str) -> list[str | int]:
     """One CSV row, in COLUMNS order."""
-    local = row.at.astimezone(tz)
-    sign = 1 if row.kind is Movement.PAYMENT else -1
-    amount = sign * row.amount
-    cash = row.method == PaymentMethod.CASH.value
+    at = row.at
+    local = at.astimezone(tz)
+    utc = at.astimezone(UTC)
+    payment = row.kind is Movement.PAYMENT
+    amount = row.amount if payment else -row.amount
     # Stripe's fee as its balance transaction reports it (a refund's is negative when fees
     # were returned); cash has none; a card row's is blank until Stripe reports it.
-    fee: int | None = 0 if cash else row.fee
-    text = guard_cell  # every text cell; the numbers are the app's own (a "-" there is a sign)
+    fee: int | None = 0 if row.method == _CASH else row.fee
+    # Every text cell is guarded; the numbers are the app's own (a "-" there is a sign).
+    # Names repeat from row to row (one guard each, remembered); the ids and reason get one
+    # look for the whole row: plain ASCII, no control character and no cell that starts like
+    # a formula (the usual row) needs no cell changed.
+    texts = [
+        row.booking_id,
+        row.id,
+        row.stripe_session_id or "",
+        row.stripe_payment_intent_id or "",
+        row.stripe_charge_id or "",
+        row.stripe_refund_id or "",
+        row.stripe_balance_transaction_id or "",
+        row.reason or "",
+    ]
+    joined = "".join(texts)
+    if (
+        not joined.isascii()
+        or _ASCII_CONTROL.search(joined) is not None
+        or any(t[:1] in _FORMULA_FIRST for t in texts)
+    ):
+        texts = [guard_cell(t) for t in texts]
     return [
         row.kind.value,
         row.business_date.isoformat(),
-        local.strftime("%H:%M:%S"),
-        row.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        _clock_time(local),
+        _utc_time(utc),
         zone,
-        text(row.booking_id),
-        text(row.customer),
-        text(row.service),
-        text(row.staff),
+        texts[0],
+        _guard_name(row.customer),
+        _guard_name(row.service),
+        _guard_name(row.staff),
         row.method,
         row.currency.upper(),
         amount,
@@ -199,12 +244,23 @@ def _cells(row: ExportRow, tz: tzinfo, zone: str) -> list[str | int]:
         "" if fee is None else amount - fee,
         row.status,
         "yes" if row.adjustment else "no",
-        text(row.id),
-        text(row.stripe_session_id or ""),
-        text(row.stripe_payment_intent_id or ""),
-        text(row.stripe_charge_id or ""),
-        text(row.stripe_refund_id or ""),
-        text(row.stripe_balance_transaction_id or ""),
-        text(row.reason or ""),
-        text(row.recorded_by),
+        *texts[1:],
+        _guard_name(row.recorded_by),
     ]
+
+
+_guard_name = lru_cache(maxsize=4096)(guard_cell)  # customers, services, staff: they repeat
+_CASH = PaymentMethod.CASH.value
+_FORMULA_FIRST = frozenset(FORMULA_START)  # each is one character
+
+
+def _clock_time(local: datetime) -> str:
+    """``HH:MM:SS`` (isoformat is C code; strftime is several times slower per row)."""
+    return local.time().isoformat()[:8]
+
+
+def _utc_time(utc: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` of an aware UTC time."""
+    if utc.year < 1000:  # isoformat pads the year to four digits, strftime does not
+        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc.replace(tzinfo=None).isoformat()[:19] + "Z"

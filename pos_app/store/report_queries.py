@@ -44,6 +44,8 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
+    union,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -63,6 +65,7 @@ from pos_app.store.schema import bookings, day_closes, payments, refunds, resour
 # The payment a refund returns (its method and Stripe ids).
 _refund_payment = payments.alias("refund_payment")
 _DAY = 24 * 60
+_MAX_IDS = 5000  # ids named in a query at most (SQLite allows 32,766 parameters)
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,7 @@ class SqlReportQueries:
 
     def conversion(self, window: ReportWindow) -> dict[str, int]:
         """Card payment links created in the window, by status."""
+        self._no_jit()
         q = (
             select(payments.c.status, func.count())
             .where(
@@ -251,6 +255,19 @@ class SqlReportQueries:
             .group_by(payments.c.status)
         )
         return {str(_value(status)): int(n) for status, n in self._s.execute(q)}
+
+    def frozen_days(self, first: date, last: date) -> list[tuple[date, int | None, str]]:
+        """The closed days of [first, last] with their order number and frozen report
+        (``report_json``), one row a day (its currencies' rows hold the same report)."""
+        c, one = day_closes.c, day_closes.alias("one_currency").c
+        lowest = select(func.min(one.currency)).where(one.business_date == c.business_date)
+        q = select(c.business_date, c.covered_seq, c.report_json).where(
+            c.business_date >= first,
+            c.business_date <= last,
+            c.currency == lowest.scalar_subquery(),
+        )
+        rows = self._s.execute(q)
+        return [(_date(d), None if n is None else int(n), str(j)) for d, n, j in rows]
 
     def export_rows(self, window: ReportWindow) -> Iterator[ExportRow]:
         """Every succeeded payment and refund of the window by business day and time, streamed."""
@@ -294,11 +311,18 @@ class SqlReportQueries:
                 None if recorded_at is None else _aware(recorded_at),
             )
 
+    def _no_jit(self) -> None:
+        """PostgreSQL: no JIT in this transaction (on a big table compiling costs more, in
+        hundreds of ms, than these index-bounded queries take to run)."""
+        if self._s.get_bind().dialect.name == "postgresql":
+            self._s.execute(text("SET LOCAL jit = off"))
+
     # -- the plan -----------------------------------------------------------------------------
 
     def _close_facts(self, window: ReportWindow) -> _Facts:
         """What every source's plan needs to know of the closes near the window (and whether
         any refund failed after it succeeded), read once per report."""
+        self._no_jit()
         first, last = window.first, window.last
         rows = self._s.execute(
             select(day_closes.c.business_date, day_closes.c.covered_seq).where(
@@ -338,21 +362,30 @@ class SqlReportQueries:
         # Rows dated outside the window that may be adjustments landing in it: recorded in
         # it by a station's clock, or numbered after a close of a day just before it or in
         # it (they land after that day) and not after a close of its last day or later.
-        strays = and_(source.recorded >= start, source.recorded < end)
+        arms = [and_(source.recorded >= start, source.recorded < end)]
         if facts.seq_from is not None:
             by_order = source.seq > facts.seq_from
             if facts.seq_to is not None:
                 by_order = and_(by_order, source.seq <= facts.seq_to)
-            strays = or_(strays, by_order)
-        far = self._s.execute(
-            select(func.min(source.dated), func.max(source.dated), func.min(source.recorded)).where(
-                source.counted, strays, or_(source.dated < start, source.dated >= end)
+            arms.append(by_order)
+        # OFFSET 0: else PostgreSQL walks the paid_at index for min/max (seconds on 10M).
+        found = (
+            select(source.dated.label("dated"), source.recorded.label("recorded"))
+            .where(
+                source.counted,
+                self._any_of(source, arms, window),
+                or_(source.dated < start, source.dated >= end),
             )
+            .offset(0)
+            .subquery()
+        )
+        far = self._s.execute(
+            select(func.min(found.c.dated), func.max(found.c.dated), func.min(found.c.recorded))
         ).one()
         lo = before
-        for found in (far[0], far[2]):
-            if found is not None:
-                lo = min(lo, _aware(found))
+        for value in (far[0], far[2]):
+            if value is not None:
+                lo = min(lo, _aware(value))
         # Two days past the end: a recorded_at later than that is past the window whatever
         # the offset, so the last span may stand for it.
         hi = end + timedelta(days=2)
@@ -373,9 +406,25 @@ class SqlReportQueries:
         if not from_outside:
             return [own]
         other = self._branch(
-            source, clock, window, closes=True, own=False, detail=detail, strays=strays
+            source, clock, window, closes=True, own=False, detail=detail, strays=arms
         )
         return [own, other]
+
+    def _any_of(
+        self, source: _Source, arms: list[ColumnElement[bool]], window: ReportWindow
+    ) -> ColumnElement[bool]:
+        """Counted rows dated outside ``window`` matching any of ``arms`` (each a range one
+        index serves). Their ids (a few, as a rule) are read first and named: an OR of the
+        arms reads the whole table on SQLite, ``id IN (a UNION b)`` on PostgreSQL too."""
+        outside = not_(and_(source.dated >= window.start, source.dated < window.end))
+        if len(arms) == 1:
+            return and_(arms[0], outside)
+        q = union(*(select(source.table.c.id).where(source.counted, a, outside) for a in arms))
+        ids: Any = list(self._s.execute(q).scalars())
+        if len(ids) > _MAX_IDS:  # many late rows (a station long offline)
+            ids = q.scalar_subquery()
+        named: ColumnElement[bool] = source.table.c.id.in_(ids)
+        return named
 
     def _any_close(self, first: date, last: date) -> bool:
         """Whether any of the days [first, last] is closed (in any currency)."""
@@ -393,7 +442,7 @@ class SqlReportQueries:
         closes: bool,
         own: bool,
         detail: bool,
-        strays: ColumnElement[bool] | None = None,
+        strays: list[ColumnElement[bool]] | None = None,
     ) -> Select[Any]:
         """``own``: rows dated in the window, less those a close moved out of it. Otherwise:
         rows dated outside the window that a close moved into it (``strays``, or dated the
@@ -407,7 +456,9 @@ class SqlReportQueries:
             before = day_start(window.first - timedelta(days=1), window.tz)
             assert strays is not None
             where += [
-                or_(strays, and_(source.dated >= before, source.dated < start)),
+                self._any_of(
+                    source, [*strays, and_(source.dated >= before, source.dated < start)], window
+                ),
                 or_(source.dated < start, source.dated >= end),
             ]
         base = t.join(bookings, bookings.c.id == t.c.booking_id)
@@ -429,9 +480,11 @@ class SqlReportQueries:
             )
             adjusted = closed.c.business_date.is_not(None)
             recorded_date = clock.local_date(source.recorded)
+            # The day after its own, named by the close joined (the same date), so this and
+            # its subquery run only for the adjusted rows the join keeps, not every row read.
             moved_to = clock.later(
                 recorded_date,
-                clock.local_date(source.dated, days=1),
+                clock.next_day(closed.c.business_date),
                 self._after_closes(source, clock, own_date),
             )
             # At the hour it was recorded when it lands on that day, else at 00.

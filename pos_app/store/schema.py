@@ -317,7 +317,12 @@ Index(
     payments.c.recorded_at,
     payments.c.paid_at,
 )
-Index("ix_payments_method_created_at", payments.c.method, payments.c.created_at)
+Index(
+    "ix_payments_method_created_status",
+    payments.c.method,
+    payments.c.created_at,
+    payments.c.status,
+)  # 0014: conversion counts from the index alone
 Index(
     "ix_refunds_status_recorded_at",
     refunds.c.status,

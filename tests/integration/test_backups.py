@@ -26,6 +26,10 @@ from pos_app.store.database import MIGRATIONS, make_engine
 from pos_app.store.sqlite_backup import SqliteCopier
 from tests.integration.helpers import book
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="backups of the SQLite file; PostgreSQL's are in test_pg_backups.py"
+)
+
 PAGE = 4096
 
 

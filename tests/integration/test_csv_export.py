@@ -16,6 +16,7 @@ from pos_app import cli
 from pos_app.domain.errors import FormErrors, PermissionDeniedError, PosError
 from pos_app.domain.people import Actor, Role
 from pos_app.domain.report_data import ExportRow, ReportWindow
+from pos_app.services import export_csv
 from pos_app.services.export_csv import COLUMNS
 from pos_app.store.report_queries import SqlReportQueries
 from tests.integration.report_fixtures import Shop
@@ -177,9 +178,11 @@ def test_rows_are_streamed_not_loaded(
             lags.append(read - self.getvalue().count("\r\n"))
             return super().write(s)
 
+    monkeypatch.setattr(export_csv, "WRITE_CHUNK", 4)
     written = shop.export.write(DAY, date(2026, 6, 11), Watching())
     assert written == 45 and read == 45
-    assert max(lags) <= 1  # never more than the row being written ahead of the file
+    # Written in chunks as they are read: never more than one chunk ahead of the file.
+    assert max(lags) <= 4
 
 
 def test_refusals_and_a_failed_write_leave_nothing(shop: Shop, tmp_path: Path) -> None:

@@ -228,8 +228,10 @@ def test_a_closed_day_reads_back_frozen_and_later_money_is_an_adjustment(
     frozen = service(app, now).preview(DAY, actor=MANAGER)
     assert frozen.is_closed
     assert frozen.totals("usd").card_gross == 15000 and frozen.totals("usd").fees == 495
-    recomputed = ReportService(app.deps).daily(DAY, actor=MANAGER)
-    assert recomputed.currencies["usd"].fees != 495  # the engine sees the edit; the Z does not
+    recomputed = ReportService(app.deps).range(DAY, DAY, actor=MANAGER, from_snapshots=False)
+    assert recomputed.currencies["usd"].fees != 495  # every row read again sees the edit...
+    # ...the Z does not, nor reports, which sum a closed day from its Z (issue 13 item 9).
+    assert ReportService(app.deps).daily(DAY, actor=MANAGER).currencies["usd"].fees == 495
 
     next_day = service(app, now).preview(wednesday, actor=MANAGER).totals("usd")
     assert (next_day.adjustments, next_day.adjustments_net) == (1, 2500)

@@ -332,3 +332,28 @@ def test_two_stations_replacing_one_unanswered_create_replace_it_once(
     )
     assert len(failed) == 1
     assert result.second_waited
+
+
+def test_charge_pressed_while_another_station_replaces_the_attempt_shows_the_new_link(
+    racing: tuple[interleave.Desk, interleave.Desk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replaces an unanswered attempt under the booking's lock; B presses Charge for the
+    same booking at that moment. B waits for the booking, then gets A's new link, not the
+    attempt A has just replaced (a charge screen showing a dead link)."""
+    one, other = racing
+    booking = book(one.app)
+    stored, _ = one.services.checkout._reserve(booking.id)  # stored, its create never sent
+    for desk in racing:
+        desk.clock.shift = timedelta(minutes=3)  # past the bound: it can be replaced
+    pause = interleave.pause_after(
+        monkeypatch, SqlPaymentRepository, "get", caller="checkout._renew_late_create"
+    )
+    result = interleave.race(
+        pause,
+        lambda: one.services.checkout.refresh(stored.id),
+        lambda: other.services.checkout.start(booking.id),
+    )
+    replaced, charged = result.first.get(), result.second.get()
+    assert replaced.payment_id != stored.id and replaced.url
+    assert (charged.payment_id, charged.session_id) == (replaced.payment_id, replaced.session_id)
+    assert result.second_waited

@@ -505,9 +505,7 @@ def test_a_request_frozen_by_two_stations_at_once_is_frozen_once(
         assert row is not None
         row.checkout_request = None  # as an older version left it
         uow.commit()
-    pause = pause_after(
-        monkeypatch, SqlPaymentRepository, "get", caller="checkout._stored_request"
-    )
+    pause = pause_after(monkeypatch, SqlPaymentRepository, "get", caller="checkout._stored_request")
     result = race(
         pause,
         lambda: services[0].checkout.refresh(payment.id),

@@ -3,6 +3,7 @@ recorded at or before a close's time is in that close, one recorded later is aft
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,11 @@ from alembic.config import Config
 from sqlalchemy.exc import DatabaseError
 
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus
-from pos_app.store.database import MIGRATIONS, make_engine, migrate, sqlite_url
+from pos_app.store.database import MIGRATIONS, make_engine, migrate
 from pos_app.store.repositories import SqlUnitOfWorkFactory
 from pos_app.store.schema import UTCDateTime
+from tests.integration.interleave import DB_KINDS
+from tests.migrate_to import empty_database_url
 
 T = UTCDateTime()
 
@@ -117,10 +120,15 @@ def _refund(conn: Any, rid: str, recorded: datetime, status: str = "succeeded") 
     )
 
 
-def test_existing_money_is_numbered_in_the_old_rules_order(
-    tmp_path: Path, database_url: str | None
-) -> None:
-    engine = make_engine(database_url or sqlite_url(tmp_path / "old.sqlite3"))
+@pytest.fixture(params=DB_KINDS)
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database on each kind (``database_url``'s PostgreSQL one is already migrated)."""
+    with empty_database_url(request.param, request, tmp_path) as url:
+        yield url
+
+
+def test_existing_money_is_numbered_in_the_old_rules_order(empty_url: str) -> None:
+    engine = make_engine(empty_url)
     _upgrade_to(engine, "0007")
     with engine.begin() as conn:
         conn.execute(

@@ -23,6 +23,8 @@ from pos_app.store.station_lock import StationLock
 from tests.integration.helpers import book
 from tests.integration.test_backups import cli, data_dir, rows
 
+pytestmark = pytest.mark.sqlite_only(reason="restores a SQLite file under the station lock")
+
 
 @pytest.fixture
 def sqlite_env(app_env: dict[str, str]) -> dict[str, str]:

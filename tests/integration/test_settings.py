@@ -175,6 +175,7 @@ def test_bad_input_gets_a_sentence_per_field_and_saves_nothing(
     assert ctx.config.hold_minutes == 10
 
 
+@pytest.mark.sqlite_only(reason="each mode has its own SQLite file; reads the file's dump")
 def test_switching_to_test_mode_keeps_the_key_in_the_keystore_only(
     ctx: AppContext,
     keyring_backend: MemoryKeyring,

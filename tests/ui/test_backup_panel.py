@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext, open_app
@@ -16,6 +17,10 @@ from pos_app.ui.manage.backup_panel import NONE_YET
 from pos_app.ui.manage.backup_schedule import DailyBackups
 from pos_app.ui.shell.gui import AppStarter
 from pos_app.ui.shell.main_window import MainWindow, Page
+
+pytestmark = pytest.mark.sqlite_only(
+    reason="counts the SQLite file's backups; PostgreSQL's dumps are in test_pg_backups.py"
+)
 
 
 def _backups(ctx: AppContext) -> list[Path]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -80,6 +81,7 @@ def test_money_recorded_after_a_link_opened_does_not_open_a_second_one(station: 
     is not a live link: charging the same deposit again still finds the open one."""
     booking = station.book("35.00")
     first = station.services.checkout.start(booking.id, "10.00")
+    station.clock.at += timedelta(seconds=1)  # recorded after the link, in the rows' order
     station.cash_behind_the_links_back(booking.id, 500)
     again = station.services.checkout.start(booking.id, "10.00")
     assert again.payment_id == first.payment_id

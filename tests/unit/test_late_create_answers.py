@@ -17,6 +17,7 @@ from datetime import timedelta
 import pytest
 
 from pos_app.app import AppContext
+from pos_app.domain.audit import AuditAction
 from pos_app.domain.booking import Booking
 from pos_app.domain.payment import Payment, PaymentStatus
 from pos_app.services import settle
@@ -113,7 +114,7 @@ def test_a_late_answer_of_an_attempt_paid_meanwhile_shows_it_paid(station: Stati
 
     station.stripe.while_sending = paid_meanwhile
     view = station.services.checkout.start(booking.id, "10.00")
-    deposit = _payments(station, booking)[0]
+    (deposit,) = [p for p in _payments(station, booking) if p.amount == 1000]
     assert (view.payment_id, view.status) == (deposit.id, PaymentStatus.SUCCEEDED)
     assert rest and rest[0] != deposit.id
 
@@ -127,3 +128,33 @@ def test_a_new_link_after_cash_asks_only_for_what_is_still_due(station: Station)
     new = station.services.checkout.regenerate(old.payment_id)
     assert new.payment_id != old.payment_id
     assert station.stripe.requests[-1].amount == 1500
+
+
+def test_an_unanswered_create_is_not_replaced_while_it_could_still_land(station: Station) -> None:
+    """With exactly 29 minutes of its link left, a create sent in time may still reach
+    Stripe: the attempt stays CREATING (no second link); a second later it is replaced."""
+    from pos_app.domain.errors import GatewayUnavailable
+    from pos_app.services.checkout import NOT_ANSWERED_YET, REPLACE_MAX_LIFETIME
+
+    booking = station.book("35.00")
+    station.stripe.lose_answer = True
+    with pytest.raises(GatewayUnavailable):
+        station.services.checkout.start(booking.id)
+    (lost,) = _payments(station, booking)
+    assert lost.expires_at is not None
+    station.stripe.sessions.clear()  # the create never reached Stripe: nothing to find
+    station.clock.at = lost.expires_at - REPLACE_MAX_LIFETIME
+    with pytest.raises(GatewayUnavailable) as waiting:
+        station.services.checkout.refresh(lost.id)
+    assert waiting.value.message == NOT_ANSWERED_YET
+    assert [p.status for p in _payments(station, booking)] == [PaymentStatus.CREATING]
+    station.clock.at += timedelta(seconds=1)
+    replaced = station.services.checkout.refresh(lost.id)
+    assert replaced.payment_id != lost.id and replaced.status is PaymentStatus.OPEN
+    (failed,) = [e for e in station.audit(booking.id) if e.action is AuditAction.PAYMENT_FAILED]
+    assert (failed.payment_id, failed.amount, failed.currency, failed.detail) == (
+        lost.id,
+        3500,
+        "usd",
+        f"{REPLACED} New attempt {replaced.payment_id}",
+    )

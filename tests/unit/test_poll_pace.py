@@ -54,3 +54,13 @@ def test_a_standby_that_cannot_reach_the_database_retries_at_most_10_s_apart() -
     for failures in (4, 5, 30):
         got = next_poll_seconds(leader=False, links_open=False, failures=failures, jitter=1.0)
         assert got == STANDBY_RETRY_CAP_SECONDS == 10.0
+
+
+def test_without_jitter_given_a_failure_waits_the_plain_doubling() -> None:
+    # The default is the middle of the ±25 % spread: exactly 2, 4, 8 s.
+    assert [next_poll_seconds(leader=True, links_open=True, failures=n) for n in (1, 2, 3)] == [
+        2.0,
+        4.0,
+        8.0,
+    ]
+    assert next_poll_seconds(leader=False, links_open=False, failures=2) == 4.0

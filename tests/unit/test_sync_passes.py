@@ -15,6 +15,7 @@ Each test opens its own database, so the counts are this test's rows alone.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -23,9 +24,14 @@ from pos_app.app import AppContext
 from pos_app.domain.errors import GatewayRejected, GatewayUnavailable
 from pos_app.domain.gateway_types import EventInfo, EventPage
 from pos_app.domain.money import Money
-from pos_app.domain.payment import PaymentStatus, RefundStatus
+from pos_app.domain.payment import Payment, PaymentStatus, RefundStatus
 from pos_app.services import event_cursor
-from pos_app.services.payment_sync import TRY_AGAIN, PaymentCompleted, SyncReport
+from pos_app.services.payment_sync import (
+    TRY_AGAIN,
+    PaymentCompleted,
+    RefundFailed,
+    SyncReport,
+)
 from tests.unit.money_station import MANAGER, NOW, Station, make_station, open_money_app
 
 
@@ -420,3 +426,98 @@ def test_the_desks_notes_keep_the_latest_when_nobody_collects_them(
     report = SyncReport()
     sync.take_changes(report)
     assert [c.payment_id for c in report.newly_paid] == [p.id for p in paid[-3:]]
+
+
+# -- charge and refund events ----------------------------------------------------------------
+
+
+def _feeless(station: Station) -> Payment:
+    """A paid card payment whose fee Stripe has not reported yet (asynchronous capture)."""
+    payment = station.pay_by_card(station.book().id, fee=None)  # type: ignore[arg-type]
+    assert payment.needs_charge_details and payment.stripe_payment_intent_id is not None
+    intent = payment.stripe_payment_intent_id
+    station.stripe.charges[intent] = replace(
+        station.stripe.charges[intent], balance_transaction_id="txn_later", fee=120, net=3380
+    )
+    return payment
+
+
+def _fee(station: Station, payment_id: str) -> int | None:
+    with station.deps.uow() as uow:
+        payment = uow.payments.get(payment_id)
+    assert payment is not None
+    return payment.fee_amount
+
+
+def _charge_event(n: int, intent: str | None, payment_id: str | None) -> EventInfo:
+    metadata = {"app": "pos-app"} | ({"payment_id": payment_id} if payment_id else {})
+    return EventInfo(f"evt_ch{n}", "charge.updated", n, "charge", f"ch_{n}", metadata, intent)
+
+
+def test_a_charge_event_finds_its_payment_by_intent_first_then_by_our_id(
+    station: Station,
+) -> None:
+    """Stripe always names the charge's PaymentIntent; our id in the charge's metadata is
+    only a fallback (older charges), and never wins over the PaymentIntent."""
+    by_intent, by_metadata, named_wrongly = (_feeless(station) for _ in range(3))
+    sync = station.services.sync
+    assert by_intent.stripe_payment_intent_id is not None
+    # The PaymentIntent names one payment; stale metadata names another: the intent wins.
+    assert sync.process_event(
+        _charge_event(1, by_intent.stripe_payment_intent_id, named_wrongly.id)
+    )
+    assert sync.process_event(_charge_event(2, None, by_metadata.id))
+    assert (_fee(station, by_intent.id), _fee(station, by_metadata.id)) == (120, 120)
+    assert _fee(station, named_wrongly.id) is None
+    assert sync.process_event(_charge_event(3, "pi_elsewhere", None)) is False
+    other = EventInfo("evt_x", "charge.updated", 4, "invoice", "in_4", {"app": "pos-app"})
+    assert sync.process_event(other) is False  # an object type the app does not read
+
+
+def test_a_refund_stripe_fails_later_is_told_to_the_desk(station: Station) -> None:
+    """charge.refunded (or refund.failed) re-reads the payment's refunds still open at
+    Stripe; one that failed is handed to the desk once, naming the customer."""
+    station.deps.desk.sign_in(MANAGER)
+    booking = station.book(name="Ada Lovelace")
+    paid = station.pay_by_card(booking.id)
+    (settled,) = station.services.refunds.refund(booking.id, "1.00").refunds
+    assert settled.stripe_refund_id is not None
+    station.stripe.settle_refund(settled.stripe_refund_id, "succeeded")
+    station.services.sync.refresh_booking(booking.id)  # known to have succeeded
+    first, second = (station.services.refunds.refund(booking.id, "5.00").refunds[0] for _ in "ab")
+    assert first.stripe_refund_id is not None and second.stripe_refund_id is not None
+    station.stripe.settle_refund(first.stripe_refund_id, "failed", "lost_or_stolen_card")
+    station.stripe.settle_refund(second.stripe_refund_id, "succeeded")
+    sync = station.services.sync
+    charge = EventInfo(
+        "evt_cr1", "charge.refunded", 1, "charge", "ch_r1", {}, paid.stripe_payment_intent_id
+    )
+    station.stripe.calls.clear()
+    assert sync.process_event(charge) is True
+    assert station.stripe.calls == ["retrieve_refund"] * 2  # the two still open, not the third
+    report = SyncReport()
+    sync.take_changes(report)
+    assert report.refunds_newly_failed == [
+        RefundFailed(booking.id, first.id, Money(500, "usd"), "Ada Lovelace", "lost_or_stolen_card")
+    ]
+    with station.deps.uow() as uow:
+        states = {r.id: r.status for r in uow.refunds.for_booking(booking.id)}
+    assert states == {
+        settled.id: RefundStatus.SUCCEEDED,
+        first.id: RefundStatus.FAILED,
+        second.id: RefundStatus.SUCCEEDED,
+    }
+
+
+def test_a_refund_failed_event_is_told_to_the_desk(station: Station) -> None:
+    station.deps.desk.sign_in(MANAGER)
+    booking = station.book(name="Ada Lovelace")
+    station.pay_by_card(booking.id)
+    (refund,) = station.services.refunds.refund(booking.id, "5.00").refunds
+    assert refund.stripe_refund_id is not None
+    station.stripe.settle_refund(refund.stripe_refund_id, "failed", "expired_or_canceled_card")
+    event = EventInfo("evt_rf", "refund.failed", 1, "refund", refund.stripe_refund_id)
+    assert station.services.sync.process_event(event) is True
+    report = SyncReport()
+    station.services.sync.take_changes(report)
+    assert [f.refund_id for f in report.refunds_newly_failed] == [refund.id]

@@ -1,0 +1,46 @@
+"""Migration 0014: the conversion count's index holds the status (issue 13 item 9)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from pos_app.store.database import make_engine, migrate
+from tests.integration.interleave import DB_KINDS
+from tests.migrate_to import empty_database_url, upgrade_to
+
+
+def _indexes(engine: object) -> dict[str, list[str]]:
+    found = inspect(engine).get_indexes("payments")
+    return {str(i["name"]): [str(c) for c in i["column_names"]] for i in found}
+
+
+@pytest.mark.parametrize("kind", DB_KINDS)
+def test_0014_swaps_the_links_index_for_one_with_the_status(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    with empty_database_url(kind, request, tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            upgrade_to(engine, "0013")
+            before = _indexes(engine)
+            assert before["ix_payments_method_created_at"] == ["method", "created_at"]
+            assert "ix_payments_method_created_status" not in before
+            migrate(engine)
+            after = _indexes(engine)
+            assert after["ix_payments_method_created_status"] == [
+                "method",
+                "created_at",
+                "status",
+            ]
+            assert "ix_payments_method_created_at" not in after
+            if kind == "sqlite":  # no table copy: the closes' triggers are still there
+                with engine.connect() as conn:
+                    names = conn.execute(
+                        text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                    ).scalars()
+                    assert {"day_closes_no_update", "day_closes_no_delete"} <= set(names)
+        finally:
+            engine.dispose()
