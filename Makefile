@@ -23,7 +23,7 @@ lint: $(STAMP)
 	$(BIN)/mypy pos_app
 
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --maxprocesses=4
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n 4 --dist loadgroup
 
 screenshots: $(STAMP)
 	for s in $$(QT_QPA_PLATFORM=offscreen $(BIN)/pos-app screenshot --list | cut -d' ' -f1); do \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import zlib
 from collections import Counter
 from collections.abc import Generator, Iterator
@@ -17,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 from pos_app.app import AppContext, open_app
-from pos_app.config import load_config
+from pos_app.config import DATABASE_FILES, load_config
 from pos_app.domain.people import Actor, Role
 from pos_app.gateway.backoff import BackoffHTTPClient
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
@@ -87,11 +88,42 @@ def database_url(request: pytest.FixtureRequest) -> str | None:
     return url
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database file the app's own migrations made once per session (per xdist
+    worker), as the PostgreSQL tests' template database: each app test starts on a copy
+    instead of running every migration again."""
+    from pos_app.store.database import make_engine, migrate, sqlite_url
+
+    path = tmp_path_factory.mktemp("sqlite-template") / DATABASE_FILES["sandbox"]
+    engine = make_engine(sqlite_url(path))
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+    return path
+
+
 @pytest.fixture
-def app_env(tmp_path: Path, sandbox: SandboxHandle, database_url: str | None) -> dict[str, str]:
-    """Environment for an app (or a CLI subprocess) on a fresh data dir, using the sandbox."""
+def app_env(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sandbox: SandboxHandle,
+    database_url: str | None,
+    sqlite_template: Path,
+) -> dict[str, str]:
+    """Environment for an app (or a CLI subprocess) on a fresh data dir, using the sandbox:
+    a fresh migrated database (a copy of the session's SQLite template, or ``database_url``);
+    tests marked ``fresh_data_dir`` get no folder at all, as before a station's first start."""
+    data = tmp_path / "data"
+    if not database_url and request.node.get_closest_marker("fresh_data_dir") is None:
+        # What a station's first start leaves: a private folder holding a migrated database.
+        data.mkdir(mode=0o700)
+        database = data / DATABASE_FILES["sandbox"]
+        shutil.copyfile(sqlite_template, database)
+        database.chmod(0o600)
     env = {
-        "POS_DATA_DIR": str(tmp_path / "data"),
+        "POS_DATA_DIR": str(data),
         "POS_STRIPE_API_BASE": sandbox.url,
         "POS_TIMEZONE": "UTC",
     }

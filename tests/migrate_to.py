@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 from pos_app.store.database import MIGRATIONS, sqlite_url
 from tests.pg_fixtures import _create, _drop, _url_for
@@ -47,3 +47,9 @@ def upgrade_to(engine: Engine, revision: str) -> None:
             command.upgrade(cfg, revision)
         if sqlite and raw is not None:
             raw.execute("PRAGMA foreign_keys=ON")
+
+
+def index_columns(engine: Engine, table: str) -> dict[str, list[str]]:
+    """A table's indexes as the database reports them: name → its columns, in order."""
+    found = inspect(engine).get_indexes(table)
+    return {str(i["name"]): [str(c) for c in i["column_names"]] for i in found}

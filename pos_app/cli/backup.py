@@ -15,16 +15,20 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pos_app import app_backups
 from pos_app.config import Config
 from pos_app.domain.backups import BACKUP_FOLDER, DatabaseProblem, parse_backup_name
 from pos_app.domain.errors import PosError
 from pos_app.private_files import ensure_private_dir
 from pos_app.services.backup import local_time, size_text
-from pos_app.store import pg_dump, sqlite_backup
-from pos_app.store.station_lock import StationLock, StationLockBusy
+
+if TYPE_CHECKING:
+    from pos_app.store.station_lock import StationLock
+
+# app_backups, sqlite_backup and pg_dump load SQLAlchemy, and station_lock loads portalocker
+# and importlib.metadata: each command imports what it uses, so `pos-app` opening the desktop
+# app (its command line is parsed through this package) paints its window first.
 
 BACKUP_HELP = "copy the database to a backup file (default: the backups folder)"
 RESTORE_HELP = "replace the database with a backup (asks first; no station may be running)"
@@ -53,6 +57,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def run_backup(args: argparse.Namespace, config: Config) -> int:
     """Write a backup and say where and how big; 1 with a sentence when none was written."""
+    from pos_app import app_backups
+    from pos_app.store.station_lock import StationLock, StationLockBusy
+
     ensure_private_dir(config.data_dir)
     database = app_backups.database_file(config)
     if database is None:
@@ -75,6 +82,10 @@ def run_backup(args: argparse.Namespace, config: Config) -> int:
 
 def run_restore(args: argparse.Namespace, config: Config) -> int:
     """Check the backup, ask, then put it in place; 1 with a sentence when nothing changed."""
+    from pos_app import app_backups
+    from pos_app.store import sqlite_backup
+    from pos_app.store.station_lock import StationLock, StationLockBusy
+
     ensure_private_dir(config.data_dir)
     database = app_backups.database_file(config)
     if database is None:
@@ -129,6 +140,8 @@ def run_restore(args: argparse.Namespace, config: Config) -> int:
 
 def _check_backup(backup: Path, config: Config) -> None:
     """Refuse a backup that is damaged, not pos-app's, newer than this app, or of another mode."""
+    from pos_app.store import sqlite_backup
+
     try:
         facts = sqlite_backup.read_backup(backup)
     except DatabaseProblem as problem:
@@ -160,6 +173,8 @@ def _taken_at(backup: Path, stem: str) -> datetime:
 
 def _probe(lock: StationLock) -> None:
     """Refuse before asking when a station has the database open (asked again after)."""
+    from pos_app.store.station_lock import StationLockBusy
+
     try:
         lock.acquire_exclusive()
     except StationLockBusy:
@@ -179,6 +194,9 @@ def _confirmed(question: str) -> bool:
 def _dump_server(args: argparse.Namespace, config: Config) -> int:
     """A PostgreSQL database: pg_dump through the same service as the daily backups (the
     same names, and the backups folder kept to its newest files), or say how to get it."""
+    from pos_app import app_backups
+    from pos_app.store import pg_dump
+
     service = app_backups.backup_service(config, app_backups.UtcClock())
     if not service.available:
         raise PosError(pg_dump.how_to(config.database_url))

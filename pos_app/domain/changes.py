@@ -67,7 +67,9 @@ class Change:
 
     def is_empty(self) -> bool:
         """Whether nothing at all is announced (a unit of work that changed nothing shown)."""
-        return not (self.everything or self.topics or self.booking_ids or self.days)
+        return not (
+            self.everything or self.topics or self.booking_ids or self.days or self.closed_days
+        )
 
     def merge(self, other: Change) -> Change:
         """Both changes at once (several announcements handled by one reload)."""

@@ -56,6 +56,9 @@ class CheckoutSessionInfo:
     # The PaymentIntent's status when it was read too (expanded, or looked up because the
     # session completed unpaid): tells a bank payment still processing from a failed one.
     payment_intent_status: str | None = None
+    # Only when read with the latest charge expanded (the events feed's re-read of a paid
+    # session): its charge, fee and net, so no second call is needed.
+    charge_details: ChargeDetails | None = None
 
     @property
     def is_paid(self) -> bool:

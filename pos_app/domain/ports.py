@@ -52,9 +52,10 @@ class PaymentGateway(Protocol):
     ) -> CheckoutSessionInfo: ...
 
     def retrieve_checkout_session(
-        self, session_id: str, *, with_last_attempt: bool = False
+        self, session_id: str, *, with_last_attempt: bool = False, with_charge: bool = False
     ) -> CheckoutSessionInfo:
-        """The session now; ``with_last_attempt`` also reads its last declined card attempt."""
+        """The session now; ``with_last_attempt`` also reads its last declined card attempt,
+        ``with_charge`` its PaymentIntent's charge details (fee and net), in the same call."""
         ...
 
     def expire_checkout_session(

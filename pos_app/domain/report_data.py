@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from typing import NamedTuple
 
 # Offsets are whole minutes in every zone in use today (e.g. +05:45); older LMT offsets in
 # seconds are rounded down to the minute, which only matters for times before ~1900.
@@ -127,11 +128,13 @@ class SalesCell:
     fees_pending_amount: int = 0
 
 
-@dataclass(frozen=True)
-class ExportRow:
+class ExportRow(NamedTuple):
     """One payment received or one refund that succeeded, with what a spreadsheet needs; a
     refund that failed after it succeeded also gives a second row, its reversal, whose
     amount, fee and net are negative (the money came back)."""
+
+    # A named tuple, not a frozen dataclass (whose __init__ sets each field through
+    # object.__setattr__): an export makes hundreds of thousands of them.
 
     kind: Movement
     id: str

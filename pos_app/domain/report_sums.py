@@ -13,6 +13,9 @@ reading every row again. The rules, once:
   key, so equal rows always come out the same way), "Unassigned" staff last; methods card,
   cash, then the rest by key; the 24 hours in order.
 * Conversion counts add field by field.
+
+A live day's grouped cells (``SalesCell``, summed by the database) go through the same
+``TotalsSum`` (``add_cell``), so a range and a day sum by one rule.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from datetime import date
 from typing import Any
 
 from pos_app.domain.payment import PaymentMethod
+from pos_app.domain.report_data import Movement, SalesCell
 from pos_app.domain.reports import Breakdown, Conversion, CurrencyTotals, SalesReport
 
 #: by_method rows every report lists first, in this order (then any other method by key).
@@ -52,6 +56,16 @@ class RowSum:
         self.count += row["count"]
         self.gross += row["gross"]
         self.refunds += row["refunds"]
+
+    def add_cell(self, cell: SalesCell, label: str) -> None:
+        """Add one grouped cell of the database (a payment's count and money, or a refund's
+        money), the row named ``label``."""
+        self.label = label
+        if cell.kind is Movement.PAYMENT:
+            self.count += cell.count
+            self.gross += cell.amount
+        else:
+            self.refunds += cell.amount
 
     def row(self, key: str, label: str | None = None) -> Breakdown:
         """The summed row, named ``label`` when given."""
@@ -93,6 +107,46 @@ class TotalsSum:
     by_staff: dict[str, RowSum] = field(default_factory=dict)
     by_method: dict[str, RowSum] = field(default_factory=dict)
     by_hour: dict[str, RowSum] = field(default_factory=dict)
+
+    @classmethod
+    def for_cells(cls, methods: Mapping[str, str]) -> TotalsSum:
+        """An empty sum that lists the 24 hours and ``methods`` (key → label) even when no
+        cell has them, as a live report does."""
+        acc = cls()
+        for key, label in methods.items():
+            acc.by_method[key] = RowSum(label)
+        for h in range(24):
+            acc.by_hour[f"{h:02d}"] = RowSum(f"{h:02d}:00")
+        return acc
+
+    def add_cell(self, cell: SalesCell, *, service: str, staff: str, method: str) -> None:
+        """Add one grouped cell of the database; ``service``, ``staff``, ``method`` name its
+        rows (the hour's is fixed)."""
+        # Stripe's fee as reported: positive on a charge; on a refund negative when Stripe
+        # returned fees, so the sum is what the period really cost.
+        self.fees += cell.fee
+        self.adjustments += cell.adjustments
+        if cell.kind is Movement.PAYMENT:
+            self.gross += cell.amount
+            self.count += cell.count
+            self.adjustments_net += cell.adjustment_amount
+            self.fees_pending += cell.fees_pending
+            self.fees_pending_amount += cell.fees_pending_amount
+        else:
+            self.refunds += cell.amount
+            self.refund_count += cell.count
+            self.adjustments_net -= cell.adjustment_amount
+        hour = f"{cell.hour:02d}"
+        for rows, key, label in (
+            (self.by_service, cell.service_id, service),
+            (self.by_staff, cell.resource_id, staff),
+            (self.by_method, cell.method, method),
+            (self.by_hour, hour, f"{hour}:00"),
+        ):
+            acc = rows.get(key)
+            if acc is None:
+                acc = rows[key] = RowSum()
+            acc.add_cell(cell, label)
 
     def add(self, t: CurrencyTotals) -> None:
         """Add one report's totals of this currency (reports oldest first: labels follow)."""

@@ -8,6 +8,8 @@ Stripe answers with the very same session.
 from __future__ import annotations
 
 import logging
+import threading
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -96,6 +98,16 @@ class CheckoutService:
 
     def __init__(self, deps: Deps) -> None:
         self._d = deps
+        # Payments whose create call this process has under way (how many threads send it):
+        # the sync pass leaves them to that call rather than resend them alongside.
+        self._sending: Counter[str] = Counter()
+        self._sending_lock = threading.Lock()
+
+    def sending(self, payment_id: str) -> bool:
+        """Whether this process is sending the payment's create call right now (its answer
+        is on its way and will be stored: a resend would only repeat the call)."""
+        with self._sending_lock:
+            return self._sending[payment_id] > 0
 
     def start(self, booking_id: str, deposit_text: str | None = None) -> CheckoutView:
         """Return the booking's open checkout, or open one for the balance due.
@@ -286,6 +298,18 @@ class CheckoutService:
             return self._renew_late_create(payment)
         request = self._stored_request(payment)
         failpoints.hit("checkout.before_create")
+        with self._sending_lock:
+            self._sending[payment.id] += 1
+        try:
+            return self._create_and_store(payment, request)
+        finally:
+            with self._sending_lock:
+                self._sending[payment.id] -= 1
+                if not self._sending[payment.id]:
+                    del self._sending[payment.id]
+
+    def _create_and_store(self, payment: Payment, request: CheckoutRequest) -> CheckoutView:
+        """The create call of ``_send_create`` and the storing of its answer."""
         try:
             session = self._d.gateway.create_checkout_session(
                 request, idempotency_key=payment.idempotency_key

@@ -198,8 +198,6 @@ class CsvExportService:
 def _cells(row: ExportRow, tz: tzinfo, zone: str) -> list[str | int]:
     """One CSV row, in COLUMNS order."""
     at = row.at
-    local = at.astimezone(tz)
-    utc = at.astimezone(UTC)
     payment = row.kind is Movement.PAYMENT
     amount = row.amount if payment else -row.amount
     # Stripe's fee as its balance transaction reports it (a refund's is negative when fees
@@ -207,8 +205,8 @@ def _cells(row: ExportRow, tz: tzinfo, zone: str) -> list[str | int]:
     fee: int | None = 0 if row.method == _CASH else row.fee
     # Every text cell is guarded; the numbers are the app's own (a "-" there is a sign).
     # Names repeat from row to row (one guard each, remembered); the ids and reason get one
-    # look for the whole row: plain ASCII, no control character and no cell that starts like
-    # a formula (the usual row) needs no cell changed.
+    # look for the whole row: plain printable ASCII (no control character, tab or line
+    # break) and no cell that starts like a formula (the usual row) needs no cell changed.
     texts = [
         row.booking_id,
         row.id,
@@ -219,18 +217,22 @@ def _cells(row: ExportRow, tz: tzinfo, zone: str) -> list[str | int]:
         row.stripe_balance_transaction_id or "",
         row.reason or "",
     ]
-    joined = "".join(texts)
+    # Each cell after a space: " =" finds a formula start (or, harmlessly, a space inside a
+    # cell before one: that row takes the slow path, which gives the same answer).
+    joined = " " + " ".join(texts)
     if (
-        not joined.isascii()
-        or _ASCII_CONTROL.search(joined) is not None
-        or any(t[:1] in _FORMULA_FIRST for t in texts)
+        not (joined.isascii() and joined.isprintable())
+        or " =" in joined
+        or " +" in joined
+        or " -" in joined
+        or " @" in joined
     ):
         texts = [guard_cell(t) for t in texts]
     return [
-        row.kind.value,
+        _KIND_TEXT[row.kind],
         row.business_date.isoformat(),
-        _clock_time(local),
-        _utc_time(utc),
+        _clock_time(at.astimezone(tz)),
+        _utc_time(at),
         zone,
         texts[0],
         _guard_name(row.customer),
@@ -251,7 +253,7 @@ def _cells(row: ExportRow, tz: tzinfo, zone: str) -> list[str | int]:
 
 _guard_name = lru_cache(maxsize=4096)(guard_cell)  # customers, services, staff: they repeat
 _CASH = PaymentMethod.CASH.value
-_FORMULA_FIRST = frozenset(FORMULA_START)  # each is one character
+_KIND_TEXT = {m: m.value for m in Movement}  # an enum's .value is a slow descriptor
 
 
 def _clock_time(local: datetime) -> str:
@@ -259,8 +261,11 @@ def _clock_time(local: datetime) -> str:
     return local.time().isoformat()[:8]
 
 
-def _utc_time(utc: datetime) -> str:
-    """``YYYY-MM-DDTHH:MM:SSZ`` of an aware UTC time."""
-    if utc.year < 1000:  # isoformat pads the year to four digits, strftime does not
-        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return utc.replace(tzinfo=None).isoformat()[:19] + "Z"
+def _utc_time(at: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` of an aware time."""
+    if at.utcoffset():
+        at = at.astimezone(UTC)
+    if at.year < 1000:  # isoformat pads the year to four digits, strftime does not
+        return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # The seconds end at 19 whatever follows (microseconds, then "+00:00").
+    return at.isoformat()[:19] + "Z"

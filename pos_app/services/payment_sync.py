@@ -23,7 +23,7 @@ from pos_app.domain.errors import (
 from pos_app.domain.gateway_types import EventInfo
 from pos_app.domain.money import Money
 from pos_app.domain.payment import Payment, PaymentStatus, Refund, RefundStatus
-from pos_app.services import event_cursor, settle
+from pos_app.services import event_batch, event_cursor, settle
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
 from pos_app.services.refunds import RefundService
@@ -280,26 +280,35 @@ class SyncService:
                 return
             if not page.events:
                 return
-            for event in reversed(page.events):
-                report.events_seen += 1
-                try:
-                    applied = self.process_event(event)
-                except (GatewayUnavailable, GatewayAuthError):
+            events = list(reversed(page.events))  # oldest first
+            # Their objects are re-read side by side (event_batch), then judged in order.
+            outcomes = event_batch.process_page(events, self.process_event)
+            for event, outcome in zip(events, outcomes, strict=True):
+                if outcome is None or isinstance(outcome, event_batch.STOPPING):
                     # Stripe unreachable or the key refused: every later event would fail the
-                    # same way. Keep the events done; the next pass reads on from this one.
+                    # same way (None: not tried for that reason). Keep the events before it;
+                    # the next pass reads on from there (any later one done is not redone).
                     if cursor is not None:
                         event_cursor.save(self._d, cursor)
-                    raise
-                except Exception as err:
-                    self._skip_event(event, err, report)
-                    applied = False
-                if applied:
+                    if outcome is None:
+                        raise self._first_stop(outcomes)
+                    report.events_seen += 1
+                    raise outcome
+                report.events_seen += 1
+                if isinstance(outcome, Exception):
+                    self._skip_event(event, outcome, report)
+                elif outcome:
                     report.events_applied += 1
                 cursor = event.id
             cursor = page.events[0].id  # the newest of the page, the last one handled
             event_cursor.save(self._d, cursor)
             if not page.has_more:
                 return
+
+    @staticmethod
+    def _first_stop(outcomes: list[event_batch.Outcome]) -> Exception:
+        """The error that kept an event from being tried (another event hit it first)."""
+        return next(o for o in outcomes if isinstance(o, event_batch.STOPPING))
 
     def _skip_event(self, event: EventInfo, err: Exception, report: SyncReport) -> None:
         """Pass over an event that cannot be applied (it would stop the feed for good)."""
@@ -390,7 +399,8 @@ class SyncService:
                 payment = uow.payments.by_session_id(event.object_id)
             if payment is None:
                 return False  # another app's session, or one we never stored
-            session = self._d.gateway.retrieve_checkout_session(event.object_id)
+            # With its charge: a paid session's fee comes in the same call (one, not two).
+            session = self._d.gateway.retrieve_checkout_session(event.object_id, with_charge=True)
             applied = settle.apply_session(self._d, payment.id, session)
             self._note_payment(payment.status, applied)
             if applied is not None and applied.needs_charge_details:
@@ -518,6 +528,8 @@ class SyncService:
             # re-reads them (a processing debit can take days: not a call every pass).
             if payment.status in (PaymentStatus.OPEN, PaymentStatus.PROCESSING) and not reread_open:
                 continue
+            if payment.status is PaymentStatus.CREATING and self._checkout.sending(payment.id):
+                continue  # a desk of this process is sending it: its answer will be stored
             report.payments_checked += 1
             refresh = partial(self._checkout.refresh, payment.id)
             view = self._attempt(report, f"Checking payment {payment.id}", refresh)

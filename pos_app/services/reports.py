@@ -41,10 +41,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from contextlib import nullcontext
-from dataclasses import dataclass, field
 from datetime import date, timedelta, tzinfo
 from typing import Any, Protocol, runtime_checkable
 
@@ -53,10 +51,9 @@ from pos_app.domain.errors import FormErrors, PermissionDeniedError
 from pos_app.domain.payment import PaymentMethod, PaymentStatus
 from pos_app.domain.people import Actor
 from pos_app.domain.ports import UnitOfWork
-from pos_app.domain.report_data import Movement, ReportWindow, SalesCell
-from pos_app.domain.report_sums import sum_reports
+from pos_app.domain.report_data import ReportWindow, SalesCell
+from pos_app.domain.report_sums import TotalsSum, sum_reports
 from pos_app.domain.reports import (
-    Breakdown,
     Conversion,
     CurrencyTotals,
     SalesReport,
@@ -258,52 +255,6 @@ def conversion_of(by_status: dict[str, int]) -> Conversion:
     )
 
 
-@dataclass
-class _Sums:
-    """Running figures of one breakdown row."""
-
-    label: str = ""
-    count: int = 0
-    gross: int = 0
-    refunds: int = 0
-
-    def add(self, cell: SalesCell) -> None:
-        if cell.kind is Movement.PAYMENT:
-            self.count += cell.count
-            self.gross += cell.amount
-        else:
-            self.refunds += cell.amount
-
-    def row(self, key: str) -> Breakdown:
-        return Breakdown(
-            key=key,
-            label=self.label,
-            count=self.count,
-            gross=self.gross,
-            refunds=self.refunds,
-            net=self.gross - self.refunds,
-        )
-
-
-@dataclass
-class _Currency:
-    """Running figures of one currency."""
-
-    gross: int = 0
-    refunds: int = 0
-    fees: int = 0
-    count: int = 0
-    refund_count: int = 0
-    adjustments: int = 0
-    adjustments_net: int = 0
-    fees_pending: int = 0
-    fees_pending_amount: int = 0
-    by_service: dict[str, _Sums] = field(default_factory=lambda: defaultdict(_Sums))
-    by_staff: dict[str, _Sums] = field(default_factory=lambda: defaultdict(_Sums))
-    by_method: dict[str, _Sums] = field(default_factory=lambda: defaultdict(_Sums))
-    by_hour: dict[int, _Sums] = field(default_factory=lambda: defaultdict(_Sums))
-
-
 def roll_up(
     cells: Iterable[SalesCell], *, services: dict[str, str], staff: dict[str, str]
 ) -> dict[str, CurrencyTotals]:
@@ -312,69 +263,17 @@ def roll_up(
     ``services`` and ``staff`` name the ids (the catalogue's current names; a service no
     longer in it keeps the name its bookings had). Currencies are never added together.
     """
-    acc: dict[str, _Currency] = defaultdict(_Currency)
+    acc: dict[str, TotalsSum] = {}
     for cell in cells:
-        cur = acc[cell.currency]
-        # Stripe's fee as reported: positive on a charge; on a refund negative when Stripe
-        # returned fees, so the sum is what the period really cost.
-        cur.fees += cell.fee
-        cur.adjustments += cell.adjustments
-        if cell.kind is Movement.PAYMENT:
-            cur.gross += cell.amount
-            cur.count += cell.count
-            cur.adjustments_net += cell.adjustment_amount
-            cur.fees_pending += cell.fees_pending
-            cur.fees_pending_amount += cell.fees_pending_amount
-        else:
-            cur.refunds += cell.amount
-            cur.refund_count += cell.count
-            cur.adjustments_net -= cell.adjustment_amount
-        service = cur.by_service[cell.service_id]
-        service.label = services.get(cell.service_id) or cell.service_name or cell.service_id
-        service.add(cell)
-        person = cur.by_staff[cell.resource_id]
-        person.label = (
-            staff.get(cell.resource_id, cell.resource_id) if cell.resource_id else UNASSIGNED
+        cur = acc.get(cell.currency)
+        if cur is None:
+            cur = acc[cell.currency] = TotalsSum.for_cells(METHOD_LABELS)
+        rid = cell.resource_id
+        cur.add_cell(
+            cell,
+            service=services.get(cell.service_id) or cell.service_name or cell.service_id,
+            staff=staff.get(rid, rid) if rid else UNASSIGNED,
+            method=METHOD_LABELS.get(cell.method, cell.method),
         )
-        person.add(cell)
-        cur.by_method[cell.method].add(cell)
-        cur.by_hour[cell.hour].add(cell)
-    return {code: _totals(code, c) for code, c in sorted(acc.items())}
-
-
-def _totals(currency: str, c: _Currency) -> CurrencyTotals:
-    def ranked(rows: dict[str, _Sums], last: str | None = None) -> tuple[Breakdown, ...]:
-        # The key last: equal rows always come out in one order (report_sums ranks the same).
-        order = sorted(
-            rows.items(), key=lambda kv: (kv[0] == last, -kv[1].gross, kv[1].label, kv[0])
-        )
-        return tuple(s.row(k) for k, s in order)
-
-    methods = tuple(c.by_method.get(key, _Sums()).row(key) for key in METHOD_LABELS) + tuple(
-        s.row(k) for k, s in sorted(c.by_method.items()) if k not in METHOD_LABELS
-    )
-    methods = tuple(
-        Breakdown(b.key, METHOD_LABELS.get(b.key, b.key), b.count, b.gross, b.refunds, b.net)
-        for b in methods
-    )
-    hours = tuple(
-        Breakdown(f"{h:02d}", f"{h:02d}:00", s.count, s.gross, s.refunds, s.gross - s.refunds)
-        for h in range(24)
-        for s in [c.by_hour.get(h, _Sums())]
-    )
-    return CurrencyTotals(
-        currency=currency,
-        gross=c.gross,
-        refunds=c.refunds,
-        fees=c.fees,
-        count=c.count,
-        refund_count=c.refund_count,
-        by_service=ranked(c.by_service),
-        by_staff=ranked(c.by_staff, last=""),
-        by_method=methods,
-        by_hour=hours,
-        adjustments=c.adjustments,
-        adjustments_net=c.adjustments_net,
-        fees_pending=c.fees_pending,
-        fees_pending_amount=c.fees_pending_amount,
-    )
+    # The rows are named already: no catalogue given to rename them.
+    return {code: c.totals(code) for code, c in sorted(acc.items())}

@@ -123,6 +123,8 @@ def _details_if_just_paid(
         or payment.method is not PaymentMethod.CARD
     ):
         return None
+    if session.charge_details is not None:
+        return session.charge_details  # read with the session (the events feed's re-read)
     try:
         return deps.gateway.retrieve_charge_details(session.payment_intent_id)
     except GatewayError as err:  # the fee is fetched again by fill_charge_details

@@ -330,9 +330,14 @@ Index(
     refunds.c.created_at,
 )
 
-# Money recorded after a close, found by its order number (migration 0008).
-Index("ix_payments_record_seq", payments.c.record_seq)
-Index("ix_refunds_record_seq", refunds.c.record_seq)
+# Money recorded after a close, found by its order number (migration 0008), with its date
+# so that rows dated before a report's days are told apart in the index (0015).
+Index(
+    "ix_payments_status_seq_paid_at", payments.c.status, payments.c.record_seq, payments.c.paid_at
+)
+Index(
+    "ix_refunds_status_seq_created_at", refunds.c.status, refunds.c.record_seq, refunds.c.created_at
+)
 Index("ix_refunds_reversed_seq", refunds.c.reversed_seq)
 
 # One customer per email address, any case (migration 0012): the database refuses what the

@@ -50,10 +50,11 @@ class StationLock:
         """True while this object holds the lock."""
         return self._file is not None
 
-    def acquire_shared(self, wait_seconds: float = WAIT_FOR_RESTORE_SECONDS) -> None:
+    def acquire_shared(self, wait_seconds: float | None = None) -> None:
         """Hold the lock shared (a station is using the database); waits out a restore for
-        up to ``wait_seconds``, then StationLockBusy."""
-        self._acquire(portalocker.LockFlags.SHARED, wait_seconds)
+        up to ``wait_seconds`` (WAIT_FOR_RESTORE_SECONDS), then StationLockBusy."""
+        wait = WAIT_FOR_RESTORE_SECONDS if wait_seconds is None else wait_seconds
+        self._acquire(portalocker.LockFlags.SHARED, wait)
 
     def acquire_exclusive(self) -> None:
         """Hold the lock alone (a restore), or StationLockBusy at once if a station has it."""

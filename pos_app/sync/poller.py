@@ -102,7 +102,9 @@ class Poller:
         self._rng = rng or random.Random()
         self._role: PollRole | None = None
         self._failures = 0
-        self._last_pass: float | None = None  # when the last pass (or failed try) ended
+        # When the last pass started (the pace runs start to start) or the last failed one
+        # ended (a backoff runs from the failure).
+        self._last_pass: float | None = None
         self._retry_wait = 0.0  # after a failure: the backoff drawn for it
         self._full_due = True  # the first pass as leader re-reads every unsettled row
 
@@ -168,6 +170,11 @@ class Poller:
             until_due = wait - (now - last)
             return Tick(PollRole.LEADER, None, None, min(LINK_CHECK_SECONDS, until_due), changed)
         full, self._full_due = self._full_due, False
+        started = self._clock()
+        if not force and last is not None:
+            # A pass let in a little early counts from when it was due, so timers that fire
+            # early never add passes: at most one feed read per pace, over any stretch.
+            started = max(started, last + wait)
         try:
             report = self._sync.sync_once(full=full)
         except Exception as err:
@@ -179,12 +186,14 @@ class Poller:
             self._last_pass = self._clock()
             return Tick(PollRole.LEADER, None, err, self._retry_wait, changed)
         self._failures = 0
-        self._last_pass = self._clock()
+        # The pace runs from one pass's start to the next's: a pass that took 0.6 s of a
+        # 1 s pace is followed 0.4 s after it ends (one longer than the pace, at once), so
+        # the feed is read every second, not every 1.6 s, and never more often.
+        self._last_pass = started
         # The pass may have opened or closed links (ended holds): the pace follows it.
         links = self._links_now(default=links)
-        return Tick(
-            PollRole.LEADER, report, None, min(LINK_CHECK_SECONDS, self._wait(links)), changed
-        )
+        until_due = max(0.0, self._wait(links) - (self._clock() - started))
+        return Tick(PollRole.LEADER, report, None, min(LINK_CHECK_SECONDS, until_due), changed)
 
     def _log_failure(self, what: str, err: Exception) -> None:
         """A warning each time; an unexpected error's traceback once per run of failures."""

@@ -17,13 +17,13 @@ import pos_app.gateway.stripe_gateway as gateway_module
 #: Per adapter function: which local variable holds which Stripe object. ``event.data``
 #: means the object inside an event (``ev.data.object.to_dict()``).
 READERS: dict[str, dict[str, str]] = {
-    "_session": {"obj": "checkout.session"},
+    "_session": {"obj": "checkout.session", "pi": "payment_intent"},
     "_refund": {"obj": "refund"},
     "_charge_info": {"obj": "charge"},
     "_balance_transaction_info": {"bt": "balance_transaction"},
     "retrieve_payment_intent": {"pi": "payment_intent"},
     "_payment_intent_info": {"pi": "payment_intent"},
-    "retrieve_charge_details": {
+    "_charge_details": {
         "pi": "payment_intent",
         "charge": "charge",
         "bt": "balance_transaction",

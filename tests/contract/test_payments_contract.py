@@ -197,3 +197,21 @@ def test_raw_bodies_match_the_sdk_annotations(backend: Backend) -> None:
             f"{backend.name}:{body.get('object')}",
         )
     assert not problems, "\n".join(problems)
+
+
+def test_a_paid_session_read_with_its_charge_names_the_fee_in_one_call(backend: Backend) -> None:
+    """The events feed re-reads a paid session with ``payment_intent.latest_charge.
+    balance_transaction`` expanded (issue 13 item 4): the same details as the PaymentIntent's
+    own read, so the fee needs no second call."""
+    backend.require_sandbox()  # a paid Checkout Session needs the hosted page
+    session = backend.create_session()
+    assert backend.pay_page(session, "4242 4242 4242 4242").status_code in (200, 303)
+    gateway = StripeGateway(
+        backend.api_key, mode="sandbox", api_base=backend.url, max_network_retries=0
+    )
+    read = gateway.retrieve_checkout_session(session.id, with_charge=True)
+    assert read.is_paid and read.payment_intent_status == "succeeded"
+    assert read.payment_intent_id is not None and read.charge_details is not None
+    assert read.charge_details == gateway.retrieve_charge_details(read.payment_intent_id)
+    assert read.charge_details.fee is not None and read.charge_details.charge_id is not None
+    assert gateway.retrieve_checkout_session(session.id).charge_details is None  # not asked

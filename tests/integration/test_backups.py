@@ -175,6 +175,7 @@ def test_daily_backup_once_a_day_and_the_newest_14_kept(sqlite_app: AppContext) 
 # -- one before every upgrade ---------------------------------------------------------------
 
 
+@pytest.mark.fresh_data_dir
 def test_a_backup_is_taken_before_an_upgrade_and_only_then(sqlite_env: dict[str, str]) -> None:
     config = load_config(sqlite_env)
     database = config.data_dir / "pos.sqlite3"
@@ -200,6 +201,7 @@ def test_a_backup_is_taken_before_an_upgrade_and_only_then(sqlite_env: dict[str,
     assert list(folder.glob("pos-*-before-upgrade.sqlite3")) == before
 
 
+@pytest.mark.fresh_data_dir
 def test_a_new_database_gets_no_backup_before_its_first_migration(
     sqlite_app: AppContext,
 ) -> None:

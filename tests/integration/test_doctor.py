@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import stripe
 from sqlalchemy import text
 
@@ -115,6 +116,7 @@ def _shape(data: dict[str, Any]) -> None:
         assert isinstance(check["ok"], bool) and check["detail"].endswith((".", ")"))
 
 
+@pytest.mark.fresh_data_dir
 def test_cli_exits_0_only_when_everything_passed(app_env: dict[str, str]) -> None:
     data_dir = Path(app_env["POS_DATA_DIR"])
     data_dir.mkdir(mode=0o700, parents=True)

@@ -5,16 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 
 from pos_app.store.database import make_engine, migrate
 from tests.integration.interleave import DB_KINDS
-from tests.migrate_to import empty_database_url, upgrade_to
-
-
-def _indexes(engine: object) -> dict[str, list[str]]:
-    found = inspect(engine).get_indexes("payments")
-    return {str(i["name"]): [str(c) for c in i["column_names"]] for i in found}
+from tests.migrate_to import empty_database_url, index_columns, upgrade_to
 
 
 @pytest.mark.parametrize("kind", DB_KINDS)
@@ -25,11 +20,11 @@ def test_0014_swaps_the_links_index_for_one_with_the_status(
         engine = make_engine(url)
         try:
             upgrade_to(engine, "0013")
-            before = _indexes(engine)
+            before = index_columns(engine, "payments")
             assert before["ix_payments_method_created_at"] == ["method", "created_at"]
             assert "ix_payments_method_created_status" not in before
             migrate(engine)
-            after = _indexes(engine)
+            after = index_columns(engine, "payments")
             assert after["ix_payments_method_created_status"] == [
                 "method",
                 "created_at",

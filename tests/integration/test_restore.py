@@ -11,6 +11,8 @@ import stat
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from pos_app.app import open_app
 from pos_app.cli.backup import STATIONS_OPEN
 from pos_app.config import load_config
 from pos_app.domain.backups import BackupKind
+from pos_app.store import station_lock
 from pos_app.store.station_lock import StationLock
 from tests.integration.helpers import book
 from tests.integration.test_backups import cli, data_dir, rows
@@ -193,16 +196,47 @@ def test_restore_is_refused_while_another_process_holds_the_station_lock(
     assert _booking_ids(database) == {a, b}
 
 
-def test_a_station_waits_for_a_restore_then_says_so(sqlite_env: dict[str, str]) -> None:
+def test_a_station_waits_out_a_restore(sqlite_env: dict[str, str]) -> None:
     _two_states(sqlite_env)
     restore = StationLock(data_dir(sqlite_env) / "pos.sqlite3")
     restore.acquire_exclusive()
+    # The restore ends while the command waits: it was refused at once if it did not wait.
+    ends = threading.Timer(4.0, restore.release)
+    ends.start()
     try:
         result = cli(sqlite_env, "backup")
+        assert not restore.held, "the backup ran while the restore still held the database"
+    finally:
+        ends.cancel()
+        restore.release()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Backed up the database to "), result.stdout
+
+
+def test_a_station_says_so_when_a_restore_outlasts_its_wait(
+    sqlite_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pos_app.cli import main
+
+    _two_states(sqlite_env)
+    for key, value in sqlite_env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("POS_DATABASE_URL", raising=False)
+    # 30 s in the product; the same path with a shorter wait.
+    monkeypatch.setattr(station_lock, "WAIT_FOR_RESTORE_SECONDS", 0.5)
+    restore = StationLock(data_dir(sqlite_env) / "pos.sqlite3")
+    restore.acquire_exclusive()
+    try:
+        started = time.monotonic()
+        code = main(["backup"])
+        waited = time.monotonic() - started
     finally:
         restore.release()
-    assert result.returncode == 1
-    assert result.stderr.strip() == (
+    assert code == 1
+    assert waited >= 0.5
+    assert capsys.readouterr().err.strip() == (
         "A backup is being restored into the database; try again after."
     )
 

@@ -208,9 +208,9 @@ class BreaksOn:
             self._left[object_id] -= 1
             raise ValueError(f"cannot apply {object_id}")
 
-    def retrieve_checkout_session(self, session_id: str) -> Any:
+    def retrieve_checkout_session(self, session_id: str, **kw: Any) -> Any:
         self._check(session_id)
-        return self._real.retrieve_checkout_session(session_id)
+        return self._real.retrieve_checkout_session(session_id, **kw)
 
     def retrieve_refund(self, refund_id: str) -> Any:
         self._check(refund_id)

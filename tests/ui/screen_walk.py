@@ -20,7 +20,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6 import QtGui
 from PySide6.QtCore import QCoreApplication, QEventLoop, QRect, Qt
 from PySide6.QtGui import QFontInfo, QImage, QPalette, QTextDocument
@@ -461,10 +463,12 @@ def walk_screen(screen: str) -> Walk:
     return walk
 
 
-def screens() -> list[str]:
-    """Every screen `pos-app screenshot --list` names (POS_WALK_SCREENS=a,b narrows it)."""
+def screens() -> list[Any]:
+    """Every screen `pos-app screenshot --list` names (POS_WALK_SCREENS=a,b narrows it), as
+    parameters grouped by screen: under ``--dist loadgroup`` one worker walks each screen
+    once for all four checks, instead of every worker walking it again."""
     from pos_app.devtools.screenshots import SCREENS
 
     only = os.environ.get("POS_WALK_SCREENS")
-    names = list(SCREENS)
-    return [n for n in names if n in only.split(",")] if only else names
+    names = [n for n in SCREENS if n in only.split(",")] if only else list(SCREENS)
+    return [pytest.param(n, marks=pytest.mark.xdist_group(f"screen-{n}")) for n in names]

@@ -148,7 +148,7 @@ class FakeStripe:
         return expired
 
     def retrieve_checkout_session(
-        self, session_id: str, *, with_last_attempt: bool = False
+        self, session_id: str, *, with_last_attempt: bool = False, with_charge: bool = False
     ) -> CheckoutSessionInfo:
         return self.sessions[session_id]
 

@@ -131,11 +131,15 @@ class FakeStripe:
         return found[-1] if found else None
 
     def retrieve_checkout_session(
-        self, session_id: str, *, with_last_attempt: bool = False
+        self, session_id: str, *, with_last_attempt: bool = False, with_charge: bool = False
     ) -> CheckoutSessionInfo:
         self.calls.append("retrieve_checkout_session")
         self.last_attempt_asked.append(with_last_attempt)
-        return self.sessions[session_id]
+        info = self.sessions[session_id]
+        charge = self.charges.get(info.payment_intent_id or "")
+        if with_charge and charge is not None and self.charge_error is None:
+            return replace(info, charge_details=charge)  # the charge expanded, as Stripe does
+        return info
 
     def expire_checkout_session(
         self, session_id: str, *, idempotency_key: str

@@ -251,7 +251,8 @@ def test_a_local_day_is_given_in_utc_whatever_the_computers_zone() -> None:
     assert end.isoformat() == "2026-12-06T05:00:00+00:00"
 
 
-def test_a_change_naming_only_bookings_or_only_days_is_not_empty() -> None:
+def test_a_change_naming_only_bookings_days_or_closed_days_is_not_empty() -> None:
     # A decoded payload may name ids or days without a topic: it still announces something.
     assert not Change(booking_ids=frozenset({"bk_1"})).is_empty()
     assert not Change(days=frozenset({DAY})).is_empty()
+    assert not Change(closed_days=frozenset({DAY})).is_empty()

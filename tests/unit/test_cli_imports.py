@@ -6,6 +6,7 @@ pyproject.toml; this test also tells a lazy import from a module-level one."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,26 @@ def test_importing_the_cli_loads_no_qt_and_no_ui() -> None:
     loaded = _loaded_after_importing_the_cli()
     assert "pos_app.cli.payments" in loaded
     assert [m for m in loaded if _reaches_desktop_app(m) or m.startswith("pos_app.printing")] == []
+
+
+def test_pos_app_reaches_the_window_before_sqlalchemy_loads(tmp_path: Path) -> None:
+    # `pos-app` parses its command line and reads its settings on the main thread before the
+    # window can paint; SQLAlchemy (about half a second) loads later, on the worker.
+    probe = (
+        "import sys, pos_app.cli\n"
+        "from pos_app.cli import desktop\n"
+        "def gui(config):\n"
+        "    print(' '.join(sorted(sys.modules)))\n"
+        "    return 0\n"
+        "desktop.gui = gui\n"
+        "sys.exit(pos_app.cli.main([]))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POS_", "STRIPE_"))}
+    env |= {"POS_DATA_DIR": str(tmp_path / "data"), "POS_TIMEZONE": "UTC"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = result.stdout.split()
+    assert "pos_app.config" in loaded
+    assert [m for m in loaded if m.split(".")[0] in ("sqlalchemy", "alembic", "stripe")] == []

@@ -5,13 +5,15 @@ links open, a takeover's first pass is full, a failure backs off and never raise
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from itertools import pairwise
 
 import pytest
 
 from pos_app.domain.errors import GatewayUnavailable
 from pos_app.domain.poll_pace import PollRole
 from pos_app.services.payment_sync import SyncReport
-from pos_app.sync.poller import LINK_CHECK_SECONDS, Poller
+from pos_app.sync.poller import EARLY_SECONDS, LINK_CHECK_SECONDS, Poller
 
 
 class FakeLock:
@@ -39,9 +41,12 @@ class FakeSync:
     def __init__(self) -> None:
         self.passes: list[bool] = []
         self.failing: Exception | None = None
+        self.during: Callable[[], None] | None = None  # a pass's own time (moves the clock)
 
     def sync_once(self, *, full: bool = False) -> SyncReport:
         self.passes.append(full)
+        if self.during is not None:
+            self.during()
         if self.failing is not None:
             raise self.failing
         return SyncReport(events_seen=len(self.passes))
@@ -66,6 +71,18 @@ class World:
             clock=lambda: self.now,
             rng=random.Random(7),
         )
+
+    def passes_take(self, seconds: float) -> list[float]:
+        """Each pass takes ``seconds`` of the fake clock from now on; the list gets the time
+        each one starts."""
+        starts: list[float] = []
+
+        def during() -> None:
+            starts.append(self.now)
+            self.now += seconds
+
+        self.sync.during = during
+        return starts
 
     def _links(self) -> bool:
         if self.links_error is not None:
@@ -111,6 +128,60 @@ def test_the_leader_passes_and_its_first_pass_is_full() -> None:
 def test_with_a_link_open_the_leader_passes_every_second() -> None:
     w = World(links=True)
     assert w.run_for(60) == 60
+
+
+def test_the_busy_pace_runs_from_one_pass_start_to_the_next() -> None:
+    """Issue 13 item 4: a pass of 0.4 s does not stretch the 1 s pace to 1.4 s (a payment
+    would wait up to 1.4 s for the pass that reads its event, plus that pass)."""
+    w = World(links=True)
+    starts = w.passes_take(0.4)
+    first = w.poller.tick()
+    assert first.delay == pytest.approx(0.6)  # due 1 s after it started, not after it ended
+    w.now += first.delay
+    assert w.run_for(60) == 60
+    assert {round(b - a, 6) for a, b in pairwise(starts)} == {1.0}
+
+
+def test_a_pass_longer_than_the_pace_is_followed_at_once_and_never_sooner() -> None:
+    w = World(links=True)
+    starts = w.passes_take(1.5)
+    assert w.poller.tick().delay == 0.0
+    assert w.run_for(60) == 40  # back to back: at most one feed read a second
+    assert min(b - a for a, b in pairwise(starts)) == pytest.approx(1.5)
+
+
+def test_timers_that_fire_early_never_add_passes() -> None:
+    """Qt's coarse timers may fire up to 5 % early, and a pass is let in 0.1 s early
+    (EARLY_SECONDS): it counts from when it was due, so the feed is still read at most
+    once a second (issue 13: ≤ 60 Stripe calls a minute with links open)."""
+    w = World(links=True)
+    starts = w.passes_take(0.3)
+    end = w.now + 60
+    while w.now < end:
+        w.now += w.poller.tick().delay * 0.95
+    # A second apart on average (only one let in early by more than the timer's slack):
+    # 95 % timers alone would make it 62 in the minute.
+    assert len(starts) >= 60
+    assert starts[-1] - starts[0] >= len(starts) - 1 - EARLY_SECONDS
+
+
+def test_the_idle_pace_runs_from_pass_start_too() -> None:
+    w = World(links=False)
+    starts = w.passes_take(2.0)
+    w.run_for(61)
+    assert [round(b - a, 6) for a, b in pairwise(starts)] == [20.0, 20.0, 20.0]
+
+
+def test_a_failed_pass_backs_off_from_when_it_ended() -> None:
+    """A pass that failed after 5 s (a timeout) waits its backoff after those 5 s, so a
+    station that cannot reach Stripe does not retry back to back."""
+    w = World(links=True)
+    w.sync.failing = GatewayUnavailable("Stripe cannot be reached.")
+    w.passes_take(5.0)
+    tick = w.poller.tick()
+    assert 1.5 <= tick.delay <= 2.5
+    w.now += 1.0
+    assert w.poller.tick().report is None and len(w.sync.passes) == 1  # not due yet
 
 
 def test_with_no_link_open_the_leader_passes_every_20_s_and_checks_links_each_second() -> None:

@@ -25,7 +25,7 @@ from pos_app.domain.errors import GatewayRejected, GatewayUnavailable
 from pos_app.domain.gateway_types import EventInfo, EventPage
 from pos_app.domain.money import Money
 from pos_app.domain.payment import Payment, PaymentStatus, RefundStatus
-from pos_app.services import event_cursor
+from pos_app.services import event_batch, event_cursor
 from pos_app.services.payment_sync import (
     TRY_AGAIN,
     PaymentCompleted,
@@ -210,6 +210,36 @@ def test_an_ordinary_pass_resends_only_what_was_never_answered(station: Station)
     assert filled is not None and filled.fee_amount == 100
 
 
+@pytest.mark.parametrize("full", [False, True])
+def test_a_pass_leaves_a_create_this_process_is_sending_to_that_call(
+    station: Station, full: bool
+) -> None:
+    """With a pass every second, passes often meet a link whose create call a desk of this
+    process has under way: resending it too would only repeat the call and lengthen the
+    pass (the desk's call stores its answer). One whose call failed is resent."""
+    _feed(station)
+    passes: list[SyncReport] = []
+    station.stripe.while_sending = lambda: passes.append(station.services.sync.sync_once(full=full))
+    view = station.services.checkout.start(station.book().id)
+    assert passes[0].payments_checked == 0 and passes[0].errors == []
+    assert station.stripe.calls.count("create_checkout_session") == 1
+    assert view.status is PaymentStatus.OPEN
+    assert not station.services.checkout.sending(view.payment_id)  # over once answered
+
+    station.stripe.create_error = GatewayUnavailable("Stripe did not answer.")
+    unanswered = station.book()
+    with pytest.raises(GatewayUnavailable):
+        station.services.checkout.start(unanswered.id)
+    assert station.services.sync.sync_once(full=full).payments_checked >= 1
+    assert station.stripe.calls.count("create_checkout_session") == 3  # resent by the pass
+    assert _status(station, _payments_of(station, unanswered.id)[0]) is PaymentStatus.OPEN
+
+
+def _payments_of(station: Station, booking_id: str) -> list[str]:
+    with station.deps.uow() as uow:
+        return [p.id for p in uow.payments.for_booking(booking_id)]
+
+
 def _link_at(station: Station, minutes: int) -> str:
     """A link opened ``minutes`` after NOW; its payment."""
     station.clock.at = NOW + timedelta(minutes=minutes)
@@ -289,6 +319,24 @@ def test_stripe_unreachable_mid_page_keeps_the_events_done(
     assert event_cursor.load(station.deps) == "evt_1"  # the next pass reads on from there
 
 
+def test_an_event_left_untried_because_stripe_went_away_is_read_again_next_pass(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Objects are re-read side by side (event_batch): one that found Stripe unreachable
+    leaves events not started yet untried (None), even ones before it in the feed. The pass
+    keeps the cursor before the first of them and raises that error."""
+    _feed(station, [_event(1), _event(2), _event(3)])
+    gone = GatewayUnavailable("Stripe did not answer.")
+    monkeypatch.setattr(event_batch, "process_page", lambda events, process: [True, None, gone])
+    event_cursor.save(station.deps, "evt_0")
+    report = SyncReport()
+    with pytest.raises(GatewayUnavailable) as raised:
+        station.services.sync.poll_events(report)
+    assert raised.value is gone
+    assert event_cursor.load(station.deps) == "evt_1"
+    assert (report.events_seen, report.events_applied) == (1, 1)
+
+
 @pytest.mark.parametrize(("skipped", "reread"), [(1, True), (0, False)])
 def test_a_skip_before_stripe_went_away_is_made_up_for_by_the_next_pass(
     station: Station, monkeypatch: pytest.MonkeyPatch, skipped: int, reread: bool
@@ -343,6 +391,21 @@ def test_a_paid_session_event_is_applied_once_and_named_for_the_desk(station: St
     assert report.newly_paid == [
         PaymentCompleted(booking.id, link.payment_id, Money(3500, "usd"), "Grace Hopper", "Haircut")
     ]
+
+
+def test_a_paid_session_event_reads_its_fee_in_the_same_call(station: Station) -> None:
+    """Issue 13 item 4: the feed's re-read of a paid session expands its charge, so the
+    payment is Paid with its fee after one call to Stripe, not two."""
+    link = station.services.checkout.start(station.book("35.00").id)
+    assert link.session_id is not None
+    station.stripe.pay(link.session_id, fee=105)
+    station.stripe.calls.clear()
+    assert station.services.sync.process_event(_session_event(1, link.session_id)) is True
+    assert station.stripe.calls == ["retrieve_checkout_session"]
+    with station.deps.uow() as uow:
+        payment = uow.payments.get(link.payment_id)
+    assert payment is not None and payment.status is PaymentStatus.SUCCEEDED
+    assert (payment.fee_amount, payment.net_amount) == (105, 3395)
 
 
 def test_events_that_are_not_ours_are_passed_over(station: Station) -> None:

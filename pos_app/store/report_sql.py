@@ -1,0 +1,133 @@
+"""Local time in report SQL, and values read back from either database.
+
+SQL has no time zones here (SQLite has none at all), so a report window's zone becomes a
+short list of UTC-offset spans (one per DST period) and each column is shifted by its
+span's offset in SQL: ``date(col, '-300 minutes')`` on SQLite, ``col + interval`` on
+PostgreSQL (store/report_queries.py builds the queries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    String,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    select,
+)
+
+from pos_app.domain.report_data import OffsetSpan
+from pos_app.store.schema import day_closes
+
+_DAY = 24 * 60
+
+
+class Clock:
+    """Local-time SQL for one window: shifts a UTC column by the zone's offset at that time."""
+
+    def __init__(
+        self, dialect: str, spans: tuple[OffsetSpan, ...], days: tuple[date, date]
+    ) -> None:
+        self._sqlite = dialect == "sqlite"
+        self._spans = spans
+        self.days = days  # every local date a row of this plan can be dated on
+
+    def _shift(self, col: Any, extra_minutes: int = 0) -> Any:
+        """The SQL offset (a modifier or an interval) of the span ``col`` falls in."""
+
+        def value(minutes: int) -> Any:
+            m = minutes + extra_minutes
+            if self._sqlite:
+                return literal(f"{m:+d} minutes", String)
+            return literal(timedelta(minutes=m))
+
+        first, *rest = self._spans
+        if not rest:
+            return value(first.minutes)
+        whens = [
+            (col < span.starts_at, value(before.minutes))
+            for before, span in zip(self._spans, rest, strict=False)
+        ]
+        return case(*whens, else_=value(self._spans[-1].minutes))
+
+    def local_date(self, col: Any, *, days: int = 0) -> ColumnElement[Any]:
+        """The local calendar date of a UTC column (plus ``days``)."""
+        if self._sqlite:
+            return func.date(col, self._shift(col, days * _DAY))
+        return cast(col + self._shift(col, days * _DAY), Date)
+
+    def local_hour(self, col: Any) -> ColumnElement[Any]:
+        """The local wall-clock hour 0..23 of a UTC column."""
+        if self._sqlite:
+            return cast(func.strftime("%H", col, self._shift(col)), Integer)
+        return cast(extract("hour", col + self._shift(col)), Integer)
+
+    def day(self, value: date) -> ColumnElement[Any]:
+        """A date to compare with ``local_date`` (SQLite: its 'YYYY-MM-DD' text)."""
+        return literal(value.isoformat(), String) if self._sqlite else literal(value, Date)
+
+    def next_day(self, day: Any) -> ColumnElement[Any]:
+        """The day after a date column or expression."""
+        if self._sqlite:
+            return func.date(day, literal("+1 day", String))
+        return cast(day + literal(1, Integer), Date)
+
+    def later(self, *days: Any) -> ColumnElement[Any]:
+        """The latest of some dates (none of them NULL)."""
+        return func.max(*days) if self._sqlite else func.greatest(*days)
+
+
+def closed_days(first: date, last: date) -> Any:
+    """One row per closed day of [first, last] (its currencies were closed together) with
+    the last order number its Z report counts."""
+    return (
+        select(
+            day_closes.c.business_date.label("business_date"),
+            func.min(day_closes.c.covered_seq).label("covered_seq"),
+        )
+        .where(day_closes.c.business_date >= first, day_closes.c.business_date <= last)
+        .group_by(day_closes.c.business_date)
+        .subquery("closed_day")
+    )
+
+
+def aware_parser(dialect: str) -> Callable[[Any], datetime]:
+    """The fastest way from a driver's stored time to an aware UTC datetime: SQLite hands
+    back the text SQLAlchemy wrote ('YYYY-MM-DD HH:MM:SS.ffffff'), psycopg a naive one."""
+    if dialect == "sqlite":  # datetime.replace is several times slower than this parse
+        return lambda text: datetime.fromisoformat(text + "+00:00")
+    return aware
+
+
+def aware(value: Any) -> datetime:
+    """A UTC time from a row (through a union SQLite may hand back its text)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    # combine, not replace(tzinfo=…): the same datetime, made in a quarter of the time.
+    return value if value.tzinfo is not None else datetime.combine(value, value.time(), UTC)
+
+
+def as_date(value: Any) -> date:
+    """A date from a row: SQLite's date() gives 'YYYY-MM-DD' text."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def enum_value(v: Any) -> Any:
+    """An enum's value, or the plain value a union handed back."""
+    return getattr(v, "value", v)
