@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent, QObject
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
@@ -146,7 +147,23 @@ def test_run_gui_shows_window_attaches_and_quits(ui_env: dict[str, str]) -> None
         from pos_app.ui.shell.gui import ensure_application, run_gui
         from pos_app.ui.shell.main_window import MainWindow
 
+        from PySide6.QtCore import QEvent, QObject
+        from pos_app.ui.shell import gui
+
         app = ensure_application()
+        painted = []
+        class Paints(QObject):
+            def eventFilter(self, obj, event):
+                if event.type() == QEvent.Type.Paint and isinstance(obj, MainWindow):
+                    painted.append(obj)
+                return False
+        paints = Paints()
+        app.installEventFilter(paints)
+        opening = gui.AppStarter.start
+        def start(starter):
+            print("PAINTED BEFORE THE APP OPENS", bool(painted), flush=True)
+            opening(starter)
+        gui.AppStarter.start = start
         def check():
             ready = [w for w in app.topLevelWidgets()
                      if isinstance(w, MainWindow) and w.isVisible() and w.context()]
@@ -169,6 +186,52 @@ def test_run_gui_shows_window_attaches_and_quits(ui_env: dict[str, str]) -> None
     assert "BADGE SANDBOX — no real money" in done.stdout
     # What was loaded to start is left out of the collector's full passes (GUI-thread stalls).
     assert "FROZEN True" in done.stdout
+    # The worker's imports start once the first frame is on screen, not during its paint.
+    assert "PAINTED BEFORE THE APP OPENS True" in done.stdout
+
+
+def test_after_first_paint_waits_for_the_frame_then_runs_once(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    window = MainWindow(runner, paint_first=True)
+    qtbot.addWidget(window)
+    painted: list[bool] = []
+    window.installEventFilter(watcher := _PaintWatcher(painted))
+    calls: list[bool] = []
+    window.after_first_paint(lambda: calls.append(bool(painted)), latest_ms=5000)
+    assert calls == []  # nothing runs before the event loop paints
+    window.show()
+    qtbot.waitUntil(lambda: calls != [], timeout=3000)
+    assert calls == [True]
+    later: list[str] = []
+    window.after_first_paint(lambda: later.append("at once"))  # painted already
+    qtbot.waitUntil(lambda: later == ["at once"], timeout=1000)
+    qtbot.wait(300)
+    assert calls == [True] and later == ["at once"]  # the fallback timers add nothing
+    window.removeEventFilter(watcher)
+
+
+def test_after_first_paint_does_not_wait_forever_for_a_window_never_shown(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    window = MainWindow(runner, paint_first=True)
+    qtbot.addWidget(window)  # never shown: minimised, or on a screen that is off
+    calls: list[str] = []
+    window.after_first_paint(lambda: calls.append("started"), latest_ms=50)
+    qtbot.waitUntil(lambda: calls == ["started"], timeout=2000)
+
+
+class _PaintWatcher(QObject):
+    """Notes the window's paint events."""
+
+    def __init__(self, painted: list[bool]) -> None:
+        super().__init__()
+        self._painted = painted
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._painted.append(True)
+        return False
 
 
 def test_money_actions_wait_for_the_startup_reconciliation(

@@ -195,7 +195,9 @@ def run_gui(config: Config) -> int:
     _report_unhandled_errors(window)
     _quit_on_signals(app)
     startup = AppStarter(config, runner, window, freeze_gc=True)
-    startup.start()
+    # The worker's imports (SQLAlchemy, the services) hold the GIL in slices: started before
+    # the first frame, they slow every Python call of its paint. The frame comes first.
+    window.after_first_paint(startup.start)
     try:
         return app.exec()
     finally:

@@ -117,6 +117,8 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.show_starting()
         self._built = False
         self._build_after_paint = paint_first  # see paintEvent
+        self._painted = False
+        self._after_paint: list[Callable[[], None]] = []
         if not paint_first:
             self.finish_building()
 
@@ -306,8 +308,27 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.detach()
         super().closeEvent(event)
 
+    def after_first_paint(self, callback: Callable[[], None], *, latest_ms: int = 250) -> None:
+        """Call ``callback`` on the GUI thread once the first frame is painted (at once if it
+        was), or after ``latest_ms`` if the window has not painted by then (minimised, or on a
+        screen that is off): the app's start waits for it, never forever."""
+        if self._painted:
+            QTimer.singleShot(0, self, callback)
+            return
+        self._after_paint.append(callback)
+        QTimer.singleShot(latest_ms, self, lambda: self._run_after_paint(callback))
+
+    def _run_after_paint(self, callback: Callable[[], None]) -> None:
+        if callback in self._after_paint:  # once: by the first paint or the fallback
+            self._after_paint.remove(callback)
+            callback()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            for callback in list(self._after_paint):
+                QTimer.singleShot(0, self, lambda c=callback: self._run_after_paint(c))
         if self._build_after_paint:
             # The first frame is being painted (children follow in this same pass): build
             # the rest once it is on screen. A zero timer set before show() would run first.
