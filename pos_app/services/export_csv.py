@@ -220,12 +220,8 @@ def _cells(row: ExportRow, tz: tzinfo, zone: str) -> list[str | int]:
     # Each cell after a space: " =" finds a formula start (or, harmlessly, a space inside a
     # cell before one: that row takes the slow path, which gives the same answer).
     joined = " " + " ".join(texts)
-    if (
-        not (joined.isascii() and joined.isprintable())
-        or " =" in joined
-        or " +" in joined
-        or " -" in joined
-        or " @" in joined
+    if not (joined.isascii() and joined.isprintable()) or any(
+        mark in joined for mark in _FORMULA_MARKS
     ):
         texts = [guard_cell(t) for t in texts]
     return [
@@ -251,6 +247,9 @@ def _cells(row: ExportRow, tz: tzinfo, zone: str) -> list[str | int]:
     ]
 
 
+#: A formula start after the space that joins the row's cells, for the one look at a row;
+#: the other starts (tab, line breaks, full-width signs) fail the ASCII-printable test.
+_FORMULA_MARKS = tuple(" " + c for c in FORMULA_START if c.isascii() and c.isprintable())
 _guard_name = lru_cache(maxsize=4096)(guard_cell)  # customers, services, staff: they repeat
 _CASH = PaymentMethod.CASH.value
 _KIND_TEXT = {m: m.value for m in Movement}  # an enum's .value is a slow descriptor

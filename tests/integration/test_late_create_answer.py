@@ -301,6 +301,23 @@ def racing(
     yield from interleave.two_desks(request.param, request, tmp_path, sandbox.url, monkeypatch)
 
 
+def _replaceable_attempt(
+    racing: tuple[interleave.Desk, interleave.Desk], monkeypatch: pytest.MonkeyPatch
+) -> tuple[Any, Any, Any]:
+    """A booking whose attempt was stored but its create never sent, both stations' clocks
+    past the bound (it can be replaced), and a pause in the replacing station's read of it:
+    (booking, stored attempt, pause)."""
+    one, _other = racing
+    booking = book(one.app)
+    stored, _ = one.services.checkout._reserve(booking.id)
+    for desk in racing:
+        desk.clock.shift = timedelta(minutes=3)
+    pause = interleave.pause_after(
+        monkeypatch, SqlPaymentRepository, "get", caller="checkout._renew_late_create"
+    )
+    return booking, stored, pause
+
+
 def test_two_stations_replacing_one_unanswered_create_replace_it_once(
     racing: tuple[interleave.Desk, interleave.Desk], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -308,13 +325,7 @@ def test_two_stations_replacing_one_unanswered_create_replace_it_once(
     land: A has read the attempt (still creating) under the locks and replaces it; B waits,
     then finds it replaced. One replacement, one link, one payment.failed entry."""
     one, other = racing
-    booking = book(one.app)
-    stored, _ = one.services.checkout._reserve(booking.id)  # stored, its create never sent
-    for desk in racing:
-        desk.clock.shift = timedelta(minutes=3)  # past the bound: it can be replaced
-    pause = interleave.pause_after(
-        monkeypatch, SqlPaymentRepository, "get", caller="checkout._renew_late_create"
-    )
+    booking, stored, pause = _replaceable_attempt(racing, monkeypatch)
     result = interleave.race(
         pause,
         lambda: one.services.checkout.refresh(stored.id),
@@ -341,13 +352,7 @@ def test_charge_pressed_while_another_station_replaces_the_attempt_shows_the_new
     same booking at that moment. B waits for the booking, then gets A's new link, not the
     attempt A has just replaced (a charge screen showing a dead link)."""
     one, other = racing
-    booking = book(one.app)
-    stored, _ = one.services.checkout._reserve(booking.id)  # stored, its create never sent
-    for desk in racing:
-        desk.clock.shift = timedelta(minutes=3)  # past the bound: it can be replaced
-    pause = interleave.pause_after(
-        monkeypatch, SqlPaymentRepository, "get", caller="checkout._renew_late_create"
-    )
+    booking, stored, pause = _replaceable_attempt(racing, monkeypatch)
     result = interleave.race(
         pause,
         lambda: one.services.checkout.refresh(stored.id),
