@@ -40,6 +40,8 @@ from pos_app.services.export_csv import CsvExportService
 from pos_app.services.ids import new_id
 from pos_app.services.payment_sync import SyncService
 from pos_app.services.people import PeopleService
+from pos_app.services.products import ProductService
+from pos_app.services.promo_codes import PromoCodeService
 from pos_app.services.receipts import ReceiptService
 from pos_app.services.reconciliation import ReconciliationService
 from pos_app.services.refunds import RefundService
@@ -118,6 +120,8 @@ class AppContext:
     day_close: DayCloseService = field(init=False, repr=False)
     doctor: DoctorService = field(init=False, repr=False)
     backups: BackupService = field(init=False, repr=False)
+    products: ProductService = field(init=False, repr=False)
+    promo_codes: PromoCodeService = field(init=False, repr=False)
     # Held shared while this process has the database open: a restore waits for none.
     station_lock: StationLock | None = field(default=None, repr=False)
     # This station's row in the stations table, and every station (Settings ▸ Stations);
@@ -248,6 +252,8 @@ class Services:
     reports: ReportService
     csv_export: CsvExportService
     reconciliation: ReconciliationService
+    products: ProductService
+    promo_codes: PromoCodeService
 
 
 def wire_services(deps: Deps) -> Services:
@@ -276,6 +282,8 @@ def wire_services(deps: Deps) -> Services:
         reports=reports,
         csv_export=CsvExportService(deps, reports=reports),
         reconciliation=ReconciliationService(deps, resend_refund=refunds.resend),
+        products=ProductService(deps),
+        promo_codes=PromoCodeService(deps),
     )
 
 
@@ -451,6 +459,8 @@ def _open_app(
     ctx.reports = services.reports
     ctx.csv_export = services.csv_export
     ctx.reconciliation = services.reconciliation
+    ctx.products = services.products
+    ctx.promo_codes = services.promo_codes
     ctx.day_close = DayCloseService(
         deps, ctx.reports, business_currency=lambda: ctx.config.currency
     )

@@ -36,6 +36,8 @@ class AuditAction(StrEnum):
     USER_SIGN_IN_FAILED = "user.sign_in_failed"
     USER_CHANGED = "user.changed"
     CATALOG_CHANGED = "catalog.changed"
+    # A product's stock changed: received, counted, damaged, sold, restocked after a refund.
+    STOCK_ADJUSTED = "stock.adjusted"
     SETTINGS_CHANGED = "settings.changed"
     # A manager closed a business day (Z report: cash counted, the difference).
     DAY_CLOSED = "day.closed"

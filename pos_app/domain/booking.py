@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from pos_app.domain.errors import InvalidStateError
 from pos_app.domain.money import Money
+from pos_app.domain.percent import Percent
 
 
 class BookingStatus(StrEnum):
@@ -73,11 +74,17 @@ class Service:
     price_amount: int
     currency: str
     active: bool = True
+    tax_rate_thousandths: int = 0  # 8.875 % is 8875 (domain.percent)
 
     @property
     def price(self) -> Money:
         """The list price."""
         return Money(self.price_amount, self.currency)
+
+    @property
+    def tax_rate(self) -> Percent:
+        """The tax rate its price is sold with."""
+        return Percent(self.tax_rate_thousandths)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +25,8 @@ from pos_app.domain.gateway_types import (
 )
 from pos_app.domain.payment import Payment, Refund
 from pos_app.domain.people import Customer, Resource, User
+from pos_app.domain.products import Product, StockAdjustment
+from pos_app.domain.promo import PromoCode
 from pos_app.domain.report_data import ExportRow, ReportWindow, SalesCell
 from pos_app.domain.reports import DayClose
 from pos_app.domain.sign_in import PinAttempts
@@ -185,6 +188,53 @@ class CustomerRepository(Protocol):
     def add_or_same_email(self, customer: Customer) -> Customer: ...
 
 
+class ProductRepository(Protocol):
+    """Retail products; their stock changes only through ``change_stock`` (see domain.products)."""
+
+    def list(self, *, active_only: bool = True) -> list[Product]: ...
+    def get(self, product_id: str, *, for_update: bool = False) -> Product | None: ...
+
+    def find(self, name_or_sku: str) -> Product | None:
+        """The product with this name or SKU, in any case (active or not), or None."""
+        ...
+
+    def add(self, product: Product, *, created_at: datetime) -> None: ...
+
+    def update(self, product: Product) -> None:
+        """Write everything but the stock (name, SKU, price, tax rate, threshold, active)."""
+        ...
+
+    def change_stock(self, product_id: str, change: int) -> int | None:
+        """Add ``change`` (negative: take) in one conditional UPDATE that never takes the
+        stock below zero; the stock after it, or None when there was not enough."""
+        ...
+
+    def record(self, adjustment: StockAdjustment) -> int:
+        """Append one stock adjustment (its ``seq`` is ignored); the number it was given."""
+        ...
+
+    def adjustments(self, product_id: str, *, limit: int = 100) -> builtins.list[StockAdjustment]:
+        """A product's stock adjustments, newest first."""
+        ...
+
+
+class PromoCodeRepository(Protocol):
+    """Promo codes; a use is counted only through ``take_use``."""
+
+    def list(self) -> list[PromoCode]: ...
+    def by_code(self, code: str) -> PromoCode | None: ...
+    def add(self, promo: PromoCode, *, created_at: datetime) -> None: ...
+
+    def take_use(self, promo_id: str) -> int | None:
+        """Count one use in one conditional UPDATE (active, and a use left); the uses
+        after it, or None when none was left."""
+        ...
+
+    def give_back_use(self, promo_id: str) -> None:
+        """Uncount one use (the order that took it was never paid)."""
+        ...
+
+
 @dataclass(frozen=True)
 class AuditQuery:
     """A filter over the audit log; None means any."""
@@ -337,6 +387,8 @@ class UnitOfWork(Protocol):
     day_closes: DayCloseRepository
     reports: ReportQueries
     pin_attempts: PinAttemptRepository
+    products: ProductRepository
+    promo_codes: PromoCodeRepository
 
     def __enter__(self) -> Self: ...
 

@@ -79,9 +79,14 @@ def changes_in(rows: Iterable[object]) -> Change:
 
 
 def _note(session: Session, rows: Iterable[object]) -> None:
-    found = changes_in(rows)
-    if not found.is_empty():
-        session.info[_KEY] = noted(session).merge(found)
+    note(session, changes_in(rows))
+
+
+def note(session: Session, change: Change) -> None:
+    """Add ``change`` to what ``session``'s transaction announces: for rows written with
+    Core statements (products, stock, promo codes), which no flush sees."""
+    if not change.is_empty():
+        session.info[_KEY] = noted(session).merge(change)
 
 
 def _written(session: Session) -> Iterable[object]:

@@ -23,6 +23,8 @@ from pos_app.domain.ports import (
     EventLog,
     PaymentRepository,
     PinAttemptRepository,
+    ProductRepository,
+    PromoCodeRepository,
     RefundRepository,
     ReportQueries,
     ResourceRepository,
@@ -33,6 +35,7 @@ from pos_app.domain.reports import DayClose
 from pos_app.store import change_notes, money_order, retention_queries
 from pos_app.store.audit_log import SqlAuditLog, contains
 from pos_app.store.pin_attempts import SqlPinAttemptRepository
+from pos_app.store.products_repo import SqlProductRepository, SqlPromoCodeRepository
 from pos_app.store.report_queries import SqlReportQueries
 from pos_app.store.schema import (
     bookings,
@@ -510,6 +513,8 @@ class SqlUnitOfWork:
     day_closes: DayCloseRepository
     reports: ReportQueries
     pin_attempts: PinAttemptRepository
+    products: ProductRepository
+    promo_codes: PromoCodeRepository
 
     def __init__(self, factory: sessionmaker[Session], *, write: bool) -> None:
         self._factory = factory
@@ -531,6 +536,8 @@ class SqlUnitOfWork:
         self.day_closes = SqlDayCloseRepository(self.session)
         self.reports = SqlReportQueries(self.session)
         self.pin_attempts = SqlPinAttemptRepository(self.session)
+        self.products = SqlProductRepository(self.session)
+        self.promo_codes = SqlPromoCodeRepository(self.session)
         return self
 
     def __exit__(

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -35,6 +36,7 @@ from pos_app.domain.audit import AuditAction, AuditEntry
 from pos_app.domain.booking import Booking, BookingStatus, Service
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
 from pos_app.domain.people import Customer, Resource, ResourceKind, Role, User
+from pos_app.domain.products import StockReason
 from pos_app.domain.reports import DayClose
 from pos_app.domain.sign_in import PinAttempts
 
@@ -86,6 +88,8 @@ services = Table(
     Column("price_amount", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
+    # Thousandths of a percent (8.875 % is 8875), exact (migration 0016).
+    Column("tax_rate_thousandths", Integer, nullable=False, default=0, server_default="0"),
 )
 
 resources = Table(
@@ -306,6 +310,60 @@ stations = Table(
     Column("leader", Boolean, nullable=False, default=False, server_default=false()),
 )
 
+# Retail products and their stock (migration 0016). The stock never goes below zero: the
+# database refuses it, whatever a station computed (domain/products.py).
+products = Table(
+    "products",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("sku", String(64)),
+    Column("price_amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("tax_rate_thousandths", Integer, nullable=False, default=0, server_default="0"),
+    Column("stock", Integer, nullable=False, default=0, server_default="0"),
+    Column("low_stock", Integer, nullable=False, default=3, server_default="3"),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    CheckConstraint("stock >= 0", name="stock_not_negative"),
+)
+
+# Every change of a product's stock, in the database's order (``seq``), with who and why.
+stock_adjustments = Table(
+    "stock_adjustments",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("product_id", ID, ForeignKey("products.id"), nullable=False),
+    Column("change", Integer, nullable=False),
+    Column("stock_after", Integer, nullable=False),
+    Column("reason", _enum(StockReason), nullable=False),
+    Column("note", String(200), nullable=False, default=""),
+    Column("actor_id", ID),
+    Column("actor_name", String(120), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("order_id", ID),
+)
+
+# Promo codes; ``uses`` is counted by a conditional UPDATE so the last use is taken once.
+promo_codes = Table(
+    "promo_codes",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("code", String(32), nullable=False),
+    Column("percent_thousandths", Integer),
+    Column("amount", BigInteger),
+    # The currency of ``amount`` and ``min_order_amount`` (None for a percent without minimum).
+    Column("currency", String(3)),
+    Column("max_uses", Integer),
+    Column("uses", Integer, nullable=False, default=0, server_default="0"),
+    Column("valid_from", Date),
+    Column("valid_until", Date),
+    Column("min_order_amount", BigInteger),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    CheckConstraint("uses >= 0 AND (max_uses IS NULL OR uses <= max_uses)", name="uses_in_range"),
+)
+
 Index("ix_payments_booking_status", payments.c.booking_id, payments.c.status)
 Index("ix_bookings_resource_starts", bookings.c.resource_id, bookings.c.starts_at)
 Index("ix_payments_status_paid_at", payments.c.status, payments.c.paid_at)
@@ -349,6 +407,13 @@ Index(
     sqlite_where=customers.c.email != "",
     postgresql_where=customers.c.email != "",
 )
+
+# One product per name and per SKU, in any case (0016): two stations adding the same at once
+# cannot both succeed. Products without a SKU are not limited.
+Index("ux_products_name_lower", func.lower(products.c.name), unique=True)
+Index("ux_products_sku_lower", func.lower(products.c.sku), unique=True)
+Index("ux_promo_codes_code_lower", func.lower(promo_codes.c.code), unique=True)
+Index("ix_stock_adjustments_product_seq", stock_adjustments.c.product_id, stock_adjustments.c.seq)
 
 mapper_registry = registry(metadata=metadata)
 _mapped = False

@@ -1,0 +1,124 @@
+"""Retail products and their stock: what is on the shelf, why it changed, and what to say.
+
+Stock is a count the database keeps: it never goes below zero (a CHECK on the column), and
+taking some is one conditional UPDATE (``… SET stock = stock − n WHERE stock >= n``), so two
+stations selling the last one cannot both succeed. Every change is a row of its own
+(``StockAdjustment``) with its reason and who made it, numbered by the database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from pos_app.domain.money import Money
+from pos_app.domain.percent import ZERO, Percent
+
+#: Below or at this many left, the desk is warned (per product; this is the default).
+DEFAULT_LOW_STOCK = 3
+#: The most one product can hold, and the most one adjustment can move: a typo is refused.
+MAX_STOCK = 1_000_000
+NAME_MAX = 120
+SKU_MAX = 64
+NOTE_MAX = 200
+# What a barcode scanner types: letters, digits and a few separators.
+_SKU = re.compile(r"^[A-Za-z0-9._/-]+$")
+
+
+class StockReason(StrEnum):
+    """Why stock changed."""
+
+    RECEIVE = "receive"  # a delivery came in
+    COUNT = "count"  # a count of the shelf set the figure
+    DAMAGE = "damage"  # broken, expired, lost
+    SALE = "sale"  # sold on a paid order
+    REFUND_RESTOCK = "refund_restock"  # a refunded item went back on the shelf
+
+    @property
+    def label(self) -> str:
+        """Words for the screen and the audit log."""
+        return _REASON_WORDS[self]
+
+
+_REASON_WORDS = {
+    StockReason.RECEIVE: "Received",
+    StockReason.COUNT: "Counted",
+    StockReason.DAMAGE: "Damaged",
+    StockReason.SALE: "Sold",
+    StockReason.REFUND_RESTOCK: "Restocked after a refund",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """Something sold off the shelf, e.g. a bottle of shampoo."""
+
+    id: str
+    name: str
+    price: Money
+    stock: int
+    tax_rate: Percent = ZERO
+    sku: str | None = None
+    active: bool = True
+    low_stock: int = DEFAULT_LOW_STOCK
+
+    @property
+    def is_low(self) -> bool:
+        """Whether the desk should be warned that it is running out."""
+        return self.stock <= self.low_stock
+
+
+@dataclass(frozen=True, slots=True)
+class StockAdjustment:
+    """One change of a product's stock; ``seq`` is the database's order of them."""
+
+    seq: int
+    product_id: str
+    change: int  # + in, − out
+    stock_after: int
+    reason: StockReason
+    actor_name: str
+    at: datetime
+    note: str = ""
+    actor_id: str | None = None
+    order_id: str | None = None
+
+
+def not_enough(name: str, left: int) -> str:
+    """The refusal when an order asks for more ``name`` than the ``left`` in stock."""
+    if left <= 0:
+        return f"{name} is out of stock."
+    return f"Only {left} × {name} left in stock."
+
+
+def low_stock_warning(product: Product) -> str | None:
+    """The warning the desk sees for a product running out, or None."""
+    if not product.is_low:
+        return None
+    if product.stock <= 0:
+        return f"{product.name} is out of stock."
+    return f"Only {product.stock} × {product.name} left: time to order more."
+
+
+def sku_problem(sku: str) -> str | None:
+    """The sentence refusing a SKU (what a scanner types), or None."""
+    if len(sku) > SKU_MAX or not _SKU.match(sku) or not sku.isascii():
+        return (
+            f"A SKU is up to {SKU_MAX} letters or digits (and . _ / -), "
+            "as printed under the barcode."
+        )
+    return None
+
+
+def count_problem(value: int, what: str = "stock") -> str | None:
+    """The sentence refusing a stock figure outside 0 … MAX_STOCK, or None."""
+    if not 0 <= value <= MAX_STOCK:
+        return f"The {what} must be a whole number from 0 to {MAX_STOCK:,}."
+    return None
+
+
+def adjustment_words(name: str, reason: StockReason, change: int, before: int) -> str:
+    """The audit log's line for a change: "Shampoo: Received +5 (stock 3 → 8)"."""
+    return f"{name}: {reason.label} {change:+d} (stock {before} → {before + change})"

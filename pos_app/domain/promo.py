@@ -1,0 +1,134 @@
+"""Promo codes and manual discounts: when a code may be used, and when a manager must approve.
+
+Each rule returns an :class:`~pos_app.domain.eligibility.Eligibility` with the sentence the
+desk sees, as ``domain.eligibility`` does for bookings. Validity dates are the business's
+own calendar days (its time zone), inclusive at both ends.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from pos_app.domain.eligibility import ALLOWED, Eligibility, refused
+from pos_app.domain.money import Money
+from pos_app.domain.people import Actor
+from pos_app.domain.percent import Percent
+from pos_app.domain.pricing import Discount
+
+#: A code is 3 to 32 letters, digits, "-" or "_": what a customer can read out and type.
+CODE_MIN, CODE_MAX = 3, 32
+_CODE = re.compile(r"^[A-Za-z0-9_-]+$")
+#: A manual discount above this share of the order needs a manager (Settings can change it).
+DEFAULT_MANAGER_DISCOUNT = Percent(20_000)
+#: Uses one code may be given at most (a typo of 10^9 is refused).
+MAX_USES_LIMIT = 1_000_000
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_words(day: date) -> str:
+    """A day as the desk writes it: "31 Aug 2026" (the same in every locale)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def code_key(code: str) -> str:
+    """The form codes are compared in: any case finds the code ("summer10" is SUMMER10)."""
+    return code.strip().casefold()
+
+
+def code_problem(code: str) -> str | None:
+    """The sentence refusing a new code's text, or None."""
+    text = code.strip()
+    if not CODE_MIN <= len(text) <= CODE_MAX or not _CODE.match(text) or not text.isascii():
+        return (
+            f"A promo code is {CODE_MIN} to {CODE_MAX} letters or digits (and - or _), "
+            "like SUMMER10."
+        )
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PromoCode:
+    """A code the customer gives for a discount on the order, with its limits."""
+
+    id: str
+    code: str  # as the manager typed it; found in any case (``code_key``)
+    discount: Discount
+    uses: int = 0
+    max_uses: int | None = None  # None: no limit
+    valid_from: date | None = None  # the business's local days, inclusive
+    valid_until: date | None = None
+    min_order: Money | None = None  # compared with the subtotal, before any discount
+    active: bool = True
+
+    @property
+    def uses_left(self) -> int | None:
+        """How many more times it can be used (None: no limit)."""
+        return None if self.max_uses is None else max(0, self.max_uses - self.uses)
+
+
+def can_redeem(promo: PromoCode, *, today: date, subtotal: Money) -> Eligibility:
+    """Whether ``promo`` can be used today on an order whose subtotal is ``subtotal``.
+
+    The uses counted here are a reading; the one that counts is taken when the order is
+    paid, by the database (``PromoCodeRepository.take_use``), so two stations cannot both
+    have the last one.
+    """
+    name = promo.code
+    if not promo.active:
+        return refused(f"Promo code {name} is switched off.")
+    if promo.valid_from is not None and today < promo.valid_from:
+        return refused(f"Promo code {name} starts on {day_words(promo.valid_from)}.")
+    if promo.valid_until is not None and today > promo.valid_until:
+        return refused(f"Promo code {name} ended on {day_words(promo.valid_until)}.")
+    if promo.uses_left == 0:
+        return refused(f"Promo code {name} has been used up ({promo.max_uses} uses).")
+    amount = promo.discount.amount
+    if amount is not None and amount.currency != subtotal.currency:
+        return refused(
+            f"Promo code {name} is for orders in {amount.currency.upper()}; "
+            f"this one is in {subtotal.currency.upper()}."
+        )
+    minimum = promo.min_order
+    if minimum is not None:
+        if minimum.currency != subtotal.currency:
+            return refused(
+                f"Promo code {name} is for orders in {minimum.currency.upper()}; "
+                f"this one is in {subtotal.currency.upper()}."
+            )
+        if subtotal < minimum:
+            return refused(f"Promo code {name} needs an order of {minimum} or more.")
+    return ALLOWED
+
+
+def used_up(promo_code: str, max_uses: int | None) -> str:
+    """The sentence when the database found no use left (another station took the last)."""
+    if max_uses is None:
+        return f"Promo code {promo_code} cannot be used now."
+    return f"Promo code {promo_code} has been used up ({max_uses} uses)."
+
+
+def manager_needed(
+    discount: int, subtotal: int, threshold: Percent = DEFAULT_MANAGER_DISCOUNT
+) -> bool:
+    """Whether a manual discount of ``discount`` on ``subtotal`` (minor units) is above
+    ``threshold`` of the order, so a manager must give it."""
+    # discount / subtotal > threshold, in integers: no rounding at the edge.
+    return discount * 100_000 > threshold.thousandths * subtotal
+
+
+def can_give_discount(
+    discount: Money,
+    subtotal: Money,
+    actor: Actor,
+    threshold: Percent = DEFAULT_MANAGER_DISCOUNT,
+) -> Eligibility:
+    """Whether ``actor`` may give a manual discount of ``discount`` on ``subtotal``: anyone
+    up to ``threshold`` of the order, only a manager above it. Promo codes are not manual."""
+    if actor.is_manager or not manager_needed(discount.amount, subtotal.amount, threshold):
+        return ALLOWED
+    return refused(
+        f"A discount above {threshold} of the order needs a manager; "
+        f"ask one to sign in and give it."
+    )
