@@ -4,8 +4,9 @@ With no command it opens the desktop app. Errors are one sentence on stderr with
 (2 for usage errors); with ``--json`` a command prints exactly one JSON object on stdout.
 
 One module per command group (``bookings``, ``payments``, ``receipts``, ``reports``,
-``day_close``, ``people``, ``servers``, ``desktop``, ``doctor``, ``backup``); the grammar is in
-``parser``. This module turns a command line into one of them and every failure into a sentence.
+``day_close``, ``people``, ``products``, ``servers``, ``desktop``, ``doctor``, ``backup``); the
+grammar is in ``parser``. This module turns a command line into one of them and every failure
+into a sentence.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pos_app.cli import (
     doctor,
     payments,
     people,
+    products,
     receipts,
     reports,
     servers,
@@ -58,6 +60,8 @@ HANDLERS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
     "export": reports.export,
     "close-day": day_close.close_day,
     "reconcile": day_close.reconcile,
+    "product": products.product,
+    "promo": products.promo,
 }
 
 

@@ -29,6 +29,18 @@ FLAG_FOR_FIELD = {
     "date": "--date",
     "start": "--from",
     "end": "--to",
+    # product and promo (cli/products.py)
+    "sku": "--sku",
+    "tax_rate": "--tax-rate",
+    "stock": "--stock",
+    "quantity": "--add",
+    "code": "CODE",
+    "percent": "--percent",
+    "discount": "--percent/--amount",
+    "max_uses": "--max-uses",
+    "valid_from": "--from",
+    "valid_until": "--until",
+    "min_order": "--min-order",
 }
 
 

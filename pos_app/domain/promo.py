@@ -83,7 +83,7 @@ def can_redeem(promo: PromoCode, *, today: date, subtotal: Money) -> Eligibility
     if promo.valid_until is not None and today > promo.valid_until:
         return refused(f"Promo code {name} ended on {day_words(promo.valid_until)}.")
     if promo.uses_left == 0:
-        return refused(f"Promo code {name} has been used up ({promo.max_uses} uses).")
+        return refused(used_up(name, promo.max_uses))
     amount = promo.discount.amount
     if amount is not None and amount.currency != subtotal.currency:
         return refused(
@@ -103,10 +103,12 @@ def can_redeem(promo: PromoCode, *, today: date, subtotal: Money) -> Eligibility
 
 
 def used_up(promo_code: str, max_uses: int | None) -> str:
-    """The sentence when the database found no use left (another station took the last)."""
+    """The sentence when the database found no use left (another station took the last),
+    or, for a code without a limit, found it switched off meanwhile."""
     if max_uses is None:
-        return f"Promo code {promo_code} cannot be used now."
-    return f"Promo code {promo_code} has been used up ({max_uses} uses)."
+        return f"Promo code {promo_code} is switched off."
+    taken = "its only use is" if max_uses == 1 else f"all {max_uses:,} uses are"
+    return f"Promo code {promo_code} has been used up: {taken} taken."
 
 
 def manager_needed(

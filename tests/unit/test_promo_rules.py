@@ -51,7 +51,7 @@ def test_uses_minimum_order_currency_and_switched_off() -> None:
     last = PromoCode(**{**_fields(SUMMER), "uses": 4})
     assert _redeem(last, day) == ""
     gone = PromoCode(**{**_fields(SUMMER), "uses": 5})
-    assert _redeem(gone, day) == "Promo code SUMMER10 has been used up (5 uses)."
+    assert _redeem(gone, day) == "Promo code SUMMER10 has been used up: all 5 uses are taken."
     # The minimum compares with the subtotal: 20.00 is enough, 19.99 is not.
     assert _redeem(SUMMER, day, 2000) == ""
     assert _redeem(SUMMER, day, 1999) == "Promo code SUMMER10 needs an order of $20.00 or more."
