@@ -40,6 +40,7 @@ from pos_app.services.export_csv import CsvExportService
 from pos_app.services.ids import new_id
 from pos_app.services.payment_sync import SyncService
 from pos_app.services.people import PeopleService
+from pos_app.services.pricing_settings import PricingSettingsService
 from pos_app.services.products import ProductService
 from pos_app.services.promo_codes import PromoCodeService
 from pos_app.services.receipts import ReceiptService
@@ -122,6 +123,7 @@ class AppContext:
     backups: BackupService = field(init=False, repr=False)
     products: ProductService = field(init=False, repr=False)
     promo_codes: PromoCodeService = field(init=False, repr=False)
+    pricing: PricingSettingsService = field(init=False, repr=False)
     # Held shared while this process has the database open: a restore waits for none.
     station_lock: StationLock | None = field(default=None, repr=False)
     # This station's row in the stations table, and every station (Settings ▸ Stations);
@@ -254,6 +256,7 @@ class Services:
     reconciliation: ReconciliationService
     products: ProductService
     promo_codes: PromoCodeService
+    pricing: PricingSettingsService
 
 
 def wire_services(deps: Deps) -> Services:
@@ -284,6 +287,7 @@ def wire_services(deps: Deps) -> Services:
         reconciliation=ReconciliationService(deps, resend_refund=refunds.resend),
         products=ProductService(deps),
         promo_codes=PromoCodeService(deps),
+        pricing=PricingSettingsService(deps),
     )
 
 
@@ -461,6 +465,7 @@ def _open_app(
     ctx.reconciliation = services.reconciliation
     ctx.products = services.products
     ctx.promo_codes = services.promo_codes
+    ctx.pricing = services.pricing
     ctx.day_close = DayCloseService(
         deps, ctx.reports, business_currency=lambda: ctx.config.currency
     )

@@ -36,6 +36,8 @@ from pos_app.domain.percent import HUNDRED, ZERO, Percent, div_half_up
 MAX_QUANTITY = 999
 #: Most lines one order may hold.
 MAX_LINES = 200
+#: A manual discount above this share of the order needs a manager (Settings can change it).
+DEFAULT_MANAGER_DISCOUNT = Percent(20_000)
 
 
 class DiscountKind(StrEnum):
@@ -97,6 +99,16 @@ class TipBase(StrEnum):
 
     BEFORE_TAX = "before_tax"  # the amount after discounts, tax left out (the default)
     AFTER_TAX = "after_tax"  # the amount after discounts, tax included
+
+
+@dataclass(frozen=True, slots=True)
+class PricingPolicy:
+    """The business's pricing settings (Settings; shared by every station)."""
+
+    prices_include_tax: bool = False  # default: prices are before tax
+    tip_base: TipBase = TipBase.BEFORE_TAX
+    #: A manual discount above this share of the order needs a manager (domain.promo).
+    manager_discount: Percent = DEFAULT_MANAGER_DISCOUNT
 
 
 @dataclass(frozen=True, slots=True)

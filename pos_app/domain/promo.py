@@ -15,13 +15,11 @@ from pos_app.domain.eligibility import ALLOWED, Eligibility, refused
 from pos_app.domain.money import Money
 from pos_app.domain.people import Actor
 from pos_app.domain.percent import Percent
-from pos_app.domain.pricing import Discount
+from pos_app.domain.pricing import DEFAULT_MANAGER_DISCOUNT, Discount
 
 #: A code is 3 to 32 letters, digits, "-" or "_": what a customer can read out and type.
 CODE_MIN, CODE_MAX = 3, 32
 _CODE = re.compile(r"^[A-Za-z0-9_-]+$")
-#: A manual discount above this share of the order needs a manager (Settings can change it).
-DEFAULT_MANAGER_DISCOUNT = Percent(20_000)
 #: Uses one code may be given at most (a typo of 10^9 is refused).
 MAX_USES_LIMIT = 1_000_000
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
