@@ -16,6 +16,7 @@ from pos_app.domain.errors import (
 )
 from pos_app.domain.money import Money, parse_money, validate_chargeable
 from pos_app.domain.people import Resource, ResourceKind
+from pos_app.domain.percent import Percent, parse_percent
 from pos_app.domain.text import name_problem
 from pos_app.services import audit
 from pos_app.services.context import Deps
@@ -57,6 +58,7 @@ class ServiceForm:
     price_text: str
     currency: str
     active: bool = True
+    tax_rate_text: str = "0"  # percent, up to three decimals (8.875)
 
 
 class CatalogService:
@@ -128,6 +130,11 @@ class CatalogService:
                 validate_chargeable(price)
             except ValidationError as err:
                 errors["price"] = err.message
+        tax_rate = Percent(0)
+        try:
+            tax_rate = parse_percent(form.tax_rate_text, field="tax_rate", what="tax rate")
+        except ValidationError as err:
+            errors["tax_rate"] = err.message
         with self._d.uow(write=True) as uow:
             uow.serialize(CATALOG)
             existing = uow.services.list(active_only=False)
@@ -144,7 +151,15 @@ class CatalogService:
                 raise FormErrors(errors)
             assert price is not None
             if service is None:
-                service = Service(new_id("svc"), name, minutes, price.amount, currency, form.active)
+                service = Service(
+                    new_id("svc"),
+                    name,
+                    minutes,
+                    price.amount,
+                    currency,
+                    form.active,
+                    tax_rate.thousandths,
+                )
                 uow.services.add(service)
                 detail = f"Added {_describe(service)}"
             else:
@@ -154,6 +169,7 @@ class CatalogService:
                 service.price_amount = price.amount
                 service.currency = currency
                 service.active = form.active
+                service.tax_rate_thousandths = tax_rate.thousandths
                 after = _describe(service)
                 if after == before:
                     return service
@@ -189,7 +205,8 @@ class CatalogService:
 
 def _describe(service: Service) -> str:
     state = "" if service.active else ", inactive"
+    tax = f", tax {service.tax_rate}" if service.tax_rate_thousandths else ""
     return (
         f"{service.name} ({service.duration_minutes} min, "
-        f"{Money(service.price_amount, service.currency)}{state})"
+        f"{Money(service.price_amount, service.currency)}{tax}{state})"
     )

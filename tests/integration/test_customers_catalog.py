@@ -223,6 +223,10 @@ def test_only_managers_change_the_catalogue(app: AppContext) -> None:
             ServiceForm(None, "Zero", 0, "35", "usd"),
             {"duration_minutes": "Choose a duration from 5 to 480 minutes, in steps of 5."},
         ),
+        (
+            ServiceForm(None, "Taxed", 30, "35", "usd", tax_rate_text="8.8755"),
+            {"tax_rate": "The tax rate has at most 3 decimals, like 8.875."},
+        ),
     ],
 )
 def test_service_form_sentences_change_nothing(
@@ -252,6 +256,11 @@ def test_managers_add_and_edit_services_and_bookings_keep_their_price(app: AppCo
     )
 
     app.catalog.save_service(ServiceForm("svc_beard", "Beard trim", 15, "15.00", "usd", False))
+    taxed = app.catalog.save_service(
+        ServiceForm("svc_massage", "Massage (60 min)", 60, "80.00", "usd", tax_rate_text="8.875")
+    )
+    assert taxed.tax_rate_thousandths == 8875 and str(taxed.tax_rate) == "8.875%"
+    assert app.catalog.find("svc_massage").tax_rate_thousandths == 8875
     assert "Beard trim" not in [s.name for s in app.catalog.list_services()]
     assert "Beard trim" in [s.name for s in app.catalog.list_services(include_inactive=True)]
     with pytest.raises(FormErrors) as caught:  # an inactive service cannot be booked
@@ -265,6 +274,7 @@ def test_managers_add_and_edit_services_and_bookings_keep_their_price(app: AppCo
         "Added Blow-dry (45 min, €28.50)",
         "Changed Haircut (30 min, $35.00) → Haircut (40 min, $40.00)",
         "Changed Beard trim (15 min, $15.00) → Beard trim (15 min, $15.00, inactive)",
+        "Changed Massage (60 min) (60 min, $80.00) → Massage (60 min) (60 min, $80.00, tax 8.875%)",
     ]
     assert {e.actor_name for e in entries} == {"Lee"}
     with pytest.raises(NotFoundError):
