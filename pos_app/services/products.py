@@ -278,6 +278,28 @@ def _taken(uow: UnitOfWork, fields: _Clean, own_id: str | None) -> dict[str, str
     return errors
 
 
+def restock(
+    uow: UnitOfWork,
+    product_id: str,
+    quantity: int,
+    *,
+    actor: Actor,
+    at: datetime,
+    order_id: str | None = None,
+) -> StockAdjustment:
+    """Put ``quantity`` of a refunded item back on the shelf inside ``uow`` (the refund's
+    transaction; the caller commits)."""
+    return change_stock(
+        uow,
+        product_id,
+        quantity,
+        reason=StockReason.REFUND_RESTOCK,
+        actor=actor,
+        at=at,
+        order_id=order_id,
+    )
+
+
 _FIELD_OF_RULE = {"product_name": "name", "product_sku": "sku"}
 
 

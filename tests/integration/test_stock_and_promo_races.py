@@ -241,3 +241,37 @@ def test_processes_racing_for_the_last_uses_take_exactly_the_uses_left(
     assert used == ["used 1", "used 2"]
     assert refused == ["refused Promo code RACE has been used up: all 2 uses are taken."] * 2
     assert [c.uses for c in first.services.promo_codes.list_codes()] == [2]
+
+
+def test_editing_a_product_keeps_its_stock_and_a_refund_can_restock(
+    desks: tuple[Desk, Desk],
+) -> None:
+    from pos_app.services.products import restock
+
+    first, second = desks
+    product_id = _shampoo(first, 4)
+    assert first.services.products.take(product_id, 3, order_id="ord_1") == 1
+    edited = second.services.products.save_product(
+        ProductForm(product_id, "Shampoo 500 ml", "13.50", "usd", sku="SH-500", low_stock=1)
+    )
+    # The form's stock is ignored for an existing product: only adjustments change it.
+    assert (edited.price.amount, edited.stock, edited.low_stock, edited.is_low) == (
+        1350,
+        1,
+        1,
+        True,
+    )
+    with first.app.deps.uow(write=True) as uow:
+        restock(uow, product_id, 2, actor=TEST_ACTOR, at=first.clock.now(), order_id="ord_1")
+        uow.commit()
+    found = first.services.products.find("sh-500")
+    assert (found.name, found.stock, found.is_low) == ("Shampoo 500 ml", 3, False)
+    moves = first.services.products.adjustments(product_id)
+    assert [(m.reason, m.change, m.order_id) for m in moves] == [
+        (StockReason.REFUND_RESTOCK, 2, "ord_1"),
+        (StockReason.SALE, -3, "ord_1"),
+    ]
+    assert first.services.products.low_stock() == []
+
+
+TEST_ACTOR = Actor(None, "Test manager", Role.MANAGER)
