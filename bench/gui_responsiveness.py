@@ -350,6 +350,9 @@ def main() -> None:
         starts = cold_start(env, args.starts)
         paints = [s["paint"] for s in starts]
         readies = [s["ready"] for s in starts]
+        if os.environ.get("BENCH_VERBOSE"):
+            print("  first paints:", " ".join(f"{p:.2f}" for p in paints))
+            print("  ready:", " ".join(f"{r:.2f}" for r in readies))
         verdict = "meets" if max(paints) <= START_TARGET_S else "MISSES"
         median_paint = sorted(paints)[len(paints) // 2]
         median_ready = sorted(readies)[len(readies) // 2]

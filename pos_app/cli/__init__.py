@@ -12,24 +12,12 @@ into a sentence.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from pos_app.cli import (
-    backup,
-    bookings,
-    day_close,
-    desktop,
-    doctor,
-    payments,
-    people,
-    products,
-    receipts,
-    reports,
-    servers,
-)
 from pos_app.cli.input import UsageError, form_errors_sentence
 from pos_app.cli.output import printable_output
 from pos_app.cli.parser import build_parser
@@ -39,30 +27,48 @@ from pos_app.domain.errors import FormErrors, PosError
 from pos_app.logs import setup_logging
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
-    from pos_app.app import AppContext, SandboxPolicy
+    from pos_app.app import SandboxPolicy
 
 __all__ = ["build_parser", "cli_actor", "main"]
 
 log = logging.getLogger("pos_app.cli")
 
-# The commands that open the app, signed in as the command line (people.cli_actor).
-HANDLERS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
-    "book": bookings.book,
-    "charge": payments.charge,
-    "status": bookings.status,
-    "sync": payments.sync,
-    "refund": payments.refund,
-    "pay-cash": payments.pay_cash,
-    "receipt": receipts.receipt,
-    "users": people.users,
-    "set-pin": people.set_pin,
-    "report": reports.report,
-    "export": reports.export,
-    "close-day": day_close.close_day,
-    "reconcile": day_close.reconcile,
-    "product": products.product,
-    "promo": products.promo,
+# The commands that open the app, signed in as the command line (people.cli_actor), as
+# "module:function" in pos_app.cli: a command imports only its own module, so `pos-app`
+# alone (the desktop app) reaches its window without loading the services.
+HANDLERS: dict[str, str] = {
+    "book": "bookings:book",
+    "charge": "payments:charge",
+    "status": "bookings:status",
+    "sync": "payments:sync",
+    "refund": "payments:refund",
+    "pay-cash": "payments:pay_cash",
+    "receipt": "receipts:receipt",
+    "users": "people:users",
+    "set-pin": "people:set_pin",
+    "report": "reports:report",
+    "export": "reports:export",
+    "close-day": "day_close:close_day",
+    "reconcile": "day_close:reconcile",
+    "product": "products:product",
+    "promo": "products:promo",
 }
+#: The commands that run without opening the app, the same way.
+OWN_HANDLERS: dict[str, str] = {
+    "gui": "desktop:gui",
+    "sandbox": "servers:sandbox",
+    "webhooks": "servers:webhooks",
+    "doctor": "doctor:run_doctor",
+    "backup": "backup:run_backup",
+    "restore": "backup:run_restore",
+}
+
+
+def handler(target: str) -> Callable[..., int]:
+    """The function a "module:function" entry of HANDLERS names, its module imported now."""
+    module, name = target.split(":")
+    found: Callable[..., int] = getattr(importlib.import_module(f"pos_app.cli.{module}"), name)
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,18 +118,11 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
     if command == "gui":
-        return desktop.gui(config)
-    if command == "sandbox":
-        return servers.sandbox(args, config)
-    if command == "webhooks":
-        return servers.webhooks(args, config)
+        return handler(OWN_HANDLERS["gui"])(config)
     if command == "screenshot":
-        return desktop.screenshot(args)
-    if command == "doctor":
-        return doctor.run_doctor(args, config)
-    if command in ("backup", "restore"):
-        run = backup.run_backup if command == "backup" else backup.run_restore
-        return run(args, config)
+        return handler("desktop:screenshot")(args)
+    if command in OWN_HANDLERS:
+        return handler(OWN_HANDLERS[command])(args, config)
     # Commands that may print a payment URL keep the sandbox running after they exit.
     policy: SandboxPolicy = (
         "detached"
@@ -134,7 +133,8 @@ def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
 
     ctx = open_app(config, sandbox=policy)
     ctx.deps.desk.sign_in(cli_actor())
+    run = handler(HANDLERS[command])
     try:
-        return HANDLERS[command](ctx, args)
+        return run(ctx, args)
     finally:
         ctx.close()

@@ -21,7 +21,6 @@ from pos_app.config import Config
 from pos_app.domain.backups import BACKUP_FOLDER, DatabaseProblem, parse_backup_name
 from pos_app.domain.errors import PosError
 from pos_app.private_files import ensure_private_dir
-from pos_app.services.backup import local_time, size_text
 
 if TYPE_CHECKING:
     from pos_app.store.station_lock import StationLock
@@ -100,6 +99,8 @@ def run_restore(args: argparse.Namespace, config: Config) -> int:
         raise PosError(f"{backup} is the database itself; choose a file from {BACKUP_FOLDER}/.")
     _check_backup(backup, config)
     taken = _taken_at(backup, database.stem)
+    from pos_app.services.backup import local_time
+
     when = local_time(taken, config.timezone)
     lock = StationLock(database)
     _probe(lock)
@@ -210,4 +211,6 @@ def _print_written(args: argparse.Namespace, path: Path, size: int, taken: datet
         data = {"path": str(path), "bytes": size, "taken_at": taken.isoformat()}
         print(json.dumps(data, sort_keys=True))
     else:
+        from pos_app.services.backup import size_text
+
         print(f"Backed up the database to {path} ({size_text(size)}).")

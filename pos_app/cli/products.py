@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from pos_app.cli.input import parse_date
 from pos_app.cli.output import print_json
-from pos_app.domain.products import Product, StockAdjustment, StockReason, low_stock_warning
-from pos_app.domain.promo import PromoCode
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
     from pos_app.app import AppContext
+    from pos_app.domain.products import Product, StockAdjustment
+    from pos_app.domain.promo import PromoCode
 
 
 def whole_number(text: str) -> int:
@@ -156,6 +156,8 @@ def _list(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def _stock(ctx: AppContext, args: argparse.Namespace) -> int:
+    from pos_app.domain.products import StockReason, low_stock_warning
+
     found = ctx.products.find(args.name)
     if args.set is not None:
         done = ctx.products.count_stock(found.id, args.set, args.reason)

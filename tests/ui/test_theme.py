@@ -101,3 +101,35 @@ def test_style_table_gives_touch_sized_rows(themed: QApplication, qtbot: QtBot) 
     table.show()
     assert table.property("role") == "data"
     assert table.rowHeight(0) >= tables.ROW_HEIGHT
+
+
+def _check_box_edge_lightness(qtbot: QtBot) -> tuple[int, int]:
+    from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton
+
+    box = QCheckBox("Remember this station")
+    qtbot.addWidget(box)
+    box.resize(240, 44)
+    box.show()
+    image = box.grab().toImage()
+    option = QStyleOptionButton()
+    option.initFrom(box)
+    rect = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    edge = max(
+        image.pixelColor(x, y).lightness()
+        for x in range(rect.left(), rect.right() + 1)
+        for y in range(rect.top(), rect.bottom() + 1)
+    )
+    return box.palette().window().color().lightness(), edge
+
+
+def test_check_boxes_stay_visible_in_the_dark_scheme_after_any_switch(
+    themed: QApplication, qtbot: QtBot
+) -> None:
+    # Fusion draws the box's edge a shade darker than the window: invisible on a dark one.
+    # The dark scheme's style lifts it, also after switching from light and back.
+    for dark in (True, False, True):
+        theme.apply_theme(themed, dark=dark)
+        window, edge = _check_box_edge_lightness(qtbot)
+        if dark:
+            assert edge - window >= 80, (window, edge)
+    theme.apply_theme(themed, dark=False)

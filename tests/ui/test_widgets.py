@@ -235,7 +235,7 @@ def test_garbage_is_collected_on_the_gui_thread_only(qapp) -> None:  # type: ign
 
 
 def test_dialog_buttons_have_no_icons_so_every_button_row_looks_alike(qapp) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QProxyStyle, QStyle
+    from PySide6.QtWidgets import QDialogButtonBox, QProxyStyle, QStyle, QStyleFactory
 
     from pos_app.ui.kit import theme
 
@@ -245,6 +245,21 @@ def test_dialog_buttons_have_no_icons_so_every_button_row_looks_alike(qapp) -> N
         def styleHint(self, h, option=None, widget=None, data=None):  # type: ignore[no-untyped-def]
             return 1 if h == hint else super().styleHint(h, option, widget, data)
 
-    iconic = IconicDesktop("Fusion")
-    assert iconic.styleHint(hint) == 1
-    assert theme.PosStyle(iconic).styleHint(hint) == 0
+    def cancel_icon() -> bool:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        try:
+            return not box.button(QDialogButtonBox.StandardButton.Cancel).icon().isNull()
+        finally:
+            box.deleteLater()
+
+    theme.apply_theme(qapp, dark=False)
+    sheet = qapp.styleSheet()
+    qapp.setStyle(IconicDesktop(QStyleFactory.create("Fusion")))
+    try:
+        qapp.setStyleSheet("")
+        assert cancel_icon()  # the desktop's habit, without the app's stylesheet
+        qapp.setStyleSheet(sheet)
+        assert not cancel_icon()
+    finally:
+        qapp.setProperty("pos_style", None)
+        theme.apply_theme(qapp, dark=False)

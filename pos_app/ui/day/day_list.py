@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.ui.day.booking_table import BookingTableModel, Column
 from pos_app.ui.kit import theme
-from pos_app.ui.kit.tables import RowDelegate, StatusChipDelegate, style_table
+from pos_app.ui.kit.tables import StatusChipDelegate, style_table
 
 EMPTY_TEXT = "No bookings today — press New booking"
 OTHER_DAY_EMPTY = "No bookings on this day — press New booking"
@@ -45,7 +45,6 @@ class DayList(QStackedWidget):
         self.table = QTableView()
         self.table.setObjectName("bookingTable")
         self.table.setModel(self.model)
-        self.table.setItemDelegate(RowDelegate(self.table))
         self.table.setItemDelegateForColumn(Column.STATUS, StatusChipDelegate(self.table))
         self.table.setFont(theme.font(self, scale=1.1))
         style_table(self.table)

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPaintDevice, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -180,7 +180,6 @@ def rows_table(
     view.setWordWrap(wrap)
     view.setTabKeyNavigation(False)
     view.verticalHeader().hide()
-    view.setItemDelegate(RowDelegate(view))
     style_table(view, rows=rows)
     header = view.horizontalHeader()
     header.setHighlightSections(False)
@@ -220,64 +219,81 @@ def table_or_empty(table: QTableView, sentence: str) -> tuple[QStackedWidget, QL
     return stack, empty
 
 
-class RowDelegate(QStyledItemDelegate):
-    """Rows are selected whole: no focus frame around the one current cell."""
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        super().initStyleOption(option, index)
-        option.state &= ~QStyle.StateFlag.State_HasFocus
-
-
 def chip_text(status: BookingStatus, words: str) -> str:
     """What a status chip says: the status's glyph, then its words ("✓ Paid")."""
     return f"{status_glyph(status)} {words}"
 
 
-class StatusChipDelegate(RowDelegate):
+#: Chips kept drawn, per delegate: (status, text, font, room, dark, pixel ratio) → pixmap.
+_CHIP_CACHE_SIZE = 256
+
+
+class StatusChipDelegate(QStyledItemDelegate):
     """Paints a status column (value in ``STATUS_ROLE``) as a rounded chip carrying the
-    status words: the word says it, the colour only helps."""
+    status words: the word says it, the colour only helps.
+
+    Each chip is drawn once into a pixmap and reused: a table repaints every visible chip
+    on each scroll, selection and day switch, and drawing them afresh in Python each time
+    took several milliseconds of every frame."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._chips: dict[tuple[str, str, str, int, bool, float], QPixmap] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         value = index.data(STATUS_ROLE)
         if value not in BookingStatus._value2member_map_:
             super().paint(painter, option, index)
             return
-        status = BookingStatus(value)
-        # Draw the row background/selection as usual, then the chip without the plain text.
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        widget = opt.widget
+        widget = option.widget
         style = widget.style() if isinstance(widget, QWidget) else None
         if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        chip = theme.status_chip(status, theme.is_dark())
-        shown = index.data(Qt.ItemDataRole.DisplayRole)
-        text = chip_text(status, shown if isinstance(shown, str) and shown else status.label)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        f = QFont(opt.font)
-        f.setBold(True)
-        painter.setFont(f)
-        metrics = painter.fontMetrics()
-        pad_x, pad_y = 10, 3
-        width = metrics.horizontalAdvance(text) + 2 * pad_x
-        height = metrics.height() + 2 * pad_y
+            # The cell's own background (alternate row, selection) as its neighbours get it.
+            style.drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget
+            )
         rect: QRect = option.rect
-        chip_rect = QRect(
-            rect.left() + 11,
-            rect.top() + (rect.height() - height) // 2,
-            min(width, rect.width() - 16),
-            height,
-        )
+        shown = index.data(Qt.ItemDataRole.DisplayRole)
+        status = BookingStatus(value)
+        text = chip_text(status, shown if isinstance(shown, str) and shown else status.label)
+        chip = self._chip(status, text, option.font, rect.width() - 16, painter.device())
+        height = round(chip.height() / chip.devicePixelRatio())
+        painter.drawPixmap(rect.left() + 11, rect.top() + (rect.height() - height) // 2, chip)
+
+    def _chip(
+        self, status: BookingStatus, text: str, font: QFont, room: int, device: object
+    ) -> QPixmap:
+        ratio = float(device.devicePixelRatioF()) if isinstance(device, QPaintDevice) else 1.0
+        dark = theme.is_dark()
+        key = (status.value, text, font.key(), room, dark, ratio)
+        found = self._chips.get(key)
+        if found is not None:
+            return found
+        if len(self._chips) >= _CHIP_CACHE_SIZE:
+            self._chips.clear()
+        colours = theme.status_chip(status, dark)
+        bold = QFont(font)
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        pad_x, pad_y = 10, 3
+        width = max(1, min(metrics.horizontalAdvance(text) + 2 * pad_x, room))
+        height = metrics.height() + 2 * pad_y
+        pixmap = QPixmap(round(width * ratio), round(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setFont(bold)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(chip.bg))
-        painter.drawRoundedRect(chip_rect, height / 2, height / 2)
-        painter.setPen(QColor(chip.fg))
+        painter.setBrush(QColor(colours.bg))
+        painter.drawRoundedRect(QRect(0, 0, width, height), height / 2, height / 2)
+        painter.setPen(QColor(colours.fg))
         # Elide rather than cut a word in half when the column is narrow.
-        shown_text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, chip_rect.width() - 8)
-        painter.drawText(chip_rect, Qt.AlignmentFlag.AlignCenter, shown_text)
-        painter.restore()
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - 8)
+        painter.drawText(QRect(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, shown)
+        painter.end()
+        self._chips[key] = pixmap
+        return pixmap
 
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
         base = super().sizeHint(option, index)

@@ -35,7 +35,7 @@ from pos_app.domain.people import Customer
 from pos_app.services.customers import CustomerDetail, CustomerService
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
-from pos_app.ui.kit.tables import STATUS_ROLE, RowDelegate, StatusChipDelegate, style_table
+from pos_app.ui.kit.tables import STATUS_ROLE, StatusChipDelegate, style_table
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 from pos_app.ui.manage.edit_form import EditForm
 
@@ -173,7 +173,6 @@ class CustomersView(QDialog):
         self.history = QTableWidget(0, len(HISTORY_HEADERS))
         self.history.setObjectName("customerHistory")
         style_table(self.history)
-        self.history.setItemDelegate(RowDelegate(self.history))
         self.history.setHorizontalHeaderLabels(list(HISTORY_HEADERS))
         self.history.verticalHeader().hide()
         self.history.setShowGrid(False)
