@@ -38,6 +38,7 @@ from pos_app.services.doctor import DoctorService
 from pos_app.services.doctor_session import DoctorSession
 from pos_app.services.export_csv import CsvExportService
 from pos_app.services.ids import new_id
+from pos_app.services.orders import OrderService
 from pos_app.services.payment_sync import SyncService
 from pos_app.services.people import PeopleService
 from pos_app.services.pricing_settings import PricingSettingsService
@@ -124,6 +125,7 @@ class AppContext:
     products: ProductService = field(init=False, repr=False)
     promo_codes: PromoCodeService = field(init=False, repr=False)
     pricing: PricingSettingsService = field(init=False, repr=False)
+    orders: OrderService = field(init=False, repr=False)
     # Held shared while this process has the database open: a restore waits for none.
     station_lock: StationLock | None = field(default=None, repr=False)
     # This station's row in the stations table, and every station (Settings ▸ Stations);
@@ -257,6 +259,7 @@ class Services:
     products: ProductService
     promo_codes: PromoCodeService
     pricing: PricingSettingsService
+    orders: OrderService
 
 
 def wire_services(deps: Deps) -> Services:
@@ -288,6 +291,7 @@ def wire_services(deps: Deps) -> Services:
         products=ProductService(deps),
         promo_codes=PromoCodeService(deps),
         pricing=PricingSettingsService(deps),
+        orders=OrderService(deps),
     )
 
 
@@ -466,6 +470,7 @@ def _open_app(
     ctx.products = services.products
     ctx.promo_codes = services.promo_codes
     ctx.pricing = services.pricing
+    ctx.orders = services.orders
     ctx.day_close = DayCloseService(
         deps, ctx.reports, business_currency=lambda: ctx.config.currency
     )

@@ -4,9 +4,9 @@ With no command it opens the desktop app. Errors are one sentence on stderr with
 (2 for usage errors); with ``--json`` a command prints exactly one JSON object on stdout.
 
 One module per command group (``bookings``, ``payments``, ``receipts``, ``reports``,
-``day_close``, ``people``, ``products``, ``servers``, ``desktop``, ``doctor``, ``backup``); the
-grammar is in ``parser``. This module turns a command line into one of them and every failure
-into a sentence.
+``day_close``, ``people``, ``products``, ``sell``, ``servers``, ``desktop``, ``doctor``,
+``backup``); the grammar is in ``parser``. This module turns a command line into one of them
+and every failure into a sentence.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ HANDLERS: dict[str, str] = {
     "reconcile": "day_close:reconcile",
     "product": "products:product",
     "promo": "products:promo",
+    "sell": "sell:sell",
 }
 #: The commands that run without opening the app, the same way.
 OWN_HANDLERS: dict[str, str] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pos_app.cli import backup, doctor, products
+from pos_app.cli import backup, doctor, products, sell
 from pos_app.cli.input import port_number
 from pos_app.domain.payment import REFUND_REASONS
 
@@ -176,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_parser(sub)
     backup.add_parsers(sub)
     products.add_parsers(sub)
+    sell.add_parser(sub)
 
     s = sub.add_parser("screenshot", help="render a screen offscreen to a PNG (demo data)")
     s.add_argument("--list", action="store_true", help="print the screens' names and exit")

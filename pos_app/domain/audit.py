@@ -38,6 +38,8 @@ class AuditAction(StrEnum):
     CATALOG_CHANGED = "catalog.changed"
     # A product's stock changed: received, counted, damaged, sold, restocked after a refund.
     STOCK_ADJUSTED = "stock.adjusted"
+    # An order was saved, open: its lines and figures (payments come later).
+    ORDER_CREATED = "order.created"
     SETTINGS_CHANGED = "settings.changed"
     # A manager closed a business day (Z report: cash counted, the difference).
     DAY_CLOSED = "day.closed"

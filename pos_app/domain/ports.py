@@ -23,6 +23,7 @@ from pos_app.domain.gateway_types import (
     RefundInfo,
     RefundRequest,
 )
+from pos_app.domain.orders import Order
 from pos_app.domain.payment import Payment, Refund
 from pos_app.domain.people import Customer, Resource, User
 from pos_app.domain.products import Product, StockAdjustment
@@ -235,6 +236,20 @@ class PromoCodeRepository(Protocol):
         ...
 
 
+class OrderRepository(Protocol):
+    """Orders with their lines; written once, whole (see domain.orders)."""
+
+    def add(self, order: Order) -> int:
+        """Insert the order and its lines; the number the database gave it."""
+        ...
+
+    def get(self, order_id: str, *, for_update: bool = False) -> Order | None: ...
+
+    def for_booking(self, booking_id: str) -> Order | None:
+        """The order a booking owns, or None."""
+        ...
+
+
 @dataclass(frozen=True)
 class AuditQuery:
     """A filter over the audit log; None means any."""
@@ -389,6 +404,7 @@ class UnitOfWork(Protocol):
     pin_attempts: PinAttemptRepository
     products: ProductRepository
     promo_codes: PromoCodeRepository
+    orders: OrderRepository
 
     def __enter__(self) -> Self: ...
 

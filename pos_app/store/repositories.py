@@ -21,6 +21,7 @@ from pos_app.domain.ports import (
     CustomerRepository,
     DayCloseRepository,
     EventLog,
+    OrderRepository,
     PaymentRepository,
     PinAttemptRepository,
     ProductRepository,
@@ -34,6 +35,7 @@ from pos_app.domain.ports import (
 from pos_app.domain.reports import DayClose
 from pos_app.store import change_notes, money_order, retention_queries
 from pos_app.store.audit_log import SqlAuditLog, contains
+from pos_app.store.orders_repo import SqlOrderRepository
 from pos_app.store.pin_attempts import SqlPinAttemptRepository
 from pos_app.store.products_repo import SqlProductRepository, SqlPromoCodeRepository
 from pos_app.store.report_queries import SqlReportQueries
@@ -515,6 +517,7 @@ class SqlUnitOfWork:
     pin_attempts: PinAttemptRepository
     products: ProductRepository
     promo_codes: PromoCodeRepository
+    orders: OrderRepository
 
     def __init__(self, factory: sessionmaker[Session], *, write: bool) -> None:
         self._factory = factory
@@ -538,6 +541,7 @@ class SqlUnitOfWork:
         self.pin_attempts = SqlPinAttemptRepository(self.session)
         self.products = SqlProductRepository(self.session)
         self.promo_codes = SqlPromoCodeRepository(self.session)
+        self.orders = SqlOrderRepository(self.session)
         return self
 
     def __exit__(

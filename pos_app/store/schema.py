@@ -34,8 +34,10 @@ from sqlalchemy.types import TypeDecorator
 
 from pos_app.domain.audit import AuditAction, AuditEntry
 from pos_app.domain.booking import Booking, BookingStatus, Service
+from pos_app.domain.orders import LineKind, OrderStatus
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
 from pos_app.domain.people import Customer, Resource, ResourceKind, Role, User
+from pos_app.domain.pricing import TipBase
 from pos_app.domain.products import StockReason
 from pos_app.domain.reports import DayClose
 from pos_app.domain.sign_in import PinAttempts
@@ -362,6 +364,94 @@ promo_codes = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime(), nullable=False),
     CheckConstraint("uses >= 0 AND (max_uses IS NULL OR uses <= max_uses)", name="uses_in_range"),
+)
+
+# Orders (migration 0017): a sale's lines as sold and its figures, with every input of them as
+# used, so a later catalogue or settings change never alters an order (domain/orders.py).
+# The database refuses figures that do not add up.
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", ID, primary_key=True),
+    # Given by the database (order_numbers), for receipts: "Order 1042".
+    Column("number", BigInteger, nullable=False, unique=True),
+    Column("booking_id", ID, ForeignKey("bookings.id"), unique=True),  # a booking owns ≤ 1
+    Column("customer_name", String(200), nullable=False, default=""),
+    Column("customer_email", String(254)),
+    Column("customer_phone", String(40)),
+    Column("customer_id", ID, ForeignKey("customers.id"), index=True),
+    Column("currency", String(3), nullable=False),
+    Column("status", _enum(OrderStatus), nullable=False, index=True),
+    # The order's discount as given (a percent in thousandths, or an amount), manual or the
+    # promo code's; the code itself as it was when used.
+    Column("discount_percent", Integer),
+    Column("discount_fixed", BigInteger),
+    Column("promo_code_id", ID, ForeignKey("promo_codes.id")),
+    Column("promo_code", String(32)),
+    Column("tip_percent", Integer),
+    Column("tip_fixed", BigInteger),
+    Column("prices_include_tax", Boolean, nullable=False),
+    Column("tip_base", _enum(TipBase), nullable=False),
+    Column("subtotal", BigInteger, nullable=False),
+    Column("discount", BigInteger, nullable=False),
+    Column("tax", BigInteger, nullable=False),
+    Column("tip", BigInteger, nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
+    Column("created_by", ID),
+    Column("created_by_name", String(120), nullable=False),
+    CheckConstraint(
+        "subtotal >= 0 AND discount >= 0 AND discount <= subtotal AND tax >= 0 AND tip >= 0",
+        name="figures_not_negative",
+    ),
+    CheckConstraint(
+        "total = subtotal - discount + tip + CASE WHEN prices_include_tax THEN 0 ELSE tax END",
+        name="total_adds_up",
+    ),
+    CheckConstraint("discount_percent IS NULL OR discount_fixed IS NULL", name="one_discount_kind"),
+    CheckConstraint("tip_percent IS NULL OR tip_fixed IS NULL", name="one_tip_kind"),
+)
+
+# The numbers given to orders, in the database's order (an autoincrement key).
+order_numbers = Table(
+    "order_numbers",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=True),
+    Column("order_id", ID, nullable=False, unique=True),
+)
+
+# An order's lines as sold: a snapshot of the item and its figures from price_order.
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("order_id", ID, ForeignKey("orders.id"), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("kind", _enum(LineKind), nullable=False),
+    Column("product_id", ID, ForeignKey("products.id"), index=True),
+    Column("service_id", ID, ForeignKey("services.id")),
+    Column("name", String(120), nullable=False),
+    Column("unit_amount", BigInteger, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("tax_rate_thousandths", Integer, nullable=False),
+    # The line's own discount as given (a percent in thousandths, or an amount).
+    Column("discount_percent", Integer),
+    Column("discount_fixed", BigInteger),
+    # Its figures: its own discount, its share of the order's, its tax, what it costs.
+    Column("line_discount", BigInteger, nullable=False),
+    Column("order_discount", BigInteger, nullable=False),
+    Column("tax", BigInteger, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    CheckConstraint("quantity BETWEEN 1 AND 999", name="quantity_in_range"),
+    CheckConstraint(
+        "(kind = 'product' AND product_id IS NOT NULL AND service_id IS NULL) OR "
+        "(kind = 'service' AND service_id IS NOT NULL AND product_id IS NULL)",
+        name="one_item",
+    ),
+    CheckConstraint(
+        "unit_amount >= 0 AND line_discount >= 0 AND order_discount >= 0 AND tax >= 0 "
+        "AND line_discount + order_discount <= unit_amount * quantity",
+        name="figures_in_range",
+    ),
 )
 
 Index("ix_payments_booking_status", payments.c.booking_id, payments.c.status)

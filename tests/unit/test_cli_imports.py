@@ -150,4 +150,5 @@ def test_pos_app_reaches_the_window_before_sqlalchemy_loads(tmp_path: Path) -> N
         "doctor",
         "people",
         "products",
+        "sell",
     ]  # flags in the grammar (parser.py), or cli_actor; their work imports lazily

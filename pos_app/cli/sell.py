@@ -1,0 +1,127 @@
+"""`pos-app sell`: a walk-in sale of products and services, saved as an open order.
+
+The shape scripts depend on (issue 14)::
+
+    pos-app sell --item "NAME[ xQTY]" [--item …] [--promo CODE | --discount 10% | --discount 5.00]
+                 [--tip 3.00 | --tip 15%] [--customer NAME] [--json]
+    {"id": "ord_…", "lines": [{"name", "quantity", "unit_amount", "discount", "tax", "amount"}],
+     "subtotal", "discount", "tax", "tip", "total", "currency", "status"}
+
+Amounts are integers of minor units. A line's ``amount`` is what the customer pays for it
+(its tax included); ``tax`` is part of it. Nothing is charged yet: the order is saved open.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from pos_app.cli.output import print_json
+from pos_app.domain.errors import ValidationError
+
+if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
+    from pos_app.app import AppContext
+    from pos_app.domain.orders import Order
+
+# The flag a refused value came from, named in the sentence.
+_FLAG = {"item": "--item", "discount": "--discount", "tip": "--tip"}
+SAVED_OPEN = "Saved as an open order: nothing is charged, and no stock is taken until it is paid."
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``sell`` on the command line's subcommands."""
+    s = sub.add_parser(
+        "sell",
+        help="sell products and services to a walk-in customer (saved as an open order)",
+        description="Each --item is a product's name or SKU, or a service's name (any case), "
+        'with an optional quantity: --item "Shampoo x2". Amounts in --json are minor units.',
+    )
+    s.add_argument(
+        "--item",
+        action="append",
+        required=True,
+        metavar='"NAME[ xQTY]"',
+        help='a product (name or SKU) or service, e.g. "Shampoo x2"; repeat for more',
+    )
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--promo", metavar="CODE", help="a promo code")
+    g.add_argument("--discount", metavar="10%|5.00", help="a percent or an amount off the order")
+    s.add_argument("--tip", metavar="15%|3.00", help="a percent of the order or an amount")
+    s.add_argument("--customer", default="", metavar="NAME", help="the customer's name")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def order_json(order: Order) -> dict[str, Any]:
+    """An order as scripts read it (the exact shape above)."""
+    return {
+        "id": order.id,
+        "lines": [
+            {
+                "name": sold.line.name,
+                "quantity": sold.line.quantity,
+                "unit_amount": sold.line.unit_amount.amount,
+                "discount": sold.discount,
+                "tax": sold.tax,
+                "amount": sold.amount,
+            }
+            for sold in order.lines
+        ],
+        "subtotal": order.subtotal,
+        "discount": order.discount,
+        "tax": order.tax,
+        "tip": order.tip,
+        "total": order.total,
+        "currency": order.currency,
+        "status": order.status.value,
+    }
+
+
+def order_text(order: Order) -> list[str]:
+    """An order as the desk reads it: its lines, its figures, its total."""
+    m = order.money
+    out = [f"Order {order.number} ({order.id})"]
+    if order.customer.name:
+        out[0] += f" for {order.customer.name}"
+    for sold in order.lines:
+        line = sold.line
+        what = f"{line.quantity} × {line.name}" if line.quantity > 1 else line.name
+        off = f"  (−{m(sold.discount)})" if sold.discount else ""
+        out.append(f"  {what:<36} {m(sold.amount)!s:>12}{off}")
+    out.append(f"  {'Subtotal':<36} {m(order.subtotal)!s:>12}")
+    if order.discount:
+        given = order.order_discount
+        why = f"promo code {order.promo_code}" if order.promo_code else "given"
+        if given is not None and not order.promo_code:
+            why = given.describe()
+        out.append(f"  {'Discount (' + why + ')':<36} {'−' + str(m(order.discount)):>12}")
+    if order.tax or order.prices_include_tax:
+        label = "Tax (included)" if order.prices_include_tax else "Tax"
+        out.append(f"  {label:<36} {m(order.tax)!s:>12}")
+    if order.tip:
+        out.append(f"  {'Tip':<36} {m(order.tip)!s:>12}")
+    out.append(f"  {'Total':<36} {m(order.total)!s:>12}")
+    out.append(SAVED_OPEN)
+    return out
+
+
+def sell(ctx: AppContext, args: argparse.Namespace) -> int:
+    """`pos-app sell`."""
+    from pos_app.services.orders import SaleItem, SaleRequest
+
+    try:
+        request = SaleRequest(
+            items=[SaleItem.parse(text) for text in args.item],
+            discount_text=args.discount,
+            promo_code=args.promo,
+            tip_text=args.tip,
+            customer_name=args.customer,
+        )
+        order = ctx.orders.create_walk_in(request)
+    except ValidationError as err:
+        flag = _FLAG.get(err.field)
+        raise ValidationError(err.field, f"{flag}: {err.message}" if flag else err.message) from err
+    if args.json:
+        print_json(order_json(order))
+    else:
+        print("\n".join(order_text(order)))
+    return 0

@@ -1,0 +1,306 @@
+"""Orders: price a walk-in sale from the catalogue and save it, open, in one transaction.
+
+The rules are the domain's: items are resolved from the catalogue and snapshot as sold
+(``domain.orders``), priced by ``price_order`` with the stored pricing settings, a promo code
+checked by ``check_code`` and a manual discount by ``can_give_discount``. Saving an order
+takes nothing: its stock is taken and its promo use counted in the transaction that records
+it paid (docs/orders.md), so stock and uses are only *checked* here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from pos_app.domain import currency as cur
+from pos_app.domain.audit import AuditAction
+from pos_app.domain.booking import Service
+from pos_app.domain.errors import (
+    FormErrors,
+    InvalidStateError,
+    NotFoundError,
+    ValidationError,
+)
+from pos_app.domain.money import Money
+from pos_app.domain.orders import (
+    LineKind,
+    Order,
+    OrderCustomer,
+    ambiguous_item,
+    inactive_item,
+    nothing_to_charge,
+    parse_discount,
+    parse_item,
+    parse_tip,
+    unknown_item,
+)
+from pos_app.domain.people import Actor
+from pos_app.domain.percent import Percent
+from pos_app.domain.ports import UnitOfWork
+from pos_app.domain.pricing import MAX_LINES, Discount, OrderLine, Tip, price_order
+from pos_app.domain.products import Product, not_enough
+from pos_app.domain.promo import PromoCode, can_give_discount
+from pos_app.domain.text import bounded
+from pos_app.services import audit
+from pos_app.services.context import Deps
+from pos_app.services.customers import Contact, check_contact, find_or_add
+from pos_app.services.ids import new_id
+from pos_app.services.pricing_settings import read_policy
+from pos_app.services.promo_codes import check_code
+
+log = logging.getLogger(__name__)
+
+BOTH_DISCOUNTS = "Give a promo code or a discount, not both."
+
+
+@dataclass(frozen=True)
+class SaleItem:
+    """One item of a sale as the desk names it: a product's name or SKU, or a service's name
+    (any case), a quantity, and optionally a discount on this line ("10%" or "5.00")."""
+
+    text: str
+    quantity: int = 1
+    discount_text: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> SaleItem:
+        """An item from "NAME[ xQTY]" ("Shampoo x2")."""
+        name, quantity = parse_item(text)
+        return cls(name, quantity)
+
+
+@dataclass(frozen=True)
+class SaleRequest:
+    """A walk-in sale as the desk (or the CLI) asks for it, as typed."""
+
+    items: Sequence[SaleItem]
+    discount_text: str | None = None  # "10%" or "5.00" off the order
+    promo_code: str | None = None
+    tip_text: str | None = None  # "15%" or "3.00"
+    customer_name: str = ""
+    customer_email: str = ""
+    customer_phone: str = ""
+    customer_id: str | None = None  # a customer chosen from the suggestions
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A catalogue item found for a SaleItem."""
+
+    kind: LineKind
+    id: str
+    name: str
+    price: Money
+    tax_rate_thousandths: int
+    product: Product | None = None
+
+
+class OrderService:
+    """Price and save walk-in orders; read them back."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._d = deps
+
+    def today(self) -> date:
+        """The business's date now (its time zone): what promo codes' dates are compared with."""
+        return self._d.clock.now().astimezone(self._d.policy.timezone).date()
+
+    def get(self, order_id: str) -> Order:
+        """One order with its lines, or NotFoundError."""
+        with self._d.uow() as uow:
+            found = uow.orders.get(order_id.strip())
+        if found is None:
+            raise NotFoundError(f"There is no order {bounded(order_id.strip(), 60)!r}.")
+        return found
+
+    def create_walk_in(self, request: SaleRequest, actor: Actor | None = None) -> Order:
+        """Price the sale and save it as an open order (with its audit entry) in one
+        transaction; a sentence and nothing saved when anything is wrong."""
+        who = actor or self._d.desk.actor
+        if not request.items:
+            raise ValidationError("items", "Add at least one item to the order.")
+        if len(request.items) > MAX_LINES:
+            raise ValidationError("items", f"An order holds at most {MAX_LINES} lines.")
+        if request.discount_text and request.promo_code:
+            raise ValidationError("discount", BOTH_DISCOUNTS)
+        contact = None
+        if request.customer_name or request.customer_email or request.customer_phone:
+            contact, errors = check_contact(
+                request.customer_name, request.customer_email, request.customer_phone
+            )
+            if errors:
+                raise FormErrors(errors)
+        now = self._d.clock.now()
+        with self._d.uow(write=True) as uow:
+            policy = read_policy(uow.events)
+            found = [_resolve(uow, item.text) for item in request.items]
+            currency = found[0].price.currency
+            _check_stock(request.items, found)
+            lines = [
+                OrderLine(
+                    name=f.name,
+                    unit_amount=f.price,
+                    quantity=item.quantity,
+                    tax_rate=Percent(f.tax_rate_thousandths),
+                    discount=(
+                        parse_discount(item.discount_text, currency) if item.discount_text else None
+                    ),
+                )
+                for item, f in zip(request.items, found, strict=True)
+            ]
+            subtotal = Money(sum(line.gross.amount for line in lines), currency)
+            promo: PromoCode | None = None
+            discount: Discount | None = None
+            if request.promo_code:
+                promo = check_code(uow, request.promo_code, today=self.today(), subtotal=subtotal)
+                discount = promo.discount
+            elif request.discount_text:
+                discount = parse_discount(request.discount_text, currency)
+            tip: Tip | None = parse_tip(request.tip_text, currency) if request.tip_text else None
+            totals = price_order(
+                lines,
+                order_discount=discount,
+                tip=tip,
+                prices_include_tax=policy.prices_include_tax,
+                tip_base=policy.tip_base,
+            )
+            # A promo code's discount is the code's; every other one is given by hand.
+            manual = totals.discount - (
+                sum(p.order_discount for p in totals.lines) if promo is not None else 0
+            )
+            if manual:
+                can_give_discount(
+                    Money(manual, currency), subtotal, who, policy.manager_discount
+                ).ensure()
+            total = totals.money(totals.total)
+            if total.amount <= 0:
+                raise InvalidStateError(nothing_to_charge(total))
+            if total.amount > cur.maximum_charge(currency):
+                largest = Money(cur.maximum_charge(currency), currency)
+                raise InvalidStateError(
+                    f"This order comes to {total}, more than one payment can take "
+                    f"({largest}); split it into two orders."
+                )
+            customer = self._customer(uow, request, contact, now)
+            order = Order.build(
+                id=new_id("ord"),
+                items=[(f.kind, f.id) for f in found],
+                totals=totals,
+                tip_base=policy.tip_base,
+                created_at=now,
+                created_by_name=who.name,
+                created_by=who.id,
+                customer=customer,
+                order_discount=discount,
+                promo_code_id=promo.id if promo else None,
+                promo_code=promo.code if promo else None,
+                tip_input=tip,
+            )
+            order = replace(order, number=uow.orders.add(order))
+            audit.record(
+                uow,
+                at=now,
+                actor=who,
+                action=AuditAction.ORDER_CREATED,
+                amount=order.total,
+                currency=currency,
+                detail=_describe(order),
+            )
+            uow.commit()
+        log.info(
+            "order.created order=%s number=%s lines=%d total=%d %s",
+            order.id,
+            order.number,
+            len(order.lines),
+            order.total,
+            currency,
+        )
+        return order
+
+    def _customer(
+        self, uow: UnitOfWork, request: SaleRequest, contact: Contact | None, now: datetime
+    ) -> OrderCustomer:
+        """Who the order is for: a chosen customer, one found or added by email or phone,
+        a name only (no customer record for a name alone), or nobody."""
+        if request.customer_id:
+            chosen = uow.customers.get(request.customer_id)
+            if chosen is None:
+                raise NotFoundError("That customer no longer exists; search again.")
+            return OrderCustomer(chosen.name, chosen.email or "", chosen.phone or "", chosen.id)
+        if contact is None:
+            return OrderCustomer()
+        if not (contact.email or contact.phone):
+            return OrderCustomer(contact.name)
+        customer = find_or_add(uow, contact, now=now)
+        uow.bookings.flush()  # the customer row first: the order refers to it
+        return OrderCustomer(contact.name, contact.email, contact.phone, customer.id)
+
+
+def _resolve(uow: UnitOfWork, text: str) -> _Item:
+    """The product (by name or SKU) or service (by name or id) ``text`` names, any case."""
+    key = " ".join(text.split())
+    product = uow.products.find(key) if key else None
+    folded = key.casefold()
+    services = [
+        s
+        for s in uow.services.list(active_only=False)
+        if s.name.casefold() == folded or s.id.casefold() == folded
+    ]
+    service: Service | None = services[0] if services else None
+    if product is not None and service is not None:
+        if (product.sku or "").casefold() != folded:  # a SKU names the product alone
+            raise InvalidStateError(ambiguous_item(product.name))
+        service = None
+    if product is not None:
+        if not product.active:
+            raise InvalidStateError(inactive_item(product.name))
+        return _Item(
+            LineKind.PRODUCT,
+            product.id,
+            product.name,
+            product.price,
+            product.tax_rate.thousandths,
+            product,
+        )
+    if service is not None:
+        if not service.active:
+            raise InvalidStateError(inactive_item(service.name))
+        return _Item(
+            LineKind.SERVICE,
+            service.id,
+            service.name,
+            service.price,
+            service.tax_rate_thousandths,
+        )
+    raise NotFoundError(unknown_item(bounded(key, 60)))
+
+
+def _check_stock(items: Sequence[SaleItem], found: Sequence[_Item]) -> None:
+    """Refuse, naming what is left, a product asked for (over all its lines) beyond its stock.
+    Nothing is taken: that happens when the order is paid."""
+    wanted: dict[str, int] = {}
+    for item, f in zip(items, found, strict=True):
+        if f.product is not None:
+            wanted[f.id] = wanted.get(f.id, 0) + item.quantity
+    for f in found:
+        if f.product is not None and wanted.get(f.id, 0) > f.product.stock:
+            raise InvalidStateError(not_enough(f.product.name, f.product.stock))
+
+
+def _describe(order: Order) -> str:
+    """The audit log's line: "Order 12: 2 × Shampoo, Haircut; 10% off; total $71.89"."""
+    lines = ", ".join(
+        f"{s.line.quantity} × {s.line.name}" if s.line.quantity > 1 else s.line.name
+        for s in order.lines
+    )
+    parts = [f"Order {order.number} ({order.id}): {bounded(lines, 600)}"]
+    if order.promo_code:
+        parts.append(f"promo code {order.promo_code}")
+    elif order.order_discount is not None:
+        parts.append(order.order_discount.describe())
+    if order.tip:
+        parts.append(f"tip {order.money(order.tip)}")
+    parts.append(f"total {order.money(order.total)}, open")
+    return "; ".join(parts)

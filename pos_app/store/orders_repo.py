@@ -1,0 +1,182 @@
+"""Orders and their lines in SQL: Core statements on the unit of work's session.
+
+An order is written once, whole (its row, its number, its lines) inside the caller's
+transaction; its number comes from ``order_numbers``' autoincrement key, so the database
+decides the order of numbers, not a station. Later steps change only its status (and, when
+payments move onto orders, what was paid), never its lines or figures.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, insert, select
+from sqlalchemy.orm import Session
+
+from pos_app.domain.money import Money
+from pos_app.domain.orders import (
+    LineKind,
+    Order,
+    OrderCustomer,
+    OrderStatus,
+    SoldLine,
+    discount_of,
+    tip_of,
+)
+from pos_app.domain.percent import Percent
+from pos_app.domain.pricing import Discount, OrderLine, Tip, TipBase
+from pos_app.store.schema import order_lines, order_numbers, orders
+
+
+def _split(discount: Discount | Tip | None) -> tuple[int | None, int | None]:
+    """A discount or tip as stored: (percent in thousandths, amount)."""
+    if discount is None:
+        return None, None
+    if discount.percent is not None:
+        return discount.percent.thousandths, None
+    assert discount.amount is not None
+    return None, discount.amount.amount
+
+
+class SqlOrderRepository:
+    """Orders in SQL (see the module)."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(self, order: Order) -> int:
+        """Insert the order and its lines; the number the database gave it."""
+        done = cast(
+            CursorResult[Any],
+            self._s.execute(insert(order_numbers).values(order_id=order.id)),
+        )
+        key = done.inserted_primary_key
+        assert key is not None
+        number = int(key[0])
+        discount_percent, discount_fixed = _split(order.order_discount)
+        tip_percent, tip_fixed = _split(order.tip_input)
+        who = order.customer
+        self._s.execute(
+            insert(orders).values(
+                id=order.id,
+                number=number,
+                booking_id=order.booking_id,
+                customer_name=who.name,
+                customer_email=who.email or None,
+                customer_phone=who.phone or None,
+                customer_id=who.customer_id,
+                currency=order.currency,
+                status=order.status,
+                discount_percent=discount_percent,
+                discount_fixed=discount_fixed,
+                promo_code_id=order.promo_code_id,
+                promo_code=order.promo_code,
+                tip_percent=tip_percent,
+                tip_fixed=tip_fixed,
+                prices_include_tax=order.prices_include_tax,
+                tip_base=order.tip_base,
+                subtotal=order.subtotal,
+                discount=order.discount,
+                tax=order.tax,
+                tip=order.tip,
+                total=order.total,
+                created_at=order.created_at,
+                created_by=order.created_by,
+                created_by_name=order.created_by_name,
+            )
+        )
+        self._s.execute(insert(order_lines), [_line_row(order.id, sold) for sold in order.lines])
+        return number
+
+    def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
+        """One order with its lines, or None; ``for_update`` holds its row until the end."""
+        q = select(orders).where(orders.c.id == order_id)
+        if for_update:
+            q = q.with_for_update()
+        row = self._s.execute(q).first()
+        return None if row is None else self._order(row)
+
+    def for_booking(self, booking_id: str) -> Order | None:
+        """The order a booking owns, or None."""
+        row = self._s.execute(select(orders).where(orders.c.booking_id == booking_id)).first()
+        return None if row is None else self._order(row)
+
+    def _order(self, row: Any) -> Order:
+        q = (
+            select(order_lines)
+            .where(order_lines.c.order_id == row.id)
+            .order_by(order_lines.c.position)
+        )
+        currency = row.currency
+        lines = tuple(_sold(r, currency) for r in self._s.execute(q))
+        return Order(
+            id=row.id,
+            currency=currency,
+            status=OrderStatus(row.status),
+            lines=lines,
+            subtotal=int(row.subtotal),
+            discount=int(row.discount),
+            tax=int(row.tax),
+            tip=int(row.tip),
+            total=int(row.total),
+            prices_include_tax=bool(row.prices_include_tax),
+            tip_base=TipBase(row.tip_base),
+            created_at=row.created_at,
+            created_by_name=row.created_by_name,
+            created_by=row.created_by,
+            customer=OrderCustomer(
+                row.customer_name,
+                row.customer_email or "",
+                row.customer_phone or "",
+                row.customer_id,
+            ),
+            booking_id=row.booking_id,
+            order_discount=discount_of(row.discount_percent, row.discount_fixed, currency),
+            promo_code_id=row.promo_code_id,
+            promo_code=row.promo_code,
+            tip_input=tip_of(row.tip_percent, row.tip_fixed, currency),
+            number=int(row.number),
+        )
+
+
+def _line_row(order_id: str, sold: SoldLine) -> dict[str, Any]:
+    line = sold.line
+    percent, fixed = _split(line.discount)
+    product = sold.kind is LineKind.PRODUCT
+    return {
+        "order_id": order_id,
+        "position": sold.position,
+        "kind": sold.kind,
+        "product_id": sold.item_id if product else None,
+        "service_id": None if product else sold.item_id,
+        "name": line.name,
+        "unit_amount": line.unit_amount.amount,
+        "quantity": line.quantity,
+        "tax_rate_thousandths": line.tax_rate.thousandths,
+        "discount_percent": percent,
+        "discount_fixed": fixed,
+        "line_discount": sold.line_discount,
+        "order_discount": sold.order_discount,
+        "tax": sold.tax,
+        "amount": sold.amount,
+    }
+
+
+def _sold(row: Any, currency: str) -> SoldLine:
+    kind = LineKind(row.kind)
+    return SoldLine(
+        position=int(row.position),
+        kind=kind,
+        item_id=row.product_id if kind is LineKind.PRODUCT else row.service_id,
+        line=OrderLine(
+            name=row.name,
+            unit_amount=Money(int(row.unit_amount), currency),
+            quantity=int(row.quantity),
+            tax_rate=Percent(int(row.tax_rate_thousandths)),
+            discount=discount_of(row.discount_percent, row.discount_fixed, currency),
+        ),
+        line_discount=int(row.line_discount),
+        order_discount=int(row.order_discount),
+        tax=int(row.tax),
+        amount=int(row.amount),
+    )
