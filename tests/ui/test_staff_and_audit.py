@@ -230,3 +230,11 @@ def test_the_save_buttons_fit_every_text_they_show(
             button.setText(text)
             # The same width, before any relayout: nothing clipped, nothing moved.
             assert button.width() == width and fits(button, text), text
+
+
+def test_every_audited_action_has_the_desks_words() -> None:
+    # A new action without words would show its code ("stock.adjusted") in the audit log.
+    from pos_app.domain.audit import AuditAction
+    from pos_app.ui.people.audit_view import ACTION_WORDS
+
+    assert [a.value for a in AuditAction if a not in ACTION_WORDS] == []

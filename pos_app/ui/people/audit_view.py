@@ -70,6 +70,8 @@ ACTION_WORDS: dict[AuditAction, str] = {
     AuditAction.USER_SIGN_IN_FAILED: "Wrong PIN",
     AuditAction.USER_CHANGED: "Account changed",
     AuditAction.CATALOG_CHANGED: "Catalogue changed",
+    AuditAction.STOCK_ADJUSTED: "Stock changed",
+    AuditAction.ORDER_CREATED: "Sale saved",
     AuditAction.SETTINGS_CHANGED: "Settings changed",
     AuditAction.DAY_CLOSED: "Day closed",
     AuditAction.PAYMENT_CORRECTED: "Corrected from Stripe",
