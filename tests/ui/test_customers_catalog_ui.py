@@ -179,3 +179,48 @@ def test_staff_see_the_catalogue_but_cannot_change_it(
         assert len(ui_app.catalog.list_services(include_inactive=True)) == 5
     finally:
         ui_app.deps.desk.sign_in(TEST_MANAGER)
+
+
+def test_a_services_tax_rate_is_shown_kept_and_changed(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    from pos_app.services.catalog import ServiceForm
+
+    haircut = next(s for s in ui_app.catalog.list_services() if s.id == "svc_haircut")
+    ui_app.catalog.save_service(
+        ServiceForm(
+            id=haircut.id,
+            name=haircut.name,
+            duration_minutes=haircut.duration_minutes,
+            price_text=haircut.price.plain(),
+            currency=haircut.currency,
+            tax_rate_text="8.875",
+        )
+    )
+    editor = _catalog(qtbot, window)
+    editor.edit_service("svc_haircut")
+    qtbot.waitUntil(lambda: editor.name_edit.text() == "Haircut")
+    assert editor.tax_edit.text() == "8.875"
+    # Another field changed: the rate is kept, not reset to 0.
+    editor.duration_spin.setValue(haircut.duration_minutes + 5)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.status_label.text() == "Saved.")
+    saved = next(s for s in ui_app.catalog.list_services() if s.id == "svc_haircut")
+    assert saved.tax_rate_thousandths == 8875
+
+    editor.tax_edit.setText("")
+    qtbot.keyClicks(editor.tax_edit, "7.12345")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.error_text("tax_rate") != "")
+    assert "3 decimals" in editor.error_text("tax_rate")
+    editor.tax_edit.setText("20")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: (
+            next(
+                s for s in ui_app.catalog.list_services() if s.id == "svc_haircut"
+            ).tax_rate_thousandths
+            == 20_000
+        )
+    )
+    editor.reject()

@@ -138,6 +138,11 @@ class CatalogEditor(QDialog):
         for code in SUPPORTED_CURRENCIES:
             self.currency_combo.addItem(code.upper(), code)
         self.currency_combo.setCurrentIndex(max(0, self.currency_combo.findData("usd")))
+        # The rate the sale's tax is worked out with (docs/tax-and-discounts.md); 0 for none.
+        self.tax_edit = QLineEdit("0")
+        self.tax_edit.setPlaceholderText("e.g. 8.875")
+        self.tax_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.tax_edit.setToolTip("Tax rate in percent, up to three decimals; 0 when none")
         self.active_check = QCheckBox("Can be booked")
         self.active_check.setChecked(True)
         self.save_button = WidestTextButton(("Add service", "Save changes"))
@@ -148,6 +153,7 @@ class CatalogEditor(QDialog):
                 ("duration_minutes", "&Duration", self.duration_spin),
                 ("price", "&Price", self.price_edit),
                 ("currency", "C&urrency", self.currency_combo),
+                ("tax_rate", "&Tax rate %", self.tax_edit),
             ],
             self.save_button,
         )
@@ -185,7 +191,8 @@ class CatalogEditor(QDialog):
         # Default only once inside the dialog (Qt ignores it on a button outside one).
         self.save_button.setDefault(True)
 
-        for widget in (self.name_edit, self.duration_spin, self.price_edit, self.currency_combo):
+        fields = (self.name_edit, self.duration_spin, self.price_edit, self.currency_combo)
+        for widget in (*fields, self.tax_edit):
             widget.setEnabled(manager)
         self.active_check.setEnabled(manager)
         self.save_button.setEnabled(manager)
@@ -195,7 +202,7 @@ class CatalogEditor(QDialog):
         self.add_button.clicked.connect(self.new_service)
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
-        for edit in (self.name_edit, self.price_edit):
+        for edit in (self.name_edit, self.price_edit, self.tax_edit):
             edit.textEdited.connect(self._clear_error_of_sender)
             edit.returnPressed.connect(self.save)
         QShortcut(QKeySequence(QKeySequence.StandardKey.New), self).activated.connect(
@@ -206,7 +213,8 @@ class CatalogEditor(QDialog):
         self.setTabOrder(self.name_edit, self.duration_spin)
         self.setTabOrder(self.duration_spin, self.price_edit)
         self.setTabOrder(self.price_edit, self.currency_combo)
-        self.setTabOrder(self.currency_combo, self.active_check)
+        self.setTabOrder(self.currency_combo, self.tax_edit)
+        self.setTabOrder(self.tax_edit, self.active_check)
         self.setTabOrder(self.active_check, self.save_button)
         self.load()
 
@@ -248,6 +256,7 @@ class CatalogEditor(QDialog):
         self.name_edit.clear()
         self.duration_spin.setValue(30)
         self.price_edit.clear()
+        self.tax_edit.setText("0")
         self.active_check.setChecked(True)
         self._feedback.clear()
         self.status_label.setText("")
@@ -266,6 +275,7 @@ class CatalogEditor(QDialog):
             price_text=self.price_edit.text(),
             currency=currency if isinstance(currency, str) else "",
             active=self.active_check.isChecked(),
+            tax_rate_text=self.tax_edit.text(),
         )
         catalog = self._catalog
         self._busy.begin()
@@ -308,6 +318,7 @@ class CatalogEditor(QDialog):
         self.duration_spin.setValue(service.duration_minutes)
         self.price_edit.setText(service.price.plain())
         self.currency_combo.setCurrentIndex(max(0, self.currency_combo.findData(service.currency)))
+        self.tax_edit.setText(service.tax_rate.plain())
         self.active_check.setChecked(service.active)
         if another:
             self._feedback.clear()
