@@ -104,9 +104,11 @@ class StripeGateway:
             )
         self._note_date(obj)
         log.info(
-            "stripe.checkout_session.created session=%s booking=%s",
+            "stripe.checkout_session.created session=%s booking=%s order=%s items=%d",
             obj.id,
             request.metadata.get("booking_id"),
+            request.metadata.get("order_id"),
+            len(request.lines) or 1,
         )
         return _session(obj)
 
