@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pos_app.domain.checkout_lines import CheckoutLine
+
 
 @dataclass(frozen=True)
 class CheckoutRequest:
@@ -25,6 +27,21 @@ class CheckoutRequest:
     # Cards only (wallets ride on card): delayed methods a Dashboard may enable would
     # complete sessions unpaid and settle days later.
     allowed_payment_method_types: tuple[str, ...] = ("card",)
+    # The items the customer sees (an order's lines, tax and tip, summing to ``amount``);
+    # none sends one item named ``product_name`` at ``amount``, as for a booking.
+    lines: tuple[CheckoutLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckoutLineItemInfo:
+    """One line item of a Checkout Session as Stripe lists it (``item``)."""
+
+    name: str  # Stripe's ``description``: the product's name
+    quantity: int
+    unit_amount: int
+    amount_subtotal: int
+    amount_total: int
+    currency: str
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pos_app.domain.gateway_types import (
     BalanceTransactionInfo,
     ChargeDetails,
     ChargeInfo,
+    CheckoutLineItemInfo,
     CheckoutRequest,
     CheckoutSessionInfo,
     EventPage,
@@ -70,6 +71,10 @@ class PaymentGateway(Protocol):
         self, *, metadata_key: str, metadata_value: str, created_after: datetime
     ) -> CheckoutSessionInfo | None:
         """The session created after ``created_after`` whose metadata has this key and value."""
+        ...
+
+    def list_checkout_line_items(self, session_id: str) -> list[CheckoutLineItemInfo]:
+        """The session's line items as Stripe lists them, in the order they were sent."""
         ...
 
     def find_refund(

@@ -30,6 +30,7 @@ from pos_app.domain.gateway_types import (
     BalanceTransactionInfo,
     ChargeDetails,
     ChargeInfo,
+    CheckoutLineItemInfo,
     CheckoutRequest,
     CheckoutSessionInfo,
     EventInfo,
@@ -40,7 +41,7 @@ from pos_app.domain.gateway_types import (
     RefundInfo,
     RefundRequest,
 )
-from pos_app.gateway import messages, permissions
+from pos_app.gateway import checkout_params, messages, permissions
 from pos_app.gateway.backoff import BackoffHTTPClient, BackoffPolicy
 
 log = logging.getLogger(__name__)
@@ -94,34 +95,8 @@ class StripeGateway:
     def create_checkout_session(
         self, request: CheckoutRequest, *, idempotency_key: str
     ) -> CheckoutSessionInfo:
-        """Open a hosted Checkout Session for one line item."""
-        params: dict[str, Any] = {
-            "mode": "payment",
-            "line_items": [
-                {
-                    "quantity": 1,
-                    "price_data": {
-                        "currency": request.currency,
-                        "unit_amount": request.amount,
-                        "product_data": {"name": request.product_name},
-                    },
-                }
-            ],
-            "expires_at": int(request.expires_at.timestamp()),
-            "metadata": dict(request.metadata),
-            "payment_intent_data": {"metadata": dict(request.metadata)},
-            # The pinned API version restricts methods with this (``payment_method_types``
-            # is gone from its create params); without it a Dashboard's bank debits appear.
-            "allowed_payment_method_types": list(request.allowed_payment_method_types),
-        }
-        for name in ("customer_email", "client_reference_id", "success_url", "cancel_url"):
-            value = getattr(request, name)
-            if value:
-                params[name] = value
-        if request.receipt_email:
-            # Stripe emails its receipt to this address when the payment succeeds, whatever
-            # the account's email settings (in test mode only to its verified team members).
-            params["payment_intent_data"]["receipt_email"] = request.receipt_email
+        """Open a hosted Checkout Session: one line item, or an order's (``request.lines``)."""
+        params = checkout_params.session_params(request)
         with self._errors():
             obj = self._client.v1.checkout.sessions.create(
                 params,  # type: ignore[arg-type]
@@ -129,9 +104,11 @@ class StripeGateway:
             )
         self._note_date(obj)
         log.info(
-            "stripe.checkout_session.created session=%s booking=%s",
+            "stripe.checkout_session.created session=%s booking=%s order=%s items=%d",
             obj.id,
             request.metadata.get("booking_id"),
+            request.metadata.get("order_id"),
+            len(request.lines) or 1,
         )
         return _session(obj)
 
@@ -179,6 +156,12 @@ class StripeGateway:
                 if _meta(obj.metadata).get(metadata_key) == metadata_value:
                     return _session(obj)
         return None
+
+    def list_checkout_line_items(self, session_id: str) -> list[CheckoutLineItemInfo]:
+        """A session's line items as Stripe lists them, in the order they were sent."""
+        with self._errors():
+            items = self._client.v1.checkout.sessions.line_items.list(session_id, {"limit": 100})
+            return [_line_item(obj) for obj in items.auto_paging_iter()]
 
     def find_refund(
         self, *, payment_intent_id: str, metadata_key: str, metadata_value: str
@@ -477,6 +460,17 @@ def _session(obj: Any) -> CheckoutSessionInfo:
         last_payment_error=_attempt_error(pi) if expanded and obj.status == "open" else None,
         payment_intent_status=str(pi.status) if expanded else None,
         charge_details=_charge_details(pi) if with_charge else None,
+    )
+
+
+def _line_item(obj: Any) -> CheckoutLineItemInfo:
+    return CheckoutLineItemInfo(
+        name=obj.description,
+        quantity=obj.quantity,
+        unit_amount=obj.price.unit_amount,
+        amount_subtotal=obj.amount_subtotal,
+        amount_total=obj.amount_total,
+        currency=obj.currency,
     )
 
 

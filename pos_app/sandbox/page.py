@@ -66,6 +66,9 @@ def _summary(sandbox: Sandbox, session: Record) -> JsonDict:
     currency = str(body["currency"])
     verb, label = _VERBS.get(str(body.get("submit_type")), ("Pay", "Pay"))
     name = sandbox.settings.business_name
+    items = session.internal.get("line_items", [])
+    # Sessions stored before descriptions were kept have none.
+    descriptions = session.internal.get("product_descriptions") or [None] * len(items)
     return {
         "business_name": name,
         "initial": (name.strip()[:1] or "S").upper(),
@@ -78,11 +81,13 @@ def _summary(sandbox: Sandbox, session: Record) -> JsonDict:
         "items": [
             {
                 "name": li["description"],
+                # Shown under the name, as Stripe's page shows product_data.description.
+                "description": about or "",
                 "quantity": li["quantity"],
                 "unit": money.format_amount(int(li["price"]["unit_amount"]), currency),
                 "amount": money.format_amount(int(li["amount_total"]), currency),
             }
-            for li in session.internal.get("line_items", [])
+            for li, about in zip(items, descriptions, strict=True)
         ],
     }
 

@@ -195,6 +195,9 @@ def create(tx: Tx, ctx: Ctx, params: ParamReader) -> JsonDict:
     )
     internal = {
         "line_items": [objects.line_item(s, ctx.ts) for s in specs],
+        # Each item's product description, for the hosted page only: Stripe's ``item``
+        # carries the product's name as its ``description``, not this.
+        "product_descriptions": [s.description for s in specs],
         "payment_intent_data": pi_data,
     }
     rec = Record(session_id, KIND, ctx.ts, body, internal, due=float(expires_at))

@@ -15,7 +15,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pos_app.domain.booking import Booking
+from pos_app.domain.checkout_lines import CheckoutLine, PartKind, checkout_lines
 from pos_app.domain.gateway_types import CheckoutRequest
+from pos_app.domain.orders import Order
 from pos_app.domain.payment import Payment
 from pos_app.services.context import Policy
 
@@ -97,6 +99,49 @@ def freeze(booking: Booking, payment: Payment, policy: Policy) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
+def freeze_order(
+    order: Order,
+    *,
+    payment_id: str,
+    amount: int,
+    expires_at: datetime,
+    policy: Policy,
+    part: PartKind = PartKind.DEPOSIT,
+) -> str:
+    """The create request for charging ``amount`` of ``order`` as JSON, with its line items.
+
+    The whole total is itemised (``domain.checkout_lines``); less is one item named by
+    ``part``. The items come from the stored order, whose lines never change once written,
+    so a resend is the same request. Metadata names the order (and its booking, if any) and
+    the payment.
+    """
+    metadata = {"order_id": order.id, "payment_id": payment_id, "app": "pos-app"}
+    if order.booking_id is not None:
+        metadata["booking_id"] = order.booking_id
+    lines = checkout_lines(order, amount, part)
+    email = order.customer.email or None
+    data: dict[str, Any] = {
+        "amount": amount,
+        "currency": order.currency,
+        "product_name": lines[0].name
+        if len(lines) == 1
+        else f"Order {order.number if order.number is not None else order.id}",
+        "lines": [
+            {"name": line.name, "amount": line.amount, "description": line.description}
+            for line in lines
+        ],
+        "expires_at": int(expires_at.timestamp()),
+        "metadata": metadata,
+        "customer_email": email,
+        "client_reference_id": order.id,
+        "success_url": policy.success_url,
+        "cancel_url": policy.cancel_url or policy.success_url,
+        "receipt_email": email,
+        "allowed_payment_method_types": ["card"],
+    }
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
 def thaw(text: str) -> CheckoutRequest:
     """The request stored by :func:`freeze`."""
     data = json.loads(text)
@@ -112,6 +157,11 @@ def thaw(text: str) -> CheckoutRequest:
         cancel_url=data.get("cancel_url"),
         receipt_email=data.get("receipt_email"),
         allowed_payment_method_types=tuple(data.get("allowed_payment_method_types", ["card"])),
+        # A booking's request has none: it is one item named product_name.
+        lines=tuple(
+            CheckoutLine(str(line["name"]), int(line["amount"]), str(line["description"]))
+            for line in data.get("lines", ())
+        ),
     )
 
 

@@ -18,6 +18,7 @@ import pos_app.gateway.stripe_gateway as gateway_module
 #: means the object inside an event (``ev.data.object.to_dict()``).
 READERS: dict[str, dict[str, str]] = {
     "_session": {"obj": "checkout.session", "pi": "payment_intent"},
+    "_line_item": {"obj": "item"},
     "_refund": {"obj": "refund"},
     "_charge_info": {"obj": "charge"},
     "_balance_transaction_info": {"bt": "balance_transaction"},
