@@ -62,6 +62,55 @@ def render_customers(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         window.deleteLater()
 
 
+def seed_demo_products(ctx: AppContext) -> str:
+    """A small shelf (one running low, one with a delivery, a count and a breakage); returns
+    the id of the product to show."""
+    from pos_app.domain.products import StockReason
+    from pos_app.services.products import ProductForm
+
+    shelf = [
+        ("Argan oil 50 ml", "ARG-050", "18.00", 12, "8.875"),
+        ("Shampoo 250 ml", "SHA-250", "12.00", 2, "8.875"),
+        ("Styling wax", "WAX-075", "9.50", 20, "8.875"),
+        ("Gift card sleeve", "", "1.00", 40, "0"),
+    ]
+    ids = {}
+    for name, sku, price, stock, tax in shelf:
+        product = ctx.products.save_product(
+            ProductForm(
+                id=None, name=name, price_text=price, currency=ctx.config.currency,
+                stock=stock, sku=sku, tax_rate_text=tax,
+            )
+        )  # fmt: skip
+        ids[name] = product.id
+    argan = ids["Argan oil 50 ml"]
+    ctx.products.adjust_stock(argan, 24, StockReason.RECEIVE, "Delivery 4471")
+    ctx.products.adjust_stock(argan, -1, StockReason.DAMAGE, "Dropped, bottle broke")
+    ctx.products.count_stock(argan, 34, "Monthly count")
+    return argan
+
+
+def render_products(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.ui.manage.products_editor import ProductsEditor
+
+    sign_in_demo_manager(ctx)
+    shown = seed_demo_products(ctx)
+    with opened(
+        lambda runner: ProductsEditor(
+            ctx.products,
+            runner,
+            manager=True,
+            currency=ctx.config.currency,
+            timezone=ctx.config.timezone,
+        )
+    ) as dialog:
+        wait_until(lambda: len(dialog.product_names()) == 4)
+        dialog.edit_product(shown)
+        wait_until(lambda: dialog.history_model.rowCount() >= 3)
+        dialog.tabs.setCurrentIndex(1)
+        save(dialog, path)
+
+
 def render_catalog(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.manage.catalog_editor import CatalogEditor
 

@@ -77,6 +77,11 @@ SCREENS: dict[str, Screen] = {
         ),
         Screen("catalog", "Services: the catalogue, edited by managers", manager.render_catalog),
         Screen(
+            "products",
+            "Products: prices and stock received, counted or damaged",
+            manager.render_products,
+        ),
+        Screen(
             "sign-in", "Sign-in (lock) page: who is at the desk, then the PIN", front.render_sign_in
         ),
         Screen("staff", "Staff and rooms: accounts, PINs, roles and columns", manager.render_staff),

@@ -51,6 +51,7 @@ class ActionSlots(Protocol):
     def open_dashboard(self) -> object: ...
     def open_customers(self) -> object: ...
     def open_catalog(self) -> object: ...
+    def open_products(self) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class WindowActions:
     dashboard: QAction
     customers: QAction
     catalog: QAction
+    products: QAction
 
     def by_key(self) -> dict[ActionKey, QAction]:
         """The booking actions the domain's rules enable, by their key."""
@@ -153,6 +155,12 @@ def build_actions(window: QWidget, slots: ActionSlots) -> WindowActions:
             "The services you sell: names, lengths, prices (managers)",
             [],
             s.open_catalog,
+        ),
+        products=a(
+            "Products…",
+            "What you sell off the shelf: prices, stock received, counted or damaged (managers)",
+            [],
+            s.open_products,
         ),
     )
 

@@ -72,7 +72,7 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.refund_action, self.receipt_action = acts.refund, acts.receipt
         self.refresh_action, self.settings_action = acts.refresh, acts.settings
         self.dashboard_action, self.customers_action = acts.dashboard, acts.customers
-        self.catalog_action = acts.catalog
+        self.catalog_action, self.products_action = acts.catalog, acts.products
         self.menus = build_menus(self.menuBar(), acts)
         self.booking_menu, self.view_menu = self.menus.booking, self.menus.view
         self.manage_menu, self.account_menu = self.menus.manage, self.menus.account
@@ -280,6 +280,7 @@ class MainWindow(DialogOpeners, QMainWindow):
             self.dashboard_action,
             self.customers_action,
             self.catalog_action,
+            self.products_action,
         ):
             act.setEnabled(True)  # fmt: skip
         self._update_actions()

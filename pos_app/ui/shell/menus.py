@@ -46,6 +46,7 @@ def build_menus(bar: QMenuBar, acts: WindowActions) -> Menus:
     manage = bar.addMenu("&Manage")
     manage.addAction(acts.customers)
     manage.addAction(acts.catalog)
+    manage.addAction(acts.products)
     manage.addAction(acts.dashboard)
     account = bar.addMenu("&Account")
     return Menus(booking, view, manage, account)

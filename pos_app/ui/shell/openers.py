@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from pos_app.ui.kit.tasks import TaskRunner
     from pos_app.ui.manage.catalog_editor import CatalogEditor
     from pos_app.ui.manage.customers_view import CustomersView
+    from pos_app.ui.manage.products_editor import ProductsEditor
     from pos_app.ui.manage.settings_dialog import SettingsDialog
     from pos_app.ui.payments.cash_dialog import CashDialog
     from pos_app.ui.payments.charge_view import ChargeDialog
@@ -67,6 +68,7 @@ class DialogOpeners:
         dashboard_dialog: QDialog | None
         customers_window: CustomersView | None
         catalog_window: CatalogEditor | None
+        products_window: ProductsEditor | None
         days: DayController
         notifier: Notifier
         customer_display: CustomerDisplay
@@ -88,7 +90,7 @@ class DialogOpeners:
         self.charge_dialog = self.refund_dialog = self.receipt_dialog = None
         self.cash_dialog = self.deposit_dialog = self.booking_dialog = None
         self.settings_dialog = self.dashboard_dialog = None
-        self.customers_window = self.catalog_window = None
+        self.customers_window = self.catalog_window = self.products_window = None
 
     # -- the selected booking's money ---------------------------------------------------
 
@@ -280,6 +282,26 @@ class DialogOpeners:
         dialog.open()
         return dialog
 
+    def open_products(self) -> ProductsEditor | None:
+        """Manage ▸ Products… (anyone may look; managers save and change stock)."""
+        ctx = self.context()
+        if ctx is None:
+            return None
+        from pos_app.ui.manage.products_editor import ProductsEditor
+
+        dialog = ProductsEditor(
+            ctx.products,
+            self.runner,
+            self.dialog_parent(),
+            manager=ctx.deps.desk.actor.is_manager,
+            currency=ctx.config.currency,
+            timezone=ctx.config.timezone,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.products_window = dialog
+        dialog.open()
+        return dialog
+
     def open_settings(self, tab: str = "business") -> SettingsDialog | None:
         """Manage ▸ Settings… (Ctrl+,): managers only; anyone else is told so."""
         from pos_app.services.settings import NOT_MANAGER
@@ -342,6 +364,7 @@ class DialogOpeners:
             self.dashboard_dialog,
             self.customers_window,
             self.catalog_window,
+            self.products_window,
         ):
             if dialog is not None and shiboken6.isValid(dialog):
                 dialog.close()
