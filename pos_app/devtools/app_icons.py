@@ -28,7 +28,7 @@ def render_png(svg: Path, size: int, out: Path) -> Path:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     renderer.render(painter)
     painter.end()
-    if not image.save(str(out), "PNG"):
+    if not image.save(str(out)):
         raise OSError(f"Could not write {out}.")
     return out
 

@@ -6,11 +6,14 @@ import os
 import subprocess
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
+from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
-from pos_app.resources import ICON_SIZES
+from pos_app.devtools.app_icons import render_png
+from pos_app.resources import APP_ICON_SVG, ICON_SIZES, app_icon_png
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.shell.about import NOT_OPEN_YET, AboutDialog
 from pos_app.ui.shell.gui import app_icon
@@ -64,3 +67,12 @@ def test_the_desktop_app_sets_its_window_icon() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(sorted(ICON_SIZES))
+
+
+def test_the_committed_pngs_are_the_svg_rendered(qapp: object, tmp_path: Path) -> None:
+    # An edited SVG needs `python -m pos_app.devtools.app_icons` before it is committed.
+    for size in ICON_SIZES:
+        fresh = QImage(str(render_png(APP_ICON_SVG, size, tmp_path / f"{size}.png")))
+        committed = QImage(str(app_icon_png(size)))
+        assert committed.size() == fresh.size()
+        assert committed.convertToFormat(fresh.format()) == fresh, f"{size} px differs"
