@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from pos_app.cli import backup, doctor, products, sell
 from pos_app.cli.input import port_number
@@ -19,6 +21,26 @@ DEFAULT_SANDBOX_PORT = 12111
 DEFAULT_WEBHOOK_PORT = 12112
 
 
+class _PrintVersion(argparse.Action):
+    """``--version``: "pos-app 0.1.0" from the package metadata, read only when asked (the
+    metadata machinery is not worth loading before every window's first paint)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> NoReturn:
+        from pos_app.version import app_version
+
+        print(f"{parser.prog} {app_version()}")  # stdout, as argparse's own version action
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
     p = argparse.ArgumentParser(
@@ -28,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    p.add_argument("--version", action=_PrintVersion, help="print the version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("gui", help="open the desktop app (the default)")

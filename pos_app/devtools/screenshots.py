@@ -20,6 +20,7 @@ from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
 from pos_app.devtools import front_desk_screens as front
 from pos_app.devtools import manager_screens as manager
+from pos_app.devtools.about_screenshot import render_about
 from pos_app.devtools.backup_screenshot import render_backups
 from pos_app.devtools.connection_screenshot import render_connection
 from pos_app.devtools.demo import DemoDay, demo_timezone, seed_demo_day
@@ -108,6 +109,7 @@ SCREENS: dict[str, Screen] = {
             "reconcile", "Reconcile with Stripe: each difference settled", manager.render_reconcile
         ),
         Screen("overpaid", "Main window: an overpaid booking, refund the excess", _overpaid),
+        Screen("about", "Help ▸ About pos-app: version, mode and data folder", render_about),
         # --- more screens above this line ---
     )
 }

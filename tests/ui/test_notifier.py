@@ -304,7 +304,7 @@ def test_a_missing_sound_file_beeps() -> None:
 @pytest.mark.parametrize("name", list(notifier.CHIMES))
 def test_bundled_chimes_are_short_wavs_as_generated(name: str, tmp_path: Path) -> None:
     bundled = notifier.bundled_sounds_dir() / f"{name}.wav"
-    assert bundled.is_file(), "run notifier.generate_sounds(Path('resources/sounds'))"
+    assert bundled.is_file(), "run notifier.generate_sounds(Path('pos_app/resources/sounds'))"
     with wave.open(str(bundled)) as wav:
         seconds = wav.getnframes() / wav.getframerate()
         assert (wav.getnchannels(), wav.getsampwidth()) == (1, 2)

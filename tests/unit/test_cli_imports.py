@@ -152,3 +152,31 @@ def test_pos_app_reaches_the_window_before_sqlalchemy_loads(tmp_path: Path) -> N
         "products",
         "sell",
     ]  # flags in the grammar (parser.py), or cli_actor; their work imports lazily
+
+
+def test_version_prints_the_package_version_without_loading_qt_or_the_database(
+    tmp_path: Path,
+) -> None:
+    # `pos-app --version` answers from the package metadata alone, before any setting is read
+    # or the data folder made: no Qt, no SQLAlchemy; exit 0.
+    from importlib.metadata import version
+
+    probe = (
+        "import sys, pos_app.cli\n"
+        "try:\n"
+        "    pos_app.cli.main(['--version'])\n"
+        "except SystemExit as done:\n"
+        "    print('exit', done.code)\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POS_", "STRIPE_"))}
+    env |= {"POS_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.stdout.splitlines() == [f"pos-app {version('pos-app')}", "exit 0"]
+    loaded = result.stderr.split()
+    assert "pos_app.version" in loaded  # the answer came from version.py
+    heavy = ("sqlalchemy", "alembic", "stripe", "PySide6", "shiboken6")
+    assert [m for m in loaded if m.split(".")[0] in heavy] == []
+    assert not (tmp_path / "data").exists()

@@ -16,12 +16,14 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QSize, QTimer, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from pos_app.config import Config
 from pos_app.domain.backups import DatabaseProblem
 from pos_app.printing import qt_app
+from pos_app.resources import ICON_SIZES, app_icon_png
 from pos_app.ui.kit import gc_guard, theme
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 from pos_app.ui.manage.settings_restart import relaunch_if_requested
@@ -37,8 +39,16 @@ log = logging.getLogger(__name__)
 GUI_SWITCH_INTERVAL_S = 0.001
 
 
+def app_icon() -> QIcon:
+    """The app icon at every size it ships in (the window manager picks; files load lazily)."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(app_icon_png(size)), QSize(size, size))
+    return icon
+
+
 def ensure_application(argv: list[str] | None = None) -> QApplication:
-    """The running QApplication, or a new one set up for pos-app (name, HiDPI, theme)."""
+    """The running QApplication, or a new one set up for pos-app (name, icon, HiDPI, theme)."""
     fresh = QApplication.instance() is None
     if fresh:
         # A worker busy in pure Python (the SDK building objects from JSON) holds the GIL for
@@ -48,6 +58,7 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     app = qt_app.ensure_application(argv)  # named for pos-app, fractional HiDPI scaling
     gc_guard.install(app)
     if fresh:
+        app.setWindowIcon(app_icon())
         theme.apply_theme(app)
     return app
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QStackedWidget, QWidget
 
 from pos_app.domain.booking import Booking
 from pos_app.ui.day.detail_presenter import ActionKey, booking_actions, no_booking_actions
@@ -76,6 +76,10 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.menus = build_menus(self.menuBar(), acts)
         self.booking_menu, self.view_menu = self.menus.booking, self.menus.view
         self.manage_menu, self.account_menu = self.menus.manage, self.menus.account
+        self.about_action = self.menus.help.addAction("&About pos-app…")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)  # macOS: in the app menu
+        self.about_action.triggered.connect(self.open_about)
+        self.about_dialog: QDialog | None = None
         self.top_bar = pages.TopBar(acts)
         self.title_label, self.badge = self.top_bar.title_label, self.top_bar.badge
         self.date_label, self.new_button = self.top_bar.date_label, self.top_bar.new_button
@@ -350,6 +354,21 @@ class MainWindow(DialogOpeners, QMainWindow):
         if result.note:
             self.show_notice(result.note)
         self.reload()
+
+    def open_about(self) -> QDialog:
+        """Help ▸ About pos-app: version, mode and data folder (before the app opens too)."""
+        from pos_app.ui.shell.about import AboutDialog, about_facts
+
+        ctx = self._ctx
+        facts = about_facts(
+            ctx.mode if ctx is not None else None,
+            ctx.config.data_dir if ctx is not None else None,
+        )
+        dialog = AboutDialog(facts, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.about_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _show_business_name(self) -> None:
         """The business's name in the top bar, on the customer display, and after the mode

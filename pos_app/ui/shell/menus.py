@@ -1,4 +1,4 @@
-"""The main window's menu bar: Booking, View, Manage and Account.
+"""The main window's menu bar: Booking, View, Manage, Account and Help.
 
 Every action lives in a menu too: discoverable, and each shows its shortcut there. Features
 add their own entries through ``Shell.menu(name)``; the window adds Settings last.
@@ -16,12 +16,13 @@ from pos_app.ui.shell.actions import WindowActions
 
 @dataclass(frozen=True)
 class Menus:
-    """The window's four menus."""
+    """The window's menus (features add entries to the first four)."""
 
     booking: QMenu
     view: QMenu
     manage: QMenu
     account: QMenu
+    help: QMenu
 
     def get(self, name: MenuName) -> QMenu:
         """One menu by its name."""
@@ -49,7 +50,8 @@ def build_menus(bar: QMenuBar, acts: WindowActions) -> Menus:
     manage.addAction(acts.products)
     manage.addAction(acts.dashboard)
     account = bar.addMenu("&Account")
-    return Menus(booking, view, manage, account)
+    help_menu = bar.addMenu("&Help")
+    return Menus(booking, view, manage, account, help_menu)
 
 
 def finish_menus(menus: Menus, acts: WindowActions) -> None:

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.resources import SOUNDS
 from pos_app.ui.kit import theme
 
 if TYPE_CHECKING:
@@ -127,13 +128,13 @@ def write_sound(name: str, path: Path) -> Path:
 
 
 def generate_sounds(directory: Path) -> list[Path]:
-    """(Re)generate every chime into ``directory`` (resources/sounds in the repository)."""
+    """(Re)generate every chime into ``directory`` (pos_app/resources/sounds)."""
     return [write_sound(name, directory / f"{name}.wav") for name in CHIMES]
 
 
 def bundled_sounds_dir() -> Path:
-    """resources/sounds at the repository root (next to the pos_app package)."""
-    return Path(__file__).resolve().parents[3] / "resources" / "sounds"
+    """pos_app/resources/sounds: inside the package, so an installed wheel has them too."""
+    return SOUNDS
 
 
 def sound_path(name: str, *, bundled: Path | None = None, cache: Path | None = None) -> Path:
