@@ -111,6 +111,40 @@ def render_products(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         save(dialog, path)
 
 
+def seed_demo_promo_codes(ctx: AppContext) -> None:
+    """Codes in every state: usable (one with uses taken), ended, and switched off."""
+    from datetime import timedelta
+
+    from pos_app.domain.money import Money
+    from pos_app.services.promo_codes import PromoForm
+
+    today = ctx.promo_codes.today()
+    currency = ctx.config.currency
+    add = ctx.promo_codes.add_code
+    add(PromoForm("SUMMER10", currency, percent_text="10", valid_until=today + timedelta(days=25)))
+    add(PromoForm("WELCOME5", currency, amount_text="5.00", max_uses=100, min_order_text="20.00"))
+    add(PromoForm("AUTUMN15", currency, percent_text="15", valid_until=today - timedelta(days=3)))
+    vip = add(PromoForm("VIP20", currency, percent_text="20", max_uses=10))
+    for _ in range(3):
+        ctx.promo_codes.use("WELCOME5", Money(4500, currency))
+    ctx.promo_codes.set_active(vip.id, False)
+
+
+def render_promo_codes(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.ui.manage.promo_editor import PromoCodesEditor
+
+    sign_in_demo_manager(ctx)
+    seed_demo_promo_codes(ctx)
+    with opened(
+        lambda runner: PromoCodesEditor(
+            ctx.promo_codes, runner, manager=True, currency=ctx.config.currency
+        )
+    ) as dialog:
+        wait_until(lambda: len(dialog.codes()) == 4)
+        dialog.table.selectRow(dialog.codes().index("VIP20"))
+        save(dialog, path)
+
+
 def render_catalog(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.manage.catalog_editor import CatalogEditor
 

@@ -83,6 +83,11 @@ SCREENS: dict[str, Screen] = {
             manager.render_products,
         ),
         Screen(
+            "promo-codes",
+            "Promo codes: what each gives, its limits, usable today or why not",
+            manager.render_promo_codes,
+        ),
+        Screen(
             "sign-in", "Sign-in (lock) page: who is at the desk, then the PIN", front.render_sign_in
         ),
         Screen("staff", "Staff and rooms: accounts, PINs, roles and columns", manager.render_staff),

@@ -231,6 +231,10 @@ class PromoCodeRepository(Protocol):
     def by_code(self, code: str) -> PromoCode | None: ...
     def add(self, promo: PromoCode, *, created_at: datetime) -> None: ...
 
+    def set_active(self, promo_id: str, active: bool) -> bool:
+        """Switch a code on or off; False when there is no such code."""
+        ...
+
     def take_use(self, promo_id: str) -> int | None:
         """Count one use in one conditional UPDATE (active, and a use left); the uses
         after it, or None when none was left."""

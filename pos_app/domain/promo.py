@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from pos_app.domain.eligibility import ALLOWED, Eligibility, refused
 from pos_app.domain.money import Money
@@ -66,6 +67,64 @@ class PromoCode:
         return None if self.max_uses is None else max(0, self.max_uses - self.uses)
 
 
+class PromoState(StrEnum):
+    """Whether a code can be used today, whatever the order."""
+
+    USABLE = "usable"
+    SWITCHED_OFF = "switched_off"
+    NOT_YET = "not_yet"
+    ENDED = "ended"
+    USED_UP = "used_up"
+
+
+def promo_state(promo: PromoCode, *, today: date) -> PromoState:
+    """The code's state on the business's ``today`` (its dates are inclusive)."""
+    if not promo.active:
+        return PromoState.SWITCHED_OFF
+    if promo.valid_from is not None and today < promo.valid_from:
+        return PromoState.NOT_YET
+    if promo.valid_until is not None and today > promo.valid_until:
+        return PromoState.ENDED
+    if promo.uses_left == 0:
+        return PromoState.USED_UP
+    return PromoState.USABLE
+
+
+def state_words(promo: PromoCode, *, today: date) -> str:
+    """The state in a glyph and a few words, for a list ("✓ Usable", "Ended 3 Dec 2026")."""
+    state = promo_state(promo, today=today)
+    if state is PromoState.NOT_YET and promo.valid_from is not None:
+        return f"◷ Starts {day_words(promo.valid_from)}"
+    if state is PromoState.ENDED and promo.valid_until is not None:
+        return f"⊘ Ended {day_words(promo.valid_until)}"
+    return _STATE_WORDS[state]
+
+
+_STATE_WORDS = {
+    PromoState.USABLE: "✓ Usable",
+    PromoState.SWITCHED_OFF: "⊘ Switched off",
+    PromoState.NOT_YET: "◷ Not yet",
+    PromoState.ENDED: "⊘ Ended",
+    PromoState.USED_UP: "⊘ Used up",
+}
+
+
+def availability(promo: PromoCode, *, today: date) -> Eligibility:
+    """Whether ``promo`` can be used today at all (switched on, in its dates, a use left),
+    whatever the order, with the sentence saying why not."""
+    name = promo.code
+    state = promo_state(promo, today=today)
+    if state is PromoState.SWITCHED_OFF:
+        return refused(f"Promo code {name} is switched off.")
+    if state is PromoState.NOT_YET and promo.valid_from is not None:
+        return refused(f"Promo code {name} starts on {day_words(promo.valid_from)}.")
+    if state is PromoState.ENDED and promo.valid_until is not None:
+        return refused(f"Promo code {name} ended on {day_words(promo.valid_until)}.")
+    if state is PromoState.USED_UP:
+        return refused(used_up(name, promo.max_uses))
+    return ALLOWED
+
+
 def can_redeem(promo: PromoCode, *, today: date, subtotal: Money) -> Eligibility:
     """Whether ``promo`` can be used today on an order whose subtotal is ``subtotal``.
 
@@ -74,14 +133,9 @@ def can_redeem(promo: PromoCode, *, today: date, subtotal: Money) -> Eligibility
     have the last one.
     """
     name = promo.code
-    if not promo.active:
-        return refused(f"Promo code {name} is switched off.")
-    if promo.valid_from is not None and today < promo.valid_from:
-        return refused(f"Promo code {name} starts on {day_words(promo.valid_from)}.")
-    if promo.valid_until is not None and today > promo.valid_until:
-        return refused(f"Promo code {name} ended on {day_words(promo.valid_until)}.")
-    if promo.uses_left == 0:
-        return refused(used_up(name, promo.max_uses))
+    available = availability(promo, today=today)
+    if not available.allowed:
+        return available
     amount = promo.discount.amount
     if amount is not None and amount.currency != subtotal.currency:
         return refused(

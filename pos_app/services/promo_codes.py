@@ -9,7 +9,7 @@ both take the last one, whatever each read before.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from pos_app.domain.audit import AuditAction
@@ -43,6 +43,7 @@ from pos_app.services.ids import new_id
 log = logging.getLogger(__name__)
 
 MANAGERS_ONLY = "Only a manager can add promo codes."
+MANAGERS_ONLY_SWITCH = "Only a manager can switch promo codes on or off."
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,31 @@ class PromoCodeService:
             uow.commit()
         log.info("promo.added code=%s by=%s", promo.id, actor.id)
         return promo
+
+    def set_active(self, promo_id: str, active: bool) -> PromoCode:
+        """Switch a code off (no order can use it any more) or on again (managers only)."""
+        actor = self._d.desk.actor
+        if not actor.is_manager:
+            raise PermissionDeniedError(MANAGERS_ONLY_SWITCH)
+        with self._d.uow(write=True) as uow:
+            uow.serialize(CATALOG)
+            promo = next((p for p in uow.promo_codes.list() if p.id == promo_id), None)
+            if promo is None or not uow.promo_codes.set_active(promo_id, active):
+                raise NotFoundError("That promo code no longer exists.")
+            if promo.active == active:
+                return promo
+            now = self._d.clock.now()
+            words = "Switched on" if active else "Switched off"
+            audit.record(
+                uow,
+                at=now,
+                actor=actor,
+                action=AuditAction.CATALOG_CHANGED,
+                detail=f"{words} promo code {promo.code}",
+            )
+            uow.commit()
+        log.info("promo.switched code=%s active=%s by=%s", promo_id, active, actor.id)
+        return replace(promo, active=active)
 
 
 def describe(promo: PromoCode) -> str:

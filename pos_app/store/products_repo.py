@@ -255,6 +255,16 @@ class SqlPromoCodeRepository:
         )
         change_notes.note(self._s, _CATALOG)
 
+    def set_active(self, promo_id: str, active: bool) -> bool:
+        """Switch a code on or off; False when there is no such code."""
+        done = self._s.execute(
+            update(promo_codes).where(promo_codes.c.id == promo_id).values(active=active)
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        change_notes.note(self._s, _CATALOG)
+        return True
+
     def take_use(self, promo_id: str) -> int | None:
         """Count one use if the code is active and has one left; the uses after, or None."""
         c = promo_codes.c

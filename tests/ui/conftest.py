@@ -81,6 +81,10 @@ class ServiceGuard:
         "doctor",
         "backups",
         "stations",
+        "products",
+        "promo_codes",
+        "orders",
+        "pricing",
     )
 
     def __init__(self, ctx: AppContext) -> None:

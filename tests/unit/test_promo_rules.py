@@ -135,3 +135,30 @@ def test_bad_percentages_get_one_sentence(text: str, sentence: str) -> None:
     with pytest.raises(ValidationError) as err:
         parse_percent(text, field="tax_rate", what="tax rate")
     assert err.value.message == sentence and err.value.field == "tax_rate"
+
+
+def test_a_codes_state_today_in_words_for_the_list() -> None:
+    from dataclasses import replace
+
+    from pos_app.domain.promo import PromoCode, PromoState, promo_state, state_words
+
+    today = date(2026, 12, 6)
+    base = PromoCode("pro_1", "SUMMER10", Discount.of_percent(Percent(10_000)))
+    cases = [
+        (base, PromoState.USABLE, "✓ Usable"),
+        (replace(base, active=False), PromoState.SWITCHED_OFF, "⊘ Switched off"),
+        (replace(base, valid_from=date(2026, 12, 7)), PromoState.NOT_YET, "◷ Starts 7 Dec 2026"),
+        (replace(base, valid_from=today), PromoState.USABLE, "✓ Usable"),  # inclusive
+        (replace(base, valid_until=today), PromoState.USABLE, "✓ Usable"),
+        (replace(base, valid_until=date(2026, 12, 5)), PromoState.ENDED, "⊘ Ended 5 Dec 2026"),
+        (replace(base, max_uses=3, uses=3), PromoState.USED_UP, "⊘ Used up"),
+        # Switched off says so first, whatever else is true.
+        (
+            replace(base, active=False, max_uses=1, uses=1),
+            PromoState.SWITCHED_OFF,
+            "⊘ Switched off",
+        ),
+    ]
+    for promo, state, words in cases:
+        assert promo_state(promo, today=today) is state, promo
+        assert state_words(promo, today=today) == words

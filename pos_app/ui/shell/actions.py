@@ -52,6 +52,7 @@ class ActionSlots(Protocol):
     def open_customers(self) -> object: ...
     def open_catalog(self) -> object: ...
     def open_products(self) -> object: ...
+    def open_promo_codes(self) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class WindowActions:
     customers: QAction
     catalog: QAction
     products: QAction
+    promo_codes: QAction
 
     def by_key(self) -> dict[ActionKey, QAction]:
         """The booking actions the domain's rules enable, by their key."""
@@ -161,6 +163,12 @@ def build_actions(window: QWidget, slots: ActionSlots) -> WindowActions:
             "What you sell off the shelf: prices, stock received, counted or damaged (managers)",
             [],
             s.open_products,
+        ),
+        promo_codes=a(
+            "Promo codes…",
+            "Codes customers give for a discount: limits, dates, switching off (managers)",
+            [],
+            s.open_promo_codes,
         ),
     )
 

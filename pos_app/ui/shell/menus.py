@@ -48,6 +48,7 @@ def build_menus(bar: QMenuBar, acts: WindowActions) -> Menus:
     manage.addAction(acts.customers)
     manage.addAction(acts.catalog)
     manage.addAction(acts.products)
+    manage.addAction(acts.promo_codes)
     manage.addAction(acts.dashboard)
     account = bar.addMenu("&Account")
     help_menu = bar.addMenu("&Help")

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from pos_app.ui.manage.catalog_editor import CatalogEditor
     from pos_app.ui.manage.customers_view import CustomersView
     from pos_app.ui.manage.products_editor import ProductsEditor
+    from pos_app.ui.manage.promo_editor import PromoCodesEditor
     from pos_app.ui.manage.settings_dialog import SettingsDialog
     from pos_app.ui.payments.cash_dialog import CashDialog
     from pos_app.ui.payments.charge_view import ChargeDialog
@@ -69,6 +70,7 @@ class DialogOpeners:
         customers_window: CustomersView | None
         catalog_window: CatalogEditor | None
         products_window: ProductsEditor | None
+        promo_window: PromoCodesEditor | None
         days: DayController
         notifier: Notifier
         customer_display: CustomerDisplay
@@ -91,6 +93,7 @@ class DialogOpeners:
         self.cash_dialog = self.deposit_dialog = self.booking_dialog = None
         self.settings_dialog = self.dashboard_dialog = None
         self.customers_window = self.catalog_window = self.products_window = None
+        self.promo_window = None
 
     # -- the selected booking's money ---------------------------------------------------
 
@@ -302,6 +305,25 @@ class DialogOpeners:
         dialog.open()
         return dialog
 
+    def open_promo_codes(self) -> PromoCodesEditor | None:
+        """Manage ▸ Promo codes… (anyone may look; managers add and switch codes)."""
+        ctx = self.context()
+        if ctx is None:
+            return None
+        from pos_app.ui.manage.promo_editor import PromoCodesEditor
+
+        dialog = PromoCodesEditor(
+            ctx.promo_codes,
+            self.runner,
+            self.dialog_parent(),
+            manager=ctx.deps.desk.actor.is_manager,
+            currency=ctx.config.currency,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.promo_window = dialog
+        dialog.open()
+        return dialog
+
     def open_settings(self, tab: str = "business") -> SettingsDialog | None:
         """Manage ▸ Settings… (Ctrl+,): managers only; anyone else is told so."""
         from pos_app.services.settings import NOT_MANAGER
@@ -365,6 +387,7 @@ class DialogOpeners:
             self.customers_window,
             self.catalog_window,
             self.products_window,
+            self.promo_window,
         ):
             if dialog is not None and shiboken6.isValid(dialog):
                 dialog.close()
