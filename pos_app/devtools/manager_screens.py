@@ -145,6 +145,24 @@ def render_promo_codes(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         save(dialog, path)
 
 
+def render_sell(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.ui.sell.sell_view import SellDialog
+    from pos_app.ui.shell.openers import SellWiring
+
+    sign_in_demo_manager(ctx)
+    seed_demo_products(ctx)
+    with opened(
+        lambda runner: SellDialog(SellWiring(ctx), runner, currency=ctx.config.currency)
+    ) as dialog:
+        wait_until(lambda: "Shampoo 250 ml" in dialog.tile_names())
+        for name in ("Shampoo 250 ml", "Haircut", "Shampoo 250 ml"):
+            dialog.add_named(name)
+        dialog.discount_edit.setText("10%")
+        dialog.cart = dialog.cart.with_discount("10%")
+        dialog.choose_tip(15)
+        save(dialog, path)
+
+
 def render_catalog(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.manage.catalog_editor import CatalogEditor
 

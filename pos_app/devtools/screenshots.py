@@ -83,6 +83,9 @@ SCREENS: dict[str, Screen] = {
             manager.render_products,
         ),
         Screen(
+            "sell", "Sell (F2): tiles, the cart, discount, tip and the total", manager.render_sell
+        ),
+        Screen(
             "promo-codes",
             "Promo codes: what each gives, its limits, usable today or why not",
             manager.render_promo_codes,

@@ -53,6 +53,7 @@ class ActionSlots(Protocol):
     def open_catalog(self) -> object: ...
     def open_products(self) -> object: ...
     def open_promo_codes(self) -> object: ...
+    def open_sell(self) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class WindowActions:
     catalog: QAction
     products: QAction
     promo_codes: QAction
+    sell: QAction
 
     def by_key(self) -> dict[ActionKey, QAction]:
         """The booking actions the domain's rules enable, by their key."""
@@ -169,6 +171,12 @@ def build_actions(window: QWidget, slots: ActionSlots) -> WindowActions:
             "Codes customers give for a discount: limits, dates, switching off (managers)",
             [],
             s.open_promo_codes,
+        ),
+        sell=a(
+            "Sell",
+            "A walk-in sale: products and services, discount or promo code, tip",
+            ["F2"],
+            s.open_sell,
         ),
     )
 

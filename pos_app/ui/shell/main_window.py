@@ -73,7 +73,7 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.refresh_action, self.settings_action = acts.refresh, acts.settings
         self.dashboard_action, self.customers_action = acts.dashboard, acts.customers
         self.catalog_action, self.products_action = acts.catalog, acts.products
-        self.promo_codes_action = acts.promo_codes
+        self.promo_codes_action, self.sell_action = acts.promo_codes, acts.sell
         self.menus = build_menus(self.menuBar(), acts)
         self.booking_menu, self.view_menu = self.menus.booking, self.menus.view
         self.manage_menu, self.account_menu = self.menus.manage, self.menus.account
@@ -287,6 +287,7 @@ class MainWindow(DialogOpeners, QMainWindow):
             self.catalog_action,
             self.products_action,
             self.promo_codes_action,
+            self.sell_action,
         ):
             act.setEnabled(True)  # fmt: skip
         self._update_actions()

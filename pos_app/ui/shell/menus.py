@@ -38,7 +38,15 @@ class Menus:
 def build_menus(bar: QMenuBar, acts: WindowActions) -> Menus:
     """The menus with the window's own actions; features add theirs after."""
     booking = bar.addMenu("&Booking")
-    for act in (acts.new, acts.charge, acts.deposit, acts.cash, acts.refund, acts.receipt):
+    for act in (
+        acts.new,
+        acts.sell,
+        acts.charge,
+        acts.deposit,
+        acts.cash,
+        acts.refund,
+        acts.receipt,
+    ):
         booking.addAction(act)
     booking.addSeparator()
     view = bar.addMenu("&View")

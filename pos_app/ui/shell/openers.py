@@ -45,9 +45,21 @@ if TYPE_CHECKING:
     from pos_app.ui.payments.deposit_dialog import DepositDialog
     from pos_app.ui.payments.refund_dialog import RefundDialog
     from pos_app.ui.reports.receipt_view import ReceiptDialog
+    from pos_app.ui.sell.sell_view import SellDialog
     from pos_app.ui.shell.notifier import Notifier
 
 NOT_MANAGER_SALES = "Only a manager can see the sales figures."
+
+
+class SellWiring:
+    """The Sell screen's services, taken from the app (``ui.sell.sell_view.SellServices``)."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.list_products = ctx.products.list_products
+        self.list_services = ctx.catalog.list_services
+        self.pricing_policy = ctx.pricing.policy
+        self.check_promo = ctx.promo_codes.check
+        self.create_walk_in = ctx.orders.create_walk_in
 
 
 def _alive(widget: QWidget | None) -> bool:
@@ -71,6 +83,7 @@ class DialogOpeners:
         catalog_window: CatalogEditor | None
         products_window: ProductsEditor | None
         promo_window: PromoCodesEditor | None
+        sell_window: SellDialog | None
         days: DayController
         notifier: Notifier
         customer_display: CustomerDisplay
@@ -93,7 +106,7 @@ class DialogOpeners:
         self.cash_dialog = self.deposit_dialog = self.booking_dialog = None
         self.settings_dialog = self.dashboard_dialog = None
         self.customers_window = self.catalog_window = self.products_window = None
-        self.promo_window = None
+        self.promo_window = self.sell_window = None
 
     # -- the selected booking's money ---------------------------------------------------
 
@@ -324,6 +337,25 @@ class DialogOpeners:
         dialog.open()
         return dialog
 
+    def open_sell(self) -> SellDialog | None:
+        """Sell (F2): a walk-in sale; the window stays open for the next customer."""
+        ctx = self.context()
+        if ctx is None:
+            return None
+        if self.sell_window is not None and shiboken6.isValid(self.sell_window):
+            self.sell_window.raise_()
+            self.sell_window.activateWindow()
+            return self.sell_window
+        from pos_app.ui.sell.sell_view import SellDialog
+
+        window = SellDialog(
+            SellWiring(ctx), self.runner, self.dialog_parent(), currency=ctx.config.currency
+        )
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.sell_window = window
+        window.show()
+        return window
+
     def open_settings(self, tab: str = "business") -> SettingsDialog | None:
         """Manage ▸ Settings… (Ctrl+,): managers only; anyone else is told so."""
         from pos_app.services.settings import NOT_MANAGER
@@ -388,6 +420,7 @@ class DialogOpeners:
             self.catalog_window,
             self.products_window,
             self.promo_window,
+            self.sell_window,
         ):
             if dialog is not None and shiboken6.isValid(dialog):
                 dialog.close()

@@ -51,6 +51,7 @@ class TopBar(QFrame):
         self.date_label = QLabel("")
         self.date_label.setFont(theme.font(self, scale=1.1))
         self.new_button = ActionButton(acts.new)
+        self.sell_button = ActionButton(acts.sell)
         self.charge_button = ActionButton(acts.charge)
         self.cash_button = ActionButton(acts.cash)
         self.refund_button = ActionButton(acts.refund)
@@ -72,6 +73,7 @@ class TopBar(QFrame):
         """The action buttons, in tab order."""
         return [
             self.new_button,
+            self.sell_button,
             self.charge_button,
             self.cash_button,
             self.refund_button,

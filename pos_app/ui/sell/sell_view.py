@@ -1,0 +1,438 @@
+"""Sell (F2): a walk-in sale from large touch tiles, a cart, discount or promo code, tip, and
+the figures the customer will pay.
+
+The tiles are one list view in icon mode (no widget per tile), so 500 products scroll and
+filter as quickly as 5. A barcode scanner types the SKU and Enter into the search field: an
+exact SKU goes straight into the cart. The figures come from ``sell_presenter.present``, the
+domain's own pricing; the sale is saved by the order service in the background.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_app.domain.booking import Service
+from pos_app.domain.money import Money
+from pos_app.domain.orders import Order
+from pos_app.domain.pricing import PricingPolicy
+from pos_app.domain.products import Product
+from pos_app.domain.promo import PromoCode
+from pos_app.services.orders import SaleItem, SaleRequest
+from pos_app.ui.kit import theme
+from pos_app.ui.kit.form_kit import dialog_title, muted_label
+from pos_app.ui.kit.tables import RIGHT, Column, RowsModel, rows_table, size_columns
+from pos_app.ui.kit.tasks import TaskRunner, user_message
+from pos_app.ui.sell.sell_presenter import (
+    TIP_PRESETS,
+    Cart,
+    Kind,
+    LineView,
+    Sellable,
+    SellState,
+    present,
+    scanned,
+    search,
+    sellables,
+)
+
+TILE = QSize(184, 120)  # the grid cell: the tile and its margin
+TILE_BOX = QSize(172, 108)
+
+
+class SellServices(Protocol):
+    """What the Sell screen asks of the app."""
+
+    def list_products(self, include_inactive: bool = False) -> list[Product]:
+        """Products by name."""
+        ...
+
+    def list_services(self, include_inactive: bool = False) -> list[Service]:
+        """Services by name."""
+        ...
+
+    def pricing_policy(self) -> PricingPolicy:
+        """The business's pricing settings."""
+        ...
+
+    def check_promo(self, code: str, subtotal: Money) -> PromoCode:
+        """The code if it can be used on an order of ``subtotal``, else a sentence (raise)."""
+        ...
+
+    def create_walk_in(self, request: SaleRequest) -> Order:
+        """Save the sale as an open order, or a sentence (raise) and nothing saved."""
+        ...
+
+
+class SellDialog(QDialog):
+    """Tiles and search on the left; the cart, discount, tip and total on the right."""
+
+    def __init__(
+        self,
+        services: SellServices,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        currency: str = "usd",
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._runner = runner
+        self._currency = currency
+        self._policy = PricingPolicy()
+        self._tiles: list[Sellable] = []
+        self.cart = Cart()
+        self.saved: Order | None = None
+        self.setWindowTitle("Sell")
+        self.resize(1320, 740)
+        self.setMinimumSize(1000, 600)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("sellSearch")
+        self.search_edit.setPlaceholderText("Search, or scan a barcode")
+        self.search_edit.setClearButtonEnabled(True)
+        centre = int(Qt.AlignmentFlag.AlignCenter)
+        self.tiles_model: RowsModel[Sellable] = RowsModel(
+            [
+                Column(
+                    "Item",
+                    lambda t: t.tile_text,
+                    roles={
+                        Qt.ItemDataRole.SizeHintRole: lambda _t: TILE_BOX,
+                        Qt.ItemDataRole.TextAlignmentRole: lambda _t: centre,
+                    },
+                )
+            ],
+            self,
+        )
+        self.tiles = QListView()
+        self.tiles.setObjectName("sellTiles")
+        self.tiles.setModel(self.tiles_model)
+        self.tiles.setViewMode(QListView.ViewMode.IconMode)
+        self.tiles.setResizeMode(QListView.ResizeMode.Adjust)
+        self.tiles.setMovement(QListView.Movement.Static)
+        self.tiles.setUniformItemSizes(True)
+        self.tiles.setGridSize(TILE)
+        self.tiles.setWordWrap(True)
+        self.tiles.setSpacing(6)
+        self.tiles.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tiles_status = muted_label("Loading…")
+        left = QWidget()
+        left_box = QVBoxLayout(left)
+        left_box.setContentsMargins(0, 0, 0, 0)
+        left_box.addWidget(self.search_edit)
+        left_box.addWidget(self.tiles, 1)
+        left_box.addWidget(self.tiles_status)
+
+        self.cart_model: RowsModel[LineView] = RowsModel(
+            [
+                Column("Item", lambda v: v.name, tooltip=lambda v: v.warning or None),
+                Column("Qty", lambda v: str(v.quantity), align=RIGHT),
+                Column("Amount", lambda v: v.amount, align=RIGHT),
+                Column("", lambda v: "⚠ " + v.warning if v.warning else ""),
+            ],
+            self,
+        )
+        self.cart_table = rows_table(self.cart_model, "sellCart")
+        size_columns(self.cart_table, stretch=0, fit=(1, 2), widths={3: 40})
+        self.minus_button = QPushButton("−")
+        self.minus_button.setToolTip("One fewer of the chosen item")
+        self.plus_button = QPushButton("+")
+        self.plus_button.setToolTip("One more of the chosen item")
+        self.remove_button = QPushButton("Remove")
+        qty_row = QHBoxLayout()
+        for button in (self.minus_button, self.plus_button, self.remove_button):
+            qty_row.addWidget(button)
+        qty_row.addStretch(1)
+
+        self.discount_edit = QLineEdit()
+        self.discount_edit.setPlaceholderText("Discount: 10% or 5.00")
+        self.promo_edit = QLineEdit()
+        self.promo_edit.setPlaceholderText("Promo code")
+        self.promo_button = QPushButton("Apply code")
+        offers = QHBoxLayout()
+        offers.addWidget(self.discount_edit, 1)
+        offers.addWidget(self.promo_edit, 1)
+        offers.addWidget(self.promo_button)
+        self.tip_buttons = {0: QPushButton("No tip")}
+        for percent in TIP_PRESETS:
+            self.tip_buttons[percent] = QPushButton(f"{percent}%")
+        self.tip_edit = QLineEdit()
+        self.tip_edit.setPlaceholderText("Tip: 3.00 or 12%")
+        tips = QHBoxLayout()
+        for button in self.tip_buttons.values():
+            button.setCheckable(True)
+            tips.addWidget(button)
+        tips.addWidget(self.tip_edit, 1)
+        self.tip_buttons[0].setChecked(True)
+
+        self.figures: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        for row, (key, words) in enumerate(
+            [("subtotal", "Subtotal"), ("discount", "Discount"), ("tax", "Tax"), ("tip", "Tip")]
+        ):
+            grid.addWidget(QLabel(words), row, 0)
+            self.figures[key] = QLabel("")
+            self.figures[key].setAlignment(Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(self.figures[key], row, 1)
+        total_words = QLabel("Total")
+        total_words.setFont(theme.font(self, scale=1.5, bold=True))
+        self.total_label = QLabel("")
+        self.total_label.setObjectName("sellTotal")
+        self.total_label.setFont(theme.font(self, scale=1.5, bold=True))
+        self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(total_words, 4, 0)
+        grid.addWidget(self.total_label, 4, 1)
+        self.problem_label = QLabel("")
+        self.problem_label.setWordWrap(True)
+        theme.set_role(self.problem_label, tone="danger")
+        self.status_label = muted_label("", wrap=True)
+        self.clear_button = QPushButton("Clear")
+        self.close_button = QPushButton("Close")
+        self.save_button = QPushButton("Save sale")
+        self.save_button.setToolTip("Save the sale as an open order: the total, to be paid")
+        theme.make_primary(self.save_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.clear_button)
+        actions.addWidget(self.close_button)
+        actions.addStretch(1)
+        actions.addWidget(self.save_button)
+
+        right = QFrame()
+        right.setObjectName("sellCartPanel")
+        theme.set_role(right, "card")
+        right_box = QVBoxLayout(right)
+        right_box.setContentsMargins(18, 14, 18, 14)
+        right_box.setSpacing(8)
+        right_box.addWidget(self.cart_table, 1)
+        right_box.addLayout(qty_row)
+        right_box.addLayout(offers)
+        right_box.addLayout(tips)
+        right_box.addLayout(grid)
+        right_box.addWidget(self.problem_label)
+        right_box.addWidget(self.status_label)
+        right_box.addLayout(actions)
+        right.setMinimumWidth(520)
+
+        body = QHBoxLayout()
+        body.setSpacing(16)
+        body.addWidget(left, 3)
+        body.addWidget(right, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(10)
+        layout.addWidget(dialog_title(self, "Sell"))
+        layout.addLayout(body, 1)
+
+        self.search_edit.textChanged.connect(self._filter)
+        self.search_edit.returnPressed.connect(self._scanned)
+        self.tiles.clicked.connect(lambda index: self.add(self.tiles_model.row_at(index.row())))
+        self.minus_button.clicked.connect(lambda: self._step(-1))
+        self.plus_button.clicked.connect(lambda: self._step(+1))
+        self.remove_button.clicked.connect(lambda: self._step(None))
+        self.discount_edit.textEdited.connect(self._discount_typed)
+        self.promo_button.clicked.connect(self.apply_promo)
+        self.promo_edit.returnPressed.connect(self.apply_promo)
+        for percent, button in self.tip_buttons.items():
+            button.clicked.connect(lambda _c=False, p=percent: self.choose_tip(p))
+        self.tip_edit.textEdited.connect(self._tip_typed)
+        self.clear_button.clicked.connect(self.clear)
+        self.close_button.clicked.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+        # A barcode scanner ends each code with Enter: in a dialog Enter presses the default
+        # button, which here could clear the cart or save the sale. No button is default.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self._show(present(self.cart, self._policy, self._currency))
+        self.load()
+
+    # -- public -------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read the tiles and the pricing settings in the background."""
+        services = self._services
+
+        def read() -> tuple[list[Sellable], PricingPolicy]:
+            tiles = sellables(services.list_products(), services.list_services())
+            return tiles, services.pricing_policy()
+
+        self._runner.run(read, on_success=self._on_loaded, on_failure=self._on_failed, owner=self)
+
+    def tile_names(self) -> list[str]:
+        """The tiles shown, in order."""
+        return [t.name for t in self.tiles_model.rows()]
+
+    def add(self, item: Sellable) -> None:
+        """One more of ``item`` in the cart."""
+        self.cart = self.cart.add(item)
+        self._refresh()
+        rows = [i for i, line in enumerate(self.cart.lines) if line.item.id == item.id]
+        self.cart_table.selectRow(rows[0])
+
+    def add_named(self, name: str) -> None:
+        """Add the tile called ``name`` (tests and the keyboard)."""
+        self.add(next(t for t in self._tiles if t.name == name))
+
+    def choose_tip(self, percent: int) -> None:
+        """A preset tip (0: none)."""
+        for p, button in self.tip_buttons.items():
+            button.setChecked(p == percent)
+        self.tip_edit.clear()
+        self.cart = self.cart.with_tip(f"{percent}%" if percent else "")
+        self._refresh()
+
+    def apply_promo(self) -> None:
+        """Check the typed promo code with the service; its discount replaces a typed one."""
+        code = self.promo_edit.text().strip()
+        state = present(self.cart, self._policy, self._currency)
+        if not code or not self.cart.lines:
+            return
+        subtotal_amount = sum(line.item.price.amount * line.quantity for line in self.cart.lines)
+        subtotal = Money(subtotal_amount, state.currency)
+        services = self._services
+        self.status_label.setText("Checking the code…")
+        self._runner.run(
+            lambda: services.check_promo(code, subtotal),
+            on_success=self._on_promo,
+            on_failure=self._on_promo_refused,
+            owner=self,
+        )
+
+    def clear(self) -> None:
+        """An empty cart, for the next customer."""
+        self.cart = Cart()
+        for edit in (self.discount_edit, self.promo_edit, self.tip_edit):
+            edit.clear()
+        self.choose_tip(0)
+        self.search_edit.clear()
+        self.search_edit.setFocus()
+
+    def save(self) -> None:
+        """Save the sale as an open order (in the background)."""
+        state = present(self.cart, self._policy, self._currency)
+        if not state.can_sell:
+            return
+        cart = self.cart
+        request = SaleRequest(
+            items=[
+                # A product by its SKU when it has one: a service may share a product's name.
+                SaleItem(line.item.sku or line.item.name, line.quantity)
+                if line.item.kind is Kind.PRODUCT
+                else SaleItem(line.item.name, line.quantity)
+                for line in cart.lines
+            ],
+            discount_text=cart.discount_text.strip() or None,
+            promo_code=cart.promo_code or None,
+            tip_text=cart.tip_text.strip() or None,
+        )
+        services = self._services
+        self.save_button.setEnabled(False)
+        self.status_label.setText("Saving…")
+        self._runner.run(
+            lambda: services.create_walk_in(request),
+            on_success=self._on_saved,
+            on_failure=self._on_save_failed,
+            owner=self,
+        )
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        self._show(present(self.cart, self._policy, self._currency))
+
+    def _show(self, state: SellState) -> None:
+        chosen = self.cart_table.currentIndex().row()
+        self.cart_model.set_rows(list(state.lines))
+        if 0 <= chosen < len(state.lines):
+            self.cart_table.selectRow(chosen)
+        for key in ("subtotal", "tax", "tip"):
+            self.figures[key].setText(getattr(state, key))
+        self.figures["discount"].setText(f"−{state.discount}" if state.total_amount else "")
+        self.figures["tax"].setText(f"{state.tax} (included)" if state.tax_included else state.tax)
+        self.total_label.setText(state.total)
+        empty = not self.cart.lines
+        self.problem_label.setText("" if empty else state.problem)
+        self.problem_label.setVisible(bool(state.problem) and not empty)
+        self.save_button.setEnabled(state.can_sell)
+        for button in (self.minus_button, self.plus_button, self.remove_button):
+            button.setEnabled(not empty)
+
+    def _on_loaded(self, loaded: tuple[list[Sellable], PricingPolicy]) -> None:
+        self._tiles, self._policy = loaded
+        self._filter(self.search_edit.text())
+        self._refresh()
+
+    def _on_failed(self, error: BaseException) -> None:
+        self.tiles_status.setText(user_message(error))
+
+    def _filter(self, text: str) -> None:
+        found = search(self._tiles, text)
+        self.tiles_model.set_rows(found)
+        shown = f"{len(found)} of {len(self._tiles)}" if text.strip() else str(len(found))
+        self.tiles_status.setText(f"{shown} items")
+
+    def _scanned(self) -> None:
+        item = scanned(self._tiles, self.search_edit.text())
+        found = self.tiles_model.rows()
+        if item is None and len(found) == 1:
+            item = found[0]  # Enter on a search that found one item adds it
+        if item is not None:
+            self.add(item)
+            self.search_edit.clear()
+
+    def _step(self, change: int | None) -> None:
+        row = self.cart_table.currentIndex().row()
+        if not 0 <= row < len(self.cart.lines):
+            return
+        quantity = 0 if change is None else self.cart.lines[row].quantity + change
+        self.cart = self.cart.set_quantity(row, quantity)
+        self._refresh()
+
+    def _discount_typed(self, text: str) -> None:
+        if self.cart.promo_code:
+            self.promo_edit.clear()
+        self.cart = self.cart.with_discount(text)
+        self._refresh()
+
+    def _tip_typed(self, text: str) -> None:
+        for button in self.tip_buttons.values():
+            button.setChecked(False)
+        self.cart = self.cart.with_tip(text)
+        self._refresh()
+
+    def _on_promo(self, promo: PromoCode) -> None:
+        self.discount_edit.clear()
+        self.cart = self.cart.with_promo(promo.code, promo.discount)
+        self.status_label.setText(f"Promo code {promo.code}: {promo.discount.describe()}.")
+        self._refresh()
+
+    def _on_promo_refused(self, error: BaseException) -> None:
+        self.status_label.setText(user_message(error))
+
+    def _on_saved(self, order: Order) -> None:
+        self.saved = order
+        self.clear()
+        total = Money(order.total, order.currency)
+        self.status_label.setText(f"Sale {order.number} saved for {total}: open, to be paid.")
+
+    def _on_save_failed(self, error: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        self.status_label.setText(user_message(error))
+
+
+__all__ = ["LineView", "SellDialog", "SellServices"]

@@ -1,0 +1,115 @@
+"""Sell (F2): a walk-in sale from tiles, priced as the saved order, saved in the background."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from pos_app.app import AppContext
+from pos_app.services.products import ProductForm
+from pos_app.services.promo_codes import PromoForm
+from pos_app.ui.sell.sell_view import SellDialog
+from pos_app.ui.shell.main_window import MainWindow
+
+
+def _shelf(ctx: AppContext, stock: int = 5) -> None:
+    ctx.products.save_product(
+        ProductForm(
+            id=None, name="Shampoo", price_text="12.00", currency=ctx.config.currency,
+            stock=stock, sku="SHA-250", tax_rate_text="8.875",
+        )
+    )  # fmt: skip
+
+
+def _sell(qtbot: QtBot, window: MainWindow) -> SellDialog:
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: window.sell_window is not None)
+    dialog = window.sell_window
+    assert dialog is not None
+    qtbot.waitUntil(lambda: "Shampoo" in dialog.tile_names())
+    return dialog
+
+
+def test_a_walk_in_sale_from_tiles_and_the_scanner_is_saved_as_priced(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    _shelf(ui_app)
+    dialog = _sell(qtbot, window)
+    assert "Haircut" in dialog.tile_names()  # services sell too
+    assert not dialog.save_button.isEnabled()  # nothing in the cart yet
+
+    # The scanner types the SKU and Enter; a tap adds the haircut; + makes two shampoos.
+    qtbot.keyClicks(dialog.search_edit, "sha-250")
+    assert dialog.tile_names() == ["Shampoo"]
+    qtbot.keyClick(dialog.search_edit, Qt.Key.Key_Return)
+    assert dialog.search_edit.text() == ""
+    assert [line.item.name for line in dialog.cart.lines] == ["Shampoo"]  # Enter cleared nothing
+    haircut = dialog.tile_names().index("Haircut")
+    rect = dialog.tiles.visualRect(dialog.tiles_model.index(haircut, 0))
+    qtbot.mouseClick(dialog.tiles.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    dialog.cart_table.selectRow(0)
+    qtbot.mouseClick(dialog.plus_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.discount_edit, "10%")
+    qtbot.mouseClick(dialog.tip_buttons[15], Qt.MouseButton.LeftButton)
+
+    # 2 × 12.00 + 35.00 = 59.00; −5.90; tax 1.92 on the shampoo; tip 15 % of 53.10 = 7.97.
+    assert [dialog.figures[k].text() for k in ("subtotal", "discount", "tax", "tip")] == [
+        "$59.00", "−$5.90", "$1.92", "$7.97",
+    ]  # fmt: skip
+    assert dialog.total_label.text() == "$62.99"
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.saved is not None)
+    order = dialog.saved
+    assert order is not None
+    stored = ui_app.orders.get(order.id)
+    assert (stored.subtotal, stored.discount, stored.tax, stored.tip, stored.total) == (
+        5900, 590, 192, 797, 6299,
+    )  # fmt: skip
+    assert [(sold.line.name, sold.line.quantity) for sold in stored.lines] == [
+        ("Shampoo", 2),
+        ("Haircut", 1),
+    ]
+    assert dialog.status_label.text() == f"Sale {order.number} saved for $62.99: open, to be paid."
+    assert dialog.cart.lines == () and dialog.total_label.text() == "$0.00"
+    assert ui_app.products.find("Shampoo").stock == 5  # taken only when paid
+
+
+def test_a_promo_code_is_checked_by_the_service_and_a_refusal_is_a_sentence(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    _shelf(ui_app)
+    currency = ui_app.config.currency
+    ui_app.promo_codes.add_code(
+        PromoForm("BIG50", currency, amount_text="5.00", min_order_text="50.00")
+    )
+    ui_app.promo_codes.add_code(PromoForm("SUMMER10", currency, percent_text="10"))
+    dialog = _sell(qtbot, window)
+    dialog.add_named("Shampoo")
+    qtbot.keyClicks(dialog.promo_edit, "big50")
+    qtbot.mouseClick(dialog.promo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "needs an order" in dialog.status_label.text())
+    assert dialog.status_label.text() == "Promo code BIG50 needs an order of $50.00 or more."
+    assert dialog.figures["discount"].text() == "−$0.00"
+
+    dialog.promo_edit.setText("summer10")
+    qtbot.mouseClick(dialog.promo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.figures["discount"].text() == "−$1.20")
+    assert dialog.status_label.text() == "Promo code SUMMER10: 10% off."
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.saved is not None)
+    assert dialog.saved is not None and dialog.saved.promo_code == "SUMMER10"
+
+
+def test_more_than_in_stock_cannot_be_sold_and_says_what_is_left(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    _shelf(ui_app, stock=1)
+    dialog = _sell(qtbot, window)
+    dialog.add_named("Shampoo")
+    assert dialog.save_button.isEnabled()
+    dialog.add_named("Shampoo")
+    assert not dialog.save_button.isEnabled()
+    assert dialog.problem_label.text() == "Only 1 × Shampoo left in stock."
+    assert dialog.cart_model.index(0, 3).data() == "⚠ Only 1 × Shampoo left in stock."
+    qtbot.mouseClick(dialog.minus_button, Qt.MouseButton.LeftButton)
+    assert dialog.save_button.isEnabled() and dialog.problem_label.isHidden()
