@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
@@ -43,7 +44,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import percentile, sandbox_process
+from _common import sandbox_process
+from _gui_meter import run_metered, settle
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
@@ -107,9 +109,6 @@ def seed(ctx: AppContext, total: int, open_sessions: int) -> list[str]:
 
 def measure_stalls(ctx: AppContext, seconds: float, todays: list[str]) -> dict[str, float]:
     """Drive the window for ``seconds`` and return the GUI thread's stall figures in ms."""
-    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-    from PySide6.QtWidgets import QApplication
-
     from pos_app.ui.kit.tasks import TaskRunner
     from pos_app.ui.shell.gui import ensure_application
     from pos_app.ui.shell.main_window import MainWindow
@@ -130,63 +129,37 @@ def measure_stalls(ctx: AppContext, seconds: float, todays: list[str]) -> dict[s
     gc.collect()
     gc.freeze()
 
-    gaps: list[float] = []
-    labels: list[str] = []
-    current = ["idle"]
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.nsecsElapsed()]
-
-    def tick() -> None:
-        now = clock.nsecsElapsed()
-        gaps.append((now - last[0]) / 1e6)
-        labels.append(current[0])
-        last[0] = now
-
-    meter = QTimer()
-    meter.setTimerType(Qt.TimerType.PreciseTimer)
-    meter.setInterval(1)
-    meter.timeout.connect(tick)
-
     rng = random.Random(7)
-    steps = [0]
     passes = [0]
 
-    def select_random() -> None:
+    def select_random() -> str:
         if window.model.rowCount():
             booking = window.model.booking_at(rng.randrange(window.model.rowCount()))
             if booking is not None:
                 window.select_booking(booking.id)
-
-    def sync() -> None:
-        window.sync_now()
-        passes[0] += 1
+        return "select"
 
     # One action per step, as a person makes them one key or click at a time; a sync pass
     # starts every other step and its answer lands whenever the worker has it.
     days = [window.days.next_day, window.days.previous_day]
-    cycle = [
-        select_random,
-        lambda: window.days.show_schedule(),
-        select_random,
-        lambda: days[steps[0] % 2](),
-        select_random,
-        lambda: window.days.show_list(),
-        lambda: days[steps[0] % 2](),
+    cycle: list[tuple[str, Callable[[int], object]]] = [
+        ("select", lambda n: select_random()),
+        ("schedule", lambda n: window.days.show_schedule()),
+        ("select", lambda n: select_random()),
+        ("day", lambda n: days[n % 2]()),
+        ("select", lambda n: select_random()),
+        ("list", lambda n: window.days.show_list()),
+        ("day", lambda n: days[n % 2]()),
     ]
 
-    def step() -> None:
-        steps[0] += 1
-        n = steps[0]
-        current[0] = f"step {n}"
+    def step(n: int) -> str:
         if n % 2 == 0:
-            sync()
-        else:
-            cycle[(n // 2) % len(cycle)]()
-
-    driver = QTimer()
-    driver.setInterval(250)
-    driver.timeout.connect(step)
+            window.sync_now()
+            passes[0] += 1
+            return "sync"
+        label, action = cycle[(n // 2) % len(cycle)]
+        action(n)
+        return label
 
     # Each action once first, unmeasured: the first use of a view imports its module and
     # builds its widgets (start-up cost, measured separately below as the cold start).
@@ -197,46 +170,80 @@ def measure_stalls(ctx: AppContext, seconds: float, todays: list[str]) -> dict[s
         window.days.previous_day,
     ):
         warm_up()
-        settle = time.monotonic() + 0.5
-        while time.monotonic() < settle:
-            app.processEvents()
-            time.sleep(0.0005)
-    last[0] = clock.nsecsElapsed()
-    meter.start()
-    driver.start()
-    end = time.monotonic() + seconds
-    # The GUI thread's own CPU time per pass of the loop: what the app costs a frame however
-    # busy the machine is (a stall also counts waits for a core or for the worker's GIL).
-    bursts: list[float] = []
-    burst_labels: list[str] = []
-    while time.monotonic() < end:
-        cpu = time.thread_time()
-        app.processEvents()
-        QApplication.sendPostedEvents()
-        bursts.append((time.thread_time() - cpu) * 1000)
-        burst_labels.append(current[0])
-        time.sleep(0.0005)
-    driver.stop()
-    meter.stop()
+        settle(0.5)
+    figures = run_metered(step, seconds)
     window.detach()
     runner.shutdown()
     window.close()
-    stalls = [max(0.0, g - 1.0) for g in gaps]
-    if os.environ.get("BENCH_VERBOSE"):
-        worst = sorted(zip(stalls, labels, strict=True), reverse=True)[:8]
-        print("  worst gaps:", ", ".join(f"{ms:.0f} ms after {label}" for ms, label in worst))
-        heavy = sorted(zip(bursts, burst_labels, strict=True), reverse=True)[:8]
-        print("  worst CPU bursts:", ", ".join(f"{ms:.0f} ms in {label}" for ms, label in heavy))
-    return {
-        "ticks": float(len(gaps)),
-        "max_ms": max(stalls),
-        "p99_ms": percentile(stalls, 99),
-        "p50_ms": percentile(stalls, 50),
-        "cpu_max_ms": max(bursts),
-        "cpu_p99_ms": percentile(bursts, 99),
-        "steps": float(steps[0]),
-        "sync_passes": float(passes[0]),
-    }
+    return {**figures, "sync_passes": float(passes[0])}
+
+
+def seed_products(ctx: AppContext, count: int) -> None:
+    """``count`` products with SKUs and stock, straight into the store (as an import would)."""
+    from pos_app.services.products import ProductForm
+
+    ctx.deps.desk.sign_in(Actor("bench", "Bench manager", Role.MANAGER))
+    for i in range(count):
+        ctx.products.save_product(
+            ProductForm(
+                id=None, name=f"Product {i:04d}", price_text=f"{5 + i % 40}.{i % 100:02d}",
+                currency=ctx.config.currency, stock=50 + i % 7, sku=f"SKU-{i:05d}",
+                tax_rate_text="8.875" if i % 3 else "0",
+            )
+        )  # fmt: skip
+
+
+def measure_sell(ctx: AppContext, seconds: float, products: int) -> dict[str, float]:
+    """The Sell screen with ``products`` tiles, driven as a busy desk rings up sales: a search
+    typed a key at a time, a scan, taps on tiles, quantities, tips, a discount and a clear."""
+    from pos_app.ui.kit.tasks import TaskRunner
+    from pos_app.ui.sell.sell_view import SellDialog
+    from pos_app.ui.shell.gui import ensure_application
+    from pos_app.ui.shell.openers import SellWiring
+
+    ensure_application()
+    ctx.deps.desk.sign_in(Actor("bench", "Bench manager", Role.MANAGER))
+    runner = TaskRunner()
+    dialog = SellDialog(SellWiring(ctx), runner, currency=ctx.config.currency)
+    dialog.resize(1366, 768)
+    dialog.show()
+    deadline = time.monotonic() + 30
+    while len(dialog.tile_names()) < products and time.monotonic() < deadline:
+        settle(0.05)
+    gc.collect()
+    gc.freeze()
+    rng = random.Random(11)
+    typed = "Product 01"
+
+    def step(n: int) -> str:
+        kind = n % 8
+        if kind in (1, 2, 3):  # a search typed a key at a time, then cleared by the scan
+            dialog.search_edit.setText(typed[: 4 + 2 * kind])
+            return "search"
+        if kind == 4:
+            dialog.search_edit.setText(f"SKU-{rng.randrange(products):05d}")
+            dialog.search_edit.returnPressed.emit()
+            return "scan"
+        if kind in (5, 6):
+            names = dialog.tile_names()
+            dialog.add_named(names[rng.randrange(len(names))])
+            return "tap tile"
+        if kind == 7:
+            dialog.choose_tip((0, 10, 15, 20)[n % 4])
+            dialog.plus_button.click()
+            return "tip and +"
+        if len(dialog.cart.lines) > 12:
+            dialog.clear()
+            return "clear"
+        dialog.discount_edit.setText("10%")
+        dialog.cart = dialog.cart.with_discount("10%")
+        return "discount"
+
+    settle(0.5)
+    figures = run_metered(step, seconds)
+    runner.shutdown()
+    dialog.close()
+    return figures
 
 
 CHILD = r"""
@@ -326,6 +333,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3, help="stall measurements, each fresh")
+    parser.add_argument(
+        "--sell-products", type=int, default=500, help="the Sell screen's tiles (0: skip it)"
+    )
     args = parser.parse_args()
     # The sandbox in a process of its own, as the desktop app starts it: in a thread here it
     # would compete with the GUI thread for the GIL, which the app never makes it do.
@@ -341,6 +351,10 @@ def main() -> None:
             )
             ctx.sync.sync_once(full=True)
             rounds = [measure_stalls(ctx, args.seconds, todays) for _ in range(args.rounds)]
+            sell = None
+            if args.sell_products > 0:
+                seed_products(ctx, args.sell_products)
+                sell = measure_sell(ctx, args.seconds, args.sell_products)
         finally:
             ctx.close()
         # The worst round is the figure: a desk lives with its worst moment, not its average.
@@ -359,6 +373,15 @@ def main() -> None:
             print(
                 f"  longest stall over all rounds {worst:.1f} ms — "
                 f"{verdict} the {STALL_TARGET_MS:.0f} ms target"
+            )
+        if sell is not None:
+            verdict = "meets" if sell["max_ms"] <= STALL_TARGET_MS else "MISSES"
+            print(
+                f"Sell screen, {args.sell_products} products, {args.seconds:.0f} s "
+                f"({sell['steps']:.0f} steps: search, scan, taps, tips, discount, clear): "
+                f"longest stall {sell['max_ms']:.1f} ms (p99 {sell['p99_ms']:.1f} ms) — "
+                f"{verdict} the {STALL_TARGET_MS:.0f} ms target; longest GUI-thread CPU burst "
+                f"{sell['cpu_max_ms']:.1f} ms (p99 {sell['cpu_p99_ms']:.1f} ms)"
             )
         if args.starts <= 0:
             return

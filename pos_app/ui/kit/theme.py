@@ -333,14 +333,8 @@ QPushButton#userTile QLabel#userBadge {{
 }}
 
 /* ---- sell ---- */
-/* sell: the tiles (sell_view.py), large touch targets in one list view */
+/* sell: the tiles' ground (the tiles are drawn by sell/tiles.py, cached) */
 QListView#sellTiles {{ background: {t.window}; border: none; }}
-QListView#sellTiles::item {{
-    background: {t.surface}; color: {t.text}; border: 1px solid {t.border};
-    border-radius: 8px; margin: 4px; padding: 6px;
-}}
-QListView#sellTiles::item:hover {{ border-color: {t.primary}; }}
-QListView#sellTiles::item:selected {{ background: {t.primary}; color: {t.on_fill}; }}
 
 /* ---- manage ---- */
 /* manage: settings (settings_pages.py) — the address spans lines, padded like a line edit */

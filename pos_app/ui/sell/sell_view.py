@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -49,9 +49,7 @@ from pos_app.ui.sell.sell_presenter import (
     search,
     sellables,
 )
-
-TILE = QSize(184, 120)  # the grid cell: the tile and its margin
-TILE_BOX = QSize(172, 108)
+from pos_app.ui.sell.tiles import TILE, TileDelegate
 
 
 class SellServices(Protocol):
@@ -105,19 +103,8 @@ class SellDialog(QDialog):
         self.search_edit.setObjectName("sellSearch")
         self.search_edit.setPlaceholderText("Search, or scan a barcode")
         self.search_edit.setClearButtonEnabled(True)
-        centre = int(Qt.AlignmentFlag.AlignCenter)
         self.tiles_model: RowsModel[Sellable] = RowsModel(
-            [
-                Column(
-                    "Item",
-                    lambda t: t.tile_text,
-                    roles={
-                        Qt.ItemDataRole.SizeHintRole: lambda _t: TILE_BOX,
-                        Qt.ItemDataRole.TextAlignmentRole: lambda _t: centre,
-                    },
-                )
-            ],
-            self,
+            [Column("Item", lambda t: t.tile_text)], self
         )
         self.tiles = QListView()
         self.tiles.setObjectName("sellTiles")
@@ -126,11 +113,20 @@ class SellDialog(QDialog):
         self.tiles.setResizeMode(QListView.ResizeMode.Adjust)
         self.tiles.setMovement(QListView.Movement.Static)
         self.tiles.setUniformItemSizes(True)
+        # Laid out 60 tiles per pass of the event loop: a search over 500 products never
+        # holds the screen for more than a frame.
+        self.tiles.setLayoutMode(QListView.LayoutMode.Batched)
+        self.tiles.setBatchSize(60)
         self.tiles.setGridSize(TILE)
         self.tiles.setWordWrap(True)
         self.tiles.setSpacing(6)
         self.tiles.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tiles.setItemDelegate(TileDelegate(self.tiles))
+        self.tiles.setMouseTracking(True)  # hover outlines the tile under the finger or pointer
         self.tiles_status = muted_label("Loading…")
+        # A fixed box: its words change on every keystroke, and a label that may change size
+        # makes Qt lay out (and repaint) the whole window again each time.
+        self.tiles_status.setFixedSize(360, self.tiles_status.sizeHint().height())
         left = QWidget()
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
