@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint screenshots mutation clean
+.PHONY: run test lint screenshots mutation dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/lint-imports
-	$(BIN)/ruff check pos_app tests bench
+	$(BIN)/ruff check pos_app tests bench packaging
 	$(BIN)/mypy pos_app
 
 test: lint
@@ -37,5 +37,10 @@ MUTANTS ?=
 mutation: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/mutation.py --run --max-children 2 $(MUTANTS)
 
+# The standalone app for this OS (packaging/README.md): dist/pos-app/ with the `pos-app`
+# executable, then a check that it starts and renders a screen from the frozen files.
+dist: $(STAMP)
+	$(BIN)/python packaging/build_dist.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants build dist
