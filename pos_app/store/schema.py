@@ -406,6 +406,7 @@ orders = Table(
     # The money summary and cash claim, as a booking's (0018; docs/orders.md 2.3).
     Column("paid_amount", BigInteger, nullable=False, server_default=text("0")),
     Column("refunded_amount", BigInteger, nullable=False, server_default=text("0")),
+    Column("stock_taken", Boolean, nullable=False, server_default=false()),
     Column("cash_claim", ID),
     Column("cash_claim_until", UTCDateTime()),
     CheckConstraint(

@@ -62,9 +62,20 @@ def _fill(engine: object) -> None:
             ("bk_b", "Cy", None, "Haircut", 3500, "cancelled", 0, 0, True,
              "2026-11-22 09:00:00", None, None),
         ]  # fmt: skip
-        keys = (
-            "id name email service price status paid refunded cancelled created by claim"
-        ).split()
+        keys = [
+            "id",
+            "name",
+            "email",
+            "service",
+            "price",
+            "status",
+            "paid",
+            "refunded",
+            "cancelled",
+            "created",
+            "by",
+            "claim",
+        ]
         for values in bookings:
             conn.execute(text(BOOKING), dict(zip(keys, values, strict=True)))
         for pid, booking, method, amount in (
@@ -95,7 +106,7 @@ def test_0018_gives_each_booking_its_order_and_moves_money_onto_it(
                     text(
                         "SELECT booking_id, id, number, status, subtotal, discount, tax, tip, "
                         "total, customer_name, customer_email, created_by_name, paid_amount, "
-                        "refunded_amount, cash_claim, prices_include_tax FROM orders "
+                        "refunded_amount, cash_claim, prices_include_tax, stock_taken FROM orders "
                         "ORDER BY number"
                     )
                 ).all()
@@ -118,7 +129,7 @@ def test_0018_gives_each_booking_its_order_and_moves_money_onto_it(
                 (3500, 0, 0, 0, 3500),
                 (3500, 0, 0, 0, 3500),
             ]
-            assert not any(r.prices_include_tax for r in found)
+            assert not any(r.prices_include_tax or r.stock_taken for r in found)
             assert [(r.customer_name, r.customer_email) for r in found] == [
                 ("Ada", "ada@example.com"),
                 ("Bo", None),

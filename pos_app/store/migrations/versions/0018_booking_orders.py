@@ -15,7 +15,8 @@ Issue 14 (docs/orders.md 2.2): the order becomes the thing a customer pays.
    would copy the tables), backfilled from the booking's order; ``ix_payments_order_status``.
    They stay nullable for now: the app writes them (store/repositories.py).
 3. Orders gain the booking's money summary and cash claim (``paid_amount``,
-   ``refunded_amount``, ``cash_claim``, ``cash_claim_until``), copied from their booking.
+   ``refunded_amount``, ``cash_claim``, ``cash_claim_until``), copied from their booking,
+   and ``stock_taken`` (false: old bookings' orders hold no products).
 """
 
 from __future__ import annotations
@@ -145,6 +146,12 @@ def upgrade() -> None:
             "orders",
             sa.Column(name, sa.BigInteger(), nullable=False, server_default=sa.text("0")),
         )
+    # Whether the paid transaction took the order's stock: taken once, however often the
+    # money moves afterwards. Old bookings' orders hold no products: nothing to take.
+    op.add_column(
+        "orders",
+        sa.Column("stock_taken", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     op.add_column("orders", sa.Column("cash_claim", sa.String(length=40), nullable=True))
     op.add_column("orders", sa.Column("cash_claim_until", sa.DateTime(), nullable=True))
     op.execute(
@@ -162,7 +169,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     # Plain DROP COLUMN (SQLite 3.35+): no table copy. The bookings' orders stay (0017 has
     # orders with bookings); only what this step added goes.
-    for name in ("cash_claim_until", "cash_claim", "refunded_amount", "paid_amount"):
+    for name in ("cash_claim_until", "cash_claim", "stock_taken", "refunded_amount", "paid_amount"):
         op.drop_column("orders", name)
     op.drop_index(op.f("ix_refunds_order_id"), table_name="refunds")
     op.drop_index("ix_payments_order_status", table_name="payments")
