@@ -53,7 +53,10 @@ HANDLERS: dict[str, str] = {
     "product": "products:product",
     "promo": "products:promo",
     "sell": "sell:sell",
+    "add-item": "sell:add_item",
 }
+# The money commands that take an order id as well as a booking id (issue 14).
+_ORDER_OR_BOOKING = frozenset({"charge", "pay-cash", "status", "refund", "receipt"})
 #: The commands that run without opening the app, the same way.
 OWN_HANDLERS: dict[str, str] = {
     "gui": "desktop:gui",
@@ -136,6 +139,8 @@ def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
     ctx.deps.desk.sign_in(cli_actor())
     run = handler(HANDLERS[command])
     try:
+        if command in _ORDER_OR_BOOKING and args.booking_id.strip().startswith("ord_"):
+            args.booking_id = ctx.orders.booking_of(args.booking_id)
         return run(ctx, args)
     finally:
         ctx.close()

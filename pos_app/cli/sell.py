@@ -1,4 +1,5 @@
-"""`pos-app sell`: a walk-in sale of products and services, saved as an open order.
+"""`pos-app sell`: a walk-in sale of products and services, saved as an open order; and
+`pos-app add-item`: products or services added to a booking's order before it is paid.
 
 The shape scripts depend on (issue 14)::
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a com
 
 # The flag a refused value came from, named in the sentence.
 _FLAG = {"item": "--item", "discount": "--discount", "tip": "--tip"}
+ADDED = "Added to the booking's order: the booking now costs its total; stock is taken when paid."
 SAVED_OPEN = "Saved as an open order: nothing is charged, and no stock is taken until it is paid."
 
 
@@ -48,6 +50,23 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     g.add_argument("--discount", metavar="10%|5.00", help="a percent or an amount off the order")
     s.add_argument("--tip", metavar="15%|3.00", help="a percent of the order or an amount")
     s.add_argument("--customer", default="", metavar="NAME", help="the customer's name")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+
+    s = sub.add_parser(
+        "add-item",
+        help="add products or services to a booking's order (before it is paid)",
+        description="Each --item is a product's name or SKU, or a service's name (any case), "
+        'with an optional quantity: --item "Shampoo x2". Refused once the booking is paid or '
+        "has an open card link. Amounts in --json are minor units.",
+    )
+    s.add_argument("booking_id")
+    s.add_argument(
+        "--item",
+        action="append",
+        required=True,
+        metavar='"NAME[ xQTY]"',
+        help='a product (name or SKU) or service, e.g. "Shampoo x2"; repeat for more',
+    )
     s.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -76,7 +95,7 @@ def order_json(order: Order) -> dict[str, Any]:
     }
 
 
-def order_text(order: Order) -> list[str]:
+def order_text(order: Order, closing: str = SAVED_OPEN) -> list[str]:
     """An order as the desk reads it: its lines, its figures, its total."""
     m = order.money
     out = [f"Order {order.number} ({order.id})"]
@@ -100,7 +119,7 @@ def order_text(order: Order) -> list[str]:
     if order.tip:
         out.append(f"  {'Tip':<36} {m(order.tip)!s:>12}")
     out.append(f"  {'Total':<36} {m(order.total)!s:>12}")
-    out.append(SAVED_OPEN)
+    out.append(closing)
     return out
 
 
@@ -124,4 +143,22 @@ def sell(ctx: AppContext, args: argparse.Namespace) -> int:
         print_json(order_json(order))
     else:
         print("\n".join(order_text(order)))
+    return 0
+
+
+def add_item(ctx: AppContext, args: argparse.Namespace) -> int:
+    """`pos-app add-item BOOKING_ID --item "NAME[ xQTY]" [--json]`: the order as `sell`
+    prints it, with the booking's new total."""
+    from pos_app.services.orders import SaleItem
+
+    try:
+        items = [SaleItem.parse(text) for text in args.item]
+        order = ctx.orders.add_to_booking(args.booking_id, items)
+    except ValidationError as err:
+        flag = _FLAG.get(err.field)
+        raise ValidationError(err.field, f"{flag}: {err.message}" if flag else err.message) from err
+    if args.json:
+        print_json(order_json(order))
+    else:
+        print("\n".join(order_text(order, ADDED)))
     return 0

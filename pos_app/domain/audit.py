@@ -40,6 +40,8 @@ class AuditAction(StrEnum):
     STOCK_ADJUSTED = "stock.adjusted"
     # An order was saved, open: its lines and figures (payments come later).
     ORDER_CREATED = "order.created"
+    # Items were added to a booking's unpaid order (add-ons): its new lines and total.
+    ORDER_CHANGED = "order.changed"
     SETTINGS_CHANGED = "settings.changed"
     # A manager closed a business day (Z report: cash counted, the difference).
     DAY_CLOSED = "day.closed"

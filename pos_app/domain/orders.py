@@ -70,6 +70,20 @@ _FORWARD: dict[OrderStatus, frozenset[OrderStatus]] = {
 }
 
 
+def money_status(total: int, paid: int, refunded: int, *, given_up: bool) -> OrderStatus:
+    """An order's status as a summary of its money (docs/orders.md 2.3), derived like a
+    booking's: nothing paid is open, or void once given up (cancelled, not shown); money
+    kept short of the total (a deposit) stays open. A refund that failed after succeeding
+    may show less refunded again, so this is derived, not ``advance``d."""
+    if paid <= 0:
+        return OrderStatus.VOID if given_up else OrderStatus.OPEN
+    if refunded >= paid:
+        return OrderStatus.REFUNDED
+    if refunded > 0:
+        return OrderStatus.PARTIALLY_REFUNDED
+    return OrderStatus.PAID if paid >= total else OrderStatus.OPEN
+
+
 def advance(current: OrderStatus, new: OrderStatus) -> OrderStatus:
     """``new`` if the order may move there from ``current`` (the same status is a no-op);
     InvalidStateError otherwise: states only move forward."""

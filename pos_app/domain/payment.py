@@ -170,6 +170,8 @@ class Payment:
     # The database's order of recorded money: given when the payment is written succeeded
     # (None until then, and again when recorded anew). "After a close" means a higher one.
     record_seq: int | None = None
+    # The order this pays (issue 14): a booking's payment pays the booking's order.
+    order_id: str | None = None
 
     @property
     def money(self) -> Money:
@@ -334,6 +336,7 @@ class Refund:
     # back as an adjustment.
     reversed_at: datetime | None = None
     reversed_seq: int | None = None
+    order_id: str | None = None  # the order whose payment it returns (issue 14)
 
     @property
     def money(self) -> Money:

@@ -258,6 +258,18 @@ class OrderRepository(Protocol):
         """The order a booking owns, or None."""
         ...
 
+    def set_money(self, order_id: str, *, paid: int, refunded: int, status: str) -> None:
+        """Store the order's money summary and status (ledger.recompute's to write)."""
+        ...
+
+    def claim_stock(self, order_id: str) -> bool:
+        """Mark the order's stock taken; False when it already was (take it once)."""
+        ...
+
+    def replace_lines(self, order: Order) -> None:
+        """Store an unpaid order's new lines and figures (add-ons), in place of the old."""
+        ...
+
 
 @dataclass(frozen=True)
 class AuditQuery:

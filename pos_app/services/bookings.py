@@ -36,6 +36,7 @@ from pos_app.domain.payment import (
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.domain.ports import UnitOfWork
 from pos_app.services import audit, ledger, locks
+from pos_app.services.booking_orders import price_service, store_order
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
 from pos_app.services.customers import check_contact, find_or_add
@@ -144,6 +145,10 @@ class BookingService:
                     else:
                         price = parse_money(request.price_text, service.currency)
                     validate_chargeable(price)
+                    # The booking's price is its order's total: with tax added, the tax too.
+                    totals, tip_base = price_service(uow, service, price)
+                    price = Money(totals.total, price.currency)
+                    validate_chargeable(price)
                 except ValidationError as err:
                     errors["price"] = err.message
             resource = self._resource(uow, request.resource_id, errors)
@@ -182,6 +187,11 @@ class BookingService:
                 created_by=actor.id,
             )
             uow.bookings.add(booking)
+
+            def add_order() -> None:
+                uow.bookings.flush()  # the order refers to the booking's row
+                store_order(uow, booking, totals, tip_base, actor)
+
             audit.record(
                 uow,
                 at=now,
@@ -192,7 +202,7 @@ class BookingService:
                 currency=price.currency,
                 detail=f"{service.name} for {contact.name}, {self._when(booking, resource)}",
             )
-            self._commit(uow, resource, starts, ends, booking.id)
+            self._commit(uow, resource, starts, ends, booking.id, first=add_order)
         log.info(
             "booking.created booking=%s service=%s resource=%s customer=%s amount=%s %s",
             booking.id,
@@ -403,12 +413,16 @@ class BookingService:
         starts: datetime,
         ends: datetime,
         booking_id: str,
+        first: Callable[[], None] | None = None,
     ) -> None:
-        """Commit; when the database refuses a double booking (another station won the race
-        after our check), name the booking that holds the slot."""
+        """Commit (after ``first``, whose flush may meet the guard too); when the database
+        refuses a double booking (another station won the race after our check), name the
+        booking that holds the slot."""
         # Plain copies: a failed commit expires every object the session loaded.
         held = None if resource is None else Resource(resource.id, resource.name, resource.kind)
         try:
+            if first is not None:
+                first()
             uow.commit()
         except SlotTakenError as err:
             if held is None:  # pragma: no cover - only resources are guarded

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.booking import Booking
+from pos_app.domain.checkout_lines import PartKind
 from pos_app.domain.errors import (
     GatewayError,
     GatewayRejected,
@@ -282,7 +283,7 @@ class CheckoutService:
             expires_at=now + max(hold, STRIPE_MIN_LIFETIME),
             created_by=self._d.desk.actor.id,
         )
-        payment.checkout_request = checkout_request.freeze(booking, payment, self._d.policy)
+        payment.checkout_request = _frozen(uow, booking, payment, self._d)
         uow.payments.add(payment)
         ledger.recompute(uow, booking)
         return payment
@@ -467,3 +468,21 @@ class CheckoutService:
                 else None
             ),
         )
+
+
+def _frozen(uow: UnitOfWork, booking: Booking, payment: Payment, deps: Deps) -> str:
+    """The payment's create request: a booking with add-ons shows its order's lines on the
+    page (docs/orders.md 3.3); a booking of its service alone sends the one item it always
+    sent."""
+    order = uow.orders.for_booking(booking.id)
+    if order is None or len(order.lines) < 2 or order.total != booking.price_amount:
+        return checkout_request.freeze(booking, payment, deps.policy)
+    assert payment.expires_at is not None
+    return checkout_request.freeze_order(
+        order,
+        payment_id=payment.id,
+        amount=payment.amount,
+        expires_at=payment.expires_at,
+        policy=deps.policy,
+        part=PartKind.BALANCE if booking.paid_amount else PartKind.DEPOSIT,
+    )

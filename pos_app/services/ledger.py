@@ -1,4 +1,5 @@
-"""Keeps a booking's money summary and status in step with its payments and refunds."""
+"""Keeps a booking's money summary and status, and its order's, in step with its payments and
+refunds."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pos_app.domain.overpaid import overpaid_log_detail
 from pos_app.domain.payment import Payment, PaymentStatus, RefundStatus
 from pos_app.domain.people import SYSTEM_ACTOR
 from pos_app.domain.ports import UnitOfWork
-from pos_app.services import audit
+from pos_app.services import audit, order_money
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,17 @@ def recompute(uow: UnitOfWork, booking: Booking, *, at: datetime | None = None) 
     )
     if booking.status is BookingStatus.OVERPAID and was is not BookingStatus.OVERPAID:
         _flag_overpaid(uow, booking, payments, at)
+    order = uow.orders.for_booking(booking.id)
+    if order is not None:  # the booking's order follows in the same transaction
+        times = [p.recorded_at or p.created_at for p in payments]
+        order_money.follow(
+            uow,
+            order,
+            paid=booking.paid_amount,
+            refunded=booking.refunded_amount,
+            given_up=booking.cancelled or booking.no_show,
+            at=at or max(times, default=booking.created_at),
+        )
 
 
 def _flag_overpaid(

@@ -36,6 +36,7 @@ from pos_app.domain.orders import (
     parse_tip,
     unknown_item,
 )
+from pos_app.domain.payment import PaymentStatus
 from pos_app.domain.people import Actor
 from pos_app.domain.percent import Percent
 from pos_app.domain.ports import UnitOfWork
@@ -43,7 +44,7 @@ from pos_app.domain.pricing import MAX_LINES, Discount, OrderLine, Tip, price_or
 from pos_app.domain.products import Product, not_enough
 from pos_app.domain.promo import PromoCode, can_give_discount
 from pos_app.domain.text import bounded
-from pos_app.services import audit
+from pos_app.services import audit, ledger
 from pos_app.services.context import Deps
 from pos_app.services.customers import Contact, check_contact, find_or_add
 from pos_app.services.ids import new_id
@@ -53,6 +54,23 @@ from pos_app.services.promo_codes import check_code
 log = logging.getLogger(__name__)
 
 BOTH_DISCOUNTS = "Give a promo code or a discount, not both."
+ADD_TO_CLOSED = "This booking is cancelled or marked as a no-show, so nothing can be added to it."
+ADD_AFTER_PAID = (
+    "This booking has been paid (in part or in full), so its order can no longer change; "
+    "sell the extra items as a new sale."
+)
+ADD_WITH_LINK = (
+    "A card payment link is open for this booking; cancel it before adding items, then "
+    "charge again."
+)
+NO_ORDER = "This booking has no order to add items to."
+WALK_IN_NOT_PAYABLE = (
+    "Order {number} is a walk-in sale; this version takes payments for bookings' orders "
+    "only, so charge it at the desk when walk-in payments are added."
+)
+# Payments that hold money, or may: a paid order's lines never change.
+_TOOK_MONEY = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.PROCESSING})
+_LINK_OPEN = frozenset({PaymentStatus.CREATING, PaymentStatus.OPEN})
 
 
 @dataclass(frozen=True)
@@ -219,6 +237,107 @@ class OrderService:
         )
         return order
 
+    def booking_of(self, order_id: str) -> str:
+        """The booking an order id's money commands work on (a booking's order is paid as
+        its booking); a sentence for a walk-in sale, which has none."""
+        order = self.get(order_id)
+        if order.booking_id is None:
+            raise InvalidStateError(WALK_IN_NOT_PAYABLE.format(number=order.number))
+        return order.booking_id
+
+    def add_to_booking(
+        self, booking_id: str, items: Sequence[SaleItem], actor: Actor | None = None
+    ) -> Order:
+        """Add lines to a booking's order and price it again, in one transaction with the
+        booking's price (its order's total); refused once anything is paid, a link is open
+        or cash is being taken (docs/orders.md 2.1: a paid order's lines never change)."""
+        who = actor or self._d.desk.actor
+        if not items:
+            raise ValidationError("items", "Add at least one item to the order.")
+        now = self._d.clock.now()
+        with self._d.uow(write=True) as uow:
+            booking = uow.bookings.get(booking_id.strip(), for_update=True)
+            if booking is None:
+                raise NotFoundError(f"There is no booking {bounded(booking_id.strip(), 60)!r}.")
+            if booking.cancelled or booking.no_show:
+                raise InvalidStateError(ADD_TO_CLOSED)
+            booking.ensure_no_cash_claim(self._d.server_now())
+            payments = uow.payments.for_booking(booking.id)
+            if any(p.status in _TOOK_MONEY for p in payments):
+                raise InvalidStateError(ADD_AFTER_PAID)
+            if any(p.status in _LINK_OPEN for p in payments):
+                raise InvalidStateError(ADD_WITH_LINK)
+            order = uow.orders.for_booking(booking.id)
+            if order is None:
+                raise InvalidStateError(NO_ORDER)
+            found = [_resolve(uow, item.text) for item in items]
+            for f in found:
+                if f.price.currency != order.currency:
+                    raise InvalidStateError(
+                        f"{f.name} is priced in {f.price.currency.upper()}; this booking is "
+                        f"in {order.currency.upper()}."
+                    )
+            if len(order.lines) + len(items) > MAX_LINES:
+                raise ValidationError("items", f"An order holds at most {MAX_LINES} lines.")
+            held = [(s.item_id, s.line.quantity) for s in order.lines if s.kind is LineKind.PRODUCT]
+            _check_stock(items, found, already=held)
+            lines = [s.line for s in order.lines] + [
+                OrderLine(f.name, f.price, item.quantity, Percent(f.tax_rate_thousandths))
+                for item, f in zip(items, found, strict=True)
+            ]
+            totals = price_order(
+                lines,
+                order_discount=order.order_discount,
+                tip=order.tip_input,
+                prices_include_tax=order.prices_include_tax,
+                tip_base=order.tip_base,
+            )
+            if totals.total > cur.maximum_charge(order.currency):
+                largest = Money(cur.maximum_charge(order.currency), order.currency)
+                raise InvalidStateError(
+                    f"With these items the booking comes to {totals.money(totals.total)}, "
+                    f"more than one payment can take ({largest}); sell them as a new sale."
+                )
+            changed = Order.build(
+                id=order.id,
+                items=[(s.kind, s.item_id) for s in order.lines] + [(f.kind, f.id) for f in found],
+                totals=totals,
+                tip_base=order.tip_base,
+                created_at=order.created_at,
+                created_by_name=order.created_by_name,
+                created_by=order.created_by,
+                customer=order.customer,
+                booking_id=order.booking_id,
+                order_discount=order.order_discount,
+                promo_code_id=order.promo_code_id,
+                promo_code=order.promo_code,
+                tip_input=order.tip_input,
+            )
+            changed = replace(changed, status=order.status, number=order.number)
+            uow.orders.replace_lines(changed)
+            booking.price_amount = changed.total  # the booking costs what its order does
+            ledger.recompute(uow, booking, at=now)
+            audit.record(
+                uow,
+                at=now,
+                actor=who,
+                action=AuditAction.ORDER_CHANGED,
+                booking_id=booking.id,
+                amount=changed.total,
+                currency=changed.currency,
+                detail=_describe(changed, added=len(items)),
+            )
+            uow.commit()
+        log.info(
+            "order.items_added order=%s booking=%s lines=%d total=%d %s",
+            changed.id,
+            booking_id,
+            len(changed.lines),
+            changed.total,
+            changed.currency,
+        )
+        return changed
+
     def _customer(
         self, uow: UnitOfWork, request: SaleRequest, contact: Contact | None, now: datetime
     ) -> OrderCustomer:
@@ -277,10 +396,16 @@ def _resolve(uow: UnitOfWork, text: str) -> _Item:
     raise NotFoundError(unknown_item(bounded(key, 60)))
 
 
-def _check_stock(items: Sequence[SaleItem], found: Sequence[_Item]) -> None:
-    """Refuse, naming what is left, a product asked for (over all its lines) beyond its stock.
-    Nothing is taken: that happens when the order is paid."""
+def _check_stock(
+    items: Sequence[SaleItem],
+    found: Sequence[_Item],
+    already: Sequence[tuple[str, int]] = (),
+) -> None:
+    """Refuse, naming what is left, a product asked for (over all its lines, ``already`` on
+    the order included) beyond its stock. Nothing is taken: that happens when it is paid."""
     wanted: dict[str, int] = {}
+    for product_id, quantity in already:
+        wanted[product_id] = wanted.get(product_id, 0) + quantity
     for item, f in zip(items, found, strict=True):
         if f.product is not None:
             wanted[f.id] = wanted.get(f.id, 0) + item.quantity
@@ -289,13 +414,14 @@ def _check_stock(items: Sequence[SaleItem], found: Sequence[_Item]) -> None:
             raise InvalidStateError(not_enough(f.product.name, f.product.stock))
 
 
-def _describe(order: Order) -> str:
-    """The audit log's line: "Order 12: 2 × Shampoo, Haircut; 10% off; total $71.89"."""
+def _describe(order: Order, added: int = 0) -> str:
+    """The audit log's line: "Order 12: 2 × Shampoo, Haircut; 10% off; total $71.89" (with
+    ``added``, the last lines only: "Order 12 (…): added 2 × Shampoo; total $42.75")."""
+    shown = order.lines[-added:] if added else order.lines
     lines = ", ".join(
-        f"{s.line.quantity} × {s.line.name}" if s.line.quantity > 1 else s.line.name
-        for s in order.lines
+        f"{s.line.quantity} × {s.line.name}" if s.line.quantity > 1 else s.line.name for s in shown
     )
-    parts = [f"Order {order.number} ({order.id}): {bounded(lines, 600)}"]
+    parts = [f"Order {order.number} ({order.id}): {'added ' if added else ''}{bounded(lines, 600)}"]
     if order.promo_code:
         parts.append(f"promo code {order.promo_code}")
     elif order.order_discount is not None:

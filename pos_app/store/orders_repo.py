@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, insert, select
+from sqlalchemy import CursorResult, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.money import Money
@@ -100,6 +100,42 @@ class SqlOrderRepository:
         """The order a booking owns, or None."""
         row = self._s.execute(select(orders).where(orders.c.booking_id == booking_id)).first()
         return None if row is None else self._order(row)
+
+    def set_money(self, order_id: str, *, paid: int, refunded: int, status: str) -> None:
+        """Store the order's money summary and status (ledger.recompute's to write)."""
+        self._s.execute(
+            update(orders)
+            .where(orders.c.id == order_id)
+            .values(paid_amount=paid, refunded_amount=refunded, status=status)
+        )
+
+    def claim_stock(self, order_id: str) -> bool:
+        """Mark the order's stock taken; False when it already was (take it once)."""
+        done = cast(
+            CursorResult[Any],
+            self._s.execute(
+                update(orders)
+                .where(orders.c.id == order_id, orders.c.stock_taken.is_(False))
+                .values(stock_taken=True)
+            ),
+        )
+        return done.rowcount == 1
+
+    def replace_lines(self, order: Order) -> None:
+        """Store an unpaid order's new lines and figures (add-ons), in place of the old."""
+        self._s.execute(delete(order_lines).where(order_lines.c.order_id == order.id))
+        self._s.execute(
+            update(orders)
+            .where(orders.c.id == order.id)
+            .values(
+                subtotal=order.subtotal,
+                discount=order.discount,
+                tax=order.tax,
+                tip=order.tip,
+                total=order.total,
+            )
+        )
+        self._s.execute(insert(order_lines), [_line_row(order.id, sold) for sold in order.lines])
 
     def _order(self, row: Any) -> Order:
         q = (

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     false,
     func,
+    text,
 )
 from sqlalchemy.orm import registry
 from sqlalchemy.types import TypeDecorator
@@ -196,6 +197,7 @@ payments = Table(
     Column("checkout_request", Text),  # the frozen create request, JSON (0007)
     # The database's order of recorded money (0008; see store/money_order.py).
     Column("record_seq", BigInteger),
+    Column("order_id", ID),  # the order it pays (0018); written by the repository
 )
 
 refunds = Table(
@@ -223,6 +225,7 @@ refunds = Table(
     Column("record_seq", BigInteger),
     Column("reversed_at", UTCDateTime()),
     Column("reversed_seq", BigInteger),
+    Column("order_id", ID, index=True),  # the order it refunds (0018)
 )
 
 processed_events = Table(
@@ -400,6 +403,12 @@ orders = Table(
     Column("created_at", UTCDateTime(), nullable=False, index=True),
     Column("created_by", ID),
     Column("created_by_name", String(120), nullable=False),
+    # The money summary and cash claim, as a booking's (0018; docs/orders.md 2.3).
+    Column("paid_amount", BigInteger, nullable=False, server_default=text("0")),
+    Column("refunded_amount", BigInteger, nullable=False, server_default=text("0")),
+    Column("stock_taken", Boolean, nullable=False, server_default=false()),
+    Column("cash_claim", ID),
+    Column("cash_claim_until", UTCDateTime()),
     CheckConstraint(
         "subtotal >= 0 AND discount >= 0 AND discount <= subtotal AND tax >= 0 AND tip >= 0",
         name="figures_not_negative",
@@ -455,6 +464,7 @@ order_lines = Table(
 )
 
 Index("ix_payments_booking_status", payments.c.booking_id, payments.c.status)
+Index("ix_payments_order_status", payments.c.order_id, payments.c.status)
 Index("ix_bookings_resource_starts", bookings.c.resource_id, bookings.c.starts_at)
 Index("ix_payments_status_paid_at", payments.c.status, payments.c.paid_at)
 Index("ix_refunds_status_created_at", refunds.c.status, refunds.c.created_at)

@@ -48,10 +48,14 @@ def test_cash_writes_one_succeeded_row_and_its_entry(station: Station) -> None:
         created_by=CLERK.id,
         recorded_at=now,
         record_seq=payment.record_seq,
+        order_id=payment.order_id,
     )
     with station.deps.uow() as uow:
         stored = uow.payments.get(payment.id)
         after = uow.bookings.get(booking.id)
+        order = uow.orders.for_booking(booking.id)
+    # It pays the booking's order (issue 14).
+    assert order is not None and payment.order_id == order.id
     assert stored is not None and (stored.paid_at, stored.created_by) == (now, CLERK.id)
     assert after is not None and (after.paid_amount, after.cash_claim) == (2000, None)
     assert station.audit(booking.id)[-1] == AuditEntry(

@@ -14,6 +14,7 @@ from pos_app.domain.orders import (
     Order,
     OrderStatus,
     advance,
+    money_status,
     parse_discount,
     parse_item,
     parse_tip,
@@ -137,3 +138,24 @@ def test_an_order_built_from_its_pricing_works_the_same_figures_out_again() -> N
             created_at=datetime(2026, 12, 6, tzinfo=UTC),
             created_by_name="Sam",
         )
+
+
+@pytest.mark.parametrize(
+    ("paid", "refunded", "given_up", "expected"),
+    [
+        (0, 0, False, OrderStatus.OPEN),  # nothing paid yet
+        (0, 0, True, OrderStatus.VOID),  # cancelled or not shown with nothing paid
+        (1000, 0, False, OrderStatus.OPEN),  # a deposit: still due
+        (1000, 0, True, OrderStatus.OPEN),  # cancelled, deposit kept: stays as it is
+        (6113, 0, False, OrderStatus.PAID),
+        (6200, 0, False, OrderStatus.PAID),  # overpaid is paid (the booking says overpaid)
+        (6113, 1, False, OrderStatus.PARTIALLY_REFUNDED),
+        (6113, 6112, True, OrderStatus.PARTIALLY_REFUNDED),
+        (6113, 6113, False, OrderStatus.REFUNDED),
+        (1000, 1000, True, OrderStatus.REFUNDED),  # a deposit given back
+    ],
+)
+def test_an_orders_status_is_a_summary_of_its_money(
+    paid: int, refunded: int, given_up: bool, expected: OrderStatus
+) -> None:
+    assert money_status(6113, paid, refunded, given_up=given_up) is expected

@@ -1,0 +1,79 @@
+"""An order's money, kept by ``ledger.recompute`` in the transaction that records the money
+(issue 14, docs/orders.md 2.3-2.4): its paid and refunded sums and its status, and, the first
+time it is paid in full, its stock taken.
+
+Paid wins: a payment Stripe took is never refused, so taking stock never fails. When another
+station sold the last one meanwhile, what is left is taken and the shortfall is written on
+the adjustment and in the audit log ("oversold by 1 on order 12"); the CHECK keeps stock ≥ 0.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from pos_app.domain.audit import AuditAction
+from pos_app.domain.errors import InvalidStateError
+from pos_app.domain.orders import LineKind, Order, SoldLine, money_status
+from pos_app.domain.people import SYSTEM_ACTOR
+from pos_app.domain.ports import UnitOfWork
+from pos_app.domain.products import StockReason
+from pos_app.services import audit
+from pos_app.services.products import change_stock
+
+log = logging.getLogger(__name__)
+
+# Another station may take stock between our read and our conditional update: read again.
+_TRIES = 5
+
+
+def follow(
+    uow: UnitOfWork, order: Order, *, paid: int, refunded: int, given_up: bool, at: datetime
+) -> None:
+    """Store the order's money and status; take its stock once it is first paid in full."""
+    status = money_status(order.total, paid, refunded, given_up=given_up)
+    uow.orders.set_money(order.id, paid=paid, refunded=refunded, status=status.value)
+    if paid >= order.total and uow.orders.claim_stock(order.id):
+        for sold in order.lines:
+            if sold.kind is LineKind.PRODUCT:
+                _take(uow, order, sold, at)
+
+
+def _take(uow: UnitOfWork, order: Order, sold: SoldLine, at: datetime) -> None:
+    """Take a paid line's quantity off the shelf, or all that is left (paid wins)."""
+    wanted = sold.line.quantity
+    name = f"order {order.number or order.id}"
+    for _ in range(_TRIES):
+        product = uow.products.get(sold.item_id)
+        if product is None or product.stock <= 0:
+            break
+        taking = min(wanted, product.stock)
+        short = wanted - taking
+        note = f"oversold by {short} on {name}" if short else f"sold on {name}"
+        try:
+            change_stock(
+                uow,
+                sold.item_id,
+                -taking,
+                reason=StockReason.SALE,
+                actor=SYSTEM_ACTOR,
+                at=at,
+                note=note,
+                order_id=order.id,
+            )
+        except InvalidStateError:
+            continue  # sold elsewhere meanwhile: read what is left and try again
+        if short:
+            _oversold(uow, order, sold, short, at)
+        return
+    _oversold(uow, order, sold, wanted, at)
+
+
+def _oversold(uow: UnitOfWork, order: Order, sold: SoldLine, short: int, at: datetime) -> None:
+    """Never silent: the audit log says how many were sold that the shelf did not hold."""
+    detail = (
+        f"{sold.line.quantity} × {sold.line.name} sold on order {order.number or order.id} "
+        f"with {sold.line.quantity - short} on the shelf: oversold by {short}; check the shelf"
+    )
+    audit.record(uow, at=at, actor=SYSTEM_ACTOR, action=AuditAction.STOCK_ADJUSTED, detail=detail)
+    log.warning("order.oversold order=%s product=%s short=%d", order.id, sold.item_id, short)
