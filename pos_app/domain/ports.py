@@ -24,7 +24,7 @@ from pos_app.domain.gateway_types import (
 )
 from pos_app.domain.payment import Payment, Refund
 from pos_app.domain.people import Customer, Resource, User
-from pos_app.domain.report_data import ExportRow, ReportWindow, SalesCell
+from pos_app.domain.report_data import ExportBatch, ExportRow, ReportWindow, SalesCell
 from pos_app.domain.reports import DayClose
 from pos_app.domain.sign_in import PinAttempts
 
@@ -218,6 +218,11 @@ class ReportQueries(Protocol):
 
     def export_rows(self, window: ReportWindow) -> Iterator[ExportRow]:
         """Every succeeded payment and refund of the window, by time; streamed, not loaded."""
+        ...
+
+    def export_csv(self, window: ReportWindow, zone: str) -> Iterator[ExportBatch]:
+        """The same rows as ``export_rows`` with every CSV cell made by the database (times
+        in ``zone``, named ``zone`` in its column), in batches; streamed, not loaded."""
         ...
 
 

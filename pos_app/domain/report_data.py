@@ -159,3 +159,12 @@ class ExportRow(NamedTuple):
     reason: str | None
     recorded_by: str  # the account that took it or asked for it, "" when not known
     recorded_at: datetime | None
+
+
+class ExportBatch(NamedTuple):
+    """A run of CSV export rows in business order as the file's text (CRLF-ended lines),
+    and how many payments and refunds they hold."""
+
+    text: str
+    payments: int
+    refunds: int
