@@ -16,8 +16,9 @@ later day), and every day closed at 23:00 but the last week, so the 23:xx paymen
 executemany on SQLite and COPY on PostgreSQL, not through the ORM; their order numbers
 (store/money_order.py) follow the time each was recorded. Each close then gets the frozen
 report the app's close would have written (the day's live report, read after the fill; the
-last 400 days: no report reaches further). ``--db PATH`` keeps a SQLite database and reuses
-it on the next run.
+last 400 days: no report reaches further) and every closed day its frozen link counts (all
+of its links ended: the sync pass's LinkCountFreezer). ``--db PATH`` keeps a SQLite database
+and reuses it on the next run.
 
 Then prints, after a warm-up, the median and p95 (and the median CPU time of this process,
 which a busy machine's waits for a core leave out) of the daily report (``daily()`` of the
@@ -55,6 +56,7 @@ from pos_app.domain.people import Actor, Role
 from pos_app.domain.ports import PaymentGateway
 from pos_app.domain.report_data import day_start
 from pos_app.services.context import Deps, Policy
+from pos_app.services.link_counts import LinkCountFreezer
 from pos_app.services.reports import ReportService
 from pos_app.store.database import make_engine, migrate, sqlite_url
 from pos_app.store.repositories import SqlUnitOfWorkFactory
@@ -433,6 +435,9 @@ def main() -> None:
             t0 = time.perf_counter()
             freeze_closes(engine, reports)
             print(f"froze the closed days' reports in {time.perf_counter() - t0:.1f} s")
+        t0 = time.perf_counter()
+        if links := LinkCountFreezer(deps).freeze():  # as the leader's sync pass does
+            print(f"froze {links:,} closed days' link counts in {time.perf_counter() - t0:.1f} s")
         with engine.connect() as conn:
             counts = {
                 t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()

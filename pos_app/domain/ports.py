@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -212,8 +212,18 @@ class ReportQueries(Protocol):
         """Succeeded payments and refunds grouped by currency, service, staff, method, hour."""
         ...
 
-    def conversion(self, window: ReportWindow) -> dict[str, int]:
-        """Card payment links created in the window, counted by PaymentStatus value."""
+    def conversion(self, window: ReportWindow, *, frozen: bool = True) -> dict[str, int]:
+        """Card payment links created in the window, counted by PaymentStatus value (a
+        settled closed day's from its frozen counts when ``frozen``, else all live)."""
+        ...
+
+    def freeze_links(self, day: date, tz: tzinfo, now: datetime) -> bool:
+        """Freeze closed ``day``'s link counts unless one of its links is still open; True
+        when they are frozen (now or before)."""
+        ...
+
+    def unfrozen_closed_days(self, before: date | None, limit: int) -> list[date]:
+        """Closed days (before ``before``) whose link counts are not frozen, newest first."""
         ...
 
     def export_rows(self, window: ReportWindow) -> Iterator[ExportRow]:

@@ -92,6 +92,11 @@ class ReportWindow:
         return day_start(self.last + timedelta(days=1), self.tz)
 
 
+def zone_key(tz: tzinfo) -> str:
+    """The IANA name of a zone ("America/New_York"), or its best description."""
+    return str(getattr(tz, "key", None) or tz)
+
+
 class Movement(StrEnum):
     """Money in (a payment received) or out (a refund that succeeded)."""
 

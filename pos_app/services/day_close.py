@@ -313,6 +313,9 @@ class DayCloseService:
                     currency=row.currency,
                     detail=_audit_detail(day, row),
                 )
+            # Its link counts too, when none of its links is open any more (else the
+            # leader's sync pass freezes them once settled: services/link_counts.py).
+            uow.reports.freeze_links(day, self._d.policy.timezone, now)
             uow.commit()
         for row in rows:
             log.info(

@@ -57,6 +57,7 @@ from pos_app.domain.report_data import (
     day_start,
     offset_spans,
 )
+from pos_app.store.link_counts import LinkCountQueries
 from pos_app.store.report_export import ExportQueries, export_batches, export_cells
 from pos_app.store.report_sql import Clock, as_date, aware, closed_days, enum_value
 from pos_app.store.schema import (
@@ -145,21 +146,12 @@ _CHEAP_RANDOM_READS = text(
     "SELECT set_config('random_page_cost', "
     "least(current_setting('random_page_cost')::float, 1.1)::text, true)"
 )
-# Built once: the statements of every report whose shape never changes (building one costs
-# more than running it on a small table).
+# Built once: a statement whose shape never changes (building one costs more than running it
+# on a small table).
 _FROZEN_DAYS = _frozen_days_query()
-_CONVERSION = (
-    select(payments.c.status, func.count())
-    .where(
-        payments.c.method == PaymentMethod.CARD,
-        payments.c.created_at >= bindparam("start"),
-        payments.c.created_at < bindparam("end"),
-    )
-    .group_by(payments.c.status)
-)
 
 
-class SqlReportQueries(ExportQueries):
+class SqlReportQueries(ExportQueries, LinkCountQueries):
     """Report figures summed by the database."""
 
     def __init__(self, session: Session) -> None:
@@ -235,11 +227,10 @@ class SqlReportQueries(ExportQueries):
                 )
         return cells
 
-    def conversion(self, window: ReportWindow) -> dict[str, int]:
-        """Card payment links created in the window, by status."""
-        self._no_jit()
-        rows = self._s.execute(_CONVERSION, {"start": window.start, "end": window.end})
-        return {str(enum_value(status)): int(n) for status, n in rows}
+    def conversion(self, window: ReportWindow, *, frozen: bool = True) -> dict[str, int]:
+        """Card payment links created in the window, by status (settled closed days from
+        their frozen counts when ``frozen``: store/link_counts.py)."""
+        return self.links_of_days(window.first, window.last, window.tz, frozen=frozen)
 
     def frozen_days(self, first: date, last: date) -> list[tuple[date, int | None, str]]:
         """The closed days of [first, last] with their order number and frozen report
