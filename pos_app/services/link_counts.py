@@ -1,10 +1,10 @@
 """Freezing closed days' payment-link counts once settled (store/link_counts.py).
 
-Who and when: the day close freezes its day's counts when none of its links is open; the
-sync pass (``SyncService.sync_once``, the leader's with PostgreSQL) calls
-:meth:`LinkCountFreezer.freeze_if_due`, which freezes the other closed days' at most once
-every ``FREEZE_EVERY`` per process: a day whose last link has ended since. Settled is
-decided by the database when it counts (no link of the day still open), never by a clock.
+Who and when: a day close freezes the settled days before it (a later day closed, none of
+their links open: store/link_counts.py); the sync pass (``SyncService.sync_once``, the
+leader's with PostgreSQL) calls :meth:`LinkCountFreezer.freeze_if_due`, which freezes every
+other settled closed day at most once every ``FREEZE_EVERY`` per process: a day whose last
+link has ended since. Settled is decided by the database when it counts, never by a clock.
 Two stations freezing the same day write the same row once.
 """
 

@@ -135,10 +135,10 @@ class SyncService:
         checkout: CheckoutService,
         refunds: RefundService,
         retention: Retention,
-        links: LinkCountFreezer | None = None,
+        links: LinkCountFreezer,
     ) -> None:
         self._d = deps
-        self._links = links or LinkCountFreezer(deps)  # closed days' link counts, once settled
+        self._links = links  # closed days' link counts, frozen once settled
         # Collaborators are wired once, in app.py: links refreshed or cancelled, refunds
         # re-sent, old webhook rows pruned.
         self._checkout = checkout

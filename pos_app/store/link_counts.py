@@ -1,15 +1,18 @@
 """A closed day's payment links by status, frozen once settled (table ``day_link_counts``).
 
 The conversion figure counts the card payment links created on a report's days by status.
-A link changes status after its day closed (it expires, is paid, fails), so a closed day's
-counts are frozen only once *settled*: none of that day's links is still open in the
-database (``LINK_STILL_OPEN``), which the database decides when it counts, never a clock.
-The day close freezes them when they are settled already; the leader's sync pass freezes
-the others later (services/link_counts.py). A report sums the frozen counts of its days
-counted in its time zone and counts the other days live.
+A link changes status after its day closed (it expires, is paid, fails), and a link can
+still be made on a day closed early (a sale after an 18:00 close), so a day's counts are
+frozen only once *settled*, which the database decides when it counts, never a clock:
 
-Known limit: a station whose clock is behind could still create a link dated on a frozen
-day; such a link is not in that day's frozen counts.
+* the day is closed, and so is a later day (its close came after the day was over at
+  every desk: a link dated on it could now only come from a station whose clock is days
+  behind, the known limit of counting links by the time they were made);
+* none of the day's links is still open in the database (``LINK_STILL_OPEN``).
+
+A day close freezes the settled days before it; the leader's sync pass freezes the others
+later, once their last link has ended (services/link_counts.py). A report sums the frozen
+counts of its days counted in its time zone and counts the other days live.
 """
 
 from __future__ import annotations
@@ -81,8 +84,12 @@ class LinkCountQueries:
         return total
 
     def freeze_links(self, day: date, tz: tzinfo, now: datetime) -> bool:
-        """Freeze ``day``'s link counts when none of its links is still open; True when
-        they are frozen (now or before)."""
+        """Freeze closed ``day``'s link counts when a later day is closed and none of its
+        links is still open; True when they are frozen (now or before)."""
+        self._s.flush()  # a close added in this transaction (the day close's own) counts
+        later = select(day_closes.c.business_date).where(day_closes.c.business_date > day)
+        if self._s.execute(later.limit(1)).first() is None:
+            return False
         counts = self.live_links(*day_bounds(day, day, tz))
         if any(counts.get(s.value) for s in LINK_STILL_OPEN):
             return False

@@ -1,6 +1,6 @@
-"""A closed day's payment-link counts are frozen once none of its links is open, and reports
-read them: at the close when settled, else by the sync pass's freezer once the last link
-ended. Frozen or live, the conversion figure is the same."""
+"""A closed day's payment-link counts are frozen once settled (a later day closed, none of
+its links open), and reports read them: at a later day's close, else by the sync pass's
+freezer once the last link ended. Frozen or live, the conversion figure is the same."""
 
 from __future__ import annotations
 
@@ -52,10 +52,14 @@ def shop(tmp_path: Path, database_url: str | None) -> Shop:
     return Shop(tmp_path, database_url)
 
 
-def test_a_settled_day_is_frozen_at_its_close(shop: Shop) -> None:
+def test_a_settled_day_is_frozen_at_a_later_day_s_close(shop: Shop) -> None:
     S = PaymentStatus
     _links(shop, DAY, [S.SUCCEEDED, S.SUCCEEDED, S.EXPIRED, S.FAILED])
     _close(shop, DAY)
+    assert _frozen(shop) == {}  # a sale after an early close could still make a link
+    assert LinkCountFreezer(shop.deps).freeze() == 0
+    _links(shop, DAY + timedelta(days=1), [S.SUCCEEDED])
+    _close(shop, DAY + timedelta(days=1))
     assert _frozen(shop) == {DAY: '{"expired":1,"failed":1,"succeeded":2}'}
     report = shop.reports.daily(DAY)
     assert (report.conversion.started, report.conversion.paid) == (4, 2)
@@ -69,6 +73,7 @@ def test_a_day_closed_with_a_link_open_is_counted_live_until_the_freezer_sees_it
     _, still_open = _links(shop, DAY, [S.SUCCEEDED, S.OPEN])
     _links(shop, DAY + timedelta(days=1), [S.SUCCEEDED])  # an open day next to it
     _close(shop, DAY)
+    shop.close(DAY + timedelta(days=5), shop.local(2026, 6, 15, 23))  # a later close
     freezer = LinkCountFreezer(shop.deps)
     assert _frozen(shop) == {} and freezer.freeze() == 0  # one link still open
     assert shop.reports.daily(DAY).conversion.open == 1
@@ -89,7 +94,9 @@ def test_a_day_closed_with_a_link_open_is_counted_live_until_the_freezer_sees_it
 def test_counts_frozen_in_another_time_zone_are_not_used(shop: Shop) -> None:
     S = PaymentStatus
     _links(shop, DAY, [S.SUCCEEDED, S.EXPIRED])
+    _links(shop, DAY + timedelta(days=1), [S.SUCCEEDED])
     _close(shop, DAY)
+    _close(shop, DAY + timedelta(days=1))
     assert DAY in _frozen(shop)
     _links(shop, DAY, [S.FAILED])  # not in the frozen row: shows where the day is counted live
     new_york = ReportWindow(DAY, DAY, shop.tz)
@@ -104,15 +111,15 @@ def test_the_sync_pass_freezes_at_most_every_so_often(shop: Shop) -> None:
     S = PaymentStatus
     clock = [0.0]
     freezer = LinkCountFreezer(shop.deps, every=60, monotonic=lambda: clock[0], batch=2)
-    for i in range(5):
+    for i in range(6):
         day = DAY + timedelta(days=i)
         _links(shop, day, [S.SUCCEEDED])
         shop.close(day, shop.local(day.year, day.month, day.day, 23))  # no freeze at close
-    assert freezer.freeze_if_due() == 5  # in batches of two
-    _links(shop, DAY + timedelta(days=5), [S.EXPIRED])
-    shop.close(DAY + timedelta(days=5), shop.local(2026, 6, 15, 23))
+    assert freezer.freeze_if_due() == 5  # in batches of two; the last closed day waits
+    _links(shop, DAY + timedelta(days=6), [S.EXPIRED])
+    shop.close(DAY + timedelta(days=6), shop.local(2026, 6, 16, 23))
     clock[0] = 59.0
     assert freezer.freeze_if_due() is None
     clock[0] = 60.0
     assert freezer.freeze_if_due() == 1
-    assert len(_frozen(shop)) == 6
+    assert len(_frozen(shop)) == 6 and DAY + timedelta(days=6) not in _frozen(shop)
