@@ -1,9 +1,10 @@
 """What a CSV export's text cell and amount look like: the rules, once.
 
 The export's cells are made by the database (store/report_export.py builds the SQL from
-the names below), and checked against these functions cell by cell in the tests; a cell
-holding anything but printable ASCII goes through :func:`guard_cell` itself (SQLite calls it
-as a SQL function; PostgreSQL applies :func:`shown_pattern`, generated from the same rule).
+the names below) and checked against these functions cell by cell in the tests. A text cell
+holding anything but printable ASCII is shown as :func:`guard_cell` gives it: PostgreSQL
+applies :func:`shown_pattern` (generated from the same rule) in SQL, SQLite's rows call
+``guard_cell`` itself (store/report_export.py says why).
 """
 
 from __future__ import annotations
