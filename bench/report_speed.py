@@ -10,14 +10,14 @@ filled on the first run and reused after) with ``--payments`` payment rows over 
 years in America/New_York: two currencies (USD and EUR), five services, six staff members
 and unassigned bookings, card and cash (some deposits by card with the balance in cash),
 about 5 % of card links expired, failed or (in the open last week only) still open, refunds
-on about 4 % of card payments (partial or full, often on a later day), and every day closed at 23:00 but the last week, so the 23:xx payments (and the
-0.1 % recorded the next morning) become adjustments on the next day. Rows go in by
-executemany on SQLite and COPY on PostgreSQL, not through the ORM; their order numbers
-(store/money_order.py) follow the time each was recorded. Each close then gets the frozen
-report the app's close would have written (the day's live report, read after the fill; the
-last 400 days: no report reaches further) and every closed day but the last its frozen link
-counts (settled: the sync pass's LinkCountFreezer). ``--db PATH`` keeps a SQLite database
-and reuses it on the next run.
+on about 4 % of card payments (partial or full, often on a later day), and every day closed
+at 23:00 but the last week, so the 23:xx payments (and the 0.1 % recorded the next morning)
+become adjustments on the next day. Rows go in by executemany on SQLite and COPY on
+PostgreSQL, not through the ORM; their order numbers (store/money_order.py) follow the time
+each was recorded. Each close then gets the frozen report the app's close would have
+written (the day's live report, read after the fill; the last 400 days: no report reaches
+further) and every closed day but the last its frozen link counts (settled: the sync pass's
+LinkCountFreezer). ``--db PATH`` keeps a SQLite database and reuses it on the next run.
 
 Then prints, after a warm-up, the median and p95 (and the median CPU time of this process,
 which a busy machine's waits for a core leave out) of the daily report (``daily()`` of the
