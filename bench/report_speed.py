@@ -9,15 +9,15 @@ PostgreSQL server started the way tests/pg_server.py does, ``--database-url`` on
 filled on the first run and reused after) with ``--payments`` payment rows over ``--years``
 years in America/New_York: two currencies (USD and EUR), five services, six staff members
 and unassigned bookings, card and cash (some deposits by card with the balance in cash),
-about 5 % of card links expired,
-failed or still open, refunds on about 4 % of card payments (partial or full, often on a
-later day), and every day closed at 23:00 but the last week, so the 23:xx payments (and the
-0.1 % recorded the next morning) become adjustments on the next day. Rows go in by
-executemany on SQLite and COPY on PostgreSQL, not through the ORM; their order numbers
-(store/money_order.py) follow the time each was recorded. Each close then gets the frozen
-report the app's close would have written (the day's live report, read after the fill; the
-last 400 days: no report reaches further). ``--db PATH`` keeps a SQLite database and reuses
-it on the next run.
+about 5 % of card links expired, failed or (in the open last week only) still open, refunds
+on about 4 % of card payments (partial or full, often on a later day), and every day closed
+at 23:00 but the last week, so the 23:xx payments (and the 0.1 % recorded the next morning)
+become adjustments on the next day. Rows go in by executemany on SQLite and COPY on
+PostgreSQL, not through the ORM; their order numbers (store/money_order.py) follow the time
+each was recorded. Each close then gets the frozen report the app's close would have
+written (the day's live report, read after the fill; the last 400 days: no report reaches
+further) and every closed day but the last its frozen link counts (settled: the sync pass's
+LinkCountFreezer). ``--db PATH`` keeps a SQLite database and reuses it on the next run.
 
 Then prints, after a warm-up, the median and p95 (and the median CPU time of this process,
 which a busy machine's waits for a core leave out) of the daily report (``daily()`` of the
@@ -55,6 +55,7 @@ from pos_app.domain.people import Actor, Role
 from pos_app.domain.ports import PaymentGateway
 from pos_app.domain.report_data import day_start
 from pos_app.services.context import Deps, Policy
+from pos_app.services.link_counts import LinkCountFreezer
 from pos_app.services.reports import ReportService
 from pos_app.store.database import make_engine, migrate, sqlite_url
 from pos_app.store.repositories import SqlUnitOfWorkFactory
@@ -191,6 +192,8 @@ def fill(engine: Engine, payments: int, years: int) -> None:
                 status = "succeeded"
                 if method == "card" and rnd.random() < 0.05:
                     status = rnd.choice(["expired", "expired", "failed", "open"])
+                    if status == "open" and day <= LAST_DAY - timedelta(days=7):
+                        status = "expired"  # a link's hold ends within a day: only recent are open
                 ok = status == "succeeded"
                 card = method == "card"
                 fee = _fee(amount) if card and ok else (0 if ok else None)
@@ -433,6 +436,9 @@ def main() -> None:
             t0 = time.perf_counter()
             freeze_closes(engine, reports)
             print(f"froze the closed days' reports in {time.perf_counter() - t0:.1f} s")
+        t0 = time.perf_counter()
+        if links := LinkCountFreezer(deps).freeze():  # as the leader's sync pass does
+            print(f"froze {links:,} closed days' link counts in {time.perf_counter() - t0:.1f} s")
         with engine.connect() as conn:
             counts = {
                 t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()

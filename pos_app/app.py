@@ -38,6 +38,7 @@ from pos_app.services.doctor import DoctorService
 from pos_app.services.doctor_session import DoctorSession
 from pos_app.services.export_csv import CsvExportService
 from pos_app.services.ids import new_id
+from pos_app.services.link_counts import LinkCountFreezer
 from pos_app.services.orders import OrderService
 from pos_app.services.payment_sync import SyncService
 from pos_app.services.people import PeopleService
@@ -280,7 +281,13 @@ def wire_services(deps: Deps) -> Services:
         checkout=checkout,
         refunds=refunds,
         cash=CashService(deps, checkout=checkout),
-        sync=SyncService(deps, checkout=checkout, refunds=refunds, retention=Retention(deps)),
+        sync=SyncService(
+            deps,
+            checkout=checkout,
+            refunds=refunds,
+            retention=Retention(deps),
+            links=LinkCountFreezer(deps),
+        ),
         receipts=ReceiptService(deps),
         customers=CustomerService(deps),
         people=people,

@@ -42,6 +42,10 @@ class PaymentStatus(StrEnum):
         return self in (PaymentStatus.SUCCEEDED, PaymentStatus.EXPIRED, PaymentStatus.FAILED)
 
 
+#: A link in one of these may still change: its day's link counts are not settled.
+LINK_STILL_OPEN = tuple(s for s in PaymentStatus if not s.is_final)
+
+
 class RefundStatus(StrEnum):
     """Lifecycle of a refund, mirroring Stripe's refund statuses."""
 

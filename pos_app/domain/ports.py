@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -29,7 +29,7 @@ from pos_app.domain.payment import Payment, Refund
 from pos_app.domain.people import Customer, Resource, User
 from pos_app.domain.products import Product, StockAdjustment
 from pos_app.domain.promo import PromoCode
-from pos_app.domain.report_data import ExportRow, ReportWindow, SalesCell
+from pos_app.domain.report_data import ExportBatch, ExportRow, ReportWindow, SalesCell
 from pos_app.domain.reports import DayClose
 from pos_app.domain.sign_in import PinAttempts
 
@@ -298,12 +298,27 @@ class ReportQueries(Protocol):
         """Succeeded payments and refunds grouped by currency, service, staff, method, hour."""
         ...
 
-    def conversion(self, window: ReportWindow) -> dict[str, int]:
-        """Card payment links created in the window, counted by PaymentStatus value."""
+    def conversion(self, window: ReportWindow, *, frozen: bool = True) -> dict[str, int]:
+        """Card payment links created in the window, counted by PaymentStatus value (a
+        settled closed day's from its frozen counts when ``frozen``, else all live)."""
+        ...
+
+    def freeze_links(self, day: date, tz: tzinfo, now: datetime) -> bool:
+        """Freeze closed ``day``'s link counts unless one of its links is still open; True
+        when they are frozen (now or before)."""
+        ...
+
+    def unfrozen_closed_days(self, before: date | None, limit: int) -> list[date]:
+        """Closed days (before ``before``) whose link counts are not frozen, newest first."""
         ...
 
     def export_rows(self, window: ReportWindow) -> Iterator[ExportRow]:
         """Every succeeded payment and refund of the window, by time; streamed, not loaded."""
+        ...
+
+    def export_csv(self, window: ReportWindow, zone: str) -> Iterator[ExportBatch]:
+        """The same rows as ``export_rows`` with every CSV cell made by the database (times
+        in ``zone``, named ``zone`` in its column), in batches; streamed, not loaded."""
         ...
 
 

@@ -92,6 +92,11 @@ class ReportWindow:
         return day_start(self.last + timedelta(days=1), self.tz)
 
 
+def zone_key(tz: tzinfo) -> str:
+    """The IANA name of a zone ("America/New_York"), or its best description."""
+    return str(getattr(tz, "key", None) or tz)
+
+
 class Movement(StrEnum):
     """Money in (a payment received) or out (a refund that succeeded)."""
 
@@ -159,3 +164,12 @@ class ExportRow(NamedTuple):
     reason: str | None
     recorded_by: str  # the account that took it or asked for it, "" when not known
     recorded_at: datetime | None
+
+
+class ExportBatch(NamedTuple):
+    """A run of CSV export rows in business order as the file's text (CRLF-ended lines),
+    and how many payments and refunds they hold."""
+
+    text: str
+    payments: int
+    refunds: int

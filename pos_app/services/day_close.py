@@ -45,6 +45,8 @@ from pos_app.services import audit
 from pos_app.services.context import Deps
 
 log = logging.getLogger(__name__)
+#: Closed days before the one being closed whose link counts its close tries to freeze.
+FREEZE_AT_CLOSE = 7
 
 NOT_MANAGER = "Only a manager can close the day."
 NOTE_MAX = 1000
@@ -313,6 +315,11 @@ class DayCloseService:
                     currency=row.currency,
                     detail=_audit_detail(day, row),
                 )
+            # The link counts of the closed days before it whose links all ended: this close
+            # settles them (store/link_counts.py); the others, and those of days closed
+            # long before, the leader's sync pass freezes (services/link_counts.py).
+            for earlier in uow.reports.unfrozen_closed_days(day, FREEZE_AT_CLOSE):
+                uow.reports.freeze_links(earlier, self._d.policy.timezone, now)
             uow.commit()
         for row in rows:
             log.info(

@@ -26,6 +26,7 @@ from pos_app.domain.payment import Payment, PaymentStatus, Refund, RefundStatus
 from pos_app.services import event_batch, event_cursor, settle
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
+from pos_app.services.link_counts import LinkCountFreezer
 from pos_app.services.refunds import RefundService
 from pos_app.services.retention import Retention
 
@@ -57,6 +58,7 @@ STEP_FAILED = {
     "holds": "Closing payment links whose hold has ended failed",
     "resends": "Re-checking unfinished payments and refunds with Stripe failed",
     "prune": "Clearing webhook records older than Stripe keeps events failed",
+    "links": "Saving the payment-link counts of closed days failed",
 }
 TRY_AGAIN = "; the next sync tries again, and if this keeps happening send the log file to support."
 
@@ -133,8 +135,10 @@ class SyncService:
         checkout: CheckoutService,
         refunds: RefundService,
         retention: Retention,
+        links: LinkCountFreezer,
     ) -> None:
         self._d = deps
+        self._links = links  # closed days' link counts, frozen once settled
         # Collaborators are wired once, in app.py: links refreshed or cancelled, refunds
         # re-sent, old webhook rows pruned.
         self._checkout = checkout
@@ -168,6 +172,7 @@ class SyncService:
             ("resends", lambda: self._resend(report, full=full)),
             # Housekeeping rides on the periodic pass; at most every few hours (retention).
             ("prune", lambda: self._retention.prune_if_due()),
+            ("links", lambda: self._links.freeze_if_due()),
         )
         for name, step in steps:
             try:

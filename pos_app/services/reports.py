@@ -27,13 +27,14 @@ runs of consecutive days; each run's query brings the adjustments that land in i
 any window): the same figures as reading every row again (``from_snapshots=False``, kept for
 the tests that prove it), at the cost of one small query per closed day range. Exceptions,
 read live: a close whose report still waited for Stripe's fees (a fee learned after the
-close changes the live figure), one closed in another time zone or without its report, and
-the conversion of payment links (links change state after a close). Labels are the
-catalogue's current names (a service renamed after a close is shown by its new name, as a
-live report shows it); one no longer in the catalogue keeps the latest day's label. What the
-frozen report cannot know: a booking moved to another service or staff member, or a fee
-corrected by reconciliation, after its day closed; the closed day keeps what its Z report
-showed (report_sums documents the summing rules).
+close changes the live figure), one closed in another time zone or without its report. The
+conversion of payment links (links change state after a close) comes from a closed day's
+frozen link counts once none of its links was still open (store/link_counts.py), else live.
+Labels are the catalogue's current names (a service renamed after a close is shown by its
+new name, as a live report shows it); one no longer in the catalogue keeps the latest day's
+label. What the frozen report cannot know: a booking moved to another service or staff
+member, or a fee corrected by reconciliation, after its day closed; the closed day keeps
+what its Z report showed (report_sums documents the summing rules).
 """
 
 from __future__ import annotations
@@ -48,10 +49,10 @@ from typing import Any, Protocol, runtime_checkable
 
 from pos_app.domain.dates import check_days
 from pos_app.domain.errors import FormErrors, PermissionDeniedError
-from pos_app.domain.payment import PaymentMethod, PaymentStatus
+from pos_app.domain.payment import LINK_STILL_OPEN, PaymentMethod, PaymentStatus
 from pos_app.domain.people import Actor
 from pos_app.domain.ports import UnitOfWork
-from pos_app.domain.report_data import ReportWindow, SalesCell
+from pos_app.domain.report_data import ReportWindow, SalesCell, zone_key
 from pos_app.domain.report_sums import TotalsSum, sum_reports
 from pos_app.domain.reports import (
     Conversion,
@@ -72,7 +73,7 @@ MAX_LIVE_RUNS = 8
 
 def zone_name(tz: tzinfo) -> str:
     """The IANA name of a zone ("America/New_York"), or its best description."""
-    return str(getattr(tz, "key", None) or tz)
+    return zone_key(tz)
 
 
 def check_range(start: date, end: date) -> None:
@@ -136,7 +137,7 @@ class ReportService:
             if len(live) > MAX_LIVE_RUNS:  # closed and open days interleaved: one scan is less
                 frozen, live = {}, [(start, end)]
             cells = [(a, reading.reports.sales(ReportWindow(a, b, tz))) for a, b in live]
-            links = reading.reports.conversion(window)
+            links = reading.reports.conversion(window, frozen=from_snapshots)
             services = {s.id: s.name for s in reading.services.list(active_only=False)}
             staff = {r.id: r.name for r in reading.resources.list(active_only=False)}
         if not frozen and len(cells) == 1:
@@ -193,7 +194,7 @@ def _frozen_days(
     open day), except what no order number tracks: a fee Stripe reports after the close. So
     a day whose Z report still waited for fees (``fees_pending``), one closed in another
     time zone, or one whose close holds no report of that day, is read live instead. The
-    conversion of links is always read live (links change state after a close).
+    conversion of links has its own frozen counts (store/link_counts.py).
     """
     out: dict[date, dict[str, Any]] = {}
     for day, covered_seq, frozen in closes:
@@ -249,9 +250,7 @@ def conversion_of(by_status: dict[str, int]) -> Conversion:
         expired=n(PaymentStatus.EXPIRED.value, 0),
         failed=n(PaymentStatus.FAILED.value, 0),
         # Not settled yet: links still open, and bank payments on their way.
-        open=n(PaymentStatus.OPEN.value, 0)
-        + n(PaymentStatus.CREATING.value, 0)
-        + n(PaymentStatus.PROCESSING.value, 0),
+        open=sum(n(s.value, 0) for s in LINK_STILL_OPEN),
     )
 
 

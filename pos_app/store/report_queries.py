@@ -44,22 +44,22 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    type_coerce,
     union,
-    union_all,
 )
 from sqlalchemy.orm import Session
 
 from pos_app.domain.payment import PaymentMethod, PaymentStatus, RefundStatus
 from pos_app.domain.report_data import (
-    ExportRow,
+    ExportBatch,
     Movement,
     ReportWindow,
     SalesCell,
     day_start,
     offset_spans,
 )
-from pos_app.store.report_sql import Clock, as_date, aware, aware_parser, closed_days, enum_value
+from pos_app.store.link_counts import LinkCountQueries
+from pos_app.store.report_export import ExportQueries, export_batches, export_cells
+from pos_app.store.report_sql import Clock, as_date, aware, closed_days, enum_value
 from pos_app.store.schema import (
     bookings,
     day_closes,
@@ -72,6 +72,7 @@ from pos_app.store.schema import (
 
 # The payment a refund returns (its method and Stripe ids).
 _refund_payment = payments.alias("refund_payment")
+_CARD = PaymentMethod.CARD.value
 _MAX_IDS = 5000  # ids named in a query at most (SQLite allows 32,766 parameters)
 
 
@@ -146,21 +147,12 @@ _CHEAP_RANDOM_READS = text(
     "SELECT set_config('random_page_cost', "
     "least(current_setting('random_page_cost')::float, 1.1)::text, true)"
 )
-# Built once: the statements of every report whose shape never changes (building one costs
-# more than running it on a small table).
+# Built once: a statement whose shape never changes (building one costs more than running it
+# on a small table).
 _FROZEN_DAYS = _frozen_days_query()
-_CONVERSION = (
-    select(payments.c.status, func.count())
-    .where(
-        payments.c.method == PaymentMethod.CARD,
-        payments.c.created_at >= bindparam("start"),
-        payments.c.created_at < bindparam("end"),
-    )
-    .group_by(payments.c.status)
-)
 
 
-class SqlReportQueries:
+class SqlReportQueries(ExportQueries, LinkCountQueries):
     """Report figures summed by the database."""
 
     def __init__(self, session: Session) -> None:
@@ -192,11 +184,12 @@ class SqlReportQueries:
                 ]
             fees_pending: list[ColumnElement[Any]] = [zero, zero]
             if source.kind is Movement.PAYMENT:
-                # Card payments whose balance transaction (so fee) is not known yet.
-                fee_unknown = and_(sub.c.method == PaymentMethod.CARD, sub.c.fee.is_(None))
+                # Card payments whose balance transaction (so fee) is not known yet: the
+                # rows without a fee, kept below for card cells only (a cell has one method;
+                # counting NULLs is cheaper than a CASE a row).
                 fees_pending = [
-                    func.sum(case((fee_unknown, 1), else_=0)),
-                    func.sum(case((fee_unknown, sub.c.amount), else_=0)),
+                    func.count() - func.count(sub.c.fee),
+                    func.sum(case((sub.c.fee.is_(None), sub.c.amount), else_=0)),
                 ]
             q = select(
                 sub.c.currency,
@@ -207,7 +200,7 @@ class SqlReportQueries:
                 sub.c.hour,
                 func.count(),
                 func.sum(sub.c.amount),
-                func.sum(func.coalesce(sub.c.fee, 0)),
+                func.sum(sub.c.fee),
                 *adjustments,
                 *fees_pending,
             ).group_by(
@@ -216,6 +209,8 @@ class SqlReportQueries:
             sign = source.sign  # a reversal takes back a refund: its count and money too
             kind = source.kind
             for r in self._s.execute(q):
+                method = str(enum_value(r[4]))
+                card = method == _CARD
                 cells.append(
                     SalesCell(
                         kind,
@@ -223,24 +218,23 @@ class SqlReportQueries:
                         r[1],
                         r[2] or "",
                         r[3] or "",
-                        str(enum_value(r[4])),
+                        method,
                         int(r[5]),
                         sign * int(r[6]),
                         sign * int(r[7] or 0),
                         sign * int(r[8] or 0),
                         int(r[9] or 0),
                         sign * int(r[10] or 0),
-                        int(r[11] or 0),
-                        int(r[12] or 0),
+                        int(r[11] or 0) if card else 0,
+                        int(r[12] or 0) if card else 0,
                     )
                 )
         return cells
 
-    def conversion(self, window: ReportWindow) -> dict[str, int]:
-        """Card payment links created in the window, by status."""
-        self._no_jit()
-        rows = self._s.execute(_CONVERSION, {"start": window.start, "end": window.end})
-        return {str(enum_value(status)): int(n) for status, n in rows}
+    def conversion(self, window: ReportWindow, *, frozen: bool = True) -> dict[str, int]:
+        """Card payment links created in the window, by status (settled closed days from
+        their frozen counts when ``frozen``: store/link_counts.py)."""
+        return self.links_of_days(window.first, window.last, window.tz, frozen=frozen)
 
     def frozen_days(self, first: date, last: date) -> list[tuple[date, int | None, str]]:
         """The closed days of [first, last] with their order number and frozen report
@@ -248,55 +242,12 @@ class SqlReportQueries:
         rows = self._s.execute(_FROZEN_DAYS, {"first": first, "last": last})
         return [(as_date(d), None if n is None else int(n), str(j)) for d, n, j in rows]
 
-    def export_rows(self, window: ReportWindow) -> Iterator[ExportRow]:
-        """Every succeeded payment and refund of the window by business day and time, streamed."""
+    def export_csv(self, window: ReportWindow, zone: str) -> Iterator[ExportBatch]:
+        """The CSV export's rows of the window in business order, every cell made by the
+        database (store/report_export.py), in batches."""
         facts = self._close_facts(window)
-        parts = [b for s in facts.sources for b in self._plan(window, s, facts, detail=True)]
-        union = union_all(*parts).subquery()
-        # The driver's values as they come (SQLite: text, PostgreSQL: naive datetimes and
-        # dates): the types' per-value processors (enum lookups, SQLite's datetime regex,
-        # UTCDateTime's replace) cost more than the conversions below, which remember what
-        # repeats (days, kinds) and parse each time once.
-        raw = {"at", "business_date", "method", "status", "recorded_at"}
-        cols = [type_coerce(c, String) if c.name in raw else c for c in union.c]
-        q = select(*cols).order_by(
-            union.c.business_date, union.c.at, union.c.kind, union.c.id, union.c.recorded_at
-        )
-        dates: dict[Any, date] = {}  # a few distinct days: parse each once
-        kinds = {m.value: m for m in Movement}
-        parse_time = aware_parser(self._s.get_bind().dialect.name)
-        rows = self._s.execute(q.execution_options(yield_per=2000))
-        for (kind, id_, booking_id, at, day, adjustment, customer, service, staff, method,
-             currency, amount, fee, net, status, session_id, intent_id, charge_id, refund_id,
-             txn_id, reason, recorded_by, recorded_at) in rows:  # fmt: skip
-            business_date = dates.get(day)
-            if business_date is None:
-                business_date = dates[day] = as_date(day)
-            yield ExportRow(
-                kinds[kind],
-                id_,
-                booking_id,
-                parse_time(at),
-                business_date,
-                bool(adjustment),
-                customer or "",
-                service or "",
-                staff or "",
-                method,
-                currency,
-                amount,
-                fee,
-                net,
-                status,
-                session_id,
-                intent_id,
-                charge_id,
-                refund_id,
-                txn_id,
-                reason,
-                recorded_by or "",
-                None if recorded_at is None else parse_time(recorded_at),
-            )
+        parts = [b for s in facts.sources for b in self._plan(window, s, facts, detail=zone)]
+        return export_batches(self._s, parts)
 
     def _no_jit(self) -> None:
         """PostgreSQL, for this transaction: no JIT (on a big table compiling costs more, in
@@ -351,11 +302,11 @@ class SqlReportQueries:
         )
 
     def _plan(
-        self, window: ReportWindow, source: _Source, facts: _Facts, *, detail: bool = False
+        self, window: ReportWindow, source: _Source, facts: _Facts, *, detail: bool | str = False
     ) -> list[Select[Any]]:
         """One row per counted payment (or refund, or reversal) of the window with its
         business day, local hour and adjustment flag, from the branches that can have rows
-        (disjoint)."""
+        (disjoint). ``detail``: True, the export's values; a zone's name, its CSV cells."""
         start, end = window.start, window.end
         before = day_start(window.first - timedelta(days=1), window.tz)
         strays = self._strays(source, facts, window)
@@ -397,7 +348,7 @@ class SqlReportQueries:
         window: ReportWindow,
         rows: ColumnElement[bool],
         *,
-        detail: bool,
+        detail: bool | str,
     ) -> Select[Any]:
         """The branch of the ``rows`` dated before the window that a close moved into it."""
         return self._branch(
@@ -457,7 +408,7 @@ class SqlReportQueries:
         *,
         closes: bool,
         own: bool,
-        detail: bool,
+        detail: bool | str,
         outside: ColumnElement[bool] | None = None,
     ) -> Select[Any]:
         """``own``: rows dated in the window, less those a close moved out of it. Otherwise:
@@ -531,6 +482,35 @@ class SqlReportQueries:
         )
         is_payment = source.kind is Movement.PAYMENT
         payment = t if is_payment else _refund_payment
+        if isinstance(detail, str):  # the CSV's cells: the amount signed as the file shows it
+            shown = literal(source.sign * (1 if is_payment else -1), Integer)
+            raw = {
+                "kind": literal(source.kind.value, String),
+                "id": t.c.id,
+                "booking_id": t.c.booking_id,
+                "at": source.dated,
+                "business_date": business_date,
+                "adjustment": flag,
+                "customer": bookings.c.customer_name,
+                "service": bookings.c.service_name,
+                "staff": resources.c.name,
+                "method": method.element,
+                "currency": t.c.currency,
+                "amount": shown * t.c.amount,
+                "fee": sign * t.c.fee_amount,
+                "status": t.c.status,
+                "session_id": payment.c.stripe_session_id,
+                "intent_id": payment.c.stripe_payment_intent_id,
+                "charge_id": payment.c.stripe_charge_id,
+                "refund_id": null() if is_payment else t.c.stripe_refund_id,
+                "txn_id": t.c.stripe_balance_transaction_id,
+                "reason": null() if is_payment else t.c.reason,
+                "recorded_by": users.c.name,
+                "recorded_at": source.recorded,
+            }
+            dialect = self._s.get_bind().dialect.name
+            cells = export_cells(raw, clock, detail, dialect == "sqlite")
+            return select(*cells).select_from(base).where(*where)
         cols = [
             literal(source.kind.value, String).label("kind"),
             t.c.id.label("id"),

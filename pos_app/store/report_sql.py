@@ -71,6 +71,13 @@ class Clock:
             return cast(func.strftime("%H", col, self._shift(col)), Integer)
         return cast(extract("hour", col + self._shift(col)), Integer)
 
+    def clock_time(self, col: Any) -> ColumnElement[Any]:
+        """The local wall-clock time of a UTC column as 'HH:MM:SS' text (seconds cut, never
+        rounded: SQLite's date functions round to the millisecond, so its text is cut first)."""
+        if self._sqlite:
+            return func.strftime("%H:%M:%S", func.substr(col, 1, 19), self._shift(col))
+        return func.to_char(col + self._shift(col), "HH24:MI:SS")
+
     def day(self, value: date) -> ColumnElement[Any]:
         """A date to compare with ``local_date`` (SQLite: its 'YYYY-MM-DD' text)."""
         return literal(value.isoformat(), String) if self._sqlite else literal(value, Date)
@@ -84,6 +91,28 @@ class Clock:
     def later(self, *days: Any) -> ColumnElement[Any]:
         """The latest of some dates (none of them NULL)."""
         return func.max(*days) if self._sqlite else func.greatest(*days)
+
+
+def utc_text(col: Any, sqlite: bool) -> ColumnElement[Any]:
+    """A UTC column as 'YYYY-MM-DDTHH:MM:SSZ' text (seconds cut)."""
+    if sqlite:  # stored as 'YYYY-MM-DD HH:MM:SS.ffffff'
+        return concat(func.substr(col, 1, 10), "T", func.substr(col, 12, 8), "Z")
+    return func.to_char(col, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+
+
+def concat(*parts: Any) -> ColumnElement[Any]:
+    """Text joined with SQL's ``||`` (strings given are bound as text)."""
+    out: ColumnElement[Any] | None = None
+    for part in parts:
+        value = literal(part, String) if isinstance(part, str) else part
+        out = value if out is None else out.op("||", return_type=String)(value)
+    assert out is not None
+    return out
+
+
+def date_text(day: Any, sqlite: bool) -> ColumnElement[Any]:
+    """A date column or expression as 'YYYY-MM-DD' text (SQLite's date() gives that)."""
+    return day if sqlite else func.to_char(day, "YYYY-MM-DD")
 
 
 def closed_days(first: date, last: date) -> Any:

@@ -301,6 +301,18 @@ settings = Table(
     Column("value", Text, nullable=False),
 )
 
+# The card payment links created on a closed business day, by status, counted once none of
+# them was still open (migration 0016): reports read them instead of counting a year's
+# links again. Written once per day (the day close, or the leader's sync pass later).
+day_link_counts = Table(
+    "day_link_counts",
+    metadata,
+    Column("business_date", Date, primary_key=True),
+    Column("timezone", String(64), nullable=False),  # the zone the day was counted in
+    Column("counts", Text, nullable=False),  # JSON: {"succeeded": 812, "expired": 31, ...}
+    Column("frozen_at", UTCDateTime(), nullable=False),  # shown only
+)
+
 # The stations sharing this database, each writing its own row (migration 0013). The times
 # are the database's clock, never a station's (store/stations_repo.py).
 stations = Table(

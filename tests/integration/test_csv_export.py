@@ -15,9 +15,9 @@ import pytest
 from pos_app import cli
 from pos_app.domain.errors import FormErrors, PermissionDeniedError, PosError
 from pos_app.domain.people import Actor, Role
-from pos_app.domain.report_data import ExportRow, ReportWindow
-from pos_app.services import export_csv
+from pos_app.domain.report_data import ExportBatch, ReportWindow
 from pos_app.services.export_csv import COLUMNS
+from pos_app.store import report_export
 from pos_app.store.report_queries import SqlReportQueries
 from tests.integration.report_fixtures import Shop
 
@@ -158,19 +158,19 @@ def test_fall_back_night_both_0130s(tmp_path: Path, database_url: str | None) ->
 def test_rows_are_streamed_not_loaded(
     shop: Shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Every row is written before the next one is read from the database.
+    # Every batch is written before the next one is read from the database.
     for _ in range(40):
         shop.cash(shop.booking("svc_cut"), 100, shop.local(2026, 6, 10, 12))
     read = 0
-    original = SqlReportQueries.export_rows
+    original = SqlReportQueries.export_csv
 
-    def counting(self: SqlReportQueries, window: ReportWindow) -> Iterator[ExportRow]:
+    def counting(self: SqlReportQueries, window: ReportWindow, zone: str) -> Iterator[ExportBatch]:
         nonlocal read
-        for row in original(self, window):
-            read += 1
-            yield row
+        for batch in original(self, window, zone):
+            read += batch.payments + batch.refunds
+            yield batch
 
-    monkeypatch.setattr(SqlReportQueries, "export_rows", counting)
+    monkeypatch.setattr(SqlReportQueries, "export_csv", counting)
     lags: list[int] = []
 
     class Watching(io.StringIO):
@@ -178,11 +178,11 @@ def test_rows_are_streamed_not_loaded(
             lags.append(read - self.getvalue().count("\r\n"))
             return super().write(s)
 
-    monkeypatch.setattr(export_csv, "WRITE_CHUNK", 4)
+    monkeypatch.setattr(report_export, "BATCH", 4)
     written = shop.export.write(DAY, date(2026, 6, 11), Watching())
     assert written == 45 and read == 45
-    # Written in chunks as they are read: never more than one chunk ahead of the file.
-    assert max(lags) <= 4
+    # Written in batches as they are read: never more than one batch ahead of the file.
+    assert len(lags) > 10 and max(lags) <= 4
 
 
 def test_refusals_and_a_failed_write_leave_nothing(shop: Shop, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from pos_app.domain.payment import PaymentStatus
 from pos_app.domain.report_data import ReportWindow, SalesCell
 from pos_app.domain.reports import SalesReport
 from pos_app.services import reports as reports_module
@@ -73,6 +74,11 @@ def _world(tmp_path: Path, seed: int, url: str | None = None) -> tuple[Shop, lis
                 back = amount if rnd.random() < 0.5 else amount // 3
                 when = recorded + timedelta(hours=rnd.randrange(0, 60), minutes=1)
                 refund = (back, when, when + timedelta(hours=rnd.randrange(0, 30)))
+            # A card link exists from its creation (open), before the day's close, as in
+            # the app: it is paid later, and recorded later still now and then.
+            link: list[str] = []
+            if not cash:
+                add(paid - timedelta(minutes=3), "link", link, service, staff, currency, amount)
             add(
                 recorded,
                 "pay",
@@ -84,6 +90,7 @@ def _world(tmp_path: Path, seed: int, url: str | None = None) -> tuple[Shop, lis
                 cash,
                 fee_late,
                 refund,
+                link,
             )
     # The catalogue renames a service mid-week: live reports name it as it is called now.
     add(shop.local(2026, 3, 7, 12), "rename", "svc_colour", "Colour & style")
@@ -101,16 +108,36 @@ def _world(tmp_path: Path, seed: int, url: str | None = None) -> tuple[Shop, lis
                 assert service is not None
                 service.name = event.args[1]
                 w.commit()
-        elif event.what == "pay":
-            service, staff, currency, amount, paid, cash, fee_late, refund = event.args
+        elif event.what == "link":
+            link, service, staff, currency, amount = event.args
             booking = shop.booking(service, resource_id=staff)
+            link.append(
+                shop.card(
+                    booking,
+                    amount,
+                    None,
+                    currency=currency,
+                    status=PaymentStatus.OPEN,
+                    created_at=event.at,
+                )
+            )
+        elif event.what == "pay":
+            service, staff, currency, amount, paid, cash, fee_late, refund, link = event.args
             if cash:
+                booking = shop.booking(service, resource_id=staff)
                 pid = shop.cash(booking, amount, paid, currency=currency, recorded_at=event.at)
             else:
                 fee = None if fee_late else amount * 3 // 100 + 30
-                pid = shop.card(
-                    booking, amount, paid, fee=fee, currency=currency, recorded_at=event.at
-                )
+                (pid,) = link
+                with shop.uow(write=True) as w:
+                    payment = w.payments.get(pid)
+                    assert payment is not None
+                    payment.status = PaymentStatus.SUCCEEDED
+                    payment.paid_at = paid
+                    payment.recorded_at = event.at
+                    payment.fee_amount = fee
+                    payment.net_amount = None if fee is None else amount - fee
+                    w.commit()
                 if fee_late:  # Stripe reports the fee a day later
                     add(event.at + timedelta(days=1), "fee", pid, amount * 3 // 100 + 30)
             if refund is not None:

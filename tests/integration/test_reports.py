@@ -426,3 +426,15 @@ def test_sales_report_shape_is_what_the_ui_reads() -> None:
     t = CurrencyTotals("usd", gross=100, refunds=0, fees=0, count=1, refund_count=0)
     assert (t.adjustments, t.adjustments_net) == (0, 0)
     assert SalesReport(DAY, DAY, "UTC", {"usd": t}).to_json()["currencies"]["usd"]["count"] == 1
+
+
+def test_only_card_payments_wait_for_a_fee(tmp_path: Path, database_url: str | None) -> None:
+    """Cash has no fee to wait for, even when its row holds none (older rows do): only the
+    card payment whose balance transaction is not reported yet counts as pending."""
+    shop = Shop(tmp_path, database_url)
+    at = shop.local(2026, 6, 10, 12)
+    shop.cash(shop.booking("svc_cut"), 3500, at)  # fee_amount NULL
+    shop.card(shop.booking("svc_cut"), 3500, at, fee=None)
+    shop.card(shop.booking("svc_cut"), 3500, at, fee=132)
+    usd = shop.reports.daily(date(2026, 6, 10)).currencies["usd"]
+    assert (usd.count, usd.fees, usd.fees_pending, usd.fees_pending_amount) == (3, 132, 1, 3500)

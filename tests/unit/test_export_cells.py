@@ -1,24 +1,25 @@
-"""The CSV export's fast row path gives the same cells as guarding each one on its own.
+"""The CSV export's text cells: the fast paths give what guarding each cell on its own gives.
 
-The reference below is the export's row as it was written before the fast path (every text
-cell through the first ``guard_cell``, times through strftime): random rows with formula starts,
-control characters, bidi overrides, non-ASCII names and empty ids must come out identical.
+The reference is ``guard_cell`` as first written (every character looked at) and the csv
+module quoting the result: random texts with formula starts, control characters, bidi
+overrides, non-ASCII names, quotes, commas and empty ids must come out identical, through
+``guard_cell``, ``csv_field`` and SQLite's row path (``_sqlite_text``), whose ids of
+printable ASCII skip both.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import random
-from datetime import UTC, date, datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo
 
-from pos_app.domain.report_data import ExportRow, Movement
+from pos_app.domain.csv_cells import FORMULA_START, guard_cell, shown_ranges
 from pos_app.domain.text import printable
-from pos_app.services.export_csv import FORMULA_START, _cells, amount_text
+from pos_app.store.report_export import _sqlite_text, csv_field
 
-TZ = ZoneInfo("America/New_York")
 PIECES = ["", "a", "Zoë", "王", "=1+1", "+x", "-3", "@SUM", "\t", "\r", "\n", "ok\r\nline",
           "\x1b[31m", "\x07", "\u202e", "\u200d", "\x7f", "＝", "pay_1", " ", "'", '"q"',
-          "\x0b", "\x0c", "\x1f", "\x00"]  # fmt: skip
+          "\x0b", "\x0c", "\x1f", ",", "a,b", "\u2028", "\U000e0041", "\u00a0"]  # fmt: skip
 
 
 def _guard(text: str) -> str:
@@ -27,39 +28,10 @@ def _guard(text: str) -> str:
     return "'" + shown if shown.startswith(FORMULA_START) else shown
 
 
-def _reference(row: ExportRow, tz: tzinfo, zone: str) -> list[str | int]:
-    local = row.at.astimezone(tz)
-    sign = 1 if row.kind is Movement.PAYMENT else -1
-    amount = sign * row.amount
-    fee = 0 if row.method == "cash" else row.fee
-    text = _guard
-    return [
-        row.kind.value,
-        row.business_date.isoformat(),
-        local.strftime("%H:%M:%S"),
-        row.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        zone,
-        text(row.booking_id),
-        text(row.customer),
-        text(row.service),
-        text(row.staff),
-        row.method,
-        row.currency.upper(),
-        amount,
-        amount_text(amount, row.currency),
-        "" if fee is None else fee,
-        "" if fee is None else amount - fee,
-        row.status,
-        "yes" if row.adjustment else "no",
-        text(row.id),
-        text(row.stripe_session_id or ""),
-        text(row.stripe_payment_intent_id or ""),
-        text(row.stripe_charge_id or ""),
-        text(row.stripe_refund_id or ""),
-        text(row.stripe_balance_transaction_id or ""),
-        text(row.reason or ""),
-        text(row.recorded_by),
-    ]
+def _line(cells: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()
 
 
 def _text(rnd: random.Random) -> str:
@@ -69,40 +41,32 @@ def _text(rnd: random.Random) -> str:
     return "".join(rnd.choice(PIECES) for _ in range(rnd.randrange(1, 3)))
 
 
-def _maybe(rnd: random.Random) -> str | None:
-    return None if rnd.random() < 0.3 else _text(rnd)
-
-
-def test_rows_come_out_as_cell_by_cell_guarding_gives_them() -> None:
+def test_cells_come_out_as_cell_by_cell_guarding_gives_them() -> None:
     rnd = random.Random(13)
-    start = datetime(2026, 3, 1, tzinfo=UTC)
+    for _ in range(5000):
+        text = _text(rnd)
+        assert guard_cell(text) == _guard(text)
+        assert csv_field(text) == _line([_guard(text), "x"])[:-4]  # not alone: "" is
+
+
+def test_sqlite_rows_come_out_as_the_csv_module_writes_the_guarded_cells() -> None:
+    rnd = random.Random(7)
+    rows, expected = [], []
     for _ in range(3000):
-        kind = rnd.choice([Movement.PAYMENT, Movement.REFUND])
-        at = start + timedelta(seconds=rnd.randrange(60 * 86400), microseconds=rnd.randrange(2))
-        fee = rnd.choice([None, 0, 130, -20])
-        row = ExportRow(
-            kind,
-            _text(rnd),
-            _text(rnd),
-            at,
-            date(2026, 3, 1) + timedelta(days=rnd.randrange(60)),
-            rnd.random() < 0.2,
-            _text(rnd),
-            _text(rnd),
-            _text(rnd),
-            rnd.choice(["card", "cash"]),
-            rnd.choice(["usd", "eur", "jpy", "ugx"]),
-            rnd.randrange(-500, 100000),
-            fee,
-            None,
-            "succeeded",
-            _maybe(rnd),
-            _maybe(rnd),
-            _maybe(rnd),
-            _maybe(rnd),
-            _maybe(rnd),
-            _maybe(rnd),
-            _text(rnd),
-            at,
-        )
-        assert _cells(row, TZ, "America/New_York") == _reference(row, TZ, "America/New_York")
+        texts = [_text(rnd) for _ in range(12)]
+        kind = rnd.choice(["payment", "refund"])
+        head, mid = "10:15:00,2026-06-10T14:15:00Z,America/New_York", "card,USD,3500,35.00,,,ok,no"
+        rows.append((kind, "2026-06-10", head, *texts[:4], mid, *texts[4:]))
+        cells = [kind, "2026-06-10", *head.split(","), *map(_guard, texts[:4]), *mid.split(",")]
+        expected.append(_line(cells + [_guard(t) for t in texts[4:]]))
+    text, payments = _sqlite_text(rows)
+    assert text == "".join(expected)
+    assert payments == sum(r[0] == "payment" for r in rows)
+
+
+def test_the_characters_shown_as_a_replacement_are_the_forbidden_ones() -> None:
+    hidden = {chr(c) for a, b in shown_ranges() for c in range(a, b + 1)}
+    assert {"\x00", "\x1b", "\x7f", "\u202e", "\u2028", "\U000e0041"} <= hidden
+    assert not {"\t", "\n", "\r", "\u200d", "a", "王", "\u00a0"} & hidden
+    for ch in hidden:
+        assert printable("x" + ch) == "x\ufffd"

@@ -75,9 +75,10 @@ def test_each_step_that_breaks_says_which_in_its_own_sentence(
     for name in ("poll_events", "expire_ended_holds", "_resend"):
         monkeypatch.setattr(sync, name, broken)
     monkeypatch.setattr(sync._retention, "prune_if_due", broken)
+    monkeypatch.setattr(sync._links, "freeze_if_due", broken)
     report = sync.sync_once()
     assert report.errors == [
-        STEP_FAILED[step] + TRY_AGAIN for step in ("events", "holds", "resends", "prune")
+        STEP_FAILED[step] + TRY_AGAIN for step in ("events", "holds", "resends", "prune", "links")
     ]
 
 

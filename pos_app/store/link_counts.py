@@ -1,0 +1,136 @@
+"""A closed day's payment links by status, frozen once settled (table ``day_link_counts``).
+
+The conversion figure counts the card payment links created on a report's days by status.
+A link changes status after its day closed (it expires, is paid, fails), and a link can
+still be made on a day closed early (a sale after an 18:00 close), so a day's counts are
+frozen only once *settled*, which the database decides when it counts, never a clock:
+
+* the day is closed, and so is a later day (its close came after the day was over at
+  every desk: a link dated on it could now only come from a station whose clock is days
+  behind, the known limit of counting links by the time they were made);
+* none of the day's links is still open in the database (``LINK_STILL_OPEN``).
+
+A day close freezes the settled days before it; the leader's sync pass freezes the others
+later, once their last link has ended (services/link_counts.py). A report sums the frozen
+counts of its days counted in its time zone and counts the other days live.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from pos_app.domain.payment import LINK_STILL_OPEN, PaymentMethod
+from pos_app.domain.report_data import day_bounds, zone_key
+from pos_app.store.report_sql import as_date
+from pos_app.store.schema import day_closes, day_link_counts, payments
+
+#: Counting a range live in more runs of unfrozen days than this: one count of it all.
+MAX_LIVE_RUNS = 8
+
+CONVERSION = (
+    select(payments.c.status, func.count())
+    .where(
+        payments.c.method == PaymentMethod.CARD,
+        payments.c.created_at >= bindparam("start"),
+        payments.c.created_at < bindparam("end"),
+    )
+    .group_by(payments.c.status)
+)
+_FROZEN = select(day_link_counts.c.business_date, day_link_counts.c.counts).where(
+    day_link_counts.c.business_date >= bindparam("first"),
+    day_link_counts.c.business_date <= bindparam("last"),
+    day_link_counts.c.timezone == bindparam("zone"),
+)
+
+
+class LinkCountQueries:
+    """Link counts of days, live or frozen, for SqlReportQueries (its session: ``_s``)."""
+
+    _s: Session
+
+    def _no_jit(self) -> None:
+        raise NotImplementedError
+
+    def live_links(self, start: datetime, end: datetime) -> dict[str, int]:
+        """Card payment links created in UTC [start, end), counted now, by status."""
+        rows = self._s.execute(CONVERSION, {"start": start, "end": end})
+        return {str(getattr(s, "value", s)): int(n) for s, n in rows}
+
+    def links_of_days(
+        self, first: date, last: date, tz: tzinfo, *, frozen: bool = True
+    ) -> dict[str, int]:
+        """Links created on the local days [first, last] by status: each day's frozen counts
+        where it has them (``frozen``), the other days counted live."""
+        self._no_jit()
+        known: dict[date, dict[str, int]] = {}
+        if frozen:
+            params = {"first": first, "last": last, "zone": zone_key(tz)}
+            for day, counts in self._s.execute(_FROZEN, params):
+                known[as_date(day)] = json.loads(counts)
+        runs = _runs(first, last, known)
+        if len(runs) > MAX_LIVE_RUNS:
+            known, runs = {}, [(first, last)]
+        total: dict[str, int] = {}
+        parts = list(known.values()) + [self.live_links(*day_bounds(a, b, tz)) for a, b in runs]
+        for counts in parts:
+            for status, n in counts.items():
+                total[status] = total.get(status, 0) + int(n)
+        return total
+
+    def freeze_links(self, day: date, tz: tzinfo, now: datetime) -> bool:
+        """Freeze closed ``day``'s link counts when a later day is closed and none of its
+        links is still open; True when they are frozen (now or before)."""
+        self._s.flush()  # a close added in this transaction (the day close's own) counts
+        later = select(day_closes.c.business_date).where(day_closes.c.business_date > day)
+        if self._s.execute(later.limit(1)).first() is None:
+            return False
+        counts = self.live_links(*day_bounds(day, day, tz))
+        if any(counts.get(s.value) for s in LINK_STILL_OPEN):
+            return False
+        values = {
+            "business_date": day,
+            "timezone": zone_key(tz),
+            "counts": json.dumps(counts, sort_keys=True, separators=(",", ":")),
+            "frozen_at": now,
+        }
+        # Two stations freezing the same day: the second's row is the same, and dropped.
+        dialect = self._s.get_bind().dialect.name
+        maker: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        self._s.execute(maker(day_link_counts).values(**values).on_conflict_do_nothing())
+        return True
+
+    def unfrozen_closed_days(self, before: date | None, limit: int) -> list[date]:
+        """Closed days without frozen link counts, newest first, before ``before``."""
+        frozen = select(day_link_counts.c.business_date).where(
+            day_link_counts.c.business_date == day_closes.c.business_date
+        )
+        q = (
+            select(day_closes.c.business_date)
+            .where(~frozen.exists())
+            .group_by(day_closes.c.business_date)
+            .order_by(day_closes.c.business_date.desc())
+            .limit(limit)
+        )
+        if before is not None:
+            q = q.where(day_closes.c.business_date < before)
+        return [as_date(d) for (d,) in self._s.execute(q)]
+
+
+def _runs(first: date, last: date, known: dict[date, Any]) -> list[tuple[date, date]]:
+    """The runs of consecutive days of [first, last] not in ``known``, oldest first."""
+    runs: list[tuple[date, date]] = []
+    day = first
+    while day <= last:
+        if day not in known:
+            if runs and runs[-1][1] == day - timedelta(days=1):
+                runs[-1] = (runs[-1][0], day)
+            else:
+                runs.append((day, day))
+        day += timedelta(days=1)
+    return runs

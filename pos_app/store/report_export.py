@@ -1,0 +1,315 @@
+"""The CSV export made by the database: its cells come out of SQL as the file's text.
+
+Per-row Python cost more than the database's reading (20–25 µs a row), so the cells are
+SQL expressions (domain/csv_cells.py holds the rules they are generated from):
+
+* times: the local wall-clock time from the window's UTC-offset spans (report_sql.Clock,
+  the same spans that date the row's business day: exact across DST changes), the UTC time
+  as text, seconds cut as Python cuts them;
+* amounts: ``amount_text`` as CASEs over the currencies whose decimals differ;
+* text, on PostgreSQL: a cell of printable ASCII gets the formula guard in SQL (a leading
+  ``'`` before ``= + - @``); any other cell has the characters ``shown_pattern`` names
+  replaced with U+FFFD and then every formula start guarded.
+
+PostgreSQL streams ``COPY (SELECT …) TO STDOUT (FORMAT csv)`` (its quoting is the csv
+module's minimal quoting; a NULL is written as an empty field and an empty text is made
+NULL, so nothing is written ``""``); each row comes as its own message, ended by LF, made
+CRLF here.
+
+SQLite has no regular expressions and its per-cell functions (a GLOB, a CASE) cost more
+than Python's look at a whole row (measured: the export at 27,000 rows/s with every text
+cell guarded in SQL, 51,000–57,000 as below). So there the cells up to the time zone and
+from method to adjustment come joined by SQL, the twelve text cells as stored, and each
+row is one f-string: its eight ids as they are when they are printable ASCII with no
+formula start, comma or quote (one look at the joined ids), else through ``csv_field``
+(``guard_cell`` and the csv module's quoting, remembered), as are the four names.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from pos_app.domain.csv_cells import (
+    ASCII_FORMULA_START,
+    FORMULA_START,
+    SHOWN_FOR_CONTROL,
+    exponent_groups,
+    guard_cell,
+    shown_pattern,
+)
+from pos_app.domain.report_data import ExportBatch, ExportRow, Movement, ReportWindow
+from pos_app.store.report_sql import Clock, as_date, aware_parser, concat, date_text, utc_text
+
+#: PostgreSQL's columns: the 25 cells of a row, in the file's order (export_csv.COLUMNS).
+CELLS = tuple(f"c{i:02d}" for i in range(25))
+#: SQLite's: kind, business day, the cells up to the time zone joined, four text cells as
+#: stored, the cells from method to adjustment joined, eight text cells as stored.
+SQLITE_CELLS = ("kind", "day", "head", *(f"t{i}" for i in range(4)), "mid",
+                *(f"t{i}" for i in range(4, 12)))  # fmt: skip
+#: The union's order: business day, time, kind, id, time recorded.
+KEYS = ("k_day", "k_at", "k_kind", "k_id", "k_recorded")
+BATCH = 2000
+
+
+def _int_div(value: Any, by: int) -> ColumnElement[Any]:
+    """Integer division as both databases do it for integers (truncating)."""
+    quotient: ColumnElement[Any] = value.op("/", return_type=Integer)(literal(by, Integer))
+    return quotient
+
+
+def _guard(text: Any) -> ColumnElement[Any]:
+    """PostgreSQL: a text cell as ``guard_cell`` gives it (NULL stays NULL: empty)."""
+    shown = func.regexp_replace(
+        text, literal(shown_pattern(), String), literal(SHOWN_FOR_CONTROL, String), "g"
+    )
+    other = case((func.left(shown, 1).in_(FORMULA_START), concat("'", shown)), else_=shown)
+    return case(
+        (text.op("~")(literal("[^ -~]", String)), other),
+        (func.left(text, 1).in_(ASCII_FORMULA_START), concat("'", text)),
+        else_=func.nullif(text, ""),  # COPY writes '' as "": the csv module writes nothing
+    )
+
+
+def _fixed(value: Any, decimals: int, sqlite: bool) -> ColumnElement[Any]:
+    """An integer of minor units with ``decimals`` decimals: -1005 → '-10.05'."""
+    if decimals == 0:
+        return cast(value, String)
+    unit = 10**decimals
+    whole = func.abs(value)
+    sign = case((value < 0, "-"), else_="")
+    frac = whole - _int_div(whole, unit) * unit
+    frac_text = (
+        func.printf(f"%0{decimals}d", frac)
+        if sqlite
+        else func.lpad(cast(frac, String), decimals, "0")
+    )
+    return concat(sign, cast(_int_div(whole, unit), String), ".", frac_text)
+
+
+def _amount_text(amount: Any, currency: Any, sqlite: bool) -> ColumnElement[Any]:
+    """``amount_text(amount, currency)`` in SQL."""
+    code = func.lower(currency)
+    whens = []
+    for (api, shown), codes in exponent_groups().items():
+        exact = _fixed(amount, api, sqlite)
+        if shown != api:  # whole units for people when nothing is lost (UGX, ISK)
+            step = 10 ** (api - shown)
+            whole = amount - _int_div(amount, step) * step == 0
+            exact = case((whole, _fixed(_int_div(amount, step), shown, sqlite)), else_=exact)
+        whens.append((code.in_(codes), exact))
+    return case(*whens, else_=_fixed(amount, 2, sqlite))
+
+
+def export_cells(
+    c: Mapping[str, Any], clock: Clock, zone: str, sqlite: bool
+) -> list[ColumnElement[Any]]:
+    """One branch's columns: PostgreSQL's ``CELLS``, SQLite's ``SQLITE_CELLS``, then the
+    order's ``KEYS`` (SQLite: without ``k_day``, its ``day``).
+
+    ``c`` names the branch's raw values: kind, id, booking_id, at, business_date,
+    adjustment (0/1), customer, service, staff, method, currency, amount (already signed as
+    the file shows it), fee (signed, NULL when not known), status, the Stripe ids, reason,
+    recorded_by and recorded_at.
+    """
+    amount = c["amount"]
+    fee = case((c["method"] == "cash", literal(0, Integer)), else_=c["fee"])
+    day = date_text(c["business_date"], sqlite)
+    times = [clock.clock_time(c["at"]), utc_text(c["at"], sqlite)]
+    texts = [c[k] for k in ("booking_id", "customer", "service", "staff")]
+    ids = ("id", "session_id", "intent_id", "charge_id", "refund_id", "txn_id", "reason")
+    more_texts = [*(c[k] for k in ids), c["recorded_by"]]
+    middle: list[Any] = [
+        c["method"],
+        func.upper(c["currency"]),
+        amount,
+        _amount_text(amount, c["currency"], sqlite),
+        fee,
+        amount - fee,
+        c["status"],
+        case((c["adjustment"] == 1, "yes"), else_="no"),
+    ]
+    keys = [c["business_date"], c["at"], c["kind"], c["id"], c["recorded_at"]]
+    if not sqlite:
+        cells = [c["kind"], day, *times, literal(zone, String), *map(_guard, texts), *middle]
+        cells += map(_guard, more_texts)
+        return [v.label(n) for v, n in zip(cells, CELLS, strict=True)] + [
+            v.label(n) for v, n in zip(keys, KEYS, strict=True)
+        ]
+    # SQLite: its expressions cost more than Python's for the text cells (a GLOB a cell is
+    # slower than one look at the row's joined ids), so those come as stored.
+    head = concat(times[0], ",", times[1], ",", csv_field(zone))
+    joined = [func.ifnull(v, "") for v in middle]
+    mid = concat(*(part for v in joined for part in (",", v)))
+    mid = func.substr(mid, 2)  # no leading comma
+    values = [c["kind"], day, head, *(func.ifnull(t, "") for t in texts), mid]
+    values += (func.ifnull(t, "") for t in more_texts)
+    return [v.label(n) for v, n in zip(values, SQLITE_CELLS, strict=True)] + [
+        v.label(n) for v, n in zip(keys[1:], KEYS[1:], strict=True)
+    ]
+
+
+@lru_cache(maxsize=8192)  # names repeat on every row of their booking or staff member
+def csv_field(text: str) -> str:
+    """A text cell as the csv module writes it after ``guard_cell`` (quoted when it holds
+    a comma, a quote or a line break), by the csv module itself."""
+    shown = guard_cell(text)
+    if shown.isascii() and shown.isprintable() and "," not in shown and '"' not in shown:
+        return shown
+    _FIELD.seek(0)
+    _FIELD.truncate()
+    _FIELD_WRITER.writerow([shown])
+    return _FIELD.getvalue()[:-2]  # its CRLF
+
+
+_FIELD = io.StringIO()
+_FIELD_WRITER = csv.writer(_FIELD, lineterminator="\r\n")
+# A formula start after the space that joins a row's ids, or what the csv module quotes:
+# such a row's ids each go through csv_field (the others: ASCII, printable, no mark).
+_ID_MARKS = re.compile(
+    "|".join(re.escape(m) for m in (*(" " + c for c in ASCII_FORMULA_START), ",", '"'))
+)
+
+
+def _sqlite_text(rows: list[Any]) -> tuple[str, int]:
+    """The CSV text of SQLite's rows (``SQLITE_CELLS``), and how many are payments."""
+    lines = []
+    payments = 0
+    field = csv_field
+    for (kind, day, head, booking, customer, service, staff, mid,
+         id_, s1, s2, s3, s4, s5, reason, by) in rows:  # fmt: skip
+        ids = (booking, id_, s1, s2, s3, s4, s5, reason)
+        joined = " " + " ".join(ids)
+        if not (joined.isascii() and joined.isprintable()) or _ID_MARKS.search(joined):
+            booking, id_, s1, s2, s3, s4, s5, reason = map(field, ids)
+        payments += kind == "payment"
+        lines.append(
+            f"{kind},{day},{head},{booking},{field(customer)},{field(service)},{field(staff)},"
+            f"{mid},{id_},{s1},{s2},{s3},{s4},{s5},{reason},{field(by)}\r\n"
+        )
+    return "".join(lines), payments
+
+
+class ExportQueries:
+    """The export's row-by-row read (``export_rows``), for SqlReportQueries: its plan
+    (``_close_facts``, ``_plan``) gives the rows."""
+
+    _s: Session
+
+    def _close_facts(self, window: ReportWindow) -> Any:
+        raise NotImplementedError
+
+    def _plan(
+        self, window: ReportWindow, source: Any, facts: Any, *, detail: bool | str = False
+    ) -> list[Select[Any]]:
+        raise NotImplementedError
+
+    def export_rows(self, window: ReportWindow) -> Iterator[ExportRow]:
+        """Every succeeded payment and refund of the window by business day and time, streamed."""
+        facts = self._close_facts(window)
+        parts = [b for s in facts.sources for b in self._plan(window, s, facts, detail=True)]
+        union = union_all(*parts).subquery()
+        # The driver's values as they come (SQLite: text, PostgreSQL: naive datetimes and
+        # dates): the types' per-value processors (enum lookups, SQLite's datetime regex,
+        # UTCDateTime's replace) cost more than the conversions below, which remember what
+        # repeats (days, kinds) and parse each time once.
+        raw = {"at", "business_date", "method", "status", "recorded_at"}
+        cols = [type_coerce(c, String) if c.name in raw else c for c in union.c]
+        q = select(*cols).order_by(
+            union.c.business_date, union.c.at, union.c.kind, union.c.id, union.c.recorded_at
+        )
+        dates: dict[Any, date] = {}  # a few distinct days: parse each once
+        kinds = {m.value: m for m in Movement}
+        parse_time = aware_parser(self._s.get_bind().dialect.name)
+        rows = self._s.execute(q.execution_options(yield_per=2000))
+        for (kind, id_, booking_id, at, day, adjustment, customer, service, staff, method,
+             currency, amount, fee, net, status, session_id, intent_id, charge_id, refund_id,
+             txn_id, reason, recorded_by, recorded_at) in rows:  # fmt: skip
+            business_date = dates.get(day)
+            if business_date is None:
+                business_date = dates[day] = as_date(day)
+            yield ExportRow(
+                kinds[kind],
+                id_,
+                booking_id,
+                parse_time(at),
+                business_date,
+                bool(adjustment),
+                customer or "",
+                service or "",
+                staff or "",
+                method,
+                currency,
+                amount,
+                fee,
+                net,
+                status,
+                session_id,
+                intent_id,
+                charge_id,
+                refund_id,
+                txn_id,
+                reason,
+                recorded_by or "",
+                None if recorded_at is None else parse_time(recorded_at),
+            )
+
+
+def export_batches(session: Session, parts: list[Any]) -> Iterator[ExportBatch]:
+    """Run the union of the branches ``parts`` (built by ``export_cells``) in business
+    order and hand its rows on as CSV text (lines ended CRLF), in batches."""
+    connection = session.connection()
+    dialect = connection.dialect
+    sqlite = dialect.name == "sqlite"
+    union = union_all(*parts).subquery()
+    names, keys = (SQLITE_CELLS, ("day", *KEYS[1:])) if sqlite else (CELLS, KEYS)
+    q = select(*(union.c[n] for n in names)).order_by(*(union.c[k] for k in keys))
+    compiled = q.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    processors: Any = compiled._bind_processors  # what SQLAlchemy's execute applies
+    values = {k: processors[k](v) if k in processors else v for k, v in params.items()}
+    raw: Any = connection.connection.driver_connection
+    if sqlite:
+        cursor = raw.execute(compiled.string, [values[k] for k in compiled.positiontup or []])
+        try:
+            while rows := cursor.fetchmany(BATCH):
+                text, payments = _sqlite_text(rows)
+                yield ExportBatch(text, payments, len(rows) - payments)
+        finally:
+            cursor.close()
+        return
+    statement = f"COPY ({compiled.string}) TO STDOUT (FORMAT csv)"
+    with raw.cursor() as cur, cur.copy(statement, values) as copy:
+        lines: list[Any] = []
+        payments = 0
+        for data in copy:  # one row per message, ended by LF
+            lines.append(data[:-1])
+            payments += data[0] == 112  # "p"ayment: the first cell is never quoted
+            if len(lines) >= BATCH:
+                text = (b"\r\n".join(lines) + b"\r\n").decode()
+                yield ExportBatch(text, payments, len(lines) - payments)
+                lines.clear()
+                payments = 0
+        if lines:
+            text = (b"\r\n".join(lines) + b"\r\n").decode()
+            yield ExportBatch(text, payments, len(lines) - payments)
