@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from pos_app.domain.checkout_lines import CheckoutLine
+if TYPE_CHECKING:  # an annotation only: orders and pricing load with the services, not with
+    # every module that names a Stripe snapshot (pos-app's command line, before the window)
+    from pos_app.domain.checkout_lines import CheckoutLine
 
 
 @dataclass(frozen=True)
