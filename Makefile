@@ -40,6 +40,7 @@ mutation: $(STAMP)
 # The standalone app for this OS (packaging/README.md): dist/pos-app/ with the `pos-app`
 # executable, then a check that it starts and renders a screen from the frozen files.
 dist: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dist]'
 	$(BIN)/python packaging/build_dist.py
 
 clean:

@@ -11,12 +11,12 @@ Two stations freezing the same day write the same row once.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from datetime import date
 
 from pos_app.services.context import Deps
+from pos_app.services.throttle import Every
 
 log = logging.getLogger(__name__)
 
@@ -38,20 +38,12 @@ class LinkCountFreezer:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._d = deps
-        self._every = every
         self._batch = batch
-        self._monotonic = monotonic
-        self._lock = threading.Lock()
-        self._last: float | None = None
+        self._every = Every(every, monotonic)
 
     def freeze_if_due(self) -> int | None:
         """Freeze when this process has not for ``every`` seconds (or ever); else ``None``."""
-        with self._lock:
-            now = self._monotonic()
-            if self._last is not None and now - self._last < self._every:
-                return None
-            self._last = now  # set first: a failing pass is not retried on every sync
-        return self.freeze()
+        return self.freeze() if self._every.due() else None
 
     def freeze(self) -> int:
         """Freeze every settled closed day's counts now, ``batch`` days per transaction;

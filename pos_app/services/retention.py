@@ -13,7 +13,6 @@ rows) never holds the write lock long enough to stall a payment.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.webhook_records import prune_cutoffs
 from pos_app.services.context import Deps
+from pos_app.services.throttle import Every
 
 log = logging.getLogger(__name__)
 
@@ -50,20 +50,12 @@ class Retention:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._d = deps
-        self._every = every
         self._batch = batch
-        self._monotonic = monotonic
-        self._lock = threading.Lock()
-        self._last: float | None = None
+        self._every = Every(every, monotonic)
 
     def prune_if_due(self) -> PruneReport | None:
         """Prune when this process has not for ``every`` seconds (or ever); else ``None``."""
-        with self._lock:
-            now = self._monotonic()
-            if self._last is not None and now - self._last < self._every:
-                return None
-            self._last = now  # set first: a failing prune is not retried on every pass
-        return self.prune()
+        return self.prune() if self._every.due() else None
 
     def prune(self) -> PruneReport:
         """Delete every row past its window now, ``batch`` rows per transaction."""

@@ -83,6 +83,10 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         """Every row, in the order shown."""
         return list(self._rows)
 
+    def row_where(self, wanted: Callable[[R], bool]) -> int:
+        """The position of the first row ``wanted`` accepts, or -1."""
+        return next((i for i, row in enumerate(self._rows) if wanted(row)), -1)
+
     def texts(self) -> list[tuple[str, ...]]:
         """Every row as the table shows it, for tests and screen readers."""
         return [tuple(c.text(row) for c in self.columns) for row in self._rows]

@@ -146,7 +146,7 @@ class CatalogEditor(QDialog):
         self.active_check = QCheckBox("Can be booked")
         self.active_check.setChecked(True)
         self.save_button = WidestTextButton(("Add service", "Save changes"))
-        record = EditForm(
+        record = self._record = EditForm(
             self,
             [
                 ("name", "&Name", self.name_edit),
@@ -236,16 +236,13 @@ class CatalogEditor(QDialog):
 
     def error_text(self, field: str) -> str:
         """The sentence under a field ('' when none); 'general' for the one above the buttons."""
-        if field == "general":
-            return self.general_error.text()
-        return self._feedback.text(field)
+        return self._record.error_text(field)
 
     def edit_service(self, service_id: str) -> None:
         """Select a service in the list and load it into the form."""
-        for row, service in enumerate(self.model.rows()):
-            if service.id == service_id:
-                self.table.selectRow(row)
-                return
+        row = self.model.row_where(lambda r: r.id == service_id)
+        if row >= 0:
+            self.table.selectRow(row)
 
     def new_service(self) -> None:
         """Clear the form for a new service."""

@@ -36,6 +36,12 @@ class EditForm:
         theme.make_primary(save_button)
         self.busy = BusyState(owner, save_button, label=self.status_label)
 
+    def error_text(self, field: str) -> str:
+        """The sentence under a field ('' when none); 'general' for the one above the buttons."""
+        if field == "general":
+            return self.general_error.text()
+        return self.feedback.text(field)
+
     def button_row(self, *before_save: QWidget) -> QHBoxLayout:
         """The status line, then ``before_save`` (e.g. Close), then the save button."""
         row = QHBoxLayout()

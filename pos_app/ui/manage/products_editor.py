@@ -190,7 +190,7 @@ class ProductsEditor(QDialog):
         self.active_check = QCheckBox("On sale")
         self.active_check.setChecked(True)
         self.save_button = WidestTextButton(("Add product", "Save changes"))
-        record = EditForm(
+        record = self._record = EditForm(
             self,
             [
                 ("name", "&Name", self.name_edit),
@@ -341,16 +341,13 @@ class ProductsEditor(QDialog):
 
     def error_text(self, field: str) -> str:
         """The sentence under a field ('' when none); 'general' for the one above the buttons."""
-        if field == "general":
-            return self.general_error.text()
-        return self._feedback.text(field)
+        return self._record.error_text(field)
 
     def edit_product(self, product_id: str) -> None:
         """Select a product in the list and load it into the form."""
-        for row, product in enumerate(self.model.rows()):
-            if product.id == product_id:
-                self.table.selectRow(row)
-                return
+        row = self.model.row_where(lambda r: r.id == product_id)
+        if row >= 0:
+            self.table.selectRow(row)
 
     def new_product(self) -> None:
         """Clear the form for a new product (its opening stock is typed here, once)."""

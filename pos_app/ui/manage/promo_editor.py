@@ -155,7 +155,7 @@ class PromoCodesEditor(QDialog):
         self.min_edit = QLineEdit()
         self.min_edit.setPlaceholderText(f"Optional, e.g. 20.00 ({currency.upper()})")
         self.add_button = QPushButton("Add code")
-        record = EditForm(
+        record = self._record = EditForm(
             self,
             [
                 ("code", "&Code", self.code_edit),
@@ -261,9 +261,7 @@ class PromoCodesEditor(QDialog):
 
     def error_text(self, field: str) -> str:
         """The sentence under a field ('' when none); 'general' for the one above the buttons."""
-        if field == "general":
-            return self.general_error.text()
-        return self._feedback.text(field)
+        return self._record.error_text(field)
 
     def add(self) -> None:
         """Send the form to ``PromoCodeService.add_code`` in the background."""
@@ -323,9 +321,8 @@ class PromoCodesEditor(QDialog):
         self.list_status.setText(
             f"{len(codes)} code{'s' if len(codes) != 1 else ''}, {usable} usable today"
         )
-        for row, promo in enumerate(codes):
-            if chosen is not None and promo.id == chosen.id:
-                self.table.selectRow(row)
+        if chosen is not None and (row := self.model.row_where(lambda p: p.id == chosen.id)) >= 0:
+            self.table.selectRow(row)
         self._on_selected()
 
     def _on_selected(self) -> None:
