@@ -75,6 +75,12 @@ def test_a_promo_code_replaces_a_typed_discount_and_back() -> None:
     assert typed.promo_code == "" and present(typed, PricingPolicy(), "usd").discount == "$1.00"
 
 
+def test_the_subtotal_a_promo_code_is_checked_against() -> None:
+    # 2 × 12.00 + 35.00, before the typed discount.
+    cart = Cart().add(SHAMPOO).add(SHAMPOO).add(HAIRCUT).with_discount("10%")
+    assert cart.subtotal() == Money(5900, "usd") and Cart().subtotal() is None
+
+
 def test_an_empty_cart_asks_for_an_item_and_quantities_go_to_zero() -> None:
     assert present(Cart(), PricingPolicy(), "usd").problem == "Tap an item to start a sale."
     assert Cart().add(HAIRCUT).set_quantity(0, 0).lines == ()

@@ -127,6 +127,14 @@ class Cart:
         """A discount typed by the desk (it replaces a promo code)."""
         return replace(self, discount_text=text, promo_code="", promo_discount=None)
 
+    def subtotal(self) -> Money | None:
+        """Every line's price × quantity, before any discount (what a promo code's minimum
+        order is compared with); None for an empty cart."""
+        if not self.lines:
+            return None
+        currency = self.lines[0].item.price.currency
+        return Money(sum(line.item.price.amount * line.quantity for line in self.lines), currency)
+
     def with_tip(self, text: str) -> Cart:
         """The tip as typed or chosen from the presets."""
         return replace(self, tip_text=text)

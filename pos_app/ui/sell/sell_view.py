@@ -295,11 +295,9 @@ class SellDialog(QDialog):
     def apply_promo(self) -> None:
         """Check the typed promo code with the service; its discount replaces a typed one."""
         code = self.promo_edit.text().strip()
-        state = present(self.cart, self._policy, self._currency)
-        if not code or not self.cart.lines:
+        subtotal = self.cart.subtotal()
+        if not code or subtotal is None:
             return
-        subtotal_amount = sum(line.item.price.amount * line.quantity for line in self.cart.lines)
-        subtotal = Money(subtotal_amount, state.currency)
         services = self._services
         self.status_label.setText("Checking the code…")
         self._runner.run(
