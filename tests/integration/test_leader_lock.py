@@ -42,10 +42,16 @@ def _holders(url: str) -> list[tuple[int, str]]:
 
 
 def _kill(url: str, pid: int) -> None:
+    """Ends the session and waits until it is gone: pg_terminate_backend only signals,
+    and the dying backend lets go of its locks a moment later (PostgreSQL 14+ waits
+    for it when given a timeout)."""
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+            ended = conn.execute(
+                text("SELECT pg_terminate_backend(:p, 10000)"), {"p": pid}
+            ).scalar()
+            assert ended is True
     finally:
         engine.dispose()
 
