@@ -1,0 +1,63 @@
+"""The app's one translation system: gettext catalogs shipped in ``pos_app/locale``.
+
+Every layer (domain sentences, services, CLI human output, widgets) translates through
+``gettext``/``ngettext`` here, so one extraction (``make translations``) feeds them all. The
+language is chosen once per process (Settings ▸ This station ▸ Language, or ``POS_LANGUAGE``)
+and read by the CLDR formatting in ``domain`` through ``current_locale``.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from pathlib import Path
+
+#: Languages the package ships a catalog for; English is the source language.
+SHIPPED: tuple[str, ...] = ("en", "bn", "es", "de")
+DOMAIN = "pos_app"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+_state: dict[str, object] = {
+    "language": "en",
+    "translation": _gettext.NullTranslations(),
+}
+
+
+def set_language(code: str) -> str:
+    """Use ``code``'s catalog from now on; an unshipped code falls back to English. Returns
+    the language in use."""
+    lang = code if code in SHIPPED else "en"
+    translation: _gettext.NullTranslations = _gettext.NullTranslations()
+    if lang != "en":
+        translation = _gettext.translation(
+            DOMAIN, localedir=str(LOCALE_DIR), languages=[lang], fallback=True
+        )
+    _state["language"] = lang
+    _state["translation"] = translation
+    return lang
+
+
+def current_language() -> str:
+    """The language in use: one of ``SHIPPED``."""
+    return str(_state["language"])
+
+
+def gettext(message: str) -> str:
+    """``message`` in the current language (itself when it has no translation)."""
+    translation = _state["translation"]
+    assert isinstance(translation, _gettext.NullTranslations)
+    return translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n``, in the current language's plural rules."""
+    translation = _state["translation"]
+    assert isinstance(translation, _gettext.NullTranslations)
+    return translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for extraction without translating it now (module constants)."""
+    return message
+
+
+_ = gettext
