@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import zlib
@@ -140,6 +141,29 @@ def app(app_env: dict[str, str]) -> Iterator[AppContext]:
     ctx.deps.desk.sign_in(TEST_MANAGER)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """A command run in-process (``cli.main``) sets up the app's logging: its stderr handler
+    wraps the test's captured stream, which is closed after the test. Put the root logger
+    back, so a later test's background thread never logs into a closed stream."""
+    root = logging.getLogger()
+    kept, level = [h for h in root.handlers if not _pytests(h)], root.level
+    yield
+    for handler in list(root.handlers):
+        if not _pytests(handler) and handler not in kept:
+            root.removeHandler(handler)
+            handler.close()
+    for handler in kept:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    root.setLevel(level)
+
+
+def _pytests(handler: logging.Handler) -> bool:
+    """pytest's own capture handlers, which it adds and removes around each phase itself."""
+    return type(handler).__module__.startswith("_pytest")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -350,7 +350,8 @@ def test_list_day_picks_the_days_bookings_among_five_thousand(app: AppContext) -
 
 
 def test_cli_books_a_staff_member_and_names_the_holder(app_env: dict[str, str]) -> None:
-    from tests.integration.test_cli import run, run_json
+    from tests.cli_here import run_here as run
+    from tests.cli_here import run_json_here as run_json
 
     when = tomorrow(10).isoformat()
     booked = run_json(

@@ -1,4 +1,5 @@
-"""The CLI as a user runs it: a separate process, one JSON object on stdout, sentences on stderr."""
+"""The CLI as a user runs it: one JSON object on stdout, sentences on stderr. The whole loop
+runs in a separate process; error sentences and the deposit loop run `cli.main` in this one."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from tests.cli_here import run_here, run_json_here
 from tests.integration.helpers import eventually
 from tests.payments import pay
 
@@ -75,7 +77,7 @@ def test_book_charge_pay_status_refund(app_env: dict[str, str]) -> None:
 
 
 def test_errors_are_one_sentence_and_change_nothing(app_env: dict[str, str]) -> None:
-    bad_price = run(
+    bad_price = run_here(
         app_env,
         "book",
         "--customer",
@@ -91,19 +93,19 @@ def test_errors_are_one_sentence_and_change_nothing(app_env: dict[str, str]) -> 
     assert "at most 2 decimal places" in bad_price.stderr
     assert "Traceback" not in bad_price.stderr and bad_price.stdout == ""
 
-    unknown = run(app_env, "book", "--customer", "Ada", "--service", "nope", "--at", _at())
+    unknown = run_here(app_env, "book", "--customer", "Ada", "--service", "nope", "--at", _at())
     assert unknown.returncode == 1 and "no service called" in unknown.stderr
 
-    past = run(app_env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at(-3))
+    past = run_here(app_env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at(-3))
     assert past.returncode == 1 and "in the past" in past.stderr
 
-    missing = run(app_env, "status", "bk_missing")
+    missing = run_here(app_env, "status", "bk_missing")
     assert missing.returncode == 1 and "no booking" in missing.stderr
 
-    usage = run(app_env, "book", "--customer", "Ada")
+    usage = run_here(app_env, "book", "--customer", "Ada")
     assert usage.returncode == 2
 
-    sync = run_json(app_env, "sync")
+    sync = run_json_here(app_env, "sync")
     assert sync["errors"] == []
 
 
@@ -163,19 +165,21 @@ def test_sandbox_command_records_its_address_and_removes_it_on_stop(tmp_path: Pa
 
 
 def test_deposit_then_cash_from_the_cli(app_env: dict[str, str]) -> None:
-    booked = run_json(app_env, "book", "--customer", "Bo", "--service", "haircut", "--at", _at())
-    deposit = run_json(app_env, "charge", booked["id"], "--deposit", "10.00")
+    booked = run_json_here(
+        app_env, "book", "--customer", "Bo", "--service", "haircut", "--at", _at()
+    )
+    deposit = run_json_here(app_env, "charge", booked["id"], "--deposit", "10.00")
     assert deposit["amount"] == 1000
     pay(deposit["url"])
-    status = run_json(app_env, "status", booked["id"])
+    status = run_json_here(app_env, "status", booked["id"])
     assert status["status"] == "deposit_paid"
     assert (status["paid_amount"], status["balance_due"]) == (1000, 2500)
     card = status["payments"][0]
     assert card["method"] == "card" and card["fee"] is not None and card["charge_id"]
 
-    too_much = run(app_env, "pay-cash", booked["id"], "--amount", "30.00")
+    too_much = run_here(app_env, "pay-cash", booked["id"], "--amount", "30.00")
     assert too_much.returncode == 1 and "balance due is $25.00" in too_much.stderr
-    cash = run_json(app_env, "pay-cash", booked["id"])
+    cash = run_json_here(app_env, "pay-cash", booked["id"])
     assert cash["status"] == "paid" and cash["payment"]["amount"] == 2500
     assert [p["method"] for p in cash["payments"]] == ["card", "cash"]
 

@@ -25,8 +25,9 @@ from pos_app.domain.ports import AuditQuery
 from pos_app.services import ledger
 from pos_app.services.ids import idempotency_key, new_id
 from pos_app.services.refunds import NEEDS_MANAGER
+from tests.cli_here import run_here, run_json_here
 from tests.integration.helpers import book
-from tests.integration.test_cli import run, run_json
+from tests.integration.test_cli import run
 from tests.payments import pay
 
 # Every key `status --json` printed before the overpaid state existed: all stay.
@@ -125,15 +126,15 @@ def test_status_json_shows_overpaid_and_keeps_every_key(
     app: AppContext, app_env: dict[str, str]
 ) -> None:
     booking, _ = overpaid_booking(app)
-    data = run_json(app_env, "status", booking.id)
+    data = run_json_here(app_env, "status", booking.id)
     assert data["status"] == "overpaid"
     assert data["overpaid_amount"] == 3500
     assert set(data) == STATUS_KEYS | {"overpaid_amount"}
-    text = run(app_env, "status", booking.id)
+    text = run_here(app_env, "status", booking.id)
     assert text.returncode == 0, text.stderr
     assert "Overpaid by $35.00 — refund the excess (refund --excess)" in text.stdout
     # Not overpaid: the key is there, at zero.
-    plain = run_json(app_env, "status", book(app, name="Grace Hopper").id)
+    plain = run_json_here(app_env, "status", book(app, name="Grace Hopper").id)
     assert (plain["status"], plain["overpaid_amount"]) == ("new", 0)
 
 

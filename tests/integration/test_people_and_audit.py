@@ -524,7 +524,7 @@ def test_managers_filter_the_log_by_person_kind_and_text(
 
 
 def test_the_command_line_acts_as_a_named_manager(app_env: dict[str, str]) -> None:
-    from tests.integration.test_cli import run_json
+    from tests.cli_here import run_json_here as run_json
 
     booked = run_json(
         app_env,

@@ -1,17 +1,19 @@
-"""`pos-app product …` and `pos-app promo add` as a script runs them: a separate process,
+"""`pos-app product …` and `pos-app promo add` as a script runs them (adding and stock in a
+separate process; refusals and promo codes through the same `cli.main` in this one),
 one JSON object on stdout, one sentence on stderr and exit code 1 when refused."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from tests.cli_here import run_here, run_json_here
 from tests.integration.test_cli import run, run_json
 
 PRODUCT_KEYS = {"id", "name", "sku", "price", "currency", "stock", "tax_rate", "active"}
 
 
 def _products(env: dict[str, str]) -> list[dict[str, Any]]:
-    listed = run_json(env, "product", "list")
+    listed = run_json_here(env, "product", "list")
     assert set(listed) == {"products"}
     products: list[dict[str, Any]] = listed["products"]
     return products
@@ -75,7 +77,7 @@ def test_add_list_and_change_stock(app_env: dict[str, str]) -> None:
 
 
 def test_refusals_are_one_sentence_exit_1_and_change_nothing(app_env: dict[str, str]) -> None:
-    run_json(app_env, "product", "add", "Shampoo", "--price", "12.00", "--stock", "2")
+    run_json_here(app_env, "product", "add", "Shampoo", "--price", "12.00", "--stock", "2")
     cases = [
         (
             ("product", "add", "SHAMPOO", "--price", "3.00"),
@@ -123,17 +125,21 @@ def test_refusals_are_one_sentence_exit_1_and_change_nothing(app_env: dict[str, 
         ),
     ]
     for args, sentence in cases:
-        result = run(app_env, *args)
+        result = run_here(app_env, *args)
         assert (result.returncode, result.stdout, result.stderr.strip()) == (1, "", sentence)
     assert [(p["name"], p["stock"]) for p in _products(app_env)] == [("Shampoo", 2)]
     # Usage errors are argparse's (exit 2): --set and --add together, or neither.
-    assert run(app_env, "product", "stock", "Shampoo", "--set", "1", "--add", "1").returncode == 2
-    assert run(app_env, "product", "stock", "Shampoo").returncode == 2
-    assert run(app_env, "promo", "add", "X10", "--percent", "1", "--amount", "1").returncode == 2
+    assert (
+        run_here(app_env, "product", "stock", "Shampoo", "--set", "1", "--add", "1").returncode == 2
+    )
+    assert run_here(app_env, "product", "stock", "Shampoo").returncode == 2
+    assert (
+        run_here(app_env, "promo", "add", "X10", "--percent", "1", "--amount", "1").returncode == 2
+    )
 
 
 def test_promo_add(app_env: dict[str, str]) -> None:
-    made = run_json(
+    made = run_json_here(
         app_env,
         "promo",
         "add",
@@ -162,10 +168,10 @@ def test_promo_add(app_env: dict[str, str]) -> None:
         "min_order": 2000,
         "active": True,
     }
-    five = run(app_env, "promo", "add", "five-off", "--amount", "5.00")
+    five = run_here(app_env, "promo", "add", "five-off", "--amount", "5.00")
     assert five.returncode == 0, five.stderr
     assert five.stdout.strip() == "Added promo code five-off ($5.00 off)."
-    again = run(app_env, "promo", "add", "Summer10", "--amount", "1.00")
+    again = run_here(app_env, "promo", "add", "Summer10", "--amount", "1.00")
     assert (again.returncode, again.stderr.strip()) == (
         1,
         "CODE: There is already a promo code SUMMER10.",

@@ -1,6 +1,7 @@
-"""`pos-app sell` as a script runs it: a separate process, the exact JSON shape, orders whose
-figures were worked out by hand (the arithmetic is in the comments), and refusals that are
-one sentence, exit 1 and leave nothing stored."""
+"""`pos-app sell` as a script runs it: the exact JSON shape, orders whose figures were worked
+out by hand (the arithmetic is in the comments), and refusals that are one sentence, exit 1
+and leave nothing stored. The text output runs in a separate process; the rest through the
+same `cli.main` in this one (tests/cli_here.py), which is the same code without a start-up."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pos_app.config import load_config
 from pos_app.domain.pricing import TipBase
 from pos_app.domain.promo import day_words
 from pos_app.store.schema import order_lines, orders
+from tests.cli_here import run_here, run_json_here
 from tests.conftest import TEST_MANAGER
 from tests.integration.test_cli import run, run_json
 
@@ -39,11 +41,11 @@ def _shop(env: dict[str, str]) -> None:
         ("Gel", "--price", "3.33", "--stock", "10", "--sku", "GEL-1"),
         ("Serum", "--price", "9.99", "--stock", "3", "--tax-rate", "20"),
     ):
-        run_json(env, "product", "add", name, *flags)
+        run_json_here(env, "product", "add", name, *flags)
 
 
 def _sell(env: dict[str, str], *args: str) -> dict[str, Any]:
-    made = run_json(env, "sell", *args)
+    made = run_json_here(env, "sell", *args)
     assert set(made) == ORDER_KEYS
     assert all(set(line) == LINE_KEYS for line in made["lines"])
     assert made["id"].startswith("ord_") and made["status"] == "open"
@@ -131,7 +133,7 @@ def test_fixed_discount_allocated_by_largest_remainder_and_fixed_tip(
 
 def test_promo_code_with_prices_including_tax(app_env: dict[str, str]) -> None:
     _shop(app_env)
-    run_json(app_env, "promo", "add", "SAVE10", "--percent", "10", "--max-uses", "1")
+    run_json_here(app_env, "promo", "add", "SAVE10", "--percent", "10", "--max-uses", "1")
     station = open_app(load_config(app_env), sandbox="none")
     try:
         station.deps.desk.sign_in(TEST_MANAGER)
@@ -154,7 +156,7 @@ def test_promo_code_with_prices_including_tax(app_env: dict[str, str]) -> None:
     ]
     assert _figures(made) == (3399, 340, 326, 273, 3332)
     # Checked, not counted: the use is taken when the order is paid.
-    again = run(app_env, "sell", "--item", "Gel", "--promo", "SAVE10")
+    again = run_here(app_env, "sell", "--item", "Gel", "--promo", "SAVE10")
     assert again.returncode == 0, again.stderr
 
 
@@ -190,7 +192,7 @@ def test_refusals_are_one_sentence_exit_1_and_store_nothing(app_env: dict[str, s
     _shop(app_env)
     today = datetime.now(UTC).date()
     ended = today - timedelta(days=1)
-    run_json(
+    run_json_here(
         app_env,
         "promo",
         "add",
@@ -233,7 +235,7 @@ def test_refusals_are_one_sentence_exit_1_and_store_nothing(app_env: dict[str, s
     ]
     for args, sentence in cases:
         for json_flag in ((), ("--json",)):
-            result = run(app_env, "sell", *args, *json_flag)
+            result = run_here(app_env, "sell", *args, *json_flag)
             assert (result.returncode, result.stdout, result.stderr.strip()) == (
                 1,
                 "",
@@ -242,6 +244,6 @@ def test_refusals_are_one_sentence_exit_1_and_store_nothing(app_env: dict[str, s
     assert _stored(app_env) == (0, 0)
     assert _stock(app_env) == {"Gel": 10, "Serum": 3, "Shampoo": 5}
     # Usage errors are argparse's (exit 2): a promo code and a discount, or no item.
-    both = run(app_env, "sell", "--item", "Gel", "--promo", "X10", "--discount", "1.00")
+    both = run_here(app_env, "sell", "--item", "Gel", "--promo", "X10", "--discount", "1.00")
     assert both.returncode == 2
-    assert run(app_env, "sell").returncode == 2
+    assert run_here(app_env, "sell").returncode == 2
