@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from pos_app.cli import backup, doctor, products, sell
+from pos_app.cli import backup, doctor, products, sell, walk_in
 from pos_app.cli.input import port_number
 from pos_app.domain.payment import REFUND_REASONS
 
@@ -196,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--json", action="store_true", help="print one JSON object")
 
+    walk_in.add_parser(sub)
     doctor.add_parser(sub)
     backup.add_parsers(sub)
     products.add_parsers(sub)

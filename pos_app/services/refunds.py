@@ -21,6 +21,7 @@ from pos_app.domain.money import Money, parse_money
 from pos_app.domain.overpaid import (
     EXCESS_REFUND_NOTE,
     EXCESS_REFUND_REASON,
+    NOT_OVERPAID,
     check_excess_refund,
     excess_to_refund,
 )
@@ -35,7 +36,7 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import Actor
 from pos_app.domain.text import strip_forbidden
-from pos_app.services import audit, failpoints, ledger, settle
+from pos_app.services import audit, failpoints, ledger, payables, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
 from pos_app.services.sign_in import WrongPinError
@@ -77,12 +78,10 @@ class RefundService:
     def refundable(self, booking_id: str) -> Money:
         """What may still be refunded on the booking's card payments."""
         with self._d.uow() as uow:
-            booking = uow.bookings.get(booking_id)
-            if booking is None:
-                raise NotFoundError(f"There is no booking {booking_id}.")
-            refunds = uow.refunds.for_booking(booking_id)
-            total = Money.zero(booking.currency)
-            for p in uow.payments.for_booking(booking_id):
+            payable = payables.require(uow, booking_id)
+            refunds = uow.refunds.for_order(payable.id)
+            total = Money.zero(payable.currency)
+            for p in uow.payments.for_order(payable.id):
                 if p.method is PaymentMethod.CARD:
                     total = total + refundable_amount(p, refunds)
             return total
@@ -156,17 +155,16 @@ class RefundService:
         exactly an overpaid booking's excess instead of ``amount_text``."""
         actor = self._d.desk.actor
         with self._d.uow(write=True) as uow:
-            booking = uow.bookings.get(booking_id, for_update=True)
-            if booking is None:
-                raise NotFoundError(f"There is no booking {booking_id}.")
-            refunds = uow.refunds.for_booking(booking_id)
+            booking = payables.require(uow, booking_id, for_update=True)
+            refunds = uow.refunds.for_order(booking.id)
             card = [
                 p
-                for p in uow.payments.for_booking(booking_id)
+                for p in uow.payments.for_order(booking.id)
                 if p.method is PaymentMethod.CARD and p.status is PaymentStatus.SUCCEEDED
             ]
             if not card:
-                raise InvalidStateError("This booking has no card payment to refund.")
+                what = "booking" if booking.booking is not None else "order"
+                raise InvalidStateError(f"This {what} has no card payment to refund.")
             total = Money.zero(booking.currency)
             for p in card:
                 total = total + refundable_amount(p, refunds)
@@ -176,7 +174,9 @@ class RefundService:
                 else parse_money(amount_text, booking.currency, field="amount")
             )
             if excess:
-                amount = excess_to_refund(booking, refunds)
+                if booking.booking is None:
+                    raise InvalidStateError(NOT_OVERPAID)
+                amount = excess_to_refund(booking.booking, refunds)
                 check_excess_refund(amount, total)
             check_refund(amount, total, reason)
             created: list[Refund] = []
@@ -192,7 +192,8 @@ class RefundService:
                 refund = Refund(
                     id=refund_id,
                     payment_id=p.id,
-                    booking_id=booking_id,
+                    booking_id=booking.booking_id,
+                    order_id=booking.id,
                     amount=part,
                     currency=p.currency,
                     reason=reason,
@@ -209,7 +210,7 @@ class RefundService:
                     at=refund.created_at,
                     actor=actor,
                     action=AuditAction.REFUND_REQUESTED,
-                    booking_id=booking_id,
+                    booking_id=booking.booking_id,
                     payment_id=p.id,
                     refund_id=refund.id,
                     amount=part,
@@ -289,12 +290,7 @@ class RefundService:
             payment_intent_id=payment.stripe_payment_intent_id,
             amount=refund.amount,
             reason=refund.reason,
-            metadata={
-                "booking_id": refund.booking_id,
-                "payment_id": refund.payment_id,
-                "refund_id": refund.id,
-                "app": "pos-app",
-            },
+            metadata=_metadata(refund),
         )
 
     def _find(self, refund: Refund, request: RefundRequest) -> RefundInfo | None:
@@ -332,3 +328,14 @@ def _request_detail(reason: str | None, note: str, actor: Actor, approver: Actor
     else:
         parts.append(f"approved by {approver.name} (manager PIN)")
     return "; ".join(parts)
+
+
+def _metadata(refund: Refund) -> dict[str, str]:
+    """The refund's metadata at Stripe: its booking as always, or, for a walk-in, its order
+    (a booking's keys stay exactly as before, so a resend after an upgrade is the same)."""
+    owner = (
+        {"booking_id": refund.booking_id}
+        if refund.booking_id is not None
+        else {"order_id": refund.order_id or ""}
+    )
+    return {**owner, "payment_id": refund.payment_id, "refund_id": refund.id, "app": "pos-app"}

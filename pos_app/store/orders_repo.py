@@ -8,11 +8,14 @@ payments move onto orders, what was paid), never its lines or figures.
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from pos_app.domain.booking import Booking
 from pos_app.domain.money import Money
 from pos_app.domain.orders import (
     LineKind,
@@ -23,8 +26,9 @@ from pos_app.domain.orders import (
     discount_of,
     tip_of,
 )
+from pos_app.domain.payable import OrderMoney
 from pos_app.domain.percent import Percent
-from pos_app.domain.pricing import Discount, OrderLine, Tip, TipBase
+from pos_app.domain.pricing import Discount, OrderLine, Tip, TipBase, price_order
 from pos_app.store.schema import order_lines, order_numbers, orders
 
 
@@ -108,6 +112,101 @@ class SqlOrderRepository:
             .where(orders.c.id == order_id)
             .values(paid_amount=paid, refunded_amount=refunded, status=status)
         )
+
+    def ensure_for_booking(self, booking_id: str) -> str:
+        """The id of the order a booking owns. A booking stored without one (written row by
+        row, as 0018 found old ones) is given one now, as 0018 did: its service at its price,
+        0 % tax; so every payment has an order (NOT NULL since 0020)."""
+        found = self._s.execute(
+            select(orders.c.id).where(orders.c.booking_id == booking_id)
+        ).scalar()
+        if found is not None:
+            return str(found)
+        booking = self._s.get(Booking, booking_id)
+        if booking is None:
+            raise ValueError(f"no booking {booking_id}")
+        totals = price_order(
+            [OrderLine(booking.service_name, booking.price, 1)],
+            order_discount=None,
+            tip=None,
+            prices_include_tax=False,
+            tip_base=TipBase.BEFORE_TAX,
+        )
+        order = Order.build(
+            id=f"ord_{uuid.uuid4().hex}",
+            items=[(LineKind.SERVICE, booking.service_id)],
+            totals=totals,
+            tip_base=TipBase.BEFORE_TAX,
+            created_at=booking.created_at,
+            created_by_name="",
+            customer=OrderCustomer(
+                booking.customer_name,
+                booking.customer_email or "",
+                booking.customer_phone or "",
+                booking.customer_id,
+            ),
+            booking_id=booking.id,
+        )
+        self.add(order)
+        return order.id
+
+    def money(self, order_id: str) -> OrderMoney:
+        """The order's stored money summary, claim and promo flag (read in the caller's
+        transaction: lock the order first to rely on it)."""
+        row = self._s.execute(
+            select(
+                orders.c.paid_amount,
+                orders.c.refunded_amount,
+                orders.c.cash_claim,
+                orders.c.cash_claim_until,
+                orders.c.promo_use_taken,
+                orders.c.status,
+            ).where(orders.c.id == order_id)
+        ).one()
+        return OrderMoney(
+            paid_amount=int(row.paid_amount),
+            refunded_amount=int(row.refunded_amount),
+            cash_claim=row.cash_claim,
+            cash_claim_until=row.cash_claim_until,
+            promo_use_taken=bool(row.promo_use_taken),
+            voided=row.status == OrderStatus.VOID,
+        )
+
+    def set_claim(self, order_id: str, claim: str | None, until: datetime | None) -> None:
+        """Store the order's "cash is being taken" claim (None ends it)."""
+        self._s.execute(
+            update(orders)
+            .where(orders.c.id == order_id)
+            .values(cash_claim=claim, cash_claim_until=until)
+        )
+
+    def mark_promo_use(self, order_id: str, *, taken: bool) -> bool:
+        """Flip the order's promo flag to ``taken``; False when it already was (once each)."""
+        done = cast(
+            CursorResult[Any],
+            self._s.execute(
+                update(orders)
+                .where(orders.c.id == order_id, orders.c.promo_use_taken.is_(not taken))
+                .values(promo_use_taken=taken)
+            ),
+        )
+        return done.rowcount == 1
+
+    def void(self, order_id: str) -> bool:
+        """Void an open order with nothing paid; False when it was not (paid, or void)."""
+        done = cast(
+            CursorResult[Any],
+            self._s.execute(
+                update(orders)
+                .where(
+                    orders.c.id == order_id,
+                    orders.c.status == OrderStatus.OPEN,
+                    orders.c.paid_amount == 0,
+                )
+                .values(status=OrderStatus.VOID)
+            ),
+        )
+        return done.rowcount == 1
 
     def claim_stock(self, order_id: str) -> bool:
         """Mark the order's stock taken; False when it already was (take it once)."""
