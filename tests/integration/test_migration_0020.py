@@ -90,4 +90,3 @@ def test_0020_makes_order_the_payable_and_keeps_every_row(
             assert not _nullable(engine, "refunds")["order_id"]
         finally:
             engine.dispose()
-

@@ -246,9 +246,7 @@ def test_two_stations_charging_at_once_open_one_link(
     sends the same create: one payment row, one Stripe session."""
     one, other = racing
     booking = book(one.app)
-    pause = pause_after(
-        monkeypatch, SqlPaymentRepository, "for_order", caller="checkout._reserve"
-    )
+    pause = pause_after(monkeypatch, SqlPaymentRepository, "for_order", caller="checkout._reserve")
     result = race(
         pause,
         lambda: one.services.checkout.start(booking.id),
