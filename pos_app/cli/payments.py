@@ -56,7 +56,14 @@ def refund(ctx: AppContext, args: argparse.Namespace) -> int:
     outcome = (
         ctx.refunds.refund_excess(args.booking_id)
         if args.excess
-        else ctx.refunds.refund(args.booking_id, args.amount, reason=args.reason, note=args.note)
+        else ctx.refunds.refund(
+            args.booking_id,
+            args.amount,
+            reason=args.reason,
+            note=args.note,
+            items=args.item or (),
+            restock=args.restock,
+        )
     )
     refunded = {
         "amount": outcome.amount.amount,

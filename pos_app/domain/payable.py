@@ -33,6 +33,25 @@ ORDER_PAID = "This order is already paid in full."
 
 
 @dataclass(frozen=True)
+class RefundLine:
+    """Part of a refund: ``quantity`` of the order's line at ``position``, and whether it
+    goes back on the shelf when the refund succeeds."""
+
+    position: int
+    quantity: int
+    restock: bool
+
+
+def line_share(amount: int, quantity: int, upto: int) -> int:
+    """What the first ``upto`` of a line's ``quantity`` cost, of its ``amount`` (rounded
+    half-up). Refunding ``n`` more after ``k`` is ``share(k + n) − share(k)``, so the parts
+    always add up to the line's amount exactly, however it is split."""
+    if not 0 <= upto <= quantity or quantity <= 0:
+        raise ValueError("upto must be within the line's quantity")
+    return (2 * amount * upto + quantity) // (2 * quantity)
+
+
+@dataclass(frozen=True)
 class OrderMoney:
     """An order's stored money summary, claim and promo flag (its row's, as read)."""
 

@@ -25,7 +25,7 @@ from pos_app.domain.gateway_types import (
     RefundRequest,
 )
 from pos_app.domain.orders import Order
-from pos_app.domain.payable import OrderMoney
+from pos_app.domain.payable import OrderMoney, RefundLine
 from pos_app.domain.payment import Payment, Refund
 from pos_app.domain.people import Customer, Resource, User
 from pos_app.domain.products import Product, StockAdjustment
@@ -269,6 +269,18 @@ class OrderRepository(Protocol):
 
     def ensure_for_booking(self, booking_id: str) -> str:
         """The id of the booking's order, giving a booking stored without one its order."""
+        ...
+
+    def add_refund_lines(self, refund_id: str, lines: Sequence[RefundLine]) -> None:
+        """Say which lines a refund gives back, and which go back on the shelf."""
+        ...
+
+    def refunded_quantities(self, order_id: str) -> dict[int, int]:
+        """How many of each line (by position) refunds holding money give back."""
+        ...
+
+    def claim_restock(self, order_id: str) -> list[tuple[str, RefundLine]]:
+        """The succeeded refunds' lines still to go back on the shelf, marked done."""
         ...
 
     def money(self, order_id: str) -> OrderMoney:

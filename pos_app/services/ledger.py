@@ -49,14 +49,17 @@ def recompute(uow: UnitOfWork, payable: Payable | Booking, *, at: datetime | Non
         if status is BookingStatus.OVERPAID and was is not BookingStatus.OVERPAID:
             _flag_overpaid(uow, booking, payments, at)
     times = [p.recorded_at or p.created_at for p in payments]
+    when = at or max(times, default=payable.order.created_at)
     order_money.follow(
         uow,
         payable.order,
         paid=payable.paid_amount,
         refunded=payable.refunded_amount,
         given_up=payable.cancelled or payable.no_show,
-        at=at or max(times, default=payable.order.created_at),
+        at=when,
     )
+    if any(r.status is RefundStatus.SUCCEEDED for r in refunds):
+        order_money.restock(uow, payable.order, when)
 
 
 def _flag_overpaid(

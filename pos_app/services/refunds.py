@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,9 +16,11 @@ from pos_app.domain.errors import (
     InvalidStateError,
     NotFoundError,
     PermissionDeniedError,
+    ValidationError,
 )
 from pos_app.domain.gateway_types import RefundInfo, RefundRequest
 from pos_app.domain.money import Money, parse_money
+from pos_app.domain.orders import parse_item
 from pos_app.domain.overpaid import (
     EXCESS_REFUND_NOTE,
     EXCESS_REFUND_REASON,
@@ -25,6 +28,7 @@ from pos_app.domain.overpaid import (
     check_excess_refund,
     excess_to_refund,
 )
+from pos_app.domain.payable import RefundLine
 from pos_app.domain.payment import (
     REFUND_REASONS,
     PaymentMethod,
@@ -35,6 +39,7 @@ from pos_app.domain.payment import (
     refundable_amount,
 )
 from pos_app.domain.people import Actor
+from pos_app.domain.refund_lines import lines_to_refund
 from pos_app.domain.text import strip_forbidden
 from pos_app.services import audit, failpoints, ledger, payables, settle
 from pos_app.services.context import Deps
@@ -44,6 +49,7 @@ from pos_app.services.sign_in import WrongPinError
 log = logging.getLogger(__name__)
 
 NEEDS_MANAGER = "A manager must approve refunds. Enter a manager PIN."
+LINES_BEFORE_PAID = "Items can be refunded once the order is paid in full; refund an amount."
 
 
 class ManagerPins(Protocol):
@@ -94,8 +100,12 @@ class RefundService:
         reason: str | None = "requested_by_customer",
         note: str = "",
         manager_pin: str | None = None,
+        items: Sequence[str] = (),
+        restock: bool = False,
     ) -> RefundOutcome:
-        """Refund ``amount_text`` (everything left when None) and send it to Stripe.
+        """Refund ``amount_text`` (everything left when None) and send it to Stripe; or, with
+        ``items`` ("Shampoo x1"), what those lines of the order cost, putting products back
+        on the shelf when the refund succeeds if ``restock`` (docs/orders.md 2.4).
 
         A manager approves every refund: the signed-in person is one, or ``manager_pin`` is
         a manager's PIN. Otherwise PermissionDeniedError (WrongPinError for a wrong PIN) and
@@ -103,7 +113,14 @@ class RefundService:
         """
         approver = self._approver(manager_pin)
         note = strip_forbidden(note)  # one line, no terminal codes or direction overrides
-        created = self._reserve(booking_id, amount_text, reason, note, approver)
+        asked = [parse_item(text) for text in items] if items else None
+        if restock and asked is None:
+            raise ValidationError("restock", "Name the items to put back on the shelf.")
+        if asked is not None and amount_text:
+            raise ValidationError("amount", "Refund either an amount or items, not both.")
+        created = self._reserve(
+            booking_id, amount_text, reason, note, approver, asked=asked, restock=restock
+        )
         return self._send_all(booking_id, created)
 
     def refund_excess(self, booking_id: str, *, manager_pin: str | None = None) -> RefundOutcome:
@@ -150,6 +167,8 @@ class RefundService:
         approver: Actor,
         *,
         excess: bool = False,
+        asked: list[tuple[str, int]] | None = None,
+        restock: bool = False,
     ) -> list[Refund]:
         """Store the refunds (keys included) under the booking's lock; ``excess`` asks for
         exactly an overpaid booking's excess instead of ``amount_text``."""
@@ -173,6 +192,13 @@ class RefundService:
                 if amount_text is None or not amount_text.strip()
                 else parse_money(amount_text, booking.currency, field="amount")
             )
+            lines: list[RefundLine] = []
+            if asked is not None:
+                if booking.paid_amount < booking.price_amount:
+                    raise InvalidStateError(LINES_BEFORE_PAID)
+                taken = uow.orders.refunded_quantities(booking.id)
+                worth, lines = lines_to_refund(booking.order, asked, taken, restock=restock)
+                amount = Money(worth, booking.currency)
             if excess:
                 if booking.booking is None:
                     raise InvalidStateError(NOT_OVERPAID)
@@ -219,6 +245,8 @@ class RefundService:
                     detail=_request_detail(reason, note, actor, approver),
                 )
                 left -= part
+            if lines and created:  # the lines ride on the first refund (the newest payment's)
+                uow.orders.add_refund_lines(created[0].id, lines)
             ledger.recompute(uow, booking)
             uow.commit()
         for r in created:

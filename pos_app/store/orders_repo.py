@@ -9,10 +9,11 @@ payments move onto orders, what was paid), never its lines or figures.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, insert, select, update
+from sqlalchemy import CursorResult, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.booking import Booking
@@ -26,10 +27,11 @@ from pos_app.domain.orders import (
     discount_of,
     tip_of,
 )
-from pos_app.domain.payable import OrderMoney
+from pos_app.domain.payable import OrderMoney, RefundLine
+from pos_app.domain.payment import RefundStatus
 from pos_app.domain.percent import Percent
 from pos_app.domain.pricing import Discount, OrderLine, Tip, TipBase, price_order
-from pos_app.store.schema import order_lines, order_numbers, orders
+from pos_app.store.schema import order_lines, order_numbers, orders, refund_lines, refunds
 
 
 def _split(discount: Discount | Tip | None) -> tuple[int | None, int | None]:
@@ -149,6 +151,66 @@ class SqlOrderRepository:
         )
         self.add(order)
         return order.id
+
+    def add_refund_lines(self, refund_id: str, lines: Sequence[RefundLine]) -> None:
+        """Say which lines (how many of each) a refund gives back, and which go back on the
+        shelf when it succeeds."""
+        self._s.flush()  # the refund row first: the lines refer to it
+        self._s.execute(
+            insert(refund_lines),
+            [
+                {
+                    "refund_id": refund_id,
+                    "position": x.position,
+                    "quantity": x.quantity,
+                    "restock": x.restock,
+                }
+                for x in lines
+            ],
+        )
+
+    def refunded_quantities(self, order_id: str) -> dict[int, int]:
+        """How many of each line (by position) refunds holding money give back."""
+        held = [s.value for s in RefundStatus if s.holds_money]
+        q = (
+            select(refund_lines.c.position, func.sum(refund_lines.c.quantity))
+            .join(refunds, refunds.c.id == refund_lines.c.refund_id)
+            .where(refunds.c.order_id == order_id, refunds.c.status.in_(held))
+            .group_by(refund_lines.c.position)
+        )
+        return {int(p): int(n) for p, n in self._s.execute(q)}
+
+    def claim_restock(self, order_id: str) -> list[tuple[str, RefundLine]]:
+        """The lines of the order's succeeded refunds still to go back on the shelf, marked
+        done (each once: the conditional UPDATE decides), as (refund id, line)."""
+        q = (
+            select(refund_lines)
+            .join(refunds, refunds.c.id == refund_lines.c.refund_id)
+            .where(
+                refunds.c.order_id == order_id,
+                refunds.c.status == RefundStatus.SUCCEEDED.value,
+                refund_lines.c.restock.is_(True),
+                refund_lines.c.restocked.is_(False),
+            )
+            .order_by(refund_lines.c.refund_id, refund_lines.c.position)
+        )
+        due: list[tuple[str, RefundLine]] = []
+        for row in self._s.execute(q).all():
+            done = cast(
+                CursorResult[Any],
+                self._s.execute(
+                    update(refund_lines)
+                    .where(
+                        refund_lines.c.refund_id == row.refund_id,
+                        refund_lines.c.position == row.position,
+                        refund_lines.c.restocked.is_(False),
+                    )
+                    .values(restocked=True)
+                ),
+            )
+            if done.rowcount == 1:
+                due.append((row.refund_id, RefundLine(row.position, row.quantity, True)))
+        return due
 
     def money(self, order_id: str) -> OrderMoney:
         """The order's stored money summary, claim and promo flag (read in the caller's

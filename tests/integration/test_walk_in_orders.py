@@ -185,11 +185,22 @@ def test_void_gives_the_promo_use_back_once(
 
 
 def test_two_stations_selling_the_last_one_for_cash_sell_it_once(
-    env: dict[str, str], capsys: pytest.CaptureFixture[str]
+    env: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Both stations have claimed their order (each saw 1 on the shelf) before either
+    records its cash: the second to record is refused, never the last one sold twice."""
     _json(capsys, *SHAMPOO, "--stock", "1")
     orders = [_json(capsys, "sell", "--item", "Shampoo")["id"] for _ in "ab"]  # 1200 + 107
     stations = [_station(env), _station(env)]
+    both_claimed = threading.Barrier(2, timeout=30)
+    for station in stations:
+        closing = station.cash._checkout.close_open_links
+
+        def after_both_claims(payable_id: str, *, detail: str, close: Any = closing) -> Any:
+            both_claimed.wait()
+            return close(payable_id, detail=detail)
+
+        monkeypatch.setattr(station.cash._checkout, "close_open_links", after_both_claims)
     start = threading.Barrier(2)
     outcomes: list[Any] = [None, None]
 
@@ -217,3 +228,36 @@ def test_two_stations_selling_the_last_one_for_cash_sell_it_once(
     assert _stock(capsys, "Shampoo") == 0  # sold once, never oversold
     loser = orders[outcomes.index(refused[0])]
     assert _json(capsys, "status", loser)["paid"] == 0
+
+
+def test_refunding_one_line_puts_it_back_on_the_shelf_once(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _json(capsys, *SHAMPOO, "--stock", "5")
+    _json(capsys, "product", "add", "Gel", "--price", "3.33", "--stock", "10")
+    # Shampoo: 2 × 1200 + tax 213 = 2613; Gel: 333 untaxed; total 2946.
+    sold = _json(capsys, "sell", "--item", "Shampoo x2", "--item", "Gel")
+    assert sold["total"] == 2946
+    before_paid = _refused(capsys, "refund", sold["id"], "--item", "Gel")
+    assert before_paid == "This order has no card payment to refund."
+    pay(_json(capsys, "charge", sold["id"])["url"])
+    assert _json(capsys, "status", sold["id"])["status"] == "paid"
+    assert (_stock(capsys, "Shampoo"), _stock(capsys, "Gel")) == (3, 9)
+    # One of the two: half of 2613, rounded half-up = 1307; back on the shelf.
+    one = _json(capsys, "refund", sold["id"], "--item", "shampoo x1", "--restock")
+    assert one["refund"]["amount"] == 1307 and one["status"] == "partially_refunded"
+    assert (_stock(capsys, "Shampoo"), _stock(capsys, "Gel")) == (4, 9)
+    # The other one, not restocked (damaged): 2613 − 1307 = 1306; the line adds up exactly.
+    other = _json(capsys, "refund", sold["id"], "--item", "Shampoo")
+    assert other["refund"]["amount"] == 1306 and other["refunded"] == 2613
+    assert _stock(capsys, "Shampoo") == 4  # put back once, for the first refund only
+    ctx = _station(env)
+    try:
+        ctx.sync.sync_once(full=True)  # the refunds' events recompute again: still once
+    finally:
+        ctx.close()
+    assert _stock(capsys, "Shampoo") == 4
+    again = _refused(capsys, "refund", sold["id"], "--item", "Shampoo")
+    assert again == "Every Shampoo on this order has been refunded already."
+    both = _refused(capsys, "refund", sold["id"], "--restock")
+    assert both == "Name the items to put back on the shelf."
