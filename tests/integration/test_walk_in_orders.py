@@ -261,3 +261,17 @@ def test_refunding_one_line_puts_it_back_on_the_shelf_once(
     assert again == "Every Shampoo on this order has been refunded already."
     both = _refused(capsys, "refund", sold["id"], "--restock")
     assert both == "Name the items to put back on the shelf."
+
+
+def test_a_walk_in_receipt_shows_the_order_and_its_money(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    sold = _json(capsys, "sell", "--item", "Haircut", "--customer", "Ada")
+    _json(capsys, "pay-cash", sold["id"], "--amount", "15.00")
+    assert cli.main(["receipt", sold["id"]]) == 0
+    text = capsys.readouterr().out
+    number = _json(capsys, "status", sold["id"])["number"]
+    assert f"Order {number}" in text and "Ada" in text
+    data = _json(capsys, "receipt", sold["id"])["receipt"]
+    # 3500 due, 1500 in cash: 2000 still to pay.
+    assert (data["booking_id"], data["paid"], data["balance_due"]) == (sold["id"], 1500, 2000)
