@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from pos_app.app import open_app
 from pos_app.config import load_config
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.errors import InvalidStateError
+from pos_app.domain.payment import PaymentStatus
 from pos_app.domain.ports import AuditQuery
 from pos_app.services.bookings import BookingRequest
 from pos_app.services.orders import ADD_AFTER_PAID, ADD_WITH_LINK, SaleItem
@@ -113,9 +113,7 @@ def test_pay_cash_by_order_id_and_refusals(app_env: dict[str, str]) -> None:
     assert unknown.returncode == 1 and "There is no order 'ord_nothing'." in unknown.stderr
 
 
-def test_open_link_refuses_add_ons_and_paid_wins_over_stock(
-    app_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_open_link_refuses_add_ons_and_paid_wins_over_stock(app_env: dict[str, str]) -> None:
     run_json(app_env, "product", "add", "Serum", "--price", "9.99", "--stock", "2")
     ctx = open_app(load_config(app_env), sandbox="none")
     ctx.deps.desk.sign_in(TEST_MANAGER)
@@ -133,19 +131,16 @@ def test_open_link_refuses_add_ons_and_paid_wins_over_stock(
         order = ctx.orders.add_to_booking(booking.id, [SaleItem("Serum", 2)])
         assert order.total == 3500 + 1998
         assert ctx.bookings.detail(booking.id).booking.price_amount == 5498
-        # The shelf is counted at 1 after the cash claim checked it (one was broken): the
-        # customer still pays for two, and paid wins: the one left is taken and the
-        # shortfall written down. (Counted before the claim, the claim refuses: see
-        # test_walk_in_orders.py.)
-        closing = ctx.cash._checkout.close_open_links
-
-        def count_meanwhile(booking_id: str, *, detail: str) -> object:
-            counted = run(app_env, "product", "stock", "Serum", "--set", "1")
-            assert counted.returncode == 0, counted.stderr
-            return closing(booking_id, detail=detail)
-
-        monkeypatch.setattr(ctx.cash._checkout, "close_open_links", count_meanwhile)
-        ctx.cash.record(booking.id, None)
+        # The link opens with 2 on the shelf; the shelf is then counted at 1 (one was
+        # broken). The customer pays for two all the same, and paid wins: the one left is
+        # taken and the shortfall written down. (Cash, which can still be refused, is:
+        # tests/integration/test_walk_in_orders.py.)
+        link = ctx.checkout.start(booking.id)
+        counted = run(app_env, "product", "stock", "Serum", "--set", "1")
+        assert counted.returncode == 0, counted.stderr
+        assert link.url is not None
+        pay(link.url)
+        assert ctx.checkout.refresh(link.payment_id).status is PaymentStatus.SUCCEEDED
         with ctx.deps.uow() as uow:
             session = uow.session  # type: ignore[attr-defined]
             notes = session.execute(
