@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from pos_app.cli.output import print_json
 from pos_app.cli.sell import order_json, order_text
-from pos_app.cli.shapes import payment_json, refund_json
-from pos_app.domain.orders import money_status
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
     from pos_app.app import AppContext
@@ -46,6 +44,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def money_json(detail: OrderMoneyDetail) -> dict[str, Any]:
     """A walk-in order with its money, payments and refunds (the shape above)."""
+    from pos_app.cli.shapes import payment_json, refund_json  # loads the services: lazily
+
     p = detail.payable
     order = order_json(p.order)
     order.update(
@@ -65,6 +65,8 @@ def money_json(detail: OrderMoneyDetail) -> dict[str, Any]:
 
 
 def _status(detail: OrderMoneyDetail) -> str:
+    from pos_app.domain.orders import money_status
+
     p = detail.payable
     if p.voided:
         return "void"
