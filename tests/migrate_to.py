@@ -49,6 +49,26 @@ def upgrade_to(engine: Engine, revision: str) -> None:
             raw.execute("PRAGMA foreign_keys=ON")
 
 
+def downgrade_to(engine: Engine, revision: str) -> None:
+    """Run the app's migrations down to ``revision``, with SQLite's foreign keys off as the
+    app migrates (a downgrade may copy a table, as 0020's does)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite and raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        with conn.begin():
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+        if sqlite and raw is not None:
+            raw.execute("PRAGMA foreign_keys=ON")
+
+
 def index_columns(engine: Engine, table: str) -> dict[str, list[str]]:
     """A table's indexes as the database reports them: name → its columns, in order."""
     found = inspect(engine).get_indexes(table)

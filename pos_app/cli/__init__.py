@@ -54,6 +54,7 @@ HANDLERS: dict[str, str] = {
     "promo": "products:promo",
     "sell": "sell:sell",
     "add-item": "sell:add_item",
+    "void": "walk_in:void",
 }
 # The money commands that take an order id as well as a booking id (issue 14).
 _ORDER_OR_BOOKING = frozenset({"charge", "pay-cash", "status", "refund", "receipt"})
@@ -140,7 +141,8 @@ def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
     run = handler(HANDLERS[command])
     try:
         if command in _ORDER_OR_BOOKING and args.booking_id.strip().startswith("ord_"):
-            args.booking_id = ctx.orders.booking_of(args.booking_id)
+            # A booking's order is shown as its booking, as before; a walk-in's as the order.
+            args.booking_id = ctx.orders.booking_of(args.booking_id) or args.booking_id.strip()
         return run(ctx, args)
     finally:
         ctx.close()

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from pos_app.cli import walk_in
 from pos_app.cli.input import parse_when
 from pos_app.cli.output import print_json
 from pos_app.cli.shapes import booking_json, detail_json
@@ -51,6 +52,8 @@ def status(ctx: AppContext, args: argparse.Namespace) -> int:
         ctx.sync.refresh_booking(args.booking_id)
     except GatewayError as err:
         print(f"Showing the last known state: {err.message}", file=sys.stderr)
+    if walk_in.is_walk_in(args.booking_id):
+        return walk_in.status(ctx, args.booking_id, args.json)
     detail = ctx.bookings.detail(args.booking_id)
     if args.json:
         print_json(detail_json(ctx, detail))

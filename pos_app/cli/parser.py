@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from pos_app.cli import backup, doctor, products, sell
+from pos_app.cli import backup, doctor, products, sell, walk_in
 from pos_app.cli.input import port_number
 from pos_app.domain.payment import REFUND_REASONS
 
@@ -97,6 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
     g = s.add_mutually_exclusive_group()
     g.add_argument("--amount", help="amount, e.g. 10.00 (default: everything refundable)")
     g.add_argument("--excess", action="store_true", help="what an overpaid booking holds extra")
+    g.add_argument(
+        "--item",
+        action="append",
+        metavar='"NAME[ xQTY]"',
+        help="refund these lines of the order (paid in full); repeat for more",
+    )
+    s.add_argument(
+        "--restock", action="store_true", help="put the --item products back on the shelf"
+    )
     s.add_argument("--reason", default="requested_by_customer", choices=sorted(REFUND_REASONS))
     s.add_argument("--note", default="")
     s.add_argument("--json", action="store_true")
@@ -196,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--json", action="store_true", help="print one JSON object")
 
+    walk_in.add_parser(sub)
     doctor.add_parser(sub)
     backup.add_parsers(sub)
     products.add_parsers(sub)

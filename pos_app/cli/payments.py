@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from pos_app.cli.output import print_json
 from pos_app.cli.shapes import checkout_json, detail_json, payment_json, refund_json
+from pos_app.cli.walk_in import headline, is_walk_in, money_json
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
     from pos_app.app import AppContext
@@ -29,6 +30,14 @@ def charge(ctx: AppContext, args: argparse.Namespace) -> int:
 def pay_cash(ctx: AppContext, args: argparse.Namespace) -> int:
     """Record cash taken at the desk."""
     payment = ctx.cash.record(args.booking_id, args.amount)
+    if is_walk_in(args.booking_id):
+        order = ctx.orders.money(args.booking_id)
+        if args.json:
+            print_json({**money_json(order), "payment": payment_json(payment)})
+        else:
+            p = order.payable
+            print(f"Recorded {payment.money} in cash. {headline(order)}, due {p.balance_due}.")
+        return 0
     detail = ctx.bookings.detail(args.booking_id)
     if args.json:
         data = detail_json(ctx, detail)
@@ -47,16 +56,32 @@ def refund(ctx: AppContext, args: argparse.Namespace) -> int:
     outcome = (
         ctx.refunds.refund_excess(args.booking_id)
         if args.excess
-        else ctx.refunds.refund(args.booking_id, args.amount, reason=args.reason, note=args.note)
+        else ctx.refunds.refund(
+            args.booking_id,
+            args.amount,
+            reason=args.reason,
+            note=args.note,
+            items=args.item or (),
+            restock=args.restock,
+        )
     )
+    refunded = {
+        "amount": outcome.amount.amount,
+        "currency": outcome.amount.currency,
+        "refunds": [refund_json(r) for r in outcome.refunds],
+    }
+    if is_walk_in(args.booking_id):
+        order = ctx.orders.money(args.booking_id)
+        if args.json:
+            print_json({**money_json(order), "refund": refunded})
+        else:
+            states = ", ".join(f"{r.stripe_refund_id} {r.status.value}" for r in outcome.refunds)
+            print(f"Refund of {outcome.amount} sent ({states}). {headline(order)}.")
+        return 0
     detail = ctx.bookings.detail(args.booking_id)
     if args.json:
         data = detail_json(ctx, detail)
-        data["refund"] = {
-            "amount": outcome.amount.amount,
-            "currency": outcome.amount.currency,
-            "refunds": [refund_json(r) for r in outcome.refunds],
-        }
+        data["refund"] = refunded
         print_json(data)
     else:
         states = ", ".join(f"{r.stripe_refund_id} {r.status.value}" for r in outcome.refunds)

@@ -42,6 +42,8 @@ class AuditAction(StrEnum):
     ORDER_CREATED = "order.created"
     # Items were added to a booking's unpaid order (add-ons): its new lines and total.
     ORDER_CHANGED = "order.changed"
+    # A walk-in order was voided unpaid: nothing was taken; its promo use is given back.
+    ORDER_VOIDED = "order.voided"
     SETTINGS_CHANGED = "settings.changed"
     # A manager closed a business day (Z report: cash counted, the difference).
     DAY_CLOSED = "day.closed"

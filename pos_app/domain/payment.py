@@ -143,10 +143,10 @@ REFUND_REASONS: dict[str, str] = {
 
 @dataclass
 class Payment:
-    """One attempt to take money for a booking."""
+    """One attempt to take money for an order (a booking's, or a walk-in's)."""
 
     id: str
-    booking_id: str
+    booking_id: str | None  # None for a walk-in order's payment
     method: PaymentMethod
     status: PaymentStatus
     amount: int
@@ -317,7 +317,7 @@ class Refund:
 
     id: str
     payment_id: str
-    booking_id: str
+    booking_id: str | None  # None for a walk-in order's refund
     amount: int
     currency: str
     reason: str | None

@@ -35,7 +35,7 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.domain.ports import UnitOfWork
-from pos_app.services import audit, ledger, locks
+from pos_app.services import audit, ledger, locks, payables
 from pos_app.services.booking_orders import price_service, store_order
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
@@ -501,8 +501,9 @@ class BookingService:
         with self._d.uow(write=True) as uow:
             booking = self._get(uow, booking_id, for_update=True)
             check(booking)
-            booking.ensure_no_cash_claim(now)
-            payments = uow.payments.for_booking(booking_id)
+            payable = payables.require(uow, booking_id, for_update=True)  # the order's claim
+            payable.ensure_no_cash_claim(now)
+            payments = uow.payments.for_order(payable.id)
             # A bank payment on its way may still pay the booking.
             ensure_none_processing(payments)
             links = tuple(
@@ -514,7 +515,8 @@ class BookingService:
                 return booking
             claim = _Closing(new_id(CLOSING_CLAIM), links, booking.paid_amount)
             # The same lease as cash's claim: one station at a time closes or takes cash.
-            booking.claim_for_cash(claim.id, now)
+            payable.claim_for_cash(claim.id, now)
+            payables.save_claim(uow, payable)
             uow.commit()
         log.info("booking.closing booking=%s claim=%s links=%d", booking_id, claim.id, len(links))
         return claim
@@ -530,12 +532,13 @@ class BookingService:
         """Step 3: under the lock, re-read everything; change the booking and end the claim."""
         with self._d.uow(write=True) as uow:
             booking = self._get(uow, booking_id, for_update=True)
-            if booking.cash_claim != claim.id:
+            payable = payables.require(uow, booking_id, for_update=True)  # the order's claim
+            if payable.cash_claim != claim.id:
                 # Our lease lapsed and another station took the booking meanwhile.
                 raise InvalidStateError(
-                    booking.claim_sentence() if booking.cash_claim else CHANGED_MEANWHILE
+                    payable.claim_sentence() if payable.cash_claim else CHANGED_MEANWHILE
                 )
-            payments = uow.payments.for_booking(booking_id)
+            payments = uow.payments.for_order(payable.id)
             ensure_none_processing(payments)
             if any(
                 p.method is PaymentMethod.CARD
@@ -550,7 +553,8 @@ class BookingService:
                     f"Check with them before {doing} the booking."
                 )
             check(booking)
-            booking.release_cash_claim(claim.id)
+            payable.release_cash_claim(claim.id)
+            payables.save_claim(uow, payable)
             change(uow, booking)
             uow.commit()
         return booking

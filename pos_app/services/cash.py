@@ -19,9 +19,9 @@ import logging
 from dataclasses import dataclass
 
 from pos_app.domain.audit import AuditAction
-from pos_app.domain.booking import Booking
-from pos_app.domain.errors import InvalidStateError, NotFoundError
+from pos_app.domain.errors import InvalidStateError
 from pos_app.domain.money import Money, parse_money
+from pos_app.domain.payable import ORDER_PAID, Payable
 from pos_app.domain.payment import (
     Payment,
     PaymentMethod,
@@ -30,7 +30,7 @@ from pos_app.domain.payment import (
     ensure_none_processing,
 )
 from pos_app.domain.ports import UnitOfWork
-from pos_app.services import audit, failpoints, ledger, locks
+from pos_app.services import audit, failpoints, ledger, locks, order_charge, payables
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
@@ -65,7 +65,8 @@ class CashService:
         self._checkout = checkout
 
     def record(self, booking_id: str, amount_text: str | None = None) -> Payment:
-        """Record cash (the whole balance when ``amount_text`` is None).
+        """Record cash against a booking or an order (``bk_…`` or ``ord_…``; the whole
+        balance when ``amount_text`` is None).
 
         An open payment link is closed first, so the customer cannot pay twice; if it turns
         out they just paid by card, nothing is recorded and the sentence says so.
@@ -99,8 +100,10 @@ class CashService:
         now = self._d.server_now()  # the lease runs on Stripe's clock, as holds do
         with self._d.uow(write=True) as uow:
             booking = self._booking(uow, booking_id)
-            ensure_none_processing(uow.payments.for_booking(booking_id))
+            ensure_none_processing(uow.payments.for_order(booking.id))
             due = booking.balance_due
+            if booking.booking is None and due.amount <= 0:
+                raise InvalidStateError(ORDER_PAID)  # a walk-in's words; a booking's below
             amount = (
                 due
                 if amount_text is None or not amount_text.strip()
@@ -109,6 +112,8 @@ class CashService:
             check_cash(amount, due)
             claim = _Claim(new_id("claim"), amount, booking.paid_amount)
             booking.claim_for_cash(claim.id, now)
+            order_charge.before_money(uow, booking)  # stock, and the promo code's use
+            payables.save_claim(uow, booking)
             uow.commit()
         log.info("cash.claimed booking=%s claim=%s", booking_id, claim.id)
         return claim
@@ -120,7 +125,7 @@ class CashService:
             if booking.cash_claim != claim.id:
                 # Our lease lapsed and another station holds the booking (cash, or a cancel).
                 raise InvalidStateError(booking.claim_sentence())
-            payments = uow.payments.for_booking(booking_id)
+            payments = uow.payments.for_order(booking.id)
             ensure_none_processing(payments)
             if any(
                 p.method is PaymentMethod.CARD
@@ -137,19 +142,25 @@ class CashService:
                     )
                 raise InvalidStateError(PAYMENTS_CHANGED)
             check_cash(claim.amount, booking.balance_due)
+            if claim.amount.amount >= booking.balance_due.amount:
+                # This transaction takes the stock: another station may have sold it since
+                # the claim (cash, unlike a card Stripe took, can still be refused).
+                order_charge.check_stock(uow, booking)
             booking.release_cash_claim(claim.id)
+            payables.save_claim(uow, booking)
             payment = self._add_cash(uow, booking, claim.amount)
             uow.commit()
         return payment
 
-    def _add_cash(self, uow: UnitOfWork, booking: Booking, amount: Money) -> Payment:
+    def _add_cash(self, uow: UnitOfWork, booking: Payable, amount: Money) -> Payment:
         """The cash payment row, the booking's new summary and the audit entry (caller commits)."""
         now = self._d.clock.now()
         actor = self._d.desk.actor
         payment_id = new_id("pay")
         payment = Payment(
             id=payment_id,
-            booking_id=booking.id,
+            booking_id=booking.booking_id,
+            order_id=booking.id,
             method=PaymentMethod.CASH,
             status=PaymentStatus.SUCCEEDED,
             amount=amount.amount,
@@ -167,19 +178,19 @@ class CashService:
             at=now,
             actor=actor,
             action=AuditAction.CASH_RECEIVED,
-            booking_id=booking.id,
+            booking_id=booking.booking_id,
             payment_id=payment.id,
             amount=payment.amount,
             currency=payment.currency,
-            detail=f"Cash for {booking.service_name}, {booking.customer_name}",
+            detail=f"Cash for {booking.title}, {booking.customer_name or 'walk-in'}",
         )
         return payment
 
     @staticmethod
-    def _booking(uow: UnitOfWork, booking_id: str) -> Booking:
-        booking = uow.bookings.get(booking_id, for_update=True)
-        if booking is None:
-            raise NotFoundError(f"There is no booking {booking_id}.")
-        if booking.cancelled:
-            raise InvalidStateError("This booking is cancelled, so it cannot be paid.")
-        return booking
+    def _booking(uow: UnitOfWork, payable_id: str) -> Payable:
+        """What is paid, locked (booking, then order)."""
+        payable = payables.require(uow, payable_id, for_update=True)
+        if payable.cancelled:
+            what = "booking is cancelled" if payable.booking is not None else "order is void"
+            raise InvalidStateError(f"This {what}, so it cannot be paid.")
+        return payable

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pos_app.domain.audit import AuditAction
-from pos_app.domain.booking import Booking
 from pos_app.domain.checkout_lines import PartKind
 from pos_app.domain.errors import (
     GatewayError,
@@ -30,6 +29,7 @@ from pos_app.domain.gateway_types import (
     PaymentAttemptError,
 )
 from pos_app.domain.money import Money, parse_money
+from pos_app.domain.payable import Payable
 from pos_app.domain.payment import (
     Payment,
     PaymentMethod,
@@ -39,7 +39,15 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import SYSTEM_ACTOR
 from pos_app.domain.ports import UnitOfWork
-from pos_app.services import audit, checkout_request, failpoints, ledger, settle
+from pos_app.services import (
+    audit,
+    checkout_request,
+    failpoints,
+    ledger,
+    order_charge,
+    payables,
+    settle,
+)
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
 
@@ -69,7 +77,7 @@ class CheckoutView:
     """Everything the charge screen shows."""
 
     payment_id: str
-    booking_id: str
+    booking_id: str | None  # None for a walk-in order
     status: PaymentStatus
     amount: Money
     service_name: str
@@ -86,6 +94,7 @@ class CheckoutView:
     customer_email: str | None = None  # where "Send link by email" can send it
     # Where Stripe emails its receipt once paid (asked for when the link was made), or None.
     receipt_email: str | None = None
+    order_id: str = ""  # the order it pays (a booking's, or a walk-in's)
 
     @property
     def countdown_ends_at(self) -> datetime | None:
@@ -111,7 +120,8 @@ class CheckoutService:
             return self._sending[payment_id] > 0
 
     def start(self, booking_id: str, deposit_text: str | None = None) -> CheckoutView:
-        """Return the booking's open checkout, or open one for the balance due.
+        """Return the open checkout of a booking or order (``bk_…`` or ``ord_…``), or open one
+        for the balance due.
 
         ``deposit_text`` asks for part of the balance now ("10.00"); the rest can be paid
         later by another link or in cash. Refused, before anything is stored or sent, until
@@ -186,7 +196,7 @@ class CheckoutService:
         ``detail`` says why, for the audit log.
         """
         with self._d.uow() as uow:
-            payments = uow.payments.for_booking(booking_id)
+            payments = uow.payments.for_order(payables.order_id_of(uow, booking_id))
         # A bank payment on its way may still pay the booking: cash, a cancel or a no-show
         # now could take the money twice.
         ensure_none_processing(payments)
@@ -212,12 +222,10 @@ class CheckoutService:
         if cancelled.status is PaymentStatus.SUCCEEDED:
             return cancelled
         with self._d.uow() as uow:
-            booking = uow.bookings.get(cancelled.booking_id)
-        if booking is None:  # pragma: no cover - foreign key guarantees it
-            raise NotFoundError(f"There is no booking {cancelled.booking_id}.")
-        due = booking.balance_due
+            payable = payables.require(uow, cancelled.order_id)
+        due = payable.balance_due
         same = cancelled.amount if cancelled.amount < due else due
-        return self.start(cancelled.booking_id, None if same == due else same.plain())
+        return self.start(cancelled.order_id, None if same == due else same.plain())
 
     # -- steps --------------------------------------------------------------------------
 
@@ -229,13 +237,11 @@ class CheckoutService:
         """
         now = self._d.server_now()
         with self._d.uow(write=True) as uow:
-            booking = uow.bookings.get(booking_id, for_update=True)
-            if booking is None:
-                raise NotFoundError(f"There is no booking {booking_id}.")
+            booking = payables.require(uow, booking_id, for_update=True)
             booking.ensure_chargeable()
-            # Another station is closing this booking's links to take cash: none opens now.
+            # Another station is closing this order's links to take cash: none opens now.
             booking.ensure_no_cash_claim(now)
-            payments = uow.payments.for_booking(booking_id)
+            payments = uow.payments.for_order(booking.id)
             ensure_none_processing(payments)
             amount = booking.balance_due
             if deposit_text is not None and deposit_text.strip():
@@ -248,11 +254,13 @@ class CheckoutService:
                 if existing.status is PaymentStatus.OPEN and not held:
                     return existing, "stale"
                 if existing.amount != amount.amount:
+                    what = "booking" if booking.booking is not None else "order"
                     raise InvalidStateError(
                         f"A payment link for {existing.money} is already open for this "
-                        "booking. Cancel it first to ask for a different amount."
+                        f"{what}. Cancel it first to ask for a different amount."
                     )
                 return existing, "create" if existing.status is PaymentStatus.CREATING else "reuse"
+            order_charge.before_money(uow, booking)  # stock, and the promo code's use
             payment = self._new_attempt(uow, booking, amount, now)
             uow.commit()
         log.info(
@@ -265,14 +273,15 @@ class CheckoutService:
         return payment, "create"
 
     def _new_attempt(
-        self, uow: UnitOfWork, booking: Booking, amount: Money, now: datetime
+        self, uow: UnitOfWork, booking: Payable, amount: Money, now: datetime
     ) -> Payment:
         """Add a CREATING payment with its own id, key and frozen request (caller commits)."""
         payment_id = new_id("pay")
         hold = timedelta(minutes=self._d.policy.hold_minutes)
         payment = Payment(
             id=payment_id,
-            booking_id=booking.id,
+            booking_id=booking.booking_id,
+            order_id=booking.id,
             method=PaymentMethod.CARD,
             status=PaymentStatus.CREATING,
             amount=amount.amount,
@@ -339,7 +348,7 @@ class CheckoutService:
     def _live_attempt(self, payment: Payment) -> Payment | None:
         """The booking's card attempt still creating or open (``_reserve`` keeps one)."""
         with self._d.uow() as uow:
-            payments = uow.payments.for_booking(payment.booking_id)
+            payments = uow.payments.for_order(_order_of(payment))
         live = [
             p
             for p in payments
@@ -354,11 +363,15 @@ class CheckoutService:
             return checkout_request.thaw(payment.checkout_request)
         with self._d.uow(write=True) as uow:
             fresh = uow.payments.get(payment.id, for_update=True)
-            booking = uow.bookings.get(payment.booking_id)
-            if fresh is None or booking is None:  # pragma: no cover - foreign key
+            booking = uow.bookings.get(payment.booking_id) if payment.booking_id else None
+            if fresh is None:  # pragma: no cover - foreign key
                 raise NotFoundError(f"There is no payment {payment.id}.")
             if fresh.checkout_request is None:
-                fresh.checkout_request = checkout_request.freeze(booking, fresh, self._d.policy)
+                if booking is not None:  # reserved before requests were stored: a booking's
+                    frozen = checkout_request.freeze(booking, fresh, self._d.policy)
+                else:
+                    frozen = _frozen(uow, payables.require(uow, _order_of(fresh)), fresh, self._d)
+                fresh.checkout_request = frozen
                 uow.commit()
             frozen = fresh.checkout_request
         return checkout_request.thaw(frozen)
@@ -383,7 +396,7 @@ class CheckoutService:
             )
             raise GatewayUnavailable(NOT_ANSWERED_YET)
         with self._d.uow(write=True) as uow:
-            booking = uow.bookings.get(payment.booking_id, for_update=True)
+            booking = payables.lock(uow, _order_of(payment))
             old = uow.payments.get(payment.id, for_update=True)
             if booking is None or old is None:  # pragma: no cover - foreign key
                 raise NotFoundError(f"There is no payment {payment.id}.")
@@ -445,14 +458,14 @@ class CheckoutService:
         self, payment: Payment, attempt_error: PaymentAttemptError | None = None
     ) -> CheckoutView:
         with self._d.uow() as uow:
-            booking = uow.bookings.get(payment.booking_id)
-        assert booking is not None
+            booking = payables.require(uow, _order_of(payment))
         return CheckoutView(
             payment_id=payment.id,
             booking_id=payment.booking_id,
+            order_id=booking.id,
             status=payment.status,
             amount=payment.money,
-            service_name=booking.service_name,
+            service_name=booking.title,
             customer_name=booking.customer_name,
             url=payment.checkout_url,
             session_id=payment.stripe_session_id,
@@ -470,12 +483,17 @@ class CheckoutService:
         )
 
 
-def _frozen(uow: UnitOfWork, booking: Booking, payment: Payment, deps: Deps) -> str:
-    """The payment's create request: a booking with add-ons shows its order's lines on the
-    page (docs/orders.md 3.3); a booking of its service alone sends the one item it always
-    sent."""
-    order = uow.orders.for_booking(booking.id)
-    if order is None or len(order.lines) < 2 or order.total != booking.price_amount:
+def _order_of(payment: Payment) -> str:
+    """The order a payment pays (a row from before 0018 is found by its booking)."""
+    return payment.order_id or payment.booking_id or ""
+
+
+def _frozen(uow: UnitOfWork, payable: Payable, payment: Payment, deps: Deps) -> str:
+    """The payment's create request: an order (a walk-in's, or a booking's with add-ons)
+    shows its lines on the page (docs/orders.md 3.3); a booking of its service alone sends
+    the one item it always sent."""
+    order, booking = payable.order, payable.booking
+    if booking is not None and (len(order.lines) < 2 or order.total != booking.price_amount):
         return checkout_request.freeze(booking, payment, deps.policy)
     assert payment.expires_at is not None
     return checkout_request.freeze_order(
@@ -484,5 +502,5 @@ def _frozen(uow: UnitOfWork, booking: Booking, payment: Payment, deps: Deps) -> 
         amount=payment.amount,
         expires_at=payment.expires_at,
         policy=deps.policy,
-        part=PartKind.BALANCE if booking.paid_amount else PartKind.DEPOSIT,
+        part=PartKind.BALANCE if payable.paid_amount else PartKind.DEPOSIT,
     )

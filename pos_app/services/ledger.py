@@ -1,5 +1,5 @@
-"""Keeps a booking's money summary and status, and its order's, in step with its payments and
-refunds."""
+"""Keeps an order's money summary and status, and its booking's copy, in step with its
+payments and refunds (issue 14, docs/orders.md 2.3: the order is the payable)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import logging
 from datetime import datetime
 
 from pos_app.domain.audit import AuditAction
-from pos_app.domain.booking import Booking, BookingStatus, derive_status
+from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.overpaid import overpaid_log_detail
+from pos_app.domain.payable import Payable
 from pos_app.domain.payment import Payment, PaymentStatus, RefundStatus
 from pos_app.domain.people import SYSTEM_ACTOR
 from pos_app.domain.ports import UnitOfWork
@@ -17,41 +18,48 @@ from pos_app.services import audit, order_money
 log = logging.getLogger(__name__)
 
 
-def recompute(uow: UnitOfWork, booking: Booking, *, at: datetime | None = None) -> None:
-    """Recompute paid, refunded and status from the rows; the one writer of those fields.
+def recompute(uow: UnitOfWork, payable: Payable | Booking, *, at: datetime | None = None) -> None:
+    """Recompute paid, refunded and status from the order's rows; the one writer of those
+    fields, on the order and, in the same transaction, on its booking (the day view reads
+    bookings). A booking given here means its order (the caller holds the booking's lock).
 
     A booking that becomes overpaid gets one audit entry and one log line, dated ``at`` (the
     caller's now; without it, when the newest payment was recorded: the one that tipped it).
     """
-    was = booking.status
-    payments = uow.payments.for_booking(booking.id)
-    refunds = uow.refunds.for_booking(booking.id)
-    booking.paid_amount = sum(p.amount for p in payments if p.status is PaymentStatus.SUCCEEDED)
-    booking.refunded_amount = sum(r.amount for r in refunds if r.status is RefundStatus.SUCCEEDED)
-    booking.status = derive_status(
-        price=booking.price_amount,
-        paid=booking.paid_amount,
-        refunded=booking.refunded_amount,
-        cancelled=booking.cancelled,
-        no_show=booking.no_show,
-        has_open_checkout=any(
+    if isinstance(payable, Booking):
+        order = uow.orders.get(uow.orders.ensure_for_booking(payable.id))
+        assert order is not None
+        payable = Payable.of(order, payable, uow.orders.money(order.id))
+    payments = uow.payments.for_order(payable.id)
+    refunds = uow.refunds.for_order(payable.id)
+    payable.paid_amount = sum(p.amount for p in payments if p.status is PaymentStatus.SUCCEEDED)
+    payable.refunded_amount = sum(r.amount for r in refunds if r.status is RefundStatus.SUCCEEDED)
+    status = payable.derive(
+        open_checkout=any(
             p.status in (PaymentStatus.CREATING, PaymentStatus.OPEN) for p in payments
         ),
-        has_processing_payment=any(p.status is PaymentStatus.PROCESSING for p in payments),
+        processing=any(p.status is PaymentStatus.PROCESSING for p in payments),
     )
-    if booking.status is BookingStatus.OVERPAID and was is not BookingStatus.OVERPAID:
-        _flag_overpaid(uow, booking, payments, at)
-    order = uow.orders.for_booking(booking.id)
-    if order is not None:  # the booking's order follows in the same transaction
-        times = [p.recorded_at or p.created_at for p in payments]
-        order_money.follow(
-            uow,
-            order,
-            paid=booking.paid_amount,
-            refunded=booking.refunded_amount,
-            given_up=booking.cancelled or booking.no_show,
-            at=at or max(times, default=booking.created_at),
-        )
+    booking = payable.booking
+    if booking is not None:  # the booking's copy, in the same transaction
+        was = booking.status
+        booking.paid_amount = payable.paid_amount
+        booking.refunded_amount = payable.refunded_amount
+        booking.status = status
+        if status is BookingStatus.OVERPAID and was is not BookingStatus.OVERPAID:
+            _flag_overpaid(uow, booking, payments, at)
+    times = [p.recorded_at or p.created_at for p in payments]
+    when = at or max(times, default=payable.order.created_at)
+    order_money.follow(
+        uow,
+        payable.order,
+        paid=payable.paid_amount,
+        refunded=payable.refunded_amount,
+        given_up=payable.cancelled or payable.no_show,
+        at=when,
+    )
+    if any(r.status is RefundStatus.SUCCEEDED for r in refunds):
+        order_money.restock(uow, payable.order, when)
 
 
 def _flag_overpaid(

@@ -39,6 +39,27 @@ def follow(
                 _take(uow, order, sold, at)
 
 
+def restock(uow: UnitOfWork, order: Order, at: datetime) -> None:
+    """Put back on the shelf, once, the lines of the order's succeeded refunds marked
+    "restock" (docs/orders.md 2.4), in the transaction that records the refund succeeded;
+    each change is a stock adjustment with its audit entry."""
+    by_position = {sold.position: sold for sold in order.lines}
+    for refund_id, back in uow.orders.claim_restock(order.id):
+        sold = by_position.get(back.position)
+        if sold is None or sold.kind is not LineKind.PRODUCT:
+            continue  # a service has no shelf
+        change_stock(
+            uow,
+            sold.item_id,
+            back.quantity,
+            reason=StockReason.REFUND_RESTOCK,
+            actor=SYSTEM_ACTOR,
+            at=at,
+            note=f"refund {refund_id} on order {order.number or order.id}",
+            order_id=order.id,
+        )
+
+
 def _take(uow: UnitOfWork, order: Order, sold: SoldLine, at: datetime) -> None:
     """Take a paid line's quantity off the shelf, or all that is left (paid wins)."""
     wanted = sold.line.quantity

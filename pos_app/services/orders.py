@@ -28,6 +28,7 @@ from pos_app.domain.orders import (
     LineKind,
     Order,
     OrderCustomer,
+    OrderStatus,
     ambiguous_item,
     inactive_item,
     nothing_to_charge,
@@ -36,7 +37,8 @@ from pos_app.domain.orders import (
     parse_tip,
     unknown_item,
 )
-from pos_app.domain.payment import PaymentStatus
+from pos_app.domain.payable import Payable
+from pos_app.domain.payment import Payment, PaymentStatus, Refund
 from pos_app.domain.people import Actor
 from pos_app.domain.percent import Percent
 from pos_app.domain.ports import UnitOfWork
@@ -44,7 +46,7 @@ from pos_app.domain.pricing import MAX_LINES, Discount, OrderLine, Tip, price_or
 from pos_app.domain.products import Product, not_enough
 from pos_app.domain.promo import PromoCode, can_give_discount
 from pos_app.domain.text import bounded
-from pos_app.services import audit, ledger
+from pos_app.services import audit, ledger, order_charge, payables
 from pos_app.services.context import Deps
 from pos_app.services.customers import Contact, check_contact, find_or_add
 from pos_app.services.ids import new_id
@@ -64,10 +66,21 @@ ADD_WITH_LINK = (
     "charge again."
 )
 NO_ORDER = "This booking has no order to add items to."
-WALK_IN_NOT_PAYABLE = (
-    "Order {number} is a walk-in sale; this version takes payments for bookings' orders "
-    "only, so charge it at the desk when walk-in payments are added."
-)
+VOID_BOOKING_ORDER = "This order belongs to booking {booking}; cancel the booking instead."
+VOID_WITH_LINK = "A card payment link is open for this order. Cancel the link first, then void."
+VOID_PAID = "Money has been taken for this order, so it cannot be voided. Refund it instead."
+VOID_NOT_OPEN = "This order is not open any more, so it cannot be voided."
+
+
+@dataclass(frozen=True)
+class OrderMoneyDetail:
+    """An order with what was paid and refunded against it (``status``, ``pay-cash``)."""
+
+    payable: Payable
+    payments: list[Payment]
+    refunds: list[Refund]
+
+
 # Payments that hold money, or may: a paid order's lines never change.
 _TOOK_MONEY = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.PROCESSING})
 _LINK_OPEN = frozenset({PaymentStatus.CREATING, PaymentStatus.OPEN})
@@ -237,13 +250,53 @@ class OrderService:
         )
         return order
 
-    def booking_of(self, order_id: str) -> str:
-        """The booking an order id's money commands work on (a booking's order is paid as
-        its booking); a sentence for a walk-in sale, which has none."""
-        order = self.get(order_id)
-        if order.booking_id is None:
-            raise InvalidStateError(WALK_IN_NOT_PAYABLE.format(number=order.number))
-        return order.booking_id
+    def booking_of(self, order_id: str) -> str | None:
+        """The booking an order id's money commands show (a booking's order is shown as its
+        booking, as before), or None for a walk-in sale, shown as the order."""
+        return self.get(order_id).booking_id
+
+    def void(self, order_id: str, actor: Actor | None = None) -> Order:
+        """Void a walk-in order nothing was paid for (the desk cancels the sale); its promo
+        code's use, if taken, is given back once. A sentence, and nothing changed, when money
+        was taken, a card link is open or cash is being taken, or it belongs to a booking."""
+        who = actor or self._d.desk.actor
+        now = self._d.clock.now()
+        with self._d.uow(write=True) as uow:
+            payable = payables.require(uow, order_id.strip(), for_update=True)
+            if payable.booking is not None:
+                raise InvalidStateError(VOID_BOOKING_ORDER.format(booking=payable.booking.id))
+            payable.ensure_no_cash_claim(self._d.server_now())
+            payments = uow.payments.for_order(payable.id)
+            if any(p.status in _LINK_OPEN for p in payments):
+                raise InvalidStateError(VOID_WITH_LINK)
+            if payable.paid_amount > 0 or any(p.status in _TOOK_MONEY for p in payments):
+                raise InvalidStateError(VOID_PAID)
+            if not uow.orders.void(payable.id):
+                raise InvalidStateError(VOID_NOT_OPEN)
+            order_charge.give_back(uow, payable)
+            order = replace(payable.order, status=OrderStatus.VOID)
+            audit.record(
+                uow,
+                at=now,
+                actor=who,
+                action=AuditAction.ORDER_VOIDED,
+                amount=order.total,
+                currency=order.currency,
+                detail=f"{_describe(order)}; voided",
+            )
+            uow.commit()
+        log.info("order.voided order=%s number=%s", order.id, order.number)
+        return order
+
+    def money(self, order_id: str) -> OrderMoneyDetail:
+        """An order as paid: its figures, money summary and status, payments and refunds."""
+        with self._d.uow() as uow:
+            payable = payables.require(uow, order_id.strip())
+            return OrderMoneyDetail(
+                payable,
+                uow.payments.for_order(payable.id),
+                uow.refunds.for_order(payable.id),
+            )
 
     def add_to_booking(
         self, booking_id: str, items: Sequence[SaleItem], actor: Actor | None = None
@@ -261,8 +314,9 @@ class OrderService:
                 raise NotFoundError(f"There is no booking {bounded(booking_id.strip(), 60)!r}.")
             if booking.cancelled or booking.no_show:
                 raise InvalidStateError(ADD_TO_CLOSED)
-            booking.ensure_no_cash_claim(self._d.server_now())
-            payments = uow.payments.for_booking(booking.id)
+            payable = payables.require(uow, booking.id, for_update=True)  # the order's claim
+            payable.ensure_no_cash_claim(self._d.server_now())
+            payments = uow.payments.for_order(payable.id)
             if any(p.status in _TOOK_MONEY for p in payments):
                 raise InvalidStateError(ADD_AFTER_PAID)
             if any(p.status in _LINK_OPEN for p in payments):

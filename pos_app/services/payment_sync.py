@@ -18,12 +18,11 @@ from pos_app.domain.errors import (
     GatewayAuthError,
     GatewayError,
     GatewayUnavailable,
-    NotFoundError,
 )
 from pos_app.domain.gateway_types import EventInfo
 from pos_app.domain.money import Money
 from pos_app.domain.payment import Payment, PaymentStatus, Refund, RefundStatus
-from pos_app.services import event_batch, event_cursor, settle
+from pos_app.services import event_batch, event_cursor, payables, settle
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
 from pos_app.services.link_counts import LinkCountFreezer
@@ -69,7 +68,7 @@ T = TypeVar("T")
 class PaymentCompleted:
     """A card payment this station saw succeed (for a notification)."""
 
-    booking_id: str
+    booking_id: str | None  # None for a walk-in order
     payment_id: str
     amount: Money
     customer_name: str
@@ -80,7 +79,7 @@ class PaymentCompleted:
 class RefundFailed:
     """A refund Stripe reported failed after accepting it (for a notification)."""
 
-    booking_id: str
+    booking_id: str | None  # None for a walk-in order
     refund_id: str
     amount: Money
     customer_name: str
@@ -211,13 +210,13 @@ class SyncService:
         if payment.status is not PaymentStatus.SUCCEEDED:
             return
         with self._d.uow() as uow:
-            booking = uow.bookings.get(payment.booking_id)
+            paid_for = payables.read(uow, payment.order_id or payment.booking_id or "")
         change = PaymentCompleted(
             booking_id=payment.booking_id,
             payment_id=payment.id,
             amount=payment.money,
-            customer_name=booking.customer_name if booking else "",
-            service_name=booking.service_name if booking else "",
+            customer_name=paid_for.customer_name if paid_for else "",
+            service_name=paid_for.title if paid_for else "",
         )
         with self._changes_lock:
             # Bounded: a process that receives webhooks but never runs a pass keeps the latest.
@@ -227,24 +226,23 @@ class SyncService:
         if refund is None or was is RefundStatus.FAILED or refund.status is not RefundStatus.FAILED:
             return
         with self._d.uow() as uow:
-            booking = uow.bookings.get(refund.booking_id)
+            paid_for = payables.read(uow, refund.order_id or refund.booking_id or "")
         change = RefundFailed(
             booking_id=refund.booking_id,
             refund_id=refund.id,
             amount=refund.money,
-            customer_name=booking.customer_name if booking else "",
+            customer_name=paid_for.customer_name if paid_for else "",
             failure_reason=refund.failure_reason,
         )
         with self._changes_lock:
             self._refunds_failed = [*self._refunds_failed[-(MAX_PENDING_CHANGES - 1) :], change]
 
     def refresh_booking(self, booking_id: str) -> None:
-        """Re-read from Stripe whatever of this booking is not settled yet."""
+        """Re-read from Stripe whatever of this booking (or order) is not settled yet."""
         with self._d.uow() as uow:
-            if uow.bookings.get(booking_id) is None:
-                raise NotFoundError(f"There is no booking {booking_id}.")
-            payments = [p for p in uow.payments.for_booking(booking_id) if not p.status.is_final]
-            refunds = [r for r in uow.refunds.for_booking(booking_id) if not r.status.is_final]
+            order_id = payables.require(uow, booking_id).id
+            payments = [p for p in uow.payments.for_order(order_id) if not p.status.is_final]
+            refunds = [r for r in uow.refunds.for_order(order_id) if not r.status.is_final]
         for payment in payments:
             self._checkout.refresh(payment.id)
         for refund in refunds:

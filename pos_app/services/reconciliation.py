@@ -44,7 +44,7 @@ from pos_app.domain.payment import (
 from pos_app.domain.people import STRIPE_ACTOR, Actor
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.report_data import day_bounds
-from pos_app.services import audit, ledger, locks, recording, settle
+from pos_app.services import audit, ledger, locks, payables, recording, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
 from pos_app.services.reconciliation_mismatches import (
@@ -462,9 +462,9 @@ class ReconciliationService:
                 return
             # Recorded anew (an adjustment if its day was closed), or kept as counted by a close.
             recording.stripe_corrected(self._d, uow, payment, paid_at, amount=amount != was_amount)
-            booking = uow.bookings.get(payment.booking_id, for_update=True)
-            if booking is not None:
-                ledger.recompute(uow, booking, at=self._d.clock.now())
+            payable = payables.lock(uow, payment.order_id or payment.booking_id or "")
+            if payable is not None:
+                ledger.recompute(uow, payable, at=self._d.clock.now())
             if changes:
                 audit.record(
                     uow,
@@ -546,13 +546,13 @@ class ReconciliationService:
 
     def _take_refund_amount(self, refund_id: str, info: RefundInfo) -> None:
         with self._d.uow(write=True) as uow:
-            refund, booking = locks.refund_and_booking(uow, refund_id)
+            refund, payable = locks.refund_and_order(uow, refund_id)
             if refund is None or refund.amount == info.amount:
                 return
             was = refund.money
             refund.amount = info.amount
-            if booking is not None:
-                ledger.recompute(uow, booking, at=self._d.clock.now())
+            if payable is not None:
+                ledger.recompute(uow, payable, at=self._d.clock.now())
             audit.record(
                 uow,
                 at=self._d.clock.now(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,15 +16,19 @@ from pos_app.domain.errors import (
     InvalidStateError,
     NotFoundError,
     PermissionDeniedError,
+    ValidationError,
 )
 from pos_app.domain.gateway_types import RefundInfo, RefundRequest
 from pos_app.domain.money import Money, parse_money
+from pos_app.domain.orders import parse_item
 from pos_app.domain.overpaid import (
     EXCESS_REFUND_NOTE,
     EXCESS_REFUND_REASON,
+    NOT_OVERPAID,
     check_excess_refund,
     excess_to_refund,
 )
+from pos_app.domain.payable import RefundLine
 from pos_app.domain.payment import (
     REFUND_REASONS,
     PaymentMethod,
@@ -34,8 +39,9 @@ from pos_app.domain.payment import (
     refundable_amount,
 )
 from pos_app.domain.people import Actor
+from pos_app.domain.refund_lines import lines_to_refund
 from pos_app.domain.text import strip_forbidden
-from pos_app.services import audit, failpoints, ledger, settle
+from pos_app.services import audit, failpoints, ledger, payables, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
 from pos_app.services.sign_in import WrongPinError
@@ -43,6 +49,7 @@ from pos_app.services.sign_in import WrongPinError
 log = logging.getLogger(__name__)
 
 NEEDS_MANAGER = "A manager must approve refunds. Enter a manager PIN."
+LINES_BEFORE_PAID = "Items can be refunded once the order is paid in full; refund an amount."
 
 
 class ManagerPins(Protocol):
@@ -77,12 +84,10 @@ class RefundService:
     def refundable(self, booking_id: str) -> Money:
         """What may still be refunded on the booking's card payments."""
         with self._d.uow() as uow:
-            booking = uow.bookings.get(booking_id)
-            if booking is None:
-                raise NotFoundError(f"There is no booking {booking_id}.")
-            refunds = uow.refunds.for_booking(booking_id)
-            total = Money.zero(booking.currency)
-            for p in uow.payments.for_booking(booking_id):
+            payable = payables.require(uow, booking_id)
+            refunds = uow.refunds.for_order(payable.id)
+            total = Money.zero(payable.currency)
+            for p in uow.payments.for_order(payable.id):
                 if p.method is PaymentMethod.CARD:
                     total = total + refundable_amount(p, refunds)
             return total
@@ -95,8 +100,12 @@ class RefundService:
         reason: str | None = "requested_by_customer",
         note: str = "",
         manager_pin: str | None = None,
+        items: Sequence[str] = (),
+        restock: bool = False,
     ) -> RefundOutcome:
-        """Refund ``amount_text`` (everything left when None) and send it to Stripe.
+        """Refund ``amount_text`` (everything left when None) and send it to Stripe; or, with
+        ``items`` ("Shampoo x1"), what those lines of the order cost, putting products back
+        on the shelf when the refund succeeds if ``restock`` (docs/orders.md 2.4).
 
         A manager approves every refund: the signed-in person is one, or ``manager_pin`` is
         a manager's PIN. Otherwise PermissionDeniedError (WrongPinError for a wrong PIN) and
@@ -104,7 +113,14 @@ class RefundService:
         """
         approver = self._approver(manager_pin)
         note = strip_forbidden(note)  # one line, no terminal codes or direction overrides
-        created = self._reserve(booking_id, amount_text, reason, note, approver)
+        asked = [parse_item(text) for text in items] if items else None
+        if restock and asked is None:
+            raise ValidationError("restock", "Name the items to put back on the shelf.")
+        if asked is not None and amount_text:
+            raise ValidationError("amount", "Refund either an amount or items, not both.")
+        created = self._reserve(
+            booking_id, amount_text, reason, note, approver, asked=asked, restock=restock
+        )
         return self._send_all(booking_id, created)
 
     def refund_excess(self, booking_id: str, *, manager_pin: str | None = None) -> RefundOutcome:
@@ -151,22 +167,23 @@ class RefundService:
         approver: Actor,
         *,
         excess: bool = False,
+        asked: list[tuple[str, int]] | None = None,
+        restock: bool = False,
     ) -> list[Refund]:
         """Store the refunds (keys included) under the booking's lock; ``excess`` asks for
         exactly an overpaid booking's excess instead of ``amount_text``."""
         actor = self._d.desk.actor
         with self._d.uow(write=True) as uow:
-            booking = uow.bookings.get(booking_id, for_update=True)
-            if booking is None:
-                raise NotFoundError(f"There is no booking {booking_id}.")
-            refunds = uow.refunds.for_booking(booking_id)
+            booking = payables.require(uow, booking_id, for_update=True)
+            refunds = uow.refunds.for_order(booking.id)
             card = [
                 p
-                for p in uow.payments.for_booking(booking_id)
+                for p in uow.payments.for_order(booking.id)
                 if p.method is PaymentMethod.CARD and p.status is PaymentStatus.SUCCEEDED
             ]
             if not card:
-                raise InvalidStateError("This booking has no card payment to refund.")
+                what = "booking" if booking.booking is not None else "order"
+                raise InvalidStateError(f"This {what} has no card payment to refund.")
             total = Money.zero(booking.currency)
             for p in card:
                 total = total + refundable_amount(p, refunds)
@@ -175,8 +192,17 @@ class RefundService:
                 if amount_text is None or not amount_text.strip()
                 else parse_money(amount_text, booking.currency, field="amount")
             )
+            lines: list[RefundLine] = []
+            if asked is not None:
+                if booking.paid_amount < booking.price_amount:
+                    raise InvalidStateError(LINES_BEFORE_PAID)
+                taken = uow.orders.refunded_quantities(booking.id)
+                worth, lines = lines_to_refund(booking.order, asked, taken, restock=restock)
+                amount = Money(worth, booking.currency)
             if excess:
-                amount = excess_to_refund(booking, refunds)
+                if booking.booking is None:
+                    raise InvalidStateError(NOT_OVERPAID)
+                amount = excess_to_refund(booking.booking, refunds)
                 check_excess_refund(amount, total)
             check_refund(amount, total, reason)
             created: list[Refund] = []
@@ -192,7 +218,8 @@ class RefundService:
                 refund = Refund(
                     id=refund_id,
                     payment_id=p.id,
-                    booking_id=booking_id,
+                    booking_id=booking.booking_id,
+                    order_id=booking.id,
                     amount=part,
                     currency=p.currency,
                     reason=reason,
@@ -209,7 +236,7 @@ class RefundService:
                     at=refund.created_at,
                     actor=actor,
                     action=AuditAction.REFUND_REQUESTED,
-                    booking_id=booking_id,
+                    booking_id=booking.booking_id,
                     payment_id=p.id,
                     refund_id=refund.id,
                     amount=part,
@@ -218,6 +245,8 @@ class RefundService:
                     detail=_request_detail(reason, note, actor, approver),
                 )
                 left -= part
+            if lines and created:  # the lines ride on the first refund (the newest payment's)
+                uow.orders.add_refund_lines(created[0].id, lines)
             ledger.recompute(uow, booking)
             uow.commit()
         for r in created:
@@ -289,12 +318,7 @@ class RefundService:
             payment_intent_id=payment.stripe_payment_intent_id,
             amount=refund.amount,
             reason=refund.reason,
-            metadata={
-                "booking_id": refund.booking_id,
-                "payment_id": refund.payment_id,
-                "refund_id": refund.id,
-                "app": "pos-app",
-            },
+            metadata=_metadata(refund),
         )
 
     def _find(self, refund: Refund, request: RefundRequest) -> RefundInfo | None:
@@ -332,3 +356,14 @@ def _request_detail(reason: str | None, note: str, actor: Actor, approver: Actor
     else:
         parts.append(f"approved by {approver.name} (manager PIN)")
     return "; ".join(parts)
+
+
+def _metadata(refund: Refund) -> dict[str, str]:
+    """The refund's metadata at Stripe: its booking as always, or, for a walk-in, its order
+    (a booking's keys stay exactly as before, so a resend after an upgrade is the same)."""
+    owner = (
+        {"booking_id": refund.booking_id}
+        if refund.booking_id is not None
+        else {"order_id": refund.order_id or ""}
+    )
+    return {**owner, "payment_id": refund.payment_id, "refund_id": refund.id, "app": "pos-app"}

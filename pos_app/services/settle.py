@@ -65,15 +65,15 @@ def _apply_session(
     session = _with_intent_status(deps, payment_id, session)
     details = _details_if_just_paid(deps, payment_id, session)
     with deps.uow(write=True) as uow:
-        payment, booking = locks.payment_and_booking(uow, payment_id)
+        payment, payable = locks.payment_and_order(uow, payment_id)
         if payment is None:
             return None
         was = payment.status
         changed = payment.apply_session(session, deps.clock.now())
         if details is not None and was is not PaymentStatus.SUCCEEDED:
             payment.apply_charge_details(details)
-        if changed and booking is not None:
-            ledger.recompute(uow, booking, at=deps.clock.now())
+        if changed and payable is not None:
+            ledger.recompute(uow, payable, at=deps.clock.now())
         if payment.status is not was:
             _audit_session(deps, uow, payment, was, closing)
         uow.commit()
@@ -225,14 +225,14 @@ def fill_charge_details(deps: Deps, payment: Payment) -> Payment:
 def apply_refund(deps: Deps, refund_id: str, info: RefundInfo) -> Refund | None:
     """Write a fresh refund snapshot onto the local refund; returns it (None if unknown)."""
     with deps.uow(write=True) as uow:
-        refund, booking = locks.refund_and_booking(uow, refund_id)
+        refund, payable = locks.refund_and_order(uow, refund_id)
         if refund is None:
             return None
         was = refund.status
         # The domain decides which moves are real (a stale read changes nothing) and stamps
         # recorded_at once; an audit entry is written only for a real move.
-        if refund.apply_stripe(info, deps.clock.now()) and booking is not None:
-            ledger.recompute(uow, booking, at=deps.clock.now())
+        if refund.apply_stripe(info, deps.clock.now()) and payable is not None:
+            ledger.recompute(uow, payable, at=deps.clock.now())
         if refund.status is not was:
             _audit_refund(deps, uow, refund, was)
         uow.commit()
@@ -280,12 +280,12 @@ def _audit_refund(deps: Deps, uow: UnitOfWork, refund: Refund, was: RefundStatus
 def mark_payment_failed(deps: Deps, payment_id: str, message: str) -> None:
     """Stripe refused to open the session: the attempt is over and the booking is chargeable."""
     with deps.uow(write=True) as uow:
-        payment, booking = locks.payment_and_booking(uow, payment_id)
+        payment, payable = locks.payment_and_order(uow, payment_id)
         if payment is None or payment.status is not PaymentStatus.CREATING:
             return
         payment.mark_failed(message)
-        if booking is not None:
-            ledger.recompute(uow, booking)
+        if payable is not None:
+            ledger.recompute(uow, payable)
         audit.record(
             uow,
             at=deps.clock.now(),
@@ -304,13 +304,13 @@ def mark_payment_failed(deps: Deps, payment_id: str, message: str) -> None:
 def mark_refund_failed(deps: Deps, refund_id: str, message: str) -> None:
     """Stripe refused the refund outright: it holds no money any more."""
     with deps.uow(write=True) as uow:
-        refund, booking = locks.refund_and_booking(uow, refund_id)
+        refund, payable = locks.refund_and_order(uow, refund_id)
         if refund is None or refund.status is not RefundStatus.CREATING:
             return
         was = refund.status
         refund.mark_failed(message)
-        if booking is not None:
-            ledger.recompute(uow, booking)
+        if payable is not None:
+            ledger.recompute(uow, payable)
         _audit_refund(deps, uow, refund, was)
         uow.commit()
     log.warning("refund.failed refund=%s reason=%s", refund_id, message)

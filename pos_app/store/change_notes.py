@@ -62,7 +62,8 @@ def changes_in(rows: Iterable[object]) -> Change:
                     days.add(utc_day(at))
         elif isinstance(row, Payment | Refund):
             topics.add(Topic.PAYMENT if isinstance(row, Payment) else Topic.REFUND)
-            ids.add(row.booking_id)
+            if row.booking_id is not None:  # a walk-in's money concerns no booking
+                ids.add(row.booking_id)
         elif isinstance(row, DayClose):
             topics.add(Topic.DAY_CLOSE)
             closed.add(row.business_date)

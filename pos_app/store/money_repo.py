@@ -12,12 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
-from pos_app.store.schema import orders, payments, refunds
+from pos_app.store.orders_repo import SqlOrderRepository
+from pos_app.store.schema import payments, refunds
 
 
-def _order_of(session: Session, booking_id: str) -> str | None:
-    """The id of the order a booking owns (None for a booking stored without one)."""
-    return session.execute(select(orders.c.id).where(orders.c.booking_id == booking_id)).scalar()
+def _order_of(session: Session, booking_id: str | None) -> str:
+    """The id of the order a booking owns (given one now if it has none: see
+    ``SqlOrderRepository.ensure_for_booking``)."""
+    if booking_id is None:
+        raise ValueError("a payment needs its order, or a booking that owns one")
+    return SqlOrderRepository(session).ensure_for_booking(booking_id)
 
 
 class SqlPaymentRepository:
@@ -43,6 +47,15 @@ class SqlPaymentRepository:
         q = (
             select(Payment)
             .where(payments.c.booking_id == booking_id)
+            .order_by(payments.c.created_at, payments.c.id)
+        )
+        return list(self._s.scalars(q))
+
+    def for_order(self, order_id: str) -> list[Payment]:
+        """An order's payments, oldest first."""
+        q = (
+            select(Payment)
+            .where(payments.c.order_id == order_id)
             .order_by(payments.c.created_at, payments.c.id)
         )
         return list(self._s.scalars(q))
@@ -114,6 +127,15 @@ class SqlRefundRepository:
         q = (
             select(Refund)
             .where(refunds.c.booking_id == booking_id)
+            .order_by(refunds.c.created_at, refunds.c.id)
+        )
+        return list(self._s.scalars(q))
+
+    def for_order(self, order_id: str) -> list[Refund]:
+        """An order's refunds, oldest first."""
+        q = (
+            select(Refund)
+            .where(refunds.c.order_id == order_id)
             .order_by(refunds.c.created_at, refunds.c.id)
         )
         return list(self._s.scalars(q))

@@ -8,11 +8,15 @@ payments move onto orders, what was paid), never its lines or figures.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, insert, select, update
+from sqlalchemy import CursorResult, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from pos_app.domain.booking import Booking
 from pos_app.domain.money import Money
 from pos_app.domain.orders import (
     LineKind,
@@ -23,9 +27,11 @@ from pos_app.domain.orders import (
     discount_of,
     tip_of,
 )
+from pos_app.domain.payable import OrderMoney, RefundLine
+from pos_app.domain.payment import RefundStatus
 from pos_app.domain.percent import Percent
-from pos_app.domain.pricing import Discount, OrderLine, Tip, TipBase
-from pos_app.store.schema import order_lines, order_numbers, orders
+from pos_app.domain.pricing import Discount, OrderLine, Tip, TipBase, price_order
+from pos_app.store.schema import order_lines, order_numbers, orders, refund_lines, refunds
 
 
 def _split(discount: Discount | Tip | None) -> tuple[int | None, int | None]:
@@ -108,6 +114,161 @@ class SqlOrderRepository:
             .where(orders.c.id == order_id)
             .values(paid_amount=paid, refunded_amount=refunded, status=status)
         )
+
+    def ensure_for_booking(self, booking_id: str) -> str:
+        """The id of the order a booking owns. A booking stored without one (written row by
+        row, as 0018 found old ones) is given one now, as 0018 did: its service at its price,
+        0 % tax; so every payment has an order (NOT NULL since 0020)."""
+        found = self._s.execute(
+            select(orders.c.id).where(orders.c.booking_id == booking_id)
+        ).scalar()
+        if found is not None:
+            return str(found)
+        booking = self._s.get(Booking, booking_id)
+        if booking is None:
+            raise ValueError(f"no booking {booking_id}")
+        totals = price_order(
+            [OrderLine(booking.service_name, booking.price, 1)],
+            order_discount=None,
+            tip=None,
+            prices_include_tax=False,
+            tip_base=TipBase.BEFORE_TAX,
+        )
+        order = Order.build(
+            id=f"ord_{uuid.uuid4().hex}",
+            items=[(LineKind.SERVICE, booking.service_id)],
+            totals=totals,
+            tip_base=TipBase.BEFORE_TAX,
+            created_at=booking.created_at,
+            created_by_name="",
+            customer=OrderCustomer(
+                booking.customer_name,
+                booking.customer_email or "",
+                booking.customer_phone or "",
+                booking.customer_id,
+            ),
+            booking_id=booking.id,
+        )
+        self.add(order)
+        return order.id
+
+    def add_refund_lines(self, refund_id: str, lines: Sequence[RefundLine]) -> None:
+        """Say which lines (how many of each) a refund gives back, and which go back on the
+        shelf when it succeeds."""
+        self._s.flush()  # the refund row first: the lines refer to it
+        self._s.execute(
+            insert(refund_lines),
+            [
+                {
+                    "refund_id": refund_id,
+                    "position": x.position,
+                    "quantity": x.quantity,
+                    "restock": x.restock,
+                }
+                for x in lines
+            ],
+        )
+
+    def refunded_quantities(self, order_id: str) -> dict[int, int]:
+        """How many of each line (by position) refunds holding money give back."""
+        held = [s.value for s in RefundStatus if s.holds_money]
+        q = (
+            select(refund_lines.c.position, func.sum(refund_lines.c.quantity))
+            .join(refunds, refunds.c.id == refund_lines.c.refund_id)
+            .where(refunds.c.order_id == order_id, refunds.c.status.in_(held))
+            .group_by(refund_lines.c.position)
+        )
+        return {int(p): int(n) for p, n in self._s.execute(q)}
+
+    def claim_restock(self, order_id: str) -> list[tuple[str, RefundLine]]:
+        """The lines of the order's succeeded refunds still to go back on the shelf, marked
+        done (each once: the conditional UPDATE decides), as (refund id, line)."""
+        q = (
+            select(refund_lines)
+            .join(refunds, refunds.c.id == refund_lines.c.refund_id)
+            .where(
+                refunds.c.order_id == order_id,
+                refunds.c.status == RefundStatus.SUCCEEDED.value,
+                refund_lines.c.restock.is_(True),
+                refund_lines.c.restocked.is_(False),
+            )
+            .order_by(refund_lines.c.refund_id, refund_lines.c.position)
+        )
+        due: list[tuple[str, RefundLine]] = []
+        for row in self._s.execute(q).all():
+            done = cast(
+                CursorResult[Any],
+                self._s.execute(
+                    update(refund_lines)
+                    .where(
+                        refund_lines.c.refund_id == row.refund_id,
+                        refund_lines.c.position == row.position,
+                        refund_lines.c.restocked.is_(False),
+                    )
+                    .values(restocked=True)
+                ),
+            )
+            if done.rowcount == 1:
+                due.append((row.refund_id, RefundLine(row.position, row.quantity, True)))
+        return due
+
+    def money(self, order_id: str) -> OrderMoney:
+        """The order's stored money summary, claim and promo flag (read in the caller's
+        transaction: lock the order first to rely on it)."""
+        row = self._s.execute(
+            select(
+                orders.c.paid_amount,
+                orders.c.refunded_amount,
+                orders.c.cash_claim,
+                orders.c.cash_claim_until,
+                orders.c.promo_use_taken,
+                orders.c.status,
+            ).where(orders.c.id == order_id)
+        ).one()
+        return OrderMoney(
+            paid_amount=int(row.paid_amount),
+            refunded_amount=int(row.refunded_amount),
+            cash_claim=row.cash_claim,
+            cash_claim_until=row.cash_claim_until,
+            promo_use_taken=bool(row.promo_use_taken),
+            voided=row.status == OrderStatus.VOID,
+        )
+
+    def set_claim(self, order_id: str, claim: str | None, until: datetime | None) -> None:
+        """Store the order's "cash is being taken" claim (None ends it)."""
+        self._s.execute(
+            update(orders)
+            .where(orders.c.id == order_id)
+            .values(cash_claim=claim, cash_claim_until=until)
+        )
+
+    def mark_promo_use(self, order_id: str, *, taken: bool) -> bool:
+        """Flip the order's promo flag to ``taken``; False when it already was (once each)."""
+        done = cast(
+            CursorResult[Any],
+            self._s.execute(
+                update(orders)
+                .where(orders.c.id == order_id, orders.c.promo_use_taken.is_(not taken))
+                .values(promo_use_taken=taken)
+            ),
+        )
+        return done.rowcount == 1
+
+    def void(self, order_id: str) -> bool:
+        """Void an open order with nothing paid; False when it was not (paid, or void)."""
+        done = cast(
+            CursorResult[Any],
+            self._s.execute(
+                update(orders)
+                .where(
+                    orders.c.id == order_id,
+                    orders.c.status == OrderStatus.OPEN,
+                    orders.c.paid_amount == 0,
+                )
+                .values(status=OrderStatus.VOID)
+            ),
+        )
+        return done.rowcount == 1
 
     def claim_stock(self, order_id: str) -> bool:
         """Mark the order's stock taken; False when it already was (take it once)."""

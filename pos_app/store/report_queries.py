@@ -63,6 +63,7 @@ from pos_app.store.report_sql import Clock, as_date, aware, closed_days, enum_va
 from pos_app.store.schema import (
     bookings,
     day_closes,
+    orders,
     payments,
     record_order,
     refunds,
@@ -72,6 +73,9 @@ from pos_app.store.schema import (
 
 # The payment a refund returns (its method and Stripe ids).
 _refund_payment = payments.alias("refund_payment")
+# What a walk-in order's money is shown as where a booking's service would be.
+WALK_IN_ID = "walk_in"
+WALK_IN_NAME = "Walk-in sale"
 _CARD = PaymentMethod.CARD.value
 _MAX_IDS = 5000  # ids named in a query at most (SQLite allows 32,766 parameters)
 
@@ -422,7 +426,13 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
         else:
             assert outside is not None
             where += [outside, source.dated < start]
-        base = t.join(bookings, bookings.c.id == t.c.booking_id)
+        # A walk-in order's money has no booking (issue 14): kept, named by its order.
+        base = t.outerjoin(bookings, bookings.c.id == t.c.booking_id).outerjoin(
+            orders, orders.c.id == t.c.order_id
+        )
+        service_id = func.coalesce(bookings.c.service_id, literal(WALK_IN_ID, String))
+        service_name = func.coalesce(bookings.c.service_name, literal(WALK_IN_NAME, String))
+        customer = func.coalesce(bookings.c.customer_name, orders.c.customer_name)
         if source.kind is Movement.REFUND:
             base = base.join(_refund_payment, _refund_payment.c.id == t.c.payment_id)
         own_date = clock.local_date(source.dated)
@@ -467,8 +477,8 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
         if not detail:
             cols: list[Any] = [
                 t.c.currency.label("currency"),
-                bookings.c.service_id.label("service_id"),
-                bookings.c.service_name.label("service_name"),
+                service_id.label("service_id"),
+                service_name.label("service_name"),
                 bookings.c.resource_id.label("resource_id"),
                 method,
                 hour.label("hour"),
@@ -491,8 +501,8 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
                 "at": source.dated,
                 "business_date": business_date,
                 "adjustment": flag,
-                "customer": bookings.c.customer_name,
-                "service": bookings.c.service_name,
+                "customer": customer,
+                "service": service_name,
                 "staff": resources.c.name,
                 "method": method.element,
                 "currency": t.c.currency,
@@ -518,8 +528,8 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
             source.dated.label("at"),
             business_date.label("business_date"),
             flag.label("adjustment"),
-            bookings.c.customer_name.label("customer"),
-            bookings.c.service_name.label("service_name"),
+            customer.label("customer"),
+            service_name.label("service_name"),
             resources.c.name.label("staff"),
             method,
             t.c.currency.label("currency"),

@@ -174,7 +174,8 @@ payments = Table(
     "payments",
     metadata,
     Column("id", ID, primary_key=True),
-    Column("booking_id", ID, ForeignKey("bookings.id"), nullable=False, index=True),
+    # None for a walk-in order's payment (0020): the order is what is paid.
+    Column("booking_id", ID, ForeignKey("bookings.id"), index=True),
     Column("method", _enum(PaymentMethod), nullable=False),
     Column("status", _enum(PaymentStatus), nullable=False, index=True),
     Column("amount", BigInteger, nullable=False),
@@ -197,7 +198,10 @@ payments = Table(
     Column("checkout_request", Text),  # the frozen create request, JSON (0007)
     # The database's order of recorded money (0008; see store/money_order.py).
     Column("record_seq", BigInteger),
-    Column("order_id", ID),  # the order it pays (0018); written by the repository
+    # The order it pays (0018; NOT NULL with its foreign key since 0020).
+    Column(
+        "order_id", ID, ForeignKey("orders.id", name="fk_payments_order_id_orders"), nullable=False
+    ),
 )
 
 refunds = Table(
@@ -205,7 +209,7 @@ refunds = Table(
     metadata,
     Column("id", ID, primary_key=True),
     Column("payment_id", ID, ForeignKey("payments.id"), nullable=False, index=True),
-    Column("booking_id", ID, ForeignKey("bookings.id"), nullable=False, index=True),
+    Column("booking_id", ID, ForeignKey("bookings.id"), index=True),  # None for a walk-in
     Column("amount", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("reason", String(40)),
@@ -225,7 +229,14 @@ refunds = Table(
     Column("record_seq", BigInteger),
     Column("reversed_at", UTCDateTime()),
     Column("reversed_seq", BigInteger),
-    Column("order_id", ID, index=True),  # the order it refunds (0018)
+    # The order it refunds (0018; NOT NULL with its foreign key since 0020).
+    Column(
+        "order_id",
+        ID,
+        ForeignKey("orders.id", name="fk_refunds_order_id_orders"),
+        nullable=False,
+        index=True,
+    ),
 )
 
 processed_events = Table(
@@ -421,6 +432,9 @@ orders = Table(
     Column("stock_taken", Boolean, nullable=False, server_default=false()),
     Column("cash_claim", ID),
     Column("cash_claim_until", UTCDateTime()),
+    # Its promo code's use is counted (0020): taken with the first link or cash claim, given
+    # back once if the order is voided unpaid (docs/orders.md 2.4).
+    Column("promo_use_taken", Boolean, nullable=False, server_default=false()),
     CheckConstraint(
         "subtotal >= 0 AND discount >= 0 AND discount <= subtotal AND tax >= 0 AND tip >= 0",
         name="figures_not_negative",
@@ -473,6 +487,19 @@ order_lines = Table(
         "AND line_discount + order_discount <= unit_amount * quantity",
         name="figures_in_range",
     ),
+)
+
+# Which lines a refund gives back, how many, and whether they go back on the shelf (0020);
+# ``restocked`` says the shelf got them, once, when the refund succeeded.
+refund_lines = Table(
+    "refund_lines",
+    metadata,
+    Column("refund_id", ID, ForeignKey("refunds.id"), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("quantity", Integer, nullable=False),
+    Column("restock", Boolean, nullable=False),
+    Column("restocked", Boolean, nullable=False, server_default=false()),
+    CheckConstraint("quantity BETWEEN 1 AND 999", name="refund_quantity_in_range"),
 )
 
 Index("ix_payments_booking_status", payments.c.booking_id, payments.c.status)

@@ -27,6 +27,7 @@ from pos_app.domain.booking import (
 from pos_app.domain.errors import GatewayUnavailable, InvalidStateError
 from pos_app.domain.payment import PaymentMethod
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
+from pos_app.services import payables
 from pos_app.store.repositories import SqlBookingRepository
 from tests.integration.helpers import book
 from tests.integration.hooked_stations import Station, two_stations
@@ -283,9 +284,9 @@ def test_a_cancel_started_elsewhere_after_the_claim_lapsed_is_named_when_cash_is
     def lapsed_then_closing() -> None:
         other.clock.shift = timedelta(minutes=10)
         with other.app.deps.uow(write=True) as uow:
-            b = uow.bookings.get(booking.id, for_update=True)
-            assert b is not None
-            b.claim_for_cash(f"{CLOSING_CLAIM}_other", other.clock.now())
+            order = payables.require(uow, booking.id, for_update=True)  # the order's claim
+            order.claim_for_cash(f"{CLOSING_CLAIM}_other", other.clock.now())
+            payables.save_claim(uow, order)
             uow.commit()
 
     cash_desk.gateway.after_expire = lapsed_then_closing
@@ -352,7 +353,7 @@ def test_two_stations_taking_the_last_cash_record_it_once(
     one, other = racing
     booking = book(one.app)
     one.services.cash.record(booking.id, "5.00")
-    pause = pause_after(monkeypatch, SqlBookingRepository, "get", caller="cash._booking")
+    pause = pause_after(monkeypatch, SqlBookingRepository, "get", caller="payables.lock")
     result = race(
         pause,
         lambda: one.services.cash.record(booking.id),
@@ -376,7 +377,7 @@ def test_cash_written_under_the_lock_is_not_written_twice(
     one, other = racing
     booking = book(one.app)
     other.clock.shift = timedelta(minutes=10)  # past A's lease
-    pause = pause_after(monkeypatch, SqlBookingRepository, "get", caller="cash._booking", nth=2)
+    pause = pause_after(monkeypatch, SqlBookingRepository, "get", caller="payables.lock", nth=2)
     result = race(
         pause,
         lambda: one.services.cash.record(booking.id),
@@ -404,7 +405,8 @@ def test_a_released_claim_lets_the_next_station_take_cash(
         raise GatewayUnavailable("Stripe cannot be reached right now.")
 
     monkeypatch.setattr(one.services.checkout, "close_open_links", unreachable)
-    pause = pause_after(monkeypatch, SqlBookingRepository, "get", caller="locks.release_claim")
+    # The claim locked the booking once; giving the claim back locks it again.
+    pause = pause_after(monkeypatch, SqlBookingRepository, "get", caller="payables.lock", nth=2)
     result = race(
         pause,
         lambda: one.services.cash.record(booking.id),

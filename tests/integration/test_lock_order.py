@@ -43,9 +43,7 @@ def test_replacing_an_attempt_while_another_station_marks_it_refused_never_deadl
     stored, _ = one.services.checkout._reserve(booking.id)  # stored, its create never sent
     for desk in racing:
         desk.clock.shift = timedelta(minutes=3)  # past the bound: it can be replaced
-    pause = interleave.pause_after(
-        monkeypatch, SqlBookingRepository, "get", caller="checkout._renew_late_create"
-    )
+    pause = interleave.pause_after(monkeypatch, SqlBookingRepository, "get", caller="payables.lock")
     result = interleave.race(
         pause,
         lambda: one.services.checkout.refresh(stored.id),

@@ -6,14 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from pos_app.store.database import make_engine, migrate
 from tests.integration.interleave import DB_KINDS
-from tests.migrate_to import MIGRATIONS, empty_database_url, upgrade_to
+from tests.migrate_to import downgrade_to, empty_database_url, upgrade_to
 
 ORDER = (
     "INSERT INTO orders (id, number, customer_name, currency, status, prices_include_tax, "
@@ -74,11 +72,7 @@ def test_0017_adds_orders_whose_figures_must_add_up(
             ):
                 with pytest.raises(IntegrityError), engine.begin() as conn:
                     conn.execute(text(line), values)
-            cfg = Config()
-            cfg.set_main_option("script_location", str(MIGRATIONS))
-            with engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                command.downgrade(cfg, "0016")
+            downgrade_to(engine, "0016")
             tables = set(inspect(engine).get_table_names())
             assert not {"orders", "order_lines", "order_numbers"} & tables
             with engine.connect() as conn:

@@ -7,13 +7,11 @@ import importlib
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
 
 from pos_app.store.database import make_engine, migrate
 from tests.integration.interleave import DB_KINDS
-from tests.migrate_to import MIGRATIONS, empty_database_url, upgrade_to
+from tests.migrate_to import downgrade_to, empty_database_url, upgrade_to
 
 BOOKING = (
     "INSERT INTO bookings (id, customer_name, customer_email, customer_phone, service_id, "
@@ -158,11 +156,7 @@ def test_0018_gives_each_booking_its_order_and_moves_money_onto_it(
             migrate(engine)  # a second start changes nothing
             with engine.connect() as conn:
                 assert conn.execute(text("SELECT count(*) FROM orders")).scalar_one() == 3
-            cfg = Config()
-            cfg.set_main_option("script_location", str(MIGRATIONS))
-            with engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                command.downgrade(cfg, "0017")
+            downgrade_to(engine, "0017")
             columns = {c["name"] for c in inspect(engine).get_columns("payments")}
             assert "order_id" not in columns
             with engine.connect() as conn:

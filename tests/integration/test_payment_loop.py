@@ -246,9 +246,7 @@ def test_two_stations_charging_at_once_open_one_link(
     sends the same create: one payment row, one Stripe session."""
     one, other = racing
     booking = book(one.app)
-    pause = pause_after(
-        monkeypatch, SqlPaymentRepository, "for_booking", caller="checkout._reserve"
-    )
+    pause = pause_after(monkeypatch, SqlPaymentRepository, "for_order", caller="checkout._reserve")
     result = race(
         pause,
         lambda: one.services.checkout.start(booking.id),
@@ -273,7 +271,7 @@ def test_a_paid_session_applied_by_two_stations_at_once_is_recorded_once(
     assert view.url
     pay(view.url)
     pause = pause_after(
-        monkeypatch, SqlPaymentRepository, "get", caller="locks.payment_and_booking", nth=2
+        monkeypatch, SqlPaymentRepository, "get", caller="locks.payment_and_order", nth=2
     )
     result = race(
         pause,
@@ -297,7 +295,7 @@ def test_a_refused_create_marked_failed_by_two_stations_is_audited_once(
     # An attempt stored with its key, its create refused (the first step of start()).
     payment, _ = one.services.checkout._reserve(booking.id)
     pause = pause_after(
-        monkeypatch, SqlPaymentRepository, "get", caller="locks.payment_and_booking", nth=2
+        monkeypatch, SqlPaymentRepository, "get", caller="locks.payment_and_order", nth=2
     )
     refused = "Stripe refused: the amount is too small."
     result = race(
@@ -330,7 +328,7 @@ def test_a_refund_snapshot_applied_by_two_stations_at_once_is_recorded_once(
     pending = one.app.deps.gateway.retrieve_refund(refund.stripe_refund_id)
     succeeded = dataclasses.replace(pending, status="succeeded")
     pause = pause_after(
-        monkeypatch, SqlRefundRepository, "get", caller="locks.refund_and_booking", nth=2
+        monkeypatch, SqlRefundRepository, "get", caller="locks.refund_and_order", nth=2
     )
     result = race(
         pause,
@@ -356,7 +354,7 @@ def test_a_refused_refund_marked_failed_by_two_stations_is_audited_once(
         booking.id, "10.00", "requested_by_customer", "", TEST_MANAGER
     )
     pause = pause_after(
-        monkeypatch, SqlRefundRepository, "get", caller="locks.refund_and_booking", nth=2
+        monkeypatch, SqlRefundRepository, "get", caller="locks.refund_and_order", nth=2
     )
     refused = "Stripe refused the refund."
     result = race(
@@ -425,7 +423,7 @@ def test_a_booking_summary_written_by_two_stations_at_once_loses_no_money(
             gateway.retrieve_refund(second.stripe_refund_id), status="failed"
         )
         writer = partial(settle.apply_refund, one.app.deps, second.id, failed)
-    pause = pause_after(monkeypatch, SqlRefundRepository, "for_booking", caller="ledger.recompute")
+    pause = pause_after(monkeypatch, SqlRefundRepository, "for_order", caller="ledger.recompute")
     result = race(pause, writer, lambda: settle.apply_refund(other.app.deps, first.id, succeeded))
     assert [o.error for o in result.outcomes] == [None, None]
     b = one.app.bookings.detail(booking.id).booking

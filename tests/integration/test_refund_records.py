@@ -243,7 +243,7 @@ def test_two_refunds_racing_over_the_balance_never_refund_more_than_was_paid(
     one, other = two
     booking = book(one.app)
     _charge(one.app, booking.id)
-    pause = pause_after(monkeypatch, SqlRefundRepository, "for_booking", caller="refunds._reserve")
+    pause = pause_after(monkeypatch, SqlRefundRepository, "for_order", caller="refunds._reserve")
     result = race(
         pause,
         lambda: one.services.refunds.refund(booking.id, "20.00"),

@@ -16,7 +16,7 @@ from pos_app.app import AppContext
 from pos_app.domain.audit import AuditAction, AuditEntry
 from pos_app.domain.errors import InvalidStateError
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus
-from pos_app.services import failpoints, ledger
+from pos_app.services import failpoints, ledger, payables
 from tests.unit.money_station import CLERK, Station, make_station, open_money_app
 
 
@@ -78,9 +78,9 @@ def test_cash_holds_the_booking_under_a_claim_while_it_closes_the_link(
     station.services.checkout.start(booking.id)
     seen: list[str | None] = []
 
-    def look() -> None:
+    def look() -> None:  # the claim is the booking's order's (docs/orders.md 2.3)
         with station.deps.uow() as uow:
-            held = uow.bookings.get(booking.id)
+            held = payables.read(uow, booking.id)
         assert held is not None
         seen.append(held.cash_claim)
 

@@ -83,7 +83,9 @@ def test_the_view_of_an_open_link_says_everything_the_screen_shows(station: Stat
         last_attempt_error=None,
         customer_email="ada@example.com",
         receipt_email="ada@example.com",
+        order_id=started.order_id,
     )
+    assert started.order_id.startswith("ord_")
     assert started == expected
     assert station.services.checkout.view(payment.id) == expected
     with pytest.raises(NotFoundError, match=r"^There is no payment pay_nope\.$"):

@@ -264,7 +264,7 @@ def charge_state(
     showing_link = phase in (ChargePhase.WAITING, ChargePhase.DECLINED)
     return ChargeState(
         phase=phase,
-        booking_id=view.booking_id,
+        booking_id=view.booking_id or view.order_id,  # a walk-in: its order
         payment_id=view.payment_id,
         url=view.url if showing_link else None,
         amount=view.amount.format(),

@@ -73,6 +73,7 @@ ACTION_WORDS: dict[AuditAction, str] = {
     AuditAction.STOCK_ADJUSTED: "Stock changed",
     AuditAction.ORDER_CREATED: "Sale saved",
     AuditAction.ORDER_CHANGED: "Items added to a booking",
+    AuditAction.ORDER_VOIDED: "Sale voided",
     AuditAction.SETTINGS_CHANGED: "Settings changed",
     AuditAction.DAY_CLOSED: "Day closed",
     AuditAction.PAYMENT_CORRECTED: "Corrected from Stripe",
