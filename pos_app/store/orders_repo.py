@@ -8,9 +8,10 @@ payments move onto orders, what was paid), never its lines or figures.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, insert, select, update
+from sqlalchemy import CursorResult, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.money import Money
@@ -23,9 +24,11 @@ from pos_app.domain.orders import (
     discount_of,
     tip_of,
 )
+from pos_app.domain.payment import PaymentStatus
 from pos_app.domain.percent import Percent
 from pos_app.domain.pricing import Discount, OrderLine, Tip, TipBase
-from pos_app.store.schema import order_lines, order_numbers, orders
+from pos_app.store import money_order
+from pos_app.store.schema import UTCDateTime, order_lines, order_numbers, orders, payments
 
 
 def _split(discount: Discount | Tip | None) -> tuple[int | None, int | None]:
@@ -117,6 +120,31 @@ class SqlOrderRepository:
                 update(orders)
                 .where(orders.c.id == order_id, orders.c.stock_taken.is_(False))
                 .values(stock_taken=True)
+            ),
+        )
+        return done.rowcount == 1
+
+    def mark_paid(self, order_id: str, *, at: datetime) -> bool:
+        """Record once that the order is paid in full (docs/orders.md 2.5): the next number of
+        the database's order of money (store/money_order.py, under the lock a day close
+        takes) and the latest time among its succeeded payments (``at`` when none is
+        stored). False when it already was."""
+        marked = select(orders.c.paid_seq).where(orders.c.id == order_id)
+        if self._s.execute(marked).scalar() is not None:  # (flushes this transaction's money)
+            return False
+        paid = payments.c.status == PaymentStatus.SUCCEEDED.value
+        latest = (
+            select(func.max(payments.c.paid_at))
+            .where(payments.c.order_id == order_id, paid)
+            .scalar_subquery()
+        )
+        seq = money_order.take_number(self._s)
+        done = cast(
+            CursorResult[Any],
+            self._s.execute(
+                update(orders)
+                .where(orders.c.id == order_id, orders.c.paid_seq.is_(None))
+                .values(paid_seq=seq, paid_at=func.coalesce(latest, _as_stored(at)))
             ),
         )
         return done.rowcount == 1
@@ -216,3 +244,8 @@ def _sold(row: Any, currency: str) -> SoldLine:
         tax=int(row.tax),
         amount=int(row.amount),
     )
+
+
+def _as_stored(at: datetime) -> Any:
+    """An aware time as the column stores it (naive UTC), for use inside an expression."""
+    return literal(at.astimezone(UTC), UTCDateTime())

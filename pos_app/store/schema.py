@@ -421,6 +421,10 @@ orders = Table(
     Column("stock_taken", Boolean, nullable=False, server_default=false()),
     Column("cash_claim", ID),
     Column("cash_claim_until", UTCDateTime()),
+    # Paid in full: the database's order number of that transaction and the payment's time
+    # (0021); reports count the order's figures by them (store/order_report_queries.py).
+    Column("paid_seq", BigInteger, index=True),
+    Column("paid_at", UTCDateTime(), index=True),
     CheckConstraint(
         "subtotal >= 0 AND discount >= 0 AND discount <= subtotal AND tax >= 0 AND tip >= 0",
         name="figures_not_negative",
