@@ -236,3 +236,10 @@ class OrderFiguresSum:
                 )
             ),
         )
+
+
+def figures_from_json(t: Mapping[str, Any]) -> OrderFigures:
+    """The order figures of one currency of a frozen report (none when it predates them)."""
+    acc = OrderFiguresSum()
+    acc.add_json(t)
+    return acc.figures()
