@@ -127,8 +127,8 @@ class SqlOrderRepository:
     def mark_paid(self, order_id: str, *, at: datetime) -> bool:
         """Record once that the order is paid in full (docs/orders.md 2.5): the next number of
         the database's order of money (store/money_order.py, under the lock a day close
-        takes) and the latest time among its succeeded payments (``at`` when none is
-        stored). False when it already was."""
+        takes), the latest time among its succeeded payments (``at`` when none is stored)
+        and the payment numbered last (the one that completed it). False when it was."""
         marked = select(orders.c.paid_seq).where(orders.c.id == order_id)
         if self._s.execute(marked).scalar() is not None:  # (flushes this transaction's money)
             return False
@@ -138,13 +138,24 @@ class SqlOrderRepository:
             .where(payments.c.order_id == order_id, paid)
             .scalar_subquery()
         )
+        completing = (
+            select(payments.c.id)
+            .where(payments.c.order_id == order_id, paid)
+            .order_by(func.coalesce(payments.c.record_seq, 0).desc(), payments.c.paid_at.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
         seq = money_order.take_number(self._s)
         done = cast(
             CursorResult[Any],
             self._s.execute(
                 update(orders)
                 .where(orders.c.id == order_id, orders.c.paid_seq.is_(None))
-                .values(paid_seq=seq, paid_at=func.coalesce(latest, _as_stored(at)))
+                .values(
+                    paid_seq=seq,
+                    paid_at=func.coalesce(latest, _as_stored(at)),
+                    paid_payment_id=completing,
+                )
             ),
         )
         return done.rowcount == 1

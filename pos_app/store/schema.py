@@ -425,6 +425,7 @@ orders = Table(
     # (0021); reports count the order's figures by them (store/order_report_queries.py).
     Column("paid_seq", BigInteger, index=True),
     Column("paid_at", UTCDateTime(), index=True),
+    Column("paid_payment_id", ID, index=True),  # the payment that completed it (the CSV's)
     CheckConstraint(
         "subtotal >= 0 AND discount >= 0 AND discount <= subtotal AND tax >= 0 AND tip >= 0",
         name="figures_not_negative",

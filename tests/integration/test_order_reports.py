@@ -9,9 +9,11 @@ handed to a booking (``_owned_by_booking``), whose money paths are the ones that
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -190,3 +192,35 @@ def test_a_z_report_frozen_before_order_figures_reads_as_none(app: AppContext, c
     summed = sum_reports([old], start=date(2026, 1, 5), end=date(2026, 1, 5), timezone="UTC")
     usd = summed.to_json()["currencies"]["usd"]
     assert (usd["gross"], usd["orders"], usd["tips"], usd["tax_by_rate"]) == (3500, 0, 0, {})
+
+
+def test_csv_rows_name_their_order_and_the_completing_payment_carries_its_figures(
+    app: AppContext, cli: Cli, tmp_path: Path
+) -> None:
+    _shop(cli)
+    first, _ = _sell_and_pay(app, cli)
+    cli("refund", first, "--amount", "19.67")
+    day = _today(app).isoformat()
+    out = tmp_path / "sales.csv"
+    cli("export", "csv", "--from", day, "--to", day, str(out))
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0])[-5:] == ["order_id", "order_discount", "order_tax", "order_tip",
+                                  "promo_code"]  # fmt: skip
+    cells = sorted(
+        (r["type"], r["amount"], r["order_discount"], r["order_tax"], r["order_tip"],
+         r["promo_code"]) for r in rows
+    )  # fmt: skip
+    assert cells == [
+        ("payment", str(B_TOTAL), "120", "96", "162", ""),
+        ("payment", str(A_TOTAL), "500", "294", "300", "SAVE5"),
+        ("refund", "-1967", "", "", "", ""),  # money back, not a sale undone
+    ]
+    ids = {r["type"] + r["amount"]: r["order_id"] for r in rows}
+    assert ids["refund-1967"] == ids[f"payment{A_TOTAL}"] != ids[f"payment{B_TOTAL}"]
+    assert all(i.startswith("ord_") for i in ids.values())
+    # Ties out with the report: the tips, discounts and tax of the same day.
+    usd = cli("report", "daily", "--date", day)["currencies"]["usd"]
+    for column, key in (("order_tip", "tips"), ("order_discount", "discounts"),
+                        ("order_tax", "tax")):  # fmt: skip
+        assert sum(int(r[column] or 0) for r in rows) == usd[key]
