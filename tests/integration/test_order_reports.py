@@ -224,3 +224,31 @@ def test_csv_rows_name_their_order_and_the_completing_payment_carries_its_figure
     for column, key in (("order_tip", "tips"), ("order_discount", "discounts"),
                         ("order_tax", "tax")):  # fmt: skip
         assert sum(int(r[column] or 0) for r in rows) == usd[key]
+
+
+def test_the_receipt_lists_the_lines_discount_tax_by_rate_tip_and_total(
+    app: AppContext, cli: Cli, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _shop(cli)
+    first, _ = _sell_and_pay(app, cli)
+    with app.deps.uow(write=True) as uow:
+        uow.events.set_setting("business.tax_id", "EIN 12-3456789")
+        uow.commit()
+    capsys.readouterr()
+    assert main(["receipt", first]) == 0
+    text = capsys.readouterr().out
+    rows = [" ".join(line.split()) for line in text.splitlines()]
+    block = rows[rows.index("2 × Shampoo $24.00") : rows.index("Total $79.94") + 1]
+    assert block == [
+        "2 × Shampoo $24.00",
+        "Conditioner $20.00",
+        "Haircut $35.00",
+        "Subtotal $79.00",
+        "Discount (SAVE5) −$5.00",
+        "Tax 8.875% $2.00",  # 200 + 94 = the order's 294, by rate
+        "Tax 5% $0.94",
+        "Tip $3.00",
+        "Total $79.94",
+    ]
+    assert "Tax ID EIN 12-3456789" in rows
+    assert "Paid $79.94" in rows
