@@ -152,5 +152,12 @@ def test_json_keys_of_a_currency() -> None:
     assert usd["tax_by_rate"]["8.875"] == {"tax": 296, "base": 3328}
     assert usd["tips_by_staff"] == {"Priya": 300, "Sam": 162}
     assert usd["promo_codes"] == {"SAVE5": {"uses": 1, "discount": 500}}
-    assert usd["by_product"][0] == {"key": "prod_sh", "kind": "product", "name": "Shampoo",
-                                    "quantity": 3, "amount": 3624, "discount": 272, "tax": 296}  # fmt: skip
+    assert usd["by_product"][0] == {
+        "key": "prod_sh",
+        "kind": "product",
+        "name": "Shampoo",
+        "quantity": 3,
+        "amount": 3624,
+        "discount": 272,
+        "tax": 296,
+    }
