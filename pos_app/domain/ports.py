@@ -430,7 +430,7 @@ class EventLog(Protocol):
 
 
 class OrderReportQueries(Protocol):
-    """The orders' figures of a window (docs/orders.md 2.5: an order counts on the business
+    """The orders' figures of a window (docs/orders.md 4.5: an order counts on the business
     day it became paid in full, decided by the database's order of money)."""
 
     def figures(self, window: ReportWindow) -> dict[str, OrderFigures]:

@@ -34,7 +34,7 @@ def follow(
     status = money_status(order.total, paid, refunded, given_up=given_up)
     uow.orders.set_money(order.id, paid=paid, refunded=refunded, status=status.value)
     if paid >= order.total:
-        # The business day its figures count on is decided by this number (docs/orders.md 2.5).
+        # The business day its figures count on is decided by this number (docs/orders.md 4.5).
         uow.orders.mark_paid(order.id, at=at)
     if paid >= order.total and uow.orders.claim_stock(order.id):
         for sold in order.lines:

@@ -44,7 +44,7 @@ def hold(session: Session) -> int:
 
 def take_number(session: Session) -> int:
     """Take the next number for something recorded in this transaction that is not a row of
-    money (an order paid in full: docs/orders.md 2.5), under the same lock."""
+    money (an order paid in full: docs/orders.md 4.5), under the same lock."""
     conn = session.connection()
     conn.execute(update(record_order).where(_ROW).values(last_seq=record_order.c.last_seq + 1))
     return int(conn.execute(select(record_order.c.last_seq).where(_ROW)).scalar_one())

@@ -1,6 +1,6 @@
 """The orders' figures of a report window, summed by the database (issue 14).
 
-Which business day an order counts on (docs/orders.md 2.5) is decided by the database: the
+Which business day an order counts on (docs/orders.md 4.5) is decided by the database: the
 transaction that first finds it paid in full takes the next number of the database's order
 of money (``orders.paid_seq``, store/money_order.py: the lock a day close takes too) and
 stores the completing payment's time (``paid_at``). The order counts on the local day of

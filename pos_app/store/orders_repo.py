@@ -125,7 +125,7 @@ class SqlOrderRepository:
         return done.rowcount == 1
 
     def mark_paid(self, order_id: str, *, at: datetime) -> bool:
-        """Record once that the order is paid in full (docs/orders.md 2.5): the next number of
+        """Record once that the order is paid in full (docs/orders.md 4.5): the next number of
         the database's order of money (store/money_order.py, under the lock a day close
         takes), the latest time among its succeeded payments (``at`` when none is stored)
         and the payment numbered last (the one that completed it). False when it was."""

@@ -1,4 +1,4 @@
-"""Orders in the sales report (issue 14, docs/orders.md 2.5): tips, discounts, tax, sales by
+"""Orders in the sales report (issue 14, docs/orders.md 4.5): tips, discounts, tax, sales by
 product, tax by rate, tips by staff and promo codes of `report … --json`, from orders worked
 out by hand (arithmetic in the comments), on SQLite and PostgreSQL (``POS_TEST_DB``).
 

@@ -4,7 +4,7 @@ Revision ID: 0021
 Revises: 0019
 Create Date: 2026-12-06
 
-Issue 14 (docs/orders.md 2.5): reports count an order's tips, discounts, tax and lines on the
+Issue 14 (docs/orders.md 4.5): reports count an order's tips, discounts, tax and lines on the
 business day it became paid in full. ``paid_seq`` is the number the paid transaction takes
 from ``record_order`` (the lock every writer of money takes), so a day close tells by the
 database's order, never a station's clock, whether its Z report counted the order.
