@@ -22,7 +22,12 @@ from pos_app.reports.render.sales_text import render_text
 from pos_app.reports.render.z_report import order_lines
 from pos_app.services.day_close import sales_report_from_json, z_totals
 from pos_app.store.order_report_queries import landing_day
-from pos_app.ui.reports.dashboard.dashboard_presenter import DashboardData, dashboard_state
+from pos_app.ui.reports.dashboard.dashboard_presenter import (
+    NO_EXTRAS,
+    NO_ORDERS,
+    DashboardData,
+    dashboard_state,
+)
 from pos_app.ui.reports.dashboard.periods import Period, Unit
 
 DAY = date(2026, 12, 5)
@@ -143,8 +148,13 @@ def test_the_dashboard_presenter_gives_the_orders_panels_their_rows() -> None:
     assert state.extras[0].label == "Tax" and state.extras[-1].label == "Promo SAVE5"
     assert state.titles["product"] == "Sales by product · Sat 5 Dec"
     assert state.titles["extras"] == "Tax, tips and discounts · Sat 5 Dec"
+    assert (state.empty_sentence("product"), state.empty_sentence("extras")) == ("", "")
     quiet = dashboard_state(DashboardData(_day(OrderFigures())), "usd", period, DAY)
     assert (quiet.products, quiet.extras) == ((), ())
+    assert quiet.empty_sentence("product") == NO_ORDERS
+    untaxed = OrderFigures(orders=1, by_product=FIGURES.by_product[1:2])
+    plain = dashboard_state(DashboardData(_day(untaxed)), "usd", period, DAY)
+    assert plain.extras == () and plain.empty_sentence("extras") == NO_EXTRAS
 
 
 def test_json_keys_of_a_currency() -> None:

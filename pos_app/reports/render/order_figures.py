@@ -34,14 +34,16 @@ def product_rows(f: OrderFigures, currency: str) -> tuple[FigureRow, ...]:
 def money_rows(f: OrderFigures, currency: str) -> tuple[FigureRow, ...]:
     """Tax (then each rate, with the amount it was worked out on), tips (then each staff
     member's), discounts (then each promo code's uses); a section without money is left
-    out, and nothing at all when no order was paid."""
+    out (an untaxed shop sees no tax line), and nothing at all when no order was paid."""
     if not f.orders:
         return ()
 
     def m(amount: int) -> str:
         return Money(amount, currency).format()
 
-    rows = [FigureRow("Tax", "", m(f.tax), heading=True)]
+    rows: list[FigureRow] = []
+    if f.tax:
+        rows.append(FigureRow("Tax", "", m(f.tax), heading=True))
     rows += [
         FigureRow(f"Tax {r.rate}%", f"on {m(r.base)}", m(r.tax)) for r in f.tax_by_rate if r.tax
     ]

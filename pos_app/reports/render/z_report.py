@@ -77,8 +77,10 @@ def order_lines(t: ZTotals, most: int | None = None) -> tuple[ZLine, ...]:
     lines += [ZLine(f"{r.label} {r.detail}", r.value) for r in shown]
     if len(shown) < len(products):
         lines.append(ZLine(f"… and {len(products) - len(shown)} more (see the sales report)"))
-    lines.append(ZLine("Tax, tips and discounts", heading=True))
-    for r in money_rows(f, t.currency):
+    extras = money_rows(f, t.currency)
+    if extras:
+        lines.append(ZLine("Tax, tips and discounts", heading=True))
+    for r in extras:
         caption = f"{r.label} ({r.detail})" if r.detail else r.label
         lines.append(ZLine(caption, r.value, bold=r.heading))
     return tuple(lines)

@@ -27,7 +27,7 @@ from pos_app.reports.render.sales import figures
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.forms import ErrorLabel
 from pos_app.ui.kit.spinner import Spinner
-from pos_app.ui.kit.tables import ROW_HEIGHT
+from pos_app.ui.kit.tables import ROW_HEIGHT, table_or_empty
 from pos_app.ui.reports.dashboard.periods import Preset
 from pos_app.ui.reports.dashboard.sales_chart import SalesChart
 from pos_app.ui.reports.dashboard.widgets import (
@@ -214,6 +214,8 @@ class DashboardLayout(QDialog):
             box.addWidget(table, 1)
             cards[key] = panel
         # The orders paid in full (issue 14): what sold, and tax, tips and discounts.
+        self.figure_stacks: dict[str, QStackedWidget] = {}
+        self.figure_empty: dict[str, QLabel] = {}
         self.figure_models = {
             "product": FigureRowsModel("Product or service", "Qty", self),
             "extras": FigureRowsModel("Tax, tips, discounts", "", self),
@@ -230,7 +232,9 @@ class DashboardLayout(QDialog):
             table = figure_table(self.figure_models[key])
             table.setAccessibleName(title)
             self.tables[key] = table
-            box.addWidget(table, 1)
+            stack, self.figure_empty[key] = table_or_empty(table, "")
+            self.figure_stacks[key] = stack
+            box.addWidget(stack, 1)
             cards[key] = panel
         # Card and cash: a short table, so it sits under the checkouts, beside the chart.
         self.tables["method"].setMinimumHeight(ROW_HEIGHT * 2 + 32)

@@ -26,6 +26,7 @@ PANEL_NAMES = {
     "extras": "Tax, tips and discounts",
 }
 NO_ORDERS = "No order was paid in full in this period."
+NO_EXTRAS = "No tax, tips or discounts on the orders of this period."
 
 
 class SalesReports(Protocol):
@@ -147,6 +148,14 @@ class DashboardState:
     # tax by rate, tips by staff, discounts and promo codes (reports/render/order_figures).
     products: tuple[FigureRow, ...] = ()
     extras: tuple[FigureRow, ...] = ()
+
+    def empty_sentence(self, key: str) -> str:
+        """What the 'product' or 'extras' panel says in place of an empty table ('' when
+        it has rows)."""
+        rows = self.products if key == "product" else self.extras
+        if rows:
+            return ""
+        return NO_ORDERS if not self.products else NO_EXTRAS
 
 
 def dashboard_state(

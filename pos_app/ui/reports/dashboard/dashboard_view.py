@@ -402,6 +402,10 @@ class DashboardDialog(DashboardLayout):
         self.models["method"].set_rows(totals.by_method, totals.currency)
         self.figure_models["product"].set_rows(state.products)
         self.figure_models["extras"].set_rows(state.extras)
+        for key, stack in self.figure_stacks.items():
+            sentence = state.empty_sentence(key)
+            self.figure_empty[key].setText(sentence)
+            stack.setCurrentIndex(1 if sentence else 0)
 
     def _on_currency(self, index: int) -> None:
         code = self.currency_combo.itemData(index)
