@@ -17,8 +17,10 @@ day's, summed with one condition on ``paid_at``.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import date, timedelta
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, select
@@ -35,10 +37,28 @@ _MAX_IDS = 5000  # ids named in one query at most (SQLite allows 32,766 paramete
 def landing_day(own: date, paid_seq: int, closes: Sequence[tuple[date, int]]) -> date:
     """The business day an order paid at local day ``own`` with number ``paid_seq`` counts
     on, given every close (day, covered_seq)."""
-    if not any(day == own and seq < paid_seq for day, seq in closes):
-        return own
-    before = [day for day, seq in closes if seq < paid_seq]
-    return max(own + timedelta(days=1), max(before) + timedelta(days=1))
+    return Closes(closes).landing(own, paid_seq)
+
+
+class Closes:
+    """Every closed day with its order number, for placing orders paid after a close
+    (a dictionary and a sorted list: a year of late orders is placed in milliseconds)."""
+
+    def __init__(self, closes: Sequence[tuple[date, int]]) -> None:
+        self.seq_of = dict(closes)
+        by_seq = sorted((seq, day) for day, seq in closes)
+        self._seqs = [seq for seq, _ in by_seq]
+        # The latest day among the closes numbered up to each position.
+        self._latest = list(accumulate((day for _, day in by_seq), max))
+
+    def landing(self, own: date, paid_seq: int) -> date:
+        """See ``landing_day``: its own day unless that day was closed before it was paid,
+        else the day after the last day closed before it was paid (after its own at least)."""
+        seq = self.seq_of.get(own)
+        if seq is None or seq >= paid_seq:
+            return own
+        before = bisect_left(self._seqs, paid_seq)  # closes numbered below paid_seq
+        return max(own + timedelta(days=1), self._latest[before - 1] + timedelta(days=1))
 
 
 class SqlOrderReportQueries:
@@ -97,10 +117,11 @@ class SqlOrderReportQueries:
         if after:
             where.append(orders.c.paid_seq <= min(after))
         q = select(orders.c.id, orders.c.paid_at, orders.c.paid_seq).where(*where)
+        placed = Closes(closes)
         out: list[str] = []
         for order_id, paid_at, paid_seq in self._s.execute(q):
             own = business_date(aware(paid_at), window.tz)
-            day = landing_day(own, int(paid_seq), closes)
+            day = placed.landing(own, int(paid_seq))
             if day != own and window.first <= day <= window.last:
                 out.append(str(order_id))
         return out
@@ -121,6 +142,9 @@ class SqlOrderReportQueries:
             of(code).add_totals(orders=int(n), tips=_int(tips), discounts=_int(discounts),
                                 tax=_int(tax))  # fmt: skip
         joined = order_lines.join(orders, o.id == line.order_id)
+        # The lines of the counted orders, looked up by order (the lines' key starts with
+        # it): joined the other way round SQLite read every line of every order.
+        of_counted = line.order_id.in_(select(o.id).where(counted))
         item = func.coalesce(line.product_id, line.service_id)
         items = (
             select(
@@ -134,7 +158,7 @@ class SqlOrderReportQueries:
                 func.sum(line.tax),
             )
             .select_from(joined)
-            .where(counted)
+            .where(of_counted)
             .group_by(o.currency, item, line.kind)
         )
         for code, key, kind, name, qty, amount, discount, tax in self._s.execute(items):
@@ -149,7 +173,7 @@ class SqlOrderReportQueries:
                 func.sum(line.amount - line.tax),
             )
             .select_from(joined)
-            .where(counted)
+            .where(of_counted)
             .group_by(o.currency, line.tax_rate_thousandths)
         )
         for code, rate, tax, base in self._s.execute(rates):
