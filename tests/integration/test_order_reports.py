@@ -180,6 +180,11 @@ def test_a_closed_day_keeps_its_figures_and_an_order_paid_after_the_close_lands_
     both = cli("report", "range", "--from", day.isoformat(), "--to", nxt)["currencies"]["usd"]
     assert (both["orders"], both["tips"], both["tax"]) == (3, 562, 497)
     assert both["tips_by_staff"] == {"Priya": 400, "Sam": 162}
+    # Every row read again (no snapshot): the same figures, the late order on the next day.
+    live = app.reports.range(day, day + timedelta(days=1), from_snapshots=False)
+    assert live.to_json()["currencies"]["usd"] == both
+    closed_live = app.reports.range(day, day, from_snapshots=False).currencies["usd"]
+    assert closed_live.order_figures.orders == 2 and closed_live.order_figures.tips == 462
 
 
 def test_a_z_report_frozen_before_order_figures_reads_as_none(app: AppContext, cli: Cli) -> None:
