@@ -24,6 +24,7 @@ from pos_app.domain.gateway_types import (
     RefundInfo,
     RefundRequest,
 )
+from pos_app.domain.order_report import OrderFigures
 from pos_app.domain.orders import Order
 from pos_app.domain.payable import OrderMoney, RefundLine
 from pos_app.domain.payment import Payment, Refund
@@ -297,6 +298,9 @@ class OrderRepository(Protocol):
 
     def void(self, order_id: str) -> bool:
         """Void an open order with nothing paid; False when it was not."""
+    def mark_paid(self, order_id: str, *, at: datetime) -> bool:
+        """Record once that the order is paid in full: the database's next money order
+        number and its payment's time (``at`` when none is stored); False when it was."""
         ...
 
     def replace_lines(self, order: Order) -> None:
@@ -458,6 +462,15 @@ class EventLog(Protocol):
     def set_setting(self, key: str, value: str) -> None: ...
 
 
+class OrderReportQueries(Protocol):
+    """The orders' figures of a window (docs/orders.md 4.5: an order counts on the business
+    day it became paid in full, decided by the database's order of money)."""
+
+    def figures(self, window: ReportWindow) -> dict[str, OrderFigures]:
+        """Tips, discounts, tax, lines, tips by staff and promo codes per currency."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One database transaction; leaving the block without ``commit()`` rolls back."""
 
@@ -472,6 +485,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     day_closes: DayCloseRepository
     reports: ReportQueries
+    order_reports: OrderReportQueries
     pin_attempts: PinAttemptRepository
     products: ProductRepository
     promo_codes: PromoCodeRepository

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pos_app.domain.order_report import OrderFiguresSum
 from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.report_data import Movement, SalesCell
 from pos_app.domain.reports import Breakdown, Conversion, CurrencyTotals, SalesReport
@@ -107,6 +108,7 @@ class TotalsSum:
     by_staff: dict[str, RowSum] = field(default_factory=dict)
     by_method: dict[str, RowSum] = field(default_factory=dict)
     by_hour: dict[str, RowSum] = field(default_factory=dict)
+    order_figures: OrderFiguresSum = field(default_factory=OrderFiguresSum)
 
     @classmethod
     def for_cells(cls, methods: Mapping[str, str]) -> TotalsSum:
@@ -163,6 +165,7 @@ class TotalsSum:
         _add_rows(self.by_staff, t.by_staff)
         _add_rows(self.by_method, t.by_method)
         _add_rows(self.by_hour, t.by_hour)
+        self.order_figures.add(t.order_figures)
 
     def add_json(self, t: Mapping[str, Any]) -> None:
         """Add one report's totals of this currency as its ``to_json()``: a year of frozen
@@ -180,6 +183,7 @@ class TotalsSum:
         _add_json_rows(self.by_staff, t.get("by_staff") or ())
         _add_json_rows(self.by_method, t.get("by_method") or ())
         _add_json_rows(self.by_hour, t.get("by_hour") or ())
+        self.order_figures.add_json(t)  # absent in Z reports frozen before issue 14: zero
 
     def totals(
         self,
@@ -204,6 +208,7 @@ class TotalsSum:
             adjustments_net=self.adjustments_net,
             fees_pending=self.fees_pending,
             fees_pending_amount=self.fees_pending_amount,
+            order_figures=self.order_figures.figures(),
         )
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from pos_app.domain.order_report import OrderFigures
+
 
 @dataclass(frozen=True)
 class Breakdown:
@@ -60,6 +62,8 @@ class CurrencyTotals:
     # them out, so ``net_after_fees`` is not known until they are (show FEES_PENDING).
     fees_pending: int = 0
     fees_pending_amount: int = 0
+    # Tips, discounts, tax and lines of the orders paid in full in the period (issue 14).
+    order_figures: OrderFigures = field(default_factory=OrderFigures)
 
     @property
     def net(self) -> int:
@@ -109,6 +113,7 @@ class CurrencyTotals:
             "by_hour": [b.to_json() for b in self.by_hour],
             "adjustments": self.adjustments,
             "adjustments_net": self.adjustments_net,
+            **self.order_figures.to_json(),
         }
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -29,6 +29,7 @@ from pos_app.domain.errors import (
     ValidationError,
 )
 from pos_app.domain.money import Money, parse_money
+from pos_app.domain.order_report import OrderFigures, figures_from_json
 from pos_app.domain.people import Actor
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.reports import (
@@ -86,6 +87,8 @@ class ZTotals:
     # them out, so the net after fees is shown as pending, never as a figure.
     fees_pending: int = 0
     fees_pending_amount: int = 0
+    # The orders paid in full on the day (issue 14); none in a Z report frozen before them.
+    orders: OrderFigures = field(default_factory=OrderFigures)
 
     @property
     def fees_known(self) -> bool:
@@ -195,6 +198,7 @@ class ZReport:
                 "cash_expected": t.cash_expected,
                 "adjustments": t.adjustments,
                 "adjustments_net": t.adjustments_net,
+                **t.orders.to_json(),
             }
             close = self.close_for(t.currency)
             if close is not None:
@@ -473,6 +477,7 @@ def z_totals(totals: CurrencyTotals) -> ZTotals:
         adjustments_net=totals.adjustments_net,
         fees_pending=totals.fees_pending,
         fees_pending_amount=totals.fees_pending_amount,
+        orders=totals.order_figures,
     )
 
 
@@ -538,6 +543,7 @@ def sales_report_from_json(data: Mapping[str, Any]) -> SalesReport:
             adjustments_net=int(t.get("adjustments_net", 0)),
             fees_pending=int(t.get("fees_pending", 0)),
             fees_pending_amount=int(t.get("fees_pending_amount", 0)),
+            order_figures=figures_from_json(t),
         )
     conv = dict(data.get("conversion", {}))
     return SalesReport(

@@ -64,6 +64,12 @@ COLUMNS: tuple[str, ...] = (
     "stripe_balance_transaction_id",
     "refund_reason",
     "recorded_by",
+    # issue 14: the order of the row, and the figures of the order its payment paid in full
+    "order_id",
+    "order_discount",
+    "order_tax",
+    "order_tip",
+    "promo_code",
 )
 PROGRESS_EVERY = 5000
 MANAGERS_ONLY = "Only a manager can export sales."

@@ -33,6 +33,9 @@ def follow(
     """Store the order's money and status; take its stock once it is first paid in full."""
     status = money_status(order.total, paid, refunded, given_up=given_up)
     uow.orders.set_money(order.id, paid=paid, refunded=refunded, status=status.value)
+    if paid >= order.total:
+        # The business day its figures count on is decided by this number (docs/orders.md 4.5).
+        uow.orders.mark_paid(order.id, at=at)
     if paid >= order.total and uow.orders.claim_stock(order.id):
         for sold in order.lines:
             if sold.kind is LineKind.PRODUCT:

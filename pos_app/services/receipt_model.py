@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from pos_app.domain.money import Money
+from pos_app.domain.orders import Order
 from pos_app.domain.payment import (
     REFUND_REASONS,
     PaymentMethod,
@@ -22,6 +23,7 @@ from pos_app.domain.payment import (
     RefundStatus,
 )
 from pos_app.domain.people import Resource, ResourceKind
+from pos_app.domain.percent import Percent
 from pos_app.services.bookings import BookingDetail
 
 _HEX_ID = re.compile(r"^[0-9a-f]{10,}$")
@@ -96,6 +98,61 @@ class ReceiptRefund:
 
 
 @dataclass(frozen=True)
+class ReceiptLine:
+    """One line of the order as sold: quantity, name, and its price before discounts."""
+
+    name: str
+    quantity: int
+    amount: Money  # unit price × quantity
+
+    @property
+    def words(self) -> str:
+        """'2 × Shampoo', or the name alone for one."""
+        return f"{self.quantity} × {self.name}" if self.quantity != 1 else self.name
+
+
+@dataclass(frozen=True)
+class ReceiptOrder:
+    """The order's lines and figures (issue 14): subtotal, discount, tax by rate, tip and
+    total; ``tax_included``: the prices held the tax, so it is shown, not added."""
+
+    lines: tuple[ReceiptLine, ...]
+    subtotal: Money
+    discount: Money
+    promo_code: str | None
+    tax_by_rate: tuple[tuple[str, Money], ...]  # ("8.875%", tax), highest rate first
+    tax_included: bool
+    tip: Money
+    total: Money
+
+
+def receipt_order(order: Order) -> ReceiptOrder | None:
+    """The order as a receipt shows it, or None for a booking's service alone with no
+    discount, tax or tip (its receipt keeps the one line it always had)."""
+    if len(order.lines) == 1 and not (order.discount or order.tax or order.tip):
+        return None
+    rates: dict[Percent, int] = {}
+    for sold in order.lines:
+        rates[sold.line.tax_rate] = rates.get(sold.line.tax_rate, 0) + sold.tax
+    m = order.money
+    return ReceiptOrder(
+        lines=tuple(
+            ReceiptLine(
+                s.line.name, s.line.quantity, m(s.line.unit_amount.amount * s.line.quantity)
+            )
+            for s in order.lines
+        ),
+        subtotal=m(order.subtotal),
+        discount=m(order.discount),
+        promo_code=order.promo_code,
+        tax_by_rate=tuple((str(r), m(t)) for r, t in sorted(rates.items(), reverse=True) if t),
+        tax_included=order.prices_include_tax,
+        tip=m(order.tip),
+        total=m(order.total),
+    )
+
+
+@dataclass(frozen=True)
 class Receipt:
     """Everything a receipt shows, with times already in the business's time zone."""
 
@@ -123,6 +180,7 @@ class Receipt:
     staff: str | None = None
     staff_label: str = "With"  # "With" for a staff member, "Room" for a room
     notes: tuple[str, ...] = field(default=())
+    order: ReceiptOrder | None = None  # its lines and figures, when more than one service
 
     @property
     def net_paid(self) -> Money:
@@ -178,11 +236,13 @@ def build_receipt(
     cards: Mapping[str, CardSummary] | None = None,
     business_address: str = "",
     business_tax_id: str = "",
+    order: Order | None = None,
 ) -> Receipt:
     """The receipt of a booking from its stored payments and refunds (no I/O).
 
     ``cards`` maps payment ids to what Stripe said about the card. Only succeeded payments
     appear; every refund appears with its state, and only settled ones count as refunded.
+    ``order``: the booking's order, whose lines and figures the receipt lists.
     """
     booking = detail.booking
     cards = cards or {}
@@ -258,6 +318,7 @@ def build_receipt(
         staff=resource.name if resource is not None else None,
         staff_label=staff_label,
         notes=tuple(notes),
+        order=receipt_order(order) if order is not None else None,
     )
 
 

@@ -27,6 +27,7 @@ from pos_app.domain.errors import (
     NotFoundError,
     ValidationError,
 )
+from pos_app.domain.orders import Order
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus
 from pos_app.domain.people import Resource
 from pos_app.domain.ports import UnitOfWork
@@ -133,7 +134,7 @@ class ReceiptService:
         With ``card_details`` the card's brand and last four digits are read from Stripe;
         if Stripe cannot be reached the receipt says "Card" instead of failing.
         """
-        detail, resource = self._load(booking_id)
+        detail, resource, order = self._load(booking_id)
         cards = self._cards(detail.payments) if card_details else {}
         return build_receipt(
             detail,
@@ -145,6 +146,7 @@ class ReceiptService:
             mode=self._d.gateway.mode,
             resource=resource,
             cards=cards,
+            order=order,
         )
 
     def email_receipt(self, booking_id: str, email: str | None = None) -> ReceiptEmailResult:
@@ -154,7 +156,7 @@ class ReceiptService:
         Raises ValidationError (field ``email``) for a missing or malformed address and
         InvalidStateError when the booking has no card payment; Stripe's errors as sentences.
         """
-        detail, _resource = self._load(booking_id)
+        detail, _resource, _order = self._load(booking_id)
         address = (email or "").strip() or (detail.booking.customer_email or "").strip()
         if not address:
             raise ValidationError(
@@ -187,7 +189,7 @@ class ReceiptService:
 
     # -- steps ----------------------------------------------------------------------------
 
-    def _load(self, booking_id: str) -> tuple[BookingDetail, Resource | None]:
+    def _load(self, booking_id: str) -> tuple[BookingDetail, Resource | None, Order | None]:
         with self._d.uow() as uow:
             if booking_id.startswith("ord_"):  # a walk-in order (a booking's is its booking)
                 return _walk_in_detail(uow, booking_id), None
@@ -198,7 +200,8 @@ class ReceiptService:
             detail = BookingDetail(
                 booking, uow.payments.for_booking(booking_id), uow.refunds.for_booking(booking_id)
             )
-        return detail, resource
+            order = uow.orders.for_booking(booking_id)
+        return detail, resource, order
 
     def _cards(self, payments: list[Payment]) -> dict[str, CardSummary]:
         """Brand and last four of each paid card payment; stops asking once Stripe fails."""

@@ -44,11 +44,13 @@ import logging
 import time
 from collections.abc import Iterable, Mapping
 from contextlib import nullcontext
+from dataclasses import replace
 from datetime import date, timedelta, tzinfo
 from typing import Any, Protocol, runtime_checkable
 
 from pos_app.domain.dates import check_days
 from pos_app.domain.errors import FormErrors, PermissionDeniedError
+from pos_app.domain.order_report import OrderFigures
 from pos_app.domain.payment import LINK_STILL_OPEN, PaymentMethod, PaymentStatus
 from pos_app.domain.people import Actor
 from pos_app.domain.ports import UnitOfWork
@@ -137,17 +139,28 @@ class ReportService:
             if len(live) > MAX_LIVE_RUNS:  # closed and open days interleaved: one scan is less
                 frozen, live = {}, [(start, end)]
             cells = [(a, reading.reports.sales(ReportWindow(a, b, tz))) for a, b in live]
+            orders = [reading.order_reports.figures(ReportWindow(a, b, tz)) for a, b in live]
             links = reading.reports.conversion(window, frozen=from_snapshots)
             services = {s.id: s.name for s in reading.services.list(active_only=False)}
             staff = {r.id: r.name for r in reading.resources.list(active_only=False)}
         if not frozen and len(cells) == 1:
-            currencies = roll_up(cells[0][1], services=services, staff=staff)
+            currencies = with_orders(
+                roll_up(cells[0][1], services=services, staff=staff), orders[0]
+            )
             report = SalesReport(start, end, zone, currencies, conversion_of(links))
         else:
             parts: list[tuple[date, SalesReport | dict[str, Any]]] = list(frozen.items())
             parts += [
-                (first, SalesReport(first, first, zone, roll_up(c, services=services, staff=staff)))
-                for first, c in cells
+                (
+                    first,
+                    SalesReport(
+                        first,
+                        first,
+                        zone,
+                        with_orders(roll_up(c, services=services, staff=staff), figures),
+                    ),
+                )
+                for (first, c), figures in zip(cells, orders, strict=True)
             ]
             try:
                 report = sum_reports(
@@ -252,6 +265,18 @@ def conversion_of(by_status: dict[str, int]) -> Conversion:
         # Not settled yet: links still open, and bank payments on their way.
         open=sum(n(s.value, 0) for s in LINK_STILL_OPEN),
     )
+
+
+def with_orders(
+    currencies: dict[str, CurrencyTotals], figures: Mapping[str, OrderFigures]
+) -> dict[str, CurrencyTotals]:
+    """The totals with the orders' figures of the same days (a currency only orders have,
+    e.g. an order paid in full on a day its payments count elsewhere, gets empty totals)."""
+    out = dict(currencies)
+    for code, f in figures.items():
+        base = out.get(code) or TotalsSum.for_cells(METHOD_LABELS).totals(code)
+        out[code] = replace(base, order_figures=f)
+    return {code: out[code] for code in sorted(out)}
 
 
 def roll_up(

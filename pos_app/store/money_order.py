@@ -42,6 +42,14 @@ def hold(session: Session) -> int:
     return int(session.connection().execute(q).scalar_one())
 
 
+def take_number(session: Session) -> int:
+    """Take the next number for something recorded in this transaction that is not a row of
+    money (an order paid in full: docs/orders.md 4.5), under the same lock."""
+    conn = session.connection()
+    conn.execute(update(record_order).where(_ROW).values(last_seq=record_order.c.last_seq + 1))
+    return int(conn.execute(select(record_order.c.last_seq).where(_ROW)).scalar_one())
+
+
 def _number_recorded_money(session: Session, _context: Any, _instances: Any) -> None:
     """Give each payment or refund recorded in this flush its number (see the module)."""
     slots: list[tuple[Payment | Refund, str]] = []

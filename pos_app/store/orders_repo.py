@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, insert, select, update
+from sqlalchemy import CursorResult, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.booking import Booking
@@ -28,10 +28,19 @@ from pos_app.domain.orders import (
     tip_of,
 )
 from pos_app.domain.payable import OrderMoney, RefundLine
-from pos_app.domain.payment import RefundStatus
+from pos_app.domain.payment import PaymentStatus, RefundStatus
 from pos_app.domain.percent import Percent
 from pos_app.domain.pricing import Discount, OrderLine, Tip, TipBase, price_order
-from pos_app.store.schema import order_lines, order_numbers, orders, refund_lines, refunds
+from pos_app.store import money_order
+from pos_app.store.schema import (
+    UTCDateTime,
+    order_lines,
+    order_numbers,
+    orders,
+    payments,
+    refund_lines,
+    refunds,
+)
 
 
 def _split(discount: Discount | Tip | None) -> tuple[int | None, int | None]:
@@ -282,6 +291,42 @@ class SqlOrderRepository:
         )
         return done.rowcount == 1
 
+    def mark_paid(self, order_id: str, *, at: datetime) -> bool:
+        """Record once that the order is paid in full (docs/orders.md 4.5): the next number of
+        the database's order of money (store/money_order.py, under the lock a day close
+        takes), the latest time among its succeeded payments (``at`` when none is stored)
+        and the payment numbered last (the one that completed it). False when it was."""
+        marked = select(orders.c.paid_seq).where(orders.c.id == order_id)
+        if self._s.execute(marked).scalar() is not None:  # (flushes this transaction's money)
+            return False
+        paid = payments.c.status == PaymentStatus.SUCCEEDED.value
+        latest = (
+            select(func.max(payments.c.paid_at))
+            .where(payments.c.order_id == order_id, paid)
+            .scalar_subquery()
+        )
+        completing = (
+            select(payments.c.id)
+            .where(payments.c.order_id == order_id, paid)
+            .order_by(func.coalesce(payments.c.record_seq, 0).desc(), payments.c.paid_at.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        seq = money_order.take_number(self._s)
+        done = cast(
+            CursorResult[Any],
+            self._s.execute(
+                update(orders)
+                .where(orders.c.id == order_id, orders.c.paid_seq.is_(None))
+                .values(
+                    paid_seq=seq,
+                    paid_at=func.coalesce(latest, _as_stored(at)),
+                    paid_payment_id=completing,
+                )
+            ),
+        )
+        return done.rowcount == 1
+
     def replace_lines(self, order: Order) -> None:
         """Store an unpaid order's new lines and figures (add-ons), in place of the old."""
         self._s.execute(delete(order_lines).where(order_lines.c.order_id == order.id))
@@ -377,3 +422,8 @@ def _sold(row: Any, currency: str) -> SoldLine:
         tax=int(row.tax),
         amount=int(row.amount),
     )
+
+
+def _as_stored(at: datetime) -> Any:
+    """An aware time as the column stores it (naive UTC), for use inside an expression."""
+    return literal(at.astimezone(UTC), UTCDateTime())

@@ -61,12 +61,13 @@ from pos_app.domain.csv_cells import (
 from pos_app.domain.report_data import ExportBatch, ExportRow, Movement, ReportWindow
 from pos_app.store.report_sql import Clock, as_date, aware_parser, concat, date_text, utc_text
 
-#: PostgreSQL's columns: the 25 cells of a row, in the file's order (export_csv.COLUMNS).
-CELLS = tuple(f"c{i:02d}" for i in range(25))
+#: PostgreSQL's columns: the 30 cells of a row, in the file's order (export_csv.COLUMNS).
+CELLS = tuple(f"c{i:02d}" for i in range(30))
 #: SQLite's: kind, business day, the cells up to the time zone joined, four text cells as
-#: stored, the cells from method to adjustment joined, eight text cells as stored.
+#: stored, the cells from method to adjustment joined, eight text cells as stored, then the
+#: order's id as stored, its discount, tax and tip joined, and its promo code as stored.
 SQLITE_CELLS = ("kind", "day", "head", *(f"t{i}" for i in range(4)), "mid",
-                *(f"t{i}" for i in range(4, 12)))  # fmt: skip
+                *(f"t{i}" for i in range(4, 12)), "t12", "ord", "t13")  # fmt: skip
 #: The union's order: business day, time, kind, id, time recorded.
 KEYS = ("k_day", "k_at", "k_kind", "k_id", "k_recorded")
 BATCH = 2000
@@ -130,7 +131,8 @@ def export_cells(
     ``c`` names the branch's raw values: kind, id, booking_id, at, business_date,
     adjustment (0/1), customer, service, staff, method, currency, amount (already signed as
     the file shows it), fee (signed, NULL when not known), status, the Stripe ids, reason,
-    recorded_by and recorded_at.
+    recorded_by and recorded_at; then the order's (store/order_export.py): order_id, and
+    order_discount, order_tax, order_tip, promo_code (NULL unless the payment completed it).
     """
     amount = c["amount"]
     fee = case((c["method"] == "cash", literal(0, Integer)), else_=c["fee"])
@@ -150,9 +152,11 @@ def export_cells(
         case((c["adjustment"] == 1, "yes"), else_="no"),
     ]
     keys = [c["business_date"], c["at"], c["kind"], c["id"], c["recorded_at"]]
+    figures = [c["order_discount"], c["order_tax"], c["order_tip"]]
     if not sqlite:
         cells = [c["kind"], day, *times, literal(zone, String), *map(_guard, texts), *middle]
         cells += map(_guard, more_texts)
+        cells += [_guard(c["order_id"]), *figures, _guard(c["promo_code"])]
         return [v.label(n) for v, n in zip(cells, CELLS, strict=True)] + [
             v.label(n) for v, n in zip(keys, KEYS, strict=True)
         ]
@@ -164,6 +168,8 @@ def export_cells(
     mid = func.substr(mid, 2)  # no leading comma
     values = [c["kind"], day, head, *(func.ifnull(t, "") for t in texts), mid]
     values += (func.ifnull(t, "") for t in more_texts)
+    order_figures = concat(*(part for v in figures for part in (",", func.ifnull(v, ""))))
+    values += [func.ifnull(c["order_id"], ""), order_figures, func.ifnull(c["promo_code"], "")]
     return [v.label(n) for v, n in zip(values, SQLITE_CELLS, strict=True)] + [
         v.label(n) for v, n in zip(keys[1:], KEYS[1:], strict=True)
     ]
@@ -197,7 +203,7 @@ def _sqlite_text(rows: list[Any]) -> tuple[str, int]:
     payments = 0
     field = csv_field
     for (kind, day, head, booking, customer, service, staff, mid,
-         id_, s1, s2, s3, s4, s5, reason, by) in rows:  # fmt: skip
+         id_, s1, s2, s3, s4, s5, reason, by, order, figures, promo) in rows:  # fmt: skip
         ids = (booking, id_, s1, s2, s3, s4, s5, reason)
         joined = " " + " ".join(ids)
         if not (joined.isascii() and joined.isprintable()) or _ID_MARKS.search(joined):
@@ -205,7 +211,8 @@ def _sqlite_text(rows: list[Any]) -> tuple[str, int]:
         payments += kind == "payment"
         lines.append(
             f"{kind},{day},{head},{booking},{field(customer)},{field(service)},{field(staff)},"
-            f"{mid},{id_},{s1},{s2},{s3},{s4},{s5},{reason},{field(by)}\r\n"
+            f"{mid},{id_},{s1},{s2},{s3},{s4},{s5},{reason},{field(by)},"
+            f"{field(order)}{figures},{field(promo)}\r\n"
         )
     return "".join(lines), payments
 

@@ -20,6 +20,7 @@ from pos_app.domain.ports import (
     CustomerRepository,
     DayCloseRepository,
     EventLog,
+    OrderReportQueries,
     OrderRepository,
     PaymentRepository,
     PinAttemptRepository,
@@ -35,6 +36,7 @@ from pos_app.domain.reports import DayClose
 from pos_app.store import change_notes, money_order, retention_queries
 from pos_app.store.audit_log import SqlAuditLog, contains
 from pos_app.store.money_repo import SqlPaymentRepository, SqlRefundRepository
+from pos_app.store.order_report_queries import SqlOrderReportQueries
 from pos_app.store.orders_repo import SqlOrderRepository
 from pos_app.store.pin_attempts import SqlPinAttemptRepository
 from pos_app.store.products_repo import SqlProductRepository, SqlPromoCodeRepository
@@ -377,6 +379,7 @@ class SqlUnitOfWork:
     audit: AuditLog
     day_closes: DayCloseRepository
     reports: ReportQueries
+    order_reports: OrderReportQueries
     pin_attempts: PinAttemptRepository
     products: ProductRepository
     promo_codes: PromoCodeRepository
@@ -401,6 +404,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(self.session)
         self.day_closes = SqlDayCloseRepository(self.session)
         self.reports = SqlReportQueries(self.session)
+        self.order_reports = SqlOrderReportQueries(self.session)
         self.pin_attempts = SqlPinAttemptRepository(self.session)
         self.products = SqlProductRepository(self.session)
         self.promo_codes = SqlPromoCodeRepository(self.session)

@@ -435,6 +435,11 @@ orders = Table(
     # Its promo code's use is counted (0020): taken with the first link or cash claim, given
     # back once if the order is voided unpaid (docs/orders.md 2.4).
     Column("promo_use_taken", Boolean, nullable=False, server_default=false()),
+    # Paid in full: the database's order number of that transaction and the payment's time
+    # (0021); reports count the order's figures by them (store/order_report_queries.py).
+    Column("paid_seq", BigInteger, index=True),
+    Column("paid_at", UTCDateTime(), index=True),
+    Column("paid_payment_id", ID, index=True),  # the payment that completed it (the CSV's)
     CheckConstraint(
         "subtotal >= 0 AND discount >= 0 AND discount <= subtotal AND tax >= 0 AND tip >= 0",
         name="figures_not_negative",

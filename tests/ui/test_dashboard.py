@@ -263,6 +263,12 @@ def test_a_seeded_day_through_the_real_engine(
     assert ("Cash", "2", "$70.00", "$0.00", "$70.00") in dialog.table_rows("method")
     expected = ui_app.reports.daily(today_of(ui_app))
     assert dialog.report == expected
+    # The bookings' orders, paid in full: their service on the product panel; untaxed, no
+    # tips or discounts, so the other panel says so instead of an empty table.
+    assert dialog.table_rows("product") == [("Haircut", "× 2", "$70.00")]
+    assert dialog.table_rows("extras") == []
+    assert dialog.figure_stacks["extras"].currentIndex() == 1
+    assert "No tax, tips or discounts" in dialog.figure_empty["extras"].text()
 
     # Export CSV… goes to the real export service, in the background.
     dialog.export_csv()

@@ -53,12 +53,14 @@ def test_sqlite_rows_come_out_as_the_csv_module_writes_the_guarded_cells() -> No
     rnd = random.Random(7)
     rows, expected = [], []
     for _ in range(3000):
-        texts = [_text(rnd) for _ in range(12)]
+        texts = [_text(rnd) for _ in range(14)]  # the last two: the order id, the promo code
         kind = rnd.choice(["payment", "refund"])
         head, mid = "10:15:00,2026-06-10T14:15:00Z,America/New_York", "card,USD,3500,35.00,,,ok,no"
-        rows.append((kind, "2026-06-10", head, *texts[:4], mid, *texts[4:]))
+        figures = rnd.choice([",,,", ",500,294,300"])  # the order's discount, tax, tip joined
+        rows.append((kind, "2026-06-10", head, *texts[:4], mid, *texts[4:13], figures, texts[13]))
         cells = [kind, "2026-06-10", *head.split(","), *map(_guard, texts[:4]), *mid.split(",")]
-        expected.append(_line(cells + [_guard(t) for t in texts[4:]]))
+        cells += [_guard(t) for t in texts[4:13]] + figures[1:].split(",") + [_guard(texts[13])]
+        expected.append(_line(cells))
     text, payments = _sqlite_text(rows)
     assert text == "".join(expected)
     assert payments == sum(r[0] == "payment" for r in rows)

@@ -56,6 +56,25 @@ def _payment_words(p: ReceiptPayment) -> str:
     return f"{p.label} · {p.part.lower()}" if p.part else p.label
 
 
+def _order_rows(receipt: Receipt) -> list[tuple[str, str, bool]]:
+    """(label, amount, emphasised) rows of what was bought: each line, then subtotal,
+    discount, tax by rate, tip and total; the service and its price alone without an order."""
+    o = receipt.order
+    if o is None:
+        return [(receipt.service_name, receipt.price.format(), True)]
+    rows = [(line.words, line.amount.format(), False) for line in o.lines]
+    rows.append(("Subtotal", o.subtotal.format(), False))
+    if o.discount.amount:
+        rows.append((f"Discount ({o.promo_code})" if o.promo_code else "Discount",
+                     _minus(o.discount), False))  # fmt: skip
+    for rate, tax in o.tax_by_rate:
+        rows.append((f"Incl. tax {rate}" if o.tax_included else f"Tax {rate}", tax.format(), False))
+    if o.tip.amount:
+        rows.append(("Tip", o.tip.format(), False))
+    rows.append(("Total", o.total.format(), True))
+    return rows
+
+
 def _totals(receipt: Receipt) -> list[tuple[str, str, bool]]:
     """(label, amount, emphasised) rows of the totals block."""
     rows = [("Paid", receipt.paid.format(), False)]
@@ -104,10 +123,12 @@ def render_html(receipt: Receipt, copy: ReceiptCopy = CUSTOMER) -> str:
         )
     out.append("</table><hr/>")
     out.append('<table width="100%" cellspacing="0" cellpadding="3">')
-    out.append(
-        f'<tr><td style="font-weight:bold;">{e(receipt.service_name)}</td>'
-        f'<td align="right" style="font-weight:bold;">{e(receipt.price.format())}</td></tr>'
-    )
+    for label, amount, strong in _order_rows(receipt):
+        weight = "font-weight:bold;" if strong else ""
+        out.append(
+            f'<tr><td style="{weight}">{e(label)}</td>'
+            f'<td align="right" style="{weight}">{e(amount)}</td></tr>'
+        )
     out.append(_section_html("Payments"))
     if not receipt.payments:
         out.append(f'<tr><td colspan="2" style="{MUTED}">No payment received yet.</td></tr>')
@@ -197,7 +218,8 @@ def render_text(receipt: Receipt, width: int = TEXT_WIDTH, copy: ReceiptCopy = C
         field_line(receipt.staff_label, receipt.staff)
     field_line("Status", receipt.status_label)
     lines.append(rule)
-    pair(receipt.service_name, receipt.price.format())
+    for label, amount, _strong in _order_rows(receipt):
+        pair(label, amount)
     lines.append("")
     lines.append("Payments")
     if not receipt.payments:

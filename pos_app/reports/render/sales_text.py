@@ -15,6 +15,7 @@ from pos_app.domain.reports import (
     SalesReport,
     fees_pending_sentence,
 )
+from pos_app.reports.render.order_figures import text_lines
 
 
 def render_text(report: SalesReport) -> str:
@@ -57,6 +58,7 @@ def render_text(report: SalesReport) -> str:
                 f"  {b.label[:22]:<22}{b.count:>6}{m(b.gross):>14}{m(b.refunds):>14}{m(b.net):>14}"
                 for b in rows
             ]
+        lines += text_lines(t.order_figures, code)
         lines.append("")
     c = report.conversion
     lines.append(

@@ -10,6 +10,7 @@ import html
 from dataclasses import dataclass
 
 from pos_app.domain.money import Money
+from pos_app.reports.render.order_figures import money_rows, product_rows
 from pos_app.services.day_close import ZReport, ZTotals, day_words
 
 MINUS = "−"  # a real minus sign: lines up with digits, unlike a hyphen
@@ -64,6 +65,27 @@ def cash_lines(t: ZTotals) -> tuple[ZLine, ...]:
     return tuple(lines)
 
 
+def order_lines(t: ZTotals, most: int | None = None) -> tuple[ZLine, ...]:
+    """The orders paid on the day: sales by product or service (the ``most`` best on a
+    screen), then tax by rate, tips by staff, discounts and promo codes; none without."""
+    f = t.orders
+    if not f.orders:
+        return ()
+    products = product_rows(f, t.currency)
+    lines = [ZLine("Sales by product or service", heading=True)]
+    shown = products if most is None else products[:most]
+    lines += [ZLine(f"{r.label} {r.detail}", r.value) for r in shown]
+    if len(shown) < len(products):
+        lines.append(ZLine(f"… and {len(products) - len(shown)} more (see the sales report)"))
+    extras = money_rows(f, t.currency)
+    if extras:
+        lines.append(ZLine("Tax, tips and discounts", heading=True))
+    for r in extras:
+        caption = f"{r.label} ({r.detail})" if r.detail else r.label
+        lines.append(ZLine(caption, r.value, bold=r.heading))
+    return tuple(lines)
+
+
 def z_report_html(z: ZReport, *, business: str) -> str:
     """The Z report as simple HTML for a QTextDocument (printing, PDF)."""
     e = html.escape
@@ -98,6 +120,11 @@ def z_report_html(z: ZReport, *, business: str) -> str:
             rows.append(
                 row(f"Adjustments to closed days ({t.adjustments})", t.money(t.adjustments_net))
             )
+        for line in order_lines(t):
+            if line.heading:
+                rows.append(f"<tr><td colspan='2'><b>{e(line.caption)}</b></td></tr>")
+            else:
+                rows.append(row(line.caption, line.value, bold=line.bold))
         parts.append(f"<h4>{e(t.currency.upper())}</h4>")
         parts.append(
             "<table width='100%' cellspacing='0' cellpadding='3'>" + "".join(rows) + "</table>"

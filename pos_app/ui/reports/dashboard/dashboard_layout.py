@@ -27,16 +27,18 @@ from pos_app.reports.render.sales import figures
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.forms import ErrorLabel
 from pos_app.ui.kit.spinner import Spinner
-from pos_app.ui.kit.tables import ROW_HEIGHT
+from pos_app.ui.kit.tables import ROW_HEIGHT, table_or_empty
 from pos_app.ui.reports.dashboard.periods import Preset
 from pos_app.ui.reports.dashboard.sales_chart import SalesChart
 from pos_app.ui.reports.dashboard.widgets import (
     BreakdownModel,
     ConversionPanel,
+    FigureRowsModel,
     Page,
     Tile,
     breakdown_table,
     card,
+    figure_table,
     muted,
 )
 
@@ -211,6 +213,29 @@ class DashboardLayout(QDialog):
             self.tables[key] = table
             box.addWidget(table, 1)
             cards[key] = panel
+        # The orders paid in full (issue 14): what sold, and tax, tips and discounts.
+        self.figure_stacks: dict[str, QStackedWidget] = {}
+        self.figure_empty: dict[str, QLabel] = {}
+        self.figure_models = {
+            "product": FigureRowsModel("Product or service", "Qty", self),
+            "extras": FigureRowsModel("Tax, tips, discounts", "", self),
+        }
+        for key, title in (("product", "Sales by product"), ("extras", "Tax, tips and discounts")):
+            panel = card()
+            box = QVBoxLayout(panel)
+            box.setContentsMargins(10, 8, 10, 8)
+            box.setSpacing(4)
+            heading = QLabel(title)
+            heading.setFont(theme.font(self, scale=1.05, bold=True))
+            self.headings[key] = heading
+            box.addWidget(heading)
+            table = figure_table(self.figure_models[key])
+            table.setAccessibleName(title)
+            self.tables[key] = table
+            stack, self.figure_empty[key] = table_or_empty(table, "")
+            self.figure_stacks[key] = stack
+            box.addWidget(stack, 1)
+            cards[key] = panel
         # Card and cash: a short table, so it sits under the checkouts, beside the chart.
         self.tables["method"].setMinimumHeight(ROW_HEIGHT * 2 + 32)
         right = QVBoxLayout()
@@ -225,6 +250,10 @@ class DashboardLayout(QDialog):
         bottom.setSpacing(10)
         bottom.addWidget(cards["service"], 1)
         bottom.addWidget(cards["staff"], 1)
+        orders_row = QHBoxLayout()
+        orders_row.setSpacing(10)
+        orders_row.addWidget(cards["product"], 1)
+        orders_row.addWidget(cards["extras"], 1)
 
         figures_page = QWidget()
         body = QVBoxLayout(figures_page)
@@ -235,6 +264,7 @@ class DashboardLayout(QDialog):
         body.addWidget(self.adjustment_note)
         body.addLayout(middle, 3)
         body.addLayout(bottom, 2)
+        body.addLayout(orders_row, 2)
         scroll = QScrollArea()
         scroll.setWidget(figures_page)
         scroll.setWidgetResizable(True)

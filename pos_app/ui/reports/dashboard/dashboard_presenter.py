@@ -12,16 +12,21 @@ from typing import Protocol
 
 from pos_app.domain.money import Money
 from pos_app.domain.reports import FEES_PENDING, Breakdown, CurrencyTotals, SalesReport
+from pos_app.reports.render.order_figures import FigureRow, money_rows, product_rows
 from pos_app.ui.reports.dashboard.periods import Period, previous_period
 
 UP, DOWN, SAME = "▲", "▼", "="
-PANELS = ("chart", "checkouts", "service", "staff", "method")
+PANELS = ("chart", "checkouts", "service", "staff", "method", "product", "extras")
 PANEL_NAMES = {
     "checkouts": "Checkouts",
     "service": "By service",
     "staff": "By staff and room",
     "method": "By payment method",
+    "product": "Sales by product",
+    "extras": "Tax, tips and discounts",
 }
+NO_ORDERS = "No order was paid in full in this period."
+NO_EXTRAS = "No tax, tips or discounts on the orders of this period."
 
 
 class SalesReports(Protocol):
@@ -139,6 +144,18 @@ class DashboardState:
     headline: Headline
     titles: dict[str, str]  # panel key (PANELS) → "By service · Sat 5 Dec"
     chart_days: tuple[Breakdown, ...] | None  # None: by hour (a single day)
+    # The orders paid in full in the period (issue 14): each product or service sold, and
+    # tax by rate, tips by staff, discounts and promo codes (reports/render/order_figures).
+    products: tuple[FigureRow, ...] = ()
+    extras: tuple[FigureRow, ...] = ()
+
+    def empty_sentence(self, key: str) -> str:
+        """What the 'product' or 'extras' panel says in place of an empty table ('' when
+        it has rows)."""
+        rows = self.products if key == "product" else self.extras
+        if rows:
+            return ""
+        return NO_ORDERS if not self.products else NO_EXTRAS
 
 
 def dashboard_state(
@@ -158,4 +175,6 @@ def dashboard_state(
         headline=headline(totals, previous, previous_words(period, today)),
         titles=titles,
         chart_days=day_rows(data.days, currency, today) if by_day else None,
+        products=product_rows(totals.order_figures, currency),
+        extras=money_rows(totals.order_figures, currency),
     )

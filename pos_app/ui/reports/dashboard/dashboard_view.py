@@ -203,7 +203,9 @@ class DashboardDialog(DashboardLayout):
         return self.tiles[key].value.text()
 
     def table_rows(self, key: str) -> list[tuple[str, ...]]:
-        """A breakdown table's rows as shown ('service', 'staff' or 'method')."""
+        """A table's rows as shown ('service', 'staff', 'method', 'product' or 'extras')."""
+        if key in self.figure_models:
+            return self.figure_models[key].texts()
         return self.models[key].texts()
 
     def conversion_texts(self) -> dict[str, str]:
@@ -398,6 +400,12 @@ class DashboardDialog(DashboardLayout):
         self.models["service"].set_rows(totals.by_service, totals.currency)
         self.models["staff"].set_rows(totals.by_staff, totals.currency)
         self.models["method"].set_rows(totals.by_method, totals.currency)
+        self.figure_models["product"].set_rows(state.products)
+        self.figure_models["extras"].set_rows(state.extras)
+        for key, stack in self.figure_stacks.items():
+            sentence = state.empty_sentence(key)
+            self.figure_empty[key].setText(sentence)
+            stack.setCurrentIndex(1 if sentence else 0)
 
     def _on_currency(self, index: int) -> None:
         code = self.currency_combo.itemData(index)

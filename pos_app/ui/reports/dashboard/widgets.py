@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.money import Money
 from pos_app.domain.reports import Breakdown, Conversion
+from pos_app.reports.render.order_figures import FigureRow
 from pos_app.reports.render.sales import conversion_rows, paid_share, percent
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.tables import (
@@ -81,6 +82,30 @@ class BreakdownModel(RowsModel[Breakdown]):
         """Replace every row, its amounts in ``currency`` (the last one given when None)."""
         self._currency = currency or self._currency
         super().set_rows(rows)
+
+
+class FigureRowsModel(RowsModel[FigureRow]):
+    """Rows of the orders' figures (sales by product; tax, tips and discounts), as words."""
+
+    def __init__(self, title: str, detail: str, parent: Any = None) -> None:
+        super().__init__(
+            [
+                Column(title, lambda r: r.label, tooltip=lambda r: r.label),
+                Column(detail, lambda r: r.detail, align=RIGHT),
+                Column("Amount", lambda r: r.value, align=RIGHT),
+            ],
+            parent,
+        )
+
+
+def figure_table(model: FigureRowsModel) -> QTableView:
+    """A read-only table of figure rows, in the app's table look."""
+    table = rows_table(model, "figureTable", select=False)
+    table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    size_columns(table, stretch=0, fit=(1, 2))
+    table.setMinimumHeight(ROW_HEIGHT * 3 + 30)
+    return table
 
 
 # -- small widgets -------------------------------------------------------------------------

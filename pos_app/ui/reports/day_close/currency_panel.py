@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.reports import DayClose
-from pos_app.reports.render.z_report import ZLine, card_lines, cash_lines
+from pos_app.reports.render.z_report import ZLine, card_lines, cash_lines, order_lines
 from pos_app.services.day_close import ZTotals, counted_field, float_field
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.forms import ErrorLabel
@@ -29,6 +29,7 @@ from pos_app.ui.reports.day_close.day_close_presenter import (
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 FIELD_WIDTH = 150
+ORDER_ROWS = 5  # products shown on the screen's panel; paper and PDF list them all
 
 
 class CurrencyPanel(QFrame):
@@ -63,7 +64,7 @@ class CurrencyPanel(QFrame):
         sections.setSpacing(40)
         box.addLayout(sections, 1)
         grid = self._section(sections)
-        for line in (*card_lines(t), *cash_lines(t)):
+        for line in (*card_lines(t), *cash_lines(t), *order_lines(t, most=ORDER_ROWS)):
             self._line(line)
         if columns > 1:
             grid.setRowStretch(self._next(), 1)

@@ -1,0 +1,208 @@
+"""The orders' figures of a report window, summed by the database (issue 14).
+
+Which business day an order counts on (docs/orders.md 4.5) is decided by the database: the
+transaction that first finds it paid in full takes the next number of the database's order
+of money (``orders.paid_seq``, store/money_order.py: the lock a day close takes too) and
+stores the completing payment's time (``paid_at``). The order counts on the local day of
+``paid_at``, unless that day was closed before it was paid (the close's ``covered_seq`` is
+lower than ``paid_seq``): then on the day after the last day closed before it was paid (the
+day after its own at least), as money recorded late does. That day follows from numbers that
+never change, so a Z report counted exactly the orders that fall on its day, and a closed
+day never changes.
+
+Orders whose own day was closed before they were paid ("late" orders) are rare: they are
+found by their number and placed in Python; every other order of the window is its own
+day's, summed with one condition on ``paid_at``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from datetime import date, timedelta
+from itertools import accumulate
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from pos_app.domain.order_report import OrderFigures, OrderFiguresSum, rate_text
+from pos_app.domain.report_data import ReportWindow, business_date, offset_spans
+from pos_app.store.report_sql import Clock, as_date, aware, enum_value
+from pos_app.store.schema import bookings, day_closes, order_lines, orders, resources
+
+_MAX_IDS = 5000  # ids named in one query at most (SQLite allows 32,766 parameters)
+
+
+def landing_day(own: date, paid_seq: int, closes: Sequence[tuple[date, int]]) -> date:
+    """The business day an order paid at local day ``own`` with number ``paid_seq`` counts
+    on, given every close (day, covered_seq)."""
+    return Closes(closes).landing(own, paid_seq)
+
+
+class Closes:
+    """Every closed day with its order number, for placing orders paid after a close
+    (a dictionary and a sorted list: a year of late orders is placed in milliseconds)."""
+
+    def __init__(self, closes: Sequence[tuple[date, int]]) -> None:
+        self.seq_of = dict(closes)
+        by_seq = sorted((seq, day) for day, seq in closes)
+        self._seqs = [seq for seq, _ in by_seq]
+        # The latest day among the closes numbered up to each position.
+        self._latest = list(accumulate((day for _, day in by_seq), max))
+
+    def landing(self, own: date, paid_seq: int) -> date:
+        """See ``landing_day``: its own day unless that day was closed before it was paid,
+        else the day after the last day closed before it was paid (after its own at least)."""
+        seq = self.seq_of.get(own)
+        if seq is None or seq >= paid_seq:
+            return own
+        before = bisect_left(self._seqs, paid_seq)  # closes numbered below paid_seq
+        return max(own + timedelta(days=1), self._latest[before - 1] + timedelta(days=1))
+
+
+class SqlOrderReportQueries:
+    """Order figures (tips, discounts, tax, lines, tips by staff, promo codes) by currency."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def figures(self, window: ReportWindow) -> dict[str, OrderFigures]:
+        """The figures of the orders that count on the window's days, per currency."""
+        closes = self._closes()
+        clock = Clock(
+            self._s.get_bind().dialect.name,
+            offset_spans(window.tz, window.start - timedelta(days=1), window.end),
+            (window.first, window.last),
+        )
+        own_day = clock.local_date(orders.c.paid_at)
+        closed_before = exists().where(
+            day_closes.c.business_date == own_day, day_closes.c.covered_seq < orders.c.paid_seq
+        )
+        own = and_(
+            orders.c.paid_seq.is_not(None),
+            orders.c.paid_at >= window.start,
+            orders.c.paid_at < window.end,
+        )
+        if any(window.first <= day <= window.last for day, _ in closes):
+            own = and_(own, ~closed_before)  # no closed day in the window: no lookup a row
+        acc: dict[str, OrderFiguresSum] = {}
+        self._sum(own, acc)
+        late = self._late(window, closes)
+        for i in range(0, len(late), _MAX_IDS):
+            self._sum(orders.c.id.in_(late[i : i + _MAX_IDS]), acc)
+        return {code: acc[code].figures() for code in sorted(acc)}
+
+    def _closes(self) -> list[tuple[date, int]]:
+        """Every closed day with the last order number its Z report counted (a small table:
+        one row per day and currency)."""
+        q = select(day_closes.c.business_date, func.min(day_closes.c.covered_seq)).group_by(
+            day_closes.c.business_date
+        )
+        return [(as_date(d), int(n)) for d, n in self._s.execute(q)]
+
+    def _late(self, window: ReportWindow, closes: Sequence[tuple[date, int]]) -> list[str]:
+        """Ids of the orders paid after their own day was closed that land in the window.
+
+        Such an order lands after a day closed before it was paid, so on the window only
+        when a day from the one before the window on was closed before it was paid, and not
+        one from its last day on (it would land later)."""
+        near = [seq for day, seq in closes if day >= window.first - timedelta(days=1)]
+        if not near:
+            return []
+        where: list[ColumnElement[bool]] = [
+            orders.c.paid_seq > min(near),
+            orders.c.paid_at < window.end,
+        ]
+        after = [seq for day, seq in closes if day >= window.last]
+        if after:
+            where.append(orders.c.paid_seq <= min(after))
+        q = select(orders.c.id, orders.c.paid_at, orders.c.paid_seq).where(*where)
+        placed = Closes(closes)
+        out: list[str] = []
+        for order_id, paid_at, paid_seq in self._s.execute(q):
+            own = business_date(aware(paid_at), window.tz)
+            day = placed.landing(own, int(paid_seq))
+            if day != own and window.first <= day <= window.last:
+                out.append(str(order_id))
+        return out
+
+    def _sum(self, counted: ColumnElement[bool], acc: dict[str, OrderFiguresSum]) -> None:
+        """Add the figures of the orders ``counted`` picks into ``acc`` (by currency)."""
+        o, line = orders.c, order_lines.c
+
+        def of(code: str) -> OrderFiguresSum:
+            return acc.setdefault(code, OrderFiguresSum())
+
+        totals = (
+            select(o.currency, func.count(), func.sum(o.tip), func.sum(o.discount), func.sum(o.tax))
+            .where(counted)
+            .group_by(o.currency)
+        )
+        for code, n, tips, discounts, tax in self._s.execute(totals):
+            of(code).add_totals(orders=int(n), tips=_int(tips), discounts=_int(discounts),
+                                tax=_int(tax))  # fmt: skip
+        joined = order_lines.join(orders, o.id == line.order_id)
+        # The lines of the counted orders, looked up by order (the lines' key starts with
+        # it): joined the other way round SQLite read every line of every order.
+        of_counted = line.order_id.in_(select(o.id).where(counted))
+        item = func.coalesce(line.product_id, line.service_id)
+        items = (
+            select(
+                o.currency,
+                item,
+                line.kind,
+                func.max(line.name),
+                func.sum(line.quantity),
+                func.sum(line.amount),
+                func.sum(line.line_discount + line.order_discount),
+                func.sum(line.tax),
+            )
+            .select_from(joined)
+            .where(of_counted)
+            .group_by(o.currency, item, line.kind)
+        )
+        for code, key, kind, name, qty, amount, discount, tax in self._s.execute(items):
+            of(code).add_item(str(key), kind=str(enum_value(kind)), name=str(name),
+                              quantity=_int(qty), amount=_int(amount),
+                              discount=_int(discount), tax=_int(tax))  # fmt: skip
+        rates = (
+            select(
+                o.currency,
+                line.tax_rate_thousandths,
+                func.sum(line.tax),
+                func.sum(line.amount - line.tax),
+            )
+            .select_from(joined)
+            .where(of_counted)
+            .group_by(o.currency, line.tax_rate_thousandths)
+        )
+        for code, rate, tax, base in self._s.execute(rates):
+            of(code).add_rate(rate_text(int(rate)), tax=_int(tax), base=_int(base))
+        # A tip is the booking's staff member's, or the seller's (issue 14).
+        staff = func.coalesce(resources.c.name, o.created_by_name)
+        tips = (
+            select(o.currency, staff, func.sum(o.tip))
+            .select_from(
+                orders.outerjoin(bookings, bookings.c.id == o.booking_id).outerjoin(
+                    resources, resources.c.id == bookings.c.resource_id
+                )
+            )
+            .where(counted, o.tip > 0)
+            .group_by(o.currency, staff)
+        )
+        for code, name, tip in self._s.execute(tips):
+            of(code).add_tip(str(name or ""), _int(tip))
+        code_text = func.upper(o.promo_code)
+        promos = (
+            select(o.currency, code_text, func.count(), func.sum(o.discount))
+            .where(counted, o.promo_code.is_not(None))
+            .group_by(o.currency, code_text)
+        )
+        for code, promo, uses, discount in self._s.execute(promos):
+            of(code).add_promo(str(promo), uses=int(uses), discount=_int(discount))
+
+
+def _int(value: Any) -> int:
+    """A SUM read back (None over no rows; PostgreSQL's numeric for a bigint sum)."""
+    return int(value or 0)
