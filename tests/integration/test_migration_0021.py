@@ -62,7 +62,7 @@ def test_0021_backfills_paid_orders_from_their_payments(
             cfg.set_main_option("script_location", str(MIGRATIONS))
             with engine.begin() as conn:
                 cfg.attributes["connection"] = conn
-                command.downgrade(cfg, "0019")
+                command.downgrade(cfg, "0020")
             columns = {c["name"] for c in inspect(engine).get_columns("orders")}
             assert not {"paid_seq", "paid_at", "paid_payment_id"} & columns
         finally:

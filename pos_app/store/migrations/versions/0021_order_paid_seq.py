@@ -1,7 +1,7 @@
 """order paid seq: the database's order number and time of an order's payment in full
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-06
 
 Issue 14 (docs/orders.md 4.5): reports count an order's tips, discounts, tax and lines on the
@@ -15,7 +15,6 @@ its row (docs/csv-export.md).
 Orders already paid are backfilled from their payments: the highest order number and the
 latest ``paid_at`` of their succeeded payments, and the payment with the highest number.
 
-Merging after 0020 (walk-in payments): set ``down_revision`` to "0020".
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0021"
-down_revision: str | None = "0019"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
