@@ -60,6 +60,7 @@ from pos_app.domain.report_data import (
 from pos_app.store.link_counts import LinkCountQueries
 from pos_app.store.report_export import ExportQueries, export_batches, export_cells
 from pos_app.store.report_sql import Clock, as_date, aware, closed_days, enum_value
+from pos_app.store.sales_hours import SUMMED, hours_branch
 from pos_app.store.schema import (
     bookings,
     day_closes,
@@ -87,6 +88,7 @@ class _Source:
     recorded: Any  # recorded_at / reversed_at: when a station recorded it (shown only)
     seq: Any  # record_seq / reversed_seq: the database's order of that recording
     counted: Any  # the rows that count
+    hours: str  # its kind in sales_hours (store/sales_hours.py)
     sign: int = 1  # -1: a reversal gives back what its refund took out
 
 
@@ -97,6 +99,7 @@ _PAYMENTS = _Source(
     payments.c.recorded_at,
     payments.c.record_seq,
     payments.c.status == PaymentStatus.SUCCEEDED.value,
+    "payment",
 )
 # A refund counts once it succeeded, even when it failed later (its reversal then counts too).
 _REFUNDS = _Source(
@@ -109,6 +112,7 @@ _REFUNDS = _Source(
         refunds.c.status.in_([RefundStatus.SUCCEEDED.value, RefundStatus.FAILED.value]),
         or_(refunds.c.status == RefundStatus.SUCCEEDED.value, refunds.c.record_seq.is_not(None)),
     ),
+    "refund",
 )
 _REVERSALS = _Source(
     Movement.REFUND,
@@ -117,6 +121,7 @@ _REVERSALS = _Source(
     refunds.c.reversed_at,
     refunds.c.reversed_seq,
     and_(refunds.c.status == RefundStatus.FAILED.value, refunds.c.reversed_seq.is_not(None)),
+    "reversal",
     sign=-1,
 )
 _SOURCES = (_PAYMENTS, _REFUNDS, _REVERSALS)
@@ -175,15 +180,18 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
         zero: ColumnElement[Any] = literal(0, Integer)
         for source, branch, adjusted in branches:
             sub = branch.subquery()
+            summed = SUMMED in sub.c  # hours (store/sales_hours.py), not rows
             # Sums known to be 0 are not summed: a third of the grouping's time on SQLite.
             adjustments: list[ColumnElement[Any]] = [zero, zero]
-            if adjusted:
+            if adjusted and not summed:
                 adjustments = [
                     func.sum(sub.c.adjustment),
                     func.sum(case((sub.c.adjustment == 1, sub.c.amount), else_=0)),
                 ]
             fees_pending: list[ColumnElement[Any]] = [zero, zero]
-            if source.kind is Movement.PAYMENT:
+            if source.kind is Movement.PAYMENT and summed:
+                fees_pending = [func.sum(sub.c[SUMMED]), func.sum(sub.c.unfeed_amount)]
+            elif source.kind is Movement.PAYMENT:
                 # Card payments whose balance transaction (so fee) is not known yet: the
                 # rows without a fee, kept below for card cells only (a cell has one method;
                 # counting NULLs is cheaper than a CASE a row).
@@ -198,7 +206,7 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
                 sub.c.resource_id,
                 sub.c.method,
                 sub.c.hour,
-                func.count(),
+                func.sum(sub.c.n) if summed else func.count(),
                 func.sum(sub.c.amount),
                 func.sum(sub.c.fee),
                 *adjustments,
@@ -323,7 +331,11 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
         )
         # Only rows dated on a closed day can be adjustments: today's dashboard (not closed
         # yet) needs no join at all, and rows from outside only when such a day is near.
-        own = self._branch(source, clock, window, closes=facts.here, own=True, detail=detail)
+        own: Select[Any] | None = None
+        if not facts.here and not detail:  # no adjustment out of it: the hours' sums
+            own = hours_branch(source.hours, clock, window)
+        if own is None:
+            own = self._branch(source, clock, window, closes=facts.here, own=True, detail=detail)
         plan = [own]
         if facts.day_before is not None:
             # Its rows recorded after its close (the order number's index, with the date in
