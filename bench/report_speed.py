@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import random
 import statistics
@@ -136,6 +137,17 @@ def fill(engine: Engine, payments: int, years: int) -> None:
     conn = cast(Any, raw.driver_connection)
     if engine.dialect.name == "postgresql":
         conn.execute("SET TIME ZONE 'UTC'")
+    hours = _hours_migration()
+    postgres = engine.dialect.name == "postgresql"
+    # The per-hour sums' triggers (migration 0022) would run once per row: summed at the end.
+    if postgres:
+        for table in ("payments", "refunds", "bookings"):
+            conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER sales_hours_{table}")
+    else:
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sales_hours%'"
+        ).fetchall():
+            conn.execute(f"DROP TRIGGER {name}")
     _put(conn, "services", "id, name, duration_minutes, price_amount, currency, active",
          [(*svc, True) for svc in SERVICES])  # fmt: skip
     _put(conn, "resources", "id, name, kind, active, position",
@@ -289,10 +301,29 @@ def fill(engine: Engine, payments: int, years: int) -> None:
         "(SELECT max(record_seq) FROM (SELECT record_seq FROM payments UNION ALL "
         "SELECT record_seq FROM refunds) AS s)"
     )
+    conn.execute("DELETE FROM sales_hours")
+    for statement in hours.backfill(postgres):
+        conn.execute(statement)
+    if postgres:
+        for table in ("payments", "refunds", "bookings"):
+            conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER sales_hours_{table}")
+    else:
+        for statement in hours.create_triggers(postgres):
+            conn.execute(statement)
     conn.commit()
     raw.close()
     with engine.begin() as c:
         c.exec_driver_sql("ANALYZE")
+
+
+def _hours_migration() -> Any:
+    """Migration 0022's module: its triggers and its backfill, run by the fill."""
+    path = Path(__file__).resolve().parents[1] / "pos_app/store/migrations/versions"
+    spec = importlib.util.spec_from_file_location("sales_hours_0022", path / "0022_sales_hours.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def freeze_closes(engine: Engine, reports: ReportService) -> None:

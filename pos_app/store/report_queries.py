@@ -60,7 +60,7 @@ from pos_app.domain.report_data import (
 from pos_app.store.link_counts import LinkCountQueries
 from pos_app.store.report_export import ExportQueries, export_batches, export_cells
 from pos_app.store.report_sql import Clock, as_date, aware, closed_days, enum_value
-from pos_app.store.sales_hours import SUMMED, hours_branch
+from pos_app.store.sales_hours import SUMMED, hours_branch, hours_grouped
 from pos_app.store.schema import (
     bookings,
     day_closes,
@@ -177,67 +177,73 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
             for s in facts.sources
             for i, b in enumerate(self._plan(window, s, facts))
         ]
-        zero: ColumnElement[Any] = literal(0, Integer)
         for source, branch, adjusted in branches:
             sub = branch.subquery()
-            summed = SUMMED in sub.c  # hours (store/sales_hours.py), not rows
-            # Sums known to be 0 are not summed: a third of the grouping's time on SQLite.
-            adjustments: list[ColumnElement[Any]] = [zero, zero]
-            if adjusted and not summed:
-                adjustments = [
-                    func.sum(sub.c.adjustment),
-                    func.sum(case((sub.c.adjustment == 1, sub.c.amount), else_=0)),
-                ]
-            fees_pending: list[ColumnElement[Any]] = [zero, zero]
-            if source.kind is Movement.PAYMENT and summed:
-                fees_pending = [func.sum(sub.c[SUMMED]), func.sum(sub.c.unfeed_amount)]
-            elif source.kind is Movement.PAYMENT:
-                # Card payments whose balance transaction (so fee) is not known yet: the
-                # rows without a fee, kept below for card cells only (a cell has one method;
-                # counting NULLs is cheaper than a CASE a row).
-                fees_pending = [
-                    func.count() - func.count(sub.c.fee),
-                    func.sum(case((sub.c.fee.is_(None), sub.c.amount), else_=0)),
-                ]
-            q = select(
-                sub.c.currency,
-                sub.c.service_id,
-                func.max(sub.c.service_name),
-                sub.c.resource_id,
-                sub.c.method,
-                sub.c.hour,
-                func.sum(sub.c.n) if summed else func.count(),
-                func.sum(sub.c.amount),
-                func.sum(sub.c.fee),
-                *adjustments,
-                *fees_pending,
-            ).group_by(
-                sub.c.currency, sub.c.service_id, sub.c.resource_id, sub.c.method, sub.c.hour
-            )
+            payment = source.kind is Movement.PAYMENT
+            if SUMMED in sub.c:  # hours (store/sales_hours.py), not rows
+                queries = hours_grouped(sub, payment=payment)
+            else:
+                queries = [(self._grouped(sub, adjusted=adjusted, payment=payment), False)]
             sign = source.sign  # a reversal takes back a refund: its count and money too
             kind = source.kind
-            for r in self._s.execute(q):
-                method = str(enum_value(r[4]))
-                card = method == _CARD
-                cells.append(
-                    SalesCell(
-                        kind,
-                        r[0],
-                        r[1],
-                        r[2] or "",
-                        r[3] or "",
-                        method,
-                        int(r[5]),
-                        sign * int(r[6]),
-                        sign * int(r[7] or 0),
-                        sign * int(r[8] or 0),
-                        int(r[9] or 0),
-                        sign * int(r[10] or 0),
-                        int(r[11] or 0) if card else 0,
-                        int(r[12] or 0) if card else 0,
+            for q, hour_only in queries:
+                for r in self._s.execute(q):
+                    method = str(enum_value(r[4]))
+                    card = method == _CARD
+                    cells.append(
+                        SalesCell(
+                            kind,
+                            r[0],
+                            r[1],
+                            r[2] or "",
+                            r[3] or "",
+                            method,
+                            int(r[5]),
+                            sign * int(r[6]),
+                            sign * int(r[7] or 0),
+                            sign * int(r[8] or 0),
+                            int(r[9] or 0),
+                            sign * int(r[10] or 0),
+                            int(r[11] or 0) if card else 0,
+                            int(r[12] or 0) if card else 0,
+                            hour_only,
+                        )
                     )
-                )
         return cells
+
+    @staticmethod
+    def _grouped(sub: Any, *, adjusted: bool, payment: bool) -> Select[Any]:
+        """One branch's rows grouped by currency, service, staff, method and hour."""
+        zero: ColumnElement[Any] = literal(0, Integer)
+        # Sums known to be 0 are not summed: a third of the grouping's time on SQLite.
+        adjustments: list[ColumnElement[Any]] = [zero, zero]
+        if adjusted:
+            adjustments = [
+                func.sum(sub.c.adjustment),
+                func.sum(case((sub.c.adjustment == 1, sub.c.amount), else_=0)),
+            ]
+        fees_pending: list[ColumnElement[Any]] = [zero, zero]
+        if payment:
+            # Card payments whose balance transaction (so fee) is not known yet: the rows
+            # without a fee, kept by the caller for card cells only (a cell has one method;
+            # counting NULLs is cheaper than a CASE a row).
+            fees_pending = [
+                func.count() - func.count(sub.c.fee),
+                func.sum(case((sub.c.fee.is_(None), sub.c.amount), else_=0)),
+            ]
+        return select(
+            sub.c.currency,
+            sub.c.service_id,
+            func.max(sub.c.service_name),
+            sub.c.resource_id,
+            sub.c.method,
+            sub.c.hour,
+            func.count(),
+            func.sum(sub.c.amount),
+            func.sum(sub.c.fee),
+            *adjustments,
+            *fees_pending,
+        ).group_by(sub.c.currency, sub.c.service_id, sub.c.resource_id, sub.c.method, sub.c.hour)
 
     def conversion(self, window: ReportWindow, *, frozen: bool = True) -> dict[str, int]:
         """Card payment links created in the window, by status (settled closed days from

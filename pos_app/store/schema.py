@@ -320,8 +320,8 @@ day_link_counts = Table(
 sales_hours = Table(
     "sales_hours",
     metadata,
-    Column("hour", UTCDateTime(), primary_key=True),  # the UTC hour the rows are dated in
     Column("kind", String(16), primary_key=True),  # payment, refund or reversal
+    Column("hour", UTCDateTime(), primary_key=True),  # the UTC hour the rows are dated in
     Column("currency", String(3), primary_key=True),
     Column("service_id", ID, primary_key=True),
     Column("service_name", String(120), primary_key=True),
@@ -332,6 +332,7 @@ sales_hours = Table(
     Column("fee", BigInteger, nullable=False),  # a NULL fee sums as 0
     Column("unfeed_n", BigInteger, nullable=False),  # payments whose fee is not known yet
     Column("unfeed_amount", BigInteger, nullable=False),
+    sqlite_with_rowid=False,
 )
 
 # The stations sharing this database, each writing its own row (migration 0013). The times

@@ -36,7 +36,8 @@ down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-KEY = "hour, kind, currency, service_id, service_name, resource_id, method"
+# A report reads one kind's hours of a window: kind first, then hour, is one range.
+KEY = "kind, hour, currency, service_id, service_name, resource_id, method"
 SUMS = ("n", "amount", "fee", "unfeed_n", "unfeed_amount")
 # Which rows count, as the report's query says (``r`` stands for the row's alias).
 COUNTED = {
@@ -75,9 +76,9 @@ def _sums(kind: str, row: str, booking: str, sign: int, *, postgres: bool, group
     )
     measures = ["1", f"{row}.amount", f"COALESCE({fee}, 0)", *unfeed]
     values = [f"{sign} * SUM({m})" if grouped else f"{sign} * ({m})" for m in measures]
-    keys = [
-        hour,
+    keys = [  # in KEY's order
         f"'{kind}'",
+        hour,
         f"{row}.currency",
         f"{booking}.service_id",
         f"{booking}.service_name",
@@ -202,6 +203,9 @@ def upgrade() -> None:
         sa.Column("unfeed_n", sa.BigInteger(), nullable=False),
         sa.Column("unfeed_amount", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint(*(k.strip() for k in KEY.split(",")), name="pk_sales_hours"),
+        # SQLite: the rows stored in the key's order, so a window's hours are read in one
+        # range, no lookup of each in the table.
+        sqlite_with_rowid=False,
     )
     for statement in backfill(postgres) + create_triggers(postgres):
         op.execute(statement)
