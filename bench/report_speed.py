@@ -21,8 +21,9 @@ LinkCountFreezer). ``--db PATH`` keeps a SQLite database and reuses it on the ne
 
 Then prints, after a warm-up, the median and p95 (and the median CPU time of this process,
 which a busy machine's waits for a core leave out) of the daily report (``daily()`` of the
-busiest closed day, from its snapshot, and of today, live), of a 30-day and a 366-day range
-through ReportService (closed days summed from their snapshots, the open week live), the
+busiest closed day, from its snapshot, and of today, open), of a 30-day and a 366-day range
+through ReportService (closed days summed from their snapshots, the open week from the
+per-hour sums the database's triggers keep, migration 0022; the fill sums them once), the
 same ranges read the old way (every row again) once, whether both ways agree, and the CSV
 export rate in rows/s (and per CPU second) over a 30-day and a 366-day range. Targets
 (issue 13 item 9): SQLite at 1,000,000 payments daily ≤ 10 ms, 30 days ≤ 50 ms; PostgreSQL

@@ -17,6 +17,10 @@ before it (a range of that index), recorded in it, or numbered after a close of 
 before it or in it (``(status, record_seq, paid_at)``, migration 0015: the open days' own
 rows are passed over in the index). None dated after it: an adjustment lands after its day.
 
+A window with no closed day (today, the open week) has no adjustment out of it: its own rows
+are the per-hour sums ``sales_hours`` keeps (store/sales_hours.py, migration 0022), read
+instead of every row joined to its booking, in two groupings (the hours apart).
+
 A refund that failed after it succeeded is two movements: the refund (its success) and its
 reversal (money back: a negative refund), each with its own order number.
 """
