@@ -64,7 +64,7 @@ from pos_app.domain.report_data import (
 from pos_app.store.link_counts import LinkCountQueries
 from pos_app.store.report_export import ExportQueries, export_batches, export_cells
 from pos_app.store.report_sql import Clock, as_date, aware, closed_days, enum_value
-from pos_app.store.sales_hours import SUMMED, hours_branch, hours_grouped
+from pos_app.store.sales_hours import HOURS_END, HOURS_START, hours_queries
 from pos_app.store.schema import (
     bookings,
     day_closes,
@@ -175,23 +175,26 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
         # Each branch grouped on its own (a plain subquery SQLite flattens, no UNION to
         # materialise); cells of the same key from two branches are added up by the caller.
         facts = self._close_facts(window)
-        branches = [
-            # The own rows of a window with no closed day hold no adjustment (a literal 0).
-            (s, b, i > 0 or facts.here)
-            for s in facts.sources
-            for i, b in enumerate(self._plan(window, s, facts))
-        ]
-        for source, branch, adjusted in branches:
-            sub = branch.subquery()
+        dialect = self._s.get_bind().dialect.name
+        work: list[tuple[_Source, list[tuple[Select[Any], bool]]]] = []
+        for source in facts.sources:
             payment = source.kind is Movement.PAYMENT
-            if SUMMED in sub.c:  # hours (store/sales_hours.py), not rows
-                queries = hours_grouped(sub, payment=payment)
-            else:
-                queries = [(self._grouped(sub, adjusted=adjusted, payment=payment), False)]
+            # No closed day in the window, so no adjustment out of it: its own rows are the
+            # hours' sums (store/sales_hours.py), when its zone allows.
+            hours = None if facts.here else hours_queries(source.hours, payment, dialect, window)
+            if hours is not None:
+                work.append((source, hours))
+            for i, branch in enumerate(self._plan(window, source, facts, own=hours is None)):
+                # The own rows of a window with no closed day hold no adjustment (a 0).
+                adjusted = i > 0 or hours is not None or facts.here
+                grouped = self._grouped(branch.subquery(), adjusted=adjusted, payment=payment)
+                work.append((source, [(grouped, False)]))
+        bounds = {HOURS_START: window.start, HOURS_END: window.end}
+        for source, queries in work:
             sign = source.sign  # a reversal takes back a refund: its count and money too
             kind = source.kind
             for q, hour_only in queries:
-                for r in self._s.execute(q):
+                for r in self._s.execute(q, bounds):
                     method = str(enum_value(r[4]))
                     card = method == _CARD
                     cells.append(
@@ -320,11 +323,18 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
         )
 
     def _plan(
-        self, window: ReportWindow, source: _Source, facts: _Facts, *, detail: bool | str = False
+        self,
+        window: ReportWindow,
+        source: _Source,
+        facts: _Facts,
+        *,
+        detail: bool | str = False,
+        own: bool = True,
     ) -> list[Select[Any]]:
         """One row per counted payment (or refund, or reversal) of the window with its
         business day, local hour and adjustment flag, from the branches that can have rows
-        (disjoint). ``detail``: True, the export's values; a zone's name, its CSV cells."""
+        (disjoint; ``own``: False leaves out the rows dated in it, the first branch).
+        ``detail``: True, the export's values; a zone's name, its CSV cells."""
         start, end = window.start, window.end
         before = day_start(window.first - timedelta(days=1), window.tz)
         strays = self._strays(source, facts, window)
@@ -341,12 +351,11 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
         )
         # Only rows dated on a closed day can be adjustments: today's dashboard (not closed
         # yet) needs no join at all, and rows from outside only when such a day is near.
-        own: Select[Any] | None = None
-        if not facts.here and not detail:  # no adjustment out of it: the hours' sums
-            own = hours_branch(source.hours, clock, window)
-        if own is None:
-            own = self._branch(source, clock, window, closes=facts.here, own=True, detail=detail)
-        plan = [own]
+        plan = []
+        if own:
+            plan.append(
+                self._branch(source, clock, window, closes=facts.here, own=True, detail=detail)
+            )
         if facts.day_before is not None:
             # Its rows recorded after its close (the order number's index, with the date in
             # it, skips its own rows, as does the join below that decides): a range, not ids.
