@@ -121,7 +121,7 @@ class SalesCell:
     service_name: str  # as on the bookings (the catalogue may have renamed it since)
     resource_id: str  # "" = nobody assigned
     method: str  # "card" | "cash" (of the payment a refund returns)
-    hour: int  # local wall-clock hour 0..23
+    hour: int  # local wall-clock hour 0..23 (-1: in no hour row, see ``hour_only``)
     count: int
     amount: int  # a refund's is what went back; negative only for reversals
     fee: int  # Stripe's fee as reported (a refund's is negative when fees were returned)
@@ -131,6 +131,9 @@ class SalesCell:
     # later under asynchronous capture), and their amount: ``fee`` leaves them out.
     fees_pending: int = 0
     fees_pending_amount: int = 0
+    # The database may give the hours apart (store/sales_hours.py): then its other cells
+    # carry hour -1 (in no hour row) and these, ``hour_only``, count in their hour row only.
+    hour_only: bool = False
 
 
 class ExportRow(NamedTuple):

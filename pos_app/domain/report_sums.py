@@ -123,7 +123,11 @@ class TotalsSum:
 
     def add_cell(self, cell: SalesCell, *, service: str, staff: str, method: str) -> None:
         """Add one grouped cell of the database; ``service``, ``staff``, ``method`` name its
-        rows (the hour's is fixed)."""
+        rows (the hour's is fixed). An ``hour_only`` cell adds to its hour row alone, and a
+        cell of hour -1 to no hour row (SalesCell)."""
+        if cell.hour_only:
+            self._row(self.by_hour, f"{cell.hour:02d}", cell, f"{cell.hour:02d}:00")
+            return
         # Stripe's fee as reported: positive on a charge; on a refund negative when Stripe
         # returned fees, so the sum is what the period really cost.
         self.fees += cell.fee
@@ -138,17 +142,19 @@ class TotalsSum:
             self.refunds += cell.amount
             self.refund_count += cell.count
             self.adjustments_net -= cell.adjustment_amount
-        hour = f"{cell.hour:02d}"
-        for rows, key, label in (
-            (self.by_service, cell.service_id, service),
-            (self.by_staff, cell.resource_id, staff),
-            (self.by_method, cell.method, method),
-            (self.by_hour, hour, f"{hour}:00"),
-        ):
-            acc = rows.get(key)
-            if acc is None:
-                acc = rows[key] = RowSum()
-            acc.add_cell(cell, label)
+        self._row(self.by_service, cell.service_id, cell, service)
+        self._row(self.by_staff, cell.resource_id, cell, staff)
+        self._row(self.by_method, cell.method, cell, method)
+        if cell.hour >= 0:
+            hour = f"{cell.hour:02d}"
+            self._row(self.by_hour, hour, cell, f"{hour}:00")
+
+    @staticmethod
+    def _row(rows: dict[str, RowSum], key: str, cell: SalesCell, label: str) -> None:
+        acc = rows.get(key)
+        if acc is None:
+            acc = rows[key] = RowSum()
+        acc.add_cell(cell, label)
 
     def add(self, t: CurrencyTotals) -> None:
         """Add one report's totals of this currency (reports oldest first: labels follow)."""

@@ -24,17 +24,19 @@ Rules every report, export and Z report share:
 A closed day's figures never change, so a report reads them from the day's frozen Z report
 (``day_closes.report_json``) and sums the database's rows only for the days still open (in
 runs of consecutive days; each run's query brings the adjustments that land in it, as for
-any window): the same figures as reading every row again (``from_snapshots=False``, kept for
-the tests that prove it), at the cost of one small query per closed day range. Exceptions,
-read live: a close whose report still waited for Stripe's fees (a fee learned after the
-close changes the live figure), one closed in another time zone or without its report. The
-conversion of payment links (links change state after a close) comes from a closed day's
-frozen link counts once none of its links was still open (store/link_counts.py), else live.
-Labels are the catalogue's current names (a service renamed after a close is shown by its
-new name, as a live report shows it); one no longer in the catalogue keeps the latest day's
-label. What the frozen report cannot know: a booking moved to another service or staff
-member, or a fee corrected by reconciliation, after its day closed; the closed day keeps
-what its Z report showed (report_sums documents the summing rules).
+any window; the run's own rows come summed per hour by the database's triggers,
+store/sales_hours.py): the same figures as reading every row again
+(``from_snapshots=False``, kept for the tests that prove it), at the cost of one small query
+per closed day range. Exceptions, read live: a close whose report still waited for Stripe's
+fees (a fee learned after the close changes the live figure), one closed in another time
+zone or without its report. The conversion of payment links (links change state after a
+close) comes from a closed day's frozen link counts once none of its links was still open
+(store/link_counts.py), else live. Labels are the catalogue's current names (a service
+renamed after a close is shown by its new name, as a live report shows it); one no longer in
+the catalogue keeps the latest day's label. What the frozen report cannot know: a booking
+moved to another service or staff member, or a fee corrected by reconciliation, after its
+day closed; the closed day keeps what its Z report showed (report_sums documents the summing
+rules).
 """
 
 from __future__ import annotations

@@ -17,6 +17,10 @@ before it (a range of that index), recorded in it, or numbered after a close of 
 before it or in it (``(status, record_seq, paid_at)``, migration 0015: the open days' own
 rows are passed over in the index). None dated after it: an adjustment lands after its day.
 
+A window with no closed day (today, the open week) has no adjustment out of it: its own rows
+are the per-hour sums ``sales_hours`` keeps (store/sales_hours.py, migration 0022), read
+instead of every row joined to its booking, in two groupings (the hours apart).
+
 A refund that failed after it succeeded is two movements: the refund (its success) and its
 reversal (money back: a negative refund), each with its own order number.
 """
@@ -61,6 +65,7 @@ from pos_app.store.link_counts import LinkCountQueries
 from pos_app.store.order_export import with_order_cells
 from pos_app.store.report_export import ExportQueries, export_batches, export_cells
 from pos_app.store.report_sql import Clock, as_date, aware, closed_days, enum_value
+from pos_app.store.sales_hours import HOURS_END, HOURS_START, hours_queries
 from pos_app.store.schema import (
     bookings,
     day_closes,
@@ -92,6 +97,7 @@ class _Source:
     recorded: Any  # recorded_at / reversed_at: when a station recorded it (shown only)
     seq: Any  # record_seq / reversed_seq: the database's order of that recording
     counted: Any  # the rows that count
+    hours: str  # its kind in sales_hours (store/sales_hours.py)
     sign: int = 1  # -1: a reversal gives back what its refund took out
 
 
@@ -102,6 +108,7 @@ _PAYMENTS = _Source(
     payments.c.recorded_at,
     payments.c.record_seq,
     payments.c.status == PaymentStatus.SUCCEEDED.value,
+    "payment",
 )
 # A refund counts once it succeeded, even when it failed later (its reversal then counts too).
 _REFUNDS = _Source(
@@ -114,6 +121,7 @@ _REFUNDS = _Source(
         refunds.c.status.in_([RefundStatus.SUCCEEDED.value, RefundStatus.FAILED.value]),
         or_(refunds.c.status == RefundStatus.SUCCEEDED.value, refunds.c.record_seq.is_not(None)),
     ),
+    "refund",
 )
 _REVERSALS = _Source(
     Movement.REFUND,
@@ -122,6 +130,7 @@ _REVERSALS = _Source(
     refunds.c.reversed_at,
     refunds.c.reversed_seq,
     and_(refunds.c.status == RefundStatus.FAILED.value, refunds.c.reversed_seq.is_not(None)),
+    "reversal",
     sign=-1,
 )
 _SOURCES = (_PAYMENTS, _REFUNDS, _REVERSALS)
@@ -171,70 +180,82 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
         # Each branch grouped on its own (a plain subquery SQLite flattens, no UNION to
         # materialise); cells of the same key from two branches are added up by the caller.
         facts = self._close_facts(window)
-        branches = [
-            # The own rows of a window with no closed day hold no adjustment (a literal 0).
-            (s, b, i > 0 or facts.here)
-            for s in facts.sources
-            for i, b in enumerate(self._plan(window, s, facts))
-        ]
-        zero: ColumnElement[Any] = literal(0, Integer)
-        for source, branch, adjusted in branches:
-            sub = branch.subquery()
-            # Sums known to be 0 are not summed: a third of the grouping's time on SQLite.
-            adjustments: list[ColumnElement[Any]] = [zero, zero]
-            if adjusted:
-                adjustments = [
-                    func.sum(sub.c.adjustment),
-                    func.sum(case((sub.c.adjustment == 1, sub.c.amount), else_=0)),
-                ]
-            fees_pending: list[ColumnElement[Any]] = [zero, zero]
-            if source.kind is Movement.PAYMENT:
-                # Card payments whose balance transaction (so fee) is not known yet: the
-                # rows without a fee, kept below for card cells only (a cell has one method;
-                # counting NULLs is cheaper than a CASE a row).
-                fees_pending = [
-                    func.count() - func.count(sub.c.fee),
-                    func.sum(case((sub.c.fee.is_(None), sub.c.amount), else_=0)),
-                ]
-            q = select(
-                sub.c.currency,
-                sub.c.service_id,
-                func.max(sub.c.service_name),
-                sub.c.resource_id,
-                sub.c.method,
-                sub.c.hour,
-                func.count(),
-                func.sum(sub.c.amount),
-                func.sum(sub.c.fee),
-                *adjustments,
-                *fees_pending,
-            ).group_by(
-                sub.c.currency, sub.c.service_id, sub.c.resource_id, sub.c.method, sub.c.hour
-            )
+        dialect = self._s.get_bind().dialect.name
+        work: list[tuple[_Source, list[tuple[Select[Any], bool]]]] = []
+        for source in facts.sources:
+            payment = source.kind is Movement.PAYMENT
+            # No closed day in the window, so no adjustment out of it: its own rows are the
+            # hours' sums (store/sales_hours.py), when its zone allows.
+            hours = None if facts.here else hours_queries(source.hours, payment, dialect, window)
+            if hours is not None:
+                work.append((source, hours))
+            for i, branch in enumerate(self._plan(window, source, facts, own=hours is None)):
+                # The own rows of a window with no closed day hold no adjustment (a 0).
+                adjusted = i > 0 or hours is not None or facts.here
+                grouped = self._grouped(branch.subquery(), adjusted=adjusted, payment=payment)
+                work.append((source, [(grouped, False)]))
+        bounds = {HOURS_START: window.start, HOURS_END: window.end}
+        for source, queries in work:
             sign = source.sign  # a reversal takes back a refund: its count and money too
             kind = source.kind
-            for r in self._s.execute(q):
-                method = str(enum_value(r[4]))
-                card = method == _CARD
-                cells.append(
-                    SalesCell(
-                        kind,
-                        r[0],
-                        r[1],
-                        r[2] or "",
-                        r[3] or "",
-                        method,
-                        int(r[5]),
-                        sign * int(r[6]),
-                        sign * int(r[7] or 0),
-                        sign * int(r[8] or 0),
-                        int(r[9] or 0),
-                        sign * int(r[10] or 0),
-                        int(r[11] or 0) if card else 0,
-                        int(r[12] or 0) if card else 0,
+            for q, hour_only in queries:
+                for r in self._s.execute(q, bounds):
+                    method = str(enum_value(r[4]))
+                    card = method == _CARD
+                    cells.append(
+                        SalesCell(
+                            kind,
+                            r[0],
+                            r[1],
+                            r[2] or "",
+                            r[3] or "",
+                            method,
+                            int(r[5]),
+                            sign * int(r[6]),
+                            sign * int(r[7] or 0),
+                            sign * int(r[8] or 0),
+                            int(r[9] or 0),
+                            sign * int(r[10] or 0),
+                            int(r[11] or 0) if card else 0,
+                            int(r[12] or 0) if card else 0,
+                            hour_only,
+                        )
                     )
-                )
         return cells
+
+    @staticmethod
+    def _grouped(sub: Any, *, adjusted: bool, payment: bool) -> Select[Any]:
+        """One branch's rows grouped by currency, service, staff, method and hour."""
+        zero: ColumnElement[Any] = literal(0, Integer)
+        # Sums known to be 0 are not summed: a third of the grouping's time on SQLite.
+        adjustments: list[ColumnElement[Any]] = [zero, zero]
+        if adjusted:
+            adjustments = [
+                func.sum(sub.c.adjustment),
+                func.sum(case((sub.c.adjustment == 1, sub.c.amount), else_=0)),
+            ]
+        fees_pending: list[ColumnElement[Any]] = [zero, zero]
+        if payment:
+            # Card payments whose balance transaction (so fee) is not known yet: the rows
+            # without a fee, kept by the caller for card cells only (a cell has one method;
+            # counting NULLs is cheaper than a CASE a row).
+            fees_pending = [
+                func.count() - func.count(sub.c.fee),
+                func.sum(case((sub.c.fee.is_(None), sub.c.amount), else_=0)),
+            ]
+        return select(
+            sub.c.currency,
+            sub.c.service_id,
+            func.max(sub.c.service_name),
+            sub.c.resource_id,
+            sub.c.method,
+            sub.c.hour,
+            func.count(),
+            func.sum(sub.c.amount),
+            func.sum(sub.c.fee),
+            *adjustments,
+            *fees_pending,
+        ).group_by(sub.c.currency, sub.c.service_id, sub.c.resource_id, sub.c.method, sub.c.hour)
 
     def conversion(self, window: ReportWindow, *, frozen: bool = True) -> dict[str, int]:
         """Card payment links created in the window, by status (settled closed days from
@@ -307,11 +328,18 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
         )
 
     def _plan(
-        self, window: ReportWindow, source: _Source, facts: _Facts, *, detail: bool | str = False
+        self,
+        window: ReportWindow,
+        source: _Source,
+        facts: _Facts,
+        *,
+        detail: bool | str = False,
+        own: bool = True,
     ) -> list[Select[Any]]:
         """One row per counted payment (or refund, or reversal) of the window with its
         business day, local hour and adjustment flag, from the branches that can have rows
-        (disjoint). ``detail``: True, the export's values; a zone's name, its CSV cells."""
+        (disjoint; ``own``: False leaves out the rows dated in it, the first branch).
+        ``detail``: True, the export's values; a zone's name, its CSV cells."""
         start, end = window.start, window.end
         before = day_start(window.first - timedelta(days=1), window.tz)
         strays = self._strays(source, facts, window)
@@ -328,8 +356,11 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
         )
         # Only rows dated on a closed day can be adjustments: today's dashboard (not closed
         # yet) needs no join at all, and rows from outside only when such a day is near.
-        own = self._branch(source, clock, window, closes=facts.here, own=True, detail=detail)
-        plan = [own]
+        plan = []
+        if own:
+            plan.append(
+                self._branch(source, clock, window, closes=facts.here, own=True, detail=detail)
+            )
         if facts.day_before is not None:
             # Its rows recorded after its close (the order number's index, with the date in
             # it, skips its own rows, as does the join below that decides): a range, not ids.

@@ -59,6 +59,15 @@ class Clock:
         ]
         return case(*whens, else_=value(self._spans[-1].minutes))
 
+    def whole_hours(self, start: datetime, end: datetime) -> bool:
+        """Whether [start, end) and every offset change start on a UTC hour and every offset
+        is whole hours: then each UTC hour lies in one local day and one local hour."""
+        changes = [span.starts_at for span in self._spans[1:]]
+        aligned = all(
+            t == t.replace(minute=0, second=0, microsecond=0) for t in (start, end, *changes)
+        )
+        return aligned and all(span.minutes % 60 == 0 for span in self._spans)
+
     def local_date(self, col: Any, *, days: int = 0) -> ColumnElement[Any]:
         """The local calendar date of a UTC column (plus ``days``)."""
         if self._sqlite:

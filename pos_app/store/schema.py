@@ -324,6 +324,28 @@ day_link_counts = Table(
     Column("frozen_at", UTCDateTime(), nullable=False),  # shown only
 )
 
+# The counted payments, refunds and refund reversals summed per UTC hour and report key
+# (migration 0022), kept by the database's own triggers in the transaction of each change:
+# a report's open days read these instead of every row (store/sales_hours.py). Text keys
+# are '' where the booking has none (a primary key takes no NULL).
+sales_hours = Table(
+    "sales_hours",
+    metadata,
+    Column("kind", String(16), primary_key=True),  # payment, refund or reversal
+    Column("hour", UTCDateTime(), primary_key=True),  # the UTC hour the rows are dated in
+    Column("currency", String(3), primary_key=True),
+    Column("service_id", ID, primary_key=True),
+    Column("service_name", String(120), primary_key=True),
+    Column("resource_id", ID, primary_key=True),
+    Column("method", String(32), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("fee", BigInteger, nullable=False),  # a NULL fee sums as 0
+    Column("unfeed_n", BigInteger, nullable=False),  # payments whose fee is not known yet
+    Column("unfeed_amount", BigInteger, nullable=False),
+    sqlite_with_rowid=False,
+)
+
 # The stations sharing this database, each writing its own row (migration 0013). The times
 # are the database's clock, never a station's (store/stations_repo.py).
 stations = Table(

@@ -197,3 +197,29 @@ def test_render_text_names_everything_and_never_adds_currencies() -> None:
     empty = render_text(SalesReport(date(2026, 6, 10), date(2026, 6, 12), "UTC"))
     assert "2026-06-10 to 2026-06-12" in empty and "No payments or refunds." in empty
     assert zone_name(NY) == "America/New_York"
+
+
+def test_hours_given_apart_roll_up_as_their_product_does() -> None:
+    """The database may give a window's hours apart from its other breakdowns (cells of
+    hour -1 and ``hour_only`` cells, store/sales_hours.py): the same totals."""
+    product = [
+        _cell(Movement.PAYMENT, 7000, count=2, fee=264, hour=9),
+        _cell(Movement.PAYMENT, 3500, fee=132, hour=14, fees_pending=1, fees_pending_amount=99),
+        _cell(Movement.PAYMENT, 2000, method="cash", resource_id="", hour=14),
+        _cell(Movement.REFUND, 1000, fee=-30, hour=16),
+    ]
+    apart = [
+        _cell(Movement.PAYMENT, 10500, count=3, fee=396, hour=-1, fees_pending=1,
+              fees_pending_amount=99),
+        _cell(Movement.PAYMENT, 2000, method="cash", resource_id="", hour=-1),
+        _cell(Movement.REFUND, 1000, fee=-30, hour=-1),
+        _cell(Movement.PAYMENT, 7000, count=2, hour=9, hour_only=True, service_id="",
+              resource_id="", method=""),
+        _cell(Movement.PAYMENT, 5500, count=2, hour=14, hour_only=True, service_id="",
+              resource_id="", method=""),
+        _cell(Movement.REFUND, 1000, hour=16, hour_only=True, service_id="", resource_id="",
+              method=""),
+    ]  # fmt: skip
+    names = {"services": {"svc_cut": "Haircut"}, "staff": {"res_priya": "Priya"}}
+    assert roll_up(apart, **names) == roll_up(product, **names)
+    assert roll_up(apart, **names)["usd"].by_hour[14].count == 2
