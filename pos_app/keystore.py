@@ -21,10 +21,6 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
-import keyring
-import keyring.errors
-from keyring.backends import fail, null
-
 from pos_app.domain.errors import PosError
 
 log = logging.getLogger(__name__)
@@ -50,6 +46,11 @@ class Backend(Protocol):
 
 def _system_backend() -> Backend | None:
     """The OS keyring, or None when keyring found only its failing or null placeholder."""
+    # Imported on first use, not with the app: loading keyring took about 40 ms of the
+    # desktop app's start, which reads no secret in sandbox mode.
+    import keyring
+    from keyring.backends import fail, null
+
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring | null.Keyring):
         return None
@@ -111,9 +112,11 @@ class KeyStore:
         with self._lock:
             backend = self._keyring()
             if backend is not None:
+                from keyring.errors import KeyringError
+
                 try:
                     value = backend.get_password(SERVICE, name)
-                except keyring.errors.KeyringError as err:
+                except KeyringError as err:
                     self._give_up_keyring(err)
                 else:
                     if value:
@@ -126,9 +129,11 @@ class KeyStore:
         with self._lock:
             backend = self._keyring()
             if backend is not None:
+                from keyring.errors import KeyringError
+
                 try:
                     backend.set_password(SERVICE, name, secret)
-                except keyring.errors.KeyringError as err:
+                except KeyringError as err:
                     self._give_up_keyring(err)
                 else:
                     # No copy may linger in the file once the keyring holds the secret.
@@ -145,11 +150,13 @@ class KeyStore:
         with self._lock:
             backend = self._keyring()
             if backend is not None:
+                from keyring.errors import KeyringError, PasswordDeleteError
+
                 try:
                     backend.delete_password(SERVICE, name)
-                except keyring.errors.PasswordDeleteError:
+                except PasswordDeleteError:
                     pass  # there was none
-                except keyring.errors.KeyringError as err:
+                except KeyringError as err:
                     self._give_up_keyring(err)
             self._remove_from_file(name)
             log.info("keystore.deleted name=%s", name)

@@ -48,6 +48,9 @@ def make_engine(url: str) -> Engine:
         )
         _tune_sqlite(engine)
         return engine
+    from pos_app.store.schema import describe_postgresql
+
+    describe_postgresql()
     return create_engine(url, pool_pre_ping=True)
 
 

@@ -22,13 +22,13 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pos_app.domain.payment import LINK_STILL_OPEN, PaymentMethod
 from pos_app.domain.report_data import day_bounds, zone_key
 from pos_app.store.report_sql import as_date
 from pos_app.store.schema import day_closes, day_link_counts, payments
+from pos_app.store.upsert import insert_for
 
 #: Counting a range live in more runs of unfrozen days than this: one count of it all.
 MAX_LIVE_RUNS = 8
@@ -100,9 +100,8 @@ class LinkCountQueries:
             "frozen_at": now,
         }
         # Two stations freezing the same day: the second's row is the same, and dropped.
-        dialect = self._s.get_bind().dialect.name
-        maker: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        self._s.execute(maker(day_link_counts).values(**values).on_conflict_do_nothing())
+        insert = insert_for(self._s.get_bind().dialect.name)
+        self._s.execute(insert(day_link_counts).values(**values).on_conflict_do_nothing())
         return True
 
     def unfrozen_closed_days(self, before: date | None, limit: int) -> list[date]:

@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, func, select, type_coerce, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from pos_app.domain.stations import ID_MAX, NAME_MAX, VERSION_MAX, StationRow
 from pos_app.store.schema import UTCDateTime, stations
+from pos_app.store.upsert import insert_for
 
 # SQLite's "now" in UTC, written as SQLAlchemy writes datetimes there (microseconds: %f is
 # seconds with milliseconds, so three zeros make six digits), so the column reads back alike.
@@ -56,8 +56,7 @@ class SqlStationStore:
             "leader": False,
         }
         # Both dialects spell an upsert "ON CONFLICT (id) DO UPDATE".
-        insert = postgresql.insert if self.shared else sqlite.insert
-        statement = insert(stations).values(**values)
+        statement = insert_for(self._engine.dialect.name)(stations).values(**values)
         statement = statement.on_conflict_do_update(
             index_elements=[stations.c.id],
             set_={

@@ -18,6 +18,8 @@ from pos_app.store.database import make_engine, migrate, sqlite_url
 from pos_app.store.repositories import SqlUnitOfWorkFactory
 from pos_app.store.schema import metadata
 
+INDEX = "ux_customers_email_lower"
+
 
 # SQLite cannot reflect the expression index on lower(email), so autogenerate leaves it out
 # of the comparison (and says so); tests/integration/test_unique_constraints.py checks it.
@@ -29,6 +31,18 @@ def test_migrations_produce_exactly_the_mapped_schema(tmp_path: Path) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
+
+
+def test_a_postgresql_engine_gets_the_partial_index_in_its_own_spelling() -> None:
+    # schema.py leaves PostgreSQL's option out at import (naming it loads that dialect,
+    # a SQLite station's start needs none); making a PostgreSQL engine adds it.
+    from sqlalchemy.schema import CreateIndex
+
+    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")  # connects to nothing
+    (index,) = [i for i in metadata.tables["customers"].indexes if i.name == INDEX]
+    ddl = str(CreateIndex(index).compile(dialect=engine.dialect))
+    assert "WHERE email != ''" in ddl
+    engine.dispose()
 
 
 def test_times_come_back_as_aware_utc(tmp_path: Path) -> None:
