@@ -61,7 +61,6 @@ from pos_app.services.business_settings import read_business as read_business
 from pos_app.services.checkout_request import SUCCESS_URL_LABEL, check_success_url
 from pos_app.services.context import Deps
 from pos_app.services.currencies import CURRENCIES as CURRENCIES
-from pos_app.services.currencies import CURRENCY_NAMES as CURRENCY_NAMES
 from pos_app.services.currencies import currency_label as currency_label
 from pos_app.services.settings_model import BusinessSettings as BusinessSettings
 from pos_app.services.settings_model import KeyVerifier as KeyVerifier
