@@ -53,6 +53,12 @@ def locale() -> Locale:
     return _locale(i18n.current_language())
 
 
+def language_name(code: str) -> str:
+    """A shipped language's name in itself: "English", "বাংলা", "Español", "Deutsch"."""
+    name = str(_locale(code).get_display_name(_locale(code)) or code)
+    return name[:1].upper() + name[1:]
+
+
 # -- numbers ---------------------------------------------------------------------------
 
 
