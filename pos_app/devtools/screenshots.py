@@ -26,6 +26,7 @@ from pos_app.devtools.connection_screenshot import render_connection
 from pos_app.devtools.demo import DemoDay, demo_timezone, seed_demo_day
 from pos_app.devtools.overpaid_screenshot import render_overpaid as _overpaid
 from pos_app.devtools.stations_screenshot import render_stations
+from pos_app.domain import locale_format
 from pos_app.i18n import SHIPPED, current_language, set_language
 from pos_app.keystore import KeyStore
 from pos_app.ui.kit import theme
@@ -174,7 +175,12 @@ def _render(screen: str, path: Path, dark: bool | None) -> None:
                 secrets = KeyStore(config.data_dir, use_system=False)
                 ctx = open_app(config, sandbox="none", secrets=secrets)
                 try:
-                    demo = seed_demo_day(ctx)
+                    # The demo's amounts are written "40.00": typed the command line's way.
+                    locale_format.set_ascii_input(True)
+                    try:
+                        demo = seed_demo_day(ctx)
+                    finally:
+                        locale_format.set_ascii_input(False)
                     SCREENS[screen].render(ctx, demo, Path(path))
                 finally:
                     ctx.close()
