@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.booking import Booking
 from pos_app.domain.checkout_lines import PartKind
+from pos_app.domain.checkout_locale import checkout_locale
 from pos_app.domain.errors import (
     GatewayError,
     GatewayRejected,
@@ -358,7 +359,10 @@ class CheckoutService:
             if fresh is None or booking is None:  # pragma: no cover - foreign key
                 raise NotFoundError(f"There is no payment {payment.id}.")
             if fresh.checkout_request is None:
-                fresh.checkout_request = checkout_request.freeze(booking, fresh, self._d.policy)
+                locale = customer_locale(uow, booking)
+                fresh.checkout_request = checkout_request.freeze(
+                    booking, fresh, self._d.policy, locale=locale
+                )
                 uow.commit()
             frozen = fresh.checkout_request
         return checkout_request.thaw(frozen)
@@ -475,8 +479,9 @@ def _frozen(uow: UnitOfWork, booking: Booking, payment: Payment, deps: Deps) -> 
     page (docs/orders.md 3.3); a booking of its service alone sends the one item it always
     sent."""
     order = uow.orders.for_booking(booking.id)
+    locale = customer_locale(uow, booking)
     if order is None or len(order.lines) < 2 or order.total != booking.price_amount:
-        return checkout_request.freeze(booking, payment, deps.policy)
+        return checkout_request.freeze(booking, payment, deps.policy, locale=locale)
     assert payment.expires_at is not None
     return checkout_request.freeze_order(
         order,
@@ -485,4 +490,12 @@ def _frozen(uow: UnitOfWork, booking: Booking, payment: Payment, deps: Deps) -> 
         expires_at=payment.expires_at,
         policy=deps.policy,
         part=PartKind.BALANCE if booking.paid_amount else PartKind.DEPOSIT,
+        locale=locale,
     )
+
+
+def customer_locale(uow: UnitOfWork, booking: Booking) -> str:
+    """Stripe's page language for the booking's customer, read once, when the request is
+    frozen (a later change of the customer's language never alters a resend)."""
+    customer = uow.customers.get(booking.customer_id) if booking.customer_id else None
+    return checkout_locale(customer.language if customer is not None else None)

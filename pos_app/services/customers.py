@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_app.domain.booking import Booking
+from pos_app.domain.checkout_locale import language_tag_problem
 from pos_app.domain.errors import DuplicateError, FormErrors, NotFoundError
 from pos_app.domain.people import Customer, customer_search_key
 from pos_app.domain.ports import UnitOfWork
@@ -221,6 +222,21 @@ class CustomerService:
         with self._d.uow() as uow:
             other = uow.customers.by_email(email)
         return _email_taken(other.name if other is not None else "Another customer")
+
+    def set_language(self, customer_id: str, language: str | None) -> Customer:
+        """Set the language a customer reads ("de"; None or "" for not known), which
+        Stripe's payment page uses where it can; FormErrors (key language) if it is no tag."""
+        tag = (language or "").strip() or None
+        if tag is not None and (problem := language_tag_problem(tag)):
+            raise FormErrors({"language": problem})
+        with self._d.uow(write=True) as uow:
+            customer = uow.customers.get(customer_id)
+            if customer is None:
+                raise NotFoundError("That customer no longer exists.")
+            customer.language = tag
+            uow.commit()
+        log.info("customer.language customer=%s language=%s", customer_id, tag)
+        return customer
 
     def set_notes(self, customer_id: str, notes: str) -> Customer:
         """Replace a customer's notes (allergies, preferences), or raise FormErrors (key
