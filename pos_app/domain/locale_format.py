@@ -131,6 +131,9 @@ _DATE_STYLES: dict[str, tuple[str, str]] = {
     "day_no_year": ("MMMMEd", "EEEE d MMMM"),  # Sunday 6 December · So., 6. Dezember
     "short_day": ("yMMMEd", "EEE dd MMM y"),  # Sun 06 Dec 2026 · So., 6. Dez. 2026
     "short_day_no_year": ("MMMEd", "EEE d MMM"),  # Sun 6 Dec · So., 6. Dez.
+    "weekday_day_month": ("MMMEd", "EEE dd MMM"),  # Sun 06 Dec · So., 6. Dez.
+    "day_month_short": ("MMMd", "dd MMM"),  # 06 Dec · 6. Dez.
+    "long_date": ("yMMMMd", "d MMMM y"),  # 6 December 2026 · 6. Dezember 2026
     "date": ("yMMMd", "dd MMM y"),  # 06 Dec 2026 · 6. Dez. 2026
     "month_day": ("MMMMd", "d MMMM"),  # 6 December · 6. Dezember
     "month_year": ("yMMMM", "MMMM y"),  # December 2026 · Dezember 2026

@@ -170,3 +170,25 @@ def test_the_command_line_types_ascii_whatever_the_language() -> None:
             parse_money("৩৫", "eur")
     finally:
         lf.set_ascii_input(False)
+
+
+def test_receipts_reports_and_the_day_close_write_dates_the_languages_way() -> None:
+    from types import SimpleNamespace
+
+    from pos_app.reports.render import receipt, sales
+    from pos_app.services import day_close
+
+    start = datetime(2026, 11, 22, 10, 30)
+    slot = SimpleNamespace(starts_at=start, ends_at=datetime(2026, 11, 22, 11, 0))
+    day = date(2026, 11, 22)
+    assert receipt.slot_text(slot) == "Sun 22 Nov 2026, 10:30–11:00"  # type: ignore[arg-type]
+    assert sales.day_words(day) == "Sunday 22 November 2026"
+    with language("de"):
+        assert receipt.slot_text(slot) == "So., 22. Nov. 2026, 10:30–11:00"  # type: ignore[arg-type]
+        assert sales.day_words(day) == "Sonntag, 22. November 2026"
+        assert day_close.day_words(day, date(2027, 1, 2)) == "Sonntag, 22. November 2026"
+    with language("es"):
+        assert day_close.day_words(day, day) == "dom, 22 de noviembre"
+    with language("bn"):
+        assert sales.day_words(day, year=False) == "রবি, 22 নভেম্বর"
+        assert lf.clock(start) == "10:30"

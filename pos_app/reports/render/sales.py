@@ -11,6 +11,7 @@ import html
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
 from pos_app.domain.reports import (
     FEES_PENDING,
@@ -28,9 +29,8 @@ MUTED = "color:#5f6368;"
 
 
 def day_words(day: date, *, year: bool = True) -> str:
-    """'Sunday 22 November 2026' (or without the year)."""
-    text = f"{day:%A} {day.day} {day:%B}"
-    return f"{text} {day.year}" if year else text
+    """'Sunday 22 November 2026' (or without the year), in the UI language."""
+    return lf.date_text(day, "day" if year else "day_no_year")
 
 
 def period_title(start: date, end: date, *, year: bool = True) -> str:
@@ -178,7 +178,7 @@ def no_sales_sentence(start: date, end: date, *, year: bool = True) -> str:
 
 
 def _generated(at: datetime) -> str:
-    return f"{at.day} {at:%B %Y} at {at:%H:%M}"
+    return f"{lf.date_text(at, 'long_date')} at {lf.clock(at)}"
 
 
 def _currency_html(code: str, totals: CurrencyTotals, *, several: bool, first: bool) -> list[str]:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QItemSelection, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking
 from pos_app.domain.eligibility import Eligibility, can_cancel, can_move
 from pos_app.services.bookings import BookingDetail, BookingService, CancelOutcome, DaySheet
@@ -505,7 +506,8 @@ class DayController(QObject):
             return
         local = booking.starts_at.astimezone(ctx.config.timezone)
         self._w.show_notice(
-            f"Moved {booking.customer_name} to {local:%a} {local.day} {local:%b}, {local:%H:%M}.",
+            f"Moved {booking.customer_name} to "
+            f"{lf.date_text(local, 'short_day_no_year')}, {lf.clock(local)}.",
             tone="success",
         )
         self._w.select_after_reload(booking.id)
