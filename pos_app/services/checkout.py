@@ -218,7 +218,7 @@ class CheckoutService:
             raise NotFoundError(f"There is no booking {cancelled.booking_id}.")
         due = booking.balance_due
         same = cancelled.amount if cancelled.amount < due else due
-        return self.start(cancelled.booking_id, None if same == due else same.plain())
+        return self.start(cancelled.booking_id, None if same == due else same.input_text())
 
     # -- steps --------------------------------------------------------------------------
 

@@ -428,10 +428,10 @@ class ProductsEditor(QDialog):
         self.save_button.setText("Save changes")
         self.name_edit.setText(product.name)
         self.sku_edit.setText(product.sku or "")
-        self.price_edit.setText(product.price.plain())
+        self.price_edit.setText(product.price.input_text())
         index = self.currency_combo.findData(product.price.currency)
         self.currency_combo.setCurrentIndex(max(0, index))
-        self.tax_edit.setText(product.tax_rate.plain())
+        self.tax_edit.setText(product.tax_rate.input_text())
         self.low_spin.setValue(product.low_stock)
         self.active_check.setChecked(product.active)
         # An existing product's stock changes only through the stock panel, with a reason.
