@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from copy import copy
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
@@ -134,6 +134,12 @@ _DATE_STYLES: dict[str, tuple[str, str]] = {
     "weekday_day_month": ("MMMEd", "EEE dd MMM"),  # Sun 06 Dec · So., 6. Dez.
     "day_month_short": ("MMMd", "dd MMM"),  # 06 Dec · 6. Dez.
     "long_date": ("yMMMMd", "d MMMM y"),  # 6 December 2026 · 6. Dezember 2026
+    "short_date": ("yMMMEd", "EEE d MMM y"),  # Sun 6 Dec 2026 · So., 6. Dez. 2026
+    "day_month_plain": ("MMMd", "d MMM"),  # 6 Dec · 6. Dez.
+    "date_plain": ("yMMMd", "d MMM y"),  # 6 Dec 2026 · 6. Dez. 2026
+    "short_month_year": ("yMMM", "MMM y"),  # Dec 2026 · Dez. 2026
+    "weekday_day": ("Ed", "EEE d"),  # Sun 6 · So., 6.
+    "month": ("=LLLL", "MMMM"),  # December · Dezember (a pattern: no skeleton is a month alone)
     "date": ("yMMMd", "dd MMM y"),  # 06 Dec 2026 · 6. Dez. 2026
     "month_day": ("MMMMd", "d MMMM"),  # 6 December · 6. Dezember
     "month_year": ("yMMMM", "MMMM y"),  # December 2026 · Dezember 2026
@@ -148,7 +154,39 @@ def date_text(value: date, style: str = "date") -> str:
         return str(babel_dates.format_date(value, english, locale=loc))
     if skeleton == "full":
         return str(babel_dates.format_date(value, "full", locale=loc))
+    if skeleton.startswith("="):
+        return str(babel_dates.format_date(value, skeleton[1:], locale=loc))
     return str(babel_dates.format_skeleton(skeleton, value, locale=loc))
+
+
+def period_text(start: date, end: date, *, year: bool = True) -> str:
+    """A span of days as people say it: "16–22 November 2026", "28 October – 3 November
+    2026", "November 2026" for a whole month (CLDR's interval formats outside English)."""
+    if start == end:
+        return date_text(start, "day" if year else "day_no_year")
+    if start.day == 1 and (end + timedelta(days=1)).day == 1 and start.month == end.month:
+        return date_text(start, "month_year" if year else "month")
+    if i18n.current_language() != "en":
+        skeleton = "yMMMMd" if year else "MMMMd"
+        return str(babel_dates.format_interval(start, end, skeleton, locale=locale()))
+    first, last = date_text(start, "month"), date_text(end, "month")
+    suffix = f" {end.year}" if year else ""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {last}{suffix}"
+    if start.year == end.year:
+        return f"{start.day} {first} – {end.day} {last}{suffix}"
+    return f"{start.day} {first} {start.year} – {end.day} {last} {end.year}"
+
+
+def share(ratio: float) -> str:
+    """A ratio as a percentage with one decimal: "4.5 %" in English's house style, CLDR's
+    pattern otherwise ("4,5 %" in German, "4.5%" in Bangla)."""
+    value = Decimal(str(round(ratio * 100, 1)))
+    if i18n.current_language() == "en":
+        return f"{value:.1f} %"
+    pattern = copy(locale().percent_formats[None])
+    pattern.frac_prec = (1, 1)
+    return str(pattern.apply(value / 100, locale(), numbering_system=_NUMBERING))
 
 
 def weekday(value: date, short: bool = False) -> str:

@@ -192,3 +192,26 @@ def test_receipts_reports_and_the_day_close_write_dates_the_languages_way() -> N
     with language("bn"):
         assert sales.day_words(day, year=False) == "রবি, 22 নভেম্বর"
         assert lf.clock(start) == "10:30"
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es", "bn"])
+def test_every_date_style_exists_in_every_language(lang: str) -> None:
+    with language(lang):
+        for style in lf._DATE_STYLES:
+            assert lf.date_text(date(2026, 12, 6), style)
+
+
+def test_periods_and_shares() -> None:
+    week = (date(2026, 11, 16), date(2026, 11, 22))
+    assert lf.period_text(*week) == "16–22 November 2026"
+    assert lf.period_text(date(2026, 11, 1), date(2026, 11, 30)) == "November 2026"
+    assert lf.share(0.0452) == "4.5 %"
+    with language("de"):
+        assert lf.period_text(date(2026, 11, 1), date(2026, 11, 30)) == "November 2026"
+        assert lf.period_text(*week, year=False) == "16.–22. November"
+        assert lf.share(0.0452) == f"4,5{NB}%"
+    with language("es"):
+        assert lf.period_text(*week) == "16–22 de noviembre de 2026"
+    with language("bn"):
+        assert lf.date_text(date(2026, 11, 1), "month") == "নভেম্বর"
+        assert lf.share(0.0452) == "4.5%"

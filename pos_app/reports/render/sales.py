@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
@@ -36,22 +36,12 @@ def day_words(day: date, *, year: bool = True) -> str:
 def period_title(start: date, end: date, *, year: bool = True) -> str:
     """The period as people say it: 'Sunday 22 November 2026', '16–22 November 2026',
     '28 October – 3 November 2026', 'November 2026' for a whole month."""
-    suffix = f" {end.year}" if year else ""
-    if start == end:
-        return day_words(start, year=year)
-    next_day = end + timedelta(days=1)
-    if start.day == 1 and next_day.day == 1 and start.month == end.month:
-        return f"{start:%B}{suffix}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {end:%B}{suffix}"
-    if start.year == end.year:
-        return f"{start.day} {start:%B} – {end.day} {end:%B}{suffix}"
-    return f"{start.day} {start:%B} {start.year} – {end.day} {end:%B} {end.year}"
+    return lf.period_text(start, end, year=year)
 
 
 def percent(ratio: float) -> str:
-    """0.0452 → '4.5 %' (a ratio, never money)."""
-    return f"{ratio * 100:.1f} %"
+    """0.0452 → '4.5 %' (a ratio, never money), in the UI language."""
+    return lf.share(ratio)
 
 
 def paid_share(conversion: Conversion) -> float:

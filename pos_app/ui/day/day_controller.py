@@ -263,7 +263,11 @@ class DayController(QObject):
         """'3 bookings today', '1 booking on Tue 24 Nov', with the staff member if filtered."""
         noun = f"{count} booking{'s' if count != 1 else ''}"
         day = self.day
-        when = "today" if day is None or day == self.today() else f"on {day:%a} {day.day} {day:%b}"
+        when = (
+            "today"
+            if day is None or day == self.today()
+            else f"on {lf.date_text(day, 'short_day_no_year')}"
+        )
         who = ""
         if self.resource_filter is not None and self.sheet is not None:
             names = [r.name for r in self.sheet.resources if r.id == self.resource_filter]

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking
 from pos_app.domain.booking_display import display_status, status_words
 from pos_app.domain.money import Money
@@ -418,8 +419,8 @@ class CustomersView(QDialog):
             start = b.starts_at.astimezone(self._tz)
             net = b.net_paid.amount
             cells = [
-                f"{start:%a} {start.day} {start:%b %Y}",
-                f"{start:%H:%M}",
+                lf.date_text(start, "short_date"),
+                lf.clock(start),
                 b.service_name,
                 b.price.format(),
                 status_words(b),
@@ -490,7 +491,7 @@ def _summary(detail: CustomerDetail, tz: tzinfo) -> str:
     """'Customer since Nov 2026 · 4 bookings · $140.00 paid'."""
     c = detail.customer
     n = len(detail.bookings)
-    parts = [f"Customer since {c.created_at.astimezone(tz):%b %Y}"]
+    parts = [f"Customer since {lf.date_text(c.created_at.astimezone(tz), 'short_month_year')}"]
     parts.append(f"{n} booking{'s' if n != 1 else ''}")
     paid: dict[str, int] = {}
     for b in detail.bookings:
