@@ -60,6 +60,12 @@ AUTO = "auto"
 MAX_LANGUAGE_TAG = 16
 
 
+def customer_languages() -> list[str]:
+    """The languages a customer can be given: Stripe's page languages (not ``auto``) and
+    the app's own (Bangla too, though Stripe's page falls back to the browser's for it)."""
+    return sorted((STRIPE_CHECKOUT_LOCALES - {AUTO}) | {"bn"}, key=str.lower)
+
+
 LANGUAGE_TAG_PROBLEM = "Choose a language such as de, es or pt-BR."
 
 

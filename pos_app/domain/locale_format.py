@@ -53,6 +53,15 @@ def locale() -> Locale:
     return _locale(i18n.current_language())
 
 
+def tag_name(tag: str) -> str:
+    """A language tag's name in the UI language ("German", "Deutsch" in German), or the tag."""
+    try:
+        name = Locale.parse(tag, sep="-").get_display_name(locale())
+    except (ValueError, TypeError):  # babel's UnknownLocaleError is a ValueError
+        return tag
+    return str(name or tag)
+
+
 def language_name(code: str) -> str:
     """A shipped language's name in itself: "English", "বাংলা", "Español", "Deutsch"."""
     name = str(_locale(code).get_display_name(_locale(code)) or code)

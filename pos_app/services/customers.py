@@ -165,10 +165,16 @@ class CustomerService:
             )
 
     def update(
-        self, customer_id: str, name: str, email: str, phone: str, notes: str | None = None
+        self,
+        customer_id: str,
+        name: str,
+        email: str,
+        phone: str,
+        notes: str | None = None,
+        language: str | None = None,
     ) -> Customer:
-        """Correct a customer's details (and notes, when given), or raise FormErrors (keys
-        name, email, phone, notes).
+        """Correct a customer's details (and notes and language, when given; language ""
+        is "not known"), or raise FormErrors (keys name, email, phone, notes, language).
 
         Upcoming bookings of the customer take the new details too (receipts go to the new
         email); past bookings keep what was true then.
@@ -179,6 +185,9 @@ class CustomerService:
             clean_notes, problem = check_notes(notes)
             if problem:
                 errors["notes"] = problem
+        tag = None if language is None else language.strip()
+        if tag and (tag_problem := language_tag_problem(tag)):
+            errors["language"] = tag_problem
         with self._d.uow(write=True) as uow:
             customer = uow.customers.get(customer_id)
             if customer is None:
@@ -203,6 +212,8 @@ class CustomerService:
             customer.search_key = customer_search_key(customer.name, customer.email, customer.phone)
             if clean_notes is not None:
                 customer.notes = clean_notes
+            if tag is not None:
+                customer.language = tag or None
             for booking in upcoming:
                 booking.customer_name = customer.name
                 booking.customer_email = customer.email
