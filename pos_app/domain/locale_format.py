@@ -89,7 +89,56 @@ def percent(value: Decimal, decimals: int = 3) -> str:
 def money(value: Decimal, currency: str, decimals: int) -> str:
     """``value`` major units of ``currency`` with exactly ``decimals`` decimals, as CLDR lays
     money out in the UI language ("$35.00", "35,00 €", "35.00৳", "CHF 35.00")."""
-    loc = locale()
+    return _money(i18n.current_language(), value, currency, decimals)
+
+
+# Tables show many amounts, and Babel's pattern engine costs tens of microseconds a call: the
+# layout (prefix, suffix, marks, grouping) is taken from CLDR once per language, currency and
+# decimals, and each amount is then laid out in plain Python (pinned equal to Babel's output
+# by tests/unit/test_locale_format.py).
+def _money(language: str, value: Decimal, currency: str, decimals: int) -> str:
+    pos_pre, pos_post, neg_pre, neg_post, mark, group, primary, secondary = _money_layout(
+        language, currency, decimals
+    )
+    digits = f"{abs(value):.{decimals}f}"
+    whole, _dot, fraction = digits.partition(".")
+    number = _grouped(whole, group, primary, secondary) + (mark + fraction if fraction else "")
+    if value < 0:
+        return neg_pre + number + neg_post
+    return pos_pre + number + pos_post
+
+
+def _grouped(digits: str, group: str, primary: int, secondary: int) -> str:
+    if len(digits) <= primary:
+        return digits
+    out, digits = digits[-primary:], digits[:-primary]
+    while len(digits) > secondary:
+        out, digits = digits[-secondary:] + group + out, digits[:-secondary]
+    return digits + group + out
+
+
+@lru_cache(maxsize=512)
+def _money_layout(
+    language: str, currency: str, decimals: int
+) -> tuple[str, str, str, str, str, str, int, int]:
+    loc = _locale(language)
+    mark, group = _marks(loc)
+    tail = mark + "0" * decimals if decimals else ""
+    pos_pre, pos_post = _babel_money(loc, Decimal(0), currency, decimals).split("0" + tail, 1)
+    neg_pre, neg_post = _babel_money(loc, Decimal(-1), currency, decimals).split("1" + tail, 1)
+    grouping = loc.currency_formats["standard"].grouping
+    return pos_pre, pos_post, neg_pre, neg_post, mark, group, int(grouping[0]), int(grouping[1])
+
+
+def _marks(loc: Locale) -> tuple[str, str]:
+    return (
+        babel_numbers.get_decimal_symbol(loc, numbering_system=_NUMBERING),
+        babel_numbers.get_group_symbol(loc, numbering_system=_NUMBERING),
+    )
+
+
+def _babel_money(loc: Locale, value: Decimal, currency: str, decimals: int) -> str:
+    """CLDR's own rendering through Babel (the reference ``_money`` is pinned to)."""
     pattern = copy(loc.currency_formats["standard"])
     pattern.frac_prec = (decimals, decimals)
     # currency=None keeps the "¤" placeholder, so CLDR's currency spacing can be applied.
@@ -157,9 +206,15 @@ _DATE_STYLES: dict[str, tuple[str, str]] = {
 
 def date_text(value: date, style: str = "date") -> str:
     """``value`` in one of ``_DATE_STYLES`` ("day", "short_day", "date", …) in the UI language."""
+    day = value.date() if isinstance(value, datetime) else value
+    return _date_text(i18n.current_language(), day, style)
+
+
+@lru_cache(maxsize=1024)
+def _date_text(language: str, value: date, style: str) -> str:
     skeleton, english = _DATE_STYLES[style]
-    loc = locale()
-    if i18n.current_language() == "en":
+    loc = _locale(language)
+    if language == "en":
         return str(babel_dates.format_date(value, english, locale=loc))
     if skeleton == "full":
         return str(babel_dates.format_date(value, "full", locale=loc))
@@ -206,8 +261,15 @@ def weekday(value: date, short: bool = False) -> str:
 
 def clock(value: datetime | time, seconds: bool = False) -> str:
     """A time of day on the 24-hour clock the front desk reads ("14:05"), as CLDR's "Hm"
-    skeleton writes it in the UI language."""
-    return str(babel_dates.format_skeleton("Hms" if seconds else "Hm", value, locale=locale()))
+    skeleton writes it in the UI language (the wall time of an aware datetime)."""
+    wall = time(value.hour, value.minute, value.second if seconds else 0)
+    return _clock(i18n.current_language(), wall, seconds)
+
+
+@lru_cache(maxsize=2048)
+def _clock(language: str, wall: time, seconds: bool) -> str:
+    skeleton = "Hms" if seconds else "Hm"
+    return str(babel_dates.format_skeleton(skeleton, wall, locale=_locale(language)))
 
 
 def moment(value: datetime, style: str = "date") -> str:
@@ -226,11 +288,7 @@ def separators() -> tuple[str, str]:
     """The (decimal, group) marks a person types in the UI language; ASCII for the CLI."""
     if _state["ascii_input"]:
         return ".", ","
-    loc = locale()
-    return (
-        babel_numbers.get_decimal_symbol(loc, numbering_system=_NUMBERING),
-        babel_numbers.get_group_symbol(loc, numbering_system=_NUMBERING),
-    )
+    return _marks(locale())
 
 
 def native_digits() -> str:

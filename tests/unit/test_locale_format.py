@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -215,3 +216,15 @@ def test_periods_and_shares() -> None:
     with language("bn"):
         assert lf.date_text(date(2026, 11, 1), "month") == "নভেম্বর"
         assert lf.share(0.0452) == "4.5%"
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "es", "bn"])
+def test_the_fast_money_layout_is_babels(lang: str) -> None:
+    """``_money`` lays amounts out itself (speed); it must say exactly what Babel says."""
+    loc = lf._locale(lang)
+    amounts = [0, 1, 9, 10, 99, 100, 999, 1000, 12345, 99999, 100000, 1234567, 99999999]
+    for currency, decimals in (("usd", 2), ("eur", 2), ("jpy", 0), ("kwd", 3), ("bdt", 2)):
+        for minor in amounts + [-a for a in amounts[1:]]:
+            value = Decimal(minor).scaleb(-decimals)
+            expected = lf._babel_money(loc, value, currency, decimals)
+            assert lf._money(lang, value, currency, decimals) == expected, (currency, minor)
