@@ -29,6 +29,7 @@ import platformdirs
 import tzlocal
 
 from pos_app.domain.payment import HOLD_MINUTES_MAX, HOLD_MINUTES_MIN, hold_minutes_ok
+from pos_app.i18n import SHIPPED, set_language
 from pos_app.private_files import ensure_private_dir
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ Mode = Literal["sandbox", "test", "live"]
 MODES: tuple[Mode, ...] = ("sandbox", "test", "live")
 Theme = Literal["system", "light", "dark"]
 THEMES: tuple[Theme, ...] = ("system", "light", "dark")
+#: The UI language setting: "system" (the computer's, when shipped) or a shipped language.
+LANGUAGES: tuple[str, ...] = ("system", *SHIPPED)
 
 # The sandbox accepts any sk_test_ key; this one is not a secret.
 SANDBOX_API_KEY = "sk_test_pos_app_sandbox"
@@ -71,6 +74,7 @@ ENV_VARS: dict[str, str] = {
     "webhook_enabled": "POS_WEBHOOK_PORT",
     "webhook_port": "POS_WEBHOOK_PORT",
     "webhook_secret": "STRIPE_WEBHOOK_SECRET",
+    "language": "POS_LANGUAGE",
 }
 
 
@@ -124,6 +128,8 @@ class Config:
     # This station: lock the desk after this many idle minutes (0: never), and the palette.
     lock_minutes: int = DEFAULT_LOCK_MINUTES
     theme: Theme = "system"
+    # The UI language: "system" or one of i18n.SHIPPED (POS_LANGUAGE, else this station's).
+    language: str = "system"
     # Settings the environment fixed (keys of ENV_VARS); Settings shows them read-only.
     env_fields: frozenset[str] = frozenset()
     # A sentence the window shows at start, e.g. why the app fell back to the sandbox.
@@ -308,8 +314,15 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         tz: tzinfo = ZoneInfo(tz_name) if tz_name else tzlocal.get_localzone()
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"POS_TIMEZONE {tz_name!r} is not a known time zone.") from None
+    language = env.get("POS_LANGUAGE", "").strip().lower() or "system"
+    if language not in LANGUAGES:
+        raise ConfigError(
+            f"POS_LANGUAGE {language[:20]!r} is not a language pos-app speaks: "
+            "use bn, de, en or es (or leave it unset for the computer's language)."
+        )
     env_fields = frozenset(name for name, var in ENV_VARS.items() if env.get(var, "").strip())
     return Config(
+        language=language,
         data_dir=data_dir,
         mode=mode,
         secret_key=key or SANDBOX_API_KEY,
@@ -341,6 +354,7 @@ class StationSettings:
     webhook_port: int = DEFAULT_WEBHOOK_PORT
     lock_minutes: int = DEFAULT_LOCK_MINUTES
     theme: Theme = "system"
+    language: str = "system"
 
 
 def station_path(data_dir: Path) -> Path:
@@ -367,6 +381,7 @@ def load_station(data_dir: Path) -> StationSettings:
     checks: dict[str, tuple[type, object]] = {
         "mode": (str, MODES),
         "theme": (str, THEMES),
+        "language": (str, LANGUAGES),
         "webhook_enabled": (bool, None),
         "webhook_port": (int, range(1, 65536)),
         "lock_minutes": (int, range(0, MAX_LOCK_MINUTES + 1)),
@@ -418,6 +433,8 @@ def resolve_config(
     config = load_config(env)
     station = load_station(config.data_dir)
     changes: dict[str, object] = {"theme": station.theme, "lock_minutes": station.lock_minutes}
+    if "language" not in config.env_fields:
+        changes["language"] = station.language
     store: SecretReader | None = secrets
 
     def reader() -> SecretReader:
@@ -459,3 +476,22 @@ def resolve_config(
             # Optional: the events feed still brings every payment in, only a little later.
             log.warning("webhooks.off reason=no signing secret stored mode=%s", mode)
     return replace(config, **changes)  # type: ignore[arg-type]
+
+
+def system_language(env: Mapping[str, str] | None = None) -> str:
+    """The computer's language when pos-app ships it, else English: the first of LANGUAGE,
+    LC_ALL, LC_MESSAGES and LANG that is set decides, as gettext reads them."""
+    env = os.environ if env is None else env
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "").strip()
+        if value:
+            first = value.split(":")[0]
+            code = first.split(".")[0].split("@")[0].split("_")[0].lower()
+            return code if code in SHIPPED else "en"
+    return "en"
+
+
+def apply_language(config: Config, env: Mapping[str, str] | None = None) -> str:
+    """Use the configured language for every sentence and format from now on; returns it."""
+    chosen = config.language if config.language != "system" else system_language(env)
+    return set_language(chosen)

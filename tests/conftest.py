@@ -17,6 +17,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never touch the developer's real keyring: the app then keeps secrets in its private file
 # in each test's own data directory (tests of the keyring path pass an in-memory backend).
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+# English sentences and formats whatever this machine's LANG is (the app follows the system's
+# language by default); tests of other languages set theirs explicitly.
+os.environ["POS_LANGUAGE"] = "en"
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import DATABASE_FILES, load_config

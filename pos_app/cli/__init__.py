@@ -22,8 +22,10 @@ from pos_app.cli.input import UsageError, form_errors_sentence
 from pos_app.cli.output import printable_output
 from pos_app.cli.parser import build_parser
 from pos_app.cli.people import cli_actor
-from pos_app.config import Config, ConfigError, load_config, resolve_config
+from pos_app.config import Config, ConfigError, apply_language, load_config, resolve_config
+from pos_app.domain import locale_format
 from pos_app.domain.errors import FormErrors, PosError
+from pos_app.i18n import current_language, set_language
 from pos_app.logs import setup_logging
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
@@ -78,8 +80,13 @@ def handler(target: str) -> Callable[..., int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `pos-app` command; what it prints never holds control characters."""
-    with printable_output():
-        return _main(argv)
+    language = current_language()
+    try:
+        with printable_output():
+            return _main(argv)
+    finally:  # in-process callers (tests, the GUI's own commands) get their language back
+        set_language(language)
+        locale_format.set_ascii_input(False)
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -98,6 +105,12 @@ def _main(argv: Sequence[str] | None) -> int:
         print(str(err), file=sys.stderr)
         return 1
     setup_logging(config.data_dir, verbose=args.verbose)
+    if getattr(args, "json", False):
+        set_language("en")  # one JSON object for scripts: the same under every POS_LANGUAGE
+    else:
+        apply_language(config)  # POS_LANGUAGE, else Settings ▸ This station, else the system's
+    if command not in ("gui", "screenshot"):
+        locale_format.set_ascii_input(True)  # options are typed the same in every language
     try:
         return _dispatch(command, args, config)
     except UsageError as err:

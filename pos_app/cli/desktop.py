@@ -24,7 +24,7 @@ def screenshot(args: argparse.Namespace) -> int:
         raise UsageError("screenshot needs --screen NAME and a PATH (or --list)")
     if args.screen not in SCREENS:
         raise UsageError(f"unknown screen {args.screen!r}; choose from {', '.join(SCREENS)}")
-    render(args.screen, args.path)
+    render(args.screen, args.path, language=args.language, theme=args.theme)
     print(str(args.path))
     return 0
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.text import printable
 
 
@@ -73,4 +74,4 @@ def print_json(data: dict[str, Any]) -> None:
 
 def count(n: int, noun: str) -> str:
     """``n`` and the noun, plural unless one: "1 row", "2,000 rows"."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+    return f"{lf.number(n)} {noun}{'' if n == 1 else 's'}"

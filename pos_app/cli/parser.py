@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 from pos_app.cli import backup, doctor, products, sell, walk_in
 from pos_app.cli.input import port_number
 from pos_app.domain.payment import REFUND_REASONS
+from pos_app.i18n import SHIPPED
 
 # The first line of the command's description (``pos-app --help``).
 DESCRIPTION = "`pos-app`: the same services from a terminal, for scripting and support."
@@ -215,4 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--list", action="store_true", help="print the screens' names and exit")
     s.add_argument("--screen", help="which screen (see --list)")
     s.add_argument("path", type=Path, nargs="?", help="the PNG to write")
+    s.add_argument(
+        "--language", choices=SHIPPED, help="the UI language (default: POS_LANGUAGE, else en)"
+    )
+    s.add_argument("--theme", choices=("light", "dark"), help="the palette (default: light)")
     return p

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from pos_app.cli.output import print_json
 from pos_app.cli.shapes import checkout_json, detail_json, payment_json, refund_json
 from pos_app.cli.walk_in import headline, is_walk_in, money_json
+from pos_app.domain import locale_format as lf
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
     from pos_app.app import AppContext
@@ -23,7 +24,8 @@ def charge(ctx: AppContext, args: argparse.Namespace) -> int:
         ends = view.countdown_ends_at
         print(f"Pay {view.amount} for {view.service_name} at:\n{view.url}")
         if ends is not None:
-            print(f"The link is held until {ends.astimezone(ctx.config.timezone):%H:%M:%S}.")
+            until = lf.clock(ends.astimezone(ctx.config.timezone), seconds=True)
+            print(f"The link is held until {until}.")
     return 0
 
 

@@ -233,7 +233,7 @@ def render_day_close(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     sign_in_as(ctx, DEMO_MANAGER[0])
     z = ctx.day_close.preview(ctx.day_close.today())
     expected = z.totals(z.currencies[0].currency)
-    counted = expected.money(max(expected.cash_expected - 500, 0)).plain()  # $5.00 short
+    counted = expected.money(max(expected.cash_expected - 500, 0)).input_text()  # $5.00 short
     runner = TaskRunner()
     dialog = DayCloseDialog(
         ctx.day_close,

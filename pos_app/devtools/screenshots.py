@@ -26,7 +26,10 @@ from pos_app.devtools.connection_screenshot import render_connection
 from pos_app.devtools.demo import DemoDay, demo_timezone, seed_demo_day
 from pos_app.devtools.overpaid_screenshot import render_overpaid as _overpaid
 from pos_app.devtools.stations_screenshot import render_stations
+from pos_app.domain import locale_format
+from pos_app.i18n import SHIPPED, current_language, set_language
 from pos_app.keystore import KeyStore
+from pos_app.ui.kit import theme
 
 Renderer = Callable[[AppContext, DemoDay, Path], None]
 
@@ -128,35 +131,61 @@ def screen_list() -> list[tuple[str, str]]:
     return [(s.name, s.title) for s in SCREENS.values()]
 
 
-def render(screen: str, path: Path) -> None:
-    """Render ``screen`` on a fresh demo day and save it as PNG."""
+def render(
+    screen: str, path: Path, *, language: str | None = None, theme: str | None = None
+) -> None:
+    """Render ``screen`` on a fresh demo day and save it as PNG, in ``language`` (else
+    POS_LANGUAGE, else English) and the ``theme`` palette (else light)."""
     if screen not in SCREENS:
         raise ValueError(f"screen must be one of {', '.join(SCREENS)}")
+    language = language or os.environ.get("POS_LANGUAGE", "").strip().lower() or "en"
+    if language not in SHIPPED:
+        raise ValueError(f"language must be one of {', '.join(SHIPPED)}")
+    before = current_language()
+    set_language(language)
+    try:
+        _render(screen, path, None if theme is None else theme == "dark")
+    finally:
+        set_language(before)
+
+
+def _render(screen: str, path: Path, dark: bool | None) -> None:
     from pos_app.sandbox.runner import start_in_thread
     from pos_app.ui.shell.gui import ensure_application
 
     if QApplication.instance() is None:
         # No window should appear, and there may be no display at all.
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    ensure_application()
-    with tempfile.TemporaryDirectory(prefix="pos-app-screenshot-") as tmp:
-        handle = start_in_thread(Path(tmp) / "sandbox.sqlite3")
-        try:
-            env = {"POS_DATA_DIR": str(Path(tmp) / "data"), "POS_STRIPE_API_BASE": handle.url}
-            if os.environ.get("POS_TIMEZONE"):
-                env["POS_TIMEZONE"] = os.environ["POS_TIMEZONE"]
-            config = load_config(env)
-            zone = demo_timezone(config.timezone)
-            if zone is not config.timezone:
-                env["POS_TIMEZONE"] = str(zone)
-                config = load_config(env)
-            # Secrets in the throwaway data dir: never this machine's real keyring.
-            secrets = KeyStore(config.data_dir, use_system=False)
-            ctx = open_app(config, sandbox="none", secrets=secrets)
+    app = ensure_application()
+    if dark is not None:
+        theme.apply_theme(app, dark=dark)
+    try:
+        with tempfile.TemporaryDirectory(prefix="pos-app-screenshot-") as tmp:
+            handle = start_in_thread(Path(tmp) / "sandbox.sqlite3")
             try:
-                demo = seed_demo_day(ctx)
-                SCREENS[screen].render(ctx, demo, Path(path))
+                env = {"POS_DATA_DIR": str(Path(tmp) / "data"), "POS_STRIPE_API_BASE": handle.url}
+                if os.environ.get("POS_TIMEZONE"):
+                    env["POS_TIMEZONE"] = os.environ["POS_TIMEZONE"]
+                config = load_config(env)
+                zone = demo_timezone(config.timezone)
+                if zone is not config.timezone:
+                    env["POS_TIMEZONE"] = str(zone)
+                    config = load_config(env)
+                # Secrets in the throwaway data dir: never this machine's real keyring.
+                secrets = KeyStore(config.data_dir, use_system=False)
+                ctx = open_app(config, sandbox="none", secrets=secrets)
+                try:
+                    # The demo's amounts are written "40.00": typed the command line's way.
+                    locale_format.set_ascii_input(True)
+                    try:
+                        demo = seed_demo_day(ctx)
+                    finally:
+                        locale_format.set_ascii_input(False)
+                    SCREENS[screen].render(ctx, demo, Path(path))
+                finally:
+                    ctx.close()
             finally:
-                ctx.close()
-        finally:
-            handle.stop()
+                handle.stop()
+    finally:
+        if dark is not None:
+            theme.apply_theme(app)  # back to the system's scheme for whoever renders next

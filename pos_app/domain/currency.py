@@ -91,21 +91,6 @@ MINIMUM_CHARGE: dict[str, int] = {c: r.minimum for c, r in RULES.items() if r.mi
 DEFAULT_MINIMUM_CHARGE = 50
 MAXIMUM_CHARGE = 99_999_999
 
-SYMBOLS: dict[str, str] = {
-    "usd": "$",
-    "eur": "€",
-    "gbp": "£",
-    "jpy": "¥",
-    "aud": "A$",
-    "cad": "CA$",
-    "chf": "CHF ",
-    "nzd": "NZ$",
-    "sgd": "S$",
-    "hkd": "HK$",
-    "krw": "₩",
-    "inr": "₹",
-}
-
 
 def normalize(currency: str) -> str:
     """Return the lowercase ISO code, raising ValueError for anything that is not three letters."""

@@ -33,6 +33,9 @@ class CheckoutRequest:
     # The items the customer sees (an order's lines, tax and tip, summing to ``amount``);
     # none sends one item named ``product_name`` at ``amount``, as for a booking.
     lines: tuple[CheckoutLine, ...] = ()
+    # Stripe's page language (``domain.checkout_locale``), frozen with the request; None on
+    # requests frozen before it was stored, which never sent one.
+    locale: str | None = None
 
 
 @dataclass(frozen=True)

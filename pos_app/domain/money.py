@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from pos_app.domain import currency as cur
+from pos_app.domain import locale_format as lf
 from pos_app.domain.errors import ValidationError
 
-# ASCII digits only: ``\d`` would also take "٣٥" or "１２" as 35 and 12 (see ``digits``).
-_AMOUNT_TEXT = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$|^[0-9]+(\.[0-9]*)?$|^\.[0-9]+$")
-ASCII_DIGITS_ONLY = "Type the amount with the digits 0–9."
+#: The sentence for digits of another script (kept under its old name for callers).
+ASCII_DIGITS_ONLY = lf.OTHER_DIGITS
 
 
 @dataclass(frozen=True, slots=True, order=False)
@@ -75,41 +73,40 @@ class Money:
         return f"{self.as_decimal():.{exp}f}"
 
     def format(self) -> str:
-        """Human display, e.g. '$35.00', '¥3,500', '12.500 KWD', '5 UGX' (UGX and ISK are shown
-        in whole units although Stripe counts hundredths)."""
+        """Human display in the UI language (CLDR): '$35.00', '¥3,500', 'KWD\xa012.500' in
+        English, '35,00\xa0€' in German, '35.00৳' in Bangla. The decimals are the app's
+        (UGX and ISK in whole units although Stripe counts hundredths), not CLDR's."""
         exp = cur.decimals_shown(self.amount, self.currency)
-        sign = "-" if self.amount < 0 else ""
-        number = f"{abs(self.as_decimal()):,.{exp}f}"
-        symbol = cur.SYMBOLS.get(self.currency)
-        if symbol:
-            return f"{sign}{symbol}{number}"
-        return f"{sign}{number} {self.currency.upper()}"
+        return lf.money(self.as_decimal(), self.currency, exp)
+
+    def input_text(self) -> str:
+        """What a person would type for this amount in the UI language, e.g. '35,00' in
+        German ('35.00' in English): an edit field's starting text, which parse reads back."""
+        exp = cur.decimals_shown(self.amount, self.currency)
+        decimal_mark, _group = lf.separators()
+        return f"{self.as_decimal():.{exp}f}".replace(".", decimal_mark)
 
     def __str__(self) -> str:
         return self.format()
 
 
-def parse_money(
-    text: str,
-    currency: str,
-    *,
-    field: str = "price",
-    digits: Mapping[int, str] | None = None,
-) -> Money:
-    """Parse what a person typed ("19.99", "1,000") into Money, or raise ValidationError.
+def parse_money(text: str, currency: str, *, field: str = "price") -> Money:
+    """Parse what a person typed into Money, or raise ValidationError.
 
-    Rejects negatives, more decimals than the currency has, amounts above Stripe's maximum
-    (which also keeps every amount inside a 64-bit column), digits other than 0–9, and
-    anything that is not a number. ``digits`` is the hook for a translation of the app
-    that accepts its own script's digits: a ``str.maketrans`` table onto "0"–"9" (e.g.
-    Arabic-Indic "٠"–"٩"), applied before parsing; none does yet.
+    Typed the UI language's way ("19.99" and "1,000" in English, "19,99" and "1.000" in
+    German, Bengali digits as well as 0–9 in Bangla; ASCII on the command line). Rejects
+    negatives, more decimals than the currency has, amounts above Stripe's maximum (which
+    also keeps every amount inside a 64-bit column), other scripts' digits, and anything
+    that is not a number.
     """
     code = cur.normalize(currency)
     exp = cur.display_exponent(code)  # decimals a person may type
     raw = (text or "").strip()
-    if digits is not None:
-        raw = raw.translate(digits)
-    for symbol in {cur.SYMBOLS.get(code, "").strip(), code.upper(), code}:
+    digits_problem = lf.digits_problem(raw)
+    if digits_problem:
+        raise ValidationError(field, digits_problem)
+    raw = lf.latin_digits(raw)
+    for symbol in _symbols(code):
         if symbol and raw.startswith(symbol):
             raw = raw[len(symbol) :].strip()
         if symbol and raw.endswith(symbol):
@@ -118,13 +115,12 @@ def parse_money(
         raise ValidationError(field, "Enter an amount.")
     if raw.startswith("-"):
         raise ValidationError(field, "The amount must be more than zero.")
-    if any(ch.isdigit() and not "0" <= ch <= "9" for ch in raw):
-        raise ValidationError(field, ASCII_DIGITS_ONLY)
-    if not _AMOUNT_TEXT.match(raw):
-        example = "3500" if exp == 0 else "35." + "0" * exp
+    plain = lf.to_decimal_text(raw)
+    if plain is None:
+        example = lf.example_amount(exp)
         raise ValidationError(field, f"Enter an amount as a number, like {example}.")
     try:
-        value = Decimal(raw.replace(",", ""))
+        value = Decimal(plain)
     except InvalidOperation:  # pragma: no cover - the regex already guards this
         raise ValidationError(field, "Enter an amount as a number.") from None
     if value.scaleb(exp) != value.scaleb(exp).to_integral_value():
@@ -143,6 +139,13 @@ def parse_money(
     if step_error:
         raise ValidationError(field, step_error)
     return Money(amount, code)
+
+
+def _symbols(code: str) -> set[str]:
+    """What may stand before or after a typed amount: the code, and the symbol the UI
+    language shows (copied from a receipt, say)."""
+    shown = Money(0, code).format().replace("0", "").strip(" \u00a0.,")
+    return {shown, code.upper(), code}
 
 
 def _step_error(amount: int, currency: str) -> str | None:

@@ -66,6 +66,7 @@ class Customer:
     phone: str | None = None
     search_key: str = ""  # casefolded name, email and phone digits, for search as you type
     notes: str = ""  # allergies, preferences: what the desk should know before the visit
+    language: str | None = None  # a language tag ("de"); None: not known (page follows browser)
 
 
 def customer_search_key(name: str, email: str | None, phone: str | None) -> str:

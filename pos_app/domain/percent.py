@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.errors import ValidationError
 
 #: Thousandths of a percent in one percent, and in a hundred percent.
@@ -18,8 +19,9 @@ PER_PERCENT = 1000
 HUNDRED = 100 * PER_PERCENT
 #: Decimals a percentage may be typed with (8.875 %).
 DECIMALS = 3
-# ASCII digits only, an optional fraction, an optional "%" (spaces around it allowed).
-_PERCENT_TEXT = re.compile(r"^([0-9]{1,3}(\.[0-9]*)?|\.[0-9]+)\s*%?$")
+# Latin digits (after ``lf.latin_digits``), an optional fraction after the language's
+# decimal mark, an optional "%" (spaces around it allowed).
+_PERCENT_TEXT = r"^([0-9]{{1,3}}({d}[0-9]*)?|{d}[0-9]+)\s*%?$"
 
 
 def div_half_up(numerator: int, denominator: int) -> int:
@@ -65,7 +67,13 @@ class Percent:
         return f"{whole}.{part:03d}".rstrip("0")
 
     def __str__(self) -> str:
-        return f"{self.plain()}%"
+        """The percentage in the UI language: "8.875%", "8,875 %" in German."""
+        return lf.percent(self.as_decimal(), DECIMALS)
+
+    def input_text(self) -> str:
+        """What a person would type for it in the UI language ("8,875" in German)."""
+        decimal_mark, _group = lf.separators()
+        return self.plain().replace(".", decimal_mark)
 
     def of_amount(self, amount: int) -> int:
         """This percentage of ``amount`` (≥ 0), rounded half-up to a whole unit."""
@@ -85,18 +93,22 @@ def parse_percent(
     ("tax rate", "discount").
     """
     raw = (text or "").strip()
+    decimal_mark, _group = lf.separators()
+    example = "8" + decimal_mark + "875"
     if not raw:
-        raise ValidationError(field, f"Enter the {what} as a number, like 8.875.")
-    if any(ch.isdigit() and not "0" <= ch <= "9" for ch in raw):
-        raise ValidationError(field, f"Type the {what} with the digits 0–9.")
+        raise ValidationError(field, f"Enter the {what} as a number, like {example}.")
+    if lf.digits_problem(raw):
+        others = " or ০–৯" if lf.native_digits() else ""
+        raise ValidationError(field, f"Type the {what} with the digits 0–9{others}.")
+    raw = lf.latin_digits(raw)
     if raw.startswith("-"):
         raise ValidationError(field, f"The {what} cannot be below 0 %.")
-    if not _PERCENT_TEXT.match(raw):
-        raise ValidationError(field, f"Enter the {what} as a number, like 8.875.")
-    value = Decimal(raw.rstrip("%").strip())
+    if not re.match(_PERCENT_TEXT.format(d=re.escape(decimal_mark)), raw):
+        raise ValidationError(field, f"Enter the {what} as a number, like {example}.")
+    value = Decimal(raw.rstrip("%").strip().replace(decimal_mark, "."))
     scaled = value * PER_PERCENT
     if scaled != scaled.to_integral_value():
-        raise ValidationError(field, f"The {what} has at most {DECIMALS} decimals, like 8.875.")
+        raise ValidationError(field, f"The {what} has at most {DECIMALS} decimals, like {example}.")
     if value > maximum:
         raise ValidationError(field, f"The {what} can be at most {maximum} %.")
     return Percent(int(scaled))

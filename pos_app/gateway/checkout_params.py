@@ -27,6 +27,8 @@ def session_params(request: CheckoutRequest) -> dict[str, Any]:
         value = getattr(request, name)
         if value:
             params[name] = value
+    if request.locale:
+        params["locale"] = request.locale
     if request.receipt_email:
         # Stripe emails its receipt to this address when the payment succeeds, whatever
         # the account's email settings (in test mode only to its verified team members).

@@ -16,6 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from pos_app.domain import currency as cur
+from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
 from pos_app.domain.reports import Breakdown, CurrencyTotals
 
@@ -112,12 +113,13 @@ def nice_step(maximum: int, currency: str, ticks: int = TARGET_TICKS) -> int:
 
 
 def axis_money(amount: int, currency: str) -> str:
-    """An axis label: '$1,250' for whole amounts (no '.00'), the full format otherwise."""
-    text = Money(amount, currency).format()
+    """An axis label: '$1,250' for whole amounts (no '.00'), the full format otherwise,
+    in the UI language ('1.250 €' in German)."""
+    money = Money(amount, currency)
     exp = cur.exponent(currency)
     if exp and amount % (10**exp) == 0:
-        text = text.replace("." + "0" * exp, "", 1)
-    return text
+        return lf.money(money.as_decimal(), currency, 0)
+    return money.format()
 
 
 def chart_layout(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.booking import CLOSING_CLAIM, Booking, BookingStatus
 from pos_app.domain.booking_display import NOT_REFUNDED
@@ -451,7 +452,8 @@ class BookingService:
         local = booking.starts_at.astimezone(self._d.policy.timezone)
         end = booking.ends_at.astimezone(self._d.policy.timezone)
         who = resource.name if resource is not None else "anyone"
-        return f"{local:%a %d %b %H:%M}–{end:%H:%M} with {who}"
+        day = lf.date_text(local, "weekday_day_month")
+        return f"{day} {lf.clock(local)}–{lf.clock(end)} with {who}"
 
     # -- closing a booking (cancel, no-show) ---------------------------------------------
     #

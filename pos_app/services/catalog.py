@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from pos_app.domain import currency as cur
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.booking import Service
 from pos_app.domain.errors import (
@@ -20,6 +19,7 @@ from pos_app.domain.percent import Percent, parse_percent
 from pos_app.domain.text import name_problem
 from pos_app.services import audit
 from pos_app.services.context import Deps
+from pos_app.services.currencies import PRICEABLE
 from pos_app.services.ids import new_id
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,8 @@ DEMO_RESOURCES: list[tuple[str, str, ResourceKind]] = [
     ("res_sam", "Sam", ResourceKind.STAFF),
     ("res_room", "Treatment room", ResourceKind.ROOM),
 ]
-# Currencies a service may be priced in: those whose Stripe minimum or symbol the app knows.
-SUPPORTED_CURRENCIES: tuple[str, ...] = tuple(sorted(set(cur.SYMBOLS) | set(cur.MINIMUM_CHARGE)))
+# Currencies a service may be priced in: Stripe's that CLDR can name and format.
+SUPPORTED_CURRENCIES: tuple[str, ...] = PRICEABLE
 MIN_MINUTES, MAX_MINUTES, STEP_MINUTES = 5, 480, 5
 MANAGERS_ONLY = "Only a manager can change the catalogue."
 

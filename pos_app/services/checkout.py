@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pos_app.domain.audit import AuditAction
+from pos_app.domain.booking import Booking
 from pos_app.domain.checkout_lines import PartKind
+from pos_app.domain.checkout_locale import checkout_locale
 from pos_app.domain.errors import (
     GatewayError,
     GatewayRejected,
@@ -29,6 +31,7 @@ from pos_app.domain.gateway_types import (
     PaymentAttemptError,
 )
 from pos_app.domain.money import Money, parse_money
+from pos_app.domain.orders import Order
 from pos_app.domain.payable import Payable
 from pos_app.domain.payment import (
     Payment,
@@ -225,7 +228,7 @@ class CheckoutService:
             payable = payables.require(uow, cancelled.order_id)
         due = payable.balance_due
         same = cancelled.amount if cancelled.amount < due else due
-        return self.start(cancelled.order_id, None if same == due else same.plain())
+        return self.start(cancelled.order_id, None if same == due else same.input_text())
 
     # -- steps --------------------------------------------------------------------------
 
@@ -368,7 +371,9 @@ class CheckoutService:
                 raise NotFoundError(f"There is no payment {payment.id}.")
             if fresh.checkout_request is None:
                 if booking is not None:  # reserved before requests were stored: a booking's
-                    frozen = checkout_request.freeze(booking, fresh, self._d.policy)
+                    frozen = checkout_request.freeze(
+                        booking, fresh, self._d.policy, locale=customer_locale(uow, booking)
+                    )
                 else:
                     frozen = _frozen(uow, payables.require(uow, _order_of(fresh)), fresh, self._d)
                 fresh.checkout_request = frozen
@@ -493,8 +498,9 @@ def _frozen(uow: UnitOfWork, payable: Payable, payment: Payment, deps: Deps) -> 
     shows its lines on the page (docs/orders.md 3.3); a booking of its service alone sends
     the one item it always sent."""
     order, booking = payable.order, payable.booking
+    locale = customer_locale(uow, booking or order)
     if booking is not None and (len(order.lines) < 2 or order.total != booking.price_amount):
-        return checkout_request.freeze(booking, payment, deps.policy)
+        return checkout_request.freeze(booking, payment, deps.policy, locale=locale)
     assert payment.expires_at is not None
     return checkout_request.freeze_order(
         order,
@@ -503,4 +509,14 @@ def _frozen(uow: UnitOfWork, payable: Payable, payment: Payment, deps: Deps) -> 
         expires_at=payment.expires_at,
         policy=deps.policy,
         part=PartKind.BALANCE if payable.paid_amount else PartKind.DEPOSIT,
+        locale=locale,
     )
+
+
+def customer_locale(uow: UnitOfWork, sale: Booking | Order) -> str:
+    """Stripe's page language for the booking's (or walk-in order's) customer, read once,
+    when the request is frozen (a later change of the customer's language never alters a
+    resend)."""
+    customer_id = sale.customer_id if isinstance(sale, Booking) else sale.customer.customer_id
+    customer = uow.customers.get(customer_id) if customer_id else None
+    return checkout_locale(customer.language if customer is not None else None)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from pos_app.domain.booking import Booking
 from pos_app.domain.checkout_lines import CheckoutLine, PartKind, checkout_lines
+from pos_app.domain.checkout_locale import AUTO
 from pos_app.domain.gateway_types import CheckoutRequest
 from pos_app.domain.orders import Order
 from pos_app.domain.payment import Payment
@@ -72,10 +73,11 @@ def sandbox_return_urls(base_url: str) -> tuple[str, str]:
     )
 
 
-def freeze(booking: Booking, payment: Payment, policy: Policy) -> str:
+def freeze(booking: Booking, payment: Payment, policy: Policy, *, locale: str = AUTO) -> str:
     """The create request for ``payment`` as JSON, from what is known at reserve time.
 
     Metadata names the booking and payment only (no station: any station may resend it).
+    ``locale`` is Stripe's page language for the booking's customer (``checkout_locale``).
     """
     if payment.expires_at is None:  # pragma: no cover - reserve always sets it
         raise ValueError("a card payment needs expires_at before its request is frozen")
@@ -95,6 +97,7 @@ def freeze(booking: Booking, payment: Payment, policy: Policy) -> str:
         # account's verified team members).
         "receipt_email": booking.customer_email,
         "allowed_payment_method_types": ["card"],
+        "locale": locale,
     }
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
@@ -107,6 +110,7 @@ def freeze_order(
     expires_at: datetime,
     policy: Policy,
     part: PartKind = PartKind.DEPOSIT,
+    locale: str = AUTO,
 ) -> str:
     """The create request for charging ``amount`` of ``order`` as JSON, with its line items.
 
@@ -138,6 +142,7 @@ def freeze_order(
         "cancel_url": policy.cancel_url or policy.success_url,
         "receipt_email": email,
         "allowed_payment_method_types": ["card"],
+        "locale": locale,
     }
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
@@ -162,6 +167,7 @@ def thaw(text: str) -> CheckoutRequest:
             CheckoutLine(str(line["name"]), int(line["amount"]), str(line["description"]))
             for line in data.get("lines", ())
         ),
+        locale=data.get("locale"),
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_app.domain.booking import Booking
+from pos_app.domain.checkout_locale import language_tag_problem
 from pos_app.domain.errors import DuplicateError, FormErrors, NotFoundError
 from pos_app.domain.people import Customer, customer_search_key
 from pos_app.domain.ports import UnitOfWork
@@ -164,10 +165,16 @@ class CustomerService:
             )
 
     def update(
-        self, customer_id: str, name: str, email: str, phone: str, notes: str | None = None
+        self,
+        customer_id: str,
+        name: str,
+        email: str,
+        phone: str,
+        notes: str | None = None,
+        language: str | None = None,
     ) -> Customer:
-        """Correct a customer's details (and notes, when given), or raise FormErrors (keys
-        name, email, phone, notes).
+        """Correct a customer's details (and notes and language, when given; language ""
+        is "not known"), or raise FormErrors (keys name, email, phone, notes, language).
 
         Upcoming bookings of the customer take the new details too (receipts go to the new
         email); past bookings keep what was true then.
@@ -178,6 +185,9 @@ class CustomerService:
             clean_notes, problem = check_notes(notes)
             if problem:
                 errors["notes"] = problem
+        tag = None if language is None else language.strip()
+        if tag and (tag_problem := language_tag_problem(tag)):
+            errors["language"] = tag_problem
         with self._d.uow(write=True) as uow:
             customer = uow.customers.get(customer_id)
             if customer is None:
@@ -202,6 +212,8 @@ class CustomerService:
             customer.search_key = customer_search_key(customer.name, customer.email, customer.phone)
             if clean_notes is not None:
                 customer.notes = clean_notes
+            if tag is not None:
+                customer.language = tag or None
             for booking in upcoming:
                 booking.customer_name = customer.name
                 booking.customer_email = customer.email
@@ -221,6 +233,21 @@ class CustomerService:
         with self._d.uow() as uow:
             other = uow.customers.by_email(email)
         return _email_taken(other.name if other is not None else "Another customer")
+
+    def set_language(self, customer_id: str, language: str | None) -> Customer:
+        """Set the language a customer reads ("de"; None or "" for not known), which
+        Stripe's payment page uses where it can; FormErrors (key language) if it is no tag."""
+        tag = (language or "").strip() or None
+        if tag is not None and (problem := language_tag_problem(tag)):
+            raise FormErrors({"language": problem})
+        with self._d.uow(write=True) as uow:
+            customer = uow.customers.get(customer_id)
+            if customer is None:
+                raise NotFoundError("That customer no longer exists.")
+            customer.language = tag
+            uow.commit()
+        log.info("customer.language customer=%s language=%s", customer_id, tag)
+        return customer
 
     def set_notes(self, customer_id: str, notes: str) -> Customer:
         """Replace a customer's notes (allergies, preferences), or raise FormErrors (key

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from pos_app.domain import currency as cur
+from pos_app.domain import locale_format as lf
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.dates import check_days
 from pos_app.domain.errors import (
@@ -62,9 +63,8 @@ class DailyReports(Protocol):
 
 
 def day_words(day: date, today: date | None = None) -> str:
-    """'Tuesday 3 March' (with the year when it is not ``today``'s year)."""
-    text = f"{day:%A} {day.day} {day:%B}"
-    return text if day.year == (today or day).year else f"{text} {day.year}"
+    """'Tuesday 3 March' (with the year when it is not ``today``'s year), in the UI language."""
+    return lf.date_text(day, "day_no_year" if day.year == (today or day).year else "day")
 
 
 @dataclass(frozen=True)
@@ -385,9 +385,9 @@ class DayCloseService:
         first = min(closes, key=lambda c: c.closed_at)
         at = first.closed_at.astimezone(self._d.policy.timezone)
         today = self.today()
-        when = f"at {at:%H:%M}"
+        when = f"at {lf.clock(at)}"
         if at.date() != day:
-            when = f"on {day_words(at.date(), today)} at {at:%H:%M}"
+            when = f"on {day_words(at.date(), today)} at {lf.clock(at)}"
         return f"{day_words(day, today)} was closed {when} by {first.closed_by_name}."
 
     @staticmethod

@@ -19,6 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pos_app.config import (
+    LANGUAGES,
     MAX_LOCK_MINUTES,
     MODES,
     THEMES,
@@ -61,7 +62,6 @@ from pos_app.services.business_settings import read_business as read_business
 from pos_app.services.checkout_request import SUCCESS_URL_LABEL, check_success_url
 from pos_app.services.context import Deps
 from pos_app.services.currencies import CURRENCIES as CURRENCIES
-from pos_app.services.currencies import CURRENCY_NAMES as CURRENCY_NAMES
 from pos_app.services.currencies import currency_label as currency_label
 from pos_app.services.settings_model import BusinessSettings as BusinessSettings
 from pos_app.services.settings_model import KeyVerifier as KeyVerifier
@@ -198,6 +198,7 @@ class SettingsService:
             ),
             lock_minutes=change.lock_minutes,
             theme=change.theme,
+            language=station.language if "language" in config.env_fields else change.language,
         )
         secrets: dict[str, str] = {}
         words = [f"{label}: {old} → {new}" for _key, _value, label, old, new in business]
@@ -306,6 +307,8 @@ class SettingsService:
             )
         if change.theme not in THEMES:
             errors["theme"] = "Choose Follow the system, Light or Dark."
+        if change.language not in LANGUAGES:
+            errors["language"] = "Choose a language from the list."
         if change.mode not in MODES:
             errors["mode"] = "Choose sandbox, test or live mode."
         # Settings the environment fixed cannot be changed here.
@@ -318,6 +321,7 @@ class SettingsService:
             "webhook_enabled": (change.webhook_enabled, station.webhook_enabled),
             "webhook_port": (change.webhook_port, station.webhook_port),
             "webhook_secret": (change.webhook_secret.strip(), ""),
+            "language": (change.language, config.language),
         }
         for setting, (new, old) in submitted.items():
             var = config.env_var(setting)
@@ -438,6 +442,8 @@ class SettingsService:
     ) -> bool:
         """Whether the running app differs from what the next start will do."""
         mode = config.mode if "mode" in config.env_fields else station.mode
+        if "language" not in config.env_fields and station.language != config.language:
+            return True  # the language is applied at start-up, to every screen at once
         if mode != config.mode or secret_key_name(config.mode) in secrets:
             return True
         if "webhook_port" in config.env_fields:

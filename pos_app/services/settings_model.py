@@ -88,6 +88,7 @@ class SettingsChange:
     address: str | None = None
     tax_id: str | None = None
     logo_path: str | None = None  # an image file to copy into the data folder
+    language: str = "system"  # "system" or one of i18n.SHIPPED; used from the next start
 
     @classmethod
     def from_view(cls, view: SettingsView) -> SettingsChange:
@@ -102,6 +103,7 @@ class SettingsChange:
             webhook_port=view.station.webhook_port,
             lock_minutes=view.station.lock_minutes,
             theme=view.station.theme,
+            language=view.station.language,
             success_url=view.business.success_url,
             address=view.business.address,
             tax_id=view.business.tax_id,

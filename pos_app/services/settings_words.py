@@ -38,4 +38,6 @@ def station_words(old: StationSettings, new: StationSettings) -> list[str]:
         words.append(f"lock after: {lock(old.lock_minutes)} → {lock(new.lock_minutes)}")
     if old.theme != new.theme:
         words.append(f"theme: {old.theme} → {new.theme}")
+    if old.language != new.language:
+        words.append(f"language: {old.language} → {new.language}")
     return words

@@ -139,6 +139,8 @@ customers = Table(
     Column("search_key", String(400), nullable=False, default="", index=True),
     # Allergies and preferences, shown when booking (migration 0011).
     Column("notes", Text, nullable=False, default="", server_default=""),
+    # The language the customer reads, for Stripe's payment page; NULL: not known (0023).
+    Column("language", String(16)),
 )
 
 bookings = Table(

@@ -21,6 +21,7 @@ from tests.payments import pay
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if not k.startswith(("STRIPE_", "POS_"))}
+    full["POS_LANGUAGE"] = "en"  # not this machine's LANG; a test of a language sets its own
     full.update(env)
     return subprocess.run(
         [sys.executable, "-m", "pos_app", *args],

@@ -414,3 +414,25 @@ def test_bad_address_tax_id_or_logo_gets_a_sentence_and_saves_nothing(
     assert settings_entries(ctx) == []
     assert not (ctx.config.data_dir / "branding").exists()
     assert ctx.settings.business().address == ""
+
+
+def test_language_is_this_stations_and_applies_at_the_next_start(ctx: AppContext) -> None:
+    assert ctx.settings.load().station.language == "system"
+    result = ctx.settings.save(change(ctx, language="de"))
+    assert result.restart_needed  # every screen switches at once, at start-up
+    assert load_station(ctx.config.data_dir).language == "de"
+    assert settings_entries(ctx)[0] == "language: system → de"
+    with pytest.raises(FormErrors) as err:
+        ctx.settings.save(change(ctx, language="fr"))
+    assert err.value.errors == {"language": "Choose a language from the list."}
+    assert load_station(ctx.config.data_dir).language == "de"
+
+
+def test_pos_language_fixes_the_language(ctx: AppContext) -> None:
+    fixed = replace(ctx.config, language="es", env_fields=ctx.config.env_fields | {"language"})
+    ctx.settings._config = lambda: fixed  # type: ignore[method-assign]  # as if started so
+    with pytest.raises(FormErrors) as err:
+        ctx.settings.save(change(ctx, language="de"))
+    assert err.value.errors == {
+        "language": "This is set by POS_LANGUAGE in the environment; change it there."
+    }

@@ -111,3 +111,23 @@ def test_book_again_from_a_booking_on_the_day(
     )
     assert dialog.customer_id == maya.customer_id
     dialog.reject()
+
+
+def test_a_customers_language_is_chosen_for_stripes_page(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    ada = _book(
+        ui_app, "Ada Brandt", "ada.b@example.com", hours=3, service="svc_haircut", staff=None
+    )
+    assert ada.customer_id is not None
+    view = _open_on(qtbot, window, ada.customer_id)
+    combo = view.language_combo
+    assert combo.currentData() == "" and not view.save_button.isEnabled()
+    assert combo.findText("German") >= 0 and combo.findData("bn") >= 0
+    combo.setCurrentIndex(combo.findData("de"))
+    assert view.save_button.isEnabled()
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.save_status.text() == "Saved.")
+    assert ui_app.customers.detail(ada.customer_id).customer.language == "de"
+    qtbot.waitUntil(lambda: view.language_combo.currentData() == "de")
+    assert not view.save_button.isEnabled()

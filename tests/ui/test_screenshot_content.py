@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QWidge
 
 from pos_app.devtools import capture, screenshots
 from pos_app.domain.booking import BookingStatus
+from pos_app.i18n import current_language
 from pos_app.ui.day.booking_table import Column
 from pos_app.ui.kit import theme
 from tests.ui.qr import decode
@@ -204,3 +205,22 @@ def test_the_customer_display_thanks_for_the_amount_paid(tmp_path: Path, shots: 
     assert "Your payment of $35.00 was received." in after.labels
     assert "Thank you!" not in before.labels
     assert decode(image) == []  # no code left to scan once paid
+
+
+@pytest.mark.parametrize(("language", "amount"), [("de", "35,00\u00a0$"), ("bn", "35.00\u00a0US$")])
+def test_screenshots_take_a_language(
+    tmp_path: Path, shots: list[Shot], language: str, amount: str
+) -> None:
+    from babel.dates import get_day_names
+
+    weekdays = set(get_day_names("wide", locale=language).values())
+    out = tmp_path / f"charge-{language}.png"
+    screenshots.render("charge", out, language=language, theme="dark")
+    [charge] = shots[-1:]
+    assert charge.facts["amount"] == amount
+    assert amount in charge.labels
+    screenshots.render("main", tmp_path / f"main-{language}.png", language=language)
+    [main] = shots[-1:]
+    assert any(day in label for label in main.labels for day in weekdays), main.labels
+    assert any(amount.replace("35", "80") in cell for row in main.rows for cell in row)
+    assert current_language() == "en"  # the process's own language is put back

@@ -317,3 +317,17 @@ def test_a_dialog_opened_for_staff_anyway_says_why_and_shows_nothing(
     qtbot.waitUntil(lambda: dialog.loading_label.text() == "Only a manager can change settings.")
     assert not dialog.is_loaded() and not dialog.save_button.isEnabled()
     assert dialog.pages.currentIndex() == 0  # the settings never appear
+
+
+def test_language_is_chosen_on_this_station_page(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    dialog = open_dialog(qtbot, window, "station")
+    combo = dialog.language_combo
+    names = [combo.itemText(i) for i in range(combo.count())]
+    assert names == ["Follow the system", "English", "বাংলা", "Español", "Deutsch"]
+    assert combo.currentData() == "system"
+    combo.setCurrentIndex(combo.findData("bn"))
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.save()
+    assert load_station(ui_app.config.data_dir).language == "bn"

@@ -20,6 +20,7 @@ from pos_app.domain.text import (
     printable,
     strip_forbidden,
 )
+from tests.language import language
 
 # What reached the terminal and the CSV before: an ESC sequence, the bell, bidi overrides
 # and isolates, other C0/C1 controls, zero-width and BOM format characters, a lone
@@ -99,9 +100,11 @@ def test_amounts_take_ascii_digits_only(typed: str) -> None:
     assert err.value.message == ASCII_DIGITS_ONLY == "Type the amount with the digits 0–9."
 
 
-def test_a_translation_can_accept_its_own_digits_explicitly() -> None:
-    arabic_indic = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
-    assert parse_money("٣٥", "usd", digits=arabic_indic) == Money(3500, "usd")
+def test_bangla_accepts_its_own_digits_but_english_does_not() -> None:
+    with pytest.raises(ValidationError):
+        parse_money("৩৫", "usd")
+    with language("bn"):
+        assert parse_money("৩৫", "usd") == Money(3500, "usd")
 
 
 @pytest.mark.parametrize(

@@ -193,6 +193,7 @@ def test_a_bookings_request_has_no_lines_and_sends_what_it_always_sent() -> None
         "client_reference_id": "bk_1",
         "success_url": SITE,
         "cancel_url": SITE,
+        "locale": "auto",  # issue 15: no customer language known, so the browser's
     }
 
 

@@ -14,6 +14,7 @@ import textwrap
 from datetime import datetime
 from typing import Literal
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
 from pos_app.services.receipt_model import Receipt, ReceiptPayment
 
@@ -27,15 +28,15 @@ MERCHANT_MARK = "MERCHANT COPY"
 
 
 def _when(value: datetime) -> str:
-    return f"{value:%d %b %Y, %H:%M}"
+    return lf.moment(value)
 
 
 def slot_text(receipt: Receipt) -> str:
     """The booked time, e.g. "Sun 22 Nov 2026, 10:30–11:00"."""
     start, end = receipt.starts_at, receipt.ends_at
     if start.date() == end.date():
-        return f"{start:%a %d %b %Y}, {start:%H:%M}–{end:%H:%M}"
-    return f"{start:%a %d %b %Y, %H:%M} – {end:%a %d %b %Y, %H:%M}"
+        return f"{lf.date_text(start, 'short_day')}, {lf.clock(start)}–{lf.clock(end)}"
+    return f"{lf.moment(start, 'short_day')} – {lf.moment(end, 'short_day')}"
 
 
 def address_lines(receipt: Receipt) -> list[str]:

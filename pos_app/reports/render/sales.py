@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
 from pos_app.domain.reports import (
     FEES_PENDING,
@@ -28,30 +29,19 @@ MUTED = "color:#5f6368;"
 
 
 def day_words(day: date, *, year: bool = True) -> str:
-    """'Sunday 22 November 2026' (or without the year)."""
-    text = f"{day:%A} {day.day} {day:%B}"
-    return f"{text} {day.year}" if year else text
+    """'Sunday 22 November 2026' (or without the year), in the UI language."""
+    return lf.date_text(day, "day" if year else "day_no_year")
 
 
 def period_title(start: date, end: date, *, year: bool = True) -> str:
     """The period as people say it: 'Sunday 22 November 2026', '16–22 November 2026',
     '28 October – 3 November 2026', 'November 2026' for a whole month."""
-    suffix = f" {end.year}" if year else ""
-    if start == end:
-        return day_words(start, year=year)
-    next_day = end + timedelta(days=1)
-    if start.day == 1 and next_day.day == 1 and start.month == end.month:
-        return f"{start:%B}{suffix}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {end:%B}{suffix}"
-    if start.year == end.year:
-        return f"{start.day} {start:%B} – {end.day} {end:%B}{suffix}"
-    return f"{start.day} {start:%B} {start.year} – {end.day} {end:%B} {end.year}"
+    return lf.period_text(start, end, year=year)
 
 
 def percent(ratio: float) -> str:
-    """0.0452 → '4.5 %' (a ratio, never money)."""
-    return f"{ratio * 100:.1f} %"
+    """0.0452 → '4.5 %' (a ratio, never money), in the UI language."""
+    return lf.share(ratio)
 
 
 def paid_share(conversion: Conversion) -> float:
@@ -178,7 +168,7 @@ def no_sales_sentence(start: date, end: date, *, year: bool = True) -> str:
 
 
 def _generated(at: datetime) -> str:
-    return f"{at.day} {at:%B %Y} at {at:%H:%M}"
+    return f"{lf.date_text(at, 'long_date')} at {lf.clock(at)}"
 
 
 def _currency_html(code: str, totals: CurrencyTotals, *, several: bool, first: bool) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
 from pos_app.domain.reports import (
     FEES_PENDING,
@@ -88,4 +89,4 @@ def _money(code: str) -> Callable[[int], str]:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+    return f"{lf.number(n)} {noun}{'' if n == 1 else 's'}"

@@ -362,7 +362,7 @@ class BookingDialog(QDialog):
 
     def _on_service_changed(self, index: int) -> None:
         if 0 <= index < len(self._services):
-            self.price_edit.setText(self._services[index].price.plain())
+            self.price_edit.setText(self._services[index].price.input_text())
             self._rows["price"].error.show_error(None)
         self._refresh()
 

@@ -18,6 +18,7 @@ from PySide6.QtCore import QItemSelection, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking
 from pos_app.domain.eligibility import Eligibility, can_cancel, can_move
 from pos_app.services.bookings import BookingDetail, BookingService, CancelOutcome, DaySheet
@@ -262,7 +263,11 @@ class DayController(QObject):
         """'3 bookings today', '1 booking on Tue 24 Nov', with the staff member if filtered."""
         noun = f"{count} booking{'s' if count != 1 else ''}"
         day = self.day
-        when = "today" if day is None or day == self.today() else f"on {day:%a} {day.day} {day:%b}"
+        when = (
+            "today"
+            if day is None or day == self.today()
+            else f"on {lf.date_text(day, 'short_day_no_year')}"
+        )
         who = ""
         if self.resource_filter is not None and self.sheet is not None:
             names = [r.name for r in self.sheet.resources if r.id == self.resource_filter]
@@ -505,7 +510,8 @@ class DayController(QObject):
             return
         local = booking.starts_at.astimezone(ctx.config.timezone)
         self._w.show_notice(
-            f"Moved {booking.customer_name} to {local:%a} {local.day} {local:%b}, {local:%H:%M}.",
+            f"Moved {booking.customer_name} to "
+            f"{lf.date_text(local, 'short_day_no_year')}, {lf.clock(local)}.",
             tone="success",
         )
         self._w.select_after_reload(booking.id)

@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.booking_display import NOT_REFUNDED
 from pos_app.domain.eligibility import (
@@ -205,7 +206,7 @@ def present_detail(
         ("Contact", contact or "—"),
         ("Service", booking.service_name),
         ("With", detail.resource.name if detail.resource is not None else "Anyone"),
-        ("Time", f"{start:%a %d %b}, {start:%H:%M}–{end:%H:%M}"),
+        ("Time", f"{lf.date_text(start, 'weekday_day_month')}, {lf.clock(start)}–{lf.clock(end)}"),
         ("Amount", booking.price.format()),
         ("Paid", booking.paid.format()),
         ("Refunded", booking.refunded.format()),
@@ -244,4 +245,4 @@ def present_detail(
 
 
 def _time(value: datetime, tz: tzinfo) -> str:
-    return value.astimezone(tz).strftime("%H:%M")
+    return lf.clock(value.astimezone(tz))

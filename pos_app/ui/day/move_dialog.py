@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking
 from pos_app.domain.booking_display import NOT_REFUNDED
 from pos_app.domain.errors import SlotTakenError
@@ -80,7 +81,8 @@ class MoveDialog(QDialog):
         title = dialog_title(self, f"Move {booking.customer_name}")
         title.setWordWrap(True)
         summary = muted_label(
-            f"{booking.service_name} · now {start:%a %d %b}, {start:%H:%M}–{end:%H:%M}. "
+            f"{booking.service_name} · now {lf.date_text(start, 'weekday_day_month')}, "
+            f"{lf.clock(start)}–{lf.clock(end)}. "
             "The price and service stay the same.",
             wrap=True,
         )
@@ -213,7 +215,7 @@ def ask_cancel(
         title="Cancel booking",
         text=(
             f"Cancel {booking.customer_name}'s {booking.service_name} on "
-            f"{start:%a %d %b} at {start:%H:%M}?"
+            f"{lf.date_text(start, 'weekday_day_month')} at {lf.clock(start)}?"
         ),
         info=info,
         yes="Cancel booking",
@@ -233,7 +235,7 @@ def ask_no_show(
         title="Mark no-show",
         text=(
             f"Mark {booking.customer_name} as a no-show for {booking.service_name} at "
-            f"{start:%H:%M}?"
+            f"{lf.clock(start)}?"
         ),
         info="The time becomes free again. An open payment link is closed.",
         yes="Mark no-show",

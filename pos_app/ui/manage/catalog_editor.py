@@ -313,9 +313,9 @@ class CatalogEditor(QDialog):
         self.save_button.setText("Save changes")
         self.name_edit.setText(service.name)
         self.duration_spin.setValue(service.duration_minutes)
-        self.price_edit.setText(service.price.plain())
+        self.price_edit.setText(service.price.input_text())
         self.currency_combo.setCurrentIndex(max(0, self.currency_combo.findData(service.currency)))
-        self.tax_edit.setText(service.tax_rate.plain())
+        self.tax_edit.setText(service.tax_rate.input_text())
         self.active_check.setChecked(service.active)
         if another:
             self._feedback.clear()

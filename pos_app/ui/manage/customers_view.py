@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -28,8 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking
 from pos_app.domain.booking_display import display_status, status_words
+from pos_app.domain.checkout_locale import customer_languages
 from pos_app.domain.money import Money
 from pos_app.domain.people import Customer
 from pos_app.services.customers import CustomerDetail, CustomerService
@@ -141,6 +144,11 @@ class CustomersView(QDialog):
         self.notes_edit.setFixedHeight(
             max(48, self.notes_edit.fontMetrics().lineSpacing() * 2 + 14)
         )
+        self.language_combo = QComboBox()
+        self.language_combo.setAccessibleName("Language for the payment page")
+        self.language_combo.addItem("Not known (the phone's language)", "")
+        for tag in customer_languages():
+            self.language_combo.addItem(lf.tag_name(tag), tag)
         self.save_button = QPushButton("Save changes")
         record = EditForm(
             self,
@@ -149,6 +157,7 @@ class CustomersView(QDialog):
                 ("email", "&Email", self.email_edit),
                 ("phone", "P&hone", self.phone_edit),
                 ("notes", "N&otes", self.notes_edit),
+                ("language", "Language", self.language_combo),
             ],
             self.save_button,
         )
@@ -252,6 +261,7 @@ class CustomersView(QDialog):
             edit.textEdited.connect(self._on_edited)
             edit.returnPressed.connect(self.save)
         self.notes_edit.textChanged.connect(self._on_edited)
+        self.language_combo.currentIndexChanged.connect(self._on_edited)
         self.history.doubleClicked.connect(self._on_history_activated)
         self.book_again_button.clicked.connect(self.book_again)
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
@@ -261,7 +271,8 @@ class CustomersView(QDialog):
         self.setTabOrder(self.name_edit, self.email_edit)
         self.setTabOrder(self.email_edit, self.phone_edit)
         self.setTabOrder(self.phone_edit, self.notes_edit)
-        self.setTabOrder(self.notes_edit, self.save_button)
+        self.setTabOrder(self.notes_edit, self.language_combo)
+        self.setTabOrder(self.language_combo, self.save_button)
         self.setTabOrder(self.save_button, self.book_again_button)
         self.setTabOrder(self.book_again_button, self.history)
         self.search_edit.setFocus()
@@ -326,10 +337,11 @@ class CustomersView(QDialog):
         customer_id = detail.customer.id
         name, email, phone = self.name_edit.text(), self.email_edit.text(), self.phone_edit.text()
         notes = self.notes_edit.toPlainText()
+        language = str(self.language_combo.currentData() or "")
         customers = self._ctx.customers
         self._busy.begin()
         self._runner.run(
-            lambda: customers.update(customer_id, name, email, phone, notes),
+            lambda: customers.update(customer_id, name, email, phone, notes, language),
             on_success=self._on_saved,
             on_failure=self._on_save_failed,
             owner=self,
@@ -398,6 +410,9 @@ class CustomersView(QDialog):
         self.notes_edit.blockSignals(True)  # showing the stored notes is not an edit
         self.notes_edit.setPlainText(c.notes)
         self.notes_edit.blockSignals(False)
+        self.language_combo.blockSignals(True)
+        self.language_combo.setCurrentIndex(max(self.language_combo.findData(c.language or ""), 0))
+        self.language_combo.blockSignals(False)
         self._feedback.clear()
         # Reloaded after a save: "Saved." stays until the next edit.
         self.save_status.setText("Saved." if c.id == self._saved_id else "")
@@ -418,8 +433,8 @@ class CustomersView(QDialog):
             start = b.starts_at.astimezone(self._tz)
             net = b.net_paid.amount
             cells = [
-                f"{start:%a} {start.day} {start:%b %Y}",
-                f"{start:%H:%M}",
+                lf.date_text(start, "short_date"),
+                lf.clock(start),
                 b.service_name,
                 b.price.format(),
                 status_words(b),
@@ -456,8 +471,10 @@ class CustomersView(QDialog):
             self.email_edit.text(),
             self.phone_edit.text(),
             self.notes_edit.toPlainText().strip(),
+            str(self.language_combo.currentData() or ""),
         )
-        changed = typed != (c.name, c.email or "", c.phone or "", c.notes.strip())
+        stored = (c.name, c.email or "", c.phone or "", c.notes.strip(), c.language or "")
+        changed = typed != stored
         self.save_button.setEnabled(changed)
         self.save_status.setText("")
         self._feedback.clear_field_of(self.sender())
@@ -490,7 +507,7 @@ def _summary(detail: CustomerDetail, tz: tzinfo) -> str:
     """'Customer since Nov 2026 · 4 bookings · $140.00 paid'."""
     c = detail.customer
     n = len(detail.bookings)
-    parts = [f"Customer since {c.created_at.astimezone(tz):%b %Y}"]
+    parts = [f"Customer since {lf.date_text(c.created_at.astimezone(tz), 'short_month_year')}"]
     parts.append(f"{n} booking{'s' if n != 1 else ''}")
     paid: dict[str, int] = {}
     for b in detail.bookings:

@@ -9,7 +9,7 @@ received, a count of the shelf, or items removed as damaged, each recorded with 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 
 from PySide6.QtCore import Qt
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.errors import PermissionDeniedError
 from pos_app.domain.products import (
     DEFAULT_LOW_STOCK,
@@ -102,10 +103,14 @@ def product_columns(inactive: Callable[[], QBrush]) -> list[Column[Product]]:
     ]
 
 
+def _when(at: datetime) -> str:
+    return f"{lf.date_text(at, 'day_month_short')} {lf.clock(at)}"
+
+
 def history_columns(timezone: tzinfo) -> list[Column[StockAdjustment]]:
     """The columns of a product's stock history, times in the business's ``timezone``."""
     return [
-        Column("When", lambda a: a.at.astimezone(timezone).strftime("%d %b %H:%M")),
+        Column("When", lambda a: _when(a.at.astimezone(timezone))),
         Column(
             "What",
             lambda a: f"{a.reason.label} · {a.note}" if a.note else a.reason.label,
@@ -423,10 +428,10 @@ class ProductsEditor(QDialog):
         self.save_button.setText("Save changes")
         self.name_edit.setText(product.name)
         self.sku_edit.setText(product.sku or "")
-        self.price_edit.setText(product.price.plain())
+        self.price_edit.setText(product.price.input_text())
         index = self.currency_combo.findData(product.price.currency)
         self.currency_combo.setCurrentIndex(max(0, index))
-        self.tax_edit.setText(product.tax_rate.plain())
+        self.tax_edit.setText(product.tax_rate.input_text())
         self.low_spin.setValue(product.low_stock)
         self.active_check.setChecked(product.active)
         # An existing product's stock changes only through the stock panel, with a reason.

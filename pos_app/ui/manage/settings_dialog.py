@@ -80,6 +80,7 @@ FIELD_TAB = {
     "webhook_secret": "advanced",
     "lock_minutes": "station",
     "theme": "station",
+    "language": "station",
 }
 
 
@@ -203,6 +204,7 @@ class SettingsDialog(QDialog):
         self.webhook_check, self.port_spin = a.webhook_check, a.port_spin
         self.webhook_secret_edit, self.storage_label = a.webhook_secret_edit, a.storage_label
         self.lock_spin, self.theme_combo, self.data_label = s.lock_spin, s.theme_combo, s.data_label
+        self.language_combo = s.language_combo
 
     # -- public ------------------------------------------------------------------------
 
@@ -334,6 +336,8 @@ class SettingsDialog(QDialog):
         self.port_spin.setValue(view.station.webhook_port)
         self.lock_spin.setValue(view.station.lock_minutes)
         self.theme_combo.setCurrentIndex(max(self.theme_combo.findData(view.station.theme), 0))
+        language = self.language_combo.findData(view.station.language)
+        self.language_combo.setCurrentIndex(max(language, 0))
         self.storage_label.setText(view.storage)
         self.data_label.setText(view.data_dir)
         for name, variable in view.locked.items():
@@ -454,6 +458,7 @@ class SettingsDialog(QDialog):
             webhook_port=self.port_spin.value(),
             lock_minutes=self.lock_spin.value(),
             theme=self._theme(),
+            language=str(self.language_combo.currentData() or "system"),
             secret_key=self.key_edit.text() if self.key_edit.isEnabled() else "",
             webhook_secret=(
                 self.webhook_secret_edit.text() if self.webhook_secret_edit.isEnabled() else ""

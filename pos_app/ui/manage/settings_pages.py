@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.config import MAX_LOCK_MINUTES, THEMES
+from pos_app.domain import locale_format as lf
 from pos_app.domain.payment import HOLD_MINUTES_MAX, HOLD_MINUTES_MIN
+from pos_app.i18n import SHIPPED
 from pos_app.services.business_settings import MAX_ADDRESS_LINES, MAX_TAX_ID
 from pos_app.services.currencies import CURRENCIES, currency_label
 from pos_app.ui.kit import theme
@@ -343,6 +345,11 @@ class StationPage(QWidget):
         for name in THEMES:
             self.theme_combo.addItem(theme.THEME_LABELS[name], name)
         self.theme_combo.setMaximumWidth(240)
+        self.language_combo = QComboBox()
+        self.language_combo.addItem("Follow the system", "system")
+        for code in SHIPPED:  # each language named in itself, so anyone can find their own
+            self.language_combo.addItem(lf.language_name(code), code)
+        self.language_combo.setMaximumWidth(240)
         self.rows: dict[str, FieldRow] = {
             "lock_minutes": FieldRow(
                 self.lock_spin,
@@ -354,6 +361,11 @@ class StationPage(QWidget):
         }
         add_row(form, "&Lock after", self.rows["lock_minutes"])
         add_row(form, "T&heme", self.rows["theme"])
+        self.rows["language"] = FieldRow(
+            self.language_combo,
+            hint="Words, money and dates on this computer; used from the next start.",
+        )
+        add_row(form, "Lan&guage", self.rows["language"])
         self.data_label = hint_label("")
         self.data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(form_label("Data folder", self.data_label), self.data_label)

@@ -52,8 +52,8 @@ class CashDialog(AmountDialog):
         self.payment: Payment | None = None
         self.due_label = self.summary_label
         self.record_button = self.action_button
-        self.amount_edit.setPlaceholderText(due.plain())
-        self.amount_edit.setText(due.plain())
+        self.amount_edit.setPlaceholderText(due.input_text())
+        self.amount_edit.setText(due.input_text())
         self.amount_edit.selectAll()
         self.amount_edit.setFocus()
 

@@ -14,6 +14,7 @@ from enum import IntEnum, StrEnum
 from urllib.parse import quote
 
 from pos_app.config import DEFAULT_BUSINESS_NAME, Config
+from pos_app.domain import locale_format as lf
 from pos_app.domain.gateway_types import PaymentAttemptError
 from pos_app.domain.payment import BANK_PAYMENT_FAILED, PaymentStatus
 from pos_app.services.checkout import CheckoutView
@@ -190,7 +191,8 @@ def payment_email(view: CheckoutView | None, settings: ChargeSettings) -> tuple[
     ends = view.countdown_ends_at
     if ends is not None:
         local = ends.astimezone(settings.timezone)
-        lines += ["", f"The link can be used until {local:%H:%M} ({local:%d %b %Y})."]
+        day = lf.date_text(local, "date")
+        lines += ["", f"The link can be used until {lf.clock(local)} ({day})."]
     lines += ["", "Thank you,"]
     if business:
         lines.append(business)

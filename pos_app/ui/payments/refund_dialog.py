@@ -138,7 +138,7 @@ class RefundDialog(AmountDialog):
             return
         self.available_label.setText(f"Up to {money.format()} can be refunded.")
         self.amount_edit.setEnabled(True)
-        self.amount_edit.setText(money.plain())
+        self.amount_edit.setText(money.input_text())
         self.amount_edit.selectAll()
         self.amount_edit.setFocus()
         self.refund_button.setEnabled(True)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.audit import SEARCH_TEXT_MAX, AuditAction, AuditEntry
 from pos_app.domain.dates import FIRST_DAY, LAST_DAY
 from pos_app.domain.money import Money
@@ -112,6 +113,14 @@ def booking_text(booking_id: str | None, labels: Mapping[str, str]) -> str:
     return labels.get(booking_id) or short_id(booking_id)
 
 
+def _when(at: datetime) -> str:
+    return f"{lf.date_text(at, 'day_month_short')} {lf.clock(at, seconds=True)}"
+
+
+def _when_in_full(at: datetime) -> str:
+    return f"{lf.date_text(at, 'day')} {lf.clock(at, seconds=True)} {at:%Z}"
+
+
 class Col(IntEnum):
     """The audit table's columns."""
 
@@ -133,8 +142,8 @@ class AuditTableModel(RowsModel[AuditEntry]):
         columns: dict[Col, Column[AuditEntry]] = {
             Col.TIME: Column(
                 "Time",
-                lambda e: e.at.astimezone(self._tz).strftime("%d %b %H:%M:%S"),
-                tooltip=lambda e: e.at.astimezone(self._tz).strftime("%A %d %B %Y %H:%M:%S %Z"),
+                lambda e: _when(e.at.astimezone(self._tz)),
+                tooltip=lambda e: _when_in_full(e.at.astimezone(self._tz)),
                 sort_key=lambda e: e.at,
             ),
             Col.WHO: Column("Who", lambda e: e.actor_name),

@@ -16,12 +16,13 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QObject, QSize, QTimer, Signal
+from PySide6.QtCore import QLocale, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from pos_app.config import Config
 from pos_app.domain.backups import DatabaseProblem
+from pos_app.i18n import current_language
 from pos_app.printing import qt_app
 from pos_app.resources import ICON_SIZES, app_icon_png
 from pos_app.ui.kit import gc_guard, theme
@@ -56,6 +57,8 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
         # every Qt call that releases the GIL, adds up to visible stutter. 1 ms keeps it smooth.
         sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     app = qt_app.ensure_application(argv)  # named for pos-app, fractional HiDPI scaling
+    # Qt's own widgets (date edits, calendars) name days and months in the UI language.
+    QLocale.setDefault(QLocale(current_language()))
     gc_guard.install(app)
     if fresh:
         app.setWindowIcon(app_icon())

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.domain import locale_format as lf
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.shell.actions import ActionButton, WindowActions
@@ -85,9 +86,9 @@ class TopBar(QFrame):
         (never clipped at the window's minimum width)."""
         if day is None:
             return
-        self.date_label.setText(f"{day:%A} {day.day} {day:%B %Y}")
+        self.date_label.setText(lf.date_text(day, "day"))
         if self.minimumSizeHint().width() > width:
-            self.date_label.setText(f"{day:%a} {day.day} {day:%b}")
+            self.date_label.setText(lf.date_text(day, "short_day_no_year"))
 
 
 class StartingPage(QWidget):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
 from pos_app.domain.reports import FEES_PENDING, Breakdown, CurrencyTotals, SalesReport
 from pos_app.reports.render.order_figures import FigureRow, money_rows, product_rows
@@ -70,17 +71,17 @@ def load_dashboard(reports: SalesReports, period: Period) -> DashboardData:
 
 def day_words(day: date, today: date) -> str:
     """'Sat 5 Dec' (with the year when it is not ``today``'s)."""
-    text = f"{day:%a} {day.day} {day:%b}"
-    return text if day.year == today.year else f"{text} {day.year}"
+    return lf.date_text(day, "short_day_no_year" if day.year == today.year else "short_date")
 
 
 def period_words(start: date, end: date, today: date) -> str:
     """'Sat 5 Dec' for a day, '29 Nov – 5 Dec' for a range (years when not this year's)."""
     if start == end:
         return day_words(start, today)
-    year = "" if start.year == end.year == today.year else f" {start.year}"
-    first = f"{start.day} {start:%b}{year}"
-    last = f"{end.day} {end:%b}" + ("" if end.year == today.year else f" {end.year}")
+    first = lf.date_text(
+        start, "day_month_plain" if start.year == end.year == today.year else "date_plain"
+    )
+    last = lf.date_text(end, "day_month_plain" if end.year == today.year else "date_plain")
     return f"{first} – {last}"
 
 
@@ -126,7 +127,7 @@ def day_rows(days: tuple[SalesReport, ...], currency: str, today: date) -> tuple
     rows = []
     for report in days:
         t = report.currencies.get(currency)
-        label = f"{report.start:%a} {report.start.day}"
+        label = lf.date_text(report.start, "weekday_day")
         if t is None:
             rows.append(Breakdown(report.start.isoformat(), label, 0, 0, 0, 0))
         else:

@@ -221,7 +221,7 @@ class CurrencyPanel(QFrame):
 
     def _paint(self, state: DrawerState) -> None:
         self.float_error.show_error(state.float_error or None)
-        self.counted_edit.setPlaceholderText(self.totals.money(state.expected).plain())
+        self.counted_edit.setPlaceholderText(self.totals.money(state.expected).input_text())
         self.expected_value.setText(state.expected_text)
         self.expected_detail.setText(state.expected_detail)
         self.expected_detail.setVisible(bool(state.expected_detail))
