@@ -192,7 +192,7 @@ class ReceiptService:
     def _load(self, booking_id: str) -> tuple[BookingDetail, Resource | None, Order | None]:
         with self._d.uow() as uow:
             if booking_id.startswith("ord_"):  # a walk-in order (a booking's is its booking)
-                return _walk_in_detail(uow, booking_id), None
+                return _walk_in_detail(uow, booking_id), None, uow.orders.get(booking_id)
             booking = uow.bookings.get(booking_id)
             if booking is None:
                 raise NotFoundError(f"There is no booking {booking_id}.")
@@ -282,9 +282,9 @@ class ReceiptService:
 
 
 def _walk_in_detail(uow: UnitOfWork, order_id: str) -> BookingDetail:
-    """A walk-in order's receipt data in the booking receipt's shape: the order as one item
-    ("Order 12") at the time of sale, its total, status and money (a view, never stored).
-    Its lines and tax by rate are not on the receipt yet (docs/orders.md 5)."""
+    """A walk-in order's receipt data in the booking receipt's shape: the order at the time
+    of sale, its total, status and money (a view, never stored); its lines come from the
+    order itself, as a booking's do."""
     payable = payables.require(uow, order_id)
     order = payable.order
     shown = Booking(
