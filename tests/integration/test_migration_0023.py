@@ -22,7 +22,7 @@ def test_0023_adds_an_unknown_language_and_goes_back_down(
     with empty_database_url(kind, request, tmp_path) as url:
         engine = make_engine(url)
         try:
-            upgrade_to(engine, "0019")
+            upgrade_to(engine, "0022")
             with engine.begin() as conn:
                 conn.execute(
                     text(
@@ -39,7 +39,7 @@ def test_0023_adds_an_unknown_language_and_goes_back_down(
             cfg.set_main_option("script_location", str(MIGRATIONS))
             with engine.begin() as conn:
                 cfg.attributes["connection"] = conn
-                command.downgrade(cfg, "0019")
+                command.downgrade(cfg, "0022")
             columns = {c["name"] for c in inspect(engine).get_columns("customers")}
             assert "language" not in columns and "notes" in columns
         finally:

@@ -1,7 +1,7 @@
 """sales hours: the counted payments and refunds summed per UTC hour, kept by triggers
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0021
 Create Date: 2026-12-06
 
 Issue 13 item 9 (reports at scale): a report's open days (today, the week not closed yet)
@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0022"
-down_revision: str | None = "0019"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """customer language: the language a customer reads, for Stripe's payment page
 
 Revision ID: 0023
-Revises: 0019
+Revises: 0022
 Create Date: 2026-12-06
 
 Issue 15: the hosted payment page speaks the customer's language where Stripe has it
@@ -9,8 +9,6 @@ Issue 15: the hosted payment page speaks the customer's language where Stripe ha
 The value is read when a payment link's request is frozen on its payment row, never at send
 time, so a resend is the same request.
 
-(Revises 0019 on this branch; 0020–0022 are other helpers' in the same session: the merge
-points ``down_revision`` at the last of them.)
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | None = "0019"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
