@@ -43,6 +43,8 @@ def current_language() -> str:
 
 def gettext(message: str) -> str:
     """``message`` in the current language (itself when it has no translation)."""
+    if not message:
+        return message  # gettext("") is the catalog's header, never a sentence
     translation = _state["translation"]
     assert isinstance(translation, _gettext.NullTranslations)
     return translation.gettext(message)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
 from pos_app.domain.booking import Booking
 from pos_app.domain.people import Customer
+from pos_app.i18n import _
 from pos_app.services.customers import CustomerDetail
 from pos_app.ui.day.desk_ports import CustomerFinder
 from pos_app.ui.kit.form_kit import muted_label
@@ -52,7 +53,7 @@ class CustomerPicker(QObject):
         self._generation = 0
 
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("Type a name, email or phone to find a customer")
+        self.name_edit.setPlaceholderText(_("Type a name, email or phone to find a customer"))
         self.suggestions = QStandardItemModel(self)
         self.completer = QCompleter(self.suggestions, self)
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
@@ -71,14 +72,14 @@ class CustomerPicker(QObject):
         self.hint = muted_label()
         self.hint.hide()
         self.email_edit = QLineEdit()
-        self.email_edit.setPlaceholderText("Optional — for the receipt")
+        self.email_edit.setPlaceholderText(_("Optional — for the receipt"))
         self.phone_edit = QLineEdit()
-        self.phone_edit.setPlaceholderText("Optional")
+        self.phone_edit.setPlaceholderText(_("Optional"))
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setObjectName("customerNotes")
         self.notes_edit.setPlaceholderText(NOTES_HINT)
         self.notes_edit.setTabChangesFocus(True)
-        self.notes_edit.setAccessibleName("Customer notes")
+        self.notes_edit.setAccessibleName(_("Customer notes"))
         lines = QFontMetrics(self.notes_edit.font()).lineSpacing()
         self.notes_edit.setFixedHeight(max(64, lines * 3 + 16))
         self.name_edit.textEdited.connect(self._on_name_edited)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from pos_app.domain.booking import Booking
 from pos_app.domain.eligibility import Eligibility, can_cancel, can_move
+from pos_app.i18n import _
 from pos_app.services.bookings import BookingDetail, BookingService, CancelOutcome, DaySheet
 from pos_app.ui.day.day_bar import DayBar
 from pos_app.ui.day.day_list import DayList
@@ -89,26 +90,28 @@ class DayController(QObject):
     def _build_actions(self) -> None:
         a = self._action
         self.move_action = a(
-            "Move…", "Move the selected booking to another time or person", ["Ctrl+M"],
+            _("Move…"), _("Move the selected booking to another time or person"), ["Ctrl+M"],
             self.move_selected,
         )  # fmt: skip
         self.cancel_action = a(
-            "Cancel booking", "Cancel the selected booking and free its time", ["Ctrl+Delete"],
+            _("Cancel booking"),
+            _("Cancel the selected booking and free its time"),
+            ["Ctrl+Delete"],
             self.cancel_selected,
-        )  # fmt: skip
+        )
         self.no_show_action = a(
-            "Mark no-show", "The customer did not come: free the time", ["Ctrl+Shift+N"],
+            _("Mark no-show"), _("The customer did not come: free the time"), ["Ctrl+Shift+N"],
             self.no_show_selected,
         )  # fmt: skip
         self.book_again_action = a(
-            "Book again…",
-            "A new booking with this one's service, staff member and customer",
+            _("Book again…"),
+            _("A new booking with this one's service, staff member and customer"),
             ["Ctrl+Shift+B"],
             self.book_again_selected,
         )
-        self.list_action = a("List", "The day as a list", ["Ctrl+1"], self.show_list)
+        self.list_action = a(_("List"), _("The day as a list"), ["Ctrl+1"], self.show_list)
         self.schedule_action = a(
-            "Schedule", "The day by staff member and room", ["Ctrl+2"], self.show_schedule
+            _("Schedule"), _("The day by staff member and room"), ["Ctrl+2"], self.show_schedule
         )
         group = QActionGroup(self)
         group.setExclusive(True)
@@ -117,12 +120,12 @@ class DayController(QObject):
             group.addAction(act)
         self.list_action.setChecked(True)
         self.previous_action = a(
-            "Previous day", "Show the day before", ["Alt+Left"], self.previous_day
+            _("Previous day"), _("Show the day before"), ["Alt+Left"], self.previous_day
         )
-        self.next_action = a("Next day", "Show the day after", ["Alt+Right"], self.next_day)
-        self.today_action = a("Today", "Back to today", ["Ctrl+T"], self.go_to_today)
+        self.next_action = a(_("Next day"), _("Show the day after"), ["Alt+Right"], self.next_day)
+        self.today_action = a(_("Today"), _("Back to today"), ["Ctrl+T"], self.go_to_today)
         self.date_action = a(
-            "Go to date…", "Pick a day in the calendar", ["Ctrl+G"], self.focus_date
+            _("Go to date…"), _("Pick a day in the calendar"), ["Ctrl+G"], self.focus_date
         )
 
     def _build_menus(self) -> None:
@@ -437,7 +440,7 @@ class DayController(QObject):
         if ctx is None:
             return
         if starts_at < datetime.now(starts_at.tzinfo):
-            self._w.show_notice("That time has passed. Tap a time from now on.")
+            self._w.show_notice(_("That time has passed. Tap a time from now on."))
             return
         rid = resource_id if isinstance(resource_id, str) else None
         self._w.new_booking(starts_at=starts_at, resource_id=rid)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from pos_app.i18n import _
 from pos_app.ui.day.booking_table import BookingTableModel, Column
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.tables import StatusChipDelegate, style_table
@@ -80,8 +81,8 @@ class DayList(QStackedWidget):
         box = QVBoxLayout(empty)
         box.addStretch(1)
         box.addWidget(self.empty_label)
-        self.empty_button = QPushButton("New booking")
-        self.empty_button.setToolTip("Book a customer in (Ctrl+N)")
+        self.empty_button = QPushButton(_("New booking"))
+        self.empty_button.setToolTip(_("Book a customer in (Ctrl+N)"))
         self.empty_button.setMinimumSize(180, 44)
         self.empty_button.clicked.connect(lambda _checked=False: new_booking())
         theme.make_primary(self.empty_button)

@@ -28,6 +28,7 @@ from pos_app.domain.eligibility import (
     refused,
 )
 from pos_app.domain.payment import REFUND_REASONS, PaymentMethod, PaymentStatus, RefundStatus
+from pos_app.i18n import _
 
 if TYPE_CHECKING:  # the service (and what it imports) loads after the first paint
     from pos_app.services.bookings import BookingDetail
@@ -197,7 +198,7 @@ def present_detail(
     if booking.cancelled and booking.status is not BookingStatus.CANCELLED:
         notes.append(Line(f"Cancelled. {NOT_REFUNDED}", muted=True))
     elif booking.no_show and booking.status is not BookingStatus.NO_SHOW:
-        notes.append(Line("Marked as a no-show.", muted=True))
+        notes.append(Line(_("Marked as a no-show."), muted=True))
     contact = "\n".join(c for c in (booking.customer_email, booking.customer_phone) if c)
     start = booking.starts_at.astimezone(tz)
     end = booking.ends_at.astimezone(tz)
@@ -238,8 +239,8 @@ def present_detail(
         customer_link=f"All bookings of {booking.customer_name}…",
         primary=primary,
         actions=actions,
-        payments=tuple(payments) or (Line("No payments yet.", muted=True),),
-        refunds=tuple(refunds) or (Line("No refunds.", muted=True),),
+        payments=tuple(payments) or (Line(_("No payments yet."), muted=True),),
+        refunds=tuple(refunds) or (Line(_("No refunds."), muted=True),),
     )
 
 

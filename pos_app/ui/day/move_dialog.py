@@ -23,6 +23,7 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.booking_display import NOT_REFUNDED
 from pos_app.domain.errors import SlotTakenError
 from pos_app.domain.people import Resource
+from pos_app.i18n import _
 from pos_app.ui.day.desk_ports import MoveDesk
 from pos_app.ui.kit.form_kit import (
     BusyState,
@@ -71,7 +72,7 @@ class MoveDialog(QDialog):
         self._tz: tzinfo = ctx.config.timezone
         self.booking = booking
         self.result_booking: Booking | None = None
-        self.setWindowTitle("Move booking")
+        self.setWindowTitle(_("Move booking"))
         self.setModal(True)
         self.setMinimumWidth(560)
 
@@ -93,7 +94,7 @@ class MoveDialog(QDialog):
         self.time_edit = QTimeEdit(QTime(start.hour, start.minute))
         self.time_edit.setDisplayFormat("HH:mm")
         self.staff_combo = QComboBox()
-        self.staff_combo.addItem("Loading…", None)
+        self.staff_combo.addItem(_("Loading…"), None)
         self.staff_combo.setEnabled(False)
         self._rows = {
             "date": FieldWithError(self.date_edit),
@@ -101,9 +102,9 @@ class MoveDialog(QDialog):
             "resource_id": FieldWithError(self.staff_combo),
         }
         form = form_layout()
-        form.addRow(form_label("&Date", self.date_edit), self._rows["date"])
-        form.addRow(form_label("&Time", self.time_edit), self._rows["starts_at"])
-        form.addRow(form_label("&Staff", self.staff_combo), self._rows["resource_id"])
+        form.addRow(form_label(_("&Date"), self.date_edit), self._rows["date"])
+        form.addRow(form_label(_("&Time"), self.time_edit), self._rows["starts_at"])
+        form.addRow(form_label(_("&Staff"), self.staff_combo), self._rows["resource_id"])
 
         self.general_error = ErrorLabel()
         self.status_label = muted_label()
@@ -115,7 +116,7 @@ class MoveDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.status_label)
-        self.buttons, self.move_button = dialog_buttons(self, layout, "Move", self.save)
+        self.buttons, self.move_button = dialog_buttons(self, layout, _("Move"), self.save)
         self.move_button.setEnabled(False)  # until the staff list is in
         self._busy = BusyState(
             self, self.move_button, cancel_button(self.buttons), label=self.status_label
@@ -163,7 +164,7 @@ class MoveDialog(QDialog):
         when, resource_id = self.target()
         bookings = self._ctx.bookings
         booking_id = self.booking.id
-        self._busy.begin("Moving…")
+        self._busy.begin(_("Moving…"))
         self._runner.run(
             lambda: bookings.move(booking_id, when, resource_id),
             on_success=self._on_moved,
@@ -210,7 +211,7 @@ def ask_cancel(
         info += f"\n\n{net} was paid. {NOT_REFUNDED}"
     return _ask(
         parent,
-        title="Cancel booking",
+        title=_("Cancel booking"),
         text=(
             f"Cancel {booking.customer_name}'s {booking.service_name} on "
             f"{start:%a %d %b} at {start:%H:%M}?"
@@ -230,7 +231,7 @@ def ask_no_show(
     start = booking.starts_at.astimezone(tz)
     return _ask(
         parent,
-        title="Mark no-show",
+        title=_("Mark no-show"),
         text=(
             f"Mark {booking.customer_name} as a no-show for {booking.service_name} at "
             f"{start:%H:%M}?"

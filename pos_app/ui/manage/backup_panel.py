@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.domain.backups import KEEP_BACKUPS
+from pos_app.i18n import _
 from pos_app.services.backup import BackupInfo, local_time, size_text
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import muted_label
@@ -40,7 +41,7 @@ class BackupPanel(QWidget):
         self._tz = timezone
         self._runner = runner
         service = backups
-        self.last_label = QLabel("Looking for backups…")
+        self.last_label = QLabel(_("Looking for backups…"))
         self.last_label.setWordWrap(True)
         self.last_label.setTextFormat(Qt.TextFormat.PlainText)
         self.last_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -50,8 +51,8 @@ class BackupPanel(QWidget):
             wrap=True,
         )
         self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.button = QPushButton("Back &up now")
-        self.button.setToolTip("Copy the database into the backups folder now")
+        self.button = QPushButton(_("Back &up now"))
+        self.button.setToolTip(_("Copy the database into the backups folder now"))
         self.spinner = Spinner(diameter=18)
         self.spinner.hide()
         self.status = QLabel("")
@@ -101,7 +102,7 @@ class BackupPanel(QWidget):
             return
         self.button.setEnabled(False)
         self.spinner.show()
-        self._say("Backing up…", None)
+        self._say(_("Backing up…"), None)
 
     def is_running(self) -> bool:
         """True while a backup or a read is out."""
@@ -127,7 +128,7 @@ class BackupPanel(QWidget):
     def _on_done(self, info: BackupInfo) -> None:
         self._end()
         self._show_last(info)
-        self._say("Backed up.", "success")
+        self._say(_("Backed up."), "success")
 
     def _on_failed(self, error: BaseException) -> None:
         self._end()

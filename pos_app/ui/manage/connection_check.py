@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.i18n import _
 from pos_app.services.doctor import Check, DoctorReport
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
@@ -47,8 +48,8 @@ class ConnectionCheck(QWidget):
         self._doctor = doctor
         self._runner = runner
         self._report: DoctorReport | None = None
-        self.button = QPushButton("Check conn&ection")
-        self.button.setToolTip("Run every check of the path to Stripe (nothing is charged)")
+        self.button = QPushButton(_("Check conn&ection"))
+        self.button.setToolTip(_("Run every check of the path to Stripe (nothing is charged)"))
         self.spinner = Spinner(diameter=18)
         self.spinner.hide()
         self.status = QLabel("")
@@ -91,7 +92,7 @@ class ConnectionCheck(QWidget):
             return  # a run is still out: its answer will come
         self.button.setEnabled(False)
         self.spinner.show()
-        self.status.setText("Checking the connection…")
+        self.status.setText(_("Checking the connection…"))
         self._clear()
 
     def is_running(self) -> bool:

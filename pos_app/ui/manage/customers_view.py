@@ -32,6 +32,7 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.booking_display import display_status, status_words
 from pos_app.domain.money import Money
 from pos_app.domain.people import Customer
+from pos_app.i18n import _
 from pos_app.services.customers import CustomerDetail, CustomerService
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
@@ -99,21 +100,21 @@ class CustomersView(QDialog):
         self._history_bookings: list[Booking] = []
         self._want = customer_id
         self._saved_id: str | None = None  # the customer just saved, until shown again
-        self.setWindowTitle("Customers")
+        self.setWindowTitle(_("Customers"))
         self.resize(1080, 640)
         self.setMinimumSize(900, 520)
 
         # -- left: search and results
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search by name, email or phone")
+        self.search_edit.setPlaceholderText(_("Search by name, email or phone"))
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setAccessibleName("Search customers")
+        self.search_edit.setAccessibleName(_("Search customers"))
         self.results = QListWidget()
         self.results.setObjectName("customerResults")
         self.results.setAlternatingRowColors(True)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setUniformItemSizes(False)  # rows padded by theme.py's "manage" section
-        self.results_label = muted_label("Searching…", wrap=True)
+        self.results_label = muted_label(_("Searching…"), wrap=True)
         left = QWidget()
         box = QVBoxLayout(left)
         box.setContentsMargins(0, 0, 0, 0)
@@ -129,19 +130,19 @@ class CustomersView(QDialog):
         self.summary_label = muted_label()
         self.name_edit = QLineEdit()
         self.email_edit = QLineEdit()
-        self.email_edit.setPlaceholderText("Optional — for receipts")
+        self.email_edit.setPlaceholderText(_("Optional — for receipts"))
         self.phone_edit = QLineEdit()
-        self.phone_edit.setPlaceholderText("Optional")
+        self.phone_edit.setPlaceholderText(_("Optional"))
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setObjectName("customerNotes")
         self.notes_edit.setPlaceholderText(NOTES_HINT)
         self.notes_edit.setTabChangesFocus(True)
-        self.notes_edit.setAccessibleName("Notes")
+        self.notes_edit.setAccessibleName(_("Notes"))
         # Two lines (it scrolls for more): the history below keeps its room.
         self.notes_edit.setFixedHeight(
             max(48, self.notes_edit.fontMetrics().lineSpacing() * 2 + 14)
         )
-        self.save_button = QPushButton("Save changes")
+        self.save_button = QPushButton(_("Save changes"))
         record = EditForm(
             self,
             [
@@ -159,12 +160,14 @@ class CustomersView(QDialog):
         self._feedback, self._busy = record.feedback, record.busy
         save_row = record.button_row()
 
-        history_title = QLabel("Bookings")
+        history_title = QLabel(_("Bookings"))
         history_title.setFont(theme.font(self, scale=1.1, bold=True))
-        self.book_again_button = QPushButton("Book again")
+        self.book_again_button = QPushButton(_("Book again"))
         self.book_again_button.setToolTip(
-            "A new booking with the same service, staff member and customer"
-            " (the selected booking, or the latest)"
+            _(
+                "A new booking with the same service, staff member and customer"
+                " (the selected booking, or the latest)"
+            )
         )
         self.book_again_button.setEnabled(False)
         history_row = QHBoxLayout()
@@ -181,7 +184,7 @@ class CustomersView(QDialog):
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.history.setItemDelegateForColumn(4, StatusChipDelegate(self.history))
-        self.history.setToolTip("Double-click a booking to show it on its day")
+        self.history.setToolTip(_("Double-click a booking to show it on its day"))
         header = self.history.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setHighlightSections(False)
@@ -197,7 +200,7 @@ class CustomersView(QDialog):
         ):
             header.setSectionResizeMode(column, mode)
         header.resizeSection(4, 190)
-        self.history_empty = muted_label("No bookings yet.")
+        self.history_empty = muted_label(_("No bookings yet."))
 
         details = QWidget()
         right = QVBoxLayout(details)
@@ -214,7 +217,7 @@ class CustomersView(QDialog):
         right.addWidget(self.history_empty)
 
         self.placeholder = muted_label(
-            "Choose a customer to see their details and bookings.", wrap=True
+            _("Choose a customer to see their details and bookings."), wrap=True
         )
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setFont(theme.font(self, scale=1.15))
@@ -229,7 +232,7 @@ class CustomersView(QDialog):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 750])
         splitter.setChildrenCollapsible(False)
-        title = dialog_title(self, "Customers")
+        title = dialog_title(self, _("Customers"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(10)
@@ -465,7 +468,7 @@ class CustomersView(QDialog):
     def _on_saved(self, customer: Customer) -> None:
         self._busy.end()
         self.save_button.setEnabled(False)  # nothing left to save
-        self.save_status.setText("Saved.")
+        self.save_status.setText(_("Saved."))
         self._saved_id = customer.id
         self._want = customer.id
         self._detail = None

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.errors import FormErrors, PermissionDeniedError
 from pos_app.domain.promo import PromoCode, availability, day_words, state_words
+from pos_app.i18n import _
 from pos_app.services.promo_codes import MANAGERS_ONLY, PromoForm
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
@@ -73,20 +74,20 @@ def promo_columns(today: Callable[[], date]) -> list[Column[PromoCode]]:
         return f"Until {day_words(p.valid_until)}" if p.valid_until else "Always"
 
     return [
-        Column("Code", lambda p: p.code),
-        Column("Gives", lambda p: p.discount.describe()),
+        Column(_("Code"), lambda p: p.code),
+        Column(_("Gives"), lambda p: p.discount.describe()),
         Column(
-            "Used",
+            _("Used"),
             lambda p: str(p.uses) if p.max_uses is None else f"{p.uses} of {p.max_uses:,}",
             align=RIGHT,
             sort_key=lambda p: p.uses,
         ),
-        Column("Valid", valid),
+        Column(_("Valid"), valid),
         Column(
-            "Min. order", lambda p: "" if p.min_order is None else str(p.min_order), align=RIGHT
+            _("Min. order"), lambda p: "" if p.min_order is None else str(p.min_order), align=RIGHT
         ),
         Column(
-            "Today",
+            _("Today"),
             lambda p: state_words(p, today=today()),
             tooltip=lambda p: availability(p, today=today()).reason or None,
         ),
@@ -112,11 +113,11 @@ class PromoCodesEditor(QDialog):
         self._currency = currency
         self._today = date.today()  # until the service says the business's date (load)
         self.added: PromoCode | None = None
-        self.setWindowTitle("Promo codes")
+        self.setWindowTitle(_("Promo codes"))
         self.resize(1320, 660)
         self.setMinimumSize(1000, 560)
 
-        title = dialog_title(self, "Promo codes")
+        title = dialog_title(self, _("Promo codes"))
         self.banner = QLabel(MANAGERS_ONLY + " You can look, but not add or switch codes.")
         self.banner.setObjectName("promoBanner")
         self.banner.setWordWrap(True)
@@ -126,10 +127,10 @@ class PromoCodesEditor(QDialog):
         self.model = RowsModel(promo_columns(lambda: self._today), self)
         self.table = rows_table(self.model, "promoTable")
         size_columns(self.table, stretch=5, fit=(0, 1, 2, 3, 4))
-        self.switch_button = QPushButton("Switch off")
-        self.switch_button.setToolTip("Stop (or allow again) orders using the chosen code")
+        self.switch_button = QPushButton(_("Switch off"))
+        self.switch_button.setToolTip(_("Stop (or allow again) orders using the chosen code"))
         self.switch_button.setEnabled(False)
-        self.list_status = muted_label("Loading…")
+        self.list_status = muted_label(_("Loading…"))
         left = QWidget()
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
@@ -140,21 +141,21 @@ class PromoCodesEditor(QDialog):
         left_box.addLayout(row)
 
         self.code_edit = QLineEdit()
-        self.code_edit.setPlaceholderText("e.g. SUMMER10")
+        self.code_edit.setPlaceholderText(_("e.g. SUMMER10"))
         self.code_edit.setMaxLength(40)
         self.kind_combo = QComboBox()
-        self.kind_combo.addItem("Percent off", PERCENT)
+        self.kind_combo.addItem(_("Percent off"), PERCENT)
         self.kind_combo.addItem(f"Amount off ({currency.upper()})", AMOUNT)
         self.value_edit = QLineEdit()
-        self.value_edit.setPlaceholderText("e.g. 10")
+        self.value_edit.setPlaceholderText(_("e.g. 10"))
         self.uses_spin = QSpinBox()
         self.uses_spin.setRange(0, MAX_USES)
-        self.uses_spin.setSpecialValueText("No limit")
-        self.from_check, self.from_edit = self._optional_day("Starts on")
-        self.until_check, self.until_edit = self._optional_day("Ends after")
+        self.uses_spin.setSpecialValueText(_("No limit"))
+        self.from_check, self.from_edit = self._optional_day(_("Starts on"))
+        self.until_check, self.until_edit = self._optional_day(_("Ends after"))
         self.min_edit = QLineEdit()
         self.min_edit.setPlaceholderText(f"Optional, e.g. 20.00 ({currency.upper()})")
-        self.add_button = QPushButton("Add code")
+        self.add_button = QPushButton(_("Add code"))
         record = self._record = EditForm(
             self,
             [
@@ -170,10 +171,12 @@ class PromoCodesEditor(QDialog):
         )
         self.general_error, self._feedback = record.general_error, record.feedback
         self.status_label, self._busy = record.status_label, record.busy
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(_("Close"))
         note = muted_label(
-            "Uses are counted by the database as orders take them: two stations can never "
-            "both take the last one.",
+            _(
+                "Uses are counted by the database as orders take them: two stations can never "
+                "both take the last one."
+            ),
             wrap=True,
         )
         right = QFrame()
@@ -182,7 +185,7 @@ class PromoCodesEditor(QDialog):
         right_box = QVBoxLayout(right)
         right_box.setContentsMargins(18, 14, 18, 14)
         right_box.setSpacing(10)
-        heading = QLabel("New promo code")
+        heading = QLabel(_("New promo code"))
         heading.setFont(theme.font(self, scale=1.15, bold=True))
         right_box.addWidget(heading)
         right_box.addLayout(record.layout)

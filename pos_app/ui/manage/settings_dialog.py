@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.config import DATABASE_FILES, KEY_PREFIXES, THEMES, Mode, Theme
 from pos_app.domain.errors import FormErrors, PermissionDeniedError
+from pos_app.i18n import _
 from pos_app.services.settings import NOT_MANAGER, SaveResult, SettingsChange, SettingsView
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import (
@@ -113,11 +114,11 @@ class SettingsDialog(QDialog):
         self._runner = runner
         self._restart = restart
         self._view: SettingsView | None = None
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(_("Settings"))
         self.setModal(True)
         self.setMinimumWidth(700)
 
-        title = dialog_title(self, "Settings")
+        title = dialog_title(self, _("Settings"))
         self.badge = theme.ModeBadge(mode)
         head = QHBoxLayout()
         head.addWidget(title)
@@ -141,14 +142,14 @@ class SettingsDialog(QDialog):
         self._alias_fields()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(scrolled(self.business), "&Business")
-        self.tabs.addTab(scrolled(self.payments), "&Payments")
-        self.tabs.addTab(scrolled(self.station), "This statio&n")
-        self.tabs.addTab(self.stations, "Stati&ons")
-        self.tabs.addTab(scrolled(self.advanced), "&Advanced")
-        self.tabs.addTab(scrolled(self.connection), "Connect&ion")
+        self.tabs.addTab(scrolled(self.business), _("&Business"))
+        self.tabs.addTab(scrolled(self.payments), _("&Payments"))
+        self.tabs.addTab(scrolled(self.station), _("This statio&n"))
+        self.tabs.addTab(self.stations, _("Stati&ons"))
+        self.tabs.addTab(scrolled(self.advanced), _("&Advanced"))
+        self.tabs.addTab(scrolled(self.connection), _("Connect&ion"))
 
-        loading, self.loading_label = loading_page("Loading settings…")
+        loading, self.loading_label = loading_page(_("Loading settings…"))
         self.pages = QStackedWidget()
         self.pages.addWidget(loading)
         self.pages.addWidget(self.tabs)
@@ -165,7 +166,7 @@ class SettingsDialog(QDialog):
         layout.addLayout(bottom)
         bottom.addWidget(self.status_spinner)
         bottom.addWidget(self.status_label, 1)
-        self.buttons, self.save_button = dialog_buttons(self, bottom, "Save", self.save)
+        self.buttons, self.save_button = dialog_buttons(self, bottom, _("Save"), self.save)
         self.save_button.setEnabled(False)
         # Wide enough for "Save and restart" from the start, so the button never jumps.
         wide = self.save_button.fontMetrics().horizontalAdvance("Save and restart") + 48
@@ -272,7 +273,7 @@ class SettingsDialog(QDialog):
         self.rows["secret_key"].error.show_error(None)
         self.check_button.setEnabled(False)
         self.check_spinner.show()
-        self.payments.show_check("Checking with Stripe…", None)
+        self.payments.show_check(_("Checking with Stripe…"), None)
         self._runner.run(
             lambda: settings.check_key(mode, key),
             on_success=self._on_checked,
@@ -372,7 +373,7 @@ class SettingsDialog(QDialog):
         if mode == "sandbox":
             self.key_edit.setEnabled(False)
             self.key_edit.clear()
-            self.key_edit.setPlaceholderText("The sandbox needs no key")
+            self.key_edit.setPlaceholderText(_("The sandbox needs no key"))
             self.rows["secret_key"].set_hint("")
         elif not locked:
             self.key_edit.setEnabled(True)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.errors import FormErrors
 from pos_app.domain.stations import HEARTBEAT_SECONDS, NAME_FIELD, NAME_MAX, StationList
+from pos_app.i18n import _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.tables import (
     ROW_HEIGHT,
@@ -106,37 +107,39 @@ class StationsPage(QWidget):
 
         self.name_edit = NameEdit()
         self.name_edit.setMaxLength(NAME_MAX)
-        self.name_edit.setPlaceholderText("Front desk 2")
-        self.name_edit.setAccessibleName("Station name")
-        self.save_button = QPushButton("Sa&ve name")
-        self.save_button.setToolTip("Save this station's name (the other settings are not saved)")
+        self.name_edit.setPlaceholderText(_("Front desk 2"))
+        self.name_edit.setAccessibleName(_("Station name"))
+        self.save_button = QPushButton(_("Sa&ve name"))
+        self.save_button.setToolTip(
+            _("Save this station's name (the other settings are not saved)")
+        )
         self.name_row = FieldRow(self.name_edit, self.save_button, hint=NAME_HINT)
         self.saved_label = QLabel("")
         self.saved_label.setWordWrap(True)
         theme.set_role(self.saved_label, tone="success")
         self.saved_label.hide()
 
-        self.refresh_button = QPushButton("Re&fresh")
-        self.refresh_button.setToolTip("Read the list of stations again")
+        self.refresh_button = QPushButton(_("Re&fresh"))
+        self.refresh_button.setToolTip(_("Read the list of stations again"))
         self.note = hint_label("")
         self.model: RowsModel[StationLine] = RowsModel(COLUMNS, self)
         self.table = rows_table(self.model, "stationsTable", select=False)
-        self.table.setAccessibleName("Stations")
+        self.table.setAccessibleName(_("Stations"))
         size_columns(self.table, stretch=0, fit=(1, 2, 3))
         # Three stations and the header without scrolling: a small business's whole list.
         self.table.setMinimumHeight(4 * ROW_HEIGHT + 8)
-        self.table_stack, self.empty_label = table_or_empty(self.table, "Reading the stations…")
+        self.table_stack, self.empty_label = table_or_empty(self.table, _("Reading the stations…"))
         self.table_stack.setCurrentIndex(1)
         self.count_label = hint_label("")
 
         heading = QHBoxLayout()
         heading.setContentsMargins(0, 0, 0, 0)
-        heading.addWidget(section_label("All stations"), 1)
+        heading.addWidget(section_label(_("All stations")), 1)
         heading.addWidget(self.refresh_button)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 16, 8, 8)
         box.setSpacing(8)
-        box.addWidget(section_label("This station's name"))
+        box.addWidget(section_label(_("This station's name")))
         box.addWidget(self.name_row)
         box.addWidget(self.saved_label)
         box.addSpacing(8)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.i18n import _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.payments.charge_presenter import (
@@ -45,7 +46,7 @@ class ChargeFace(QDialog):
 
     def __init__(self, parent: QWidget | None, *, mode: str, deposit: bool) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Charge")
+        self.setWindowTitle(_("Charge"))
         self.setModal(True)
         self.resize(920, 660)
         self.setMinimumSize(780, 580)
@@ -69,9 +70,9 @@ class ChargeFace(QDialog):
         self.stack.addWidget(self.qr)
         self.stack.addWidget(PaidMark())
         self.error_label = QLabel()
-        self.retry_button = QPushButton("Try again")
+        self.retry_button = QPushButton(_("Try again"))
         self.stack.addWidget(self._message_page(self.error_label, self.retry_button))
-        self.scan_hint = QLabel("Customer: scan with your phone camera to pay")
+        self.scan_hint = QLabel(_("Customer: scan with your phone camera to pay"))
         self.scan_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.scan_hint.setFont(theme.font(self, scale=1.05))
         left = QVBoxLayout()
@@ -143,17 +144,17 @@ class ChargeFace(QDialog):
         self.notice_label = QLabel("")
         self.notice_label.setObjectName("chargeNotice")
         self.notice_label.setWordWrap(True)
-        self.copy_button = QPushButton("Copy link")
-        self.copy_button.setToolTip("Copy the payment link, e.g. to send it by message (Ctrl+C)")
+        self.copy_button = QPushButton(_("Copy link"))
+        self.copy_button.setToolTip(_("Copy the payment link, e.g. to send it by message (Ctrl+C)"))
         self.copy_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
-        self.email_button = QPushButton("Send link by email")
+        self.email_button = QPushButton(_("Send link by email"))
         self.email_button.setShortcut(QKeySequence("Ctrl+E"))
         self.cancel_button = QPushButton(CANCEL_LINK)
-        self.cancel_button.setToolTip("Close the link so it can no longer be paid")
+        self.cancel_button.setToolTip(_("Close the link so it can no longer be paid"))
         theme.make_danger(self.cancel_button)  # destroys the link: it looks it
-        self.regenerate_button = QPushButton("Regenerate link")
-        self.regenerate_button.setToolTip("Open a fresh payment link for this booking")
-        self.close_button = QPushButton("Close")
+        self.regenerate_button = QPushButton(_("Regenerate link"))
+        self.regenerate_button.setToolTip(_("Open a fresh payment link for this booking"))
+        self.close_button = QPushButton(_("Close"))
         for button in (
             self.copy_button,
             self.email_button,

@@ -33,6 +33,7 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.errors import GatewayUnavailable, PosError
 from pos_app.domain.money import parse_money
 from pos_app.domain.payment import PaymentStatus
+from pos_app.i18n import _
 from pos_app.services.checkout import CheckoutView
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.tasks import TaskRunner, user_message
@@ -213,9 +214,9 @@ class ChargeDialog(ChargeFace):
         url = mailto_url(email, *text)
         opened = bool(self.open_url(QUrl.fromEncoded(QByteArray(url.encode("ascii")))))
         if opened:
-            self._set_notice("Email opened in your mail program.", seconds=4)
+            self._set_notice(_("Email opened in your mail program."), seconds=4)
         else:
-            self._set_notice("No mail program opened. Use Copy link instead.", error=True)
+            self._set_notice(_("No mail program opened. Use Copy link instead."), error=True)
         log.info("charge.email_link booking=%s opened=%s", self._booking_id, opened)
         return opened
 
@@ -239,7 +240,7 @@ class ChargeDialog(ChargeFace):
         """Put the payment link on the clipboard."""
         if self._view is not None and self._view.url:
             QGuiApplication.clipboard().setText(self._view.url)
-            self._set_notice("Link copied.", seconds=3)
+            self._set_notice(_("Link copied."), seconds=3)
 
     def cancel_link(self) -> None:
         """Close the link on Stripe; a payment made meanwhile stands."""

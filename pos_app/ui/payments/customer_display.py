@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.i18n import _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.payments.charge_presenter import ChargeState
@@ -302,11 +303,11 @@ class CustomerDisplay(QWidget):
     def toggle_action(self, parent: QObject, staff_window: QWidget | None = None) -> QAction:
         """A checkable View ▸ Customer display (F8) action that shows and hides this window."""
         self._staff_window = staff_window
-        action = QAction("&Customer display", parent)
+        action = QAction(_("&Customer display"), parent)
         action.setCheckable(True)
         action.setShortcut(QKeySequence("F8"))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setToolTip("Show the payment QR and amount on a screen facing the customer")
+        action.setToolTip(_("Show the payment QR and amount on a screen facing the customer"))
         action.toggled.connect(self.set_shown)
         self._action = action
         return action

@@ -29,6 +29,7 @@ from pos_app.domain.audit import SEARCH_TEXT_MAX, AuditAction, AuditEntry
 from pos_app.domain.dates import FIRST_DAY, LAST_DAY
 from pos_app.domain.money import Money
 from pos_app.domain.ports import AuditQuery
+from pos_app.i18n import _
 from pos_app.services.audit import AuditPage
 from pos_app.services.people import StaffMember
 from pos_app.ui.kit import theme
@@ -131,30 +132,30 @@ class AuditTableModel(RowsModel[AuditEntry]):
         self._labels: Mapping[str, str] = {}
         columns: dict[Col, Column[AuditEntry]] = {
             Col.TIME: Column(
-                "Time",
+                _("Time"),
                 lambda e: e.at.astimezone(self._tz).strftime("%d %b %H:%M:%S"),
                 tooltip=lambda e: e.at.astimezone(self._tz).strftime("%A %d %B %Y %H:%M:%S %Z"),
                 sort_key=lambda e: e.at,
             ),
-            Col.WHO: Column("Who", lambda e: e.actor_name),
-            Col.ACTION: Column("Action", lambda e: action_words(e.action)),
+            Col.WHO: Column(_("Who"), lambda e: e.actor_name),
+            Col.ACTION: Column(_("Action"), lambda e: action_words(e.action)),
             # The id stays findable in the tooltip: the Booking filter takes it.
             Col.BOOKING: Column(
-                "Booking",
+                _("Booking"),
                 lambda e: booking_text(e.booking_id, self._labels),
                 tooltip=lambda e: f"Booking {e.booking_id}" if e.booking_id else None,
             ),
             Col.AMOUNT: Column(
-                "Amount",
+                _("Amount"),
                 amount_text,
                 align=RIGHT,
                 sort_key=lambda e: (e.currency or "", _signed(e)),
             ),
             # Long ids and details are cut in their cells: the tooltip has them whole.
             Col.STRIPE: Column(
-                "Stripe ids", lambda e: e.stripe_ids, tooltip=lambda e: e.stripe_ids or None
+                _("Stripe ids"), lambda e: e.stripe_ids, tooltip=lambda e: e.stripe_ids or None
             ),
-            Col.DETAIL: Column("Detail", lambda e: e.detail, tooltip=lambda e: e.detail or None),
+            Col.DETAIL: Column(_("Detail"), lambda e: e.detail, tooltip=lambda e: e.detail or None),
         }
         super().__init__([columns[c] for c in Col], parent)
 
@@ -192,29 +193,29 @@ class AuditDialog(QDialog):
         self._tz = timezone
         self._generation = 0
         self.loads = 0  # finished loads, for tests and the screenshot
-        self.setWindowTitle("Audit log")
+        self.setWindowTitle(_("Audit log"))
         self.setModal(True)
         self.resize(1240, 680)
 
-        title = QLabel("Audit log")
+        title = QLabel(_("Audit log"))
         title.setFont(theme.font(self, scale=1.35, bold=True))
-        subtitle = QLabel("Every payment, refund and account change: who, what and when.")
+        subtitle = QLabel(_("Every payment, refund and account change: who, what and when."))
         theme.set_role(subtitle, muted=True)
 
         today = datetime.now(self._tz).date()
         self.from_edit = self._date_edit(today - timedelta(days=DEFAULT_DAYS - 1))
         self.to_edit = self._date_edit(today)
         self.person_combo = QComboBox()
-        self.person_combo.addItem("Everyone", None)
+        self.person_combo.addItem(_("Everyone"), None)
         self.person_combo.setMinimumContentsLength(14)
         self.kind_combo = QComboBox()
-        self.kind_combo.addItem("Money actions", MONEY)
-        self.kind_combo.addItem("Everything", None)
+        self.kind_combo.addItem(_("Money actions"), MONEY)
+        self.kind_combo.addItem(_("Everything"), None)
         self.kind_combo.insertSeparator(2)
         for action in AuditAction:
             self.kind_combo.addItem(action_words(action), frozenset({action}))
         self.text_edit = QLineEdit()
-        self.text_edit.setPlaceholderText("Customer or staff name, Stripe id (pi_…) or detail")
+        self.text_edit.setPlaceholderText(_("Customer or staff name, Stripe id (pi_…) or detail"))
         self.text_edit.setMaxLength(SEARCH_TEXT_MAX)
         self.text_edit.setClearButtonEnabled(True)
         self.booking_edit = QLineEdit()
@@ -254,11 +255,13 @@ class AuditDialog(QDialog):
         size_columns(self.table, widths=widths, stretch=Col.DETAIL)
         self.table.doubleClicked.connect(self._show_booking_of)
 
-        self.stack, self.empty_label = table_or_empty(self.table, "No entries match these filters.")
+        self.stack, self.empty_label = table_or_empty(
+            self.table, _("No entries match these filters.")
+        )
 
         self.spinner = Spinner(diameter=18)
         self.spinner.hide()
-        self.count_label = QLabel("Loading…")
+        self.count_label = QLabel(_("Loading…"))
         self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
@@ -319,7 +322,7 @@ class AuditDialog(QDialog):
         query = self.query()
         audit = self._audit
         self.spinner.show()
-        self.count_label.setText("Loading…")
+        self.count_label.setText(_("Loading…"))
         self.error.show_error(None)
         self._runner.run(
             lambda: audit.page(query),

@@ -25,6 +25,7 @@ from pos_app.domain.pricing import (
     price_order,
 )
 from pos_app.domain.products import Product, not_enough
+from pos_app.i18n import _
 
 #: The tip presets the screen offers (percent), as Square and Fresha do.
 TIP_PRESETS = (10, 15, 20)
@@ -183,7 +184,7 @@ def _unpriced(
 def present(cart: Cart, policy: PricingPolicy, currency: str) -> SellState:
     """Price ``cart`` as the saved order will be; a problem in one sentence, never a raise."""
     if not cart.lines:
-        return _unpriced((), currency, "Tap an item to start a sale.", policy)
+        return _unpriced((), currency, _("Tap an item to start a sale."), policy)
     currency = cart.lines[0].item.price.currency
     warnings = {
         line.item.id: not_enough(line.item.name, line.item.stock)
