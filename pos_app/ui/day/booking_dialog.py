@@ -146,14 +146,14 @@ class BookingDialog(QDialog):
             "price": FieldWithError(self.price_edit),
         }
         labels = {
-            "service_id": "Ser&vice",
-            "resource_id": "&With",
-            "starts_at": "&Date and time",
-            "customer_name": "Customer &name",
-            "customer_email": "&Email",
-            "customer_phone": "&Phone",
-            "notes": "N&otes",
-            "price": "P&rice",
+            "service_id": _("Ser&vice"),
+            "resource_id": _("&With"),
+            "starts_at": _("&Date and time"),
+            "customer_name": _("Customer &name"),
+            "customer_email": _("&Email"),
+            "customer_phone": _("&Phone"),
+            "notes": _("N&otes"),
+            "price": _("P&rice"),
         }
         form = form_layout()
         for field, row in self._rows.items():
@@ -302,8 +302,10 @@ class BookingDialog(QDialog):
         self.service_combo.blockSignals(True)
         self.service_combo.clear()
         for service in services:
-            label = (
-                f"{service.name}  ·  {service.duration_minutes} min  ·  {service.price.format()}"
+            label = _("{service}  ·  {minutes} min  ·  {price}").format(
+                service=service.name,
+                minutes=service.duration_minutes,
+                price=service.price.format(),
             )
             self.service_combo.addItem(label, service.id)
         self.service_combo.blockSignals(False)

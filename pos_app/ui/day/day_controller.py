@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from pos_app.domain.booking import Booking
 from pos_app.domain.eligibility import Eligibility, can_cancel, can_move
-from pos_app.i18n import _
+from pos_app.i18n import _, ngettext
 from pos_app.services.bookings import BookingDetail, BookingService, CancelOutcome, DaySheet
 from pos_app.ui.day.day_bar import DayBar
 from pos_app.ui.day.day_list import DayList
@@ -263,14 +263,25 @@ class DayController(QObject):
 
     def count_text(self, count: int) -> str:
         """'3 bookings today', '1 booking on Tue 24 Nov', with the staff member if filtered."""
-        noun = f"{count} booking{'s' if count != 1 else ''}"
         day = self.day
-        when = "today" if day is None or day == self.today() else f"on {day:%a} {day.day} {day:%b}"
-        who = ""
+        today = day is None or day == self.today()
+        when = "" if day is None else f"{day:%a} {day.day} {day:%b}"
+        names: list[str] = []
         if self.resource_filter is not None and self.sheet is not None:
             names = [r.name for r in self.sheet.resources if r.id == self.resource_filter]
-            who = f" for {names[0]}" if names else ""
-        return f"{noun} {when}{who}"
+        if names and today:
+            text = ngettext(
+                "{count} booking today for {name}", "{count} bookings today for {name}", count
+            )
+        elif names:
+            text = ngettext(
+                "{count} booking on {day} for {name}", "{count} bookings on {day} for {name}", count
+            )
+        elif today:
+            text = ngettext("{count} booking today", "{count} bookings today", count)
+        else:
+            text = ngettext("{count} booking on {day}", "{count} bookings on {day}", count)
+        return text.format(count=count, day=when, name=names[0] if names else "")
 
     def default_start(self) -> datetime | None:
         """Where a new booking starts by default: 09:00 on a future day that is shown, else
@@ -404,7 +415,7 @@ class DayController(QObject):
         ctx = self._w.context()
         booking = self.selected_booking()
         if ctx is None or booking is None:
-            self.detail.show_hint(HINT)
+            self.detail.show_hint(_(HINT))
             return
         bookings, booking_id = ctx.bookings, booking.id
         self._w.runner.run(
@@ -508,7 +519,11 @@ class DayController(QObject):
             return
         local = booking.starts_at.astimezone(ctx.config.timezone)
         self._w.show_notice(
-            f"Moved {booking.customer_name} to {local:%a} {local.day} {local:%b}, {local:%H:%M}.",
+            _("Moved {customer} to {day}, {time}.").format(
+                customer=booking.customer_name,
+                day=f"{local:%a} {local.day} {local:%b}",
+                time=f"{local:%H:%M}",
+            ),
             tone="success",
         )
         self._w.select_after_reload(booking.id)
@@ -560,7 +575,10 @@ class DayController(QObject):
         return self.confirm_box
 
     def _on_no_show(self, booking: Booking) -> None:
-        self._w.show_notice(f"{booking.customer_name} is marked as a no-show.", tone="success")
+        self._w.show_notice(
+            _("{customer} is marked as a no-show.").format(customer=booking.customer_name),
+            tone="success",
+        )
         self._w.reload()
 
     def _on_action_failed(self, error: BaseException) -> None:

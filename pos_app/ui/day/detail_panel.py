@@ -89,7 +89,7 @@ class DetailPanel(QScrollArea):
         layout.addWidget(self._hint_page)
         layout.addWidget(self._page)
         self.setWidget(self._body)
-        self.show_hint(HINT)
+        self.show_hint(_(HINT))
         # Before anyone taps a booking (see prebuild), once the window is on screen.
         QTimer.singleShot(0, self, self.prebuild)
 

@@ -23,7 +23,7 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.booking_display import NOT_REFUNDED
 from pos_app.domain.errors import SlotTakenError
 from pos_app.domain.people import Resource
-from pos_app.i18n import _
+from pos_app.i18n import N_, _
 from pos_app.ui.day.desk_ports import MoveDesk
 from pos_app.ui.kit.form_kit import (
     BusyState,
@@ -38,7 +38,7 @@ from pos_app.ui.kit.form_kit import (
 from pos_app.ui.kit.forms import ErrorLabel, FieldWithError, form_label
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 
-ANYONE = "Anyone"
+ANYONE = N_("Anyone")
 
 
 def fill_resource_combo(
@@ -46,9 +46,13 @@ def fill_resource_combo(
 ) -> None:
     """'Anyone' then each staff member and room; selects ``current``."""
     combo.clear()
-    combo.addItem(ANYONE, None)
+    combo.addItem(_(ANYONE), None)
     for resource in resources:
-        label = resource.name if resource.kind.value == "staff" else f"{resource.name} (room)"
+        label = (
+            resource.name
+            if resource.kind.value == "staff"
+            else _("{name} (room)").format(name=resource.name)
+        )
         combo.addItem(label, resource.id)
     index = combo.findData(current) if current else 0
     combo.setCurrentIndex(max(0, index))
@@ -78,11 +82,15 @@ class MoveDialog(QDialog):
 
         start = booking.starts_at.astimezone(self._tz)
         end = booking.ends_at.astimezone(self._tz)
-        title = dialog_title(self, f"Move {booking.customer_name}")
+        title = dialog_title(self, _("Move {name}").format(name=booking.customer_name))
         title.setWordWrap(True)
         summary = muted_label(
-            f"{booking.service_name} · now {start:%a %d %b}, {start:%H:%M}–{end:%H:%M}. "
-            "The price and service stay the same.",
+            _("{service} · now {day}, {start}–{end}. The price and service stay the same.").format(
+                service=booking.service_name,
+                day=f"{start:%a %d %b}",
+                start=f"{start:%H:%M}",
+                end=f"{end:%H:%M}",
+            ),
             wrap=True,
         )
 
@@ -205,20 +213,24 @@ def ask_cancel(
     """Ask (without blocking) before cancelling; says plainly that paid money is not
     refunded. ``on_yes`` runs if the desk confirms."""
     start = booking.starts_at.astimezone(tz)
-    info = "The time becomes free for someone else. An open payment link is closed."
+    info = _("The time becomes free for someone else. An open payment link is closed.")
     net = booking.net_paid
     if net.amount > 0:
-        info += f"\n\n{net} was paid. {NOT_REFUNDED}"
+        info += "\n\n" + _("{amount} was paid. {not_refunded}").format(
+            amount=net, not_refunded=_(NOT_REFUNDED)
+        )
     return _ask(
         parent,
         title=_("Cancel booking"),
-        text=(
-            f"Cancel {booking.customer_name}'s {booking.service_name} on "
-            f"{start:%a %d %b} at {start:%H:%M}?"
+        text=_("Cancel {customer}'s {service} on {day} at {time}?").format(
+            customer=booking.customer_name,
+            service=booking.service_name,
+            day=f"{start:%a %d %b}",
+            time=f"{start:%H:%M}",
         ),
         info=info,
-        yes="Cancel booking",
-        no="Keep booking",
+        yes=_("Cancel booking"),
+        no=_("Keep booking"),
         destructive=True,
         on_yes=on_yes,
     )
@@ -232,13 +244,12 @@ def ask_no_show(
     return _ask(
         parent,
         title=_("Mark no-show"),
-        text=(
-            f"Mark {booking.customer_name} as a no-show for {booking.service_name} at "
-            f"{start:%H:%M}?"
+        text=_("Mark {customer} as a no-show for {service} at {time}?").format(
+            customer=booking.customer_name, service=booking.service_name, time=f"{start:%H:%M}"
         ),
-        info="The time becomes free again. An open payment link is closed.",
-        yes="Mark no-show",
-        no="Not now",
+        info=_("The time becomes free again. An open payment link is closed."),
+        yes=_("Mark no-show"),
+        no=_("Not now"),
         destructive=False,
         on_yes=on_yes,
     )

@@ -135,7 +135,7 @@ class CustomersView(QDialog):
         self.phone_edit.setPlaceholderText(_("Optional"))
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setObjectName("customerNotes")
-        self.notes_edit.setPlaceholderText(NOTES_HINT)
+        self.notes_edit.setPlaceholderText(_(NOTES_HINT))
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setAccessibleName(_("Notes"))
         # Two lines (it scrolls for more): the history below keeps its room.

@@ -41,12 +41,12 @@ class DepositDialog(AmountDialog):
         super().__init__(
             runner,
             parent,
-            title="Deposit",
+            title=_("Deposit"),
             summary=balance_summary(booking),
-            field_label="&Deposit",
+            field_label=_("&Deposit"),
             field="deposit",
-            action="Show QR",
-            busy_text="Creating the payment link…",
+            action=_("Show QR"),
+            busy_text=_("Creating the payment link…"),
         )
         self._checkout = checkout
         self._booking_id = booking.id

@@ -102,16 +102,18 @@ class OverpaidBanner(QFrame):
             self.hide()
             return
         self.headline.setText(view.headline)
-        note = view.error or view.done or view.reason or (BUSY_TEXT if view.busy else "")
+        note = view.error or view.done or view.reason or (_(BUSY_TEXT) if view.busy else "")
         if not note and view.can_refund and view.needs_pin:
-            note = "A manager approves refunds: type a manager PIN."
+            note = _("A manager approves refunds: type a manager PIN.")
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self.button.setText(view.button_text)
         self.button.setVisible(view.can_refund)
         self.button.setEnabled(view.can_refund and not view.busy)
         self.button.setToolTip(
-            f"Refund exactly {view.excess.format()} to the customer's card through Stripe"
+            _("Refund exactly {amount} to the customer's card through Stripe").format(
+                amount=view.excess.format()
+            )
         )
         self.pin.setVisible(view.can_refund and view.needs_pin)
         self.pin.setEnabled(not view.busy)

@@ -45,12 +45,12 @@ class RefundDialog(AmountDialog):
         super().__init__(
             runner,
             parent,
-            title="Refund",
-            summary="Checking what can be refunded…",
-            field_label="&Amount",
+            title=_("Refund"),
+            summary=_("Checking what can be refunded…"),
+            field_label=_("&Amount"),
             field="amount",
-            action="Refund",
-            busy_text="Sending the refund to Stripe…",
+            action=_("Refund"),
+            busy_text=_("Sending the refund to Stripe…"),
         )
         self._refunds = refunds
         self._booking_id = booking_id
@@ -137,7 +137,9 @@ class RefundDialog(AmountDialog):
         if money.amount <= 0:
             self.available_label.setText(_("There is nothing left to refund on this booking."))
             return
-        self.available_label.setText(f"Up to {money.format()} can be refunded.")
+        self.available_label.setText(
+            _("Up to {amount} can be refunded.").format(amount=money.format())
+        )
         self.amount_edit.setEnabled(True)
         self.amount_edit.setText(money.plain())
         self.amount_edit.selectAll()

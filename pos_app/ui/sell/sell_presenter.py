@@ -55,7 +55,11 @@ class Sellable:
         """Name and price on two lines; a product's stock on a third."""
         text = f"{self.name}\n{self.price}"
         if self.stock is not None:
-            text += "\nOut of stock" if self.stock <= 0 else f"\n{self.stock} in stock"
+            text += "\n" + (
+                _("Out of stock")
+                if self.stock <= 0
+                else _("{count} in stock").format(count=self.stock)
+            )
         return text
 
 

@@ -32,7 +32,7 @@ from pos_app.domain.orders import Order
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.domain.products import Product
 from pos_app.domain.promo import PromoCode
-from pos_app.i18n import _
+from pos_app.i18n import _, ngettext
 from pos_app.services.orders import SaleItem, SaleRequest
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
@@ -180,7 +180,12 @@ class SellDialog(QDialog):
         self.figures: dict[str, QLabel] = {}
         grid = QGridLayout()
         for row, (key, words) in enumerate(
-            [("subtotal", "Subtotal"), ("discount", "Discount"), ("tax", "Tax"), ("tip", "Tip")]
+            [
+                ("subtotal", _("Subtotal")),
+                ("discount", _("Discount")),
+                ("tax", _("Tax")),
+                ("tip", _("Tip")),
+            ]
         ):
             grid.addWidget(QLabel(words), row, 0)
             self.figures[key] = QLabel("")
@@ -358,7 +363,9 @@ class SellDialog(QDialog):
         for key in ("subtotal", "tax", "tip"):
             self.figures[key].setText(getattr(state, key))
         self.figures["discount"].setText(f"−{state.discount}" if state.total_amount else "")
-        self.figures["tax"].setText(f"{state.tax} (included)" if state.tax_included else state.tax)
+        self.figures["tax"].setText(
+            _("{tax} (included)").format(tax=state.tax) if state.tax_included else state.tax
+        )
         self.total_label.setText(state.total)
         empty = not self.cart.lines
         self.problem_label.setText("" if empty else state.problem)
@@ -378,8 +385,13 @@ class SellDialog(QDialog):
     def _filter(self, text: str) -> None:
         found = search(self._tiles, text)
         self.tiles_model.set_rows(found)
-        shown = f"{len(found)} of {len(self._tiles)}" if text.strip() else str(len(found))
-        self.tiles_status.setText(f"{shown} items")
+        if text.strip():
+            shown = ngettext(
+                "{found} of {total} item", "{found} of {total} items", len(self._tiles)
+            ).format(found=len(found), total=len(self._tiles))
+        else:
+            shown = ngettext("{count} item", "{count} items", len(found)).format(count=len(found))
+        self.tiles_status.setText(shown)
 
     def _scanned(self) -> None:
         item = scanned(self._tiles, self.search_edit.text())
@@ -413,7 +425,11 @@ class SellDialog(QDialog):
     def _on_promo(self, promo: PromoCode) -> None:
         self.discount_edit.clear()
         self.cart = self.cart.with_promo(promo.code, promo.discount)
-        self.status_label.setText(f"Promo code {promo.code}: {promo.discount.describe()}.")
+        self.status_label.setText(
+            _("Promo code {code}: {discount}.").format(
+                code=promo.code, discount=promo.discount.describe()
+            )
+        )
         self._refresh()
 
     def _on_promo_refused(self, error: BaseException) -> None:
@@ -423,7 +439,11 @@ class SellDialog(QDialog):
         self.saved = order
         self.clear()
         total = Money(order.total, order.currency)
-        self.status_label.setText(f"Sale {order.number} saved for {total}: open, to be paid.")
+        self.status_label.setText(
+            _("Sale {number} saved for {total}: open, to be paid.").format(
+                number=order.number, total=total
+            )
+        )
 
     def _on_save_failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)

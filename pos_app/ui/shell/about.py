@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.i18n import _
 from pos_app.ui.kit import form_kit, theme
 from pos_app.version import app_version
 
@@ -48,7 +49,7 @@ def mode_text(mode: str | None) -> str:
     if mode is None:
         return NOT_OPEN_YET
     badge = theme.MODE_BADGES.get(mode)
-    return badge.text if badge is not None else mode
+    return _(badge.text) if badge is not None else mode
 
 
 class AboutDialog(QDialog):
@@ -56,7 +57,7 @@ class AboutDialog(QDialog):
 
     def __init__(self, facts: AboutFacts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("About pos-app")
+        self.setWindowTitle(_("About pos-app"))
         layout = form_kit.dialog_layout(self)
         head = QHBoxLayout()
         head.setSpacing(14)
@@ -77,9 +78,9 @@ class AboutDialog(QDialog):
         folder = str(facts.data_dir) if facts.data_dir is not None else NOT_OPEN_YET
         self.data_dir_label = self._value(folder)
         self.data_dir_label.setWordWrap(True)
-        form.addRow("Version:", self.version_label)
-        form.addRow("Mode:", self.mode_label)
-        form.addRow("Data folder:", self.data_dir_label)
+        form.addRow(_("Version:"), self.version_label)
+        form.addRow(_("Mode:"), self.mode_label)
+        form.addRow(_("Data folder:"), self.data_dir_label)
         layout.addLayout(form)
 
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

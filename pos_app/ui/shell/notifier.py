@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.i18n import _
 from pos_app.resources import SOUNDS
 from pos_app.ui.kit import theme
 
@@ -395,10 +396,10 @@ class Notifier(QObject):
 
     def sound_action(self, parent: QObject) -> QAction:
         """A checkable View ▸ Sound action bound to this notifier."""
-        action = QAction("&Sound", parent)
+        action = QAction(_("&Sound"), parent)
         action.setCheckable(True)
         action.setChecked(self._sound_on)
-        action.setToolTip("Play a chime when a payment completes or a refund fails")
+        action.setToolTip(_("Play a chime when a payment completes or a refund fails"))
         action.toggled.connect(self.set_sound_enabled)
         self._action = action
         return action
@@ -433,7 +434,7 @@ class Notifier(QObject):
         what = f" — {service}" if service else ""
         return self._announce(
             f"payment:{payment_id}",
-            "Payment received",
+            _("Payment received"),
             f"{amount}{who}{what}",
             sound=PAYMENT_SOUND,
             tone="success",
@@ -445,7 +446,7 @@ class Notifier(QObject):
         who = f" to {customer}" if customer else ""
         return self._announce(
             f"refund-failed:{refund_id}",
-            "Refund failed",
+            _("Refund failed"),
             f"The refund of {amount}{who} did not go through: {why}.",
             sound=REFUND_FAILED_SOUND,
             tone="danger",

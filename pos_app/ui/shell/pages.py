@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.i18n import _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.shell.actions import ActionButton, WindowActions
@@ -98,7 +99,7 @@ class StartingPage(QWidget):
         box = QVBoxLayout(self)
         box.addStretch(1)
         box.addWidget(Spinner(diameter=56), 0, Qt.AlignmentFlag.AlignHCenter)
-        self.label = QLabel("Starting…")
+        self.label = QLabel(_("Starting…"))
         self.label.setFont(theme.font(self, scale=1.3))
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         box.addWidget(self.label)
@@ -119,7 +120,7 @@ class FailedPage(QWidget):
         # A fixed width makes the wrapped sentence's height known to the layout (no clipping).
         self.label.setFixedWidth(640)
         self.label.setMinimumHeight(self.label.fontMetrics().lineSpacing() * 4)
-        self.retry_button = QPushButton("Retry")
+        self.retry_button = QPushButton(_("Retry"))
         self.retry_button.setMinimumSize(140, 44)
         theme.make_primary(self.retry_button)
         box.addWidget(self.label, 0, Qt.AlignmentFlag.AlignHCenter)
