@@ -142,9 +142,10 @@ def _menu_texts(actions: list[QAction]) -> Iterator[tuple[str, str]]:
         if action.isSeparator():
             continue
         yield "menu", action.text()
-        yield "menu tooltip", action.toolTip() if action.toolTip() != action.text().replace(
-            "&", ""
-        ) else ""
+        yield (
+            "menu tooltip",
+            action.toolTip() if action.toolTip() != action.text().replace("&", "") else "",
+        )
         menu = action.menu()
         if isinstance(menu, QMenu):
             yield from _menu_texts(menu.actions())
