@@ -35,11 +35,11 @@ class BookingStatus(StrEnum):
         return gettext(_LABELS[self])
 
 
-CASH_IN_PROGRESS = (
+CASH_IN_PROGRESS = N_(
     "Cash is being taken for this booking right now. Wait a moment, then check the balance "
     "before taking another payment."
 )
-CLOSING_IN_PROGRESS = (
+CLOSING_IN_PROGRESS = N_(
     "This booking is being cancelled or marked a no-show at another station right now. "
     "Wait a moment, then check it again."
 )

@@ -9,10 +9,11 @@ from decimal import Decimal, InvalidOperation
 
 from pos_app.domain import currency as cur
 from pos_app.domain.errors import ValidationError
+from pos_app.i18n import N_
 
 # ASCII digits only: ``\d`` would also take "٣٥" or "１２" as 35 and 12 (see ``digits``).
 _AMOUNT_TEXT = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$|^[0-9]+(\.[0-9]*)?$|^\.[0-9]+$")
-ASCII_DIGITS_ONLY = "Type the amount with the digits 0–9."
+ASCII_DIGITS_ONLY = N_("Type the amount with the digits 0–9.")
 
 
 @dataclass(frozen=True, slots=True, order=False)

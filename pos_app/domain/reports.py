@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from pos_app.i18n import N_
+
 
 @dataclass(frozen=True)
 class Breakdown:
@@ -112,7 +114,7 @@ class CurrencyTotals:
         }
 
 
-FEES_PENDING = "Fees pending"
+FEES_PENDING = N_("Fees pending")
 
 
 def fees_pending_sentence(count: int, amount: str) -> str:

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Protocol
 
 from pos_app.domain.text import name_problem, one_line, strip_forbidden
+from pos_app.i18n import N_
 
 #: Longest station name (the column holds exactly this many characters).
 NAME_MAX = 60
@@ -30,11 +31,11 @@ HEARTBEAT_SECONDS = 10.0
 ID_MAX = 64
 VERSION_MAX = 40
 #: Said of a station whose host name gives no usable default name.
-UNNAMED = "Unnamed station"
+UNNAMED = N_("Unnamed station")
 
 ONLINE_WORDS = "Online"
-LEADER_WORDS = "Reads Stripe's updates"
-NAME_MISSING = "Enter a name for this station, such as Front desk 2."
+LEADER_WORDS = N_("Reads Stripe's updates")
+NAME_MISSING = N_("Enter a name for this station, such as Front desk 2.")
 NAME_FIELD = "station_name"
 STATUS_PREFIX = "Stripe updates: "
 THIS_STATION = "this station"

@@ -35,6 +35,7 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.domain.ports import UnitOfWork
+from pos_app.i18n import N_
 from pos_app.services import audit, ledger, locks
 from pos_app.services.booking_orders import price_service, store_order
 from pos_app.services.checkout import CheckoutService
@@ -44,12 +45,12 @@ from pos_app.services.ids import new_id
 
 log = logging.getLogger(__name__)
 
-PAST_TIME = "That time is in the past. Choose a time from now on."
-LINK_OPENED_MEANWHILE = (
+PAST_TIME = N_("That time is in the past. Choose a time from now on.")
+LINK_OPENED_MEANWHILE = N_(
     "A card payment link was opened for this booking meanwhile, so nothing was changed. "
     "Try again: open links are closed first."
 )
-CHANGED_MEANWHILE = (
+CHANGED_MEANWHILE = N_(
     "The booking's payments changed at another station meanwhile, so nothing was changed. "
     "Check the booking, then try again."
 )

@@ -35,6 +35,7 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import Actor
 from pos_app.domain.text import strip_forbidden
+from pos_app.i18n import N_
 from pos_app.services import audit, failpoints, ledger, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
@@ -42,7 +43,7 @@ from pos_app.services.sign_in import WrongPinError
 
 log = logging.getLogger(__name__)
 
-NEEDS_MANAGER = "A manager must approve refunds. Enter a manager PIN."
+NEEDS_MANAGER = N_("A manager must approve refunds. Enter a manager PIN.")
 
 
 class ManagerPins(Protocol):

@@ -484,7 +484,7 @@ class DayController(QObject):
         tooltip says why)."""
         for key, act in self.booking_actions().items():
             rule = rules[key]
-            tip = str(act.data()) if rule.allowed else rule.reason
+            tip = str(act.data()) if rule.allowed else _(rule.reason)
             if act.isEnabled() != rule.allowed:  # each change repaints menus and buttons
                 act.setEnabled(rule.allowed)
             if act.toolTip() != tip:

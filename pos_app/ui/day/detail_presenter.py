@@ -164,7 +164,7 @@ def _charge_label(booking: Booking) -> str:
 
 
 def _state(key: ActionKey, label: str, rule: Eligibility) -> ActionState:
-    return ActionState(key, label, rule.allowed, "" if rule.allowed else rule.reason)
+    return ActionState(key, label, rule.allowed, "" if rule.allowed else _(rule.reason))
 
 
 def _actions(

@@ -123,7 +123,11 @@ class BackupPanel(QWidget):
             self.last_label.setText(NONE_YET)
             return
         when = local_time(info.taken_at, self._tz)
-        self.last_label.setText(f"Last backup: {when}, {info.path.name} ({size_text(info.size)})")
+        self.last_label.setText(
+            _("Last backup: {when}, {file} ({size})").format(
+                when=when, file=info.path.name, size=size_text(info.size)
+            )
+        )
 
     def _on_done(self, info: BackupInfo) -> None:
         self._end()

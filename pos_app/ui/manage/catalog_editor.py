@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.booking import Service
 from pos_app.domain.errors import PermissionDeniedError
-from pos_app.i18n import _
+from pos_app.i18n import _, ngettext
 from pos_app.services.catalog import (
     MANAGERS_ONLY,
     MAX_MINUTES,
@@ -65,7 +65,7 @@ def service_columns(inactive: Callable[[], QBrush]) -> list[Column[Service]]:
         Column(_("Service"), lambda s: s.name, roles=grey),
         Column(
             _("Duration"),
-            lambda s: f"{s.duration_minutes} min",
+            lambda s: _("{minutes} min").format(minutes=s.duration_minutes),
             sort_key=lambda s: s.duration_minutes,
             roles=grey,
         ),
@@ -76,7 +76,7 @@ def service_columns(inactive: Callable[[], QBrush]) -> list[Column[Service]]:
             sort_key=lambda s: (s.currency, s.price_amount),
             roles=grey,
         ),
-        Column(_("Bookable"), lambda s: "Yes" if s.active else "No", roles=grey),
+        Column(_("Bookable"), lambda s: _("Yes") if s.active else "No", roles=grey),
     ]
 
 
@@ -102,7 +102,7 @@ class CatalogEditor(QDialog):
         self.setMinimumSize(860, 480)
 
         title = dialog_title(self, _("Services"))
-        self.banner = QLabel(MANAGERS_ONLY + " You can look, but not save.")
+        self.banner = QLabel(_(MANAGERS_ONLY) + " " + _("You can look, but not save."))
         self.banner.setObjectName("catalogBanner")
         self.banner.setWordWrap(True)
         theme.set_role(self.banner, "notice", tone="warning")
@@ -146,15 +146,15 @@ class CatalogEditor(QDialog):
         self.tax_edit.setToolTip(_("Tax rate in percent, up to three decimals; 0 when none"))
         self.active_check = QCheckBox(_("Can be booked"))
         self.active_check.setChecked(True)
-        self.save_button = WidestTextButton(("Add service", "Save changes"))
+        self.save_button = WidestTextButton((_("Add service"), _("Save changes")))
         record = self._record = EditForm(
             self,
             [
-                ("name", "&Name", self.name_edit),
-                ("duration_minutes", "&Duration", self.duration_spin),
-                ("price", "&Price", self.price_edit),
-                ("currency", "C&urrency", self.currency_combo),
-                ("tax_rate", "&Tax rate %", self.tax_edit),
+                ("name", _("&Name"), self.name_edit),
+                ("duration_minutes", _("&Duration"), self.duration_spin),
+                ("price", _("&Price"), self.price_edit),
+                ("currency", _("C&urrency"), self.currency_combo),
+                ("tax_rate", _("&Tax rate %"), self.tax_edit),
             ],
             self.save_button,
         )
@@ -290,9 +290,11 @@ class CatalogEditor(QDialog):
         self.model.set_rows(services)  # the selection is cleared: nothing selected meanwhile
         active = sum(1 for s in services if s.active)
         self.list_status.setText(
-            f"{active} bookable, {len(services) - active} hidden"
+            _("{active} bookable, {hidden} hidden").format(
+                active=active, hidden=len(services) - active
+            )
             if active != len(services)
-            else f"{active} service{'s' if active != 1 else ''}"
+            else ngettext("{count} service", "{count} services", active).format(count=active)
         )
         wanted = self._select_after_load or self._editing
         self._select_after_load = None
@@ -310,7 +312,7 @@ class CatalogEditor(QDialog):
         # "Saved." stays; choosing another service starts afresh.
         another = service.id != self._editing
         self._editing = service.id
-        self.form_title.setText(f"Edit {service.name}")
+        self.form_title.setText(_("Edit {name}").format(name=service.name))
         self.save_button.setText(_("Save changes"))
         self.name_edit.setText(service.name)
         self.duration_spin.setValue(service.duration_minutes)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.i18n import _
+from pos_app.i18n import _, ngettext
 from pos_app.services.doctor import Check, DoctorReport
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
@@ -126,9 +126,19 @@ class ConnectionCheck(QWidget):
             self._add_line(check)
         failed = sum(1 for c in report.checks if not c.ok)
         if failed:
-            self.status.setText(f"{failed} of {len(report.checks)} checks failed.")
+            self.status.setText(
+                ngettext(
+                    "{failed} of {total} check failed.",
+                    "{failed} of {total} checks failed.",
+                    len(report.checks),
+                ).format(failed=failed, total=len(report.checks))
+            )
         else:
-            self.status.setText(f"All {len(report.checks)} checks passed.")
+            self.status.setText(
+                ngettext(
+                    "The check passed.", "All {total} checks passed.", len(report.checks)
+                ).format(total=len(report.checks))
+            )
         self._tone(self.status, "danger" if failed else "success")
         self._reveal()
         self.finished.emit(report)

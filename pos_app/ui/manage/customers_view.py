@@ -32,7 +32,7 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.booking_display import display_status, status_words
 from pos_app.domain.money import Money
 from pos_app.domain.people import Customer
-from pos_app.i18n import _
+from pos_app.i18n import _, ngettext
 from pos_app.services.customers import CustomerDetail, CustomerService
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
@@ -146,10 +146,10 @@ class CustomersView(QDialog):
         record = EditForm(
             self,
             [
-                ("name", "&Name", self.name_edit),
-                ("email", "&Email", self.email_edit),
-                ("phone", "P&hone", self.phone_edit),
-                ("notes", "N&otes", self.notes_edit),
+                ("name", _("&Name"), self.name_edit),
+                ("email", _("&Email"), self.email_edit),
+                ("phone", _("P&hone"), self.phone_edit),
+                ("notes", _("N&otes"), self.notes_edit),
             ],
             self.save_button,
         )
@@ -362,9 +362,15 @@ class CustomersView(QDialog):
                 else "No customers yet. They are remembered when you book them."
             )
         elif len(found) >= LIST_LIMIT:
-            self.results_label.setText(f"The first {LIST_LIMIT} shown; type to narrow it down.")
+            self.results_label.setText(
+                _("The first {limit} shown; type to narrow it down.").format(limit=LIST_LIMIT)
+            )
         else:
-            self.results_label.setText(f"{len(found)} customer{'s' if len(found) != 1 else ''}")
+            self.results_label.setText(
+                ngettext("{count} customer", "{count} customers", len(found)).format(
+                    count=len(found)
+                )
+            )
         if self._want is not None:
             want, self._want = self._want, None
             self._load_detail(want)

@@ -93,13 +93,15 @@ def product_columns(inactive: Callable[[], QBrush]) -> list[Column[Product]]:
         Column(
             _("In stock"),
             # Low stock is said in words, not only coloured.
-            lambda p: f"{p.stock} · low" if p.active and p.is_low else str(p.stock),
+            lambda p: (
+                _("{count} · low").format(count=p.stock) if p.active and p.is_low else str(p.stock)
+            ),
             align=RIGHT,
             sort_key=lambda p: p.stock,
             roles=grey,
         ),
         Column(_("Tax"), lambda p: str(p.tax_rate), align=RIGHT, roles=grey),
-        Column(_("On sale"), lambda p: "Yes" if p.active else "No", roles=grey),
+        Column(_("On sale"), lambda p: _("Yes") if p.active else "No", roles=grey),
     ]
 
 
@@ -144,7 +146,9 @@ class ProductsEditor(QDialog):
         self.setMinimumSize(980, 600)
 
         title = dialog_title(self, _("Products"))
-        self.banner = QLabel(MANAGERS_ONLY + " You can look, but not save or change stock.")
+        self.banner = QLabel(
+            _(MANAGERS_ONLY) + " " + _("You can look, but not save or change stock.")
+        )
         self.banner.setObjectName("productsBanner")
         self.banner.setWordWrap(True)
         theme.set_role(self.banner, "notice", tone="warning")
@@ -190,17 +194,17 @@ class ProductsEditor(QDialog):
         self.low_spin.setToolTip(_("The desk is warned when the stock is at or below this"))
         self.active_check = QCheckBox(_("On sale"))
         self.active_check.setChecked(True)
-        self.save_button = WidestTextButton(("Add product", "Save changes"))
+        self.save_button = WidestTextButton((_("Add product"), _("Save changes")))
         record = self._record = EditForm(
             self,
             [
-                ("name", "&Name", self.name_edit),
-                ("sku", "S&KU", self.sku_edit),
-                ("price", "&Price", self.price_edit),
-                ("currency", "C&urrency", self.currency_combo),
-                ("tax_rate", "&Tax rate %", self.tax_edit),
-                ("stock", "&Opening stock", self.opening_spin),
-                ("low_stock", "&Warn at", self.low_spin),
+                ("name", _("&Name"), self.name_edit),
+                ("sku", _("S&KU"), self.sku_edit),
+                ("price", _("&Price"), self.price_edit),
+                ("currency", _("C&urrency"), self.currency_combo),
+                ("tax_rate", _("&Tax rate %"), self.tax_edit),
+                ("stock", _("&Opening stock"), self.opening_spin),
+                ("low_stock", _("&Warn at"), self.low_spin),
             ],
             self.save_button,
         )
@@ -403,9 +407,13 @@ class ProductsEditor(QDialog):
         self.model.set_rows(products)
         on_sale = [p for p in products if p.active]
         low = sum(1 for p in on_sale if p.is_low)
-        words = f"{len(on_sale)} on sale" + (f", {low} running low" if low else "")
+        words = [_("{count} on sale").format(count=len(on_sale))]
+        if low:
+            words.append(_("{count} running low").format(count=low))
         hidden = len(products) - len(on_sale)
-        self.list_status.setText(words + (f", {hidden} off sale" if hidden else ""))
+        if hidden:
+            words.append(_("{count} off sale").format(count=hidden))
+        self.list_status.setText(_(", ").join(words))
         wanted = self._select_after_load or self._editing
         self._select_after_load = None
         if wanted is not None:
@@ -420,7 +428,7 @@ class ProductsEditor(QDialog):
         product = self.model.row_at(rows[0].row())
         another = product.id != self._editing
         self._editing = product.id
-        self.form_title.setText(f"Edit {product.name}")
+        self.form_title.setText(_("Edit {name}").format(name=product.name))
         self.save_button.setText(_("Save changes"))
         self.name_edit.setText(product.name)
         self.sku_edit.setText(product.sku or "")
@@ -442,7 +450,7 @@ class ProductsEditor(QDialog):
 
     def _show_stock(self, product: Product) -> None:
         self.tabs.setTabEnabled(1, True)
-        self.stock_label.setText(f"In stock: {product.stock}")
+        self.stock_label.setText(_("In stock: {count}").format(count=product.stock))
         warning = low_stock_warning(product) if product.active else None
         self.stock_warning.setText(f"⚠ {warning}" if warning else "")
         self.stock_warning.setVisible(warning is not None)
@@ -484,7 +492,9 @@ class ProductsEditor(QDialog):
             button.setEnabled(self._manager)
         if isinstance(done, StockAdjustment):
             self.stock_status.setText(
-                f"{done.reason.label} {done.change:+d}: {done.stock_after} in stock."
+                _("{reason} {change}: {stock} in stock.").format(
+                    reason=done.reason.label, change=f"{done.change:+d}", stock=done.stock_after
+                )
             )
         else:
             self.stock_status.setText(_("The count matches the stock: nothing changed."))

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.errors import FormErrors, PermissionDeniedError
 from pos_app.domain.promo import PromoCode, availability, day_words, state_words
-from pos_app.i18n import _
+from pos_app.i18n import _, ngettext
 from pos_app.services.promo_codes import MANAGERS_ONLY, PromoForm
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
@@ -145,7 +145,9 @@ class PromoCodesEditor(QDialog):
         self.code_edit.setMaxLength(40)
         self.kind_combo = QComboBox()
         self.kind_combo.addItem(_("Percent off"), PERCENT)
-        self.kind_combo.addItem(f"Amount off ({currency.upper()})", AMOUNT)
+        self.kind_combo.addItem(
+            _("Amount off ({currency})").format(currency=currency.upper()), AMOUNT
+        )
         self.value_edit = QLineEdit()
         self.value_edit.setPlaceholderText(_("e.g. 10"))
         self.uses_spin = QSpinBox()
@@ -154,18 +156,20 @@ class PromoCodesEditor(QDialog):
         self.from_check, self.from_edit = self._optional_day(_("Starts on"))
         self.until_check, self.until_edit = self._optional_day(_("Ends after"))
         self.min_edit = QLineEdit()
-        self.min_edit.setPlaceholderText(f"Optional, e.g. 20.00 ({currency.upper()})")
+        self.min_edit.setPlaceholderText(
+            _("Optional, e.g. 20.00 ({currency})").format(currency=currency.upper())
+        )
         self.add_button = QPushButton(_("Add code"))
         record = self._record = EditForm(
             self,
             [
-                ("code", "&Code", self.code_edit),
-                ("kind", "&Gives", self.kind_combo),
-                ("discount", "&How much", self.value_edit),
-                ("max_uses", "&Uses", self.uses_spin),
-                ("valid_from", "&From", self._day_row(self.from_check, self.from_edit)),
-                ("valid_until", "U&ntil", self._day_row(self.until_check, self.until_edit)),
-                ("min_order", "&Min. order", self.min_edit),
+                ("code", _("&Code"), self.code_edit),
+                ("kind", _("&Gives"), self.kind_combo),
+                ("discount", _("&How much"), self.value_edit),
+                ("max_uses", _("&Uses"), self.uses_spin),
+                ("valid_from", _("&From"), self._day_row(self.from_check, self.from_edit)),
+                ("valid_until", _("U&ntil"), self._day_row(self.until_check, self.until_edit)),
+                ("min_order", _("&Min. order"), self.min_edit),
             ],
             self.add_button,
         )
@@ -322,7 +326,11 @@ class PromoCodesEditor(QDialog):
         self.model.set_rows(codes)
         usable = sum(1 for p in codes if availability(p, today=self._today).allowed)
         self.list_status.setText(
-            f"{len(codes)} code{'s' if len(codes) != 1 else ''}, {usable} usable today"
+            ngettext(
+                "{count} code, {usable} usable today",
+                "{count} codes, {usable} usable today",
+                len(codes),
+            ).format(count=len(codes), usable=usable)
         )
         if chosen is not None and (row := self.model.row_where(lambda p: p.id == chosen.id)) >= 0:
             self.table.selectRow(row)
@@ -331,12 +339,14 @@ class PromoCodesEditor(QDialog):
     def _on_selected(self) -> None:
         promo = self._selected()
         self.switch_button.setEnabled(promo is not None and self._manager)
-        self.switch_button.setText("Switch on" if promo and not promo.active else "Switch off")
+        self.switch_button.setText(
+            _("Switch on") if promo and not promo.active else _("Switch off")
+        )
 
     def _on_added(self, promo: PromoCode) -> None:
         self._busy.end()
         self.added = promo
-        self.status_label.setText(f"Added {promo.code}.")
+        self.status_label.setText(_("Added {code}.").format(code=promo.code))
         for edit in (self.code_edit, self.value_edit, self.min_edit):
             edit.clear()
         self.uses_spin.setValue(0)
@@ -346,8 +356,8 @@ class PromoCodesEditor(QDialog):
 
     def _on_switched(self, promo: PromoCode) -> None:
         self._busy.end()
-        words = "on" if promo.active else "off"
-        self.status_label.setText(f"{promo.code} switched {words}.")
+        sentence = _("{code} switched on.") if promo.active else _("{code} switched off.")
+        self.status_label.setText(sentence.format(code=promo.code))
         self.load()
 
     def _on_failed(self, error: BaseException) -> None:

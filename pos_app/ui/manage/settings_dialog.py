@@ -378,17 +378,32 @@ class SettingsDialog(QDialog):
         elif not locked:
             self.key_edit.setEnabled(True)
             hint = view.key_hints.get(mode) if view is not None else None
-            prefixes = " or ".join(f"{p}…" for p in KEY_PREFIXES[mode])
+            prefixes = _(" or ").join(f"{p}…" for p in KEY_PREFIXES[mode])
+            live = mode == "live"
             if hint:
-                self.key_edit.setPlaceholderText(f"Leave empty to keep the key ending {hint}")
-                self.rows["secret_key"].set_hint(
-                    f"A {mode} key ending {hint} is stored. Paste a new one ({prefixes}) to "
-                    "replace it."
+                self.key_edit.setPlaceholderText(
+                    _("Leave empty to keep the key ending {hint}").format(hint=hint)
                 )
+                stored = (
+                    _(
+                        "A live key ending {hint} is stored. "
+                        "Paste a new one ({prefixes}) to replace it."
+                    )
+                    if live
+                    else _(
+                        "A test key ending {hint} is stored. "
+                        "Paste a new one ({prefixes}) to replace it."
+                    )
+                )
+                self.rows["secret_key"].set_hint(stored.format(hint=hint, prefixes=prefixes))
             else:
-                self.key_edit.setPlaceholderText(f"Paste your {prefixes} key")
+                self.key_edit.setPlaceholderText(
+                    _("Paste your {prefixes} key").format(prefixes=prefixes)
+                )
                 self.rows["secret_key"].set_hint(
-                    f"No {mode} key is stored yet. Restricted keys (rk_…) are accepted."
+                    _("No live key is stored yet. Restricted keys (rk_…) are accepted.")
+                    if live
+                    else _("No test key is stored yet. Restricted keys (rk_…) are accepted.")
                 )
         self.payments.show_check("", None)
         self.rows["secret_key"].error.show_error(None)

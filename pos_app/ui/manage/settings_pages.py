@@ -326,9 +326,13 @@ class AdvancedPage(QWidget):
     def show_receiver_hint(self, port: int) -> None:
         """Where Stripe (or ``stripe listen``) sends events on this computer."""
         self.webhook_hint.setText(
-            f"Stripe sends events to http://127.0.0.1:{port}/stripe/webhook, for example "
-            f"through stripe listen --forward-to localhost:{port}/stripe/webhook. Optional: "
-            "the app also reads Stripe's events feed every few seconds."
+            _(
+                "Stripe sends events to {url}, for example through {command}. Optional: "
+                "the app also reads Stripe's events feed every few seconds."
+            ).format(
+                url=f"http://127.0.0.1:{port}/stripe/webhook",
+                command=f"stripe listen --forward-to localhost:{port}/stripe/webhook",
+            )
         )
 
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.i18n import _
+from pos_app.i18n import N_, _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.payments.charge_presenter import ChargeState
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from pos_app.ui.payments.charge_view import ChargeDialog
 
 THANKS_MS = 8000  # how long "Thank you!" stays before the screen returns to Welcome
-WINDOW_TITLE = "Customer display"
+WINDOW_TITLE = N_("Customer display")
 LOGO_PX = 96  # the logo's height at the top of every page
 RING_PX = 260  # the countdown: its m:ss is about 50 px tall, readable from a step away
 
@@ -82,7 +82,7 @@ class CustomerDisplay(QWidget):
         mode: str = "live",
     ) -> None:
         super().__init__(None, Qt.WindowType.Window)
-        self.setWindowTitle(WINDOW_TITLE)
+        self.setWindowTitle(_(WINDOW_TITLE))
         # Never the window that keeps the app running, and never steals the staff's focus.
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)

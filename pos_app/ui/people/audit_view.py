@@ -29,7 +29,7 @@ from pos_app.domain.audit import SEARCH_TEXT_MAX, AuditAction, AuditEntry
 from pos_app.domain.dates import FIRST_DAY, LAST_DAY
 from pos_app.domain.money import Money
 from pos_app.domain.ports import AuditQuery
-from pos_app.i18n import _
+from pos_app.i18n import _, ngettext
 from pos_app.services.audit import AuditPage
 from pos_app.services.people import StaffMember
 from pos_app.ui.kit import theme
@@ -377,9 +377,13 @@ class AuditDialog(QDialog):
         self.stack.setCurrentIndex(0 if rows else 1)
         count = len(rows)
         if count >= LIMIT:
-            self.count_label.setText(f"The newest {LIMIT} entries; narrow the filters for more.")
+            self.count_label.setText(
+                _("The newest {limit} entries; narrow the filters for more.").format(limit=LIMIT)
+            )
         else:
-            self.count_label.setText(f"{count} entr{'ies' if count != 1 else 'y'}")
+            self.count_label.setText(
+                ngettext("{count} entry", "{count} entries", count).format(count=count)
+            )
         self.loads += 1
 
     def _on_failed(self, generation: int, error: BaseException) -> None:

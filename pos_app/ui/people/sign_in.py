@@ -283,7 +283,7 @@ class SignInPage(QWidget):
 
     def _on_signed_in(self, actor: Actor) -> None:
         self.pin_edit.clear()
-        self.who_label.setText(f"Welcome, {actor.name}")
+        self.who_label.setText(_("Welcome, {name}").format(name=actor.name))
         self.signed_in.emit(actor)
 
     def _on_refused(self, error: BaseException) -> None:

@@ -119,7 +119,7 @@ def _item(title: str, subtitle: str, *, muted: QBrush | None) -> QListWidgetItem
 
 def _primary(text: str, on_click: Callable[[], None]) -> QPushButton:
     # As wide as its widest text from the start: "Save changes" and "Saving…" never clip.
-    button = WidestTextButton((text, "Save changes", "Saving…"))
+    button = WidestTextButton((text, _("Save changes"), _("Saving…")))
     theme.make_primary(button)
     button.clicked.connect(on_click)
     return button

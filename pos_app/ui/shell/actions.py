@@ -185,7 +185,7 @@ def build_actions(window: QWidget, slots: ActionSlots) -> WindowActions:
 def apply_rule(action: QAction, rule: Eligibility) -> None:
     """Enable ``action`` when ``rule`` allows it; else disable it with the refusal as its
     tooltip (a button mirroring it then says why)."""
-    tip = rule.reason if not rule.allowed else str(action.data() or "")
+    tip = _(rule.reason) if not rule.allowed else str(action.data() or "")
     if action.isEnabled() != rule.allowed:
         action.setEnabled(rule.allowed)
     if action.toolTip() != tip:

@@ -69,10 +69,14 @@ class ConnectionTracker:
         elapsed = (now - self._failing_since).total_seconds()
         if elapsed < OFFLINE_AFTER_SECONDS:
             text = (
-                "Stripe: retrying…" if retry_in is None else f"Stripe: retrying in {retry_in:.0f} s"
+                _("Stripe: retrying…")
+                if retry_in is None
+                else _("Stripe: retrying in {seconds} s").format(seconds=f"{retry_in:.0f}")
             )
             self._line = StatusLine(Link.RETRYING, text, detail)
         else:
             since = self._failing_since.astimezone(self._tz).strftime("%H:%M")
-            self._line = StatusLine(Link.OFFLINE, f"Stripe: offline since {since}", detail)
+            self._line = StatusLine(
+                Link.OFFLINE, _("Stripe: offline since {time}").format(time=since), detail
+            )
         return self._line
