@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.i18n import _, ngettext
+from pos_app.i18n import N_, _, ngettext
 from pos_app.services.doctor import Check, DoctorReport
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
@@ -25,7 +25,7 @@ from pos_app.ui.kit.tasks import TaskRunner, user_message
 from pos_app.ui.manage.ports import ConnectionDoctor
 
 TASK_KEY = "settings-check-connection"
-HINT = (
+HINT = N_(
     "Checks the settings this app runs with, as pos-app doctor does: the key and each "
     "permission, a test session opened and closed at once (never in live mode), the events "
     "feed, the clock, webhooks and the database. Save first to check changed settings."
@@ -54,7 +54,7 @@ class ConnectionCheck(QWidget):
         self.spinner.hide()
         self.status = QLabel("")
         self.status.setWordWrap(True)
-        self.hint = QLabel(HINT)
+        self.hint = QLabel(_(HINT))
         self.hint.setWordWrap(True)
         theme.set_role(self.hint, muted=True)
         top = QHBoxLayout()

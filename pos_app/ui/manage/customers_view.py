@@ -32,7 +32,7 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.booking_display import display_status, status_words
 from pos_app.domain.money import Money
 from pos_app.domain.people import Customer
-from pos_app.i18n import _, ngettext
+from pos_app.i18n import N_, _, ngettext
 from pos_app.services.customers import CustomerDetail, CustomerService
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
@@ -44,8 +44,15 @@ SEARCH_DELAY_MS = 150
 LIST_LIMIT = 50
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 NAME_ROLE = Qt.ItemDataRole.UserRole + 2
-HISTORY_HEADERS = ("Date", "Time", "Service", "Amount", "Status", "Net paid")
-NOTES_HINT = "Allergies, preferences — shown when they are booked"
+HISTORY_HEADERS = (
+    N_("Date"),
+    N_("Time"),
+    N_("Service"),
+    N_("Amount"),
+    N_("Status"),
+    N_("Net paid"),
+)
+NOTES_HINT = N_("Allergies, preferences — shown when they are booked")
 
 
 class _HasTimezone(Protocol):
@@ -176,7 +183,7 @@ class CustomersView(QDialog):
         self.history = QTableWidget(0, len(HISTORY_HEADERS))
         self.history.setObjectName("customerHistory")
         style_table(self.history)
-        self.history.setHorizontalHeaderLabels(list(HISTORY_HEADERS))
+        self.history.setHorizontalHeaderLabels([_(h) for h in HISTORY_HEADERS])
         self.history.verticalHeader().hide()
         self.history.setShowGrid(False)
         self.history.setAlternatingRowColors(True)
@@ -357,9 +364,9 @@ class CustomersView(QDialog):
         self.results.blockSignals(False)
         if not found:
             self.results_label.setText(
-                f"No customers match “{text.strip()}”."
+                _("No customers match “{text}”.").format(text=text.strip())
                 if text.strip()
-                else "No customers yet. They are remembered when you book them."
+                else _("No customers yet. They are remembered when you book them.")
             )
         elif len(found) >= LIST_LIMIT:
             self.results_label.setText(
@@ -499,12 +506,14 @@ def _summary(detail: CustomerDetail, tz: tzinfo) -> str:
     """'Customer since Nov 2026 · 4 bookings · $140.00 paid'."""
     c = detail.customer
     n = len(detail.bookings)
-    parts = [f"Customer since {c.created_at.astimezone(tz):%b %Y}"]
-    parts.append(f"{n} booking{'s' if n != 1 else ''}")
+    parts = [_("Customer since {month}").format(month=f"{c.created_at.astimezone(tz):%b %Y}")]
+    parts.append(ngettext("{count} booking", "{count} bookings", n).format(count=n))
     paid: dict[str, int] = {}
     for b in detail.bookings:
         net = b.net_paid.amount
         if net > 0:
             paid[b.currency] = paid.get(b.currency, 0) + net
-    parts.extend(f"{Money(amount, cur)} paid" for cur, amount in sorted(paid.items()))
+    parts.extend(
+        _("{amount} paid").format(amount=Money(amount, cur)) for cur, amount in sorted(paid.items())
+    )
     return " · ".join(parts)

@@ -68,17 +68,25 @@ def promo_columns(today: Callable[[], date]) -> list[Column[PromoCode]]:
 
     def valid(p: PromoCode) -> str:
         if p.valid_from and p.valid_until:
-            return f"{day_words(p.valid_from)} – {day_words(p.valid_until)}"
+            return _("{start} – {end}").format(
+                start=day_words(p.valid_from), end=day_words(p.valid_until)
+            )
         if p.valid_from:
-            return f"From {day_words(p.valid_from)}"
-        return f"Until {day_words(p.valid_until)}" if p.valid_until else "Always"
+            return _("From {day}").format(day=day_words(p.valid_from))
+        if p.valid_until:
+            return _("Until {day}").format(day=day_words(p.valid_until))
+        return _("Always")
 
     return [
         Column(_("Code"), lambda p: p.code),
         Column(_("Gives"), lambda p: p.discount.describe()),
         Column(
             _("Used"),
-            lambda p: str(p.uses) if p.max_uses is None else f"{p.uses} of {p.max_uses:,}",
+            lambda p: (
+                str(p.uses)
+                if p.max_uses is None
+                else _("{used} of {limit}").format(used=p.uses, limit=f"{p.max_uses:,}")
+            ),
             align=RIGHT,
             sort_key=lambda p: p.uses,
         ),
@@ -118,7 +126,9 @@ class PromoCodesEditor(QDialog):
         self.setMinimumSize(1000, 560)
 
         title = dialog_title(self, _("Promo codes"))
-        self.banner = QLabel(MANAGERS_ONLY + " You can look, but not add or switch codes.")
+        self.banner = QLabel(
+            _(MANAGERS_ONLY) + " " + _("You can look, but not add or switch codes.")
+        )
         self.banner.setObjectName("promoBanner")
         self.banner.setWordWrap(True)
         theme.set_role(self.banner, "notice", tone="warning")

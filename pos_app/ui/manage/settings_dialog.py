@@ -169,7 +169,7 @@ class SettingsDialog(QDialog):
         self.buttons, self.save_button = dialog_buttons(self, bottom, _("Save"), self.save)
         self.save_button.setEnabled(False)
         # Wide enough for "Save and restart" from the start, so the button never jumps.
-        wide = self.save_button.fontMetrics().horizontalAdvance("Save and restart") + 48
+        wide = self.save_button.fontMetrics().horizontalAdvance(_("Save and restart")) + 48
         self.save_button.setMinimumWidth(wide)
         self._saving = BusyState(
             self,
@@ -344,7 +344,9 @@ class SettingsDialog(QDialog):
         if "mode" in view.locked:
             for radio in self.mode_radios.values():
                 radio.setEnabled(False)
-            self.rows["mode"].set_hint(f"Set by {view.locked['mode']} in the environment.")
+            self.rows["mode"].set_hint(
+                _("Set by {variable} in the environment.").format(variable=view.locked["mode"])
+            )
         if "webhook_enabled" in view.locked:
             self.port_spin.setEnabled(False)
         if view.notice:
@@ -419,7 +421,9 @@ class SettingsDialog(QDialog):
         )
         hint = view.webhook_secret_hints.get(self.selected_mode()) if view is not None else None
         self.webhook_secret_edit.setPlaceholderText(
-            f"Leave empty to keep the secret ending {hint}" if hint else "whsec_…"
+            _("Leave empty to keep the secret ending {hint}").format(hint=hint)
+            if hint
+            else "whsec_…"
         )
         self.advanced.show_receiver_hint(self.port_spin.value())
         self._update_restart()
@@ -431,18 +435,29 @@ class SettingsDialog(QDialog):
             return ""
         mode = self.selected_mode()
         if mode != view.running_mode and "mode" not in view.locked:
-            return (
-                f"Saving restarts the app in {mode} mode. Each mode keeps its own bookings "
-                f"({DATABASE_FILES[mode]}), so test records never mix with real ones."
-            )
+            sentence = {
+                "sandbox": _(
+                    "Saving restarts the app in sandbox mode. Each mode keeps its own bookings "
+                    "({file}), so test records never mix with real ones."
+                ),
+                "test": _(
+                    "Saving restarts the app in test mode. Each mode keeps its own bookings "
+                    "({file}), so test records never mix with real ones."
+                ),
+                "live": _(
+                    "Saving restarts the app in live mode. Each mode keeps its own bookings "
+                    "({file}), so test records never mix with real ones."
+                ),
+            }[mode]
+            return sentence.format(file=DATABASE_FILES[mode])
         if self.key_edit.text().strip() and mode == view.running_mode:
-            return "Saving restarts the app to use the new key."
+            return _("Saving restarts the app to use the new key.")
         hook = (self.webhook_check.isChecked(), self.port_spin.value())
         was = (view.station.webhook_enabled, view.station.webhook_port)
         if (hook != was and "webhook_enabled" not in view.locked) or (
             self.webhook_secret_edit.text().strip() and hook[0]
         ):
-            return "Saving restarts the app to start or stop the webhook receiver."
+            return _("Saving restarts the app to start or stop the webhook receiver.")
         return ""
 
     def _update_restart(self) -> None:
@@ -451,7 +466,7 @@ class SettingsDialog(QDialog):
         self.restart_note.setVisible(bool(reason))
         tone = "danger" if self.selected_mode() == "live" and reason else "warning"
         theme.set_role(self.restart_note, tone=tone)
-        self.save_button.setText("Save and restart" if reason else "Save")
+        self.save_button.setText(_("Save and restart") if reason else _("Save"))
 
     # -- saving ------------------------------------------------------------------------
 

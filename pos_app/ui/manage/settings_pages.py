@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.config import MAX_LOCK_MINUTES, THEMES
 from pos_app.domain.payment import HOLD_MINUTES_MAX, HOLD_MINUTES_MIN
-from pos_app.i18n import _
+from pos_app.i18n import N_, _
 from pos_app.services.business_settings import MAX_ADDRESS_LINES, MAX_TAX_ID
 from pos_app.services.currencies import CURRENCIES, currency_label
 from pos_app.ui.kit import theme
@@ -46,22 +46,28 @@ from pos_app.ui.manage.settings_rows import (
 
 MODE_TEXT: dict[str, tuple[str, str]] = {
     "sandbox": (
-        "&Sandbox",
-        "Practice on this computer with the built-in sandbox. No Stripe account, no key, "
-        "no card is ever charged.",
+        N_("&Sandbox"),
+        N_(
+            "Practice on this computer with the built-in sandbox. No Stripe account, no key, "
+            "no card is ever charged."
+        ),
     ),
     "test": (
-        "&Test",
-        "Stripe's test mode with your sk_test_ or rk_test_ key. Only Stripe's test cards "
-        "work; no real money moves.",
+        N_("&Test"),
+        N_(
+            "Stripe's test mode with your sk_test_ or rk_test_ key. Only Stripe's test cards "
+            "work; no real money moves."
+        ),
     ),
     "live": (
-        "&Live",
-        "Real payments: customers' cards are charged and money reaches your Stripe "
-        "account. Needs your sk_live_ or rk_live_ key.",
+        N_("&Live"),
+        N_(
+            "Real payments: customers' cards are charged and money reaches your Stripe "
+            "account. Needs your sk_live_ or rk_live_ key."
+        ),
     ),
 }
-LOGO_HINT = (
+LOGO_HINT = N_(
     "A PNG or JPEG under 2 MB, shown on the customer's screen and receipts. A copy is kept "
     "in the data folder, so the original may be moved."
 )
@@ -73,7 +79,7 @@ LogoChooser = Callable[[QWidget], str]
 def choose_logo_file(parent: QWidget) -> str:
     """Ask for a PNG or JPEG with the system's file dialog ("" when cancelled)."""
     path, _filter = QFileDialog.getOpenFileName(
-        parent, _("Choose the logo"), str(Path.home()), "Pictures (*.png *.jpg *.jpeg)"
+        parent, _("Choose the logo"), str(Path.home()), _("Pictures (*.png *.jpg *.jpeg)")
     )
     return path
 
@@ -145,10 +151,12 @@ class BusinessPage(QWidget):
                 self.hold_spin,
                 hint=_("How long a payment QR stays payable before the app closes the link."),
             ),
-            "success_url": FieldRow(self.success_url_edit, hint=website.HINT),
+            "success_url": FieldRow(self.success_url_edit, hint=_(website.HINT)),
             "address": FieldRow(
                 self.address_edit,
-                hint=f"Printed at the top of receipts; up to {MAX_ADDRESS_LINES} lines.",
+                hint=_("Printed at the top of receipts; up to {count} lines.").format(
+                    count=MAX_ADDRESS_LINES
+                ),
             ),
             "tax_id": FieldRow(self.tax_id_edit, hint=_("Printed on receipts when set.")),
             "logo_path": FieldRow(
@@ -156,18 +164,18 @@ class BusinessPage(QWidget):
                 self.logo_preview,
                 self.choose_logo_button,
                 self.remove_logo_button,
-                hint=LOGO_HINT,
+                hint=_(LOGO_HINT),
             ),
         }
         for name, text in (
-            ("business_name", "Business na&me"),
-            ("currency", "Default &currency"),
-            ("timezone", "&Time zone"),
-            ("hold_minutes", "&Hold payment links"),
-            ("success_url", website.LABEL),
-            ("address", "A&ddress"),
-            ("tax_id", "Ta&x id"),
-            ("logo_path", "&Logo"),
+            ("business_name", _("Business na&me")),
+            ("currency", _("Default &currency")),
+            ("timezone", _("&Time zone")),
+            ("hold_minutes", _("&Hold payment links")),
+            ("success_url", website.label()),
+            ("address", _("A&ddress")),
+            ("tax_id", _("Ta&x id")),
+            ("logo_path", _("&Logo")),
         ):
             label = add_row(form, text, self.rows[name])
             if name == "address":  # beside the first line, not the middle of several
@@ -224,11 +232,11 @@ class PaymentsPage(QWidget):
         modes.setContentsMargins(0, 0, 0, 0)
         modes.setSpacing(2)
         for mode, (label, text) in MODE_TEXT.items():
-            radio = QRadioButton(label)
+            radio = QRadioButton(_(label))
             radio.setFont(theme.font(radio, bold=mode == "live"))
             self.mode_group.addButton(radio)
             self.mode_radios[mode] = radio
-            desc = hint_label(text)
+            desc = hint_label(_(text))
             desc.setContentsMargins(26, 0, 0, 6)
             if mode == "live":
                 theme.set_role(desc, muted=False, tone="danger")  # real money: said in red too

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.errors import FormErrors
 from pos_app.domain.stations import HEARTBEAT_SECONDS, NAME_FIELD, NAME_MAX, StationList
-from pos_app.i18n import _
+from pos_app.i18n import N_, _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.tables import (
     ROW_HEIGHT,
@@ -45,8 +45,8 @@ from pos_app.ui.manage.stations_presenter import (
 
 LIST_KEY = "settings-stations-list"
 RENAME_KEY = "settings-stations-rename"
-SAVED = "✓ Saved. The other stations show the new name within seconds."
-UNAVAILABLE = "The stations are listed once the app has started."
+SAVED = N_("✓ Saved. The other stations show the new name within seconds.")
+UNAVAILABLE = N_("The stations are listed once the app has started.")
 
 
 class StationsBrowsing(Protocol):
@@ -66,10 +66,10 @@ def _status_tone(line: StationLine) -> object:
 
 
 COLUMNS: tuple[Column[StationLine], ...] = (
-    Column("Name", lambda s: s.name),
-    Column("Version", lambda s: s.version),
-    Column("Status", lambda s: s.status, roles={Qt.ItemDataRole.ForegroundRole: _status_tone}),
-    Column("Stripe updates", lambda s: s.stripe),
+    Column(N_("Name"), lambda s: s.name),
+    Column(N_("Version"), lambda s: s.version),
+    Column(N_("Status"), lambda s: s.status, roles={Qt.ItemDataRole.ForegroundRole: _status_tone}),
+    Column(N_("Stripe updates"), lambda s: s.stripe),
 )
 
 
@@ -113,7 +113,7 @@ class StationsPage(QWidget):
         self.save_button.setToolTip(
             _("Save this station's name (the other settings are not saved)")
         )
-        self.name_row = FieldRow(self.name_edit, self.save_button, hint=NAME_HINT)
+        self.name_row = FieldRow(self.name_edit, self.save_button, hint=_(NAME_HINT))
         self.saved_label = QLabel("")
         self.saved_label.setWordWrap(True)
         theme.set_role(self.saved_label, tone="success")
@@ -158,7 +158,7 @@ class StationsPage(QWidget):
         if stations is None:
             for widget in (self.name_edit, self.save_button, self.refresh_button):
                 widget.setEnabled(False)
-            self.empty_label.setText(UNAVAILABLE)
+            self.empty_label.setText(_(UNAVAILABLE))
             return
         self.refresh()
 
@@ -226,7 +226,7 @@ class StationsPage(QWidget):
             self.name_edit.setText(state.this_name)
         self.note.setText(state.note)
         self.model.set_rows(state.lines)
-        self.empty_label.setText(EMPTY)
+        self.empty_label.setText(_(EMPTY))
         self.table_stack.setCurrentIndex(0 if state.lines else 1)
         self.count_label.setText(state.count)
         self.loaded.emit(state)
@@ -244,7 +244,7 @@ class StationsPage(QWidget):
         self.save_button.setEnabled(True)
         self._name_touched = False
         self.name_edit.setText(name)
-        self.saved_label.setText(SAVED)
+        self.saved_label.setText(_(SAVED))
         self.saved_label.show()
         self.refresh()
 
