@@ -29,7 +29,7 @@ from pos_app.domain.audit import SEARCH_TEXT_MAX, AuditAction, AuditEntry
 from pos_app.domain.dates import FIRST_DAY, LAST_DAY
 from pos_app.domain.money import Money
 from pos_app.domain.ports import AuditQuery
-from pos_app.i18n import _, ngettext
+from pos_app.i18n import N_, _, ngettext
 from pos_app.services.audit import AuditPage
 from pos_app.services.people import StaffMember
 from pos_app.ui.kit import theme
@@ -51,32 +51,32 @@ DEBOUNCE_MS = 250
 DEFAULT_DAYS = 7
 
 ACTION_WORDS: dict[AuditAction, str] = {
-    AuditAction.BOOKING_CREATED: "Booking made",
-    AuditAction.BOOKING_MOVED: "Booking moved",
-    AuditAction.BOOKING_CANCELLED: "Booking cancelled",
-    AuditAction.BOOKING_NO_SHOW: "Marked no-show",
-    AuditAction.CHECKOUT_CREATED: "Payment link opened",
-    AuditAction.CHECKOUT_CANCELLED: "Payment link cancelled",
-    AuditAction.CHECKOUT_EXPIRED: "Payment link expired",
-    AuditAction.PAYMENT_SUCCEEDED: "Paid by card",
-    AuditAction.PAYMENT_FAILED: "Payment failed",
-    AuditAction.PAYMENT_PROCESSING: "Bank payment processing",
-    AuditAction.CASH_RECEIVED: "Cash received",
-    AuditAction.PAYMENT_OVERPAID: "Overpaid",
-    AuditAction.REFUND_REQUESTED: "Refund asked for",
-    AuditAction.REFUND_SUCCEEDED: "Refunded",
-    AuditAction.REFUND_FAILED: "Refund failed",
-    AuditAction.RECEIPT_SENT: "Receipt sent",
-    AuditAction.USER_SIGNED_IN: "Signed in",
-    AuditAction.USER_SIGN_IN_FAILED: "Wrong PIN",
-    AuditAction.USER_CHANGED: "Account changed",
-    AuditAction.CATALOG_CHANGED: "Catalogue changed",
-    AuditAction.STOCK_ADJUSTED: "Stock changed",
-    AuditAction.ORDER_CREATED: "Sale saved",
-    AuditAction.ORDER_CHANGED: "Items added to a booking",
-    AuditAction.SETTINGS_CHANGED: "Settings changed",
-    AuditAction.DAY_CLOSED: "Day closed",
-    AuditAction.PAYMENT_CORRECTED: "Corrected from Stripe",
+    AuditAction.BOOKING_CREATED: N_("Booking made"),
+    AuditAction.BOOKING_MOVED: N_("Booking moved"),
+    AuditAction.BOOKING_CANCELLED: N_("Booking cancelled"),
+    AuditAction.BOOKING_NO_SHOW: N_("Marked no-show"),
+    AuditAction.CHECKOUT_CREATED: N_("Payment link opened"),
+    AuditAction.CHECKOUT_CANCELLED: N_("Payment link cancelled"),
+    AuditAction.CHECKOUT_EXPIRED: N_("Payment link expired"),
+    AuditAction.PAYMENT_SUCCEEDED: N_("Paid by card"),
+    AuditAction.PAYMENT_FAILED: N_("Payment failed"),
+    AuditAction.PAYMENT_PROCESSING: N_("Bank payment processing"),
+    AuditAction.CASH_RECEIVED: N_("Cash received"),
+    AuditAction.PAYMENT_OVERPAID: N_("Overpaid"),
+    AuditAction.REFUND_REQUESTED: N_("Refund asked for"),
+    AuditAction.REFUND_SUCCEEDED: N_("Refunded"),
+    AuditAction.REFUND_FAILED: N_("Refund failed"),
+    AuditAction.RECEIPT_SENT: N_("Receipt sent"),
+    AuditAction.USER_SIGNED_IN: N_("Signed in"),
+    AuditAction.USER_SIGN_IN_FAILED: N_("Wrong PIN"),
+    AuditAction.USER_CHANGED: N_("Account changed"),
+    AuditAction.CATALOG_CHANGED: N_("Catalogue changed"),
+    AuditAction.STOCK_ADJUSTED: N_("Stock changed"),
+    AuditAction.ORDER_CREATED: N_("Sale saved"),
+    AuditAction.ORDER_CHANGED: N_("Items added to a booking"),
+    AuditAction.SETTINGS_CHANGED: N_("Settings changed"),
+    AuditAction.DAY_CLOSED: N_("Day closed"),
+    AuditAction.PAYMENT_CORRECTED: N_("Corrected from Stripe"),
 }
 MONEY = frozenset(a for a in AuditAction if a.is_money)
 OUTGOING = frozenset({AuditAction.REFUND_REQUESTED, AuditAction.REFUND_SUCCEEDED})
@@ -84,7 +84,8 @@ OUTGOING = frozenset({AuditAction.REFUND_REQUESTED, AuditAction.REFUND_SUCCEEDED
 
 def action_words(action: AuditAction) -> str:
     """The action as the desk says it, e.g. 'Paid by card'."""
-    return ACTION_WORDS.get(action, action.value)
+    words = ACTION_WORDS.get(action)
+    return _(words) if words is not None else action.value
 
 
 def amount_text(entry: AuditEntry) -> str:
@@ -143,7 +144,9 @@ class AuditTableModel(RowsModel[AuditEntry]):
             Col.BOOKING: Column(
                 _("Booking"),
                 lambda e: booking_text(e.booking_id, self._labels),
-                tooltip=lambda e: f"Booking {e.booking_id}" if e.booking_id else None,
+                tooltip=lambda e: (
+                    _("Booking {id}").format(id=e.booking_id) if e.booking_id else None
+                ),
             ),
             Col.AMOUNT: Column(
                 _("Amount"),
@@ -337,7 +340,7 @@ class AuditDialog(QDialog):
 
     def show_booking(self, booking_id: str) -> None:
         """Everything about one booking, whenever it happened."""
-        self.kind_combo.setCurrentIndex(self.kind_combo.findText("Everything"))
+        self.kind_combo.setCurrentIndex(self.kind_combo.findText(_("Everything")))
         self.from_edit.setDate(self.from_edit.minimumDate())
         self.booking_edit.setText(booking_id)
         self.reload()
@@ -365,8 +368,10 @@ class AuditDialog(QDialog):
 
     def _on_people(self, members: list[StaffMember]) -> None:
         for member in members:
-            suffix = "" if member.active else " (inactive)"
-            self.person_combo.addItem(f"{member.name}{suffix}", member.id)
+            shown = (
+                member.name if member.active else _("{name} (inactive)").format(name=member.name)
+            )
+            self.person_combo.addItem(shown, member.id)
 
     def _on_rows(self, generation: int, page: AuditPage) -> None:
         if generation != self._generation:

@@ -231,7 +231,7 @@ class DeskAccess(QObject):
         ctx = self._ctx
         actor = ctx.deps.desk.actor if ctx is not None else None
         if actor is None or actor.role is None or self._locked:
-            self.user_button.setText("Locked" if self._locked else "")
+            self.user_button.setText(_("Locked") if self._locked else "")
             self.user_button.setVisible(self._locked)
             return
         self.user_button.setText(f"{actor.name} · {actor.role.label}")

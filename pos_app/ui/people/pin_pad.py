@@ -27,7 +27,7 @@ class PinPad(QFrame):
         self.setObjectName("pinPad")
         theme.set_role(self, "card")
         self.setFixedWidth(PAD_WIDTH)
-        self.who_label = QLabel(CHOOSE_PROMPT)
+        self.who_label = QLabel(_(CHOOSE_PROMPT))
         self.who_label.setFont(theme.font(self, scale=1.3, bold=True))
         self.who_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.who_label.setWordWrap(True)

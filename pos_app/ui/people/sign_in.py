@@ -244,7 +244,7 @@ class SignInPage(QWidget):
         self.tiles.clear()
         self._selected = None
         self.pad.set_enabled(False)
-        self.who_label.setText(CHOOSE_PROMPT)
+        self.who_label.setText(_(CHOOSE_PROMPT))
         state = roster_state(any_users, members, self._prefer)
         if state.status:
             self._show_status(state.status, create=state.offer_first_run)
@@ -267,7 +267,10 @@ class SignInPage(QWidget):
         self.loaded.emit()
 
     def _on_load_failed(self, error: BaseException) -> None:
-        self._show_status(f"The accounts could not be read. {user_message(error)}", retry=True)
+        self._show_status(
+            _("The accounts could not be read. {reason}").format(reason=user_message(error)),
+            retry=True,
+        )
 
     def _show_status(
         self, text: str, *, create: bool = False, retry: bool = False, busy: bool = False
@@ -373,7 +376,7 @@ class SignInPage(QWidget):
         self._countdown.stop()
         self.pin_edit.clear()
         self.error.show_error(None)
-        self.who_label.setText(CHOOSE_PROMPT)
+        self.who_label.setText(_(CHOOSE_PROMPT))
         self.pad.set_enabled(False)
         if self.tiles:
             next(iter(self.tiles.values())).setFocus()

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.people import Resource, ResourceKind, Role
-from pos_app.i18n import _
+from pos_app.i18n import N_, _
 from pos_app.services.people import ResourceForm, StaffMember, UserForm
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import (
@@ -49,7 +49,7 @@ from pos_app.ui.kit.tasks import TaskRunner, user_message
 from pos_app.ui.kit.widest_button import WidestTextButton
 from pos_app.ui.people.ports import StaffDirectory
 
-KIND_WORDS = {ResourceKind.ROOM: "Room or chair", ResourceKind.STAFF: "Staff column"}
+KIND_WORDS = {ResourceKind.ROOM: N_("Room or chair"), ResourceKind.STAFF: N_("Staff column")}
 
 
 SUBTITLE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -270,7 +270,7 @@ class StaffEditor(QDialog):
         self.room_name_edit.setPlaceholderText(_("e.g. Treatment room 2"))
         self.room_kind_combo = QComboBox()
         for kind in (ResourceKind.ROOM, ResourceKind.STAFF):
-            self.room_kind_combo.addItem(KIND_WORDS[kind], kind)
+            self.room_kind_combo.addItem(_(KIND_WORDS[kind]), kind)
         self.room_place_spin = QSpinBox()
         self.room_place_spin.setRange(1, 999)
         self.room_place_spin.setToolTip(_("1 is the first column of the day view"))
@@ -429,9 +429,9 @@ class StaffEditor(QDialog):
         for member in self.members:
             extra = [member.role.label]
             if member.takes_bookings:
-                extra.append("takes bookings")
+                extra.append(_("takes bookings"))
             if not member.active:
-                extra.append("inactive")
+                extra.append(_("inactive"))
             self.people_list.addItem(
                 _item(member.name, ", ".join(extra), muted=None if member.active else muted)
             )
@@ -440,11 +440,11 @@ class StaffEditor(QDialog):
         self.rooms_list.blockSignals(True)
         self.rooms_list.clear()
         for resource in self.resources:
-            extra = [KIND_WORDS[resource.kind]]
+            extra = [_(KIND_WORDS[resource.kind])]
             if resource.id in owners:
-                extra.append(f"{owners[resource.id]}'s column")
+                extra.append(_("{name}'s column").format(name=owners[resource.id]))
             if not resource.active:
-                extra.append("inactive")
+                extra.append(_("inactive"))
             self.rooms_list.addItem(
                 _item(resource.name, ", ".join(extra), muted=None if resource.active else muted)
             )
@@ -513,7 +513,7 @@ class StaffEditor(QDialog):
         self._person_busy.end()
         self._person = member
         self._select_after = member.id
-        self._notes = (f"✓ Saved {member.name}.", "")
+        self._notes = (_("✓ Saved {name}.").format(name=member.name), "")
         self.changed.emit()
         self.load()
 
@@ -547,7 +547,9 @@ class StaffEditor(QDialog):
             self.room_place_spin.setValue(resource.position + 1)
             self.save_room_button.setText(_("Save changes"))
             self.room_owner_label.setText(
-                f"{owner.name}'s column: its name follows the person's, set on the People tab."
+                _("{name}'s column: its name follows the person's, set on the People tab.").format(
+                    name=owner.name
+                )
                 if owner
                 else ""
             )
@@ -558,7 +560,7 @@ class StaffEditor(QDialog):
     def _on_room_saved(self, resource: Resource) -> None:
         self._room_busy.end()
         self._room = resource
-        self._notes = ("", f"✓ Saved {resource.name}.")
+        self._notes = ("", _("✓ Saved {name}.").format(name=resource.name))
         self.changed.emit()
         self.load()
 

@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.i18n import _
+from pos_app.i18n import N_, _
 from pos_app.ui.kit import form_kit, theme
 from pos_app.version import app_version
 
-TAGLINE = "Bookings and payments at the front desk, through Stripe."
+TAGLINE = N_("Bookings and payments at the front desk, through Stripe.")
 #: Shown for the mode and the folder while the app is still opening its database.
-NOT_OPEN_YET = "not known yet: the app is still starting"
+NOT_OPEN_YET = N_("not known yet: the app is still starting")
 ICON_PX = 64
 
 
@@ -47,7 +47,7 @@ def about_facts(mode: str | None, data_dir: Path | None) -> AboutFacts:
 def mode_text(mode: str | None) -> str:
     """'SANDBOX — no real money', 'LIVE — real cards are charged'… as the badge says it."""
     if mode is None:
-        return NOT_OPEN_YET
+        return _(NOT_OPEN_YET)
     badge = theme.MODE_BADGES.get(mode)
     return _(badge.text) if badge is not None else mode
 
@@ -68,14 +68,14 @@ class AboutDialog(QDialog):
         names = QVBoxLayout()
         names.setSpacing(4)
         names.addWidget(form_kit.dialog_title(self, "pos-app"))
-        names.addWidget(form_kit.muted_label(TAGLINE, wrap=True))
+        names.addWidget(form_kit.muted_label(_(TAGLINE), wrap=True))
         head.addLayout(names, 1)
         layout.addLayout(head)
 
         form = form_kit.form_layout()
         self.version_label = self._value(facts.version)
         self.mode_label = self._value(mode_text(facts.mode))
-        folder = str(facts.data_dir) if facts.data_dir is not None else NOT_OPEN_YET
+        folder = str(facts.data_dir) if facts.data_dir is not None else _(NOT_OPEN_YET)
         self.data_dir_label = self._value(folder)
         self.data_dir_label.setWordWrap(True)
         form.addRow(_("Version:"), self.version_label)

@@ -216,11 +216,13 @@ class StatusBarParts:
         """Show the connection's state; unchanged text is not set again (each sync pass says
         the same thing, and restyling a label re-polishes and repaints it)."""
         label = self.stripe_label
-        text = f"{_SYMBOLS.get(line.state, '●')} {line.text}"
+        # Lines built from constants (the standby station's) are marked N_: translated here.
+        text = f"{_SYMBOLS.get(line.state, '●')} {_(line.text)}"
         tone = _TONES.get(line.state, "")
         if label.text() != text:
             label.setText(text)
-        if label.toolTip() != line.detail:
-            label.setToolTip(line.detail)
+        detail = _(line.detail)
+        if label.toolTip() != detail:
+            label.setToolTip(detail)
         if label.property("tone") != tone:
             theme.set_role(label, None, tone=tone)
