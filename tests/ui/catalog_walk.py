@@ -61,6 +61,10 @@ class Pseudo(gettext.NullTranslations):
     """Every message comes back wrapped in ⟦…⟧: what shows unwrapped skipped the catalog."""
 
     def gettext(self, message: str) -> str:
+        # A message translated twice (a constant's ``_`` at its use and again where shown)
+        # is not a msgid the second time, as with a real catalog: it stays as it is.
+        if message.startswith(OPEN) and message.endswith(CLOSE):
+            return message
         return f"{OPEN}{message}{CLOSE}"
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
@@ -69,35 +73,36 @@ class Pseudo(gettext.NullTranslations):
 
 @cache
 def data_words() -> frozenset[str]:
-    """Words that are data, not sentences: the demo day's records, CLDR's English month and
-    weekday names, the currency codes and symbols, time-of-day markers."""
+    """Words that are data, not sentences (compared case-sensitively): the demo day's
+    records and the starter catalogue's names, CLDR's English month and weekday names,
+    ISO currency codes (upper case), time-of-day markers."""
     import pos_app.devtools.demo as demo
     import pos_app.services.catalog as starter
 
     words: set[str] = set()
-    for module in (demo, starter):  # the demo day and the starter catalogue it sells
+    for module in (demo, starter):
         tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
         docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
         for node in ast.walk(tree):
-            # The demo's records ("Jordan Blake", "Beard trim"); the starter catalogue's
-            # tuples only (its module also holds sentences).
-            records = module is demo or isinstance(node, ast.Tuple)
-            items = node.elts if isinstance(node, ast.Tuple) else [node]
-            for item in items if records else []:
-                if (
-                    isinstance(item, ast.Constant)
-                    and isinstance(item.value, str)
-                    and id(item) not in docstrings
-                ):
-                    words.update(w.casefold() for w in _WORD.findall(item.value))
+            # Records: the starter catalogue's tuples ("svc_cut", "Haircut", 30, …) and the
+            # demo's capitalised names ("Jordan Blake"); never its lower-case ids and flags.
+            items = node.elts if isinstance(node, ast.Tuple) else []
+            if module is demo and isinstance(node, ast.Constant):
+                items = [node]
+            for item in items:
+                if not (isinstance(item, ast.Constant) and isinstance(item.value, str)):
+                    continue
+                if id(item) in docstrings or (module is demo and not item.value[:1].isupper()):
+                    continue
+                words.update(_WORD.findall(item.value))
     words.update(("pos", "app"))  # the app's own name, "pos-app"
     en = Locale("en")
     for names in (en.months, en.days):
         for context in names.values():
             for width in context.values():
-                words.update(str(v).casefold() for v in width.values())
-    words.update(code.casefold() for code in en.currencies)
-    words.update(("am", "pm", "utc", "stripe"))  # "Stripe" is a name; "UTC" a zone
+                words.update(str(v) for v in width.values())
+    words.update(code for code in en.currencies if code.isupper())
+    words.update(("AM", "PM", "UTC", "Stripe"))  # "Stripe" is a name; "UTC" a zone
     return frozenset(words)
 
 
@@ -113,7 +118,7 @@ def unmarked(text: str) -> str:
         plain = stripped
     plain = _DATA.sub(" ", plain)
     known = data_words()
-    left = [w for w in _WORD.findall(plain) if w.casefold() not in known]
+    left = [w for w in _WORD.findall(plain) if w not in known]
     return " ".join(left)
 
 
@@ -121,13 +126,22 @@ def _model_texts(view: QAbstractItemView) -> Iterator[tuple[str, str]]:
     model = view.model()
     if model is None:
         return
-    for column in range(model.columnCount()):
+    root = QModelIndex()
+    try:
+        columns = model.columnCount(root)
+    except TypeError:  # a QListWidget's model keeps its counts private: one column
+        columns = 1
+    for column in range(columns):
         header = model.headerData(column, Qt.Orientation.Horizontal)
         if isinstance(header, str):
             yield "header", header
-    for row in range(min(model.rowCount(), 30)):
-        for column in range(model.columnCount()):
-            index = model.index(row, column, QModelIndex())
+    try:
+        rows = model.rowCount(root)
+    except TypeError:
+        rows = model.rowCount()
+    for row in range(min(rows, 30)):
+        for column in range(columns):
+            index = model.index(row, column, root)
             for role, kind in (
                 (Qt.ItemDataRole.DisplayRole, "cell"),
                 (Qt.ItemDataRole.ToolTipRole, "cell tooltip"),

@@ -36,7 +36,7 @@ AT = {"addTab": 1, "insertTab": 2, "setTabText": 1, "setTabToolTip": 1, "getSave
       "getOpenFileName": 1, "getExistingDirectory": 1}  # fmt: skip
 LISTS = frozenset({"setHorizontalHeaderLabels", "setHeaderLabels", "addItems"})
 # Shortcuts as Qt spells them: QKeySequence strings, not sentences.
-_SHORTCUT = re.compile(r"^(?:(?:Ctrl|Alt|Shift|Meta)\+)*(?:F\d{1,2}|[A-Z][a-z]*|.)$")
+_SHORTCUT = re.compile(r"^(?:(?:Ctrl|Alt|Shift|Meta)\+)+\S+$|^F\d{1,2}$")
 # Examples that are data in any language: an address, a Stripe-style id.
 _DATA = re.compile(r"^(?:https?://\S+|[a-z]{2,5}_…)$")
 # Files not marked yet (other helpers were editing them this session): listed, not hidden.

@@ -132,7 +132,7 @@ class DayBar(QWidget):
     def set_resources(self, resources: Sequence[Resource]) -> None:
         """Fill the staff filter: Everyone, then each resource; keeps the choice if it stays."""
         current = self.staff_combo.currentData()
-        wanted = [(None, "Everyone")] + [(r.id, r.name) for r in resources]
+        wanted = [(None, _("Everyone"))] + [(r.id, r.name) for r in resources]
         have = [
             (self.staff_combo.itemData(i), self.staff_combo.itemText(i))
             for i in range(self.staff_combo.count())

@@ -100,6 +100,9 @@ def dialog_buttons(
     in a dialog yet, and the box then makes Cancel the default, so Enter would cancel.
     """
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    # Qt's own words for standard buttons come from Qt's catalogs, which the app does not
+    # ship: the app's catalog says "Cancel" like every other word.
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
     ok = box.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
     box.accepted.connect(on_ok)
     box.rejected.connect(dialog.reject)

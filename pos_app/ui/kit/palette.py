@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pos_app.domain.booking import BookingStatus
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ def banner_colors(mode: str, dark: bool) -> Chip:
 def window_title(mode: str | None, name: str) -> str:
     """'LIVE — Salon Nova': the mode first, so it shows in the task bar however short."""
     badge = MODE_BADGES.get(mode or "")
-    return f"{badge.short} — {name}" if badge is not None else name
+    return f"{gettext(badge.short)} — {name}" if badge is not None else name
 
 
 def status_chip(status: BookingStatus, dark: bool) -> Chip:

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.booking import BookingStatus
-from pos_app.i18n import _
+from pos_app.i18n import N_, _
 from pos_app.ui.kit.palette import DARK, LIGHT, STARTING_BADGE, Tokens, mode_badge
 from pos_app.ui.kit.palette import LIVE_EDGE as LIVE_EDGE
 from pos_app.ui.kit.palette import MODE_BADGES as MODE_BADGES
@@ -378,9 +378,9 @@ def system_prefers_dark() -> bool:
 
 
 THEME_LABELS: dict[str, str] = {
-    "system": "Follow the system",
-    "light": "Light",
-    "dark": "Dark",
+    "system": N_("Follow the system"),
+    "light": N_("Light"),
+    "dark": N_("Dark"),
 }
 
 

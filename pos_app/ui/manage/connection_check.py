@@ -157,7 +157,9 @@ class ConnectionCheck(QWidget):
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setAccessibleName(f"{check.name}: {'passed' if check.ok else 'failed'}")
+        label.setAccessibleName(
+            (_("{check}: passed") if check.ok else _("{check}: failed")).format(check=check.name)
+        )
         self._tone(label, TONES[check.mark])
         self.results.addWidget(label)
         self._labels.append(label)

@@ -357,7 +357,7 @@ class StationPage(QWidget):
         self.lock_spin.setMaximumWidth(160)
         self.theme_combo = QComboBox()
         for name in THEMES:
-            self.theme_combo.addItem(theme.THEME_LABELS[name], name)
+            self.theme_combo.addItem(_(theme.THEME_LABELS[name]), name)
         self.theme_combo.setMaximumWidth(240)
         self.rows: dict[str, FieldRow] = {
             "lock_minutes": FieldRow(

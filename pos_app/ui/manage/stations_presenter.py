@@ -87,6 +87,6 @@ def _line(row: StationRow, this_id: str, leader: StationRow | None) -> StationLi
         version=row.version,
         status=f"{icon} {status_words(row.seen_seconds_ago)}",
         online=row.online,
-        stripe=f"{LEADER_ICON} {LEADER_WORDS}" if leads else "",
+        stripe=f"{LEADER_ICON} {_(LEADER_WORDS)}" if leads else "",
         this=this,
     )

@@ -267,6 +267,7 @@ class AuditDialog(QDialog):
         self.count_label = QLabel(_("Loading…"))
         self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         self.buttons.rejected.connect(self.reject)
         foot = QHBoxLayout()
         foot.addWidget(self.spinner)

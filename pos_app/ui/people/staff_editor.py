@@ -180,6 +180,7 @@ class StaffEditor(QDialog):
         self.tabs.addTab(self._build_people_tab(), _("&People"))
         self.tabs.addTab(self._build_rooms_tab(), _("&Rooms and columns"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         self.buttons.rejected.connect(self.reject)
         head = QHBoxLayout()
         head.addWidget(title)

@@ -84,6 +84,7 @@ class AboutDialog(QDialog):
         layout.addLayout(form)
 
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        box.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         box.rejected.connect(self.reject)
         layout.addWidget(box)
         self.close_button = box.button(QDialogButtonBox.StandardButton.Close)
