@@ -136,9 +136,9 @@ def hold_minutes_ok(minutes: int) -> bool:
 
 
 REFUND_REASONS: dict[str, str] = {
-    "requested_by_customer": "Requested by customer",
-    "duplicate": "Duplicate payment",
-    "fraudulent": "Fraudulent",
+    "requested_by_customer": N_("Requested by customer"),
+    "duplicate": N_("Duplicate payment"),
+    "fraudulent": N_("Fraudulent"),
 }
 
 

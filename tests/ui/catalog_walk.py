@@ -77,24 +77,32 @@ def data_words() -> frozenset[str]:
     records and the starter catalogue's names, CLDR's English month and weekday names,
     ISO currency codes (upper case), time-of-day markers."""
     import pos_app.devtools.demo as demo
+    import pos_app.devtools.manager_screens as manager_screens
+    import pos_app.devtools.stations_screenshot as stations_screenshot
     import pos_app.services.catalog as starter
 
     words: set[str] = set()
-    for module in (demo, starter):
+    # The demo day, the records the manager screens add (products, promo codes, stock
+    # notes), the stations' demo rows, and the starter catalogue.
+    records = (demo, manager_screens, stations_screenshot)
+    for module in (*records, starter):
         tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
         docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
         for node in ast.walk(tree):
             # Records: the starter catalogue's tuples ("svc_cut", "Haircut", 30, …) and the
             # demo's capitalised names ("Jordan Blake"); never its lower-case ids and flags.
             items = node.elts if isinstance(node, ast.Tuple) else []
-            if module is demo and isinstance(node, ast.Constant):
+            if module in records and isinstance(node, ast.Constant):
                 items = [node]
             for item in items:
                 if not (isinstance(item, ast.Constant) and isinstance(item.value, str)):
                     continue
-                if id(item) in docstrings or (module is demo and not item.value[:1].isupper()):
+                if id(item) in docstrings or (module in records and not item.value[:1].isupper()):
                     continue
-                words.update(_WORD.findall(item.value))
+                found = _WORD.findall(item.value)
+                words.update(found)
+                if len(found) >= 2:  # a person's initials, as their sign-in tile shows them
+                    words.add(found[0][0] + found[-1][0])
     words.update(("pos", "app"))  # the app's own name, "pos-app"
     en = Locale("en")
     for names in (en.months, en.days):

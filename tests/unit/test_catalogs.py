@@ -48,9 +48,7 @@ def _key(message: str | tuple[str, ...] | list[str]) -> Message:
 @cache
 def marked_in_code() -> frozenset[Message]:
     """Every message the package's code marks for translation."""
-    found = extract_from_dir(
-        str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS
-    )
+    found = extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS)
     return frozenset(_key(message) for _file, _line, message, _comments, _ctx in found)
 
 
@@ -128,8 +126,7 @@ def untranslated(lang: str) -> list[str]:
     return [
         str(m.id)
         for m in _read(_po(lang))
-        if m.id
-        and (m.fuzzy or not (m.string if isinstance(m.string, str) else all(m.string)))
+        if m.id and (m.fuzzy or not (m.string if isinstance(m.string, str) else all(m.string)))
     ]
 
 

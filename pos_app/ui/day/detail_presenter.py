@@ -228,7 +228,7 @@ def present_detail(
     for r in detail.refunds:
         parts = [r.money.format(), _(REFUND_WORDS[r.status]), _time(r.created_at, tz)]
         refunds.append(Line(" · ".join(parts)))
-        reason = REFUND_REASONS.get(r.reason or "", "")
+        reason = _(REFUND_REASONS.get(r.reason or "", ""))
         extra = " — ".join(x for x in (reason, r.note, r.failure_reason or "") if x)
         if extra:
             refunds.append(Line(extra, muted=True))

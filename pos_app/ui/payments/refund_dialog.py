@@ -63,7 +63,7 @@ class RefundDialog(AmountDialog):
 
         self.reason_combo = QComboBox()
         for code, label in REFUND_REASONS.items():
-            self.reason_combo.addItem(label, code)
+            self.reason_combo.addItem(_(label), code)
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText(
             _("Optional — kept with the refund, not sent to the customer")

@@ -229,12 +229,12 @@ class AuditDialog(QDialog):
         filters.setHorizontalSpacing(10)
         filters.setVerticalSpacing(4)
         fields: list[tuple[str, QWidget, int]] = [
-            ("&From", self.from_edit, 0),
-            ("&To", self.to_edit, 0),
-            ("&Person", self.person_combo, 1),
-            ("&Kind", self.kind_combo, 1),
-            ("&Search", self.text_edit, 3),
-            ("&Booking", self.booking_edit, 1),
+            (_("&From"), self.from_edit, 0),
+            (_("&To"), self.to_edit, 0),
+            (_("&Person"), self.person_combo, 1),
+            (_("&Kind"), self.kind_combo, 1),
+            (_("&Search"), self.text_edit, 3),
+            (_("&Booking"), self.booking_edit, 1),
         ]
         for column, (label_text, widget, stretch) in enumerate(fields):
             label = QLabel(label_text)
