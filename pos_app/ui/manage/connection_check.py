@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.i18n import N_, _, ngettext
+from pos_app.i18n import N_, _
 from pos_app.services.doctor import Check, DoctorReport
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
@@ -125,20 +125,15 @@ class ConnectionCheck(QWidget):
         for check in report.checks:
             self._add_line(check)
         failed = sum(1 for c in report.checks if not c.ok)
+        # "1 of 1 checks failed." as before: the English does not change with the count.
         if failed:
             self.status.setText(
-                ngettext(
-                    "{failed} of {total} check failed.",
-                    "{failed} of {total} checks failed.",
-                    len(report.checks),
-                ).format(failed=failed, total=len(report.checks))
+                _("{failed} of {total} checks failed.").format(
+                    failed=failed, total=len(report.checks)
+                )
             )
         else:
-            self.status.setText(
-                ngettext(
-                    "The check passed.", "All {total} checks passed.", len(report.checks)
-                ).format(total=len(report.checks))
-            )
+            self.status.setText(_("All {total} checks passed.").format(total=len(report.checks)))
         self._tone(self.status, "danger" if failed else "success")
         self._reveal()
         self.finished.emit(report)

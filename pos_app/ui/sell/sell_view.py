@@ -386,11 +386,13 @@ class SellDialog(QDialog):
         found = search(self._tiles, text)
         self.tiles_model.set_rows(found)
         if text.strip():
+            # The English says "items" for any count (as it always has); other languages
+            # get their plural forms.
             shown = ngettext(
-                "{found} of {total} item", "{found} of {total} items", len(self._tiles)
+                "{found} of {total} items", "{found} of {total} items", len(self._tiles)
             ).format(found=len(found), total=len(self._tiles))
         else:
-            shown = ngettext("{count} item", "{count} items", len(found)).format(count=len(found))
+            shown = ngettext("{count} items", "{count} items", len(found)).format(count=len(found))
         self.tiles_status.setText(shown)
 
     def _scanned(self) -> None:

@@ -43,7 +43,7 @@ def adjustment_note(t: ZTotals) -> str:
         return ""
     return ngettext(
         "Includes {count} adjustment to days already closed (net {net}), "
-        "counted today because it was recorded today.",
+        "counted today because they were recorded today.",
         "Includes {count} adjustments to days already closed (net {net}), "
         "counted today because they were recorded today.",
         t.adjustments,

@@ -390,7 +390,8 @@ class ReconcileDialog(QDialog):
         others = (
             " "
             + ngettext(
-                "{count} charge or refund of other stations or apps on the account was left alone.",
+                "{count} charge or refund of other stations or apps on the account were left "
+                "alone.",
                 "{count} charges or refunds of other stations or apps on the account were left "
                 "alone.",
                 result.others,
