@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint screenshots mutation dist clean
+.PHONY: run test lint screenshots translations mutation dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,27 @@ screenshots: $(STAMP)
 	for s in $$(QT_QPA_PLATFORM=offscreen $(BIN)/pos-app screenshot --list | cut -d' ' -f1); do \
 		QT_QPA_PLATFORM=offscreen $(BIN)/pos-app screenshot --screen $$s docs/screenshots/$$s.png || exit 1; \
 	done
+
+# The gettext catalogs (docs/translations.md): extract every marked sentence of the package into
+# pos_app/locale/pos_app.pot, merge it into each language's .po (new sentences untranslated,
+# removed ones dropped), then compile the .mo files the app reads. The .po and .mo files are
+# committed: the wheel carries them, and tests/unit/test_catalogs.py fails when they are stale.
+LOCALE := pos_app/locale
+LANGUAGES := bn es de
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k gettext -k ngettext:1,2 \
+		-k N_ --add-location=file --sort-by-file --project=pos-app --copyright-holder=pos-app \
+		--header-comment="# pos-app's sentences, extracted by make translations." \
+		--omit-header -o $(LOCALE)/pos_app.pot pos_app
+	for lang in $(LANGUAGES); do \
+		if [ -f $(LOCALE)/$$lang/LC_MESSAGES/pos_app.po ]; then \
+			$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete \
+				-i $(LOCALE)/pos_app.pot -d $(LOCALE) -D pos_app -l $$lang || exit 1; \
+		else \
+			$(BIN)/pybabel init -i $(LOCALE)/pos_app.pot -d $(LOCALE) -D pos_app -l $$lang || exit 1; \
+		fi; \
+	done
+	$(BIN)/pybabel compile -d $(LOCALE) -D pos_app --statistics
 
 # Mutation testing (docs/testing.md): slow, not part of `make test` or CI. Runs mutmut on
 # domain/ and the money services with two workers, then prints the kill rate and survivors.

@@ -36,6 +36,12 @@ def set_language(code: str) -> str:
     return lang
 
 
+def use_translation(translation: _gettext.NullTranslations, language: str = "en") -> None:
+    """Translate through ``translation`` from now on (tests' pseudo-translation; tools)."""
+    _state["language"] = language
+    _state["translation"] = translation
+
+
 def current_language() -> str:
     """The language in use: one of ``SHIPPED``."""
     return str(_state["language"])
@@ -43,6 +49,8 @@ def current_language() -> str:
 
 def gettext(message: str) -> str:
     """``message`` in the current language (itself when it has no translation)."""
+    if not message:
+        return message  # gettext("") is the catalog's header, never a sentence
     translation = _state["translation"]
     assert isinstance(translation, _gettext.NullTranslations)
     return translation.gettext(message)

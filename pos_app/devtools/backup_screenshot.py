@@ -24,7 +24,7 @@ def render_backups(ctx: AppContext, _demo: object, path: Path) -> None:
 
     def shown(dialog: SettingsDialog) -> None:
         wait_for(
-            lambda: dialog.backups.last_text().startswith("Last"),
+            lambda: dialog.backups.shown is not None,
             "the last backup was not shown in time",
         )
         pause(0.05)

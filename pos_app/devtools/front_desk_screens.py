@@ -24,6 +24,7 @@ from pos_app.devtools.demo import (
     sign_in_as,
     sign_in_demo_manager,
 )
+from pos_app.i18n import _
 
 if TYPE_CHECKING:
     from pos_app.app import AppContext
@@ -63,7 +64,7 @@ def render_main(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         wait_until(lambda: window.model.rowCount() == expected)
         window.select_booking(demo.paid)
         wait_until(lambda: window.detail.booking_id() == demo.paid)
-        wait_until(lambda: window.stripe_status_text() == "Stripe: connected")
+        wait_until(lambda: window.stripe_status_text() == _("Stripe: connected"))
         save(window, path)
 
 
@@ -157,7 +158,7 @@ def render_schedule(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         wait_until(lambda: len(window.days.view.day_layout().blocks) == expected)
         window.select_booking(demo.unpaid)
         wait_until(lambda: window.detail.booking_id() == demo.unpaid)
-        wait_until(lambda: window.stripe_status_text() == "Stripe: connected")
+        wait_until(lambda: window.stripe_status_text() == _("Stripe: connected"))
         view = window.days.view
         view.scroll_to_minute(view.day_layout().blocks[0].start_min - 15)  # the whole morning
         save(window, path)
@@ -213,7 +214,7 @@ def render_sign_in(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         sam = next(uid for uid, tile in page.tiles.items() if tile.member.name == DEMO_STAFF[0])
         page.select_user(sam)
         page.press("13")  # half-typed, as a person would be
-        wait_until(lambda: window.stripe_status_text() == "Stripe: connected")
+        wait_until(lambda: window.stripe_status_text() == _("Stripe: connected"))
         save(window, path)
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pos_app.devtools.capture import SIZE, save, wait_until
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus
+from pos_app.i18n import _
 from pos_app.services import ledger
 from pos_app.services.ids import idempotency_key, new_id
 from pos_app.ui.kit.tasks import TaskRunner
@@ -66,7 +67,7 @@ def render_overpaid(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         window.select_booking(demo.paid)
         wait_until(lambda: window.detail.booking_id() == demo.paid)
         wait_until(window.overpaid.isVisible)
-        wait_until(lambda: window.stripe_status_text() == "Stripe: connected")
+        wait_until(lambda: window.stripe_status_text() == _("Stripe: connected"))
         save(window, path)
     finally:
         window.detach()

@@ -9,6 +9,7 @@ from enum import StrEnum
 from pos_app.domain.errors import InvalidStateError
 from pos_app.domain.money import Money
 from pos_app.domain.percent import Percent
+from pos_app.i18n import N_, gettext
 
 
 class BookingStatus(StrEnum):
@@ -30,15 +31,15 @@ class BookingStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        """Words for the screen."""
-        return _LABELS[self]
+        """Words for the screen, in the current language."""
+        return gettext(_LABELS[self])
 
 
-CASH_IN_PROGRESS = (
+CASH_IN_PROGRESS = N_(
     "Cash is being taken for this booking right now. Wait a moment, then check the balance "
     "before taking another payment."
 )
-CLOSING_IN_PROGRESS = (
+CLOSING_IN_PROGRESS = N_(
     "This booking is being cancelled or marked a no-show at another station right now. "
     "Wait a moment, then check it again."
 )
@@ -51,16 +52,16 @@ CLOSING_CLAIM = "closing"
 CASH_CLAIM_LEASE = timedelta(minutes=2)
 
 _LABELS = {
-    BookingStatus.NEW: "Not paid",
-    BookingStatus.AWAITING_PAYMENT: "Awaiting payment",
-    BookingStatus.PAYMENT_PROCESSING: "Bank payment processing",
-    BookingStatus.DEPOSIT_PAID: "Deposit paid",
-    BookingStatus.PAID: "Paid",
-    BookingStatus.OVERPAID: "Overpaid",
-    BookingStatus.PARTIALLY_REFUNDED: "Partially refunded",
-    BookingStatus.REFUNDED: "Refunded",
-    BookingStatus.CANCELLED: "Cancelled",
-    BookingStatus.NO_SHOW: "No-show",
+    BookingStatus.NEW: N_("Not paid"),
+    BookingStatus.AWAITING_PAYMENT: N_("Awaiting payment"),
+    BookingStatus.PAYMENT_PROCESSING: N_("Bank payment processing"),
+    BookingStatus.DEPOSIT_PAID: N_("Deposit paid"),
+    BookingStatus.PAID: N_("Paid"),
+    BookingStatus.OVERPAID: N_("Overpaid"),
+    BookingStatus.PARTIALLY_REFUNDED: N_("Partially refunded"),
+    BookingStatus.REFUNDED: N_("Refunded"),
+    BookingStatus.CANCELLED: N_("Cancelled"),
+    BookingStatus.NO_SHOW: N_("No-show"),
 }
 
 

@@ -7,9 +7,10 @@ booking with money kept reads the same everywhere.
 from __future__ import annotations
 
 from pos_app.domain.booking import Booking, BookingStatus
+from pos_app.i18n import N_
 
 # Said wherever paid money stays with a cancelled booking (cancelling never refunds).
-NOT_REFUNDED = "Paid money is not refunded automatically; use Refund."
+NOT_REFUNDED = N_("Paid money is not refunded automatically; use Refund.")
 
 
 def status_words(booking: Booking) -> str:

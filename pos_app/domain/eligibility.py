@@ -12,6 +12,7 @@ from datetime import datetime
 
 from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.errors import InvalidStateError
+from pos_app.i18n import N_
 
 # Statuses the desk can take money for: nothing or only a deposit received yet.
 _CHARGEABLE = frozenset(
@@ -27,25 +28,25 @@ _REFUNDABLE = frozenset(
     }
 )
 
-CANCELLED_NO_CHARGE = "This booking is cancelled, so it cannot be charged."
-NO_SHOW_NO_CHARGE = "This booking is marked as a no-show, so it cannot be charged."
-PROCESSING_NO_CHARGE = (
+CANCELLED_NO_CHARGE = N_("This booking is cancelled, so it cannot be charged.")
+NO_SHOW_NO_CHARGE = N_("This booking is marked as a no-show, so it cannot be charged.")
+PROCESSING_NO_CHARGE = N_(
     "A bank payment for this booking is still processing — wait until it succeeds or fails."
 )
-PAID_NO_CHARGE = "Already paid in full — nothing to charge."
-REFUNDED_NO_CHARGE = "Refunded in full — book again to take a new payment."
-UNPAID_NO_REFUND = "Nothing has been paid yet — nothing to refund."
-PROCESSING_NO_REFUND = "The bank payment is still processing — refund once it has arrived."
-REFUNDED_NO_REFUND = "Already refunded in full — nothing left to refund."
-CANCELLED_NO_MOVE = "This booking is cancelled, so it cannot be moved."
-NO_SHOW_NO_MOVE = "This booking is marked as a no-show, so it cannot be moved."
-ALREADY_CANCELLED = "This booking is already cancelled."
-CANCELLED_NO_NO_SHOW = "This booking is cancelled, so it cannot be a no-show."
-ALREADY_NO_SHOW = "This booking is already marked as a no-show."
-NOT_STARTED_NO_SHOW = (
+PAID_NO_CHARGE = N_("Already paid in full — nothing to charge.")
+REFUNDED_NO_CHARGE = N_("Refunded in full — book again to take a new payment.")
+UNPAID_NO_REFUND = N_("Nothing has been paid yet — nothing to refund.")
+PROCESSING_NO_REFUND = N_("The bank payment is still processing — refund once it has arrived.")
+REFUNDED_NO_REFUND = N_("Already refunded in full — nothing left to refund.")
+CANCELLED_NO_MOVE = N_("This booking is cancelled, so it cannot be moved.")
+NO_SHOW_NO_MOVE = N_("This booking is marked as a no-show, so it cannot be moved.")
+ALREADY_CANCELLED = N_("This booking is already cancelled.")
+CANCELLED_NO_NO_SHOW = N_("This booking is cancelled, so it cannot be a no-show.")
+ALREADY_NO_SHOW = N_("This booking is already marked as a no-show.")
+NOT_STARTED_NO_SHOW = N_(
     "You can mark a no-show once the start time has passed. Move or cancel the booking instead."
 )
-NO_RECEIPT = "No money received yet — a receipt comes after a payment."
+NO_RECEIPT = N_("No money received yet — a receipt comes after a payment.")
 
 
 @dataclass(frozen=True)

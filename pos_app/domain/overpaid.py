@@ -13,8 +13,9 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.errors import InvalidStateError
 from pos_app.domain.money import Money
 from pos_app.domain.payment import Refund
+from pos_app.i18n import N_
 
-NOT_OVERPAID = "This booking is not overpaid any more, so there is no excess to refund."
+NOT_OVERPAID = N_("This booking is not overpaid any more, so there is no excess to refund.")
 EXCESS_REFUND_REASON = "duplicate"  # Stripe's reason; shown as "Duplicate payment"
 EXCESS_REFUND_NOTE = "Excess of an overpaid booking"
 

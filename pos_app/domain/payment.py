@@ -15,6 +15,7 @@ from pos_app.domain.errors import InvalidStateError, ValidationError
 from pos_app.domain.gateway_types import ChargeDetails, CheckoutSessionInfo, RefundInfo
 from pos_app.domain.money import Money, validate_chargeable
 from pos_app.domain.text import outside_text
+from pos_app.i18n import N_
 
 
 class PaymentMethod(StrEnum):
@@ -120,7 +121,7 @@ REFUND_MOVES: dict[RefundStatus, frozenset[RefundStatus]] = {
 
 #: A completed session's PaymentIntent in one of these has not taken the money and will not.
 FAILED_INTENT_STATUSES = frozenset({"requires_payment_method", "canceled"})
-BANK_PAYMENT_FAILED = "The bank payment failed, so nothing was paid. Charge the booking again."
+BANK_PAYMENT_FAILED = N_("The bank payment failed, so nothing was paid. Charge the booking again.")
 
 # How long a payment link is held before the app expires it. Stripe's sessions live at
 # least 30 minutes, so a longer hold could not be kept; under 2 nobody could pay in time.
@@ -135,9 +136,9 @@ def hold_minutes_ok(minutes: int) -> bool:
 
 
 REFUND_REASONS: dict[str, str] = {
-    "requested_by_customer": "Requested by customer",
-    "duplicate": "Duplicate payment",
-    "fraudulent": "Fraudulent",
+    "requested_by_customer": N_("Requested by customer"),
+    "duplicate": N_("Duplicate payment"),
+    "fraudulent": N_("Fraudulent"),
 }
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from pos_app.i18n import N_, gettext
+
 
 class Role(StrEnum):
     """What an account may do. Managers also edit the catalogue, approve refunds, read the audit."""
@@ -15,8 +17,8 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        """Words for the screen."""
-        return "Manager" if self is Role.MANAGER else "Staff"
+        """Words for the screen, in the current language."""
+        return gettext(N_("Manager")) if self is Role.MANAGER else gettext(N_("Staff"))
 
 
 class ResourceKind(StrEnum):

@@ -298,6 +298,7 @@ class OrderRepository(Protocol):
 
     def void(self, order_id: str) -> bool:
         """Void an open order with nothing paid; False when it was not."""
+
     def mark_paid(self, order_id: str, *, at: datetime) -> bool:
         """Record once that the order is paid in full: the database's next money order
         number and its payment's time (``at`` when none is stored); False when it was."""

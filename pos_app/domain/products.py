@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from pos_app.domain.money import Money
 from pos_app.domain.percent import ZERO, Percent
+from pos_app.i18n import N_, gettext
 
 #: Below or at this many left, the desk is warned (per product; this is the default).
 DEFAULT_LOW_STOCK = 3
@@ -38,16 +39,16 @@ class StockReason(StrEnum):
 
     @property
     def label(self) -> str:
-        """Words for the screen and the audit log."""
-        return _REASON_WORDS[self]
+        """Words for the screen and the audit log, in the current language."""
+        return gettext(_REASON_WORDS[self])
 
 
 _REASON_WORDS = {
-    StockReason.RECEIVE: "Received",
-    StockReason.COUNT: "Counted",
-    StockReason.DAMAGE: "Damaged",
-    StockReason.SALE: "Sold",
-    StockReason.REFUND_RESTOCK: "Restocked after a refund",
+    StockReason.RECEIVE: N_("Received"),
+    StockReason.COUNT: N_("Counted"),
+    StockReason.DAMAGE: N_("Damaged"),
+    StockReason.SALE: N_("Sold"),
+    StockReason.REFUND_RESTOCK: N_("Restocked after a refund"),
 }
 
 

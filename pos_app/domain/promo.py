@@ -17,6 +17,7 @@ from pos_app.domain.money import Money
 from pos_app.domain.people import Actor
 from pos_app.domain.percent import Percent
 from pos_app.domain.pricing import DEFAULT_MANAGER_DISCOUNT, Discount
+from pos_app.i18n import N_, gettext, ngettext
 
 #: A code is 3 to 32 letters, digits, "-" or "_": what a customer can read out and type.
 CODE_MIN, CODE_MAX = 3, 32
@@ -94,18 +95,18 @@ def state_words(promo: PromoCode, *, today: date) -> str:
     """The state in a glyph and a few words, for a list ("✓ Usable", "Ended 3 Dec 2026")."""
     state = promo_state(promo, today=today)
     if state is PromoState.NOT_YET and promo.valid_from is not None:
-        return f"◷ Starts {day_words(promo.valid_from)}"
+        return gettext("◷ Starts {day}").format(day=day_words(promo.valid_from))
     if state is PromoState.ENDED and promo.valid_until is not None:
-        return f"⊘ Ended {day_words(promo.valid_until)}"
-    return _STATE_WORDS[state]
+        return gettext("⊘ Ended {day}").format(day=day_words(promo.valid_until))
+    return gettext(_STATE_WORDS[state])
 
 
 _STATE_WORDS = {
-    PromoState.USABLE: "✓ Usable",
-    PromoState.SWITCHED_OFF: "⊘ Switched off",
-    PromoState.NOT_YET: "◷ Not yet",
-    PromoState.ENDED: "⊘ Ended",
-    PromoState.USED_UP: "⊘ Used up",
+    PromoState.USABLE: N_("✓ Usable"),
+    PromoState.SWITCHED_OFF: N_("⊘ Switched off"),
+    PromoState.NOT_YET: N_("◷ Not yet"),
+    PromoState.ENDED: N_("⊘ Ended"),
+    PromoState.USED_UP: N_("⊘ Used up"),
 }
 
 
@@ -115,11 +116,19 @@ def availability(promo: PromoCode, *, today: date) -> Eligibility:
     name = promo.code
     state = promo_state(promo, today=today)
     if state is PromoState.SWITCHED_OFF:
-        return refused(f"Promo code {name} is switched off.")
+        return refused(gettext("Promo code {code} is switched off.").format(code=name))
     if state is PromoState.NOT_YET and promo.valid_from is not None:
-        return refused(f"Promo code {name} starts on {day_words(promo.valid_from)}.")
+        return refused(
+            gettext("Promo code {code} starts on {day}.").format(
+                code=name, day=day_words(promo.valid_from)
+            )
+        )
     if state is PromoState.ENDED and promo.valid_until is not None:
-        return refused(f"Promo code {name} ended on {day_words(promo.valid_until)}.")
+        return refused(
+            gettext("Promo code {code} ended on {day}.").format(
+                code=name, day=day_words(promo.valid_until)
+            )
+        )
     if state is PromoState.USED_UP:
         return refused(used_up(name, promo.max_uses))
     return ALLOWED
@@ -139,18 +148,26 @@ def can_redeem(promo: PromoCode, *, today: date, subtotal: Money) -> Eligibility
     amount = promo.discount.amount
     if amount is not None and amount.currency != subtotal.currency:
         return refused(
-            f"Promo code {name} is for orders in {amount.currency.upper()}; "
-            f"this one is in {subtotal.currency.upper()}."
+            gettext(
+                "Promo code {code} is for orders in {currency}; this one is in {order}."
+            ).format(code=name, currency=amount.currency.upper(), order=subtotal.currency.upper())
         )
     minimum = promo.min_order
     if minimum is not None:
         if minimum.currency != subtotal.currency:
             return refused(
-                f"Promo code {name} is for orders in {minimum.currency.upper()}; "
-                f"this one is in {subtotal.currency.upper()}."
+                gettext(
+                    "Promo code {code} is for orders in {currency}; this one is in {order}."
+                ).format(
+                    code=name, currency=minimum.currency.upper(), order=subtotal.currency.upper()
+                )
             )
         if subtotal < minimum:
-            return refused(f"Promo code {name} needs an order of {minimum} or more.")
+            return refused(
+                gettext("Promo code {code} needs an order of {minimum} or more.").format(
+                    code=name, minimum=minimum
+                )
+            )
     return ALLOWED
 
 
@@ -158,9 +175,12 @@ def used_up(promo_code: str, max_uses: int | None) -> str:
     """The sentence when the database found no use left (another station took the last),
     or, for a code without a limit, found it switched off meanwhile."""
     if max_uses is None:
-        return f"Promo code {promo_code} is switched off."
-    taken = "its only use is" if max_uses == 1 else f"all {max_uses:,} uses are"
-    return f"Promo code {promo_code} has been used up: {taken} taken."
+        return gettext("Promo code {code} is switched off.").format(code=promo_code)
+    return ngettext(
+        "Promo code {code} has been used up: its only use is taken.",
+        "Promo code {code} has been used up: all {count} uses are taken.",
+        max_uses,
+    ).format(code=promo_code, count=f"{max_uses:,}")
 
 
 def manager_needed(

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pos_app.domain.order_report import OrderFigures
+from pos_app.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ class CurrencyTotals:
         }
 
 
-FEES_PENDING = "Fees pending"
+FEES_PENDING = N_("Fees pending")
 
 
 def fees_pending_sentence(count: int, amount: str) -> str:

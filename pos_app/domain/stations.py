@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Protocol
 
 from pos_app.domain.text import name_problem, one_line, strip_forbidden
+from pos_app.i18n import N_, gettext
 
 #: Longest station name (the column holds exactly this many characters).
 NAME_MAX = 60
@@ -30,16 +31,12 @@ HEARTBEAT_SECONDS = 10.0
 ID_MAX = 64
 VERSION_MAX = 40
 #: Said of a station whose host name gives no usable default name.
-UNNAMED = "Unnamed station"
+UNNAMED = N_("Unnamed station")
 
-ONLINE_WORDS = "Online"
-LEADER_WORDS = "Reads Stripe's updates"
-NAME_MISSING = "Enter a name for this station, such as Front desk 2."
+ONLINE_WORDS = N_("Online")
+LEADER_WORDS = N_("Reads Stripe's updates")
+NAME_MISSING = N_("Enter a name for this station, such as Front desk 2.")
 NAME_FIELD = "station_name"
-STATUS_PREFIX = "Stripe updates: "
-THIS_STATION = "this station"
-#: A standby station whose leader has no row (an older pos-app, or it has not beaten yet).
-ANOTHER_STATION = "another station"
 
 
 @dataclass(frozen=True)
@@ -126,14 +123,14 @@ def default_name(host_name: str) -> str:
 def status_words(seen_seconds_ago: float) -> str:
     """The status words: "Online", or when the station was last seen ("Last seen 5 min ago")."""
     if is_online(seen_seconds_ago):
-        return ONLINE_WORDS
+        return gettext(ONLINE_WORDS)
     minutes = max(1, int(seen_seconds_ago // 60))
     if minutes < 60:
-        return f"Last seen {minutes} min ago"
+        return gettext("Last seen {minutes} min ago").format(minutes=minutes)
     hours = minutes // 60
     if hours < 48:
-        return f"Last seen {hours} h ago"
-    return f"Last seen {hours // 24} days ago"
+        return gettext("Last seen {hours} h ago").format(hours=hours)
+    return gettext("Last seen {days} days ago").format(days=hours // 24)
 
 
 def leader_of(rows: Sequence[StationRow]) -> StationRow | None:
@@ -149,15 +146,17 @@ def poller_line(listing: StationList, this_leads: bool | None) -> str:
     None before its first tick (then the table decides)."""
     if not listing.shared:
         return ""
+    this_one = gettext("Stripe updates: this station")
+    another = gettext("Stripe updates: another station")
     if this_leads:
-        return STATUS_PREFIX + THIS_STATION
+        return this_one
     leader = leader_of(listing.rows)
     if leader is None:
         # A standby's leader holds the lock but has no fresh row (an older pos-app, or it
         # has not beaten yet); before the first tick nothing is known yet.
-        return "" if this_leads is None else STATUS_PREFIX + ANOTHER_STATION
+        return "" if this_leads is None else another
     if leader.id == listing.this_id:
         # The table says this station, but its poller (which knows) says standby: it lost
         # the lock since its last beat.
-        return STATUS_PREFIX + (ANOTHER_STATION if this_leads is False else THIS_STATION)
-    return STATUS_PREFIX + leader.name
+        return another if this_leads is False else this_one
+    return gettext("Stripe updates: {station}").format(station=leader.name)

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pos_app.i18n import N_
+
 #: Where a person grants a permission, for the sentences below.
-WHERE_TO_FIX = "Stripe Dashboard › Developers › API keys"
+WHERE_TO_FIX = N_("Stripe Dashboard › Developers › API keys")
 
 
 @dataclass(frozen=True)

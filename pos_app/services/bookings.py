@@ -36,6 +36,8 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.domain.ports import UnitOfWork
+from pos_app.i18n import N_
+from pos_app.i18n import gettext as _
 from pos_app.services import audit, ledger, locks, payables
 from pos_app.services.booking_orders import price_service, store_order
 from pos_app.services.checkout import CheckoutService
@@ -45,12 +47,12 @@ from pos_app.services.ids import new_id
 
 log = logging.getLogger(__name__)
 
-PAST_TIME = "That time is in the past. Choose a time from now on."
-LINK_OPENED_MEANWHILE = (
+PAST_TIME = N_("That time is in the past. Choose a time from now on.")
+LINK_OPENED_MEANWHILE = N_(
     "A card payment link was opened for this booking meanwhile, so nothing was changed. "
     "Try again: open links are closed first."
 )
-CHANGED_MEANWHILE = (
+CHANGED_MEANWHILE = N_(
     "The booking's payments changed at another station meanwhile, so nothing was changed. "
     "Check the booking, then try again."
 )
@@ -431,10 +433,15 @@ class BookingService:
             with self._d.uow() as fresh:
                 holders = fresh.bookings.overlapping(held.id, starts, ends, exclude_id=booking_id)
             if not holders:
-                raise SlotTakenError(
-                    f"{held.name} was booked at that time a moment ago. "
-                    f"Choose another time or {_alternative(held)}."
-                ) from err
+                sentence = (
+                    _("{name} was booked at that time a moment ago. Choose another time or room.")
+                    if held.kind is ResourceKind.ROOM
+                    else _(
+                        "{name} was booked at that time a moment ago. "
+                        "Choose another time or person."
+                    )
+                )
+                raise SlotTakenError(sentence.format(name=held.name)) from err
             log.info("booking.slot_taken_at_commit resource=%s holder=%s", held.id, holders[0].id)
             raise SlotTakenError(self._taken_sentence(held, holders[0]), holders[0].id) from err
 
@@ -442,10 +449,23 @@ class BookingService:
         tz = self._d.policy.timezone
         start = holder.starts_at.astimezone(tz)
         end = holder.ends_at.astimezone(tz)
-        return (
-            f"{resource.name} is already booked {start:%H:%M}–{end:%H:%M} for "
-            f"{holder.customer_name} ({holder.service_name}). "
-            f"Choose another time or {_alternative(resource)}."
+        sentence = (
+            _(
+                "{name} is already booked {start}–{end} for {customer} ({service}). "
+                "Choose another time or room."
+            )
+            if resource.kind is ResourceKind.ROOM
+            else _(
+                "{name} is already booked {start}–{end} for {customer} ({service}). "
+                "Choose another time or person."
+            )
+        )
+        return sentence.format(
+            name=resource.name,
+            start=f"{start:%H:%M}",
+            end=f"{end:%H:%M}",
+            customer=holder.customer_name,
+            service=holder.service_name,
         )
 
     def _when(self, booking: Booking, resource: Resource | None) -> str:
@@ -560,7 +580,3 @@ class BookingService:
             change(uow, booking)
             uow.commit()
         return booking
-
-
-def _alternative(resource: Resource) -> str:
-    return "room" if resource.kind is ResourceKind.ROOM else "person"

@@ -30,6 +30,7 @@ from pos_app.domain.payment import (
     ensure_none_processing,
 )
 from pos_app.domain.ports import UnitOfWork
+from pos_app.i18n import N_
 from pos_app.services import audit, failpoints, ledger, locks, order_charge, payables
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
@@ -37,11 +38,11 @@ from pos_app.services.ids import idempotency_key, new_id
 
 log = logging.getLogger(__name__)
 
-LINK_OPENED_MEANWHILE = (
+LINK_OPENED_MEANWHILE = N_(
     "A card payment link was opened for this booking meanwhile, so no cash was recorded. "
     "Let the customer pay that link, or cancel it and take cash again."
 )
-PAYMENTS_CHANGED = (
+PAYMENTS_CHANGED = N_(
     "The booking's payments changed meanwhile, so no cash was recorded. Check the balance, "
     "then take cash again."
 )

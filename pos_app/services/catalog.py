@@ -17,6 +17,7 @@ from pos_app.domain.money import Money, parse_money, validate_chargeable
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.domain.percent import Percent, parse_percent
 from pos_app.domain.text import name_problem
+from pos_app.i18n import N_
 from pos_app.services import audit
 from pos_app.services.context import Deps
 from pos_app.services.currencies import PRICEABLE
@@ -45,7 +46,7 @@ DEMO_RESOURCES: list[tuple[str, str, ResourceKind]] = [
 # Currencies a service may be priced in: Stripe's that CLDR can name and format.
 SUPPORTED_CURRENCIES: tuple[str, ...] = PRICEABLE
 MIN_MINUTES, MAX_MINUTES, STEP_MINUTES = 5, 480, 5
-MANAGERS_ONLY = "Only a manager can change the catalogue."
+MANAGERS_ONLY = N_("Only a manager can change the catalogue.")
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import SYSTEM_ACTOR
 from pos_app.domain.ports import UnitOfWork
+from pos_app.i18n import N_
 from pos_app.services import (
     audit,
     checkout_request,
@@ -69,8 +70,8 @@ RESEND_MIN_LIFETIME = STRIPE_SHORTEST_SESSION + timedelta(seconds=15)
 # 30 minutes ahead (61 s after the reservation). Two minutes after the reservation, by Stripe's
 # clock, leaves a minute for the clock-offset estimate and for the session list to show it.
 REPLACE_MAX_LIFETIME = timedelta(minutes=29)
-REPLACED = "Replaced by a new attempt: Stripe never answered this one in time."
-NOT_ANSWERED_YET = (
+REPLACED = N_("Replaced by a new attempt: Stripe never answered this one in time.")
+NOT_ANSWERED_YET = N_(
     "Stripe has not answered yet about this payment link. Wait a moment, then try again."
 )
 

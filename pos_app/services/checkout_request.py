@@ -20,11 +20,13 @@ from pos_app.domain.checkout_locale import AUTO
 from pos_app.domain.gateway_types import CheckoutRequest
 from pos_app.domain.orders import Order
 from pos_app.domain.payment import Payment
+from pos_app.i18n import N_
 from pos_app.services.context import Policy
 
-SUCCESS_URL_LABEL = "After paying, customers go to"
-SUCCESS_URL_MISSING = (
-    f"Set '{SUCCESS_URL_LABEL}' (your website) in Settings before taking card payments."
+SUCCESS_URL_LABEL = N_("After paying, customers go to")
+# The label's words spelled out (not an f-string), so the catalog holds the whole sentence.
+SUCCESS_URL_MISSING = N_(
+    "Set 'After paying, customers go to' (your website) in Settings before taking card payments."
 )
 MAX_URL_LENGTH = 2000  # well under Stripe's limit, and any real website's address
 # Where the sandbox's hosted page sends customers when the business has no website set.

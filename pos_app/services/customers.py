@@ -13,6 +13,7 @@ from pos_app.domain.errors import DuplicateError, FormErrors, NotFoundError
 from pos_app.domain.people import Customer, customer_search_key
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.text import has_forbidden, name_problem, strip_forbidden
+from pos_app.i18n import N_
 from pos_app.services.context import Deps
 from pos_app.services.ids import new_id
 
@@ -22,7 +23,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{6,20}$")
 HISTORY_LIMIT = 200
 NOTES_LIMIT = 1000  # a few paragraphs: allergies, preferences, what worked last time
-NOTES_CONTROL = (
+NOTES_CONTROL = N_(
     "The notes have an invisible control character in them (it often comes with pasted "
     "text). Type that part again by hand."
 )

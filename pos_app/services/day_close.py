@@ -43,6 +43,7 @@ from pos_app.domain.reports import (
     fees_pending_sentence,
 )
 from pos_app.domain.text import strip_forbidden
+from pos_app.i18n import N_
 from pos_app.services import audit
 from pos_app.services.context import Deps
 
@@ -50,7 +51,7 @@ log = logging.getLogger(__name__)
 #: Closed days before the one being closed whose link counts its close tries to freeze.
 FREEZE_AT_CLOSE = 7
 
-NOT_MANAGER = "Only a manager can close the day."
+NOT_MANAGER = N_("Only a manager can close the day.")
 NOTE_MAX = 1000
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from pos_app.config import Config, key_hint, key_problem, webhook_secret_problem
 from pos_app.domain.errors import GatewayError, GatewayUnavailable
 from pos_app.domain.money import Money
+from pos_app.i18n import N_
 from pos_app.services.checkout import STRIPE_MIN_LIFETIME, STRIPE_SHORTEST_SESSION
 from pos_app.services.checkout_request import (
     SUCCESS_URL_LABEL,
@@ -43,7 +44,7 @@ MAX_CLOCK_SKEW_SECONDS = (STRIPE_MIN_LIFETIME - STRIPE_SHORTEST_SESSION).total_s
 # Under this the offset is within what a whole-second Date header can tell.
 CLOCK_AGREES_SECONDS = 1.5
 WRITE_KEY = "doctor.checked_at.{station}"
-FAILED_UNEXPECTEDLY = "This check failed unexpectedly; the details are in the log."
+FAILED_UNEXPECTEDLY = N_("This check failed unexpectedly; the details are in the log.")
 
 SchemaProbe = Callable[[], tuple[str | None, str]]
 PortProbe = Callable[[int], PortState]

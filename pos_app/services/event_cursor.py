@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_app.domain.errors import GatewayError, GatewayRejected
+from pos_app.i18n import N_
 from pos_app.services.context import Deps
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ CURSOR_KEY = "stripe.events.cursor"
 RESET_KEY = "stripe.events.cursor_reset"
 UNKNOWN_CURSOR_CODE = "resource_missing"
 
-UNKNOWN_REASON = (
+UNKNOWN_REASON = N_(
     "Stripe no longer knows the last event this station read (events are kept 30 days, "
     "or the API key now belongs to another account)"
 )

@@ -24,6 +24,7 @@ from typing import TextIO
 from pos_app.domain.csv_cells import FORMULA_START, amount_text, guard_cell
 from pos_app.domain.errors import PermissionDeniedError
 from pos_app.domain.people import Actor
+from pos_app.i18n import N_
 from pos_app.services import safe_file
 from pos_app.services.context import Deps
 from pos_app.services.reports import ReportService, zone_name
@@ -72,7 +73,7 @@ COLUMNS: tuple[str, ...] = (
     "promo_code",
 )
 PROGRESS_EVERY = 5000
-MANAGERS_ONLY = "Only a manager can export sales."
+MANAGERS_ONLY = N_("Only a manager can export sales.")
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from pos_app.domain.pricing import MAX_LINES, Discount, OrderLine, Tip, price_or
 from pos_app.domain.products import Product, not_enough
 from pos_app.domain.promo import PromoCode, can_give_discount
 from pos_app.domain.text import bounded
+from pos_app.i18n import N_
 from pos_app.services import audit, ledger, order_charge, payables
 from pos_app.services.context import Deps
 from pos_app.services.customers import Contact, check_contact, find_or_add
@@ -55,21 +56,23 @@ from pos_app.services.promo_codes import check_code
 
 log = logging.getLogger(__name__)
 
-BOTH_DISCOUNTS = "Give a promo code or a discount, not both."
-ADD_TO_CLOSED = "This booking is cancelled or marked as a no-show, so nothing can be added to it."
-ADD_AFTER_PAID = (
+BOTH_DISCOUNTS = N_("Give a promo code or a discount, not both.")
+ADD_TO_CLOSED = N_(
+    "This booking is cancelled or marked as a no-show, so nothing can be added to it."
+)
+ADD_AFTER_PAID = N_(
     "This booking has been paid (in part or in full), so its order can no longer change; "
     "sell the extra items as a new sale."
 )
-ADD_WITH_LINK = (
+ADD_WITH_LINK = N_(
     "A card payment link is open for this booking; cancel it before adding items, then "
     "charge again."
 )
-NO_ORDER = "This booking has no order to add items to."
-VOID_BOOKING_ORDER = "This order belongs to booking {booking}; cancel the booking instead."
-VOID_WITH_LINK = "A card payment link is open for this order. Cancel the link first, then void."
-VOID_PAID = "Money has been taken for this order, so it cannot be voided. Refund it instead."
-VOID_NOT_OPEN = "This order is not open any more, so it cannot be voided."
+NO_ORDER = N_("This booking has no order to add items to.")
+VOID_BOOKING_ORDER = N_("This order belongs to booking {booking}; cancel the booking instead.")
+VOID_WITH_LINK = N_("A card payment link is open for this order. Cancel the link first, then void.")
+VOID_PAID = N_("Money has been taken for this order, so it cannot be voided. Refund it instead.")
+VOID_NOT_OPEN = N_("This order is not open any more, so it cannot be voided.")
 
 
 @dataclass(frozen=True)

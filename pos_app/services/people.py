@@ -21,6 +21,7 @@ from pos_app.domain.errors import (
 from pos_app.domain.people import Actor, Resource, ResourceKind, Role, User
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.text import name_problem
+from pos_app.i18n import N_
 from pos_app.services import audit, pins
 from pos_app.services.context import Deps
 from pos_app.services.ids import new_id
@@ -39,8 +40,8 @@ MAX_NAME = 120
 LOCK_MINUTES_KEY = "station.lock_minutes"  # written by the settings dialog; 0 = never
 DEFAULT_LOCK_MINUTES = 5
 
-MANAGERS_ONLY = "Only a manager can change staff and rooms."
-LAST_MANAGER = "There must always be an active manager. Make someone else a manager first."
+MANAGERS_ONLY = N_("Only a manager can change staff and rooms.")
+LAST_MANAGER = N_("There must always be an active manager. Make someone else a manager first.")
 
 
 def parse_lock_minutes(value: str | None) -> int:

@@ -10,6 +10,7 @@ from pos_app.domain.errors import FormErrors, PermissionDeniedError, ValidationE
 from pos_app.domain.percent import Percent, parse_percent
 from pos_app.domain.ports import EventLog
 from pos_app.domain.pricing import PricingPolicy, TipBase
+from pos_app.i18n import N_
 from pos_app.services import audit
 from pos_app.services.context import Deps
 
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 PRICES_INCLUDE_TAX_KEY = "pricing.prices_include_tax"
 TIP_BASE_KEY = "pricing.tip_base"
 MANAGER_DISCOUNT_KEY = "pricing.manager_discount"
-MANAGERS_ONLY = "Only a manager can change how prices, tax and tips are worked out."
+MANAGERS_ONLY = N_("Only a manager can change how prices, tax and tips are worked out.")
 
 
 def read_policy(events: EventLog) -> PricingPolicy:

@@ -40,6 +40,7 @@ from pos_app.domain.products import (
     sku_problem,
 )
 from pos_app.domain.text import bounded, name_problem, strip_forbidden
+from pos_app.i18n import N_
 from pos_app.services import audit
 from pos_app.services.catalog import CATALOG, MANAGERS_ONLY, SUPPORTED_CURRENCIES
 from pos_app.services.context import Deps
@@ -48,7 +49,7 @@ from pos_app.services.ids import new_id
 log = logging.getLogger(__name__)
 
 #: Who may change stock by hand (receive, count, damage); sales and restocks need nobody.
-STOCK_MANAGERS_ONLY = "Only a manager can change stock by hand."
+STOCK_MANAGERS_ONLY = N_("Only a manager can change stock by hand.")
 _BY_HAND = frozenset({StockReason.RECEIVE, StockReason.COUNT, StockReason.DAMAGE})
 
 

@@ -35,6 +35,7 @@ from pos_app.domain.promo import (
     used_up,
 )
 from pos_app.domain.text import bounded
+from pos_app.i18n import N_
 from pos_app.services import audit
 from pos_app.services.catalog import CATALOG, SUPPORTED_CURRENCIES
 from pos_app.services.context import Deps
@@ -42,8 +43,8 @@ from pos_app.services.ids import new_id
 
 log = logging.getLogger(__name__)
 
-MANAGERS_ONLY = "Only a manager can add promo codes."
-MANAGERS_ONLY_SWITCH = "Only a manager can switch promo codes on or off."
+MANAGERS_ONLY = N_("Only a manager can add promo codes.")
+MANAGERS_ONLY_SWITCH = N_("Only a manager can switch promo codes on or off.")
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from pos_app.domain.payment import (
 from pos_app.domain.people import STRIPE_ACTOR, Actor
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.report_data import day_bounds
+from pos_app.i18n import N_
 from pos_app.services import audit, ledger, locks, payables, recording, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
@@ -63,7 +64,7 @@ from pos_app.services.reconciliation_model import SettleOutcome as SettleOutcome
 log = logging.getLogger(__name__)
 
 APP_TAG = "pos-app"  # metadata[app] on every session, PaymentIntent, charge and refund we make
-NOT_MANAGER = "Only a manager can reconcile with Stripe."
+NOT_MANAGER = N_("Only a manager can reconcile with Stripe.")
 MAX_DAYS = 92
 # Local rows are read this far beyond the range: a payment seen paid a little after
 # midnight may belong to a charge Stripe created the day before, and the other way round.

@@ -41,6 +41,7 @@ from pos_app.domain.payment import (
 from pos_app.domain.people import Actor
 from pos_app.domain.refund_lines import lines_to_refund
 from pos_app.domain.text import strip_forbidden
+from pos_app.i18n import N_
 from pos_app.services import audit, failpoints, ledger, payables, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
@@ -48,8 +49,8 @@ from pos_app.services.sign_in import WrongPinError
 
 log = logging.getLogger(__name__)
 
-NEEDS_MANAGER = "A manager must approve refunds. Enter a manager PIN."
-LINES_BEFORE_PAID = "Items can be refunded once the order is paid in full; refund an amount."
+NEEDS_MANAGER = N_("A manager must approve refunds. Enter a manager PIN.")
+LINES_BEFORE_PAID = N_("Items can be refunded once the order is paid in full; refund an amount.")
 
 
 class ManagerPins(Protocol):

@@ -28,13 +28,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from pos_app.i18n import N_
+
 log = logging.getLogger(__name__)
 
 #: At most one write of rejected deliveries per this many seconds (per receiver process).
 FLUSH_SECONDS = 10.0
 #: Distinct reasons kept apart between two flushes.
 MAX_REASONS = 16
-OTHER_REASON = "Rejected for another reason."
+OTHER_REASON = N_("Rejected for another reason.")
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ from pos_app.domain.reports import (
     CurrencyTotals,
     SalesReport,
 )
+from pos_app.i18n import N_
 from pos_app.services.context import Deps
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ log = logging.getLogger(__name__)
 MAX_RANGE_DAYS = 366
 METHOD_LABELS = {PaymentMethod.CARD.value: "Card (Stripe)", PaymentMethod.CASH.value: "Cash"}
 UNASSIGNED = "Unassigned"
-MANAGERS_ONLY = "Only a manager can see sales reports."
+MANAGERS_ONLY = N_("Only a manager can see sales reports.")
 #: More runs of open days than this in one range: read the whole range live (one scan).
 MAX_LIVE_RUNS = 8
 

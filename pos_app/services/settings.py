@@ -44,6 +44,7 @@ from pos_app.domain.errors import (
 )
 from pos_app.domain.payment import HOLD_MINUTES_RANGE, hold_minutes_ok
 from pos_app.domain.people import Actor
+from pos_app.i18n import N_
 from pos_app.services import audit
 from pos_app.services.business_settings import BUSINESS_KEYS as BUSINESS_KEYS
 from pos_app.services.business_settings import DATABASE_MODE_KEY as DATABASE_MODE_KEY
@@ -73,7 +74,7 @@ from pos_app.services.settings_words import business_value_words, station_words
 
 log = logging.getLogger(__name__)
 
-NOT_MANAGER = "Only a manager can change settings."
+NOT_MANAGER = N_("Only a manager can change settings.")
 # Appended once "Check key" passed: the check tried each of these permissions.
 RESTRICTED_KEY_NOTE = stripe_permissions.required_note()
 # Read by the idle lock (uow.events.get_setting); this station's file holds the same value.

@@ -17,13 +17,14 @@ from pos_app.domain.audit import AuditAction
 from pos_app.domain.errors import NotFoundError, PermissionDeniedError
 from pos_app.domain.people import Actor, User
 from pos_app.domain.sign_in import MANAGER_APPROVAL, lock_seconds
+from pos_app.i18n import N_
 from pos_app.services import audit, pins
 from pos_app.services.context import Deps
 
 log = logging.getLogger(__name__)
 
-WRONG_PIN = "That PIN is not right."
-NOT_ACTIVE = "That account is not active. Ask a manager."
+WRONG_PIN = N_("That PIN is not right.")
+NOT_ACTIVE = N_("That account is not active. Ask a manager.")
 
 
 class WrongPinError(PermissionDeniedError):

@@ -29,11 +29,12 @@ from pos_app.domain.stations import (
     default_name,
     leader_of,
 )
+from pos_app.i18n import N_
 from pos_app.services.context import Desk
 
 log = logging.getLogger(__name__)
 
-NOT_MANAGER = "Only a manager can rename this station."
+NOT_MANAGER = N_("Only a manager can rename this station.")
 
 
 class StationService:

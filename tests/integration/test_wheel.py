@@ -139,10 +139,12 @@ from pos_app.sandbox.page import TEMPLATES_DIR
 from pos_app.store.database import MIGRATIONS
 from pos_app.store.database import head_revision
 from pos_app.ui.shell.notifier import CHIMES, bundled_sounds_dir, sound_path
+from pos_app import i18n
 files = [TEMPLATES_DIR / n for n in ("base.html", "pay.html", "authenticate.html",
          "message.html", "style.css")]
 files += [MIGRATIONS / "env.py", MIGRATIONS / "script.py.mako", APP_ICON_SVG]
 files += [app_icon_png(s) for s in ICON_SIZES]
+files += [i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "pos_app.mo" for lang in i18n.SHIPPED[1:]]
 print(json.dumps({
     "package": str(Path(pos_app.__file__).parent),
     "files": [str(f) for f in files],
@@ -150,6 +152,7 @@ print(json.dumps({
     "sounds": [str(sound_path(n)) for n in CHIMES],
     "sounds_dir": str(bundled_sounds_dir()),
     "head": head_revision(),
+    "german": (i18n.set_language("de"), i18n.gettext("Save changes"))[1],
 }))
 """
     facts = installed.run(installed.python, "-c", probe)
@@ -166,6 +169,8 @@ print(json.dumps({
     # Alembic sees every migration the source tree has.
     versions = sorted((SOURCE_PACKAGE / "store" / "migrations" / "versions").glob("0*.py"))
     assert found["head"] == versions[-1].name.split("_")[0]
+    # The installed catalogs are the ones read: German comes back translated.
+    assert found["german"] == "Änderungen speichern"
 
 
 def test_pos_app_version_from_the_installed_wheel(installed: Installed) -> None:

@@ -20,6 +20,7 @@ from pos_app.domain.reports import (
     CurrencyTotals,
     SalesReport,
 )
+from pos_app.i18n import N_
 
 MARKER = "\u2063chart:{}\u2063"  # invisible separators around a placeholder, replaced by the chart
 MUTED = "color:#5f6368;"
@@ -93,11 +94,11 @@ def adjustment_sentence(totals: CurrencyTotals) -> str:
 def conversion_rows(conversion: Conversion) -> list[tuple[str, int]]:
     """Checkout links by outcome, as the dashboard lists them."""
     return [
-        ("Started", conversion.started),
-        ("Paid", conversion.paid),
-        ("Expired or cancelled", conversion.expired),
-        ("Failed", conversion.failed),
-        ("Still open", conversion.open),
+        (N_("Started"), conversion.started),
+        (N_("Paid"), conversion.paid),
+        (N_("Expired or cancelled"), conversion.expired),
+        (N_("Failed"), conversion.failed),
+        (N_("Still open"), conversion.open),
     ]
 
 

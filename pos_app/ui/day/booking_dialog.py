@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from pos_app.domain.booking import Booking, Service
 from pos_app.domain.errors import FormErrors, SlotTakenError
 from pos_app.domain.people import Resource
+from pos_app.i18n import _
 from pos_app.services.bookings import BookingRequest, DaySheet
 from pos_app.services.customers import check_notes
 from pos_app.ui.day.booking_presenter import SlotChip, form_state
@@ -95,18 +96,18 @@ class BookingDialog(QDialog):
         self._sheet: tuple[date, list[Booking], list[Resource]] | None = None
         self._sheet_generation = 0
         self.created: Booking | None = None
-        self.setWindowTitle("New booking")
+        self.setWindowTitle(_("New booking"))
         self.setModal(True)
         self.setMinimumWidth(640)
 
         # -- what and when
         self.service_combo = QComboBox()
-        self.service_combo.addItem("Loading services…")
+        self.service_combo.addItem(_("Loading services…"))
         self.service_combo.setEnabled(False)
         self.service_line = muted_label(wrap=True)
         self.service_line.setObjectName("serviceLine")
         self.staff_combo = QComboBox()
-        self.staff_combo.addItem("Anyone", None)
+        self.staff_combo.addItem(_("Anyone"), None)
         self.staff_combo.setEnabled(False)
         self.starts_edit = QDateTimeEdit()
         self.starts_edit.setTimeZone(QTimeZone(QTimeZone.Initialization.UTC))
@@ -131,7 +132,7 @@ class BookingDialog(QDialog):
         self.suggestions = self.picker.suggestions
         self.completer = self.picker.completer
         self.price_edit = QLineEdit()
-        self.price_edit.setPlaceholderText("e.g. 35.00")
+        self.price_edit.setPlaceholderText(_("e.g. 35.00"))
         self.price_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
 
         self._rows: dict[str, FieldWithError] = {
@@ -145,14 +146,14 @@ class BookingDialog(QDialog):
             "price": FieldWithError(self.price_edit),
         }
         labels = {
-            "service_id": "Ser&vice",
-            "resource_id": "&With",
-            "starts_at": "&Date and time",
-            "customer_name": "Customer &name",
-            "customer_email": "&Email",
-            "customer_phone": "&Phone",
-            "notes": "N&otes",
-            "price": "P&rice",
+            "service_id": _("Ser&vice"),
+            "resource_id": _("&With"),
+            "starts_at": _("&Date and time"),
+            "customer_name": _("Customer &name"),
+            "customer_email": _("&Email"),
+            "customer_phone": _("&Phone"),
+            "notes": _("N&otes"),
+            "price": _("P&rice"),
         }
         form = form_layout()
         for field, row in self._rows.items():
@@ -172,11 +173,11 @@ class BookingDialog(QDialog):
         self._feedback = FormFeedback(self._rows, self.general_error, grow=self)
 
         layout = dialog_layout(self)
-        layout.addWidget(dialog_title(self, "New booking"))
+        layout.addWidget(dialog_title(self, _("New booking")))
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.status_label)
-        self.buttons, self.save_button = dialog_buttons(self, layout, "Save", self.save)
+        self.buttons, self.save_button = dialog_buttons(self, layout, _("Save"), self.save)
         self.save_button.setEnabled(False)  # until the services have loaded
         self._busy = BusyState(
             self, self.save_button, cancel_button(self.buttons), label=self.status_label
@@ -301,8 +302,10 @@ class BookingDialog(QDialog):
         self.service_combo.blockSignals(True)
         self.service_combo.clear()
         for service in services:
-            label = (
-                f"{service.name}  ·  {service.duration_minutes} min  ·  {service.price.format()}"
+            label = _("{service}  ·  {minutes} min  ·  {price}").format(
+                service=service.name,
+                minutes=service.duration_minutes,
+                price=service.price.format(),
             )
             self.service_combo.addItem(label, service.id)
         self.service_combo.blockSignals(False)
@@ -313,7 +316,7 @@ class BookingDialog(QDialog):
             self.service_combo.setCurrentIndex(index)
             self._on_service_changed(index)
         else:
-            self.service_combo.addItem("No services yet")
+            self.service_combo.addItem(_("No services yet"))
         self.save_button.setEnabled(bool(services))
         self._load_sheet()
 

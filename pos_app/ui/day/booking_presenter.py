@@ -14,10 +14,11 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from pos_app.domain.booking import Booking, Service
 from pos_app.domain.people import Resource, ResourceKind
+from pos_app.i18n import N_, _
 from pos_app.ui.day.schedule_layout import DAY_END_HOUR, DAY_START_HOUR, SLOT_MINUTES
 
 CHIPS_PER_STAFF = 4
-NO_SERVICE = "Choose a service to see when it ends and who is free."
+NO_SERVICE = N_("Choose a service to see when it ends and who is free.")
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,14 @@ class BookingFormState:
 def service_line(service: Service | None, starts_at: datetime | None) -> str:
     """ "Cut & colour · 60 min · ends 11:30" (without the end before a time is chosen)."""
     if service is None:
-        return NO_SERVICE
-    parts = [service.name, f"{service.duration_minutes} min"]
+        return _(NO_SERVICE)
+    parts = [service.name, _("{minutes} min").format(minutes=service.duration_minutes)]
     if starts_at is not None:
         end = starts_at + timedelta(minutes=service.duration_minutes)
         parts.append(
-            f"ends {end:%H:%M}" if end.date() == starts_at.date() else "ends after midnight"
+            _("ends {time}").format(time=f"{end:%H:%M}")
+            if end.date() == starts_at.date()
+            else _("ends after midnight")
         )
     return " · ".join(parts)
 
@@ -104,7 +107,7 @@ def free_slots(
                 local = at.astimezone(tz)
                 chips.append(SlotChip(resource.id, local, f"{local:%H:%M}"))
             at += step
-        note = "" if chips else ("Fully booked" if start < closing else "Closed for the day")
+        note = "" if chips else (_("Fully booked") if start < closing else _("Closed for the day"))
         out.append(StaffSlots(resource.id, resource.name, tuple(chips), note))
     return tuple(out)
 

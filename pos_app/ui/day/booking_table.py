@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 
 from pos_app.domain.booking import Booking
 from pos_app.domain.booking_display import display_status
+from pos_app.i18n import N_, _
 from pos_app.ui.day.day_load_state import row_texts
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.tables import STATUS_ROLE
@@ -47,13 +48,13 @@ class Column(IntEnum):
 
 
 HEADERS = {
-    Column.TIME: "Time",
-    Column.CUSTOMER: "Customer",
-    Column.SERVICE: "Service",
-    Column.STAFF: "Staff",
-    Column.AMOUNT: "Amount",
-    Column.STATUS: "Status",
-    Column.PAID: "Net paid",
+    Column.TIME: N_("Time"),
+    Column.CUSTOMER: N_("Customer"),
+    Column.SERVICE: N_("Service"),
+    Column.STAFF: N_("Staff"),
+    Column.AMOUNT: N_("Amount"),
+    Column.STATUS: N_("Status"),
+    Column.PAID: N_("Net paid"),
 }
 
 
@@ -147,7 +148,7 @@ class BookingTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(Column):
-            return HEADERS[Column(section)]
+            return _(HEADERS[Column(section)])
         if role == Qt.ItemDataRole.TextAlignmentRole and section in (Column.AMOUNT, Column.PAID):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -170,7 +171,9 @@ class BookingTableModel(QAbstractTableModel):
             return display_status(booking).value  # Qt hands enums back as plain str anyway
         if role == _TOOLTIP_ROLE:
             if column == Column.PAID and booking.refunded_amount:
-                return f"Paid {booking.paid.format()}, refunded {booking.refunded.format()}"
+                return _("Paid {paid}, refunded {refunded}").format(
+                    paid=booking.paid.format(), refunded=booking.refunded.format()
+                )
             if column == Column.CUSTOMER:
                 contact = [c for c in (booking.customer_email, booking.customer_phone) if c]
                 return " · ".join([booking.customer_name, *contact])

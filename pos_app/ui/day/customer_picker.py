@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
 from pos_app.domain.booking import Booking
 from pos_app.domain.people import Customer
+from pos_app.i18n import N_, _
 from pos_app.services.customers import CustomerDetail
 from pos_app.ui.day.desk_ports import CustomerFinder
 from pos_app.ui.kit.form_kit import muted_label
@@ -23,14 +24,14 @@ CUSTOMER_ROLE = Qt.ItemDataRole.UserRole + 1
 NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 3
 NEW_ROLE = Qt.ItemDataRole.UserRole + 4  # True on the "+ New customer" row
-RETURNING = "Returning customer: this booking joins their history."
-NEW_CUSTOMER = "New customer: remembered when you save."
-NOTES_HINT = "Allergies, preferences — kept with the customer for next time"
+RETURNING = N_("Returning customer: this booking joins their history.")
+NEW_CUSTOMER = N_("New customer: remembered when you save.")
+NOTES_HINT = N_("Allergies, preferences — kept with the customer for next time")
 
 
 def new_customer_text(typed: str) -> str:
     """The suggestion that books someone new under the name typed."""
-    return f"+ New customer “{typed.strip()}”"
+    return _("+ New customer “{name}”").format(name=typed.strip())
 
 
 class CustomerPicker(QObject):
@@ -52,7 +53,7 @@ class CustomerPicker(QObject):
         self._generation = 0
 
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("Type a name, email or phone to find a customer")
+        self.name_edit.setPlaceholderText(_("Type a name, email or phone to find a customer"))
         self.suggestions = QStandardItemModel(self)
         self.completer = QCompleter(self.suggestions, self)
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
@@ -71,14 +72,14 @@ class CustomerPicker(QObject):
         self.hint = muted_label()
         self.hint.hide()
         self.email_edit = QLineEdit()
-        self.email_edit.setPlaceholderText("Optional — for the receipt")
+        self.email_edit.setPlaceholderText(_("Optional — for the receipt"))
         self.phone_edit = QLineEdit()
-        self.phone_edit.setPlaceholderText("Optional")
+        self.phone_edit.setPlaceholderText(_("Optional"))
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setObjectName("customerNotes")
-        self.notes_edit.setPlaceholderText(NOTES_HINT)
+        self.notes_edit.setPlaceholderText(_(NOTES_HINT))
         self.notes_edit.setTabChangesFocus(True)
-        self.notes_edit.setAccessibleName("Customer notes")
+        self.notes_edit.setAccessibleName(_("Customer notes"))
         lines = QFontMetrics(self.notes_edit.font()).lineSpacing()
         self.notes_edit.setFixedHeight(max(64, lines * 3 + 16))
         self.name_edit.textEdited.connect(self._on_name_edited)
@@ -110,7 +111,7 @@ class CustomerPicker(QObject):
             return
         self.customer_id = booking.customer_id
         self._linked_name = booking.customer_name
-        self.hint.setText(RETURNING)
+        self.hint.setText(_(RETURNING))
         self.hint.show()
         customers, customer_id = self._customers, booking.customer_id
         self._runner.run(
@@ -140,7 +141,7 @@ class CustomerPicker(QObject):
         self.phone_edit.setText(customer.phone or "")
         self._loaded_notes = customer.notes
         self.notes_edit.setPlainText(customer.notes)
-        self.hint.setText(RETURNING)
+        self.hint.setText(_(RETURNING))
         self.hint.show()
 
     def _on_name_edited(self, text: str) -> None:
@@ -196,7 +197,7 @@ class CustomerPicker(QObject):
         if index.data(NEW_ROLE):
             self._unlink()
             self.name_edit.setText(str(index.data(NAME_ROLE)))
-            self.hint.setText(NEW_CUSTOMER)
+            self.hint.setText(_(NEW_CUSTOMER))
             self.hint.show()
             self._hide_popup()
             self.suggestions.clear()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.people import Resource
+from pos_app.i18n import _
 from pos_app.ui.kit import theme
 
 
@@ -42,34 +43,34 @@ class DayBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.prev_button = QPushButton("‹")
-        self.prev_button.setToolTip("Previous day (Alt+Left)")
-        self.prev_button.setAccessibleName("Previous day")
+        self.prev_button.setToolTip(_("Previous day (Alt+Left)"))
+        self.prev_button.setAccessibleName(_("Previous day"))
         self.next_button = QPushButton("›")
-        self.next_button.setToolTip("Next day (Alt+Right)")
-        self.next_button.setAccessibleName("Next day")
+        self.next_button.setToolTip(_("Next day (Alt+Right)"))
+        self.next_button.setAccessibleName(_("Next day"))
         for button in (self.prev_button, self.next_button):
             button.setFont(theme.font(self, scale=1.3, bold=True))
             button.setMinimumSize(44, 44)
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("ddd d MMM yyyy")
-        self.date_edit.setToolTip("Go to a date (Ctrl+G)")
-        self.date_edit.setAccessibleName("Date")
+        self.date_edit.setToolTip(_("Go to a date (Ctrl+G)"))
+        self.date_edit.setAccessibleName(_("Date"))
         self.date_edit.setMinimumWidth(136)
-        self.today_button = QPushButton("Today")
-        self.today_button.setToolTip("Back to today (Ctrl+T)")
-        self.staff_label = QLabel("&Staff")
+        self.today_button = QPushButton(_("Today"))
+        self.today_button.setToolTip(_("Back to today (Ctrl+T)"))
+        self.staff_label = QLabel(_("&Staff"))
         self.staff_combo = QComboBox()
         self.staff_combo.setMinimumWidth(130)
-        self.staff_combo.setToolTip("Whose bookings to show")
-        self.staff_combo.setAccessibleName("Staff")
+        self.staff_combo.setToolTip(_("Whose bookings to show"))
+        self.staff_combo.setAccessibleName(_("Staff"))
         self.staff_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.staff_combo.addItem("Everyone", None)
+        self.staff_combo.addItem(_("Everyone"), None)
         self.staff_label.setBuddy(self.staff_combo)
-        self.list_button = QPushButton("List")
-        self.list_button.setToolTip("The day as a list (Ctrl+1)")
-        self.schedule_button = QPushButton("Schedule")
-        self.schedule_button.setToolTip("The day by staff and room (Ctrl+2)")
+        self.list_button = QPushButton(_("List"))
+        self.list_button.setToolTip(_("The day as a list (Ctrl+1)"))
+        self.schedule_button = QPushButton(_("Schedule"))
+        self.schedule_button.setToolTip(_("The day by staff and room (Ctrl+2)"))
         self._modes = QButtonGroup(self)
         self._modes.setExclusive(True)
         bold = theme.font(self, bold=True)
@@ -131,7 +132,7 @@ class DayBar(QWidget):
     def set_resources(self, resources: Sequence[Resource]) -> None:
         """Fill the staff filter: Everyone, then each resource; keeps the choice if it stays."""
         current = self.staff_combo.currentData()
-        wanted = [(None, "Everyone")] + [(r.id, r.name) for r in resources]
+        wanted = [(None, _("Everyone"))] + [(r.id, r.name) for r in resources]
         have = [
             (self.staff_combo.itemData(i), self.staff_combo.itemText(i))
             for i in range(self.staff_combo.count())

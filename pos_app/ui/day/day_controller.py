@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking
 from pos_app.domain.eligibility import Eligibility, can_cancel, can_move
+from pos_app.i18n import _, ngettext
 from pos_app.services.bookings import BookingDetail, BookingService, CancelOutcome, DaySheet
 from pos_app.ui.day.day_bar import DayBar
 from pos_app.ui.day.day_list import DayList
@@ -90,26 +91,28 @@ class DayController(QObject):
     def _build_actions(self) -> None:
         a = self._action
         self.move_action = a(
-            "Move…", "Move the selected booking to another time or person", ["Ctrl+M"],
+            _("Move…"), _("Move the selected booking to another time or person"), ["Ctrl+M"],
             self.move_selected,
         )  # fmt: skip
         self.cancel_action = a(
-            "Cancel booking", "Cancel the selected booking and free its time", ["Ctrl+Delete"],
+            _("Cancel booking"),
+            _("Cancel the selected booking and free its time"),
+            ["Ctrl+Delete"],
             self.cancel_selected,
-        )  # fmt: skip
+        )
         self.no_show_action = a(
-            "Mark no-show", "The customer did not come: free the time", ["Ctrl+Shift+N"],
+            _("Mark no-show"), _("The customer did not come: free the time"), ["Ctrl+Shift+N"],
             self.no_show_selected,
         )  # fmt: skip
         self.book_again_action = a(
-            "Book again…",
-            "A new booking with this one's service, staff member and customer",
+            _("Book again…"),
+            _("A new booking with this one's service, staff member and customer"),
             ["Ctrl+Shift+B"],
             self.book_again_selected,
         )
-        self.list_action = a("List", "The day as a list", ["Ctrl+1"], self.show_list)
+        self.list_action = a(_("List"), _("The day as a list"), ["Ctrl+1"], self.show_list)
         self.schedule_action = a(
-            "Schedule", "The day by staff member and room", ["Ctrl+2"], self.show_schedule
+            _("Schedule"), _("The day by staff member and room"), ["Ctrl+2"], self.show_schedule
         )
         group = QActionGroup(self)
         group.setExclusive(True)
@@ -118,12 +121,12 @@ class DayController(QObject):
             group.addAction(act)
         self.list_action.setChecked(True)
         self.previous_action = a(
-            "Previous day", "Show the day before", ["Alt+Left"], self.previous_day
+            _("Previous day"), _("Show the day before"), ["Alt+Left"], self.previous_day
         )
-        self.next_action = a("Next day", "Show the day after", ["Alt+Right"], self.next_day)
-        self.today_action = a("Today", "Back to today", ["Ctrl+T"], self.go_to_today)
+        self.next_action = a(_("Next day"), _("Show the day after"), ["Alt+Right"], self.next_day)
+        self.today_action = a(_("Today"), _("Back to today"), ["Ctrl+T"], self.go_to_today)
         self.date_action = a(
-            "Go to date…", "Pick a day in the calendar", ["Ctrl+G"], self.focus_date
+            _("Go to date…"), _("Pick a day in the calendar"), ["Ctrl+G"], self.focus_date
         )
 
     def _build_menus(self) -> None:
@@ -261,18 +264,25 @@ class DayController(QObject):
 
     def count_text(self, count: int) -> str:
         """'3 bookings today', '1 booking on Tue 24 Nov', with the staff member if filtered."""
-        noun = f"{count} booking{'s' if count != 1 else ''}"
         day = self.day
-        when = (
-            "today"
-            if day is None or day == self.today()
-            else f"on {lf.date_text(day, 'short_day_no_year')}"
-        )
-        who = ""
+        today = day is None or day == self.today()
+        when = "" if day is None else lf.date_text(day, "short_day_no_year")
+        names: list[str] = []
         if self.resource_filter is not None and self.sheet is not None:
             names = [r.name for r in self.sheet.resources if r.id == self.resource_filter]
-            who = f" for {names[0]}" if names else ""
-        return f"{noun} {when}{who}"
+        if names and today:
+            text = ngettext(
+                "{count} booking today for {name}", "{count} bookings today for {name}", count
+            )
+        elif names:
+            text = ngettext(
+                "{count} booking on {day} for {name}", "{count} bookings on {day} for {name}", count
+            )
+        elif today:
+            text = ngettext("{count} booking today", "{count} bookings today", count)
+        else:
+            text = ngettext("{count} booking on {day}", "{count} bookings on {day}", count)
+        return text.format(count=count, day=when, name=names[0] if names else "")
 
     def default_start(self) -> datetime | None:
         """Where a new booking starts by default: 09:00 on a future day that is shown, else
@@ -406,7 +416,7 @@ class DayController(QObject):
         ctx = self._w.context()
         booking = self.selected_booking()
         if ctx is None or booking is None:
-            self.detail.show_hint(HINT)
+            self.detail.show_hint(_(HINT))
             return
         bookings, booking_id = ctx.bookings, booking.id
         self._w.runner.run(
@@ -442,7 +452,7 @@ class DayController(QObject):
         if ctx is None:
             return
         if starts_at < datetime.now(starts_at.tzinfo):
-            self._w.show_notice("That time has passed. Tap a time from now on.")
+            self._w.show_notice(_("That time has passed. Tap a time from now on."))
             return
         rid = resource_id if isinstance(resource_id, str) else None
         self._w.new_booking(starts_at=starts_at, resource_id=rid)
@@ -475,7 +485,7 @@ class DayController(QObject):
         tooltip says why)."""
         for key, act in self.booking_actions().items():
             rule = rules[key]
-            tip = str(act.data()) if rule.allowed else rule.reason
+            tip = str(act.data()) if rule.allowed else _(rule.reason)
             if act.isEnabled() != rule.allowed:  # each change repaints menus and buttons
                 act.setEnabled(rule.allowed)
             if act.toolTip() != tip:
@@ -510,8 +520,11 @@ class DayController(QObject):
             return
         local = booking.starts_at.astimezone(ctx.config.timezone)
         self._w.show_notice(
-            f"Moved {booking.customer_name} to "
-            f"{lf.date_text(local, 'short_day_no_year')}, {lf.clock(local)}.",
+            _("Moved {customer} to {day}, {time}.").format(
+                customer=booking.customer_name,
+                day=lf.date_text(local, "short_day_no_year"),
+                time=lf.clock(local),
+            ),
             tone="success",
         )
         self._w.select_after_reload(booking.id)
@@ -563,7 +576,10 @@ class DayController(QObject):
         return self.confirm_box
 
     def _on_no_show(self, booking: Booking) -> None:
-        self._w.show_notice(f"{booking.customer_name} is marked as a no-show.", tone="success")
+        self._w.show_notice(
+            _("{customer} is marked as a no-show.").format(customer=booking.customer_name),
+            tone="success",
+        )
         self._w.reload()
 
     def _on_action_failed(self, error: BaseException) -> None:

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from pos_app.i18n import N_, _
 from pos_app.ui.day.booking_table import BookingTableModel, Column
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.tables import StatusChipDelegate, style_table
 
-EMPTY_TEXT = "No bookings today — press New booking"
-OTHER_DAY_EMPTY = "No bookings on this day — press New booking"
+EMPTY_TEXT = N_("No bookings today — press New booking")
+OTHER_DAY_EMPTY = N_("No bookings on this day — press New booking")
 WIDTHS = {
     Column.TIME: 80,
     Column.AMOUNT: 110,
@@ -69,7 +70,7 @@ class DayList(QStackedWidget):
         # Right-click a row for its actions (the shell's and the controller's).
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
-        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label = QLabel(_(EMPTY_TEXT))
         self.empty_label.setObjectName("emptyText")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setFont(theme.font(self, scale=1.3))
@@ -80,8 +81,8 @@ class DayList(QStackedWidget):
         box = QVBoxLayout(empty)
         box.addStretch(1)
         box.addWidget(self.empty_label)
-        self.empty_button = QPushButton("New booking")
-        self.empty_button.setToolTip("Book a customer in (Ctrl+N)")
+        self.empty_button = QPushButton(_("New booking"))
+        self.empty_button.setToolTip(_("Book a customer in (Ctrl+N)"))
         self.empty_button.setMinimumSize(180, 44)
         self.empty_button.clicked.connect(lambda _checked=False: new_booking())
         theme.make_primary(self.empty_button)
@@ -97,4 +98,4 @@ class DayList(QStackedWidget):
 
     def set_empty_text(self, today: bool) -> None:
         """What the empty state says for today or another day."""
-        self.empty_label.setText(EMPTY_TEXT if today else OTHER_DAY_EMPTY)
+        self.empty_label.setText(_(EMPTY_TEXT) if today else _(OTHER_DAY_EMPTY))

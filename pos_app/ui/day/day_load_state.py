@@ -16,6 +16,7 @@ from datetime import tzinfo
 from pos_app.domain.booking import Booking
 from pos_app.domain.booking_display import status_words
 from pos_app.domain.people import Resource
+from pos_app.i18n import _
 from pos_app.services.bookings import DaySheet
 from pos_app.ui.day.schedule_layout import DayLayout, layout_day
 
@@ -67,7 +68,7 @@ def staff_names(resources: Sequence[Resource]) -> dict[str, str]:
 def row_texts(booking: Booking, tz: tzinfo, staff: dict[str, str]) -> Cells:
     """The list's cells for ``booking``: Time, Customer, Service, Staff, Amount, Status and
     Net paid (what was received net of refunds, so a refunded booking reads "—")."""
-    who = "Anyone" if booking.resource_id is None else staff.get(booking.resource_id, "—")
+    who = _("Anyone") if booking.resource_id is None else staff.get(booking.resource_id, "—")
     net = booking.net_paid
     return (
         booking.starts_at.astimezone(tz).strftime("%H:%M"),

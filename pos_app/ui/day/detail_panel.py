@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.booking_display import status_glyph
+from pos_app.i18n import _
 from pos_app.services.bookings import BookingDetail
 from pos_app.ui.day.detail_presenter import (
     HINT,
@@ -88,7 +89,7 @@ class DetailPanel(QScrollArea):
         layout.addWidget(self._hint_page)
         layout.addWidget(self._page)
         self.setWidget(self._body)
-        self.show_hint(HINT)
+        self.show_hint(_(HINT))
         # Before anyone taps a booking (see prebuild), once the window is on screen.
         QTimer.singleShot(0, self, self.prebuild)
 
@@ -149,13 +150,13 @@ class DetailPanel(QScrollArea):
         box.addLayout(self._row_grid)
         self._link = _LinkLabel()
         self._link.setObjectName("customerLink")
-        self._link.setToolTip("Open the customer's details and booking history (Ctrl+Shift+F)")
+        self._link.setToolTip(_("Open the customer's details and booking history (Ctrl+Shift+F)"))
         self._link.setMinimumHeight(TOUCH_PX)
         self._link.linkActivated.connect(self._link_activated)
         box.addWidget(self._link)
-        self._payments_heading = self._section(box, "Payments")
+        self._payments_heading = self._section(box, _("Payments"))
         self._payments = _LinePool(box)
-        self._refunds_heading = self._section(box, "Refunds")
+        self._refunds_heading = self._section(box, _("Refunds"))
         self._refunds = _LinePool(box)
         box.addStretch(1)
 

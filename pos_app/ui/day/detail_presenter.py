@@ -29,31 +29,32 @@ from pos_app.domain.eligibility import (
     refused,
 )
 from pos_app.domain.payment import REFUND_REASONS, PaymentMethod, PaymentStatus, RefundStatus
+from pos_app.i18n import N_, _
 
 if TYPE_CHECKING:  # the service (and what it imports) loads after the first paint
     from pos_app.services.bookings import BookingDetail
 
 # Money actions wait for the first sync with Stripe after start, so nothing is offered on a
 # payment that was settled at Stripe while the app was closed.
-NOT_READY = "Checking payments with Stripe — this takes a moment after starting."
-NOT_ATTACHED = "The app is still starting."
-HINT = "Select a booking to see its details."
+NOT_READY = N_("Checking payments with Stripe — this takes a moment after starting.")
+NOT_ATTACHED = N_("The app is still starting.")
+HINT = N_("Select a booking to see its details.")
 
 PAYMENT_WORDS = {
-    PaymentStatus.CREATING: "Creating link",
-    PaymentStatus.OPEN: "Link open",
-    PaymentStatus.PROCESSING: "Bank payment processing",
-    PaymentStatus.SUCCEEDED: "Paid",
-    PaymentStatus.EXPIRED: "Expired",
-    PaymentStatus.FAILED: "Failed",
+    PaymentStatus.CREATING: N_("Creating link"),
+    PaymentStatus.OPEN: N_("Link open"),
+    PaymentStatus.PROCESSING: N_("Bank payment processing"),
+    PaymentStatus.SUCCEEDED: N_("Paid"),
+    PaymentStatus.EXPIRED: N_("Expired"),
+    PaymentStatus.FAILED: N_("Failed"),
 }
 REFUND_WORDS = {
-    RefundStatus.CREATING: "Sending",
-    RefundStatus.PENDING: "Pending",
-    RefundStatus.REQUIRES_ACTION: "Needs action",
-    RefundStatus.SUCCEEDED: "Refunded",
-    RefundStatus.FAILED: "Failed",
-    RefundStatus.CANCELED: "Canceled",
+    RefundStatus.CREATING: N_("Sending"),
+    RefundStatus.PENDING: N_("Pending"),
+    RefundStatus.REQUIRES_ACTION: N_("Needs action"),
+    RefundStatus.SUCCEEDED: N_("Refunded"),
+    RefundStatus.FAILED: N_("Failed"),
+    RefundStatus.CANCELED: N_("Canceled"),
 }
 
 
@@ -111,9 +112,9 @@ class DetailState:
 
 def _gate(rule: Eligibility, *, ready: bool, attached: bool, needs_sync: bool) -> Eligibility:
     if not attached:
-        return refused(NOT_ATTACHED)
+        return refused(_(NOT_ATTACHED))
     if needs_sync and not ready:
-        return refused(NOT_READY)
+        return refused(_(NOT_READY))
     return rule
 
 
@@ -141,42 +142,43 @@ def booking_actions(
     }
 
 
-def no_booking_actions(reason: str = "Select a booking first.") -> dict[ActionKey, Eligibility]:
+def no_booking_actions(reason: str | None = None) -> dict[ActionKey, Eligibility]:
     """Every action refused (nothing selected)."""
-    return {key: refused(reason) for key in ActionKey}
+    why = reason if reason is not None else _("Select a booking first.")
+    return {key: refused(why) for key in ActionKey}
 
 
 _LABELS = {
-    ActionKey.REFUND: "Refund…",
-    ActionKey.CASH: "Cash…",
-    ActionKey.DEPOSIT: "Deposit…",
-    ActionKey.MOVE: "Move…",
-    ActionKey.NO_SHOW: "No-show…",
-    ActionKey.CANCEL: "Cancel…",
-    ActionKey.RECEIPT: "Receipt…",
+    ActionKey.REFUND: N_("Refund…"),
+    ActionKey.CASH: N_("Cash…"),
+    ActionKey.DEPOSIT: N_("Deposit…"),
+    ActionKey.MOVE: N_("Move…"),
+    ActionKey.NO_SHOW: N_("No-show…"),
+    ActionKey.CANCEL: N_("Cancel…"),
+    ActionKey.RECEIPT: N_("Receipt…"),
 }
 
 
 def _charge_label(booking: Booking) -> str:
     due = booking.balance_due
-    return f"Charge {due.format()}" if due.amount > 0 else "Charge"
+    return _("Charge {amount}").format(amount=due.format()) if due.amount > 0 else _("Charge")
 
 
 def _state(key: ActionKey, label: str, rule: Eligibility) -> ActionState:
-    return ActionState(key, label, rule.allowed, "" if rule.allowed else rule.reason)
+    return ActionState(key, label, rule.allowed, "" if rule.allowed else _(rule.reason))
 
 
 def _actions(
     booking: Booking, rules: dict[ActionKey, Eligibility]
 ) -> tuple[ActionState, tuple[ActionState, ...]]:
     charge = _state(ActionKey.CHARGE, _charge_label(booking), rules[ActionKey.CHARGE])
-    refund = _state(ActionKey.REFUND, _LABELS[ActionKey.REFUND], rules[ActionKey.REFUND])
+    refund = _state(ActionKey.REFUND, _(_LABELS[ActionKey.REFUND]), rules[ActionKey.REFUND])
     # Unpaid: the next step is to charge. Once money was received and nothing can be charged,
     # the next step is a refund (a deposit-paid booking still charges its balance first).
     refund_first = not charge.enabled and (refund.enabled or booking.paid_amount > 0)
     primary, other = (refund, charge) if refund_first else (charge, refund)
     rest = [
-        _state(key, _LABELS[key], rules[key])
+        _state(key, _(_LABELS[key]), rules[key])
         for key in (
             ActionKey.CASH,
             ActionKey.DEPOSIT,
@@ -196,34 +198,41 @@ def present_detail(
     booking = detail.booking
     notes: list[Line] = []
     if booking.cancelled and booking.status is not BookingStatus.CANCELLED:
-        notes.append(Line(f"Cancelled. {NOT_REFUNDED}", muted=True))
+        notes.append(
+            Line(_("Cancelled. {not_refunded}").format(not_refunded=_(NOT_REFUNDED)), muted=True)
+        )
     elif booking.no_show and booking.status is not BookingStatus.NO_SHOW:
-        notes.append(Line("Marked as a no-show.", muted=True))
+        notes.append(Line(_("Marked as a no-show."), muted=True))
     contact = "\n".join(c for c in (booking.customer_email, booking.customer_phone) if c)
     start = booking.starts_at.astimezone(tz)
     end = booking.ends_at.astimezone(tz)
     rows = (
-        ("Contact", contact or "—"),
-        ("Service", booking.service_name),
-        ("With", detail.resource.name if detail.resource is not None else "Anyone"),
-        ("Time", f"{lf.date_text(start, 'weekday_day_month')}, {lf.clock(start)}–{lf.clock(end)}"),
-        ("Amount", booking.price.format()),
-        ("Paid", booking.paid.format()),
-        ("Refunded", booking.refunded.format()),
-        ("Balance due", booking.balance_due.format()),
+        (_("Contact"), contact or "—"),
+        (_("Service"), booking.service_name),
+        (_("With"), detail.resource.name if detail.resource is not None else _("Anyone")),
+        (
+            _("Time"),
+            f"{lf.date_text(start, 'weekday_day_month')}, {lf.clock(start)}–{lf.clock(end)}",
+        ),
+        (_("Amount"), booking.price.format()),
+        (_("Paid"), booking.paid.format()),
+        (_("Refunded"), booking.refunded.format()),
+        (_("Balance due"), booking.balance_due.format()),
     )
     payments: list[Line] = []
     for p in detail.payments:
-        method = "Card" if p.method is PaymentMethod.CARD else "Cash"
+        method = _("Card") if p.method is PaymentMethod.CARD else _("Cash")
         when = _time(p.paid_at or p.created_at, tz)
-        payments.append(Line(f"{method} · {p.money.format()} · {PAYMENT_WORDS[p.status]} · {when}"))
+        payments.append(
+            Line(f"{method} · {p.money.format()} · {_(PAYMENT_WORDS[p.status])} · {when}")
+        )
         if p.failure_message:
             payments.append(Line(p.failure_message, muted=True))
     refunds: list[Line] = []
     for r in detail.refunds:
-        parts = [r.money.format(), REFUND_WORDS[r.status], _time(r.created_at, tz)]
+        parts = [r.money.format(), _(REFUND_WORDS[r.status]), _time(r.created_at, tz)]
         refunds.append(Line(" · ".join(parts)))
-        reason = REFUND_REASONS.get(r.reason or "", "")
+        reason = _(REFUND_REASONS.get(r.reason or "", ""))
         extra = " — ".join(x for x in (reason, r.note, r.failure_reason or "") if x)
         if extra:
             refunds.append(Line(extra, muted=True))
@@ -236,11 +245,11 @@ def present_detail(
         notes=tuple(notes),
         rows=rows,
         customer_id=booking.customer_id or None,
-        customer_link=f"All bookings of {booking.customer_name}…",
+        customer_link=_("All bookings of {name}…").format(name=booking.customer_name),
         primary=primary,
         actions=actions,
-        payments=tuple(payments) or (Line("No payments yet.", muted=True),),
-        refunds=tuple(refunds) or (Line("No refunds.", muted=True),),
+        payments=tuple(payments) or (Line(_("No payments yet."), muted=True),),
+        refunds=tuple(refunds) or (Line(_("No refunds."), muted=True),),
     )
 
 

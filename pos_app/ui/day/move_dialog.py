@@ -24,6 +24,7 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.booking_display import NOT_REFUNDED
 from pos_app.domain.errors import SlotTakenError
 from pos_app.domain.people import Resource
+from pos_app.i18n import N_, _
 from pos_app.ui.day.desk_ports import MoveDesk
 from pos_app.ui.kit.form_kit import (
     BusyState,
@@ -38,7 +39,7 @@ from pos_app.ui.kit.form_kit import (
 from pos_app.ui.kit.forms import ErrorLabel, FieldWithError, form_label
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 
-ANYONE = "Anyone"
+ANYONE = N_("Anyone")
 
 
 def fill_resource_combo(
@@ -46,9 +47,13 @@ def fill_resource_combo(
 ) -> None:
     """'Anyone' then each staff member and room; selects ``current``."""
     combo.clear()
-    combo.addItem(ANYONE, None)
+    combo.addItem(_(ANYONE), None)
     for resource in resources:
-        label = resource.name if resource.kind.value == "staff" else f"{resource.name} (room)"
+        label = (
+            resource.name
+            if resource.kind.value == "staff"
+            else _("{name} (room)").format(name=resource.name)
+        )
         combo.addItem(label, resource.id)
     index = combo.findData(current) if current else 0
     combo.setCurrentIndex(max(0, index))
@@ -72,18 +77,21 @@ class MoveDialog(QDialog):
         self._tz: tzinfo = ctx.config.timezone
         self.booking = booking
         self.result_booking: Booking | None = None
-        self.setWindowTitle("Move booking")
+        self.setWindowTitle(_("Move booking"))
         self.setModal(True)
         self.setMinimumWidth(560)
 
         start = booking.starts_at.astimezone(self._tz)
         end = booking.ends_at.astimezone(self._tz)
-        title = dialog_title(self, f"Move {booking.customer_name}")
+        title = dialog_title(self, _("Move {name}").format(name=booking.customer_name))
         title.setWordWrap(True)
         summary = muted_label(
-            f"{booking.service_name} · now {lf.date_text(start, 'weekday_day_month')}, "
-            f"{lf.clock(start)}–{lf.clock(end)}. "
-            "The price and service stay the same.",
+            _("{service} · now {day}, {start}–{end}. The price and service stay the same.").format(
+                service=booking.service_name,
+                day=lf.date_text(start, "weekday_day_month"),
+                start=lf.clock(start),
+                end=lf.clock(end),
+            ),
             wrap=True,
         )
 
@@ -95,7 +103,7 @@ class MoveDialog(QDialog):
         self.time_edit = QTimeEdit(QTime(start.hour, start.minute))
         self.time_edit.setDisplayFormat("HH:mm")
         self.staff_combo = QComboBox()
-        self.staff_combo.addItem("Loading…", None)
+        self.staff_combo.addItem(_("Loading…"), None)
         self.staff_combo.setEnabled(False)
         self._rows = {
             "date": FieldWithError(self.date_edit),
@@ -103,9 +111,9 @@ class MoveDialog(QDialog):
             "resource_id": FieldWithError(self.staff_combo),
         }
         form = form_layout()
-        form.addRow(form_label("&Date", self.date_edit), self._rows["date"])
-        form.addRow(form_label("&Time", self.time_edit), self._rows["starts_at"])
-        form.addRow(form_label("&Staff", self.staff_combo), self._rows["resource_id"])
+        form.addRow(form_label(_("&Date"), self.date_edit), self._rows["date"])
+        form.addRow(form_label(_("&Time"), self.time_edit), self._rows["starts_at"])
+        form.addRow(form_label(_("&Staff"), self.staff_combo), self._rows["resource_id"])
 
         self.general_error = ErrorLabel()
         self.status_label = muted_label()
@@ -117,7 +125,7 @@ class MoveDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.status_label)
-        self.buttons, self.move_button = dialog_buttons(self, layout, "Move", self.save)
+        self.buttons, self.move_button = dialog_buttons(self, layout, _("Move"), self.save)
         self.move_button.setEnabled(False)  # until the staff list is in
         self._busy = BusyState(
             self, self.move_button, cancel_button(self.buttons), label=self.status_label
@@ -165,7 +173,7 @@ class MoveDialog(QDialog):
         when, resource_id = self.target()
         bookings = self._ctx.bookings
         booking_id = self.booking.id
-        self._busy.begin("Moving…")
+        self._busy.begin(_("Moving…"))
         self._runner.run(
             lambda: bookings.move(booking_id, when, resource_id),
             on_success=self._on_moved,
@@ -206,20 +214,24 @@ def ask_cancel(
     """Ask (without blocking) before cancelling; says plainly that paid money is not
     refunded. ``on_yes`` runs if the desk confirms."""
     start = booking.starts_at.astimezone(tz)
-    info = "The time becomes free for someone else. An open payment link is closed."
+    info = _("The time becomes free for someone else. An open payment link is closed.")
     net = booking.net_paid
     if net.amount > 0:
-        info += f"\n\n{net} was paid. {NOT_REFUNDED}"
+        info += "\n\n" + _("{amount} was paid. {not_refunded}").format(
+            amount=net, not_refunded=_(NOT_REFUNDED)
+        )
     return _ask(
         parent,
-        title="Cancel booking",
-        text=(
-            f"Cancel {booking.customer_name}'s {booking.service_name} on "
-            f"{lf.date_text(start, 'weekday_day_month')} at {lf.clock(start)}?"
+        title=_("Cancel booking"),
+        text=_("Cancel {customer}'s {service} on {day} at {time}?").format(
+            customer=booking.customer_name,
+            service=booking.service_name,
+            day=lf.date_text(start, "weekday_day_month"),
+            time=lf.clock(start),
         ),
         info=info,
-        yes="Cancel booking",
-        no="Keep booking",
+        yes=_("Cancel booking"),
+        no=_("Keep booking"),
         destructive=True,
         on_yes=on_yes,
     )
@@ -232,14 +244,13 @@ def ask_no_show(
     start = booking.starts_at.astimezone(tz)
     return _ask(
         parent,
-        title="Mark no-show",
-        text=(
-            f"Mark {booking.customer_name} as a no-show for {booking.service_name} at "
-            f"{lf.clock(start)}?"
+        title=_("Mark no-show"),
+        text=_("Mark {customer} as a no-show for {service} at {time}?").format(
+            customer=booking.customer_name, service=booking.service_name, time=lf.clock(start)
         ),
-        info="The time becomes free again. An open payment link is closed.",
-        yes="Mark no-show",
-        no="Not now",
+        info=_("The time becomes free again. An open payment link is closed."),
+        yes=_("Mark no-show"),
+        no=_("Not now"),
         destructive=False,
         on_yes=on_yes,
     )

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
+from pos_app.i18n import _
 from pos_app.ui.day.schedule_paint import Metrics
 
 
@@ -105,7 +106,7 @@ class ScheduleCanvas(QWidget):
         self.dragging = False
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName("Schedule")
+        self.setAccessibleName(_("Schedule"))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -13,9 +13,10 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from pos_app.domain.booking import Booking
 from pos_app.domain.people import Resource, ResourceKind
+from pos_app.i18n import N_, _
 
 UNASSIGNED = ""  # the column key of bookings nobody in particular is booked for
-UNASSIGNED_TITLE = "Unassigned"
+UNASSIGNED_TITLE = N_("Unassigned")
 DAY_START_HOUR, DAY_END_HOUR = 8, 20
 SLOT_MINUTES = 15  # the grid's step: a tap books, and a drop lands, on a quarter hour
 
@@ -59,7 +60,7 @@ class DayLayout:
 def empty_layout(day: date) -> DayLayout:
     """A grid with no bookings and only the Unassigned column (before the first load)."""
     return DayLayout(
-        day, [ColumnSpec(UNASSIGNED, UNASSIGNED_TITLE, "")], [], DAY_START_HOUR, DAY_END_HOUR
+        day, [ColumnSpec(UNASSIGNED, _(UNASSIGNED_TITLE), "")], [], DAY_START_HOUR, DAY_END_HOUR
     )
 
 
@@ -74,12 +75,12 @@ def layout_day(
     """Columns (resources in order, then Unassigned), each booking's lane, and the hours to
     show (08:00–20:00, widened to fit every booking). ``only`` keeps one resource's column."""
     columns = [
-        ColumnSpec(r.id, r.name, "Room" if r.kind is ResourceKind.ROOM else "")
+        ColumnSpec(r.id, r.name, _("Room") if r.kind is ResourceKind.ROOM else "")
         for r in resources
         if only is None or r.id == only
     ]
     if only is None:
-        columns.append(ColumnSpec(UNASSIGNED, UNASSIGNED_TITLE, ""))
+        columns.append(ColumnSpec(UNASSIGNED, _(UNASSIGNED_TITLE), ""))
     index = {c.key: i for i, c in enumerate(columns)}
     midnight = datetime.combine(day, time(0), tzinfo=tz)
     per_column: dict[int, list[tuple[int, int, Booking]]] = {}

@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from pos_app.i18n import _
 from pos_app.ui.day.schedule_state import StatusMark, legend
 from pos_app.ui.kit import theme
 
@@ -22,7 +23,7 @@ class ScheduleLegend(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("scheduleLegend")
-        self.setAccessibleName("Status legend")
+        self.setAccessibleName(_("Status legend"))
         self.marks: list[StatusMark] = legend()
         self.setAccessibleDescription(", ".join(f"{m.glyph} {m.word}" for m in self.marks))
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)

@@ -14,6 +14,7 @@ from datetime import tzinfo
 
 from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.booking_display import display_status, status_glyph, status_words
+from pos_app.i18n import N_, _
 
 Measure = Callable[[str], float]
 
@@ -29,22 +30,22 @@ class StatusMark:
 
 
 _SHORT: dict[BookingStatus, str] = {
-    BookingStatus.NEW: "Unpaid",
-    BookingStatus.AWAITING_PAYMENT: "Awaiting",
-    BookingStatus.PAYMENT_PROCESSING: "Processing",
-    BookingStatus.DEPOSIT_PAID: "Deposit",
-    BookingStatus.PAID: "Paid",
-    BookingStatus.OVERPAID: "Overpaid",
-    BookingStatus.PARTIALLY_REFUNDED: "Part refund",
-    BookingStatus.REFUNDED: "Refunded",
-    BookingStatus.CANCELLED: "Cancelled",
-    BookingStatus.NO_SHOW: "No-show",
+    BookingStatus.NEW: N_("Unpaid"),
+    BookingStatus.AWAITING_PAYMENT: N_("Awaiting"),
+    BookingStatus.PAYMENT_PROCESSING: N_("Processing"),
+    BookingStatus.DEPOSIT_PAID: N_("Deposit"),
+    BookingStatus.PAID: N_("Paid"),
+    BookingStatus.OVERPAID: N_("Overpaid"),
+    BookingStatus.PARTIALLY_REFUNDED: N_("Part refund"),
+    BookingStatus.REFUNDED: N_("Refunded"),
+    BookingStatus.CANCELLED: N_("Cancelled"),
+    BookingStatus.NO_SHOW: N_("No-show"),
 }
 
 
 def status_mark(status: BookingStatus) -> StatusMark:
     """The glyph, word and short word of ``status``."""
-    return StatusMark(status, status_glyph(status), status.label, _SHORT[status])
+    return StatusMark(status, status_glyph(status), status.label, _(_SHORT[status]))
 
 
 def booking_mark(booking: Booking) -> StatusMark:

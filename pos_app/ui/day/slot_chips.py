@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
+from pos_app.i18n import N_, _
 from pos_app.ui.day.booking_presenter import SlotChip, StaffSlots
 from pos_app.ui.kit.form_kit import muted_label
 
-LOADING = "Finding free times…"
-NOBODY = "No staff yet: add staff in Manage ▸ Staff to see free times."
+LOADING = N_("Finding free times…")
+NOBODY = N_("No staff yet: add staff in Manage ▸ Staff to see free times.")
 
 
 class SlotChips(QWidget):
@@ -47,7 +48,7 @@ class SlotChips(QWidget):
                 widget.deleteLater()
         self.buttons = []
         if loading or not slots:
-            self._grid.addWidget(muted_label(LOADING if loading else NOBODY, wrap=True), 0, 0)
+            self._grid.addWidget(muted_label(_(LOADING) if loading else _(NOBODY), wrap=True), 0, 0)
             return
         for row, staff in enumerate(slots):
             name = QLabel(staff.name)
@@ -60,8 +61,12 @@ class SlotChips(QWidget):
                 button = QPushButton(chip.label)
                 button.setProperty("role", "chip")
                 button.setObjectName("slotChip")
-                button.setToolTip(f"Book {staff.name} at {chip.label}")
-                button.setAccessibleName(f"{staff.name} at {chip.label}")
+                button.setToolTip(
+                    _("Book {name} at {time}").format(name=staff.name, time=chip.label)
+                )
+                button.setAccessibleName(
+                    _("{name} at {time}").format(name=staff.name, time=chip.label)
+                )
                 button.setMinimumSize(64, 44)
                 button.clicked.connect(lambda _c=False, c=chip: self._choose(c))
                 self._grid.addWidget(button, row, col)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.errors import FormErrors, ValidationError
+from pos_app.i18n import _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.forms import ErrorLabel
 from pos_app.ui.kit.spinner import Spinner
@@ -99,6 +100,9 @@ def dialog_buttons(
     in a dialog yet, and the box then makes Cancel the default, so Enter would cancel.
     """
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    # Qt's own words for standard buttons come from Qt's catalogs, which the app does not
+    # ship: the app's catalog says "Cancel" like every other word.
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
     ok = box.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
     box.accepted.connect(on_ok)
     box.rejected.connect(dialog.reject)
@@ -158,8 +162,11 @@ class BusyState(QObject):
         """Disable these too while busy."""
         self._controls.extend(controls)
 
-    def begin(self, text: str = "Saving…") -> None:
-        """Disable the controls and say ``text``; the spinner follows if it takes a while."""
+    def begin(self, text: str | None = None) -> None:
+        """Disable the controls and say ``text`` ("Saving…" when not given); the spinner
+        follows if it takes a while."""
+        if text is None:
+            text = _("Saving…")
         if self._busy:
             return
         self._busy = True

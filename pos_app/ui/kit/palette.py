@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pos_app.domain.booking import BookingStatus
+from pos_app.i18n import N_, gettext
 
 
 @dataclass(frozen=True)
@@ -160,32 +161,34 @@ class Badge:
 MODE_BADGES: dict[str, Badge] = {
     # Calm blue: the everyday practice mode should not shout.
     "sandbox": Badge(
-        "SANDBOX — no real money",
+        N_("SANDBOX — no real money"),
         "#1d4ed8",
         "#ffffff",
-        "Payments go to the built-in sandbox. No card is charged.",
-        short="SANDBOX",
-        banner="SANDBOX — payments go to the built-in sandbox; no card is charged",
+        N_("Payments go to the built-in sandbox. No card is charged."),
+        short=N_("SANDBOX"),
+        banner=N_("SANDBOX — payments go to the built-in sandbox; no card is charged"),
     ),
     # Amber with dark text (white on amber is hard to read).
     "test": Badge(
-        "TEST MODE — no real money",
+        N_("TEST MODE — no real money"),
         "#f59e0b",
         "#1c1917",
-        "Connected to Stripe with a test key. Only test cards work; no real money moves.",
-        short="TEST MODE",
-        banner="TEST MODE — no real money: only Stripe's test cards work",
+        N_("Connected to Stripe with a test key. Only test cards work; no real money moves."),
+        short=N_("TEST MODE"),
+        banner=N_("TEST MODE — no real money: only Stripe's test cards work"),
     ),
     "live": Badge(
-        "LIVE — REAL MONEY",
+        N_("LIVE — REAL MONEY"),
         "#b91c1c",
         "#ffffff",
-        "Connected to Stripe with a live key. Cards are really charged.",
-        short="LIVE",
-        banner="LIVE — real cards are charged",
+        N_("Connected to Stripe with a live key. Cards are really charged."),
+        short=N_("LIVE"),
+        banner=N_("LIVE — real cards are charged"),
     ),
 }
-STARTING_BADGE = Badge("Starting…", "#6b7280", "#ffffff", "Connecting to the database and Stripe.")
+STARTING_BADGE = Badge(
+    N_("Starting…"), "#6b7280", "#ffffff", N_("Connecting to the database and Stripe.")
+)
 # The sandbox's banner is a quiet tint of the window, in each scheme: (light, dark).
 SANDBOX_BANNER = (Chip("#1e3a8a", "#dbeafe"), Chip("#bfdbfe", "#1e3a5f"))
 # A darker edge under the live banner, so the red reads as a band, not a flat fill.
@@ -209,7 +212,7 @@ def banner_colors(mode: str, dark: bool) -> Chip:
 def window_title(mode: str | None, name: str) -> str:
     """'LIVE — Salon Nova': the mode first, so it shows in the task bar however short."""
     badge = MODE_BADGES.get(mode or "")
-    return f"{badge.short} — {name}" if badge is not None else name
+    return f"{gettext(badge.short)} — {name}" if badge is not None else name
 
 
 def status_chip(status: BookingStatus, dark: bool) -> Chip:

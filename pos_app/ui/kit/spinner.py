@@ -6,6 +6,8 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QPainter, QPaintEvent, QPalette, QPen, QShowEvent
 from PySide6.QtWidgets import QWidget
 
+from pos_app.i18n import _
+
 
 class Spinner(QWidget):
     """An indeterminate progress arc; it stops its timer when hidden to cost nothing."""
@@ -18,7 +20,7 @@ class Spinner(QWidget):
         self._timer.setInterval(30)
         self._timer.timeout.connect(self._advance)
         self.setFixedSize(diameter, diameter)
-        self.setAccessibleName("Working")
+        self.setAccessibleName(_("Working"))
 
     def sizeHint(self) -> QSize:
         return QSize(self._diameter, self._diameter)

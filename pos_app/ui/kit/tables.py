@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.booking import BookingStatus
 from pos_app.domain.booking_display import status_glyph
+from pos_app.i18n import _
 from pos_app.ui.kit import theme
 
 # A model puts a BookingStatus value here for StatusChipDelegate to paint the chip.
@@ -104,7 +105,8 @@ class RowsModel(QAbstractTableModel, Generic[R]):
             return None
         column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.header
+            # A module-level column's header is marked with N_ and translated here.
+            return _(column.header)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return column.align
         return None

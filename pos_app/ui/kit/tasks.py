@@ -21,23 +21,26 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from pos_app.domain.errors import PosError
+from pos_app.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
-GENERIC_ERROR = "Something went wrong. Please try again; the details are in the log."
+GENERIC_ERROR = N_("Something went wrong. Please try again; the details are in the log.")
 
 SuccessCallback = Callable[[Any], None]
 FailureCallback = Callable[[BaseException], None]
 
 
 def user_message(error: BaseException) -> str:
-    """The sentence to show for ``error``: a PosError's own message, else a generic one.
+    """The sentence to show for ``error``: a PosError's own message, else a generic one, in
+    the current language (a message the domain or a service marked with ``N_`` is looked up
+    in the catalog; one built with ``_(…).format`` there is already translated).
 
     Never a traceback: unexpected errors are logged (with their traceback) by the runner.
     """
     if isinstance(error, PosError):
-        return error.message
-    return GENERIC_ERROR
+        return _(error.message)
+    return _(GENERIC_ERROR)
 
 
 @dataclass

@@ -44,7 +44,8 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.booking import BookingStatus
-from pos_app.ui.kit.palette import DARK, LIGHT, STARTING_BADGE, Badge, Tokens, mode_badge
+from pos_app.i18n import N_, _
+from pos_app.ui.kit.palette import DARK, LIGHT, STARTING_BADGE, Tokens, mode_badge
 from pos_app.ui.kit.palette import LIVE_EDGE as LIVE_EDGE
 from pos_app.ui.kit.palette import MODE_BADGES as MODE_BADGES
 from pos_app.ui.kit.palette import banner_colors as banner_colors
@@ -377,9 +378,9 @@ def system_prefers_dark() -> bool:
 
 
 THEME_LABELS: dict[str, str] = {
-    "system": "Follow the system",
-    "light": "Light",
-    "dark": "Dark",
+    "system": N_("Follow the system"),
+    "light": N_("Light"),
+    "dark": N_("Dark"),
 }
 
 
@@ -510,15 +511,17 @@ class ModeBadge(QLabel):
         """The mode shown, or None while starting."""
         return self._mode
 
-    def set_mode(self, mode: str | None, *, pending: str = "Starting…") -> None:
-        """Show ``mode`` ('sandbox', 'test', 'live'); None shows the neutral ``pending``."""
+    def set_mode(self, mode: str | None, *, pending: str | None = None) -> None:
+        """Show ``mode`` ('sandbox', 'test', 'live'); None shows the neutral ``pending``
+        (already translated; "Starting…" when not given)."""
         self._mode = mode
         badge = mode_badge(mode or "")
+        text = _(badge.text)
         if mode not in MODE_BADGES:
-            badge = Badge(pending, badge.bg, badge.fg, badge.tooltip)
-        self.setText(badge.text)
-        self.setToolTip(badge.tooltip)
-        self.setAccessibleName(f"Mode: {badge.text}")
+            text = pending if pending is not None else _(STARTING_BADGE.text)
+        self.setText(text)
+        self.setToolTip(_(badge.tooltip))
+        self.setAccessibleName(_("Mode: {mode}").format(mode=text))
         live = mode == "live"
         # Live gets a heavier, larger badge with a dark edge: unmistakable (stylesheet rule).
         self.setFont(font(self, scale=1.15 if live else 1.0, bold=True))

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.domain.backups import KEEP_BACKUPS
+from pos_app.i18n import N_, _
 from pos_app.services.backup import BackupInfo, local_time, size_text
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import muted_label
@@ -22,7 +23,7 @@ from pos_app.ui.manage.ports import BackupTaking
 
 READ_KEY = "settings-backup-last"
 RUN_KEY = "settings-backup-now"
-NONE_YET = "No backup yet: the first is taken when the app starts."
+NONE_YET = N_("No backup yet: the first is taken when the app starts.")
 
 
 class BackupPanel(QWidget):
@@ -40,18 +41,21 @@ class BackupPanel(QWidget):
         self._tz = timezone
         self._runner = runner
         service = backups
-        self.last_label = QLabel("Looking for backups…")
+        self.shown: BackupInfo | None = None  # the backup the line names, once read
+        self.last_label = QLabel(_("Looking for backups…"))
         self.last_label.setWordWrap(True)
         self.last_label.setTextFormat(Qt.TextFormat.PlainText)
         self.last_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint = muted_label(
-            f"Kept in {service.folder}: one a day and one before every upgrade; the newest "
-            f"{KEEP_BACKUPS} stay. Copy them to another disk now and then.",
+            _(
+                "Kept in {folder}: one a day and one before every upgrade; the newest "
+                "{keep} stay. Copy them to another disk now and then."
+            ).format(folder=service.folder, keep=KEEP_BACKUPS),
             wrap=True,
         )
         self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.button = QPushButton("Back &up now")
-        self.button.setToolTip("Copy the database into the backups folder now")
+        self.button = QPushButton(_("Back &up now"))
+        self.button.setToolTip(_("Copy the database into the backups folder now"))
         self.spinner = Spinner(diameter=18)
         self.spinner.hide()
         self.status = QLabel("")
@@ -101,7 +105,7 @@ class BackupPanel(QWidget):
             return
         self.button.setEnabled(False)
         self.spinner.show()
-        self._say("Backing up…", None)
+        self._say(_("Backing up…"), None)
 
     def is_running(self) -> bool:
         """True while a backup or a read is out."""
@@ -118,16 +122,21 @@ class BackupPanel(QWidget):
     # -- results -----------------------------------------------------------------------
 
     def _show_last(self, info: BackupInfo | None) -> None:
+        self.shown = info
         if info is None:
-            self.last_label.setText(NONE_YET)
+            self.last_label.setText(_(NONE_YET))
             return
         when = local_time(info.taken_at, self._tz)
-        self.last_label.setText(f"Last backup: {when}, {info.path.name} ({size_text(info.size)})")
+        self.last_label.setText(
+            _("Last backup: {when}, {file} ({size})").format(
+                when=when, file=info.path.name, size=size_text(info.size)
+            )
+        )
 
     def _on_done(self, info: BackupInfo) -> None:
         self._end()
         self._show_last(info)
-        self._say("Backed up.", "success")
+        self._say(_("Backed up."), "success")
 
     def _on_failed(self, error: BaseException) -> None:
         self._end()

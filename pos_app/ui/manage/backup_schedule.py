@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
+from pos_app.i18n import _
 from pos_app.services.backup import BackupInfo, BackupService
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 
@@ -71,4 +72,6 @@ class DailyBackups(QObject):
 
     def _failed(self, error: BaseException) -> None:
         log.warning("backup.daily_failed error=%s", error)
-        self._notify(f"Today's automatic backup failed. {user_message(error)}")
+        self._notify(
+            _("Today's automatic backup failed. {reason}").format(reason=user_message(error))
+        )

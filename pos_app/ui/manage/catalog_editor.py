@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.booking import Service
 from pos_app.domain.errors import PermissionDeniedError
+from pos_app.i18n import _, ngettext
 from pos_app.services.catalog import (
     MANAGERS_ONLY,
     MAX_MINUTES,
@@ -61,21 +62,21 @@ def service_columns(inactive: Callable[[], QBrush]) -> list[Column[Service]]:
         Qt.ItemDataRole.ForegroundRole: lambda s: None if s.active else inactive()
     }
     return [
-        Column("Service", lambda s: s.name, roles=grey),
+        Column(_("Service"), lambda s: s.name, roles=grey),
         Column(
-            "Duration",
-            lambda s: f"{s.duration_minutes} min",
+            _("Duration"),
+            lambda s: _("{minutes} min").format(minutes=s.duration_minutes),
             sort_key=lambda s: s.duration_minutes,
             roles=grey,
         ),
         Column(
-            "Price",
+            _("Price"),
             lambda s: s.price.format(),
             align=RIGHT,
             sort_key=lambda s: (s.currency, s.price_amount),
             roles=grey,
         ),
-        Column("Bookable", lambda s: "Yes" if s.active else "No", roles=grey),
+        Column(_("Bookable"), lambda s: _("Yes") if s.active else "No", roles=grey),
     ]
 
 
@@ -96,12 +97,12 @@ class CatalogEditor(QDialog):
         self._editing: str | None = None  # service id, None for a new one
         self._select_after_load: str | None = None
         self.saved: Service | None = None
-        self.setWindowTitle("Services")
+        self.setWindowTitle(_("Services"))
         self.resize(980, 560)
         self.setMinimumSize(860, 480)
 
-        title = dialog_title(self, "Services")
-        self.banner = QLabel(MANAGERS_ONLY + " You can look, but not save.")
+        title = dialog_title(self, _("Services"))
+        self.banner = QLabel(_(MANAGERS_ONLY) + " " + _("You can look, but not save."))
         self.banner.setObjectName("catalogBanner")
         self.banner.setWordWrap(True)
         theme.set_role(self.banner, "notice", tone="warning")
@@ -110,9 +111,9 @@ class CatalogEditor(QDialog):
         self.model = RowsModel(service_columns(lambda: self.palette().placeholderText()), self)
         self.table = rows_table(self.model, "serviceTable")
         size_columns(self.table, stretch=0, fit=(1, 2, 3))
-        self.add_button = QPushButton("New service")
-        self.add_button.setToolTip("Add a service (Ctrl+N)")
-        self.list_status = muted_label("Loading…")
+        self.add_button = QPushButton(_("New service"))
+        self.add_button.setToolTip(_("Add a service (Ctrl+N)"))
+        self.list_status = muted_label(_("Loading…"))
         left = QWidget()
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
@@ -122,17 +123,17 @@ class CatalogEditor(QDialog):
         row.addWidget(self.add_button)
         left_box.addLayout(row)
 
-        self.form_title = QLabel("New service")
+        self.form_title = QLabel(_("New service"))
         self.form_title.setFont(theme.font(self, scale=1.15, bold=True))
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("e.g. Haircut")
+        self.name_edit.setPlaceholderText(_("e.g. Haircut"))
         self.duration_spin = QSpinBox()
         self.duration_spin.setRange(MIN_MINUTES, MAX_MINUTES)
         self.duration_spin.setSingleStep(STEP_MINUTES)
-        self.duration_spin.setSuffix(" min")
+        self.duration_spin.setSuffix(_(" min"))
         self.duration_spin.setValue(30)
         self.price_edit = QLineEdit()
-        self.price_edit.setPlaceholderText("e.g. 35.00")
+        self.price_edit.setPlaceholderText(_("e.g. 35.00"))
         self.price_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.currency_combo = QComboBox()
         for code in SUPPORTED_CURRENCIES:
@@ -140,29 +141,29 @@ class CatalogEditor(QDialog):
         self.currency_combo.setCurrentIndex(max(0, self.currency_combo.findData("usd")))
         # The rate the sale's tax is worked out with (docs/tax-and-discounts.md); 0 for none.
         self.tax_edit = QLineEdit("0")
-        self.tax_edit.setPlaceholderText("e.g. 8.875")
+        self.tax_edit.setPlaceholderText(_("e.g. 8.875"))
         self.tax_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.tax_edit.setToolTip("Tax rate in percent, up to three decimals; 0 when none")
-        self.active_check = QCheckBox("Can be booked")
+        self.tax_edit.setToolTip(_("Tax rate in percent, up to three decimals; 0 when none"))
+        self.active_check = QCheckBox(_("Can be booked"))
         self.active_check.setChecked(True)
-        self.save_button = WidestTextButton(("Add service", "Save changes"))
+        self.save_button = WidestTextButton((_("Add service"), _("Save changes")))
         record = self._record = EditForm(
             self,
             [
-                ("name", "&Name", self.name_edit),
-                ("duration_minutes", "&Duration", self.duration_spin),
-                ("price", "&Price", self.price_edit),
-                ("currency", "C&urrency", self.currency_combo),
-                ("tax_rate", "&Tax rate %", self.tax_edit),
+                ("name", _("&Name"), self.name_edit),
+                ("duration_minutes", _("&Duration"), self.duration_spin),
+                ("price", _("&Price"), self.price_edit),
+                ("currency", _("C&urrency"), self.currency_combo),
+                ("tax_rate", _("&Tax rate %"), self.tax_edit),
             ],
             self.save_button,
         )
         form = record.layout
         form.addRow("", self.active_check)
-        note = muted_label("Bookings already made keep their price and length.", wrap=True)
+        note = muted_label(_("Bookings already made keep their price and length."), wrap=True)
         self.general_error, self._feedback = record.general_error, record.feedback
         self.status_label, self._busy = record.status_label, record.busy
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(_("Close"))
         buttons = record.button_row(self.close_button)
         right = QFrame()
         right.setObjectName("serviceForm")
@@ -248,8 +249,8 @@ class CatalogEditor(QDialog):
         """Clear the form for a new service."""
         self.table.clearSelection()
         self._editing = None
-        self.form_title.setText("New service")
-        self.save_button.setText("Add service")
+        self.form_title.setText(_("New service"))
+        self.save_button.setText(_("Add service"))
         self.name_edit.clear()
         self.duration_spin.setValue(30)
         self.price_edit.clear()
@@ -289,9 +290,11 @@ class CatalogEditor(QDialog):
         self.model.set_rows(services)  # the selection is cleared: nothing selected meanwhile
         active = sum(1 for s in services if s.active)
         self.list_status.setText(
-            f"{active} bookable, {len(services) - active} hidden"
+            _("{active} bookable, {hidden} hidden").format(
+                active=active, hidden=len(services) - active
+            )
             if active != len(services)
-            else f"{active} service{'s' if active != 1 else ''}"
+            else ngettext("{count} service", "{count} services", active).format(count=active)
         )
         wanted = self._select_after_load or self._editing
         self._select_after_load = None
@@ -309,8 +312,8 @@ class CatalogEditor(QDialog):
         # "Saved." stays; choosing another service starts afresh.
         another = service.id != self._editing
         self._editing = service.id
-        self.form_title.setText(f"Edit {service.name}")
-        self.save_button.setText("Save changes")
+        self.form_title.setText(_("Edit {name}").format(name=service.name))
+        self.save_button.setText(_("Save changes"))
         self.name_edit.setText(service.name)
         self.duration_spin.setValue(service.duration_minutes)
         self.price_edit.setText(service.price.input_text())
@@ -324,7 +327,7 @@ class CatalogEditor(QDialog):
     def _on_saved(self, service: Service) -> None:
         self._busy.end()
         self.saved = service
-        self.status_label.setText("Saved.")
+        self.status_label.setText(_("Saved."))
         self._select_after_load = service.id
         self._editing = service.id
         self.load()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.i18n import N_, _
 from pos_app.services.doctor import Check, DoctorReport
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
@@ -24,7 +25,7 @@ from pos_app.ui.kit.tasks import TaskRunner, user_message
 from pos_app.ui.manage.ports import ConnectionDoctor
 
 TASK_KEY = "settings-check-connection"
-HINT = (
+HINT = N_(
     "Checks the settings this app runs with, as pos-app doctor does: the key and each "
     "permission, a test session opened and closed at once (never in live mode), the events "
     "feed, the clock, webhooks and the database. Save first to check changed settings."
@@ -47,13 +48,13 @@ class ConnectionCheck(QWidget):
         self._doctor = doctor
         self._runner = runner
         self._report: DoctorReport | None = None
-        self.button = QPushButton("Check conn&ection")
-        self.button.setToolTip("Run every check of the path to Stripe (nothing is charged)")
+        self.button = QPushButton(_("Check conn&ection"))
+        self.button.setToolTip(_("Run every check of the path to Stripe (nothing is charged)"))
         self.spinner = Spinner(diameter=18)
         self.spinner.hide()
         self.status = QLabel("")
         self.status.setWordWrap(True)
-        self.hint = QLabel(HINT)
+        self.hint = QLabel(_(HINT))
         self.hint.setWordWrap(True)
         theme.set_role(self.hint, muted=True)
         top = QHBoxLayout()
@@ -91,7 +92,7 @@ class ConnectionCheck(QWidget):
             return  # a run is still out: its answer will come
         self.button.setEnabled(False)
         self.spinner.show()
-        self.status.setText("Checking the connection…")
+        self.status.setText(_("Checking the connection…"))
         self._clear()
 
     def is_running(self) -> bool:
@@ -124,10 +125,15 @@ class ConnectionCheck(QWidget):
         for check in report.checks:
             self._add_line(check)
         failed = sum(1 for c in report.checks if not c.ok)
+        # "1 of 1 checks failed." as before: the English does not change with the count.
         if failed:
-            self.status.setText(f"{failed} of {len(report.checks)} checks failed.")
+            self.status.setText(
+                _("{failed} of {total} checks failed.").format(
+                    failed=failed, total=len(report.checks)
+                )
+            )
         else:
-            self.status.setText(f"All {len(report.checks)} checks passed.")
+            self.status.setText(_("All {total} checks passed.").format(total=len(report.checks)))
         self._tone(self.status, "danger" if failed else "success")
         self._reveal()
         self.finished.emit(report)
@@ -146,7 +152,9 @@ class ConnectionCheck(QWidget):
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setAccessibleName(f"{check.name}: {'passed' if check.ok else 'failed'}")
+        label.setAccessibleName(
+            (_("{check}: passed") if check.ok else _("{check}: failed")).format(check=check.name)
+        )
         self._tone(label, TONES[check.mark])
         self.results.addWidget(label)
         self._labels.append(label)

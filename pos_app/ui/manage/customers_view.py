@@ -35,6 +35,7 @@ from pos_app.domain.booking_display import display_status, status_words
 from pos_app.domain.checkout_locale import customer_languages
 from pos_app.domain.money import Money
 from pos_app.domain.people import Customer
+from pos_app.i18n import N_, _, ngettext
 from pos_app.services.customers import CustomerDetail, CustomerService
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
@@ -46,8 +47,15 @@ SEARCH_DELAY_MS = 150
 LIST_LIMIT = 50
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 NAME_ROLE = Qt.ItemDataRole.UserRole + 2
-HISTORY_HEADERS = ("Date", "Time", "Service", "Amount", "Status", "Net paid")
-NOTES_HINT = "Allergies, preferences — shown when they are booked"
+HISTORY_HEADERS = (
+    N_("Date"),
+    N_("Time"),
+    N_("Service"),
+    N_("Amount"),
+    N_("Status"),
+    N_("Net paid"),
+)
+NOTES_HINT = N_("Allergies, preferences — shown when they are booked")
 
 
 class _HasTimezone(Protocol):
@@ -102,21 +110,21 @@ class CustomersView(QDialog):
         self._history_bookings: list[Booking] = []
         self._want = customer_id
         self._saved_id: str | None = None  # the customer just saved, until shown again
-        self.setWindowTitle("Customers")
+        self.setWindowTitle(_("Customers"))
         self.resize(1080, 640)
         self.setMinimumSize(900, 520)
 
         # -- left: search and results
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search by name, email or phone")
+        self.search_edit.setPlaceholderText(_("Search by name, email or phone"))
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setAccessibleName("Search customers")
+        self.search_edit.setAccessibleName(_("Search customers"))
         self.results = QListWidget()
         self.results.setObjectName("customerResults")
         self.results.setAlternatingRowColors(True)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setUniformItemSizes(False)  # rows padded by theme.py's "manage" section
-        self.results_label = muted_label("Searching…", wrap=True)
+        self.results_label = muted_label(_("Searching…"), wrap=True)
         left = QWidget()
         box = QVBoxLayout(left)
         box.setContentsMargins(0, 0, 0, 0)
@@ -132,32 +140,32 @@ class CustomersView(QDialog):
         self.summary_label = muted_label()
         self.name_edit = QLineEdit()
         self.email_edit = QLineEdit()
-        self.email_edit.setPlaceholderText("Optional — for receipts")
+        self.email_edit.setPlaceholderText(_("Optional — for receipts"))
         self.phone_edit = QLineEdit()
-        self.phone_edit.setPlaceholderText("Optional")
+        self.phone_edit.setPlaceholderText(_("Optional"))
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setObjectName("customerNotes")
-        self.notes_edit.setPlaceholderText(NOTES_HINT)
+        self.notes_edit.setPlaceholderText(_(NOTES_HINT))
         self.notes_edit.setTabChangesFocus(True)
-        self.notes_edit.setAccessibleName("Notes")
+        self.notes_edit.setAccessibleName(_("Notes"))
         # Two lines (it scrolls for more): the history below keeps its room.
         self.notes_edit.setFixedHeight(
             max(48, self.notes_edit.fontMetrics().lineSpacing() * 2 + 14)
         )
         self.language_combo = QComboBox()
-        self.language_combo.setAccessibleName("Language for the payment page")
-        self.language_combo.addItem("Not known (the phone's language)", "")
+        self.language_combo.setAccessibleName(_("Language for the payment page"))
+        self.language_combo.addItem(_("Not known (the phone's language)"), "")
         for tag in customer_languages():
             self.language_combo.addItem(lf.tag_name(tag), tag)
-        self.save_button = QPushButton("Save changes")
+        self.save_button = QPushButton(_("Save changes"))
         record = EditForm(
             self,
             [
-                ("name", "&Name", self.name_edit),
-                ("email", "&Email", self.email_edit),
-                ("phone", "P&hone", self.phone_edit),
-                ("notes", "N&otes", self.notes_edit),
-                ("language", "Language", self.language_combo),
+                ("name", _("&Name"), self.name_edit),
+                ("email", _("&Email"), self.email_edit),
+                ("phone", _("P&hone"), self.phone_edit),
+                ("notes", _("N&otes"), self.notes_edit),
+                ("language", _("Language"), self.language_combo),
             ],
             self.save_button,
         )
@@ -168,12 +176,14 @@ class CustomersView(QDialog):
         self._feedback, self._busy = record.feedback, record.busy
         save_row = record.button_row()
 
-        history_title = QLabel("Bookings")
+        history_title = QLabel(_("Bookings"))
         history_title.setFont(theme.font(self, scale=1.1, bold=True))
-        self.book_again_button = QPushButton("Book again")
+        self.book_again_button = QPushButton(_("Book again"))
         self.book_again_button.setToolTip(
-            "A new booking with the same service, staff member and customer"
-            " (the selected booking, or the latest)"
+            _(
+                "A new booking with the same service, staff member and customer"
+                " (the selected booking, or the latest)"
+            )
         )
         self.book_again_button.setEnabled(False)
         history_row = QHBoxLayout()
@@ -182,7 +192,7 @@ class CustomersView(QDialog):
         self.history = QTableWidget(0, len(HISTORY_HEADERS))
         self.history.setObjectName("customerHistory")
         style_table(self.history)
-        self.history.setHorizontalHeaderLabels(list(HISTORY_HEADERS))
+        self.history.setHorizontalHeaderLabels([_(h) for h in HISTORY_HEADERS])
         self.history.verticalHeader().hide()
         self.history.setShowGrid(False)
         self.history.setAlternatingRowColors(True)
@@ -190,7 +200,7 @@ class CustomersView(QDialog):
         self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.history.setItemDelegateForColumn(4, StatusChipDelegate(self.history))
-        self.history.setToolTip("Double-click a booking to show it on its day")
+        self.history.setToolTip(_("Double-click a booking to show it on its day"))
         header = self.history.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setHighlightSections(False)
@@ -206,7 +216,7 @@ class CustomersView(QDialog):
         ):
             header.setSectionResizeMode(column, mode)
         header.resizeSection(4, 190)
-        self.history_empty = muted_label("No bookings yet.")
+        self.history_empty = muted_label(_("No bookings yet."))
 
         details = QWidget()
         right = QVBoxLayout(details)
@@ -223,7 +233,7 @@ class CustomersView(QDialog):
         right.addWidget(self.history_empty)
 
         self.placeholder = muted_label(
-            "Choose a customer to see their details and bookings.", wrap=True
+            _("Choose a customer to see their details and bookings."), wrap=True
         )
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setFont(theme.font(self, scale=1.15))
@@ -238,7 +248,7 @@ class CustomersView(QDialog):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 750])
         splitter.setChildrenCollapsible(False)
-        title = dialog_title(self, "Customers")
+        title = dialog_title(self, _("Customers"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(10)
@@ -366,14 +376,20 @@ class CustomersView(QDialog):
         self.results.blockSignals(False)
         if not found:
             self.results_label.setText(
-                f"No customers match “{text.strip()}”."
+                _("No customers match “{text}”.").format(text=text.strip())
                 if text.strip()
-                else "No customers yet. They are remembered when you book them."
+                else _("No customers yet. They are remembered when you book them.")
             )
         elif len(found) >= LIST_LIMIT:
-            self.results_label.setText(f"The first {LIST_LIMIT} shown; type to narrow it down.")
+            self.results_label.setText(
+                _("The first {limit} shown; type to narrow it down.").format(limit=LIST_LIMIT)
+            )
         else:
-            self.results_label.setText(f"{len(found)} customer{'s' if len(found) != 1 else ''}")
+            self.results_label.setText(
+                ngettext("{count} customer", "{count} customers", len(found)).format(
+                    count=len(found)
+                )
+            )
         if self._want is not None:
             want, self._want = self._want, None
             self._load_detail(want)
@@ -482,7 +498,7 @@ class CustomersView(QDialog):
     def _on_saved(self, customer: Customer) -> None:
         self._busy.end()
         self.save_button.setEnabled(False)  # nothing left to save
-        self.save_status.setText("Saved.")
+        self.save_status.setText(_("Saved."))
         self._saved_id = customer.id
         self._want = customer.id
         self._detail = None
@@ -507,12 +523,15 @@ def _summary(detail: CustomerDetail, tz: tzinfo) -> str:
     """'Customer since Nov 2026 · 4 bookings · $140.00 paid'."""
     c = detail.customer
     n = len(detail.bookings)
-    parts = [f"Customer since {lf.date_text(c.created_at.astimezone(tz), 'short_month_year')}"]
-    parts.append(f"{n} booking{'s' if n != 1 else ''}")
+    when = lf.date_text(c.created_at.astimezone(tz), "short_month_year")
+    parts = [_("Customer since {month}").format(month=when)]
+    parts.append(ngettext("{count} booking", "{count} bookings", n).format(count=n))
     paid: dict[str, int] = {}
     for b in detail.bookings:
         net = b.net_paid.amount
         if net > 0:
             paid[b.currency] = paid.get(b.currency, 0) + net
-    parts.extend(f"{Money(amount, cur)} paid" for cur, amount in sorted(paid.items()))
+    parts.extend(
+        _("{amount} paid").format(amount=Money(amount, cur)) for cur, amount in sorted(paid.items())
+    )
     return " · ".join(parts)

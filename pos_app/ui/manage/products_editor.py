@@ -39,6 +39,7 @@ from pos_app.domain.products import (
     StockReason,
     low_stock_warning,
 )
+from pos_app.i18n import _
 from pos_app.services.catalog import MANAGERS_ONLY, SUPPORTED_CURRENCIES
 from pos_app.services.products import ProductForm
 from pos_app.ui.kit import theme
@@ -81,25 +82,27 @@ def product_columns(inactive: Callable[[], QBrush]) -> list[Column[Product]]:
         Qt.ItemDataRole.ForegroundRole: lambda p: None if p.active else inactive()
     }
     return [
-        Column("Product", lambda p: p.name, roles=grey),
-        Column("SKU", lambda p: p.sku or "", roles=grey),
+        Column(_("Product"), lambda p: p.name, roles=grey),
+        Column(_("SKU"), lambda p: p.sku or "", roles=grey),
         Column(
-            "Price",
+            _("Price"),
             lambda p: p.price.format(),
             align=RIGHT,
             sort_key=lambda p: (p.price.currency, p.price.amount),
             roles=grey,
         ),
         Column(
-            "In stock",
+            _("In stock"),
             # Low stock is said in words, not only coloured.
-            lambda p: f"{p.stock} · low" if p.active and p.is_low else str(p.stock),
+            lambda p: (
+                _("{count} · low").format(count=p.stock) if p.active and p.is_low else str(p.stock)
+            ),
             align=RIGHT,
             sort_key=lambda p: p.stock,
             roles=grey,
         ),
-        Column("Tax", lambda p: str(p.tax_rate), align=RIGHT, roles=grey),
-        Column("On sale", lambda p: "Yes" if p.active else "No", roles=grey),
+        Column(_("Tax"), lambda p: str(p.tax_rate), align=RIGHT, roles=grey),
+        Column(_("On sale"), lambda p: _("Yes") if p.active else "No", roles=grey),
     ]
 
 
@@ -110,15 +113,15 @@ def _when(at: datetime) -> str:
 def history_columns(timezone: tzinfo) -> list[Column[StockAdjustment]]:
     """The columns of a product's stock history, times in the business's ``timezone``."""
     return [
-        Column("When", lambda a: _when(a.at.astimezone(timezone))),
+        Column(_("When"), lambda a: _when(a.at.astimezone(timezone))),
         Column(
-            "What",
+            _("What"),
             lambda a: f"{a.reason.label} · {a.note}" if a.note else a.reason.label,
             tooltip=lambda a: a.note or None,
         ),
-        Column("Change", lambda a: f"{a.change:+d}", align=RIGHT),
-        Column("After", lambda a: str(a.stock_after), align=RIGHT),
-        Column("Who", lambda a: a.actor_name),
+        Column(_("Change"), lambda a: f"{a.change:+d}", align=RIGHT),
+        Column(_("After"), lambda a: str(a.stock_after), align=RIGHT),
+        Column(_("Who"), lambda a: a.actor_name),
     ]
 
 
@@ -143,12 +146,14 @@ class ProductsEditor(QDialog):
         self._editing: str | None = None  # product id, None for a new one
         self._select_after_load: str | None = None
         self.saved: Product | None = None
-        self.setWindowTitle("Products")
+        self.setWindowTitle(_("Products"))
         self.resize(1320, 720)
         self.setMinimumSize(980, 600)
 
-        title = dialog_title(self, "Products")
-        self.banner = QLabel(MANAGERS_ONLY + " You can look, but not save or change stock.")
+        title = dialog_title(self, _("Products"))
+        self.banner = QLabel(
+            _(MANAGERS_ONLY) + " " + _("You can look, but not save or change stock.")
+        )
         self.banner.setObjectName("productsBanner")
         self.banner.setWordWrap(True)
         theme.set_role(self.banner, "notice", tone="warning")
@@ -157,9 +162,9 @@ class ProductsEditor(QDialog):
         self.model = RowsModel(product_columns(lambda: self.palette().placeholderText()), self)
         self.table = rows_table(self.model, "productTable")
         size_columns(self.table, stretch=0, fit=(1, 2, 3, 4, 5))
-        self.add_button = QPushButton("New product")
-        self.add_button.setToolTip("Add a product (Ctrl+N)")
-        self.list_status = muted_label("Loading…")
+        self.add_button = QPushButton(_("New product"))
+        self.add_button.setToolTip(_("Add a product (Ctrl+N)"))
+        self.list_status = muted_label(_("Loading…"))
         left = QWidget()
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
@@ -169,14 +174,14 @@ class ProductsEditor(QDialog):
         row.addWidget(self.add_button)
         left_box.addLayout(row)
 
-        self.form_title = QLabel("New product")
+        self.form_title = QLabel(_("New product"))
         self.form_title.setFont(theme.font(self, scale=1.15, bold=True))
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("e.g. Shampoo 250 ml")
+        self.name_edit.setPlaceholderText(_("e.g. Shampoo 250 ml"))
         self.sku_edit = QLineEdit()
-        self.sku_edit.setPlaceholderText("Optional: scan the barcode")
+        self.sku_edit.setPlaceholderText(_("Optional: scan the barcode"))
         self.price_edit = QLineEdit()
-        self.price_edit.setPlaceholderText("e.g. 12.00")
+        self.price_edit.setPlaceholderText(_("e.g. 12.00"))
         self.price_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.currency_combo = QComboBox()
         for code in SUPPORTED_CURRENCIES:
@@ -184,27 +189,27 @@ class ProductsEditor(QDialog):
         self._currency = currency
         self.currency_combo.setCurrentIndex(max(0, self.currency_combo.findData(currency)))
         self.tax_edit = QLineEdit("0")
-        self.tax_edit.setPlaceholderText("e.g. 8.875")
+        self.tax_edit.setPlaceholderText(_("e.g. 8.875"))
         self.tax_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.opening_spin = QSpinBox()
         self.opening_spin.setRange(0, MAX_STOCK)
         self.low_spin = QSpinBox()
         self.low_spin.setRange(0, MAX_STOCK)
         self.low_spin.setValue(DEFAULT_LOW_STOCK)
-        self.low_spin.setToolTip("The desk is warned when the stock is at or below this")
-        self.active_check = QCheckBox("On sale")
+        self.low_spin.setToolTip(_("The desk is warned when the stock is at or below this"))
+        self.active_check = QCheckBox(_("On sale"))
         self.active_check.setChecked(True)
-        self.save_button = WidestTextButton(("Add product", "Save changes"))
+        self.save_button = WidestTextButton((_("Add product"), _("Save changes")))
         record = self._record = EditForm(
             self,
             [
-                ("name", "&Name", self.name_edit),
-                ("sku", "S&KU", self.sku_edit),
-                ("price", "&Price", self.price_edit),
-                ("currency", "C&urrency", self.currency_combo),
-                ("tax_rate", "&Tax rate %", self.tax_edit),
-                ("stock", "&Opening stock", self.opening_spin),
-                ("low_stock", "&Warn at", self.low_spin),
+                ("name", _("&Name"), self.name_edit),
+                ("sku", _("S&KU"), self.sku_edit),
+                ("price", _("&Price"), self.price_edit),
+                ("currency", _("C&urrency"), self.currency_combo),
+                ("tax_rate", _("&Tax rate %"), self.tax_edit),
+                ("stock", _("&Opening stock"), self.opening_spin),
+                ("low_stock", _("&Warn at"), self.low_spin),
             ],
             self.save_button,
         )
@@ -213,7 +218,7 @@ class ProductsEditor(QDialog):
         self._opening_label = record.labels["stock"]
         self.general_error, self._feedback = record.general_error, record.feedback
         self.status_label, self._busy = record.status_label, record.busy
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(_("Close"))
         buttons = record.button_row(self.close_button)
 
         details = QWidget()
@@ -229,8 +234,8 @@ class ProductsEditor(QDialog):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("productTabs")
         self.tabs.setUsesScrollButtons(False)
-        self.tabs.addTab(details, "Details")
-        self.tabs.addTab(self.stock_box, "Stock and history")
+        self.tabs.addTab(details, _("Details"))
+        self.tabs.addTab(self.stock_box, _("Stock and history"))
         right = QFrame()
         right.setObjectName("productForm")
         theme.set_role(right, "card")
@@ -293,16 +298,16 @@ class ProductsEditor(QDialog):
         self.quantity_spin = QSpinBox()
         self.quantity_spin.setRange(0, MAX_STOCK)
         self.quantity_spin.setValue(1)
-        self.quantity_spin.setToolTip("How many: received, removed, or counted on the shelf")
+        self.quantity_spin.setToolTip(_("How many: received, removed, or counted on the shelf"))
         self.note_edit = QLineEdit()
-        self.note_edit.setPlaceholderText("Note (optional): delivery number, what broke…")
+        self.note_edit.setPlaceholderText(_("Note (optional): delivery number, what broke…"))
         self.note_edit.setMaxLength(200)
-        self.receive_button = QPushButton("Receive")
-        self.receive_button.setToolTip("Add this many to the stock: a delivery came in")
-        self.damage_button = QPushButton("Remove damaged")
-        self.damage_button.setToolTip("Take this many off the stock: broken, expired or lost")
-        self.count_button = QPushButton("Set counted")
-        self.count_button.setToolTip("The shelf holds exactly this many: set the stock to it")
+        self.receive_button = QPushButton(_("Receive"))
+        self.receive_button.setToolTip(_("Add this many to the stock: a delivery came in"))
+        self.damage_button = QPushButton(_("Remove damaged"))
+        self.damage_button.setToolTip(_("Take this many off the stock: broken, expired or lost"))
+        self.count_button = QPushButton(_("Set counted"))
+        self.count_button.setToolTip(_("The shelf holds exactly this many: set the stock to it"))
         self.stock_status = muted_label("")
         row = QHBoxLayout()
         row.addWidget(self.quantity_spin)
@@ -358,8 +363,8 @@ class ProductsEditor(QDialog):
         """Clear the form for a new product (its opening stock is typed here, once)."""
         self.table.clearSelection()
         self._editing = None
-        self.form_title.setText("New product")
-        self.save_button.setText("Add product")
+        self.form_title.setText(_("New product"))
+        self.save_button.setText(_("Add product"))
         for edit in (self.name_edit, self.sku_edit, self.price_edit):
             edit.clear()
         self.tax_edit.setText("0")
@@ -407,9 +412,13 @@ class ProductsEditor(QDialog):
         self.model.set_rows(products)
         on_sale = [p for p in products if p.active]
         low = sum(1 for p in on_sale if p.is_low)
-        words = f"{len(on_sale)} on sale" + (f", {low} running low" if low else "")
+        words = [_("{count} on sale").format(count=len(on_sale))]
+        if low:
+            words.append(_("{count} running low").format(count=low))
         hidden = len(products) - len(on_sale)
-        self.list_status.setText(words + (f", {hidden} off sale" if hidden else ""))
+        if hidden:
+            words.append(_("{count} off sale").format(count=hidden))
+        self.list_status.setText(_(", ").join(words))
         wanted = self._select_after_load or self._editing
         self._select_after_load = None
         if wanted is not None:
@@ -424,8 +433,8 @@ class ProductsEditor(QDialog):
         product = self.model.row_at(rows[0].row())
         another = product.id != self._editing
         self._editing = product.id
-        self.form_title.setText(f"Edit {product.name}")
-        self.save_button.setText("Save changes")
+        self.form_title.setText(_("Edit {name}").format(name=product.name))
+        self.save_button.setText(_("Save changes"))
         self.name_edit.setText(product.name)
         self.sku_edit.setText(product.sku or "")
         self.price_edit.setText(product.price.input_text())
@@ -446,7 +455,7 @@ class ProductsEditor(QDialog):
 
     def _show_stock(self, product: Product) -> None:
         self.tabs.setTabEnabled(1, True)
-        self.stock_label.setText(f"In stock: {product.stock}")
+        self.stock_label.setText(_("In stock: {count}").format(count=product.stock))
         warning = low_stock_warning(product) if product.active else None
         self.stock_warning.setText(f"⚠ {warning}" if warning else "")
         self.stock_warning.setVisible(warning is not None)
@@ -468,14 +477,14 @@ class ProductsEditor(QDialog):
         if reason is StockReason.COUNT:
             work = lambda: products.count_stock(product_id, quantity, note)  # noqa: E731
         elif quantity == 0:
-            self.stock_status.setText("Enter how many, 1 or more.")
+            self.stock_status.setText(_("Enter how many, 1 or more."))
             return
         else:
             change = quantity if reason is StockReason.RECEIVE else -quantity
             work = lambda: products.adjust_stock(product_id, change, reason, note)  # noqa: E731
         for button in self._stock_buttons():
             button.setEnabled(False)
-        self.stock_status.setText("Saving…")
+        self.stock_status.setText(_("Saving…"))
         self._runner.run(
             work,
             on_success=self._on_stock_changed,
@@ -488,10 +497,12 @@ class ProductsEditor(QDialog):
             button.setEnabled(self._manager)
         if isinstance(done, StockAdjustment):
             self.stock_status.setText(
-                f"{done.reason.label} {done.change:+d}: {done.stock_after} in stock."
+                _("{reason} {change}: {stock} in stock.").format(
+                    reason=done.reason.label, change=f"{done.change:+d}", stock=done.stock_after
+                )
             )
         else:
-            self.stock_status.setText("The count matches the stock: nothing changed.")
+            self.stock_status.setText(_("The count matches the stock: nothing changed."))
         self.note_edit.clear()
         self._select_after_load = self._editing
         self.load()
@@ -504,7 +515,7 @@ class ProductsEditor(QDialog):
     def _on_saved(self, product: Product) -> None:
         self._busy.end()
         self.saved = product
-        self.status_label.setText("Saved.")
+        self.status_label.setText(_("Saved."))
         self._select_after_load = product.id
         self._editing = product.id
         self.load()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.errors import FormErrors, PermissionDeniedError
 from pos_app.domain.promo import PromoCode, availability, day_words, state_words
+from pos_app.i18n import _, ngettext
 from pos_app.services.promo_codes import MANAGERS_ONLY, PromoForm
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
@@ -67,26 +68,34 @@ def promo_columns(today: Callable[[], date]) -> list[Column[PromoCode]]:
 
     def valid(p: PromoCode) -> str:
         if p.valid_from and p.valid_until:
-            return f"{day_words(p.valid_from)} – {day_words(p.valid_until)}"
+            return _("{start} – {end}").format(
+                start=day_words(p.valid_from), end=day_words(p.valid_until)
+            )
         if p.valid_from:
-            return f"From {day_words(p.valid_from)}"
-        return f"Until {day_words(p.valid_until)}" if p.valid_until else "Always"
+            return _("From {day}").format(day=day_words(p.valid_from))
+        if p.valid_until:
+            return _("Until {day}").format(day=day_words(p.valid_until))
+        return _("Always")
 
     return [
-        Column("Code", lambda p: p.code),
-        Column("Gives", lambda p: p.discount.describe()),
+        Column(_("Code"), lambda p: p.code),
+        Column(_("Gives"), lambda p: p.discount.describe()),
         Column(
-            "Used",
-            lambda p: str(p.uses) if p.max_uses is None else f"{p.uses} of {p.max_uses:,}",
+            _("Used"),
+            lambda p: (
+                str(p.uses)
+                if p.max_uses is None
+                else _("{used} of {limit}").format(used=p.uses, limit=f"{p.max_uses:,}")
+            ),
             align=RIGHT,
             sort_key=lambda p: p.uses,
         ),
-        Column("Valid", valid),
+        Column(_("Valid"), valid),
         Column(
-            "Min. order", lambda p: "" if p.min_order is None else str(p.min_order), align=RIGHT
+            _("Min. order"), lambda p: "" if p.min_order is None else str(p.min_order), align=RIGHT
         ),
         Column(
-            "Today",
+            _("Today"),
             lambda p: state_words(p, today=today()),
             tooltip=lambda p: availability(p, today=today()).reason or None,
         ),
@@ -112,12 +121,14 @@ class PromoCodesEditor(QDialog):
         self._currency = currency
         self._today = date.today()  # until the service says the business's date (load)
         self.added: PromoCode | None = None
-        self.setWindowTitle("Promo codes")
+        self.setWindowTitle(_("Promo codes"))
         self.resize(1320, 660)
         self.setMinimumSize(1000, 560)
 
-        title = dialog_title(self, "Promo codes")
-        self.banner = QLabel(MANAGERS_ONLY + " You can look, but not add or switch codes.")
+        title = dialog_title(self, _("Promo codes"))
+        self.banner = QLabel(
+            _(MANAGERS_ONLY) + " " + _("You can look, but not add or switch codes.")
+        )
         self.banner.setObjectName("promoBanner")
         self.banner.setWordWrap(True)
         theme.set_role(self.banner, "notice", tone="warning")
@@ -126,10 +137,10 @@ class PromoCodesEditor(QDialog):
         self.model = RowsModel(promo_columns(lambda: self._today), self)
         self.table = rows_table(self.model, "promoTable")
         size_columns(self.table, stretch=5, fit=(0, 1, 2, 3, 4))
-        self.switch_button = QPushButton("Switch off")
-        self.switch_button.setToolTip("Stop (or allow again) orders using the chosen code")
+        self.switch_button = QPushButton(_("Switch off"))
+        self.switch_button.setToolTip(_("Stop (or allow again) orders using the chosen code"))
         self.switch_button.setEnabled(False)
-        self.list_status = muted_label("Loading…")
+        self.list_status = muted_label(_("Loading…"))
         left = QWidget()
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
@@ -140,40 +151,46 @@ class PromoCodesEditor(QDialog):
         left_box.addLayout(row)
 
         self.code_edit = QLineEdit()
-        self.code_edit.setPlaceholderText("e.g. SUMMER10")
+        self.code_edit.setPlaceholderText(_("e.g. SUMMER10"))
         self.code_edit.setMaxLength(40)
         self.kind_combo = QComboBox()
-        self.kind_combo.addItem("Percent off", PERCENT)
-        self.kind_combo.addItem(f"Amount off ({currency.upper()})", AMOUNT)
+        self.kind_combo.addItem(_("Percent off"), PERCENT)
+        self.kind_combo.addItem(
+            _("Amount off ({currency})").format(currency=currency.upper()), AMOUNT
+        )
         self.value_edit = QLineEdit()
-        self.value_edit.setPlaceholderText("e.g. 10")
+        self.value_edit.setPlaceholderText(_("e.g. 10"))
         self.uses_spin = QSpinBox()
         self.uses_spin.setRange(0, MAX_USES)
-        self.uses_spin.setSpecialValueText("No limit")
-        self.from_check, self.from_edit = self._optional_day("Starts on")
-        self.until_check, self.until_edit = self._optional_day("Ends after")
+        self.uses_spin.setSpecialValueText(_("No limit"))
+        self.from_check, self.from_edit = self._optional_day(_("Starts on"))
+        self.until_check, self.until_edit = self._optional_day(_("Ends after"))
         self.min_edit = QLineEdit()
-        self.min_edit.setPlaceholderText(f"Optional, e.g. 20.00 ({currency.upper()})")
-        self.add_button = QPushButton("Add code")
+        self.min_edit.setPlaceholderText(
+            _("Optional, e.g. 20.00 ({currency})").format(currency=currency.upper())
+        )
+        self.add_button = QPushButton(_("Add code"))
         record = self._record = EditForm(
             self,
             [
-                ("code", "&Code", self.code_edit),
-                ("kind", "&Gives", self.kind_combo),
-                ("discount", "&How much", self.value_edit),
-                ("max_uses", "&Uses", self.uses_spin),
-                ("valid_from", "&From", self._day_row(self.from_check, self.from_edit)),
-                ("valid_until", "U&ntil", self._day_row(self.until_check, self.until_edit)),
-                ("min_order", "&Min. order", self.min_edit),
+                ("code", _("&Code"), self.code_edit),
+                ("kind", _("&Gives"), self.kind_combo),
+                ("discount", _("&How much"), self.value_edit),
+                ("max_uses", _("&Uses"), self.uses_spin),
+                ("valid_from", _("&From"), self._day_row(self.from_check, self.from_edit)),
+                ("valid_until", _("U&ntil"), self._day_row(self.until_check, self.until_edit)),
+                ("min_order", _("&Min. order"), self.min_edit),
             ],
             self.add_button,
         )
         self.general_error, self._feedback = record.general_error, record.feedback
         self.status_label, self._busy = record.status_label, record.busy
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(_("Close"))
         note = muted_label(
-            "Uses are counted by the database as orders take them: two stations can never "
-            "both take the last one.",
+            _(
+                "Uses are counted by the database as orders take them: two stations can never "
+                "both take the last one."
+            ),
             wrap=True,
         )
         right = QFrame()
@@ -182,7 +199,7 @@ class PromoCodesEditor(QDialog):
         right_box = QVBoxLayout(right)
         right_box.setContentsMargins(18, 14, 18, 14)
         right_box.setSpacing(10)
-        heading = QLabel("New promo code")
+        heading = QLabel(_("New promo code"))
         heading.setFont(theme.font(self, scale=1.15, bold=True))
         right_box.addWidget(heading)
         right_box.addLayout(record.layout)
@@ -319,7 +336,11 @@ class PromoCodesEditor(QDialog):
         self.model.set_rows(codes)
         usable = sum(1 for p in codes if availability(p, today=self._today).allowed)
         self.list_status.setText(
-            f"{len(codes)} code{'s' if len(codes) != 1 else ''}, {usable} usable today"
+            ngettext(
+                "{count} code, {usable} usable today",
+                "{count} codes, {usable} usable today",
+                len(codes),
+            ).format(count=len(codes), usable=usable)
         )
         if chosen is not None and (row := self.model.row_where(lambda p: p.id == chosen.id)) >= 0:
             self.table.selectRow(row)
@@ -328,12 +349,14 @@ class PromoCodesEditor(QDialog):
     def _on_selected(self) -> None:
         promo = self._selected()
         self.switch_button.setEnabled(promo is not None and self._manager)
-        self.switch_button.setText("Switch on" if promo and not promo.active else "Switch off")
+        self.switch_button.setText(
+            _("Switch on") if promo and not promo.active else _("Switch off")
+        )
 
     def _on_added(self, promo: PromoCode) -> None:
         self._busy.end()
         self.added = promo
-        self.status_label.setText(f"Added {promo.code}.")
+        self.status_label.setText(_("Added {code}.").format(code=promo.code))
         for edit in (self.code_edit, self.value_edit, self.min_edit):
             edit.clear()
         self.uses_spin.setValue(0)
@@ -343,8 +366,8 @@ class PromoCodesEditor(QDialog):
 
     def _on_switched(self, promo: PromoCode) -> None:
         self._busy.end()
-        words = "on" if promo.active else "off"
-        self.status_label.setText(f"{promo.code} switched {words}.")
+        sentence = _("{code} switched on.") if promo.active else _("{code} switched off.")
+        self.status_label.setText(sentence.format(code=promo.code))
         self.load()
 
     def _on_failed(self, error: BaseException) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.config import DATABASE_FILES, KEY_PREFIXES, THEMES, Mode, Theme
 from pos_app.domain.errors import FormErrors, PermissionDeniedError
+from pos_app.i18n import _
 from pos_app.services.settings import NOT_MANAGER, SaveResult, SettingsChange, SettingsView
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import (
@@ -114,11 +115,11 @@ class SettingsDialog(QDialog):
         self._runner = runner
         self._restart = restart
         self._view: SettingsView | None = None
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(_("Settings"))
         self.setModal(True)
         self.setMinimumWidth(700)
 
-        title = dialog_title(self, "Settings")
+        title = dialog_title(self, _("Settings"))
         self.badge = theme.ModeBadge(mode)
         head = QHBoxLayout()
         head.addWidget(title)
@@ -142,14 +143,14 @@ class SettingsDialog(QDialog):
         self._alias_fields()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(scrolled(self.business), "&Business")
-        self.tabs.addTab(scrolled(self.payments), "&Payments")
-        self.tabs.addTab(scrolled(self.station), "This statio&n")
-        self.tabs.addTab(self.stations, "Stati&ons")
-        self.tabs.addTab(scrolled(self.advanced), "&Advanced")
-        self.tabs.addTab(scrolled(self.connection), "Connect&ion")
+        self.tabs.addTab(scrolled(self.business), _("&Business"))
+        self.tabs.addTab(scrolled(self.payments), _("&Payments"))
+        self.tabs.addTab(scrolled(self.station), _("This statio&n"))
+        self.tabs.addTab(self.stations, _("Stati&ons"))
+        self.tabs.addTab(scrolled(self.advanced), _("&Advanced"))
+        self.tabs.addTab(scrolled(self.connection), _("Connect&ion"))
 
-        loading, self.loading_label = loading_page("Loading settings…")
+        loading, self.loading_label = loading_page(_("Loading settings…"))
         self.pages = QStackedWidget()
         self.pages.addWidget(loading)
         self.pages.addWidget(self.tabs)
@@ -166,10 +167,10 @@ class SettingsDialog(QDialog):
         layout.addLayout(bottom)
         bottom.addWidget(self.status_spinner)
         bottom.addWidget(self.status_label, 1)
-        self.buttons, self.save_button = dialog_buttons(self, bottom, "Save", self.save)
+        self.buttons, self.save_button = dialog_buttons(self, bottom, _("Save"), self.save)
         self.save_button.setEnabled(False)
         # Wide enough for "Save and restart" from the start, so the button never jumps.
-        wide = self.save_button.fontMetrics().horizontalAdvance("Save and restart") + 48
+        wide = self.save_button.fontMetrics().horizontalAdvance(_("Save and restart")) + 48
         self.save_button.setMinimumWidth(wide)
         self._saving = BusyState(
             self,
@@ -274,7 +275,7 @@ class SettingsDialog(QDialog):
         self.rows["secret_key"].error.show_error(None)
         self.check_button.setEnabled(False)
         self.check_spinner.show()
-        self.payments.show_check("Checking with Stripe…", None)
+        self.payments.show_check(_("Checking with Stripe…"), None)
         self._runner.run(
             lambda: settings.check_key(mode, key),
             on_success=self._on_checked,
@@ -347,7 +348,9 @@ class SettingsDialog(QDialog):
         if "mode" in view.locked:
             for radio in self.mode_radios.values():
                 radio.setEnabled(False)
-            self.rows["mode"].set_hint(f"Set by {view.locked['mode']} in the environment.")
+            self.rows["mode"].set_hint(
+                _("Set by {variable} in the environment.").format(variable=view.locked["mode"])
+            )
         if "webhook_enabled" in view.locked:
             self.port_spin.setEnabled(False)
         if view.notice:
@@ -376,22 +379,37 @@ class SettingsDialog(QDialog):
         if mode == "sandbox":
             self.key_edit.setEnabled(False)
             self.key_edit.clear()
-            self.key_edit.setPlaceholderText("The sandbox needs no key")
+            self.key_edit.setPlaceholderText(_("The sandbox needs no key"))
             self.rows["secret_key"].set_hint("")
         elif not locked:
             self.key_edit.setEnabled(True)
             hint = view.key_hints.get(mode) if view is not None else None
-            prefixes = " or ".join(f"{p}…" for p in KEY_PREFIXES[mode])
+            prefixes = _(" or ").join(f"{p}…" for p in KEY_PREFIXES[mode])
+            live = mode == "live"
             if hint:
-                self.key_edit.setPlaceholderText(f"Leave empty to keep the key ending {hint}")
-                self.rows["secret_key"].set_hint(
-                    f"A {mode} key ending {hint} is stored. Paste a new one ({prefixes}) to "
-                    "replace it."
+                self.key_edit.setPlaceholderText(
+                    _("Leave empty to keep the key ending {hint}").format(hint=hint)
                 )
+                stored = (
+                    _(
+                        "A live key ending {hint} is stored. "
+                        "Paste a new one ({prefixes}) to replace it."
+                    )
+                    if live
+                    else _(
+                        "A test key ending {hint} is stored. "
+                        "Paste a new one ({prefixes}) to replace it."
+                    )
+                )
+                self.rows["secret_key"].set_hint(stored.format(hint=hint, prefixes=prefixes))
             else:
-                self.key_edit.setPlaceholderText(f"Paste your {prefixes} key")
+                self.key_edit.setPlaceholderText(
+                    _("Paste your {prefixes} key").format(prefixes=prefixes)
+                )
                 self.rows["secret_key"].set_hint(
-                    f"No {mode} key is stored yet. Restricted keys (rk_…) are accepted."
+                    _("No live key is stored yet. Restricted keys (rk_…) are accepted.")
+                    if live
+                    else _("No test key is stored yet. Restricted keys (rk_…) are accepted.")
                 )
         self.payments.show_check("", None)
         self.rows["secret_key"].error.show_error(None)
@@ -407,7 +425,9 @@ class SettingsDialog(QDialog):
         )
         hint = view.webhook_secret_hints.get(self.selected_mode()) if view is not None else None
         self.webhook_secret_edit.setPlaceholderText(
-            f"Leave empty to keep the secret ending {hint}" if hint else "whsec_…"
+            _("Leave empty to keep the secret ending {hint}").format(hint=hint)
+            if hint
+            else "whsec_…"
         )
         self.advanced.show_receiver_hint(self.port_spin.value())
         self._update_restart()
@@ -419,18 +439,29 @@ class SettingsDialog(QDialog):
             return ""
         mode = self.selected_mode()
         if mode != view.running_mode and "mode" not in view.locked:
-            return (
-                f"Saving restarts the app in {mode} mode. Each mode keeps its own bookings "
-                f"({DATABASE_FILES[mode]}), so test records never mix with real ones."
-            )
+            sentence = {
+                "sandbox": _(
+                    "Saving restarts the app in sandbox mode. Each mode keeps its own bookings "
+                    "({file}), so test records never mix with real ones."
+                ),
+                "test": _(
+                    "Saving restarts the app in test mode. Each mode keeps its own bookings "
+                    "({file}), so test records never mix with real ones."
+                ),
+                "live": _(
+                    "Saving restarts the app in live mode. Each mode keeps its own bookings "
+                    "({file}), so test records never mix with real ones."
+                ),
+            }[mode]
+            return sentence.format(file=DATABASE_FILES[mode])
         if self.key_edit.text().strip() and mode == view.running_mode:
-            return "Saving restarts the app to use the new key."
+            return _("Saving restarts the app to use the new key.")
         hook = (self.webhook_check.isChecked(), self.port_spin.value())
         was = (view.station.webhook_enabled, view.station.webhook_port)
         if (hook != was and "webhook_enabled" not in view.locked) or (
             self.webhook_secret_edit.text().strip() and hook[0]
         ):
-            return "Saving restarts the app to start or stop the webhook receiver."
+            return _("Saving restarts the app to start or stop the webhook receiver.")
         return ""
 
     def _update_restart(self) -> None:
@@ -439,7 +470,7 @@ class SettingsDialog(QDialog):
         self.restart_note.setVisible(bool(reason))
         tone = "danger" if self.selected_mode() == "live" and reason else "warning"
         theme.set_role(self.restart_note, tone=tone)
-        self.save_button.setText("Save and restart" if reason else "Save")
+        self.save_button.setText(_("Save and restart") if reason else _("Save"))
 
     # -- saving ------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from pos_app.config import MAX_LOCK_MINUTES, THEMES
 from pos_app.domain import locale_format as lf
 from pos_app.domain.payment import HOLD_MINUTES_MAX, HOLD_MINUTES_MIN
-from pos_app.i18n import SHIPPED
+from pos_app.i18n import N_, SHIPPED, _
 from pos_app.services.business_settings import MAX_ADDRESS_LINES, MAX_TAX_ID
 from pos_app.services.currencies import CURRENCIES, currency_label
 from pos_app.ui.kit import theme
@@ -47,22 +47,28 @@ from pos_app.ui.manage.settings_rows import (
 
 MODE_TEXT: dict[str, tuple[str, str]] = {
     "sandbox": (
-        "&Sandbox",
-        "Practice on this computer with the built-in sandbox. No Stripe account, no key, "
-        "no card is ever charged.",
+        N_("&Sandbox"),
+        N_(
+            "Practice on this computer with the built-in sandbox. No Stripe account, no key, "
+            "no card is ever charged."
+        ),
     ),
     "test": (
-        "&Test",
-        "Stripe's test mode with your sk_test_ or rk_test_ key. Only Stripe's test cards "
-        "work; no real money moves.",
+        N_("&Test"),
+        N_(
+            "Stripe's test mode with your sk_test_ or rk_test_ key. Only Stripe's test cards "
+            "work; no real money moves."
+        ),
     ),
     "live": (
-        "&Live",
-        "Real payments: customers' cards are charged and money reaches your Stripe "
-        "account. Needs your sk_live_ or rk_live_ key.",
+        N_("&Live"),
+        N_(
+            "Real payments: customers' cards are charged and money reaches your Stripe "
+            "account. Needs your sk_live_ or rk_live_ key."
+        ),
     ),
 }
-LOGO_HINT = (
+LOGO_HINT = N_(
     "A PNG or JPEG under 2 MB, shown on the customer's screen and receipts. A copy is kept "
     "in the data folder, so the original may be moved."
 )
@@ -74,7 +80,7 @@ LogoChooser = Callable[[QWidget], str]
 def choose_logo_file(parent: QWidget) -> str:
     """Ask for a PNG or JPEG with the system's file dialog ("" when cancelled)."""
     path, _filter = QFileDialog.getOpenFileName(
-        parent, "Choose the logo", str(Path.home()), "Pictures (*.png *.jpg *.jpeg)"
+        parent, _("Choose the logo"), str(Path.home()), _("Pictures (*.png *.jpg *.jpeg)")
     )
     return path
 
@@ -88,7 +94,7 @@ class BusinessPage(QWidget):
         form = page_form(self)
         self.name_edit = QLineEdit()
         self.name_edit.setMaxLength(120)
-        self.name_edit.setPlaceholderText("e.g. Salon Nova")
+        self.name_edit.setPlaceholderText(_("e.g. Salon Nova"))
         self.currency_combo = QComboBox()
         for code in CURRENCIES:
             self.currency_combo.addItem(currency_label(code), code)
@@ -99,75 +105,78 @@ class BusinessPage(QWidget):
         self.timezone_combo.setMaxVisibleItems(14)
         line = self.timezone_combo.lineEdit()
         assert line is not None
-        line.setPlaceholderText("Type a city to search, e.g. London")
+        line.setPlaceholderText(_("Type a city to search, e.g. London"))
         self.hold_spin = QSpinBox()
         self.hold_spin.setRange(HOLD_MINUTES_MIN, HOLD_MINUTES_MAX)
-        self.hold_spin.setSuffix(" minutes")
+        self.hold_spin.setSuffix(_(" minutes"))
         self.hold_spin.setMaximumWidth(160)
         self.success_url_edit = website.success_url_edit()
         self.address_edit = QPlainTextEdit()
         self.address_edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
-        self.address_edit.setPlaceholderText("Street and number\nTown and postcode")
-        self.address_edit.setAccessibleName("Business address")
+        self.address_edit.setPlaceholderText(_("Street and number\nTown and postcode"))
+        self.address_edit.setAccessibleName(_("Business address"))
         self.address_edit.setObjectName("addressEdit")
         lines = self.address_edit.fontMetrics().lineSpacing()
         self.address_edit.setFixedHeight(max(theme.TOUCH_PX, lines * 4 + 16))
         self.tax_id_edit = QLineEdit()
         self.tax_id_edit.setMaxLength(MAX_TAX_ID)
-        self.tax_id_edit.setPlaceholderText("e.g. VAT GB123456789")
+        self.tax_id_edit.setPlaceholderText(_("e.g. VAT GB123456789"))
         self.logo_edit = QLineEdit()
         self.logo_edit.setReadOnly(True)
-        self.logo_edit.setPlaceholderText("No logo")
-        self.logo_edit.setAccessibleName("Logo file")
+        self.logo_edit.setPlaceholderText(_("No logo"))
+        self.logo_edit.setAccessibleName(_("Logo file"))
         self.logo_preview = QLabel()
         self.logo_preview.setObjectName("logoPreview")
         self.logo_preview.setFixedSize(LOGO_PREVIEW_PX, LOGO_PREVIEW_PX)
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.choose_logo_button = QPushButton("C&hoose…")
-        self.choose_logo_button.setToolTip("Pick a PNG or JPEG picture of the logo")
-        self.remove_logo_button = QPushButton("Re&move")
-        self.remove_logo_button.setToolTip("Show no logo")
+        self.choose_logo_button = QPushButton(_("C&hoose…"))
+        self.choose_logo_button.setToolTip(_("Pick a PNG or JPEG picture of the logo"))
+        self.remove_logo_button = QPushButton(_("Re&move"))
+        self.remove_logo_button.setToolTip(_("Show no logo"))
         self.choose_logo_button.clicked.connect(self.choose_logo)
         self.remove_logo_button.clicked.connect(lambda: self.set_logo(""))
 
         self.rows: dict[str, FieldRow] = {
             "business_name": FieldRow(
                 self.name_edit,
-                hint="Shown in the window, on receipts and on the customer's screen.",
+                hint=_("Shown in the window, on receipts and on the customer's screen."),
             ),
             "currency": FieldRow(
-                self.currency_combo, hint="New services start in this currency; prices keep theirs."
+                self.currency_combo,
+                hint=_("New services start in this currency; prices keep theirs."),
             ),
             "timezone": FieldRow(
-                self.timezone_combo, hint="The business day and every time shown use this zone."
+                self.timezone_combo, hint=_("The business day and every time shown use this zone.")
             ),
             "hold_minutes": FieldRow(
                 self.hold_spin,
-                hint="How long a payment QR stays payable before the app closes the link.",
+                hint=_("How long a payment QR stays payable before the app closes the link."),
             ),
-            "success_url": FieldRow(self.success_url_edit, hint=website.HINT),
+            "success_url": FieldRow(self.success_url_edit, hint=_(website.HINT)),
             "address": FieldRow(
                 self.address_edit,
-                hint=f"Printed at the top of receipts; up to {MAX_ADDRESS_LINES} lines.",
+                hint=_("Printed at the top of receipts; up to {count} lines.").format(
+                    count=MAX_ADDRESS_LINES
+                ),
             ),
-            "tax_id": FieldRow(self.tax_id_edit, hint="Printed on receipts when set."),
+            "tax_id": FieldRow(self.tax_id_edit, hint=_("Printed on receipts when set.")),
             "logo_path": FieldRow(
                 self.logo_edit,
                 self.logo_preview,
                 self.choose_logo_button,
                 self.remove_logo_button,
-                hint=LOGO_HINT,
+                hint=_(LOGO_HINT),
             ),
         }
         for name, text in (
-            ("business_name", "Business na&me"),
-            ("currency", "Default &currency"),
-            ("timezone", "&Time zone"),
-            ("hold_minutes", "&Hold payment links"),
-            ("success_url", website.LABEL),
-            ("address", "A&ddress"),
-            ("tax_id", "Ta&x id"),
-            ("logo_path", "&Logo"),
+            ("business_name", _("Business na&me")),
+            ("currency", _("Default &currency")),
+            ("timezone", _("&Time zone")),
+            ("hold_minutes", _("&Hold payment links")),
+            ("success_url", website.label()),
+            ("address", _("A&ddress")),
+            ("tax_id", _("Ta&x id")),
+            ("logo_path", _("&Logo")),
         ):
             label = add_row(form, text, self.rows[name])
             if name == "address":  # beside the first line, not the middle of several
@@ -215,7 +224,7 @@ class PaymentsPage(QWidget):
         box.setContentsMargins(8, 14, 8, 8)
         box.setSpacing(8)
 
-        box.addWidget(section_label("Mode"))
+        box.addWidget(section_label(_("Mode")))
         self.mode_group = QButtonGroup(self)
         self.mode_radios: dict[str, QRadioButton] = {}
         self.mode_texts: dict[str, QLabel] = {}
@@ -224,11 +233,11 @@ class PaymentsPage(QWidget):
         modes.setContentsMargins(0, 0, 0, 0)
         modes.setSpacing(2)
         for mode, (label, text) in MODE_TEXT.items():
-            radio = QRadioButton(label)
+            radio = QRadioButton(_(label))
             radio.setFont(theme.font(radio, bold=mode == "live"))
             self.mode_group.addButton(radio)
             self.mode_radios[mode] = radio
-            desc = hint_label(text)
+            desc = hint_label(_(text))
             desc.setContentsMargins(26, 0, 0, 6)
             if mode == "live":
                 theme.set_role(desc, muted=False, tone="danger")  # real money: said in red too
@@ -246,13 +255,13 @@ class PaymentsPage(QWidget):
         box.addWidget(self.restart_note)
 
         box.addSpacing(6)
-        box.addWidget(section_label("Stripe secret key"))
+        box.addWidget(section_label(_("Stripe secret key")))
         self.key_edit = QLineEdit()
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_edit.setClearButtonEnabled(True)
-        self.key_edit.setAccessibleName("Stripe secret key")
-        self.check_button = QPushButton("Check &key")
-        self.check_button.setToolTip("Ask Stripe whether this key works (nothing is charged)")
+        self.key_edit.setAccessibleName(_("Stripe secret key"))
+        self.check_button = QPushButton(_("Check &key"))
+        self.check_button.setToolTip(_("Ask Stripe whether this key works (nothing is charged)"))
         self.rows["secret_key"] = FieldRow(self.key_edit, self.check_button)
         box.addWidget(self.rows["secret_key"])
         self.check_spinner = Spinner(diameter=18)
@@ -265,7 +274,7 @@ class PaymentsPage(QWidget):
         check_line.addWidget(self.check_spinner, 0, Qt.AlignmentFlag.AlignTop)
         check_line.addWidget(self.check_label, 1)
         box.addLayout(check_line)
-        box.addWidget(hint_label("Where keys are kept, and the webhook receiver: see Advanced."))
+        box.addWidget(hint_label(_("Where keys are kept, and the webhook receiver: see Advanced.")))
         box.addStretch(1)
 
     def show_check(self, text: str, tone: str | None) -> None:
@@ -283,8 +292,8 @@ class AdvancedPage(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 14, 8, 8)
         box.setSpacing(8)
-        box.addWidget(section_label("Webhook receiver"))
-        self.webhook_check = QCheckBox("&Receive Stripe webhooks on this computer")
+        box.addWidget(section_label(_("Webhook receiver")))
+        self.webhook_check = QCheckBox(_("&Receive Stripe webhooks on this computer"))
         self.rows: dict[str, FieldRow] = {"webhook_enabled": FieldRow(self.webhook_check)}
         box.addWidget(self.rows["webhook_enabled"])
         self.port_spin = QSpinBox()
@@ -293,26 +302,28 @@ class AdvancedPage(QWidget):
         self.webhook_secret_edit = QLineEdit()
         self.webhook_secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.webhook_secret_edit.setClearButtonEnabled(True)
-        self.webhook_secret_edit.setAccessibleName("Webhook signing secret")
+        self.webhook_secret_edit.setAccessibleName(_("Webhook signing secret"))
         self.rows["webhook_port"] = FieldRow(self.port_spin)
         self.rows["webhook_secret"] = FieldRow(self.webhook_secret_edit)
         hook_form = QFormLayout()
         hook_form.setContentsMargins(26, 0, 0, 0)
         hook_form.setHorizontalSpacing(12)
         hook_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        add_row(hook_form, "P&ort", self.rows["webhook_port"])
-        add_row(hook_form, "Si&gning secret", self.rows["webhook_secret"])
+        add_row(hook_form, _("P&ort"), self.rows["webhook_port"])
+        add_row(hook_form, _("Si&gning secret"), self.rows["webhook_secret"])
         box.addLayout(hook_form)
         self.webhook_hint = hint_label("")
         self.webhook_hint.setContentsMargins(26, 0, 0, 0)
         box.addWidget(self.webhook_hint)
 
         box.addSpacing(6)
-        box.addWidget(section_label("Key storage"))
+        box.addWidget(section_label(_("Key storage")))
         box.addWidget(
             hint_label(
-                "Stripe keys and webhook signing secrets are kept here, never in the database, "
-                "the station file, exports or the log."
+                _(
+                    "Stripe keys and webhook signing secrets are kept here, never in the database, "
+                    "the station file, exports or the log."
+                )
             )
         )
         self.storage_label = QLabel("")
@@ -324,9 +335,13 @@ class AdvancedPage(QWidget):
     def show_receiver_hint(self, port: int) -> None:
         """Where Stripe (or ``stripe listen``) sends events on this computer."""
         self.webhook_hint.setText(
-            f"Stripe sends events to http://127.0.0.1:{port}/stripe/webhook, for example "
-            f"through stripe listen --forward-to localhost:{port}/stripe/webhook. Optional: "
-            "the app also reads Stripe's events feed every few seconds."
+            _(
+                "Stripe sends events to {url}, for example through {command}. Optional: "
+                "the app also reads Stripe's events feed every few seconds."
+            ).format(
+                url=f"http://127.0.0.1:{port}/stripe/webhook",
+                command=f"stripe listen --forward-to localhost:{port}/stripe/webhook",
+            )
         )
 
 
@@ -338,12 +353,12 @@ class StationPage(QWidget):
         form = page_form(self)
         self.lock_spin = QSpinBox()
         self.lock_spin.setRange(0, MAX_LOCK_MINUTES)
-        self.lock_spin.setSpecialValueText("Never")
-        self.lock_spin.setSuffix(" minutes")
+        self.lock_spin.setSpecialValueText(_("Never"))
+        self.lock_spin.setSuffix(_(" minutes"))
         self.lock_spin.setMaximumWidth(160)
         self.theme_combo = QComboBox()
         for name in THEMES:
-            self.theme_combo.addItem(theme.THEME_LABELS[name], name)
+            self.theme_combo.addItem(_(theme.THEME_LABELS[name]), name)
         self.theme_combo.setMaximumWidth(240)
         self.language_combo = QComboBox()
         self.language_combo.addItem("Follow the system", "system")
@@ -353,21 +368,21 @@ class StationPage(QWidget):
         self.rows: dict[str, FieldRow] = {
             "lock_minutes": FieldRow(
                 self.lock_spin,
-                hint="Lock this computer after this long without a key press or click.",
+                hint=_("Lock this computer after this long without a key press or click."),
             ),
             "theme": FieldRow(
-                self.theme_combo, hint="Light or dark colours for this computer only."
+                self.theme_combo, hint=_("Light or dark colours for this computer only.")
             ),
         }
-        add_row(form, "&Lock after", self.rows["lock_minutes"])
-        add_row(form, "T&heme", self.rows["theme"])
+        add_row(form, _("&Lock after"), self.rows["lock_minutes"])
+        add_row(form, _("T&heme"), self.rows["theme"])
         self.rows["language"] = FieldRow(
             self.language_combo,
-            hint="Words, money and dates on this computer; used from the next start.",
+            hint=_("Words, money and dates on this computer; used from the next start."),
         )
-        add_row(form, "Lan&guage", self.rows["language"])
+        add_row(form, _("Lan&guage"), self.rows["language"])
         self.data_label = hint_label("")
         self.data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(form_label("Data folder", self.data_label), self.data_label)
+        form.addRow(form_label(_("Data folder"), self.data_label), self.data_label)
         self.backups = backups
-        form.addRow(form_label("Backups", backups), backups)
+        form.addRow(form_label(_("Backups"), backups), backups)

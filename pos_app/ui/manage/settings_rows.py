@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.i18n import _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.forms import ErrorLabel, form_label
 
@@ -101,7 +102,7 @@ class FieldRow(QWidget):
     def lock(self, variable: str) -> None:
         """The environment fixed this setting: read-only, and say so."""
         self.field.setEnabled(False)
-        self.set_hint(f"Set by {variable} in the environment.")
+        self.set_hint(_("Set by {variable} in the environment.").format(variable=variable))
 
 
 def add_row(form: QFormLayout, text: str, row: FieldRow) -> QLabel:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.errors import FormErrors
 from pos_app.domain.stations import HEARTBEAT_SECONDS, NAME_FIELD, NAME_MAX, StationList
+from pos_app.i18n import N_, _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.tables import (
     ROW_HEIGHT,
@@ -44,8 +45,8 @@ from pos_app.ui.manage.stations_presenter import (
 
 LIST_KEY = "settings-stations-list"
 RENAME_KEY = "settings-stations-rename"
-SAVED = "✓ Saved. The other stations show the new name within seconds."
-UNAVAILABLE = "The stations are listed once the app has started."
+SAVED = N_("✓ Saved. The other stations show the new name within seconds.")
+UNAVAILABLE = N_("The stations are listed once the app has started.")
 
 
 class StationsBrowsing(Protocol):
@@ -65,10 +66,10 @@ def _status_tone(line: StationLine) -> object:
 
 
 COLUMNS: tuple[Column[StationLine], ...] = (
-    Column("Name", lambda s: s.name),
-    Column("Version", lambda s: s.version),
-    Column("Status", lambda s: s.status, roles={Qt.ItemDataRole.ForegroundRole: _status_tone}),
-    Column("Stripe updates", lambda s: s.stripe),
+    Column(N_("Name"), lambda s: s.name),
+    Column(N_("Version"), lambda s: s.version),
+    Column(N_("Status"), lambda s: s.status, roles={Qt.ItemDataRole.ForegroundRole: _status_tone}),
+    Column(N_("Stripe updates"), lambda s: s.stripe),
 )
 
 
@@ -106,37 +107,39 @@ class StationsPage(QWidget):
 
         self.name_edit = NameEdit()
         self.name_edit.setMaxLength(NAME_MAX)
-        self.name_edit.setPlaceholderText("Front desk 2")
-        self.name_edit.setAccessibleName("Station name")
-        self.save_button = QPushButton("Sa&ve name")
-        self.save_button.setToolTip("Save this station's name (the other settings are not saved)")
-        self.name_row = FieldRow(self.name_edit, self.save_button, hint=NAME_HINT)
+        self.name_edit.setPlaceholderText(_("Front desk 2"))
+        self.name_edit.setAccessibleName(_("Station name"))
+        self.save_button = QPushButton(_("Sa&ve name"))
+        self.save_button.setToolTip(
+            _("Save this station's name (the other settings are not saved)")
+        )
+        self.name_row = FieldRow(self.name_edit, self.save_button, hint=_(NAME_HINT))
         self.saved_label = QLabel("")
         self.saved_label.setWordWrap(True)
         theme.set_role(self.saved_label, tone="success")
         self.saved_label.hide()
 
-        self.refresh_button = QPushButton("Re&fresh")
-        self.refresh_button.setToolTip("Read the list of stations again")
+        self.refresh_button = QPushButton(_("Re&fresh"))
+        self.refresh_button.setToolTip(_("Read the list of stations again"))
         self.note = hint_label("")
         self.model: RowsModel[StationLine] = RowsModel(COLUMNS, self)
         self.table = rows_table(self.model, "stationsTable", select=False)
-        self.table.setAccessibleName("Stations")
+        self.table.setAccessibleName(_("Stations"))
         size_columns(self.table, stretch=0, fit=(1, 2, 3))
         # Three stations and the header without scrolling: a small business's whole list.
         self.table.setMinimumHeight(4 * ROW_HEIGHT + 8)
-        self.table_stack, self.empty_label = table_or_empty(self.table, "Reading the stations…")
+        self.table_stack, self.empty_label = table_or_empty(self.table, _("Reading the stations…"))
         self.table_stack.setCurrentIndex(1)
         self.count_label = hint_label("")
 
         heading = QHBoxLayout()
         heading.setContentsMargins(0, 0, 0, 0)
-        heading.addWidget(section_label("All stations"), 1)
+        heading.addWidget(section_label(_("All stations")), 1)
         heading.addWidget(self.refresh_button)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 16, 8, 8)
         box.setSpacing(8)
-        box.addWidget(section_label("This station's name"))
+        box.addWidget(section_label(_("This station's name")))
         box.addWidget(self.name_row)
         box.addWidget(self.saved_label)
         box.addSpacing(8)
@@ -155,7 +158,7 @@ class StationsPage(QWidget):
         if stations is None:
             for widget in (self.name_edit, self.save_button, self.refresh_button):
                 widget.setEnabled(False)
-            self.empty_label.setText(UNAVAILABLE)
+            self.empty_label.setText(_(UNAVAILABLE))
             return
         self.refresh()
 
@@ -223,7 +226,7 @@ class StationsPage(QWidget):
             self.name_edit.setText(state.this_name)
         self.note.setText(state.note)
         self.model.set_rows(state.lines)
-        self.empty_label.setText(EMPTY)
+        self.empty_label.setText(_(EMPTY))
         self.table_stack.setCurrentIndex(0 if state.lines else 1)
         self.count_label.setText(state.count)
         self.loaded.emit(state)
@@ -241,7 +244,7 @@ class StationsPage(QWidget):
         self.save_button.setEnabled(True)
         self._name_touched = False
         self.name_edit.setText(name)
-        self.saved_label.setText(SAVED)
+        self.saved_label.setText(_(SAVED))
         self.saved_label.show()
         self.refresh()
 

@@ -16,20 +16,21 @@ from pos_app.domain.stations import (
     leader_of,
     status_words,
 )
+from pos_app.i18n import N_, _, ngettext
 
 ONLINE_ICON = "●"
 OFFLINE_ICON = "○"
 LEADER_ICON = "★"
-THIS_SUFFIX = " (this station)"
-SHARED_NOTE = (
+THIS_SUFFIX = N_(" (this station)")
+SHARED_NOTE = N_(
     "Every station sharing this database is listed. One of them reads Stripe's updates for "
     "the business; if it stops, another takes over within seconds."
 )
-LOCAL_NOTE = (
+LOCAL_NOTE = N_(
     "This database is on this computer: each station using it reads Stripe's updates itself."
 )
-NAME_HINT = "Shown to the other stations here and in their status bar."
-EMPTY = "No station has registered yet."
+NAME_HINT = N_("Shown to the other stations here and in their status bar.")
+EMPTY = N_("No station has registered yet.")
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,15 @@ def stations_state(listing: StationList) -> StationsState:
     this = listing.this()
     online = sum(1 for row in listing.rows if row.online)
     total = len(listing.rows)
-    count = f"{total} station{'s' if total != 1 else ''}, {online} online" if total else EMPTY
+    count = (
+        ngettext("{total} station, {online} online", "{total} stations, {online} online", total)
+        if total
+        else _(EMPTY)
+    ).format(total=total, online=online)
     return StationsState(
         this_name=this.name if this is not None else "",
         lines=lines,
-        note=SHARED_NOTE if listing.shared else LOCAL_NOTE,
+        note=_(SHARED_NOTE) if listing.shared else _(LOCAL_NOTE),
         count=count,
     )
 
@@ -78,10 +83,10 @@ def _line(row: StationRow, this_id: str, leader: StationRow | None) -> StationLi
     leads = leader is not None and leader.id == row.id
     return StationLine(
         id=row.id,
-        name=row.name + (THIS_SUFFIX if this else ""),
+        name=row.name + (_(THIS_SUFFIX) if this else ""),
         version=row.version,
         status=f"{icon} {status_words(row.seen_seconds_ago)}",
         online=row.online,
-        stripe=f"{LEADER_ICON} {LEADER_WORDS}" if leads else "",
+        stripe=f"{LEADER_ICON} {_(LEADER_WORDS)}" if leads else "",
         this=this,
     )

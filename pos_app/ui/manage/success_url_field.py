@@ -5,11 +5,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
+from pos_app.i18n import N_, _
 from pos_app.services.checkout_request import MAX_URL_LENGTH, SUCCESS_URL_LABEL, SUCCESS_URL_MISSING
 
-LABEL = f"&{SUCCESS_URL_LABEL}"
-HINT = "Your website: Stripe's payment page sends customers there once they have paid."
-SANDBOX_HINT = "Not set: in sandbox mode customers see the sandbox's own thank-you page."
+HINT = N_("Your website: Stripe's payment page sends customers there once they have paid.")
+SANDBOX_HINT = N_("Not set: in sandbox mode customers see the sandbox's own thank-you page.")
+
+
+def label() -> str:
+    """The field's label, with its mnemonic: Stripe's page's own words for the website."""
+    return "&" + _(SUCCESS_URL_LABEL)
 
 
 def success_url_edit() -> QLineEdit:
@@ -25,5 +30,5 @@ def success_url_edit() -> QLineEdit:
 def success_url_hint(url: str, mode: str) -> str:
     """The line under the field: what it is for, or why card payments wait for it."""
     if url:
-        return HINT
-    return SANDBOX_HINT if mode == "sandbox" else SUCCESS_URL_MISSING
+        return _(HINT)
+    return _(SANDBOX_HINT) if mode == "sandbox" else _(SUCCESS_URL_MISSING)

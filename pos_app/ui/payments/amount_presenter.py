@@ -11,13 +11,15 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.errors import PosError
 from pos_app.domain.money import Money, parse_money
 from pos_app.domain.payment import check_cash, check_deposit, check_refund
+from pos_app.i18n import _
 
 
 def balance_summary(booking: Booking) -> str:
     """'Grace Hopper · Haircut — balance due $35.00'."""
-    return (
-        f"{booking.customer_name} · {booking.service_name} — "
-        f"balance due {booking.balance_due.format()}"
+    return _("{customer} · {service} — balance due {amount}").format(
+        customer=booking.customer_name,
+        service=booking.service_name,
+        amount=booking.balance_due.format(),
     )
 
 
@@ -29,8 +31,13 @@ def cash_preview(amount_text: str, balance_due: Money) -> str:
         check_cash(amount, balance_due)
     except PosError as err:
         return err.message
-    outcome = "Paid" if amount == balance_due else "Deposit paid"
-    return f"Record {amount.format()} in cash — the booking will show {outcome}"
+    if amount == balance_due:
+        return _("Record {amount} in cash — the booking will show Paid").format(
+            amount=amount.format()
+        )
+    return _("Record {amount} in cash — the booking will show Deposit paid").format(
+        amount=amount.format()
+    )
 
 
 def deposit_preview(amount_text: str, balance_due: Money) -> str:
@@ -45,8 +52,10 @@ def deposit_preview(amount_text: str, balance_due: Money) -> str:
         return err.message
     rest = balance_due - amount
     if rest.amount <= 0:
-        return f"Ask {amount.format()} by card now — the whole balance"
-    return f"Ask {amount.format()} by card now — {rest.format()} stays due"
+        return _("Ask {amount} by card now — the whole balance").format(amount=amount.format())
+    return _("Ask {amount} by card now — {rest} stays due").format(
+        amount=amount.format(), rest=rest.format()
+    )
 
 
 def refund_preview(amount_text: str, refundable: Money, reason: str | None = None) -> str:
@@ -57,8 +66,11 @@ def refund_preview(amount_text: str, refundable: Money, reason: str | None = Non
         check_refund(amount, refundable, reason)
     except PosError as err:
         return err.message
-    outcome = "Refunded" if amount == refundable else "Partially refunded"
-    return f"Refund {amount.format()} of {refundable.format()} — the booking will show {outcome}"
+    if amount == refundable:
+        sentence = _("Refund {amount} of {refundable} — the booking will show Refunded")
+    else:
+        sentence = _("Refund {amount} of {refundable} — the booking will show Partially refunded")
+    return sentence.format(amount=amount.format(), refundable=refundable.format())
 
 
 def amount_on_button(action: str, amount_text: str, limit: Money | None, field: str) -> str:
@@ -71,5 +83,5 @@ def amount_on_button(action: str, amount_text: str, limit: Money | None, field: 
     except PosError:
         return action
     if 0 < amount.amount <= limit.amount:
-        return f"{action} {amount.format()}"
+        return _("{action} {amount}").format(action=action, amount=amount.format())
     return action

@@ -14,6 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
 from pos_app.domain.payment import Payment
+from pos_app.i18n import _
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.payments.amount_dialog import AmountDialog
 from pos_app.ui.payments.amount_presenter import balance_summary, cash_preview
@@ -39,12 +40,12 @@ class CashDialog(AmountDialog):
         super().__init__(
             runner,
             parent,
-            title="Take cash",
+            title=_("Take cash"),
             summary=balance_summary(booking),
-            field_label="&Amount",
+            field_label=_("&Amount"),
             field="amount",
-            action="Record",
-            busy_text="Recording the cash payment…",
+            action=_("Record"),
+            busy_text=_("Recording the cash payment…"),
         )
         self._cash = cash
         self._booking_id = booking.id

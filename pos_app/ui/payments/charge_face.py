@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.i18n import N_, _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.payments.charge_presenter import (
@@ -36,8 +37,8 @@ from pos_app.ui.payments.countdown import CountdownRing
 from pos_app.ui.payments.paid_mark import PaidMark
 from pos_app.ui.payments.qr_widget import QrCodeWidget
 
-CANCEL_LINK = "Cancel link"
-CONFIRM_CANCEL = "Yes, cancel link"
+CANCEL_LINK = N_("Cancel link")
+CONFIRM_CANCEL = N_("Yes, cancel link")
 
 
 class ChargeFace(QDialog):
@@ -45,14 +46,14 @@ class ChargeFace(QDialog):
 
     def __init__(self, parent: QWidget | None, *, mode: str, deposit: bool) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Charge")
+        self.setWindowTitle(_("Charge"))
         self.setModal(True)
         self.resize(920, 660)
         self.setMinimumSize(780, 580)
         self._build(mode, deposit)
 
     def _build(self, mode: str, deposit: bool) -> None:
-        title = QLabel("Charge deposit" if deposit else "Charge")
+        title = QLabel(_("Charge deposit") if deposit else _("Charge"))
         title.setFont(theme.font(self, scale=1.5, bold=True))
         self.badge = theme.ModeBadge(mode)
         header = QHBoxLayout()
@@ -65,13 +66,13 @@ class ChargeFace(QDialog):
         self.qr.setMinimumSize(380, 380)
         self.stack = QStackedWidget()
         self.stack.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.stack.addWidget(self._centered(Spinner(diameter=56), CREATING))
+        self.stack.addWidget(self._centered(Spinner(diameter=56), _(CREATING)))
         self.stack.addWidget(self.qr)
         self.stack.addWidget(PaidMark())
         self.error_label = QLabel()
-        self.retry_button = QPushButton("Try again")
+        self.retry_button = QPushButton(_("Try again"))
         self.stack.addWidget(self._message_page(self.error_label, self.retry_button))
-        self.scan_hint = QLabel("Customer: scan with your phone camera to pay")
+        self.scan_hint = QLabel(_("Customer: scan with your phone camera to pay"))
         self.scan_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.scan_hint.setFont(theme.font(self, scale=1.05))
         left = QVBoxLayout()
@@ -93,25 +94,27 @@ class ChargeFace(QDialog):
         self.who_label.setWordWrap(True)
         self.ring = CountdownRing()
         self.ring.setFixedSize(176, 176)
-        self.attempt_caption = QLabel(f"✕ {DECLINED_CAPTION}")  # icon + word, not colour alone
+        self.attempt_caption = QLabel(
+            _("✕ {caption}").format(caption=_(DECLINED_CAPTION))
+        )  # icon + word, not colour alone
         self.attempt_caption.setObjectName("attemptCaption")
         self.attempt_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.attempt_caption.setFont(theme.font(self, scale=1.0, bold=True))
         theme.set_role(self.attempt_caption, tone="danger")
         self.attempt_caption.hide()
-        self.status_label = QLabel(CREATING)
+        self.status_label = QLabel(_(CREATING))
         self.status_label.setObjectName("chargeStatus")
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status_label.setWordWrap(True)
         self.status_label.setMinimumHeight(64)
-        self.hint_label = QLabel(DECLINED_HINT)
+        self.hint_label = QLabel(_(DECLINED_HINT))
         self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint_label.setWordWrap(True)
         theme.set_role(self.hint_label, muted=True)
         self.hint_label.hide()
-        self.take_cash_button = QPushButton(TAKE_CASH)
+        self.take_cash_button = QPushButton(_(TAKE_CASH))
         self.take_cash_button.setObjectName("takeCashButton")
-        self.take_cash_button.setToolTip(TAKE_CASH_TIP)
+        self.take_cash_button.setToolTip(_(TAKE_CASH_TIP))
         self.take_cash_button.hide()
         right = QVBoxLayout()
         right.setSpacing(6)
@@ -143,17 +146,17 @@ class ChargeFace(QDialog):
         self.notice_label = QLabel("")
         self.notice_label.setObjectName("chargeNotice")
         self.notice_label.setWordWrap(True)
-        self.copy_button = QPushButton("Copy link")
-        self.copy_button.setToolTip("Copy the payment link, e.g. to send it by message (Ctrl+C)")
+        self.copy_button = QPushButton(_("Copy link"))
+        self.copy_button.setToolTip(_("Copy the payment link, e.g. to send it by message (Ctrl+C)"))
         self.copy_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
-        self.email_button = QPushButton("Send link by email")
+        self.email_button = QPushButton(_("Send link by email"))
         self.email_button.setShortcut(QKeySequence("Ctrl+E"))
-        self.cancel_button = QPushButton(CANCEL_LINK)
-        self.cancel_button.setToolTip("Close the link so it can no longer be paid")
+        self.cancel_button = QPushButton(_(CANCEL_LINK))
+        self.cancel_button.setToolTip(_("Close the link so it can no longer be paid"))
         theme.make_danger(self.cancel_button)  # destroys the link: it looks it
-        self.regenerate_button = QPushButton("Regenerate link")
-        self.regenerate_button.setToolTip("Open a fresh payment link for this booking")
-        self.close_button = QPushButton("Close")
+        self.regenerate_button = QPushButton(_("Regenerate link"))
+        self.regenerate_button.setToolTip(_("Open a fresh payment link for this booking"))
+        self.close_button = QPushButton(_("Close"))
         for button in (
             self.copy_button,
             self.email_button,
@@ -171,7 +174,7 @@ class ChargeFace(QDialog):
                 max(120, button.fontMetrics().horizontalAdvance(button.text()) + 40)
             )
         self.cancel_button.setMinimumWidth(
-            self.cancel_button.fontMetrics().horizontalAdvance(CONFIRM_CANCEL) + 40
+            self.cancel_button.fontMetrics().horizontalAdvance(_(CONFIRM_CANCEL)) + 40
         )
         theme.make_primary(self.regenerate_button)
         footer = QHBoxLayout()

@@ -17,28 +17,29 @@ from pos_app.config import DEFAULT_BUSINESS_NAME, Config
 from pos_app.domain import locale_format as lf
 from pos_app.domain.gateway_types import PaymentAttemptError
 from pos_app.domain.payment import BANK_PAYMENT_FAILED, PaymentStatus
+from pos_app.i18n import N_, _
 from pos_app.services.checkout import CheckoutView
 
-WAITING = "Waiting for the customer to pay…"
-CREATING = "Creating payment link…"
-PAID = "Paid ✓"
-EXPIRED = "Link expired"
-CANCELLED = "Link cancelled"
-RECONNECTING = "Reconnecting to Stripe…"
-COULD_NOT_OPEN = "The payment link could not be opened."
-DECLINED_CAPTION = "Last attempt failed"
-DECLINED_HINT = "The link stays open for another card."
-TAKE_CASH = "Take cash instead"
-TAKE_CASH_TIP = "Close this screen and record cash for the booking instead"
-NO_EMAIL_TIP = "This booking has no email address. Add one to the booking to send the link."
-EMAIL_TIP = "Open a new email to {email} with the payment link (Ctrl+E)"
-EXPIRES_IN = "Link expires in"
-PROCESSING = "Bank payment processing"
-PROCESSING_PLACEHOLDER = (
+WAITING = N_("Waiting for the customer to pay…")
+CREATING = N_("Creating payment link…")
+PAID = N_("Paid ✓")
+EXPIRED = N_("Link expired")
+CANCELLED = N_("Link cancelled")
+RECONNECTING = N_("Reconnecting to Stripe…")
+COULD_NOT_OPEN = N_("The payment link could not be opened.")
+DECLINED_CAPTION = N_("Last attempt failed")
+DECLINED_HINT = N_("The link stays open for another card.")
+TAKE_CASH = N_("Take cash instead")
+TAKE_CASH_TIP = N_("Close this screen and record cash for the booking instead")
+NO_EMAIL_TIP = N_("This booking has no email address. Add one to the booking to send the link.")
+EMAIL_TIP = N_("Open a new email to {email} with the payment link (Ctrl+E)")
+EXPIRES_IN = N_("Link expires in")
+PROCESSING = N_("Bank payment processing")
+PROCESSING_PLACEHOLDER = N_(
     "The customer paid by bank; the money has not arrived yet.\n\n"
     "The booking updates by itself when it does, or if the bank refuses it."
 )
-NOT_PAYABLE_PLACEHOLDER = (
+NOT_PAYABLE_PLACEHOLDER = N_(
     "This link can no longer be paid.\n\nPress “Regenerate link” for a new one."
 )
 
@@ -47,27 +48,27 @@ CLOSED_STATUSES = frozenset({PaymentStatus.EXPIRED, PaymentStatus.FAILED, Paymen
 
 # -- declines, in the words staff act on --------------------------------------------------
 
-ANOTHER_CARD = "ask for another card or take cash"
-TRY_AGAIN = "ask the customer to try again, or take cash"
+ANOTHER_CARD = N_("ask for another card or take cash")
+TRY_AGAIN = N_("ask the customer to try again, or take cash")
 # Stripe asks that lost, stolen and fraud declines be shown as a plain refusal (the customer
 # may be standing at the desk), so those read "refused by the bank".
-_REFUSED = "refused by the bank"
+_REFUSED = N_("refused by the bank")
 # code or decline_code → (reason in brackets, what to do). Stripe's list:
 # https://docs.stripe.com/declines/codes ; the sandbox gives a subset of these.
 _DECLINES: dict[str, tuple[str | None, str]] = {
     "generic_decline": (None, ANOTHER_CARD),
     "card_declined": (None, ANOTHER_CARD),
-    "insufficient_funds": ("insufficient funds", ANOTHER_CARD),
-    "card_velocity_exceeded": ("card limit reached", ANOTHER_CARD),
-    "withdrawal_count_limit_exceeded": ("card limit reached", ANOTHER_CARD),
-    "expired_card": ("card expired", ANOTHER_CARD),
-    "card_not_supported": ("card not accepted for this purchase", ANOTHER_CARD),
-    "currency_not_supported": ("card does not take this currency", ANOTHER_CARD),
-    "invalid_account": ("card account not valid", ANOTHER_CARD),
-    "new_account_information_available": ("card account not valid", ANOTHER_CARD),
-    "call_issuer": ("the customer should call their bank", ANOTHER_CARD),
-    "invalid_amount": ("the bank refused this amount", ANOTHER_CARD),
-    "card_decline_rate_limit_exceeded": ("too many attempts", ANOTHER_CARD),
+    "insufficient_funds": (N_("insufficient funds"), ANOTHER_CARD),
+    "card_velocity_exceeded": (N_("card limit reached"), ANOTHER_CARD),
+    "withdrawal_count_limit_exceeded": (N_("card limit reached"), ANOTHER_CARD),
+    "expired_card": (N_("card expired"), ANOTHER_CARD),
+    "card_not_supported": (N_("card not accepted for this purchase"), ANOTHER_CARD),
+    "currency_not_supported": (N_("card does not take this currency"), ANOTHER_CARD),
+    "invalid_account": (N_("card account not valid"), ANOTHER_CARD),
+    "new_account_information_available": (N_("card account not valid"), ANOTHER_CARD),
+    "call_issuer": (N_("the customer should call their bank"), ANOTHER_CARD),
+    "invalid_amount": (N_("the bank refused this amount"), ANOTHER_CARD),
+    "card_decline_rate_limit_exceeded": (N_("too many attempts"), ANOTHER_CARD),
     "do_not_honor": (_REFUSED, ANOTHER_CARD),
     "do_not_try_again": (_REFUSED, ANOTHER_CARD),
     "transaction_not_allowed": (_REFUSED, ANOTHER_CARD),
@@ -80,20 +81,20 @@ _DECLINES: dict[str, tuple[str | None, str]] = {
     "fraudulent": (_REFUSED, ANOTHER_CARD),
     "merchant_blacklist": (_REFUSED, ANOTHER_CARD),
     "approve_with_id": (_REFUSED, ANOTHER_CARD),
-    "incorrect_cvc": ("wrong security code", TRY_AGAIN),
-    "invalid_cvc": ("wrong security code", TRY_AGAIN),
-    "incorrect_number": ("wrong card number", TRY_AGAIN),
-    "invalid_number": ("wrong card number", TRY_AGAIN),
-    "invalid_expiry_month": ("wrong expiry date", TRY_AGAIN),
-    "invalid_expiry_year": ("wrong expiry date", TRY_AGAIN),
-    "incorrect_zip": ("wrong postcode", TRY_AGAIN),
-    "processing_error": ("processing error", TRY_AGAIN),
-    "try_again_later": ("the bank is busy", TRY_AGAIN),
-    "issuer_not_available": ("the bank could not be reached", TRY_AGAIN),
-    "reenter_transaction": ("the bank asks to try again", TRY_AGAIN),
-    "authentication_required": ("bank verification needed", TRY_AGAIN),
-    "payment_intent_authentication_failure": ("bank verification failed", TRY_AGAIN),
-    "test_mode_live_card": ("a real card in test mode", "use a test card, or take cash"),
+    "incorrect_cvc": (N_("wrong security code"), TRY_AGAIN),
+    "invalid_cvc": (N_("wrong security code"), TRY_AGAIN),
+    "incorrect_number": (N_("wrong card number"), TRY_AGAIN),
+    "invalid_number": (N_("wrong card number"), TRY_AGAIN),
+    "invalid_expiry_month": (N_("wrong expiry date"), TRY_AGAIN),
+    "invalid_expiry_year": (N_("wrong expiry date"), TRY_AGAIN),
+    "incorrect_zip": (N_("wrong postcode"), TRY_AGAIN),
+    "processing_error": (N_("processing error"), TRY_AGAIN),
+    "try_again_later": (N_("the bank is busy"), TRY_AGAIN),
+    "issuer_not_available": (N_("the bank could not be reached"), TRY_AGAIN),
+    "reenter_transaction": (N_("the bank asks to try again"), TRY_AGAIN),
+    "authentication_required": (N_("bank verification needed"), TRY_AGAIN),
+    "payment_intent_authentication_failure": (N_("bank verification failed"), TRY_AGAIN),
+    "test_mode_live_card": (N_("a real card in test mode"), N_("use a test card, or take cash")),
 }
 
 
@@ -103,8 +104,9 @@ def decline_sentence(attempt: PaymentAttemptError) -> str:
     decline."""
     found = _DECLINES.get(attempt.decline_code or "") or _DECLINES.get(attempt.code or "")
     reason, advice = found if found is not None else (None, ANOTHER_CARD)
-    head = f"Card declined ({reason})" if reason else "Card declined"
-    return f"{head} — {advice}"
+    if reason:
+        return _("Card declined ({reason}) — {advice}").format(reason=_(reason), advice=_(advice))
+    return _("Card declined — {advice}").format(advice=_(advice))
 
 
 def closed_texts(
@@ -112,13 +114,17 @@ def closed_texts(
 ) -> tuple[str, str, str]:
     """``(status line, tone, QR placeholder)`` for a link in one of CLOSED_STATUSES."""
     if status is PaymentStatus.PROCESSING:
-        return PROCESSING, "accent", PROCESSING_PLACEHOLDER
+        return _(PROCESSING), "accent", _(PROCESSING_PLACEHOLDER)
     if status is PaymentStatus.FAILED:
         if failure_message == BANK_PAYMENT_FAILED:
-            return failure_message, "danger", NOT_PAYABLE_PLACEHOLDER
-        reason = f": {failure_message}" if failure_message else "."
-        return f"The payment link could not be created{reason}", "danger", NOT_PAYABLE_PLACEHOLDER
-    return expired_text, "danger", NOT_PAYABLE_PLACEHOLDER
+            return _(failure_message), "danger", _(NOT_PAYABLE_PLACEHOLDER)
+        sentence = (
+            _("The payment link could not be created: {reason}").format(reason=failure_message)
+            if failure_message
+            else _("The payment link could not be created.")
+        )
+        return sentence, "danger", _(NOT_PAYABLE_PLACEHOLDER)
+    return expired_text, "danger", _(NOT_PAYABLE_PLACEHOLDER)
 
 
 def format_remaining(seconds: float) -> str:
@@ -129,7 +135,9 @@ def format_remaining(seconds: float) -> str:
 
 def expiry_text(seconds: float | None) -> str:
     """ "Link expires in 9:41" ('' without a deadline)."""
-    return "" if seconds is None else f"{EXPIRES_IN} {format_remaining(seconds)}"
+    if seconds is None:
+        return ""
+    return _("Link expires in {time}").format(time=format_remaining(seconds))
 
 
 # -- email ----------------------------------------------------------------------------------
@@ -181,19 +189,31 @@ def payment_email(view: CheckoutView | None, settings: ChargeSettings) -> tuple[
     if business == DEFAULT_BUSINESS_NAME:
         business = ""  # the app's own name is no signature for a business
     amount = view.amount.format()
-    subject = f"Payment link for {view.service_name} ({amount})"
+    subject = _("Payment link for {service} ({amount})").format(
+        service=view.service_name, amount=amount
+    )
     if business:
-        subject = f"{business}: {subject[0].lower()}{subject[1:]}"
+        subject = _("{business}: payment link for {service} ({amount})").format(
+            business=business, service=view.service_name, amount=amount
+        )
     first = view.customer_name.split()[0] if view.customer_name.strip() else ""
-    lines = [f"Hello {first}," if first else "Hello,", ""]
-    lines.append(f"Please use this secure link to pay {amount} for {view.service_name}:")
+    lines = [_("Hello {name},").format(name=first) if first else _("Hello,"), ""]
+    lines.append(
+        _("Please use this secure link to pay {amount} for {service}:").format(
+            amount=amount, service=view.service_name
+        )
+    )
     lines.append(view.url)
     ends = view.countdown_ends_at
     if ends is not None:
         local = ends.astimezone(settings.timezone)
-        day = lf.date_text(local, "date")
-        lines += ["", f"The link can be used until {lf.clock(local)} ({day})."]
-    lines += ["", "Thank you,"]
+        lines += [
+            "",
+            _("The link can be used until {time} ({date}).").format(
+                time=lf.clock(local), date=lf.date_text(local, "date")
+            ),
+        ]
+    lines += ["", _("Thank you,")]
     if business:
         lines.append(business)
     return subject, "\n".join(lines)
@@ -323,13 +343,13 @@ def charge_screen(
     attempt = view.last_attempt_error if url is not None and view is not None else None
     base = ChargeScreen(
         Page.QR,
-        WAITING,
+        _(WAITING),
         None,
         1.25,
         url=url,
         open_link=url is not None,
         email_enabled=url is not None and email is not None,
-        email_tip=EMAIL_TIP.format(email=email) if email else NO_EMAIL_TIP,
+        email_tip=_(EMAIL_TIP).format(email=email) if email else _(NO_EMAIL_TIP),
         regenerate=error is None and status in (PaymentStatus.EXPIRED, PaymentStatus.FAILED),
         declined=attempt is not None,
     )
@@ -337,7 +357,7 @@ def charge_screen(
         return replace(
             base,
             page=Page.ERROR,
-            status=COULD_NOT_OPEN,
+            status=_(COULD_NOT_OPEN),
             tone="danger",
             status_scale=1.2,
             error=error,
@@ -346,9 +366,9 @@ def charge_screen(
         # The spinner says it.
         return replace(base, page=Page.CREATING, status="", status_scale=1.2)
     if status is PaymentStatus.SUCCEEDED:
-        return replace(base, page=Page.PAID, status=PAID, tone="success", status_scale=2.6)
+        return replace(base, page=Page.PAID, status=_(PAID), tone="success", status_scale=2.6)
     if status in CLOSED_STATUSES:
-        expired = CANCELLED if cancelled_by_user else EXPIRED
+        expired = _(CANCELLED) if cancelled_by_user else _(EXPIRED)
         text, tone, placeholder = closed_texts(status, view.failure_message, expired)
         return replace(base, status=text, tone=tone, status_scale=1.6, placeholder=placeholder)
     # Open: the QR, the countdown, and the wait (or what to do about the last card).

@@ -33,6 +33,7 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.errors import GatewayUnavailable, PosError
 from pos_app.domain.money import parse_money
 from pos_app.domain.payment import PaymentStatus
+from pos_app.i18n import N_, _
 from pos_app.services.checkout import CheckoutView
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.tasks import TaskRunner, user_message
@@ -55,7 +56,7 @@ log = logging.getLogger(__name__)
 
 POLL_MS = 1000
 CONFIRM_MS = 4000  # how long "Yes, cancel link" waits for the second press
-CONFIRM_CANCEL_NOTICE = "Press “Yes, cancel link” to close it: the customer can no longer pay."
+CONFIRM_CANCEL_NOTICE = N_("Press “Yes, cancel link” to close it: the customer can no longer pay.")
 
 UrlOpener = Callable[[QUrl], bool]
 
@@ -213,9 +214,9 @@ class ChargeDialog(ChargeFace):
         url = mailto_url(email, *text)
         opened = bool(self.open_url(QUrl.fromEncoded(QByteArray(url.encode("ascii")))))
         if opened:
-            self._set_notice("Email opened in your mail program.", seconds=4)
+            self._set_notice(_("Email opened in your mail program."), seconds=4)
         else:
-            self._set_notice("No mail program opened. Use Copy link instead.", error=True)
+            self._set_notice(_("No mail program opened. Use Copy link instead."), error=True)
         log.info("charge.email_link booking=%s opened=%s", self._booking_id, opened)
         return opened
 
@@ -239,7 +240,7 @@ class ChargeDialog(ChargeFace):
         """Put the payment link on the clipboard."""
         if self._view is not None and self._view.url:
             QGuiApplication.clipboard().setText(self._view.url)
-            self._set_notice("Link copied.", seconds=3)
+            self._set_notice(_("Link copied."), seconds=3)
 
     def cancel_link(self) -> None:
         """Close the link on Stripe; a payment made meanwhile stands."""
@@ -301,14 +302,14 @@ class ChargeDialog(ChargeFace):
         if self._confirm_timer.isActive():
             self.cancel_link()
             return
-        self.cancel_button.setText(CONFIRM_CANCEL)
-        self._set_notice(CONFIRM_CANCEL_NOTICE, error=True, seconds=CONFIRM_MS // 1000)
+        self.cancel_button.setText(_(CONFIRM_CANCEL))
+        self._set_notice(_(CONFIRM_CANCEL_NOTICE), error=True, seconds=CONFIRM_MS // 1000)
         self._confirm_timer.start()
 
     def _disarm_cancel(self) -> None:
         self._confirm_timer.stop()
-        self.cancel_button.setText(CANCEL_LINK)
-        if self.notice_label.text() == CONFIRM_CANCEL_NOTICE:
+        self.cancel_button.setText(_(CANCEL_LINK))
+        if self.notice_label.text() == _(CONFIRM_CANCEL_NOTICE):
             self._set_notice(None)
 
     # -- polling ------------------------------------------------------------------------
@@ -340,14 +341,16 @@ class ChargeDialog(ChargeFace):
 
     def _on_refreshed(self, view: CheckoutView) -> None:
         notice = self.notice_label.text()
-        if (notice == RECONNECTING or self._notice_is_error) and notice != CONFIRM_CANCEL_NOTICE:
+        if (notice == _(RECONNECTING) or self._notice_is_error) and notice != _(
+            CONFIRM_CANCEL_NOTICE
+        ):
             self._set_notice(None)
         self._apply_view(view)
 
     def _refresh_failed(self, error: BaseException) -> None:
         # Never a dialog here: the screen stays usable and keeps retrying every second.
         if isinstance(error, GatewayUnavailable):
-            self._set_notice(RECONNECTING, error=True)
+            self._set_notice(_(RECONNECTING), error=True)
         else:
             self._set_notice(user_message(error), error=True)
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from pos_app.i18n import _
 from pos_app.ui.kit import theme
 from pos_app.ui.payments.charge_presenter import EXPIRES_IN, expiry_text, format_remaining
 
@@ -47,7 +48,7 @@ class CountdownRing(QWidget):
         self._deadline: datetime | None = None
         self._offset = 0.0
         self._total = 1.0
-        self._caption = EXPIRES_IN
+        self._caption = _(EXPIRES_IN)
         self._calm = calm
         self._fired = False
         self._timer = QTimer(self)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.i18n import N_, _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.payments.charge_presenter import ChargeState
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from pos_app.ui.payments.charge_view import ChargeDialog
 
 THANKS_MS = 8000  # how long "Thank you!" stays before the screen returns to Welcome
-WINDOW_TITLE = "Customer display"
+WINDOW_TITLE = N_("Customer display")
 LOGO_PX = 96  # the logo's height at the top of every page
 RING_PX = 260  # the countdown: its m:ss is about 50 px tall, readable from a step away
 
@@ -81,7 +82,7 @@ class CustomerDisplay(QWidget):
         mode: str = "live",
     ) -> None:
         super().__init__(None, Qt.WindowType.Window)
-        self.setWindowTitle(WINDOW_TITLE)
+        self.setWindowTitle(_(WINDOW_TITLE))
         # Never the window that keeps the app running, and never steals the staff's focus.
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
@@ -155,7 +156,7 @@ class CustomerDisplay(QWidget):
     def _welcome_page(self) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
-        self.welcome_label = self._big_label(WELCOME, 5.0)
+        self.welcome_label = self._big_label(_(WELCOME), 5.0)
         box.addStretch(2)
         box.addWidget(self.welcome_label)
         box.addStretch(3)
@@ -166,7 +167,7 @@ class CustomerDisplay(QWidget):
         box = QVBoxLayout(page)
         self.preparing_amount = self._big_label("", 5.0)
         self.preparing_service = self._big_label("", 2.0, bold=False)
-        label = self._big_label(PREPARING, 1.6, bold=False)
+        label = self._big_label(_(PREPARING), 1.6, bold=False)
         box.addStretch(2)
         box.addWidget(self.preparing_amount)
         box.addWidget(self.preparing_service)
@@ -180,7 +181,7 @@ class CustomerDisplay(QWidget):
         self.qr = QrCodeWidget()
         self.qr.setMinimumSize(300, 300)
         self.qr.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.scan_label = self._big_label(SCAN, 1.9)
+        self.scan_label = self._big_label(_(SCAN), 1.9)
         left = QVBoxLayout()
         left.setSpacing(14)
         left.addWidget(self.qr, 1)
@@ -218,8 +219,8 @@ class CustomerDisplay(QWidget):
         box = QVBoxLayout(page)
         self.thanks_mark = PaidMark()
         self.thanks_mark.setMinimumSize(240, 240)
-        self.thanks_label = self._big_label(THANKS, 5.0)
-        self.thanks_detail = self._big_label(THANKS_DETAIL, 1.8, bold=False)
+        self.thanks_label = self._big_label(_(THANKS), 5.0)
+        self.thanks_detail = self._big_label(_(THANKS_DETAIL), 1.8, bold=False)
         self.receipt_label = self._big_label("", 1.6, bold=False)
         self.receipt_label.setObjectName("receiptLine")
         self.receipt_label.hide()
@@ -302,11 +303,11 @@ class CustomerDisplay(QWidget):
     def toggle_action(self, parent: QObject, staff_window: QWidget | None = None) -> QAction:
         """A checkable View ▸ Customer display (F8) action that shows and hides this window."""
         self._staff_window = staff_window
-        action = QAction("&Customer display", parent)
+        action = QAction(_("&Customer display"), parent)
         action.setCheckable(True)
         action.setShortcut(QKeySequence("F8"))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setToolTip("Show the payment QR and amount on a screen facing the customer")
+        action.setToolTip(_("Show the payment QR and amount on a screen facing the customer"))
         action.toggled.connect(self.set_shown)
         self._action = action
         return action

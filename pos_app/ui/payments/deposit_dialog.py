@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from pos_app.i18n import _
 from pos_app.services.checkout import CheckoutView
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.payments.amount_dialog import AmountDialog
@@ -40,12 +41,12 @@ class DepositDialog(AmountDialog):
         super().__init__(
             runner,
             parent,
-            title="Deposit",
+            title=_("Deposit"),
             summary=balance_summary(booking),
-            field_label="&Deposit",
+            field_label=_("&Deposit"),
             field="deposit",
-            action="Show QR",
-            busy_text="Creating the payment link…",
+            action=_("Show QR"),
+            busy_text=_("Creating the payment link…"),
         )
         self._checkout = checkout
         self._booking_id = booking.id
@@ -55,7 +56,7 @@ class DepositDialog(AmountDialog):
         self.continue_button = self.action_button
         self.continue_button.setEnabled(False)
         self.amount_edit.setPlaceholderText(PLACEHOLDER)
-        self.preview_label.setText("How much should the customer pay by card now?")
+        self.preview_label.setText(_("How much should the customer pay by card now?"))
         self.amount_edit.setFocus()
 
     def booking_id(self) -> str:
@@ -65,7 +66,7 @@ class DepositDialog(AmountDialog):
     def _request(self) -> Callable[[], CheckoutView] | None:
         text = self.amount_edit.text().strip()
         if not text:
-            self.amount_row.error.show_error("Enter the deposit, like 10.00.")
+            self.amount_row.error.show_error(_("Enter the deposit, like 10.00."))
             return None
         self._text = text
         booking_id = self._booking_id

@@ -13,16 +13,17 @@ from datetime import datetime
 from enum import IntEnum
 
 from pos_app.config import DEFAULT_BUSINESS_NAME
+from pos_app.i18n import N_, _
 from pos_app.ui.payments.charge_presenter import ChargePhase, ChargeState
 
-WELCOME = "Welcome"
-SCAN = "Scan to pay with your phone"
-PREPARING = "Preparing your payment…"
-THANKS = "Thank you!"
-THANKS_DETAIL = "Your payment was received."
-DECLINED = "✕ Card declined — please try again or pay another way"
-RECEIPT_SENT = "Receipt sent to {email}"
-TEST_MARKER = "TEST MODE — no real money"
+WELCOME = N_("Welcome")
+SCAN = N_("Scan to pay with your phone")
+PREPARING = N_("Preparing your payment…")
+THANKS = N_("Thank you!")
+THANKS_DETAIL = N_("Your payment was received.")
+DECLINED = N_("✕ Card declined — please try again or pay another way")
+RECEIPT_SENT = N_("Receipt sent to {email}")
+TEST_MARKER = N_("TEST MODE — no real money")
 #: Modes in which no real money moves (the marker is shown).
 TEST_MODES = frozenset({"sandbox", "test"})
 
@@ -53,7 +54,7 @@ class Business:
     @property
     def test_marker(self) -> str:
         """ "TEST MODE — no real money" in the sandbox and with a test key; "" live."""
-        return TEST_MARKER if self.mode in TEST_MODES else ""
+        return _(TEST_MARKER) if self.mode in TEST_MODES else ""
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class DisplayState:
     clock_offset: float = 0.0
     total_seconds: float = 0.0
     declined: str = ""  # the declined line, while the last card failed
-    thanks_detail: str = THANKS_DETAIL
+    thanks_detail: str = _(THANKS_DETAIL)
     receipt_line: str = ""  # "Receipt sent to m•••@e…", when Stripe emails one
 
 
@@ -92,7 +93,7 @@ def display_page(state: ChargeState, *, thanking: bool) -> View | None:
 
 
 def display_state(view: View, state: ChargeState | None, business: Business) -> DisplayState:
-    """What ``view`` shows for ``state`` (None or WELCOME: nothing of the last customer)."""
+    """What ``view`` shows for ``state`` (None or _(WELCOME): nothing of the last customer)."""
     head = DisplayState(
         view=view,
         business_name=business.shown_name,
@@ -115,13 +116,13 @@ def display_state(view: View, state: ChargeState | None, business: Business) -> 
         deadline=state.deadline if charging else None,
         clock_offset=state.clock_offset,
         total_seconds=state.total_seconds,
-        declined=DECLINED if charging and state.attempt_error else "",
+        declined=_(DECLINED) if charging and state.attempt_error else "",
         thanks_detail=(
-            f"Your payment of {state.amount} was received."
+            _("Your payment of {amount} was received.").format(amount=state.amount)
             if paid and state.amount
-            else THANKS_DETAIL
+            else _(THANKS_DETAIL)
         ),
-        receipt_line=RECEIPT_SENT.format(email=state.receipt_to)
+        receipt_line=_(RECEIPT_SENT).format(email=state.receipt_to)
         if paid and state.receipt_to
         else "",
     )

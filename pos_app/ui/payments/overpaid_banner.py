@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pos_app.domain.people import Actor
+from pos_app.i18n import _
 from pos_app.services.bookings import BookingDetail
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.pin import pin_edit
@@ -44,8 +45,8 @@ class OverpaidBanner(QFrame):
         self.note = QLabel()  # why there is no button, the error, or "Refund … sent"
         self.note.setObjectName("overpaidNote")
         self.note.setWordWrap(True)
-        self.pin = pin_edit("Manager PIN")
-        self.pin.setAccessibleName("Manager PIN to approve the refund")
+        self.pin = pin_edit(_("Manager PIN"))
+        self.pin.setAccessibleName(_("Manager PIN to approve the refund"))
         self.pin.setMinimumHeight(44)  # a touch target, as tall as the button beside it
         self.pin.returnPressed.connect(self._clicked)
         self.button = QPushButton()
@@ -101,16 +102,18 @@ class OverpaidBanner(QFrame):
             self.hide()
             return
         self.headline.setText(view.headline)
-        note = view.error or view.done or view.reason or (BUSY_TEXT if view.busy else "")
+        note = view.error or view.done or view.reason or (_(BUSY_TEXT) if view.busy else "")
         if not note and view.can_refund and view.needs_pin:
-            note = "A manager approves refunds: type a manager PIN."
+            note = _("A manager approves refunds: type a manager PIN.")
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self.button.setText(view.button_text)
         self.button.setVisible(view.can_refund)
         self.button.setEnabled(view.can_refund and not view.busy)
         self.button.setToolTip(
-            f"Refund exactly {view.excess.format()} to the customer's card through Stripe"
+            _("Refund exactly {amount} to the customer's card through Stripe").format(
+                amount=view.excess.format()
+            )
         )
         self.pin.setVisible(view.can_refund and view.needs_pin)
         self.pin.setEnabled(not view.busy)

@@ -16,10 +16,11 @@ from pos_app.domain.errors import InvalidStateError
 from pos_app.domain.money import Money
 from pos_app.domain.overpaid import check_excess_refund, excess_to_refund, overpaid_headline
 from pos_app.domain.payment import PaymentMethod, refundable_amount
+from pos_app.i18n import N_, _
 from pos_app.services.bookings import BookingDetail
 from pos_app.services.refunds import NEEDS_MANAGER, RefundOutcome
 
-BUSY_TEXT = "Sending the refund to Stripe…"
+BUSY_TEXT = N_("Sending the refund to Stripe…")
 
 
 class ExcessRefunder(Protocol):
@@ -59,7 +60,7 @@ class OverpaidView:
     @property
     def button_text(self) -> str:
         """'Refund $35.00 to the card'."""
-        return f"Refund {self.excess.format()} to the card"
+        return _("Refund {amount} to the card").format(amount=self.excess.format())
 
 
 def overpaid_view(detail: BookingDetail, *, needs_pin: bool) -> OverpaidView | None:
@@ -139,7 +140,7 @@ class OverpaidPresenter:
     def _finished(self, booking_id: str, outcome: RefundOutcome) -> None:
         state = self.state
         if state is not None and state.booking_id == booking_id:
-            done = f"Refund of {outcome.amount.format()} sent to the card."
+            done = _("Refund of {amount} sent to the card.").format(amount=outcome.amount.format())
             self._emit(replace(state, busy=False, can_refund=False, done=done))
         self._on_refunded(outcome)
 

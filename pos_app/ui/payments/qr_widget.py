@@ -13,6 +13,8 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from pos_app.i18n import _
+
 QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
 
 
@@ -34,7 +36,7 @@ class QrCodeWidget(QWidget):
         self._placeholder = ""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 160)
-        self.setAccessibleName("Payment QR code")
+        self.setAccessibleName(_("Payment QR code"))
 
     def url(self) -> str | None:
         """The URL the code encodes, or None."""

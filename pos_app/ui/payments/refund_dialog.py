@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 from pos_app.domain.errors import PermissionDeniedError
 from pos_app.domain.money import Money
 from pos_app.domain.payment import REFUND_REASONS
+from pos_app.i18n import _
 from pos_app.services.refunds import RefundOutcome
 from pos_app.ui.kit.form_kit import muted_label
 from pos_app.ui.kit.forms import FieldWithError, form_label
@@ -44,12 +45,12 @@ class RefundDialog(AmountDialog):
         super().__init__(
             runner,
             parent,
-            title="Refund",
-            summary="Checking what can be refunded…",
-            field_label="&Amount",
+            title=_("Refund"),
+            summary=_("Checking what can be refunded…"),
+            field_label=_("&Amount"),
             field="amount",
-            action="Refund",
-            busy_text="Sending the refund to Stripe…",
+            action=_("Refund"),
+            busy_text=_("Sending the refund to Stripe…"),
         )
         self._refunds = refunds
         self._booking_id = booking_id
@@ -62,20 +63,20 @@ class RefundDialog(AmountDialog):
 
         self.reason_combo = QComboBox()
         for code, label in REFUND_REASONS.items():
-            self.reason_combo.addItem(label, code)
+            self.reason_combo.addItem(_(label), code)
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText(
-            "Optional — kept with the refund, not sent to the customer"
+            _("Optional — kept with the refund, not sent to the customer")
         )
         # Asked for only when the person signed in is not a manager (the shell says which).
         self.needs_pin = needs_pin
-        self.pin_edit = pin_edit("A manager types their PIN here")
+        self.pin_edit = pin_edit(_("A manager types their PIN here"))
         self.pin_row = FieldWithError(self.pin_edit)
-        self.pin_hint = muted_label("A manager must approve refunds.")
-        self.form.addRow(form_label("&Reason", self.reason_combo), self.reason_combo)
-        self.form.addRow(form_label("&Note", self.note_edit), self.note_edit)
+        self.pin_hint = muted_label(_("A manager must approve refunds."))
+        self.form.addRow(form_label(_("&Reason"), self.reason_combo), self.reason_combo)
+        self.form.addRow(form_label(_("&Note"), self.note_edit), self.note_edit)
         if self.needs_pin:
-            self.form.addRow(form_label("Manager &PIN", self.pin_edit), self.pin_row)
+            self.form.addRow(form_label(_("Manager &PIN"), self.pin_edit), self.pin_row)
             self.form.addRow("", self.pin_hint)
         else:
             self.pin_row.hide()
@@ -105,7 +106,7 @@ class RefundDialog(AmountDialog):
         self.pin_row.error.show_error(None)
         manager_pin = self.pin_edit.text() if self.needs_pin else None
         if self.needs_pin and not manager_pin:
-            self.pin_row.error.show_error("A manager must approve refunds. Enter a manager PIN.")
+            self.pin_row.error.show_error(_("A manager must approve refunds. Enter a manager PIN."))
             self.pin_edit.setFocus()
             return None
         amount_text = self.amount_edit.text()
@@ -134,9 +135,11 @@ class RefundDialog(AmountDialog):
     def _on_refundable(self, money: Money) -> None:
         self._refundable = money
         if money.amount <= 0:
-            self.available_label.setText("There is nothing left to refund on this booking.")
+            self.available_label.setText(_("There is nothing left to refund on this booking."))
             return
-        self.available_label.setText(f"Up to {money.format()} can be refunded.")
+        self.available_label.setText(
+            _("Up to {amount} can be refunded.").format(amount=money.format())
+        )
         self.amount_edit.setEnabled(True)
         self.amount_edit.setText(money.input_text())
         self.amount_edit.selectAll()

@@ -30,6 +30,7 @@ from pos_app.domain.audit import SEARCH_TEXT_MAX, AuditAction, AuditEntry
 from pos_app.domain.dates import FIRST_DAY, LAST_DAY
 from pos_app.domain.money import Money
 from pos_app.domain.ports import AuditQuery
+from pos_app.i18n import N_, _, ngettext
 from pos_app.services.audit import AuditPage
 from pos_app.services.people import StaffMember
 from pos_app.ui.kit import theme
@@ -51,33 +52,33 @@ DEBOUNCE_MS = 250
 DEFAULT_DAYS = 7
 
 ACTION_WORDS: dict[AuditAction, str] = {
-    AuditAction.BOOKING_CREATED: "Booking made",
-    AuditAction.BOOKING_MOVED: "Booking moved",
-    AuditAction.BOOKING_CANCELLED: "Booking cancelled",
-    AuditAction.BOOKING_NO_SHOW: "Marked no-show",
-    AuditAction.CHECKOUT_CREATED: "Payment link opened",
-    AuditAction.CHECKOUT_CANCELLED: "Payment link cancelled",
-    AuditAction.CHECKOUT_EXPIRED: "Payment link expired",
-    AuditAction.PAYMENT_SUCCEEDED: "Paid by card",
-    AuditAction.PAYMENT_FAILED: "Payment failed",
-    AuditAction.PAYMENT_PROCESSING: "Bank payment processing",
-    AuditAction.CASH_RECEIVED: "Cash received",
-    AuditAction.PAYMENT_OVERPAID: "Overpaid",
-    AuditAction.REFUND_REQUESTED: "Refund asked for",
-    AuditAction.REFUND_SUCCEEDED: "Refunded",
-    AuditAction.REFUND_FAILED: "Refund failed",
-    AuditAction.RECEIPT_SENT: "Receipt sent",
-    AuditAction.USER_SIGNED_IN: "Signed in",
-    AuditAction.USER_SIGN_IN_FAILED: "Wrong PIN",
-    AuditAction.USER_CHANGED: "Account changed",
-    AuditAction.CATALOG_CHANGED: "Catalogue changed",
-    AuditAction.STOCK_ADJUSTED: "Stock changed",
-    AuditAction.ORDER_CREATED: "Sale saved",
-    AuditAction.ORDER_CHANGED: "Items added to a booking",
-    AuditAction.ORDER_VOIDED: "Sale voided",
-    AuditAction.SETTINGS_CHANGED: "Settings changed",
-    AuditAction.DAY_CLOSED: "Day closed",
-    AuditAction.PAYMENT_CORRECTED: "Corrected from Stripe",
+    AuditAction.BOOKING_CREATED: N_("Booking made"),
+    AuditAction.BOOKING_MOVED: N_("Booking moved"),
+    AuditAction.BOOKING_CANCELLED: N_("Booking cancelled"),
+    AuditAction.BOOKING_NO_SHOW: N_("Marked no-show"),
+    AuditAction.CHECKOUT_CREATED: N_("Payment link opened"),
+    AuditAction.CHECKOUT_CANCELLED: N_("Payment link cancelled"),
+    AuditAction.CHECKOUT_EXPIRED: N_("Payment link expired"),
+    AuditAction.PAYMENT_SUCCEEDED: N_("Paid by card"),
+    AuditAction.PAYMENT_FAILED: N_("Payment failed"),
+    AuditAction.PAYMENT_PROCESSING: N_("Bank payment processing"),
+    AuditAction.CASH_RECEIVED: N_("Cash received"),
+    AuditAction.PAYMENT_OVERPAID: N_("Overpaid"),
+    AuditAction.REFUND_REQUESTED: N_("Refund asked for"),
+    AuditAction.REFUND_SUCCEEDED: N_("Refunded"),
+    AuditAction.REFUND_FAILED: N_("Refund failed"),
+    AuditAction.RECEIPT_SENT: N_("Receipt sent"),
+    AuditAction.USER_SIGNED_IN: N_("Signed in"),
+    AuditAction.USER_SIGN_IN_FAILED: N_("Wrong PIN"),
+    AuditAction.USER_CHANGED: N_("Account changed"),
+    AuditAction.CATALOG_CHANGED: N_("Catalogue changed"),
+    AuditAction.STOCK_ADJUSTED: N_("Stock changed"),
+    AuditAction.ORDER_CREATED: N_("Sale saved"),
+    AuditAction.ORDER_CHANGED: N_("Items added to a booking"),
+    AuditAction.ORDER_VOIDED: N_("Sale voided"),
+    AuditAction.SETTINGS_CHANGED: N_("Settings changed"),
+    AuditAction.DAY_CLOSED: N_("Day closed"),
+    AuditAction.PAYMENT_CORRECTED: N_("Corrected from Stripe"),
 }
 MONEY = frozenset(a for a in AuditAction if a.is_money)
 OUTGOING = frozenset({AuditAction.REFUND_REQUESTED, AuditAction.REFUND_SUCCEEDED})
@@ -85,7 +86,8 @@ OUTGOING = frozenset({AuditAction.REFUND_REQUESTED, AuditAction.REFUND_SUCCEEDED
 
 def action_words(action: AuditAction) -> str:
     """The action as the desk says it, e.g. 'Paid by card'."""
-    return ACTION_WORDS.get(action, action.value)
+    words = ACTION_WORDS.get(action)
+    return _(words) if words is not None else action.value
 
 
 def amount_text(entry: AuditEntry) -> str:
@@ -141,30 +143,32 @@ class AuditTableModel(RowsModel[AuditEntry]):
         self._labels: Mapping[str, str] = {}
         columns: dict[Col, Column[AuditEntry]] = {
             Col.TIME: Column(
-                "Time",
+                _("Time"),
                 lambda e: _when(e.at.astimezone(self._tz)),
                 tooltip=lambda e: _when_in_full(e.at.astimezone(self._tz)),
                 sort_key=lambda e: e.at,
             ),
-            Col.WHO: Column("Who", lambda e: e.actor_name),
-            Col.ACTION: Column("Action", lambda e: action_words(e.action)),
+            Col.WHO: Column(_("Who"), lambda e: e.actor_name),
+            Col.ACTION: Column(_("Action"), lambda e: action_words(e.action)),
             # The id stays findable in the tooltip: the Booking filter takes it.
             Col.BOOKING: Column(
-                "Booking",
+                _("Booking"),
                 lambda e: booking_text(e.booking_id, self._labels),
-                tooltip=lambda e: f"Booking {e.booking_id}" if e.booking_id else None,
+                tooltip=lambda e: (
+                    _("Booking {id}").format(id=e.booking_id) if e.booking_id else None
+                ),
             ),
             Col.AMOUNT: Column(
-                "Amount",
+                _("Amount"),
                 amount_text,
                 align=RIGHT,
                 sort_key=lambda e: (e.currency or "", _signed(e)),
             ),
             # Long ids and details are cut in their cells: the tooltip has them whole.
             Col.STRIPE: Column(
-                "Stripe ids", lambda e: e.stripe_ids, tooltip=lambda e: e.stripe_ids or None
+                _("Stripe ids"), lambda e: e.stripe_ids, tooltip=lambda e: e.stripe_ids or None
             ),
-            Col.DETAIL: Column("Detail", lambda e: e.detail, tooltip=lambda e: e.detail or None),
+            Col.DETAIL: Column(_("Detail"), lambda e: e.detail, tooltip=lambda e: e.detail or None),
         }
         super().__init__([columns[c] for c in Col], parent)
 
@@ -202,29 +206,29 @@ class AuditDialog(QDialog):
         self._tz = timezone
         self._generation = 0
         self.loads = 0  # finished loads, for tests and the screenshot
-        self.setWindowTitle("Audit log")
+        self.setWindowTitle(_("Audit log"))
         self.setModal(True)
         self.resize(1240, 680)
 
-        title = QLabel("Audit log")
+        title = QLabel(_("Audit log"))
         title.setFont(theme.font(self, scale=1.35, bold=True))
-        subtitle = QLabel("Every payment, refund and account change: who, what and when.")
+        subtitle = QLabel(_("Every payment, refund and account change: who, what and when."))
         theme.set_role(subtitle, muted=True)
 
         today = datetime.now(self._tz).date()
         self.from_edit = self._date_edit(today - timedelta(days=DEFAULT_DAYS - 1))
         self.to_edit = self._date_edit(today)
         self.person_combo = QComboBox()
-        self.person_combo.addItem("Everyone", None)
+        self.person_combo.addItem(_("Everyone"), None)
         self.person_combo.setMinimumContentsLength(14)
         self.kind_combo = QComboBox()
-        self.kind_combo.addItem("Money actions", MONEY)
-        self.kind_combo.addItem("Everything", None)
+        self.kind_combo.addItem(_("Money actions"), MONEY)
+        self.kind_combo.addItem(_("Everything"), None)
         self.kind_combo.insertSeparator(2)
         for action in AuditAction:
             self.kind_combo.addItem(action_words(action), frozenset({action}))
         self.text_edit = QLineEdit()
-        self.text_edit.setPlaceholderText("Customer or staff name, Stripe id (pi_…) or detail")
+        self.text_edit.setPlaceholderText(_("Customer or staff name, Stripe id (pi_…) or detail"))
         self.text_edit.setMaxLength(SEARCH_TEXT_MAX)
         self.text_edit.setClearButtonEnabled(True)
         self.booking_edit = QLineEdit()
@@ -235,12 +239,12 @@ class AuditDialog(QDialog):
         filters.setHorizontalSpacing(10)
         filters.setVerticalSpacing(4)
         fields: list[tuple[str, QWidget, int]] = [
-            ("&From", self.from_edit, 0),
-            ("&To", self.to_edit, 0),
-            ("&Person", self.person_combo, 1),
-            ("&Kind", self.kind_combo, 1),
-            ("&Search", self.text_edit, 3),
-            ("&Booking", self.booking_edit, 1),
+            (_("&From"), self.from_edit, 0),
+            (_("&To"), self.to_edit, 0),
+            (_("&Person"), self.person_combo, 1),
+            (_("&Kind"), self.kind_combo, 1),
+            (_("&Search"), self.text_edit, 3),
+            (_("&Booking"), self.booking_edit, 1),
         ]
         for column, (label_text, widget, stretch) in enumerate(fields):
             label = QLabel(label_text)
@@ -264,13 +268,16 @@ class AuditDialog(QDialog):
         size_columns(self.table, widths=widths, stretch=Col.DETAIL)
         self.table.doubleClicked.connect(self._show_booking_of)
 
-        self.stack, self.empty_label = table_or_empty(self.table, "No entries match these filters.")
+        self.stack, self.empty_label = table_or_empty(
+            self.table, _("No entries match these filters.")
+        )
 
         self.spinner = Spinner(diameter=18)
         self.spinner.hide()
-        self.count_label = QLabel("Loading…")
+        self.count_label = QLabel(_("Loading…"))
         self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         self.buttons.rejected.connect(self.reject)
         foot = QHBoxLayout()
         foot.addWidget(self.spinner)
@@ -329,7 +336,7 @@ class AuditDialog(QDialog):
         query = self.query()
         audit = self._audit
         self.spinner.show()
-        self.count_label.setText("Loading…")
+        self.count_label.setText(_("Loading…"))
         self.error.show_error(None)
         self._runner.run(
             lambda: audit.page(query),
@@ -344,7 +351,7 @@ class AuditDialog(QDialog):
 
     def show_booking(self, booking_id: str) -> None:
         """Everything about one booking, whenever it happened."""
-        self.kind_combo.setCurrentIndex(self.kind_combo.findText("Everything"))
+        self.kind_combo.setCurrentIndex(self.kind_combo.findText(_("Everything")))
         self.from_edit.setDate(self.from_edit.minimumDate())
         self.booking_edit.setText(booking_id)
         self.reload()
@@ -372,8 +379,10 @@ class AuditDialog(QDialog):
 
     def _on_people(self, members: list[StaffMember]) -> None:
         for member in members:
-            suffix = "" if member.active else " (inactive)"
-            self.person_combo.addItem(f"{member.name}{suffix}", member.id)
+            shown = (
+                member.name if member.active else _("{name} (inactive)").format(name=member.name)
+            )
+            self.person_combo.addItem(shown, member.id)
 
     def _on_rows(self, generation: int, page: AuditPage) -> None:
         if generation != self._generation:
@@ -384,9 +393,13 @@ class AuditDialog(QDialog):
         self.stack.setCurrentIndex(0 if rows else 1)
         count = len(rows)
         if count >= LIMIT:
-            self.count_label.setText(f"The newest {LIMIT} entries; narrow the filters for more.")
+            self.count_label.setText(
+                _("The newest {limit} entries; narrow the filters for more.").format(limit=LIMIT)
+            )
         else:
-            self.count_label.setText(f"{count} entr{'ies' if count != 1 else 'y'}")
+            self.count_label.setText(
+                ngettext("{count} entry", "{count} entries", count).format(count=count)
+            )
         self.loads += 1
 
     def _on_failed(self, generation: int, error: BaseException) -> None:

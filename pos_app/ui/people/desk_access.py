@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QToolButton
 
 from pos_app.domain.people import Actor
+from pos_app.i18n import _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.shell import Shell
 from pos_app.ui.people.idle_lock import IdleLock
@@ -67,23 +68,23 @@ class DeskAccess(QObject):
             return act
 
         self.switch_action = action(
-            "Switch user…", "Hand the desk to someone else", "Ctrl+U", self.switch_user
+            _("Switch user…"), _("Hand the desk to someone else"), "Ctrl+U", self.switch_user
         )
         self.lock_action = action(
-            "Lock",
-            "Lock the station until someone signs in",
+            _("Lock"),
+            _("Lock the station until someone signs in"),
             "Ctrl+L",
             lambda: self.lock(keep_user=True),
         )
         self.staff_action = action(
-            "Staff and rooms…",
-            "Accounts, PINs and the day view's columns (managers)",
+            _("Staff and rooms…"),
+            _("Accounts, PINs and the day view's columns (managers)"),
             "Ctrl+Shift+U",
             self.open_staff_editor,
         )
         self.audit_action = action(
-            "Audit log…",
-            "Every money action: who, what, when (managers)",
+            _("Audit log…"),
+            _("Every money action: who, what, when (managers)"),
             "Ctrl+Shift+A",
             self.open_audit_log,
         )
@@ -100,7 +101,7 @@ class DeskAccess(QObject):
         self.user_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.user_button.setAutoRaise(True)
         self.user_button.setFont(theme.font(window, scale=1.0, bold=True))
-        self.user_button.setToolTip("Who is signed in (Account menu)")
+        self.user_button.setToolTip(_("Who is signed in (Account menu)"))
         shell.set_corner_widget(self.user_button)
         self._show_actor()
 
@@ -164,7 +165,7 @@ class DeskAccess(QObject):
         """Manage ▸ Staff and rooms… (managers; others are told so)."""
         from pos_app.ui.people.staff_editor import StaffEditor
 
-        if not self._manager_or_say("Only a manager can change staff and rooms."):
+        if not self._manager_or_say(_("Only a manager can change staff and rooms.")):
             return None
         assert self._ctx is not None
         dialog = StaffEditor(self._ctx.people, self._runner, self._window)
@@ -177,7 +178,7 @@ class DeskAccess(QObject):
         """Manage ▸ Audit log… (managers; others are told so)."""
         from pos_app.ui.people.audit_view import AuditDialog
 
-        if not self._manager_or_say("Only a manager can read the audit log."):
+        if not self._manager_or_say(_("Only a manager can read the audit log.")):
             return None
         assert self._ctx is not None
         ctx = self._ctx
@@ -230,7 +231,7 @@ class DeskAccess(QObject):
         ctx = self._ctx
         actor = ctx.deps.desk.actor if ctx is not None else None
         if actor is None or actor.role is None or self._locked:
-            self.user_button.setText("Locked" if self._locked else "")
+            self.user_button.setText(_("Locked") if self._locked else "")
             self.user_button.setVisible(self._locked)
             return
         self.user_button.setText(f"{actor.name} · {actor.role.label}")

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QWidget
 
 from pos_app.domain.people import Actor
+from pos_app.i18n import _
 from pos_app.ui.kit.form_kit import (
     BusyState,
     FormFeedback,
@@ -32,30 +33,32 @@ class FirstRunDialog(QDialog):
         self._people = people
         self._runner = runner
         self.actor: Actor | None = None
-        self.setWindowTitle("Create the manager account")
+        self.setWindowTitle(_("Create the manager account"))
         self.setModal(True)
         self.setMinimumWidth(520)
 
-        title = dialog_title(self, "Create the manager account")
+        title = dialog_title(self, _("Create the manager account"))
         intro = QLabel(
-            "This is the first account. Managers add staff, approve refunds and read the "
-            "audit log. Choose a PIN of 4 to 8 digits that others cannot guess."
+            _(
+                "This is the first account. Managers add staff, approve refunds and read the "
+                "audit log. Choose a PIN of 4 to 8 digits that others cannot guess."
+            )
         )
         intro.setWordWrap(True)
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("e.g. Alex Morgan")
+        self.name_edit.setPlaceholderText(_("e.g. Alex Morgan"))
         self.name_edit.setMaxLength(120)
-        self.pin_edit = pin_edit("4 to 8 digits")
-        self.pin_again_edit = pin_edit("The same PIN again")
+        self.pin_edit = pin_edit(_("4 to 8 digits"))
+        self.pin_again_edit = pin_edit(_("The same PIN again"))
         self.rows = {
             "name": FieldWithError(self.name_edit),
             "pin": FieldWithError(self.pin_edit),
             "pin_again": FieldWithError(self.pin_again_edit),
         }
         form = form_layout()
-        form.addRow(form_label("&Name", self.name_edit), self.rows["name"])
-        form.addRow(form_label("&PIN", self.pin_edit), self.rows["pin"])
-        form.addRow(form_label("PIN &again", self.pin_again_edit), self.rows["pin_again"])
+        form.addRow(form_label(_("&Name"), self.name_edit), self.rows["name"])
+        form.addRow(form_label(_("&PIN"), self.pin_edit), self.rows["pin"])
+        form.addRow(form_label(_("PIN &again"), self.pin_again_edit), self.rows["pin_again"])
         self.general_error = ErrorLabel()
         self._feedback = FormFeedback(self.rows, self.general_error)
         layout = dialog_layout(self)
@@ -64,7 +67,7 @@ class FirstRunDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         self.buttons, self.create_button = dialog_buttons(
-            self, layout, "Create and sign in", self.submit
+            self, layout, _("Create and sign in"), self.submit
         )
         self._busy = BusyState(
             self,
@@ -85,7 +88,7 @@ class FirstRunDialog(QDialog):
         self._feedback.clear()
         name, pin, again = self.name_edit.text(), self.pin_edit.text(), self.pin_again_edit.text()
         people = self._people
-        self._busy.begin("Creating…")
+        self._busy.begin(_("Creating…"))
         self._runner.run(
             lambda: people.create_first_manager(name, pin, again),
             on_success=self._on_created,

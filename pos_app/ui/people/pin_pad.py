@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEasingCurve, QPoint, Qt, QVariantAnimation, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from pos_app.i18n import _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.forms import ErrorLabel
 from pos_app.ui.kit.pin import pin_edit
@@ -26,11 +27,11 @@ class PinPad(QFrame):
         self.setObjectName("pinPad")
         theme.set_role(self, "card")
         self.setFixedWidth(PAD_WIDTH)
-        self.who_label = QLabel(CHOOSE_PROMPT)
+        self.who_label = QLabel(_(CHOOSE_PROMPT))
         self.who_label.setFont(theme.font(self, scale=1.3, bold=True))
         self.who_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.who_label.setWordWrap(True)
-        self.pin_edit = pin_edit("PIN")
+        self.pin_edit = pin_edit(_("PIN"))
         self.pin_edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pin_edit.setFont(theme.font(self, scale=1.6, bold=True))
         self.pin_edit.setMinimumHeight(theme.TOUCH_PX)
@@ -49,11 +50,11 @@ class PinPad(QFrame):
         for i, digit in enumerate("123456789"):
             keys.addWidget(self._key(digit), i // 3, i % 3)
         self.clear_button = QPushButton("⌫")
-        self.clear_button.setToolTip("Delete the last digit (Backspace)")
-        self.clear_button.setAccessibleName("Delete the last digit")
+        self.clear_button.setToolTip(_("Delete the last digit (Backspace)"))
+        self.clear_button.setAccessibleName(_("Delete the last digit"))
         self.clear_button.clicked.connect(self.pin_edit.backspace)
-        self.ok_button = QPushButton("Sign in")
-        self.ok_button.setToolTip("Sign in (Enter)")
+        self.ok_button = QPushButton(_("Sign in"))
+        self.ok_button.setToolTip(_("Sign in (Enter)"))
         theme.make_primary(self.ok_button)
         self.ok_button.clicked.connect(self.submitted.emit)
         for button in (self.clear_button, self.ok_button):

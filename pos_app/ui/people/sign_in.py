@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.people import Actor
+from pos_app.i18n import _
 from pos_app.services.people import StaffMember
 from pos_app.services.sign_in import AccountLockedError
 from pos_app.ui.kit import theme
@@ -76,10 +77,10 @@ class SignInPage(QWidget):
         self._group.setExclusive(True)
         self.setObjectName("signInPage")
 
-        self.title = QLabel("Who is at the desk?")
+        self.title = QLabel(_("Who is at the desk?"))
         self.title.setFont(theme.font(self, scale=1.7, bold=True))
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.subtitle = QLabel("Choose your name, then type your PIN.")
+        self.subtitle = QLabel(_("Choose your name, then type your PIN."))
         self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.subtitle.setFont(theme.font(self, scale=1.1))
         theme.set_role(self.subtitle, muted=True)
@@ -101,16 +102,16 @@ class SignInPage(QWidget):
         box.addStretch(1)
         self._spinner = Spinner(diameter=40)
         box.addWidget(self._spinner, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.status_label = QLabel("Loading…")
+        self.status_label = QLabel(_("Loading…"))
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status_label.setWordWrap(True)
         box.addWidget(self.status_label)
-        self.create_button = QPushButton("Create the manager account…")
+        self.create_button = QPushButton(_("Create the manager account…"))
         theme.make_primary(self.create_button)
         self.create_button.clicked.connect(self.first_run_needed.emit)
         self.create_button.hide()
         box.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.retry_button = QPushButton("Try again")
+        self.retry_button = QPushButton(_("Try again"))
         self.retry_button.clicked.connect(self.load)
         self.retry_button.hide()
         box.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -170,7 +171,7 @@ class SignInPage(QWidget):
         self._prefer = prefer_user_id
         self._deselect()  # whoever was chosen before is not chosen now
         if not self.tiles:
-            self._show_status("Loading…", busy=True)
+            self._show_status(_("Loading…"), busy=True)
 
         def work() -> tuple[bool, list[StaffMember]]:
             return people.has_users(), people.list_users()
@@ -220,7 +221,7 @@ class SignInPage(QWidget):
         if people is None or member is None or not self.ok_button.isEnabled():
             return
         if not pin:
-            self.error.show_error("Type your PIN.")
+            self.error.show_error(_("Type your PIN."))
             return
         self.pad.set_enabled(False)
         self.error.show_error(None)
@@ -243,7 +244,7 @@ class SignInPage(QWidget):
         self.tiles.clear()
         self._selected = None
         self.pad.set_enabled(False)
-        self.who_label.setText(CHOOSE_PROMPT)
+        self.who_label.setText(_(CHOOSE_PROMPT))
         state = roster_state(any_users, members, self._prefer)
         if state.status:
             self._show_status(state.status, create=state.offer_first_run)
@@ -266,7 +267,10 @@ class SignInPage(QWidget):
         self.loaded.emit()
 
     def _on_load_failed(self, error: BaseException) -> None:
-        self._show_status(f"The accounts could not be read. {user_message(error)}", retry=True)
+        self._show_status(
+            _("The accounts could not be read. {reason}").format(reason=user_message(error)),
+            retry=True,
+        )
 
     def _show_status(
         self, text: str, *, create: bool = False, retry: bool = False, busy: bool = False
@@ -282,7 +286,7 @@ class SignInPage(QWidget):
 
     def _on_signed_in(self, actor: Actor) -> None:
         self.pin_edit.clear()
-        self.who_label.setText(f"Welcome, {actor.name}")
+        self.who_label.setText(_("Welcome, {name}").format(name=actor.name))
         self.signed_in.emit(actor)
 
     def _on_refused(self, error: BaseException) -> None:
@@ -372,7 +376,7 @@ class SignInPage(QWidget):
         self._countdown.stop()
         self.pin_edit.clear()
         self.error.show_error(None)
-        self.who_label.setText(CHOOSE_PROMPT)
+        self.who_label.setText(_(CHOOSE_PROMPT))
         self.pad.set_enabled(False)
         if self.tiles:
             next(iter(self.tiles.values())).setFocus()

@@ -8,12 +8,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pos_app.i18n import N_, _
 from pos_app.services.people import StaffMember
 from pos_app.services.sign_in import locked_sentence
 
-CHOOSE_PROMPT = "Choose your name"
-NO_ACCOUNTS = "Welcome. There are no accounts yet: create the manager account to begin."
-ALL_INACTIVE = "Every account is inactive. Ask a manager to sign in."
+CHOOSE_PROMPT = N_("Choose your name")
+NO_ACCOUNTS = N_("Welcome. There are no accounts yet: create the manager account to begin.")
+ALL_INACTIVE = N_("Every account is inactive. Ask a manager to sign in.")
 TWO_COLUMNS_UP_TO = 8  # more people than this get three columns of tiles
 
 
@@ -56,8 +57,8 @@ def tile_state(member: StaffMember) -> TileState:
         name=member.name,
         role=member.role.label,
         initials=initials(member.name),
-        tooltip=f"Sign in as {member.name}",
-        accessible_name=f"{member.name}, {member.role.label}",
+        tooltip=_("Sign in as {name}").format(name=member.name),
+        accessible_name=_("{name}, {role}").format(name=member.name, role=member.role.label),
     )
 
 
@@ -67,9 +68,9 @@ def roster_state(
     """What to show once the accounts are read: ``prefer`` (who was signed in before a lock)
     is preselected when still active; a desk with one person goes straight to the PIN."""
     if not any_users:
-        return RosterState((), 0, NO_ACCOUNTS, True, None)
+        return RosterState((), 0, _(NO_ACCOUNTS), True, None)
     if not members:
-        return RosterState((), 0, ALL_INACTIVE, False, None)
+        return RosterState((), 0, _(ALL_INACTIVE), False, None)
     ids = [m.id for m in members]
     preselect = prefer if prefer in ids else (ids[0] if len(ids) == 1 else None)
     columns = 2 if len(members) <= TWO_COLUMNS_UP_TO else 3
@@ -78,12 +79,12 @@ def roster_state(
 
 def pin_prompt(name: str | None) -> str:
     """The line above the PIN: whose PIN it is, or to choose a name first."""
-    return CHOOSE_PROMPT if name is None else f"PIN for {name}"
+    return _(CHOOSE_PROMPT) if name is None else _("PIN for {name}").format(name=name)
 
 
 def checking_prompt(name: str) -> str:
     """The line above the PIN while it is being checked."""
-    return f"Checking {name}'s PIN…"
+    return _("Checking {name}'s PIN…").format(name=name)
 
 
 def pick_by_prefix(members: Sequence[StaffMember], typed: str) -> str | None:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.people import Resource, ResourceKind, Role
+from pos_app.i18n import N_, _
 from pos_app.services.people import ResourceForm, StaffMember, UserForm
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import (
@@ -48,7 +49,7 @@ from pos_app.ui.kit.tasks import TaskRunner, user_message
 from pos_app.ui.kit.widest_button import WidestTextButton
 from pos_app.ui.people.ports import StaffDirectory
 
-KIND_WORDS = {ResourceKind.ROOM: "Room or chair", ResourceKind.STAFF: "Staff column"}
+KIND_WORDS = {ResourceKind.ROOM: N_("Room or chair"), ResourceKind.STAFF: N_("Staff column")}
 
 
 SUBTITLE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -118,7 +119,7 @@ def _item(title: str, subtitle: str, *, muted: QBrush | None) -> QListWidgetItem
 
 def _primary(text: str, on_click: Callable[[], None]) -> QPushButton:
     # As wide as its widest text from the start: "Save changes" and "Saving…" never clip.
-    button = WidestTextButton((text, "Save changes", "Saving…"))
+    button = WidestTextButton((text, _("Save changes"), _("Saving…")))
     theme.make_primary(button)
     button.clicked.connect(on_click)
     return button
@@ -169,16 +170,17 @@ class StaffEditor(QDialog):
         self._room: Resource | None = None
         self._select_after: str | None = None
         self._notes = ("", "")  # "Saved …" for the people and rooms forms, after the reload
-        self.setWindowTitle("Staff and rooms")
+        self.setWindowTitle(_("Staff and rooms"))
         self.setModal(True)
         self.resize(880, 560)
 
-        title = dialog_title(self, "Staff and rooms")
-        self.status_label = muted_label("Loading…")
+        title = dialog_title(self, _("Staff and rooms"))
+        self.status_label = muted_label(_("Loading…"))
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_people_tab(), "&People")
-        self.tabs.addTab(self._build_rooms_tab(), "&Rooms and columns")
+        self.tabs.addTab(self._build_people_tab(), _("&People"))
+        self.tabs.addTab(self._build_rooms_tab(), _("&Rooms and columns"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         self.buttons.rejected.connect(self.reject)
         head = QHBoxLayout()
         head.addWidget(title)
@@ -196,28 +198,28 @@ class StaffEditor(QDialog):
     def _build_people_tab(self) -> QWidget:
         self.people_list = _list()
         self.people_list.currentRowChanged.connect(self._on_person_row)
-        self.add_person_button = QPushButton("Add person")
-        self.add_person_button.setToolTip("Add someone who signs in at the desk (Ctrl+N)")
+        self.add_person_button = QPushButton(_("Add person"))
+        self.add_person_button.setToolTip(_("Add someone who signs in at the desk (Ctrl+N)"))
         self.add_person_button.clicked.connect(self.new_person)
         left = QVBoxLayout()
         left.addWidget(self.people_list, 1)
         left.addWidget(self.add_person_button)
 
-        self.person_title = QLabel("New person")
+        self.person_title = QLabel(_("New person"))
         self.person_title.setFont(theme.font(self, scale=1.15, bold=True))
         self.name_edit = QLineEdit()
         self.name_edit.setMaxLength(120)
-        self.name_edit.setPlaceholderText("e.g. Sam Lee")
+        self.name_edit.setPlaceholderText(_("e.g. Sam Lee"))
         self.role_combo = QComboBox()
         for role in (Role.STAFF, Role.MANAGER):
             self.role_combo.addItem(role.label, role)
         self.role_hint = muted_label(
-            "Managers add staff, approve refunds and read the audit log.", wrap=True
+            _("Managers add staff, approve refunds and read the audit log."), wrap=True
         )
-        self.pin_edit = pin_edit("4 to 8 digits")
-        self.pin_again_edit = pin_edit("The same PIN again")
-        self.bookings_check = QCheckBox("Takes bookings (has a column in the day view)")
-        self.active_check = QCheckBox("Active (can sign in)")
+        self.pin_edit = pin_edit(_("4 to 8 digits"))
+        self.pin_again_edit = pin_edit(_("The same PIN again"))
+        self.bookings_check = QCheckBox(_("Takes bookings (has a column in the day view)"))
+        self.active_check = QCheckBox(_("Active (can sign in)"))
         self.active_check.setChecked(True)
         self.person_rows = {
             "name": FieldWithError(self.name_edit),
@@ -227,18 +229,18 @@ class StaffEditor(QDialog):
             "active": FieldWithError(self.active_check),
         }
         form = form_layout()
-        form.addRow(form_label("&Name", self.name_edit), self.person_rows["name"])
-        form.addRow(form_label("R&ole", self.role_combo), self.person_rows["role"])
+        form.addRow(form_label(_("&Name"), self.name_edit), self.person_rows["name"])
+        form.addRow(form_label(_("R&ole"), self.role_combo), self.person_rows["role"])
         form.addRow("", self.role_hint)
-        self.pin_label = form_label("New &PIN", self.pin_edit)
+        self.pin_label = form_label(_("New &PIN"), self.pin_edit)
         form.addRow(self.pin_label, self.person_rows["pin"])
-        form.addRow(form_label("PIN a&gain", self.pin_again_edit), self.person_rows["pin_again"])
+        form.addRow(form_label(_("PIN a&gain"), self.pin_again_edit), self.person_rows["pin_again"])
         form.addRow("", self.bookings_check)
         form.addRow("", self.person_rows["active"])
         self.person_error = ErrorLabel()
         self._person_feedback = FormFeedback(self.person_rows, self.person_error)
         self.person_saved = self._saved_label()
-        self.save_person_button = _primary("Add person", self.save_person)
+        self.save_person_button = _primary(_("Add person"), self.save_person)
         self.save_person_button.setDefault(True)
         self._person_busy = BusyState(self, self.save_person_button, label=self.save_person_button)
         for edit in (self.name_edit, self.pin_edit, self.pin_again_edit):
@@ -255,25 +257,25 @@ class StaffEditor(QDialog):
     def _build_rooms_tab(self) -> QWidget:
         self.rooms_list = _list()
         self.rooms_list.currentRowChanged.connect(self._on_room_row)
-        self.add_room_button = QPushButton("Add room or chair")
-        self.add_room_button.setToolTip("Add a room or chair that bookings can hold (Ctrl+N)")
+        self.add_room_button = QPushButton(_("Add room or chair"))
+        self.add_room_button.setToolTip(_("Add a room or chair that bookings can hold (Ctrl+N)"))
         self.add_room_button.clicked.connect(self.new_room)
         left = QVBoxLayout()
         left.addWidget(self.rooms_list, 1)
         left.addWidget(self.add_room_button)
 
-        self.room_title = QLabel("New room or chair")
+        self.room_title = QLabel(_("New room or chair"))
         self.room_title.setFont(theme.font(self, scale=1.15, bold=True))
         self.room_name_edit = QLineEdit()
         self.room_name_edit.setMaxLength(120)
-        self.room_name_edit.setPlaceholderText("e.g. Treatment room 2")
+        self.room_name_edit.setPlaceholderText(_("e.g. Treatment room 2"))
         self.room_kind_combo = QComboBox()
         for kind in (ResourceKind.ROOM, ResourceKind.STAFF):
-            self.room_kind_combo.addItem(KIND_WORDS[kind], kind)
+            self.room_kind_combo.addItem(_(KIND_WORDS[kind]), kind)
         self.room_place_spin = QSpinBox()
         self.room_place_spin.setRange(1, 999)
-        self.room_place_spin.setToolTip("1 is the first column of the day view")
-        self.room_active_check = QCheckBox("Active (shown in the day view, can be booked)")
+        self.room_place_spin.setToolTip(_("1 is the first column of the day view"))
+        self.room_active_check = QCheckBox(_("Active (shown in the day view, can be booked)"))
         self.room_active_check.setChecked(True)
         self.room_owner_label = muted_label(wrap=True)
         self.room_rows = {
@@ -281,15 +283,15 @@ class StaffEditor(QDialog):
             "position": FieldWithError(self.room_place_spin),
         }
         form = form_layout()
-        form.addRow(form_label("&Name", self.room_name_edit), self.room_rows["name"])
-        form.addRow(form_label("&Kind", self.room_kind_combo), self.room_kind_combo)
-        form.addRow(form_label("&Place", self.room_place_spin), self.room_rows["position"])
+        form.addRow(form_label(_("&Name"), self.room_name_edit), self.room_rows["name"])
+        form.addRow(form_label(_("&Kind"), self.room_kind_combo), self.room_kind_combo)
+        form.addRow(form_label(_("&Place"), self.room_place_spin), self.room_rows["position"])
         form.addRow("", self.room_active_check)
         form.addRow("", self.room_owner_label)
         self.room_error = ErrorLabel()
         self._room_feedback = FormFeedback(self.room_rows, self.room_error)
         self.room_saved = self._saved_label()
-        self.save_room_button = _primary("Add", self.save_room)
+        self.save_room_button = _primary(_("Add"), self.save_room)
         self._room_busy = BusyState(self, self.save_room_button, label=self.save_room_button)
         self.room_name_edit.returnPressed.connect(self.save_room)
         return _tab(
@@ -313,7 +315,7 @@ class StaffEditor(QDialog):
                 people.list_resources(include_inactive=True),
             )
 
-        self.status_label.setText("Loading…")
+        self.status_label.setText(_("Loading…"))
         self._runner.run(
             work, on_success=self._on_loaded, on_failure=self._on_load_failed, owner=self
         )
@@ -428,9 +430,9 @@ class StaffEditor(QDialog):
         for member in self.members:
             extra = [member.role.label]
             if member.takes_bookings:
-                extra.append("takes bookings")
+                extra.append(_("takes bookings"))
             if not member.active:
-                extra.append("inactive")
+                extra.append(_("inactive"))
             self.people_list.addItem(
                 _item(member.name, ", ".join(extra), muted=None if member.active else muted)
             )
@@ -439,11 +441,11 @@ class StaffEditor(QDialog):
         self.rooms_list.blockSignals(True)
         self.rooms_list.clear()
         for resource in self.resources:
-            extra = [KIND_WORDS[resource.kind]]
+            extra = [_(KIND_WORDS[resource.kind])]
             if resource.id in owners:
-                extra.append(f"{owners[resource.id]}'s column")
+                extra.append(_("{name}'s column").format(name=owners[resource.id]))
             if not resource.active:
-                extra.append("inactive")
+                extra.append(_("inactive"))
             self.rooms_list.addItem(
                 _item(resource.name, ", ".join(extra), muted=None if resource.active else muted)
             )
@@ -490,29 +492,29 @@ class StaffEditor(QDialog):
         self.pin_edit.clear()
         self.pin_again_edit.clear()
         if member is None:
-            self.person_title.setText("New person")
+            self.person_title.setText(_("New person"))
             self.name_edit.clear()
             self.role_combo.setCurrentIndex(0)
             self.bookings_check.setChecked(False)
             self.active_check.setChecked(True)
-            self.pin_label.setText("&PIN")
-            self.pin_edit.setPlaceholderText("4 to 8 digits")
-            self.save_person_button.setText("Add person")
+            self.pin_label.setText(_("&PIN"))
+            self.pin_edit.setPlaceholderText(_("4 to 8 digits"))
+            self.save_person_button.setText(_("Add person"))
             return
         self.person_title.setText(member.name)
         self.name_edit.setText(member.name)
         self.role_combo.setCurrentIndex(self.role_combo.findData(member.role))
         self.bookings_check.setChecked(member.takes_bookings)
         self.active_check.setChecked(member.active)
-        self.pin_label.setText("New &PIN")
-        self.pin_edit.setPlaceholderText("Leave empty to keep the PIN")
-        self.save_person_button.setText("Save changes")
+        self.pin_label.setText(_("New &PIN"))
+        self.pin_edit.setPlaceholderText(_("Leave empty to keep the PIN"))
+        self.save_person_button.setText(_("Save changes"))
 
     def _on_person_saved(self, member: StaffMember) -> None:
         self._person_busy.end()
         self._person = member
         self._select_after = member.id
-        self._notes = (f"✓ Saved {member.name}.", "")
+        self._notes = (_("✓ Saved {name}.").format(name=member.name), "")
         self.changed.emit()
         self.load()
 
@@ -531,22 +533,24 @@ class StaffEditor(QDialog):
         self.room_saved.setText("")
         owner = next((m for m in self.members if resource and m.resource_id == resource.id), None)
         if resource is None:
-            self.room_title.setText("New room or chair")
+            self.room_title.setText(_("New room or chair"))
             self.room_name_edit.clear()
             self.room_kind_combo.setCurrentIndex(0)
             self.room_active_check.setChecked(True)
             self.room_place_spin.setValue(len([r for r in self.resources if r.active]) + 1)
             self.room_owner_label.setText("")
-            self.save_room_button.setText("Add")
+            self.save_room_button.setText(_("Add"))
         else:
             self.room_title.setText(resource.name)
             self.room_name_edit.setText(resource.name)
             self.room_kind_combo.setCurrentIndex(self.room_kind_combo.findData(resource.kind))
             self.room_active_check.setChecked(resource.active)
             self.room_place_spin.setValue(resource.position + 1)
-            self.save_room_button.setText("Save changes")
+            self.save_room_button.setText(_("Save changes"))
             self.room_owner_label.setText(
-                f"{owner.name}'s column: its name follows the person's, set on the People tab."
+                _("{name}'s column: its name follows the person's, set on the People tab.").format(
+                    name=owner.name
+                )
                 if owner
                 else ""
             )
@@ -557,7 +561,7 @@ class StaffEditor(QDialog):
     def _on_room_saved(self, resource: Resource) -> None:
         self._room_busy.end()
         self._room = resource
-        self._notes = ("", f"✓ Saved {resource.name}.")
+        self._notes = ("", _("✓ Saved {name}.").format(name=resource.name))
         self.changed.emit()
         self.load()
 

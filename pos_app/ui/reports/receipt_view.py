@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.errors import ValidationError
+from pos_app.i18n import _
 from pos_app.printing.paging import paper_size, typesetting
 from pos_app.printing.receipt import print_receipt, write_pdf
 from pos_app.reports.render.receipt import render_html
@@ -81,7 +82,7 @@ def choose_printer(parent: QWidget) -> QPrinter | None:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageSize(QPageSize(paper_size()))
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("Print receipt")
+    dialog.setWindowTitle(_("Print receipt"))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return printer
@@ -90,7 +91,7 @@ def choose_printer(parent: QWidget) -> QPrinter | None:
 def choose_pdf_path(parent: QWidget, suggested: str) -> str | None:
     """Qt's save dialog for a PDF; the path, or None if cancelled."""
     path, _filter = QFileDialog.getSaveFileName(
-        parent, "Save receipt as PDF", suggested, "PDF files (*.pdf)"
+        parent, _("Save receipt as PDF"), suggested, _("PDF files (*.pdf)")
     )
     if not path:
         return None
@@ -138,10 +139,10 @@ class ReceiptDialog(QDialog):
         self.receipt: Receipt | None = None
         self.last_email: ReceiptEmailResult | None = None
         self.last_pdf: Path | None = None
-        self.setWindowTitle("Receipt")
+        self.setWindowTitle(_("Receipt"))
         self.setModal(True)
 
-        self.title_label = dialog_title(self, "Receipt")
+        self.title_label = dialog_title(self, _("Receipt"))
         self.subtitle_label = muted_label()
 
         # The preview: white "paper" whatever the theme, as it will come out of the printer.
@@ -159,11 +160,11 @@ class ReceiptDialog(QDialog):
         self.preview.setFixedHeight(PAPER_MIN_HEIGHT)  # until the receipt is in: see _fit_paper
         # The paper is as wide as the printout's text: it wraps, it never scrolls sideways.
         self.preview.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.preview.setAccessibleName("Receipt preview")
+        self.preview.setAccessibleName(_("Receipt preview"))
         self.preview.document().setDefaultFont(typesetting().font)
         self.preview.document().setDocumentMargin(PAPER_MARGIN)
 
-        loading, self.loading_label = loading_page("Loading the receipt…")
+        loading, self.loading_label = loading_page(_("Loading the receipt…"))
         self.stack = QStackedWidget()
         self.stack.addWidget(loading)
         self.stack.addWidget(self.preview)
@@ -175,10 +176,10 @@ class ReceiptDialog(QDialog):
         desk_row.addWidget(self.stack, 0, Qt.AlignmentFlag.AlignTop)
 
         # Print or save: the receipt's own actions, beside the paper.
-        self.print_button = QPushButton("Print…")
-        self.print_button.setToolTip("Print the receipt (Ctrl+P)")
-        self.pdf_button = QPushButton("Save as PDF…")
-        self.pdf_button.setToolTip("Save the receipt as a PDF file (Ctrl+S)")
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.setToolTip(_("Print the receipt (Ctrl+P)"))
+        self.pdf_button = QPushButton(_("Save as PDF…"))
+        self.pdf_button.setToolTip(_("Save the receipt as a PDF file (Ctrl+S)"))
         theme.make_primary(self.print_button)
         self.print_button.setDefault(True)
         for button in (self.print_button, self.pdf_button):
@@ -189,11 +190,11 @@ class ReceiptDialog(QDialog):
 
         # Stripe's receipt email.
         self.email_edit = QLineEdit()
-        self.email_edit.setPlaceholderText("Customer's email address")
-        self.email_edit.setAccessibleName("Email address for Stripe's receipt")
+        self.email_edit.setPlaceholderText(_("Customer's email address"))
+        self.email_edit.setAccessibleName(_("Email address for Stripe's receipt"))
         self.email_row = FieldWithError(self.email_edit)
-        self.email_button = QPushButton("Email receipt (Stripe)")
-        self.email_button.setToolTip("Stripe emails its own receipt of the card payment")
+        self.email_button = QPushButton(_("Email receipt (Stripe)"))
+        self.email_button.setToolTip(_("Stripe emails its own receipt of the card payment"))
         self.email_button.setEnabled(False)
         self.email_button.setAutoDefault(False)
         self.email_status = QLabel("")
@@ -202,10 +203,10 @@ class ReceiptDialog(QDialog):
         self.email_status.hide()
         self.test_note = muted_label(email_note(mode) or "", wrap=True)
         self.test_note.setVisible(email_note(mode) is not None)
-        email_title = QLabel("Email Stripe's receipt")
+        email_title = QLabel(_("Email Stripe's receipt"))
         theme.set_role(email_title, "heading")
 
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(_("Close"))
         self.close_button.setAutoDefault(False)
 
         side = QWidget()
@@ -280,11 +281,11 @@ class ReceiptDialog(QDialog):
         printer = self._choose_printer(self)
         if printer is None:
             return
-        self._set_busy("Printing…")
+        self._set_busy(_("Printing…"))
         setting = typesetting()  # read here: fonts and screens belong to the GUI thread
         self._runner.run(
             lambda: print_receipt(receipt, printer, setting),
-            on_success=lambda _r: self._done("Sent to the printer."),
+            on_success=lambda _r: self._done(_("Sent to the printer.")),
             on_failure=self._on_output_failed,
             owner=self,
         )
@@ -298,7 +299,7 @@ class ReceiptDialog(QDialog):
         path = self._choose_path(self, suggested)
         if not path:
             return
-        self._set_busy("Saving the PDF…")
+        self._set_busy(_("Saving the PDF…"))
         setting = typesetting()  # read here: fonts and screens belong to the GUI thread
         self._runner.run(
             lambda: write_pdf(receipt, path, setting=setting),
@@ -328,7 +329,7 @@ class ReceiptDialog(QDialog):
         if started:
             self.email_button.setEnabled(False)
             self.email_edit.setEnabled(False)
-            self.email_button.setText("Sending…")
+            self.email_button.setText(_("Sending…"))
 
     # -- loading ------------------------------------------------------------------------
 
@@ -361,8 +362,9 @@ class ReceiptDialog(QDialog):
     def _show(self, receipt: Receipt) -> None:
         first = self.receipt is None
         self.receipt = receipt
-        self.setWindowTitle(f"Receipt {receipt.number}")
-        self.title_label.setText(f"Receipt {receipt.number}")
+        title = _("Receipt {number}").format(number=receipt.number)
+        self.setWindowTitle(title)
+        self.title_label.setText(title)
         self.subtitle_label.setText(
             f"{receipt.customer_name} · {receipt.service_name} · {receipt.status_label}"
         )
@@ -380,11 +382,13 @@ class ReceiptDialog(QDialog):
             self.email_edit.setEnabled(False)
             self.email_edit.setPlaceholderText("")
             self.email_button.setToolTip(
-                "Stripe's receipt is for card payments; this booking has none."
+                _("Stripe's receipt is for card payments; this booking has none.")
             )
             self.test_note.setText(
-                "Stripe's receipt is for card payments; this booking has none. "
-                "Print the receipt or save it as a PDF instead."
+                _(
+                    "Stripe's receipt is for card payments; this booking has none. "
+                    "Print the receipt or save it as a PDF instead."
+                )
             )
             self.test_note.show()
         self._on_email_edited()
@@ -419,14 +423,16 @@ class ReceiptDialog(QDialog):
 
     def _on_pdf_saved(self, path: Path) -> None:
         self.last_pdf = path
-        self._done(f"Saved {path.name}.")
+        self._done(_("Saved {file}.").format(file=path.name))
         self.status_label.setToolTip(str(path))
 
     def _on_output_failed(self, error: BaseException) -> None:
         self._done("")
         message = user_message(error)
         if isinstance(error, OSError):
-            message = f"The receipt could not be written: {error.strerror or error}."
+            message = _("The receipt could not be written: {reason}.").format(
+                reason=error.strerror or error
+            )
         self.general_error.show_error(message)
 
     # -- email --------------------------------------------------------------------------
@@ -438,7 +444,7 @@ class ReceiptDialog(QDialog):
             self.email_button.setEnabled(ready)
 
     def _email_done(self) -> None:
-        self.email_button.setText("Email receipt (Stripe)")
+        self.email_button.setText(_("Email receipt (Stripe)"))
         self.email_edit.setEnabled(True)
         self._on_email_edited()
 

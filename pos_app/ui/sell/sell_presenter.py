@@ -25,6 +25,7 @@ from pos_app.domain.pricing import (
     price_order,
 )
 from pos_app.domain.products import Product, not_enough
+from pos_app.i18n import _
 
 #: The tip presets the screen offers (percent), as Square and Fresha do.
 TIP_PRESETS = (10, 15, 20)
@@ -54,7 +55,11 @@ class Sellable:
         """Name and price on two lines; a product's stock on a third."""
         text = f"{self.name}\n{self.price}"
         if self.stock is not None:
-            text += "\nOut of stock" if self.stock <= 0 else f"\n{self.stock} in stock"
+            text += "\n" + (
+                _("Out of stock")
+                if self.stock <= 0
+                else _("{count} in stock").format(count=self.stock)
+            )
         return text
 
 
@@ -183,7 +188,7 @@ def _unpriced(
 def present(cart: Cart, policy: PricingPolicy, currency: str) -> SellState:
     """Price ``cart`` as the saved order will be; a problem in one sentence, never a raise."""
     if not cart.lines:
-        return _unpriced((), currency, "Tap an item to start a sale.", policy)
+        return _unpriced((), currency, _("Tap an item to start a sale."), policy)
     currency = cart.lines[0].item.price.currency
     warnings = {
         line.item.id: not_enough(line.item.name, line.item.stock)

@@ -32,6 +32,7 @@ from pos_app.domain.orders import Order
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.domain.products import Product
 from pos_app.domain.promo import PromoCode
+from pos_app.i18n import _, ngettext
 from pos_app.services.orders import SaleItem, SaleRequest
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
@@ -95,16 +96,16 @@ class SellDialog(QDialog):
         self._tiles: list[Sellable] = []
         self.cart = Cart()
         self.saved: Order | None = None
-        self.setWindowTitle("Sell")
+        self.setWindowTitle(_("Sell"))
         self.resize(1320, 740)
         self.setMinimumSize(1000, 600)
 
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("sellSearch")
-        self.search_edit.setPlaceholderText("Search, or scan a barcode")
+        self.search_edit.setPlaceholderText(_("Search, or scan a barcode"))
         self.search_edit.setClearButtonEnabled(True)
         self.tiles_model: RowsModel[Sellable] = RowsModel(
-            [Column("Item", lambda t: t.tile_text)], self
+            [Column(_("Item"), lambda t: t.tile_text)], self
         )
         self.tiles = QListView()
         self.tiles.setObjectName("sellTiles")
@@ -123,7 +124,7 @@ class SellDialog(QDialog):
         self.tiles.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tiles.setItemDelegate(TileDelegate(self.tiles))
         self.tiles.setMouseTracking(True)  # hover outlines the tile under the finger or pointer
-        self.tiles_status = muted_label("Loading…")
+        self.tiles_status = muted_label(_("Loading…"))
         # A fixed box: its words change on every keystroke, and a label that may change size
         # makes Qt lay out (and repaint) the whole window again each time.
         self.tiles_status.setFixedSize(360, self.tiles_status.sizeHint().height())
@@ -136,9 +137,9 @@ class SellDialog(QDialog):
 
         self.cart_model: RowsModel[LineView] = RowsModel(
             [
-                Column("Item", lambda v: v.name, tooltip=lambda v: v.warning or None),
-                Column("Qty", lambda v: str(v.quantity), align=RIGHT),
-                Column("Amount", lambda v: v.amount, align=RIGHT),
+                Column(_("Item"), lambda v: v.name, tooltip=lambda v: v.warning or None),
+                Column(_("Qty"), lambda v: str(v.quantity), align=RIGHT),
+                Column(_("Amount"), lambda v: v.amount, align=RIGHT),
                 Column("", lambda v: "⚠ " + v.warning if v.warning else ""),
             ],
             self,
@@ -146,29 +147,29 @@ class SellDialog(QDialog):
         self.cart_table = rows_table(self.cart_model, "sellCart")
         size_columns(self.cart_table, stretch=0, fit=(1, 2), widths={3: 40})
         self.minus_button = QPushButton("−")
-        self.minus_button.setToolTip("One fewer of the chosen item")
+        self.minus_button.setToolTip(_("One fewer of the chosen item"))
         self.plus_button = QPushButton("+")
-        self.plus_button.setToolTip("One more of the chosen item")
-        self.remove_button = QPushButton("Remove")
+        self.plus_button.setToolTip(_("One more of the chosen item"))
+        self.remove_button = QPushButton(_("Remove"))
         qty_row = QHBoxLayout()
         for button in (self.minus_button, self.plus_button, self.remove_button):
             qty_row.addWidget(button)
         qty_row.addStretch(1)
 
         self.discount_edit = QLineEdit()
-        self.discount_edit.setPlaceholderText("Discount: 10% or 5.00")
+        self.discount_edit.setPlaceholderText(_("Discount: 10% or 5.00"))
         self.promo_edit = QLineEdit()
-        self.promo_edit.setPlaceholderText("Promo code")
-        self.promo_button = QPushButton("Apply code")
+        self.promo_edit.setPlaceholderText(_("Promo code"))
+        self.promo_button = QPushButton(_("Apply code"))
         offers = QHBoxLayout()
         offers.addWidget(self.discount_edit, 1)
         offers.addWidget(self.promo_edit, 1)
         offers.addWidget(self.promo_button)
-        self.tip_buttons = {0: QPushButton("No tip")}
+        self.tip_buttons = {0: QPushButton(_("No tip"))}
         for percent in TIP_PRESETS:
             self.tip_buttons[percent] = QPushButton(f"{percent}%")
         self.tip_edit = QLineEdit()
-        self.tip_edit.setPlaceholderText("Tip: 3.00 or 12%")
+        self.tip_edit.setPlaceholderText(_("Tip: 3.00 or 12%"))
         tips = QHBoxLayout()
         for button in self.tip_buttons.values():
             button.setCheckable(True)
@@ -179,13 +180,18 @@ class SellDialog(QDialog):
         self.figures: dict[str, QLabel] = {}
         grid = QGridLayout()
         for row, (key, words) in enumerate(
-            [("subtotal", "Subtotal"), ("discount", "Discount"), ("tax", "Tax"), ("tip", "Tip")]
+            [
+                ("subtotal", _("Subtotal")),
+                ("discount", _("Discount")),
+                ("tax", _("Tax")),
+                ("tip", _("Tip")),
+            ]
         ):
             grid.addWidget(QLabel(words), row, 0)
             self.figures[key] = QLabel("")
             self.figures[key].setAlignment(Qt.AlignmentFlag.AlignRight)
             grid.addWidget(self.figures[key], row, 1)
-        total_words = QLabel("Total")
+        total_words = QLabel(_("Total"))
         total_words.setFont(theme.font(self, scale=1.5, bold=True))
         self.total_label = QLabel("")
         self.total_label.setObjectName("sellTotal")
@@ -197,10 +203,10 @@ class SellDialog(QDialog):
         self.problem_label.setWordWrap(True)
         theme.set_role(self.problem_label, tone="danger")
         self.status_label = muted_label("", wrap=True)
-        self.clear_button = QPushButton("Clear")
-        self.close_button = QPushButton("Close")
-        self.save_button = QPushButton("Save sale")
-        self.save_button.setToolTip("Save the sale as an open order: the total, to be paid")
+        self.clear_button = QPushButton(_("Clear"))
+        self.close_button = QPushButton(_("Close"))
+        self.save_button = QPushButton(_("Save sale"))
+        self.save_button.setToolTip(_("Save the sale as an open order: the total, to be paid"))
         theme.make_primary(self.save_button)
         actions = QHBoxLayout()
         actions.addWidget(self.clear_button)
@@ -231,7 +237,7 @@ class SellDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(10)
-        layout.addWidget(dialog_title(self, "Sell"))
+        layout.addWidget(dialog_title(self, _("Sell")))
         layout.addLayout(body, 1)
 
         self.search_edit.textChanged.connect(self._filter)
@@ -299,7 +305,7 @@ class SellDialog(QDialog):
         if not code or subtotal is None:
             return
         services = self._services
-        self.status_label.setText("Checking the code…")
+        self.status_label.setText(_("Checking the code…"))
         self._runner.run(
             lambda: services.check_promo(code, subtotal),
             on_success=self._on_promo,
@@ -336,7 +342,7 @@ class SellDialog(QDialog):
         )
         services = self._services
         self.save_button.setEnabled(False)
-        self.status_label.setText("Saving…")
+        self.status_label.setText(_("Saving…"))
         self._runner.run(
             lambda: services.create_walk_in(request),
             on_success=self._on_saved,
@@ -357,7 +363,9 @@ class SellDialog(QDialog):
         for key in ("subtotal", "tax", "tip"):
             self.figures[key].setText(getattr(state, key))
         self.figures["discount"].setText(f"−{state.discount}" if state.total_amount else "")
-        self.figures["tax"].setText(f"{state.tax} (included)" if state.tax_included else state.tax)
+        self.figures["tax"].setText(
+            _("{tax} (included)").format(tax=state.tax) if state.tax_included else state.tax
+        )
         self.total_label.setText(state.total)
         empty = not self.cart.lines
         self.problem_label.setText("" if empty else state.problem)
@@ -377,8 +385,15 @@ class SellDialog(QDialog):
     def _filter(self, text: str) -> None:
         found = search(self._tiles, text)
         self.tiles_model.set_rows(found)
-        shown = f"{len(found)} of {len(self._tiles)}" if text.strip() else str(len(found))
-        self.tiles_status.setText(f"{shown} items")
+        if text.strip():
+            # The English says "items" for any count (as it always has); other languages
+            # get their plural forms.
+            shown = ngettext(
+                "{found} of {total} items", "{found} of {total} items", len(self._tiles)
+            ).format(found=len(found), total=len(self._tiles))
+        else:
+            shown = ngettext("{count} items", "{count} items", len(found)).format(count=len(found))
+        self.tiles_status.setText(shown)
 
     def _scanned(self) -> None:
         item = scanned(self._tiles, self.search_edit.text())
@@ -412,7 +427,11 @@ class SellDialog(QDialog):
     def _on_promo(self, promo: PromoCode) -> None:
         self.discount_edit.clear()
         self.cart = self.cart.with_promo(promo.code, promo.discount)
-        self.status_label.setText(f"Promo code {promo.code}: {promo.discount.describe()}.")
+        self.status_label.setText(
+            _("Promo code {code}: {discount}.").format(
+                code=promo.code, discount=promo.discount.describe()
+            )
+        )
         self._refresh()
 
     def _on_promo_refused(self, error: BaseException) -> None:
@@ -422,7 +441,11 @@ class SellDialog(QDialog):
         self.saved = order
         self.clear()
         total = Money(order.total, order.currency)
-        self.status_label.setText(f"Sale {order.number} saved for {total}: open, to be paid.")
+        self.status_label.setText(
+            _("Sale {number} saved for {total}: open, to be paid.").format(
+                number=order.number, total=total
+            )
+        )
 
     def _on_save_failed(self, error: BaseException) -> None:
         self.save_button.setEnabled(True)

@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.i18n import N_, _
 from pos_app.ui.kit import form_kit, theme
 from pos_app.version import app_version
 
-TAGLINE = "Bookings and payments at the front desk, through Stripe."
+TAGLINE = N_("Bookings and payments at the front desk, through Stripe.")
 #: Shown for the mode and the folder while the app is still opening its database.
-NOT_OPEN_YET = "not known yet: the app is still starting"
+NOT_OPEN_YET = N_("not known yet: the app is still starting")
 ICON_PX = 64
 
 
@@ -46,9 +47,9 @@ def about_facts(mode: str | None, data_dir: Path | None) -> AboutFacts:
 def mode_text(mode: str | None) -> str:
     """'SANDBOX — no real money', 'LIVE — real cards are charged'… as the badge says it."""
     if mode is None:
-        return NOT_OPEN_YET
+        return _(NOT_OPEN_YET)
     badge = theme.MODE_BADGES.get(mode)
-    return badge.text if badge is not None else mode
+    return _(badge.text) if badge is not None else mode
 
 
 class AboutDialog(QDialog):
@@ -56,7 +57,7 @@ class AboutDialog(QDialog):
 
     def __init__(self, facts: AboutFacts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("About pos-app")
+        self.setWindowTitle(_("About pos-app"))
         layout = form_kit.dialog_layout(self)
         head = QHBoxLayout()
         head.setSpacing(14)
@@ -67,22 +68,23 @@ class AboutDialog(QDialog):
         names = QVBoxLayout()
         names.setSpacing(4)
         names.addWidget(form_kit.dialog_title(self, "pos-app"))
-        names.addWidget(form_kit.muted_label(TAGLINE, wrap=True))
+        names.addWidget(form_kit.muted_label(_(TAGLINE), wrap=True))
         head.addLayout(names, 1)
         layout.addLayout(head)
 
         form = form_kit.form_layout()
         self.version_label = self._value(facts.version)
         self.mode_label = self._value(mode_text(facts.mode))
-        folder = str(facts.data_dir) if facts.data_dir is not None else NOT_OPEN_YET
+        folder = str(facts.data_dir) if facts.data_dir is not None else _(NOT_OPEN_YET)
         self.data_dir_label = self._value(folder)
         self.data_dir_label.setWordWrap(True)
-        form.addRow("Version:", self.version_label)
-        form.addRow("Mode:", self.mode_label)
-        form.addRow("Data folder:", self.data_dir_label)
+        form.addRow(_("Version:"), self.version_label)
+        form.addRow(_("Mode:"), self.mode_label)
+        form.addRow(_("Data folder:"), self.data_dir_label)
         layout.addLayout(form)
 
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        box.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         box.rejected.connect(self.reject)
         layout.addWidget(box)
         self.close_button = box.button(QDialogButtonBox.StandardButton.Close)

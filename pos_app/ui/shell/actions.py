@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from pos_app.domain.eligibility import Eligibility
+from pos_app.i18n import _
 from pos_app.ui.day.detail_presenter import ActionKey
 
 
@@ -109,72 +110,72 @@ def build_actions(window: QWidget, slots: ActionSlots) -> WindowActions:
 
     s = slots
     return WindowActions(
-        new=a("New booking", "Book a customer in", ["Ctrl+N"], s.new_booking),
+        new=a(_("New booking"), _("Book a customer in"), ["Ctrl+N"], s.new_booking),
         charge=a(
-            "Charge",
-            "Show the payment QR for the selected booking",
+            _("Charge"),
+            _("Show the payment QR for the selected booking"),
             ["Ctrl+Return", "Ctrl+Enter"],
             s.charge_selected,
         ),
         deposit=a(
-            "Deposit…",
-            "Ask for part of the balance by card (a deposit)",
+            _("Deposit…"),
+            _("Ask for part of the balance by card (a deposit)"),
             ["Ctrl+Shift+D"],
             s.deposit_selected,
         ),
         cash=a(
-            "Cash",
-            "Record cash taken for the selected booking",
+            _("Cash"),
+            _("Record cash taken for the selected booking"),
             ["Ctrl+Shift+C"],
             s.cash_selected,
         ),
-        refund=a("Refund", "Refund the selected booking", ["Ctrl+R"], s.refund_selected),
+        refund=a(_("Refund"), _("Refund the selected booking"), ["Ctrl+R"], s.refund_selected),
         receipt=a(
-            "Receipt…",
-            "Print, save as PDF or email the selected booking's receipt",
+            _("Receipt…"),
+            _("Print, save as PDF or email the selected booking's receipt"),
             ["Ctrl+P"],
             s.receipt_selected,
         ),
-        refresh=a("Refresh", "Ask Stripe for news and reload the day", ["F5"], s.refresh),
+        refresh=a(_("Refresh"), _("Ask Stripe for news and reload the day"), ["F5"], s.refresh),
         settings=a(
-            "Settings…",
-            "Business, payments and this station (managers)",
+            _("Settings…"),
+            _("Business, payments and this station (managers)"),
             ["Ctrl+,"],
             s.open_settings,
         ),
         dashboard=a(
-            "Sales dashboard…",
-            "Sales, refunds, fees and the by-hour chart for a day or a range (managers)",
+            _("Sales dashboard…"),
+            _("Sales, refunds, fees and the by-hour chart for a day or a range (managers)"),
             ["Ctrl+Shift+R"],
             s.open_dashboard,
         ),
         customers=a(
-            "Customers…",
-            "Find a customer, their details and bookings",
+            _("Customers…"),
+            _("Find a customer, their details and bookings"),
             ["Ctrl+Shift+F"],
             s.open_customers,
         ),
         catalog=a(
-            "Services…",
-            "The services you sell: names, lengths, prices (managers)",
+            _("Services…"),
+            _("The services you sell: names, lengths, prices (managers)"),
             [],
             s.open_catalog,
         ),
         products=a(
-            "Products…",
-            "What you sell off the shelf: prices, stock received, counted or damaged (managers)",
+            _("Products…"),
+            _("What you sell off the shelf: prices, stock received, counted or damaged (managers)"),
             [],
             s.open_products,
         ),
         promo_codes=a(
-            "Promo codes…",
-            "Codes customers give for a discount: limits, dates, switching off (managers)",
+            _("Promo codes…"),
+            _("Codes customers give for a discount: limits, dates, switching off (managers)"),
             [],
             s.open_promo_codes,
         ),
         sell=a(
-            "Sell",
-            "A walk-in sale: products and services, discount or promo code, tip",
+            _("Sell"),
+            _("A walk-in sale: products and services, discount or promo code, tip"),
             ["F2"],
             s.open_sell,
         ),
@@ -184,7 +185,7 @@ def build_actions(window: QWidget, slots: ActionSlots) -> WindowActions:
 def apply_rule(action: QAction, rule: Eligibility) -> None:
     """Enable ``action`` when ``rule`` allows it; else disable it with the refusal as its
     tooltip (a button mirroring it then says why)."""
-    tip = rule.reason if not rule.allowed else str(action.data() or "")
+    tip = _(rule.reason) if not rule.allowed else str(action.data() or "")
     if action.isEnabled() != rule.allowed:
         action.setEnabled(rule.allowed)
     if action.toolTip() != tip:

@@ -21,6 +21,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QStackedWidget, QWidget
 
 from pos_app.domain.booking import Booking
+from pos_app.i18n import _
 from pos_app.ui.day.detail_presenter import ActionKey, booking_actions, no_booking_actions
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.shell import MenuName, Shell
@@ -77,7 +78,7 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.menus = build_menus(self.menuBar(), acts)
         self.booking_menu, self.view_menu = self.menus.booking, self.menus.view
         self.manage_menu, self.account_menu = self.menus.manage, self.menus.account
-        self.about_action = self.menus.help.addAction("&About pos-app…")
+        self.about_action = self.menus.help.addAction(_("&About pos-app…"))
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)  # macOS: in the app menu
         self.about_action.triggered.connect(self.open_about)
         self.about_dialog: QDialog | None = None
@@ -246,9 +247,9 @@ class MainWindow(DialogOpeners, QMainWindow):
 
     # -- lifecycle ----------------------------------------------------------------------
 
-    def show_starting(self, text: str = "Starting…") -> None:
-        """Show the startup spinner with ``text``."""
-        self.starting_label.setText(text)
+    def show_starting(self, text: str | None = None) -> None:
+        """Show the startup spinner with ``text`` (translated; "Starting…" when not given)."""
+        self.starting_label.setText(text if text is not None else _("Starting…"))
         self.badge.set_mode(None)
         self.pages.setCurrentIndex(Page.STARTING)
         self.stripe_label.setText("")
@@ -256,7 +257,7 @@ class MainWindow(DialogOpeners, QMainWindow):
     def show_startup_error(self, message: str, retry: Callable[[], None] | None = None) -> None:
         """Say why the app could not start, with a Retry button when ``retry`` is given."""
         self.failed.show_error(message, retry)
-        self.badge.set_mode(None, pending="Not connected")
+        self.badge.set_mode(None, pending=_("Not connected"))
         self.pages.setCurrentIndex(Page.FAILED)
 
     def _on_retry(self) -> None:

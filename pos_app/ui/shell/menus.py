@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QMenu, QMenuBar
 
+from pos_app.i18n import _
 from pos_app.ui.kit.shell import MenuName
 from pos_app.ui.shell.actions import WindowActions
 
@@ -37,7 +38,7 @@ class Menus:
 
 def build_menus(bar: QMenuBar, acts: WindowActions) -> Menus:
     """The menus with the window's own actions; features add theirs after."""
-    booking = bar.addMenu("&Booking")
+    booking = bar.addMenu(_("&Booking"))
     for act in (
         acts.new,
         acts.sell,
@@ -49,17 +50,17 @@ def build_menus(bar: QMenuBar, acts: WindowActions) -> Menus:
     ):
         booking.addAction(act)
     booking.addSeparator()
-    view = bar.addMenu("&View")
+    view = bar.addMenu(_("&View"))
     view.addAction(acts.refresh)
     view.addSeparator()
-    manage = bar.addMenu("&Manage")
+    manage = bar.addMenu(_("&Manage"))
     manage.addAction(acts.customers)
     manage.addAction(acts.catalog)
     manage.addAction(acts.products)
     manage.addAction(acts.promo_codes)
     manage.addAction(acts.dashboard)
-    account = bar.addMenu("&Account")
-    help_menu = bar.addMenu("&Help")
+    account = bar.addMenu(_("&Account"))
+    help_menu = bar.addMenu(_("&Help"))
     return Menus(booking, view, manage, account, help_menu)
 
 

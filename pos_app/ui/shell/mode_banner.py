@@ -11,6 +11,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from pos_app.i18n import _
 from pos_app.ui.kit import theme
 
 PAD_V = 6
@@ -46,10 +47,11 @@ class ModeBanner(QWidget):
             self.hide()
             return
         badge = theme.MODE_BADGES[self._mode]
-        self._text = f"{badge.banner}. {note}" if note else badge.banner
+        banner = _(badge.banner)
+        self._text = _("{banner}. {note}").format(banner=banner, note=note) if note else banner
         self.setFont(theme.font(self, scale=1.1 if self._mode == "live" else 1.0, bold=True))
-        self.setToolTip(badge.tooltip)
-        self.setAccessibleName(f"Mode: {self._text}")
+        self.setToolTip(_(badge.tooltip))
+        self.setAccessibleName(_("Mode: {mode}").format(mode=self._text))
         self.updateGeometry()
         self.show()
         self.update()

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.i18n import N_, _
 from pos_app.resources import SOUNDS
 from pos_app.ui.kit import theme
 
@@ -63,13 +64,13 @@ LINUX_PLAYERS = ("pw-play", "paplay", "aplay")
 
 #: Stripe's ``refund.failure_reason`` values in words.
 REFUND_FAILURE_TEXT: dict[str, str] = {
-    "lost_or_stolen_card": "the card was reported lost or stolen",
-    "expired_or_canceled_card": "the card has expired or was cancelled",
-    "declined": "the card's bank declined it",
-    "insufficient_funds": "the Stripe balance is too low",
-    "merchant_request": "it was cancelled on request",
-    "charge_for_pending_refund_disputed": "the payment is being disputed",
-    "unknown": "Stripe gave no reason",
+    "lost_or_stolen_card": N_("the card was reported lost or stolen"),
+    "expired_or_canceled_card": N_("the card has expired or was cancelled"),
+    "declined": N_("the card's bank declined it"),
+    "insufficient_funds": N_("the Stripe balance is too low"),
+    "merchant_request": N_("it was cancelled on request"),
+    "charge_for_pending_refund_disputed": N_("the payment is being disputed"),
+    "unknown": N_("Stripe gave no reason"),
 }
 
 
@@ -395,10 +396,10 @@ class Notifier(QObject):
 
     def sound_action(self, parent: QObject) -> QAction:
         """A checkable View ▸ Sound action bound to this notifier."""
-        action = QAction("&Sound", parent)
+        action = QAction(_("&Sound"), parent)
         action.setCheckable(True)
         action.setChecked(self._sound_on)
-        action.setToolTip("Play a chime when a payment completes or a refund fails")
+        action.setToolTip(_("Play a chime when a payment completes or a refund fails"))
         action.toggled.connect(self.set_sound_enabled)
         self._action = action
         return action
@@ -429,24 +430,35 @@ class Notifier(QObject):
 
     def payment_completed(self, payment_id: str, amount: str, customer: str, service: str) -> bool:
         """'Payment received: $35.00 from Ada — Haircut'; False if already announced."""
-        who = f" from {customer}" if customer else ""
-        what = f" — {service}" if service else ""
+        if customer and service:
+            message = _("{amount} from {customer} — {service}")
+        elif customer:
+            message = _("{amount} from {customer}")
+        elif service:
+            message = _("{amount} — {service}")
+        else:
+            message = "{amount}"
         return self._announce(
             f"payment:{payment_id}",
-            "Payment received",
-            f"{amount}{who}{what}",
+            _("Payment received"),
+            message.format(amount=amount, customer=customer, service=service),
             sound=PAYMENT_SOUND,
             tone="success",
         )
 
     def refund_failed(self, refund_id: str, amount: str, customer: str, reason: str | None) -> bool:
         """'Refund failed: $35.00 to Ada could not be refunded: …'; False if already announced."""
-        why = REFUND_FAILURE_TEXT.get(reason or "", reason or "") or "Stripe gave no reason"
-        who = f" to {customer}" if customer else ""
+        known = REFUND_FAILURE_TEXT.get(reason or "")
+        why = _(known) if known else (reason or _(REFUND_FAILURE_TEXT["unknown"]))
+        message = (
+            _("The refund of {amount} to {customer} did not go through: {why}.")
+            if customer
+            else _("The refund of {amount} did not go through: {why}.")
+        )
         return self._announce(
             f"refund-failed:{refund_id}",
-            "Refund failed",
-            f"The refund of {amount}{who} did not go through: {why}.",
+            _("Refund failed"),
+            message.format(amount=amount, customer=customer, why=why),
             sound=REFUND_FAILED_SOUND,
             tone="danger",
             icon=QSystemTrayIcon.MessageIcon.Warning,

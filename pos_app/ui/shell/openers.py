@@ -23,6 +23,7 @@ from pos_app.domain.eligibility import (
     can_take_cash,
     can_take_deposit,
 )
+from pos_app.i18n import N_, _
 
 # Every dialog is imported inside its opener, when it is first opened: loading them all
 # before the window's first paint cost about half a second of start-up.
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from pos_app.ui.sell.sell_view import SellDialog
     from pos_app.ui.shell.notifier import Notifier
 
-NOT_MANAGER_SALES = "Only a manager can see the sales figures."
+NOT_MANAGER_SALES = N_("Only a manager can see the sales figures.")
 
 
 class SellWiring:
@@ -392,7 +393,7 @@ class DialogOpeners:
         if ctx is None:
             return None
         if not ctx.deps.desk.actor.is_manager:
-            self.show_notice(NOT_MANAGER_SALES)
+            self.show_notice(_(NOT_MANAGER_SALES))
             return None
         current = self.dashboard_dialog
         if current is not None and _alive(current):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain import locale_format as lf
+from pos_app.i18n import _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.shell.actions import ActionButton, WindowActions
@@ -99,7 +100,7 @@ class StartingPage(QWidget):
         box = QVBoxLayout(self)
         box.addStretch(1)
         box.addWidget(Spinner(diameter=56), 0, Qt.AlignmentFlag.AlignHCenter)
-        self.label = QLabel("Starting…")
+        self.label = QLabel(_("Starting…"))
         self.label.setFont(theme.font(self, scale=1.3))
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         box.addWidget(self.label)
@@ -120,7 +121,7 @@ class FailedPage(QWidget):
         # A fixed width makes the wrapped sentence's height known to the layout (no clipping).
         self.label.setFixedWidth(640)
         self.label.setMinimumHeight(self.label.fontMetrics().lineSpacing() * 4)
-        self.retry_button = QPushButton("Retry")
+        self.retry_button = QPushButton(_("Retry"))
         self.retry_button.setMinimumSize(140, 44)
         theme.make_primary(self.retry_button)
         box.addWidget(self.label, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -216,11 +217,13 @@ class StatusBarParts:
         """Show the connection's state; unchanged text is not set again (each sync pass says
         the same thing, and restyling a label re-polishes and repaints it)."""
         label = self.stripe_label
-        text = f"{_SYMBOLS.get(line.state, '●')} {line.text}"
+        # Lines built from constants (the standby station's) are marked N_: translated here.
+        text = f"{_SYMBOLS.get(line.state, '●')} {_(line.text)}"
         tone = _TONES.get(line.state, "")
         if label.text() != text:
             label.setText(text)
-        if label.toolTip() != line.detail:
-            label.setToolTip(line.detail)
+        detail = _(line.detail)
+        if label.toolTip() != detail:
+            label.setToolTip(detail)
         if label.property("tone") != tone:
             theme.set_role(label, None, tone=tone)

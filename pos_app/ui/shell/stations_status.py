@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 
 from pos_app.domain.poll_pace import PollRole
 from pos_app.domain.stations import StationList, poller_line
+from pos_app.i18n import N_, _
 from pos_app.ui.kit.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ BEAT_KEY = "stations-beat"
 #: is due).
 CHECK_MS = 1000
 ICON = "★"
-TOOLTIP = (
+TOOLTIP = N_(
     "The station that reads Stripe's updates for the whole business. If it stops, another "
     "takes over within seconds. Settings ▸ Stations lists every station."
 )
@@ -56,7 +57,7 @@ class StationsStatus(QObject):
         self._since_beat_ms = 0
         self.label = QLabel("")
         self.label.setObjectName("stationsStatus")
-        self.label.setToolTip(TOOLTIP)
+        self.label.setToolTip(_(TOOLTIP))
         self.label.setContentsMargins(12, 0, 0, 0)  # apart from the Stripe line before it
         self.label.hide()
         bar.addWidget(self.label)

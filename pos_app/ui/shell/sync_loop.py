@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 
 from pos_app.domain.poll_pace import PollRole
+from pos_app.i18n import N_
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.shell.sync_status import ConnectionTracker, Link, StatusLine
 
@@ -26,14 +27,14 @@ if TYPE_CHECKING:
 #: The status bar of a standby station (the stations table will name the leader).
 STANDBY_LINE = StatusLine(
     Link.UNKNOWN,
-    "Another station reads Stripe's updates",
-    "This station takes over within seconds if that one stops.",
+    N_("Another station reads Stripe's updates"),
+    N_("This station takes over within seconds if that one stops."),
 )
 #: A standby station that cannot reach the database (so cannot take over either).
 DATABASE_LINE = StatusLine(
     Link.RETRYING,
-    "Database: not answering, retrying…",
-    "The database server does not answer; this station waits for it.",
+    N_("Database: not answering, retrying…"),
+    N_("The database server does not answer; this station waits for it."),
 )
 #: Before the first tick, or when a tick itself failed (the runner's error): retry this soon.
 RETRY_SECONDS = 2.0

@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 from enum import StrEnum
 
 from pos_app.domain.errors import GatewayAuthError, GatewayPermissionError, PosError
+from pos_app.i18n import _
 
 OFFLINE_AFTER_SECONDS = 10.0  # a blip is "retrying"; this long without success is "offline"
 
@@ -38,7 +39,7 @@ class ConnectionTracker:
     def __init__(self, timezone: tzinfo) -> None:
         self._tz = timezone
         self._failing_since: datetime | None = None
-        self._line = StatusLine(Link.UNKNOWN, "Stripe: checking…")
+        self._line = StatusLine(Link.UNKNOWN, _("Stripe: checking…"))
 
     @property
     def line(self) -> StatusLine:
@@ -48,7 +49,7 @@ class ConnectionTracker:
     def succeeded(self, errors: list[str] | None = None) -> StatusLine:
         """A sync pass reached Stripe (``errors``: per-item problems it reported)."""
         self._failing_since = None
-        self._line = StatusLine(Link.CONNECTED, "Stripe: connected", " ".join(errors or []))
+        self._line = StatusLine(Link.CONNECTED, _("Stripe: connected"), " ".join(errors or []))
         return self._line
 
     def failed(
@@ -58,20 +59,24 @@ class ConnectionTracker:
         detail = error.message if isinstance(error, PosError) else ""
         if isinstance(error, GatewayPermissionError):
             # The key works; the detail names the permission to add.
-            self._line = StatusLine(Link.OFFLINE, "Stripe: key lacks a permission", detail)
+            self._line = StatusLine(Link.OFFLINE, _("Stripe: key lacks a permission"), detail)
             return self._line
         if isinstance(error, GatewayAuthError):
-            self._line = StatusLine(Link.OFFLINE, "Stripe: API key refused", detail)
+            self._line = StatusLine(Link.OFFLINE, _("Stripe: API key refused"), detail)
             return self._line
         if self._failing_since is None:
             self._failing_since = now
         elapsed = (now - self._failing_since).total_seconds()
         if elapsed < OFFLINE_AFTER_SECONDS:
             text = (
-                "Stripe: retrying…" if retry_in is None else f"Stripe: retrying in {retry_in:.0f} s"
+                _("Stripe: retrying…")
+                if retry_in is None
+                else _("Stripe: retrying in {seconds} s").format(seconds=f"{retry_in:.0f}")
             )
             self._line = StatusLine(Link.RETRYING, text, detail)
         else:
             since = self._failing_since.astimezone(self._tz).strftime("%H:%M")
-            self._line = StatusLine(Link.OFFLINE, f"Stripe: offline since {since}", detail)
+            self._line = StatusLine(
+                Link.OFFLINE, _("Stripe: offline since {time}").format(time=since), detail
+            )
         return self._line

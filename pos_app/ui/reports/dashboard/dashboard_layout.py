@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.reports import CurrencyTotals
+from pos_app.i18n import N_, _
 from pos_app.reports.render.sales import figures
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.forms import ErrorLabel
@@ -55,15 +56,17 @@ TILE_KEYS = (
     "refund_rate",
 )
 TILE_TIPS = {
-    "gross": "Payments received in the period, card (Stripe) and cash.",
-    "refunds": "Refunds that succeeded in the period, whatever day the sale was.",
-    "net": "Gross sales less refunds.",
-    "fees": "Stripe's fees from its balance transactions: card payments' fees less fees "
-    "returned on refunds. Cash has no fees.",
-    "net_after_fees": "Net less Stripe's fees.",
-    "count": "Payments received, card and cash.",
-    "average": "Gross sales per payment.",
-    "refund_rate": "Refunds as a share of gross sales.",
+    "gross": N_("Payments received in the period, card (Stripe) and cash."),
+    "refunds": N_("Refunds that succeeded in the period, whatever day the sale was."),
+    "net": N_("Gross sales less refunds."),
+    "fees": N_(
+        "Stripe's fees from its balance transactions: card payments' fees less fees "
+        "returned on refunds. Cash has no fees."
+    ),
+    "net_after_fees": N_("Net less Stripe's fees."),
+    "count": N_("Payments received, card and cash."),
+    "average": N_("Gross sales per payment."),
+    "refund_rate": N_("Refunds as a share of gross sales."),
 }
 
 
@@ -73,7 +76,7 @@ class DashboardLayout(QDialog):
     # -- construction -------------------------------------------------------------------
 
     def _build_header(self, preset: Preset) -> None:
-        self.title_label = QLabel("Sales")
+        self.title_label = QLabel(_("Sales"))
         self.title_label.setFont(theme.font(self, scale=1.35, bold=True))
         self.period_label = muted(QLabel(""))
         self.period_label.setFont(theme.font(self, scale=1.05))
@@ -84,30 +87,30 @@ class DashboardLayout(QDialog):
 
         self.preset_combo = QComboBox()
         for choice in Preset:
-            self.preset_combo.addItem(choice.value, choice)
+            self.preset_combo.addItem(_(choice.value), choice)
         self.preset_combo.setCurrentIndex(list(Preset).index(preset))
-        self.preset_combo.setAccessibleName("Period")
-        self.from_edit = self._date_edit("From")
-        self.to_edit = self._date_edit("To")
-        self.previous_button = QPushButton("‹ Previous")
-        self.previous_button.setToolTip("The period before (Alt+Left)")
-        self.next_button = QPushButton("Next ›")
-        self.next_button.setToolTip("The period after (Alt+Right)")
+        self.preset_combo.setAccessibleName(_("Period"))
+        self.from_edit = self._date_edit(_("From"))
+        self.to_edit = self._date_edit(_("To"))
+        self.previous_button = QPushButton(_("‹ Previous"))
+        self.previous_button.setToolTip(_("The period before (Alt+Left)"))
+        self.next_button = QPushButton(_("Next ›"))
+        self.next_button.setToolTip(_("The period after (Alt+Right)"))
         for button in (self.previous_button, self.next_button):
             button.setAutoDefault(False)
-        self.currency_label = QLabel("&Currency")
+        self.currency_label = QLabel(_("&Currency"))
         self.currency_combo = QComboBox()
-        self.currency_combo.setAccessibleName("Currency")
-        self.currency_combo.setToolTip("Each currency on its own: amounts are never added up")
+        self.currency_combo.setAccessibleName(_("Currency"))
+        self.currency_combo.setToolTip(_("Each currency on its own: amounts are never added up"))
         self.currency_label.setBuddy(self.currency_combo)
         self.currency_label.hide()
         self.currency_combo.hide()
 
-        period_label = QLabel("&Period")
+        period_label = QLabel(_("&Period"))
         period_label.setBuddy(self.preset_combo)
-        from_label = QLabel("&From")
+        from_label = QLabel(_("&From"))
         from_label.setBuddy(self.from_edit)
-        to_label = QLabel("&to")
+        to_label = QLabel(_("&to"))
         to_label.setBuddy(self.to_edit)
         controls = QHBoxLayout()
         controls.setSpacing(6)
@@ -150,8 +153,8 @@ class DashboardLayout(QDialog):
         for key, (caption, _value, _hint) in zip(
             TILE_KEYS, figures(CurrencyTotals("usd", 0, 0, 0, 0, 0)), strict=True
         ):
-            self.tiles[key] = Tile(caption, TILE_TIPS[key])
-        self.headline_caption = muted(QLabel("Net after fees"))
+            self.tiles[key] = Tile(caption, _(TILE_TIPS[key]))
+        self.headline_caption = muted(QLabel(_("Net after fees")))
         self.headline_value = QLabel("—")
         self.headline_value.setObjectName("headlineValue")
         self.headline_value.setFont(theme.font(self, scale=2.0, bold=True))
@@ -173,7 +176,7 @@ class DashboardLayout(QDialog):
         self.adjustment_note.hide()
 
         self.chart = SalesChart()
-        self.chart_title = QLabel("By hour")
+        self.chart_title = QLabel(_("By hour"))
         self.chart_title.setFont(theme.font(self, scale=1.05, bold=True))
         self.chart_note = muted(QLabel(""))
         chart_card = card()
@@ -188,17 +191,17 @@ class DashboardLayout(QDialog):
         self.conversion = ConversionPanel()
 
         self.models = {
-            "service": BreakdownModel("Service", self),
-            "staff": BreakdownModel("Staff or room", self),
-            "method": BreakdownModel("Method", self),
+            "service": BreakdownModel(_("Service"), self),
+            "staff": BreakdownModel(_("Staff or room"), self),
+            "method": BreakdownModel(_("Method"), self),
         }
         self.tables: dict[str, QTableView] = {}
         self.headings: dict[str, QLabel] = {}
         cards: dict[str, QFrame] = {}
         for key, title in (
-            ("service", "By service"),
-            ("staff", "By staff and room"),
-            ("method", "By payment method"),
+            ("service", _("By service")),
+            ("staff", _("By staff and room")),
+            ("method", _("By payment method")),
         ):
             panel = card()
             box = QVBoxLayout(panel)
@@ -291,7 +294,7 @@ class DashboardLayout(QDialog):
         loading_box.addStretch(1)
         self.loading_spinner = Spinner(diameter=40)
         loading_box.addWidget(self.loading_spinner, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.loading_label = muted(QLabel("Adding up the figures…"))
+        self.loading_label = muted(QLabel(_("Adding up the figures…")))
         self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         loading_box.addWidget(self.loading_label)
         loading_box.addStretch(2)
@@ -307,8 +310,8 @@ class DashboardLayout(QDialog):
         self.failed_label.setWordWrap(True)
         self.failed_label.setFont(theme.font(self, scale=1.15))
         failed_box.addWidget(self.failed_label)
-        self.retry_button = QPushButton("Try again")
-        self.retry_button.setToolTip("Ask for the figures again (F5)")
+        self.retry_button = QPushButton(_("Try again"))
+        self.retry_button.setToolTip(_("Ask for the figures again (F5)"))
         self.retry_button.setAutoDefault(False)
         failed_box.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignHCenter)
         failed_box.addStretch(3)
@@ -325,13 +328,13 @@ class DashboardLayout(QDialog):
         self.spinner.hide()
         self.status_label = muted(QLabel(""))
         self.error = ErrorLabel()
-        self.csv_button = QPushButton("Export CSV…")
+        self.csv_button = QPushButton(_("Export CSV…"))
         self.csv_button.setToolTip(
-            "One row per payment or refund in the period, for a spreadsheet (Ctrl+E)"
+            _("One row per payment or refund in the period, for a spreadsheet (Ctrl+E)")
         )
-        self.pdf_button = QPushButton("Export PDF…")
-        self.pdf_button.setToolTip("The report with its chart, ready to print or send (Ctrl+S)")
-        self.close_button = QPushButton("Close")
+        self.pdf_button = QPushButton(_("Export PDF…"))
+        self.pdf_button.setToolTip(_("The report with its chart, ready to print or send (Ctrl+S)"))
+        self.close_button = QPushButton(_("Close"))
         for button in (self.csv_button, self.pdf_button, self.close_button):
             button.setAutoDefault(False)
         for button in (self.csv_button, self.pdf_button):

@@ -13,18 +13,19 @@ from typing import Protocol
 from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
 from pos_app.domain.reports import FEES_PENDING, Breakdown, CurrencyTotals, SalesReport
+from pos_app.i18n import N_, _
 from pos_app.reports.render.order_figures import FigureRow, money_rows, product_rows
 from pos_app.ui.reports.dashboard.periods import Period, previous_period
 
 UP, DOWN, SAME = "▲", "▼", "="
 PANELS = ("chart", "checkouts", "service", "staff", "method", "product", "extras")
 PANEL_NAMES = {
-    "checkouts": "Checkouts",
-    "service": "By service",
-    "staff": "By staff and room",
-    "method": "By payment method",
-    "product": "Sales by product",
-    "extras": "Tax, tips and discounts",
+    "checkouts": N_("Checkouts"),
+    "service": N_("By service"),
+    "staff": N_("By staff and room"),
+    "method": N_("By payment method"),
+    "product": N_("Sales by product"),
+    "extras": N_("Tax, tips and discounts"),
 }
 NO_ORDERS = "No order was paid in full in this period."
 NO_EXTRAS = "No tax, tips or discounts on the orders of this period."
@@ -89,8 +90,8 @@ def previous_words(period: Period, today: date) -> str:
     """What the headline compares with: 'yesterday', 'Fri 4 Dec', 'the 7 days before'."""
     if period.days == 1:
         before = period.start - timedelta(days=1)
-        return "yesterday" if period.start == today else day_words(before, today)
-    return f"the {period.days} days before"
+        return _("yesterday") if period.start == today else day_words(before, today)
+    return _("the {count} days before").format(count=period.days)
 
 
 @dataclass(frozen=True)
@@ -106,20 +107,37 @@ class Headline:
 def headline(totals: CurrencyTotals, previous: CurrencyTotals | None, against: str) -> Headline:
     """Net after fees of ``totals`` against ``previous`` (same currency; None: no sales)."""
     if not totals.fees_known:
-        return Headline(FEES_PENDING, "", "Compared once Stripe reports every fee", "")
+        return Headline(_(FEES_PENDING), "", _("Compared once Stripe reports every fee"), "")
     now = totals.net_after_fees
     value = Money(now, totals.currency).format()
     if previous is not None and not previous.fees_known:
-        return Headline(value, "", f"{against.capitalize()}: fees pending, not compared", "")
+        return Headline(
+            value,
+            "",
+            _("{against}: fees pending, not compared").format(against=against.capitalize()),
+            "",
+        )
     before = previous.net_after_fees if previous is not None else 0
     if now == before:
-        return Headline(value, SAME, f"{SAME} same as {against}", "")
+        return Headline(
+            value, SAME, _("{arrow} same as {against}").format(arrow=SAME, against=against), ""
+        )
     arrow, tone = (UP, "success") if now > before else (DOWN, "danger")
     if before <= 0:
         was = Money(before, totals.currency).format()
-        return Headline(value, arrow, f"{arrow} vs {was} {against}", tone)
+        return Headline(
+            value,
+            arrow,
+            _("{arrow} vs {was} {against}").format(arrow=arrow, was=was, against=against),
+            tone,
+        )
     change = round(abs(now - before) * 100 / before)  # a ratio for people, not money
-    return Headline(value, arrow, f"{arrow} {change} % vs {against}", tone)
+    return Headline(
+        value,
+        arrow,
+        _("{arrow} {change} % vs {against}").format(arrow=arrow, change=change, against=against),
+        tone,
+    )
 
 
 def day_rows(days: tuple[SalesReport, ...], currency: str, today: date) -> tuple[Breakdown, ...]:
@@ -168,9 +186,9 @@ def dashboard_state(
     totals = report.currencies[currency]
     previous = data.previous.currencies.get(currency) if data.previous is not None else None
     by_day = report.start != report.end
-    chart = "By day" if by_day else "By hour"
+    chart = _("By day") if by_day else _("By hour")
     titles = {"chart": f"{chart} · {words}"}
-    titles.update({key: f"{name} · {words}" for key, name in PANEL_NAMES.items()})
+    titles.update({key: f"{_(name)} · {words}" for key, name in PANEL_NAMES.items()})
     return DashboardState(
         period=words,
         headline=headline(totals, previous, previous_words(period, today)),

@@ -22,6 +22,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from pos_app.domain.reports import SalesReport
+from pos_app.i18n import _, ngettext
 from pos_app.printing.paging import typesetting
 from pos_app.printing.sales_report import write_report_pdf
 from pos_app.reports.render.sales import (
@@ -101,7 +102,7 @@ class DashboardDialog(DashboardLayout):
         self.last_csv: Path | None = None
         self.last_pdf: Path | None = None
         self._period = preset_period(preset, self._today())
-        self.setWindowTitle("Sales dashboard")
+        self.setWindowTitle(_("Sales dashboard"))
         self.setMinimumSize(900, 560)
         self.resize(self._fitting_size())
 
@@ -268,7 +269,7 @@ class DashboardDialog(DashboardLayout):
         path = Path(chosen)
         exporter = self._export_csv
         start, end = report.start, report.end
-        self._set_exporting("Exporting the CSV…")
+        self._set_exporting(_("Exporting the CSV…"))
         self._runner.run(
             lambda: exporter(start, end, path),
             on_success=lambda result: self._on_csv_saved(path, result),
@@ -288,7 +289,7 @@ class DashboardDialog(DashboardLayout):
         setting = typesetting()  # read here: fonts and screens belong to the GUI thread
         name = self._ctx.config.business_name
         generated = datetime.now(self._ctx.config.timezone)
-        self._set_exporting("Writing the PDF…")
+        self._set_exporting(_("Writing the PDF…"))
         self._runner.run(
             lambda: write_report_pdf(
                 report, chosen, business_name=name, generated_at=generated, setting=setting
@@ -309,7 +310,7 @@ class DashboardDialog(DashboardLayout):
             self.loading_label.show()
             return
         self.spinner.show()
-        self.status_label.setText("Loading…")
+        self.status_label.setText(_("Loading…"))
 
     def _stop_progress(self) -> None:
         self._progress_timer.stop()
@@ -326,7 +327,9 @@ class DashboardDialog(DashboardLayout):
         self.report = report = data.report
         today = self._today()
         self.period_label.setText(
-            f"{period_title(report.start, report.end)} · times in {report.timezone}"
+            _("{period} · times in {zone}").format(
+                period=period_title(report.start, report.end), zone=report.timezone
+            )
         )
         ordered = [t.currency for t in ordered_currencies(report)]
         if self._currency not in ordered:
@@ -341,7 +344,9 @@ class DashboardDialog(DashboardLayout):
         several = len(ordered) > 1
         self.currency_label.setVisible(several)
         self.currency_combo.setVisible(several)
-        self.status_label.setText(f"Updated {datetime.now(self._ctx.config.timezone):%H:%M}")
+        self.status_label.setText(
+            _("Updated {time}").format(time=f"{datetime.now(self._ctx.config.timezone):%H:%M}")
+        )
         self.csv_button.setEnabled(True)
         self.pdf_button.setEnabled(True)
         if not ordered:
@@ -349,10 +354,13 @@ class DashboardDialog(DashboardLayout):
             self.empty_label.setText(no_sales_sentence(report.start, report.end, year=year))
             started = report.conversion.started
             self.empty_detail.setText(
-                f"{started} payment link{'s were' if started != 1 else ' was'} opened; "
-                "none was paid."
+                ngettext(
+                    "{count} payment link was opened; none was paid.",
+                    "{count} payment links were opened; none was paid.",
+                    started,
+                ).format(count=started)
                 if started
-                else "Payments by card and in cash show here as they are taken."
+                else _("Payments by card and in cash show here as they are taken.")
             )
             self.pages.setCurrentIndex(Page.EMPTY)
             return
@@ -395,7 +403,9 @@ class DashboardDialog(DashboardLayout):
         self.adjustment_note.setText(note)
         self.adjustment_note.setVisible(bool(note))
         self.chart_note.setText(
-            f"local time, {totals.currency.upper()}" if report.is_day else totals.currency.upper()
+            _("local time, {currency}").format(currency=totals.currency.upper())
+            if report.is_day
+            else totals.currency.upper()
         )
         self.models["service"].set_rows(totals.by_service, totals.currency)
         self.models["staff"].set_rows(totals.by_staff, totals.currency)
@@ -474,20 +484,28 @@ class DashboardDialog(DashboardLayout):
     def _on_csv_saved(self, path: Path, result: Any) -> None:
         self.last_csv = path
         rows = _row_count(result)
-        counted = f" ({rows} row{'s' if rows != 1 else ''})" if rows is not None else ""
-        self._export_done(f"Saved {path.name}{counted}.")
+        if rows is None:
+            self._export_done(_("Saved {file}.").format(file=path.name))
+        else:
+            self._export_done(
+                ngettext(
+                    "Saved {file} ({count} row).", "Saved {file} ({count} rows).", rows
+                ).format(file=path.name, count=rows)
+            )
         self.status_label.setToolTip(str(path))
 
     def _on_pdf_saved(self, path: Path) -> None:
         self.last_pdf = path
-        self._export_done(f"Saved {path.name}.")
+        self._export_done(_("Saved {file}.").format(file=path.name))
         self.status_label.setToolTip(str(path))
 
     def _on_export_failed(self, error: BaseException) -> None:
         self._export_done("")
         message = user_message(error)
         if isinstance(error, OSError):
-            message = f"The file could not be written: {error.strerror or error}."
+            message = _("The file could not be written: {reason}.").format(
+                reason=error.strerror or error
+            )
         self.error.show_error(message)
 
 

@@ -8,16 +8,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
+from pos_app.i18n import N_
+
 
 class Preset(Enum):
     """The period picker's choices."""
 
-    TODAY = "Today"
-    YESTERDAY = "Yesterday"
-    THIS_WEEK = "This week"
-    LAST_7_DAYS = "Last 7 days"
-    THIS_MONTH = "This month"
-    CUSTOM = "Custom"
+    # Each value is the picker's English label, translated where shown.
+    TODAY = N_("Today")
+    YESTERDAY = N_("Yesterday")
+    THIS_WEEK = N_("This week")
+    LAST_7_DAYS = N_("Last 7 days")
+    THIS_MONTH = N_("This month")
+    CUSTOM = N_("Custom")
 
 
 class Unit(Enum):

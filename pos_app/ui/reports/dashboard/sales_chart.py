@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from pos_app.domain.money import Money
 from pos_app.domain.reports import Breakdown, CurrencyTotals
+from pos_app.i18n import _, ngettext
 from pos_app.printing.chart import (
     ChartColors,
     ChartLayout,
@@ -40,23 +41,25 @@ def hour_summary(row: Breakdown | None, hour: int, currency: str) -> str:
     """What one hour's column says in words (the tooltip)."""
     span = f"{hour:02d}:00–{hour:02d}:59"
     if row is None or not (row.gross or row.refunds):
-        return f"{span}: no sales"
-    payments = f"{row.count} payment{'s' if row.count != 1 else ''}"
-    text = f"{span}: {Money(row.gross, currency)} gross ({payments})"
+        return _("{span}: no sales").format(span=span)
+    return _summary(span, row, currency)
+
+
+def _summary(name: str, row: Breakdown, currency: str) -> str:
+    payments = ngettext("{count} payment", "{count} payments", row.count).format(count=row.count)
+    text = _("{name}: {gross} gross ({payments})").format(
+        name=name, gross=Money(row.gross, currency), payments=payments
+    )
     if row.refunds:
-        text += f", {Money(row.refunds, currency)} refunded"
+        text += _(", {amount} refunded").format(amount=Money(row.refunds, currency))
     return text
 
 
 def day_summary(row: Breakdown, currency: str) -> str:
     """What one day's column says in words (the tooltip); the row's label names the day."""
     if not (row.gross or row.refunds):
-        return f"{row.label}: no sales"
-    payments = f"{row.count} payment{'s' if row.count != 1 else ''}"
-    text = f"{row.label}: {Money(row.gross, currency)} gross ({payments})"
-    if row.refunds:
-        text += f", {Money(row.refunds, currency)} refunded"
-    return text
+        return _("{span}: no sales").format(span=row.label)
+    return _summary(row.label, row, currency)
 
 
 # -- the widget ----------------------------------------------------------------------------
@@ -72,7 +75,7 @@ class SalesChart(QWidget):
         self._days: tuple[Breakdown, ...] | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 150)
-        self.setAccessibleName("Sales by hour")
+        self.setAccessibleName(_("Sales by hour"))
         self.setMouseTracking(True)
 
     def sizeHint(self) -> QSize:
@@ -92,7 +95,7 @@ class SalesChart(QWidget):
         """Show ``totals``' by-hour rows, or a range's ``days`` (None: an empty chart)."""
         self._totals = totals
         self._days = days
-        self.setAccessibleName("Sales by day" if days is not None else "Sales by hour")
+        self.setAccessibleName(_("Sales by day") if days is not None else _("Sales by hour"))
         self.setAccessibleDescription(self._description())
         self.update()
 
@@ -159,11 +162,13 @@ class SalesChart(QWidget):
         if self._days is not None:
             best = max(self._days, key=lambda r: r.gross, default=None)
             if best is None or best.gross == 0:
-                return "No sales on these days."
-            return f"Busiest day {best.label} with {Money(best.gross, totals.currency)}."
+                return _("No sales on these days.")
+            return _("Busiest day {day} with {amount}.").format(
+                day=best.label, amount=Money(best.gross, totals.currency)
+            )
         busiest = max(totals.by_hour, key=lambda r: r.gross, default=None)
         if busiest is None or busiest.gross == 0:
-            return "No sales in these hours."
-        return (
-            f"Busiest hour {hour_of(busiest):02d}:00 with {Money(busiest.gross, totals.currency)}."
+            return _("No sales in these hours.")
+        return _("Busiest hour {hour} with {amount}.").format(
+            hour=f"{hour_of(busiest):02d}:00", amount=Money(busiest.gross, totals.currency)
         )

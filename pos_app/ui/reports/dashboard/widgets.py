@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.money import Money
 from pos_app.domain.reports import Breakdown, Conversion
+from pos_app.i18n import N_, _
 from pos_app.reports.render.order_figures import FigureRow
 from pos_app.reports.render.sales import conversion_rows, paid_share, percent
 from pos_app.ui.kit import theme
@@ -48,7 +49,12 @@ class Col(IntEnum):
     NET = 4
 
 
-NUMBER_HEADERS = {Col.COUNT: "Payments", Col.GROSS: "Gross", Col.REFUNDS: "Refunds", Col.NET: "Net"}
+NUMBER_HEADERS = {
+    Col.COUNT: N_("Payments"),
+    Col.GROSS: N_("Gross"),
+    Col.REFUNDS: N_("Refunds"),
+    Col.NET: N_("Net"),
+}
 
 
 class BreakdownModel(RowsModel[Breakdown]):
@@ -206,18 +212,18 @@ class ConversionPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("card")
         theme.set_role(self, "card")
-        self.title = title = QLabel("Checkouts")
+        self.title = title = QLabel(_("Checkouts"))
         title.setFont(theme.font(self, scale=1.05, bold=True))
         self.headline = QLabel("")
         self.headline.setFont(theme.font(self, scale=1.55, bold=True))
-        self.subline = muted(QLabel("of payment links were paid"))
+        self.subline = muted(QLabel(_("of payment links were paid")))
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(5)
         self._counts: dict[str, QLabel] = {}
         self._bars: dict[str, RatioBar] = {}
         for row, (label, _count) in enumerate(conversion_rows(Conversion())):
-            name = QLabel(label)
+            name = QLabel(_(label))
             count = QLabel("0")
             count.setAlignment(RIGHT_ALIGN)
             count.setMinimumWidth(34)
@@ -247,7 +253,7 @@ class ConversionPanel(QFrame):
         started = conversion.started
         self.headline.setText(percent(paid_share(conversion)) if started else "—")
         self.subline.setText(
-            "of payment links were paid" if started else "No payment links in this period"
+            _("of payment links were paid") if started else _("No payment links in this period")
         )
         for label, count in conversion_rows(conversion):
             self._counts[label].setText(str(count))
@@ -278,7 +284,7 @@ def breakdown_table(model: BreakdownModel) -> QTableView:
 def choose_csv_path(parent: QWidget, suggested: str) -> str | None:
     """Qt's save dialog for a CSV file; the path, or None if cancelled."""
     path, _filter = QFileDialog.getSaveFileName(
-        parent, "Export sales as CSV", suggested, "CSV files (*.csv)"
+        parent, _("Export sales as CSV"), suggested, _("CSV files (*.csv)")
     )
     if not path:
         return None
@@ -288,7 +294,7 @@ def choose_csv_path(parent: QWidget, suggested: str) -> str | None:
 def choose_pdf_path(parent: QWidget, suggested: str) -> str | None:
     """Qt's save dialog for the PDF report; the path, or None if cancelled."""
     path, _filter = QFileDialog.getSaveFileName(
-        parent, "Export sales report as PDF", suggested, "PDF files (*.pdf)"
+        parent, _("Export sales report as PDF"), suggested, _("PDF files (*.pdf)")
     )
     if not path:
         return None

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog
 
+from pos_app.i18n import _
 from pos_app.ui.kit.shell import Shell
 
 # The dialogs (and their services' sentences) are imported when first opened, so the main
@@ -46,15 +47,17 @@ class ClosingActions:
             return act
 
         self.close_day_action = action(
-            "Close the day…",
-            "The Z report: card totals, fees, opening float, cash counted; then close the day "
-            "(managers)",
+            _("Close the day…"),
+            _(
+                "The Z report: card totals, fees, opening float, cash counted; then close the day "
+                "(managers)"
+            ),
             "Ctrl+Shift+Z",
             self.open_day_close,
         )
         self.reconcile_action = action(
-            "Reconcile with Stripe…",
-            "Compare payments and refunds with Stripe and settle differences (managers)",
+            _("Reconcile with Stripe…"),
+            _("Compare payments and refunds with Stripe and settle differences (managers)"),
             "Ctrl+Shift+K",
             self.open_reconcile,
         )

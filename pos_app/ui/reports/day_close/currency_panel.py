@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.reports import DayClose
+from pos_app.i18n import _
 from pos_app.reports.render.z_report import ZLine, card_lines, cash_lines, order_lines
 from pos_app.services.day_close import ZTotals, counted_field, float_field
 from pos_app.ui.kit import theme
@@ -69,13 +70,16 @@ class CurrencyPanel(QFrame):
         if columns > 1:
             grid.setRowStretch(self._next(), 1)
             grid = self._section(sections)
-            self._line(ZLine("Drawer", heading=True))
+            self._line(ZLine(_("Drawer"), heading=True))
 
         self.float_edit, self.float_label, self.float_value, self.float_error = self._field(
-            float_field(t.currency), "Opening &float", f"Opening float, {code}", "0.00"
+            float_field(t.currency),
+            _("Opening &float"),
+            _("Opening float, {currency}").format(currency=code),
+            "0.00",
         )
-        self.float_edit.setToolTip("The cash the drawer started the day with")
-        self.expected_caption = QLabel("Cash expected in the drawer")
+        self.float_edit.setToolTip(_("The cash the drawer started the day with"))
+        self.expected_caption = QLabel(_("Cash expected in the drawer"))
         self.expected_caption.setFont(theme.font(self, bold=True))
         self.expected_value = QLabel("")
         self.expected_value.setObjectName("cashExpected")
@@ -91,9 +95,12 @@ class CurrencyPanel(QFrame):
         grid.addWidget(self.expected_detail, self._next(), 0, 1, 2)
 
         self.counted_edit, self.counted_label, self.counted_value, self.error = self._field(
-            counted_field(t.currency), "Cash &counted", f"Cash counted, {code}", ""
+            counted_field(t.currency),
+            _("Cash &counted"),
+            _("Cash counted, {currency}").format(currency=code),
+            "",
         )
-        self.difference_caption = QLabel("Difference")
+        self.difference_caption = QLabel(_("Difference"))
         self.difference_label = QLabel("")
         self.difference_label.setObjectName("difference")
         self.difference_label.setAlignment(RIGHT)
@@ -112,8 +119,8 @@ class CurrencyPanel(QFrame):
 
         if close is not None:
             for edit, value, label, text in (
-                (self.float_edit, self.float_value, self.float_label, "Opening float"),
-                (self.counted_edit, self.counted_value, self.counted_label, "Cash counted"),
+                (self.float_edit, self.float_value, self.float_label, _("Opening float")),
+                (self.counted_edit, self.counted_value, self.counted_label, _("Cash counted")),
             ):
                 edit.hide()
                 value.show()

@@ -13,6 +13,7 @@ from typing import Protocol
 from pos_app.domain.errors import ValidationError
 from pos_app.domain.money import Money, parse_money
 from pos_app.domain.reports import DayClose
+from pos_app.i18n import _, ngettext
 from pos_app.reports.render.z_report import difference_text, signed
 from pos_app.services.day_close import ZReport, ZTotals, day_words, parse_float
 
@@ -40,11 +41,13 @@ def adjustment_note(t: ZTotals) -> str:
     """Why some figures belong to days already closed ('' when none do)."""
     if not t.adjustments:
         return ""
-    return (
-        f"Includes {t.adjustments} adjustment{'s' if t.adjustments != 1 else ''} "
-        f"to days already closed (net {signed(t.money(t.adjustments_net))}), "
-        "counted today because they were recorded today."
-    )
+    return ngettext(
+        "Includes {count} adjustment to days already closed (net {net}), "
+        "counted today because they were recorded today.",
+        "Includes {count} adjustments to days already closed (net {net}), "
+        "counted today because they were recorded today.",
+        t.adjustments,
+    ).format(count=t.adjustments, net=signed(t.money(t.adjustments_net)))
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,9 @@ def closed_drawer_state(t: ZTotals, close: DayClose) -> DrawerState:
 def _expected_detail(t: ZTotals, opening: int) -> str:
     if not opening:
         return ""
-    return f"float {t.money(opening)} + cash {signed(t.money(t.cash_net))}"
+    return _("float {float} + cash {cash}").format(
+        float=t.money(opening), cash=signed(t.money(t.cash_net))
+    )
 
 
 @dataclass(frozen=True)
@@ -137,16 +142,36 @@ def confirmation(
         _fees, after_fees = t.fee_figures()
         net_after = after_fees if isinstance(after_fees, str) else signed(after_fees)
         lines.append(
-            f"{code}: card net {signed(t.money(t.card_net))} (after fees {net_after}); "
-            f"cash payments {signed(t.money(t.cash_received))}."
+            _(
+                "{currency}: card net {card} (after fees {after_fees}); cash payments {cash}."
+            ).format(
+                currency=code,
+                card=signed(t.money(t.card_net)),
+                after_fees=net_after,
+                cash=signed(t.money(t.cash_received)),
+            )
         )
-        expected = f"expected {drawer.expected_text}"
+        expected = _("expected {amount}").format(amount=drawer.expected_text)
         if drawer.expected_detail:
             expected += f" ({drawer.expected_detail})"
-        lines.append(f"{code}: counted {amount}, {expected} — {drawer.difference.lower()}.")
+        lines.append(
+            _("{currency}: counted {amount}, {expected} — {difference}.").format(
+                currency=code,
+                amount=amount,
+                expected=expected,
+                difference=drawer.difference.lower(),
+            )
+        )
     day = day_words(z.business_date)
+    title = _("Close {day}?").format(day=day)
     text = (
-        f"Close {day}?\n\n" + "\n".join(lines) + "\n\nA closed day cannot be changed: "
-        "anything recorded later counts on the day it is recorded."
+        title
+        + "\n\n"
+        + "\n".join(lines)
+        + "\n\n"
+        + _(
+            "A closed day cannot be changed: "
+            "anything recorded later counts on the day it is recorded."
+        )
     )
-    return Confirmation(title=f"Close {day}?", text=text)
+    return Confirmation(title=title, text=text)

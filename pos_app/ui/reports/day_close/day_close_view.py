@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.errors import FormErrors
+from pos_app.i18n import _, ngettext
 from pos_app.printing.paging import typesetting
 from pos_app.printing.z_report import write_z_pdf
 from pos_app.services.day_close import ZReport, counted_field, float_field
@@ -63,9 +64,9 @@ def ask_confirm(parent: QWidget, title: str, text: str) -> bool:
     """The question before the close; yes only when "Close the day" is chosen (Escape and
     "Not yet" say no)."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
-    yes = box.addButton("Close the day", QMessageBox.ButtonRole.AcceptRole)
+    yes = box.addButton(_("Close the day"), QMessageBox.ButtonRole.AcceptRole)
     theme.make_primary(yes)
-    box.addButton("Not yet", QMessageBox.ButtonRole.RejectRole)
+    box.addButton(_("Not yet"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(yes)
     box.exec()
     return box.clickedButton() is yes
@@ -80,7 +81,7 @@ def available_height(widget: QWidget) -> int:
 def choose_pdf_path(parent: QWidget, suggested: str) -> str | None:
     """Qt's save dialog for a PDF; the path, or None if cancelled."""
     path, _filter = QFileDialog.getSaveFileName(
-        parent, "Save Z report as PDF", suggested, "PDF files (*.pdf)"
+        parent, _("Save Z report as PDF"), suggested, _("PDF files (*.pdf)")
     )
     if not path:
         return None
@@ -118,16 +119,18 @@ class DayCloseDialog(QDialog):
         self.report: ZReport | None = None
         self.panels: dict[str, CurrencyPanel] = {}
         self.loads = 0  # finished loads, for tests and the screenshot
-        self.setWindowTitle("Close the day")
+        self.setWindowTitle(_("Close the day"))
         self.setModal(True)
         self.resize(DIALOG_WIDTH, 560)  # until the report is in: then it fits it
 
-        title = QLabel("Close the day")
+        title = QLabel(_("Close the day"))
         title.setFont(theme.font(self, scale=1.35, bold=True))
         subtitle = QLabel(
-            "The Z report: card takings as Stripe settled them, Stripe's fees, and the cash "
-            "the drawer should hold. Enter the opening float, count the drawer, then close "
-            "the day."
+            _(
+                "The Z report: card takings as Stripe settled them, Stripe's fees, and the cash "
+                "the drawer should hold. Enter the opening float, count the drawer, then close "
+                "the day."
+            )
         )
         subtitle.setWordWrap(True)
         theme.set_role(subtitle, muted=True)
@@ -139,7 +142,7 @@ class DayCloseDialog(QDialog):
         self.date_edit.setDisplayFormat("ddd d MMM yyyy")
         self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
         self.date_edit.setMinimumDate(QDate(2000, 1, 1))
-        date_label = QLabel("&Day")
+        date_label = QLabel(_("&Day"))
         date_label.setBuddy(self.date_edit)
         self.state_label = QLabel("")
         self.state_label.setObjectName("dayState")
@@ -169,9 +172,11 @@ class DayCloseDialog(QDialog):
         self.warning_label.hide()
 
         self.note_edit = QLineEdit()
-        self.note_edit.setPlaceholderText("Optional: why the drawer is short or over, who counted")
+        self.note_edit.setPlaceholderText(
+            _("Optional: why the drawer is short or over, who counted")
+        )
         self.note_edit.setMaxLength(1000)
-        note_label = QLabel("&Note")
+        note_label = QLabel(_("&Note"))
         note_label.setBuddy(self.note_edit)
         self.note_error = ErrorLabel()
         note_row = QGridLayout()
@@ -182,16 +187,16 @@ class DayCloseDialog(QDialog):
 
         self.spinner = Spinner(diameter=18)
         self.spinner.hide()
-        self.status_label = QLabel("Loading…")
+        self.status_label = QLabel(_("Loading…"))
         self.error = ErrorLabel()
-        self.pdf_button = QPushButton("Save &PDF…")
-        self.pdf_button.setToolTip("The Z report as a PDF, to print or keep")
+        self.pdf_button = QPushButton(_("Save &PDF…"))
+        self.pdf_button.setToolTip(_("The Z report as a PDF, to print or keep"))
         self.pdf_button.clicked.connect(self.save_pdf)
-        self.close_day_button = QPushButton("Close &day")
+        self.close_day_button = QPushButton(_("Close &day"))
         theme.make_primary(self.close_day_button)
         self.close_day_button.setDefault(True)
         self.close_day_button.clicked.connect(self.close_day)
-        self.done_button = QPushButton("Close")
+        self.done_button = QPushButton(_("Close"))
         self.done_button.setAutoDefault(False)
         self.done_button.clicked.connect(self.reject)
         foot = QHBoxLayout()
@@ -257,7 +262,7 @@ class DayCloseDialog(QDialog):
         generation = self._generation
         day = self.day()
         service = self._service
-        self._busy("Loading…")
+        self._busy(_("Loading…"))
         if not keep_error:
             self.error.show_error(None)
         self._runner.run(
@@ -287,7 +292,7 @@ class DayCloseDialog(QDialog):
             panel.set_enabled_for_input(False)
         self.note_error.show_error(None)
         self.error.show_error(None)
-        self._busy("Closing the day…")
+        self._busy(_("Closing the day…"))
         self.close_day_button.setEnabled(False)
         self._runner.run(
             lambda: service.close(day, counted, note, floats=floats),
@@ -307,10 +312,10 @@ class DayCloseDialog(QDialog):
             return
         business = self._business
         setting = typesetting()  # fonts and screens belong to the GUI thread
-        self._busy("Saving the PDF…")
+        self._busy(_("Saving the PDF…"))
         self._runner.run(
             lambda: write_z_pdf(z, path, business=business, setting=setting),
-            on_success=lambda saved: self._idle(f"Saved {Path(saved).name}."),
+            on_success=lambda saved: self._idle(_("Saved {file}.").format(file=Path(saved).name)),
             on_failure=lambda err: self._show_failure(err),
             owner=self,
         )
@@ -332,7 +337,7 @@ class DayCloseDialog(QDialog):
 
     def _on_closed(self, z: ZReport) -> None:
         self._show(z)
-        self._idle("The day is closed.")
+        self._idle(_("The day is closed."))
         self.closed_day.emit(z)
 
     def _on_close_failed(self, error: BaseException) -> None:
@@ -402,19 +407,24 @@ class DayCloseDialog(QDialog):
             self._tone(self.state_label, "success")
             self.note_edit.setText(first.note)
             self.note_edit.setReadOnly(True)
-            self.note_edit.setPlaceholderText("No note")
+            self.note_edit.setPlaceholderText(_("No note"))
         else:
-            self.state_label.setText("Open: the figures as they stand now.")
+            self.state_label.setText(_("Open: the figures as they stand now."))
             self._tone(self.state_label, None)
             self.note_edit.setReadOnly(False)
             self.note_edit.setPlaceholderText(
-                "Optional: why the drawer is short or over, who counted"
+                _("Optional: why the drawer is short or over, who counted")
             )
         open_links = z.sales.conversion.open
         if not z.is_closed and open_links:
             self.warning_label.setText(
-                f"{open_links} payment link{'s are' if open_links != 1 else ' is'} still open. "
-                "A payment made after the close counts on the day it is recorded."
+                ngettext(
+                    "{count} payment link is still open. "
+                    "A payment made after the close counts on the day it is recorded.",
+                    "{count} payment links are still open. "
+                    "A payment made after the close counts on the day it is recorded.",
+                    open_links,
+                ).format(count=open_links)
             )
             self._tone(self.warning_label, "warning")
             self.warning_label.show()

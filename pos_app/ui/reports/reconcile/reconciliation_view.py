@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.dates import FIRST_DAY, LAST_DAY
+from pos_app.i18n import N_, _, ngettext
 from pos_app.services.reconciliation import (
     Mismatch,
     MismatchKind,
@@ -46,7 +47,7 @@ from pos_app.ui.kit.tables import (
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 
 DEFAULT_DAYS = 7
-NOT_HERE = "Not in this database"
+NOT_HERE = N_("Not in this database")
 
 
 class ReconcileService(Protocol):
@@ -74,7 +75,7 @@ def short_id(value: str | None) -> str:
 
 def booking_text(m: Mismatch) -> str:
     """Who and what the difference is about ("Ana Silva · Cut & colour"), never a bk_ id."""
-    return m.booking_label or NOT_HERE
+    return m.booking_label or _(NOT_HERE)
 
 
 class Col(IntEnum):
@@ -103,7 +104,7 @@ def side_text(m: Mismatch, *, here: bool) -> str:
     """What one side says: the amount and state (or fee, for a fee difference)."""
     if m.kind is MismatchKind.FEE_DIFFERS:
         fee = m.local_fee if here else m.stripe_fee
-        return f"fee {m.money(fee)}" if fee is not None else "no fee"
+        return _("fee {amount}").format(amount=m.money(fee)) if fee is not None else _("no fee")
     amount = m.local_amount if here else m.stripe_amount
     state = m.local_state if here else m.stripe_state
     if amount is None and state is None:
@@ -130,16 +131,16 @@ def _column(header: str, text: Callable[[Mismatch], str], **kw: Any) -> Column[M
 
 COLUMNS: dict[Col, Column[Mismatch]] = {
     Col.KIND: _column(
-        "Difference",
+        N_("Difference"),
         lambda m: m.kind.label,
         roles={Qt.ItemDataRole.ForegroundRole: lambda m: theme.semantic(_TONES[m.kind])},
     ),
-    Col.OBJECT: _column("What", lambda m: m.object_type.capitalize()),
-    Col.BOOKING: _column("Customer · service", booking_text),
-    Col.HERE: _column("Here", lambda m: side_text(m, here=True), align=RIGHT),
-    Col.STRIPE: _column("At Stripe", lambda m: side_text(m, here=False), align=RIGHT),
-    Col.IDS: _column("Stripe id", lambda m: short_id(m.stripe_id or m.payment_intent_id)),
-    Col.WHAT: _column("In words", lambda m: m.sentence),
+    Col.OBJECT: _column(N_("What"), lambda m: m.object_type.capitalize()),
+    Col.BOOKING: _column(N_("Customer · service"), booking_text),
+    Col.HERE: _column(N_("Here"), lambda m: side_text(m, here=True), align=RIGHT),
+    Col.STRIPE: _column(N_("At Stripe"), lambda m: side_text(m, here=False), align=RIGHT),
+    Col.IDS: _column(N_("Stripe id"), lambda m: short_id(m.stripe_id or m.payment_intent_id)),
+    Col.WHAT: _column(N_("In words"), lambda m: m.sentence),
     Col.ACTION: _column("", lambda _m: ""),  # "Settle from Stripe", a widget in the cell
 }
 
@@ -178,16 +179,18 @@ class ReconcileDialog(QDialog):
         self.outcome: Reconciliation | None = None
         self._last_action = ""  # what the last settle did, shown with the next comparison
         self.compares = 0  # finished comparisons, for tests and the screenshot
-        self.setWindowTitle("Reconcile with Stripe")
+        self.setWindowTitle(_("Reconcile with Stripe"))
         self.setModal(True)
         self.resize(1240, 660)
 
-        title = QLabel("Reconcile with Stripe")
+        title = QLabel(_("Reconcile with Stripe"))
         title.setFont(theme.font(self, scale=1.35, bold=True))
         subtitle = QLabel(
-            "Card payments and refunds recorded here, against Stripe's charges, refunds and "
-            "fees for the same days. Stripe is the source of truth: settle a difference to "
-            "take Stripe's record. Cash never goes through Stripe and is not compared."
+            _(
+                "Card payments and refunds recorded here, against Stripe's charges, refunds and "
+                "fees for the same days. Stripe is the source of truth: settle a difference to "
+                "take Stripe's record. Cash never goes through Stripe and is not compared."
+            )
         )
         subtitle.setWordWrap(True)
         theme.set_role(subtitle, muted=True)
@@ -195,13 +198,13 @@ class ReconcileDialog(QDialog):
         today = datetime.now(timezone).date()
         self.from_edit = self._date_edit(start or today - timedelta(days=DEFAULT_DAYS - 1))
         self.to_edit = self._date_edit(end or today)
-        self.compare_button = QPushButton("&Compare")
+        self.compare_button = QPushButton(_("&Compare"))
         theme.make_primary(self.compare_button)
         self.compare_button.setDefault(True)
         self.compare_button.clicked.connect(self.compare)
         head = QHBoxLayout()
         head.setSpacing(10)
-        for text, edit in (("&From", self.from_edit), ("&To", self.to_edit)):
+        for text, edit in ((_("&From"), self.from_edit), (_("&To"), self.to_edit)):
             label = QLabel(text)
             label.setBuddy(edit)
             label.setMinimumWidth(label.sizeHint().width() + 4)
@@ -236,18 +239,20 @@ class ReconcileDialog(QDialog):
         self.table.activated.connect(self._settle_index)
 
         self.stack, self.empty_label = table_or_empty(
-            self.table, "Press Compare to read Stripe's records for these days."
+            self.table, _("Press Compare to read Stripe's records for these days.")
         )
         self.stack.setCurrentWidget(self.empty_label)
 
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
         self.error = ErrorLabel()
-        self.settle_all_button = QPushButton("Settle &all from Stripe")
-        self.settle_all_button.setToolTip("Take Stripe's record for every difference that can be")
+        self.settle_all_button = QPushButton(_("Settle &all from Stripe"))
+        self.settle_all_button.setToolTip(
+            _("Take Stripe's record for every difference that can be")
+        )
         self.settle_all_button.setEnabled(False)
         self.settle_all_button.clicked.connect(self.settle_all)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(_("Close"))
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.reject)
         foot = QHBoxLayout()
@@ -305,7 +310,7 @@ class ReconcileDialog(QDialog):
         generation = self._generation
         start, end = self.range()
         service = self._service
-        self._busy("Comparing with Stripe…")
+        self._busy(_("Comparing with Stripe…"))
         self._runner.run(
             lambda: service.compare(start, end),
             on_success=lambda result: self._on_result(generation, result),
@@ -316,7 +321,7 @@ class ReconcileDialog(QDialog):
     def settle(self, mismatch: Mismatch) -> None:
         """Take Stripe's record for one difference, then compare again."""
         service = self._service
-        self._busy("Settling from Stripe…")
+        self._busy(_("Settling from Stripe…"))
         self._runner.run(
             lambda: service.settle_from_stripe(mismatch),
             on_success=self._on_settled,
@@ -330,7 +335,11 @@ class ReconcileDialog(QDialog):
         if not rows:
             return
         service = self._service
-        self._busy(f"Settling {len(rows)} difference{'s' if len(rows) != 1 else ''}…")
+        self._busy(
+            ngettext(
+                "Settling {count} difference…", "Settling {count} differences…", len(rows)
+            ).format(count=len(rows))
+        )
         self._runner.run(
             lambda: service.settle_all(rows),
             on_success=self._on_settled_all,
@@ -353,31 +362,47 @@ class ReconcileDialog(QDialog):
         n = len(rows)
         if n:
             self.summary_label.setText(
-                f"⚠ {result.matched} match · {n} difference{'s' if n != 1 else ''}"
+                ngettext(
+                    "⚠ {matched} match · {count} difference",
+                    "⚠ {matched} match · {count} differences",
+                    n,
+                ).format(matched=result.matched, count=n)
             )
             self._tone(self.summary_label, "danger")
             self.stack.setCurrentWidget(self.table)
         else:
-            self.summary_label.setText(f"✓ {result.matched} match · no differences")
+            self.summary_label.setText(
+                _("✓ {matched} match · no differences").format(matched=result.matched)
+            )
             self._tone(self.summary_label, "success")
             self.empty_label.setText(
-                f"Everything matches Stripe for these days: {result.matched_payments} card "
-                f"payment{'s' if result.matched_payments != 1 else ''} and "
-                f"{result.matched_refunds} refund{'s' if result.matched_refunds != 1 else ''}."
+                _("Everything matches Stripe for these days: {payments} and {refunds}.").format(
+                    payments=ngettext(
+                        "{count} card payment", "{count} card payments", result.matched_payments
+                    ).format(count=result.matched_payments),
+                    refunds=ngettext(
+                        "{count} refund", "{count} refunds", result.matched_refunds
+                    ).format(count=result.matched_refunds),
+                )
             )
             self.stack.setCurrentWidget(self.empty_label)
         self.settle_all_button.setEnabled(any(m.settleable for m in rows))
         others = (
-            f" {result.others} charge{'s' if result.others != 1 else ''} or refund"
-            f"{'s' if result.others != 1 else ''} of other stations or apps on the account "
-            "were left alone."
+            " "
+            + ngettext(
+                "{count} charge or refund of other stations or apps on the account were left "
+                "alone.",
+                "{count} charges or refunds of other stations or apps on the account were left "
+                "alone.",
+                result.others,
+            ).format(count=result.others)
             if result.others
             else ""
         )
         checked = result.checked_at.astimezone(self._tz)
         done, self._last_action = self._last_action, ""
-        prefix = f"{done} " if done else ""
-        self.status_label.setText(f"{prefix}Compared at {checked:%H:%M:%S}.{others}")
+        compared = _("Compared at {time}.").format(time=f"{checked:%H:%M:%S}")
+        self.status_label.setText(f"{done} {compared}{others}" if done else f"{compared}{others}")
         self.compares += 1
 
     def _on_failed(self, generation: int, error: BaseException) -> None:
@@ -412,12 +437,14 @@ class ReconcileDialog(QDialog):
         return cell
 
     def _row_button(self, m: Mismatch) -> QPushButton:
-        button = QPushButton("Settle from Stripe" if m.settleable else "Check in Stripe")
+        button = QPushButton(_("Settle from Stripe") if m.settleable else _("Check in Stripe"))
         button.setEnabled(m.settleable)
         # Fill the cell: the button's own size hint is taken before the stylesheet's padding.
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         button.setToolTip(
-            "Read this from Stripe again and record what Stripe says" if m.settleable else m.why_not
+            _("Read this from Stripe again and record what Stripe says")
+            if m.settleable
+            else m.why_not
         )
         button.setAutoDefault(False)
         button.clicked.connect(lambda _checked=False, m=m: self.settle(m))
