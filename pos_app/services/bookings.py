@@ -443,7 +443,7 @@ class BookingService:
         start = holder.starts_at.astimezone(tz)
         end = holder.ends_at.astimezone(tz)
         return (
-            f"{resource.name} is already booked {start:%H:%M}–{end:%H:%M} for "
+            f"{resource.name} is already booked {lf.clock(start)}–{lf.clock(end)} for "
             f"{holder.customer_name} ({holder.service_name}). "
             f"Choose another time or {_alternative(resource)}."
         )

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking, Service
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.ui.day.schedule_layout import DAY_END_HOUR, DAY_START_HOUR, SLOT_MINUTES
@@ -55,7 +56,7 @@ def service_line(service: Service | None, starts_at: datetime | None) -> str:
     if starts_at is not None:
         end = starts_at + timedelta(minutes=service.duration_minutes)
         parts.append(
-            f"ends {end:%H:%M}" if end.date() == starts_at.date() else "ends after midnight"
+            f"ends {lf.clock(end)}" if end.date() == starts_at.date() else "ends after midnight"
         )
     return " · ".join(parts)
 
@@ -102,7 +103,7 @@ def free_slots(
             end = at + length
             if not any(s < end and e > at for s, e in busy):
                 local = at.astimezone(tz)
-                chips.append(SlotChip(resource.id, local, f"{local:%H:%M}"))
+                chips.append(SlotChip(resource.id, local, f"{lf.clock(local)}"))
             at += step
         note = "" if chips else ("Fully booked" if start < closing else "Closed for the day")
         out.append(StaffSlots(resource.id, resource.name, tuple(chips), note))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.errors import GatewayAuthError, GatewayPermissionError, PosError
 
 OFFLINE_AFTER_SECONDS = 10.0  # a blip is "retrying"; this long without success is "offline"
@@ -72,6 +73,6 @@ class ConnectionTracker:
             )
             self._line = StatusLine(Link.RETRYING, text, detail)
         else:
-            since = self._failing_since.astimezone(self._tz).strftime("%H:%M")
+            since = lf.clock(self._failing_since.astimezone(self._tz))
             self._line = StatusLine(Link.OFFLINE, f"Stripe: offline since {since}", detail)
         return self._line

@@ -21,6 +21,7 @@ from PySide6.QtCore import QDate, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.reports import SalesReport
 from pos_app.printing.paging import typesetting
 from pos_app.printing.sales_report import write_report_pdf
@@ -339,7 +340,7 @@ class DashboardDialog(DashboardLayout):
         several = len(ordered) > 1
         self.currency_label.setVisible(several)
         self.currency_combo.setVisible(several)
-        self.status_label.setText(f"Updated {datetime.now(self._ctx.config.timezone):%H:%M}")
+        self.status_label.setText(f"Updated {lf.clock(datetime.now(self._ctx.config.timezone))}")
         self.csv_button.setEnabled(True)
         self.pdf_button.setEnabled(True)
         if not ordered:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.dates import FIRST_DAY, LAST_DAY
 from pos_app.services.reconciliation import (
     Mismatch,
@@ -377,7 +378,7 @@ class ReconcileDialog(QDialog):
         checked = result.checked_at.astimezone(self._tz)
         done, self._last_action = self._last_action, ""
         prefix = f"{done} " if done else ""
-        self.status_label.setText(f"{prefix}Compared at {checked:%H:%M:%S}.{others}")
+        self.status_label.setText(f"{prefix}Compared at {lf.clock(checked, seconds=True)}.{others}")
         self.compares += 1
 
     def _on_failed(self, generation: int, error: BaseException) -> None:
