@@ -1,8 +1,9 @@
 """Which language Stripe's hosted payment page speaks to a customer: Stripe's list, not ours.
 
 Stripe's Checkout takes ``locale`` from a fixed list (the ``locale`` enum of ``POST
-/v1/checkout/sessions``, copied from the stripe SDK's create params); it has Spanish and
-German but not Bangla. A customer whose language it lacks gets ``auto``: the page follows
+/v1/checkout/sessions``, copied from the stripe SDK's create params and the "Checkout"
+column of https://docs.stripe.com/js/appendix/supported_locales); it has Spanish and German
+but not Bangla. A customer whose language it lacks gets ``auto``: the page follows
 the customer's browser, which is what Stripe does when the parameter is left out.
 """
 

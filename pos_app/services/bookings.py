@@ -462,8 +462,8 @@ class BookingService:
         )
         return sentence.format(
             name=resource.name,
-            start=f"{start:%H:%M}",
-            end=f"{end:%H:%M}",
+            start=lf.clock(start),
+            end=lf.clock(end),
             customer=holder.customer_name,
             service=holder.service_name,
         )

@@ -12,6 +12,7 @@ from pos_app.services.products import ProductForm
 from pos_app.ui.manage.products_editor import ProductsEditor
 from pos_app.ui.shell.main_window import MainWindow
 from tests.conftest import TEST_MANAGER
+from tests.language import language
 
 
 def _products(qtbot: QtBot, window: MainWindow, count: int) -> ProductsEditor:
@@ -136,3 +137,36 @@ def test_staff_look_at_products_but_change_nothing(
         assert _stock_of(ui_app, product) == 4
     finally:
         ui_app.deps.desk.sign_in(TEST_MANAGER)
+
+
+def test_in_german_prices_and_rates_are_shown_and_typed_with_a_comma(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    product = _shampoo(ui_app)
+    ui_app.products.save_product(
+        ProductForm(
+            id=product,
+            name="Shampoo",
+            price_text="1234.50",
+            currency="usd",
+            stock=10,
+            sku="SHA-1",
+            tax_rate_text="8.875",
+        )
+    )
+    with language("de"):
+        editor = _products(qtbot, window, 1)
+        editor.edit_product(product)
+        qtbot.waitUntil(lambda: editor.price_edit.text() == "1234,50")
+        assert editor.tax_edit.text() == "8,875"
+        editor.price_edit.setText("1.299,90")  # the German grouping mark is typed too
+        editor.tax_edit.setText("7,5")
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: ui_app.products.find(product).price.amount == 129990)
+        assert ui_app.products.find(product).tax_rate.thousandths == 7500
+        editor.price_edit.setText("12.50")  # "." groups thousands in German: refused
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: editor.error_text("price") != "")
+        assert editor.error_text("price") == "Enter an amount as a number, like 35,00."
+        assert ui_app.products.find(product).price.amount == 129990
+        editor.reject()

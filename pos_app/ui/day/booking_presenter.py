@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking, Service
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.i18n import N_, _
@@ -56,7 +57,7 @@ def service_line(service: Service | None, starts_at: datetime | None) -> str:
     if starts_at is not None:
         end = starts_at + timedelta(minutes=service.duration_minutes)
         parts.append(
-            _("ends {time}").format(time=f"{end:%H:%M}")
+            _("ends {time}").format(time=lf.clock(end))
             if end.date() == starts_at.date()
             else _("ends after midnight")
         )
@@ -105,7 +106,7 @@ def free_slots(
             end = at + length
             if not any(s < end and e > at for s, e in busy):
                 local = at.astimezone(tz)
-                chips.append(SlotChip(resource.id, local, f"{local:%H:%M}"))
+                chips.append(SlotChip(resource.id, local, f"{lf.clock(local)}"))
             at += step
         note = "" if chips else (_("Fully booked") if start < closing else _("Closed for the day"))
         out.append(StaffSlots(resource.id, resource.name, tuple(chips), note))

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import tzinfo
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking
 from pos_app.domain.booking_display import status_words
 from pos_app.domain.people import Resource
@@ -71,7 +72,7 @@ def row_texts(booking: Booking, tz: tzinfo, staff: dict[str, str]) -> Cells:
     who = _("Anyone") if booking.resource_id is None else staff.get(booking.resource_id, "—")
     net = booking.net_paid
     return (
-        booking.starts_at.astimezone(tz).strftime("%H:%M"),
+        lf.clock(booking.starts_at.astimezone(tz)),
         booking.customer_name,
         booking.service_name,
         who,

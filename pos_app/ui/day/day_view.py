@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking
 from pos_app.domain.people import Resource
 from pos_app.ui.day.schedule_canvas import ScheduleCanvas, ScheduleHeader
@@ -309,7 +310,7 @@ class DayView(ScheduleSurface):
     def now_text(self) -> str:
         """The time the now line carries ("10:42"), or '' when the day shown is not today."""
         now = self._now
-        return f"{now:%H:%M}" if now is not None and now.date() == self._layout.day else ""
+        return f"{lf.clock(now)}" if now is not None and now.date() == self._layout.day else ""
 
     def tap_slot(self, point: QPoint) -> None:
         """A tap on empty space books that slot, when it has not passed (in the past a tap

@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking
 from pos_app.ui.day.schedule_layout import Block, DayLayout, Grid
 from pos_app.ui.day.schedule_state import (
@@ -158,7 +159,7 @@ def paint_now(
     bold = QFont(font)
     bold.setBold(True)
     fm = QFontMetrics(bold)
-    text = f"{now:%H:%M}"
+    text = f"{lf.clock(now)}"
     w = fm.horizontalAdvance(text) + 10
     h = fm.height() + 2
     pill = QRectF(x0 + grid.gutter - w - 2, y - h / 2, w, h)

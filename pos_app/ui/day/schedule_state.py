@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.booking_display import display_status, status_glyph, status_words
 from pos_app.i18n import N_, _
@@ -99,7 +100,7 @@ def full_lines(booking: Booking, tz: tzinfo) -> tuple[BlockLine, ...]:
     return (
         BlockLine(booking.customer_name, True),
         BlockLine(f"{mark.glyph} {mark.word}", False),
-        BlockLine(f"{start:%H:%M}–{end:%H:%M} · {booking.service_name}", False),
+        BlockLine(f"{lf.clock(start)}–{lf.clock(end)} · {booking.service_name}", False),
     )
 
 
@@ -122,18 +123,18 @@ def block_text(
     start = booking.starts_at.astimezone(tz)
     end = booking.ends_at.astimezone(tz)
     name, initial = booking.customer_name, short_name(booking.customer_name)
-    when = f"{start:%H:%M}–{end:%H:%M}"
+    when = f"{lf.clock(start)}–{lf.clock(end)}"
     status_full = f"{mark.glyph} {mark.word}"
     status_short = f"{mark.glyph} {mark.short}"
     if lines >= 3:
         variants = [
             ([name, initial, mark.glyph], True),
             ([status_full, status_short, mark.glyph], False),
-            ([f"{when} · {booking.service_name}", when, f"{start:%H:%M}"], False),
+            ([f"{when} · {booking.service_name}", when, f"{lf.clock(start)}"], False),
         ]
     elif lines == 2:
         variants = [
-            ([f"{start:%H:%M} {name}", name, initial, mark.glyph], True),
+            ([f"{lf.clock(start)} {name}", name, initial, mark.glyph], True),
             (
                 [
                     f"{status_full} · {booking.service_name}",
@@ -176,7 +177,7 @@ def tooltip_html(booking: Booking, tz: tzinfo) -> str:
     mark = booking_mark(booking)
     lines = [
         f"<b>{_html(booking.customer_name)}</b>",
-        f"{_html(booking.service_name)} · {start:%H:%M}–{end:%H:%M}",
+        f"{_html(booking.service_name)} · {lf.clock(start)}–{lf.clock(end)}",
         f"{mark.glyph} {_html(mark.word)} · {booking.price.format()}",
     ]
     if contact:

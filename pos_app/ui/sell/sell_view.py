@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from pos_app.domain.booking import Service
 from pos_app.domain.money import Money
 from pos_app.domain.orders import Order
+from pos_app.domain.percent import PER_PERCENT, Percent
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.domain.products import Product
 from pos_app.domain.promo import PromoCode
@@ -167,7 +168,7 @@ class SellDialog(QDialog):
         offers.addWidget(self.promo_button)
         self.tip_buttons = {0: QPushButton(_("No tip"))}
         for percent in TIP_PRESETS:
-            self.tip_buttons[percent] = QPushButton(f"{percent}%")
+            self.tip_buttons[percent] = QPushButton(str(Percent(percent * PER_PERCENT)))
         self.tip_edit = QLineEdit()
         self.tip_edit.setPlaceholderText(_("Tip: 3.00 or 12%"))
         tips = QHBoxLayout()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.errors import GatewayAuthError, GatewayPermissionError, PosError
 from pos_app.i18n import _
 
@@ -75,7 +76,7 @@ class ConnectionTracker:
             )
             self._line = StatusLine(Link.RETRYING, text, detail)
         else:
-            since = self._failing_since.astimezone(self._tz).strftime("%H:%M")
+            since = lf.clock(self._failing_since.astimezone(self._tz))
             self._line = StatusLine(
                 Link.OFFLINE, _("Stripe: offline since {time}").format(time=since), detail
             )

@@ -21,6 +21,7 @@ from PySide6.QtCore import QDate, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.reports import SalesReport
 from pos_app.i18n import _, ngettext
 from pos_app.printing.paging import typesetting
@@ -345,7 +346,7 @@ class DashboardDialog(DashboardLayout):
         self.currency_label.setVisible(several)
         self.currency_combo.setVisible(several)
         self.status_label.setText(
-            _("Updated {time}").format(time=f"{datetime.now(self._ctx.config.timezone):%H:%M}")
+            _("Updated {time}").format(time=lf.clock(datetime.now(self._ctx.config.timezone)))
         )
         self.csv_button.setEnabled(True)
         self.pdf_button.setEnabled(True)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.dates import FIRST_DAY, LAST_DAY
 from pos_app.i18n import N_, _, ngettext
 from pos_app.services.reconciliation import (
@@ -401,7 +402,7 @@ class ReconcileDialog(QDialog):
         )
         checked = result.checked_at.astimezone(self._tz)
         done, self._last_action = self._last_action, ""
-        compared = _("Compared at {time}.").format(time=f"{checked:%H:%M:%S}")
+        compared = _("Compared at {time}.").format(time=lf.clock(checked, seconds=True))
         self.status_label.setText(f"{done} {compared}{others}" if done else f"{compared}{others}")
         self.compares += 1
 
