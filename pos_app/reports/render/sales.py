@@ -212,12 +212,12 @@ def _currency_html(code: str, totals: CurrencyTotals, *, several: bool, first: b
     ):
         out.extend(_breakdown_html(title, rows, code))
     f = totals.order_figures
-    for title, detail, rows in (
+    for caption, detail, lines in (
         ("Product or service", "Qty", product_rows(f, code)),
         ("Tax, tips and discounts", "", money_rows(f, code)),
     ):
-        if rows:
-            out.extend(_figure_rows_html(title, detail, rows))
+        if lines:
+            out.extend(_figure_rows_html(caption, detail, lines))
     return out
 
 
