@@ -5,7 +5,7 @@ report and the terminal show for them."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 from pos_app.domain.order_report import (
     ItemSales,
@@ -18,6 +18,7 @@ from pos_app.domain.order_report import (
 from pos_app.domain.report_sums import sum_reports
 from pos_app.domain.reports import CurrencyTotals, SalesReport
 from pos_app.reports.render.order_figures import money_rows, product_rows, text_lines
+from pos_app.reports.render.sales import report_html
 from pos_app.reports.render.sales_text import render_text
 from pos_app.reports.render.z_report import order_lines
 from pos_app.services.day_close import sales_report_from_json, z_totals
@@ -31,6 +32,7 @@ from pos_app.ui.reports.dashboard.dashboard_presenter import (
 from pos_app.ui.reports.dashboard.periods import Period, Unit
 
 DAY = date(2026, 12, 5)
+DAY_AT = datetime(2026, 12, 5, 18, 0)
 
 # The two orders of tests/integration/test_order_reports.py (their arithmetic is there).
 FIGURES = OrderFigures(
@@ -171,3 +173,11 @@ def test_json_keys_of_a_currency() -> None:
         "discount": 272,
         "tax": 296,
     }
+
+
+def test_the_sales_reports_pdf_lists_the_orders_figures() -> None:
+    page = report_html(_day(FIGURES), business_name="Studio", generated_at=DAY_AT)
+    assert "<td>Shampoo</td><td align='right'>× 3</td><td align='right'>$36.24</td>" in page
+    assert "<td>Promo SAVE5</td><td align='right'>1 use</td><td align='right'>−$5.00</td>" in page
+    quiet = report_html(_day(OrderFigures()), business_name="Studio", generated_at=DAY_AT)
+    assert "Product or service" not in quiet

@@ -21,6 +21,7 @@ from pos_app.domain.reports import (
     SalesReport,
 )
 from pos_app.i18n import N_
+from pos_app.reports.render.order_figures import FigureRow, money_rows, product_rows
 
 MARKER = "\u2063chart:{}\u2063"  # invisible separators around a placeholder, replaced by the chart
 MUTED = "color:#5f6368;"
@@ -201,6 +202,33 @@ def _currency_html(code: str, totals: CurrencyTotals, *, several: bool, first: b
         ("Payment method", totals.by_method),
     ):
         out.extend(_breakdown_html(title, rows, code))
+    f = totals.order_figures
+    for caption, detail, lines in (
+        ("Product or service", "Qty", product_rows(f, code)),
+        ("Tax, tips and discounts", "", money_rows(f, code)),
+    ):
+        if lines:
+            out.extend(_figure_rows_html(caption, detail, lines))
+    return out
+
+
+def _figure_rows_html(title: str, detail: str, rows: Sequence[FigureRow]) -> list[str]:
+    """The orders' figures (issue 14): sales by product, or tax, tips and discounts."""
+    e = html.escape
+    head = "font-weight:bold; border-bottom:1px solid #c9cdd3;"
+    out = [
+        '<table width="100%" cellspacing="0" cellpadding="3" style="margin-top:10px;">',
+        f'<tr><td width="55%" style="{head}">{e(title)}</td>'
+        f'<td width="20%" align="right" style="{head}">{e(detail)}</td>'
+        f'<td width="25%" align="right" style="{head}">Amount</td></tr>',
+    ]
+    for r in rows:
+        weight = " style='font-weight:bold;'" if r.heading else ""
+        out.append(
+            f"<tr{weight}><td>{e(r.label)}</td><td align='right'>{e(r.detail)}</td>"
+            f"<td align='right'>{e(r.value)}</td></tr>"
+        )
+    out.append("</table>")
     return out
 
 
