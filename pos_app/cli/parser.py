@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 
 from pos_app.cli import backup, doctor, products, sell
 from pos_app.cli.input import port_number
-from pos_app.domain.payment import REFUND_REASONS
+from pos_app.domain.payment_terms import REFUND_REASONS
 
 # The first line of the command's description (``pos-app --help``).
 DESCRIPTION = "`pos-app`: the same services from a terminal, for scripting and support."
