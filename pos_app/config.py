@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 import tzlocal
 
-from pos_app.domain.payment import HOLD_MINUTES_MAX, HOLD_MINUTES_MIN, hold_minutes_ok
+from pos_app.domain.payment_terms import HOLD_MINUTES_MAX, HOLD_MINUTES_MIN, hold_minutes_ok
 from pos_app.i18n import SHIPPED, set_language
 from pos_app.private_files import ensure_private_dir
 

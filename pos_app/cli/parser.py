@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 
 from pos_app.cli import backup, doctor, products, sell, walk_in
 from pos_app.cli.input import port_number
-from pos_app.domain.payment import REFUND_REASONS
+from pos_app.domain.payment_terms import REFUND_REASONS
 from pos_app.i18n import SHIPPED
 
 # The first line of the command's description (``pos-app --help``).

@@ -14,6 +14,11 @@ from enum import StrEnum
 from pos_app.domain.errors import InvalidStateError, ValidationError
 from pos_app.domain.gateway_types import ChargeDetails, CheckoutSessionInfo, RefundInfo
 from pos_app.domain.money import Money, validate_chargeable
+from pos_app.domain.payment_terms import HOLD_MINUTES_MAX as HOLD_MINUTES_MAX
+from pos_app.domain.payment_terms import HOLD_MINUTES_MIN as HOLD_MINUTES_MIN
+from pos_app.domain.payment_terms import HOLD_MINUTES_RANGE as HOLD_MINUTES_RANGE
+from pos_app.domain.payment_terms import REFUND_REASONS as REFUND_REASONS
+from pos_app.domain.payment_terms import hold_minutes_ok as hold_minutes_ok
 from pos_app.domain.text import outside_text
 from pos_app.i18n import N_
 
@@ -122,24 +127,6 @@ REFUND_MOVES: dict[RefundStatus, frozenset[RefundStatus]] = {
 #: A completed session's PaymentIntent in one of these has not taken the money and will not.
 FAILED_INTENT_STATUSES = frozenset({"requires_payment_method", "canceled"})
 BANK_PAYMENT_FAILED = N_("The bank payment failed, so nothing was paid. Charge the booking again.")
-
-# How long a payment link is held before the app expires it. Stripe's sessions live at
-# least 30 minutes, so a longer hold could not be kept; under 2 nobody could pay in time.
-HOLD_MINUTES_MIN = 2
-HOLD_MINUTES_MAX = 30
-HOLD_MINUTES_RANGE = f"{HOLD_MINUTES_MIN} to {HOLD_MINUTES_MAX}"
-
-
-def hold_minutes_ok(minutes: int) -> bool:
-    """Whether a link can be held ``minutes`` minutes."""
-    return HOLD_MINUTES_MIN <= minutes <= HOLD_MINUTES_MAX
-
-
-REFUND_REASONS: dict[str, str] = {
-    "requested_by_customer": N_("Requested by customer"),
-    "duplicate": N_("Duplicate payment"),
-    "fraudulent": N_("Fraudulent"),
-}
 
 
 @dataclass

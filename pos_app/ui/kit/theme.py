@@ -30,16 +30,13 @@ headed with a comment naming the feature, using the tokens (``t.text``, ``t.mute
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
-    QProxyStyle,
     QPushButton,
     QSizePolicy,
-    QStyle,
     QStyleFactory,
-    QStyleOption,
     QWidget,
 )
 
@@ -384,46 +381,6 @@ THEME_LABELS: dict[str, str] = {
 }
 
 
-# Outline of radio buttons and check boxes in the dark scheme (Fusion darkens the window colour
-# for it, which on a dark window is all but invisible).
-_DARK_INDICATOR_EDGE = "#8b9098"
-
-
-class PosStyle(QProxyStyle):
-    """Fusion, with radio buttons and check boxes that stay visible on a dark palette.
-
-    Only the dark scheme uses it: Qt calls into this Python class for every primitive it
-    draws (about 170 per repaint of the day's list, 2 ms), which the light scheme doesn't
-    need."""
-
-    _INDICATORS = frozenset(
-        {
-            QStyle.PrimitiveElement.PE_IndicatorRadioButton,
-            QStyle.PrimitiveElement.PE_IndicatorCheckBox,
-            QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
-        }
-    )
-
-    def drawPrimitive(
-        self,
-        element: QStyle.PrimitiveElement,
-        option: QStyleOption,
-        painter: QPainter,
-        widget: QWidget | None = None,
-    ) -> None:
-        if (
-            element in self._INDICATORS
-            and option.palette.color(QPalette.ColorRole.Window).lightness() < 128
-        ):
-            lifted = type(option)(option)
-            palette = QPalette(option.palette)
-            # Fusion draws the outline as window.darker(); give it a light "window" to darken.
-            palette.setColor(QPalette.ColorRole.Window, QColor(_DARK_INDICATOR_EDGE).lighter(150))
-            lifted.palette = palette
-            option = lifted
-        super().drawPrimitive(element, option, painter, widget)
-
-
 def apply_theme(app: QApplication, *, dark: bool | None = None) -> None:
     """Fusion style with our palette; follows the system scheme unless ``dark`` is given."""
     app.setProperty("pos_theme_system", dark is None)
@@ -449,7 +406,14 @@ def _install_style(app: QApplication, dark: bool) -> None:
         return
     fusion = QStyleFactory.create("Fusion")
     if fusion is not None:
-        app.setStyle(PosStyle(fusion) if dark else fusion)
+        if dark:
+            # Imported for the dark scheme only: defining a QProxyStyle subclass makes
+            # PySide build QStyle's enums, a few ms of every start in the light scheme.
+            from pos_app.ui.kit.dark_style import PosStyle
+
+            app.setStyle(PosStyle(fusion))
+        else:
+            app.setStyle(fusion)
         app.setProperty("pos_style", wanted)
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from pos_app.domain.eligibility import Eligibility
 from pos_app.i18n import _
-from pos_app.ui.day.detail_presenter import ActionKey
+
+if TYPE_CHECKING:  # the rules load with the day, after the "Starting…" frame
+    from pos_app.domain.eligibility import Eligibility
+    from pos_app.ui.day.detail_presenter import ActionKey
 
 
 class ActionButton(QPushButton):
@@ -78,6 +80,8 @@ class WindowActions:
 
     def by_key(self) -> dict[ActionKey, QAction]:
         """The booking actions the domain's rules enable, by their key."""
+        from pos_app.ui.day.detail_presenter import ActionKey
+
         return {
             ActionKey.CHARGE: self.charge,
             ActionKey.DEPOSIT: self.deposit,

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QStackedWidget, QWidg
 
 from pos_app.domain.booking import Booking
 from pos_app.i18n import _
-from pos_app.ui.day.detail_presenter import ActionKey, booking_actions, no_booking_actions
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.shell import MenuName, Shell
 from pos_app.ui.kit.tasks import TaskRunner
@@ -455,6 +454,10 @@ class MainWindow(DialogOpeners, QMainWindow):
     def _update_actions(self) -> None:
         """Every booking action (menus, top bar, right-click, the detail panel) from the
         domain's rules for the selected booking; a disabled one says why."""
+        # Imported here, with the day: it brings the payment model, which the "Starting…"
+        # frame does not need (bench/gui_responsiveness.py's first paint).
+        from pos_app.ui.day.detail_presenter import booking_actions, no_booking_actions
+
         booking = self.selected_booking()
         attached = self._ctx is not None
         # Money actions wait for the startup reconciliation, so nothing is offered on a
@@ -471,6 +474,8 @@ class MainWindow(DialogOpeners, QMainWindow):
 
     def _on_detail_action(self, key: str) -> None:
         """A button of the detail panel: the same action as the menu's (and its rule)."""
+        from pos_app.ui.day.detail_presenter import ActionKey
+
         actions = {**self.acts.by_key(), **self.days.booking_actions()}
         action = actions.get(ActionKey(key))
         if action is not None and action.isEnabled():
