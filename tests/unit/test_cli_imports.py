@@ -151,6 +151,7 @@ def test_pos_app_reaches_the_window_before_sqlalchemy_loads(tmp_path: Path) -> N
         "people",
         "products",
         "sell",
+        "walk_in",
     ]  # flags in the grammar (parser.py), or cli_actor; their work imports lazily
 
 
