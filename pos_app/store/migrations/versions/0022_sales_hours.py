@@ -17,7 +17,8 @@ the row. So no write path can forget it, the order of two stations' writes is th
 database's (a conflicting key waits for the other's commit), and a rolled-back write leaves
 no trace. What counts is what the report counts (store/report_queries.py): a payment once
 succeeded with a ``paid_at``, a refund once succeeded (and its reversal once it failed
-after), joined to its booking, a refund's method being its payment's (which never changes).
+after), under its booking's service and staff (a walk-in order's under "Walk-in sale"), a
+refund's method being its payment's (which never changes).
 
 SQLite loses a table's triggers when a migration copies the table (batch mode): a later
 migration that does so on one of these three tables must create them again
@@ -53,6 +54,9 @@ REFUND_COLUMNS = (
     "reversed_seq"
 )
 BOOKING_COLUMNS = "service_id, service_name, resource_id"
+# What a walk-in order's money is counted under (store/report_queries.py names it the same).
+WALK_IN_ID = "walk_in"
+WALK_IN_NAME = "Walk-in sale"
 
 
 def _sums(kind: str, row: str, booking: str, sign: int, *, postgres: bool, grouped: bool) -> str:
@@ -80,22 +84,22 @@ def _sums(kind: str, row: str, booking: str, sign: int, *, postgres: bool, group
         f"'{kind}'",
         hour,
         f"{row}.currency",
-        f"{booking}.service_id",
-        f"{booking}.service_name",
+        # A walk-in order's money has no booking (0020): named as the report names it.
+        f"COALESCE({booking}.service_id, '{WALK_IN_ID}')",
+        f"COALESCE({booking}.service_name, '{WALK_IN_NAME}')",
         f"COALESCE({booking}.resource_id, '')",
         method,
     ]
     where = [COUNTED[kind].replace("r.", f"{row}.")]
     tables = []
-    if row in ("NEW", "OLD"):  # a payments or refunds trigger: its booking
-        tables.append("bookings b")
-        where.append(f"b.id = {row}.booking_id")
+    if row in ("NEW", "OLD"):  # a payments or refunds trigger: its booking, if it has one
+        tables.append(f"(SELECT 1 AS one) one_row LEFT JOIN bookings b ON b.id = {row}.booking_id")
     elif booking in ("NEW", "OLD"):  # a bookings trigger: its payments or refunds
         tables.append(f"{'payments' if kind == 'payment' else 'refunds'} {row}")
         where.append(f"{row}.booking_id = {booking}.id")
-    else:  # every row (the backfill)
-        tables += [f"{'payments' if kind == 'payment' else 'refunds'} {row}", "bookings b"]
-        where.append(f"b.id = {row}.booking_id")
+    else:  # every row (the backfill), a walk-in's too
+        table = "payments" if kind == "payment" else "refunds"
+        tables.append(f"{table} {row} LEFT JOIN bookings b ON b.id = {row}.booking_id")
     if kind != "payment":
         tables.append("payments m")
         where.append(f"m.id = {row}.payment_id")
