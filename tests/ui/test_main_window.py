@@ -148,6 +148,7 @@ def test_run_gui_shows_window_attaches_and_quits(ui_env: dict[str, str]) -> None
         from pos_app.ui.shell.main_window import MainWindow
 
         from PySide6.QtCore import QEvent, QObject
+        from pos_app.ui.kit import gc_guard
         from pos_app.ui.shell import gui
 
         app = ensure_application()
@@ -163,6 +164,7 @@ def test_run_gui_shows_window_attaches_and_quits(ui_env: dict[str, str]) -> None
         def start(starter):
             print("PAINTED BEFORE THE APP OPENS", bool(painted), flush=True)
             opening(starter)
+            print("COLLECTOR HELD WHILE OPENING", gc_guard.install(app).held, flush=True)
         gui.AppStarter.start = start
         def check():
             ready = [w for w in app.topLevelWidgets()
@@ -170,6 +172,7 @@ def test_run_gui_shows_window_attaches_and_quits(ui_env: dict[str, str]) -> None
             if ready:
                 print("BADGE", ready[0].badge.text(), flush=True)
                 print("FROZEN", gc.get_freeze_count() > 0, flush=True)
+                print("COLLECTOR RELEASED", not gc_guard.install(app).held, flush=True)
                 app.quit()
             else:
                 QTimer.singleShot(20, check)
@@ -186,6 +189,9 @@ def test_run_gui_shows_window_attaches_and_quits(ui_env: dict[str, str]) -> None
     assert "BADGE SANDBOX — no real money" in done.stdout
     # What was loaded to start is left out of the collector's full passes (GUI-thread stalls).
     assert "FROZEN True" in done.stdout
+    # Nor walked by the collector while the app opens (a GUI-thread pass over all of it).
+    assert "COLLECTOR HELD WHILE OPENING True" in done.stdout
+    assert "COLLECTOR RELEASED True" in done.stdout
     # The worker's imports start once the first frame is on screen, not during its paint.
     assert "PAINTED BEFORE THE APP OPENS True" in done.stdout
 

@@ -99,10 +99,14 @@ class AppStarter:
         # by the window (the signal is queued to the GUI thread).
         self.notes = _StartNotes(window)
         self.notes.said.connect(window.show_starting)
+        app = QApplication.instance()
+        self._collector = gc_guard.install(app) if app is not None else None
 
     def start(self) -> None:
         """Open the app in the runner; the window fills in (or shows why not) when done."""
         self._window.show_starting("Starting… opening the database and connecting to Stripe")
+        if self._freeze_gc and self._collector is not None:
+            self._collector.hold()  # until attached and frozen (or failed)
         self._runner.run(self._open, on_success=self._opened, on_failure=self._failed)
 
     def _open(self) -> AppContext:
@@ -131,12 +135,18 @@ class AppStarter:
             # long as the app: leave it out of the collector's full passes, which otherwise
             # walk it all on the GUI thread (about 60 ms, a visible stall every minute or two).
             gc.freeze()
+        self._release_collector()
         # Today's backup now (unless taken already today), then checked every hour.
         window = self._window
         self.backups = DailyBackups(self._runner, ctx.backups, window.show_notice, window)
         self.backups.start()
 
+    def _release_collector(self) -> None:
+        if self._collector is not None and shiboken6.isValid(self._collector):
+            self._collector.release()
+
     def _failed(self, error: BaseException) -> None:
+        self._release_collector()
         log.warning("app.start_failed error=%s", error)
         # A damaged, locked or newer database: its own sentence names the backup to restore.
         told = user_message(error)
