@@ -43,6 +43,9 @@ def _recount(shop: Shop) -> Counter[tuple[Any, ...]]:
             for p in paid.values()
             if p.status == PaymentStatus.SUCCEEDED and p.paid_at is not None
         ]
+        for p in paid.values():  # card payment links, by the hour each was created
+            if p.method == "card":
+                out[(_hour(p.created_at), "link", p.currency, "", "", "", p.status.value, 0)] += 1
         for r in c.execute(select(refunds)):
             if r.status == RefundStatus.SUCCEEDED or (
                 r.status == RefundStatus.FAILED and r.record_seq is not None
@@ -99,9 +102,12 @@ def test_the_database_keeps_each_hour_s_sums_as_rows_change(shop: Shop) -> None:
     shop.cash(b1, 1000, shop.local(2026, 6, 10, 9, 40))
     shop.card(b2, 3000, shop.local(2026, 6, 10, 17, 59), currency="eur", fee=117)
     at = shop.local(2026, 6, 10, 8)
-    shop.card(b2, 3000, None, currency="eur", status=PaymentStatus.EXPIRED, created_at=at)
+    link = shop.card(b2, 3000, None, currency="eur", status=PaymentStatus.OPEN, created_at=at)
     _check(shop)
-    assert sum(v for k, v in _kept(shop).items() if k[-1] == 0) == 3  # n: three counted
+    _write(shop, update(payments).where(payments.c.id == link).values(status="expired"))
+    _check(shop)
+    counted = [v for k, v in _kept(shop).items() if k[1] == "payment" and k[-1] == 0]
+    assert sum(counted) == 3  # n: three payments counted
     _write(shop, update(payments).where(payments.c.id == card).values(fee_amount=132))
     _check(shop)
     ok = shop.refund(card, 1500, shop.local(2026, 6, 11, 10), fee=-20)
@@ -114,7 +120,7 @@ def test_the_database_keeps_each_hour_s_sums_as_rows_change(shop: Shop) -> None:
         .values(status=RefundStatus.FAILED, record_seq=7, reversed_seq=8),
     )
     _check(shop)
-    assert {k[1] for k in _kept(shop)} == {"payment", "refund", "reversal"}
+    assert {k[1] for k in _kept(shop)} == {"payment", "refund", "reversal", "link"}
     # The booking moves to another service and staff member: its money moves with it.
     _write(
         shop,

@@ -19,6 +19,8 @@ no trace. What counts is what the report counts (store/report_queries.py): a pay
 succeeded with a ``paid_at``, a refund once succeeded (and its reversal once it failed
 after), under its booking's service and staff (a walk-in order's under "Walk-in sale"), a
 refund's method being its payment's (which never changes).
+Card payment links are counted there too (kind 'link', by the hour each was created, its
+status in ``method``): the conversion figure of open days (store/link_counts.py).
 
 SQLite loses a table's triggers when a migration copies the table (batch mode): a later
 migration that does so on one of these three tables must create them again
@@ -48,7 +50,7 @@ COUNTED = {
     "reversal": "r.status = 'failed' AND r.reversed_seq IS NOT NULL",
 }
 # The columns whose change can change a row's contribution.
-PAYMENT_COLUMNS = "status, paid_at, amount, currency, method, fee_amount, booking_id"
+PAYMENT_COLUMNS = "status, paid_at, amount, currency, method, fee_amount, booking_id, created_at"
 REFUND_COLUMNS = (
     "status, created_at, amount, currency, fee_amount, booking_id, payment_id, record_seq, "
     "reversed_seq"
@@ -118,8 +120,32 @@ def _sums(kind: str, row: str, booking: str, sign: int, *, postgres: bool, group
     )
 
 
+def _links(row: str, sign: int, *, postgres: bool, grouped: bool) -> str:
+    """The same for card payment links: kind 'link', by the hour each was created, with its
+    status in ``method`` (the report's conversion counts links by status)."""
+    dated = f"{row}.created_at"
+    hour = (
+        f"date_trunc('hour', {dated})" if postgres else f"substr({dated}, 1, 13) || ':00:00.000000'"
+    )
+    n = f"{sign} * COUNT(*)" if grouped else str(sign)
+    add = ", ".join(f"{s} = sales_hours.{s} + excluded.{s}" for s in SUMS)
+    source = f" FROM payments {row}" if grouped else ""
+    group = f" GROUP BY {hour}, {row}.currency, {row}.status" if grouped else ""
+    return (
+        f"INSERT INTO sales_hours ({KEY}, {', '.join(SUMS)}) "
+        f"SELECT 'link', {hour}, {row}.currency, '', '', '', {row}.status, {n}, 0, 0, 0, 0"
+        f"{source} WHERE {row}.method = 'card'{group} "
+        f"ON CONFLICT ({KEY}) DO UPDATE SET {add}"
+    )
+
+
 def _row_statements(table: str, sign: int, alias: str, postgres: bool) -> list[str]:
-    kinds = ["payment"] if table == "payments" else ["refund", "reversal"]
+    if table == "payments":
+        return [
+            _sums("payment", alias, "b", sign, postgres=postgres, grouped=False),
+            _links(alias, sign, postgres=postgres, grouped=False),
+        ]
+    kinds = ["refund", "reversal"]
     return [_sums(k, alias, "b", sign, postgres=postgres, grouped=False) for k in kinds]
 
 
@@ -185,8 +211,11 @@ def create_triggers(postgres: bool) -> list[str]:
 def backfill(postgres: bool) -> list[str]:
     """The statements summing every row already there."""
     return [
-        _sums(k, "x", "b", 1, postgres=postgres, grouped=True)
-        for k in ("payment", "refund", "reversal")
+        *(
+            _sums(k, "x", "b", 1, postgres=postgres, grouped=True)
+            for k in ("payment", "refund", "reversal")
+        ),
+        _links("x", 1, postgres=postgres, grouped=True),
     ]
 
 
