@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from pos_app.domain.booking import Service
 from pos_app.domain.money import Money
 from pos_app.domain.orders import Order
+from pos_app.domain.payment import Payment
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.domain.products import Product
 from pos_app.domain.promo import PromoCode
@@ -75,9 +76,17 @@ class SellServices(Protocol):
         """Save the sale as an open order, or a sentence (raise) and nothing saved."""
         ...
 
+    def record_cash(self, booking_id: str, amount_text: str | None = None) -> Payment:
+        """Record cash for an order's balance (its ``ord_…`` id), or a sentence (raise)."""
+        ...
+
 
 class SellDialog(QDialog):
     """Tiles and search on the left; the cart, discount, tip and total on the right."""
+
+    #: A sale was saved to be charged by card: its order id (the shell opens the charge
+    #: screen, the same as a booking's).
+    charge_requested = Signal(str)
 
     def __init__(
         self,
@@ -201,12 +210,18 @@ class SellDialog(QDialog):
         self.close_button = QPushButton("Close")
         self.save_button = QPushButton("Save sale")
         self.save_button.setToolTip("Save the sale as an open order: the total, to be paid")
-        theme.make_primary(self.save_button)
+        self.cash_button = QPushButton("Cash")
+        self.cash_button.setToolTip("Save the sale and record the total paid in cash")
+        self.charge_button = QPushButton("Charge (QR)")
+        self.charge_button.setToolTip("Save the sale and show the customer a payment link")
+        theme.make_primary(self.charge_button)
         actions = QHBoxLayout()
         actions.addWidget(self.clear_button)
         actions.addWidget(self.close_button)
         actions.addStretch(1)
         actions.addWidget(self.save_button)
+        actions.addWidget(self.cash_button)
+        actions.addWidget(self.charge_button)
 
         right = QFrame()
         right.setObjectName("sellCartPanel")
@@ -248,7 +263,9 @@ class SellDialog(QDialog):
         self.tip_edit.textEdited.connect(self._tip_typed)
         self.clear_button.clicked.connect(self.clear)
         self.close_button.clicked.connect(self.reject)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
+        self.cash_button.clicked.connect(lambda: self.save(then=CASH))
+        self.charge_button.clicked.connect(lambda: self.save(then=CARD))
         # A barcode scanner ends each code with Enter: in a dialog Enter presses the default
         # button, which here could clear the cart or save the sale. No button is default.
         for button in self.findChildren(QPushButton):
@@ -316,8 +333,9 @@ class SellDialog(QDialog):
         self.search_edit.clear()
         self.search_edit.setFocus()
 
-    def save(self) -> None:
-        """Save the sale as an open order (in the background)."""
+    def save(self, then: str = "") -> None:
+        """Save the sale as an open order (in the background); ``then`` CASH records its
+        total in cash, CARD asks for the charge screen (``charge_requested``)."""
         state = present(self.cart, self._policy, self._currency)
         if not state.can_sell:
             return
@@ -335,11 +353,12 @@ class SellDialog(QDialog):
             tip_text=cart.tip_text.strip() or None,
         )
         services = self._services
-        self.save_button.setEnabled(False)
+        for button in self._pay_buttons():
+            button.setEnabled(False)
         self.status_label.setText("Saving…")
         self._runner.run(
             lambda: services.create_walk_in(request),
-            on_success=self._on_saved,
+            on_success=lambda order: self._on_saved(order, then),
             on_failure=self._on_save_failed,
             owner=self,
         )
@@ -362,7 +381,8 @@ class SellDialog(QDialog):
         empty = not self.cart.lines
         self.problem_label.setText("" if empty else state.problem)
         self.problem_label.setVisible(bool(state.problem) and not empty)
-        self.save_button.setEnabled(state.can_sell)
+        for button in self._pay_buttons():
+            button.setEnabled(state.can_sell)
         for button in (self.minus_button, self.plus_button, self.remove_button):
             button.setEnabled(not empty)
 
@@ -418,15 +438,37 @@ class SellDialog(QDialog):
     def _on_promo_refused(self, error: BaseException) -> None:
         self.status_label.setText(user_message(error))
 
-    def _on_saved(self, order: Order) -> None:
+    def _pay_buttons(self) -> tuple[QPushButton, ...]:
+        return (self.save_button, self.cash_button, self.charge_button)
+
+    def _on_saved(self, order: Order, then: str = "") -> None:
         self.saved = order
         self.clear()
         total = Money(order.total, order.currency)
         self.status_label.setText(f"Sale {order.number} saved for {total}: open, to be paid.")
+        if then == CARD:
+            self.status_label.setText(f"Sale {order.number}: {total} to pay by card.")
+            self.charge_requested.emit(order.id)
+        elif then == CASH:
+            services = self._services
+            self._runner.run(
+                lambda: services.record_cash(order.id),
+                on_success=lambda _p: self.status_label.setText(
+                    f"Sale {order.number} paid: {total} in cash."
+                ),
+                on_failure=lambda err: self.status_label.setText(
+                    f"Sale {order.number} saved, not paid: {user_message(err)}"
+                ),
+                owner=self,
+            )
 
     def _on_save_failed(self, error: BaseException) -> None:
-        self.save_button.setEnabled(True)
+        for button in self._pay_buttons():
+            button.setEnabled(True)
         self.status_label.setText(user_message(error))
 
 
-__all__ = ["LineView", "SellDialog", "SellServices"]
+CASH = "cash"
+CARD = "card"
+
+__all__ = ["CARD", "CASH", "LineView", "SellDialog", "SellServices"]
