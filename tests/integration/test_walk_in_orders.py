@@ -93,6 +93,9 @@ def test_walk_in_paid_by_card_reaches_paid_through_the_events_and_takes_stock_on
     report = _json(capsys, "report", "daily", "--date", today)
     usd = report["currencies"]["usd"]
     assert (usd["gross"], usd["count"]) == (2613, 1)  # the walk-in's money is counted
+    assert cli.main(["export", "csv", "--from", today, "--to", today, "-"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if "Walk-in sale" in line]
+    assert len(rows) == 1 and "Ada" in rows[0] and "26.13" in rows[0]
 
     # Part of it back: 10.00 of the card payment; the order is partly refunded.
     back = _json(capsys, "refund", sold["id"], "--amount", "10.00")

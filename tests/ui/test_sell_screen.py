@@ -113,3 +113,34 @@ def test_more_than_in_stock_cannot_be_sold_and_says_what_is_left(
     assert dialog.cart_model.index(0, 3).data() == "⚠ Only 1 × Shampoo left in stock."
     qtbot.mouseClick(dialog.minus_button, Qt.MouseButton.LeftButton)
     assert dialog.save_button.isEnabled() and dialog.problem_label.isHidden()
+
+
+def test_cash_pays_the_sale_and_charge_opens_the_charge_screen_for_its_order(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    _shelf(ui_app)
+    dialog = _sell(qtbot, window)
+    qtbot.keyClicks(dialog.search_edit, "sha-250")
+    qtbot.keyClick(dialog.search_edit, Qt.Key.Key_Return)
+    assert dialog.total_label.text() == "$13.07"  # 12.00 + 8.875 % tax (1.065 → 1.07)
+    qtbot.mouseClick(dialog.cash_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: "in cash" in dialog.status_label.text() or "not paid" in dialog.status_label.text()
+    )
+    sold = dialog.saved
+    assert sold is not None
+    assert dialog.status_label.text() == f"Sale {sold.number} paid: $13.07 in cash."
+    assert ui_app.orders.money(sold.id).payable.paid_amount == 1307
+    assert ui_app.products.find("Shampoo").stock == 4  # taken in the paid transaction
+
+    qtbot.keyClicks(dialog.search_edit, "sha-250")
+    qtbot.keyClick(dialog.search_edit, Qt.Key.Key_Return)
+    with qtbot.waitSignal(dialog.charge_requested) as asked:
+        qtbot.mouseClick(dialog.charge_button, Qt.MouseButton.LeftButton)
+    (order_id,) = asked.args
+    qtbot.waitUntil(lambda: window.charge_dialog is not None)
+    charge = window.charge_dialog
+    assert charge is not None and charge.booking_id() == order_id
+    qtbot.waitUntil(lambda: bool(ui_app.orders.money(order_id).payments))
+    (link,) = ui_app.orders.money(order_id).payments
+    assert (link.order_id, link.booking_id, link.amount) == (order_id, None, 1307)

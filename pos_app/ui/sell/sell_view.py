@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from pos_app.domain.booking import Service
 from pos_app.domain.money import Money
 from pos_app.domain.orders import Order
+from pos_app.domain.payment import Payment
 from pos_app.domain.percent import PER_PERCENT, Percent
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.domain.products import Product
@@ -77,9 +78,17 @@ class SellServices(Protocol):
         """Save the sale as an open order, or a sentence (raise) and nothing saved."""
         ...
 
+    def record_cash(self, booking_id: str, amount_text: str | None = None) -> Payment:
+        """Record cash for an order's balance (its ``ord_…`` id), or a sentence (raise)."""
+        ...
+
 
 class SellDialog(QDialog):
     """Tiles and search on the left; the cart, discount, tip and total on the right."""
+
+    #: A sale was saved to be charged by card: its order id (the shell opens the charge
+    #: screen, the same as a booking's).
+    charge_requested = Signal(str)
 
     def __init__(
         self,
@@ -208,12 +217,18 @@ class SellDialog(QDialog):
         self.close_button = QPushButton(_("Close"))
         self.save_button = QPushButton(_("Save sale"))
         self.save_button.setToolTip(_("Save the sale as an open order: the total, to be paid"))
-        theme.make_primary(self.save_button)
+        self.cash_button = QPushButton(_("Cash"))
+        self.cash_button.setToolTip(_("Save the sale and record the total paid in cash"))
+        self.charge_button = QPushButton(_("Charge (QR)"))
+        self.charge_button.setToolTip(_("Save the sale and show the customer a payment link"))
+        theme.make_primary(self.charge_button)
         actions = QHBoxLayout()
         actions.addWidget(self.clear_button)
         actions.addWidget(self.close_button)
         actions.addStretch(1)
         actions.addWidget(self.save_button)
+        actions.addWidget(self.cash_button)
+        actions.addWidget(self.charge_button)
 
         right = QFrame()
         right.setObjectName("sellCartPanel")
@@ -255,7 +270,9 @@ class SellDialog(QDialog):
         self.tip_edit.textEdited.connect(self._tip_typed)
         self.clear_button.clicked.connect(self.clear)
         self.close_button.clicked.connect(self.reject)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
+        self.cash_button.clicked.connect(lambda: self.save(then=CASH))
+        self.charge_button.clicked.connect(lambda: self.save(then=CARD))
         # A barcode scanner ends each code with Enter: in a dialog Enter presses the default
         # button, which here could clear the cart or save the sale. No button is default.
         for button in self.findChildren(QPushButton):
@@ -323,8 +340,9 @@ class SellDialog(QDialog):
         self.search_edit.clear()
         self.search_edit.setFocus()
 
-    def save(self) -> None:
-        """Save the sale as an open order (in the background)."""
+    def save(self, then: str = "") -> None:
+        """Save the sale as an open order (in the background); ``then`` CASH records its
+        total in cash, CARD asks for the charge screen (``charge_requested``)."""
         state = present(self.cart, self._policy, self._currency)
         if not state.can_sell:
             return
@@ -342,11 +360,12 @@ class SellDialog(QDialog):
             tip_text=cart.tip_text.strip() or None,
         )
         services = self._services
-        self.save_button.setEnabled(False)
+        for button in self._pay_buttons():
+            button.setEnabled(False)
         self.status_label.setText(_("Saving…"))
         self._runner.run(
             lambda: services.create_walk_in(request),
-            on_success=self._on_saved,
+            on_success=lambda order: self._on_saved(order, then),
             on_failure=self._on_save_failed,
             owner=self,
         )
@@ -371,7 +390,8 @@ class SellDialog(QDialog):
         empty = not self.cart.lines
         self.problem_label.setText("" if empty else state.problem)
         self.problem_label.setVisible(bool(state.problem) and not empty)
-        self.save_button.setEnabled(state.can_sell)
+        for button in self._pay_buttons():
+            button.setEnabled(state.can_sell)
         for button in (self.minus_button, self.plus_button, self.remove_button):
             button.setEnabled(not empty)
 
@@ -438,7 +458,10 @@ class SellDialog(QDialog):
     def _on_promo_refused(self, error: BaseException) -> None:
         self.status_label.setText(user_message(error))
 
-    def _on_saved(self, order: Order) -> None:
+    def _pay_buttons(self) -> tuple[QPushButton, ...]:
+        return (self.save_button, self.cash_button, self.charge_button)
+
+    def _on_saved(self, order: Order, then: str = "") -> None:
         self.saved = order
         self.clear()
         total = Money(order.total, order.currency)
@@ -447,10 +470,35 @@ class SellDialog(QDialog):
                 number=order.number, total=total
             )
         )
+        if then == CARD:
+            self.status_label.setText(
+                _("Sale {number}: {total} to pay by card.").format(number=order.number, total=total)
+            )
+            self.charge_requested.emit(order.id)
+        elif then == CASH:
+            services = self._services
+            self._runner.run(
+                lambda: services.record_cash(order.id),
+                on_success=lambda _p: self.status_label.setText(
+                    _("Sale {number} paid: {total} in cash.").format(
+                        number=order.number, total=total
+                    )
+                ),
+                on_failure=lambda err: self.status_label.setText(
+                    _("Sale {number} saved, not paid: {reason}").format(
+                        number=order.number, reason=user_message(err)
+                    )
+                ),
+                owner=self,
+            )
 
     def _on_save_failed(self, error: BaseException) -> None:
-        self.save_button.setEnabled(True)
+        for button in self._pay_buttons():
+            button.setEnabled(True)
         self.status_label.setText(user_message(error))
 
 
-__all__ = ["LineView", "SellDialog", "SellServices"]
+CASH = "cash"
+CARD = "card"
+
+__all__ = ["CARD", "CASH", "LineView", "SellDialog", "SellServices"]

@@ -61,6 +61,7 @@ class SellWiring:
         self.pricing_policy = ctx.pricing.policy
         self.check_promo = ctx.promo_codes.check
         self.create_walk_in = ctx.orders.create_walk_in
+        self.record_cash = ctx.cash.record
 
 
 def _alive(widget: QWidget | None) -> bool:
@@ -353,9 +354,28 @@ class DialogOpeners:
             SellWiring(ctx), self.runner, self.dialog_parent(), currency=ctx.config.currency
         )
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        window.charge_requested.connect(self.charge_order)
         self.sell_window = window
         window.show()
         return window
+
+    def charge_order(self, order_id: str) -> ChargeDialog | None:
+        """The charge screen for a walk-in order, the same as a booking's (Sell's Charge)."""
+        from pos_app.ui.payments.charge_presenter import ChargeSettings
+        from pos_app.ui.payments.charge_view import ChargeDialog
+
+        ctx = self.context()
+        if ctx is None:
+            return None
+        dialog = ChargeDialog.start(
+            ctx.checkout, self.runner, order_id, self.dialog_parent(),
+            settings=ChargeSettings.from_config(ctx.config),
+        )  # fmt: skip
+        dialog.payment_succeeded.connect(self.notifier.charge_paid)
+        self.customer_display.follow(dialog)
+        dialog.addAction(self.customer_display_action)
+        self.charge_dialog = dialog
+        return dialog
 
     def open_settings(self, tab: str = "business") -> SettingsDialog | None:
         """Manage ▸ Settings… (Ctrl+,): managers only; anyone else is told so."""
