@@ -13,7 +13,7 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.errors import InvalidStateError
 from pos_app.domain.money import Money
 from pos_app.domain.payment import Refund
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 
 NOT_OVERPAID = N_("This booking is not overpaid any more, so there is no excess to refund.")
 EXCESS_REFUND_REASON = "duplicate"  # Stripe's reason; shown as "Duplicate payment"
@@ -44,8 +44,10 @@ def overpaid_headline(booking: Booking, refunds: Iterable[Refund]) -> str:
     if booking.overpaid.amount <= 0:
         return ""
     if excess_to_refund(booking, refunds).amount <= 0:
-        return f"Overpaid by {booking.overpaid} — the refund of the excess is on its way"
-    return f"Overpaid by {booking.overpaid} — refund the excess"
+        return gettext("Overpaid by {amount} — the refund of the excess is on its way").format(
+            amount=booking.overpaid
+        )
+    return gettext("Overpaid by {amount} — refund the excess").format(amount=booking.overpaid)
 
 
 def overpaid_log_detail(booking: Booking) -> str:

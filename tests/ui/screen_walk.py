@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app import i18n
 from pos_app.ui.kit import theme
 
 TOUCH = theme.TOUCH_PX  # 44 px
@@ -449,6 +450,9 @@ def walk_screen(screen: str) -> Walk:
     walk = Walk(screen)
     font, sheet, palette = app.font(), app.styleSheet(), app.palette()
     theme.apply_theme(app, dark=False)
+    # POS_WALK_LANGUAGE=de walks the screens in German (its long words are the clipping test).
+    language = i18n.current_language()
+    i18n.set_language(os.environ.get("POS_WALK_LANGUAGE", language))
     try:
         with tempfile.TemporaryDirectory() as tmp, capture.inspecting(_inspect(walk, app)):
             render(screen, Path(tmp) / f"{screen}.png")
@@ -456,6 +460,7 @@ def walk_screen(screen: str) -> Walk:
         walk.error = f"{type(exc).__name__}: {exc}"
     finally:
         # Leave the application as the other tests expect it.
+        i18n.set_language(language)
         app.setStyleSheet(sheet)
         app.setPalette(palette)
         app.setFont(font)

@@ -20,7 +20,19 @@ from pos_app.i18n import _
 from tests.ui import catalog_walk, screen_walk
 
 # Screens still showing unmarked English, and why (see docs/translations.md).
-NOT_MARKED_YET: dict[str, str] = {}
+_FIGURES = (
+    "the figures' words come from pos_app/reports/render (shared with the PDFs: tiles, Z "
+    "lines, conversion) and are not marked yet"
+)
+NOT_MARKED_YET: dict[str, str] = {
+    "connection": "the doctor's check lines (services/doctor.py) are not marked yet",
+    "audit": "the detail column is sentences stored in the database when the action happened",
+    "dashboard": _FIGURES,
+    "dashboard-range": _FIGURES,
+    "day-close": _FIGURES + "; services/day_close.py's drawer sentences too",
+    "reconcile": "the differences' kinds and sentences (services/reconciliation*) are not "
+    "marked yet",
+}
 
 
 def _screens() -> list[object]:
@@ -40,7 +52,8 @@ def test_every_word_on_the_screen_is_in_the_catalog(screen: str) -> None:
     walk = catalog_walk.walk(screen)
     assert walk.error is None, f"{screen} did not render: {walk.error}"
     assert walk.roots > 0
-    assert [str(f) for f in walk.found] == []
+    found = [str(f) for f in walk.found]
+    assert found == [], f"{len(found)} texts outside the catalog:\n" + "\n".join(found)
 
 
 @pytest.fixture
@@ -60,7 +73,7 @@ def test_an_unmarked_label_is_found_and_data_is_not(qtbot: QtBot, pseudo: object
     name = QLabel("Alex Morgan")  # the demo manager: data
     when = QLabel("Tue 24 Nov, 10:30–11:00 · pi_3Nx…")
     button = QPushButton(_("Save"))
-    button.setToolTip("Save the booking")  # the tooltip is not marked
+    button.setToolTip("Save changes to this booking")  # the tooltip is not marked
     edit = QLineEdit()
     edit.setPlaceholderText(_("e.g. 35.00"))
     for w in (marked, unmarked, name, when, button, edit):
@@ -69,12 +82,12 @@ def test_an_unmarked_label_is_found_and_data_is_not(qtbot: QtBot, pseudo: object
     found = catalog_walk.findings(root)
     assert [(f.what, f.text, f.left) for f in found] == [
         ("label", "Balance due", "Balance due"),
-        ("tooltip", "Save the booking", "Save the booking"),
+        ("tooltip", "Save changes to this booking", "Save changes to this booking"),
     ]
 
 
 def test_a_sentence_around_a_marked_word_is_found() -> None:
     # Half-marked: the words around a translated piece are still English.
-    assert catalog_walk.unmarked("⟦Paid⟧ on Tuesday by card") == "on by card"
+    assert catalog_walk.unmarked("⟦Paid⟧ on Tuesday in full, thank you") == "on in full thank you"
     assert catalog_walk.unmarked("⟦Card declined — ⟦ask for another card⟧⟧") == ""
     assert catalog_walk.unmarked("$35.00 · 10:30 · maria@example.com") == ""

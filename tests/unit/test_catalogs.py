@@ -34,7 +34,10 @@ LANGUAGES = [lang for lang in i18n.SHIPPED if lang != "en"]
 # The same keywords as `make translations` (Makefile).
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 # Languages whose translation is not complete yet (docs/translations.md says how far each is).
-UNFINISHED = {"es": "Spanish is not translated yet", "bn": "Bangla is not translated yet"}
+UNFINISHED = {
+    "es": "Spanish: only the main window's, charge screen's and statuses' words so far",
+    "bn": "Bangla is not translated yet",
+}
 
 Message = str | tuple[str, str]
 

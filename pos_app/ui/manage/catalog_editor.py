@@ -76,7 +76,7 @@ def service_columns(inactive: Callable[[], QBrush]) -> list[Column[Service]]:
             sort_key=lambda s: (s.currency, s.price_amount),
             roles=grey,
         ),
-        Column(_("Bookable"), lambda s: _("Yes") if s.active else "No", roles=grey),
+        Column(_("Bookable"), lambda s: _("Yes") if s.active else _("No"), roles=grey),
     ]
 
 

@@ -102,7 +102,7 @@ def product_columns(inactive: Callable[[], QBrush]) -> list[Column[Product]]:
             roles=grey,
         ),
         Column(_("Tax"), lambda p: str(p.tax_rate), align=RIGHT, roles=grey),
-        Column(_("On sale"), lambda p: _("Yes") if p.active else "No", roles=grey),
+        Column(_("On sale"), lambda p: _("Yes") if p.active else _("No"), roles=grey),
     ]
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain.errors import FormErrors, PermissionDeniedError
+from pos_app.domain.pricing import Discount
 from pos_app.domain.promo import PromoCode, availability, day_words, state_words
 from pos_app.i18n import _, ngettext
 from pos_app.services.promo_codes import MANAGERS_ONLY, PromoForm
@@ -63,6 +64,13 @@ class PromoEditing(Protocol):
         ...
 
 
+def gives(discount: Discount) -> str:
+    """ "10% off" or "$5.00 off", in the current language (the domain's ``describe`` stays
+    English: the audit log records it)."""
+    what = discount.percent if discount.percent is not None else discount.amount
+    return _("{discount} off").format(discount=what)
+
+
 def promo_columns(today: Callable[[], date]) -> list[Column[PromoCode]]:
     """The list's columns, judged against the business's ``today()``."""
 
@@ -79,7 +87,7 @@ def promo_columns(today: Callable[[], date]) -> list[Column[PromoCode]]:
 
     return [
         Column(_("Code"), lambda p: p.code),
-        Column(_("Gives"), lambda p: p.discount.describe()),
+        Column(_("Gives"), lambda p: gives(p.discount)),
         Column(
             _("Used"),
             lambda p: (

@@ -201,7 +201,7 @@ class ReceiptDialog(QDialog):
         self.email_status.setObjectName("emailStatus")
         self.email_status.setWordWrap(True)
         self.email_status.hide()
-        self.test_note = muted_label(email_note(mode) or "", wrap=True)
+        self.test_note = muted_label(_(email_note(mode) or ""), wrap=True)
         self.test_note.setVisible(email_note(mode) is not None)
         email_title = QLabel(_("Email Stripe's receipt"))
         theme.set_role(email_title, "heading")
