@@ -146,11 +146,14 @@ def render(
     if language not in SHIPPED:
         raise ValueError(f"language must be one of {', '.join(SHIPPED)}")
     before = current_language()
-    set_language(language)
+    switch = language != before  # else the translation in use stays (tests' pseudo one)
+    if switch:
+        set_language(language)
     try:
         _render(screen, path, None if theme is None else theme == "dark", worlds)
     finally:
-        set_language(before)
+        if switch:
+            set_language(before)
 
 
 def render_all(

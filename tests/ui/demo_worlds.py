@@ -11,3 +11,5 @@ from __future__ import annotations
 from pos_app.devtools.demo_world import DemoWorlds
 
 WORLDS = DemoWorlds()
+# The catalog walk's own: seeded under its pseudo-translation, as each of its renders was.
+PSEUDO_WORLDS = DemoWorlds()
