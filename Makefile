@@ -25,10 +25,9 @@ lint: $(STAMP)
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n 4 --dist loadgroup
 
+# Every screen from one seeded demo day (each on a fresh copy of it): see devtools/demo_world.py.
 screenshots: $(STAMP)
-	for s in $$(QT_QPA_PLATFORM=offscreen $(BIN)/pos-app screenshot --list | cut -d' ' -f1); do \
-		QT_QPA_PLATFORM=offscreen $(BIN)/pos-app screenshot --screen $$s docs/screenshots/$$s.png || exit 1; \
-	done
+	QT_QPA_PLATFORM=offscreen $(BIN)/pos-app screenshot --all docs/screenshots
 
 # The gettext catalogs (docs/translations.md): extract every marked sentence of the package into
 # pos_app/locale/pos_app.pot, merge it into each language's .po (new sentences untranslated,

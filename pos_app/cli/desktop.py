@@ -14,11 +14,17 @@ from pos_app.config import Config
 
 def screenshot(args: argparse.Namespace) -> int:
     """Render a screen offscreen to a PNG, or list the screens."""
-    from pos_app.devtools.screenshots import SCREENS, render, screen_list
+    from pos_app.devtools.screenshots import SCREENS, render, render_all, screen_list
 
     if args.list:
         for name, title in screen_list():
             print(f"{name:<16} {title}")
+        return 0
+    if args.all:
+        if args.screen or args.path is None:
+            raise UsageError("screenshot --all needs a folder PATH and no --screen")
+        for path in render_all(args.path, language=args.language, theme=args.theme):
+            print(str(path))
         return 0
     if not args.screen or args.path is None:
         raise UsageError("screenshot needs --screen NAME and a PATH (or --list)")

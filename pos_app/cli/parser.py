@@ -215,7 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("screenshot", help="render a screen offscreen to a PNG (demo data)")
     s.add_argument("--list", action="store_true", help="print the screens' names and exit")
     s.add_argument("--screen", help="which screen (see --list)")
-    s.add_argument("path", type=Path, nargs="?", help="the PNG to write")
+    s.add_argument(
+        "--all", action="store_true", help="every screen as PATH/NAME.png (one demo day)"
+    )
+    s.add_argument("path", type=Path, nargs="?", help="the PNG to write (--all: the folder)")
     s.add_argument(
         "--language", choices=SHIPPED, help="the UI language (default: POS_LANGUAGE, else en)"
     )

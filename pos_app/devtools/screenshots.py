@@ -10,25 +10,23 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from pos_app.app import AppContext, open_app
-from pos_app.config import load_config
+from pos_app.app import AppContext
 from pos_app.devtools import front_desk_screens as front
 from pos_app.devtools import manager_screens as manager
 from pos_app.devtools.about_screenshot import render_about
 from pos_app.devtools.backup_screenshot import render_backups
 from pos_app.devtools.connection_screenshot import render_connection
-from pos_app.devtools.demo import DemoDay, demo_timezone, seed_demo_day
+from pos_app.devtools.demo import DemoDay
+from pos_app.devtools.demo_world import DemoWorlds, opened_copy, seeded
 from pos_app.devtools.overpaid_screenshot import render_overpaid as _overpaid
 from pos_app.devtools.stations_screenshot import render_stations
-from pos_app.domain import locale_format
 from pos_app.i18n import SHIPPED, current_language, set_language
-from pos_app.keystore import KeyStore
 from pos_app.ui.kit import theme
 
 Renderer = Callable[[AppContext, DemoDay, Path], None]
@@ -132,25 +130,52 @@ def screen_list() -> list[tuple[str, str]]:
 
 
 def render(
-    screen: str, path: Path, *, language: str | None = None, theme: str | None = None
+    screen: str,
+    path: Path,
+    *,
+    language: str | None = None,
+    theme: str | None = None,
+    worlds: DemoWorlds | None = None,
 ) -> None:
     """Render ``screen`` on a fresh demo day and save it as PNG, in ``language`` (else
-    POS_LANGUAGE, else English) and the ``theme`` palette (else light)."""
+    POS_LANGUAGE, else English) and the ``theme`` palette (else light). With ``worlds``
+    the day is seeded once there and each screen opens a fresh copy of it."""
     if screen not in SCREENS:
         raise ValueError(f"screen must be one of {', '.join(SCREENS)}")
     language = language or os.environ.get("POS_LANGUAGE", "").strip().lower() or "en"
     if language not in SHIPPED:
         raise ValueError(f"language must be one of {', '.join(SHIPPED)}")
     before = current_language()
-    set_language(language)
+    switch = language != before  # else the translation in use stays (tests' pseudo one)
+    if switch:
+        set_language(language)
     try:
-        _render(screen, path, None if theme is None else theme == "dark")
+        _render(screen, path, None if theme is None else theme == "dark", worlds)
     finally:
-        set_language(before)
+        if switch:
+            set_language(before)
 
 
-def _render(screen: str, path: Path, dark: bool | None) -> None:
-    from pos_app.sandbox.runner import start_in_thread
+def render_all(
+    folder: Path,
+    *,
+    language: str | None = None,
+    theme: str | None = None,
+    screens: Iterable[str] | None = None,
+) -> list[Path]:
+    """Every screen (or those named) as ``folder``/NAME.png, all from one seeded demo day
+    (`make screenshots`)."""
+    worlds = DemoWorlds()
+    try:
+        paths = [folder / f"{name}.png" for name in (SCREENS if screens is None else screens)]
+        for path in paths:
+            render(path.stem, path, language=language, theme=theme, worlds=worlds)
+        return paths
+    finally:
+        worlds.close()
+
+
+def _render(screen: str, path: Path, dark: bool | None, worlds: DemoWorlds | None) -> None:
     from pos_app.ui.shell.gui import ensure_application
 
     if QApplication.instance() is None:
@@ -160,32 +185,15 @@ def _render(screen: str, path: Path, dark: bool | None) -> None:
     if dark is not None:
         theme.apply_theme(app, dark=dark)
     try:
-        with tempfile.TemporaryDirectory(prefix="pos-app-screenshot-") as tmp:
-            handle = start_in_thread(Path(tmp) / "sandbox.sqlite3")
-            try:
-                env = {"POS_DATA_DIR": str(Path(tmp) / "data"), "POS_STRIPE_API_BASE": handle.url}
-                if os.environ.get("POS_TIMEZONE"):
-                    env["POS_TIMEZONE"] = os.environ["POS_TIMEZONE"]
-                config = load_config(env)
-                zone = demo_timezone(config.timezone)
-                if zone is not config.timezone:
-                    env["POS_TIMEZONE"] = str(zone)
-                    config = load_config(env)
-                # Secrets in the throwaway data dir: never this machine's real keyring.
-                secrets = KeyStore(config.data_dir, use_system=False)
-                ctx = open_app(config, sandbox="none", secrets=secrets)
-                try:
-                    # The demo's amounts are written "40.00": typed the command line's way.
-                    locale_format.set_ascii_input(True)
-                    try:
-                        demo = seed_demo_day(ctx)
-                    finally:
-                        locale_format.set_ascii_input(False)
-                    SCREENS[screen].render(ctx, demo, Path(path))
-                finally:
-                    ctx.close()
-            finally:
-                handle.stop()
+        if worlds is None:  # one screen: seed and render on the same day, nothing copied
+            with (
+                tempfile.TemporaryDirectory(prefix="pos-app-screenshot-") as tmp,
+                seeded(Path(tmp)) as (ctx, demo, _),
+            ):
+                SCREENS[screen].render(ctx, demo, Path(path))
+        else:
+            with opened_copy(worlds.get(current_language())) as (ctx, demo):
+                SCREENS[screen].render(ctx, demo, Path(path))
     finally:
         if dark is not None:
             theme.apply_theme(app)  # back to the system's scheme for whoever renders next

@@ -255,6 +255,7 @@ def walk(screen: str) -> CatalogWalk:
         return _walks[screen]
     from pos_app.devtools import capture
     from pos_app.devtools.screenshots import render
+    from tests.ui.demo_worlds import PSEUDO_WORLDS
 
     result = CatalogWalk(screen)
 
@@ -269,7 +270,7 @@ def walk(screen: str) -> CatalogWalk:
     i18n.use_translation(Pseudo(), "en")
     try:
         with tempfile.TemporaryDirectory() as tmp, capture.inspecting(inspect):
-            render(screen, Path(tmp) / f"{screen}.png")
+            render(screen, Path(tmp) / f"{screen}.png", worlds=PSEUDO_WORLDS)
     except Exception as exc:  # reported by the test, with the screen's name
         result.error = f"{type(exc).__name__}: {exc}"
     finally:

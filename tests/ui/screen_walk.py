@@ -444,6 +444,7 @@ def walk_screen(screen: str) -> Walk:
         return _walks[screen]
     from pos_app.devtools import capture
     from pos_app.devtools.screenshots import render
+    from tests.ui.demo_worlds import WORLDS
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -455,7 +456,7 @@ def walk_screen(screen: str) -> Walk:
     i18n.set_language(os.environ.get("POS_WALK_LANGUAGE", language))
     try:
         with tempfile.TemporaryDirectory() as tmp, capture.inspecting(_inspect(walk, app)):
-            render(screen, Path(tmp) / f"{screen}.png")
+            render(screen, Path(tmp) / f"{screen}.png", worlds=WORLDS)
     except Exception as exc:  # reported by the tests, with the screen's name
         walk.error = f"{type(exc).__name__}: {exc}"
     finally:

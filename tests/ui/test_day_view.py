@@ -395,8 +395,9 @@ def test_render_schedule_screen(tmp_path: Path) -> None:
     from PySide6.QtGui import QImage
 
     from pos_app.devtools.screenshots import render
+    from tests.ui.demo_worlds import WORLDS
 
     out = tmp_path / "schedule.png"
-    render("schedule", out)
+    render("schedule", out, worlds=WORLDS)
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1366, 768)

@@ -23,6 +23,7 @@ from pos_app.domain.booking import BookingStatus
 from pos_app.i18n import current_language
 from pos_app.ui.day.booking_table import Column
 from pos_app.ui.kit import theme
+from tests.ui.demo_worlds import WORLDS
 from tests.ui.qr import decode
 
 
@@ -105,7 +106,7 @@ def shots() -> Iterator[list[Shot]]:
 
 def _render(name: str, tmp_path: Path, shots: list[Shot]) -> tuple[Shot, QImage]:
     out = tmp_path / f"{name}.png"
-    screenshots.render(name, out)
+    screenshots.render(name, out, worlds=WORLDS)
     [shot] = shots[-1:]
     image = QImage(str(out))
     assert not image.isNull()
@@ -215,11 +216,11 @@ def test_screenshots_take_a_language(
 
     weekdays = set(get_day_names("wide", locale=language).values())
     out = tmp_path / f"charge-{language}.png"
-    screenshots.render("charge", out, language=language, theme="dark")
+    screenshots.render("charge", out, language=language, theme="dark", worlds=WORLDS)
     [charge] = shots[-1:]
     assert charge.facts["amount"] == amount
     assert amount in charge.labels
-    screenshots.render("main", tmp_path / f"main-{language}.png", language=language)
+    screenshots.render("main", tmp_path / f"main-{language}.png", language=language, worlds=WORLDS)
     [main] = shots[-1:]
     assert any(day in label for label in main.labels for day in weekdays), main.labels
     assert any(amount.replace("35", "80") in cell for row in main.rows for cell in row)

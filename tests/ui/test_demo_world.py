@@ -1,0 +1,111 @@
+"""The demo day seeded once and opened as copies: each copy is the day as seeded, whatever an
+earlier copy did; a stale world is seeded again; `--all` renders from one world."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from pos_app.cli.desktop import screenshot
+from pos_app.cli.input import UsageError
+from pos_app.devtools import demo_world
+from pos_app.devtools.demo_world import DemoWorld, DemoWorlds, opened_copy
+from pos_app.devtools.screenshots import render_all
+from pos_app.domain.people import Role
+
+
+@pytest.fixture(scope="module")
+def worlds() -> Iterator[DemoWorlds]:
+    made = DemoWorlds()
+    yield made
+    made.close()
+
+
+def test_each_copy_is_the_day_as_seeded(worlds: DemoWorlds) -> None:
+    world = worlds.get("en")
+    with opened_copy(world) as (ctx, demo):
+        assert ctx.deps.desk.actor == world.manager
+        assert world.manager.role is Role.MANAGER
+        assert ctx.bookings.detail(demo.paid).booking.paid_amount > 0
+        assert ctx.bookings.detail(demo.unpaid).payments == []
+        ctx.checkout.start(demo.unpaid)  # a charge screen does this on its copy
+        assert ctx.bookings.detail(demo.unpaid).payments != []
+    with opened_copy(world) as (ctx, demo):
+        assert ctx.bookings.detail(demo.unpaid).payments == []
+        assert ctx.bookings.detail(demo.refunded).booking.refunded_amount > 0
+
+
+def test_checkpoint_folds_a_write_ahead_log_still_open(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "x.sqlite3"
+    db.parent.mkdir()
+    writer = sqlite3.connect(db)  # left open, as a server thread's connection may be
+    try:
+        writer.execute("PRAGMA journal_mode=WAL")
+        writer.execute("PRAGMA wal_autocheckpoint=0")
+        writer.execute("CREATE TABLE t (x INTEGER)")
+        writer.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(100)])
+        writer.commit()
+        wal = db.with_name(db.name + "-wal")
+        assert wal.stat().st_size > 0
+        demo_world._checkpoint(tmp_path)
+        assert wal.stat().st_size == 0
+        copy = tmp_path / "copy.sqlite3"
+        shutil.copyfile(db, copy)  # the database file alone holds every row
+        with closing(sqlite3.connect(copy)) as reader:
+            assert reader.execute("SELECT count(*) FROM t").fetchone() == (100,)
+    finally:
+        writer.close()
+
+
+def test_a_stale_world_is_seeded_again(worlds: DemoWorlds, monkeypatch: pytest.MonkeyPatch) -> None:
+    world = worlds.get("en")
+    assert worlds.get("en") is world
+    seeded = worlds.seeded
+    old = time.monotonic() - demo_world.MAX_AGE_SECONDS - 1
+    key = next(k for k, kept in worlds._worlds.items() if kept is world)
+    monkeypatch.setitem(worlds._worlds, key, _aged(world, old))
+    fresh = worlds.get("en")
+    assert worlds.seeded == seeded + 1
+    assert fresh.folder != world.folder
+    assert not world.folder.exists()
+    assert fresh.is_fresh()
+
+
+def _aged(world: DemoWorld, made: float) -> DemoWorld:
+    import dataclasses
+
+    return dataclasses.replace(world, made=made)
+
+
+def test_render_all_renders_each_screen_from_one_world(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds: list[Path] = []
+    seed = demo_world.seed_world
+
+    def counting(folder: Path) -> DemoWorld:
+        seeds.append(folder)
+        return seed(folder)
+
+    monkeypatch.setattr(demo_world, "seed_world", counting)
+    paths = render_all(tmp_path, screens=["sign-in", "charge", "about"])
+    assert [p.name for p in paths] == ["sign-in.png", "charge.png", "about.png"]
+    assert all(not QImage(str(p)).isNull() for p in paths)
+    assert len(seeds) == 1
+    assert not seeds[0].exists()  # the world is removed afterwards
+
+
+def test_all_needs_a_folder_and_no_screen(tmp_path: Path) -> None:
+    base = {"list": False, "language": None, "theme": None, "all": True}
+    with pytest.raises(UsageError):
+        screenshot(argparse.Namespace(**base, screen="main", path=tmp_path))
+    with pytest.raises(UsageError):
+        screenshot(argparse.Namespace(**base, screen=None, path=None))
