@@ -19,13 +19,14 @@ from pos_app.domain.ports import AuditQuery
 from pos_app.services.bookings import BookingRequest
 from pos_app.services.orders import ADD_AFTER_PAID, ADD_WITH_LINK, SaleItem
 from pos_app.store.schema import orders, stock_adjustments
+from tests.cli_here import run_here, run_json_here
 from tests.conftest import TEST_MANAGER
 from tests.integration.test_cli import _at, run, run_json
 from tests.payments import pay
 
 
 def _stock(env: dict[str, str], name: str) -> int:
-    found = [p for p in run_json(env, "product", "list")["products"] if p["name"] == name]
+    found = [p for p in run_json_here(env, "product", "list")["products"] if p["name"] == name]
     return int(found[0]["stock"])
 
 
@@ -92,29 +93,31 @@ def test_add_items_charge_the_order_by_qr_and_paid_takes_the_stock(
 
 
 def test_pay_cash_by_order_id_and_refusals(app_env: dict[str, str]) -> None:
-    run_json(app_env, "product", "add", "Gel", "--price", "3.33", "--stock", "10")
-    booked = run_json(app_env, "book", "--customer", "Bo", "--service", "haircut", "--at", _at())
-    added = run_json(app_env, "add-item", booked["id"], "--item", "Gel x3")
+    run_json_here(app_env, "product", "add", "Gel", "--price", "3.33", "--stock", "10")
+    booked = run_json_here(
+        app_env, "book", "--customer", "Bo", "--service", "haircut", "--at", _at()
+    )
+    added = run_json_here(app_env, "add-item", booked["id"], "--item", "Gel x3")
     assert added["total"] == 3500 + 999  # 3 × 333 untaxed
-    too_many = run(app_env, "add-item", booked["id"], "--item", "Gel x8")
+    too_many = run_here(app_env, "add-item", booked["id"], "--item", "Gel x8")
     # 3 already on the order + 8 asked > 10 on the shelf.
     assert (too_many.returncode, too_many.stdout) == (1, "")
     assert too_many.stderr.strip() == "Only 10 × Gel left in stock."
-    cash = run_json(app_env, "pay-cash", added["id"])
+    cash = run_json_here(app_env, "pay-cash", added["id"])
     assert cash["status"] == "paid" and cash["payment"]["amount"] == 4499
     assert _stock(app_env, "Gel") == 7
 
     # A walk-in order is payable too (tests/integration/test_walk_in_orders.py): its status
     # is the order's, not a booking's.
-    walk_in = run_json(app_env, "sell", "--item", "Gel")
-    shown = run_json(app_env, "status", walk_in["id"])
+    walk_in = run_json_here(app_env, "sell", "--item", "Gel")
+    shown = run_json_here(app_env, "status", walk_in["id"])
     assert (shown["id"], shown["booking_id"], shown["balance_due"]) == (walk_in["id"], None, 333)
-    unknown = run(app_env, "status", "ord_nothing")
+    unknown = run_here(app_env, "status", "ord_nothing")
     assert unknown.returncode == 1 and "There is no order 'ord_nothing'." in unknown.stderr
 
 
 def test_open_link_refuses_add_ons_and_paid_wins_over_stock(app_env: dict[str, str]) -> None:
-    run_json(app_env, "product", "add", "Serum", "--price", "9.99", "--stock", "2")
+    run_json_here(app_env, "product", "add", "Serum", "--price", "9.99", "--stock", "2")
     ctx = open_app(load_config(app_env), sandbox="none")
     ctx.deps.desk.sign_in(TEST_MANAGER)
     try:
@@ -136,7 +139,7 @@ def test_open_link_refuses_add_ons_and_paid_wins_over_stock(app_env: dict[str, s
         # taken and the shortfall written down. (Cash, which can still be refused, is:
         # tests/integration/test_walk_in_orders.py.)
         link = ctx.checkout.start(booking.id)
-        counted = run(app_env, "product", "stock", "Serum", "--set", "1")
+        counted = run_here(app_env, "product", "stock", "Serum", "--set", "1")
         assert counted.returncode == 0, counted.stderr
         assert link.url is not None
         pay(link.url)
