@@ -21,11 +21,17 @@ from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking
 from pos_app.domain.eligibility import Eligibility, can_cancel, can_move
-from pos_app.i18n import _, ngettext
+from pos_app.i18n import _
 from pos_app.services.bookings import BookingDetail, BookingService, CancelOutcome, DaySheet
 from pos_app.ui.day.day_bar import DayBar
 from pos_app.ui.day.day_list import DayList
-from pos_app.ui.day.day_load_state import DayRequest, LoadedDay, load_and_prepare, prepare_day
+from pos_app.ui.day.day_load_state import (
+    DayRequest,
+    LoadedDay,
+    count_words,
+    load_and_prepare,
+    prepare_day,
+)
 from pos_app.ui.day.day_menus import add_day_menus, day_action
 from pos_app.ui.day.day_view import DayView
 from pos_app.ui.day.detail_panel import DetailPanel
@@ -270,19 +276,7 @@ class DayController(QObject):
         names: list[str] = []
         if self.resource_filter is not None and self.sheet is not None:
             names = [r.name for r in self.sheet.resources if r.id == self.resource_filter]
-        if names and today:
-            text = ngettext(
-                "{count} booking today for {name}", "{count} bookings today for {name}", count
-            )
-        elif names:
-            text = ngettext(
-                "{count} booking on {day} for {name}", "{count} bookings on {day} for {name}", count
-            )
-        elif today:
-            text = ngettext("{count} booking today", "{count} bookings today", count)
-        else:
-            text = ngettext("{count} booking on {day}", "{count} bookings on {day}", count)
-        return text.format(count=count, day=when, name=names[0] if names else "")
+        return count_words(count, when, today=today, name=names[0] if names else None)
 
     def default_start(self) -> datetime | None:
         """Where a new booking starts by default: 09:00 on a future day that is shown, else

@@ -17,7 +17,7 @@ from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking
 from pos_app.domain.booking_display import status_words
 from pos_app.domain.people import Resource
-from pos_app.i18n import _
+from pos_app.i18n import _, ngettext
 from pos_app.services.bookings import DaySheet
 from pos_app.ui.day.schedule_layout import DayLayout, layout_day
 
@@ -123,3 +123,20 @@ def load_and_prepare(
         return prepare_day(load(), request, shown=shown, render=render)
 
     return work
+
+
+def count_words(count: int, day: str, *, today: bool, name: str | None) -> str:
+    """'3 bookings today', '1 booking on Tue 24 Nov', '2 bookings today for Priya'."""
+    if name is not None and today:
+        text = ngettext(
+            "{count} booking today for {name}", "{count} bookings today for {name}", count
+        )
+    elif name is not None:
+        text = ngettext(
+            "{count} booking on {day} for {name}", "{count} bookings on {day} for {name}", count
+        )
+    elif today:
+        text = ngettext("{count} booking today", "{count} bookings today", count)
+    else:
+        text = ngettext("{count} booking on {day}", "{count} bookings on {day}", count)
+    return text.format(count=count, day=day, name=name or "")
