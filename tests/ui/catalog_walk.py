@@ -110,6 +110,15 @@ def data_words() -> frozenset[str]:
             for width in context.values():
                 words.update(str(v) for v in width.values())
     words.update(code for code in en.currencies if code.isupper())
+    # Language and region names are CLDR's, not sentences: in English for a customer's
+    # language ("French (Canada)"), and each shipped language in itself (Settings ▸ Language,
+    # so anyone can find their own).
+    from pos_app.i18n import SHIPPED
+
+    autonyms = [Locale(c).languages[c] for c in SHIPPED]
+    names = [*en.languages.values(), *en.territories.values(), *autonyms]
+    for name in (*names, *(n[:1].upper() + n[1:] for n in autonyms)):
+        words.update(_WORD.findall(name))
     words.update(("AM", "PM", "UTC", "Stripe"))  # "Stripe" is a name; "UTC" a zone
     return frozenset(words)
 

@@ -361,7 +361,7 @@ class StationPage(QWidget):
             self.theme_combo.addItem(_(theme.THEME_LABELS[name]), name)
         self.theme_combo.setMaximumWidth(240)
         self.language_combo = QComboBox()
-        self.language_combo.addItem("Follow the system", "system")
+        self.language_combo.addItem(_("Follow the system"), "system")
         for code in SHIPPED:  # each language named in itself, so anyone can find their own
             self.language_combo.addItem(lf.language_name(code), code)
         self.language_combo.setMaximumWidth(240)
