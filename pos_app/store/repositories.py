@@ -35,6 +35,7 @@ from pos_app.domain.ports import (
 from pos_app.domain.reports import DayClose
 from pos_app.store import change_notes, money_order, retention_queries
 from pos_app.store.audit_log import SqlAuditLog, contains
+from pos_app.store.mapping import map_domain
 from pos_app.store.money_repo import SqlPaymentRepository, SqlRefundRepository
 from pos_app.store.order_report_queries import SqlOrderReportQueries
 from pos_app.store.orders_repo import SqlOrderRepository
@@ -45,7 +46,6 @@ from pos_app.store.schema import (
     bookings,
     customers,
     day_closes,
-    map_domain,
     processed_events,
     resources,
     services,

@@ -1,6 +1,5 @@
-"""Tables, and the imperative mapping of the domain's dataclasses onto them.
+"""The tables (the domain's dataclasses are mapped onto them in ``mapping``).
 
-Mapping imperatively keeps ``domain/`` free of SQLAlchemy while the ORM still tracks changes.
 Only portable types are used so the same schema runs on SQLite and PostgreSQL.
 """
 
@@ -8,7 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -30,18 +28,15 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.orm import registry
 from sqlalchemy.types import TypeDecorator
 
-from pos_app.domain.audit import AuditAction, AuditEntry
-from pos_app.domain.booking import Booking, BookingStatus, Service
+from pos_app.domain.audit import AuditAction
+from pos_app.domain.booking import BookingStatus
 from pos_app.domain.orders import LineKind, OrderStatus
-from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
-from pos_app.domain.people import Customer, Resource, ResourceKind, Role, User
+from pos_app.domain.payment import PaymentMethod, PaymentStatus, RefundStatus
+from pos_app.domain.people import ResourceKind, Role
 from pos_app.domain.pricing import TipBase
 from pos_app.domain.products import StockReason
-from pos_app.domain.reports import DayClose
-from pos_app.domain.sign_in import PinAttempts
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -593,25 +588,3 @@ Index("ux_products_name_lower", func.lower(products.c.name), unique=True)
 Index("ux_products_sku_lower", func.lower(products.c.sku), unique=True)
 Index("ux_promo_codes_code_lower", func.lower(promo_codes.c.code), unique=True)
 Index("ix_stock_adjustments_product_seq", stock_adjustments.c.product_id, stock_adjustments.c.seq)
-
-mapper_registry = registry(metadata=metadata)
-_mapped = False
-
-
-def map_domain() -> None:
-    """Map the domain classes onto the tables, once per process."""
-    global _mapped
-    if _mapped:
-        return
-    kw: dict[str, Any] = {}
-    mapper_registry.map_imperatively(Service, services, **kw)
-    mapper_registry.map_imperatively(Booking, bookings, **kw)
-    mapper_registry.map_imperatively(Payment, payments, **kw)
-    mapper_registry.map_imperatively(Refund, refunds, **kw)
-    mapper_registry.map_imperatively(Resource, resources, **kw)
-    mapper_registry.map_imperatively(User, users, **kw)
-    mapper_registry.map_imperatively(Customer, customers, **kw)
-    mapper_registry.map_imperatively(AuditEntry, audit_log, **kw)
-    mapper_registry.map_imperatively(DayClose, day_closes, **kw)
-    mapper_registry.map_imperatively(PinAttempts, pin_attempts, **kw)
-    _mapped = True

@@ -164,6 +164,9 @@ def test_in_german_prices_and_rates_are_shown_and_typed_with_a_comma(
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: ui_app.products.find(product).price.amount == 129990)
         assert ui_app.products.find(product).tax_rate.thousandths == 7500
+        # The saved product comes back into the form (the list reloads after a save): only
+        # then is the form free for the next try, as it is for a person at the desk.
+        qtbot.waitUntil(lambda: editor.price_edit.text() == "1299,90" and not editor._busy.busy)
         editor.price_edit.setText("12.50")  # "." groups thousands in German: refused
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: editor.error_text("price") != "")

@@ -439,6 +439,15 @@ def test_report_json_keys_are_the_documented_ones() -> None:
         "by_hour": [],
         "adjustments": 2,
         "adjustments_net": -500,
+        # The orders' figures (issue 14, docs/orders.md 4.5): none in this report.
+        "orders": 0,
+        "tips": 0,
+        "discounts": 0,
+        "tax": 0,
+        "by_product": [],
+        "tax_by_rate": {},
+        "tips_by_staff": {},
+        "promo_codes": {},
     }
     week = SalesReport(date(2026, 6, 1), date(2026, 6, 7), "UTC").to_json()
     assert list(week) == ["from", "to", "timezone", "currencies", "conversion"]
