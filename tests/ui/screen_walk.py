@@ -419,13 +419,15 @@ def _settle() -> None:
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
-def _inspect(walk: Walk, app: QApplication) -> Callable[[QWidget, QImage], None]:
+def _inspect(
+    walk: Walk, app: QApplication, checks: dict[str, Callable[[QWidget], list[Finding]]]
+) -> Callable[[QWidget, QImage], None]:
     def inspect(root: QWidget, _saved: QImage) -> None:
         walk.roots.append(describe(root))
         for scheme, dark in (("light", False), ("dark", True)):
             theme.apply_theme(app, dark=dark)
             _settle()
-            for name, check in CHECKS.items():
+            for name, check in checks.items():
                 if scheme == "dark" and name not in BOTH_SCHEMES:
                     continue
                 walk.findings.setdefault((scheme, name), []).extend(check(root))
@@ -435,13 +437,15 @@ def _inspect(walk: Walk, app: QApplication) -> Callable[[QWidget, QImage], None]
     return inspect
 
 
-_walks: dict[str, Walk] = {}
+_walks: dict[tuple[str, str | None], Walk] = {}
 
 
-def walk_screen(screen: str) -> Walk:
-    """Render ``screen`` as `pos-app screenshot` does and check it (once per session)."""
-    if screen in _walks:
-        return _walks[screen]
+def walk_screen(screen: str, language: str | None = None) -> Walk:
+    """Render ``screen`` as `pos-app screenshot` does and check it (once per session and
+    language; ``language`` None is the session's, or ``POS_WALK_LANGUAGE``). Another language
+    is walked for clipping only: the other checks do not depend on the words."""
+    if (screen, language) in _walks:
+        return _walks[(screen, language)]
     from pos_app.devtools import capture
     from pos_app.devtools.screenshots import render
     from tests.ui.demo_worlds import WORLDS
@@ -452,20 +456,25 @@ def walk_screen(screen: str) -> Walk:
     font, sheet, palette = app.font(), app.styleSheet(), app.palette()
     theme.apply_theme(app, dark=False)
     # POS_WALK_LANGUAGE=de walks the screens in German (its long words are the clipping test).
-    language = i18n.current_language()
-    i18n.set_language(os.environ.get("POS_WALK_LANGUAGE", language))
+    before = i18n.current_language()
+    i18n.set_language(language or os.environ.get("POS_WALK_LANGUAGE", before))
     try:
-        with tempfile.TemporaryDirectory() as tmp, capture.inspecting(_inspect(walk, app)):
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            capture.inspecting(
+                _inspect(walk, app, CHECKS if language is None else {"clipping": clipping_findings})
+            ),
+        ):
             render(screen, Path(tmp) / f"{screen}.png", worlds=WORLDS)
     except Exception as exc:  # reported by the tests, with the screen's name
         walk.error = f"{type(exc).__name__}: {exc}"
     finally:
         # Leave the application as the other tests expect it.
-        i18n.set_language(language)
+        i18n.set_language(before)
         app.setStyleSheet(sheet)
         app.setPalette(palette)
         app.setFont(font)
-    _walks[screen] = walk
+    _walks[(screen, language)] = walk
     return walk
 
 

@@ -21,6 +21,15 @@ def test_no_text_is_clipped(screen: str) -> None:
     assert found == [], "\n".join(found)
 
 
+# Issue 15: German's long words are the test for clipped labels; Spanish too. Bangla waits for
+# its translation and a bundled Bengali font (without one, CI measures placeholder boxes).
+@pytest.mark.parametrize("language", ["de", "es"])
+@pytest.mark.parametrize("screen", screen_walk.screens())
+def test_no_text_is_clipped_in_german_and_spanish(screen: str, language: str) -> None:
+    found = screen_walk.walk_screen(screen, language).report("clipping")
+    assert found == [], "\n".join(found)
+
+
 def _window(qtbot: QtBot, *children: QWidget) -> QWidget:
     root = QWidget()
     qtbot.addWidget(root)
