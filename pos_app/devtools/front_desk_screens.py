@@ -219,6 +219,7 @@ def render_sign_in(ctx: AppContext, demo: DemoDay, path: Path) -> None:
 
 
 def render_refund(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    from pos_app.domain.money import Money
     from pos_app.ui.payments.refund_dialog import RefundDialog
 
     sign_in_as(ctx, DEMO_STAFF[0])  # staff: the dialog asks for a manager's PIN
@@ -227,7 +228,7 @@ def render_refund(ctx: AppContext, demo: DemoDay, path: Path) -> None:
             lambda runner: RefundDialog(ctx.refunds, runner, demo.paid, needs_pin=True)
         ) as dialog:
             wait_until(lambda: dialog.amount_edit.isEnabled())
-            dialog.amount_edit.setText("20.00")
+            dialog.amount_edit.setText(Money(2000, ctx.config.currency).input_text())
             dialog.pin_edit.setText("25")
             save(dialog, path)
     finally:

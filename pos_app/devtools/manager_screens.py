@@ -16,6 +16,7 @@ from pos_app.devtools.demo import (
     sign_in_as,
     sign_in_demo_manager,
 )
+from pos_app.domain import locale_format
 
 if TYPE_CHECKING:
     from pos_app.app import AppContext
@@ -76,12 +77,13 @@ def seed_demo_products(ctx: AppContext) -> str:
     ]
     ids = {}
     for name, sku, price, stock, tax in shelf:
-        product = ctx.products.save_product(
-            ProductForm(
-                id=None, name=name, price_text=price, currency=ctx.config.currency,
-                stock=stock, sku=sku, tax_rate_text=tax,
-            )
-        )  # fmt: skip
+        with locale_format.ascii_input():  # written "12.00" whatever the screenshot's language
+            product = ctx.products.save_product(
+                ProductForm(
+                    id=None, name=name, price_text=price, currency=ctx.config.currency,
+                    stock=stock, sku=sku, tax_rate_text=tax,
+                )
+            )  # fmt: skip
         ids[name] = product.id
     argan = ids["Argan oil 50 ml"]
     ctx.products.adjust_stock(argan, 24, StockReason.RECEIVE, "Delivery 4471")
@@ -121,10 +123,15 @@ def seed_demo_promo_codes(ctx: AppContext) -> None:
     today = ctx.promo_codes.today()
     currency = ctx.config.currency
     add = ctx.promo_codes.add_code
-    add(PromoForm("SUMMER10", currency, percent_text="10", valid_until=today + timedelta(days=25)))
-    add(PromoForm("WELCOME5", currency, amount_text="5.00", max_uses=100, min_order_text="20.00"))
-    add(PromoForm("AUTUMN15", currency, percent_text="15", valid_until=today - timedelta(days=3)))
-    vip = add(PromoForm("VIP20", currency, percent_text="20", max_uses=10))
+    with locale_format.ascii_input():  # written "5.00" whatever the screenshot's language
+        add(PromoForm("SUMMER10", currency, percent_text="10", valid_until=today + timedelta(25)))
+        add(
+            PromoForm(
+                "WELCOME5", currency, amount_text="5.00", max_uses=100, min_order_text="20.00"
+            )
+        )
+        add(PromoForm("AUTUMN15", currency, percent_text="15", valid_until=today - timedelta(3)))
+        vip = add(PromoForm("VIP20", currency, percent_text="20", max_uses=10))
     for _ in range(3):
         ctx.promo_codes.use("WELCOME5", Money(4500, currency))
     ctx.promo_codes.set_active(vip.id, False)
@@ -263,7 +270,8 @@ def render_reconcile(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     view = ctx.checkout.start(demo.unpaid)
     assert view.url is not None
     pay(view.url)
-    outcome = ctx.refunds.refund(demo.paid, "10.00", note="Short of time")
+    with locale_format.ascii_input():
+        outcome = ctx.refunds.refund(demo.paid, "10.00", note="Short of time")
     refund = outcome.refunds[0]
     assert refund.stripe_refund_id is not None
     deadline = time.monotonic() + 5

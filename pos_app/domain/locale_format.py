@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from copy import copy
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -41,6 +43,17 @@ _state = {"ascii_input": False}
 def set_ascii_input(on: bool) -> None:
     """Parse typed numbers as ASCII ("1,000.50") whatever the language: the CLI's options."""
     _state["ascii_input"] = on
+
+
+@contextmanager
+def ascii_input() -> Iterator[None]:
+    """Numbers typed as ASCII inside the block (a script's "12.00"), as before it after."""
+    before = _state["ascii_input"]
+    _state["ascii_input"] = True
+    try:
+        yield
+    finally:
+        _state["ascii_input"] = before
 
 
 @lru_cache(maxsize=8)

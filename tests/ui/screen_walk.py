@@ -456,8 +456,9 @@ def walk_screen(screen: str, language: str | None = None) -> Walk:
     font, sheet, palette = app.font(), app.styleSheet(), app.palette()
     theme.apply_theme(app, dark=False)
     # POS_WALK_LANGUAGE=de walks the screens in German (its long words are the clipping test).
+    # render() itself switches to the language it is given (and back), else to English.
     before = i18n.current_language()
-    i18n.set_language(language or os.environ.get("POS_WALK_LANGUAGE", before))
+    walked = language or os.environ.get("POS_WALK_LANGUAGE") or before
     try:
         with (
             tempfile.TemporaryDirectory() as tmp,
@@ -465,7 +466,7 @@ def walk_screen(screen: str, language: str | None = None) -> Walk:
                 _inspect(walk, app, CHECKS if language is None else {"clipping": clipping_findings})
             ),
         ):
-            render(screen, Path(tmp) / f"{screen}.png", worlds=WORLDS)
+            render(screen, Path(tmp) / f"{screen}.png", worlds=WORLDS, language=walked)
     except Exception as exc:  # reported by the tests, with the screen's name
         walk.error = f"{type(exc).__name__}: {exc}"
     finally:
@@ -482,8 +483,12 @@ def screens() -> list[Any]:
     """Every screen `pos-app screenshot --list` names (POS_WALK_SCREENS=a,b narrows it), as
     parameters grouped by screen: under ``--dist loadgroup`` one worker walks each screen
     once for all four checks, instead of every worker walking it again."""
+    return [pytest.param(n, marks=pytest.mark.xdist_group(f"screen-{n}")) for n in screen_names()]
+
+
+def screen_names() -> list[str]:
+    """Every screen `pos-app screenshot --list` names (POS_WALK_SCREENS=a,b narrows it)."""
     from pos_app.devtools.screenshots import SCREENS
 
     only = os.environ.get("POS_WALK_SCREENS")
-    names = [n for n in SCREENS if n in only.split(",")] if only else list(SCREENS)
-    return [pytest.param(n, marks=pytest.mark.xdist_group(f"screen-{n}")) for n in names]
+    return [n for n in SCREENS if n in only.split(",")] if only else list(SCREENS)

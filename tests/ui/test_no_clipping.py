@@ -21,12 +21,18 @@ def test_no_text_is_clipped(screen: str) -> None:
     assert found == [], "\n".join(found)
 
 
-# Issue 15: German's long words are the test for clipped labels; Spanish too. Bangla waits for
-# its translation and a bundled Bengali font (without one, CI measures placeholder boxes).
-@pytest.mark.parametrize("language", ["de", "es"])
-@pytest.mark.parametrize("screen", screen_walk.screens())
-def test_no_text_is_clipped_in_german_and_spanish(screen: str, language: str) -> None:
-    found = screen_walk.walk_screen(screen, language).report("clipping")
+# Issue 15: German's long words are the test for clipped labels. Each screen's German walk is
+# its own group, so the walks spread over the workers. Spanish (half translated) and Bangla
+# (untranslated; CI has no Bengali font, it would measure placeholder boxes) are not walked yet.
+@pytest.mark.parametrize(
+    "screen",
+    [
+        pytest.param(name, marks=pytest.mark.xdist_group(f"screen-{name}-de"))
+        for name in screen_walk.screen_names()
+    ],
+)
+def test_no_text_is_clipped_in_german(screen: str) -> None:
+    found = screen_walk.walk_screen(screen, "de").report("clipping")
     assert found == [], "\n".join(found)
 
 

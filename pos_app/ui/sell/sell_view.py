@@ -222,13 +222,18 @@ class SellDialog(QDialog):
         self.charge_button = QPushButton(_("Charge (QR)"))
         self.charge_button.setToolTip(_("Save the sale and show the customer a payment link"))
         theme.make_primary(self.charge_button)
-        actions = QHBoxLayout()
-        actions.addWidget(self.clear_button)
-        actions.addWidget(self.close_button)
-        actions.addStretch(1)
-        actions.addWidget(self.save_button)
-        actions.addWidget(self.cash_button)
-        actions.addWidget(self.charge_button)
+        # The ways to pay share a row of their own (German's "Verkauf speichern" and
+        # "Kassieren (QR)" need the room); clearing and closing sit under them.
+        paying = QHBoxLayout()
+        for button in (self.save_button, self.cash_button, self.charge_button):
+            paying.addWidget(button, 1)
+        leaving = QHBoxLayout()
+        leaving.addWidget(self.clear_button)
+        leaving.addWidget(self.close_button)
+        leaving.addStretch(1)
+        actions = QVBoxLayout()
+        actions.addLayout(paying)
+        actions.addLayout(leaving)
 
         right = QFrame()
         right.setObjectName("sellCartPanel")
