@@ -203,42 +203,23 @@ class DashboardLayout(QDialog):
             ("staff", _("By staff and room")),
             ("method", _("By payment method")),
         ):
-            panel = card()
-            box = QVBoxLayout(panel)
-            box.setContentsMargins(10, 8, 10, 8)
-            box.setSpacing(4)
-            heading = QLabel(title)
-            heading.setFont(theme.font(self, scale=1.05, bold=True))
-            self.headings[key] = heading
-            box.addWidget(heading)
             table = breakdown_table(self.models[key])
-            table.setAccessibleName(title)
-            self.tables[key] = table
-            box.addWidget(table, 1)
-            cards[key] = panel
+            cards[key] = self._panel(key, title, table, table)
         # The orders paid in full (issue 14): what sold, and tax, tips and discounts.
         self.figure_stacks: dict[str, QStackedWidget] = {}
         self.figure_empty: dict[str, QLabel] = {}
         self.figure_models = {
-            "product": FigureRowsModel("Product or service", "Qty", self),
-            "extras": FigureRowsModel("Tax, tips, discounts", "", self),
+            "product": FigureRowsModel(_("Product or service"), _("Qty"), self),
+            "extras": FigureRowsModel(_("Tax, tips, discounts"), "", self),
         }
-        for key, title in (("product", "Sales by product"), ("extras", "Tax, tips and discounts")):
-            panel = card()
-            box = QVBoxLayout(panel)
-            box.setContentsMargins(10, 8, 10, 8)
-            box.setSpacing(4)
-            heading = QLabel(title)
-            heading.setFont(theme.font(self, scale=1.05, bold=True))
-            self.headings[key] = heading
-            box.addWidget(heading)
+        for key, title in (
+            ("product", _("Sales by product")),
+            ("extras", _("Tax, tips and discounts")),
+        ):
             table = figure_table(self.figure_models[key])
-            table.setAccessibleName(title)
-            self.tables[key] = table
             stack, self.figure_empty[key] = table_or_empty(table, "")
             self.figure_stacks[key] = stack
-            box.addWidget(stack, 1)
-            cards[key] = panel
+            cards[key] = self._panel(key, title, table, stack)
         # Card and cash: a short table, so it sits under the checkouts, beside the chart.
         self.tables["method"].setMinimumHeight(ROW_HEIGHT * 2 + 32)
         right = QVBoxLayout()
@@ -322,6 +303,21 @@ class DashboardLayout(QDialog):
         self.pages.addWidget(loading)
         self.pages.addWidget(failed)
         self.pages.setCurrentIndex(Page.LOADING)
+
+    def _panel(self, key: str, title: str, table: QTableView, shown: QWidget) -> QFrame:
+        """A card headed ``title`` holding ``shown`` (the table, or a stack around it)."""
+        panel = card()
+        box = QVBoxLayout(panel)
+        box.setContentsMargins(10, 8, 10, 8)
+        box.setSpacing(4)
+        heading = QLabel(title)
+        heading.setFont(theme.font(self, scale=1.05, bold=True))
+        self.headings[key] = heading
+        box.addWidget(heading)
+        table.setAccessibleName(title)
+        self.tables[key] = table
+        box.addWidget(shown, 1)
+        return panel
 
     def _build_footer(self) -> None:
         self.spinner = Spinner(diameter=18)
