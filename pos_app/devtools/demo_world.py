@@ -95,11 +95,8 @@ def seeded(root: Path) -> Iterator[tuple[AppContext, DemoDay, SandboxHandle]]:
         ctx = _open(root, handle.url, os.environ.get("POS_TIMEZONE"), pick_zone=True)
         try:
             # The demo's amounts are written "40.00": typed the command line's way.
-            locale_format.set_ascii_input(True)
-            try:
+            with locale_format.ascii_input():
                 demo = seed_demo_day(ctx)
-            finally:
-                locale_format.set_ascii_input(False)
             yield ctx, demo, handle
         finally:
             ctx.close()
