@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from pos_app.domain import locale_format
 from pos_app.domain.eligibility import ALLOWED, Eligibility, refused
 from pos_app.domain.money import Money
 from pos_app.domain.people import Actor
@@ -28,7 +29,12 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def day_words(day: date) -> str:
-    """A day as the desk writes it: "31 Aug 2026" (the same in every locale)."""
+    """A day as the desk reads it, in the UI language: "31 Aug 2026", "31. Aug. 2026"."""
+    return locale_format.date_text(day, "date_plain")
+
+
+def record_day(day: date) -> str:
+    """A day in the audit log's fixed English ("31 Aug 2026"), whatever the desk's language."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 

@@ -31,7 +31,7 @@ from pos_app.domain.promo import (
     PromoCode,
     can_redeem,
     code_problem,
-    day_words,
+    record_day,
     used_up,
 )
 from pos_app.domain.text import bounded
@@ -188,8 +188,8 @@ def describe(promo: PromoCode) -> str:
     if promo.max_uses is not None:
         parts.append(f"{promo.max_uses} uses")
     if promo.valid_from or promo.valid_until:
-        start = day_words(promo.valid_from) if promo.valid_from else "…"
-        end = day_words(promo.valid_until) if promo.valid_until else "…"
+        start = record_day(promo.valid_from) if promo.valid_from else "…"
+        end = record_day(promo.valid_until) if promo.valid_until else "…"
         parts.append(f"{start} – {end}")
     if promo.min_order is not None:
         parts.append(f"orders of {promo.min_order} or more")

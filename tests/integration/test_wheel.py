@@ -145,6 +145,10 @@ files = [TEMPLATES_DIR / n for n in ("base.html", "pay.html", "authenticate.html
 files += [MIGRATIONS / "env.py", MIGRATIONS / "script.py.mako", APP_ICON_SVG]
 files += [app_icon_png(s) for s in ICON_SIZES]
 files += [i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "pos_app.mo" for lang in i18n.SHIPPED[1:]]
+from pos_app.ui.kit.script_fonts import BUNDLED
+from pos_app.resources import FONTS
+files += [FONTS / name for _ws, names in BUNDLED.values() for name in names]
+files += [FONTS / "OFL.txt"]
 print(json.dumps({
     "package": str(Path(pos_app.__file__).parent),
     "files": [str(f) for f in files],

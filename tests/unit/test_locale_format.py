@@ -228,3 +228,15 @@ def test_the_fast_money_layout_is_babels(lang: str) -> None:
             value = Decimal(minor).scaleb(-decimals)
             expected = lf._babel_money(loc, value, currency, decimals)
             assert lf._money(lang, value, currency, decimals) == expected, (currency, minor)
+
+
+def test_a_promo_codes_days_follow_the_language_and_its_audit_record_does_not() -> None:
+    from pos_app.domain import promo
+
+    day = date(2026, 8, 31)
+    assert promo.day_words(day) == "31 Aug 2026"
+    with language("de"):
+        assert promo.day_words(day) == "31. Aug. 2026"
+        assert promo.record_day(day) == "31 Aug 2026"
+    with language("es"):
+        assert promo.day_words(day) == "31 ago 2026"

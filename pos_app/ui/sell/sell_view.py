@@ -167,7 +167,7 @@ class SellDialog(QDialog):
         qty_row.addStretch(1)
 
         self.discount_edit = QLineEdit()
-        self.discount_edit.setPlaceholderText(_("Discount: 10% or 5.00"))
+        self.discount_edit.setPlaceholderText(_("Discount: 5.00 or 10%"))
         self.promo_edit = QLineEdit()
         self.promo_edit.setPlaceholderText(_("Promo code"))
         self.promo_button = QPushButton(_("Apply code"))

@@ -25,7 +25,7 @@ from pos_app.domain.backups import DatabaseProblem
 from pos_app.i18n import current_language
 from pos_app.printing import qt_app
 from pos_app.resources import ICON_SIZES, app_icon_png
-from pos_app.ui.kit import gc_guard, theme
+from pos_app.ui.kit import gc_guard, script_fonts, theme
 from pos_app.ui.kit.tasks import TaskRunner, user_message
 from pos_app.ui.manage.settings_restart import relaunch_if_requested
 from pos_app.ui.shell.main_window import MainWindow
@@ -59,6 +59,7 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     app = qt_app.ensure_application(argv)  # named for pos-app, fractional HiDPI scaling
     # Qt's own widgets (date edits, calendars) name days and months in the UI language.
     QLocale.setDefault(QLocale(current_language()))
+    script_fonts.ensure_script_fonts(current_language())  # Bangla without a system font
     gc_guard.install(app)
     if fresh:
         app.setWindowIcon(app_icon())

@@ -27,6 +27,7 @@ from pos_app.i18n import N_, _
 from pos_app.reports.render.order_figures import FigureRow
 from pos_app.reports.render.sales import conversion_rows, paid_share, percent
 from pos_app.ui.kit import theme
+from pos_app.ui.kit.fitting_label import FittingLabel
 from pos_app.ui.kit.tables import (
     RIGHT,
     ROW_HEIGHT,
@@ -141,7 +142,7 @@ class Tile(QFrame):
         self.setToolTip(tip)
         self.caption = muted(QLabel(caption))
         self.caption.setFont(theme.font(self, scale=1.0))
-        self.value = QLabel("—")
+        self.value = FittingLabel("—")  # "1.350,00 US$" shrinks to fit, never cut
         self.value.setFont(theme.font(self, scale=1.55, bold=True))
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint = muted(QLabel(""))
