@@ -22,8 +22,9 @@ def test_no_text_is_clipped(screen: str) -> None:
 
 
 # Issue 15: German's long words are the test for clipped labels. Each screen's German walk is
-# its own group, so the walks spread over the workers. Spanish (half translated) and Bangla
-# (untranslated; CI has no Bengali font, it would measure placeholder boxes) are not walked yet.
+# its own group, so the walks spread over the workers. Spanish is walked too (complete, and its
+# words are often longer than the English). Bangla (untranslated; CI has no Bengali font, it
+# would measure placeholder boxes) is not walked yet.
 @pytest.mark.parametrize(
     "screen",
     [
@@ -33,6 +34,18 @@ def test_no_text_is_clipped(screen: str) -> None:
 )
 def test_no_text_is_clipped_in_german(screen: str) -> None:
     found = screen_walk.walk_screen(screen, "de").report("clipping")
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "screen",
+    [
+        pytest.param(name, marks=pytest.mark.xdist_group(f"screen-{name}-es"))
+        for name in screen_walk.screen_names()
+    ],
+)
+def test_no_text_is_clipped_in_spanish(screen: str) -> None:
+    found = screen_walk.walk_screen(screen, "es").report("clipping")
     assert found == [], "\n".join(found)
 
 
