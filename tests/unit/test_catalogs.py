@@ -6,6 +6,8 @@
 - Each committed ``.mo`` is its ``.po`` compiled (the app reads the ``.mo``).
 - A translation keeps its message's placeholders (``{amount}``) and at most one ``&``
   mnemonic, so ``.format`` never raises and shortcuts keep working.
+- An example number in a translation ("p. ej. 12,00") is one the app accepts when typed in
+  that language: Spanish and German type a decimal comma, and "12.00" is refused there.
 - Every message has a translation in each shipped language. Languages not finished yet are
   listed in ``UNFINISHED`` with a strict xfail: their test runs, prints what is missing, and
   turns red the day the language is complete (then it leaves the list). See
@@ -27,6 +29,10 @@ from babel.messages.pofile import read_po
 
 import pos_app
 from pos_app import i18n
+from pos_app.domain.errors import ValidationError
+from pos_app.domain.money import parse_money
+from pos_app.domain.percent import parse_percent
+from tests.language import language
 
 PACKAGE = Path(pos_app.__file__).resolve().parent
 TEMPLATE = i18n.LOCALE_DIR / "pos_app.pot"
@@ -35,7 +41,6 @@ LANGUAGES = [lang for lang in i18n.SHIPPED if lang != "en"]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 # Languages whose translation is not complete yet (docs/translations.md says how far each is).
 UNFINISHED = {
-    "es": "Spanish: 554 of 992 so far (day, charge, sell, sign-in, manage screens)",
     "bn": "Bangla is not translated yet",
 }
 
@@ -121,6 +126,39 @@ def test_translations_keep_placeholders_and_mnemonics(lang: str) -> None:
                 wrong.append(f"{ids[0]!r} → {text!r}: placeholders differ")
             if len(_MNEMONIC.findall(text)) != len(_MNEMONIC.findall(ids[0])):
                 wrong.append(f"{ids[0]!r} → {text!r}: '&' mnemonic count differs")
+    assert wrong == []
+
+
+# A number with a separator ("35.00", "8,875", "1.234,50"), as hints and examples show them.
+_EXAMPLE_NUMBER = re.compile(r"\d+(?:[.,]\d+)+")
+
+
+def _typed_back(number: str) -> bool:
+    """Whether the app accepts ``number`` typed in the current language, as money or a rate."""
+    for parse in (
+        lambda: parse_money(number, "eur"),
+        lambda: parse_percent(number, field="example"),
+    ):
+        try:
+            parse()
+        except ValidationError:
+            continue
+        return True
+    return False
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_example_numbers_are_typed_the_languages_way(lang: str) -> None:
+    wrong: list[str] = []
+    with language(lang):
+        for message in (m for m in _read(_po(lang)) if m.id):  # not the header
+            texts = [message.string] if isinstance(message.string, str) else message.string
+            for text in (t for t in texts if t):
+                wrong += [
+                    f"{text!r}: {number} is refused when typed in {lang}"
+                    for number in _EXAMPLE_NUMBER.findall(text)
+                    if not _typed_back(number)
+                ]
     assert wrong == []
 
 
