@@ -170,3 +170,14 @@ def test_the_opening_float_is_in_cash_expected_and_the_question_names_the_totals
     closed = dialog.panels["usd"]
     assert closed.float_edit.isHidden() and closed.float_value.text() == "$150.00"
     assert closed.expected_text() == "$185.00" and closed.difference_text() == "Exact"
+
+
+def test_the_opening_floats_hint_is_typed_as_the_desk_types_money(
+    qtbot: QtBot, ui_app: AppContext, runner: TaskRunner
+) -> None:
+    from tests.language import language
+
+    ui_app.cash.record(make_booking(ui_app, "Grace Hopper").id)
+    with language("de"):
+        dialog = open_dialog(qtbot, ui_app, runner)
+        assert dialog.panels["usd"].float_edit.placeholderText() == "0,00"  # a comma in German

@@ -40,9 +40,7 @@ LANGUAGES = [lang for lang in i18n.SHIPPED if lang != "en"]
 # The same keywords as `make translations` (Makefile).
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 # Languages whose translation is not complete yet (docs/translations.md says how far each is).
-UNFINISHED = {
-    "bn": "Bangla is not translated yet",
-}
+UNFINISHED: dict[str, str] = {}
 
 Message = str | tuple[str, str]
 

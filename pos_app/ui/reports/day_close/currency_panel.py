@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.domain.money import Money
 from pos_app.domain.reports import DayClose
 from pos_app.i18n import _
 from pos_app.reports.render.z_report import ZLine, card_lines, cash_lines, order_lines
@@ -76,7 +77,7 @@ class CurrencyPanel(QFrame):
             float_field(t.currency),
             _("Opening &float"),
             _("Opening float, {currency}").format(currency=code),
-            "0.00",
+            Money.zero(t.currency).input_text(),  # "0,00" where a comma is typed
         )
         self.float_edit.setToolTip(_("The cash the drawer started the day with"))
         self.expected_caption = QLabel(_("Cash expected in the drawer"))
