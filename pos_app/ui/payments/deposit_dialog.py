@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from pos_app.domain.money import Money
 from pos_app.i18n import _
 from pos_app.services.checkout import CheckoutView
 from pos_app.ui.kit.tasks import TaskRunner
@@ -22,8 +23,6 @@ from pos_app.ui.payments.ports import LinkStarter
 
 if TYPE_CHECKING:
     from pos_app.domain.booking import Booking
-
-PLACEHOLDER = "10.00"
 
 
 class DepositDialog(AmountDialog):
@@ -55,7 +54,8 @@ class DepositDialog(AmountDialog):
         self.view: CheckoutView | None = None
         self.continue_button = self.action_button
         self.continue_button.setEnabled(False)
-        self.amount_edit.setPlaceholderText(PLACEHOLDER)
+        # An example typed the desk's way: "10.00", "10,00" (the field reads it back).
+        self.amount_edit.setPlaceholderText(Money(1000, booking.currency).input_text())
         self.preview_label.setText(_("How much should the customer pay by card now?"))
         self.amount_edit.setFocus()
 
