@@ -24,9 +24,9 @@ from pos_app.domain.orders import parse_item
 from pos_app.domain.overpaid import (
     EXCESS_REFUND_NOTE,
     EXCESS_REFUND_REASON,
-    NOT_OVERPAID,
     check_excess_refund,
     excess_to_refund,
+    not_overpaid,
 )
 from pos_app.domain.payable import RefundLine
 from pos_app.domain.payment import (
@@ -200,11 +200,10 @@ class RefundService:
                 taken = uow.orders.refunded_quantities(booking.id)
                 worth, lines = lines_to_refund(booking.order, asked, taken, restock=restock)
                 amount = Money(worth, booking.currency)
-            if excess:
-                if booking.booking is None:
-                    raise InvalidStateError(NOT_OVERPAID)
-                amount = excess_to_refund(booking.booking, refunds)
-                check_excess_refund(amount, total)
+            if excess:  # a booking's or a walk-in order's: one rule (domain/overpaid.py)
+                amount = excess_to_refund(booking, refunds)
+                refusal = not_overpaid(booking.booking is not None)
+                check_excess_refund(amount, total, refusal=refusal)
             check_refund(amount, total, reason)
             held = sum(r.amount for r in refunds if r.status.holds_money)
             paid, price = booking.paid_amount, booking.price_amount
