@@ -214,7 +214,13 @@ class OrderFiguresSum:
 
     def figures(self) -> OrderFigures:
         """The summed figures, each table in its order (ties by name, so always the same)."""
-        items = sorted(self.items.items(), key=lambda kv: (-kv[1].amount, kv[1].name, kv[0]))
+        # A row all zeros is a line sold and given back in full in the period: no sale.
+        kept = {
+            k: s
+            for k, s in self.items.items()
+            if (s.quantity, s.amount, s.discount, s.tax) != (0, 0, 0, 0)
+        }
+        items = sorted(kept.items(), key=lambda kv: (-kv[1].amount, kv[1].name, kv[0]))
         return OrderFigures(
             orders=self.orders,
             tips=self.tips,
@@ -229,6 +235,7 @@ class OrderFiguresSum:
                 for rate, (tax, base) in sorted(
                     self.rates.items(), key=lambda kv: Percent.of(kv[0]), reverse=True
                 )
+                if (tax, base) != (0, 0)
             ),
             tips_by_staff=tuple(sorted(self.staff.items(), key=lambda kv: (-kv[1], kv[0]))),
             promo_codes=tuple(
