@@ -80,6 +80,12 @@ class OrderFigures:
     tips_by_staff: tuple[tuple[str, int], ...] = ()  # (name, tip), highest first
     promo_codes: tuple[PromoUse, ...] = ()  # most used first
 
+    @property
+    def has_any(self) -> bool:
+        """Whether there is anything to show: orders paid, or lines counted back on a day
+        with refunds only (negative rows)."""
+        return bool(self.orders or self.by_product or self.tax_by_rate)
+
     def to_json(self) -> dict[str, Any]:
         """The figures as the keys they add to a currency of ``report --json``."""
         return {

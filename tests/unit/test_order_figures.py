@@ -209,3 +209,25 @@ def test_three_refunds_of_one_each_give_back_the_line_exactly_in_the_order_made(
         (-3, -1000, -90, -80)
     ]
     assert (g.tax, g.discounts, g.tax_by_rate[0].base) == (-80, -90, -920)
+
+
+def test_a_day_with_only_a_refunded_line_shows_it_counted_back() -> None:
+    """No order paid that day, one line given back: the rows show with a minus sign (not
+    hidden as "no orders"), and a discount counted back is shown as money back on."""
+    refund_day = OrderFigures(
+        orders=0,
+        discounts=-30,
+        tax=-107,
+        by_product=(ItemSales("prd_1", "product", "Shampoo", -1, -1307, -30, -107),),
+        tax_by_rate=(RateTax("8.875", -107, -1200),),
+    )
+    assert refund_day.has_any and not OrderFigures().has_any
+    [row] = product_rows(refund_day, "usd")
+    assert (row.label, row.detail, row.value) == ("Shampoo", "× −1", "-$13.07")
+    money = [(r.label, r.detail, r.value) for r in money_rows(refund_day, "usd")]
+    assert money == [
+        ("Tax", "", "-$1.07"),
+        ("Tax 8.875%", "on -$12.00", "-$1.07"),
+        ("Discounts", "", "+$0.30"),
+    ]
+    assert any("Shampoo" in line for line in text_lines(refund_day, "usd"))
