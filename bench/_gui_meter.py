@@ -19,7 +19,8 @@ def run_metered(
 ) -> dict[str, float]:
     """Call ``step(n)`` (returns a label for what it did) every ``interval_ms`` for ``seconds``
     and return the stall and CPU figures in ms (``max_ms``, ``p99_ms``, ``p50_ms``,
-    ``cpu_max_ms``, ``cpu_p99_ms``, ``ticks``, ``steps``)."""
+    ``cpu_max_ms``, ``cpu_p99_ms``, ``ticks``, ``steps``), and per kind of step the longest
+    (``max_ms:<label>``, ``cpu_max_ms:<label>``)."""
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -71,7 +72,17 @@ def run_metered(
         print("  worst gaps:", ", ".join(f"{ms:.0f} ms after {label}" for ms, label in worst))
         heavy = sorted(zip(bursts, burst_labels, strict=True), reverse=True)[:8]
         print("  worst CPU bursts:", ", ".join(f"{ms:.0f} ms in {label}" for ms, label in heavy))
+    # Per kind of step ("charge", "cash", …: the label after "step N: "), the longest stall
+    # and CPU burst while it was the latest step.
+    kinds: dict[str, float] = {}
+    for ms, label in zip(stalls, labels, strict=True):
+        key = "max_ms:" + label.split(": ", 1)[-1]
+        kinds[key] = max(kinds.get(key, 0.0), ms)
+    for ms, label in zip(bursts, burst_labels, strict=True):
+        key = "cpu_max_ms:" + label.split(": ", 1)[-1]
+        kinds[key] = max(kinds.get(key, 0.0), ms)
     return {
+        **kinds,
         "ticks": float(len(gaps)),
         "max_ms": max(stalls),
         "p99_ms": percentile(stalls, 99),

@@ -5,11 +5,13 @@ as before), and `pos-app void ORDER_ID [--json]` voids an unpaid walk-in sale.
 A walk-in order's JSON, for `status`, `pay-cash` and `refund` (amounts in minor units)::
 
     {"id": "ord_…", "number", "booking_id": null, "customer_name", "currency", "status",
-     "total", "paid", "refunded", "balance_due", "lines": [...], "payments": [...],
-     "refunds": [...]}
+     "total", "paid", "refunded", "balance_due", "overpaid_amount", "lines": [...],
+     "payments": [...], "refunds": [...]}
 
 ``status`` is the order's (``open``, ``paid``, ``partially_refunded``, ``refunded``,
-``void``); `pay-cash` adds ``"payment"`` and `refund` ``"refund"``, as for a booking.
+``void``), or ``overpaid`` while it keeps more than its total (``overpaid_amount``, owed
+back: `refund ORDER_ID --excess`), as a booking shows it; `pay-cash` adds ``"payment"`` and
+`refund` ``"refund"``, as for a booking.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ def money_json(detail: OrderMoneyDetail) -> dict[str, Any]:
             "paid": p.paid_amount,
             "refunded": p.refunded_amount,
             "balance_due": p.balance_due.amount,
+            "overpaid_amount": p.overpaid.amount,  # owed back; 0 unless overpaid
             "payments": [payment_json(x) for x in detail.payments],
             "refunds": [refund_json(r) for r in detail.refunds],
         }
@@ -70,6 +73,8 @@ def _status(detail: OrderMoneyDetail) -> str:
     p = detail.payable
     if p.voided:
         return "void"
+    if p.overpaid.amount > 0:  # before the rest, as derive_status puts it for a booking
+        return "overpaid"
     return money_status(p.price_amount, p.paid_amount, p.refunded_amount, given_up=False).value
 
 
@@ -80,6 +85,7 @@ def headline(detail: OrderMoneyDetail) -> str:
         f"{p.title}  {p.customer_name or 'walk-in'}  {p.order.money(p.price_amount)}  "
         f"{_status(detail)}  paid {p.order.money(p.paid_amount)}  "
         f"refunded {p.order.money(p.refunded_amount)}"
+        + (f"  overpaid by {p.overpaid} (refund --excess)" if p.overpaid.amount > 0 else "")
     )
 
 

@@ -2,8 +2,10 @@
 
 Made through the services and the sandbox's hosted page, as a desk would: the five demo
 bookings (unpaid, awaiting, paid, partly refunded, refunded), the rest of the day around them
-(cash sales, a deposit, a no-show, a cancellation, the afternoon), the six days before with
-cash sales (the dashboard's range), and a regular customer's history. Screens only open on
+(cash sales, one with a product added, a deposit, a no-show, a cancellation, the
+afternoon), walk-in sales of products (demo_shop.py: card and cash, a promo code, a tip, a
+line refunded), the six days before with cash sales (the dashboard's range), and a regular
+customer's history. Screens only open on
 it; the dashboard and the Z report therefore show the same day's figures.
 """
 
@@ -19,8 +21,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pos_app.app import wire_services
+from pos_app.devtools.demo_shop import seed_demo_products, seed_demo_promo_codes
 from pos_app.domain.people import Actor, Role
 from pos_app.services.bookings import BookingRequest
+from pos_app.services.orders import SaleItem
 
 if TYPE_CHECKING:
     from pos_app.app import AppContext
@@ -106,9 +110,13 @@ def seed_demo_day(ctx: AppContext) -> DemoDay:
     manager = ctx.people.create_first_manager(DEMO_MANAGER[0], DEMO_MANAGER[1], DEMO_MANAGER[1])
     name, pin = DEMO_STAFF
     staff = ctx.people.create_user(UserForm(name, Role.STAFF, pin, pin, takes_bookings=True))
+    ctx.deps.desk.sign_in(manager)  # a manager stocks the shelf and makes the codes
+    seed_demo_products(ctx)
+    seed_demo_promo_codes(ctx)
     ctx.people.authenticate(staff.id, pin)  # the staff member does the day's work
     demo = _seed_demo_bookings(ctx)
     _seed_rest_of_day(ctx)
+    _seed_walk_in_sales(ctx, DEMO_MANAGER[1])
     _seed_sales_history(ctx, HISTORY_DAYS)
     _seed_regulars(ctx, demo)
     ctx.deps.desk.sign_in(manager)
@@ -205,7 +213,7 @@ def _seed_rest_of_day(ctx: AppContext) -> None:
         (-105, "Oliver Jones", "svc_beard", "res_sam", "no_show"),
         (-120, "Emma Brown", "svc_colour", "res_priya", "deposit"),
         (-90, "Leo Garcia", "svc_consult", None, ""),
-        (-60, "Grace Kim", "svc_haircut", "res_sam", "cash"),
+        (-60, "Grace Kim", "svc_haircut", "res_sam", "wax_cash"),  # an add-on, then cash
         (90, "Mia Anderson", "svc_haircut", "res_sam", ""),
         (120, "Lucas Martin", "svc_haircut", "res_jordan", "cancel"),
         (120, "Chloe Lee", "svc_massage", "res_room", ""),
@@ -228,7 +236,9 @@ def _seed_rest_of_day(ctx: AppContext) -> None:
             paid_at = min(starts + timedelta(minutes=25), now)
             paid_clock = _at(ctx, paid_at, timedelta())
             till = wire_services(dataclasses.replace(ctx.deps, clock=paid_clock)).cash
-            if then == "cash":
+            if then == "wax_cash":
+                ctx.orders.add_to_booking(booking.id, [SaleItem("Styling wax")])
+            if then in ("cash", "wax_cash"):
                 till.record(booking.id)
             elif then == "deposit":
                 till.record(booking.id, "40.00")
@@ -238,6 +248,49 @@ def _seed_rest_of_day(ctx: AppContext) -> None:
                 ctx.bookings.cancel(booking.id)
         except Exception:  # the screenshot still renders with fewer bookings
             log.warning("screenshot: could not add demo booking for %s", name, exc_info=True)
+
+
+def _seed_walk_in_sales(ctx: AppContext, manager_pin: str) -> None:
+    """The day's walk-in sales of the demo shop (demo_shop.py), through the services and the
+    sandbox's hosted page; a sale that fails is logged and left out, so the screens render:
+
+    - 140 minutes ago, cash: Argan oil 50 ml with SUMMER10 (10 % off);
+    - now, by card: 2 × Styling wax and a Shampoo 250 ml, then one Styling wax refunded and
+      put back on the shelf (a line refunded);
+    - now, by card: a Haircut and a Styling wax with a 15 % tip.
+
+    (The add-on, a Styling wax added to Grace Kim's haircut, is ``_seed_rest_of_day``'s.)"""
+    from pos_app.services.orders import SaleRequest
+
+    now = datetime.now(ctx.config.timezone)
+    earlier = now.replace(second=0, microsecond=0) - timedelta(minutes=140)
+    if earlier.date() == now.date():
+        try:  # at the desk 140 minutes ago, cash
+            clock = ShiftedClock(earlier - now)
+            then = wire_services(dataclasses.replace(ctx.deps, clock=clock))
+            sold = then.orders.create_walk_in(
+                SaleRequest([SaleItem("Argan oil 50 ml")], promo_code="SUMMER10")
+            )
+            then.cash.record(sold.id)
+        except Exception:
+            log.warning("screenshot: could not add the cash walk-in sale", exc_info=True)
+    card = [
+        (SaleRequest([SaleItem("Styling wax", 2), SaleItem("Shampoo 250 ml")]), True),
+        (SaleRequest([SaleItem("Haircut"), SaleItem("Styling wax")], tip_text="15%"), False),
+    ]
+    for request, refund_a_line in card:
+        try:
+            sold = ctx.orders.create_walk_in(request)
+            view = ctx.checkout.start(sold.id)
+            assert view.url is not None
+            pay(view.url)
+            ctx.checkout.refresh(view.payment_id)
+            if refund_a_line:
+                ctx.refunds.refund(
+                    sold.id, items=["Styling wax x1"], restock=True, manager_pin=manager_pin
+                )
+        except Exception:
+            log.warning("screenshot: could not add a card walk-in sale", exc_info=True)
 
 
 def _at(ctx: AppContext, when: datetime, shift: timedelta) -> ShiftedClock:

@@ -16,6 +16,7 @@ from pos_app.devtools.demo import (
     sign_in_as,
     sign_in_demo_manager,
 )
+from pos_app.devtools.demo_shop import seed_demo_products, seed_demo_promo_codes
 from pos_app.domain import locale_format
 
 if TYPE_CHECKING:
@@ -63,35 +64,6 @@ def render_customers(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         window.deleteLater()
 
 
-def seed_demo_products(ctx: AppContext) -> str:
-    """A small shelf (one running low, one with a delivery, a count and a breakage); returns
-    the id of the product to show."""
-    from pos_app.domain.products import StockReason
-    from pos_app.services.products import ProductForm
-
-    shelf = [
-        ("Argan oil 50 ml", "ARG-050", "18.00", 12, "8.875"),
-        ("Shampoo 250 ml", "SHA-250", "12.00", 2, "8.875"),
-        ("Styling wax", "WAX-075", "9.50", 20, "8.875"),
-        ("Gift card sleeve", "", "1.00", 40, "0"),
-    ]
-    ids = {}
-    for name, sku, price, stock, tax in shelf:
-        with locale_format.ascii_input():  # written "12.00" whatever the screenshot's language
-            product = ctx.products.save_product(
-                ProductForm(
-                    id=None, name=name, price_text=price, currency=ctx.config.currency,
-                    stock=stock, sku=sku, tax_rate_text=tax,
-                )
-            )  # fmt: skip
-        ids[name] = product.id
-    argan = ids["Argan oil 50 ml"]
-    ctx.products.adjust_stock(argan, 24, StockReason.RECEIVE, "Delivery 4471")
-    ctx.products.adjust_stock(argan, -1, StockReason.DAMAGE, "Dropped, bottle broke")
-    ctx.products.count_stock(argan, 34, "Monthly count")
-    return argan
-
-
 def render_products(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.manage.products_editor import ProductsEditor
 
@@ -111,30 +83,6 @@ def render_products(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         wait_until(lambda: dialog.history_model.rowCount() >= 3)
         dialog.tabs.setCurrentIndex(1)
         save(dialog, path)
-
-
-def seed_demo_promo_codes(ctx: AppContext) -> None:
-    """Codes in every state: usable (one with uses taken), ended, and switched off."""
-    from datetime import timedelta
-
-    from pos_app.domain.money import Money
-    from pos_app.services.promo_codes import PromoForm
-
-    today = ctx.promo_codes.today()
-    currency = ctx.config.currency
-    add = ctx.promo_codes.add_code
-    with locale_format.ascii_input():  # written "5.00" whatever the screenshot's language
-        add(PromoForm("SUMMER10", currency, percent_text="10", valid_until=today + timedelta(25)))
-        add(
-            PromoForm(
-                "WELCOME5", currency, amount_text="5.00", max_uses=100, min_order_text="20.00"
-            )
-        )
-        add(PromoForm("AUTUMN15", currency, percent_text="15", valid_until=today - timedelta(3)))
-        vip = add(PromoForm("VIP20", currency, percent_text="20", max_uses=10))
-    for _ in range(3):
-        ctx.promo_codes.use("WELCOME5", Money(4500, currency))
-    ctx.promo_codes.set_active(vip.id, False)
 
 
 def render_promo_codes(ctx: AppContext, demo: DemoDay, path: Path) -> None:

@@ -1,7 +1,7 @@
 """What one station tells the others after it committed: which bookings and days changed.
 
-Every unit of work that changed a booking, a payment, a refund, a closed day, the catalogue
-or a customer announces it once, after commit (PostgreSQL ``NOTIFY``; see
+Every unit of work that changed a booking, a payment, a refund, a closed day, the catalogue,
+a customer or an order announces it once, after commit (PostgreSQL ``NOTIFY``; see
 ``store/change_notes.py``), and every open station reloads what the change concerns. A
 change is a hint to re-read, never data: whatever it names is read again from the database,
 so a change that says too much only costs a reload, and one that cannot say exactly (too many
@@ -38,6 +38,7 @@ class Topic(StrEnum):
     DAY_CLOSE = "day_close"
     CATALOG = "catalog"  # services, staff members and rooms
     CUSTOMER = "customer"
+    ORDER = "order"  # an order created, paid, refunded, voided or given new lines (issue 14)
 
 
 #: Topics whose change can alter sales figures or a day's Z report.
@@ -92,6 +93,11 @@ class Change:
             return True
         start, end = local_day_in_utc(day, tz)
         return any(_utc_day_overlaps(d, start, end) for d in self.days)
+
+    def concerns_orders(self) -> bool:
+        """Whether what the Sell screen shows may differ: an order (its last sale's status)
+        or the catalogue (its tiles, with the products' stock)."""
+        return self.everything or bool({Topic.ORDER, Topic.CATALOG} & self.topics)
 
     def concerns_money(self) -> bool:
         """Whether sales figures or a Z report may differ (the dashboard, the day close)."""

@@ -2,9 +2,10 @@
 product or service, tax by rate, tips by staff and promo codes used (issue 14).
 
 An order's figures count once, on the business day it became paid in full (docs/orders.md
-2.5; the database decides that day, store/order_report_queries.py): its lines as sold, its
-discount, tax and tip. Refunds are not taken off these figures: they are money, counted in
-the report's ``refunds`` on the day they succeed, like every refund.
+4.5; the database decides that day, store/order_report_queries.py): its lines as sold, its
+discount, tax and tip. A refund's money counts in the report's ``refunds`` on its own day,
+like every refund; the lines it gave back (``refund_lines``) are taken off ``by_product``,
+``tax_by_rate``, ``tax`` and ``discounts`` on that same day (``refunded_back``).
 
 A Z report frozen before these figures existed has none of their keys: it is read as no
 orders (every figure 0, every table empty), and summing it adds nothing.
@@ -14,10 +15,11 @@ Amounts are integers in minor units of one currency; currencies are never added 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pos_app.domain.payable import line_share
 from pos_app.domain.percent import Percent
 
 
@@ -77,6 +79,12 @@ class OrderFigures:
     tax_by_rate: tuple[RateTax, ...] = ()  # highest rate first
     tips_by_staff: tuple[tuple[str, int], ...] = ()  # (name, tip), highest first
     promo_codes: tuple[PromoUse, ...] = ()  # most used first
+
+    @property
+    def has_any(self) -> bool:
+        """Whether there is anything to show: orders paid, or lines counted back on a day
+        with refunds only (negative rows)."""
+        return bool(self.orders or self.by_product or self.tax_by_rate)
 
     def to_json(self) -> dict[str, Any]:
         """The figures as the keys they add to a currency of ``report --json``."""
@@ -212,7 +220,13 @@ class OrderFiguresSum:
 
     def figures(self) -> OrderFigures:
         """The summed figures, each table in its order (ties by name, so always the same)."""
-        items = sorted(self.items.items(), key=lambda kv: (-kv[1].amount, kv[1].name, kv[0]))
+        # A row all zeros is a line sold and given back in full in the period: no sale.
+        kept = {
+            k: s
+            for k, s in self.items.items()
+            if (s.quantity, s.amount, s.discount, s.tax) != (0, 0, 0, 0)
+        }
+        items = sorted(kept.items(), key=lambda kv: (-kv[1].amount, kv[1].name, kv[0]))
         return OrderFigures(
             orders=self.orders,
             tips=self.tips,
@@ -227,6 +241,7 @@ class OrderFiguresSum:
                 for rate, (tax, base) in sorted(
                     self.rates.items(), key=lambda kv: Percent.of(kv[0]), reverse=True
                 )
+                if (tax, base) != (0, 0)
             ),
             tips_by_staff=tuple(sorted(self.staff.items(), key=lambda kv: (-kv[1], kv[0]))),
             promo_codes=tuple(
@@ -236,6 +251,58 @@ class OrderFiguresSum:
                 )
             ),
         )
+
+
+@dataclass(frozen=True)
+class RefundedLine:
+    """What one refund gave back of one order line: ``quantity`` of the line's ``of``, and the
+    line's own figures as sold (its currency, item and rate too), for ``refunded_back``."""
+
+    refund_id: str
+    order_id: str
+    position: int
+    quantity: int
+    of: int  # the line's quantity
+    currency: str
+    key: str
+    kind: str
+    name: str
+    rate: int  # thousandths
+    amount: int
+    discount: int
+    tax: int
+
+
+def refunded_back(
+    history: Sequence[RefundedLine], counted: Mapping[str, int], acc: dict[str, OrderFiguresSum]
+) -> None:
+    """Take what the ``counted`` refunds (id → sign: 1 a refund, −1 its reversal) gave back
+    of their lines off ``acc``: the product's quantity, amount, discount and tax, the rate's
+    tax and base, and the ``tax`` and ``discounts`` totals (docs/orders.md 4.5).
+
+    ``history`` holds every counted refund's part of the same lines, oldest refund first: a
+    line's parts are ``line_share``s in that order, so the parts of a line add up to it
+    exactly and a range over the sale's day and the refunds' nets out to nothing.
+    """
+    before: dict[tuple[str, int], int] = {}
+    for part in history:
+        line = (part.order_id, part.position)
+        k = before.get(line, 0)
+        upto = min(k + part.quantity, part.of)
+        before[line] = upto
+        sign = counted.get(part.refund_id)
+        if sign is None or upto <= k:
+            continue
+
+        def share(figure: int, k: int = k, upto: int = upto, of: int = part.of) -> int:
+            return line_share(figure, of, upto) - line_share(figure, of, k)
+
+        amount, discount, tax = share(part.amount), share(part.discount), share(part.tax)
+        fig = acc.setdefault(part.currency, OrderFiguresSum())
+        fig.add_totals(orders=0, tips=0, discounts=-sign * discount, tax=-sign * tax)
+        fig.add_item(part.key, kind=part.kind, name=part.name, quantity=-sign * (upto - k),
+                     amount=-sign * amount, discount=-sign * discount, tax=-sign * tax)  # fmt: skip
+        fig.add_rate(rate_text(part.rate), tax=-sign * tax, base=-sign * (amount - tax))
 
 
 def figures_from_json(t: Mapping[str, Any]) -> OrderFigures:

@@ -79,9 +79,11 @@ def money_status(total: int, paid: int, refunded: int, *, given_up: bool) -> Ord
         return OrderStatus.VOID if given_up else OrderStatus.OPEN
     if refunded >= paid:
         return OrderStatus.REFUNDED
-    if refunded > 0:
-        return OrderStatus.PARTIALLY_REFUNDED
-    return OrderStatus.PAID if paid >= total else OrderStatus.OPEN
+    if paid - refunded >= total:
+        # Refunds that gave back only an overpayment (refund --excess) leave it simply paid,
+        # as derive_status leaves a booking.
+        return OrderStatus.PAID
+    return OrderStatus.PARTIALLY_REFUNDED if refunded > 0 else OrderStatus.OPEN
 
 
 def advance(current: OrderStatus, new: OrderStatus) -> OrderStatus:

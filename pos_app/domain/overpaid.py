@@ -8,6 +8,7 @@ refunds on their way (pending), so a second click never refunds the same excess 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from pos_app.domain.booking import Booking
 from pos_app.domain.errors import InvalidStateError
@@ -16,21 +17,75 @@ from pos_app.domain.payment import Refund
 from pos_app.i18n import N_, gettext
 
 NOT_OVERPAID = N_("This booking is not overpaid any more, so there is no excess to refund.")
+ORDER_NOT_OVERPAID = N_("This order is not overpaid any more, so there is no excess to refund.")
 EXCESS_REFUND_REASON = "duplicate"  # Stripe's reason; shown as "Duplicate payment"
 EXCESS_REFUND_NOTE = "Excess of an overpaid booking"
 
 
-def excess_to_refund(booking: Booking, refunds: Iterable[Refund]) -> Money:
-    """What is still to be refunded so the booking keeps exactly its price: paid, less the
-    price, less every refund that holds money (settled or on its way); never below zero."""
-    held = sum(r.amount for r in refunds if r.booking_id == booking.id and r.status.holds_money)
-    return Money(max(booking.paid_amount - booking.price_amount - held, 0), booking.currency)
+class Overpayable(Protocol):
+    """What can be overpaid: a booking, or an order as the payable (domain/payable.py), so
+    one rule serves a booking and a walk-in order (issue 14)."""
+
+    @property
+    def id(self) -> str:
+        """The booking's id, or the order's: what its refunds name."""
+        ...
+
+    @property
+    def currency(self) -> str:
+        """Its currency."""
+        ...
+
+    @property
+    def paid_amount(self) -> int:
+        """Received (minor units)."""
+        ...
+
+    @property
+    def price_amount(self) -> int:
+        """What it costs (minor units)."""
+        ...
+
+    @property
+    def overpaid(self) -> Money:
+        """Kept beyond the price; zero unless overpaid."""
+        ...
+
+    @property
+    def paid(self) -> Money:
+        """Received."""
+        ...
+
+    @property
+    def price(self) -> Money:
+        """What it costs."""
+        ...
 
 
-def check_excess_refund(excess: Money, refundable_by_card: Money) -> None:
-    """Raise InvalidStateError unless the whole ``excess`` can be refunded to the card now."""
+def excess_to_refund(payable: Overpayable, refunds: Iterable[Refund]) -> Money:
+    """What is still to be refunded so the booking (or order) keeps exactly its price: paid,
+    less the price, less every refund of it that holds money (settled or on its way); never
+    below zero."""
+    held = sum(
+        r.amount
+        for r in refunds
+        if payable.id in (r.booking_id, r.order_id) and r.status.holds_money
+    )
+    return Money(max(payable.paid_amount - payable.price_amount - held, 0), payable.currency)
+
+
+def not_overpaid(is_booking: bool) -> str:
+    """The refusal when there is no excess (left) to refund, in the words of what it is."""
+    return NOT_OVERPAID if is_booking else ORDER_NOT_OVERPAID
+
+
+def check_excess_refund(
+    excess: Money, refundable_by_card: Money, *, refusal: str = NOT_OVERPAID
+) -> None:
+    """Raise InvalidStateError unless the whole ``excess`` can be refunded to the card now
+    (``refusal``: the sentence when there is none)."""
     if excess.amount <= 0:
-        raise InvalidStateError(NOT_OVERPAID)
+        raise InvalidStateError(refusal)
     if refundable_by_card < excess:
         raise InvalidStateError(
             f"Only {refundable_by_card} of the {excess} excess was paid by card. Refund that "
@@ -50,9 +105,10 @@ def overpaid_headline(booking: Booking, refunds: Iterable[Refund]) -> str:
     return gettext("Overpaid by {amount} — refund the excess").format(amount=booking.overpaid)
 
 
-def overpaid_log_detail(booking: Booking) -> str:
-    """The audit log's words when a booking becomes overpaid."""
+def overpaid_log_detail(payable: Overpayable, title: str = "") -> str:
+    """The audit log's words when a booking (or, named by ``title``, a walk-in order)
+    becomes overpaid."""
     return (
-        f"Overpaid by {booking.overpaid}: received {booking.paid} for a price of "
-        f"{booking.price}; refund the excess"
+        f"{title + ': ' if title else ''}Overpaid by {payable.overpaid}: received "
+        f"{payable.paid} for a price of {payable.price}; refund the excess"
     )

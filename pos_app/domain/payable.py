@@ -147,6 +147,21 @@ class Payable:
         return Money(max(self.price_amount - self.paid_amount, 0), self.currency)
 
     @property
+    def paid(self) -> Money:
+        """Received in all."""
+        return Money(self.paid_amount, self.currency)
+
+    @property
+    def price(self) -> Money:
+        """The order's total, as money."""
+        return Money(self.price_amount, self.currency)
+
+    @property
+    def overpaid(self) -> Money:
+        """Money kept beyond the total (paid less settled refunds); zero unless overpaid."""
+        return Money(max(self.net_paid.amount - self.price_amount, 0), self.currency)
+
+    @property
     def net_paid(self) -> Money:
         """Money kept: received less settled refunds."""
         return Money(self.paid_amount - self.refunded_amount, self.currency)

@@ -72,3 +72,24 @@ def lines_to_refund(
         back = restock and sold.kind is LineKind.PRODUCT
         refund_lines.append(RefundLine(sold.position, n, back))
     return amount, refund_lines
+
+
+def every_line_left(order: Order, already: dict[int, int]) -> list[RefundLine]:
+    """The lines a refund of the whole order gives back: every line's quantity not given
+    back already (by position), none put back on the shelf (restocking is asked by item).
+
+    Stored as the refund's lines, so the reports count every line back on the refund's day
+    (docs/orders.md 4.5) exactly as a refund by item does.
+    """
+    out: list[RefundLine] = []
+    for sold in order.lines:
+        left = sold.line.quantity - already.get(sold.position, 0)
+        if left > 0:
+            out.append(RefundLine(sold.position, left, False))
+    return out
+
+
+def gives_back_everything(*, paid: int, total: int, held: int, amount: int) -> bool:
+    """Whether a refund of ``amount`` gives the customer back everything they paid for an
+    order paid in full (``held``: refunds before it that hold money)."""
+    return paid >= total > 0 and amount > 0 and held + amount >= paid

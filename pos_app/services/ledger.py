@@ -30,6 +30,13 @@ def recompute(uow: UnitOfWork, payable: Payable | Booking, *, at: datetime | Non
         order = uow.orders.get(uow.orders.ensure_for_booking(payable.id))
         assert order is not None
         payable = Payable.of(order, payable, uow.orders.money(order.id))
+    # Overpaid before: the booking's stored status, or the walk-in order's stored money.
+    booking = payable.booking
+    was_overpaid = (
+        booking.status is BookingStatus.OVERPAID
+        if booking is not None
+        else payable.overpaid.amount > 0
+    )
     payments = uow.payments.for_order(payable.id)
     refunds = uow.refunds.for_order(payable.id)
     payable.paid_amount = sum(p.amount for p in payments if p.status is PaymentStatus.SUCCEEDED)
@@ -40,14 +47,12 @@ def recompute(uow: UnitOfWork, payable: Payable | Booking, *, at: datetime | Non
         ),
         processing=any(p.status is PaymentStatus.PROCESSING for p in payments),
     )
-    booking = payable.booking
     if booking is not None:  # the booking's copy, in the same transaction
-        was = booking.status
         booking.paid_amount = payable.paid_amount
         booking.refunded_amount = payable.refunded_amount
         booking.status = status
-        if status is BookingStatus.OVERPAID and was is not BookingStatus.OVERPAID:
-            _flag_overpaid(uow, booking, payments, at)
+    if status is BookingStatus.OVERPAID and not was_overpaid:
+        _flag_overpaid(uow, payable, payments, at)
     times = [p.recorded_at or p.created_at for p in payments]
     when = at or max(times, default=payable.order.created_at)
     order_money.follow(
@@ -63,33 +68,40 @@ def recompute(uow: UnitOfWork, payable: Payable | Booking, *, at: datetime | Non
 
 
 def _flag_overpaid(
-    uow: UnitOfWork, booking: Booking, payments: list[Payment], at: datetime | None
+    uow: UnitOfWork, payable: Payable, payments: list[Payment], at: datetime | None
 ) -> None:
-    """Never silent: the audit log and the log say the booking holds money owed back."""
+    """Never silent: the audit log and the log say the booking (or walk-in order) holds money
+    owed back."""
     paid = [p for p in payments if p.status is PaymentStatus.SUCCEEDED]
     tipping = max(paid, key=lambda p: p.recorded_at or p.created_at)
     when = at or tipping.recorded_at or tipping.created_at
+    booking = payable.booking
+    # A walk-in has no booking to file it under: its words name the order.
+    subject = booking if booking is not None else payable
     audit.record(
         uow,
         at=when,
         actor=SYSTEM_ACTOR,
         action=AuditAction.PAYMENT_OVERPAID,
-        booking_id=booking.id,
+        booking_id=payable.booking_id,
         payment_id=tipping.id,
-        amount=booking.overpaid.amount,
-        currency=booking.currency,
+        amount=subject.overpaid.amount,
+        currency=subject.currency,
         stripe_ids=[tipping.stripe_payment_intent_id],
-        detail=overpaid_log_detail(booking),
+        detail=overpaid_log_detail(subject, "" if booking is not None else payable.title),
     )
+    kind = "booking" if booking is not None else "order"
     log.warning(
-        "booking.overpaid booking=%s payment=%s payment_intent=%s overpaid=%s %s paid=%s "
+        "%s.overpaid %s=%s payment=%s payment_intent=%s overpaid=%s %s paid=%s "
         "refunded=%s price=%s",
-        booking.id,
+        kind,
+        kind,
+        subject.id,
         tipping.id,
         tipping.stripe_payment_intent_id,
-        booking.overpaid.amount,
-        booking.currency,
-        booking.paid_amount,
-        booking.refunded_amount,
-        booking.price_amount,
+        subject.overpaid.amount,
+        subject.currency,
+        subject.paid_amount,
+        payable.refunded_amount,
+        subject.price_amount,
     )

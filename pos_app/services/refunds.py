@@ -24,9 +24,9 @@ from pos_app.domain.orders import parse_item
 from pos_app.domain.overpaid import (
     EXCESS_REFUND_NOTE,
     EXCESS_REFUND_REASON,
-    NOT_OVERPAID,
     check_excess_refund,
     excess_to_refund,
+    not_overpaid,
 )
 from pos_app.domain.payable import RefundLine
 from pos_app.domain.payment import (
@@ -39,7 +39,7 @@ from pos_app.domain.payment import (
     refundable_amount,
 )
 from pos_app.domain.people import Actor
-from pos_app.domain.refund_lines import lines_to_refund
+from pos_app.domain.refund_lines import every_line_left, gives_back_everything, lines_to_refund
 from pos_app.domain.text import strip_forbidden
 from pos_app.i18n import N_
 from pos_app.services import audit, failpoints, ledger, payables, settle
@@ -200,12 +200,21 @@ class RefundService:
                 taken = uow.orders.refunded_quantities(booking.id)
                 worth, lines = lines_to_refund(booking.order, asked, taken, restock=restock)
                 amount = Money(worth, booking.currency)
-            if excess:
-                if booking.booking is None:
-                    raise InvalidStateError(NOT_OVERPAID)
-                amount = excess_to_refund(booking.booking, refunds)
-                check_excess_refund(amount, total)
+            if excess:  # a booking's or a walk-in order's: one rule (domain/overpaid.py)
+                amount = excess_to_refund(booking, refunds)
+                refusal = not_overpaid(booking.booking is not None)
+                check_excess_refund(amount, total, refusal=refusal)
             check_refund(amount, total, reason)
+            held = sum(r.amount for r in refunds if r.status.holds_money)
+            paid, price = booking.paid_amount, booking.price_amount
+            everything = gives_back_everything(
+                paid=paid, total=price, held=held, amount=amount.amount
+            )
+            if asked is None and everything:
+                # Everything paid goes back: every line left counts back in the reports on
+                # the refund's day, as a refund by item does (docs/orders.md 4.5).
+                taken = uow.orders.refunded_quantities(booking.id)
+                lines = every_line_left(booking.order, taken)
             created: list[Refund] = []
             left = amount.amount
             # Newest payment first: a refund after a balance payment takes from the balance.

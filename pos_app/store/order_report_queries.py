@@ -23,13 +23,29 @@ from datetime import date, timedelta
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from pos_app.domain.order_report import OrderFigures, OrderFiguresSum, rate_text
+from pos_app.domain.order_report import (
+    OrderFigures,
+    OrderFiguresSum,
+    RefundedLine,
+    rate_text,
+    refunded_back,
+)
+from pos_app.domain.payment import RefundStatus
 from pos_app.domain.report_data import ReportWindow, business_date, offset_spans
+from pos_app.store.report_queries import SqlReportQueries
 from pos_app.store.report_sql import Clock, as_date, aware, enum_value
-from pos_app.store.schema import bookings, day_closes, order_lines, orders, resources
+from pos_app.store.schema import (
+    bookings,
+    day_closes,
+    order_lines,
+    orders,
+    refund_lines,
+    refunds,
+    resources,
+)
 
 _MAX_IDS = 5000  # ids named in one query at most (SQLite allows 32,766 parameters)
 
@@ -91,7 +107,61 @@ class SqlOrderReportQueries:
         late = self._late(window, closes)
         for i in range(0, len(late), _MAX_IDS):
             self._sum(orders.c.id.in_(late[i : i + _MAX_IDS]), acc)
+        self._refunded_back(window, acc)
         return {code: acc[code].figures() for code in sorted(acc)}
+
+    def _refunded_back(self, window: ReportWindow, acc: dict[str, OrderFiguresSum]) -> None:
+        """Take off the lines the window's refunds gave back (``refund_lines``: by item, or
+        every line for a refund of everything), on the day each refund counts by the rule
+        the report's refunds follow; a reversal puts them back (docs/orders.md 4.5)."""
+        if not self._s.execute(select(exists().where(refund_lines.c.quantity > 0))).scalar():
+            return  # no refund ever gave back a line: nothing to read
+        counted: dict[str, int] = {}
+        for ids, sign in SqlReportQueries(self._s).counted_refunds(window):
+            q = select(refund_lines.c.refund_id).where(refund_lines.c.refund_id.in_(ids))
+            for (refund_id,) in self._s.execute(q.distinct()):
+                counted[str(refund_id)] = counted.get(str(refund_id), 0) + sign
+        counted = {k: v for k, v in counted.items() if v}
+        if not counted:
+            return
+        ids_ = sorted(counted)
+        order_ids: set[str] = set()
+        for i in range(0, len(ids_), _MAX_IDS):
+            q = select(refunds.c.order_id).where(refunds.c.id.in_(ids_[i : i + _MAX_IDS]))
+            order_ids.update(str(o) for (o,) in self._s.execute(q.distinct()))
+        history: list[RefundedLine] = []
+        wanted = sorted(order_ids)
+        for i in range(0, len(wanted), _MAX_IDS):
+            history += self._history(wanted[i : i + _MAX_IDS])
+        refunded_back(history, counted, acc)
+
+    def _history(self, order_ids: list[str]) -> list[RefundedLine]:
+        """Every counted refund's part of the lines of these orders (a refund counts once it
+        succeeded, even when it failed later), in the order the refunds were made."""
+        r, rl, line, o = refunds.c, refund_lines.c, order_lines.c, orders.c
+        counts = or_(
+            r.status == RefundStatus.SUCCEEDED.value,
+            and_(r.status == RefundStatus.FAILED.value, r.record_seq.is_not(None)),
+        )
+        cols = [rl.refund_id, r.order_id, rl.position, rl.quantity, line.quantity, o.currency,
+                func.coalesce(line.product_id, line.service_id), line.kind, line.name,
+                line.tax_rate_thousandths, line.amount,
+                line.line_discount + line.order_discount, line.tax]  # fmt: skip
+        q = (
+            select(*cols)
+            .select_from(
+                refund_lines.join(refunds, r.id == rl.refund_id)
+                .join(order_lines, and_(line.order_id == r.order_id, line.position == rl.position))
+                .join(orders, o.id == r.order_id)
+            )
+            .where(r.order_id.in_(order_ids), counts)
+            .order_by(r.order_id, rl.position, r.created_at, r.id)
+        )
+        return [
+            RefundedLine(str(a), str(b), int(c), int(d), int(e), str(f), str(g),
+                         str(enum_value(h)), str(i), int(j), int(k), int(m), int(n))
+            for a, b, c, d, e, f, g, h, i, j, k, m, n in self._s.execute(q)
+        ]  # fmt: skip
 
     def _closes(self) -> list[tuple[date, int]]:
         """Every closed day with the last order number its Z report counted (a small table:

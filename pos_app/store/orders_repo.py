@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, insert, literal, select, update
+from sqlalchemy import CursorResult, delete, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from pos_app.domain.booking import Booking
+from pos_app.domain.changes import Change, Topic
 from pos_app.domain.money import Money
 from pos_app.domain.orders import (
     LineKind,
@@ -31,7 +32,7 @@ from pos_app.domain.payable import OrderMoney, RefundLine
 from pos_app.domain.payment import PaymentStatus, RefundStatus
 from pos_app.domain.percent import Percent
 from pos_app.domain.pricing import Discount, OrderLine, Tip, TipBase, price_order
-from pos_app.store import money_order
+from pos_app.store import change_notes, money_order
 from pos_app.store.schema import (
     UTCDateTime,
     order_lines,
@@ -41,6 +42,10 @@ from pos_app.store.schema import (
     refund_lines,
     refunds,
 )
+
+# Orders are written with Core statements, which no flush sees: each write that changes what
+# a station shows of an order says so itself (store/change_notes.py announces it at commit).
+_ORDER = Change(topics=frozenset({Topic.ORDER}))
 
 
 def _split(discount: Discount | Tip | None) -> tuple[int | None, int | None]:
@@ -101,6 +106,7 @@ class SqlOrderRepository:
             )
         )
         self._s.execute(insert(order_lines), [_line_row(order.id, sold) for sold in order.lines])
+        change_notes.note(self._s, _ORDER)
         return number
 
     def get(self, order_id: str, *, for_update: bool = False) -> Order | None:
@@ -117,12 +123,20 @@ class SqlOrderRepository:
         return None if row is None else self._order(row)
 
     def set_money(self, order_id: str, *, paid: int, refunded: int, status: str) -> None:
-        """Store the order's money summary and status (ledger.recompute's to write)."""
-        self._s.execute(
-            update(orders)
-            .where(orders.c.id == order_id)
-            .values(paid_amount=paid, refunded_amount=refunded, status=status)
+        """Store the order's money summary and status (ledger.recompute's to write); announced
+        only when it changed (a payment read again changes nothing)."""
+        o = orders.c
+        differs = or_(o.paid_amount != paid, o.refunded_amount != refunded, o.status != status)
+        done = cast(
+            CursorResult[Any],
+            self._s.execute(
+                update(orders)
+                .where(o.id == order_id, differs)
+                .values(paid_amount=paid, refunded_amount=refunded, status=status)
+            ),
         )
+        if done.rowcount:
+            change_notes.note(self._s, _ORDER)
 
     def ensure_for_booking(self, booking_id: str) -> str:
         """The id of the order a booking owns. A booking stored without one (written row by
@@ -277,6 +291,8 @@ class SqlOrderRepository:
                 .values(status=OrderStatus.VOID)
             ),
         )
+        if done.rowcount == 1:
+            change_notes.note(self._s, _ORDER)
         return done.rowcount == 1
 
     def claim_stock(self, order_id: str) -> bool:
@@ -342,6 +358,7 @@ class SqlOrderRepository:
             )
         )
         self._s.execute(insert(order_lines), [_line_row(order.id, sold) for sold in order.lines])
+        change_notes.note(self._s, _ORDER)
 
     def _order(self, row: Any) -> Order:
         q = (

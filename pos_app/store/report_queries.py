@@ -161,8 +161,7 @@ _CHEAP_RANDOM_READS = text(
     "SELECT set_config('random_page_cost', "
     "least(current_setting('random_page_cost')::float, 1.1)::text, true)"
 )
-# Built once: a statement whose shape never changes (building one costs more than running it
-# on a small table).
+# Built once: its shape never changes (building one costs more than running it, small table).
 _FROZEN_DAYS = _frozen_days_query()
 
 
@@ -267,6 +266,13 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
         (``report_json``), one row a day (its currencies' rows hold the same report)."""
         rows = self._s.execute(_FROZEN_DAYS, {"first": first, "last": last})
         return [(as_date(d), None if n is None else int(n), str(j)) for d, n, j in rows]
+
+    def counted_refunds(self, window: ReportWindow) -> list[tuple[Select[Any], int]]:
+        """Ids of the refunds (sign 1) and reversals (−1) that count on the window's days."""
+        facts = self._close_facts(window)
+        refunds_ = [s for s in facts.sources if s.kind is Movement.REFUND]
+        plans = [(b, s.sign) for s in refunds_ for b in self._plan(window, s, facts, detail=True)]
+        return [(select(b.subquery().c.id), sign) for b, sign in plans]
 
     def export_csv(self, window: ReportWindow, zone: str) -> Iterator[ExportBatch]:
         """The CSV export's rows of the window in business order, every cell made by the

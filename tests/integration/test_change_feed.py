@@ -22,11 +22,14 @@ from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
 from pos_app.domain.booking import Booking
 from pos_app.domain.changes import Change, Topic
+from pos_app.domain.orders import Order
 from pos_app.services.bookings import BookingRequest
+from pos_app.services.orders import SaleItem, SaleRequest
 from pos_app.store import change_notes
 from pos_app.store.change_feed import APPLICATION_NAME, SqliteChangeFeed, start_feed
 from pos_app.store.database import make_engine
 from tests.conftest import TEST_MANAGER
+from tests.payments import pay
 
 #: A bound on a hang, never a measure of speed.
 STUCK_SECONDS = 30.0
@@ -335,3 +338,63 @@ def test_a_killed_listener_reconnects_and_says_reload_everything(
         wait_for(lambda: bool(heard.naming(booking.id)), "the booking announced after")
     finally:
         admin.dispose()
+
+
+# -- orders (issue 14): written with Core statements, announced by the repository -------------
+
+
+def _sale(ctx: AppContext) -> Order:
+    return ctx.orders.create_walk_in(SaleRequest([SaleItem("Haircut")]))
+
+
+def _orders(changes: list[Change]) -> list[Change]:
+    return [c for c in changes if Topic.ORDER in c.topics]
+
+
+def test_an_order_is_announced_when_sold_paid_refunded_and_voided(
+    app: AppContext, announced: list[Change]
+) -> None:
+    app.deps.desk.sign_in(TEST_MANAGER)  # a manager refunds
+    sold = _sale(app)
+    assert len(_orders(announced)) == 1  # sold: one commit, one announcement
+    link = app.checkout.start(sold.id)
+    assert link.url
+    pay(link.url)
+    announced.clear()
+    app.checkout.refresh(link.payment_id)  # the card payment lands: paid
+    assert _orders(announced)
+    announced.clear()
+    app.checkout.refresh(link.payment_id)  # read again: the order did not change
+    assert _orders(announced) == []
+    app.refunds.refund(sold.id, "5.00")
+    assert _orders(announced)  # its refunded amount and status moved
+    other = _sale(app)
+    announced.clear()
+    app.orders.void(other.id)
+    assert _orders(announced)
+
+
+@pytest.mark.sqlite_only
+def test_a_sale_is_heard_through_sqlites_data_version(app: AppContext) -> None:
+    heard = Heard()
+    feed = app.watch_changes(heard)
+    assert feed is not None and feed.ready.wait(STUCK_SECONDS)  # type: ignore[attr-defined]
+    wait_for(lambda: len(heard.snapshot()) == 1, "connected")
+    heard.clear()
+    _sale(app)
+    wait_for(lambda: any(c.concerns_orders() for c in heard.snapshot()), "the sale heard")
+    feed.stop()
+
+
+@pytest.mark.postgres
+def test_a_sale_at_one_station_is_heard_at_another_as_an_order(
+    station_a: AppContext, listener: tuple[Heard, object]
+) -> None:
+    heard, _feed = listener
+    sold = _sale(station_a)
+    wait_for(lambda: bool(_orders(heard.snapshot())), "the sale announced")
+    change = _orders(heard.snapshot())[0]
+    assert not change.everything and change.concerns_orders() and not change.concerns_money()
+    heard.clear()
+    station_a.orders.void(sold.id)
+    wait_for(lambda: bool(_orders(heard.snapshot())), "the void announced")

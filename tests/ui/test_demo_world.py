@@ -43,6 +43,29 @@ def test_each_copy_is_the_day_as_seeded(worlds: DemoWorlds) -> None:
         assert ctx.bookings.detail(demo.refunded).booking.refunded_amount > 0
 
 
+def test_the_demo_day_sells_products_so_the_order_panels_have_rows(worlds: DemoWorlds) -> None:
+    """Issue 14: the day's walk-ins and add-on, worked by hand (8.875 % tax, half-up):
+    Styling wax 2 × 9.50 (tax 169: 2069), + 1 on a tipped sale (84: 1034), + 1 added to Grace
+    Kim's haircut (1034), one of the first two refunded (1035, tax 85): 3 for 3102, tax 252.
+    Argan oil 18.00 less SUMMER10's 1.80 = 16.20, tax 144: 1764. Shampoo 12.00 + 107 = 1307.
+    The tip: 15 % of 35.00 + 9.50 = 667.5 → 668, the seller's (Sam Lee)."""
+    from datetime import datetime
+
+    with opened_copy(worlds.get("en")) as (ctx, _demo):
+        today = datetime.now(ctx.config.timezone).date()
+        usd = ctx.reports.range(today, today).to_json()["currencies"]["usd"]
+    rows = {r["name"]: (r["quantity"], r["amount"], r["discount"], r["tax"])
+            for r in usd["by_product"] if r["kind"] == "product"}  # fmt: skip
+    assert rows == {
+        "Styling wax": (3, 3102, 0, 252),
+        "Argan oil 50 ml": (1, 1764, 180, 144),
+        "Shampoo 250 ml": (1, 1307, 0, 107),
+    }
+    assert usd["tax_by_rate"]["8.875"] == {"tax": 503, "base": 5670}
+    assert usd["tips_by_staff"] == {"Sam Lee": 668}
+    assert usd["promo_codes"] == {"SUMMER10": {"uses": 1, "discount": 180}}
+
+
 def test_checkpoint_folds_a_write_ahead_log_still_open(tmp_path: Path) -> None:
     db = tmp_path / "data" / "x.sqlite3"
     db.parent.mkdir()

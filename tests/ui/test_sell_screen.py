@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
+from pos_app.domain.changes import Change, Topic
 from pos_app.services.products import ProductForm
 from pos_app.services.promo_codes import PromoForm
 from pos_app.ui.sell.sell_view import SellDialog
@@ -144,3 +145,27 @@ def test_cash_pays_the_sale_and_charge_opens_the_charge_screen_for_its_order(
     qtbot.waitUntil(lambda: bool(ui_app.orders.money(order_id).payments))
     (link,) = ui_app.orders.money(order_id).payments
     assert (link.order_id, link.booking_id, link.amount) == (order_id, None, 1307)
+
+
+def test_a_sale_paid_at_another_station_is_shown_paid_here_through_live_updates(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    """Issue 14: the order's announcement (Topic.ORDER) reloads the Sell screen's last sale
+    and its tiles, in the background; the cart stays as it is."""
+    _shelf(ui_app)
+    dialog = _sell(qtbot, window)
+    qtbot.keyClicks(dialog.search_edit, "sha-250")
+    qtbot.keyClick(dialog.search_edit, Qt.Key.Key_Return)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.saved is not None)
+    sold = dialog.saved
+    assert sold is not None and "open, to be paid" in dialog.status_label.text()
+    qtbot.keyClicks(dialog.search_edit, "sha-250")
+    qtbot.keyClick(dialog.search_edit, Qt.Key.Key_Return)  # the next customer's cart
+    ui_app.cash.record(sold.id)  # another station takes the cash
+    window.live.arrived.emit(Change(topics=frozenset({Topic.ORDER})))
+    qtbot.waitUntil(lambda: dialog.status_label.text() == f"Sale {sold.number} is paid: $13.07.")
+    assert dialog.total_label.text() == "$13.07"  # the cart was kept
+    # The tiles were read again: the stock the other station took shows.
+    shelf = dialog.tiles_model.rows
+    qtbot.waitUntil(lambda: [t.stock for t in shelf() if t.name == "Shampoo"] == [4])

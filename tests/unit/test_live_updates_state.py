@@ -66,3 +66,17 @@ def test_a_day_close_closing_now_is_asked_again_later() -> None:
     got = reloads_for(PAYMENT_ELSEWHERE, day=SHOWN, dashboard=None, day_close=closing)
     assert not got.day_close
     assert got.later
+
+
+def test_an_open_sell_screen_reloads_when_an_order_or_the_catalogue_changed() -> None:
+    """Issue 14: a sale paid, refunded or voided elsewhere (its status), or stock moved (the
+    tiles); not for a customer, and never when the Sell screen is not open."""
+    order = Change(topics=frozenset({Topic.ORDER}))
+    stock = Change(topics=frozenset({Topic.CATALOG}))
+    for change in (order, stock, Change.all("reconnected")):
+        assert reloads_for(change, day=SHOWN, dashboard=None, day_close=None, sell=True).sell
+        assert not reloads_for(change, day=SHOWN, dashboard=None, day_close=None).sell
+    assert not reloads_for(NEW_CUSTOMER, day=SHOWN, dashboard=None, day_close=None, sell=True).sell
+    # An order alone is no money: the dashboard waits for the payment's own announcement.
+    idle = DashboardShown(busy=False)
+    assert not reloads_for(order, day=SHOWN, dashboard=idle, day_close=None).dashboard

@@ -181,3 +181,53 @@ def test_the_sales_reports_pdf_lists_the_orders_figures() -> None:
     assert "<td>Promo SAVE5</td><td align='right'>1 use</td><td align='right'>−$5.00</td>" in page
     quiet = report_html(_day(OrderFigures()), business_name="Studio", generated_at=DAY_AT)
     assert "Product or service" not in quiet
+
+
+def test_three_refunds_of_one_each_give_back_the_line_exactly_in_the_order_made() -> None:
+    """3 × Gel, line amount 1000 with tax 80 at 8 %: shared half-up in the order the refunds
+    were made, (2000 + 3) // 6 = 333, then 667 − 333 = 334, then 1000 − 667 = 333; tax 27, 26,
+    27. Only the refunds counted on the day are taken off (the second here, a reversal of the
+    third puts its part back)."""
+    from pos_app.domain.order_report import RefundedLine, refunded_back
+
+    def part(refund_id: str) -> RefundedLine:
+        return RefundedLine(refund_id, "ord_1", 0, 1, 3, "usd", "prd_gel", "product", "Gel",
+                            8000, 1000, 90, 80)  # fmt: skip
+
+    history = [part("re_a"), part("re_b"), part("re_c")]
+    day: dict[str, OrderFiguresSum] = {}
+    refunded_back(history, {"re_b": 1, "re_c": -1}, day)
+    f = day["usd"].figures()
+    # re_b takes off 334, discount 30 (90 shares 30, 30, 30), tax 26, base 308; re_c's
+    # reversal puts back 333, 30, 27, base 306: −1, 0, +1, −2.
+    assert [(i.quantity, i.amount, i.discount, i.tax) for i in f.by_product] == [(0, -1, 0, 1)]
+    assert [(r.rate, r.tax, r.base) for r in f.tax_by_rate] == [("8", 1, -2)]
+    every: dict[str, OrderFiguresSum] = {}
+    refunded_back(history, {"re_a": 1, "re_b": 1, "re_c": 1}, every)
+    g = every["usd"].figures()
+    assert [(i.quantity, i.amount, i.discount, i.tax) for i in g.by_product] == [
+        (-3, -1000, -90, -80)
+    ]
+    assert (g.tax, g.discounts, g.tax_by_rate[0].base) == (-80, -90, -920)
+
+
+def test_a_day_with_only_a_refunded_line_shows_it_counted_back() -> None:
+    """No order paid that day, one line given back: the rows show with a minus sign (not
+    hidden as "no orders"), and a discount counted back is shown as money back on."""
+    refund_day = OrderFigures(
+        orders=0,
+        discounts=-30,
+        tax=-107,
+        by_product=(ItemSales("prd_1", "product", "Shampoo", -1, -1307, -30, -107),),
+        tax_by_rate=(RateTax("8.875", -107, -1200),),
+    )
+    assert refund_day.has_any and not OrderFigures().has_any
+    [row] = product_rows(refund_day, "usd")
+    assert (row.label, row.detail, row.value) == ("Shampoo", "× −1", "-$13.07")
+    money = [(r.label, r.detail, r.value) for r in money_rows(refund_day, "usd")]
+    assert money == [
+        ("Tax", "", "-$1.07"),
+        ("Tax 8.875%", "on -$12.00", "-$1.07"),
+        ("Discounts", "", "+$0.30"),
+    ]
+    assert any("Shampoo" in line for line in text_lines(refund_day, "usd"))

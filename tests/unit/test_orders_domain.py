@@ -149,6 +149,8 @@ def test_an_order_built_from_its_pricing_works_the_same_figures_out_again() -> N
         (1000, 0, True, OrderStatus.OPEN),  # cancelled, deposit kept: stays as it is
         (6113, 0, False, OrderStatus.PAID),
         (6200, 0, False, OrderStatus.PAID),  # overpaid is paid (the booking says overpaid)
+        (12226, 6113, False, OrderStatus.PAID),  # only the excess given back: simply paid
+        (12226, 6114, False, OrderStatus.PARTIALLY_REFUNDED),  # a cent of the sale too
         (6113, 1, False, OrderStatus.PARTIALLY_REFUNDED),
         (6113, 6112, True, OrderStatus.PARTIALLY_REFUNDED),
         (6113, 6113, False, OrderStatus.REFUNDED),

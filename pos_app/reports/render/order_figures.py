@@ -26,7 +26,9 @@ class FigureRow:
 def product_rows(f: OrderFigures, currency: str) -> tuple[FigureRow, ...]:
     """Each product or service sold: its name, quantity and what its lines came to."""
     return tuple(
-        FigureRow(i.name, f"× {i.quantity:,}", Money(i.amount, currency).format())
+        FigureRow(
+            i.name, f"× {i.quantity:,}".replace("-", MINUS), Money(i.amount, currency).format()
+        )
         for i in f.by_product
     )
 
@@ -34,12 +36,17 @@ def product_rows(f: OrderFigures, currency: str) -> tuple[FigureRow, ...]:
 def money_rows(f: OrderFigures, currency: str) -> tuple[FigureRow, ...]:
     """Tax (then each rate, with the amount it was worked out on), tips (then each staff
     member's), discounts (then each promo code's uses); a section without money is left
-    out (an untaxed shop sees no tax line), and nothing at all when no order was paid."""
-    if not f.orders:
+    out (an untaxed shop sees no tax line), and nothing at all when no order was paid and
+    no line was counted back."""
+    if not f.has_any:
         return ()
 
     def m(amount: int) -> str:
         return Money(amount, currency).format()
+
+    def off(amount: int) -> str:
+        # A discount is money off; one counted back (a refunded line's) is the other way.
+        return f"{MINUS}{m(amount)}" if amount >= 0 else f"+{m(-amount)}"
 
     rows: list[FigureRow] = []
     if f.tax:
@@ -53,12 +60,12 @@ def money_rows(f: OrderFigures, currency: str) -> tuple[FigureRow, ...]:
             FigureRow(f"Tips · {name or 'Unassigned'}", "", m(t)) for name, t in f.tips_by_staff
         ]
     if f.discounts:
-        rows.append(FigureRow("Discounts", "", f"{MINUS}{m(f.discounts)}", heading=True))
+        rows.append(FigureRow("Discounts", "", off(f.discounts), heading=True))
         rows += [
             FigureRow(
                 f"Promo {p.code}",
                 f"{p.uses:,} use{'' if p.uses == 1 else 's'}",
-                f"{MINUS}{m(p.discount)}",
+                off(p.discount),
             )
             for p in f.promo_codes
         ]
@@ -67,7 +74,7 @@ def money_rows(f: OrderFigures, currency: str) -> tuple[FigureRow, ...]:
 
 def text_lines(f: OrderFigures, currency: str) -> list[str]:
     """The figures as indented plain-text lines (the terminal's report), or none."""
-    if not f.orders:
+    if not f.has_any:
         return []
     lines = ["", f"  {'Orders paid':<30}{f.orders:>14,}"]
     products = product_rows(f, currency)

@@ -69,7 +69,7 @@ def order_lines(t: ZTotals, most: int | None = None) -> tuple[ZLine, ...]:
     """The orders paid on the day: sales by product or service (the ``most`` best on a
     screen), then tax by rate, tips by staff, discounts and promo codes; none without."""
     f = t.orders
-    if not f.orders:
+    if not f.has_any:  # no order paid, no line counted back
         return ()
     products = product_rows(f, t.currency)
     lines = [ZLine("Sales by product or service", heading=True)]

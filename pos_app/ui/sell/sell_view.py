@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain.booking import Service
 from pos_app.domain.money import Money
-from pos_app.domain.orders import Order
+from pos_app.domain.orders import Order, OrderStatus
 from pos_app.domain.payment import Payment
 from pos_app.domain.percent import PER_PERCENT, Percent
 from pos_app.domain.pricing import PricingPolicy
@@ -82,6 +82,10 @@ class SellServices(Protocol):
         """Record cash for an order's balance (its ``ord_…`` id), or a sentence (raise)."""
         ...
 
+    def order_status(self, order_id: str) -> OrderStatus:
+        """The stored status of an order (a sale saved here, paid or refunded anywhere)."""
+        ...
+
 
 class SellDialog(QDialog):
     """Tiles and search on the left; the cart, discount, tip and total on the right."""
@@ -106,6 +110,7 @@ class SellDialog(QDialog):
         self._tiles: list[Sellable] = []
         self.cart = Cart()
         self.saved: Order | None = None
+        self._sale_status: OrderStatus | None = None  # what the label says of the last sale
         self.setWindowTitle(_("Sell"))
         self.resize(1320, 740)
         self.setMinimumSize(1000, 600)
@@ -298,6 +303,21 @@ class SellDialog(QDialog):
 
         self._runner.run(read, on_success=self._on_loaded, on_failure=self._on_failed, owner=self)
 
+    def reload_orders(self) -> None:
+        """Another station changed an order or the catalogue (live updates): read the tiles
+        again (their stock) and the last sale's status, in the background; the cart stays."""
+        self.load()
+        saved = self.saved
+        if saved is None:
+            return
+        services = self._services
+        self._runner.run(
+            lambda: services.order_status(saved.id),
+            on_success=lambda status: self._show_sale_status(saved, status),
+            on_failure=lambda _err: None,  # a hint to re-read only: the label stays as it is
+            owner=self,
+        )
+
     def tile_names(self) -> list[str]:
         """The tiles shown, in order."""
         return [t.name for t in self.tiles_model.rows()]
@@ -468,6 +488,7 @@ class SellDialog(QDialog):
 
     def _on_saved(self, order: Order, then: str = "") -> None:
         self.saved = order
+        self._sale_status = OrderStatus.OPEN
         self.clear()
         total = Money(order.total, order.currency)
         self.status_label.setText(
@@ -484,11 +505,7 @@ class SellDialog(QDialog):
             services = self._services
             self._runner.run(
                 lambda: services.record_cash(order.id),
-                on_success=lambda _p: self.status_label.setText(
-                    _("Sale {number} paid: {total} in cash.").format(
-                        number=order.number, total=total
-                    )
-                ),
+                on_success=lambda _p: self._paid_in_cash(order, total),
                 on_failure=lambda err: self.status_label.setText(
                     _("Sale {number} saved, not paid: {reason}").format(
                         number=order.number, reason=user_message(err)
@@ -496,6 +513,28 @@ class SellDialog(QDialog):
                 ),
                 owner=self,
             )
+
+    def _paid_in_cash(self, order: Order, total: Money) -> None:
+        if self.saved is not None and self.saved.id == order.id:
+            self._sale_status = OrderStatus.PAID  # a live update of it then changes nothing
+        self.status_label.setText(
+            _("Sale {number} paid: {total} in cash.").format(number=order.number, total=total)
+        )
+
+    def _show_sale_status(self, order: Order, status: OrderStatus) -> None:
+        """The last sale's status, when it moved on (paid on the phone, refunded, voided)."""
+        if self.saved is None or self.saved.id != order.id or status is self._sale_status:
+            return  # another sale was saved meanwhile, or the label says so already
+        self._sale_status = status
+        total = Money(order.total, order.currency)
+        words = {
+            OrderStatus.PAID: _("Sale {number} is paid: {total}."),
+            OrderStatus.PARTIALLY_REFUNDED: _("Sale {number} is partly refunded."),
+            OrderStatus.REFUNDED: _("Sale {number} is refunded."),
+            OrderStatus.VOID: _("Sale {number} is void: nothing was charged."),
+        }.get(status)
+        if words is not None:
+            self.status_label.setText(words.format(number=order.number, total=total))
 
     def _on_save_failed(self, error: BaseException) -> None:
         for button in self._pay_buttons():

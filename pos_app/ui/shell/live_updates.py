@@ -5,9 +5,10 @@ SQLite's data_version) calls back on its own thread; the change crosses to the G
 through a queued signal. Changes arriving together are merged and handled once, a moment
 later: the day reloads through the window's usual background reload when the change concerns
 the day shown, and an open sales dashboard or day close reloads when money may differ
-(``live_updates_state.reloads_for`` decides). A reload that brings what is on screen already
-changes nothing on screen (the day compares signatures), so this station's own changes coming
-back cost a read, never a flicker.
+(``live_updates_state.reloads_for`` decides), and an open Sell screen reloads its tiles
+and its last sale's status when an order or the catalogue changed. A reload that brings
+what is on screen already changes nothing on screen (the day compares signatures), so this
+station's own changes coming back cost a read, never a flicker.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 
 from pos_app.domain.changes import Change, ChangeFeed
 from pos_app.ui.shell.live_updates_state import (
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from pos_app.app import AppContext
     from pos_app.ui.day.day_controller import DayController
     from pos_app.ui.reports.day_close.closing_actions import ClosingActions
+    from pos_app.ui.sell.sell_view import SellDialog
 
 #: Changes arriving within this long are handled by one reload.
 MERGE_MS = 25
@@ -45,6 +47,7 @@ class LiveWindow(Protocol):
     days: DayController
     closing: ClosingActions
     dashboard_dialog: QDialog | None
+    sell_window: SellDialog | None
 
     def context(self) -> AppContext | None:
         """The attached app, or None."""
@@ -115,6 +118,7 @@ class LiveUpdates(QObject):
             day=_day_shown(w.days, ctx) if day else None,
             dashboard=_dashboard_shown(dashboard),
             day_close=_day_close_shown(day_close),
+            sell=day and _alive_window(w.sell_window),
         )
         self.handled += 1
         self.last = reloads
@@ -124,6 +128,8 @@ class LiveUpdates(QObject):
             dashboard.reload()  # type: ignore[attr-defined]
         if reloads.day_close and day_close is not None:
             day_close.reload()  # type: ignore[attr-defined]
+        if reloads.sell and w.sell_window is not None:
+            w.sell_window.reload_orders()
         if reloads.later:
             self._later = change if self._later is None else self._later.merge(change)
             self._retry.start()
@@ -135,6 +141,10 @@ def _single_shot(parent: QObject, ms: int, slot: Callable[[], None]) -> QTimer:
     timer.setInterval(ms)
     timer.timeout.connect(slot)
     return timer
+
+
+def _alive_window(window: QWidget | None) -> bool:
+    return window is not None and shiboken6.isValid(window) and window.isVisible()
 
 
 def _open(dialog: QDialog | None) -> QDialog | None:

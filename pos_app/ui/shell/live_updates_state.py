@@ -5,7 +5,8 @@ sales dashboard and the day close reload when money may differ, unless they are 
 dashboard while it exports or loads (asked again a moment later), the day close while it closes
 the day, or while the manager has typed counts there (rebuilding it would wipe them; the close
 itself reads every figure afresh under the money lock), except when another station has just
-closed that very day.
+closed that very day. The Sell screen reloads its tiles and its last sale's status when an
+order or the catalogue changed (``Change.concerns_orders``).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class Reloads:
     dashboard: bool = False
     day_close: bool = False
     later: bool = False
+    sell: bool = False  # the Sell screen: its tiles (stock) and its last sale's status
 
 
 def reloads_for(
@@ -58,9 +60,10 @@ def reloads_for(
     day: DayShown | None,
     dashboard: DashboardShown | None,
     day_close: DayCloseShown | None,
+    sell: bool = False,
 ) -> Reloads:
     """The screens ``change`` makes reload (None: that screen is not open; a day not loaded
-    yet is loaded)."""
+    yet is loaded; ``sell``: the Sell screen is open)."""
     reload_day = day is None or change.concerns_day(day.day, day.tz, day.booking_ids)
     money = change.concerns_money()
     reload_dashboard = later = False
@@ -73,4 +76,5 @@ def reloads_for(
             later = True
         elif not day_close.typed or day_close.day in change.closed_days:
             reload_close = True
-    return Reloads(reload_day, reload_dashboard, reload_close, later)
+    reload_sell = sell and change.concerns_orders()
+    return Reloads(reload_day, reload_dashboard, reload_close, later, reload_sell)

@@ -23,6 +23,7 @@ from pos_app.domain.eligibility import (
     can_take_cash,
     can_take_deposit,
 )
+from pos_app.domain.orders import OrderStatus
 from pos_app.i18n import N_, _
 
 # Every dialog is imported inside its opener, when it is first opened: loading them all
@@ -62,6 +63,11 @@ class SellWiring:
         self.check_promo = ctx.promo_codes.check
         self.create_walk_in = ctx.orders.create_walk_in
         self.record_cash = ctx.cash.record
+        self._get_order = ctx.orders.get
+
+    def order_status(self, order_id: str) -> OrderStatus:
+        """The stored status of an order (the Sell screen's last sale)."""
+        return self._get_order(order_id).status
 
 
 def _alive(widget: QWidget | None) -> bool:
