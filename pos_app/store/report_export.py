@@ -19,10 +19,10 @@ CRLF here.
 SQLite has no regular expressions and its per-cell functions (a GLOB, a CASE) cost more
 than Python's look at a whole row (measured: the export at 27,000 rows/s with every text
 cell guarded in SQL, 51,000–57,000 as below). So there the cells up to the time zone and
-from method to adjustment come joined by SQL, the twelve text cells as stored, and each
-row is one f-string: its nine ids (the order's too) as they are when they are printable ASCII with no
+from method to adjustment come joined by SQL, the text cells as stored, and each row is one
+f-string: its nine ids (the order's too) as they are when they are printable ASCII with no
 formula start, comma or quote (one look at the joined ids), else through ``csv_field``
-(``guard_cell`` and the csv module's quoting, remembered), as are the four names.
+(``guard_cell`` and the csv module's quoting, remembered), as are the names.
 """
 
 from __future__ import annotations
