@@ -18,8 +18,8 @@ three products with their tax, some with a promo code or a manual discount, 30 %
 the report's order figures (tips, discounts, tax, by product, by rate, tips by staff, promo
 codes) and the CSV's order columns have their real cost. Rows go in by executemany on
 SQLite and COPY on PostgreSQL, not through the ORM; their order numbers
-(store/money_order.py) follow the time each was recorded. Each close then gets the frozen report the app's close would have
-written (the day's live report, read after the fill; the last 400 days: no report reaches
+(store/money_order.py) follow the time each was recorded. Each close then gets the frozen
+report the app's close would have written (the day's live report, read after the fill; the last 400 days: no report reaches
 further) and every closed day but the last its frozen link counts (settled: the sync pass's
 LinkCountFreezer). ``--db PATH`` keeps a SQLite database and reuses it on the next run.
 
