@@ -21,7 +21,8 @@ SQLite and COPY on PostgreSQL, not through the ORM; their order numbers
 (store/money_order.py) follow the time each was recorded. Each close then gets the frozen
 report the app's close would have written (the day's live report, read after the fill;
 the last 400 days: no report reaches further) and every closed day but the last its frozen
-link counts (settled: the sync pass's LinkCountFreezer). ``--db PATH`` keeps a SQLite database and reuses it on the next run.
+link counts (settled: the sync pass's LinkCountFreezer). ``--db PATH`` keeps a SQLite
+database and reuses it on the next run.
 
 Then prints, after a warm-up, the median and p95 (and the median CPU time of this process,
 which a busy machine's waits for a core leave out) of the daily report (``daily()`` of the
