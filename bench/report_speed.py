@@ -12,12 +12,17 @@ and unassigned bookings, card and cash (some deposits by card with the balance i
 about 5 % of card links expired, failed or (in the open last week only) still open, refunds
 on about 4 % of card payments (partial or full, often on a later day), and every day closed
 at 23:00 but the last week, so the 23:xx payments (and the 0.1 % recorded the next morning)
-become adjustments on the next day. Rows go in by executemany on SQLite and COPY on
-PostgreSQL, not through the ORM; their order numbers (store/money_order.py) follow the time
-each was recorded. Each close then gets the frozen report the app's close would have
-written (the day's live report, read after the fill; the last 400 days: no report reaches
-further) and every closed day but the last its frozen link counts (settled: the sync pass's
-LinkCountFreezer). ``--db PATH`` keeps a SQLite database and reuses it on the next run.
+become adjustments on the next day. Every sale is an order (issue 14, bench/_order_fill.py):
+a booking's order is its service, 8 % of them with a tip; 3 % of sales are walk-ins of one to
+three products with their tax, some with a promo code or a manual discount, 30 % tipped, so
+the report's order figures (tips, discounts, tax, by product, by rate, tips by staff, promo
+codes) and the CSV's order columns have their real cost. Rows go in by executemany on
+SQLite and COPY on PostgreSQL, not through the ORM; their order numbers
+(store/money_order.py) follow the time each was recorded. Each close then gets the frozen
+report the app's close would have written (the day's live report, read after the fill;
+the last 400 days: no report reaches further) and every closed day but the last its frozen
+link counts (settled: the sync pass's LinkCountFreezer). ``--db PATH`` keeps a SQLite
+database and reuses it on the next run.
 
 Then prints, after a warm-up, the median and p95 (and the median CPU time of this process,
 which a busy machine's waits for a core leave out) of the daily report (``daily()`` of the
@@ -50,6 +55,19 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from _common import percentile
+from _order_fill import (
+    LINE_COLS,
+    NUMBER_COLS,
+    ORDER_COLS,
+    PRODUCT_COLS,
+    PRODUCTS,
+    PROMO_COLS,
+    PROMOS,
+    WALK_IN_SHARE,
+    booking_sale,
+    order_row,
+    walk_in_sale,
+)
 from sqlalchemy import Engine, text
 
 from pos_app.app import SystemClock, wire_services
@@ -83,12 +101,13 @@ BOOKING_COLS = (
 PAYMENT_COLS = (
     "id, booking_id, method, status, amount, currency, idempotency_key, created_at, "
     "stripe_session_id, stripe_payment_intent_id, stripe_charge_id, paid_at, "
-    "stripe_balance_transaction_id, fee_amount, net_amount, created_by, recorded_at, record_seq"
+    "stripe_balance_transaction_id, fee_amount, net_amount, created_by, recorded_at, record_seq, "
+    "order_id"
 )
 REFUND_COLS = (
     "id, payment_id, booking_id, amount, currency, reason, status, idempotency_key, created_at, "
     "stripe_refund_id, note, stripe_balance_transaction_id, fee_amount, net_amount, created_by, "
-    "recorded_at, record_seq"
+    "recorded_at, record_seq, order_id"
 )
 CLOSE_COLS = (
     "business_date, currency, closed_at, closed_by_name, card_net, cash_expected, "
@@ -155,7 +174,13 @@ def fill(engine: Engine, payments: int, years: int) -> None:
          [(f"res_{i}", name, "staff", True, i) for i, name in enumerate(STAFF)])  # fmt: skip
     _put(conn, "users", "id, name, role, pin_hash, created_at, active",
          [(f"usr_{i}", name, "staff", "x", now, True) for i, name in enumerate(STAFF)])  # fmt: skip
+    _put(conn, "products", PRODUCT_COLS,
+         [(i, n, i, p, c, r, 10_000, True, now) for i, n, p, c, r in PRODUCTS])  # fmt: skip
+    _put(conn, "promo_codes", PROMO_COLS, [(*p, True, now) for p in PROMOS])
     bookings: list[tuple[Any, ...]] = []
+    orders: list[tuple[Any, ...]] = []
+    numbers: list[tuple[Any, ...]] = []
+    lines: list[tuple[Any, ...]] = []
     pays: list[tuple[Any, ...]] = []
     refunds: list[tuple[Any, ...]] = []
     closes: list[tuple[Any, ...]] = []
@@ -167,10 +192,14 @@ def fill(engine: Engine, payments: int, years: int) -> None:
         if not force and len(pays) < CHUNK:
             return
         _put(conn, "bookings", BOOKING_COLS, bookings)
+        _put(conn, "orders", ORDER_COLS, orders)
+        _put(conn, "order_numbers", NUMBER_COLS, numbers)
+        _put(conn, "order_lines", LINE_COLS, lines)
         _put(conn, "payments", PAYMENT_COLS, pays)
         _put(conn, "refunds", REFUND_COLS, refunds)
         conn.commit()
-        bookings.clear()
+        for rows in (bookings, orders, numbers, lines):
+            rows.clear()
         pays.clear()
         refunds.clear()
 
@@ -182,23 +211,38 @@ def fill(engine: Engine, payments: int, years: int) -> None:
         k = 0
         while k < today:
             seq += 1
-            svc_id, svc_name, minutes, price, currency = SERVICES[
-                4 if rnd.random() < 0.15 else rnd.randrange(4)
-            ]
             # 09:00–21:00 local, and now and then 23:xx (after the 23:00 close).
             minute = rnd.randrange(9 * 60, 21 * 60) if rnd.random() > 0.01 else 23 * 60 + 30
             paid = datetime.combine(day, datetime.min.time(), TZ) + timedelta(
                 minutes=minute, seconds=rnd.randrange(60)
             )
-            starts = paid - timedelta(minutes=minutes)
-            staff = None if rnd.random() < 0.1 else f"res_{rnd.randrange(len(STAFF))}"
-            bid = f"bk_{seq}"
-            user = f"usr_{rnd.randrange(len(STAFF))}"
-            split = k + 1 < today and rnd.random() < 0.1  # a card deposit, the balance in cash
-            parts = [(price // 2, "card"), (price - price // 2, "cash")] if split else None
-            if parts is None:
-                parts = [(price, "cash" if rnd.random() < 0.15 else "card")]
+            user_n = rnd.randrange(len(STAFF))
+            user = f"usr_{user_n}"
+            bid: str | None = None
+            if rnd.random() < WALK_IN_SHARE:  # a walk-in sale of products: no booking
+                sale = walk_in_sale(rnd, seq, rnd.choice(NAMES), (user, STAFF[user_n]),
+                                    _ts(paid - timedelta(minutes=3)))  # fmt: skip
+                split = False
+                cash_only = rnd.random() < 0.3
+            else:
+                svc = SERVICES[4 if rnd.random() < 0.15 else rnd.randrange(4)]
+                svc_id, svc_name, minutes, price, currency = svc
+                starts = paid - timedelta(minutes=minutes)
+                staff = None if rnd.random() < 0.1 else f"res_{rnd.randrange(len(STAFF))}"
+                bid = f"bk_{seq}"
+                customer = rnd.choice(NAMES)
+                created = _ts(starts - timedelta(days=1))
+                sale = booking_sale(rnd, seq, bid, svc, customer, (user, STAFF[user_n]), created)
+                split = k + 1 < today and rnd.random() < 0.1  # a card deposit, the rest in cash
+                cash_only = rnd.random() < 0.15
+            total = sale.totals.total
+            currency = sale.currency
+            if split:
+                parts = [(price // 2, "card"), (total - price // 2, "cash")]
+            else:
+                parts = [(total, "cash" if cash_only else "card")]
             paid_total = 0
+            completed: tuple[str, str, int] | None = None
             for j, (amount, method) in enumerate(parts):
                 pid = f"pay_{seq}_{j}"
                 at = paid + timedelta(minutes=5 * j)
@@ -232,10 +276,13 @@ def fill(engine: Engine, payments: int, years: int) -> None:
                         user,
                         _ts(recorded) if ok else None,
                         _seq(recorded) if ok else None,
+                        sale.id,
                     )
                 )
                 if ok:
                     paid_total += amount
+                    if paid_total >= total:  # this payment paid the order in full
+                        completed = (pid, _ts(at), _seq(recorded))
                 if ok and card and rnd.random() < 0.04:
                     back = amount if rnd.random() < 0.6 else amount // 2
                     later = timedelta(days=rnd.randrange(0, 10), minutes=rnd.randrange(60))
@@ -260,31 +307,36 @@ def fill(engine: Engine, payments: int, years: int) -> None:
                             user,
                             _ts(when + timedelta(seconds=1)),
                             _seq(when + timedelta(seconds=1)),
+                            sale.id,
                         )
                     )
                 k += 1
                 made += 1
-            bookings.append(
-                (
-                    bid,
-                    rnd.choice(NAMES),
-                    svc_id,
-                    svc_name,
-                    _ts(starts),
-                    _ts(starts + timedelta(minutes=minutes)),
-                    price,
-                    currency,
-                    "paid",
-                    paid_total,
-                    0,
-                    False,
-                    "",
-                    _ts(starts - timedelta(days=1)),
-                    staff,
-                    False,
-                    False,
+            if bid is not None:
+                bookings.append(
+                    (
+                        bid,
+                        sale.customer,
+                        svc_id,
+                        svc_name,
+                        _ts(starts),
+                        _ts(starts + timedelta(minutes=minutes)),
+                        price,
+                        currency,
+                        "paid",
+                        paid_total,
+                        0,
+                        False,
+                        "",
+                        sale.created_at,
+                        staff,
+                        False,
+                        False,
+                    )
                 )
-            )
+            orders.append(order_row(sale, paid_total, completed))
+            numbers.append((sale.number, sale.id))
+            lines.extend(sale.lines)
         if day <= LAST_DAY - timedelta(days=7):
             at = datetime.combine(day, datetime.min.time(), TZ) + timedelta(hours=23)
             # Each close counts what was recorded by 23:00 (the database's order).
@@ -485,6 +537,13 @@ def main() -> None:
             f"payments, {sum(t.refund_count for t in report.currencies.values()):,} refunds, "
             f"{len(report.currencies)} currencies (USD gross {usd.gross / 100:,.2f})"
         )
+        for label, shown in (("busiest closed day", report), ("today", reports.daily(LAST_DAY))):
+            f = shown.currencies["usd"].order_figures
+            print(
+                f"  {label}, USD orders paid {f.orders:,}: tips {f.tips / 100:,.2f}, discounts "
+                f"{f.discounts / 100:,.2f}, tax {f.tax / 100:,.2f}, {len(f.by_product)} items, "
+                f"{len(f.tips_by_staff)} staff tipped, {len(f.promo_codes)} promo codes"
+            )
         target = (20, 100, 500) if pg else (10, 50, 500)
         _print("daily report, busiest closed day", timed(lambda: reports.daily(day), args.runs),
                target[0])  # fmt: skip

@@ -19,10 +19,10 @@ CRLF here.
 SQLite has no regular expressions and its per-cell functions (a GLOB, a CASE) cost more
 than Python's look at a whole row (measured: the export at 27,000 rows/s with every text
 cell guarded in SQL, 51,000–57,000 as below). So there the cells up to the time zone and
-from method to adjustment come joined by SQL, the twelve text cells as stored, and each
-row is one f-string: its eight ids as they are when they are printable ASCII with no
+from method to adjustment come joined by SQL, the text cells as stored, and each row is one
+f-string: its nine ids (the order's too) as they are when they are printable ASCII with no
 formula start, comma or quote (one look at the joined ids), else through ``csv_field``
-(``guard_cell`` and the csv module's quoting, remembered), as are the four names.
+(``guard_cell`` and the csv module's quoting, remembered), as are the names.
 """
 
 from __future__ import annotations
@@ -204,15 +204,17 @@ def _sqlite_text(rows: list[Any]) -> tuple[str, int]:
     field = csv_field
     for (kind, day, head, booking, customer, service, staff, mid,
          id_, s1, s2, s3, s4, s5, reason, by, order, figures, promo) in rows:  # fmt: skip
-        ids = (booking, id_, s1, s2, s3, s4, s5, reason)
+        # The order's id is unique to its order, like the row's own: looked at with the
+        # ids, not through csv_field, whose cache it would only fill (a miss a row).
+        ids = (booking, id_, s1, s2, s3, s4, s5, reason, order)
         joined = " " + " ".join(ids)
         if not (joined.isascii() and joined.isprintable()) or _ID_MARKS.search(joined):
-            booking, id_, s1, s2, s3, s4, s5, reason = map(field, ids)
+            booking, id_, s1, s2, s3, s4, s5, reason, order = map(field, ids)
         payments += kind == "payment"
         lines.append(
             f"{kind},{day},{head},{booking},{field(customer)},{field(service)},{field(staff)},"
             f"{mid},{id_},{s1},{s2},{s3},{s4},{s5},{reason},{field(by)},"
-            f"{field(order)}{figures},{field(promo)}\r\n"
+            f"{order}{figures},{field(promo)}\r\n"
         )
     return "".join(lines), payments
 

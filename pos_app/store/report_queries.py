@@ -62,7 +62,7 @@ from pos_app.domain.report_data import (
     offset_spans,
 )
 from pos_app.store.link_counts import LinkCountQueries
-from pos_app.store.order_export import with_order_cells
+from pos_app.store.order_export import order_cells
 from pos_app.store.report_export import ExportQueries, export_batches, export_cells
 from pos_app.store.report_sql import Clock, as_date, aware, closed_days, enum_value
 from pos_app.store.sales_hours import HOURS_END, HOURS_START, hours_queries
@@ -532,7 +532,7 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
         payment = t if is_payment else _refund_payment
         if isinstance(detail, str):  # the CSV's cells: the amount signed as the file shows it
             shown = literal(source.sign * (1 if is_payment else -1), Integer)
-            base, order_raw = with_order_cells(base, t, payment=is_payment)  # issue 14
+            order_raw = order_cells(t, orders, payment=is_payment)  # issue 14
             raw = {
                 "kind": literal(source.kind.value, String),
                 "id": t.c.id,

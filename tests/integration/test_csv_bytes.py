@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from pos_app.domain.booking import Booking
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, Refund, RefundStatus
@@ -119,6 +120,34 @@ def _odd_rows(shop: Shop) -> None:
             )
         )
         w.commit()
+    # Odd order ids (one needing quotes and a guard, one only a guard) and promo code: the
+    # two payments above move onto a copy of their booking's order under such an id, which
+    # they completed (its tip and promo code then on their rows).
+    for pay, order_id, promo in (('+pay,"odd"', '=ord,"1"\n', '=PROMO,"x"'),
+                                 ("@pay2", "+ord2", "-SAVE")):  # fmt: skip
+        _move_to_odd_order(shop, pay, order_id, promo)
+
+
+def _move_to_odd_order(shop: Shop, pay: str, order_id: str, promo: str) -> None:
+    values = {"pay": pay, "id": order_id, "promo": promo, "n": 990_000 + len(order_id)}
+    with shop.uow(write=True) as w:
+        run = w.session.execute  # type: ignore[attr-defined]
+        run(
+            text(
+                "INSERT INTO orders (id, number, customer_name, currency, status, "
+                "prices_include_tax, tip_base, subtotal, discount, tax, tip, total, created_at, "
+                "created_by_name, paid_amount, refunded_amount, stock_taken, promo_use_taken, "
+                "promo_code, paid_payment_id) SELECT :id, :n, o.customer_name, o.currency, "
+                "o.status, o.prices_include_tax, o.tip_base, o.subtotal, 0, 0, 150, "
+                "o.subtotal + 150, o.created_at, o.created_by_name, 0, 0, o.stock_taken, "
+                "o.promo_use_taken, :promo, p.id FROM orders o JOIN payments p "
+                "ON p.order_id = o.id WHERE p.id = :pay"
+            ),
+            values,
+        )
+        run(text("UPDATE payments SET order_id = :id WHERE id = :pay"), values)
+        run(text("UPDATE refunds SET order_id = :id WHERE payment_id = :pay"), values)
+        w.commit()
 
 
 @pytest.fixture
@@ -187,6 +216,8 @@ def test_the_file_is_byte_for_byte_the_row_by_row_export(shop: Shop, tmp_path: P
     assert "'＝" in expected and "\ufffd" in expected and '"Line\nBreak"' in expected
     assert ",,Haircut,,cash," in expected and ",,Plain Name," not in expected
     assert "'=txn2" in expected and ',"cs,2",' in expected
+    assert ',"\'=ord,""1""\n",0,0,150,"\'=PROMO,""x"""\r\n' in expected
+    assert ",'+ord2,0,0,150,'-SAVE\r\n" in expected
     got = io.StringIO(newline="")
     assert shop.export.write(FIRST, LAST, got) == n
     assert got.getvalue() == expected

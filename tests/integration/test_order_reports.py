@@ -21,7 +21,9 @@ from sqlalchemy import delete, select, update
 
 from pos_app.app import AppContext
 from pos_app.cli import main
+from pos_app.domain.report_data import ReportWindow
 from pos_app.services.bookings import BookingRequest
+from pos_app.store.order_report_queries import SqlOrderReportQueries
 from pos_app.store.schema import bookings, order_lines, orders
 from tests.payments import pay
 
@@ -257,3 +259,23 @@ def test_the_receipt_lists_the_lines_discount_tax_by_rate_tip_and_total(
     ]
     assert "Tax ID EIN 12-3456789" in rows
     assert "Paid $79.94" in rows
+
+
+def test_a_closed_days_order_figures_are_its_z_reports_and_equal_the_live_ones(
+    app: AppContext, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closed days are summed from their frozen Z reports (issue 13 item 9): the report of a
+    closed day runs no order query, and its order figures are the ones it had live."""
+    _shop(cli)
+    _sell_and_pay(app, cli)
+    day = _today(app)
+    live = app.reports.daily(day).to_json()["currencies"]["usd"]
+    assert (live["orders"], live["tips"], live["tax"]) == (2, 462, 390)
+    cli("close-day", "--date", day.isoformat(), "--cash-counted", "93.32")
+
+    def not_again(self: SqlOrderReportQueries, window: ReportWindow) -> None:
+        raise AssertionError(f"the orders of {window.first} were read again")
+
+    monkeypatch.setattr(SqlOrderReportQueries, "figures", not_again)
+    frozen = app.reports.daily(day).to_json()["currencies"]["usd"]
+    assert {k: frozen[k] for k in ORDER_KEYS} == {k: live[k] for k in ORDER_KEYS}
