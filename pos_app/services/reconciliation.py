@@ -44,7 +44,7 @@ from pos_app.domain.payment import (
 from pos_app.domain.people import STRIPE_ACTOR, Actor
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.report_data import day_bounds
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services import audit, ledger, locks, payables, recording, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
@@ -60,6 +60,7 @@ from pos_app.services.reconciliation_model import Mismatch as Mismatch
 from pos_app.services.reconciliation_model import MismatchKind as MismatchKind
 from pos_app.services.reconciliation_model import Reconciliation as Reconciliation
 from pos_app.services.reconciliation_model import SettleOutcome as SettleOutcome
+from pos_app.services.reconciliation_model import said, state_word
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +99,13 @@ class ReconciliationService:
         self._require_manager(actor)
         check_days(start=start, end=end)
         if end < start:
-            raise ValidationError("end", "The end date must not be before the start date.")
+            raise ValidationError("end", N_("The end date must not be before the start date."))
         if (end - start).days >= MAX_DAYS:
             raise ValidationError(
-                "end", f"Compare at most {MAX_DAYS} days at a time; pick a shorter range."
+                "end",
+                gettext("Compare at most {count} days at a time; pick a shorter range.").format(
+                    count=MAX_DAYS
+                ),
             )
         tz = self._d.policy.timezone
         first, after = day_bounds(start, end, tz)
@@ -340,9 +344,12 @@ class ReconciliationService:
                 Mismatch(
                     kind=MismatchKind.STATE_DIFFERS,
                     object_type="refund",
-                    sentence=(
-                        f"The refund of {refund.money} was asked for here but Stripe's answer "
-                        "was never recorded."
+                    **said(
+                        N_(
+                            "The refund of {amount} was asked for here but Stripe's answer was "
+                            "never recorded."
+                        ),
+                        amount=refund.money,
                     ),
                     currency=refund.currency,
                     local_id=refund.id,
@@ -358,9 +365,13 @@ class ReconciliationService:
                 Mismatch(
                     kind=MismatchKind.MISSING_AT_STRIPE,
                     object_type="refund",
-                    sentence=(
-                        f"The refund of {refund.money} recorded here ({refund.stripe_refund_id})"
-                        " does not exist at Stripe."
+                    **said(
+                        N_(
+                            "The refund of {amount} recorded here ({refund}) does not exist at "
+                            "Stripe."
+                        ),
+                        amount=refund.money,
+                        refund=refund.stripe_refund_id,
                     ),
                     currency=refund.currency,
                     local_id=refund.id,
@@ -369,9 +380,9 @@ class ReconciliationService:
                     local_amount=refund.amount,
                     local_state=refund.status.value,
                     settleable=False,
-                    why_not=(
-                        "Look the refund up in the Stripe Dashboard; the app does not remove "
-                        "a recorded refund by itself."
+                    why_not=N_(
+                        "Look the refund up in the Stripe Dashboard; the app does not remove a "
+                        "recorded refund by itself."
                     ),
                 )
             ]
@@ -384,7 +395,9 @@ class ReconciliationService:
         saying what changed. InvalidStateError when it cannot be settled from Stripe."""
         self._require_manager(actor)
         if not mismatch.settleable:
-            raise InvalidStateError(mismatch.why_not or "This difference cannot be settled here.")
+            raise InvalidStateError(
+                mismatch.why_not_words() or gettext("This difference cannot be settled here.")
+            )
         if mismatch.object_type == "payment":
             sentence = self._settle_payment(mismatch)
         else:
@@ -406,40 +419,48 @@ class ReconciliationService:
         outcome = SettleOutcome()
         for mismatch in mismatches:
             if not mismatch.settleable:
-                outcome.failed.append(mismatch.why_not or mismatch.sentence)
+                outcome.failed.append(mismatch.why_not_words() or mismatch.words())
                 continue
             try:
                 outcome.settled.append(self.settle_from_stripe(mismatch, actor=actor))
             except (GatewayError, InvalidStateError) as err:
-                outcome.failed.append(err.message)
+                outcome.failed.append(gettext(err.message))
         return outcome
 
     def _settle_payment(self, mismatch: Mismatch) -> str:
         before = self._payment(mismatch.local_id)
         if before is None:
             raise InvalidStateError(
-                "This payment is not recorded here, so there is nothing to settle."
+                N_("This payment is not recorded here, so there is nothing to settle.")
             )
         if before.stripe_session_id is None:
-            raise InvalidStateError("This payment has no Stripe payment link to read.")
+            raise InvalidStateError(N_("This payment has no Stripe payment link to read."))
         # The same path as the charge screen and the poller: the session decides the state.
         session = self._d.gateway.retrieve_checkout_session(before.stripe_session_id)
         applied = settle.apply_session(self._d, before.id, session) or before
         if applied.status is not PaymentStatus.SUCCEEDED or not applied.stripe_payment_intent_id:
             raise InvalidStateError(
-                f"Stripe says this payment link is {session.status} and unpaid; nothing changed."
+                gettext(
+                    "Stripe says this payment link is {state} and unpaid; nothing changed."
+                ).format(state=state_word(session.status))
             )
         intent = self._d.gateway.retrieve_payment_intent(applied.stripe_payment_intent_id)
         details = self._d.gateway.retrieve_charge_details(applied.stripe_payment_intent_id)
         self._take_stripe_figures(applied.id, intent.amount_received, details)
         after = self._payment(before.id) or applied
         if before.status is not PaymentStatus.SUCCEEDED:
-            return f"Recorded the payment of {after.money} from Stripe."
+            return gettext("Recorded the payment of {amount} from Stripe.").format(
+                amount=after.money
+            )
         if after.amount != before.amount:
-            return f"The payment is now {after.money}, as at Stripe (it said {before.money})."
+            return gettext("The payment is now {amount}, as at Stripe (it said {was}).").format(
+                amount=after.money, was=before.money
+            )
         if after.fee_amount != before.fee_amount and after.fee_amount is not None:
-            return f"Recorded Stripe's fee of {Money(after.fee_amount, after.currency)}."
-        return "Already in line with Stripe; nothing changed."
+            return gettext("Recorded Stripe's fee of {fee}.").format(
+                fee=Money(after.fee_amount, after.currency)
+            )
+        return gettext("Already in line with Stripe; nothing changed.")
 
     def _take_stripe_figures(self, payment_id: str, amount: int, details: ChargeDetails) -> None:
         """Write Stripe's amount, charge, fee and net over local ones; a local figure that
@@ -485,10 +506,12 @@ class ReconciliationService:
         local = self._refund(mismatch.local_id)
         if local is not None and local.status is RefundStatus.CREATING:
             done = self._resend_refund(local.id)
-            return f"Sent the refund to Stripe again; Stripe says it is {done.status.value}."
+            return gettext("Sent the refund to Stripe again; Stripe says it is {state}.").format(
+                state=state_word(done.status.value)
+            )
         stripe_id = mismatch.stripe_id or (local.stripe_refund_id if local else None)
         if stripe_id is None:
-            raise InvalidStateError("This refund has no Stripe id to read.")
+            raise InvalidStateError(N_("This refund has no Stripe id to read."))
         info = self._d.gateway.retrieve_refund(stripe_id)
         if local is None:
             return self._record_stripe_refund(info)
@@ -496,7 +519,9 @@ class ReconciliationService:
             self._take_refund_amount(local.id, info)
         applied = settle.apply_refund(self._d, local.id, info)
         state = applied.status.value if applied is not None else info.status
-        return f"The refund of {Money(info.amount, info.currency)} is now {state}, as at Stripe."
+        return gettext("The refund of {amount} is now {state}, as at Stripe.").format(
+            amount=Money(info.amount, info.currency), state=state_word(state)
+        )
 
     def _refund(self, refund_id: str | None) -> Refund | None:
         if not refund_id:
@@ -508,7 +533,7 @@ class ReconciliationService:
         """A refund made outside the app (the Dashboard) on one of our payments: record it
         pending, then let ``settle.apply_refund`` bring it to Stripe's state and audit it."""
         if info.payment_intent_id is None:
-            raise InvalidStateError("This refund names no payment, so it cannot be recorded.")
+            raise InvalidStateError(N_("This refund names no payment, so it cannot be recorded."))
         refund_id = new_id("rf")
         with self._d.uow(write=True) as uow:
             if uow.refunds.by_stripe_id(info.id) is not None:
@@ -519,7 +544,7 @@ class ReconciliationService:
                 payment = uow.payments.by_payment_intent_id(info.payment_intent_id)
                 if payment is None:
                     raise InvalidStateError(
-                        "This refund is for a payment this database does not have."
+                        N_("This refund is for a payment this database does not have.")
                     )
                 uow.refunds.add(
                     Refund(
@@ -541,8 +566,8 @@ class ReconciliationService:
                 uow.commit()
         applied = settle.apply_refund(self._d, refund_id, info)
         state = applied.status.value if applied is not None else info.status
-        return (
-            f"Recorded the refund of {Money(info.amount, info.currency)} made at Stripe ({state})."
+        return gettext("Recorded the refund of {amount} made at Stripe ({state}).").format(
+            amount=Money(info.amount, info.currency), state=state_word(state)
         )
 
     def _take_refund_amount(self, refund_id: str, info: RefundInfo) -> None:

@@ -23,8 +23,6 @@ from tests.ui import catalog_walk, screen_walk
 NOT_MARKED_YET: dict[str, str] = {
     "connection": "the doctor's check lines (services/doctor.py) are not marked yet",
     "audit": "the detail column is sentences stored in the database when the action happened",
-    "reconcile": "the differences' kinds and sentences (services/reconciliation*) are not "
-    "marked yet",
 }
 
 
