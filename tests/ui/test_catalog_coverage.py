@@ -21,7 +21,6 @@ from tests.ui import catalog_walk, screen_walk
 
 # Screens still showing unmarked English, and why (see docs/translations.md).
 NOT_MARKED_YET: dict[str, str] = {
-    "connection": "the doctor's check lines (services/doctor.py) are not marked yet",
     "audit": "the detail column is sentences stored in the database when the action happened",
 }
 
