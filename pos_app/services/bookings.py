@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from pos_app.domain import locale_format as lf
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail
 from pos_app.domain.booking import CLOSING_CLAIM, Booking, BookingStatus
 from pos_app.domain.booking_display import NOT_REFUNDED
 from pos_app.domain.dates import check_days, instant_problem
@@ -46,6 +46,22 @@ from pos_app.services.customers import check_contact, find_or_add
 from pos_app.services.ids import new_id
 
 log = logging.getLogger(__name__)
+# What closing a booking's open links is for ("cancelling", "marking a no-show"), as the
+# audit log says it and as the refusal when the customer paid meanwhile says it.
+_CLOSED_BEFORE = {
+    "cancelling": N_("Closed before cancelling the booking"),
+    "marking a no-show": N_("Closed before marking a no-show the booking"),
+}
+_JUST_PAID = {
+    "cancelling": N_(
+        "The customer has just paid {amount} by card, so nothing was changed. Check with them "
+        "before cancelling the booking."
+    ),
+    "marking a no-show": N_(
+        "The customer has just paid {amount} by card, so nothing was changed. Check with them "
+        "before marking a no-show the booking."
+    ),
+}
 
 PAST_TIME = N_("That time is in the past. Choose a time from now on.")
 LINK_OPENED_MEANWHILE = N_(
@@ -203,7 +219,14 @@ class BookingService:
                 booking_id=booking.id,
                 amount=price.amount,
                 currency=price.currency,
-                detail=f"{service.name} for {contact.name}, {self._when(booking, resource)}",
+                detail=Detail(
+                    N_("{service} for {customer}, {when}"),
+                    {
+                        "service": service.name,
+                        "customer": contact.name,
+                        "when": self._when(booking, resource),
+                    },
+                ),
             )
             self._commit(uow, resource, starts, ends, booking.id, first=add_order)
         log.info(
@@ -286,8 +309,21 @@ class BookingService:
                 booking_id=booking.id,
                 amount=kept.amount if kept else None,
                 currency=booking.currency if kept else None,
-                detail=f"{booking.service_name} for {booking.customer_name}"
-                + (f"; {kept} paid and not refunded" if kept else ""),
+                detail=(
+                    Detail(
+                        N_("{service} for {customer}; {amount} paid and not refunded"),
+                        {
+                            "service": booking.service_name,
+                            "customer": booking.customer_name,
+                            "amount": kept,
+                        },
+                    )
+                    if kept
+                    else Detail(
+                        N_("{service} for {customer}"),
+                        {"service": booking.service_name, "customer": booking.customer_name},
+                    )
+                ),
             )
 
         booking = self._close(
@@ -315,7 +351,10 @@ class BookingService:
                 actor=self._d.desk.actor,
                 action=AuditAction.BOOKING_NO_SHOW,
                 booking_id=booking.id,
-                detail=f"{booking.service_name} for {booking.customer_name}",
+                detail=Detail(
+                    N_("{service} for {customer}"),
+                    {"service": booking.service_name, "customer": booking.customer_name},
+                ),
             )
 
         booking = self._close(
@@ -501,12 +540,9 @@ class BookingService:
             return claim  # nothing to close: changed in step 1
         try:
             for link_id in claim.links:
-                view = self._checkout.cancel(link_id, detail=f"Closed before {doing} the booking")
+                view = self._checkout.cancel(link_id, detail=Detail(_CLOSED_BEFORE[doing]))
                 if view.status is PaymentStatus.SUCCEEDED:
-                    raise InvalidStateError(
-                        f"The customer has just paid {view.amount} by card, so nothing was "
-                        f"changed. Check with them before {doing} the booking."
-                    )
+                    raise InvalidStateError(_(_JUST_PAID[doing]).format(amount=view.amount))
             return self._finish_closing(booking_id, claim, doing, check, change)
         except BaseException:
             locks.release_claim(self._d, booking_id, claim.id)
@@ -570,10 +606,7 @@ class BookingService:
                 raise InvalidStateError(LINK_OPENED_MEANWHILE)
             if booking.paid_amount > claim.paid_before:
                 more = Money(booking.paid_amount - claim.paid_before, booking.currency)
-                raise InvalidStateError(
-                    f"The customer has just paid {more} by card, so nothing was changed. "
-                    f"Check with them before {doing} the booking."
-                )
+                raise InvalidStateError(_(_JUST_PAID[doing]).format(amount=more))
             check(booking)
             payable.release_cash_claim(claim.id)
             payables.save_claim(uow, payable)

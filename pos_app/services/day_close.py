@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from pos_app.domain import currency as cur
 from pos_app.domain import locale_format as lf
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail, DetailValue
 from pos_app.domain.dates import check_days
 from pos_app.domain.errors import (
     FormErrors,
@@ -496,24 +496,44 @@ def z_totals(totals: CurrencyTotals) -> ZTotals:
     )
 
 
-def _audit_detail(day: date, row: DayClose) -> str:
+def _audit_detail(day: date, row: DayClose) -> Detail:
 
-    def money(amount: int) -> str:
-        return Money(amount, row.currency).format()
+    def money(amount: int) -> Money:
+        return Money(amount, row.currency)
 
     diff = row.cash_difference
-    if diff == 0:
-        drawer = "the drawer is exact"
-    elif diff < 0:
-        drawer = f"the drawer is {money(-diff)} short"
+    drawer = Detail(N_("the drawer is exact"))
+    if diff < 0:
+        drawer = Detail(N_("the drawer is {amount} short"), {"amount": money(-diff)})
+    elif diff > 0:
+        drawer = Detail(N_("the drawer is {amount} over"), {"amount": money(diff)})
+    values: dict[str, DetailValue] = {
+        "date": day.isoformat(),
+        "card_net": money(row.card_net),
+        "expected": money(row.cash_expected),
+        "counted": money(row.cash_counted),
+        "drawer": drawer,
+    }
+    if row.opening_float:
+        values["float"] = money(row.opening_float)
+        text = Detail(
+            N_(
+                "Z report of {date}: card net {card_net}, cash expected {expected} (float "
+                "{float}), counted {counted}; {drawer}"
+            ),
+            values,
+        )
     else:
-        drawer = f"the drawer is {money(diff)} over"
-    float_text = f" (float {money(row.opening_float)})" if row.opening_float else ""
-    text = (
-        f"Z report of {day.isoformat()}: card net {money(row.card_net)}, cash expected "
-        f"{money(row.cash_expected)}{float_text}, counted {money(row.cash_counted)}; {drawer}"
-    )
-    return f"{text}. Note: {row.note}" if row.note else text
+        text = Detail(
+            N_(
+                "Z report of {date}: card net {card_net}, cash expected {expected}, counted "
+                "{counted}; {drawer}"
+            ),
+            values,
+        )
+    if row.note:
+        return Detail(N_("{text}. Note: {note}"), {"text": text, "note": row.note})
+    return text
 
 
 # -- the frozen snapshot back into objects --------------------------------------------------

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail
 from pos_app.domain.dates import check_days
 from pos_app.domain.errors import (
     GatewayError,
@@ -469,15 +469,26 @@ class ReconciliationService:
             payment = uow.payments.get(payment_id, for_update=True)
             if payment is None:
                 return
-            changes, was_amount = [], payment.amount
+            changes: list[Detail] = []
+            was_amount = payment.amount
             if amount != payment.amount:
-                changes.append(f"amount {payment.money} → {Money(amount, payment.currency)}")
+                changes.append(
+                    Detail(
+                        N_("amount {was} → {now}"),
+                        {"was": payment.money, "now": Money(amount, payment.currency)},
+                    )
+                )
                 payment.amount = amount
             was_fee = payment.fee_amount
             if details.fee is not None and was_fee is not None and details.fee != was_fee:
                 changes.append(
-                    f"fee {Money(was_fee, payment.currency)} → "
-                    f"{Money(details.fee, payment.currency)}"
+                    Detail(
+                        N_("fee {was} → {now}"),
+                        {
+                            "was": Money(was_fee, payment.currency),
+                            "now": Money(details.fee, payment.currency),
+                        },
+                    )
                 )
             paid_at = payment.paid_at
             if not payment.apply_charge_details(details) and not changes:
@@ -498,7 +509,17 @@ class ReconciliationService:
                     amount=payment.amount,
                     currency=payment.currency,
                     stripe_ids=[payment.stripe_payment_intent_id, payment.stripe_charge_id],
-                    detail="Settled from Stripe: " + "; ".join(changes),
+                    detail=Detail(
+                        N_("Settled from Stripe: {changes}"),
+                        {
+                            "changes": changes[0]
+                            if len(changes) == 1
+                            else Detail(
+                                N_("{first}; {second}"),
+                                {"first": changes[0], "second": changes[1]},
+                            )
+                        },
+                    ),
                 )
             uow.commit()
 
@@ -590,7 +611,10 @@ class ReconciliationService:
                 amount=refund.amount,
                 currency=refund.currency,
                 stripe_ids=[info.id],
-                detail=f"Settled from Stripe: refund amount {was} → {refund.money}",
+                detail=Detail(
+                    N_("Settled from Stripe: refund amount {was} → {now}"),
+                    {"was": was, "now": refund.money},
+                ),
             )
             uow.commit()
 

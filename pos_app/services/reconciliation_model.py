@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pos_app.domain.money import Money
 from pos_app.i18n import N_, gettext, ngettext
@@ -63,7 +64,7 @@ def state_word(state: str | None) -> str:
     return gettext(word) if word is not None else state
 
 
-def said(template: str, **params: object) -> dict[str, object]:
+def said(template: str, **params: object) -> dict[str, Any]:
     """A difference's sentence from a marked ``template`` (``N_``) and its values: the English
     ``sentence`` (JSON, logs) and what :meth:`Mismatch.words` translates when shown. A value
     named ``state`` or ``…_state`` is a state's code, put in words in each language."""

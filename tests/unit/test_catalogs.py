@@ -32,7 +32,13 @@ PACKAGE = Path(pos_app.__file__).resolve().parent
 TEMPLATE = i18n.LOCALE_DIR / "pos_app.pot"
 LANGUAGES = [lang for lang in i18n.SHIPPED if lang != "en"]
 # The same keywords as `make translations` (Makefile).
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "N_": None,
+}
 # Languages whose translation is not complete yet (docs/translations.md says how far each is).
 UNFINISHED = {
     "es": "Spanish: 554 of 992 so far (day, charge, sell, sign-in, manage screens)",
