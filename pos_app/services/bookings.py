@@ -39,6 +39,7 @@ from pos_app.domain.ports import UnitOfWork
 from pos_app.i18n import N_
 from pos_app.i18n import gettext as _
 from pos_app.services import audit, ledger, locks, payables
+from pos_app.services import booking_words as words
 from pos_app.services.booking_orders import price_service, store_order
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
@@ -46,22 +47,6 @@ from pos_app.services.customers import check_contact, find_or_add
 from pos_app.services.ids import new_id
 
 log = logging.getLogger(__name__)
-# What closing a booking's open links is for ("cancelling", "marking a no-show"), as the
-# audit log says it and as the refusal when the customer paid meanwhile says it.
-_CLOSED_BEFORE = {
-    "cancelling": N_("Closed before cancelling the booking"),
-    "marking a no-show": N_("Closed before marking a no-show the booking"),
-}
-_JUST_PAID = {
-    "cancelling": N_(
-        "The customer has just paid {amount} by card, so nothing was changed. Check with them "
-        "before cancelling the booking."
-    ),
-    "marking a no-show": N_(
-        "The customer has just paid {amount} by card, so nothing was changed. Check with them "
-        "before marking a no-show the booking."
-    ),
-}
 
 PAST_TIME = N_("That time is in the past. Choose a time from now on.")
 LINK_OPENED_MEANWHILE = N_(
@@ -219,14 +204,7 @@ class BookingService:
                 booking_id=booking.id,
                 amount=price.amount,
                 currency=price.currency,
-                detail=Detail(
-                    N_("{service} for {customer}, {when}"),
-                    {
-                        "service": service.name,
-                        "customer": contact.name,
-                        "when": self._when(booking, resource),
-                    },
-                ),
+                detail=words.booked(service.name, contact.name, self._when(booking, resource)),
             )
             self._commit(uow, resource, starts, ends, booking.id, first=add_order)
         log.info(
@@ -309,21 +287,7 @@ class BookingService:
                 booking_id=booking.id,
                 amount=kept.amount if kept else None,
                 currency=booking.currency if kept else None,
-                detail=(
-                    Detail(
-                        N_("{service} for {customer}; {amount} paid and not refunded"),
-                        {
-                            "service": booking.service_name,
-                            "customer": booking.customer_name,
-                            "amount": kept,
-                        },
-                    )
-                    if kept
-                    else Detail(
-                        N_("{service} for {customer}"),
-                        {"service": booking.service_name, "customer": booking.customer_name},
-                    )
-                ),
+                detail=words.for_customer(booking, kept),
             )
 
         booking = self._close(
@@ -351,10 +315,7 @@ class BookingService:
                 actor=self._d.desk.actor,
                 action=AuditAction.BOOKING_NO_SHOW,
                 booking_id=booking.id,
-                detail=Detail(
-                    N_("{service} for {customer}"),
-                    {"service": booking.service_name, "customer": booking.customer_name},
-                ),
+                detail=words.for_customer(booking),
             )
 
         booking = self._close(
@@ -540,9 +501,9 @@ class BookingService:
             return claim  # nothing to close: changed in step 1
         try:
             for link_id in claim.links:
-                view = self._checkout.cancel(link_id, detail=Detail(_CLOSED_BEFORE[doing]))
+                view = self._checkout.cancel(link_id, detail=Detail(words.CLOSED_BEFORE[doing]))
                 if view.status is PaymentStatus.SUCCEEDED:
-                    raise InvalidStateError(_(_JUST_PAID[doing]).format(amount=view.amount))
+                    raise InvalidStateError(_(words.JUST_PAID[doing]).format(amount=view.amount))
             return self._finish_closing(booking_id, claim, doing, check, change)
         except BaseException:
             locks.release_claim(self._d, booking_id, claim.id)
@@ -606,7 +567,7 @@ class BookingService:
                 raise InvalidStateError(LINK_OPENED_MEANWHILE)
             if booking.paid_amount > claim.paid_before:
                 more = Money(booking.paid_amount - claim.paid_before, booking.currency)
-                raise InvalidStateError(_(_JUST_PAID[doing]).format(amount=more))
+                raise InvalidStateError(_(words.JUST_PAID[doing]).format(amount=more))
             check(booking)
             payable.release_cash_claim(claim.id)
             payables.save_claim(uow, payable)

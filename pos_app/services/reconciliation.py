@@ -55,12 +55,14 @@ from pos_app.services.reconciliation_mismatches import (
     missing_refund,
     payment_differences,
     refund_differences,
+    refund_gone_at_stripe,
+    unanswered_refund,
 )
 from pos_app.services.reconciliation_model import Mismatch as Mismatch
 from pos_app.services.reconciliation_model import MismatchKind as MismatchKind
 from pos_app.services.reconciliation_model import Reconciliation as Reconciliation
 from pos_app.services.reconciliation_model import SettleOutcome as SettleOutcome
-from pos_app.services.reconciliation_model import said, state_word
+from pos_app.services.reconciliation_model import state_word
 
 log = logging.getLogger(__name__)
 
@@ -340,52 +342,11 @@ class ReconciliationService:
     def _refund_outside_list(self, refund: Refund) -> list[Mismatch]:
         """A local refund Stripe did not list in the range: read it by id."""
         if refund.status is RefundStatus.CREATING or refund.stripe_refund_id is None:
-            return [
-                Mismatch(
-                    kind=MismatchKind.STATE_DIFFERS,
-                    object_type="refund",
-                    **said(
-                        N_(
-                            "The refund of {amount} was asked for here but Stripe's answer was "
-                            "never recorded."
-                        ),
-                        amount=refund.money,
-                    ),
-                    currency=refund.currency,
-                    local_id=refund.id,
-                    booking_id=refund.booking_id,
-                    local_amount=refund.amount,
-                    local_state=refund.status.value,
-                )
-            ]
+            return [unanswered_refund(refund)]
         try:
             info = self._d.gateway.retrieve_refund(refund.stripe_refund_id)
         except GatewayRejected:
-            return [
-                Mismatch(
-                    kind=MismatchKind.MISSING_AT_STRIPE,
-                    object_type="refund",
-                    **said(
-                        N_(
-                            "The refund of {amount} recorded here ({refund}) does not exist at "
-                            "Stripe."
-                        ),
-                        amount=refund.money,
-                        refund=refund.stripe_refund_id,
-                    ),
-                    currency=refund.currency,
-                    local_id=refund.id,
-                    booking_id=refund.booking_id,
-                    stripe_id=refund.stripe_refund_id,
-                    local_amount=refund.amount,
-                    local_state=refund.status.value,
-                    settleable=False,
-                    why_not=N_(
-                        "Look the refund up in the Stripe Dashboard; the app does not remove a "
-                        "recorded refund by itself."
-                    ),
-                )
-            ]
+            return [refund_gone_at_stripe(refund, refund.stripe_refund_id)]
         return refund_differences(refund, info, {})
 
     # -- settling ------------------------------------------------------------------------

@@ -258,3 +258,34 @@ def refund_differences(
             )
         )
     return found
+
+
+def unanswered_refund(refund: Refund) -> Mismatch:
+    """A refund asked for here whose answer from Stripe was never recorded."""
+    return _recorded(
+        refund,
+        MismatchKind.STATE_DIFFERS,
+        said(
+            N_("The refund of {amount} was asked for here but Stripe's answer was never recorded."),
+            amount=refund.money,
+        ),
+    )
+
+
+def refund_gone_at_stripe(refund: Refund, stripe_id: str) -> Mismatch:
+    """A refund recorded here with a Stripe id Stripe does not know."""
+    return _recorded(
+        refund,
+        MismatchKind.MISSING_AT_STRIPE,
+        said(
+            N_("The refund of {amount} recorded here ({refund}) does not exist at Stripe."),
+            amount=refund.money,
+            refund=stripe_id,
+        ),
+        stripe_id=stripe_id,
+        settleable=False,
+        why_not=N_(
+            "Look the refund up in the Stripe Dashboard; the app does not remove a recorded "
+            "refund by itself."
+        ),
+    )
