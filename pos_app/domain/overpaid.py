@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pos_app.domain.audit import Detail
 from pos_app.domain.booking import Booking
 from pos_app.domain.errors import InvalidStateError
 from pos_app.domain.money import Money
@@ -50,9 +51,9 @@ def overpaid_headline(booking: Booking, refunds: Iterable[Refund]) -> str:
     return gettext("Overpaid by {amount} — refund the excess").format(amount=booking.overpaid)
 
 
-def overpaid_log_detail(booking: Booking) -> str:
+def overpaid_log_detail(booking: Booking) -> Detail:
     """The audit log's words when a booking becomes overpaid."""
-    return (
-        f"Overpaid by {booking.overpaid}: received {booking.paid} for a price of "
-        f"{booking.price}; refund the excess"
+    return Detail(
+        N_("Overpaid by {excess}: received {paid} for a price of {price}; refund the excess"),
+        {"excess": booking.overpaid, "paid": booking.paid, "price": booking.price},
     )
