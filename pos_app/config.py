@@ -29,7 +29,7 @@ import platformdirs
 import tzlocal
 
 from pos_app.domain.payment_terms import HOLD_MINUTES_MAX, HOLD_MINUTES_MIN, hold_minutes_ok
-from pos_app.i18n import SHIPPED, set_language
+from pos_app.i18n import SHIPPED, gettext, set_language
 from pos_app.private_files import ensure_private_dir
 
 log = logging.getLogger(__name__)
@@ -232,40 +232,60 @@ def key_problem(mode: Mode, key: str) -> str | None:
     """Why ``key`` cannot be used in ``mode`` (a sentence), or None when it fits."""
     if mode == "sandbox":
         return None
-    wanted = " or ".join(KEY_PREFIXES[mode])
+    wanted = gettext("{first} or {second}").format(
+        first=KEY_PREFIXES[mode][0], second=KEY_PREFIXES[mode][-1]
+    )
+    live = mode == "live"
     if not key:
-        return f"{mode.capitalize()} mode needs a secret key: paste a key starting with {wanted}."
-    if any(ch.isspace() for ch in key):
-        return "The key contains a space. Copy it again from the Stripe Dashboard."
-    if not key_chars_ok(key):
         return (
+            gettext("Live mode needs a secret key: paste a key starting with {prefixes}.")
+            if live
+            else gettext("Test mode needs a secret key: paste a key starting with {prefixes}.")
+        ).format(prefixes=wanted)
+    if any(ch.isspace() for ch in key):
+        return gettext("The key contains a space. Copy it again from the Stripe Dashboard.")
+    if not key_chars_ok(key):
+        return gettext(
             "The key has characters a Stripe key never has (only letters, digits and _). "
             "Copy it again from the Stripe Dashboard."
         )
     if key.startswith(("pk_test_", "pk_live_")):
-        return (
+        return gettext(
             "This is a publishable key (pk_…). The app needs the secret key (sk_…) "
             "or a restricted key (rk_…)."
         )
     other: Mode = "live" if mode == "test" else "test"
     if key.startswith(KEY_PREFIXES[other]):
         return (
-            f"This is a {other} key, but {mode} mode is chosen. "
-            f"{mode.capitalize()} mode needs a key starting with {wanted}."
-        )
+            gettext(
+                "This is a test key, but live mode is chosen. Live mode needs a key starting "
+                "with {prefixes}."
+            )
+            if live
+            else gettext(
+                "This is a live key, but test mode is chosen. Test mode needs a key starting "
+                "with {prefixes}."
+            )
+        ).format(prefixes=wanted)
     if not key.startswith(KEY_PREFIXES[mode]):
-        return f"A {mode} mode key starts with {wanted}."
+        return (
+            gettext("A live mode key starts with {prefixes}.")
+            if live
+            else gettext("A test mode key starts with {prefixes}.")
+        ).format(prefixes=wanted)
     if len(key) < 16:
-        return "This key is too short. Copy the whole key from the Stripe Dashboard."
+        return gettext("This key is too short. Copy the whole key from the Stripe Dashboard.")
     return None
 
 
 def webhook_secret_problem(secret: str) -> str | None:
     """Why ``secret`` is not a webhook signing secret (a sentence), or None."""
     if not secret.startswith("whsec_") or len(secret) <= len("whsec_"):
-        return "A webhook signing secret starts with whsec_. Stripe shows it with the endpoint."
+        return gettext(
+            "A webhook signing secret starts with whsec_. Stripe shows it with the endpoint."
+        )
     if any(ch.isspace() for ch in secret):
-        return "The signing secret contains a space. Copy it again."
+        return gettext("The signing secret contains a space. Copy it again.")
     return None
 
 

@@ -63,6 +63,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translation.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the current language where the same English needs other words in
+    another place (``context`` tells them apart: "New booking" is a button and a window
+    title, "Buchen" and "Neue Buchung" in German)."""
+    translation = _state["translation"]
+    assert isinstance(translation, _gettext.NullTranslations)
+    return translation.pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Marks ``message`` for extraction without translating it now (module constants)."""
     return message

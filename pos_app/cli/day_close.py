@@ -76,8 +76,8 @@ def reconcile(ctx: AppContext, args: argparse.Namespace) -> int:
     for sentence in settled:
         print(f"settled: {sentence}")
     for m in result.mismatches:
-        print(f"{m.kind.label}: {m.sentence}")
+        print(f"{m.kind.label}: {m.words()}")
         if not m.settleable and m.why_not:
-            print(f"  {m.why_not}")
+            print(f"  {m.why_not_words()}")
     print(result.summary())
     return 0

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Union
+
+from pos_app.domain.money import Money
+from pos_app.i18n import gettext
 
 # The audit search's text is cut to this: nothing longer is a name or an id, and the database
 # need not scan every row for a pasted page.
@@ -70,5 +76,104 @@ class AuditEntry:
     amount: int | None = None
     currency: str | None = None
     stripe_ids: str = ""  # space-separated Stripe object ids (cs_…, pi_…, ch_…, re_…)
-    detail: str = ""
+    detail: str = ""  # the sentence as written when it happened (English; old rows: only this)
+    # What the detail says, to be put in the reader's language (migration 0024): the
+    # sentence's marked template and its values as JSON (see ``Detail``); None on old rows.
+    # Not compared: they are ``detail`` again, in a form each language can say.
+    detail_template: str | None = field(default=None, compare=False)
+    detail_params: str | None = field(default=None, compare=False)
     id: int | None = None
+
+
+#: A detail's value: data (a name, an id, a count), an amount, or a marked piece of words.
+DetailValue = Union[str, int, Money, "Detail"]
+
+
+@dataclass(frozen=True)
+class Detail:
+    """An audit detail that is said in the reader's language when it is shown.
+
+    ``template`` is a whole sentence marked with ``N_`` ("Cash for {service}, {customer}");
+    ``params`` fill it: text and counts are data (shown as they are), an amount is formatted
+    in the reader's locale, and a ``Detail`` (a marked reason, say) is translated in turn.
+    The English sentence is stored too, for search and for readers of the old column.
+    """
+
+    template: str
+    params: Mapping[str, DetailValue] = field(default_factory=dict)
+
+    def english(self) -> str:
+        """The sentence in English (the stored ``detail``)."""
+        return _fill(self.template, self.params, translate=False)
+
+    def words(self) -> str:
+        """The sentence in the UI language."""
+        return _fill(self.template, self.params, translate=True)
+
+    def params_json(self) -> str:
+        """``params`` as the JSON stored in ``detail_params``."""
+        return json.dumps({k: _value_json(v) for k, v in self.params.items()}, sort_keys=True)
+
+    @classmethod
+    def from_stored(cls, template: str, params: str | None) -> Detail:
+        """The detail of a stored row; ValueError when its JSON is not one."""
+        data = json.loads(params or "{}")
+        if not isinstance(data, dict):
+            raise ValueError("audit detail params are not an object")
+        return cls(template, {str(k): _value_from_json(v) for k, v in data.items()})
+
+
+def detail_text(detail: str | Detail) -> Detail:
+    """A fixed sentence (``N_``) as a Detail with no values."""
+    return detail if isinstance(detail, Detail) else Detail(detail)
+
+
+def detail_words(entry: AuditEntry) -> str:
+    """An entry's detail in the reader's language: rows written before migration 0024 (or
+    whose stored words cannot be read back) show the sentence stored when it happened."""
+    if not entry.detail_template:
+        return entry.detail
+    try:
+        return Detail.from_stored(entry.detail_template, entry.detail_params).words()
+    except (ValueError, KeyError, IndexError, TypeError):
+        return entry.detail
+
+
+def _fill(template: str, params: Mapping[str, DetailValue], *, translate: bool) -> str:
+    values = {name: _value_text(v, translate=translate) for name, v in params.items()}
+    if not translate:
+        return template.format(**values)
+    try:
+        return gettext(template).format(**values)
+    except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
+        return template.format(**values)
+
+
+def _value_text(value: DetailValue, *, translate: bool) -> str:
+    if isinstance(value, Detail):
+        return value.words() if translate else value.english()
+    if isinstance(value, Money):
+        return value.format()
+    return str(value)
+
+
+def _value_json(value: DetailValue) -> object:
+    if isinstance(value, Detail):
+        return {"t": value.template, "p": {k: _value_json(v) for k, v in value.params.items()}}
+    if isinstance(value, Money):
+        return {"money": [value.amount, value.currency]}
+    return value
+
+
+def _value_from_json(value: object) -> DetailValue:
+    if isinstance(value, dict) and "money" in value:
+        amount, currency = value["money"]
+        return Money(int(amount), str(currency))
+    if isinstance(value, dict) and "t" in value:
+        params = value.get("p") or {}
+        if not isinstance(params, dict):
+            raise ValueError("nested audit detail params are not an object")
+        return Detail(str(value["t"]), {str(k): _value_from_json(v) for k, v in params.items()})
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"unexpected audit detail value {type(value).__name__}")
+    return value

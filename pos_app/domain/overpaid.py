@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from pos_app.domain.audit import Detail, DetailValue
 from pos_app.domain.booking import Booking
 from pos_app.domain.errors import InvalidStateError
 from pos_app.domain.money import Money
@@ -105,10 +106,23 @@ def overpaid_headline(booking: Booking, refunds: Iterable[Refund]) -> str:
     return gettext("Overpaid by {amount} — refund the excess").format(amount=booking.overpaid)
 
 
-def overpaid_log_detail(payable: Overpayable, title: str = "") -> str:
+def overpaid_log_detail(payable: Overpayable, title: str = "") -> Detail:
     """The audit log's words when a booking (or, named by ``title``, a walk-in order)
     becomes overpaid."""
-    return (
-        f"{title + ': ' if title else ''}Overpaid by {payable.overpaid}: received "
-        f"{payable.paid} for a price of {payable.price}; refund the excess"
+    params: dict[str, DetailValue] = {
+        "excess": payable.overpaid,
+        "paid": payable.paid,
+        "price": payable.price,
+    }
+    if title:
+        return Detail(
+            N_(
+                "{title}: overpaid by {excess}: received {paid} for a price of {price}; "
+                "refund the excess"
+            ),
+            {"title": title, **params},
+        )
+    return Detail(
+        N_("Overpaid by {excess}: received {paid} for a price of {price}; refund the excess"),
+        params,
     )

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pos_app.domain.order_report import OrderFigures
-from pos_app.i18n import N_
+from pos_app.i18n import N_, ngettext
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,11 @@ class CurrencyTotals:
 
 
 FEES_PENDING = N_("Fees pending")
+#: The payment methods' names in breakdowns (keys "card", "cash"); stored and exported in
+#: English, translated where shown (``reports.render.sales.breakdown_label``).
+METHOD_LABELS = {"card": N_("Card (Stripe)"), "cash": N_("Cash")}
+#: The staff breakdown's row for bookings with nobody in particular (key "").
+UNASSIGNED = N_("Unassigned")
 
 
 def fees_pending_sentence(count: int, amount: str) -> str:
@@ -126,11 +131,13 @@ def fees_pending_sentence(count: int, amount: str) -> str:
     total ('' when nothing is pending)."""
     if count <= 0:
         return ""
-    payments = f"{count} card payment{'s' if count != 1 else ''}"
-    return (
-        f"Stripe has not reported the fee of {payments} ({amount}) yet; fees and net after "
-        "fees are shown once it has."
-    )
+    return ngettext(
+        "Stripe has not reported the fee of {count} card payment ({amount}) yet; fees and net "
+        "after fees are shown once it has.",
+        "Stripe has not reported the fee of {count} card payments ({amount}) yet; fees and net "
+        "after fees are shown once it has.",
+        count,
+    ).format(count=count, amount=amount)
 
 
 @dataclass(frozen=True)

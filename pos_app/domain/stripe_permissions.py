@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext, ngettext
 
 #: Where a person grants a permission, for the sentences below.
 WHERE_TO_FIX = N_("Stripe Dashboard › Developers › API keys")
@@ -29,51 +29,62 @@ class StripePermission:
 
     @property
     def label(self) -> str:
-        """As the Dashboard shows it: "Checkout Sessions: Write"."""
-        return f"{self.resource}: {self.access}"
+        """As the Dashboard shows it: "Checkout Sessions: Write" (in the UI language, as
+        Stripe's Dashboard shows it in that language)."""
+        return gettext("{resource}: {access}").format(
+            resource=gettext(self.resource), access=gettext(self.access)
+        )
+
+    @property
+    def purpose_words(self) -> str:
+        """What the app does with it, in the UI language."""
+        return gettext(self.purpose) if self.purpose else ""
 
 
 #: Exactly what the app needs, in the order a person meets the rows in the Dashboard.
 REQUIRED_PERMISSIONS: tuple[StripePermission, ...] = (
     StripePermission(
         "rak_checkout_session_write",
-        "Checkout Sessions",
-        "Write",
-        "to open and close payment links",
+        N_("Checkout Sessions"),
+        N_("Write"),
+        N_("to open and close payment links"),
     ),
     StripePermission(
         "rak_payment_intent_write",
-        "PaymentIntents",
-        "Write",
-        "to ask Stripe to email its receipt",
+        N_("PaymentIntents"),
+        N_("Write"),
+        N_("to ask Stripe to email its receipt"),
     ),
     StripePermission(
-        "rak_charge_read", "Charges", "Read", "to read card payments and reconcile them"
+        "rak_charge_read", N_("Charges"), N_("Read"), N_("to read card payments and reconcile them")
     ),
-    StripePermission("rak_refund_write", "Refunds", "Write", "to refund payments"),
+    StripePermission("rak_refund_write", N_("Refunds"), N_("Write"), N_("to refund payments")),
     # Stripe's key form has no "Balance transactions" row: listing them and reading a
     # charge's fee come with "Balance transaction sources" (which includes Balance: Read).
     StripePermission(
         "rak_balance_transaction_source_read",
-        "Balance transaction sources",
-        "Read",
-        "to read Stripe's fees",
+        N_("Balance transaction sources"),
+        N_("Read"),
+        N_("to read Stripe's fees"),
     ),
     StripePermission(
-        "rak_event_read", "Events", "Read", "to learn of payments and refunds as they happen"
+        "rak_event_read",
+        N_("Events"),
+        N_("Read"),
+        N_("to learn of payments and refunds as they happen"),
     ),
 )
 
 #: Other permissions a 403 may name for the calls the app makes (Read of a resource it
 #: writes, or the narrower Balance), so their words are Stripe's too.
 _OTHER_KNOWN: tuple[StripePermission, ...] = (
-    StripePermission("rak_checkout_session_read", "Checkout Sessions", "Read"),
-    StripePermission("rak_payment_intent_read", "PaymentIntents", "Read"),
-    StripePermission("rak_refund_read", "Refunds", "Read"),
-    StripePermission("rak_balance_read", "Balance", "Read"),
-    StripePermission("rak_charge_write", "Charges", "Write"),
-    StripePermission("rak_webhook_read", "Webhook Endpoints", "Read"),
-    StripePermission("rak_webhook_write", "Webhook Endpoints", "Write"),
+    StripePermission("rak_checkout_session_read", N_("Checkout Sessions"), N_("Read")),
+    StripePermission("rak_payment_intent_read", N_("PaymentIntents"), N_("Read")),
+    StripePermission("rak_refund_read", N_("Refunds"), N_("Read")),
+    StripePermission("rak_balance_read", N_("Balance"), N_("Read")),
+    StripePermission("rak_charge_write", N_("Charges"), N_("Write")),
+    StripePermission("rak_webhook_read", N_("Webhook Endpoints"), N_("Read")),
+    StripePermission("rak_webhook_write", N_("Webhook Endpoints"), N_("Write")),
 )
 
 _BY_ID: dict[str, StripePermission] = {p.id: p for p in (*REQUIRED_PERMISSIONS, *_OTHER_KNOWN)}
@@ -95,7 +106,7 @@ def permission(permission_id: str) -> StripePermission:
 def _listed(labels: Sequence[str]) -> str:
     if len(labels) == 1:
         return labels[0]
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
+    return gettext("{items} and {last}").format(items=", ".join(labels[:-1]), last=labels[-1])
 
 
 def missing_sentence(missing: Sequence[StripePermission]) -> str:
@@ -105,19 +116,21 @@ def missing_sentence(missing: Sequence[StripePermission]) -> str:
     Stripe Dashboard › Developers › API keys, then check the key again."
     """
     if not missing:
-        return "This key has every permission the app needs."
+        return gettext("This key has every permission the app needs.")
     labels = [p.label for p in missing]
-    them = "it" if len(labels) == 1 else "them"
-    return (
-        f"This restricted key lacks {_listed(labels)}. Add {them} to the key in "
-        f"{WHERE_TO_FIX}, then check the key again."
-    )
+    return ngettext(
+        "This restricted key lacks {permissions}. Add it to the key in {where}, then check "
+        "the key again.",
+        "This restricted key lacks {permissions}. Add them to the key in {where}, then check "
+        "the key again.",
+        len(labels),
+    ).format(permissions=_listed(labels), where=gettext(WHERE_TO_FIX))
 
 
 def denied_sentence(permission_id: str | None) -> str:
     """A 403 met during work: which permission is missing, or (unnamed) what to do."""
     if not permission_id:
-        return (
+        return gettext(
             "This restricted key lacks a permission this needs. Use Check key in Settings "
             "to see which."
         )
@@ -127,4 +140,6 @@ def denied_sentence(permission_id: str | None) -> str:
 def required_note() -> str:
     """After a restricted key passed the check: what it was checked for, in one sentence."""
     labels = _listed([p.label for p in REQUIRED_PERMISSIONS])
-    return f"This restricted key has every permission the app needs ({labels})."
+    return gettext(
+        "This restricted key has every permission the app needs ({permissions})."
+    ).format(permissions=labels)

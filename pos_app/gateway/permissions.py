@@ -23,6 +23,7 @@ from pos_app.domain.stripe_permissions import (
     permission,
 )
 from pos_app.gateway import messages
+from pos_app.i18n import gettext
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +66,19 @@ def _check(
             named = permission(messages.missing_permission(err.user_message) or needed.id)
             log.info("stripe.permission_missing permission=%s", named.id)
             return PermissionCheck(
-                needed.id, False, f"Lacks {named.label}, needed {needed.purpose}."
+                needed.id,
+                False,
+                gettext("Lacks {permission}, needed {purpose}.").format(
+                    permission=named.label, purpose=needed.purpose_words
+                ),
             )
         except stripe.InvalidRequestError as err:
             if err.code != "resource_missing":
                 raise
-    return PermissionCheck(needed.id, True, f"Has {needed.label}, needed {needed.purpose}.")
+    return PermissionCheck(
+        needed.id,
+        True,
+        gettext("Has {permission}, needed {purpose}.").format(
+            permission=needed.label, purpose=needed.purpose_words
+        ),
+    )

@@ -7,13 +7,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pos_app.domain.audit import AuditAction, AuditEntry
+from pos_app.domain.audit import AuditAction, AuditEntry, Detail
 from pos_app.domain.errors import PermissionDeniedError
 from pos_app.domain.people import Actor
 from pos_app.domain.ports import AuditQuery, UnitOfWork
+from pos_app.i18n import N_
 from pos_app.services.context import Deps
 
 log = logging.getLogger(__name__)
+MANAGERS_ONLY = N_("Only a manager can read the audit log.")
 
 
 def record(
@@ -28,9 +30,17 @@ def record(
     amount: int | None = None,
     currency: str | None = None,
     stripe_ids: Iterable[str | None] = (),
-    detail: str = "",
+    detail: str | Detail = "",
 ) -> AuditEntry:
-    """Append one entry inside the caller's unit of work, so it commits with the change itself."""
+    """Append one entry inside the caller's unit of work, so it commits with the change itself.
+
+    A ``Detail`` is stored as its English sentence and as its marked template and values, so
+    the audit screen says it in the reader's language; a plain string is stored as it is."""
+    template: str | None = None
+    params: str | None = None
+    if isinstance(detail, Detail):
+        template, params = detail.template, detail.params_json()
+        detail = detail.english()
     entry = AuditEntry(
         at=at,
         actor_id=actor.id,
@@ -43,6 +53,8 @@ def record(
         currency=currency,
         stripe_ids=" ".join(sid for sid in stripe_ids if sid),
         detail=detail[:2000],
+        detail_template=template,
+        detail_params=params,
     )
     uow.audit.append(entry)
     return entry
@@ -72,7 +84,7 @@ class AuditService:
         """Entries matching ``query``, newest first; PermissionDeniedError unless a manager asks."""
         who = actor or self._d.desk.actor
         if not who.is_manager:
-            raise PermissionDeniedError("Only a manager can read the audit log.")
+            raise PermissionDeniedError(MANAGERS_ONLY)
         with self._d.uow() as uow:
             return uow.audit.query(query)
 
@@ -81,7 +93,7 @@ class AuditService:
         and service, read in the same transaction."""
         who = actor or self._d.desk.actor
         if not who.is_manager:
-            raise PermissionDeniedError("Only a manager can read the audit log.")
+            raise PermissionDeniedError(MANAGERS_ONLY)
         with self._d.uow() as uow:
             entries = uow.audit.query(query)
             labels: dict[str, str] = {}

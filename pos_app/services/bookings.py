@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from pos_app.domain import locale_format as lf
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail
 from pos_app.domain.booking import CLOSING_CLAIM, Booking, BookingStatus
 from pos_app.domain.booking_display import NOT_REFUNDED
 from pos_app.domain.dates import check_days, instant_problem
@@ -39,6 +39,7 @@ from pos_app.domain.ports import UnitOfWork
 from pos_app.i18n import N_
 from pos_app.i18n import gettext as _
 from pos_app.services import audit, ledger, locks, payables
+from pos_app.services import booking_words as words
 from pos_app.services.booking_orders import price_service, store_order
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
@@ -203,7 +204,7 @@ class BookingService:
                 booking_id=booking.id,
                 amount=price.amount,
                 currency=price.currency,
-                detail=f"{service.name} for {contact.name}, {self._when(booking, resource)}",
+                detail=words.booked(service.name, contact.name, self._when(booking, resource)),
             )
             self._commit(uow, resource, starts, ends, booking.id, first=add_order)
         log.info(
@@ -286,8 +287,7 @@ class BookingService:
                 booking_id=booking.id,
                 amount=kept.amount if kept else None,
                 currency=booking.currency if kept else None,
-                detail=f"{booking.service_name} for {booking.customer_name}"
-                + (f"; {kept} paid and not refunded" if kept else ""),
+                detail=words.for_customer(booking, kept),
             )
 
         booking = self._close(
@@ -315,7 +315,7 @@ class BookingService:
                 actor=self._d.desk.actor,
                 action=AuditAction.BOOKING_NO_SHOW,
                 booking_id=booking.id,
-                detail=f"{booking.service_name} for {booking.customer_name}",
+                detail=words.for_customer(booking),
             )
 
         booking = self._close(
@@ -501,12 +501,9 @@ class BookingService:
             return claim  # nothing to close: changed in step 1
         try:
             for link_id in claim.links:
-                view = self._checkout.cancel(link_id, detail=f"Closed before {doing} the booking")
+                view = self._checkout.cancel(link_id, detail=Detail(words.CLOSED_BEFORE[doing]))
                 if view.status is PaymentStatus.SUCCEEDED:
-                    raise InvalidStateError(
-                        f"The customer has just paid {view.amount} by card, so nothing was "
-                        f"changed. Check with them before {doing} the booking."
-                    )
+                    raise InvalidStateError(_(words.JUST_PAID[doing]).format(amount=view.amount))
             return self._finish_closing(booking_id, claim, doing, check, change)
         except BaseException:
             locks.release_claim(self._d, booking_id, claim.id)
@@ -570,10 +567,7 @@ class BookingService:
                 raise InvalidStateError(LINK_OPENED_MEANWHILE)
             if booking.paid_amount > claim.paid_before:
                 more = Money(booking.paid_amount - claim.paid_before, booking.currency)
-                raise InvalidStateError(
-                    f"The customer has just paid {more} by card, so nothing was changed. "
-                    f"Check with them before {doing} the booking."
-                )
+                raise InvalidStateError(_(words.JUST_PAID[doing]).format(amount=more))
             check(booking)
             payable.release_cash_claim(claim.id)
             payables.save_claim(uow, payable)

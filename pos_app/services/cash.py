@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail
 from pos_app.domain.errors import InvalidStateError
 from pos_app.domain.money import Money, parse_money
 from pos_app.domain.payable import ORDER_PAID, Payable
@@ -75,7 +75,9 @@ class CashService:
         claim = self._claim(booking_id, amount_text)
         failpoints.hit("cash.after_claim")
         try:
-            paid = self._checkout.close_open_links(booking_id, detail="Closed to take cash instead")
+            paid = self._checkout.close_open_links(
+                booking_id, detail=Detail(N_("Closed to take cash instead"))
+            )
             if paid is not None:
                 raise InvalidStateError(
                     f"The customer has just paid {paid.amount} by card; check the balance "
@@ -183,7 +185,14 @@ class CashService:
             payment_id=payment.id,
             amount=payment.amount,
             currency=payment.currency,
-            detail=f"Cash for {booking.title}, {booking.customer_name or 'walk-in'}",
+            detail=(
+                Detail(
+                    N_("Cash for {service}, {customer}"),
+                    {"service": booking.title, "customer": booking.customer_name},
+                )
+                if booking.customer_name
+                else Detail(N_("Cash for {service}, walk-in"), {"service": booking.title})
+            ),
         )
         return payment
 

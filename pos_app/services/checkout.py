@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail
 from pos_app.domain.booking import Booking
 from pos_app.domain.checkout_lines import PartKind
 from pos_app.domain.checkout_locale import checkout_locale
@@ -170,7 +170,7 @@ class CheckoutService:
         """The checkout as stored locally, without asking Stripe."""
         return self._view(self._payment(payment_id))
 
-    def cancel(self, payment_id: str, *, detail: str | None = None) -> CheckoutView:
+    def cancel(self, payment_id: str, *, detail: str | Detail | None = None) -> CheckoutView:
         """Expire the session so the link can no longer be paid; a payment already made stands.
 
         ``detail`` says why, for the audit log ("Cancelled at the desk" by default); a link
@@ -193,7 +193,7 @@ class CheckoutService:
         payment = settle.apply_session(self._d, payment.id, session, closing=closing) or payment
         return self._view(payment)
 
-    def close_open_links(self, booking_id: str, *, detail: str) -> CheckoutView | None:
+    def close_open_links(self, booking_id: str, *, detail: str | Detail) -> CheckoutView | None:
         """Expire the booking's open card links (before cash, a cancel or a no-show).
 
         Returns the first link found paid meanwhile, and stops there; None when none was.
@@ -213,16 +213,16 @@ class CheckoutService:
                 return view
         return None
 
-    def _closing(self, payment: Payment, detail: str | None) -> settle.Closing:
+    def _closing(self, payment: Payment, detail: str | Detail | None) -> settle.Closing:
         """Who closes this link now, as the audit log will say it."""
         if payment.hold_until is not None and payment.hold_until <= self._d.server_now():
             return settle.Closing(SYSTEM_ACTOR, AuditAction.CHECKOUT_EXPIRED, "The hold ended")
-        return settle.Closing(self._d.desk.actor, detail=detail or "Cancelled at the desk")
+        return settle.Closing(self._d.desk.actor, detail=detail or settle.CANCELLED_AT_DESK)
 
     def regenerate(self, payment_id: str) -> CheckoutView:
         """Cancel the old link and open a new one asking for the same amount (a deposit stays
         a deposit), capped at what is still due."""
-        cancelled = self.cancel(payment_id, detail="Replaced by a new link")
+        cancelled = self.cancel(payment_id, detail=Detail(N_("Replaced by a new link")))
         if cancelled.status is PaymentStatus.SUCCEEDED:
             return cancelled
         with self._d.uow() as uow:
@@ -420,7 +420,13 @@ class CheckoutService:
                     payment_id=old.id,
                     amount=old.amount,
                     currency=old.currency,
-                    detail=f"{REPLACED} New attempt {replacement.id}",
+                    detail=Detail(
+                        N_(
+                            "Replaced by a new attempt: Stripe never answered this one in time. "
+                            "New attempt {payment}"
+                        ),
+                        {"payment": replacement.id},
+                    ),
                 )
                 uow.commit()
         if replacement is None:

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from pos_app.domain import currency as cur
 from pos_app.domain import locale_format as lf
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail, DetailValue
 from pos_app.domain.dates import check_days
 from pos_app.domain.errors import (
     FormErrors,
@@ -43,7 +43,7 @@ from pos_app.domain.reports import (
     fees_pending_sentence,
 )
 from pos_app.domain.text import strip_forbidden
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext, ngettext
 from pos_app.services import audit
 from pos_app.services.context import Deps
 
@@ -137,18 +137,22 @@ class ZTotals:
         """(Stripe fees as taken off, net after fees) to show: "Fees pending" for both while
         Stripe has not reported every fee, never a net that leaves some out."""
         if not self.fees_known:
-            return FEES_PENDING, FEES_PENDING
+            return gettext(FEES_PENDING), gettext(FEES_PENDING)
         return self.money(-self.fees), self.money(self.card_net_after_fees)
 
     def fee_lines(self) -> list[tuple[str, Money | str]]:
         """The Z report's two fee lines (caption, figure); while fees are pending the first
         caption says how many payments, and how much, Stripe has not reported yet."""
         fees, after_fees = self.fee_figures()
-        caption = "Stripe fees"
+        caption = gettext("Stripe fees")
         if not self.fees_known:
             n, amount = self.fees_pending, self.money(self.fees_pending_amount)
-            caption += f" ({n} payment{'s' if n != 1 else ''}, {amount}, not reported yet)"
-        return [(caption, fees), ("Net after fees", after_fees)]
+            caption = ngettext(
+                "Stripe fees ({count} payment, {amount}, not reported yet)",
+                "Stripe fees ({count} payments, {amount}, not reported yet)",
+                n,
+            ).format(count=n, amount=amount)
+        return [(caption, fees), (gettext("Net after fees"), after_fees)]
 
     def fees_pending_sentence(self) -> str:
         """Why the fees are pending ('' when they are not)."""
@@ -272,11 +276,16 @@ class DayCloseService:
         today = self.today()
         if day > today:
             raise ValidationError(
-                "day", f"{day_words(day, today)} has not come yet: a day is closed at its end."
+                "day",
+                gettext("{day} has not come yet: a day is closed at its end.").format(
+                    day=day_words(day, today)
+                ),
             )
         note = strip_forbidden(note)  # one line, no terminal codes or direction overrides
         if len(note) > NOTE_MAX:
-            raise FormErrors({"note": f"Keep the note under {NOTE_MAX} characters."})
+            raise FormErrors(
+                {"note": gettext("Keep the note under {count} characters.").format(count=NOTE_MAX)}
+            )
         with self._d.uow(write=True) as uow:
             # The lock first, every read after it: no money is recorded between reading the
             # day and committing its close, and what comes later is numbered after ``covered``.
@@ -386,10 +395,16 @@ class DayCloseService:
         first = min(closes, key=lambda c: c.closed_at)
         at = first.closed_at.astimezone(self._d.policy.timezone)
         today = self.today()
-        when = f"at {lf.clock(at)}"
         if at.date() != day:
-            when = f"on {day_words(at.date(), today)} at {lf.clock(at)}"
-        return f"{day_words(day, today)} was closed {when} by {first.closed_by_name}."
+            return gettext("{day} was closed on {date} at {time} by {name}.").format(
+                day=day_words(day, today),
+                date=day_words(at.date(), today),
+                time=lf.clock(at),
+                name=first.closed_by_name,
+            )
+        return gettext("{day} was closed at {time} by {name}.").format(
+            day=day_words(day, today), time=lf.clock(at), name=first.closed_by_name
+        )
 
     @staticmethod
     def _parse_counts(
@@ -405,10 +420,9 @@ class DayCloseService:
                 amounts[code] = 0  # no cash in this currency today: an empty box means none
                 continue
             if not text:
-                errors[field_name] = (
-                    f"Count the {code.upper()} cash in the drawer and enter it "
-                    f"(expected {totals.money(totals.cash_expected)})."
-                )
+                errors[field_name] = gettext(
+                    "Count the {currency} cash in the drawer and enter it (expected {amount})."
+                ).format(currency=code.upper(), amount=totals.money(totals.cash_expected))
                 continue
             try:
                 amounts[code] = parse_money(text, code, field=field_name).amount
@@ -482,24 +496,44 @@ def z_totals(totals: CurrencyTotals) -> ZTotals:
     )
 
 
-def _audit_detail(day: date, row: DayClose) -> str:
+def _audit_detail(day: date, row: DayClose) -> Detail:
 
-    def money(amount: int) -> str:
-        return Money(amount, row.currency).format()
+    def money(amount: int) -> Money:
+        return Money(amount, row.currency)
 
     diff = row.cash_difference
-    if diff == 0:
-        drawer = "the drawer is exact"
-    elif diff < 0:
-        drawer = f"the drawer is {money(-diff)} short"
+    drawer = Detail(N_("the drawer is exact"))
+    if diff < 0:
+        drawer = Detail(N_("the drawer is {amount} short"), {"amount": money(-diff)})
+    elif diff > 0:
+        drawer = Detail(N_("the drawer is {amount} over"), {"amount": money(diff)})
+    values: dict[str, DetailValue] = {
+        "date": day.isoformat(),
+        "card_net": money(row.card_net),
+        "expected": money(row.cash_expected),
+        "counted": money(row.cash_counted),
+        "drawer": drawer,
+    }
+    if row.opening_float:
+        values["float"] = money(row.opening_float)
+        text = Detail(
+            N_(
+                "Z report of {date}: card net {card_net}, cash expected {expected} (float "
+                "{float}), counted {counted}; {drawer}"
+            ),
+            values,
+        )
     else:
-        drawer = f"the drawer is {money(diff)} over"
-    float_text = f" (float {money(row.opening_float)})" if row.opening_float else ""
-    text = (
-        f"Z report of {day.isoformat()}: card net {money(row.card_net)}, cash expected "
-        f"{money(row.cash_expected)}{float_text}, counted {money(row.cash_counted)}; {drawer}"
-    )
-    return f"{text}. Note: {row.note}" if row.note else text
+        text = Detail(
+            N_(
+                "Z report of {date}: card net {card_net}, cash expected {expected}, counted "
+                "{counted}; {drawer}"
+            ),
+            values,
+        )
+    if row.note:
+        return Detail(N_("{text}. Note: {note}"), {"text": text, "note": row.note})
+    return text
 
 
 # -- the frozen snapshot back into objects --------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any
 from pos_app.config import Config, key_hint, key_problem, webhook_secret_problem
 from pos_app.domain.errors import GatewayError, GatewayUnavailable
 from pos_app.domain.money import Money
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services.checkout import STRIPE_MIN_LIFETIME, STRIPE_SHORTEST_SESSION
 from pos_app.services.checkout_request import (
     SUCCESS_URL_LABEL,
@@ -155,55 +155,75 @@ class DoctorService:
         try:
             return check()
         except GatewayError as err:
-            return Check(name, False, err.message)
+            return Check(name, False, gettext(err.message))
         except Exception:
             _log_crash(name)
-            return Check(name, False, FAILED_UNEXPECTEDLY)
+            return Check(name, False, gettext(FAILED_UNEXPECTEDLY))
 
     def _stripe(self, state: _RunState, name: str, check: Callable[[], Check]) -> Check:
         """A check that asks Stripe: not tried once Stripe is out of reach or refused the key."""
         if state.blocked:
-            return Check(name, False, f"Not checked: {state.blocked}")
+            return Check(name, False, gettext("Not checked: {reason}").format(reason=state.blocked))
         try:
             return check()
         except GatewayUnavailable as err:
-            state.blocked = err.message
-            return Check(name, False, err.message)
+            state.blocked = gettext(err.message)
+            return Check(name, False, state.blocked)
         except GatewayError as err:
-            return Check(name, False, err.message)
+            return Check(name, False, gettext(err.message))
         except Exception:
             _log_crash(name)
-            return Check(name, False, FAILED_UNEXPECTEDLY)
+            return Check(name, False, gettext(FAILED_UNEXPECTEDLY))
 
     # -- the key and its permissions ---------------------------------------------------
 
     def _key(self, cfg: Config) -> Check:
-        where = f" at {self._api_base}" if self._api_base else ""
         if cfg.mode == "sandbox":
-            return Check(
-                "key",
-                True,
-                f"Sandbox mode: the app talks to the built-in sandbox{where}; no card is ever "
-                "charged.",
-            )
+            if self._api_base:
+                sandbox = gettext(
+                    "Sandbox mode: the app talks to the built-in sandbox at {address}; no card "
+                    "is ever charged."
+                ).format(address=self._api_base)
+            else:
+                sandbox = gettext(
+                    "Sandbox mode: the app talks to the built-in sandbox; no card is ever charged."
+                )
+            return Check("key", True, sandbox)
         problem = key_problem(cfg.mode, cfg.secret_key)
         if problem:
             return Check("key", False, problem)
-        kind = "restricted key" if cfg.secret_key.startswith("rk_") else "secret key"
-        where = f" against {self._api_base}" if cfg.api_base else ""
-        if cfg.mode == "live":
-            return Check(
-                "key",
-                True,
-                f"LIVE mode with the {kind} ending {key_hint(cfg.secret_key)}{where}: "
-                "customers' cards are really charged.",
-            )
-        return Check(
-            "key",
-            True,
-            f"Test mode with the {kind} ending {key_hint(cfg.secret_key)}{where}: only "
-            "Stripe's test cards work; no real money moves.",
+        restricted = cfg.secret_key.startswith("rk_")
+        ending = key_hint(cfg.secret_key)
+        where = (
+            " " + gettext("The app talks to Stripe at {address}.").format(address=self._api_base)
+            if cfg.api_base
+            else ""
         )
+        if cfg.mode == "live":
+            line = (
+                gettext(
+                    "LIVE mode with the restricted key ending {ending}: customers' cards are "
+                    "really charged."
+                )
+                if restricted
+                else gettext(
+                    "LIVE mode with the secret key ending {ending}: customers' cards are really "
+                    "charged."
+                )
+            )
+        else:
+            line = (
+                gettext(
+                    "Test mode with the restricted key ending {ending}: only Stripe's test cards "
+                    "work; no real money moves."
+                )
+                if restricted
+                else gettext(
+                    "Test mode with the secret key ending {ending}: only Stripe's test cards "
+                    "work; no real money moves."
+                )
+            )
+        return Check("key", True, line.format(ending=ending) + where)
 
     def _permissions(self, state: _RunState) -> list[Check]:
         """Each permission the app needs, checked with a harmless call."""
@@ -211,11 +231,11 @@ class DoctorService:
             found = self._d.gateway.check_permissions()
         except GatewayError as err:
             # The first call of the run: a refused key or no connection stops the Stripe checks.
-            state.blocked = err.message
-            return [Check("permissions", False, err.message)]
+            state.blocked = gettext(err.message)
+            return [Check("permissions", False, state.blocked)]
         except Exception:
             _log_crash("permissions")
-            return [Check("permissions", False, FAILED_UNEXPECTEDLY)]
+            return [Check("permissions", False, gettext(FAILED_UNEXPECTEDLY))]
         # No Date header is noted from these probes: the clock check waits for a later call.
         return [Check(f"permission: {p.permission}", p.ok, p.detail) for p in found]
 
@@ -228,25 +248,40 @@ class DoctorService:
                 return Check(
                     "success_url",
                     True,
-                    f"'{SUCCESS_URL_LABEL}' is not set: in the sandbox customers see the "
-                    "sandbox's own thank-you page.",
+                    gettext(
+                        "'{setting}' is not set: in the sandbox customers see the sandbox's own "
+                        "thank-you page."
+                    ).format(setting=gettext(SUCCESS_URL_LABEL)),
                 )
-            return Check(
-                "success_url",
-                False,
-                f"{SUCCESS_URL_MISSING} The app refuses to charge in {cfg.mode} mode until then.",
+            refuses = (
+                gettext("The app refuses to charge in live mode until then.")
+                if cfg.mode == "live"
+                else gettext("The app refuses to charge in test mode until then.")
             )
+            return Check("success_url", False, f"{gettext(SUCCESS_URL_MISSING)} {refuses}")
         if cfg.mode == "sandbox" and self._api_base and url.startswith(self._api_base):
             return Check(
                 "success_url",
                 True,
-                "After paying, customers see the sandbox's own thank-you page (test and live "
-                f"mode need '{SUCCESS_URL_LABEL}' set to your website).",
+                gettext(
+                    "After paying, customers see the sandbox's own thank-you page (test and "
+                    "live mode need '{setting}' set to your website)."
+                ).format(setting=gettext(SUCCESS_URL_LABEL)),
             )
         _cleaned, problem = check_success_url(url)
         if problem:
-            return Check("success_url", False, f"'{SUCCESS_URL_LABEL}' ({url}): {problem}")
-        return Check("success_url", True, f"After paying, customers go to {url}.")
+            return Check(
+                "success_url",
+                False,
+                gettext("'{setting}' ({address}): {problem}").format(
+                    setting=gettext(SUCCESS_URL_LABEL), address=url, problem=gettext(problem)
+                ),
+            )
+        return Check(
+            "success_url",
+            True,
+            gettext("After paying, customers go to {address}.").format(address=url),
+        )
 
     # -- one test session, opened and closed at once -------------------------------------
 
@@ -255,23 +290,30 @@ class DoctorService:
             return Check(
                 "test_session",
                 True,
-                "Live mode: no test session was opened, so nothing was created that could "
-                "charge anyone. Charge yourself a small amount and refund it to prove the path.",
+                gettext(
+                    "Live mode: no test session was opened, so nothing was created that could "
+                    "charge anyone. Charge yourself a small amount and refund it to prove the "
+                    "path."
+                ),
                 skipped=True,
             )
         if not state.db_writable:
             return Check(
                 "test_session",
                 False,
-                "Not tried: the database cannot be written to, and the app stores every "
-                "request's key before sending it.",
+                gettext(
+                    "Not tried: the database cannot be written to, and the app stores every "
+                    "request's key before sending it."
+                ),
             )
         policy = self._d.policy
         if cfg.mode != "sandbox" and not policy.success_url:
             return Check(
                 "test_session",
                 False,
-                f"Not tried: a test session needs '{SUCCESS_URL_LABEL}' (see above).",
+                gettext("Not tried: a test session needs '{setting}' (see above).").format(
+                    setting=gettext(SUCCESS_URL_LABEL)
+                ),
             )
         run, session = self._session.open_and_close(
             cfg.currency, policy.success_url, policy.cancel_url or policy.success_url
@@ -283,20 +325,26 @@ class DoctorService:
             return Check(
                 "test_session",
                 False,
-                f"Stripe opened the {money} test session but it is {status}, not closed.",
+                gettext(
+                    "Stripe opened the {amount} test session but it is {state}, not closed."
+                ).format(amount=money, state=status),
             )
         if session.amount_total != run.amount or session.currency != run.currency:
             return Check(
                 "test_session",
                 False,
-                f"Stripe answered the {money} test session with "
-                f"{Money(session.amount_total, session.currency)}: amounts would be wrong.",
+                gettext(
+                    "Stripe answered the {amount} test session with {answer}: amounts would be "
+                    "wrong."
+                ).format(amount=money, answer=Money(session.amount_total, session.currency)),
             )
         return Check(
             "test_session",
             True,
-            f"Opened a {money} test session and closed it at once ({session.id}): Stripe "
-            "accepts this app's payment links. Nothing was charged.",
+            gettext(
+                "Opened a {amount} test session and closed it at once ({session}): Stripe "
+                "accepts this app's payment links. Nothing was charged."
+            ).format(amount=money, session=session.id),
         )
 
     # -- the events feed and the clock ---------------------------------------------------
@@ -305,12 +353,16 @@ class DoctorService:
         page = self._d.gateway.list_events(types=EVENT_TYPES, ending_before=None, limit=1)
         state.answered = True
         if not page.events:
-            return Check("events", True, "Stripe's events feed is readable (no events yet).")
+            return Check(
+                "events", True, gettext("Stripe's events feed is readable (no events yet).")
+            )
         newest = page.events[0]
         return Check(
             "events",
             True,
-            f"Stripe's events feed is readable (newest: {newest.type}, {newest.id}).",
+            gettext("Stripe's events feed is readable (newest: {type}, {event}).").format(
+                type=newest.type, event=newest.id
+            ),
         )
 
     def _cursor(self, state: _RunState) -> Check:
@@ -321,29 +373,46 @@ class DoctorService:
     def _clock(self, state: _RunState) -> Check:
         if not state.answered:
             return Check(
-                "clock", False, "Not checked: Stripe did not answer, so its clock is unknown."
+                "clock",
+                False,
+                gettext("Not checked: Stripe did not answer, so its clock is unknown."),
             )
         # Positive: Stripe's clock is ahead, so this computer's is behind.
         offset = self._d.gateway.server_clock_offset()
         seconds = round(abs(offset))
         if abs(offset) < CLOCK_AGREES_SECONDS:
-            return Check("clock", True, "This computer's clock agrees with Stripe's (within 1 s).")
-        way = "behind" if offset > 0 else "ahead of"
+            return Check(
+                "clock", True, gettext("This computer's clock agrees with Stripe's (within 1 s).")
+            )
+        behind = offset > 0
         limit = int(MAX_CLOCK_SKEW_SECONDS)
         if abs(offset) > MAX_CLOCK_SKEW_SECONDS:
-            return Check(
-                "clock",
-                False,
-                f"This computer's clock is {seconds} s {way} Stripe's, more than the {limit} s "
-                "the app allows for: payment links could be refused. Turn on setting the time "
-                "automatically.",
+            too_far = (
+                gettext(
+                    "This computer's clock is {seconds} s behind Stripe's, more than the "
+                    "{limit} s the app allows for: payment links could be refused. Turn on "
+                    "setting the time automatically."
+                )
+                if behind
+                else gettext(
+                    "This computer's clock is {seconds} s ahead of Stripe's, more than the "
+                    "{limit} s the app allows for: payment links could be refused. Turn on "
+                    "setting the time automatically."
+                )
             )
-        return Check(
-            "clock",
-            True,
-            f"This computer's clock is {seconds} s {way} Stripe's; the app corrects for up "
-            f"to {limit} s.",
+            return Check("clock", False, too_far.format(seconds=seconds, limit=limit))
+        near = (
+            gettext(
+                "This computer's clock is {seconds} s behind Stripe's; the app corrects for up "
+                "to {limit} s."
+            )
+            if behind
+            else gettext(
+                "This computer's clock is {seconds} s ahead of Stripe's; the app corrects for "
+                "up to {limit} s."
+            )
         )
+        return Check("clock", True, near.format(seconds=seconds, limit=limit))
 
     # -- webhooks ----------------------------------------------------------------------
 
@@ -353,8 +422,10 @@ class DoctorService:
                 Check(
                     "webhooks",
                     True,
-                    "Webhooks are off: the app reads Stripe's events feed every few seconds "
-                    "instead.",
+                    gettext(
+                        "Webhooks are off: the app reads Stripe's events feed every few seconds "
+                        "instead."
+                    ),
                 )
             ]
         checks = [self._guarded("webhook_secret", lambda: self._webhook_secret(cfg))]
@@ -366,8 +437,10 @@ class DoctorService:
             return Check(
                 "webhook_secret",
                 False,
-                "The webhook receiver has no signing secret: paste the endpoint's whsec_ "
-                "secret in Settings ▸ Payments.",
+                gettext(
+                    "The webhook receiver has no signing secret: paste the endpoint's whsec_ "
+                    "secret in Settings ▸ Payments."
+                ),
             )
         problem = webhook_secret_problem(cfg.webhook_secret)
         if problem:
@@ -375,7 +448,9 @@ class DoctorService:
         return Check(
             "webhook_secret",
             True,
-            f"The webhook signing secret ending {key_hint(cfg.webhook_secret)} is set.",
+            gettext("The webhook signing secret ending {ending} is set.").format(
+                ending=key_hint(cfg.webhook_secret)
+            ),
         )
 
     def _webhook_port(self, cfg: Config) -> Check:
@@ -384,25 +459,35 @@ class DoctorService:
             return Check(
                 "webhook_port",
                 True,
-                "The desktop app does not receive webhooks (no port set); `pos-app webhooks "
-                "--port N` can.",
+                gettext(
+                    "The desktop app does not receive webhooks (no port set); `pos-app "
+                    "webhooks --port N` can."
+                ),
             )
         address = f"http://127.0.0.1:{port}/stripe/webhook"
         found = self._port_probe(port)
         if found is PortState.RECEIVER:
-            return Check("webhook_port", True, f"The webhook receiver answers at {address}.")
+            return Check(
+                "webhook_port",
+                True,
+                gettext("The webhook receiver answers at {address}.").format(address=address),
+            )
         if found is PortState.FREE:
             return Check(
                 "webhook_port",
                 True,
-                f"Port {port} is free: the desktop app receives webhooks at {address} while it "
-                "runs.",
+                gettext(
+                    "Port {port} is free: the desktop app receives webhooks at {address} while "
+                    "it runs."
+                ).format(port=port, address=address),
             )
         return Check(
             "webhook_port",
             False,
-            f"Another program is using port {port}: choose another port for the webhook "
-            "receiver in Settings ▸ Payments.",
+            gettext(
+                "Another program is using port {port}: choose another port for the webhook "
+                "receiver in Settings ▸ Payments."
+            ).format(port=port),
         )
 
     # -- this computer -----------------------------------------------------------------
@@ -421,24 +506,38 @@ class DoctorService:
             return Check(
                 "database",
                 False,
-                f"The database ({name}) cannot be written to: check that your account may "
-                "write the file and its folder (details are in the log).",
+                gettext(
+                    "The database ({name}) cannot be written to: check that your account may "
+                    "write the file and its folder (details are in the log)."
+                ).format(name=name),
             )
-        return Check("database", True, f"The database ({name}) is writable.")
+        return Check(
+            "database", True, gettext("The database ({name}) is writable.").format(name=name)
+        )
 
     def _schema_check(self) -> Check:
         current, head = self._schema()
         if current == head:
-            return Check("schema", True, f"The database schema is up to date (revision {head}).")
+            return Check(
+                "schema",
+                True,
+                gettext("The database schema is up to date (revision {revision}).").format(
+                    revision=head
+                ),
+            )
         if current is None:
             return Check(
-                "schema", False, "The database has no schema yet: start the app once to create it."
+                "schema",
+                False,
+                gettext("The database has no schema yet: start the app once to create it."),
             )
         return Check(
             "schema",
             False,
-            f"The database schema is at revision {current}, but this app expects {head}: "
-            "restart the app to migrate it, or update pos-app if another station is newer.",
+            gettext(
+                "The database schema is at revision {current}, but this app expects {head}: "
+                "restart the app to migrate it, or update pos-app if another station is newer."
+            ).format(current=current, head=head),
         )
 
     def _data_dir(self, cfg: Config) -> Check:
@@ -446,8 +545,10 @@ class DoctorService:
             return Check(
                 "data_dir",
                 True,
-                "Folder permissions are not checked on Windows (your user profile keeps the "
-                "data folder private).",
+                gettext(
+                    "Folder permissions are not checked on Windows (your user profile keeps the "
+                    "data folder private)."
+                ),
                 skipped=True,
             )
         found = self._privacy(cfg.data_dir)
@@ -473,4 +574,4 @@ def _database_label(url: str) -> str:
     """A file name for SQLite; never a URL (it could carry a password)."""
     if url.startswith("sqlite"):
         return Path(url.split(":///", 1)[-1]).name or "SQLite"
-    return "the shared database"
+    return gettext("the shared database")

@@ -15,6 +15,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from pos_app.i18n import gettext, ngettext
+
 # The receiver's one route (pos_app.sync.webhook_server.PATH; services may not import sync).
 WEBHOOK_PATH = "/stripe/webhook"
 MAX_NAMED = 3  # files named in a sentence; the rest are counted
@@ -44,25 +46,39 @@ class Privacy:
     def sentence(self) -> str:
         """One sentence saying what was found (what to do, when something is open)."""
         if self.folder_mode is None:
-            return f"The data folder {self.folder} does not exist yet."
-        if self.ok:
-            return f"The data folder {self.folder} and its files are private to your account."
-        parts: list[str] = []
-        if self.folder_mode & 0o077:
-            parts.append(
-                f"the data folder {self.folder} is open to other accounts "
-                f"(permissions {self.folder_mode:04o}, should be 0700)"
+            return gettext("The data folder {folder} does not exist yet.").format(
+                folder=self.folder
             )
-        if self.exposed:
-            named = ", ".join(self.exposed[:MAX_NAMED])
-            more = len(self.exposed) - MAX_NAMED
-            if more > 0:
-                named += f" and {more} more"
-            parts.append(f"other accounts can read {named} (should be 0600)")
-        text = "; ".join(parts)
+        if self.ok:
+            return gettext(
+                "The data folder {folder} and its files are private to your account."
+            ).format(folder=self.folder)
         # Reported, not repaired here: the app tightens it at start (private_files), so
         # what is still open belongs to another account or could not be changed.
-        return f"{text[0].upper()}{text[1:]}. To fix it, run `chmod -R go-rwx {self.folder}`."
+        mode = f"{self.folder_mode:04o}"
+        named = ", ".join(self.exposed[:MAX_NAMED])
+        more = len(self.exposed) - MAX_NAMED
+        if more > 0:
+            named = ngettext("{files} and {count} more", "{files} and {count} more", more).format(
+                files=named, count=more
+            )
+        if not self.exposed:
+            text = gettext(
+                "The data folder {folder} is open to other accounts (permissions {mode}, should "
+                "be 0700). To fix it, run `chmod -R go-rwx {folder}`."
+            )
+        elif not self.folder_mode & 0o077:
+            text = gettext(
+                "Other accounts can read {files} (should be 0600). To fix it, run "
+                "`chmod -R go-rwx {folder}`."
+            )
+        else:
+            text = gettext(
+                "The data folder {folder} is open to other accounts (permissions {mode}, should "
+                "be 0700); other accounts can read {files} (should be 0600). To fix it, run "
+                "`chmod -R go-rwx {folder}`."
+            )
+        return text.format(folder=self.folder, mode=mode, files=named)
 
 
 def data_dir_privacy(folder: Path) -> Privacy:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_app.domain.errors import GatewayError, GatewayRejected
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services.context import Deps
 
 log = logging.getLogger(__name__)
@@ -130,11 +130,13 @@ def reset(deps: Deps, *, old_cursor: str, types: Sequence[str]) -> CursorReset:
 def reset_sentence(record: CursorReset) -> str:
     """What the last reset did, for people."""
     when = record.at.strftime("%Y-%m-%d %H:%M UTC")
-    return (
-        f"The events cursor was reset on {when}: {record.reason[0].lower()}"
-        f"{record.reason[1:]}; every unsettled payment and refund, and every refund of the "
-        "last 30 days, was re-read from Stripe."
-    )
+    # The stored reason is the English sentence of when it happened: the known one is said
+    # in the UI language, anything else as it was stored.
+    reason = gettext(record.reason)
+    return gettext(
+        "The events cursor was reset on {when} ({reason}); every unsettled payment and "
+        "refund, and every refund of the last 30 days, was re-read from Stripe."
+    ).format(when=when, reason=reason)
 
 
 def health(deps: Deps, types: Sequence[str]) -> CursorHealth:
@@ -146,7 +148,7 @@ def health(deps: Deps, types: Sequence[str]) -> CursorHealth:
     cursor = load(deps)
     record = last_reset(deps)
     if cursor is None:
-        first = "No events read yet: the first sync starts from the newest event."
+        first = gettext("No events read yet: the first sync starts from the newest event.")
         return CursorHealth(True, first, None, record)
     try:
         deps.gateway.list_events(types=types, ending_before=cursor, limit=1)
@@ -155,12 +157,16 @@ def health(deps: Deps, types: Sequence[str]) -> CursorHealth:
             raise
         return CursorHealth(
             False,
-            f"{UNKNOWN_REASON}. The next sync resets it and re-reads every unsettled payment "
-            "and refund from Stripe.",
+            gettext(
+                "{reason}. The next sync resets it and re-reads every unsettled payment and "
+                "refund from Stripe."
+            ).format(reason=gettext(UNKNOWN_REASON)),
             cursor,
             record,
         )
-    sentence = "The events cursor is healthy: Stripe knows the last event this station read."
+    sentence = gettext(
+        "The events cursor is healthy: Stripe knows the last event this station read."
+    )
     if record is not None:
         sentence += " " + reset_sentence(record)
     return CursorHealth(True, sentence, cursor, record)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail
 from pos_app.domain.errors import (
     FormErrors,
     InvalidStateError,
@@ -148,7 +148,7 @@ class PeopleService:
                 at=now,
                 actor=actor,
                 action=AuditAction.USER_CHANGED,
-                detail=f"Created the first manager account, {user.name}",
+                detail=Detail(N_("Created the first manager account, {name}"), {"name": user.name}),
             )
             audit.record(uow, at=now, actor=actor, action=AuditAction.USER_SIGNED_IN)
             uow.commit()
@@ -249,7 +249,7 @@ class PeopleService:
                     at=now,
                     actor=who,
                     action=AuditAction.USER_CHANGED,
-                    detail=f"Deactivated {user.name}",
+                    detail=Detail(N_("Deactivated {name}"), {"name": user.name}),
                 )
             active_columns = {r.id for r in uow.resources.list()}
             uow.commit()

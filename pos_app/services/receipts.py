@@ -19,7 +19,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail
 from pos_app.domain.booking import Booking
 from pos_app.domain.errors import (
     GatewayError,
@@ -31,6 +31,7 @@ from pos_app.domain.orders import Order
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus
 from pos_app.domain.people import Resource
 from pos_app.domain.ports import UnitOfWork
+from pos_app.i18n import N_
 from pos_app.services import audit, payables
 from pos_app.services.bookings import BookingDetail
 from pos_app.services.context import Deps
@@ -264,10 +265,7 @@ class ReceiptService:
                 amount=payment.amount,
                 currency=payment.currency,
                 stripe_ids=[pi_id, info.latest_charge_id or payment.stripe_charge_id],
-                detail=(
-                    f"Stripe receipt email to {mask_email(address)}"
-                    + ("" if mode == "live" else f" ({mode} mode: Stripe sends no email)")
-                ),
+                detail=_receipt_detail(mask_email(address), mode),
             )
             uow.commit()
         log.info(
@@ -305,3 +303,14 @@ def _walk_in_detail(uow: UnitOfWork, order_id: str) -> BookingDetail:
         cancelled=payable.voided,
     )
     return BookingDetail(shown, uow.payments.for_order(order.id), uow.refunds.for_order(order.id))
+
+
+def _receipt_detail(address: str, mode: str) -> Detail:
+    """'Stripe receipt email to m…@example.com', and why none leaves outside live mode."""
+    if mode == "live":
+        return Detail(N_("Stripe receipt email to {address}"), {"address": address})
+    if mode == "test":
+        template = N_("Stripe receipt email to {address} (test mode: Stripe sends no email)")
+    else:
+        template = N_("Stripe receipt email to {address} (sandbox mode: Stripe sends no email)")
+    return Detail(template, {"address": address})

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail
 from pos_app.domain.dates import check_days
 from pos_app.domain.errors import (
     GatewayError,
@@ -44,7 +44,7 @@ from pos_app.domain.payment import (
 from pos_app.domain.people import STRIPE_ACTOR, Actor
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.report_data import day_bounds
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services import audit, ledger, locks, payables, recording, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
@@ -55,11 +55,14 @@ from pos_app.services.reconciliation_mismatches import (
     missing_refund,
     payment_differences,
     refund_differences,
+    refund_gone_at_stripe,
+    unanswered_refund,
 )
 from pos_app.services.reconciliation_model import Mismatch as Mismatch
 from pos_app.services.reconciliation_model import MismatchKind as MismatchKind
 from pos_app.services.reconciliation_model import Reconciliation as Reconciliation
 from pos_app.services.reconciliation_model import SettleOutcome as SettleOutcome
+from pos_app.services.reconciliation_model import state_word
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +101,13 @@ class ReconciliationService:
         self._require_manager(actor)
         check_days(start=start, end=end)
         if end < start:
-            raise ValidationError("end", "The end date must not be before the start date.")
+            raise ValidationError("end", N_("The end date must not be before the start date."))
         if (end - start).days >= MAX_DAYS:
             raise ValidationError(
-                "end", f"Compare at most {MAX_DAYS} days at a time; pick a shorter range."
+                "end",
+                gettext("Compare at most {count} days at a time; pick a shorter range.").format(
+                    count=MAX_DAYS
+                ),
             )
         tz = self._d.policy.timezone
         first, after = day_bounds(start, end, tz)
@@ -336,45 +342,11 @@ class ReconciliationService:
     def _refund_outside_list(self, refund: Refund) -> list[Mismatch]:
         """A local refund Stripe did not list in the range: read it by id."""
         if refund.status is RefundStatus.CREATING or refund.stripe_refund_id is None:
-            return [
-                Mismatch(
-                    kind=MismatchKind.STATE_DIFFERS,
-                    object_type="refund",
-                    sentence=(
-                        f"The refund of {refund.money} was asked for here but Stripe's answer "
-                        "was never recorded."
-                    ),
-                    currency=refund.currency,
-                    local_id=refund.id,
-                    booking_id=refund.booking_id,
-                    local_amount=refund.amount,
-                    local_state=refund.status.value,
-                )
-            ]
+            return [unanswered_refund(refund)]
         try:
             info = self._d.gateway.retrieve_refund(refund.stripe_refund_id)
         except GatewayRejected:
-            return [
-                Mismatch(
-                    kind=MismatchKind.MISSING_AT_STRIPE,
-                    object_type="refund",
-                    sentence=(
-                        f"The refund of {refund.money} recorded here ({refund.stripe_refund_id})"
-                        " does not exist at Stripe."
-                    ),
-                    currency=refund.currency,
-                    local_id=refund.id,
-                    booking_id=refund.booking_id,
-                    stripe_id=refund.stripe_refund_id,
-                    local_amount=refund.amount,
-                    local_state=refund.status.value,
-                    settleable=False,
-                    why_not=(
-                        "Look the refund up in the Stripe Dashboard; the app does not remove "
-                        "a recorded refund by itself."
-                    ),
-                )
-            ]
+            return [refund_gone_at_stripe(refund, refund.stripe_refund_id)]
         return refund_differences(refund, info, {})
 
     # -- settling ------------------------------------------------------------------------
@@ -384,7 +356,9 @@ class ReconciliationService:
         saying what changed. InvalidStateError when it cannot be settled from Stripe."""
         self._require_manager(actor)
         if not mismatch.settleable:
-            raise InvalidStateError(mismatch.why_not or "This difference cannot be settled here.")
+            raise InvalidStateError(
+                mismatch.why_not_words() or gettext("This difference cannot be settled here.")
+            )
         if mismatch.object_type == "payment":
             sentence = self._settle_payment(mismatch)
         else:
@@ -406,40 +380,48 @@ class ReconciliationService:
         outcome = SettleOutcome()
         for mismatch in mismatches:
             if not mismatch.settleable:
-                outcome.failed.append(mismatch.why_not or mismatch.sentence)
+                outcome.failed.append(mismatch.why_not_words() or mismatch.words())
                 continue
             try:
                 outcome.settled.append(self.settle_from_stripe(mismatch, actor=actor))
             except (GatewayError, InvalidStateError) as err:
-                outcome.failed.append(err.message)
+                outcome.failed.append(gettext(err.message))
         return outcome
 
     def _settle_payment(self, mismatch: Mismatch) -> str:
         before = self._payment(mismatch.local_id)
         if before is None:
             raise InvalidStateError(
-                "This payment is not recorded here, so there is nothing to settle."
+                N_("This payment is not recorded here, so there is nothing to settle.")
             )
         if before.stripe_session_id is None:
-            raise InvalidStateError("This payment has no Stripe payment link to read.")
+            raise InvalidStateError(N_("This payment has no Stripe payment link to read."))
         # The same path as the charge screen and the poller: the session decides the state.
         session = self._d.gateway.retrieve_checkout_session(before.stripe_session_id)
         applied = settle.apply_session(self._d, before.id, session) or before
         if applied.status is not PaymentStatus.SUCCEEDED or not applied.stripe_payment_intent_id:
             raise InvalidStateError(
-                f"Stripe says this payment link is {session.status} and unpaid; nothing changed."
+                gettext(
+                    "Stripe says this payment link is {state} and unpaid; nothing changed."
+                ).format(state=state_word(session.status))
             )
         intent = self._d.gateway.retrieve_payment_intent(applied.stripe_payment_intent_id)
         details = self._d.gateway.retrieve_charge_details(applied.stripe_payment_intent_id)
         self._take_stripe_figures(applied.id, intent.amount_received, details)
         after = self._payment(before.id) or applied
         if before.status is not PaymentStatus.SUCCEEDED:
-            return f"Recorded the payment of {after.money} from Stripe."
+            return gettext("Recorded the payment of {amount} from Stripe.").format(
+                amount=after.money
+            )
         if after.amount != before.amount:
-            return f"The payment is now {after.money}, as at Stripe (it said {before.money})."
+            return gettext("The payment is now {amount}, as at Stripe (it said {was}).").format(
+                amount=after.money, was=before.money
+            )
         if after.fee_amount != before.fee_amount and after.fee_amount is not None:
-            return f"Recorded Stripe's fee of {Money(after.fee_amount, after.currency)}."
-        return "Already in line with Stripe; nothing changed."
+            return gettext("Recorded Stripe's fee of {fee}.").format(
+                fee=Money(after.fee_amount, after.currency)
+            )
+        return gettext("Already in line with Stripe; nothing changed.")
 
     def _take_stripe_figures(self, payment_id: str, amount: int, details: ChargeDetails) -> None:
         """Write Stripe's amount, charge, fee and net over local ones; a local figure that
@@ -448,15 +430,26 @@ class ReconciliationService:
             payment = uow.payments.get(payment_id, for_update=True)
             if payment is None:
                 return
-            changes, was_amount = [], payment.amount
+            changes: list[Detail] = []
+            was_amount = payment.amount
             if amount != payment.amount:
-                changes.append(f"amount {payment.money} → {Money(amount, payment.currency)}")
+                changes.append(
+                    Detail(
+                        N_("amount {was} → {now}"),
+                        {"was": payment.money, "now": Money(amount, payment.currency)},
+                    )
+                )
                 payment.amount = amount
             was_fee = payment.fee_amount
             if details.fee is not None and was_fee is not None and details.fee != was_fee:
                 changes.append(
-                    f"fee {Money(was_fee, payment.currency)} → "
-                    f"{Money(details.fee, payment.currency)}"
+                    Detail(
+                        N_("fee {was} → {now}"),
+                        {
+                            "was": Money(was_fee, payment.currency),
+                            "now": Money(details.fee, payment.currency),
+                        },
+                    )
                 )
             paid_at = payment.paid_at
             if not payment.apply_charge_details(details) and not changes:
@@ -477,7 +470,17 @@ class ReconciliationService:
                     amount=payment.amount,
                     currency=payment.currency,
                     stripe_ids=[payment.stripe_payment_intent_id, payment.stripe_charge_id],
-                    detail="Settled from Stripe: " + "; ".join(changes),
+                    detail=Detail(
+                        N_("Settled from Stripe: {changes}"),
+                        {
+                            "changes": changes[0]
+                            if len(changes) == 1
+                            else Detail(
+                                N_("{first}; {second}"),
+                                {"first": changes[0], "second": changes[1]},
+                            )
+                        },
+                    ),
                 )
             uow.commit()
 
@@ -485,10 +488,12 @@ class ReconciliationService:
         local = self._refund(mismatch.local_id)
         if local is not None and local.status is RefundStatus.CREATING:
             done = self._resend_refund(local.id)
-            return f"Sent the refund to Stripe again; Stripe says it is {done.status.value}."
+            return gettext("Sent the refund to Stripe again; Stripe says it is {state}.").format(
+                state=state_word(done.status.value)
+            )
         stripe_id = mismatch.stripe_id or (local.stripe_refund_id if local else None)
         if stripe_id is None:
-            raise InvalidStateError("This refund has no Stripe id to read.")
+            raise InvalidStateError(N_("This refund has no Stripe id to read."))
         info = self._d.gateway.retrieve_refund(stripe_id)
         if local is None:
             return self._record_stripe_refund(info)
@@ -496,7 +501,9 @@ class ReconciliationService:
             self._take_refund_amount(local.id, info)
         applied = settle.apply_refund(self._d, local.id, info)
         state = applied.status.value if applied is not None else info.status
-        return f"The refund of {Money(info.amount, info.currency)} is now {state}, as at Stripe."
+        return gettext("The refund of {amount} is now {state}, as at Stripe.").format(
+            amount=Money(info.amount, info.currency), state=state_word(state)
+        )
 
     def _refund(self, refund_id: str | None) -> Refund | None:
         if not refund_id:
@@ -508,7 +515,7 @@ class ReconciliationService:
         """A refund made outside the app (the Dashboard) on one of our payments: record it
         pending, then let ``settle.apply_refund`` bring it to Stripe's state and audit it."""
         if info.payment_intent_id is None:
-            raise InvalidStateError("This refund names no payment, so it cannot be recorded.")
+            raise InvalidStateError(N_("This refund names no payment, so it cannot be recorded."))
         refund_id = new_id("rf")
         with self._d.uow(write=True) as uow:
             if uow.refunds.by_stripe_id(info.id) is not None:
@@ -519,7 +526,7 @@ class ReconciliationService:
                 payment = uow.payments.by_payment_intent_id(info.payment_intent_id)
                 if payment is None:
                     raise InvalidStateError(
-                        "This refund is for a payment this database does not have."
+                        N_("This refund is for a payment this database does not have.")
                     )
                 uow.refunds.add(
                     Refund(
@@ -541,8 +548,8 @@ class ReconciliationService:
                 uow.commit()
         applied = settle.apply_refund(self._d, refund_id, info)
         state = applied.status.value if applied is not None else info.status
-        return (
-            f"Recorded the refund of {Money(info.amount, info.currency)} made at Stripe ({state})."
+        return gettext("Recorded the refund of {amount} made at Stripe ({state}).").format(
+            amount=Money(info.amount, info.currency), state=state_word(state)
         )
 
     def _take_refund_amount(self, refund_id: str, info: RefundInfo) -> None:
@@ -565,7 +572,10 @@ class ReconciliationService:
                 amount=refund.amount,
                 currency=refund.currency,
                 stripe_ids=[info.id],
-                detail=f"Settled from Stripe: refund amount {was} → {refund.money}",
+                detail=Detail(
+                    N_("Settled from Stripe: refund amount {was} → {now}"),
+                    {"was": was, "now": refund.money},
+                ),
             )
             uow.commit()
 

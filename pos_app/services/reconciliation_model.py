@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pos_app.domain.money import Money
+from pos_app.i18n import N_, gettext, ngettext
 
 
 class MismatchKind(StrEnum):
@@ -21,14 +23,66 @@ class MismatchKind(StrEnum):
 
     @property
     def label(self) -> str:
-        """Words for a table column."""
-        return {
-            MismatchKind.MISSING_LOCALLY: "Missing here",
-            MismatchKind.MISSING_AT_STRIPE: "Missing at Stripe",
-            MismatchKind.AMOUNT_DIFFERS: "Amount differs",
-            MismatchKind.STATE_DIFFERS: "State differs",
-            MismatchKind.FEE_DIFFERS: "Fee differs",
-        }[self]
+        """Words for a table column, in the UI language."""
+        return gettext(_KIND_WORDS[self])
+
+
+_KIND_WORDS = {
+    MismatchKind.MISSING_LOCALLY: N_("Missing here"),
+    MismatchKind.MISSING_AT_STRIPE: N_("Missing at Stripe"),
+    MismatchKind.AMOUNT_DIFFERS: N_("Amount differs"),
+    MismatchKind.STATE_DIFFERS: N_("State differs"),
+    MismatchKind.FEE_DIFFERS: N_("Fee differs"),
+}
+_OBJECT_WORDS = {"payment": N_("Payment"), "refund": N_("Refund")}
+# The states a difference shows: this app's payment and refund states and Stripe's charge,
+# PaymentIntent, Checkout Session and refund statuses. The stored and JSON values stay these
+# English codes; the words are for people. A state not listed is shown as Stripe spells it.
+_STATE_WORDS = {
+    "new": N_("new"),
+    "creating": N_("creating"),
+    "open": N_("open"),
+    "complete": N_("complete"),
+    "processing": N_("processing"),
+    "succeeded": N_("succeeded"),
+    "expired": N_("expired"),
+    "failed": N_("failed"),
+    "pending": N_("pending"),
+    "requires_action": N_("needs action"),
+    "requires_payment_method": N_("needs a payment method"),
+    "requires_confirmation": N_("needs confirmation"),
+    "requires_capture": N_("not captured yet"),
+    "canceled": N_("cancelled"),
+}
+
+
+def state_word(state: str | None) -> str:
+    """A payment's or refund's state in the UI language ('' for none)."""
+    if not state:
+        return ""
+    word = _STATE_WORDS.get(state)
+    return gettext(word) if word is not None else state
+
+
+def said(template: str, **params: object) -> dict[str, Any]:
+    """A difference's sentence from a marked ``template`` (``N_``) and its values: the English
+    ``sentence`` (JSON, logs) and what :meth:`Mismatch.words` translates when shown. A value
+    named ``state`` or ``…_state`` is a state's code, put in words in each language."""
+    values = tuple((name, str(value)) for name, value in params.items())
+    return {
+        "sentence": _fill(template, values, english=True),
+        "template": template,
+        "params": values,
+    }
+
+
+def _fill(template: str, params: tuple[tuple[str, str], ...], *, english: bool) -> str:
+    words = {}
+    for name, value in params:
+        if name == "state" or name.endswith("_state"):
+            value = _STATE_WORDS.get(value, value) if english else state_word(value)
+        words[name] = value
+    return (template if english else gettext(template)).format(**words)
 
 
 @dataclass(frozen=True)
@@ -54,6 +108,25 @@ class Mismatch:
     # Who and what the booking is, in words ("Ana Silva · Cut & colour"); '' when the
     # booking is not in this database.
     booking_label: str = ""
+    # The sentence's marked template and its values (each already text), so the screen and
+    # the terminal say it in the UI language while ``sentence`` stays English for JSON.
+    template: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    def words(self) -> str:
+        """The sentence in the UI language."""
+        if not self.template:
+            return self.sentence
+        return _fill(self.template, self.params, english=False)
+
+    def why_not_words(self) -> str:
+        """Why it cannot be settled, in the UI language ('' when it can)."""
+        return gettext(self.why_not) if self.why_not else ""
+
+    def object_word(self) -> str:
+        """ "Payment" or "Refund" in the UI language."""
+        word = _OBJECT_WORDS.get(self.object_type)
+        return gettext(word) if word is not None else self.object_type
 
     @property
     def key(self) -> str:
@@ -98,10 +171,16 @@ class Reconciliation:
         """One line for a status bar or the CLI."""
         n = len(self.mismatches)
         if not n:
-            return f"All {self.matched} payments and refunds match Stripe."
-        return (
-            f"{self.matched} match; {n} difference{'s' if n != 1 else ''} with Stripe to look at."
-        )
+            return ngettext(
+                "The {count} payment or refund matches Stripe.",
+                "All {count} payments and refunds match Stripe.",
+                self.matched,
+            ).format(count=self.matched)
+        return ngettext(
+            "{matched} match; {count} difference with Stripe to look at.",
+            "{matched} match; {count} differences with Stripe to look at.",
+            n,
+        ).format(matched=self.matched, count=n)
 
     def to_json(self) -> dict[str, object]:
         """JSON-ready values (amounts in minor units)."""
@@ -148,7 +227,16 @@ class SettleOutcome:
     def summary(self) -> str:
         """One line for the screen."""
         done = len(self.settled)
-        text = f"Settled {done} difference{'s' if done != 1 else ''} from Stripe."
+        text = ngettext(
+            "Settled {count} difference from Stripe.",
+            "Settled {count} differences from Stripe.",
+            done,
+        ).format(count=done)
         if self.failed:
-            text += f" {len(self.failed)} could not be settled: {self.failed[0]}"
+            left = len(self.failed)
+            text += " " + ngettext(
+                "{count} could not be settled: {reason}",
+                "{count} could not be settled: {reason}",
+                left,
+            ).format(count=left, reason=self.failed[0])
         return text

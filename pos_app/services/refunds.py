@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail, DetailValue
 from pos_app.domain.errors import (
     GatewayError,
     GatewayRejected,
@@ -356,16 +356,25 @@ def _failure_message(err: GatewayError) -> str:
     return err.message
 
 
-def _request_detail(reason: str | None, note: str, actor: Actor, approver: Actor) -> str:
+def _request_detail(reason: str | None, note: str, actor: Actor, approver: Actor) -> Detail:
     """'Requested by customer; note: …; approved by Alex Morgan (manager PIN)'."""
-    parts = [REFUND_REASONS.get(reason or "", "No reason given")]
+    why = Detail(REFUND_REASONS.get(reason or "", N_("No reason given")))
+    values: dict[str, DetailValue] = {"reason": why, "manager": approver.name}
+    by_pin = approver != actor
     if note:
-        parts.append(f"note: {note}")
-    if approver == actor:
-        parts.append(f"approved by {approver.name}")
+        values["note"] = note
+        template = (
+            N_("{reason}; note: {note}; approved by {manager} (manager PIN)")
+            if by_pin
+            else N_("{reason}; note: {note}; approved by {manager}")
+        )
     else:
-        parts.append(f"approved by {approver.name} (manager PIN)")
-    return "; ".join(parts)
+        template = (
+            N_("{reason}; approved by {manager} (manager PIN)")
+            if by_pin
+            else N_("{reason}; approved by {manager}")
+        )
+    return Detail(template, values)
 
 
 def _metadata(refund: Refund) -> dict[str, str]:

@@ -53,12 +53,14 @@ from typing import Any, Protocol, runtime_checkable
 from pos_app.domain.dates import check_days
 from pos_app.domain.errors import FormErrors, PermissionDeniedError
 from pos_app.domain.order_report import OrderFigures
-from pos_app.domain.payment import LINK_STILL_OPEN, PaymentMethod, PaymentStatus
+from pos_app.domain.payment import LINK_STILL_OPEN, PaymentStatus
 from pos_app.domain.people import Actor
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.report_data import ReportWindow, SalesCell, zone_key
 from pos_app.domain.report_sums import TotalsSum, sum_reports
 from pos_app.domain.reports import (
+    METHOD_LABELS,
+    UNASSIGNED,
     Conversion,
     CurrencyTotals,
     SalesReport,
@@ -69,8 +71,6 @@ from pos_app.services.context import Deps
 log = logging.getLogger(__name__)
 
 MAX_RANGE_DAYS = 366
-METHOD_LABELS = {PaymentMethod.CARD.value: "Card (Stripe)", PaymentMethod.CASH.value: "Cash"}
-UNASSIGNED = "Unassigned"
 MANAGERS_ONLY = N_("Only a manager can see sales reports.")
 #: More runs of open days than this in one range: read the whole range live (one scan).
 MAX_LIVE_RUNS = 8

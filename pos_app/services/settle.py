@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail
 from pos_app.domain.errors import GatewayError
 from pos_app.domain.gateway_types import ChargeDetails, CheckoutSessionInfo, RefundInfo
 from pos_app.domain.money import Money
@@ -24,10 +24,14 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import STRIPE_ACTOR, Actor
 from pos_app.domain.ports import UnitOfWork
+from pos_app.i18n import N_
 from pos_app.services import audit, ledger, locks, orphan_sessions, recording
 from pos_app.services.context import Deps
 
 log = logging.getLogger(__name__)
+
+
+CANCELLED_AT_DESK = Detail(N_("Cancelled at the desk"))
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class Closing:
 
     actor: Actor
     action: AuditAction = AuditAction.CHECKOUT_CANCELLED
-    detail: str = "Cancelled at the desk"
+    detail: str | Detail = CANCELLED_AT_DESK
 
 
 def apply_session(
@@ -143,7 +147,9 @@ def _audit_session(
 ) -> None:
     """The audit entries for one change of a card payment's state."""
 
-    def record(actor: Actor, action: AuditAction, ids: list[str | None], detail: str) -> None:
+    def record(
+        actor: Actor, action: AuditAction, ids: list[str | None], detail: str | Detail
+    ) -> None:
         audit.record(
             uow,
             at=deps.clock.now(),
@@ -164,27 +170,34 @@ def _audit_session(
             requester,
             AuditAction.CHECKOUT_CREATED,
             [session_id],
-            f"Payment link for {payment.money}",
+            Detail(N_("Payment link for {amount}"), {"amount": payment.money}),
         )
     if payment.status is PaymentStatus.SUCCEEDED:
-        detail = "Paid by card"
+        paid = Detail(N_("Paid by card"))
         if payment.fee_amount is not None:
-            fee = Money(payment.fee_amount, payment.currency)
-            net = Money(payment.net_amount or 0, payment.currency)
-            detail += f"; Stripe fee {fee}, net {net}"
+            paid = Detail(
+                N_("Paid by card; Stripe fee {fee}, net {net}"),
+                {
+                    "fee": Money(payment.fee_amount, payment.currency),
+                    "net": Money(payment.net_amount or 0, payment.currency),
+                },
+            )
         ids = [session_id, payment.stripe_payment_intent_id, payment.stripe_charge_id]
-        record(STRIPE_ACTOR, AuditAction.PAYMENT_SUCCEEDED, ids, detail)
+        record(STRIPE_ACTOR, AuditAction.PAYMENT_SUCCEEDED, ids, paid)
     elif payment.status is PaymentStatus.PROCESSING:
         ids = [session_id, payment.stripe_payment_intent_id]
-        detail = "The customer paid by a bank method; the money has not arrived yet"
-        record(STRIPE_ACTOR, AuditAction.PAYMENT_PROCESSING, ids, detail)
+        waiting = Detail(N_("The customer paid by a bank method; the money has not arrived yet"))
+        record(STRIPE_ACTOR, AuditAction.PAYMENT_PROCESSING, ids, waiting)
     elif payment.status is PaymentStatus.FAILED:
         ids = [session_id, payment.stripe_payment_intent_id]
-        detail = payment.failure_message or "The payment failed"
-        record(STRIPE_ACTOR, AuditAction.PAYMENT_FAILED, ids, detail)
+        # Stripe's own message is data (its words, as Stripe said them).
+        failed: str | Detail = payment.failure_message or Detail(N_("The payment failed"))
+        record(STRIPE_ACTOR, AuditAction.PAYMENT_FAILED, ids, failed)
     elif payment.status is PaymentStatus.EXPIRED:
         how = closing or Closing(
-            STRIPE_ACTOR, AuditAction.CHECKOUT_EXPIRED, "The link expired or was closed at Stripe"
+            STRIPE_ACTOR,
+            AuditAction.CHECKOUT_EXPIRED,
+            Detail(N_("The link expired or was closed at Stripe")),
         )
         record(how.actor, how.action, [session_id], how.detail)
 
@@ -252,12 +265,22 @@ def apply_refund(deps: Deps, refund_id: str, info: RefundInfo) -> Refund | None:
 def _audit_refund(deps: Deps, uow: UnitOfWork, refund: Refund, was: RefundStatus) -> None:
     """The audit entry for a refund reaching a final state (pending and the like are not)."""
     reason = REFUND_REASONS.get(refund.reason or "")
+    detail: Detail
     if refund.status is RefundStatus.SUCCEEDED:
         action = AuditAction.REFUND_SUCCEEDED
-        detail = f"Refunded ({reason})" if reason else "Refunded"
+        detail = (
+            Detail(N_("Refunded ({reason})"), {"reason": Detail(reason)})
+            if reason
+            else Detail(N_("Refunded"))
+        )
     elif refund.status in (RefundStatus.FAILED, RefundStatus.CANCELED):
         action = AuditAction.REFUND_FAILED
-        detail = f"Refund {refund.status.value}: {refund.failure_reason or 'no reason given'}"
+        why: str | Detail = refund.failure_reason or Detail(N_("no reason given"))
+        detail = (
+            Detail(N_("Refund failed: {reason}"), {"reason": why})
+            if refund.status is RefundStatus.FAILED
+            else Detail(N_("Refund canceled: {reason}"), {"reason": why})
+        )
     else:
         return
     payment = uow.payments.get(refund.payment_id)
@@ -295,7 +318,9 @@ def mark_payment_failed(deps: Deps, payment_id: str, message: str) -> None:
             payment_id=payment.id,
             amount=payment.amount,
             currency=payment.currency,
-            detail=f"Stripe did not open the payment link: {message}",
+            detail=Detail(
+                N_("Stripe did not open the payment link: {message}"), {"message": message}
+            ),
         )
         uow.commit()
     log.warning("payment.failed payment=%s reason=%s", payment_id, message)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail, DetailValue
 from pos_app.domain.errors import NotFoundError, PermissionDeniedError
 from pos_app.domain.people import Actor, User
 from pos_app.domain.sign_in import MANAGER_APPROVAL, lock_seconds
@@ -99,7 +99,7 @@ class SignInService:
                 at=now,
                 actor=Actor.of(user),
                 action=AuditAction.USER_SIGN_IN_FAILED,
-                detail=_failure_detail("Wrong PIN", failures),
+                detail=_failure_detail(False, failures),
             )
             uow.commit()
         log.warning(
@@ -148,7 +148,7 @@ class SignInService:
                     at=now,
                     actor=asker,
                     action=AuditAction.USER_SIGN_IN_FAILED,
-                    detail=_failure_detail("Wrong manager PIN", failures),
+                    detail=_failure_detail(True, failures),
                 )
             uow.commit()
         if matched is not None:
@@ -187,9 +187,22 @@ def _refusal(failures: int, now: datetime, *, approval: bool = False) -> Permiss
     return WrongPinError()
 
 
-def _failure_detail(what: str, failures: int) -> str:
-    detail = f"{what} ({failures} in a row)"
+def _failure_detail(manager: bool, failures: int) -> Detail:
+    # "in a row" needs no plural: the count stands alone in every shipped language.
     seconds = lock_seconds(failures)
-    if seconds:
-        detail += f"; locked for {say_duration(seconds)}"
-    return detail
+    values: dict[str, DetailValue] = {"count": failures}
+    if not seconds:
+        if manager:
+            return Detail(N_("Wrong manager PIN ({count} in a row)"), values)
+        return Detail(N_("Wrong PIN ({count} in a row)"), values)
+    # The lock's length in the reader's words, not the English of when it happened.
+    minutes = (seconds + 59) // 60
+    if seconds < 60:
+        values["duration"] = Detail(N_("{count} seconds"), {"count": seconds})
+    else:  # a lock is never a single second; one minute is ("1 minute", not "1 minutes")
+        one = minutes == 1
+        template = N_("{count} minute") if one else N_("{count} minutes")
+        values["duration"] = Detail(template, {"count": minutes})
+    if manager:
+        return Detail(N_("Wrong manager PIN ({count} in a row); locked for {duration}"), values)
+    return Detail(N_("Wrong PIN ({count} in a row); locked for {duration}"), values)

@@ -271,6 +271,10 @@ audit_log = Table(
     Column("currency", String(3)),
     Column("stripe_ids", Text, nullable=False, default=""),
     Column("detail", Text, nullable=False, default=""),
+    # The detail's marked sentence and its values (JSON), said in the reader's language;
+    # NULL on rows written before 0024, which show ``detail`` as stored.
+    Column("detail_template", Text),
+    Column("detail_params", Text),
 )
 
 # Append-only like the audit log: a closed day is never changed (triggers, migration 0005).

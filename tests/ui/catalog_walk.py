@@ -70,6 +70,9 @@ class Pseudo(gettext.NullTranslations):
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         return f"{OPEN}{msgid1 if n == 1 else msgid2}{CLOSE}"
 
+    def pgettext(self, context: str, message: str) -> str:
+        return self.gettext(message)
+
 
 @cache
 def data_words() -> frozenset[str]:

@@ -38,7 +38,13 @@ PACKAGE = Path(pos_app.__file__).resolve().parent
 TEMPLATE = i18n.LOCALE_DIR / "pos_app.pot"
 LANGUAGES = [lang for lang in i18n.SHIPPED if lang != "en"]
 # The same keywords as `make translations` (Makefile).
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "N_": None,
+}
 # Languages whose translation is not complete yet (docs/translations.md says how far each is).
 UNFINISHED: dict[str, str] = {}
 
@@ -101,7 +107,12 @@ def test_the_compiled_catalog_is_the_po_compiled(lang: str) -> None:
                 assert compiled.ngettext(message.id[0], message.id[1], 1) == message.string[0]
             continue
         want = message.string or message.id  # untranslated: gettext gives the English back
-        assert compiled.gettext(message.id) == want, "stale .mo: run `make translations`"
+        got = (
+            compiled.pgettext(message.context, message.id)
+            if message.context
+            else compiled.gettext(message.id)
+        )
+        assert got == want, "stale .mo: run `make translations`"
 
 
 def _fields(text: str) -> set[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from pos_app.domain.money import Money
 from pos_app.domain.order_report import OrderFigures
+from pos_app.i18n import gettext, ngettext
 
 MINUS = "−"  # a real minus sign: lines up with digits, unlike a hyphen
 
@@ -50,21 +51,28 @@ def money_rows(f: OrderFigures, currency: str) -> tuple[FigureRow, ...]:
 
     rows: list[FigureRow] = []
     if f.tax:
-        rows.append(FigureRow("Tax", "", m(f.tax), heading=True))
+        rows.append(FigureRow(gettext("Tax"), "", m(f.tax), heading=True))
     rows += [
-        FigureRow(f"Tax {r.rate}%", f"on {m(r.base)}", m(r.tax)) for r in f.tax_by_rate if r.tax
+        FigureRow(
+            gettext("Tax {rate}%").format(rate=r.rate),
+            gettext("on {amount}").format(amount=m(r.base)),
+            m(r.tax),
+        )
+        for r in f.tax_by_rate
+        if r.tax
     ]
     if f.tips:
-        rows.append(FigureRow("Tips", "", m(f.tips), heading=True))
+        rows.append(FigureRow(gettext("Tips"), "", m(f.tips), heading=True))
         rows += [
-            FigureRow(f"Tips · {name or 'Unassigned'}", "", m(t)) for name, t in f.tips_by_staff
+            FigureRow(gettext("Tips · {name}").format(name=name or gettext("Unassigned")), "", m(t))
+            for name, t in f.tips_by_staff
         ]
     if f.discounts:
-        rows.append(FigureRow("Discounts", "", off(f.discounts), heading=True))
+        rows.append(FigureRow(gettext("Discounts"), "", off(f.discounts), heading=True))
         rows += [
             FigureRow(
-                f"Promo {p.code}",
-                f"{p.uses:,} use{'' if p.uses == 1 else 's'}",
+                gettext("Promo {code}").format(code=p.code),
+                ngettext("{count} use", "{count} uses", p.uses).format(count=f"{p.uses:,}"),
                 off(p.discount),
             )
             for p in f.promo_codes
@@ -76,10 +84,11 @@ def text_lines(f: OrderFigures, currency: str) -> list[str]:
     """The figures as indented plain-text lines (the terminal's report), or none."""
     if not f.has_any:
         return []
-    lines = ["", f"  {'Orders paid':<30}{f.orders:>14,}"]
+    lines = ["", f"  {gettext('Orders paid'):<30}{f.orders:>14,}"]
     products = product_rows(f, currency)
     if products:
-        lines += ["", f"  {'By product or service':<30}{'qty':>8}{'amount':>14}"]
+        heading = f"  {gettext('By product or service'):<30}{gettext('qty'):>8}"
+        lines += ["", f"{heading}{gettext('amount'):>14}"]
         lines += [f"  {r.label[:30]:<30}{r.detail[2:]:>8}{r.value:>14}" for r in products]
     lines.append("")
     for r in money_rows(f, currency):

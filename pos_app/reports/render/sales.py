@@ -15,12 +15,14 @@ from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
 from pos_app.domain.reports import (
     FEES_PENDING,
+    METHOD_LABELS,
+    UNASSIGNED,
     Breakdown,
     Conversion,
     CurrencyTotals,
     SalesReport,
 )
-from pos_app.i18n import N_
+from pos_app.i18n import N_, current_language, gettext, ngettext
 from pos_app.reports.render.order_figures import FigureRow, money_rows, product_rows
 
 MARKER = "\u2063chart:{}\u2063"  # invisible separators around a placeholder, replaced by the chart
@@ -58,24 +60,36 @@ def figures(totals: CurrencyTotals) -> list[tuple[str, str, str]]:
     def money(amount: int) -> str:
         return Money(amount, m).format()
 
-    payments = f"{totals.count} payment{'s' if totals.count != 1 else ''}"
-    refunds = f"{totals.refund_count} refund{'s' if totals.refund_count != 1 else ''}"
-    fees = (money(totals.fees), "card payments")
-    after_fees = (money(totals.net_after_fees), "what you keep")
+    payments = ngettext("{count} payment", "{count} payments", totals.count).format(
+        count=lf.number(totals.count)
+    )
+    refunds = ngettext("{count} refund", "{count} refunds", totals.refund_count).format(
+        count=lf.number(totals.refund_count)
+    )
+    fees = (money(totals.fees), gettext("card payments"))
+    after_fees = (money(totals.net_after_fees), gettext("what you keep"))
     if not totals.fees_known:  # never a net that leaves out fees Stripe has not reported
         n = totals.fees_pending
         unknown = money(totals.fees_pending_amount)
-        fees = (FEES_PENDING, f"{n} payment{'s' if n != 1 else ''} ({unknown}) not reported yet")
-        after_fees = (FEES_PENDING, "once Stripe reports every fee")
+        pending = gettext(FEES_PENDING)
+        fees = (
+            pending,
+            ngettext(
+                "{count} payment ({amount}) not reported yet",
+                "{count} payments ({amount}) not reported yet",
+                n,
+            ).format(count=lf.number(n), amount=unknown),
+        )
+        after_fees = (pending, gettext("once Stripe reports every fee"))
     return [
-        ("Gross sales", money(totals.gross), payments),
-        ("Refunds", money(totals.refunds), refunds),
-        ("Net", money(totals.net), "gross less refunds"),
-        ("Stripe fees", *fees),
-        ("Net after fees", *after_fees),
-        ("Payments", str(totals.count), "card and cash"),
-        ("Average order", money(totals.average_order), "gross per payment"),
-        ("Refund rate", percent(totals.refund_rate), "of gross"),
+        (gettext("Gross sales"), money(totals.gross), payments),
+        (gettext("Refunds"), money(totals.refunds), refunds),
+        (gettext("Net"), money(totals.net), gettext("gross less refunds")),
+        (gettext("Stripe fees"), *fees),
+        (gettext("Net after fees"), *after_fees),
+        (gettext("Payments"), lf.number(totals.count), gettext("card and cash")),
+        (gettext("Average order"), money(totals.average_order), gettext("gross per payment")),
+        (gettext("Refund rate"), percent(totals.refund_rate), gettext("of gross")),
     ]
 
 
@@ -85,11 +99,13 @@ def adjustment_sentence(totals: CurrencyTotals) -> str:
     if n <= 0:
         return ""
     net = Money(totals.adjustments_net, totals.currency).format()
-    corrections = f"{n} late correction{'s' if n != 1 else ''}"
-    return (
-        f"Includes {corrections} (net {net}) recorded after their own day was closed; "
-        "they count on the day they were made."
-    )
+    return ngettext(
+        "Includes {count} late correction (net {net}) recorded after its own day was closed; "
+        "it counts on the day it was made.",
+        "Includes {count} late corrections (net {net}) recorded after their own day was "
+        "closed; they count on the day they were made.",
+        n,
+    ).format(count=lf.number(n), net=net)
 
 
 def conversion_rows(conversion: Conversion) -> list[tuple[str, int]]:
@@ -124,16 +140,19 @@ def report_filename(report: SalesReport, extension: str) -> str:
 def report_html(report: SalesReport, *, business_name: str, generated_at: datetime) -> str:
     """The report as HTML for ``QTextDocument``; each chart is a placeholder (see MARKER)."""
     e = html.escape
+    sales_report_heading = gettext("Sales report · {period}").format(
+        period=period_title(report.start, report.end)
+    )
+    zone = gettext("Time zone {zone}").format(zone=report.timezone)
     out: list[str] = [
         '<html><body style="color:#111111; background-color:#ffffff;">',
         '<table width="100%" cellspacing="0" cellpadding="0"><tr>',
         f'<td valign="top"><span style="font-size:17pt; font-weight:bold;">'
         f"{e(business_name)}</span><br/>"
-        f'<span style="font-size:12pt;">Sales report · {e(period_title(report.start, report.end))}'
-        "</span></td>",
+        f'<span style="font-size:12pt;">{e(sales_report_heading)}</span></td>',
         '<td valign="top" align="right">'
-        f'<span style="{MUTED}">Time zone {e(report.timezone)}</span><br/>'
-        f'<span style="{MUTED}">Generated {e(_generated(generated_at))}</span></td>',
+        f'<span style="{MUTED}">{e(zone)}</span><br/>'
+        f'<span style="{MUTED}">{e(_generated(generated_at))}</span></td>',
         "</tr></table>",
         "<hr/>",
     ]
@@ -149,9 +168,15 @@ def report_html(report: SalesReport, *, business_name: str, generated_at: dateti
         )
     out.extend(_conversion_html(report.conversion))
     out.append(
-        f'<p style="font-size:8.5pt; {MUTED}">Amounts are never added across currencies. '
-        "A payment counts on the local day it was paid; a refund on the day it was made. "
-        "Stripe fees come from Stripe's balance transactions.</p>"
+        f'<p style="font-size:8.5pt; {MUTED}">'
+        + e(
+            gettext(
+                "Amounts are never added across currencies. A payment counts on the local day "
+                "it was paid; a refund on the day it was made. Stripe fees come from Stripe's "
+                "balance transactions."
+            )
+        )
+        + "</p>"
     )
     out.append("</body></html>")
     return "\n".join(out)
@@ -160,22 +185,41 @@ def report_html(report: SalesReport, *, business_name: str, generated_at: dateti
 def no_sales_sentence(start: date, end: date, *, year: bool = True) -> str:
     """'No sales on Sunday 22 November.' / 'No sales from 16 to 22 November.'"""
     if start == end:
-        return f"No sales on {day_words(start, year=year)}."
-    title = period_title(start, end, year=year)
-    if "–" in title and " – " not in title:
-        return f"No sales from {title.replace('–', ' to ', 1)}."
-    if " – " in title:
-        return f"No sales from {title.replace(' – ', ' to ', 1)}."
-    return f"No sales in {title}."
+        return gettext("No sales on {day}.").format(day=day_words(start, year=year))
+    if start.day == 1 and end == _month_end(start):
+        return gettext("No sales in {month}.").format(month=period_title(start, end, year=year))
+    first, last = _range_ends(start, end, year=year)
+    return gettext("No sales from {start} to {end}.").format(start=first, end=last)
+
+
+def _range_ends(start: date, end: date, *, year: bool) -> tuple[str, str]:
+    """The two ends of a range for "from … to …": English shares the month ("16", "22
+    November 2026"); other languages get both dates in full (CLDR's interval does not split
+    into two dates a translator can order)."""
+    if current_language() == "en":
+        title = period_title(start, end, year=year)
+        first, _dash, last = title.partition(" – " if " – " in title else "–")
+        return first, last
+    skeleton = "long_date" if year else "month_day"
+    return lf.date_text(start, skeleton), lf.date_text(end, skeleton)
+
+
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
 
 
 def _generated(at: datetime) -> str:
-    return f"{lf.date_text(at, 'long_date')} at {lf.clock(at)}"
+    return gettext("Generated {date} at {time}").format(
+        date=lf.date_text(at, "long_date"), time=lf.clock(at)
+    )
 
 
 def _currency_html(code: str, totals: CurrencyTotals, *, several: bool, first: bool) -> list[str]:
     e = html.escape
-    heading = f"Figures in {code.upper()}" if several else f"Figures ({code.upper()})"
+    heading = (
+        gettext("Figures in {currency}") if several else gettext("Figures ({currency})")
+    ).format(currency=code.upper())
     # Each further currency starts a page: its figures, chart and tables read together.
     brk = " page-break-before:always;" if not first else ""
     out = [f'<h3 style="margin-top:10px;{brk}">{e(heading)}</h3>']
@@ -197,15 +241,15 @@ def _currency_html(code: str, totals: CurrencyTotals, *, several: bool, first: b
         out.append(f'<p style="font-size:8.5pt; color:#b45309;">{e(note)}</p>')
     out.append(f'<p style="margin-top:12px;">{MARKER.format(code)}</p>')
     for title, rows in (
-        ("Service", totals.by_service),
-        ("Staff or room", totals.by_staff),
-        ("Payment method", totals.by_method),
+        (gettext("Service"), totals.by_service),
+        (gettext("Staff or room"), totals.by_staff),
+        (gettext("Payment method"), totals.by_method),
     ):
         out.extend(_breakdown_html(title, rows, code))
     f = totals.order_figures
     for caption, detail, lines in (
-        ("Product or service", "Qty", product_rows(f, code)),
-        ("Tax, tips and discounts", "", money_rows(f, code)),
+        (gettext("Product or service"), gettext("Qty"), product_rows(f, code)),
+        (gettext("Tax, tips and discounts"), "", money_rows(f, code)),
     ):
         if lines:
             out.extend(_figure_rows_html(caption, detail, lines))
@@ -220,7 +264,7 @@ def _figure_rows_html(title: str, detail: str, rows: Sequence[FigureRow]) -> lis
         '<table width="100%" cellspacing="0" cellpadding="3" style="margin-top:10px;">',
         f'<tr><td width="55%" style="{head}">{e(title)}</td>'
         f'<td width="20%" align="right" style="{head}">{e(detail)}</td>'
-        f'<td width="25%" align="right" style="{head}">Amount</td></tr>',
+        f'<td width="25%" align="right" style="{head}">{e(gettext("Amount"))}</td></tr>',
     ]
     for r in rows:
         weight = " style='font-weight:bold;'" if r.heading else ""
@@ -238,16 +282,17 @@ def _breakdown_html(title: str, rows: Sequence[Breakdown], currency: str) -> lis
     out = [
         '<table width="100%" cellspacing="0" cellpadding="3" style="margin-top:10px;">',
         f'<tr><td width="40%" style="{head}">{e(title)}</td>'
-        f'<td width="15%" align="right" style="{head}">Payments</td>'
-        f'<td width="15%" align="right" style="{head}">Gross</td>'
-        f'<td width="15%" align="right" style="{head}">Refunds</td>'
-        f'<td width="15%" align="right" style="{head}">Net</td></tr>',
+        f'<td width="15%" align="right" style="{head}">{e(gettext("Payments"))}</td>'
+        f'<td width="15%" align="right" style="{head}">{e(gettext("Gross"))}</td>'
+        f'<td width="15%" align="right" style="{head}">{e(gettext("Refunds"))}</td>'
+        f'<td width="15%" align="right" style="{head}">{e(gettext("Net"))}</td></tr>',
     ]
     if not rows:
-        out.append(f'<tr><td colspan="5" style="{MUTED}">Nothing in this period.</td></tr>')
+        nothing = e(gettext("Nothing in this period."))
+        out.append(f'<tr><td colspan="5" style="{MUTED}">{nothing}</td></tr>')
     for row in rows:
         out.append(
-            f"<tr><td>{e(row.label)}</td><td align='right'>{row.count}</td>"
+            f"<tr><td>{e(breakdown_label(row))}</td><td align='right'>{row.count}</td>"
             f"<td align='right'>{e(Money(row.gross, currency).format())}</td>"
             f"<td align='right'>{e(Money(row.refunds, currency).format())}</td>"
             f"<td align='right'>{e(Money(row.net, currency).format())}</td></tr>"
@@ -259,14 +304,16 @@ def _breakdown_html(title: str, rows: Sequence[Breakdown], currency: str) -> lis
 def _conversion_html(conversion: Conversion) -> list[str]:
     e = html.escape
     out = [
-        '<p style="margin-top:12px; font-weight:bold;">Checkouts (payment links)</p>',
+        '<p style="margin-top:12px; font-weight:bold;">'
+        + e(gettext("Checkouts (payment links)"))
+        + "</p>",
         '<table cellspacing="0" cellpadding="3">',
     ]
     for label, count in conversion_rows(conversion):
         paid = label == "Paid" and conversion.started > 0
         extra = f" ({percent(paid_share(conversion))})" if paid else ""
         out.append(
-            f'<tr><td style="padding-right:24px;">{e(label)}</td>'
+            f'<tr><td style="padding-right:24px;">{e(gettext(label))}</td>'
             f'<td align="right">{count}{e(extra)}</td></tr>'
         )
     out.append("</table>")
@@ -275,4 +322,16 @@ def _conversion_html(conversion: Conversion) -> list[str]:
 
 def report_title(report: SalesReport, business_name: str) -> str:
     """The PDF's title: 'Sales report 16–22 November 2026 — Studio Nord'."""
-    return f"Sales report {period_title(report.start, report.end)} — {business_name}"
+    return gettext("Sales report {period} — {business}").format(
+        period=period_title(report.start, report.end), business=business_name
+    )
+
+
+def breakdown_label(row: Breakdown) -> str:
+    """A breakdown row's name in the UI language: the app's own words ("Cash",
+    "Unassigned") are translated, the catalogue's names (services, staff) are data."""
+    if row.key in METHOD_LABELS and row.label == METHOD_LABELS[row.key]:
+        return gettext(row.label)
+    if row.key == "" and row.label == UNASSIGNED:
+        return gettext(row.label)
+    return row.label

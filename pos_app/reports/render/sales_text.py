@@ -16,55 +16,72 @@ from pos_app.domain.reports import (
     SalesReport,
     fees_pending_sentence,
 )
+from pos_app.i18n import gettext, ngettext
 from pos_app.reports.render.order_figures import text_lines
+from pos_app.reports.render.sales import breakdown_label
 
 
 def render_text(report: SalesReport) -> str:
     """The report as a plain-text table for a terminal (amounts formatted per currency)."""
-    period = (
-        report.start.isoformat()
-        if report.is_day
-        else f"{report.start.isoformat()} to {report.end.isoformat()}"
-    )
-    lines = [f"Sales {period} ({report.timezone})", ""]
+    if report.is_day:
+        heading = gettext("Sales {date} ({zone})").format(
+            date=report.start.isoformat(), zone=report.timezone
+        )
+    else:
+        heading = gettext("Sales {start} to {end} ({zone})").format(
+            start=report.start.isoformat(), end=report.end.isoformat(), zone=report.timezone
+        )
+    lines = [heading, ""]
     if not report.currencies:
-        lines.append("No payments or refunds.")
+        lines.append(gettext("No payments or refunds."))
     for code, t in report.currencies.items():
         m = _money(code)
+        payments = ngettext("{count} payment", "{count} payments", t.count)
+        refunds = ngettext("{count} refund", "{count} refunds", t.refund_count)
         lines += [
             code.upper(),
-            f"  {'Gross sales':<18}{m(t.gross):>14}   {_count(t.count, 'payment')}",
-            f"  {'Refunds':<18}{m(-t.refunds):>14}   {_count(t.refund_count, 'refund')}",
-            f"  {'Net':<18}{m(t.net):>14}",
+            f"  {gettext('Gross sales'):<18}{m(t.gross):>14}   "
+            + payments.format(count=lf.number(t.count)),
+            f"  {gettext('Refunds'):<18}{m(-t.refunds):>14}   "
+            + refunds.format(count=lf.number(t.refund_count)),
+            f"  {gettext('Net'):<18}{m(t.net):>14}",
             *_fee_lines(t, m),
-            f"  {'Average order':<18}{m(t.average_order):>14}",
-            f"  {'Refund rate':<18}{t.refund_rate * 100:>13.1f}%",
+            f"  {gettext('Average order'):<18}{m(t.average_order):>14}",
+            f"  {gettext('Refund rate'):<18}{t.refund_rate * 100:>13.1f}%",
         ]
         if t.adjustments:
-            lines.append(
-                f"  {'Adjustments':<18}{m(t.adjustments_net):>14}   "
-                f"{t.adjustments:,} recorded after "
-                f"{'its' if t.adjustments == 1 else 'their'} day was closed"
-            )
+            late = ngettext(
+                "{count} recorded after its day was closed",
+                "{count} recorded after their day was closed",
+                t.adjustments,
+            ).format(count=f"{t.adjustments:,}")
+            lines.append(f"  {gettext('Adjustments'):<18}{m(t.adjustments_net):>14}   {late}")
         for title, rows in (
-            ("By service", t.by_service),
-            ("By staff", t.by_staff),
-            ("By method", t.by_method),
-            ("By hour", tuple(b for b in t.by_hour if b.count or b.refunds)),
+            (gettext("By service"), t.by_service),
+            (gettext("By staff"), t.by_staff),
+            (gettext("By method"), t.by_method),
+            (gettext("By hour"), tuple(b for b in t.by_hour if b.count or b.refunds)),
         ):
             if not rows:
                 continue
-            lines += ["", f"  {title:<22}{'count':>6}{'gross':>14}{'refunds':>14}{'net':>14}"]
+            numbers = (gettext("count"), gettext("gross"), gettext("refunds"), gettext("net"))
             lines += [
-                f"  {b.label[:22]:<22}{b.count:>6}{m(b.gross):>14}{m(b.refunds):>14}{m(b.net):>14}"
+                "",
+                f"  {title:<22}{numbers[0]:>6}" + "".join(f"{h:>14}" for h in numbers[1:]),
+            ]
+            lines += [
+                f"  {breakdown_label(b)[:22]:<22}{b.count:>6}"
+                f"{m(b.gross):>14}{m(b.refunds):>14}{m(b.net):>14}"
                 for b in rows
             ]
         lines += text_lines(t.order_figures, code)
         lines.append("")
     c = report.conversion
     lines.append(
-        f"Payment links: {c.started} started, {c.paid} paid, {c.expired} expired or cancelled, "
-        f"{c.failed} failed, {c.open} still open."
+        gettext(
+            "Payment links: {started} started, {paid} paid, {expired} expired or cancelled, "
+            "{failed} failed, {open} still open."
+        ).format(started=c.started, paid=c.paid, expired=c.expired, failed=c.failed, open=c.open)
     )
     return "\n".join(lines) + "\n"
 
@@ -73,20 +90,17 @@ def _fee_lines(t: CurrencyTotals, m: Callable[[int], str]) -> list[str]:
     """Fees and net after fees, or "Fees pending" and why while Stripe has not said."""
     if t.fees_known:
         return [
-            f"  {'Stripe fees':<18}{m(t.fees):>14}",
-            f"  {'Net after fees':<18}{m(t.net_after_fees):>14}",
+            f"  {gettext('Stripe fees'):<18}{m(t.fees):>14}",
+            f"  {gettext('Net after fees'):<18}{m(t.net_after_fees):>14}",
         ]
     why = fees_pending_sentence(t.fees_pending, m(t.fees_pending_amount))
+    pending = gettext(FEES_PENDING)
     return [
-        f"  {'Stripe fees':<18}{FEES_PENDING:>14}",
-        f"  {'Net after fees':<18}{FEES_PENDING:>14}",
+        f"  {gettext('Stripe fees'):<18}{pending:>14}",
+        f"  {gettext('Net after fees'):<18}{pending:>14}",
         f"  {why}",
     ]
 
 
 def _money(code: str) -> Callable[[int], str]:
     return lambda amount: Money(amount, code).format()
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{lf.number(n)} {noun}{'' if n == 1 else 's'}"

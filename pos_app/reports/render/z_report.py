@@ -10,6 +10,7 @@ import html
 from dataclasses import dataclass
 
 from pos_app.domain.money import Money
+from pos_app.i18n import gettext, ngettext
 from pos_app.reports.render.order_figures import money_rows, product_rows
 from pos_app.services.day_close import ZReport, ZTotals, day_words
 
@@ -25,10 +26,10 @@ def difference_text(difference: Money) -> tuple[str, str]:
     """What the drawer's difference says, and its tone: short (danger), over (warning) or
     exact (success)."""
     if difference.amount < 0:
-        return f"{signed(difference)} short", "danger"
+        return gettext("{amount} short").format(amount=signed(difference)), "danger"
     if difference.amount > 0:
-        return f"+{difference.format()} over", "warning"
-    return "Exact", "success"
+        return gettext("+{amount} over").format(amount=difference.format()), "warning"
+    return gettext("Exact"), "success"
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,13 @@ class ZLine:
 def card_lines(t: ZTotals) -> tuple[ZLine, ...]:
     """The card section: payments, refunds, net, Stripe's fees and the net after them."""
     lines = [
-        ZLine("Card (Stripe)", heading=True),
-        ZLine(f"Card payments ({t.card_count})", signed(t.money(t.card_gross))),
-        ZLine("Card refunds", signed(t.money(-t.card_refunds))),
-        ZLine("Card net", signed(t.money(t.card_net)), bold=True),
+        ZLine(gettext("Card (Stripe)"), heading=True),
+        ZLine(
+            gettext("Card payments ({count})").format(count=t.card_count),
+            signed(t.money(t.card_gross)),
+        ),
+        ZLine(gettext("Card refunds"), signed(t.money(-t.card_refunds))),
+        ZLine(gettext("Card net"), signed(t.money(t.card_net)), bold=True),
     ]
     for caption, figure in t.fee_lines():  # "Fees pending" until Stripe reports each
         lines.append(ZLine(caption, figure if isinstance(figure, str) else signed(figure)))
@@ -57,11 +61,14 @@ def card_lines(t: ZTotals) -> tuple[ZLine, ...]:
 def cash_lines(t: ZTotals) -> tuple[ZLine, ...]:
     """The cash taken (and given back), before the float and the count."""
     lines = [
-        ZLine("Cash", heading=True),
-        ZLine(f"Cash payments ({t.cash_count})", signed(t.money(t.cash_received))),
+        ZLine(gettext("Cash"), heading=True),
+        ZLine(
+            gettext("Cash payments ({count})").format(count=t.cash_count),
+            signed(t.money(t.cash_received)),
+        ),
     ]
     if t.cash_refunds:
-        lines.append(ZLine("Cash given back", signed(t.money(-t.cash_refunds))))
+        lines.append(ZLine(gettext("Cash given back"), signed(t.money(-t.cash_refunds))))
     return tuple(lines)
 
 
@@ -72,14 +79,23 @@ def order_lines(t: ZTotals, most: int | None = None) -> tuple[ZLine, ...]:
     if not f.has_any:  # no order paid, no line counted back
         return ()
     products = product_rows(f, t.currency)
-    lines = [ZLine("Sales by product or service", heading=True)]
+    lines = [ZLine(gettext("Sales by product or service"), heading=True)]
     shown = products if most is None else products[:most]
     lines += [ZLine(f"{r.label} {r.detail}", r.value) for r in shown]
     if len(shown) < len(products):
-        lines.append(ZLine(f"… and {len(products) - len(shown)} more (see the sales report)"))
+        more = len(products) - len(shown)
+        lines.append(
+            ZLine(
+                ngettext(
+                    "… and {count} more (see the sales report)",
+                    "… and {count} more (see the sales report)",
+                    more,
+                ).format(count=more)
+            )
+        )
     extras = money_rows(f, t.currency)
     if extras:
-        lines.append(ZLine("Tax, tips and discounts", heading=True))
+        lines.append(ZLine(gettext("Tax, tips and discounts"), heading=True))
     for r in extras:
         caption = f"{r.label} ({r.detail})" if r.detail else r.label
         lines.append(ZLine(caption, r.value, bold=r.heading))
@@ -97,12 +113,19 @@ def z_report_html(z: ZReport, *, business: str) -> str:
 
     parts = [
         f"<h2>{e(business)}</h2>",
-        f"<h3>Z report — {e(day_words(z.business_date))} {z.business_date.year}</h3>",
+        "<h3>"
+        + e(
+            gettext("Z report — {day} {year}").format(
+                day=day_words(z.business_date), year=z.business_date.year
+            )
+        )
+        + "</h3>",
     ]
     if z.is_closed:
         parts.append(f"<p>{e(z.closed_sentence)}</p>")
     else:
-        parts.append("<p>Not closed yet: the figures as they stood when printed.</p>")
+        not_closed = gettext("Not closed yet: the figures as they stood when printed.")
+        parts.append(f"<p>{e(not_closed)}</p>")
     for t in z.currencies:
         close = z.close_for(t.currency)
         rows = [
@@ -110,16 +133,19 @@ def z_report_html(z: ZReport, *, business: str) -> str:
             for line in (*card_lines(t), *cash_lines(t))
             if not line.heading
         ]
-        rows.append(row("Opening float", t.money(t.opening_float)))
-        rows.append(row("Cash expected in the drawer", t.money(t.cash_expected), bold=True))
+        rows.append(row(gettext("Opening float"), t.money(t.opening_float)))
+        rows.append(
+            row(gettext("Cash expected in the drawer"), t.money(t.cash_expected), bold=True)
+        )
         if close is not None:
             diff, _tone = difference_text(Money(close.cash_difference, t.currency))
-            rows.append(row("Cash counted", t.money(close.cash_counted)))
-            rows.append(row("Difference", diff, bold=True))
+            rows.append(row(gettext("Cash counted"), t.money(close.cash_counted)))
+            rows.append(row(gettext("Difference"), diff, bold=True))
         if t.adjustments:
-            rows.append(
-                row(f"Adjustments to closed days ({t.adjustments})", t.money(t.adjustments_net))
+            adjustments = gettext("Adjustments to closed days ({count})").format(
+                count=t.adjustments
             )
+            rows.append(row(adjustments, t.money(t.adjustments_net)))
         for line in order_lines(t):
             if line.heading:
                 rows.append(f"<tr><td colspan='2'><b>{e(line.caption)}</b></td></tr>")
@@ -131,11 +157,14 @@ def z_report_html(z: ZReport, *, business: str) -> str:
         )
     note = z.closes[0].note if z.closes else ""
     if note:
-        parts.append(f"<p><b>Note:</b> {e(note)}</p>")
-    parts.append(f"<p style='color:#555'>Times in {e(z.timezone)}.</p>")
+        parts.append(f"<p><b>{e(gettext('Note:'))}</b> {e(note)}</p>")
+    times = gettext("Times in {zone}.").format(zone=z.timezone)
+    parts.append(f"<p style='color:#555'>{e(times)}</p>")
     return "".join(parts)
 
 
 def z_report_title(z: ZReport, business: str) -> str:
     """The PDF's title: 'Z report 2026-12-05 — Studio Nine'."""
-    return f"Z report {z.business_date.isoformat()} — {business}"
+    return gettext("Z report {date} — {business}").format(
+        date=z.business_date.isoformat(), business=business
+    )

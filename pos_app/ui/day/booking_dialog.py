@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from pos_app.domain.booking import Booking, Service
 from pos_app.domain.errors import FormErrors, SlotTakenError
 from pos_app.domain.people import Resource
-from pos_app.i18n import _
+from pos_app.i18n import _, pgettext
 from pos_app.services.bookings import BookingRequest, DaySheet
 from pos_app.services.customers import check_notes
 from pos_app.ui.day.booking_presenter import SlotChip, form_state
@@ -96,7 +96,7 @@ class BookingDialog(QDialog):
         self._sheet: tuple[date, list[Booking], list[Resource]] | None = None
         self._sheet_generation = 0
         self.created: Booking | None = None
-        self.setWindowTitle(_("New booking"))
+        self.setWindowTitle(pgettext("window title", "New booking"))
         self.setModal(True)
         self.setMinimumWidth(640)
 
@@ -173,7 +173,7 @@ class BookingDialog(QDialog):
         self._feedback = FormFeedback(self._rows, self.general_error, grow=self)
 
         layout = dialog_layout(self)
-        layout.addWidget(dialog_title(self, _("New booking")))
+        layout.addWidget(dialog_title(self, pgettext("window title", "New booking")))
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.status_label)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain import locale_format as lf
-from pos_app.domain.audit import SEARCH_TEXT_MAX, AuditAction, AuditEntry
+from pos_app.domain.audit import SEARCH_TEXT_MAX, AuditAction, AuditEntry, detail_words
 from pos_app.domain.dates import FIRST_DAY, LAST_DAY
 from pos_app.domain.money import Money
 from pos_app.domain.ports import AuditQuery
@@ -168,7 +168,9 @@ class AuditTableModel(RowsModel[AuditEntry]):
             Col.STRIPE: Column(
                 _("Stripe ids"), lambda e: e.stripe_ids, tooltip=lambda e: e.stripe_ids or None
             ),
-            Col.DETAIL: Column(_("Detail"), lambda e: e.detail, tooltip=lambda e: e.detail or None),
+            Col.DETAIL: Column(
+                _("Detail"), detail_words, tooltip=lambda e: detail_words(e) or None
+            ),
         }
         super().__init__([columns[c] for c in Col], parent)
 

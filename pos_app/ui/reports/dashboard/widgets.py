@@ -25,7 +25,12 @@ from pos_app.domain.money import Money
 from pos_app.domain.reports import Breakdown, Conversion
 from pos_app.i18n import N_, _
 from pos_app.reports.render.order_figures import FigureRow
-from pos_app.reports.render.sales import conversion_rows, paid_share, percent
+from pos_app.reports.render.sales import (
+    breakdown_label,
+    conversion_rows,
+    paid_share,
+    percent,
+)
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.fitting_label import FittingLabel
 from pos_app.ui.kit.tables import (
@@ -76,9 +81,7 @@ class BreakdownModel(RowsModel[Breakdown]):
                 return lambda row: str(figure(row))
             return lambda row: Money(figure(row), self._currency).format()
 
-        name: Column[Breakdown] = Column(
-            title, lambda row: row.label, tooltip=lambda row: row.label
-        )
+        name: Column[Breakdown] = Column(title, breakdown_label, tooltip=breakdown_label)
         numbers = [
             Column(NUMBER_HEADERS[c], text(c, figure), align=RIGHT, sort_key=figure)
             for c, figure in figures.items()
@@ -99,7 +102,7 @@ class FigureRowsModel(RowsModel[FigureRow]):
             [
                 Column(title, lambda r: r.label, tooltip=lambda r: r.label),
                 Column(detail, lambda r: r.detail, align=RIGHT),
-                Column("Amount", lambda r: r.value, align=RIGHT),
+                Column(_("Amount"), lambda r: r.value, align=RIGHT),
             ],
             parent,
         )

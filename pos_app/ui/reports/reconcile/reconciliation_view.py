@@ -34,6 +34,7 @@ from pos_app.services.reconciliation import (
     Reconciliation,
     SettleOutcome,
 )
+from pos_app.services.reconciliation_model import state_word
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.forms import ErrorLabel
 from pos_app.ui.kit.spinner import Spinner
@@ -110,15 +111,15 @@ def side_text(m: Mismatch, *, here: bool) -> str:
     state = m.local_state if here else m.stripe_state
     if amount is None and state is None:
         return "—"
-    parts = [p for p in (m.money(amount), state or "") if p]
+    parts = [p for p in (m.money(amount), state_word(state)) if p]
     return " · ".join(parts)
 
 
 def mismatch_tip(m: Mismatch) -> str:
     """Everything about one difference: who, the sentence, why it cannot be settled, the ids."""
-    tip = m.sentence
+    tip = m.words()
     if not m.settleable and m.why_not:
-        tip += "\n\n" + m.why_not
+        tip += "\n\n" + m.why_not_words()
     if m.booking_label:
         tip = f"{m.booking_label}\n\n{tip}"
     ids = [i for i in (m.local_id, m.stripe_id, m.payment_intent_id, m.booking_id) if i]
@@ -136,12 +137,12 @@ COLUMNS: dict[Col, Column[Mismatch]] = {
         lambda m: m.kind.label,
         roles={Qt.ItemDataRole.ForegroundRole: lambda m: theme.semantic(_TONES[m.kind])},
     ),
-    Col.OBJECT: _column(N_("What"), lambda m: m.object_type.capitalize()),
+    Col.OBJECT: _column(N_("What"), lambda m: m.object_word()),
     Col.BOOKING: _column(N_("Customer · service"), booking_text),
     Col.HERE: _column(N_("Here"), lambda m: side_text(m, here=True), align=RIGHT),
     Col.STRIPE: _column(N_("At Stripe"), lambda m: side_text(m, here=False), align=RIGHT),
     Col.IDS: _column(N_("Stripe id"), lambda m: short_id(m.stripe_id or m.payment_intent_id)),
-    Col.WHAT: _column(N_("In words"), lambda m: m.sentence),
+    Col.WHAT: _column(N_("In words"), lambda m: m.words()),
     Col.ACTION: _column("", lambda _m: ""),  # "Settle from Stripe", a widget in the cell
 }
 
@@ -445,7 +446,7 @@ class ReconcileDialog(QDialog):
         button.setToolTip(
             _("Read this from Stripe again and record what Stripe says")
             if m.settleable
-            else m.why_not
+            else m.why_not_words()
         )
         button.setAutoDefault(False)
         button.clicked.connect(lambda _checked=False, m=m: self.settle(m))

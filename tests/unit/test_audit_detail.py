@@ -1,0 +1,91 @@
+"""The audit log's details are said in the reader's language (issue 15): a ``Detail`` is
+stored as its English sentence plus its marked template and values, and rendered when shown;
+rows written before migration 0024 show the sentence they stored."""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from pos_app import i18n
+from pos_app.domain.audit import AuditAction, AuditEntry, Detail, detail_words
+from pos_app.domain.money import Money
+
+GERMAN = {
+    "Cash for {service}, {customer}": "Bar für {service}, {customer}",
+    "Refunded ({reason})": "Erstattet ({reason})",
+    "Requested by customer": "Vom Kunden gewünscht",
+    "Paid by card; Stripe fee {fee}, net {net}": (
+        "Mit Karte bezahlt; Stripe-Gebühr {fee}, netto {net}"
+    ),
+    "Broken {reason}": "Kaputt {grund}",  # a translation that lost its placeholder
+}
+
+
+class _Catalog(gettext.NullTranslations):
+    def gettext(self, message: str) -> str:
+        return GERMAN.get(message, message)
+
+
+@pytest.fixture
+def german() -> Iterator[None]:
+    language = i18n.current_language()
+    i18n.use_translation(_Catalog(), "en")  # English money formats: only the words change
+    yield
+    i18n.set_language(language)
+
+
+def _entry(detail: Detail | str) -> AuditEntry:
+    entry = AuditEntry(
+        at=datetime(2026, 12, 6, 10, tzinfo=UTC),
+        actor_id=None,
+        actor_name="Alex Morgan",
+        action=AuditAction.CASH_RECEIVED,
+    )
+    if isinstance(detail, Detail):
+        entry.detail = detail.english()
+        entry.detail_template, entry.detail_params = detail.template, detail.params_json()
+    else:
+        entry.detail = detail
+    return entry
+
+
+def test_a_detail_is_stored_in_english_and_shown_in_the_readers_language(german: None) -> None:
+    detail = Detail("Cash for {service}, {customer}", {"service": "Haircut", "customer": "Ada"})
+    entry = _entry(detail)
+    assert entry.detail == "Cash for Haircut, Ada"  # search and old readers keep English
+    assert detail_words(entry) == "Bar für Haircut, Ada"  # names are data, as they were
+
+
+def test_a_marked_piece_inside_is_translated_and_amounts_come_back_as_money(
+    german: None,
+) -> None:
+    refunded = _entry(Detail("Refunded ({reason})", {"reason": Detail("Requested by customer")}))
+    assert refunded.detail == "Refunded (Requested by customer)"
+    assert detail_words(refunded) == "Erstattet (Vom Kunden gewünscht)"
+    paid = _entry(
+        Detail(
+            "Paid by card; Stripe fee {fee}, net {net}",
+            {"fee": Money(103, "usd"), "net": Money(2397, "usd")},
+        )
+    )
+    assert paid.detail_params is not None and '"money": [103, "usd"]' in paid.detail_params
+    assert detail_words(paid) == "Mit Karte bezahlt; Stripe-Gebühr $1.03, netto $23.97"
+
+
+def test_rows_from_before_0024_and_unreadable_ones_show_what_they_stored(german: None) -> None:
+    assert detail_words(_entry("Cash for Haircut, Ada")) == "Cash for Haircut, Ada"
+    garbled = _entry(Detail("Cash for {service}, {customer}", {"service": "x", "customer": "y"}))
+    garbled.detail_params = "[1, 2]"
+    assert detail_words(garbled) == "Cash for x, y"
+    missing = _entry(Detail("Cash for {service}, {customer}", {"service": "x", "customer": "y"}))
+    missing.detail_params = '{"service": "x"}'  # a value gone: the stored sentence, no error
+    assert detail_words(missing) == "Cash for x, y"
+
+
+def test_a_translation_that_lost_a_placeholder_falls_back_to_english(german: None) -> None:
+    # Said at once (the terminal, a screen) it never raises: English instead.
+    assert Detail("Broken {reason}", {"reason": "why"}).words() == "Broken why"
