@@ -35,7 +35,7 @@ from pos_app.domain.pricing import PricingPolicy
 from pos_app.domain.products import Product
 from pos_app.domain.promo import PromoCode
 from pos_app.i18n import _, ngettext
-from pos_app.services.orders import SaleItem, SaleRequest
+from pos_app.services.orders import OrderMoneyDetail, SaleItem, SaleRequest
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
 from pos_app.ui.kit.tables import RIGHT, Column, RowsModel, rows_table, size_columns
@@ -52,6 +52,8 @@ from pos_app.ui.sell.sell_presenter import (
     search,
     sellables,
 )
+from pos_app.ui.sell.split_presenter import CashFirst
+from pos_app.ui.sell.split_view import SplitDialog, SplitPanel
 from pos_app.ui.sell.tiles import TILE, TileDelegate
 
 
@@ -82,6 +84,10 @@ class SellServices(Protocol):
         """Record cash for an order's balance (its ``ord_…`` id), or a sentence (raise)."""
         ...
 
+    def order_money(self, order_id: str) -> OrderMoneyDetail:
+        """An order with its money summary and payments (a split's line)."""
+        ...
+
 
 class SellDialog(QDialog):
     """Tiles and search on the left; the cart, discount, tip and total on the right."""
@@ -106,6 +112,7 @@ class SellDialog(QDialog):
         self._tiles: list[Sellable] = []
         self.cart = Cart()
         self.saved: Order | None = None
+        self.split_dialog: SplitDialog | None = None
         self.setWindowTitle(_("Sell"))
         self.resize(1320, 740)
         self.setMinimumSize(1000, 600)
@@ -219,15 +226,18 @@ class SellDialog(QDialog):
         self.save_button.setToolTip(_("Save the sale as an open order: the total, to be paid"))
         self.cash_button = QPushButton(_("Cash"))
         self.cash_button.setToolTip(_("Save the sale and record the total paid in cash"))
+        self.split_button = QPushButton(_("Split"))
+        self.split_button.setToolTip(_("Part in cash now, the rest by card (QR)"))
         self.charge_button = QPushButton(_("Charge (QR)"))
         self.charge_button.setToolTip(_("Save the sale and show the customer a payment link"))
         theme.make_primary(self.charge_button)
         # The ways to pay share a row of their own (German's "Verkauf speichern" and
         # "Kassieren (QR)" need the room); clearing and closing sit under them.
         paying = QHBoxLayout()
-        for button in (self.save_button, self.cash_button, self.charge_button):
+        for button in (self.cash_button, self.split_button, self.charge_button):
             paying.addWidget(button, 1)
         leaving = QHBoxLayout()
+        leaving.addWidget(self.save_button)
         leaving.addWidget(self.clear_button)
         leaving.addWidget(self.close_button)
         leaving.addStretch(1)
@@ -248,6 +258,10 @@ class SellDialog(QDialog):
         right_box.addLayout(grid)
         right_box.addWidget(self.problem_label)
         right_box.addWidget(self.status_label)
+        # An order paid in parts stays here until it is paid in full (split payment).
+        self.split_panel = SplitPanel(services, runner)
+        self.split_panel.charge_rest.connect(self.charge_requested)
+        right_box.addWidget(self.split_panel)
         right_box.addLayout(actions)
         right.setMinimumWidth(520)
 
@@ -278,6 +292,7 @@ class SellDialog(QDialog):
         self.save_button.clicked.connect(lambda: self.save())
         self.cash_button.clicked.connect(lambda: self.save(then=CASH))
         self.charge_button.clicked.connect(lambda: self.save(then=CARD))
+        self.split_button.clicked.connect(self.split)
         # A barcode scanner ends each code with Enter: in a dialog Enter presses the default
         # button, which here could clear the cart or save the sale. No button is default.
         for button in self.findChildren(QPushButton):
@@ -351,19 +366,7 @@ class SellDialog(QDialog):
         state = present(self.cart, self._policy, self._currency)
         if not state.can_sell:
             return
-        cart = self.cart
-        request = SaleRequest(
-            items=[
-                # A product by its SKU when it has one: a service may share a product's name.
-                SaleItem(line.item.sku or line.item.name, line.quantity)
-                if line.item.kind is Kind.PRODUCT
-                else SaleItem(line.item.name, line.quantity)
-                for line in cart.lines
-            ],
-            discount_text=cart.discount_text.strip() or None,
-            promo_code=cart.promo_code or None,
-            tip_text=cart.tip_text.strip() or None,
-        )
+        request = self._request()
         services = self._services
         for button in self._pay_buttons():
             button.setEnabled(False)
@@ -375,7 +378,49 @@ class SellDialog(QDialog):
             owner=self,
         )
 
+    def _request(self) -> SaleRequest:
+        cart = self.cart
+        return SaleRequest(
+            items=[
+                # A product by its SKU when it has one: a service may share a product's name.
+                SaleItem(line.item.sku or line.item.name, line.quantity)
+                if line.item.kind is Kind.PRODUCT
+                else SaleItem(line.item.name, line.quantity)
+                for line in cart.lines
+            ],
+            discount_text=cart.discount_text.strip() or None,
+            promo_code=cart.promo_code or None,
+            tip_text=cart.tip_text.strip() or None,
+        )
+
+    def split(self) -> SplitDialog | None:
+        """Split payment: ask for the cash part; the sale is saved and that cash recorded,
+        then the charge screen opens for the stored balance (``charge_requested``)."""
+        state = present(self.cart, self._policy, self._currency)
+        if not state.can_sell:
+            return None
+        request = self._request()
+        services = self._services
+        dialog = SplitDialog(
+            CashFirst(lambda: services.create_walk_in(request), services.record_cash),
+            self._runner,
+            Money(state.total_amount, state.currency),
+            self,
+        )
+        dialog.recorded.connect(self._on_split)
+        self.split_dialog = dialog
+        dialog.open()
+        return dialog
+
     # -- internals ----------------------------------------------------------------------
+
+    def _on_split(self, order: Order) -> None:
+        self.saved = order
+        self.clear()
+        self.status_label.setText("")
+        # The panel reads the order back: the cash part as stored, the rest to charge.
+        self.split_panel.follow(order.id, charging=True)
+        self.charge_requested.emit(order.id)
 
     def _refresh(self) -> None:
         self._show(present(self.cart, self._policy, self._currency))
@@ -464,7 +509,7 @@ class SellDialog(QDialog):
         self.status_label.setText(user_message(error))
 
     def _pay_buttons(self) -> tuple[QPushButton, ...]:
-        return (self.save_button, self.cash_button, self.charge_button)
+        return (self.save_button, self.cash_button, self.split_button, self.charge_button)
 
     def _on_saved(self, order: Order, then: str = "") -> None:
         self.saved = order

@@ -62,6 +62,7 @@ class SellWiring:
         self.check_promo = ctx.promo_codes.check
         self.create_walk_in = ctx.orders.create_walk_in
         self.record_cash = ctx.cash.record
+        self.order_money = ctx.orders.money
 
 
 def _alive(widget: QWidget | None) -> bool:
@@ -372,6 +373,18 @@ class DialogOpeners:
             settings=ChargeSettings.from_config(ctx.config),
         )  # fmt: skip
         dialog.payment_succeeded.connect(self.notifier.charge_paid)
+        sell = self.sell_window
+        if sell is not None and shiboken6.isValid(sell):
+            # A split sale's line on the Sell screen follows its charge screen: what is paid
+            # as it changes, and the rest chargeable again once the screen closes unpaid.
+            panel = sell.split_panel
+
+            def follow(charging: bool) -> None:
+                if shiboken6.isValid(panel) and panel.order_id == order_id:
+                    panel.follow(order_id, charging=charging)
+
+            dialog.payment_changed.connect(lambda _id: follow(True))
+            dialog.finished.connect(lambda _r: follow(False))
         self.customer_display.follow(dialog)
         dialog.addAction(self.customer_display_action)
         self.charge_dialog = dialog

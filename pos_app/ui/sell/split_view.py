@@ -1,0 +1,211 @@
+"""Split payment's two widgets: the dialog asking for the cash part, and the Sell screen's
+line for an order still partly paid.
+
+What they say and allow comes from ``split_presenter`` (no Qt); every service call runs on
+the task runner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from pos_app.domain.errors import PosError
+from pos_app.domain.money import Money
+from pos_app.domain.orders import Order
+from pos_app.domain.payment import Payment
+from pos_app.i18n import _
+from pos_app.services.orders import OrderMoneyDetail
+from pos_app.ui.kit import theme
+from pos_app.ui.kit.tasks import TaskRunner, user_message
+from pos_app.ui.payments.amount_dialog import AmountDialog
+from pos_app.ui.sell.split_presenter import (
+    CashFirst,
+    SplitPhase,
+    SplitState,
+    cash_part,
+    split_preview,
+    split_state,
+    split_summary,
+)
+
+
+class SplitServices(Protocol):
+    """What the split panel asks of the app."""
+
+    def order_money(self, order_id: str) -> OrderMoneyDetail:
+        """The order with its money summary and payments."""
+        ...
+
+    def record_cash(self, booking_id: str, amount_text: str | None = None) -> Payment:
+        """Record cash for an order's balance (its ``ord_…`` id), or a sentence (raise)."""
+        ...
+
+
+class SplitDialog(AmountDialog):
+    """How much cash the customer hands over now; the sale is then saved and that cash
+    recorded (``recorded`` carries the order), and the rest goes to the card."""
+
+    recorded = Signal(object)  # Order
+
+    def __init__(
+        self,
+        take_cash: CashFirst,
+        runner: TaskRunner,
+        total: Money,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            runner,
+            parent,
+            title=_("Split payment"),
+            summary=split_summary(total),
+            field_label=_("Cash &now"),
+            field="amount",
+            action=_("Take cash"),
+            busy_text=_("Saving the sale and recording the cash…"),
+        )
+        self.setObjectName("splitDialog")
+        self._take_cash = take_cash
+        self._total = total
+        self.order: Order | None = None
+        self.amount_edit.setPlaceholderText(Money(total.amount // 2, total.currency).input_text())
+        self.amount_edit.setFocus()
+
+    def _request(self) -> Callable[[], Order] | None:
+        text = self.amount_edit.text()
+        try:
+            cash_part(text, self._total)  # refused here: nothing is saved
+        except PosError as err:
+            self._show_failure(err)
+            return None
+        take_cash = self._take_cash
+        return lambda: take_cash(text)
+
+    def _finish(self, result: Any) -> None:
+        self.order = result
+        self.recorded.emit(result)
+
+    def _update_preview(self) -> None:
+        self.preview_label.setText(split_preview(self.amount_edit.text(), self._total))
+        self._say_amount_on_button(self._total)
+
+
+class SplitPanel(QFrame):
+    """The Sell screen's line for an order paid in parts, with the rest's two buttons.
+
+    It follows one order at a time: :meth:`follow` re-reads the order's money in the
+    background (after the cash part, and whenever its charge screen changes or closes), so
+    what it says is what is stored. "Cash for the rest" records the stored balance in cash;
+    "Charge the rest (QR)" asks the shell for the charge screen (``charge_rest``).
+    """
+
+    charge_rest = Signal(str)  # order id: open the charge screen for the stored balance
+
+    def __init__(
+        self, services: SplitServices, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("sellSplitPanel")
+        theme.set_role(self, "notice", tone="info")
+        self._services = services
+        self._runner = runner
+        self.state: SplitState | None = None
+        self.order_id: str | None = None
+        self._reads_pending = 0  # reads of ``order_id`` asked for and not back yet
+        self.text_label = QLabel("")
+        self.text_label.setObjectName("sellSplitText")
+        self.text_label.setWordWrap(True)
+        self.charge_button = QPushButton(_("Charge the rest (QR)"))
+        self.charge_button.setToolTip(_("Show the customer a payment link for what is still due"))
+        self.cash_button = QPushButton(_("Cash for the rest"))
+        self.cash_button.setToolTip(_("Record what is still due as paid in cash"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cash_button, 1)
+        buttons.addWidget(self.charge_button, 1)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(10, 8, 10, 8)
+        box.addWidget(self.text_label)
+        box.addLayout(buttons)
+        self.charge_button.clicked.connect(self._charge_pressed)
+        self.cash_button.clicked.connect(self.take_rest_in_cash)
+        self.hide()
+
+    def text(self) -> str:
+        """The line as shown."""
+        return self.text_label.text()
+
+    def follow(self, order_id: str, *, charging: bool = False) -> None:
+        """Show ``order_id`` (replacing any other), read from the database in the background;
+        ``charging``: its charge screen is open, so the buttons wait for it."""
+        if order_id != self.order_id:
+            self._reads_pending = 0
+        self.order_id = order_id
+        self._reads_pending += 1
+        services = self._services
+        self._runner.run(
+            lambda: services.order_money(order_id),
+            on_success=lambda detail: self._on_read(order_id, detail, charging),
+            on_failure=self._on_failed,
+            owner=self,
+        )
+
+    def take_rest_in_cash(self) -> None:
+        """Record the stored balance in cash (the cash service closes an open link first)."""
+        state = self.state
+        if state is None or not state.can_pay_rest:
+            return
+        self._busy(_("Recording the cash payment…"))
+        services, order_id = self._services, state.order_id
+        self._runner.run(
+            lambda: services.record_cash(order_id),
+            on_success=lambda _p: self.follow(order_id),
+            on_failure=self._on_refused,
+            owner=self,
+        )
+
+    def _charge_pressed(self) -> None:
+        state = self.state
+        if state is not None and state.can_pay_rest:
+            self._busy(_("Opening the payment link…"))
+            self.charge_rest.emit(state.order_id)
+
+    def _on_read(self, order_id: str, detail: OrderMoneyDetail, charging: bool) -> None:
+        if order_id != self.order_id:
+            return  # another order was followed meanwhile
+        # Reads may come back out of order; the newest asked for is the one that counts.
+        self._reads_pending -= 1
+        if self._reads_pending > 0:
+            return
+        self._paint(split_state(detail, charging=charging))
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._reads_pending = max(self._reads_pending - 1, 0)
+        self._on_refused(error)
+
+    def _on_refused(self, error: BaseException) -> None:
+        # The order stays as stored; the buttons work again so the desk can retry.
+        state = self.state
+        if state is not None:
+            self._paint(state)
+        self.text_label.setText(user_message(error))
+
+    def _paint(self, state: SplitState) -> None:
+        self.state = state
+        self.text_label.setText(state.text)
+        theme.set_role(self, "notice", tone="success" if state.phase is SplitPhase.PAID else "info")
+        for button in (self.charge_button, self.cash_button):
+            button.setVisible(state.phase is not SplitPhase.PAID)
+            button.setEnabled(state.can_pay_rest)
+        self.show()
+
+    def _busy(self, text: str) -> None:
+        self.text_label.setText(text)
+        for button in (self.charge_button, self.cash_button):
+            button.setEnabled(False)
+
+
+__all__ = ["SplitDialog", "SplitPanel", "SplitServices"]
