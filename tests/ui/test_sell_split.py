@@ -10,8 +10,8 @@ from pos_app.domain.orders import OrderStatus
 from pos_app.domain.payment import PaymentMethod, PaymentStatus
 from pos_app.services.products import ProductForm
 from pos_app.ui.payments.charge_view import ChargeDialog
+from pos_app.ui.payments.split_dialog import SplitDialog
 from pos_app.ui.sell.sell_view import SellDialog
-from pos_app.ui.sell.split_view import SplitDialog
 from pos_app.ui.shell.main_window import MainWindow
 from tests.payments import pay
 from tests.ui.conftest import in_thread
@@ -37,7 +37,7 @@ def _sell_shampoo(qtbot: QtBot, window: MainWindow, ctx: AppContext) -> SellDial
 
 def _split(qtbot: QtBot, window: MainWindow, sell: SellDialog, cash: str) -> ChargeDialog:
     qtbot.mouseClick(sell.split_button, Qt.MouseButton.LeftButton)
-    dialog = sell.split_dialog
+    dialog = window.split_dialog
     assert isinstance(dialog, SplitDialog) and dialog.isVisible()
     assert dialog.summary_label.text() == "Total $13.07: part in cash now, the rest by card (QR)."
     # The whole total is no split: the rule's sentence, and nothing is saved.
@@ -78,7 +78,9 @@ def test_split_cash_part_then_the_card_pays_the_stored_balance(
     assert session.amount_total == 807  # what the customer's phone is asked for
     assert charge.amount_label.text() == "$8.07"
     panel = sell.split_panel
-    qtbot.waitUntil(lambda: panel.text() == f"Sale {number}: $5.00 paid, $8.07 to pay by card (QR).")
+    qtbot.waitUntil(
+        lambda: panel.text() == f"Sale {number}: $5.00 paid, $8.07 to pay by card (QR)."
+    )
     assert not panel.charge_button.isEnabled() and not panel.cash_button.isEnabled()
 
     # The customer pays the rest on their phone: the order is paid, by both parts.

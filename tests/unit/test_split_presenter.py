@@ -17,14 +17,8 @@ from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, check_
 from pos_app.domain.percent import Percent
 from pos_app.domain.pricing import OrderLine, TipBase, price_order
 from pos_app.services.orders import OrderMoneyDetail
-from pos_app.ui.sell.split_presenter import (
-    CashFirst,
-    SplitPhase,
-    cash_part,
-    split_preview,
-    split_state,
-    split_summary,
-)
+from pos_app.ui.payments.amount_presenter import cash_part, split_preview, split_summary
+from pos_app.ui.sell.split_presenter import CashFirst, SplitPhase, split_state
 
 TOTAL = Money(1307, "usd")  # 12.00 + 8.875 % tax (1.065 → 1.07)
 AT = datetime(2026, 12, 6, 9, tzinfo=UTC)

@@ -1,8 +1,8 @@
 """The one-line previews of the cash, deposit and refund dialogs (no Qt).
 
 Each preview parses the amount and asks the domain's rule (``check_cash``, ``check_deposit``,
-``check_refund``) whether it may be taken; a refused amount shows the rule's own sentence,
-word for word, so the preview never disagrees with what the service will say.
+``check_refund``, ``check_split``) whether it may be taken; a refused amount shows the rule's
+own sentence, word for word, so the preview never disagrees with what the service will say.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from pos_app.domain.booking import Booking
 from pos_app.domain.errors import PosError
 from pos_app.domain.money import Money, parse_money
-from pos_app.domain.payment import check_cash, check_deposit, check_refund
+from pos_app.domain.payment import check_cash, check_deposit, check_refund, check_split
 from pos_app.i18n import _
 
 
@@ -55,6 +55,34 @@ def deposit_preview(amount_text: str, balance_due: Money) -> str:
         return _("Ask {amount} by card now — the whole balance").format(amount=amount.format())
     return _("Ask {amount} by card now — {rest} stays due").format(
         amount=amount.format(), rest=rest.format()
+    )
+
+
+def split_summary(total: Money) -> str:
+    """The split dialog's first line, e.g. 'Total $13.07: part in cash now, the rest by
+    card (QR).'"""
+    return _("Total {total}: part in cash now, the rest by card (QR).").format(total=total.format())
+
+
+def cash_part(text: str, total: Money) -> Money:
+    """The cash part of a split as typed (the desk's locale), checked against ``total`` by
+    the domain's ``check_split``; or raise its sentence."""
+    cash = parse_money(text, total.currency, field="amount")
+    check_split(cash, total)
+    return cash
+
+
+def split_preview(text: str, total: Money) -> str:
+    """What a split will do, e.g. '$5.00 in cash now, then $8.07 by card (QR).'; the
+    domain's sentence for an amount it refuses ('' while nothing is typed)."""
+    if not text.strip():
+        return ""
+    try:
+        cash = cash_part(text, total)
+    except PosError as err:
+        return _(err.message)
+    return _("{cash} in cash now, then {card} by card (QR).").format(
+        cash=cash.format(), card=(total - cash).format()
     )
 
 

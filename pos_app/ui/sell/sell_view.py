@@ -52,8 +52,8 @@ from pos_app.ui.sell.sell_presenter import (
     search,
     sellables,
 )
-from pos_app.ui.sell.split_presenter import CashFirst
-from pos_app.ui.sell.split_view import SplitDialog, SplitPanel
+from pos_app.ui.sell.split_presenter import CashFirst, SplitRequest
+from pos_app.ui.sell.split_view import SplitPanel
 from pos_app.ui.sell.tiles import TILE, TileDelegate
 
 
@@ -95,6 +95,9 @@ class SellDialog(QDialog):
     #: A sale was saved to be charged by card: its order id (the shell opens the charge
     #: screen, the same as a booking's).
     charge_requested = Signal(str)
+    #: Split was pressed: a SplitRequest (the shell opens the payments feature's dialog
+    #: asking for the cash part, and hands the saved order back to ``split_recorded``).
+    split_requested = Signal(object)
 
     def __init__(
         self,
@@ -112,7 +115,6 @@ class SellDialog(QDialog):
         self._tiles: list[Sellable] = []
         self.cart = Cart()
         self.saved: Order | None = None
-        self.split_dialog: SplitDialog | None = None
         self.setWindowTitle(_("Sell"))
         self.resize(1320, 740)
         self.setMinimumSize(1000, 600)
@@ -393,34 +395,32 @@ class SellDialog(QDialog):
             tip_text=cart.tip_text.strip() or None,
         )
 
-    def split(self) -> SplitDialog | None:
-        """Split payment: ask for the cash part; the sale is saved and that cash recorded,
-        then the charge screen opens for the stored balance (``charge_requested``)."""
+    def split(self) -> SplitRequest | None:
+        """Split payment: ask (``split_requested``) for the cash part; the sale is saved
+        and that cash recorded, then the charge screen opens for the stored balance."""
         state = present(self.cart, self._policy, self._currency)
         if not state.can_sell:
             return None
-        request = self._request()
+        sale = self._request()
         services = self._services
-        dialog = SplitDialog(
-            CashFirst(lambda: services.create_walk_in(request), services.record_cash),
-            self._runner,
+        request = SplitRequest(
             Money(state.total_amount, state.currency),
-            self,
+            CashFirst(lambda: services.create_walk_in(sale), services.record_cash),
         )
-        dialog.recorded.connect(self._on_split)
-        self.split_dialog = dialog
-        dialog.open()
-        return dialog
+        self.split_requested.emit(request)
+        return request
 
-    # -- internals ----------------------------------------------------------------------
-
-    def _on_split(self, order: Order) -> None:
+    def split_recorded(self, order: Order) -> None:
+        """The split's sale is saved and its cash part recorded: the cart empties for the
+        next customer, the order's line follows it, and its charge screen is asked for."""
         self.saved = order
         self.clear()
         self.status_label.setText("")
         # The panel reads the order back: the cash part as stored, the rest to charge.
         self.split_panel.follow(order.id, charging=True)
         self.charge_requested.emit(order.id)
+
+    # -- internals ----------------------------------------------------------------------
 
     def _refresh(self) -> None:
         self._show(present(self.cart, self._policy, self._currency))

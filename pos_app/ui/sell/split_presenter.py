@@ -7,8 +7,9 @@ order, never from the screen). Until the order is paid in full the screen keeps 
 ("Sale 12 is partly paid: …") with the rest chargeable again, by card or in cash, so a
 cancelled or expired link never loses the cash part.
 
-The limits of the cash part are the domain's ``check_split``; :func:`split_preview` shows its
-sentence word for word, so the preview never disagrees with what is refused.
+The limits of the cash part are the domain's ``check_split``; the dialog asking for it is the
+payments feature's (``ui.payments.split_dialog``, opened by the shell with a
+:class:`SplitRequest`), whose preview shows the rule's sentence word for word.
 """
 
 from __future__ import annotations
@@ -18,40 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pos_app.domain.errors import PosError
-from pos_app.domain.money import Money, parse_money
+from pos_app.domain.money import Money
 from pos_app.domain.orders import Order
-from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, check_split
+from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus
 from pos_app.i18n import _
 from pos_app.services.orders import OrderMoneyDetail
-
-
-def split_summary(total: Money) -> str:
-    """The split dialog's first line, e.g. 'Total $13.07: part in cash now, the rest by
-    card (QR).'"""
-    return _("Total {total}: part in cash now, the rest by card (QR).").format(total=total.format())
-
-
-def cash_part(text: str, total: Money) -> Money:
-    """The cash part typed (the desk's locale), checked against ``total``; or raise the
-    domain's sentence."""
-    cash = parse_money(text, total.currency, field="amount")
-    check_split(cash, total)
-    return cash
-
-
-def split_preview(text: str, total: Money) -> str:
-    """What the split will do, e.g. '$5.00 in cash now, then $8.07 by card (QR).'; the
-    domain's sentence for an amount it refuses ('' while nothing is typed)."""
-    if not text.strip():
-        return ""
-    try:
-        cash = cash_part(text, total)
-    except PosError as err:
-        return _(err.message)
-    return _("{cash} in cash now, then {card} by card (QR).").format(
-        cash=cash.format(), card=(total - cash).format()
-    )
 
 
 class CashFirst:
@@ -79,6 +51,15 @@ class CashFirst:
                 self.order = self._save()
             self._record_cash(self.order.id, amount_text)
             return self.order
+
+
+@dataclass(frozen=True)
+class SplitRequest:
+    """What the shell needs to ask for a split's cash part: the sale's total as priced
+    (the cash part's bound) and the work that saves the sale and records the cash."""
+
+    total: Money
+    take_cash: CashFirst
 
 
 class SplitPhase(StrEnum):
@@ -173,12 +154,4 @@ def split_state(detail: OrderMoneyDetail, *, charging: bool) -> SplitState:
     )
 
 
-__all__ = [
-    "CashFirst",
-    "SplitPhase",
-    "SplitState",
-    "cash_part",
-    "split_preview",
-    "split_state",
-    "split_summary",
-]
+__all__ = ["CashFirst", "SplitPhase", "SplitRequest", "SplitState", "split_state"]

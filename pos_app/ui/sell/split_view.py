@@ -1,5 +1,5 @@
-"""Split payment's two widgets: the dialog asking for the cash part, and the Sell screen's
-line for an order still partly paid.
+"""Split payment's line on the Sell screen, for an order still partly paid (the dialog
+asking for the cash part is the payments feature's ``split_dialog``, opened by the shell).
 
 What they say and allow comes from ``split_presenter`` (no Qt); every service call runs on
 the task runner.
@@ -7,30 +7,17 @@ the task runner.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from pos_app.domain.errors import PosError
-from pos_app.domain.money import Money
-from pos_app.domain.orders import Order
 from pos_app.domain.payment import Payment
 from pos_app.i18n import _
 from pos_app.services.orders import OrderMoneyDetail
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.tasks import TaskRunner, user_message
-from pos_app.ui.payments.amount_dialog import AmountDialog
-from pos_app.ui.sell.split_presenter import (
-    CashFirst,
-    SplitPhase,
-    SplitState,
-    cash_part,
-    split_preview,
-    split_state,
-    split_summary,
-)
+from pos_app.ui.sell.split_presenter import SplitPhase, SplitState, split_state
 
 
 class SplitServices(Protocol):
@@ -43,55 +30,6 @@ class SplitServices(Protocol):
     def record_cash(self, booking_id: str, amount_text: str | None = None) -> Payment:
         """Record cash for an order's balance (its ``ord_…`` id), or a sentence (raise)."""
         ...
-
-
-class SplitDialog(AmountDialog):
-    """How much cash the customer hands over now; the sale is then saved and that cash
-    recorded (``recorded`` carries the order), and the rest goes to the card."""
-
-    recorded = Signal(object)  # Order
-
-    def __init__(
-        self,
-        take_cash: CashFirst,
-        runner: TaskRunner,
-        total: Money,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(
-            runner,
-            parent,
-            title=_("Split payment"),
-            summary=split_summary(total),
-            field_label=_("Cash &now"),
-            field="amount",
-            action=_("Take cash"),
-            busy_text=_("Saving the sale and recording the cash…"),
-        )
-        self.setObjectName("splitDialog")
-        self._take_cash = take_cash
-        self._total = total
-        self.order: Order | None = None
-        self.amount_edit.setPlaceholderText(Money(total.amount // 2, total.currency).input_text())
-        self.amount_edit.setFocus()
-
-    def _request(self) -> Callable[[], Order] | None:
-        text = self.amount_edit.text()
-        try:
-            cash_part(text, self._total)  # refused here: nothing is saved
-        except PosError as err:
-            self._show_failure(err)
-            return None
-        take_cash = self._take_cash
-        return lambda: take_cash(text)
-
-    def _finish(self, result: Any) -> None:
-        self.order = result
-        self.recorded.emit(result)
-
-    def _update_preview(self) -> None:
-        self.preview_label.setText(split_preview(self.amount_edit.text(), self._total))
-        self._say_amount_on_button(self._total)
 
 
 class SplitPanel(QFrame):
@@ -208,4 +146,4 @@ class SplitPanel(QFrame):
             button.setEnabled(False)
 
 
-__all__ = ["SplitDialog", "SplitPanel", "SplitServices"]
+__all__ = ["SplitPanel", "SplitServices"]

@@ -45,8 +45,10 @@ if TYPE_CHECKING:
     from pos_app.ui.payments.customer_display import CustomerDisplay
     from pos_app.ui.payments.deposit_dialog import DepositDialog
     from pos_app.ui.payments.refund_dialog import RefundDialog
+    from pos_app.ui.payments.split_dialog import SplitDialog
     from pos_app.ui.reports.receipt_view import ReceiptDialog
     from pos_app.ui.sell.sell_view import SellDialog
+    from pos_app.ui.sell.split_presenter import SplitRequest
     from pos_app.ui.shell.notifier import Notifier
 
 NOT_MANAGER_SALES = N_("Only a manager can see the sales figures.")
@@ -87,6 +89,7 @@ class DialogOpeners:
         products_window: ProductsEditor | None
         promo_window: PromoCodesEditor | None
         sell_window: SellDialog | None
+        split_dialog: SplitDialog | None
         days: DayController
         notifier: Notifier
         customer_display: CustomerDisplay
@@ -109,7 +112,7 @@ class DialogOpeners:
         self.cash_dialog = self.deposit_dialog = self.booking_dialog = None
         self.settings_dialog = self.dashboard_dialog = None
         self.customers_window = self.catalog_window = self.products_window = None
-        self.promo_window = self.sell_window = None
+        self.promo_window = self.sell_window = self.split_dialog = None
 
     # -- the selected booking's money ---------------------------------------------------
 
@@ -356,9 +359,25 @@ class DialogOpeners:
         )
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window.charge_requested.connect(self.charge_order)
+        window.split_requested.connect(self.open_split)
         self.sell_window = window
         window.show()
         return window
+
+    def open_split(self, request: SplitRequest) -> SplitDialog | None:
+        """Sell's Split: ask for the cash part over the Sell screen; once the sale is saved
+        and its cash recorded, the Sell screen asks for the charge screen of the rest."""
+        from pos_app.ui.payments.split_dialog import SplitDialog
+
+        sell = self.sell_window
+        if sell is None or not shiboken6.isValid(sell):
+            return None
+        dialog = SplitDialog(request.take_cash, self.runner, request.total, sell)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.recorded.connect(sell.split_recorded)
+        self.split_dialog = dialog
+        dialog.open()
+        return dialog
 
     def charge_order(self, order_id: str) -> ChargeDialog | None:
         """The charge screen for a walk-in order, the same as a booking's (Sell's Charge)."""
