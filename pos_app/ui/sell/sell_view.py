@@ -40,6 +40,7 @@ from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
 from pos_app.ui.kit.tables import RIGHT, Column, RowsModel, rows_table, size_columns
 from pos_app.ui.kit.tasks import TaskRunner, user_message
+from pos_app.ui.sell.paying import CARD, Paying
 from pos_app.ui.sell.sell_presenter import (
     TIP_PRESETS,
     Cart,
@@ -52,7 +53,6 @@ from pos_app.ui.sell.sell_presenter import (
     search,
     sellables,
 )
-from pos_app.ui.sell.split_presenter import CashFirst, SplitRequest
 from pos_app.ui.sell.split_view import SplitPanel
 from pos_app.ui.sell.tiles import TILE, TileDelegate
 
@@ -88,8 +88,12 @@ class SellServices(Protocol):
         """An order with its money summary and payments (a split's line)."""
         ...
 
+    def tip_on_display(self) -> bool:
+        """This station's setting: the customer chooses the tip on the customer display."""
+        ...
 
-class SellDialog(QDialog):
+
+class SellDialog(Paying, QDialog):
     """Tiles and search on the left; the cart, discount, tip and total on the right."""
 
     #: A sale was saved to be charged by card: its order id (the shell opens the charge
@@ -98,6 +102,10 @@ class SellDialog(QDialog):
     #: Split was pressed: a SplitRequest (the shell opens the payments feature's dialog
     #: asking for the cash part, and hands the saved order back to ``split_recorded``).
     split_requested = Signal(object)
+    #: Charge (QR) asks the customer for a tip first: a TipOffer for the customer display
+    #: (the answer comes back to ``tip_chosen``); ``tip_cancelled`` when the desk skips it.
+    tip_requested = Signal(object)
+    tip_cancelled = Signal()
 
     def __init__(
         self,
@@ -108,7 +116,7 @@ class SellDialog(QDialog):
         currency: str = "usd",
     ) -> None:
         super().__init__(parent)
-        self._services = services
+        self._services: SellServices = services
         self._runner = runner
         self._currency = currency
         self._policy = PricingPolicy()
@@ -222,6 +230,9 @@ class SellDialog(QDialog):
         self.problem_label.setWordWrap(True)
         theme.set_role(self.problem_label, tone="danger")
         self.status_label = muted_label("", wrap=True)
+        self.skip_tip_button = QPushButton(_("Skip"))
+        self.skip_tip_button.setToolTip(_("Charge without a tip: the customer does not choose"))
+        self.skip_tip_button.hide()
         self.clear_button = QPushButton(_("Clear"))
         self.close_button = QPushButton(_("Close"))
         self.save_button = QPushButton(_("Save sale"))
@@ -259,7 +270,10 @@ class SellDialog(QDialog):
         right_box.addLayout(tips)
         right_box.addLayout(grid)
         right_box.addWidget(self.problem_label)
-        right_box.addWidget(self.status_label)
+        waiting = QHBoxLayout()  # "Waiting for the customer to choose a tip…" and Skip
+        waiting.addWidget(self.status_label, 1)
+        waiting.addWidget(self.skip_tip_button)
+        right_box.addLayout(waiting)
         # An order paid in parts stays here until it is paid in full (split payment).
         self.split_panel = SplitPanel(services, runner)
         self.split_panel.charge_rest.connect(self.charge_requested)
@@ -293,7 +307,8 @@ class SellDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(lambda: self.save())
         self.cash_button.clicked.connect(lambda: self.save(then=CASH))
-        self.charge_button.clicked.connect(lambda: self.save(then=CARD))
+        self.charge_button.clicked.connect(self.charge)
+        self.skip_tip_button.clicked.connect(self.skip_tip)
         self.split_button.clicked.connect(self.split)
         # A barcode scanner ends each code with Enter: in a dialog Enter presses the default
         # button, which here could clear the cart or save the sale. No button is default.
@@ -309,9 +324,9 @@ class SellDialog(QDialog):
         """Read the tiles and the pricing settings in the background."""
         services = self._services
 
-        def read() -> tuple[list[Sellable], PricingPolicy]:
+        def read() -> tuple[list[Sellable], PricingPolicy, bool]:
             tiles = sellables(services.list_products(), services.list_services())
-            return tiles, services.pricing_policy()
+            return tiles, services.pricing_policy(), services.tip_on_display()
 
         self._runner.run(read, on_success=self._on_loaded, on_failure=self._on_failed, owner=self)
 
@@ -395,31 +410,6 @@ class SellDialog(QDialog):
             tip_text=cart.tip_text.strip() or None,
         )
 
-    def split(self) -> SplitRequest | None:
-        """Split payment: ask (``split_requested``) for the cash part; the sale is saved
-        and that cash recorded, then the charge screen opens for the stored balance."""
-        state = present(self.cart, self._policy, self._currency)
-        if not state.can_sell:
-            return None
-        sale = self._request()
-        services = self._services
-        request = SplitRequest(
-            Money(state.total_amount, state.currency),
-            CashFirst(lambda: services.create_walk_in(sale), services.record_cash),
-        )
-        self.split_requested.emit(request)
-        return request
-
-    def split_recorded(self, order: Order) -> None:
-        """The split's sale is saved and its cash part recorded: the cart empties for the
-        next customer, the order's line follows it, and its charge screen is asked for."""
-        self.saved = order
-        self.clear()
-        self.status_label.setText("")
-        # The panel reads the order back: the cash part as stored, the rest to charge.
-        self.split_panel.follow(order.id, charging=True)
-        self.charge_requested.emit(order.id)
-
     # -- internals ----------------------------------------------------------------------
 
     def _refresh(self) -> None:
@@ -441,12 +431,14 @@ class SellDialog(QDialog):
         self.problem_label.setText("" if empty else state.problem)
         self.problem_label.setVisible(bool(state.problem) and not empty)
         for button in self._pay_buttons():
-            button.setEnabled(state.can_sell)
+            # While the customer chooses a tip, the desk's way on is Skip.
+            button.setEnabled(state.can_sell and self.waiting_for_tip() is None)
         for button in (self.minus_button, self.plus_button, self.remove_button):
             button.setEnabled(not empty)
 
-    def _on_loaded(self, loaded: tuple[list[Sellable], PricingPolicy]) -> None:
-        self._tiles, self._policy = loaded
+    def _on_loaded(self, loaded: tuple[list[Sellable], PricingPolicy, bool]) -> None:
+        self._tiles, self._policy, tip_on_display = loaded
+        self.set_tip_on_display(tip_on_display)
         self._filter(self.search_edit.text())
         self._refresh()
 
@@ -549,6 +541,5 @@ class SellDialog(QDialog):
 
 
 CASH = "cash"
-CARD = "card"
 
 __all__ = ["CARD", "CASH", "LineView", "SellDialog", "SellServices"]

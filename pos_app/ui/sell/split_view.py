@@ -53,7 +53,7 @@ class SplitPanel(QFrame):
         self._runner = runner
         self.state: SplitState | None = None
         self.order_id: str | None = None
-        self._reads_pending = 0  # reads of ``order_id`` asked for and not back yet
+        self._asked = 0  # reads asked for so far: only the newest one's answer is shown
         self.text_label = QLabel("")
         self.text_label.setObjectName("sellSplitText")
         self.text_label.setWordWrap(True)
@@ -79,15 +79,14 @@ class SplitPanel(QFrame):
     def follow(self, order_id: str, *, charging: bool = False) -> None:
         """Show ``order_id`` (replacing any other), read from the database in the background;
         ``charging``: its charge screen is open, so the buttons wait for it."""
-        if order_id != self.order_id:
-            self._reads_pending = 0
         self.order_id = order_id
-        self._reads_pending += 1
+        self._asked += 1
+        asked = self._asked
         services = self._services
         self._runner.run(
             lambda: services.order_money(order_id),
-            on_success=lambda detail: self._on_read(order_id, detail, charging),
-            on_failure=self._on_failed,
+            on_success=lambda detail: self._on_read(asked, detail, charging),
+            on_failure=lambda error: self._on_failed(asked, error),
             owner=self,
         )
 
@@ -111,18 +110,16 @@ class SplitPanel(QFrame):
             self._busy(_("Opening the payment link…"))
             self.charge_rest.emit(state.order_id)
 
-    def _on_read(self, order_id: str, detail: OrderMoneyDetail, charging: bool) -> None:
-        if order_id != self.order_id:
-            return  # another order was followed meanwhile
-        # Reads may come back out of order; the newest asked for is the one that counts.
-        self._reads_pending -= 1
-        if self._reads_pending > 0:
+    def _on_read(self, asked: int, detail: OrderMoneyDetail, charging: bool) -> None:
+        # Reads run side by side and may come back in any order: only the newest asked for
+        # counts (it started last, so it read the latest; it knows if the screen is open).
+        if asked != self._asked:
             return
         self._paint(split_state(detail, charging=charging))
 
-    def _on_failed(self, error: BaseException) -> None:
-        self._reads_pending = max(self._reads_pending - 1, 0)
-        self._on_refused(error)
+    def _on_failed(self, asked: int, error: BaseException) -> None:
+        if asked == self._asked:
+            self._on_refused(error)
 
     def _on_refused(self, error: BaseException) -> None:
         # The order stays as stored; the buttons work again so the desk can retry.

@@ -15,6 +15,7 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
+from pos_app.config import load_station
 from pos_app.domain.booking import Booking
 from pos_app.domain.eligibility import (
     can_charge,
@@ -65,6 +66,8 @@ class SellWiring:
         self.create_walk_in = ctx.orders.create_walk_in
         self.record_cash = ctx.cash.record
         self.order_money = ctx.orders.money
+        data_dir = ctx.config.data_dir
+        self.tip_on_display = lambda: load_station(data_dir).tip_on_display
 
 
 def _alive(widget: QWidget | None) -> bool:
@@ -360,6 +363,11 @@ class DialogOpeners:
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window.charge_requested.connect(self.charge_order)
         window.split_requested.connect(self.open_split)
+        # The tip chosen on the customer display (a touch screen), before the charge.
+        display = self.customer_display
+        window.tip_requested.connect(display.ask_tip)
+        window.tip_cancelled.connect(display.cancel_tip)
+        display.tip_chosen.connect(window.tip_chosen)
         self.sell_window = window
         window.show()
         return window
@@ -402,7 +410,8 @@ class DialogOpeners:
                 if shiboken6.isValid(panel) and panel.order_id == order_id:
                     panel.follow(order_id, charging=charging)
 
-            dialog.payment_changed.connect(lambda _id: follow(True))
+            # A late answer after the screen closed must not mark it open again.
+            dialog.payment_changed.connect(lambda _id: follow(dialog.isVisible()))
             dialog.finished.connect(lambda _r: follow(False))
         self.customer_display.follow(dialog)
         dialog.addAction(self.customer_display_action)
