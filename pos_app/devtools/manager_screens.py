@@ -170,6 +170,28 @@ def render_sell(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         save(dialog, path)
 
 
+def render_sell_split(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    """The Sell screen after a split whose card link was cancelled: the cash part stays
+    recorded, and the order's line offers the rest by card or in cash."""
+    from pos_app.services.orders import SaleItem, SaleRequest
+    from pos_app.ui.sell.sell_view import SellDialog
+    from pos_app.ui.shell.openers import SellWiring
+
+    sign_in_demo_manager(ctx)
+    seed_demo_products(ctx)
+    order = ctx.orders.create_walk_in(SaleRequest(items=[SaleItem("SHA-250"), SaleItem("Haircut")]))
+    with locale_format.ascii_input():  # "20.00" whatever the screenshot's language
+        ctx.cash.record(order.id, "20.00")
+    with opened(
+        lambda runner: SellDialog(SellWiring(ctx), runner, currency=ctx.config.currency)
+    ) as dialog:
+        wait_until(lambda: "Styling wax" in dialog.tile_names())
+        dialog.add_named("Styling wax")
+        dialog.split_panel.follow(order.id)
+        wait_until(lambda: dialog.split_panel.state is not None)
+        save(dialog, path)
+
+
 def render_catalog(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.manage.catalog_editor import CatalogEditor
 

@@ -59,7 +59,6 @@ THANKS_MS = 8000  # how long "Thank you!" stays before the screen returns to Wel
 WINDOW_TITLE = N_("Customer display")
 LOGO_PX = 96  # the logo's height at the top of every page
 RING_PX = 260  # the countdown: its m:ss is about 50 px tall, readable from a step away
-TIP_BUTTON_PX = 150  # a tip is tapped at arm's length: big, well apart
 
 __all__ = ["SCAN", "CustomerDisplay", "View", "choose_screen"]
 
@@ -256,7 +255,7 @@ class CustomerDisplay(QWidget):
             button = QPushButton("")
             button.setObjectName(f"tip{percent}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # never takes the staff's keys
-            button.setMinimumSize(TIP_BUTTON_PX + 40, TIP_BUTTON_PX)
+            theme.set_role(button, "tip")  # 150 px tall (the theme's rule)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.setFont(theme.font(self, scale=2.2, bold=True))
             button.clicked.connect(lambda _c=False, p=percent: self.choose_tip(p))
