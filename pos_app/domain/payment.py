@@ -473,6 +473,24 @@ def check_split(cash: Money, balance_due: Money) -> Money:
     return card
 
 
+def check_card_first(card: Money, balance_due: Money) -> Money:
+    """Raise unless ``card`` can be the card part of a split paid by card first (the rest
+    in cash after); return the cash part. The card part is a charge Stripe accepts and less
+    than the balance."""
+    if balance_due.amount <= 0:
+        raise InvalidStateError("This booking is already paid in full.")
+    validate_chargeable(card, field="amount")
+    if card.amount >= balance_due.amount:
+        raise ValidationError(
+            "amount",
+            gettext(
+                "A split leaves part for the cash: charge less than {total} by card, "
+                "or use Charge (QR) for all of it."
+            ).format(total=balance_due.format()),
+        )
+    return balance_due - card
+
+
 def check_refund(amount: Money, refundable: Money, reason: str | None) -> None:
     """Raise unless ``amount`` may be refunded now: 0 < amount ≤ refundable, known reason."""
     if reason is not None and reason not in REFUND_REASONS:

@@ -1,4 +1,5 @@
-"""Sell (F2) → Split: part in cash now, the rest by card through the sandbox, end to end."""
+"""Sell (F2) → Split: part in cash, the rest by card through the sandbox (or card first,
+then cash), end to end."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def _split(qtbot: QtBot, window: MainWindow, sell: SellDialog, cash: str) -> Cha
     qtbot.mouseClick(sell.split_button, Qt.MouseButton.LeftButton)
     dialog = window.split_dialog
     assert isinstance(dialog, SplitDialog) and dialog.isVisible()
-    assert dialog.summary_label.text() == "Total $13.07: part in cash now, the rest by card (QR)."
+    assert dialog.summary_label.text() == "Total $13.07: part in cash, part by card (QR)."
     # The whole total is no split: the rule's sentence, and nothing is saved.
     qtbot.keyClicks(dialog.amount_edit, "13.07")
     assert dialog.preview_text().startswith("A split leaves part for the card")
@@ -78,9 +79,8 @@ def test_split_cash_part_then_the_card_pays_the_stored_balance(
     assert session.amount_total == 807  # what the customer's phone is asked for
     assert charge.amount_label.text() == "$8.07"
     panel = sell.split_panel
-    qtbot.waitUntil(
-        lambda: panel.text() == f"Sale {number}: $5.00 paid, $8.07 to pay by card (QR)."
-    )
+    charging = f"Sale {number}: $5.00 paid, $8.07 still to pay (charge screen open)."
+    qtbot.waitUntil(lambda: panel.text() == charging)
     assert not panel.charge_button.isEnabled() and not panel.cash_button.isEnabled()
 
     # The customer pays the rest on their phone: the order is paid, by both parts.
@@ -139,3 +139,46 @@ def test_a_cancelled_link_keeps_the_cash_part_and_the_rest_is_chargeable_again(
         PaymentStatus.EXPIRED,
         PaymentStatus.EXPIRED,
     ]
+
+
+def test_card_first_then_the_rest_in_cash(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    sell = _sell_shampoo(qtbot, window, ui_app)
+    qtbot.mouseClick(sell.split_button, Qt.MouseButton.LeftButton)
+    dialog = window.split_dialog
+    assert dialog is not None
+    qtbot.mouseClick(dialog.card_first_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.amount_edit, "10.00")
+    assert dialog.preview_text() == "$10.00 by card (QR) now, then $3.07 in cash."
+    assert dialog.action_button.text() == "Charge card $10.00"
+    qtbot.mouseClick(dialog.action_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.charge_dialog is not None, timeout=8000)
+    charge = window.charge_dialog
+    assert charge is not None
+    qtbot.waitUntil(lambda: charge.qr.url() is not None, timeout=10000)
+    order = sell.saved
+    assert order is not None and charge.booking_id() == order.id
+    (link,) = ui_app.orders.money(order.id).payments  # nothing recorded in cash yet
+    assert (link.method, link.amount) == (PaymentMethod.CARD, 1000)
+    assert link.stripe_session_id is not None
+    session = ui_app.deps.gateway.retrieve_checkout_session(link.stripe_session_id)
+    assert session.amount_total == 1000
+
+    url = charge.qr.url()
+    assert url is not None
+    in_thread(lambda: pay(url)).join(10)
+    qtbot.waitUntil(lambda: charge.status_text() == "Paid ✓", timeout=10000)
+    qtbot.mouseClick(charge.close_button, Qt.MouseButton.LeftButton)
+    panel = sell.split_panel
+    partly = f"Sale {order.number} is partly paid: $10.00 of $13.07, $3.07 still to pay."
+    qtbot.waitUntil(lambda: panel.text() == partly, timeout=8000)
+    assert ui_app.orders.get(order.id).status is OrderStatus.OPEN
+    assert ui_app.products.find("Shampoo").stock == 5  # not paid in full: nothing taken yet
+
+    qtbot.mouseClick(panel.cash_button, Qt.MouseButton.LeftButton)
+    paid = f"Sale {order.number} paid: $3.07 in cash and $10.00 by card."
+    qtbot.waitUntil(lambda: panel.text() == paid, timeout=10000)
+    assert ui_app.orders.money(order.id).payable.paid_amount == 1307
+    assert ui_app.orders.get(order.id).status is OrderStatus.PAID
+    assert ui_app.products.find("Shampoo").stock == 4

@@ -13,12 +13,18 @@ from pos_app.domain.errors import InvalidStateError, ValidationError
 from pos_app.domain.money import Money
 from pos_app.domain.orders import LineKind, Order
 from pos_app.domain.payable import OrderMoney, Payable
-from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus, check_split
+from pos_app.domain.payment import (
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    check_card_first,
+    check_split,
+)
 from pos_app.domain.percent import Percent
 from pos_app.domain.pricing import OrderLine, TipBase, price_order
 from pos_app.services.orders import OrderMoneyDetail
-from pos_app.ui.payments.amount_presenter import cash_part, split_preview, split_summary
-from pos_app.ui.sell.split_presenter import CashFirst, SplitPhase, split_state
+from pos_app.ui.payments.amount_presenter import first_part, split_preview, split_summary
+from pos_app.ui.sell.split_presenter import SplitPhase, SplitWork, split_state
 
 TOTAL = Money(1307, "usd")  # 12.00 + 8.875 % tax (1.065 → 1.07)
 AT = datetime(2026, 12, 6, 9, tzinfo=UTC)
@@ -46,7 +52,7 @@ def test_the_cash_part_leaves_a_card_part_stripe_can_charge() -> None:
 
 
 def test_the_preview_says_both_parts_or_the_rule_s_sentence() -> None:
-    assert split_summary(TOTAL) == "Total $13.07: part in cash now, the rest by card (QR)."
+    assert split_summary(TOTAL) == "Total $13.07: part in cash, part by card (QR)."
     assert split_preview("5.00", TOTAL) == "$5.00 in cash now, then $8.07 by card (QR)."
     assert split_preview("", TOTAL) == ""
     assert split_preview("13.07", TOTAL).startswith("A split leaves part for the card")
@@ -57,11 +63,11 @@ def test_the_preview_says_both_parts_or_the_rule_s_sentence() -> None:
 def test_the_cash_part_is_typed_in_the_desk_s_language() -> None:
     try:
         i18n.set_language("de")
-        assert cash_part("5,00", TOTAL) == Money(500, "usd")
-        assert cash_part("1.000,00", Money(200_000, "usd")) == Money(100_000, "usd")
+        assert first_part("5,00", TOTAL) == Money(500, "usd")
+        assert first_part("1.000,00", Money(200_000, "usd")) == Money(100_000, "usd")
     finally:
         i18n.set_language("en")
-    assert cash_part("1,000.00", Money(200_000, "usd")) == Money(100_000, "usd")
+    assert first_part("1,000.00", Money(200_000, "usd")) == Money(100_000, "usd")
 
 
 def _order(number: int = 12) -> Order:
@@ -110,7 +116,7 @@ def test_cash_part_recorded_and_the_card_link_open() -> None:
     link = _paid(PaymentMethod.CARD, 807, PaymentStatus.OPEN)
     state = split_state(_detail(CASH_500, link), charging=True)
     assert state.phase is SplitPhase.CHARGING and not state.can_pay_rest
-    assert state.text == "Sale 12: $5.00 paid, $8.07 to pay by card (QR)."
+    assert state.text == "Sale 12: $5.00 paid, $8.07 still to pay (charge screen open)."
     assert (state.cash, state.card, state.due) == (
         Money(500, "usd"), Money(0, "usd"), Money(807, "usd"),
     )  # fmt: skip
@@ -164,8 +170,34 @@ def test_the_sale_is_saved_once_however_often_the_cash_is_tried() -> None:
         recorded.append((order_id, amount_text))
         return CASH_500
 
-    take = CashFirst(save, record)
+    take = SplitWork(save, record)
     with pytest.raises(InvalidStateError):
         take("5.00")
     assert take("5.00").id == "ord_x"
     assert saved == ["saved"] and recorded == [("ord_x", "5.00")]
+    # Card first: the sale is saved (once), nothing is recorded; the link asks for the part.
+    card_first = SplitWork(save, record)
+    assert card_first("5.00", cash_first=False).id == "ord_x"
+    assert saved == ["saved", "saved"] and recorded == [("ord_x", "5.00")]
+
+
+def test_card_first_is_a_charge_stripe_accepts_and_leaves_some_for_cash() -> None:
+    assert check_card_first(Money(500, "usd"), TOTAL) == Money(807, "usd")
+    assert check_card_first(Money(1306, "usd"), TOTAL) == Money(1, "usd")  # a cent in cash
+    with pytest.raises(ValidationError, match="smallest amount you can charge is"):
+        check_card_first(Money(49, "usd"), TOTAL)
+    with pytest.raises(ValidationError) as whole:
+        check_card_first(TOTAL, TOTAL)
+    assert whole.value.message == (
+        "A split leaves part for the cash: charge less than $13.07 by card, "
+        "or use Charge (QR) for all of it."
+    )
+    assert split_preview("5.00", TOTAL, cash_first=False) == (
+        "$5.00 by card (QR) now, then $8.07 in cash."
+    )
+    assert split_preview("0.49", TOTAL, cash_first=False) == (
+        "The smallest amount you can charge is $0.50."
+    )
+    # The same 12.58 is refused cash first (it leaves 0.49 for a card) but fine card first.
+    assert split_preview("12.58", TOTAL).startswith("That leaves $0.49 for the card")
+    assert split_preview("12.58", TOTAL, cash_first=False).startswith("$12.58 by card")

@@ -10,7 +10,13 @@ from __future__ import annotations
 from pos_app.domain.booking import Booking
 from pos_app.domain.errors import PosError
 from pos_app.domain.money import Money, parse_money
-from pos_app.domain.payment import check_cash, check_deposit, check_refund, check_split
+from pos_app.domain.payment import (
+    check_card_first,
+    check_cash,
+    check_deposit,
+    check_refund,
+    check_split,
+)
 from pos_app.i18n import _
 
 
@@ -59,31 +65,38 @@ def deposit_preview(amount_text: str, balance_due: Money) -> str:
 
 
 def split_summary(total: Money) -> str:
-    """The split dialog's first line, e.g. 'Total $13.07: part in cash now, the rest by
-    card (QR).'"""
-    return _("Total {total}: part in cash now, the rest by card (QR).").format(total=total.format())
+    """The split dialog's first line, e.g. 'Total $13.07: part in cash, part by card (QR).'"""
+    return _("Total {total}: part in cash, part by card (QR).").format(total=total.format())
 
 
-def cash_part(text: str, total: Money) -> Money:
-    """The cash part of a split as typed (the desk's locale), checked against ``total`` by
-    the domain's ``check_split``; or raise its sentence."""
-    cash = parse_money(text, total.currency, field="amount")
-    check_split(cash, total)
-    return cash
+def first_part(text: str, total: Money, *, cash_first: bool = True) -> Money:
+    """The first part of a split as typed (the desk's locale), checked against ``total`` by
+    the domain's ``check_split`` (cash first) or ``check_card_first``; or raise its
+    sentence."""
+    part = parse_money(text, total.currency, field="amount")
+    if cash_first:
+        check_split(part, total)
+    else:
+        check_card_first(part, total)
+    return part
 
 
-def split_preview(text: str, total: Money) -> str:
-    """What a split will do, e.g. '$5.00 in cash now, then $8.07 by card (QR).'; the
-    domain's sentence for an amount it refuses ('' while nothing is typed)."""
+def split_preview(text: str, total: Money, *, cash_first: bool = True) -> str:
+    """What a split will do, e.g. '$5.00 in cash now, then $8.07 by card (QR).' (or by card
+    first, then in cash); the domain's sentence for an amount it refuses ('' while nothing
+    is typed)."""
     if not text.strip():
         return ""
     try:
-        cash = cash_part(text, total)
+        part = first_part(text, total, cash_first=cash_first)
     except PosError as err:
         return _(err.message)
-    return _("{cash} in cash now, then {card} by card (QR).").format(
-        cash=cash.format(), card=(total - cash).format()
-    )
+    rest = (total - part).format()
+    if cash_first:
+        return _("{cash} in cash now, then {card} by card (QR).").format(
+            cash=part.format(), card=rest
+        )
+    return _("{card} by card (QR) now, then {cash} in cash.").format(card=part.format(), cash=rest)
 
 
 def refund_preview(amount_text: str, refundable: Money, reason: str | None = None) -> str:

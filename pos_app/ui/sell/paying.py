@@ -15,7 +15,7 @@ from pos_app.domain.orders import Order
 from pos_app.domain.pricing import TipOffer
 from pos_app.i18n import N_, _
 from pos_app.ui.sell.sell_presenter import asks_for_tip, present, tip_offer
-from pos_app.ui.sell.split_presenter import CashFirst, SplitRequest
+from pos_app.ui.sell.split_presenter import SplitRequest, SplitWork
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
@@ -55,6 +55,7 @@ class Paying:
         skip_tip_button: QPushButton
         split_panel: SplitPanel
         charge_requested: SignalInstance
+        charge_part_requested: SignalInstance
         split_requested: SignalInstance
         tip_requested: SignalInstance
         tip_cancelled: SignalInstance
@@ -84,20 +85,24 @@ class Paying:
         services = self._services
         request = SplitRequest(
             Money(state.total_amount, state.currency),
-            CashFirst(lambda: services.create_walk_in(sale), services.record_cash),
+            SplitWork(lambda: services.create_walk_in(sale), services.record_cash),
         )
         self.split_requested.emit(request)
         return request
 
-    def split_recorded(self, order: Order) -> None:
-        """The split's sale is saved and its cash part recorded: the cart empties for the
-        next customer, the order's line follows it, and its charge screen is asked for."""
+    def split_recorded(self, order: Order, card_part: str | None = None) -> None:
+        """The split's sale is saved (and its cash part recorded, cash first): the cart
+        empties for the next customer, the order's line follows it, and its charge screen is
+        asked for: for the stored balance, or for ``card_part`` first (the rest in cash)."""
         self.saved = order
         self.clear()
         self.status_label.setText("")
-        # The panel reads the order back: the cash part as stored, the rest to charge.
+        # The panel reads the order back: what is stored as paid, and the rest.
         self.split_panel.follow(order.id, charging=True)
-        self.charge_requested.emit(order.id)
+        if card_part is None:
+            self.charge_requested.emit(order.id)
+        else:
+            self.charge_part_requested.emit(order.id, card_part)
 
     # -- the tip on the customer display ------------------------------------------------
 

@@ -102,6 +102,9 @@ class SellDialog(Paying, QDialog):
     #: Split was pressed: a SplitRequest (the shell opens the payments feature's dialog
     #: asking for the cash part, and hands the saved order back to ``split_recorded``).
     split_requested = Signal(object)
+    #: A split paid by card first: the order id and the card part as typed (the shell
+    #: opens the charge screen for that part; the rest is then taken in cash).
+    charge_part_requested = Signal(str, str)
     #: Charge (QR) asks the customer for a tip first: a TipOffer for the customer display
     #: (the answer comes back to ``tip_chosen``); ``tip_cancelled`` when the desk skips it.
     tip_requested = Signal(object)

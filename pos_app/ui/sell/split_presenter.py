@@ -26,8 +26,9 @@ from pos_app.i18n import _
 from pos_app.services.orders import OrderMoneyDetail
 
 
-class CashFirst:
-    """The split's background work: save the sale once, then record its cash part.
+class SplitWork:
+    """The split's background work: save the sale once, then record its cash part (cash
+    first) or nothing more (card first: the charge screen asks for the card part).
 
     A refused cash part (another station sold the last one for cash, a bad amount) leaves
     the saved order as it is; trying again records cash against that same order, never a
@@ -44,28 +45,30 @@ class CashFirst:
         self._lock = threading.Lock()
         self.order: Order | None = None
 
-    def __call__(self, amount_text: str) -> Order:
-        """Save the sale (the first time only) and record ``amount_text`` in cash for it."""
+    def __call__(self, amount_text: str, cash_first: bool = True) -> Order:
+        """Save the sale (the first time only); cash first, record ``amount_text`` in cash
+        for it."""
         with self._lock:
             if self.order is None:
                 self.order = self._save()
-            self._record_cash(self.order.id, amount_text)
+            if cash_first:
+                self._record_cash(self.order.id, amount_text)
             return self.order
 
 
 @dataclass(frozen=True)
 class SplitRequest:
-    """What the shell needs to ask for a split's cash part: the sale's total as priced
-    (the cash part's bound) and the work that saves the sale and records the cash."""
+    """What the shell needs to ask for a split's first part: the sale's total as priced
+    (the part's bound) and the work that saves the sale and records a cash part."""
 
     total: Money
-    take_cash: CashFirst
+    work: SplitWork
 
 
 class SplitPhase(StrEnum):
     """Where a split order stands, as the Sell screen shows it."""
 
-    CHARGING = "charging"  # the charge screen is open for the rest
+    CHARGING = "charging"  # the charge screen is open for a part
     PART_PAID = "part_paid"  # something is paid and the rest is still due
     PROCESSING = "processing"  # a bank payment is on its way: nothing else can be taken
     PAID = "paid"
@@ -133,7 +136,7 @@ def split_state(detail: OrderMoneyDetail, *, charging: bool) -> SplitState:
         ).format(number=number, paid=paid.format(), total=total.format())
     elif charging:
         phase = SplitPhase.CHARGING
-        text = _("Sale {number}: {paid} paid, {due} to pay by card (QR).").format(
+        text = _("Sale {number}: {paid} paid, {due} still to pay (charge screen open).").format(
             number=number, paid=paid.format(), due=due.format()
         )
     else:
@@ -154,4 +157,4 @@ def split_state(detail: OrderMoneyDetail, *, charging: bool) -> SplitState:
     )
 
 
-__all__ = ["CashFirst", "SplitPhase", "SplitRequest", "SplitState", "split_state"]
+__all__ = ["SplitPhase", "SplitRequest", "SplitState", "SplitWork", "split_state"]

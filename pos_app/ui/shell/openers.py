@@ -363,6 +363,7 @@ class DialogOpeners:
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window.charge_requested.connect(self.charge_order)
         window.split_requested.connect(self.open_split)
+        window.charge_part_requested.connect(self.charge_order)
         # The tip chosen on the customer display (a touch screen), before the charge.
         display = self.customer_display
         window.tip_requested.connect(display.ask_tip)
@@ -380,15 +381,18 @@ class DialogOpeners:
         sell = self.sell_window
         if sell is None or not shiboken6.isValid(sell):
             return None
-        dialog = SplitDialog(request.take_cash, self.runner, request.total, sell)
+        dialog = SplitDialog(request.work, self.runner, request.total, sell)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.recorded.connect(sell.split_recorded)
+        dialog.recorded.connect(
+            lambda order, part, cash: sell.split_recorded(order, None if cash else part)
+        )
         self.split_dialog = dialog
         dialog.open()
         return dialog
 
-    def charge_order(self, order_id: str) -> ChargeDialog | None:
-        """The charge screen for a walk-in order, the same as a booking's (Sell's Charge)."""
+    def charge_order(self, order_id: str, part_text: str | None = None) -> ChargeDialog | None:
+        """The charge screen for a walk-in order, the same as a booking's (Sell's Charge):
+        for its stored balance, or for ``part_text`` of it (a split paid by card first)."""
         from pos_app.ui.payments.charge_presenter import ChargeSettings
         from pos_app.ui.payments.charge_view import ChargeDialog
 
@@ -397,7 +401,7 @@ class DialogOpeners:
             return None
         dialog = ChargeDialog.start(
             ctx.checkout, self.runner, order_id, self.dialog_parent(),
-            settings=ChargeSettings.from_config(ctx.config),
+            settings=ChargeSettings.from_config(ctx.config), deposit_text=part_text,
         )  # fmt: skip
         dialog.payment_succeeded.connect(self.notifier.charge_paid)
         sell = self.sell_window
