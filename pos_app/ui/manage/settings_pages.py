@@ -382,6 +382,12 @@ class StationPage(QWidget):
             hint=_("Words, money and dates on this computer; used from the next start."),
         )
         add_row(form, _("Lan&guage"), self.rows["language"])
+        self.data_label = hint_label("")
+        self.data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(form_label(_("Data folder"), self.data_label), self.data_label)
+        self.backups = backups
+        form.addRow(form_label(_("Backups"), backups), backups)
+        # Last: the backups panel stays where its screenshot and staff expect it.
         self.tip_check = QCheckBox(_("Ask the customer for a tip on the customer display"))
         self.rows["tip_on_display"] = FieldRow(
             self.tip_check,
@@ -391,8 +397,3 @@ class StationPage(QWidget):
             ),
         )
         add_row(form, _("Tips"), self.rows["tip_on_display"])
-        self.data_label = hint_label("")
-        self.data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(form_label(_("Data folder"), self.data_label), self.data_label)
-        self.backups = backups
-        form.addRow(form_label(_("Backups"), backups), backups)
