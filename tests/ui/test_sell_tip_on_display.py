@@ -116,3 +116,18 @@ def test_skip_charges_without_a_tip_and_a_tip_set_by_the_desk_is_not_asked_again
     qtbot.waitUntil(lambda: sell.saved is not None and sell.saved.id != order.id, timeout=8000)
     again = sell.saved
     assert again is not None and ui_app.orders.get(again.id).tip == 240
+
+
+def test_closing_the_sell_screen_takes_the_question_off_the_customer_s_screen(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    _switch_on(qtbot, window, ui_app)
+    sell = _sell_shampoo(qtbot, window, ui_app)
+    display = window.customer_display
+    qtbot.mouseClick(sell.charge_button, Qt.MouseButton.LeftButton)
+    assert display.view() is View.TIP
+    sell.close()
+    assert display.view() is View.WELCOME and not display.asking_tip()
+    # A late tap on a page no longer shown charges nothing.
+    display.choose_tip(15)
+    assert window.charge_dialog is None

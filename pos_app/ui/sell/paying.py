@@ -166,6 +166,12 @@ class Paying:
         self.tip_cancelled.emit()
         self.save(then=CARD)
 
+    def abandon_tip(self) -> None:
+        """Stop waiting for the customer's tip without charging (the screen closes)."""
+        if self._tip_offer is not None:
+            self._end_tip_wait()
+            self.tip_cancelled.emit()
+
     def _end_tip_wait(self) -> None:
         self._tip_offer = None
         self.skip_tip_button.hide()

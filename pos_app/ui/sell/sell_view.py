@@ -542,6 +542,11 @@ class SellDialog(Paying, QDialog):
             button.setEnabled(True)
         self.status_label.setText(user_message(error))
 
+    def done(self, result: int) -> None:
+        """Closing while the customer chooses a tip takes the question off their screen."""
+        self.abandon_tip()
+        super().done(result)
+
 
 CASH = "cash"
 
