@@ -243,7 +243,7 @@ class SellDialog(Paying, QDialog):
         self.cash_button = QPushButton(_("Cash"))
         self.cash_button.setToolTip(_("Save the sale and record the total paid in cash"))
         self.split_button = QPushButton(_("Split"))
-        self.split_button.setToolTip(_("Part in cash now, the rest by card (QR)"))
+        self.split_button.setToolTip(_("Pay part in cash and part by card (QR)"))
         self.charge_button = QPushButton(_("Charge (QR)"))
         self.charge_button.setToolTip(_("Save the sale and show the customer a payment link"))
         theme.make_primary(self.charge_button)
