@@ -192,6 +192,19 @@ def render_sell_split(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         save(dialog, path)
 
 
+def render_split(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    """Split's dialog: $20.00 of a $48.07 sale in cash first, the rest by card."""
+    from pos_app.domain.money import Money
+    from pos_app.ui.payments.split_dialog import SplitDialog
+
+    total = Money(4807, ctx.config.currency)
+    with opened(lambda runner: SplitDialog(lambda _text, _cash: None, runner, total)) as dialog:
+        dialog.amount_edit.setText(Money(2000, total.currency).input_text())
+        wait_until(lambda: bool(dialog.preview_text()))
+        pause(0.05)  # the action button grew to show the amount: laid out before the shot
+        save(dialog, path)
+
+
 def render_catalog(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.manage.catalog_editor import CatalogEditor
 

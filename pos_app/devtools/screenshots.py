@@ -97,6 +97,11 @@ SCREENS: dict[str, Screen] = {
             manager.render_sell_split,
         ),
         Screen(
+            "split",
+            "Split payment: the first part, in cash or by card, and what is left",
+            manager.render_split,
+        ),
+        Screen(
             "promo-codes",
             "Promo codes: what each gives, its limits, usable today or why not",
             manager.render_promo_codes,
