@@ -375,6 +375,9 @@ class StationSettings:
     lock_minutes: int = DEFAULT_LOCK_MINUTES
     theme: Theme = "system"
     language: str = "system"
+    # The customer display is a touch screen: the customer chooses the tip on it before a
+    # Sell screen's Charge (QR), when the sale has none yet.
+    tip_on_display: bool = False
 
 
 def station_path(data_dir: Path) -> Path:
@@ -403,6 +406,7 @@ def load_station(data_dir: Path) -> StationSettings:
         "theme": (str, THEMES),
         "language": (str, LANGUAGES),
         "webhook_enabled": (bool, None),
+        "tip_on_display": (bool, None),
         "webhook_port": (int, range(1, 65536)),
         "lock_minutes": (int, range(0, MAX_LOCK_MINUTES + 1)),
     }

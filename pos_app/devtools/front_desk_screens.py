@@ -131,6 +131,36 @@ def render_customer_thanks(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     _render_customer(ctx, demo, path, paid=True)
 
 
+def render_customer_tip(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    """The customer display asking for a tip (Settings ▸ This station, a touch screen) for a
+    shampoo and a haircut, before the charge."""
+    from pos_app.domain.money import Money
+    from pos_app.domain.percent import Percent
+    from pos_app.ui.payments.customer_display import CustomerDisplay, View
+    from pos_app.ui.sell.sell_presenter import Cart, Kind, Sellable, tip_offer
+
+    currency = ctx.config.currency
+    cart = (
+        Cart()
+        .add(Sellable("prd_demo", Kind.PRODUCT, "Shampoo 250 ml", Money(1200, currency),
+                      Percent(8875)))
+        .add(Sellable("svc_haircut", Kind.SERVICE, "Haircut", Money(3500, currency), Percent(0)))
+    )  # fmt: skip
+    offer = tip_offer(cart, ctx.pricing.policy(), currency)
+    display = CustomerDisplay(
+        ctx.config.business_name, logo_path=ctx.config.business_logo, mode=ctx.mode
+    )
+    display.resize(*SIZE)
+    display.show()
+    try:
+        display.ask_tip(offer)
+        wait_until(lambda: display.view() is View.TIP)
+        save(display, path)
+    finally:
+        display.close()
+        display.deleteLater()
+
+
 def render_receipt(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.reports.receipt_view import ReceiptDialog
 

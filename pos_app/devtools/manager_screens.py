@@ -118,6 +118,41 @@ def render_sell(ctx: AppContext, demo: DemoDay, path: Path) -> None:
         save(dialog, path)
 
 
+def render_sell_split(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    """The Sell screen after a split whose card link was cancelled: the cash part stays
+    recorded, and the order's line offers the rest by card or in cash."""
+    from pos_app.services.orders import SaleItem, SaleRequest
+    from pos_app.ui.sell.sell_view import SellDialog
+    from pos_app.ui.shell.openers import SellWiring
+
+    sign_in_demo_manager(ctx)
+    seed_demo_products(ctx)
+    order = ctx.orders.create_walk_in(SaleRequest(items=[SaleItem("SHA-250"), SaleItem("Haircut")]))
+    with locale_format.ascii_input():  # "20.00" whatever the screenshot's language
+        ctx.cash.record(order.id, "20.00")
+    with opened(
+        lambda runner: SellDialog(SellWiring(ctx), runner, currency=ctx.config.currency)
+    ) as dialog:
+        wait_until(lambda: "Styling wax" in dialog.tile_names())
+        dialog.add_named("Styling wax")
+        dialog.split_panel.follow(order.id)
+        wait_until(lambda: dialog.split_panel.state is not None)
+        save(dialog, path)
+
+
+def render_split(ctx: AppContext, demo: DemoDay, path: Path) -> None:
+    """Split's dialog: $20.00 of a $48.07 sale in cash first, the rest by card."""
+    from pos_app.domain.money import Money
+    from pos_app.ui.payments.split_dialog import SplitDialog
+
+    total = Money(4807, ctx.config.currency)
+    with opened(lambda runner: SplitDialog(lambda _text, _cash: None, runner, total)) as dialog:
+        dialog.amount_edit.setText(Money(2000, total.currency).input_text())
+        wait_until(lambda: bool(dialog.preview_text()))
+        pause(0.05)  # the action button grew to show the amount: laid out before the shot
+        save(dialog, path)
+
+
 def render_catalog(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     from pos_app.ui.manage.catalog_editor import CatalogEditor
 

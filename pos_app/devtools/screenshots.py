@@ -63,6 +63,11 @@ SCREENS: dict[str, Screen] = {
             "Customer display: thank you after the payment",
             front.render_customer_thanks,
         ),
+        Screen(
+            "customer-tip",
+            "Customer display: the customer chooses a tip before the charge (a touch screen)",
+            front.render_customer_tip,
+        ),
         Screen("receipt", "Receipt: preview, print, PDF and Stripe's email", front.render_receipt),
         Screen("settings", "Settings: mode and Stripe key (Payments tab)", manager.render_settings),
         Screen("connection", "Settings: Check connection, the doctor's lines", render_connection),
@@ -85,6 +90,16 @@ SCREENS: dict[str, Screen] = {
         ),
         Screen(
             "sell", "Sell (F2): tiles, the cart, discount, tip and the total", manager.render_sell
+        ),
+        Screen(
+            "sell-split",
+            "Sell: a split sale partly paid in cash, the rest by card or cash",
+            manager.render_sell_split,
+        ),
+        Screen(
+            "split",
+            "Split payment: the first part, in cash or by card, and what is left",
+            manager.render_split,
         ),
         Screen(
             "promo-codes",

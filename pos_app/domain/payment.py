@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from pos_app.domain import currency as cur
 from pos_app.domain.errors import InvalidStateError, ValidationError
 from pos_app.domain.gateway_types import ChargeDetails, CheckoutSessionInfo, RefundInfo
 from pos_app.domain.money import Money, validate_chargeable
@@ -20,7 +21,7 @@ from pos_app.domain.payment_terms import HOLD_MINUTES_RANGE as HOLD_MINUTES_RANG
 from pos_app.domain.payment_terms import REFUND_REASONS as REFUND_REASONS
 from pos_app.domain.payment_terms import hold_minutes_ok as hold_minutes_ok
 from pos_app.domain.text import outside_text
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 
 
 class PaymentMethod(StrEnum):
@@ -441,6 +442,53 @@ def check_cash(amount: Money, balance_due: Money) -> None:
             "amount",
             f"The balance due is {balance_due}. Record at most that and give change for the rest.",
         )
+
+
+def check_split(cash: Money, balance_due: Money) -> Money:
+    """Raise unless ``cash`` can be the cash part of a split (part cash now, the rest by
+    card); return the card part. The cash is more than zero and less than the balance, and
+    what it leaves is a card charge Stripe accepts (at least the currency's smallest)."""
+    if balance_due.amount <= 0:
+        raise InvalidStateError("This booking is already paid in full.")
+    if cash.amount <= 0:
+        raise ValidationError("amount", "The amount must be more than zero.")
+    if cash.amount >= balance_due.amount:
+        raise ValidationError(
+            "amount",
+            gettext(
+                "A split leaves part for the card: take less than {total} in cash, "
+                "or use Cash for all of it."
+            ).format(total=balance_due.format()),
+        )
+    card = balance_due - cash
+    smallest = Money(cur.minimum_charge(card.currency), card.currency)
+    if card < smallest:
+        raise ValidationError(
+            "amount",
+            gettext(
+                "That leaves {card} for the card, less than the smallest card charge, "
+                "{smallest}. Take less in cash, or use Cash for all of it."
+            ).format(card=card.format(), smallest=smallest.format()),
+        )
+    return card
+
+
+def check_card_first(card: Money, balance_due: Money) -> Money:
+    """Raise unless ``card`` can be the card part of a split paid by card first (the rest
+    in cash after); return the cash part. The card part is a charge Stripe accepts and less
+    than the balance."""
+    if balance_due.amount <= 0:
+        raise InvalidStateError("This booking is already paid in full.")
+    validate_chargeable(card, field="amount")
+    if card.amount >= balance_due.amount:
+        raise ValidationError(
+            "amount",
+            gettext(
+                "A split leaves part for the cash: charge less than {total} by card, "
+                "or use Charge (QR) for all of it."
+            ).format(total=balance_due.format()),
+        )
+    return balance_due - card
 
 
 def check_refund(amount: Money, refundable: Money, reason: str | None) -> None:

@@ -125,6 +125,37 @@ class Tip:
             raise ValueError("a tip is never negative")
 
 
+#: The tip presets offered (percent), as Square and Fresha do: on the Sell screen, and to
+#: the customer on the customer display.
+TIP_PRESETS = (10, 15, 20)
+
+
+@dataclass(frozen=True, slots=True)
+class TipOption:
+    """One tip the customer may choose: a preset ``percent`` (0: no tip), the tip it comes
+    to and the order's total with it."""
+
+    percent: int
+    tip: Money
+    total: Money
+
+
+@dataclass(frozen=True, slots=True)
+class TipOffer:
+    """The tips offered for one sale as priced (no tip first, then each preset): what the
+    customer display shows and what the choice stores on the order."""
+
+    before_tip: Money
+    options: tuple[TipOption, ...]
+
+    def option(self, percent: int) -> TipOption:
+        """The option for ``percent``; ValueError for one not offered."""
+        for option in self.options:
+            if option.percent == percent:
+                return option
+        raise ValueError(f"no {percent}% tip offered")
+
+
 @dataclass(frozen=True, slots=True)
 class OrderLine:
     """A line as sold: what the order keeps, so a later catalogue change never alters it."""

@@ -200,6 +200,7 @@ class SettingsService:
             lock_minutes=change.lock_minutes,
             theme=change.theme,
             language=station.language if "language" in config.env_fields else change.language,
+            tip_on_display=change.tip_on_display,
         )
         secrets: dict[str, str] = {}
         words = [f"{label}: {old} → {new}" for _key, _value, label, old, new in business]

@@ -89,6 +89,7 @@ class SettingsChange:
     tax_id: str | None = None
     logo_path: str | None = None  # an image file to copy into the data folder
     language: str = "system"  # "system" or one of i18n.SHIPPED; used from the next start
+    tip_on_display: bool = False  # the customer chooses the tip on the customer display
 
     @classmethod
     def from_view(cls, view: SettingsView) -> SettingsChange:
@@ -104,6 +105,7 @@ class SettingsChange:
             lock_minutes=view.station.lock_minutes,
             theme=view.station.theme,
             language=view.station.language,
+            tip_on_display=view.station.tip_on_display,
             success_url=view.business.success_url,
             address=view.business.address,
             tax_id=view.business.tax_id,

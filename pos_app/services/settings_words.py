@@ -40,4 +40,13 @@ def station_words(old: StationSettings, new: StationSettings) -> list[str]:
         words.append(f"theme: {old.theme} → {new.theme}")
     if old.language != new.language:
         words.append(f"language: {old.language} → {new.language}")
+    if old.tip_on_display != new.tip_on_display:
+
+        def asked(on: bool) -> str:
+            return "on" if on else "off"
+
+        words.append(
+            f"tip on the customer display: {asked(old.tip_on_display)} → "
+            f"{asked(new.tip_on_display)}"
+        )
     return words

@@ -309,6 +309,8 @@ QFrame#overpaidBanner QLabel#overpaidHeadline, QFrame#overpaidBanner QLabel#over
     color: {_overpaid.fg}; background: transparent; }}
 /* payments: the customer display's logo sits on the window, no box of its own */
 QLabel#displayLogo {{ background: transparent; }}
+/* payments: the customer display's tips, tapped at arm's length (customer_display.py) */
+QPushButton[role="tip"] {{ min-height: 150px; border-radius: 14px; border-width: 2px; }}
 
 /* ---- reports ---- */
 /* reports: receipt (the grey desk the white paper lies on) */

@@ -82,6 +82,7 @@ FIELD_TAB = {
     "lock_minutes": "station",
     "theme": "station",
     "language": "station",
+    "tip_on_display": "station",
 }
 
 
@@ -205,7 +206,7 @@ class SettingsDialog(QDialog):
         self.webhook_check, self.port_spin = a.webhook_check, a.port_spin
         self.webhook_secret_edit, self.storage_label = a.webhook_secret_edit, a.storage_label
         self.lock_spin, self.theme_combo, self.data_label = s.lock_spin, s.theme_combo, s.data_label
-        self.language_combo = s.language_combo
+        self.language_combo, self.tip_check = s.language_combo, s.tip_check
 
     # -- public ------------------------------------------------------------------------
 
@@ -339,6 +340,7 @@ class SettingsDialog(QDialog):
         self.theme_combo.setCurrentIndex(max(self.theme_combo.findData(view.station.theme), 0))
         language = self.language_combo.findData(view.station.language)
         self.language_combo.setCurrentIndex(max(language, 0))
+        self.tip_check.setChecked(view.station.tip_on_display)
         self.storage_label.setText(view.storage)
         self.data_label.setText(view.data_dir)
         for name, variable in view.locked.items():
@@ -490,6 +492,7 @@ class SettingsDialog(QDialog):
             lock_minutes=self.lock_spin.value(),
             theme=self._theme(),
             language=str(self.language_combo.currentData() or "system"),
+            tip_on_display=self.tip_check.isChecked(),
             secret_key=self.key_edit.text() if self.key_edit.isEnabled() else "",
             webhook_secret=(
                 self.webhook_secret_edit.text() if self.webhook_secret_edit.isEnabled() else ""

@@ -346,7 +346,8 @@ class AdvancedPage(QWidget):
 
 
 class StationPage(QWidget):
-    """This computer: the idle lock, the theme, the data folder and ``backups`` (a panel)."""
+    """This computer: the idle lock, the theme, the language, tips on the customer display,
+    the data folder and ``backups`` (a panel)."""
 
     def __init__(self, backups: QWidget) -> None:
         super().__init__()
@@ -386,3 +387,13 @@ class StationPage(QWidget):
         form.addRow(form_label(_("Data folder"), self.data_label), self.data_label)
         self.backups = backups
         form.addRow(form_label(_("Backups"), backups), backups)
+        # Last: the backups panel stays where its screenshot and staff expect it.
+        self.tip_check = QCheckBox(_("Ask the customer for a tip on the customer display"))
+        self.rows["tip_on_display"] = FieldRow(
+            self.tip_check,
+            hint=_(
+                "For a touch screen facing the customer: Charge (QR) on the Sell screen first "
+                "offers 10 %, 15 %, 20 % or no tip there, when the sale has no tip yet."
+            ),
+        )
+        add_row(form, _("Tips"), self.rows["tip_on_display"])

@@ -1,8 +1,8 @@
 """The one-line previews of the cash, deposit and refund dialogs (no Qt).
 
 Each preview parses the amount and asks the domain's rule (``check_cash``, ``check_deposit``,
-``check_refund``) whether it may be taken; a refused amount shows the rule's own sentence,
-word for word, so the preview never disagrees with what the service will say.
+``check_refund``, ``check_split``) whether it may be taken; a refused amount shows the rule's
+own sentence, word for word, so the preview never disagrees with what the service will say.
 """
 
 from __future__ import annotations
@@ -10,7 +10,13 @@ from __future__ import annotations
 from pos_app.domain.booking import Booking
 from pos_app.domain.errors import PosError
 from pos_app.domain.money import Money, parse_money
-from pos_app.domain.payment import check_cash, check_deposit, check_refund
+from pos_app.domain.payment import (
+    check_card_first,
+    check_cash,
+    check_deposit,
+    check_refund,
+    check_split,
+)
 from pos_app.i18n import _
 
 
@@ -56,6 +62,41 @@ def deposit_preview(amount_text: str, balance_due: Money) -> str:
     return _("Ask {amount} by card now — {rest} stays due").format(
         amount=amount.format(), rest=rest.format()
     )
+
+
+def split_summary(total: Money) -> str:
+    """The split dialog's first line, e.g. 'Total $13.07: part in cash, part by card (QR).'"""
+    return _("Total {total}: part in cash, part by card (QR).").format(total=total.format())
+
+
+def first_part(text: str, total: Money, *, cash_first: bool = True) -> Money:
+    """The first part of a split as typed (the desk's locale), checked against ``total`` by
+    the domain's ``check_split`` (cash first) or ``check_card_first``; or raise its
+    sentence."""
+    part = parse_money(text, total.currency, field="amount")
+    if cash_first:
+        check_split(part, total)
+    else:
+        check_card_first(part, total)
+    return part
+
+
+def split_preview(text: str, total: Money, *, cash_first: bool = True) -> str:
+    """What a split will do, e.g. '$5.00 in cash now, then $8.07 by card (QR).' (or by card
+    first, then in cash); the domain's sentence for an amount it refuses ('' while nothing
+    is typed)."""
+    if not text.strip():
+        return ""
+    try:
+        part = first_part(text, total, cash_first=cash_first)
+    except PosError as err:
+        return _(err.message)
+    rest = (total - part).format()
+    if cash_first:
+        return _("{cash} in cash now, then {card} by card (QR).").format(
+            cash=part.format(), card=rest
+        )
+    return _("{card} by card (QR) now, then {cash} in cash.").format(card=part.format(), cash=rest)
 
 
 def refund_preview(amount_text: str, refundable: Money, reason: str | None = None) -> str:

@@ -16,24 +16,27 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPixmap, QScreen
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from pos_app.domain.pricing import TIP_PRESETS, TipOffer
 from pos_app.i18n import N_, _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.payments.charge_presenter import ChargeState
 from pos_app.ui.payments.countdown import CountdownRing
 from pos_app.ui.payments.display_presenter import (
+    ASK_TIP,
     PREPARING,
     SCAN,
     THANKS,
@@ -44,6 +47,7 @@ from pos_app.ui.payments.display_presenter import (
     View,
     display_page,
     display_state,
+    tip_state,
 )
 from pos_app.ui.payments.paid_mark import PaidMark
 from pos_app.ui.payments.qr_widget import QrCodeWidget
@@ -70,7 +74,11 @@ def choose_screen(screens: Sequence[S], staff_screen: S | None) -> S | None:
 
 
 class CustomerDisplay(QWidget):
-    """A top-level window for the customer, fed by :meth:`show_state` / :meth:`follow`."""
+    """A top-level window for the customer, fed by :meth:`show_state` / :meth:`follow`;
+    on a touch screen it also asks for a tip (:meth:`ask_tip`, answered by ``tip_chosen``)."""
+
+    #: The customer tapped a tip: its percent (0: no tip).
+    tip_chosen = Signal(int)
 
     def __init__(
         self,
@@ -95,6 +103,7 @@ class CustomerDisplay(QWidget):
         self._logo_shown = ""  # the logo file painted now ("" for none)
         self._action: QAction | None = None
         self._followed: ChargeDialog | None = None
+        self._offer: TipOffer | None = None  # the tips asked for now, None when not asking
         self._thanks = QTimer(self)
         self._thanks.setSingleShot(True)
         self._thanks.setInterval(thanks_ms)
@@ -137,6 +146,7 @@ class CustomerDisplay(QWidget):
         self.pages.addWidget(self._preparing_page())
         self.pages.addWidget(self._charge_page())
         self.pages.addWidget(self._thanks_page())
+        self.pages.addWidget(self._tip_page())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 32)
@@ -232,7 +242,65 @@ class CustomerDisplay(QWidget):
         box.addStretch(1)
         return page
 
+    def _tip_page(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        self.tip_heading = self._big_label(_(ASK_TIP), 4.0)
+        self.tip_total = self._big_label("", 2.0, bold=False)
+        row = QHBoxLayout()
+        row.setSpacing(28)
+        # The presets and No tip; their words (with each amount) come with the offer.
+        self.tip_buttons: dict[int, QPushButton] = {}
+        for percent in (*TIP_PRESETS, 0):
+            button = QPushButton("")
+            button.setObjectName(f"tip{percent}")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # never takes the staff's keys
+            theme.set_role(button, "tip")  # 150 px tall (the theme's rule)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.setFont(theme.font(self, scale=2.2, bold=True))
+            button.clicked.connect(lambda _c=False, p=percent: self.choose_tip(p))
+            self.tip_buttons[percent] = button
+            row.addWidget(button)
+        box.addStretch(2)
+        box.addWidget(self.tip_heading)
+        box.addWidget(self.tip_total)
+        box.addSpacing(36)
+        box.addLayout(row)
+        box.addStretch(3)
+        return page
+
     # -- public -------------------------------------------------------------------------
+
+    def ask_tip(self, offer: object) -> None:
+        """Ask the customer to choose a tip from ``offer`` (a TipOffer); the answer comes
+        as ``tip_chosen``. The charge screen shown before, if any, is no longer mirrored."""
+        if not isinstance(offer, TipOffer):
+            return
+        self._unfollow()
+        self._thanks.stop()
+        self._state = None
+        self._offer = offer
+        self._paint(tip_state(offer, self._business))
+
+    def asking_tip(self) -> bool:
+        """Whether the tip page is waiting for the customer."""
+        return self._offer is not None
+
+    def choose_tip(self, percent: int) -> None:
+        """The customer's choice (a tap): announced once, then the page waits for the
+        charge screen (its buttons no longer answer)."""
+        if self._offer is None:
+            return
+        self._offer = None
+        for button in self.tip_buttons.values():
+            button.setEnabled(False)
+        self.tip_chosen.emit(percent)
+
+    def cancel_tip(self) -> None:
+        """The desk skipped the tip (or the sale went away): back to Welcome."""
+        if self.view() is View.TIP:
+            self._offer = None
+            self.show_idle()
 
     def set_business(self, name: str, logo_path: str = "", mode: str | None = None) -> None:
         """Who is being paid (name, logo) and the app's mode, at once (at start, after Settings)."""
@@ -265,12 +333,9 @@ class CustomerDisplay(QWidget):
     def follow(self, dialog: ChargeDialog) -> None:
         """Mirror ``dialog`` from now on (its current state at once); a closed or deleted
         dialog returns the display to Welcome, unless it is saying thank you."""
-        previous = self._followed
-        if previous is not None and previous is not dialog and shiboken6.isValid(previous):
-            # Only one charge screen at a time feeds the display.
-            with contextlib.suppress(RuntimeError, TypeError):
-                previous.state_changed.disconnect(self.show_state)
-                previous.destroyed.disconnect(self._on_followed_gone)
+        if self._followed is not dialog:
+            self._unfollow()  # only one charge screen at a time feeds the display
+        self._offer = None
         self._followed = dialog
         dialog.state_changed.connect(self.show_state)
         dialog.destroyed.connect(self._on_followed_gone)
@@ -296,6 +361,7 @@ class CustomerDisplay(QWidget):
         """Back to Welcome: no amount, no code, nothing of the last customer."""
         self._thanks.stop()
         self._state = None
+        self._offer = None
         self._paint(display_state(View.WELCOME, None, self._business))
 
     # -- window placement ---------------------------------------------------------------
@@ -382,6 +448,12 @@ class CustomerDisplay(QWidget):
         self.thanks_detail.setText(shown.thanks_detail)
         self.receipt_label.setText(shown.receipt_line)
         self.receipt_label.setVisible(bool(shown.receipt_line))
+        self.tip_total.setText(shown.amount if shown.view is View.TIP else "")
+        words = {tip.percent: tip.text for tip in shown.tips}
+        for percent, button in self.tip_buttons.items():
+            button.setText(words.get(percent, ""))
+            button.setVisible(percent in words)
+            button.setEnabled(percent in words)
         self.pages.setCurrentIndex(shown.view)
 
     def _paint_header(self, shown: DisplayState) -> None:
@@ -398,6 +470,14 @@ class CustomerDisplay(QWidget):
             self.logo_label.setPixmap(pixmap)
             self.logo_label.setVisible(not pixmap.isNull())
         self.rule.setVisible(bool(shown.business_name) or not self.logo_label.isHidden())
+
+    def _unfollow(self) -> None:
+        previous = self._followed
+        self._followed = None
+        if previous is not None and shiboken6.isValid(previous):
+            with contextlib.suppress(RuntimeError, TypeError):
+                previous.state_changed.disconnect(self.show_state)
+                previous.destroyed.disconnect(self._on_followed_gone)
 
     def _on_followed_gone(self) -> None:
         self._followed = None

@@ -13,6 +13,8 @@ from datetime import datetime
 from enum import IntEnum
 
 from pos_app.config import DEFAULT_BUSINESS_NAME
+from pos_app.domain.percent import PER_PERCENT, Percent
+from pos_app.domain.pricing import TipOffer
 from pos_app.i18n import N_, _
 from pos_app.ui.payments.charge_presenter import ChargePhase, ChargeState
 
@@ -24,6 +26,8 @@ THANKS_DETAIL = N_("Your payment was received.")
 DECLINED = N_("✕ Card declined — please try again or pay another way")
 RECEIPT_SENT = N_("Receipt sent to {email}")
 TEST_MARKER = N_("TEST MODE — no real money")
+ASK_TIP = N_("Add a tip?")
+NO_TIP = N_("No tip")
 #: Modes in which no real money moves (the marker is shown).
 TEST_MODES = frozenset({"sandbox", "test"})
 
@@ -35,6 +39,7 @@ class View(IntEnum):
     PREPARING = 1
     CHARGE = 2
     THANKS = 3
+    TIP = 4  # the customer chooses a tip (a touch screen), before the charge
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,24 @@ class Business:
 
 
 @dataclass(frozen=True)
+class TipButton:
+    """One tip the customer can tap: its percent (0: no tip) and its words."""
+
+    percent: int
+    text: str  # "15%\n$1.80", or "No tip"
+
+
+def tip_buttons(offer: TipOffer) -> tuple[TipButton, ...]:
+    """The presets, each with the tip it comes to, then No tip (last, as Square shows it)."""
+    buttons = [
+        TipButton(o.percent, f"{Percent(o.percent * PER_PERCENT)}\n{o.tip.format()}")
+        for o in offer.options
+        if o.percent
+    ]
+    return (*buttons, TipButton(0, _(NO_TIP)))
+
+
+@dataclass(frozen=True)
 class DisplayState:
     """One snapshot of the customer display."""
 
@@ -75,6 +98,7 @@ class DisplayState:
     declined: str = ""  # the declined line, while the last card failed
     thanks_detail: str = _(THANKS_DETAIL)
     receipt_line: str = ""  # "Receipt sent to m•••@e…", when Stripe emails one
+    tips: tuple[TipButton, ...] = ()  # the tip page's buttons
 
 
 def display_page(state: ChargeState, *, thanking: bool) -> View | None:
@@ -125,4 +149,16 @@ def display_state(view: View, state: ChargeState | None, business: Business) -> 
         receipt_line=_(RECEIPT_SENT).format(email=state.receipt_to)
         if paid and state.receipt_to
         else "",
+    )
+
+
+def tip_state(offer: TipOffer, business: Business) -> DisplayState:
+    """The tip page: the total before a tip, and a button per tip (each with its amount)."""
+    return DisplayState(
+        view=View.TIP,
+        business_name=business.shown_name,
+        logo_path=business.logo_path.strip(),
+        test_marker=business.test_marker,
+        amount=_("Total {total}").format(total=offer.before_tip.format()),
+        tips=tip_buttons(offer),
     )

@@ -22,13 +22,13 @@ from pos_app.domain.pricing import (
     Discount,
     OrderLine,
     PricingPolicy,
+    TipOffer,
+    TipOption,
     price_order,
 )
+from pos_app.domain.pricing import TIP_PRESETS as TIP_PRESETS  # the screen's preset buttons
 from pos_app.domain.products import Product, not_enough
 from pos_app.i18n import _
-
-#: The tip presets the screen offers (percent), as Square and Fresha do.
-TIP_PRESETS = (10, 15, 20)
 
 
 class Kind(StrEnum):
@@ -239,3 +239,26 @@ def present(cart: Cart, policy: PricingPolicy, currency: str) -> SellState:
         can_sell=not problem and totals.total > 0,
         tax_included=totals.tax_included,
     )
+
+
+def asks_for_tip(cart: Cart, *, tip_on_display: bool) -> bool:
+    """Whether Charge (QR) first asks the customer for a tip on the customer display: the
+    station's setting is on and the desk has set no tip (a preset or an amount) yet."""
+    return tip_on_display and bool(cart.lines) and not cart.tip_text.strip()
+
+
+def tip_offer(cart: Cart, policy: PricingPolicy, currency: str) -> TipOffer | None:
+    """No tip and each preset, priced exactly as the saved order will be (a tip is never
+    taxed or discounted, so it is the difference in the total); None when the cart cannot
+    be sold as it is."""
+    base = present(cart.with_tip(""), policy, currency)
+    if not base.can_sell:
+        return None
+    before = Money(base.total_amount, base.currency)
+    options = [TipOption(0, Money(0, base.currency), before)]
+    for percent in TIP_PRESETS:
+        total = Money(
+            present(cart.with_tip(f"{percent}%"), policy, currency).total_amount, base.currency
+        )
+        options.append(TipOption(percent, total - before, total))
+    return TipOffer(before, tuple(options))

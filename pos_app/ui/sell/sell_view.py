@@ -35,11 +35,12 @@ from pos_app.domain.pricing import PricingPolicy
 from pos_app.domain.products import Product
 from pos_app.domain.promo import PromoCode
 from pos_app.i18n import _, ngettext
-from pos_app.services.orders import SaleItem, SaleRequest
+from pos_app.services.orders import OrderMoneyDetail, SaleItem, SaleRequest
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
 from pos_app.ui.kit.tables import RIGHT, Column, RowsModel, rows_table, size_columns
 from pos_app.ui.kit.tasks import TaskRunner, user_message
+from pos_app.ui.sell.paying import CARD, Paying
 from pos_app.ui.sell.sell_presenter import (
     TIP_PRESETS,
     Cart,
@@ -52,6 +53,7 @@ from pos_app.ui.sell.sell_presenter import (
     search,
     sellables,
 )
+from pos_app.ui.sell.split_view import SplitPanel
 from pos_app.ui.sell.tiles import TILE, TileDelegate
 
 
@@ -86,13 +88,31 @@ class SellServices(Protocol):
         """The stored status of an order (a sale saved here, paid or refunded anywhere)."""
         ...
 
+    def order_money(self, order_id: str) -> OrderMoneyDetail:
+        """An order with its money summary and payments (a split's line)."""
+        ...
 
-class SellDialog(QDialog):
+    def tip_on_display(self) -> bool:
+        """This station's setting: the customer chooses the tip on the customer display."""
+        ...
+
+
+class SellDialog(Paying, QDialog):
     """Tiles and search on the left; the cart, discount, tip and total on the right."""
 
     #: A sale was saved to be charged by card: its order id (the shell opens the charge
     #: screen, the same as a booking's).
     charge_requested = Signal(str)
+    #: Split was pressed: a SplitRequest (the shell opens the payments feature's dialog
+    #: asking for the cash part, and hands the saved order back to ``split_recorded``).
+    split_requested = Signal(object)
+    #: A split paid by card first: the order id and the card part as typed (the shell
+    #: opens the charge screen for that part; the rest is then taken in cash).
+    charge_part_requested = Signal(str, str)
+    #: Charge (QR) asks the customer for a tip first: a TipOffer for the customer display
+    #: (the answer comes back to ``tip_chosen``); ``tip_cancelled`` when the desk skips it.
+    tip_requested = Signal(object)
+    tip_cancelled = Signal()
 
     def __init__(
         self,
@@ -103,7 +123,7 @@ class SellDialog(QDialog):
         currency: str = "usd",
     ) -> None:
         super().__init__(parent)
-        self._services = services
+        self._services: SellServices = services
         self._runner = runner
         self._currency = currency
         self._policy = PricingPolicy()
@@ -218,21 +238,27 @@ class SellDialog(QDialog):
         self.problem_label.setWordWrap(True)
         theme.set_role(self.problem_label, tone="danger")
         self.status_label = muted_label("", wrap=True)
+        self.skip_tip_button = QPushButton(_("Skip"))
+        self.skip_tip_button.setToolTip(_("Charge without a tip: the customer does not choose"))
+        self.skip_tip_button.hide()
         self.clear_button = QPushButton(_("Clear"))
         self.close_button = QPushButton(_("Close"))
         self.save_button = QPushButton(_("Save sale"))
         self.save_button.setToolTip(_("Save the sale as an open order: the total, to be paid"))
         self.cash_button = QPushButton(_("Cash"))
         self.cash_button.setToolTip(_("Save the sale and record the total paid in cash"))
+        self.split_button = QPushButton(_("Split"))
+        self.split_button.setToolTip(_("Pay part in cash and part by card (QR)"))
         self.charge_button = QPushButton(_("Charge (QR)"))
         self.charge_button.setToolTip(_("Save the sale and show the customer a payment link"))
         theme.make_primary(self.charge_button)
         # The ways to pay share a row of their own (German's "Verkauf speichern" and
         # "Kassieren (QR)" need the room); clearing and closing sit under them.
         paying = QHBoxLayout()
-        for button in (self.save_button, self.cash_button, self.charge_button):
+        for button in (self.cash_button, self.split_button, self.charge_button):
             paying.addWidget(button, 1)
         leaving = QHBoxLayout()
+        leaving.addWidget(self.save_button)
         leaving.addWidget(self.clear_button)
         leaving.addWidget(self.close_button)
         leaving.addStretch(1)
@@ -252,7 +278,14 @@ class SellDialog(QDialog):
         right_box.addLayout(tips)
         right_box.addLayout(grid)
         right_box.addWidget(self.problem_label)
-        right_box.addWidget(self.status_label)
+        waiting = QHBoxLayout()  # "Waiting for the customer to choose a tip…" and Skip
+        waiting.addWidget(self.status_label, 1)
+        waiting.addWidget(self.skip_tip_button)
+        right_box.addLayout(waiting)
+        # An order paid in parts stays here until it is paid in full (split payment).
+        self.split_panel = SplitPanel(services, runner)
+        self.split_panel.charge_rest.connect(self.charge_requested)
+        right_box.addWidget(self.split_panel)
         right_box.addLayout(actions)
         right.setMinimumWidth(520)
 
@@ -282,7 +315,9 @@ class SellDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(lambda: self.save())
         self.cash_button.clicked.connect(lambda: self.save(then=CASH))
-        self.charge_button.clicked.connect(lambda: self.save(then=CARD))
+        self.charge_button.clicked.connect(self.charge)
+        self.skip_tip_button.clicked.connect(self.skip_tip)
+        self.split_button.clicked.connect(self.split)
         # A barcode scanner ends each code with Enter: in a dialog Enter presses the default
         # button, which here could clear the cart or save the sale. No button is default.
         for button in self.findChildren(QPushButton):
@@ -297,9 +332,9 @@ class SellDialog(QDialog):
         """Read the tiles and the pricing settings in the background."""
         services = self._services
 
-        def read() -> tuple[list[Sellable], PricingPolicy]:
+        def read() -> tuple[list[Sellable], PricingPolicy, bool]:
             tiles = sellables(services.list_products(), services.list_services())
-            return tiles, services.pricing_policy()
+            return tiles, services.pricing_policy(), services.tip_on_display()
 
         self._runner.run(read, on_success=self._on_loaded, on_failure=self._on_failed, owner=self)
 
@@ -371,8 +406,21 @@ class SellDialog(QDialog):
         state = present(self.cart, self._policy, self._currency)
         if not state.can_sell:
             return
+        request = self._request()
+        services = self._services
+        for button in self._pay_buttons():
+            button.setEnabled(False)
+        self.status_label.setText(_("Saving…"))
+        self._runner.run(
+            lambda: services.create_walk_in(request),
+            on_success=lambda order: self._on_saved(order, then),
+            on_failure=self._on_save_failed,
+            owner=self,
+        )
+
+    def _request(self) -> SaleRequest:
         cart = self.cart
-        request = SaleRequest(
+        return SaleRequest(
             items=[
                 # A product by its SKU when it has one: a service may share a product's name.
                 SaleItem(line.item.sku or line.item.name, line.quantity)
@@ -383,16 +431,6 @@ class SellDialog(QDialog):
             discount_text=cart.discount_text.strip() or None,
             promo_code=cart.promo_code or None,
             tip_text=cart.tip_text.strip() or None,
-        )
-        services = self._services
-        for button in self._pay_buttons():
-            button.setEnabled(False)
-        self.status_label.setText(_("Saving…"))
-        self._runner.run(
-            lambda: services.create_walk_in(request),
-            on_success=lambda order: self._on_saved(order, then),
-            on_failure=self._on_save_failed,
-            owner=self,
         )
 
     # -- internals ----------------------------------------------------------------------
@@ -416,12 +454,14 @@ class SellDialog(QDialog):
         self.problem_label.setText("" if empty else state.problem)
         self.problem_label.setVisible(bool(state.problem) and not empty)
         for button in self._pay_buttons():
-            button.setEnabled(state.can_sell)
+            # While the customer chooses a tip, the desk's way on is Skip.
+            button.setEnabled(state.can_sell and self.waiting_for_tip() is None)
         for button in (self.minus_button, self.plus_button, self.remove_button):
             button.setEnabled(not empty)
 
-    def _on_loaded(self, loaded: tuple[list[Sellable], PricingPolicy]) -> None:
-        self._tiles, self._policy = loaded
+    def _on_loaded(self, loaded: tuple[list[Sellable], PricingPolicy, bool]) -> None:
+        self._tiles, self._policy, tip_on_display = loaded
+        self.set_tip_on_display(tip_on_display)
         self._filter(self.search_edit.text())
         self._refresh()
 
@@ -484,7 +524,7 @@ class SellDialog(QDialog):
         self.status_label.setText(user_message(error))
 
     def _pay_buttons(self) -> tuple[QPushButton, ...]:
-        return (self.save_button, self.cash_button, self.charge_button)
+        return (self.save_button, self.cash_button, self.split_button, self.charge_button)
 
     def _on_saved(self, order: Order, then: str = "") -> None:
         self.saved = order
@@ -541,8 +581,12 @@ class SellDialog(QDialog):
             button.setEnabled(True)
         self.status_label.setText(user_message(error))
 
+    def done(self, result: int) -> None:
+        """Closing while the customer chooses a tip takes the question off their screen."""
+        self.abandon_tip()
+        super().done(result)
+
 
 CASH = "cash"
-CARD = "card"
 
 __all__ = ["CARD", "CASH", "LineView", "SellDialog", "SellServices"]

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QStackedWidget, QWidget
@@ -354,6 +355,9 @@ class MainWindow(DialogOpeners, QMainWindow):
             return
         self.days.set_timezone(ctx.config.timezone)
         self._show_business_name()
+        sell = self.sell_window
+        if sell is not None and shiboken6.isValid(sell):
+            sell.set_tip_on_display(result.view.station.tip_on_display)
         if result.note:
             self.show_notice(result.note)
         self.reload()

@@ -15,6 +15,7 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
+from pos_app.config import load_station
 from pos_app.domain.booking import Booking
 from pos_app.domain.eligibility import (
     can_charge,
@@ -46,8 +47,10 @@ if TYPE_CHECKING:
     from pos_app.ui.payments.customer_display import CustomerDisplay
     from pos_app.ui.payments.deposit_dialog import DepositDialog
     from pos_app.ui.payments.refund_dialog import RefundDialog
+    from pos_app.ui.payments.split_dialog import SplitDialog
     from pos_app.ui.reports.receipt_view import ReceiptDialog
     from pos_app.ui.sell.sell_view import SellDialog
+    from pos_app.ui.sell.split_presenter import SplitRequest
     from pos_app.ui.shell.notifier import Notifier
 
 NOT_MANAGER_SALES = N_("Only a manager can see the sales figures.")
@@ -63,7 +66,10 @@ class SellWiring:
         self.check_promo = ctx.promo_codes.check
         self.create_walk_in = ctx.orders.create_walk_in
         self.record_cash = ctx.cash.record
+        self.order_money = ctx.orders.money
         self._get_order = ctx.orders.get
+        data_dir = ctx.config.data_dir
+        self.tip_on_display = lambda: load_station(data_dir).tip_on_display
 
     def order_status(self, order_id: str) -> OrderStatus:
         """The stored status of an order (the Sell screen's last sale)."""
@@ -92,6 +98,7 @@ class DialogOpeners:
         products_window: ProductsEditor | None
         promo_window: PromoCodesEditor | None
         sell_window: SellDialog | None
+        split_dialog: SplitDialog | None
         days: DayController
         notifier: Notifier
         customer_display: CustomerDisplay
@@ -114,7 +121,7 @@ class DialogOpeners:
         self.cash_dialog = self.deposit_dialog = self.booking_dialog = None
         self.settings_dialog = self.dashboard_dialog = None
         self.customers_window = self.catalog_window = self.products_window = None
-        self.promo_window = self.sell_window = None
+        self.promo_window = self.sell_window = self.split_dialog = None
 
     # -- the selected booking's money ---------------------------------------------------
 
@@ -361,12 +368,37 @@ class DialogOpeners:
         )
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window.charge_requested.connect(self.charge_order)
+        window.split_requested.connect(self.open_split)
+        window.charge_part_requested.connect(self.charge_order)
+        # The tip chosen on the customer display (a touch screen), before the charge.
+        display = self.customer_display
+        window.tip_requested.connect(display.ask_tip)
+        window.tip_cancelled.connect(display.cancel_tip)
+        display.tip_chosen.connect(window.tip_chosen)
         self.sell_window = window
         window.show()
         return window
 
-    def charge_order(self, order_id: str) -> ChargeDialog | None:
-        """The charge screen for a walk-in order, the same as a booking's (Sell's Charge)."""
+    def open_split(self, request: SplitRequest) -> SplitDialog | None:
+        """Sell's Split: ask for the cash part over the Sell screen; once the sale is saved
+        and its cash recorded, the Sell screen asks for the charge screen of the rest."""
+        from pos_app.ui.payments.split_dialog import SplitDialog
+
+        sell = self.sell_window
+        if sell is None or not shiboken6.isValid(sell):
+            return None
+        dialog = SplitDialog(request.work, self.runner, request.total, sell)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.recorded.connect(
+            lambda order, part, cash: sell.split_recorded(order, None if cash else part)
+        )
+        self.split_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def charge_order(self, order_id: str, part_text: str | None = None) -> ChargeDialog | None:
+        """The charge screen for a walk-in order, the same as a booking's (Sell's Charge):
+        for its stored balance, or for ``part_text`` of it (a split paid by card first)."""
         from pos_app.ui.payments.charge_presenter import ChargeSettings
         from pos_app.ui.payments.charge_view import ChargeDialog
 
@@ -375,9 +407,22 @@ class DialogOpeners:
             return None
         dialog = ChargeDialog.start(
             ctx.checkout, self.runner, order_id, self.dialog_parent(),
-            settings=ChargeSettings.from_config(ctx.config),
+            settings=ChargeSettings.from_config(ctx.config), deposit_text=part_text,
         )  # fmt: skip
         dialog.payment_succeeded.connect(self.notifier.charge_paid)
+        sell = self.sell_window
+        if sell is not None and shiboken6.isValid(sell):
+            # A split sale's line on the Sell screen follows its charge screen: what is paid
+            # as it changes, and the rest chargeable again once the screen closes unpaid.
+            panel = sell.split_panel
+
+            def follow(charging: bool) -> None:
+                if shiboken6.isValid(panel) and panel.order_id == order_id:
+                    panel.follow(order_id, charging=charging)
+
+            # A late answer after the screen closed must not mark it open again.
+            dialog.payment_changed.connect(lambda _id: follow(dialog.isVisible()))
+            dialog.finished.connect(lambda _r: follow(False))
         self.customer_display.follow(dialog)
         dialog.addAction(self.customer_display_action)
         self.charge_dialog = dialog
