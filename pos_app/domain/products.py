@@ -99,8 +99,10 @@ def low_stock_warning(product: Product) -> str | None:
     if not product.is_low:
         return None
     if product.stock <= 0:
-        return f"{product.name} is out of stock."
-    return f"Only {product.stock} × {product.name} left: time to order more."
+        return gettext("{name} is out of stock.").format(name=product.name)
+    return gettext("Only {count} × {name} left: time to order more.").format(
+        count=product.stock, name=product.name
+    )
 
 
 def sku_problem(sku: str) -> str | None:
