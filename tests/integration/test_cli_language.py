@@ -82,7 +82,9 @@ def test_status_speaks_german_and_its_json_is_the_same(app_env: dict[str, str]) 
 
 
 def test_a_sale_and_its_figures_speak_german(app_env: dict[str, str]) -> None:
-    made = run_here(app_env, "product", "add", "Shampoo", "--price", "12.00", "--stock", "9", "--json")
+    made = run_here(
+        app_env, "product", "add", "Shampoo", "--price", "12.00", "--stock", "9", "--json"
+    )
     assert made.returncode == 0, made.stderr
     sold = run_here(_de(app_env), "sell", "--item", "Shampoo x2", "--tip", "3.00")
     assert sold.returncode == 0, sold.stderr
