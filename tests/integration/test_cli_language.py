@@ -94,6 +94,10 @@ def test_a_sale_and_its_figures_speak_german(app_env: dict[str, str]) -> None:
     assert ["Trinkgeld", "3,00", "$"] in words
     assert ["Gesamt", "27,00", "$"] in words
     assert sold.stdout.splitlines()[-1].startswith("Als offene Bestellung gespeichert")
+    # A refusal the domain builds (domain/products.not_enough), in German too.
+    short = run_here(_de(app_env), "sell", "--item", "Shampoo x20")
+    assert short.returncode == 1
+    assert short.stderr.strip() == "Nur noch 9 × Shampoo auf Lager."
 
 
 def test_refusals_and_help_speak_german(app_env: dict[str, str]) -> None:
