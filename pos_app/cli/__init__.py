@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -22,10 +23,17 @@ from pos_app.cli.input import UsageError, form_errors_sentence
 from pos_app.cli.output import printable_output
 from pos_app.cli.parser import build_parser
 from pos_app.cli.people import cli_actor
-from pos_app.config import Config, ConfigError, apply_language, load_config, resolve_config
+from pos_app.config import (
+    Config,
+    ConfigError,
+    apply_language,
+    load_config,
+    resolve_config,
+    system_language,
+)
 from pos_app.domain import locale_format
 from pos_app.domain.errors import FormErrors, PosError
-from pos_app.i18n import current_language, set_language
+from pos_app.i18n import SHIPPED, current_language, gettext, set_language
 from pos_app.logs import setup_logging
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
@@ -89,7 +97,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         locale_format.set_ascii_input(False)
 
 
+def _early_language() -> None:
+    """``--help`` and the grammar's refusals come before the configuration is read: they
+    speak POS_LANGUAGE, else the computer's language (Settings' choice is read with the
+    configuration, and used from there on)."""
+    wanted = os.environ.get("POS_LANGUAGE", "").strip().lower()
+    set_language(wanted if wanted in SHIPPED else system_language())
+
+
 def _main(argv: Sequence[str] | None) -> int:
+    _early_language()
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command or "gui"
@@ -102,7 +119,7 @@ def _main(argv: Sequence[str] | None) -> int:
             else resolve_config(fallback_to_sandbox=command == "gui")
         )
     except ConfigError as err:
-        print(str(err), file=sys.stderr)
+        print(gettext(str(err)), file=sys.stderr)
         return 1
     setup_logging(config.data_dir, verbose=args.verbose)
     if getattr(args, "json", False):
@@ -120,15 +137,18 @@ def _main(argv: Sequence[str] | None) -> int:
         print(form_errors_sentence(err), file=sys.stderr)
         return 1
     except PosError as err:
-        print(err.message, file=sys.stderr)
+        # A sentence the domain or a service marked with N_ is looked up here, as the
+        # screens' user_message does; one built with gettext(…).format is translated already.
+        print(gettext(err.message), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     except Exception:
         log.exception("cli.crashed command=%s", command)
         print(
-            f"Something went wrong. Nothing more was changed; details are in "
-            f"{config.data_dir / 'pos-app.log'}.",
+            gettext(
+                "Something went wrong. Nothing more was changed; details are in {path}."
+            ).format(path=config.data_dir / "pos-app.log"),
             file=sys.stderr,
         )
         return 1

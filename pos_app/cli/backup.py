@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pos_app.config import Config
 from pos_app.domain.backups import BACKUP_FOLDER, DatabaseProblem, parse_backup_name
 from pos_app.domain.errors import PosError
+from pos_app.i18n import N_, gettext
 from pos_app.private_files import ensure_private_dir
 
 if TYPE_CHECKING:
@@ -29,29 +30,32 @@ if TYPE_CHECKING:
 # and importlib.metadata: each command imports what it uses, so `pos-app` opening the desktop
 # app (its command line is parsed through this package) paints its window first.
 
-BACKUP_HELP = "copy the database to a backup file (default: the backups folder)"
-RESTORE_HELP = "replace the database with a backup (asks first; no station may be running)"
-STATIONS_OPEN = (
+BACKUP_HELP = N_("copy the database to a backup file (default: the backups folder)")
+RESTORE_HELP = N_("replace the database with a backup (asks first; no station may be running)")
+STATIONS_OPEN = N_(
     "The database is open on this computer (the desktop app or another pos-app command is "
     "running); close it, then restore again. Nothing was changed."
 )
+NOTHING_CHANGED = N_("Nothing was changed.")
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``backup`` and ``restore`` on the command line's subcommands."""
-    s = sub.add_parser("backup", help=BACKUP_HELP, description=BACKUP_HELP)
+    s = sub.add_parser("backup", help=gettext(BACKUP_HELP), description=gettext(BACKUP_HELP))
     s.add_argument(
         "path",
         type=Path,
         nargs="?",
         metavar="PATH",
-        help="a new file, or a folder to put a dated file in (default: backups/ in the data dir)",
+        help=gettext(
+            "a new file, or a folder to put a dated file in (default: backups/ in the data dir)"
+        ),
     )
-    s.add_argument("--json", action="store_true", help="print one JSON object")
-    s = sub.add_parser("restore", help=RESTORE_HELP, description=RESTORE_HELP)
-    s.add_argument("path", type=Path, metavar="PATH", help="the backup file to restore")
-    s.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
-    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument("--json", action="store_true", help=gettext("print one JSON object"))
+    s = sub.add_parser("restore", help=gettext(RESTORE_HELP), description=gettext(RESTORE_HELP))
+    s.add_argument("path", type=Path, metavar="PATH", help=gettext("the backup file to restore"))
+    s.add_argument("--yes", action="store_true", help=gettext("do not ask (for scripts)"))
+    s.add_argument("--json", action="store_true", help=gettext("print one JSON object"))
 
 
 def run_backup(args: argparse.Namespace, config: Config) -> int:
@@ -64,13 +68,19 @@ def run_backup(args: argparse.Namespace, config: Config) -> int:
     if database is None:
         return _dump_server(args, config)
     if not database.exists():
-        raise PosError(f"There is no database at {database} yet, so there is nothing to back up.")
+        raise PosError(
+            gettext("There is no database at {path} yet, so there is nothing to back up.").format(
+                path=database
+            )
+        )
     service = app_backups.backup_service(config, app_backups.UtcClock())
     lock = StationLock(database)
     try:
         lock.acquire_shared()
     except StationLockBusy:
-        raise PosError("A backup is being restored into the database; try again after.") from None
+        raise PosError(
+            N_("A backup is being restored into the database; try again after.")
+        ) from None
     try:
         info = service.back_up_now() if args.path is None else service.back_up_to(args.path)
     finally:
@@ -89,14 +99,20 @@ def run_restore(args: argparse.Namespace, config: Config) -> int:
     database = app_backups.database_file(config)
     if database is None:
         raise PosError(
-            "This database is on a database server; restore a pg_dump file with pg_restore "
-            "(pos-app restore puts back the SQLite backups the app makes)."
+            N_(
+                "This database is on a database server; restore a pg_dump file with pg_restore "
+                "(pos-app restore puts back the SQLite backups the app makes)."
+            )
         )
     backup: Path = args.path
     if not backup.is_file():
-        raise PosError(f"There is no backup file at {backup}.")
+        raise PosError(gettext("There is no backup file at {path}.").format(path=backup))
     if database.exists() and backup.resolve() == database.resolve():
-        raise PosError(f"{backup} is the database itself; choose a file from {BACKUP_FOLDER}/.")
+        raise PosError(
+            gettext("{path} is the database itself; choose a file from {folder}/.").format(
+                path=backup, folder=BACKUP_FOLDER
+            )
+        )
     _check_backup(backup, config)
     taken = _taken_at(backup, database.stem)
     from pos_app.services.backup import local_time
@@ -104,8 +120,9 @@ def run_restore(args: argparse.Namespace, config: Config) -> int:
     when = local_time(taken, config.timezone)
     lock = StationLock(database)
     _probe(lock)
-    if not args.yes and not _confirmed(f"Replace the database with the backup of {when}?"):
-        print("Nothing was changed.", file=sys.stderr)
+    question = gettext("Replace the database with the backup of {when}?").format(when=when)
+    if not args.yes and not _confirmed(question):
+        print(gettext(NOTHING_CHANGED), file=sys.stderr)
         return 1
     stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M%SZ")
     replaced = database.with_name(f"{database.name}.replaced-{stamp}")
@@ -118,10 +135,14 @@ def run_restore(args: argparse.Namespace, config: Config) -> int:
         sqlite_backup.put_in_place(backup, database, replaced)
     except DatabaseProblem as problem:
         raise PosError(
-            "Another program is using the database file; close it, then restore again. "
-            "Nothing was changed."
+            gettext(
+                "Another program is using the database file; close it, then restore again. "
+                "Nothing was changed."
+            )
             if problem.kind == "locked"
-            else f"The backup {backup} could not be read whole; choose another one."
+            else gettext("The backup {path} could not be read whole; choose another one.").format(
+                path=backup
+            )
         ) from problem
     finally:
         lock.release()
@@ -134,8 +155,14 @@ def run_restore(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         print(json.dumps(data, sort_keys=True))
     else:
-        note = f" The database it replaced is kept as {replaced}." if kept else ""
-        print(f"Restored the backup of {when} into {database}.{note}")
+        done = gettext("Restored the backup of {when} into {path}.").format(
+            when=when, path=database
+        )
+        if kept:
+            done += " " + gettext("The database it replaced is kept as {path}.").format(
+                path=replaced
+            )
+        print(done)
     return 0
 
 
@@ -147,20 +174,28 @@ def _check_backup(backup: Path, config: Config) -> None:
         facts = sqlite_backup.read_backup(backup)
     except DatabaseProblem as problem:
         raise PosError(
-            f"{backup} is not a sound SQLite file ({problem.kind}); choose another backup. "
-            "Nothing was changed."
+            gettext(
+                "{path} is not a sound SQLite file ({problem}); choose another backup. "
+                "Nothing was changed."
+            ).format(path=backup, problem=problem.kind)
         ) from problem
     if facts.revision is None:
-        raise PosError(f"{backup} is not a pos-app backup. Nothing was changed.")
+        raise PosError(
+            gettext("{path} is not a pos-app backup. Nothing was changed.").format(path=backup)
+        )
     if not facts.known_revision:
         raise PosError(
-            f"{backup} was made by a newer version of pos-app; install that version to restore "
-            "it. Nothing was changed."
+            gettext(
+                "{path} was made by a newer version of pos-app; install that version to restore "
+                "it. Nothing was changed."
+            ).format(path=backup)
         )
     if facts.mode is not None and facts.mode != config.mode:
         raise PosError(
-            f"{backup} holds {facts.mode} mode records, but the app is in {config.mode} mode; "
-            "real and test payments never share a database. Nothing was changed."
+            gettext(
+                "{path} holds {backup_mode} mode records, but the app is in {mode} mode; "
+                "real and test payments never share a database. Nothing was changed."
+            ).format(path=backup, backup_mode=facts.mode, mode=config.mode)
         )
 
 
@@ -184,7 +219,13 @@ def _probe(lock: StationLock) -> None:
 
 
 def _confirmed(question: str) -> bool:
-    print(f"{question} Type yes: ", end="", file=sys.stderr, flush=True)
+    # The answer stays the English "yes" in every language: a script pipes the same word.
+    print(
+        gettext("{question} Type yes: ").format(question=question),
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         answer = sys.stdin.readline()
     except (OSError, ValueError):  # no standard input at all
@@ -213,4 +254,8 @@ def _print_written(args: argparse.Namespace, path: Path, size: int, taken: datet
     else:
         from pos_app.services.backup import size_text
 
-        print(f"Backed up the database to {path} ({size_text(size)}).")
+        print(
+            gettext("Backed up the database to {path} ({size}).").format(
+                path=path, size=size_text(size)
+            )
+        )

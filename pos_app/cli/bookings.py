@@ -10,8 +10,10 @@ from pos_app.cli import walk_in
 from pos_app.cli.input import parse_when
 from pos_app.cli.output import print_json
 from pos_app.cli.shapes import booking_json, detail_json
+from pos_app.domain import locale_format as lf
 from pos_app.domain.errors import GatewayError
 from pos_app.domain.overpaid import excess_to_refund, overpaid_headline
+from pos_app.i18n import gettext
 from pos_app.services.bookings import BookingRequest
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
@@ -38,11 +40,21 @@ def book(ctx: AppContext, args: argparse.Namespace) -> int:
         print_json(booking_json(ctx, booking))
     else:
         local = booking.starts_at.astimezone(ctx.config.timezone)
-        print(
-            f"Booked {booking.id}: {booking.customer_name}, {booking.service_name}, "
-            f"{local:%Y-%m-%d %H:%M}, {booking.price}"
-            + (f", with {resource.name}." if resource is not None else ".")
-        )
+        values = {
+            "id": booking.id,
+            "customer": booking.customer_name,
+            "service": booking.service_name,
+            "when": lf.moment(local, "short_day"),
+            "price": booking.price,
+        }
+        if resource is None:
+            print(gettext("Booked {id}: {customer}, {service}, {when}, {price}.").format(**values))
+        else:
+            print(
+                gettext(
+                    "Booked {id}: {customer}, {service}, {when}, {price}, with {staff}."
+                ).format(**values, staff=resource.name)
+            )
     return 0
 
 
@@ -51,7 +63,10 @@ def status(ctx: AppContext, args: argparse.Namespace) -> int:
     try:
         ctx.sync.refresh_booking(args.booking_id)
     except GatewayError as err:
-        print(f"Showing the last known state: {err.message}", file=sys.stderr)
+        print(
+            gettext("Showing the last known state: {reason}").format(reason=gettext(err.message)),
+            file=sys.stderr,
+        )
     if walk_in.is_walk_in(args.booking_id):
         return walk_in.status(ctx, args.booking_id, args.json)
     detail = ctx.bookings.detail(args.booking_id)
@@ -60,18 +75,16 @@ def status(ctx: AppContext, args: argparse.Namespace) -> int:
     else:
         b = detail.booking
         print(f"{b.id}  {b.customer_name}  {b.service_name}  {b.price}  {b.status.label}")
-        print(f"paid {b.paid}  refunded {b.refunded}")
+        print(gettext("paid {paid}  refunded {refunded}").format(paid=b.paid, refunded=b.refunded))
         if b.overpaid.amount:
             due_back = excess_to_refund(b, detail.refunds).amount
             print(overpaid_headline(b, detail.refunds) + (" (refund --excess)" if due_back else ""))
         for p in detail.payments:
-            print(
-                f"  payment {p.id}  {p.method.value}  {p.money}  {p.status.value}  "
-                f"{p.stripe_session_id or ''}"
-            )
+            print("  " + walk_in.payment_line(p))
         for r in detail.refunds:
             print(
-                f"  refund  {r.id}  {r.money}  {r.status.value}  {r.stripe_refund_id or ''}"
+                "  "
+                + walk_in.refund_line(r)
                 + (f"  ({r.failure_reason})" if r.failure_reason else "")
             )
     return 0

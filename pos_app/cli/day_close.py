@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from pos_app.cli.input import counted, parse_date
 from pos_app.cli.output import print_json
+from pos_app.domain import locale_format as lf
 from pos_app.domain.errors import FormErrors, PosError
+from pos_app.i18n import gettext
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
     from pos_app.app import AppContext
@@ -32,24 +34,37 @@ def close_day(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json(z.to_json())
         return 0
-    print(f"Z report — {day.isoformat()} ({z.timezone})")
+    print(
+        gettext("Z report — {day} ({timezone})").format(
+            day=lf.date_text(day, "day"), timezone=z.timezone
+        )
+    )
     for t in z.currencies:
         m = t.money
         close = z.close_for(t.currency)
         print(f"  {t.currency.upper()}")
-        print(f"    card payments ({t.card_count}) {m(t.card_gross)}, refunds {m(t.card_refunds)}")
-        fees, after_fees = t.fee_figures()
-        print(f"    card net {m(t.card_net)}, Stripe fees {fees}, after fees {after_fees}")
+        say = "    " + gettext("card payments ({count}) {gross}, refunds {refunds}")
+        print(
+            say.format(
+                count=lf.number(t.card_count), gross=m(t.card_gross), refunds=m(t.card_refunds)
+            )
+        )
+        fees, after_fees = (f if not isinstance(f, str) else gettext(f) for f in t.fee_figures())
+        say = "    " + gettext("card net {net}, Stripe fees {fees}, after fees {after_fees}")
+        print(say.format(net=m(t.card_net), fees=fees, after_fees=after_fees))
         if not t.fees_known:
-            print(f"    {t.fees_pending_sentence()}")
+            print(f"    {gettext(t.fees_pending_sentence())}")
         if t.opening_float:
-            print(f"    opening float {m(t.opening_float)}")
-        print(f"    cash payments ({t.cash_count}), expected in the drawer {m(t.cash_expected)}")
+            print("    " + gettext("opening float {amount}").format(amount=m(t.opening_float)))
+        say = "    " + gettext("cash payments ({count}), expected in the drawer {amount}")
+        print(say.format(count=lf.number(t.cash_count), amount=m(t.cash_expected)))
         if close is not None:
-            print(f"    counted {m(close.cash_counted)}, difference {m(close.cash_difference)}")
+            say = "    " + gettext("counted {counted}, difference {difference}")
+            print(say.format(counted=m(close.cash_counted), difference=m(close.cash_difference)))
         if t.adjustments:
-            print(f"    adjustments to closed days: {t.adjustments} (net {m(t.adjustments_net)})")
-    print(z.closed_sentence if z.is_closed else "Not closed (preview).")
+            say = "    " + gettext("adjustments to closed days: {count} (net {net})")
+            print(say.format(count=lf.number(t.adjustments), net=m(t.adjustments_net)))
+    print(gettext(z.closed_sentence) if z.is_closed else gettext("Not closed (preview)."))
     return 0
 
 

@@ -10,6 +10,7 @@ import argparse
 
 from pos_app.cli.input import UsageError
 from pos_app.config import Config
+from pos_app.i18n import gettext
 
 
 def screenshot(args: argparse.Namespace) -> int:
@@ -22,14 +23,18 @@ def screenshot(args: argparse.Namespace) -> int:
         return 0
     if args.all:
         if args.screen or args.path is None:
-            raise UsageError("screenshot --all needs a folder PATH and no --screen")
+            raise UsageError(gettext("screenshot --all needs a folder PATH and no --screen"))
         for path in render_all(args.path, language=args.language, theme=args.theme):
             print(str(path))
         return 0
     if not args.screen or args.path is None:
-        raise UsageError("screenshot needs --screen NAME and a PATH (or --list)")
+        raise UsageError(gettext("screenshot needs --screen NAME and a PATH (or --list)"))
     if args.screen not in SCREENS:
-        raise UsageError(f"unknown screen {args.screen!r}; choose from {', '.join(SCREENS)}")
+        raise UsageError(
+            gettext("unknown screen {name}; choose from {names}").format(
+                name=repr(args.screen), names=", ".join(SCREENS)
+            )
+        )
     render(args.screen, args.path, language=args.language, theme=args.theme)
     print(str(args.path))
     return 0

@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, date, datetime, tzinfo
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.dates import day_problem, instant_problem
 from pos_app.domain.errors import FormErrors
+from pos_app.i18n import gettext
 
 PORT_RANGE = (0, 65535)  # 0: any free port
 # A service's form field as the flag that gave it, so a refusal names what to retype.
@@ -54,7 +56,11 @@ def parse_date(text: str, field: str) -> date:
         day = date.fromisoformat(text.strip())
     except ValueError:  # also a surrogate from undecodable bytes (UnicodeEncodeError)
         raise FormErrors(
-            {field: f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-22."}
+            {
+                field: gettext("{text} is not a date; use YYYY-MM-DD, e.g. 2026-11-22.").format(
+                    text=repr(text)
+                )
+            }
         ) from None
     problem = day_problem(day)
     if problem:
@@ -69,7 +75,11 @@ def parse_when(text: str, tz: tzinfo) -> datetime:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise FormErrors(
-            {"starts_at": f"{text!r} is not a date and time; use e.g. 2026-11-22T14:30."}
+            {
+                "starts_at": gettext(
+                    "{text} is not a date and time; use e.g. 2026-11-22T14:30."
+                ).format(text=repr(text))
+            }
         ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=tz)
@@ -85,22 +95,36 @@ def counted(
     """``--cash-counted`` (or ``--float``) values by currency: ``usd=12.50``, or a bare amount
     for a day in one currency. A currency the day does not have, or one given twice, is a
     UsageError (a typo must not close the day as if no cash had been counted)."""
-    days = " and ".join(c.upper() for c in currencies) or "no sales"
+    # Currency codes joined by "and" in the UI language ("USD und EUR"), CLDR's list pattern.
+    days = lf.and_list([c.upper() for c in currencies]) or gettext("no sales")
     by_currency: dict[str, str] = {}
     for value in values:
         code, sep, amount = value.partition("=")
         if not sep:
             if len(currencies) != 1:
-                raise UsageError(f"this day has {days}: give {option} CURRENCY=AMOUNT for each")
+                raise UsageError(
+                    gettext(
+                        "this day has {currencies}: give {option} CURRENCY=AMOUNT for each"
+                    ).format(currencies=days, option=option)
+                )
             code, amount = currencies[0], value
         code = code.strip().lower()
         if code not in currencies:
             raise UsageError(
-                f"this day has {days}, not {code.upper() or 'an empty currency'}: "
-                f"give {option} CURRENCY=AMOUNT for each"
+                gettext(
+                    "this day has {currencies}, not {code}: give {option} CURRENCY=AMOUNT for each"
+                ).format(
+                    currencies=days,
+                    code=code.upper() or gettext("an empty currency"),
+                    option=option,
+                )
             )
         if code in by_currency:
-            raise UsageError(f"{option} gives {code.upper()} twice; give it once")
+            raise UsageError(
+                gettext("{option} gives {code} twice; give it once").format(
+                    option=option, code=code.upper()
+                )
+            )
         by_currency[code] = amount
     return by_currency
 
@@ -109,12 +133,19 @@ def port_number(text: str) -> int:
     """An argparse type: a TCP port of ASCII digits (``int`` would also take "١٢١١١")."""
     low, high = PORT_RANGE
     if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number ({low}–{high})")
+        raise argparse.ArgumentTypeError(
+            gettext("{text} is not a port number ({low}–{high})").format(
+                text=repr(text), low=low, high=high
+            )
+        )
     return int(text)
 
 
 def form_errors_sentence(err: FormErrors) -> str:
     """A service's refusal as one line, each message after the flag it is about."""
+    # Each message translated here (a service's N_ sentence; one built with gettext is
+    # already in the language): the same sentences the screens show under their fields.
     return " ".join(
-        f"{FLAG_FOR_FIELD.get(field, field)}: {message}" for field, message in err.errors.items()
+        f"{FLAG_FOR_FIELD.get(field, field)}: {gettext(message)}"
+        for field, message in err.errors.items()
     )

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from pos_app.domain import locale_format as lf
 from pos_app.domain.text import printable
 
 
@@ -70,8 +69,3 @@ def raw_stdout() -> Iterator[TextIO]:
 def print_json(data: dict[str, Any]) -> None:
     """The one JSON object a ``--json`` command prints (keys sorted: stable for scripts)."""
     print(json.dumps(data, sort_keys=True))
-
-
-def count(n: int, noun: str) -> str:
-    """``n`` and the noun, plural unless one: "1 row", "2,000 rows"."""
-    return f"{lf.number(n)} {noun}{'' if n == 1 else 's'}"

@@ -10,9 +10,11 @@ from pos_app.cli.output import print_json
 from pos_app.cli.shapes import checkout_json, detail_json, payment_json, refund_json
 from pos_app.cli.walk_in import headline, is_walk_in, money_json
 from pos_app.domain import locale_format as lf
+from pos_app.i18n import gettext, ngettext
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
     from pos_app.app import AppContext
+    from pos_app.domain.payment import Refund
 
 
 def charge(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -22,10 +24,15 @@ def charge(ctx: AppContext, args: argparse.Namespace) -> int:
         print_json(checkout_json(view))
     else:
         ends = view.countdown_ends_at
-        print(f"Pay {view.amount} for {view.service_name} at:\n{view.url}")
+        print(
+            gettext("Pay {amount} for {service} at:").format(
+                amount=view.amount, service=view.service_name
+            )
+        )
+        print(view.url)
         if ends is not None:
             until = lf.clock(ends.astimezone(ctx.config.timezone), seconds=True)
-            print(f"The link is held until {until}.")
+            print(gettext("The link is held until {time}.").format(time=until))
     return 0
 
 
@@ -38,7 +45,11 @@ def pay_cash(ctx: AppContext, args: argparse.Namespace) -> int:
             print_json({**money_json(order), "payment": payment_json(payment)})
         else:
             p = order.payable
-            print(f"Recorded {payment.money} in cash. {headline(order)}, due {p.balance_due}.")
+            print(
+                gettext("Recorded {amount} in cash. {order}, due {due}.").format(
+                    amount=payment.money, order=headline(order), due=p.balance_due
+                )
+            )
         return 0
     detail = ctx.bookings.detail(args.booking_id)
     if args.json:
@@ -47,8 +58,11 @@ def pay_cash(ctx: AppContext, args: argparse.Namespace) -> int:
         print_json(data)
     else:
         print(
-            f"Recorded {payment.money} in cash. Booking: {detail.booking.status.label}, "
-            f"balance due {detail.booking.balance_due}."
+            gettext("Recorded {amount} in cash. Booking: {status}, balance due {due}.").format(
+                amount=payment.money,
+                status=detail.booking.status.label,
+                due=detail.booking.balance_due,
+            )
         )
     return 0
 
@@ -77,8 +91,11 @@ def refund(ctx: AppContext, args: argparse.Namespace) -> int:
         if args.json:
             print_json({**money_json(order), "refund": refunded})
         else:
-            states = ", ".join(f"{r.stripe_refund_id} {r.status.value}" for r in outcome.refunds)
-            print(f"Refund of {outcome.amount} sent ({states}). {headline(order)}.")
+            print(
+                gettext("Refund of {amount} sent ({states}). {order}.").format(
+                    amount=outcome.amount, states=_states(outcome.refunds), order=headline(order)
+                )
+            )
         return 0
     detail = ctx.bookings.detail(args.booking_id)
     if args.json:
@@ -86,9 +103,12 @@ def refund(ctx: AppContext, args: argparse.Namespace) -> int:
         data["refund"] = refunded
         print_json(data)
     else:
-        states = ", ".join(f"{r.stripe_refund_id} {r.status.value}" for r in outcome.refunds)
         print(
-            f"Refund of {outcome.amount} sent ({states}). Booking: {detail.booking.status.label}."
+            gettext("Refund of {amount} sent ({states}). Booking: {status}.").format(
+                amount=outcome.amount,
+                states=_states(outcome.refunds),
+                status=detail.booking.status.label,
+            )
         )
     return 0
 
@@ -112,11 +132,28 @@ def sync(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
     else:
-        print(
-            f"Read {report.events_seen} events ({report.events_applied} applied); "
-            f"checked {report.payments_checked} payments and {report.refunds_checked} refunds; "
-            f"closed {report.holds_expired} expired links."
+        events = ngettext(
+            "Read {count} event ({applied} applied);",
+            "Read {count} events ({applied} applied);",
+            report.events_seen,
+        ).format(count=lf.number(report.events_seen), applied=lf.number(report.events_applied))
+        checked = gettext("checked {payments} and {refunds};").format(
+            payments=ngettext(
+                "{count} payment", "{count} payments", report.payments_checked
+            ).format(count=lf.number(report.payments_checked)),
+            refunds=ngettext("{count} refund", "{count} refunds", report.refunds_checked).format(
+                count=lf.number(report.refunds_checked)
+            ),
         )
+        closed = ngettext(
+            "closed {count} expired link.", "closed {count} expired links.", report.holds_expired
+        ).format(count=lf.number(report.holds_expired))
+        print(f"{events} {checked} {closed}")
         for message in report.errors:
-            print(f"  {message}", file=sys.stderr)
+            print(f"  {gettext(message)}", file=sys.stderr)
     return 1 if report.errors else 0
+
+
+def _states(refunds: list[Refund]) -> str:
+    """Each refund's Stripe id and status, as --json and Stripe's Dashboard give them."""
+    return ", ".join(f"{r.stripe_refund_id} {r.status.value}" for r in refunds)

@@ -11,6 +11,7 @@ from pos_app.cli.input import UsageError
 from pos_app.cli.output import print_json
 from pos_app.domain.people import Actor, Role
 from pos_app.domain.text import bounded, strip_forbidden
+from pos_app.i18n import gettext
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
     from pos_app.app import AppContext
@@ -47,9 +48,11 @@ def users(ctx: AppContext, args: argparse.Namespace) -> int:
             }
         )
     elif not members:
-        print("No accounts yet: the desktop app asks for the manager account on first run.")
+        print(
+            gettext("No accounts yet: the desktop app asks for the manager account on first run.")
+        )
     for m in members if not args.json else []:
-        state = "" if m.active else "  (inactive)"
+        state = "" if m.active else "  " + gettext("(inactive)")
         print(f"{m.name:<30} {m.role.label}{state}")
     return 0
 
@@ -64,10 +67,14 @@ def set_pin(ctx: AppContext, args: argparse.Namespace) -> int:
         None,
     )
     if member is None:
-        raise UsageError(f"there is no account named {args.name!r} (see `pos-app users`)")
+        raise UsageError(
+            gettext("there is no account named {name} (see `pos-app users`)").format(
+                name=repr(args.name)
+            )
+        )
     if sys.stdin.isatty():
-        pin = getpass.getpass(f"New PIN for {member.name}: ")
-        again = getpass.getpass("The same PIN again: ")
+        pin = getpass.getpass(gettext("New PIN for {name}: ").format(name=member.name))
+        again = getpass.getpass(gettext("The same PIN again: "))
     else:
         pin, again = (sys.stdin.readline().strip() for _ in range(2))
     form = UserForm(
@@ -79,5 +86,5 @@ def set_pin(ctx: AppContext, args: argparse.Namespace) -> int:
         takes_bookings=member.takes_bookings,
     )
     ctx.people.update_user(member.id, form)
-    print(f"{member.name} has a new PIN and can sign in now.")
+    print(gettext("{name} has a new PIN and can sign in now.").format(name=member.name))
     return 0

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from pos_app.cli.input import parse_date
 from pos_app.cli.output import print_json
+from pos_app.domain import locale_format as lf
+from pos_app.i18n import gettext, ngettext
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
     from pos_app.app import AppContext
@@ -24,46 +26,60 @@ def whole_number(text: str) -> int:
     """An argparse type: a whole number of ASCII digits, with an optional minus sign."""
     digits = text.strip().removeprefix("-")
     if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+        raise argparse.ArgumentTypeError(
+            gettext("{text} is not a whole number").format(text=repr(text))
+        )
     return int(text.strip())
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``product`` and ``promo`` on the command line's subcommands."""
-    s = sub.add_parser("product", help="retail products and their stock (managers)")
+    s = sub.add_parser("product", help=gettext("retail products and their stock (managers)"))
     kinds = s.add_subparsers(dest="product_command", metavar="ACTION", required=True)
-    k = kinds.add_parser("add", help="add a product, priced in the business's currency")
+    k = kinds.add_parser("add", help=gettext("add a product, priced in the business's currency"))
     k.add_argument("name", metavar="NAME")
-    k.add_argument("--price", required=True, help="price, e.g. 12.00")
-    k.add_argument("--stock", type=whole_number, default=0, help="opening stock (default 0)")
-    k.add_argument("--sku", default="", help="SKU or barcode")
-    k.add_argument("--tax-rate", default="0", help="tax rate in percent, e.g. 8.875 (default 0)")
-    k.add_argument("--json", action="store_true", help="print one JSON object")
-    k = kinds.add_parser("list", help="every product, inactive ones too")
-    k.add_argument("--json", action="store_true", help="print one JSON object")
+    k.add_argument("--price", required=True, help=gettext("price, e.g. 12.00"))
+    k.add_argument(
+        "--stock", type=whole_number, default=0, help=gettext("opening stock (default 0)")
+    )
+    k.add_argument("--sku", default="", help=gettext("SKU or barcode"))
+    k.add_argument(
+        "--tax-rate", default="0", help=gettext("tax rate in percent, e.g. 8.875 (default 0)")
+    )
+    k.add_argument("--json", action="store_true", help=gettext("print one JSON object"))
+    k = kinds.add_parser("list", help=gettext("every product, inactive ones too"))
+    k.add_argument("--json", action="store_true", help=gettext("print one JSON object"))
     k = kinds.add_parser(
         "stock",
-        help="count (--set) or receive (--add N; a negative N removes damaged stock)",
+        help=gettext("count (--set) or receive (--add N; a negative N removes damaged stock)"),
     )
-    k.add_argument("name", metavar="NAME", help="the product's name or SKU")
+    k.add_argument("name", metavar="NAME", help=gettext("the product's name or SKU"))
     g = k.add_mutually_exclusive_group(required=True)
-    g.add_argument("--set", type=whole_number, metavar="N", help="what a count found")
-    g.add_argument("--add", type=whole_number, metavar="N", help="received (or −N damaged)")
-    k.add_argument("--reason", default="", metavar="TEXT", help="a note for the audit log")
-    k.add_argument("--json", action="store_true", help="print one JSON object")
+    g.add_argument("--set", type=whole_number, metavar="N", help=gettext("what a count found"))
+    g.add_argument(
+        "--add", type=whole_number, metavar="N", help=gettext("received (or −N damaged)")
+    )
+    k.add_argument("--reason", default="", metavar="TEXT", help=gettext("a note for the audit log"))
+    k.add_argument("--json", action="store_true", help=gettext("print one JSON object"))
 
-    s = sub.add_parser("promo", help="promo codes (managers)")
+    s = sub.add_parser("promo", help=gettext("promo codes (managers)"))
     kinds = s.add_subparsers(dest="promo_command", metavar="ACTION", required=True)
-    k = kinds.add_parser("add", help="add a promo code")
+    k = kinds.add_parser("add", help=gettext("add a promo code"))
     k.add_argument("code", metavar="CODE")
     g = k.add_mutually_exclusive_group(required=True)
-    g.add_argument("--percent", help="percent off the order, e.g. 10")
-    g.add_argument("--amount", help="amount off the order, e.g. 5.00")
-    k.add_argument("--max-uses", type=whole_number, metavar="N", help="uses allowed in all")
-    k.add_argument("--from", dest="valid_from", metavar="YYYY-MM-DD", help="first day valid")
-    k.add_argument("--until", dest="valid_until", metavar="YYYY-MM-DD", help="last day valid")
-    k.add_argument("--min-order", metavar="AMOUNT", help="smallest subtotal, e.g. 20.00")
-    k.add_argument("--json", action="store_true", help="print one JSON object")
+    g.add_argument("--percent", help=gettext("percent off the order, e.g. 10"))
+    g.add_argument("--amount", help=gettext("amount off the order, e.g. 5.00"))
+    k.add_argument(
+        "--max-uses", type=whole_number, metavar="N", help=gettext("uses allowed in all")
+    )
+    k.add_argument(
+        "--from", dest="valid_from", metavar="YYYY-MM-DD", help=gettext("first day valid")
+    )
+    k.add_argument(
+        "--until", dest="valid_until", metavar="YYYY-MM-DD", help=gettext("last day valid")
+    )
+    k.add_argument("--min-order", metavar="AMOUNT", help=gettext("smallest subtotal, e.g. 20.00"))
+    k.add_argument("--json", action="store_true", help=gettext("print one JSON object"))
 
 
 def product_json(product: Product) -> dict[str, Any]:
@@ -136,8 +152,20 @@ def _add(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json(product_json(made))
     else:
-        sku = f", SKU {made.sku}" if made.sku else ""
-        print(f"Added {made.name}: {made.price}, tax {made.tax_rate}, {made.stock} in stock{sku}.")
+        values = {
+            "name": made.name,
+            "price": made.price,
+            "tax": made.tax_rate,
+            "stock": lf.number(made.stock),
+            "sku": made.sku,
+        }
+        print(
+            gettext("Added {name}: {price}, tax {tax}, {stock} in stock, SKU {sku}.").format(
+                **values
+            )
+            if made.sku
+            else gettext("Added {name}: {price}, tax {tax}, {stock} in stock.").format(**values)
+        )
     return 0
 
 
@@ -147,11 +175,12 @@ def _list(ctx: AppContext, args: argparse.Namespace) -> int:
         print_json({"products": [product_json(p) for p in found]})
         return 0
     if not found:
-        print("No products yet: add one with `pos-app product add NAME --price 12.00`.")
+        print(gettext("No products yet: add one with `pos-app product add NAME --price 12.00`."))
     for p in found:
-        state = "" if p.active else "  (inactive)"
-        low = "  low" if p.active and p.is_low else ""
-        print(f"{p.name:<30} {p.sku or '':<14} {p.price!s:>12} {p.stock:>7} in stock{low}{state}")
+        state = "  " + gettext("(inactive)") if not p.active else ""
+        low = "  " + gettext("low") if p.active and p.is_low else ""
+        stock = gettext("{count} in stock").format(count=f"{lf.number(p.stock):>7}")
+        print(f"{p.name:<30} {p.sku or '':<14} {p.price!s:>12} {stock}{low}{state}")
     return 0
 
 
@@ -174,9 +203,20 @@ def _stock(ctx: AppContext, args: argparse.Namespace) -> int:
         )
         return 0
     if done is None:
-        print(f"{after.name} already has {after.stock} in stock; nothing changed.")
+        print(
+            gettext("{name} already has {count} in stock; nothing changed.").format(
+                name=after.name, count=lf.number(after.stock)
+            )
+        )
     else:
-        print(f"{after.name}: {done.reason.label} {done.change:+d}, {done.stock_after} in stock.")
+        print(
+            gettext("{name}: {reason} {change}, {count} in stock.").format(
+                name=after.name,
+                reason=done.reason.label,
+                change=f"{done.change:+d}",
+                count=lf.number(done.stock_after),
+            )
+        )
     warning = low_stock_warning(after)
     if warning and after.active:
         print(warning)
@@ -185,7 +225,7 @@ def _stock(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def promo(ctx: AppContext, args: argparse.Namespace) -> int:
     """`pos-app promo add`."""
-    from pos_app.services.promo_codes import PromoForm, describe
+    from pos_app.services.promo_codes import PromoForm
 
     made = ctx.promo_codes.add_code(
         PromoForm(
@@ -202,5 +242,26 @@ def promo(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json(promo_json(made))
     else:
-        print(f"Added promo code {describe(made)}.")
+        print(gettext("Added promo code {code}.").format(code=promo_words(made)))
     return 0
+
+
+def promo_words(promo: PromoCode) -> str:
+    """A code and its limits in the UI language: "SUMMER10 (10% off, 100 uses, 1 Jun 2026 – …)".
+    (The audit log keeps its own English line, ``services.promo_codes.describe``.)"""
+    discount = promo.discount
+    off = discount.percent if discount.percent is not None else discount.amount
+    parts = [gettext("{amount} off").format(amount=off)]
+    if promo.max_uses is not None:
+        parts.append(
+            ngettext("{count} use", "{count} uses", promo.max_uses).format(
+                count=lf.number(promo.max_uses)
+            )
+        )
+    if promo.valid_from or promo.valid_until:
+        start = lf.date_text(promo.valid_from, "date_plain") if promo.valid_from else "…"
+        end = lf.date_text(promo.valid_until, "date_plain") if promo.valid_until else "…"
+        parts.append(f"{start} – {end}")
+    if promo.min_order is not None:
+        parts.append(gettext("orders of {amount} or more").format(amount=promo.min_order))
+    return f"{promo.code} ({', '.join(parts)})"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pos_app.cli.output import print_json
 from pos_app.domain.errors import PosError
+from pos_app.i18n import gettext
 from pos_app.reports.render.receipt import CUSTOMER, MERCHANT, render_text
 from pos_app.services.receipt_model import Receipt
 
@@ -37,7 +38,7 @@ def receipt(ctx: AppContext, args: argparse.Namespace) -> int:
         copy = MERCHANT if args.merchant_copy else CUSTOMER
         print(render_text(receipt, copy=copy), end="")
     if data["pdf"]:
-        print(f"Saved the receipt to {data['pdf']}.")
+        print(gettext("Saved the receipt to {path}.").format(path=data["pdf"]))
     if data["email"]:
         print(data["email"]["message"])
     return 0
@@ -50,7 +51,11 @@ def _receipt_pdf(receipt: Receipt, path: Path) -> Path:
     try:
         return write_pdf_offscreen(receipt, path)
     except OSError as err:
-        raise PosError(f"The PDF could not be written to {path}: {err.strerror or err}.") from err
+        raise PosError(
+            gettext("The PDF could not be written to {path}: {reason}.").format(
+                path=path, reason=err.strerror or err
+            )
+        ) from err
 
 
 def _receipt_json(receipt: Receipt) -> dict[str, Any]:

@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from pos_app.cli.input import parse_date
-from pos_app.cli.output import count, print_json, raw_stdout
+from pos_app.cli.output import print_json, raw_stdout
+from pos_app.domain import locale_format as lf
 from pos_app.domain.errors import PosError
+from pos_app.i18n import gettext, ngettext
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
     from pos_app.app import AppContext
@@ -54,9 +56,16 @@ def export(ctx: AppContext, args: argparse.Namespace) -> int:
             }
         )
     else:
+        rows = ngettext("{count} row", "{count} rows", result.rows)
+        payments = ngettext("{count} payment", "{count} payments", result.payments)
+        refunds = ngettext("{count} refund", "{count} refunds", result.refunds)
         print(
-            f"Wrote {count(result.rows, 'row')} ({count(result.payments, 'payment')}, "
-            f"{count(result.refunds, 'refund')}) to {result.path}."
+            gettext("Wrote {rows} ({payments}, {refunds}) to {path}.").format(
+                rows=rows.format(count=lf.number(result.rows)),
+                payments=payments.format(count=lf.number(result.payments)),
+                refunds=refunds.format(count=lf.number(result.refunds)),
+                path=result.path,
+            )
         )
     return 0
 
@@ -74,7 +83,9 @@ def _export_pdf(ctx: AppContext, start: date, end: date, args: argparse.Namespac
         )
     except OSError as err:
         raise PosError(
-            f"The PDF could not be written to {args.path}: {err.strerror or err}."
+            gettext("The PDF could not be written to {path}: {reason}.").format(
+                path=args.path, reason=err.strerror or err
+            )
         ) from err
     if args.json:
         print_json(
@@ -86,5 +97,5 @@ def _export_pdf(ctx: AppContext, start: date, end: date, args: argparse.Namespac
             }
         )
     else:
-        print(f"Saved the sales report to {path}.")
+        print(gettext("Saved the sales report to {path}.").format(path=path))
     return 0

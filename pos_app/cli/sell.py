@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pos_app.cli.output import print_json
 from pos_app.domain.errors import ValidationError
+from pos_app.i18n import N_, gettext
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
     from pos_app.app import AppContext
@@ -26,38 +27,50 @@ if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a com
 
 # The flag a refused value came from, named in the sentence.
 _FLAG = {"item": "--item", "discount": "--discount", "tip": "--tip"}
-ADDED = "Added to the booking's order: the booking now costs its total; stock is taken when paid."
-SAVED_OPEN = "Saved as an open order: nothing is charged, and no stock is taken until it is paid."
+ADDED = N_(
+    "Added to the booking's order: the booking now costs its total; stock is taken when paid."
+)
+SAVED_OPEN = N_(
+    "Saved as an open order: nothing is charged, and no stock is taken until it is paid."
+)
+_EACH = N_('a product (name or SKU) or service, e.g. "Shampoo x2"; repeat for more')
+_JSON = N_("print one JSON object")
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``sell`` on the command line's subcommands."""
     s = sub.add_parser(
         "sell",
-        help="sell products and services to a walk-in customer (saved as an open order)",
-        description="Each --item is a product's name or SKU, or a service's name (any case), "
-        'with an optional quantity: --item "Shampoo x2". Amounts in --json are minor units.',
+        help=gettext("sell products and services to a walk-in customer (saved as an open order)"),
+        description=gettext(
+            "Each --item is a product's name or SKU, or a service's name (any case), "
+            'with an optional quantity: --item "Shampoo x2". Amounts in --json are minor units.'
+        ),
     )
     s.add_argument(
         "--item",
         action="append",
         required=True,
         metavar='"NAME[ xQTY]"',
-        help='a product (name or SKU) or service, e.g. "Shampoo x2"; repeat for more',
+        help=gettext(_EACH),
     )
     g = s.add_mutually_exclusive_group()
-    g.add_argument("--promo", metavar="CODE", help="a promo code")
-    g.add_argument("--discount", metavar="10%|5.00", help="a percent or an amount off the order")
-    s.add_argument("--tip", metavar="15%|3.00", help="a percent of the order or an amount")
-    s.add_argument("--customer", default="", metavar="NAME", help="the customer's name")
-    s.add_argument("--json", action="store_true", help="print one JSON object")
+    g.add_argument("--promo", metavar="CODE", help=gettext("a promo code"))
+    g.add_argument(
+        "--discount", metavar="10%|5.00", help=gettext("a percent or an amount off the order")
+    )
+    s.add_argument("--tip", metavar="15%|3.00", help=gettext("a percent of the order or an amount"))
+    s.add_argument("--customer", default="", metavar="NAME", help=gettext("the customer's name"))
+    s.add_argument("--json", action="store_true", help=gettext(_JSON))
 
     s = sub.add_parser(
         "add-item",
-        help="add products or services to a booking's order (before it is paid)",
-        description="Each --item is a product's name or SKU, or a service's name (any case), "
-        'with an optional quantity: --item "Shampoo x2". Refused once the booking is paid or '
-        "has an open card link. Amounts in --json are minor units.",
+        help=gettext("add products or services to a booking's order (before it is paid)"),
+        description=gettext(
+            "Each --item is a product's name or SKU, or a service's name (any case), "
+            'with an optional quantity: --item "Shampoo x2". Refused once the booking is paid '
+            "or has an open card link. Amounts in --json are minor units."
+        ),
     )
     s.add_argument("booking_id")
     s.add_argument(
@@ -65,9 +78,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="append",
         required=True,
         metavar='"NAME[ xQTY]"',
-        help='a product (name or SKU) or service, e.g. "Shampoo x2"; repeat for more',
+        help=gettext(_EACH),
     )
-    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument("--json", action="store_true", help=gettext(_JSON))
 
 
 def order_json(order: Order) -> dict[str, Any]:
@@ -96,31 +109,42 @@ def order_json(order: Order) -> dict[str, Any]:
 
 
 def order_text(order: Order, closing: str = SAVED_OPEN) -> list[str]:
-    """An order as the desk reads it: its lines, its figures, its total."""
+    """An order as the desk reads it: its lines, its figures, its total; ``closing`` is a
+    sentence marked with N_ (translated here) or one already in the UI language."""
     m = order.money
-    out = [f"Order {order.number} ({order.id})"]
-    if order.customer.name:
-        out[0] += f" for {order.customer.name}"
+    head = {"number": order.number, "id": order.id, "customer": order.customer.name}
+    out = [
+        gettext("Order {number} ({id}) for {customer}").format(**head)
+        if order.customer.name
+        else gettext("Order {number} ({id})").format(**head)
+    ]
     for sold in order.lines:
         line = sold.line
         what = f"{line.quantity} × {line.name}" if line.quantity > 1 else line.name
         off = f"  (−{m(sold.discount)})" if sold.discount else ""
         out.append(f"  {what:<36} {m(sold.amount)!s:>12}{off}")
-    out.append(f"  {'Subtotal':<36} {m(order.subtotal)!s:>12}")
+    out.append(f"  {gettext('Subtotal'):<36} {m(order.subtotal)!s:>12}")
     if order.discount:
-        given = order.order_discount
-        why = f"promo code {order.promo_code}" if order.promo_code else "given"
-        if given is not None and not order.promo_code:
-            why = given.describe()
-        out.append(f"  {'Discount (' + why + ')':<36} {'−' + str(m(order.discount)):>12}")
+        out.append(f"  {_discount_words(order):<36} {'−' + str(m(order.discount)):>12}")
     if order.tax or order.prices_include_tax:
-        label = "Tax (included)" if order.prices_include_tax else "Tax"
+        label = gettext("Tax (included)") if order.prices_include_tax else gettext("Tax")
         out.append(f"  {label:<36} {m(order.tax)!s:>12}")
     if order.tip:
-        out.append(f"  {'Tip':<36} {m(order.tip)!s:>12}")
-    out.append(f"  {'Total':<36} {m(order.total)!s:>12}")
-    out.append(closing)
+        out.append(f"  {gettext('Tip'):<36} {m(order.tip)!s:>12}")
+    out.append(f"  {gettext('Total'):<36} {m(order.total)!s:>12}")
+    out.append(gettext(closing))
     return out
+
+
+def _discount_words(order: Order) -> str:
+    """ "Discount (promo code SAVE10)", "Discount (10% off)" or "Discount (given)"."""
+    given = order.order_discount
+    if order.promo_code:
+        return gettext("Discount (promo code {code})").format(code=order.promo_code)
+    if given is None:
+        return gettext("Discount (given)")
+    off = given.percent if given.percent is not None else given.amount
+    return gettext("Discount ({amount} off)").format(amount=off)
 
 
 def sell(ctx: AppContext, args: argparse.Namespace) -> int:

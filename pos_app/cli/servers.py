@@ -7,6 +7,7 @@ import sys
 
 from pos_app.cli.input import UsageError
 from pos_app.config import Config
+from pos_app.i18n import gettext
 from pos_app.logs import UVICORN_OPTIONS
 from pos_app.private_files import ensure_private_dir
 
@@ -16,8 +17,15 @@ def sandbox(args: argparse.Namespace, config: Config) -> int:
     from pos_app.sandbox.runner import serve
 
     ensure_private_dir(config.data_dir)
-    where = f"http://{args.host}:{args.port}" if args.port else f"{args.host}, on a free port"
-    print(f"Sandbox starting at {where}; press Ctrl+C to stop.", file=sys.stderr)
+    where = (
+        f"http://{args.host}:{args.port}"
+        if args.port
+        else gettext("{host}, on a free port").format(host=args.host)
+    )
+    print(
+        gettext("Sandbox starting at {where}; press Ctrl+C to stop.").format(where=where),
+        file=sys.stderr,
+    )
     serve(
         config.data_dir / "sandbox.sqlite3",
         host=args.host,
@@ -39,8 +47,10 @@ def webhooks(args: argparse.Namespace, config: Config) -> int:
 
     if not config.webhook_secret:
         raise UsageError(
-            "set STRIPE_WEBHOOK_SECRET to the endpoint's signing secret (whsec_...); "
-            "`stripe listen` prints it"
+            gettext(
+                "set STRIPE_WEBHOOK_SECRET to the endpoint's signing secret (whsec_...); "
+                "`stripe listen` prints it"
+            )
         )
     from pos_app.app import open_app
 
@@ -48,7 +58,9 @@ def webhooks(args: argparse.Namespace, config: Config) -> int:
     try:
         app = create_webhook_app(ctx.webhook_intake(config.webhook_secret))
         print(
-            f"Receiving Stripe webhooks at http://{args.host}:{args.port}{PATH} (Ctrl+C to stop).",
+            gettext("Receiving Stripe webhooks at {url} (Ctrl+C to stop).").format(
+                url=f"http://{args.host}:{args.port}{PATH}"
+            ),
             file=sys.stderr,
         )
         uvicorn.run(app, host=args.host, port=args.port, **UVICORN_OPTIONS)

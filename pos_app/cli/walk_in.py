@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from pos_app.cli.output import print_json
 from pos_app.cli.sell import order_json, order_text
+from pos_app.i18n import gettext
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
     from pos_app.app import AppContext
+    from pos_app.domain.payment import Payment, Refund
     from pos_app.services.orders import OrderMoneyDetail
 
 ORDER_PREFIX = "ord_"
@@ -38,10 +40,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     """Register ``void`` on the command line's subcommands."""
     s = sub.add_parser(
         "void",
-        help="void a walk-in order nothing was paid for (its promo code's use is given back)",
+        help=gettext(
+            "void a walk-in order nothing was paid for (its promo code's use is given back)"
+        ),
     )
     s.add_argument("order_id")
-    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument("--json", action="store_true", help=gettext("print one JSON object"))
 
 
 def money_json(detail: OrderMoneyDetail) -> dict[str, Any]:
@@ -81,11 +85,39 @@ def _status(detail: OrderMoneyDetail) -> str:
 def headline(detail: OrderMoneyDetail) -> str:
     """One line for the desk: "Order 12  Ada  $62.99  paid  paid $62.99  refunded $0.00"."""
     p = detail.payable
-    return (
-        f"{p.title}  {p.customer_name or 'walk-in'}  {p.order.money(p.price_amount)}  "
-        f"{_status(detail)}  paid {p.order.money(p.paid_amount)}  "
-        f"refunded {p.order.money(p.refunded_amount)}"
-        + (f"  overpaid by {p.overpaid} (refund --excess)" if p.overpaid.amount > 0 else "")
+    # The status stays the word --json gives (open, paid, void…): what support looks up.
+    return gettext(
+        "{order}  {customer}  {total}  {status}  paid {paid}  refunded {refunded}"
+    ).format(
+        order=p.title,
+        customer=p.customer_name or gettext("walk-in"),
+        total=p.order.money(p.price_amount),
+        status=_status(detail),
+        paid=p.order.money(p.paid_amount),
+        refunded=p.order.money(p.refunded_amount),
+    ) + (
+        "  " + gettext("overpaid by {amount} (refund --excess)").format(amount=p.overpaid)
+        if p.overpaid.amount > 0
+        else ""
+    )
+
+
+def payment_line(x: Payment) -> str:
+    """A payment under a booking's or an order's headline; the method and status are the
+    words --json gives (card, succeeded…), as Stripe's Dashboard and support name them."""
+    return gettext("payment {id}  {method}  {amount}  {status}  {session}").format(
+        id=x.id,
+        method=x.method.value,
+        amount=x.money,
+        status=x.status.value,
+        session=x.stripe_session_id or "",
+    )
+
+
+def refund_line(r: Refund) -> str:
+    """A refund under a booking's or an order's headline (its status as --json gives it)."""
+    return gettext("refund {id}  {amount}  {status}  {stripe_id}").format(
+        id=r.id, amount=r.money, status=r.status.value, stripe_id=r.stripe_refund_id or ""
     )
 
 
@@ -97,12 +129,9 @@ def status(ctx: AppContext, order_id: str, as_json: bool) -> int:
         return 0
     print(headline(detail))
     for x in detail.payments:
-        print(
-            f"  payment {x.id}  {x.method.value}  {x.money}  {x.status.value}  "
-            f"{x.stripe_session_id or ''}"
-        )
+        print("  " + payment_line(x))
     for r in detail.refunds:
-        print(f"  refund {r.id}  {r.money}  {r.status.value}  {r.stripe_refund_id or ''}")
+        print("  " + refund_line(r))
     return 0
 
 
@@ -112,5 +141,6 @@ def void(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json(money_json(ctx.orders.money(order.id)))
     else:
-        print("\n".join(order_text(order, f"Order {order.number} voided: nothing was charged.")))
+        voided = gettext("Order {number} voided: nothing was charged.").format(number=order.number)
+        print("\n".join(order_text(order, voided)))
     return 0

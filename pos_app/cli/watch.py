@@ -20,16 +20,17 @@ from typing import TYPE_CHECKING
 
 from pos_app.domain.errors import PosError
 from pos_app.domain.poll_pace import PollRole
+from pos_app.i18n import N_, gettext
 
 if TYPE_CHECKING:
     from pos_app.app import AppContext
     from pos_app.sync.poller import Poller, Tick
 
 ROLE_LINES = {
-    PollRole.LEADER: "This station now reads Stripe's updates.",
-    PollRole.STANDBY: "Another station reads Stripe's updates; this one waits to take over.",
+    PollRole.LEADER: N_("This station now reads Stripe's updates."),
+    PollRole.STANDBY: N_("Another station reads Stripe's updates; this one waits to take over."),
 }
-STOPPED_LINE = "Stopped."
+STOPPED_LINE = N_("Stopped.")
 # The wait between ticks is slept in slices this long, so a stop is seen at once.
 _SLICE_SECONDS = 0.1
 
@@ -52,8 +53,9 @@ def watch(ctx: AppContext) -> int:
 
 
 def say(line: str, *, problem: bool = False) -> None:
-    """One line on stdout (stderr for a problem), flushed at once for journald and pipes."""
-    print(line, file=sys.stderr if problem else sys.stdout, flush=True)
+    """One line on stdout (stderr for a problem), flushed at once for journald and pipes; a
+    sentence marked with N_ is translated here."""
+    print(gettext(line), file=sys.stderr if problem else sys.stdout, flush=True)
 
 
 class StopFlag:
@@ -116,12 +118,14 @@ def problem_lines(tick: Tick, log_path: Path) -> tuple[str, ...]:
     """What to tell the person watching about ``tick``: nothing when all went well."""
     if tick.error is not None:
         error = tick.error
-        retry = f" Trying again in {tick.delay:.0f} s."
+        retry = " " + gettext("Trying again in {seconds} s.").format(seconds=f"{tick.delay:.0f}")
         if isinstance(error, PosError):
-            return (error.message + retry,)
+            return (gettext(error.message) + retry,)
         if tick.role is PollRole.STANDBY:
-            return ("The database does not answer, so this station cannot take over." + retry,)
-        return (f"A pass over Stripe's updates failed; details are in {log_path}." + retry,)
+            standby = gettext("The database does not answer, so this station cannot take over.")
+            return (standby + retry,)
+        failed = gettext("A pass over Stripe's updates failed; details are in {path}.")
+        return (failed.format(path=log_path) + retry,)
     if tick.report is not None:
         return tuple(tick.report.errors)
     return ()

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel import dates as babel_dates
+from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 
 from pos_app import i18n
@@ -264,6 +265,14 @@ def share(ratio: float) -> str:
     pattern = copy(locale().percent_formats[None])
     pattern.frac_prec = (1, 1)
     return str(pattern.apply(value / 100, locale(), numbering_system=_NUMBERING))
+
+
+def and_list(items: list[str]) -> str:
+    """Items joined with "and" the language's way (CLDR's list pattern): "USD and EUR",
+    "USD und EUR", "USD, EUR, and GBP"; "" for none."""
+    if not items:
+        return ""
+    return str(babel_lists.format_list(items, locale=locale()))
 
 
 def weekday(value: date, short: bool = False) -> str:

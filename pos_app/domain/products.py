@@ -90,8 +90,8 @@ class StockAdjustment:
 def not_enough(name: str, left: int) -> str:
     """The refusal when an order asks for more ``name`` than the ``left`` in stock."""
     if left <= 0:
-        return f"{name} is out of stock."
-    return f"Only {left} × {name} left in stock."
+        return gettext("{name} is out of stock.").format(name=name)
+    return gettext("Only {count} × {name} left in stock.").format(count=left, name=name)
 
 
 def low_stock_warning(product: Product) -> str | None:
@@ -99,17 +99,18 @@ def low_stock_warning(product: Product) -> str | None:
     if not product.is_low:
         return None
     if product.stock <= 0:
-        return f"{product.name} is out of stock."
-    return f"Only {product.stock} × {product.name} left: time to order more."
+        return gettext("{name} is out of stock.").format(name=product.name)
+    return gettext("Only {count} × {name} left: time to order more.").format(
+        count=product.stock, name=product.name
+    )
 
 
 def sku_problem(sku: str) -> str | None:
     """The sentence refusing a SKU (what a scanner types), or None."""
     if len(sku) > SKU_MAX or not _SKU.match(sku) or not sku.isascii():
-        return (
-            f"A SKU is up to {SKU_MAX} letters or digits (and . _ / -), "
-            "as printed under the barcode."
-        )
+        return gettext(
+            "A SKU is up to {count} letters or digits (and . _ / -), as printed under the barcode."
+        ).format(count=SKU_MAX)
     return None
 
 

@@ -19,6 +19,7 @@ from pos_app.domain import currency as cur
 from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
 from pos_app.domain.reports import Breakdown, CurrencyTotals
+from pos_app.i18n import gettext
 
 # Without sales, and around them, the chart shows a working day: 09:00 to 17:59.
 DAY_FIRST_HOUR = 9
@@ -359,9 +360,9 @@ def _paint_legend(
     metrics: QFontMetricsF,
     with_refunds: bool,
 ) -> None:
-    entries = [("Gross sales", colors.gross)]
+    entries = [(gettext("Gross sales"), colors.gross)]
     if with_refunds:
-        entries.append(("Refunds", colors.refunds))
+        entries.append((gettext("Refunds"), colors.refunds))
     swatch = metrics.height() * 0.7
     x = area.right() - 4
     y = area.top()

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication
 
 from pos_app.domain.errors import PosError
+from pos_app.i18n import gettext
 from pos_app.services.safe_file import replacing
 
 # Countries that print on US Letter; everyone else uses A4.
@@ -90,13 +91,15 @@ def paint_pages(doc: QTextDocument, device: QPagedPaintDevice, document_dpi: flo
     doc.setPageSize(QSizeF(width, height))
     painter = QPainter()
     if not painter.begin(device):
-        raise OutputError("The printer could not be started. Check that it is on and try again.")
+        raise OutputError(
+            gettext("The printer could not be started. Check that it is on and try again.")
+        )
     try:
         painter.scale(scale, scale)
         pages = max(doc.pageCount(), 1)
         for page in range(pages):
             if page and not device.newPage():
-                raise OutputError("The printer stopped while printing. Try again.")
+                raise OutputError(gettext("The printer stopped while printing. Try again."))
             painter.save()
             painter.translate(0, -page * height)
             doc.drawContents(painter, QRectF(0, page * height, width, height))
@@ -119,8 +122,10 @@ def write_pdf_file(
     the path and what ``paint`` returned."""
     target = Path(path)
     unwritable = PosError(
-        f"The PDF could not be written to {target}. "
-        "Check that the folder exists and that you may save files there."
+        gettext(
+            "The PDF could not be written to {path}. "
+            "Check that the folder exists and that you may save files there."
+        ).format(path=target)
     )
     with replacing(target, "PDF") as part:
         writer = QPdfWriter(str(part))

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 )
 
 from pos_app.domain.reports import SalesReport
+from pos_app.i18n import gettext
 from pos_app.printing.chart import ChartColors, paint_chart
 from pos_app.printing.paging import (
     Typesetting,
@@ -82,7 +83,7 @@ class ChartObject(QPyTextObject):
             font,
             layout_dpi=self._setting.dpi,
             snap=False,
-            title="Sales by hour (local time)",
+            title=gettext("Sales by hour (local time)"),
         )
 
 

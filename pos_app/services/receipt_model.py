@@ -24,18 +24,28 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.domain.percent import Percent
+from pos_app.i18n import N_, gettext
 from pos_app.services.bookings import BookingDetail
 
 _HEX_ID = re.compile(r"^[0-9a-f]{10,}$")
 
 REFUND_STATES = {
-    RefundStatus.CREATING: "Being sent",
-    RefundStatus.PENDING: "Pending",
-    RefundStatus.REQUIRES_ACTION: "Needs action",
-    RefundStatus.SUCCEEDED: "Refunded",
-    RefundStatus.FAILED: "Failed",
-    RefundStatus.CANCELED: "Canceled",
+    RefundStatus.CREATING: N_("Being sent"),
+    RefundStatus.PENDING: N_("Pending"),
+    RefundStatus.REQUIRES_ACTION: N_("Needs action"),
+    RefundStatus.SUCCEEDED: N_("Refunded"),
+    RefundStatus.FAILED: N_("Failed"),
+    RefundStatus.CANCELED: N_("Canceled"),
 }
+# The words the model keeps in English (the receipt's JSON carries ``label`` and ``part``);
+# the renderer translates them where they are shown.
+CARD = N_("Card")
+CASH = N_("Cash")
+PART_DEPOSIT = N_("Deposit")
+PART_PAYMENT = N_("Part payment")
+PART_BALANCE = N_("Balance")
+STAFF_WITH = N_("With")
+STAFF_ROOM = N_("Room")
 _BRANDS = {
     "amex": "American Express",
     "diners": "Diners Club",
@@ -67,8 +77,8 @@ class ReceiptPayment:
 
     payment_id: str
     method: PaymentMethod
-    label: str  # "Visa •••• 4242", "Card" or "Cash"
-    part: str  # "Deposit", "Part payment", "Balance" or "" (paid in one go)
+    label: str  # "Visa •••• 4242", "Card" or "Cash" (English: translated when shown)
+    part: str  # "Deposit", "Part payment", "Balance" or "" (paid in one go; English)
     amount: Money
     at: datetime  # local time
     payment_intent_id: str | None = None
@@ -93,8 +103,8 @@ class ReceiptRefund:
 
     @property
     def state(self) -> str:
-        """The refund's state in words ("Refunded", "Pending", ...)."""
-        return REFUND_STATES[self.status]
+        """The refund's state in words ("Refunded", "Pending", ...), in the UI language."""
+        return gettext(REFUND_STATES[self.status])
 
 
 @dataclass(frozen=True)
@@ -178,7 +188,7 @@ class Receipt:
     business_address: str = ""  # as set in Settings, possibly several lines; "" leaves it off
     business_tax_id: str = ""  # VAT number, ABN, EIN…; "" leaves it off
     staff: str | None = None
-    staff_label: str = "With"  # "With" for a staff member, "Room" for a room
+    staff_label: str = STAFF_WITH  # "With" for a staff member, "Room" for a room (English)
     notes: tuple[str, ...] = field(default=())
     order: ReceiptOrder | None = None  # its lines and figures, when more than one service
 
@@ -220,8 +230,8 @@ def receipt_number(booking_id: str) -> str:
 def card_label(summary: CardSummary | None) -> str:
     """ "Visa •••• 4242" when Stripe told us the card, else "Card"."""
     if summary is None or not summary.last4:
-        return "Card"
-    brand = _BRANDS.get((summary.brand or "").lower(), (summary.brand or "Card").title())
+        return CARD
+    brand = _BRANDS.get((summary.brand or "").lower(), (summary.brand or CARD).title())
     return f"{brand} •••• {summary.last4}"
 
 
@@ -260,7 +270,7 @@ def build_receipt(
             ReceiptPayment(
                 payment_id=p.id,
                 method=p.method,
-                label=card_label(summary) if p.method is PaymentMethod.CARD else "Cash",
+                label=card_label(summary) if p.method is PaymentMethod.CARD else CASH,
                 part=_part(before, running, booking.price_amount, len(received)),
                 amount=p.money,
                 at=(p.paid_at or p.created_at).astimezone(timezone),
@@ -286,13 +296,17 @@ def build_receipt(
         for r in detail.refunds
         if r.status in (RefundStatus.CREATING, RefundStatus.PENDING, RefundStatus.REQUIRES_ACTION)
     )
-    notes: list[str] = []
+    notes: list[str] = []  # sentences, in the language the receipt is made in
     if booking.cancelled:
-        notes.append("This booking was cancelled.")
+        notes.append(gettext("This booking was cancelled."))
     if mode != "live" and any(p.method is PaymentMethod.CARD for p in received):
-        where = "the sandbox" if mode == "sandbox" else "Stripe test mode"
-        notes.append(f"Card payments were made in {where}: no real money moved.")
-    staff_label = "Room" if resource is not None and resource.kind is ResourceKind.ROOM else "With"
+        notes.append(
+            gettext("Card payments were made in the sandbox: no real money moved.")
+            if mode == "sandbox"
+            else gettext("Card payments were made in Stripe test mode: no real money moved.")
+        )
+    is_room = resource is not None and resource.kind is ResourceKind.ROOM
+    staff_label = STAFF_ROOM if is_room else STAFF_WITH
     return Receipt(
         number=receipt_number(booking.id),
         booking_id=booking.id,
@@ -327,5 +341,5 @@ def _part(before: int, after: int, price: int, count: int) -> str:
     if count == 1 and after >= price:
         return ""
     if after < price:
-        return "Deposit" if before == 0 else "Part payment"
-    return "Balance" if before > 0 else ""
+        return PART_DEPOSIT if before == 0 else PART_PAYMENT
+    return PART_BALANCE if before > 0 else ""

@@ -31,7 +31,7 @@ from pos_app.domain.orders import Order
 from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus
 from pos_app.domain.people import Resource
 from pos_app.domain.ports import UnitOfWork
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext, ngettext
 from pos_app.services import audit, payables
 from pos_app.services.bookings import BookingDetail
 from pos_app.services.context import Deps
@@ -44,6 +44,10 @@ log = logging.getLogger(__name__)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Settings-table key of one receipt email: "receipt_email:<payment id>:<address digest>".
 _MARK_PREFIX = "receipt_email:"
+NO_CARD_PAYMENT = N_(
+    "This booking has no card payment, so Stripe has no receipt to send. "
+    "Print the receipt or save it as a PDF instead."
+)
 
 
 # -- Stripe's receipt email --------------------------------------------------------------
@@ -87,17 +91,28 @@ class ReceiptEmailResult:
     def message(self) -> str:
         """One or two sentences for the desk."""
         count = len(self.sent) + len(self.already)
-        what = "the receipt" if count == 1 else f"{count} receipts (one per card payment)"
         if not self.sent:
-            head = (
-                f"Stripe was already asked to email {what} to {self.email}; it is not sent twice."
+            head = ngettext(
+                "Stripe was already asked to email the receipt to {email}; it is not sent twice.",
+                "Stripe was already asked to email {count} receipts (one per card payment) "
+                "to {email}; it is not sent twice.",
+                count,
             )
         elif self.live:
-            head = f"Stripe is emailing {what} to {self.email}."
+            head = ngettext(
+                "Stripe is emailing the receipt to {email}.",
+                "Stripe is emailing {count} receipts (one per card payment) to {email}.",
+                count,
+            )
         else:
-            head = f"Stripe has {what} for {self.email}."
+            head = ngettext(
+                "Stripe has the receipt for {email}.",
+                "Stripe has {count} receipts (one per card payment) for {email}.",
+                count,
+            )
+        head = head.format(count=count, email=self.email)
         note = email_note(self.mode)
-        return f"{head} {note}" if note else head
+        return f"{head} {gettext(note)}" if note else head
 
 
 @dataclass
@@ -161,10 +176,10 @@ class ReceiptService:
         address = (email or "").strip() or (detail.booking.customer_email or "").strip()
         if not address:
             raise ValidationError(
-                "email", "Enter the customer's email address to send Stripe's receipt to."
+                "email", N_("Enter the customer's email address to send Stripe's receipt to.")
             )
         if len(address) > 254 or not _EMAIL.match(address):
-            raise ValidationError("email", "Enter an email address like name@example.com.")
+            raise ValidationError("email", N_("Enter an email address like name@example.com."))
         targets = [
             p
             for p in detail.payments
@@ -173,10 +188,7 @@ class ReceiptService:
             and p.stripe_payment_intent_id
         ]
         if not targets:
-            raise InvalidStateError(
-                "This booking has no card payment, so Stripe has no receipt to send. "
-                "Print the receipt or save it as a PDF instead."
-            )
+            raise InvalidStateError(NO_CARD_PAYMENT)
         sent: list[str] = []
         already: list[str] = []
         for payment in targets:
@@ -196,7 +208,9 @@ class ReceiptService:
                 return _walk_in_detail(uow, booking_id), None, uow.orders.get(booking_id)
             booking = uow.bookings.get(booking_id)
             if booking is None:
-                raise NotFoundError(f"There is no booking {booking_id}.")
+                raise NotFoundError(
+                    gettext("There is no booking {booking_id}.").format(booking_id=booking_id)
+                )
             resource = uow.resources.get(booking.resource_id) if booking.resource_id else None
             detail = BookingDetail(
                 booking, uow.payments.for_booking(booking_id), uow.refunds.for_booking(booking_id)
@@ -287,7 +301,7 @@ def _walk_in_detail(uow: UnitOfWork, order_id: str) -> BookingDetail:
     order = payable.order
     shown = Booking(
         id=order.id,
-        customer_name=payable.customer_name or "Walk-in customer",
+        customer_name=payable.customer_name or gettext("Walk-in customer"),
         service_id="",
         service_name=payable.title,
         starts_at=order.created_at,

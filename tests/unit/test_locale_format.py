@@ -68,6 +68,17 @@ def test_percentages(lang: str, value: Percent, shown: str) -> None:
     assert value.plain() in ("8.875", "20", "7.5")  # machine text never changes
 
 
+def test_lists_are_joined_the_languages_way() -> None:
+    # The command line's "this day has USD and EUR" (cli/input.counted).
+    assert lf.and_list([]) == ""
+    assert lf.and_list(["USD"]) == "USD"
+    assert lf.and_list(["USD", "EUR"]) == "USD and EUR"
+    with language("de"):
+        assert lf.and_list(["USD", "EUR"]) == "USD und EUR"
+    with language("es"):
+        assert lf.and_list(["USD", "EUR"]) == "USD y EUR"
+
+
 def test_numbers_dates_and_weekdays() -> None:
     day = date(2026, 12, 6)
     at = datetime(2026, 12, 6, 14, 5)

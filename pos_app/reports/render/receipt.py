@@ -16,7 +16,15 @@ from typing import Literal
 
 from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
-from pos_app.services.receipt_model import Receipt, ReceiptPayment
+from pos_app.i18n import N_, gettext
+from pos_app.services.receipt_model import (
+    PART_BALANCE,
+    PART_DEPOSIT,
+    PART_PAYMENT,
+    Receipt,
+    ReceiptPayment,
+    ReceiptRefund,
+)
 
 ReceiptCopy = Literal["customer", "merchant"]
 CUSTOMER: ReceiptCopy = "customer"
@@ -24,7 +32,16 @@ MERCHANT: ReceiptCopy = "merchant"
 TEXT_WIDTH = 48
 MUTED = "color:#5f6368;"  # 6.0:1 on white paper
 SMALL = "font-size:8.5pt;" + MUTED
-MERCHANT_MARK = "MERCHANT COPY"
+MERCHANT_MARK = N_("MERCHANT COPY")
+NO_PAYMENT = N_("No payment received yet.")
+THANKS = N_("Thank you!")
+# A payment's part as it reads after the card or cash ("Visa •••• 4242 · deposit"): its own
+# words, as not every language lower-cases a noun (German's "Anzahlung" stays capitalised).
+PART_IN_LINE = {
+    PART_DEPOSIT: N_("deposit"),
+    PART_PAYMENT: N_("part payment"),
+    PART_BALANCE: N_("balance"),
+}
 
 
 def _when(value: datetime) -> str:
@@ -46,7 +63,9 @@ def address_lines(receipt: Receipt) -> list[str]:
 
 def tax_id_line(receipt: Receipt) -> str:
     """'Tax ID GB123456789', or '' when no tax id is set."""
-    return f"Tax ID {receipt.business_tax_id}" if receipt.business_tax_id else ""
+    if not receipt.business_tax_id:
+        return ""
+    return gettext("Tax ID {tax_id}").format(tax_id=receipt.business_tax_id)
 
 
 def _minus(money: Money) -> str:
@@ -54,7 +73,17 @@ def _minus(money: Money) -> str:
 
 
 def _payment_words(p: ReceiptPayment) -> str:
-    return f"{p.label} · {p.part.lower()}" if p.part else p.label
+    # The model keeps English words (the receipt's JSON carries them); shown, they are
+    # translated here. A card's "Visa •••• 4242" is no msgid and comes back as it is.
+    label = gettext(p.label)
+    if not p.part:
+        return label
+    part = gettext(PART_IN_LINE.get(p.part, p.part))
+    return gettext("{method} · {part}").format(method=label, part=part)
+
+
+def _refund_words(r: ReceiptRefund) -> str:
+    return " · ".join(x for x in (r.state, gettext(r.reason) if r.reason else "") if x)
 
 
 def _order_rows(receipt: Receipt) -> list[tuple[str, str, bool]]:
@@ -64,27 +93,32 @@ def _order_rows(receipt: Receipt) -> list[tuple[str, str, bool]]:
     if o is None:
         return [(receipt.service_name, receipt.price.format(), True)]
     rows = [(line.words, line.amount.format(), False) for line in o.lines]
-    rows.append(("Subtotal", o.subtotal.format(), False))
+    rows.append((gettext("Subtotal"), o.subtotal.format(), False))
     if o.discount.amount:
-        rows.append((f"Discount ({o.promo_code})" if o.promo_code else "Discount",
-                     _minus(o.discount), False))  # fmt: skip
+        discount = (
+            gettext("Discount ({code})").format(code=o.promo_code)
+            if o.promo_code
+            else gettext("Discount")
+        )
+        rows.append((discount, _minus(o.discount), False))
     for rate, tax in o.tax_by_rate:
-        rows.append((f"Incl. tax {rate}" if o.tax_included else f"Tax {rate}", tax.format(), False))
+        words = gettext("Incl. tax {rate}") if o.tax_included else gettext("Tax {rate}")
+        rows.append((words.format(rate=rate), tax.format(), False))
     if o.tip.amount:
-        rows.append(("Tip", o.tip.format(), False))
-    rows.append(("Total", o.total.format(), True))
+        rows.append((gettext("Tip"), o.tip.format(), False))
+    rows.append((gettext("Total"), o.total.format(), True))
     return rows
 
 
 def _totals(receipt: Receipt) -> list[tuple[str, str, bool]]:
     """(label, amount, emphasised) rows of the totals block."""
-    rows = [("Paid", receipt.paid.format(), False)]
+    rows = [(gettext("Paid"), receipt.paid.format(), False)]
     if receipt.refunded.amount or receipt.refund_pending.amount:
-        rows.append(("Refunded", _minus(receipt.refunded), False))
+        rows.append((gettext("Refunded"), _minus(receipt.refunded), False))
         if receipt.refund_pending.amount:
-            rows.append(("Refund pending", _minus(receipt.refund_pending), False))
-        rows.append(("Net paid", receipt.net_paid.format(), True))
-    rows.append(("Balance due", receipt.balance_due.format(), not receipt.refunded.amount))
+            rows.append((gettext("Refund pending"), _minus(receipt.refund_pending), False))
+        rows.append((gettext("Net paid"), receipt.net_paid.format(), True))
+    rows.append((gettext("Balance due"), receipt.balance_due.format(), not receipt.refunded.amount))
     return rows
 
 
@@ -93,25 +127,26 @@ def render_html(receipt: Receipt, copy: ReceiptCopy = CUSTOMER) -> str:
     e = html.escape
     merchant = copy == MERCHANT
     contact = " · ".join(e(c) for c in (receipt.customer_email, receipt.customer_phone) if c)
-    info_rows = [("Customer", e(receipt.customer_name) + (f"<br/>{contact}" if contact else ""))]
-    info_rows.append(("Service", e(receipt.service_name)))
-    info_rows.append(("When", e(slot_text(receipt))))
+    customer = e(receipt.customer_name) + (f"<br/>{contact}" if contact else "")
+    info_rows = [(gettext("Customer"), customer)]
+    info_rows.append((gettext("Service"), e(receipt.service_name)))
+    info_rows.append((gettext("When"), e(slot_text(receipt))))
     if receipt.staff:
-        info_rows.append((receipt.staff_label, e(receipt.staff)))
-    info_rows.append(("Status", e(receipt.status_label)))
+        info_rows.append((gettext(receipt.staff_label), e(receipt.staff)))
+    info_rows.append((gettext("Status"), e(receipt.status_label)))
 
     issuer = [f'<span style="font-size:17pt; font-weight:bold;">{e(receipt.business_name)}</span>']
     issuer.extend(f'<br/><span style="{MUTED}">{e(line)}</span>' for line in address_lines(receipt))
     if tax_id_line(receipt):
         issuer.append(f'<br/><span style="{MUTED}">{e(tax_id_line(receipt))}</span>')
-    title = "RECEIPT" + (f"<br/>{MERCHANT_MARK}" if merchant else "")
+    title = e(gettext("RECEIPT")) + (f"<br/>{e(gettext(MERCHANT_MARK))}" if merchant else "")
     out: list[str] = [
         '<html><body style="color:#111111; background-color:#ffffff;">',
         '<table width="100%" cellspacing="0" cellpadding="0"><tr>',
         f'<td valign="top">{"".join(issuer)}</td>',
         '<td valign="top" align="right">'
         f'<span style="font-size:13pt; font-weight:bold; letter-spacing:1px;">{title}</span>'
-        f'<br/><span style="{MUTED}">No. {e(receipt.number)}</span>'
+        f'<br/><span style="{MUTED}">{e(_number(receipt))}</span>'
         f'<br/><span style="{MUTED}">{e(_when(receipt.issued_at))}</span></td>',
         "</tr></table>",
         "<hr/>",
@@ -130,9 +165,10 @@ def render_html(receipt: Receipt, copy: ReceiptCopy = CUSTOMER) -> str:
             f'<tr><td style="{weight}">{e(label)}</td>'
             f'<td align="right" style="{weight}">{e(amount)}</td></tr>'
         )
-    out.append(_section_html("Payments"))
+    out.append(_section_html(gettext("Payments")))
     if not receipt.payments:
-        out.append(f'<tr><td colspan="2" style="{MUTED}">No payment received yet.</td></tr>')
+        none_yet = e(gettext(NO_PAYMENT))
+        out.append(f'<tr><td colspan="2" style="{MUTED}">{none_yet}</td></tr>')
     for p in receipt.payments:
         ids = p.stripe_ids if merchant else ()
         sub = "<br/>".join(e(x) for x in (_when(p.at), *ids))
@@ -142,9 +178,9 @@ def render_html(receipt: Receipt, copy: ReceiptCopy = CUSTOMER) -> str:
             f'<td align="right" valign="top">{e(p.amount.format())}</td></tr>'
         )
     if receipt.refunds:
-        out.append(_section_html("Refunds"))
+        out.append(_section_html(gettext("Refunds")))
     for r in receipt.refunds:
-        words = " · ".join(x for x in (r.state, r.reason) if x)
+        words = _refund_words(r)
         refund_id = r.stripe_refund_id if merchant else None
         sub = "<br/>".join(e(x) for x in (_when(r.at), refund_id) if x)
         out.append(
@@ -163,11 +199,11 @@ def render_html(receipt: Receipt, copy: ReceiptCopy = CUSTOMER) -> str:
     out.append("</table><hr/>")
     for note in receipt.notes:
         out.append(f'<p style="{MUTED}">{e(note)}</p>')
-    footer = f"Amounts in {receipt.price.currency.upper()}"
+    footer = gettext("Amounts in {currency}").format(currency=receipt.price.currency.upper())
     if merchant:
-        footer = f"Booking {receipt.booking_id} · {footer}"
+        footer = f"{_booking_line(receipt)} · {footer}"
     out.append(f'<p style="{SMALL}">{e(footer)}</p>')
-    out.append('<p align="center" style="font-size:11pt;">Thank you!</p>')
+    out.append(f'<p align="center" style="font-size:11pt;">{e(gettext(THANKS))}</p>')
     out.append("</body></html>")
     return "\n".join(out)
 
@@ -205,26 +241,27 @@ def render_text(receipt: Receipt, width: int = TEXT_WIDTH, copy: ReceiptCopy = C
     for line in [*address_lines(receipt), tax_id_line(receipt)]:
         lines.extend(textwrap.wrap(line, width))
     issued = _when(receipt.issued_at)
-    lines.append(f"RECEIPT {receipt.number}".ljust(width - len(issued)) + issued)
+    heading = gettext("RECEIPT {number}").format(number=receipt.number)
+    lines.append(heading.ljust(width - len(issued)) + issued)
     if merchant:
-        lines.append(MERCHANT_MARK)
+        lines.append(gettext(MERCHANT_MARK))
     lines.append(rule)
-    field_line("Customer", receipt.customer_name)
+    field_line(gettext("Customer"), receipt.customer_name)
     for contact in (receipt.customer_email, receipt.customer_phone):
         if contact:
             field_line("", contact)
-    field_line("Service", receipt.service_name)
-    field_line("When", slot_text(receipt))
+    field_line(gettext("Service"), receipt.service_name)
+    field_line(gettext("When"), slot_text(receipt))
     if receipt.staff:
-        field_line(receipt.staff_label, receipt.staff)
-    field_line("Status", receipt.status_label)
+        field_line(gettext(receipt.staff_label), receipt.staff)
+    field_line(gettext("Status"), receipt.status_label)
     lines.append(rule)
     for label, amount, _strong in _order_rows(receipt):
         pair(label, amount)
     lines.append("")
-    lines.append("Payments")
+    lines.append(gettext("Payments"))
     if not receipt.payments:
-        lines.append("  No payment received yet.")
+        lines.append("  " + gettext(NO_PAYMENT))
     for p in receipt.payments:
         pair(_payment_words(p), p.amount.format(), "  ")
         under(_when(p.at))
@@ -232,9 +269,9 @@ def render_text(receipt: Receipt, width: int = TEXT_WIDTH, copy: ReceiptCopy = C
             under(stripe_id)
     if receipt.refunds:
         lines.append("")
-        lines.append("Refunds")
+        lines.append(gettext("Refunds"))
     for r in receipt.refunds:
-        pair(" · ".join(x for x in (r.state, r.reason) if x), _minus(r.amount), "  ")
+        pair(_refund_words(r), _minus(r.amount), "  ")
         under(_when(r.at))
         if merchant and r.stripe_refund_id:
             under(r.stripe_refund_id)
@@ -245,11 +282,21 @@ def render_text(receipt: Receipt, width: int = TEXT_WIDTH, copy: ReceiptCopy = C
     for note in receipt.notes:
         lines.extend(textwrap.wrap(note, width))
     if merchant:
-        lines.append(f"Booking {receipt.booking_id}")
-    lines.append("Thank you!")
+        lines.append(_booking_line(receipt))
+    lines.append(gettext(THANKS))
     return "\n".join(lines) + "\n"
 
 
 def receipt_title(receipt: Receipt) -> str:
     """A document's title: 'Receipt R-3F2A9-C1B07 — Studio Nine'."""
-    return f"Receipt {receipt.number} — {receipt.business_name}"
+    return gettext("Receipt {number} — {business}").format(
+        number=receipt.number, business=receipt.business_name
+    )
+
+
+def _number(receipt: Receipt) -> str:
+    return gettext("No. {number}").format(number=receipt.number)
+
+
+def _booking_line(receipt: Receipt) -> str:
+    return gettext("Booking {booking_id}").format(booking_id=receipt.booking_id)
