@@ -156,7 +156,8 @@ QPushButton {{
     border-radius: 6px; padding: 0px 16px; min-height: {touch - 2}px; min-width: {touch - 2}px;
 }}
 QPushButton:hover {{ background: {t.button_hover}; }}
-QPushButton:focus {{ border: 2px solid {t.focus}; }}
+/* The focus ring is 1 px wider than the border: 1 px less padding keeps the text's room. */
+QPushButton:focus {{ border: 2px solid {t.focus}; padding: 0px 15px; }}
 QPushButton:disabled {{ color: {"#6b7078" if t.dark else "#9aa0a8"}; }}
 QPushButton:checked {{ background: {t.primary}; color: {t.on_fill}; border-color: {t.primary}; }}
 QPushButton[role="primary"], QPushButton#primaryButton {{
@@ -171,7 +172,7 @@ QPushButton[role="danger"] {{
 }}
 QPushButton[role="danger"]:hover {{ background: {t.danger_hover}; }}
 QPushButton[role="primary"]:focus, QPushButton#primaryButton:focus,
-QPushButton[role="danger"]:focus {{ border: 2px solid {t.on_fill}; }}
+QPushButton[role="danger"]:focus {{ border: 2px solid {t.on_fill}; padding: 0px 15px; }}
 QPushButton[role="primary"]:disabled, QPushButton#primaryButton:disabled,
 QPushButton[role="danger"]:disabled {{
     background: {t.button}; color: {"#6b7078" if t.dark else "#9aa0a8"}; border-color: {t.border};

@@ -150,13 +150,17 @@ class Tile(QFrame):
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint = muted(QLabel(""))
         self.hint.setFont(theme.font(self, scale=1.0))
+        # "Comisiones de Stripe", "bruto menos reembolsos": words wrap onto a second line
+        # rather than being cut where a language's are longer than English.
+        self.caption.setWordWrap(True)
+        self.hint.setWordWrap(True)
         box = QVBoxLayout(self)
         box.setContentsMargins(12, 9, 12, 9)
         box.setSpacing(1)
         box.addWidget(self.caption)
         box.addWidget(self.value)
         box.addWidget(self.hint)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.setMinimumWidth(128)
 
     def set_figure(self, value: str, hint: str) -> None:
