@@ -100,6 +100,13 @@ NOT_AT_OPEN = [
     "pos_app.gateway.stripe_gateway",
     "sqlalchemy.dialects.postgresql",
     "keyring",
+    # The use cases the first screen does not need load with their first use (app_services).
+    "pos_app.services.doctor",
+    "pos_app.services.reconciliation",
+    "pos_app.services.receipts",
+    "pos_app.services.export_csv",
+    "pos_app.services.day_close",
+    "pos_app.services.webhook_intake",
 ]
 
 
