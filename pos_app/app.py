@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pos_app import app_backups
+from pos_app.app_services import Services as Services  # re-exported: tests and demo seeding
+from pos_app.app_services import ServicesOnFirstUse, first_services, later_services
+from pos_app.app_services import wire_services as wire_services
 from pos_app.config import SANDBOX_API_KEY, Config, Mode
 from pos_app.domain.changes import ChangeFeed, OnChange
 from pos_app.domain.errors import GatewayError, PosError
@@ -33,22 +36,10 @@ from pos_app.services.checkout import CheckoutService
 from pos_app.services.checkout_request import return_urls
 from pos_app.services.context import Deps, Policy
 from pos_app.services.customers import CustomerService
-from pos_app.services.day_close import DayCloseService
-from pos_app.services.doctor import DoctorService
-from pos_app.services.doctor_session import DoctorSession
-from pos_app.services.export_csv import CsvExportService
 from pos_app.services.ids import new_id
-from pos_app.services.link_counts import LinkCountFreezer
-from pos_app.services.orders import OrderService
 from pos_app.services.payment_sync import SyncService
 from pos_app.services.people import PeopleService
-from pos_app.services.pricing_settings import PricingSettingsService
-from pos_app.services.products import ProductService
-from pos_app.services.promo_codes import PromoCodeService
-from pos_app.services.receipts import ReceiptService
-from pos_app.services.reconciliation import ReconciliationService
 from pos_app.services.refunds import RefundService
-from pos_app.services.reports import ReportService
 from pos_app.services.retention import Retention
 from pos_app.services.settings import (
     RESTRICTED_KEY_NOTE,
@@ -59,11 +50,8 @@ from pos_app.services.settings import (
     layer_business,
     read_business,
 )
-from pos_app.services.sign_in import SignInService
 from pos_app.services.stations import StationService
-from pos_app.services.webhook_intake import WebhookIntake
 from pos_app.store.change_feed import start_feed
-from pos_app.store.health import schema_revisions
 from pos_app.store.repositories import SqlUnitOfWorkFactory
 from pos_app.store.station_lock import StationLock
 from pos_app.store.stations_repo import SqlStationStore
@@ -71,6 +59,17 @@ from pos_app.version import app_version
 
 if TYPE_CHECKING:
     from pos_app.domain.poll_pace import PollRole
+    from pos_app.services.day_close import DayCloseService
+    from pos_app.services.doctor import DoctorService
+    from pos_app.services.export_csv import CsvExportService
+    from pos_app.services.orders import OrderService
+    from pos_app.services.pricing_settings import PricingSettingsService
+    from pos_app.services.products import ProductService
+    from pos_app.services.promo_codes import PromoCodeService
+    from pos_app.services.receipts import ReceiptService
+    from pos_app.services.reconciliation import ReconciliationService
+    from pos_app.services.reports import ReportService
+    from pos_app.services.webhook_intake import WebhookIntake
     from pos_app.store.leader_lock import LeaderLock
     from pos_app.sync.poller import Poller
 
@@ -106,7 +105,6 @@ class AppContext:
     refunds: RefundService
     cash: CashService
     sync: SyncService
-    receipts: ReceiptService
     customers: CustomerService
     api_base: str | None
     people: PeopleService
@@ -117,6 +115,10 @@ class AppContext:
     sandbox_pages: str | None = None
     webhook_server: WebhookReceiver | None = None
     settings: SettingsService = field(init=False, repr=False)
+    # The use cases the first screen does not need, built (and their modules loaded) when
+    # first used: see __getattr__ (a field, so a context copied with replace() keeps them).
+    on_first_use: ServicesOnFirstUse | None = field(default=None, repr=False)
+    receipts: ReceiptService = field(init=False, repr=False)
     reports: ReportService = field(init=False, repr=False)
     csv_export: CsvExportService = field(init=False, repr=False)
     reconciliation: ReconciliationService = field(init=False, repr=False)
@@ -136,6 +138,16 @@ class AppContext:
     change_feeds: list[ChangeFeed] = field(default_factory=list, repr=False)
     # The leader lock of this station's poller (poller()); released at close.
     leader_lock: LeaderLock | None = field(default=None, repr=False)
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only when the attribute is not set yet: a service built on first use, kept
+        # on the context from then on (so later reads are plain attribute reads).
+        later = self.__dict__.get("on_first_use")
+        if later is None or name not in later:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        service = later.get(name)
+        self.__dict__.setdefault(name, service)
+        return self.__dict__[name]
 
     @property
     def mode(self) -> str:
@@ -166,6 +178,7 @@ class AppContext:
         measured_at: list[float] = []  # monotonic time of the last re-measure, if any
 
         from pos_app.gateway.webhooks import WebhookStale, verify_webhook
+        from pos_app.services.webhook_intake import WebhookIntake
 
         def verify(payload: bytes, header: str | None, now: datetime) -> EventInfo:
             try:
@@ -238,68 +251,6 @@ class AppContext:
             self.leader_lock.release()  # another station takes over at once
         if self.station_lock is not None:
             self.station_lock.release()
-
-
-@dataclass(frozen=True)
-class Services:
-    """The use cases over one set of adapters, each handed the others it calls."""
-
-    catalog: CatalogService
-    bookings: BookingService
-    checkout: CheckoutService
-    refunds: RefundService
-    cash: CashService
-    sync: SyncService
-    receipts: ReceiptService
-    customers: CustomerService
-    people: PeopleService
-    audit: AuditService
-    reports: ReportService
-    csv_export: CsvExportService
-    reconciliation: ReconciliationService
-    products: ProductService
-    promo_codes: PromoCodeService
-    pricing: PricingSettingsService
-    orders: OrderService
-
-
-def wire_services(deps: Deps) -> Services:
-    """Build every use case over ``deps`` once, injecting the collaborators it calls.
-
-    The one place services meet (no service constructs another). ``open_app`` calls it; so do
-    tests and demo seeding for a station with its own clock or gateway (``replace(deps, ...)``).
-    The services keep nothing but ``deps`` (the sync's change lists and pruning pace aside),
-    so sharing one checkout or refund service between them changes nothing.
-    """
-    checkout = CheckoutService(deps)
-    people = PeopleService(deps, sign_in=SignInService(deps))
-    refunds = RefundService(deps, managers=people)
-    reports = ReportService(deps)
-    return Services(
-        catalog=CatalogService(deps),
-        bookings=BookingService(deps, checkout=checkout),
-        checkout=checkout,
-        refunds=refunds,
-        cash=CashService(deps, checkout=checkout),
-        sync=SyncService(
-            deps,
-            checkout=checkout,
-            refunds=refunds,
-            retention=Retention(deps),
-            links=LinkCountFreezer(deps),
-        ),
-        receipts=ReceiptService(deps),
-        customers=CustomerService(deps),
-        people=people,
-        audit=AuditService(deps),
-        reports=reports,
-        csv_export=CsvExportService(deps, reports=reports),
-        reconciliation=ReconciliationService(deps, resend_refund=refunds.resend),
-        products=ProductService(deps),
-        promo_codes=PromoCodeService(deps),
-        pricing=PricingSettingsService(deps),
-        orders=OrderService(deps),
-    )
 
 
 class WebhookReceiver:
@@ -442,23 +393,16 @@ def _open_app(
             cancel_url=cancel_url,
         ),
     )
-    services = wire_services(deps)
+    first = first_services(deps)
+    later = later_services(deps, first["refunds"])
     ctx = AppContext(
         config=config,
         deps=deps,
-        catalog=services.catalog,
-        bookings=services.bookings,
-        checkout=services.checkout,
-        refunds=services.refunds,
-        cash=services.cash,
-        sync=services.sync,
-        receipts=services.receipts,
-        customers=services.customers,
+        **first,
         api_base=api_base,
-        people=services.people,
-        audit=services.audit,
         sandbox_process=process,
         sandbox_pages=sandbox_pages,
+        on_first_use=later,
     )
     if secrets is None:
         from pos_app.keystore import KeyStore
@@ -471,16 +415,6 @@ def _open_app(
         secrets=secrets,
         verify_key=_key_verifier(config, api_base),
     )
-    ctx.reports = services.reports
-    ctx.csv_export = services.csv_export
-    ctx.reconciliation = services.reconciliation
-    ctx.products = services.products
-    ctx.promo_codes = services.promo_codes
-    ctx.pricing = services.pricing
-    ctx.orders = services.orders
-    ctx.day_close = DayCloseService(
-        deps, ctx.reports, business_currency=lambda: ctx.config.currency
-    )
     ctx.backups = app_backups.backup_service(
         config, deps.clock, timezone=lambda: ctx.config.timezone
     )
@@ -491,14 +425,28 @@ def _open_app(
         version=app_version,
         desk=deps.desk,
     )
-    ctx.doctor = DoctorService(
-        deps,
-        config=lambda: ctx.config,
-        sync=ctx.sync,
-        session=DoctorSession(deps),
-        schema=lambda: schema_revisions(engine),
-        api_base=api_base,
-    )
+
+    def day_close() -> DayCloseService:
+        from pos_app.services.day_close import DayCloseService
+
+        return DayCloseService(deps, ctx.reports, business_currency=lambda: ctx.config.currency)
+
+    def doctor() -> DoctorService:
+        from pos_app.services.doctor import DoctorService
+        from pos_app.services.doctor_session import DoctorSession
+        from pos_app.store.health import schema_revisions
+
+        return DoctorService(
+            deps,
+            config=lambda: ctx.config,
+            sync=ctx.sync,
+            session=DoctorSession(deps),
+            schema=lambda: schema_revisions(engine),
+            api_base=api_base,
+        )
+
+    later.add("day_close", day_close)
+    later.add("doctor", doctor)
     if receive_webhooks and config.webhook_port and config.webhook_secret:
         ctx.webhook_server = WebhookReceiver(
             ctx, config.webhook_secret, "127.0.0.1", config.webhook_port

@@ -15,6 +15,7 @@ from pos_app.services.people import UserForm
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.people.first_run import FirstRunDialog
 from pos_app.ui.people.sign_in_presenter import initials
+from pos_app.ui.shell import main_window
 from pos_app.ui.shell.main_window import MainWindow, Page
 from tests.payments import pay
 from tests.ui.conftest import make_booking
@@ -43,6 +44,69 @@ def locked(qtbot: QtBot, runner: TaskRunner, ui_app: AppContext, team: tuple[str
     w.attach(ui_app)
     qtbot.waitUntil(lambda: len(w.sign_in_page.tiles) == 2)
     yield w
+    w.detach()
+
+
+def test_the_sign_in_page_comes_first_and_the_day_loads_after_its_tiles(
+    qtbot: QtBot, runner: TaskRunner, ui_app: AppContext, team: tuple[str, str]
+) -> None:
+    """Opened locked, the accounts load alone; the day, the first sync pass and the rest start
+    once the tiles are shown (they loaded in parallel before, slowing the first screen)."""
+    w = MainWindow(runner)
+    qtbot.addWidget(w)
+    w.show()
+    started: list[str] = []
+    w.after_start(lambda: started.append("after start"))
+    w.attach(ui_app)
+    assert w.pages.currentIndex() == Page.LOCKED
+    assert runner.is_running("sign-in-load")
+    assert not runner.is_running("reload") and w.sync.first_pending and started == []
+    assert w.day_loads == 0
+    qtbot.waitUntil(lambda: len(w.sign_in_page.tiles) == 2)
+    assert started == ["after start"]  # started with the tiles, not a second later
+    qtbot.waitUntil(lambda: w.day_loads == 1)  # behind the lock page, ready for the sign-in
+    w.after_start(lambda: started.append("later"))
+    assert started == ["after start", "later"]  # once started, at once
+    w.sign_in_page.loaded.emit()  # a later load of the tiles starts nothing again
+    assert started == ["after start", "later"]
+    w.detach()
+
+
+def test_a_window_closed_before_the_tiles_starts_nothing(
+    qtbot: QtBot,
+    runner: TaskRunner,
+    ui_app: AppContext,
+    team: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(main_window, "START_AFTER_MS", 10)
+    w = MainWindow(runner)
+    qtbot.addWidget(w)
+    w.attach(ui_app)
+    w.detach()
+    qtbot.waitUntil(lambda: not runner.is_running("sign-in-load"))
+    qtbot.wait(100)  # past the fallback too
+    assert not runner.is_running("reload") and w.day_loads == 0
+    assert w.live._feed is None
+
+
+def test_the_day_still_loads_when_the_accounts_cannot_be_read(
+    qtbot: QtBot,
+    runner: TaskRunner,
+    ui_app: AppContext,
+    team: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse() -> list[object]:
+        raise OSError("disk unplugged")
+
+    monkeypatch.setattr(main_window, "START_AFTER_MS", 10)
+    monkeypatch.setattr(ui_app.people, "list_users", refuse)
+    w = MainWindow(runner)
+    qtbot.addWidget(w)
+    w.attach(ui_app)
+    qtbot.waitUntil(lambda: w.day_loads == 1)
+    assert not w.sign_in_page.tiles
     w.detach()
 
 

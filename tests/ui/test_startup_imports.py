@@ -42,6 +42,32 @@ DEFERRED = [
 ]
 
 
+# Built after the first paint, with the day, yet loaded only when first used.
+NOT_WITH_THE_WINDOW = [
+    "qrcode",  # the customer display's QR: drawn when a charge begins
+]
+
+
+def test_the_built_window_loads_no_qr_code_library() -> None:
+    code = (
+        "import json, os, sys\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from pos_app.ui.kit.tasks import TaskRunner\n"
+        "from pos_app.ui.shell.gui import ensure_application\n"
+        "from pos_app.ui.shell.main_window import MainWindow\n"
+        "app = ensure_application()\n"
+        "window = MainWindow(TaskRunner())  # built in full: the day, sign-in, customer display\n"
+        "assert window.customer_display.qr is not None\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert "pos_app.ui.payments.customer_display" in loaded
+    assert [name for name in NOT_WITH_THE_WINDOW if name in loaded] == []
+
+
 def _loaded_after(module: str) -> set[str]:
     code = (
         "import importlib, json, sys\n"
@@ -74,6 +100,13 @@ NOT_AT_OPEN = [
     "pos_app.gateway.stripe_gateway",
     "sqlalchemy.dialects.postgresql",
     "keyring",
+    # The use cases the first screen does not need load with their first use (app_services).
+    "pos_app.services.doctor",
+    "pos_app.services.reconciliation",
+    "pos_app.services.receipts",
+    "pos_app.services.export_csv",
+    "pos_app.services.day_close",
+    "pos_app.services.webhook_intake",
 ]
 
 

@@ -100,3 +100,63 @@ def test_the_check_finds_a_service_built_inside_another(tmp_path: Path) -> None:
     classes = service_classes(tmp_path)
     assert classes == {"AService", "BService"}
     assert constructions(tmp_path, classes) == ["b:8 AService", "b:9 AService"]
+
+
+def test_a_service_on_first_use_is_built_once_even_when_asked_from_two_threads() -> None:
+    import threading
+    import time
+
+    from pos_app.app import ServicesOnFirstUse
+
+    built: list[object] = []
+
+    def slow() -> object:
+        time.sleep(0.05)  # both threads ask while the first is still building
+        made = object()
+        built.append(made)
+        return made
+
+    later = ServicesOnFirstUse({"slow": slow, "uses_slow": lambda: ("wrapped", later.get("slow"))})
+    assert "slow" in later and "other" not in later and not later.made("slow")
+    got: list[object] = []
+    threads = [threading.Thread(target=lambda: got.append(later.get("slow"))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1 and got == [built[0], built[0]]
+    assert later.get("uses_slow") == ("wrapped", built[0])  # a builder may ask for another
+    assert later.made("slow") and len(built) == 1
+
+
+def test_the_app_builds_its_later_services_on_first_use_and_hands_out_one_each(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    from pos_app.app import open_app
+    from pos_app.config import load_config
+
+    ctx = open_app(
+        load_config({"POS_DATA_DIR": str(tmp_path), "POS_TIMEZONE": "UTC"}), sandbox="none"
+    )
+    try:
+        later = ctx.on_first_use
+        assert later is not None
+        names = ["receipts", "reports", "csv_export", "reconciliation", "products"]
+        names += ["promo_codes", "pricing", "orders", "day_close", "doctor"]
+        assert [name for name in names if later.made(name)] == []  # none built by opening
+        reports = ctx.reports
+        assert later.made("reports") and ctx.reports is reports
+        assert ctx.csv_export._reports is reports  # the same one, injected
+        assert ctx.day_close._reports is reports
+        assert ctx.reconciliation is ctx.reconciliation
+        copy = replace(ctx, config=ctx.config)  # a copied context shares them
+        assert copy.reports is reports and copy.doctor is ctx.doctor
+        fake = object()
+        ctx.orders = fake  # type: ignore[assignment]  # tests swap a service in
+        assert ctx.orders is fake
+        with pytest.raises(AttributeError):
+            ctx.no_such_service  # type: ignore[attr-defined]  # noqa: B018
+    finally:
+        ctx.close()

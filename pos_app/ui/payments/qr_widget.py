@@ -8,7 +8,6 @@ because many phone scanners fail on inverted codes.
 
 from __future__ import annotations
 
-import qrcode
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -20,6 +19,10 @@ QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
 
 def qr_matrix(text: str) -> list[list[bool]]:
     """The QR modules for ``text`` (True = dark), quiet zone included."""
+    # Imported with the first code drawn, not with the window: the customer display is
+    # built at start-up, and a code is drawn only when a charge begins.
+    import qrcode
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE)
     code.add_data(text)
     code.make(fit=True)

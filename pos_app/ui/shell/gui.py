@@ -140,7 +140,7 @@ class AppStarter:
         # Today's backup now (unless taken already today), then checked every hour.
         window = self._window
         self.backups = DailyBackups(self._runner, ctx.backups, window.show_notice, window)
-        self.backups.start()
+        window.after_start(self.backups.start)  # not while the first screen is being shown
 
     def _release_collector(self) -> None:
         if self._collector is not None and shiboken6.isValid(self._collector):

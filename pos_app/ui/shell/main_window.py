@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from pos_app.ui.day.day_load_state import LoadedDay
 
 NOTICE_MS = 10_000
+# When the sign-in page is the first screen, the day and the sync start once its tiles are
+# shown, or after this long if they are not (the accounts could not be read).
+START_AFTER_MS = 1_000
 __all__ = ["APP_TITLE", "MainWindow", "Page", "as_shell"]
 
 
@@ -125,6 +128,8 @@ class MainWindow(DialogOpeners, QMainWindow):
         self._build_after_paint = paint_first  # see paintEvent
         self._painted = False
         self._after_paint: list[Callable[[], None]] = []
+        self._started = self._detached = False  # see attach and after_start
+        self._on_started: list[Callable[[], None]] = []
         if not paint_first:
             self.finish_building()
 
@@ -270,6 +275,7 @@ class MainWindow(DialogOpeners, QMainWindow):
         """Fill the window in for a running app and start keeping it current."""
         self.finish_building()  # normally done already, just after the first paint
         self._ctx = ctx
+        self._started = self._detached = False
         tz = ctx.config.timezone
         self.days.attach(ctx)
         self.badge.set_mode(ctx.mode)
@@ -294,14 +300,44 @@ class MainWindow(DialogOpeners, QMainWindow):
         self._update_actions()
         self.sync.attach(ctx)
         self.table.setFocus()
+        if self.access.locked:
+            # The sign-in page is the first screen: its people load alone, and the day, the
+            # first sync pass (which loads the Stripe SDK) and the rest start once its tiles
+            # are shown, instead of slowing it down (bench/gui_responsiveness.py's "ready").
+            for shown in (self.sign_in_page.loaded, self.sign_in_page.first_run_needed):
+                shown.connect(self._keep_current, Qt.ConnectionType.SingleShotConnection)
+            QTimer.singleShot(START_AFTER_MS, self, self._keep_current)  # tiles or not
+        else:
+            self._keep_current()
+
+    def after_start(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the attached window has started its background work (the
+        day's load, the first sync pass), at once if it has; for start-up work that must not
+        compete with the first screen (today's backup)."""
+        if self._started:
+            callback()
+        else:
+            self._on_started.append(callback)
+
+    def _keep_current(self) -> None:
+        """Load the day, start syncing with Stripe and hearing other stations (once per
+        attach; not after detach)."""
+        ctx = self._ctx
+        if ctx is None or self._started or self._detached:
+            return
+        self._started = True
         self.reload()
         self.sync_now()
         self.live.attach(ctx)
         if ctx.stations is not None:
             self.stations_status.attach(ctx.stations)
+        callbacks, self._on_started = self._on_started, []
+        for callback in callbacks:
+            callback()
 
     def detach(self) -> None:
         """Stop the timers (at quit, before the app context is closed)."""
+        self._detached = True
         self.live.stop()
         self.stations_status.stop()
         self.sync.stop()
