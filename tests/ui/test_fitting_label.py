@@ -3,6 +3,7 @@ read "1,350.00 US$", wider than "$1,350.00")."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QFont, QFontMetricsF
 from pytestqt.qtbot import QtBot
 
@@ -49,3 +50,25 @@ def test_it_never_goes_below_the_floor(qtbot: QtBot) -> None:
 def test_the_layout_may_give_it_less_than_its_designed_width(qtbot: QtBot) -> None:
     label = _label(qtbot, 600)
     assert label.minimumSizeHint().width() < label.sizeHint().width()
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_it_fits_under_either_theme(qtbot: QtBot, dark: bool) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from pos_app.ui.kit import theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        # Made under the scheme: the style sheet polishes it when shown, after its font is set.
+        theme.apply_theme(app, dark=dark)
+        designed = QFontMetricsF(_label(qtbot, 600).font()).horizontalAdvance(TEXT)
+        label = _label(qtbot, int(designed * 0.85))
+        qtbot.wait(10)
+        assert _needs(label) <= label.contentsRect().width()
+        theme.apply_theme(app, dark=not dark)  # and the other scheme, once it is shown
+        qtbot.wait(10)
+        assert _needs(label) <= label.contentsRect().width()
+    finally:
+        theme.apply_theme(app)

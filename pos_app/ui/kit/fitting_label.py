@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -47,6 +47,13 @@ class FittingLabel(QLabel):
         margins = self.contentsMargins()
         return QSize(width + margins.left() + margins.right(), hint.height())
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # A new style sheet (light ↔ dark) polishes the label again and gives it back the
+        # font it resolves, the designed size: fit it again.
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._refit()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._refit()
@@ -61,9 +68,16 @@ class FittingLabel(QLabel):
 
     def _refit(self) -> None:
         room = self.contentsRect().width()
-        needed = QFontMetricsF(self._base).horizontalAdvance(self.text())
-        share = 1.0 if needed <= 0 or needed <= room else max(FLOOR, room / needed)
-        # Step down a little more than the ratio: glyph advances do not scale exactly.
-        font = self._base if share >= 1.0 else self._scaled(max(FLOOR, share * 0.98))
+        text = self.text()
+        needed = QFontMetricsF(self._base).horizontalAdvance(text)
+        font = self._base
+        if needed > room > 0:
+            # Glyph advances do not scale exactly with the size (hinting, whole pixels): step
+            # down from the ratio until the text fits, or the floor is reached.
+            share = max(FLOOR, room / needed)
+            font = self._scaled(share)
+            while share > FLOOR and QFontMetricsF(font).horizontalAdvance(text) > room:
+                share = max(FLOOR, share - 0.02)
+                font = self._scaled(share)
         if font != super().font():
             super().setFont(font)
