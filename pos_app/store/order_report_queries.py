@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from pos_app.domain.order_report import OrderFigures, OrderFiguresSum, rate_text
 from pos_app.domain.report_data import ReportWindow, business_date, day_start, offset_spans
+from pos_app.store.order_hours import hour_rows, serves
 from pos_app.store.report_sql import Clock, as_date, aware, enum_value
 from pos_app.store.schema import bookings, day_closes, order_lines, orders, resources
 
@@ -84,10 +85,15 @@ class SqlOrderReportQueries:
             orders.c.paid_at >= window.start,
             orders.c.paid_at < window.end,
         )
-        if any(window.first <= day <= window.last for day, _ in closes):
+        closed_in = any(window.first <= day <= window.last for day, _ in closes)
+        if closed_in:
             own = and_(own, ~closed_before)  # no closed day in the window: no lookup a row
         acc: dict[str, OrderFiguresSum] = {}
-        self._sum(own, acc)
+        if not closed_in and serves(window):
+            # No closed day: the window's own orders are those paid in it, summed per hour.
+            _add(*hour_rows(self._s, window), acc)
+        else:
+            self._sum(own, acc)
         late = self._late(window, closes)
         for i in range(0, len(late), _MAX_IDS):
             self._sum(orders.c.id.in_(late[i : i + _MAX_IDS]), acc)
@@ -140,10 +146,6 @@ class SqlOrderReportQueries:
         item's figures, and a rate's, are sums of those groups): each reads the orders, or
         their lines, once."""
         o, line = orders.c, order_lines.c
-
-        def of(code: str) -> OrderFiguresSum:
-            return acc.setdefault(code, OrderFiguresSum())
-
         code_text = func.upper(o.promo_code)
         totals = (
             select(
@@ -157,11 +159,6 @@ class SqlOrderReportQueries:
             .where(counted)
             .group_by(o.currency, code_text)
         )
-        for code, promo, n, tips, discounts, tax in self._s.execute(totals):
-            of(code).add_totals(orders=int(n), tips=_int(tips), discounts=_int(discounts),
-                                tax=_int(tax))  # fmt: skip
-            if promo is not None:
-                of(code).add_promo(str(promo), uses=int(n), discount=_int(discounts))
         # The counted orders (by their paid_at or id index), then their lines by the lines'
         # key, which starts with the order: measured on SQLite, a third less than looking
         # the lines up by an IN of the counted ids.
@@ -183,19 +180,6 @@ class SqlOrderReportQueries:
             .where(counted)
             .group_by(o.currency, item, line.kind, line.tax_rate_thousandths)
         )
-        items: dict[tuple[str, str, str], list[Any]] = {}
-        for code, key, kind, rate, name, qty, amount, discount, tax in self._s.execute(lines):
-            amount, tax = _int(amount), _int(tax)
-            of(code).add_rate(rate_text(int(rate)), tax=tax, base=amount - tax)
-            sums = [str(name), _int(qty), amount, _int(discount), tax]
-            found = items.setdefault((code, str(key), str(enum_value(kind))), sums)
-            if found is not sums:  # the item at another rate: one item, its latest name
-                found[0] = max(found[0], sums[0])
-                for k in range(1, 5):
-                    found[k] += sums[k]
-        for (code, key, kind), (name, qty, amount, discount, tax) in items.items():
-            of(code).add_item(key, kind=kind, name=name, quantity=qty, amount=amount,
-                              discount=discount, tax=tax)  # fmt: skip
         # A tip is the booking's staff member's, or the seller's (issue 14).
         staff = func.coalesce(resources.c.name, o.created_by_name)
         tips = (
@@ -208,8 +192,41 @@ class SqlOrderReportQueries:
             .where(counted, o.tip > 0)
             .group_by(o.currency, staff)
         )
-        for code, name, tip in self._s.execute(tips):
-            of(code).add_tip(str(name or ""), _int(tip))
+        run = self._s.execute
+        _add(list(run(totals)), list(run(lines)), list(run(tips)), acc)
+
+
+def _add(
+    totals: Sequence[Sequence[Any]],
+    lines: Sequence[Sequence[Any]],
+    tips: Sequence[Sequence[Any]],
+    acc: dict[str, OrderFiguresSum],
+) -> None:
+    """Add grouped totals, lines and tips (from the rows or from the hours) into ``acc``."""
+
+    def of(code: str) -> OrderFiguresSum:
+        return acc.setdefault(code, OrderFiguresSum())
+
+    for code, promo, n, tip, discounts, tax in totals:
+        of(code).add_totals(orders=int(n), tips=_int(tip), discounts=_int(discounts),
+                            tax=_int(tax))  # fmt: skip
+        if promo is not None:
+            of(code).add_promo(str(promo), uses=int(n), discount=_int(discounts))
+    items: dict[tuple[str, str, str], list[Any]] = {}
+    for code, key, kind, rate, name, qty, amount, discount, tax in lines:
+        amount, tax = _int(amount), _int(tax)
+        of(code).add_rate(rate_text(int(rate)), tax=tax, base=amount - tax)
+        sums = [str(name), _int(qty), amount, _int(discount), tax]
+        found = items.setdefault((code, str(key), str(enum_value(kind))), sums)
+        if found is not sums:  # the item at another rate: one item, its latest name
+            found[0] = max(found[0], sums[0])
+            for k in range(1, 5):
+                found[k] += sums[k]
+    for (code, key, kind), (name, qty, amount, discount, tax) in items.items():
+        of(code).add_item(key, kind=kind, name=name, quantity=qty, amount=amount,
+                          discount=discount, tax=tax)  # fmt: skip
+    for code, name, tip in tips:
+        of(code).add_tip(str(name or ""), _int(tip))
 
 
 def _int(value: Any) -> int:
