@@ -8,11 +8,11 @@ from them equal those read from every order (issue 13 item 9), on SQLite and Pos
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import insert, select, text, update
 
 from pos_app.app import AppContext
 from pos_app.domain.report_data import ReportWindow
@@ -134,6 +134,13 @@ def test_an_open_day_reads_the_same_order_figures_from_the_hours_as_from_the_row
     # What the hours hold is what is read: an hour changed behind the triggers' back shows.
     _write(app, update(order_hours).values(tip=order_hours.c.tip + 1))
     assert _figures(app, window) != hours
+    # The window's hours are [start, end): an order in its last hour counts, none in the
+    # hour before it or the one after.
+    for at in (window.start - timedelta(hours=1), window.end - timedelta(hours=1), window.end):
+        _write(app, insert(order_hours).values(
+            kind="order", hour=at, currency="usd", key="", detail="", rate=0, name="",
+            n=1, quantity=0, amount=0, discount=0, tax=0, tip=0))  # fmt: skip
+    assert _figures(app, window)["usd"].orders == 3
 
 
 def test_the_triggers_exist_after_every_migration(app: AppContext) -> None:
