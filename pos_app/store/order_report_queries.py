@@ -70,7 +70,9 @@ class SqlOrderReportQueries:
 
     def figures(self, window: ReportWindow) -> dict[str, OrderFigures]:
         """The figures of the orders that count on the window's days, per currency."""
-        closes = self._closes()
+        # The closes from the day before the window on: what the window's figures and its
+        # late orders depend on (_late reads an older one only for a late order's own day).
+        closes = self._closes(day_closes.c.business_date >= window.first - timedelta(days=1))
         clock = Clock(
             self._s.get_bind().dialect.name,
             offset_spans(window.tz, window.start - timedelta(days=1), window.end),
@@ -99,11 +101,13 @@ class SqlOrderReportQueries:
             self._sum(orders.c.id.in_(late[i : i + _MAX_IDS]), acc)
         return {code: acc[code].figures() for code in sorted(acc)}
 
-    def _closes(self) -> list[tuple[date, int]]:
-        """Every closed day with the last order number its Z report counted (a small table:
-        one row per day and currency)."""
-        q = select(day_closes.c.business_date, func.min(day_closes.c.covered_seq)).group_by(
-            day_closes.c.business_date
+    def _closes(self, which: ColumnElement[bool]) -> list[tuple[date, int]]:
+        """The closed days ``which`` picks with the last order number each one's Z report
+        counted (one row per day and currency: every one of three years is 4 ms)."""
+        q = (
+            select(day_closes.c.business_date, func.min(day_closes.c.covered_seq))
+            .where(which)
+            .group_by(day_closes.c.business_date)
         )
         return [(as_date(d), int(n)) for d, n in self._s.execute(q)]
 
@@ -112,7 +116,11 @@ class SqlOrderReportQueries:
 
         Such an order lands after a day closed before it was paid, so on the window only
         when a day from the one before the window on was closed before it was paid, and not
-        one from its last day on (it would land later)."""
+        one from its last day on (it would land later).
+
+        ``closes`` are those from the day before the window on. That is enough to place a
+        late order but for its own day's close, read here when older: the latest day closed
+        before it was paid is one of them, since one of them was closed before it was paid."""
         near = [seq for day, seq in closes if day >= window.first - timedelta(days=1)]
         # Its own day is a closed day before the window's last: paid before the end of the
         # latest such day, so an open week's own orders (all paid after the close before
@@ -129,13 +137,21 @@ class SqlOrderReportQueries:
         if after:
             where.append(orders.c.paid_seq <= min(after))
         q = select(orders.c.id, orders.c.paid_at, orders.c.paid_seq).where(*where)
+        found = [(str(i), business_date(aware(at), window.tz), int(n))
+                 for i, at, n in self._s.execute(q)]  # fmt: skip
+        since = window.first - timedelta(days=1)
+        older = sorted({own for _, own, _ in found if own < since})
+        for i in range(0, len(older), _MAX_IDS):
+            closes = [
+                *closes,
+                *self._closes(day_closes.c.business_date.in_(older[i : i + _MAX_IDS])),
+            ]
         placed = Closes(closes)
         out: list[str] = []
-        for order_id, paid_at, paid_seq in self._s.execute(q):
-            own = business_date(aware(paid_at), window.tz)
-            day = placed.landing(own, int(paid_seq))
+        for order_id, own, paid_seq in found:
+            day = placed.landing(own, paid_seq)
             if day != own and window.first <= day <= window.last:
-                out.append(str(order_id))
+                out.append(order_id)
         return out
 
     def _sum(self, counted: ColumnElement[bool], acc: dict[str, OrderFiguresSum]) -> None:

@@ -159,3 +159,22 @@ def test_the_triggers_exist_after_every_migration(app: AppContext) -> None:
                 "WHERE type = 'trigger' AND name LIKE 'order_hours%'"
             )
         assert set(s.execute(text(query)).scalars()) == TRIGGERS
+
+
+def test_an_order_paid_two_closes_after_its_own_day_lands_after_the_latest(
+    app: AppContext, cli: Cli
+) -> None:
+    """Its own day's close is older than the day before the window: read for it alone."""
+    _shop(cli)
+    today = _today(app)
+    for back in (2, 1):
+        cli("close-day", "--date", (today - timedelta(days=back)).isoformat(),
+            "--cash-counted", "0.00")  # fmt: skip
+    _sell_and_pay(app, cli)  # numbered after both closes
+    tz = app.deps.policy.timezone
+    noon = datetime.combine(today - timedelta(days=2), datetime.min.time(), tz)
+    _write(app, update(orders).values(paid_at=noon + timedelta(hours=12)))
+    # Dated two days ago, whose close came before it was paid: it lands on the day after
+    # the latest day closed before it was paid (yesterday), today.
+    figures = _figures(app, ReportWindow(today, today, tz))
+    assert (figures["usd"].orders, figures["usd"].tips) == (2, 462)
