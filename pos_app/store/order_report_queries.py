@@ -35,6 +35,7 @@ from pos_app.domain.order_report import (
 )
 from pos_app.domain.payment import RefundStatus
 from pos_app.domain.report_data import ReportWindow, business_date, day_start, offset_spans
+from pos_app.store.order_hours import hour_rows, serves
 from pos_app.store.report_queries import SqlReportQueries
 from pos_app.store.report_sql import Clock, as_date, aware, enum_value
 from pos_app.store.schema import (
@@ -85,7 +86,9 @@ class SqlOrderReportQueries:
 
     def figures(self, window: ReportWindow) -> dict[str, OrderFigures]:
         """The figures of the orders that count on the window's days, per currency."""
-        closes = self._closes()
+        # The closes from the day before the window on: what the window's figures and its
+        # late orders depend on (_late reads an older one only for a late order's own day).
+        closes = self._closes(day_closes.c.business_date >= window.first - timedelta(days=1))
         clock = Clock(
             self._s.get_bind().dialect.name,
             offset_spans(window.tz, window.start - timedelta(days=1), window.end),
@@ -100,10 +103,15 @@ class SqlOrderReportQueries:
             orders.c.paid_at >= window.start,
             orders.c.paid_at < window.end,
         )
-        if any(window.first <= day <= window.last for day, _ in closes):
+        closed_in = any(window.first <= day <= window.last for day, _ in closes)
+        if closed_in:
             own = and_(own, ~closed_before)  # no closed day in the window: no lookup a row
         acc: dict[str, OrderFiguresSum] = {}
-        self._sum(own, acc)
+        if not closed_in and serves(window):
+            # No closed day: the window's own orders are those paid in it, summed per hour.
+            _add(*hour_rows(self._s, window), acc)
+        else:
+            self._sum(own, acc)
         late = self._late(window, closes)
         for i in range(0, len(late), _MAX_IDS):
             self._sum(orders.c.id.in_(late[i : i + _MAX_IDS]), acc)
@@ -163,11 +171,13 @@ class SqlOrderReportQueries:
             for a, b, c, d, e, f, g, h, i, j, k, m, n in self._s.execute(q)
         ]  # fmt: skip
 
-    def _closes(self) -> list[tuple[date, int]]:
-        """Every closed day with the last order number its Z report counted (a small table:
-        one row per day and currency)."""
-        q = select(day_closes.c.business_date, func.min(day_closes.c.covered_seq)).group_by(
-            day_closes.c.business_date
+    def _closes(self, which: ColumnElement[bool]) -> list[tuple[date, int]]:
+        """The closed days ``which`` picks with the last order number each one's Z report
+        counted (one row per day and currency: every one of three years is 4 ms)."""
+        q = (
+            select(day_closes.c.business_date, func.min(day_closes.c.covered_seq))
+            .where(which)
+            .group_by(day_closes.c.business_date)
         )
         return [(as_date(d), int(n)) for d, n in self._s.execute(q)]
 
@@ -176,7 +186,11 @@ class SqlOrderReportQueries:
 
         Such an order lands after a day closed before it was paid, so on the window only
         when a day from the one before the window on was closed before it was paid, and not
-        one from its last day on (it would land later)."""
+        one from its last day on (it would land later).
+
+        ``closes`` are those from the day before the window on. That is enough to place a
+        late order but for its own day's close, read here when older: the latest day closed
+        before it was paid is one of them, since one of them was closed before it was paid."""
         near = [seq for day, seq in closes if day >= window.first - timedelta(days=1)]
         # Its own day is a closed day before the window's last: paid before the end of the
         # latest such day, so an open week's own orders (all paid after the close before
@@ -193,13 +207,21 @@ class SqlOrderReportQueries:
         if after:
             where.append(orders.c.paid_seq <= min(after))
         q = select(orders.c.id, orders.c.paid_at, orders.c.paid_seq).where(*where)
+        found = [(str(i), business_date(aware(at), window.tz), int(n))
+                 for i, at, n in self._s.execute(q)]  # fmt: skip
+        since = window.first - timedelta(days=1)
+        older = sorted({own for _, own, _ in found if own < since})
+        for i in range(0, len(older), _MAX_IDS):
+            closes = [
+                *closes,
+                *self._closes(day_closes.c.business_date.in_(older[i : i + _MAX_IDS])),
+            ]
         placed = Closes(closes)
         out: list[str] = []
-        for order_id, paid_at, paid_seq in self._s.execute(q):
-            own = business_date(aware(paid_at), window.tz)
-            day = placed.landing(own, int(paid_seq))
+        for order_id, own, paid_seq in found:
+            day = placed.landing(own, paid_seq)
             if day != own and window.first <= day <= window.last:
-                out.append(str(order_id))
+                out.append(order_id)
         return out
 
     def _sum(self, counted: ColumnElement[bool], acc: dict[str, OrderFiguresSum]) -> None:
@@ -210,10 +232,6 @@ class SqlOrderReportQueries:
         item's figures, and a rate's, are sums of those groups): each reads the orders, or
         their lines, once."""
         o, line = orders.c, order_lines.c
-
-        def of(code: str) -> OrderFiguresSum:
-            return acc.setdefault(code, OrderFiguresSum())
-
         code_text = func.upper(o.promo_code)
         totals = (
             select(
@@ -227,11 +245,6 @@ class SqlOrderReportQueries:
             .where(counted)
             .group_by(o.currency, code_text)
         )
-        for code, promo, n, tips, discounts, tax in self._s.execute(totals):
-            of(code).add_totals(orders=int(n), tips=_int(tips), discounts=_int(discounts),
-                                tax=_int(tax))  # fmt: skip
-            if promo is not None:
-                of(code).add_promo(str(promo), uses=int(n), discount=_int(discounts))
         # The counted orders (by their paid_at or id index), then their lines by the lines'
         # key, which starts with the order: measured on SQLite, a third less than looking
         # the lines up by an IN of the counted ids.
@@ -253,19 +266,6 @@ class SqlOrderReportQueries:
             .where(counted)
             .group_by(o.currency, item, line.kind, line.tax_rate_thousandths)
         )
-        items: dict[tuple[str, str, str], list[Any]] = {}
-        for code, key, kind, rate, name, qty, amount, discount, tax in self._s.execute(lines):
-            amount, tax = _int(amount), _int(tax)
-            of(code).add_rate(rate_text(int(rate)), tax=tax, base=amount - tax)
-            sums = [str(name), _int(qty), amount, _int(discount), tax]
-            found = items.setdefault((code, str(key), str(enum_value(kind))), sums)
-            if found is not sums:  # the item at another rate: one item, its latest name
-                found[0] = max(found[0], sums[0])
-                for k in range(1, 5):
-                    found[k] += sums[k]
-        for (code, key, kind), (name, qty, amount, discount, tax) in items.items():
-            of(code).add_item(key, kind=kind, name=name, quantity=qty, amount=amount,
-                              discount=discount, tax=tax)  # fmt: skip
         # A tip is the booking's staff member's, or the seller's (issue 14).
         staff = func.coalesce(resources.c.name, o.created_by_name)
         tips = (
@@ -278,8 +278,41 @@ class SqlOrderReportQueries:
             .where(counted, o.tip > 0)
             .group_by(o.currency, staff)
         )
-        for code, name, tip in self._s.execute(tips):
-            of(code).add_tip(str(name or ""), _int(tip))
+        run = self._s.execute
+        _add(list(run(totals)), list(run(lines)), list(run(tips)), acc)
+
+
+def _add(
+    totals: Sequence[Sequence[Any]],
+    lines: Sequence[Sequence[Any]],
+    tips: Sequence[Sequence[Any]],
+    acc: dict[str, OrderFiguresSum],
+) -> None:
+    """Add grouped totals, lines and tips (from the rows or from the hours) into ``acc``."""
+
+    def of(code: str) -> OrderFiguresSum:
+        return acc.setdefault(code, OrderFiguresSum())
+
+    for code, promo, n, tip, discounts, tax in totals:
+        of(code).add_totals(orders=int(n), tips=_int(tip), discounts=_int(discounts),
+                            tax=_int(tax))  # fmt: skip
+        if promo is not None:
+            of(code).add_promo(str(promo), uses=int(n), discount=_int(discounts))
+    items: dict[tuple[str, str, str], list[Any]] = {}
+    for code, key, kind, rate, name, qty, amount, discount, tax in lines:
+        amount, tax = _int(amount), _int(tax)
+        of(code).add_rate(rate_text(int(rate)), tax=tax, base=amount - tax)
+        sums = [str(name), _int(qty), amount, _int(discount), tax]
+        found = items.setdefault((code, str(key), str(enum_value(kind))), sums)
+        if found is not sums:  # the item at another rate: one item, its latest name
+            found[0] = max(found[0], sums[0])
+            for k in range(1, 5):
+                found[k] += sums[k]
+    for (code, key, kind), (name, qty, amount, discount, tax) in items.items():
+        of(code).add_item(key, kind=kind, name=name, quantity=qty, amount=amount,
+                          discount=discount, tax=tax)  # fmt: skip
+    for code, name, tip in tips:
+        of(code).add_tip(str(name or ""), _int(tip))
 
 
 def _int(value: Any) -> int:

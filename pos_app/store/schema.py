@@ -325,10 +325,8 @@ day_link_counts = Table(
     Column("frozen_at", UTCDateTime(), nullable=False),  # shown only
 )
 
-# The counted payments, refunds and refund reversals summed per UTC hour and report key
-# (migration 0022), kept by the database's own triggers in the transaction of each change:
-# a report's open days read these instead of every row (store/sales_hours.py). Text keys
-# are '' where the booking has none (a primary key takes no NULL).
+# Counted payments, refunds and reversals per UTC hour and report key, kept by triggers (0022):
+# open days read these, not every row (store/sales_hours.py). '' where there is no key.
 sales_hours = Table(
     "sales_hours",
     metadata,
@@ -346,6 +344,19 @@ sales_hours = Table(
     Column("unfeed_amount", BigInteger, nullable=False),
     sqlite_with_rowid=False,
 )
+
+# The paid orders' figures per UTC hour, kept like sales_hours (0025: what the keys hold).
+# fmt: off
+order_hours = Table(
+    "order_hours", metadata,
+    Column("kind", String(8), primary_key=True), Column("hour", UTCDateTime(), primary_key=True),
+    Column("currency", String(3), primary_key=True), Column("key", ID, primary_key=True),
+    Column("detail", String(32), primary_key=True), Column("rate", Integer, primary_key=True),
+    Column("name", String(120), primary_key=True), Column("n", BigInteger, nullable=False),
+    *(Column(c, BigInteger, nullable=False) for c in ("quantity", "amount", "discount", "tax")),
+    Column("tip", BigInteger, nullable=False), sqlite_with_rowid=False,
+)
+# fmt: on
 
 # The stations sharing this database, each writing its own row (migration 0013). The times
 # are the database's clock, never a station's (store/stations_repo.py).
@@ -579,9 +590,8 @@ _EMAIL_UNIQUE = Index(
 def describe_postgresql() -> None:
     """Add the PostgreSQL spelling of the partial index above (idempotent).
 
-    Called when a PostgreSQL engine is made, not at import: naming a dialect's option loads
-    that dialect, about 45 ms of a SQLite station's start. Migrations create the index either
-    way; this keeps the metadata telling the truth on PostgreSQL too.
+    Called when a PostgreSQL engine is made, not at import (naming a dialect's option loads
+    it: 45 ms of a SQLite station's start). Migrations create the index either way.
     """
     _EMAIL_UNIQUE.dialect_kwargs["postgresql_where"] = _EMAIL_GIVEN
 
