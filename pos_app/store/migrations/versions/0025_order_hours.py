@@ -1,7 +1,7 @@
 """order hours: the counted orders' figures summed per UTC hour, kept by triggers
 
 Revision ID: 0025
-Revises: 0023
+Revises: 0024
 Create Date: 2026-12-06
 
 Issue 13 item 9 (reports at scale): with orders in the data, a report's open days read every
