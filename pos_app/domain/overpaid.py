@@ -117,7 +117,7 @@ def overpaid_log_detail(payable: Overpayable, title: str = "") -> Detail:
     if title:
         return Detail(
             N_(
-                "{title}: overpaid by {excess}: received {paid} for a price of {price}; "
+                "{title}: Overpaid by {excess}: received {paid} for a price of {price}; "
                 "refund the excess"
             ),
             {"title": title, **params},

@@ -124,3 +124,28 @@ def count_problem(value: int, what: str = "stock") -> str | None:
 def adjustment_words(name: str, reason: StockReason, change: int, before: int) -> str:
     """The audit log's line for a change: "Shampoo: Received +5 (stock 3 → 8)"."""
     return f"{name}: {reason.label} {change:+d} (stock {before} → {before + change})"
+
+
+# The notes the app writes itself on a stock change (services/order_money.py), stored in
+# English and said in the reader's language where shown; a note staff typed is data.
+_APP_NOTES = (
+    (re.compile(r"sold on order (?P<order>\S+)"), N_("sold on order {order}")),
+    (
+        re.compile(r"oversold by (?P<short>\d+) on order (?P<order>\S+)"),
+        N_("oversold by {short} on order {order}"),
+    ),
+    (
+        re.compile(r"refund (?P<refund>\S+) on order (?P<order>\S+)"),
+        N_("refund {refund} on order {order}"),
+    ),
+)
+
+
+def note_words(adjustment: StockAdjustment) -> str:
+    """A stock change's note as the reader reads it: the app's own notes translated."""
+    if adjustment.order_id is not None:
+        for pattern, template in _APP_NOTES:
+            found = pattern.fullmatch(adjustment.note)
+            if found:
+                return gettext(template).format(**found.groupdict())
+    return adjustment.note

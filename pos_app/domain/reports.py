@@ -124,6 +124,9 @@ FEES_PENDING = N_("Fees pending")
 METHOD_LABELS = {"card": N_("Card (Stripe)"), "cash": N_("Cash")}
 #: The staff breakdown's row for bookings with nobody in particular (key "").
 UNASSIGNED = N_("Unassigned")
+#: The service breakdown's row for walk-in orders (no booking, so no service).
+WALK_IN_ID = "walk_in"
+WALK_IN_NAME = N_("Walk-in sale")
 
 
 def fees_pending_sentence(count: int, amount: str) -> str:

@@ -61,6 +61,7 @@ from pos_app.domain.report_data import (
     day_start,
     offset_spans,
 )
+from pos_app.domain.reports import WALK_IN_ID, WALK_IN_NAME
 from pos_app.store.link_counts import LinkCountQueries
 from pos_app.store.order_export import order_cells
 from pos_app.store.report_export import ExportQueries, export_batches, export_cells
@@ -80,8 +81,6 @@ from pos_app.store.schema import (
 # The payment a refund returns (its method and Stripe ids).
 _refund_payment = payments.alias("refund_payment")
 # What a walk-in order's money is shown as where a booking's service would be.
-WALK_IN_ID = "walk_in"
-WALK_IN_NAME = "Walk-in sale"
 _CARD = PaymentMethod.CARD.value
 _MAX_IDS = 5000  # ids named in a query at most (SQLite allows 32,766 parameters)
 

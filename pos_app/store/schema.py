@@ -271,8 +271,7 @@ audit_log = Table(
     Column("currency", String(3)),
     Column("stripe_ids", Text, nullable=False, default=""),
     Column("detail", Text, nullable=False, default=""),
-    # The detail's marked sentence and its values (JSON), said in the reader's language;
-    # NULL on rows written before 0024, which show ``detail`` as stored.
+    # The marked sentence and its values (JSON), said in the reader's language (0024; NULL before)
     Column("detail_template", Text),
     Column("detail_params", Text),
 )
@@ -313,9 +312,8 @@ settings = Table(
     Column("value", Text, nullable=False),
 )
 
-# The card payment links created on a closed business day, by status, counted once none of
-# them was still open (migration 0016): reports read them instead of counting a year's
-# links again. Written once per day (the day close, or the leader's sync pass later).
+# A closed day's card payment links by status, counted once none was open (0016): reports
+# read these, not a year's links. Written once (the day close, or a later sync pass).
 day_link_counts = Table(
     "day_link_counts",
     metadata,
@@ -358,8 +356,7 @@ order_hours = Table(
 )
 # fmt: on
 
-# The stations sharing this database, each writing its own row (migration 0013). The times
-# are the database's clock, never a station's (store/stations_repo.py).
+# The stations sharing this database, one row each (0013); times by the database's clock.
 stations = Table(
     "stations",
     metadata,
@@ -426,9 +423,8 @@ promo_codes = Table(
     CheckConstraint("uses >= 0 AND (max_uses IS NULL OR uses <= max_uses)", name="uses_in_range"),
 )
 
-# Orders (migration 0017): a sale's lines as sold and its figures, with every input of them as
-# used, so a later catalogue or settings change never alters an order (domain/orders.py).
-# The database refuses figures that do not add up.
+# Orders (0017): a sale's lines and figures with every input as used, so a later catalogue or
+# settings change never alters one (domain/orders.py); figures that do not add up are refused.
 orders = Table(
     "orders",
     metadata,

@@ -80,14 +80,15 @@ def data_words() -> frozenset[str]:
     records and the starter catalogue's names, CLDR's English month and weekday names,
     ISO currency codes (upper case), time-of-day markers."""
     import pos_app.devtools.demo as demo
+    import pos_app.devtools.demo_shop as demo_shop
     import pos_app.devtools.manager_screens as manager_screens
     import pos_app.devtools.stations_screenshot as stations_screenshot
     import pos_app.services.catalog as starter
 
     words: set[str] = set()
-    # The demo day, the records the manager screens add (products, promo codes, stock
-    # notes), the stations' demo rows, and the starter catalogue.
-    records = (demo, manager_screens, stations_screenshot)
+    # The demo day, its shop (products, promo codes, stock notes: devtools/demo_shop.py), the
+    # records the manager screens add, the stations' demo rows, and the starter catalogue.
+    records = (demo, demo_shop, manager_screens, stations_screenshot)
     for module in (*records, starter):
         tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
         docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}

@@ -75,4 +75,9 @@ def test_the_committed_pngs_are_the_svg_rendered(qapp: object, tmp_path: Path) -
         fresh = QImage(str(render_png(APP_ICON_SVG, size, tmp_path / f"{size}.png")))
         committed = QImage(str(app_icon_png(size)))
         assert committed.size() == fresh.size()
-        assert committed.convertToFormat(fresh.format()) == fresh, f"{size} px differs"
+        committed = committed.convertToFormat(fresh.format())
+        # Qt releases differ by one level of anti-aliasing on a few edge pixels (6.11.3: 5
+        # pixels off by 1); an edited drawing moves whole shapes, far more than that.
+        pairs = zip(bytes(committed.constBits()), bytes(fresh.constBits()), strict=True)
+        worst = max((abs(a - b) for a, b in pairs), default=0)
+        assert worst <= 2, f"{size} px differs (by up to {worst} of 255)"

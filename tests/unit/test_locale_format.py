@@ -251,3 +251,18 @@ def test_a_promo_codes_days_follow_the_language_and_its_audit_record_does_not() 
         assert promo.record_day(day) == "31 Aug 2026"
     with language("es"):
         assert promo.day_words(day) == "31 ago 2026"
+
+
+def test_a_stock_changes_own_note_is_said_in_the_readers_language_and_a_typed_one_is_not() -> None:
+    from datetime import UTC
+
+    from pos_app.domain.products import StockAdjustment, StockReason, note_words
+
+    def change(note: str, order_id: str | None) -> StockAdjustment:
+        at = datetime(2026, 12, 6, tzinfo=UTC)
+        return StockAdjustment(1, "prd_1", -1, 4, StockReason.SALE, "System", at, note, None, order_id)
+
+    with language("de"):
+        assert note_words(change("sold on order 18", "ord_1")) == "verkauft mit Bestellung 18"
+        assert note_words(change("sold on order 18", None)) == "sold on order 18"  # typed
+        assert note_words(change("Delivery 4471", "ord_1")) == "Delivery 4471"

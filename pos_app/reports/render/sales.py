@@ -17,6 +17,8 @@ from pos_app.domain.reports import (
     FEES_PENDING,
     METHOD_LABELS,
     UNASSIGNED,
+    WALK_IN_ID,
+    WALK_IN_NAME,
     Breakdown,
     Conversion,
     CurrencyTotals,
@@ -332,6 +334,6 @@ def breakdown_label(row: Breakdown) -> str:
     "Unassigned") are translated, the catalogue's names (services, staff) are data."""
     if row.key in METHOD_LABELS and row.label == METHOD_LABELS[row.key]:
         return gettext(row.label)
-    if row.key == "" and row.label == UNASSIGNED:
+    if (row.key, row.label) in (("", UNASSIGNED), (WALK_IN_ID, WALK_IN_NAME)):
         return gettext(row.label)
     return row.label

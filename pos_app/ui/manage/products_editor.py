@@ -38,6 +38,7 @@ from pos_app.domain.products import (
     StockAdjustment,
     StockReason,
     low_stock_warning,
+    note_words,
 )
 from pos_app.i18n import _
 from pos_app.services.catalog import MANAGERS_ONLY, SUPPORTED_CURRENCIES
@@ -116,8 +117,8 @@ def history_columns(timezone: tzinfo) -> list[Column[StockAdjustment]]:
         Column(_("When"), lambda a: _when(a.at.astimezone(timezone))),
         Column(
             _("What"),
-            lambda a: f"{a.reason.label} · {a.note}" if a.note else a.reason.label,
-            tooltip=lambda a: a.note or None,
+            lambda a: f"{a.reason.label} · {note_words(a)}" if a.note else a.reason.label,
+            tooltip=lambda a: note_words(a) or None,
         ),
         Column(_("Change"), lambda a: f"{a.change:+d}", align=RIGHT),
         Column(_("After"), lambda a: str(a.stock_after), align=RIGHT),

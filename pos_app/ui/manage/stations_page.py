@@ -219,7 +219,10 @@ class StationsPage(QWidget):
     # -- results -----------------------------------------------------------------------
 
     def _show(self, listing: StationList) -> None:
+        stale = self._read_again  # began before a rename or Refresh: a newer read follows
         self._after_read()
+        if stale:
+            return  # showing it would put the old name back in the field for a moment
         state = stations_state(listing)
         self._state = state
         if not self._name_touched:
