@@ -33,9 +33,7 @@ CHUNK = 8
 @pytest.mark.parametrize(
     ("screen", "language"),
     [
-        pytest.param(
-            name, language, marks=pytest.mark.xdist_group(f"walk-{language}-{i // CHUNK}")
-        )
+        pytest.param(name, language, marks=pytest.mark.xdist_group(f"walk-{language}-{i // CHUNK}"))
         for language in ("de", "es", "bn")
         for i, name in enumerate(screen_walk.screen_names())
     ],

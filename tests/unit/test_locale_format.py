@@ -260,7 +260,9 @@ def test_a_stock_changes_own_note_is_said_in_the_readers_language_and_a_typed_on
 
     def change(note: str, order_id: str | None) -> StockAdjustment:
         at = datetime(2026, 12, 6, tzinfo=UTC)
-        return StockAdjustment(1, "prd_1", -1, 4, StockReason.SALE, "System", at, note, None, order_id)
+        return StockAdjustment(
+            1, "prd_1", -1, 4, StockReason.SALE, "System", at, note, None, order_id
+        )
 
     with language("de"):
         assert note_words(change("sold on order 18", "ord_1")) == "verkauft mit Bestellung 18"
