@@ -420,19 +420,23 @@ def _settle() -> None:
 
 
 def _inspect(
-    walk: Walk, app: QApplication, checks: dict[str, Callable[[QWidget], list[Finding]]]
+    walk: Walk,
+    app: QApplication,
+    checks: dict[str, Callable[[QWidget], list[Finding]]],
+    schemes: tuple[tuple[str, bool], ...] = (("light", False), ("dark", True)),
 ) -> Callable[[QWidget, QImage], None]:
     def inspect(root: QWidget, _saved: QImage) -> None:
         walk.roots.append(describe(root))
-        for scheme, dark in (("light", False), ("dark", True)):
+        for scheme, dark in schemes:
             theme.apply_theme(app, dark=dark)
             _settle()
             for name, check in checks.items():
                 if scheme == "dark" and name not in BOTH_SCHEMES:
                     continue
                 walk.findings.setdefault((scheme, name), []).extend(check(root))
-        theme.apply_theme(app, dark=False)
-        _settle()
+        if any(dark for _scheme, dark in schemes):
+            theme.apply_theme(app, dark=False)
+            _settle()
 
     return inspect
 
@@ -463,7 +467,11 @@ def walk_screen(screen: str, language: str | None = None) -> Walk:
         with (
             tempfile.TemporaryDirectory() as tmp,
             capture.inspecting(
-                _inspect(walk, app, CHECKS if language is None else {"clipping": clipping_findings})
+                # Another language is walked in light only: the words' widths are the same in
+                # either scheme (same fonts), and the session's walk checks both schemes.
+                _inspect(walk, app, CHECKS)
+                if language is None
+                else _inspect(walk, app, {"clipping": clipping_findings}, (("light", False),))
             ),
         ):
             render(screen, Path(tmp) / f"{screen}.png", worlds=WORLDS, language=walked)
