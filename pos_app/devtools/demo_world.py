@@ -34,8 +34,9 @@ SANDBOX_DB = "sandbox.sqlite3"
 DATA_DIR = "data"
 # A copy must show what a fresh seed would: the awaiting booking's checkout stays open for
 # the hold (10 minutes by default) and the first demo booking starts ~30 minutes ahead, so a
-# world older than this is seeded again rather than rendered from.
-MAX_AGE_SECONDS = 240.0
+# world older than this is seeded again rather than rendered from (7 minutes: inside the
+# hold with room to spare, and a long test session seeds each language's world less often).
+MAX_AGE_SECONDS = 420.0
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def test_no_text_is_clipped(screen: str) -> None:
 # A language's walks run in groups of CHUNK screens back to back on one worker: each worker
 # seeds a language's demo world once for a group (a world is seeded again after 4 minutes,
 # demo_world.MAX_AGE_SECONDS), instead of once for nearly every screen.
-CHUNK = 8
+CHUNK = 11
 
 
 @pytest.mark.parametrize(
