@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -179,6 +180,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Freeze what collection leaves alive (every imported module, the app's and the test
+    libraries' tables): it lives to the end, and the UI tests' per-test ``gc.collect()`` then
+    scans only what tests made, not all of it again each time (about 40 ms a test saved)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _database_mode() -> str:

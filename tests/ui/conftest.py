@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import inspect
+import os
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -23,8 +24,19 @@ from pos_app.ui.kit import gc_guard
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.shell.main_window import MainWindow
 from tests.conftest import TEST_MANAGER
+from tests.ui.demo_worlds import PSEUDO_WORLDS, WORLDS
 
 UI_DIR = Path(pos_app.ui.__file__).resolve().parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _demo_worlds_shared(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Under xdist, the workers seed and find the demo worlds in one folder of the run (the
+    parent of each worker's base temp folder), so a world is seeded once for all of them."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / "demo-worlds"
+        WORLDS.share_in(shared)
+        PSEUDO_WORLDS.share_in(shared)
 
 
 @pytest.fixture(autouse=True)
