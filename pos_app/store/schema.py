@@ -401,6 +401,9 @@ stock_adjustments = Table(
     Column("actor_name", String(120), nullable=False),
     Column("at", UTCDateTime(), nullable=False),
     Column("order_id", ID),
+    # The app's own note as a marked template and its values (0026); NULL when typed.
+    Column("note_template", Text),
+    Column("note_params", Text),
 )
 
 # Promo codes; ``uses`` is counted by a conditional UPDATE so the last use is taken once.
