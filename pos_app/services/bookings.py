@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from pos_app.domain import locale_format as lf
-from pos_app.domain.audit import AuditAction, Day, Detail
+from pos_app.domain.audit import AuditAction, Day, Detail, DetailValue
 from pos_app.domain.booking import CLOSING_CLAIM, Booking, BookingStatus
 from pos_app.domain.booking_display import NOT_REFUNDED
 from pos_app.domain.dates import check_days, instant_problem
@@ -475,16 +475,14 @@ class BookingService:
         (the business's wall clock)."""
         local = booking.starts_at.astimezone(self._d.policy.timezone)
         end = booking.ends_at.astimezone(self._d.policy.timezone)
-        who: str | Detail = resource.name if resource is not None else Detail(N_("anyone"))
-        return Detail(
-            N_("{day} {start}–{end} with {who}"),
-            {
-                "day": Day(local.date(), "weekday_day_month"),
-                "start": local.time().replace(second=0, microsecond=0),
-                "end": end.time().replace(second=0, microsecond=0),
-                "who": who,
-            },
-        )
+        values: dict[str, DetailValue] = {
+            "day": Day(local.date(), "weekday_day_month"),
+            "start": local.time().replace(second=0, microsecond=0),
+            "end": end.time().replace(second=0, microsecond=0),
+        }
+        if resource is None:
+            return Detail(N_("{day} {start}–{end} with anyone"), values)
+        return Detail(N_("{day} {start}–{end} with {who}"), {**values, "who": resource.name})
 
     # -- closing a booking (cancel, no-show) ---------------------------------------------
     #
