@@ -171,14 +171,17 @@ def _fill(template: str, params: Mapping[str, DetailValue], *, translate: bool) 
 
 
 def _value_text(value: DetailValue, *, translate: bool) -> str:
+    # The stored English is English whatever the desk speaks when it is written: amounts,
+    # days and times in English's formats too, so the column reads alike on every row.
+    language = None if translate else "en"
     if isinstance(value, Detail):
         return value.words() if translate else value.english()
     if isinstance(value, (Money, Percent)):
-        return str(value)
+        return value.format(language)
     if isinstance(value, Day):
-        return lf.date_text(value.value, value.style)
+        return lf.date_text(value.value, value.style, language=language)
     if isinstance(value, time):
-        return lf.clock(value)
+        return lf.clock(value, language=language)
     return str(value)
 
 

@@ -134,3 +134,27 @@ def test_an_app_written_stock_note_reads_from_its_template_a_typed_one_as_typed(
         assert note_words(change("sold on order 18", None, None)) == "sold on order 18"  # typed
     finally:
         i18n.set_language(language)
+
+
+def test_the_stored_english_is_english_whatever_the_desk_speaks_when_it_is_written() -> None:
+    from datetime import date, time
+
+    from pos_app.domain.audit import Day
+    from pos_app.domain.percent import Percent
+
+    detail = Detail(
+        "Paid {amount}, {rate} off, {day} {at}",
+        {
+            "amount": Money(2500, "eur"),
+            "rate": Percent(12_500),
+            "day": Day(date(2026, 6, 1)),
+            "at": time(9, 5),
+        },
+    )
+    language = i18n.current_language()
+    i18n.set_language("de")
+    try:
+        assert detail.english() == "Paid €25.00, 12.5% off, 1 Jun 2026 09:05"
+        assert detail.words() == "Paid 25,00\xa0€, 12,5\xa0% off, 1. Juni 2026 09:05"
+    finally:
+        i18n.set_language(language)
