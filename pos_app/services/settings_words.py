@@ -10,6 +10,9 @@ from pos_app.domain.text import one_line
 from pos_app.i18n import N_
 
 _ON, _OFF, _NEVER, _NOT_SET = N_("on"), N_("off"), N_("never"), N_("(not set)")
+# The settings' own values, as the audit log has always written them ("theme: light → dark").
+_MODES = {"sandbox": N_("sandbox"), "test": N_("test"), "live": N_("live")}
+_THEMES = {"system": N_("system"), "light": N_("light"), "dark": N_("dark")}
 
 #: Each business setting as the audit log names it (a marked phrase).
 BUSINESS_LABELS = {
@@ -37,10 +40,12 @@ def business_value_words(name: str, value: object) -> DetailValue:
 
 def station_words(old: StationSettings, new: StationSettings) -> list[Detail]:
     """What changed in this station's settings, in the audit log's words (each said in the
-    reader's language; modes, themes and language codes are the settings' own values)."""
+    reader's language; language codes are the setting's own values)."""
     words: list[Detail] = []
     if old.mode != new.mode:
-        words.append(_change(N_("mode: {before} → {after}"), str(old.mode), str(new.mode)))
+        words.append(
+            _change(N_("mode: {before} → {after}"), mode_words(old.mode), mode_words(new.mode))
+        )
     if (old.webhook_enabled, old.webhook_port) != (new.webhook_enabled, new.webhook_port):
 
         def receiver(s: StationSettings) -> Detail:
@@ -62,7 +67,13 @@ def station_words(old: StationSettings, new: StationSettings) -> list[Detail]:
             )
         )
     if old.theme != new.theme:
-        words.append(_change(N_("theme: {before} → {after}"), str(old.theme), str(new.theme)))
+        words.append(
+            _change(
+                N_("theme: {before} → {after}"),
+                Detail(_THEMES.get(old.theme, old.theme)),
+                Detail(_THEMES.get(new.theme, new.theme)),
+            )
+        )
     if old.language != new.language:
         words.append(_change(N_("language: {before} → {after}"), old.language, new.language))
     if old.tip_on_display != new.tip_on_display:
@@ -89,16 +100,22 @@ def business_change(label: str, before: DetailValue, after: DetailValue) -> Deta
     )
 
 
+def mode_words(mode: str) -> Detail:
+    """A mode ("test") as a marked word, said in the reader's language."""
+    return Detail(_MODES.get(mode, mode))
+
+
 def secret_changed(mode: str, hint: str | None) -> Detail:
     """A new Stripe secret key, named only by its last four characters."""
     return Detail(
-        N_("secret key for {mode} mode changed ({hint})"), {"mode": mode, "hint": hint or ""}
+        N_("secret key for {mode} mode changed ({hint})"),
+        {"mode": mode_words(mode), "hint": hint or ""},
     )
 
 
 def webhook_secret_changed(mode: str) -> Detail:
     """A new webhook signing secret (never shown)."""
-    return Detail(N_("webhook signing secret for {mode} mode changed"), {"mode": mode})
+    return Detail(N_("webhook signing secret for {mode} mode changed"), {"mode": mode_words(mode)})
 
 
 def _change(template: str, before: DetailValue, after: DetailValue) -> Detail:

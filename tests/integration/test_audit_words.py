@@ -250,21 +250,25 @@ def test_station_and_business_settings_read_in_german(
     try:
         ctx.deps.desk.sign_in(Actor(None, "Alex", Role.MANAGER))
         change = SettingsChange.from_view(ctx.settings.load())
-        saved = ctx.settings.save(replace(change, hold_minutes=15, tip_on_display=True))
+        saved = ctx.settings.save(
+            replace(change, hold_minutes=15, tip_on_display=True, theme="dark")
+        )
         ctx.settings.save(replace(SettingsChange.from_view(saved.view), lock_minutes=0))
         entries = _entries(ctx, AuditAction.SETTINGS_CHANGED)
     finally:
         ctx.close()
     assert saved.changes == (  # what saving says: the audit log's English, as before
         "hold (minutes): 10 → 15",
+        "theme: system → dark",
         "tip on the customer display: off → on",
     )
     assert [e.detail for e in entries] == [
-        "hold (minutes): 10 → 15; tip on the customer display: off → on",
+        "hold (minutes): 10 → 15; theme: system → dark; tip on the customer display: off → on",
         "lock after: 5 min → never",
     ]
     assert _said(entries, "de") == [
-        "Zahlungslinks offen (Minuten): 10 → 15; Trinkgeld auf dem Kundenbildschirm: aus → an",
+        "Zahlungslinks offen (Minuten): 10 → 15; Design: wie das System → dunkel; "
+        "Trinkgeld auf dem Kundenbildschirm: aus → an",
         "Sperren nach: 5 Min. → nie",
     ]
 
