@@ -36,7 +36,9 @@ from pos_app.services.people import ResourceForm, UserForm
 from pos_app.services.products import ProductForm
 from pos_app.services.promo_codes import PromoForm
 from pos_app.services.settings import SettingsChange
+from tests.cli_here import run_json_here
 from tests.integration.helpers import book
+from tests.payments import pay
 from tests.unit.test_keystore import MemoryKeyring
 
 PIN = "4826"
@@ -212,6 +214,33 @@ def test_orders_their_stock_notes_and_a_walk_ins_overpayment_read_in_german(
         ]
     finally:
         i18n.set_language("en")
+
+
+def test_items_added_to_a_booking_and_a_refunds_restock_note_read_in_german(
+    app: AppContext, app_env: dict[str, str], english: None
+) -> None:
+    serum = app.products.save_product(ProductForm(None, "Serum", "12.00", "usd", stock=5))
+    booking = book(app)
+    order = app.orders.add_to_booking(booking.id, [SaleItem("Serum", 2)])
+    # A walk-in paid by card, one item refunded and put back on the shelf.
+    sold = run_json_here(app_env, "sell", "--item", "Serum")
+    pay(run_json_here(app_env, "charge", sold["id"])["url"])
+    assert run_json_here(app_env, "status", sold["id"])["status"] == "paid"
+    refund = run_json_here(app_env, "refund", sold["id"], "--item", "Serum", "--restock")
+    (refund_id,) = [r["id"] for r in refund["refunds"]]
+    changed = _entries(app, AuditAction.ORDER_CHANGED)
+    restocked = [e for e in _entries(app, AuditAction.STOCK_ADJUSTED) if "Restocked" in e.detail]
+    assert [e.detail for e in changed + restocked] == [
+        f"Order {order.number} ({order.id}): added 2 × Serum; total $59.00, open",
+        f"Serum: Restocked after a refund +1 (stock 4 → 5). refund {refund_id} on order 2",
+    ]
+    assert _said(changed + restocked, "de") == [
+        f"Bestellung {order.number} ({order.id}): 2 × Serum hinzugefügt; gesamt 59,00\xa0$, offen",
+        f"Serum: Nach Erstattung zurückgelegt +1 (Bestand 4 → 5). "
+        f"Erstattung {refund_id} zu Bestellung 2",
+    ]
+    (note,) = [a for a in app.products.adjustments(serum.id) if a.note.startswith("refund")]
+    assert note.note_template == "refund {refund} on order {order}"
 
 
 def test_a_booking_moved_reads_in_german(app: AppContext, english: None) -> None:
