@@ -248,7 +248,7 @@ def promo(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def promo_words(promo: PromoCode) -> str:
     """A code and its limits in the UI language: "SUMMER10 (10% off, 100 uses, 1 Jun 2026 – …)".
-    (The audit log keeps its own English line, ``services.promo_codes.describe``.)"""
+    (The audit log keeps its own English line, ``services.audit_words.promo_words``.)"""
     discount = promo.discount
     off = discount.percent if discount.percent is not None else discount.amount
     parts = [gettext("{amount} off").format(amount=off)]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Union
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
+from pos_app.domain.percent import Percent
 from pos_app.i18n import gettext
 
 # The audit search's text is cut to this: nothing longer is a name or an id, and the database
@@ -85,8 +87,18 @@ class AuditEntry:
     id: int | None = None
 
 
-#: A detail's value: data (a name, an id, a count), an amount, or a marked piece of words.
-DetailValue = Union[str, int, Money, "Detail"]
+@dataclass(frozen=True)
+class Day:
+    """A day in a detail, written in the reader's language in one of ``locale_format``'s
+    date styles ("Sun 06 Dec" in English, "So., 6. Dez." in German)."""
+
+    value: date
+    style: str = "date_plain"
+
+
+#: A detail's value: data (a name, an id, a count), an amount, a percentage, a day, a time of
+#: day, or a marked piece of words.
+DetailValue = Union[str, int, Money, Percent, Day, time, "Detail"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,15 @@ class Detail:
         return cls(template, {str(k): _value_from_json(v) for k, v in data.items()})
 
 
+def joined(parts: Sequence[DetailValue], separator: str = "; ") -> Detail:
+    """Pieces said one after another ("new PIN set; tip $2.00"): each piece is a whole
+    marked phrase (or data) of its own; the separator is punctuation, not a sentence, so the
+    template is not marked (gettext gives it back unchanged)."""
+    names = [f"p{i}" for i in range(len(parts))]
+    template = separator.join("{" + name + "}" for name in names)
+    return Detail(template, dict(zip(names, parts, strict=True)))
+
+
 def detail_text(detail: str | Detail) -> Detail:
     """A fixed sentence (``N_``) as a Detail with no values."""
     return detail if isinstance(detail, Detail) else Detail(detail)
@@ -150,10 +171,17 @@ def _fill(template: str, params: Mapping[str, DetailValue], *, translate: bool) 
 
 
 def _value_text(value: DetailValue, *, translate: bool) -> str:
+    # The stored English is English whatever the desk speaks when it is written: amounts,
+    # days and times in English's formats too, so the column reads alike on every row.
+    language = None if translate else "en"
     if isinstance(value, Detail):
         return value.words() if translate else value.english()
-    if isinstance(value, Money):
-        return value.format()
+    if isinstance(value, (Money, Percent)):
+        return value.format(language)
+    if isinstance(value, Day):
+        return lf.date_text(value.value, value.style, language=language)
+    if isinstance(value, time):
+        return lf.clock(value, language=language)
     return str(value)
 
 
@@ -162,6 +190,12 @@ def _value_json(value: DetailValue) -> object:
         return {"t": value.template, "p": {k: _value_json(v) for k, v in value.params.items()}}
     if isinstance(value, Money):
         return {"money": [value.amount, value.currency]}
+    if isinstance(value, Percent):
+        return {"percent": value.thousandths}
+    if isinstance(value, Day):
+        return {"day": value.value.isoformat(), "style": value.style}
+    if isinstance(value, time):
+        return {"time": value.strftime("%H:%M")}
     return value
 
 
@@ -169,6 +203,12 @@ def _value_from_json(value: object) -> DetailValue:
     if isinstance(value, dict) and "money" in value:
         amount, currency = value["money"]
         return Money(int(amount), str(currency))
+    if isinstance(value, dict) and "percent" in value:
+        return Percent(int(value["percent"]))
+    if isinstance(value, dict) and "day" in value:
+        return Day(date.fromisoformat(str(value["day"])), str(value.get("style", "date_plain")))
+    if isinstance(value, dict) and "time" in value:
+        return time.fromisoformat(str(value["time"]))
     if isinstance(value, dict) and "t" in value:
         params = value.get("p") or {}
         if not isinstance(params, dict):

@@ -93,17 +93,20 @@ def number(value: int | Decimal, decimals: int | None = None) -> str:
     return str(pattern.apply(Decimal(value), locale(), numbering_system=_NUMBERING))
 
 
-def percent(value: Decimal, decimals: int = 3) -> str:
-    """``value`` percent ("8.875%", "8,875 %" in de), up to ``decimals`` shown, none forced."""
-    pattern = copy(locale().percent_formats[None])
+def percent(value: Decimal, decimals: int = 3, *, language: str | None = None) -> str:
+    """``value`` percent ("8.875%", "8,875 %" in de), up to ``decimals`` shown, none forced
+    (in ``language`` when given: the audit log's stored English, whatever the desk speaks)."""
+    loc = _locale(language) if language else locale()
+    pattern = copy(loc.percent_formats[None])
     pattern.frac_prec = (0, decimals)
-    return str(pattern.apply(Decimal(value) / 100, locale(), numbering_system=_NUMBERING))
+    return str(pattern.apply(Decimal(value) / 100, loc, numbering_system=_NUMBERING))
 
 
-def money(value: Decimal, currency: str, decimals: int) -> str:
+def money(value: Decimal, currency: str, decimals: int, *, language: str | None = None) -> str:
     """``value`` major units of ``currency`` with exactly ``decimals`` decimals, as CLDR lays
-    money out in the UI language ("$35.00", "35,00 €", "35.00৳", "CHF 35.00")."""
-    return _money(i18n.current_language(), value, currency, decimals)
+    money out in the UI language ("$35.00", "35,00 €", "35.00৳", "CHF 35.00"), or in
+    ``language`` when given."""
+    return _money(language or i18n.current_language(), value, currency, decimals)
 
 
 # Tables show many amounts, and Babel's pattern engine costs tens of microseconds a call: the
@@ -218,10 +221,11 @@ _DATE_STYLES: dict[str, tuple[str, str]] = {
 }
 
 
-def date_text(value: date, style: str = "date") -> str:
-    """``value`` in one of ``_DATE_STYLES`` ("day", "short_day", "date", …) in the UI language."""
+def date_text(value: date, style: str = "date", *, language: str | None = None) -> str:
+    """``value`` in one of ``_DATE_STYLES`` ("day", "short_day", "date", …) in the UI language
+    (or ``language``)."""
     day = value.date() if isinstance(value, datetime) else value
-    return _date_text(i18n.current_language(), day, style)
+    return _date_text(language or i18n.current_language(), day, style)
 
 
 @lru_cache(maxsize=1024)
@@ -281,11 +285,12 @@ def weekday(value: date, short: bool = False) -> str:
     return str(names[value.weekday()])
 
 
-def clock(value: datetime | time, seconds: bool = False) -> str:
+def clock(value: datetime | time, seconds: bool = False, *, language: str | None = None) -> str:
     """A time of day on the 24-hour clock the front desk reads ("14:05"), as CLDR's "Hm"
-    skeleton writes it in the UI language (the wall time of an aware datetime)."""
+    skeleton writes it in the UI language or ``language`` (the wall time of an aware
+    datetime)."""
     wall = time(value.hour, value.minute, value.second if seconds else 0)
-    return _clock(i18n.current_language(), wall, seconds)
+    return _clock(language or i18n.current_language(), wall, seconds)
 
 
 @lru_cache(maxsize=2048)

@@ -72,12 +72,13 @@ class Money:
         exp = cur.decimals_shown(self.amount, self.currency)
         return f"{self.as_decimal():.{exp}f}"
 
-    def format(self) -> str:
-        """Human display in the UI language (CLDR): '$35.00', '¥3,500', 'KWD\xa012.500' in
-        English, '35,00\xa0€' in German, '35.00৳' in Bangla. The decimals are the app's
-        (UGX and ISK in whole units although Stripe counts hundredths), not CLDR's."""
+    def format(self, language: str | None = None) -> str:
+        """Human display in the UI language (CLDR), or in ``language``: '$35.00', '¥3,500',
+        'KWD\xa012.500' in English, '35,00\xa0€' in German, '35.00৳' in Bangla. The decimals
+        are the app's (UGX and ISK in whole units although Stripe counts hundredths), not
+        CLDR's."""
         exp = cur.decimals_shown(self.amount, self.currency)
-        return lf.money(self.as_decimal(), self.currency, exp)
+        return lf.money(self.as_decimal(), self.currency, exp, language=language)
 
     def input_text(self) -> str:
         """What a person would type for this amount in the UI language, e.g. '35,00' in

@@ -106,7 +106,7 @@ def overpaid_headline(booking: Booking, refunds: Iterable[Refund]) -> str:
     return gettext("Overpaid by {amount} — refund the excess").format(amount=booking.overpaid)
 
 
-def overpaid_log_detail(payable: Overpayable, title: str = "") -> Detail:
+def overpaid_log_detail(payable: Overpayable, title: str | Detail = "") -> Detail:
     """The audit log's words when a booking (or, named by ``title``, a walk-in order)
     becomes overpaid."""
     params: dict[str, DetailValue] = {

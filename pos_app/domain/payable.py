@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pos_app.domain.audit import Detail
 from pos_app.domain.booking import (
     CASH_CLAIM_LEASE,
     CASH_IN_PROGRESS,
@@ -23,6 +24,7 @@ from pos_app.domain.booking import (
 from pos_app.domain.errors import InvalidStateError
 from pos_app.domain.money import Money
 from pos_app.domain.orders import Order
+from pos_app.i18n import N_
 
 ORDER_CASH_IN_PROGRESS = (
     "Cash is being taken for this order right now. Wait a moment, then check the balance "
@@ -128,6 +130,14 @@ class Payable:
         if self.booking is not None:
             return self.booking.service_name
         return f"Order {self.order.number or self.order.id}"
+
+    @property
+    def title_words(self) -> str | Detail:
+        """:attr:`title` for the audit log: the booked service (data), or "Order 12" as a
+        marked sentence said in the reader's language."""
+        if self.booking is not None:
+            return self.booking.service_name
+        return Detail(N_("Order {number}"), {"number": str(self.order.number or self.order.id)})
 
     @property
     def customer_name(self) -> str:

@@ -68,7 +68,11 @@ class Percent:
 
     def __str__(self) -> str:
         """The percentage in the UI language: "8.875%", "8,875 %" in German."""
-        return lf.percent(self.as_decimal(), DECIMALS)
+        return self.format()
+
+    def format(self, language: str | None = None) -> str:
+        """The percentage in the UI language, or in ``language``."""
+        return lf.percent(self.as_decimal(), DECIMALS, language=language)
 
     def input_text(self) -> str:
         """What a person would type for it in the UI language ("8,875" in German)."""

@@ -9,10 +9,11 @@ stations selling the last one cannot both succeed. Every change is a row of its 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from pos_app.domain.audit import Detail
 from pos_app.domain.money import Money
 from pos_app.domain.percent import ZERO, Percent
 from pos_app.i18n import N_, gettext
@@ -41,6 +42,11 @@ class StockReason(StrEnum):
     def label(self) -> str:
         """Words for the screen and the audit log, in the current language."""
         return gettext(_REASON_WORDS[self])
+
+
+def reason_words(reason: StockReason) -> str:
+    """The reason's marked words (English, a msgid), for a detail said when it is shown."""
+    return _REASON_WORDS[reason]
 
 
 _REASON_WORDS = {
@@ -82,9 +88,13 @@ class StockAdjustment:
     reason: StockReason
     actor_name: str
     at: datetime
-    note: str = ""
+    note: str = ""  # as written: what a person typed, or the app's own note in English
     actor_id: str | None = None
     order_id: str | None = None
+    # The app's own note as a marked template and its values (``Detail``, migration 0026),
+    # said in the reader's language; None for a note a person typed and for older rows.
+    note_template: str | None = field(default=None, compare=False)
+    note_params: str | None = field(default=None, compare=False)
 
 
 def not_enough(name: str, left: int) -> str:
@@ -121,13 +131,9 @@ def count_problem(value: int, what: str = "stock") -> str | None:
     return None
 
 
-def adjustment_words(name: str, reason: StockReason, change: int, before: int) -> str:
-    """The audit log's line for a change: "Shampoo: Received +5 (stock 3 → 8)"."""
-    return f"{name}: {reason.label} {change:+d} (stock {before} → {before + change})"
-
-
-# The notes the app writes itself on a stock change (services/order_money.py), stored in
-# English and said in the reader's language where shown; a note staff typed is data.
+# Rows written before migration 0026 stored the app's own notes (services/order_money.py)
+# in English only: these patterns read those back in the reader's language. Rows written
+# since carry their template and values (``note_template``) and never come here.
 _APP_NOTES = (
     (re.compile(r"sold on order (?P<order>\S+)"), N_("sold on order {order}")),
     (
@@ -142,8 +148,14 @@ _APP_NOTES = (
 
 
 def note_words(adjustment: StockAdjustment) -> str:
-    """A stock change's note as the reader reads it: the app's own notes translated."""
-    if adjustment.order_id is not None:
+    """A stock change's note as the reader reads it: the app's own notes in the reader's
+    language, a note a person typed as typed."""
+    if adjustment.note_template:
+        try:
+            return Detail.from_stored(adjustment.note_template, adjustment.note_params).words()
+        except (ValueError, KeyError, IndexError, TypeError):
+            return adjustment.note
+    if adjustment.order_id is not None:  # only rows from before 0026 (see _APP_NOTES)
         for pattern, template in _APP_NOTES:
             found = pattern.fullmatch(adjustment.note)
             if found:

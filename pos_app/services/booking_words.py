@@ -26,8 +26,9 @@ JUST_PAID = {
 }
 
 
-def booked(service: str, customer: str, when: str) -> Detail:
-    """'Haircut for Ada Silva, Tue 8 Dec 10:30' (``when`` as the desk read it then)."""
+def booked(service: str, customer: str, when: str | Detail) -> Detail:
+    """'Haircut for Ada Silva, Tue 08 Dec 10:30–11:15 with Sam' (``when`` a sentence of its
+    own, said in the reader's language)."""
     return Detail(
         N_("{service} for {customer}, {when}"),
         {"service": service, "customer": customer, "when": when},

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from pos_app.domain import locale_format as lf
-from pos_app.domain.audit import AuditAction, Detail
+from pos_app.domain.audit import AuditAction, Day, Detail, DetailValue
 from pos_app.domain.booking import CLOSING_CLAIM, Booking, BookingStatus
 from pos_app.domain.booking_display import NOT_REFUNDED
 from pos_app.domain.dates import check_days, instant_problem
@@ -257,7 +257,9 @@ class BookingService:
                 actor=self._d.desk.actor,
                 action=AuditAction.BOOKING_MOVED,
                 booking_id=booking.id,
-                detail=f"{before} → {self._when(booking, resource)}",
+                detail=Detail(
+                    "{before} → {after}", {"before": before, "after": self._when(booking, resource)}
+                ),
             )
             self._commit(uow, resource, starts_at, ends, booking.id)
         log.info(
@@ -468,12 +470,19 @@ class BookingService:
             service=holder.service_name,
         )
 
-    def _when(self, booking: Booking, resource: Resource | None) -> str:
+    def _when(self, booking: Booking, resource: Resource | None) -> Detail:
+        """ "Sun 06 Dec 10:00–10:45 with Sam", said in the audit log's reader's language
+        (the business's wall clock)."""
         local = booking.starts_at.astimezone(self._d.policy.timezone)
         end = booking.ends_at.astimezone(self._d.policy.timezone)
-        who = resource.name if resource is not None else "anyone"
-        day = lf.date_text(local, "weekday_day_month")
-        return f"{day} {lf.clock(local)}–{lf.clock(end)} with {who}"
+        values: dict[str, DetailValue] = {
+            "day": Day(local.date(), "weekday_day_month"),
+            "start": local.time().replace(second=0, microsecond=0),
+            "end": end.time().replace(second=0, microsecond=0),
+        }
+        if resource is None:
+            return Detail(N_("{day} {start}–{end} with anyone"), values)
+        return Detail(N_("{day} {start}–{end} with {who}"), {**values, "who": resource.name})
 
     # -- closing a booking (cancel, no-show) ---------------------------------------------
     #

@@ -188,10 +188,10 @@ class CashService:
             detail=(
                 Detail(
                     N_("Cash for {service}, {customer}"),
-                    {"service": booking.title, "customer": booking.customer_name},
+                    {"service": booking.title_words, "customer": booking.customer_name},
                 )
                 if booking.customer_name
-                else Detail(N_("Cash for {service}, walk-in"), {"service": booking.title})
+                else Detail(N_("Cash for {service}, walk-in"), {"service": booking.title_words})
             ),
         )
         return payment

@@ -19,6 +19,7 @@ from pos_app.domain.percent import Percent, parse_percent
 from pos_app.domain.text import name_problem
 from pos_app.i18n import N_
 from pos_app.services import audit
+from pos_app.services.audit_words import added, changed, service_words
 from pos_app.services.context import Deps
 from pos_app.services.currencies import PRICEABLE
 from pos_app.services.ids import new_id
@@ -162,19 +163,19 @@ class CatalogService:
                     tax_rate.thousandths,
                 )
                 uow.services.add(service)
-                detail = f"Added {_describe(service)}"
+                detail = added(service_words(service))
             else:
-                before = _describe(service)
+                before = service_words(service)
                 service.name = name
                 service.duration_minutes = minutes
                 service.price_amount = price.amount
                 service.currency = currency
                 service.active = form.active
                 service.tax_rate_thousandths = tax_rate.thousandths
-                after = _describe(service)
-                if after == before:
+                after = service_words(service)
+                if after.english() == before.english():
                     return service
-                detail = f"Changed {before} → {after}"
+                detail = changed(before, after)
             audit.record(
                 uow,
                 at=self._d.clock.now(),
@@ -202,12 +203,3 @@ class CatalogService:
                     uow.resources.add(Resource(rid, name, kind, True, position))
             uow.commit()
         return True
-
-
-def _describe(service: Service) -> str:
-    state = "" if service.active else ", inactive"
-    tax = f", tax {service.tax_rate}" if service.tax_rate_thousandths else ""
-    return (
-        f"{service.name} ({service.duration_minutes} min, "
-        f"{Money(service.price_amount, service.currency)}{tax}{state})"
-    )

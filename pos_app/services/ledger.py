@@ -88,7 +88,7 @@ def _flag_overpaid(
         amount=subject.overpaid.amount,
         currency=subject.currency,
         stripe_ids=[tipping.stripe_payment_intent_id],
-        detail=overpaid_log_detail(subject, "" if booking is not None else payable.title),
+        detail=overpaid_log_detail(subject, "" if booking is not None else payable.title_words),
     )
     kind = "booking" if booking is not None else "order"
     log.warning(

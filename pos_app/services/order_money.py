@@ -12,13 +12,15 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail
 from pos_app.domain.errors import InvalidStateError
 from pos_app.domain.orders import LineKind, Order, SoldLine, money_status
 from pos_app.domain.people import SYSTEM_ACTOR
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.products import StockReason
+from pos_app.i18n import N_
 from pos_app.services import audit
+from pos_app.services.audit_words import oversold
 from pos_app.services.products import change_stock
 
 log = logging.getLogger(__name__)
@@ -58,7 +60,10 @@ def restock(uow: UnitOfWork, order: Order, at: datetime) -> None:
             reason=StockReason.REFUND_RESTOCK,
             actor=SYSTEM_ACTOR,
             at=at,
-            note=f"refund {refund_id} on order {order.number or order.id}",
+            note=Detail(
+                N_("refund {refund} on order {order}"),
+                {"refund": refund_id, "order": _number(order)},
+            ),
             order_id=order.id,
         )
 
@@ -66,14 +71,18 @@ def restock(uow: UnitOfWork, order: Order, at: datetime) -> None:
 def _take(uow: UnitOfWork, order: Order, sold: SoldLine, at: datetime) -> None:
     """Take a paid line's quantity off the shelf, or all that is left (paid wins)."""
     wanted = sold.line.quantity
-    name = f"order {order.number or order.id}"
+    number = _number(order)
     for _ in range(_TRIES):
         product = uow.products.get(sold.item_id)
         if product is None or product.stock <= 0:
             break
         taking = min(wanted, product.stock)
         short = wanted - taking
-        note = f"oversold by {short} on {name}" if short else f"sold on {name}"
+        note = (
+            Detail(N_("oversold by {short} on order {order}"), {"short": short, "order": number})
+            if short
+            else Detail(N_("sold on order {order}"), {"order": number})
+        )
         try:
             change_stock(
                 uow,
@@ -95,9 +104,11 @@ def _take(uow: UnitOfWork, order: Order, sold: SoldLine, at: datetime) -> None:
 
 def _oversold(uow: UnitOfWork, order: Order, sold: SoldLine, short: int, at: datetime) -> None:
     """Never silent: the audit log says how many were sold that the shelf did not hold."""
-    detail = (
-        f"{sold.line.quantity} × {sold.line.name} sold on order {order.number or order.id} "
-        f"with {sold.line.quantity - short} on the shelf: oversold by {short}; check the shelf"
-    )
+    detail = oversold(sold.line.quantity, sold.line.name, _number(order), short)
     audit.record(uow, at=at, actor=SYSTEM_ACTOR, action=AuditAction.STOCK_ADJUSTED, detail=detail)
     log.warning("order.oversold order=%s product=%s short=%d", order.id, sold.item_id, short)
+
+
+def _number(order: Order) -> str:
+    """How the app's notes name an order: its number, or its id before it has one."""
+    return str(order.number or order.id)

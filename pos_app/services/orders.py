@@ -48,6 +48,7 @@ from pos_app.domain.promo import PromoCode, can_give_discount
 from pos_app.domain.text import bounded
 from pos_app.i18n import N_
 from pos_app.services import audit, ledger, order_charge, payables
+from pos_app.services.audit_words import order_voided, order_words
 from pos_app.services.context import Deps
 from pos_app.services.customers import Contact, check_contact, find_or_add
 from pos_app.services.ids import new_id
@@ -240,7 +241,7 @@ class OrderService:
                 action=AuditAction.ORDER_CREATED,
                 amount=order.total,
                 currency=currency,
-                detail=_describe(order),
+                detail=order_words(order),
             )
             uow.commit()
         log.info(
@@ -285,7 +286,7 @@ class OrderService:
                 action=AuditAction.ORDER_VOIDED,
                 amount=order.total,
                 currency=order.currency,
-                detail=f"{_describe(order)}; voided",
+                detail=order_voided(order),
             )
             uow.commit()
         log.info("order.voided order=%s number=%s", order.id, order.number)
@@ -382,7 +383,7 @@ class OrderService:
                 booking_id=booking.id,
                 amount=changed.total,
                 currency=changed.currency,
-                detail=_describe(changed, added=len(items)),
+                detail=order_words(changed, added=len(items)),
             )
             uow.commit()
         log.info(
@@ -469,21 +470,3 @@ def _check_stock(
     for f in found:
         if f.product is not None and wanted.get(f.id, 0) > f.product.stock:
             raise InvalidStateError(not_enough(f.product.name, f.product.stock))
-
-
-def _describe(order: Order, added: int = 0) -> str:
-    """The audit log's line: "Order 12: 2 × Shampoo, Haircut; 10% off; total $71.89" (with
-    ``added``, the last lines only: "Order 12 (…): added 2 × Shampoo; total $42.75")."""
-    shown = order.lines[-added:] if added else order.lines
-    lines = ", ".join(
-        f"{s.line.quantity} × {s.line.name}" if s.line.quantity > 1 else s.line.name for s in shown
-    )
-    parts = [f"Order {order.number} ({order.id}): {'added ' if added else ''}{bounded(lines, 600)}"]
-    if order.promo_code:
-        parts.append(f"promo code {order.promo_code}")
-    elif order.order_discount is not None:
-        parts.append(order.order_discount.describe())
-    if order.tip:
-        parts.append(f"tip {order.money(order.tip)}")
-    parts.append(f"total {order.money(order.total)}, open")
-    return "; ".join(parts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from pos_app.domain.audit import AuditAction, Detail
+from pos_app.domain.audit import AuditAction, Detail, DetailValue, joined
 from pos_app.domain.errors import (
     FormErrors,
     InvalidStateError,
@@ -23,6 +23,7 @@ from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.text import name_problem
 from pos_app.i18n import N_
 from pos_app.services import audit, pins
+from pos_app.services.audit_words import added, changed, resource_words, user_words
 from pos_app.services.context import Deps
 from pos_app.services.ids import new_id
 from pos_app.services.sign_in import AccountLockedError as AccountLockedError
@@ -176,7 +177,7 @@ class PeopleService:
                 at=now,
                 actor=who,
                 action=AuditAction.USER_CHANGED,
-                detail=f"Added {_describe(user, form.takes_bookings)}",
+                detail=added(_describe(user, form.takes_bookings)),
             )
             active_columns = {r.id for r in uow.resources.list()}
             uow.commit()
@@ -214,16 +215,21 @@ class PeopleService:
                 uow.pin_attempts.clear_subject(user.id)  # unlocked at every station
             self._link_column(uow, user, form.takes_bookings and form.active)
             after = _describe(user, form.takes_bookings and form.active)
-            changes = [] if after == before else [f"{before} → {after}"]
+            changes: list[DetailValue] = []
+            if after.english() != before.english():
+                changes.append(Detail("{before} → {after}", {"before": before, "after": after}))
             if pin_hash is not None:
-                changes.append("new PIN set")
+                changes.append(Detail(N_("new PIN set")))
             if changes:
                 audit.record(
                     uow,
                     at=now,
                     actor=who,
                     action=AuditAction.USER_CHANGED,
-                    detail=f"Changed {user.name}: " + "; ".join(changes),
+                    detail=Detail(
+                        N_("Changed {name}: {changes}"),
+                        {"name": user.name, "changes": joined(changes)},
+                    ),
                 )
             active_columns = {r.id for r in uow.resources.list()}
             uow.commit()
@@ -326,9 +332,9 @@ class PeopleService:
             for index, column in enumerate(ordered):
                 column.position = index
             after = _describe_resource(resource)
-            if after == before:
+            if before is not None and after.english() == before.english():
                 return resource
-            detail = f"Added {after}" if before is None else f"Changed {before} → {after}"
+            detail = added(after) if before is None else changed(before, after)
             audit.record(uow, at=now, actor=who, action=AuditAction.CATALOG_CHANGED, detail=detail)
             uow.commit()
         log.info("resource.saved resource=%s by=%s", resource.id, who.id)
@@ -435,16 +441,9 @@ def _member(user: User, active_columns: set[str]) -> StaffMember:
     )
 
 
-def _describe(user: User, takes_bookings: bool) -> str:
-    parts = [user.role.label.lower()]
-    if takes_bookings:
-        parts.append("takes bookings")
-    if not user.active:
-        parts.append("inactive")
-    return f"{user.name} ({', '.join(parts)})"
+def _describe(user: User, takes_bookings: bool) -> Detail:
+    return user_words(user.name, user.role, user.active, takes_bookings)
 
 
-def _describe_resource(resource: Resource) -> str:
-    kind = "staff column" if resource.kind is ResourceKind.STAFF else "room"
-    state = "" if resource.active else ", inactive"
-    return f"{resource.name} ({kind}, position {resource.position}{state})"
+def _describe_resource(resource: Resource) -> Detail:
+    return resource_words(resource.name, resource.kind, resource.position, resource.active)

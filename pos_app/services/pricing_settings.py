@@ -12,6 +12,7 @@ from pos_app.domain.ports import EventLog
 from pos_app.domain.pricing import PricingPolicy, TipBase
 from pos_app.i18n import N_
 from pos_app.services import audit
+from pos_app.services.audit_words import pricing_changed
 from pos_app.services.context import Deps
 
 log = logging.getLogger(__name__)
@@ -76,14 +77,8 @@ class PricingSettingsService:
                 at=self._d.clock.now(),
                 actor=actor,
                 action=AuditAction.SETTINGS_CHANGED,
-                detail=f"Pricing: {_words(old)} → {_words(new)}",
+                detail=pricing_changed(old, new),
             )
             uow.commit()
         log.info("pricing.settings_changed by=%s", actor.id)
         return new
-
-
-def _words(policy: PricingPolicy) -> str:
-    tax = "prices include tax" if policy.prices_include_tax else "tax added to prices"
-    tip = "tips before tax" if policy.tip_base is TipBase.BEFORE_TAX else "tips after tax"
-    return f"{tax}, {tip}, manager for discounts above {policy.manager_discount}"

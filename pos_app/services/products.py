@@ -10,10 +10,10 @@ their own (managers only).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, Detail
 from pos_app.domain.errors import (
     DuplicateError,
     FormErrors,
@@ -34,7 +34,6 @@ from pos_app.domain.products import (
     Product,
     StockAdjustment,
     StockReason,
-    adjustment_words,
     count_problem,
     not_enough,
     sku_problem,
@@ -42,6 +41,7 @@ from pos_app.domain.products import (
 from pos_app.domain.text import bounded, name_problem, strip_forbidden
 from pos_app.i18n import N_
 from pos_app.services import audit
+from pos_app.services.audit_words import product_words, stock_words
 from pos_app.services.catalog import CATALOG, MANAGERS_ONLY, SUPPORTED_CURRENCIES
 from pos_app.services.context import Deps
 from pos_app.services.ids import new_id
@@ -77,12 +77,13 @@ def change_stock(
     reason: StockReason,
     actor: Actor,
     at: datetime,
-    note: str = "",
+    note: str | Detail = "",
     order_id: str | None = None,
 ) -> StockAdjustment:
     """Change a product's stock by ``change`` inside ``uow`` (the caller commits), with its
     adjustment row and audit entry; InvalidStateError naming what is left when there is not
-    enough (nothing is changed)."""
+    enough (nothing is changed). ``note`` is what a person typed, or the app's own note as a
+    ``Detail`` (stored with its template, said in the reader's language)."""
     product = uow.products.get(product_id)
     if product is None:
         raise NotFoundError("That product no longer exists.")
@@ -93,7 +94,13 @@ def change_stock(
         # Read after the refusal: what another station left, not what this one saw before.
         now = uow.products.get(product_id)
         raise InvalidStateError(not_enough(product.name, now.stock if now else 0))
-    clean = bounded(strip_forbidden(note), NOTE_MAX)
+    template: str | None = None
+    params: str | None = None
+    if isinstance(note, Detail):
+        template, params = note.template, note.params_json()
+        clean = bounded(note.english(), NOTE_MAX)
+    else:
+        clean = bounded(strip_forbidden(note), NOTE_MAX)
     adjustment = StockAdjustment(
         seq=0,
         product_id=product_id,
@@ -105,28 +112,19 @@ def change_stock(
         note=clean,
         actor_id=actor.id,
         order_id=order_id,
+        note_template=template,
+        note_params=params,
     )
     seq = uow.products.record(adjustment)
-    detail = adjustment_words(product.name, reason, change, after - change)
+    said: str | Detail = note if isinstance(note, Detail) else clean
     audit.record(
         uow,
         at=at,
         actor=actor,
         action=AuditAction.STOCK_ADJUSTED,
-        detail=f"{detail}. {clean}" if clean else detail,
+        detail=stock_words(product.name, reason, change, after - change, said),
     )
-    return StockAdjustment(
-        seq,
-        product_id,
-        change,
-        after,
-        reason,
-        actor.name,
-        at,
-        clean,
-        actor.id,
-        order_id,
-    )
+    return replace(adjustment, seq=seq)
 
 
 class ProductService:
@@ -176,15 +174,20 @@ class ProductService:
                 raise FormErrors(errors)
             product = _product(form, fields, existing)
             now = self._d.clock.now()
+            after = product_words(product)
             try:
                 if existing is None:
                     uow.products.add(product, created_at=now)
-                    detail = f"Added product {_describe(product)}"
+                    detail = Detail(N_("Added product {product}"), {"product": after})
                 else:
-                    if _describe(existing) == _describe(product):
+                    before = product_words(existing)
+                    if before.english() == after.english():
                         return existing
                     uow.products.update(product)
-                    detail = f"Changed product {_describe(existing)} → {_describe(product)}"
+                    detail = Detail(
+                        N_("Changed product {before} → {after}"),
+                        {"before": before, "after": after},
+                    )
             except DuplicateError as err:
                 raise FormErrors({_FIELD_OF_RULE.get(err.rule, "name"): err.message}) from err
             audit.record(
@@ -363,13 +366,4 @@ def _product(form: ProductForm, fields: _Clean, existing: Product | None) -> Pro
         sku=fields.sku,
         active=form.active,
         low_stock=form.low_stock,
-    )
-
-
-def _describe(product: Product) -> str:
-    sku = f", SKU {product.sku}" if product.sku else ""
-    state = "" if product.active else ", inactive"
-    return (
-        f"{product.name} ({product.price}, tax {product.tax_rate}{sku}, "
-        f"warn at {product.low_stock}{state})"
     )

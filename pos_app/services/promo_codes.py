@@ -31,12 +31,12 @@ from pos_app.domain.promo import (
     PromoCode,
     can_redeem,
     code_problem,
-    record_day,
     used_up,
 )
 from pos_app.domain.text import bounded
 from pos_app.i18n import N_
 from pos_app.services import audit
+from pos_app.services.audit_words import promo_added, promo_switched
 from pos_app.services.catalog import CATALOG, SUPPORTED_CURRENCIES
 from pos_app.services.context import Deps
 from pos_app.services.ids import new_id
@@ -150,7 +150,7 @@ class PromoCodeService:
                 at=now,
                 actor=actor,
                 action=AuditAction.CATALOG_CHANGED,
-                detail=f"Added promo code {describe(promo)}",
+                detail=promo_added(promo),
             )
             uow.commit()
         log.info("promo.added code=%s by=%s", promo.id, actor.id)
@@ -169,31 +169,16 @@ class PromoCodeService:
             if promo.active == active:
                 return promo
             now = self._d.clock.now()
-            words = "Switched on" if active else "Switched off"
             audit.record(
                 uow,
                 at=now,
                 actor=actor,
                 action=AuditAction.CATALOG_CHANGED,
-                detail=f"{words} promo code {promo.code}",
+                detail=promo_switched(promo.code, active),
             )
             uow.commit()
         log.info("promo.switched code=%s active=%s by=%s", promo_id, active, actor.id)
         return replace(promo, active=active)
-
-
-def describe(promo: PromoCode) -> str:
-    """A code and its limits in words: "SUMMER10 (10% off, 100 uses, 1 Jun 2026 – …)"."""
-    parts = [promo.discount.describe()]
-    if promo.max_uses is not None:
-        parts.append(f"{promo.max_uses} uses")
-    if promo.valid_from or promo.valid_until:
-        start = record_day(promo.valid_from) if promo.valid_from else "…"
-        end = record_day(promo.valid_until) if promo.valid_until else "…"
-        parts.append(f"{start} – {end}")
-    if promo.min_order is not None:
-        parts.append(f"orders of {promo.min_order} or more")
-    return f"{promo.code} ({', '.join(parts)})"
 
 
 def _promo(form: PromoForm, errors: dict[str, str]) -> PromoCode | None:

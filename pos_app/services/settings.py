@@ -35,7 +35,7 @@ from pos_app.config import (
     webhook_secret_problem,
 )
 from pos_app.domain import stripe_permissions, text
-from pos_app.domain.audit import AuditAction
+from pos_app.domain.audit import AuditAction, DetailValue, joined
 from pos_app.domain.errors import (
     FormErrors,
     GatewayAuthError,
@@ -60,7 +60,7 @@ from pos_app.services.business_settings import (
 from pos_app.services.business_settings import ensure_database_mode as ensure_database_mode
 from pos_app.services.business_settings import layer_business as layer_business
 from pos_app.services.business_settings import read_business as read_business
-from pos_app.services.checkout_request import SUCCESS_URL_LABEL, check_success_url
+from pos_app.services.checkout_request import check_success_url
 from pos_app.services.context import Deps
 from pos_app.services.currencies import CURRENCIES as CURRENCIES
 from pos_app.services.currencies import currency_label as currency_label
@@ -70,7 +70,14 @@ from pos_app.services.settings_model import SaveResult as SaveResult
 from pos_app.services.settings_model import SecretStore as SecretStore
 from pos_app.services.settings_model import SettingsChange as SettingsChange
 from pos_app.services.settings_model import SettingsView as SettingsView
-from pos_app.services.settings_words import business_value_words, station_words
+from pos_app.services.settings_words import (
+    BUSINESS_LABELS,
+    business_change,
+    business_value_words,
+    secret_changed,
+    station_words,
+    webhook_secret_changed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -203,16 +210,16 @@ class SettingsService:
             tip_on_display=change.tip_on_display,
         )
         secrets: dict[str, str] = {}
-        words = [f"{label}: {old} → {new}" for _key, _value, label, old, new in business]
+        words = [business_change(label, old, new) for _key, _value, label, old, new in business]
         words += station_words(station, new_station)
         if change.secret_key.strip():
             key = change.secret_key.strip()
             secrets[secret_key_name(change.mode)] = key
-            words.append(f"secret key for {change.mode} mode changed ({key_hint(key)})")
+            words.append(secret_changed(str(change.mode), key_hint(key)))
         if change.webhook_secret.strip():
             secret = change.webhook_secret.strip()
             secrets[webhook_secret_name(change.mode)] = secret
-            words.append(f"webhook signing secret for {change.mode} mode changed")
+            words.append(webhook_secret_changed(str(change.mode)))
         if not words:
             return SaveResult(self.load(), (), False, note)
 
@@ -235,7 +242,7 @@ class SettingsService:
                 at=self._d.clock.now(),
                 actor=who,
                 action=AuditAction.SETTINGS_CHANGED,
-                detail="; ".join(words),
+                detail=joined(words),
             )
             # Secrets and the station file last, just before the commit: if either fails,
             # the database rolls back and the audit log records nothing that did not happen.
@@ -265,7 +272,7 @@ class SettingsService:
             ",".join(secrets) or "-",
         )
         restart = self._restart_needed(change, config, new_station, secrets)
-        return SaveResult(self.load(), tuple(words), restart, note)
+        return SaveResult(self.load(), tuple(w.english() for w in words), restart, note)
 
     # -- internals ---------------------------------------------------------------------
 
@@ -397,7 +404,7 @@ class SettingsService:
 
     def _business_changes(
         self, change: SettingsChange, config: Config
-    ) -> tuple[list[tuple[str, str, str, str, str]], BusinessSettings]:
+    ) -> tuple[list[tuple[str, str, str, DetailValue, DetailValue]], BusinessSettings]:
         """(setting key, stored text, label, old, new) for each business setting that changes,
         and the business settings wanted."""
         current = self.business()
@@ -416,23 +423,13 @@ class SettingsService:
             tax_id=current.tax_id if change.tax_id is None else change.tax_id.strip(),
             logo_path=logo,
         )
-        rows: list[tuple[str, str, str, str, str]] = []
-        labels = {
-            "business_name": "business name",
-            "currency": "default currency",
-            "timezone": "time zone",
-            "hold_minutes": "hold (minutes)",
-            "success_url": SUCCESS_URL_LABEL.lower(),
-            "address": "address",
-            "tax_id": "tax id",
-            "logo_path": "logo",
-        }
+        rows: list[tuple[str, str, str, DetailValue, DetailValue]] = []
         for name, key in BUSINESS_KEYS.items():
             old_value, new_value = getattr(current, name), getattr(new, name)
             if old_value != new_value and name not in config.env_fields:
                 shown_old = business_value_words(name, old_value)
                 shown_new = business_value_words(name, new_value)
-                rows.append((key, str(new_value), labels[name], shown_old, shown_new))
+                rows.append((key, str(new_value), BUSINESS_LABELS[name], shown_old, shown_new))
         return rows, new
 
     def _restart_needed(

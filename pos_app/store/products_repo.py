@@ -148,6 +148,8 @@ class SqlProductRepository:
                     actor_name=adjustment.actor_name,
                     at=adjustment.at,
                     order_id=adjustment.order_id,
+                    note_template=adjustment.note_template,
+                    note_params=adjustment.note_params,
                 )
             ),
         )
@@ -175,6 +177,8 @@ class SqlProductRepository:
                 note=r.note,
                 actor_id=r.actor_id,
                 order_id=r.order_id,
+                note_template=r.note_template,
+                note_params=r.note_params,
             )
             for r in self._s.execute(q)
         ]

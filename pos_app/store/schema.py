@@ -1,7 +1,5 @@
-"""The tables (the domain's dataclasses are mapped onto them in ``mapping``).
-
-Only portable types are used so the same schema runs on SQLite and PostgreSQL.
-"""
+"""The tables (the domain's dataclasses are mapped onto them in ``mapping``), in portable
+types only, so the same schema runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -401,6 +399,8 @@ stock_adjustments = Table(
     Column("actor_name", String(120), nullable=False),
     Column("at", UTCDateTime(), nullable=False),
     Column("order_id", ID),
+    Column("note_template", Text),  # the app's own note, marked (0026); NULL when typed
+    Column("note_params", Text),
 )
 
 # Promo codes; ``uses`` is counted by a conditional UPDATE so the last use is taken once.

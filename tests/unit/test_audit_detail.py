@@ -89,3 +89,72 @@ def test_rows_from_before_0024_and_unreadable_ones_show_what_they_stored(german:
 def test_a_translation_that_lost_a_placeholder_falls_back_to_english(german: None) -> None:
     # Said at once (the terminal, a screen) it never raises: English instead.
     assert Detail("Broken {reason}", {"reason": "why"}).words() == "Broken why"
+
+
+def test_percentages_days_and_times_are_stored_as_values_and_said_the_readers_way() -> None:
+    from datetime import date, time
+
+    from pos_app.domain.audit import Day, joined
+    from pos_app.domain.percent import Percent
+
+    detail = Detail(
+        "{rate}; {day}; {at}",
+        {"rate": Percent(12_500), "day": Day(date(2026, 6, 1)), "at": time(9, 5)},
+    )
+    language = i18n.current_language()
+    i18n.set_language("en")
+    try:
+        assert detail.english() == "12.5%; 1 Jun 2026; 09:05"
+        stored = Detail.from_stored(detail.template, detail.params_json())
+        i18n.set_language("de")
+        assert stored.words() == "12,5\xa0%; 1. Juni 2026; 09:05"
+        assert joined(["a", Detail("b {x}", {"x": 1})]).english() == "a; b 1"
+    finally:
+        i18n.set_language(language)
+
+
+def test_an_app_written_stock_note_reads_from_its_template_a_typed_one_as_typed() -> None:
+    from pos_app.domain.products import StockAdjustment, StockReason, note_words
+
+    def change(note: str, order_id: str | None, template: Detail | None) -> StockAdjustment:
+        return StockAdjustment(
+            1, "prod_1", -1, 0, StockReason.SALE, "System", datetime(2026, 12, 6, tzinfo=UTC),
+            note, None, order_id,
+            template.template if template else None, template.params_json() if template else None,
+        )  # fmt: skip
+
+    sold = Detail("sold on order {order}", {"order": "18"})
+    language = i18n.current_language()
+    i18n.set_language("de")
+    try:
+        assert note_words(change("sold on order 18", "ord_1", sold)) == "verkauft mit Bestellung 18"
+        # Its template, not its words: a note that does not match the old patterns reads too.
+        odd = Detail("sold on order {order}", {"order": "18 (first)"})
+        assert note_words(change("x", "ord_1", odd)) == "verkauft mit Bestellung 18 (first)"
+        assert note_words(change("sold on order 18", None, None)) == "sold on order 18"  # typed
+    finally:
+        i18n.set_language(language)
+
+
+def test_the_stored_english_is_english_whatever_the_desk_speaks_when_it_is_written() -> None:
+    from datetime import date, time
+
+    from pos_app.domain.audit import Day
+    from pos_app.domain.percent import Percent
+
+    detail = Detail(
+        "Paid {amount}, {rate} off, {day} {at}",
+        {
+            "amount": Money(2500, "eur"),
+            "rate": Percent(12_500),
+            "day": Day(date(2026, 6, 1)),
+            "at": time(9, 5),
+        },
+    )
+    language = i18n.current_language()
+    i18n.set_language("de")
+    try:
+        assert detail.english() == "Paid €25.00, 12.5% off, 1 Jun 2026 09:05"
+        assert detail.words() == "Paid 25,00\xa0€, 12,5\xa0% off, 1. Juni 2026 09:05"
+    finally:
+        i18n.set_language(language)

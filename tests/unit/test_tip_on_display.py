@@ -88,6 +88,6 @@ def test_the_station_setting_is_off_by_default_kept_and_audited(tmp_path: Path) 
     assert load_station(tmp_path).tip_on_display
     (tmp_path / "station.json").write_text(json.dumps({"tip_on_display": "yes"}))
     assert not load_station(tmp_path).tip_on_display  # a hand-edited value that is no bool
-    assert station_words(StationSettings(), StationSettings(tip_on_display=True)) == [
-        "tip on the customer display: off → on"
-    ]
+    assert [
+        w.english() for w in station_words(StationSettings(), StationSettings(tip_on_display=True))
+    ] == ["tip on the customer display: off → on"]
