@@ -43,7 +43,7 @@ def test_the_card_part_of_a_split_is_named_so_on_stripes_page(app: AppContext) -
     listed = app.deps.gateway.list_checkout_line_items(view.session_id)
     assert [(item.name, item.amount_total) for item in listed] == [(expected.name, 2000)]
     # The hosted page shows the name and, under it, the description.
-    with urllib.request.urlopen(view.url, timeout=10) as page:  # noqa: S310 - the sandbox
+    with urllib.request.urlopen(view.url, timeout=10) as page:
         html = page.read().decode()
     assert expected.name in html and "order total $61.13" in html
     assert "Deposit" not in html

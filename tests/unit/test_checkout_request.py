@@ -162,9 +162,7 @@ def test_an_orders_frozen_request_holds_its_line_items() -> None:
 def test_an_orders_part_is_one_item() -> None:
     request = thaw(_order_request(2000, PartKind.CARD_PART))
     assert request.lines == (
-        CheckoutLine(
-            "Card part of order 12", 2000, "2 × Shampoo, Haircut · order total $62.99"
-        ),
+        CheckoutLine("Card part of order 12", 2000, "2 × Shampoo, Haircut · order total $62.99"),
     )
     assert request.product_name == "Card part of order 12"
 
