@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pos_app.domain.payment import Payment
     from pos_app.domain.pricing import PricingPolicy
     from pos_app.services.orders import SaleRequest
+    from pos_app.ui.sell.part_paid_view import PartPaidList
     from pos_app.ui.sell.sell_presenter import Cart
     from pos_app.ui.sell.split_view import SplitPanel
 
@@ -54,6 +55,7 @@ class Paying:
         status_label: QLabel
         skip_tip_button: QPushButton
         split_panel: SplitPanel
+        part_paid: PartPaidList
         charge_requested: SignalInstance
         charge_part_requested: SignalInstance
         split_requested: SignalInstance
@@ -97,12 +99,23 @@ class Paying:
         self.saved = order
         self.clear()
         self.status_label.setText("")
-        # The panel reads the order back: what is stored as paid, and the rest.
+        # The panel reads the order back: what is stored as paid, and the rest. The list of
+        # sales paid in part leaves it to the panel (and lists the one it followed before).
         self.split_panel.follow(order.id, charging=True)
+        self.part_paid.skip_id = order.id
+        self.part_paid.reload()
         if card_part is None:
             self.charge_requested.emit(order.id)
         else:
             self.charge_part_requested.emit(order.id, card_part)
+
+    def follow_charge(self, order_id: str, *, charging: bool) -> None:
+        """A walk-in sale's charge screen opened, changed or closed (``charging``: it is
+        open): the line showing that sale reads it again."""
+        if self.split_panel.order_id == order_id:
+            self.split_panel.follow(order_id, charging=charging)
+        else:
+            self.part_paid.follow(order_id, charging=charging)
 
     # -- the tip on the customer display ------------------------------------------------
 

@@ -35,20 +35,21 @@ from pos_app.domain.pricing import PricingPolicy
 from pos_app.domain.products import Product
 from pos_app.domain.promo import PromoCode
 from pos_app.i18n import _, ngettext
-from pos_app.services.orders import OrderMoneyDetail, SaleItem, SaleRequest
+from pos_app.services.orders import OrderMoneyDetail, SaleRequest
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
 from pos_app.ui.kit.tables import RIGHT, Column, RowsModel, rows_table, size_columns
 from pos_app.ui.kit.tasks import TaskRunner, user_message
+from pos_app.ui.sell.part_paid_view import PartPaidList
 from pos_app.ui.sell.paying import CARD, Paying
 from pos_app.ui.sell.sell_presenter import (
     TIP_PRESETS,
     Cart,
-    Kind,
     LineView,
     Sellable,
     SellState,
     present,
+    sale_request,
     scanned,
     search,
     sellables,
@@ -94,6 +95,10 @@ class SellServices(Protocol):
 
     def tip_on_display(self) -> bool:
         """This station's setting: the customer chooses the tip on the customer display."""
+        ...
+
+    def part_paid(self) -> list[OrderMoneyDetail]:
+        """Walk-in sales paid in part, oldest first (every station's, from the database)."""
         ...
 
 
@@ -285,6 +290,10 @@ class SellDialog(Paying, QDialog):
         # An order paid in parts stays here until it is paid in full (split payment).
         self.split_panel = SplitPanel(services, runner)
         self.split_panel.charge_rest.connect(self.charge_requested)
+        # ...and every walk-in sale paid in part, whichever station sold it (the database's).
+        self.part_paid = PartPaidList(services, runner)
+        self.part_paid.charge_rest.connect(self.charge_requested)
+        right_box.addWidget(self.part_paid)
         right_box.addWidget(self.split_panel)
         right_box.addLayout(actions)
         right.setMinimumWidth(520)
@@ -337,11 +346,14 @@ class SellDialog(Paying, QDialog):
             return tiles, services.pricing_policy(), services.tip_on_display()
 
         self._runner.run(read, on_success=self._on_loaded, on_failure=self._on_failed, owner=self)
+        self.part_paid.reload()
 
     def reload_orders(self) -> None:
         """Another station changed an order or the catalogue (live updates): read the tiles
-        again (their stock) and the last sale's status, in the background; the cart stays."""
+        again (their stock), the sales paid in part and the last sale's status, in the
+        background; the cart stays."""
         self.load()
+        self.split_panel.refresh()
         saved = self.saved
         if saved is None:
             return
@@ -419,19 +431,7 @@ class SellDialog(Paying, QDialog):
         )
 
     def _request(self) -> SaleRequest:
-        cart = self.cart
-        return SaleRequest(
-            items=[
-                # A product by its SKU when it has one: a service may share a product's name.
-                SaleItem(line.item.sku or line.item.name, line.quantity)
-                if line.item.kind is Kind.PRODUCT
-                else SaleItem(line.item.name, line.quantity)
-                for line in cart.lines
-            ],
-            discount_text=cart.discount_text.strip() or None,
-            promo_code=cart.promo_code or None,
-            tip_text=cart.tip_text.strip() or None,
-        )
+        return sale_request(self.cart)
 
     # -- internals ----------------------------------------------------------------------
 
