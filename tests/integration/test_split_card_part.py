@@ -5,9 +5,11 @@ again, or a resend, says the same); a booking's part stays its deposit (docs/ord
 from __future__ import annotations
 
 import urllib.request
+from datetime import UTC, datetime, timedelta
 
 from pos_app.app import AppContext
 from pos_app.domain.checkout_lines import CheckoutLine
+from pos_app.services.bookings import BookingRequest
 from pos_app.services.checkout_request import thaw
 from pos_app.services.orders import SaleItem, SaleRequest
 from pos_app.services.products import ProductForm
@@ -59,3 +61,23 @@ def test_after_the_cash_part_the_card_pays_the_balance(app: AppContext) -> None:
     view = app.checkout.start(order_id)
     (item,) = _stored_lines(app, view.payment_id)
     assert (item.name, item.amount) == (f"Balance of order {number}", 4113)
+
+
+def test_part_paid_lists_open_walk_in_sales_with_something_paid_only(app: AppContext) -> None:
+    first, _ = _sale(app)
+    app.cash.record(first, "20.00")
+    unpaid = app.orders.create_walk_in(SaleRequest([SaleItem("Haircut")]))
+    paid = app.orders.create_walk_in(SaleRequest([SaleItem("Haircut")]))
+    app.cash.record(paid.id)
+    second = app.orders.create_walk_in(SaleRequest([SaleItem("Shampoo")]))
+    app.cash.record(second.id, "5.00")
+    # A booking's order with a deposit is the day's to show, not the Sell screen's.
+    starts = datetime.now(UTC).replace(microsecond=0, second=0) + timedelta(days=1)
+    booking = app.bookings.create(BookingRequest("Ada", "svc_haircut", starts))
+    app.cash.record(booking.id, "10.00")
+    listed = app.orders.part_paid()
+    assert [d.payable.id for d in listed] == [first, second.id]  # oldest first
+    assert unpaid.id not in {d.payable.id for d in listed}
+    assert (listed[0].payable.paid_amount, listed[0].payable.balance_due.amount) == (2000, 4113)
+    assert [p.amount for p in listed[1].payments] == [500]
+    assert [d.payable.id for d in app.orders.part_paid(limit=1)] == [first]
