@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from pos_app.domain.money import Money
-from pos_app.domain.orders import Order
+from pos_app.domain.orders import Order, OrderStatus
 from pos_app.domain.pricing import TipOffer
 from pos_app.i18n import N_, _
 from pos_app.ui.sell.sell_presenter import asks_for_tip, present, tip_offer
@@ -46,7 +46,8 @@ CARD = "card"
 
 
 class Paying:
-    """Split and the tip on the customer display (``SellDialog`` provides the members
+    """Split, the tip on the customer display, and the last sale's status as it moves on
+    (``SellDialog`` provides the members
     declared below)."""
 
     if TYPE_CHECKING:
@@ -62,6 +63,7 @@ class Paying:
         tip_requested: SignalInstance
         tip_cancelled: SignalInstance
         _services: SaleServices
+        _sale_status: OrderStatus | None
         _policy: PricingPolicy
         _currency: str
 
@@ -116,6 +118,21 @@ class Paying:
             self.split_panel.follow(order_id, charging=charging)
         else:
             self.part_paid.follow(order_id, charging=charging)
+
+    def _show_sale_status(self, order: Order, status: OrderStatus) -> None:
+        """The last sale's status, when it moved on (paid on the phone, refunded, voided)."""
+        if self.saved is None or self.saved.id != order.id or status is self._sale_status:
+            return  # another sale was saved meanwhile, or the label says so already
+        self._sale_status = status
+        total = Money(order.total, order.currency)
+        words = {
+            OrderStatus.PAID: _("Sale {number} is paid: {total}."),
+            OrderStatus.PARTIALLY_REFUNDED: _("Sale {number} is partly refunded."),
+            OrderStatus.REFUNDED: _("Sale {number} is refunded."),
+            OrderStatus.VOID: _("Sale {number} is void: nothing was charged."),
+        }.get(status)
+        if words is not None:
+            self.status_label.setText(words.format(number=order.number, total=total))
 
     # -- the tip on the customer display ------------------------------------------------
 
