@@ -29,8 +29,8 @@ class PartPaidServices(SplitServices, Protocol):
         ...
 
 
-#: The list's height at most (about two lines): more scroll, the cart keeps its room.
-MAX_HEIGHT = 170
+#: The list's height at most (one line and a bit): more scroll, so the cart keeps its room.
+MAX_HEIGHT = 118
 
 
 class PartPaidList(QScrollArea):
