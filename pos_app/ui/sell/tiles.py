@@ -97,14 +97,21 @@ class TilesModel(QAbstractListModel):
         return self.text(self._rows[index.row()])
 
 
+_TILES: dict[tuple[str, str, bool, bool, bool, float], QPixmap] = {}
+_BOXES: dict[tuple[bool, bool, bool, float], QPixmap] = {}
+_FONTS: dict[str, tuple[QFont, QFontMetrics, QFontMetrics]] = {}
+
+
 class TileDelegate(QStyledItemDelegate):
     """Paints each item as a touch tile: name (bold), price, stock, centred in a box."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._tiles: dict[tuple[str, str, bool, bool, bool, float], QPixmap] = {}
-        self._boxes: dict[tuple[bool, bool, bool, float], QPixmap] = {}
-        self._fonts: dict[str, tuple[QFont, QFontMetrics, QFontMetrics]] = {}
+        # Shared by every Sell screen of the process: one opened again (F2 after closing it)
+        # copies the tiles drawn before instead of drawing them anew for its first paint.
+        self._tiles = _TILES
+        self._boxes = _BOXES
+        self._fonts = _FONTS
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
