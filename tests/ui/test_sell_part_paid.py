@@ -131,4 +131,8 @@ def test_the_screens_own_split_is_not_listed_twice(
     other = _part_paid_at(two_stations[0], "4.00")
     qtbot.waitUntil(lambda: sell_b.part_paid.order_ids() == [other.id], timeout=WAIT_MS)
     assert sell_b.split_panel.order_id == own.id
+    # Another station takes the rest of this screen's own split: its line says so.
+    in_thread(lambda: two_stations[0].cash.record(own.id)).join(WAIT_MS)
+    paid = f"Sale {own.number} paid: $13.07 in cash."
+    qtbot.waitUntil(lambda: sell_b.split_panel.text() == paid, timeout=WAIT_MS)
     window.detach()
