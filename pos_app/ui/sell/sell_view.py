@@ -538,7 +538,12 @@ class SellDialog(Paying, QDialog):
     def _on_saved(self, order: Order, then: str = "") -> None:
         self.saved = order
         self._sale_status = OrderStatus.OPEN
-        self.clear()
+        if then == CARD:
+            # The charge screen opens in this pass, the cart empties in the next: one pass
+            # each, not both at once (the modal screen takes the input meanwhile).
+            QTimer.singleShot(0, self, self.clear)
+        else:
+            self.clear()
         total = Money(order.total, order.currency)
         self.status_label.setText(
             _("Sale {number} saved for {total}: open, to be paid.").format(
