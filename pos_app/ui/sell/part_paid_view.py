@@ -49,13 +49,14 @@ class PartPaidList(QScrollArea):
         self._lines: dict[str, SplitPanel] = {}
         self._charging: set[str] = set()  # listed sales whose charge screen is open here
         self.skip_id: str | None = None  # the sale the screen's own split line shows
-        inner = QWidget()
+        inner = self._inner = QWidget()
         self._box = QVBoxLayout(inner)
         self._box.setContentsMargins(0, 0, 0, 0)
-        self._box.addStretch(1)
         self.setWidget(inner)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.viewport().setAutoFillBackground(False)  # the card's own ground shows through
+        inner.setAutoFillBackground(False)
         self.setMaximumHeight(MAX_HEIGHT)
         self.hide()
 
@@ -102,13 +103,15 @@ class PartPaidList(QScrollArea):
         for position, detail in enumerate(wanted):
             line = self._lines.get(detail.payable.id)
             if line is None:
-                line = SplitPanel(self._services, self._runner, self.widget())
+                line = SplitPanel(self._services, self._runner, self._inner)
                 line.charge_rest.connect(self.charge_rest)
                 self._lines[detail.payable.id] = line
             self._box.insertWidget(position, line)  # oldest first, as read
             line.show_detail(detail, charging=detail.payable.id in self._charging)
         self._lines = {d.payable.id: self._lines[d.payable.id] for d in wanted}
         self._charging &= set(self._lines)
+        # As tall as its lines, up to MAX_HEIGHT (then it scrolls): no empty band under one.
+        self.setMaximumHeight(min(MAX_HEIGHT, self._inner.sizeHint().height()))
         self.setVisible(bool(self._lines))
 
 
