@@ -36,6 +36,8 @@ class Shelf:
                     f"SKU-{i:05d}")
             for i in range(COUNT)
         ]  # fmt: skip
+        # A price wider than the Amount column's header: the column must grow to show it.
+        self.products[3] = replace(self.products[3], price=Money(12_345_678, "usd"))
 
     def list_products(self, include_inactive: bool = False) -> list[Product]:
         return list(self.products)
@@ -143,6 +145,10 @@ def test_the_cart_changes_its_lines_in_place(sell: SellDialog) -> None:
     sell.remove_button.click()
     assert cart.resets == 0 and cart.inserted == 2 and cart.removed == 1 and cart.changed >= 1
     assert [r[:2] for r in sell.cart_model.texts()] == [("Product 0001", "2")]
+    # A fitted column follows rows inserted in place (a reset used to recompute it).
+    sell.add_named("Product 0003")
+    amount = sell.cart_table.horizontalHeader().sectionSize(2)
+    assert amount >= sell.cart_table.sizeHintForColumn(2) > 0
 
 
 def test_update_rows_tells_views_only_what_changed(qtbot: QtBot) -> None:

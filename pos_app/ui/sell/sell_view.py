@@ -447,6 +447,7 @@ class SellDialog(Paying, QDialog):
     def _show(self, state: SellState) -> None:
         chosen = self.cart_table.currentIndex().row()
         self.cart_model.update_rows(state.lines)  # a tap changes a line or two: no reset
+        self.cart_table.horizontalHeader().resizeSections()  # fitted columns follow the rows
         if 0 <= chosen < len(state.lines):
             self.cart_table.selectRow(chosen)
         for key in ("subtotal", "tax", "tip"):
