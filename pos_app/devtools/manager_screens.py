@@ -120,7 +120,8 @@ def render_sell(ctx: AppContext, demo: DemoDay, path: Path) -> None:
 
 def render_sell_split(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     """The Sell screen after a split whose card link was cancelled: the cash part stays
-    recorded, and the order's line offers the rest by card or in cash."""
+    recorded, and the order's line (listed from the database, as on every station) offers
+    the rest by card or in cash."""
     from pos_app.services.orders import SaleItem, SaleRequest
     from pos_app.ui.sell.sell_view import SellDialog
     from pos_app.ui.shell.openers import SellWiring
@@ -135,8 +136,10 @@ def render_sell_split(ctx: AppContext, demo: DemoDay, path: Path) -> None:
     ) as dialog:
         wait_until(lambda: "Styling wax" in dialog.tile_names())
         dialog.add_named("Styling wax")
-        dialog.split_panel.follow(order.id)
-        wait_until(lambda: dialog.split_panel.state is not None)
+        # Listed from the database, as on every station (the part-paid list's own line).
+        wait_until(lambda: order.id in dialog.part_paid.order_ids())
+        line = dialog.part_paid.line(order.id)
+        wait_until(lambda: line is not None and line.state is not None)
         save(dialog, path)
 
 

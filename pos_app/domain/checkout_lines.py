@@ -10,7 +10,8 @@ every amount is one of the order's own figures:
   (its own CHECK: ``total = subtotal − discount + tax + tip``, tax left out when included);
 - more than :data:`MAX_ITEMS` of those: the lines grouped by tax rate, each group at its net;
 - a part (a deposit, the card part of a split, a balance): one item with the amount asked,
-  since lines cannot add up to a part.
+  since lines cannot add up to a part, named for what it is ("Card part of order 12") and
+  described by the order's lines and total, so the customer sees what the part pays for.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from pos_app.domain.pricing import DiscountKind
 MAX_ITEMS = 100
 #: Between the parts of an item's description.
 SEPARATOR = " · "
+#: A part's description names at most this many of the order's lines ("and 3 more").
+PART_LINES_NAMED = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,22 @@ class PartKind(StrEnum):
     BALANCE = "balance"  # what is left after an earlier payment
 
 
+def part_kind(order: Order, asked: int, paid: int) -> PartKind:
+    """What a charge of ``asked`` is when ``paid`` of ``order`` is paid already (minor units,
+    from the stored order and its ledger, so a link made again says the same).
+
+    All that is due, after an earlier payment: the balance. Less, on a walk-in sale (no
+    booking, so no deposit): the card part of a payment split between card and cash. Less,
+    on a booking's order: a deposit (nothing paid yet) or, after one, the balance.
+    """
+    paid_before = paid > 0
+    if paid_before and asked >= order.total - paid:
+        return PartKind.BALANCE
+    if order.booking_id is None:
+        return PartKind.CARD_PART
+    return PartKind.BALANCE if paid_before else PartKind.DEPOSIT
+
+
 def checkout_lines(
     order: Order, amount: int | None = None, part: PartKind = PartKind.DEPOSIT
 ) -> tuple[CheckoutLine, ...]:
@@ -68,7 +87,7 @@ def checkout_lines(
     if not 0 < asked <= order.total:
         raise ValueError("a Checkout Session asks for more than 0 and at most the order's total")
     if asked < order.total:
-        return (CheckoutLine(_part_name(order, part), asked),)
+        return (CheckoutLine(_part_name(order, part), asked, _part_description(order)),)
     extras = _tax_lines(order) + _tip_lines(order)
     items = tuple(_item(order, sold) for sold in order.lines)
     if len(items) + len(extras) > MAX_ITEMS:
@@ -87,10 +106,24 @@ def _order_name(order: Order) -> str:
 def _part_name(order: Order, part: PartKind) -> str:
     of = f"order {order.number if order.number is not None else order.id}"
     if part is PartKind.CARD_PART:
-        return f"Part of {of} (card)"
+        return f"Card part of {of}"
     if part is PartKind.BALANCE:
         return f"Balance of {of}"
     return f"Deposit for {of}"
+
+
+def _part_description(order: Order) -> str:
+    """The order's lines ("2 × Shampoo, Haircut") and its total, under a part's name."""
+    named = [
+        sold.line.name if sold.line.quantity == 1 else f"{sold.line.quantity} × {sold.line.name}"
+        for sold in order.lines
+    ]
+    if len(named) > PART_LINES_NAMED:
+        more = len(named) - PART_LINES_NAMED
+        named = [*named[:PART_LINES_NAMED], f"and {more} more"]
+    lines = ", ".join(named)
+    total = f"order total {order.money(order.total)}"
+    return f"{lines}{SEPARATOR}{total}" if lines else total
 
 
 def _net(order: Order, sold: SoldLine) -> int:

@@ -260,6 +260,10 @@ class OrderRepository(Protocol):
         """The order a booking owns, or None."""
         ...
 
+    def part_paid_walk_ins(self, limit: int) -> list[str]:
+        """Ids of walk-in orders still open with something paid, oldest first, ≤ ``limit``."""
+        ...
+
     def set_money(self, order_id: str, *, paid: int, refunded: int, status: str) -> None:
         """Store the order's money summary and status (ledger.recompute's to write)."""
         ...

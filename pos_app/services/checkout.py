@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from pos_app.domain.audit import AuditAction, Detail
 from pos_app.domain.booking import Booking
-from pos_app.domain.checkout_lines import PartKind
+from pos_app.domain.checkout_lines import part_kind
 from pos_app.domain.checkout_locale import checkout_locale
 from pos_app.domain.errors import (
     GatewayError,
@@ -515,7 +515,7 @@ def _frozen(uow: UnitOfWork, payable: Payable, payment: Payment, deps: Deps) -> 
         amount=payment.amount,
         expires_at=payment.expires_at,
         policy=deps.policy,
-        part=PartKind.BALANCE if payable.paid_amount else PartKind.DEPOSIT,
+        part=part_kind(order, payment.amount, payable.paid_amount),
         locale=locale,
     )
 

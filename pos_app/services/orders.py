@@ -76,6 +76,10 @@ VOID_PAID = N_("Money has been taken for this order, so it cannot be voided. Ref
 VOID_NOT_OPEN = N_("This order is not open any more, so it cannot be voided.")
 
 
+#: The Sell screen lists at most this many part-paid sales (oldest first): a desk has a few.
+PART_PAID_SHOWN = 20
+
+
 @dataclass(frozen=True)
 class OrderMoneyDetail:
     """An order with what was paid and refunded against it (``status``, ``pay-cash``)."""
@@ -301,6 +305,18 @@ class OrderService:
                 uow.payments.for_order(payable.id),
                 uow.refunds.for_order(payable.id),
             )
+
+    def part_paid(self, limit: int = PART_PAID_SHOWN) -> list[OrderMoneyDetail]:
+        """Walk-in sales paid in part (a split's cash or card part, the rest still due), from
+        the database, oldest first: what every station's Sell screen lists, whichever
+        station sold them."""
+        found: list[OrderMoneyDetail] = []
+        with self._d.uow() as uow:
+            for order_id in uow.orders.part_paid_walk_ins(limit):
+                payable = payables.require(uow, order_id)
+                payments = uow.payments.for_order(order_id)
+                found.append(OrderMoneyDetail(payable, payments, uow.refunds.for_order(order_id)))
+        return found
 
     def add_to_booking(
         self, booking_id: str, items: Sequence[SaleItem], actor: Actor | None = None

@@ -122,6 +122,23 @@ class SqlOrderRepository:
         row = self._s.execute(select(orders).where(orders.c.booking_id == booking_id)).first()
         return None if row is None else self._order(row)
 
+    def part_paid_walk_ins(self, limit: int) -> list[str]:
+        """Walk-in orders (no booking) still open with something paid: ids, oldest number
+        first, at most ``limit`` (the status is indexed; few orders are open at once)."""
+        o = orders.c
+        q = (
+            select(o.id)
+            .where(
+                o.booking_id.is_(None),
+                o.status == OrderStatus.OPEN,
+                o.paid_amount > 0,
+                o.paid_amount < o.total,
+            )
+            .order_by(o.number)
+            .limit(limit)
+        )
+        return [str(order_id) for order_id in self._s.execute(q).scalars()]
+
     def set_money(self, order_id: str, *, paid: int, refunded: int, status: str) -> None:
         """Store the order's money summary and status (ledger.recompute's to write); announced
         only when it changed (a payment read again changes nothing)."""

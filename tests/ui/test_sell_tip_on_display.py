@@ -89,6 +89,9 @@ def test_the_customer_taps_a_tip_and_the_session_asks_for_the_total_with_it(
     assert charge.amount_label.text() == "$14.87"
     qtbot.waitUntil(lambda: display.view() is View.CHARGE, timeout=8000)  # then the QR
     assert not sell.skip_tip_button.isVisible()
+    # The cart empties for the next customer (the pass after the charge screen opened).
+    qtbot.waitUntil(lambda: sell.cart.lines == () and sell.total_label.text() == "$0.00")
+    assert sell.tip_buttons[0].isChecked() and sell.status_label.text().endswith("by card.")
 
 
 def test_skip_charges_without_a_tip_and_a_tip_set_by_the_desk_is_not_asked_again(

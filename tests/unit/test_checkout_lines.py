@@ -12,7 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pos_app.domain import currency as cur
-from pos_app.domain.checkout_lines import MAX_ITEMS, CheckoutLine, PartKind, checkout_lines
+from pos_app.domain.checkout_lines import (
+    MAX_ITEMS,
+    CheckoutLine,
+    PartKind,
+    checkout_lines,
+    part_kind,
+)
 from pos_app.domain.money import Money
 from pos_app.domain.orders import LineKind, Order
 from pos_app.domain.percent import Percent
@@ -134,7 +140,7 @@ def test_tax_lines_one_per_rate_highest_first_and_none_for_zero() -> None:
     ("part", "name"),
     [
         (PartKind.DEPOSIT, "Deposit for order 12"),
-        (PartKind.CARD_PART, "Part of order 12 (card)"),
+        (PartKind.CARD_PART, "Card part of order 12"),
         (PartKind.BALANCE, "Balance of order 12"),
     ],
 )
@@ -142,14 +148,40 @@ def test_a_part_is_one_item_with_the_amount_asked(part: PartKind, name: str) -> 
     order = make_order(
         [SHAMPOO, HAIRCUT], discount=Discount.of_percent(pct("10")), tip=Tip(pct("15"))
     )
-    assert checkout_lines(order, 2000, part) == (CheckoutLine(name, 2000),)
+    # Described by what the order holds, so the customer sees what the part pays for.
+    about = "2 × Shampoo, Haircut · order total $62.99"
+    assert checkout_lines(order, 2000, part) == (CheckoutLine(name, 2000, about),)
     # The whole total asked as an amount is the itemised order, not a part.
     assert checkout_lines(order, 6299, part) == checkout_lines(order)
 
 
 def test_an_unstored_order_is_named_by_its_id() -> None:
     order = make_order([HAIRCUT], number=None)
-    assert checkout_lines(order, 1000) == (CheckoutLine("Deposit for order ord_test", 1000),)
+    assert checkout_lines(order, 1000) == (
+        CheckoutLine("Deposit for order ord_test", 1000, "Haircut · order total $35.00"),
+    )
+
+
+def test_a_parts_description_names_five_lines_and_counts_the_rest() -> None:
+    lines = [OrderLine(f"Item {i}", usd(100), 1 + i % 2) for i in range(8)]
+    (item,) = checkout_lines(make_order(lines), 100, PartKind.CARD_PART)
+    assert item.description == (
+        "Item 0, 2 × Item 1, Item 2, 2 × Item 3, Item 4, and 3 more · order total $12.00"
+    )
+
+
+def test_a_walk_in_sales_part_is_its_card_part_and_a_bookings_a_deposit() -> None:
+    walk_in = make_order([SHAMPOO, HAIRCUT])  # total 6113: 5900 + 213 tax
+    booked = replace(walk_in, booking_id="bk_1")
+    # Nothing paid yet: a walk-in sale's part is paid by card in a split; a booking's is
+    # its deposit.
+    assert part_kind(walk_in, 2000, paid=0) is PartKind.CARD_PART
+    assert part_kind(booked, 2000, paid=0) is PartKind.DEPOSIT
+    # After cash (or a deposit): all that is left is the balance; less is another part.
+    assert part_kind(walk_in, 4113, paid=2000) is PartKind.BALANCE
+    assert part_kind(walk_in, 1000, paid=2000) is PartKind.CARD_PART
+    assert part_kind(booked, 4113, paid=2000) is PartKind.BALANCE
+    assert part_kind(booked, 1000, paid=2000) is PartKind.BALANCE
 
 
 @pytest.mark.parametrize("amount", [0, -1, 3501])

@@ -161,8 +161,10 @@ def test_an_orders_frozen_request_holds_its_line_items() -> None:
 
 def test_an_orders_part_is_one_item() -> None:
     request = thaw(_order_request(2000, PartKind.CARD_PART))
-    assert request.lines == (CheckoutLine("Part of order 12 (card)", 2000),)
-    assert request.product_name == "Part of order 12 (card)"
+    assert request.lines == (
+        CheckoutLine("Card part of order 12", 2000, "2 × Shampoo, Haircut · order total $62.99"),
+    )
+    assert request.product_name == "Card part of order 12"
 
 
 def test_a_bookings_request_has_no_lines_and_sends_what_it_always_sent() -> None:

@@ -76,6 +76,30 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         self._rows = list(rows)
         self.endResetModel()
 
+    def update_rows(self, rows: Sequence[R]) -> None:
+        """Replace every row, telling the views only what changed: rows that differ in
+        place are repainted, rows past the old end inserted, rows past the new end removed.
+
+        Cheaper than :meth:`set_rows` for a list that changes a row or two at a time (a
+        cart): no reset, so the view keeps its layout, selection and scroll position.
+        """
+        new = list(rows)
+        old = self._rows
+        common = min(len(old), len(new))
+        if len(new) < len(old):
+            self.beginRemoveRows(QModelIndex(), common, len(old) - 1)
+            self._rows = old[:common]
+            self.endRemoveRows()
+        changed = [i for i in range(common) if old[i] != new[i]]
+        self._rows = new[:common] + self._rows[common:]
+        if changed:
+            last = len(self.columns) - 1
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
+        if len(new) > common:
+            self.beginInsertRows(QModelIndex(), common, len(new) - 1)
+            self._rows = new
+            self.endInsertRows()
+
     def row_at(self, row: int) -> R:
         """The row shown at position ``row``."""
         return self._rows[row]

@@ -51,6 +51,7 @@ from pos_app.ui.payments.charge_presenter import (
     payment_email,
 )
 from pos_app.ui.payments.ports import CheckoutLinks
+from pos_app.ui.payments.qr_widget import encode_ahead
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +231,7 @@ class ChargeDialog(ChargeFace):
         booking_id = self._booking_id
         deposit_text = self._deposit_text
         self._runner.run(
-            lambda: checkout.start(booking_id, deposit_text),
+            lambda: _encoded(checkout.start(booking_id, deposit_text)),
             on_success=self._apply_view,
             on_failure=self._start_failed,
             owner=self,
@@ -269,10 +270,10 @@ class ChargeDialog(ChargeFace):
         self._cancelled_by_user = False
         self._render()
         if view is None:
-            work = lambda: checkout.start(booking_id, deposit_text)  # noqa: E731
+            work = lambda: _encoded(checkout.start(booking_id, deposit_text))  # noqa: E731
         else:
             payment_id = view.payment_id  # the service keeps the amount (a deposit stays one)
-            work = lambda: checkout.regenerate(payment_id)  # noqa: E731
+            work = lambda: _encoded(checkout.regenerate(payment_id))  # noqa: E731
         self._runner.run(
             work, on_success=self._apply_view, on_failure=self._start_failed, owner=self
         )
@@ -485,6 +486,12 @@ class ChargeDialog(ChargeFace):
         if self._view is not None and not self._view.status.is_final:
             self._poll.start()
             self.ring.resume()
+
+
+def _encoded(view: CheckoutView) -> CheckoutView:
+    """``view`` with its link's QR code already made (on the worker running this)."""
+    encode_ahead(view.url)
+    return view
 
 
 __all__ = ["ChargeDialog", "ChargePhase", "ChargeSettings", "ChargeState", "Page"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from pos_app.domain.money import Money
-from pos_app.domain.orders import Order
+from pos_app.domain.orders import Order, OrderStatus
 from pos_app.domain.pricing import TipOffer
 from pos_app.i18n import N_, _
 from pos_app.ui.sell.sell_presenter import asks_for_tip, present, tip_offer
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pos_app.domain.payment import Payment
     from pos_app.domain.pricing import PricingPolicy
     from pos_app.services.orders import SaleRequest
+    from pos_app.ui.sell.part_paid_view import PartPaidList
     from pos_app.ui.sell.sell_presenter import Cart
     from pos_app.ui.sell.split_view import SplitPanel
 
@@ -45,7 +46,8 @@ CARD = "card"
 
 
 class Paying:
-    """Split and the tip on the customer display (``SellDialog`` provides the members
+    """Split, the tip on the customer display, and the last sale's status as it moves on
+    (``SellDialog`` provides the members
     declared below)."""
 
     if TYPE_CHECKING:
@@ -54,12 +56,14 @@ class Paying:
         status_label: QLabel
         skip_tip_button: QPushButton
         split_panel: SplitPanel
+        part_paid: PartPaidList
         charge_requested: SignalInstance
         charge_part_requested: SignalInstance
         split_requested: SignalInstance
         tip_requested: SignalInstance
         tip_cancelled: SignalInstance
         _services: SaleServices
+        _sale_status: OrderStatus | None
         _policy: PricingPolicy
         _currency: str
 
@@ -97,12 +101,38 @@ class Paying:
         self.saved = order
         self.clear()
         self.status_label.setText("")
-        # The panel reads the order back: what is stored as paid, and the rest.
+        # The panel reads the order back: what is stored as paid, and the rest. The list of
+        # sales paid in part leaves it to the panel (and lists the one it followed before).
         self.split_panel.follow(order.id, charging=True)
+        self.part_paid.skip_id = order.id
+        self.part_paid.reload()
         if card_part is None:
             self.charge_requested.emit(order.id)
         else:
             self.charge_part_requested.emit(order.id, card_part)
+
+    def follow_charge(self, order_id: str, *, charging: bool) -> None:
+        """A walk-in sale's charge screen opened, changed or closed (``charging``: it is
+        open): the line showing that sale reads it again."""
+        if self.split_panel.order_id == order_id:
+            self.split_panel.follow(order_id, charging=charging)
+        else:
+            self.part_paid.follow(order_id, charging=charging)
+
+    def _show_sale_status(self, order: Order, status: OrderStatus) -> None:
+        """The last sale's status, when it moved on (paid on the phone, refunded, voided)."""
+        if self.saved is None or self.saved.id != order.id or status is self._sale_status:
+            return  # another sale was saved meanwhile, or the label says so already
+        self._sale_status = status
+        total = Money(order.total, order.currency)
+        words = {
+            OrderStatus.PAID: _("Sale {number} is paid: {total}."),
+            OrderStatus.PARTIALLY_REFUNDED: _("Sale {number} is partly refunded."),
+            OrderStatus.REFUNDED: _("Sale {number} is refunded."),
+            OrderStatus.VOID: _("Sale {number} is void: nothing was charged."),
+        }.get(status)
+        if words is not None:
+            self.status_label.setText(words.format(number=order.number, total=total))
 
     # -- the tip on the customer display ------------------------------------------------
 

@@ -29,6 +29,7 @@ from pos_app.domain.pricing import (
 from pos_app.domain.pricing import TIP_PRESETS as TIP_PRESETS  # the screen's preset buttons
 from pos_app.domain.products import Product, not_enough
 from pos_app.i18n import _
+from pos_app.services.orders import SaleItem, SaleRequest
 
 
 class Kind(StrEnum):
@@ -143,6 +144,22 @@ class Cart:
     def with_tip(self, text: str) -> Cart:
         """The tip as typed or chosen from the presets."""
         return replace(self, tip_text=text)
+
+
+def sale_request(cart: Cart) -> SaleRequest:
+    """The sale the order service saves for ``cart``, as the desk set it."""
+    return SaleRequest(
+        items=[
+            # A product by its SKU when it has one: a service may share a product's name.
+            SaleItem(line.item.sku or line.item.name, line.quantity)
+            if line.item.kind is Kind.PRODUCT
+            else SaleItem(line.item.name, line.quantity)
+            for line in cart.lines
+        ],
+        discount_text=cart.discount_text.strip() or None,
+        promo_code=cart.promo_code or None,
+        tip_text=cart.tip_text.strip() or None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -35,26 +35,27 @@ from pos_app.domain.pricing import PricingPolicy
 from pos_app.domain.products import Product
 from pos_app.domain.promo import PromoCode
 from pos_app.i18n import _, ngettext
-from pos_app.services.orders import OrderMoneyDetail, SaleItem, SaleRequest
+from pos_app.services.orders import OrderMoneyDetail, SaleRequest
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
 from pos_app.ui.kit.tables import RIGHT, Column, RowsModel, rows_table, size_columns
 from pos_app.ui.kit.tasks import TaskRunner, user_message
+from pos_app.ui.sell.part_paid_view import PartPaidList
 from pos_app.ui.sell.paying import CARD, Paying
 from pos_app.ui.sell.sell_presenter import (
     TIP_PRESETS,
     Cart,
-    Kind,
     LineView,
     Sellable,
     SellState,
     present,
+    sale_request,
     scanned,
     search,
     sellables,
 )
 from pos_app.ui.sell.split_view import SplitPanel
-from pos_app.ui.sell.tiles import TILE, TileDelegate
+from pos_app.ui.sell.tiles import TILE, TileDelegate, TilesModel
 
 
 class SellServices(Protocol):
@@ -94,6 +95,10 @@ class SellServices(Protocol):
 
     def tip_on_display(self) -> bool:
         """This station's setting: the customer chooses the tip on the customer display."""
+        ...
+
+    def part_paid(self) -> list[OrderMoneyDetail]:
+        """Walk-in sales paid in part, oldest first (every station's, from the database)."""
         ...
 
 
@@ -139,9 +144,13 @@ class SellDialog(Paying, QDialog):
         self.search_edit.setObjectName("sellSearch")
         self.search_edit.setPlaceholderText(_("Search, or scan a barcode"))
         self.search_edit.setClearButtonEnabled(True)
-        self.tiles_model: RowsModel[Sellable] = RowsModel(
-            [Column(_("Item"), lambda t: t.tile_text)], self
-        )
+        self.tiles_model = TilesModel(self)
+        # A search runs once per pass of the event loop, after every key that came in it
+        # (a scanner types a whole code at once; its Enter clears it again): see _filter.
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(0)
+        self._filter_timer.timeout.connect(self._filter)
         self.tiles = QListView()
         self.tiles.setObjectName("sellTiles")
         self.tiles.setModel(self.tiles_model)
@@ -285,6 +294,10 @@ class SellDialog(Paying, QDialog):
         # An order paid in parts stays here until it is paid in full (split payment).
         self.split_panel = SplitPanel(services, runner)
         self.split_panel.charge_rest.connect(self.charge_requested)
+        # ...and every walk-in sale paid in part, whichever station sold it (the database's).
+        self.part_paid = PartPaidList(services, runner)
+        self.part_paid.charge_rest.connect(self.charge_requested)
+        right_box.addWidget(self.part_paid)
         right_box.addWidget(self.split_panel)
         right_box.addLayout(actions)
         right.setMinimumWidth(520)
@@ -299,7 +312,7 @@ class SellDialog(Paying, QDialog):
         layout.addWidget(dialog_title(self, _("Sell")))
         layout.addLayout(body, 1)
 
-        self.search_edit.textChanged.connect(self._filter)
+        self.search_edit.textChanged.connect(self._filter_timer.start)
         self.search_edit.returnPressed.connect(self._scanned)
         self.tiles.clicked.connect(lambda index: self.add(self.tiles_model.row_at(index.row())))
         self.minus_button.clicked.connect(lambda: self._step(-1))
@@ -337,11 +350,14 @@ class SellDialog(Paying, QDialog):
             return tiles, services.pricing_policy(), services.tip_on_display()
 
         self._runner.run(read, on_success=self._on_loaded, on_failure=self._on_failed, owner=self)
+        self.part_paid.reload()
 
     def reload_orders(self) -> None:
         """Another station changed an order or the catalogue (live updates): read the tiles
-        again (their stock) and the last sale's status, in the background; the cart stays."""
+        again (their stock), the sales paid in part and the last sale's status, in the
+        background; the cart stays."""
         self.load()
+        self.split_panel.refresh()
         saved = self.saved
         if saved is None:
             return
@@ -354,7 +370,9 @@ class SellDialog(Paying, QDialog):
         )
 
     def tile_names(self) -> list[str]:
-        """The tiles shown, in order."""
+        """The tiles shown, in order (after the search typed so far)."""
+        if self._filter_timer.isActive():
+            self._filter()
         return [t.name for t in self.tiles_model.rows()]
 
     def add(self, item: Sellable) -> None:
@@ -419,19 +437,7 @@ class SellDialog(Paying, QDialog):
         )
 
     def _request(self) -> SaleRequest:
-        cart = self.cart
-        return SaleRequest(
-            items=[
-                # A product by its SKU when it has one: a service may share a product's name.
-                SaleItem(line.item.sku or line.item.name, line.quantity)
-                if line.item.kind is Kind.PRODUCT
-                else SaleItem(line.item.name, line.quantity)
-                for line in cart.lines
-            ],
-            discount_text=cart.discount_text.strip() or None,
-            promo_code=cart.promo_code or None,
-            tip_text=cart.tip_text.strip() or None,
-        )
+        return sale_request(self.cart)
 
     # -- internals ----------------------------------------------------------------------
 
@@ -440,7 +446,8 @@ class SellDialog(Paying, QDialog):
 
     def _show(self, state: SellState) -> None:
         chosen = self.cart_table.currentIndex().row()
-        self.cart_model.set_rows(list(state.lines))
+        self.cart_model.update_rows(state.lines)  # a tap changes a line or two: no reset
+        self.cart_table.horizontalHeader().resizeSections()  # fitted columns follow the rows
         if 0 <= chosen < len(state.lines):
             self.cart_table.selectRow(chosen)
         for key in ("subtotal", "tax", "tip"):
@@ -462,13 +469,15 @@ class SellDialog(Paying, QDialog):
     def _on_loaded(self, loaded: tuple[list[Sellable], PricingPolicy, bool]) -> None:
         self._tiles, self._policy, tip_on_display = loaded
         self.set_tip_on_display(tip_on_display)
-        self._filter(self.search_edit.text())
+        self._filter()
         self._refresh()
 
     def _on_failed(self, error: BaseException) -> None:
         self.tiles_status.setText(user_message(error))
 
-    def _filter(self, text: str) -> None:
+    def _filter(self) -> None:
+        self._filter_timer.stop()
+        text = self.search_edit.text()
         found = search(self._tiles, text)
         self.tiles_model.set_rows(found)
         if text.strip():
@@ -482,8 +491,9 @@ class SellDialog(Paying, QDialog):
         self.tiles_status.setText(shown)
 
     def _scanned(self) -> None:
-        item = scanned(self._tiles, self.search_edit.text())
-        found = self.tiles_model.rows()
+        text = self.search_edit.text()
+        item = scanned(self._tiles, text)
+        found = search(self._tiles, text) if item is None else []
         if item is None and len(found) == 1:
             item = found[0]  # Enter on a search that found one item adds it
         if item is not None:
@@ -529,7 +539,12 @@ class SellDialog(Paying, QDialog):
     def _on_saved(self, order: Order, then: str = "") -> None:
         self.saved = order
         self._sale_status = OrderStatus.OPEN
-        self.clear()
+        if then == CARD:
+            # The charge screen opens in this pass, the cart empties in the next: one pass
+            # each, not both at once (the modal screen takes the input meanwhile).
+            QTimer.singleShot(0, self, self.clear)
+        else:
+            self.clear()
         total = Money(order.total, order.currency)
         self.status_label.setText(
             _("Sale {number} saved for {total}: open, to be paid.").format(
@@ -560,21 +575,6 @@ class SellDialog(Paying, QDialog):
         self.status_label.setText(
             _("Sale {number} paid: {total} in cash.").format(number=order.number, total=total)
         )
-
-    def _show_sale_status(self, order: Order, status: OrderStatus) -> None:
-        """The last sale's status, when it moved on (paid on the phone, refunded, voided)."""
-        if self.saved is None or self.saved.id != order.id or status is self._sale_status:
-            return  # another sale was saved meanwhile, or the label says so already
-        self._sale_status = status
-        total = Money(order.total, order.currency)
-        words = {
-            OrderStatus.PAID: _("Sale {number} is paid: {total}."),
-            OrderStatus.PARTIALLY_REFUNDED: _("Sale {number} is partly refunded."),
-            OrderStatus.REFUNDED: _("Sale {number} is refunded."),
-            OrderStatus.VOID: _("Sale {number} is void: nothing was charged."),
-        }.get(status)
-        if words is not None:
-            self.status_label.setText(words.format(number=order.number, total=total))
 
     def _on_save_failed(self, error: BaseException) -> None:
         for button in self._pay_buttons():

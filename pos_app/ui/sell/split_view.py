@@ -53,6 +53,7 @@ class SplitPanel(QFrame):
         self._runner = runner
         self.state: SplitState | None = None
         self.order_id: str | None = None
+        self._charging = False  # as last followed: whether its charge screen is open
         self._asked = 0  # reads asked for so far: only the newest one's answer is shown
         self.text_label = QLabel("")
         self.text_label.setObjectName("sellSplitText")
@@ -80,6 +81,7 @@ class SplitPanel(QFrame):
         """Show ``order_id`` (replacing any other), read from the database in the background;
         ``charging``: its charge screen is open, so the buttons wait for it."""
         self.order_id = order_id
+        self._charging = charging
         self._asked += 1
         asked = self._asked
         services = self._services
@@ -89,6 +91,20 @@ class SplitPanel(QFrame):
             on_failure=lambda error: self._on_failed(asked, error),
             owner=self,
         )
+
+    def refresh(self) -> None:
+        """Read the followed order again (another station changed it), its charge screen
+        as it was last said to be."""
+        if self.order_id is not None:
+            self.follow(self.order_id, charging=self._charging)
+
+    def show_detail(self, detail: OrderMoneyDetail, *, charging: bool = False) -> None:
+        """Show an order already read (the part-paid list's); ``charging``: its charge
+        screen is open here."""
+        self.order_id = detail.payable.id
+        self._charging = charging
+        self._asked += 1  # a read of this line still on its way is older than this one
+        self._paint(split_state(detail, charging=charging))
 
     def take_rest_in_cash(self) -> None:
         """Record the stored balance in cash (the cash service closes an open link first)."""

@@ -1,21 +1,105 @@
-"""The Sell screen's tiles: one list view in icon mode, each tile drawn once into a pixmap.
+"""The Sell screen's tiles: one list view in icon mode over :class:`TilesModel`, each tile
+drawn once into a pixmap.
 
 Drawn by the stylesheet, every visible tile (a rounded, bordered box) was laid out and
 painted again on each search keystroke: 10–15 ms a frame with 20 tiles on screen. A tile's
-picture depends only on its text, size, state and the scheme, so it is kept and reused.
+picture depends only on its text, size, state and the scheme, so it is kept and reused; its
+box (the rounded, bordered rectangle) depends only on the state and scheme, so a new tile
+copies it and draws just its words.
+
+The model tells the view only what changed: a search that shows the same tiles changes
+nothing, and a reload after a sale elsewhere (the same tiles, one stock figure different)
+repaints that one tile. A reset (the view lays out all 500 again) is left for a search
+that shows other tiles.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPaintDevice, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from pos_app.ui.kit import theme
+from pos_app.ui.sell.sell_presenter import Sellable
 
 TILE = QSize(184, 120)  # the grid cell: the tile and its margin
 TILE_BOX = QSize(172, 108)
 _CACHE_SIZE = 1024
+#: Rows changed in place up to this many are repainted one by one; more, as one range.
+_CHANGED_ONE_BY_ONE = 16
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+
+
+class TilesModel(QAbstractListModel):
+    """The tiles shown (a search's result), each row a :class:`Sellable` read as its text."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Sellable] = []
+        # A tile's words, made once per tile as it is (its stock in them): a paint reads them
+        # for every visible tile, and formatting the price each time cost a paint ~1 ms.
+        self._texts: dict[Sellable, str] = {}
+
+    def set_rows(self, rows: Sequence[Sellable]) -> None:
+        """Show ``rows``; the view hears only what changed (see the module's docstring)."""
+        new = list(rows)
+        old = self._rows
+        if len(new) != len(old) or any(a.id != b.id for a, b in zip(old, new, strict=True)):
+            self.beginResetModel()
+            self._rows = new
+            self.endResetModel()
+            return
+        changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+        self._rows = new
+        if not changed:
+            return
+        if len(changed) > _CHANGED_ONE_BY_ONE:
+            self.dataChanged.emit(self.index(changed[0]), self.index(changed[-1]), [_DISPLAY])
+            return
+        for row in changed:
+            self.dataChanged.emit(self.index(row), self.index(row), [_DISPLAY])
+
+    def rows(self) -> list[Sellable]:
+        """The tiles shown, in order."""
+        return list(self._rows)
+
+    def row_at(self, row: int) -> Sellable:
+        """The tile shown at position ``row``."""
+        return self._rows[row]
+
+    def text(self, tile: Sellable) -> str:
+        """The tile's words: name, price, and a product's stock."""
+        found = self._texts.get(tile)
+        if found is None:
+            if len(self._texts) >= _CACHE_SIZE:
+                self._texts.clear()
+            found = self._texts[tile] = tile.tile_text
+        return found
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """How many tiles are shown (a list: no children)."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        """A tile's words for the display role; nothing else."""
+        if role != _DISPLAY or not index.isValid():
+            return None
+        return self.text(self._rows[index.row()])
+
+
+_TILES: dict[tuple[str, str, bool, bool, bool, float], QPixmap] = {}
+_BOXES: dict[tuple[bool, bool, bool, float], QPixmap] = {}
+_FONTS: dict[str, tuple[QFont, QFontMetrics, QFontMetrics]] = {}
 
 
 class TileDelegate(QStyledItemDelegate):
@@ -23,7 +107,11 @@ class TileDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._tiles: dict[tuple[str, str, bool, bool, bool, float], QPixmap] = {}
+        # Shared by every Sell screen of the process: one opened again (F2 after closing it)
+        # copies the tiles drawn before instead of drawing them anew for its first paint.
+        self._tiles = _TILES
+        self._boxes = _BOXES
+        self._fonts = _FONTS
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -59,6 +147,33 @@ class TileDelegate(QStyledItemDelegate):
         if len(self._tiles) >= _CACHE_SIZE:
             self._tiles.clear()
         t = theme.tokens(dark)
+        pixmap = QPixmap(self._box(selected, hover, dark, ratio))  # drawn on, it is copied
+        painter = QPainter(pixmap)
+        painter.setPen(QColor(t.on_fill if selected else t.text))
+        name, *rest = text.split("\n")
+        bold, bold_metrics, plain = self._faces(font)
+        room = TILE_BOX.width() - 16
+        lines = [(bold, bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight, room))]
+        lines += [
+            (font, plain.elidedText(line, Qt.TextElideMode.ElideRight, room)) for line in rest
+        ]
+        line_height = plain.height() + 2
+        top = (TILE_BOX.height() - line_height * len(lines)) // 2
+        for i, (face, words) in enumerate(lines):
+            painter.setFont(face)
+            box = QRect(8, top + i * line_height, room, line_height)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, words)
+        painter.end()
+        self._tiles[key] = pixmap
+        return pixmap
+
+    def _box(self, selected: bool, hover: bool, dark: bool, ratio: float) -> QPixmap:
+        """The tile's rounded, bordered box without words: one per state and scheme."""
+        key = (selected, hover, dark, ratio)
+        found = self._boxes.get(key)
+        if found is not None:
+            return found
+        t = theme.tokens(dark)
         width, height = TILE_BOX.width(), TILE_BOX.height()
         pixmap = QPixmap(round(width * ratio), round(height * ratio))
         pixmap.setDevicePixelRatio(ratio)
@@ -72,22 +187,16 @@ class TileDelegate(QStyledItemDelegate):
         painter.setPen(QPen(edge, 2 if hover and not selected else 1))
         painter.setBrush(fill)
         painter.drawRoundedRect(QRect(1, 1, width - 2, height - 2), 8, 8)
-        painter.setPen(QColor(t.on_fill if selected else t.text))
-        name, *rest = text.split("\n")
-        bold = QFont(font)
-        bold.setBold(True)
-        room = width - 16
-        lines = [(bold, QFontMetrics(bold).elidedText(name, Qt.TextElideMode.ElideRight, room))]
-        plain = QFontMetrics(font)
-        lines += [
-            (font, plain.elidedText(line, Qt.TextElideMode.ElideRight, room)) for line in rest
-        ]
-        line_height = plain.height() + 2
-        top = (height - line_height * len(lines)) // 2
-        for i, (face, words) in enumerate(lines):
-            painter.setFont(face)
-            box = QRect(8, top + i * line_height, room, line_height)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, words)
         painter.end()
-        self._tiles[key] = pixmap
+        self._boxes[key] = pixmap
         return pixmap
+
+    def _faces(self, font: QFont) -> tuple[QFont, QFontMetrics, QFontMetrics]:
+        """The name's bold face and both faces' metrics, made once per font."""
+        key = font.key()
+        found = self._fonts.get(key)
+        if found is None:
+            bold = QFont(font)
+            bold.setBold(True)
+            found = self._fonts[key] = (bold, QFontMetrics(bold), QFontMetrics(font))
+        return found

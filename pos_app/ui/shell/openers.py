@@ -67,6 +67,7 @@ class SellWiring:
         self.create_walk_in = ctx.orders.create_walk_in
         self.record_cash = ctx.cash.record
         self.order_money = ctx.orders.money
+        self.part_paid = ctx.orders.part_paid
         self._get_order = ctx.orders.get
         data_dir = ctx.config.data_dir
         self.tip_on_display = lambda: load_station(data_dir).tip_on_display
@@ -414,11 +415,9 @@ class DialogOpeners:
         if sell is not None and shiboken6.isValid(sell):
             # A split sale's line on the Sell screen follows its charge screen: what is paid
             # as it changes, and the rest chargeable again once the screen closes unpaid.
-            panel = sell.split_panel
-
             def follow(charging: bool) -> None:
-                if shiboken6.isValid(panel) and panel.order_id == order_id:
-                    panel.follow(order_id, charging=charging)
+                if shiboken6.isValid(sell):
+                    sell.follow_charge(order_id, charging=charging)
 
             # A late answer after the screen closed must not mark it open again.
             dialog.payment_changed.connect(lambda _id: follow(dialog.isVisible()))
