@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import tempfile
 from collections import Counter
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.exc import SQLAlchemyError
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
@@ -112,3 +115,24 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
     return ordered[index]
+
+
+def server_cpu_seconds(engine: Any) -> float | None:
+    """CPU seconds used so far by a local PostgreSQL server's processes (its postmaster's
+    children, read from /proc), or None when that cannot be read (SQLite, a remote server,
+    not a superuser): the export's work there is in none of this process's CPU time."""
+    if engine.dialect.name != "postgresql":
+        return None
+    try:
+        with engine.connect() as conn:
+            data = conn.exec_driver_sql("SHOW data_directory").scalar()
+        postmaster = int(Path(data, "postmaster.pid").read_text().split()[0])
+    except (SQLAlchemyError, OSError, ValueError, IndexError):  # the figure is left out
+        return None
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == postmaster:  # ppid
+                ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks / os.sysconf("SC_CLK_TCK")

@@ -236,3 +236,20 @@ def test_each_day_alone_too(shop: Shop, first: date, last: date) -> None:
     got = io.StringIO(newline="")
     assert shop.export.write(first, last, got) == n > 0
     assert got.getvalue() == expected
+
+
+def test_a_server_writing_other_dates_changes_nothing(shop: Shop) -> None:
+    """PostgreSQL writes the dates and times as its own text, which its DateStyle changes
+    ('SQL, DMY': 10/06/2026): the export sets ISO for its own transaction."""
+    if shop.engine.dialect.name != "postgresql":
+        pytest.skip("DateStyle is PostgreSQL's")
+    expected, n = _reference(shop, FIRST, LAST)
+    with shop.engine.begin() as c:
+        name = c.exec_driver_sql("SELECT current_database()").scalar()
+        c.exec_driver_sql(f"ALTER DATABASE \"{name}\" SET datestyle = 'SQL, DMY'")
+    shop.engine.dispose()  # new connections start with it
+    with shop.engine.connect() as c:
+        assert c.exec_driver_sql("SHOW datestyle").scalar() == "SQL, DMY"
+    got = io.StringIO(newline="")
+    assert shop.export.write(FIRST, LAST, got) == n
+    assert got.getvalue() == expected
