@@ -1,6 +1,7 @@
 """Audit details that count, or name a language, read in the reader's language (issue 15,
-session 19): a promo code's limit takes the reader's plural form ("1 uso", "2 usos"), a language setting is named in the reader's language
-("Deutsch", "alemán"), and the charge screen names a walk-in "Bestellung 1" for a German desk.
+session 19): a promo code's limit takes the reader's plural form ("1 uso", "2 usos"), a
+language setting is named in the reader's language ("Deutsch", "alemán"), and the charge
+screen names a walk-in "Bestellung 1" for a German desk.
 
 Each sentence below is read back from the stored template: without the plural stored with it,
 "1 uses" would come back in English; without the language stored as a value, "de"."""
