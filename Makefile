@@ -37,7 +37,7 @@ LOCALE := pos_app/locale
 LANGUAGES := bn es de
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k gettext -k ngettext:1,2 \
-		-k pgettext:1c,2 -k N_ --add-location=file --sort-by-file --project=pos-app --copyright-holder=pos-app \
+		-k pgettext:1c,2 -k N_ -k N_plural:1,2 --add-location=file --sort-by-file --project=pos-app --copyright-holder=pos-app \
 		--header-comment="# pos-app's sentences, extracted by make translations." \
 		--omit-header -o $(LOCALE)/pos_app.pot pos_app
 	for lang in $(LANGUAGES); do \

@@ -77,4 +77,10 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a sentence's singular and plural for extraction without translating them now:
+    the form is picked by ``ngettext`` where it is shown (an audit detail that counts)."""
+    return (singular, plural)
+
+
 _ = gettext

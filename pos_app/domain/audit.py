@@ -12,7 +12,7 @@ from typing import Union
 from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
 from pos_app.domain.percent import Percent
-from pos_app.i18n import gettext
+from pos_app.i18n import gettext, ngettext
 
 # The audit search's text is cut to this: nothing longer is a name or an id, and the database
 # need not scan every row for a pasted page.
@@ -96,9 +96,17 @@ class Day:
     style: str = "date_plain"
 
 
+@dataclass(frozen=True)
+class Language:
+    """A language setting's value ("de"), named in the reader's language when shown
+    ("German", "Deutsch", "alemán")."""
+
+    code: str
+
+
 #: A detail's value: data (a name, an id, a count), an amount, a percentage, a day, a time of
-#: day, or a marked piece of words.
-DetailValue = Union[str, int, Money, Percent, Day, time, "Detail"]
+#: day, a language, or a marked piece of words.
+DetailValue = Union[str, int, Money, Percent, Day, time, Language, "Detail"]
 
 
 @dataclass(frozen=True)
@@ -108,23 +116,36 @@ class Detail:
     ``template`` is a whole sentence marked with ``N_`` ("Cash for {service}, {customer}");
     ``params`` fill it: text and counts are data (shown as they are), an amount is formatted
     in the reader's locale, and a ``Detail`` (a marked reason, say) is translated in turn.
+    A sentence that counts something (``counted``) also has its ``plural`` msgid and the name
+    of the value that is the ``count``: the form is picked by the reader's plural rules
+    (Spanish has three forms), not by English's when the entry was written.
     The English sentence is stored too, for search and for readers of the old column.
     """
 
     template: str
     params: Mapping[str, DetailValue] = field(default_factory=dict)
+    plural: str | None = None
+    count: str = "count"
 
     def english(self) -> str:
         """The sentence in English (the stored ``detail``)."""
-        return _fill(self.template, self.params, translate=False)
+        return _fill(self, translate=False)
 
     def words(self) -> str:
         """The sentence in the UI language."""
-        return _fill(self.template, self.params, translate=True)
+        return _fill(self, translate=True)
 
     def params_json(self) -> str:
         """``params`` as the JSON stored in ``detail_params``."""
         return json.dumps({k: _value_json(v) for k, v in self.params.items()}, sort_keys=True)
+
+    def stored(self) -> tuple[str, str]:
+        """The template and values JSON to store (``detail_template``, ``detail_params``).
+        A counting sentence goes in as the one value of an unmarked "{detail}", so its
+        plural and count name fit the two columns that old rows have."""
+        if self.plural is None:
+            return self.template, self.params_json()
+        return _WRAPPED, json.dumps({"detail": _value_json(self)}, sort_keys=True)
 
     @classmethod
     def from_stored(cls, template: str, params: str | None) -> Detail:
@@ -132,7 +153,37 @@ class Detail:
         data = json.loads(params or "{}")
         if not isinstance(data, dict):
             raise ValueError("audit detail params are not an object")
-        return cls(template, {str(k): _value_from_json(v) for k, v in data.items()})
+        return _upgraded(cls(template, {str(k): _value_from_json(v) for k, v in data.items()}))
+
+
+def counted(
+    forms: tuple[str, str], count: int, params: Mapping[str, DetailValue] | None = None
+) -> Detail:
+    """A sentence that counts: ``forms`` marked with ``N_plural("{count} use", "{count}
+    uses")``, ``count`` its ``{count}`` (further values in ``params``)."""
+    singular, plural = forms
+    return Detail(singular, {**(params or {}), "count": count}, plural=plural)
+
+
+# The unmarked template of a stored counting sentence (see ``Detail.stored``).
+_WRAPPED = "{detail}"
+# Counting sentences stored before ``counted`` existed, as one English form: read back with
+# both forms, so an old "1 uses" reads "1 Einlösung" (the old msgids left the catalogs).
+_OLD_SINGLE_FORMS: dict[str, tuple[str, str]] = {
+    "{count} uses": ("{count} use", "{count} uses"),
+    "{count} seconds": ("{count} second", "{count} seconds"),
+    "{count} minute": ("{count} minute", "{count} minutes"),
+    "{count} minutes": ("{count} minute", "{count} minutes"),
+}
+
+
+def _upgraded(detail: Detail) -> Detail:
+    forms = _OLD_SINGLE_FORMS.get(detail.template)
+    if detail.plural is not None or forms is None:
+        return detail
+    if not isinstance(detail.params.get("count"), int):
+        return detail
+    return Detail(forms[0], detail.params, plural=forms[1])
 
 
 def joined(parts: Sequence[DetailValue], separator: str = "; ") -> Detail:
@@ -160,14 +211,26 @@ def detail_words(entry: AuditEntry) -> str:
         return entry.detail
 
 
-def _fill(template: str, params: Mapping[str, DetailValue], *, translate: bool) -> str:
-    values = {name: _value_text(v, translate=translate) for name, v in params.items()}
+def _fill(detail: Detail, *, translate: bool) -> str:
+    values = {name: _value_text(v, translate=translate) for name, v in detail.params.items()}
+    english = detail.template
+    if detail.plural is not None:
+        count = detail.params[detail.count]
+        if not isinstance(count, int):
+            raise TypeError(f"the count {detail.count!r} of a plural detail is not a number")
+        english = detail.template if count == 1 else detail.plural
+        if translate:
+            return _formatted(ngettext(detail.template, detail.plural, count), english, values)
     if not translate:
-        return template.format(**values)
+        return english.format(**values)
+    return _formatted(gettext(detail.template), english, values)
+
+
+def _formatted(words: str, english: str, values: Mapping[str, str]) -> str:
     try:
-        return gettext(template).format(**values)
+        return words.format(**values)
     except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
-        return template.format(**values)
+        return english.format(**values)
 
 
 def _value_text(value: DetailValue, *, translate: bool) -> str:
@@ -182,12 +245,20 @@ def _value_text(value: DetailValue, *, translate: bool) -> str:
         return lf.date_text(value.value, value.style, language=language)
     if isinstance(value, time):
         return lf.clock(value, language=language)
+    if isinstance(value, Language):
+        return lf.tag_name(value.code, language=language)
     return str(value)
 
 
 def _value_json(value: DetailValue) -> object:
     if isinstance(value, Detail):
-        return {"t": value.template, "p": {k: _value_json(v) for k, v in value.params.items()}}
+        nested: dict[str, object] = {
+            "t": value.template,
+            "p": {k: _value_json(v) for k, v in value.params.items()},
+        }
+        if value.plural is not None:  # old rows have neither key: they read as before
+            nested["pl"], nested["n"] = value.plural, value.count
+        return nested
     if isinstance(value, Money):
         return {"money": [value.amount, value.currency]}
     if isinstance(value, Percent):
@@ -196,6 +267,8 @@ def _value_json(value: DetailValue) -> object:
         return {"day": value.value.isoformat(), "style": value.style}
     if isinstance(value, time):
         return {"time": value.strftime("%H:%M")}
+    if isinstance(value, Language):
+        return {"language": value.code}
     return value
 
 
@@ -209,11 +282,16 @@ def _value_from_json(value: object) -> DetailValue:
         return Day(date.fromisoformat(str(value["day"])), str(value.get("style", "date_plain")))
     if isinstance(value, dict) and "time" in value:
         return time.fromisoformat(str(value["time"]))
+    if isinstance(value, dict) and "language" in value:
+        return Language(str(value["language"]))
     if isinstance(value, dict) and "t" in value:
         params = value.get("p") or {}
         if not isinstance(params, dict):
             raise ValueError("nested audit detail params are not an object")
-        return Detail(str(value["t"]), {str(k): _value_from_json(v) for k, v in params.items()})
+        values = {str(k): _value_from_json(v) for k, v in params.items()}
+        if "pl" in value:
+            return Detail(str(value["t"]), values, str(value["pl"]), str(value.get("n", "count")))
+        return _upgraded(Detail(str(value["t"]), values))
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError(f"unexpected audit detail value {type(value).__name__}")
     return value

@@ -67,10 +67,13 @@ def locale() -> Locale:
     return _locale(i18n.current_language())
 
 
-def tag_name(tag: str) -> str:
-    """A language tag's name in the UI language ("German", "Deutsch" in German), or the tag."""
+def tag_name(tag: str, *, language: str | None = None) -> str:
+    """A language tag's name in the UI language ("German", "Deutsch" in German), or the tag
+    (in ``language`` when given: the audit log's stored English)."""
     try:
-        name = Locale.parse(tag, sep="-").get_display_name(locale())
+        name = Locale.parse(tag, sep="-").get_display_name(
+            _locale(language) if language else locale()
+        )
     except (ValueError, TypeError):  # babel's UnknownLocaleError is a ValueError
         return tag
     return str(name or tag)

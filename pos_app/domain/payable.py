@@ -140,6 +140,12 @@ class Payable:
         return Detail(N_("Order {number}"), {"number": str(self.order.number or self.order.id)})
 
     @property
+    def title_shown(self) -> str:
+        """:attr:`title` in the UI language, for a screen: "Bestellung 12" for a German desk."""
+        words = self.title_words
+        return words if isinstance(words, str) else words.words()
+
+    @property
     def customer_name(self) -> str:
         """Who pays: the booking's customer, or the name on the order (may be empty)."""
         return self.booking.customer_name if self.booking is not None else self.order.customer.name

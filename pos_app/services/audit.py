@@ -39,7 +39,7 @@ def record(
     template: str | None = None
     params: str | None = None
     if isinstance(detail, Detail):
-        template, params = detail.template, detail.params_json()
+        template, params = detail.stored()
         detail = detail.english()
     entry = AuditEntry(
         at=at,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pos_app.domain.audit import Day, Detail, DetailValue, joined
+from pos_app.domain.audit import Day, Detail, DetailValue, counted, joined
 from pos_app.domain.booking import Service
 from pos_app.domain.money import Money
 from pos_app.domain.orders import Order
@@ -21,7 +21,7 @@ from pos_app.domain.pricing import Discount, PricingPolicy, TipBase
 from pos_app.domain.products import Product, StockReason, reason_words
 from pos_app.domain.promo import PromoCode
 from pos_app.domain.text import bounded
-from pos_app.i18n import N_
+from pos_app.i18n import N_, N_plural
 
 INACTIVE = Detail(N_("inactive"))
 _ROLE = {Role.MANAGER: N_("manager"), Role.STAFF: N_("staff")}
@@ -102,7 +102,7 @@ def promo_words(promo: PromoCode) -> Detail:
     """A code and its limits: "SUMMER10 (10% off, 100 uses, 1 Jun 2026 – …)"."""
     parts: list[DetailValue] = [discount_words(promo.discount)]
     if promo.max_uses is not None:
-        parts.append(Detail(N_("{count} uses"), {"count": promo.max_uses}))
+        parts.append(counted(N_plural("{count} use", "{count} uses"), promo.max_uses))
     if promo.valid_from or promo.valid_until:
         parts.append(
             Detail(

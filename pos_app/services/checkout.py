@@ -477,7 +477,7 @@ class CheckoutService:
             order_id=booking.id,
             status=payment.status,
             amount=payment.money,
-            service_name=booking.title,
+            service_name=booking.title_shown,  # a walk-in's "Order 12" in the desk's words
             customer_name=booking.customer_name,
             url=payment.checkout_url,
             session_id=payment.stripe_session_id,

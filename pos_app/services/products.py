@@ -97,7 +97,7 @@ def change_stock(
     template: str | None = None
     params: str | None = None
     if isinstance(note, Detail):
-        template, params = note.template, note.params_json()
+        template, params = note.stored()
         clean = bounded(note.english(), NOTE_MAX)
     else:
         clean = bounded(strip_forbidden(note), NOTE_MAX)

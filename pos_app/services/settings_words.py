@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from pos_app.config import StationSettings
-from pos_app.domain.audit import Detail, DetailValue
+from pos_app.domain.audit import Detail, DetailValue, Language
 from pos_app.domain.text import one_line
 from pos_app.i18n import N_
 
@@ -40,7 +40,7 @@ def business_value_words(name: str, value: object) -> DetailValue:
 
 def station_words(old: StationSettings, new: StationSettings) -> list[Detail]:
     """What changed in this station's settings, in the audit log's words (each said in the
-    reader's language; language codes are the setting's own values)."""
+    reader's language; a language by its name in the reader's language)."""
     words: list[Detail] = []
     if old.mode != new.mode:
         words.append(
@@ -75,7 +75,13 @@ def station_words(old: StationSettings, new: StationSettings) -> list[Detail]:
             )
         )
     if old.language != new.language:
-        words.append(_change(N_("language: {before} → {after}"), old.language, new.language))
+        words.append(
+            _change(
+                N_("language: {before} → {after}"),
+                language_words(old.language),
+                language_words(new.language),
+            )
+        )
     if old.tip_on_display != new.tip_on_display:
 
         def asked(on: bool) -> Detail:
@@ -98,6 +104,14 @@ def business_change(label: str, before: DetailValue, after: DetailValue) -> Deta
         "{setting}: {before} → {after}",
         {"setting": Detail(label), "before": before, "after": after},
     )
+
+
+def language_words(code: str) -> DetailValue:
+    """The language setting's value: a language named when read ("German", "Deutsch"), or
+    "system" (follow the computer's language) as the marked word the theme uses too."""
+    if code == "system":
+        return Detail(_THEMES["system"])
+    return Language(code)
 
 
 def mode_words(mode: str) -> Detail:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from pos_app.domain.audit import AuditAction, Detail, DetailValue
+from pos_app.domain.audit import AuditAction, Detail, DetailValue, counted
 from pos_app.domain.errors import NotFoundError, PermissionDeniedError
 from pos_app.domain.people import Actor, User
 from pos_app.domain.sign_in import MANAGER_APPROVAL, lock_seconds
-from pos_app.i18n import N_
+from pos_app.i18n import N_, N_plural
 from pos_app.services import audit, pins
 from pos_app.services.context import Deps
 
@@ -197,12 +197,11 @@ def _failure_detail(manager: bool, failures: int) -> Detail:
         return Detail(N_("Wrong PIN ({count} in a row)"), values)
     # The lock's length in the reader's words, not the English of when it happened.
     minutes = (seconds + 59) // 60
+    # The form is the reader's language's (Spanish has three), picked when it is shown.
     if seconds < 60:
-        values["duration"] = Detail(N_("{count} seconds"), {"count": seconds})
-    else:  # a lock is never a single second; one minute is ("1 minute", not "1 minutes")
-        one = minutes == 1
-        template = N_("{count} minute") if one else N_("{count} minutes")
-        values["duration"] = Detail(template, {"count": minutes})
+        values["duration"] = counted(N_plural("{count} second", "{count} seconds"), seconds)
+    else:
+        values["duration"] = counted(N_plural("{count} minute", "{count} minutes"), minutes)
     if manager:
         return Detail(N_("Wrong manager PIN ({count} in a row); locked for {duration}"), values)
     return Detail(N_("Wrong PIN ({count} in a row); locked for {duration}"), values)

@@ -421,7 +421,7 @@ def test_language_is_this_stations_and_applies_at_the_next_start(ctx: AppContext
     result = ctx.settings.save(change(ctx, language="de"))
     assert result.restart_needed  # every screen switches at once, at start-up
     assert load_station(ctx.config.data_dir).language == "de"
-    assert settings_entries(ctx)[0] == "language: system → de"
+    assert settings_entries(ctx)[0] == "language: system → German"  # named, not "de"
     with pytest.raises(FormErrors) as err:
         ctx.settings.save(change(ctx, language="fr"))
     assert err.value.errors == {"language": "Choose a language from the list."}

@@ -47,7 +47,7 @@ def _entry(detail: Detail | str) -> AuditEntry:
     )
     if isinstance(detail, Detail):
         entry.detail = detail.english()
-        entry.detail_template, entry.detail_params = detail.template, detail.params_json()
+        entry.detail_template, entry.detail_params = detail.stored()
     else:
         entry.detail = detail
     return entry

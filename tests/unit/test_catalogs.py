@@ -44,6 +44,7 @@ KEYWORDS = {
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
     "N_": None,
+    "N_plural": (1, 2),
 }
 # Languages whose translation is not complete yet (docs/translations.md says how far each is).
 UNFINISHED: dict[str, str] = {}

@@ -26,12 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.domain import locale_format as lf
-from pos_app.domain.audit import SEARCH_TEXT_MAX, AuditAction, AuditEntry, detail_words
+from pos_app.domain.audit import SEARCH_TEXT_MAX, AuditAction, AuditEntry
 from pos_app.domain.dates import FIRST_DAY, LAST_DAY
 from pos_app.domain.money import Money
 from pos_app.domain.ports import AuditQuery
 from pos_app.i18n import N_, _, ngettext
-from pos_app.services.audit import AuditPage
 from pos_app.services.people import StaffMember
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.forms import ErrorLabel
@@ -45,6 +44,7 @@ from pos_app.ui.kit.tables import (
     table_or_empty,
 )
 from pos_app.ui.kit.tasks import TaskRunner, user_message
+from pos_app.ui.people.audit_rows import AuditRow, AuditRows, audit_rows
 from pos_app.ui.people.ports import AuditReader, StaffLister
 
 LIMIT = 1000
@@ -135,53 +135,55 @@ class Col(IntEnum):
     DETAIL = 6
 
 
-class AuditTableModel(RowsModel[AuditEntry]):
-    """Audit entries as rows, times in the business's time zone."""
+class AuditTableModel(RowsModel[AuditRow]):
+    """Audit entries as rows, times in the business's time zone. Each row's detail comes in
+    the reader's words already (``audit_rows``, in the background): painting and sorting
+    by Detail compare strings and never format a stored detail on the GUI thread."""
 
     def __init__(self, timezone: tzinfo, parent: Any = None) -> None:
         self._tz = timezone
         self._labels: Mapping[str, str] = {}
-        columns: dict[Col, Column[AuditEntry]] = {
+        columns: dict[Col, Column[AuditRow]] = {
             Col.TIME: Column(
                 _("Time"),
-                lambda e: _when(e.at.astimezone(self._tz)),
-                tooltip=lambda e: _when_in_full(e.at.astimezone(self._tz)),
-                sort_key=lambda e: e.at,
+                lambda r: _when(r.entry.at.astimezone(self._tz)),
+                tooltip=lambda r: _when_in_full(r.entry.at.astimezone(self._tz)),
+                sort_key=lambda r: r.entry.at,
             ),
-            Col.WHO: Column(_("Who"), lambda e: e.actor_name),
-            Col.ACTION: Column(_("Action"), lambda e: action_words(e.action)),
+            Col.WHO: Column(_("Who"), lambda r: r.entry.actor_name),
+            Col.ACTION: Column(_("Action"), lambda r: action_words(r.entry.action)),
             # The id stays findable in the tooltip: the Booking filter takes it.
             Col.BOOKING: Column(
                 _("Booking"),
-                lambda e: booking_text(e.booking_id, self._labels),
-                tooltip=lambda e: (
-                    _("Booking {id}").format(id=e.booking_id) if e.booking_id else None
+                lambda r: booking_text(r.entry.booking_id, self._labels),
+                tooltip=lambda r: (
+                    _("Booking {id}").format(id=r.entry.booking_id) if r.entry.booking_id else None
                 ),
             ),
             Col.AMOUNT: Column(
                 _("Amount"),
-                amount_text,
+                lambda r: amount_text(r.entry),
                 align=RIGHT,
-                sort_key=lambda e: (e.currency or "", _signed(e)),
+                sort_key=lambda r: (r.entry.currency or "", _signed(r.entry)),
             ),
             # Long ids and details are cut in their cells: the tooltip has them whole.
             Col.STRIPE: Column(
-                _("Stripe ids"), lambda e: e.stripe_ids, tooltip=lambda e: e.stripe_ids or None
+                _("Stripe ids"),
+                lambda r: r.entry.stripe_ids,
+                tooltip=lambda r: r.entry.stripe_ids or None,
             ),
-            Col.DETAIL: Column(
-                _("Detail"), detail_words, tooltip=lambda e: detail_words(e) or None
-            ),
+            Col.DETAIL: Column(_("Detail"), lambda r: r.detail, tooltip=lambda r: r.detail or None),
         }
         super().__init__([columns[c] for c in Col], parent)
 
-    def set_rows(self, rows: Sequence[AuditEntry], labels: Mapping[str, str] | None = None) -> None:
+    def set_rows(self, rows: Sequence[AuditRow], labels: Mapping[str, str] | None = None) -> None:
         """Replace every row; ``labels`` names bookings by id ("Ana Silva · Cut & colour")."""
         self._labels = dict(labels or {})
         super().set_rows(rows)
 
     def entry_at(self, row: int) -> AuditEntry:
         """The entry shown in ``row``."""
-        return self.row_at(row)
+        return self.row_at(row).entry
 
 
 def _signed(entry: AuditEntry) -> int:
@@ -341,7 +343,7 @@ class AuditDialog(QDialog):
         self.count_label.setText(_("Loading…"))
         self.error.show_error(None)
         self._runner.run(
-            lambda: audit.page(query),
+            lambda: audit_rows(audit.page(query)),  # the details said here, not on paint
             on_success=lambda rows: self._on_rows(generation, rows),
             on_failure=lambda err: self._on_failed(generation, err),
             owner=self,
@@ -386,11 +388,11 @@ class AuditDialog(QDialog):
             )
             self.person_combo.addItem(shown, member.id)
 
-    def _on_rows(self, generation: int, page: AuditPage) -> None:
+    def _on_rows(self, generation: int, page: AuditRows) -> None:
         if generation != self._generation:
             return  # the filters changed meanwhile: a newer answer is on its way
         self.spinner.hide()
-        rows = page.entries
+        rows = page.rows
         self.model.set_rows(rows, page.booking_labels)
         self.stack.setCurrentIndex(0 if rows else 1)
         count = len(rows)
