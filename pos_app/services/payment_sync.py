@@ -216,7 +216,7 @@ class SyncService:
             payment_id=payment.id,
             amount=payment.money,
             customer_name=paid_for.customer_name if paid_for else "",
-            service_name=paid_for.title if paid_for else "",
+            service_name=paid_for.title_shown if paid_for else "",
         )
         with self._changes_lock:
             # Bounded: a process that receives webhooks but never runs a pass keeps the latest.
