@@ -31,7 +31,6 @@ from pos_app.ui.shell.actions import apply_rules, build_actions
 from pos_app.ui.shell.live_updates import LiveUpdates
 from pos_app.ui.shell.menus import build_menus, finish_menus
 from pos_app.ui.shell.mode_banner import ModeBanner
-from pos_app.ui.shell.notifier import Notifier
 from pos_app.ui.shell.openers import DialogOpeners
 from pos_app.ui.shell.pages import APP_TITLE, Page
 from pos_app.ui.shell.stations_status import StationsStatus
@@ -57,8 +56,9 @@ class MainWindow(DialogOpeners, QMainWindow):
         self, runner: TaskRunner, parent: QWidget | None = None, *, paint_first: bool = False
     ) -> None:
         """With ``paint_first`` (the app's start), only what the "Starting…" frame shows is
-        built here; the day, the sign-in page and the features' controllers follow once the
-        event loop runs (``finish_building``), after the first paint."""
+        built here; the sign-in page and the features' controllers follow once the event
+        loop runs (``finish_building``), after the first paint, and the day, the customer
+        display and the notifier once the first screen is shown (``build_day``)."""
         super().__init__(parent)
         self._runner = runner
         self._ctx: AppContext | None = None
@@ -124,7 +124,11 @@ class MainWindow(DialogOpeners, QMainWindow):
         runner.busy_changed.connect(self.progress.setVisible)
         runner.error.connect(self.show_notice)
         self.show_starting()
-        self._built = False
+        self._built = self._day_built = False
+        self._day_attached = False  # the day attached to the current context (_attach_day)
+        # At the app's start the day waits for the first screen: the sign-in page is shown
+        # without it (bench/gui_responsiveness.py's "ready"); tests get it at once.
+        self._day_later = paint_first
         self._build_after_paint = paint_first  # see paintEvent
         self._painted = False
         self._after_paint: list[Callable[[], None]] = []
@@ -134,23 +138,45 @@ class MainWindow(DialogOpeners, QMainWindow):
             self.finish_building()
 
     def finish_building(self) -> None:
-        """Build the day, the sign-in page and the features' menu entries (once).
+        """Build the sign-in page and the features' menu entries (once), and the day unless
+        the app's start leaves it for later (``build_day``).
 
         Their modules are imported here, not at the top: loading them before the window's
         first paint made the app take about a second to appear."""
         if self._built:
             return
         self._built = True
-        from pos_app.ui.payments.customer_display import CustomerDisplay
         from pos_app.ui.people.desk_access import DeskAccess
+        from pos_app.ui.people.sign_in import SignInPage
         from pos_app.ui.reports.day_close.closing_actions import ClosingActions
 
-        self._build_day()
+        self.sign_in_page = SignInPage(self._runner)
+        # Page.READY's place until the day is built into it (build_day).
+        self._ready_slot = QWidget()
+        for page in (self._ready_slot, self.sign_in_page):
+            self.pages.addWidget(page)
         # Sign-in, lock (Ctrl+L), switch user (Ctrl+U), idle lock, Staff and Audit log.
         self.access = DeskAccess(self, self.sign_in_page)
         # Manage ▸ Close the day… and Reconcile with Stripe… (managers).
         self.closing = ClosingActions(self, is_locked=lambda: self.access.locked)
+        finish_menus(self.menus, self.acts)
+        if not self._day_later:
+            self.build_day()
 
+    def build_day(self) -> None:
+        """Build the day (list, schedule, detail panel), the customer display and the
+        notifier (once). At the app's start this waits until the first screen is shown: the
+        sign-in page needs none of it, and building it (about 80 ms of the GUI thread's CPU,
+        half of it imports) slowed the sign-in page's arrival; a day shown at start, the
+        sign-in page's tiles, or the first use of any of them builds it."""
+        self.finish_building()
+        if self._day_built:
+            return
+        self._day_built = True
+        from pos_app.ui.payments.customer_display import CustomerDisplay
+        from pos_app.ui.shell.notifier import Notifier
+
+        self._build_day()
         # The customer's screen (View ▸ Customer display, F8) mirrors the charge screen;
         # completed payments and failed refunds are announced once each (View ▸ Sound).
         self.customer_display = CustomerDisplay()  # its own top-level window, deleted with us
@@ -161,16 +187,19 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.notifier = Notifier(self)
         self.sound_action = self.notifier.sound_action(self)
         self.view_menu.addAction(self.sound_action)
-        finish_menus(self.menus, self.acts)
 
         order = [*self.top_bar.buttons(), self.table, self.detail]
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
+        self._show_business_name()
+
+    def day_built(self) -> bool:
+        """Whether the day, the customer display and the notifier exist (``build_day``)."""
+        return self._day_built
 
     def _build_day(self) -> None:
         from pos_app.ui.day.day_controller import DayController
         from pos_app.ui.payments.overpaid_banner import OverpaidBanner
-        from pos_app.ui.people.sign_in import SignInPage
 
         # Ready: the day (list or schedule) beside the selected booking and its actions.
         self.days = DayController(self)
@@ -189,9 +218,10 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.detail.shown.connect(self.overpaid.show_detail)
         self.overpaid.refunded.connect(lambda _o: self.refresh())
         ready = pages.ready_page(self.days.area, self.overpaid.column(self.detail))
-        self.sign_in_page = SignInPage(self._runner)
-        for page in (ready, self.sign_in_page):
-            self.pages.addWidget(page)
+        # Into Page.READY's place: the shown page (the sign-in page, perhaps) stays shown.
+        self.pages.insertWidget(Page.READY, ready)
+        self.pages.removeWidget(self._ready_slot)
+        self._ready_slot.deleteLater()
 
     # -- the Shell protocol (ui/kit/shell.py) -------------------------------------------
 
@@ -235,6 +265,7 @@ class MainWindow(DialogOpeners, QMainWindow):
 
     def show_ready_page(self) -> None:
         """Uncover the day: menus and top bar back on, the day's list focused."""
+        self._attach_day()  # built and attached by now, unless signed in straight away
         self.menuBar().setEnabled(True)
         self.top_bar.setEnabled(True)
         self.pages.setCurrentIndex(Page.READY)
@@ -275,16 +306,16 @@ class MainWindow(DialogOpeners, QMainWindow):
         """Fill the window in for a running app and start keeping it current."""
         self.finish_building()  # normally done already, just after the first paint
         self._ctx = ctx
-        self._started = self._detached = False
+        self._started = self._detached = self._day_attached = False
         tz = ctx.config.timezone
-        self.days.attach(ctx)
         self.badge.set_mode(ctx.mode)
         self.mode_banner.set_mode(ctx.mode, ctx.config.notice)
         self._show_business_name()
         self.set_day(datetime.now(tz).date())
+        if self._day_built or ctx.deps.desk.actor.role is not None:
+            self._attach_day()  # the day is the first screen (or built already)
         self.access.attach(ctx)  # the day if someone is signed in, else the sign-in page
         self.closing.attach(ctx)
-        self.overpaid.attach(ctx.refunds, lambda: ctx.deps.desk.actor)
         for act in (
             self.new_action,
             self.refresh_action,
@@ -299,16 +330,28 @@ class MainWindow(DialogOpeners, QMainWindow):
             act.setEnabled(True)  # fmt: skip
         self._update_actions()
         self.sync.attach(ctx)
-        self.table.setFocus()
         if self.access.locked:
-            # The sign-in page is the first screen: its people load alone, and the day, the
-            # first sync pass (which loads the Stripe SDK) and the rest start once its tiles
-            # are shown, instead of slowing it down (bench/gui_responsiveness.py's "ready").
+            # The sign-in page is the first screen: its people load alone, and the day (built
+            # then, at the app's start), the first sync pass (which loads the Stripe SDK) and
+            # the rest start once its tiles are shown, instead of slowing it down
+            # (bench/gui_responsiveness.py's "ready").
             for shown in (self.sign_in_page.loaded, self.sign_in_page.first_run_needed):
                 shown.connect(self._keep_current, Qt.ConnectionType.SingleShotConnection)
             QTimer.singleShot(START_AFTER_MS, self, self._keep_current)  # tiles or not
         else:
+            self.table.setFocus()
             self._keep_current()
+
+    def _attach_day(self) -> None:
+        """Build the day if it is not yet, and attach it to the app (once per attach)."""
+        ctx = self._ctx
+        self.build_day()
+        if ctx is None or self._day_attached:
+            return
+        self._day_attached = True
+        self.days.attach(ctx)
+        self.overpaid.attach(ctx.refunds, lambda: ctx.deps.desk.actor)
+        self._update_actions()
 
     def after_start(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` once the attached window has started its background work (the
@@ -326,6 +369,7 @@ class MainWindow(DialogOpeners, QMainWindow):
         if ctx is None or self._started or self._detached:
             return
         self._started = True
+        self._attach_day()
         self.reload()
         self.sync_now()
         self.live.attach(ctx)
@@ -341,10 +385,11 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.live.stop()
         self.stations_status.stop()
         self.sync.stop()
-        if self._built:  # else closed before the day was built: none of these exist yet
-            self.days.close_windows()
+        if self._built:  # else closed before they were built: none of these exist yet
             self.access.detach()
             self.closing.close_dialogs()
+        if self._day_built:
+            self.days.close_windows()
             self.customer_display.close()
             self.notifier.shutdown()
         self.close_dialogs()
@@ -389,7 +434,8 @@ class MainWindow(DialogOpeners, QMainWindow):
         ctx = self._ctx
         if ctx is None:
             return
-        self.days.set_timezone(ctx.config.timezone)
+        if self._day_built:
+            self.days.set_timezone(ctx.config.timezone)
         self._show_business_name()
         sell = self.sell_window
         if sell is not None and shiboken6.isValid(sell):
@@ -421,9 +467,10 @@ class MainWindow(DialogOpeners, QMainWindow):
             return
         name = ctx.config.business_name.strip() or APP_TITLE
         self.title_label.setText(name)
-        self.customer_display.set_business(
-            name if name != APP_TITLE else "", ctx.config.business_logo, ctx.mode
-        )
+        if self._day_built:  # else told when it is built (build_day)
+            self.customer_display.set_business(
+                name if name != APP_TITLE else "", ctx.config.business_logo, ctx.mode
+            )
         full = name if name == APP_TITLE else f"{name} — {APP_TITLE}"
         self.setWindowTitle(theme.window_title(ctx.mode, full))
 
@@ -432,8 +479,8 @@ class MainWindow(DialogOpeners, QMainWindow):
     def reload(self) -> None:
         """Reload the shown day's bookings (in the background; at most one at a time)."""
         ctx = self._ctx
-        if ctx is None:
-            return
+        if ctx is None or not self._day_attached:
+            return  # the day loads once it is attached (_keep_current, or signed in)
         work = self.days.load_work(ctx.bookings)
         if not self._runner.run(
             work, on_success=self._on_loaded, key="reload", owner=self, quiet=True
@@ -485,11 +532,11 @@ class MainWindow(DialogOpeners, QMainWindow):
 
     def selected_booking(self) -> Booking | None:
         """The selected booking as last loaded, or None."""
-        return self.days.selected_booking()
+        return self.days.selected_booking() if self._day_built else None
 
     def select_booking(self, booking_id: str) -> bool:
         """Select the row of ``booking_id``; False if it is not in the shown day's list."""
-        return self.days.select(booking_id)
+        return self._day_built and self.days.select(booking_id)
 
     def _update_actions(self) -> None:
         """Every booking action (menus, top bar, right-click, the detail panel) from the
@@ -498,6 +545,8 @@ class MainWindow(DialogOpeners, QMainWindow):
         # frame does not need (bench/gui_responsiveness.py's first paint).
         from pos_app.ui.day.detail_presenter import booking_actions, no_booking_actions
 
+        if not self._day_built:
+            return  # the actions are disabled until the day is built, and applied then
         booking = self.selected_booking()
         attached = self._ctx is not None
         # Money actions wait for the startup reconciliation, so nothing is offered on a
