@@ -77,3 +77,20 @@ def test_a_desk_signed_in_at_start_gets_its_day_at_once(
     assert starting.pages.currentIndex() == Page.READY
     qtbot.waitUntil(lambda: starting.model.rowCount() == 1, timeout=5000)
     assert starting.customer_display_action in starting.view_menu.actions()
+
+
+def test_the_day_is_built_a_step_at_a_time_after_the_tiles(
+    qtbot: QtBot, starting: MainWindow, ui_app: AppContext
+) -> None:
+    ui_app.deps.desk.sign_out()
+    starting.attach(ui_app)
+    at_tiles: list[bool] = []
+    # Connected after the window's own slots: each runs right after it, in the same emission
+    # (the tiles shown, or the first-run screen asked for on a database without staff).
+    page = starting.sign_in_page
+    for shown in (page.loaded, page.first_run_needed):
+        shown.connect(lambda: at_tiles.append(starting.day_built()))
+    qtbot.waitUntil(lambda: at_tiles != [], timeout=5000)
+    assert at_tiles == [False]  # not built in one go while the tiles are being shown
+    qtbot.waitUntil(starting.day_built, timeout=5000)
+    qtbot.waitUntil(lambda: starting.day_loads >= 1, timeout=5000)

@@ -12,7 +12,7 @@ the windows it opens for the features are in ``openers.py``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -124,11 +124,9 @@ class MainWindow(DialogOpeners, QMainWindow):
         runner.busy_changed.connect(self.progress.setVisible)
         runner.error.connect(self.show_notice)
         self.show_starting()
-        self._built = self._day_built = False
-        self._day_attached = False  # the day attached to the current context (_attach_day)
-        # At the app's start the day waits for the first screen: the sign-in page is shown
-        # without it (bench/gui_responsiveness.py's "ready"); tests get it at once.
-        self._day_later = paint_first
+        self._built = self._day_built = self._day_attached = False  # see _attach_day
+        self._day_steps = self._steps_of_the_day()  # run by build_day / _build_day_soon
+        self._day_later = paint_first  # at the app's start the first screen comes first
         self._build_after_paint = paint_first  # see paintEvent
         self._painted = False
         self._after_paint: list[Callable[[], None]] = []
@@ -165,21 +163,39 @@ class MainWindow(DialogOpeners, QMainWindow):
 
     def build_day(self) -> None:
         """Build the day (list, schedule, detail panel), the customer display and the
-        notifier (once). At the app's start this waits until the first screen is shown: the
-        sign-in page needs none of it, and building it (about 80 ms of the GUI thread's CPU,
-        half of it imports) slowed the sign-in page's arrival; a day shown at start, the
-        sign-in page's tiles, or the first use of any of them builds it."""
+        notifier now, if not yet. At the app's start they wait for the first screen: the
+        sign-in page needs none of them, and building them (about 80 ms of CPU, half of it
+        imports) slowed its arrival; its tiles build them a step at a time, a day shown at
+        start or the first use of any of them at once."""
         self.finish_building()
-        if self._day_built:
-            return
-        self._day_built = True
+        for _step in self._day_steps:
+            pass
+
+    def _build_day_soon(self, then: Callable[[], None]) -> None:
+        """Build the day one step per turn of the event loop, then call ``then``: between
+        the steps the sign-in page paints and answers taps and keys."""
+        self.finish_building()
+        if next(self._day_steps, False):
+            QTimer.singleShot(0, self, lambda: self._build_day_soon(then))
+        elif self._day_built:  # (not after a step that failed: that was said already)
+            then()
+
+    def _steps_of_the_day(self) -> Iterator[bool]:
+        """The steps of ``build_day``, each at most about 40 ms of CPU; the first one waits
+        a turn (the tiles paint)."""
+        yield True
+        from pos_app.ui.day.day_controller import DayController  # noqa: F401  (loaded first)
+
+        yield True
+        self._build_day()
+        yield True
         from pos_app.ui.payments.customer_display import CustomerDisplay
         from pos_app.ui.shell.notifier import Notifier
 
-        self._build_day()
+        yield True
         # The customer's screen (View ▸ Customer display, F8) mirrors the charge screen;
         # completed payments and failed refunds are announced once each (View ▸ Sound).
-        self.customer_display = CustomerDisplay()  # its own top-level window, deleted with us
+        self.customer_display = CustomerDisplay()  # a top-level window, deleted with us
         self.destroyed.connect(self.customer_display.deleteLater)
         self.customer_display_action = self.customer_display.toggle_action(self, self)
         self.addAction(self.customer_display_action)
@@ -191,6 +207,7 @@ class MainWindow(DialogOpeners, QMainWindow):
         order = [*self.top_bar.buttons(), self.table, self.detail]
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
+        self._day_built = True
         self._show_business_name()
 
     def day_built(self) -> bool:
@@ -369,6 +386,12 @@ class MainWindow(DialogOpeners, QMainWindow):
         if ctx is None or self._started or self._detached:
             return
         self._started = True
+        self._build_day_soon(self._start_keeping_current)
+
+    def _start_keeping_current(self) -> None:
+        ctx = self._ctx
+        if ctx is None or self._detached:
+            return
         self._attach_day()
         self.reload()
         self.sync_now()
