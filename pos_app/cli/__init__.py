@@ -39,7 +39,7 @@ from pos_app.logs import setup_logging
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
     from pos_app.app import SandboxPolicy
 
-__all__ = ["build_parser", "cli_actor", "main"]
+__all__ = ["build_parser", "cli_actor", "main", "parse_command_line"]
 
 log = logging.getLogger("pos_app.cli")
 
@@ -105,10 +105,21 @@ def _early_language() -> None:
     set_language(wanted if wanted in SHIPPED else system_language())
 
 
+def parse_command_line(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The parsed command line (``sys.argv``'s when ``argv`` is None).
+
+    ``pos-app`` alone opens the desktop app: the grammar (every command's options and help,
+    in the language in use) is built only when there is a word to parse, not on the way to
+    the window's first frame, which it delayed by about 10 ms."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not words:
+        return argparse.Namespace(verbose=False, command=None)  # what the grammar gives
+    return build_parser().parse_args(words)
+
+
 def _main(argv: Sequence[str] | None) -> int:
     _early_language()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_command_line(argv)
     command = args.command or "gui"
     try:
         # The environment, then what Settings saved on this computer (mode, keys, receiver).

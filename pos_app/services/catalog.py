@@ -192,6 +192,11 @@ class CatalogService:
     def seed_demo(self) -> bool:
         """On a fresh install, add the demo services, and demo staff when nobody is set up
         yet; True if it did. A business upgrading keeps its own data untouched."""
+        # Asked at every start, answered "no" at all but the first: a read answers it without
+        # the write lock (another station's writes wait for none, and the start is shorter).
+        with self._d.uow() as uow:
+            if uow.services.list(active_only=False):
+                return False
         with self._d.uow(write=True) as uow:
             uow.serialize(CATALOG)
             if uow.services.list(active_only=False):

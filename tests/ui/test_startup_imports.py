@@ -38,6 +38,12 @@ DEFERRED = [
     # frame (the command line and the settings read only domain.payment_terms).
     "pos_app.domain.payment",
     "pos_app.ui.day.detail_presenter",
+    # Walk-in orders and their pricing: loaded by the services that open the database,
+    # after the first paint (the openers name OrderStatus only as a type).
+    "pos_app.domain.orders",
+    "pos_app.domain.pricing",
+    # The notifier (chimes, tray) is built with the day, once the first screen shows.
+    "pos_app.ui.shell.notifier",
     "pos_app.ui.kit.dark_style",  # the dark scheme's style, loaded only in that scheme
 ]
 

@@ -12,7 +12,7 @@ the windows it opens for the features are in ``openers.py``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -31,7 +31,6 @@ from pos_app.ui.shell.actions import apply_rules, build_actions
 from pos_app.ui.shell.live_updates import LiveUpdates
 from pos_app.ui.shell.menus import build_menus, finish_menus
 from pos_app.ui.shell.mode_banner import ModeBanner
-from pos_app.ui.shell.notifier import Notifier
 from pos_app.ui.shell.openers import DialogOpeners
 from pos_app.ui.shell.pages import APP_TITLE, Page
 from pos_app.ui.shell.stations_status import StationsStatus
@@ -57,8 +56,9 @@ class MainWindow(DialogOpeners, QMainWindow):
         self, runner: TaskRunner, parent: QWidget | None = None, *, paint_first: bool = False
     ) -> None:
         """With ``paint_first`` (the app's start), only what the "Starting…" frame shows is
-        built here; the day, the sign-in page and the features' controllers follow once the
-        event loop runs (``finish_building``), after the first paint."""
+        built here; the sign-in page and the features' controllers follow once the event
+        loop runs (``finish_building``), after the first paint, and the day, the customer
+        display and the notifier once the first screen is shown (``build_day``)."""
         super().__init__(parent)
         self._runner = runner
         self._ctx: AppContext | None = None
@@ -124,7 +124,9 @@ class MainWindow(DialogOpeners, QMainWindow):
         runner.busy_changed.connect(self.progress.setVisible)
         runner.error.connect(self.show_notice)
         self.show_starting()
-        self._built = False
+        self._built = self._day_built = self._day_attached = False  # see _attach_day
+        self._day_steps = self._steps_of_the_day()  # run by build_day / _build_day_soon
+        self._day_later = paint_first  # at the app's start the first screen comes first
         self._build_after_paint = paint_first  # see paintEvent
         self._painted = False
         self._after_paint: list[Callable[[], None]] = []
@@ -134,26 +136,66 @@ class MainWindow(DialogOpeners, QMainWindow):
             self.finish_building()
 
     def finish_building(self) -> None:
-        """Build the day, the sign-in page and the features' menu entries (once).
+        """Build the sign-in page and the features' menu entries (once), and the day unless
+        the app's start leaves it for later (``build_day``).
 
         Their modules are imported here, not at the top: loading them before the window's
         first paint made the app take about a second to appear."""
         if self._built:
             return
         self._built = True
-        from pos_app.ui.payments.customer_display import CustomerDisplay
         from pos_app.ui.people.desk_access import DeskAccess
+        from pos_app.ui.people.sign_in import SignInPage
         from pos_app.ui.reports.day_close.closing_actions import ClosingActions
 
-        self._build_day()
+        self.sign_in_page = SignInPage(self._runner)
+        # Page.READY's place until the day is built into it (build_day).
+        self._ready_slot = QWidget()
+        for page in (self._ready_slot, self.sign_in_page):
+            self.pages.addWidget(page)
         # Sign-in, lock (Ctrl+L), switch user (Ctrl+U), idle lock, Staff and Audit log.
         self.access = DeskAccess(self, self.sign_in_page)
         # Manage ▸ Close the day… and Reconcile with Stripe… (managers).
         self.closing = ClosingActions(self, is_locked=lambda: self.access.locked)
+        finish_menus(self.menus, self.acts)
+        if not self._day_later:
+            self.build_day()
 
+    def build_day(self) -> None:
+        """Build the day (list, schedule, detail panel), the customer display and the
+        notifier now, if not yet. At the app's start they wait for the first screen: the
+        sign-in page needs none of them, and building them (about 80 ms of CPU, half of it
+        imports) slowed its arrival; its tiles build them a step at a time, a day shown at
+        start or the first use of any of them at once."""
+        self.finish_building()
+        for _step in self._day_steps:
+            pass
+
+    def _build_day_soon(self, then: Callable[[], None]) -> None:
+        """Build the day one step per turn of the event loop, then call ``then``: between
+        the steps the sign-in page paints and answers taps and keys."""
+        self.finish_building()
+        if next(self._day_steps, False):
+            QTimer.singleShot(0, self, lambda: self._build_day_soon(then))
+        elif self._day_built:  # (not after a step that failed: that was said already)
+            then()
+
+    def _steps_of_the_day(self) -> Iterator[bool]:
+        """The steps of ``build_day``, each at most about 40 ms of CPU; the first one waits
+        a turn (the tiles paint)."""
+        yield True
+        from pos_app.ui.day.day_controller import DayController  # noqa: F401  (loaded first)
+
+        yield True
+        self._build_day()
+        yield True
+        from pos_app.ui.payments.customer_display import CustomerDisplay
+        from pos_app.ui.shell.notifier import Notifier
+
+        yield True
         # The customer's screen (View ▸ Customer display, F8) mirrors the charge screen;
         # completed payments and failed refunds are announced once each (View ▸ Sound).
-        self.customer_display = CustomerDisplay()  # its own top-level window, deleted with us
+        self.customer_display = CustomerDisplay()  # a top-level window, deleted with us
         self.destroyed.connect(self.customer_display.deleteLater)
         self.customer_display_action = self.customer_display.toggle_action(self, self)
         self.addAction(self.customer_display_action)
@@ -161,16 +203,20 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.notifier = Notifier(self)
         self.sound_action = self.notifier.sound_action(self)
         self.view_menu.addAction(self.sound_action)
-        finish_menus(self.menus, self.acts)
 
         order = [*self.top_bar.buttons(), self.table, self.detail]
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
+        self._day_built = True
+        self._show_business_name()
+
+    def day_built(self) -> bool:
+        """Whether the day, the customer display and the notifier exist (``build_day``)."""
+        return self._day_built
 
     def _build_day(self) -> None:
         from pos_app.ui.day.day_controller import DayController
         from pos_app.ui.payments.overpaid_banner import OverpaidBanner
-        from pos_app.ui.people.sign_in import SignInPage
 
         # Ready: the day (list or schedule) beside the selected booking and its actions.
         self.days = DayController(self)
@@ -189,9 +235,10 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.detail.shown.connect(self.overpaid.show_detail)
         self.overpaid.refunded.connect(lambda _o: self.refresh())
         ready = pages.ready_page(self.days.area, self.overpaid.column(self.detail))
-        self.sign_in_page = SignInPage(self._runner)
-        for page in (ready, self.sign_in_page):
-            self.pages.addWidget(page)
+        # Into Page.READY's place: the shown page (the sign-in page, perhaps) stays shown.
+        self.pages.insertWidget(Page.READY, ready)
+        self.pages.removeWidget(self._ready_slot)
+        self._ready_slot.deleteLater()
 
     # -- the Shell protocol (ui/kit/shell.py) -------------------------------------------
 
@@ -235,6 +282,7 @@ class MainWindow(DialogOpeners, QMainWindow):
 
     def show_ready_page(self) -> None:
         """Uncover the day: menus and top bar back on, the day's list focused."""
+        self._attach_day()  # built and attached by now, unless signed in straight away
         self.menuBar().setEnabled(True)
         self.top_bar.setEnabled(True)
         self.pages.setCurrentIndex(Page.READY)
@@ -275,16 +323,16 @@ class MainWindow(DialogOpeners, QMainWindow):
         """Fill the window in for a running app and start keeping it current."""
         self.finish_building()  # normally done already, just after the first paint
         self._ctx = ctx
-        self._started = self._detached = False
+        self._started = self._detached = self._day_attached = False
         tz = ctx.config.timezone
-        self.days.attach(ctx)
         self.badge.set_mode(ctx.mode)
         self.mode_banner.set_mode(ctx.mode, ctx.config.notice)
         self._show_business_name()
         self.set_day(datetime.now(tz).date())
+        if self._day_built or ctx.deps.desk.actor.role is not None:
+            self._attach_day()  # the day is the first screen (or built already)
         self.access.attach(ctx)  # the day if someone is signed in, else the sign-in page
         self.closing.attach(ctx)
-        self.overpaid.attach(ctx.refunds, lambda: ctx.deps.desk.actor)
         for act in (
             self.new_action,
             self.refresh_action,
@@ -299,16 +347,28 @@ class MainWindow(DialogOpeners, QMainWindow):
             act.setEnabled(True)  # fmt: skip
         self._update_actions()
         self.sync.attach(ctx)
-        self.table.setFocus()
         if self.access.locked:
-            # The sign-in page is the first screen: its people load alone, and the day, the
-            # first sync pass (which loads the Stripe SDK) and the rest start once its tiles
-            # are shown, instead of slowing it down (bench/gui_responsiveness.py's "ready").
+            # The sign-in page is the first screen: its people load alone, and the day (built
+            # then, at the app's start), the first sync pass (which loads the Stripe SDK) and
+            # the rest start once its tiles are shown, instead of slowing it down
+            # (bench/gui_responsiveness.py's "ready").
             for shown in (self.sign_in_page.loaded, self.sign_in_page.first_run_needed):
                 shown.connect(self._keep_current, Qt.ConnectionType.SingleShotConnection)
             QTimer.singleShot(START_AFTER_MS, self, self._keep_current)  # tiles or not
         else:
+            self.table.setFocus()
             self._keep_current()
+
+    def _attach_day(self) -> None:
+        """Build the day if it is not yet, and attach it to the app (once per attach)."""
+        ctx = self._ctx
+        self.build_day()
+        if ctx is None or self._day_attached:
+            return
+        self._day_attached = True
+        self.days.attach(ctx)
+        self.overpaid.attach(ctx.refunds, lambda: ctx.deps.desk.actor)
+        self._update_actions()
 
     def after_start(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` once the attached window has started its background work (the
@@ -326,6 +386,13 @@ class MainWindow(DialogOpeners, QMainWindow):
         if ctx is None or self._started or self._detached:
             return
         self._started = True
+        self._build_day_soon(self._start_keeping_current)
+
+    def _start_keeping_current(self) -> None:
+        ctx = self._ctx
+        if ctx is None or self._detached:
+            return
+        self._attach_day()
         self.reload()
         self.sync_now()
         self.live.attach(ctx)
@@ -341,10 +408,11 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.live.stop()
         self.stations_status.stop()
         self.sync.stop()
-        if self._built:  # else closed before the day was built: none of these exist yet
-            self.days.close_windows()
+        if self._built:  # else closed before they were built: none of these exist yet
             self.access.detach()
             self.closing.close_dialogs()
+        if self._day_built:
+            self.days.close_windows()
             self.customer_display.close()
             self.notifier.shutdown()
         self.close_dialogs()
@@ -389,7 +457,8 @@ class MainWindow(DialogOpeners, QMainWindow):
         ctx = self._ctx
         if ctx is None:
             return
-        self.days.set_timezone(ctx.config.timezone)
+        if self._day_built:
+            self.days.set_timezone(ctx.config.timezone)
         self._show_business_name()
         sell = self.sell_window
         if sell is not None and shiboken6.isValid(sell):
@@ -421,9 +490,10 @@ class MainWindow(DialogOpeners, QMainWindow):
             return
         name = ctx.config.business_name.strip() or APP_TITLE
         self.title_label.setText(name)
-        self.customer_display.set_business(
-            name if name != APP_TITLE else "", ctx.config.business_logo, ctx.mode
-        )
+        if self._day_built:  # else told when it is built (build_day)
+            self.customer_display.set_business(
+                name if name != APP_TITLE else "", ctx.config.business_logo, ctx.mode
+            )
         full = name if name == APP_TITLE else f"{name} — {APP_TITLE}"
         self.setWindowTitle(theme.window_title(ctx.mode, full))
 
@@ -432,8 +502,8 @@ class MainWindow(DialogOpeners, QMainWindow):
     def reload(self) -> None:
         """Reload the shown day's bookings (in the background; at most one at a time)."""
         ctx = self._ctx
-        if ctx is None:
-            return
+        if ctx is None or not self._day_attached:
+            return  # the day loads once it is attached (_keep_current, or signed in)
         work = self.days.load_work(ctx.bookings)
         if not self._runner.run(
             work, on_success=self._on_loaded, key="reload", owner=self, quiet=True
@@ -485,11 +555,11 @@ class MainWindow(DialogOpeners, QMainWindow):
 
     def selected_booking(self) -> Booking | None:
         """The selected booking as last loaded, or None."""
-        return self.days.selected_booking()
+        return self.days.selected_booking() if self._day_built else None
 
     def select_booking(self, booking_id: str) -> bool:
         """Select the row of ``booking_id``; False if it is not in the shown day's list."""
-        return self.days.select(booking_id)
+        return self._day_built and self.days.select(booking_id)
 
     def _update_actions(self) -> None:
         """Every booking action (menus, top bar, right-click, the detail panel) from the
@@ -498,6 +568,8 @@ class MainWindow(DialogOpeners, QMainWindow):
         # frame does not need (bench/gui_responsiveness.py's first paint).
         from pos_app.ui.day.detail_presenter import booking_actions, no_booking_actions
 
+        if not self._day_built:
+            return  # the actions are disabled until the day is built, and applied then
         booking = self.selected_booking()
         attached = self._ctx is not None
         # Money actions wait for the startup reconciliation, so nothing is offered on a

@@ -24,7 +24,6 @@ from pos_app.domain.eligibility import (
     can_take_cash,
     can_take_deposit,
 )
-from pos_app.domain.orders import OrderStatus
 from pos_app.i18n import N_, _
 
 # Every dialog is imported inside its opener, when it is first opened: loading them all
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction
 
     from pos_app.app import AppContext
+    from pos_app.domain.orders import OrderStatus  # with the Sell screen, not the window
     from pos_app.services.settings import SaveResult
     from pos_app.ui.day.booking_dialog import BookingDialog
     from pos_app.ui.day.day_controller import DayController
