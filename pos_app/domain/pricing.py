@@ -31,6 +31,7 @@ from pos_app.domain import currency as cur
 from pos_app.domain.errors import ValidationError
 from pos_app.domain.money import Money
 from pos_app.domain.percent import HUNDRED, ZERO, Percent, div_half_up
+from pos_app.i18n import gettext
 
 #: Most of one item a line may hold: a typo of 1000 shampoos is refused, not sold.
 MAX_QUANTITY = 999
@@ -77,8 +78,16 @@ class Discount:
         return cls(DiscountKind.AMOUNT, amount=amount)
 
     def describe(self) -> str:
-        """ "10% off" or "$5.00 off"."""
+        """ "10% off" or "$5.00 off", in English whatever the language: the audit log's
+        details record it (``label`` is what a screen shows)."""
         return f"{self.percent if self.percent is not None else self.amount} off"
+
+    def label(self) -> str:
+        """ "10% off", "10 % Rabatt", "$5.00 off": a whole marked sentence in the UI language,
+        the percent and the money laid out by ``locale_format`` (Sell's status, the promo
+        list), so a translator places the figure where the language puts it."""
+        what = self.percent if self.percent is not None else self.amount
+        return gettext("{discount} off").format(discount=what)
 
     def amount_off(self, base: int, currency: str, step: int = 1) -> int:
         """What comes off ``base`` (minor units, a multiple of ``step``), never more than it."""

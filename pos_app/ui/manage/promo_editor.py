@@ -67,8 +67,7 @@ class PromoEditing(Protocol):
 def gives(discount: Discount) -> str:
     """ "10% off" or "$5.00 off", in the current language (the domain's ``describe`` stays
     English: the audit log records it)."""
-    what = discount.percent if discount.percent is not None else discount.amount
-    return _("{discount} off").format(discount=what)
+    return discount.label()
 
 
 def promo_columns(today: Callable[[], date]) -> list[Column[PromoCode]]:
