@@ -1,0 +1,59 @@
+"""The last sentences that stayed English in every language (issue 15): each is a whole
+marked sentence, translated where its values go in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pos_app.domain.errors import PosError
+from pos_app.domain.products import MAX_STOCK, count_problem
+from pos_app.services import safe_file
+from tests.language import language
+
+
+def test_each_stock_figure_is_refused_with_its_own_whole_sentence() -> None:
+    # Not "Die {what} muss …" with an English noun pasted in: German needs "Der Bestand" and
+    # "Die gezählte Menge", and the limit is written the language's way (1.000.000).
+    assert count_problem(MAX_STOCK) is None and count_problem(0, "count") is None
+    with language("de"):
+        assert count_problem(-1) == "Der Bestand muss eine ganze Zahl von 0 bis 1.000.000 sein."
+        assert count_problem(MAX_STOCK + 1, "count") == (
+            "Die gezählte Menge muss eine ganze Zahl von 0 bis 1.000.000 sein."
+        )
+        low = count_problem(-1, "low_stock")
+        assert low is not None and low.startswith("Die Warnschwelle für niedrigen Bestand")
+    with language("es"):
+        assert count_problem(-1) == "Las existencias deben ser un número entero de 0 a 1.000.000."
+    assert count_problem(-1, "low_stock") == (
+        "The low-stock warning must be a whole number from 0 to 1,000,000."
+    )
+
+
+def test_an_export_refused_by_its_target_says_so_in_the_ui_language(tmp_path: Path) -> None:
+    with language("de"), pytest.raises(PosError) as device:
+        safe_file.check_target(Path("/dev/null"), "CSV")
+    assert device.value.message == (
+        "/dev/null ist ein Gerät, eine Pipe oder ein Socket, keine Datei, daher wurde die "
+        "CSV-Datei dort nicht gespeichert. Wählen Sie einen Dateinamen."
+    )
+    with language("es"), pytest.raises(PosError) as folder:
+        safe_file.check_target(tmp_path, "PDF")
+    assert folder.value.message == (
+        f"{tmp_path} es una carpeta. Elija dentro de ella un nombre para el archivo PDF."
+    )
+    link = tmp_path / "sales.csv"
+    link.symlink_to(tmp_path / "elsewhere.csv")
+    with language("bn"), pytest.raises(PosError) as linked:
+        safe_file.check_target(link, "CSV")
+    assert linked.value.message.startswith(f"{link} অন্য একটি ফাইলের লিংক")
+
+
+def test_an_export_that_cannot_be_written_says_why_in_the_ui_language(tmp_path: Path) -> None:
+    missing = tmp_path / "no such folder" / "sales.csv"
+    with language("de"), pytest.raises(PosError) as failed:  # noqa: SIM117 (the write is the point)
+        with safe_file.replacing(missing, "CSV") as part:
+            part.write_text("never")
+    assert failed.value.message.startswith(f"Die CSV-Datei konnte nicht nach {missing} ")
+    assert failed.value.message.endswith("ob Sie dort speichern dürfen.")
