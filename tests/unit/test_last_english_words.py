@@ -57,3 +57,28 @@ def test_an_export_that_cannot_be_written_says_why_in_the_ui_language(tmp_path: 
             part.write_text("never")
     assert failed.value.message.startswith(f"Die CSV-Datei konnte nicht nach {missing} ")
     assert failed.value.message.endswith("ob Sie dort speichern dürfen.")
+
+
+def test_an_amount_typed_wrong_is_refused_in_the_ui_language() -> None:
+    # parse_money's and validate_chargeable's refusals were English in every language.
+    from pos_app.domain.errors import ValidationError
+    from pos_app.domain.money import Money, parse_money, validate_chargeable
+
+    with language("de"):
+        for typed, currency, said in [
+            ("", "eur", "Geben Sie einen Betrag ein."),
+            ("-5", "eur", "Der Betrag muss größer als null sein."),
+            ("1,234", "eur", "Beträge in EUR haben höchstens 2 Nachkommastellen."),
+            ("12,5", "jpy", "Beträge in JPY sind ganze Zahlen, ohne Nachkommastellen."),
+        ]:
+            with pytest.raises(ValidationError) as refused:
+                parse_money(typed, currency)
+            assert refused.value.message == said
+        with pytest.raises(ValidationError) as small:
+            validate_chargeable(Money(10, "eur"))
+        assert (
+            small.value.message == "Der kleinste Betrag, den Sie berechnen können, ist 0,50\u00a0€."
+        )
+    with language("es"), pytest.raises(ValidationError) as refused:
+        parse_money("1,2345", "kwd")  # four decimals of three: "decimales", plural
+    assert refused.value.message == "Los importes en KWD tienen como máximo 3 decimales."
