@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.domain.errors import PosError
+from pos_app.domain.errors import PosError, ValidationError
+from pos_app.domain.money import Money, parse_money, validate_chargeable
+from pos_app.domain.percent import parse_percent
+from pos_app.domain.percent_words import PercentWhat
 from pos_app.domain.products import MAX_STOCK, count_problem
 from pos_app.services import safe_file
 from tests.language import language
@@ -61,9 +64,6 @@ def test_an_export_that_cannot_be_written_says_why_in_the_ui_language(tmp_path: 
 
 def test_an_amount_typed_wrong_is_refused_in_the_ui_language() -> None:
     # parse_money's and validate_chargeable's refusals were English in every language.
-    from pos_app.domain.errors import ValidationError
-    from pos_app.domain.money import Money, parse_money, validate_chargeable
-
     with language("de"):
         for typed, currency, said in [
             ("", "eur", "Geben Sie einen Betrag ein."),
@@ -82,3 +82,23 @@ def test_an_amount_typed_wrong_is_refused_in_the_ui_language() -> None:
     with language("es"), pytest.raises(ValidationError) as refused:
         parse_money("1,2345", "kwd")  # four decimals of three: "decimales", plural
     assert refused.value.message == "Los importes en KWD tienen como máximo 3 decimales."
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "what", "said"),
+    [
+        # German gives each field its own gender and case: no noun could be pasted in.
+        ("de", "", "tip", "Geben Sie das Trinkgeld als Zahl ein, z. B. 8,875."),
+        ("de", "-1", "discount limit", "Die Rabattgrenze kann nicht unter 0 % liegen."),
+        ("de", "101", "tax rate", "Der Steuersatz kann höchstens 100 % betragen."),
+        ("es", "8,8751", "tip", "La propina tiene como máximo 3 decimales, p. ej. 8,875."),
+        ("bn", "٨", "discount", "ছাড় 0–9 বা ০–৯ অঙ্ক দিয়ে লিখুন।"),
+        ("en", "eight", "tax rate", "Enter the tax rate as a number, like 8.875."),
+    ],
+)
+def test_a_percentage_typed_wrong_is_refused_in_a_whole_sentence_of_its_own(
+    lang: str, typed: str, what: PercentWhat, said: str
+) -> None:
+    with language(lang), pytest.raises(ValidationError) as refused:
+        parse_percent(typed, field="x", what=what)
+    assert refused.value.message == said
