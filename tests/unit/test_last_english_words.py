@@ -102,3 +102,27 @@ def test_a_percentage_typed_wrong_is_refused_in_a_whole_sentence_of_its_own(
     with language(lang), pytest.raises(ValidationError) as refused:
         parse_percent(typed, field="x", what=what)
     assert refused.value.message == said
+
+
+def test_the_sale_and_refund_rules_refuse_in_the_ui_language() -> None:
+    # Sell's item line, a deposit asked and a refund typed: English f-strings until now.
+    from pos_app.domain.orders import parse_item
+    from pos_app.domain.payment import check_deposit, check_refund
+
+    with language("de"):
+        with pytest.raises(ValidationError) as empty:
+            parse_item("  ")
+        assert empty.value.message == "Nennen Sie einen Artikel zum Verkaufen, z. B. „Shampoo x2“."
+        with pytest.raises(ValidationError) as many:
+            parse_item("Shampoo x1000")
+        assert many.value.message == "Wählen Sie für Shampoo eine Menge von 1 bis 999."
+        with pytest.raises(ValidationError) as deposit:
+            check_deposit(Money(5000, "eur"), Money(3500, "eur"))
+        assert deposit.value.message == (
+            "Die Anzahlung kann höchstens der offene Betrag sein, 35,00\u00a0€."
+        )
+    with language("es"), pytest.raises(ValidationError) as refund:
+        check_refund(Money(5000, "eur"), Money(3500, "eur"), None)
+    assert (
+        refund.value.message == "Puede reembolsar como máximo 35,00\u00a0€ (lo que queda del pago)."
+    )
