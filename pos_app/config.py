@@ -519,3 +519,30 @@ def apply_language(config: Config, env: Mapping[str, str] | None = None) -> str:
     """Use the configured language for every sentence and format from now on; returns it."""
     chosen = config.language if config.language != "system" else system_language(env)
     return set_language(chosen)
+
+
+# A station file is a few hundred bytes; one far larger is not one, and --help reads no more.
+_STATION_READ_MAX = 64 * 1024
+
+
+def early_language(env: Mapping[str, str] | None = None) -> str:
+    """The language ``--help`` and the grammar's refusals speak, chosen as the app chooses
+    it but without reading the configuration: POS_LANGUAGE, else this station's saved choice
+    (Settings ▸ This station, kept in ``station.json`` beside the database, never in it),
+    else the computer's. Cheap and silent: one small file read, no database opened or
+    migrated, nothing created or logged; a missing, unreadable or odd file is the computer's
+    language (a bad POS_LANGUAGE is refused with a sentence once the configuration is read)."""
+    env = os.environ if env is None else env
+    wanted = env.get("POS_LANGUAGE", "").strip().lower()
+    if wanted in SHIPPED:
+        return wanted
+    if wanted:  # "system", or a language refused later: not the station's choice either way
+        return system_language(env)
+    try:
+        data_dir = Path(env.get("POS_DATA_DIR") or default_data_dir()).expanduser()
+        with station_path(data_dir).open("rb") as handle:
+            raw = json.loads(handle.read(_STATION_READ_MAX))
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: no home folder to expand
+        raw = None
+    saved = raw.get("language") if isinstance(raw, dict) else None
+    return saved if isinstance(saved, str) and saved in SHIPPED else system_language(env)

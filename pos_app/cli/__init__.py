@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -27,13 +26,13 @@ from pos_app.config import (
     Config,
     ConfigError,
     apply_language,
+    early_language,
     load_config,
     resolve_config,
-    system_language,
 )
 from pos_app.domain import locale_format
 from pos_app.domain.errors import FormErrors, PosError
-from pos_app.i18n import SHIPPED, current_language, gettext, set_language
+from pos_app.i18n import current_language, gettext, set_language
 from pos_app.logs import setup_logging
 
 if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a command needs it
@@ -99,10 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _early_language() -> None:
     """``--help`` and the grammar's refusals come before the configuration is read: they
-    speak POS_LANGUAGE, else the computer's language (Settings' choice is read with the
-    configuration, and used from there on)."""
-    wanted = os.environ.get("POS_LANGUAGE", "").strip().lower()
-    set_language(wanted if wanted in SHIPPED else system_language())
+    speak POS_LANGUAGE, else the language saved in Settings ▸ This station, else the
+    computer's, as the app does (``config.early_language`` reads one small file, no database)."""
+    set_language(early_language())
 
 
 def parse_command_line(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -88,8 +88,12 @@ def reconcile(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json({**result.to_json(), "settled": settled, "not_settled": failed})
         return 0
+    # Each sentence is the service's, already in the UI language; the prefix is a whole
+    # marked sentence around it, so a translator may put the word after the sentence.
     for sentence in settled:
-        print(f"settled: {sentence}")
+        print(gettext("Settled: {what}").format(what=sentence))
+    for sentence in failed:  # still listed below, with why it was left
+        print(gettext("Not settled: {reason}").format(reason=sentence))
     for m in result.mismatches:
         print(f"{m.kind.label}: {m.words()}")
         if not m.settleable and m.why_not:

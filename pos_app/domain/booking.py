@@ -196,7 +196,7 @@ class Booking:
         if self.no_show:
             raise InvalidStateError("This booking is marked as a no-show, so it cannot be charged.")
         if self.balance_due.amount <= 0:
-            raise InvalidStateError("This booking is already paid in full.")
+            raise InvalidStateError(gettext("This booking is already paid in full."))
 
 
 def derive_status(

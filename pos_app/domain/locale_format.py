@@ -310,8 +310,9 @@ def moment(value: datetime, style: str = "date") -> str:
 
 # -- typing ----------------------------------------------------------------------------
 
-OTHER_DIGITS = "Type the amount with the digits 0–9."
-OTHER_DIGITS_BN = "Type the amount with the digits 0–9 or ০–৯."
+# Marked here, translated where the refusal is built (``digits_problem``).
+OTHER_DIGITS = i18n.N_("Type the amount with the digits 0–9.")
+OTHER_DIGITS_BN = i18n.N_("Type the amount with the digits 0–9 or ০–৯.")
 
 
 def separators() -> tuple[str, str]:
@@ -331,7 +332,7 @@ def digits_problem(text: str) -> str | None:
     native = native_digits()
     for ch in text:
         if ch.isdigit() and not "0" <= ch <= "9" and ch not in native:
-            return OTHER_DIGITS_BN if native else OTHER_DIGITS
+            return i18n.gettext(OTHER_DIGITS_BN if native else OTHER_DIGITS)
     return None
 
 

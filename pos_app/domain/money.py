@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from pos_app.domain import currency as cur
 from pos_app.domain import locale_format as lf
 from pos_app.domain.errors import ValidationError
+from pos_app.i18n import gettext, ngettext
 
 #: The sentence for digits of another script (kept under its old name for callers).
 ASCII_DIGITS_ONLY = lf.OTHER_DIGITS
@@ -113,27 +114,38 @@ def parse_money(text: str, currency: str, *, field: str = "price") -> Money:
         if symbol and raw.endswith(symbol):
             raw = raw[: -len(symbol)].strip()
     if not raw:
-        raise ValidationError(field, "Enter an amount.")
+        raise ValidationError(field, gettext("Enter an amount."))
     if raw.startswith("-"):
-        raise ValidationError(field, "The amount must be more than zero.")
+        raise ValidationError(field, gettext("The amount must be more than zero."))
     plain = lf.to_decimal_text(raw)
     if plain is None:
         example = lf.example_amount(exp)
-        raise ValidationError(field, f"Enter an amount as a number, like {example}.")
+        raise ValidationError(
+            field, gettext("Enter an amount as a number, like {example}.").format(example=example)
+        )
     try:
         value = Decimal(plain)
     except InvalidOperation:  # pragma: no cover - the regex already guards this
-        raise ValidationError(field, "Enter an amount as a number.") from None
+        raise ValidationError(field, gettext("Enter an amount as a number.")) from None
     if value.scaleb(exp) != value.scaleb(exp).to_integral_value():
         if exp == 0:
-            msg = f"{code.upper()} amounts are whole numbers, with no decimals."
+            msg = _whole_numbers(code)
         else:
-            msg = f"{code.upper()} amounts have at most {exp} decimal places."
+            msg = ngettext(
+                "{code} amounts have at most {count} decimal place.",
+                "{code} amounts have at most {count} decimal places.",
+                exp,
+            ).format(code=code.upper(), count=lf.number(exp))
         raise ValidationError(field, msg)
     # Compared before converting: a typed 10^33 never becomes an int a column cannot hold.
     largest = cur.maximum_charge(code)
     if value > Decimal(largest).scaleb(-cur.exponent(code)):
-        raise ValidationError(field, f"The largest amount you can enter is {Money(largest, code)}.")
+        raise ValidationError(
+            field,
+            gettext("The largest amount you can enter is {amount}.").format(
+                amount=Money(largest, code)
+            ),
+        )
     # Stripe's minor units, which may count more decimals than people do (5 UGX is 500).
     amount = int(value.scaleb(cur.exponent(code)))
     step_error = _step_error(amount, code)
@@ -153,24 +165,34 @@ def _step_error(amount: int, currency: str) -> str | None:
     """The sentence for an amount Stripe refuses for its last digits, or None."""
     if amount % cur.amount_step(currency) == 0:
         return None
-    code = currency.upper()
     if cur.display_exponent(currency) == 0:
-        return f"{code} amounts are whole numbers, with no decimals."
-    return f"{code} amounts must end in 0 (Stripe's rule)."
+        return _whole_numbers(currency)
+    return gettext("{code} amounts must end in 0 (Stripe's rule).").format(code=currency.upper())
+
+
+def _whole_numbers(currency: str) -> str:
+    return gettext("{code} amounts are whole numbers, with no decimals.").format(
+        code=currency.upper()
+    )
 
 
 def validate_chargeable(money: Money, *, field: str = "price") -> None:
     """Raise ValidationError unless Stripe would accept this as a charge amount."""
     if money.amount <= 0:
-        raise ValidationError(field, "The amount must be more than zero.")
+        raise ValidationError(field, gettext("The amount must be more than zero."))
     step_error = _step_error(money.amount, money.currency)
     if step_error:
         raise ValidationError(field, step_error)
     minimum = cur.minimum_charge(money.currency)
     if money.amount < minimum:
         raise ValidationError(
-            field, f"The smallest amount you can charge is {Money(minimum, money.currency)}."
+            field,
+            gettext("The smallest amount you can charge is {amount}.").format(
+                amount=Money(minimum, money.currency)
+            ),
         )
     if money.amount > cur.maximum_charge(money.currency):
         largest = Money(cur.maximum_charge(money.currency), money.currency)
-        raise ValidationError(field, f"The largest amount you can charge is {largest}.")
+        raise ValidationError(
+            field, gettext("The largest amount you can charge is {amount}.").format(amount=largest)
+        )

@@ -28,7 +28,9 @@ from pos_app.domain.pricing import (
     Tip,
     TipBase,
     price_order,
+    quantity_problem,
 )
+from pos_app.i18n import gettext
 
 #: The longest item text accepted ("Shampoo x2", a SKU, a service's name).
 ITEM_TEXT_MAX = 160
@@ -242,15 +244,18 @@ def parse_item(text: str) -> tuple[str, int]:
     ValidationError with a sentence for text that names nothing or a quantity out of range."""
     raw = " ".join((text or "").split())
     if not raw:
-        raise ValidationError("item", 'Name an item to sell, like "Shampoo x2".')
+        raise ValidationError("item", gettext('Name an item to sell, like "Shampoo x2".'))
     if len(raw) > ITEM_TEXT_MAX:
-        raise ValidationError("item", f"An item's name is at most {ITEM_TEXT_MAX} characters.")
+        raise ValidationError(
+            "item",
+            gettext("An item's name is at most {count} characters.").format(count=ITEM_TEXT_MAX),
+        )
     found = _QUANTITY.match(raw)
     if found is None:
         return raw, 1
     name, quantity = found["name"], int(found["qty"])
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise ValidationError("item", f"Choose a quantity from 1 to {MAX_QUANTITY} for {name}.")
+        raise ValidationError("item", quantity_problem(name))
     return name, quantity
 
 
@@ -260,11 +265,11 @@ def parse_discount(text: str, currency: str) -> Discount:
     if raw.endswith("%"):
         percent = parse_percent(raw, field="discount", what="discount")
         if percent.is_zero():
-            raise ValidationError("discount", "The discount must be more than 0 %.")
+            raise ValidationError("discount", gettext("The discount must be more than 0 %."))
         return Discount.of_percent(percent)
     amount = parse_money(raw, currency, field="discount")
     if not amount.is_positive():
-        raise ValidationError("discount", "The discount must be more than zero.")
+        raise ValidationError("discount", gettext("The discount must be more than zero."))
     return Discount.of_amount(amount)
 
 

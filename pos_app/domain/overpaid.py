@@ -89,8 +89,10 @@ def check_excess_refund(
         raise InvalidStateError(refusal)
     if refundable_by_card < excess:
         raise InvalidStateError(
-            f"Only {refundable_by_card} of the {excess} excess was paid by card. Refund that "
-            "with Refund… and give the rest back in cash."
+            gettext(
+                "Only {card} of the {excess} excess was paid by card. Refund that "
+                "with Refund… and give the rest back in cash."
+            ).format(card=refundable_by_card, excess=excess)
         )
 
 

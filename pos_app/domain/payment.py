@@ -409,8 +409,10 @@ def ensure_none_processing(payments: Iterable[Payment]) -> None:
     for payment in payments:
         if payment.status is PaymentStatus.PROCESSING:
             raise InvalidStateError(
-                f"A bank payment of {payment.money} for this booking is still processing. "
-                "Wait until it succeeds or fails before taking another payment."
+                gettext(
+                    "A bank payment of {amount} for this booking is still processing. "
+                    "Wait until it succeeds or fails before taking another payment."
+                ).format(amount=payment.money)
             )
 
 
@@ -427,20 +429,25 @@ def check_deposit(amount: Money, balance_due: Money) -> None:
     validate_chargeable(amount, field="deposit")
     if amount > balance_due:
         raise ValidationError(
-            "deposit", f"The deposit can be at most the balance due, {balance_due}."
+            "deposit",
+            gettext("The deposit can be at most the balance due, {amount}.").format(
+                amount=balance_due
+            ),
         )
 
 
 def check_cash(amount: Money, balance_due: Money) -> None:
     """Raise unless ``amount`` of cash can be recorded: more than zero, at most the balance."""
     if balance_due.amount <= 0:
-        raise InvalidStateError("This booking is already paid in full.")
+        raise InvalidStateError(gettext("This booking is already paid in full."))
     if amount.amount <= 0:
-        raise ValidationError("amount", "The amount must be more than zero.")
+        raise ValidationError("amount", gettext("The amount must be more than zero."))
     if amount > balance_due:
         raise ValidationError(
             "amount",
-            f"The balance due is {balance_due}. Record at most that and give change for the rest.",
+            gettext(
+                "The balance due is {amount}. Record at most that and give change for the rest."
+            ).format(amount=balance_due),
         )
 
 
@@ -449,9 +456,9 @@ def check_split(cash: Money, balance_due: Money) -> Money:
     card); return the card part. The cash is more than zero and less than the balance, and
     what it leaves is a card charge Stripe accepts (at least the currency's smallest)."""
     if balance_due.amount <= 0:
-        raise InvalidStateError("This booking is already paid in full.")
+        raise InvalidStateError(gettext("This booking is already paid in full."))
     if cash.amount <= 0:
-        raise ValidationError("amount", "The amount must be more than zero.")
+        raise ValidationError("amount", gettext("The amount must be more than zero."))
     if cash.amount >= balance_due.amount:
         raise ValidationError(
             "amount",
@@ -478,7 +485,7 @@ def check_card_first(card: Money, balance_due: Money) -> Money:
     in cash after); return the cash part. The card part is a charge Stripe accepts and less
     than the balance."""
     if balance_due.amount <= 0:
-        raise InvalidStateError("This booking is already paid in full.")
+        raise InvalidStateError(gettext("This booking is already paid in full."))
     validate_chargeable(card, field="amount")
     if card.amount >= balance_due.amount:
         raise ValidationError(
@@ -496,12 +503,18 @@ def check_refund(amount: Money, refundable: Money, reason: str | None) -> None:
     if reason is not None and reason not in REFUND_REASONS:
         raise ValidationError("reason", f"Unknown refund reason {reason!r}.")
     if refundable.amount <= 0:
-        raise InvalidStateError("There is nothing left to refund on this booking.")
+        raise InvalidStateError(gettext("There is nothing left to refund on this booking."))
     if amount.currency != refundable.currency:
-        raise ValidationError("amount", f"Refunds must be in {refundable.currency.upper()}.")
+        raise ValidationError(
+            "amount",
+            gettext("Refunds must be in {currency}.").format(currency=refundable.currency.upper()),
+        )
     if amount.amount <= 0:
-        raise ValidationError("amount", "The refund must be more than zero.")
+        raise ValidationError("amount", gettext("The refund must be more than zero."))
     if amount > refundable:
         raise ValidationError(
-            "amount", f"You can refund at most {refundable} (what is left of the payment)."
+            "amount",
+            gettext("You can refund at most {amount} (what is left of the payment).").format(
+                amount=refundable
+            ),
         )

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from pos_app.domain import locale_format as lf
 from pos_app.domain.errors import ValidationError
+from pos_app.domain.percent_words import REFUSALS, PercentWhat
+from pos_app.i18n import gettext
 
 #: Thousandths of a percent in one percent, and in a hundred percent.
 PER_PERCENT = 1000
@@ -89,30 +91,33 @@ ZERO = Percent(0)
 
 
 def parse_percent(
-    text: str, *, field: str, what: str = "percentage", maximum: int = 100
+    text: str, *, field: str, what: PercentWhat = "percentage", maximum: int = 100
 ) -> Percent:
     """What a person typed ("8.875", "10 %") as a Percent, or ValidationError on ``field``.
 
-    Up to three decimals, from 0 to ``maximum`` percent; ``what`` names it in the sentence
-    ("tax rate", "discount").
+    Up to three decimals, from 0 to ``maximum`` percent; ``what`` names the field, and so
+    which whole sentences refuse it (``percent_words``), in the UI language.
     """
+    words = REFUSALS[what]
     raw = (text or "").strip()
     decimal_mark, _group = lf.separators()
     example = "8" + decimal_mark + "875"
+    not_a_number = ValidationError(field, gettext(words.enter).format(example=example))
     if not raw:
-        raise ValidationError(field, f"Enter the {what} as a number, like {example}.")
+        raise not_a_number
     if lf.digits_problem(raw):
-        others = " or ০–৯" if lf.native_digits() else ""
-        raise ValidationError(field, f"Type the {what} with the digits 0–9{others}.")
+        digits = words.digits_native if lf.native_digits() else words.digits
+        raise ValidationError(field, gettext(digits))
     raw = lf.latin_digits(raw)
     if raw.startswith("-"):
-        raise ValidationError(field, f"The {what} cannot be below 0 %.")
+        raise ValidationError(field, gettext(words.below))
     if not re.match(_PERCENT_TEXT.format(d=re.escape(decimal_mark)), raw):
-        raise ValidationError(field, f"Enter the {what} as a number, like {example}.")
+        raise not_a_number
     value = Decimal(raw.rstrip("%").strip().replace(decimal_mark, "."))
     scaled = value * PER_PERCENT
     if scaled != scaled.to_integral_value():
-        raise ValidationError(field, f"The {what} has at most {DECIMALS} decimals, like {example}.")
+        decimals = gettext(words.decimals).format(count=lf.number(DECIMALS), example=example)
+        raise ValidationError(field, decimals)
     if value > maximum:
-        raise ValidationError(field, f"The {what} can be at most {maximum} %.")
+        raise ValidationError(field, gettext(words.most).format(maximum=lf.number(maximum)))
     return Percent(int(scaled))

@@ -31,11 +31,24 @@ from pos_app.domain import currency as cur
 from pos_app.domain.errors import ValidationError
 from pos_app.domain.money import Money
 from pos_app.domain.percent import HUNDRED, ZERO, Percent, div_half_up
+from pos_app.i18n import N_, gettext
 
 #: Most of one item a line may hold: a typo of 1000 shampoos is refused, not sold.
 MAX_QUANTITY = 999
 #: Most lines one order may hold.
 MAX_LINES = 200
+#: The refusal of an order with nothing in it (marked; translated where raised).
+NO_ITEMS = N_("Add at least one item to the order.")
+
+
+def quantity_problem(name: str) -> str:
+    """The sentence refusing a quantity outside 1 … MAX_QUANTITY of ``name``, in the UI
+    language."""
+    return gettext("Choose a quantity from 1 to {most} for {name}.").format(
+        most=MAX_QUANTITY, name=name
+    )
+
+
 #: A manual discount above this share of the order needs a manager (Settings can change it).
 DEFAULT_MANAGER_DISCOUNT = Percent(20_000)
 
@@ -77,8 +90,16 @@ class Discount:
         return cls(DiscountKind.AMOUNT, amount=amount)
 
     def describe(self) -> str:
-        """ "10% off" or "$5.00 off"."""
+        """ "10% off" or "$5.00 off", in English whatever the language: the audit log's
+        details record it (``label`` is what a screen shows)."""
         return f"{self.percent if self.percent is not None else self.amount} off"
+
+    def label(self) -> str:
+        """ "10% off", "10 % Rabatt", "$5.00 off": a whole marked sentence in the UI language,
+        the percent and the money laid out by ``locale_format`` (Sell's status, the promo
+        list), so a translator places the figure where the language puts it."""
+        what = self.percent if self.percent is not None else self.amount
+        return gettext("{discount} off").format(discount=what)
 
     def amount_off(self, base: int, currency: str, step: int = 1) -> int:
         """What comes off ``base`` (minor units, a multiple of ``step``), never more than it."""
@@ -88,8 +109,9 @@ class Discount:
         if self.amount.currency != currency:
             raise ValidationError(
                 "discount",
-                f"The discount is in {self.amount.currency.upper()}; "
-                f"this order is in {currency.upper()}.",
+                gettext("The discount is in {currency}; this order is in {order}.").format(
+                    currency=self.amount.currency.upper(), order=currency.upper()
+                ),
             )
         return min(base, self.amount.amount // step * step)
 
@@ -170,9 +192,7 @@ class OrderLine:
         if isinstance(self.quantity, bool) or not isinstance(self.quantity, int):
             raise TypeError("OrderLine.quantity must be an int")
         if not 1 <= self.quantity <= MAX_QUANTITY:
-            raise ValidationError(
-                "quantity", f"Choose a quantity from 1 to {MAX_QUANTITY} for {self.name}."
-            )
+            raise ValidationError("quantity", quantity_problem(self.name))
         if self.unit_amount.amount < 0:
             raise ValueError("a unit price is never negative")
         if self.tax_rate.thousandths > HUNDRED:
@@ -241,20 +261,30 @@ def price_order(
 ) -> OrderTotals:
     """Work out every figure of an order (see the module for the rules)."""
     if not lines:
-        raise ValidationError("items", "Add at least one item to the order.")
+        raise ValidationError("items", gettext(NO_ITEMS))
     if len(lines) > MAX_LINES:
-        raise ValidationError("items", f"An order holds at most {MAX_LINES} lines.")
+        raise ValidationError(
+            "items", gettext("An order holds at most {count} lines.").format(count=MAX_LINES)
+        )
     currency = lines[0].unit_amount.currency
     step = cur.amount_step(currency)
     for line in lines:
         if line.unit_amount.currency != currency:
             raise ValidationError(
                 "items",
-                f"{line.name} is priced in {line.unit_amount.currency.upper()}; every item of "
-                f"one order must be in {currency.upper()}.",
+                gettext(
+                    "{name} is priced in {currency}; every item of one order must be in {order}."
+                ).format(
+                    name=line.name,
+                    currency=line.unit_amount.currency.upper(),
+                    order=currency.upper(),
+                ),
             )
         if line.unit_amount.amount % step:
-            raise ValidationError("items", f"The price of {line.name} is not a whole amount.")
+            raise ValidationError(
+                "items",
+                gettext("The price of {name} is not a whole amount.").format(name=line.name),
+            )
     gross = [line.gross.amount for line in lines]
     own = [
         line.discount.amount_off(g, currency, step) if line.discount is not None else 0
@@ -332,8 +362,9 @@ def _tip(
         if tip.amount.currency != currency:
             raise ValidationError(
                 "tip",
-                f"The tip is in {tip.amount.currency.upper()}; this order is in "
-                f"{currency.upper()}.",
+                gettext("The tip is in {currency}; this order is in {order}.").format(
+                    currency=tip.amount.currency.upper(), order=currency.upper()
+                ),
             )
         if tip.amount.amount % step:
             raise ValueError("a tip is a whole number of the currency's steps (parse_money)")

@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.audit import Detail
 from pos_app.domain.money import Money
 from pos_app.domain.percent import ZERO, Percent
@@ -124,10 +126,21 @@ def sku_problem(sku: str) -> str | None:
     return None
 
 
-def count_problem(value: int, what: str = "stock") -> str | None:
-    """The sentence refusing a stock figure outside 0 … MAX_STOCK, or None."""
+#: Which stock figure a refusal names: a product's stock, a shelf count, or its low-stock warning.
+CountFigure = Literal["stock", "count", "low_stock"]
+# One whole sentence per figure, never "The {what} must be …" with a pasted English noun: a
+# translator cannot give a pasted noun its gender or case ("Der Bestand", "La cantidad").
+_COUNT_PROBLEMS: dict[CountFigure, str] = {
+    "stock": N_("The stock must be a whole number from 0 to {limit}."),
+    "count": N_("The count must be a whole number from 0 to {limit}."),
+    "low_stock": N_("The low-stock warning must be a whole number from 0 to {limit}."),
+}
+
+
+def count_problem(value: int, what: CountFigure = "stock") -> str | None:
+    """The sentence refusing a stock figure outside 0 … MAX_STOCK, in the UI language, or None."""
     if not 0 <= value <= MAX_STOCK:
-        return f"The {what} must be a whole number from 0 to {MAX_STOCK:,}."
+        return gettext(_COUNT_PROBLEMS[what]).format(limit=lf.number(MAX_STOCK))
     return None
 
 

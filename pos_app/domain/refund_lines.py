@@ -12,6 +12,7 @@ from pos_app.domain.errors import InvalidStateError, ValidationError
 from pos_app.domain.orders import LineKind, Order
 from pos_app.domain.payable import RefundLine, line_share
 from pos_app.domain.text import bounded
+from pos_app.i18n import gettext
 
 
 def no_such_line(name: str, number: int | None) -> str:
@@ -41,7 +42,7 @@ def lines_to_refund(
     ValidationError or InvalidStateError, with the sentence, when it cannot.
     """
     if not asked:
-        raise ValidationError("item", 'Name the items to refund, like "Shampoo x1".')
+        raise ValidationError("item", gettext('Name the items to refund, like "Shampoo x1".'))
     taken = dict(already)
     parts: dict[int, int] = {}
     for name, quantity in asked:

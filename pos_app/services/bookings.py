@@ -383,7 +383,7 @@ class BookingService:
     def _get(uow: UnitOfWork, booking_id: str, *, for_update: bool = False) -> Booking:
         booking = uow.bookings.get(booking_id, for_update=for_update)
         if booking is None:
-            raise NotFoundError(f"There is no booking {booking_id}.")
+            raise NotFoundError(_("There is no booking {id}.").format(id=booking_id))
         return booking
 
     @staticmethod

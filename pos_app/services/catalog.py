@@ -17,7 +17,7 @@ from pos_app.domain.money import Money, parse_money, validate_chargeable
 from pos_app.domain.people import Resource, ResourceKind
 from pos_app.domain.percent import Percent, parse_percent
 from pos_app.domain.text import name_problem
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services import audit
 from pos_app.services.audit_words import added, changed, service_words
 from pos_app.services.context import Deps
@@ -89,7 +89,9 @@ class CatalogService:
             for service in uow.services.list(active_only=False):
                 if service.name.casefold() == key.casefold():
                     return service
-        raise NotFoundError(f"There is no service called {id_or_name!r}.")
+        raise NotFoundError(
+            gettext("There is no service called {name}.").format(name=repr(id_or_name))
+        )
 
     def find_resource(self, id_or_name: str) -> Resource:
         """An active staff member or room by id or name (case-insensitive), or NotFoundError."""
@@ -98,7 +100,9 @@ class CatalogService:
             for resource in uow.resources.list():
                 if key == resource.id or resource.name.casefold() == key.casefold():
                     return resource
-        raise NotFoundError(f"There is nobody called {id_or_name!r} to book.")
+        raise NotFoundError(
+            gettext("There is nobody called {name} to book.").format(name=repr(id_or_name))
+        )
 
     def save_service(self, form: ServiceForm) -> Service:
         """Add or change a service (managers only), or raise FormErrors and change nothing.
@@ -144,7 +148,7 @@ class CatalogService:
             if form.id is not None:
                 service = next((s for s in existing if s.id == form.id), None)
                 if service is None:
-                    raise NotFoundError("That service no longer exists.")
+                    raise NotFoundError(N_("That service no longer exists."))
             if name and any(
                 s.name.casefold() == name.casefold() and s.id != form.id for s in existing
             ):

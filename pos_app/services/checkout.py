@@ -42,7 +42,7 @@ from pos_app.domain.payment import (
 )
 from pos_app.domain.people import SYSTEM_ACTOR
 from pos_app.domain.ports import UnitOfWork
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services import (
     audit,
     checkout_request,
@@ -138,7 +138,7 @@ class CheckoutService:
         if action == "stale":
             # The hold ran out while the screen was closed: close that link, then open anew.
             if self.cancel(payment.id).status is PaymentStatus.OPEN:
-                raise InvalidStateError("The old payment link could not be closed. Try again.")
+                raise InvalidStateError(N_("The old payment link could not be closed. Try again."))
             payment, action = self._reserve(booking_id, deposit_text)
         if action == "reuse":
             return self._view(payment)
@@ -369,7 +369,7 @@ class CheckoutService:
             fresh = uow.payments.get(payment.id, for_update=True)
             booking = uow.bookings.get(payment.booking_id) if payment.booking_id else None
             if fresh is None:  # pragma: no cover - foreign key
-                raise NotFoundError(f"There is no payment {payment.id}.")
+                raise NotFoundError(gettext("There is no payment {id}.").format(id=payment.id))
             if fresh.checkout_request is None:
                 if booking is not None:  # reserved before requests were stored: a booking's
                     frozen = checkout_request.freeze(
@@ -405,7 +405,7 @@ class CheckoutService:
             booking = payables.lock(uow, _order_of(payment))
             old = uow.payments.get(payment.id, for_update=True)
             if booking is None or old is None:  # pragma: no cover - foreign key
-                raise NotFoundError(f"There is no payment {payment.id}.")
+                raise NotFoundError(gettext("There is no payment {id}.").format(id=payment.id))
             if old.status is not PaymentStatus.CREATING:
                 replacement = None  # another station settled or replaced it meanwhile
             else:
@@ -463,7 +463,7 @@ class CheckoutService:
         with self._d.uow() as uow:
             payment = uow.payments.get(payment_id)
         if payment is None:
-            raise NotFoundError(f"There is no payment {payment_id}.")
+            raise NotFoundError(gettext("There is no payment {id}.").format(id=payment_id))
         return payment
 
     def _view(

@@ -160,7 +160,7 @@ class CustomerService:
         with self._d.uow() as uow:
             customer = uow.customers.get(customer_id)
             if customer is None:
-                raise NotFoundError("That customer no longer exists.")
+                raise NotFoundError(N_("That customer no longer exists."))
             return CustomerDetail(
                 customer, uow.bookings.for_customer(customer_id, limit=HISTORY_LIMIT)
             )
@@ -192,7 +192,7 @@ class CustomerService:
         with self._d.uow(write=True) as uow:
             customer = uow.customers.get(customer_id)
             if customer is None:
-                raise NotFoundError("That customer no longer exists.")
+                raise NotFoundError(N_("That customer no longer exists."))
             if contact.email and "email" not in errors:
                 other = uow.customers.by_email(contact.email)
                 if other is not None and other.id != customer_id:
@@ -244,7 +244,7 @@ class CustomerService:
         with self._d.uow(write=True) as uow:
             customer = uow.customers.get(customer_id)
             if customer is None:
-                raise NotFoundError("That customer no longer exists.")
+                raise NotFoundError(N_("That customer no longer exists."))
             customer.language = tag
             uow.commit()
         log.info("customer.language customer=%s language=%s", customer_id, tag)
@@ -259,7 +259,7 @@ class CustomerService:
         with self._d.uow(write=True) as uow:
             customer = uow.customers.get(customer_id)
             if customer is None:
-                raise NotFoundError("That customer no longer exists.")
+                raise NotFoundError(N_("That customer no longer exists."))
             customer.notes = clean
             uow.commit()
         log.info("customer.notes_updated customer=%s", customer_id)

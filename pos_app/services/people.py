@@ -122,7 +122,7 @@ class PeopleService:
             user = uow.users.get(user_id)
             active_columns = {r.id for r in uow.resources.list()}
         if user is None:
-            raise NotFoundError("That account no longer exists.")
+            raise NotFoundError(N_("That account no longer exists."))
         return _member(user, active_columns)
 
     def create_first_manager(self, name: str, pin: str, pin_again: str | None = None) -> Actor:
@@ -140,7 +140,7 @@ class PeopleService:
         with self._d.uow(write=True) as uow:
             uow.serialize(PEOPLE)
             if uow.users.count() > 0:
-                raise InvalidStateError("The manager account already exists. Sign in with it.")
+                raise InvalidStateError(N_("The manager account already exists. Sign in with it."))
             user = User(new_id("usr"), _clean(name), Role.MANAGER, pin_hash, now)
             uow.users.add(user)
             actor = Actor.of(user)
@@ -199,7 +199,7 @@ class PeopleService:
             uow.serialize(PEOPLE)
             user = uow.users.get(user_id, for_update=True)
             if user is None:
-                raise NotFoundError("That account no longer exists.")
+                raise NotFoundError(N_("That account no longer exists."))
             name = _clean(form.name)
             self._check_unique_name(uow, name, user.id)
             stays_manager = Role(form.role) is Role.MANAGER and form.active
@@ -244,7 +244,7 @@ class PeopleService:
             uow.serialize(PEOPLE)
             user = uow.users.get(user_id, for_update=True)
             if user is None:
-                raise NotFoundError("That account no longer exists.")
+                raise NotFoundError(N_("That account no longer exists."))
             if user.active:
                 if user.is_manager and not self._other_active_managers(uow, user.id):
                     raise InvalidStateError(LAST_MANAGER)
@@ -306,7 +306,7 @@ class PeopleService:
             if form.id is not None:
                 resource = next((r for r in existing if r.id == form.id), None)
                 if resource is None:
-                    raise NotFoundError("That room or column no longer exists.")
+                    raise NotFoundError(N_("That room or column no longer exists."))
             same = [r for r in existing if r.name.casefold() == name.casefold() and r.id != form.id]
             if name and same:
                 errors["name"] = f"There is already a column called {same[0].name}."

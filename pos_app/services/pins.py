@@ -14,6 +14,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from pos_app.domain.errors import ValidationError
+from pos_app.i18n import gettext
 
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 8
@@ -51,7 +52,10 @@ def check_pin(pin: str, *, field: str = "pin") -> None:
     """Raise ValidationError unless ``pin`` is 4 to 8 digits."""
     if not is_valid_pin(pin):
         raise ValidationError(
-            field, f"A PIN is {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits (numbers only)."
+            field,
+            gettext("A PIN is {least} to {most} digits (numbers only).").format(
+                least=PIN_MIN_DIGITS, most=PIN_MAX_DIGITS
+            ),
         )
 
 
@@ -59,7 +63,9 @@ def check_pin_strength(pin: str, *, field: str = "pin") -> None:
     """Raise ValidationError for the PINs tried first: one digit repeated, or a run (1234)."""
     steps = {int(b) - int(a) for a, b in itertools.pairwise(pin)}
     if len(steps) == 1 and steps <= {-1, 0, 1}:
-        raise ValidationError(field, "That PIN is too easy to guess. Choose a less obvious one.")
+        raise ValidationError(
+            field, gettext("That PIN is too easy to guess. Choose a less obvious one.")
+        )
 
 
 def hash_pin(pin: str) -> str:

@@ -350,7 +350,7 @@ def _check(form: ProductForm) -> tuple[dict[str, str], _Clean]:
         errors["tax_rate"] = err.message
     if form.id is None and (problem := count_problem(form.stock)):
         errors["stock"] = problem
-    if problem := count_problem(form.low_stock, "low-stock warning"):
+    if problem := count_problem(form.low_stock, "low_stock"):
         errors["low_stock"] = problem
     return errors, fields
 

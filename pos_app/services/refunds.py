@@ -41,7 +41,7 @@ from pos_app.domain.payment import (
 from pos_app.domain.people import Actor
 from pos_app.domain.refund_lines import every_line_left, gives_back_everything, lines_to_refund
 from pos_app.domain.text import strip_forbidden
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services import audit, failpoints, ledger, payables, settle
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
@@ -116,9 +116,9 @@ class RefundService:
         note = strip_forbidden(note)  # one line, no terminal codes or direction overrides
         asked = [parse_item(text) for text in items] if items else None
         if restock and asked is None:
-            raise ValidationError("restock", "Name the items to put back on the shelf.")
+            raise ValidationError("restock", N_("Name the items to put back on the shelf."))
         if asked is not None and amount_text:
-            raise ValidationError("amount", "Refund either an amount or items, not both.")
+            raise ValidationError("amount", N_("Refund either an amount or items, not both."))
         created = self._reserve(
             booking_id, amount_text, reason, note, approver, asked=asked, restock=restock
         )
@@ -142,7 +142,7 @@ class RefundService:
         with self._d.uow() as uow:
             refund = uow.refunds.get(refund_id)
         if refund is None:
-            raise NotFoundError(f"There is no refund {refund_id}.")
+            raise NotFoundError(gettext("There is no refund {id}.").format(id=refund_id))
         if refund.status is not RefundStatus.CREATING:
             return refund
         return self._send(refund)
@@ -323,7 +323,7 @@ class RefundService:
         with self._d.uow() as uow:
             payment = uow.payments.get(refund.payment_id)
         if payment is None or not payment.stripe_payment_intent_id:
-            raise InvalidStateError("The payment for this refund has no Stripe record.")
+            raise InvalidStateError(N_("The payment for this refund has no Stripe record."))
         return RefundRequest(
             payment_intent_id=payment.stripe_payment_intent_id,
             amount=refund.amount,

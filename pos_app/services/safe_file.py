@@ -19,12 +19,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pos_app.domain.errors import PosError
+from pos_app.i18n import gettext
 
 PART_SUFFIX = ".part"
 
 
 def check_target(path: Path, what: str) -> Path:
-    """Raise PosError unless ``path`` may be replaced by a new ``what`` ("CSV", "PDF")."""
+    """Raise PosError unless ``path`` may be replaced by a new ``what`` ("CSV", "PDF").
+
+    The sentences are translated here, where the values go in (docs/translations.md).
+    ``what`` is a file format's name, which no language translates or inflects, so the
+    translator writes around it ("die {what}-Datei", "el archivo {what}")."""
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -34,15 +39,23 @@ def check_target(path: Path, what: str) -> Path:
     mode = info.st_mode
     if stat.S_ISLNK(mode):
         raise PosError(
-            f"{path} is a link to another file, so the {what} was not saved there. "
-            "Choose a new file name, or the file the link points to."
+            gettext(
+                "{path} is a link to another file, so the {what} was not saved there. "
+                "Choose a new file name, or the file the link points to."
+            ).format(path=path, what=what)
         )
     if stat.S_ISDIR(mode):
-        raise PosError(f"{path} is a folder. Choose a file name inside it for the {what}.")
+        raise PosError(
+            gettext("{path} is a folder. Choose a file name inside it for the {what}.").format(
+                path=path, what=what
+            )
+        )
     if not stat.S_ISREG(mode):
         raise PosError(
-            f"{path} is a device, pipe or socket, not a file, so the {what} was not saved "
-            "there. Choose a file name."
+            gettext(
+                "{path} is a device, pipe or socket, not a file, so the {what} was not saved "
+                "there. Choose a file name."
+            ).format(path=path, what=what)
         )
     return path
 
@@ -99,6 +112,8 @@ def _fsync_dir(folder: Path) -> None:
 
 def _unwritable(path: Path, what: str, err: OSError) -> PosError:
     return PosError(
-        f"The {what} could not be written to {path}: {err.strerror or err}. "
-        "Check that the folder exists and that you may save files there."
+        gettext(
+            "The {what} could not be written to {path}: {reason}. "
+            "Check that the folder exists and that you may save files there."
+        ).format(what=what, path=path, reason=err.strerror or err)
     )

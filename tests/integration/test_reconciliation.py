@@ -263,3 +263,22 @@ def test_the_command_line_lists_and_settles_differences(
     data = json.loads(capsys.readouterr().out)
     assert data["mismatches"] == [] and data["matched"] == {"payments": 1, "refunds": 0}
     assert data["settled"] == ["Recorded the payment of $35.00 from Stripe."]
+
+
+def test_the_command_lines_settled_lines_speak_the_ui_language(
+    app: AppContext,
+    app_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pos_app.cli import main
+
+    for key, value in {**app_env, "POS_LANGUAGE": "de"}.items():
+        monkeypatch.setenv(key, value)
+    paid_booking(app, sync=False)
+    start, end = (d.isoformat() for d in _range())
+    assert main(["reconcile", "--from", start, "--to", end, "--settle"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    # The prefix is the catalog's ("settled: " was English in every language), around the
+    # service's own sentence in German and German money.
+    assert first == "Geklärt: Die Zahlung über 35,00\u00a0$ von Stripe übernommen."

@@ -170,6 +170,6 @@ def test_in_german_prices_and_rates_are_shown_and_typed_with_a_comma(
         editor.price_edit.setText("12.50")  # "." groups thousands in German: refused
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: editor.error_text("price") != "")
-        assert editor.error_text("price") == "Enter an amount as a number, like 35,00."
+        assert editor.error_text("price") == "Geben Sie den Betrag als Zahl ein, z. B. 35,00."
         assert ui_app.products.find(product).price.amount == 129990
         editor.reject()

@@ -12,6 +12,7 @@ from pos_app.config import (
     ConfigError,
     StationSettings,
     apply_language,
+    early_language,
     load_config,
     load_station,
     resolve_config,
@@ -70,3 +71,55 @@ def test_apply_language_uses_the_system_when_not_chosen(tmp_path: Path) -> None:
         assert apply_language(chosen, {"LANG": "de_DE.UTF-8"}) == "es"
     finally:
         i18n.set_language("en")
+
+
+def test_help_speaks_the_saved_language_without_opening_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `pos-app --help` with POS_LANGUAGE unset: Settings ▸ This station's choice, as the app.
+    from pos_app import cli
+
+    data = tmp_path / "data"
+    save_station(data, StationSettings(language="de"))
+    monkeypatch.delenv("POS_LANGUAGE", raising=False)
+    monkeypatch.setenv("POS_DATA_DIR", str(data))
+    monkeypatch.setenv("LANGUAGE", "es")  # the computer's language loses to the saved one
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--help"])
+    assert done.value.code == 0
+    shown = capsys.readouterr().out
+    assert "eine Buchung anlegen" in shown and "create a booking" not in shown
+    assert sorted(p.name for p in data.iterdir()) == ["station.json"]  # no database, no log
+    assert i18n.current_language() == "en"  # main gives an in-process caller its language back
+
+
+@pytest.mark.parametrize(
+    ("saved", "env", "expected"),
+    [
+        ('{"language": "bn"}', {}, "bn"),
+        ('{"language": "bn"}', {"POS_LANGUAGE": "es"}, "es"),  # POS_LANGUAGE first
+        ('{"language": "bn"}', {"POS_LANGUAGE": "system", "LANG": "de_DE"}, "de"),
+        ('{"language": "bn"}', {"POS_LANGUAGE": "fr", "LANG": "de_DE"}, "de"),  # refused later
+        ('{"language": "system"}', {"LANG": "es_ES.UTF-8"}, "es"),
+        ('{"language": "xx"}', {"LANG": "es_ES.UTF-8"}, "es"),
+        ("not json", {"LANG": "es_ES.UTF-8"}, "es"),
+        ('["bn"]', {"LANG": "es_ES.UTF-8"}, "es"),
+        (None, {"LANG": "es_ES.UTF-8"}, "es"),  # no station file: the computer's, silently
+    ],
+)
+def test_the_early_language(
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    saved: str | None,
+    env: dict[str, str],
+    expected: str,
+) -> None:
+    if saved is not None:
+        (tmp_path / "station.json").write_text(saved)
+    assert early_language(_env(tmp_path, **env)) == expected
+    assert caplog.records == []  # before logging is set up: nothing may reach the terminal
+
+
+def test_the_early_language_of_a_missing_data_folder(tmp_path: Path) -> None:
+    assert early_language(_env(tmp_path / "never" / "made", LANG="bn_BD")) == "bn"
+    assert not (tmp_path / "never").exists()

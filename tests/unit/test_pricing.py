@@ -25,6 +25,7 @@ from pos_app.domain.pricing import (
     line_tax,
     price_order,
 )
+from tests.language import language
 
 
 def usd(cents: int) -> Money:
@@ -276,3 +277,19 @@ def test_allocation_is_exact_bounded_and_proportional(total: int, weights: list[
         assert 0 <= part <= weight
         if total < whole:  # within one unit of the exact share
             assert total * weight // whole <= part <= total * weight // whole + 1
+
+
+def test_a_discount_reads_as_a_whole_sentence_in_the_ui_language() -> None:
+    # Sell's "Promo code SUMMER10: 10 % Rabatt." and the promo list: the word "off" is the
+    # catalog's, placed by the translator, and the figure is CLDR's for the language.
+    ten = Discount.of_percent(Percent(10_000))
+    five = Discount.of_amount(Money(500, "eur"))
+    with language("de"):
+        assert ten.label() == "10\u00a0% Rabatt"
+        assert five.label() == "5,00\u00a0€ Rabatt"
+    with language("es"):
+        assert ten.label() == "10\u00a0% de descuento"
+    with language("bn"):
+        assert ten.label() == "10% ছাড়"
+    assert ten.label() == "10% off"
+    assert five.label() == "€5.00 off"

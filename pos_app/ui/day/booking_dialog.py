@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta, tzinfo
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QLineEdit,
     QWidget,
@@ -31,6 +30,7 @@ from pos_app.ui.day.customer_picker import CustomerPicker
 from pos_app.ui.day.desk_ports import BookingDesk
 from pos_app.ui.day.move_dialog import fill_resource_combo
 from pos_app.ui.day.slot_chips import SlotChips
+from pos_app.ui.kit.date_fields import DateTimeEdit
 from pos_app.ui.kit.form_kit import (
     BusyState,
     FormFeedback,
@@ -109,7 +109,7 @@ class BookingDialog(QDialog):
         self.staff_combo = QComboBox()
         self.staff_combo.addItem(_("Anyone"), None)
         self.staff_combo.setEnabled(False)
-        self.starts_edit = QDateTimeEdit()
+        self.starts_edit = DateTimeEdit()
         self.starts_edit.setTimeZone(QTimeZone(QTimeZone.Initialization.UTC))
         self.starts_edit.setCalendarPopup(True)
         self.starts_edit.setDisplayFormat("ddd d MMM yyyy   HH:mm")

@@ -10,7 +10,6 @@ from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from pos_app.domain.people import Resource
 from pos_app.i18n import _
 from pos_app.ui.kit import theme
+from pos_app.ui.kit.date_fields import DateEdit
 
 
 class DayBar(QWidget):
@@ -51,7 +51,7 @@ class DayBar(QWidget):
         for button in (self.prev_button, self.next_button):
             button.setFont(theme.font(self, scale=1.3, bold=True))
             button.setMinimumSize(44, 44)
-        self.date_edit = QDateEdit()
+        self.date_edit = DateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("ddd d MMM yyyy")
         self.date_edit.setToolTip(_("Go to a date (Ctrl+G)"))

@@ -12,10 +12,8 @@ from datetime import datetime, tzinfo
 from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QMessageBox,
-    QTimeEdit,
     QWidget,
 )
 
@@ -26,6 +24,7 @@ from pos_app.domain.errors import SlotTakenError
 from pos_app.domain.people import Resource
 from pos_app.i18n import N_, _
 from pos_app.ui.day.desk_ports import MoveDesk
+from pos_app.ui.kit.date_fields import DateEdit, TimeEdit
 from pos_app.ui.kit.form_kit import (
     BusyState,
     FormFeedback,
@@ -95,12 +94,12 @@ class MoveDialog(QDialog):
             wrap=True,
         )
 
-        self.date_edit = QDateEdit(QDate(start.year, start.month, start.day))
+        self.date_edit = DateEdit(QDate(start.year, start.month, start.day))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("ddd d MMM yyyy")
         today = datetime.now(self._tz).date()
         self.date_edit.setMinimumDate(QDate(today.year, today.month, today.day))
-        self.time_edit = QTimeEdit(QTime(start.hour, start.minute))
+        self.time_edit = TimeEdit(QTime(start.hour, start.minute))
         self.time_edit.setDisplayFormat("HH:mm")
         self.staff_combo = QComboBox()
         self.staff_combo.addItem(_("Loading…"), None)

@@ -33,6 +33,7 @@ from pos_app.domain.promo import PromoCode, availability, day_words, state_words
 from pos_app.i18n import _, ngettext
 from pos_app.services.promo_codes import MANAGERS_ONLY, PromoForm
 from pos_app.ui.kit import theme
+from pos_app.ui.kit.date_fields import DateEdit
 from pos_app.ui.kit.form_kit import dialog_title, muted_label
 from pos_app.ui.kit.tables import RIGHT, Column, RowsModel, rows_table, size_columns
 from pos_app.ui.kit.tasks import TaskRunner, user_message
@@ -67,8 +68,7 @@ class PromoEditing(Protocol):
 def gives(discount: Discount) -> str:
     """ "10% off" or "$5.00 off", in the current language (the domain's ``describe`` stays
     English: the audit log records it)."""
-    what = discount.percent if discount.percent is not None else discount.amount
-    return _("{discount} off").format(discount=what)
+    return discount.label()
 
 
 def promo_columns(today: Callable[[], date]) -> list[Column[PromoCode]]:
@@ -252,7 +252,7 @@ class PromoCodesEditor(QDialog):
 
     def _optional_day(self, words: str) -> tuple[QCheckBox, QDateEdit]:
         check = QCheckBox(words)
-        edit = QDateEdit(QDate(self._today.year, self._today.month, self._today.day))
+        edit = DateEdit(QDate(self._today.year, self._today.month, self._today.day))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("d MMM yyyy")
         edit.setEnabled(False)

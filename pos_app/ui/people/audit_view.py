@@ -33,6 +33,7 @@ from pos_app.domain.ports import AuditQuery
 from pos_app.i18n import N_, _, ngettext
 from pos_app.services.people import StaffMember
 from pos_app.ui.kit import theme
+from pos_app.ui.kit.date_fields import DateEdit
 from pos_app.ui.kit.forms import ErrorLabel
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.kit.tables import (
@@ -363,7 +364,7 @@ class AuditDialog(QDialog):
     # -- internals ----------------------------------------------------------------------
 
     def _date_edit(self, day: date) -> QDateEdit:
-        edit = QDateEdit(QDate(day.year, day.month, day.day))
+        edit = DateEdit(QDate(day.year, day.month, day.day))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("d MMM yyyy")
         # The app's calendar: the day after 9999-12-31 would overflow the query.

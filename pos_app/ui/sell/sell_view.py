@@ -525,7 +525,7 @@ class SellDialog(Paying, QDialog):
         self.cart = self.cart.with_promo(promo.code, promo.discount)
         self.status_label.setText(
             _("Promo code {code}: {discount}.").format(
-                code=promo.code, discount=promo.discount.describe()
+                code=promo.code, discount=promo.discount.label()
             )
         )
         self._refresh()

@@ -26,6 +26,7 @@ from pos_app.domain.reports import CurrencyTotals
 from pos_app.i18n import N_, _
 from pos_app.reports.render.sales import figures
 from pos_app.ui.kit import theme
+from pos_app.ui.kit.date_fields import DateEdit
 from pos_app.ui.kit.forms import ErrorLabel
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.kit.tables import ROW_HEIGHT, table_or_empty
@@ -140,7 +141,7 @@ class DashboardLayout(QDialog):
         self._place_controls(wide=True)
 
     def _date_edit(self, name: str) -> QDateEdit:
-        edit = QDateEdit()
+        edit = DateEdit()
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("d MMM yyyy")
         edit.setMinimumDate(QDate(2000, 1, 1))

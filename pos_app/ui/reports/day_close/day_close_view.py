@@ -16,7 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QFileDialog,
     QFrame,
@@ -37,6 +36,7 @@ from pos_app.printing.paging import typesetting
 from pos_app.printing.z_report import write_z_pdf
 from pos_app.services.day_close import ZReport, counted_field, float_field
 from pos_app.ui.kit import theme
+from pos_app.ui.kit.date_fields import DateEdit
 from pos_app.ui.kit.forms import ErrorLabel
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.kit.tasks import TaskRunner, user_message
@@ -137,7 +137,7 @@ class DayCloseDialog(QDialog):
 
         today = datetime.now(self._tz).date()
         chosen = day or today
-        self.date_edit = QDateEdit(QDate(chosen.year, chosen.month, chosen.day))
+        self.date_edit = DateEdit(QDate(chosen.year, chosen.month, chosen.day))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("ddd d MMM yyyy")
         self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))

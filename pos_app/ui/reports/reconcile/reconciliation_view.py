@@ -36,6 +36,7 @@ from pos_app.services.reconciliation import (
 )
 from pos_app.services.reconciliation_model import state_word
 from pos_app.ui.kit import theme
+from pos_app.ui.kit.date_fields import DateEdit
 from pos_app.ui.kit.forms import ErrorLabel
 from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.kit.tables import (
@@ -477,7 +478,7 @@ class ReconcileDialog(QDialog):
         theme.set_role(label, tone=tone)
 
     def _date_edit(self, day: date) -> QDateEdit:
-        edit = QDateEdit(QDate(day.year, day.month, day.day))
+        edit = DateEdit(QDate(day.year, day.month, day.day))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("d MMM yyyy")
         # The app's calendar: the day after 9999-12-31 would overflow the query.
