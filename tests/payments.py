@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests.page_forms import csrf_token
+from tests.patient_http import TLS
 
 SUCCESS = "4242 4242 4242 4242"
 DECLINED = "4000 0000 0000 0002"
@@ -16,7 +17,8 @@ REFUND_FAILS_LATER = "4000 0000 0000 5126"
 
 def pay(url: str, card: str = SUCCESS, *, exp: str = "12 / 34", cvc: str = "123") -> httpx.Response:
     """Open the hosted page and submit the card form; returns the final response."""
-    with httpx.Client(follow_redirects=True, timeout=10) as client:
+    # A client (its cookies) per payment; the TLS context is shared (tests.patient_http).
+    with httpx.Client(follow_redirects=True, timeout=10, verify=TLS) as client:
         page = client.get(url)
         page.raise_for_status()
         form = {"card_number": card, "exp": exp, "cvc": cvc, "name": "Test Customer"}
