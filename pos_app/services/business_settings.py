@@ -14,6 +14,7 @@ from pos_app.config import Config, Mode
 from pos_app.domain import text
 from pos_app.domain.errors import PosError
 from pos_app.domain.ports import UnitOfWorkFactory
+from pos_app.i18n import gettext
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +67,12 @@ def ensure_database_mode(uow: UnitOfWorkFactory, mode: Mode, where: str) -> None
             raise
     if stored != mode:
         raise DatabaseModeError(
-            f"The database {where} holds {stored} mode records, but the app is in {mode} mode. "
-            f"Each mode keeps its own database so real payments never mix with test ones: "
-            f"point POS_DATABASE_URL at the {mode} mode database (or unset it), or switch "
-            f"back to {stored} mode."
+            gettext(
+                "The database {where} holds {stored} mode records, but the app is in {mode} "
+                "mode. Each mode keeps its own database so real payments never mix with test "
+                "ones: point POS_DATABASE_URL at the {mode} mode database (or unset it), or "
+                "switch back to {stored} mode."
+            ).format(where=where, stored=stored, mode=mode)
         )
 
 

@@ -13,7 +13,7 @@ from pos_app.domain.errors import DuplicateError, FormErrors, NotFoundError
 from pos_app.domain.people import Customer, customer_search_key
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.text import has_forbidden, name_problem, strip_forbidden
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services.context import Deps
 from pos_app.services.ids import new_id
 
@@ -46,20 +46,22 @@ def check_contact(
     errors: dict[str, str] = {}
     clean_name = " ".join(name.split())
     if not clean_name:
-        errors[f"{prefix}name"] = "Enter the customer's name."
+        errors[f"{prefix}name"] = gettext("Enter the customer's name.")
     elif len(clean_name) > 200:
-        errors[f"{prefix}name"] = "The name is too long (200 characters at most)."
+        errors[f"{prefix}name"] = gettext("The name is too long (200 characters at most).")
     elif problem := name_problem(clean_name, "customer's name"):
         errors[f"{prefix}name"] = problem
     clean_email = email.strip()
     bad_email = not _EMAIL.match(clean_email) or has_forbidden(clean_email)
     if clean_email and (bad_email or len(clean_email) > 254):
-        errors[f"{prefix}email"] = (
+        errors[f"{prefix}email"] = gettext(
             "Enter an email address like name@example.com, or leave it empty."
         )
     clean_phone = phone.strip()
     if clean_phone and not _PHONE.match(clean_phone):
-        errors[f"{prefix}phone"] = "Enter a phone number with digits only, or leave it empty."
+        errors[f"{prefix}phone"] = gettext(
+            "Enter a phone number with digits only, or leave it empty."
+        )
     return Contact(clean_name, clean_email, clean_phone), errors
 
 
