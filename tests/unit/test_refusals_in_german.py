@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
@@ -50,10 +50,10 @@ def test_a_refusal_is_a_whole_sentence_in_the_desks_language() -> None:
         # A booking and an order are each their own sentence (German: "keine Buchung" and
         # "keine Bestellung"), not "There is no {what}" with an English noun.
         with pytest.raises(NotFoundError) as order:
-            payables.require(cast(Any, _empty_uow()), "ord_x")
+            payables.require(_empty_uow(), "ord_x")
         assert order.value.message == "Es gibt keine Bestellung ord_x."
         with pytest.raises(NotFoundError) as booking:
-            payables.require(cast(Any, _empty_uow()), "bk_x")
+            payables.require(_empty_uow(), "bk_x")
         assert booking.value.message == "Es gibt keine Buchung bk_x."
         with pytest.raises(ValidationError) as reason:
             check_refund(Money(100, "eur"), Money(500, "eur"), "because")
@@ -62,7 +62,7 @@ def test_a_refusal_is_a_whole_sentence_in_the_desks_language() -> None:
             "/tmp/b.db gibt es schon; eine Sicherung überschreibt nie eine Datei."
         )
     with language("es"), pytest.raises(NotFoundError) as spanish:
-        payables.require(cast(Any, _empty_uow()), "ord_x")
+        payables.require(_empty_uow(), "ord_x")
     assert spanish.value.message == "No existe el pedido ord_x."
 
 
