@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking
 from pos_app.domain.checkout_locale import language_tag_problem
 from pos_app.domain.errors import DuplicateError, FormErrors, NotFoundError
@@ -27,7 +28,7 @@ NOTES_CONTROL = N_(
     "The notes have an invisible control character in them (it often comes with pasted "
     "text). Type that part again by hand."
 )
-NOTES_TOO_LONG = f"Keep the notes to {NOTES_LIMIT:,} characters or fewer."
+NOTES_TOO_LONG = N_("Keep the notes to {limit} characters or fewer.")
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def check_notes(notes: str) -> tuple[str, str | None]:
     if has_forbidden(clean, multiline=True):
         return strip_forbidden(clean, multiline=True), NOTES_CONTROL
     if len(clean) > NOTES_LIMIT:
-        return clean, NOTES_TOO_LONG
+        return clean, gettext(NOTES_TOO_LONG).format(limit=lf.number(NOTES_LIMIT))
     return clean, None
 
 

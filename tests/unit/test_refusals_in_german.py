@@ -20,8 +20,10 @@ from pos_app.domain.errors import FormErrors, InvalidStateError, NotFoundError, 
 from pos_app.domain.money import Money
 from pos_app.domain.orders import OrderStatus, advance
 from pos_app.domain.payment import check_refund
+from pos_app.domain.text import name_problem
 from pos_app.i18n import gettext
 from pos_app.services import backup, payables
+from pos_app.services.business_settings import address_problem
 from pos_app.services.customers import check_contact
 from pos_app.services.reports import MAX_RANGE_DAYS, check_range
 from tests.language import language
@@ -89,6 +91,24 @@ def test_a_forms_sentences_come_out_in_the_desks_language() -> None:
         assert long.value.errors["end"].startswith("Ein Bericht umfasst höchstens ")
     _contact, english = check_contact("", "", "")
     assert english == {"customer_name": "Enter the customer's name."}
+
+
+def test_a_fields_own_problem_sentence_names_the_field_in_the_desks_language() -> None:
+    # name_problem: one whole sentence per field, never "Keep the {what}" with English pasted.
+    with language("de"):
+        assert name_problem("x" * 81, "business name", limit=80) == (
+            "Der Geschäftsname darf höchstens 80 Zeichen lang sein."
+        )
+        assert name_problem("Ana\x1bSilva", "customer's name") == (
+            "Der Name des Kunden enthält ein unsichtbares Steuerzeichen (kommt oft mit "
+            "eingefügtem Text). Tippen Sie es bitte von Hand neu."
+        )
+        assert address_problem("a\n" * 9) == (
+            "Die Adresse darf höchstens 5 Zeilen haben, damit sie auf den Beleg passt."
+        )
+    assert name_problem("x" * 61, "station name", limit=60) == (
+        "Keep the station name to 60 characters or fewer."
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,10 @@ stay English in every language, and this test finds them in the source:
 its values): the test fails on a new one, and on a listed one that is gone, so the list only
 shrinks.
 
-Three places are searched: the arguments of a ``…Error(…)`` call in domain/ and services/,
+Four places are searched: the arguments of a ``…Error(…)`` call in domain/ and services/,
 the sentences a form's refusal is made of (``errors[field] = …`` and ``FormErrors({field:
-…})``, both branches of a ``… if … else …``), and ``ConfigError(…)`` in ``config.py``.
+…})``, both branches of a ``… if … else …``), what a ``…_problem`` function returns (the
+sentence a form shows under a field), and ``ConfigError(…)`` in ``config.py``.
 """
 
 from __future__ import annotations
@@ -75,6 +76,19 @@ def _form_sentences(node: ast.AST) -> list[ast.expr]:
     return []
 
 
+def _problem_sentences(node: ast.AST) -> list[ast.expr]:
+    """What a ``…_problem`` function returns (alone or first in a tuple): the sentence a
+    service puts under a form's field (``name_problem``, ``address_problem``)."""
+    if not isinstance(node, ast.FunctionDef) or not node.name.endswith("problem"):
+        return []
+    found: list[ast.expr] = []
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Return) and inner.value is not None:
+            value = inner.value
+            found += value.elts if isinstance(value, ast.Tuple) else [value]
+    return found
+
+
 def _refusal_arguments(node: ast.AST) -> list[ast.expr]:
     """The arguments of a ``…Error(…)`` call that carries a sentence to a person."""
     if not isinstance(node, ast.Call):
@@ -101,7 +115,8 @@ def english_only_refusals() -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for path in _sources():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            for given in _refusal_arguments(node) + _form_sentences(node):
+            sentences = _refusal_arguments(node) + _form_sentences(node)
+            for given in sentences + _problem_sentences(node):
                 for arg in _branches(given):
                     text = _template(arg)
                     if text is None or not _sentence(text):
