@@ -26,6 +26,7 @@ from pos_app.services import backup, payables
 from pos_app.services.business_settings import address_problem
 from pos_app.services.customers import check_contact
 from pos_app.services.reports import MAX_RANGE_DAYS, check_range
+from pos_app.services.sign_in import locked_sentence
 from tests.language import language
 
 
@@ -63,6 +64,18 @@ def test_a_refusal_is_a_whole_sentence_in_the_desks_language() -> None:
         assert backup._exists(Path("/tmp/b.db")) == (
             "/tmp/b.db gibt es schon; eine Sicherung überschreibt nie eine Datei."
         )
+        # The lock-out sentence: a whole sentence per case and unit, the count's form German's.
+        assert locked_sentence(1) == (
+            "Zu viele falsche PINs: Versuchen Sie es in 1 Sekunde noch einmal."
+        )
+        assert locked_sentence(120, approval=True) == (
+            "Zu viele falsche Leitungs-PINs an dieser Station: Versuchen Sie es in 2 Minuten "
+            "noch einmal."
+        )
+    assert locked_sentence(30) == "Too many wrong PINs: try again in 30 seconds."
+    assert locked_sentence(61, approval=True) == (
+        "Too many wrong manager PINs at this station: try again in 2 minutes."
+    )
     with language("es"), pytest.raises(NotFoundError) as spanish:
         payables.require(_empty_uow(), "ord_x")
     assert spanish.value.message == "No existe el pedido ord_x."
