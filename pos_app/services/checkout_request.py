@@ -46,7 +46,7 @@ def check_success_url(text: str) -> tuple[str, str | None]:
     url = text.strip()
     if not url:
         return "", None
-    bad = (
+    bad = gettext(
         "Enter your website's full address, starting with https://, "
         "for example https://example.com/thank-you."
     )

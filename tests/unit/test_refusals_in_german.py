@@ -24,6 +24,7 @@ from pos_app.domain.text import name_problem
 from pos_app.i18n import gettext
 from pos_app.services import backup, payables
 from pos_app.services.business_settings import address_problem
+from pos_app.services.checkout_request import check_success_url
 from pos_app.services.customers import check_contact
 from pos_app.services.reports import MAX_RANGE_DAYS, check_range
 from pos_app.services.sign_in import locked_sentence
@@ -118,6 +119,10 @@ def test_a_fields_own_problem_sentence_names_the_field_in_the_desks_language() -
         )
         assert address_problem("a\n" * 9) == (
             "Die Adresse darf höchstens 5 Zeilen haben, damit sie auf den Beleg passt."
+        )
+        assert check_success_url("example")[1] == (
+            "Geben Sie die vollständige Adresse Ihrer Website ein, beginnend mit https://, "
+            "zum Beispiel https://example.com/thank-you."
         )
     assert name_problem("x" * 61, "station name", limit=60) == (
         "Keep the station name to 60 characters or fewer."
