@@ -220,7 +220,9 @@ def mode_for_key(key: str) -> Mode:
         return "test"
     if key.startswith(KEY_PREFIXES["live"]):
         return "live"
-    raise ConfigError("STRIPE_SECRET_KEY must start with sk_test_, sk_live_, rk_test_ or rk_live_.")
+    raise ConfigError(
+        gettext("STRIPE_SECRET_KEY must start with sk_test_, sk_live_, rk_test_ or rk_live_.")
+    )
 
 
 def key_chars_ok(key: str) -> bool:
@@ -297,8 +299,10 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     if key and not key_chars_ok(key):
         # Refused before anything is opened: a mangled key must not create a live database.
         raise ConfigError(
-            "STRIPE_SECRET_KEY has characters a Stripe key never has (only letters, digits "
-            "and _). Copy it again from the Stripe Dashboard."
+            gettext(
+                "STRIPE_SECRET_KEY has characters a Stripe key never has (only letters, digits "
+                "and _). Copy it again from the Stripe Dashboard."
+            )
         )
     mode: Mode = mode_for_key(key) if key else "sandbox"
     api_base = (env.get("POS_STRIPE_API_BASE") or "").strip().rstrip("/") or None
@@ -306,39 +310,47 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     try:
         hold = int(env.get("POS_HOLD_MINUTES", str(DEFAULT_HOLD_MINUTES)))
     except ValueError:
-        raise ConfigError("POS_HOLD_MINUTES must be a whole number of minutes.") from None
+        raise ConfigError(gettext("POS_HOLD_MINUTES must be a whole number of minutes.")) from None
     if not hold_minutes_ok(hold):
         raise ConfigError(
-            f"POS_HOLD_MINUTES must be between {HOLD_MINUTES_MIN} and {HOLD_MINUTES_MAX}."
+            gettext("POS_HOLD_MINUTES must be between {least} and {most}.").format(
+                least=HOLD_MINUTES_MIN, most=HOLD_MINUTES_MAX
+            )
         )
     try:
         poll = float(env.get("POS_POLL_SECONDS", "1"))
     except ValueError:
-        raise ConfigError("POS_POLL_SECONDS must be a number of seconds.") from None
+        raise ConfigError(gettext("POS_POLL_SECONDS must be a number of seconds.")) from None
     if not 1 <= poll <= 60:
-        raise ConfigError("POS_POLL_SECONDS must be between 1 and 60.")
+        raise ConfigError(gettext("POS_POLL_SECONDS must be between 1 and 60."))
     webhook_port: int | None = None
     if env.get("POS_WEBHOOK_PORT"):
         try:
             webhook_port = int(env["POS_WEBHOOK_PORT"])
         except ValueError:
-            raise ConfigError("POS_WEBHOOK_PORT must be a port number.") from None
+            raise ConfigError(gettext("POS_WEBHOOK_PORT must be a port number.")) from None
         if not 1 <= webhook_port <= 65535:
-            raise ConfigError("POS_WEBHOOK_PORT must be between 1 and 65535.")
+            raise ConfigError(gettext("POS_WEBHOOK_PORT must be between 1 and 65535."))
         if not env.get("STRIPE_WEBHOOK_SECRET"):
             raise ConfigError(
-                "POS_WEBHOOK_PORT needs STRIPE_WEBHOOK_SECRET, the endpoint's signing secret."
+                gettext(
+                    "POS_WEBHOOK_PORT needs STRIPE_WEBHOOK_SECRET, the endpoint's signing secret."
+                )
             )
     tz_name = env.get("POS_TIMEZONE")
     try:
         tz: tzinfo = ZoneInfo(tz_name) if tz_name else tzlocal.get_localzone()
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"POS_TIMEZONE {tz_name!r} is not a known time zone.") from None
+        raise ConfigError(
+            gettext("POS_TIMEZONE '{zone}' is not a known time zone.").format(zone=tz_name)
+        ) from None
     language = env.get("POS_LANGUAGE", "").strip().lower() or "system"
     if language not in LANGUAGES:
         raise ConfigError(
-            f"POS_LANGUAGE {language[:20]!r} is not a language pos-app speaks: "
-            "use bn, de, en or es (or leave it unset for the computer's language)."
+            gettext(
+                "POS_LANGUAGE '{language}' is not a language pos-app speaks: use bn, de, en "
+                "or es (or leave it unset for the computer's language)."
+            ).format(language=language[:20])
         )
     env_fields = frozenset(name for name, var in ENV_VARS.items() if env.get(var, "").strip())
     return Config(
@@ -479,17 +491,9 @@ def resolve_config(
         else:
             if not fallback_to_sandbox:
                 where = reader().describe().rstrip(".")
-                raise ConfigError(
-                    f"{station.mode.capitalize()} mode is chosen on this computer, but no usable "
-                    "Stripe secret key for it was found. Set STRIPE_SECRET_KEY, or enter the key "
-                    f"in Settings ▸ Payments. ({where}.)"
-                )
+                raise ConfigError(_no_key(station.mode).format(where=where))
             log.warning("config.fallback mode=%s to=sandbox reason=no key", station.mode)
-            changes["notice"] = (
-                f"No Stripe secret key for {station.mode} mode was found, so the app opened "
-                "the sandbox: no card can be charged. A manager can enter the key in "
-                "Manage ▸ Settings ▸ Payments."
-            )
+            changes["notice"] = _opened_sandbox(station.mode)
     if "database_url" not in config.env_fields:
         changes["database_url"] = database_url_for(config.data_dir, mode)
     if "webhook_port" not in config.env_fields and station.webhook_enabled:
@@ -546,3 +550,30 @@ def early_language(env: Mapping[str, str] | None = None) -> str:
         raw = None
     saved = raw.get("language") if isinstance(raw, dict) else None
     return saved if isinstance(saved, str) and saved in SHIPPED else system_language(env)
+
+
+def _no_key(mode: str) -> str:
+    """The refusal to start in ``mode`` without its key: one whole sentence per mode (the
+    mode's name is an adjective some languages inflect), with ``{where}`` still to fill."""
+    if mode == "live":
+        return gettext(
+            "Live mode is chosen on this computer, but no usable Stripe secret key for it was "
+            "found. Set STRIPE_SECRET_KEY, or enter the key in Settings ▸ Payments. ({where}.)"
+        )
+    return gettext(
+        "Test mode is chosen on this computer, but no usable Stripe secret key for it was "
+        "found. Set STRIPE_SECRET_KEY, or enter the key in Settings ▸ Payments. ({where}.)"
+    )
+
+
+def _opened_sandbox(mode: str) -> str:
+    """The banner's note when the desktop app fell back to the sandbox, per missing mode."""
+    if mode == "live":
+        return gettext(
+            "No Stripe secret key for live mode was found, so the app opened the sandbox: no "
+            "card can be charged. A manager can enter the key in Manage ▸ Settings ▸ Payments."
+        )
+    return gettext(
+        "No Stripe secret key for test mode was found, so the app opened the sandbox: no "
+        "card can be charged. A manager can enter the key in Manage ▸ Settings ▸ Payments."
+    )

@@ -30,7 +30,7 @@ from pos_app.domain.pricing import (
     price_order,
     quantity_problem,
 )
-from pos_app.i18n import gettext
+from pos_app.i18n import N_, gettext
 
 #: The longest item text accepted ("Shampoo x2", a SKU, a service's name).
 ITEM_TEXT_MAX = 160
@@ -93,9 +93,20 @@ def advance(current: OrderStatus, new: OrderStatus) -> OrderStatus:
     InvalidStateError otherwise: states only move forward."""
     if new is current or new in _FORWARD[current]:
         return new
-    raise InvalidStateError(
-        f"This order is {current.label.lower()}; it cannot become {new.label.lower()}."
-    )
+    raise InvalidStateError(_NO_WAY_BACK[current])
+
+
+# One whole sentence per status an order is in (never its status word pasted into a
+# sentence: languages agree adjectives with "order"); said with what it may still become.
+_NO_WAY_BACK: dict[OrderStatus, str] = {
+    OrderStatus.OPEN: N_("This order is open: it can only be paid or voided."),
+    OrderStatus.PAID: N_("This order is paid: it can only be refunded."),
+    OrderStatus.PARTIALLY_REFUNDED: N_(
+        "This order is partly refunded: it can only be refunded further."
+    ),
+    OrderStatus.REFUNDED: N_("This order is refunded: its status cannot change any more."),
+    OrderStatus.VOID: N_("This order is void: its status cannot change any more."),
+}
 
 
 class LineKind(StrEnum):

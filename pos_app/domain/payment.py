@@ -501,7 +501,9 @@ def check_card_first(card: Money, balance_due: Money) -> Money:
 def check_refund(amount: Money, refundable: Money, reason: str | None) -> None:
     """Raise unless ``amount`` may be refunded now: 0 < amount ≤ refundable, known reason."""
     if reason is not None and reason not in REFUND_REASONS:
-        raise ValidationError("reason", f"Unknown refund reason {reason!r}.")
+        raise ValidationError(
+            "reason", gettext("Unknown refund reason '{reason}'.").format(reason=reason)
+        )
     if refundable.amount <= 0:
         raise InvalidStateError(gettext("There is nothing left to refund on this booking."))
     if amount.currency != refundable.currency:

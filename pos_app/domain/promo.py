@@ -47,10 +47,9 @@ def code_problem(code: str) -> str | None:
     """The sentence refusing a new code's text, or None."""
     text = code.strip()
     if not CODE_MIN <= len(text) <= CODE_MAX or not _CODE.match(text) or not text.isascii():
-        return (
-            f"A promo code is {CODE_MIN} to {CODE_MAX} letters or digits (and - or _), "
-            "like SUMMER10."
-        )
+        return gettext(
+            "A promo code is {least} to {most} letters or digits (and - or _), like SUMMER10."
+        ).format(least=CODE_MIN, most=CODE_MAX)
     return None
 
 

@@ -21,6 +21,10 @@ are part of how Persian, Indic scripts and emoji are written, so they are allowe
 from __future__ import annotations
 
 import unicodedata
+from typing import Literal
+
+from pos_app.domain import locale_format as lf
+from pos_app.i18n import N_, gettext
 
 #: Unicode categories never allowed: controls (C0, DEL, C1: ESC, BEL, NUL…), format
 #: characters (bidi overrides and isolates U+202A–202E and U+2066–2069, LRM/RLM,
@@ -54,16 +58,60 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def name_problem(name: str, what: str = "name", *, limit: int | None = None) -> str | None:
+#: The fields a name is refused in; each has its own whole sentences (a field's name is never
+#: pasted into a sentence: "Der Name", "die Steuernummer" agree with what follows).
+NameField = Literal[
+    "name", "customer's name", "service's name", "product's name", "business name",
+    "station name", "tax id",
+]  # fmt: skip
+_CONTROL: dict[NameField, str] = {
+    "name": N_(
+        "The name has an invisible control character in it (it often comes with pasted "
+        "text). Type it again by hand."
+    ),
+    "customer's name": N_(
+        "The customer's name has an invisible control character in it (it often comes with "
+        "pasted text). Type it again by hand."
+    ),
+    "service's name": N_(
+        "The service's name has an invisible control character in it (it often comes with "
+        "pasted text). Type it again by hand."
+    ),
+    "product's name": N_(
+        "The product's name has an invisible control character in it (it often comes with "
+        "pasted text). Type it again by hand."
+    ),
+    "business name": N_(
+        "The business name has an invisible control character in it (it often comes with "
+        "pasted text). Type it again by hand."
+    ),
+    "station name": N_(
+        "The station name has an invisible control character in it (it often comes with "
+        "pasted text). Type it again by hand."
+    ),
+    "tax id": N_(
+        "The tax id has an invisible control character in it (it often comes with pasted "
+        "text). Type it again by hand."
+    ),
+}
+_TOO_LONG: dict[NameField, str] = {
+    "name": N_("Keep the name to {limit} characters or fewer."),
+    "customer's name": N_("Keep the customer's name to {limit} characters or fewer."),
+    "service's name": N_("Keep the service's name to {limit} characters or fewer."),
+    "product's name": N_("Keep the product's name to {limit} characters or fewer."),
+    "business name": N_("Keep the business name to {limit} characters or fewer."),
+    "station name": N_("Keep the station name to {limit} characters or fewer."),
+    "tax id": N_("Keep the tax id to {limit} characters or fewer."),
+}
+
+
+def name_problem(name: str, what: NameField = "name", *, limit: int | None = None) -> str | None:
     """The sentence refusing a name that holds control characters (or is longer than
-    ``limit``), or None when it is fine. ``what`` names the field ("business name")."""
+    ``limit``), in the UI language, or None when it is fine. ``what`` names the field."""
     if has_forbidden(name):
-        return (
-            f"The {what} has an invisible control character in it (it often comes with "
-            "pasted text). Type it again by hand."
-        )
+        return gettext(_CONTROL[what])
     if limit is not None and len(name) > limit:
-        return f"Keep the {what} to {limit} characters or fewer."
+        return gettext(_TOO_LONG[what]).format(limit=lf.number(limit))
     return None
 
 

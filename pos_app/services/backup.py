@@ -32,6 +32,7 @@ from pos_app.domain.backups import (
 )
 from pos_app.domain.errors import PosError
 from pos_app.domain.ports import Clock
+from pos_app.i18n import gettext
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +120,13 @@ class BackupService:
         if target.is_dir():
             target = target / backup_name(self.stem, taken, BackupKind.MANUAL, ext=self.ext)
         if os.path.lexists(target):
-            raise PosError(f"{target} already exists; a backup never overwrites a file.")
+            raise PosError(_exists(target))
         if not target.parent.is_dir():
-            raise PosError(f"There is no folder {target.parent}; create it first.")
+            raise PosError(
+                gettext("There is no folder {folder}; create it first.").format(
+                    folder=target.parent
+                )
+            )
         return self._copy(target, taken, BackupKind.MANUAL)
 
     def _copy(self, target: Path, taken: datetime, kind: BackupKind) -> BackupInfo:
@@ -134,10 +139,12 @@ class BackupService:
             told = f"No backup was taken: {sentence[0].lower()}{sentence[1:]}"
             raise problem.with_sentence(told) from problem
         except FileExistsError:
-            raise PosError(f"{target} already exists; a backup never overwrites a file.") from None
+            raise PosError(_exists(target)) from None
         except OSError as err:
             raise PosError(
-                f"The backup could not be written to {target.parent}: {err.strerror or err}."
+                gettext("The backup could not be written to {folder}: {reason}.").format(
+                    folder=target.parent, reason=err.strerror or err
+                )
             ) from err
         log.info("backup.written kind=%s file=%s bytes=%d", kind.value, target.name, size)
         return BackupInfo(target, taken, size, kind.value)
@@ -254,3 +261,8 @@ def problem_sentence(
         f"{local_time(newest.taken_at, timezone)} — restore it with: "
         f"pos-app restore {command_path(newest.path)}"
     )
+
+
+def _exists(target: Path) -> str:
+    """The refusal to overwrite ``target``, in the UI language."""
+    return gettext("{path} already exists; a backup never overwrites a file.").format(path=target)

@@ -129,7 +129,7 @@ class BookingService:
         )
         now = self._d.clock.now()
         if request.starts_at is None:
-            errors["starts_at"] = "Choose a date and time."
+            errors["starts_at"] = _("Choose a date and time.")
         elif request.starts_at.tzinfo is None:
             raise ValueError("starts_at must be timezone-aware")
         elif request.starts_at < now.replace(second=0, microsecond=0):
@@ -141,7 +141,7 @@ class BookingService:
             service = uow.services.get(request.service_id)
             price = None
             if service is None or not service.active:
-                errors["service_id"] = "Choose a service."
+                errors["service_id"] = _("Choose a service.")
             else:
                 try:
                     if request.price_text is None or not request.price_text.strip():
@@ -160,7 +160,7 @@ class BookingService:
             if request.customer_id:
                 customer = uow.customers.get(request.customer_id)
                 if customer is None:
-                    errors["customer_name"] = "That customer no longer exists; search again."
+                    errors["customer_name"] = _("That customer no longer exists; search again.")
             if errors:
                 raise FormErrors(errors)
             assert service is not None and price is not None and request.starts_at is not None
@@ -394,7 +394,7 @@ class BookingService:
             return None
         resource = uow.resources.get(resource_id)
         if resource is None or not resource.active:
-            errors["resource_id"] = "Choose someone who works here now, or Anyone."
+            errors["resource_id"] = _("Choose someone who works here now, or Anyone.")
             return None
         return resource
 

@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pos_app.config import Config, Mode
+from pos_app.domain import locale_format as lf
 from pos_app.domain import text
 from pos_app.domain.errors import PosError
 from pos_app.domain.ports import UnitOfWorkFactory
+from pos_app.i18n import gettext
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +68,12 @@ def ensure_database_mode(uow: UnitOfWorkFactory, mode: Mode, where: str) -> None
             raise
     if stored != mode:
         raise DatabaseModeError(
-            f"The database {where} holds {stored} mode records, but the app is in {mode} mode. "
-            f"Each mode keeps its own database so real payments never mix with test ones: "
-            f"point POS_DATABASE_URL at the {mode} mode database (or unset it), or switch "
-            f"back to {stored} mode."
+            gettext(
+                "The database {where} holds {stored} mode records, but the app is in {mode} "
+                "mode. Each mode keeps its own database so real payments never mix with test "
+                "ones: point POS_DATABASE_URL at the {mode} mode database (or unset it), or "
+                "switch back to {stored} mode."
+            ).format(where=where, stored=stored, mode=mode)
         )
 
 
@@ -105,14 +109,16 @@ def clean_address(address: str) -> str:
 def address_problem(address: str) -> str | None:
     """The sentence refusing an address (control characters, too long), or None."""
     if text.has_forbidden(address, multiline=True) or "\t" in address:
-        return (
+        return gettext(
             "The address has an invisible control character in it (it often comes with "
             "pasted text). Type it again by hand."
         )
     if len(address) > MAX_ADDRESS:
-        return f"Keep the address to {MAX_ADDRESS} characters or fewer."
+        return gettext("Keep the address to {limit} characters or fewer.").format(limit=MAX_ADDRESS)
     if address.count("\n") >= MAX_ADDRESS_LINES:
-        return f"Keep the address to {MAX_ADDRESS_LINES} lines or fewer, so it fits on a receipt."
+        return gettext(
+            "Keep the address to {count} lines or fewer, so it fits on a receipt."
+        ).format(count=MAX_ADDRESS_LINES)
     return None
 
 
@@ -126,8 +132,10 @@ def logo_problem(path: str) -> str | None:
     source = Path(path)
     ending = source.suffix.lower()
     if ending not in LOGO_SIGNATURES:
-        return "Choose a PNG or JPEG picture for the logo."
-    unreadable = f"The logo file {source.name} could not be read; choose it again."
+        return gettext("Choose a PNG or JPEG picture for the logo.")
+    unreadable = gettext("The logo file {file} could not be read; choose it again.").format(
+        file=source.name
+    )
     try:
         if not source.is_file():
             return unreadable
@@ -138,9 +146,13 @@ def logo_problem(path: str) -> str | None:
         return unreadable
     if size > MAX_LOGO_BYTES:
         limit = MAX_LOGO_BYTES // (1024 * 1024)
-        return f"The logo is {size // 1024} KB; choose a picture under {limit} MB."
+        return gettext("The logo is {size} KB; choose a picture under {limit} MB.").format(
+            size=lf.number(size // 1024), limit=limit
+        )
     if not head.startswith(LOGO_SIGNATURES[ending]):
-        return f"{source.name} is not a {ending[1:].upper()} picture; choose a PNG or JPEG."
+        return gettext("{file} is not a {kind} picture; choose a PNG or JPEG.").format(
+            file=source.name, kind=ending[1:].upper()
+        )
     return None
 
 

@@ -30,7 +30,7 @@ from pos_app.domain.payment import (
     ensure_none_processing,
 )
 from pos_app.domain.ports import UnitOfWork
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services import audit, failpoints, ledger, locks, order_charge, payables
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
@@ -79,10 +79,7 @@ class CashService:
                 booking_id, detail=Detail(N_("Closed to take cash instead"))
             )
             if paid is not None:
-                raise InvalidStateError(
-                    f"The customer has just paid {paid.amount} by card; check the balance "
-                    "before taking cash."
-                )
+                raise InvalidStateError(_just_paid(paid.amount))
             payment = self._write(booking_id, claim)
         except BaseException:
             locks.release_claim(self._d, booking_id, claim.id)
@@ -139,10 +136,7 @@ class CashService:
             if booking.paid_amount != claim.paid_before:
                 more = booking.paid_amount - claim.paid_before
                 if more > 0:
-                    raise InvalidStateError(
-                        f"The customer has just paid {Money(more, booking.currency)} by card; "
-                        "check the balance before taking cash."
-                    )
+                    raise InvalidStateError(_just_paid(Money(more, booking.currency)))
                 raise InvalidStateError(PAYMENTS_CHANGED)
             check_cash(claim.amount, booking.balance_due)
             if claim.amount.amount >= booking.balance_due.amount:
@@ -201,6 +195,16 @@ class CashService:
         """What is paid, locked (booking, then order)."""
         payable = payables.require(uow, payable_id, for_update=True)
         if payable.cancelled:
-            what = "booking is cancelled" if payable.booking is not None else "order is void"
-            raise InvalidStateError(f"This {what}, so it cannot be paid.")
+            raise InvalidStateError(
+                N_("This booking is cancelled, so it cannot be paid.")
+                if payable.booking is not None
+                else N_("This order is void, so it cannot be paid.")
+            )
         return payable
+
+
+def _just_paid(amount: Money) -> str:
+    """Why no cash is taken: the customer paid ``amount`` by card meanwhile."""
+    return gettext(
+        "The customer has just paid {amount} by card; check the balance before taking cash."
+    ).format(amount=amount.format())

@@ -115,21 +115,20 @@ class CatalogService:
         errors: dict[str, str] = {}
         name = " ".join(form.name.split())
         if not name:
-            errors["name"] = "Enter the service's name."
+            errors["name"] = gettext("Enter the service's name.")
         elif len(name) > 120:
-            errors["name"] = "The name is too long (120 characters at most)."
+            errors["name"] = gettext("The name is too long (120 characters at most).")
         elif problem := name_problem(name, "service's name"):
             errors["name"] = problem
         minutes = form.duration_minutes
         if not MIN_MINUTES <= minutes <= MAX_MINUTES or minutes % STEP_MINUTES:
-            errors["duration_minutes"] = (
-                f"Choose a duration from {MIN_MINUTES} to {MAX_MINUTES} minutes, "
-                f"in steps of {STEP_MINUTES}."
-            )
+            errors["duration_minutes"] = gettext(
+                "Choose a duration from {least} to {most} minutes, in steps of {step}."
+            ).format(least=MIN_MINUTES, most=MAX_MINUTES, step=STEP_MINUTES)
         currency = form.currency.strip().lower()
         price: Money | None = None
         if currency not in SUPPORTED_CURRENCIES:
-            errors["currency"] = "Choose a currency from the list."
+            errors["currency"] = gettext("Choose a currency from the list.")
         else:
             try:
                 price = parse_money(form.price_text, currency)
@@ -152,7 +151,9 @@ class CatalogService:
             if name and any(
                 s.name.casefold() == name.casefold() and s.id != form.id for s in existing
             ):
-                errors["name"] = f"There is already a service called {name}."
+                errors["name"] = gettext("There is already a service called {name}.").format(
+                    name=name
+                )
             if errors:
                 raise FormErrors(errors)
             assert price is not None

@@ -258,11 +258,19 @@ class CheckoutService:
                 if existing.status is PaymentStatus.OPEN and not held:
                     return existing, "stale"
                 if existing.amount != amount.amount:
-                    what = "booking" if booking.booking is not None else "order"
-                    raise InvalidStateError(
-                        f"A payment link for {existing.money} is already open for this "
-                        f"{what}. Cancel it first to ask for a different amount."
+                    # One whole sentence per case: "booking" and "order" differ in gender.
+                    open_link = (
+                        gettext(
+                            "A payment link for {amount} is already open for this booking. "
+                            "Cancel it first to ask for a different amount."
+                        )
+                        if booking.booking is not None
+                        else gettext(
+                            "A payment link for {amount} is already open for this order. "
+                            "Cancel it first to ask for a different amount."
+                        )
                     )
+                    raise InvalidStateError(open_link.format(amount=existing.money.format()))
                 return existing, "create" if existing.status is PaymentStatus.CREATING else "reuse"
             order_charge.before_money(uow, booking)  # stock, and the promo code's use
             payment = self._new_attempt(uow, booking, amount, now)

@@ -20,7 +20,7 @@ from pos_app.domain.checkout_locale import AUTO
 from pos_app.domain.gateway_types import CheckoutRequest
 from pos_app.domain.orders import Order
 from pos_app.domain.payment import Payment
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services.context import Policy
 
 SUCCESS_URL_LABEL = N_("After paying, customers go to")
@@ -46,12 +46,14 @@ def check_success_url(text: str) -> tuple[str, str | None]:
     url = text.strip()
     if not url:
         return "", None
-    bad = (
+    bad = gettext(
         "Enter your website's full address, starting with https://, "
         "for example https://example.com/thank-you."
     )
     if len(url) > MAX_URL_LENGTH:
-        return url, f"Keep the address to {MAX_URL_LENGTH} characters or fewer."
+        return url, gettext("Keep the address to {limit} characters or fewer.").format(
+            limit=MAX_URL_LENGTH
+        )
     if any(ch.isspace() for ch in url):
         return url, bad
     try:

@@ -7,13 +7,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking
 from pos_app.domain.checkout_locale import language_tag_problem
 from pos_app.domain.errors import DuplicateError, FormErrors, NotFoundError
 from pos_app.domain.people import Customer, customer_search_key
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.text import has_forbidden, name_problem, strip_forbidden
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services.context import Deps
 from pos_app.services.ids import new_id
 
@@ -27,7 +28,7 @@ NOTES_CONTROL = N_(
     "The notes have an invisible control character in them (it often comes with pasted "
     "text). Type that part again by hand."
 )
-NOTES_TOO_LONG = f"Keep the notes to {NOTES_LIMIT:,} characters or fewer."
+NOTES_TOO_LONG = N_("Keep the notes to {limit} characters or fewer.")
 
 
 @dataclass(frozen=True)
@@ -46,20 +47,22 @@ def check_contact(
     errors: dict[str, str] = {}
     clean_name = " ".join(name.split())
     if not clean_name:
-        errors[f"{prefix}name"] = "Enter the customer's name."
+        errors[f"{prefix}name"] = gettext("Enter the customer's name.")
     elif len(clean_name) > 200:
-        errors[f"{prefix}name"] = "The name is too long (200 characters at most)."
+        errors[f"{prefix}name"] = gettext("The name is too long (200 characters at most).")
     elif problem := name_problem(clean_name, "customer's name"):
         errors[f"{prefix}name"] = problem
     clean_email = email.strip()
     bad_email = not _EMAIL.match(clean_email) or has_forbidden(clean_email)
     if clean_email and (bad_email or len(clean_email) > 254):
-        errors[f"{prefix}email"] = (
+        errors[f"{prefix}email"] = gettext(
             "Enter an email address like name@example.com, or leave it empty."
         )
     clean_phone = phone.strip()
     if clean_phone and not _PHONE.match(clean_phone):
-        errors[f"{prefix}phone"] = "Enter a phone number with digits only, or leave it empty."
+        errors[f"{prefix}phone"] = gettext(
+            "Enter a phone number with digits only, or leave it empty."
+        )
     return Contact(clean_name, clean_email, clean_phone), errors
 
 
@@ -71,7 +74,7 @@ def check_notes(notes: str) -> tuple[str, str | None]:
     if has_forbidden(clean, multiline=True):
         return strip_forbidden(clean, multiline=True), NOTES_CONTROL
     if len(clean) > NOTES_LIMIT:
-        return clean, NOTES_TOO_LONG
+        return clean, gettext(NOTES_TOO_LONG).format(limit=lf.number(NOTES_LIMIT))
     return clean, None
 
 

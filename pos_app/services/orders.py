@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from pos_app.domain import currency as cur
+from pos_app.domain import locale_format as lf
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.booking import Service
 from pos_app.domain.errors import (
@@ -46,7 +47,7 @@ from pos_app.domain.pricing import MAX_LINES, Discount, OrderLine, Tip, price_or
 from pos_app.domain.products import Product, not_enough
 from pos_app.domain.promo import PromoCode, can_give_discount
 from pos_app.domain.text import bounded
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext, ngettext
 from pos_app.services import audit, ledger, order_charge, payables
 from pos_app.services.audit_words import order_voided, order_words
 from pos_app.services.context import Deps
@@ -151,7 +152,9 @@ class OrderService:
         with self._d.uow() as uow:
             found = uow.orders.get(order_id.strip())
         if found is None:
-            raise NotFoundError(f"There is no order {bounded(order_id.strip(), 60)!r}.")
+            raise NotFoundError(
+                gettext("There is no order '{id}'.").format(id=bounded(order_id.strip(), 60))
+            )
         return found
 
     def create_walk_in(self, request: SaleRequest, actor: Actor | None = None) -> Order:
@@ -161,7 +164,7 @@ class OrderService:
         if not request.items:
             raise ValidationError("items", "Add at least one item to the order.")
         if len(request.items) > MAX_LINES:
-            raise ValidationError("items", f"An order holds at most {MAX_LINES} lines.")
+            raise ValidationError("items", _too_many_lines())
         if request.discount_text and request.promo_code:
             raise ValidationError("discount", BOTH_DISCOUNTS)
         contact = None
@@ -219,8 +222,10 @@ class OrderService:
             if total.amount > cur.maximum_charge(currency):
                 largest = Money(cur.maximum_charge(currency), currency)
                 raise InvalidStateError(
-                    f"This order comes to {total}, more than one payment can take "
-                    f"({largest}); split it into two orders."
+                    gettext(
+                        "This order comes to {total}, more than one payment can take "
+                        "({largest}); split it into two orders."
+                    ).format(total=total.format(), largest=largest.format())
                 )
             customer = self._customer(uow, request, contact, now)
             order = Order.build(
@@ -331,7 +336,11 @@ class OrderService:
         with self._d.uow(write=True) as uow:
             booking = uow.bookings.get(booking_id.strip(), for_update=True)
             if booking is None:
-                raise NotFoundError(f"There is no booking {bounded(booking_id.strip(), 60)!r}.")
+                raise NotFoundError(
+                    gettext("There is no booking '{id}'.").format(
+                        id=bounded(booking_id.strip(), 60)
+                    )
+                )
             if booking.cancelled or booking.no_show:
                 raise InvalidStateError(ADD_TO_CLOSED)
             payable = payables.require(uow, booking.id, for_update=True)  # the order's claim
@@ -348,11 +357,16 @@ class OrderService:
             for f in found:
                 if f.price.currency != order.currency:
                     raise InvalidStateError(
-                        f"{f.name} is priced in {f.price.currency.upper()}; this booking is "
-                        f"in {order.currency.upper()}."
+                        gettext(
+                            "{item} is priced in {currency}; this booking is in {booking}."
+                        ).format(
+                            item=f.name,
+                            currency=f.price.currency.upper(),
+                            booking=order.currency.upper(),
+                        )
                     )
             if len(order.lines) + len(items) > MAX_LINES:
-                raise ValidationError("items", f"An order holds at most {MAX_LINES} lines.")
+                raise ValidationError("items", _too_many_lines())
             held = [(s.item_id, s.line.quantity) for s in order.lines if s.kind is LineKind.PRODUCT]
             _check_stock(items, found, already=held)
             lines = [s.line for s in order.lines] + [
@@ -369,8 +383,10 @@ class OrderService:
             if totals.total > cur.maximum_charge(order.currency):
                 largest = Money(cur.maximum_charge(order.currency), order.currency)
                 raise InvalidStateError(
-                    f"With these items the booking comes to {totals.money(totals.total)}, "
-                    f"more than one payment can take ({largest}); sell them as a new sale."
+                    gettext(
+                        "With these items the booking comes to {total}, more than one payment "
+                        "can take ({largest}); sell them as a new sale."
+                    ).format(total=totals.money(totals.total).format(), largest=largest.format())
                 )
             changed = Order.build(
                 id=order.id,
@@ -420,7 +436,7 @@ class OrderService:
         if request.customer_id:
             chosen = uow.customers.get(request.customer_id)
             if chosen is None:
-                raise NotFoundError("That customer no longer exists; search again.")
+                raise NotFoundError(N_("That customer no longer exists; search again."))
             return OrderCustomer(chosen.name, chosen.email or "", chosen.phone or "", chosen.id)
         if contact is None:
             return OrderCustomer()
@@ -429,6 +445,13 @@ class OrderService:
         customer = find_or_add(uow, contact, now=now)
         uow.bookings.flush()  # the customer row first: the order refers to it
         return OrderCustomer(contact.name, contact.email, contact.phone, customer.id)
+
+
+def _too_many_lines() -> str:
+    """The refusal of an order longer than ``MAX_LINES``, in the UI language."""
+    return ngettext(
+        "An order holds at most {count} line.", "An order holds at most {count} lines.", MAX_LINES
+    ).format(count=lf.number(MAX_LINES))
 
 
 def _resolve(uow: UnitOfWork, text: str) -> _Item:

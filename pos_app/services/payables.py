@@ -11,6 +11,7 @@ from pos_app.domain.errors import NotFoundError
 from pos_app.domain.payable import Payable
 from pos_app.domain.payment import Payment, PaymentStatus
 from pos_app.domain.ports import UnitOfWork
+from pos_app.i18n import gettext
 
 BOOKING_PREFIX = "bk_"
 
@@ -20,7 +21,7 @@ def order_id_of(uow: UnitOfWork, payable_id: str) -> str:
     booking stored without its order is given one (``orders.ensure_for_booking``)."""
     if payable_id.startswith(BOOKING_PREFIX):
         if uow.bookings.get(payable_id) is None:
-            raise NotFoundError(f"There is no booking {payable_id}.")
+            raise NotFoundError(gettext("There is no booking {id}.").format(id=payable_id))
         return uow.orders.ensure_for_booking(payable_id)
     return payable_id
 
@@ -62,8 +63,12 @@ def require(uow: UnitOfWork, payable_id: str, *, for_update: bool = False) -> Pa
     """``lock`` or ``read``, or NotFoundError naming the id."""
     found = lock(uow, payable_id) if for_update else read(uow, payable_id)
     if found is None:
-        what = "booking" if payable_id.startswith(BOOKING_PREFIX) else "order"
-        raise NotFoundError(f"There is no {what} {payable_id}.")
+        missing = (
+            gettext("There is no booking {id}.")
+            if payable_id.startswith(BOOKING_PREFIX)
+            else gettext("There is no order {id}.")
+        )
+        raise NotFoundError(missing.format(id=payable_id))
     return found
 
 

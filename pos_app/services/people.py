@@ -21,7 +21,7 @@ from pos_app.domain.errors import (
 from pos_app.domain.people import Actor, Resource, ResourceKind, Role, User
 from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.text import name_problem
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext, ngettext
 from pos_app.services import audit, pins
 from pos_app.services.audit_words import added, changed, resource_words, user_words
 from pos_app.services.context import Deps
@@ -291,13 +291,13 @@ class PeopleService:
         name = _clean(form.name)
         errors: dict[str, str] = {}
         if not name:
-            errors["name"] = "Enter a name, e.g. Room 2 or Chair 1."
+            errors["name"] = gettext("Enter a name, e.g. Room 2 or Chair 1.")
         elif len(name) > MAX_NAME:
-            errors["name"] = f"A name can be at most {MAX_NAME} characters."
+            errors["name"] = _name_too_long()
         elif problem := name_problem(name):
             errors["name"] = problem
         if form.position is not None and not 0 <= form.position <= 999:
-            errors["position"] = "The position is a number from 0 to 999."
+            errors["position"] = gettext("The position is a number from 0 to 999.")
         now = self._d.clock.now()
         with self._d.uow(write=True) as uow:
             uow.serialize(PEOPLE)
@@ -309,7 +309,9 @@ class PeopleService:
                     raise NotFoundError(N_("That room or column no longer exists."))
             same = [r for r in existing if r.name.casefold() == name.casefold() and r.id != form.id]
             if name and same:
-                errors["name"] = f"There is already a column called {same[0].name}."
+                errors["name"] = gettext("There is already a column called {name}.").format(
+                    name=same[0].name
+                )
             if errors:
                 raise FormErrors(errors)
             before = _describe_resource(resource) if resource is not None else None
@@ -352,7 +354,13 @@ class PeopleService:
     def _check_unique_name(uow: UnitOfWork, name: str, user_id: str | None) -> None:
         for other in uow.users.list(active_only=False):
             if other.id != user_id and other.name.casefold() == name.casefold():
-                raise FormErrors({"name": f"There is already an account named {other.name}."})
+                raise FormErrors(
+                    {
+                        "name": gettext("There is already an account named {name}.").format(
+                            name=other.name
+                        )
+                    }
+                )
 
     @staticmethod
     def _other_active_managers(uow: UnitOfWork, user_id: str) -> bool:
@@ -411,14 +419,14 @@ def _check_form(form: UserForm, *, new: bool) -> dict[str, str]:
     errors: dict[str, str] = {}
     name = _clean(form.name)
     if not name:
-        errors["name"] = "Enter the person's name."
+        errors["name"] = gettext("Enter the person's name.")
     elif len(name) > MAX_NAME:
-        errors["name"] = f"A name can be at most {MAX_NAME} characters."
+        errors["name"] = _name_too_long()
     elif problem := name_problem(name):
         errors["name"] = problem
     if form.pin or new:
         if not form.pin:
-            errors["pin"] = "Choose a PIN of 4 to 8 digits."
+            errors["pin"] = gettext("Choose a PIN of 4 to 8 digits.")
         else:
             try:
                 pins.check_pin(form.pin)
@@ -426,7 +434,7 @@ def _check_form(form: UserForm, *, new: bool) -> dict[str, str]:
             except ValidationError as err:
                 errors["pin"] = err.message
         if "pin" not in errors and form.pin_again != form.pin:
-            errors["pin_again"] = "The two PINs are not the same. Type the PIN again."
+            errors["pin_again"] = gettext("The two PINs are not the same. Type the PIN again.")
     return errors
 
 
@@ -447,3 +455,12 @@ def _describe(user: User, takes_bookings: bool) -> Detail:
 
 def _describe_resource(resource: Resource) -> Detail:
     return resource_words(resource.name, resource.kind, resource.position, resource.active)
+
+
+def _name_too_long() -> str:
+    """The refusal of a name longer than ``MAX_NAME``, in the UI language."""
+    return ngettext(
+        "A name can be at most {count} character.",
+        "A name can be at most {count} characters.",
+        MAX_NAME,
+    ).format(count=MAX_NAME)

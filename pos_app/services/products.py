@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.audit import AuditAction, Detail
 from pos_app.domain.errors import (
     DuplicateError,
@@ -39,7 +40,7 @@ from pos_app.domain.products import (
     sku_problem,
 )
 from pos_app.domain.text import bounded, name_problem, strip_forbidden
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services import audit
 from pos_app.services.audit_words import product_words, stock_words
 from pos_app.services.catalog import CATALOG, MANAGERS_ONLY, SUPPORTED_CURRENCIES
@@ -50,6 +51,7 @@ log = logging.getLogger(__name__)
 
 #: Who may change stock by hand (receive, count, damage); sales and restocks need nobody.
 STOCK_MANAGERS_ONLY = N_("Only a manager can change stock by hand.")
+PRODUCT_GONE = N_("That product no longer exists.")
 _BY_HAND = frozenset({StockReason.RECEIVE, StockReason.COUNT, StockReason.DAMAGE})
 
 
@@ -86,9 +88,12 @@ def change_stock(
     ``Detail`` (stored with its template, said in the reader's language)."""
     product = uow.products.get(product_id)
     if product is None:
-        raise NotFoundError("That product no longer exists.")
+        raise NotFoundError(PRODUCT_GONE)
     if not -MAX_STOCK <= change <= MAX_STOCK or change == 0:
-        raise ValidationError("quantity", f"Change the stock by 1 to {MAX_STOCK:,}.")
+        raise ValidationError(
+            "quantity",
+            gettext("Change the stock by 1 to {limit}.").format(limit=lf.number(MAX_STOCK)),
+        )
     after = uow.products.change_stock(product_id, change)
     if after is None:
         # Read after the refusal: what another station left, not what this one saw before.
@@ -148,7 +153,9 @@ class ProductService:
         with self._d.uow() as uow:
             found = uow.products.get(key) or uow.products.find(key)
         if found is None:
-            raise NotFoundError(f"There is no product called {bounded(key, 60)!r}.")
+            raise NotFoundError(
+                gettext("There is no product called '{name}'.").format(name=bounded(key, 60))
+            )
         return found
 
     def adjustments(self, product_id: str, *, limit: int = 100) -> list[StockAdjustment]:
@@ -168,7 +175,7 @@ class ProductService:
             if form.id is not None:
                 existing = uow.products.get(form.id, for_update=True)
                 if existing is None:
-                    raise NotFoundError("That product no longer exists.")
+                    raise NotFoundError(PRODUCT_GONE)
             errors.update(_taken(uow, fields, form.id))
             if errors:
                 raise FormErrors(errors)
@@ -236,7 +243,7 @@ class ProductService:
             # Held until commit: a sale on another station waits, then takes from the count.
             product = uow.products.get(product_id, for_update=True)
             if product is None:
-                raise NotFoundError("That product no longer exists.")
+                raise NotFoundError(PRODUCT_GONE)
             if product.stock == counted:
                 return None
             done = change_stock(
@@ -276,9 +283,13 @@ def _taken(uow: UnitOfWork, fields: _Clean, own_id: str | None) -> dict[str, str
     name, sku = (fields.name or "").casefold(), (fields.sku or "").casefold()
     for other in others:
         if name and other.name.casefold() == name:
-            errors["name"] = f"There is already a product called {other.name}."
+            errors["name"] = gettext("There is already a product called {name}.").format(
+                name=other.name
+            )
         if sku and (other.sku or "").casefold() == sku:
-            errors["sku"] = f"{other.name} already has the SKU {other.sku}."
+            errors["sku"] = gettext("{name} already has the SKU {sku}.").format(
+                name=other.name, sku=other.sku
+            )
     return errors
 
 
@@ -323,7 +334,7 @@ def _check(form: ProductForm) -> tuple[dict[str, str], _Clean]:
     fields = _Clean()
     name = " ".join(form.name.split())
     if not name:
-        errors["name"] = "Enter the product's name."
+        errors["name"] = gettext("Enter the product's name.")
     elif problem := name_problem(name, "product's name", limit=NAME_MAX):
         errors["name"] = problem
     else:
@@ -336,7 +347,7 @@ def _check(form: ProductForm) -> tuple[dict[str, str], _Clean]:
             fields.sku = sku
     currency = form.currency.strip().lower()
     if currency not in SUPPORTED_CURRENCIES:
-        errors["currency"] = "Choose a currency from the list."
+        errors["currency"] = gettext("Choose a currency from the list.")
     else:
         try:
             price = parse_money(form.price_text, currency)

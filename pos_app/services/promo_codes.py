@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import date
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.dates import day_problem
 from pos_app.domain.errors import (
@@ -34,7 +35,7 @@ from pos_app.domain.promo import (
     used_up,
 )
 from pos_app.domain.text import bounded
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services import audit
 from pos_app.services.audit_words import promo_added, promo_switched
 from pos_app.services.catalog import CATALOG, SUPPORTED_CURRENCIES
@@ -137,7 +138,9 @@ class PromoCodeService:
         with self._d.uow(write=True) as uow:
             uow.serialize(CATALOG)
             if promo is not None and (other := uow.promo_codes.by_code(promo.code)):
-                errors["code"] = f"There is already a promo code {other.code}."
+                errors["code"] = gettext("There is already a promo code {code}.").format(
+                    code=other.code
+                )
             if errors or promo is None:
                 raise FormErrors(errors)
             now = self._d.clock.now()
@@ -165,7 +168,7 @@ class PromoCodeService:
             uow.serialize(CATALOG)
             promo = next((p for p in uow.promo_codes.list() if p.id == promo_id), None)
             if promo is None or not uow.promo_codes.set_active(promo_id, active):
-                raise NotFoundError("That promo code no longer exists.")
+                raise NotFoundError(N_("That promo code no longer exists."))
             if promo.active == active:
                 return promo
             now = self._d.clock.now()
@@ -188,16 +191,18 @@ def _promo(form: PromoForm, errors: dict[str, str]) -> PromoCode | None:
         errors["code"] = problem
     currency = form.currency.strip().lower()
     if currency not in SUPPORTED_CURRENCIES:
-        errors["currency"] = "Choose a currency from the list."
+        errors["currency"] = gettext("Choose a currency from the list.")
         return None
     discount = _discount(form, currency, errors)
     if form.max_uses is not None and not 1 <= form.max_uses <= MAX_USES_LIMIT:
-        errors["max_uses"] = f"Allow from 1 to {MAX_USES_LIMIT:,} uses (or leave it empty)."
+        errors["max_uses"] = gettext("Allow from 1 to {limit} uses (or leave it empty).").format(
+            limit=lf.number(MAX_USES_LIMIT)
+        )
     for field, day in (("valid_from", form.valid_from), ("valid_until", form.valid_until)):
         if day is not None and (problem := day_problem(day)):
             errors[field] = problem
     if form.valid_from and form.valid_until and form.valid_until < form.valid_from:
-        errors["valid_until"] = "The last day comes before the first; swap them."
+        errors["valid_until"] = gettext("The last day comes before the first; swap them.")
     minimum: Money | None = None
     if form.min_order_text:
         try:
@@ -220,7 +225,9 @@ def _promo(form: PromoForm, errors: dict[str, str]) -> PromoCode | None:
 
 def _discount(form: PromoForm, currency: str, errors: dict[str, str]) -> Discount | None:
     if (form.percent_text is None) == (form.amount_text is None):
-        errors["discount"] = "Give the discount as a percent or as an amount (one of them)."
+        errors["discount"] = gettext(
+            "Give the discount as a percent or as an amount (one of them)."
+        )
         return None
     try:
         if form.percent_text is not None:

@@ -183,8 +183,11 @@ class RefundService:
                 if p.method is PaymentMethod.CARD and p.status is PaymentStatus.SUCCEEDED
             ]
             if not card:
-                what = "booking" if booking.booking is not None else "order"
-                raise InvalidStateError(f"This {what} has no card payment to refund.")
+                raise InvalidStateError(
+                    N_("This booking has no card payment to refund.")
+                    if booking.booking is not None
+                    else N_("This order has no card payment to refund.")
+                )
             total = Money.zero(booking.currency)
             for p in card:
                 total = total + refundable_amount(p, refunds)

@@ -50,6 +50,7 @@ from dataclasses import replace
 from datetime import date, timedelta, tzinfo
 from typing import Any, Protocol, runtime_checkable
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.dates import check_days
 from pos_app.domain.errors import FormErrors, PermissionDeniedError
 from pos_app.domain.order_report import OrderFigures
@@ -65,7 +66,7 @@ from pos_app.domain.reports import (
     CurrencyTotals,
     SalesReport,
 )
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services.context import Deps
 
 log = logging.getLogger(__name__)
@@ -85,10 +86,14 @@ def check_range(start: date, end: date) -> None:
     """Raise FormErrors unless [start, end] is a range a report can cover."""
     check_days(start=start, end=end)
     if end < start:
-        raise FormErrors({"end": "The end date must be on or after the start date."})
+        raise FormErrors({"end": gettext("The end date must be on or after the start date.")})
     if (end - start).days + 1 > MAX_RANGE_DAYS:
         raise FormErrors(
-            {"end": f"A report covers at most {MAX_RANGE_DAYS} days; choose a shorter range."}
+            {
+                "end": gettext(
+                    "A report covers at most {count} days; choose a shorter range."
+                ).format(count=lf.number(MAX_RANGE_DAYS))
+            }
         )
 
 

@@ -42,9 +42,10 @@ from pos_app.domain.errors import (
     GatewayError,
     PermissionDeniedError,
 )
-from pos_app.domain.payment import HOLD_MINUTES_RANGE, hold_minutes_ok
+from pos_app.domain.payment import hold_minutes_ok
+from pos_app.domain.payment_terms import HOLD_MINUTES_MAX, HOLD_MINUTES_MIN
 from pos_app.domain.people import Actor
-from pos_app.i18n import N_
+from pos_app.i18n import N_, gettext
 from pos_app.services import audit
 from pos_app.services.business_settings import BUSINESS_KEYS as BUSINESS_KEYS
 from pos_app.services.business_settings import DATABASE_MODE_KEY as DATABASE_MODE_KEY
@@ -230,7 +231,11 @@ class SettingsService:
             except OSError as err:
                 log.warning("settings.logo_copy_failed error=%s", type(err).__name__)
                 raise FormErrors(
-                    {"logo_path": "The logo could not be copied into the data folder; try again."}
+                    {
+                        "logo_path": gettext(
+                            "The logo could not be copied into the data folder; try again."
+                        )
+                    }
                 ) from err
         with self._d.uow(write=True) as uow:
             for setting, value, *_ in business:
@@ -284,13 +289,16 @@ class SettingsService:
         current = self.business()
         name = change.business_name.strip()
         if not name:
-            errors["business_name"] = "Enter the business name customers see."
+            errors["business_name"] = gettext("Enter the business name customers see.")
         elif problem := text.name_problem(name, "business name", limit=MAX_NAME):
             errors["business_name"] = problem
         if change.currency.strip().lower() not in CURRENCIES:
             errors["currency"] = (
-                f"{change.currency.strip().upper() or 'That'} is not a currency Stripe accepts; "
-                "pick one from the list."
+                gettext("{code} is not a currency Stripe accepts; pick one from the list.").format(
+                    code=change.currency.strip().upper()
+                )
+                if change.currency.strip()
+                else gettext("Choose a currency from the list.")
             )
         zone = change.timezone.strip()
         try:
@@ -299,9 +307,11 @@ class SettingsService:
                 raise ValueError(zone)
         except (ZoneInfoNotFoundError, ValueError):
             errors["timezone"] = (
-                f"{zone!r} is not a time zone. Type a city to search, e.g. Europe/London."
+                gettext(
+                    "'{zone}' is not a time zone. Type a city to search, e.g. Europe/London."
+                ).format(zone=zone)
                 if zone
-                else "Choose the business's time zone, e.g. Europe/London."
+                else gettext("Choose the business's time zone, e.g. Europe/London.")
             )
         if change.success_url is not None:
             _cleaned, problem = check_success_url(change.success_url)
@@ -309,17 +319,19 @@ class SettingsService:
                 errors["success_url"] = problem
         errors.update(self._check_receipt_details(change))
         if not hold_minutes_ok(change.hold_minutes):
-            errors["hold_minutes"] = f"Hold a payment link for {HOLD_MINUTES_RANGE} minutes."
+            errors["hold_minutes"] = gettext(
+                "Hold a payment link for {least} to {most} minutes."
+            ).format(least=HOLD_MINUTES_MIN, most=HOLD_MINUTES_MAX)
         if not 0 <= change.lock_minutes <= MAX_LOCK_MINUTES:
-            errors["lock_minutes"] = (
-                f"Lock after 1 to {MAX_LOCK_MINUTES} minutes without use, or never."
-            )
+            errors["lock_minutes"] = gettext(
+                "Lock after 1 to {most} minutes without use, or never."
+            ).format(most=MAX_LOCK_MINUTES)
         if change.theme not in THEMES:
-            errors["theme"] = "Choose Follow the system, Light or Dark."
+            errors["theme"] = gettext("Choose Follow the system, Light or Dark.")
         if change.language not in LANGUAGES:
-            errors["language"] = "Choose a language from the list."
+            errors["language"] = gettext("Choose a language from the list.")
         if change.mode not in MODES:
-            errors["mode"] = "Choose sandbox, test or live mode."
+            errors["mode"] = gettext("Choose sandbox, test or live mode.")
         # Settings the environment fixed cannot be changed here.
         submitted: dict[str, tuple[object, object]] = {
             "business_name": (name, current.business_name),
@@ -335,7 +347,9 @@ class SettingsService:
         for setting, (new, old) in submitted.items():
             var = config.env_var(setting)
             if var and new != old and setting not in errors:
-                errors[setting] = f"This is set by {var} in the environment; change it there."
+                errors[setting] = gettext(
+                    "This is set by {variable} in the environment; change it there."
+                ).format(variable=var)
         note = ""
         if "mode" not in errors and "secret_key" not in errors and "mode" not in config.env_fields:
             problem, note = self._check_key(change, config)
@@ -387,17 +401,19 @@ class SettingsService:
         if not change.webhook_enabled:
             return errors
         if not LOWEST_PORT <= change.webhook_port <= 65535:
-            errors["webhook_port"] = f"Choose a port from {LOWEST_PORT} to 65535."
-        elif change.webhook_port != config.webhook_port and self._port_in_use(change.webhook_port):
-            errors["webhook_port"] = (
-                f"Port {change.webhook_port} is already in use on this computer; choose another."
+            errors["webhook_port"] = gettext("Choose a port from {least} to {most}.").format(
+                least=LOWEST_PORT, most=65535
             )
+        elif change.webhook_port != config.webhook_port and self._port_in_use(change.webhook_port):
+            errors["webhook_port"] = gettext(
+                "Port {port} is already in use on this computer; choose another."
+            ).format(port=change.webhook_port)
         if (
             not secret
             and not self._has_webhook_secret(change.mode, config)
             and ("webhook_secret" not in errors)
         ):
-            errors["webhook_secret"] = (
+            errors["webhook_secret"] = gettext(
                 "Enter the endpoint's signing secret (whsec_…) to receive webhooks."
             )
         return errors

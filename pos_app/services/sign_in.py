@@ -17,7 +17,7 @@ from pos_app.domain.audit import AuditAction, Detail, DetailValue, counted
 from pos_app.domain.errors import NotFoundError, PermissionDeniedError
 from pos_app.domain.people import Actor, User
 from pos_app.domain.sign_in import MANAGER_APPROVAL, lock_seconds
-from pos_app.i18n import N_, N_plural
+from pos_app.i18n import N_, N_plural, ngettext
 from pos_app.services import audit, pins
 from pos_app.services.context import Deps
 
@@ -56,9 +56,37 @@ def say_duration(seconds: int) -> str:
 
 
 def locked_sentence(seconds: int, *, approval: bool = False) -> str:
-    """What a locked person reads: one sentence, ending with when to try again."""
-    what = "manager PINs at this station" if approval else "PINs"
-    return f"Too many wrong {what}: try again in {say_duration(seconds)}."
+    """What a locked person reads: one sentence, ending with when to try again, in the UI
+    language (a whole sentence per case and unit; the count's form by ``ngettext``)."""
+    if seconds < 60:
+        count = seconds
+        if approval:
+            sentence = ngettext(
+                "Too many wrong manager PINs at this station: try again in {count} second.",
+                "Too many wrong manager PINs at this station: try again in {count} seconds.",
+                count,
+            )
+        else:
+            sentence = ngettext(
+                "Too many wrong PINs: try again in {count} second.",
+                "Too many wrong PINs: try again in {count} seconds.",
+                count,
+            )
+    else:
+        count = (seconds + 59) // 60
+        if approval:
+            sentence = ngettext(
+                "Too many wrong manager PINs at this station: try again in {count} minute.",
+                "Too many wrong manager PINs at this station: try again in {count} minutes.",
+                count,
+            )
+        else:
+            sentence = ngettext(
+                "Too many wrong PINs: try again in {count} minute.",
+                "Too many wrong PINs: try again in {count} minutes.",
+                count,
+            )
+    return sentence.format(count=count)
 
 
 class SignInService:

@@ -11,6 +11,9 @@ from pytestqt.qtbot import QtBot
 from pos_app.app import AppContext
 from pos_app.domain.errors import FormErrors, ValidationError
 from pos_app.domain.payment import PaymentMethod
+from pos_app.i18n import gettext
+from pos_app.services.bookings import PAST_TIME
+from pos_app.services.people import LAST_MANAGER
 from pos_app.ui.kit.form_kit import (
     BusyState,
     FormFeedback,
@@ -23,6 +26,7 @@ from pos_app.ui.kit.spinner import Spinner
 from pos_app.ui.kit.tasks import GENERIC_ERROR, TaskRunner
 from pos_app.ui.payments.cash_dialog import CashDialog
 from pos_app.ui.payments.refund_dialog import RefundDialog
+from tests.language import language
 from tests.payments import pay
 from tests.ui.conftest import make_booking
 
@@ -125,6 +129,32 @@ def test_feedback_puts_sentences_under_their_fields(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: dialog.height() > height)  # grown to show it whole
     feedback.clear()
     assert feedback.text("name") == "" and general.isHidden()
+
+
+def test_feedback_says_a_services_marked_sentence_in_the_desks_language(qtbot: QtBot) -> None:
+    # A service raises FormErrors with its N_ sentence (LAST_MANAGER, PAST_TIME) in English;
+    # the form row looks it up, as the command line does, so German is shown under the field.
+    dialog = QDialog()
+    rows = {"active": FieldWithError(QLineEdit())}
+    general = ErrorLabel()
+    layout = dialog_layout(dialog)
+    layout.addWidget(rows["active"])
+    layout.addWidget(general)
+    _shown(qtbot, dialog)
+    feedback = FormFeedback(rows, general)
+    with language("de"):
+        feedback.show_error(FormErrors({"active": LAST_MANAGER, "other": PAST_TIME}))
+        assert feedback.text("active") == _german(LAST_MANAGER)
+        assert general.text() == _german(PAST_TIME)
+        feedback.show_error(ValidationError("active", PAST_TIME))
+        assert feedback.text("active") == _german(PAST_TIME)
+
+
+def _german(sentence: str) -> str:
+    with language("de"):
+        german = gettext(sentence)
+    assert german != sentence  # the catalog has it: the test would pass on English otherwise
+    return german
 
 
 def test_enter_in_the_cash_amount_records_it(

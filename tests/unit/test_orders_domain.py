@@ -78,18 +78,34 @@ def test_statuses_only_move_forward() -> None:
     assert advance(OrderStatus.PAID, OrderStatus.PAID) is OrderStatus.PAID  # a no-op
     assert advance(OrderStatus.PAID, OrderStatus.REFUNDED) is OrderStatus.REFUNDED
     assert advance(OrderStatus.OPEN, OrderStatus.VOID) is OrderStatus.VOID
-    for current, new in (
-        (OrderStatus.PAID, OrderStatus.OPEN),
-        (OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED),
-        (OrderStatus.VOID, OrderStatus.PAID),
-        (OrderStatus.PAID, OrderStatus.VOID),
-        (OrderStatus.OPEN, OrderStatus.REFUNDED),
+    # One whole sentence per status the order is in (issue 15: no status word pasted in).
+    for current, new, sentence in (
+        (OrderStatus.PAID, OrderStatus.OPEN, "This order is paid: it can only be refunded."),
+        (
+            OrderStatus.REFUNDED,
+            OrderStatus.PARTIALLY_REFUNDED,
+            "This order is refunded: its status cannot change any more.",
+        ),
+        (
+            OrderStatus.VOID,
+            OrderStatus.PAID,
+            "This order is void: its status cannot change any more.",
+        ),
+        (OrderStatus.PAID, OrderStatus.VOID, "This order is paid: it can only be refunded."),
+        (
+            OrderStatus.OPEN,
+            OrderStatus.REFUNDED,
+            "This order is open: it can only be paid or voided.",
+        ),
+        (
+            OrderStatus.PARTIALLY_REFUNDED,
+            OrderStatus.OPEN,
+            "This order is partly refunded: it can only be refunded further.",
+        ),
     ):
         with pytest.raises(InvalidStateError) as refused:
             advance(current, new)
-        assert refused.value.message == (
-            f"This order is {current.label.lower()}; it cannot become {new.label.lower()}."
-        )
+        assert refused.value.message == sentence
 
 
 def test_an_order_built_from_its_pricing_works_the_same_figures_out_again() -> None:

@@ -61,8 +61,8 @@ def test_one_line_collapses_every_run_of_whitespace() -> None:
 
 def test_a_name_with_a_control_character_is_refused_in_one_sentence() -> None:
     assert name_problem("Ana Silva") is None
-    assert name_problem("Ana" + RLO + "Silva", "customer name") == (
-        "The customer name has an invisible control character in it (it often comes with "
+    assert name_problem("Ana" + RLO + "Silva", "customer's name") == (
+        "The customer's name has an invisible control character in it (it often comes with "
         "pasted text). Type it again by hand."
     )
     assert name_problem("Ana\nSilva") is not None  # a name is one line

@@ -268,6 +268,9 @@ class FormFeedback:
 
     def show(self, errors: Mapping[str, str]) -> str | None:
         """Show ``errors`` (field → sentence); returns the field that got the focus."""
+        # A service's N_ sentence (PAST_TIME, LAST_MANAGER) is looked up here, as the command
+        # line's form_errors_sentence does; one built with gettext is in the language already.
+        errors = {field: _(message) for field, message in errors.items()}
         for field, row in self.rows.items():
             row.error.show_error(errors.get(field))
         unknown = [message for field, message in errors.items() if field not in self.rows]

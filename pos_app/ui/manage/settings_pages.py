@@ -391,9 +391,12 @@ class StationPage(QWidget):
         self.tip_check = QCheckBox(_("Ask the customer for a tip on the customer display"))
         self.rows["tip_on_display"] = FieldRow(
             self.tip_check,
+            # Never "% o" (or "% d", "% s"…): Babel reads it as a %-format and flags the
+            # sentence python-format, which no .po flag can undo (python-babel/babel#35).
             hint=_(
                 "For a touch screen facing the customer: Charge (QR) on the Sell screen first "
-                "offers 10 %, 15 %, 20 % or no tip there, when the sale has no tip yet."
+                "offers a choice of 10 %, 15 %, 20 % and no tip there, when the sale has no "
+                "tip yet."
             ),
         )
         add_row(form, _("Tips"), self.rows["tip_on_display"])
