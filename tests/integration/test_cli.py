@@ -115,7 +115,9 @@ def test_charge_without_a_running_sandbox_starts_one_that_outlives_the_cli(
     tmp_path: Path,
 ) -> None:
     env = {"POS_DATA_DIR": str(tmp_path / "data"), "POS_TIMEZONE": "UTC"}
-    booked = run_json(env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at())
+    # Booking needs no sandbox (nor a process of its own); the charge starts one.
+    booked = run_json_here(env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at())
+    assert not (tmp_path / "data" / "sandbox.json").exists()
     charge = run_json(env, "charge", booked["id"])
     record = json.loads((tmp_path / "data" / "sandbox.json").read_text())
     try:
@@ -192,7 +194,7 @@ def test_lan_setting_puts_the_machines_address_in_payment_links(tmp_path: Path) 
     from pos_app.sandbox.lan import lan_ip
 
     env = {"POS_DATA_DIR": str(tmp_path / "data"), "POS_TIMEZONE": "UTC", "POS_SANDBOX_LAN": "1"}
-    booked = run_json(env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at())
+    booked = run_json_here(env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at())
     charge = run_json(env, "charge", booked["id"])
     record = json.loads((tmp_path / "data" / "sandbox.json").read_text())
     try:
