@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -22,6 +23,10 @@ def run_here(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.Com
     """`pos-app ARGS` with only ``env``'s POS_/STRIPE_ variables, as a finished process."""
     out, err = io.StringIO(), io.StringIO()
     language = i18n.current_language()  # a command may switch it (POS_LANGUAGE)
+    # A command sets up the app's logging: it takes the root logger's handlers away (pytest's
+    # capture too) and opens its own, on this command's stderr and data folder.
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     with pytest.MonkeyPatch.context() as mp:
         for key in list(os.environ):
             if key.startswith(("STRIPE_", "POS_")):
@@ -36,7 +41,22 @@ def run_here(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.Com
                 code = exit_.code if isinstance(exit_.code, int) else 1
             finally:
                 i18n.set_language(language)
+                _restore_logging(handlers, level)
     return subprocess.CompletedProcess(["pos-app", *args], code, out.getvalue(), err.getvalue())
+
+
+def _restore_logging(handlers: list[logging.Handler], level: int) -> None:
+    """Close what the command opened (its log file stays unlocked and no handler writes to its
+    finished stderr) and give the root logger back its handlers and level."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    for handler in handlers:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    root.setLevel(level)
 
 
 def run_json_here(env: dict[str, str], *args: str) -> dict[str, Any]:

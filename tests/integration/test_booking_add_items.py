@@ -21,7 +21,7 @@ from pos_app.services.orders import ADD_AFTER_PAID, ADD_WITH_LINK, SaleItem
 from pos_app.store.schema import orders, stock_adjustments
 from tests.cli_here import run_here, run_json_here
 from tests.conftest import TEST_MANAGER
-from tests.integration.test_cli import _at, run, run_json
+from tests.integration.test_cli import _at
 from tests.payments import pay
 
 
@@ -43,11 +43,13 @@ def _order_row(env: dict[str, str], order_id: str) -> Any:
 def test_add_items_charge_the_order_by_qr_and_paid_takes_the_stock(
     app_env: dict[str, str],
 ) -> None:
-    run_json(app_env, "product", "add", "Shampoo", "--price", "12.00", "--stock", "5",
-             "--tax-rate", "8.875")  # fmt: skip
-    booked = run_json(app_env, "book", "--customer", "Ada", "--service", "Haircut", "--at", _at())
+    run_json_here(app_env, "product", "add", "Shampoo", "--price", "12.00", "--stock", "5",
+                  "--tax-rate", "8.875")  # fmt: skip
+    booked = run_json_here(
+        app_env, "book", "--customer", "Ada", "--service", "Haircut", "--at", _at()
+    )
     assert booked["amount"] == 3500
-    added = run_json(app_env, "add-item", booked["id"], "--item", "shampoo x2")
+    added = run_json_here(app_env, "add-item", booked["id"], "--item", "shampoo x2")
     # Haircut 3500 untaxed; 2 × 1200 = 2400, tax 2400 × 8.875 % = 213 → 2613; 3500 + 2613.
     assert [(x["name"], x["quantity"], x["tax"], x["amount"]) for x in added["lines"]] == [
         ("Haircut", 1, 0, 3500),
@@ -56,10 +58,10 @@ def test_add_items_charge_the_order_by_qr_and_paid_takes_the_stock(
     assert (added["subtotal"], added["tax"], added["total"]) == (5900, 213, 6113)
     assert added["status"] == "open" and added["id"].startswith("ord_")
     order_id = added["id"]
-    status = run_json(app_env, "status", order_id)  # the order id shows its booking
+    status = run_json_here(app_env, "status", order_id)  # the order id shows its booking
     assert status["id"] == booked["id"] and status["amount"] == 6113
 
-    charge = run_json(app_env, "charge", order_id)
+    charge = run_json_here(app_env, "charge", order_id)
     assert charge["booking_id"] == booked["id"] and charge["amount"] == 6113
     # The page lists the order's lines, their sum the total (docs/orders.md 3.3).
     ctx = open_app(load_config(app_env), sandbox="none")
@@ -75,18 +77,18 @@ def test_add_items_charge_the_order_by_qr_and_paid_takes_the_stock(
     assert _stock(app_env, "Shampoo") == 5  # nothing taken before it is paid
 
     pay(charge["url"])
-    paid = run_json(app_env, "status", order_id)
+    paid = run_json_here(app_env, "status", order_id)
     assert paid["status"] == "paid" and paid["paid_amount"] == 6113
     assert _stock(app_env, "Shampoo") == 3
     row = _order_row(app_env, order_id)
     assert (row.status, row.paid_amount, row.stock_taken) == ("paid", 6113, True)
 
-    refused = run(app_env, "add-item", booked["id"], "--item", "Shampoo")
+    refused = run_here(app_env, "add-item", booked["id"], "--item", "Shampoo")
     assert (refused.returncode, refused.stdout) == (1, "")
     assert refused.stderr.strip() == ADD_AFTER_PAID
     assert _order_row(app_env, order_id).total == 6113
 
-    back = run_json(app_env, "refund", order_id, "--amount", "10.00")
+    back = run_json_here(app_env, "refund", order_id, "--amount", "10.00")
     assert back["refund"]["amount"] == 1000 and back["id"] == booked["id"]
     # The refund's transactions recompute the paid booking again: its stock was taken once.
     assert _stock(app_env, "Shampoo") == 3

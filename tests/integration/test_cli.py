@@ -1,5 +1,6 @@
-"""The CLI as a user runs it: one JSON object on stdout, sentences on stderr. The whole loop
-runs in a separate process; error sentences and the deposit loop run `cli.main` in this one."""
+"""The CLI as a user runs it: one JSON object on stdout, sentences on stderr. The loop's
+mutations (book, charge, refund) run in a separate process; the status it polls, error
+sentences and the deposit loop run `cli.main` in this one."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def test_book_charge_pay_status_refund(app_env: dict[str, str]) -> None:
     assert again["session_id"] == charge["session_id"]
 
     pay(charge["url"])
-    status = run_json(app_env, "status", booked["id"])
+    status = run_json_here(app_env, "status", booked["id"])
     assert status["status"] == "paid"
     assert status["paid_amount"] == 3500 and status["refunded_amount"] == 0
 
@@ -65,12 +66,12 @@ def test_book_charge_pay_status_refund(app_env: dict[str, str]) -> None:
     assert refund["refund"]["amount"] == 1000
 
     def partially() -> bool:
-        return run_json(app_env, "status", booked["id"])["status"] == "partially_refunded"
+        return run_json_here(app_env, "status", booked["id"])["status"] == "partially_refunded"
 
     eventually(partially, timeout=15, interval=0.3)
     run_json(app_env, "refund", booked["id"])
     final = eventually(
-        lambda: (s := run_json(app_env, "status", booked["id"]))["status"] == "refunded" and s,
+        lambda: (s := run_json_here(app_env, "status", booked["id"]))["status"] == "refunded" and s,
         timeout=15,
         interval=0.3,
     )
@@ -114,7 +115,9 @@ def test_charge_without_a_running_sandbox_starts_one_that_outlives_the_cli(
     tmp_path: Path,
 ) -> None:
     env = {"POS_DATA_DIR": str(tmp_path / "data"), "POS_TIMEZONE": "UTC"}
-    booked = run_json(env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at())
+    # Booking needs no sandbox (nor a process of its own); the charge starts one.
+    booked = run_json_here(env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at())
+    assert not (tmp_path / "data" / "sandbox.json").exists()
     charge = run_json(env, "charge", booked["id"])
     record = json.loads((tmp_path / "data" / "sandbox.json").read_text())
     try:
@@ -145,7 +148,7 @@ def test_sandbox_command_records_its_address_and_removes_it_on_stop(tmp_path: Pa
         url = json.loads(record.read_text())["url"]
         assert httpx.get(f"{url}/healthz", timeout=5).json()["ok"] is True
         # The app in sandbox mode finds and uses it instead of starting its own.
-        booked = run_json(
+        booked = run_json_here(
             {"POS_DATA_DIR": str(data), "POS_TIMEZONE": "UTC"},
             "book",
             "--customer",
@@ -155,7 +158,7 @@ def test_sandbox_command_records_its_address_and_removes_it_on_stop(tmp_path: Pa
             "--at",
             _at(),
         )
-        charge = run_json(
+        charge = run_json_here(
             {"POS_DATA_DIR": str(data), "POS_TIMEZONE": "UTC"}, "charge", booked["id"]
         )
         assert charge["url"].startswith(url)
@@ -191,7 +194,7 @@ def test_lan_setting_puts_the_machines_address_in_payment_links(tmp_path: Path) 
     from pos_app.sandbox.lan import lan_ip
 
     env = {"POS_DATA_DIR": str(tmp_path / "data"), "POS_TIMEZONE": "UTC", "POS_SANDBOX_LAN": "1"}
-    booked = run_json(env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at())
+    booked = run_json_here(env, "book", "--customer", "Ada", "--service", "haircut", "--at", _at())
     charge = run_json(env, "charge", booked["id"])
     record = json.loads((tmp_path / "data" / "sandbox.json").read_text())
     try:

@@ -1,13 +1,13 @@
-"""`pos-app product …` and `pos-app promo add` as a script runs them (adding and stock in a
-separate process; refusals and promo codes through the same `cli.main` in this one),
-one JSON object on stdout, one sentence on stderr and exit code 1 when refused."""
+"""`pos-app product …` and `pos-app promo add` as a script runs them (through the same
+`cli.main` in this process, tests/cli_here.py; the process boundary is tested in
+tests/integration/test_cli.py), one JSON object on stdout, one sentence on stderr and exit
+code 1 when refused."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from tests.cli_here import run_here, run_json_here
-from tests.integration.test_cli import run, run_json
 
 PRODUCT_KEYS = {"id", "name", "sku", "price", "currency", "stock", "tax_rate", "active"}
 
@@ -20,7 +20,7 @@ def _products(env: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def test_add_list_and_change_stock(app_env: dict[str, str]) -> None:
-    made = run_json(
+    made = run_json_here(
         app_env,
         "product",
         "add",
@@ -46,7 +46,7 @@ def test_add_list_and_change_stock(app_env: dict[str, str]) -> None:
         "tax_rate": "8.875",
         "active": True,
     }
-    plain = run(app_env, "product", "add", "Hair gel", "--price", "7.99")
+    plain = run_here(app_env, "product", "add", "Hair gel", "--price", "7.99")
     assert plain.returncode == 0, plain.stderr
     assert plain.stdout.strip() == "Added Hair gel: $7.99, tax 0%, 0 in stock."
     listed = _products(app_env)
@@ -57,17 +57,17 @@ def test_add_list_and_change_stock(app_env: dict[str, str]) -> None:
     assert all(set(p) == PRODUCT_KEYS for p in listed)
 
     # By SKU in any case: a delivery of 3, then a count of 6 (one found missing).
-    received = run(app_env, "product", "stock", "sh-500", "--add", "3", "--reason", "Delivery")
+    received = run_here(app_env, "product", "stock", "sh-500", "--add", "3", "--reason", "Delivery")
     assert received.returncode == 0, received.stderr
     assert received.stdout.strip() == "Shampoo: Received +3, 8 in stock."
-    counted = run_json(app_env, "product", "stock", "SHAMPOO", "--set", "6")
+    counted = run_json_here(app_env, "product", "stock", "SHAMPOO", "--set", "6")
     assert counted["product"]["stock"] == 6
     assert {k: counted["adjustment"][k] for k in ("change", "stock_after", "reason")} == {
         "change": -2,
         "stock_after": 6,
         "reason": "count",
     }
-    damaged = run(app_env, "product", "stock", "Shampoo", "--add", "-4", "--reason", "Broken")
+    damaged = run_here(app_env, "product", "stock", "Shampoo", "--add", "-4", "--reason", "Broken")
     assert damaged.returncode == 0, damaged.stderr
     assert damaged.stdout.splitlines() == [
         "Shampoo: Damaged -4, 2 in stock.",

@@ -1,7 +1,8 @@
 """`pos-app sell` as a script runs it: the exact JSON shape, orders whose figures were worked
 out by hand (the arithmetic is in the comments), and refusals that are one sentence, exit 1
-and leave nothing stored. The text output runs in a separate process; the rest through the
-same `cli.main` in this one (tests/cli_here.py), which is the same code without a start-up."""
+and leave nothing stored. Every command runs the same `cli.main` in this process
+(tests/cli_here.py), which is the same code without a start-up; the process boundary itself is
+tested in tests/integration/test_cli.py."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from pos_app.domain.promo import day_words
 from pos_app.store.schema import order_lines, orders
 from tests.cli_here import run_here, run_json_here
 from tests.conftest import TEST_MANAGER
-from tests.integration.test_cli import run, run_json
 
 ORDER_KEYS = {
     "id",
@@ -79,7 +79,7 @@ def _stored(env: dict[str, str]) -> tuple[int, int]:
 
 
 def _stock(env: dict[str, str]) -> dict[str, int]:
-    listed = run_json(env, "product", "list")["products"]
+    listed = run_json_here(env, "product", "list")["products"]
     return {p["name"]: p["stock"] for p in listed}
 
 
@@ -162,7 +162,9 @@ def test_promo_code_with_prices_including_tax(app_env: dict[str, str]) -> None:
 
 def test_text_output_says_the_order_is_open(app_env: dict[str, str]) -> None:
     _shop(app_env)
-    shown = run(app_env, "sell", "--item", "Shampoo x2", "--discount", "10%", "--customer", "Ada")
+    shown = run_here(
+        app_env, "sell", "--item", "Shampoo x2", "--discount", "10%", "--customer", "Ada"
+    )
     assert shown.returncode == 0, shown.stderr
     out = shown.stdout.splitlines()
     assert out[0].startswith("Order 1 (ord_") and out[0].endswith(") for Ada")

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import cast
 
 import pytest
 from PySide6.QtGui import QImage
@@ -17,9 +18,10 @@ from PySide6.QtGui import QImage
 from pos_app.cli.desktop import screenshot
 from pos_app.cli.input import UsageError
 from pos_app.devtools import demo_world
+from pos_app.devtools.demo import DemoDay
 from pos_app.devtools.demo_world import DemoWorld, DemoWorlds, opened_copy
 from pos_app.devtools.screenshots import render_all
-from pos_app.domain.people import Role
+from pos_app.domain.people import Actor, Role
 
 
 @pytest.fixture(scope="module")
@@ -88,18 +90,31 @@ def test_checkpoint_folds_a_write_ahead_log_still_open(tmp_path: Path) -> None:
         writer.close()
 
 
-def test_a_stale_world_is_seeded_again(worlds: DemoWorlds, monkeypatch: pytest.MonkeyPatch) -> None:
-    world = worlds.get("en")
-    assert worlds.get("en") is world
-    seeded = worlds.seeded
-    old = time.monotonic() - demo_world.MAX_AGE_SECONDS - 1
-    key = next(k for k, kept in worlds._worlds.items() if kept is world)
-    monkeypatch.setitem(worlds._worlds, key, _aged(world, old))
-    fresh = worlds.get("en")
-    assert worlds.seeded == seeded + 1
-    assert fresh.folder != world.folder
-    assert not world.folder.exists()
-    assert fresh.is_fresh()
+def test_a_stale_world_is_seeded_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # DemoWorlds' freshness rule, not the seeding (a real seed is ~5 s, and the copies'
+    # fidelity is the tests above): a stand-in makes the folder and dates the world.
+    def stand_in(folder: Path) -> DemoWorld:
+        folder.mkdir(parents=True)
+        manager = Actor(None, "Stand-in manager", Role.MANAGER)
+        return DemoWorld(folder, cast(DemoDay, None), manager, "UTC", 0, time.monotonic())
+
+    monkeypatch.setattr(demo_world, "seed_world", stand_in)
+    worlds = DemoWorlds()
+    try:
+        world = worlds.get("en")
+        assert worlds.get("en") is world  # fresh: kept
+        seeded = worlds.seeded
+        old = time.monotonic() - demo_world.MAX_AGE_SECONDS - 1
+        key = next(k for k, kept in worlds._worlds.items() if kept is world)
+        worlds._worlds[key] = _aged(world, old)
+        fresh = worlds.get("en")
+        assert worlds.seeded == seeded + 1
+        assert fresh.folder != world.folder
+        assert not world.folder.exists()
+        assert fresh.is_fresh()
+        assert worlds.get("en") is fresh
+    finally:
+        worlds.close()
 
 
 def _aged(world: DemoWorld, made: float) -> DemoWorld:
