@@ -70,6 +70,7 @@ RESEND_MIN_LIFETIME = STRIPE_SHORTEST_SESSION + timedelta(seconds=15)
 # 30 minutes ahead (61 s after the reservation). Two minutes after the reservation, by Stripe's
 # clock, leaves a minute for the clock-offset estimate and for the session list to show it.
 REPLACE_MAX_LIFETIME = timedelta(minutes=29)
+NO_PAYMENT = N_("There is no payment {id}.")
 REPLACED = N_("Replaced by a new attempt: Stripe never answered this one in time.")
 NOT_ANSWERED_YET = N_(
     "Stripe has not answered yet about this payment link. Wait a moment, then try again."
@@ -377,7 +378,7 @@ class CheckoutService:
             fresh = uow.payments.get(payment.id, for_update=True)
             booking = uow.bookings.get(payment.booking_id) if payment.booking_id else None
             if fresh is None:  # pragma: no cover - foreign key
-                raise NotFoundError(gettext("There is no payment {id}.").format(id=payment.id))
+                raise NotFoundError(gettext(NO_PAYMENT).format(id=payment.id))
             if fresh.checkout_request is None:
                 if booking is not None:  # reserved before requests were stored: a booking's
                     frozen = checkout_request.freeze(
@@ -413,7 +414,7 @@ class CheckoutService:
             booking = payables.lock(uow, _order_of(payment))
             old = uow.payments.get(payment.id, for_update=True)
             if booking is None or old is None:  # pragma: no cover - foreign key
-                raise NotFoundError(gettext("There is no payment {id}.").format(id=payment.id))
+                raise NotFoundError(gettext(NO_PAYMENT).format(id=payment.id))
             if old.status is not PaymentStatus.CREATING:
                 replacement = None  # another station settled or replaced it meanwhile
             else:
@@ -471,7 +472,7 @@ class CheckoutService:
         with self._d.uow() as uow:
             payment = uow.payments.get(payment_id)
         if payment is None:
-            raise NotFoundError(gettext("There is no payment {id}.").format(id=payment_id))
+            raise NotFoundError(gettext(NO_PAYMENT).format(id=payment_id))
         return payment
 
     def _view(

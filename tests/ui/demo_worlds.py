@@ -18,7 +18,8 @@ import pickle
 import re
 from pathlib import Path
 
-from pos_app.devtools.demo_world import DemoWorld, DemoWorlds, seed_world
+from pos_app.devtools import demo_world
+from pos_app.devtools.demo_world import DemoWorld, DemoWorlds
 
 try:
     import fcntl
@@ -59,7 +60,7 @@ class SharedDemoWorlds(DemoWorlds):
             # A stale world's folder stays: another worker may be copying it right now. The
             # run's base temp folder is removed with the run's other leftovers.
             count = len(list(self._shared.glob(f"{key}-*")))
-            world = seed_world(self._shared / f"{key}-{count + 1}")
+            world = demo_world.seed_world(self._shared / f"{key}-{count + 1}")
             self.seeded += 1
             part = pointer.with_suffix(".part")
             part.write_bytes(pickle.dumps(world))
