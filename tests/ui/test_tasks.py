@@ -193,3 +193,66 @@ def test_emit_keeps_bool_reference_counts_balanced(qtbot: QtBot, runner: TaskRun
     after = sys.getrefcount(True), sys.getrefcount(False)
     assert len(received) == 5000
     assert abs(after[0] - before[0]) < 50 and abs(after[1] - before[1]) < 50
+
+
+def test_latest_drops_an_older_answer_landing_after_a_newer_one(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    # The older read is held back until the newer one has been shown, then lands: it must
+    # not overwrite the newer answer. Its ``key`` only lets the test see it was delivered.
+    release = threading.Event()
+    shown: list[str] = []
+    failed: list[BaseException] = []
+    runner.run(
+        lambda: release.wait(5) and "old",
+        on_success=shown.append,
+        on_failure=failed.append,
+        key="old-read",
+        latest="line",
+    )
+    runner.run(lambda: "new", on_success=shown.append, latest="line")
+    qtbot.waitUntil(lambda: shown == ["new"])
+    release.set()
+    qtbot.waitUntil(lambda: not runner.is_running("old-read"))
+    assert shown == ["new"] and failed == []
+    # The newest answered, so the token is free: the next read with it is shown.
+    runner.run(lambda: "again", on_success=shown.append, latest="line")
+    qtbot.waitUntil(lambda: shown == ["new", "again"])
+
+
+def test_latest_drops_an_older_failure_and_keeps_other_tokens(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    release = threading.Event()
+    failed: list[BaseException] = []
+    errors: list[str] = []
+    runner.error.connect(errors.append)
+    shown: list[str] = []
+
+    def old() -> str:
+        release.wait(5)
+        raise GatewayUnavailable("Cannot reach Stripe right now.")
+
+    owner = QObject()
+    runner.run(old, on_failure=failed.append, key="old-read", latest=(owner, "a"))
+    runner.run(old, key="unhandled", latest=(owner, "b"))  # would be an error(sentence)
+    runner.run(lambda: "newer a", on_success=shown.append, latest=(owner, "a"))
+    runner.run(lambda: "newer b", on_success=shown.append, latest=(owner, "b"))
+    runner.run(lambda: "other", on_success=shown.append, latest=(owner, "c"))
+    qtbot.waitUntil(lambda: sorted(shown) == ["newer a", "newer b", "other"])
+    release.set()
+    qtbot.waitUntil(
+        lambda: not runner.is_running("old-read") and not runner.is_running("unhandled")
+    )
+    assert failed == [] and errors == []
+
+
+def test_supersede_drops_the_answer_on_its_way(qtbot: QtBot, runner: TaskRunner) -> None:
+    release = threading.Event()
+    shown: list[str] = []
+    runner.run(lambda: release.wait(5) and "read", on_success=shown.append, key="r", latest="x")
+    runner.supersede("x")  # the caller showed something newer without asking
+    release.set()
+    qtbot.waitUntil(lambda: not runner.is_running("r"))
+    assert shown == []
+    runner.supersede("never run")  # nothing on its way: nothing to drop, no error

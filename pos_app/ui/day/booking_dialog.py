@@ -94,7 +94,6 @@ class BookingDialog(QDialog):
         self._again = again
         self._preset_resource = again.resource_id if again is not None else resource_id
         self._sheet: tuple[date, list[Booking], list[Resource]] | None = None
-        self._sheet_generation = 0
         self.created: Booking | None = None
         self.setWindowTitle(pgettext("window title", "New booking"))
         self.setModal(True)
@@ -326,20 +325,17 @@ class BookingDialog(QDialog):
         if self._sheet is not None and self._sheet[0] == day:
             return
         self._sheet = None  # read a day again when it comes back: bookings may have changed
-        self._sheet_generation += 1  # an answer for another day, still on its way, is stale
-        generation = self._sheet_generation
         bookings = self._desk.bookings
         self._runner.run(
             lambda: bookings.day_sheet(day),
-            on_success=lambda sheet: self._on_sheet(generation, sheet),
+            on_success=self._on_sheet,
             on_failure=lambda _err: None,  # the chips are a convenience; the form still works
             owner=self,
+            latest=self,  # an answer for another day, still on its way, is stale
             quiet=True,
         )
 
-    def _on_sheet(self, generation: int, sheet: DaySheet) -> None:
-        if generation != self._sheet_generation:
-            return
+    def _on_sheet(self, sheet: DaySheet) -> None:
         self._sheet = (sheet.day, sheet.bookings, sheet.resources)
         self._refresh()
 

@@ -50,7 +50,6 @@ class CustomerPicker(QObject):
         self.customer_id: str | None = None
         self._linked_name = ""
         self._loaded_notes = ""
-        self._generation = 0
 
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText(_("Type a name, email or phone to find a customer"))
@@ -158,19 +157,18 @@ class CustomerPicker(QObject):
         if not text or self.customer_id is not None:
             return
         # Only the newest answer counts: typing on makes older searches stale.
-        self._generation += 1
-        generation = self._generation
         customers = self._customers
         self._runner.run(
             lambda: customers.search(text, limit=8),
-            on_success=lambda found: self._on_found(generation, text, found),
+            on_success=lambda found: self._on_found(text, found),
             on_failure=lambda _err: None,  # suggestions are a convenience; typing goes on
             owner=self,
+            latest=self,
             quiet=True,
         )
 
-    def _on_found(self, generation: int, typed: str, found: list[Customer]) -> None:
-        if generation != self._generation or self.customer_id is not None:
+    def _on_found(self, typed: str, found: list[Customer]) -> None:
+        if self.customer_id is not None:
             return
         self.suggestions.clear()
         for customer in found:

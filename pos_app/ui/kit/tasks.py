@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
@@ -61,6 +61,7 @@ class _Task:
     key: str | None
     owner: QObject | None
     quiet: bool
+    latest: Hashable | None = None
     future: Future[Any] | None = None
 
 
@@ -89,6 +90,8 @@ class TaskRunner(QObject):
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="pos-ui")
         self._tasks: dict[int, _Task] = {}
         self._running_keys: set[str] = set()
+        # ``latest=`` token -> the newest task run with it, whose answer alone is delivered.
+        self._latest: dict[Hashable, int] = {}
         self._next_id = 0
         self._busy = False
         # Read by worker threads, so guarded; everything else is touched on the GUI thread only.
@@ -111,6 +114,7 @@ class TaskRunner(QObject):
         key: str | None = None,
         owner: QObject | None = None,
         quiet: bool = False,
+        latest: Hashable | None = None,
     ) -> bool:
         """Run ``fn()`` in the background; False if skipped (same ``key`` still running).
 
@@ -118,6 +122,12 @@ class TaskRunner(QObject):
         ``on_failure`` a failure is emitted as ``error(sentence)``. With ``owner`` the
         callbacks are dropped if that QObject was deleted meanwhile. ``quiet`` work (pollers)
         never makes the runner report busy.
+
+        ``key`` skips the new task while an old one runs; ``latest`` is the other way round:
+        every task runs, and only the newest one run with that token (any hashable: the
+        widget itself, or ``(widget, "detail")`` for a second kind of read) has its callbacks
+        called. Reads run side by side and may answer in any order; the newest started last,
+        so it read the latest and knows what the screen asks now. See :meth:`supersede`.
         """
         if self._closed:
             return False
@@ -128,12 +138,19 @@ class TaskRunner(QObject):
             self._running_keys.add(key)
         task_id = self._next_id
         self._next_id += 1
-        task = _Task(on_success, on_failure, key, owner, quiet)
+        task = _Task(on_success, on_failure, key, owner, quiet, latest)
         self._tasks[task_id] = task
+        if latest is not None:
+            self._latest[latest] = task_id  # any older task with this token is now stale
         if not quiet and not self._busy and not self._busy_timer.isActive():
             self._busy_timer.start()
         task.future = self._executor.submit(self._call, task_id, fn)
         return True
+
+    def supersede(self, latest: Hashable) -> None:
+        """Drop the answers still on their way for ``latest`` (see :meth:`run`): what they
+        would show is older than what the caller has just shown without asking."""
+        self._latest.pop(latest, None)
 
     def is_running(self, key: str) -> bool:
         """True while a task submitted with ``key`` has not been delivered yet."""
@@ -155,6 +172,7 @@ class TaskRunner(QObject):
         futures = [t.future for t in self._tasks.values() if t.future is not None]
         self._tasks.clear()
         self._running_keys.clear()
+        self._latest.clear()
         self._executor.shutdown(wait=False, cancel_futures=True)
         if futures:
             wait_futures(futures, timeout=timeout)
@@ -191,6 +209,10 @@ class TaskRunner(QObject):
                 "task failed unexpectedly",
                 exc_info=(type(outcome.error), outcome.error, outcome.error.__traceback__),
             )
+        if task.latest is not None:
+            if self._latest.get(task.latest) != outcome.task_id:
+                return  # a newer task with this token was run (or superseded): this one is moot
+            del self._latest[task.latest]  # the newest answered: keep no token alive
         if task.owner is not None and not shiboken6.isValid(task.owner):
             return
         try:

@@ -104,8 +104,6 @@ class CustomersView(QDialog):
         self._ctx = ctx
         self._runner = runner
         self._tz: tzinfo = ctx.config.timezone
-        self._generation = 0
-        self._detail_generation = 0
         self._detail: CustomerDetail | None = None
         self._history_bookings: list[Booking] = []
         self._want = customer_id
@@ -327,14 +325,13 @@ class CustomersView(QDialog):
         """Search for what is typed (debounced callers go through the timer)."""
         self._search_timer.stop()
         text = self.search_edit.text()
-        self._generation += 1
-        generation = self._generation
         customers = self._ctx.customers
         self._runner.run(
             lambda: customers.search(text, limit=LIST_LIMIT),
-            on_success=lambda found: self._on_found(generation, text, found),
+            on_success=lambda found: self._on_found(text, found),
             on_failure=lambda err: self.results_label.setText(user_message(err)),
             owner=self,
+            latest=(self, "search"),  # typing on makes older searches stale
             quiet=True,
         )
 
@@ -359,9 +356,7 @@ class CustomersView(QDialog):
 
     # -- internals ----------------------------------------------------------------------
 
-    def _on_found(self, generation: int, text: str, found: list[Customer]) -> None:
-        if generation != self._generation:
-            return  # an older search answered late
+    def _on_found(self, text: str, found: list[Customer]) -> None:
         current = self._detail.customer.id if self._detail is not None else self._want
         self.results.blockSignals(True)
         self.results.clear()
@@ -402,20 +397,17 @@ class CustomersView(QDialog):
             self._load_detail(customer_id)
 
     def _load_detail(self, customer_id: str) -> None:
-        self._detail_generation += 1
-        generation = self._detail_generation
         customers = self._ctx.customers
         self._runner.run(
             lambda: customers.detail(customer_id),
-            on_success=lambda d: self._on_detail(generation, d),
-            on_failure=lambda err: self._on_detail_failed(generation, err),
+            on_success=self._on_detail,
+            on_failure=self._on_detail_failed,
             owner=self,
+            latest=(self, "detail"),  # another customer picked meanwhile: that one counts
             quiet=True,
         )
 
-    def _on_detail(self, generation: int, detail: CustomerDetail) -> None:
-        if generation != self._detail_generation:
-            return
+    def _on_detail(self, detail: CustomerDetail) -> None:
         self._detail = detail
         c = detail.customer
         self.right_stack.setCurrentIndex(1)
@@ -437,11 +429,10 @@ class CustomersView(QDialog):
         self.summary_label.setText(_summary(detail, self._tz))
         self._fill_history(detail.bookings)
 
-    def _on_detail_failed(self, generation: int, error: BaseException) -> None:
-        if generation == self._detail_generation:
-            self._detail = None
-            self.placeholder.setText(user_message(error))
-            self.right_stack.setCurrentIndex(0)
+    def _on_detail_failed(self, error: BaseException) -> None:
+        self._detail = None
+        self.placeholder.setText(user_message(error))
+        self.right_stack.setCurrentIndex(0)
 
     def _fill_history(self, bookings: list[Booking]) -> None:
         self.history.setRowCount(len(bookings))

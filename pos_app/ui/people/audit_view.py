@@ -209,7 +209,6 @@ class AuditDialog(QDialog):
         self._people = people
         self._runner = runner
         self._tz = timezone
-        self._generation = 0
         self.loads = 0  # finished loads, for tests and the screenshot
         self.setWindowTitle(_("Audit log"))
         self.setModal(True)
@@ -336,8 +335,6 @@ class AuditDialog(QDialog):
     def reload(self) -> None:
         """Run the query in the background; an answer to an older query is dropped."""
         self._debounce.stop()
-        self._generation += 1
-        generation = self._generation
         query = self.query()
         audit = self._audit
         self.spinner.show()
@@ -345,9 +342,10 @@ class AuditDialog(QDialog):
         self.error.show_error(None)
         self._runner.run(
             lambda: audit_rows(audit.page(query)),  # the details said here, not on paint
-            on_success=lambda rows: self._on_rows(generation, rows),
-            on_failure=lambda err: self._on_failed(generation, err),
+            on_success=self._on_rows,
+            on_failure=self._on_failed,
             owner=self,
+            latest=self,  # the filters changed meanwhile: only the newest answer is shown
         )
 
     def rows(self) -> list[AuditEntry]:
@@ -389,9 +387,7 @@ class AuditDialog(QDialog):
             )
             self.person_combo.addItem(shown, member.id)
 
-    def _on_rows(self, generation: int, page: AuditRows) -> None:
-        if generation != self._generation:
-            return  # the filters changed meanwhile: a newer answer is on its way
+    def _on_rows(self, page: AuditRows) -> None:
         self.spinner.hide()
         rows = page.rows
         self.model.set_rows(rows, page.booking_labels)
@@ -407,9 +403,7 @@ class AuditDialog(QDialog):
             )
         self.loads += 1
 
-    def _on_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _on_failed(self, error: BaseException) -> None:
         self.spinner.hide()
         self.count_label.setText("")
         self.error.show_error(user_message(error))

@@ -45,7 +45,6 @@ class PartPaidList(QScrollArea):
         self.setObjectName("sellPartPaid")
         self._services = services
         self._runner = runner
-        self._asked = 0  # reads asked for so far: only the newest one's answer is shown
         self._lines: dict[str, SplitPanel] = {}
         self._charging: set[str] = set()  # listed sales whose charge screen is open here
         self.skip_id: str | None = None  # the sale the screen's own split line shows
@@ -70,14 +69,13 @@ class PartPaidList(QScrollArea):
 
     def reload(self) -> None:
         """Read the part-paid sales again, in the background."""
-        self._asked += 1
-        asked = self._asked
         services = self._services
         self._runner.run(
             lambda: services.part_paid(),
-            on_success=lambda found: self._on_read(asked, found),
+            on_success=self._on_read,
             on_failure=lambda _err: None,  # a hint to re-read only: the lines stay as they are
             owner=self,
+            latest=self,  # an older read answering late is dropped: a newer one is on its way
         )
 
     def follow(self, order_id: str, *, charging: bool) -> None:
@@ -91,9 +89,7 @@ class PartPaidList(QScrollArea):
             self._charging.discard(order_id)
         line.follow(order_id, charging=charging)
 
-    def _on_read(self, asked: int, found: list[OrderMoneyDetail]) -> None:
-        if asked != self._asked:
-            return  # an older read answered late: a newer one is on its way
+    def _on_read(self, found: list[OrderMoneyDetail]) -> None:
         wanted = [d for d in found if d.payable.id != self.skip_id]
         ids = {d.payable.id for d in wanted}
         for order_id in [i for i in self._lines if i not in ids]:

@@ -54,7 +54,6 @@ class SplitPanel(QFrame):
         self.state: SplitState | None = None
         self.order_id: str | None = None
         self._charging = False  # as last followed: whether its charge screen is open
-        self._asked = 0  # reads asked for so far: only the newest one's answer is shown
         self.text_label = QLabel("")
         self.text_label.setObjectName("sellSplitText")
         self.text_label.setWordWrap(True)
@@ -82,14 +81,15 @@ class SplitPanel(QFrame):
         ``charging``: its charge screen is open, so the buttons wait for it."""
         self.order_id = order_id
         self._charging = charging
-        self._asked += 1
-        asked = self._asked
         services = self._services
+        # Reads run side by side and may come back in any order: only the newest asked for
+        # counts (it started last, so it read the latest; it knows if the screen is open).
         self._runner.run(
             lambda: services.order_money(order_id),
-            on_success=lambda detail: self._on_read(asked, detail, charging),
-            on_failure=lambda error: self._on_failed(asked, error),
+            on_success=lambda detail: self._paint(split_state(detail, charging=charging)),
+            on_failure=self._on_refused,
             owner=self,
+            latest=self,
         )
 
     def refresh(self) -> None:
@@ -103,7 +103,7 @@ class SplitPanel(QFrame):
         screen is open here."""
         self.order_id = detail.payable.id
         self._charging = charging
-        self._asked += 1  # a read of this line still on its way is older than this one
+        self._runner.supersede(self)  # a read of this line still on its way is older
         self._paint(split_state(detail, charging=charging))
 
     def take_rest_in_cash(self) -> None:
@@ -125,17 +125,6 @@ class SplitPanel(QFrame):
         if state is not None and state.can_pay_rest:
             self._busy(_("Opening the payment link…"))
             self.charge_rest.emit(state.order_id)
-
-    def _on_read(self, asked: int, detail: OrderMoneyDetail, charging: bool) -> None:
-        # Reads run side by side and may come back in any order: only the newest asked for
-        # counts (it started last, so it read the latest; it knows if the screen is open).
-        if asked != self._asked:
-            return
-        self._paint(split_state(detail, charging=charging))
-
-    def _on_failed(self, asked: int, error: BaseException) -> None:
-        if asked == self._asked:
-            self._on_refused(error)
 
     def _on_refused(self, error: BaseException) -> None:
         # The order stays as stored; the buttons work again so the desk can retry.

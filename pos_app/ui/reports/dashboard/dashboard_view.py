@@ -95,7 +95,6 @@ class DashboardDialog(DashboardLayout):
         self._choose_csv = csv_chooser
         self._choose_pdf = pdf_chooser
         self._export_csv = csv_exporter or _engine_csv_exporter(ctx)
-        self._generation = 0
         self._currency: str | None = None
         self.report: SalesReport | None = None
         self.data: DashboardData | None = None
@@ -238,8 +237,6 @@ class DashboardDialog(DashboardLayout):
         ctx = self._ctx
         reports = ctx.reports
         start, end = self._period.start, self._period.end
-        self._generation += 1
-        generation = self._generation
         self.error.show_error(None)
         self.csv_button.setEnabled(False)
         self.pdf_button.setEnabled(False)
@@ -252,9 +249,10 @@ class DashboardDialog(DashboardLayout):
 
         self._runner.run(
             work,
-            on_success=lambda data: self._on_report(generation, data),
-            on_failure=lambda err: self._on_failed(generation, err),
+            on_success=self._on_report,
+            on_failure=self._on_failed,
             owner=self,
+            latest=self,  # the period changed meanwhile: only the newest answer is shown
         )
         log.info("dashboard.load from=%s to=%s", start, end)
 
@@ -319,9 +317,7 @@ class DashboardDialog(DashboardLayout):
         self.loading_spinner.hide()
         self.loading_label.hide()
 
-    def _on_report(self, generation: int, data: DashboardData) -> None:
-        if generation != self._generation:
-            return  # the period changed meanwhile: a newer answer is on its way
+    def _on_report(self, data: DashboardData) -> None:
         self._stop_progress()
         self.loads += 1
         self.data = data
@@ -369,9 +365,7 @@ class DashboardDialog(DashboardLayout):
         self.conversion.set_conversion(report.conversion)
         self.pages.setCurrentIndex(Page.FIGURES)
 
-    def _on_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _on_failed(self, error: BaseException) -> None:
         self._stop_progress()
         self.loads += 1
         self.report = None

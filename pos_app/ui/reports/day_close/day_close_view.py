@@ -115,7 +115,6 @@ class DayCloseDialog(QDialog):
         self._confirm = confirm
         self._choose_path = choose_path
         self._tz = timezone
-        self._generation = 0
         self.report: ZReport | None = None
         self.panels: dict[str, CurrencyPanel] = {}
         self.loads = 0  # finished loads, for tests and the screenshot
@@ -258,8 +257,6 @@ class DayCloseDialog(QDialog):
     def reload(self, *, keep_error: bool = False) -> None:
         """Read the day's Z report in the background; an older answer is dropped."""
         self._debounce.stop()
-        self._generation += 1
-        generation = self._generation
         day = self.day()
         service = self._service
         self._busy(_("Loading…"))
@@ -267,9 +264,10 @@ class DayCloseDialog(QDialog):
             self.error.show_error(None)
         self._runner.run(
             lambda: service.preview(day),
-            on_success=lambda z: self._on_report(generation, z),
-            on_failure=lambda err: self._on_failed(generation, err),
+            on_success=self._on_report,
+            on_failure=self._on_failed,
             owner=self,
+            latest=self,  # the day changed meanwhile: only the newest answer is shown
         )
 
     def close_day(self) -> None:
@@ -322,16 +320,12 @@ class DayCloseDialog(QDialog):
 
     # -- results --------------------------------------------------------------------------
 
-    def _on_report(self, generation: int, z: ZReport) -> None:
-        if generation != self._generation:
-            return
+    def _on_report(self, z: ZReport) -> None:
         self._show(z)
         self._idle("")
         self.loads += 1
 
-    def _on_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _on_failed(self, error: BaseException) -> None:
         self._show_failure(error)
         self.loads += 1
 

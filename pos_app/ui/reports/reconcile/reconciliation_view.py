@@ -178,7 +178,6 @@ class ReconcileDialog(QDialog):
         self._service = service
         self._tz = timezone
         self._runner = runner
-        self._generation = 0
         self.outcome: Reconciliation | None = None
         self._last_action = ""  # what the last settle did, shown with the next comparison
         self.compares = 0  # finished comparisons, for tests and the screenshot
@@ -309,16 +308,15 @@ class ReconcileDialog(QDialog):
 
     def compare(self) -> None:
         """Read Stripe and the database for the days picked, in the background."""
-        self._generation += 1
-        generation = self._generation
         start, end = self.range()
         service = self._service
         self._busy(_("Comparing with Stripe…"))
         self._runner.run(
             lambda: service.compare(start, end),
-            on_success=lambda result: self._on_result(generation, result),
-            on_failure=lambda err: self._on_failed(generation, err),
+            on_success=self._on_result,
+            on_failure=self._on_failed,
             owner=self,
+            latest=self,  # the days changed meanwhile: only the newest answer is shown
         )
 
     def settle(self, mismatch: Mismatch) -> None:
@@ -352,9 +350,7 @@ class ReconcileDialog(QDialog):
 
     # -- results --------------------------------------------------------------------------
 
-    def _on_result(self, generation: int, result: Reconciliation) -> None:
-        if generation != self._generation:
-            return
+    def _on_result(self, result: Reconciliation) -> None:
         self.outcome = result
         self.spinner.hide()
         self.compare_button.setEnabled(True)
@@ -408,9 +404,7 @@ class ReconcileDialog(QDialog):
         self.status_label.setText(f"{done} {compared}{others}" if done else f"{compared}{others}")
         self.compares += 1
 
-    def _on_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _on_failed(self, error: BaseException) -> None:
         self._idle("")
         self.error.show_error(user_message(error))
         self.compares += 1
