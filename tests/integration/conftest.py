@@ -21,6 +21,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from pos_app import i18n
+
 #: UTC first (the zone every test ran in), then the two farthest inhabited offsets.
 ZONES = ("UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago")
 #: The modules whose tests also run far from UTC: holds, cash and deposits, receipts,
@@ -93,3 +95,13 @@ def business_zone(request: pytest.FixtureRequest) -> Iterator[str]:
 def app_env(app_env: dict[str, str], business_zone: str) -> dict[str, str]:
     """The shared test environment, in this test's business zone."""
     return {**app_env, "POS_TIMEZONE": business_zone}
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Written in English (the audit log's stored ``detail``), whatever the machine's
+    language; the language before is set again after."""
+    language = i18n.current_language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(language)

@@ -10,61 +10,27 @@ stored, ``detail_words`` would fall back to the English and the German assertion
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-
-import pytest
+from datetime import date, timedelta
 
 from pos_app import i18n
-from pos_app.app import AppContext, open_app
-from pos_app.config import load_config
+from pos_app.app import AppContext
 from pos_app.domain import locale_format as lf
-from pos_app.domain.audit import AuditAction, AuditEntry, detail_words
-from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus
-from pos_app.domain.people import Actor, ResourceKind, Role
-from pos_app.domain.ports import AuditQuery
+from pos_app.domain.audit import AuditAction
+from pos_app.domain.people import ResourceKind, Role
 from pos_app.domain.pricing import TipBase
 from pos_app.domain.products import StockReason, note_words
-from pos_app.keystore import KeyStore
-from pos_app.services import ledger, payables
 from pos_app.services.catalog import ServiceForm
-from pos_app.services.ids import idempotency_key, new_id
 from pos_app.services.orders import SaleItem, SaleRequest
 from pos_app.services.people import ResourceForm, UserForm
 from pos_app.services.products import ProductForm
 from pos_app.services.promo_codes import PromoForm
 from pos_app.services.settings import SettingsChange
 from tests.cli_here import run_json_here
-from tests.integration.helpers import book
+from tests.integration.helpers import audit_entries, book, cash_written_directly, said, settings_app
 from tests.payments import pay
-from tests.unit.test_keystore import MemoryKeyring
 
 PIN = "4826"
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    """Written in English (the stored ``detail``), whatever the machine's language."""
-    language = i18n.current_language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(language)
-
-
-def _entries(app: AppContext, *actions: AuditAction) -> list[AuditEntry]:
-    with app.deps.uow() as uow:
-        found = uow.audit.query(AuditQuery(actions=frozenset(actions)))
-    return sorted(found, key=lambda e: e.id or 0)
-
-
-def _said(entries: list[AuditEntry], language: str) -> list[str]:
-    i18n.set_language(language)
-    try:
-        return [detail_words(e) for e in entries]
-    finally:
-        i18n.set_language("en")
 
 
 def test_catalogue_products_promo_codes_and_pricing_read_in_german(
@@ -95,7 +61,7 @@ def test_catalogue_products_promo_codes_and_pricing_read_in_german(
     app.pricing.save(
         prices_include_tax=True, tip_base=TipBase.AFTER_TAX, manager_discount_text="12.5"
     )
-    entries = _entries(
+    entries = audit_entries(
         app, AuditAction.CATALOG_CHANGED, AuditAction.STOCK_ADJUSTED, AuditAction.SETTINGS_CHANGED
     )
     assert [e.detail for e in entries] == [
@@ -110,7 +76,7 @@ def test_catalogue_products_promo_codes_and_pricing_read_in_german(
         "Pricing: tax added to prices, tips before tax, manager for discounts above 20% → "
         "prices include tax, tips after tax, manager for discounts above 12.5%",
     ]
-    assert _said(entries, "de") == [
+    assert said(entries, "de") == [
         "Blow-dry (45 Min., 28,50\xa0$) hinzugefügt",
         "Geändert: Haircut (30 Min., 35,00\xa0$) → "
         "Haircut (40 Min., 40,00\xa0$, Steuer 8,875\xa0%)",
@@ -133,13 +99,13 @@ def test_staff_and_columns_read_in_german(app: AppContext, english: None) -> Non
     sam = app.people.create_user(UserForm("Sam Lee", Role.STAFF, PIN, PIN, takes_bookings=True))
     app.people.update_user(sam.id, UserForm("Sam Lee", Role.MANAGER, "7391", "7391"))
     app.people.save_resource(ResourceForm("Room 2", ResourceKind.ROOM))
-    entries = _entries(app, AuditAction.USER_CHANGED, AuditAction.CATALOG_CHANGED)
+    entries = audit_entries(app, AuditAction.USER_CHANGED, AuditAction.CATALOG_CHANGED)
     assert [e.detail for e in entries] == [
         "Added Sam Lee (staff, takes bookings)",
         "Changed Sam Lee: Sam Lee (staff, takes bookings) → Sam Lee (manager); new PIN set",
         "Added Room 2 (room, position 4)",
     ]
-    assert _said(entries, "de") == [
+    assert said(entries, "de") == [
         "Sam Lee (Mitarbeitende, nimmt Buchungen an) hinzugefügt",
         "Sam Lee geändert: Sam Lee (Mitarbeitende, nimmt Buchungen an) → Sam Lee (Leitung); "
         "neue PIN gesetzt",
@@ -156,12 +122,13 @@ def test_orders_their_stock_notes_and_a_walk_ins_overpayment_read_in_german(
         SaleRequest([SaleItem("Shampoo", 2), SaleItem("Comb")], tip_text="1.00")
     )
     app.products.adjust_stock(shampoo.id, -1, StockReason.DAMAGE)  # before the order is paid
-    _cash(app, order.id, order.total + 500)  # 2 sold with 1 on the shelf, and $5 too much
+    # 2 sold with 1 on the shelf, and $5 too much.
+    cash_written_directly(app, order.id, order.total + 500)
     void = app.orders.create_walk_in(SaleRequest([SaleItem("Haircut")], discount_text="10%"))
     app.orders.void(void.id)
     cash = app.orders.create_walk_in(SaleRequest([SaleItem("Comb")]))
     app.cash.record(cash.id)
-    entries = _entries(
+    entries = audit_entries(
         app,
         AuditAction.ORDER_CREATED,
         AuditAction.ORDER_VOIDED,
@@ -183,7 +150,7 @@ def test_orders_their_stock_notes_and_a_walk_ins_overpayment_read_in_german(
         "Comb: Sold -1 (stock 4 → 3). sold on order 3",
         "Cash for Order 3, walk-in",
     ]
-    assert _said(entries, "de") == [
+    assert said(entries, "de") == [
         f"Bestellung 1 ({one}): 2 × Shampoo, Comb; Trinkgeld 1,00\xa0$; gesamt 23,00\xa0$, offen",
         "Shampoo: Beschädigt -1 (Bestand 2 → 1)",
         "Bestellung 1: überzahlt um 5,00\xa0$: 28,00\xa0$ erhalten bei einem Preis von "
@@ -228,13 +195,14 @@ def test_items_added_to_a_booking_and_a_refunds_restock_note_read_in_german(
     assert run_json_here(app_env, "status", sold["id"])["status"] == "paid"
     refund = run_json_here(app_env, "refund", sold["id"], "--item", "Serum", "--restock")
     (refund_id,) = [r["id"] for r in refund["refunds"]]
-    changed = _entries(app, AuditAction.ORDER_CHANGED)
-    restocked = [e for e in _entries(app, AuditAction.STOCK_ADJUSTED) if "Restocked" in e.detail]
+    changed = audit_entries(app, AuditAction.ORDER_CHANGED)
+    stock = audit_entries(app, AuditAction.STOCK_ADJUSTED)
+    restocked = [e for e in stock if "Restocked" in e.detail]
     assert [e.detail for e in changed + restocked] == [
         f"Order {order.number} ({order.id}): added 2 × Serum; total $59.00, open",
         f"Serum: Restocked after a refund +1 (stock 4 → 5). refund {refund_id} on order 2",
     ]
-    assert _said(changed + restocked, "de") == [
+    assert said(changed + restocked, "de") == [
         f"Bestellung {order.number} ({order.id}): 2 × Serum hinzugefügt; gesamt 59,00\xa0$, offen",
         f"Serum: Nach Erstattung zurückgelegt +1 (Bestand 4 → 5). "
         f"Erstattung {refund_id} zu Bestellung 2",
@@ -246,7 +214,7 @@ def test_items_added_to_a_booking_and_a_refunds_restock_note_read_in_german(
 def test_a_booking_moved_reads_in_german(app: AppContext, english: None) -> None:
     booking = book(app)
     app.bookings.move(booking.id, booking.starts_at + timedelta(days=1), None)
-    entries = _entries(app, AuditAction.BOOKING_CREATED, AuditAction.BOOKING_MOVED)
+    entries = audit_entries(app, AuditAction.BOOKING_CREATED, AuditAction.BOOKING_MOVED)
     zone = app.deps.policy.timezone
     start, end = booking.starts_at.astimezone(zone), booking.ends_at.astimezone(zone)
 
@@ -264,7 +232,7 @@ def test_a_booking_moved_reads_in_german(app: AppContext, english: None) -> None
         assert german[0].startswith(lf.weekday(start, short=True))  # the day in German
     finally:
         i18n.set_language("en")
-    assert _said(entries, "de") == [
+    assert said(entries, "de") == [
         f"Haircut für Ada Lovelace, {german[0]}",
         f"{german[0]} → {german[1]}",
     ]
@@ -273,19 +241,13 @@ def test_a_booking_moved_reads_in_german(app: AppContext, english: None) -> None
 def test_station_and_business_settings_read_in_german(
     app_env: dict[str, str], english: None
 ) -> None:
-    env = {k: v for k, v in app_env.items() if k != "POS_TIMEZONE"}
-    store = KeyStore(Path(env["POS_DATA_DIR"]), MemoryKeyring())
-    ctx = open_app(load_config(env), sandbox="none", secrets=store)
-    try:
-        ctx.deps.desk.sign_in(Actor(None, "Alex", Role.MANAGER))
+    with settings_app(app_env) as ctx:
         change = SettingsChange.from_view(ctx.settings.load())
         saved = ctx.settings.save(
             replace(change, hold_minutes=15, tip_on_display=True, theme="dark")
         )
         ctx.settings.save(replace(SettingsChange.from_view(saved.view), lock_minutes=0))
-        entries = _entries(ctx, AuditAction.SETTINGS_CHANGED)
-    finally:
-        ctx.close()
+        entries = audit_entries(ctx, AuditAction.SETTINGS_CHANGED)
     assert saved.changes == (  # what saving says: the audit log's English, as before
         "hold (minutes): 10 → 15",
         "theme: system → dark",
@@ -295,34 +257,8 @@ def test_station_and_business_settings_read_in_german(
         "hold (minutes): 10 → 15; theme: system → dark; tip on the customer display: off → on",
         "lock after: 5 min → never",
     ]
-    assert _said(entries, "de") == [
+    assert said(entries, "de") == [
         "Zahlungslinks offen (Minuten): 10 → 15; Design: wie das System → dunkel; "
         "Trinkgeld auf dem Kundenbildschirm: aus → an",
         "Sperren nach: 5 Min. → nie",
     ]
-
-
-def _cash(app: AppContext, order_id: str, amount: int) -> None:
-    """Cash of ``amount`` for a walk-in, written as a station does, the order's money then
-    followed (stock taken, overpayment flagged) by the ledger."""
-    now = datetime.now(UTC)
-    with app.deps.uow(write=True) as uow:
-        payable = payables.require(uow, order_id, for_update=True)
-        payment_id = new_id("pay")
-        uow.payments.add(
-            Payment(
-                id=payment_id,
-                booking_id=None,
-                order_id=order_id,
-                method=PaymentMethod.CASH,
-                status=PaymentStatus.SUCCEEDED,
-                amount=amount,
-                currency=payable.currency,
-                idempotency_key=idempotency_key("cash", payment_id),
-                created_at=now,
-                paid_at=now,
-                recorded_at=now,
-            )
-        )
-        ledger.recompute(uow, payable, at=now)
-        uow.commit()

@@ -8,46 +8,15 @@ Each sentence below is read back from the stored template: without the plural st
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
-
-import pytest
 
 from pos_app import i18n
-from pos_app.app import AppContext, open_app
-from pos_app.config import load_config
-from pos_app.domain.audit import AuditAction, AuditEntry, detail_words
-from pos_app.domain.people import Actor, Role
-from pos_app.domain.ports import AuditQuery
-from pos_app.keystore import KeyStore
+from pos_app.app import AppContext
+from pos_app.domain.audit import AuditAction
 from pos_app.services.orders import SaleItem, SaleRequest
 from pos_app.services.promo_codes import PromoForm
 from pos_app.services.settings import SettingsChange
-from tests.unit.test_keystore import MemoryKeyring
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    """Written in English (the stored ``detail``), whatever the machine's language."""
-    language = i18n.current_language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(language)
-
-
-def _entries(app: AppContext, action: AuditAction) -> list[AuditEntry]:
-    with app.deps.uow() as uow:
-        found = uow.audit.query(AuditQuery(actions=frozenset({action})))
-    return sorted(found, key=lambda e: e.id or 0)
-
-
-def _said(entries: list[AuditEntry], language: str) -> list[str]:
-    i18n.set_language(language)
-    try:
-        return [detail_words(e) for e in entries]
-    finally:
-        i18n.set_language("en")
+from tests.integration.helpers import audit_entries, said, settings_app
 
 
 def test_a_promo_codes_limit_takes_the_readers_plural_form(app: AppContext, english: None) -> None:
@@ -55,16 +24,16 @@ def test_a_promo_codes_limit_takes_the_readers_plural_form(app: AppContext, engl
         app.promo_codes.add_code(
             PromoForm(code=code, currency="usd", percent_text="10", max_uses=uses)
         )
-    entries = _entries(app, AuditAction.CATALOG_CHANGED)
+    entries = audit_entries(app, AuditAction.CATALOG_CHANGED)
     assert [e.detail for e in entries] == [
         "Added promo code ONE (10% off, 1 use)",  # not "1 uses"
         "Added promo code TWO (10% off, 2 uses)",
     ]
-    assert _said(entries, "es") == [
+    assert said(entries, "es") == [
         "Se añadió el código promocional ONE (10\xa0% de descuento, 1 uso)",
         "Se añadió el código promocional TWO (10\xa0% de descuento, 2 usos)",
     ]
-    assert _said(entries, "de") == [
+    assert said(entries, "de") == [
         "Aktionscode ONE (10\xa0% Rabatt, 1 Einlösung) hinzugefügt",
         "Aktionscode TWO (10\xa0% Rabatt, 2 Einlösungen) hinzugefügt",
     ]
@@ -73,30 +42,21 @@ def test_a_promo_codes_limit_takes_the_readers_plural_form(app: AppContext, engl
 def test_a_language_setting_is_named_in_the_readers_language(
     app_env: dict[str, str], english: None
 ) -> None:
-    env = {k: v for k, v in app_env.items() if k != "POS_TIMEZONE"}
-    ctx = open_app(
-        load_config(env),
-        sandbox="none",
-        secrets=KeyStore(Path(env["POS_DATA_DIR"]), MemoryKeyring()),
-    )
-    try:
-        ctx.deps.desk.sign_in(Actor(None, "Alex", Role.MANAGER))
+    with settings_app(app_env) as ctx:
         saved = ctx.settings.save(
             replace(SettingsChange.from_view(ctx.settings.load()), language="de")
         )
         ctx.settings.save(replace(SettingsChange.from_view(saved.view), language="bn"))
-        entries = _entries(ctx, AuditAction.SETTINGS_CHANGED)
-    finally:
-        ctx.close()
+        entries = audit_entries(ctx, AuditAction.SETTINGS_CHANGED)
     assert [e.detail for e in entries] == [
         "language: system → German",
         "language: German → Bangla",
     ]
-    assert _said(entries, "de") == [
+    assert said(entries, "de") == [
         "Sprache: wie das System → Deutsch",
         "Sprache: Deutsch → Bengalisch",
     ]
-    assert _said(entries, "es") == ["idioma: como el sistema → alemán", "idioma: alemán → bengalí"]
+    assert said(entries, "es") == ["idioma: como el sistema → alemán", "idioma: alemán → bengalí"]
 
 
 def test_the_charge_screen_names_a_walk_in_in_the_desks_language(app: AppContext) -> None:

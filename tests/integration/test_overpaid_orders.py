@@ -12,44 +12,16 @@ By hand: 2 × Shampoo at $12.00 with 8.875 % tax = 2400 + 213 = 2613. Paid 2613 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 import pytest
 
 from pos_app.app import AppContext
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.overpaid import ORDER_NOT_OVERPAID
-from pos_app.domain.payment import Payment, PaymentMethod, PaymentStatus
 from pos_app.domain.ports import AuditQuery
-from pos_app.services import ledger, payables
-from pos_app.services.ids import idempotency_key, new_id
 from tests.cli_here import run_here, run_json_here
+from tests.integration.helpers import cash_written_directly
 from tests.payments import pay
-
-
-def _legacy_cash(app: AppContext, order_id: str) -> None:
-    """Cash for the whole total, written under the order's lock with no look at the link."""
-    now = datetime.now(UTC)
-    with app.deps.uow(write=True) as uow:
-        payable = payables.require(uow, order_id, for_update=True)
-        payment_id = new_id("pay")
-        uow.payments.add(
-            Payment(
-                id=payment_id,
-                booking_id=None,
-                order_id=order_id,
-                method=PaymentMethod.CASH,
-                status=PaymentStatus.SUCCEEDED,
-                amount=payable.balance_due.amount,
-                currency=payable.currency,
-                idempotency_key=idempotency_key("cash", payment_id),
-                created_at=now,
-                paid_at=now,
-                recorded_at=now,
-            )
-        )
-        ledger.recompute(uow, payable, at=now)
-        uow.commit()
 
 
 def _overpaid_entries(app: AppContext) -> list[object]:
@@ -73,7 +45,7 @@ def test_a_walk_in_paid_in_cash_and_by_card_is_overpaid_and_refund_excess_gives_
     assert sold["total"] == 2613
     link = run_json_here(app_env, "charge", order_id)
     pay(link["url"])  # on the phone; the desk has not seen it
-    _legacy_cash(app, order_id)
+    cash_written_directly(app, order_id)  # for the whole total, with no look at the link
     assert _overpaid_entries(app) == []  # paid in full in cash: not overpaid yet
     app.sync.sync_once(full=True)  # the card payment lands
 

@@ -12,62 +12,41 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from pos_app.app import AppContext, open_app
-from pos_app.config import load_config
+from pos_app.app import AppContext
 from pos_app.services.bookings import BookingRequest
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.shell.main_window import MainWindow
-from tests.conftest import TEST_MANAGER
-from tests.ui.conftest import ServiceGuard, in_thread, make_booking
-
-#: A bound on a hang, never a measure of speed.
-WAIT_MS = 20_000
+from tests.ui.conftest import in_thread, make_booking
+from tests.ui.stations import WAIT_MS, fed_window, two_stations
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def two_stations(
+def stations(
     request: pytest.FixtureRequest, ui_env: dict[str, str], tmp_path: Path
 ) -> Iterator[tuple[AppContext, AppContext]]:
-    """Stations A and B, each with its own data folder, on one database."""
+    """Stations A and B on one SQLite file, then on one PostgreSQL."""
     if request.param == "postgres":
         url = request.getfixturevalue("postgres_url")
     else:
         url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    opened: list[AppContext] = []
-    try:
-        for name in ("a", "b"):
-            env = {**ui_env, "POS_DATA_DIR": str(tmp_path / name), "POS_DATABASE_URL": url}
-            ctx = open_app(load_config(env), sandbox="none")
-            ctx.deps.desk.sign_in(TEST_MANAGER)
-            opened.append(ctx)
-        guard = ServiceGuard(opened[1])
-        yield opened[0], opened[1]
-        assert guard.violations == [], f"service calls on the GUI thread: {guard.violations}"
-    finally:
-        for ctx in opened:
-            ctx.close()
+    with two_stations(ui_env, tmp_path, url) as pair:
+        yield pair
 
 
 @pytest.fixture
 def window_b(
-    qtbot: QtBot, runner: TaskRunner, two_stations: tuple[AppContext, AppContext]
+    qtbot: QtBot, runner: TaskRunner, stations: tuple[AppContext, AppContext]
 ) -> Iterator[MainWindow]:
-    """Station B's window, attached, its first sync pass done and its sync loop stopped."""
-    w = MainWindow(runner)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    w.attach(two_stations[1])
-    qtbot.waitUntil(lambda: not w.sync.first_pending and w.day_loads >= 1, timeout=WAIT_MS)
-    w.sync.stop()
+    """Station B's window, its day read, fed by the change feed only."""
+    w = fed_window(qtbot, runner, stations[1], day_loaded=True)
     yield w
     w.detach()
 
 
 def test_a_booking_made_at_another_station_appears_without_a_reload(
-    qtbot: QtBot, window_b: MainWindow, two_stations: tuple[AppContext, AppContext]
+    qtbot: QtBot, window_b: MainWindow, stations: tuple[AppContext, AppContext]
 ) -> None:
-    station_a = two_stations[0]
+    station_a = stations[0]
     made: list[str] = []
     in_thread(lambda: made.append(make_booking(station_a, "Grace Hopper").id)).join(WAIT_MS)
     assert made
@@ -82,9 +61,9 @@ def test_a_booking_made_at_another_station_appears_without_a_reload(
 
 
 def test_the_open_dashboard_follows_a_payment_at_another_station(
-    qtbot: QtBot, window_b: MainWindow, two_stations: tuple[AppContext, AppContext]
+    qtbot: QtBot, window_b: MainWindow, stations: tuple[AppContext, AppContext]
 ) -> None:
-    station_a = two_stations[0]
+    station_a = stations[0]
     booking = make_booking(station_a, "Grace Hopper")
     dashboard = window_b.open_dashboard()
     assert dashboard is not None
@@ -99,37 +78,25 @@ def test_the_open_dashboard_follows_a_payment_at_another_station(
 def test_a_booking_on_another_day_does_not_reload_the_day_shown(
     qtbot: QtBot, runner: TaskRunner, ui_env: dict[str, str], tmp_path: Path, postgres_url: str
 ) -> None:
-    stations = []
-    for name in ("a", "b"):
-        env = {**ui_env, "POS_DATA_DIR": str(tmp_path / name), "POS_DATABASE_URL": postgres_url}
-        stations.append(open_app(load_config(env), sandbox="none"))
-    station_a, station_b = stations
-    station_b.deps.desk.sign_in(TEST_MANAGER)
-    w = MainWindow(runner)
-    qtbot.addWidget(w)
-    w.show()
-    w.attach(station_b)
-    try:
-        qtbot.waitUntil(lambda: not w.sync.first_pending and w.day_loads >= 1, timeout=WAIT_MS)
-        w.sync.stop()
-        # "Connected" (reload everything) handled, and the reload it asked for landed.
-        qtbot.waitUntil(
-            lambda: (
-                w.live.handled >= 1
-                and not runner.is_running("reload")
-                and not w.days.reload_pending
-            ),
-            timeout=WAIT_MS,
-        )
-        handled, loads = w.live.handled, w.day_loads
-        next_week = datetime.now(station_a.config.timezone) + timedelta(days=7)
-        station_a.bookings.create(
-            BookingRequest("Alan Turing", "svc_haircut", next_week.replace(second=0))
-        )
-        qtbot.waitUntil(lambda: w.live.handled > handled, timeout=WAIT_MS)
-        assert w.live.last is not None and not w.live.last.day
-        assert w.day_loads == loads
-    finally:
-        w.detach()
-        for ctx in stations:
-            ctx.close()
+    with two_stations(ui_env, tmp_path, postgres_url) as (station_a, station_b):
+        w = fed_window(qtbot, runner, station_b, day_loaded=True)
+        try:
+            # "Connected" (reload everything) handled, and the reload it asked for landed.
+            qtbot.waitUntil(
+                lambda: (
+                    w.live.handled >= 1
+                    and not runner.is_running("reload")
+                    and not w.days.reload_pending
+                ),
+                timeout=WAIT_MS,
+            )
+            handled, loads = w.live.handled, w.day_loads
+            next_week = datetime.now(station_a.config.timezone) + timedelta(days=7)
+            station_a.bookings.create(
+                BookingRequest("Alan Turing", "svc_haircut", next_week.replace(second=0))
+            )
+            qtbot.waitUntil(lambda: w.live.handled > handled, timeout=WAIT_MS)
+            assert w.live.last is not None and not w.live.last.day
+            assert w.day_loads == loads
+        finally:
+            w.detach()

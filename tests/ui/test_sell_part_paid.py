@@ -12,57 +12,35 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from pos_app.app import AppContext, open_app
-from pos_app.config import load_config
+from pos_app.app import AppContext
 from pos_app.domain.orders import Order, OrderStatus
 from pos_app.services.orders import SaleItem, SaleRequest
 from pos_app.services.products import ProductForm
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.sell.sell_view import SellDialog
 from pos_app.ui.shell.main_window import MainWindow
-from tests.conftest import TEST_MANAGER
-from tests.ui.conftest import ServiceGuard, in_thread
-
-#: A bound on a hang, never a measure of speed.
-WAIT_MS = 20_000
+from tests.ui.conftest import in_thread
+from tests.ui.stations import WAIT_MS, fed_window, two_stations
 
 
 @pytest.fixture
-def two_stations(ui_env: dict[str, str], tmp_path: Path) -> Iterator[tuple[AppContext, AppContext]]:
-    """Stations A and B, each with its own data folder, on one SQLite database."""
-    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    opened: list[AppContext] = []
-    try:
-        for name in ("a", "b"):
-            env = {**ui_env, "POS_DATA_DIR": str(tmp_path / name), "POS_DATABASE_URL": url}
-            ctx = open_app(load_config(env), sandbox="none")
-            ctx.deps.desk.sign_in(TEST_MANAGER)
-            opened.append(ctx)
-        opened[0].products.save_product(
+def stations(ui_env: dict[str, str], tmp_path: Path) -> Iterator[tuple[AppContext, AppContext]]:
+    """Stations A and B on one SQLite database, Shampoo ($12.00, 8.875 % tax) on the shelf."""
+    with two_stations(ui_env, tmp_path, f"sqlite:///{tmp_path / 'shared.sqlite3'}") as pair:
+        pair[0].products.save_product(
             ProductForm(
                 id=None, name="Shampoo", price_text="12.00", currency="usd", stock=9,
                 sku="SHA-250", tax_rate_text="8.875",
             )
         )  # fmt: skip
-        guard = ServiceGuard(opened[1])
-        yield opened[0], opened[1]
-        assert guard.violations == [], f"service calls on the GUI thread: {guard.violations}"
-    finally:
-        for ctx in opened:
-            ctx.close()
+        yield pair
 
 
 def _sell_screen(
     qtbot: QtBot, runner: TaskRunner, station: AppContext
 ) -> tuple[MainWindow, SellDialog]:
-    """A station's window, attached, its sync loop stopped, and its Sell screen open."""
-    window = MainWindow(runner)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.attach(station)
-    qtbot.waitUntil(lambda: not window.sync.first_pending, timeout=WAIT_MS)
-    window.sync.stop()
+    """A station's window, fed by the change feed only, and its Sell screen open."""
+    window = fed_window(qtbot, runner, station)
     sell = window.open_sell()
     assert sell is not None
     return window, sell
@@ -83,9 +61,9 @@ def _part_paid_at(station: AppContext, cash: str) -> Order:
 
 
 def test_a_sale_part_paid_at_one_station_is_listed_and_followed_at_another(
-    qtbot: QtBot, two_stations: tuple[AppContext, AppContext], runner: TaskRunner
+    qtbot: QtBot, stations: tuple[AppContext, AppContext], runner: TaskRunner
 ) -> None:
-    station_a, station_b = two_stations
+    station_a, station_b = stations
     first = _part_paid_at(station_a, "5.00")
     # Station B's Sell screen opens after the sale: it lists it, read from the database.
     window, sell = _sell_screen(qtbot, runner, station_b)
@@ -118,9 +96,9 @@ def test_a_sale_part_paid_at_one_station_is_listed_and_followed_at_another(
 
 
 def test_the_screens_own_split_is_not_listed_twice(
-    qtbot: QtBot, two_stations: tuple[AppContext, AppContext], runner: TaskRunner
+    qtbot: QtBot, stations: tuple[AppContext, AppContext], runner: TaskRunner
 ) -> None:
-    station_b = two_stations[1]
+    station_b = stations[1]
     window, sell_b = _sell_screen(qtbot, runner, station_b)
     own = _part_paid_at(station_b, "5.00")
     # What SellDialog.split_recorded does once its split is saved: its own line follows it.
@@ -128,11 +106,11 @@ def test_the_screens_own_split_is_not_listed_twice(
     sell_b.part_paid.skip_id = own.id
     sell_b.reload_orders()
     qtbot.waitUntil(lambda: sell_b.split_panel.state is not None, timeout=WAIT_MS)
-    other = _part_paid_at(two_stations[0], "4.00")
+    other = _part_paid_at(stations[0], "4.00")
     qtbot.waitUntil(lambda: sell_b.part_paid.order_ids() == [other.id], timeout=WAIT_MS)
     assert sell_b.split_panel.order_id == own.id
     # Another station takes the rest of this screen's own split: its line says so.
-    in_thread(lambda: two_stations[0].cash.record(own.id)).join(WAIT_MS)
+    in_thread(lambda: stations[0].cash.record(own.id)).join(WAIT_MS)
     paid = f"Sale {own.number} paid: $13.07 in cash."
     qtbot.waitUntil(lambda: sell_b.split_panel.text() == paid, timeout=WAIT_MS)
     window.detach()
