@@ -9,12 +9,27 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, QEvent, QLocale, Qt, QTime
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDateTimeEdit, QTableView, QToolButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QDateEdit,
+    QDateTimeEdit,
+    QTableView,
+    QTimeEdit,
+    QToolButton,
+)
 from pytestqt.qtbot import QtBot
 
 from pos_app import i18n
 from pos_app.domain import locale_format as lf
-from pos_app.ui.kit.date_fields import DateEdit, LatinDigitsCalendar, TimeEdit
+from pos_app.ui.kit.date_fields import (
+    DateEdit,
+    DateTimeEdit,
+    LatinDateEdit,
+    LatinDateTimeEdit,
+    LatinDigitsCalendar,
+    LatinTimeEdit,
+    TimeEdit,
+)
 
 BENGALI = "০১২৩৪৫৬৭৮৯"
 
@@ -102,3 +117,27 @@ def test_english_fields_are_qts_own(qtbot: QtBot) -> None:
     edit.setCalendarPopup(True)
     assert edit.text() == QLocale().toString(QDate(2026, 12, 6), "ddd d MMM yyyy")
     assert not isinstance(edit.calendarWidget(), LatinDigitsCalendar)  # nothing to change
+
+
+def test_english_fields_are_qts_own_classes(qtbot: QtBot) -> None:
+    # No digits to rewrite: Qt formats and parses the field with no Python call in between.
+    fields = (DateEdit(QDate(2026, 12, 6)), TimeEdit(QTime(11, 45)), DateTimeEdit(), DateEdit())
+    for field in fields:
+        qtbot.addWidget(field)
+    assert [type(f) for f in fields] == [QDateEdit, QTimeEdit, QDateTimeEdit, QDateEdit]
+    assert fields[0].date() == QDate(2026, 12, 6) and fields[1].time() == QTime(11, 45)
+
+
+def test_bangla_fields_are_the_ones_writing_latin_digits(qtbot: QtBot, bangla: None) -> None:
+    fields = (DateEdit(QDate(2026, 12, 6)), TimeEdit(QTime(11, 45)), DateTimeEdit(), DateEdit())
+    for field in fields:
+        qtbot.addWidget(field)
+    assert [type(f) for f in fields] == [
+        LatinDateEdit,
+        LatinTimeEdit,
+        LatinDateTimeEdit,
+        LatinDateEdit,
+    ]
+    assert fields[0].date() == QDate(2026, 12, 6) and fields[1].time() == QTime(11, 45)
+    fields[1].setDisplayFormat("HH:mm")
+    assert fields[1].text() == "11:45"  # Qt alone: "১১:৪৫"

@@ -6,14 +6,18 @@ locale writes ০–৯, with no switch for the Latin digits CLDR's Bangla money
 use and the app shows everywhere else ("11:45" on a slot button, "রবি ৬ ডিসে ২০২৬ ১১:৪৫" in
 the field beside it). These fields keep Qt's words and editing, and write 0–9: a typed ০–৯
 is accepted too and shown as 0–9, as the amount fields do (``locale_format.latin_digits``).
-In a language without digits of its own they are Qt's fields unchanged.
+
+In a language without digits of its own (all but Bangla today) there is nothing to rewrite,
+so :func:`DateEdit`, :func:`TimeEdit` and :func:`DateTimeEdit` give Qt's own field: no
+Python call each time Qt formats or parses it. The language is chosen at start (changing it
+restarts the app), so the field made is right for its whole life.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDateTime, QLocale
+from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -29,7 +33,15 @@ from PySide6.QtWidgets import (
 
 from pos_app.domain import locale_format as lf
 
-__all__ = ["DateEdit", "DateTimeEdit", "LatinDigitsCalendar", "TimeEdit"]
+__all__ = [
+    "DateEdit",
+    "DateTimeEdit",
+    "LatinDateEdit",
+    "LatinDateTimeEdit",
+    "LatinDigitsCalendar",
+    "LatinTimeEdit",
+    "TimeEdit",
+]
 
 
 class _LatinDayNumbers(QStyledItemDelegate):
@@ -91,13 +103,32 @@ class _LatinDigits(_Field):
             self.setCalendarWidget(self._calendar)
 
 
-class DateTimeEdit(_LatinDigits, QDateTimeEdit):
-    """``QDateTimeEdit`` writing 0–9 in every language (see the module doc)."""
+class LatinDateTimeEdit(_LatinDigits, QDateTimeEdit):
+    """``QDateTimeEdit`` writing 0–9 in a language with digits of its own (the module doc)."""
 
 
-class DateEdit(_LatinDigits, QDateEdit):
-    """``QDateEdit`` writing 0–9 in every language (see the module doc)."""
+class LatinDateEdit(_LatinDigits, QDateEdit):
+    """``QDateEdit`` writing 0–9 in a language with digits of its own (the module doc)."""
 
 
-class TimeEdit(_LatinDigits, QTimeEdit):
-    """``QTimeEdit`` writing 0–9 in every language (see the module doc)."""
+class LatinTimeEdit(_LatinDigits, QTimeEdit):
+    """``QTimeEdit`` writing 0–9 in a language with digits of its own (the module doc)."""
+
+
+# The fields are made by functions (named as Qt names its classes), not classes, so that a
+# language with no digits to rewrite gets Qt's own class: a class cannot hand back another.
+def DateTimeEdit(parent: QWidget | None = None) -> QDateTimeEdit:
+    """A date-and-time field writing 0–9 in every language (see the module doc)."""
+    return LatinDateTimeEdit(parent) if lf.native_digits() else QDateTimeEdit(parent)
+
+
+def DateEdit(date: QDate | None = None, parent: QWidget | None = None) -> QDateEdit:
+    """A date field writing 0–9 in every language, showing ``date`` (see the module doc)."""
+    kind = LatinDateEdit if lf.native_digits() else QDateEdit
+    return kind(parent) if date is None else kind(date, parent)
+
+
+def TimeEdit(time: QTime | None = None, parent: QWidget | None = None) -> QTimeEdit:
+    """A time field writing 0–9 in every language, showing ``time`` (see the module doc)."""
+    kind = LatinTimeEdit if lf.native_digits() else QTimeEdit
+    return kind(parent) if time is None else kind(time, parent)
