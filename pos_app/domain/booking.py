@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pos_app.domain.errors import InvalidStateError
-from pos_app.domain.money import Money
+from pos_app.domain.money import Money, PaidFigures
 from pos_app.domain.percent import Percent
 from pos_app.i18n import N_, gettext
 
@@ -89,7 +89,7 @@ class Service:
 
 
 @dataclass
-class Booking:
+class Booking(PaidFigures):
     """A customer's slot for a service, with its price and the money received against it.
 
     ``paid_amount``, ``refunded_amount`` and ``status`` are a summary of the booking's payments
@@ -124,36 +124,6 @@ class Booking:
     # ``cash_claim_until`` (Stripe's clock, as holds are) should that station die meanwhile.
     cash_claim: str | None = None
     cash_claim_until: datetime | None = None
-
-    @property
-    def price(self) -> Money:
-        """What the booking costs."""
-        return Money(self.price_amount, self.currency)
-
-    @property
-    def paid(self) -> Money:
-        """Money received (card and cash), before refunds."""
-        return Money(self.paid_amount, self.currency)
-
-    @property
-    def refunded(self) -> Money:
-        """Money given back, settled refunds only."""
-        return Money(self.refunded_amount, self.currency)
-
-    @property
-    def balance_due(self) -> Money:
-        """What is still to be paid for the booking."""
-        return Money(max(self.price_amount - self.paid_amount, 0), self.currency)
-
-    @property
-    def net_paid(self) -> Money:
-        """Money kept: received (card and cash) less settled refunds."""
-        return Money(self.paid_amount - self.refunded_amount, self.currency)
-
-    @property
-    def overpaid(self) -> Money:
-        """Money kept beyond the price (paid less settled refunds); zero unless overpaid."""
-        return Money(max(self.net_paid.amount - self.price_amount, 0), self.currency)
 
     def cash_claim_live(self, now: datetime) -> bool:
         """Whether a station is taking cash for this booking at ``now`` (Stripe's clock)."""

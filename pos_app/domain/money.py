@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Protocol
 
 from pos_app.domain import currency as cur
 from pos_app.domain import locale_format as lf
@@ -196,3 +197,55 @@ def validate_chargeable(money: Money, *, field: str = "price") -> None:
         raise ValidationError(
             field, gettext("The largest amount you can charge is {amount}.").format(amount=largest)
         )
+
+
+class _Amounts(Protocol):
+    """What :class:`PaidFigures` reads: the price and the money in and out, in minor units."""
+
+    @property
+    def price_amount(self) -> int: ...
+    @property
+    def paid_amount(self) -> int: ...
+    @property
+    def refunded_amount(self) -> int: ...
+    @property
+    def currency(self) -> str: ...
+
+
+class PaidFigures:
+    """The money figures of something paid for (a booking, an order as the payable), from
+    its price and the amounts received and refunded: the one rule for what is still due,
+    kept and overpaid."""
+
+    __slots__ = ()
+
+    @property
+    def price(self: _Amounts) -> Money:
+        """What it costs."""
+        return Money(self.price_amount, self.currency)
+
+    @property
+    def paid(self: _Amounts) -> Money:
+        """Money received (card and cash), before refunds."""
+        return Money(self.paid_amount, self.currency)
+
+    @property
+    def refunded(self: _Amounts) -> Money:
+        """Money given back, settled refunds only."""
+        return Money(self.refunded_amount, self.currency)
+
+    @property
+    def balance_due(self: _Amounts) -> Money:
+        """What is still to be paid (never below zero)."""
+        return Money(max(self.price_amount - self.paid_amount, 0), self.currency)
+
+    @property
+    def net_paid(self: _Amounts) -> Money:
+        """Money kept: received less settled refunds."""
+        return Money(self.paid_amount - self.refunded_amount, self.currency)
+
+    @property
+    def overpaid(self: _Amounts) -> Money:
+        """Money kept beyond the price; zero unless overpaid."""
+        kept = self.paid_amount - self.refunded_amount
+        return Money(max(kept - self.price_amount, 0), self.currency)

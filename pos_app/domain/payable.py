@@ -22,7 +22,7 @@ from pos_app.domain.booking import (
     derive_status,
 )
 from pos_app.domain.errors import InvalidStateError
-from pos_app.domain.money import Money
+from pos_app.domain.money import PaidFigures
 from pos_app.domain.orders import Order
 from pos_app.i18n import N_
 
@@ -66,7 +66,7 @@ class OrderMoney:
 
 
 @dataclass
-class Payable:
+class Payable(PaidFigures):
     """An order as the thing paid: its figures, its booking (or None) and its money."""
 
     order: Order
@@ -156,31 +156,6 @@ class Payable:
         if self.booking is not None:
             return self.booking.customer_email
         return self.order.customer.email or None
-
-    @property
-    def balance_due(self) -> Money:
-        """What is still to be paid."""
-        return Money(max(self.price_amount - self.paid_amount, 0), self.currency)
-
-    @property
-    def paid(self) -> Money:
-        """Received in all."""
-        return Money(self.paid_amount, self.currency)
-
-    @property
-    def price(self) -> Money:
-        """The order's total, as money."""
-        return Money(self.price_amount, self.currency)
-
-    @property
-    def overpaid(self) -> Money:
-        """Money kept beyond the total (paid less settled refunds); zero unless overpaid."""
-        return Money(max(self.net_paid.amount - self.price_amount, 0), self.currency)
-
-    @property
-    def net_paid(self) -> Money:
-        """Money kept: received less settled refunds."""
-        return Money(self.paid_amount - self.refunded_amount, self.currency)
 
     def derive(self, *, open_checkout: bool, processing: bool) -> BookingStatus:
         """The status from the money, by the one rule bookings use; stored on ``status``."""
