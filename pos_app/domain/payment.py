@@ -48,6 +48,11 @@ class PaymentStatus(StrEnum):
         """No further change can come from Stripe."""
         return self in (PaymentStatus.SUCCEEDED, PaymentStatus.EXPIRED, PaymentStatus.FAILED)
 
+    @property
+    def link_open(self) -> bool:
+        """A payment link being made or open: the customer may pay through it now."""
+        return self in (PaymentStatus.CREATING, PaymentStatus.OPEN)
+
 
 #: A link in one of these may still change: its day's link counts are not settled.
 LINK_STILL_OPEN = tuple(s for s in PaymentStatus if not s.is_final)
@@ -170,6 +175,11 @@ class Payment:
     def money(self) -> Money:
         """The amount asked for."""
         return Money(self.amount, self.currency)
+
+    @property
+    def open_card_link(self) -> bool:
+        """A card payment whose link is being made or open: no cash may be taken beside it."""
+        return self.method is PaymentMethod.CARD and self.status.link_open
 
     def apply_session(self, session: CheckoutSessionInfo, now: datetime) -> bool:
         """Bring this payment in line with Stripe's view of its session; True if anything changed.

@@ -568,11 +568,7 @@ class BookingService:
                 )
             payments = uow.payments.for_order(payable.id)
             ensure_none_processing(payments)
-            if any(
-                p.method is PaymentMethod.CARD
-                and p.status in (PaymentStatus.CREATING, PaymentStatus.OPEN)
-                for p in payments
-            ):
+            if any(p.open_card_link for p in payments):
                 raise InvalidStateError(LINK_OPENED_MEANWHILE)
             if booking.paid_amount > claim.paid_before:
                 more = Money(booking.paid_amount - claim.paid_before, booking.currency)

@@ -127,11 +127,7 @@ class CashService:
                 raise InvalidStateError(booking.claim_sentence())
             payments = uow.payments.for_order(booking.id)
             ensure_none_processing(payments)
-            if any(
-                p.method is PaymentMethod.CARD
-                and p.status in (PaymentStatus.CREATING, PaymentStatus.OPEN)
-                for p in payments
-            ):
+            if any(p.open_card_link for p in payments):
                 raise InvalidStateError(LINK_OPENED_MEANWHILE)
             if booking.paid_amount != claim.paid_before:
                 more = booking.paid_amount - claim.paid_before

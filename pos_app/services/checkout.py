@@ -253,7 +253,7 @@ class CheckoutService:
                 amount = parse_money(deposit_text, booking.currency, field="deposit")
                 check_deposit(amount, booking.balance_due)
             for existing in reversed(payments):
-                if existing.status not in (PaymentStatus.CREATING, PaymentStatus.OPEN):
+                if not existing.status.link_open:
                     continue
                 held = existing.hold_until is None or existing.hold_until > now
                 if existing.status is PaymentStatus.OPEN and not held:
@@ -362,12 +362,7 @@ class CheckoutService:
         """The booking's card attempt still creating or open (``_reserve`` keeps one)."""
         with self._d.uow() as uow:
             payments = uow.payments.for_order(_order_of(payment))
-        live = [
-            p
-            for p in payments
-            if p.method is PaymentMethod.CARD
-            and p.status in (PaymentStatus.CREATING, PaymentStatus.OPEN)
-        ]
+        live = [p for p in payments if p.open_card_link]
         return live[-1] if live else None
 
     def _stored_request(self, payment: Payment) -> CheckoutRequest:

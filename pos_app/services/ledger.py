@@ -42,9 +42,7 @@ def recompute(uow: UnitOfWork, payable: Payable | Booking, *, at: datetime | Non
     payable.paid_amount = sum(p.amount for p in payments if p.status is PaymentStatus.SUCCEEDED)
     payable.refunded_amount = sum(r.amount for r in refunds if r.status is RefundStatus.SUCCEEDED)
     status = payable.derive(
-        open_checkout=any(
-            p.status in (PaymentStatus.CREATING, PaymentStatus.OPEN) for p in payments
-        ),
+        open_checkout=any(p.status.link_open for p in payments),
         processing=any(p.status is PaymentStatus.PROCESSING for p in payments),
     )
     if booking is not None:  # the booking's copy, in the same transaction

@@ -92,7 +92,6 @@ class OrderMoneyDetail:
 
 # Payments that hold money, or may: a paid order's lines never change.
 _TOOK_MONEY = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.PROCESSING})
-_LINK_OPEN = frozenset({PaymentStatus.CREATING, PaymentStatus.OPEN})
 
 
 @dataclass(frozen=True)
@@ -280,7 +279,7 @@ class OrderService:
                 raise InvalidStateError(VOID_BOOKING_ORDER.format(booking=payable.booking.id))
             payable.ensure_no_cash_claim(self._d.server_now())
             payments = uow.payments.for_order(payable.id)
-            if any(p.status in _LINK_OPEN for p in payments):
+            if any(p.status.link_open for p in payments):
                 raise InvalidStateError(VOID_WITH_LINK)
             if payable.paid_amount > 0 or any(p.status in _TOOK_MONEY for p in payments):
                 raise InvalidStateError(VOID_PAID)
@@ -348,7 +347,7 @@ class OrderService:
             payments = uow.payments.for_order(payable.id)
             if any(p.status in _TOOK_MONEY for p in payments):
                 raise InvalidStateError(ADD_AFTER_PAID)
-            if any(p.status in _LINK_OPEN for p in payments):
+            if any(p.status.link_open for p in payments):
                 raise InvalidStateError(ADD_WITH_LINK)
             order = uow.orders.for_booking(booking.id)
             if order is None:

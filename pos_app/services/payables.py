@@ -78,8 +78,7 @@ def save_claim(uow: UnitOfWork, payable: Payable) -> None:
 
 
 def _derive(payable: Payable, payments: list[Payment]) -> None:
-    live = (PaymentStatus.CREATING, PaymentStatus.OPEN)
     payable.derive(
-        open_checkout=any(p.status in live for p in payments),
+        open_checkout=any(p.status.link_open for p in payments),
         processing=any(p.status is PaymentStatus.PROCESSING for p in payments),
     )
