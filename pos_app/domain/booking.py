@@ -51,6 +51,56 @@ CLOSING_CLAIM = "closing"
 # taking cash no longer blocks the booking; a live one re-checks everything under the lock.
 CASH_CLAIM_LEASE = timedelta(minutes=2)
 
+
+class CashClaim:
+    """The "cash is being taken" claim of something paid for (a booking, an order as the
+    payable): written under its lock by the station taking cash (or closing the booking), so
+    no card link opens meanwhile; a lease that lapses at ``cash_claim_until`` (Stripe's
+    clock) should that station die. The one rule for both; the caller stores the change."""
+
+    cash_claim: str | None
+    cash_claim_until: datetime | None
+
+    def cash_claim_live(self, now: datetime) -> bool:
+        """Whether a station is taking cash (or closing the booking) at ``now``."""
+        return (
+            self.cash_claim is not None
+            and self.cash_claim_until is not None
+            and self.cash_claim_until > now
+        )
+
+    def ensure_no_cash_claim(self, now: datetime) -> None:
+        """Raise InvalidStateError while a station is taking cash, or closing the booking
+        (cancel, no-show): no link may open now."""
+        if self.cash_claim_live(now):
+            raise InvalidStateError(self.claim_sentence())
+
+    def claim_sentence(self) -> str:
+        """What the standing claim is doing, in words for the desk."""
+        if (self.cash_claim or "").startswith(f"{CLOSING_CLAIM}_"):
+            return CLOSING_IN_PROGRESS
+        return self._cash_in_progress()
+
+    def _cash_in_progress(self) -> str:
+        """The sentence for cash being taken (a walk-in order says "order")."""
+        return CASH_IN_PROGRESS
+
+    def claim_for_cash(self, claim_id: str, now: datetime) -> None:
+        """Take the claim (the caller holds the lock), or raise InvalidStateError while
+        another one stands."""
+        self.ensure_no_cash_claim(now)
+        self.cash_claim = claim_id
+        self.cash_claim_until = now + CASH_CLAIM_LEASE
+
+    def release_cash_claim(self, claim_id: str) -> bool:
+        """Drop the claim if it is still ``claim_id``; True if it was."""
+        if self.cash_claim != claim_id:
+            return False
+        self.cash_claim = None
+        self.cash_claim_until = None
+        return True
+
+
 _LABELS = {
     BookingStatus.NEW: N_("Not paid"),
     BookingStatus.AWAITING_PAYMENT: N_("Awaiting payment"),
@@ -89,7 +139,7 @@ class Service:
 
 
 @dataclass
-class Booking(PaidFigures):
+class Booking(PaidFigures, CashClaim):
     """A customer's slot for a service, with its price and the money received against it.
 
     ``paid_amount``, ``refunded_amount`` and ``status`` are a summary of the booking's payments
@@ -124,40 +174,6 @@ class Booking(PaidFigures):
     # ``cash_claim_until`` (Stripe's clock, as holds are) should that station die meanwhile.
     cash_claim: str | None = None
     cash_claim_until: datetime | None = None
-
-    def cash_claim_live(self, now: datetime) -> bool:
-        """Whether a station is taking cash for this booking at ``now`` (Stripe's clock)."""
-        return (
-            self.cash_claim is not None
-            and self.cash_claim_until is not None
-            and self.cash_claim_until > now
-        )
-
-    def ensure_no_cash_claim(self, now: datetime) -> None:
-        """Raise InvalidStateError while a station is taking cash, or closing the booking
-        (cancel, no-show): no link may open now."""
-        if self.cash_claim_live(now):
-            raise InvalidStateError(self.claim_sentence())
-
-    def claim_sentence(self) -> str:
-        """What the standing claim is doing, in words for the desk."""
-        closing = (self.cash_claim or "").startswith(f"{CLOSING_CLAIM}_")
-        return CLOSING_IN_PROGRESS if closing else CASH_IN_PROGRESS
-
-    def claim_for_cash(self, claim_id: str, now: datetime) -> None:
-        """Take the "cash is being taken" claim (the caller holds the booking's lock), or
-        raise InvalidStateError while another one stands."""
-        self.ensure_no_cash_claim(now)
-        self.cash_claim = claim_id
-        self.cash_claim_until = now + CASH_CLAIM_LEASE
-
-    def release_cash_claim(self, claim_id: str) -> bool:
-        """Drop the claim if it is still ``claim_id``; True if it was."""
-        if self.cash_claim != claim_id:
-            return False
-        self.cash_claim = None
-        self.cash_claim_until = None
-        return True
 
     def ensure_chargeable(self) -> None:
         """Raise InvalidStateError unless a payment can be taken for this booking now."""

@@ -13,12 +13,10 @@ from datetime import datetime
 
 from pos_app.domain.audit import Detail
 from pos_app.domain.booking import (
-    CASH_CLAIM_LEASE,
     CASH_IN_PROGRESS,
-    CLOSING_CLAIM,
-    CLOSING_IN_PROGRESS,
     Booking,
     BookingStatus,
+    CashClaim,
     derive_status,
 )
 from pos_app.domain.errors import InvalidStateError
@@ -66,7 +64,7 @@ class OrderMoney:
 
 
 @dataclass
-class Payable(PaidFigures):
+class Payable(PaidFigures, CashClaim):
     """An order as the thing paid: its figures, its booking (or None) and its money."""
 
     order: Order
@@ -181,35 +179,5 @@ class Payable(PaidFigures):
                 "This booking is already paid in full." if self.booking else ORDER_PAID
             )
 
-    def cash_claim_live(self, now: datetime) -> bool:
-        """Whether a station is taking cash (or closing the booking) at ``now``."""
-        return (
-            self.cash_claim is not None
-            and self.cash_claim_until is not None
-            and self.cash_claim_until > now
-        )
-
-    def claim_sentence(self) -> str:
-        """What the standing claim is doing, in words for the desk."""
-        if (self.cash_claim or "").startswith(f"{CLOSING_CLAIM}_"):
-            return CLOSING_IN_PROGRESS
+    def _cash_in_progress(self) -> str:
         return CASH_IN_PROGRESS if self.booking is not None else ORDER_CASH_IN_PROGRESS
-
-    def ensure_no_cash_claim(self, now: datetime) -> None:
-        """Raise InvalidStateError while another station holds the claim."""
-        if self.cash_claim_live(now):
-            raise InvalidStateError(self.claim_sentence())
-
-    def claim_for_cash(self, claim_id: str, now: datetime) -> None:
-        """Take the claim (the caller holds the order's lock, and stores it), or raise."""
-        self.ensure_no_cash_claim(now)
-        self.cash_claim = claim_id
-        self.cash_claim_until = now + CASH_CLAIM_LEASE
-
-    def release_cash_claim(self, claim_id: str) -> bool:
-        """Drop the claim if it is still ``claim_id``; True if it was (the caller stores it)."""
-        if self.cash_claim != claim_id:
-            return False
-        self.cash_claim = None
-        self.cash_claim_until = None
-        return True

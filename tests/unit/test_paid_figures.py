@@ -1,15 +1,24 @@
-"""The money figures of a booking and of an order as the payable come from one rule
-(``domain.money.PaidFigures``): what is still due, kept and overpaid, figured by hand."""
+"""The money figures and the cash claim of a booking and of an order as the payable come from
+one rule each (``domain.money.PaidFigures``, ``domain.booking.CashClaim``): what is still
+due, kept and overpaid, figured by hand; the claim's lease and its words."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pos_app.domain.booking import Booking
+from pos_app.domain.booking import (
+    CASH_CLAIM_LEASE,
+    CASH_IN_PROGRESS,
+    CLOSING_CLAIM,
+    CLOSING_IN_PROGRESS,
+    Booking,
+)
+from pos_app.domain.errors import InvalidStateError
 from pos_app.domain.money import Money
-from pos_app.domain.payable import OrderMoney, Payable
+from pos_app.domain.payable import ORDER_CASH_IN_PROGRESS, OrderMoney, Payable
 from tests.unit.test_overpaid import _booking
 from tests.unit.test_split_presenter import _order
 
@@ -54,3 +63,24 @@ def test_due_kept_and_overpaid_by_one_rule(
     assert thing.balance_due == Money(due, "usd")
     assert thing.net_paid == Money(kept, "usd")
     assert thing.overpaid == Money(over, "usd")
+
+
+@pytest.mark.parametrize(
+    ("make", "cash_words"),
+    [(_booking_paid, CASH_IN_PROGRESS), (_order_paid, ORDER_CASH_IN_PROGRESS)],
+    ids=["booking", "order"],
+)
+def test_the_cash_claim_is_one_rule_and_says_booking_or_order(
+    make: Callable[[int, int], Booking | Payable], cash_words: str
+) -> None:
+    thing = make(0, 0)
+    now = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
+    thing.claim_for_cash("claim_1", now)
+    assert thing.cash_claim_live(now) and thing.claim_sentence() == cash_words
+    with pytest.raises(InvalidStateError, match="right now"):
+        thing.claim_for_cash("claim_2", now + CASH_CLAIM_LEASE - timedelta(seconds=1))
+    assert not thing.release_cash_claim("claim_2")  # only its own station ends it
+    thing.ensure_no_cash_claim(now + CASH_CLAIM_LEASE)  # lapsed: links may open again
+    assert thing.release_cash_claim("claim_1") and not thing.cash_claim_live(now)
+    thing.claim_for_cash(f"{CLOSING_CLAIM}_1", now)
+    assert thing.claim_sentence() == CLOSING_IN_PROGRESS
