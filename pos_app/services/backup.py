@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.backups import (
     KEEP_BACKUPS,
     SQLITE_SUFFIX,
@@ -31,7 +32,6 @@ from pos_app.domain.backups import (
     newest_first,
     to_prune,
 )
-from pos_app.domain import locale_format as lf
 from pos_app.domain.errors import PosError
 from pos_app.domain.ports import Clock
 from pos_app.i18n import current_language, gettext, ngettext
