@@ -91,3 +91,15 @@ def checkout_locale(language: str | None) -> str:
         return exact
     base = tag.split("-")[0].lower()
     return by_lower.get(base, AUTO)
+
+
+def receipt_locale(language: str | None) -> str | None:
+    """The language Stripe writes a customer's receipt emails in, as a Customer's
+    ``preferred_locales`` entry ("de" → "de", "es_MX" → "es"), or None where Stripe's list
+    lacks it ("bn") or none is known: the receipt then follows the Dashboard's language.
+
+    Stripe's list for emails is taken to be its page's (``STRIPE_CHECKOUT_LOCALES``): the
+    receipts page names no other list (docs.stripe.com/payments/advanced/receipts).
+    """
+    locale = checkout_locale(language)
+    return None if locale == AUTO else locale

@@ -33,6 +33,7 @@ from pos_app.domain.gateway_types import (
     CheckoutLineItemInfo,
     CheckoutRequest,
     CheckoutSessionInfo,
+    CustomerRequest,
     EventInfo,
     EventPage,
     PaymentAttemptError,
@@ -213,6 +214,24 @@ class StripeGateway:
         self._note_date(pi)
         log.info("stripe.payment_intent.receipt_email_set payment_intent=%s", payment_intent_id)
         return _payment_intent_info(pi)
+
+    def create_customer(self, request: CustomerRequest, *, idempotency_key: str) -> str:
+        """Create a Stripe Customer with an email, a name and the languages its receipts
+        speak (``preferred_locales``); its id ("cus_…")."""
+        params: dict[str, Any] = {
+            "email": request.email,
+            "name": request.name,
+            "preferred_locales": list(request.preferred_locales),
+            "metadata": dict(request.metadata),
+        }
+        with self._errors():
+            obj = self._client.v1.customers.create(
+                params,  # type: ignore[arg-type]
+                options={"idempotency_key": idempotency_key},
+            )
+        self._note_date(obj)
+        log.info("stripe.customer.created customer=%s", obj.id)
+        return str(obj.id)
 
     def create_refund(self, request: RefundRequest, *, idempotency_key: str) -> RefundInfo:
         """Ask Stripe to return money on a PaymentIntent."""

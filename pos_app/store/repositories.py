@@ -7,12 +7,13 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine, exists, func, select, text
+from sqlalchemy import Engine, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_app.domain.booking import Booking, Service
 from pos_app.domain.errors import DuplicateError, SlotTakenError
+from pos_app.domain.gateway_types import StripeCustomerLink
 from pos_app.domain.people import Customer, Resource, User
 from pos_app.domain.ports import (
     AuditLog,
@@ -255,6 +256,40 @@ class SqlCustomerRepository:
                 raise
             return found
         return customer
+
+    def stripe_customer(self, customer_id: str) -> StripeCustomerLink | None:
+        """The customer's Stripe Customer key, request and id (None: none asked for yet)."""
+        c = customers.c
+        row = self._s.execute(
+            select(c.stripe_customer_key, c.stripe_customer_request, c.stripe_customer_id).where(
+                c.id == customer_id
+            )
+        ).first()
+        if row is None or row[0] is None or row[1] is None:
+            return None
+        return StripeCustomerLink(idempotency_key=row[0], request=row[1], stripe_id=row[2])
+
+    def claim_stripe_customer(
+        self, customer_id: str, idempotency_key: str, request: str
+    ) -> StripeCustomerLink | None:
+        """Store the key and request unless the row has them (one statement: two stations
+        claiming at once end with one key); the row's link after."""
+        c = customers.c
+        self._s.execute(
+            update(customers)
+            .where(c.id == customer_id, c.stripe_customer_key.is_(None))
+            .values(stripe_customer_key=idempotency_key, stripe_customer_request=request)
+        )
+        return self.stripe_customer(customer_id)
+
+    def set_stripe_customer_id(self, customer_id: str, stripe_id: str) -> None:
+        """Store Stripe's id for the customer, unless one is stored already."""
+        c = customers.c
+        self._s.execute(
+            update(customers)
+            .where(c.id == customer_id, c.stripe_customer_id.is_(None))
+            .values(stripe_customer_id=stripe_id)
+        )
 
 
 class SqlDayCloseRepository:

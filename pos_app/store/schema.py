@@ -134,6 +134,12 @@ customers = Table(
     Column("notes", Text, nullable=False, default="", server_default=""),
     # The language the customer reads, for Stripe's payment page; NULL: not known (0023).
     Column("language", String(16)),
+    # Their Stripe Customer, whose preferred_locales write the receipt (0027): the create
+    # call's key and frozen request, stored before the call, then Stripe's id. Read and
+    # written by statement only (not mapped on ``Customer``).
+    Column("stripe_customer_key", String(255)),
+    Column("stripe_customer_request", Text),
+    Column("stripe_customer_id", String(255)),
 )
 
 bookings = Table(

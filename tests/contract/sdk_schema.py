@@ -210,6 +210,8 @@ ENDPOINT_PARAMS: dict[str, str] = {
     "GET /v1/checkout/sessions/{id}": "stripe.params.checkout.SessionRetrieveParams",
     "POST /v1/checkout/sessions/{id}/expire": "stripe.params.checkout.SessionExpireParams",
     "GET /v1/checkout/sessions/{id}/line_items": "stripe.params.checkout.SessionLineItemListParams",
+    "POST /v1/customers": "stripe.params.CustomerCreateParams",
+    "GET /v1/customers/{id}": "stripe.params.CustomerRetrieveParams",
     "GET /v1/payment_intents/{id}": "stripe.params.PaymentIntentRetrieveParams",
     "POST /v1/payment_intents/{id}": "stripe.params.PaymentIntentUpdateParams",
     "GET /v1/charges": "stripe.params.ChargeListParams",
