@@ -215,6 +215,10 @@ class CustomerRepository(Protocol):
         """Store the Stripe Customer's id, unless one is stored already."""
         ...
 
+    def forget_stripe_customer(self, customer_id: str, stripe_id: str) -> None:
+        """Clear the row's Stripe Customer (key, request, id) if its id is ``stripe_id``."""
+        ...
+
 
 class ProductRepository(Protocol):
     """Retail products; their stock changes only through ``change_stock`` (see domain.products)."""

@@ -349,6 +349,7 @@ class CheckoutService:
                 # edited meanwhile, or an older version sent the request): the session that
                 # key made may exist, so look for it rather than give the attempt up.
                 return self._recover_lost_create(payment)
+            stripe_customers.forget_if_gone(self._d, request, err)  # the next attempt makes one
             settle.mark_payment_failed(self._d, payment.id, err.message)
             raise
         failpoints.hit("checkout.after_create")

@@ -33,7 +33,7 @@ from pos_app.domain.orders import Order
 from pos_app.domain.people import Customer
 from pos_app.domain.ports import UnitOfWork
 from pos_app.services.context import Deps
-from pos_app.services.ids import idempotency_key
+from pos_app.services.ids import idempotency_key, new_id
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,25 @@ def for_checkout(deps: Deps, request: CheckoutRequest) -> CheckoutRequest:
     return request if stripe_id is None else replace(request, customer=stripe_id)
 
 
+def forget_if_gone(deps: Deps, request: CheckoutRequest, refusal: GatewayRejected) -> None:
+    """After Stripe refused a session for a Customer it no longer has ("No such customer":
+    deleted in the Dashboard, or a sandbox whose data was reset), forget it on the
+    customer's row, so the customer's next payment makes a new one instead of failing for
+    ever. Only that id is forgotten: a row another station has moved on from is left alone."""
+    if request.customer is None or request.receipt_customer_id is None:
+        return
+    if refusal.code != "resource_missing":
+        return
+    with deps.uow(write=True) as uow:
+        uow.customers.forget_stripe_customer(request.receipt_customer_id, request.customer)
+        uow.commit()
+    log.warning(
+        "stripe.customer.gone customer=%s stripe_customer=%s",
+        request.receipt_customer_id,
+        request.customer,
+    )
+
+
 def _ensure(deps: Deps, customer_id: str) -> str | None:
     with deps.uow(write=True) as uow:
         link = uow.customers.stripe_customer(customer_id)
@@ -83,9 +102,10 @@ def _ensure(deps: Deps, customer_id: str) -> str | None:
             wanted = None if customer is None else customer_request(customer)
             if wanted is None:  # gone, or no longer has an email or a language Stripe writes
                 return None
-            link = uow.customers.claim_stripe_customer(
-                customer_id, idempotency_key("customer", customer_id), _freeze(wanted)
-            )
+            # A key of its own per claim (stored before the call): a Customer forgotten after
+            # Stripe lost it is made anew, not replayed from the old key.
+            key = idempotency_key("customer", new_id(customer_id))
+            link = uow.customers.claim_stripe_customer(customer_id, key, _freeze(wanted))
             uow.commit()
     if link is None:
         return None

@@ -291,6 +291,15 @@ class SqlCustomerRepository:
             .values(stripe_customer_id=stripe_id)
         )
 
+    def forget_stripe_customer(self, customer_id: str, stripe_id: str) -> None:
+        """Clear the row's Stripe Customer if its id is still ``stripe_id``."""
+        c = customers.c
+        self._s.execute(
+            update(customers)
+            .where(c.id == customer_id, c.stripe_customer_id == stripe_id)
+            .values(stripe_customer_key=None, stripe_customer_request=None, stripe_customer_id=None)
+        )
+
 
 class SqlDayCloseRepository:
     """Closed days in SQL (the database refuses updates and deletes)."""

@@ -18,7 +18,7 @@ import stripe
 
 from pos_app.app import AppContext
 from pos_app.domain.booking import Booking
-from pos_app.domain.errors import GatewayUnavailable
+from pos_app.domain.errors import GatewayRejected, GatewayUnavailable
 from pos_app.domain.gateway_types import StripeCustomerLink
 from pos_app.services.bookings import BookingRequest
 
@@ -56,7 +56,7 @@ def test_a_german_customer_pays_as_a_stripe_customer_with_german_receipts(
     view = app.checkout.start(booking.id)
     link = _link(app, customer_id)
     assert link is not None and link.stripe_id is not None
-    assert link.idempotency_key == f"pos-app:customer:{customer_id}"
+    assert link.idempotency_key.startswith(f"pos-app:customer:{customer_id}_")
     customer = stripe_client.v1.customers.retrieve(link.stripe_id)
     assert customer.preferred_locales == ["de"]
     assert (customer.email, customer.name) == ("greta@example.com", "Greta")
@@ -128,6 +128,26 @@ def test_a_lost_answer_is_resent_as_the_same_request_even_after_an_edit(
     assert after.request == stored.request
     assert view.session_id is not None
     assert stripe_client.v1.checkout.sessions.retrieve(view.session_id).customer == made[0]
+
+
+def test_a_customer_stripe_no_longer_has_is_made_anew_for_the_next_payment(
+    app: AppContext, stripe_client: stripe.StripeClient
+) -> None:
+    booking = _booking(app, "dora@example.com", name="Dora")
+    customer_id = _customer_id(app, booking)
+    app.customers.set_language(customer_id, "de")
+    with app.deps.uow(write=True) as uow:  # deleted in the Dashboard, or a sandbox reset
+        uow.customers.claim_stripe_customer(customer_id, "pos-app:customer:old", "{}")
+        uow.customers.set_stripe_customer_id(customer_id, "cus_gone")
+        uow.commit()
+    with pytest.raises(GatewayRejected):
+        app.checkout.start(booking.id)
+    assert _link(app, customer_id) is None  # forgotten, so the next payment is not stuck
+    view = app.checkout.start(booking.id)
+    link = _link(app, customer_id)
+    assert link is not None and link.stripe_id not in (None, "cus_gone")
+    assert view.session_id is not None
+    assert stripe_client.v1.checkout.sessions.retrieve(view.session_id).customer == link.stripe_id
 
 
 def test_the_sandbox_takes_customer_or_customer_email_not_both(
