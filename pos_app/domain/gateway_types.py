@@ -57,11 +57,13 @@ class CustomerRequest:
 @dataclass(frozen=True)
 class StripeCustomerLink:
     """What a customer row holds about its Stripe Customer: the idempotency key and the
-    frozen create request (stored before the call), and Stripe's id once it answered."""
+    frozen create (or update) request, stored before the call; Stripe's id once it answered;
+    the request Stripe has applied (``synced``: the request again once the call succeeded)."""
 
     idempotency_key: str
     request: str
     stripe_id: str | None
+    synced: str | None = None
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,12 @@ class PaymentGateway(Protocol):
         """Create a Stripe Customer (its receipts speak ``preferred_locales``); its id."""
         ...
 
+    def update_customer(
+        self, customer_id: str, request: CustomerRequest, *, idempotency_key: str
+    ) -> None:
+        """Set a Stripe Customer's email, name and ``preferred_locales``."""
+        ...
+
     def retrieve_charge_details(self, payment_intent_id: str) -> ChargeDetails:
         """The PaymentIntent's latest charge with its balance transaction (fee, net)."""
         ...
@@ -213,6 +219,17 @@ class CustomerRepository(Protocol):
 
     def set_stripe_customer_id(self, customer_id: str, stripe_id: str) -> None:
         """Store the Stripe Customer's id, unless one is stored already."""
+        ...
+
+    def claim_stripe_customer_update(
+        self, customer_id: str, applied: str, idempotency_key: str, request: str
+    ) -> StripeCustomerLink | None:
+        """Store an update's key and request unless the row's request is no longer
+        ``applied`` (another station's update wins); the row's link after."""
+        ...
+
+    def set_stripe_customer_synced(self, customer_id: str, request: str) -> None:
+        """Record that Stripe applied ``request`` (if it is still the row's request)."""
         ...
 
     def forget_stripe_customer(self, customer_id: str, stripe_id: str) -> None:

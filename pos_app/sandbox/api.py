@@ -109,6 +109,12 @@ def _endpoints() -> list[Endpoint]:
             lambda tx, ctx, p, pp: customers.retrieve(tx, pp["id"], p),
             False,
         ),
+        Endpoint(
+            "POST",
+            "/v1/customers/{id}",
+            lambda tx, ctx, p, pp: customers.update(tx, ctx, pp["id"], p),
+            True,
+        ),
         Endpoint("GET", "/v1/payment_intents/{id}", retrieve("payment_intent"), False),
         Endpoint(
             "POST",

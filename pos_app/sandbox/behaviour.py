@@ -45,6 +45,7 @@ ENDPOINT_PERMISSIONS: Final[dict[str, str]] = {
     "GET /v1/checkout/sessions/{id}/line_items": "rak_checkout_session_read",
     "POST /v1/customers": "rak_customer_write",
     "GET /v1/customers/{id}": "rak_customer_read",
+    "POST /v1/customers/{id}": "rak_customer_write",
     "GET /v1/payment_intents/{id}": "rak_payment_intent_read",
     "POST /v1/payment_intents/{id}": "rak_payment_intent_write",
     "GET /v1/charges": "rak_charge_read",

@@ -65,6 +65,22 @@ def create(tx: Tx, ctx: Ctx, params: ParamReader) -> JsonDict:
     return expand(tx, body, params.expand())
 
 
+def update(tx: Tx, ctx: Ctx, customer_id: str, params: ParamReader) -> JsonDict:
+    """``POST /v1/customers/{id}``: a sent field replaces the stored one (email, name,
+    preferred_locales: what the app keeps up to date)."""
+    rec = tx.get(customer_id, KIND)
+    if rec is None:
+        raise resource_missing(KIND, customer_id, param="customer")
+    if params.has("email"):
+        rec.body["email"] = params.email("email")
+    if params.has("name"):
+        rec.body["name"] = params.string("name", max_length=_NAME_MAX)
+    if params.has("preferred_locales"):
+        rec.body["preferred_locales"] = params.string_array("preferred_locales") or []
+    tx.update(rec)
+    return expand(tx, rec.body, params.expand())
+
+
 def named(tx: Tx, customer_id: str) -> Record:
     """The customer a request names in its ``customer`` parameter, or Stripe's 400
     ("No such customer: 'cus_…'", ``resource_missing``, param ``customer``)."""

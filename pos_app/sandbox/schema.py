@@ -83,6 +83,9 @@ SANDBOX_PARAMS: Final[dict[str, dict[str, frozenset[str]]]] = {
         "": frozenset({"email", "expand", "metadata", "name", "preferred_locales"}),
     },
     "GET /v1/customers/{id}": _SANDBOX_RETRIEVE,
+    "POST /v1/customers/{id}": {
+        "": frozenset({"email", "expand", "name", "preferred_locales"}),
+    },
     "GET /v1/payment_intents/{id}": _SANDBOX_RETRIEVE,
     # Updating what a paid PaymentIntent's receipt says and where Stripe emails it.
     "POST /v1/payment_intents/{id}": {

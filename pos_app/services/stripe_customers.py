@@ -11,6 +11,9 @@ instead of ``customer_email``).
 Rule 3: the create call's idempotency key and its request are stored on the customer row
 before the call, and every send uses them, so a resend (after a crash, from another station,
 after the customer's details were edited) is the same request and gets the same Customer.
+When the desk later changes the customer's email, name or language, the next card payment
+first sends an update the same way (its own key and request stored first), so the receipt
+follows the customer's language as it is now.
 The payment's own request names the customer (frozen when it was reserved); the Stripe id it
 sends comes from the customer's row, where it never changes once stored.
 """
@@ -28,7 +31,7 @@ from pos_app.domain.errors import (
     GatewayRejected,
     GatewayStoredFailure,
 )
-from pos_app.domain.gateway_types import CheckoutRequest, CustomerRequest
+from pos_app.domain.gateway_types import CheckoutRequest, CustomerRequest, StripeCustomerLink
 from pos_app.domain.orders import Order
 from pos_app.domain.people import Customer
 from pos_app.domain.ports import UnitOfWork
@@ -95,22 +98,46 @@ def forget_if_gone(deps: Deps, request: CheckoutRequest, refusal: GatewayRejecte
 
 
 def _ensure(deps: Deps, customer_id: str) -> str | None:
-    with deps.uow(write=True) as uow:
-        link = uow.customers.stripe_customer(customer_id)
-        if link is None:
-            customer = uow.customers.get(customer_id)
-            wanted = None if customer is None else customer_request(customer)
-            if wanted is None:  # gone, or no longer has an email or a language Stripe writes
-                return None
-            # A key of its own per claim (stored before the call): a Customer forgotten after
-            # Stripe lost it is made anew, not replayed from the old key.
-            key = idempotency_key("customer", new_id(customer_id))
-            link = uow.customers.claim_stripe_customer(customer_id, key, _freeze(wanted))
-            uow.commit()
+    link = _claim(deps, customer_id)
     if link is None:
         return None
-    if link.stripe_id is not None:
-        return link.stripe_id
+    if link.stripe_id is None:
+        return _create(deps, customer_id, link)
+    if link.request != link.synced:  # the desk changed the customer: Stripe hears it first
+        _update(deps, customer_id, link.stripe_id, link)
+    return link.stripe_id
+
+
+def _claim(deps: Deps, customer_id: str) -> StripeCustomerLink | None:
+    """The row's link, with a create (no Customer yet) or an update (the customer's email,
+    name or language changed since Stripe applied the last request) claimed on it first:
+    its key and request stored and committed before any call."""
+    with deps.uow(write=True) as uow:
+        link = uow.customers.stripe_customer(customer_id)
+        customer = uow.customers.get(customer_id)
+        wanted = None if customer is None else customer_request(customer)
+        # A key of its own per claim: a Customer forgotten after Stripe lost it is made
+        # anew, and an update is never answered with an earlier call's stored result.
+        key = idempotency_key("customer", new_id(customer_id))
+        if link is None:
+            if wanted is None:  # gone, or no longer has an email or a language Stripe writes
+                return None
+            link = uow.customers.claim_stripe_customer(customer_id, key, _freeze(wanted))
+            uow.commit()
+        elif (
+            wanted is not None
+            and link.stripe_id is not None
+            and link.request == link.synced  # no update of another station still on its way
+            and _freeze(wanted) != link.synced
+        ):
+            link = uow.customers.claim_stripe_customer_update(
+                customer_id, link.request, key, _freeze(wanted)
+            )
+            uow.commit()
+    return link
+
+
+def _create(deps: Deps, customer_id: str, link: StripeCustomerLink) -> str | None:
     try:
         stripe_id = deps.gateway.create_customer(
             _thaw(link.request), idempotency_key=link.idempotency_key
@@ -124,6 +151,22 @@ def _ensure(deps: Deps, customer_id: str) -> str | None:
         stored = uow.customers.stripe_customer(customer_id)
         uow.commit()
     return stripe_id if stored is None or stored.stripe_id is None else stored.stripe_id
+
+
+def _update(deps: Deps, customer_id: str, stripe_id: str, link: StripeCustomerLink) -> None:
+    try:
+        deps.gateway.update_customer(
+            stripe_id, _thaw(link.request), idempotency_key=link.idempotency_key
+        )
+    except (GatewayRejected, GatewayStoredFailure, GatewayPermissionError) as err:
+        # The Customer keeps what it had (its receipts too); the payment goes ahead.
+        log.warning(
+            "stripe.customer.update_refused customer=%s reason=%s", customer_id, err.message
+        )
+        return
+    with deps.uow(write=True) as uow:
+        uow.customers.set_stripe_customer_synced(customer_id, link.request)
+        uow.commit()
 
 
 def _freeze(request: CustomerRequest) -> str:

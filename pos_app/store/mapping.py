@@ -34,7 +34,12 @@ mapper_registry = registry(metadata=metadata)
 _mapped = False
 # A customer's Stripe Customer columns (0027): written by statement, never through the ORM,
 # so a Customer loaded and saved by a station that does not know them leaves them alone.
-STRIPE_CUSTOMER_COLUMNS = ["stripe_customer_key", "stripe_customer_request", "stripe_customer_id"]
+STRIPE_CUSTOMER_COLUMNS = [
+    "stripe_customer_key",
+    "stripe_customer_request",
+    "stripe_customer_id",
+    "stripe_customer_synced",
+]
 
 
 def map_domain() -> None:

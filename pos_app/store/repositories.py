@@ -260,14 +260,13 @@ class SqlCustomerRepository:
     def stripe_customer(self, customer_id: str) -> StripeCustomerLink | None:
         """The customer's Stripe Customer key, request and id (None: none asked for yet)."""
         c = customers.c
+        columns = (c.stripe_customer_key, c.stripe_customer_request, c.stripe_customer_id)
         row = self._s.execute(
-            select(c.stripe_customer_key, c.stripe_customer_request, c.stripe_customer_id).where(
-                c.id == customer_id
-            )
+            select(*columns, c.stripe_customer_synced).where(c.id == customer_id)
         ).first()
         if row is None or row[0] is None or row[1] is None:
             return None
-        return StripeCustomerLink(idempotency_key=row[0], request=row[1], stripe_id=row[2])
+        return StripeCustomerLink(row[0], row[1], row[2], row[3])
 
     def claim_stripe_customer(
         self, customer_id: str, idempotency_key: str, request: str
@@ -288,7 +287,28 @@ class SqlCustomerRepository:
         self._s.execute(
             update(customers)
             .where(c.id == customer_id, c.stripe_customer_id.is_(None))
-            .values(stripe_customer_id=stripe_id)
+            .values(stripe_customer_id=stripe_id, stripe_customer_synced=c.stripe_customer_request)
+        )
+
+    def claim_stripe_customer_update(
+        self, customer_id: str, applied: str, idempotency_key: str, request: str
+    ) -> StripeCustomerLink | None:
+        """Store an update's key and request unless the row moved on from ``applied``."""
+        c = customers.c
+        self._s.execute(
+            update(customers)
+            .where(c.id == customer_id, c.stripe_customer_request == applied)
+            .values(stripe_customer_key=idempotency_key, stripe_customer_request=request)
+        )
+        return self.stripe_customer(customer_id)
+
+    def set_stripe_customer_synced(self, customer_id: str, request: str) -> None:
+        """Record that Stripe applied ``request``, if it is still the row's request."""
+        c = customers.c
+        self._s.execute(
+            update(customers)
+            .where(c.id == customer_id, c.stripe_customer_request == request)
+            .values(stripe_customer_synced=request)
         )
 
     def forget_stripe_customer(self, customer_id: str, stripe_id: str) -> None:
@@ -297,7 +317,12 @@ class SqlCustomerRepository:
         self._s.execute(
             update(customers)
             .where(c.id == customer_id, c.stripe_customer_id == stripe_id)
-            .values(stripe_customer_key=None, stripe_customer_request=None, stripe_customer_id=None)
+            .values(
+                stripe_customer_key=None,
+                stripe_customer_request=None,
+                stripe_customer_id=None,
+                stripe_customer_synced=None,
+            )
         )
 
 

@@ -138,6 +138,7 @@ customers = Table(
     Column("stripe_customer_key", String(255)),
     Column("stripe_customer_request", Text),
     Column("stripe_customer_id", String(255)),
+    Column("stripe_customer_synced", Text),  # the request Stripe has applied
 )
 
 bookings = Table(

@@ -212,6 +212,7 @@ ENDPOINT_PARAMS: dict[str, str] = {
     "GET /v1/checkout/sessions/{id}/line_items": "stripe.params.checkout.SessionLineItemListParams",
     "POST /v1/customers": "stripe.params.CustomerCreateParams",
     "GET /v1/customers/{id}": "stripe.params.CustomerRetrieveParams",
+    "POST /v1/customers/{id}": "stripe.params.CustomerUpdateParams",
     "GET /v1/payment_intents/{id}": "stripe.params.PaymentIntentRetrieveParams",
     "POST /v1/payment_intents/{id}": "stripe.params.PaymentIntentUpdateParams",
     "GET /v1/charges": "stripe.params.ChargeListParams",

@@ -76,6 +76,30 @@ def test_a_german_customer_pays_as_a_stripe_customer_with_german_receipts(
     assert _link(app, customer_id) == link
 
 
+def test_a_changed_language_or_email_reaches_the_customer_before_the_next_payment(
+    app: AppContext, stripe_client: stripe.StripeClient
+) -> None:
+    booking = _booking(app, "marta@example.com", name="Marta")
+    customer_id = _customer_id(app, booking)
+    app.customers.set_language(customer_id, "de")
+    app.checkout.start(booking.id)
+    first = _link(app, customer_id)
+    assert first is not None and first.stripe_id is not None and first.synced == first.request
+    app.customers.update(customer_id, "Marta", "marta.g@example.com", "", language="es")
+    later = _booking(app, "marta.g@example.com", name="Marta", hours=6)
+    view = app.checkout.start(later.id)
+    after = _link(app, customer_id)
+    assert after is not None and after.stripe_id == first.stripe_id  # the same Customer
+    assert after.idempotency_key != first.idempotency_key  # the update's own key, stored first
+    assert after.synced == after.request != first.request
+    customer = stripe_client.v1.customers.retrieve(first.stripe_id)
+    assert customer.preferred_locales == ["es"] and customer.email == "marta.g@example.com"
+    assert view.session_id is not None
+    assert stripe_client.v1.checkout.sessions.retrieve(view.session_id).customer == (
+        first.stripe_id
+    )
+
+
 @pytest.mark.parametrize(("email", "language"), [(None, "de"), ("bina@example.com", "bn")])
 def test_no_email_or_a_language_stripe_does_not_write_makes_no_stripe_customer(
     app: AppContext, stripe_client: stripe.StripeClient, email: str | None, language: str

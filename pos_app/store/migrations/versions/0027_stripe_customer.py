@@ -9,7 +9,10 @@ Customer, else in the Dashboard's language (docs.stripe.com/payments/advanced/re
 "Localization"). A customer with an email and a language Stripe writes gets one Stripe
 Customer, created once and reused: the create call's idempotency key and its frozen request
 are stored before the call (a resend is the same request), Stripe's id once it answered.
-All NULL: none asked for. A database holds one mode's records, so the id is that mode's.
+When the desk changes the customer's email, name or language, an update is sent the same
+way (its key and request stored first); ``stripe_customer_synced`` is the request Stripe has
+applied. All NULL: none asked for. A database holds one mode's records, so the id is that
+mode's.
 
 """
 
@@ -31,10 +34,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("stripe_customer_key", sa.String(255), nullable=True))
         batch.add_column(sa.Column("stripe_customer_request", sa.Text(), nullable=True))
         batch.add_column(sa.Column("stripe_customer_id", sa.String(255), nullable=True))
+        batch.add_column(sa.Column("stripe_customer_synced", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("customers") as batch:
+        batch.drop_column("stripe_customer_synced")
         batch.drop_column("stripe_customer_id")
         batch.drop_column("stripe_customer_request")
         batch.drop_column("stripe_customer_key")
