@@ -173,12 +173,7 @@ def _check_backup(backup: Path, config: Config) -> None:
     try:
         facts = sqlite_backup.read_backup(backup)
     except DatabaseProblem as problem:
-        raise PosError(
-            gettext(
-                "{path} is not a sound SQLite file ({problem}); choose another backup. "
-                "Nothing was changed."
-            ).format(path=backup, problem=problem.kind)
-        ) from problem
+        raise PosError(gettext(_UNSOUND[problem.kind]).format(path=backup)) from problem
     if facts.revision is None:
         raise PosError(
             gettext("{path} is not a pos-app backup. Nothing was changed.").format(path=backup)
@@ -191,12 +186,55 @@ def _check_backup(backup: Path, config: Config) -> None:
             ).format(path=backup)
         )
     if facts.mode is not None and facts.mode != config.mode:
-        raise PosError(
-            gettext(
-                "{path} holds {backup_mode} mode records, but the app is in {mode} mode; "
-                "real and test payments never share a database. Nothing was changed."
-            ).format(path=backup, backup_mode=facts.mode, mode=config.mode)
-        )
+        other = _OTHER_MODE.get((facts.mode, config.mode))
+        if other is None:  # a mode word no version of the app writes
+            other = N_(
+                "{path} holds records of another mode; real and test payments never share a "
+                "database. Nothing was changed."
+            )
+        raise PosError(gettext(other).format(path=backup))
+
+
+# Whole sentences per problem and per (backup's, chosen) mode pair: no English word pasted in.
+_UNSOUND: dict[str, str] = {
+    "damaged": N_(
+        "{path} is not a sound SQLite file (damaged); choose another backup. Nothing was changed."
+    ),
+    "locked": N_(
+        "{path} stayed locked by another program, so it could not be checked; close that "
+        "program or choose another backup. Nothing was changed."
+    ),
+    "newer": N_(
+        "{path} was made by a newer version of pos-app; install that version to restore it. "
+        "Nothing was changed."
+    ),
+}
+_OTHER_MODE: dict[tuple[str, str], str] = {
+    ("sandbox", "test"): N_(
+        "{path} holds sandbox mode records, but the app is in test mode; real and test "
+        "payments never share a database. Nothing was changed."
+    ),
+    ("sandbox", "live"): N_(
+        "{path} holds sandbox mode records, but the app is in live mode; real and test "
+        "payments never share a database. Nothing was changed."
+    ),
+    ("test", "sandbox"): N_(
+        "{path} holds test mode records, but the app is in sandbox mode; real and test "
+        "payments never share a database. Nothing was changed."
+    ),
+    ("test", "live"): N_(
+        "{path} holds test mode records, but the app is in live mode; real and test "
+        "payments never share a database. Nothing was changed."
+    ),
+    ("live", "sandbox"): N_(
+        "{path} holds live mode records, but the app is in sandbox mode; real and test "
+        "payments never share a database. Nothing was changed."
+    ),
+    ("live", "test"): N_(
+        "{path} holds live mode records, but the app is in test mode; real and test "
+        "payments never share a database. Nothing was changed."
+    ),
+}
 
 
 def _taken_at(backup: Path, stem: str) -> datetime:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from pos_app.cli import backup, doctor, products, sell, walk_in
+from pos_app.cli import argparse_words, backup, doctor, products, sell, walk_in
 from pos_app.cli.input import port_number
 from pos_app.domain.payment_terms import REFUND_REASONS
 from pos_app.i18n import N_, SHIPPED, gettext
@@ -46,6 +46,7 @@ class _PrintVersion(argparse.Action):
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar; its help in the language in use (``cli.main`` sets
     POS_LANGUAGE's, or the computer's, before building it)."""
+    argparse_words.install()  # "usage:", "options" and argparse's refusals too
     p = argparse.ArgumentParser(
         prog="pos-app",
         description=gettext(DESCRIPTION),

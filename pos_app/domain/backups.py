@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Literal
 
 from pos_app.domain.errors import PosError
+from pos_app.i18n import N_
 
 BACKUP_FOLDER = "backups"
 # The automatic folder keeps this many files (all kinds); older ones are deleted.
@@ -28,10 +29,11 @@ _STAMP = "%Y-%m-%d-%H%M%SZ"
 
 Problem = Literal["damaged", "locked", "newer"]
 # Said when nothing better is known; callers that know the backups name the newest one.
+# Marked, translated where a PosError's sentence is shown (``user_message``, the CLI).
 PROBLEM_SENTENCES: dict[str, str] = {
-    "damaged": "The database is damaged.",
-    "locked": "The database stayed locked by another program; close it and try again.",
-    "newer": "The database was written by a newer version of pos-app; install that version.",
+    "damaged": N_("The database is damaged."),
+    "locked": N_("The database stayed locked by another program; close it and try again."),
+    "newer": N_("The database was written by a newer version of pos-app; install that version."),
 }
 
 

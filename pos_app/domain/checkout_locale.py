@@ -9,6 +9,8 @@ the customer's browser, which is what Stripe does when the parameter is left out
 
 from __future__ import annotations
 
+from pos_app.i18n import N_, gettext
+
 #: Stripe Checkout's ``locale`` values (``auto`` is "the browser's").
 STRIPE_CHECKOUT_LOCALES: frozenset[str] = frozenset(
     [
@@ -67,7 +69,8 @@ def customer_languages() -> list[str]:
     return sorted((STRIPE_CHECKOUT_LOCALES - {AUTO}) | {"bn"}, key=str.lower)
 
 
-LANGUAGE_TAG_PROBLEM = "Choose a language such as de, es or pt-BR."
+# Marked: a form's refusal, said in the desk's language where it is made.
+LANGUAGE_TAG_PROBLEM = N_("Choose a language such as de, es or pt-BR.")
 
 
 def language_tag_problem(tag: str) -> str | None:
@@ -76,7 +79,9 @@ def language_tag_problem(tag: str) -> str | None:
     ok = 0 < len(tag) <= MAX_LANGUAGE_TAG and all(
         p.isascii() and p.isalnum() and 0 < len(p) <= 8 for p in parts
     )
-    return None if ok and parts[0].isalpha() and 2 <= len(parts[0]) <= 3 else LANGUAGE_TAG_PROBLEM
+    if ok and parts[0].isalpha() and 2 <= len(parts[0]) <= 3:
+        return None
+    return gettext(LANGUAGE_TAG_PROBLEM)
 
 
 def checkout_locale(language: str | None) -> str:
@@ -91,3 +96,15 @@ def checkout_locale(language: str | None) -> str:
         return exact
     base = tag.split("-")[0].lower()
     return by_lower.get(base, AUTO)
+
+
+def receipt_locale(language: str | None) -> str | None:
+    """The language Stripe writes a customer's receipt emails in, as a Customer's
+    ``preferred_locales`` entry ("de" → "de", "es_MX" → "es"), or None where Stripe's list
+    lacks it ("bn") or none is known: the receipt then follows the Dashboard's language.
+
+    Stripe's list for emails is taken to be its page's (``STRIPE_CHECKOUT_LOCALES``): the
+    receipts page names no other list (docs.stripe.com/payments/advanced/receipts).
+    """
+    locale = checkout_locale(language)
+    return None if locale == AUTO else locale

@@ -36,6 +36,34 @@ class CheckoutRequest:
     # Stripe's page language (``domain.checkout_locale``), frozen with the request; None on
     # requests frozen before it was stored, which never sent one.
     locale: str | None = None
+    # Our customer whose Stripe Customer writes the receipt in their language (frozen when
+    # the customer had an email and a language Stripe writes); None: no Stripe Customer.
+    receipt_customer_id: str | None = None
+    # That Stripe Customer's id ("cus_…"), put in at send time from the customer's row, where
+    # it never changes once stored; sent instead of ``customer_email`` (Stripe takes one).
+    customer: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerRequest:
+    """``POST /v1/customers``: a customer whose receipts Stripe writes in their language."""
+
+    email: str
+    name: str
+    preferred_locales: tuple[str, ...]
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StripeCustomerLink:
+    """What a customer row holds about its Stripe Customer: the idempotency key and the
+    frozen create (or update) request, stored before the call; Stripe's id once it answered;
+    the request Stripe has applied (``synced``: the request again once the call succeeded)."""
+
+    idempotency_key: str
+    request: str
+    stripe_id: str | None
+    synced: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,13 @@ from pos_app.domain.gateway_types import (
     CheckoutLineItemInfo,
     CheckoutRequest,
     CheckoutSessionInfo,
+    CustomerRequest,
     EventPage,
     PaymentIntentInfo,
     PermissionCheck,
     RefundInfo,
     RefundRequest,
+    StripeCustomerLink,
 )
 from pos_app.domain.order_report import OrderFigures
 from pos_app.domain.orders import Order
@@ -92,6 +94,16 @@ class PaymentGateway(Protocol):
     ) -> PaymentIntentInfo:
         """Set the PaymentIntent's ``receipt_email``: Stripe then emails its receipt (in test
         mode only to the account's verified team members)."""
+        ...
+
+    def create_customer(self, request: CustomerRequest, *, idempotency_key: str) -> str:
+        """Create a Stripe Customer (its receipts speak ``preferred_locales``); its id."""
+        ...
+
+    def update_customer(
+        self, customer_id: str, request: CustomerRequest, *, idempotency_key: str
+    ) -> None:
+        """Set a Stripe Customer's email, name and ``preferred_locales``."""
         ...
 
     def retrieve_charge_details(self, payment_intent_id: str) -> ChargeDetails:
@@ -194,6 +206,35 @@ class CustomerRepository(Protocol):
     def search(self, text: str, *, limit: int = 20) -> list[Customer]: ...
     def by_email(self, email: str) -> Customer | None: ...
     def add_or_same_email(self, customer: Customer) -> Customer: ...
+    def stripe_customer(self, customer_id: str) -> StripeCustomerLink | None:
+        """The customer's Stripe Customer key, request and id (None: none asked for yet)."""
+        ...
+
+    def claim_stripe_customer(
+        self, customer_id: str, idempotency_key: str, request: str
+    ) -> StripeCustomerLink | None:
+        """Store ``idempotency_key`` and ``request`` unless the row has some already (another
+        station's claim wins); the row's link after, None when the customer is gone."""
+        ...
+
+    def set_stripe_customer_id(self, customer_id: str, stripe_id: str) -> None:
+        """Store the Stripe Customer's id, unless one is stored already."""
+        ...
+
+    def claim_stripe_customer_update(
+        self, customer_id: str, applied: str, idempotency_key: str, request: str
+    ) -> StripeCustomerLink | None:
+        """Store an update's key and request unless the row's request is no longer
+        ``applied`` (another station's update wins); the row's link after."""
+        ...
+
+    def set_stripe_customer_synced(self, customer_id: str, request: str) -> None:
+        """Record that Stripe applied ``request`` (if it is still the row's request)."""
+        ...
+
+    def forget_stripe_customer(self, customer_id: str, stripe_id: str) -> None:
+        """Clear the row's Stripe Customer (key, request, id) if its id is ``stripe_id``."""
+        ...
 
 
 class ProductRepository(Protocol):

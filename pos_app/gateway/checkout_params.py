@@ -27,6 +27,12 @@ def session_params(request: CheckoutRequest) -> dict[str, Any]:
         value = getattr(request, name)
         if value:
             params[name] = value
+    if request.customer:
+        # Stripe takes ``customer`` or ``customer_email``, never both ("You may only specify
+        # one of these parameters: customer, customer_email."); the Customer's email is the
+        # one Checkout fills in, and its preferred_locales write the receipt.
+        params["customer"] = request.customer
+        params.pop("customer_email", None)
     if request.locale:
         params["locale"] = request.locale
     if request.receipt_email:

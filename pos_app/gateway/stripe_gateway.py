@@ -33,6 +33,7 @@ from pos_app.domain.gateway_types import (
     CheckoutLineItemInfo,
     CheckoutRequest,
     CheckoutSessionInfo,
+    CustomerRequest,
     EventInfo,
     EventPage,
     PaymentAttemptError,
@@ -213,6 +214,28 @@ class StripeGateway:
         self._note_date(pi)
         log.info("stripe.payment_intent.receipt_email_set payment_intent=%s", payment_intent_id)
         return _payment_intent_info(pi)
+
+    def create_customer(self, request: CustomerRequest, *, idempotency_key: str) -> str:
+        """Create a Stripe Customer with an email, a name and the languages its receipts
+        speak (``preferred_locales``); its id ("cus_…")."""
+        params = {**_customer_params(request), "metadata": dict(request.metadata)}
+        options: Any = {"idempotency_key": idempotency_key}
+        with self._errors():
+            obj = self._client.v1.customers.create(params, options=options)  # type: ignore[arg-type]
+        self._note_date(obj)
+        log.info("stripe.customer.created customer=%s", obj.id)
+        return str(obj.id)
+
+    def update_customer(
+        self, customer_id: str, request: CustomerRequest, *, idempotency_key: str
+    ) -> None:
+        """Set a Stripe Customer's email, name and ``preferred_locales`` (changed at the desk)."""
+        params: Any = _customer_params(request)
+        options: Any = {"idempotency_key": idempotency_key}
+        with self._errors():
+            obj = self._client.v1.customers.update(customer_id, params, options=options)
+        self._note_date(obj)
+        log.info("stripe.customer.updated customer=%s", customer_id)
 
     def create_refund(self, request: RefundRequest, *, idempotency_key: str) -> RefundInfo:
         """Ask Stripe to return money on a PaymentIntent."""
@@ -563,3 +586,11 @@ def _refund(obj: Any) -> RefundInfo:
         failure_reason=getattr(obj, "failure_reason", None),
         metadata=_meta(obj.metadata),
     )
+
+
+def _customer_params(request: CustomerRequest) -> dict[str, Any]:
+    return {
+        "email": request.email,
+        "name": request.name,
+        "preferred_locales": list(request.preferred_locales),
+    }

@@ -16,6 +16,7 @@ from pos_app.sandbox import (
     auth,
     behaviour,
     bounded_body,
+    customers,
     events,
     idempotency,
     payment_intents,
@@ -98,6 +99,21 @@ def _endpoints() -> list[Endpoint]:
             "/v1/checkout/sessions/{id}/line_items",
             lambda tx, ctx, p, pp: sessions.line_items(tx, pp["id"], p),
             False,
+        ),
+        Endpoint(
+            "POST", "/v1/customers", lambda tx, ctx, p, pp: customers.create(tx, ctx, p), True
+        ),
+        Endpoint(
+            "GET",
+            "/v1/customers/{id}",
+            lambda tx, ctx, p, pp: customers.retrieve(tx, pp["id"], p),
+            False,
+        ),
+        Endpoint(
+            "POST",
+            "/v1/customers/{id}",
+            lambda tx, ctx, p, pp: customers.update(tx, ctx, pp["id"], p),
+            True,
         ),
         Endpoint("GET", "/v1/payment_intents/{id}", retrieve("payment_intent"), False),
         Endpoint(

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pos_app.sandbox import behaviour, events, money, objects
+from pos_app.sandbox import behaviour, events, money, objects, sessions
 from pos_app.sandbox.cards import CardDetails
 from pos_app.sandbox.context import Ctx
 from pos_app.sandbox.core import Sandbox
@@ -80,7 +80,7 @@ def submit(tx: Tx, ctx: Ctx, session_id: str) -> JsonDict:
         status="complete",
         payment_status="unpaid",
         url=None,
-        customer_details=objects.customer_details(session.body.get("customer_email"), None),
+        customer_details=objects.customer_details(sessions.prefilled_email(session), None),
     )
     session.due = None
     tx.update(session)

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pos_app.sandbox import bounded_body, cards, money, payments
+from pos_app.sandbox import bounded_body, cards, money, payments, sessions
 from pos_app.sandbox.core import Sandbox
 from pos_app.sandbox.page_security import PageGuard
 from pos_app.sandbox.sessions import KIND as SESSION_KIND
@@ -74,7 +74,7 @@ def _summary(sandbox: Sandbox, session: Record) -> JsonDict:
         "initial": (name.strip()[:1] or "S").upper(),
         "session_id": session.id,
         "cancel_url": body.get("cancel_url"),
-        "customer_email": body.get("customer_email"),
+        "customer_email": sessions.prefilled_email(session),
         "total": money.format_amount(int(body["amount_total"]), currency),
         "verb": verb,
         "pay_label": label,
@@ -271,7 +271,7 @@ def submit(sandbox: Sandbox, session_id: str, form: dict[str, str], base_url: st
         session = tx.get(session_id, SESSION_KIND)
         if session is None:
             return _not_found(sandbox)
-        email = values["email"] or session.body.get("customer_email") or None
+        email = values["email"] or sessions.prefilled_email(session)
     today = dt.datetime.fromtimestamp(ctx.now, dt.UTC).date()
     checked = cards.check_form(
         number=values["card_number"],

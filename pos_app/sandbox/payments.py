@@ -70,6 +70,9 @@ def _payment_intent(tx: Tx, ctx: Ctx, session: Record) -> Record:
         description=pi_data.get("description"),
         receipt_email=pi_data.get("receipt_email"),
     )
+    # A session made for a Customer pays on that Customer's behalf (Stripe sets it on the
+    # PaymentIntent and its charges): its preferred_locales write the receipt.
+    body["customer"] = session.body.get("customer")
     pi = Record(pi_id, "payment_intent", ctx.ts, body)
     tx.insert(pi)
     session.body["payment_intent"] = pi_id
@@ -190,7 +193,7 @@ def _charge(
             "seller_message": decline.seller_message,
             "type": decline.outcome_type,
         }
-    return objects.charge(
+    charge = objects.charge(
         charge_id=new_id("ch"),
         created=ctx.ts,
         amount=int(pi.body["amount"]),
@@ -208,6 +211,8 @@ def _charge(
         failure_message=None if decline is None else decline.message,
         three_d_secure=three_d_secure,
     )
+    charge["customer"] = pi.body.get("customer")
+    return charge
 
 
 def _decline(
@@ -301,7 +306,10 @@ def _succeed(
         payment_status="paid",
         url=None,
         customer_details=objects.customer_details(
-            details.email or session.body.get("customer_email"), details.name
+            session.internal.get("customer_email")
+            or details.email
+            or session.body.get("customer_email"),
+            details.name,
         ),
         collected_information={
             "business_name": None,

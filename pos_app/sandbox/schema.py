@@ -49,6 +49,7 @@ SANDBOX_PARAMS: Final[dict[str, dict[str, frozenset[str]]]] = {
                 "cancel_url",
                 "client_reference_id",
                 "currency",
+                "customer",
                 "customer_email",
                 "expand",
                 "expires_at",
@@ -77,12 +78,20 @@ SANDBOX_PARAMS: Final[dict[str, dict[str, frozenset[str]]]] = {
     "GET /v1/checkout/sessions/{id}/line_items": {
         "": frozenset({"ending_before", "expand", "limit", "starting_after"}),
     },
+    # A Customer carries the language of its receipt emails (``preferred_locales``).
+    "POST /v1/customers": {
+        "": frozenset({"email", "expand", "metadata", "name", "preferred_locales"}),
+    },
+    "GET /v1/customers/{id}": _SANDBOX_RETRIEVE,
+    "POST /v1/customers/{id}": {
+        "": frozenset({"email", "expand", "name", "preferred_locales"}),
+    },
     "GET /v1/payment_intents/{id}": _SANDBOX_RETRIEVE,
     # Updating what a paid PaymentIntent's receipt says and where Stripe emails it.
     "POST /v1/payment_intents/{id}": {
         "": frozenset({"description", "expand", "metadata", "receipt_email"}),
     },
-    # Lists for reconciliation; customers, transfer groups and payouts do not exist here.
+    # Lists for reconciliation; transfer groups and payouts do not exist here.
     "GET /v1/charges": {
         "": _LIST | {"payment_intent"},
         "created": CREATED_FILTERS,

@@ -139,6 +139,63 @@ STRIPE_PARAMS: Final[dict[str, dict[str, frozenset[str]]]] = {
     "GET /v1/checkout/sessions/{id}/line_items": {
         "": frozenset({"ending_before", "expand", "limit", "starting_after"}),
     },
+    "POST /v1/customers": {
+        "": frozenset(
+            {
+                "address",
+                "balance",
+                "business_name",
+                "cash_balance",
+                "description",
+                "email",
+                "expand",
+                "individual_name",
+                "invoice_prefix",
+                "invoice_settings",
+                "metadata",
+                "name",
+                "next_invoice_sequence",
+                "payment_method",
+                "phone",
+                "preferred_locales",
+                "shipping",
+                "source",
+                "tax",
+                "tax_exempt",
+                "tax_id_data",
+                "test_clock",
+                "validate",
+            }
+        ),
+    },
+    "GET /v1/customers/{id}": _RETRIEVE,
+    "POST /v1/customers/{id}": {
+        "": frozenset(
+            {
+                "address",
+                "balance",
+                "business_name",
+                "cash_balance",
+                "default_source",
+                "description",
+                "email",
+                "expand",
+                "individual_name",
+                "invoice_prefix",
+                "invoice_settings",
+                "metadata",
+                "name",
+                "next_invoice_sequence",
+                "phone",
+                "preferred_locales",
+                "shipping",
+                "source",
+                "tax",
+                "tax_exempt",
+                "validate",
+            }
+        ),
+    },
     "GET /v1/payment_intents/{id}": {"": frozenset({"client_secret", "expand"})},
     "POST /v1/payment_intents/{id}": {
         "": frozenset(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pos_app.sandbox import behaviour, events, money, objects
+from pos_app.sandbox import behaviour, customers, events, money, objects
 from pos_app.sandbox.context import Ctx
 from pos_app.sandbox.errors import StripeError, invalid_request, param_error, resource_missing
 from pos_app.sandbox.expand import expand
@@ -171,6 +171,7 @@ def create(tx: Tx, ctx: Ctx, params: ParamReader) -> JsonDict:
     # Stripe echoes the list on the session, null when it was not sent.
     allowed_types = params.string_array("allowed_payment_method_types") or None
     customer_email = params.email("customer_email")
+    customer = _customer(tx, params, customer_email)
     client_reference_id = params.string("client_reference_id", max_length=200)
     submit_type = params.string("submit_type")
     locale = params.string("locale")
@@ -193,18 +194,42 @@ def create(tx: Tx, ctx: Ctx, params: ParamReader) -> JsonDict:
         submit_type=submit_type,
         locale=locale,
     )
+    body["customer"] = None if customer is None else customer.id
     internal = {
         "line_items": [objects.line_item(s, ctx.ts) for s in specs],
         # Each item's product description, for the hosted page only: Stripe's ``item``
         # carries the product's name as its ``description``, not this.
         "product_descriptions": [s.description for s in specs],
         "payment_intent_data": pi_data,
+        # The Customer's email as the session was made: Checkout fills it in, not editable.
+        "customer_email": None if customer is None else customer.body.get("email"),
     }
     rec = Record(session_id, KIND, ctx.ts, body, internal, due=float(expires_at))
     tx.insert(rec)
     if behaviour.EVENT_ON_SESSION_CREATE:
         events.emit(tx, ctx, "checkout.session.created", body)
     return expand(tx, body, to_expand)
+
+
+def _customer(tx: Tx, params: ParamReader, customer_email: str | None) -> Record | None:
+    """The existing Customer named by ``customer``; Stripe takes it or ``customer_email``,
+    never both (its answer: "You may only specify one of these parameters: customer,
+    customer_email.")."""
+    customer_id = params.string("customer", max_length=5000)
+    if customer_id is None:
+        return None
+    if customer_email is not None:
+        raise param_error(
+            "You may only specify one of these parameters: customer, customer_email.",
+            code=None,
+            param=None,
+        )
+    return customers.named(tx, customer_id)
+
+
+def prefilled_email(session: Record) -> str | None:
+    """The email Checkout fills in: the session's Customer's, else ``customer_email``."""
+    return session.internal.get("customer_email") or session.body.get("customer_email")
 
 
 # -- read -------------------------------------------------------------------------------

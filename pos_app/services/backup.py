@@ -16,9 +16,11 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.backups import (
     KEEP_BACKUPS,
     SQLITE_SUFFIX,
@@ -32,7 +34,7 @@ from pos_app.domain.backups import (
 )
 from pos_app.domain.errors import PosError
 from pos_app.domain.ports import Clock
-from pos_app.i18n import gettext
+from pos_app.i18n import current_language, gettext, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -131,12 +133,16 @@ class BackupService:
 
     def _copy(self, target: Path, taken: datetime, kind: BackupKind) -> BackupInfo:
         if self._copier is None:
-            raise PosError(self.unavailable or "This database cannot be backed up by the app.")
+            if self.unavailable:
+                raise PosError(gettext(self.unavailable))
+            raise PosError(gettext("This database cannot be backed up by the app."))
         try:
             size = self._copier.copy_to(target)
         except DatabaseProblem as problem:
             sentence = self.problem_sentence(problem.kind, busy_seconds=self.busy_seconds)
-            told = f"No backup was taken: {sentence[0].lower()}{sentence[1:]}"
+            # Two sentences, not one glued with a lower-cased first letter: no case to lower
+            # in Bangla, and a German noun keeps its capital.
+            told = gettext("No backup was taken. {problem}").format(problem=sentence)
             raise problem.with_sentence(told) from problem
         except FileExistsError:
             raise PosError(_exists(target)) from None
@@ -211,20 +217,25 @@ class BackupService:
 
 
 def local_time(when: datetime, timezone: tzinfo) -> str:
-    """'2026-12-05 09:00' in the business's time zone."""
-    return when.astimezone(timezone).strftime("%Y-%m-%d %H:%M")
+    """'2026-12-05 09:00' in the business's time zone; in another language its CLDR day
+    and time ("5. Dez. 2026, 09:00")."""
+    local = when.astimezone(timezone)
+    if current_language() == "en":  # English keeps the form of the backup's file name
+        return local.strftime("%Y-%m-%d %H:%M")
+    return lf.moment(local)
 
 
 def size_text(size: int) -> str:
-    """'228 KB', '1.2 MB': a file's size as people read it."""
+    """'228 KB', '1.2 MB': a file's size as people read it ("1,2 MB" in German)."""
     if size < 1024:
-        return f"{size} bytes"
+        return ngettext("{count} byte", "{count} bytes", size).format(count=lf.number(size))
     value, unit = size / 1024, "KB"
     for bigger in ("MB", "GB", "TB"):
         if value < 1024:
             break
         value, unit = value / 1024, bigger
-    return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
+    shown = Decimal(f"{value:.1f}") if value < 10 else Decimal(f"{value:.0f}")
+    return f"{lf.number(shown, 1 if value < 10 else 0)} {unit}"
 
 
 def command_path(path: Path) -> str:
@@ -243,23 +254,76 @@ def problem_sentence(
     busy_seconds: int,
 ) -> str:
     """One sentence: what is wrong with the database, and the newest backup to restore
-    (``folder`` None: a database server, whose backups the app does not keep)."""
-    what = {
-        "damaged": "The database is damaged",
-        "locked": (
-            f"The database stayed locked by another program for {busy_seconds} seconds "
-            "(close it, or restart this computer)"
-        ),
-        "newer": "The database was written by a newer version of pos-app (install that version)",
-    }[kind]
+    (``folder`` None: a database server, whose backups the app does not keep).
+
+    Each kind and ending is one whole marked sentence (a translator never sees a piece
+    glued to another), and the seconds of a lock take the language's plural form."""
     if folder is None:
-        return f"{what}."
+        return _problem_alone(kind, busy_seconds)
     if newest is None:
-        return f"{what}, and there is no backup in {folder} to restore yet."
-    return (
-        f"{what}; the newest backup is {folder.name}/{newest.path.name} from "
-        f"{local_time(newest.taken_at, timezone)} — restore it with: "
-        f"pos-app restore {command_path(newest.path)}"
+        return _problem_no_backup(kind, busy_seconds).format(folder=folder, count=busy_seconds)
+    return _problem_restore(kind, busy_seconds).format(
+        backup=f"{folder.name}/{newest.path.name}",
+        when=local_time(newest.taken_at, timezone),
+        command=f"pos-app restore {command_path(newest.path)}",
+        count=busy_seconds,
+    )
+
+
+def _problem_alone(kind: Problem, seconds: int) -> str:
+    if kind == "damaged":
+        return gettext("The database is damaged.")
+    if kind == "locked":
+        return ngettext(
+            "The database stayed locked by another program for {count} second "
+            "(close it, or restart this computer).",
+            "The database stayed locked by another program for {count} seconds "
+            "(close it, or restart this computer).",
+            seconds,
+        ).format(count=seconds)
+    return gettext("The database was written by a newer version of pos-app (install that version).")
+
+
+def _problem_no_backup(kind: Problem, seconds: int) -> str:
+    """The sentence with ``{folder}`` (and ``{count}``) still to fill in."""
+    if kind == "damaged":
+        return gettext(
+            "The database is damaged, and there is no backup in {folder} to restore yet."
+        )
+    if kind == "locked":
+        return ngettext(
+            "The database stayed locked by another program for {count} second (close it, "
+            "or restart this computer), and there is no backup in {folder} to restore yet.",
+            "The database stayed locked by another program for {count} seconds (close it, "
+            "or restart this computer), and there is no backup in {folder} to restore yet.",
+            seconds,
+        )
+    return gettext(
+        "The database was written by a newer version of pos-app (install that version), "
+        "and there is no backup in {folder} to restore yet."
+    )
+
+
+def _problem_restore(kind: Problem, seconds: int) -> str:
+    """The sentence with ``{backup}``, ``{when}``, ``{command}`` (and ``{count}``) to fill in."""
+    if kind == "damaged":
+        return gettext(
+            "The database is damaged; the newest backup is {backup} from {when} — "
+            "restore it with: {command}"
+        )
+    if kind == "locked":
+        return ngettext(
+            "The database stayed locked by another program for {count} second (close it, "
+            "or restart this computer); the newest backup is {backup} from {when} — "
+            "restore it with: {command}",
+            "The database stayed locked by another program for {count} seconds (close it, "
+            "or restart this computer); the newest backup is {backup} from {when} — "
+            "restore it with: {command}",
+            seconds,
+        )
+    return gettext(
+        "The database was written by a newer version of pos-app (install that version); "
+        "the newest backup is {backup} from {when} — restore it with: {command}"
     )
 
 

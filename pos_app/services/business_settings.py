@@ -15,7 +15,7 @@ from pos_app.domain import locale_format as lf
 from pos_app.domain import text
 from pos_app.domain.errors import PosError
 from pos_app.domain.ports import UnitOfWorkFactory
-from pos_app.i18n import gettext
+from pos_app.i18n import N_, gettext
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +67,57 @@ def ensure_database_mode(uow: UnitOfWorkFactory, mode: Mode, where: str) -> None
         if stored is None:
             raise
     if stored != mode:
-        raise DatabaseModeError(
-            gettext(
-                "The database {where} holds {stored} mode records, but the app is in {mode} "
-                "mode. Each mode keeps its own database so real payments never mix with test "
-                "ones: point POS_DATABASE_URL at the {mode} mode database (or unset it), or "
-                "switch back to {stored} mode."
-            ).format(where=where, stored=stored, mode=mode)
-        )
+        sentence = _OTHER_MODE.get((stored, mode))
+        if sentence is None:  # a mode word no version of the app writes: said as stored
+            raise DatabaseModeError(
+                gettext(
+                    "The database {where} holds records of another mode ({stored}); point "
+                    "POS_DATABASE_URL at this mode's database (or unset it)."
+                ).format(where=where, stored=stored)
+            )
+        raise DatabaseModeError(gettext(sentence).format(where=where))
+
+
+# One whole sentence per (stored, chosen) pair: a translator names each mode the way the rest
+# of the app does ("Sandbox", "Testmodus", "Live-Modus"), never an English word pasted in.
+_OTHER_MODE: dict[tuple[str, str], str] = {
+    ("sandbox", "test"): N_(
+        "The database {where} holds sandbox mode records, but the app is in test mode. Each "
+        "mode keeps its own database so real payments never mix with test ones: point "
+        "POS_DATABASE_URL at the test mode database (or unset it), or switch back to sandbox "
+        "mode."
+    ),
+    ("sandbox", "live"): N_(
+        "The database {where} holds sandbox mode records, but the app is in live mode. Each "
+        "mode keeps its own database so real payments never mix with test ones: point "
+        "POS_DATABASE_URL at the live mode database (or unset it), or switch back to sandbox "
+        "mode."
+    ),
+    ("test", "sandbox"): N_(
+        "The database {where} holds test mode records, but the app is in sandbox mode. Each "
+        "mode keeps its own database so real payments never mix with test ones: point "
+        "POS_DATABASE_URL at the sandbox mode database (or unset it), or switch back to test "
+        "mode."
+    ),
+    ("test", "live"): N_(
+        "The database {where} holds test mode records, but the app is in live mode. Each "
+        "mode keeps its own database so real payments never mix with test ones: point "
+        "POS_DATABASE_URL at the live mode database (or unset it), or switch back to test "
+        "mode."
+    ),
+    ("live", "sandbox"): N_(
+        "The database {where} holds live mode records, but the app is in sandbox mode. Each "
+        "mode keeps its own database so real payments never mix with test ones: point "
+        "POS_DATABASE_URL at the sandbox mode database (or unset it), or switch back to live "
+        "mode."
+    ),
+    ("live", "test"): N_(
+        "The database {where} holds live mode records, but the app is in test mode. Each "
+        "mode keeps its own database so real payments never mix with test ones: point "
+        "POS_DATABASE_URL at the test mode database (or unset it), or switch back to live "
+        "mode."
+    ),
+}
 
 
 def read_business(uow: UnitOfWorkFactory) -> dict[str, str]:

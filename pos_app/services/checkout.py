@@ -51,6 +51,7 @@ from pos_app.services import (
     order_charge,
     payables,
     settle,
+    stripe_customers,
 )
 from pos_app.services.context import Deps
 from pos_app.services.ids import idempotency_key, new_id
@@ -319,7 +320,8 @@ class CheckoutService:
         assert payment.expires_at is not None
         if payment.expires_at - self._d.server_now() < RESEND_MIN_LIFETIME:
             return self._renew_late_create(payment)
-        request = self._stored_request(payment)
+        # Made for the customer's Stripe Customer when their receipt speaks their language.
+        request = stripe_customers.for_checkout(self._d, self._stored_request(payment))
         failpoints.hit("checkout.before_create")
         with self._sending_lock:
             self._sending[payment.id] += 1
@@ -347,6 +349,7 @@ class CheckoutService:
                 # edited meanwhile, or an older version sent the request): the session that
                 # key made may exist, so look for it rather than give the attempt up.
                 return self._recover_lost_create(payment)
+            stripe_customers.forget_if_gone(self._d, request, err)  # the next attempt makes one
             settle.mark_payment_failed(self._d, payment.id, err.message)
             raise
         failpoints.hit("checkout.after_create")
@@ -377,7 +380,11 @@ class CheckoutService:
             if fresh.checkout_request is None:
                 if booking is not None:  # reserved before requests were stored: a booking's
                     frozen = checkout_request.freeze(
-                        booking, fresh, self._d.policy, locale=customer_locale(uow, booking)
+                        booking,
+                        fresh,
+                        self._d.policy,
+                        locale=customer_locale(uow, booking),
+                        receipt_customer=stripe_customers.receipt_customer(uow, booking),
                     )
                 else:
                     frozen = _frozen(uow, payables.require(uow, _order_of(fresh)), fresh, self._d)
@@ -510,8 +517,11 @@ def _frozen(uow: UnitOfWork, payable: Payable, payment: Payment, deps: Deps) -> 
     the one item it always sent."""
     order, booking = payable.order, payable.booking
     locale = customer_locale(uow, booking or order)
+    receipt = stripe_customers.receipt_customer(uow, booking or order)
     if booking is not None and (len(order.lines) < 2 or order.total != booking.price_amount):
-        return checkout_request.freeze(booking, payment, deps.policy, locale=locale)
+        return checkout_request.freeze(
+            booking, payment, deps.policy, locale=locale, receipt_customer=receipt
+        )
     assert payment.expires_at is not None
     return checkout_request.freeze_order(
         order,
@@ -521,6 +531,7 @@ def _frozen(uow: UnitOfWork, payable: Payable, payment: Payment, deps: Deps) -> 
         policy=deps.policy,
         part=part_kind(order, payment.amount, payable.paid_amount),
         locale=locale,
+        receipt_customer=receipt,
     )
 
 

@@ -77,11 +77,20 @@ def sandbox_return_urls(base_url: str) -> tuple[str, str]:
     )
 
 
-def freeze(booking: Booking, payment: Payment, policy: Policy, *, locale: str = AUTO) -> str:
+def freeze(
+    booking: Booking,
+    payment: Payment,
+    policy: Policy,
+    *,
+    locale: str = AUTO,
+    receipt_customer: str | None = None,
+) -> str:
     """The create request for ``payment`` as JSON, from what is known at reserve time.
 
     Metadata names the booking and payment only (no station: any station may resend it).
-    ``locale`` is Stripe's page language for the booking's customer (``checkout_locale``).
+    ``locale`` is Stripe's page language for the booking's customer (``checkout_locale``);
+    ``receipt_customer`` the customer whose Stripe Customer writes the receipt in their
+    language (``services.stripe_customers``), if any.
     """
     if payment.expires_at is None:  # pragma: no cover - reserve always sets it
         raise ValueError("a card payment needs expires_at before its request is frozen")
@@ -103,6 +112,8 @@ def freeze(booking: Booking, payment: Payment, policy: Policy, *, locale: str = 
         "allowed_payment_method_types": ["card"],
         "locale": locale,
     }
+    if receipt_customer is not None:  # absent otherwise: such a request is as it always was
+        data["receipt_customer_id"] = receipt_customer
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
@@ -115,6 +126,7 @@ def freeze_order(
     policy: Policy,
     part: PartKind = PartKind.DEPOSIT,
     locale: str = AUTO,
+    receipt_customer: str | None = None,
 ) -> str:
     """The create request for charging ``amount`` of ``order`` as JSON, with its line items.
 
@@ -148,6 +160,8 @@ def freeze_order(
         "allowed_payment_method_types": ["card"],
         "locale": locale,
     }
+    if receipt_customer is not None:  # absent otherwise: such a request is as it always was
+        data["receipt_customer_id"] = receipt_customer
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
@@ -172,6 +186,7 @@ def thaw(text: str) -> CheckoutRequest:
             for line in data.get("lines", ())
         ),
         locale=data.get("locale"),
+        receipt_customer_id=data.get("receipt_customer_id"),
     )
 
 

@@ -32,6 +32,14 @@ from pos_app.store.schema import (
 
 mapper_registry = registry(metadata=metadata)
 _mapped = False
+# A customer's Stripe Customer columns (0027): written by statement, never through the ORM,
+# so a Customer loaded and saved by a station that does not know them leaves them alone.
+STRIPE_CUSTOMER_COLUMNS = [
+    "stripe_customer_key",
+    "stripe_customer_request",
+    "stripe_customer_id",
+    "stripe_customer_synced",
+]
 
 
 def map_domain() -> None:
@@ -46,7 +54,9 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(Refund, refunds, **kw)
     mapper_registry.map_imperatively(Resource, resources, **kw)
     mapper_registry.map_imperatively(User, users, **kw)
-    mapper_registry.map_imperatively(Customer, customers, **kw)
+    mapper_registry.map_imperatively(
+        Customer, customers, exclude_properties=STRIPE_CUSTOMER_COLUMNS, **kw
+    )
     mapper_registry.map_imperatively(AuditEntry, audit_log, **kw)
     mapper_registry.map_imperatively(DayClose, day_closes, **kw)
     mapper_registry.map_imperatively(PinAttempts, pin_attempts, **kw)

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 from pos_app.domain.errors import PosError
+from pos_app.i18n import N_, gettext
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ DAILY_LOCK_KEY = int.from_bytes(b"posbackp", "big")
 #: The ``settings`` row naming the last business day whose backup a station took.
 DAILY_SETTING = "backup.daily_taken_on"
 
-NO_PG_DUMP = (
+# Marked here, translated where it is shown (the backup panel, a refused "Back up now").
+NO_PG_DUMP = N_(
     "Automatic backups are off: pg_dump is not installed on this computer. Install the "
     "PostgreSQL client tools and restart the app, or back up the database server with its "
     "own tools."
@@ -104,7 +106,9 @@ def dump(url: str, target: Path, program: str) -> int:
         )
         if done.returncode != 0:
             said = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
-            raise PosError(f"pg_dump could not back up the database: {said}")
+            raise PosError(
+                gettext("pg_dump could not back up the database: {reason}").format(reason=said)
+            )
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

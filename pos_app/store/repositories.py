@@ -7,12 +7,13 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine, exists, func, select, text
+from sqlalchemy import Engine, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_app.domain.booking import Booking, Service
 from pos_app.domain.errors import DuplicateError, SlotTakenError
+from pos_app.domain.gateway_types import StripeCustomerLink
 from pos_app.domain.people import Customer, Resource, User
 from pos_app.domain.ports import (
     AuditLog,
@@ -255,6 +256,74 @@ class SqlCustomerRepository:
                 raise
             return found
         return customer
+
+    def stripe_customer(self, customer_id: str) -> StripeCustomerLink | None:
+        """The customer's Stripe Customer key, request and id (None: none asked for yet)."""
+        c = customers.c
+        columns = (c.stripe_customer_key, c.stripe_customer_request, c.stripe_customer_id)
+        row = self._s.execute(
+            select(*columns, c.stripe_customer_synced).where(c.id == customer_id)
+        ).first()
+        if row is None or row[0] is None or row[1] is None:
+            return None
+        return StripeCustomerLink(row[0], row[1], row[2], row[3])
+
+    def claim_stripe_customer(
+        self, customer_id: str, idempotency_key: str, request: str
+    ) -> StripeCustomerLink | None:
+        """Store the key and request unless the row has them (one statement: two stations
+        claiming at once end with one key); the row's link after."""
+        c = customers.c
+        self._s.execute(
+            update(customers)
+            .where(c.id == customer_id, c.stripe_customer_key.is_(None))
+            .values(stripe_customer_key=idempotency_key, stripe_customer_request=request)
+        )
+        return self.stripe_customer(customer_id)
+
+    def set_stripe_customer_id(self, customer_id: str, stripe_id: str) -> None:
+        """Store Stripe's id for the customer, unless one is stored already."""
+        c = customers.c
+        self._s.execute(
+            update(customers)
+            .where(c.id == customer_id, c.stripe_customer_id.is_(None))
+            .values(stripe_customer_id=stripe_id, stripe_customer_synced=c.stripe_customer_request)
+        )
+
+    def claim_stripe_customer_update(
+        self, customer_id: str, applied: str, idempotency_key: str, request: str
+    ) -> StripeCustomerLink | None:
+        """Store an update's key and request unless the row moved on from ``applied``."""
+        c = customers.c
+        self._s.execute(
+            update(customers)
+            .where(c.id == customer_id, c.stripe_customer_request == applied)
+            .values(stripe_customer_key=idempotency_key, stripe_customer_request=request)
+        )
+        return self.stripe_customer(customer_id)
+
+    def set_stripe_customer_synced(self, customer_id: str, request: str) -> None:
+        """Record that Stripe applied ``request``, if it is still the row's request."""
+        c = customers.c
+        self._s.execute(
+            update(customers)
+            .where(c.id == customer_id, c.stripe_customer_request == request)
+            .values(stripe_customer_synced=request)
+        )
+
+    def forget_stripe_customer(self, customer_id: str, stripe_id: str) -> None:
+        """Clear the row's Stripe Customer if its id is still ``stripe_id``."""
+        c = customers.c
+        self._s.execute(
+            update(customers)
+            .where(c.id == customer_id, c.stripe_customer_id == stripe_id)
+            .values(
+                stripe_customer_key=None,
+                stripe_customer_request=None,
+                stripe_customer_id=None,
+                stripe_customer_synced=None,
+            )
+        )
 
 
 class SqlDayCloseRepository:

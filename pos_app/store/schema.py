@@ -134,6 +134,11 @@ customers = Table(
     Column("notes", Text, nullable=False, default="", server_default=""),
     # The language the customer reads, for Stripe's payment page; NULL: not known (0023).
     Column("language", String(16)),
+    # Their Stripe Customer for receipts (0027): key and request stored first, then its id.
+    Column("stripe_customer_key", String(255)),
+    Column("stripe_customer_request", Text),
+    Column("stripe_customer_id", String(255)),
+    Column("stripe_customer_synced", Text),  # the request Stripe has applied
 )
 
 bookings = Table(
@@ -544,10 +549,7 @@ Index("ix_payments_status_paid_at", payments.c.status, payments.c.paid_at)
 Index("ix_refunds_status_created_at", refunds.c.status, refunds.c.created_at)
 # Report queries (migration 0006): recorded after their day closed; links created per day.
 Index(
-    "ix_payments_status_recorded_at",
-    payments.c.status,
-    payments.c.recorded_at,
-    payments.c.paid_at,
+    "ix_payments_status_recorded_at", payments.c.status, payments.c.recorded_at, payments.c.paid_at
 )
 Index(
     "ix_payments_method_created_status",
@@ -556,10 +558,7 @@ Index(
     payments.c.status,
 )  # 0014: conversion counts from the index alone
 Index(
-    "ix_refunds_status_recorded_at",
-    refunds.c.status,
-    refunds.c.recorded_at,
-    refunds.c.created_at,
+    "ix_refunds_status_recorded_at", refunds.c.status, refunds.c.recorded_at, refunds.c.created_at
 )
 
 # Money recorded after a close, found by its order number (migration 0008), with its date

@@ -251,7 +251,7 @@ def test_a_damaged_database_gives_no_backup(sqlite_env: dict[str, str]) -> None:
     before = sorted(folder.iterdir())
     result = cli(sqlite_env, "backup")
     assert result.returncode == 1
-    assert result.stderr.startswith("No backup was taken: the database is damaged;")
+    assert result.stderr.startswith("No backup was taken. The database is damaged;")
     assert sorted(folder.iterdir()) == before  # not even a partial file
 
 
@@ -271,7 +271,7 @@ def test_a_database_locked_past_the_bound_is_refused_in_one_sentence(
         holder.close()
     assert refused.value.kind == "locked"
     message = refused.value.message
-    assert message.startswith("The database stayed locked by another program for 1 seconds")
+    assert message.startswith("The database stayed locked by another program for 1 second (")
     assert message.endswith(f"pos-app restore {backup}")
     open_app(load_config(sqlite_env), sandbox="none").close()  # let go: it starts again
 

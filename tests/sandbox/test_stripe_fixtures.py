@@ -99,6 +99,13 @@ def seen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, set[str
             )
             rec.call("webhook_endpoint", "GET", f"/v1/webhook_endpoints/{hook['id']}")
             rec.call("webhook_endpoints", "GET", "/v1/webhook_endpoints")
+            customer = rec.call(
+                "customer.created",
+                "POST",
+                "/v1/customers",
+                {"email": "a@example.com", "name": "A", "preferred_locales": ["de"]},
+            )
+            rec.call("customer", "GET", f"/v1/customers/{customer['id']}")
             deleted = api.delete(f"/v1/webhook_endpoints/{hook['id']}")  # Recorder: GET/POST
             assert deleted.status_code == 200, deleted.text
             rec.bodies["webhook_endpoint.deleted"] = deleted.json()

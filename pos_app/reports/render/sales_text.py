@@ -7,6 +7,7 @@ reported yet say so instead of showing a net that leaves them out.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
@@ -16,20 +17,26 @@ from pos_app.domain.reports import (
     SalesReport,
     fees_pending_sentence,
 )
-from pos_app.i18n import gettext, ngettext
+from pos_app.i18n import current_language, gettext, ngettext
 from pos_app.reports.render.order_figures import text_lines
 from pos_app.reports.render.sales import breakdown_label
+
+
+def _day(day: date) -> str:
+    """A heading's day: ISO in English (as the export's file names), CLDR's date in another
+    language ("6. Dez. 2026")."""
+    return day.isoformat() if current_language() == "en" else lf.date_text(day)
 
 
 def render_text(report: SalesReport) -> str:
     """The report as a plain-text table for a terminal (amounts formatted per currency)."""
     if report.is_day:
         heading = gettext("Sales {date} ({zone})").format(
-            date=report.start.isoformat(), zone=report.timezone
+            date=_day(report.start), zone=report.timezone
         )
     else:
         heading = gettext("Sales {start} to {end} ({zone})").format(
-            start=report.start.isoformat(), end=report.end.isoformat(), zone=report.timezone
+            start=_day(report.start), end=_day(report.end), zone=report.timezone
         )
     lines = [heading, ""]
     if not report.currencies:

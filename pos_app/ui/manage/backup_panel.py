@@ -73,7 +73,7 @@ class BackupPanel(QWidget):
         box.addWidget(self.hint)
         self.button.clicked.connect(self.back_up)
         if not service.available:
-            self.last_label.setText(service.unavailable)
+            self.last_label.setText(_(service.unavailable))
             self.button.setEnabled(False)
             self.hint.hide()
             return
