@@ -24,6 +24,7 @@ from typing import TextIO
 from pos_app.domain.csv_cells import FORMULA_START, amount_text, guard_cell
 from pos_app.domain.errors import PermissionDeniedError
 from pos_app.domain.people import Actor
+from pos_app.domain.report_data import ReportWindow, day_runs
 from pos_app.i18n import N_
 from pos_app.services import safe_file
 from pos_app.services.context import Deps
@@ -73,6 +74,7 @@ COLUMNS: tuple[str, ...] = (
     "promo_code",
 )
 PROGRESS_EVERY = 5000
+KEEP_DAYS = 14  # closed days' lines made and kept per transaction at most
 MANAGERS_ONLY = N_("Only a manager can export sales.")
 
 
@@ -141,6 +143,7 @@ class CsvExportService:
         on_progress: Callable[[int], None] | None,
     ) -> tuple[int, int]:
         window = self._reports.window(start, end)
+        self._keep(window)
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         payments = refunds = 0
@@ -159,6 +162,18 @@ class CsvExportService:
         if on_progress is not None:
             on_progress(payments + refunds)
         return payments, refunds
+
+    def _keep(self, window: ReportWindow) -> None:
+        """Have the database keep the lines of the window's closed days that it does not
+        keep yet (store/export_days.py), a few days per short transaction (the writers of
+        money wait for each), so that this export and later ones copy them."""
+        zone = zone_name(window.tz)
+        with self._d.uow() as uow:
+            days = uow.reports.unkept_export_days(window, zone)
+        for first, last in day_runs(days, KEEP_DAYS):
+            with self._d.uow(write=True) as uow:
+                if uow.reports.keep_export_days(ReportWindow(first, last, window.tz), zone):
+                    uow.commit()
 
     def _allow(self, actor: Actor | None) -> None:
         who = actor or self._d.desk.actor

@@ -354,6 +354,16 @@ order_hours = Table(
 )
 # fmt: on
 
+# fmt: off
+export_days = Table(  # closed days' CSV lines (0028, store/export_days.py), dropped by triggers
+    "export_days", metadata, Column("business_date", Date, primary_key=True),
+    Column("zone", String(64), nullable=False), Column("format", String(32), nullable=False),
+    Column("ends", UTCDateTime(), nullable=False, index=True),  # the day's end in UTC
+    Column("payments", Integer, nullable=False), Column("refunds", Integer, nullable=False),
+    Column("lines", Text, nullable=False),
+)
+# fmt: on
+
 # The stations sharing this database, one row each (0013); times by the database's clock.
 stations = Table(
     "stations",
@@ -543,24 +553,14 @@ Index("ix_bookings_resource_starts", bookings.c.resource_id, bookings.c.starts_a
 Index("ix_payments_status_paid_at", payments.c.status, payments.c.paid_at)
 Index("ix_refunds_status_created_at", refunds.c.status, refunds.c.created_at)
 # Report queries (migration 0006): recorded after their day closed; links created per day.
-Index(
-    "ix_payments_status_recorded_at",
-    payments.c.status,
-    payments.c.recorded_at,
-    payments.c.paid_at,
-)
-Index(
-    "ix_payments_method_created_status",
-    payments.c.method,
-    payments.c.created_at,
-    payments.c.status,
-)  # 0014: conversion counts from the index alone
-Index(
-    "ix_refunds_status_recorded_at",
-    refunds.c.status,
-    refunds.c.recorded_at,
-    refunds.c.created_at,
-)
+# fmt: off
+Index("ix_payments_status_recorded_at", payments.c.status, payments.c.recorded_at,
+      payments.c.paid_at)
+Index("ix_payments_method_created_status", payments.c.method, payments.c.created_at,
+      payments.c.status)  # 0014: conversion counts from the index alone
+Index("ix_refunds_status_recorded_at", refunds.c.status, refunds.c.recorded_at,
+      refunds.c.created_at)
+# fmt: on
 
 # Money recorded after a close, found by its order number (migration 0008), with its date
 # so that rows dated before a report's days are told apart in the index (0015).
