@@ -74,7 +74,7 @@ COLUMNS: tuple[str, ...] = (
     "promo_code",
 )
 PROGRESS_EVERY = 5000
-KEEP_DAYS = 14  # closed days' lines made and kept per transaction at most
+KEEP_DAYS = 31  # closed days' lines made and kept per transaction at most
 MANAGERS_ONLY = N_("Only a manager can export sales.")
 
 

@@ -47,7 +47,7 @@ FORMAT_VERSION = 1
 #: topic_lock_key("export_days") (store/repositories.py); migration 0028's triggers take it.
 KEY = 813821860926717834
 #: Days made and kept per transaction at most (SQLite's other writers wait meanwhile).
-RUN_DAYS = 14
+RUN_DAYS = 31
 # The modules whose code writes the cells: a change of any of them is another format.
 _MAKERS = (
     "pos_app.store.report_export",
