@@ -24,7 +24,7 @@ from typing import TextIO
 from pos_app.domain.csv_cells import FORMULA_START, amount_text, guard_cell
 from pos_app.domain.errors import PermissionDeniedError
 from pos_app.domain.people import Actor
-from pos_app.domain.report_data import ReportWindow, day_runs
+from pos_app.domain.report_data import ReportWindow
 from pos_app.i18n import N_
 from pos_app.services import safe_file
 from pos_app.services.context import Deps
@@ -75,6 +75,7 @@ COLUMNS: tuple[str, ...] = (
 )
 PROGRESS_EVERY = 5000
 KEEP_DAYS = 31  # closed days' lines made and kept per transaction at most
+KEEP_SECONDS = 0.5  # ...and about as long as one such transaction takes
 MANAGERS_ONLY = N_("Only a manager can export sales.")
 
 
@@ -165,15 +166,23 @@ class CsvExportService:
 
     def _keep(self, window: ReportWindow) -> None:
         """Have the database keep the lines of the window's closed days that it does not
-        keep yet (store/export_days.py), a few days per short transaction (the writers of
-        money wait for each), so that this export and later ones copy them."""
+        keep yet (store/export_days.py), so that this export and later ones copy them.
+
+        A few days per transaction, as many as take about KEEP_SECONDS: the writers of
+        money wait for each (SQLite's write lock; PostgreSQL's lock on kept lines), so a
+        busy shop's month, seconds to make, is not one wait."""
         zone = zone_name(window.tz)
         with self._d.uow() as uow:
             days = uow.reports.unkept_export_days(window, zone)
-        for first, last in day_runs(days, KEEP_DAYS):
+        size = 7
+        while days:
+            part, days = days[:size], days[size:]
+            began = time.perf_counter()
             with self._d.uow(write=True) as uow:
-                if uow.reports.keep_export_days(ReportWindow(first, last, window.tz), zone):
+                if uow.reports.keep_export_days(ReportWindow(part[0], part[-1], window.tz), zone):
                     uow.commit()
+            took = max(time.perf_counter() - began, 0.001)
+            size = max(1, min(KEEP_DAYS, int(len(part) * KEEP_SECONDS / took)))
 
     def _allow(self, actor: Actor | None) -> None:
         who = actor or self._d.desk.actor
