@@ -75,7 +75,10 @@ COLUMNS: tuple[str, ...] = (
 )
 PROGRESS_EVERY = 5000
 KEEP_DAYS = 31  # closed days' lines made and kept per transaction at most
-KEEP_SECONDS = 0.5  # ...and about as long as one such transaction takes
+KEEP_SECONDS = 0.5  # ...and about as long as one such transaction takes...
+# ...but a week at least: each costs about 0.2 s whatever its size (the plan, its compiling),
+# which on a loaded machine alone took longer, and a year then went one day at a time.
+KEEP_MIN_DAYS = 7
 MANAGERS_ONLY = N_("Only a manager can export sales.")
 
 
@@ -168,13 +171,13 @@ class CsvExportService:
         """Have the database keep the lines of the window's closed days that it does not
         keep yet (store/export_days.py), so that this export and later ones copy them.
 
-        A few days per transaction, as many as take about KEEP_SECONDS: the writers of
-        money wait for each (SQLite's write lock; PostgreSQL's lock on kept lines), so a
-        busy shop's month, seconds to make, is not one wait."""
+        A week or more per transaction, as many days as take about KEEP_SECONDS: the
+        writers of money wait for each (SQLite's write lock; PostgreSQL's lock on kept
+        lines), so a busy shop's month, seconds to make, is not one wait."""
         zone = zone_name(window.tz)
         with self._d.uow() as uow:
             days = uow.reports.unkept_export_days(window, zone)
-        size = 7
+        size = KEEP_MIN_DAYS
         while days:
             part, days = days[:size], days[size:]
             began = time.perf_counter()
@@ -182,7 +185,7 @@ class CsvExportService:
                 if uow.reports.keep_export_days(ReportWindow(part[0], part[-1], window.tz), zone):
                     uow.commit()
             took = max(time.perf_counter() - began, 0.001)
-            size = max(1, min(KEEP_DAYS, int(len(part) * KEEP_SECONDS / took)))
+            size = max(KEEP_MIN_DAYS, min(KEEP_DAYS, int(len(part) * KEEP_SECONDS / took)))
 
     def _allow(self, actor: Actor | None) -> None:
         who = actor or self._d.desk.actor
