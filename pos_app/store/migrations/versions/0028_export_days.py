@@ -64,13 +64,16 @@ def _statements(table: str, row: str, postgres: bool) -> list[str]:
     if table == "refunds":
         return [_DROP + f"{row}.created_at"]
     column = "booking_id" if table == "bookings" else "order_id"
-    # The earliest moment of its money: its payments' and their refunds' (a refund is of
-    # its payment's booking and order). NULL when it has none: nothing dropped.
+    # The earliest moment of its money: its payments' and their refunds'. NULL when it has
+    # none: nothing dropped. (refunds.booking_id and order_id are indexed, as are payments'.)
     mine = f"SELECT p.id FROM payments p WHERE p.{column} = {row}.id"
     paid = f"(SELECT min(coalesce(p.paid_at, p.created_at)) FROM payments p WHERE p.{column} = "
     paid += f"{row}.id)"
     refunded = f"(SELECT min(f.created_at) FROM refunds f WHERE f.payment_id IN ({mine}))"
-    return [_DROP + paid, _DROP + refunded]
+    # And its refunds by their own column (the one their line is joined by), should it
+    # ever differ from their payment's.
+    own = f"(SELECT min(f.created_at) FROM refunds f WHERE f.{column} = {row}.id)"
+    return [_DROP + paid, _DROP + refunded, _DROP + own]
 
 
 # Which changes of a table's rows can change a kept line (None: any change).
