@@ -404,6 +404,15 @@ class ReportQueries(Protocol):
         in ``zone``, named ``zone`` in its column), in batches; streamed, not loaded."""
         ...
 
+    def unkept_export_days(self, window: ReportWindow, zone: str) -> list[date]:
+        """The closed days of the window whose CSV lines are not kept yet."""
+        ...
+
+    def keep_export_days(self, window: ReportWindow, zone: str) -> int:
+        """Make and keep the CSV lines of the window's closed days not kept yet (a writing
+        unit of work, committed by the caller); how many days were kept (0: not now)."""
+        ...
+
 
 class DayCloseRepository(Protocol):
     """Closed business days (Z reports); written once, never changed."""

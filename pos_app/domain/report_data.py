@@ -92,6 +92,17 @@ class ReportWindow:
         return day_start(self.last + timedelta(days=1), self.tz)
 
 
+def day_runs(days: list[date], longest: int) -> list[tuple[date, date]]:
+    """Sorted ``days`` as runs of consecutive days, each at most ``longest`` days long."""
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and day - runs[-1][1] == timedelta(days=1) and (day - runs[-1][0]).days < longest:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
 def zone_key(tz: tzinfo) -> str:
     """The IANA name of a zone ("America/New_York"), or its best description."""
     return str(getattr(tz, "key", None) or tz)

@@ -62,6 +62,7 @@ from pos_app.domain.report_data import (
     offset_spans,
 )
 from pos_app.domain.reports import WALK_IN_ID, WALK_IN_NAME
+from pos_app.store.export_days import ExportDayQueries
 from pos_app.store.link_counts import LinkCountQueries
 from pos_app.store.order_export import order_cells
 from pos_app.store.report_export import ExportQueries, export_batches, export_cells
@@ -164,7 +165,7 @@ _CHEAP_RANDOM_READS = text(
 _FROZEN_DAYS = _frozen_days_query()
 
 
-class SqlReportQueries(ExportQueries, LinkCountQueries):
+class SqlReportQueries(ExportDayQueries, ExportQueries, LinkCountQueries):
     """Report figures summed by the database."""
 
     def __init__(self, session: Session) -> None:
@@ -273,9 +274,9 @@ class SqlReportQueries(ExportQueries, LinkCountQueries):
         plans = [(b, s.sign) for s in refunds_ for b in self._plan(window, s, facts, detail=True)]
         return [(select(b.subquery().c.id), sign) for b, sign in plans]
 
-    def export_csv(self, window: ReportWindow, zone: str) -> Iterator[ExportBatch]:
+    def _export_live(self, window: ReportWindow, zone: str) -> Iterator[ExportBatch]:
         """The CSV export's rows of the window in business order, every cell made by the
-        database (store/report_export.py), in batches."""
+        database (store/report_export.py), in batches (export_days.py: the kept ones)."""
         facts = self._close_facts(window)
         parts = [b for s in facts.sources for b in self._plan(window, s, facts, detail=zone)]
         return export_batches(self._s, parts)

@@ -70,15 +70,17 @@ class Clock:
         return aligned and all(span.minutes % 60 == 0 for span in self._spans)
 
     def local_date(self, col: Any, *, days: int = 0) -> ColumnElement[Any]:
-        """The local calendar date of a UTC column (plus ``days``)."""
+        """The local calendar date of a UTC column (plus ``days``). SQLite's date functions
+        round to the millisecond, so its text is cut to the second first: 23:59:59.9995 is
+        still that day (as on PostgreSQL), not the next one, whatever the report's window."""
         if self._sqlite:
-            return func.date(col, self._shift(col, days * _DAY))
+            return func.date(func.substr(col, 1, 19), self._shift(col, days * _DAY))
         return cast(col + self._shift(col, days * _DAY), Date)
 
     def local_hour(self, col: Any) -> ColumnElement[Any]:
         """The local wall-clock hour 0..23 of a UTC column."""
         if self._sqlite:
-            return cast(func.strftime("%H", col, self._shift(col)), Integer)
+            return cast(func.strftime("%H", func.substr(col, 1, 19), self._shift(col)), Integer)
         return cast(extract("hour", col + self._shift(col)), Integer)
 
     def clock_time(self, col: Any) -> ColumnElement[Any]:

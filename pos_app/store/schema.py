@@ -3,22 +3,15 @@ types only, so the same schema runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from enum import StrEnum
-
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
     Column,
     Date,
-    DateTime,
-    Dialect,
-    Enum,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -26,7 +19,6 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.types import TypeDecorator
 
 from pos_app.domain.audit import AuditAction
 from pos_app.domain.booking import BookingStatus
@@ -35,45 +27,15 @@ from pos_app.domain.payment import PaymentMethod, PaymentStatus, RefundStatus
 from pos_app.domain.people import ResourceKind, Role
 from pos_app.domain.pricing import TipBase
 from pos_app.domain.products import StockReason
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-metadata = MetaData(naming_convention=NAMING)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Stores naive UTC, returns aware UTC: SQLite has no time zones, PostgreSQL gets the same."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database; use UTC-aware times")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
-
-
-def _enum(cls: type[StrEnum]) -> Enum:
-    return Enum(
-        cls,
-        native_enum=False,
-        create_constraint=False,
-        length=32,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
-ID = String(40)
+from pos_app.store.schema_reports import day_link_counts as day_link_counts
+from pos_app.store.schema_reports import export_days as export_days
+from pos_app.store.schema_reports import order_hours as order_hours
+from pos_app.store.schema_reports import sales_hours as sales_hours
+from pos_app.store.schema_types import ID
+from pos_app.store.schema_types import NAMING as NAMING
+from pos_app.store.schema_types import UTCDateTime as UTCDateTime
+from pos_app.store.schema_types import enum_column as _enum
+from pos_app.store.schema_types import metadata as metadata
 
 services = Table(
     "services",
@@ -315,50 +277,6 @@ settings = Table(
     Column("value", Text, nullable=False),
 )
 
-# A closed day's card payment links by status, counted once none was open (0016): reports
-# read these, not a year's links. Written once (the day close, or a later sync pass).
-day_link_counts = Table(
-    "day_link_counts",
-    metadata,
-    Column("business_date", Date, primary_key=True),
-    Column("timezone", String(64), nullable=False),  # the zone the day was counted in
-    Column("counts", Text, nullable=False),  # JSON: {"succeeded": 812, "expired": 31, ...}
-    Column("frozen_at", UTCDateTime(), nullable=False),  # shown only
-)
-
-# Counted payments, refunds and reversals per UTC hour and report key, kept by triggers (0022):
-# open days read these, not every row (store/sales_hours.py). '' where there is no key.
-sales_hours = Table(
-    "sales_hours",
-    metadata,
-    Column("kind", String(16), primary_key=True),  # payment, refund or reversal
-    Column("hour", UTCDateTime(), primary_key=True),  # the UTC hour the rows are dated in
-    Column("currency", String(3), primary_key=True),
-    Column("service_id", ID, primary_key=True),
-    Column("service_name", String(120), primary_key=True),
-    Column("resource_id", ID, primary_key=True),
-    Column("method", String(32), primary_key=True),
-    Column("n", BigInteger, nullable=False),
-    Column("amount", BigInteger, nullable=False),
-    Column("fee", BigInteger, nullable=False),  # a NULL fee sums as 0
-    Column("unfeed_n", BigInteger, nullable=False),  # payments whose fee is not known yet
-    Column("unfeed_amount", BigInteger, nullable=False),
-    sqlite_with_rowid=False,
-)
-
-# The paid orders' figures per UTC hour, kept like sales_hours (0025: what the keys hold).
-# fmt: off
-order_hours = Table(
-    "order_hours", metadata,
-    Column("kind", String(8), primary_key=True), Column("hour", UTCDateTime(), primary_key=True),
-    Column("currency", String(3), primary_key=True), Column("key", ID, primary_key=True),
-    Column("detail", String(32), primary_key=True), Column("rate", Integer, primary_key=True),
-    Column("name", String(120), primary_key=True), Column("n", BigInteger, nullable=False),
-    *(Column(c, BigInteger, nullable=False) for c in ("quantity", "amount", "discount", "tax")),
-    Column("tip", BigInteger, nullable=False), sqlite_with_rowid=False,
-)
-# fmt: on
-
 # The stations sharing this database, one row each (0013); times by the database's clock.
 stations = Table(
     "stations",
@@ -549,7 +467,10 @@ Index("ix_payments_status_paid_at", payments.c.status, payments.c.paid_at)
 Index("ix_refunds_status_created_at", refunds.c.status, refunds.c.created_at)
 # Report queries (migration 0006): recorded after their day closed; links created per day.
 Index(
-    "ix_payments_status_recorded_at", payments.c.status, payments.c.recorded_at, payments.c.paid_at
+    "ix_payments_status_recorded_at",
+    payments.c.status,
+    payments.c.recorded_at,
+    payments.c.paid_at,
 )
 Index(
     "ix_payments_method_created_status",
@@ -558,7 +479,10 @@ Index(
     payments.c.status,
 )  # 0014: conversion counts from the index alone
 Index(
-    "ix_refunds_status_recorded_at", refunds.c.status, refunds.c.recorded_at, refunds.c.created_at
+    "ix_refunds_status_recorded_at",
+    refunds.c.status,
+    refunds.c.recorded_at,
+    refunds.c.created_at,
 )
 
 # Money recorded after a close, found by its order number (migration 0008), with its date
