@@ -21,6 +21,7 @@ from pos_app.i18n import _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.shell import Shell
 from pos_app.ui.people.idle_lock import IdleLock
+from pos_app.ui.people.ports import EarlySignInPeople
 from pos_app.ui.people.sign_in import SignInPage
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class DeskAccess(QObject):
         self._window = window  # parent of the actions and dialogs; nothing else is used
         self._runner = shell.runner
         self._ctx: AppContext | None = None
+        self._early: EarlySignInPeople | None = None  # the page's people before the open
         self._locked = False
         self.first_run_dialog: FirstRunDialog | None = None
         self.staff_dialog: QDialog | None = None
@@ -112,15 +114,36 @@ class DeskAccess(QObject):
         """Whether the lock page is up (nobody may use the window)."""
         return self._locked
 
+    @property
+    def roster_shown(self) -> bool:
+        """Whether the lock page showed its accounts before the app was open (``show_early``),
+        until ``attach``."""
+        return self._early is not None
+
+    def show_early(self, people: EarlySignInPeople) -> None:
+        """Before the app is open: the lock page with the accounts ``people`` read. A tile
+        can be chosen and a PIN typed (or the first manager created) at once; the answer
+        comes from the open app, whose calls wait for it on a worker."""
+        self._early = people
+        self.page.set_people(people)
+        self._set_locked(True)
+        self.page.show_roster(people.roster())
+        self.page.setFocus()
+
     def attach(self, ctx: AppContext) -> None:
-        """The app is ready: open on the day if someone is signed in, else on the lock page."""
+        """The app is ready: open on the day if someone is signed in, else on the lock page
+        (kept as it is when it was shown before the open: a tile chosen, a PIN being typed,
+        the first-run dialog open)."""
         self._ctx = ctx
+        early, self._early = self._early, None
         self.page.set_people(ctx.people)
         self.read_lock_minutes()
-        if ctx.deps.desk.actor.role is None:
-            self.lock()
+        if ctx.deps.desk.actor.role is not None:
+            self._unlock()  # (signed in before the open ended: see _on_signed_in)
+        elif early is not None and self._locked:
+            self._set_locked(True)  # the page again, should "waiting…" have covered it
         else:
-            self._unlock()
+            self.lock()
 
     def detach(self) -> None:
         """Stop the idle timer (at quit)."""
@@ -149,12 +172,13 @@ class DeskAccess(QObject):
         from pos_app.ui.people.first_run import FirstRunDialog  # loaded on first run only
 
         ctx = self._ctx
-        if ctx is None:
+        people = ctx.people if ctx is not None else self._early  # created once it is open
+        if people is None:
             return None
         if self.first_run_dialog is not None and shiboken6.isValid(self.first_run_dialog):
             self.first_run_dialog.raise_()
             return self.first_run_dialog
-        dialog = FirstRunDialog(ctx.people, self._runner, self._window)
+        dialog = FirstRunDialog(people, self._runner, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.created.connect(self._on_signed_in)
         self.first_run_dialog = dialog
@@ -201,6 +225,8 @@ class DeskAccess(QObject):
 
     def _on_signed_in(self, actor: Actor) -> None:
         log.info("desk.signed_in user=%s", actor.id)
+        if self._ctx is None:
+            return  # answered before the open app was attached: attach finds the desk signed in
         self._unlock()
         self.read_lock_minutes()
         self._shell.reload()

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from pos_app.ui.day.day_load_state import LoadedDay
     from pos_app.ui.day.detail_panel import DetailPanel
     from pos_app.ui.payments.overpaid_banner import OverpaidBanner
+    from pos_app.ui.people.ports import EarlySignInPeople
 
 NOTICE_MS = 10_000
 # When the sign-in page is the first screen, the day and the sync start once its tiles are
@@ -258,6 +259,13 @@ class MainWindow(DialogOpeners, QMainWindow):
             self.show_starting()
             retry()
 
+    def show_early_sign_in(self, people: EarlySignInPeople) -> None:
+        """The sign-in page with the accounts read before the app is open (``app_early.py``),
+        unless the app is attached already or its start failed meanwhile."""
+        if self._ctx is None and self.pages.currentIndex() == Page.STARTING:
+            self.finish_building()
+            self.access.show_early(people)
+
     def attach(self, ctx: AppContext) -> None:
         """Fill the window in for a running app and start keeping it current."""
         self.finish_building()  # normally done already, just after the first paint
@@ -270,6 +278,7 @@ class MainWindow(DialogOpeners, QMainWindow):
         self.set_day(datetime.now(tz).date())
         if self.day_build.built or ctx.deps.desk.actor.role is not None:
             self.day_build.attach(ctx)  # the day is the first screen (or built already)
+        early = self.access.roster_shown  # the sign-in page came before the open
         self.access.attach(ctx)  # the day if someone is signed in, else the sign-in page
         self.closing.attach(ctx)
         for act in (
@@ -286,7 +295,7 @@ class MainWindow(DialogOpeners, QMainWindow):
             act.setEnabled(True)  # fmt: skip
         self.update_actions()
         self.sync.attach(ctx)
-        if self.access.locked:
+        if self.access.locked and not early:
             # The sign-in page is the first screen: its people load alone, and the day (built
             # then, at the app's start), the first sync pass (which loads the Stripe SDK) and
             # the rest start once its tiles are shown, instead of slowing it down
@@ -294,8 +303,9 @@ class MainWindow(DialogOpeners, QMainWindow):
             for shown in (self.sign_in_page.loaded, self.sign_in_page.first_run_needed):
                 shown.connect(self._keep_current, Qt.ConnectionType.SingleShotConnection)
             QTimer.singleShot(START_AFTER_MS, self, self._keep_current)  # tiles or not
-        else:
-            self.table.setFocus()
+        else:  # the day, or the sign-in page shown before the open: its tiles are there
+            if not self.access.locked:
+                self.table.setFocus()
             self._keep_current()
 
     def after_start(self, callback: Callable[[], None]) -> None:
