@@ -45,6 +45,13 @@ DEFERRED = [
     # The notifier (chimes, tray) is built with the day, once the first screen shows.
     "pos_app.ui.shell.notifier",
     "pos_app.ui.kit.dark_style",  # the dark scheme's style, loaded only in that scheme
+    # Babel (dates, amounts, percentages in the UI language: none on the first frame) and the
+    # PIN hasher load after it; so do the command line's grammar and its commands' modules.
+    "babel",
+    "pos_app.domain.locale_format",
+    "argon2",
+    "pos_app.cli.parser",
+    "pos_app.cli.people",
 ]
 
 
