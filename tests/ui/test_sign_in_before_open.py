@@ -208,3 +208,22 @@ def test_a_database_the_early_read_leaves_alone_waits_for_the_open(
     if then == Page.LOCKED:  # migrated, then the page as before: the tiles once attached
         assert window.context() is not None
         qtbot.waitUntil(lambda: len(window.sign_in_page.tiles) == 2, timeout=LONG)
+
+
+@pytest.mark.sqlite_only
+def test_shortcuts_made_while_locked_do_nothing(
+    qtbot: QtBot, window: MainWindow, ui_env: dict[str, str], start: Callable[..., HeldOpen]
+) -> None:
+    _team(ui_env)
+    start(ui_env).release()
+    qtbot.waitUntil(lambda: window.context() is not None, timeout=LONG)
+    # The customer display's action (F8) is made with the day, after the lock page came up.
+    qtbot.waitUntil(window.day_built, timeout=LONG)
+    qtbot.wait(20)  # a turn of the event loop, as a person's key would take
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    assert window.access.locked
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(50)
+    assert not window.customer_display.isVisible() and window.booking_dialog is None

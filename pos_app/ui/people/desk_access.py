@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QToolButton
 
@@ -236,17 +236,13 @@ class DeskAccess(QObject):
 
     def _set_locked(self, locked: bool) -> None:
         self._locked = locked
-        app = QCoreApplication.instance()
         if locked:
             self._shell.show_lock_page(self.page)
             self.idle.disarm()
-            if app is not None:
-                app.installEventFilter(self)  # holds back the window's shortcuts
         else:
             self._shell.show_ready_page()
             self.idle.arm()
-            if app is not None:
-                app.removeEventFilter(self)
+        self._hold_back_shortcuts(locked)
         signed_in = not locked and self._ctx is not None
         for act in (self.switch_action, self.lock_action, self.staff_action, self.audit_action):
             act.setEnabled(signed_in)
@@ -293,11 +289,36 @@ class DeskAccess(QObject):
             if widget.parentWidget() is self._window or widget is self.first_run_dialog:
                 widget.reject()
 
+    def _hold_back_shortcuts(self, hold: bool) -> None:
+        """While locked, the window's own actions (Ctrl+N, Ctrl+R…) hear no shortcut: a filter
+        on each of them and on the window (for those made meanwhile), not on the application,
+        which called Python for every event of every widget and had PySide build some 140
+        enum types on the sign-in page's way (issue 12: ready for input)."""
+        window = self._window
+        direct = Qt.FindChildOption.FindDirectChildrenOnly
+        for action in window.findChildren(QAction, options=direct):
+            if hold:
+                action.installEventFilter(self)  # (once: Qt moves a repeated one to the front)
+            else:
+                action.removeEventFilter(self)
+        if hold:
+            window.installEventFilter(self)
+        else:
+            window.removeEventFilter(self)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self._locked:
+            return False
+        kind = event.type()
+        if watched is self._window:
+            if kind == QEvent.Type.ChildAdded:
+                # Not yet built (the event comes from QObject's constructor): held back on
+                # the next turn of the event loop.
+                QTimer.singleShot(0, self, lambda: self._hold_back_shortcuts(self._locked))
+            return False
         # While locked, the window's shortcuts (Ctrl+N, Ctrl+R…) must do nothing.
         return (
-            self._locked
-            and event.type() == QEvent.Type.Shortcut
+            kind == QEvent.Type.Shortcut
             and isinstance(watched, QAction)
             and watched.parent() is self._window
         )
