@@ -227,3 +227,30 @@ def test_shortcuts_made_while_locked_do_nothing(
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.wait(50)
     assert not window.customer_display.isVisible() and window.booking_dialog is None
+
+
+@pytest.mark.sqlite_only
+def test_a_pin_check_waiting_for_the_open_returns_when_the_app_quits(
+    qtbot: QtBot, runner: TaskRunner, window: MainWindow, ui_env: dict[str, str]
+) -> None:
+    ids = _team(ui_env)
+    starter = AppStarter(load_config(ui_env), runner, window, sandbox="none")
+    held = HeldOpen(starter)
+    starter.start()
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == Page.LOCKED, timeout=LONG)
+    people = window.access._early  # what the page asks while the app opens
+    assert people is not None
+    answers: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            people.authenticate(ids["Sam Lee"], STAFF_PIN)
+        except RuntimeError as error:
+            answers.append(error)
+
+    waiting = threading.Thread(target=check, daemon=True)
+    waiting.start()  # as the runner's worker does: it waits for the open
+    starter.quit()  # closed before the open ended
+    waiting.join(10)
+    held.release()
+    assert not waiting.is_alive() and len(answers) == 1

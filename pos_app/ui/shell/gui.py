@@ -84,7 +84,9 @@ class _Opening:
         self._error: BaseException | None = None
 
     def finish(self, ctx: AppContext | None, error: BaseException | None = None) -> None:
-        """The open ended with ``ctx``, or failed with ``error``."""
+        """The open ended with ``ctx``, or failed with ``error`` (the first word stands)."""
+        if self._done.is_set():
+            return
         self._ctx, self._error = ctx, error
         self._done.set()
 
@@ -228,6 +230,9 @@ class AppStarter:
             self.backups.stop()
         if shiboken6.isValid(self._window):
             self._window.detach()
+        # A PIN check waiting for an open that will not come (quit before it began) returns:
+        # its worker must not hold the process's exit.
+        self._opening.finish(None, RuntimeError("the app is closing"))
         self._runner.shutdown()
         with self._lock:
             self._quitting = True
