@@ -52,6 +52,10 @@ DEFERRED = [
     "argon2",
     "pos_app.cli.parser",
     "pos_app.cli.people",
+    # The booking model with Money and Percent: the theme's status chips and the booking rules
+    # name only BookingStatus (domain/booking_status.py) before the first frame.
+    "pos_app.domain.booking",
+    "pos_app.domain.money",
 ]
 
 

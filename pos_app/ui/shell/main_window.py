@@ -20,7 +20,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QStackedWidget, QWidget
 
-from pos_app.domain.booking import Booking
 from pos_app.i18n import _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.shell import MenuName, Shell
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QLabel, QTableView
 
     from pos_app.app import AppContext
+    from pos_app.domain.booking import Booking
     from pos_app.services.payment_sync import SyncReport
     from pos_app.services.settings import SaveResult
     from pos_app.ui.day.booking_table import BookingTableModel
