@@ -20,8 +20,6 @@ from typing import TYPE_CHECKING
 
 from pos_app.cli.input import UsageError, form_errors_sentence
 from pos_app.cli.output import printable_output
-from pos_app.cli.parser import build_parser
-from pos_app.cli.people import cli_actor
 from pos_app.config import (
     Config,
     ConfigError,
@@ -30,7 +28,6 @@ from pos_app.config import (
     load_config,
     resolve_config,
 )
-from pos_app.domain import locale_format
 from pos_app.domain.errors import FormErrors, PosError
 from pos_app.i18n import current_language, gettext, set_language
 from pos_app.logs import setup_logging
@@ -93,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _main(argv)
     finally:  # in-process callers (tests, the GUI's own commands) get their language back
         set_language(language)
+        from pos_app.domain import locale_format  # (imported here: see parse_command_line)
+
         locale_format.set_ascii_input(False)
 
 
@@ -108,10 +107,13 @@ def parse_command_line(argv: Sequence[str] | None) -> argparse.Namespace:
 
     ``pos-app`` alone opens the desktop app: the grammar (every command's options and help,
     in the language in use) is built only when there is a word to parse, not on the way to
-    the window's first frame, which it delayed by about 10 ms."""
+    the window's first frame, which it delayed by about 10 ms. For the same reason the
+    commands' own modules and babel (``locale_format``) load inside the functions here."""
     words = list(sys.argv[1:] if argv is None else argv)
     if not words:
         return argparse.Namespace(verbose=False, command=None)  # what the grammar gives
+    from pos_app.cli.parser import build_parser
+
     return build_parser().parse_args(words)
 
 
@@ -136,6 +138,8 @@ def _main(argv: Sequence[str] | None) -> int:
     else:
         apply_language(config)  # POS_LANGUAGE, else Settings ▸ This station, else the system's
     if command not in ("gui", "screenshot"):
+        from pos_app.domain import locale_format  # (babel: not on the desktop app's way)
+
         locale_format.set_ascii_input(True)  # options are typed the same in every language
     try:
         return _dispatch(command, args, config)
@@ -177,6 +181,7 @@ def _dispatch(command: str, args: argparse.Namespace, config: Config) -> int:
         else "none"
     )
     from pos_app.app import open_app
+    from pos_app.cli.people import cli_actor
 
     ctx = open_app(config, sandbox=policy)
     ctx.deps.desk.sign_in(cli_actor())

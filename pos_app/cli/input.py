@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, date, datetime, tzinfo
 
-from pos_app.domain import locale_format as lf
 from pos_app.domain.dates import day_problem, instant_problem
 from pos_app.domain.errors import FormErrors
 from pos_app.i18n import gettext
@@ -95,6 +94,8 @@ def counted(
     """``--cash-counted`` (or ``--float``) values by currency: ``usd=12.50``, or a bare amount
     for a day in one currency. A currency the day does not have, or one given twice, is a
     UsageError (a typo must not close the day as if no cash had been counted)."""
+    from pos_app.domain import locale_format as lf  # babel: not on `pos-app`'s way to its window
+
     # Currency codes joined by "and" in the UI language ("USD und EUR"), CLDR's list pattern.
     days = lf.and_list([c.upper() for c in currencies]) or gettext("no sales")
     by_currency: dict[str, str] = {}

@@ -9,7 +9,6 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Union
 
-from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
 from pos_app.domain.percent import Percent
 from pos_app.i18n import gettext, ngettext
@@ -241,6 +240,9 @@ def _value_text(value: DetailValue, *, translate: bool) -> str:
         return value.words() if translate else value.english()
     if isinstance(value, (Money, Percent)):
         return value.format(language)
+    # Here, not at the top: babel loads once words are written, not with the sign-in page.
+    from pos_app.domain import locale_format as lf
+
     if isinstance(value, Day):
         return lf.date_text(value.value, value.style, language=language)
     if isinstance(value, time):

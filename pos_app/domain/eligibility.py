@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from pos_app.domain.booking import Booking, BookingStatus
+from pos_app.domain.booking_status import BookingStatus
 from pos_app.domain.errors import InvalidStateError
 from pos_app.i18n import N_
+
+if TYPE_CHECKING:  # the model is named only as a type (the window's start loads these rules)
+    from pos_app.domain.booking import Booking
 
 # Statuses the desk can take money for: nothing or only a deposit received yet.
 _CHARGEABLE = frozenset(

@@ -28,6 +28,7 @@ from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 
 from pos_app import i18n
+from pos_app.domain.digits import OTHER_DIGITS, OTHER_DIGITS_BN
 
 #: The CLDR locale each shipped language formats with.
 CLDR_LOCALES: dict[str, str] = {"en": "en", "bn": "bn", "es": "es", "de": "de"}
@@ -309,10 +310,6 @@ def moment(value: datetime, style: str = "date") -> str:
 
 
 # -- typing ----------------------------------------------------------------------------
-
-# Marked here, translated where the refusal is built (``digits_problem``).
-OTHER_DIGITS = i18n.N_("Type the amount with the digits 0–9.")
-OTHER_DIGITS_BN = i18n.N_("Type the amount with the digits 0–9 or ০–৯.")
 
 
 def separators() -> tuple[str, str]:

@@ -7,12 +7,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
 from pos_app.domain import currency as cur
-from pos_app.domain import locale_format as lf
+from pos_app.domain.digits import OTHER_DIGITS
 from pos_app.domain.errors import ValidationError
 from pos_app.i18n import gettext, ngettext
 
+# ``locale_format`` (babel, about 10 ms of CPU) is imported inside the functions that format
+# or read an amount: the window's first frame shows none, and every screen imports Money.
+
 #: The sentence for digits of another script (kept under its old name for callers).
-ASCII_DIGITS_ONLY = lf.OTHER_DIGITS
+ASCII_DIGITS_ONLY = OTHER_DIGITS
 
 
 @dataclass(frozen=True, slots=True, order=False)
@@ -79,12 +82,16 @@ class Money:
         'KWD\xa012.500' in English, '35,00\xa0€' in German, '35.00৳' in Bangla. The decimals
         are the app's (UGX and ISK in whole units although Stripe counts hundredths), not
         CLDR's."""
+        from pos_app.domain import locale_format as lf
+
         exp = cur.decimals_shown(self.amount, self.currency)
         return lf.money(self.as_decimal(), self.currency, exp, language=language)
 
     def input_text(self) -> str:
         """What a person would type for this amount in the UI language, e.g. '35,00' in
         German ('35.00' in English): an edit field's starting text, which parse reads back."""
+        from pos_app.domain import locale_format as lf
+
         exp = cur.decimals_shown(self.amount, self.currency)
         decimal_mark, _group = lf.separators()
         return f"{self.as_decimal():.{exp}f}".replace(".", decimal_mark)
@@ -102,6 +109,8 @@ def parse_money(text: str, currency: str, *, field: str = "price") -> Money:
     also keeps every amount inside a 64-bit column), other scripts' digits, and anything
     that is not a number.
     """
+    from pos_app.domain import locale_format as lf
+
     code = cur.normalize(currency)
     exp = cur.display_exponent(code)  # decimals a person may type
     raw = (text or "").strip()

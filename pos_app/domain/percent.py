@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pos_app.domain import locale_format as lf
 from pos_app.domain.errors import ValidationError
 from pos_app.domain.percent_words import REFUSALS, PercentWhat
 from pos_app.i18n import gettext
+
+# ``locale_format`` (babel) is imported inside the functions that format or read a
+# percentage: the window's first frame shows none (see money.py).
 
 #: Thousandths of a percent in one percent, and in a hundred percent.
 PER_PERCENT = 1000
@@ -74,10 +76,14 @@ class Percent:
 
     def format(self, language: str | None = None) -> str:
         """The percentage in the UI language, or in ``language``."""
+        from pos_app.domain import locale_format as lf
+
         return lf.percent(self.as_decimal(), DECIMALS, language=language)
 
     def input_text(self) -> str:
         """What a person would type for it in the UI language ("8,875" in German)."""
+        from pos_app.domain import locale_format as lf
+
         decimal_mark, _group = lf.separators()
         return self.plain().replace(".", decimal_mark)
 
@@ -98,6 +104,8 @@ def parse_percent(
     Up to three decimals, from 0 to ``maximum`` percent; ``what`` names the field, and so
     which whole sentences refuse it (``percent_words``), in the UI language.
     """
+    from pos_app.domain import locale_format as lf
+
     words = REFUSALS[what]
     raw = (text or "").strip()
     decimal_mark, _group = lf.separators()

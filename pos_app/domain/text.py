@@ -23,7 +23,6 @@ from __future__ import annotations
 import unicodedata
 from typing import Literal
 
-from pos_app.domain import locale_format as lf
 from pos_app.i18n import N_, gettext
 
 #: Unicode categories never allowed: controls (C0, DEL, C1: ESC, BEL, NUL…), format
@@ -111,6 +110,8 @@ def name_problem(name: str, what: NameField = "name", *, limit: int | None = Non
     if has_forbidden(name):
         return gettext(_CONTROL[what])
     if limit is not None and len(name) > limit:
+        from pos_app.domain import locale_format as lf  # babel, not on the window's way
+
         return gettext(_TOO_LONG[what]).format(limit=lf.number(limit))
     return None
 

@@ -6,13 +6,18 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pos_app.domain.audit import AuditAction, AuditEntry, Detail
 from pos_app.domain.errors import PermissionDeniedError
 from pos_app.domain.people import Actor
-from pos_app.domain.ports import AuditQuery, UnitOfWork
 from pos_app.i18n import N_
 from pos_app.services.context import Deps
+
+# Annotations only: the domain's ports load every model, which the sign-in page (its first
+# screen, before the app is open) does not need.
+if TYPE_CHECKING:
+    from pos_app.domain.ports import AuditQuery, UnitOfWork
 
 log = logging.getLogger(__name__)
 MANAGERS_ONLY = N_("Only a manager can read the audit log.")

@@ -10,18 +10,24 @@ tax 0%, warn at 3)").
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from pos_app.domain.audit import Day, Detail, DetailValue, counted, joined
-from pos_app.domain.booking import Service
 from pos_app.domain.money import Money
-from pos_app.domain.orders import Order
 from pos_app.domain.people import ResourceKind, Role
 from pos_app.domain.percent import Percent
-from pos_app.domain.pricing import Discount, PricingPolicy, TipBase
-from pos_app.domain.products import Product, StockReason, reason_words
-from pos_app.domain.promo import PromoCode
 from pos_app.domain.text import bounded
 from pos_app.i18n import N_, N_plural
+
+# The models named in annotations only (pricing and stock words import theirs when used): the
+# people service imports these words, and the sign-in page (the first screen, before the
+# app is open) needs neither orders nor pricing.
+if TYPE_CHECKING:
+    from pos_app.domain.booking import Service
+    from pos_app.domain.orders import Order
+    from pos_app.domain.pricing import Discount, PricingPolicy
+    from pos_app.domain.products import Product, StockReason
+    from pos_app.domain.promo import PromoCode
 
 INACTIVE = Detail(N_("inactive"))
 _ROLE = {Role.MANAGER: N_("manager"), Role.STAFF: N_("staff")}
@@ -159,6 +165,8 @@ def order_voided(order: Order) -> Detail:
 def pricing_words(policy: PricingPolicy) -> Detail:
     """The pricing settings: "prices include tax, tips before tax, manager for discounts
     above 10%"."""
+    from pos_app.domain.pricing import TipBase
+
     tax = N_("prices include tax") if policy.prices_include_tax else N_("tax added to prices")
     tip = N_("tips before tax") if policy.tip_base is TipBase.BEFORE_TAX else N_("tips after tax")
     return Detail(
@@ -180,6 +188,8 @@ def stock_words(
 ) -> Detail:
     """A stock change: "Shampoo: Received +5 (stock 3 → 8)", then its note if it has one
     (typed by a person: data; written by the app: a Detail of its own)."""
+    from pos_app.domain.products import reason_words
+
     words = Detail(
         N_("{name}: {reason} {change} (stock {before} → {after})"),
         {

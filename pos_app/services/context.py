@@ -5,9 +5,14 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from pos_app.domain.people import SYSTEM_ACTOR, Actor
-from pos_app.domain.ports import Clock, PaymentGateway, UnitOfWorkFactory
+
+# Annotations only: the domain's ports load every model, which the sign-in page (its first
+# screen, before the app is open) does not need.
+if TYPE_CHECKING:
+    from pos_app.domain.ports import Clock, PaymentGateway, UnitOfWorkFactory
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pos_app.domain.audit import AuditAction, Detail, DetailValue, joined
 from pos_app.domain.errors import (
@@ -19,7 +20,6 @@ from pos_app.domain.errors import (
     ValidationError,
 )
 from pos_app.domain.people import Actor, Resource, ResourceKind, Role, User
-from pos_app.domain.ports import UnitOfWork
 from pos_app.domain.text import name_problem
 from pos_app.i18n import N_, gettext, ngettext
 from pos_app.services import audit, pins
@@ -30,6 +30,11 @@ from pos_app.services.sign_in import AccountLockedError as AccountLockedError
 from pos_app.services.sign_in import SignInService
 from pos_app.services.sign_in import WrongPinError as WrongPinError
 from pos_app.services.sign_in import say_duration as say_duration
+
+# Annotations only: the domain's ports load every model, which the sign-in page (its first
+# screen, before the app is open) does not need.
+if TYPE_CHECKING:
+    from pos_app.domain.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import itertools
 from functools import cache
-
-from argon2 import PasswordHasher, Type
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import TYPE_CHECKING
 
 from pos_app.domain.errors import ValidationError
 from pos_app.i18n import gettext
+
+# argon2 (and its cffi bindings) loads with the first hash or check, on a worker: the
+# sign-in page, which imports the people service, shows its tiles without it.
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 8
@@ -26,21 +29,27 @@ ARGON2_MEMORY_KIB = 32 * 1024
 ARGON2_TIME_COST = 2
 ARGON2_PARALLELISM = 1
 
-_HASHER = PasswordHasher(
-    time_cost=ARGON2_TIME_COST,
-    memory_cost=ARGON2_MEMORY_KIB,
-    parallelism=ARGON2_PARALLELISM,
-    hash_len=32,
-    salt_len=16,
-    type=Type.ID,
-)
+
+@cache
+def _hasher() -> PasswordHasher:
+    """The one hasher, with the settings above."""
+    from argon2 import PasswordHasher, Type
+
+    return PasswordHasher(
+        time_cost=ARGON2_TIME_COST,
+        memory_cost=ARGON2_MEMORY_KIB,
+        parallelism=ARGON2_PARALLELISM,
+        hash_len=32,
+        salt_len=16,
+        type=Type.ID,
+    )
 
 
 @cache
 def _dummy_hash() -> str:
     """A hash of no real PIN, verified against when an account must not be checked (locked),
     so a guess costs the same time whichever accounts were really compared."""
-    return _HASHER.hash("00000000")
+    return _hasher().hash("00000000")
 
 
 def is_valid_pin(pin: str) -> bool:
@@ -71,13 +80,15 @@ def check_pin_strength(pin: str, *, field: str = "pin") -> None:
 def hash_pin(pin: str) -> str:
     """The Argon2id hash of a valid PIN (salted: two hashes of one PIN differ)."""
     check_pin(pin)
-    return _HASHER.hash(pin)
+    return _hasher().hash(pin)
 
 
 def verify_pin(pin_hash: str, pin: str) -> bool:
     """True if ``pin`` matches ``pin_hash``; never raises for a wrong PIN or a broken hash."""
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
     try:
-        return _HASHER.verify(pin_hash, pin)
+        return _hasher().verify(pin_hash, pin)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -89,7 +100,9 @@ def burn_verify(pin: str) -> None:
 
 def needs_rehash(pin_hash: str) -> bool:
     """True when ``pin_hash`` was made with other settings than today's."""
+    from argon2.exceptions import InvalidHashError
+
     try:
-        return _HASHER.check_needs_rehash(pin_hash)
+        return _hasher().check_needs_rehash(pin_hash)
     except InvalidHashError:
         return True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
@@ -14,11 +13,12 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from pos_app.store import revisions
 from pos_app.store.db_problems import DatabaseProblem, NewerSchema, classify
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATIONS = revisions.MIGRATIONS
 # How long a statement waits for another connection's lock before giving up ("locked").
 BUSY_TIMEOUT_SECONDS = 30
 # Called with (the database's revision, the head) just before an existing database is upgraded.
@@ -98,24 +98,10 @@ def migrate(
         raise
 
 
-_REVISION = re.compile(r"""^revision(?:\s*:[^=]*)?=\s*["']([^"']+)["']""", re.MULTILINE)
-_DOWN_REVISION = re.compile(r"""^down_revision(?:\s*:[^=]*)?=\s*["']([^"']+)["']""", re.MULTILINE)
-
-
 def head_revision() -> str | None:
     """The newest schema revision, read from the migration files without loading Alembic;
     None when they do not name exactly one head (then Alembic decides)."""
-    revisions: set[str] = set()
-    downs: set[str] = set()
-    scripts = [p for p in (MIGRATIONS / "versions").glob("*.py") if p.name != "__init__.py"]
-    for path in scripts:
-        text = path.read_text(encoding="utf-8")
-        revisions.update(_REVISION.findall(text))
-        downs.update(_DOWN_REVISION.findall(text))
-    if len(revisions) != len(scripts):
-        return None  # a script written in a way this reading misses: let Alembic decide
-    heads = revisions - downs
-    return next(iter(heads)) if len(heads) == 1 else None
+    return revisions.head_revision(MIGRATIONS)
 
 
 def is_at_head(engine: Engine) -> bool:

@@ -45,6 +45,17 @@ DEFERRED = [
     # The notifier (chimes, tray) is built with the day, once the first screen shows.
     "pos_app.ui.shell.notifier",
     "pos_app.ui.kit.dark_style",  # the dark scheme's style, loaded only in that scheme
+    # Babel (dates, amounts, percentages in the UI language: none on the first frame) and the
+    # PIN hasher load after it; so do the command line's grammar and its commands' modules.
+    "babel",
+    "pos_app.domain.locale_format",
+    "argon2",
+    "pos_app.cli.parser",
+    "pos_app.cli.people",
+    # The booking model with Money and Percent: the theme's status chips and the booking rules
+    # name only BookingStatus (domain/booking_status.py) before the first frame.
+    "pos_app.domain.booking",
+    "pos_app.domain.money",
 ]
 
 
@@ -155,3 +166,42 @@ def _run(code: str) -> Any:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# What the sign-in page needs before the app is open (its page, desk access, and the early
+# read of the accounts) leaves unloaded: the open loads these on its worker afterwards.
+NOT_BEFORE_THE_OPEN = [
+    "sqlalchemy",
+    "alembic",
+    "pos_app.store.schema",
+    "pos_app.store.repositories",
+    "pos_app.app",
+    # The domain's ports and the models they name (orders, pricing, payments, reports): the
+    # services the page uses (people, sign-in, audit words) name them only as types.
+    "pos_app.domain.ports",
+    "pos_app.domain.orders",
+    "pos_app.domain.pricing",
+    "pos_app.domain.payment",
+    # Dates and amounts (babel) and the PIN hasher: the page shows none, and checks PINs later.
+    "babel",
+    "argon2",
+]
+
+
+@pytest.mark.sqlite_only
+def test_the_sign_in_page_before_the_open_loads_no_sqlalchemy(app_env: dict[str, str]) -> None:
+    code = (
+        "import json, os, sys\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from pos_app.config import load_config\n"
+        "from pos_app.ui.shell.gui import ensure_application\n"
+        "from pos_app.ui.people.desk_access import DeskAccess\n"
+        "from pos_app.ui.reports.day_close.closing_actions import ClosingActions\n"
+        "from pos_app.app_early import early_people\n"
+        f"people = early_people(load_config({app_env!r}), lambda: None)\n"
+        "assert people is not None and people.roster() == (False, [])\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    loaded = set(_run(code))
+    assert "pos_app.store.staff_preview" in loaded
+    assert [name for name in NOT_BEFORE_THE_OPEN if name in loaded] == []

@@ -8,17 +8,18 @@ import sys
 import pytest
 
 from pos_app import cli
+from pos_app.cli import parser
 
 
 def test_no_words_read_as_the_grammar_reads_them() -> None:
-    assert vars(cli.parse_command_line([])) == vars(cli.build_parser().parse_args([]))
+    assert vars(cli.parse_command_line([])) == vars(parser.build_parser().parse_args([]))
 
 
 def test_no_words_build_no_grammar(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_grammar() -> None:
         raise AssertionError("the grammar was built")
 
-    monkeypatch.setattr(cli, "build_parser", no_grammar)
+    monkeypatch.setattr(parser, "build_parser", no_grammar)
     monkeypatch.setattr(sys, "argv", ["pos-app"])
     assert cli.parse_command_line(None).command is None
     assert cli.parse_command_line([]).verbose is False

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pos_app.domain.booking import BookingStatus
+from pos_app.domain.booking_status import BookingStatus
 from pos_app.i18n import N_, gettext
 
 

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain.booking import BookingStatus
 from pos_app.domain.booking_display import status_glyph
+from pos_app.domain.booking_status import BookingStatus
 from pos_app.i18n import _
 from pos_app.ui.kit import theme
 

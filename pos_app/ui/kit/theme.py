@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.domain.booking import BookingStatus
+from pos_app.domain.booking_status import BookingStatus
 from pos_app.i18n import N_, _
 from pos_app.ui.kit.palette import DARK, LIGHT, STARTING_BADGE, Tokens, mode_badge
 from pos_app.ui.kit.palette import LIVE_EDGE as LIVE_EDGE

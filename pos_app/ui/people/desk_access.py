@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QToolButton
 
@@ -21,6 +21,7 @@ from pos_app.i18n import _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.shell import Shell
 from pos_app.ui.people.idle_lock import IdleLock
+from pos_app.ui.people.ports import EarlySignInPeople
 from pos_app.ui.people.sign_in import SignInPage
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class DeskAccess(QObject):
         self._window = window  # parent of the actions and dialogs; nothing else is used
         self._runner = shell.runner
         self._ctx: AppContext | None = None
+        self._early: EarlySignInPeople | None = None  # the page's people before the open
         self._locked = False
         self.first_run_dialog: FirstRunDialog | None = None
         self.staff_dialog: QDialog | None = None
@@ -112,15 +114,36 @@ class DeskAccess(QObject):
         """Whether the lock page is up (nobody may use the window)."""
         return self._locked
 
+    @property
+    def roster_shown(self) -> bool:
+        """Whether the lock page showed its accounts before the app was open (``show_early``),
+        until ``attach``."""
+        return self._early is not None
+
+    def show_early(self, people: EarlySignInPeople) -> None:
+        """Before the app is open: the lock page with the accounts ``people`` read. A tile
+        can be chosen and a PIN typed (or the first manager created) at once; the answer
+        comes from the open app, whose calls wait for it on a worker."""
+        self._early = people
+        self.page.set_people(people)
+        self._set_locked(True)
+        self.page.show_roster(people.roster())
+        self.page.setFocus()
+
     def attach(self, ctx: AppContext) -> None:
-        """The app is ready: open on the day if someone is signed in, else on the lock page."""
+        """The app is ready: open on the day if someone is signed in, else on the lock page
+        (kept as it is when it was shown before the open: a tile chosen, a PIN being typed,
+        the first-run dialog open)."""
         self._ctx = ctx
+        early, self._early = self._early, None
         self.page.set_people(ctx.people)
         self.read_lock_minutes()
-        if ctx.deps.desk.actor.role is None:
-            self.lock()
+        if ctx.deps.desk.actor.role is not None:
+            self._unlock()  # (signed in before the open ended: see _on_signed_in)
+        elif early is not None and self._locked:
+            self._set_locked(True)  # the page again, should "waiting…" have covered it
         else:
-            self._unlock()
+            self.lock()
 
     def detach(self) -> None:
         """Stop the idle timer (at quit)."""
@@ -149,12 +172,13 @@ class DeskAccess(QObject):
         from pos_app.ui.people.first_run import FirstRunDialog  # loaded on first run only
 
         ctx = self._ctx
-        if ctx is None:
+        people = ctx.people if ctx is not None else self._early  # created once it is open
+        if people is None:
             return None
         if self.first_run_dialog is not None and shiboken6.isValid(self.first_run_dialog):
             self.first_run_dialog.raise_()
             return self.first_run_dialog
-        dialog = FirstRunDialog(ctx.people, self._runner, self._window)
+        dialog = FirstRunDialog(people, self._runner, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.created.connect(self._on_signed_in)
         self.first_run_dialog = dialog
@@ -201,6 +225,8 @@ class DeskAccess(QObject):
 
     def _on_signed_in(self, actor: Actor) -> None:
         log.info("desk.signed_in user=%s", actor.id)
+        if self._ctx is None:
+            return  # answered before the open app was attached: attach finds the desk signed in
         self._unlock()
         self.read_lock_minutes()
         self._shell.reload()
@@ -210,17 +236,13 @@ class DeskAccess(QObject):
 
     def _set_locked(self, locked: bool) -> None:
         self._locked = locked
-        app = QCoreApplication.instance()
         if locked:
             self._shell.show_lock_page(self.page)
             self.idle.disarm()
-            if app is not None:
-                app.installEventFilter(self)  # holds back the window's shortcuts
         else:
             self._shell.show_ready_page()
             self.idle.arm()
-            if app is not None:
-                app.removeEventFilter(self)
+        self._hold_back_shortcuts(locked)
         signed_in = not locked and self._ctx is not None
         for act in (self.switch_action, self.lock_action, self.staff_action, self.audit_action):
             act.setEnabled(signed_in)
@@ -267,11 +289,36 @@ class DeskAccess(QObject):
             if widget.parentWidget() is self._window or widget is self.first_run_dialog:
                 widget.reject()
 
+    def _hold_back_shortcuts(self, hold: bool) -> None:
+        """While locked, the window's own actions (Ctrl+N, Ctrl+R…) hear no shortcut: a filter
+        on each of them and on the window (for those made meanwhile), not on the application,
+        which called Python for every event of every widget and had PySide build some 140
+        enum types on the sign-in page's way (issue 12: ready for input)."""
+        window = self._window
+        direct = Qt.FindChildOption.FindDirectChildrenOnly
+        for action in window.findChildren(QAction, options=direct):
+            if hold:
+                action.installEventFilter(self)  # (once: Qt moves a repeated one to the front)
+            else:
+                action.removeEventFilter(self)
+        if hold:
+            window.installEventFilter(self)
+        else:
+            window.removeEventFilter(self)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self._locked:
+            return False
+        kind = event.type()
+        if watched is self._window:
+            if kind == QEvent.Type.ChildAdded:
+                # Not yet built (the event comes from QObject's constructor): held back on
+                # the next turn of the event loop.
+                QTimer.singleShot(0, self, lambda: self._hold_back_shortcuts(self._locked))
+            return False
         # While locked, the window's shortcuts (Ctrl+N, Ctrl+R…) must do nothing.
         return (
-            self._locked
-            and event.type() == QEvent.Type.Shortcut
+            kind == QEvent.Type.Shortcut
             and isinstance(watched, QAction)
             and watched.parent() is self._window
         )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pos_app.domain.people import Actor, Resource
-from pos_app.domain.ports import AuditQuery
 from pos_app.services.audit import AuditPage
 from pos_app.services.people import ResourceForm, StaffMember, UserForm
+
+# Annotations only: the domain's ports load every model, which the sign-in page (its first
+# screen, before the app is open) does not need.
+if TYPE_CHECKING:
+    from pos_app.domain.ports import AuditQuery
 
 
 class SignInPeople(Protocol):
@@ -31,6 +35,15 @@ class FirstRunPeople(Protocol):
 
     def create_first_manager(self, name: str, pin: str, pin_again: str | None = None) -> Actor:
         """Create the first (manager) account and sign it in."""
+        ...
+
+
+class EarlySignInPeople(SignInPeople, FirstRunPeople, Protocol):
+    """The people service before the app is open (``pos_app.app_early.EarlyPeople``): the
+    accounts as read from the file, and the calls that wait for the open app."""
+
+    def roster(self) -> tuple[bool, list[StaffMember]]:
+        """Whether any account exists, and the active ones by name (no I/O)."""
         ...
 
 

@@ -184,6 +184,12 @@ class SignInPage(QWidget):
             key="sign-in-load",
         )
 
+    def show_roster(self, roster: tuple[bool, list[StaffMember]]) -> None:
+        """Show accounts read already (before the app is open: ``DeskAccess.show_early``),
+        as ``load`` shows the ones it reads."""
+        self._prefer = None
+        self._on_loaded(roster)
+
     def select_user(self, user_id: str) -> bool:
         """Select the tile of ``user_id`` and move to the PIN; False if there is none."""
         tile = self.tiles.get(user_id)

@@ -32,6 +32,7 @@ from pos_app.ui.shell.main_window import MainWindow
 
 if TYPE_CHECKING:
     from pos_app.app import AppContext, SandboxPolicy
+    from pos_app.app_early import EarlyPeople
     from pos_app.ui.manage.backup_schedule import DailyBackups
 
 log = logging.getLogger(__name__)
@@ -73,8 +74,37 @@ class _StartNotes(QObject):
     said = Signal(str)
 
 
+class _Opening:
+    """The app being opened, for work that waits for it on a worker thread (the sign-in
+    page's PIN check before the open ended); never waited for on the GUI thread."""
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+        self._ctx: AppContext | None = None
+        self._error: BaseException | None = None
+
+    def finish(self, ctx: AppContext | None, error: BaseException | None = None) -> None:
+        """The open ended with ``ctx``, or failed with ``error`` (the first word stands)."""
+        if self._done.is_set():
+            return
+        self._ctx, self._error = ctx, error
+        self._done.set()
+
+    def wait(self) -> AppContext:
+        """The open app, once it is open; raises why it did not open."""
+        self._done.wait()
+        if self._ctx is None:
+            raise self._error or RuntimeError("the app did not open")
+        return self._ctx
+
+
 class AppStarter:
-    """Opens the app in the background; closes a context that arrives after quit began."""
+    """Opens the app in the background; closes a context that arrives after quit began.
+
+    Before opening it, the accounts are read from the SQLite file (``app_early.py``, a few
+    milliseconds instead of the open's half second) and the sign-in page shows them: the
+    desk takes a tile and a PIN while the app opens, and the PIN's answer waits for it.
+    """
 
     def __init__(
         self,
@@ -84,9 +114,14 @@ class AppStarter:
         *,
         sandbox: SandboxPolicy = "child",
         freeze_gc: bool = False,
+        early_sign_in: bool = True,
     ) -> None:
         """``freeze_gc``: once attached, leave what is loaded out of the collector's full
-        passes (the app's own process; a test process keeps collecting everything)."""
+        passes (the app's own process; a test process keeps collecting everything).
+        ``early_sign_in``: show the sign-in page before the app is open when the database
+        allows it (see the class)."""
+        self._early_sign_in = early_sign_in
+        self._opening = _Opening()
         self._sandbox: SandboxPolicy = sandbox
         self._freeze_gc = freeze_gc
         self._config = config
@@ -108,9 +143,43 @@ class AppStarter:
         self._window.show_starting("Starting… opening the database and connecting to Stripe")
         if self._freeze_gc and self._collector is not None:
             self._collector.hold()  # until attached and frozen (or failed)
+        opening = self._opening = _Opening()
+        if not self._early_sign_in:
+            self._open_now()
+            return
+        self._runner.run(
+            lambda: self._read_people(opening),
+            on_success=self._show_people,
+            on_failure=lambda _error: self._open_now(),  # (logged by the runner)
+        )
+
+    def _read_people(self, opening: _Opening) -> EarlyPeople | None:
+        from pos_app.app_early import early_people  # the standard library's sqlite3 only
+
+        return early_people(self._config, opening.wait)
+
+    def _show_people(self, people: EarlyPeople | None) -> None:
+        if people is None:
+            self._open_now()  # a database server, or a file the open must look at first
+            return
+        self._window.show_early_sign_in(people)
+        # The open's imports hold the GIL in slices: the page paints first, then it starts.
+        QTimer.singleShot(0, self._window, self._open_now)
+
+    def _open_now(self) -> None:
         self._runner.run(self._open, on_success=self._opened, on_failure=self._failed)
 
     def _open(self) -> AppContext:
+        opening = self._opening
+        try:
+            ctx = self._open_app()
+        except BaseException as error:
+            opening.finish(None, error)
+            raise
+        opening.finish(ctx)
+        return ctx
+
+    def _open_app(self) -> AppContext:
         # Imported here, on the worker: SQLAlchemy, Alembic and stripe take half a second to
         # load, and the window paints meanwhile.
         from pos_app.app import open_app
@@ -161,6 +230,9 @@ class AppStarter:
             self.backups.stop()
         if shiboken6.isValid(self._window):
             self._window.detach()
+        # A PIN check waiting for an open that will not come (quit before it began) returns:
+        # its worker must not hold the process's exit.
+        self._opening.finish(None, RuntimeError("the app is closing"))
         self._runner.shutdown()
         with self._lock:
             self._quitting = True

@@ -11,8 +11,7 @@ the windows it opens for the features are in ``openers.py``.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -21,13 +20,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QStackedWidget, QWidget
 
-from pos_app.domain.booking import Booking
 from pos_app.i18n import _
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.shell import MenuName, Shell
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.shell import pages
 from pos_app.ui.shell.actions import apply_rules, build_actions
+from pos_app.ui.shell.day_build import DayBuild
 from pos_app.ui.shell.live_updates import LiveUpdates
 from pos_app.ui.shell.menus import build_menus, finish_menus
 from pos_app.ui.shell.mode_banner import ModeBanner
@@ -37,10 +36,18 @@ from pos_app.ui.shell.stations_status import StationsStatus
 from pos_app.ui.shell.sync_loop import SyncLoop
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLabel, QTableView
+
     from pos_app.app import AppContext
+    from pos_app.domain.booking import Booking
     from pos_app.services.payment_sync import SyncReport
     from pos_app.services.settings import SaveResult
+    from pos_app.ui.day.booking_table import BookingTableModel
+    from pos_app.ui.day.day_list import DayList
     from pos_app.ui.day.day_load_state import LoadedDay
+    from pos_app.ui.day.detail_panel import DetailPanel
+    from pos_app.ui.payments.overpaid_banner import OverpaidBanner
+    from pos_app.ui.people.ports import EarlySignInPeople
 
 NOTICE_MS = 10_000
 # When the sign-in page is the first screen, the day and the sync start once its tiles are
@@ -52,13 +59,22 @@ __all__ = ["APP_TITLE", "MainWindow", "Page", "as_shell"]
 class MainWindow(DialogOpeners, QMainWindow):
     """Today's bookings with a detail panel, a top bar of actions and a status bar."""
 
+    if TYPE_CHECKING:  # the day's parts, set by DayBuild (day_build.py) once built
+        table: QTableView
+        model: BookingTableModel
+        table_stack: DayList
+        empty_label: QLabel
+        detail: DetailPanel
+        overpaid: OverpaidBanner
+        sound_action: QAction
+
     def __init__(
         self, runner: TaskRunner, parent: QWidget | None = None, *, paint_first: bool = False
     ) -> None:
         """With ``paint_first`` (the app's start), only what the "Starting…" frame shows is
         built here; the sign-in page and the features' controllers follow once the event
         loop runs (``finish_building``), after the first paint, and the day, the customer
-        display and the notifier once the first screen is shown (``build_day``)."""
+        display and the notifier once the first screen is shown (``day_build.py``)."""
         super().__init__(parent)
         self._runner = runner
         self._ctx: AppContext | None = None
@@ -124,9 +140,9 @@ class MainWindow(DialogOpeners, QMainWindow):
         runner.busy_changed.connect(self.progress.setVisible)
         runner.error.connect(self.show_notice)
         self.show_starting()
-        self._built = self._day_built = self._day_attached = False  # see _attach_day
-        self._day_steps = self._steps_of_the_day()  # run by build_day / _build_day_soon
-        self._day_later = paint_first  # at the app's start the first screen comes first
+        self._built = False  # see finish_building
+        # The day's parts: at the app's start they wait for the first screen (day_build.py).
+        self.day_build = DayBuild(self, later=paint_first)
         self._build_after_paint = paint_first  # see paintEvent
         self._painted = False
         self._after_paint: list[Callable[[], None]] = []
@@ -137,7 +153,7 @@ class MainWindow(DialogOpeners, QMainWindow):
 
     def finish_building(self) -> None:
         """Build the sign-in page and the features' menu entries (once), and the day unless
-        the app's start leaves it for later (``build_day``).
+        the app's start leaves it for later (``DayBuild``).
 
         Their modules are imported here, not at the top: loading them before the window's
         first paint made the app take about a second to appear."""
@@ -149,96 +165,20 @@ class MainWindow(DialogOpeners, QMainWindow):
         from pos_app.ui.reports.day_close.closing_actions import ClosingActions
 
         self.sign_in_page = SignInPage(self._runner)
-        # Page.READY's place until the day is built into it (build_day).
-        self._ready_slot = QWidget()
-        for page in (self._ready_slot, self.sign_in_page):
+        # Page.READY's place until the day is built into it (DayBuild).
+        for page in (QWidget(), self.sign_in_page):
             self.pages.addWidget(page)
         # Sign-in, lock (Ctrl+L), switch user (Ctrl+U), idle lock, Staff and Audit log.
         self.access = DeskAccess(self, self.sign_in_page)
         # Manage ▸ Close the day… and Reconcile with Stripe… (managers).
         self.closing = ClosingActions(self, is_locked=lambda: self.access.locked)
         finish_menus(self.menus, self.acts)
-        if not self._day_later:
-            self.build_day()
-
-    def build_day(self) -> None:
-        """Build the day (list, schedule, detail panel), the customer display and the
-        notifier now, if not yet. At the app's start they wait for the first screen: the
-        sign-in page needs none of them, and building them (about 80 ms of CPU, half of it
-        imports) slowed its arrival; its tiles build them a step at a time, a day shown at
-        start or the first use of any of them at once."""
-        self.finish_building()
-        for _step in self._day_steps:
-            pass
-
-    def _build_day_soon(self, then: Callable[[], None]) -> None:
-        """Build the day one step per turn of the event loop, then call ``then``: between
-        the steps the sign-in page paints and answers taps and keys."""
-        self.finish_building()
-        if next(self._day_steps, False):
-            QTimer.singleShot(0, self, lambda: self._build_day_soon(then))
-        elif self._day_built:  # (not after a step that failed: that was said already)
-            then()
-
-    def _steps_of_the_day(self) -> Iterator[bool]:
-        """The steps of ``build_day``, each at most about 40 ms of CPU; the first one waits
-        a turn (the tiles paint)."""
-        yield True
-        from pos_app.ui.day.day_controller import DayController  # noqa: F401  (loaded first)
-
-        yield True
-        self._build_day()
-        yield True
-        from pos_app.ui.payments.customer_display import CustomerDisplay
-        from pos_app.ui.shell.notifier import Notifier
-
-        yield True
-        # The customer's screen (View ▸ Customer display, F8) mirrors the charge screen;
-        # completed payments and failed refunds are announced once each (View ▸ Sound).
-        self.customer_display = CustomerDisplay()  # a top-level window, deleted with us
-        self.destroyed.connect(self.customer_display.deleteLater)
-        self.customer_display_action = self.customer_display.toggle_action(self, self)
-        self.addAction(self.customer_display_action)
-        self.view_menu.addAction(self.customer_display_action)
-        self.notifier = Notifier(self)
-        self.sound_action = self.notifier.sound_action(self)
-        self.view_menu.addAction(self.sound_action)
-
-        order = [*self.top_bar.buttons(), self.table, self.detail]
-        for first, second in itertools.pairwise(order):
-            self.setTabOrder(first, second)
-        self._day_built = True
-        self._show_business_name()
+        if not self.day_build.later:
+            self.day_build.build()
 
     def day_built(self) -> bool:
-        """Whether the day, the customer display and the notifier exist (``build_day``)."""
-        return self._day_built
-
-    def _build_day(self) -> None:
-        from pos_app.ui.day.day_controller import DayController
-        from pos_app.ui.payments.overpaid_banner import OverpaidBanner
-
-        # Ready: the day (list or schedule) beside the selected booking and its actions.
-        self.days = DayController(self)
-        self.table, self.model = self.days.table, self.days.model
-        self.table_stack, self.empty_label = self.days.list, self.days.list.empty_label
-        self.days.selection_moved.connect(self._update_actions)
-        self.days.set_row_actions(
-            [self.charge_action, self.deposit_action, self.cash_action, self.refund_action,
-             self.receipt_action]
-        )  # fmt: skip
-        self.detail = self.days.detail
-        self.detail.action_requested.connect(self._on_detail_action)
-        self.detail.receipt_requested.connect(self.open_receipt)
-        self.detail.customer_requested.connect(self.open_customers)
-        self.overpaid = OverpaidBanner(self._runner)  # "Overpaid by … — refund the excess"
-        self.detail.shown.connect(self.overpaid.show_detail)
-        self.overpaid.refunded.connect(lambda _o: self.refresh())
-        ready = pages.ready_page(self.days.area, self.overpaid.column(self.detail))
-        # Into Page.READY's place: the shown page (the sign-in page, perhaps) stays shown.
-        self.pages.insertWidget(Page.READY, ready)
-        self.pages.removeWidget(self._ready_slot)
-        self._ready_slot.deleteLater()
+        """Whether the day, the customer display and the notifier exist (``DayBuild``)."""
+        return self.day_build.built
 
     # -- the Shell protocol (ui/kit/shell.py) -------------------------------------------
 
@@ -282,7 +222,7 @@ class MainWindow(DialogOpeners, QMainWindow):
 
     def show_ready_page(self) -> None:
         """Uncover the day: menus and top bar back on, the day's list focused."""
-        self._attach_day()  # built and attached by now, unless signed in straight away
+        self.day_build.attach(self._ctx)  # done by now, unless signed in straight away
         self.menuBar().setEnabled(True)
         self.top_bar.setEnabled(True)
         self.pages.setCurrentIndex(Page.READY)
@@ -319,18 +259,26 @@ class MainWindow(DialogOpeners, QMainWindow):
             self.show_starting()
             retry()
 
+    def show_early_sign_in(self, people: EarlySignInPeople) -> None:
+        """The sign-in page with the accounts read before the app is open (``app_early.py``),
+        unless the app is attached already or its start failed meanwhile."""
+        if self._ctx is None and self.pages.currentIndex() == Page.STARTING:
+            self.finish_building()
+            self.access.show_early(people)
+
     def attach(self, ctx: AppContext) -> None:
         """Fill the window in for a running app and start keeping it current."""
         self.finish_building()  # normally done already, just after the first paint
         self._ctx = ctx
-        self._started = self._detached = self._day_attached = False
+        self._started = self._detached = self.day_build.attached = False
         tz = ctx.config.timezone
         self.badge.set_mode(ctx.mode)
         self.mode_banner.set_mode(ctx.mode, ctx.config.notice)
-        self._show_business_name()
+        self.show_business_name()
         self.set_day(datetime.now(tz).date())
-        if self._day_built or ctx.deps.desk.actor.role is not None:
-            self._attach_day()  # the day is the first screen (or built already)
+        if self.day_build.built or ctx.deps.desk.actor.role is not None:
+            self.day_build.attach(ctx)  # the day is the first screen (or built already)
+        early = self.access.roster_shown  # the sign-in page came before the open
         self.access.attach(ctx)  # the day if someone is signed in, else the sign-in page
         self.closing.attach(ctx)
         for act in (
@@ -345,9 +293,9 @@ class MainWindow(DialogOpeners, QMainWindow):
             self.sell_action,
         ):
             act.setEnabled(True)  # fmt: skip
-        self._update_actions()
+        self.update_actions()
         self.sync.attach(ctx)
-        if self.access.locked:
+        if self.access.locked and not early:
             # The sign-in page is the first screen: its people load alone, and the day (built
             # then, at the app's start), the first sync pass (which loads the Stripe SDK) and
             # the rest start once its tiles are shown, instead of slowing it down
@@ -355,20 +303,10 @@ class MainWindow(DialogOpeners, QMainWindow):
             for shown in (self.sign_in_page.loaded, self.sign_in_page.first_run_needed):
                 shown.connect(self._keep_current, Qt.ConnectionType.SingleShotConnection)
             QTimer.singleShot(START_AFTER_MS, self, self._keep_current)  # tiles or not
-        else:
-            self.table.setFocus()
+        else:  # the day, or the sign-in page shown before the open: its tiles are there
+            if not self.access.locked:
+                self.table.setFocus()
             self._keep_current()
-
-    def _attach_day(self) -> None:
-        """Build the day if it is not yet, and attach it to the app (once per attach)."""
-        ctx = self._ctx
-        self.build_day()
-        if ctx is None or self._day_attached:
-            return
-        self._day_attached = True
-        self.days.attach(ctx)
-        self.overpaid.attach(ctx.refunds, lambda: ctx.deps.desk.actor)
-        self._update_actions()
 
     def after_start(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` once the attached window has started its background work (the
@@ -386,13 +324,13 @@ class MainWindow(DialogOpeners, QMainWindow):
         if ctx is None or self._started or self._detached:
             return
         self._started = True
-        self._build_day_soon(self._start_keeping_current)
+        self.day_build.build_soon(self._start_keeping_current)
 
     def _start_keeping_current(self) -> None:
         ctx = self._ctx
         if ctx is None or self._detached:
             return
-        self._attach_day()
+        self.day_build.attach(ctx)
         self.reload()
         self.sync_now()
         self.live.attach(ctx)
@@ -411,10 +349,7 @@ class MainWindow(DialogOpeners, QMainWindow):
         if self._built:  # else closed before they were built: none of these exist yet
             self.access.detach()
             self.closing.close_dialogs()
-        if self._day_built:
-            self.days.close_windows()
-            self.customer_display.close()
-            self.notifier.shutdown()
+        self.day_build.close()
         self.close_dialogs()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -457,9 +392,9 @@ class MainWindow(DialogOpeners, QMainWindow):
         ctx = self._ctx
         if ctx is None:
             return
-        if self._day_built:
+        if self.day_build.built:
             self.days.set_timezone(ctx.config.timezone)
-        self._show_business_name()
+        self.show_business_name()
         sell = self.sell_window
         if sell is not None and shiboken6.isValid(sell):
             sell.set_tip_on_display(result.view.station.tip_on_display)
@@ -482,7 +417,7 @@ class MainWindow(DialogOpeners, QMainWindow):
         dialog.open()
         return dialog
 
-    def _show_business_name(self) -> None:
+    def show_business_name(self) -> None:
         """The business's name in the top bar, on the customer display, and after the mode
         in the window title."""
         ctx = self._ctx
@@ -490,7 +425,7 @@ class MainWindow(DialogOpeners, QMainWindow):
             return
         name = ctx.config.business_name.strip() or APP_TITLE
         self.title_label.setText(name)
-        if self._day_built:  # else told when it is built (build_day)
+        if self.day_build.built:  # else told when it is built (DayBuild)
             self.customer_display.set_business(
                 name if name != APP_TITLE else "", ctx.config.business_logo, ctx.mode
             )
@@ -502,7 +437,7 @@ class MainWindow(DialogOpeners, QMainWindow):
     def reload(self) -> None:
         """Reload the shown day's bookings (in the background; at most one at a time)."""
         ctx = self._ctx
-        if ctx is None or not self._day_attached:
+        if ctx is None or not self.day_build.attached:
             return  # the day loads once it is attached (_keep_current, or signed in)
         work = self.days.load_work(ctx.bookings)
         if not self._runner.run(
@@ -526,7 +461,7 @@ class MainWindow(DialogOpeners, QMainWindow):
     def _after_sync(self) -> None:
         # After the first pass the money actions are offered; the local database answers
         # even when Stripe did not: keep the table current with what we know.
-        self._update_actions()
+        self.update_actions()
         self.reload()
 
     def _on_loaded(self, day: LoadedDay) -> None:
@@ -538,7 +473,7 @@ class MainWindow(DialogOpeners, QMainWindow):
         self._pending_select = None
         self.days.show_rows(rows, keep)
         self.count_label.setText(self.days.count_text(len(rows)))
-        self._update_actions()
+        self.update_actions()
         self.days.request_detail()
         self.day_loads += 1
 
@@ -555,20 +490,20 @@ class MainWindow(DialogOpeners, QMainWindow):
 
     def selected_booking(self) -> Booking | None:
         """The selected booking as last loaded, or None."""
-        return self.days.selected_booking() if self._day_built else None
+        return self.days.selected_booking() if self.day_build.built else None
 
     def select_booking(self, booking_id: str) -> bool:
         """Select the row of ``booking_id``; False if it is not in the shown day's list."""
-        return self._day_built and self.days.select(booking_id)
+        return self.day_build.built and self.days.select(booking_id)
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
         """Every booking action (menus, top bar, right-click, the detail panel) from the
         domain's rules for the selected booking; a disabled one says why."""
         # Imported here, with the day: it brings the payment model, which the "Starting…"
         # frame does not need (bench/gui_responsiveness.py's first paint).
         from pos_app.ui.day.detail_presenter import booking_actions, no_booking_actions
 
-        if not self._day_built:
+        if not self.day_build.built:
             return  # the actions are disabled until the day is built, and applied then
         booking = self.selected_booking()
         attached = self._ctx is not None
@@ -583,15 +518,6 @@ class MainWindow(DialogOpeners, QMainWindow):
         apply_rules(self.acts.by_key(), rules)
         self.days.update_actions(rules)
         self.detail.set_ready(attached=attached, ready=ready)
-
-    def _on_detail_action(self, key: str) -> None:
-        """A button of the detail panel: the same action as the menu's (and its rule)."""
-        from pos_app.ui.day.detail_presenter import ActionKey
-
-        actions = {**self.acts.by_key(), **self.days.booking_actions()}
-        action = actions.get(ActionKey(key))
-        if action is not None and action.isEnabled():
-            action.trigger()
 
 
 def as_shell(window: MainWindow) -> Shell:

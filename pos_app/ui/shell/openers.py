@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
 from pos_app.config import load_station
-from pos_app.domain.booking import Booking
 from pos_app.domain.eligibility import (
     can_charge,
     can_refund,
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction
 
     from pos_app.app import AppContext
+    from pos_app.domain.booking import Booking
     from pos_app.domain.orders import OrderStatus  # with the Sell screen, not the window
     from pos_app.services.settings import SaveResult
     from pos_app.ui.day.booking_dialog import BookingDialog

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
 
-from pos_app.domain import locale_format as lf
 from pos_app.domain.errors import GatewayAuthError, GatewayPermissionError, PosError
 from pos_app.i18n import _
 
@@ -76,6 +75,8 @@ class ConnectionTracker:
             )
             self._line = StatusLine(Link.RETRYING, text, detail)
         else:
+            from pos_app.domain import locale_format as lf  # (babel: not before the window)
+
             since = lf.clock(self._failing_since.astimezone(self._tz))
             self._line = StatusLine(
                 Link.OFFLINE, _("Stripe: offline since {time}").format(time=since), detail
