@@ -9,6 +9,7 @@ from pos_app.app import AppContext
 from pos_app.domain.changes import Change, Topic
 from pos_app.services.products import ProductForm
 from pos_app.services.promo_codes import PromoForm
+from pos_app.ui.payments.charge_view import ChargeDialog
 from pos_app.ui.sell.sell_view import SellDialog
 from pos_app.ui.shell.main_window import MainWindow
 
@@ -136,12 +137,18 @@ def test_cash_pays_the_sale_and_charge_opens_the_charge_screen_for_its_order(
 
     qtbot.keyClicks(dialog.search_edit, "sha-250")
     qtbot.keyClick(dialog.search_edit, Qt.Key.Key_Return)
+    # The Sell screen's charge screen is built ahead once it opened (issue 14).
+    qtbot.waitUntil(lambda: ChargeDialog.built_ahead() is not None)
+    ahead = ChargeDialog.built_ahead()
     with qtbot.waitSignal(dialog.charge_requested) as asked:
         qtbot.mouseClick(dialog.charge_button, Qt.MouseButton.LeftButton)
     (order_id,) = asked.args
     qtbot.waitUntil(lambda: window.charge_dialog is not None)
     charge = window.charge_dialog
     assert charge is not None and charge.booking_id() == order_id
+    assert charge is ahead and charge.isVisible()
+    qtbot.waitUntil(lambda: charge.qr.url() is not None)
+    assert charge.amount_label.text() == "$13.07"
     qtbot.waitUntil(lambda: bool(ui_app.orders.money(order_id).payments))
     (link,) = ui_app.orders.money(order_id).payments
     assert (link.order_id, link.booking_id, link.amount) == (order_id, None, 1307)

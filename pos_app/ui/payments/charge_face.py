@@ -44,16 +44,21 @@ CONFIRM_CANCEL = N_("Yes, cancel link")
 class ChargeFace(QDialog):
     """The charge screen's widgets (see the module docstring); ``mode`` picks the badge."""
 
-    def __init__(self, parent: QWidget | None, *, mode: str, deposit: bool) -> None:
+    def __init__(self, parent: QWidget | None, *, mode: str, deposit: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Charge"))
         self.setModal(True)
         self.resize(920, 660)
         self.setMinimumSize(780, 580)
-        self._build(mode, deposit)
+        self._build(mode)
+        self.show_deposit_title(deposit)
 
-    def _build(self, mode: str, deposit: bool) -> None:
-        title = QLabel(_("Charge deposit") if deposit else _("Charge"))
+    def show_deposit_title(self, deposit: bool) -> None:
+        """Title the screen "Charge deposit" (part of the balance) or "Charge"."""
+        self.title_label.setText(_("Charge deposit") if deposit else _("Charge"))
+
+    def _build(self, mode: str) -> None:
+        self.title_label = title = QLabel("")
         title.setFont(theme.font(self, scale=1.5, bold=True))
         self.badge = theme.ModeBadge(mode)
         header = QHBoxLayout()

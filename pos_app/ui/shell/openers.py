@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QWidget
 
 from pos_app.config import load_station
@@ -378,7 +378,18 @@ class DialogOpeners:
         display.tip_chosen.connect(window.tip_chosen)
         self.sell_window = window
         window.show()
+        # Its Charge (QR) finds the charge screen built, in quiet turns after this one.
+        from pos_app.ui.payments.charge_ahead import AHEAD_DELAY_MS
+
+        QTimer.singleShot(AHEAD_DELAY_MS, window, lambda: self._charge_ahead(ctx))
         return window
+
+    def _charge_ahead(self, ctx: AppContext) -> None:
+        from pos_app.ui.payments.charge_presenter import ChargeSettings
+        from pos_app.ui.payments.charge_view import ChargeDialog
+
+        settings = ChargeSettings.from_config(ctx.config)
+        ChargeDialog.build_ahead(ctx.checkout, self.runner, self.dialog_parent(), settings)
 
     def open_split(self, request: SplitRequest) -> SplitDialog | None:
         """Sell's Split: ask for the cash part over the Sell screen; once the sale is saved
