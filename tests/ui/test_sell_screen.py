@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -176,3 +177,37 @@ def test_a_sale_paid_at_another_station_is_shown_paid_here_through_live_updates(
     # The tiles were read again: the stock the other station took shows.
     shelf = dialog.tiles_model.rows
     qtbot.waitUntil(lambda: [t.stock for t in shelf() if t.name == "Shampoo"] == [4])
+
+
+def test_the_sell_screen_is_kept_and_opens_again_afresh_with_the_stock_of_now(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 14: built once (about 18 ms of the GUI thread), closed it is kept, and F2 only
+    # shows it again: as a new one would be, with what changed while it was hidden.
+    _shelf(ui_app)
+    dialog = _sell(qtbot, window)
+    dialog.add_named("Shampoo")
+    qtbot.mouseClick(dialog.cash_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "in cash" in dialog.status_label.text())
+    assert dialog.saved is not None
+    dialog.add_named("Shampoo")
+    dialog.discount_edit.setText("10%")
+    dialog.close()
+    assert window.sell_window is dialog and not dialog.isVisible()
+    shampoo = ui_app.products.find("Shampoo")
+    ui_app.products.count_stock(shampoo.id, 2)  # counted while the screen was closed
+    loads: list[int] = []
+    load = dialog.load
+    monkeypatch.setattr(dialog, "load", lambda: loads.append(1) or load())
+
+    assert window.open_sell() is dialog  # what F2 does
+    assert dialog.isVisible() and loads == [1]  # read again at once, not at a live update
+    assert not dialog.cart.lines
+    assert dialog.discount_edit.text() == "" and dialog.status_label.text() == ""
+    assert dialog.saved is None
+
+    def shampoo_tile() -> str:
+        model = dialog.tiles_model
+        return next(model.text(t) for t in model.rows() if t.name == "Shampoo")
+
+    qtbot.waitUntil(lambda: "2 in stock" in shampoo_tile())

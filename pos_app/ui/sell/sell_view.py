@@ -138,6 +138,7 @@ class SellDialog(Paying, QDialog):
         self.cart = Cart()
         self.saved: Order | None = None
         self._sale_status: OrderStatus | None = None  # what the label says of the last sale
+        self.built_for: object = None  # the shell's: the app it was built for (kept, reused)
         self.setWindowTitle(_("Sell"))
         self.resize(1320, 740)
         self.setMinimumSize(1000, 600)
