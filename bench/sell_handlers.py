@@ -8,7 +8,8 @@ key at a time, a scan (the code and Enter), a tap on a tile, a tip, +, a discoun
 after a sale at another station (one product's stock changed), a clear, and Charge (QR): the
 charge screen opening over the Sell screen, the Checkout Session's answer landing (its QR
 code made on the worker, as the app does), the screen closed, and the quiet time after it
-(when a charge screen for the next sale is built ahead). For each:
+(when a charge screen for the next sale is built ahead); and the screen closed and opened
+again (kept, as the shell does). For each:
 
 - ``handler``: ``time.process_time`` around the call itself;
 - ``worst pass``: the GUI thread's CPU (``time.thread_time``) in the longest pass of the
@@ -164,6 +165,11 @@ def main() -> None:
     till = Till()
     charges: list[ChargeDialog] = []
 
+    def reopen() -> None:
+        """F2 on a closed Sell screen: the shell shows the kept one afresh (open_sell)."""
+        dialog.start_afresh()
+        dialog.show()
+
     def open_charge(order_id: str) -> ChargeDialog:
         """What the shell does for Sell's Charge (openers.charge_order), the cart emptied in
         the next pass as the Sell screen does."""
@@ -201,6 +207,10 @@ def main() -> None:
         measure("charge: screen closes", lambda: charges.pop().close())
         till.answer.clear()
         measure("charge: quiet 1 s after", lambda: None, settle=1.0)
+        dialog.close()
+        passes(0.1)
+        measure("open again (kept)", reopen)
+        passes(0.5)
     runner.shutdown()
     dialog.close()
     print(
