@@ -40,9 +40,19 @@ def encode_ahead(url: str | None) -> None:
     """Encode ``url`` now, on the calling (worker) thread, so the GUI thread's
     :meth:`QrCodeWidget.set_url` finds it made. Choosing the best of the eight masks takes
     14 ms of CPU for a short sandbox link, more for Stripe's long ones: too long a stall
-    for the GUI thread, where it ran before."""
+    for the GUI thread, where it ran before. Its image is made here too (a QImage may be
+    made on any thread)."""
     if url:
-        qr_matrix(url)
+        qr_image(url)
+
+
+@lru_cache(maxsize=8)
+def qr_image(text: str) -> QImage:
+    """:func:`matrix_image` of ``text``'s code, kept for the last few texts."""
+    return matrix_image(qr_matrix(text))
+
+
+_GRAY = bytes([255, 0]) + bytes(254)  # module 0 (light) -> white, 1 (dark) -> black
 
 
 def matrix_image(matrix: tuple[tuple[bool, ...], ...]) -> QImage:
@@ -53,7 +63,8 @@ def matrix_image(matrix: tuple[tuple[bool, ...], ...]) -> QImage:
         return QImage()
     stride = (n + 3) & ~3  # each image row starts on a 4-byte boundary
     pad = bytes(stride - n)
-    data = b"".join(bytes(0 if dark else 255 for dark in row) + pad for row in matrix)
+    # bytes(row) is 1 for a dark module, 0 for a light one: translated to black and white.
+    data = b"".join(bytes(row).translate(_GRAY) + pad for row in matrix)
     # Copied: the image then owns its pixels, not the bytes made here.
     return QImage(data, n, n, stride, QImage.Format.Format_Grayscale8).copy()
 
@@ -82,7 +93,7 @@ class QrCodeWidget(QWidget):
         self._url = url
         # Made on the worker that fetched the link (encode_ahead): found in the cache here.
         self._matrix = qr_matrix(url) if url else ()
-        self._image = matrix_image(self._matrix)
+        self._image = qr_image(url) if url else QImage()
         self.setToolTip(url or "")
         self.update()
 
