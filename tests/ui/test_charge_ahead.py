@@ -104,3 +104,19 @@ def test_a_screen_built_for_other_services_or_another_window_is_not_used(
     assert live is not spare  # (the spare was dropped when it did not fit)
     for shown in (elsewhere, live):
         shown.close()
+
+
+def test_a_screen_still_being_built_ahead_is_never_handed_out(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    # Built a step per quiet turn: Charge pressed between the steps gets a whole new screen.
+    parent = _parent(qtbot)
+    checkout = FakeCheckout(_view(url="https://pay.test/cs_now"))
+    ChargeDialog.build_ahead(checkout, runner, parent, SETTINGS)
+    qtbot.waitUntil(lambda: bool(parent.findChildren(ChargeDialog)))  # its first step
+    (halfway,) = parent.findChildren(ChargeDialog)
+    assert ChargeDialog.built_ahead() is None
+    dialog = ChargeDialog.start(checkout, runner, "ord_1", parent, settings=SETTINGS)
+    assert dialog is not halfway
+    _shown(qtbot, dialog, "https://pay.test/cs_now")
+    dialog.close()

@@ -4,8 +4,10 @@ Building the charge screen (its widgets, fonts, the stylesheet's polish, the lay
 5–6 ms of the GUI thread's CPU, 13 ms the first time; done when Charge is pressed, it landed
 in the same event-loop pass as the sale being saved and the screen's first paint, and the
 Sell screen stalled past a frame (issue 14). So the next screen is built in quiet turns
-beforehand, a step per turn (construct; then polish and lay out), and
-``ChargeDialog.start`` takes it when the parent and the services match.
+beforehand, a step per turn (the header and the big square, 2-2.5 ms; the rest and its
+wiring, 3-4 ms; the stylesheet's polish and the layout, about 1 ms), and
+``ChargeDialog.start`` takes it, once every step is done, when the parent and the services
+match.
 
 Each spare is used once: a fresh screen per charge, so nothing of the last customer's link
 (its state, its timers, the signals the shell connected) can carry over to the next.
@@ -25,6 +27,10 @@ from PySide6.QtWidgets import QWidget
 #: (a charge screen closing, a screen opening), the next quiet one is not.
 AHEAD_DELAY_MS = 300
 
+#: Between the steps: a zero-interval timer may run in the same pass of the event loop as
+#: the step that started it (seen: the two steps in one 5-8 ms pass), a few ms never does.
+STEP_MS = 20
+
 W = TypeVar("W", bound=QWidget)
 
 
@@ -36,6 +42,7 @@ class Ahead(Generic[W]):
         self._spare: W | None = None
         self._key: Hashable = None
         self._building: QTimer | None = None
+        self._ready = False  # the spare's every step is done: it can be handed out
 
     def take(self, parent: QWidget | None, key: Hashable) -> W | None:
         """The spare built for ``parent`` and ``key``, now the caller's; else None (a spare
@@ -43,13 +50,18 @@ class Ahead(Generic[W]):
         spare, self._spare = self._spare, None
         if spare is None or not shiboken6.isValid(spare):
             return None
-        if parent is not None and spare.parentWidget() is parent and self._key == key:
+        fits = parent is not None and spare.parentWidget() is parent and self._key == key
+        if fits and self._ready:
             return spare
         spare.deleteLater()
         return None
 
     def spare(self) -> W | None:
-        """The spare waiting to be taken (tests), or None."""
+        """The spare ready to be taken (every step done), or None."""
+        return self._current() if self._ready else None
+
+    def _current(self) -> W | None:
+        # The spare, ready or still being built.
         spare = self._spare
         return spare if spare is not None and shiboken6.isValid(spare) else None
 
@@ -58,14 +70,15 @@ class Ahead(Generic[W]):
         parent: QWidget,
         key: Hashable,
         make: Callable[[QWidget], W],
+        finish: Callable[[W], None] = lambda _w: None,
         delay_ms: int = AHEAD_DELAY_MS,
     ) -> None:
         """Build a spare for ``parent`` and ``key`` with ``make(parent)`` in a later quiet
-        turn, and polish and lay it out in the turn after that; nothing when one is ready or
-        on its way for the same, or once ``parent`` is gone."""
+        turn, ``finish`` it in the next, and polish and lay it out in the one after; nothing
+        when one is ready or on its way for the same, or once ``parent`` is gone."""
         if not shiboken6.isValid(parent):
             return
-        current = self.spare()
+        current = self._current()
         if current is not None and current.parentWidget() is parent and self._key == key:
             return
         if self._building is not None and shiboken6.isValid(self._building):
@@ -86,19 +99,26 @@ class Ahead(Generic[W]):
             owner = ref()
             if owner is None or not shiboken6.isValid(owner):
                 return
-            old = self.spare()
+            old = self._current()
             if old is not None:
                 old.deleteLater()
-            self._spare, self._key = make(owner), key
-            QTimer.singleShot(0, owner, self._settle)
+            self._spare, self._key, self._ready = make(owner), key, False
+            QTimer.singleShot(STEP_MS, owner, lambda: self._finish(finish))
 
         timer.timeout.connect(build)
         timer.start()
 
+    def _finish(self, finish: Callable[[W], None]) -> None:
+        spare = self._current()
+        if spare is not None:
+            finish(spare)
+            self._ready = True
+            QTimer.singleShot(STEP_MS, spare, self._settle)
+
     def _settle(self) -> None:
         # Its own turn: the stylesheet's polish of every child and the first layout, which
         # ``show`` would otherwise do in the pass that opens it.
-        spare = self.spare()
+        spare = self._current()
         if spare is not None:
             spare.ensurePolished()
             layout = spare.layout()

@@ -83,9 +83,10 @@ class ChargeDialog(ChargeFace):
         booking: Booking | None = None,
         deposit_text: str | None = None,
         open_url: UrlOpener | None = None,
+        staged: bool = False,
     ) -> None:
         self._settings = settings or ChargeSettings()
-        super().__init__(parent, mode=self._settings.mode)
+        super().__init__(parent, mode=self._settings.mode, staged=staged)
         self._checkout = checkout
         # How "Send link by email" hands the mailto: link to the desktop (injectable in tests).
         self.open_url: UrlOpener = open_url or QDesktopServices.openUrl
@@ -99,6 +100,16 @@ class ChargeDialog(ChargeFace):
         self._announced_paid = False
         self._notice_is_error = False
         self._ring_payment: str | None = None  # whose deadline the ring counts down to
+        if not staged:
+            self._complete(booking_id, booking, deposit_text)
+
+    def finish_ahead(self) -> None:
+        """The second step of a screen built ahead (``staged``): the rest of its widgets
+        and their wiring, for no charge yet (``_fill`` gives it one when it is taken)."""
+        self._complete("", None, None)
+
+    def _complete(self, booking_id: str, booking: Booking | None, deposit_text: str | None) -> None:
+        self.finish_build()
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._tick)
@@ -210,9 +221,11 @@ class ChargeDialog(ChargeFace):
         key = _ahead_key(checkout, runner, settings, open_url)
 
         def make(owner: QWidget) -> ChargeDialog:
-            return ChargeDialog(checkout, runner, "", owner, settings=settings, open_url=open_url)
+            return ChargeDialog(
+                checkout, runner, "", owner, settings=settings, open_url=open_url, staged=True
+            )
 
-        _AHEAD.build_later(parent, key, make)
+        _AHEAD.build_later(parent, key, make, ChargeDialog.finish_ahead)
 
     @staticmethod
     def built_ahead() -> ChargeDialog | None:
