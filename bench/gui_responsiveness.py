@@ -224,6 +224,8 @@ def measure_sell(ctx: AppContext, seconds: float, products: int) -> dict[str, fl
     dialog.charge_requested.connect(open_charge)
     dialog.resize(1366, 768)
     dialog.show()
+    # As DialogOpeners.open_sell does: the first Charge finds its screen built ahead.
+    ChargeDialog.build_ahead(ctx.checkout, runner, dialog, ChargeSettings.from_config(ctx.config))
     deadline = time.monotonic() + 30
     while len(dialog.tile_names()) < products and time.monotonic() < deadline:
         settle(0.05)

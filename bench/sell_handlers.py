@@ -5,7 +5,11 @@
 The Sell screen is built on services that answer from memory (no database, no sandbox), so
 what is measured is the screen's own work on the GUI thread: opening it, a search typed a
 key at a time, a scan (the code and Enter), a tap on a tile, a tip, +, a discount, a reload
-after a sale at another station (one product's stock changed) and a clear. For each:
+after a sale at another station (one product's stock changed), a clear, and Charge (QR): the
+charge screen opening over the Sell screen, the Checkout Session's answer landing (its QR
+code made on the worker, as the app does), the screen closed, and the quiet time after it
+(when a charge screen for the next sale is built ahead); and the screen closed and opened
+again (kept, as the shell does). For each:
 
 - ``handler``: ``time.process_time`` around the call itself;
 - ``worst pass``: the GUI thread's CPU (``time.thread_time``) in the longest pass of the
@@ -23,9 +27,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -33,9 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pos_app.domain.booking import Service
 from pos_app.domain.money import Money
+from pos_app.domain.payment import PaymentStatus
 from pos_app.domain.percent import Percent
 from pos_app.domain.pricing import PricingPolicy
 from pos_app.domain.products import Product
+from pos_app.services.checkout import CheckoutView
 from pos_app.services.orders import OrderMoneyDetail
 
 SETTLE_S = 0.15
@@ -74,6 +82,33 @@ class Shelf:
         return []
 
 
+class Till:
+    """The checkout service from memory: ``start`` answers once ``answer`` is set, so the
+    screen opening and the answer landing are measured apart."""
+
+    def __init__(self) -> None:
+        self.answer = threading.Event()
+        self.made = 0
+
+    def start(self, booking_id: str, deposit_text: str | None = None) -> CheckoutView:
+        """An open link for the order, once the bench lets it answer."""
+        self.answer.wait(5)
+        self.made += 1
+        now = datetime.now(UTC)
+        return CheckoutView(
+            f"pay_{self.made}", None, PaymentStatus.OPEN, Money(4213 + self.made, "usd"),
+            "3 items", "Walk-in", f"http://127.0.0.1:12111/c/pay/cs_test_{self.made:024d}",
+            f"cs_test_{self.made}", now + timedelta(minutes=10), now + timedelta(minutes=30),
+            0.0, order_id=booking_id,
+        )  # fmt: skip
+
+    def refresh(self, payment_id: str) -> CheckoutView:
+        """Not called within the bench's second (the screen polls once a second)."""
+        raise NotImplementedError
+
+    cancel = regenerate = refresh
+
+
 def main() -> None:
     """Build the screen, run each handler ``--rounds`` times, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -81,9 +116,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from pos_app.ui.kit.tasks import TaskRunner
+    from pos_app.ui.payments.charge_presenter import ChargeSettings
+    from pos_app.ui.payments.charge_view import ChargeDialog
     from pos_app.ui.sell.sell_view import SellDialog
     from pos_app.ui.shell.gui import ensure_application
 
@@ -106,11 +144,11 @@ def main() -> None:
     idle_per_pass = sorted(idle)[len(idle) // 2]
     figures: dict[str, list[tuple[float, float, float]]] = {}
 
-    def measure(label: str, action: Callable[[], object]) -> None:
+    def measure(label: str, action: Callable[[], object], settle: float = SETTLE_S) -> None:
         cpu = time.process_time()
         action()
         handler = (time.process_time() - cpu) * 1000
-        after = passes(SETTLE_S)
+        after = passes(settle)
         work = sum(after) - idle_per_pass * len(after)
         figures.setdefault(label, []).append((handler, max(after), max(0.0, work)))
 
@@ -124,10 +162,26 @@ def main() -> None:
 
     measure("open", open_screen)
     dialog = dialogs[0]
+    till = Till()
+    charges: list[ChargeDialog] = []
+
+    def reopen() -> None:
+        """F2 on a closed Sell screen: the shell shows the kept one afresh (open_sell)."""
+        dialog.start_afresh()
+        dialog.show()
+
+    def open_charge(order_id: str) -> ChargeDialog:
+        """What the shell does for Sell's Charge (openers.charge_order), the cart emptied in
+        the next pass as the Sell screen does."""
+        QTimer.singleShot(0, dialog, dialog.clear)
+        return ChargeDialog.start(till, runner, order_id, dialog, settings=ChargeSettings())
+
+    # As DialogOpeners.open_sell does: the first Charge finds its screen built ahead.
+    ChargeDialog.build_ahead(till, runner, dialog, ChargeSettings())
     deadline = time.monotonic() + 30
     while len(dialog.tile_names()) < args.products and time.monotonic() < deadline:
         passes(0.05)
-    passes(0.3)
+    passes(0.8)
     for n in range(args.rounds):
         for typed in ("Prod", "Product", "Product 0", "Product 01", ""):
             label = f"search {typed!r}" if os.environ.get("BENCH_VERBOSE") else "search (a key)"
@@ -148,6 +202,15 @@ def main() -> None:
         shelf.products[sold] = replace(shelf.products[sold], stock=shelf.products[sold].stock - 1)
         measure("reload (live update)", dialog.reload_orders)
         measure("clear", dialog.clear)
+        measure("charge: screen opens", lambda n=n: charges.append(open_charge(f"ord_{n}")))
+        measure("charge: answer lands", till.answer.set)
+        measure("charge: screen closes", lambda: charges.pop().close())
+        till.answer.clear()
+        measure("charge: quiet 1 s after", lambda: None, settle=1.0)
+        dialog.close()
+        passes(0.1)
+        measure("open again (kept)", reopen)
+        passes(0.5)
     runner.shutdown()
     dialog.close()
     print(

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
 from pos_app.ui.kit.tasks import TaskRunner
+from pos_app.ui.payments import qr_widget
 from pos_app.ui.payments.charge_presenter import ChargeSettings
 from pos_app.ui.payments.charge_view import ChargeDialog
 from pos_app.ui.payments.qr_widget import QrCodeWidget, qr_matrix
@@ -30,10 +31,19 @@ def encoded_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         threads.append(threading.current_thread().name)
         make(self, fit)
 
+    image = qr_widget.matrix_image
+
+    def imaged(matrix: tuple[tuple[bool, ...], ...]) -> object:
+        threads.append("image on " + threading.current_thread().name)
+        return image(matrix)
+
     qr_matrix.cache_clear()
+    qr_widget.qr_image.cache_clear()
     monkeypatch.setattr(qrcode.QRCode, "make", recorded)
+    monkeypatch.setattr(qr_widget, "matrix_image", imaged)  # its image too (issue 14)
     yield threads
     qr_matrix.cache_clear()
+    qr_widget.qr_image.cache_clear()
 
 
 def test_the_link_is_encoded_off_the_gui_thread(
@@ -47,7 +57,8 @@ def test_the_link_is_encoded_off_the_gui_thread(
     url = dialog.qr.url()
     assert url is not None
     main = threading.main_thread().name
-    assert encoded_on and main not in encoded_on
+    assert len(encoded_on) == 2 and encoded_on[1].startswith("image on ")
+    assert main not in encoded_on and f"image on {main}" not in encoded_on
     # A second widget showing the same link (the customer display) encodes nothing again.
     made = len(encoded_on)
     other = QrCodeWidget()

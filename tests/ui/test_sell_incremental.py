@@ -6,6 +6,7 @@ timed (speed is bench/gui_responsiveness.py's)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -21,7 +22,8 @@ from pos_app.domain.products import Product
 from pos_app.services.orders import OrderMoneyDetail
 from pos_app.ui.kit.tables import Column, RowsModel
 from pos_app.ui.kit.tasks import TaskRunner
-from pos_app.ui.sell import sell_view
+from pos_app.ui.sell import sell_view, tiles
+from pos_app.ui.sell.sell_presenter import Sellable
 from pos_app.ui.sell.sell_view import SellDialog
 
 COUNT = 120
@@ -164,3 +166,43 @@ def test_update_rows_tells_views_only_what_changed(qtbot: QtBot) -> None:
     assert (seen.resets, seen.inserted, seen.removed) == (0, 1, 1)
     assert model.texts() == [("z", "1")]
     assert seen.rows_changed == [1, 0]
+
+
+def test_tiles_never_drawn_get_their_words_a_few_per_pass(qtbot: QtBot, sell: SellDialog) -> None:
+    # Issue 14: two dozen new tiles drawn in one pass held the screen past a frame.
+    delegate = sell.tiles.itemDelegate()
+    assert isinstance(delegate, tiles.TileDelegate)
+    view, model = sell.tiles, sell.tiles_model
+    shown = [
+        r for r in range(model.rowCount())
+        if view.viewport().rect().intersects(view.visualRect(model.index(r, 0)))
+    ]  # fmt: skip
+    assert len(shown) > tiles.NEW_TILES_PER_PASS
+    qtbot.wait(50)  # a pass of its own: the count of new tiles starts again
+    tiles._TILES.clear()  # none drawn yet
+    view.viewport().repaint()  # one paint, now
+    assert len(tiles._TILES) == tiles.NEW_TILES_PER_PASS
+    assert delegate.new_tiles_waiting()
+    qtbot.waitUntil(lambda: not delegate.new_tiles_waiting())
+    assert len(tiles._TILES) == len(shown)  # the rest drew in the passes after
+
+
+def test_the_gui_thread_formats_no_tiles_words(
+    qtbot: QtBot, runner: TaskRunner, shelf: Shelf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: set[str] = set()
+    made = Sellable.tile_text
+
+    def tile_text(self: Sellable) -> str:
+        threads.add(threading.current_thread().name)
+        return made.fget(self)  # type: ignore[attr-defined,no-any-return]
+
+    monkeypatch.setattr(Sellable, "tile_text", property(tile_text))
+    dialog = SellDialog(shelf, runner, currency="usd")  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: len(dialog.tile_names()) == COUNT)
+    dialog.search_edit.setText("Product 01")
+    qtbot.waitUntil(lambda: len(dialog.tile_names()) == 20)
+    qtbot.wait(100)  # painted
+    assert threads and threading.main_thread().name not in threads

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -9,6 +10,7 @@ from pos_app.app import AppContext
 from pos_app.domain.changes import Change, Topic
 from pos_app.services.products import ProductForm
 from pos_app.services.promo_codes import PromoForm
+from pos_app.ui.payments.charge_view import ChargeDialog
 from pos_app.ui.sell.sell_view import SellDialog
 from pos_app.ui.shell.main_window import MainWindow
 
@@ -136,12 +138,18 @@ def test_cash_pays_the_sale_and_charge_opens_the_charge_screen_for_its_order(
 
     qtbot.keyClicks(dialog.search_edit, "sha-250")
     qtbot.keyClick(dialog.search_edit, Qt.Key.Key_Return)
+    # The Sell screen's charge screen is built ahead once it opened (issue 14).
+    qtbot.waitUntil(lambda: ChargeDialog.built_ahead() is not None)
+    ahead = ChargeDialog.built_ahead()
     with qtbot.waitSignal(dialog.charge_requested) as asked:
         qtbot.mouseClick(dialog.charge_button, Qt.MouseButton.LeftButton)
     (order_id,) = asked.args
     qtbot.waitUntil(lambda: window.charge_dialog is not None)
     charge = window.charge_dialog
     assert charge is not None and charge.booking_id() == order_id
+    assert charge is ahead and charge.isVisible()
+    qtbot.waitUntil(lambda: charge.qr.url() is not None)
+    assert charge.amount_label.text() == "$13.07"
     qtbot.waitUntil(lambda: bool(ui_app.orders.money(order_id).payments))
     (link,) = ui_app.orders.money(order_id).payments
     assert (link.order_id, link.booking_id, link.amount) == (order_id, None, 1307)
@@ -169,3 +177,37 @@ def test_a_sale_paid_at_another_station_is_shown_paid_here_through_live_updates(
     # The tiles were read again: the stock the other station took shows.
     shelf = dialog.tiles_model.rows
     qtbot.waitUntil(lambda: [t.stock for t in shelf() if t.name == "Shampoo"] == [4])
+
+
+def test_the_sell_screen_is_kept_and_opens_again_afresh_with_the_stock_of_now(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 14: built once (about 18 ms of the GUI thread), closed it is kept, and F2 only
+    # shows it again: as a new one would be, with what changed while it was hidden.
+    _shelf(ui_app)
+    dialog = _sell(qtbot, window)
+    dialog.add_named("Shampoo")
+    qtbot.mouseClick(dialog.cash_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "in cash" in dialog.status_label.text())
+    assert dialog.saved is not None
+    dialog.add_named("Shampoo")
+    dialog.discount_edit.setText("10%")
+    dialog.close()
+    assert window.sell_window is dialog and not dialog.isVisible()
+    shampoo = ui_app.products.find("Shampoo")
+    ui_app.products.count_stock(shampoo.id, 2)  # counted while the screen was closed
+    loads: list[int] = []
+    load = dialog.load
+    monkeypatch.setattr(dialog, "load", lambda: loads.append(1) or load())
+
+    assert window.open_sell() is dialog  # what F2 does
+    assert dialog.isVisible() and loads == [1]  # read again at once, not at a live update
+    assert not dialog.cart.lines
+    assert dialog.discount_edit.text() == "" and dialog.status_label.text() == ""
+    assert dialog.saved is None
+
+    def shampoo_tile() -> str:
+        model = dialog.tiles_model
+        return next(model.text(t) for t in model.rows() if t.name == "Shampoo")
+
+    qtbot.waitUntil(lambda: "2 in stock" in shampoo_tile())

@@ -19,7 +19,7 @@ from pos_app.ui.kit import theme
 from pos_app.ui.payments.amount_presenter import refund_preview
 from pos_app.ui.payments.charge_presenter import format_remaining
 from pos_app.ui.payments.countdown import CountdownRing
-from pos_app.ui.payments.qr_widget import QrCodeWidget
+from pos_app.ui.payments.qr_widget import QrCodeWidget, qr_matrix
 from pos_app.ui.shell.sync_status import ConnectionTracker, Link
 from tests.ui.qr import decode
 
@@ -63,6 +63,26 @@ def test_qr_is_black_on_white_with_quiet_zone_in_dark_palette(qtbot: QtBot) -> N
         for y in range(top, top + side, 7)
     }
     assert colors <= {"#000000", "#ffffff"}
+
+
+def test_qr_every_module_is_painted_as_its_matrix_says(qtbot: QtBot) -> None:
+    # Painted as one image scaled a whole number of times (issue 14): each module's pixels,
+    # its corners included, are the matrix's colour, in the matrix's place (not transposed).
+    widget = QrCodeWidget()
+    qtbot.addWidget(widget)
+    widget.resize(317, 317)
+    widget.set_url(URL)
+    image = widget.grab().toImage()
+    matrix = qr_matrix(URL)
+    n = len(matrix)
+    module = 317 // n
+    origin = (317 - module * n) // 2
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            want = QColor("#000000" if dark else "#ffffff")
+            for dx, dy in ((0, 0), (module - 1, module - 1), (module // 2, module // 2)):
+                px, py = origin + x * module + dx, origin + y * module + dy
+                assert image.pixelColor(px, py) == want, (x, y, dx, dy)
 
 
 def test_qr_scales_with_widget(qtbot: QtBot) -> None:

@@ -8,6 +8,8 @@ behaviour (asking the service, polling, publishing) is ``charge_view.ChargeDialo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -44,16 +46,33 @@ CONFIRM_CANCEL = N_("Yes, cancel link")
 class ChargeFace(QDialog):
     """The charge screen's widgets (see the module docstring); ``mode`` picks the badge."""
 
-    def __init__(self, parent: QWidget | None, *, mode: str, deposit: bool) -> None:
+    def __init__(
+        self, parent: QWidget | None, *, mode: str, deposit: bool = False, staged: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Charge"))
         self.setModal(True)
         self.resize(920, 660)
         self.setMinimumSize(780, 580)
-        self._build(mode, deposit)
+        # ``staged``: the header and the big square now, the rest at ``finish_build`` (a
+        # screen built ahead, a step per quiet turn of the event loop: charge_ahead).
+        self._steps = self._build(mode)
+        next(self._steps)
+        self.show_deposit_title(deposit)
+        if not staged:
+            self.finish_build()
 
-    def _build(self, mode: str, deposit: bool) -> None:
-        title = QLabel(_("Charge deposit") if deposit else _("Charge"))
+    def finish_build(self) -> None:
+        """Build what a staged screen left for later (nothing when it is all built)."""
+        for _step in self._steps:
+            pass
+
+    def show_deposit_title(self, deposit: bool) -> None:
+        """Title the screen "Charge deposit" (part of the balance) or "Charge"."""
+        self.title_label.setText(_("Charge deposit") if deposit else _("Charge"))
+
+    def _build(self, mode: str) -> Iterator[None]:
+        self.title_label = title = QLabel("")
         title.setFont(theme.font(self, scale=1.5, bold=True))
         self.badge = theme.ModeBadge(mode)
         header = QHBoxLayout()
@@ -79,6 +98,8 @@ class ChargeFace(QDialog):
         left.setSpacing(8)
         left.addWidget(self.stack, 1)
         left.addWidget(self.scan_hint)
+
+        yield  # (a staged build goes on in a later turn)
 
         # Right: amount, what for, countdown, status.
         self.amount_label = QLabel("")

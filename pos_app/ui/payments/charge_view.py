@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -33,10 +33,11 @@ from pos_app.domain.booking import Booking
 from pos_app.domain.errors import GatewayUnavailable, PosError
 from pos_app.domain.money import parse_money
 from pos_app.domain.payment import PaymentStatus
-from pos_app.i18n import N_, _
+from pos_app.i18n import N_, _, current_language
 from pos_app.services.checkout import CheckoutView
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.tasks import TaskRunner, user_message
+from pos_app.ui.payments.charge_ahead import Ahead
 from pos_app.ui.payments.charge_face import CANCEL_LINK, CONFIRM_CANCEL, ChargeFace
 from pos_app.ui.payments.charge_presenter import (
     RECONNECTING,
@@ -82,24 +83,33 @@ class ChargeDialog(ChargeFace):
         booking: Booking | None = None,
         deposit_text: str | None = None,
         open_url: UrlOpener | None = None,
+        staged: bool = False,
     ) -> None:
         self._settings = settings or ChargeSettings()
-        self._deposit_text = deposit_text if deposit_text and deposit_text.strip() else None
-        super().__init__(parent, mode=self._settings.mode, deposit=self._deposit_text is not None)
+        super().__init__(parent, mode=self._settings.mode, staged=staged)
         self._checkout = checkout
         # How "Send link by email" hands the mailto: link to the desktop (injectable in tests).
         self.open_url: UrlOpener = open_url or QDesktopServices.openUrl
+        self._open_url = open_url  # as given: what a screen built ahead is matched by
         self._state: ChargeState | None = None
-        self._booking_email = booking.customer_email if booking is not None else None
         self._seen_attempt: str | None = None
         self._runner = runner
-        self._booking_id = booking_id
         self._view: CheckoutView | None = None
         self._error: str | None = None
         self._cancelled_by_user = False
         self._announced_paid = False
         self._notice_is_error = False
         self._ring_payment: str | None = None  # whose deadline the ring counts down to
+        if not staged:
+            self._complete(booking_id, booking, deposit_text)
+
+    def finish_ahead(self) -> None:
+        """The second step of a screen built ahead (``staged``): the rest of its widgets
+        and their wiring, for no charge yet (``_fill`` gives it one when it is taken)."""
+        self._complete("", None, None)
+
+    def _complete(self, booking_id: str, booking: Booking | None, deposit_text: str | None) -> None:
+        self.finish_build()
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._tick)
@@ -119,6 +129,15 @@ class ChargeDialog(ChargeFace):
         self.cancel_button.clicked.connect(self._cancel_pressed)
         self.regenerate_button.clicked.connect(self.regenerate)
         self.close_button.clicked.connect(self.reject)
+        self._fill(booking_id, booking, deposit_text)
+
+    def _fill(self, booking_id: str, booking: Booking | None, deposit_text: str | None) -> None:
+        """What this charge is for: the booking (or order), and a deposit's part of it. Once,
+        before the screen is shown (a screen built ahead gets it when it is taken)."""
+        self._booking_id = booking_id
+        self._deposit_text = deposit_text if deposit_text and deposit_text.strip() else None
+        self.show_deposit_title(self._deposit_text is not None)
+        self._booking_email = booking.customer_email if booking is not None else None
         self._render()
         if booking is not None:
             # What the table already knows, so the screen is filled in before Stripe answers.
@@ -154,21 +173,64 @@ class ChargeDialog(ChargeFace):
         ``deposit_text`` ("10.00") asks for part of the balance instead of all of it;
         ``open_url`` replaces QDesktopServices.openUrl for the email link.
         """
-        dialog = cls(
-            checkout,
-            runner,
-            booking_id,
-            parent,
-            settings=settings,
-            booking=booking,
-            deposit_text=deposit_text,
-            open_url=open_url,
-        )
+        settings = settings or ChargeSettings()
+        key = _ahead_key(checkout, runner, settings, open_url)
+        dialog = _AHEAD.take(parent, key) if cls is ChargeDialog else None
+        if dialog is None:
+            dialog = cls(
+                checkout,
+                runner,
+                booking_id,
+                parent,
+                settings=settings,
+                booking=booking,
+                deposit_text=deposit_text,
+                open_url=open_url,
+            )
+        else:
+            dialog._fill(booking_id, booking, deposit_text)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, parent is not None)
         if show:
             dialog.show()
         dialog.begin()
+        if parent is not None:
+            # The next charge under the same window finds its screen built (see build_ahead).
+            # A method of the dialog, not a lambda holding the parent: a lambda dropped as the
+            # parent is destroyed would free its wrapper mid-destruction (a crash).
+            dialog.finished.connect(dialog._build_next)
         return dialog
+
+    def _build_next(self) -> None:
+        parent = self.parentWidget()
+        if parent is not None:
+            ChargeDialog.build_ahead(
+                self._checkout, self._runner, parent, self._settings, self._open_url
+            )
+
+    @staticmethod
+    def build_ahead(
+        checkout: CheckoutLinks,
+        runner: TaskRunner,
+        parent: QWidget,
+        settings: ChargeSettings | None = None,
+        open_url: UrlOpener | None = None,
+    ) -> None:
+        """Build the next charge screen for ``parent`` in quiet turns from now, so ``start``
+        with the same services and settings only fills it in and shows it (charge_ahead)."""
+        settings = settings or ChargeSettings()
+        key = _ahead_key(checkout, runner, settings, open_url)
+
+        def make(owner: QWidget) -> ChargeDialog:
+            return ChargeDialog(
+                checkout, runner, "", owner, settings=settings, open_url=open_url, staged=True
+            )
+
+        _AHEAD.build_later(parent, key, make, ChargeDialog.finish_ahead)
+
+    @staticmethod
+    def built_ahead() -> ChargeDialog | None:
+        """The charge screen built ahead and not taken yet, or None."""
+        return _AHEAD.spare()
 
     # -- public -------------------------------------------------------------------------
 
@@ -486,6 +548,17 @@ class ChargeDialog(ChargeFace):
         if self._view is not None and not self._view.status.is_final:
             self._poll.start()
             self.ring.resume()
+
+
+_AHEAD: Ahead[ChargeDialog] = Ahead()
+
+
+def _ahead_key(
+    checkout: CheckoutLinks, runner: TaskRunner, settings: ChargeSettings, open_url: object
+) -> Hashable:
+    # What a screen built ahead was made from: the same objects (a spare keeps them alive,
+    # so their ids cannot be reused meanwhile), the same settings, and the words' language.
+    return (id(checkout), id(runner), settings, id(open_url), current_language())
 
 
 def _encoded(view: CheckoutView) -> CheckoutView:

@@ -68,6 +68,7 @@ class Paying:
         _currency: str
 
         def clear(self) -> None: ...
+        def load(self) -> None: ...
         def choose_tip(self, percent: int) -> None: ...
         def save(self, then: str = "") -> None: ...
         def _request(self) -> SaleRequest: ...
@@ -76,6 +77,21 @@ class Paying:
 
     _tip_on_display = False
     _tip_offer: TipOffer | None = None  # asked on the customer display, not answered yet
+
+    # -- opened again -------------------------------------------------------------------
+
+    def start_afresh(self) -> None:
+        """The screen kept from its last opening is opened again (F2): as a new one would
+        be, an empty cart, no last sale, no split line of its own (the part-paid list
+        shows every such sale), and the tiles and that list read again (their stock may
+        have changed while it was hidden: live updates skip a hidden screen)."""
+        self.abandon_tip()
+        self.saved, self._sale_status = None, None
+        self.split_panel.forget()
+        self.part_paid.skip_id = None
+        self.clear()
+        self.status_label.setText("")
+        self.load()
 
     # -- split --------------------------------------------------------------------------
 

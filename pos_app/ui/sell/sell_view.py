@@ -57,6 +57,8 @@ from pos_app.ui.sell.sell_presenter import (
 from pos_app.ui.sell.split_view import SplitPanel
 from pos_app.ui.sell.tiles import TILE, TileDelegate, TilesModel
 
+_Loaded = tuple[list[Sellable], PricingPolicy, bool, dict[Sellable, str]]  # tiles and words
+
 
 class SellServices(Protocol):
     """What the Sell screen asks of the app."""
@@ -136,6 +138,7 @@ class SellDialog(Paying, QDialog):
         self.cart = Cart()
         self.saved: Order | None = None
         self._sale_status: OrderStatus | None = None  # what the label says of the last sale
+        self.built_for: object = None  # the shell's: the app it was built for (kept, reused)
         self.setWindowTitle(_("Sell"))
         self.resize(1320, 740)
         self.setMinimumSize(1000, 600)
@@ -345,9 +348,10 @@ class SellDialog(Paying, QDialog):
         """Read the tiles and the pricing settings in the background."""
         services = self._services
 
-        def read() -> tuple[list[Sellable], PricingPolicy, bool]:
+        def read() -> _Loaded:
             tiles = sellables(services.list_products(), services.list_services())
-            return tiles, services.pricing_policy(), services.tip_on_display()
+            texts = {t: t.tile_text for t in tiles}  # made here, not on the GUI thread
+            return tiles, services.pricing_policy(), services.tip_on_display(), texts
 
         self._runner.run(read, on_success=self._on_loaded, on_failure=self._on_failed, owner=self)
         self.part_paid.reload()
@@ -466,8 +470,9 @@ class SellDialog(Paying, QDialog):
         for button in (self.minus_button, self.plus_button, self.remove_button):
             button.setEnabled(not empty)
 
-    def _on_loaded(self, loaded: tuple[list[Sellable], PricingPolicy, bool]) -> None:
-        self._tiles, self._policy, tip_on_display = loaded
+    def _on_loaded(self, loaded: _Loaded) -> None:
+        self._tiles, self._policy, tip_on_display, texts = loaded
+        self.tiles_model.remember_texts(texts)
         self.set_tip_on_display(tip_on_display)
         self._filter()
         self._refresh()

@@ -92,6 +92,12 @@ class SplitPanel(QFrame):
             latest=self,
         )
 
+    def forget(self) -> None:
+        """Follow nothing (hidden); a read still on its way is ignored."""
+        self.order_id, self.state, self._charging = None, None, False
+        self._asked += 1
+        self.hide()
+
     def refresh(self) -> None:
         """Read the followed order again (another station changed it), its charge screen
         as it was last said to be."""

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QWidget
 
 from pos_app.config import load_station
@@ -358,16 +358,25 @@ class DialogOpeners:
         ctx = self.context()
         if ctx is None:
             return None
-        if self.sell_window is not None and shiboken6.isValid(self.sell_window):
-            self.sell_window.raise_()
-            self.sell_window.activateWindow()
-            return self.sell_window
+        kept = self.sell_window
+        if kept is not None and shiboken6.isValid(kept):
+            if kept.built_for is ctx and not kept.isVisible():
+                # Kept when it closed: built once (about 18 ms, then 7 ms to show and a
+                # first paint of every tile), opened again it only shows (issue 14).
+                kept.start_afresh()
+                kept.show()
+                self._charge_ahead_soon(ctx, kept)
+            if kept.built_for is ctx:
+                kept.raise_()
+                kept.activateWindow()
+                return kept
+            kept.deleteLater()  # built for an app since closed
         from pos_app.ui.sell.sell_view import SellDialog
 
         window = SellDialog(
             SellWiring(ctx), self.runner, self.dialog_parent(), currency=ctx.config.currency
         )
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        window.built_for = ctx
         window.charge_requested.connect(self.charge_order)
         window.split_requested.connect(self.open_split)
         window.charge_part_requested.connect(self.charge_order)
@@ -378,7 +387,21 @@ class DialogOpeners:
         display.tip_chosen.connect(window.tip_chosen)
         self.sell_window = window
         window.show()
+        self._charge_ahead_soon(ctx, window)
         return window
+
+    def _charge_ahead_soon(self, ctx: AppContext, sell: QWidget) -> None:
+        # Its Charge (QR) finds the charge screen built, in quiet turns after this one.
+        from pos_app.ui.payments.charge_ahead import AHEAD_DELAY_MS
+
+        QTimer.singleShot(AHEAD_DELAY_MS, sell, lambda: self._charge_ahead(ctx))
+
+    def _charge_ahead(self, ctx: AppContext) -> None:
+        from pos_app.ui.payments.charge_presenter import ChargeSettings
+        from pos_app.ui.payments.charge_view import ChargeDialog
+
+        settings = ChargeSettings.from_config(ctx.config)
+        ChargeDialog.build_ahead(ctx.checkout, self.runner, self.dialog_parent(), settings)
 
     def open_split(self, request: SplitRequest) -> SplitDialog | None:
         """Sell's Split: ask for the cash part over the Sell screen; once the sale is saved
