@@ -534,11 +534,14 @@ class SyncService:
             if payment.status is PaymentStatus.CREATING and self._checkout.sending(payment.id):
                 continue  # a desk of this process is sending it: its answer will be stored
             report.payments_checked += 1
-            refresh = partial(self._checkout.refresh, payment.id)
-            view = self._attempt(report, f"Checking payment {payment.id}", refresh)
-            if view is None:
-                continue
-            if view.status is PaymentStatus.SUCCEEDED:
+            doing = f"Checking payment {payment.id}"
+            if payment.status is PaymentStatus.CREATING:
+                view = self._attempt(report, doing, partial(self._checkout.refresh, payment.id))
+                status = view.status if view is not None else None
+            else:  # an open link or a payment in flight: no charge-screen view is needed
+                now = self._attempt(report, doing, partial(self._checkout.reread, payment))
+                status = now.status if now is not None else None
+            if status is PaymentStatus.SUCCEEDED:
                 self._note_payment(payment.status, self._payment_now(payment.id))
         for refund in refunds:
             if refund.status is not RefundStatus.CREATING and not reread_open:
