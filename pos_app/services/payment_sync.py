@@ -491,13 +491,7 @@ class SyncService:
         """Close sessions whose hold has ended; a payment made meanwhile stands."""
         now = self._d.server_now()
         with self._d.uow() as uow:
-            due = [
-                p
-                for p in uow.payments.unsettled()
-                if p.status is PaymentStatus.OPEN
-                and p.hold_until is not None
-                and p.hold_until <= now
-            ]
+            due = uow.payments.holds_ended(now)
         for payment in due:
             view = self._attempt(
                 report,
@@ -520,7 +514,9 @@ class SyncService:
         transaction never appears cannot make every pass cost a call).
         """
         with self._d.uow() as uow:
-            payments = uow.payments.unsettled()
+            # Only a full pass re-reads open links: the others need only the requests whose
+            # answer was lost (loading every open link each pass cost the worker's CPU).
+            payments = uow.payments.unsettled() if reread_open else uow.payments.creating()
             refunds = uow.refunds.unsettled()
             incomplete = uow.payments.missing_charge_details() if reread_open else []
         for paid in incomplete:
