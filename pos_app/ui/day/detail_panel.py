@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from html import escape
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -276,12 +276,12 @@ class DetailPanel(QScrollArea):
 
     def _fit_body(self) -> None:
         # Lay the new contents out now, as the scroll area would on the next event-loop pass,
-        # so a grab or a geometry check right after shows them in place.
+        # so a grab or a geometry check right after shows them in place. The scroll area's
+        # own sizing (what it does on a LayoutRequest), not one worked out here: a height of
+        # our own (the body's sizeHint) was undone by it a pass later, two layouts and two
+        # repaints of the panel per booking shown (issue 12).
         self._layout.activate()
-        width = self.viewport().width()
-        body = self._body
-        height = body.heightForWidth(width) if body.hasHeightForWidth() else -1
-        body.resize(width, max(self.viewport().height(), height, body.sizeHint().height()))
+        QCoreApplication.sendEvent(self, QEvent(QEvent.Type.LayoutRequest))
 
     def _actions(self, state: DetailState) -> None:
         actions = (state.primary, *state.actions)
