@@ -8,6 +8,7 @@ The panel only asks for an action (``action_requested``); the shell carries it o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from html import escape
 
@@ -228,6 +229,16 @@ class DetailPanel(QScrollArea):
         """Show a booking with its money, its payment history and its actions."""
         self._detail = detail
         self._paint(detail)
+
+    def show_detail_soon(self, detail: BookingDetail, wanted: Callable[[], bool]) -> None:
+        """``show_detail`` on the event loop's next turn, if ``wanted()`` still holds then.
+
+        A booking's detail loads in a few milliseconds, so it lands in the same pass as the
+        selection that asked for it, whose repaint of the list it then lengthened by the
+        panel's layout and repaint: one GUI-thread stall of both (issue 12). A turn later
+        the two are two shorter passes, with input handled between them.
+        """
+        QTimer.singleShot(0, self, lambda: self.show_detail(detail) if wanted() else None)
 
     def text(self) -> str:
         """All text shown (labels), for tests and screen readers."""
