@@ -10,9 +10,10 @@ import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import stripe
@@ -36,7 +37,6 @@ from pos_app.domain.gateway_types import (
     CustomerRequest,
     EventInfo,
     EventPage,
-    PaymentAttemptError,
     PaymentIntentInfo,
     PermissionCheck,
     RefundInfo,
@@ -44,6 +44,7 @@ from pos_app.domain.gateway_types import (
 )
 from pos_app.gateway import checkout_params, messages, permissions
 from pos_app.gateway.backoff import BackoffHTTPClient, BackoffPolicy
+from pos_app.gateway.session_info import charge_details, metadata, session_info, timestamp
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class StripeGateway:
             request.metadata.get("order_id"),
             len(request.lines) or 1,
         )
-        return _session(obj)
+        return session_info(obj.to_dict())
 
     def retrieve_checkout_session(
         self, session_id: str, *, with_last_attempt: bool = False, with_charge: bool = False
@@ -128,10 +129,14 @@ class StripeGateway:
             params = {"expand": ["payment_intent.latest_charge.balance_transaction"]}
         elif with_last_attempt:
             params = {"expand": ["payment_intent"]}
+        # As JSON, not StripeObjects: the sync pass reads every open session this way, in a
+        # worker thread that would hold the GIL building ~350 objects each (session_info).
         with self._errors():
-            obj = self._client.v1.checkout.sessions.retrieve(session_id, params)  # type: ignore[arg-type]
-        self._note_date(obj)
-        return _session(obj)
+            response = self._client.raw_request(
+                "get", f"/v1/checkout/sessions/{quote(session_id, safe='')}", **params
+            )
+        self._note_headers(response.headers)
+        return session_info(response.data)
 
     def expire_checkout_session(
         self, session_id: str, *, idempotency_key: str
@@ -143,7 +148,7 @@ class StripeGateway:
             )
         self._note_date(obj)
         log.info("stripe.checkout_session.expired session=%s", session_id)
-        return _session(obj)
+        return session_info(obj.to_dict())
 
     def find_checkout_session(
         self, *, metadata_key: str, metadata_value: str, created_after: datetime
@@ -154,8 +159,8 @@ class StripeGateway:
         params: dict[str, Any] = {"limit": 20, "created": {"gte": int(created_after.timestamp())}}
         with self._errors():
             for obj in self._client.v1.checkout.sessions.list(params).auto_paging_iter():  # type: ignore[arg-type]
-                if _meta(obj.metadata).get(metadata_key) == metadata_value:
-                    return _session(obj)
+                if metadata(obj.metadata).get(metadata_key) == metadata_value:
+                    return session_info(obj.to_dict())
         return None
 
     def list_checkout_line_items(self, session_id: str) -> list[CheckoutLineItemInfo]:
@@ -171,7 +176,7 @@ class StripeGateway:
         params: dict[str, Any] = {"limit": 100, "payment_intent": payment_intent_id}
         with self._errors():
             for obj in self._client.v1.refunds.list(params).auto_paging_iter():  # type: ignore[arg-type]
-                if _meta(obj.metadata).get(metadata_key) == metadata_value:
+                if metadata(obj.metadata).get(metadata_key) == metadata_value:
                     return _refund(obj)
         return None
 
@@ -189,7 +194,7 @@ class StripeGateway:
             amount_received=pi.amount_received,
             currency=pi.currency,
             latest_charge_id=charge if isinstance(charge, str) or charge is None else charge.id,
-            metadata=_meta(pi.metadata),
+            metadata=metadata(pi.metadata),
         )
 
     def retrieve_charge_details(self, payment_intent_id: str) -> ChargeDetails:
@@ -198,7 +203,7 @@ class StripeGateway:
             pi = self._client.v1.payment_intents.retrieve(
                 payment_intent_id, {"expand": ["latest_charge.balance_transaction"]}
             )
-        return _charge_details(pi)
+        return charge_details(pi.to_dict())
 
     def set_receipt_email(
         self, payment_intent_id: str, email: str, *, idempotency_key: str
@@ -349,9 +354,11 @@ class StripeGateway:
 
     def _note_date(self, obj: Any) -> None:
         response = getattr(obj, "last_response", None)
-        if response is None:
-            return
-        date = next((v for k, v in response.headers.items() if k.lower() == "date"), None)
+        if response is not None:
+            self._note_headers(response.headers)
+
+    def _note_headers(self, headers: Any) -> None:
+        date = next((v for k, v in headers.items() if k.lower() == "date"), None)
         if not date:
             return
         try:
@@ -407,7 +414,7 @@ def event_info(ev: Any) -> EventInfo:
         created=ev.created,
         object_type=str(obj.get("object", "")),
         object_id=str(obj.get("id", "")),
-        metadata=_meta(obj.get("metadata")),
+        metadata=metadata(obj.get("metadata")),
         payment_intent_id=_event_payment_intent(obj),
     )
 
@@ -436,56 +443,6 @@ def _request_message(err: stripe.InvalidRequestError, call: str | None = None) -
     return text if text.endswith(".") else text + "."
 
 
-def _meta(value: Any) -> dict[str, str]:
-    if not value:
-        return {}
-    plain = value.to_dict() if hasattr(value, "to_dict") else dict(value)
-    return {str(k): str(v) for k, v in plain.items()}
-
-
-def _ts(value: int) -> datetime:
-    return datetime.fromtimestamp(value, UTC)
-
-
-def _charge_details(pi: Any) -> ChargeDetails:
-    """A PaymentIntent read with ``latest_charge.balance_transaction`` expanded, as details."""
-    charge: Any = pi.latest_charge
-    if charge is None or isinstance(charge, str):
-        return ChargeDetails(pi.id, charge, None, None, None)
-    details: Any = charge.payment_method_details
-    card: Any = getattr(details, "card", None) if details is not None else None
-    brand = getattr(card, "brand", None) if card is not None else None
-    last4 = getattr(card, "last4", None) if card is not None else None
-    charged_at = _ts(charge.created) if charge.created else None
-    bt: Any = charge.balance_transaction
-    if bt is None or isinstance(bt, str):
-        return ChargeDetails(pi.id, charge.id, bt, None, None, brand, last4, charged_at)
-    return ChargeDetails(pi.id, charge.id, bt.id, bt.fee, bt.net, brand, last4, charged_at)
-
-
-def _session(obj: Any) -> CheckoutSessionInfo:
-    pi = obj.payment_intent
-    expanded = pi is not None and not isinstance(pi, str)
-    # The charge came with it (``with_charge``) when the PaymentIntent's latest charge is
-    # an object, not an id: a paid session's details at no extra call.
-    charge = getattr(pi, "latest_charge", None) if expanded else None
-    with_charge = charge is not None and not isinstance(charge, str)
-    return CheckoutSessionInfo(
-        id=obj.id,
-        status=obj.status,
-        payment_status=obj.payment_status,
-        amount_total=obj.amount_total,
-        currency=obj.currency,
-        url=obj.url,
-        expires_at=_ts(obj.expires_at),
-        payment_intent_id=pi.id if expanded else pi,
-        metadata=_meta(obj.metadata),
-        last_payment_error=_attempt_error(pi) if expanded and obj.status == "open" else None,
-        payment_intent_status=str(pi.status) if expanded else None,
-        charge_details=_charge_details(pi) if with_charge else None,
-    )
-
-
 def _line_item(obj: Any) -> CheckoutLineItemInfo:
     return CheckoutLineItemInfo(
         name=obj.description,
@@ -494,22 +451,6 @@ def _line_item(obj: Any) -> CheckoutLineItemInfo:
         amount_subtotal=obj.amount_subtotal,
         amount_total=obj.amount_total,
         currency=obj.currency,
-    )
-
-
-def _attempt_error(pi: Any) -> PaymentAttemptError | None:
-    """The PaymentIntent's ``last_payment_error`` (a declined attempt), as a sentence."""
-    error: Any = getattr(pi, "last_payment_error", None)
-    if error is None or getattr(pi, "status", None) != "requires_payment_method":
-        return None
-    code = getattr(error, "code", None)
-    decline_code = getattr(error, "decline_code", None)
-    charge: Any = getattr(error, "charge", None)
-    return PaymentAttemptError(
-        code=code,
-        decline_code=decline_code,
-        message=messages.card_message(code, decline_code, getattr(error, "message", None)),
-        charge_id=charge if isinstance(charge, str) or charge is None else charge.id,
     )
 
 
@@ -522,7 +463,7 @@ def _payment_intent_info(pi: Any) -> PaymentIntentInfo:
         amount_received=pi.amount_received,
         currency=pi.currency,
         latest_charge_id=charge if isinstance(charge, str) or charge is None else charge.id,
-        metadata=_meta(pi.metadata),
+        metadata=metadata(pi.metadata),
         receipt_email=pi.receipt_email,
     )
 
@@ -549,8 +490,8 @@ def _charge_info(obj: Any) -> ChargeInfo:
         currency=obj.currency,
         payment_intent_id=_id_of(obj.payment_intent),
         balance_transaction_id=_id_of(obj.balance_transaction),
-        created=_ts(obj.created),
-        metadata=_meta(obj.metadata),
+        created=timestamp(obj.created),
+        metadata=metadata(obj.metadata),
     )
 
 
@@ -563,7 +504,7 @@ def _balance_transaction_info(bt: Any) -> BalanceTransactionInfo:
         net=bt.net,
         currency=bt.currency,
         source_id=_id_of(bt.source),
-        created=_ts(bt.created),
+        created=timestamp(bt.created),
     )
 
 
@@ -574,7 +515,7 @@ def _refund(obj: Any) -> RefundInfo:
     created = getattr(obj, "created", None)
     return RefundInfo(
         charge_id=_id_of(getattr(obj, "charge", None)),
-        created=_ts(created) if isinstance(created, int) else None,
+        created=timestamp(created) if isinstance(created, int) else None,
         balance_transaction_id=bt.id if expanded else bt,
         fee=bt.fee if expanded else None,
         net=bt.net if expanded else None,
@@ -584,7 +525,7 @@ def _refund(obj: Any) -> RefundInfo:
         currency=obj.currency,
         payment_intent_id=pi if isinstance(pi, str) or pi is None else pi.id,
         failure_reason=getattr(obj, "failure_reason", None),
-        metadata=_meta(obj.metadata),
+        metadata=metadata(obj.metadata),
     )
 
 

@@ -491,13 +491,7 @@ class SyncService:
         """Close sessions whose hold has ended; a payment made meanwhile stands."""
         now = self._d.server_now()
         with self._d.uow() as uow:
-            due = [
-                p
-                for p in uow.payments.unsettled()
-                if p.status is PaymentStatus.OPEN
-                and p.hold_until is not None
-                and p.hold_until <= now
-            ]
+            due = uow.payments.holds_ended(now)
         for payment in due:
             view = self._attempt(
                 report,
@@ -520,7 +514,9 @@ class SyncService:
         transaction never appears cannot make every pass cost a call).
         """
         with self._d.uow() as uow:
-            payments = uow.payments.unsettled()
+            # Only a full pass re-reads open links: the others need only the requests whose
+            # answer was lost (loading every open link each pass cost the worker's CPU).
+            payments = uow.payments.unsettled() if reread_open else uow.payments.creating()
             refunds = uow.refunds.unsettled()
             incomplete = uow.payments.missing_charge_details() if reread_open else []
         for paid in incomplete:
@@ -534,11 +530,14 @@ class SyncService:
             if payment.status is PaymentStatus.CREATING and self._checkout.sending(payment.id):
                 continue  # a desk of this process is sending it: its answer will be stored
             report.payments_checked += 1
-            refresh = partial(self._checkout.refresh, payment.id)
-            view = self._attempt(report, f"Checking payment {payment.id}", refresh)
-            if view is None:
-                continue
-            if view.status is PaymentStatus.SUCCEEDED:
+            doing = f"Checking payment {payment.id}"
+            if payment.status is PaymentStatus.CREATING:
+                view = self._attempt(report, doing, partial(self._checkout.refresh, payment.id))
+                status = view.status if view is not None else None
+            else:  # an open link or a payment in flight: no charge-screen view is needed
+                now = self._attempt(report, doing, partial(self._checkout.reread, payment))
+                status = now.status if now is not None else None
+            if status is PaymentStatus.SUCCEEDED:
                 self._note_payment(payment.status, self._payment_now(payment.id))
         for refund in refunds:
             if refund.status is not RefundStatus.CREATING and not reread_open:

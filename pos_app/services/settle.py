@@ -8,7 +8,7 @@ rows, and applies it idempotently, so duplicates and any order give the same res
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from pos_app.domain.audit import AuditAction, Detail
 from pos_app.domain.errors import GatewayError
@@ -67,6 +67,10 @@ def _apply_session(
 ) -> Payment | None:
     """One snapshot written under the rows' locks (see ``apply_session``)."""
     session = _with_intent_status(deps, payment_id, session)
+    if closing is None:
+        same = _unchanged(deps, payment_id, session)
+        if same is not None:
+            return same
     details = _details_if_just_paid(deps, payment_id, session)
     with deps.uow(write=True) as uow:
         payment, payable = locks.payment_and_order(uow, payment_id)
@@ -91,6 +95,31 @@ def _apply_session(
             session.payment_intent_id,
         )
     return payment
+
+
+def _unchanged(deps: Deps, payment_id: str, session: CheckoutSessionInfo) -> Payment | None:
+    """The payment as stored when ``session`` would change none of its fields, else None.
+
+    Most snapshots change nothing (the sync pass's re-read of every open link, the charge
+    screen's tick): the write transaction, its row locks and the audit check then cost CPU,
+    in a worker thread whose GIL the GUI thread waits for, for nothing (issue 12). The
+    snapshot is applied to a detached copy, by the domain's own rule; any field it would
+    change (status, link, expiry, PaymentIntent, a stamp) takes the locked path. A writer
+    that commits between this read and the caller's next look finds the snapshot not
+    applied, as if it had come a moment earlier: states still only move forward.
+    """
+    with deps.uow() as uow:
+        stored = uow.payments.get(payment_id)
+    if stored is None:
+        return None
+    probe = replace(stored)  # a new, unattached object: changing it writes nothing
+    before = [getattr(probe, f.name) for f in fields(Payment)]
+    try:
+        probe.apply_session(session, deps.clock.now())
+    except ValueError:
+        return None  # not this payment's session: the locked path says so
+    after = [getattr(probe, f.name) for f in fields(Payment)]
+    return stored if before == after else None
 
 
 def _with_intent_status(

@@ -77,6 +77,21 @@ class SqlPaymentRepository:
         # Oldest first, in the same order on every station and database.
         return list(self._s.scalars(q.order_by(payments.c.created_at, payments.c.id)))
 
+    def creating(self) -> list[Payment]:
+        """Payments whose create request was sent but its answer not stored, oldest first."""
+        q = select(Payment).where(payments.c.status == PaymentStatus.CREATING)
+        return list(self._s.scalars(q.order_by(payments.c.created_at, payments.c.id)))
+
+    def holds_ended(self, now: datetime) -> list[Payment]:
+        """Open links whose hold ended at or before ``now``, oldest first (found by the
+        database: a pass no longer loads every open link to look at its hold)."""
+        q = select(Payment).where(
+            payments.c.status == PaymentStatus.OPEN,
+            payments.c.hold_until.is_not(None),
+            payments.c.hold_until <= now,
+        )
+        return list(self._s.scalars(q.order_by(payments.c.created_at, payments.c.id)))
+
     def missing_charge_details(self) -> list[Payment]:
         """Succeeded card payments whose fee is not recorded yet."""
         q = select(Payment).where(

@@ -427,7 +427,8 @@ class DayController(QObject):
             # The selection moved while this was loading: fetch the one now selected.
             self.request_detail()
             return
-        self.detail.show_detail(detail)
+        shown = detail.booking.id
+        self.detail.show_detail_soon(detail, lambda: shown == self._w.selected_booking_id())
 
     def _on_view_selected(self, booking_id: str) -> None:
         if booking_id:

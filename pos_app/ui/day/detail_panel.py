@@ -8,10 +8,11 @@ The panel only asks for an action (``action_requested``); the shell carries it o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from html import escape
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -229,6 +230,16 @@ class DetailPanel(QScrollArea):
         self._detail = detail
         self._paint(detail)
 
+    def show_detail_soon(self, detail: BookingDetail, wanted: Callable[[], bool]) -> None:
+        """``show_detail`` on the event loop's next turn, if ``wanted()`` still holds then.
+
+        A booking's detail loads in a few milliseconds, so it lands in the same pass as the
+        selection that asked for it, whose repaint of the list it then lengthened by the
+        panel's layout and repaint: one GUI-thread stall of both (issue 12). A turn later
+        the two are two shorter passes, with input handled between them.
+        """
+        QTimer.singleShot(0, self, lambda: self.show_detail(detail) if wanted() else None)
+
     def text(self) -> str:
         """All text shown (labels), for tests and screen readers."""
         return "\n".join(label.text() for label in self._shown_labels())
@@ -276,12 +287,12 @@ class DetailPanel(QScrollArea):
 
     def _fit_body(self) -> None:
         # Lay the new contents out now, as the scroll area would on the next event-loop pass,
-        # so a grab or a geometry check right after shows them in place.
+        # so a grab or a geometry check right after shows them in place. The scroll area's
+        # own sizing (what it does on a LayoutRequest), not one worked out here: a height of
+        # our own (the body's sizeHint) was undone by it a pass later, two layouts and two
+        # repaints of the panel per booking shown (issue 12).
         self._layout.activate()
-        width = self.viewport().width()
-        body = self._body
-        height = body.heightForWidth(width) if body.hasHeightForWidth() else -1
-        body.resize(width, max(self.viewport().height(), height, body.sizeHint().height()))
+        QCoreApplication.sendEvent(self, QEvent(QEvent.Type.LayoutRequest))
 
     def _actions(self, state: DetailState) -> None:
         actions = (state.primary, *state.actions)

@@ -1,0 +1,70 @@
+"""The gateway's session reads (JSON, since session 20) against the SDK's objects, live.
+
+Each session the app reads (open; a declined attempt on it; paid, with its charge and fee)
+is read twice: through ``StripeGateway.retrieve_checkout_session`` (``raw_request``, plain
+dicts) and through the SDK's ``sessions.retrieve`` mapped as the gateway did before
+(``reference_session``). Both snapshots must be equal, in every read mode the app uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pos_app.domain.errors import GatewayRejected
+from pos_app.gateway.stripe_gateway import StripeGateway
+from tests.contract.conftest import Backend
+from tests.unit.test_session_info import reference_session
+
+MODES: dict[str, dict[str, Any]] = {
+    "plain": {},
+    "with_last_attempt": {"with_last_attempt": True},
+    "with_charge": {"with_charge": True},
+}
+EXPANDS: dict[str, dict[str, Any]] = {
+    "plain": {},
+    "with_last_attempt": {"expand": ["payment_intent"]},
+    "with_charge": {"expand": ["payment_intent.latest_charge.balance_transaction"]},
+}
+
+
+def _gateway(backend: Backend) -> StripeGateway:
+    mode = "sandbox" if backend.is_sandbox else "test"
+    return StripeGateway(backend.api_key, mode=mode, api_base=backend.url)
+
+
+def _same_both_ways(backend: Backend, session_id: str) -> None:
+    gateway = _gateway(backend)
+    for mode, flags in MODES.items():
+        read = gateway.retrieve_checkout_session(session_id, **flags)
+        sdk = backend.client.v1.checkout.sessions.retrieve(session_id, EXPANDS[mode])  # type: ignore[arg-type]
+        assert read == reference_session(sdk), mode
+
+
+def test_an_open_session_reads_the_same(backend: Backend) -> None:
+    session = backend.create_session()
+    _same_both_ways(backend, session.id)
+
+
+def test_a_declined_attempt_reads_the_same(backend: Backend) -> None:
+    backend.require_sandbox()
+    session = backend.create_session()
+    backend.pay_page(session, "4000 0000 0000 0002")
+    read = _gateway(backend).retrieve_checkout_session(session.id, with_last_attempt=True)
+    assert read.last_payment_error is not None  # the shape this test is about
+    _same_both_ways(backend, session.id)
+
+
+def test_a_paid_session_reads_the_same(backend: Backend) -> None:
+    backend.require_sandbox()
+    session = backend.create_session()
+    assert backend.pay_page(session, "4242 4242 4242 4242").status_code in (200, 303)
+    read = _gateway(backend).retrieve_checkout_session(session.id, with_charge=True)
+    assert read.is_paid and read.charge_details is not None  # the shape this test is about
+    _same_both_ways(backend, session.id)
+
+
+def test_an_unknown_session_is_refused_as_before(backend: Backend) -> None:
+    with pytest.raises(GatewayRejected):
+        _gateway(backend).retrieve_checkout_session("cs_test_missing")
