@@ -95,7 +95,7 @@ class SplitPanel(QFrame):
     def forget(self) -> None:
         """Follow nothing (hidden); a read still on its way is ignored."""
         self.order_id, self.state, self._charging = None, None, False
-        self._asked += 1
+        self._runner.supersede(self)
         self.hide()
 
     def refresh(self) -> None:
