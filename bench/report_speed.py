@@ -77,6 +77,7 @@ from pos_app.domain.people import Actor, Role
 from pos_app.domain.ports import PaymentGateway
 from pos_app.domain.report_data import day_start
 from pos_app.services.context import Deps, Policy
+from pos_app.services.export_csv import keep_closed
 from pos_app.services.link_counts import LinkCountFreezer
 from pos_app.services.reports import ReportService
 from pos_app.store.database import make_engine, migrate, sqlite_url
@@ -586,13 +587,18 @@ def main() -> None:
         exporter = wire_services(deps).csv_export
         with engine.begin() as c:  # a reused database: every closed day's lines made again
             c.exec_driver_sql("DELETE FROM export_days")
-        # Each range twice: the first export makes and keeps the lines of its closed days
-        # not kept yet (store/export_days.py), the second copies them (only the open week
-        # is made).
-        for label, first in (("30 days, first", LAST_DAY - timedelta(days=29)),
-                             ("30 days, again", LAST_DAY - timedelta(days=29)),
+        # Once with nothing kept: the export makes and keeps the lines of its closed days (the
+        # fallback when a close could not keep its day's). Then each close keeps its day's,
+        # as the app's does, and each range is exported twice: the first export copies the
+        # closed days (only the open week is made), the second the same.
+        month = LAST_DAY - timedelta(days=29)
+        for label, first in (("30 days, nothing kept", month), ("keep", LAST_DAY),
+                             ("30 days, first", month), ("30 days, again", month),
                              ("366 days, first", LAST_DAY - timedelta(days=365)),
                              ("366 days, again", LAST_DAY - timedelta(days=365))):  # fmt: skip
+            if label == "keep":
+                keep_as_closes(engine, deps)
+                continue
             out = tmp / "export.csv"
             server0 = server_cpu_seconds(engine)
             t0, c0 = time.perf_counter(), time.process_time()
@@ -609,6 +615,36 @@ def main() -> None:
                 f"{result.rows / cpu:,.0f} rows per CPU second of this process{both})"
             )
         engine.dispose()
+
+
+def keep_as_closes(engine: Engine, deps: Deps) -> None:
+    """Empty ``export_days``, then keep the lines of each closed day of the 366-day range the
+    way the app's close does right after it commits (export_csv.keep_closed), timed."""
+    with engine.begin() as c:
+        c.exec_driver_sql("DELETE FROM export_days")
+        closed = [
+            date.fromisoformat(str(d)[:10])
+            for (d,) in c.execute(
+                text(
+                    "SELECT DISTINCT business_date FROM day_closes WHERE business_date >= :d "
+                    "ORDER BY business_date"
+                ),
+                {"d": (LAST_DAY - timedelta(days=365)).isoformat()},
+            )
+        ]
+    ms, cpu = [], []
+    for day in closed:
+        t0, c0 = time.perf_counter(), time.process_time()
+        keep_closed(deps, day)
+        ms.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    with engine.connect() as c:
+        kept = c.exec_driver_sql("SELECT count(*) FROM export_days").scalar_one()
+    print(
+        f"kept each closed day's lines as its close does: {len(closed)} closes, {kept} days "
+        f"kept, median {statistics.median(ms):.0f} ms, p95 {percentile(ms, 95):.0f} ms a close "
+        f"(CPU of this process median {statistics.median(cpu):.0f} ms)"
+    )
 
 
 def _print(label: str, times: tuple[list[float], list[float]], target: float) -> None:

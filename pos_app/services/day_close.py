@@ -46,6 +46,7 @@ from pos_app.domain.text import strip_forbidden
 from pos_app.i18n import N_, gettext, ngettext
 from pos_app.services import audit
 from pos_app.services.context import Deps
+from pos_app.services.export_csv import keep_closed
 
 log = logging.getLogger(__name__)
 #: Closed days before the one being closed whose link counts its close tries to freeze.
@@ -335,6 +336,7 @@ class DayCloseService:
             for earlier in uow.reports.unfrozen_closed_days(day, FREEZE_AT_CLOSE):
                 uow.reports.freeze_links(earlier, self._d.policy.timezone, now)
             uow.commit()
+        keep_closed(self._d, day)  # its CSV lines, after the commit (never undoes it)
         for row in rows:
             log.info(
                 "day.closed date=%s currency=%s by=%s card_net=%s cash_expected=%s cash_counted=%s "

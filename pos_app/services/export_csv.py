@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -147,7 +147,7 @@ class CsvExportService:
         on_progress: Callable[[int], None] | None,
     ) -> tuple[int, int]:
         window = self._reports.window(start, end)
-        self._keep(window)
+        keep_days(self._d, window)
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         payments = refunds = 0
@@ -167,27 +167,43 @@ class CsvExportService:
             on_progress(payments + refunds)
         return payments, refunds
 
-    def _keep(self, window: ReportWindow) -> None:
-        """Have the database keep the lines of the window's closed days that it does not
-        keep yet (store/export_days.py), so that this export and later ones copy them.
-
-        A week or more per transaction, as many days as take about KEEP_SECONDS: the
-        writers of money wait for each (SQLite's write lock; PostgreSQL's lock on kept
-        lines), so a busy shop's month, seconds to make, is not one wait."""
-        zone = zone_name(window.tz)
-        with self._d.uow() as uow:
-            days = uow.reports.unkept_export_days(window, zone)
-        size = KEEP_MIN_DAYS
-        while days:
-            part, days = days[:size], days[size:]
-            began = time.perf_counter()
-            with self._d.uow(write=True) as uow:
-                if uow.reports.keep_export_days(ReportWindow(part[0], part[-1], window.tz), zone):
-                    uow.commit()
-            took = max(time.perf_counter() - began, 0.001)
-            size = max(KEEP_MIN_DAYS, min(KEEP_DAYS, int(len(part) * KEEP_SECONDS / took)))
-
     def _allow(self, actor: Actor | None) -> None:
         who = actor or self._d.desk.actor
         if not who.is_manager:
             raise PermissionDeniedError(MANAGERS_ONLY)
+
+
+def keep_days(deps: Deps, window: ReportWindow) -> None:
+    """Have the database keep the lines of the window's closed days that it does not keep
+    yet (store/export_days.py), so that this export and later ones copy them.
+
+    A week or more per transaction, as many days as take about KEEP_SECONDS: the writers of
+    money wait for each (SQLite's write lock; PostgreSQL's lock on kept lines), so a busy
+    shop's month, seconds to make, is not one wait."""
+    zone = zone_name(window.tz)
+    with deps.uow() as uow:
+        days = uow.reports.unkept_export_days(window, zone)
+    size = KEEP_MIN_DAYS
+    while days:
+        part, days = days[:size], days[size:]
+        began = time.perf_counter()
+        with deps.uow(write=True) as uow:
+            if uow.reports.keep_export_days(ReportWindow(part[0], part[-1], window.tz), zone):
+                uow.commit()
+        took = max(time.perf_counter() - began, 0.001)
+        size = max(KEEP_MIN_DAYS, min(KEEP_DAYS, int(len(part) * KEEP_SECONDS / took)))
+
+
+def keep_closed(deps: Deps, day: date) -> None:
+    """Keep the lines of ``day``, just closed, so that no export pays for making them (and
+    those of the closed days of the week after it, which a close of an earlier day drops).
+
+    Called once the close has committed, on the same worker: the close stands whatever
+    happens here. On PostgreSQL nothing is kept while another station's write of money is
+    in flight (store/export_days.py); then, or on any failure (logged), the first export
+    that covers the day makes and keeps its lines, as it did before."""
+    try:
+        last = day + timedelta(days=KEEP_MIN_DAYS - 1)
+        keep_days(deps, ReportWindow(day, last, deps.policy.timezone))
+    except Exception:  # any: the close is committed, and the export makes the lines anyway
+        log.warning("export.keep_failed date=%s", day, exc_info=True)
