@@ -9,8 +9,13 @@ then paints the day's table (about 6 ms) and the detail panel again, though neit
 
 The viewport's own fill is the same colour: the stylesheet's ``background`` of a scroll area
 also becomes its palette's Base and Window, which the viewport fills with. So turning the fill
-back on after each polish changes no pixel (the screenshots are identical) and lets Qt skip
-the viewport when only what is behind it is repainted.
+back on after each polish lets Qt skip the viewport when only what is behind it is repainted,
+and changes one thing on screen: where a ``border-radius`` rounds the area's bottom corners and
+its rows stop short of them, the inner pixels of those corners (5 each, for the kit's 4 px
+radius) are the viewport's fill, as they are when the rows reach the bottom (the rows' fill
+covers them then). A panel whose one child fills its viewport (the detail panel) changes no
+pixel. Used where it pays: the main window's table and detail panel (``pos-app screenshot``'s
+main and schedule pictures are identical).
 """
 
 from __future__ import annotations

@@ -36,7 +36,6 @@ from pos_app.domain.booking_display import status_glyph
 from pos_app.domain.booking_status import BookingStatus
 from pos_app.i18n import _
 from pos_app.ui.kit import theme
-from pos_app.ui.kit.opaque_viewport import keep_viewport_opaque
 
 # A model puts a BookingStatus value here for StatusChipDelegate to paint the chip.
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -183,8 +182,6 @@ def style_table(view: QAbstractItemView, *, rows: int = ROW_HEIGHT) -> None:
         header.setDefaultSectionSize(max(rows, header.defaultSectionSize()))
     view.style().unpolish(view)
     view.style().polish(view)
-    # The stylesheet's frame would make the viewport see-through: repainted with the window.
-    keep_viewport_opaque(view)
 
 
 def rows_table(
