@@ -15,7 +15,7 @@ its rows stop short of them, the inner pixels of those corners (5 each, for the 
 radius) are the viewport's fill, as they are when the rows reach the bottom (the rows' fill
 covers them then). A panel whose one child fills its viewport (the detail panel) changes no
 pixel. Used where it pays: the main window's table and detail panel (``pos-app screenshot``'s
-main and schedule pictures are identical).
+main, overpaid, sell and settings pictures are identical; live has the 1 corner pixel).
 """
 
 from __future__ import annotations
