@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from pos_app.i18n import N_, _
 from pos_app.ui.day.booking_table import BookingTableModel, Column
 from pos_app.ui.kit import theme
+from pos_app.ui.kit.opaque_viewport import keep_viewport_opaque
 from pos_app.ui.kit.tables import StatusChipDelegate, style_table
 
 EMPTY_TEXT = N_("No bookings today — press New booking")
@@ -49,6 +50,10 @@ class DayList(QStackedWidget):
         self.table.setItemDelegateForColumn(Column.STATUS, StatusChipDelegate(self.table))
         self.table.setFont(theme.font(self, scale=1.1))
         style_table(self.table)
+        # The sheet's frame would make the viewport see-through: repainted with the window
+        # (6 ms a time). Opaque, only the bottom corners of a table its rows don't fill change:
+        # they look as those of a full table (see kit/opaque_viewport.py).
+        keep_viewport_opaque(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

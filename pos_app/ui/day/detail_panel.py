@@ -35,6 +35,7 @@ from pos_app.ui.day.detail_presenter import (
     present_detail,
 )
 from pos_app.ui.kit import theme
+from pos_app.ui.kit.opaque_viewport import keep_viewport_opaque
 
 TOUCH_PX = 44  # every button in the panel is at least this tall (touch counters)
 PREBUILT_ROWS = 8  # the facts a booking shows (detail_presenter: Contact … Balance due)
@@ -90,6 +91,8 @@ class DetailPanel(QScrollArea):
         layout.addWidget(self._hint_page)
         layout.addWidget(self._page)
         self.setWidget(self._body)
+        # Its stylesheet box would make the viewport see-through: repainted with the window.
+        keep_viewport_opaque(self)
         self.show_hint(_(HINT))
         # Before anyone taps a booking (see prebuild), once the window is on screen.
         QTimer.singleShot(0, self, self.prebuild)
