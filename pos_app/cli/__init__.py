@@ -37,6 +37,17 @@ if TYPE_CHECKING:  # the app (SQLAlchemy, Alembic, stripe) loads only when a com
 
 __all__ = ["build_parser", "cli_actor", "main", "parse_command_line"]
 
+#: Names this package offers but loads only when asked for (PEP 562): `pos-app` alone must
+#: reach its window without the grammar or the people service.
+_LAZY = {"build_parser": "pos_app.cli.parser", "cli_actor": "pos_app.cli.people"}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pos_app.cli' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 log = logging.getLogger("pos_app.cli")
 
 # The commands that open the app, signed in as the command line (people.cli_actor), as

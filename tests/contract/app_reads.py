@@ -1,9 +1,9 @@
 """Which response fields the app reads, taken from the source of its Stripe adapter.
 
-``pos_app/gateway/stripe_gateway.py`` is parsed (not imported for this): inside each
-function listed in :data:`READERS`, every ``var.attr`` chain, ``getattr(var, "attr")`` and
-``var.get("key")`` on a variable bound to a Stripe object counts as a read of that object's
-field. A new read in the adapter is then checked against the sandbox without anyone
+``pos_app/gateway/stripe_gateway.py`` and ``session_info.py`` (Checkout Sessions read as
+JSON) are parsed (not imported for this): inside each function listed in :data:`READERS`,
+every ``var.attr`` chain, ``getattr(var, "attr")``, ``var.get("key")`` and ``var["key"]`` on a
+variable bound to a Stripe object counts as a read of that object's field. A new read in the adapter is then checked against the sandbox without anyone
 remembering to list it; a renamed function fails loudly instead of checking nothing.
 """
 
@@ -12,19 +12,20 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pos_app.gateway.session_info as session_info_module
 import pos_app.gateway.stripe_gateway as gateway_module
 
 #: Per adapter function: which local variable holds which Stripe object. ``event.data``
 #: means the object inside an event (``ev.data.object.to_dict()``).
 READERS: dict[str, dict[str, str]] = {
-    "_session": {"obj": "checkout.session", "pi": "payment_intent"},
+    "session_info": {"data": "checkout.session", "pi": "payment_intent"},
     "_line_item": {"obj": "item"},
     "_refund": {"obj": "refund"},
     "_charge_info": {"obj": "charge"},
     "_balance_transaction_info": {"bt": "balance_transaction"},
     "retrieve_payment_intent": {"pi": "payment_intent"},
     "_payment_intent_info": {"pi": "payment_intent"},
-    "_charge_details": {
+    "charge_details": {
         "pi": "payment_intent",
         "charge": "charge",
         "bt": "balance_transaction",
@@ -50,18 +51,17 @@ def _chain(node: ast.expr) -> tuple[str, list[str]] | None:
 
 def app_reads() -> dict[str, set[str]]:
     """Object type → dotted field paths the adapter reads (``data.object`` for events)."""
-    source = Path(gateway_module.__file__).read_text(encoding="utf-8")
-    tree = ast.parse(source)
     functions = {
         node.name: node
-        for node in ast.walk(tree)
+        for module in (gateway_module, session_info_module)
+        for node in ast.walk(ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8")))
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
     }
     reads: dict[str, set[str]] = {}
     for name, variables in READERS.items():
         func = functions.get(name)
         if func is None:
-            raise AssertionError(f"stripe_gateway.{name} is gone: update READERS")
+            raise AssertionError(f"{name} is gone from the adapter: update READERS")
         found = 0
         for node in ast.walk(func):
             if isinstance(node, ast.Attribute):
@@ -76,6 +76,14 @@ def app_reads() -> dict[str, set[str]]:
                 if fields:
                     reads.setdefault(variables[chain[0]], set()).add(".".join(fields))
                     found += 1
+            elif (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in variables
+                and isinstance(node.slice, ast.Constant)
+            ):
+                reads.setdefault(variables[node.value.id], set()).add(str(node.slice.value))
+                found += 1
             elif isinstance(node, ast.Call):
                 func_node = node.func
                 args = node.args
@@ -101,7 +109,7 @@ def app_reads() -> dict[str, set[str]]:
                     reads.setdefault(variables[var], set()).add(key)
                     found += 1
         if not found:
-            raise AssertionError(f"no field reads found in stripe_gateway.{name}")
+            raise AssertionError(f"no field reads found in the adapter's {name}")
     # Only full paths matter: ``data`` is implied by ``data.object``.
     return {
         kind: {p for p in paths if not any(q.startswith(p + ".") for q in paths)}
