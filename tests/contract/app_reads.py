@@ -3,8 +3,9 @@
 ``pos_app/gateway/stripe_gateway.py`` and ``session_info.py`` (Checkout Sessions read as
 JSON) are parsed (not imported for this): inside each function listed in :data:`READERS`,
 every ``var.attr`` chain, ``getattr(var, "attr")``, ``var.get("key")`` and ``var["key"]`` on a
-variable bound to a Stripe object counts as a read of that object's field. A new read in the adapter is then checked against the sandbox without anyone
-remembering to list it; a renamed function fails loudly instead of checking nothing.
+variable bound to a Stripe object counts as a read of that object's field. A new read in the
+adapter is then checked against the sandbox without anyone remembering to list it; a renamed
+function fails loudly instead of checking nothing.
 """
 
 from __future__ import annotations
