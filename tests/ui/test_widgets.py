@@ -122,6 +122,32 @@ def test_countdown_text_and_colours(qtbot: QtBot) -> None:
     assert format_remaining(61.2) == "1:02"
 
 
+@pytest.mark.parametrize("side", [140, 176, 240])
+def test_a_long_countdown_caption_is_set_smaller_to_stay_inside_the_ring(
+    qtbot: QtBot, side: int
+) -> None:
+    """Bangla's "লিংকের মেয়াদ শেষ হতে বাকি" ran into the ring's stroke on the charge screen."""
+    from PySide6.QtGui import QFontMetricsF
+
+    now = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+    ring = CountdownRing(now=lambda: now)
+    qtbot.addWidget(ring)
+    ring.resize(side, side)
+    ring.set_deadline(now + timedelta(minutes=10), 0.0, 600)
+    ring.set_caption("Zahlungslink läuft ab in")
+    layout = ring.ring_layout()
+    wide = QFontMetricsF(layout.caption_font).horizontalAdvance("Zahlungslink läuft ab in")
+    assert wide <= layout.inner_width_at(layout.caption)
+    assert layout.caption.bottom() <= layout.time.top()  # caption over the time, not on it
+    # Only what does not fit is made smaller: a short caption keeps the ring's own size,
+    # and in the smallest ring the long one had to give way.
+    ring.set_caption("Link")
+    short = ring.ring_layout().caption_font.pointSizeF()
+    assert short >= layout.caption_font.pointSizeF()
+    if side == 140:
+        assert short > layout.caption_font.pointSizeF()
+
+
 def test_mode_badge_texts(qtbot: QtBot) -> None:
     badge = theme.ModeBadge("sandbox")
     qtbot.addWidget(badge)

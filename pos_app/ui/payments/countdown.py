@@ -7,11 +7,13 @@ still shows the right time left.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from pos_app.i18n import _
@@ -25,6 +27,30 @@ TICK_MS = 250  # ~4 Hz: smooth enough for a ring, cheap enough to forget
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class RingLayout:
+    """Where the ring, its caption and its time are drawn, and with which fonts."""
+
+    ring: QRectF  # the stroke's centre line
+    thickness: float
+    caption_font: QFont
+    caption: QRectF
+    time_font: QFont
+    time: QRectF
+
+    def inner_width_at(self, row: QRectF) -> float:
+        """How wide the inside of the ring is across the whole of ``row`` (its narrowest)."""
+        radius = (self.ring.width() - self.thickness) / 2
+        reach = max(
+            abs(row.top() - self.ring.center().y()), abs(row.bottom() - self.ring.center().y())
+        )
+        return 2 * math.sqrt(max(0.0, radius * radius - reach * reach))
+
+
+def _height(font: QFont) -> float:
+    return QFontMetricsF(font).height()
 
 
 class CountdownRing(QWidget):
@@ -146,50 +172,69 @@ class CountdownRing(QWidget):
                 self.expired.emit()
         self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:
+    def ring_layout(self) -> RingLayout:
+        """The ring's geometry at its current size. A caption too wide for the inside of the
+        ring (German, Bangla) is set smaller until it fits between the strokes: the words are
+        never cut and never drawn over the ring."""
         side = min(self.width(), self.height())
         thickness = max(6.0, side / 14)
-        rect = QRectF(
+        ring = QRectF(
             (self.width() - side) / 2 + thickness / 2,
             (self.height() - side) / 2 + thickness / 2,
             side - thickness,
             side - thickness,
         )
+        urgent = self.urgent()
+        time_font = theme.font(self, scale=max(1.4, side / 70), bold=urgent or not self._calm)
+        caption_font = theme.font(self, scale=max(1.0, side / 190))
+        for _attempt in range(4):  # each pass shrinks the caption, which moves it: settle
+            caption_height = _height(caption_font) if self._caption else 0.0
+            top = ring.center().y() - (caption_height + _height(time_font)) / 2
+            caption = QRectF(ring.left(), top, ring.width(), caption_height)
+            found = RingLayout(
+                ring,
+                thickness,
+                caption_font,
+                caption,
+                time_font,
+                QRectF(ring.left(), top + caption_height, ring.width(), _height(time_font)),
+            )
+            if not self._caption:
+                return found
+            room = found.inner_width_at(caption) - thickness / 2  # a little air either side
+            wide = QFontMetricsF(caption_font).horizontalAdvance(self._caption)
+            if wide <= room or caption_font.pointSizeF() <= 6:
+                return found
+            caption_font = QFont(caption_font)
+            caption_font.setPointSizeF(max(6.0, caption_font.pointSizeF() * room / wide * 0.98))
+        return found
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        layout = self.ring_layout()
         painter = QPainter(self)
         try:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            track = QPen(self.palette().color(QPalette.ColorRole.Midlight), thickness)
+            track = QPen(self.palette().color(QPalette.ColorRole.Midlight), layout.thickness)
             painter.setPen(track)
-            painter.drawEllipse(rect)
+            painter.drawEllipse(layout.ring)
             remaining = self.remaining_seconds()
             color = self.color()
             if remaining:
                 fraction = min(1.0, remaining / self._total)
-                pen = QPen(color, thickness, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+                pen = QPen(color, layout.thickness, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
                 painter.setPen(pen)
                 # Qt angles are 1/16 degree, counter-clockwise from 3 o'clock: start at 12 and
                 # go clockwise, so the arc shrinks back towards 12 o'clock like a clock hand.
-                painter.drawArc(rect, 90 * 16, -round(fraction * 360 * 16))
+                painter.drawArc(layout.ring, 90 * 16, -round(fraction * 360 * 16))
             urgent = remaining is not None and remaining < AMBER_BELOW
             text_color = self.palette().color(QPalette.ColorRole.WindowText)
             # The caption sits over the time, so the two read as one line: "Link expires in 9:41".
-            caption_font = theme.font(self, scale=max(1.0, side / 190))
-            caption_height = 0.0
             if self._caption:
-                painter.setFont(caption_font)
-                caption_height = painter.fontMetrics().height()
-            time_font = theme.font(self, scale=max(1.4, side / 70), bold=urgent or not self._calm)
-            painter.setFont(time_font)
-            time_height = painter.fontMetrics().height()
-            top = rect.center().y() - (caption_height + time_height) / 2
-            if self._caption:
-                painter.setFont(caption_font)
+                painter.setFont(layout.caption_font)
                 painter.setPen(text_color)
-                caption_rect = QRectF(rect.left(), top, rect.width(), caption_height)
-                painter.drawText(caption_rect, Qt.AlignmentFlag.AlignCenter, self._caption)
-                painter.setFont(time_font)
+                painter.drawText(layout.caption, Qt.AlignmentFlag.AlignCenter, self._caption)
+            painter.setFont(layout.time_font)
             painter.setPen(color if urgent else text_color)
-            time_rect = QRectF(rect.left(), top + caption_height, rect.width(), time_height)
-            painter.drawText(time_rect, Qt.AlignmentFlag.AlignCenter, self.text())
+            painter.drawText(layout.time, Qt.AlignmentFlag.AlignCenter, self.text())
         finally:
             painter.end()
