@@ -47,6 +47,10 @@ class DayList(QStackedWidget):
         self.table = QTableView()
         self.table.setObjectName("bookingTable")
         self.table.setModel(self.model)
+        # A reset (another day) lays the rows out at once, before the repaint it asks for:
+        # left to Qt's delayed items layout, the whole table (6-8 ms) was painted twice, the
+        # second time one event-loop pass later, once the layout had run.
+        self.model.modelReset.connect(self.table.doItemsLayout)
         self.table.setItemDelegateForColumn(Column.STATUS, StatusChipDelegate(self.table))
         self.table.setFont(theme.font(self, scale=1.1))
         style_table(self.table)

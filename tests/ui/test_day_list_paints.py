@@ -1,0 +1,66 @@
+"""A day change paints the day's table once: the rows are laid out before the repaint, not
+one event-loop pass after it (Qt's delayed items layout), which repainted the table again."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import QEvent, QObject
+from pytestqt.qtbot import QtBot
+
+from pos_app.domain.booking import Booking
+from pos_app.ui.day.day_list import DayList
+
+
+def _day(day: int, count: int) -> list[Booking]:
+    rows = []
+    for n in range(count):
+        start = datetime(2030, 6, day, 8, 0, tzinfo=UTC) + timedelta(minutes=10 * n)
+        rows.append(
+            Booking(
+                id=f"bk_{day}_{n:03d}",
+                customer_name=f"Customer {n}",
+                service_id="svc_haircut",
+                service_name="Haircut",
+                starts_at=start,
+                ends_at=start + timedelta(minutes=30),
+                price_amount=3500,
+                currency="usd",
+                created_at=start,
+            )
+        )
+    return rows
+
+
+class _Paints(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_a_day_change_paints_the_table_once(qtbot: QtBot) -> None:
+    days = DayList(lambda: None)
+    qtbot.addWidget(days)
+    days.resize(900, 600)
+    days.model.set_rows(_day(1, 40))
+    days.show_rows(40)
+    days.show()
+    qtbot.waitExposed(days)
+    days.table.selectRow(30)
+    days.table.scrollTo(days.model.index(30, 0))
+    qtbot.wait(100)
+    paints = _Paints()
+    days.table.viewport().installEventFilter(paints)
+    # Every day fills the table: a scroll bar coming or going resizes the viewport, which
+    # is a repaint of its own.
+    for day, count in ((2, 35), (3, 40), (4, 20)):
+        paints.count = 0
+        days.model.set_rows(_day(day, count))
+        qtbot.wait(100)  # the repaint and any delayed layout after it
+        assert paints.count == 1, day
+        assert days.model.index(0, 0).data() == "08:00"
