@@ -1,6 +1,7 @@
 """The day's screens change only what changed: an unchanged reload leaves the list and the
-schedule alone, a new selection repaints only where the selection was and is, and the
-schedule's blocks come drawn from the background, looking as the canvas would draw them."""
+schedule alone, a booking made elsewhere comes in as one more row (the selection stays), a
+new selection repaints only where the selection was and is, and the schedule's blocks come
+drawn from the background, looking as the canvas would draw them."""
 
 from __future__ import annotations
 
@@ -170,3 +171,29 @@ def test_a_resized_schedule_is_drawn_again_in_the_background(
     window.resize(window.width() + 200, window.height())
     qtbot.waitUntil(lambda: view.block_rect(ada.id).width() != width)
     qtbot.waitUntil(view.drawn_in_background)  # the new size's blocks came from the background
+
+
+def test_a_booking_made_elsewhere_comes_in_as_a_row_and_the_selection_stays(
+    qtbot: QtBot, window: MainWindow, ui_app: AppContext
+) -> None:
+    _book(ui_app, "Ada Lovelace", 60, PRIYA)
+    grace = _book(ui_app, "Grace Hopper", 120, JORDAN)
+    alan = _book(ui_app, "Alan Turing", 180, PRIYA)
+    _loaded(qtbot, window, 3)
+    assert window.select_booking(alan.id)
+    changes: list[tuple[str, int]] = []
+    model = window.model
+    model.modelReset.connect(lambda: changes.append(("reset", -1)))
+    model.rowsInserted.connect(lambda _p, first, _last: changes.append(("insert", first)))
+    model.rowsRemoved.connect(lambda _p, first, _last: changes.append(("remove", first)))
+    _book(ui_app, "Edsger Dijkstra", 30, JORDAN)  # another station books the earliest slot
+    _loaded(qtbot, window, 4)
+    assert changes == [("insert", 0)]
+    assert window.selected_booking_id() == alan.id
+    assert window.days.table.currentIndex().row() == 3  # the keyboard goes on from Alan
+    # Priya's bookings only: the others leave the list, Alan stays selected.
+    window.days.set_staff_filter(PRIYA)
+    qtbot.waitUntil(lambda: model.rowCount() == 2)
+    assert ("reset", -1) not in changes
+    assert grace.id not in {b.id for b in model.rows()}
+    assert window.selected_booking_id() == alan.id
