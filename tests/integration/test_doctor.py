@@ -112,7 +112,7 @@ def run(env: dict[str, str], *args: str, umask: int = 0o077) -> subprocess.Compl
 def _shape(data: dict[str, Any]) -> None:
     assert set(data) == {"ok", "mode", "checks"}
     for check in data["checks"]:
-        assert set(check) == {"name", "ok", "skipped", "detail"}
+        assert set(check) == {"name", "ok", "skipped", "warning", "detail"}
         assert isinstance(check["ok"], bool) and check["detail"].endswith((".", ")"))
 
 
