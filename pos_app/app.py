@@ -492,8 +492,10 @@ def _key_verifier(config: Config, api_base: str | None) -> KeyVerifier:
         from pos_app.gateway.stripe_gateway import StripeGateway
 
         gateway = StripeGateway(key, mode=mode, api_base=base, max_network_retries=0)
-        sentence = gateway.verify_access()
-        return f"{sentence} {RESTRICTED_KEY_NOTE}" if key.startswith("rk_") else sentence
+        # After the sentence, what a restricted key was checked for, then any optional
+        # permission it lacks (the key is accepted either way).
+        note = RESTRICTED_KEY_NOTE if key.startswith("rk_") else ""
+        return gateway.verify_access(restricted_note=note)
 
     return verify
 

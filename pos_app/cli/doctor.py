@@ -23,7 +23,7 @@ log = logging.getLogger("pos_app.cli")
 
 HELP = N_("check the whole path to Stripe (key, Stripe, clock, webhooks, database), a line each")
 # Marks for a terminal that cannot print ✓ ✗ – (an old Windows code page).
-PLAIN_MARKS = {"✓": "ok  ", "✗": "FAIL", "–": "skip"}
+PLAIN_MARKS = {"✓": "ok  ", "✗": "FAIL", "–": "skip", "!": "warn"}
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

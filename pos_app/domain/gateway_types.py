@@ -236,8 +236,11 @@ class EventPage:
 
 @dataclass(frozen=True)
 class PermissionCheck:
-    """Whether the key holds one permission the app needs (see ``stripe_permissions``)."""
+    """Whether the key holds one permission the app needs or uses (see
+    ``stripe_permissions``)."""
 
     permission: str  # Stripe's id, e.g. "rak_charge_read"
     ok: bool
     detail: str  # a sentence naming the permission in the Dashboard's words
+    # One of OPTIONAL_PERMISSIONS: lacking it is a warning, never a refused key.
+    optional: bool = False

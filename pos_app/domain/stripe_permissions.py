@@ -75,6 +75,32 @@ REQUIRED_PERMISSIONS: tuple[StripePermission, ...] = (
     ),
 )
 
+#: Permissions the app uses when a key has them and does without otherwise, so a key
+#: lacking one is still accepted (``missing_sentence`` names only required ones). Customers:
+#: Write lets the app give a customer a Stripe Customer whose ``preferred_locales`` Stripe
+#: writes the receipt email in; without it payments are taken as before and the receipt
+#: follows the Dashboard's language (``services/stripe_customers``).
+OPTIONAL_PERMISSIONS: tuple[StripePermission, ...] = (
+    StripePermission(
+        "rak_customer_write",
+        N_("Customers"),
+        N_("Write"),
+        N_("to email receipts in the customer's language"),
+    ),
+)
+
+#: For each optional permission, the whole sentence a person reads when the key lacks it:
+#: what still works, what is lost, and how to add it. One sentence each, so a translation
+#: never pastes pieces together.
+_WITHOUT: dict[str, str] = {
+    "rak_customer_write": N_(
+        "This restricted key lacks {permission}, which is optional: payments work as they "
+        "are, but Stripe emails receipts in the language of your Stripe Dashboard rather "
+        "than each customer's. To have them in the customer's language, add it to the key "
+        "in {where}."
+    ),
+}
+
 #: Other permissions a 403 may name for the calls the app makes (Read of a resource it
 #: writes, or the narrower Balance), so their words are Stripe's too.
 _OTHER_KNOWN: tuple[StripePermission, ...] = (
@@ -87,7 +113,10 @@ _OTHER_KNOWN: tuple[StripePermission, ...] = (
     StripePermission("rak_webhook_write", N_("Webhook Endpoints"), N_("Write")),
 )
 
-_BY_ID: dict[str, StripePermission] = {p.id: p for p in (*REQUIRED_PERMISSIONS, *_OTHER_KNOWN)}
+_BY_ID: dict[str, StripePermission] = {
+    p.id: p for p in (*REQUIRED_PERMISSIONS, *OPTIONAL_PERMISSIONS, *_OTHER_KNOWN)
+}
+_OPTIONAL_IDS = frozenset(p.id for p in OPTIONAL_PERMISSIONS)
 
 
 def permission(permission_id: str) -> StripePermission:
@@ -101,6 +130,11 @@ def permission(permission_id: str) -> StripePermission:
     if access not in ("read", "write") or not resource:
         return StripePermission(permission_id, words.replace("_", " "), "Read")
     return StripePermission(permission_id, resource.replace("_", " "), access.capitalize())
+
+
+def is_optional(permission_id: str) -> bool:
+    """True for a permission the app does without (``OPTIONAL_PERMISSIONS``)."""
+    return permission_id in _OPTIONAL_IDS
 
 
 def _listed(labels: Sequence[str]) -> str:
@@ -143,3 +177,12 @@ def required_note() -> str:
     return gettext(
         "This restricted key has every permission the app needs ({permissions})."
     ).format(permissions=labels)
+
+
+def optional_missing_sentence(missing: StripePermission) -> str:
+    """What a person reads when a restricted key lacks ``missing``, one of
+    ``OPTIONAL_PERMISSIONS``: the key is accepted, and the sentence says what still works,
+    what is lost and how to add it."""
+    return gettext(_WITHOUT[missing.id]).format(
+        permission=missing.label, where=gettext(WHERE_TO_FIX)
+    )

@@ -326,18 +326,21 @@ class StripeGateway:
         """
         return permissions.check_permissions(self._client, self._errors)
 
-    def verify_access(self) -> str:
+    def verify_access(self, *, restricted_note: str = "") -> str:
         """Check the key and each permission the app needs; a sentence on success.
 
+        ``restricted_note`` (what a restricted key was checked for) follows the sentence,
+        then one sentence per optional permission the key lacks: the key is still accepted.
         Raises GatewayAuthError with a sentence when Stripe refuses the key (401) or a
-        restricted key lacks permissions (naming each one); GatewayUnavailable when Stripe
-        cannot be reached.
+        restricted key lacks required permissions (naming each one); GatewayUnavailable
+        when Stripe cannot be reached.
         """
         try:
             checks = self.check_permissions()
         except GatewayAuthError as err:
             raise GatewayAuthError("Stripe did not accept this key.") from err.__cause__
-        missing = [stripe_permissions.permission(c.permission) for c in checks if not c.ok]
+        lacking = [c for c in checks if not c.ok]
+        missing = [stripe_permissions.permission(c.permission) for c in lacking if not c.optional]
         if missing:
             log.info(
                 "stripe.key_checked mode=%s missing=%s",
@@ -345,10 +348,22 @@ class StripeGateway:
                 ",".join(p.id for p in missing),
             )
             raise GatewayAuthError(stripe_permissions.missing_sentence(missing))
-        log.info("stripe.key_checked mode=%s ok", self._mode)
+        without = [c for c in lacking if c.optional]
+        if without:
+            log.info(
+                "stripe.key_checked mode=%s ok optional_missing=%s",
+                self._mode,
+                ",".join(c.permission for c in without),
+            )
+        else:
+            log.info("stripe.key_checked mode=%s ok", self._mode)
         if self._mode == "sandbox":
-            return "The sandbox answered: payments go to the built-in sandbox; no card is charged."
-        return f"Stripe accepted this key: the app can work in {self._mode} mode."
+            sentence = (
+                "The sandbox answered: payments go to the built-in sandbox; no card is charged."
+            )
+        else:
+            sentence = f"Stripe accepted this key: the app can work in {self._mode} mode."
+        return " ".join([sentence, *filter(None, [restricted_note]), *(c.detail for c in without)])
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -388,7 +403,12 @@ class StripeGateway:
         except stripe.PermissionError as err:
             # A restricted key without a permission: name it, the key itself is fine.
             missing = messages.missing_permission(err.user_message)
-            log.error("stripe.permission_denied permission=%s request=%s", missing, err.request_id)
+            # An optional permission's 403 is expected and tolerated by its caller, which
+            # logs the one line that says what was done without it.
+            if not (missing and stripe_permissions.is_optional(missing)):
+                log.error(
+                    "stripe.permission_denied permission=%s request=%s", missing, err.request_id
+                )
             raise GatewayPermissionError(
                 stripe_permissions.denied_sentence(missing), permission=missing
             ) from err

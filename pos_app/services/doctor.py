@@ -60,13 +60,18 @@ class Check:
     detail: str
     # Passed without being tried (live mode's test session, a check this system cannot do).
     skipped: bool = False
+    # Passed, with something to tell (a restricted key without an optional permission): it
+    # never fails the report, so `doctor`'s exit code does not change for it.
+    warning: bool = False
 
     @property
     def mark(self) -> str:
-        """✓, ✗, or – for a check skipped on purpose."""
+        """✓, ✗, – for a check skipped on purpose, or ! for one that passed with a warning."""
         if not self.ok:
             return "✗"
-        return "–" if self.skipped else "✓"
+        if self.skipped:
+            return "–"
+        return "!" if self.warning else "✓"
 
     @property
     def line(self) -> str:
@@ -87,12 +92,18 @@ class DoctorReport:
         return all(c.ok for c in self.checks)
 
     def to_json(self) -> dict[str, Any]:
-        """``{"ok", "mode", "checks": [{"name", "ok", "skipped", "detail"}]}``."""
+        """``{"ok", "mode", "checks": [{"name", "ok", "skipped", "warning", "detail"}]}``."""
         return {
             "ok": self.ok,
             "mode": self.mode,
             "checks": [
-                {"name": c.name, "ok": c.ok, "skipped": c.skipped, "detail": c.detail}
+                {
+                    "name": c.name,
+                    "ok": c.ok,
+                    "skipped": c.skipped,
+                    "warning": c.warning,
+                    "detail": c.detail,
+                }
                 for c in self.checks
             ],
         }
@@ -237,7 +248,16 @@ class DoctorService:
             _log_crash("permissions")
             return [Check("permissions", False, gettext(FAILED_UNEXPECTEDLY))]
         # No Date header is noted from these probes: the clock check waits for a later call.
-        return [Check(f"permission: {p.permission}", p.ok, p.detail) for p in found]
+        # An optional permission the key lacks is a warning line, never a failed one.
+        return [
+            Check(
+                f"permission: {p.permission}",
+                p.ok or p.optional,
+                p.detail,
+                warning=p.optional and not p.ok,
+            )
+            for p in found
+        ]
 
     # -- success URL -------------------------------------------------------------------
 

@@ -142,7 +142,10 @@ def _create(deps: Deps, customer_id: str, link: StripeCustomerLink) -> str | Non
         stripe_id = deps.gateway.create_customer(
             _thaw(link.request), idempotency_key=link.idempotency_key
         )
-    except (GatewayRejected, GatewayStoredFailure, GatewayPermissionError) as err:
+    except GatewayPermissionError as err:
+        _log_without_permission(customer_id, err)
+        return None
+    except (GatewayRejected, GatewayStoredFailure) as err:
         # The same key would be refused the same way: pay without a Customer.
         log.warning("stripe.customer.refused customer=%s reason=%s", customer_id, err.message)
         return None
@@ -158,7 +161,10 @@ def _update(deps: Deps, customer_id: str, stripe_id: str, link: StripeCustomerLi
         deps.gateway.update_customer(
             stripe_id, _thaw(link.request), idempotency_key=link.idempotency_key
         )
-    except (GatewayRejected, GatewayStoredFailure, GatewayPermissionError) as err:
+    except GatewayPermissionError as err:
+        _log_without_permission(customer_id, err)
+        return
+    except (GatewayRejected, GatewayStoredFailure) as err:
         # The Customer keeps what it had (its receipts too); the payment goes ahead.
         log.warning(
             "stripe.customer.update_refused customer=%s reason=%s", customer_id, err.message
@@ -167,6 +173,17 @@ def _update(deps: Deps, customer_id: str, stripe_id: str, link: StripeCustomerLi
     with deps.uow(write=True) as uow:
         uow.customers.set_stripe_customer_synced(customer_id, link.request)
         uow.commit()
+
+
+def _log_without_permission(customer_id: str, err: GatewayPermissionError) -> None:
+    """A restricted key without Customers: Write (optional, see ``stripe_permissions``):
+    one line for whoever reads the log, with no key in it; the payment goes ahead."""
+    log.warning(
+        "stripe.customer.permission_missing permission=%s customer=%s: paying without a "
+        "Stripe Customer, so Stripe's receipt follows the Dashboard's language",
+        err.permission or "unnamed",
+        customer_id,
+    )
 
 
 def _freeze(request: CustomerRequest) -> str:

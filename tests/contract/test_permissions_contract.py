@@ -16,7 +16,11 @@ from pathlib import Path
 import pytest
 import stripe
 
-from pos_app.domain.stripe_permissions import REQUIRED_PERMISSIONS, permission
+from pos_app.domain.stripe_permissions import (
+    OPTIONAL_PERMISSIONS,
+    REQUIRED_PERMISSIONS,
+    permission,
+)
 from pos_app.gateway import messages
 from pos_app.gateway.permissions import probes
 from pos_app.gateway.stripe_gateway import StripeGateway
@@ -47,7 +51,9 @@ def test_a_full_key_passes_every_probe_and_nothing_is_created(backend: Backend) 
     gateway = StripeGateway(backend.api_key, mode=mode, api_base=backend.url, max_network_retries=0)
     before = _newest_ids(backend.client)
     checks = gateway.check_permissions()
-    assert [c.permission for c in checks] == [p.id for p in REQUIRED_PERMISSIONS]
+    assert [c.permission for c in checks] == [
+        p.id for p in (*REQUIRED_PERMISSIONS, *OPTIONAL_PERMISSIONS)
+    ]
     assert all(c.ok for c in checks), [c.detail for c in checks if not c.ok]
     assert _newest_ids(backend.client) == before
 
@@ -59,7 +65,11 @@ def test_a_missing_permission_is_a_403_that_names_it(
         url: str | None = controlled.url
         with ControlsClient(controlled.url) as controls:
             key = controls.create_restricted_key(
-                [p.id for p in REQUIRED_PERMISSIONS if p.id != "rak_event_read"]
+                [
+                    p.id
+                    for p in (*REQUIRED_PERMISSIONS, *OPTIONAL_PERMISSIONS)
+                    if p.id != "rak_event_read"
+                ]
             )
     else:
         url = None

@@ -4,6 +4,7 @@ says which permission is missing rather than that the key was refused."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,12 @@ from pos_app.app import AppContext, open_app, wire_services
 from pos_app.config import load_config
 from pos_app.domain.errors import GatewayAuthError, GatewayPermissionError
 from pos_app.domain.payment import RefundStatus
-from pos_app.domain.stripe_permissions import REQUIRED_PERMISSIONS, StripePermission
+from pos_app.domain.stripe_permissions import (
+    OPTIONAL_PERMISSIONS,
+    REQUIRED_PERMISSIONS,
+    StripePermission,
+    optional_missing_sentence,
+)
 from pos_app.gateway.stripe_gateway import StripeGateway
 from pos_app.sandbox.controls_client import ControlsClient
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
@@ -21,7 +27,9 @@ from tests.conftest import TEST_MANAGER
 from tests.integration.helpers import book
 from tests.payments import pay
 
-ALL = [p.id for p in REQUIRED_PERMISSIONS]
+REQUIRED = [p.id for p in REQUIRED_PERMISSIONS]
+OPTIONAL = [p.id for p in OPTIONAL_PERMISSIONS]
+ALL = REQUIRED + OPTIONAL
 
 
 @pytest.fixture
@@ -61,6 +69,7 @@ def test_check_permissions_names_each_missing_one(
     gateway = _gateway(controlled, key)
     checks = gateway.check_permissions()
     assert [c.permission for c in checks] == ALL
+    assert [c.permission for c in checks if c.optional] == OPTIONAL
     assert [c.permission for c in checks if not c.ok] == [lacking.id]
     [failed] = [c for c in checks if not c.ok]
     assert lacking.label in failed.detail
@@ -116,3 +125,70 @@ def test_a_403_during_a_refund_names_the_permission_and_fails_nothing(
     # Nothing was refused about the refund itself: it waits to be sent with a better key.
     [refund] = ctx.bookings.detail(booking.id).refunds
     assert refund.status is RefundStatus.CREATING
+
+
+# -- Customers: Write, optional -------------------------------------------------------------
+
+
+def test_a_key_without_customers_write_is_accepted_and_told_what_it_loses(
+    controlled: SandboxHandle,
+) -> None:
+    gateway = _gateway(controlled, _key(controlled, REQUIRED))
+    checks = {c.permission: c for c in gateway.check_permissions()}
+    customers = checks["rak_customer_write"]
+    assert customers.optional and not customers.ok
+    [wanted] = OPTIONAL_PERMISSIONS
+    assert customers.detail == optional_missing_sentence(wanted)
+    assert all(checks[p].ok and not checks[p].optional for p in REQUIRED)
+    # The key is accepted; the sentence then says what works without it.
+    assert gateway.verify_access() == (
+        "Stripe accepted this key: the app can work in test mode. "
+        + optional_missing_sentence(wanted)
+    )
+
+
+def test_a_key_with_customers_write_says_what_it_is_used_for(controlled: SandboxHandle) -> None:
+    gateway = _gateway(controlled, _key(controlled, ALL))
+    customers = {c.permission: c for c in gateway.check_permissions()}["rak_customer_write"]
+    assert customers.ok and customers.optional
+    assert customers.detail == (
+        "Has Customers: Write (optional), used to email receipts in the customer's language."
+    )
+
+
+def test_settings_check_key_names_the_optional_permission_after_the_note(
+    ctx: AppContext, controlled: SandboxHandle
+) -> None:
+    sentence = ctx.settings.check_key("test", _key(controlled, REQUIRED))
+    assert sentence.startswith("Stripe accepted this key: the app can work in test mode. ")
+    note = sentence.index("This restricted key has every permission the app needs")
+    warning = sentence.index("This restricted key lacks Customers: Write, which is optional")
+    assert note < warning
+    assert ctx.settings.check_key("test", _key(controlled, ALL)).endswith(
+        "Events: Read)."
+    )  # nothing lacking: no warning after the note
+
+
+def test_a_payment_without_customers_write_goes_ahead_with_one_log_line(
+    ctx: AppContext, controlled: SandboxHandle, caplog: pytest.LogCaptureFixture
+) -> None:
+    booking = book(ctx, name="Greta")
+    with ctx.deps.uow() as uow:
+        stored = uow.bookings.get(booking.id)
+    assert stored is not None and stored.customer_id is not None
+    ctx.customers.set_language(stored.customer_id, "de")  # a Stripe Customer is wanted
+    key = _key(controlled, REQUIRED)
+    services = wire_services(dataclasses.replace(ctx.deps, gateway=_gateway(controlled, key)))
+    with caplog.at_level(logging.INFO):
+        view = services.checkout.start(booking.id)
+    assert view.url  # the payment link was made all the same, without a Customer
+    # The app's own lines (the SDK's request lines are held at WARNING in the app: logs.py).
+    ours = [r for r in caplog.records if r.name.startswith("pos_app")]
+    lines = [r.getMessage() for r in ours if "rak_customer_write" in r.getMessage()]
+    assert lines == [
+        f"stripe.customer.permission_missing permission=rak_customer_write "
+        f"customer={stored.customer_id}: paying without a Stripe Customer, so Stripe's "
+        "receipt follows the Dashboard's language"
+    ]
+    assert not [r for r in ours if r.levelno >= logging.ERROR]
+    assert all(key not in r.getMessage() for r in ours)  # rule 7: never the key

@@ -90,6 +90,20 @@ def test_a_write_probe_on_a_made_up_object_tells_the_two_apart(
         lacking.v1.refunds.create({"payment_intent": "pi_pos_app_permission_check"})
 
 
+def test_the_customer_write_probe_tells_the_two_apart(controlled: SandboxHandle) -> None:
+    """The app's probe for its optional Customers: Write: an update with no parameters of a
+    customer that cannot exist."""
+    holder = make_client(controlled.url, _key(controlled, "rak_customer_write"))
+    with pytest.raises(stripe.InvalidRequestError) as held:
+        holder.v1.customers.update("cus_pos_app_permission_check", {})
+    assert (held.value.http_status, held.value.code) == (404, "resource_missing")
+    lacking = make_client(controlled.url, _key(controlled, "rak_customer_read"))
+    with pytest.raises(stripe.PermissionError) as denied:
+        lacking.v1.customers.update("cus_pos_app_permission_check", {})
+    assert denied.value.http_status == 403
+    assert "'rak_customer_write'" in (denied.value.user_message or "")
+
+
 def test_balance_transaction_sources_include_balance(controlled: SandboxHandle) -> None:
     client = make_client(controlled.url, _key(controlled, "rak_balance_transaction_source_read"))
     client.v1.balance_transactions.list({"limit": 1})

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
+from pos_app.services.doctor import Check, DoctorReport
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.manage.connection_check import ConnectionCheck
 from pos_app.ui.shell.main_window import MainWindow
@@ -65,3 +66,40 @@ def test_running_again_replaces_the_lines(
         panel.check()
         panel.check()  # a second click while running starts nothing more
     assert len(panel.lines()) == len(first)
+
+
+class _WarnedDoctor:
+    """A doctor whose run found a restricted key without an optional permission."""
+
+    def run(self) -> DoctorReport:
+        return DoctorReport(
+            "test",
+            (
+                Check("key", True, "Test mode with the restricted key ending …0001."),
+                Check(
+                    "permission: rak_customer_write",
+                    True,
+                    "This restricted key lacks Customers: Write, which is optional.",
+                    warning=True,
+                ),
+            ),
+        )
+
+
+def test_a_missing_optional_permission_is_a_warning_line_and_the_run_passes(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    panel = ConnectionCheck(_WarnedDoctor(), runner)
+    qtbot.addWidget(panel)
+    panel.show()
+    with qtbot.waitSignal(panel.finished, timeout=30_000):
+        panel.check()
+    warned = "! This restricted key lacks Customers: Write, which is optional."
+    assert panel.lines() == ["✓ Test mode with the restricted key ending …0001.", warned]
+    assert panel.summary() == "All 2 checks passed."
+    labels = {label.text(): label for label in panel.findChildren(type(panel.status))}
+    assert labels[warned].property("tone") == "warning"
+    assert labels[warned].accessibleName() == (
+        "permission: rak_customer_write: passed with a warning"
+    )
+    assert panel.status.property("tone") == "success"

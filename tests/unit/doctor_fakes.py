@@ -92,6 +92,8 @@ class FakeStripe:
     mode: str = "test"
     offset: float = 0.0
     missing: frozenset[str] = frozenset()
+    # Checks of optional permissions, after the required ones (none unless a test adds some).
+    optional: tuple[PermissionCheck, ...] = ()
     permissions_error: Exception | None = None
     events_error: Exception | None = None
     cursor_error: Exception | None = None
@@ -115,7 +117,7 @@ class FakeStripe:
                 p, p not in self.missing, f"{'Lacks' if p in self.missing else 'Has'} {p}."
             )
             for p in PERMISSIONS
-        ]
+        ] + list(self.optional)
 
     def create_checkout_session(
         self, request: CheckoutRequest, *, idempotency_key: str

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from pos_app.cli import doctor as cli_doctor
 from pos_app.domain.errors import GatewayAuthError, GatewayRejected, GatewayUnavailable
-from pos_app.domain.gateway_types import CheckoutSessionInfo
-from pos_app.services.doctor import FAILED_UNEXPECTEDLY, MAX_CLOCK_SKEW_SECONDS, Check
+from pos_app.domain.gateway_types import CheckoutSessionInfo, PermissionCheck
+from pos_app.services.doctor import (
+    FAILED_UNEXPECTEDLY,
+    MAX_CLOCK_SKEW_SECONDS,
+    Check,
+    DoctorReport,
+)
 from pos_app.services.doctor_local import PortState
 from tests.unit.doctor_fakes import NOW, RUN_KEY, SUCCESS_URL, Doctor, make_doctor
 
@@ -55,6 +63,7 @@ def test_everything_passes_in_test_mode_one_line_a_check(tmp_path: Path) -> None
         "name": "key",
         "ok": True,
         "skipped": False,
+        "warning": False,
         "detail": checks["key"].detail,
     }
 
@@ -110,6 +119,76 @@ def test_a_missing_permission_is_its_own_failed_line(tmp_path: Path) -> None:
     assert checks["permission: rak_event_read"].line == "✗ Lacks rak_event_read."
     assert checks["permission: rak_charge_read"].ok
     assert "restricted key ending …0003" in checks["key"].detail
+
+
+LACKS_CUSTOMERS = PermissionCheck(
+    "rak_customer_write", False, "This restricted key lacks Customers: Write.", optional=True
+)
+
+
+def test_a_missing_optional_permission_is_a_warning_line_not_a_failure(tmp_path: Path) -> None:
+    doctor = make_doctor(tmp_path, key="rk_test_51Hdoctorunittest0004")
+    doctor.stripe.optional = (LACKS_CUSTOMERS,)
+    report = doctor.service().run()
+    assert report.ok  # `pos-app doctor` still exits 0 for it
+    checks = {c.name: c for c in report.checks}
+    customers = checks["permission: rak_customer_write"]
+    assert customers.ok and customers.warning and not customers.skipped
+    assert customers.line == "! This restricted key lacks Customers: Write."
+    [entry] = [c for c in report.to_json()["checks"] if c["name"] == customers.name]
+    assert entry == {
+        "name": "permission: rak_customer_write",
+        "ok": True,
+        "skipped": False,
+        "warning": True,
+        "detail": "This restricted key lacks Customers: Write.",
+    }
+    # Every other line is as it was: no warning on them.
+    assert [c.name for c in report.checks if c.warning] == [customers.name]
+
+
+def test_a_held_optional_permission_is_an_ordinary_passed_line(tmp_path: Path) -> None:
+    doctor = make_doctor(tmp_path)
+    doctor.stripe.optional = (
+        PermissionCheck("rak_customer_write", True, "Has Customers: Write.", optional=True),
+    )
+    checks = by_name(doctor)
+    assert checks["permission: rak_customer_write"].line == "✓ Has Customers: Write."
+    assert not checks["permission: rak_customer_write"].warning
+
+
+def test_a_missing_required_permission_still_fails_beside_an_optional_one(
+    tmp_path: Path,
+) -> None:
+    doctor = make_doctor(tmp_path)
+    doctor.stripe.missing = frozenset({"rak_event_read"})
+    doctor.stripe.optional = (LACKS_CUSTOMERS,)
+    report = doctor.service().run()
+    assert not report.ok
+    assert [c.name for c in report.checks if not c.ok] == ["permission: rak_event_read"]
+
+
+def test_the_cli_prints_the_warning_line_and_exits_0(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    warned = Check("permission: rak_customer_write", True, LACKS_CUSTOMERS.detail, warning=True)
+    report = DoctorReport("test", (Check("key", True, "Test mode."), warned))
+    monkeypatch.setattr(cli_doctor, "_report", lambda _config: report)
+    assert cli_doctor.run_doctor(argparse.Namespace(json=False), object()) == 0  # type: ignore[arg-type]
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:] == [
+        "✓ Test mode.",
+        "! This restricted key lacks Customers: Write.",
+        "All 2 checks passed.",
+    ]
+    assert cli_doctor.run_doctor(argparse.Namespace(json=True), object()) == 0  # type: ignore[arg-type]
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] is True and data["checks"][1]["warning"] is True
+    # A terminal that cannot print the marks reads a word instead.
+    plain = io.TextIOWrapper(io.BytesIO(), encoding="cp437")
+    cli_doctor._print_lines(report, plain)
+    plain.seek(0)
+    assert "warn This restricted key lacks Customers: Write." in plain.read().splitlines()
 
 
 def test_a_key_of_the_wrong_mode_fails(tmp_path: Path) -> None:

@@ -7,9 +7,12 @@ import stripe
 
 from pos_app.domain.errors import GatewayAuthError, GatewayRejected
 from pos_app.domain.stripe_permissions import (
+    OPTIONAL_PERMISSIONS,
     REQUIRED_PERMISSIONS,
     denied_sentence,
+    is_optional,
     missing_sentence,
+    optional_missing_sentence,
     permission,
     required_note,
 )
@@ -45,9 +48,33 @@ def test_exactly_the_permissions_the_app_needs() -> None:
     assert all(p.purpose for p in REQUIRED_PERMISSIONS)
 
 
-def test_every_required_permission_has_a_harmless_probe() -> None:
+def test_customers_write_is_optional_and_never_required() -> None:
+    assert [p.id for p in OPTIONAL_PERMISSIONS] == ["rak_customer_write"]
+    [customers] = OPTIONAL_PERMISSIONS
+    assert customers.label == "Customers: Write"
+    assert customers.purpose_words == "to email receipts in the customer's language"
+    assert is_optional("rak_customer_write")
+    assert not any(is_optional(p.id) for p in REQUIRED_PERMISSIONS)
+    assert "Customers" not in required_note()
+    # A 403 for it met while working names it in the Dashboard's words.
+    assert denied_sentence("rak_customer_write").startswith(
+        "This restricted key lacks Customers: Write."
+    )
+
+
+def test_a_missing_optional_permission_says_what_works_what_is_lost_and_how_to_add_it() -> None:
+    [customers] = OPTIONAL_PERMISSIONS
+    assert optional_missing_sentence(customers) == (
+        "This restricted key lacks Customers: Write, which is optional: payments work as they "
+        "are, but Stripe emails receipts in the language of your Stripe Dashboard rather than "
+        "each customer's. To have them in the customer's language, add it to the key in "
+        "Stripe Dashboard › Developers › API keys."
+    )
+
+
+def test_every_required_and_optional_permission_has_a_harmless_probe() -> None:
     client = stripe.StripeClient("sk_test_unused")
-    assert set(probes(client)) == {p.id for p in REQUIRED_PERMISSIONS}
+    assert set(probes(client)) == {p.id for p in (*REQUIRED_PERMISSIONS, *OPTIONAL_PERMISSIONS)}
 
 
 def test_the_missing_permission_is_read_from_stripes_403() -> None:

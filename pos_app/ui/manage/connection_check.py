@@ -30,7 +30,7 @@ HINT = N_(
     "permission, a test session opened and closed at once (never in live mode), the events "
     "feed, the clock, webhooks and the database. Save first to check changed settings."
 )
-TONES = {"✓": "success", "✗": "danger", "–": None}
+TONES = {"✓": "success", "✗": "danger", "–": None, "!": "warning"}
 
 
 class ConnectionCheck(QWidget):
@@ -152,9 +152,13 @@ class ConnectionCheck(QWidget):
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setAccessibleName(
-            (_("{check}: passed") if check.ok else _("{check}: failed")).format(check=check.name)
-        )
+        if not check.ok:
+            accessible = _("{check}: failed")
+        elif check.warning:
+            accessible = _("{check}: passed with a warning")
+        else:
+            accessible = _("{check}: passed")
+        label.setAccessibleName(accessible.format(check=check.name))
         self._tone(label, TONES[check.mark])
         self.results.addWidget(label)
         self._labels.append(label)
