@@ -65,6 +65,7 @@ from pos_app.domain.csv_cells import (
     shown_pattern,
 )
 from pos_app.domain.report_data import ExportBatch, ExportRow, Movement, ReportWindow
+from pos_app.store.copy_statements import copy_statement
 from pos_app.store.report_sql import Clock, as_date, aware_parser, concat, date_text, utc_text
 
 #: PostgreSQL's columns: the 30 cells of a row, in the file's order (export_csv.COLUMNS).
@@ -333,12 +334,10 @@ def export_batches(session: Session, parts: list[Any]) -> Iterator[ExportBatch]:
         finally:
             result.close()
         return
-    compiled = q.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    processors: Any = compiled._bind_processors  # what SQLAlchemy's execute applies
-    values = {k: processors[k](v) if k in processors else v for k, v in params.items()}
+    # Compiled once per shape in this process (store/copy_statements.py): COPY is run by
+    # psycopg's own cursor, which SQLAlchemy's statement cache never sees.
+    statement, values = copy_statement(connection, q)
     raw: Any = connection.connection.driver_connection
-    statement = f"COPY ({compiled.string}) TO STDOUT (FORMAT csv)"
     with raw.cursor() as cur:
         # For this transaction only: dates and times are written as their own text
         # (report_sql), ISO text in the ISO DateStyle whatever the server's default; and the
