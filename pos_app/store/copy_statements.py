@@ -38,10 +38,11 @@ def copy_statement(connection: Connection, q: Select[Any]) -> tuple[str, dict[st
     # What Connection.execute does (sql/elements.py, engine/default.py): the cache key
     # finds the compiled SQL (or compiles it and keeps it), the statement's own values go
     # in its places; a statement with no cache key is compiled every time.
+    compiled: Any
     compiled, extracted, collected, _hit = q._compile_w_cache(
         connection.dialect, compiled_cache=_compiled, column_keys=[]
     )
-    params = compiled.construct_params(
+    params: Any = compiled.construct_params(
         extracted_parameters=extracted, escape_names=False, _collected_params=collected
     )
     statement = compiled.string
