@@ -161,7 +161,7 @@ def fill(engine: Engine, payments: int, years: int) -> None:
     if engine.dialect.name == "postgresql":
         conn.execute("SET TIME ZONE 'UTC'")
     kept = [_migration("0022_sales_hours"), _migration("0025_order_hours")]
-    lines = _migration("0028_export_days")  # its triggers: nothing is kept while filling
+    kept_lines = _migration("0028_export_days")  # its triggers: nothing is kept while filling
     postgres = engine.dialect.name == "postgresql"
     # The per-hour sums' triggers (migrations 0022, 0025) would run once per row: summed at
     # the end.
@@ -369,7 +369,7 @@ def fill(engine: Engine, payments: int, years: int) -> None:
             for statement in module.create_triggers(postgres):
                 conn.execute(statement)
     if not postgres:
-        for statement in lines.create_triggers(postgres):
+        for statement in kept_lines.create_triggers(postgres):
             conn.execute(statement)
     if postgres:
         for table, name in TRIGGERS:

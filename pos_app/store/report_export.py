@@ -16,7 +16,11 @@ module's minimal quoting; a NULL is written as an empty field and an empty text 
 NULL, so nothing is written ``""``); each row comes as its own message, ended by LF, made
 CRLF here. Its dates and times are their own ISO text (DateStyle ISO, set for the export's
 transaction: cheaper than to_char), and its sort into business order has SORT_MEMORY (at
-the default 4 MB a year of a busy shop was sorted on disk).
+the default 4 MB a year of a busy shop was sorted on disk). Its branches (a row's own day,
+the day before's late rows, older late rows; payments, refunds, reversals) give raw values
+and the cells are made once over their union, and the statement is compiled once per shape
+in the process (store/copy_statements.py): with the cells in every branch it was 65 KB,
+built, compiled and planned again for every export (~0.1 s, the open week's fixed cost).
 
 SQLite has no regular expressions and its per-cell functions (a GLOB, a CASE) cost more
 than Python's look at a whole row (measured: the export at 27,000 rows/s with every text
@@ -65,7 +69,15 @@ from pos_app.domain.csv_cells import (
     shown_pattern,
 )
 from pos_app.domain.report_data import ExportBatch, ExportRow, Movement, ReportWindow
-from pos_app.store.report_sql import Clock, as_date, aware_parser, concat, date_text, utc_text
+from pos_app.store.copy_statements import copy_statement
+from pos_app.store.report_sql import (
+    as_date,
+    aware_parser,
+    concat,
+    date_text,
+    time_text,
+    utc_text,
+)
 
 #: PostgreSQL's columns: the 30 cells of a row, in the file's order (export_csv.COLUMNS).
 CELLS = tuple(f"c{i:02d}" for i in range(30))
@@ -145,10 +157,11 @@ def _amount_text(amount: Any, currency: Any, sqlite: bool) -> ColumnElement[Any]
 
 
 def export_cells(
-    c: Mapping[str, Any], clock: Clock, zone: str, sqlite: bool
+    c: Mapping[str, Any], clock_time: Any, zone: str, sqlite: bool
 ) -> list[ColumnElement[Any]]:
-    """One branch's columns: PostgreSQL's ``CELLS``, SQLite's ``SQLITE_CELLS``, then the
-    order's ``KEYS`` (SQLite: without ``k_day``, its ``day``).
+    """The cells of the rows ``c``: PostgreSQL's ``CELLS`` (over the union of its branches'
+    raw values: export_batches), SQLite's ``SQLITE_CELLS`` then the order's ``KEYS``
+    without ``k_day`` (its ``day``; one branch's). ``clock_time``: the local time's text.
 
     ``c`` names the branch's raw values: kind, id, booking_id, at, business_date,
     adjustment (0/1), customer, service, staff, method, currency, amount (already signed as
@@ -159,7 +172,7 @@ def export_cells(
     amount = c["amount"]
     fee = case((c["method"] == "cash", literal(0, Integer)), else_=c["fee"])
     day = date_text(c["business_date"], sqlite)
-    times = [clock.clock_time(c["at"]), utc_text(c["at"], sqlite)]
+    times = [clock_time, utc_text(c["at"], sqlite)]
     texts = [c[k] for k in ("booking_id", "customer", "service", "staff")]
     ids = ("id", "session_id", "intent_id", "charge_id", "refund_id", "txn_id", "reason")
     more_texts = [*(c[k] for k in ids), c["recorded_by"]]
@@ -173,15 +186,12 @@ def export_cells(
         c["status"],
         case((c["adjustment"] == 1, "yes"), else_="no"),
     ]
-    keys = [c["business_date"], c["at"], c["kind"], c["id"], c["recorded_at"]]
     figures = [c["order_discount"], c["order_tax"], c["order_tip"]]
     if not sqlite:
         cells = [c["kind"], day, *times, literal(zone, String), *map(_guard, texts), *middle]
         cells += map(_guard, more_texts)
         cells += [_guard(c["order_id"]), *figures, _guard(c["promo_code"])]
-        return [v.label(n) for v, n in zip(cells, CELLS, strict=True)] + [
-            v.label(n) for v, n in zip(keys, KEYS, strict=True)
-        ]
+        return [v.label(n) for v, n in zip(cells, CELLS, strict=True)]
     # SQLite: its expressions cost more than Python's for the text cells (a GLOB a cell is
     # slower than one look at the row's joined ids), so those come as stored.
     # Cells joined by one printf each (its %s writes NULL as nothing), not by a chain of
@@ -193,8 +203,9 @@ def export_cells(
     values += (func.ifnull(t, "") for t in more_texts)
     order_figures = func.printf(",%s" * len(figures), *figures)
     values += [func.ifnull(c["order_id"], ""), order_figures, func.ifnull(c["promo_code"], "")]
+    keys = [c["at"], c["kind"], c["id"], c["recorded_at"]]
     return [v.label(n) for v, n in zip(values, SQLITE_CELLS, strict=True)] + [
-        v.label(n) for v, n in zip(keys[1:], KEYS[1:], strict=True)
+        v.label(n) for v, n in zip(keys, KEYS[1:], strict=True)
     ]
 
 
@@ -312,15 +323,21 @@ class ExportQueries:
             )
 
 
-def export_batches(session: Session, parts: list[Any]) -> Iterator[ExportBatch]:
-    """Run the union of the branches ``parts`` (built by ``export_cells``) in business
-    order and hand its rows on as CSV text (lines ended CRLF), in batches."""
+def export_batches(session: Session, parts: list[Any], zone: str) -> Iterator[ExportBatch]:
+    """Run the union of the branches ``parts`` in business order and hand its rows on as
+    CSV text (lines ended CRLF), in batches. SQLite's branches give their cells
+    (``export_cells``); PostgreSQL's give their raw values (report_queries._branch), made
+    cells here once over the union: one set of cell expressions, not one per branch, is a
+    quarter of the statement to build, compile and plan (the open week's fixed cost)."""
     connection = session.connection()
-    dialect = connection.dialect
-    sqlite = dialect.name == "sqlite"
+    sqlite = connection.dialect.name == "sqlite"
     union = union_all(*parts).subquery()
-    names, keys = (SQLITE_CELLS, ("day", *KEYS[1:])) if sqlite else (CELLS, KEYS)
-    q = select(*(union.c[n] for n in names)).order_by(*(union.c[k] for k in keys))
+    u = union.c
+    if sqlite:
+        q = select(*(u[n] for n in SQLITE_CELLS)).order_by(*(u[k] for k in ("day", *KEYS[1:])))
+    else:
+        cells = export_cells(dict(u.items()), time_text(u.local_at), zone, False)
+        q = select(*cells).order_by(u.business_date, u.at, u.kind, u.id, u.recorded_at)
     if sqlite:
         # Executed by SQLAlchemy, whose statement cache spares the compiling of this long
         # statement (80 ms, as long as a month's rows took to read), and read from its
@@ -333,12 +350,10 @@ def export_batches(session: Session, parts: list[Any]) -> Iterator[ExportBatch]:
         finally:
             result.close()
         return
-    compiled = q.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    processors: Any = compiled._bind_processors  # what SQLAlchemy's execute applies
-    values = {k: processors[k](v) if k in processors else v for k, v in params.items()}
+    # Compiled once per shape in this process (store/copy_statements.py): COPY is run by
+    # psycopg's own cursor, which SQLAlchemy's statement cache never sees.
+    statement, values = copy_statement(connection, q)
     raw: Any = connection.connection.driver_connection
-    statement = f"COPY ({compiled.string}) TO STDOUT (FORMAT csv)"
     with raw.cursor() as cur:
         # For this transaction only: dates and times are written as their own text
         # (report_sql), ISO text in the ISO DateStyle whatever the server's default; and the

@@ -66,7 +66,14 @@ from pos_app.store.export_days import ExportDayQueries
 from pos_app.store.link_counts import LinkCountQueries
 from pos_app.store.order_export import order_cells
 from pos_app.store.report_export import ExportQueries, export_batches, export_cells
-from pos_app.store.report_sql import Clock, as_date, aware, closed_days, enum_value
+from pos_app.store.report_sql import (
+    Clock,
+    after_closes,
+    as_date,
+    aware,
+    closed_days,
+    enum_value,
+)
 from pos_app.store.sales_hours import HOURS_END, HOURS_START, hours_queries
 from pos_app.store.schema import (
     bookings,
@@ -279,7 +286,7 @@ class SqlReportQueries(ExportDayQueries, ExportQueries, LinkCountQueries):
         database (store/report_export.py), in batches (export_days.py: the kept ones)."""
         facts = self._close_facts(window)
         parts = [b for s in facts.sources for b in self._plan(window, s, facts, detail=zone)]
-        return export_batches(self._s, parts)
+        return export_batches(self._s, parts, zone)
 
     def _no_jit(self) -> None:
         """PostgreSQL, for this transaction: no JIT (on a big table compiling costs more, in
@@ -494,7 +501,7 @@ class SqlReportQueries(ExportDayQueries, ExportQueries, LinkCountQueries):
             moved_to = clock.later(
                 recorded_date,
                 clock.next_day(closed.c.business_date),
-                self._after_closes(source, clock, own_date),
+                after_closes(source.seq, clock, own_date),
             )
             # At the hour it was recorded when it lands on that day, else at 00.
             moved_hour = case(
@@ -558,9 +565,13 @@ class SqlReportQueries(ExportDayQueries, ExportQueries, LinkCountQueries):
                 "recorded_at": source.recorded,
                 **order_raw,
             }
-            dialect = self._s.get_bind().dialect.name
-            cells = export_cells(raw, clock, detail, dialect == "sqlite")
-            return select(*cells).select_from(base).where(*where)
+            if self._s.get_bind().dialect.name == "sqlite":
+                cells = export_cells(raw, clock.clock_time(source.dated), detail, True)
+                return select(*cells).select_from(base).where(*where)
+            # PostgreSQL: the raw values, made cells once over the branches' union
+            # (report_export.export_batches), with the local time the branch's clock gives.
+            raw["local_at"] = clock.local_time(source.dated)
+            return select(*(v.label(k) for k, v in raw.items())).select_from(base).where(*where)
         cols = [
             literal(source.kind.value, String).label("kind"),
             t.c.id.label("id"),
@@ -587,14 +598,3 @@ class SqlReportQueries(ExportDayQueries, ExportQueries, LinkCountQueries):
             source.recorded.label("recorded_at"),
         ]
         return select(*cols).select_from(base).where(*where)
-
-    @staticmethod
-    def _after_closes(source: _Source, clock: Clock, own_date: Any) -> ColumnElement[Any]:
-        """The day after the last day closed before the database recorded the row (the day
-        after its own when there is none): it cannot land earlier."""
-        last_closed = (
-            select(func.max(day_closes.c.business_date))
-            .where(day_closes.c.covered_seq < source.seq)
-            .scalar_subquery()
-        )
-        return func.coalesce(clock.next_day(last_closed), clock.next_day(own_date))

@@ -88,8 +88,12 @@ class Clock:
         rounded: SQLite's date functions round to the millisecond, so its text is cut first)."""
         if self._sqlite:
             return func.strftime("%H:%M:%S", func.substr(col, 1, 19), self._shift(col))
-        # A time's text ('HH:MM:SS' once the fraction is cut) costs less than to_char's.
-        return _text(cast(_seconds(col + self._shift(col)), Time))
+        return time_text(self.local_time(col))
+
+    def local_time(self, col: Any) -> ColumnElement[Any]:
+        """PostgreSQL: the local wall-clock timestamp of a UTC column."""
+        shifted: ColumnElement[Any] = col + self._shift(col)
+        return shifted
 
     def day(self, value: date) -> ColumnElement[Any]:
         """A date to compare with ``local_date`` (SQLite: its 'YYYY-MM-DD' text)."""
@@ -104,6 +108,23 @@ class Clock:
     def later(self, *days: Any) -> ColumnElement[Any]:
         """The latest of some dates (none of them NULL)."""
         return func.max(*days) if self._sqlite else func.greatest(*days)
+
+
+def time_text(local: Any) -> ColumnElement[Any]:
+    """PostgreSQL: a local timestamp's wall-clock time as 'HH:MM:SS' text (seconds cut,
+    never rounded). A time's text (once the fraction is cut) costs less than to_char's."""
+    return _text(cast(_seconds(local), Time))
+
+
+def after_closes(seq: Any, clock: Clock, own_date: Any) -> ColumnElement[Any]:
+    """The day after the last day closed before the database recorded a row numbered
+    ``seq`` (the day after its own date when there is none): it cannot land earlier."""
+    last_closed = (
+        select(func.max(day_closes.c.business_date))
+        .where(day_closes.c.covered_seq < seq)
+        .scalar_subquery()
+    )
+    return func.coalesce(clock.next_day(last_closed), clock.next_day(own_date))
 
 
 def utc_text(col: Any, sqlite: bool) -> ColumnElement[Any]:
