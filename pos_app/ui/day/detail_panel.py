@@ -42,6 +42,7 @@ from pos_app.ui.kit.opaque_viewport import keep_viewport_opaque
 TOUCH_PX = 44  # every button in the panel is at least this tall (touch counters)
 PREBUILT_ROWS = 8  # the facts a booking shows (detail_presenter: Contact … Balance due)
 WARM_UP_MS = 400  # from the panel's first show to its warm-up: after the day's first paint
+WARM_PAINT_MS = 30  # from the warm-up's layout to its paint: two shorter turns than one
 SHORTCUTS = {
     ActionKey.CHARGE: "Ctrl+Enter",
     ActionKey.REFUND: "Ctrl+R",
@@ -199,14 +200,14 @@ class DetailPanel(QScrollArea):
         self._page.ensurePolished()  # the style's rules, now rather than at the first show
 
     def warm_up(self) -> bool:
-        """Show, lay out and paint every widget of a booking's page once, unseen, then put
-        back the hint; False (nothing done) once a booking was shown or when already warm.
+        """Show and lay out every widget of a booking's page once, unseen, then put back the
+        hint, and a turn later paint the page into a pixmap; False (nothing done) once a
+        booking was shown or when already warm.
 
         A fresh panel's first booking cost ~15 ms of GUI-thread CPU in one pass: the first
-        show of its widgets, their first text layout and their first paint (issue 12). Here
-        it all happens in one call and one event-loop turn, so the screen never shows the
-        stand-in (``detail_warmup``): the page is painted into a pixmap, and what the window
-        repaints afterwards is the hint it showed before.
+        show of its widgets, their first text layout and their first paint (issue 12). The
+        show and layout happen here in one call, so no event-loop turn paints the stand-in
+        (``detail_warmup``); the first paint, the other half, in a later turn (``_warm_paint``).
         """
         if self._warm or self._detail is not None or not self.isVisible():
             return False
@@ -214,9 +215,15 @@ class DetailPanel(QScrollArea):
         hint = self._hint.text()
         self._apply(warm_up_state())
         self._fit_body()
-        self._page.grab()  # the first paint of every widget shown, into a pixmap
         self.show_hint(hint)  # (also forgets the stand-in's state and buttons)
+        QTimer.singleShot(WARM_PAINT_MS, self, self._warm_paint)
         return True
+
+    def _warm_paint(self) -> None:
+        # The hidden page still holds the stand-in's texts and laid-out children: painting
+        # it into a pixmap styles and draws each of them once (the page itself stays hidden).
+        if self._detail is None:
+            self._page.grab()
 
     def showEvent(self, event: QShowEvent) -> None:
         """On the first show (the window's), warm up a moment later (``warm_up``)."""
