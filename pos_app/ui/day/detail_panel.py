@@ -219,6 +219,11 @@ class DetailPanel(QScrollArea):
         QTimer.singleShot(WARM_PAINT_MS, self, self._warm_paint)
         return True
 
+    @property
+    def warmed(self) -> bool:
+        """Whether the warm-up ran (``warm_up``)."""
+        return self._warm
+
     def _warm_paint(self) -> None:
         # The hidden page still holds the stand-in's texts and laid-out children: painting
         # it into a pixmap styles and draws each of them once (the page itself stays hidden).

@@ -29,17 +29,17 @@ def warm_up_state() -> DetailState:
     primary = ActionState(keys[0], _("Charge"), False, _("Select a booking first."))
     actions = tuple(ActionState(key, _("Receipt…"), True) for key in keys[1:])
     line = Line(f"{_('Card')} · {digits} · {_('Paid')}")
-    muted = Line(_("No payments yet."), muted=True)
+    muted = Line(f"{_('Refunded')} · {digits}", muted=True)
     return DetailState(
         booking_id="",
         title=_("Anyone"),
         status=BookingStatus.NEW,
-        notes=(Line(_("Marked as a no-show."), muted=True),),
+        notes=(muted,),
         rows=rows,
         customer_id="warm-up",
         customer_link=_("All bookings of {name}…").format(name=_("Anyone")),
         primary=primary,
         actions=actions,
         payments=(line, muted),
-        refunds=(line, Line(_("No refunds."), muted=True)),
+        refunds=(line, muted),
     )

@@ -15,7 +15,7 @@ its resize handlers (which may start background work) ran with it.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
 DELAY_MS = 600  # after the stack's first show: the window's first paint and the day's load
 
@@ -45,15 +45,14 @@ class PageAhead(QObject):
         """Show the page and go back to the current one, at once; False when there is
         nothing to do (the page was shown already, or the stack is not on screen)."""
         stack, page = self._stack, self._page
-        if self.done or not stack.isVisible() or page.isVisible():
+        current = stack.currentWidget()
+        if self.done or current is None or not stack.isVisible() or page.isVisible():
             return False
         self.done = True
-        current = stack.currentWidget()
-        focus = QApplication.focusWidget()
+        # (A focus inside the current page comes back with it: the stack gives its page's
+        # focus widget the focus again when it is made current.)
         stack.setCurrentWidget(page)  # the page's show: its real size and its layouts
         stack.setCurrentWidget(current)
-        if focus is not None and focus.isVisible() and QApplication.focusWidget() is not focus:
-            focus.setFocus()  # hiding the focused page moved the focus on: put it back
         return True
 
 
