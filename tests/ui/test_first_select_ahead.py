@@ -107,7 +107,6 @@ def test_a_select_updates_texts_and_buttons_in_place(qtbot: QtBot) -> None:
 
 def test_a_fresh_window_warms_its_panel_up_by_itself(qtbot: QtBot, window: MainWindow) -> None:
     panel = window.detail
-    assert not panel.warmed  # not in the window's first turns: after its first paint
     qtbot.waitUntil(lambda: panel.warmed, timeout=10_000)
     assert panel.state() is None
     assert panel.text() == HINT
