@@ -115,6 +115,7 @@ class DayView(ScheduleSurface):
         self._rendered: RenderedBlocks | None = None  # the blocks drawn in the background
         self._image: QImage | None = None  # its image, while it fits the canvas
         self._render_asked = False  # render_wanted was emitted and nothing came back yet
+        self._sized = False  # the viewport had its first (real) size: see eventFilter
         self.setObjectName("dayView")
 
         self.header = ScheduleHeader(self, self)
@@ -451,6 +452,8 @@ class DayView(ScheduleSurface):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and watched is self.scroll_area.viewport():
+            # (Qt sends a hidden widget's resizes at its first show: a real size, not a guess.)
+            self._sized = True
             self._relayout()
         return super().eventFilter(watched, event)
 

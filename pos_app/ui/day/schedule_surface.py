@@ -61,6 +61,7 @@ class ScheduleSurface(QWidget):
     _rendered: RenderedBlocks | None
     _image: QImage | None
     _render_asked: bool
+    _sized: bool  # the viewport had a real size once (shown, or laid out ahead: page_ahead)
     _fitter: TextFitter
     metrics: Metrics
     header: ScheduleHeader
@@ -278,7 +279,9 @@ class ScheduleSurface(QWidget):
             self._rects = block_rects(self._layout, self.grid())
             self._texts = {}  # filled as blocks are first painted: only what is seen is measured
             self._image = None
-            if self.isVisible():
+            # Hidden too, once sized: laid out ahead behind the list (kit/page_ahead.py), the
+            # page keeps its real size, and its first show then finds the blocks drawn.
+            if self.isVisible() or self._sized:
                 self._want_render()
         self._expanded = self._expanded_rect()
         self.header.offset = self.scroll_area.horizontalScrollBar().value()

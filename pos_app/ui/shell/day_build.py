@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from pos_app.ui.day.day_controller import DayController
     from pos_app.ui.day.day_list import DayList
     from pos_app.ui.day.detail_panel import DetailPanel
+    from pos_app.ui.kit.page_ahead import PageAhead
     from pos_app.ui.payments.customer_display import CustomerDisplay
     from pos_app.ui.payments.overpaid_banner import OverpaidBanner
     from pos_app.ui.shell.actions import WindowActions
@@ -95,6 +96,7 @@ class DayBuild:
         self.built = False  # the parts exist (set on the host)
         self.attached = False  # attached to the host's app, once per attach
         self._steps = self._steps_of_the_day()
+        self.schedule_ahead: PageAhead | None = None  # set with the day (tests run it)
 
     def build(self) -> None:
         """Build everything now, if not yet (a day shown at start, or the first use of any
@@ -175,11 +177,15 @@ class DayBuild:
 
     def _build_day(self) -> None:
         from pos_app.ui.day.day_controller import DayController
+        from pos_app.ui.kit.page_ahead import lay_out_ahead
         from pos_app.ui.payments.overpaid_banner import OverpaidBanner
 
         host = self._host
         # Ready: the day (list or schedule) beside the selected booking and its actions.
         days = host.days = DayController(host)
+        # The schedule at its real size before its first use: the first switch to it then
+        # finds its blocks drawn in the background (kit/page_ahead.py).
+        self.schedule_ahead = lay_out_ahead(days.stack, days.view)
         host.table, host.model = days.table, days.model
         host.table_stack, host.empty_label = days.list, days.list.empty_label
         days.selection_moved.connect(host.update_actions)
