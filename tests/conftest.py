@@ -170,16 +170,47 @@ def _pytests(handler: logging.Handler) -> bool:
     return type(handler).__module__.startswith("_pytest")
 
 
+@pytest.hookimpl(trylast=True)  # after xdist's own hook (see _xdist_groups)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under `make mutation` the package is mutmut's deliberately changed copy: checks of the
     source files themselves (module sizes, import rules) would judge the mutations' scaffolding,
     not the code, so they are left out there; everywhere else they run."""
+    _xdist_groups(config, items)
     if "MUTANT_UNDER_TEST" not in os.environ:
         return
     kept = [item for item in items if item.get_closest_marker("source_tree") is None]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+
+
+def _xdist_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On an xdist worker under ``--dist loadgroup``: give each test marked ``xdist_group``
+    the ``@group`` suffix the scheduler groups by, where xdist's own hook could not.
+
+    xdist 3.8 adds it by assigning ``item._nodeid``; pytest 9.2 derives ``nodeid`` from
+    ``item._id`` instead, so the suffix was lost and every group was scattered over the
+    workers (pytest-xdist issue 1386): each screen walked again by every worker its four
+    checks landed on, each language's chunk of walks split, the wheel built per worker."""
+    if not config.getvalue("loadgroup") or not hasattr(config, "workerinput"):
+        return
+    for item in items:
+        names = sorted({str(_group_name(mark)) for mark in item.iter_markers("xdist_group")})
+        if names and "@" not in item.nodeid.rpartition("]")[2]:
+            _set_nodeid(item, f"{item.nodeid}@{'_'.join(names)}")
+
+
+def _group_name(mark: pytest.Mark) -> object:
+    return mark.args[0] if mark.args else mark.kwargs.get("name", "default")
+
+
+def _set_nodeid(item: pytest.Item, nodeid: str) -> None:
+    try:
+        from _pytest.nodeid import NodeId  # pytest ≥ 9.2: the id is structured
+    except ImportError:  # older pytest: xdist's own hook has added the suffix already
+        item._nodeid = nodeid  # type: ignore[attr-defined]
+        return
+    item._id = NodeId.parse(nodeid)  # type: ignore[attr-defined]
 
 
 @pytest.hookimpl(trylast=True)
