@@ -197,20 +197,23 @@ def _xdist_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         names = sorted({str(_group_name(mark)) for mark in item.iter_markers("xdist_group")})
         if names and "@" not in item.nodeid.rpartition("]")[2]:
-            _set_nodeid(item, f"{item.nodeid}@{'_'.join(names)}")
+            _add_suffix(item, f"@{'_'.join(names)}")
 
 
 def _group_name(mark: pytest.Mark) -> object:
     return mark.args[0] if mark.args else mark.kwargs.get("name", "default")
 
 
-def _set_nodeid(item: pytest.Item, nodeid: str) -> None:
+def _add_suffix(item: pytest.Item, suffix: str) -> None:
     try:
         from _pytest.nodeid import NodeId  # pytest ≥ 9.2: the id is structured
     except ImportError:  # older pytest: xdist's own hook has added the suffix already
-        item._nodeid = nodeid  # type: ignore[attr-defined]
+        item._nodeid = item.nodeid + suffix  # type: ignore[attr-defined]
         return
-    item._id = NodeId.parse(nodeid)  # type: ignore[attr-defined]
+    old: NodeId = item._id  # type: ignore[attr-defined]
+    # The suffix goes after the parameters, as on older pytest: "test_x[a]@group".
+    last = f"{old.names[-1]}[{old.params}]" if old.params is not None else old.names[-1]
+    item._id = NodeId(path=old.path, names=(*old.names[:-1], last + suffix))  # type: ignore[attr-defined]
 
 
 @pytest.hookimpl(trylast=True)
