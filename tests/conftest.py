@@ -192,7 +192,9 @@ def _xdist_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
     ``item._id`` instead, so the suffix was lost and every group was scattered over the
     workers (pytest-xdist issue 1386): each screen walked again by every worker its four
     checks landed on, each language's chunk of walks split, the wheel built per worker."""
-    if not config.getvalue("loadgroup") or not hasattr(config, "workerinput"):
+    # Workers only (the controller never sees the marks' suffix); without xdist there is
+    # no such option at all.
+    if not hasattr(config, "workerinput") or not getattr(config.option, "loadgroup", False):
         return
     for item in items:
         names = sorted({str(_group_name(mark)) for mark in item.iter_markers("xdist_group")})
