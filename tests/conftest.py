@@ -212,10 +212,10 @@ def _add_suffix(item: pytest.Item, suffix: str) -> None:
     except ImportError:  # older pytest: xdist's own hook has added the suffix already
         item._nodeid = item.nodeid + suffix  # type: ignore[attr-defined]
         return
-    old: NodeId = item._id  # type: ignore[attr-defined]
+    old: NodeId = item._id
     # The suffix goes after the parameters, as on older pytest: "test_x[a]@group".
     last = f"{old.names[-1]}[{old.params}]" if old.params is not None else old.names[-1]
-    item._id = NodeId(path=old.path, names=(*old.names[:-1], last + suffix))  # type: ignore[attr-defined]
+    item._id = NodeId(path=old.path, names=(*old.names[:-1], last + suffix))
 
 
 @pytest.hookimpl(trylast=True)
