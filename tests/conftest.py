@@ -170,16 +170,52 @@ def _pytests(handler: logging.Handler) -> bool:
     return type(handler).__module__.startswith("_pytest")
 
 
+@pytest.hookimpl(trylast=True)  # after xdist's own hook (see _xdist_groups)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under `make mutation` the package is mutmut's deliberately changed copy: checks of the
     source files themselves (module sizes, import rules) would judge the mutations' scaffolding,
     not the code, so they are left out there; everywhere else they run."""
+    _xdist_groups(config, items)
     if "MUTANT_UNDER_TEST" not in os.environ:
         return
     kept = [item for item in items if item.get_closest_marker("source_tree") is None]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+
+
+def _xdist_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On an xdist worker under ``--dist loadgroup``: give each test marked ``xdist_group``
+    the ``@group`` suffix the scheduler groups by, where xdist's own hook could not.
+
+    xdist 3.8 adds it by assigning ``item._nodeid``; pytest 9.2 derives ``nodeid`` from
+    ``item._id`` instead, so the suffix was lost and every group was scattered over the
+    workers (pytest-xdist issue 1386): each screen walked again by every worker its four
+    checks landed on, each language's chunk of walks split, the wheel built per worker."""
+    # Workers only (the controller never sees the marks' suffix); without xdist there is
+    # no such option at all.
+    if not hasattr(config, "workerinput") or not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = sorted({str(_group_name(mark)) for mark in item.iter_markers("xdist_group")})
+        if names and "@" not in item.nodeid.rpartition("]")[2]:
+            _add_suffix(item, f"@{'_'.join(names)}")
+
+
+def _group_name(mark: pytest.Mark) -> object:
+    return mark.args[0] if mark.args else mark.kwargs.get("name", "default")
+
+
+def _add_suffix(item: pytest.Item, suffix: str) -> None:
+    try:
+        from _pytest.nodeid import NodeId  # pytest ≥ 9.2: the id is structured
+    except ImportError:  # older pytest: xdist's own hook has added the suffix already
+        item._nodeid = item.nodeid + suffix  # type: ignore[attr-defined]
+        return
+    old: NodeId = item._id
+    # The suffix goes after the parameters, as on older pytest: "test_x[a]@group".
+    last = f"{old.names[-1]}[{old.params}]" if old.params is not None else old.names[-1]
+    item._id = NodeId(path=old.path, names=(*old.names[:-1], last + suffix))
 
 
 @pytest.hookimpl(trylast=True)

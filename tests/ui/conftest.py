@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -54,9 +55,15 @@ def _app_wide_look_restored(qapp: QApplication) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _collect_garbage_on_the_gui_thread(qapp: object) -> Iterator[None]:
-    """As the app does: no collection may start on a worker thread and free Qt objects there."""
+    """As the app does: no collection may start on a worker thread and free Qt objects there.
+
+    Also deletes the widgets the test left to ``deleteLater`` (pytest-qt's closed widgets, the
+    screens a screenshot render closed): outside a running event loop Qt only deletes them when
+    asked, and every widget still alive makes each later app-wide restyle, palette or font
+    change slower (a screen walk's dark switch re-polishes every widget of the process)."""
     gc_guard.install(qapp)  # type: ignore[arg-type]
     yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
 
 

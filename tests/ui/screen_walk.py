@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 from PySide6 import QtGui
-from PySide6.QtCore import QCoreApplication, QEventLoop, QRect, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QRect, Qt
 from PySide6.QtGui import QFontInfo, QImage, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -478,6 +478,10 @@ def walk_screen(screen: str, language: str | None = None) -> Walk:
     except Exception as exc:  # reported by the tests, with the screen's name
         walk.error = f"{type(exc).__name__}: {exc}"
     finally:
+        # Delete the screen the render closed (deleteLater: outside a running event loop Qt
+        # deletes only when asked) before restyling back: each widget still alive would be
+        # re-polished, here and in every later walk's scheme switch.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         # Leave the application as the other tests expect it.
         i18n.set_language(before)
         app.setStyleSheet(sheet)
