@@ -27,8 +27,14 @@ def test_read_record_tolerates_garbage(tmp_path: Path) -> None:
     assert discovery.is_alive("http://127.0.0.1:1", timeout=0.2) is False
 
 
-def test_spawn_attached_then_reuse_and_clean_shutdown(tmp_path: Path) -> None:
+def test_spawn_attached_then_reuse_and_clean_shutdown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A free port of this test's own as the preferred one: after this sandbox stops, another
+    # xdist worker's sandbox may take 12111 itself, and "nothing serves there" would fail.
+    monkeypatch.setattr(discovery, "PREFERRED_PORT", _a_free_port())
     url, proc = discovery.spawn(tmp_path, detached=False)
+    assert url.endswith(f":{discovery.PREFERRED_PORT}")
     assert proc is not None
     try:
         assert discovery.is_alive(url)
@@ -44,6 +50,15 @@ def test_spawn_attached_then_reuse_and_clean_shutdown(tmp_path: Path) -> None:
         proc.wait(timeout=10)
     assert not (tmp_path / "sandbox.json").exists()
     assert discovery.is_alive(url) is False
+
+
+def _a_free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 def test_stale_record_is_replaced(tmp_path: Path) -> None:
