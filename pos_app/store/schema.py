@@ -390,7 +390,7 @@ orders = Table(
     Column("promo_use_taken", Boolean, nullable=False, server_default=false()),
     # Paid in full: the database's order number of that transaction and the payment's time
     # (0021); reports count the order's figures by them (store/order_report_queries.py).
-    Column("paid_seq", BigInteger, index=True),
+    Column("paid_seq", BigInteger),  # indexed with paid_at (0029, below)
     Column("paid_at", UTCDateTime(), index=True),
     Column("paid_payment_id", ID, index=True),  # the payment that completed it (the CSV's)
     CheckConstraint(
@@ -494,6 +494,8 @@ Index(
     "ix_refunds_status_seq_created_at", refunds.c.status, refunds.c.record_seq, refunds.c.created_at
 )
 Index("ix_refunds_reversed_seq", refunds.c.reversed_seq)
+# Orders paid before a report's days but recorded after a close near them (0029).
+Index("ix_orders_paid_seq_paid_at", orders.c.paid_seq, orders.c.paid_at)
 
 # One customer per email address, any case (migration 0012): the database refuses what the
 # service checks, so two stations saving at once cannot both add it. Without an email: no limit.
