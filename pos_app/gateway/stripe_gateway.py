@@ -48,6 +48,12 @@ from pos_app.gateway.session_info import charge_details, metadata, session_info,
 
 log = logging.getLogger(__name__)
 
+#: The optional permission the Customer calls need (domain/stripe_permissions.py).
+CUSTOMER_WRITE = "rak_customer_write"
+#: How long a refused optional permission is not asked for again: one added to the key in
+#: the Dashboard is used within this long, without restarting the app.
+REFUSAL_KEPT_SECONDS = 600.0
+
 # Pinned so the sandbox and real Stripe answer in the same shape whatever the account default.
 API_VERSION = stripe.api_version
 
@@ -82,6 +88,10 @@ class StripeGateway:
         )
         self._mode = mode
         self._clock_offset = 0.0
+        # Optional permissions Stripe refused this key, with when (time.monotonic): calls
+        # that need one are refused here for a while instead of costing every card payment a
+        # round trip that Stripe would refuse again; then tried again, in case it was granted.
+        self._refused: dict[str, float] = {}
 
     @property
     def mode(self) -> str:
@@ -225,6 +235,7 @@ class StripeGateway:
         speak (``preferred_locales``); its id ("cus_…")."""
         params = {**_customer_params(request), "metadata": dict(request.metadata)}
         options: Any = {"idempotency_key": idempotency_key}
+        self._unless_refused(CUSTOMER_WRITE)
         with self._errors():
             obj = self._client.v1.customers.create(params, options=options)  # type: ignore[arg-type]
         self._note_date(obj)
@@ -237,6 +248,7 @@ class StripeGateway:
         """Set a Stripe Customer's email, name and ``preferred_locales`` (changed at the desk)."""
         params: Any = _customer_params(request)
         options: Any = {"idempotency_key": idempotency_key}
+        self._unless_refused(CUSTOMER_WRITE)
         with self._errors():
             obj = self._client.v1.customers.update(customer_id, params, options=options)
         self._note_date(obj)
@@ -367,6 +379,15 @@ class StripeGateway:
 
     # -- helpers -----------------------------------------------------------------------
 
+    def _unless_refused(self, permission_id: str) -> None:
+        """GatewayPermissionError, without calling Stripe, while Stripe's refusal of the
+        optional ``permission_id`` is younger than REFUSAL_KEPT_SECONDS."""
+        refused = self._refused.get(permission_id)
+        if refused is not None and time.monotonic() - refused < REFUSAL_KEPT_SECONDS:
+            raise GatewayPermissionError(
+                stripe_permissions.denied_sentence(permission_id), permission=permission_id
+            )
+
     def _note_date(self, obj: Any) -> None:
         response = getattr(obj, "last_response", None)
         if response is not None:
@@ -405,7 +426,9 @@ class StripeGateway:
             missing = messages.missing_permission(err.user_message)
             # An optional permission's 403 is expected and tolerated by its caller, which
             # logs the one line that says what was done without it.
-            if not (missing and stripe_permissions.is_optional(missing)):
+            if missing and stripe_permissions.is_optional(missing):
+                self._refused[missing] = time.monotonic()
+            else:
                 log.error(
                     "stripe.permission_denied permission=%s request=%s", missing, err.request_id
                 )

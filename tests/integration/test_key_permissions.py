@@ -13,6 +13,7 @@ import pytest
 from pos_app.app import AppContext, open_app, wire_services
 from pos_app.config import load_config
 from pos_app.domain.errors import GatewayAuthError, GatewayPermissionError
+from pos_app.domain.gateway_types import CustomerRequest
 from pos_app.domain.payment import RefundStatus
 from pos_app.domain.stripe_permissions import (
     OPTIONAL_PERMISSIONS,
@@ -20,7 +21,7 @@ from pos_app.domain.stripe_permissions import (
     StripePermission,
     optional_missing_sentence,
 )
-from pos_app.gateway.stripe_gateway import StripeGateway
+from pos_app.gateway.stripe_gateway import REFUSAL_KEPT_SECONDS, StripeGateway
 from pos_app.sandbox.controls_client import ControlsClient
 from pos_app.sandbox.runner import SandboxHandle, start_in_thread
 from tests.conftest import TEST_MANAGER
@@ -192,3 +193,31 @@ def test_a_payment_without_customers_write_goes_ahead_with_one_log_line(
     ]
     assert not [r for r in ours if r.levelno >= logging.ERROR]
     assert all(key not in r.getMessage() for r in ours)  # rule 7: never the key
+
+
+def test_a_refused_optional_permission_is_not_asked_again_for_a_while(
+    controlled: SandboxHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each card payment for a customer with a language would otherwise send Stripe a
+    Customer create it refuses again: one round trip more for every such payment."""
+    gateway = _gateway(controlled, _key(controlled, REQUIRED))
+    service = gateway._client.v1.customers  # the SDK keeps one service object per client
+    sent: list[str] = []
+    real_create = service.create
+
+    def create(*args: object, **kwargs: object) -> object:
+        sent.append("create")
+        return real_create(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "create", create)
+    request = CustomerRequest(email="greta@example.com", name="Greta", preferred_locales=("de",))
+    for attempt in range(3):
+        with pytest.raises(GatewayPermissionError) as refused:
+            gateway.create_customer(request, idempotency_key=f"cus-key-{attempt}")
+        assert refused.value.permission == "rak_customer_write"
+    assert sent == ["create"]  # Stripe was asked once; the next two were answered here
+    # Once the refusal is old, Stripe is asked again (the permission may have been added).
+    gateway._refused["rak_customer_write"] -= REFUSAL_KEPT_SECONDS + 1  # aged, as if waited
+    with pytest.raises(GatewayPermissionError):
+        gateway.create_customer(request, idempotency_key="cus-key-3")
+    assert sent == ["create", "create"]
