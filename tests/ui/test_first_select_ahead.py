@@ -18,7 +18,7 @@ from pos_app.domain.booking import BookingStatus
 from pos_app.domain.people import Resource
 from pos_app.services.bookings import BookingDetail
 from pos_app.ui.day.day_view import DayView
-from pos_app.ui.day.detail_panel import DetailPanel
+from pos_app.ui.day.detail_panel import PREBUILT_ROWS, DetailPanel
 from pos_app.ui.day.detail_presenter import HINT, ActionKey
 from pos_app.ui.day.detail_warmup import warm_up_state
 from pos_app.ui.kit.page_ahead import lay_out_ahead
@@ -38,7 +38,7 @@ def _panel(qtbot: QtBot) -> DetailPanel:
 
 
 def _stand_in_words() -> set[str]:
-    state = warm_up_state()
+    state = warm_up_state(PREBUILT_ROWS)
     # (Not its title, "Anyone": a booking with no staff member shows that word too.)
     lines = (*state.notes, *state.payments, *state.refunds)
     return {state.customer_link, *(value for _key, value in state.rows)} | {

@@ -213,7 +213,7 @@ class DetailPanel(QScrollArea):
             return False
         self._warm = True
         hint = self._hint.text()
-        self._apply(warm_up_state())
+        self._apply(warm_up_state(PREBUILT_ROWS))
         self._fit_body()
         self.show_hint(hint)  # (also forgets the stand-in's state and buttons)
         QTimer.singleShot(WARM_PAINT_MS, self, self._warm_paint)

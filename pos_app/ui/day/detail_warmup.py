@@ -15,15 +15,14 @@ from pos_app.domain.booking_status import BookingStatus
 from pos_app.i18n import _
 from pos_app.ui.day.detail_presenter import ActionKey, ActionState, DetailState, Line
 
-WARM_ROWS = 8  # as many fact rows as a booking shows (detail_panel.PREBUILT_ROWS)
 
-
-def warm_up_state() -> DetailState:
-    """A state that shows every prebuilt widget of the panel; never shown to anyone."""
+def warm_up_state(rows: int) -> DetailState:
+    """A state that shows every prebuilt widget of the panel (``rows`` fact rows, as many as
+    it made ahead, at most eight); never shown to anyone."""
     words = [_("Contact"), _("Service"), _("With"), _("Time"), _("Amount"), _("Paid")]
     words += [_("Refunded"), _("Balance due")]
     digits = "0123456789 $€£ .,:–—·…"
-    rows = tuple((word, f"{word} {digits}") for word in words[:WARM_ROWS])
+    facts = tuple((word, f"{word} {digits}") for word in words[:rows])
     keys = list(ActionKey)
     # The primary one disabled, so its "why not" line is laid out as well.
     primary = ActionState(keys[0], _("Charge"), False, _("Select a booking first."))
@@ -35,7 +34,7 @@ def warm_up_state() -> DetailState:
         title=_("Anyone"),
         status=BookingStatus.NEW,
         notes=(muted,),
-        rows=rows,
+        rows=facts,
         customer_id="warm-up",
         customer_link=_("All bookings of {name}…").format(name=_("Anyone")),
         primary=primary,
