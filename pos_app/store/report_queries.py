@@ -28,8 +28,7 @@ reversal (money back: a negative refund), each with its own order number.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -40,19 +39,16 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    exists,
     func,
     literal,
     not_,
     null,
     or_,
     select,
-    text,
-    union,
 )
 from sqlalchemy.orm import Session
 
-from pos_app.domain.payment import PaymentMethod, PaymentStatus, RefundStatus
+from pos_app.domain.payment import PaymentMethod
 from pos_app.domain.report_data import (
     ExportBatch,
     Movement,
@@ -66,11 +62,18 @@ from pos_app.store.export_days import ExportDayQueries
 from pos_app.store.link_counts import LinkCountQueries
 from pos_app.store.order_export import order_cells
 from pos_app.store.report_export import ExportQueries, export_batches, export_cells
+from pos_app.store.report_sources import (
+    Facts,
+    Source,
+    any_close,
+    close_facts,
+    strays_query,
+    tune_planner,
+)
 from pos_app.store.report_sql import (
     Clock,
     after_closes,
     as_date,
-    aware,
     closed_days,
     enum_value,
 )
@@ -80,8 +83,6 @@ from pos_app.store.schema import (
     day_closes,
     orders,
     payments,
-    record_order,
-    refunds,
     resources,
     users,
 )
@@ -91,67 +92,6 @@ _refund_payment = payments.alias("refund_payment")
 # What a walk-in order's money is shown as where a booking's service would be.
 _CARD = PaymentMethod.CARD.value
 _MAX_IDS = 5000  # ids named in a query at most (SQLite allows 32,766 parameters)
-
-
-@dataclass(frozen=True)
-class _Source:
-    """Payments, refunds or refund reversals: which rows count, which column dates a row,
-    which says when it was recorded and which gives the database's order of that."""
-
-    kind: Movement
-    table: Any
-    dated: Any  # paid_at / created_at: the business moment
-    recorded: Any  # recorded_at / reversed_at: when a station recorded it (shown only)
-    seq: Any  # record_seq / reversed_seq: the database's order of that recording
-    counted: Any  # the rows that count
-    hours: str  # its kind in sales_hours (store/sales_hours.py)
-    sign: int = 1  # -1: a reversal gives back what its refund took out
-
-
-_PAYMENTS = _Source(
-    Movement.PAYMENT,
-    payments,
-    payments.c.paid_at,
-    payments.c.recorded_at,
-    payments.c.record_seq,
-    payments.c.status == PaymentStatus.SUCCEEDED.value,
-    "payment",
-)
-# A refund counts once it succeeded, even when it failed later (its reversal then counts too).
-_REFUNDS = _Source(
-    Movement.REFUND,
-    refunds,
-    refunds.c.created_at,
-    refunds.c.recorded_at,
-    refunds.c.record_seq,
-    and_(
-        refunds.c.status.in_([RefundStatus.SUCCEEDED.value, RefundStatus.FAILED.value]),
-        or_(refunds.c.status == RefundStatus.SUCCEEDED.value, refunds.c.record_seq.is_not(None)),
-    ),
-    "refund",
-)
-_REVERSALS = _Source(
-    Movement.REFUND,
-    refunds,
-    refunds.c.created_at,
-    refunds.c.reversed_at,
-    refunds.c.reversed_seq,
-    and_(refunds.c.status == RefundStatus.FAILED.value, refunds.c.reversed_seq.is_not(None)),
-    "reversal",
-    sign=-1,
-)
-_SOURCES = (_PAYMENTS, _REFUNDS, _REVERSALS)
-
-
-@dataclass(frozen=True)
-class _Facts:
-    """The closes near a report's window, read once for every source's plan."""
-
-    here: bool  # a day of the window is closed
-    day_before: int | None  # the day before it is closed: its close's order number
-    seq_from: int | None  # rows numbered above this may land in it from outside...
-    seq_to: int | None  # ...up to this one (None: no bound)
-    sources: tuple[_Source, ...]  # reversals only when some refund failed after succeeding
 
 
 def _frozen_days_query() -> Select[Any]:
@@ -164,10 +104,6 @@ def _frozen_days_query() -> Select[Any]:
     )
 
 
-_CHEAP_RANDOM_READS = text(
-    "SELECT set_config('random_page_cost', "
-    "least(current_setting('random_page_cost')::float, 1.1)::text, true)"
-)
 # Built once: its shape never changes (building one costs more than running it, small table).
 _FROZEN_DAYS = _frozen_days_query()
 
@@ -187,7 +123,7 @@ class SqlReportQueries(ExportDayQueries, ExportQueries, LinkCountQueries):
         # materialise); cells of the same key from two branches are added up by the caller.
         facts = self._close_facts(window)
         dialect = self._s.get_bind().dialect.name
-        work: list[tuple[_Source, list[tuple[Select[Any], bool]]]] = []
+        work: list[tuple[Source, list[tuple[Select[Any], bool]]]] = []
         for source in facts.sources:
             payment = source.kind is Movement.PAYMENT
             # No closed day in the window, so no adjustment out of it: its own rows are the
@@ -276,10 +212,9 @@ class SqlReportQueries(ExportDayQueries, ExportQueries, LinkCountQueries):
 
     def counted_refunds(self, window: ReportWindow) -> list[tuple[Select[Any], int]]:
         """Ids of the refunds (sign 1) and reversals (−1) that count on the window's days."""
-        facts = self._close_facts(window)
-        refunds_ = [s for s in facts.sources if s.kind is Movement.REFUND]
-        plans = [(b, s.sign) for s in refunds_ for b in self._plan(window, s, facts, detail=True)]
-        return [(select(b.subquery().c.id), sign) for b, sign in plans]
+        facts = self._close_facts(window, refunds_only=True)
+        plans = [(b, s) for s in facts.sources for b in self._plan(window, s, facts, detail=True)]
+        return [(select(b.subquery().c.id), s.sign) for b, s in plans]
 
     def _export_live(self, window: ReportWindow, zone: str) -> Iterator[ExportBatch]:
         """The CSV export's rows of the window in business order, every cell made by the
@@ -289,62 +224,22 @@ class SqlReportQueries(ExportDayQueries, ExportQueries, LinkCountQueries):
         return export_batches(self._s, parts, zone)
 
     def _no_jit(self) -> None:
-        """PostgreSQL, for this transaction: no JIT (on a big table compiling costs more, in
-        hundreds of ms, than these index-bounded queries take to run), and a random read
-        priced as the cached or SSD read it is (at most 1.1): at the default 4 (a spinning
-        disk), without parallel workers, a week's payments joined their bookings by reading
-        all 9,000,000 bookings (3.9 s) instead of looking up 61,000 (0.2 s)."""
-        if self._s.get_bind().dialect.name == "postgresql":
-            self._s.execute(text("SET LOCAL jit = off"))
-            self._s.execute(_CHEAP_RANDOM_READS)
+        """PostgreSQL: the planner's settings of a report, once per transaction
+        (store/report_sources.tune_planner)."""
+        tune_planner(self._s)
 
     # -- the plan -----------------------------------------------------------------------------
 
-    def _close_facts(self, window: ReportWindow) -> _Facts:
-        """What every source's plan needs to know of the closes near the window (and whether
-        any refund failed after it succeeded), read once per report."""
-        self._no_jit()
-        first, last = window.first, window.last
-        rows = self._s.execute(
-            select(day_closes.c.business_date, day_closes.c.covered_seq).where(
-                day_closes.c.business_date >= first - timedelta(days=1),
-                day_closes.c.business_date <= last,
-            )
-        ).all()
-        days = {as_date(r[0]) for r in rows}
-        # Rows numbered after the close of a day just before the window or in it may land in
-        # it, unless numbered after the close of its last day or a later one too.
-        near = [int(r[1]) for r in rows if as_date(r[0]) < last]
-        seq_from = min(near) if near else None
-        seq_to = None
-        if near:
-            seq_to = self._s.execute(
-                select(func.min(day_closes.c.covered_seq)).where(day_closes.c.business_date >= last)
-            ).scalar()
-            if seq_to is None:
-                # No such close yet: up to the last number given, which changes no answer but
-                # makes the search a closed range, so planners take the order number's index
-                # (SQLite took the date's for "dated before": the whole past).
-                seq_to = self._s.execute(select(record_order.c.last_seq)).scalar()
-        reversed_ = self._s.execute(
-            select(exists().where(refunds.c.reversed_seq > 0))  # numbers start at 1: an index range
-        ).scalar()
-        return _Facts(
-            here=any(first <= d <= last for d in days),
-            day_before=min(
-                (int(r[1]) for r in rows if as_date(r[0]) == first - timedelta(days=1)),
-                default=None,
-            ),
-            seq_from=seq_from,
-            seq_to=seq_to,
-            sources=_SOURCES if reversed_ else (_PAYMENTS, _REFUNDS),
-        )
+    def _close_facts(self, window: ReportWindow, *, refunds_only: bool = False) -> Facts:
+        """What every source's plan needs to know of the closes near the window, and its
+        late rows (store/report_sources.py), read once per report."""
+        return close_facts(self._s, window, refunds_only=refunds_only)
 
     def _plan(
         self,
         window: ReportWindow,
-        source: _Source,
-        facts: _Facts,
+        source: Source,
+        facts: Facts,
         *,
         detail: bool | str = False,
         own: bool = True,
@@ -355,7 +250,7 @@ class SqlReportQueries(ExportDayQueries, ExportQueries, LinkCountQueries):
         ``detail``: True, the export's values; a zone's name, its CSV cells."""
         start, end = window.start, window.end
         before = day_start(window.first - timedelta(days=1), window.tz)
-        strays = self._strays(source, facts, window)
+        strays = facts.strays[source.hours]
         lo = before
         for row in strays:
             lo = min(lo, row[1], row[2])
@@ -374,84 +269,31 @@ class SqlReportQueries(ExportDayQueries, ExportQueries, LinkCountQueries):
             plan.append(
                 self._branch(source, clock, window, closes=facts.here, own=True, detail=detail)
             )
-        if facts.day_before is not None:
-            # Its rows recorded after its close (the order number's index, with the date in
-            # it, skips its own rows, as does the join below that decides): a range, not ids.
-            day_before = and_(
-                source.dated >= before, source.dated < start, source.seq > facts.day_before
-            )
-            plan.append(self._outside(source, clock, window, day_before, detail=detail))
-        ids: Any = [row[0] for row in strays if row[1] < before]
+        # The rows dated before the window that a close moved into it are late rows: the
+        # day before's (recorded after its close: numbered after it, so found by the order
+        # number) when that day is closed, older ones when a day they can be dated on is.
+        # One branch of their ids (the join on the closes decides, as for any row): not a
+        # range of the day before, which read every row of the open week in the index.
+        ids = [row[0] for row in strays if row[1] >= before and facts.day_before is not None]
+        older = [row[0] for row in strays if row[1] < before]
         # Dated before the day before: their local days end two days before the window.
-        if ids and self._any_close(lo.date() - timedelta(days=1), window.first - timedelta(2)):
+        if older and any_close(self._s, lo.date() - timedelta(days=1), window.first - timedelta(2)):
+            ids += older
+        if ids:
+            rows: Any = ids
             if len(ids) > _MAX_IDS:  # many late rows (a station long offline)
-                ids = self._strays_query(source, facts, window, before).scalar_subquery()
-            outside = source.table.c.id.in_(ids)
-            plan.append(self._outside(source, clock, window, outside, detail=detail))
+                rows = strays_query(source, facts, window, start).scalar_subquery()
+            outside = source.table.c.id.in_(rows)
+            plan.append(
+                self._branch(
+                    source, clock, window, closes=True, own=False, detail=detail, outside=outside
+                )
+            )
         return plan
-
-    def _outside(
-        self,
-        source: _Source,
-        clock: Clock,
-        window: ReportWindow,
-        rows: ColumnElement[bool],
-        *,
-        detail: bool | str,
-    ) -> Select[Any]:
-        """The branch of the ``rows`` dated before the window that a close moved into it."""
-        return self._branch(
-            source, clock, window, closes=True, own=False, detail=detail, outside=rows
-        )
-
-    def _strays(
-        self, source: _Source, facts: _Facts, window: ReportWindow
-    ) -> list[tuple[str, datetime, datetime]]:
-        """(id, dated, recorded) of the counted rows dated before the window that a close
-        may move into it: recorded in it by a station's clock, or numbered after the close
-        of a day just before it or in it (so they land after that day) and not after a close
-        of its last day or a later one. A row dated after the window never lands in it (an
-        adjustment lands after its own day), so none is looked for."""
-        q = self._strays_query(source, facts, window, window.start, detail=True)
-        return [(str(i), aware(d), aware(r)) for i, d, r in self._s.execute(q)]
-
-    def _strays_query(
-        self,
-        source: _Source,
-        facts: _Facts,
-        window: ReportWindow,
-        dated_before: datetime,
-        *,
-        detail: bool = False,
-    ) -> Any:
-        """The query of ``_strays``, of rows dated before ``dated_before``: ids only, or
-        with ``detail`` (id, dated, recorded). One SELECT per arm, each a range one index
-        serves (the order number's with the date in it: the open days' rows are skipped in
-        the index), under UNION: an OR of the arms reads the whole table."""
-        arms = [and_(source.recorded >= window.start, source.recorded < window.end)]
-        if facts.seq_from is not None:
-            by_order = source.seq > facts.seq_from
-            if facts.seq_to is not None:
-                by_order = and_(by_order, source.seq <= facts.seq_to)
-            arms.append(by_order)
-        cols = [source.table.c.id]
-        if detail:
-            cols += [source.dated.label("dated"), source.recorded.label("recorded")]
-        parts = [
-            select(*cols).where(source.counted, arm, source.dated < dated_before) for arm in arms
-        ]
-        return parts[0] if len(parts) == 1 else union(*parts)
-
-    def _any_close(self, first: date, last: date) -> bool:
-        """Whether any of the days [first, last] is closed (in any currency)."""
-        q = select(
-            exists().where(day_closes.c.business_date >= first, day_closes.c.business_date <= last)
-        )
-        return bool(self._s.execute(q).scalar())
 
     def _branch(
         self,
-        source: _Source,
+        source: Source,
         clock: Clock,
         window: ReportWindow,
         *,
