@@ -17,10 +17,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, case, func, select
+from sqlalchemy import BigInteger, Integer, Select, String, case, func, literal, null, select
 from sqlalchemy.orm import Session
 
 from pos_app.domain.report_data import ReportWindow
+from pos_app.store.report_sql import run_together
 from pos_app.store.schema import order_hours, resources
 
 
@@ -33,9 +34,7 @@ def serves(window: ReportWindow) -> bool:
     return _on_the_hour(window.start) and _on_the_hour(window.end)
 
 
-def hour_rows(
-    session: Session, window: ReportWindow
-) -> tuple[list[Row[Any]], list[Row[Any]], list[Row[Any]]]:
+def hour_rows(session: Session, window: ReportWindow) -> tuple[list[Any], list[Any], list[Any]]:
     """The window's orders' totals (currency, promo code or None, orders, tips, discounts,
     tax), lines (currency, item, kind, rate, name, quantity, amount, discount, tax) and tips
     by staff (currency, name, tips), grouped as the rows' own queries group them."""
@@ -76,5 +75,39 @@ def hour_rows(
         .where(*of("tip"))
         .group_by(h.currency, staff)
     )
-    run = session.execute
-    return list(run(totals)), list(run(lines)), list(run(tips))
+    return run_figures(session, totals, lines, tips)
+
+
+#: Where each query's columns go in the shape all three share (a tag first): currency, two
+#: texts, a text, a whole number, a text, four sums. None: a NULL of that place's type.
+_LAYOUTS = (
+    (0, 1, None, None, None, 2, 3, 4, 5),  # totals
+    (0, 1, 2, 3, 4, 5, 6, 7, 8),  # lines
+    (0, 1, None, None, None, 2, None, None, None),  # tips
+)
+_NULLS: tuple[Any, ...] = (
+    None, String, String, Integer, String, BigInteger, BigInteger, BigInteger, BigInteger
+)  # fmt: skip
+
+
+def run_figures(
+    session: Session, totals: Select[Any], lines: Select[Any], tips: Select[Any]
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """The rows of the orders' three figure queries (totals, lines, tips), as each hands
+    them back, read in one statement on PostgreSQL (report_sql.run_together): the three
+    put in one shape, tagged."""
+    parts = []
+    for tag, (q, layout) in enumerate(zip((totals, lines, tips), _LAYOUTS, strict=True)):
+        cols = list(q.selected_columns)
+        shaped = [
+            cols[i] if i is not None else null().cast(_NULLS[place])
+            for place, i in enumerate(layout)
+        ]
+        parts.append(
+            q.with_only_columns(literal(tag, Integer), *shaped, maintain_column_froms=True)
+        )
+    out: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
+    for row in run_together(session, parts):
+        tag = row[0]
+        out[tag].append(tuple(row[1 + i] for i, at in enumerate(_LAYOUTS[tag]) if at is not None))
+    return out

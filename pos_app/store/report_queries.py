@@ -76,8 +76,9 @@ from pos_app.store.report_sql import (
     as_date,
     closed_days,
     enum_value,
+    run_together,
 )
-from pos_app.store.sales_hours import HOURS_END, HOURS_START, hours_queries
+from pos_app.store.sales_hours import HOURS_END, HOURS_START, hours_query
 from pos_app.store.schema import (
     bookings,
     day_closes,
@@ -121,48 +122,51 @@ class SqlReportQueries(ExportDayQueries, ExportQueries, LinkCountQueries):
         cells: list[SalesCell] = []
         # Each branch grouped on its own (a plain subquery SQLite flattens, no UNION to
         # materialise); cells of the same key from two branches are added up by the caller.
+        # PostgreSQL runs them all as one statement (report_sql.run_together).
         facts = self._close_facts(window)
         dialect = self._s.get_bind().dialect.name
-        work: list[tuple[Source, list[tuple[Select[Any], bool]]]] = []
+        # No closed day in the window, so no adjustment out of it: its own rows are the
+        # hours' sums (store/sales_hours.py), when its zone allows.
+        kinds = tuple(s.hours for s in facts.sources)
+        hours = None if facts.here else hours_query(kinds, dialect, window)
+        parts: list[Any] = [] if hours is None else [hours]
         for source in facts.sources:
             payment = source.kind is Movement.PAYMENT
-            # No closed day in the window, so no adjustment out of it: its own rows are the
-            # hours' sums (store/sales_hours.py), when its zone allows.
-            hours = None if facts.here else hours_queries(source.hours, payment, dialect, window)
-            if hours is not None:
-                work.append((source, hours))
             for i, branch in enumerate(self._plan(window, source, facts, own=hours is None)):
                 # The own rows of a window with no closed day hold no adjustment (a 0).
                 adjusted = i > 0 or hours is not None or facts.here
                 grouped = self._grouped(branch.subquery(), adjusted=adjusted, payment=payment)
-                work.append((source, [(grouped, False)]))
+                tail: list[Any] = [literal(source.hours, String), literal(0, Integer)]
+                parts.append(grouped.add_columns(*tail))
+        by_kind = {s.hours: s for s in facts.sources}
         bounds = {HOURS_START: window.start, HOURS_END: window.end}
-        for source, queries in work:
+        for r in run_together(self._s, parts, bounds):
+            source = by_kind[r[13]]
             sign = source.sign  # a reversal takes back a refund: its count and money too
-            kind = source.kind
-            for q, hour_only in queries:
-                for r in self._s.execute(q, bounds):
-                    method = str(enum_value(r[4]))
-                    card = method == _CARD
-                    cells.append(
-                        SalesCell(
-                            kind,
-                            r[0],
-                            r[1],
-                            r[2] or "",
-                            r[3] or "",
-                            method,
-                            int(r[5]),
-                            sign * int(r[6]),
-                            sign * int(r[7] or 0),
-                            sign * int(r[8] or 0),
-                            int(r[9] or 0),
-                            sign * int(r[10] or 0),
-                            int(r[11] or 0) if card else 0,
-                            int(r[12] or 0) if card else 0,
-                            hour_only,
-                        )
-                    )
+            hour = int(r[5])
+            # An hour rows' cell (store/sales_hours.py) has an hour; by key, the hour -1.
+            hour_only = bool(r[14]) and hour != -1
+            method = "" if hour_only else str(enum_value(r[4]))
+            card = method == _CARD and source.kind is Movement.PAYMENT
+            cells.append(
+                SalesCell(
+                    source.kind,
+                    r[0],
+                    "" if hour_only else r[1],
+                    "" if hour_only else r[2] or "",
+                    "" if hour_only else r[3] or "",
+                    method,
+                    hour,
+                    sign * int(r[6]),
+                    sign * int(r[7] or 0),
+                    0 if hour_only else sign * int(r[8] or 0),
+                    int(r[9] or 0),
+                    sign * int(r[10] or 0),
+                    int(r[11] or 0) if card else 0,
+                    int(r[12] or 0) if card else 0,
+                    hour_only,
+                )
+            )
         return cells
 
     @staticmethod

@@ -9,9 +9,10 @@ offsets, changing on the hour: Clock.whole_hours); otherwise the rows are read.
 
 The hours are summed in two groupings: by currency, service, staff and method (hour -1),
 and by currency and hour (``hour_only`` cells). A report needs each breakdown alone, never
-their product: a busy day's 600 cells become 150. The statements are built once per zone
-shape (they take the window's bounds as HOURS_START and HOURS_END): building them cost
-more than running them.
+their product: a busy day's 600 cells become 150. Both groupings of every kind are one
+statement (PostgreSQL: GROUPING SETS, one read of the hours; SQLite: a UNION ALL), built
+once per zone shape (it takes the window's bounds as HOURS_START and HOURS_END): building
+it cost more than running it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,20 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, String, bindparam, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+    tuple_,
+    union_all,
+)
 
 from pos_app.domain.report_data import OffsetSpan, ReportWindow, offset_spans
 from pos_app.store.report_sql import Clock
@@ -29,27 +43,26 @@ from pos_app.store.schema import sales_hours
 #: The parameters of the window's UTC bounds, [start, end).
 HOURS_START, HOURS_END = "hours_start", "hours_end"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: A grouped statement: one SELECT, or a UNION ALL of them.
+Grouped = Select[Any] | CompoundSelect[Any]
 
 
-def hours_queries(
-    kind: str, payment: bool, dialect: str, window: ReportWindow
-) -> list[tuple[Select[Any], bool]] | None:
-    """The grouped hours of ``kind`` (payment, refund or reversal) dated in the window, in
-    the report's cell shape, each with whether its cells count in the hour rows only; None
-    when the hours cannot serve this window."""
+def hours_query(kinds: tuple[str, ...], dialect: str, window: ReportWindow) -> Grouped | None:
+    """The grouped hours of ``kinds`` (payment, refund, reversal) dated in the window, in
+    the report's cell shape plus its kind (``source``) and a 1 (``from_hours``); a cell of
+    the hour rows only has an hour, one by key the hour -1. None when the hours cannot
+    serve this window."""
     start, end = window.start, window.end
     spans = offset_spans(window.tz, start - timedelta(days=1), end)
     if not Clock(dialect, spans, (window.first, window.last)).whole_hours(start, end):
         return None
     # The first span's start is not in the SQL (it also applies before it).
     shape = (spans[0].minutes, *((s.starts_at, s.minutes) for s in spans[1:]))
-    return _queries(kind, payment, dialect, shape)
+    return _query(kinds, dialect, shape)
 
 
 @lru_cache(maxsize=64)
-def _queries(
-    kind: str, payment: bool, dialect: str, shape: tuple[Any, ...]
-) -> list[tuple[Select[Any], bool]]:
+def _query(kinds: tuple[str, ...], dialect: str, shape: tuple[Any, ...]) -> Grouped:
     first, *rest = shape
     spans: tuple[OffsetSpan, ...] = (OffsetSpan(rest[0][0] if rest else _EPOCH, first),)
     spans += tuple(OffsetSpan(at, minutes) for at, minutes in rest)
@@ -58,6 +71,7 @@ def _queries(
     zero: ColumnElement[Any] = literal(0, Integer)
     sub = (
         select(
+            h.kind,
             h.currency,
             h.service_id,
             h.service_name,
@@ -71,30 +85,54 @@ def _queries(
             h.unfeed_amount,
         )
         .where(
-            h.kind == kind,
+            h.kind.in_(kinds),
             h.hour >= bindparam(HOURS_START),
             h.hour < bindparam(HOURS_END),
             h.n > 0,
         )
         .subquery()
     )
+    c = sub.c
+    sums = [func.sum(c.n), func.sum(c.amount)]
+    tail = [c.kind, literal(1, Integer).label("from_hours")]
+    key = (c.kind, c.currency, c.service_id, c.resource_id, c.method)
+    if dialect == "postgresql":
+        # Both groupings from one read of the hours (GROUPING SETS). A by-hour cell's
+        # service, staff, method and fee are blanked by the caller (its hour is not -1).
+        by_key = func.grouping(c.hour) == 1
+        hour = case((by_key, -1), else_=c.hour)
+        return select(
+            c.currency,
+            func.coalesce(c.service_id, ""),
+            func.max(c.service_name),
+            c.resource_id,
+            func.coalesce(c.method, ""),
+            hour,
+            *sums,
+            func.sum(c.fee),
+            zero,
+            zero,
+            func.sum(c.unfeed_n),
+            func.sum(c.unfeed_amount),
+            *tail,
+        ).group_by(func.grouping_sets(tuple_(*key), tuple_(c.kind, c.currency, c.hour)))
     none: ColumnElement[Any] = literal("", String)
-    sums = [func.sum(sub.c.n), func.sum(sub.c.amount)]
-    pending = [func.sum(sub.c.unfeed_n), func.sum(sub.c.unfeed_amount)] if payment else [zero] * 2
-    by_key = select(
-        sub.c.currency,
-        sub.c.service_id,
-        func.max(sub.c.service_name),
-        sub.c.resource_id,
-        sub.c.method,
+    by_keys = select(
+        c.currency,
+        c.service_id,
+        func.max(c.service_name),
+        c.resource_id,
+        c.method,
         literal(-1, Integer),
         *sums,
-        func.sum(sub.c.fee),
+        func.sum(c.fee),
         zero,
         zero,
-        *pending,
-    ).group_by(sub.c.currency, sub.c.service_id, sub.c.resource_id, sub.c.method)
+        func.sum(c.unfeed_n),
+        func.sum(c.unfeed_amount),
+        *tail,
+    ).group_by(*key)
     by_hour = select(
-        sub.c.currency, none, none, none, none, sub.c.hour, *sums, zero, zero, zero, zero, zero
-    ).group_by(sub.c.currency, sub.c.hour)
-    return [(by_key, False), (by_hour, True)]
+        c.currency, none, none, none, none, c.hour, *sums, zero, zero, zero, zero, zero, *tail
+    ).group_by(c.kind, c.currency, c.hour)
+    return union_all(by_keys, by_hour)
