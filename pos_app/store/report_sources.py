@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -20,10 +21,12 @@ from sqlalchemy import (
     Date,
     Integer,
     and_,
+    bindparam,
     case,
     exists,
     func,
     literal,
+    literal_column,
     null,
     or_,
     select,
@@ -87,6 +90,7 @@ REVERSALS = Source(
     sign=-1,
 )
 SOURCES = (PAYMENTS, REFUNDS, REVERSALS)
+_BY_KIND = {s.hours: s for s in SOURCES}
 
 #: (id, dated, recorded) of a late row.
 Stray = tuple[str, datetime, datetime]
@@ -104,10 +108,11 @@ class Facts:
     strays: dict[str, list[Stray]]  # each source's late rows (by its ``hours`` kind)
 
 
-_CHEAP_PLANS = text(
-    "SELECT set_config('jit', 'off', true), set_config('random_page_cost', "
+_SETTINGS = (
+    "set_config('jit', 'off', true) || set_config('random_page_cost', "
     "least(current_setting('random_page_cost')::float, 1.1)::text, true)"
 )
+_CHEAP_PLANS = text(f"SELECT {_SETTINGS}")
 _TUNED = "pos_app.report_planner_tuned"  # session.info: the transaction already tuned
 
 
@@ -119,52 +124,77 @@ def tune_planner(session: Session) -> None:
     reading all 9,000,000 bookings (3.9 s) instead of looking up 61,000 (0.2 s).
 
     Both settings are the transaction's (``set_config(…, true)``: SET LOCAL). A report reads
-    its days, their links and its orders in one transaction: set once, not before each."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
+    its days, their links and its orders in one transaction: set once, not before each
+    (``close_facts`` sets them in its own statement)."""
+    if session.get_bind().dialect.name == "postgresql" and not _tuned(session):
+        session.execute(_CHEAP_PLANS)
+        _mark_tuned(session)
+
+
+def _tuned(session: Session) -> bool:
     tx = session.get_transaction()
-    if tx is not None and session.info.get(_TUNED) is tx:
-        return
-    session.execute(_CHEAP_PLANS)
-    # (A rollback to a savepoint could undo them: then only a slower plan, same figures.)
+    return tx is not None and session.info.get(_TUNED) is tx
+
+
+def _mark_tuned(session: Session) -> None:
+    # (A rollback to a savepoint could undo the settings: then only a slower plan.)
     session.info[_TUNED] = session.get_transaction()
 
 
-def close_facts(session: Session, window: ReportWindow, *, refunds_only: bool = False) -> Facts:
-    """What every source's plan needs to know of the closes near the window (and whether
-    any refund failed after it succeeded), read once per report: one statement, then one
-    for the late rows of every source (``refunds_only``: of the refunds' sources only)."""
-    tune_planner(session)
-    first, last = window.first, window.last
+def _facts_query(tune: bool) -> Any:
+    """Tagged rows of one statement: 0 the closes of [FIRST, LAST] (the day before the
+    window to its last), 1 the lowest order number of a close of the last day or a later
+    one, 2 the last number given, 3 whether a refund failed after it succeeded (numbers
+    start at 1: an index range); with ``tune`` (PostgreSQL), 4 the planner's settings set
+    (``tune_planner``: its values are of no use, it is their round trip saved)."""
     c = day_closes.c
     no_day = null().cast(Date)
-    # Tagged rows of one statement: 0 the closes of [first - 1, last], 1 the lowest order
-    # number of a close of the last day or a later one, 2 the last number given, 3 whether
-    # a refund failed after it succeeded (numbers start at 1: an index range).
-    q = union_all(
+    parts = [
         select(literal(0, Integer), c.business_date, c.covered_seq).where(
-            c.business_date >= first - timedelta(days=1), c.business_date <= last
+            c.business_date >= bindparam("facts_first"), c.business_date <= bindparam("facts_last")
         ),
-        select(literal(1, Integer), no_day, func.min(c.covered_seq)).where(c.business_date >= last),
+        select(literal(1, Integer), no_day, func.min(c.covered_seq)).where(
+            c.business_date >= bindparam("facts_last")
+        ),
         select(literal(2, Integer), no_day, record_order.c.last_seq),
         select(
             literal(3, Integer),
             no_day,
             case((exists().where(refunds.c.reversed_seq > 0), 1), else_=0).cast(BigInteger),
         ),
-    )
+    ]
+    if tune:
+        settings = func.length(literal_column(_SETTINGS)).cast(BigInteger)
+        parts.append(select(literal(4, Integer), no_day, settings))
+    return union_all(*parts)
+
+
+# Built once: building them cost more than running them (small tables).
+_FACTS = {tune: _facts_query(tune) for tune in (False, True)}
+
+
+def close_facts(session: Session, window: ReportWindow, *, refunds_only: bool = False) -> Facts:
+    """What every source's plan needs to know of the closes near the window (and whether
+    any refund failed after it succeeded), read once per report: one statement (with the
+    planner's settings on PostgreSQL), then one for the late rows of every source
+    (``refunds_only``: of the refunds' sources only)."""
+    first, last = window.first, window.last
+    tune = session.get_bind().dialect.name == "postgresql" and not _tuned(session)
+    params = {"facts_first": first - timedelta(days=1), "facts_last": last}
     rows: list[tuple[Any, int]] = []
     later = last_seq = None
     reversed_ = False
-    for tag, day, n in session.execute(q):
+    for tag, day, n in session.execute(_FACTS[tune], params):
         if tag == 0:
             rows.append((as_date(day), int(n)))
         elif tag == 1:
             later = None if n is None else int(n)
         elif tag == 2:
             last_seq = None if n is None else int(n)
-        else:
+        elif tag == 3:
             reversed_ = bool(n)
+    if tune:
+        _mark_tuned(session)
     # Rows numbered after the close of a day just before the window or in it may land in
     # it, unless numbered after the close of its last day or a later one too.
     near = [n for d, n in rows if d < last]
@@ -195,41 +225,62 @@ def _strays(session: Session, facts: Facts, window: ReportWindow) -> dict[str, l
     later one. A row dated after the window never lands in it (an adjustment lands after
     its own day), so none is looked for. One statement for every source, tagged by its
     position."""
-    parts = [
-        arm.add_columns(literal(i, Integer).label("source"))
-        for i, source in enumerate(facts.sources)
-        for arm in _arms(source, facts, window, window.start, detail=True)
-    ]
-    out: dict[str, list[Stray]] = {s.hours: [] for s in facts.sources}
-    if not parts:
+    kinds = tuple(s.hours for s in facts.sources)
+    out: dict[str, list[Stray]] = {kind: [] for kind in kinds}
+    if not kinds:
         return out
-    for row_id, dated, recorded, i in session.execute(union(*parts)):
-        out[facts.sources[i].hours].append((str(row_id), aware(dated), aware(recorded)))
+    q = _strays_query(kinds, facts.seq_from is not None, facts.seq_to is not None)
+    params = {
+        "strays_start": window.start,
+        "strays_end": window.end,
+        "strays_seq_from": facts.seq_from,
+        "strays_seq_to": facts.seq_to,
+    }
+    for row_id, dated, recorded, i in session.execute(q, params):
+        out[kinds[i]].append((str(row_id), aware(dated), aware(recorded)))
     return out
 
 
+@lru_cache(maxsize=16)
+def _strays_query(kinds: tuple[str, ...], by_order: bool, bounded: bool) -> Any:
+    """The statement of ``_strays`` for these sources and arms, its values as parameters
+    (built once: building it cost more than running it)."""
+    parts = []
+    for i, kind in enumerate(kinds):
+        source = _BY_KIND[kind]
+        arms = [
+            and_(
+                source.recorded >= bindparam("strays_start"),
+                source.recorded < bindparam("strays_end"),
+            )
+        ]
+        if by_order:
+            order = source.seq > bindparam("strays_seq_from")
+            if bounded:
+                order = and_(order, source.seq <= bindparam("strays_seq_to"))
+            arms.append(order)
+        cols = [source.table.c.id, source.dated, source.recorded, literal(i, Integer)]
+        dated = source.dated < bindparam("strays_start")
+        parts += [select(*cols).where(source.counted, arm, dated) for arm in arms]
+    return union(*parts)
+
+
 def strays_query(source: Source, facts: Facts, window: ReportWindow, dated_before: datetime) -> Any:
-    """The ids of ``source``'s late rows (see ``_strays``) dated before ``dated_before``."""
-    parts = _arms(source, facts, window, dated_before, detail=False)
-    return parts[0] if len(parts) == 1 else union(*parts)
-
-
-def _arms(
-    source: Source, facts: Facts, window: ReportWindow, dated_before: datetime, *, detail: bool
-) -> list[Any]:
-    """One SELECT per arm, each a range one index serves (the order number's with the date
-    in it: the open days' rows are skipped in the index), to be put under UNION: an OR of
-    the arms reads the whole table. Ids only, or with ``detail`` (id, dated, recorded)."""
+    """The ids of ``source``'s late rows (see ``_strays``) dated before ``dated_before``:
+    one SELECT per arm, each a range one index serves (the order number's with the date in
+    it: the open days' rows are skipped in the index), under UNION: an OR of the arms reads
+    the whole table."""
     arms = [and_(source.recorded >= window.start, source.recorded < window.end)]
     if facts.seq_from is not None:
         by_order = source.seq > facts.seq_from
         if facts.seq_to is not None:
             by_order = and_(by_order, source.seq <= facts.seq_to)
         arms.append(by_order)
-    cols = [source.table.c.id]
-    if detail:
-        cols += [source.dated.label("dated"), source.recorded.label("recorded")]
-    return [select(*cols).where(source.counted, arm, source.dated < dated_before) for arm in arms]
+    parts = [
+        select(source.table.c.id).where(source.counted, arm, source.dated < dated_before)
+        for arm in arms
+    ]
+    return parts[0] if len(parts) == 1 else union(*parts)
 
 
 def any_close(session: Session, first: Any, last: Any) -> bool:
