@@ -17,11 +17,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, Select, String, case, func, literal, null, select
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    case,
+    func,
+    literal,
+    null,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from pos_app.domain.report_data import ReportWindow
-from pos_app.store.report_sql import run_together
+from pos_app.store.report_sql import Together
 from pos_app.store.schema import order_hours, resources
 
 
@@ -38,11 +49,20 @@ def hour_rows(session: Session, window: ReportWindow) -> tuple[list[Any], list[A
     """The window's orders' totals (currency, promo code or None, orders, tips, discounts,
     tax), lines (currency, item, kind, rate, name, quantity, amount, discount, tax) and tips
     by staff (currency, name, tips), grouped as the rows' own queries group them."""
+    return figure_rows(session, _HOURS, {_START: window.start, _END: window.end})
+
+
+_START, _END = "order_hours_start", "order_hours_end"
+
+
+def _hour_queries() -> Together:
+    """The three queries of ``hour_rows``, the window's bounds as parameters, in one shape:
+    built once (building them cost more than running them)."""
     h = order_hours.c
 
     def of(kind: str) -> Any:
         # n > 0: an hour whose orders all moved away keeps a row of zeros.
-        return (h.kind == kind, h.hour >= window.start, h.hour < window.end, h.n > 0)
+        return (h.kind == kind, h.hour >= bindparam(_START), h.hour < bindparam(_END), h.n > 0)
 
     promo = case((h.key == "", None), else_=func.substr(h.key, 2))
     totals = (
@@ -75,7 +95,7 @@ def hour_rows(session: Session, window: ReportWindow) -> tuple[list[Any], list[A
         .where(*of("tip"))
         .group_by(h.currency, staff)
     )
-    return run_figures(session, totals, lines, tips)
+    return shaped(totals, lines, tips)
 
 
 #: Where each query's columns go in the shape all three share (a tag first): currency, two
@@ -90,24 +110,32 @@ _NULLS: tuple[Any, ...] = (
 )  # fmt: skip
 
 
-def run_figures(
-    session: Session, totals: Select[Any], lines: Select[Any], tips: Select[Any]
-) -> tuple[list[Any], list[Any], list[Any]]:
-    """The rows of the orders' three figure queries (totals, lines, tips), as each hands
-    them back, read in one statement on PostgreSQL (report_sql.run_together): the three
-    put in one shape, tagged."""
+def shaped(totals: Select[Any], lines: Select[Any], tips: Select[Any]) -> Together:
+    """The orders' three figure queries (totals, lines, tips) put in one shape, tagged, to
+    be read together (one statement on PostgreSQL: report_sql.Together)."""
     parts = []
     for tag, (q, layout) in enumerate(zip((totals, lines, tips), _LAYOUTS, strict=True)):
         cols = list(q.selected_columns)
-        shaped = [
+        columns = [
             cols[i] if i is not None else null().cast(_NULLS[place])
             for place, i in enumerate(layout)
         ]
         parts.append(
-            q.with_only_columns(literal(tag, Integer), *shaped, maintain_column_froms=True)
+            q.with_only_columns(literal(tag, Integer), *columns, maintain_column_froms=True)
         )
+    return Together(parts)
+
+
+def figure_rows(
+    session: Session, figures: Together, params: dict[str, Any] | None = None
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """The rows of the three figure queries ``shaped`` put together, as each hands them
+    back."""
     out: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
-    for row in run_together(session, parts):
+    for row in figures.rows(session, params):
         tag = row[0]
         out[tag].append(tuple(row[1 + i] for i, at in enumerate(_LAYOUTS[tag]) if at is not None))
     return out
+
+
+_HOURS = _hour_queries()

@@ -35,7 +35,7 @@ from pos_app.domain.order_report import (
 )
 from pos_app.domain.payment import RefundStatus
 from pos_app.domain.report_data import ReportWindow, business_date, day_start, offset_spans
-from pos_app.store.order_hours import hour_rows, run_figures, serves
+from pos_app.store.order_hours import figure_rows, hour_rows, serves, shaped
 from pos_app.store.report_queries import SqlReportQueries
 from pos_app.store.report_sql import Clock, as_date, aware, enum_value
 from pos_app.store.schema import (
@@ -227,7 +227,7 @@ class SqlOrderReportQueries:
     def _sum(self, counted: ColumnElement[bool], acc: dict[str, OrderFiguresSum]) -> None:
         """Add the figures of the orders ``counted`` picks into ``acc`` (by currency).
 
-        Three queries (one statement on PostgreSQL: order_hours.run_figures), not five:
+        Three queries (one statement on PostgreSQL: order_hours.shaped), not five:
         the orders' totals grouped by promo code too (the code's uses are its group's), and
         the lines grouped by item and tax rate at once (an item's figures, and a rate's, are
         sums of those groups): each reads the orders, or their lines, once."""
@@ -278,7 +278,7 @@ class SqlOrderReportQueries:
             .where(counted, o.tip > 0)
             .group_by(o.currency, staff)
         )
-        _add(*run_figures(self._s, totals, lines, tips), acc)
+        _add(*figure_rows(self._s, shaped(totals, lines, tips)), acc)
 
 
 def _add(

@@ -177,15 +177,27 @@ def closed_days(first: date, last: date) -> Any:
     )
 
 
+class Together:
+    """Statements of one shape read together: on PostgreSQL as one UNION ALL (one round
+    trip, where a report's time mostly goes; built once with them), on SQLite each on its
+    own (no round trip to save, and its planner flattens each one's subquery)."""
+
+    def __init__(self, parts: Sequence[Any]) -> None:
+        self.parts = tuple(parts)
+        self._union = union_all(*self.parts) if len(self.parts) > 1 else None
+
+    def rows(self, session: Session, params: Any = None) -> Iterator[Any]:
+        """Every row of every statement (in no promised order between them)."""
+        if self._union is not None and session.get_bind().dialect.name == "postgresql":
+            yield from session.execute(self._union, params)
+            return
+        for part in self.parts:
+            yield from session.execute(part, params)
+
+
 def run_together(session: Session, parts: Sequence[Any], params: Any = None) -> Iterator[Any]:
-    """The rows of statements of one shape, all of them: on PostgreSQL one UNION ALL (one
-    round trip, where a report's time mostly goes), on SQLite each on its own (no round
-    trip to save, and its planner flattens each one's subquery)."""
-    if len(parts) > 1 and session.get_bind().dialect.name == "postgresql":
-        yield from session.execute(union_all(*parts), params)
-        return
-    for part in parts:
-        yield from session.execute(part, params)
+    """The rows of statements of one shape, all of them (``Together``)."""
+    return Together(parts).rows(session, params)
 
 
 def aware_parser(dialect: str) -> Callable[[Any], datetime]:
