@@ -132,16 +132,18 @@ class ReportService:
         began = time.perf_counter()
         frozen: dict[date, dict[str, Any]] = {}
         with nullcontext(uow) if uow is not None else self._d.uow() as reading:
+            queries = reading.reports
+            names = None
             if from_snapshots:
-                queries = reading.reports
-                closes = (
-                    queries.frozen_days(start, end)
-                    if isinstance(queries, FrozenDayQueries)
-                    else [
+                if isinstance(queries, DaysAndNames):  # with the names: one round trip
+                    closes, *names = queries.days_and_names(start, end)
+                elif isinstance(queries, FrozenDayQueries):
+                    closes = queries.frozen_days(start, end)
+                else:
+                    closes = [
                         (c.business_date, c.covered_seq, c.report_json)
                         for c in reading.day_closes.between(start, end)
                     ]
-                )
                 frozen = _frozen_days(closes, zone)
             live = _open_runs(start, end, frozen)
             if len(live) > MAX_LIVE_RUNS:  # closed and open days interleaved: one scan is less
@@ -149,8 +151,12 @@ class ReportService:
             cells = [(a, reading.reports.sales(ReportWindow(a, b, tz))) for a, b in live]
             orders = [reading.order_reports.figures(ReportWindow(a, b, tz)) for a, b in live]
             links = reading.reports.conversion(window, frozen=from_snapshots)
-            services = {s.id: s.name for s in reading.services.list(active_only=False)}
-            staff = {r.id: r.name for r in reading.resources.list(active_only=False)}
+            if names is None:
+                names = [
+                    {s.id: s.name for s in reading.services.list(active_only=False)},
+                    {r.id: r.name for r in reading.resources.list(active_only=False)},
+                ]
+            services, staff = names
         if not frozen and len(cells) == 1:
             currencies = with_orders(
                 roll_up(cells[0][1], services=services, staff=staff), orders[0]
@@ -243,6 +249,17 @@ class FrozenDayQueries(Protocol):
 
     def frozen_days(self, first: date, last: date) -> list[tuple[date, int | None, str]]:
         """(day, covered_seq, report_json) of the closed days of [first, last]."""
+        ...
+
+
+@runtime_checkable
+class DaysAndNames(Protocol):
+    """Report queries that read the frozen days and the catalogue's names in one query."""
+
+    def days_and_names(
+        self, first: date, last: date
+    ) -> tuple[list[tuple[date, int | None, str]], dict[str, str], dict[str, str]]:
+        """``frozen_days``, and every service's and staff member's name by id."""
         ...
 
 

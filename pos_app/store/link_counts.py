@@ -21,7 +21,18 @@ import json
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Integer,
+    String,
+    bindparam,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from pos_app.domain.payment import LINK_STILL_OPEN, PaymentMethod
@@ -61,6 +72,33 @@ _FROZEN = select(day_link_counts.c.business_date, day_link_counts.c.counts).wher
 )
 
 
+def _day_query(live: Any) -> Any:
+    """Tagged rows: 0 the frozen counts of the days (``_FROZEN``), 1 the live counts by
+    status (``live``: ``_HOURS`` or ``CONVERSION``)."""
+    none, no_n = null().cast(String), null().cast(BigInteger)
+    return union_all(
+        _FROZEN.with_only_columns(
+            literal(0, Integer), *_FROZEN.selected_columns, none, no_n, maintain_column_froms=True
+        ),
+        live.with_only_columns(
+            literal(1, Integer),
+            null().cast(Date),
+            none,
+            *live.selected_columns,
+            maintain_column_froms=True,
+        ),
+    )
+
+
+# Built once, for bounds on whole hours (True) or not.
+_DAY = {True: _day_query(_HOURS), False: _day_query(CONVERSION)}
+
+
+def _whole(start: datetime, end: datetime) -> bool:
+    """Whether both bounds are whole UTC hours (the per-hour counts serve them)."""
+    return all(t == t.replace(minute=0, second=0, microsecond=0) for t in (start, end))
+
+
 class LinkCountQueries:
     """Link counts of days, live or frozen, for SqlReportQueries (its session: ``_s``)."""
 
@@ -71,8 +109,9 @@ class LinkCountQueries:
 
     def live_links(self, start: datetime, end: datetime) -> dict[str, int]:
         """Card payment links created in UTC [start, end), counted now, by status."""
-        whole = all(t == t.replace(minute=0, second=0, microsecond=0) for t in (start, end))
-        rows = self._s.execute(_HOURS if whole else CONVERSION, {"start": start, "end": end})
+        rows = self._s.execute(
+            _HOURS if _whole(start, end) else CONVERSION, {"start": start, "end": end}
+        )
         return {str(getattr(s, "value", s)): int(n) for s, n in rows}
 
     def links_of_days(
@@ -82,6 +121,19 @@ class LinkCountQueries:
         where it has them (``frozen``), the other days counted live."""
         self._no_jit()
         known: dict[date, dict[str, int]] = {}
+        if frozen and first == last:
+            # One day (the dashboard's): its frozen counts and its live ones in one
+            # statement, the live ones used only when it has none frozen.
+            start, end = day_bounds(first, last, tz)
+            params = {"first": first, "last": last, "zone": zone_key(tz), "start": start,
+                      "end": end}  # fmt: skip
+            live: dict[str, int] = {}
+            for tag, day, counts, status, n in self._s.execute(_DAY[_whole(start, end)], params):
+                if tag == 0:
+                    known[as_date(day)] = json.loads(counts)
+                else:
+                    live[str(getattr(status, "value", status))] = int(n)
+            return {k: int(n) for k, n in known[first].items()} if known else live
         if frozen:
             params = {"first": first, "last": last, "zone": zone_key(tz)}
             for day, counts in self._s.execute(_FROZEN, params):

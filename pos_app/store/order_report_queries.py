@@ -23,7 +23,22 @@ from datetime import date, timedelta
 from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from pos_app.domain.order_report import (
@@ -78,6 +93,26 @@ class Closes:
         return max(own + timedelta(days=1), self._latest[before - 1] + timedelta(days=1))
 
 
+def _closes_and_lines() -> Any:
+    """Tagged rows: 0 each closed day from ORDER_CLOSES_FROM on with the last order number
+    its Z report counted (one row per day and currency in the table), 1 whether a refund
+    ever gave back a line. Built once (its day a parameter)."""
+    c = day_closes.c
+    return union_all(
+        select(literal(0, Integer), c.business_date, func.min(c.covered_seq))
+        .where(c.business_date >= bindparam("order_closes_from"))
+        .group_by(c.business_date),
+        select(
+            literal(1, Integer),
+            null().cast(Date),
+            case((exists().where(refund_lines.c.quantity > 0), 1), else_=0).cast(BigInteger),
+        ),
+    )
+
+
+_CLOSES_AND_LINES = _closes_and_lines()
+
+
 class SqlOrderReportQueries:
     """Order figures (tips, discounts, tax, lines, tips by staff, promo codes) by currency."""
 
@@ -87,8 +122,16 @@ class SqlOrderReportQueries:
     def figures(self, window: ReportWindow) -> dict[str, OrderFigures]:
         """The figures of the orders that count on the window's days, per currency."""
         # The closes from the day before the window on: what the window's figures and its
-        # late orders depend on (_late reads an older one only for a late order's own day).
-        closes = self._closes(day_closes.c.business_date >= window.first - timedelta(days=1))
+        # late orders depend on (_late reads an older one only for a late order's own day);
+        # and whether a refund ever gave back a line, in the same statement.
+        closes: list[tuple[date, int]] = []
+        lines_back = False
+        params = {"order_closes_from": window.first - timedelta(days=1)}
+        for tag, day, n in self._s.execute(_CLOSES_AND_LINES, params):
+            if tag == 0:
+                closes.append((as_date(day), int(n)))
+            else:
+                lines_back = bool(n)
         clock = Clock(
             self._s.get_bind().dialect.name,
             offset_spans(window.tz, window.start - timedelta(days=1), window.end),
@@ -115,15 +158,14 @@ class SqlOrderReportQueries:
         late = self._late(window, closes)
         for i in range(0, len(late), _MAX_IDS):
             self._sum(orders.c.id.in_(late[i : i + _MAX_IDS]), acc)
-        self._refunded_back(window, acc)
+        if lines_back:  # else no refund ever gave back a line: nothing to read
+            self._refunded_back(window, acc)
         return {code: acc[code].figures() for code in sorted(acc)}
 
     def _refunded_back(self, window: ReportWindow, acc: dict[str, OrderFiguresSum]) -> None:
         """Take off the lines the window's refunds gave back (``refund_lines``: by item, or
         every line for a refund of everything), on the day each refund counts by the rule
         the report's refunds follow; a reversal puts them back (docs/orders.md 4.5)."""
-        if not self._s.execute(select(exists().where(refund_lines.c.quantity > 0))).scalar():
-            return  # no refund ever gave back a line: nothing to read
         counted: dict[str, int] = {}
         for ids, sign in SqlReportQueries(self._s).counted_refunds(window):
             q = select(refund_lines.c.refund_id).where(refund_lines.c.refund_id.in_(ids))

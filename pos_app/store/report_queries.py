@@ -32,7 +32,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
+    Date,
     Integer,
     Select,
     String,
@@ -45,6 +47,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -85,6 +88,7 @@ from pos_app.store.schema import (
     orders,
     payments,
     resources,
+    services,
     users,
 )
 
@@ -107,6 +111,23 @@ def _frozen_days_query() -> Select[Any]:
 
 # Built once: its shape never changes (building one costs more than running it, small table).
 _FROZEN_DAYS = _frozen_days_query()
+
+
+def _days_and_names_query() -> Any:
+    """Tagged rows: 0 the frozen days (``_FROZEN_DAYS``), 1 each service's id and name,
+    2 each staff member's: what a report reads first, in one statement."""
+    no_day, no_seq, no_text = null().cast(Date), null().cast(BigInteger), null().cast(String)
+    days = _FROZEN_DAYS.with_only_columns(
+        literal(0, Integer), *_FROZEN_DAYS.selected_columns, no_text, maintain_column_froms=True
+    )
+    return union_all(
+        days,
+        select(literal(1, Integer), no_day, no_seq, services.c.id, services.c.name),
+        select(literal(2, Integer), no_day, no_seq, resources.c.id, resources.c.name),
+    )
+
+
+_DAYS_AND_NAMES = _days_and_names_query()
 
 
 class SqlReportQueries(ExportDayQueries, ExportQueries, LinkCountQueries):
@@ -213,6 +234,20 @@ class SqlReportQueries(ExportDayQueries, ExportQueries, LinkCountQueries):
         (``report_json``), one row a day (its currencies' rows hold the same report)."""
         rows = self._s.execute(_FROZEN_DAYS, {"first": first, "last": last})
         return [(as_date(d), None if n is None else int(n), str(j)) for d, n, j in rows]
+
+    def days_and_names(
+        self, first: date, last: date
+    ) -> tuple[list[tuple[date, int | None, str]], dict[str, str], dict[str, str]]:
+        """``frozen_days`` and the names of every service and staff member by id (active
+        or not), in one statement: a report's round trips are most of its time."""
+        days: list[tuple[date, int | None, str]] = []
+        names: tuple[dict[str, str], dict[str, str]] = ({}, {})
+        for tag, d, n, a, b in self._s.execute(_DAYS_AND_NAMES, {"first": first, "last": last}):
+            if tag == 0:
+                days.append((as_date(d), None if n is None else int(n), str(a)))
+            else:
+                names[tag - 1][str(a)] = str(b)
+        return days, *names
 
     def counted_refunds(self, window: ReportWindow) -> list[tuple[Select[Any], int]]:
         """Ids of the refunds (sign 1) and reversals (−1) that count on the window's days."""
