@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy import event, text
 
 import pos_app.store.report_queries as report_queries
+from pos_app.domain.report_data import ReportWindow
+from pos_app.store.report_sources import close_facts
 from tests.integration.report_fixtures import Shop
 
 DAY = date(2026, 6, 10)
@@ -108,3 +110,24 @@ def test_many_late_rows_found_by_their_query_give_the_same_report(
     ]
     by_query.append(shop.reports.range(DAY + timedelta(days=2), DAY + timedelta(days=2)))
     assert by_query == by_ids
+
+
+def test_a_payment_dated_seconds_before_midnight_and_recorded_after_it_is_a_late_row(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    # Eucla is 8 h 45 min ahead of UTC: its midnight is 15:15 UTC. Dated 40 s before it,
+    # recorded 10 s after it: the same UTC hour, but two quarter hours (PostgreSQL looks for
+    # such rows in migration 0030's index, which holds only those).
+    shop = Shop(tmp_path, database_url, timezone="Australia/Eucla")
+    at = shop.local
+    late = shop.card(shop.booking("svc_cut"), 3500, at(2026, 6, 10, 23, 59) + timedelta(seconds=30),
+                     recorded_at=at(2026, 6, 11, 0, 0) + timedelta(seconds=10))  # fmt: skip
+    shop.card(
+        shop.booking("svc_cut"), 2000, at(2026, 6, 10, 23, 0), recorded_at=at(2026, 6, 10, 23, 1)
+    )
+    with shop.uow() as w:
+        facts = close_facts(
+            w.session, ReportWindow(DAY + timedelta(days=1), DAY + timedelta(days=1), shop.tz)
+        )  # type: ignore[attr-defined]
+    assert facts.seq_from is None  # no close near: only the clock's arm looks
+    assert [row[0] for row in facts.strays["payment"]] == [late]
