@@ -12,14 +12,20 @@ It counts on the latest of: the local day of its ``recorded_at`` (shown, as the 
 in), the day after its own, and the day after the last day closed before it was recorded,
 so it always lands on a day that was open when it was recorded and no closed day ever
 changes. Rows dated in the window are found through ``(status, paid_at)`` /
-``(status, created_at)``; rows dated before it only when a close is near: dated the day
-before it (a range of that index), recorded in it, or numbered after a close of a day just
-before it or in it (``(status, record_seq, paid_at)``, migration 0015: the open days' own
-rows are passed over in the index). None dated after it: an adjustment lands after its day.
+``(status, created_at)``; rows dated before it only when a close is near, as late rows
+(store/report_sources.py): recorded in it by a station's clock (migration 0030 on
+PostgreSQL), or numbered after a close of a day just before it or in it (``(status,
+record_seq, paid_at)``, migration 0015: the open days' own rows are passed over in the
+index), then read again by their ids, the day before's among them. None dated after it: an
+adjustment lands after its day.
 
 A window with no closed day (today, the open week) has no adjustment out of it: its own rows
 are the per-hour sums ``sales_hours`` keeps (store/sales_hours.py, migration 0022), read
 instead of every row joined to its booking, in two groupings (the hours apart).
+
+At 10,000,000 payments on PostgreSQL a report's time is mostly round trips and building
+statements: what does not change is built once with its values as parameters, and the
+statements of one shape are sent as one (report_sql.Together).
 
 A refund that failed after it succeeded is two movements: the refund (its success) and its
 reversal (money back: a negative refund), each with its own order number.
