@@ -7,9 +7,9 @@ selection from ``table`` and ``model``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from pos_app.domain.booking import Booking
 from pos_app.i18n import N_, _
-from pos_app.ui.day.booking_table import BookingTableModel, Column
+from pos_app.ui.day.booking_table import BookingTableModel, Column, booking_items
+from pos_app.ui.day.day_load_state import Cells, Items
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.opaque_viewport import keep_viewport_opaque
 from pos_app.ui.kit.tables import StatusChipDelegate, style_table
@@ -108,3 +110,19 @@ class DayList(QStackedWidget):
     def set_empty_text(self, today: bool) -> None:
         """What the empty state says for today or another day."""
         self.empty_label.setText(_(EMPTY_TEXT) if today else _(OTHER_DAY_EMPTY))
+
+    def items_maker(self, shown: date | None) -> Items:
+        """How the day's load makes the list's items on the worker: for a day other than
+        ``shown`` (all its rows new: 5 ms of items for a busy day, kept off the GUI thread).
+        The shown day's reload changes a row or two: those few are made here."""
+        dark = theme.is_dark()
+
+        def make(day: date, rows: list[Booking], cells: list[Cells]) -> object:
+            return None if day == shown else booking_items(rows, cells, dark)
+
+        return make
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.model.set_dark(theme.is_dark())  # the Status column's colour
