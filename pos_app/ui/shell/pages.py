@@ -210,6 +210,20 @@ class StatusBarParts:
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.count_label)
 
+    def show_count(self, text: str) -> None:
+        """The day's count ("3 bookings today"). The label keeps the widest size it has had,
+        its text to the right where a relayout would have put it: a label whose size changes
+        lays the status bar out again, and the bar then repaints all of itself, on every
+        day change."""
+        label = self.count_label
+        if label.text() == text:
+            return
+        label.setText(text)
+        hint = label.sizeHint()
+        if hint.width() > label.minimumWidth() or hint.height() != label.minimumHeight():
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            label.setFixedSize(max(hint.width(), label.minimumWidth()), hint.height())
+
     def stripe_text(self) -> str:
         """The Stripe line without its symbol."""
         text = self.stripe_label.text()
