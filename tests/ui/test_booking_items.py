@@ -87,7 +87,8 @@ def test_the_cells_answer_every_role_the_table_had(qtbot: QtBot) -> None:
         "Customer 1 · c1@example.com"
     )
     assert model.index(1, Column.TIME).data(Qt.ItemDataRole.ToolTipRole) is None
-    assert model.index(1, Column.SERVICE).data(booking_table.BOOKING_ID_ROLE) == "bk_1_001"
+    # The id where the shell reads it (a row's first cell), the status on the chip's cell.
+    assert model.index(1, Column.TIME).data(booking_table.BOOKING_ID_ROLE) == "bk_1_001"
     assert model.index(0, Column.STATUS).data(booking_table.STATUS_ROLE) == "new"
     # Chosen whole, never edited in place, no children: as the table model's cells were.
     flags = model.flags(paid)
