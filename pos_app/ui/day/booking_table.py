@@ -258,7 +258,7 @@ def booking_items(
     rows: list[Booking], cells: list[tuple[str, ...]], dark: bool
 ) -> list[list[QStandardItem]]:
     """The model's items for ``rows`` and their texts ``cells`` (made on the worker: about
-    5 ms for a busy day; ``QStandardItem`` is no QObject, and belongs to no model yet)."""
+    10 ms for a busy day; ``QStandardItem`` is no QObject, and belongs to no model yet)."""
     return [row_items(b, c, dark) for b, c in zip(rows, cells, strict=True)]
 
 

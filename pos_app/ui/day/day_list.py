@@ -123,7 +123,7 @@ class DayList(QStackedWidget):
 
     def items_maker(self, shown: date | None) -> Items:
         """How the day's load makes the list's items on the worker: for a day other than
-        ``shown`` (all its rows new: 5 ms of items for a busy day, kept off the GUI thread).
+        ``shown`` (all its rows new: about 10 ms of items for a busy day, kept off the GUI thread).
         The shown day's reload changes a row or two: those few are made here."""
         dark = theme.is_dark()
 
