@@ -64,3 +64,42 @@ def test_a_day_change_paints_the_table_once(qtbot: QtBot) -> None:
         qtbot.wait(100)  # the repaint and any delayed layout after it
         assert paints.count == 1, day
         assert days.model.index(0, 0).data() == "08:00"
+
+
+def test_another_days_rows_are_painted_in_a_pass_of_their_own(qtbot: QtBot) -> None:
+    # The window's day change (date, count, actions, the detail's hint) and the table's full
+    # repaint were one event-loop pass; the table now paints a turn later, alone.
+    from PySide6.QtWidgets import QApplication
+
+    days = DayList(lambda: None)
+    qtbot.addWidget(days)
+    days.resize(900, 600)
+    days.model.set_rows(_day(1, 40))
+    days.show_rows(40)
+    days.show()
+    qtbot.waitExposed(days)
+    qtbot.wait(100)
+    paints = _Paints()
+    days.table.viewport().installEventFilter(paints)
+    days.model.set_rows(_day(2, 35))
+    QApplication.sendPostedEvents()  # what the same pass does after the rows land
+    assert paints.count == 0  # not in the pass that brought the rows
+    qtbot.waitUntil(lambda: paints.count == 1)
+    assert days.table.viewport().updatesEnabled()
+    qtbot.wait(50)
+    assert paints.count == 1
+
+
+def test_a_first_fill_is_painted_at_once(qtbot: QtBot) -> None:
+    # Nothing shown yet to keep on screen: the rows are painted with the pass that brings
+    # them, so a grab of the window straight after (the screenshots) finds them drawn.
+    days = DayList(lambda: None)
+    qtbot.addWidget(days)
+    days.resize(900, 600)
+    days.show()
+    qtbot.waitExposed(days)
+    days.model.set_rows(_day(1, 10))
+    assert days.table.viewport().updatesEnabled()
+    days.model.set_rows(_day(2, 12))  # another day over these rows: held a turn
+    assert not days.table.viewport().updatesEnabled()
+    qtbot.waitUntil(days.table.viewport().updatesEnabled)

@@ -118,9 +118,15 @@ class DayBar(QWidget):
 
     def set_day(self, day: date, today: date) -> None:
         """Show ``day`` in the picker (without asking for it again); Today is off on today."""
+        wanted = QDate(day.year, day.month, day.day)
+        # Each load of the shown day lands here: setting the same date again repaints the
+        # picker (and the bar under it) in the load's pass.
+        if self.date_edit.date() == wanted:
+            self.today_button.setEnabled(day != today)
+            return
         self._quiet = True
         try:
-            self.date_edit.setDate(QDate(day.year, day.month, day.day))
+            self.date_edit.setDate(wanted)
         finally:
             self._quiet = False
         self.today_button.setEnabled(day != today)

@@ -28,7 +28,7 @@ from pos_app.ui.day.day_list import DayList
 from pos_app.ui.day.day_load_state import (
     DayRequest,
     LoadedDay,
-    count_words,
+    count_line,
     load_and_prepare,
     prepare_day,
 )
@@ -64,7 +64,7 @@ class DayController(QObject):
         self.sheet: DaySheet | None = None
         self.reload_pending = False
         self._signature: tuple[object, ...] | None = None  # of the day shown (see loaded)
-        self._cells: tuple[list[Booking], list[tuple[str, ...]]] | None = None
+        self._cells: tuple[list[Booking], list[tuple[str, ...]], object] | None = None
         self._mode = LIST
         self.move_dialog: MoveDialog | None = None
         self.confirm_box: QMessageBox | None = None
@@ -211,6 +211,7 @@ class DayController(QObject):
             self._request(),
             shown=self._signature,
             render=lambda layout: render_blocks(layout, setup),
+            items=self.list.items_maker(self.sheet.day if self.sheet is not None else None),
         )
 
     def _request(self) -> DayRequest:
@@ -252,7 +253,7 @@ class DayController(QObject):
             rendered=day.rendered if isinstance(day.rendered, RenderedBlocks) else None,
         )
         self.model.set_resource_names({r.id: r.name for r in sheet.resources})
-        self._cells = (day.rows, day.cells)
+        self._cells = (day.rows, day.cells, day.items)
         self.list.set_empty_text(sheet.day == today)
         return day.rows
 
@@ -270,13 +271,7 @@ class DayController(QObject):
 
     def count_text(self, count: int) -> str:
         """'3 bookings today', '1 booking on Tue 24 Nov', with the staff member if filtered."""
-        day = self.day
-        today = day is None or day == self.today()
-        when = "" if day is None else lf.date_text(day, "short_day_no_year")
-        names: list[str] = []
-        if self.resource_filter is not None and self.sheet is not None:
-            names = [r.name for r in self.sheet.resources if r.id == self.resource_filter]
-        return count_words(count, when, today=today, name=names[0] if names else None)
+        return count_line(count, self.day, self.today(), self.resource_filter, self.sheet)
 
     def default_start(self) -> datetime | None:
         """Where a new booking starts by default: 09:00 on a future day that is shown, else
@@ -376,7 +371,8 @@ class DayController(QObject):
         """Put a loaded day's ``rows`` in the list, keeping ``keep`` selected if it is there."""
         cells, self._cells = self._cells, None
         if cells is not None and cells[0] is rows and self.model.timezone() == self._request().tz:
-            self.model.set_rows(rows, cells[1])  # texts made in the background (loaded)
+            items = cells[2] if isinstance(cells[2], list) else None
+            self.model.set_rows(rows, cells[1], items)  # made in the background (loaded)
         else:
             self.model.set_rows(rows)
         if keep is not None:

@@ -7,9 +7,9 @@ selection from ``table`` and ``model``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -21,14 +21,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from pos_app.domain.booking import Booking
 from pos_app.i18n import N_, _
-from pos_app.ui.day.booking_table import BookingTableModel, Column
+from pos_app.ui.day.booking_table import BookingTableModel, Column, booking_items
+from pos_app.ui.day.day_load_state import Cells, Items
 from pos_app.ui.kit import theme
 from pos_app.ui.kit.opaque_viewport import keep_viewport_opaque
 from pos_app.ui.kit.tables import StatusChipDelegate, style_table
 
 EMPTY_TEXT = N_("No bookings today — press New booking")
 OTHER_DAY_EMPTY = N_("No bookings on this day — press New booking")
+#: After a reset, how long the table waits to paint: past this turn of the event loop.
+PAINT_LATER_MS = 2
 WIDTHS = {
     Column.TIME: 80,
     Column.AMOUNT: 110,
@@ -51,6 +55,14 @@ class DayList(QStackedWidget):
         # left to Qt's delayed items layout, the whole table (6-8 ms) was painted twice, the
         # second time one event-loop pass later, once the layout had run.
         self.model.modelReset.connect(self.table.doItemsLayout)
+        # ... and painted a turn later (see _paint_later).
+        self._paint_timer = QTimer(self)
+        self._paint_timer.setSingleShot(True)
+        self._paint_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._paint_timer.setInterval(PAINT_LATER_MS)
+        self._paint_timer.timeout.connect(self._paint_now)
+        self.model.modelAboutToBeReset.connect(self._hold_paint)
+        self.model.modelReset.connect(self._paint_later)
         self.table.setItemDelegateForColumn(Column.STATUS, StatusChipDelegate(self.table))
         self.table.setFont(theme.font(self, scale=1.1))
         style_table(self.table)
@@ -108,3 +120,38 @@ class DayList(QStackedWidget):
     def set_empty_text(self, today: bool) -> None:
         """What the empty state says for today or another day."""
         self.empty_label.setText(_(EMPTY_TEXT) if today else _(OTHER_DAY_EMPTY))
+
+    def items_maker(self, shown: date | None) -> Items:
+        """How the day's load makes the list's items on the worker: for a day other than
+        ``shown`` (all its rows new: about 10 ms of items for a busy day, kept off the GUI thread).
+        The shown day's reload changes a row or two: those few are made here."""
+        dark = theme.is_dark()
+
+        def make(day: date, rows: list[Booking], cells: list[Cells]) -> object:
+            return None if day == shown else booking_items(rows, cells, dark)
+
+        return make
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.model.set_dark(theme.is_dark())  # the Status column's colour
+
+    def _hold_paint(self) -> None:
+        # Only over rows already shown: the backing store keeps them on screen meanwhile.
+        # A first fill is painted at once (a grab of the window right after it, as the
+        # screenshots make, would find no table painted yet).
+        if self.model.rowCount() > 0:
+            self.table.viewport().setUpdatesEnabled(False)
+
+    def _paint_later(self) -> None:
+        # Another day's rows land with the rest of the window's day change (the date, the
+        # count, the actions, the detail panel's hint), all in one event-loop pass, and the
+        # table's full repaint is most of that pass. Painted PAINT_LATER_MS later, it is a
+        # pass of its own: input and timers are served between the two.
+        self._paint_timer.start()
+
+    def _paint_now(self) -> None:
+        viewport = self.table.viewport()
+        if not viewport.updatesEnabled():
+            viewport.setUpdatesEnabled(True)  # repaints it

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
-from datetime import tzinfo
+from datetime import date, tzinfo
 
 from pos_app.domain import locale_format as lf
 from pos_app.domain.booking import Booking
@@ -47,6 +47,7 @@ class LoadedDay:
     cells: list[Cells]
     layout: DayLayout
     rendered: object = None  # what ``render`` made of the layout (the schedule's image)
+    items: object = None  # what ``items`` made of the rows (the list's model items)
 
 
 def sheet_signature(sheet: DaySheet, request: DayRequest) -> tuple[object, ...]:
@@ -83,6 +84,8 @@ def row_texts(booking: Booking, tz: tzinfo, staff: dict[str, str]) -> Cells:
 
 
 Render = Callable[[DayLayout], object]
+#: The list's items for a day's rows and texts, or None where the GUI thread makes its own.
+Items = Callable[[date, list[Booking], list[Cells]], object]
 
 
 def prepare_day(
@@ -91,22 +94,27 @@ def prepare_day(
     *,
     shown: tuple[object, ...] | None = None,
     render: Render | None = None,
+    items: Items | None = None,
 ) -> LoadedDay:
     """Work out, off the GUI thread, what the list and the schedule show for ``sheet``;
-    ``render`` draws the layout too, unless the signature is ``shown`` (already on screen)."""
+    ``render`` draws the layout and ``items`` makes the list's items too, unless the
+    signature is ``shown`` (already on screen)."""
     only = request.only
     rows = [b for b in sheet.bookings if only is None or b.resource_id == only]
     staff = staff_names(sheet.resources)
     signature = sheet_signature(sheet, request)
     layout = layout_day(sheet.day, sheet.bookings, sheet.resources, request.tz, only=only)
+    cells = [row_texts(b, request.tz, staff) for b in rows]
+    fresh = signature != shown
     return LoadedDay(
         sheet=sheet,
         request=request,
         signature=signature,
         rows=rows,
-        cells=[row_texts(b, request.tz, staff) for b in rows],
+        cells=cells,
         layout=layout,
-        rendered=render(layout) if render is not None and signature != shown else None,
+        rendered=render(layout) if render is not None and fresh else None,
+        items=items(sheet.day, rows, cells) if items is not None and fresh else None,
     )
 
 
@@ -116,11 +124,12 @@ def load_and_prepare(
     *,
     shown: tuple[object, ...] | None = None,
     render: Render | None = None,
+    items: Items | None = None,
 ) -> Callable[[], LoadedDay]:
     """A background job: load the sheet with ``load``, then prepare it for ``request``."""
 
     def work() -> LoadedDay:
-        return prepare_day(load(), request, shown=shown, render=render)
+        return prepare_day(load(), request, shown=shown, render=render, items=items)
 
     return work
 
@@ -140,3 +149,17 @@ def count_words(count: int, day: str, *, today: bool, name: str | None) -> str:
     else:
         text = ngettext("{count} booking on {day}", "{count} bookings on {day}", count)
     return text.format(count=count, day=day, name=name or "")
+
+
+def count_line(
+    count: int, day: date | None, today: date, only: str | None, sheet: DaySheet | None
+) -> str:
+    """The status bar's count of the shown ``day``'s bookings (:func:`count_words`), with the
+    staff member's name when the list shows ``only`` theirs."""
+    when = "" if day is None else lf.date_text(day, "short_day_no_year")
+    names: list[str] = []
+    if only is not None and sheet is not None:
+        names = [r.name for r in sheet.resources if r.id == only]
+    return count_words(
+        count, when, today=day is None or day == today, name=names[0] if names else None
+    )

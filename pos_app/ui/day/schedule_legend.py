@@ -29,19 +29,30 @@ class ScheduleLegend(QWidget):
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
+        self._sizes: tuple[str, list[int], int] | None = None  # font key, chip widths, height
 
     def texts(self) -> list[str]:
         """The chips' texts, in order (for tests and accessibility)."""
         return [f"{m.glyph} {m.word}" for m in self.marks]
 
+    def _chip_sizes(self) -> tuple[list[int], int]:
+        """Each chip's width and their height, measured once per font: a switch to the
+        schedule asks the height for a width some ten times (its layout), and measuring the
+        eleven texts each time was about half a millisecond of that pass."""
+        font = self.font()
+        key = font.key()
+        if self._sizes is None or self._sizes[0] != key:
+            fm = QFontMetrics(font)
+            widths = [fm.horizontalAdvance(text) + 2 * PAD_X for text in self.texts()]
+            self._sizes = (key, widths, fm.height() + 2 * PAD_Y)
+        return self._sizes[1], self._sizes[2]
+
     def chip_rects(self, width: int) -> list[QRectF]:
         """Where each chip goes at ``width``: left to right, wrapping onto new rows."""
-        fm = QFontMetrics(self.font())
-        h = fm.height() + 2 * PAD_Y
+        widths, h = self._chip_sizes()
         x, y = 0.0, 0.0
         out: list[QRectF] = []
-        for text in self.texts():
-            w = fm.horizontalAdvance(text) + 2 * PAD_X
+        for w in widths:
             if x > 0 and x + w > width:
                 x, y = 0.0, y + h + GAP_Y
             out.append(QRectF(x, y, w, h))

@@ -472,7 +472,7 @@ class MainWindow(DialogOpeners, QMainWindow):
         keep = self._pending_select or self.selected_booking_id()
         self._pending_select = None
         self.days.show_rows(rows, keep)
-        self.count_label.setText(self.days.count_text(len(rows)))
+        self.status.show_count(self.days.count_text(len(rows)))
         self.update_actions()
         self.days.request_detail()
         self.day_loads += 1

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from enum import IntEnum
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -193,6 +193,16 @@ _TONES = {Link.CONNECTED: "success", Link.RETRYING: "warning", Link.OFFLINE: "da
 _SYMBOLS = {Link.CONNECTED: "●", Link.RETRYING: "◐", Link.OFFLINE: "○"}
 
 
+def count_width(label: QLabel) -> int:
+    """How wide ``label`` would be for its one line of plain text, as its size hint says
+    when nothing holds it wider (the text's bounds plus the margins it had from the style)."""
+    box = label.fontMetrics().boundingRect(
+        QRect(0, 0, 2000, 2000), int(label.alignment()), label.text()
+    )
+    margins = label.contentsMargins()
+    return box.width() + margins.right() + 2 * label.margin()
+
+
 class StatusBarParts:
     """The Stripe line, the day's count and the busy bar, in ``bar``."""
 
@@ -209,6 +219,24 @@ class StatusBarParts:
         bar.addWidget(self.stripe_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.count_label)
+
+    def show_count(self, text: str) -> None:
+        """The day's count ("3 bookings today"). The label keeps the widest size it has had,
+        its text indented to where a label of the text's own size would show it (flush with
+        the same right edge): a label whose size changes lays the status bar out again, and
+        the bar then repaints all of itself, on every day change."""
+        label = self.count_label
+        if label.text() == text:
+            return
+        label.setText(text)
+        indent = label.contentsMargins().left()
+        hint = label.sizeHint()  # no narrower than the label's fixed width
+        own = count_width(label)  # what a label of its own would be wide
+        width = max(own, label.minimumWidth())
+        if width != label.minimumWidth() or hint.height() != label.minimumHeight():
+            label.setFixedSize(width, hint.height())
+        if width - own != indent:
+            label.setContentsMargins(width - own, 0, 0, 0)
 
     def stripe_text(self) -> str:
         """The Stripe line without its symbol."""
