@@ -21,6 +21,8 @@ the day before's late rows, older late rows; payments, refunds, reversals) give 
 and the cells are made once over their union, and the statement is compiled once per shape
 in the process (store/copy_statements.py): with the cells in every branch it was 65 KB,
 built, compiled and planned again for every export (~0.1 s, the open week's fixed cost).
+The cells themselves are built once per shape and zone too, over the union named as a CTE
+(``_cells_over``; PostgreSQL inlines a CTE used once, so the plan is a subquery's).
 
 SQLite has no regular expressions and its per-cell functions (a GLOB, a CASE) cost more
 than Python's look at a whole row (measured: the export at 27,000 rows/s with every text
