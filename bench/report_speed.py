@@ -35,7 +35,9 @@ both ways agree, and the CSV export rate in rows/s (and per CPU second) over a 3
 0028; none are kept before it), the second copies them and makes only the open week.
 Targets (issue 13 item 9): SQLite at 1,000,000 payments daily ≤ 10 ms, 30 days ≤ 50 ms;
 PostgreSQL at 10,000,000 daily ≤ 20 ms, 30 days ≤ 100 ms, 366 days ≤ 500 ms; CSV ≥ 100,000
-rows/s on both. Asserts nothing.
+rows/s on both. Asserts nothing. ``--reports-only`` stops before the CSV exports;
+``--csv-only`` skips the reports; ``--csv-runs N`` exports each range's "again" N times (one
+line each, as above), so that a median can be taken on a busy machine.
 """
 
 from __future__ import annotations
@@ -510,6 +512,15 @@ def main() -> None:
     ap.add_argument(
         "--reports-only", action="store_true", help="stop after the reports (no CSV export)"
     )
+    ap.add_argument(
+        "--csv-only", action="store_true", help="skip the reports (fill, then the CSV exports)"
+    )
+    ap.add_argument(
+        "--csv-runs",
+        type=int,
+        default=1,
+        help="export each range again this many times (one line each, same format)",
+    )
     args = ap.parse_args()
     pg = bool(args.postgres or args.database_url)
     payments = args.payments or (10_000_000 if pg else 1_000_000)
@@ -552,41 +563,8 @@ def main() -> None:
                 for t in ("bookings", "payments", "refunds", "day_closes")
             }
         print(f"{engine.dialect.name}: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
-        day = busiest_day(engine)
-        report = reports.daily(day)
-        usd = report.currencies["usd"]
-        print(
-            f"busiest closed day {day}: {sum(t.count for t in report.currencies.values()):,} "
-            f"payments, {sum(t.refund_count for t in report.currencies.values()):,} refunds, "
-            f"{len(report.currencies)} currencies (USD gross {usd.gross / 100:,.2f})"
-        )
-        for label, shown in (("busiest closed day", report), ("today", reports.daily(LAST_DAY))):
-            f = shown.currencies["usd"].order_figures
-            print(
-                f"  {label}, USD orders paid {f.orders:,}: tips {f.tips / 100:,.2f}, discounts "
-                f"{f.discounts / 100:,.2f}, tax {f.tax / 100:,.2f}, {len(f.by_product)} items, "
-                f"{len(f.tips_by_staff)} staff tipped, {len(f.promo_codes)} promo codes"
-            )
-        target = (20, 100, 500) if pg else (10, 50, 500)
-        _print("daily report, busiest closed day", timed(lambda: reports.daily(day), args.runs),
-               target[0])  # fmt: skip
-        today = reports.daily(LAST_DAY)
-        n_today = sum(t.count for t in today.currencies.values())
-        print(f"today {LAST_DAY} (not closed yet): {n_today:,} payments")
-        _print("daily report, today", timed(lambda: reports.daily(LAST_DAY), args.runs), target[0])
-        for label, start, aim in (
-            ("30-day range", LAST_DAY - timedelta(days=29), target[1]),
-            ("366-day range", LAST_DAY - timedelta(days=365), target[2]),
-        ):
-            ms = timed(partial(reports.range, start, LAST_DAY), max(5, args.runs // 3))
-            _print(f"{label} (to today)", ms, aim)
-            if aim == target[2] and pg:
-                continue  # the old way takes minutes here
-            t0 = time.perf_counter()
-            old = reports.range(start, LAST_DAY, from_snapshots=False)
-            took = (time.perf_counter() - t0) * 1000
-            same = old == reports.range(start, LAST_DAY)
-            print(f"  read the old way (every row): {took:,.0f} ms; same figures: {same}")
+        if not args.csv_only:
+            time_reports(engine, reports, pg, args.runs)
         if args.reports_only:
             engine.dispose()
             return
@@ -599,9 +577,11 @@ def main() -> None:
         # closed days (only the open week is made), the second the same.
         month = LAST_DAY - timedelta(days=29)
         for label, first in (("30 days, nothing kept", month), ("keep", LAST_DAY),
-                             ("30 days, first", month), ("30 days, again", month),
+                             ("30 days, first", month),
+                             *[("30 days, again", month)] * max(1, args.csv_runs),
                              ("366 days, first", LAST_DAY - timedelta(days=365)),
-                             ("366 days, again", LAST_DAY - timedelta(days=365))):  # fmt: skip
+                             *[("366 days, again", LAST_DAY - timedelta(days=365))]
+                             * max(1, args.csv_runs)):  # fmt: skip
             if label == "keep":
                 keep_as_closes(engine, deps)
                 continue
@@ -621,6 +601,46 @@ def main() -> None:
                 f"{result.rows / cpu:,.0f} rows per CPU second of this process{both})"
             )
         engine.dispose()
+
+
+def time_reports(engine: Engine, reports: ReportService, pg: bool, runs: int) -> None:
+    """The reports' part: the busiest closed day's and today's figures, then the daily
+    reports' and the ranges' times (and the old way's, once)."""
+    day = busiest_day(engine)
+    report = reports.daily(day)
+    usd = report.currencies["usd"]
+    print(
+        f"busiest closed day {day}: {sum(t.count for t in report.currencies.values()):,} "
+        f"payments, {sum(t.refund_count for t in report.currencies.values()):,} refunds, "
+        f"{len(report.currencies)} currencies (USD gross {usd.gross / 100:,.2f})"
+    )
+    for label, shown in (("busiest closed day", report), ("today", reports.daily(LAST_DAY))):
+        f = shown.currencies["usd"].order_figures
+        print(
+            f"  {label}, USD orders paid {f.orders:,}: tips {f.tips / 100:,.2f}, discounts "
+            f"{f.discounts / 100:,.2f}, tax {f.tax / 100:,.2f}, {len(f.by_product)} items, "
+            f"{len(f.tips_by_staff)} staff tipped, {len(f.promo_codes)} promo codes"
+        )
+    target = (20, 100, 500) if pg else (10, 50, 500)
+    _print("daily report, busiest closed day", timed(lambda: reports.daily(day), runs),
+           target[0])  # fmt: skip
+    today = reports.daily(LAST_DAY)
+    n_today = sum(t.count for t in today.currencies.values())
+    print(f"today {LAST_DAY} (not closed yet): {n_today:,} payments")
+    _print("daily report, today", timed(lambda: reports.daily(LAST_DAY), runs), target[0])
+    for label, start, aim in (
+        ("30-day range", LAST_DAY - timedelta(days=29), target[1]),
+        ("366-day range", LAST_DAY - timedelta(days=365), target[2]),
+    ):
+        ms = timed(partial(reports.range, start, LAST_DAY), max(5, runs // 3))
+        _print(f"{label} (to today)", ms, aim)
+        if aim == target[2] and pg:
+            continue  # the old way takes minutes here
+        t0 = time.perf_counter()
+        old = reports.range(start, LAST_DAY, from_snapshots=False)
+        took = (time.perf_counter() - t0) * 1000
+        same = old == reports.range(start, LAST_DAY)
+        print(f"  read the old way (every row): {took:,.0f} ms; same figures: {same}")
 
 
 def keep_as_closes(engine: Engine, deps: Deps) -> None:

@@ -21,6 +21,8 @@ the day before's late rows, older late rows; payments, refunds, reversals) give 
 and the cells are made once over their union, and the statement is compiled once per shape
 in the process (store/copy_statements.py): with the cells in every branch it was 65 KB,
 built, compiled and planned again for every export (~0.1 s, the open week's fixed cost).
+The cells themselves are built once per shape and zone too, over the union named as a CTE
+(``_cells_over``; PostgreSQL inlines a CTE used once, so the plan is a subquery's).
 
 SQLite has no regular expressions and its per-cell functions (a GLOB, a CASE) cost more
 than Python's look at a whole row (measured: the export at 27,000 rows/s with every text
@@ -52,9 +54,11 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    column,
     func,
     literal,
     select,
+    table,
     type_coerce,
     union_all,
 )
@@ -330,26 +334,30 @@ def export_batches(session: Session, parts: list[Any], zone: str) -> Iterator[Ex
     cells here once over the union: one set of cell expressions, not one per branch, is a
     quarter of the statement to build, compile and plan (the open week's fixed cost)."""
     connection = session.connection()
-    sqlite = connection.dialect.name == "sqlite"
-    union = union_all(*parts).subquery()
-    u = union.c
-    if sqlite:
-        q = select(*(u[n] for n in SQLITE_CELLS)).order_by(*(u[k] for k in ("day", *KEYS[1:])))
-    else:
-        cells = export_cells(dict(u.items()), time_text(u.local_at), zone, False)
-        q = select(*cells).order_by(u.business_date, u.at, u.kind, u.id, u.recorded_at)
-    if sqlite:
-        # Executed by SQLAlchemy, whose statement cache spares the compiling of this long
-        # statement (80 ms, as long as a month's rows took to read), and read from its
-        # DBAPI cursor as plain tuples (no Row objects).
-        result = connection.execute(q)
-        try:
-            while rows := result.cursor.fetchmany(BATCH):
-                text, payments = _sqlite_text(rows)
-                yield ExportBatch(text, payments, len(rows) - payments)
-        finally:
-            result.close()
+    if connection.dialect.name != "sqlite":
+        yield from _copy_batches(connection, parts, zone)
         return
+    u = union_all(*parts).subquery().c
+    q = select(*(u[n] for n in SQLITE_CELLS)).order_by(*(u[k] for k in ("day", *KEYS[1:])))
+    # Executed by SQLAlchemy, whose statement cache spares the compiling of this long
+    # statement (80 ms, as long as a month's rows took to read), and read from its DBAPI
+    # cursor as plain tuples (no Row objects).
+    result = connection.execute(q)
+    try:
+        while rows := result.cursor.fetchmany(BATCH):
+            text, payments = _sqlite_text(rows)
+            yield ExportBatch(text, payments, len(rows) - payments)
+    finally:
+        result.close()
+
+
+def _copy_batches(connection: Any, parts: list[Any], zone: str) -> Iterator[ExportBatch]:
+    """PostgreSQL: ``export_batches`` by COPY, the cells made over the union of ``parts``."""
+    # The cells and the order, built once per process (``_cells_over``), read the union
+    # as the CTE EXPORT_ROWS: PostgreSQL inlines a CTE used once (no MATERIALIZED), so it
+    # plans and runs what a subquery in FROM gave, and this process builds only the union.
+    cells = _cells_over(parts[0].selected_columns, zone)
+    q = cells.add_cte(union_all(*parts).cte(EXPORT_ROWS))
     # Compiled once per shape in this process (store/copy_statements.py): COPY is run by
     # psycopg's own cursor, which SQLAlchemy's statement cache never sees.
     statement, values = copy_statement(connection, q)
@@ -359,9 +367,52 @@ def export_batches(session: Session, parts: list[Any], zone: str) -> Iterator[Ex
         # (report_sql), ISO text in the ISO DateStyle whatever the server's default; and the
         # sort of the rows into business order keeps up to SORT_MEMORY in memory (at the
         # default 4 MB a year of a busy shop, 66,000 rows, was sorted on disk: 21 MB).
-        cur.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
-        cur.execute("SET LOCAL datestyle = 'ISO, MDY'")
+        # Both in one round trip (no parameters: psycopg sends them as one simple query).
+        cur.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'; SET LOCAL datestyle = 'ISO, MDY'")
         yield from _copied(cur, statement, values)
+
+
+#: The name the cells read the union of the branches by (a CTE: ``_copy_batches``).
+EXPORT_ROWS = "export_rows"
+#: The cells over EXPORT_ROWS by shape and zone (``_cells_over``); a handful in a process.
+_CELLS: dict[Any, Select[Any]] = {}
+
+
+def _cells_over(columns: Any, zone: str) -> Select[Any]:
+    """PostgreSQL: the 30 cells of the rows of EXPORT_ROWS in business order, EXPORT_ROWS
+    having the union's ``columns``. Built once per shape (the columns' names and their
+    types' kinds, which decide how the cells' SQL is written, and the currencies'
+    decimals, written in it) and zone (a value: the compiled text is shared): building
+    them cost ~10 ms of this process an export, the open week's fixed cost. The guard's
+    shown characters are a parameter read at each run (``_SHOWN``). (A dict, not
+    lru_cache: the columns' types are no keys.)"""
+    shape = (
+        tuple((c.key, type(c.type)) for c in columns),
+        zone,
+        tuple(exponent_groups().items()),
+    )
+    found = _CELLS.get(shape)
+    if found is not None:
+        return found
+    rows = table(EXPORT_ROWS, *(column(c.key, c.type) for c in columns))
+    u = rows.c
+    cells = export_cells(dict(u.items()), time_text(u.local_at), zone, False)
+    q = select(*cells).select_from(rows)
+    q = q.order_by(u.business_date, u.at, u.kind, u.id, u.recorded_at)
+    if len(_CELLS) >= 16:  # other shapes than an export's handful: start again
+        _CELLS.clear()
+    _CELLS[shape] = q
+    return q
+
+
+def clear_cells() -> None:
+    """Forget the cells built (tests: the next export builds its own)."""
+    _CELLS.clear()
+
+
+def cells_built() -> int:
+    """How many shapes' cells are kept."""
+    return len(_CELLS)
 
 
 def _copied(cur: Any, statement: str, values: Any) -> Iterator[ExportBatch]:

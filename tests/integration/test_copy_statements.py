@@ -29,6 +29,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 def _fresh(shop: Shop) -> None:
     """Forget every compiled statement: the next export compiles its own."""
     copy_statements.clear()
+    report_export.clear_cells()
     shop.engine.clear_compiled_cache()
 
 
@@ -116,6 +117,37 @@ def test_other_currency_decimals_are_another_statement(
         assert copy_statements.size() == shapes + 1
     _fresh(odd_shop)
     assert _live(odd_shop, *day) == after
+
+
+def test_the_cells_are_built_once_per_shape_and_zone(
+    odd_shop: Shop,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PostgreSQL builds the cells over the branches' union once per shape and zone
+    (report_export._cells_over): another range of the same shape builds none, another zone
+    its own, and each export writes the bytes of the row-by-row reference."""
+    if not _postgres(odd_shop):
+        pytest.skip("SQLite's branches make their cells (SQLAlchemy's cache spares compiling)")
+    _fresh(odd_shop)
+    built: list[str] = []
+    real = report_export.export_cells
+
+    def spy(c: Any, clock_time: Any, zone: str, sqlite: bool) -> Any:
+        built.append(zone)
+        return real(c, clock_time, zone, sqlite)
+
+    monkeypatch.setattr(report_export, "export_cells", spy)
+    june, july = (date(2026, 6, 10), date(2026, 6, 11)), (date(2026, 7, 1), date(2026, 7, 2))
+    berlin = ZoneInfo("Europe/Berlin")
+    shown = [_live(odd_shop, *june), _live(odd_shop, *july), _live(odd_shop, *june, berlin)]
+    assert built == ["America/New_York", "Europe/Berlin"]
+    assert report_export.cells_built() == 2
+    assert shown == [
+        _reference(odd_shop, *june),
+        _reference(odd_shop, *july),
+        _reference(odd_shop, *june, berlin),
+    ]
+    assert len(set(shown)) == 3 and ",Europe/Berlin," in shown[2]
 
 
 def _copied(shop: Shop, q: Any) -> tuple[str, list[bytes]]:

@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from pos_app.domain.payment import RefundStatus
 from pos_app.domain.report_data import ReportWindow
+from pos_app.services.reports import zone_name
 from tests.integration.report_fixtures import Shop
 from tests.integration.test_csv_bytes import FIRST, LAST, _reference
 from tests.integration.test_csv_bytes import shop as odd_shop  # noqa: F401 (a fixture)
@@ -102,6 +103,40 @@ def test_lines_of_another_format_or_zone_are_made_again(closed: Shop) -> None:
         )
     assert _export(closed) == _reference(closed, FIRST, LAST)
     assert _kept(closed) == (OPEN_FROM - FIRST).days  # kept again, in this format
+
+
+def test_the_unkept_days_are_the_closed_days_not_kept_here(closed: Shop) -> None:
+    """``unkept_export_days`` (one statement): each closed day of the window whose lines are
+    not kept in this zone and format, once however many currencies closed it; never an
+    open day, never a kept one."""
+    window = ReportWindow(FIRST, LAST, closed.tz)
+    zone = zone_name(closed.tz)
+
+    def unkept() -> list[date]:
+        with closed.uow() as r:
+            return r.reports.unkept_export_days(window, zone)
+
+    paris, old, twice = date(2026, 6, 10), date(2026, 5, 2), date(2026, 4, 5)
+    with closed.engine.begin() as c:  # the day closed in a second currency too
+        c.execute(
+            text(
+                "INSERT INTO day_closes (business_date, currency, closed_at, closed_by_name, "
+                "card_net, cash_expected, cash_counted, report_json, note, covered_seq) "
+                "SELECT business_date, 'eur', closed_at, closed_by_name, 0, 0, 0, '{}', '', "
+                "covered_seq FROM day_closes WHERE business_date = :d"
+            ),
+            {"d": twice},
+        )
+    closed.export.write(FIRST, LAST, io.StringIO(newline=""))  # kept again (the close drops)
+    assert unkept() == []
+    with closed.engine.begin() as c:
+        c.execute(text("UPDATE export_days SET zone = 'Europe/Paris' WHERE business_date = :d"),
+                  {"d": paris})  # fmt: skip
+        c.execute(text("UPDATE export_days SET format = 'old' WHERE business_date = :d"),
+                  {"d": old})  # fmt: skip
+        c.execute(text("DELETE FROM export_days WHERE business_date = :d"), {"d": twice})
+        c.execute(text("DELETE FROM export_days WHERE business_date >= :d"), {"d": OPEN_FROM})
+    assert unkept() == [twice, old, paris]
 
 
 def _sql(*statements: str) -> Callable[[Shop], None]:
