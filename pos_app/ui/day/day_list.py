@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -80,6 +80,10 @@ class DayList(QStackedWidget):
         self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
+        # The header shares the table's selection model, and repaints the columns a selection
+        # spans on every change: all of it for a row. It highlights nothing (above), so a
+        # selection model of its own, never changed, spares each select that repaint.
+        header.setSelectionModel(QItemSelectionModel(self.model, header))
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setMinimumSectionSize(60)
         for column in Column:
