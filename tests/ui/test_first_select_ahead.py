@@ -122,13 +122,16 @@ def test_the_schedule_is_laid_out_behind_the_list(
     qtbot.waitUntil(days.stack.isVisible)
     assert days.mode() == "list"
     window.table.setFocus()
+    # Before the load lands the list may still show its empty page, whose button keeps the
+    # focus: what counts is that laying the schedule out moves it nowhere.
+    focused = QApplication.focusWidget()
     # Laid out before that load lands (the page's size changes under it), or after.
     ahead.run()
     assert ahead.done
     view = days.view
     assert days.stack.currentWidget() is days.list and not view.isVisible()
     assert view.size() == days.list.size()  # its real size, though never shown
-    assert QApplication.focusWidget() is window.table
+    assert QApplication.focusWidget() is focused
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
     # Its blocks are drawn in the background for that size, hidden, before the first switch
     # (a load drawn for the old size is drawn again).
