@@ -4,7 +4,7 @@ another day's items are made on the worker, then used as they are (issue 12)."""
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date
 from types import FrameType
 
 from PySide6.QtCore import Qt
@@ -18,29 +18,21 @@ from pos_app.ui.day.booking_table import BookingTableModel, Column, booking_item
 from pos_app.ui.day.day_list import DayList
 from pos_app.ui.day.day_load_state import DayRequest, prepare_day, row_texts
 from pos_app.ui.kit import theme
+from tests.ui.day_rows import plain_booking
 
 
 def _day(day: int, count: int) -> list[Booking]:
-    rows = []
-    for n in range(count):
-        start = datetime(2030, 6, day, 8, 0, tzinfo=UTC) + timedelta(minutes=10 * n)
-        rows.append(
-            Booking(
-                id=f"bk_{day}_{n:03d}",
-                customer_name=f"Customer {n}",
-                service_id="svc_haircut",
-                service_name="Haircut",
-                starts_at=start,
-                ends_at=start + timedelta(minutes=30),
-                price_amount=3500,
-                currency="usd",
-                created_at=start,
-                status=BookingStatus.PAID if n % 2 else BookingStatus.NEW,
-                paid_amount=3500 if n % 2 else 0,
-                customer_email=f"c{n}@example.com",
-            )
+    return [
+        plain_booking(
+            n,
+            day=day,
+            step=10,
+            prefix=f"bk_{day}",
+            status=BookingStatus.PAID if n % 2 else BookingStatus.NEW,
+            paid_amount=3500 if n % 2 else 0,
         )
-    return rows
+        for n in range(count)
+    ]
 
 
 def _shown_list(qtbot: QtBot, rows: list[Booking]) -> DayList:

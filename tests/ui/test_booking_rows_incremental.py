@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTableView
@@ -15,22 +15,11 @@ from pytestqt.qtbot import QtBot
 from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.ui.day.booking_table import BookingTableModel, Column
 from pos_app.ui.day.day_load_state import row_texts
+from tests.ui.day_rows import plain_booking
 
 
 def _booking(n: int, *, day: int = 1, prefix: str = "bk") -> Booking:
-    start = datetime(2030, 6, day, 8, 0, tzinfo=UTC) + timedelta(minutes=15 * n)
-    return Booking(
-        id=f"{prefix}_{n:03d}",
-        customer_name=f"Customer {n}",
-        service_id="svc_haircut",
-        service_name="Haircut",
-        starts_at=start,
-        ends_at=start + timedelta(minutes=30),
-        price_amount=3500,
-        currency="usd",
-        created_at=start,
-        customer_email=f"c{n}@example.com",
-    )
+    return plain_booking(n, day=day, prefix=prefix)
 
 
 class _Log:

@@ -3,33 +3,16 @@ one event-loop pass after it (Qt's delayed items layout), which repainted the ta
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from PySide6.QtCore import QEvent, QObject
 from pytestqt.qtbot import QtBot
 
 from pos_app.domain.booking import Booking
 from pos_app.ui.day.day_list import DayList
+from tests.ui.day_rows import plain_booking
 
 
 def _day(day: int, count: int) -> list[Booking]:
-    rows = []
-    for n in range(count):
-        start = datetime(2030, 6, day, 8, 0, tzinfo=UTC) + timedelta(minutes=10 * n)
-        rows.append(
-            Booking(
-                id=f"bk_{day}_{n:03d}",
-                customer_name=f"Customer {n}",
-                service_id="svc_haircut",
-                service_name="Haircut",
-                starts_at=start,
-                ends_at=start + timedelta(minutes=30),
-                price_amount=3500,
-                currency="usd",
-                created_at=start,
-            )
-        )
-    return rows
+    return [plain_booking(n, day=day, step=10, prefix=f"bk_{day}") for n in range(count)]
 
 
 class _Paints(QObject):

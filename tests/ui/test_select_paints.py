@@ -3,30 +3,17 @@ no selection with the table, so a new row selected does not repaint all its colu
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from pos_app.domain.booking import Booking
 from pos_app.ui.day.day_list import DayList
+from tests.ui.day_rows import plain_booking
 
 
 def _booking(n: int) -> Booking:
-    start = datetime(2030, 6, 1, 8, 0, tzinfo=UTC) + timedelta(minutes=5 * n)
-    return Booking(
-        id=f"bk_{n:03d}",
-        customer_name=f"Customer {n}",
-        service_id="svc_haircut",
-        service_name="Haircut",
-        starts_at=start,
-        ends_at=start + timedelta(minutes=30),
-        price_amount=3500,
-        currency="usd",
-        created_at=start,
-        customer_email=f"c{n}@example.com",
-    )
+    return plain_booking(n, step=5)
 
 
 class _Paints(QObject):
