@@ -3,13 +3,21 @@
 A 1 ms precise timer on the GUI thread records the gap between its ticks (a stall is a gap
 beyond its interval), and each pass of the loop records the GUI thread's own CPU time (what
 the app costs, which a busy machine does not inflate).
+
+With ``BENCH_VERBOSE=1``, the worst gaps are taken apart: the GUI thread's own CPU in the gap,
+its time runnable but waiting for a CPU (the kernel's run queue), and the CPU of the process's
+other threads meanwhile (the task runner's workers: while they run Python, the GUI thread
+waits for the GIL, which is the rest of the gap), with the background tasks that overlapped
+the gap and their own CPU.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from _common import percentile
 
@@ -33,12 +41,22 @@ def run_metered(
     clock = QElapsedTimer()
     clock.start()
     last = [clock.nsecsElapsed()]
+    verbose = bool(os.environ.get("BENCH_VERBOSE"))
+    # Per gap (verbose only: reading the run queue costs each tick ~20 µs): its end on the
+    # monotonic clock, the GUI thread's CPU, its run-queue wait, the other threads' CPU.
+    parts: list[tuple[int, float, float, float]] = []
+    before = [_clocks()]
 
     def tick() -> None:
         now = clock.nsecsElapsed()
         gaps.append((now - last[0]) / 1e6)
         labels.append(current[0])
         last[0] = now
+        if verbose:
+            at = _clocks()
+            gui, queue, process = (a - b for a, b in zip(at[1:], before[0][1:], strict=True))
+            parts.append((at[0], gui / 1e6, queue / 1e6, (process - gui) / 1e6))
+            before[0] = at
 
     def act() -> None:
         steps[0] += 1
@@ -52,6 +70,7 @@ def run_metered(
     driver.setInterval(interval_ms)
     driver.timeout.connect(act)
     last[0] = clock.nsecsElapsed()
+    before[0] = _clocks()
     meter.start()
     driver.start()
     end = time.monotonic() + seconds
@@ -67,9 +86,8 @@ def run_metered(
     driver.stop()
     meter.stop()
     stalls = [max(0.0, g - 1.0) for g in gaps]
-    if os.environ.get("BENCH_VERBOSE"):
-        worst = sorted(zip(stalls, labels, strict=True), reverse=True)[:8]
-        print("  worst gaps:", ", ".join(f"{ms:.0f} ms after {label}" for ms, label in worst))
+    if verbose:
+        _print_worst_gaps(stalls, gaps, labels, parts)
         heavy = sorted(zip(bursts, burst_labels, strict=True), reverse=True)[:8]
         print("  worst CPU bursts:", ", ".join(f"{ms:.0f} ms in {label}" for ms, label in heavy))
     # Per kind of step ("charge", "cash", …: the label after "step N: "), the longest stall
@@ -91,6 +109,67 @@ def run_metered(
         "cpu_p99_ms": percentile(bursts, 99),
         "steps": float(steps[0]),
     }
+
+
+def _clocks() -> tuple[int, int, int, int]:
+    """Now, this thread's CPU, its run-queue wait and the process's CPU, in ns."""
+    try:
+        with open("/proc/thread-self/schedstat", encoding="ascii") as stat:
+            queue = int(stat.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        queue = 0  # not Linux, or the kernel keeps no schedstats
+    return time.monotonic_ns(), time.thread_time_ns(), queue, time.process_time_ns()
+
+
+def _print_worst_gaps(
+    stalls: list[float],
+    gaps: list[float],
+    labels: list[str],
+    parts: list[tuple[int, float, float, float]],
+) -> None:
+    """The six worst gaps, each taken apart, with the background tasks that overlapped it."""
+    for i in sorted(range(len(stalls)), key=lambda i: -stalls[i])[:6]:
+        end, gui, queue, others = parts[i]
+        start = end - round(gaps[i] * 1e6)
+        tasks = [
+            f"{name} {(t0 - start) / 1e6:+.0f}..{(t1 - start) / 1e6:+.0f} ms ({cpu:.1f} ms CPU)"
+            for t0, t1, cpu, name in TASKS
+            if t0 < end and t1 > start
+        ]
+        print(
+            f"  gap {stalls[i]:.1f} ms after {labels[i]}: GUI CPU {gui:.1f}, waiting for a CPU"
+            f" {queue:.1f}, other threads' CPU {others:.1f}; tasks: " + ("; ".join(tasks) or "none")
+        )
+    TASKS.clear()
+
+
+# Background tasks seen while tracing: start and end (monotonic ns), own CPU (ms), name.
+TASKS: list[tuple[int, int, float, str]] = []
+
+
+@contextmanager
+def traced_tasks() -> Iterator[None]:
+    """While inside, record every task runner task's span and CPU in ``TASKS`` (verbose only)."""
+    from pos_app.ui.kit.tasks import TaskRunner
+
+    if not os.environ.get("BENCH_VERBOSE"):
+        yield
+        return
+    original = TaskRunner._call
+
+    def call(self: TaskRunner, task_id: int, fn: Callable[[], Any]) -> None:
+        t0, c0 = time.monotonic_ns(), time.thread_time_ns()
+        try:
+            original(self, task_id, fn)
+        finally:
+            name = getattr(fn, "__qualname__", type(fn).__name__).replace(".<locals>", "")
+            TASKS.append((t0, time.monotonic_ns(), (time.thread_time_ns() - c0) / 1e6, name))
+
+    TaskRunner._call = call  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        TaskRunner._call = original  # type: ignore[method-assign]
 
 
 def settle(seconds: float) -> None:

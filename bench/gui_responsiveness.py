@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _common import sandbox_process
-from _gui_meter import run_metered, settle
+from _gui_meter import run_metered, settle, traced_tasks
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
@@ -420,7 +420,8 @@ def main() -> None:
                 f"{args.open} open sessions in {time.perf_counter() - t:.1f} s"
             )
             ctx.sync.sync_once(full=True)
-            rounds = [measure_stalls(ctx, args.seconds, todays) for _ in range(args.rounds)]
+            with traced_tasks():  # BENCH_VERBOSE only: which background work overlapped a stall
+                rounds = [measure_stalls(ctx, args.seconds, todays) for _ in range(args.rounds)]
             sell = None
             if args.sell_products > 0:
                 seed_products(ctx, args.sell_products)
