@@ -67,6 +67,11 @@ class PaymentGateway(Protocol):
         ``with_charge`` its PaymentIntent's charge details (fee and net), in the same call."""
         ...
 
+    def open_checkout_sessions(self, *, pages: int) -> Iterator[CheckoutSessionInfo]:
+        """The account's open sessions, newest first, as ``retrieve_checkout_session(...,
+        with_last_attempt=True)`` reads each; at most ``pages`` calls of 100."""
+        ...
+
     def expire_checkout_session(
         self, session_id: str, *, idempotency_key: str
     ) -> CheckoutSessionInfo: ...

@@ -168,19 +168,21 @@ class CheckoutService:
                 )
         return self._view(payment, attempt_error)
 
-    def reread(self, payment: Payment) -> Payment:
+    def reread(self, payment: Payment, *, session: CheckoutSessionInfo | None = None) -> Payment:
         """Re-read an open or processing payment's session and apply it; the payment after.
 
         The sync pass's re-read of every open link: what ``refresh`` does for such a payment,
         without building the charge screen's view (a read of its order, in a worker whose
         GIL the GUI thread waits for: issue 12). ``payment`` may be a moment old (the pass's
-        list); the snapshot is applied to the row as it is then.
+        list); the snapshot is applied to the row as it is then. ``session``: the snapshot
+        as the pass listed it (services/open_links.py), read as this re-read would read it.
         """
         if payment.stripe_session_id is None or payment.status.is_final:
             return payment
-        session = self._d.gateway.retrieve_checkout_session(
-            payment.stripe_session_id, with_last_attempt=True
-        )
+        if session is None:
+            session = self._d.gateway.retrieve_checkout_session(
+                payment.stripe_session_id, with_last_attempt=True
+            )
         payment = settle.apply_session(self._d, payment.id, session) or payment
         if payment.needs_charge_details:
             try:

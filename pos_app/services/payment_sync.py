@@ -22,7 +22,7 @@ from pos_app.domain.errors import (
 from pos_app.domain.gateway_types import EventInfo
 from pos_app.domain.money import Money
 from pos_app.domain.payment import Payment, PaymentStatus, Refund, RefundStatus
-from pos_app.services import event_batch, event_cursor, payables, settle
+from pos_app.services import event_batch, event_cursor, open_links, payables, settle
 from pos_app.services.checkout import CheckoutService
 from pos_app.services.context import Deps
 from pos_app.services.link_counts import LinkCountFreezer
@@ -522,6 +522,8 @@ class SyncService:
         for paid in incomplete:
             fill = partial(settle.fill_charge_details, self._d, paid)
             self._attempt(report, f"Reading the fee of payment {paid.id}", fill)
+        # A full pass lists the open sessions in one call instead of a read per link.
+        links = open_links.OpenLinks(self._d, payments) if reread_open else None
         for payment in payments:
             # Open links and bank payments in flight change through events; a full pass
             # re-reads them (a processing debit can take days: not a call every pass).
@@ -534,9 +536,15 @@ class SyncService:
             if payment.status is PaymentStatus.CREATING:
                 view = self._attempt(report, doing, partial(self._checkout.refresh, payment.id))
                 status = view.status if view is not None else None
+            elif links is not None and links.changes_nothing(payment.id):
+                continue  # still open as stored: the re-read would change nothing
             else:  # an open link or a payment in flight: no charge-screen view is needed
-                now = self._attempt(report, doing, partial(self._checkout.reread, payment))
+                listed = links.snapshot(payment.id) if links is not None else None
+                reread = partial(self._checkout.reread, payment, session=listed)
+                now = self._attempt(report, doing, reread)
                 status = now.status if now is not None else None
+            if links is not None:
+                links.wrote()  # judge the next links on rows read after this one's write
             if status is PaymentStatus.SUCCEEDED:
                 self._note_payment(payment.status, self._payment_now(payment.id))
         for refund in refunds:

@@ -112,14 +112,20 @@ def _unchanged(deps: Deps, payment_id: str, session: CheckoutSessionInfo) -> Pay
         stored = uow.payments.get(payment_id)
     if stored is None:
         return None
+    return stored if changes_nothing(deps, stored, session) else None
+
+
+def changes_nothing(deps: Deps, stored: Payment, session: CheckoutSessionInfo) -> bool:
+    """Whether applying ``session`` to the payment as read (``stored``) would change none of
+    its fields, by the domain's own rule on a detached copy; ``stored`` is not changed."""
     probe = replace(stored)  # a new, unattached object: changing it writes nothing
     before = [getattr(probe, f.name) for f in fields(Payment)]
     try:
         probe.apply_session(session, deps.clock.now())
     except ValueError:
-        return None  # not this payment's session: the locked path says so
+        return False  # not this payment's session: the locked path says so
     after = [getattr(probe, f.name) for f in fields(Payment)]
-    return stored if before == after else None
+    return before == after
 
 
 def _with_intent_status(
