@@ -53,6 +53,8 @@ CUSTOMER_WRITE = "rak_customer_write"
 #: How long a refused optional permission is not asked for again: one added to the key in
 #: the Dashboard is used within this long, without restarting the app.
 REFUSAL_KEPT_SECONDS = 600.0
+#: Open sessions a call lists (Stripe's most; a test pages with fewer).
+OPEN_SESSIONS_PAGE = 100
 
 # Pinned so the sandbox and real Stripe answer in the same shape whatever the account default.
 API_VERSION = stripe.api_version
@@ -152,7 +154,8 @@ class StripeGateway:
         """The account's open sessions, newest first, each with its PaymentIntent expanded
         (as ``with_last_attempt``): a page of 100 a call, at most ``pages`` calls, read as
         JSON (session_info). The full sync pass's one call instead of one read per link."""
-        params: dict[str, Any] = {"status": "open", "limit": 100, "expand": ["data.payment_intent"]}
+        params: dict[str, Any] = {"status": "open", "expand": ["data.payment_intent"]}
+        params["limit"] = OPEN_SESSIONS_PAGE
         for _ in range(pages):
             with self._errors():
                 response = self._client.raw_request("get", "/v1/checkout/sessions", **params)

@@ -71,7 +71,6 @@ class FakeStripe:
         self.refund_error: GatewayError | None = None  # raised once by the next refund
         self.expire_error: GatewayError | None = None  # raised once by the next expire
         self.list_error: GatewayError | None = None  # raised once by a list of sessions
-        self.list_error_after = 0  # ... when it reaches the page after this many sessions
         self.lose_answer = False  # the next create makes its session, then the answer is lost
         self.lose_refund_answer = False  # the same for the next refund
         self.refunds: dict[str, RefundInfo] = {}
@@ -145,11 +144,11 @@ class FakeStripe:
 
     def open_checkout_sessions(self, *, pages: int) -> Iterator[CheckoutSessionInfo]:
         """The open sessions, newest first, 100 a page; ``list_error`` is raised (once)
-        when the page after ``list_error_after`` sessions would be read."""
+        instead of the first page."""
         listed = [s for s in reversed(self.sessions.values()) if s.status == "open"]
         for page in range(pages):
             self.calls.append("open_checkout_sessions")
-            if self.list_error is not None and page * 100 >= self.list_error_after:
+            if self.list_error is not None:
                 error, self.list_error = self.list_error, None
                 raise error
             yield from listed[page * 100 : (page + 1) * 100]
