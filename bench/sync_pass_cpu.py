@@ -6,14 +6,18 @@ The main-window bench's world (``gui_responsiveness.seed``: 5000 bookings, ``--o
 Checkout Sessions on a sandbox in its own process), then, each timed in the calling thread's
 own CPU time (``time.thread_time``, which a busy machine does not inflate; the sandbox's work
 is in its process): a periodic pass (``sync_once()``), a full pass (``sync_once(full=True)``:
-every open link re-read, as at start and when a station takes over), one session read through
-the gateway, one charge-screen refresh and one day-sheet load (the reload after each pass).
-Medians and minimums over ``--repeat`` runs are printed.
+every open link re-read, as at start and when a station takes over) both ways: each open link
+read alone (before session 23) and the open sessions listed (services/open_links.py, now),
+with its wall time and Stripe calls (the wall time includes waiting out the sandbox's 429s, its
+25 requests a second as at Stripe in test mode), one session read through the gateway, one
+charge-screen refresh and one day-sheet load (the reload after each pass). Medians and
+minimums over ``--repeat`` runs are printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import tempfile
@@ -26,21 +30,48 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import gui_responsiveness
-from _common import sandbox_process
+from _common import CountingGateway, sandbox_process
 
-from pos_app.app import open_app
+from pos_app.app import AppContext, open_app, wire_services
 from pos_app.config import load_config
+from pos_app.services import open_links
 
 
 def thread_cpu(label: str, work: Callable[[], object], repeat: int) -> None:
     """Print the median and minimum thread CPU of ``work`` over ``repeat`` runs."""
     runs = []
+    walls = []
     for _ in range(repeat):
-        start = time.thread_time()
+        start, wall = time.thread_time(), time.monotonic()
         work()
         runs.append((time.thread_time() - start) * 1000)
+        walls.append(time.monotonic() - wall)
     runs.sort()
-    print(f"{label}: median {runs[len(runs) // 2]:.1f} ms, min {runs[0]:.1f} ms (thread CPU)")
+    print(
+        f"{label}: median {runs[len(runs) // 2]:.1f} ms, min {runs[0]:.1f} ms (thread CPU); "
+        f"wall median {sorted(walls)[len(walls) // 2]:.2f} s"
+    )
+
+
+def full_passes(ctx: AppContext, open_links_count: int, repeat: int) -> None:
+    """A full pass with each open link read alone (as before), then with the list (now)."""
+    counting = CountingGateway(ctx.deps.gateway)
+    sync = wire_services(dataclasses.replace(ctx.deps, gateway=counting)).sync
+    for label, list_from in (("each link read alone", 10**9), ("open sessions listed", None)):
+        kept = open_links.LIST_FROM
+        open_links.LIST_FROM = list_from or kept
+        try:
+            counting.reset()
+            thread_cpu(
+                f"full sync pass ({open_links_count} open links, {label})",
+                lambda: sync.sync_once(full=True),
+                repeat,
+            )
+            per_pass = {name: n // repeat for name, n in sorted(counting.calls.items())}
+            print(f"  Stripe calls a pass: {per_pass}")
+        finally:
+            open_links.LIST_FROM = kept
+        time.sleep(1.0)  # the sandbox's rate-limit window: the next row starts afresh
 
 
 def main() -> None:
@@ -63,11 +94,7 @@ def main() -> None:
             gateway = ctx.deps.gateway
             n = args.repeat
             thread_cpu("periodic sync pass", lambda: ctx.sync.sync_once(), n)
-            thread_cpu(
-                f"full sync pass ({args.open} open links)",
-                lambda: ctx.sync.sync_once(full=True),
-                max(2, n // 2),
-            )
+            full_passes(ctx, args.open, max(2, n // 2))
             thread_cpu(
                 "one session read (PaymentIntent expanded)",
                 lambda: gateway.retrieve_checkout_session(session_id, with_last_attempt=True),
