@@ -140,7 +140,22 @@ def _print_worst_gaps(
             f"  gap {stalls[i]:.1f} ms after {labels[i]}: GUI CPU {gui:.1f}, waiting for a CPU"
             f" {queue:.1f}, other threads' CPU {others:.1f}; tasks: " + ("; ".join(tasks) or "none")
         )
+    _print_sync_passes()
     TASKS.clear()
+
+
+def _print_sync_passes() -> None:
+    """The sync passes' worker CPU (the GIL they held beside every GUI pass): the window's
+    first (a full pass) and the rest."""
+    passes = [(t1 - t0, cpu) for t0, t1, cpu, name in TASKS if name.startswith("SyncLoop.")]
+    if not passes:
+        return
+    (first_wall, first_cpu), rest = passes[0], sorted(cpu for _, cpu in passes[1:])
+    later = f", the {len(rest)} later: median {rest[len(rest) // 2]:.1f} ms, max {rest[-1]:.1f} ms"
+    print(
+        f"  sync passes' worker CPU: the first {first_cpu:.1f} ms over {first_wall / 1e6:.0f} ms"
+        + (later if rest else "")
+    )
 
 
 # Background tasks seen while tracing: start and end (monotonic ns), own CPU (ms), name.

@@ -68,3 +68,34 @@ def test_a_paid_session_reads_the_same(backend: Backend) -> None:
 def test_an_unknown_session_is_refused_as_before(backend: Backend) -> None:
     with pytest.raises(GatewayRejected):
         _gateway(backend).retrieve_checkout_session("cs_test_missing")
+
+
+def _listed_as_read(backend: Backend, session_id: str) -> None:
+    """The full sync pass's list of open sessions gives each as the re-read it replaces
+    (services/open_links.py): newest first, so a session just made is on the first page."""
+    gateway = _gateway(backend)
+    listed = {s.id: s for s in gateway.open_checkout_sessions(pages=1)}
+    assert listed[session_id] == gateway.retrieve_checkout_session(
+        session_id, with_last_attempt=True
+    )
+
+
+def test_an_open_session_is_listed_as_it_reads(backend: Backend) -> None:
+    _listed_as_read(backend, backend.create_session().id)
+
+
+def test_a_declined_attempt_is_listed_as_it_reads(backend: Backend) -> None:
+    backend.require_sandbox()
+    session = backend.create_session()
+    backend.pay_page(session, "4000 0000 0000 0002")
+    read = _gateway(backend).retrieve_checkout_session(session.id, with_last_attempt=True)
+    assert read.last_payment_error is not None  # the shape this test is about
+    _listed_as_read(backend, session.id)
+
+
+def test_a_paid_session_is_not_among_the_open_ones(backend: Backend) -> None:
+    backend.require_sandbox()
+    session = backend.create_session()
+    assert backend.pay_page(session, "4242 4242 4242 4242").status_code in (200, 303)
+    listed = _gateway(backend).open_checkout_sessions(pages=1)
+    assert session.id not in {s.id for s in listed}  # its link is read alone
