@@ -140,6 +140,17 @@ def _print_worst_gaps(
             f"  gap {stalls[i]:.1f} ms after {labels[i]}: GUI CPU {gui:.1f}, waiting for a CPU"
             f" {queue:.1f}, other threads' CPU {others:.1f}; tasks: " + ("; ".join(tasks) or "none")
         )
+    # Off the CPU without waiting for one: the GIL (or a lock), plus the loop's own short
+    # sleeps. Summed over the round's gaps beyond 2 ms, per kind of step.
+    waits: dict[str, float] = {}
+    for stall, label, (_end, gui, queue, _others) in zip(stalls, labels, parts, strict=True):
+        if stall > 2.0:
+            kind = label.split(": ", 1)[-1]
+            waits[kind] = waits.get(kind, 0.0) + max(0.0, stall - gui - queue)
+    print(
+        "  off-CPU, not waiting for a CPU, in gaps over 2 ms (mostly the GIL), per kind of step: "
+        + ", ".join(f"{kind} {ms:.0f} ms" for kind, ms in sorted(waits.items()))
+    )
     _print_sync_passes()
     TASKS.clear()
 
