@@ -11,6 +11,7 @@ paints the blocks itself, as before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 
@@ -108,3 +109,8 @@ def render_blocks(layout: DayLayout, setup: PaintSetup) -> RenderedBlocks:
     finally:
         painter.end()
     return RenderedBlocks(setup, size, rects, texts, image)
+
+
+def renderer(setup: PaintSetup) -> Callable[[DayLayout], RenderedBlocks]:
+    """A day's load's ``render`` (day_load_state): draws a layout's blocks with ``setup``."""
+    return lambda layout: render_blocks(layout, setup)
