@@ -68,6 +68,8 @@ class DayController(QObject):
         self._mode = LIST
         self.move_dialog: MoveDialog | None = None
         self.confirm_box: QMessageBox | None = None
+        self._load_timer = QTimer(self, singleShot=True, interval=10)  # see go_to_day
+        self._load_timer.timeout.connect(shell.reload)
 
         self.bar = DayBar()
         self.list = DayList(lambda: shell.new_booking())
@@ -205,9 +207,8 @@ class DayController(QObject):
         """What the window's reload runs in the background: the shown day's sheet, with the
         list's texts and the schedule's layout worked out there too (see day_load_state)."""
         wanted = None if self.follow_today else self.day
-        # The schedule's blocks are drawn with the day only when the schedule is shown: behind
-        # the list they were ~60 % of the load's CPU (the GUI thread waits for the GIL while it
-        # runs), and the hidden schedule asks for them itself once the list has painted.
+        # The schedule's blocks are drawn with the day only when it is shown: behind the list
+        # they were ~60 % of the load's CPU; hidden, it asks for them after the list's repaint.
         render = renderer(self.view.paint_setup()) if self._mode == SCHEDULE else None
         return load_and_prepare(
             lambda: bookings.day_sheet(wanted or bookings.today()),
@@ -330,7 +331,8 @@ class DayController(QObject):
         self.day = day
         self.bar.set_day(day, self.today())
         self._w.set_day(day)
-        self._w.reload()
+        # Loaded 10 ms on, past the new date's repaint: its Python made it wait for the GIL.
+        self._load_timer.start()
 
     def previous_day(self) -> None:
         """View ▸ Previous day (Alt+Left)."""

@@ -44,7 +44,7 @@ _OUTLINE = 4  # px the selection outline reaches outside a block (pen and offset
 #: Hidden behind the list, how long the schedule waits before asking for its blocks: past
 #: the list's own repaint of the day that just landed (the drawing is ~25 ms of a worker's
 #: Python for a busy day, which would make the GUI thread wait for the GIL in that repaint).
-HIDDEN_RENDER_DELAY_MS = 150
+HIDDEN_RENDER_DELAY_MS = 100
 
 
 class ScheduleSurface(QWidget):

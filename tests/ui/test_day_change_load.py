@@ -1,14 +1,19 @@
-"""A day's load draws the schedule's blocks only when the schedule is shown; hidden behind the
-list, the schedule asks for them itself once the list has painted, and at once when it is
-shown (issue 12: drawing them was ~60 % of a day change's worker CPU, and the GUI thread
-waits for the GIL while the worker runs Python)."""
+"""A day change keeps its load's Python away from the GUI thread's work (issue 12: while the
+worker runs Python, the GUI thread waits for the GIL at each of its own Python calls).
+
+The load starts once the new date is painted; it draws the schedule's blocks only when the
+schedule is shown (they were ~60 % of its CPU); hidden behind the list, the schedule asks for
+them itself once the list has painted, and at once when it is shown."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, timedelta
+from typing import Any
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget
 from pytestqt.qtbot import QtBot
 
@@ -19,6 +24,7 @@ from pos_app.ui.day.day_load_state import LoadedDay
 from pos_app.ui.day.day_view import DayView
 from pos_app.ui.day.schedule_render import RenderedBlocks
 from pos_app.ui.kit.page_ahead import lay_out_ahead
+from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.shell.main_window import MainWindow
 from tests.ui.conftest import make_booking
 from tests.ui.test_schedule import DAY, _short
@@ -34,6 +40,43 @@ def _run_load(window: MainWindow, ctx: AppContext) -> LoadedDay:
     thread.start()
     thread.join(30)
     return out[0]
+
+
+class _Order(QObject):
+    """Records, in order, the paints of a widget and the starts of the day's loads."""
+
+    def __init__(self, runner: TaskRunner) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+        run = runner.run
+
+        def traced(fn: Callable[[], Any], **kw: Any) -> bool:
+            if kw.get("key") == "reload":
+                self.seen.append("load")
+            return run(fn, **kw)
+
+        runner.run = traced  # type: ignore[method-assign]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.seen.append("paint")
+        return False
+
+
+def test_a_day_change_is_loaded_once_the_new_date_is_painted(
+    qtbot: QtBot, window: MainWindow, runner: TaskRunner
+) -> None:
+    days = window.days
+    qtbot.waitUntil(lambda: days.sheet is not None, timeout=10_000)
+    qtbot.wait(100)
+    order = _Order(runner)
+    days.bar.date_edit.lineEdit().installEventFilter(order)
+    days.next_day()
+    assert order.seen == []  # not from inside the action
+    qtbot.waitUntil(lambda: "load" in order.seen)
+    assert order.seen.index("paint") < order.seen.index("load")
+    next_day = days.day
+    qtbot.waitUntil(lambda: days.sheet is not None and days.sheet.day == next_day)
 
 
 def test_the_days_load_draws_the_schedule_only_when_it_is_shown(
