@@ -9,8 +9,9 @@ The database of ``gui_responsiveness.py`` (same seed: today is the busiest day, 
 over the staff columns, the other days 83); its main window attached (offscreen). For a day
 other than the one shown, the job the window's day change runs (``DayController.load_work``)
 is run on a worker thread as the task runner does, with the list shown and with the schedule
-shown; then each of its phases alone: the read (``day_sheet``), the signature, the
-schedule's layout, the list's texts, the list's items, the schedule's drawing. Printed: the
+shown; then each of its phases alone: the read (``day_sheet``), the signature, layout and
+texts (``prepare_day`` without items or drawing; the first two also alone), the list's items,
+the schedule's drawing. Printed: the
 worker thread's CPU (``time.thread_time``, which a busy machine inflates little), median and
 minimum and maximum over ``--repeats``, for the 166- and an 83-booking day.
 
@@ -82,7 +83,12 @@ def line(label: str, values: list[float]) -> str:
 def measure(ctx: AppContext, window: Any, day: date, shown: date, repeats: int) -> None:
     """Print the load of ``day`` as a change from ``shown``, whole and phase by phase."""
     from pos_app.ui.day.booking_table import booking_items
-    from pos_app.ui.day.day_load_state import row_texts, sheet_signature, staff_names
+    from pos_app.ui.day.day_load_state import (
+        prepare_day,
+        row_texts,
+        sheet_signature,
+        staff_names,
+    )
     from pos_app.ui.day.schedule_layout import layout_day
     from pos_app.ui.day.schedule_render import render_blocks
 
@@ -112,9 +118,9 @@ def measure(ctx: AppContext, window: Any, day: date, shown: date, repeats: int) 
     cells = [row_texts(b, tz, staff) for b in sheet.bookings]
     phases: list[tuple[str, Callable[[], object]]] = [
         ("read (day_sheet)", lambda: ctx.bookings.day_sheet(day)),
-        ("signature", lambda: sheet_signature(sheet, request)),
-        ("layout", lambda: layout_day(sheet.day, sheet.bookings, sheet.resources, tz)),
-        ("texts", lambda: [row_texts(b, tz, staff) for b in sheet.bookings]),
+        ("signature, layout, texts", lambda: prepare_day(sheet, request)),
+        ("  of which signature", lambda: sheet_signature(sheet, request)),
+        ("  of which layout", lambda: layout_day(sheet.day, sheet.bookings, sheet.resources, tz)),
         ("items", lambda: booking_items(sheet.bookings, cells, False)),
         ("schedule drawing", lambda: render_blocks(layout, setup)),
     ]
