@@ -9,18 +9,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import cache
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 
 from pos_app.domain import locale_format as lf
-from pos_app.domain.booking import Booking
+from pos_app.domain.booking import Booking, BookingStatus
+from pos_app.domain.booking_display import display_status
 from pos_app.ui.day.schedule_layout import Block, DayLayout, Grid
 from pos_app.ui.day.schedule_state import (
     BlockLine,
     BlockText,
     block_text,
-    booking_mark,
     full_lines,
 )
 from pos_app.ui.kit import theme
@@ -189,16 +190,13 @@ def paint_block(
     layout by :func:`block_fit`; all of them when ``expanded``) in the plain and bold
     ``fonts``, its status always as glyph + word."""
     b = block.booking
-    chip = theme.status_chip(booking_mark(b).status, look.dark)
-    fg, bg = QColor(chip.fg), QColor(chip.bg)
     freed = not b.holds_slot or b.cancelled or b.no_show
+    fg, bg, border = _block_colours(display_status(b), look.dark, freed)
     p.save()
     if freed and not expanded:
         p.setOpacity(0.62)
-    border = QColor(fg)
-    border.setAlpha(90)
     p.setBrush(bg)
-    p.setPen(QPen(border, 1, Qt.PenStyle.DashLine if freed else Qt.PenStyle.SolidLine))
+    p.setPen(border)
     p.drawRoundedRect(rect, 5, 5)
     # A bar down the left edge in the status's strong colour.
     p.setPen(Qt.PenStyle.NoPen)
@@ -207,18 +205,29 @@ def paint_block(
     text_rect = text_area(rect)
     font, bold = fonts
     p.setPen(fg)
-    y = text_rect.top()
+    left, y, width = text_rect.left(), text_rect.top(), text_rect.width()
     for item in lines:
         p.setFont(bold if item.strong else font)
-        p.drawText(
-            QRectF(text_rect.left(), y, text_rect.width(), line),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            item.text,
-        )
+        p.drawText(QRectF(left, y, width, line), _LINE_FLAGS, item.text)
         y += line
     if selected:
         paint_selection(p, rect, look=look)
     p.restore()
+
+
+_LINE_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+@cache
+def _block_colours(status: BookingStatus, dark: bool, freed: bool) -> tuple[QColor, QColor, QPen]:
+    """A block's strong colour, its card's and its outline (dashed when the slot is freed),
+    made once per status: a busy day draws 166 blocks (QColor and QPen are values, copied
+    where they are used, so one of each serves every painter, on any thread)."""
+    chip = theme.status_chip(status, dark)
+    fg, bg = QColor(chip.fg), QColor(chip.bg)
+    border = QColor(fg)
+    border.setAlpha(90)
+    return fg, bg, QPen(border, 1, Qt.PenStyle.DashLine if freed else Qt.PenStyle.SolidLine)
 
 
 def paint_selection(p: QPainter, rect: QRectF, *, look: Look) -> None:
