@@ -19,7 +19,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QImage, QPainter
 
 from pos_app.ui.day.schedule_layout import Block, DayLayout, Grid
-from pos_app.ui.day.schedule_paint import Look, Metrics, TextFitter, paint_block
+from pos_app.ui.day.schedule_paint import CardStamps, Look, Metrics, TextFitter, paint_block
 from pos_app.ui.day.schedule_state import BlockText
 
 MIN_COLUMN_WIDTH = 120
@@ -90,6 +90,7 @@ def render_blocks(layout: DayLayout, setup: PaintSetup) -> RenderedBlocks:
     image.setDevicePixelRatio(setup.dpr)
     image.fill(Qt.GlobalColor.transparent)
     texts: dict[str, BlockText] = {}
+    cards = CardStamps(setup.dpr)
     painter = QPainter(image)
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -105,6 +106,7 @@ def render_blocks(layout: DayLayout, setup: PaintSetup) -> RenderedBlocks:
                 line=setup.metrics.line,
                 lines=fit.lines,
                 selected=False,
+                cards=cards,
             )
     finally:
         painter.end()
