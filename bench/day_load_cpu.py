@@ -9,11 +9,11 @@ The database of ``gui_responsiveness.py`` (same seed: today is the busiest day, 
 over the staff columns, the other days 83); its main window attached (offscreen). For a day
 other than the one shown, the job the window's day change runs (``DayController.load_work``)
 is run on a worker thread as the task runner does, with the list shown and with the schedule
-shown; then each of its phases alone: the read (``day_sheet``), the signature, layout and
-texts (``prepare_day`` without items or drawing; the first two also alone), the list's items,
-the schedule's drawing. Printed: the
-worker thread's CPU (``time.thread_time``, which a busy machine inflates little), median and
-minimum and maximum over ``--repeats``, for the 166- and an 83-booking day.
+shown; then the periodic reload of the day shown when nothing changed; then each phase
+alone: the read (``day_sheet``), the signature, layout and texts (``prepare_day`` without
+items or drawing; the first two also alone), the list's items, the schedule's drawing.
+Printed: the worker thread's CPU (``time.thread_time``, which a busy machine inflates
+little), median, minimum and maximum over ``--repeats``, for the 166- and an 83-booking day.
 
 Run it from a directory without ``pos_app`` with ``PYTHONPATH=<tree>``: it imports that tree.
 """
@@ -111,6 +111,12 @@ def measure(ctx: AppContext, window: Any, day: date, shown: date, repeats: int) 
         whole = on_worker(cpu_ms(lambda jobs=jobs: next(jobs)()), repeats)  # type: ignore[misc]
         print(line(f"whole job, {mode} shown", whole))
     days.set_mode("list")
+    settle(0.3)
+    # The periodic reload after each sync pass: the day shown, loaded again unchanged.
+    days.follow_today, days.day = False, shown
+    again = iter([days.load_work(ctx.bookings) for _ in range(repeats)])
+    unchanged = on_worker(cpu_ms(lambda jobs=again: next(jobs)()), repeats)  # type: ignore[misc]
+    print(line("unchanged reload of it", unchanged))
     setup = days.view.paint_setup()
     staff = staff_names(sheet.resources)
     tz = request.tz

@@ -147,3 +147,19 @@ def test_the_signature_reads_a_field_not_loaded_the_usual_way() -> None:
         "bk_1",
         "Ana Silva",
     )
+
+
+def test_an_unchanged_reload_works_nothing_more_out() -> None:
+    # The periodic reload after each sync pass mostly brings what is shown: the signature
+    # says so, and the rows, texts and layout are not worked out again.
+    shown = prepare_day(sheet(booking()), REQUEST)
+    same = prepare_day(sheet(booking()), REQUEST, shown=shown.signature)
+    assert not same.prepared and same.rows == [] and same.cells == []
+    assert same.usable(REQUEST, shown.signature)
+    # Not if something else is on screen by the time it lands, nor for another filter.
+    assert not same.usable(REQUEST, None)
+    assert not same.usable(REQUEST, prepare_day(sheet(), REQUEST).signature)
+    assert not same.usable(DayRequest(UTC, "res_priya"), shown.signature)
+    changed = prepare_day(sheet(booking(customer_name="Ana Sousa")), REQUEST, shown=shown.signature)
+    assert changed.prepared and [c[1] for c in changed.cells] == ["Ana Sousa"]
+    assert changed.usable(REQUEST, None) and changed.usable(REQUEST, shown.signature)

@@ -236,8 +236,8 @@ class DayController(QObject):
             QTimer.singleShot(0, self, w.reload)
         request = self._request()
         self.view.set_timezone(request.tz)
-        if not isinstance(day, LoadedDay) or day.request != request:
-            day = prepare_day(sheet, request)  # the time zone or the filter changed meanwhile
+        if not isinstance(day, LoadedDay) or not day.usable(request, self._signature):
+            day = prepare_day(sheet, request)  # another zone or filter, or rows left out meanwhile
         today = self.today()
         self.bar.set_day(sheet.day, today)
         if day.signature == self._signature and self.sheet is not None:

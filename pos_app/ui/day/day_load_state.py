@@ -21,7 +21,7 @@ from pos_app.domain.money import Money
 from pos_app.domain.people import Resource
 from pos_app.i18n import _, ngettext
 from pos_app.services.bookings import DaySheet
-from pos_app.ui.day.schedule_layout import DayLayout, layout_day
+from pos_app.ui.day.schedule_layout import DayLayout, empty_layout, layout_day
 
 _BOOKING_FIELDS = tuple(f.name for f in fields(Booking))
 _RESOURCE_FIELDS = tuple(f.name for f in fields(Resource))
@@ -52,6 +52,12 @@ class LoadedDay:
     layout: DayLayout
     rendered: object = None  # what ``render`` made of the layout (the schedule's image)
     items: object = None  # what ``items`` made of the rows (the list's model items)
+    prepared: bool = True  # False: the signature was the one shown; rows, texts, layout left out
+
+    def usable(self, request: DayRequest, shown: tuple[object, ...] | None) -> bool:
+        """Whether the GUI thread may use this for ``request`` with ``shown`` on screen: made
+        for that request and, when its rows were left out as unchanged, unchanged still."""
+        return self.request == request and (self.prepared or self.signature == shown)
 
 
 def sheet_signature(sheet: DaySheet, request: DayRequest) -> tuple[object, ...]:
@@ -142,15 +148,17 @@ def prepare_day(
 ) -> LoadedDay:
     """Work out, off the GUI thread, what the list and the schedule show for ``sheet``;
     ``render`` draws the layout and ``items`` makes the list's items too, unless the
-    signature is ``shown`` (already on screen)."""
+    signature is ``shown`` (already on screen): then nothing more is worked out (the periodic
+    reload after each sync pass, most of the time; see :meth:`LoadedDay.usable`)."""
     only = request.only
+    signature = sheet_signature(sheet, request)
+    if shown is not None and signature == shown:
+        return LoadedDay(sheet, request, signature, [], [], empty_layout(sheet.day), prepared=False)
     rows = [b for b in sheet.bookings if only is None or b.resource_id == only]
     staff = staff_names(sheet.resources)
-    signature = sheet_signature(sheet, request)
     layout = layout_day(sheet.day, sheet.bookings, sheet.resources, request.tz, only=only)
     memo = TextMemo()
     cells = [row_texts(b, request.tz, staff, memo) for b in rows]
-    fresh = signature != shown
     return LoadedDay(
         sheet=sheet,
         request=request,
@@ -158,8 +166,8 @@ def prepare_day(
         rows=rows,
         cells=cells,
         layout=layout,
-        rendered=render(layout) if render is not None and fresh else None,
-        items=items(sheet.day, rows, cells) if items is not None and fresh else None,
+        rendered=render(layout) if render is not None else None,
+        items=items(sheet.day, rows, cells) if items is not None else None,
     )
 
 
