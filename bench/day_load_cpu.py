@@ -116,7 +116,7 @@ def measure(ctx: AppContext, window: Any, day: date, shown: date, repeats: int) 
     days.follow_today, days.day = False, shown
     again = iter([days.load_work(ctx.bookings) for _ in range(repeats)])
     unchanged = on_worker(cpu_ms(lambda jobs=again: next(jobs)()), repeats)  # type: ignore[misc]
-    print(line("unchanged reload of it", unchanged))
+    print(line("reload of shown, unchanged", unchanged))
     setup = days.view.paint_setup()
     staff = staff_names(sheet.resources)
     tz = request.tz
