@@ -143,7 +143,8 @@ def test_the_schedule_is_laid_out_behind_the_list(
 
 def test_a_hidden_schedule_laid_out_ahead_asks_for_its_blocks(qtbot: QtBot) -> None:
     # A day that lands while the schedule is hidden behind the list, after the page was laid
-    # out ahead, is drawn in the background for it at once: its first show finds it drawn.
+    # out ahead, is drawn in the background for it (once the list has painted): its first
+    # show finds it drawn.
     stack = QStackedWidget()
     qtbot.addWidget(stack)
     stack.addWidget(QLabel("the list"))

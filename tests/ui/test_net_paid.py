@@ -13,10 +13,11 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
 from pos_app.domain.booking import Booking, BookingStatus
-from pos_app.ui.day.booking_table import BookingTableModel, Column
+from pos_app.ui.day.booking_table import BOOKING_ID_ROLE, BookingTableModel, Column
 from pos_app.ui.shell.main_window import MainWindow
 from tests.payments import pay
 from tests.ui.conftest import make_booking
+from tests.ui.day_rows import spoken_rows
 
 
 def _paid(ctx: AppContext, minutes: int) -> Booking:
@@ -74,8 +75,10 @@ def test_the_days_list_shows_what_was_kept(
     assert _cell(window, partly, Column.STATUS, display) == "Partially refunded"
     assert _cell(window, fully, Column.STATUS, display) == "Refunded"
     # What a screen reader says is what the cell shows.
-    access = Qt.ItemDataRole.AccessibleTextRole
-    assert _cell(window, partly, Column.PAID, access) == "$25.00"
+    [row] = [
+        r for r in range(3) if window.model.index(r, Column.TIME).data(BOOKING_ID_ROLE) == partly
+    ]
+    assert spoken_rows(window.table)[row][Column.PAID] == "$25.00"
 
 
 def test_a_customers_history_shows_what_was_kept(

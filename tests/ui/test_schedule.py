@@ -7,6 +7,7 @@ import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -15,6 +16,8 @@ from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.people import Resource
 from pos_app.services.bookings import BookingRequest
 from pos_app.ui.day.day_view import DayView
+from pos_app.ui.day.schedule_paint import _block_colours
+from pos_app.ui.kit.palette import status_chip
 from pos_app.ui.shell.main_window import MainWindow
 
 PRIYA, JORDAN = "res_priya", "res_jordan"
@@ -226,3 +229,20 @@ def test_the_now_line_carries_the_time(qtbot: QtBot) -> None:
     view.set_day(today, [], [Resource("r1", "Priya")])
     view.set_now(datetime.now(UTC).replace(hour=10, minute=42))
     assert view.now_text() == "10:42"
+
+
+def test_a_blocks_colours_are_its_statuss_made_once(qapp: object) -> None:
+    fg, bg, border = _block_colours(BookingStatus.PAID, False, False)
+    chip = status_chip(BookingStatus.PAID, False)
+    assert (fg, bg) == (QColor(chip.fg), QColor(chip.bg))
+    assert border.color().rgb() == fg.rgb() and border.color().alpha() == 90
+    assert border.style() == Qt.PenStyle.SolidLine
+    # A freed slot (cancelled, no-show, not held) is outlined dashed; the dark scheme's own.
+    assert _block_colours(BookingStatus.PAID, False, True)[2].style() == Qt.PenStyle.DashLine
+    dark = status_chip(BookingStatus.NEW, True)
+    assert _block_colours(BookingStatus.NEW, True, False)[:2] == (
+        QColor(dark.fg),
+        QColor(dark.bg),
+    )
+    # Made once per status: a busy day draws 166 blocks.
+    assert _block_colours(BookingStatus.PAID, False, False)[2] is border

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from pos_app.domain.booking import Booking, BookingStatus
@@ -12,6 +13,7 @@ from pos_app.domain.people import Resource
 from pos_app.services.bookings import DaySheet
 from pos_app.ui.day.day_load_state import (
     DayRequest,
+    _values,
     load_and_prepare,
     prepare_day,
     row_texts,
@@ -108,3 +110,56 @@ def test_the_schedule_is_drawn_only_when_the_day_changed() -> None:
     moved = sheet(booking(starts_at=START + timedelta(hours=1)))
     assert prepare_day(moved, REQUEST, shown=first.signature, render=render).rendered == "image"
     assert len(drawn) == 2
+
+
+def test_a_days_rows_share_texts_yet_each_reads_its_own() -> None:
+    # Texts many rows share (a start time, a price) are worked out once per load: each row
+    # still reads as it would alone, in every time zone, price, currency and net paid.
+    rows = [
+        booking("bk_1"),
+        booking("bk_2", price_amount=5000),
+        booking("bk_3", currency="eur"),
+        booking("bk_4", starts_at=START + timedelta(minutes=15), price_amount=5000),
+        booking("bk_5", status=BookingStatus.PAID, paid_amount=3500),
+        booking("bk_6", status=BookingStatus.PAID, paid_amount=5000, price_amount=5000),
+        booking("bk_7", paid_amount=3500, refunded_amount=1000, currency="eur"),
+    ]
+    for tz in (UTC, ZoneInfo("Asia/Dhaka")):
+        prepared = prepare_day(sheet(*rows), DayRequest(tz, None))
+        alone = [row_texts(b, tz, {"res_priya": "Priya"}) for b in rows]
+        assert prepared.cells == alone
+    assert [c[4] for c in alone[:3]] == ["$35.00", "$50.00", "€35.00"]
+    assert [c[6] for c in alone[4:]] == ["$35.00", "$50.00", "€25.00"]
+
+
+def test_the_signature_reads_a_field_not_loaded_the_usual_way() -> None:
+    class Partly:
+        def __init__(self) -> None:
+            self.a = 1
+
+        @property
+        def b(self) -> int:  # as an attribute SQLAlchemy would load on access
+            return 2
+
+    assert _values(Partly(), ("a", "b"), itemgetter("a", "b")) == (1, 2)
+    full = booking()
+    assert _values(full, ("id", "customer_name"), itemgetter("id", "customer_name")) == (
+        "bk_1",
+        "Ana Silva",
+    )
+
+
+def test_an_unchanged_reload_works_nothing_more_out() -> None:
+    # The periodic reload after each sync pass mostly brings what is shown: the signature
+    # says so, and the rows, texts and layout are not worked out again.
+    shown = prepare_day(sheet(booking()), REQUEST)
+    same = prepare_day(sheet(booking()), REQUEST, shown=shown.signature)
+    assert not same.prepared and same.rows == [] and same.cells == []
+    assert same.usable(REQUEST, shown.signature)
+    # Not if something else is on screen by the time it lands, nor for another filter.
+    assert not same.usable(REQUEST, None)
+    assert not same.usable(REQUEST, prepare_day(sheet(), REQUEST).signature)
+    assert not same.usable(DayRequest(UTC, "res_priya"), shown.signature)
+    changed = prepare_day(sheet(booking(customer_name="Ana Sousa")), REQUEST, shown=shown.signature)
+    assert changed.prepared and [c[1] for c in changed.cells] == ["Ana Sousa"]
+    assert changed.usable(REQUEST, None) and changed.usable(REQUEST, shown.signature)

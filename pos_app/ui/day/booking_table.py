@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import tzinfo
 from enum import IntEnum
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 
-from pos_app.domain.booking import Booking
+from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.booking_display import display_status
 from pos_app.i18n import N_, _
 from pos_app.ui.day.day_load_state import row_texts
@@ -20,14 +21,12 @@ from pos_app.ui.kit.tables import STATUS_ROLE
 
 BOOKING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
-_ACCESSIBLE_ROLE = int(Qt.ItemDataRole.AccessibleTextRole)
 _TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
 _ALIGNMENT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
 _FOREGROUND_ROLE = int(Qt.ItemDataRole.ForegroundRole)
 # As a QAbstractTableModel's cells: chosen, not edited, no children.
 _FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT_COLUMNS = (4, 6)  # Amount and Net paid (Column, below)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -102,7 +101,6 @@ class BookingTableModel(QStandardItemModel):
         with self._quiet():
             for row, cells in enumerate(self._cells):
                 self._set(row, column, _DISPLAY_ROLE, cells[column])
-                self._set(row, column, _ACCESSIBLE_ROLE, cells[column])
         self._changed(column, column)
 
     def _set(self, row: int, column: int, role: int, value: object) -> None:
@@ -263,23 +261,28 @@ def booking_items(
 
 
 def row_items(booking: Booking, cells: tuple[str, ...], dark: bool) -> list[QStandardItem]:
-    """One row's items: each cell's text (shown and for screen readers) and alignment; the
+    """One row's items: each cell's text, the Amount and Net paid cells right-aligned; the
     booking's id on the first cell, its status and colour on the Status cell; the Customer's
-    contact and the refund as tooltips."""
-    status = display_status(booking).value  # Qt hands enums back as plain str anyway
-    items = []
-    for column, text in enumerate(cells):
-        # Each made here, not cloned: a clone is made by Qt, and PySide would not hear of
-        # its deletion by the model (a stale wrapper).
-        item = QStandardItem(text)
+    contact and the refund as tooltips.
+
+    As few calls per item as show the same: made on the worker during a day change, each
+    call is GIL time the GUI thread waits for. A cell's text is what a screen reader says
+    (Qt falls back to it where a cell has no AccessibleTextRole) and the view's default
+    alignment is left and centred: set on every cell, those were 12 calls more a row."""
+    status = display_status(booking)
+    # Each made here, not cloned: a clone is made by Qt, and PySide would not hear of its
+    # deletion by the model (a stale wrapper).
+    items = [QStandardItem(text) for text in cells]
+    for item in items:
         item.setFlags(_FLAGS)
-        item.setData(text, _ACCESSIBLE_ROLE)
-        item.setData(_RIGHT if column in _RIGHT_COLUMNS else _LEFT, _ALIGNMENT_ROLE)
-        items.append(item)
+    for column in _RIGHT_COLUMNS:
+        items[column].setData(_RIGHT, _ALIGNMENT_ROLE)
     # The booking's id on its first cell, its status on the Status cell (the chip's), where
     # they are read: each role more on every cell was 1,162 more calls for a busy day.
     items[Column.TIME].setData(booking.id, BOOKING_ID_ROLE)
-    items[Column.STATUS].setData(status, STATUS_ROLE)
+    status_item = items[Column.STATUS]
+    status_item.setData(status.value, STATUS_ROLE)  # Qt hands enums back as plain str anyway
+    status_item.setData(_colour(status, dark), _FOREGROUND_ROLE)
     contact = [c for c in (booking.customer_email, booking.customer_phone) if c]
     items[Column.CUSTOMER].setData(" · ".join([booking.customer_name, *contact]), _TOOLTIP_ROLE)
     if booking.refunded_amount:
@@ -287,12 +290,17 @@ def row_items(booking: Booking, cells: tuple[str, ...], dark: bool) -> list[QSta
             paid=booking.paid.format(), refunded=booking.refunded.format()
         )
         items[Column.PAID].setData(tip, _TOOLTIP_ROLE)
-    items[Column.STATUS].setData(_status_colour(booking, dark), _FOREGROUND_ROLE)
     return items
 
 
 def _status_colour(booking: Booking, dark: bool) -> QColor:
-    return QColor(theme.status_chip(display_status(booking), dark).fg)
+    return _colour(display_status(booking), dark)
+
+
+@cache
+def _colour(status: BookingStatus, dark: bool) -> QColor:
+    """A status's text colour (one QColor per status and scheme: ``setData`` copies it)."""
+    return QColor(theme.status_chip(status, dark).fg)
 
 
 def _runs(positions: list[int]) -> list[tuple[int, int]]:

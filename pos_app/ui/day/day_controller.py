@@ -37,7 +37,7 @@ from pos_app.ui.day.day_view import DayView
 from pos_app.ui.day.detail_panel import DetailPanel
 from pos_app.ui.day.detail_presenter import HINT, ActionKey
 from pos_app.ui.day.move_dialog import MoveDialog, ask_cancel, ask_no_show
-from pos_app.ui.day.schedule_render import RenderedBlocks, render_blocks
+from pos_app.ui.day.schedule_render import RenderedBlocks, renderer
 from pos_app.ui.kit.shell import Shell
 from pos_app.ui.kit.tasks import user_message
 
@@ -68,6 +68,8 @@ class DayController(QObject):
         self._mode = LIST
         self.move_dialog: MoveDialog | None = None
         self.confirm_box: QMessageBox | None = None
+        self._load_timer = QTimer(self, singleShot=True, interval=10)  # see go_to_day
+        self._load_timer.timeout.connect(shell.reload)
 
         self.bar = DayBar()
         self.list = DayList(lambda: shell.new_booking())
@@ -205,12 +207,14 @@ class DayController(QObject):
         """What the window's reload runs in the background: the shown day's sheet, with the
         list's texts and the schedule's layout worked out there too (see day_load_state)."""
         wanted = None if self.follow_today else self.day
-        setup = self.view.paint_setup()
+        # The schedule's blocks are drawn with the day only when it is shown: behind the list
+        # they were ~60 % of the load's CPU; hidden, it asks for them after the list's repaint.
+        render = renderer(self.view.paint_setup()) if self._mode == SCHEDULE else None
         return load_and_prepare(
             lambda: bookings.day_sheet(wanted or bookings.today()),
             self._request(),
             shown=self._signature,
-            render=lambda layout: render_blocks(layout, setup),
+            render=render,
             items=self.list.items_maker(self.sheet.day if self.sheet is not None else None),
         )
 
@@ -232,8 +236,8 @@ class DayController(QObject):
             QTimer.singleShot(0, self, w.reload)
         request = self._request()
         self.view.set_timezone(request.tz)
-        if not isinstance(day, LoadedDay) or day.request != request:
-            day = prepare_day(sheet, request)  # the time zone or the filter changed meanwhile
+        if not isinstance(day, LoadedDay) or not day.usable(request, self._signature):
+            day = prepare_day(sheet, request)  # another zone or filter, or rows left out meanwhile
         today = self.today()
         self.bar.set_day(sheet.day, today)
         if day.signature == self._signature and self.sheet is not None:
@@ -327,7 +331,8 @@ class DayController(QObject):
         self.day = day
         self.bar.set_day(day, self.today())
         self._w.set_day(day)
-        self._w.reload()
+        # Loaded 10 ms on, past the new date's repaint: its Python made it wait for the GIL.
+        self._load_timer.start()
 
     def previous_day(self) -> None:
         """View ▸ Previous day (Alt+Left)."""

@@ -33,6 +33,7 @@ from PySide6.QtGui import (
     QAction,
     QImage,
     QKeyEvent,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -115,6 +116,9 @@ class DayView(ScheduleSurface):
         self._rendered: RenderedBlocks | None = None  # the blocks drawn in the background
         self._image: QImage | None = None  # its image, while it fits the canvas
         self._render_asked = False  # render_wanted was emitted and nothing came back yet
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.timeout.connect(self._ask_render)
         self._sized = False  # the viewport had its first (real) size: see eventFilter
         self.setObjectName("dayView")
 
@@ -449,6 +453,11 @@ class DayView(ScheduleSurface):
     def _tick(self) -> None:
         self._now = datetime.now(self._tz)
         self.canvas.update()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._render_timer.isActive():
+            self._render_timer.start(0)  # asked for while hidden: shown now, at once
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and watched is self.scroll_area.viewport():

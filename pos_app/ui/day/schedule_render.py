@@ -11,6 +11,7 @@ paints the blocks itself, as before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 
@@ -18,7 +19,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QImage, QPainter
 
 from pos_app.ui.day.schedule_layout import Block, DayLayout, Grid
-from pos_app.ui.day.schedule_paint import Look, Metrics, TextFitter, paint_block
+from pos_app.ui.day.schedule_paint import CardStamps, Look, Metrics, TextFitter, paint_block
 from pos_app.ui.day.schedule_state import BlockText
 
 MIN_COLUMN_WIDTH = 120
@@ -89,6 +90,7 @@ def render_blocks(layout: DayLayout, setup: PaintSetup) -> RenderedBlocks:
     image.setDevicePixelRatio(setup.dpr)
     image.fill(Qt.GlobalColor.transparent)
     texts: dict[str, BlockText] = {}
+    cards = CardStamps(setup.dpr)
     painter = QPainter(image)
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -104,7 +106,13 @@ def render_blocks(layout: DayLayout, setup: PaintSetup) -> RenderedBlocks:
                 line=setup.metrics.line,
                 lines=fit.lines,
                 selected=False,
+                cards=cards,
             )
     finally:
         painter.end()
     return RenderedBlocks(setup, size, rects, texts, image)
+
+
+def renderer(setup: PaintSetup) -> Callable[[DayLayout], RenderedBlocks]:
+    """A day's load's ``render`` (day_load_state): draws a layout's blocks with ``setup``."""
+    return lambda layout: render_blocks(layout, setup)

@@ -120,21 +120,22 @@ def block_text(
     when a variant was shortened or a line left out.
     """
     mark = booking_mark(booking)
-    start = booking.starts_at.astimezone(tz)
-    end = booking.ends_at.astimezone(tz)
     name, initial = booking.customer_name, short_name(booking.customer_name)
-    when = f"{lf.clock(start)}–{lf.clock(end)}"
     status_full = f"{mark.glyph} {mark.word}"
     status_short = f"{mark.glyph} {mark.short}"
+    # The times only where a line shows them (most blocks of a busy day have one line).
     if lines >= 3:
+        start = lf.clock(booking.starts_at.astimezone(tz))
+        when = f"{start}–{lf.clock(booking.ends_at.astimezone(tz))}"
         variants = [
             ([name, initial, mark.glyph], True),
             ([status_full, status_short, mark.glyph], False),
-            ([f"{when} · {booking.service_name}", when, f"{lf.clock(start)}"], False),
+            ([f"{when} · {booking.service_name}", when, start], False),
         ]
     elif lines == 2:
+        start = lf.clock(booking.starts_at.astimezone(tz))
         variants = [
-            ([f"{lf.clock(start)} {name}", name, initial, mark.glyph], True),
+            ([f"{start} {name}", name, initial, mark.glyph], True),
             (
                 [
                     f"{status_full} · {booking.service_name}",

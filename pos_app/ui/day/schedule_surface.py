@@ -41,6 +41,10 @@ from pos_app.ui.day.schedule_state import BlockLine, BlockText, full_lines
 from pos_app.ui.kit import theme
 
 _OUTLINE = 4  # px the selection outline reaches outside a block (pen and offset, rounded up)
+#: Hidden behind the list, how long the schedule waits before asking for its blocks: past
+#: the list's own repaint of the day that just landed (the drawing is ~25 ms of a worker's
+#: Python for a busy day, which would make the GUI thread wait for the GIL in that repaint).
+HIDDEN_RENDER_DELAY_MS = 100
 
 
 class ScheduleSurface(QWidget):
@@ -61,6 +65,7 @@ class ScheduleSurface(QWidget):
     _rendered: RenderedBlocks | None
     _image: QImage | None
     _render_asked: bool
+    _render_timer: QTimer  # emits render_wanted (see _want_render)
     _sized: bool  # the viewport had a real size once (shown, or laid out ahead: page_ahead)
     _fitter: TextFitter
     metrics: Metrics
@@ -95,6 +100,8 @@ class ScheduleSurface(QWidget):
         """Use blocks drawn in the background for ``layout``, if it is still the one shown."""
         self._render_asked = False
         if layout is not self._layout or rendered.setup.tz != self._tz or self._image is not None:
+            if self._image is None:
+                self._want_render()  # drawn for a day no longer shown: this one's blocks
             return
         self._rendered = rendered
         self._relayout()  # asks again if the canvas changed size once more meanwhile
@@ -238,7 +245,15 @@ class ScheduleSurface(QWidget):
         if self._layout.blocks and not self._render_asked:
             self._render_asked = True
             # After this event: the owner starts a job, which must not run inside a paint.
-            QTimer.singleShot(0, self, self.render_wanted.emit)
+            # Hidden (behind the list), a moment later: a first show hurries it (showEvent).
+            self._render_timer.start(0 if self.isVisible() else HIDDEN_RENDER_DELAY_MS)
+
+    def _ask_render(self) -> None:
+        """The render timer's end: ask for the blocks unless they came meanwhile."""
+        if self._image is None and self._layout.blocks:
+            self.render_wanted.emit()
+        else:
+            self._render_asked = False
 
     def _rect_of(self, booking_id: str | None) -> QRectF | None:
         for rect, block in self._rects:
@@ -275,6 +290,7 @@ class ScheduleSurface(QWidget):
             self._texts = dict(rendered.texts)
             self._image = rendered.image
             self._render_asked = False
+            self._render_timer.stop()
         else:
             self._rects = block_rects(self._layout, self.grid())
             self._texts = {}  # filled as blocks are first painted: only what is seen is measured
