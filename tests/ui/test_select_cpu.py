@@ -1,0 +1,146 @@
+"""What a select costs the GUI thread in Python (issue 12).
+
+A select that scrolls the day's list repaints a dozen status chips: each finds its drawn
+pixmap without asking the font for its key or the app for its scheme (both ~20 µs inside a
+paint). The schedule, shown or not, follows every select: it finds the selected booking's
+block by its id, not by reading every booking's id four or five times.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date
+from types import FrameType
+from typing import Any, TypeVar
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from pos_app.domain.booking import BookingStatus
+from pos_app.domain.people import Resource
+from pos_app.ui.day.booking_table import Column
+from pos_app.ui.day.day_list import DayList
+from pos_app.ui.day.day_view import DayView
+from pos_app.ui.kit import tables, theme
+from tests.ui.day_rows import plain_booking
+
+T = TypeVar("T")
+STATUSES = [BookingStatus.NEW, BookingStatus.PAID, BookingStatus.REFUNDED]
+
+
+class _Counted(list[T]):
+    """A list that counts the passes made over it."""
+
+    passes = 0
+
+    def __iter__(self) -> Iterator[T]:
+        self.passes += 1
+        return super().__iter__()
+
+    def __reversed__(self) -> Iterator[T]:
+        self.passes += 1
+        return super().__reversed__()
+
+
+def _is_font_key(method: Any) -> bool:
+    return getattr(method, "__name__", "") == "key" and isinstance(
+        getattr(method, "__self__", None), QFont
+    )
+
+
+@pytest.fixture
+def light() -> Iterator[QApplication]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.apply_theme(app, dark=False)
+    yield app
+    theme.apply_theme(app, dark=False)
+
+
+def _day_list(qtbot: QtBot) -> DayList:
+    days = DayList(lambda: None)
+    qtbot.addWidget(days)
+    rows = [plain_booking(n, step=5, status=STATUSES[n % 3]) for n in range(40)]
+    days.model.set_rows(rows)
+    days.show_rows(len(rows))
+    days.resize(900, 500)
+    days.show()
+    qtbot.waitExposed(days)
+    return days
+
+
+def test_a_repaint_finds_each_chip_without_a_font_key_or_a_scheme_look_up(
+    qtbot: QtBot, light: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    days = _day_list(qtbot)
+    viewport = days.table.viewport()
+    viewport.grab()  # every chip drawn once
+    asked: list[str] = []
+    real_is_dark = theme.is_dark
+
+    def is_dark(widget: Any = None) -> bool:
+        asked.append("is_dark")
+        return real_is_dark(widget)
+
+    monkeypatch.setattr(theme, "is_dark", is_dark)
+
+    def profile(frame: FrameType, event: str, arg: Any) -> None:
+        code = frame.f_code
+        if event == "call" and (code.co_name, code.co_filename) == ("paint", tables.__file__):
+            asked.append("chip")
+        elif event == "c_call" and _is_font_key(arg):
+            asked.append("font key")
+
+    sys.setprofile(profile)
+    try:
+        viewport.grab()  # paints the rows as a repaint does
+    finally:
+        sys.setprofile(None)
+    assert asked.count("chip") >= 8  # the visible rows' chips were painted…
+    assert "is_dark" not in asked and "font key" not in asked  # …from what they had
+
+
+def test_the_chips_still_follow_a_switch_to_the_dark_scheme(
+    qtbot: QtBot, light: QApplication
+) -> None:
+    days = _day_list(qtbot)
+    cell = days.table.visualRect(days.model.index(1, Column.STATUS))  # a paid booking
+    inside = QRect(cell.left() + 14, cell.center().y(), 1, 1)  # left of the chip's words
+
+    def chip_colour() -> str:
+        return days.table.viewport().grab(inside).toImage().pixelColor(0, 0).name()
+
+    assert chip_colour() == theme.status_chip(BookingStatus.PAID, False).bg.lower()
+    theme.apply_theme(light, dark=True)
+    assert chip_colour() == theme.status_chip(BookingStatus.PAID, True).bg.lower()
+    theme.apply_theme(light, dark=False)
+    assert chip_colour() == theme.status_chip(BookingStatus.PAID, False).bg.lower()
+
+
+def test_the_schedule_finds_the_selected_block_by_its_id(qtbot: QtBot) -> None:
+    view = DayView(UTC)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    staff = [Resource("res_a", "Ana"), Resource("res_b", "Bilal")]
+    bookings = [plain_booking(n, step=10, resource_id=("res_a", "res_b")[n % 2]) for n in range(60)]
+    view.set_day(date(2030, 6, 1), bookings, staff)  # hidden, as behind the list
+    scanned = {b.booking.id: rect.toAlignedRect() for rect, b in view._rects}
+    rects = _Counted(view._rects)
+    view._rects = rects
+    layout = view.day_layout()
+    blocks = _Counted(layout.blocks)
+    view._layout = dataclasses.replace(layout, blocks=blocks)
+    for n in (3, 40, 17, 58, 3):
+        booking_id = f"bk_{n:03d}"
+        view.select(booking_id)
+        assert view.selected_id() == booking_id
+        assert view.block_rect(booking_id) == scanned[booking_id]
+    view.select("bk_999")  # not on this day: nothing selected
+    assert view.selected_id() is None
+    # Each list indexed once, not scanned on every look-up.
+    assert rects.passes <= 1 and blocks.passes <= 1
