@@ -3,15 +3,20 @@
 A select that scrolls the day's list repaints a dozen status chips: each finds its drawn
 pixmap without asking the font for its key or the app for its scheme (both ~20 µs inside a
 paint). The schedule, shown or not, follows every select: it finds the selected booking's
-block by its id, not by reading every booking's id four or five times.
+block by its id, not by reading every booking's id four or five times. And Qt paints on the
+GUI thread alone, without handing pieces of a big blend to threads of its own and waiting.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from datetime import UTC, date
+from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
 
@@ -27,6 +32,7 @@ from pos_app.ui.day.booking_table import Column
 from pos_app.ui.day.day_list import DayList
 from pos_app.ui.day.day_view import DayView
 from pos_app.ui.kit import tables, theme
+from pos_app.ui.shell.gui import NO_PAINT_THREADS
 from tests.ui.day_rows import plain_booking
 
 T = TypeVar("T")
@@ -144,3 +150,42 @@ def test_the_schedule_finds_the_selected_block_by_its_id(qtbot: QtBot) -> None:
     assert view.selected_id() is None
     # Each list indexed once, not scanned on every look-up.
     assert rects.passes <= 1 and blocks.passes <= 1
+
+
+# A big antialiased fill (a frame's rounded corners, the table's rows), then the process's
+# threads by name: Qt's painting helpers are named "Thread (pooled)".
+_PAINT_AND_LIST_THREADS = """
+from pathlib import Path
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QImage, QPainter
+from pos_app.ui.shell.gui import ensure_application
+app = ensure_application()
+image = QImage(900, 600, QImage.Format.Format_ARGB32_Premultiplied)
+image.fill(0)
+painter = QPainter(image)
+painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+painter.setBrush(QColor(20, 120, 200, 128))
+painter.drawRoundedRect(QRectF(4.5, 4.5, 880, 580), 8, 8)
+painter.end()
+print(sorted(p.read_text().strip() for p in Path("/proc/self/task").glob("*/comm")))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads listed by /proc")
+def test_qt_paints_on_the_gui_thread_alone() -> None:
+    # In a process of its own: Qt reads its switch once, at its first big blend.
+    env = {k: v for k, v in os.environ.items() if k != NO_PAINT_THREADS}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    root = Path(__file__).resolve().parents[2]
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(_PAINT_AND_LIST_THREADS)],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    threads = done.stdout.strip().splitlines()[-1]
+    assert "pooled" not in threads, threads
