@@ -5,6 +5,8 @@ pixmap without asking the font for its key or the app for its scheme (both ~20 Â
 paint). The schedule, shown or not, follows every select: it finds the selected booking's
 block by its id, not by reading every booking's id four or five times. And Qt paints on the
 GUI thread alone, without handing pieces of a big blend to threads of its own and waiting.
+A select asks for its booking's detail once the list has repainted the selection: the load's
+Python on a worker then does not fight that paint for the GIL.
 """
 
 from __future__ import annotations
@@ -21,18 +23,22 @@ from types import FrameType
 from typing import Any, TypeVar
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QEvent, QObject, QRect
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from pos_app.app import AppContext
 from pos_app.domain.booking import BookingStatus
 from pos_app.domain.people import Resource
 from pos_app.ui.day.booking_table import Column
 from pos_app.ui.day.day_list import DayList
 from pos_app.ui.day.day_view import DayView
 from pos_app.ui.kit import tables, theme
+from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.shell.gui import NO_PAINT_THREADS
+from pos_app.ui.shell.main_window import MainWindow
+from tests.ui.conftest import make_booking
 from tests.ui.day_rows import plain_booking
 
 T = TypeVar("T")
@@ -189,3 +195,51 @@ def test_qt_paints_on_the_gui_thread_alone() -> None:
     )
     threads = done.stdout.strip().splitlines()[-1]
     assert "pooled" not in threads, threads
+
+
+class _Paints(QObject):
+    """Notes "paint" in ``events`` for each paint of the watched widget."""
+
+    def __init__(self, events: list[str]) -> None:
+        super().__init__()
+        self.events = events
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.events.append("paint")
+        return False
+
+
+def test_a_select_asks_for_the_detail_after_the_list_repainted(
+    qtbot: QtBot,
+    window: MainWindow,
+    ui_app: AppContext,
+    runner: TaskRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first, second, third = (
+        make_booking(ui_app, f"Guest {n}", minutes=60 + 30 * n) for n in range(3)
+    )
+    qtbot.waitUntil(lambda: window.select_booking(first.id))
+    qtbot.waitUntil(lambda: window.detail.booking_id() == first.id)
+    events: list[str] = []
+    paints = _Paints(events)
+    window.days.table.viewport().installEventFilter(paints)
+    real_run = runner.run
+
+    def run(fn: Any, **kwargs: Any) -> bool:
+        if kwargs.get("key") == "detail":
+            events.append("detail")
+        return bool(real_run(fn, **kwargs))
+
+    monkeypatch.setattr(runner, "run", run)
+    assert window.select_booking(second.id)
+    assert events == []  # neither painted nor asked yet, in the select itself
+    qtbot.waitUntil(lambda: window.detail.booking_id() == second.id)
+    assert events.index("paint") < events.index("detail")  # painted first, then asked
+    # Two selects in a row (a held arrow key): one detail asked for, the last one's.
+    events.clear()
+    assert window.select_booking(first.id) and window.select_booking(third.id)
+    qtbot.waitUntil(lambda: window.detail.booking_id() == third.id)
+    qtbot.wait(50)
+    assert events.count("detail") == 1

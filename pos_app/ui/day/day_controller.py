@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LIST, SCHEDULE = "list", "schedule"
+#: A select asks for its booking's detail this much later: past the list's repaint (issue 12).
+DETAIL_AFTER_MS = 1
 
 
 class DayController(QObject):
@@ -68,6 +70,8 @@ class DayController(QObject):
         self._mode = LIST
         self.move_dialog: MoveDialog | None = None
         self.confirm_box: QMessageBox | None = None
+        self._detail_soon = QTimer(self, singleShot=True, interval=DETAIL_AFTER_MS)
+        self._detail_soon.timeout.connect(self.request_detail)
 
         self.bar = DayBar()
         self.list = DayList(lambda: shell.new_booking())
@@ -101,21 +105,17 @@ class DayController(QObject):
             self.move_selected,
         )  # fmt: skip
         self.cancel_action = a(
-            _("Cancel booking"),
-            _("Cancel the selected booking and free its time"),
-            ["Ctrl+Delete"],
-            self.cancel_selected,
-        )
+            _("Cancel booking"), _("Cancel the selected booking and free its time"),
+            ["Ctrl+Delete"], self.cancel_selected,
+        )  # fmt: skip
         self.no_show_action = a(
             _("Mark no-show"), _("The customer did not come: free the time"), ["Ctrl+Shift+N"],
             self.no_show_selected,
         )  # fmt: skip
         self.book_again_action = a(
-            _("Book again…"),
-            _("A new booking with this one's service, staff member and customer"),
-            ["Ctrl+Shift+B"],
-            self.book_again_selected,
-        )
+            _("Book again…"), _("A new booking with this one's service, staff member and customer"),
+            ["Ctrl+Shift+B"], self.book_again_selected,
+        )  # fmt: skip
         self.list_action = a(_("List"), _("The day as a list"), ["Ctrl+1"], self.show_list)
         self.schedule_action = a(
             _("Schedule"), _("The day by staff member and room"), ["Ctrl+2"], self.show_schedule
@@ -183,14 +183,8 @@ class DayController(QObject):
         today = self.today()
         self.day = today
         self.bar.set_day(today, today)
-        for act in (
-            self.list_action,
-            self.schedule_action,
-            self.previous_action,
-            self.next_action,
-            self.today_action,
-            self.date_action,
-        ):
+        acts = (self.list_action, self.schedule_action, self.previous_action, self.next_action)
+        for act in (*acts, self.today_action, self.date_action):
             act.setEnabled(True)
 
     def close_windows(self) -> None:
@@ -399,7 +393,13 @@ class DayController(QObject):
         # The list's selection moved: the schedule, the detail panel and the actions follow.
         self.view.select(self._w.selected_booking_id())
         self.selection_moved.emit()
-        self.request_detail()
+        if self.selected_booking() is None:
+            self._detail_soon.stop()
+            self.request_detail()  # the hint, at once
+        else:
+            # After the list's repaint of the selection (a scroll: ~5 ms), which the load's
+            # Python on the worker then does not fight for the GIL; selects in a row ask once.
+            self._detail_soon.start()
 
     def request_detail(self) -> None:
         """Load the selected booking's detail (payments, refunds) for the panel."""
