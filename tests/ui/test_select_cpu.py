@@ -6,7 +6,8 @@ paint). The schedule, shown or not, follows every select: it finds the selected 
 block by its id, not by reading every booking's id four or five times. And Qt paints on the
 GUI thread alone, without handing pieces of a big blend to threads of its own and waiting.
 A select asks for its booking's detail once the list has repainted the selection: the load's
-Python on a worker then does not fight that paint for the GIL.
+Python on a worker then does not fight that paint for the GIL. And the detail panel lays a
+booking out once after its hint (a day change), not once more when its scroll bar shows.
 """
 
 from __future__ import annotations
@@ -25,21 +26,25 @@ from typing import Any, TypeVar
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRect
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
 from pos_app.domain.booking import BookingStatus
 from pos_app.domain.people import Resource
+from pos_app.services.bookings import BookingDetail
 from pos_app.ui.day.booking_table import Column
 from pos_app.ui.day.day_list import DayList
 from pos_app.ui.day.day_view import DayView
+from pos_app.ui.day.detail_panel import DetailPanel
 from pos_app.ui.kit import tables, theme
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.shell.gui import NO_PAINT_THREADS
 from pos_app.ui.shell.main_window import MainWindow
 from tests.ui.conftest import make_booking
 from tests.ui.day_rows import plain_booking
+from tests.ui.test_detail_actions import _booking
+from tests.ui.test_detail_passes import _Resizes, _settle
 
 T = TypeVar("T")
 STATUSES = [BookingStatus.NEW, BookingStatus.PAID, BookingStatus.REFUNDED]
@@ -243,3 +248,34 @@ def test_a_select_asks_for_the_detail_after_the_list_repainted(
     qtbot.waitUntil(lambda: window.detail.booking_id() == third.id)
     qtbot.wait(50)
     assert events.count("detail") == 1
+
+
+def test_after_the_hint_a_booking_is_laid_out_once_with_its_scroll_bar(qtbot: QtBot) -> None:
+    panel = DetailPanel(UTC)
+    qtbot.addWidget(panel)
+    panel.resize(395, 583)  # the main window's panel: a booking needs the scroll bar
+    panel.show()
+    panel.set_ready(attached=True, ready=True)
+    panel.show_detail(BookingDetail(_booking(), [], []))
+    _settle()
+    bar = panel.verticalScrollBar()
+    assert bar.isVisible()
+    name = panel.findChild(QLabel, "detailName")
+    assert name is not None
+    for n in range(2):
+        panel.show_hint("Pick a booking")  # a day change
+        _settle()
+        assert not bar.isVisible()  # the hint needs no bar
+        resizes = _Resizes(name)
+        panel.show_detail(BookingDetail(_booking(BookingStatus.PAID, id=f"bk_{n + 2}"), [], []))
+        _settle()
+        assert bar.isVisible() and name.width() == panel.viewport().width() - 36
+        assert resizes.count == 0  # laid out where it was, at its width with the bar
+    # A booking that fits gets no bar: Qt still decides.
+    panel.resize(395, 1400)
+    _settle()
+    panel.show_hint("Pick a booking")
+    _settle()
+    panel.show_detail(BookingDetail(_booking(BookingStatus.PAID, id="bk_9"), [], []))
+    _settle()
+    assert not bar.isVisible() and name.width() == panel.viewport().width() - 36
