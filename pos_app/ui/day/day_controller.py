@@ -403,6 +403,7 @@ class DayController(QObject):
 
     def request_detail(self) -> None:
         """Load the selected booking's detail (payments, refunds) for the panel."""
+        self._detail_soon.stop()  # asked now: a select's later ask would be a second load
         ctx = self._w.context()
         booking = self.selected_booking()
         if ctx is None or booking is None:
