@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QItemSelection, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from pos_app.domain import locale_format as lf
@@ -32,7 +32,7 @@ from pos_app.ui.day.day_load_state import (
     load_and_prepare,
     prepare_day,
 )
-from pos_app.ui.day.day_menus import add_day_menus, day_action
+from pos_app.ui.day.day_menus import add_day_menus, day_action, one_of
 from pos_app.ui.day.day_view import DayView
 from pos_app.ui.day.detail_panel import DetailPanel
 from pos_app.ui.day.detail_presenter import HINT, ActionKey
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LIST, SCHEDULE = "list", "schedule"
+#: A select asks for its booking's detail this much later: past the list's repaint (issue 12).
+DETAIL_AFTER_MS = 1
 
 
 class DayController(QObject):
@@ -70,6 +72,8 @@ class DayController(QObject):
         self.confirm_box: QMessageBox | None = None
         self._load_timer = QTimer(self, singleShot=True, interval=10)  # see go_to_day
         self._load_timer.timeout.connect(shell.reload)
+        self._detail_soon = QTimer(self, singleShot=True, interval=DETAIL_AFTER_MS)
+        self._detail_soon.timeout.connect(self.request_detail)
 
         self.bar = DayBar()
         self.list = DayList(lambda: shell.new_booking())
@@ -103,31 +107,22 @@ class DayController(QObject):
             self.move_selected,
         )  # fmt: skip
         self.cancel_action = a(
-            _("Cancel booking"),
-            _("Cancel the selected booking and free its time"),
-            ["Ctrl+Delete"],
-            self.cancel_selected,
-        )
+            _("Cancel booking"), _("Cancel the selected booking and free its time"),
+            ["Ctrl+Delete"], self.cancel_selected,
+        )  # fmt: skip
         self.no_show_action = a(
             _("Mark no-show"), _("The customer did not come: free the time"), ["Ctrl+Shift+N"],
             self.no_show_selected,
         )  # fmt: skip
         self.book_again_action = a(
-            _("Book again…"),
-            _("A new booking with this one's service, staff member and customer"),
-            ["Ctrl+Shift+B"],
-            self.book_again_selected,
-        )
+            _("Book again…"), _("A new booking with this one's service, staff member and customer"),
+            ["Ctrl+Shift+B"], self.book_again_selected,
+        )  # fmt: skip
         self.list_action = a(_("List"), _("The day as a list"), ["Ctrl+1"], self.show_list)
         self.schedule_action = a(
             _("Schedule"), _("The day by staff member and room"), ["Ctrl+2"], self.show_schedule
         )
-        group = QActionGroup(self)
-        group.setExclusive(True)
-        for act in (self.list_action, self.schedule_action):
-            act.setCheckable(True)
-            group.addAction(act)
-        self.list_action.setChecked(True)
+        one_of(self, self.list_action, self.schedule_action)
         self.previous_action = a(
             _("Previous day"), _("Show the day before"), ["Alt+Left"], self.previous_day
         )
@@ -185,14 +180,8 @@ class DayController(QObject):
         today = self.today()
         self.day = today
         self.bar.set_day(today, today)
-        for act in (
-            self.list_action,
-            self.schedule_action,
-            self.previous_action,
-            self.next_action,
-            self.today_action,
-            self.date_action,
-        ):
+        acts = (self.list_action, self.schedule_action, self.previous_action, self.next_action)
+        for act in (*acts, self.today_action, self.date_action):
             act.setEnabled(True)
 
     def close_windows(self) -> None:
@@ -404,10 +393,17 @@ class DayController(QObject):
         # The list's selection moved: the schedule, the detail panel and the actions follow.
         self.view.select(self._w.selected_booking_id())
         self.selection_moved.emit()
-        self.request_detail()
+        if self.selected_booking() is None:
+            self._detail_soon.stop()
+            self.request_detail()  # the hint, at once
+        else:
+            # After the list's repaint of the selection (a scroll: ~5 ms), which the load's
+            # Python on the worker then does not fight for the GIL; selects in a row ask once.
+            self._detail_soon.start()
 
     def request_detail(self) -> None:
         """Load the selected booking's detail (payments, refunds) for the panel."""
+        self._detail_soon.stop()  # asked now: a select's later ask would be a second load
         ctx = self._w.context()
         booking = self.selected_booking()
         if ctx is None or booking is None:

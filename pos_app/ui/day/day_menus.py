@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from pos_app.ui.kit.shell import Shell
@@ -54,3 +54,13 @@ def add_day_menus(
             view_menu.insertAction(first, entry)
         else:
             view_menu.addAction(entry)
+
+
+def one_of(owner: QObject, *actions: QAction) -> None:
+    """Make ``actions`` one choice, like radio buttons (a view mode); the first is chosen."""
+    group = QActionGroup(owner)
+    group.setExclusive(True)
+    for act in actions:
+        act.setCheckable(True)
+        group.addAction(act)
+    actions[0].setChecked(True)

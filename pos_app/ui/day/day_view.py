@@ -100,6 +100,8 @@ class DayView(ScheduleSurface):
         self._layout: DayLayout = empty_layout(date.today())
         self._selected: str | None = None
         self._rects: list[tuple[QRectF, Block]] = []
+        self._placed_of: list[tuple[QRectF, Block]] | None = None  # see _placed
+        self._placed_by_id: dict[str, tuple[QRectF, Block]] = {}
         self._expanded: QRectF | None = None  # the selected short block, shown in full
         self._drag: Block | None = None
         self._drop: tuple[int, int] | None = None  # (column, start minute) while dragging
@@ -249,14 +251,14 @@ class DayView(ScheduleSurface):
     def block_lines(self, booking_id: str) -> tuple[list[str], bool]:
         """The lines a block shows as painted (in full when it is the expanded one), and
         whether that is everything there is to say about it."""
-        for rect, block in self._rects:
-            if block.booking.id != booking_id:
-                continue
-            if booking_id == self._selected and self._expanded is not None:
-                return [x.text for x in full_lines(block.booking, self._tz)], True
-            fit = self._texts.get(booking_id) or self._fitter.fit(block.booking, rect)
-            return [x.text for x in fit.lines], fit.complete
-        return [], False
+        placed = self._placed(booking_id)
+        if placed is None:
+            return [], False
+        rect, block = placed
+        if booking_id == self._selected and self._expanded is not None:
+            return [x.text for x in full_lines(block.booking, self._tz)], True
+        fit = self._texts.get(booking_id) or self._fitter.fit(block.booking, rect)
+        return [x.text for x in fit.lines], fit.complete
 
     def ensure_visible(self, booking_id: str) -> None:
         """Scroll so the booking is in view."""

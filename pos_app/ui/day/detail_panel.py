@@ -75,6 +75,7 @@ class DetailPanel(QScrollArea):
         self._ready = False
         self._attached = False
         self._detail: BookingDetail | None = None
+        self._bar_with_booking = False  # the last booking shown needed the scroll bar
         self._state: DetailState | None = None
         self.buttons: dict[ActionKey, QPushButton] = {}
         self.primary_button: QPushButton | None = None
@@ -317,8 +318,18 @@ class DetailPanel(QScrollArea):
         )
         if state == self._state:
             return  # the periodic reload brought nothing new: keep the panel as it is
+        # From the hint (after a day change), a booking's page usually needs the scroll bar
+        # the hint did not: laid out at the hint's width first, it was laid out again, every
+        # widget moved and resized twice, once the bar showed (issue 12). With the bar on from
+        # the start when the last booking needed it, it is laid out once; Qt then decides.
+        bar_first = self._page.isHidden() and self._bar_with_booking
+        if bar_first:
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self._apply(state)
         self._fit_body()
+        if bar_first:
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self._bar_with_booking = self.verticalScrollBar().isVisibleTo(self)
         self.shown.emit(detail)
 
     def _apply(self, state: DetailState) -> None:

@@ -256,6 +256,12 @@ def chip_text(status: BookingStatus, words: str) -> str:
 
 #: Chips kept drawn, per delegate: (status, text, font, room, dark, pixel ratio) → pixmap.
 _CHIP_CACHE_SIZE = 256
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
+
+#: What a cell's chip is found by: its status value and words, the font's key, the cell's
+#: width, whether the scheme is dark, and the device's pixel ratio.
+_ChipKey = tuple[object, object, str, int, bool, float]
 
 
 class StatusChipDelegate(QStyledItemDelegate):
@@ -264,37 +270,66 @@ class StatusChipDelegate(QStyledItemDelegate):
 
     Each chip is drawn once into a pixmap and reused: a table repaints every visible chip
     on each scroll, selection and day switch, and drawing them afresh in Python each time
-    took several milliseconds of every frame."""
+    took several milliseconds of every frame. A cell finds its chip by what it reads from
+    the cell and the option, without a font key or a palette look-up of its own per cell
+    (those are kept per font and per palette): each took ~20 µs inside a paint, and a
+    select that scrolls the day's list repaints a dozen chips (issue 12).
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._chips: dict[tuple[str, str, str, int, bool, float], QPixmap] = {}
+        # Per cell key: the pixmap and its height in device-independent pixels.
+        self._cells: dict[_ChipKey, tuple[QPixmap, int]] = {}
+        self._font = QFont()
+        self._font_key: str | None = None  # of _font, once a paint has set it
+        self._dark: dict[int, bool] = {}  # palette cache key → dark scheme
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        value = index.data(STATUS_ROLE)
-        if value not in BookingStatus._value2member_map_:
-            super().paint(painter, option, index)
-            return
-        widget = option.widget
-        style = widget.style() if isinstance(widget, QWidget) else None
-        if style is not None:
-            # The cell's own background (alternate row, selection) as its neighbours get it.
-            style.drawPrimitive(
-                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget
-            )
         rect: QRect = option.rect
-        shown = index.data(Qt.ItemDataRole.DisplayRole)
-        status = BookingStatus(value)
-        text = chip_text(status, shown if isinstance(shown, str) and shown else status.label)
-        chip = self._chip(status, text, option.font, rect.width() - 16, painter.device())
-        height = round(chip.height() / chip.devicePixelRatio())
+        font = option.font
+        if self._font_key is None or font != self._font:
+            self._font, self._font_key = QFont(font), font.key()
+        # The scheme is the app's (theme.is_dark), asked again whenever the palette differs:
+        # a switch between light and dark gives every widget a new palette.
+        palette_key = option.palette.cacheKey()
+        dark = self._dark.get(palette_key)
+        if dark is None:
+            if len(self._dark) >= _CHIP_CACHE_SIZE:
+                self._dark.clear()
+            dark = self._dark[palette_key] = theme.is_dark()
+        device = painter.device()
+        ratio = float(device.devicePixelRatioF()) if isinstance(device, QPaintDevice) else 1.0
+        key = (
+            index.data(STATUS_ROLE),
+            index.data(_DISPLAY),
+            self._font_key,
+            rect.width(),
+            dark,
+            ratio,
+        )
+        cell = self._cells.get(key)
+        if cell is None:
+            value, shown = key[0], key[1]
+            if value not in BookingStatus._value2member_map_:
+                super().paint(painter, option, index)
+                return
+            status = BookingStatus(value)
+            text = chip_text(status, shown if isinstance(shown, str) and shown else status.label)
+            chip = self._chip(status, text, font, rect.width() - 16, ratio, dark)
+            if len(self._cells) >= _CHIP_CACHE_SIZE:
+                self._cells.clear()
+            cell = self._cells[key] = (chip, round(chip.height() / chip.devicePixelRatio()))
+        widget = option.widget
+        if isinstance(widget, QWidget):
+            # The cell's own background (alternate row, selection) as its neighbours get it.
+            widget.style().drawPrimitive(_PANEL, option, painter, widget)
+        chip, height = cell
         painter.drawPixmap(rect.left() + 11, rect.top() + (rect.height() - height) // 2, chip)
 
     def _chip(
-        self, status: BookingStatus, text: str, font: QFont, room: int, device: object
+        self, status: BookingStatus, text: str, font: QFont, room: int, ratio: float, dark: bool
     ) -> QPixmap:
-        ratio = float(device.devicePixelRatioF()) if isinstance(device, QPaintDevice) else 1.0
-        dark = theme.is_dark()
         key = (status.value, text, font.key(), room, dark, ratio)
         found = self._chips.get(key)
         if found is not None:

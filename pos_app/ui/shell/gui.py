@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import os
 import signal
 import sys
 import threading
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 
 
 GUI_SWITCH_INTERVAL_S = 0.001
+#: Qt's switch for its painting threads (see ensure_application).
+NO_PAINT_THREADS = "QT_NO_GUI_THREADPOOL"
 
 
 def app_icon() -> QIcon:
@@ -57,6 +60,13 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
         # a whole switch interval each time the GUI thread asks for it back; 5 ms, paid on
         # every Qt call that releases the GIL, adds up to visible stutter. 1 ms keeps it smooth.
         sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
+        # Qt splits a blend of more than ~96 lines (an antialiased or clipped fill: the
+        # stylesheet's rounded frames, the day's table) among a pool of threads and waits
+        # for them. On the small machines a front desk runs on, handing the pieces over and
+        # waiting cost the GUI thread more than the pieces (a select's repaint of the day's
+        # table: ~0.5 ms more GUI CPU, and a wait for a free CPU on a busy one; issue 12).
+        # Same pixels, drawn on the GUI thread alone. Read by Qt once, at its first such blend.
+        os.environ.setdefault(NO_PAINT_THREADS, "1")
     app = qt_app.ensure_application(argv)  # named for pos-app, fractional HiDPI scaling
     # Qt's own widgets (date edits, calendars) name days and months in the UI language.
     QLocale.setDefault(QLocale(current_language()))
