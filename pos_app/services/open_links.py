@@ -21,7 +21,7 @@ so every judgement sees the database as a per-link read at that moment would.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pos_app.domain.errors import GatewayError
 from pos_app.domain.gateway_types import CheckoutSessionInfo
@@ -69,12 +69,33 @@ def listed_sessions(deps: Deps, payments: Sequence[Payment]) -> dict[str, Checko
     return found
 
 
-class OpenLinks:
-    """The listed snapshots of one pass, and whether each changes its payment as stored."""
+def for_pass(deps: Deps, payments: Sequence[Payment]) -> OpenLinks:
+    """One full pass's :class:`OpenLinks` over ``payments`` (the list is read here)."""
 
-    def __init__(self, deps: Deps, payments: Sequence[Payment]) -> None:
-        self._d = deps
-        self._listed = listed_sessions(deps, payments)
+    def read_rows() -> dict[str, Payment]:
+        with deps.uow() as uow:
+            return {p.id: p for p in uow.payments.unsettled()}
+
+    return OpenLinks(
+        listed_sessions(deps, payments),
+        read_rows,
+        lambda row, session: settle.changes_nothing(deps, row, session),
+    )
+
+
+class OpenLinks:
+    """The listed snapshots of one pass, and whether each changes its payment as stored: a
+    value of the pass (made by :func:`for_pass`), not a service."""
+
+    def __init__(
+        self,
+        listed: dict[str, CheckoutSessionInfo],
+        read_rows: Callable[[], dict[str, Payment]],
+        unchanged: Callable[[Payment, CheckoutSessionInfo], bool],
+    ) -> None:
+        self._listed = listed
+        self._read_rows = read_rows
+        self._unchanged = unchanged
         # The unsettled rows as stored, read at the first judgement and after each write.
         self._rows: dict[str, Payment] | None = None
 
@@ -89,13 +110,12 @@ class OpenLinks:
         if session is None:
             return False
         if self._rows is None:
-            with self._d.uow() as uow:
-                self._rows = {p.id: p for p in uow.payments.unsettled()}
+            self._rows = self._read_rows()
         row = self._rows.get(payment_id)
         # An open row only: any other (processing, closed meanwhile) takes the full path.
         if row is None or row.status is not PaymentStatus.OPEN:
             return False
-        return settle.changes_nothing(self._d, row, session)
+        return self._unchanged(row, session)
 
     def wrote(self) -> None:
         """The pass may have written a payment: judge the next links on rows read afresh."""

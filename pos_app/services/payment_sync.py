@@ -523,7 +523,7 @@ class SyncService:
             fill = partial(settle.fill_charge_details, self._d, paid)
             self._attempt(report, f"Reading the fee of payment {paid.id}", fill)
         # A full pass lists the open sessions in one call instead of a read per link.
-        links = open_links.OpenLinks(self._d, payments) if reread_open else None
+        links = open_links.for_pass(self._d, payments) if reread_open else None
         for payment in payments:
             # Open links and bank payments in flight change through events; a full pass
             # re-reads them (a processing debit can take days: not a call every pass).
