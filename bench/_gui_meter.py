@@ -198,6 +198,28 @@ def traced_tasks() -> Iterator[None]:
         TaskRunner._call = original  # type: ignore[method-assign]
 
 
+def open_main_window(ctx: Any, *, wait_rows: bool = True) -> tuple[Any, Any]:
+    """The real main window (1366×768, offscreen) signed in as a manager and attached to
+    ``ctx``, with its task runner; with ``wait_rows``, once the day's list has rows (30 s)."""
+    from pos_app.domain.people import Actor, Role
+    from pos_app.ui.kit.tasks import TaskRunner
+    from pos_app.ui.shell.gui import ensure_application
+    from pos_app.ui.shell.main_window import MainWindow
+
+    app = ensure_application()
+    ctx.deps.desk.sign_in(Actor("bench", "Bench manager", Role.MANAGER))
+    runner = TaskRunner()
+    window = MainWindow(runner)
+    window.resize(1366, 768)
+    window.show()
+    window.attach(ctx)
+    deadline = time.monotonic() + 30
+    while wait_rows and window.model.rowCount() == 0 and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    return window, runner
+
+
 def settle(seconds: float) -> None:
     """Let the event loop run for ``seconds`` (unmeasured)."""
     from PySide6.QtWidgets import QApplication

@@ -38,11 +38,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import gui_responsiveness
-from _gui_meter import settle
+from _gui_meter import open_main_window, settle
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
-from pos_app.domain.people import Actor, Role
 
 
 def on_worker(fn: Callable[[], float], repeats: int) -> list[float]:
@@ -146,17 +145,7 @@ def main() -> None:
         ctx = open_app(load_config({**env, "POS_TIMEZONE": "UTC"}), sandbox="none")
         try:
             gui_responsiveness.seed(ctx, args.bookings, 0)
-            from pos_app.ui.kit.tasks import TaskRunner
-            from pos_app.ui.shell.gui import ensure_application
-            from pos_app.ui.shell.main_window import MainWindow
-
-            ensure_application()
-            ctx.deps.desk.sign_in(Actor("bench", "Bench manager", Role.MANAGER))
-            runner = TaskRunner()
-            window = MainWindow(runner)
-            window.resize(1366, 768)
-            window.show()
-            window.attach(ctx)
+            window, runner = open_main_window(ctx, wait_rows=False)
             settle(2.0)
             # As the app does once attached (gui.AppStarter): what is loaded by now stays out
             # of the collector's full passes.

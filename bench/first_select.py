@@ -33,11 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import gui_responsiveness
 from _common import sandbox_process
-from _gui_meter import settle
+from _gui_meter import open_main_window, settle
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
-from pos_app.domain.people import Actor, Role
 
 
 def passes(seconds: float, profile_over: float | None) -> list[tuple[float, str]]:
@@ -71,21 +70,7 @@ def one_round(
     ctx: AppContext, selects: int, profile_over: float | None, seed: int, profile_later: bool
 ) -> None:
     """A fresh window: its first select and ``selects`` more; print the figures."""
-    from pos_app.ui.kit.tasks import TaskRunner
-    from pos_app.ui.shell.gui import ensure_application
-    from pos_app.ui.shell.main_window import MainWindow
-
-    app = ensure_application()
-    ctx.deps.desk.sign_in(Actor("bench", "Bench manager", Role.MANAGER))
-    runner = TaskRunner()
-    window = MainWindow(runner)
-    window.resize(1366, 768)
-    window.show()
-    window.attach(ctx)
-    deadline = time.monotonic() + 30
-    while window.model.rowCount() == 0 and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
+    window, runner = open_main_window(ctx)
     days = window.days
     for warm_up in (days.show_schedule, days.show_list, days.next_day, days.previous_day):
         warm_up()

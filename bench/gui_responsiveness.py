@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _common import sandbox_process
-from _gui_meter import run_metered, settle, traced_tasks
+from _gui_meter import open_main_window, run_metered, settle, traced_tasks
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
@@ -109,21 +109,7 @@ def seed(ctx: AppContext, total: int, open_sessions: int) -> list[str]:
 
 def measure_stalls(ctx: AppContext, seconds: float, todays: list[str]) -> dict[str, float]:
     """Drive the window for ``seconds`` and return the GUI thread's stall figures in ms."""
-    from pos_app.ui.kit.tasks import TaskRunner
-    from pos_app.ui.shell.gui import ensure_application
-    from pos_app.ui.shell.main_window import MainWindow
-
-    app = ensure_application()
-    ctx.deps.desk.sign_in(Actor("bench", "Bench manager", Role.MANAGER))
-    runner = TaskRunner()
-    window = MainWindow(runner)
-    window.resize(1366, 768)
-    window.show()
-    window.attach(ctx)
-    deadline = time.monotonic() + 30
-    while window.model.rowCount() == 0 and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
+    window, runner = open_main_window(ctx)
     # As the app does once it is attached (gui.AppStarter, freeze_gc): what is loaded by now
     # lives as long as the app, and stays out of the collector's full passes.
     gc.collect()

@@ -29,11 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import gui_responsiveness
 from _common import sandbox_process
-from _gui_meter import settle
+from _gui_meter import open_main_window, settle
 
 from pos_app.app import open_app
 from pos_app.config import load_config
-from pos_app.domain.people import Actor, Role
 
 
 def one_pass() -> float:
@@ -83,21 +82,7 @@ def main() -> None:
         ctx = open_app(load_config(env), sandbox="none")
         try:
             gui_responsiveness.seed(ctx, args.bookings, args.open)
-            from pos_app.ui.kit.tasks import TaskRunner
-            from pos_app.ui.shell.gui import ensure_application
-            from pos_app.ui.shell.main_window import MainWindow
-
-            app = ensure_application()
-            ctx.deps.desk.sign_in(Actor("bench", "Bench manager", Role.MANAGER))
-            runner = TaskRunner()
-            window = MainWindow(runner)
-            window.resize(1366, 768)
-            window.show()
-            window.attach(ctx)
-            deadline = time.monotonic() + 30
-            while window.model.rowCount() == 0 and time.monotonic() < deadline:
-                app.processEvents()
-                time.sleep(0.01)
+            window, runner = open_main_window(ctx)
             settle(4.0)  # the start's full sync pass ends, its reload lands
             days = window.days
             for warm_up in (days.show_schedule, days.show_list, days.next_day, days.previous_day):
