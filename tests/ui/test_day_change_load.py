@@ -10,11 +10,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget
+from PySide6.QtWidgets import QApplication, QStackedWidget
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
@@ -24,10 +24,10 @@ from pos_app.services.bookings import DaySheet
 from pos_app.ui.day.day_load_state import LoadedDay, prepare_day, sheet_signature
 from pos_app.ui.day.day_view import DayView
 from pos_app.ui.day.schedule_render import RenderedBlocks
-from pos_app.ui.kit.page_ahead import lay_out_ahead
 from pos_app.ui.kit.tasks import TaskRunner
 from pos_app.ui.shell.main_window import MainWindow
 from tests.ui.conftest import make_booking
+from tests.ui.hidden_schedule import schedule_behind_a_list
 from tests.ui.test_schedule import DAY, _short
 
 PRIYA = Resource("r1", "Priya")
@@ -98,15 +98,7 @@ def test_the_days_load_draws_the_schedule_only_when_it_is_shown(
 
 def _hidden_view(qtbot: QtBot) -> tuple[QStackedWidget, DayView, list[int]]:
     """A schedule laid out ahead behind a list page, and the render requests it makes."""
-    stack = QStackedWidget()
-    qtbot.addWidget(stack)
-    stack.addWidget(QLabel("the list"))
-    view = DayView(UTC)
-    stack.addWidget(view)
-    stack.resize(900, 600)
-    ahead = lay_out_ahead(stack, view, delay_ms=0)
-    stack.show()
-    qtbot.waitUntil(lambda: ahead.done)
+    stack, view = schedule_behind_a_list(qtbot)
     asked: list[int] = []
     view.render_wanted.connect(lambda: asked.append(1))
     return stack, view, asked

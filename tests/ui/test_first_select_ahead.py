@@ -10,20 +10,19 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QStackedWidget
+from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
 from pos_app.domain.booking import BookingStatus
 from pos_app.domain.people import Resource
 from pos_app.services.bookings import BookingDetail
-from pos_app.ui.day.day_view import DayView
 from pos_app.ui.day.detail_panel import PREBUILT_ROWS, DetailPanel
 from pos_app.ui.day.detail_presenter import HINT, ActionKey
 from pos_app.ui.day.detail_warmup import warm_up_state
-from pos_app.ui.kit.page_ahead import lay_out_ahead
 from pos_app.ui.shell.main_window import MainWindow
 from tests.ui.conftest import make_booking
+from tests.ui.hidden_schedule import schedule_behind_a_list
 from tests.ui.test_detail_actions import _booking
 from tests.ui.test_schedule import DAY, _short
 
@@ -145,15 +144,7 @@ def test_a_hidden_schedule_laid_out_ahead_asks_for_its_blocks(qtbot: QtBot) -> N
     # A day that lands while the schedule is hidden behind the list, after the page was laid
     # out ahead, is drawn in the background for it (once the list has painted): its first
     # show finds it drawn.
-    stack = QStackedWidget()
-    qtbot.addWidget(stack)
-    stack.addWidget(QLabel("the list"))
-    view = DayView(UTC)
-    stack.addWidget(view)
-    stack.resize(900, 600)
-    ahead = lay_out_ahead(stack, view, delay_ms=0)
-    stack.show()
-    qtbot.waitUntil(lambda: ahead.done)
+    stack, view = schedule_behind_a_list(qtbot)
     assert not view.isVisible() and view.size() == stack.size()
     with qtbot.waitSignal(view.render_wanted, timeout=2000):
         view.set_day(DAY, [_short(BookingStatus.NEW)], [Resource("r1", "Priya")])
