@@ -187,6 +187,28 @@ def test_tiles_never_drawn_get_their_words_a_few_per_pass(qtbot: QtBot, sell: Se
     assert len(tiles._TILES) == len(shown)  # the rest drew in the passes after
 
 
+def test_tiles_still_wait_until_the_pass_asked_for_paints(qtbot: QtBot, sell: SellDialog) -> None:
+    # CI once saw "nothing waits" between the asked-for repaint and the paint: 10 of 18 drawn.
+    delegate = sell.tiles.itemDelegate()
+    assert isinstance(delegate, tiles.TileDelegate)
+    view, model = sell.tiles, sell.tiles_model
+    shown = [
+        r for r in range(model.rowCount())
+        if view.viewport().rect().intersects(view.visualRect(model.index(r, 0)))
+    ]  # fmt: skip
+    qtbot.wait(50)
+    tiles._TILES.clear()
+    view.viewport().repaint()
+    assert len(tiles._TILES) == tiles.NEW_TILES_PER_PASS
+    view.setUpdatesEnabled(False)  # the repaint the next pass asks for cannot come yet
+    qtbot.wait(50)
+    assert len(tiles._TILES) == tiles.NEW_TILES_PER_PASS
+    assert delegate.new_tiles_waiting()  # so they still wait
+    view.setUpdatesEnabled(True)
+    qtbot.waitUntil(lambda: not delegate.new_tiles_waiting())
+    assert len(tiles._TILES) == len(shown)
+
+
 def test_the_gui_thread_formats_no_tiles_words(
     qtbot: QtBot, runner: TaskRunner, shelf: Shelf, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -139,6 +139,7 @@ class TileDelegate(QStyledItemDelegate):
         self._fonts = _FONTS
         self._drawn = 0  # new tiles drawn in this pass of the event loop
         self._next_pass: QWidget | None = None  # the viewport to paint again next pass
+        self._asked: QWidget | None = None  # asked to paint again, not painted yet
         self._counting = False
 
     def sizeHint(
@@ -165,9 +166,12 @@ class TileDelegate(QStyledItemDelegate):
         y = rect.top() + (rect.height() - TILE_BOX.height()) // 2
         dark = theme.is_dark()
         key = (text, option.font.key(), selected, hover, dark, ratio)
+        widget = option.widget
+        viewport = widget.viewport() if isinstance(widget, QListView) else None
+        if self._asked is not None and self._asked is viewport:
+            self._asked = None  # the pass asked for has come
         tile = self._tiles.get(key)
         if tile is None:
-            viewport = option.widget.viewport() if isinstance(option.widget, QListView) else None
             if self._drawn >= NEW_TILES_PER_PASS and viewport is not None:
                 painter.drawPixmap(x, y, self._box(selected, hover, dark, ratio))
                 self._again_next_pass(viewport)
@@ -178,8 +182,9 @@ class TileDelegate(QStyledItemDelegate):
         painter.drawPixmap(x, y, tile)
 
     def new_tiles_waiting(self) -> bool:
-        """Whether tiles on screen wait for their words until the next pass."""
-        return self._next_pass is not None
+        """Whether tiles on screen still wait for their words (until a later pass paints them)."""
+        # Between the pass that asks for a repaint and the paint itself they still wait.
+        return self._next_pass is not None or self._asked is not None
 
     def _again_next_pass(self, viewport: QWidget | None) -> None:
         # The count starts again in the next pass, which paints what waited (if anything).
@@ -193,6 +198,7 @@ class TileDelegate(QStyledItemDelegate):
         self._drawn, self._counting = 0, False
         viewport, self._next_pass = self._next_pass, None
         if viewport is not None and shiboken6.isValid(viewport):
+            self._asked = viewport
             viewport.update()
 
     def _tile(self, key: _TileKey, font: QFont) -> QPixmap:
