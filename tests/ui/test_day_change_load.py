@@ -13,14 +13,16 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QStackedWidget
 from pytestqt.qtbot import QtBot
 
 from pos_app.app import AppContext
-from pos_app.domain.booking import BookingStatus
+from pos_app.domain.booking import Booking, BookingStatus
 from pos_app.domain.people import Resource
 from pos_app.services.bookings import DaySheet
+from pos_app.ui.day import schedule_render
 from pos_app.ui.day.day_load_state import LoadedDay, prepare_day, sheet_signature
 from pos_app.ui.day.day_view import DayView
 from pos_app.ui.day.schedule_render import RenderedBlocks
@@ -165,3 +167,33 @@ def test_an_unchanged_load_landing_after_the_screen_changed_is_worked_out_again(
         "Ada Lovelace",
         "Grace Hopper",
     ]
+
+
+def _several(count: int) -> list[Booking]:
+    first = _short(BookingStatus.NEW)
+    return [
+        replace(first, id=f"bk_{i}", starts_at=first.starts_at + timedelta(minutes=15 * i),
+                ends_at=first.ends_at + timedelta(minutes=15 * i))
+        for i in range(count)
+    ]  # fmt: skip
+
+
+def test_a_hidden_schedule_draws_its_blocks_in_slices_with_pauses_a_shown_one_at_once(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Drawing a hidden schedule without a break held the GIL from the GUI thread: the main
+    # window's longest stall (issue 12). Nobody waits for it, so it pauses between slices.
+    pauses: list[float] = []
+    monkeypatch.setattr(schedule_render, "SLICE_S", 0.0)  # a pause after every block
+    monkeypatch.setattr(schedule_render.time, "sleep", pauses.append)
+    stack, view, _asked = _hidden_view(qtbot)
+    view.set_day(DAY, _several(6), [PRIYA])
+    hidden = view.render_job()()
+    assert len(pauses) == 5  # between the six blocks
+    stack.setCurrentWidget(view)
+    _turns(3)
+    pauses.clear()
+    shown = view.render_job()()
+    assert pauses == []  # shown, someone waits: drawn in one go
+    assert hidden.image == shown.image  # the pauses change nothing drawn
+    assert [b.booking.id for _r, b in hidden.rects] == [b.booking.id for _r, b in shown.rects]

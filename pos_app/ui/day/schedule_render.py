@@ -7,10 +7,17 @@ transparent image (QPainter on a QImage is safe off the GUI thread); the canvas 
 exposed part of it and draws only the grid, the selection and the now line itself. When the
 image does not fit what is on screen (the window was resized, the palette changed) the canvas
 paints the blocks itself, as before.
+
+Drawn for a schedule hidden behind the list, no one waits for the image: the blocks are then
+drawn in slices with a pause after each (``SLICE_S``). PySide6 holds the GIL through every Qt
+call, so a worker drawing without a break made the GUI thread wait for it at each of its own
+Python calls: the main window's longest stall in ``bench/gui_responsiveness.py`` was this
+drawing (16.6 ms, of which the drawing's 15 ms of worker CPU).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -23,6 +30,8 @@ from pos_app.ui.day.schedule_paint import CardStamps, Look, Metrics, TextFitter,
 from pos_app.ui.day.schedule_state import BlockText
 
 MIN_COLUMN_WIDTH = 120
+#: A background drawing's slice of work, then its pause, in seconds (see the module's text).
+SLICE_S = 0.002
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,9 +85,12 @@ def block_rects(layout: DayLayout, grid: Grid) -> list[tuple[QRectF, Block]]:
     return rects
 
 
-def render_blocks(layout: DayLayout, setup: PaintSetup) -> RenderedBlocks:
+def render_blocks(layout: DayLayout, setup: PaintSetup, *, sliced: bool = False) -> RenderedBlocks:
     """Place every block of ``layout``, fit its lines and draw it (unselected) into an image
-    the size of the canvas. Runs on a worker thread: it only touches its own objects."""
+    the size of the canvas. Runs on a worker thread: it only touches its own objects.
+
+    ``sliced``: pause ``SLICE_S`` after each ``SLICE_S`` of drawing (nobody waits for it).
+    """
     size = canvas_size(layout, setup.metrics, setup.viewport_width)
     rects = block_rects(layout, grid_of(layout, setup.metrics, size.width()))
     fitter = TextFitter(QFont(setup.font), setup.metrics.line, setup.tz)
@@ -95,7 +107,11 @@ def render_blocks(layout: DayLayout, setup: PaintSetup) -> RenderedBlocks:
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setFont(fitter.fonts[0])
-        for rect, block in rects:
+        slice_end = time.perf_counter() + SLICE_S
+        for i, (rect, block) in enumerate(rects):
+            if sliced and i and time.perf_counter() >= slice_end:
+                time.sleep(SLICE_S)  # the GIL and a core left to the GUI thread meanwhile
+                slice_end = time.perf_counter() + SLICE_S
             fit = texts[block.booking.id] = fitter.fit(block.booking, rect)
             paint_block(
                 painter,

@@ -106,9 +106,10 @@ class ScheduleSurface(QWidget):
         )
 
     def render_job(self) -> Callable[[], RenderedBlocks]:
-        """A background job drawing the blocks of the day shown for the canvas as it is."""
-        layout, setup = self._layout, self.paint_setup()
-        return lambda: render_blocks(layout, setup)
+        """A background job drawing the blocks of the day shown for the canvas as it is
+        (in slices when the schedule is hidden: see schedule_render)."""
+        layout, setup, sliced = self._layout, self.paint_setup(), not self.isVisible()
+        return lambda: render_blocks(layout, setup, sliced=sliced)
 
     def take_rendered(self, rendered: RenderedBlocks, layout: DayLayout) -> None:
         """Use blocks drawn in the background for ``layout``, if it is still the one shown."""
