@@ -68,4 +68,4 @@ def test_the_business_and_the_note_are_escaped() -> None:
     page = z_report_html(_closed("<b>till</b> & safe"), business="Tom & <Jerry>")
     assert "<b>till" not in page and "<Jerry>" not in page
     assert "&lt;b&gt;till&lt;/b&gt; &amp; safe" in page and "Tom &amp; &lt;Jerry&gt;" in page
-    assert z_report_title(_closed(""), "Nine") == "Z report 2026-12-05 — Nine"
+    assert z_report_title(_closed(""), "Nine") == "Z report Saturday 5 December 2026 — Nine"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from pos_app.domain import locale_format as lf
 from pos_app.domain.money import Money
 from pos_app.i18n import gettext, ngettext
 from pos_app.reports.render.order_figures import money_rows, product_rows
@@ -164,7 +165,8 @@ def z_report_html(z: ZReport, *, business: str) -> str:
 
 
 def z_report_title(z: ZReport, business: str) -> str:
-    """The PDF's title: 'Z report 2026-12-05 — Studio Nine'."""
+    """The PDF's title, its date as the report's heading says it: 'Z report Saturday 5
+    December 2026 — Studio Nine' (the file's name keeps the sortable 2026-12-05)."""
     return gettext("Z report {date} — {business}").format(
-        date=z.business_date.isoformat(), business=business
+        date=lf.date_text(z.business_date, "day"), business=business
     )
