@@ -11,7 +11,8 @@ other than the one shown, the job the window's day change runs (``DayController.
 is run on a worker thread as the task runner does, with the list shown and with the schedule
 shown; then the periodic reload of the day shown when nothing changed; then each phase
 alone: the read (``day_sheet``), the signature, layout and texts (``prepare_day`` without
-items or drawing; the first two also alone), the list's items, the schedule's drawing.
+items or drawing; the first two also alone), the list's items, the schedule's drawing (and
+its sliced form, as a schedule hidden behind the list draws it, also in wall-clock time).
 Printed: the worker thread's CPU (``time.thread_time``, which a busy machine inflates
 little), median, minimum and maximum over ``--repeats``, for the 166- and an 83-booking day.
 
@@ -73,6 +74,18 @@ def cpu_ms(fn: Callable[[], object]) -> Callable[[], float]:
 KEPT: list[object] = []
 
 
+def wall_ms(layout: Any, setup: Any) -> Callable[[], float]:
+    """The sliced drawing of ``layout`` made to return its wall-clock time, in ms."""
+    from pos_app.ui.day.schedule_render import render_blocks
+
+    def timed() -> float:
+        start = time.perf_counter()
+        KEPT.append(render_blocks(layout, setup, sliced=True))
+        return (time.perf_counter() - start) * 1000
+
+    return timed
+
+
 def line(label: str, values: list[float]) -> str:
     """``label: median … ms (min …, max …)``."""
     low, high = min(values), max(values)
@@ -131,6 +144,11 @@ def measure(ctx: AppContext, window: Any, day: date, shown: date, repeats: int) 
     ]
     for label, phase in phases:
         print(line(label, on_worker(cpu_ms(phase), repeats)))
+    # Hidden behind the list the drawing is sliced (pauses between slices): its CPU, and how
+    # long it takes from start to image (nobody waits for it, but it must land soon after).
+    sliced = on_worker(cpu_ms(lambda: render_blocks(layout, setup, sliced=True)), repeats)
+    print(line("schedule drawing, sliced", sliced))
+    print(line("  the same, wall clock", on_worker(wall_ms(layout, setup), repeats)))
 
 
 def main() -> None:

@@ -168,8 +168,8 @@ def test_update_rows_tells_views_only_what_changed(qtbot: QtBot) -> None:
     assert seen.rows_changed == [1, 0]
 
 
-def test_tiles_never_drawn_get_their_words_a_few_per_pass(qtbot: QtBot, sell: SellDialog) -> None:
-    # Issue 14: two dozen new tiles drawn in one pass held the screen past a frame.
+def _tiles_on_screen(sell: SellDialog) -> tuple[tiles.TileDelegate, list[int]]:
+    """The Sell screen's tile delegate and the rows of the tiles it shows."""
     delegate = sell.tiles.itemDelegate()
     assert isinstance(delegate, tiles.TileDelegate)
     view, model = sell.tiles, sell.tiles_model
@@ -177,6 +177,13 @@ def test_tiles_never_drawn_get_their_words_a_few_per_pass(qtbot: QtBot, sell: Se
         r for r in range(model.rowCount())
         if view.viewport().rect().intersects(view.visualRect(model.index(r, 0)))
     ]  # fmt: skip
+    return delegate, shown
+
+
+def test_tiles_never_drawn_get_their_words_a_few_per_pass(qtbot: QtBot, sell: SellDialog) -> None:
+    # Issue 14: two dozen new tiles drawn in one pass held the screen past a frame.
+    delegate, shown = _tiles_on_screen(sell)
+    view = sell.tiles
     assert len(shown) > tiles.NEW_TILES_PER_PASS
     qtbot.wait(50)  # a pass of its own: the count of new tiles starts again
     tiles._TILES.clear()  # none drawn yet
@@ -189,13 +196,8 @@ def test_tiles_never_drawn_get_their_words_a_few_per_pass(qtbot: QtBot, sell: Se
 
 def test_tiles_still_wait_until_the_pass_asked_for_paints(qtbot: QtBot, sell: SellDialog) -> None:
     # CI once saw "nothing waits" between the asked-for repaint and the paint: 10 of 18 drawn.
-    delegate = sell.tiles.itemDelegate()
-    assert isinstance(delegate, tiles.TileDelegate)
-    view, model = sell.tiles, sell.tiles_model
-    shown = [
-        r for r in range(model.rowCount())
-        if view.viewport().rect().intersects(view.visualRect(model.index(r, 0)))
-    ]  # fmt: skip
+    delegate, shown = _tiles_on_screen(sell)
+    view = sell.tiles
     qtbot.wait(50)
     tiles._TILES.clear()
     view.viewport().repaint()
