@@ -185,7 +185,8 @@ def test_a_hidden_schedule_draws_its_blocks_in_slices_with_pauses_a_shown_one_at
     # window's longest stall (issue 12). Nobody waits for it, so it pauses between slices.
     pauses: list[float] = []
     monkeypatch.setattr(schedule_render, "SLICE_S", 0.0)  # a pause after every block
-    monkeypatch.setattr(schedule_render.time, "sleep", pauses.append)
+    # This module's own name for it: time.sleep itself is shared by every thread of the test.
+    monkeypatch.setattr(schedule_render, "sleep", pauses.append)
     stack, view, _asked = _hidden_view(qtbot)
     view.set_day(DAY, _several(6), [PRIYA])
     hidden = view.render_job()()

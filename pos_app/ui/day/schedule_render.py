@@ -17,10 +17,10 @@ drawing (16.6 ms, of which the drawing's 15 ms of worker CPU).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
+from time import perf_counter, sleep
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QImage, QPainter
@@ -107,11 +107,11 @@ def render_blocks(layout: DayLayout, setup: PaintSetup, *, sliced: bool = False)
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setFont(fitter.fonts[0])
-        slice_end = time.perf_counter() + SLICE_S
+        slice_end = perf_counter() + SLICE_S
         for i, (rect, block) in enumerate(rects):
-            if sliced and i and time.perf_counter() >= slice_end:
-                time.sleep(SLICE_S)  # the GIL and a core left to the GUI thread meanwhile
-                slice_end = time.perf_counter() + SLICE_S
+            if sliced and i and perf_counter() >= slice_end:
+                sleep(SLICE_S)  # the GIL and a core left to the GUI thread meanwhile
+                slice_end = perf_counter() + SLICE_S
             fit = texts[block.booking.id] = fitter.fit(block.booking, rect)
             paint_block(
                 painter,
