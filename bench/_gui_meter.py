@@ -220,6 +220,13 @@ def open_main_window(ctx: Any, *, wait_rows: bool = True) -> tuple[Any, Any]:
     return window, runner
 
 
+def close_main_window(window: Any, runner: Any) -> None:
+    """Undo ``open_main_window``: the window detached, its runner stopped, the window closed."""
+    window.detach()
+    runner.shutdown()
+    window.close()
+
+
 def settle(seconds: float) -> None:
     """Let the event loop run for ``seconds`` (unmeasured)."""
     from PySide6.QtWidgets import QApplication

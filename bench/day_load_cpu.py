@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import gui_responsiveness
-from _gui_meter import open_main_window, settle
+from _gui_meter import close_main_window, open_main_window, settle
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
@@ -172,9 +172,7 @@ def main() -> None:
             today = ctx.bookings.today()
             measure(ctx, window, today, today - timedelta(days=1), args.repeats)
             measure(ctx, window, today + timedelta(days=1), today, args.repeats)
-            window.detach()
-            runner.shutdown()
-            window.close()
+            close_main_window(window, runner)
         finally:
             ctx.close()
 

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import gui_responsiveness
 from _common import sandbox_process
-from _gui_meter import open_main_window, settle
+from _gui_meter import close_main_window, open_main_window, settle
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
@@ -113,9 +113,7 @@ def one_round(
             f"{med([r[1] for r in later]):.1f} (max {max(r[1] for r in later):.1f}), all "
             f"{med([r[2] for r in later]):.1f} (max {max(r[2] for r in later):.1f}) ms"
         )
-    window.detach()
-    runner.shutdown()
-    window.close()
+    close_main_window(window, runner)
     window.deleteLater()
     settle(0.2)
 

@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _common import sandbox_process
-from _gui_meter import open_main_window, run_metered, settle, traced_tasks
+from _gui_meter import close_main_window, open_main_window, run_metered, settle, traced_tasks
 
 from pos_app.app import AppContext, open_app
 from pos_app.config import load_config
@@ -158,9 +158,7 @@ def measure_stalls(ctx: AppContext, seconds: float, todays: list[str]) -> dict[s
         warm_up()
         settle(0.5)
     figures = run_metered(step, seconds)
-    window.detach()
-    runner.shutdown()
-    window.close()
+    close_main_window(window, runner)
     return {**figures, "sync_passes": float(passes[0])}
 
 

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import gui_responsiveness
 from _common import sandbox_process
-from _gui_meter import open_main_window, settle
+from _gui_meter import close_main_window, open_main_window, settle
 
 from pos_app.app import open_app
 from pos_app.config import load_config
@@ -104,9 +104,7 @@ def main() -> None:
             measure(
                 "day", lambda n: (days.next_day if n % 2 == 0 else days.previous_day)(), args.steps
             )
-            window.detach()
-            runner.shutdown()
-            window.close()
+            close_main_window(window, runner)
         finally:
             ctx.close()
 

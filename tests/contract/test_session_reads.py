@@ -34,6 +34,16 @@ def _gateway(backend: Backend) -> StripeGateway:
     return StripeGateway(backend.api_key, mode=mode, api_base=backend.url)
 
 
+def _declined_session(backend: Backend) -> str:
+    """An open session whose last attempt was declined (the sandbox's decline card)."""
+    backend.require_sandbox()
+    session = backend.create_session()
+    backend.pay_page(session, "4000 0000 0000 0002")
+    read = _gateway(backend).retrieve_checkout_session(session.id, with_last_attempt=True)
+    assert read.last_payment_error is not None  # the shape these tests are about
+    return str(session.id)
+
+
 def _same_both_ways(backend: Backend, session_id: str) -> None:
     gateway = _gateway(backend)
     for mode, flags in MODES.items():
@@ -48,12 +58,8 @@ def test_an_open_session_reads_the_same(backend: Backend) -> None:
 
 
 def test_a_declined_attempt_reads_the_same(backend: Backend) -> None:
-    backend.require_sandbox()
-    session = backend.create_session()
-    backend.pay_page(session, "4000 0000 0000 0002")
-    read = _gateway(backend).retrieve_checkout_session(session.id, with_last_attempt=True)
-    assert read.last_payment_error is not None  # the shape this test is about
-    _same_both_ways(backend, session.id)
+    session_id = _declined_session(backend)
+    _same_both_ways(backend, session_id)
 
 
 def test_a_paid_session_reads_the_same(backend: Backend) -> None:
@@ -85,12 +91,8 @@ def test_an_open_session_is_listed_as_it_reads(backend: Backend) -> None:
 
 
 def test_a_declined_attempt_is_listed_as_it_reads(backend: Backend) -> None:
-    backend.require_sandbox()
-    session = backend.create_session()
-    backend.pay_page(session, "4000 0000 0000 0002")
-    read = _gateway(backend).retrieve_checkout_session(session.id, with_last_attempt=True)
-    assert read.last_payment_error is not None  # the shape this test is about
-    _listed_as_read(backend, session.id)
+    session_id = _declined_session(backend)
+    _listed_as_read(backend, session_id)
 
 
 def test_a_paid_session_is_not_among_the_open_ones(backend: Backend) -> None:

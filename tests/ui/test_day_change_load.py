@@ -45,6 +45,14 @@ def _run_load(window: MainWindow, ctx: AppContext) -> LoadedDay:
     return out[0]
 
 
+def _one_shown_two_stored(qtbot: QtBot, window: MainWindow, ctx: AppContext) -> None:
+    """One booking on screen, then a second stored that the screen does not show yet."""
+    make_booking(ctx, "Grace Hopper", minutes=30)
+    window.reload()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
+    make_booking(ctx, "Ada Lovelace", minutes=30)
+
+
 class _Order(QObject):
     """Records, in order, the paints of a widget and the starts of the day's loads."""
 
@@ -85,10 +93,7 @@ def test_a_day_change_is_loaded_once_the_new_date_is_painted(
 def test_the_days_load_draws_the_schedule_only_when_it_is_shown(
     qtbot: QtBot, window: MainWindow, ui_app: AppContext
 ) -> None:
-    make_booking(ui_app, "Grace Hopper", minutes=30)
-    window.reload()
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
-    make_booking(ui_app, "Ada Lovelace", minutes=30)  # what is shown changes: all made anew
+    _one_shown_two_stored(qtbot, window, ui_app)  # what is shown changes: all made anew
     assert window.days.mode() == "list"
     listed = _run_load(window, ui_app)
     assert listed.rendered is None and len(listed.rows) == 2
@@ -148,10 +153,7 @@ def test_blocks_drawn_for_a_day_no_longer_shown_are_asked_for_again(qtbot: QtBot
 def test_an_unchanged_load_landing_after_the_screen_changed_is_worked_out_again(
     qtbot: QtBot, window: MainWindow, ui_app: AppContext
 ) -> None:
-    make_booking(ui_app, "Grace Hopper", minutes=30)
-    window.reload()
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
-    make_booking(ui_app, "Ada Lovelace", minutes=30)
+    _one_shown_two_stored(qtbot, window, ui_app)
     days = window.days
     sheets: list[DaySheet] = []
     thread = threading.Thread(target=lambda: sheets.append(ui_app.bookings.day_sheet(days.today())))
