@@ -44,6 +44,14 @@ def _declined_session(backend: Backend) -> str:
     return str(session.id)
 
 
+def _paid_session(backend: Backend) -> str:
+    """A session paid on its page with the sandbox's test card."""
+    backend.require_sandbox()
+    session = backend.create_session()
+    assert backend.pay_page(session, "4242 4242 4242 4242").status_code in (200, 303)
+    return str(session.id)
+
+
 def _same_both_ways(backend: Backend, session_id: str) -> None:
     gateway = _gateway(backend)
     for mode, flags in MODES.items():
@@ -63,12 +71,10 @@ def test_a_declined_attempt_reads_the_same(backend: Backend) -> None:
 
 
 def test_a_paid_session_reads_the_same(backend: Backend) -> None:
-    backend.require_sandbox()
-    session = backend.create_session()
-    assert backend.pay_page(session, "4242 4242 4242 4242").status_code in (200, 303)
-    read = _gateway(backend).retrieve_checkout_session(session.id, with_charge=True)
+    session_id = _paid_session(backend)
+    read = _gateway(backend).retrieve_checkout_session(session_id, with_charge=True)
     assert read.is_paid and read.charge_details is not None  # the shape this test is about
-    _same_both_ways(backend, session.id)
+    _same_both_ways(backend, session_id)
 
 
 def test_an_unknown_session_is_refused_as_before(backend: Backend) -> None:
@@ -96,8 +102,6 @@ def test_a_declined_attempt_is_listed_as_it_reads(backend: Backend) -> None:
 
 
 def test_a_paid_session_is_not_among_the_open_ones(backend: Backend) -> None:
-    backend.require_sandbox()
-    session = backend.create_session()
-    assert backend.pay_page(session, "4242 4242 4242 4242").status_code in (200, 303)
+    session_id = _paid_session(backend)
     listed = _gateway(backend).open_checkout_sessions(pages=1)
-    assert session.id not in {s.id for s in listed}  # its link is read alone
+    assert session_id not in {s.id for s in listed}  # its link is read alone
